@@ -1,0 +1,45 @@
+import type { Role } from './roles';
+
+/** Every kind of mail the system sends. Task-assigned and decision mails are essential (no opt-out). */
+export const NOTIFICATION_TEMPLATES = [
+  'task_assigned',
+  'reminder',
+  'overdue_escalation',
+  'decision_outcome',
+  'changes_requested',
+  'expert_invitation',
+  'contract_to_sign',
+  'payment_released',
+  'evaluation_requested',
+] as const;
+export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
+
+/** Only reminders may be switched off by the recipient. */
+export const NON_ESSENTIAL_TEMPLATES: readonly NotificationTemplate[] = ['reminder'];
+
+export type Recipient =
+  | { userId: string }
+  | { role: Role; countryCode?: string | null }
+  | { expertId: string };
+
+/** Everything a template may show. All strings/numbers; dates as ISO strings. */
+export interface NotificationData {
+  subjectType: 'proposal' | 'expert_request';
+  subjectId: string;
+  subjectTitle: string;
+  countryCode: string;
+  stage?: string;
+  taskId?: string;
+  taskKind?: string;
+  dueAt?: string;
+  decision?: string;
+  comment?: string;
+  amountUsd?: number;
+  outcome?: string;
+}
+
+export interface NotificationRequest {
+  template: NotificationTemplate;
+  to: Recipient;
+  data: NotificationData;
+}

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { MODALITIES } from './stages';
+
+/** Payload schemas shared by the API, the OpenAPI document, the workflows and the tests. */
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'must be a real calendar date');
+const shortText = z.string().trim().min(1).max(300);
+const longText = z.string().trim().min(1).max(10000);
+const usd = z.number().finite().min(0).max(100_000_000);
+const sdg = z.number().int().min(1).max(17);
+export const countryCodeSchema = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. KG');
+const language = z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code, e.g. ru');
+
+export const nationalPartnerSchema = z
+  .object({
+    name: shortText,
+    contact: shortText,
+    demandEvidence: longText.describe('Letter of intent, MoU or request from the national partner'),
+  })
+  .strict();
+
+export const milestoneSchema = z
+  .object({ title: shortText, dueDate: isoDate, description: z.string().trim().max(2000).optional() })
+  .strict();
+
+const proposalFields = {
+  callId: z.string().min(1).max(100),
+  title: shortText,
+  summary: longText,
+  countryCode: countryCodeSchema,
+  nationalPartner: nationalPartnerSchema,
+  sdgs: z.array(sdg).min(1).max(17),
+  thematicAreaId: z.string().min(1).max(100),
+  requestedAmountUsd: usd,
+  coFinancingUsd: usd,
+  durationMonths: z.number().int().min(1).max(60),
+  innovation: longText,
+  expectedResults: longText,
+  milestones: z.array(milestoneSchema).min(1).max(12),
+};
+
+export const proposalCreateSchema = z.object(proposalFields).strict();
+export type ProposalCreate = z.infer<typeof proposalCreateSchema>;
+
+/** Fields an applicant may change on resubmission (not the call, country or institution). */
+export const proposalChangesSchema = z
+  .object({
+    title: proposalFields.title,
+    summary: proposalFields.summary,
+    nationalPartner: proposalFields.nationalPartner,
+    sdgs: proposalFields.sdgs,
+    thematicAreaId: proposalFields.thematicAreaId,
+    requestedAmountUsd: proposalFields.requestedAmountUsd,
+    coFinancingUsd: proposalFields.coFinancingUsd,
+    durationMonths: proposalFields.durationMonths,
+    innovation: proposalFields.innovation,
+    expectedResults: proposalFields.expectedResults,
+    milestones: proposalFields.milestones,
+  })
+  .partial()
+  .strict()
+  .refine((o) => Object.keys(o).length > 0, 'at least one field must change');
+export type ProposalChanges = z.infer<typeof proposalChangesSchema>;
+
+export const deliverableSpecSchema = z
+  .object({ title: shortText, dueDate: isoDate, amountUsd: usd.refine((n) => n > 0, 'must be positive') })
+  .strict();
+
+export const expertRequestCreateSchema = z
+  .object({
+    countryCode: countryCodeSchema,
+    title: shortText,
+    nationalPartner: nationalPartnerSchema,
+    objectives: longText,
+    deliverables: z.array(deliverableSpecSchema).min(1).max(12),
+    modality: z.enum(MODALITIES),
+    workingDays: z.number().int().min(1).max(90),
+    startDate: isoDate,
+    endDate: isoDate,
+    languages: z.array(language).min(1).max(5),
+    thematicAreaId: z.string().min(1).max(100),
+    sdgs: z.array(sdg).min(1).max(17),
+    contractValueUsd: usd.refine((n) => n > 0, 'must be positive'),
+    destination: z.string().trim().min(1).max(200).optional(),
+    travelDays: z.number().int().min(1).max(90).optional(),
+    perDiemUsd: z.number().int().min(0).max(2000).optional(),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    if (r.endDate < r.startDate) ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be on or after startDate' });
+    const sum = Math.round(r.deliverables.reduce((s, d) => s + d.amountUsd, 0) * 100);
+    if (sum !== Math.round(r.contractValueUsd * 100)) {
+      ctx.addIssue({ code: 'custom', path: ['deliverables'], message: `amounts sum to ${sum / 100} but contractValueUsd is ${r.contractValueUsd}` });
+    }
+    r.deliverables.forEach((d, i) => {
+      if (d.dueDate < r.startDate || d.dueDate > r.endDate) {
+        ctx.addIssue({ code: 'custom', path: ['deliverables', i, 'dueDate'], message: 'must fall between startDate and endDate' });
+      }
+    });
+    if (r.modality === 'mission') {
+      if (!r.destination) ctx.addIssue({ code: 'custom', path: ['destination'], message: 'required for a mission' });
+      if (!r.travelDays) ctx.addIssue({ code: 'custom', path: ['travelDays'], message: 'required for a mission' });
+    }
+  });
+export type ExpertRequestCreate = z.infer<typeof expertRequestCreateSchema>;
+
+export const rubricCriterionSchema = z
+  .object({ key: z.string().regex(/^[a-z_]{1,40}$/), label: shortText, weight: z.number().int().min(1).max(100), max: z.number().int().min(1).max(100) })
+  .strict();
+
+export const callCreateSchema = z
+  .object({
+    countryCode: countryCodeSchema,
+    title: shortText,
+    challengeStatement: longText,
+    opensAt: isoDate,
+    closesAt: isoDate,
+    minGrantUsd: usd,
+    maxGrantUsd: usd,
+    coFinancingMinPct: z.number().int().min(0).max(100).default(20),
+    maxDurationMonths: z.number().int().min(1).max(60).default(12),
+    rubric: z.array(rubricCriterionSchema).min(1).max(10),
+    passMark: z.number().int().min(0).max(100).default(60),
+    thematicAreaIds: z.array(z.string().min(1)).min(1).max(20),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.closesAt <= c.opensAt) ctx.addIssue({ code: 'custom', path: ['closesAt'], message: 'must be after opensAt' });
+    if (c.maxGrantUsd < c.minGrantUsd) ctx.addIssue({ code: 'custom', path: ['maxGrantUsd'], message: 'must be at least minGrantUsd' });
+    const total = c.rubric.reduce((s, r) => s + r.weight, 0);
+    if (total !== 100) ctx.addIssue({ code: 'custom', path: ['rubric'], message: `weights must sum to 100 (got ${total})` });
+  });
+export type CallCreate = z.infer<typeof callCreateSchema>;
+
+export function usdToCents(usd: number): number {
+  return Math.round(usd * 100);
+}
+export function centsToUsd(cents: number): number {
+  return cents / 100;
+}

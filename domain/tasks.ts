@@ -1,0 +1,238 @@
+import { z } from 'zod';
+import type { Role } from './roles';
+import type { ActiveStage, Programme } from './stages';
+
+/** SLA keys: every human step's due time comes from configuration (days), or from test input (ms). */
+export const SLA_KEYS = ['endorsement', 'revision', 'review', 'decision', 'signature', 'report', 'verification', 'invitation', 'evaluation'] as const;
+export type SlaKey = (typeof SLA_KEYS)[number];
+export interface SlaSetting {
+  dueMs: number;
+  remindBeforeMs: number;
+}
+export type SlaSettings = Record<SlaKey, SlaSetting>;
+
+export function slaFromDays(days: { default: number; endorsement: number; invitation: number; reminderBefore: number }): SlaSettings {
+  const DAY = 86_400_000;
+  const make = (d: number): SlaSetting => ({ dueMs: d * DAY, remindBeforeMs: Math.min(days.reminderBefore, d / 2) * DAY });
+  const out = {} as SlaSettings;
+  for (const key of SLA_KEYS) out[key] = make(days.default);
+  out.endorsement = make(days.endorsement);
+  out.invitation = make(days.invitation);
+  return out;
+}
+
+// ---------- decision payloads: one zod schema each, shared by workflow validators, API, OpenAPI, tests ----------
+
+const text = (max = 5000) => z.string().trim().min(1).max(max);
+const rating = z.number().int().min(1).max(5);
+
+export const decisionData = {
+  none: z.object({}).strict(),
+  comment: z.object({}).strict(),
+  assignReviewers: z.object({ reviewerIds: z.array(z.string().min(1)).min(1).max(10) }).strict(),
+  score: z
+    .object({
+      scores: z.record(z.string(), z.number().min(0).max(100)),
+      noConflictDeclared: z.literal(true),
+    })
+    .strict(),
+  conflict: z.object({ reason: text(2000) }).strict(),
+  justification: z.object({ justification: text(5000) }).strict(),
+  optionalJustification: z.object({ justification: text(5000).optional() }).strict(),
+  report: z.object({ report: text(20000), beneficiariesReached: z.number().int().min(0).optional() }).strict(),
+  evaluation: z
+    .object({
+      ratings: z.record(z.string(), rating).refine((r) => Object.keys(r).length > 0, 'at least one criterion'),
+      narrative: text(10000),
+      beneficiaries: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  feedback: z.object({ rating, narrative: text(10000) }).strict(),
+  shortlistEdit: z.object({ expertIds: z.array(z.string().min(1)).min(1).max(10) }).strict(),
+  invitationAccept: z.object({ availabilityConfirmed: z.literal(true), noConflictDeclared: z.literal(true) }).strict(),
+  invitationDecline: z.object({ reason: text(2000) }).strict(),
+  candidateSelect: z.object({ expertIds: z.array(z.string().min(1)).min(1).max(1), justification: text(5000).optional() }).strict(),
+  deliverable: z.object({ report: text(20000), link: z.string().url().max(2000).optional() }).strict(),
+  proposalChanges: z.record(z.string(), z.unknown()),
+} as const;
+export type DecisionDataKey = keyof typeof decisionData;
+
+interface DecisionSpec {
+  data: DecisionDataKey;
+  /** A comment is required (request changes, rejections). */
+  commentRequired?: boolean;
+}
+
+export interface TaskKindSpec {
+  stage: ActiveStage;
+  /** Role that acts on this task; a task may also name one user. */
+  role: Role;
+  sla: SlaKey;
+  /** On SLA expiry: escalate to fund managers (default) or expire with this decision. */
+  expireWith?: string;
+  decisions: Record<string, DecisionSpec>;
+  label: string;
+  labelRu: string;
+}
+
+const reject: DecisionSpec = { data: 'comment', commentRequired: true };
+const requestChanges: DecisionSpec = { data: 'comment', commentRequired: true };
+
+/** Every kind of human task in both programmes. */
+export const TASK_KINDS = {
+  // both programmes
+  co_endorsement: {
+    stage: 'co_endorsement', role: 'co_approver', sla: 'endorsement',
+    decisions: { endorse: { data: 'comment' }, reject, request_changes: requestChanges },
+    label: 'Endorse on behalf of the Country Office', labelRu: 'Одобрение страновым офисом',
+  },
+  revise: {
+    stage: 'co_endorsement', role: 'applicant', sla: 'revision',
+    decisions: { resubmit: { data: 'proposalChanges' } },
+    label: 'Revise and resubmit', labelRu: 'Доработать и отправить повторно',
+  },
+  alignment_review: {
+    stage: 'alignment_check', role: 'fund_manager', sla: 'decision',
+    decisions: { confirm_aligned: { data: 'comment', commentRequired: true }, reject },
+    label: 'Review alignment with the Cooperation Framework', labelRu: 'Проверка соответствия Рамочной программе',
+  },
+  policy_exception: {
+    stage: 'contracting', role: 'fund_manager', sla: 'decision',
+    decisions: { approve: { data: 'justification' }, reject },
+    label: 'Approve a policy exception', labelRu: 'Утвердить исключение из правил',
+  },
+  contract_signature: {
+    stage: 'contracting', role: 'applicant', sla: 'signature',
+    decisions: { sign: { data: 'comment' }, decline: reject },
+    label: 'Sign the contract', labelRu: 'Подписать договор',
+  },
+  // Challenge Fund
+  assign_reviewers: {
+    stage: 'selection', role: 'fund_manager', sla: 'decision',
+    decisions: { assign: { data: 'assignReviewers' } },
+    label: 'Assign reviewers', labelRu: 'Назначить рецензентов',
+  },
+  review_score: {
+    stage: 'selection', role: 'reviewer', sla: 'review',
+    decisions: { submit_score: { data: 'score' }, declare_conflict: { data: 'conflict' } },
+    label: 'Score the proposal', labelRu: 'Оценить предложение',
+  },
+  selection_decision: {
+    stage: 'selection', role: 'fund_manager', sla: 'decision',
+    decisions: { select: { data: 'optionalJustification' }, waitlist: { data: 'comment' }, reject },
+    label: 'Select, waitlist or reject', labelRu: 'Отобрать, включить в резерв или отклонить',
+  },
+  waitlist_review: {
+    stage: 'selection', role: 'fund_manager', sla: 'decision',
+    decisions: { select: { data: 'optionalJustification' }, reject },
+    label: 'Waitlisted: select or reject', labelRu: 'В резерве: отобрать или отклонить',
+  },
+  progress_report: {
+    stage: 'mission', role: 'applicant', sla: 'report',
+    decisions: { submit_report: { data: 'report' } },
+    label: 'Submit the progress report', labelRu: 'Представить отчёт о ходе работ',
+  },
+  report_verification: {
+    stage: 'mission', role: 'co_approver', sla: 'verification',
+    decisions: { accept: { data: 'comment' }, request_revision: requestChanges },
+    label: 'Verify the progress report', labelRu: 'Проверить отчёт о ходе работ',
+  },
+  final_report: {
+    stage: 'evaluation', role: 'applicant', sla: 'report',
+    decisions: { submit_report: { data: 'report' } },
+    label: 'Submit the final report', labelRu: 'Представить итоговый отчёт',
+  },
+  evaluation: {
+    stage: 'evaluation', role: 'co_approver', sla: 'evaluation',
+    decisions: { submit_evaluation: { data: 'evaluation' } },
+    label: 'Evaluate the results', labelRu: 'Оценить результаты',
+  },
+  // Experts on Demand
+  shortlist_review: {
+    stage: 'selection', role: 'fund_manager', sla: 'decision',
+    decisions: { confirm: { data: 'comment' }, edit: { data: 'shortlistEdit' } },
+    label: 'Review the expert shortlist', labelRu: 'Проверить короткий список экспертов',
+  },
+  invitation_response: {
+    stage: 'selection', role: 'expert', sla: 'invitation', expireWith: 'expired',
+    decisions: { accept: { data: 'invitationAccept' }, decline: { data: 'invitationDecline' } },
+    label: 'Respond to the invitation', labelRu: 'Ответить на приглашение',
+  },
+  candidate_selection: {
+    stage: 'selection', role: 'co_approver', sla: 'decision',
+    decisions: { select: { data: 'candidateSelect' }, reject },
+    label: 'Select the expert', labelRu: 'Выбрать эксперта',
+  },
+  fee_approval: {
+    stage: 'contracting', role: 'fund_manager', sla: 'decision',
+    decisions: { approve: { data: 'justification' }, reject },
+    label: 'Approve the daily fee', labelRu: 'Утвердить дневную ставку',
+  },
+  deliverable_submission: {
+    stage: 'mission', role: 'expert', sla: 'report',
+    decisions: { submit_deliverable: { data: 'deliverable' } },
+    label: 'Submit the deliverable', labelRu: 'Представить результат',
+  },
+  deliverable_acceptance: {
+    stage: 'mission', role: 'co_approver', sla: 'verification',
+    decisions: { accept: { data: 'comment' }, request_revision: requestChanges },
+    label: 'Accept the deliverable', labelRu: 'Принять результат',
+  },
+  expert_evaluation: {
+    stage: 'evaluation', role: 'co_approver', sla: 'evaluation',
+    decisions: { submit_evaluation: { data: 'feedback' } },
+    label: 'Rate the expert', labelRu: 'Оценить работу эксперта',
+  },
+  assignment_feedback: {
+    stage: 'evaluation', role: 'expert', sla: 'evaluation',
+    decisions: { submit_feedback: { data: 'feedback' } },
+    label: 'Rate the assignment', labelRu: 'Оценить задание',
+  },
+} as const satisfies Record<string, TaskKindSpec>;
+
+export type TaskKind = keyof typeof TASK_KINDS;
+export const TASK_KIND_NAMES = Object.keys(TASK_KINDS) as TaskKind[];
+
+export function taskKindSpec(kind: TaskKind): TaskKindSpec {
+  return TASK_KINDS[kind];
+}
+
+export function allowedDecisions(kind: TaskKind): string[] {
+  return Object.keys(TASK_KINDS[kind].decisions);
+}
+
+export const PROGRAMME_TASK_KINDS: Record<Programme, TaskKind[]> = {
+  challenge_fund: ['co_endorsement', 'revise', 'alignment_review', 'assign_reviewers', 'review_score', 'selection_decision', 'waitlist_review', 'policy_exception', 'contract_signature', 'progress_report', 'report_verification', 'final_report', 'evaluation'],
+  experts_on_demand: ['co_endorsement', 'revise', 'alignment_review', 'shortlist_review', 'invitation_response', 'candidate_selection', 'fee_approval', 'contract_signature', 'deliverable_submission', 'deliverable_acceptance', 'expert_evaluation', 'assignment_feedback'],
+};
+
+/** The body of a decision: what the API accepts and the workflow Update carries. */
+export const decisionBodySchema = z
+  .object({
+    decision: z.string().min(1).max(64),
+    comment: z.string().trim().max(5000).optional(),
+    data: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+export type DecisionBody = z.infer<typeof decisionBodySchema>;
+
+export interface DecisionProblem {
+  path: string;
+  message: string;
+}
+
+/** Pure check of a decision's shape against its task kind; stage/actor checks live in the workflow. */
+export function checkDecisionShape(kind: TaskKind, body: DecisionBody): DecisionProblem[] {
+  const spec = TASK_KINDS[kind].decisions as Record<string, DecisionSpec>;
+  const decision = spec[body.decision];
+  if (!decision) {
+    return [{ path: 'decision', message: `must be one of: ${Object.keys(spec).join(', ')}` }];
+  }
+  const problems: DecisionProblem[] = [];
+  if (decision.commentRequired && !body.comment?.trim()) problems.push({ path: 'comment', message: 'a comment is required for this decision' });
+  const parsed = decisionData[decision.data].safeParse(body.data ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push({ path: ['data', ...issue.path].join('.'), message: issue.message });
+  }
+  return problems;
+}

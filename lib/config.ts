@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const days = z.coerce.number().positive();
+
+/** Every environment variable the system reads; `.env.example` lists the same names. */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().regex(/^file:/, 'must be a SQLite file: URL, e.g. file:./data/app.db').default('file:./data/app.db'),
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_DB_FILE: z.string().min(1).default('./data/temporal.db'),
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  TASK_QUEUE: z.string().min(1).default('rus-undp'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  AUTH_MODE: z.enum(['dev', 'oidc']).default('dev'),
+  AUTH_DEV_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  OIDC_JWKS_URL: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  CORS_ORIGINS: z.string().default(''),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  SMTP_PORT: port.default(2525),
+  SMTP_SECURE: bool.default('false'),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  SMTP_FROM: z.string().min(3).default('Russia-UNDP Partnership <no-reply@rus-undp.local>'),
+  MAIL_CATCHER: bool.default('true'),
+  MAIL_CATCHER_UI_PORT: port.default(3025),
+  SLA_ENDORSEMENT_DAYS: days.default(10),
+  SLA_DEFAULT_DAYS: days.default(7),
+  SLA_REMINDER_BEFORE_DAYS: days.default(3),
+  SLA_INVITATION_DAYS: days.default(5),
+  SEED_DEMO_DATA: bool.default('true'),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; a bad value names the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const cfg = parsed.data;
+  if (cfg.AUTH_MODE === 'oidc' && (!cfg.OIDC_ISSUER || !cfg.OIDC_AUDIENCE || !cfg.OIDC_JWKS_URL)) {
+    throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL: required when AUTH_MODE=oidc');
+  }
+  if (cfg.NODE_ENV === 'production' && cfg.AUTH_MODE === 'dev') {
+    throw new ConfigError('Invalid configuration:\n  AUTH_MODE: dev tokens are not allowed when NODE_ENV=production');
+  }
+  return cfg;
+}
+
+export function publicBaseUrl(cfg: AppConfig): string {
+  return cfg.PUBLIC_BASE_URL ?? `http://localhost:${cfg.PORT}`;
+}

