@@ -1,0 +1,138 @@
+import { NOTIFICATION_TEMPLATES, type NotificationData } from '../../domain/notifications';
+import { TASK_KINDS } from '../../domain/tasks';
+import { primaryLinkOf, renderDigest, renderNotification } from '../../activities/notifications/templates';
+
+const BASE = 'https://rus-undp.example.org/';
+const FORBIDDEN = /undefined|null|NaN|Invalid Date|\[object Object\]/;
+const CYRILLIC = /[а-яё]/i;
+
+const full: NotificationData = {
+  subjectType: 'proposal',
+  subjectId: 'p-42',
+  subjectTitle: 'Solar micro-grids for mountain schools',
+  countryCode: 'KG',
+  stage: 'co_endorsement',
+  taskId: 'proposal-p-42:co_endorsement:3',
+  taskKind: 'co_endorsement',
+  dueAt: '2026-12-05T17:00:00.000Z',
+  decision: 'request_changes',
+  comment: 'Please attach the letter of intent\nfrom the Ministry of Education.',
+  amountUsd: 20000,
+  outcome: 'rejected',
+};
+
+const minimal: NotificationData = {
+  subjectType: 'expert_request',
+  subjectId: 'er-7',
+  subjectTitle: 'Feasibility study: waste-to-energy',
+  countryCode: 'TJ',
+};
+
+describe.each(NOTIFICATION_TEMPLATES.map((t) => [t]))('%s', (template) => {
+  test.each([['en'], ['ru']] as const)('renders in %s with every field, linking to the task', (language) => {
+    const mail = renderNotification(template, language, full, { baseUrl: BASE });
+    const url = 'https://rus-undp.example.org/tasks/proposal-p-42:co_endorsement:3';
+    for (const part of [mail.subject, mail.text, mail.html]) expect(part).not.toMatch(FORBIDDEN);
+    expect(mail.text).toContain(url);
+    expect(mail.html).toContain(`href="${url}"`);
+    expect(primaryLinkOf(mail.html)).toBe(url);
+    expect(mail.subject).toContain('Solar micro-grids for mountain schools');
+    expect(mail.subject).not.toMatch(/[\r\n]/);
+    const taskLabel = language === 'ru' ? TASK_KINDS.co_endorsement.labelRu : TASK_KINDS.co_endorsement.label;
+    expect(mail.text).toContain(taskLabel);
+    expect(mail.text).toContain('> Please attach the letter of intent');
+    if (language === 'ru') {
+      expect(mail.subject).toMatch(CYRILLIC);
+      expect(mail.text).toMatch(CYRILLIC);
+      expect(mail.text).toContain('Открыть задачу');
+      expect(mail.text).toContain('Киргизия');
+      // Apart from what users wrote (title, comment), nothing English is left.
+      const templateText = mail.text.replace(/^> .*$/gm, '').split(full.subjectTitle).join('');
+      expect(templateText).not.toMatch(/\b(Please|task|Open|Country|Due|the)\b/);
+      expect(mail.html).toContain('lang="ru"');
+    } else {
+      expect(mail.subject).not.toMatch(CYRILLIC);
+      expect(mail.text.replace('Please attach', '')).not.toMatch(CYRILLIC);
+      expect(mail.text).toContain('Open the task');
+      expect(mail.text).toContain('Kyrgyzstan');
+    }
+  });
+
+  test.each([['en'], ['ru']] as const)('renders in %s with only the required fields, linking to the subject', (language) => {
+    const mail = renderNotification(template, language, minimal, { baseUrl: BASE });
+    for (const part of [mail.subject, mail.text, mail.html]) expect(part).not.toMatch(FORBIDDEN);
+    expect(mail.text).toContain('https://rus-undp.example.org/expert-requests/er-7');
+    expect(primaryLinkOf(mail.html)).toBe('https://rus-undp.example.org/expert-requests/er-7');
+    if (language === 'ru') expect(mail.text).toMatch(CYRILLIC);
+  });
+});
+
+test('a proposal without a task links to the proposal', () => {
+  const mail = renderNotification('decision_outcome', 'en', { ...full, taskId: undefined }, { baseUrl: 'http://localhost:3000' });
+  expect(primaryLinkOf(mail.html)).toBe('http://localhost:3000/proposals/p-42');
+  expect(mail.text).toContain('Open the proposal: http://localhost:3000/proposals/p-42');
+});
+
+test('money, dates and decisions are written out per language', () => {
+  const en = renderNotification('payment_released', 'en', { ...full, amountUsd: 12500.5 }, { baseUrl: BASE });
+  expect(en.subject).toContain('USD 12,500.50');
+  expect(en.text).toContain('5 December 2026 at 17:00 UTC');
+  const ru = renderNotification('payment_released', 'ru', { ...full, amountUsd: 12500.5 }, { baseUrl: BASE });
+  expect(ru.subject).toMatch(/12\s500,50 доллара США/);
+  expect(ru.text).toContain('5 декабря 2026');
+  const decision = renderNotification('decision_outcome', 'ru', { ...full, decision: 'endorse' }, { baseUrl: BASE });
+  expect(decision.subject).toContain('одобрено');
+});
+
+test('bad optional values are left out instead of printed', () => {
+  const odd = { ...minimal, dueAt: 'not a date', amountUsd: Number.NaN, taskKind: 'no_such_kind', comment: '   ', decision: '', countryCode: '' };
+  for (const template of NOTIFICATION_TEMPLATES) {
+    for (const language of ['en', 'ru'] as const) {
+      const mail = renderNotification(template, language, odd, { baseUrl: BASE });
+      for (const part of [mail.subject, mail.text, mail.html]) expect(part).not.toMatch(FORBIDDEN);
+    }
+  }
+});
+
+test('HTML escapes everything that came from data, and the primary link cannot be spoofed', () => {
+  const hostile: NotificationData = {
+    ...full,
+    subjectTitle: '<script>alert(1)</script> & "Co" <a class="primary-link" href="https://evil.example">',
+    comment: '<img src=x onerror=alert(2)>',
+    taskId: 'x"><script>',
+  };
+  const mail = renderNotification('task_assigned', 'en', hostile, { baseUrl: BASE });
+  expect(mail.html).not.toContain('<script>');
+  expect(mail.html).not.toContain('<img');
+  expect(mail.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;');
+  expect(primaryLinkOf(mail.html)).toBe('https://rus-undp.example.org/tasks/x%22%3E%3Cscript%3E');
+  // Plain text stays plain.
+  expect(mail.text).toContain('<script>alert(1)</script>');
+});
+
+describe('daily digest', () => {
+  const items = [
+    { kind: 'event' as const, subject: '[Russia-UNDP Partnership] Payment released: USD 8,000 – Solar', at: new Date('2026-11-25T09:00:00Z'), url: `${BASE}proposals/p-1` },
+    { kind: 'event' as const, subject: 'Decision on “Water” <b>', at: new Date('2026-11-25T10:00:00Z') },
+    { kind: 'overdue_task' as const, taskId: 'proposal-p-2:co_endorsement:1', taskKind: 'co_endorsement', title: 'Endorse: Water', countryCode: 'TJ', dueAt: new Date('2026-11-20T12:00:00Z') },
+  ];
+
+  test('English', () => {
+    const mail = renderDigest('en', items, BASE, '2026-11-26');
+    expect(mail.subject).toBe('[Russia-UNDP Partnership] Daily digest for 2026-11-26: 2 updates, 1 overdue task');
+    expect(mail.text).toContain('https://rus-undp.example.org/proposals/p-1');
+    expect(mail.text).toContain('https://rus-undp.example.org/tasks/proposal-p-2:co_endorsement:1');
+    expect(mail.text).toContain('Endorse on behalf of the Country Office – Endorse: Water – Tajikistan – due 20 November 2026');
+    expect(mail.html).toContain('Decision on “Water” &lt;b&gt;');
+    for (const part of [mail.subject, mail.text, mail.html]) expect(part).not.toMatch(FORBIDDEN);
+  });
+
+  test('Russian, with Russian plurals', () => {
+    const mail = renderDigest('ru', items, BASE);
+    expect(mail.subject).toBe('[Партнёрство Россия–ПРООН] Ежедневная сводка: 2 события, 1 просроченная задача');
+    expect(mail.text).toContain('Одобрение страновым офисом – Endorse: Water – Таджикистан – срок 20 ноября 2026');
+    const five = renderDigest('ru', Array.from({ length: 5 }, () => items[0]), BASE);
+    expect(five.subject).toContain('5 событий, 0 просроченных задач');
+    for (const part of [mail.subject, mail.text, mail.html, five.text]) expect(part).not.toMatch(FORBIDDEN);
+  });
+});
