@@ -1,0 +1,19 @@
+import type { ActivityDeps } from './deps';
+import { createExpertRequestActivities } from './expert-request';
+import { createNotifyActivities } from './notify';
+import { createProposalActivities } from './proposal';
+import { createReadModelActivities } from './read-model';
+
+export type { ActivityDeps } from './deps';
+
+/** All activities, built from injected dependencies (house style of temporalio/samples-typescript). */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createReadModelActivities(deps),
+    ...createNotifyActivities(deps),
+    ...createProposalActivities(deps),
+    ...createExpertRequestActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

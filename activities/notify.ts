@@ -1,0 +1,14 @@
+import { Context } from '@temporalio/activity';
+import type { ActivityDeps } from './deps';
+import { deliverOutbox } from './notifications/outbox';
+
+export function createNotifyActivities(deps: ActivityDeps) {
+  return {
+    /** Sends pending outbox rows; throws on transient SMTP trouble so Temporal retries with backoff. */
+    async deliverNotifications(input: { keys: string[] }): Promise<{ sent: number; failed: number; skipped: number }> {
+      const workflowId = Context.current().info.workflowExecution?.workflowId;
+      const log = deps.logger.child({ workflowId, activity: 'deliverNotifications' });
+      return deliverOutbox(deps.prisma, deps.mailer, { keys: input.keys }, log);
+    },
+  };
+}

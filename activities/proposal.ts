@@ -1,0 +1,127 @@
+import { checkAlignment, type AlignmentCheck } from '../domain/policy/alignment';
+import { checkGrant } from '../domain/policy/grant';
+import type { PolicyResult } from '../domain/policy/findings';
+import type { RubricCriterion } from '../domain/policy/scoring';
+import { policyRuleSetFromRow, RULE_SETS, ruleSetInForce, type PolicyRuleSetRecord } from '../domain/policy/rules';
+import type { DecisionProblem } from '../domain/tasks';
+import type { PrismaClient } from '../lib/db';
+import type { ActivityDeps } from './deps';
+
+
+export interface ScreeningInput {
+  proposalId: string;
+  callId: string;
+  institutionId: string;
+  countryCode: string;
+  requestedCents: number;
+  coFinancingCents: number;
+  durationMonths: number;
+  localPartnerEvidence: string | null;
+  submittedAt: string;
+}
+
+export interface ScreeningResult {
+  policy: PolicyResult;
+  call: { title: string; rubric: RubricCriterion[]; passMark: number } | null;
+}
+
+/** Rule sets from the database (admin-managed), else the built-in ones. */
+export async function loadRuleSets(prisma: PrismaClient): Promise<readonly PolicyRuleSetRecord[]> {
+  const rows = await prisma.policyRuleSet.findMany({ orderBy: { effectiveFrom: 'asc' } });
+  return rows.length ? rows.map(policyRuleSetFromRow) : RULE_SETS;
+}
+
+/** Grants already awarded (contract signed) to an institution, this proposal excluded. */
+async function awardedToInstitutionCents(prisma: PrismaClient, institutionId: string, excludeProposalId: string): Promise<number> {
+  const proposals = await prisma.proposal.findMany({
+    where: { institutionId, id: { not: excludeProposalId }, stage: { in: ['mission', 'evaluation', 'closed'] } },
+    select: { requestedAmountCents: true },
+  });
+  return proposals.reduce((sum, p) => sum + p.requestedAmountCents, 0);
+}
+
+export function createProposalActivities(deps: ActivityDeps) {
+  const { prisma } = deps;
+
+  async function grantFacts(input: ScreeningInput) {
+    const call = await prisma.call.findUnique({ where: { id: input.callId } });
+    const country = await prisma.country.findUnique({ where: { code: input.countryCode } });
+    return {
+      call,
+      facts: {
+        requestedCents: input.requestedCents,
+        coFinancingCents: input.coFinancingCents,
+        callMinCents: call?.minGrantCents ?? 0,
+        callMaxCents: call?.maxGrantCents ?? 0,
+        callCoFinancingMinPct: call?.coFinancingMinPct ?? 20,
+        callOpensAt: (call?.opensAt ?? new Date(0)).toISOString(),
+        callClosesAt: (call?.closesAt ?? new Date(0)).toISOString(),
+        submittedAt: input.submittedAt,
+        countryEligible: Boolean(country?.eligibleChallengeFund) && call?.countryCode === input.countryCode,
+        localPartnerEvidence: input.localPartnerEvidence,
+        cumulativeAwardedToInstitutionCents: await awardedToInstitutionCents(prisma, input.institutionId, input.proposalId),
+        durationMonths: input.durationMonths,
+        callMaxDurationMonths: call?.maxDurationMonths ?? 12,
+      },
+    };
+  }
+
+  return {
+    /** Intake eligibility: call open, country eligible, amounts, co-financing, local partner evidence. */
+    async screenProposal(input: ScreeningInput): Promise<ScreeningResult> {
+      const { call, facts } = await grantFacts(input);
+      const ruleSet = ruleSetInForce(await loadRuleSets(prisma), input.submittedAt);
+      const policy = checkGrant(ruleSet, facts);
+      if (!call) {
+        policy.outcome = 'fail';
+        policy.findings.unshift({ rule: 'call_exists', outcome: 'fail', message: `Call ${input.callId} does not exist`, data: { callId: input.callId } });
+      }
+      return { policy, call: call ? { title: call.title, rubric: call.rubric as unknown as RubricCriterion[], passMark: call.passMark } : null };
+    },
+
+    /** Contracting: the same grant rules on the decision date, with the cumulative amount as of now. */
+    async checkGrantPolicy(input: ScreeningInput & { decisionDate: string }): Promise<PolicyResult> {
+      const { facts } = await grantFacts(input);
+      const ruleSet = ruleSetInForce(await loadRuleSets(prisma), input.decisionDate);
+      // The call window matters at submission only; contracting happens after it may have closed.
+      return checkGrant(ruleSet, { ...facts, submittedAt: facts.callOpensAt });
+    },
+
+    /** UNDAF / Cooperation Framework alignment against the country's framework in force. */
+    async checkProposalAlignment(input: { countryCode: string; sdgs: number[]; thematicAreaId: string; startDate: string; endDate: string }): Promise<AlignmentCheck> {
+      const country = await prisma.country.findUnique({ where: { code: input.countryCode } });
+      const frameworks = await prisma.cooperationFramework.findMany({ where: { countryCode: input.countryCode }, include: { outcomes: true }, orderBy: { periodStart: 'desc' } });
+      const start = Date.parse(input.startDate);
+      const framework = frameworks.find((f) => f.periodStart.getTime() <= start && f.periodEnd.getTime() >= start) ?? frameworks[0] ?? null;
+      return checkAlignment({
+        countryEligible: Boolean(country),
+        framework: framework && {
+          periodStart: framework.periodStart.toISOString().slice(0, 10),
+          periodEnd: framework.periodEnd.toISOString().slice(0, 10),
+          outcomes: framework.outcomes.map((o) => ({ code: o.code, sdgs: o.sdgs as number[], thematicAreaIds: o.thematicAreaIds as string[] })),
+        },
+        startDate: input.startDate,
+        endDate: input.endDate,
+        sdgs: input.sdgs,
+        thematicAreaId: input.thematicAreaId,
+      });
+    },
+
+    /** Reviewers must be distinct reviewer accounts from another institution than the applicant's. */
+    async validateReviewers(input: { institutionId: string; reviewerIds: string[]; alreadyAssigned: string[]; expected: number | 'at_least_2' }): Promise<DecisionProblem[]> {
+      const problems: DecisionProblem[] = [];
+      const ids = input.reviewerIds;
+      if (new Set(ids).size !== ids.length) problems.push({ path: 'data.reviewerIds', message: 'reviewers must be distinct' });
+      if (input.expected === 'at_least_2' && new Set(ids).size < 2) problems.push({ path: 'data.reviewerIds', message: 'assign at least 2 distinct reviewers' });
+      if (typeof input.expected === 'number' && ids.length !== input.expected) problems.push({ path: 'data.reviewerIds', message: `assign exactly ${input.expected} replacement reviewer` });
+      const users = await prisma.user.findMany({ where: { id: { in: ids } } });
+      ids.forEach((id, i) => {
+        const user = users.find((u) => u.id === id);
+        if (!user || user.role !== 'reviewer' || !user.active) problems.push({ path: `data.reviewerIds.${i}`, message: `${id} is not an active reviewer` });
+        else if (user.institutionId && user.institutionId === input.institutionId) problems.push({ path: `data.reviewerIds.${i}`, message: `${id} belongs to the applicant's institution` });
+        if (input.alreadyAssigned.includes(id)) problems.push({ path: `data.reviewerIds.${i}`, message: `${id} is already assigned or declared a conflict` });
+      });
+      return problems;
+    },
+  };
+}

@@ -1,0 +1,178 @@
+import type { NotificationRequest } from './notifications';
+import type { Role } from './roles';
+import type { Programme, Stage, SubjectType } from './stages';
+import type { TaskKind } from './tasks';
+
+/**
+ * A step of a lifecycle as the read model sees it: everything one workflow step changed,
+ * applied by the `commitStep` activity in ONE transaction, keyed by `<workflowId>:<seq>`
+ * so a retried activity applies it once.
+ */
+export interface SubjectRef {
+  type: SubjectType;
+  id: string;
+  programme: Programme;
+  countryCode: string;
+  title: string;
+}
+
+export interface TaskRow {
+  id: string;
+  kind: TaskKind;
+  stage: Stage;
+  assigneeUserId?: string | null;
+  assigneeRole: Role;
+  assigneeCountryCode?: string | null;
+  title: string;
+  dueAt?: string | null;
+  remindAt?: string | null;
+  context?: Record<string, unknown> | null;
+}
+
+export interface TaskClose {
+  id: string;
+  status: 'done' | 'cancelled';
+  decision?: string | null;
+  comment?: string | null;
+  data?: Record<string, unknown> | null;
+  decidedById?: string | null;
+}
+
+export interface AuditEntry {
+  action: string;
+  actorId?: string | null;
+  actorRole?: string | null;
+  fromStage?: string | null;
+  toStage?: string | null;
+  comment?: string | null;
+  data?: Record<string, unknown> | null;
+  requestId?: string | null;
+}
+
+export interface ProposalRowInit {
+  callId: string;
+  institutionId: string;
+  applicantId: string;
+  summary: string;
+  nationalPartner: Record<string, unknown>;
+  sdgs: number[];
+  thematicAreaId: string;
+  requestedAmountCents: number;
+  coFinancingCents: number;
+  durationMonths: number;
+  innovation: string;
+  expectedResults: string;
+  milestones: unknown[];
+}
+
+export interface ExpertRequestRowInit {
+  requesterId: string;
+  nationalPartner: Record<string, unknown>;
+  objectives: string;
+  deliverables: unknown[];
+  modality: string;
+  workingDays: number;
+  startDate: string;
+  endDate: string;
+  languages: string[];
+  thematicAreaId: string;
+  sdgs: number[];
+  destination?: string | null;
+  travelDays?: number | null;
+  perDiemUsd?: number | null;
+  contractValueCents: number;
+}
+
+/** Subject fields a step may change (never id, institution, country or stage directly). */
+export interface SubjectPatch {
+  title?: string;
+  summary?: string;
+  nationalPartner?: Record<string, unknown>;
+  sdgs?: number[];
+  thematicAreaId?: string;
+  requestedAmountCents?: number;
+  coFinancingCents?: number;
+  durationMonths?: number;
+  innovation?: string;
+  expectedResults?: string;
+  milestones?: unknown[];
+  weightedScore?: number | null;
+  passMarkMet?: boolean | null;
+  findings?: unknown;
+  outcome?: string | null;
+  shortlist?: unknown;
+  selectedExpertId?: string | null;
+}
+
+export interface ReviewRow {
+  reviewerId: string;
+  taskId: string;
+  coi: 'none' | 'conflict';
+  scores?: Record<string, number> | null;
+  total?: number | null;
+  comment?: string | null;
+}
+
+export interface ContractRow {
+  kind: 'grant' | 'individual_contract';
+  partyName: string;
+  valueCents: number;
+  tranches: { seq: number; pct: number; amountCents: number; milestone: string }[];
+  status: 'awaiting_signatures' | 'signed' | 'declined';
+  policyFindings?: unknown;
+  exceptionNote?: string | null;
+  signatures: Record<string, { by: string; at: string }>;
+}
+
+export interface DeliverableRow {
+  seq: number;
+  title: string;
+  dueDate: string;
+  amountCents: number;
+  status: 'pending' | 'submitted' | 'revision_requested' | 'accepted';
+  report?: string | null;
+}
+
+export interface PaymentRow {
+  seq: number;
+  deliverableSeq?: number | null;
+  payee: string;
+  amountCents: number;
+}
+
+export interface EvaluationRow {
+  evaluatorId: string;
+  kind: string;
+  ratings: Record<string, number>;
+  narrative: string;
+  beneficiaries?: number | null;
+}
+
+export interface StepCommit {
+  workflowId: string;
+  seq: number;
+  /** Workflow time of the step (deterministic), ISO string. */
+  at: string;
+  subject: SubjectRef;
+  createProposal?: ProposalRowInit;
+  createExpertRequest?: ExpertRequestRowInit;
+  stage?: { from: Stage | null; to: Stage };
+  patch?: SubjectPatch;
+  openTasks?: TaskRow[];
+  closeTasks?: TaskClose[];
+  flagTasks?: { id: string; reminded?: boolean; overdue?: boolean }[];
+  audit?: AuditEntry[];
+  reviews?: ReviewRow[];
+  contract?: ContractRow;
+  deliverables?: DeliverableRow[];
+  payments?: PaymentRow[];
+  evaluations?: EvaluationRow[];
+  /** A finished assignment's rating folded into the roster profile (running average). */
+  expertRating?: { expertId: string; rating: number };
+  notifications?: NotificationRequest[];
+}
+
+export interface StepResult {
+  applied: boolean;
+  outboxKeys: string[];
+}

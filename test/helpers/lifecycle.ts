@@ -1,0 +1,48 @@
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { DEMO_USERS } from '../../domain/demo';
+import type { Actor } from '../../domain/roles';
+import type { TaskKind } from '../../domain/tasks';
+import { decideUpdate, stateQuery, type DecideResult, type TaskView } from '../../workflows/messages';
+
+type DemoKey = keyof typeof DEMO_USERS;
+
+export function actorOf(key: DemoKey): Actor {
+  const u = DEMO_USERS[key] as { id: string; role: Actor['role']; countryCode?: string; institutionId?: string; expertId?: string };
+  return { userId: u.id, role: u.role, countryCode: u.countryCode ?? null, institutionId: u.institutionId ?? null, expertId: u.expertId ?? null };
+}
+
+/** Waits until the workflow has an open task of `kind` (optionally matching), and returns it. */
+export async function openTask(handle: WorkflowHandle, kind: TaskKind, match: (t: TaskView) => boolean = () => true, timeoutMs = 20_000): Promise<TaskView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const view = await handle.query(stateQuery);
+    const task = view.openTasks.find((t) => t.kind === kind && t.status === 'open' && match(t));
+    if (task) return task;
+    if (Date.now() > deadline) throw new Error(`no open ${kind} task; stage=${view.stage}, open=${view.openTasks.map((t) => t.kind).join(',')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export async function decide(
+  handle: WorkflowHandle,
+  kind: TaskKind,
+  who: DemoKey | Actor,
+  decision: string,
+  extra: { comment?: string; data?: Record<string, unknown>; match?: (t: TaskView) => boolean } = {},
+): Promise<DecideResult> {
+  const task = await openTask(handle, kind, extra.match);
+  const actor = typeof who === 'string' ? actorOf(who) : who;
+  return handle.executeUpdate(decideUpdate, { args: [{ taskId: task.id, actor, decision, comment: extra.comment, data: extra.data }] });
+}
+
+/** The failure type of a refused Update (validator or handler), for assertions. */
+export async function updateFailureType(promise: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await promise;
+    return undefined;
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,509 @@
+/**
+ * The lifecycle kernel both programme workflows share: human tasks as Updates with
+ * synchronous validators, SLA reminders and escalations, stage transitions, audit,
+ * read-model commits and notification delivery. Deterministic: workflow APIs only.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { NotificationRequest, NotificationTemplate, Recipient } from '../domain/notifications';
+import type { Actor } from '../domain/roles';
+import { canTransition, isTerminal, type Programme, type Stage, type SubjectType } from '../domain/stages';
+import type { AuditEntry, StepCommit, SubjectRef, TaskRow } from '../domain/steps';
+import { checkDecisionShape, TASK_KINDS, type DecisionProblem, type SlaSettings, type TaskKind } from '../domain/tasks';
+import {
+  decideUpdate,
+  FAILURE,
+  stateQuery,
+  syncUpdate,
+  withdrawUpdate,
+  type DecideInput,
+  type HistoryEntry,
+  type LifecycleView,
+  type TaskView,
+  type WithdrawInput,
+} from './messages';
+import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from './search-attributes';
+
+const { commitStep } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+});
+
+// Delivery waits out an SMTP outage: retried with backoff until the relay answers.
+const { deliverNotifications } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+export interface Decision {
+  taskId: string;
+  kind: TaskKind;
+  decision: string;
+  comment?: string;
+  data: Record<string, unknown>;
+  actor: Actor;
+  requestId?: string;
+  /** Set when the task expired on its SLA instead of being decided by a person. */
+  expired?: boolean;
+}
+
+interface TaskState extends TaskRow {
+  status: 'open' | 'deciding' | 'done' | 'cancelled';
+  excludeUserIds: string[];
+  overdue: boolean;
+  reminded: boolean;
+  pending?: Decision;
+  rejection?: DecisionProblem[];
+  decision?: Decision;
+}
+
+/** Serializable kernel state carried across continue-as-new. */
+export interface LifecycleState {
+  stage: Stage;
+  seq: number;
+  tasks: Record<string, TaskState>;
+  history: HistoryEntry[];
+  counters: Record<string, number>;
+  title: string;
+}
+
+export interface TaskSpec {
+  kind: TaskKind;
+  /** One named user, or anyone with `role` (in `countryCode`). */
+  assigneeUserId?: string | null;
+  role?: TaskRow['assigneeRole'];
+  countryCode?: string | null;
+  /** Users who may not decide although their role fits (e.g. the requester endorsing own request). */
+  excludeUserIds?: string[];
+  title?: string;
+  context?: Record<string, unknown>;
+  /** Suffix that keeps parallel tasks of one kind apart (reviewer id, expert id, milestone). */
+  key?: string;
+}
+
+export interface LifecycleOptions {
+  programme: Programme;
+  subjectType: SubjectType;
+  subjectId: string;
+  countryCode: string;
+  title: string;
+  sla: SlaSettings;
+  /** Who hears about outcomes: the applicant or the requesting CO user. */
+  owner: Recipient;
+  resume?: LifecycleState;
+  /** Programme rules a decision must also meet (pure, synchronous). */
+  validateDecision?: (task: TaskRow, input: DecideInput) => DecisionProblem[];
+  /** Returns a reason when `actor` may not withdraw now, or null. */
+  withdrawRefusal?: (actor: Actor, stage: Stage) => string | null;
+}
+
+/** Thrown through the lifecycle code when the subject is withdrawn; `run` turns it into the withdrawn stage. */
+class Withdrawn extends Error {}
+
+const TEMPLATE_OF_KIND: Partial<Record<TaskKind, NotificationTemplate>> = {
+  revise: 'changes_requested',
+  invitation_response: 'expert_invitation',
+  contract_signature: 'contract_to_sign',
+  final_report: 'evaluation_requested',
+  evaluation: 'evaluation_requested',
+  expert_evaluation: 'evaluation_requested',
+  assignment_feedback: 'evaluation_requested',
+};
+
+function failure(type: string, message: string, details?: unknown): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? undefined : [details] });
+}
+
+export class Lifecycle {
+  readonly state: LifecycleState;
+  private inFlight = 0;
+  private deliveries: Promise<unknown>[] = [];
+  private withdrawal?: WithdrawInput;
+  private readonly workflowId = workflowInfo().workflowId;
+
+  constructor(private readonly opts: LifecycleOptions) {
+    this.state = opts.resume ?? { stage: 'intake', seq: 0, tasks: {}, history: [], counters: {}, title: opts.title };
+  }
+
+  get stage(): Stage {
+    return this.state.stage;
+  }
+
+  get subject(): SubjectRef {
+    return {
+      type: this.opts.subjectType,
+      id: this.opts.subjectId,
+      programme: this.opts.programme,
+      countryCode: this.opts.countryCode,
+      title: this.state.title,
+    };
+  }
+
+  setTitle(title: string): void {
+    this.state.title = title;
+  }
+
+  /** Registers the Update and Query handlers; call once, first thing in the workflow. */
+  install(): void {
+    setHandler(stateQuery, () => this.view());
+    setHandler(syncUpdate, async () => {
+      await condition(() => this.state.seq > 0 && this.inFlight === 0);
+      return { stage: this.state.stage };
+    });
+    setHandler(
+      decideUpdate,
+      async (input) => {
+        const task = this.state.tasks[input.taskId];
+        task.status = 'deciding';
+        task.rejection = undefined;
+        task.pending = {
+          taskId: task.id,
+          kind: task.kind,
+          decision: input.decision,
+          comment: input.comment?.trim() || undefined,
+          data: input.data ?? {},
+          actor: input.actor,
+          requestId: input.requestId,
+        };
+        // Answer once the workflow has acted on the decision and is waiting again,
+        // so the caller sees the stage its decision led to.
+        await condition(() => task.rejection !== undefined || (task.status !== 'deciding' && this.inFlight === 0));
+        const problems = task.rejection as DecisionProblem[] | undefined;
+        if (problems) {
+          task.rejection = undefined;
+          throw failure(FAILURE.invalidDecision, problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+        }
+        return { taskId: task.id, decision: input.decision, stage: this.state.stage };
+      },
+      { validator: (input) => this.validateDecision(input) },
+    );
+    setHandler(
+      withdrawUpdate,
+      async (input) => {
+        this.withdrawal = input;
+        await condition(() => isTerminal(this.state.stage) && this.inFlight === 0);
+        return { stage: this.state.stage };
+      },
+      {
+        validator: (input) => {
+          if (isTerminal(this.state.stage) || this.withdrawal) throw failure(FAILURE.notAllowedNow, `cannot withdraw: the subject is ${this.withdrawal ? 'already being withdrawn' : this.state.stage}`);
+          const refusal = this.opts.withdrawRefusal?.(input.actor, this.state.stage);
+          if (refusal) throw failure(refusal.startsWith('forbidden') ? FAILURE.forbidden : FAILURE.notAllowedNow, refusal);
+        },
+      },
+    );
+  }
+
+  private validateDecision(input: DecideInput): void {
+    const task = this.state.tasks[input.taskId];
+    if (!task) throw failure(FAILURE.taskNotFound, `task ${input.taskId} does not exist`);
+    if (task.status !== 'open' || this.withdrawal) throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
+    const actor = input.actor;
+    const assigned = task.assigneeUserId
+      ? actor.userId === task.assigneeUserId
+      : actor.role === task.assigneeRole && (!task.assigneeCountryCode || actor.countryCode === task.assigneeCountryCode);
+    if (!assigned) throw failure(FAILURE.forbidden, `task ${input.taskId} is not assigned to you`);
+    if (task.excludeUserIds.includes(actor.userId)) throw failure(FAILURE.forbidden, 'you may not decide this task (you raised the request)');
+    const problems = checkDecisionShape(task.kind, { decision: input.decision, comment: input.comment, data: input.data });
+    if (problems.length === 0 && this.opts.validateDecision) problems.push(...this.opts.validateDecision(task, input));
+    if (problems.length) throw failure(FAILURE.invalidDecision, problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+  }
+
+  view(): LifecycleView {
+    const openTasks: TaskView[] = Object.values(this.state.tasks)
+      .filter((t) => t.status === 'open' || t.status === 'deciding')
+      .map((t) => ({
+        id: t.id,
+        kind: t.kind,
+        stage: t.stage,
+        status: t.status,
+        assigneeUserId: t.assigneeUserId ?? null,
+        assigneeRole: t.assigneeRole,
+        assigneeCountryCode: t.assigneeCountryCode ?? null,
+        title: t.title,
+        dueAt: t.dueAt ?? null,
+        overdue: t.overdue,
+      }));
+    return { workflowId: this.workflowId, subjectId: this.opts.subjectId, stage: this.state.stage, openTasks, history: this.state.history };
+  }
+
+  // ---------- read model ----------
+
+  /** Applies one step to the read model (one transaction, idempotent by seq) and queues its mails. */
+  async commit(step: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject'>): Promise<void> {
+    const seq = ++this.state.seq;
+    const at = new Date().toISOString();
+    for (const a of step.audit ?? []) {
+      this.state.history.push({
+        seq,
+        at,
+        action: a.action,
+        actorId: a.actorId ?? null,
+        fromStage: (a.fromStage as Stage | null | undefined) ?? null,
+        toStage: (a.toStage as Stage | null | undefined) ?? null,
+        taskId: typeof a.data?.taskId === 'string' ? a.data.taskId : undefined,
+        decision: typeof a.data?.decision === 'string' ? a.data.decision : undefined,
+        comment: a.comment ?? undefined,
+      });
+    }
+    this.inFlight++;
+    try {
+      const result = await commitStep({ ...step, workflowId: this.workflowId, seq, at, subject: this.subject });
+      if (result.outboxKeys.length) this.deliveries.push(deliverNotifications({ keys: result.outboxKeys }));
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /**
+   * Wraps activity functions so the kernel knows the workflow is busy while they run:
+   * an Update answers only when the workflow is waiting on people again.
+   */
+  track<T extends Record<string, (...args: never[]) => Promise<unknown>>>(acts: T): T {
+    const wrapped = {} as Record<string, unknown>;
+    for (const [name, fn] of Object.entries(acts)) {
+      wrapped[name] = async (...args: never[]) => {
+        this.inFlight++;
+        try {
+          return await fn(...args);
+        } finally {
+          this.inFlight--;
+        }
+      };
+    }
+    return wrapped as T;
+  }
+
+  /** Moves to `to`, with audit, search attributes and (optionally) an outcome mail to the owner. */
+  async transition(
+    to: Stage,
+    how: { action: string; actor?: Actor | null; comment?: string; data?: Record<string, unknown>; notifyOwner?: boolean; extra?: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject' | 'stage'> },
+  ): Promise<void> {
+    const from = this.state.stage;
+    if (!canTransition(from, to)) throw ApplicationFailure.nonRetryable(`illegal transition ${from} → ${to}`, 'IllegalTransition');
+    this.state.stage = to;
+    upsertSearchAttributes([
+      { key: PROGRAMME_KEY, value: this.opts.programme },
+      { key: STAGE_KEY, value: to },
+      { key: COUNTRY_KEY, value: this.opts.countryCode },
+    ]);
+    const extra = how.extra ?? {};
+    const audit: AuditEntry = {
+      action: how.action,
+      actorId: how.actor?.userId ?? null,
+      actorRole: how.actor?.role ?? 'system',
+      fromStage: from,
+      toStage: to,
+      comment: how.comment ?? null,
+      data: how.data ?? null,
+    };
+    const notifications: NotificationRequest[] = [...(extra.notifications ?? [])];
+    if (how.notifyOwner) notifications.push(this.ownerNotice('decision_outcome', { stage: to, outcome: how.action, comment: how.comment }));
+    await this.commit({ ...extra, stage: { from, to }, audit: [audit, ...(extra.audit ?? [])], notifications });
+  }
+
+  ownerNotice(template: NotificationTemplate, extra: Partial<NotificationRequest['data']> = {}): NotificationRequest {
+    return { template, to: this.opts.owner, data: this.noticeData(extra) };
+  }
+
+  noticeData(extra: Partial<NotificationRequest['data']> = {}): NotificationRequest['data'] {
+    const s = this.subject;
+    return { subjectType: s.type, subjectId: s.id, subjectTitle: s.title, countryCode: s.countryCode, stage: this.state.stage, ...extra };
+  }
+
+  // ---------- tasks ----------
+
+  /** Opens tasks (one commit) and tells their assignees. */
+  async openTasks(specs: TaskSpec[], extra: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject' | 'openTasks'> = {}): Promise<string[]> {
+    const now = Date.now();
+    const rows: TaskState[] = specs.map((spec) => {
+      const kind = TASK_KINDS[spec.kind];
+      const n = (this.state.counters[spec.kind] = (this.state.counters[spec.kind] ?? 0) + 1);
+      const sla = this.opts.sla[kind.sla];
+      const id = `${this.workflowId}:${spec.kind}:${spec.key ? `${spec.key}:` : ''}${n}`;
+      return {
+        id,
+        kind: spec.kind,
+        stage: kind.stage,
+        assigneeUserId: spec.assigneeUserId ?? null,
+        assigneeRole: spec.role ?? kind.role,
+        assigneeCountryCode: spec.countryCode ?? null,
+        title: spec.title ?? `${kind.label}: ${this.state.title}`,
+        dueAt: new Date(now + sla.dueMs).toISOString(),
+        remindAt: new Date(now + Math.max(0, sla.dueMs - sla.remindBeforeMs)).toISOString(),
+        context: spec.context ?? null,
+        status: 'open',
+        excludeUserIds: spec.excludeUserIds ?? [],
+        overdue: false,
+        reminded: false,
+      };
+    });
+    for (const row of rows) this.state.tasks[row.id] = row;
+    const notifications = [
+      ...rows.map((t) => this.taskNotice(t, TEMPLATE_OF_KIND[t.kind] ?? 'task_assigned')),
+      ...(extra.notifications ?? []),
+    ];
+    await this.commit({
+      ...extra,
+      openTasks: rows.map(({ status: _s, excludeUserIds: _e, overdue: _o, reminded: _r, pending: _p, rejection: _j, decision: _d, ...row }) => row),
+      audit: [...rows.map((t) => ({ action: 'task_opened', actorRole: 'system', data: { taskId: t.id, kind: t.kind, assigneeUserId: t.assigneeUserId ?? null, assigneeRole: t.assigneeRole } })), ...(extra.audit ?? [])],
+      notifications,
+    });
+    return rows.map((r) => r.id);
+  }
+
+  private taskNotice(task: TaskRow, template: NotificationTemplate): NotificationRequest {
+    const to: Recipient = task.assigneeUserId ? { userId: task.assigneeUserId } : { role: task.assigneeRole, countryCode: task.assigneeCountryCode };
+    return { template, to, data: this.noticeData({ taskId: task.id, taskKind: task.kind, dueAt: task.dueAt ?? undefined }) };
+  }
+
+  task(id: string): TaskRow & { status: TaskState['status'] } {
+    return this.state.tasks[id];
+  }
+
+  /**
+   * Waits for a decision on `taskId`, sending the reminder and the overdue escalation on the
+   * way. `check` may refuse a decision after I/O (the Update then fails and the task stays open).
+   * Returns null if the task was cancelled meanwhile.
+   */
+  async awaitTask(taskId: string, check?: (d: Decision) => Promise<DecisionProblem[]>): Promise<Decision | null> {
+    const task = this.state.tasks[taskId];
+    const kind = TASK_KINDS[task.kind] as (typeof TASK_KINDS)[TaskKind] & { expireWith?: string };
+    for (;;) {
+      const settled = () => task.status !== 'open' || this.withdrawal !== undefined;
+      const now = Date.now();
+      if (!task.reminded && task.remindAt && Date.parse(task.remindAt) > now) {
+        if (!(await condition(settled, Date.parse(task.remindAt) - now))) {
+          task.reminded = true;
+          await this.commit({
+            flagTasks: [{ id: task.id, reminded: true }],
+            audit: [{ action: 'task_reminder', actorRole: 'system', data: { taskId: task.id } }],
+            notifications: [this.taskNotice(task, 'reminder')],
+          });
+          continue;
+        }
+      } else if (!task.overdue && task.dueAt) {
+        const dueIn = Math.max(1, Date.parse(task.dueAt) - now);
+        if (!(await condition(settled, dueIn))) {
+          if (kind.expireWith) {
+            task.status = 'deciding';
+            task.pending = { taskId, kind: task.kind, decision: kind.expireWith, data: {}, actor: { userId: 'system', role: 'admin' }, expired: true };
+          } else {
+            task.overdue = true;
+            await this.commit({
+              flagTasks: [{ id: task.id, overdue: true }],
+              audit: [{ action: 'task_overdue', actorRole: 'system', data: { taskId: task.id, dueAt: task.dueAt } }],
+              notifications: [{ template: 'overdue_escalation', to: { role: 'fund_manager' }, data: this.noticeData({ taskId: task.id, taskKind: task.kind, dueAt: task.dueAt }) }],
+            });
+            continue;
+          }
+        }
+      } else {
+        await condition(settled);
+      }
+      if (task.status === 'cancelled') return null;
+      if (this.withdrawal && task.status === 'open') throw new Withdrawn();
+      const decision = task.pending!;
+      if (check && !decision.expired) {
+        const problems = await check(decision);
+        if (problems.length) {
+          task.pending = undefined;
+          task.status = 'open';
+          task.rejection = problems;
+          continue;
+        }
+      }
+      task.status = 'done';
+      task.decision = decision;
+      task.pending = undefined;
+      await this.commit({
+        closeTasks: [{ id: task.id, status: 'done', decision: decision.decision, comment: decision.comment ?? null, data: decision.data, decidedById: decision.actor.userId }],
+        audit: [{
+          action: decision.expired ? 'task_expired' : 'decision',
+          actorId: decision.expired ? null : decision.actor.userId,
+          actorRole: decision.expired ? 'system' : decision.actor.role,
+          fromStage: this.state.stage,
+          toStage: this.state.stage,
+          comment: decision.comment ?? null,
+          data: { taskId: task.id, kind: task.kind, decision: decision.decision, ...decision.data },
+          requestId: decision.requestId ?? null,
+        }],
+      });
+      return decision;
+    }
+  }
+
+  /** Opens one task and waits for its decision. */
+  async ask(spec: TaskSpec, check?: (d: Decision) => Promise<DecisionProblem[]>): Promise<Decision> {
+    const [id] = await this.openTasks([spec]);
+    const decision = await this.awaitTask(id, check);
+    if (!decision) throw ApplicationFailure.nonRetryable(`task ${id} was cancelled while awaited alone`, 'IllegalState');
+    return decision;
+  }
+
+  /** Cancels open tasks (no longer needed), recording why. */
+  async cancelTasks(ids: string[], reason: string): Promise<void> {
+    const open = ids.map((id) => this.state.tasks[id]).filter((t) => t && (t.status === 'open' || t.status === 'deciding'));
+    if (!open.length) return;
+    for (const t of open) t.status = 'cancelled';
+    await this.commit({
+      closeTasks: open.map((t) => ({ id: t.id, status: 'cancelled' as const, comment: reason })),
+      audit: open.map((t) => ({ action: 'task_cancelled', actorRole: 'system', comment: reason, data: { taskId: t.id } })),
+    });
+  }
+
+  openTaskIds(): string[] {
+    return Object.values(this.state.tasks).filter((t) => t.status === 'open' || t.status === 'deciding').map((t) => t.id);
+  }
+
+  // ---------- running ----------
+
+  /**
+   * Runs the programme's body; a withdrawal anywhere ends it in `withdrawn`. Waits for
+   * pending mails and handlers before returning, so nothing is cut off at completion.
+   */
+  async run(body: () => Promise<void>): Promise<Stage> {
+    try {
+      await body();
+    } catch (err) {
+      if (!(err instanceof Withdrawn)) throw err;
+    }
+    if (this.withdrawal && !isTerminal(this.state.stage)) {
+      const w = this.withdrawal;
+      await this.cancelTasks(this.openTaskIds(), 'withdrawn');
+      await this.transition('withdrawn', { action: 'withdraw', actor: w.actor, comment: w.reason, notifyOwner: true });
+    }
+    await this.drain();
+    return this.state.stage;
+  }
+
+  /** True when the subject is being withdrawn: long loops check it between steps. */
+  get withdrawing(): boolean {
+    return this.withdrawal !== undefined;
+  }
+
+  throwIfWithdrawing(): void {
+    if (this.withdrawal) throw new Withdrawn();
+  }
+
+  /** Mails sent and handlers finished: safe to complete or continue-as-new. */
+  async drain(): Promise<void> {
+    await Promise.all(this.deliveries);
+    this.deliveries = [];
+    await condition(allHandlersFinished);
+  }
+
+  /** At a step boundary with no open task: should the workflow continue as new? */
+  shouldContinueAsNew(maxSeq?: number): boolean {
+    if (this.openTaskIds().length) return false;
+    return workflowInfo().continueAsNewSuggested || (maxSeq !== undefined && this.state.seq >= maxSeq);
+  }
+}

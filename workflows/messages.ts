@@ -1,0 +1,77 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../domain/roles';
+import type { Stage } from '../domain/stages';
+import type { TaskKind } from '../domain/tasks';
+
+/** Messages shared by the workflows and their clients (API, tests, benchmarks). */
+
+export interface DecideInput {
+  taskId: string;
+  actor: Actor;
+  decision: string;
+  comment?: string;
+  data?: Record<string, unknown>;
+  requestId?: string;
+}
+
+export interface DecideResult {
+  taskId: string;
+  decision: string;
+  stage: Stage;
+}
+
+export interface WithdrawInput {
+  actor: Actor;
+  reason?: string;
+  requestId?: string;
+}
+
+export interface TaskView {
+  id: string;
+  kind: TaskKind;
+  stage: Stage;
+  status: 'open' | 'deciding' | 'done' | 'cancelled';
+  assigneeUserId: string | null;
+  assigneeRole: string;
+  assigneeCountryCode: string | null;
+  title: string;
+  dueAt: string | null;
+  overdue: boolean;
+}
+
+export interface HistoryEntry {
+  seq: number;
+  at: string;
+  action: string;
+  actorId: string | null;
+  fromStage: Stage | null;
+  toStage: Stage | null;
+  taskId?: string;
+  decision?: string;
+  comment?: string;
+}
+
+export interface LifecycleView {
+  workflowId: string;
+  subjectId: string;
+  stage: Stage;
+  openTasks: TaskView[];
+  history: HistoryEntry[];
+}
+
+/** Failure types a client maps to HTTP statuses. */
+export const FAILURE = {
+  taskNotFound: 'TaskNotFound', // 404
+  taskNotOpen: 'TaskNotOpen', // 409
+  forbidden: 'Forbidden', // 403
+  invalidDecision: 'InvalidDecision', // 400
+  notAllowedNow: 'NotAllowedNow', // 409
+} as const;
+
+/** A human decision on an open task. Validator checks stage, actor and data before history is written. */
+export const decideUpdate = defineUpdate<DecideResult, [DecideInput]>('decide');
+/** The applicant / requesting CO withdraws the subject at any open step. */
+export const withdrawUpdate = defineUpdate<{ stage: Stage }, [WithdrawInput]>('withdraw');
+/** Resolves once the subject's read-model row exists; returns the current stage. Used with update-with-start. */
+export const syncUpdate = defineUpdate<{ stage: Stage }, []>('sync');
+export const stateQuery = defineQuery<LifecycleView>('state');

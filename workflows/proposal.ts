@@ -1,0 +1,349 @@
+/**
+ * Challenge Fund proposal lifecycle: one execution per proposal (`proposal-<id>`), from
+ * intake to closed. Stages are entered through the shared Lifecycle kernel; each stage
+ * function is re-entrant from `progress`, so the workflow can continue as new between steps.
+ */
+import { continueAsNew, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { PolicyResult } from '../domain/policy/findings';
+import { validateScores, weightedScore, type RubricCriterion } from '../domain/policy/scoring';
+import { proposalChangesSchema, usdToCents, type ProposalCreate } from '../domain/schemas';
+import type { Stage } from '../domain/stages';
+import type { DeliverableRow } from '../domain/steps';
+import type { DecisionProblem, SlaSettings } from '../domain/tasks';
+import { Lifecycle, type Decision, type LifecycleState } from './lifecycle';
+import type { DecideInput } from './messages';
+
+const proposalActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['PolicyViolation', 'ValidationError'] },
+});
+
+export interface ProposalWorkflowInput {
+  proposalId: string;
+  applicant: { userId: string; institutionId: string; institutionName: string };
+  proposal: ProposalCreate;
+  submittedAt: string;
+  sla: SlaSettings;
+  /** Tests: continue as new after this many steps in one run (production waits for Temporal's suggestion). */
+  continueAsNewAfterSteps?: number;
+  resume?: { lifecycle: LifecycleState; progress: ProposalProgress };
+}
+
+export interface ProposalProgress {
+  proposal: ProposalCreate;
+  rubric: RubricCriterion[];
+  passMark: number;
+  reviewers: string[];
+  scores: Record<string, Record<string, number>>;
+  weightedScore: number | null;
+  passMarkMet: boolean | null;
+  milestoneIndex: number;
+  waitlisted: boolean;
+}
+
+const OPEN_FOR_WITHDRAWAL: Stage[] = ['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting'];
+
+/** Tranches over the milestones: 40/40/20 for three; generally 20% held for the last one. */
+export function trancheSchedule(totalCents: number, milestones: number): number[] {
+  if (milestones <= 1) return [totalCents];
+  const last = Math.round(totalCents * 0.2);
+  const share = Math.floor((totalCents - last) / (milestones - 1));
+  const out = Array.from({ length: milestones - 1 }, () => share);
+  out.push(totalCents - share * (milestones - 1));
+  return out;
+}
+
+export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<Stage> {
+  const { applicant } = input;
+  const progress: ProposalProgress = input.resume?.progress ?? {
+    proposal: input.proposal,
+    rubric: [],
+    passMark: 60,
+    reviewers: [],
+    scores: {},
+    weightedScore: null,
+    passMarkMet: null,
+    milestoneIndex: 0,
+    waitlisted: false,
+  };
+  const p = () => progress.proposal;
+
+  const lc = new Lifecycle({
+    programme: 'challenge_fund',
+    subjectType: 'proposal',
+    subjectId: input.proposalId,
+    countryCode: input.proposal.countryCode,
+    title: input.proposal.title,
+    sla: input.sla,
+    owner: { userId: applicant.userId },
+    resume: input.resume?.lifecycle,
+    validateDecision: (task, d) => validateProposalDecision(task.kind, task.context ?? {}, d, progress),
+    withdrawRefusal: (actor, stage) => {
+      if (actor.role !== 'applicant' || actor.institutionId !== applicant.institutionId) return 'forbidden: only the applicant institution may withdraw';
+      return OPEN_FOR_WITHDRAWAL.includes(stage) ? null : `cannot withdraw in stage ${stage}; ask the fund manager to cancel`;
+    },
+  });
+  lc.install();
+  const { screenProposal, checkProposalAlignment, validateReviewers, checkGrantPolicy } = lc.track({
+    screenProposal: proposalActivities.screenProposal,
+    checkProposalAlignment: proposalActivities.checkProposalAlignment,
+    validateReviewers: proposalActivities.validateReviewers,
+    checkGrantPolicy: proposalActivities.checkGrantPolicy,
+  });
+
+  const screeningInput = () => ({
+    proposalId: input.proposalId,
+    callId: p().callId,
+    institutionId: applicant.institutionId,
+    countryCode: p().countryCode,
+    requestedCents: usdToCents(p().requestedAmountUsd),
+    coFinancingCents: usdToCents(p().coFinancingUsd),
+    durationMonths: p().durationMonths,
+    localPartnerEvidence: p().nationalPartner.demandEvidence,
+    submittedAt: input.submittedAt,
+  });
+  const rejectWith = (action: string, findings: PolicyResult | unknown, comment?: string, actor?: Decision['actor']) =>
+    lc.transition('rejected', { action, actor, comment, notifyOwner: true, extra: { patch: { findings, outcome: action } } });
+
+  /** Eligibility screening; true when the proposal may go on. */
+  async function screen(): Promise<boolean> {
+    const screening = await screenProposal(screeningInput());
+    if (screening.call) {
+      progress.rubric = screening.call.rubric;
+      progress.passMark = screening.call.passMark;
+    }
+    if (screening.policy.outcome === 'fail') {
+      await rejectWith('ineligible', screening.policy, screening.policy.findings.filter((f) => f.outcome === 'fail').map((f) => f.message).join('; '));
+      return false;
+    }
+    await lc.commit({ patch: { findings: screening.policy }, audit: [{ action: 'eligibility_screened', actorRole: 'system', data: { outcome: screening.policy.outcome } }] });
+    return true;
+  }
+
+  async function intake(): Promise<void> {
+    if (lc.state.seq === 0) {
+      await lc.commit({
+        stage: { from: null, to: 'intake' },
+        createProposal: {
+          callId: p().callId, institutionId: applicant.institutionId, applicantId: applicant.userId, summary: p().summary,
+          nationalPartner: p().nationalPartner, sdgs: p().sdgs, thematicAreaId: p().thematicAreaId,
+          requestedAmountCents: usdToCents(p().requestedAmountUsd), coFinancingCents: usdToCents(p().coFinancingUsd),
+          durationMonths: p().durationMonths, innovation: p().innovation, expectedResults: p().expectedResults, milestones: p().milestones,
+        },
+        audit: [{ action: 'submitted', actorId: applicant.userId, actorRole: 'applicant', toStage: 'intake' }],
+      });
+    }
+    if (await screen()) await lc.transition('co_endorsement', { action: 'eligible' });
+  }
+
+  async function endorsement(): Promise<void> {
+    for (;;) {
+      const d = await lc.ask({ kind: 'co_endorsement', role: 'co_approver', countryCode: p().countryCode });
+      if (d.decision === 'endorse') return lc.transition('alignment_check', { action: 'endorsed', actor: d.actor, comment: d.comment });
+      if (d.decision === 'reject') return rejectWith('co_rejected', null, d.comment, d.actor);
+      // request_changes: the applicant revises; a resubmission is screened again, then endorsed again.
+      const revision = await lc.ask({ kind: 'revise', assigneeUserId: applicant.userId, context: { requestedChanges: d.comment ?? '' } });
+      const changes = proposalChangesSchema.parse(revision.data);
+      progress.proposal = { ...progress.proposal, ...changes };
+      if (changes.title) lc.setTitle(changes.title);
+      const { requestedAmountUsd, coFinancingUsd, ...sameFields } = changes;
+      await lc.commit({
+        patch: {
+          ...sameFields,
+          requestedAmountCents: requestedAmountUsd === undefined ? undefined : usdToCents(requestedAmountUsd),
+          coFinancingCents: coFinancingUsd === undefined ? undefined : usdToCents(coFinancingUsd),
+        },
+        audit: [{ action: 'resubmitted', actorId: revision.actor.userId, actorRole: 'applicant', data: { fields: Object.keys(changes) } }],
+      });
+      if (!(await screen())) return;
+    }
+  }
+
+  async function alignment(): Promise<void> {
+    const milestoneDates = p().milestones.map((m) => m.dueDate).sort();
+    const check = await checkProposalAlignment({
+      countryCode: p().countryCode, sdgs: p().sdgs, thematicAreaId: p().thematicAreaId,
+      startDate: input.submittedAt.slice(0, 10), endDate: milestoneDates[milestoneDates.length - 1],
+    });
+    await lc.commit({ patch: { findings: check }, audit: [{ action: 'alignment_checked', actorRole: 'system', data: { result: check.result, matchedOutcomes: check.matchedOutcomes } }] });
+    if (check.result === 'not_aligned') return rejectWith('not_aligned', check, check.reasons.filter((r) => r.outcome === 'fail').map((r) => r.message).join('; '));
+    if (check.result === 'needs_review') {
+      const d = await lc.ask({ kind: 'alignment_review', role: 'fund_manager', context: { reasons: check.reasons, matchedOutcomes: check.matchedOutcomes } });
+      if (d.decision === 'reject') return rejectWith('not_aligned', check, d.comment, d.actor);
+    }
+    await lc.transition('selection', { action: 'aligned' });
+  }
+
+  /** One reviewer slot: scores, or a conflict and a replacement named by the fund manager. */
+  async function reviewSlot(initialReviewer: string): Promise<void> {
+    let reviewer = initialReviewer;
+    for (;;) {
+      const taskId = (await lc.openTasks([{ kind: 'review_score', assigneeUserId: reviewer, role: 'reviewer', key: reviewer, context: { rubric: progress.rubric } }]))[0];
+      const d = (await lc.awaitTask(taskId))!;
+      if (d.decision === 'submit_score') {
+        const scores = d.data.scores as Record<string, number>;
+        progress.scores[reviewer] = scores;
+        const total = weightedScore(progress.rubric, [scores]).total;
+        await lc.commit({ reviews: [{ reviewerId: reviewer, taskId, coi: 'none', scores, total, comment: d.comment }] });
+        return;
+      }
+      await lc.commit({ reviews: [{ reviewerId: reviewer, taskId, coi: 'conflict', comment: String(d.data.reason ?? '') }] });
+      const replacement = await lc.ask(
+        { kind: 'assign_reviewers', role: 'fund_manager', key: `replace-${reviewer}`, context: { replacing: reviewer, assigned: progress.reviewers } },
+        (r) => validateReviewers({ institutionId: applicant.institutionId, reviewerIds: r.data.reviewerIds as string[], alreadyAssigned: progress.reviewers, expected: 1 }),
+      );
+      reviewer = (replacement.data.reviewerIds as string[])[0];
+      progress.reviewers.push(reviewer);
+    }
+  }
+
+  async function selection(): Promise<void> {
+    if (!progress.waitlisted) {
+      if (progress.weightedScore === null) {
+        const assign = await lc.ask({ kind: 'assign_reviewers', role: 'fund_manager' }, (d) =>
+          validateReviewers({ institutionId: applicant.institutionId, reviewerIds: d.data.reviewerIds as string[], alreadyAssigned: [], expected: 'at_least_2' }),
+        );
+        const reviewers = assign.data.reviewerIds as string[];
+        progress.reviewers = [...reviewers];
+        await Promise.all(reviewers.map((r) => reviewSlot(r)));
+        const score = weightedScore(progress.rubric, Object.values(progress.scores));
+        progress.weightedScore = score.total;
+        progress.passMarkMet = score.total >= progress.passMark;
+        await lc.commit({
+          patch: { weightedScore: score.total, passMarkMet: progress.passMarkMet },
+          audit: [{ action: 'scored', actorRole: 'system', data: { weightedScore: score.total, passMark: progress.passMark, reviewers: score.reviewers } }],
+        });
+      }
+      const context = { weightedScore: progress.weightedScore, passMark: progress.passMark, passMarkMet: progress.passMarkMet, scores: progress.scores };
+      const d = await lc.ask({ kind: 'selection_decision', role: 'fund_manager', context });
+      if (d.decision === 'reject') return rejectWith('not_selected', null, d.comment, d.actor);
+      if (d.decision === 'select') return lc.transition('contracting', { action: 'selected', actor: d.actor, comment: justification(d), notifyOwner: true });
+      progress.waitlisted = true;
+      await lc.commit({ audit: [{ action: 'waitlisted', actorId: d.actor.userId, actorRole: d.actor.role, comment: d.comment }], notifications: [lc.ownerNotice('decision_outcome', { outcome: 'waitlisted', comment: d.comment })] });
+    }
+    const context = { weightedScore: progress.weightedScore, passMark: progress.passMark, passMarkMet: progress.passMarkMet, scores: progress.scores };
+    const later = await lc.ask({ kind: 'waitlist_review', role: 'fund_manager', context });
+    if (later.decision === 'reject') return rejectWith('not_selected', null, later.comment, later.actor);
+    await lc.transition('contracting', { action: 'selected_from_waitlist', actor: later.actor, comment: justification(later), notifyOwner: true });
+  }
+
+  async function contracting(): Promise<void> {
+    const policy = await checkGrantPolicy({ ...screeningInput(), decisionDate: new Date().toISOString() });
+    if (policy.outcome === 'fail') return rejectWith('policy_failed', policy, policy.findings.filter((f) => f.outcome === 'fail').map((f) => f.message).join('; '));
+    let exceptionNote: string | null = null;
+    if (policy.outcome === 'needs_approval') {
+      const d = await lc.ask({ kind: 'policy_exception', role: 'fund_manager', context: { findings: policy.findings.filter((f) => f.outcome !== 'pass') } });
+      if (d.decision === 'reject') return rejectWith('policy_exception_refused', policy, d.comment, d.actor);
+      exceptionNote = String(d.data.justification);
+    }
+    const total = usdToCents(p().requestedAmountUsd);
+    const amounts = trancheSchedule(total, p().milestones.length);
+    const tranches = p().milestones.map((m, i) => ({ seq: i + 1, pct: Math.round((amounts[i] / total) * 100), amountCents: amounts[i], milestone: m.title }));
+    const deliverables: DeliverableRow[] = p().milestones.map((m, i) => ({ seq: i + 1, title: m.title, dueDate: m.dueDate, amountCents: amounts[i], status: 'pending' }));
+    const contract = { kind: 'grant' as const, partyName: applicant.institutionName, valueCents: total, tranches, policyFindings: policy, exceptionNote, signatures: {} as Record<string, { by: string; at: string }> };
+    const ids = await lc.openTasks(
+      [
+        { kind: 'contract_signature', assigneeUserId: applicant.userId, role: 'applicant', key: 'applicant', context: { valueUsd: total / 100, tranches } },
+        { kind: 'contract_signature', role: 'co_approver', countryCode: p().countryCode, key: 'co', context: { valueUsd: total / 100, tranches } },
+      ],
+      { contract: { ...contract, status: 'awaiting_signatures' }, deliverables },
+    );
+    const results = await Promise.all(
+      ids.map(async (id) => {
+        const d = await lc.awaitTask(id);
+        if (d?.decision === 'decline') await lc.cancelTasks(ids.filter((x) => x !== id), 'the other party declined to sign');
+        return d;
+      }),
+    );
+    const declined = results.find((d) => d?.decision === 'decline');
+    if (declined) {
+      return lc.transition('cancelled', { action: 'signature_declined', actor: declined.actor, comment: declined.comment, notifyOwner: true, extra: { contract: { ...contract, status: 'declined' } } });
+    }
+    for (const d of results) if (d) contract.signatures[d.actor.role === 'applicant' ? 'applicant' : 'co'] = { by: d.actor.userId, at: new Date().toISOString() };
+    await lc.transition('mission', { action: 'contract_signed', notifyOwner: true, extra: { contract: { ...contract, status: 'signed' } } });
+  }
+
+  async function mission(): Promise<void> {
+    const amounts = trancheSchedule(usdToCents(p().requestedAmountUsd), p().milestones.length);
+    while (progress.milestoneIndex < p().milestones.length) {
+      const i = progress.milestoneIndex;
+      const m = p().milestones[i];
+      const row: DeliverableRow = { seq: i + 1, title: m.title, dueDate: m.dueDate, amountCents: amounts[i], status: 'pending' };
+      for (;;) {
+        const report = await lc.ask({ kind: 'progress_report', assigneeUserId: applicant.userId, role: 'applicant', key: `m${i + 1}`, context: { milestone: m } });
+        await lc.commit({ deliverables: [{ ...row, status: 'submitted', report: String(report.data.report) }] });
+        const v = await lc.ask({ kind: 'report_verification', role: 'co_approver', countryCode: p().countryCode, key: `m${i + 1}`, context: { milestone: m, report: report.data.report } });
+        if (v.decision === 'accept') {
+          await lc.commit({
+            deliverables: [{ ...row, status: 'accepted', report: String(report.data.report) }],
+            payments: [{ seq: i + 1, deliverableSeq: i + 1, payee: applicant.institutionName, amountCents: amounts[i] }],
+            audit: [{ action: 'tranche_released', actorId: v.actor.userId, actorRole: v.actor.role, data: { milestone: i + 1, amountCents: amounts[i] } }],
+            notifications: [lc.ownerNotice('payment_released', { amountUsd: amounts[i] / 100 })],
+          });
+          break;
+        }
+        await lc.commit({ deliverables: [{ ...row, status: 'revision_requested' }] });
+      }
+      progress.milestoneIndex++;
+      if (lc.shouldContinueAsNew(input.continueAsNewAfterSteps)) return;
+    }
+    await lc.transition('evaluation', { action: 'implementation_completed' });
+  }
+
+  async function evaluation(): Promise<void> {
+    const final = await lc.ask({ kind: 'final_report', assigneeUserId: applicant.userId, role: 'applicant' });
+    const ids = await lc.openTasks([
+      { kind: 'evaluation', role: 'co_approver', countryCode: p().countryCode, key: 'co', context: { finalReport: final.data.report } },
+      { kind: 'evaluation', role: 'fund_manager', key: 'fm', context: { finalReport: final.data.report } },
+    ]);
+    const evaluations = await Promise.all(ids.map((id) => lc.awaitTask(id)));
+    await lc.transition('closed', {
+      action: 'evaluated',
+      notifyOwner: true,
+      extra: {
+        evaluations: evaluations.filter((e): e is Decision => e !== null).map((e) => ({
+          evaluatorId: e.actor.userId, kind: `evaluation_${e.actor.role}`, ratings: e.data.ratings as Record<string, number>,
+          narrative: String(e.data.narrative), beneficiaries: (e.data.beneficiaries as number | undefined) ?? (final.data.beneficiariesReached as number | undefined) ?? null,
+        })),
+      },
+    });
+  }
+
+  const STAGE_STEPS: Partial<Record<Stage, () => Promise<void>>> = {
+    intake, co_endorsement: endorsement, alignment_check: alignment, selection, contracting, mission, evaluation,
+  };
+
+  return lc.run(async () => {
+    for (;;) {
+      const step = STAGE_STEPS[lc.stage];
+      if (!step) return;
+      await step();
+      lc.throwIfWithdrawing();
+      if (lc.shouldContinueAsNew(input.continueAsNewAfterSteps)) {
+        await lc.drain();
+        await continueAsNew<typeof proposalWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } });
+      }
+    }
+  });
+}
+
+function justification(d: Decision): string | undefined {
+  return (d.data.justification as string | undefined) ?? d.comment;
+}
+
+/** Proposal rules a decision must meet beyond its shape (pure: runs in the Update validator). */
+function validateProposalDecision(kind: string, context: Record<string, unknown>, d: DecideInput, progress: ProposalProgress): DecisionProblem[] {
+  const data = d.data ?? {};
+  if (kind === 'revise') {
+    const parsed = proposalChangesSchema.safeParse(data);
+    return parsed.success ? [] : parsed.error.issues.map((i) => ({ path: ['data', ...i.path].join('.'), message: i.message }));
+  }
+  if (kind === 'review_score' && d.decision === 'submit_score') {
+    return validateScores(progress.rubric, (data.scores ?? {}) as Record<string, unknown>).map((p) => ({ path: `data.scores.${p.key}`, message: p.message }));
+  }
+  if ((kind === 'selection_decision' || kind === 'waitlist_review') && d.decision === 'select' && context.passMarkMet === false && !data.justification) {
+    return [{ path: 'data.justification', message: `the weighted score ${String(context.weightedScore)} is below the pass mark ${String(context.passMark)}: a justification is required` }];
+  }
+  return [];
+}
