@@ -112,8 +112,7 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  * Rule sets change at day boundaries, so decisions are compared by day.
  */
 export function utcDay(value: string | Date): string {
-  if (typeof value === 'string' && DAY.test(value)) return value;
-  const ms = typeof value === 'string' ? Date.parse(value) : value.getTime();
+  const ms = typeof value === 'string' ? Date.parse(DAY.test(value) ? `${value}T00:00:00Z` : value) : value.getTime();
   if (Number.isNaN(ms)) throw new Error(`Not an ISO date: ${String(value)}`);
   return new Date(ms).toISOString().slice(0, 10);
 }
