@@ -10,3 +10,13 @@ export function instant(iso: string, endOfDay = false): number {
   if (Number.isNaN(ms)) throw new Error(`Not an ISO date: ${iso}`);
   return bare && endOfDay ? ms + 86_400_000 - 1 : ms;
 }
+
+/**
+ * The UTC calendar day (YYYY-MM-DD) of an ISO date or timestamp or a Date.
+ * Rule sets change at day boundaries, so decisions are compared by day.
+ */
+export function utcDay(value: string | Date): string {
+  const ms = typeof value === 'string' ? instant(value) : value.getTime();
+  if (Number.isNaN(ms)) throw new Error(`Not a valid date: ${String(value)}`);
+  return new Date(ms).toISOString().slice(0, 10);
+}

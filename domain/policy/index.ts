@@ -4,6 +4,7 @@
  */
 export * from './findings';
 export * from './rules';
+export { utcDay } from './dates';
 export * from './grant';
 export * from './individual-contract';
 export * from './alignment';

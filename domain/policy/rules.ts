@@ -1,3 +1,5 @@
+import { utcDay } from './dates';
+
 /**
  * UNDP policy limits as dated, versioned data. A check never reads a literal limit:
  * it takes the rule set in force on the decision date (ruleSetInForce).
@@ -104,18 +106,6 @@ export const RULE_SETS: readonly PolicyRuleSetRecord[] = [
     },
   },
 ];
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/**
- * The UTC calendar day (YYYY-MM-DD) of an ISO date or timestamp or a Date.
- * Rule sets change at day boundaries, so decisions are compared by day.
- */
-export function utcDay(value: string | Date): string {
-  const ms = typeof value === 'string' ? Date.parse(DAY.test(value) ? `${value}T00:00:00Z` : value) : value.getTime();
-  if (Number.isNaN(ms)) throw new Error(`Not an ISO date: ${String(value)}`);
-  return new Date(ms).toISOString().slice(0, 10);
-}
 
 /**
  * The rule set whose [effectiveFrom, effectiveTo] (both inclusive) covers the decision date.
