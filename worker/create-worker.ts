@@ -21,6 +21,8 @@ export function createWorker(setup: WorkerSetup): Promise<Worker> {
     taskQueue: setup.taskQueue,
     activities: createActivities(setup.deps),
     ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    // Let running activities (a read-model commit, a mail) finish on shutdown instead of timing out later.
+    shutdownGraceTime: '10 seconds',
     ...setup.tuning,
   });
 }

@@ -1,2 +1,3 @@
 // The workflow bundle's entry: every workflow type the worker runs.
 export { proposalWorkflow } from './proposal';
+export { expertRequestWorkflow } from './expert-request';

@@ -33,7 +33,15 @@ export async function decide(
 ): Promise<DecideResult> {
   const task = await openTask(handle, kind, extra.match);
   const actor = typeof who === 'string' ? actorOf(who) : who;
-  return handle.executeUpdate(decideUpdate, { args: [{ taskId: task.id, actor, decision, comment: extra.comment, data: extra.data }] });
+  try {
+    return await handle.executeUpdate(decideUpdate, { args: [{ taskId: task.id, actor, decision, comment: extra.comment, data: extra.data }] });
+  } catch (err) {
+    // Surface the workflow's reason (type and message) so tests can match on it.
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+      throw new Error(`${err.cause.type}: ${err.cause.message}`);
+    }
+    throw err;
+  }
 }
 
 /** The failure type of a refused Update (validator or handler), for assertions. */

@@ -4,14 +4,15 @@ import { logger } from '../../lib/logger';
 import { seedDatabase } from '../../prisma/seed';
 import { createWorker } from '../../worker/create-worker';
 import { proposalWorkflow } from '../../workflows/proposal';
-import { stateQuery } from '../../workflows/messages';
+import { decideUpdate, stateQuery, withdrawUpdate } from '../../workflows/messages';
 import { DEMO_USERS } from '../../domain/demo';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { decide, openTask } from '../helpers/lifecycle';
-import { quietSla } from '../helpers/sla';
+import { actorOf, decide, openTask, updateFailureType } from '../helpers/lifecycle';
+import { fastSla, quietSla } from '../helpers/sla';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
 import { proposalPayload } from '../fixtures/payloads';
+import { recordHistory } from '../helpers/histories';
 
 let env: TestWorkflowEnvironment;
 let db: TestDatabase;
@@ -22,6 +23,11 @@ let counter = 0;
 beforeAll(async () => {
   [env, db, smtp, bundle] = await Promise.all([startTestTemporal(), createTestDatabase('proposal'), startTestSmtp(), testWorkflowBundle()]);
   await seedDatabase(db.prisma);
+  // A call whose ceiling is above the head of office's direct-award limit (40,000): policy exceptions.
+  const kg = await db.prisma.call.findUniqueOrThrow({ where: { id: 'call-kg' } });
+  await db.prisma.call.create({
+    data: { ...kg, id: 'call-kg-large', maxGrantCents: 6_000_000, rubric: kg.rubric as object, thematicAreaIds: kg.thematicAreaIds as object, createdAt: kg.createdAt },
+  });
 });
 
 afterAll(async () => {
@@ -41,7 +47,7 @@ async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> 
   return worker.runUntil(fn(taskQueue));
 }
 
-function start(taskQueue: string, overrides = {}) {
+function start(taskQueue: string, overrides: Partial<ReturnType<typeof proposalPayload>> = {}, options: { sla?: ReturnType<typeof quietSla>; continueAsNewAfterSteps?: number } = {}) {
   const id = `p-${Date.now()}-${++counter}`;
   return env.client.workflow.start(proposalWorkflow, {
     taskQueue,
@@ -51,7 +57,8 @@ function start(taskQueue: string, overrides = {}) {
       applicant: { userId: DEMO_USERS.applicant.id, institutionId: 'inst-tpu', institutionName: 'Tomsk Polytechnic University' },
       proposal: proposalPayload(overrides),
       submittedAt: new Date().toISOString(),
-      sla: quietSla(),
+      sla: options.sla ?? quietSla(),
+      continueAsNewAfterSteps: options.continueAsNewAfterSteps,
     }],
   });
 }
@@ -60,6 +67,10 @@ test('happy path: intake to closed, with read model and audit trail', async () =
   await withWorker(async (tq) => {
     const h = await start(tq);
     expect((await decide(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('selection');
+    // Search attributes follow the stage: visibility lists exactly the proposals in selection.
+    const query = `Programme='challenge_fund' AND Stage='selection' AND CountryCode='KG' AND WorkflowId='${h.workflowId}'`;
+    for (let i = 0; i < 50 && (await env.client.workflow.count(query)).count === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect((await env.client.workflow.count(query)).count).toBe(1);
     await decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } });
     const scores = { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 };
     await decide(h, 'review_score', 'reviewer1', 'submit_score', { data: { scores, noConflictDeclared: true }, match: (t) => t.assigneeUserId === DEMO_USERS.reviewer1.id });
@@ -77,6 +88,7 @@ test('happy path: intake to closed, with read model and audit trail', async () =
     const last = await decide(h, 'evaluation', 'fundManager', 'submit_evaluation', { data: evaluation, match: (t) => t.assigneeRole === 'fund_manager' });
     expect(last.stage).toBe('closed');
     expect(await h.result()).toBe('closed');
+    await recordHistory(h, 'proposal-happy-path');
 
     const id = h.workflowId.replace('proposal-', '');
     const row = await db.prisma.proposal.findUniqueOrThrow({ where: { id } });
@@ -92,5 +104,307 @@ test('happy path: intake to closed, with read model and audit trail', async () =
     expect(stages).toEqual(['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting', 'mission', 'evaluation', 'closed']);
     const view = await h.query(stateQuery);
     expect(view.history.filter((e) => e.action === 'decision')).toHaveLength(16);
+  });
+});
+
+const REVIEWERS = [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id];
+const GOOD_SCORES = { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 };
+const LOW_SCORES = { innovation: 30, feasibility_sustainability: 40, social_benefit: 35 };
+const byUser = (id: string) => (t: { assigneeUserId: string | null }) => t.assigneeUserId === id;
+
+async function throughScoring(h: Awaited<ReturnType<typeof start>>, scores = GOOD_SCORES) {
+  await decide(h, 'co_endorsement', 'coKg', 'endorse');
+  await decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: REVIEWERS } });
+  await decide(h, 'review_score', 'reviewer1', 'submit_score', { data: { scores, noConflictDeclared: true }, match: byUser(REVIEWERS[0]) });
+  await decide(h, 'review_score', 'reviewer2', 'submit_score', { data: { scores, noConflictDeclared: true }, match: byUser(REVIEWERS[1]) });
+}
+
+async function throughContracting(h: Awaited<ReturnType<typeof start>>) {
+  await decide(h, 'contract_signature', 'applicant', 'sign', { match: byUser(DEMO_USERS.applicant.id) });
+  return decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' });
+}
+
+const proposalRow = (h: { workflowId: string }) => db.prisma.proposal.findUniqueOrThrow({ where: { workflowId: h.workflowId } });
+
+describe('branches', () => {
+  test('ineligible at intake: rejected with the findings, applicant told', async () => {
+    await withWorker(async (tq) => {
+      const h = await start(tq, { requestedAmountUsd: 50_000, coFinancingUsd: 20_000 });
+      expect(await h.result()).toBe('rejected');
+      const row = await proposalRow(h);
+      expect(row.outcome).toBe('ineligible');
+      const findings = row.findings as { findings: { rule: string; outcome: string }[] };
+      expect(findings.findings.find((f) => f.rule === 'amount_within_call_limits')?.outcome).toBe('fail');
+      expect(await db.prisma.outbox.count({ where: { workflowId: h.workflowId, template: 'decision_outcome', recipientId: DEMO_USERS.applicant.id } })).toBe(1);
+    });
+  });
+
+  test('CO rejects: rejected, comment required', async () => {
+    await withWorker(async (tq) => {
+      const h = await start(tq);
+      await expect(decide(h, 'co_endorsement', 'coKg', 'reject')).rejects.toThrow(/comment/);
+      expect((await decide(h, 'co_endorsement', 'coKg', 'reject', { comment: 'Not a national priority' })).stage).toBe('rejected');
+      expect(await h.result()).toBe('rejected');
+      await recordHistory(h, 'proposal-co-rejected');
+    });
+  });
+
+  test('request changes, resubmit (validated again), endorsed', async () => {
+    await withWorker(async (tq) => {
+      const h = await start(tq);
+      const r = await decide(h, 'co_endorsement', 'coKg', 'request_changes', { comment: 'Add the ministry letter number' });
+      expect(r.stage).toBe('co_endorsement');
+      await expect(decide(h, 'revise', 'applicant', 'resubmit', { data: { requestedAmountUsd: -5 } })).rejects.toThrow(/requestedAmountUsd/);
+      await decide(h, 'revise', 'applicant', 'resubmit', { data: { title: 'Early warning v2' } });
+      expect((await decide(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('selection');
+      expect((await proposalRow(h)).title).toBe('Early warning v2');
+      await h.terminate();
+    });
+  });
+
+  test('not aligned with the Cooperation Framework: rejected', async () => {
+    await withWorker(async (tq) => {
+      const h = await start(tq, { sdgs: [7], thematicAreaId: 'sustainable-energy' });
+      expect((await decide(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('rejected');
+      expect((await proposalRow(h)).outcome).toBe('not_aligned');
+    });
+  });
+
+  test('needs review, confirmed by the fund manager', async () => {
+    await withWorker(async (tq) => {
+      const h = await start(tq, { sdgs: [7], thematicAreaId: 'climate-adaptation' });
+      expect((await decide(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('alignment_check');
+      await expect(decide(h, 'alignment_review', 'fundManager', 'confirm_aligned')).rejects.toThrow(/comment/);
+      expect((await decide(h, 'alignment_review', 'fundManager', 'confirm_aligned', { comment: 'SDG 7 supports adaptation here' })).stage).toBe('selection');
+      await h.terminate();
+    });
+  });
+
+  test('reviewers: same institution refused; conflict declared, replacement scores', async () => {
+    await withWorker(async (tq) => {
+      const h = await start(tq);
+      await decide(h, 'co_endorsement', 'coKg', 'endorse');
+      // reviewer3 belongs to the applicant's institution (Tomsk Polytechnic).
+      await expect(decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: [REVIEWERS[0], DEMO_USERS.reviewer3.id] } })).rejects.toThrow(/applicant's institution/);
+      await expect(decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: [REVIEWERS[0]] } })).rejects.toThrow(/at least 2/);
+      await decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: REVIEWERS } });
+      await decide(h, 'review_score', 'reviewer1', 'declare_conflict', { data: { reason: 'Co-author of the applicant' }, match: byUser(REVIEWERS[0]) });
+      await expect(decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: [REVIEWERS[1]] } })).rejects.toThrow(/already assigned/);
+      await db.prisma.user.upsert({ where: { id: 'u-reviewer-x' }, update: {}, create: { id: 'u-reviewer-x', email: 'reviewer.x@example.org', name: 'Reviewer X', role: 'reviewer', institutionId: 'inst-msu' } });
+      await decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: ['u-reviewer-x'] } });
+      const reviewerX = { userId: 'u-reviewer-x', role: 'reviewer' as const };
+      await decide(h, 'review_score', reviewerX, 'submit_score', { data: { scores: GOOD_SCORES, noConflictDeclared: true }, match: byUser('u-reviewer-x') });
+      await decide(h, 'review_score', 'reviewer2', 'submit_score', { data: { scores: GOOD_SCORES, noConflictDeclared: true }, match: byUser(REVIEWERS[1]) });
+      await openTask(h, 'selection_decision');
+      const reviews = await db.prisma.review.findMany({ where: { workflowId: h.workflowId }, orderBy: { reviewerId: 'asc' } });
+      expect(reviews.map((r) => [r.reviewerId, r.coi])).toEqual([['u-reviewer-1', 'conflict'], ['u-reviewer-2', 'none'], ['u-reviewer-x', 'none']]);
+      await h.terminate();
+    });
+  });
+
+  test('below the pass mark: selecting needs a justification', async () => {
+    await withWorker(async (tq) => {
+      const h = await start(tq);
+      await throughScoring(h, LOW_SCORES);
+      const t = await openTask(h, 'selection_decision');
+      expect(t).toBeDefined();
+      await expect(decide(h, 'selection_decision', 'fundManager', 'select')).rejects.toThrow(/pass mark/);
+      expect((await decide(h, 'selection_decision', 'fundManager', 'select', { data: { justification: 'Only proposal for a priority district' } })).stage).toBe('contracting');
+      expect((await proposalRow(h)).passMarkMet).toBe(false);
+      await h.terminate();
+    });
+  });
+
+  test('waitlist, then selected later', async () => {
+    await withWorker(async (tq) => {
+      const h = await start(tq);
+      await throughScoring(h);
+      expect((await decide(h, 'selection_decision', 'fundManager', 'waitlist')).stage).toBe('selection');
+      expect((await decide(h, 'waitlist_review', 'fundManager', 'select')).stage).toBe('contracting');
+      await h.terminate();
+    });
+  });
+
+  test('policy exception approved, then rejected on another proposal', async () => {
+    await withWorker(async (tq) => {
+      const approved = await start(tq, { callId: 'call-kg-large', requestedAmountUsd: 45_000, coFinancingUsd: 12_000 });
+      await throughScoring(approved);
+      expect((await decide(approved, 'selection_decision', 'fundManager', 'select')).stage).toBe('contracting');
+      await expect(decide(approved, 'policy_exception', 'fundManager', 'approve')).rejects.toThrow(/justification/);
+      await decide(approved, 'policy_exception', 'fundManager', 'approve', { data: { justification: 'Regional Bureau Director approval of 3 Nov' } });
+      expect((await throughContracting(approved)).stage).toBe('mission');
+      expect((await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: approved.workflowId } })).exceptionNote).toMatch(/Bureau/);
+      await approved.terminate();
+
+      const refused = await start(tq, { callId: 'call-kg-large', requestedAmountUsd: 45_000, coFinancingUsd: 12_000 });
+      await throughScoring(refused);
+      await decide(refused, 'selection_decision', 'fundManager', 'select');
+      expect((await decide(refused, 'policy_exception', 'fundManager', 'reject', { comment: 'No approval' })).stage).toBe('rejected');
+    });
+  });
+
+  test('signature declined: cancelled, the other signature task cancelled', async () => {
+    await withWorker(async (tq) => {
+      const h = await start(tq);
+      await throughScoring(h);
+      await decide(h, 'selection_decision', 'fundManager', 'select');
+      expect((await decide(h, 'contract_signature', 'coKg', 'decline', { comment: 'Budget withdrawn', match: (t) => t.assigneeRole === 'co_approver' })).stage).toBe('cancelled');
+      expect(await h.result()).toBe('cancelled');
+      await recordHistory(h, 'proposal-signature-declined');
+      const tasks = await db.prisma.task.findMany({ where: { workflowId: h.workflowId, kind: 'contract_signature' } });
+      expect(tasks.map((t) => t.status).sort()).toEqual(['cancelled', 'done']);
+      expect((await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: h.workflowId } })).status).toBe('declined');
+    });
+  });
+
+  test('report revision loop, payment only after acceptance', async () => {
+    await withWorker(async (tq) => {
+      const h = await start(tq);
+      await throughScoring(h);
+      await decide(h, 'selection_decision', 'fundManager', 'select');
+      await throughContracting(h);
+      await decide(h, 'progress_report', 'applicant', 'submit_report', { data: { report: 'Draft' } });
+      await decide(h, 'report_verification', 'coKg', 'request_revision', { comment: 'Photos missing' });
+      expect(await db.prisma.payment.count({ where: { workflowId: h.workflowId } })).toBe(0);
+      await decide(h, 'progress_report', 'applicant', 'submit_report', { data: { report: 'With photos' } });
+      await decide(h, 'report_verification', 'coKg', 'accept');
+      expect(await db.prisma.payment.count({ where: { workflowId: h.workflowId } })).toBe(1);
+      await h.terminate();
+    });
+  });
+
+  test('withdraw at intake/endorsement, at selection and at contracting; not by others', async () => {
+    await withWorker(async (tq) => {
+      const early = await start(tq);
+      await openTask(early, 'co_endorsement');
+      await expect(early.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant2') }] })).rejects.toThrow();
+      expect((await early.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant'), reason: 'Partner changed' }] })).stage).toBe('withdrawn');
+      expect(await early.result()).toBe('withdrawn');
+      await recordHistory(early, 'proposal-withdrawn');
+      expect(await db.prisma.task.count({ where: { workflowId: early.workflowId, status: 'open' } })).toBe(0);
+
+      const mid = await start(tq);
+      await decide(mid, 'co_endorsement', 'coKg', 'endorse');
+      await decide(mid, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: REVIEWERS } });
+      expect((await mid.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant') }] })).stage).toBe('withdrawn');
+      expect((await proposalRow(mid)).stage).toBe('withdrawn');
+
+      const late = await start(tq);
+      await throughScoring(late);
+      await decide(late, 'selection_decision', 'fundManager', 'select');
+      await openTask(late, 'contract_signature');
+      expect((await late.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant') }] })).stage).toBe('withdrawn');
+    });
+  });
+});
+
+describe('validators', () => {
+  test('wrong user, wrong role, done task, invalid scores, concurrent double decision', async () => {
+    await withWorker(async (tq) => {
+      const h = await start(tq);
+      const endorsement = await openTask(h, 'co_endorsement');
+      const call = (who: Parameters<typeof actorOf>[0], decision = 'endorse', data?: Record<string, unknown>) =>
+        h.executeUpdate(decideUpdate, { args: [{ taskId: endorsement.id, actor: actorOf(who), decision, data }] });
+      expect(await updateFailureType(call('coTj'))).toBe('Forbidden'); // CO of another country
+      expect(await updateFailureType(call('fundManager'))).toBe('Forbidden'); // wrong role
+      expect(await updateFailureType(call('coKg', 'approve'))).toBe('InvalidDecision');
+      // Two CO approvers of Kyrgyzstan decide at once: exactly one wins, the other gets TaskNotOpen.
+      const outcomes = await Promise.allSettled([call('coKg'), call('coKg2')]);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const loser = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+      expect(await updateFailureType(Promise.reject(loser.reason))).toBe('TaskNotOpen');
+      expect(await updateFailureType(call('coKg'))).toBe('TaskNotOpen'); // already done
+      expect(await db.prisma.auditEvent.count({ where: { workflowId: h.workflowId, action: 'decision' } })).toBe(1);
+
+      await decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: REVIEWERS } });
+      const bad = [{ innovation: 120, feasibility_sustainability: 70, social_benefit: 75 }, { innovation: 80 }, { ...GOOD_SCORES, charm: 10 }];
+      for (const scores of bad) {
+        const task = await openTask(h, 'review_score', byUser(REVIEWERS[0]));
+        const type = await updateFailureType(h.executeUpdate(decideUpdate, { args: [{ taskId: task.id, actor: actorOf('reviewer1'), decision: 'submit_score', data: { scores, noConflictDeclared: true } }] }));
+        expect(type).toBe('InvalidDecision');
+      }
+      const task = await openTask(h, 'review_score', byUser(REVIEWERS[0]));
+      expect(await updateFailureType(h.executeUpdate(decideUpdate, { args: [{ taskId: task.id, actor: actorOf('reviewer2'), decision: 'submit_score', data: { scores: GOOD_SCORES, noConflictDeclared: true } }] }))).toBe('Forbidden');
+      expect(await updateFailureType(h.executeUpdate(decideUpdate, { args: [{ taskId: 'nope', actor: actorOf('reviewer1'), decision: 'submit_score' }] }))).toBe('TaskNotFound');
+      await h.terminate();
+    });
+  });
+});
+
+describe('SLA', () => {
+  test('reminder then escalation, nothing decided by the timer', async () => {
+    await withWorker(async (tq) => {
+      const h = await start(tq, {}, { sla: fastSla(2_500, 1_500) });
+      const task = await openTask(h, 'co_endorsement');
+      const deadline = Date.now() + 15_000;
+      let row = await db.prisma.task.findUniqueOrThrow({ where: { id: task.id } });
+      while (!row.overdue && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        row = await db.prisma.task.findUniqueOrThrow({ where: { id: task.id } });
+      }
+      expect(row.remindedAt).not.toBeNull();
+      expect(row.overdue).toBe(true);
+      expect(row.status).toBe('open');
+      const view = await h.query(stateQuery);
+      expect(view.stage).toBe('co_endorsement');
+      expect(view.openTasks.map((t) => [t.kind, t.overdue])).toEqual([['co_endorsement', true]]);
+      const templates = (await db.prisma.outbox.findMany({ where: { workflowId: h.workflowId } })).map((o) => o.template);
+      expect(templates).toEqual(expect.arrayContaining(['reminder', 'overdue_escalation']));
+      const actions = (await db.prisma.auditEvent.findMany({ where: { workflowId: h.workflowId } })).map((a) => a.action);
+      expect(actions.filter((a) => a === 'task_reminder')).toHaveLength(1);
+      expect(actions.filter((a) => a === 'task_overdue')).toHaveLength(1);
+      // Still decidable after the deadline.
+      expect((await decide(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('selection');
+      await h.terminate();
+    });
+  });
+});
+
+describe('durability', () => {
+  test('a worker restarted mid-lifecycle resumes without duplicating tasks or audit events', async () => {
+    const taskQueue = uniqueTaskQueue('restart');
+    const deps = { prisma: db.prisma, mailer: smtp.mailer, logger, baseUrl: 'http://localhost:3000' };
+    const first = await createWorker({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, deps, tuning: { maxCachedWorkflows: 0 } });
+    const h = await first.runUntil(async () => {
+      const handle = await start(taskQueue);
+      await throughScoring(handle);
+      return handle;
+    });
+    const second = await createWorker({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, deps });
+    await second.runUntil(async () => {
+      await decide(h, 'selection_decision', 'fundManager', 'select');
+      await throughContracting(h);
+      expect((await h.query(stateQuery)).stage).toBe('mission');
+      await h.terminate();
+    });
+    const tasks = await db.prisma.task.findMany({ where: { workflowId: h.workflowId } });
+    expect(new Set(tasks.map((t) => t.id)).size).toBe(tasks.length);
+    const view = await h.query(stateQuery).catch(() => null);
+    void view;
+    const audit = await db.prisma.auditEvent.findMany({ where: { workflowId: h.workflowId } });
+    expect(audit.filter((a) => a.action === 'decision')).toHaveLength(7);
+    expect(tasks.filter((t) => t.kind === 'review_score')).toHaveLength(2);
+  });
+
+  test('continue-as-new keeps state: a lifecycle split over several runs still closes', async () => {
+    await withWorker(async (tq) => {
+      const h = await start(tq, {}, { continueAsNewAfterSteps: 20 });
+      await throughScoring(h);
+      await decide(h, 'selection_decision', 'fundManager', 'select');
+      await throughContracting(h);
+      for (let i = 0; i < 3; i++) {
+        await decide(h, 'progress_report', 'applicant', 'submit_report', { data: { report: `M${i + 1}` } });
+        await decide(h, 'report_verification', 'coKg', 'accept');
+      }
+      await decide(h, 'final_report', 'applicant', 'submit_report', { data: { report: 'Final' } });
+      const evaluation = { ratings: { relevance: 4 }, narrative: 'Good' };
+      await decide(h, 'evaluation', 'coKg', 'submit_evaluation', { data: evaluation, match: (t) => t.assigneeRole === 'co_approver' });
+      await decide(h, 'evaluation', 'fundManager', 'submit_evaluation', { data: evaluation, match: (t) => t.assigneeRole === 'fund_manager' });
+      expect(await env.client.workflow.getHandle(h.workflowId).result()).toBe('closed');
+      const runs = [];
+      for await (const w of env.client.workflow.list({ query: `WorkflowId = '${h.workflowId}'` })) runs.push(w.runId);
+      expect(runs.length).toBeGreaterThan(1);
+      expect(await db.prisma.payment.count({ where: { workflowId: h.workflowId } })).toBe(3);
+    });
   });
 });

@@ -1,0 +1,113 @@
+import { Writable } from 'node:stream';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import pino from 'pino';
+import request from 'supertest';
+import type { Application } from 'express';
+import { createApp, type AppDeps } from '../../api/app';
+import { DEMO_USERS } from '../../domain/demo';
+import { loadConfig, type AppConfig } from '../../lib/config';
+import { logger as baseLogger, type Logger } from '../../lib/logger';
+import { seedDatabase } from '../../prisma/seed';
+import { createWorker } from '../../worker/create-worker';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { quietSla } from '../helpers/sla';
+import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
+import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
+
+export type DemoKey = keyof typeof DEMO_USERS;
+export const DEV_SECRET = 'api-test-secret-0123456789abcdef';
+
+/** Log lines the app wrote, parsed (tests assert on request logging). */
+export function captureLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      cb();
+    },
+  });
+  const logger = pino({ level: 'info', base: { service: 'api-test' }, redact: { paths: ['authorization', 'req.headers.authorization', 'token'], censor: '[redacted]' } }, stream);
+  return { logger, lines };
+}
+
+export function testConfig(overrides: Record<string, string> = {}): AppConfig {
+  return loadConfig({ NODE_ENV: 'test', AUTH_MODE: 'dev', AUTH_DEV_SECRET: DEV_SECRET, RATE_LIMIT_PER_MINUTE: '10000', CORS_ORIGINS: 'http://localhost:5173', ...overrides });
+}
+
+export interface ApiHarness {
+  env: TestWorkflowEnvironment;
+  db: TestDatabase;
+  smtp: TestSmtp;
+  taskQueue: string;
+  app: Application;
+  logs: Record<string, unknown>[];
+  /** Another app on the same database and server (other config: rate limits, OIDC...). */
+  makeApp(overrides?: Record<string, string>, extra?: Partial<AppDeps>): Application;
+  token(who: DemoKey): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * One real Temporal dev server, one migrated + seeded SQLite file, one loopback SMTP server
+ * and one worker (random task queue) for a whole test file; the app under test is wired to them.
+ */
+export async function startApiHarness(label: string, opts: { worker?: boolean } = {}): Promise<ApiHarness> {
+  const [env, db, smtp, bundle] = await Promise.all([startTestTemporal(), createTestDatabase(label), startTestSmtp(), testWorkflowBundle()]);
+  await seedDatabase(db.prisma);
+  const taskQueue = uniqueTaskQueue(`api-${label}`);
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  let release: () => void = () => undefined;
+  if (opts.worker !== false) {
+    worker = await createWorker({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      deps: { prisma: db.prisma, mailer: smtp.mailer, logger: baseLogger, baseUrl: 'http://localhost:3000' },
+    });
+    const stop = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    running = worker.runUntil(stop);
+  }
+  const { logger, lines } = captureLogger();
+  const makeApp = (overrides: Record<string, string> = {}, extra: Partial<AppDeps> = {}) =>
+    createApp({ prisma: db.prisma, temporal: env.client, config: testConfig(overrides), logger, taskQueue, sla: quietSla(), temporalTimeoutMs: 20_000, ...extra });
+  const app = makeApp();
+  const tokens = new Map<DemoKey, string>();
+  return {
+    env,
+    db,
+    smtp,
+    taskQueue,
+    app,
+    logs: lines,
+    makeApp,
+    async token(who) {
+      const cached = tokens.get(who);
+      if (cached) return cached;
+      const res = await request(app).post('/auth/dev-token').send({ email: DEMO_USERS[who].email });
+      if (res.status !== 200) throw new Error(`dev-token for ${who}: ${res.status} ${JSON.stringify(res.body)}`);
+      tokens.set(who, res.body.token);
+      return res.body.token as string;
+    },
+    async stop() {
+      release();
+      await running?.catch(() => undefined);
+      await env?.teardown();
+      await smtp?.stop();
+      await db?.close();
+    },
+  };
+}
+
+/** supertest with a bearer token. */
+export function as(app: Application, token: string) {
+  const auth = (r: request.Test) => r.set('Authorization', `Bearer ${token}`);
+  return {
+    get: (url: string) => auth(request(app).get(url)),
+    post: (url: string, body?: unknown) => auth(request(app).post(url)).send(body as object),
+    patch: (url: string, body?: unknown) => auth(request(app).patch(url)).send(body as object),
+  };
+}

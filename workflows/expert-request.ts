@@ -1,0 +1,547 @@
+/**
+ * Experts-on-Demand request lifecycle: one execution per request (`expert-request-<id>`), from
+ * the CO's registration to closed. Built on the shared Lifecycle kernel like the proposal
+ * workflow; each stage function is re-entrant from `progress`, so the workflow can continue as
+ * new at stage boundaries (and between deliverables).
+ *
+ * Decisions recorded here (see also domain/matching.ts):
+ * - Endorsement: any co_approver of the country except the requester (kernel excludeUserIds).
+ *   Request changes sends a `revise` task to the requester; a resubmission must pass the full
+ *   create schema once merged, and is screened again before the next endorsement.
+ * - Selection: an empty shortlist confirmed by the fund manager, no acceptance, or the CO
+ *   rejecting every candidate ends in `cancelled` (the request was sound but cannot be staffed),
+ *   with outcome no_candidate / candidates_rejected. The selection rules of the rule set in force
+ *   when the candidate_selection task opens are pinned in its context and checked synchronously
+ *   by the Update validator; contracting re-checks the contract with the rule set in force then.
+ * - Contracting: every needs_approval finding (in practice the daily fee above the threshold)
+ *   goes to the fund manager's `fee_approval` task; its justification is the contract's
+ *   exception note.
+ * - Withdrawal: any co_approver of the request's country (the request belongs to the Country
+ *   Office, not to one person), up to and including contracting; a draft contract is voided.
+ */
+import { continueAsNew, proxyActivities } from '@temporalio/workflow';
+import { z } from 'zod';
+import type { Activities } from '../activities';
+import type { ShortlistEntry } from '../activities/expert-request';
+import { candidateSelectionProblems, dailyBudgetCents, type SelectionPolicy } from '../domain/matching';
+import type { Finding, PolicyResult } from '../domain/policy/findings';
+import { expertRequestCreateSchema, usdToCents, type ExpertRequestCreate } from '../domain/schemas';
+import type { Stage } from '../domain/stages';
+import type { DeliverableRow, ExpertRequestRowInit, SubjectPatch } from '../domain/steps';
+import type { DecisionProblem, SlaSettings } from '../domain/tasks';
+import { Lifecycle, type Decision, type LifecycleState } from './lifecycle';
+import type { DecideInput } from './messages';
+
+const expertActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['PolicyViolation', 'ValidationError'] },
+});
+
+export interface ExpertRequestWorkflowInput {
+  requestId: string;
+  /** The CO user who registered the request. */
+  requester: { userId: string; countryCode: string };
+  request: ExpertRequestCreate;
+  submittedAt: string;
+  sla: SlaSettings;
+  /** Tests: continue as new after this many steps in one run (production waits for Temporal's suggestion). */
+  continueAsNewAfterSteps?: number;
+  resume?: { lifecycle: LifecycleState; progress: ExpertRequestProgress };
+}
+
+export interface SelectedExpert extends ShortlistEntry {
+  candidatesCompared: number;
+  justification: string | null;
+}
+
+export interface ExpertRequestProgress {
+  request: ExpertRequestCreate;
+  dsaRateCents: number | null;
+  shortlist: ShortlistEntry[];
+  /** Pinned when the candidate_selection task opens; read by the Update validator. */
+  selection: { policy: SelectionPolicy; accepted: string[] } | null;
+  selected: SelectedExpert | null;
+  deliverableIndex: number;
+}
+
+const OPEN_FOR_WITHDRAWAL: Stage[] = ['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting'];
+const SHORTLIST_SIZE = 5;
+
+// ---------- resubmission ----------
+
+const createObject = expertRequestCreateSchema.innerType();
+
+/**
+ * Fields a requester may change on resubmission (not the country). destination, travelDays and
+ * perDiemUsd may be set to null to remove them (e.g. a mission turned into desk work).
+ */
+export const expertRequestChangesSchema = createObject
+  .omit({ countryCode: true, destination: true, travelDays: true, perDiemUsd: true })
+  .extend({
+    destination: createObject.shape.destination.unwrap().nullable(),
+    travelDays: createObject.shape.travelDays.unwrap().nullable(),
+    perDiemUsd: createObject.shape.perDiemUsd.unwrap().nullable(),
+  })
+  .partial()
+  .strict()
+  .refine((o) => Object.keys(o).length > 0, 'at least one field must change');
+export type ExpertRequestChanges = z.infer<typeof expertRequestChangesSchema>;
+
+const NULLABLE_FIELDS = ['destination', 'travelDays', 'perDiemUsd'] as const;
+
+/** The request after a resubmission: null removes an optional field. */
+export function applyRequestChanges(request: ExpertRequestCreate, changes: ExpertRequestChanges): ExpertRequestCreate {
+  const merged: Record<string, unknown> = { ...request };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    if (value === null && (NULLABLE_FIELDS as readonly string[]).includes(key)) delete merged[key];
+    else merged[key] = value;
+  }
+  return merged as ExpertRequestCreate;
+}
+
+function zodProblems(error: z.ZodError, prefix: string[]): DecisionProblem[] {
+  return error.issues.map((i) => ({ path: [...prefix, ...i.path].join('.'), message: i.message }));
+}
+
+/** A resubmission must parse on its own and, merged into the request, pass the full create schema. */
+export function resubmissionProblems(request: ExpertRequestCreate, data: unknown): DecisionProblem[] {
+  const parsed = expertRequestChangesSchema.safeParse(data);
+  if (!parsed.success) return zodProblems(parsed.error, ['data']);
+  const merged = expertRequestCreateSchema.safeParse(applyRequestChanges(request, parsed.data));
+  return merged.success ? [] : zodProblems(merged.error, ['data']);
+}
+
+/**
+ * The read-model patch of a resubmission. SubjectPatch (domain/steps.ts) has no Experts-on-Demand
+ * fields; commitStep passes any patch key through to the ExpertRequest row, so the EoD columns are
+ * written under their column names and the object is cast.
+ */
+function changesPatch(changes: ExpertRequestChanges): SubjectPatch {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    if (key === 'contractValueUsd') out.contractValueCents = usdToCents(value as number);
+    else if (key === 'startDate' || key === 'endDate') out[key] = `${value as string}T00:00:00.000Z`;
+    else out[key] = value;
+  }
+  return out as SubjectPatch;
+}
+
+// ---------- intake ----------
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The row to create from the payload. The API validated it; the workflow re-validates after the row
+ * exists (so a rejection is visible), hence defensive defaults for a payload that is malformed.
+ */
+function rowInit(r: ExpertRequestCreate, requesterId: string, submittedAt: string): ExpertRequestRowInit {
+  const fallbackDay = submittedAt.slice(0, 10);
+  const day = (v: unknown) => (typeof v === 'string' && DAY.test(v) && !Number.isNaN(Date.parse(v)) ? v : fallbackDay);
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  const arr = <T>(v: unknown) => (Array.isArray(v) ? (v as T[]) : []);
+  return {
+    requesterId,
+    nationalPartner: (r.nationalPartner ?? {}) as Record<string, unknown>,
+    objectives: String(r.objectives ?? ''),
+    deliverables: arr(r.deliverables),
+    modality: String(r.modality ?? ''),
+    workingDays: Math.trunc(num(r.workingDays)),
+    startDate: day(r.startDate),
+    endDate: day(r.endDate),
+    languages: arr<string>(r.languages),
+    thematicAreaId: String(r.thematicAreaId ?? ''),
+    sdgs: arr<number>(r.sdgs),
+    destination: r.destination ?? null,
+    travelDays: typeof r.travelDays === 'number' ? Math.trunc(r.travelDays) : null,
+    perDiemUsd: typeof r.perDiemUsd === 'number' ? Math.trunc(r.perDiemUsd) : null,
+    contractValueCents: usdToCents(num(r.contractValueUsd)),
+  };
+}
+
+/** Payload findings: the create schema (dates in order, deliverables sum, mission fields) and the requester's country. */
+export function requestFindings(request: unknown, requesterCountryCode: string): Finding[] {
+  const parsed = expertRequestCreateSchema.safeParse(request);
+  const findings: Finding[] = [];
+  if (parsed.success) {
+    findings.push({ rule: 'request_valid', outcome: 'pass', message: 'The request is complete and consistent.', data: {} });
+  } else {
+    for (const issue of parsed.error.issues) {
+      findings.push({ rule: 'request_valid', outcome: 'fail', message: `${issue.path.join('.') || 'request'}: ${issue.message}`, data: { path: issue.path.join('.') } });
+    }
+  }
+  const country = (request as { countryCode?: unknown } | null)?.countryCode;
+  const own = country === requesterCountryCode;
+  findings.push({
+    rule: 'requester_country',
+    outcome: own ? 'pass' : 'fail',
+    message: own ? `Registered by the ${requesterCountryCode} Country Office.` : `A ${requesterCountryCode} Country Office user cannot register a request for ${String(country)}.`,
+    data: { requesterCountryCode, countryCode: typeof country === 'string' ? country : null },
+  });
+  return findings;
+}
+
+const failed = (findings: readonly Finding[]) => findings.filter((f) => f.outcome === 'fail').map((f) => f.message).join('; ');
+
+// ---------- the workflow ----------
+
+export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): Promise<Stage> {
+  const { requester } = input;
+  const progress: ExpertRequestProgress = input.resume?.progress ?? {
+    request: input.request,
+    dsaRateCents: null,
+    shortlist: [],
+    selection: null,
+    selected: null,
+    deliverableIndex: 0,
+  };
+  const req = () => progress.request;
+  const countryCode = String(input.request.countryCode ?? requester.countryCode);
+
+  const lc = new Lifecycle({
+    programme: 'experts_on_demand',
+    subjectType: 'expert_request',
+    subjectId: input.requestId,
+    countryCode,
+    title: String(input.request.title ?? 'Expert request'),
+    sla: input.sla,
+    owner: { userId: requester.userId },
+    resume: input.resume?.lifecycle,
+    validateDecision: (task, d) => validateExpertRequestDecision(task.kind, d, progress),
+    withdrawRefusal: (actor, stage) => {
+      if (actor.role !== 'co_approver' || actor.countryCode !== countryCode) return `forbidden: only a co_approver of the ${countryCode} Country Office may withdraw`;
+      return OPEN_FOR_WITHDRAWAL.includes(stage) ? null : `cannot withdraw in stage ${stage}; ask the fund manager to cancel`;
+    },
+  });
+  lc.install();
+  const { screenExpertRequest, checkProposalAlignment, matchExperts, scoreShortlist, selectionPolicy, checkExpertContract } = lc.track({
+    screenExpertRequest: expertActivities.screenExpertRequest,
+    checkProposalAlignment: expertActivities.checkProposalAlignment,
+    matchExperts: expertActivities.matchExperts,
+    scoreShortlist: expertActivities.scoreShortlist,
+    selectionPolicy: expertActivities.selectionPolicy,
+    checkExpertContract: expertActivities.checkExpertContract,
+  });
+
+  const rejectWith = (action: string, findings: PolicyResult | unknown, comment?: string, actor?: Decision['actor']) =>
+    lc.transition('rejected', { action, actor, comment, notifyOwner: true, extra: { patch: { findings, outcome: action } } });
+  const cancelWith = (action: string, comment?: string, actor?: Decision['actor'], data?: Record<string, unknown>, extra: Parameters<typeof lc.transition>[1]['extra'] = {}) =>
+    lc.transition('cancelled', { action, actor, comment, data, notifyOwner: true, extra: { ...extra, patch: { ...extra.patch, outcome: action } } });
+
+  const contractValueCents = () => usdToCents(req().contractValueUsd);
+  const summary = () => ({
+    title: req().title, objectives: req().objectives, modality: req().modality, workingDays: req().workingDays,
+    startDate: req().startDate, endDate: req().endDate, languages: req().languages, thematicAreaId: req().thematicAreaId,
+    sdgs: req().sdgs, contractValueUsd: req().contractValueUsd, deliverables: req().deliverables,
+    destination: req().destination ?? null, travelDays: req().travelDays ?? null,
+  });
+  const travel = () => ({ modality: req().modality, destination: req().destination ?? null, travelDays: req().travelDays ?? null, perDiemUsd: req().perDiemUsd ?? null, dsaRateCents: progress.dsaRateCents });
+
+  /** Country open to the programme, thematic area known; records the DSA rate. True when the request may go on. */
+  async function screen(): Promise<boolean> {
+    const screening = await screenExpertRequest({ countryCode, thematicAreaId: req().thematicAreaId, modality: req().modality });
+    progress.dsaRateCents = screening.dsaRateCents;
+    if (screening.outcome === 'fail') {
+      await rejectWith('ineligible', screening, failed(screening.findings));
+      return false;
+    }
+    await lc.commit({ patch: { findings: screening }, audit: [{ action: 'request_screened', actorRole: 'system', data: { outcome: screening.outcome, dsaRateCents: screening.dsaRateCents } }] });
+    return true;
+  }
+
+  async function intake(): Promise<void> {
+    if (lc.state.seq === 0) {
+      await lc.commit({
+        stage: { from: null, to: 'intake' },
+        createExpertRequest: rowInit(input.request, requester.userId, input.submittedAt),
+        audit: [{ action: 'registered', actorId: requester.userId, actorRole: 'co_approver', toStage: 'intake' }],
+      });
+    }
+    const findings = requestFindings(input.request, requester.countryCode);
+    if (findings.some((f) => f.outcome === 'fail')) {
+      return rejectWith('invalid_request', { outcome: 'fail', findings, ruleSetId: null }, failed(findings));
+    }
+    if (await screen()) await lc.transition('co_endorsement', { action: 'validated' });
+  }
+
+  async function endorsement(): Promise<void> {
+    for (;;) {
+      const d = await lc.ask({ kind: 'co_endorsement', role: 'co_approver', countryCode, excludeUserIds: [requester.userId], context: { request: summary(), requesterId: requester.userId } });
+      if (d.decision === 'endorse') return lc.transition('alignment_check', { action: 'endorsed', actor: d.actor, comment: d.comment });
+      if (d.decision === 'reject') return rejectWith('co_rejected', null, d.comment, d.actor);
+      // request_changes: the requester revises; the resubmission is screened again, then endorsed again.
+      const revision = await lc.ask({ kind: 'revise', assigneeUserId: requester.userId, role: 'co_approver', context: { requestedChanges: d.comment ?? '', request: summary() } });
+      const changes = expertRequestChangesSchema.parse(revision.data);
+      progress.request = applyRequestChanges(progress.request, changes);
+      if (changes.title) lc.setTitle(changes.title);
+      await lc.commit({
+        patch: changesPatch(changes),
+        audit: [{ action: 'resubmitted', actorId: revision.actor.userId, actorRole: revision.actor.role, data: { fields: Object.keys(changes) } }],
+      });
+      if (!(await screen())) return;
+    }
+  }
+
+  async function alignment(): Promise<void> {
+    const check = await checkProposalAlignment({ countryCode, sdgs: req().sdgs, thematicAreaId: req().thematicAreaId, startDate: req().startDate, endDate: req().endDate });
+    await lc.commit({ patch: { findings: check }, audit: [{ action: 'alignment_checked', actorRole: 'system', data: { result: check.result, matchedOutcomes: check.matchedOutcomes } }] });
+    if (check.result === 'not_aligned') return rejectWith('not_aligned', check, check.reasons.filter((r) => r.outcome === 'fail').map((r) => r.message).join('; '));
+    if (check.result === 'needs_review') {
+      const d = await lc.ask({ kind: 'alignment_review', role: 'fund_manager', context: { reasons: check.reasons, matchedOutcomes: check.matchedOutcomes } });
+      if (d.decision === 'reject') return rejectWith('not_aligned', check, d.comment, d.actor);
+    }
+    await lc.transition('selection', { action: 'aligned' });
+  }
+
+  const criteria = () => ({
+    requestId: input.requestId,
+    thematicAreaId: req().thematicAreaId,
+    sdgs: req().sdgs,
+    languages: req().languages,
+    startDate: req().startDate,
+    endDate: req().endDate,
+    countryCode,
+    maxDailyFeeCents: dailyBudgetCents(contractValueCents(), req().workingDays),
+    limit: SHORTLIST_SIZE,
+  });
+
+  async function selection(): Promise<void> {
+    // 1. Roster matching proposes; the fund manager confirms or writes the shortlist.
+    const match = await matchExperts(criteria());
+    progress.shortlist = match.shortlist;
+    await lc.commit({
+      patch: { shortlist: progress.shortlist },
+      audit: [{ action: 'shortlist_proposed', actorRole: 'system', data: { expertIds: progress.shortlist.map((e) => e.expertId), eligibleCount: match.eligibleCount, skipped: match.skipped } }],
+    });
+    const edited: { shortlist?: ShortlistEntry[] } = {};
+    const review = await lc.ask(
+      { kind: 'shortlist_review', role: 'fund_manager', context: { shortlist: progress.shortlist, criteria: criteria(), eligibleCount: match.eligibleCount } },
+      async (d) => {
+        if (d.decision !== 'edit') return [];
+        const scored = await scoreShortlist({ ...criteria(), expertIds: d.data.expertIds as string[] });
+        if (!scored.problems.length) edited.shortlist = scored.shortlist;
+        return scored.problems;
+      },
+    );
+    if (review.decision === 'edit' && edited.shortlist) {
+      progress.shortlist = edited.shortlist;
+      await lc.commit({
+        patch: { shortlist: progress.shortlist },
+        audit: [{ action: 'shortlist_edited', actorId: review.actor.userId, actorRole: review.actor.role, comment: review.comment ?? null, data: { expertIds: progress.shortlist.map((e) => e.expertId) } }],
+      });
+    }
+    if (!progress.shortlist.length) return cancelWith('no_candidate', 'no expert on the shortlist', review.actor);
+
+    // 2. Invitations, in parallel; each expires on its SLA.
+    const ids = await lc.openTasks(
+      progress.shortlist.map((e) => ({
+        kind: 'invitation_response' as const,
+        assigneeUserId: e.userId,
+        role: 'expert' as const,
+        key: e.expertId,
+        context: { request: summary(), countryCode, score: e.score, breakdown: e.breakdown },
+      })),
+    );
+    const answers = await Promise.all(ids.map((id) => lc.awaitTask(id)));
+    const answered = (decision: string) => progress.shortlist.filter((_, i) => answers[i]?.decision === decision);
+    const accepted = answered('accept');
+    const outcome = { accepted: accepted.map((e) => e.expertId), declined: answered('decline').map((e) => e.expertId), expired: answered('expired').map((e) => e.expertId) };
+    if (!accepted.length) return cancelWith('no_candidate', 'no invited expert accepted', undefined, outcome);
+    await lc.commit({ audit: [{ action: 'invitations_closed', actorRole: 'system', data: outcome }] });
+
+    // 3. The CO compares the candidates and selects one (policy pinned in the task context).
+    const policy = await selectionPolicy({ decisionDate: new Date().toISOString() });
+    progress.selection = { policy, accepted: outcome.accepted };
+    const competitive = accepted.length >= policy.minCandidatesCompeting;
+    const d = await lc.ask({
+      kind: 'candidate_selection',
+      role: 'co_approver',
+      countryCode,
+      context: {
+        candidates: accepted.map(({ expertId, name, dailyFeeCents, rating, score, breakdown, warnings }) => ({ expertId, name, dailyFeeCents, rating, score, breakdown, warnings: warnings ?? [] })),
+        declined: outcome.declined,
+        expired: outcome.expired,
+        contractValueCents: contractValueCents(),
+        policy,
+        competitive,
+        selectable: competitive || contractValueCents() <= policy.directContractingLimitCents,
+        justificationRequired: !competitive,
+      },
+    });
+    if (d.decision === 'reject') return cancelWith('candidates_rejected', d.comment, d.actor, outcome);
+    const chosen = accepted.find((e) => e.expertId === (d.data.expertIds as string[])[0])!;
+    const justification = (d.data.justification as string | undefined) ?? null;
+    progress.selected = { ...chosen, candidatesCompared: accepted.length, justification };
+    await lc.transition('contracting', {
+      action: 'expert_selected',
+      actor: d.actor,
+      comment: justification ?? d.comment,
+      data: { expertId: chosen.expertId, candidatesCompared: accepted.length, competitive, ruleSetId: policy.ruleSetId, justification },
+      notifyOwner: true,
+      extra: { patch: { selectedExpertId: chosen.expertId } },
+    });
+  }
+
+  async function contracting(): Promise<void> {
+    const expert = progress.selected!;
+    const r = req();
+    const value = contractValueCents();
+    const amounts = r.deliverables.map((d) => usdToCents(d.amountUsd));
+    const check = await checkExpertContract({
+      requestId: input.requestId,
+      countryCode,
+      decisionDate: new Date().toISOString(),
+      contractValueCents: value,
+      deliverableAmountsCents: amounts,
+      candidatesCompared: expert.candidatesCompared,
+      dailyFeeCents: expert.dailyFeeCents,
+      workingDays: r.workingDays,
+      modality: r.modality,
+      perDiemUsd: r.perDiemUsd ?? null,
+    });
+    const policy = check.policy;
+    if (check.dsaRateCents !== null) progress.dsaRateCents = check.dsaRateCents;
+    if (policy.outcome === 'fail') return rejectWith('policy_failed', policy, failed(policy.findings));
+    let exceptionNote: string | null = null;
+    if (policy.outcome === 'needs_approval') {
+      const approvals = policy.findings.filter((f) => f.outcome === 'needs_approval');
+      const feeOnly = approvals.every((f) => f.rule === 'daily_fee_threshold');
+      const d = await lc.ask({
+        kind: 'fee_approval',
+        role: 'fund_manager',
+        title: feeOnly ? undefined : `Approve the individual contract: ${lc.state.title}`,
+        context: { expertId: expert.expertId, expertName: expert.name, dailyFeeCents: expert.dailyFeeCents, workingDays: r.workingDays, contractValueCents: value, findings: approvals, ruleSetId: policy.ruleSetId },
+      });
+      if (d.decision === 'reject') return rejectWith('fee_not_approved', policy, d.comment, d.actor);
+      exceptionNote = String(d.data.justification);
+    }
+
+    const tranches = r.deliverables.map((d, i) => ({ seq: i + 1, pct: Math.round((amounts[i] / value) * 100), amountCents: amounts[i], milestone: d.title }));
+    const deliverables: DeliverableRow[] = r.deliverables.map((d, i) => ({ seq: i + 1, title: d.title, dueDate: d.dueDate, amountCents: amounts[i], status: 'pending' }));
+    const contract = { kind: 'individual_contract' as const, partyName: expert.name, valueCents: value, tranches, policyFindings: policy, exceptionNote, signatures: {} as Record<string, { by: string; at: string }> };
+    const context = { expertId: expert.expertId, expertName: expert.name, valueUsd: value / 100, tranches, ...travel() };
+    const ids = await lc.openTasks(
+      [
+        { kind: 'contract_signature', assigneeUserId: expert.userId, role: 'expert', key: 'expert', context },
+        { kind: 'contract_signature', role: 'co_approver', countryCode, key: 'co', context },
+      ],
+      {
+        contract: { ...contract, status: 'awaiting_signatures' },
+        deliverables,
+        audit: [{ action: 'contract_drafted', actorRole: 'system', data: { ruleSetId: policy.ruleSetId, outcome: policy.outcome, competitive: check.competitive, candidatesCompared: expert.candidatesCompared, exceptionNote } }],
+      },
+    );
+    let results: (Decision | null)[];
+    try {
+      results = await Promise.all(
+        ids.map(async (id) => {
+          const d = await lc.awaitTask(id);
+          if (d?.decision === 'decline') await lc.cancelTasks(ids.filter((x) => x !== id), 'the other party declined to sign');
+          return d;
+        }),
+      );
+    } catch (err) {
+      // Withdrawn while awaiting signatures: the draft contract is void (the kernel then cancels the tasks).
+      if (lc.withdrawing) await lc.commit({ contract: { ...contract, status: 'declined' }, audit: [{ action: 'contract_voided', actorRole: 'system', comment: 'request withdrawn before signature' }] });
+      throw err;
+    }
+    const declined = results.find((d) => d?.decision === 'decline');
+    if (declined) {
+      return cancelWith('signature_declined', declined.comment, declined.actor, { by: declined.actor.userId }, { contract: { ...contract, status: 'declined' } });
+    }
+    results.forEach((d, i) => {
+      if (d) contract.signatures[i === 0 ? 'expert' : 'co'] = { by: d.actor.userId, at: new Date().toISOString() };
+    });
+    await lc.transition('mission', {
+      action: 'contract_signed',
+      data: { expertId: expert.expertId, ...travel() },
+      notifyOwner: true,
+      extra: { contract: { ...contract, status: 'signed' } },
+    });
+  }
+
+  async function mission(): Promise<void> {
+    const expert = progress.selected!;
+    const r = req();
+    while (progress.deliverableIndex < r.deliverables.length) {
+      const i = progress.deliverableIndex;
+      const spec = r.deliverables[i];
+      const row: DeliverableRow = { seq: i + 1, title: spec.title, dueDate: spec.dueDate, amountCents: usdToCents(spec.amountUsd), status: 'pending' };
+      for (;;) {
+        const sub = await lc.ask({ kind: 'deliverable_submission', assigneeUserId: expert.userId, role: 'expert', key: `d${i + 1}`, context: { deliverable: spec, seq: i + 1 } });
+        const report = String(sub.data.report);
+        await lc.commit({ deliverables: [{ ...row, status: 'submitted', report }] });
+        const v = await lc.ask({ kind: 'deliverable_acceptance', role: 'co_approver', countryCode, key: `d${i + 1}`, context: { deliverable: spec, seq: i + 1, report, link: sub.data.link ?? null } });
+        if (v.decision === 'accept') {
+          await lc.commit({
+            deliverables: [{ ...row, status: 'accepted', report }],
+            payments: [{ seq: i + 1, deliverableSeq: i + 1, payee: expert.name, amountCents: row.amountCents }],
+            audit: [{ action: 'payment_released', actorId: v.actor.userId, actorRole: v.actor.role, data: { deliverable: i + 1, amountCents: row.amountCents, expertId: expert.expertId, ...travel() } }],
+            notifications: [{ template: 'payment_released', to: { userId: expert.userId }, data: lc.noticeData({ amountUsd: row.amountCents / 100 }) }],
+          });
+          break;
+        }
+        await lc.commit({ deliverables: [{ ...row, status: 'revision_requested', report }] });
+      }
+      progress.deliverableIndex++;
+      if (lc.shouldContinueAsNew(input.continueAsNewAfterSteps)) return;
+    }
+    await lc.transition('evaluation', { action: 'mission_completed', data: { deliverables: r.deliverables.length, ...travel() } });
+  }
+
+  async function evaluation(): Promise<void> {
+    const expert = progress.selected!;
+    const ids = await lc.openTasks([
+      { kind: 'expert_evaluation', role: 'co_approver', countryCode, key: 'co', context: { expertId: expert.expertId, expertName: expert.name } },
+      { kind: 'assignment_feedback', assigneeUserId: expert.userId, role: 'expert', key: 'expert', context: { request: summary() } },
+    ]);
+    const [co, fb] = await Promise.all(ids.map((id) => lc.awaitTask(id)));
+    const evaluations = [co && { e: co, kind: 'expert_evaluation' }, fb && { e: fb, kind: 'assignment_feedback' }]
+      .filter((x): x is { e: Decision; kind: string } => Boolean(x))
+      .map(({ e, kind }) => ({ evaluatorId: e.actor.userId, kind, ratings: { overall: e.data.rating as number }, narrative: String(e.data.narrative) }));
+    await lc.transition('closed', {
+      action: 'evaluated',
+      notifyOwner: true,
+      data: { expertId: expert.expertId, expertRating: co?.data.rating ?? null, assignmentRating: fb?.data.rating ?? null },
+      extra: { evaluations, ...(co ? { expertRating: { expertId: expert.expertId, rating: co.data.rating as number } } : {}) },
+    });
+  }
+
+  const STAGE_STEPS: Partial<Record<Stage, () => Promise<void>>> = {
+    intake, co_endorsement: endorsement, alignment_check: alignment, selection, contracting, mission, evaluation,
+  };
+
+  return lc.run(async () => {
+    for (;;) {
+      const step = STAGE_STEPS[lc.stage];
+      if (!step) return;
+      await step();
+      lc.throwIfWithdrawing();
+      if (lc.shouldContinueAsNew(input.continueAsNewAfterSteps)) {
+        await lc.drain();
+        await continueAsNew<typeof expertRequestWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } });
+      }
+    }
+  });
+}
+
+/** Experts-on-Demand rules a decision must meet beyond its shape (pure: runs in the Update validator). */
+function validateExpertRequestDecision(kind: string, d: DecideInput, progress: ExpertRequestProgress): DecisionProblem[] {
+  const data = d.data ?? {};
+  if (kind === 'revise') return resubmissionProblems(progress.request, data);
+  if (kind === 'shortlist_review' && d.decision === 'edit') {
+    const ids = (data.expertIds ?? []) as string[];
+    if (new Set(ids).size !== ids.length) return [{ path: 'data.expertIds', message: 'experts must be distinct' }];
+  }
+  if (kind === 'candidate_selection' && d.decision === 'select') {
+    if (!progress.selection) return [{ path: 'decision', message: 'no candidates to select from' }];
+    return candidateSelectionProblems(progress.selection.policy, {
+      contractValueCents: usdToCents(progress.request.contractValueUsd),
+      acceptedExpertIds: progress.selection.accepted,
+      selectedExpertIds: (data.expertIds ?? []) as string[],
+      justification: (data.justification as string | undefined) ?? null,
+    });
+  }
+  return [];
+}
