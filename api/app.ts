@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import cors from 'cors';
+import express, { type RequestHandler } from 'express';
+import rateLimit, { type Options as RateLimitOptions } from 'express-rate-limit';
+import helmet from 'helmet';
+import path from 'node:path';
+import { slaFromDays, type SlaSettings } from '../domain/tasks';
+import type { AppConfig } from '../lib/config';
+import type { PrismaClient } from '../lib/db';
+import type { Logger } from '../lib/logger';
+import { createAuthenticator, requireAuth } from './auth';
+import type { ApiContext } from './context';
+import { errorHandler, HttpError, notFoundHandler } from './errors';
+import { ApiRouter } from './router';
+import { auditRoutes } from './routes/audit';
+import { callRoutes } from './routes/calls';
+import { expertRequestRoutes } from './routes/expert-requests';
+import { expertRoutes } from './routes/experts';
+import { pipelineRoutes } from './routes/pipeline';
+import { proposalRoutes } from './routes/proposals';
+import { systemRoutes } from './routes/system';
+import { taskRoutes } from './routes/tasks';
+import './types';
+
+export interface AppDeps {
+  prisma: PrismaClient;
+  temporal: Client;
+  config: AppConfig;
+  logger: Logger;
+  taskQueue: string;
+  /** SLA durations passed to new workflows; default from the SLA_* settings. */
+  sla?: SlaSettings;
+  /** Upper bound of one Temporal call while a client waits (default 30 s). */
+  temporalTimeoutMs?: number;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
+const BODY_LIMIT = '1mb';
+/** Swagger UI's files, served from node_modules (no CDN). */
+const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+
+export function slaFromConfig(config: AppConfig): SlaSettings {
+  return slaFromDays({
+    default: config.SLA_DEFAULT_DAYS,
+    endorsement: config.SLA_ENDORSEMENT_DAYS,
+    invitation: config.SLA_INVITATION_DAYS,
+    reminderBefore: config.SLA_REMINDER_BEFORE_DAYS,
+  });
+}
+
+/** X-Request-Id on every response, a child logger per request, one JSON line per request. */
+function requestContext(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const incoming = req.get('X-Request-Id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    req.requestId = requestId;
+    req.log = logger.child({ requestId });
+    res.setHeader('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      req.log.info(
+        { method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10, userId: req.user?.id ?? null },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+function limiter(perMinute: number, keyGenerator?: RateLimitOptions['keyGenerator']): RequestHandler {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    ...(keyGenerator ? { keyGenerator } : {}),
+    handler: (req, _res, next) => {
+      const reset = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 60;
+      next(new HttpError(429, 'rate_limited', 'too many requests; try again later', undefined, { 'Retry-After': String(seconds) }));
+    },
+  });
+}
+
+export function createApp(deps: AppDeps): express.Application {
+  const { config, logger, prisma } = deps;
+  const auth = createAuthenticator(config, prisma, logger);
+  const ctx: ApiContext = {
+    prisma,
+    temporal: deps.temporal,
+    config,
+    logger,
+    taskQueue: deps.taskQueue,
+    sla: deps.sla ?? slaFromConfig(config),
+    auth,
+    temporalTimeoutMs: deps.temporalTimeoutMs ?? 30_000,
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(requestContext(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+    }),
+  );
+  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  app.use(
+    cors({
+      origin: origins.length ? origins : false,
+      methods: ['GET', 'POST', 'PATCH', 'OPTIONS'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed', 'RateLimit', 'RateLimit-Policy'],
+      maxAge: 600,
+    }),
+  );
+  // Per-IP limit on every mutating request (before authentication, so token guessing is limited too).
+  const ipLimiter = limiter(config.RATE_LIMIT_PER_MINUTE);
+  app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' ? next() : ipLimiter(req, res, next)));
+  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use('/docs/assets', express.static(SWAGGER_UI_DIR, { index: false, fallthrough: false, maxAge: '1h' }));
+
+  const router = new ApiRouter();
+  systemRoutes(router, ctx);
+  callRoutes(router, ctx);
+  proposalRoutes(router, ctx);
+  expertRequestRoutes(router, ctx);
+  taskRoutes(router, ctx);
+  pipelineRoutes(router, ctx);
+  expertRoutes(router, ctx);
+  auditRoutes(router, ctx);
+  router.mount(app, {
+    prisma,
+    authenticate: requireAuth(auth),
+    userLimiter: limiter(config.RATE_LIMIT_PER_MINUTE, (req) => `user:${req.user?.id ?? 'anonymous'}`),
+  });
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import type { AppConfig } from '../lib/config';
+import type { PrismaClient } from '../lib/db';
+import type { Logger } from '../lib/logger';
+import { ROLES, type Role } from '../domain/roles';
+import { HttpError, unauthorized } from './errors';
+import type { AuthUser } from './types';
+
+export const DEV_ISSUER = 'rus-undp-dev';
+export const DEV_AUDIENCE = 'rus-undp-api';
+export const DEV_TOKEN_TTL_SECONDS = 8 * 3600;
+
+/** Asymmetric algorithms an identity provider may use; `none` and HMAC are never accepted from OIDC. */
+const OIDC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+export interface Authenticator {
+  mode: AppConfig['AUTH_MODE'];
+  /** Verifies a bearer token and returns the active user it names. Throws 401. */
+  authenticate(token: string): Promise<AuthUser>;
+  /** Dev mode only: a token for an existing active user. */
+  devToken?(email: string): Promise<{ token: string; expiresIn: number }>;
+}
+
+const USER_SELECT = { id: true, email: true, name: true, role: true, countryCode: true, institutionId: true, expertId: true, language: true, active: true } as const;
+
+function toAuthUser(u: { id: string; email: string; name: string; role: string; countryCode: string | null; institutionId: string | null; expertId: string | null; language: string; active: boolean } | null): AuthUser {
+  if (!u || !u.active || !(ROLES as readonly string[]).includes(u.role)) throw unauthorized('unknown or inactive user');
+  return { id: u.id, email: u.email, name: u.name, role: u.role as Role, countryCode: u.countryCode, institutionId: u.institutionId, expertId: u.expertId, language: u.language };
+}
+
+function invalidToken(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof joseErrors.JWTExpired) return unauthorized('the token has expired');
+  if (err instanceof joseErrors.JWTClaimValidationFailed) return unauthorized(`the token's ${err.claim} claim is not accepted`);
+  if (err instanceof joseErrors.JOSEAlgNotAllowed) return unauthorized('the token algorithm is not accepted');
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return unauthorized('the token signature is invalid');
+  return unauthorized('the token is invalid');
+}
+
+export function createAuthenticator(config: AppConfig, prisma: PrismaClient, logger: Logger): Authenticator {
+  if (config.AUTH_MODE === 'oidc') {
+    if (!config.OIDC_JWKS_URL || !config.OIDC_ISSUER || !config.OIDC_AUDIENCE) throw new Error('OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL are required when AUTH_MODE=oidc');
+    const jwks = createRemoteJWKSet(new URL(config.OIDC_JWKS_URL), { timeoutDuration: 5000, cooldownDuration: 30_000 });
+    const issuer = config.OIDC_ISSUER;
+    const audience = config.OIDC_AUDIENCE;
+    return {
+      mode: 'oidc',
+      async authenticate(token) {
+        let payload: JWTPayload;
+        try {
+          ({ payload } = await jwtVerify(token, jwks, { issuer, audience, algorithms: OIDC_ALGORITHMS, clockTolerance: 30 }));
+        } catch (err) {
+          throw invalidToken(err);
+        }
+        const email = typeof payload.email === 'string' ? payload.email.trim().toLowerCase() : '';
+        if (!email) throw unauthorized('the token carries no email claim');
+        if (payload.email_verified === false) throw unauthorized('the email of the token is not verified');
+        return toAuthUser(await prisma.user.findUnique({ where: { email }, select: USER_SELECT }));
+      },
+    };
+  }
+
+  let secretText = config.AUTH_DEV_SECRET;
+  if (!secretText) {
+    secretText = randomBytes(32).toString('base64url');
+    logger.warn({ event: 'auth_dev_secret_generated' }, 'AUTH_DEV_SECRET is not set: generated a random secret for this process; dev tokens will not survive a restart');
+  }
+  const secret = new TextEncoder().encode(secretText);
+  return {
+    mode: 'dev',
+    async authenticate(token) {
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, secret, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] }));
+      } catch (err) {
+        throw invalidToken(err);
+      }
+      return toAuthUser(await prisma.user.findUnique({ where: { id: String(payload.sub) }, select: USER_SELECT }));
+    },
+    async devToken(email) {
+      const user = await prisma.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: USER_SELECT });
+      const u = toAuthUser(user);
+      const token = await new SignJWT({ email: u.email, role: u.role })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setSubject(u.id)
+        .setIssuer(DEV_ISSUER)
+        .setAudience(DEV_AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(`${DEV_TOKEN_TTL_SECONDS}s`)
+        .sign(secret);
+      return { token, expiresIn: DEV_TOKEN_TTL_SECONDS };
+    },
+  };
+}
+
+/** `Authorization: Bearer <JWT>` → req.user, or 401. */
+export function requireAuth(auth: Authenticator): RequestHandler {
+  return (req, res, next) => {
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+([A-Za-z0-9._~+/=-]+)$/i.exec(header.trim());
+    if (!match) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return next(unauthorized());
+    }
+    auth
+      .authenticate(match[1])
+      .then((user) => {
+        req.user = user;
+        req.log = req.log.child({ userId: user.id });
+        next();
+      })
+      .catch((err) => {
+        res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+        next(err instanceof HttpError ? err : unauthorized());
+      });
+  };
+}

@@ -1,0 +1,24 @@
+import type { Client } from '@temporalio/client';
+import type { AppConfig } from '../lib/config';
+import type { PrismaClient } from '../lib/db';
+import type { Logger } from '../lib/logger';
+import type { SlaSettings } from '../domain/tasks';
+import type { Authenticator } from './auth';
+
+/** What every route module gets. */
+export interface ApiContext {
+  prisma: PrismaClient;
+  temporal: Client;
+  config: AppConfig;
+  logger: Logger;
+  taskQueue: string;
+  sla: SlaSettings;
+  auth: Authenticator;
+  /** Upper bound for one Temporal call made while a client waits (Updates included). */
+  temporalTimeoutMs: number;
+}
+
+/** Runs Temporal client calls with a deadline, so a stuck server or worker becomes a 503, not a hung request. */
+export function withTemporalDeadline<T>(ctx: ApiContext, fn: () => Promise<T>, ms = ctx.temporalTimeoutMs): Promise<T> {
+  return ctx.temporal.connection.withDeadline(Date.now() + ms, fn);
+}

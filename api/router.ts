@@ -1,0 +1,125 @@
+import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { z, ZodTypeAny } from 'zod';
+import type { Role } from '../domain/roles';
+import type { PrismaClient } from '../lib/db';
+import { forbidden, HttpError, unauthorized, validationFailed, zodDetails } from './errors';
+import { requestHash, validKey, withIdempotency } from './idempotency';
+import type { AuthUser } from './types';
+
+/**
+ * Routes are declared once, with their schemas and roles: the same declaration mounts the
+ * Express handler and produces the OpenAPI operation, so the document lists every route.
+ */
+export type Method = 'get' | 'post' | 'patch';
+
+export interface RouteSpec<B extends ZodTypeAny | undefined = ZodTypeAny | undefined, Q extends ZodTypeAny | undefined = ZodTypeAny | undefined> {
+  method: Method;
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  /** Default true. */
+  auth?: boolean;
+  /** Roles allowed at all; others get 403. Omitted: every authenticated role. */
+  roles?: readonly Role[];
+  body?: B;
+  query?: Q;
+  /** Accepts `Idempotency-Key`. */
+  idempotent?: boolean;
+  success: { status: number; description: string; schema?: ZodTypeAny; contentType?: 'application/json' | 'text/csv' | 'text/html' };
+  /** Error statuses worth documenting besides the common ones. */
+  errors?: number[];
+}
+
+export interface Ctx<B, Q> {
+  req: Request;
+  res: Response;
+  user: AuthUser;
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+}
+
+export interface Result {
+  status?: number;
+  body: unknown;
+}
+
+type Infer<T> = T extends ZodTypeAny ? z.infer<T> : undefined;
+export type Handler<B extends ZodTypeAny | undefined, Q extends ZodTypeAny | undefined> = (ctx: Ctx<Infer<B>, Infer<Q>>) => Promise<Result | void>;
+
+export interface RouterDeps {
+  prisma: PrismaClient;
+  authenticate: RequestHandler;
+  /** Per-user limiter, applied after authentication on mutating routes. */
+  userLimiter: RequestHandler;
+}
+
+interface Registered {
+  spec: RouteSpec;
+  handler: Handler<ZodTypeAny | undefined, ZodTypeAny | undefined>;
+}
+
+export class ApiRouter {
+  readonly routes: Registered[] = [];
+
+  add<B extends ZodTypeAny | undefined = undefined, Q extends ZodTypeAny | undefined = undefined>(spec: RouteSpec<B, Q>, handler: Handler<B, Q>): void {
+    this.routes.push({ spec: spec as RouteSpec, handler: handler as unknown as Registered['handler'] });
+  }
+
+  mount(app: Express, deps: RouterDeps): void {
+    for (const { spec, handler } of this.routes) {
+      const chain: RequestHandler[] = [];
+      const needsAuth = spec.auth !== false;
+      if (needsAuth) chain.push(deps.authenticate);
+      if (needsAuth && spec.method !== 'get') chain.push(deps.userLimiter);
+      chain.push(wrap(spec, handler, deps.prisma));
+      app[spec.method](spec.path, ...chain);
+    }
+  }
+}
+
+function parse<T extends ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationFailed(zodDetails(parsed.error.issues));
+  return parsed.data;
+}
+
+function wrap(spec: RouteSpec, handler: Registered['handler'], prisma: PrismaClient): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const run = async () => {
+      const user = req.user as AuthUser;
+      if (spec.auth !== false) {
+        if (!user) throw unauthorized();
+        if (spec.roles && !spec.roles.includes(user.role)) throw forbidden(`the ${user.role} role may not ${spec.method.toUpperCase()} ${spec.path}`);
+      }
+      const query = spec.query ? parse(spec.query, req.query) : undefined;
+      let body: unknown;
+      if (spec.body) {
+        let raw: unknown = req.body;
+        if (raw === undefined) {
+          const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+          if (hasBody && !req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
+          raw = {};
+        }
+        body = parse(spec.body, raw);
+      }
+      const ctx = { req, res, user, body, query, params: req.params as Record<string, string> };
+      const keyHeader = req.get('Idempotency-Key');
+      let result: Result | void;
+      if (spec.idempotent && keyHeader !== undefined) {
+        const key = validKey(keyHeader.trim());
+        const outcome = await withIdempotency(prisma, { userId: user.id, key, hash: requestHash(req.method, req.path, req.body) }, async () => {
+          const r = await handler(ctx as never);
+          return { status: r?.status ?? 200, body: r?.body ?? null };
+        });
+        if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+        result = { status: outcome.status, body: outcome.body };
+      } else {
+        result = await handler(ctx as never);
+      }
+      if (result && !res.headersSent) res.status(result.status ?? 200).json(result.body);
+    };
+    run().catch(next);
+  };
+}

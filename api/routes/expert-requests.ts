@@ -1,0 +1,146 @@
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { Prisma } from '../../generated/prisma/client';
+import { centsToUsd, expertRequestCreateSchema } from '../../domain/schemas';
+import { workflowIdFor } from '../../domain/stages';
+import type { expertRequestWorkflow, ExpertRequestWorkflowInput } from '../../workflows/expert-request';
+import { syncUpdate } from '../../workflows/messages';
+import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from '../../workflows/search-attributes';
+import { withTemporalDeadline, type ApiContext } from '../context';
+import { assertNotTerminal, executeWithdraw } from '../decide';
+import { forbidden, notFound, validationFailed } from '../errors';
+import { newId, paged } from '../ids';
+import type { ApiRouter } from '../router';
+import { createdSubjectSchema, expertRequestListQuerySchema, genericObjectSchema, pageOf, stageResponseSchema, withdrawBodySchema } from '../schemas';
+import { expertRequestScope } from '../scope';
+import type { AuthUser } from '../types';
+import { isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
+
+const READ_ROLES = ['co_approver', 'fund_manager', 'expert', 'admin'] as const;
+
+async function findVisibleRequest<S extends Prisma.ExpertRequestSelect>(ctx: ApiContext, user: AuthUser, id: string, select: S) {
+  const scope = await expertRequestScope(ctx.prisma, user);
+  const row = await ctx.prisma.expertRequest.findFirst({ where: { AND: [{ id }, scope] }, select });
+  if (!row) throw notFound('expert request');
+  return row;
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
+  const { prisma } = ctx;
+
+  router.add(
+    {
+      method: 'post', path: '/expert-requests', tag: 'Experts on Demand', summary: 'Register an Experts-on-Demand request',
+      description: 'A co_approver registers a request for its own country; starts the request workflow (update-with-start). Accepts Idempotency-Key.',
+      roles: ['co_approver'], body: expertRequestCreateSchema, idempotent: true,
+      success: { status: 201, description: 'Created', schema: createdSubjectSchema }, errors: [409],
+    },
+    async ({ user, body }) => {
+      if (!user.countryCode) throw forbidden('your account is not linked to a Country Office');
+      if (body.countryCode !== user.countryCode) throw forbidden(`you act for the ${user.countryCode} Country Office only`);
+      const area = await prisma.thematicArea.findUnique({ where: { id: body.thematicAreaId }, select: { id: true } });
+      if (!area) throw validationFailed([{ path: 'thematicAreaId', message: 'no such thematic area' }]);
+
+      const id = newId('er');
+      const workflowId = workflowIdFor('expert_request', id);
+      const input: ExpertRequestWorkflowInput = {
+        requestId: id,
+        requester: { userId: user.id, countryCode: user.countryCode },
+        request: body,
+        submittedAt: new Date().toISOString(),
+        sla: ctx.sla,
+      };
+      const start = new WithStartWorkflowOperation<typeof expertRequestWorkflow>('expertRequestWorkflow', {
+        workflowId,
+        taskQueue: ctx.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+        typedSearchAttributes: [
+          { key: PROGRAMME_KEY, value: 'experts_on_demand' },
+          { key: STAGE_KEY, value: 'intake' },
+          { key: COUNTRY_KEY, value: body.countryCode },
+        ],
+      });
+      const { stage } = await withTemporalDeadline(ctx, () => ctx.temporal.workflow.executeUpdateWithStart(syncUpdate, { startWorkflowOperation: start }));
+      return { status: 201, body: { id, workflowId, stage } };
+    },
+  );
+
+  router.add(
+    {
+      method: 'get', path: '/expert-requests', tag: 'Experts on Demand', summary: 'List the expert requests you may see',
+      roles: READ_ROLES, query: expertRequestListQuerySchema,
+      success: { status: 200, description: 'A page of requests, newest first', schema: pageOf(genericObjectSchema) },
+    },
+    async ({ user, query }) => {
+      const scope = await expertRequestScope(prisma, user);
+      const where: Prisma.ExpertRequestWhereInput = { AND: [scope, query.stage ? { stage: query.stage } : {}, query.country ? { countryCode: query.country } : {}] };
+      const [total, rows] = await Promise.all([
+        prisma.expertRequest.count({ where }),
+        prisma.expertRequest.findMany({
+          where,
+          select: { id: true, title: true, countryCode: true, modality: true, workingDays: true, startDate: true, endDate: true, stage: true, stageEnteredAt: true, contractValueCents: true, createdAt: true, closedAt: true },
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          skip: (query.page - 1) * query.pageSize,
+          take: query.pageSize,
+        }),
+      ]);
+      const items = rows.map((r) => ({
+        id: r.id, title: r.title, countryCode: r.countryCode, modality: r.modality, workingDays: r.workingDays,
+        startDate: day(r.startDate), endDate: day(r.endDate), stage: r.stage, stageEnteredAt: r.stageEnteredAt.toISOString(),
+        contractValueUsd: centsToUsd(r.contractValueCents), createdAt: r.createdAt.toISOString(), closedAt: r.closedAt?.toISOString() ?? null,
+      }));
+      return { body: paged(items, total, query.page, query.pageSize) };
+    },
+  );
+
+  router.add(
+    {
+      method: 'get', path: '/expert-requests/:id', tag: 'Experts on Demand', summary: 'An expert request with its open tasks and timeline',
+      description: 'Experts (invited ones only) see the terms of reference, their own tasks and a reduced timeline; never the shortlist, other candidates or fees.',
+      roles: READ_ROLES,
+      success: { status: 200, description: 'The request', schema: genericObjectSchema }, errors: [404],
+    },
+    async ({ user, params }) => {
+      const r = await findVisibleRequest(ctx, user, params.id, {
+        id: true, workflowId: true, countryCode: true, requesterId: true, title: true, nationalPartner: true, objectives: true, deliverables: true,
+        modality: true, workingDays: true, startDate: true, endDate: true, languages: true, thematicAreaId: true, sdgs: true, destination: true,
+        travelDays: true, dailySubsistenceUsd: true, perDiemUsd: true, contractValueCents: true, stage: true, stageEnteredAt: true, shortlist: true,
+        selectedExpertId: true, findings: true, outcome: true, createdAt: true, updatedAt: true, closedAt: true,
+      });
+      const [tasks, events] = await Promise.all([
+        prisma.task.findMany({ where: { subjectId: r.id, subjectType: 'expert_request', status: 'open' }, select: TASK_LITE_SELECT, orderBy: { createdAt: 'asc' } }),
+        timeline(prisma, r.id, user),
+      ]);
+      const body: Record<string, unknown> = {
+        id: r.id, workflowId: r.workflowId, countryCode: r.countryCode, requesterId: r.requesterId, title: r.title, nationalPartner: r.nationalPartner,
+        objectives: r.objectives, deliverables: r.deliverables, modality: r.modality, workingDays: r.workingDays, startDate: day(r.startDate),
+        endDate: day(r.endDate), languages: r.languages, thematicAreaId: r.thematicAreaId, sdgs: r.sdgs, destination: r.destination,
+        travelDays: r.travelDays, perDiemUsd: r.perDiemUsd, contractValueUsd: centsToUsd(r.contractValueCents), stage: r.stage,
+        stageEnteredAt: r.stageEnteredAt.toISOString(), outcome: r.outcome, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
+        closedAt: r.closedAt?.toISOString() ?? null, openTasks: visibleOpenTasks(tasks, user), timeline: events,
+      };
+      if (isPrivileged(user)) {
+        Object.assign(body, { shortlist: r.shortlist, selectedExpertId: r.selectedExpertId, findings: r.findings, dailySubsistenceUsd: r.dailySubsistenceUsd });
+      } else {
+        body.selectedForMe = !!user.expertId && r.selectedExpertId === user.expertId;
+      }
+      return { body };
+    },
+  );
+
+  router.add(
+    {
+      method: 'post', path: '/expert-requests/:id/withdraw', tag: 'Experts on Demand', summary: 'Withdraw an expert request',
+      roles: ['co_approver'], body: withdrawBodySchema,
+      success: { status: 200, description: 'Withdrawn', schema: stageResponseSchema }, errors: [404, 409],
+    },
+    async ({ user, params, body, req }) => {
+      const r = await findVisibleRequest(ctx, user, params.id, { id: true, stage: true, workflowId: true });
+      assertNotTerminal(r.stage, 'expert request');
+      const { stage } = await executeWithdraw(ctx, user, r.workflowId, body.reason, req.requestId);
+      return { body: { id: r.id, stage } };
+    },
+  );
+}

@@ -1,0 +1,185 @@
+import { Prisma } from '../../generated/prisma/client';
+import { ACTIVE_STAGES, PROGRAMMES, STAGES, type Programme } from '../../domain/stages';
+import type { ApiContext } from '../context';
+import { toCsv } from '../csv';
+import { forbidden } from '../errors';
+import type { ApiRouter } from '../router';
+import { genericObjectSchema, pipelineExportQuerySchema, pipelineQuerySchema } from '../schemas';
+import type { AuthUser } from '../types';
+
+/**
+ * The pipeline: counts by stage for both programmes, overdue open tasks, average days items
+ * have spent in their current (active) stage, failed notifications, and the items themselves
+ * with their age, oldest-stuck first. A few aggregate SQL statements over indexed columns,
+ * whatever the number of items (tables are the SQLite read model; see the SQL below).
+ */
+interface Filters {
+  programme?: Programme;
+  country?: string;
+  stage?: string;
+}
+
+const TABLE: Record<Programme, { table: Prisma.Sql; type: string }> = {
+  challenge_fund: { table: Prisma.raw('"Proposal"'), type: 'proposal' },
+  experts_on_demand: { table: Prisma.raw('"ExpertRequest"'), type: 'expert_request' },
+};
+
+const DAY_MS = 86_400_000;
+
+function programmesOf(f: Filters): Programme[] {
+  return f.programme ? [f.programme] : [...PROGRAMMES];
+}
+
+function whereOf(f: Filters, withStage: boolean): Prisma.Sql {
+  const parts: Prisma.Sql[] = [Prisma.sql`1 = 1`];
+  if (f.country) parts.push(Prisma.sql`"countryCode" = ${f.country}`);
+  if (withStage && f.stage) parts.push(Prisma.sql`"stage" = ${f.stage}`);
+  return Prisma.join(parts, ' AND ');
+}
+
+/** Co approvers see their own country only; an explicit other country is refused. */
+function effectiveFilters(user: AuthUser, q: Filters): Filters {
+  if (user.role !== 'co_approver') return q;
+  if (!user.countryCode) throw forbidden('your account is not linked to a Country Office');
+  if (q.country && q.country !== user.countryCode) throw forbidden(`you see the ${user.countryCode} pipeline only`);
+  return { ...q, country: user.countryCode };
+}
+
+interface ItemRow {
+  type: string;
+  id: string;
+  title: string;
+  countryCode: string;
+  stage: string;
+  stageEnteredAt: string | Date;
+  createdAt: string | Date;
+  closedAt: string | Date | null;
+}
+
+function itemsSql(f: Filters, limit: number, offset: number): Prisma.Sql {
+  const selects = programmesOf(f).map(
+    (p) => Prisma.sql`SELECT ${TABLE[p].type} AS "type", "id", "title", "countryCode", "stage", "stageEnteredAt", "createdAt", "closedAt" FROM ${TABLE[p].table} WHERE ${whereOf(f, true)}`,
+  );
+  return Prisma.sql`SELECT * FROM (${Prisma.join(selects, ' UNION ALL ')}) ORDER BY ("closedAt" IS NOT NULL), "stageEnteredAt" ASC, "id" ASC LIMIT ${limit} OFFSET ${offset}`;
+}
+
+function toItem(r: ItemRow, now: number) {
+  const entered = new Date(r.stageEnteredAt);
+  const created = new Date(r.createdAt);
+  const end = r.closedAt ? new Date(r.closedAt).getTime() : now;
+  return {
+    type: r.type,
+    programme: r.type === 'proposal' ? 'challenge_fund' : 'experts_on_demand',
+    id: r.id,
+    title: r.title,
+    countryCode: r.countryCode,
+    stage: r.stage,
+    stageEnteredAt: entered.toISOString(),
+    createdAt: created.toISOString(),
+    ageDays: Math.round(((end - created.getTime()) / DAY_MS) * 10) / 10,
+    daysInStage: Math.round(((end - entered.getTime()) / DAY_MS) * 10) / 10,
+  };
+}
+
+async function countItems(ctx: ApiContext, f: Filters): Promise<number> {
+  const counts = await Promise.all(
+    programmesOf(f).map(async (p) => {
+      const rows = await ctx.prisma.$queryRaw<{ n: bigint | number }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM ${TABLE[p].table} WHERE ${whereOf(f, true)}`);
+      return Number(rows[0]?.n ?? 0);
+    }),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+export function pipelineRoutes(router: ApiRouter, ctx: ApiContext): void {
+  const { prisma } = ctx;
+
+  router.add(
+    {
+      method: 'get', path: '/pipeline', tag: 'Pipeline', summary: 'Pipeline dashboard',
+      description:
+        'Fund managers (and admins) see everything, a co_approver its own country. `countsByStage` covers every stage of both programmes (programme and country filters apply); ' +
+        '`averageDaysInStage` is the mean time the items now in each active stage have spent there; `stage` filters the items.',
+      roles: ['fund_manager', 'co_approver', 'admin'], query: pipelineQuerySchema,
+      success: { status: 200, description: 'The pipeline', schema: genericObjectSchema },
+    },
+    async ({ user, query }) => {
+      const f = effectiveFilters(user, query);
+      const now = Date.now();
+      const nowIso = new Date(now).toISOString();
+      const programmes = programmesOf(f);
+
+      const countsByStage: Record<string, Record<string, number>> = {};
+      const averageDaysInStage: Record<string, Record<string, number | null>> = {};
+      await Promise.all(
+        programmes.map(async (p) => {
+          const [counts, averages] = await Promise.all([
+            prisma.$queryRaw<{ stage: string; n: bigint | number }[]>(
+              Prisma.sql`SELECT "stage", COUNT(*) AS "n" FROM ${TABLE[p].table} WHERE ${whereOf(f, false)} GROUP BY "stage"`,
+            ),
+            prisma.$queryRaw<{ stage: string; days: number | null }[]>(
+              Prisma.sql`SELECT "stage", AVG(julianday(${nowIso}) - julianday("stageEnteredAt")) AS "days" FROM ${TABLE[p].table} WHERE ${whereOf(f, false)} AND "closedAt" IS NULL GROUP BY "stage"`,
+            ),
+          ]);
+          countsByStage[p] = Object.fromEntries(STAGES.map((s) => [s, 0]));
+          for (const c of counts) countsByStage[p][c.stage] = Number(c.n);
+          averageDaysInStage[p] = Object.fromEntries(ACTIVE_STAGES.map((s) => [s, null]));
+          for (const a of averages) if (a.days !== null) averageDaysInStage[p][a.stage] = Math.round(Number(a.days) * 10) / 10;
+        }),
+      );
+
+      const taskWhere: Prisma.TaskWhereInput = {
+        status: 'open',
+        OR: [{ overdue: true }, { dueAt: { lt: new Date(now) } }],
+        ...(f.country ? { countryCode: f.country } : {}),
+        ...(f.programme ? { programme: f.programme } : {}),
+      };
+      const failedSql = f.country || f.programme
+        ? Prisma.sql`SELECT COUNT(*) AS "n" FROM "Outbox" o WHERE o."status" = 'failed' AND (${Prisma.join(
+            programmes.map((p) => Prisma.sql`o."workflowId" IN (SELECT "workflowId" FROM ${TABLE[p].table} WHERE ${whereOf(f, false)})`),
+            ' OR ',
+          )})`
+        : Prisma.sql`SELECT COUNT(*) AS "n" FROM "Outbox" WHERE "status" = 'failed'`;
+
+      const [overdueOpenTasks, failed, total, rows] = await Promise.all([
+        prisma.task.count({ where: taskWhere }),
+        prisma.$queryRaw<{ n: bigint | number }[]>(failedSql),
+        countItems(ctx, f),
+        prisma.$queryRaw<ItemRow[]>(itemsSql(f, query.pageSize, (query.page - 1) * query.pageSize)),
+      ]);
+      return {
+        body: {
+          filters: { programme: f.programme ?? null, country: f.country ?? null, stage: f.stage ?? null },
+          countsByStage,
+          averageDaysInStage,
+          overdueOpenTasks,
+          failedNotifications: Number(failed[0]?.n ?? 0),
+          items: rows.map((r) => toItem(r, now)),
+          total,
+          page: query.page,
+          pageSize: query.pageSize,
+        },
+      };
+    },
+  );
+
+  router.add(
+    {
+      method: 'get', path: '/pipeline/export.csv', tag: 'Pipeline', summary: 'Pipeline items as CSV',
+      description: 'Same filters and scope as /pipeline; every item (up to 100,000). Cells that a spreadsheet would read as a formula are prefixed with an apostrophe.',
+      roles: ['fund_manager', 'co_approver', 'admin'], query: pipelineExportQuerySchema,
+      success: { status: 200, description: 'CSV', contentType: 'text/csv' },
+    },
+    async ({ user, query, res }) => {
+      const f = effectiveFilters(user, query);
+      const now = Date.now();
+      const rows = await prisma.$queryRaw<ItemRow[]>(itemsSql(f, 100_000, 0));
+      const items = rows.map((r) => toItem(r, now));
+      const columns = ['type', 'programme', 'id', 'title', 'countryCode', 'stage', 'stageEnteredAt', 'createdAt', 'ageDays', 'daysInStage'] as const;
+      const csv = toCsv(columns, items);
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', 'attachment; filename="pipeline.csv"');
+      res.status(200).send(csv);
+    },
+  );
+}

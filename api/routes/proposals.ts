@@ -1,0 +1,233 @@
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { Prisma } from '../../generated/prisma/client';
+import { centsToUsd, proposalChangesSchema, proposalCreateSchema } from '../../domain/schemas';
+import { workflowIdFor } from '../../domain/stages';
+import type { proposalWorkflow, ProposalWorkflowInput } from '../../workflows/proposal';
+import { syncUpdate } from '../../workflows/messages';
+import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from '../../workflows/search-attributes';
+import { withTemporalDeadline, type ApiContext } from '../context';
+import { assertNotTerminal, executeDecision, executeWithdraw } from '../decide';
+import { conflict, forbidden, notFound, validationFailed } from '../errors';
+import { newId, paged } from '../ids';
+import type { ApiRouter } from '../router';
+import {
+  createdSubjectSchema,
+  decisionResponseSchema,
+  genericObjectSchema,
+  pageOf,
+  proposalListQuerySchema,
+  stageResponseSchema,
+  withdrawBodySchema,
+} from '../schemas';
+import { proposalScope } from '../scope';
+import type { AuthUser } from '../types';
+import { isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
+
+const READ_ROLES = ['applicant', 'co_approver', 'fund_manager', 'reviewer', 'admin'] as const;
+
+/** Scores are for the selection committee: never applicants, and reviewers only see their own review. */
+const seesScores = (user: AuthUser) => isPrivileged(user);
+
+async function findVisibleProposal<S extends Prisma.ProposalSelect>(ctx: ApiContext, user: AuthUser, id: string, select: S) {
+  const scope = await proposalScope(ctx.prisma, user);
+  const row = await ctx.prisma.proposal.findFirst({ where: { AND: [{ id }, scope] }, select });
+  if (!row) throw notFound('proposal');
+  return row;
+}
+
+export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
+  const { prisma } = ctx;
+
+  router.add(
+    {
+      method: 'post', path: '/proposals', tag: 'Challenge Fund', summary: 'Submit a Challenge Fund proposal',
+      description: 'Starts the proposal workflow (update-with-start) and answers once the read model has the proposal. Accepts Idempotency-Key.',
+      roles: ['applicant'], body: proposalCreateSchema, idempotent: true,
+      success: { status: 201, description: 'Created', schema: createdSubjectSchema }, errors: [409],
+    },
+    async ({ user, body }) => {
+      if (!user.institutionId) throw forbidden('your account is not linked to an institution');
+      const [institution, call] = await Promise.all([
+        prisma.institution.findUnique({ where: { id: user.institutionId }, select: { id: true, name: true } }),
+        prisma.call.findUnique({ where: { id: body.callId }, select: { id: true, countryCode: true } }),
+      ]);
+      if (!institution) throw forbidden('your institution is not registered');
+      if (!call) throw validationFailed([{ path: 'callId', message: 'no such call' }]);
+      if (call.countryCode !== body.countryCode) throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
+
+      const id = newId('p');
+      const workflowId = workflowIdFor('proposal', id);
+      const input: ProposalWorkflowInput = {
+        proposalId: id,
+        applicant: { userId: user.id, institutionId: institution.id, institutionName: institution.name },
+        proposal: body,
+        submittedAt: new Date().toISOString(),
+        sla: ctx.sla,
+      };
+      const start = new WithStartWorkflowOperation<typeof proposalWorkflow>('proposalWorkflow', {
+        workflowId,
+        taskQueue: ctx.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+        typedSearchAttributes: [
+          { key: PROGRAMME_KEY, value: 'challenge_fund' },
+          { key: STAGE_KEY, value: 'intake' },
+          { key: COUNTRY_KEY, value: body.countryCode },
+        ],
+      });
+      const { stage } = await withTemporalDeadline(ctx, () => ctx.temporal.workflow.executeUpdateWithStart(syncUpdate, { startWorkflowOperation: start }));
+      return { status: 201, body: { id, workflowId, stage } };
+    },
+  );
+
+  router.add(
+    {
+      method: 'get', path: '/proposals', tag: 'Challenge Fund', summary: 'List the proposals you may see',
+      roles: READ_ROLES, query: proposalListQuerySchema,
+      success: { status: 200, description: 'A page of proposals, newest first', schema: pageOf(genericObjectSchema) },
+    },
+    async ({ user, query }) => {
+      const scope = await proposalScope(prisma, user);
+      const where: Prisma.ProposalWhereInput = {
+        AND: [scope, query.stage ? { stage: query.stage } : {}, query.country ? { countryCode: query.country } : {}, query.callId ? { callId: query.callId } : {}],
+      };
+      const [total, rows] = await Promise.all([
+        prisma.proposal.count({ where }),
+        prisma.proposal.findMany({
+          where,
+          select: {
+            id: true, title: true, countryCode: true, callId: true, institutionId: true, stage: true, stageEnteredAt: true,
+            requestedAmountCents: true, createdAt: true, closedAt: true, weightedScore: true,
+          },
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          skip: (query.page - 1) * query.pageSize,
+          take: query.pageSize,
+        }),
+      ]);
+      const institutionIds = [...new Set(rows.map((r) => r.institutionId))];
+      const institutions = new Map(
+        (await prisma.institution.findMany({ where: { id: { in: institutionIds } }, select: { id: true, name: true } })).map((i) => [i.id, i.name]),
+      );
+      const items = rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        countryCode: r.countryCode,
+        callId: r.callId,
+        institution: { id: r.institutionId, name: institutions.get(r.institutionId) ?? null },
+        stage: r.stage,
+        stageEnteredAt: r.stageEnteredAt.toISOString(),
+        requestedAmountUsd: centsToUsd(r.requestedAmountCents),
+        createdAt: r.createdAt.toISOString(),
+        closedAt: r.closedAt?.toISOString() ?? null,
+        ...(seesScores(user) ? { weightedScore: r.weightedScore } : {}),
+      }));
+      return { body: paged(items, total, query.page, query.pageSize) };
+    },
+  );
+
+  router.add(
+    {
+      method: 'get', path: '/proposals/:id', tag: 'Challenge Fund', summary: 'A proposal with its open tasks and timeline',
+      description:
+        'Applicants never see review scores. A reviewer sees a limited view (identity fields to judge a conflict of interest) until its review is submitted with a no-conflict declaration; after that the full proposal, with its own review only.',
+      roles: READ_ROLES,
+      success: { status: 200, description: 'The proposal', schema: genericObjectSchema }, errors: [404],
+    },
+    async ({ user, params }) => {
+      const p = await findVisibleProposal(ctx, user, params.id, {
+        id: true, workflowId: true, callId: true, institutionId: true, applicantId: true, countryCode: true, title: true, summary: true,
+        nationalPartner: true, sdgs: true, thematicAreaId: true, requestedAmountCents: true, coFinancingCents: true, durationMonths: true,
+        innovation: true, expectedResults: true, milestones: true, stage: true, stageEnteredAt: true, weightedScore: true, passMarkMet: true,
+        findings: true, outcome: true, createdAt: true, updatedAt: true, closedAt: true,
+      });
+      const [institution, call, tasks, events] = await Promise.all([
+        prisma.institution.findUnique({ where: { id: p.institutionId }, select: { id: true, name: true } }),
+        prisma.call.findUnique({ where: { id: p.callId }, select: { id: true, title: true } }),
+        prisma.task.findMany({ where: { subjectId: p.id, subjectType: 'proposal', status: 'open' }, select: TASK_LITE_SELECT, orderBy: { createdAt: 'asc' } }),
+        timeline(prisma, p.id, user),
+      ]);
+      const identity = {
+        id: p.id, workflowId: p.workflowId, title: p.title, countryCode: p.countryCode, call, institution, thematicAreaId: p.thematicAreaId,
+        sdgs: p.sdgs, nationalPartner: { name: (p.nationalPartner as { name?: string } | null)?.name ?? null }, stage: p.stage,
+        stageEnteredAt: p.stageEnteredAt.toISOString(), createdAt: p.createdAt.toISOString(),
+      };
+      let ownReview: unknown;
+      if (user.role === 'reviewer') {
+        const review = await prisma.review.findUnique({
+          where: { proposalId_reviewerId: { proposalId: p.id, reviewerId: user.id } },
+          select: { coi: true, scores: true, total: true, comment: true, submittedAt: true },
+        });
+        const declaredNoConflict = !!review && review.coi === 'none' && review.submittedAt !== null;
+        if (!declaredNoConflict) {
+          return { body: { ...identity, view: 'limited', reason: 'the full proposal is shown after your no-conflict declaration', openTasks: visibleOpenTasks(tasks, user), timeline: events } };
+        }
+        ownReview = { ...review, submittedAt: review.submittedAt?.toISOString() ?? null };
+      }
+      const body: Record<string, unknown> = {
+        ...identity,
+        view: 'full',
+        applicantId: p.applicantId,
+        summary: p.summary,
+        nationalPartner: p.nationalPartner,
+        requestedAmountUsd: centsToUsd(p.requestedAmountCents),
+        coFinancingUsd: centsToUsd(p.coFinancingCents),
+        durationMonths: p.durationMonths,
+        innovation: p.innovation,
+        expectedResults: p.expectedResults,
+        milestones: p.milestones,
+        findings: p.findings,
+        outcome: p.outcome,
+        updatedAt: p.updatedAt.toISOString(),
+        closedAt: p.closedAt?.toISOString() ?? null,
+        openTasks: visibleOpenTasks(tasks, user),
+        timeline: events,
+      };
+      if (seesScores(user)) {
+        body.weightedScore = p.weightedScore;
+        body.passMarkMet = p.passMarkMet;
+        body.reviews = await prisma.review.findMany({
+          where: { proposalId: p.id },
+          select: { reviewerId: true, coi: true, scores: true, total: true, comment: true, submittedAt: true },
+          orderBy: { createdAt: 'asc' },
+        });
+      } else if (ownReview) {
+        body.myReview = ownReview;
+      }
+      return { body };
+    },
+  );
+
+  router.add(
+    {
+      method: 'post', path: '/proposals/:id/resubmit', tag: 'Challenge Fund', summary: 'Resubmit a proposal after requested changes',
+      description: 'Decides the open `revise` task with decision `resubmit`; the body holds the changed fields.',
+      roles: ['applicant'], body: proposalChangesSchema,
+      success: { status: 200, description: 'Resubmitted', schema: decisionResponseSchema }, errors: [404, 409],
+    },
+    async ({ user, params, body, req }) => {
+      const p = await findVisibleProposal(ctx, user, params.id, { id: true, stage: true });
+      assertNotTerminal(p.stage, 'proposal');
+      const task = await prisma.task.findFirst({
+        where: { subjectId: p.id, subjectType: 'proposal', kind: 'revise', status: 'open' },
+        select: { id: true, workflowId: true, kind: true, status: true },
+      });
+      if (!task) throw conflict('no changes were requested for this proposal', 'not_allowed_now');
+      const result = await executeDecision(ctx, user, task, { decision: 'resubmit', data: body as Record<string, unknown> }, req.requestId);
+      return { body: result };
+    },
+  );
+
+  router.add(
+    {
+      method: 'post', path: '/proposals/:id/withdraw', tag: 'Challenge Fund', summary: 'Withdraw a proposal',
+      roles: ['applicant'], body: withdrawBodySchema,
+      success: { status: 200, description: 'Withdrawn', schema: stageResponseSchema }, errors: [404, 409],
+    },
+    async ({ user, params, body, req }) => {
+      const p = await findVisibleProposal(ctx, user, params.id, { id: true, stage: true, workflowId: true });
+      assertNotTerminal(p.stage, 'proposal');
+      const { stage } = await executeWithdraw(ctx, user, p.workflowId, body.reason, req.requestId);
+      return { body: { id: p.id, stage } };
+    },
+  );
+}

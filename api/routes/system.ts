@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ApiContext } from '../context';
+import { notFound, validationFailed } from '../errors';
+import { buildOpenApi } from '../openapi';
+import type { ApiRouter } from '../router';
+import { devTokenBodySchema, genericObjectSchema, healthResponseSchema, mePatchSchema, meResponseSchema, tokenResponseSchema } from '../schemas';
+
+const VERSION = (() => {
+  try {
+    return (JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+const HEALTH_TIMEOUT_MS = 2000;
+
+function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timeout')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const DOCS_HTML = `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>Russia-UNDP Partnership API</title>
+  <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/assets/swagger-ui-bundle.js"></script>
+  <script src="/docs/init.js"></script>
+</body>
+</html>
+`;
+
+// Served as a file (not inline) so the Content-Security-Policy can stay at script-src 'self'.
+const DOCS_INIT = `window.onload = function () {
+  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', validatorUrl: null, deepLinking: true, persistAuthorization: false });
+};
+`;
+
+export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
+  const { prisma } = ctx;
+
+  router.add(
+    {
+      method: 'get', path: '/health', tag: 'System', summary: 'Liveness of the API, Temporal and the database', auth: false,
+      success: { status: 200, description: 'Everything answers (503 with the same shape names the failing part)', schema: healthResponseSchema },
+    },
+    async ({ res }) => {
+      const [temporal, database] = await Promise.all([
+        ctx.temporal.connection
+          .withDeadline(Date.now() + HEALTH_TIMEOUT_MS, () => ctx.temporal.workflowService.getSystemInfo({}))
+          .then(() => 'ok', () => 'unavailable'),
+        timeout(prisma.$queryRawUnsafe('SELECT 1'), HEALTH_TIMEOUT_MS).then(() => 'ok', () => 'unavailable'),
+      ]);
+      const ok = temporal === 'ok' && database === 'ok';
+      if (!ok) res.setHeader('Retry-After', '5');
+      return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', temporal, database } };
+    },
+  );
+
+  let openApi: unknown;
+  router.add(
+    {
+      method: 'get', path: '/openapi.json', tag: 'System', summary: 'This OpenAPI 3.1 document', auth: false,
+      success: { status: 200, description: 'OpenAPI document', schema: genericObjectSchema },
+    },
+    async () => {
+      openApi ??= buildOpenApi(router, { version: VERSION, serverUrl: ctx.config.PUBLIC_BASE_URL });
+      return { body: openApi };
+    },
+  );
+
+  router.add(
+    {
+      method: 'get', path: '/docs', tag: 'System', summary: 'Interactive API documentation (Swagger UI, served locally)', auth: false,
+      success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    },
+    async ({ res }) => {
+      res.type('html').send(DOCS_HTML);
+    },
+  );
+  router.add(
+    {
+      method: 'get', path: '/docs/init.js', tag: 'System', summary: 'Swagger UI start script', auth: false,
+      success: { status: 200, description: 'JavaScript' },
+    },
+    async ({ res }) => {
+      res.type('application/javascript').send(DOCS_INIT);
+    },
+  );
+
+  router.add(
+    {
+      method: 'post', path: '/auth/dev-token', tag: 'Auth', summary: 'Development sign-in: a token for an existing user', auth: false,
+      description: 'Only when AUTH_MODE=dev (404 otherwise). Unknown or inactive users get 401. Tokens are HS256, valid 8 hours.',
+      body: devTokenBodySchema,
+      success: { status: 200, description: 'A bearer token', schema: tokenResponseSchema }, errors: [401, 404],
+    },
+    async ({ body }) => {
+      if (ctx.auth.mode !== 'dev' || !ctx.auth.devToken) throw notFound('route');
+      return { body: await ctx.auth.devToken(body.email) };
+    },
+  );
+
+  const ME_SELECT = { id: true, email: true, name: true, role: true, countryCode: true, institutionId: true, expertId: true, language: true, notifyReminders: true, dailyDigest: true } as const;
+
+  router.add(
+    {
+      method: 'get', path: '/me', tag: 'Me', summary: 'Your account and notification preferences',
+      success: { status: 200, description: 'You', schema: meResponseSchema },
+    },
+    async ({ user }) => ({ body: await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: ME_SELECT }) }),
+  );
+
+  router.add(
+    {
+      method: 'patch', path: '/me', tag: 'Me', summary: 'Change your language and notification preferences',
+      description: 'Reminders are the only mails you may switch off; the daily digest is for fund managers.',
+      body: mePatchSchema,
+      success: { status: 200, description: 'You, updated', schema: meResponseSchema },
+    },
+    async ({ user, body }) => {
+      if (body.dailyDigest !== undefined && user.role !== 'fund_manager') throw validationFailed([{ path: 'dailyDigest', message: 'only fund managers receive a daily digest' }]);
+      const data: { language?: string; notifyReminders?: boolean; dailyDigest?: boolean } = {};
+      if (body.language !== undefined) data.language = body.language;
+      if (body.notifyReminders !== undefined) data.notifyReminders = body.notifyReminders;
+      if (body.dailyDigest !== undefined) data.dailyDigest = body.dailyDigest;
+      return { body: await prisma.user.update({ where: { id: user.id }, data, select: ME_SELECT }) };
+    },
+  );
+}

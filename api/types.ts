@@ -1,0 +1,25 @@
+import type { Logger } from '../lib/logger';
+import type { Role } from '../domain/roles';
+
+/** The caller, loaded from the User table for every authenticated request. */
+export interface AuthUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  countryCode: string | null;
+  institutionId: string | null;
+  expertId: string | null;
+  language: string;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      requestId: string;
+      log: Logger;
+      user?: AuthUser;
+    }
+  }
+}

@@ -1,0 +1,165 @@
+import type { PrismaClient } from '../lib/db';
+import { decisionOptions, taskLabel } from './json-schema';
+import { isAssignedTo } from './scope';
+import type { AuthUser } from './types';
+
+/**
+ * Field filtering of subject views. Owners (applicants), reviewers and experts see a reduced
+ * timeline and task list: no review scores, no reviewer identities before a decision, no other
+ * experts' candidacies or fees. Fund managers, admins and the country office see everything.
+ */
+
+/** Task kinds whose existence or content is internal to selection. */
+const INTERNAL_KINDS = new Set(['assign_reviewers', 'review_score', 'shortlist_review', 'invitation_response', 'candidate_selection', 'fee_approval']);
+/** Context keys that can carry other people's scores, candidacies or fees. */
+const SENSITIVE_CONTEXT_KEYS = new Set(['scores', 'weightedScore', 'passMarkMet', 'shortlist', 'candidates', 'fees', 'dailyFeeUsd', 'dailyFeeCents']);
+
+export function isPrivileged(user: AuthUser): boolean {
+  return user.role === 'fund_manager' || user.role === 'admin' || user.role === 'co_approver';
+}
+
+export interface TaskRowLite {
+  id: string;
+  kind: string;
+  stage: string;
+  status: string;
+  title: string;
+  assigneeUserId: string | null;
+  assigneeRole: string;
+  assigneeCountryCode: string | null;
+  countryCode: string;
+  dueAt: Date | null;
+  overdue: boolean;
+  context: unknown;
+}
+
+export const TASK_LITE_SELECT = {
+  id: true, kind: true, stage: true, status: true, title: true, assigneeUserId: true, assigneeRole: true, assigneeCountryCode: true,
+  countryCode: true, dueAt: true, overdue: true, context: true,
+} as const;
+
+function sanitizeContext(context: unknown): Record<string, unknown> | null {
+  if (!context || typeof context !== 'object' || Array.isArray(context)) return null;
+  return Object.fromEntries(Object.entries(context as Record<string, unknown>).filter(([k]) => !SENSITIVE_CONTEXT_KEYS.has(k)));
+}
+
+export function isOverdue(t: { overdue: boolean; dueAt: Date | null; status?: string }, now = Date.now()): boolean {
+  return t.overdue || (!!t.dueAt && t.dueAt.getTime() < now && (t.status ?? 'open') === 'open');
+}
+
+/** Open tasks of a subject, as the caller may see them. */
+export function visibleOpenTasks(tasks: TaskRowLite[], user: AuthUser) {
+  const now = Date.now();
+  return tasks
+    .filter((t) => {
+      if (isPrivileged(user)) return true;
+      if (isAssignedTo(t, user)) return true;
+      return user.role === 'applicant' && !INTERNAL_KINDS.has(t.kind);
+    })
+    .map((t) => {
+      const mine = isAssignedTo(t, user);
+      return {
+        id: t.id,
+        kind: t.kind,
+        label: taskLabel(t.kind, user.language),
+        stage: t.stage,
+        dueAt: t.dueAt?.toISOString() ?? null,
+        overdue: isOverdue(t, now),
+        assigneeUserId: isPrivileged(user) || mine ? t.assigneeUserId : null,
+        assigneeRole: t.assigneeRole,
+        assigneeCountryCode: t.assigneeCountryCode,
+        assignedToMe: mine,
+        context: isPrivileged(user) ? ((t.context as Record<string, unknown> | null) ?? null) : mine ? sanitizeContext(t.context) : null,
+      };
+    });
+}
+
+/** A task with what its assignee needs to decide (GET /tasks, GET /tasks/:id). */
+export function taskView(
+  t: TaskRowLite & { subjectType: string; subjectId: string; programme: string; workflowId: string; createdAt: Date; decision?: string | null; decidedAt?: Date | null },
+  user: AuthUser,
+  subjectTitle: string,
+) {
+  const mine = isAssignedTo(t, user);
+  const context = isPrivileged(user) ? ((t.context as Record<string, unknown> | null) ?? null) : sanitizeContext(t.context);
+  return {
+    id: t.id,
+    kind: t.kind,
+    label: taskLabel(t.kind, user.language),
+    title: t.title,
+    stage: t.stage,
+    status: t.status,
+    programme: t.programme,
+    subject: { type: t.subjectType, id: t.subjectId, title: subjectTitle, countryCode: t.countryCode },
+    createdAt: t.createdAt.toISOString(),
+    dueAt: t.dueAt?.toISOString() ?? null,
+    overdue: isOverdue(t),
+    assigneeUserId: t.assigneeUserId,
+    assigneeRole: t.assigneeRole,
+    assigneeCountryCode: t.assigneeCountryCode,
+    assignedToMe: mine,
+    allowedDecisions: t.status === 'open' && mine && user.role !== 'admin' ? decisionOptions(t.kind, t.context) : [],
+    context,
+    ...(t.decision !== undefined ? { decision: t.decision ?? null, decidedAt: t.decidedAt?.toISOString() ?? null } : {}),
+  };
+}
+
+export interface AuditRow {
+  id: number;
+  at: Date;
+  action: string;
+  actorId: string | null;
+  actorRole: string | null;
+  fromStage: string | null;
+  toStage: string | null;
+  comment: string | null;
+  data: unknown;
+}
+
+export const AUDIT_SELECT = { id: true, at: true, action: true, actorId: true, actorRole: true, fromStage: true, toStage: true, comment: true, data: true } as const;
+
+function kindOfEvent(data: Record<string, unknown>): string | undefined {
+  if (typeof data.kind === 'string') return data.kind;
+  if (typeof data.taskId === 'string') {
+    // Task ids are `<workflowId>:<kind>:...`; the workflow id itself has no colon.
+    return data.taskId.split(':')[1];
+  }
+  return undefined;
+}
+
+/** Timeline of a subject from its audit events, reduced for owners, reviewers and experts. */
+export async function timeline(prisma: PrismaClient, subjectId: string, user: AuthUser) {
+  const rows: AuditRow[] = await prisma.auditEvent.findMany({ where: { subjectId }, select: AUDIT_SELECT, orderBy: { id: 'asc' }, take: 2000 });
+  const full = isPrivileged(user);
+  return rows
+    .filter((r) => {
+      if (full) return true;
+      const data = (r.data ?? {}) as Record<string, unknown>;
+      const own = r.actorId === user.id;
+      const stageChange = r.toStage !== null && r.toStage !== r.fromStage;
+      if (r.action === 'scored') return false;
+      if (user.role === 'applicant') {
+        const kind = kindOfEvent(data);
+        return !(kind && INTERNAL_KINDS.has(kind));
+      }
+      return own || stageChange;
+    })
+    .map((r) => {
+      const data = (r.data ?? {}) as Record<string, unknown>;
+      const reduced: Record<string, unknown> = {};
+      if (!full) {
+        for (const k of ['taskId', 'kind', 'decision'] as const) if (data[k] !== undefined) reduced[k] = data[k];
+      }
+      return {
+        id: r.id,
+        at: r.at.toISOString(),
+        action: r.action,
+        actorId: r.actorId,
+        actorRole: r.actorRole,
+        fromStage: r.fromStage,
+        toStage: r.toStage,
+        comment: r.comment,
+        data: full ? ((r.data as Record<string, unknown> | null) ?? null) : Object.keys(reduced).length ? reduced : null,
+      };
+    });
+}

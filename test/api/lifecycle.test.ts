@@ -1,0 +1,225 @@
+import request from 'supertest';
+import { DEMO_USERS } from '../../domain/demo';
+import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
+import { as, startApiHarness, type ApiHarness, type DemoKey } from './harness';
+
+/**
+ * Both programmes driven end to end through HTTP only, each step by the user whose role it is,
+ * against a real Temporal dev server, a worker and a seeded SQLite read model.
+ */
+let h: ApiHarness;
+
+beforeAll(async () => {
+  h = await startApiHarness('lifecycle');
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+interface TaskItem {
+  id: string;
+  kind: string;
+  subject: { id: string; type: string };
+  allowedDecisions: { decision: string; commentRequired: boolean; dataSchema: Record<string, unknown> }[];
+  context: Record<string, unknown> | null;
+  dueAt: string | null;
+  overdue: boolean;
+}
+
+async function tokenFor(who: DemoKey | { email: string }): Promise<string> {
+  if (typeof who === 'string') return h.token(who);
+  const res = await request(h.app).post('/auth/dev-token').send({ email: who.email });
+  expect(res.status).toBe(200);
+  return res.body.token;
+}
+
+/** The caller's open task of `kind` on `subjectId`, as GET /tasks lists it. */
+async function taskOf(who: DemoKey | { email: string }, subjectId: string, kind: string): Promise<TaskItem> {
+  const res = await as(h.app, await tokenFor(who)).get('/tasks?pageSize=100');
+  expect(res.status).toBe(200);
+  const task = (res.body.items as TaskItem[]).find((t) => t.subject.id === subjectId && t.kind === kind);
+  if (!task) throw new Error(`${JSON.stringify(who)} has no open ${kind} task on ${subjectId}: ${(res.body.items as TaskItem[]).map((t) => `${t.kind}@${t.subject.id}`).join(', ')}`);
+  return task;
+}
+
+async function decideVia(who: DemoKey | { email: string }, subjectId: string, kind: string, decision: string, extra: { comment?: string; data?: Record<string, unknown> } = {}) {
+  const task = await taskOf(who, subjectId, kind);
+  expect(task.allowedDecisions.map((d) => d.decision)).toContain(decision);
+  const res = await as(h.app, await tokenFor(who)).post(`/tasks/${encodeURIComponent(task.id)}/decision`, { decision, ...extra });
+  if (res.status !== 200) throw new Error(`${kind}/${decision} by ${JSON.stringify(who)}: ${res.status} ${JSON.stringify(res.body)}`);
+  expect(res.body).toMatchObject({ taskId: task.id, decision });
+  return res.body as { taskId: string; decision: string; stage: string };
+}
+
+test('Challenge Fund: submit, request changes, resubmit, review, select, contract, report, evaluate → closed', async () => {
+  const applicant = as(h.app, await h.token('applicant'));
+  const created = await applicant.post('/proposals', proposalPayload()).set('Idempotency-Key', 'lifecycle-proposal-1');
+  expect(created.status).toBe(201);
+  const { id, workflowId, stage } = created.body;
+  expect(workflowId).toBe(`proposal-${id}`);
+  expect(id).toMatch(/^p-[0-9a-z]{16}$/);
+  expect(stage).toBe('co_endorsement');
+  // The read-model row exists when 201 returns.
+  expect(await h.db.prisma.proposal.findUnique({ where: { id }, select: { stage: true } })).toEqual({ stage: 'co_endorsement' });
+
+  // CO asks for changes; the applicant resubmits through the dedicated route.
+  const changes = await decideVia('coKg', id, 'co_endorsement', 'request_changes', { comment: 'Name the ministry contact person' });
+  expect(changes.stage).toBe('co_endorsement');
+  const revise = await taskOf('applicant', id, 'revise');
+  expect(revise.context).toMatchObject({ requestedChanges: 'Name the ministry contact person' });
+  const badResubmit = await applicant.post(`/proposals/${id}/resubmit`, { callId: 'call-tj' });
+  expect(badResubmit.status).toBe(400);
+  expect(badResubmit.body.error.details).toContainEqual({ path: 'callId', message: 'unknown field' });
+  const resubmitted = await applicant.post(`/proposals/${id}/resubmit`, {
+    nationalPartner: { name: 'Ministry of Emergency Situations', contact: 'Mr. A. Usenov, mes@example.kg', demandEvidence: 'Letter of intent No. 14-2/2026 of 12 March 2026' },
+  });
+  expect(resubmitted.status).toBe(200);
+  expect(resubmitted.body).toMatchObject({ decision: 'resubmit', stage: 'co_endorsement' });
+  expect((await applicant.post(`/proposals/${id}/resubmit`, { title: 'Again' })).status).toBe(409);
+
+  // Endorsement (with a caller-chosen request id that ends up in the audit trail).
+  const endorseTask = await taskOf('coKg', id, 'co_endorsement');
+  const endorsed = await as(h.app, await h.token('coKg'))
+    .post(`/tasks/${encodeURIComponent(endorseTask.id)}/decision`, { decision: 'endorse', comment: 'Matches our CPD outcome 2' })
+    .set('X-Request-Id', 'req-endorse-0001');
+  expect(endorsed.status).toBe(200);
+  expect(endorsed.headers['x-request-id']).toBe('req-endorse-0001');
+  expect(endorsed.body.stage).toBe('selection');
+  expect(await h.db.prisma.auditEvent.count({ where: { subjectId: id, requestId: 'req-endorse-0001' } })).toBe(1);
+
+  // Reviewers: named by the fund manager; each sees a limited view until it scores.
+  await decideVia('fundManager', id, 'assign_reviewers', 'assign', { data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } });
+  const r1 = as(h.app, await h.token('reviewer1'));
+  const limited = await r1.get(`/proposals/${id}`);
+  expect(limited.status).toBe(200);
+  expect(limited.body.view).toBe('limited');
+  expect(limited.body.summary).toBeUndefined();
+  expect(limited.body.innovation).toBeUndefined();
+  const reviewTask = await taskOf('reviewer1', id, 'review_score');
+  const scoreOption = reviewTask.allowedDecisions.find((d) => d.decision === 'submit_score')!;
+  expect((scoreOption.dataSchema.properties as Record<string, { required?: string[] }>).scores.required).toEqual(['innovation', 'feasibility_sustainability', 'social_benefit']);
+  const scores = { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 };
+  await decideVia('reviewer1', id, 'review_score', 'submit_score', { data: { scores, noConflictDeclared: true } });
+  const full = await r1.get(`/proposals/${id}`);
+  expect(full.body.view).toBe('full');
+  expect(full.body.summary).toBeDefined();
+  expect(full.body.myReview).toMatchObject({ coi: 'none', scores });
+  expect(full.body.weightedScore).toBeUndefined();
+  expect(full.body.reviews).toBeUndefined();
+  // Reviewer 3 was never assigned: the proposal does not exist for it.
+  expect((await as(h.app, await h.token('reviewer3')).get(`/proposals/${id}`)).status).toBe(404);
+  await decideVia('reviewer2', id, 'review_score', 'submit_score', { data: { scores, noConflictDeclared: true } });
+
+  // Selection: the fund manager sees the scores, the applicant never does.
+  const fm = as(h.app, await h.token('fundManager'));
+  const fmView = await fm.get(`/proposals/${id}`);
+  expect(fmView.body.weightedScore).toBeCloseTo(74.75, 1);
+  expect(fmView.body.reviews).toHaveLength(2);
+  expect((await decideVia('fundManager', id, 'selection_decision', 'select')).stage).toBe('contracting');
+  const applicantView = await applicant.get(`/proposals/${id}`);
+  expect(applicantView.status).toBe(200);
+  expect(applicantView.body.weightedScore).toBeUndefined();
+  expect(applicantView.body.passMarkMet).toBeUndefined();
+  expect(applicantView.body.reviews).toBeUndefined();
+  expect(JSON.stringify(applicantView.body)).not.toMatch(/feasibility_sustainability|74\.75|reviewer/);
+  expect(applicantView.body.timeline.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['submitted', 'endorsed', 'selected']));
+
+  // Contract, implementation, evaluation.
+  await decideVia('applicant', id, 'contract_signature', 'sign');
+  expect((await decideVia('coKg', id, 'contract_signature', 'sign')).stage).toBe('mission');
+  for (let i = 0; i < 3; i++) {
+    await decideVia('applicant', id, 'progress_report', 'submit_report', { data: { report: `Milestone ${i + 1} done` } });
+    await decideVia('coKg', id, 'report_verification', 'accept');
+  }
+  expect((await decideVia('applicant', id, 'final_report', 'submit_report', { data: { report: 'All done', beneficiariesReached: 5400 } })).stage).toBe('evaluation');
+  const evaluation = { ratings: { relevance: 5, effectiveness: 4 }, narrative: 'Works well', beneficiaries: 5400 };
+  await decideVia('coKg', id, 'evaluation', 'submit_evaluation', { data: evaluation });
+  expect((await decideVia('fundManager', id, 'evaluation', 'submit_evaluation', { data: evaluation })).stage).toBe('closed');
+
+  const closed = await fm.get(`/proposals/${id}`);
+  expect(closed.body.stage).toBe('closed');
+  expect(closed.body.openTasks).toEqual([]);
+  const stages = (closed.body.timeline as { fromStage: string | null; toStage: string | null }[]).filter((e) => e.toStage && e.toStage !== e.fromStage).map((e) => e.toStage);
+  expect(stages).toEqual(['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting', 'mission', 'evaluation', 'closed']);
+  const audit = await fm.get(`/audit?subject=${id}&pageSize=100`);
+  expect(audit.status).toBe(200);
+  expect(audit.body.total).toBeGreaterThan(20);
+  // Withdrawing a closed proposal is refused without touching the workflow.
+  expect((await applicant.post(`/proposals/${id}/withdraw`, {})).status).toBe(409);
+
+  const pipeline = await fm.get('/pipeline?programme=challenge_fund&country=KG');
+  expect(pipeline.status).toBe(200);
+  expect(pipeline.body.countsByStage.challenge_fund.closed).toBeGreaterThanOrEqual(1);
+});
+
+test('Experts on Demand: register, endorse, shortlist, invitations, selection, contract, deliverables, ratings → closed', async () => {
+  const co = as(h.app, await h.token('coKg'));
+  const created = await co.post('/expert-requests', expertRequestPayload()).set('Idempotency-Key', 'lifecycle-eod-1');
+  expect(created.status).toBe(201);
+  const { id, workflowId } = created.body;
+  expect(workflowId).toBe(`expert-request-${id}`);
+  expect(created.body.stage).toBe('co_endorsement');
+
+  // The requester may not endorse its own request: the workflow refuses (403).
+  const endorseTask = await taskOf('coKg', id, 'co_endorsement');
+  const own = await co.post(`/tasks/${encodeURIComponent(endorseTask.id)}/decision`, { decision: 'endorse' });
+  expect(own.status).toBe(403);
+  expect((await decideVia('coKg2', id, 'co_endorsement', 'endorse', { comment: 'Endorsed by the head of office' })).stage).toBe('selection');
+
+  const fmReq = await as(h.app, await h.token('fundManager')).get(`/expert-requests/${id}`);
+  const shortlist = fmReq.body.shortlist as { expertId: string; userId: string }[];
+  expect(shortlist.length).toBeGreaterThanOrEqual(3);
+  await decideVia('fundManager', id, 'shortlist_review', 'confirm');
+
+  // Invited experts answer; each sees the request but never the shortlist or fees.
+  const emails = new Map(
+    (await h.db.prisma.user.findMany({ where: { id: { in: shortlist.map((e) => e.userId) } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]),
+  );
+  const accepting = shortlist.slice(0, 3);
+  for (const e of accepting) {
+    const who = { email: emails.get(e.userId)! };
+    const view = await as(h.app, await tokenFor(who)).get(`/expert-requests/${id}`);
+    expect(view.status).toBe(200);
+    expect(view.body.shortlist).toBeUndefined();
+    expect(JSON.stringify(view.body)).not.toMatch(/dailyFee/);
+    await decideVia(who, id, 'invitation_response', 'accept', { data: { availabilityConfirmed: true, noConflictDeclared: true } });
+  }
+  for (const e of shortlist.slice(3)) {
+    await decideVia({ email: emails.get(e.userId)! }, id, 'invitation_response', 'decline', { data: { reason: 'Not available' } });
+  }
+  // An expert who was never invited does not see the request.
+  const invited = new Set(shortlist.map((e) => e.userId));
+  if (!invited.has(DEMO_USERS.expert2.id)) expect((await as(h.app, await h.token('expert2')).get(`/expert-requests/${id}`)).status).toBe(404);
+
+  const selection = await taskOf('coKg', id, 'candidate_selection');
+  const candidates = (selection.context?.candidates ?? []) as { expertId: string }[];
+  expect(candidates.map((c) => c.expertId).sort()).toEqual(accepting.map((e) => e.expertId).sort());
+  const chosen = accepting[0];
+  const chosenWho = { email: emails.get(chosen.userId)! };
+  const selected = await decideVia('coKg', id, 'candidate_selection', 'select', { data: { expertIds: [chosen.expertId] } });
+  if (selected.stage === 'contracting') {
+    const fee = await as(h.app, await h.token('fundManager')).get('/tasks?pageSize=100');
+    const feeTask = (fee.body.items as TaskItem[]).find((t) => t.subject.id === id && t.kind === 'fee_approval');
+    if (feeTask) await decideVia('fundManager', id, 'fee_approval', 'approve', { data: { justification: 'Bureau Director approved' } });
+  }
+  await decideVia(chosenWho, id, 'contract_signature', 'sign');
+  expect((await decideVia('coKg', id, 'contract_signature', 'sign')).stage).toBe('mission');
+  const deliverables = expertRequestPayload().deliverables;
+  let last = '';
+  for (let i = 0; i < deliverables.length; i++) {
+    await decideVia(chosenWho, id, 'deliverable_submission', 'submit_deliverable', { data: { report: `Deliverable ${i + 1}` } });
+    last = (await decideVia('coKg', id, 'deliverable_acceptance', 'accept')).stage;
+  }
+  expect(last).toBe('evaluation');
+  await decideVia('coKg', id, 'expert_evaluation', 'submit_evaluation', { data: { rating: 5, narrative: 'Excellent maps' } });
+  expect((await decideVia(chosenWho, id, 'assignment_feedback', 'submit_feedback', { data: { rating: 4, narrative: 'Well prepared' } })).stage).toBe('closed');
+
+  const final = await co.get(`/expert-requests/${id}`);
+  expect(final.body.stage).toBe('closed');
+  expect(final.body.selectedExpertId).toBe(chosen.expertId);
+  const mine = await as(h.app, await tokenFor(chosenWho)).get(`/expert-requests/${id}`);
+  expect(mine.body.selectedForMe).toBe(true);
+  const list = await co.get('/expert-requests?stage=closed');
+  expect(list.body.items.map((r: { id: string }) => r.id)).toContain(id);
+});
