@@ -1,0 +1,27 @@
+/** `npm run reconcile [-- --all]`: repairs read-model drift from the workflows' own state. */
+import { Client, Connection } from '@temporalio/client';
+import { reconcileReadModel } from '../activities/reconcile';
+import { loadConfig } from '../lib/config';
+import { openDatabase } from '../lib/db';
+
+async function main(): Promise<void> {
+  const cfg = loadConfig();
+  const prisma = await openDatabase(cfg.DATABASE_URL);
+  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS ?? `127.0.0.1:${cfg.TEMPORAL_PORT}` });
+  const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
+  try {
+    const report = await reconcileReadModel(prisma, client, {
+      includeClosed: process.argv.includes('--all'),
+      log: (msg) => console.log(JSON.stringify({ event: 'reconcile_change', msg })),
+    });
+    console.log(JSON.stringify({ event: 'reconcile_done', checked: report.checked, changed: report.changes.length, unreachable: report.unreachable.length }));
+  } finally {
+    await connection.close();
+    await prisma.$disconnect();
+  }
+}
+
+main().catch((err) => {
+  console.error(`reconcile failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
