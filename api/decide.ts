@@ -1,7 +1,7 @@
-import { checkDecisionShape, type DecisionBody } from '../domain/tasks';
+import { decisionData, TASK_KINDS, type DecisionBody, type DecisionDataKey, type DecisionProblem, type TaskKind } from '../domain/tasks';
 import { decideUpdate, withdrawUpdate, type DecideResult } from '../workflows/messages';
 import { withTemporalDeadline, type ApiContext } from './context';
-import { conflict, HttpError, validationFailed } from './errors';
+import { conflict, HttpError, validationFailed, zodDetails } from './errors';
 import { isTaskKind } from './json-schema';
 import { actorOf } from './scope';
 import type { AuthUser } from './types';
@@ -20,7 +20,7 @@ export async function executeDecision(
 ): Promise<DecideResult> {
   if (task.status !== 'open') throw conflict(`task ${task.id} is no longer open`, 'task_not_open');
   if (isTaskKind(task.kind)) {
-    const problems = checkDecisionShape(task.kind, body);
+    const problems = decisionShapeProblems(task.kind, body);
     if (problems.length) throw validationFailed(problems);
   }
   const handle = ctx.temporal.workflow.getHandle(task.workflowId);
@@ -29,6 +29,21 @@ export async function executeDecision(
       args: [{ taskId: task.id, actor: actorOf(user), decision: body.decision, comment: body.comment, data: body.data, requestId }],
     }),
   );
+}
+
+/**
+ * The shape check of domain/tasks.ts `checkDecisionShape`, with field-level paths for unknown
+ * keys (`data.foo: unknown field`) like every other 400 of the API.
+ */
+export function decisionShapeProblems(kind: TaskKind, body: DecisionBody): DecisionProblem[] {
+  const decisions = TASK_KINDS[kind].decisions as Record<string, { data: DecisionDataKey; commentRequired?: boolean }>;
+  const spec = decisions[body.decision];
+  if (!spec) return [{ path: 'decision', message: `must be one of: ${Object.keys(decisions).join(', ')}` }];
+  const problems: DecisionProblem[] = [];
+  if (spec.commentRequired && !body.comment?.trim()) problems.push({ path: 'comment', message: 'a comment is required for this decision' });
+  const parsed = decisionData[spec.data].safeParse(body.data ?? {});
+  if (!parsed.success) problems.push(...zodDetails(parsed.error.issues, ['data']));
+  return problems;
 }
 
 export async function executeWithdraw(ctx: ApiContext, user: AuthUser, workflowId: string, reason: string | undefined, requestId: string) {

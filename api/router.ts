@@ -96,13 +96,10 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], prisma: PrismaCli
       const query = spec.query ? parse(spec.query, req.query) : undefined;
       let body: unknown;
       if (spec.body) {
-        let raw: unknown = req.body;
-        if (raw === undefined) {
-          const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-          if (hasBody && !req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
-          raw = {};
-        }
-        body = parse(spec.body, raw);
+        // express.json() leaves {} when it did not parse: a body of another media type is refused, no body is {}.
+        const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+        if (hasBody && !req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
+        body = parse(spec.body, hasBody ? req.body : {});
       }
       const ctx = { req, res, user, body, query, params: req.params as Record<string, string> };
       const keyHeader = req.get('Idempotency-Key');
