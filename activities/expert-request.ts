@@ -138,7 +138,7 @@ export function createExpertRequestActivities(deps: ActivityDeps) {
 
   return {
     /** Intake facts the payload alone cannot tell: country open to Experts on Demand, thematic area known, DSA rate. */
-    async screenExpertRequest(input: { countryCode: string; thematicAreaId: string; modality: Modality }): Promise<ExpertScreening> {
+    async screenExpertRequest(input: { requestId: string; countryCode: string; thematicAreaId: string; modality: Modality }): Promise<ExpertScreening> {
       const country = await prisma.country.findUnique({ where: { code: input.countryCode } });
       const area = await prisma.thematicArea.findUnique({ where: { id: input.thematicAreaId } });
       const eligible = Boolean(country?.eligibleExperts);
@@ -156,7 +156,7 @@ export function createExpertRequestActivities(deps: ActivityDeps) {
           { thematicAreaId: input.thematicAreaId },
         ),
       ];
-      const dsa = input.modality === 'mission' ? await dsaRateCents(null, input.countryCode) : null;
+      const dsa = input.modality === 'mission' ? await dsaRateCents(input.requestId, input.countryCode) : null;
       return { outcome: worstOutcome(findings), findings, dsaRateCents: dsa };
     },
 

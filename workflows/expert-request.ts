@@ -240,13 +240,15 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
 
   /** Country open to the programme, thematic area known; records the DSA rate. True when the request may go on. */
   async function screen(): Promise<boolean> {
-    const screening = await screenExpertRequest({ countryCode, thematicAreaId: req().thematicAreaId, modality: req().modality });
+    const screening = await screenExpertRequest({ requestId: input.requestId, countryCode, thematicAreaId: req().thematicAreaId, modality: req().modality });
     progress.dsaRateCents = screening.dsaRateCents;
     if (screening.outcome === 'fail') {
       await rejectWith('ineligible', screening, failed(screening.findings));
       return false;
     }
-    await lc.commit({ patch: { findings: screening }, audit: [{ action: 'request_screened', actorRole: 'system', data: { outcome: screening.outcome, dsaRateCents: screening.dsaRateCents } }] });
+    // The DSA rate goes on the row (dailySubsistenceUsd, an EoD column SubjectPatch lacks: see changesPatch).
+    const dsaPatch = screening.dsaRateCents === null ? {} : { dailySubsistenceUsd: screening.dsaRateCents / 100 };
+    await lc.commit({ patch: { findings: screening, ...dsaPatch } as SubjectPatch, audit: [{ action: 'request_screened', actorRole: 'system', data: { outcome: screening.outcome, dsaRateCents: screening.dsaRateCents } }] });
     return true;
   }
 
