@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -13,6 +14,7 @@ import type { Actor } from '../../domain/roles';
 import type { ExpertRequestCreate } from '../../domain/schemas';
 import type { SlaSettings } from '../../domain/tasks';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { recordHistory } from '../helpers/histories';
 import { actorOf, decide, openTask, updateFailureType } from '../helpers/lifecycle';
 import { fastSla, quietSla } from '../helpers/sla';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
@@ -47,7 +49,7 @@ async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> 
   return worker.runUntil(fn(taskQueue));
 }
 
-type Handle = WorkflowHandle<typeof expertRequestWorkflow>;
+type Handle = WorkflowHandleWithFirstExecutionRunId<typeof expertRequestWorkflow>;
 
 function start(taskQueue: string, opts: { request?: Partial<ExpertRequestCreate>; sla?: SlaSettings; continueAsNewAfterSteps?: number } = {}): Promise<Handle> {
   const id = `er-${Date.now()}-${++counter}`;
@@ -81,13 +83,25 @@ function answerInvitation(h: Handle, expertId: string, decision: 'accept' | 'dec
   });
 }
 
-/** Refused Update: failure type and message. */
-async function refusal(promise: Promise<unknown>): Promise<{ type?: string; message: string }> {
+/** With RECORD_HISTORIES=1: every run of the chain (continue-as-new included) for the replay test. */
+async function recordRuns(h: Handle, name: string): Promise<void> {
+  if (!process.env.RECORD_HISTORIES) return;
+  let runId: string | null | undefined = h.firstExecutionRunId;
+  for (let n = 1; runId; n++) {
+    const run: WorkflowHandle = env.client.workflow.getHandle(h.workflowId, runId);
+    await recordHistory(run, `${name}-run${n}`);
+    const events: temporal.api.history.v1.IHistoryEvent[] = (await run.fetchHistory()).events ?? [];
+    runId = events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+  }
+}
+
+/** A refused Update as `<FailureType>: <message>` (the decide helper already throws it in that form). */
+async function refusal(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return { type: err.cause.type ?? undefined, message: err.cause.message };
-    throw err;
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return `${err.cause.type}: ${err.cause.message}`;
+    return (err as Error).message;
   }
   throw new Error('the update was not refused');
 }
@@ -120,7 +134,7 @@ test('happy path: registration to closed, with a deliverable revision, payments 
     await answerInvitation(h, 'exp-010', 'decline');
 
     // Competitive (3 compared): no justification needed. A declined expert cannot be selected.
-    expect((await refusal(decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-010'] } }))).type).toBe('InvalidDecision');
+    expect(await refusal(decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-010'] } }))).toMatch(/^InvalidDecision: .*exp-010 did not accept/);
     const selection = await db.prisma.task.findFirstOrThrow({ where: { workflowId: h.workflowId, kind: 'candidate_selection' } });
     expect((selection.context as { candidates: { expertId: string }[] }).candidates.map((c) => c.expertId)).toEqual(['exp-001', 'exp-031', 'exp-042']);
     await decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-001'] } });
@@ -140,17 +154,20 @@ test('happy path: registration to closed, with a deliverable revision, payments 
     await decide(h, 'deliverable_submission', 'expert1', 'submit_deliverable', { data: { report: 'Inception report v2', link: 'https://example.org/inception.pdf' } });
     await decide(h, 'deliverable_acceptance', 'coKg', 'accept');
     await decide(h, 'deliverable_submission', 'expert1', 'submit_deliverable', { data: { report: 'Hazard maps' } });
-    expect((await decide(h, 'deliverable_acceptance', 'coKg', 'accept')).stage).toBe('evaluation');
+    // (With continue-as-new after each deliverable the Update may answer before the stage moves on.)
+    await decide(h, 'deliverable_acceptance', 'coKg', 'accept');
 
     await decide(h, 'expert_evaluation', 'coKg', 'submit_evaluation', { data: { rating: 5, narrative: 'Excellent maps' } });
     await decide(h, 'assignment_feedback', 'expert1', 'submit_feedback', { data: { rating: 4, narrative: 'Well prepared by the CO' } });
     expect(await h.result()).toBe('closed');
+    await recordRuns(h, 'expert-request-happy-path');
     // continueAsNewAfterSteps made the execution continue as new along the way.
     expect((await h.describe()).runId).not.toBe(h.firstExecutionRunId);
 
     const done = await db.prisma.expertRequest.findUniqueOrThrow({ where: { id } });
     expect(done).toMatchObject({ stage: 'closed', selectedExpertId: 'exp-001', requesterId: DEMO_USERS.coKg.id });
     expect(done.closedAt).not.toBeNull();
+    expect(done.dailySubsistenceUsd).toBe(160); // the KG DSA rate, recorded at intake
     expect(await db.prisma.task.count({ where: { workflowId: h.workflowId, status: 'open' } })).toBe(0);
     const payments = await db.prisma.payment.findMany({ where: { subjectId: id }, orderBy: { id: 'asc' } });
     expect(payments.map((p) => [p.deliverableId, p.amountCents, p.payee])).toEqual([
@@ -189,20 +206,18 @@ test('the requester may not endorse its own request; request changes and resubmi
   await withWorker(async (tq) => {
     const h = await start(tq);
     const id = requestId(h);
-    expect(await updateFailureType(decide(h, 'co_endorsement', 'coKg', 'endorse'))).toBe('Forbidden');
-    expect(await updateFailureType(decide(h, 'co_endorsement', 'coTj', 'endorse'))).toBe('Forbidden');
+    expect(await refusal(decide(h, 'co_endorsement', 'coKg', 'endorse'))).toMatch(/^Forbidden:/);
+    expect(await refusal(decide(h, 'co_endorsement', 'coTj', 'endorse'))).toMatch(/^Forbidden:/);
     await decide(h, 'co_endorsement', 'coKg2', 'request_changes', { comment: 'Make it online work over a longer period' });
 
     const revise = await openTask(h, 'revise');
     expect(revise).toMatchObject({ assigneeUserId: DEMO_USERS.coKg.id, assigneeRole: 'co_approver' });
-    expect(await updateFailureType(decide(h, 'revise', 'coKg2', 'resubmit', { data: { title: 'Other' } }))).toBe('Forbidden');
+    expect(await refusal(decide(h, 'revise', 'coKg2', 'resubmit', { data: { title: 'Other' } }))).toMatch(/^Forbidden:/);
     // Each resubmission is checked against the create schema once merged.
-    const badSum = await refusal(decide(h, 'revise', 'coKg', 'resubmit', { data: { contractValueUsd: 7_000 } }));
-    expect(badSum.type).toBe('InvalidDecision');
-    expect(badSum.message).toMatch(/deliverables/);
-    expect(await updateFailureType(decide(h, 'revise', 'coKg', 'resubmit', { data: { countryCode: 'TJ' } }))).toBe('InvalidDecision');
-    expect(await updateFailureType(decide(h, 'revise', 'coKg', 'resubmit', { data: {} }))).toBe('InvalidDecision');
-    expect(await updateFailureType(decide(h, 'revise', 'coKg', 'resubmit', { data: { destination: null } }))).toBe('InvalidDecision'); // a mission needs one
+    expect(await refusal(decide(h, 'revise', 'coKg', 'resubmit', { data: { contractValueUsd: 7_000 } }))).toMatch(/^InvalidDecision: data.deliverables: amounts sum to 6000/);
+    expect(await refusal(decide(h, 'revise', 'coKg', 'resubmit', { data: { countryCode: 'TJ' } }))).toMatch(/^InvalidDecision:/);
+    expect(await refusal(decide(h, 'revise', 'coKg', 'resubmit', { data: {} }))).toMatch(/^InvalidDecision:/);
+    expect(await refusal(decide(h, 'revise', 'coKg', 'resubmit', { data: { destination: null } }))).toMatch(/^InvalidDecision:/); // a mission needs one
 
     const changes = { title: 'Mudflow hazard mapping (online)', modality: 'online', workingDays: 15, endDate: '2027-04-30', destination: null, travelDays: null, perDiemUsd: null };
     expect((await decide(h, 'revise', 'coKg', 'resubmit', { data: changes })).stage).toBe('co_endorsement');
@@ -213,6 +228,7 @@ test('the requester may not endorse its own request; request changes and resubmi
 
     expect((await decide(h, 'co_endorsement', 'coKg2', 'reject', { comment: 'No budget this year' })).stage).toBe('rejected');
     expect(await h.result()).toBe('rejected');
+    await recordHistory(h, 'expert-request-changes-then-rejected');
     expect(await db.prisma.expertRequest.findUniqueOrThrow({ where: { id } })).toMatchObject({ stage: 'rejected', outcome: 'co_rejected' });
     const actions = (await db.prisma.auditEvent.findMany({ where: { subjectId: id }, orderBy: { id: 'asc' } })).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['registered', 'request_screened', 'validated', 'resubmitted', 'co_rejected']));
@@ -230,12 +246,28 @@ test('an inconsistent payload is rejected at intake with findings', async () => 
   });
 });
 
+test('dates outside the Cooperation Framework period: the fund manager reviews and rejects', async () => {
+  await withWorker(async (tq) => {
+    const deliverables = [
+      { title: 'Inception report', dueDate: '2027-12-15', amountUsd: 2_000 },
+      { title: 'Hazard maps and recommendations', dueDate: '2028-01-31', amountUsd: 4_000 },
+    ];
+    const h = await start(tq, { request: { startDate: '2027-12-01', endDate: '2028-02-15', deliverables } });
+    expect((await decide(h, 'co_endorsement', 'coKg2', 'endorse')).stage).toBe('alignment_check');
+    await expect(decide(h, 'alignment_review', 'fundManager', 'confirm_aligned')).rejects.toThrow(/comment/);
+    expect((await decide(h, 'alignment_review', 'fundManager', 'reject', { comment: 'Next framework not adopted yet' })).stage).toBe('rejected');
+    expect(await h.result()).toBe('rejected');
+    const row = await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } });
+    expect(row).toMatchObject({ outcome: 'not_aligned', findings: expect.objectContaining({ result: 'needs_review' }) });
+  });
+});
+
 test('every invited expert declines: cancelled, no candidate', async () => {
   await withWorker(async (tq) => {
     const h = await start(tq);
     await throughShortlist(h);
-    expect(await updateFailureType(decide(h, 'invitation_response', expertActor('exp-031'), 'decline', { data: {}, match: forUser('u-exp-031') }))).toBe('InvalidDecision');
-    expect(await updateFailureType(decide(h, 'invitation_response', expertActor('exp-042'), 'accept', { data: ACCEPT, match: forUser('u-exp-031') }))).toBe('Forbidden');
+    expect(await refusal(decide(h, 'invitation_response', expertActor('exp-031'), 'decline', { data: {}, match: forUser('u-exp-031') }))).toMatch(/^InvalidDecision:/);
+    expect(await refusal(decide(h, 'invitation_response', expertActor('exp-042'), 'accept', { data: ACCEPT, match: forUser('u-exp-031') }))).toMatch(/^Forbidden:/);
     for (const e of MATCHED) await answerInvitation(h, e, 'decline');
     expect(await h.result()).toBe('cancelled');
     expect(await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } })).toMatchObject({ stage: 'cancelled', outcome: 'no_candidate', selectedExpertId: null });
@@ -281,8 +313,7 @@ test('above the direct-contracting limit, fewer than 3 candidates cannot be sele
     const row = await db.prisma.task.findUniqueOrThrow({ where: { id: task.id } });
     expect(row.context).toMatchObject({ competitive: false, selectable: false, policy: { ruleSetId: 'popp-2025-09-15', directContractingLimitCents: 700_000, minCandidatesCompeting: 3 } });
     const refused = await refusal(decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-001'], justification: 'Best fit by far' } }));
-    expect(refused.type).toBe('InvalidDecision');
-    expect(refused.message).toMatch(/at least 3 candidates must be compared and only 2 accepted/);
+    expect(refused).toMatch(/^InvalidDecision: .*at least 3 candidates must be compared and only 2 accepted/);
 
     expect((await decide(h, 'candidate_selection', 'coKg', 'reject', { comment: 'Too few candidates; we will re-advertise' })).stage).toBe('cancelled');
     expect(await h.result()).toBe('cancelled');
@@ -290,20 +321,35 @@ test('above the direct-contracting limit, fewer than 3 candidates cannot be sele
   });
 });
 
+test('per diem above the DSA rate fails the contract policy: rejected with findings', async () => {
+  await withWorker(async (tq) => {
+    const h = await start(tq, { request: { perDiemUsd: 200 } });
+    await throughShortlist(h);
+    for (const e of ['exp-001', 'exp-031', 'exp-042']) await answerInvitation(h, e, 'accept');
+    await answerInvitation(h, 'exp-010', 'decline');
+    expect((await decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-042'] } })).stage).toBe('rejected');
+    expect(await h.result()).toBe('rejected');
+    const row = await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } });
+    expect(row.outcome).toBe('policy_failed');
+    const findings = (row.findings as { outcome: string; findings: { rule: string; outcome: string }[] });
+    expect(findings.outcome).toBe('fail');
+    expect(findings.findings.filter((f) => f.outcome === 'fail').map((f) => f.rule)).toEqual(['per_diem_dsa']);
+    expect(await db.prisma.contract.count({ where: { workflowId: h.workflowId } })).toBe(0);
+  });
+});
+
 /** Endorse, replace the shortlist by one expert above the fee threshold, who accepts; direct contracting with a justification. */
 async function throughDirectSelectionOfExpensiveExpert(h: Handle): Promise<void> {
   await decide(h, 'co_endorsement', 'coKg2', 'endorse');
-  const unknown = await refusal(decide(h, 'shortlist_review', 'fundManager', 'edit', { data: { expertIds: ['exp-999'] } }));
-  expect(unknown).toMatchObject({ type: 'InvalidDecision', message: expect.stringMatching(/exp-999 is not in the roster/) });
-  expect(await updateFailureType(decide(h, 'shortlist_review', 'fundManager', 'edit', { data: { expertIds: ['exp-004', 'exp-004'] } }))).toBe('InvalidDecision');
+  expect(await refusal(decide(h, 'shortlist_review', 'fundManager', 'edit', { data: { expertIds: ['exp-999'] } }))).toMatch(/^InvalidDecision: .*exp-999 is not in the roster/);
+  expect(await refusal(decide(h, 'shortlist_review', 'fundManager', 'edit', { data: { expertIds: ['exp-004', 'exp-004'] } }))).toMatch(/^InvalidDecision:/);
   await decide(h, 'shortlist_review', 'fundManager', 'edit', { data: { expertIds: ['exp-004'] }, comment: 'Rural development specialist requested by the ministry' });
   const row = await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } });
   expect(row.shortlist).toEqual([expect.objectContaining({ expertId: 'exp-004', userId: 'u-exp-004', dailyFeeCents: 255_000, warnings: ['not_relevant'] })]);
 
   await answerInvitation(h, 'exp-004', 'accept');
   // One candidate, within the direct-contracting limit: a justification is required.
-  const noReason = await refusal(decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-004'] } }));
-  expect(noReason).toMatchObject({ type: 'InvalidDecision', message: expect.stringMatching(/data.justification/) });
+  expect(await refusal(decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-004'] } }))).toMatch(/^InvalidDecision: data.justification/);
   expect((await decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-004'], justification: 'Only expert the ministry accepts' } })).stage).toBe('contracting');
   const fee = await openTask(h, 'fee_approval');
   expect(fee.assigneeRole).toBe('fund_manager');
@@ -323,6 +369,7 @@ test('fee above the threshold approved by the fund manager; the expert then decl
 
     expect((await decide(h, 'contract_signature', expertActor('exp-004'), 'decline', { comment: 'Dates no longer work', match: forUser('u-exp-004') })).stage).toBe('cancelled');
     expect(await h.result()).toBe('cancelled');
+    await recordHistory(h, 'expert-request-fee-approved-signature-declined');
     const signatures = await db.prisma.task.findMany({ where: { workflowId: h.workflowId, kind: 'contract_signature' }, orderBy: { id: 'asc' } });
     expect(signatures.map((t) => t.status).sort()).toEqual(['cancelled', 'done']);
     expect(await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: h.workflowId } })).toMatchObject({ status: 'declined' });
@@ -334,7 +381,7 @@ test('fee above the threshold refused by the fund manager: rejected with finding
   await withWorker(async (tq) => {
     const h = await start(tq);
     await throughDirectSelectionOfExpensiveExpert(h);
-    expect(await updateFailureType(decide(h, 'fee_approval', 'fundManager', 'reject'))).toBe('InvalidDecision'); // comment required
+    expect(await refusal(decide(h, 'fee_approval', 'fundManager', 'reject'))).toMatch(/^InvalidDecision:/); // comment required
     expect((await decide(h, 'fee_approval', 'fundManager', 'reject', { comment: 'USD 2,550 a day is not justified' })).stage).toBe('rejected');
     expect(await h.result()).toBe('rejected');
     const row = await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } });
@@ -359,6 +406,7 @@ test('withdraw: only a co_approver of the country, and a draft contract is voide
     // Any co_approver of the requesting country office, not only the requester.
     expect((await withdraw(actorOf('coKg2'))).stage).toBe('withdrawn');
     expect(await h.result()).toBe('withdrawn');
+    await recordHistory(h, 'expert-request-withdrawn');
 
     expect(await db.prisma.task.count({ where: { workflowId: h.workflowId, status: 'open' } })).toBe(0);
     expect(await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: h.workflowId } })).toMatchObject({ status: 'declined' });
