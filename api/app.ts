@@ -113,6 +113,8 @@ export function createApp(deps: AppDeps): express.Application {
           connectSrc: ["'self'"],
           objectSrc: ["'none'"],
           frameAncestors: ["'none'"],
+          // The local stack serves plain HTTP on localhost: upgrading would break /docs assets.
+          upgradeInsecureRequests: null,
         },
       },
     }),
