@@ -218,6 +218,15 @@ export function createExpertRequestActivities(deps: ActivityDeps) {
       return { problems, shortlist: problems.length ? [] : shortlist };
     },
 
+    /** At selection time: is the expert meanwhile booked by another request over overlapping dates? */
+    async expertBookingProblems(input: { requestId: string; expertId: string; startDate: string; endDate: string }): Promise<DecisionProblem[]> {
+      const clashes = (await confirmedAssignments(input.requestId, input.startDate, input.endDate)).filter((a) => a.expertId === input.expertId);
+      return clashes.map((a) => ({
+        path: 'data.expertIds.0',
+        message: `${input.expertId} has meanwhile been contracted for request ${a.requestId} (${a.startDate} to ${a.endDate}), overlapping these dates`,
+      }));
+    },
+
     /** Selection limits of the rule set in force on the decision date. */
     async selectionPolicy(input: { decisionDate: string }): Promise<SelectionPolicy> {
       const ruleSet = ruleSetInForce(await loadRuleSets(prisma), input.decisionDate);

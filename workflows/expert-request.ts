@@ -13,6 +13,8 @@
  *   with outcome no_candidate / candidates_rejected. The selection rules of the rule set in force
  *   when the candidate_selection task opens are pinned in its context and checked synchronously
  *   by the Update validator; contracting re-checks the contract with the rule set in force then.
+ *   An expert may accept several invitations: selecting one who has meanwhile been contracted for
+ *   overlapping dates is refused (a check against the read model at decision time).
  * - Contracting: every needs_approval finding (in practice the daily fee above the threshold)
  *   goes to the fund manager's `fee_approval` task; its justification is the contract's
  *   exception note.
@@ -215,12 +217,13 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     },
   });
   lc.install();
-  const { screenExpertRequest, checkProposalAlignment, matchExperts, scoreShortlist, selectionPolicy, checkExpertContract } = lc.track({
+  const { screenExpertRequest, checkProposalAlignment, matchExperts, scoreShortlist, selectionPolicy, expertBookingProblems, checkExpertContract } = lc.track({
     screenExpertRequest: expertActivities.screenExpertRequest,
     checkProposalAlignment: expertActivities.checkProposalAlignment,
     matchExperts: expertActivities.matchExperts,
     scoreShortlist: expertActivities.scoreShortlist,
     selectionPolicy: expertActivities.selectionPolicy,
+    expertBookingProblems: expertActivities.expertBookingProblems,
     checkExpertContract: expertActivities.checkExpertContract,
   });
 
@@ -356,6 +359,11 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     const policy = await selectionPolicy({ decisionDate: new Date().toISOString() });
     progress.selection = { policy, accepted: outcome.accepted };
     const competitive = accepted.length >= policy.minCandidatesCompeting;
+    // An expert may have accepted several invitations: refuse one contracted elsewhere meanwhile.
+    const notDoubleBooked = (c: Decision) =>
+      c.decision === 'select'
+        ? expertBookingProblems({ requestId: input.requestId, expertId: (c.data.expertIds as string[])[0], startDate: req().startDate, endDate: req().endDate })
+        : Promise.resolve([]);
     const d = await lc.ask({
       kind: 'candidate_selection',
       role: 'co_approver',
@@ -370,7 +378,7 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
         selectable: competitive || contractValueCents() <= policy.directContractingLimitCents,
         justificationRequired: !competitive,
       },
-    });
+    }, notDoubleBooked);
     if (d.decision === 'reject') return cancelWith('candidates_rejected', d.comment, d.actor, outcome);
     const chosen = accepted.find((e) => e.expertId === (d.data.expertIds as string[])[0])!;
     const justification = (d.data.justification as string | undefined) ?? null;

@@ -391,6 +391,25 @@ test('fee above the threshold refused by the fund manager: rejected with finding
   });
 });
 
+test('an expert who accepted two invitations cannot be selected for the second once contracted for the first', async () => {
+  await withWorker(async (tq) => {
+    const [first, second] = await Promise.all([start(tq), start(tq)]);
+    await throughShortlist(first);
+    await throughShortlist(second);
+    for (const e of MATCHED) {
+      await answerInvitation(first, e, 'accept');
+      await answerInvitation(second, e, 'accept');
+    }
+    expect((await decide(first, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-001'] } })).stage).toBe('contracting');
+    const refused = await refusal(decide(second, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-001'] } }));
+    expect(refused).toMatch(new RegExp(`^InvalidDecision: data.expertIds.0: exp-001 has meanwhile been contracted for request ${requestId(first)}`));
+    expect((await decide(second, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-042'] } })).stage).toBe('contracting');
+    // Clean up: neither keeps a confirmed assignment for later tests.
+    for (const h of [first, second]) await h.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('coKg'), reason: 'test done' }] });
+    expect(await Promise.all([first.result(), second.result()])).toEqual(['withdrawn', 'withdrawn']);
+  });
+});
+
 test('withdraw: only a co_approver of the country, and a draft contract is voided', async () => {
   await withWorker(async (tq) => {
     const h = await start(tq);
