@@ -59,7 +59,8 @@ export const DIGEST_TEMPLATES: readonly NotificationTemplate[] = ['reminder', 'd
 export const DIGEST_TEMPLATE = 'daily_digest';
 
 /** How long a claimed row counts as being sent by someone else. Longer than any send can take with the mailer's 10 s timeouts. */
-const IN_FLIGHT_LEASE_MS = 2 * 60_000;
+// Longer than one SMTP send with its timeouts; tests shorten it (OUTBOX_LEASE_MS) to see crash recovery quickly.
+const IN_FLIGHT_LEASE_MS = Number(process.env.OUTBOX_LEASE_MS) || 2 * 60_000;
 const IN_FLIGHT_PREFIX = 'in flight since ';
 
 /** Deterministic Message-ID: every try of the same outbox row carries the same one. */

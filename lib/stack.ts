@@ -1,0 +1,175 @@
+/**
+ * Starts the real stack as separate processes on free loopback ports — Temporal dev server
+ * (SQLite file), worker, API — so resilience tests can kill and restart each part and
+ * benchmarks can measure it. Used by test/resilience and bench/, not by `npm start`.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { requireTemporalCli } from './temporal-cli';
+
+const root = path.resolve(__dirname, '..');
+const SEARCH_ATTRIBUTES = ['Programme', 'Stage', 'CountryCode'];
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export function waitForPort(port: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const socket = net.connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); resolve(); });
+      socket.once('error', () => {
+        socket.destroy();
+        if (Date.now() > deadline) reject(new Error(`port ${port} did not open within ${timeoutMs} ms`));
+        else setTimeout(attempt, 100);
+      });
+    };
+    attempt();
+  });
+}
+
+function exited(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => proc.once('exit', () => resolve()));
+}
+
+export async function stopProcess(proc: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  proc.kill(signal);
+  const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+  await exited(proc);
+  clearTimeout(timer);
+}
+
+export interface StackOptions {
+  /** Extra environment for worker and API (SMTP_*, SLA_*, LOG_LEVEL...). */
+  env?: NodeJS.ProcessEnv;
+  /** Where the SQLite files live; a fresh temp dir by default. */
+  dataDir?: string;
+  seed?: boolean;
+  api?: boolean;
+  /** Pipe child output here (default: discard, errors only). */
+  log?: (line: string) => void;
+}
+
+export interface Stack {
+  dataDir: string;
+  databaseUrl: string;
+  temporalAddress: string;
+  taskQueue: string;
+  apiUrl: string;
+  env: NodeJS.ProcessEnv;
+  worker?: ChildProcess;
+  api?: ChildProcess;
+  temporal?: ChildProcess;
+  startTemporal(): Promise<void>;
+  stopTemporal(signal?: NodeJS.Signals): Promise<void>;
+  startWorker(): Promise<ChildProcess>;
+  killWorker(signal?: NodeJS.Signals): Promise<void>;
+  startApi(): Promise<ChildProcess>;
+  killApi(signal?: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const cli = requireTemporalCli();
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rus-undp-stack-'));
+  fs.mkdirSync(dataDir, { recursive: true });
+  const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const databaseUrl = `file:${path.join(dataDir, 'app.db')}`;
+  const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: `127.0.0.1:${temporalPort}`,
+    TASK_QUEUE: `stack-${temporalPort}`,
+    PORT: String(apiPort),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    AUTH_MODE: 'dev',
+    AUTH_DEV_SECRET: 'stack-dev-secret-0123456789abcdef',
+    MAIL_CATCHER: 'false',
+    ...opts.env,
+  };
+  const pipe = (name: string, proc: ChildProcess) => {
+    const forward = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) opts.log?.(`[${name}] ${line}`);
+    };
+    proc.stdout?.on('data', forward);
+    proc.stderr?.on('data', forward);
+  };
+
+  const migrate = spawnSync(process.execPath, [path.join(root, 'scripts', 'prisma.js'), 'migrate', 'deploy'], { cwd: root, env, stdio: 'pipe' });
+  if (migrate.status !== 0) throw new Error(`migrate failed: ${migrate.stderr.toString()}`);
+  if (opts.seed !== false) {
+    const seed = spawnSync(tsx, [path.join(root, 'scripts', 'seed.ts')], { cwd: root, env, stdio: 'pipe' });
+    if (seed.status !== 0) throw new Error(`seed failed: ${seed.stderr.toString()}`);
+  }
+
+  const stack: Stack = {
+    dataDir,
+    databaseUrl,
+    temporalAddress: `127.0.0.1:${temporalPort}`,
+    taskQueue: env.TASK_QUEUE!,
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    env,
+    async startTemporal() {
+      const args = ['server', 'start-dev', '--db-filename', path.join(dataDir, 'temporal.db'), '--ip', '127.0.0.1',
+        '--port', String(temporalPort), '--ui-port', String(uiPort), '--headless', '--log-level', 'error',
+        ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a}=Keyword`])];
+      stack.temporal = spawn(cli, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      pipe('temporal', stack.temporal);
+      await waitForPort(temporalPort);
+    },
+    async stopTemporal(signal = 'SIGTERM') {
+      await stopProcess(stack.temporal, signal);
+    },
+    async startWorker() {
+      stack.worker = spawn(tsx, [path.join(root, 'worker', 'main.ts')], { cwd: root, env: { ...env, SERVICE_NAME: 'worker' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      pipe('worker', stack.worker);
+      await new Promise<void>((resolve, reject) => {
+        const onData = (chunk: Buffer) => {
+          if (chunk.toString().includes('worker_started')) { stack.worker?.stdout?.off('data', onData); resolve(); }
+        };
+        stack.worker!.stdout?.on('data', onData);
+        stack.worker!.once('exit', (code) => reject(new Error(`worker exited with ${code} before starting`)));
+      });
+      return stack.worker;
+    },
+    async killWorker(signal = 'SIGKILL') {
+      await stopProcess(stack.worker, signal);
+    },
+    async startApi() {
+      stack.api = spawn(tsx, [path.join(root, 'api', 'main.ts')], { cwd: root, env: { ...env, SERVICE_NAME: 'api' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      pipe('api', stack.api);
+      await waitForPort(apiPort);
+      return stack.api;
+    },
+    async killApi(signal = 'SIGKILL') {
+      await stopProcess(stack.api, signal);
+    },
+    async stop() {
+      await stopProcess(stack.api);
+      await stopProcess(stack.worker);
+      await stopProcess(stack.temporal);
+      if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  await stack.startTemporal();
+  await stack.startWorker();
+  if (opts.api) await stack.startApi();
+  return stack;
+}
