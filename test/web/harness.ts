@@ -1,0 +1,186 @@
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import express from 'express';
+import pino from 'pino';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { createApp } from '../../api/app';
+import { DEMO_USERS } from '../../domain/demo';
+import { loadConfig } from '../../lib/config';
+import { logger as baseLogger } from '../../lib/logger';
+import { seedDatabase } from '../../prisma/seed';
+import { mountWeb } from '../../web';
+import { createWorker } from '../../worker/create-worker';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { quietSla } from '../helpers/sla';
+import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
+import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
+
+export type DemoKey = keyof typeof DEMO_USERS;
+export const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts', 'web');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface WebHarness {
+  env: TestWorkflowEnvironment;
+  db: TestDatabase;
+  smtp: TestSmtp;
+  baseUrl: string;
+  browser: Browser;
+  /** A new browser context (own cookies) signed in as `who` (a demo key or any user's e-mail), in `lang`. */
+  as(who: DemoKey | { email: string }, opts?: { lang?: 'en' | 'ru'; viewport?: { width: number; height: number } }): Promise<Page>;
+  /** Bearer token for direct API calls (setting up data the test is not about). */
+  token(who: DemoKey | { email: string }): Promise<string>;
+  api<T = Record<string, unknown>>(who: DemoKey | { email: string }, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }>;
+  stop(): Promise<void>;
+}
+
+export async function startWebHarness(label: string): Promise<WebHarness> {
+  const [env, db, smtp, bundle] = await Promise.all([startTestTemporal(), createTestDatabase(`web-${label}`), startTestSmtp(), testWorkflowBundle()]);
+  await seedDatabase(db.prisma);
+  const taskQueue = uniqueTaskQueue(`web-${label}`);
+  const worker: Worker = await createWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    deps: { prisma: db.prisma, mailer: smtp.mailer, logger: baseLogger, baseUrl: 'http://localhost:3000' },
+  });
+  let release: () => void = () => undefined;
+  const running = worker.runUntil(new Promise<void>((resolve) => (release = resolve)));
+
+  const config = loadConfig({ NODE_ENV: 'test', AUTH_MODE: 'dev', AUTH_DEV_SECRET: 'web-test-secret-0123456789abcdef', RATE_LIMIT_PER_MINUTE: '10000' });
+  const logger = pino({ level: 'warn' });
+  const api = createApp({ prisma: db.prisma, temporal: env.client, config, logger, taskQueue, sla: quietSla(), temporalTimeoutMs: 20_000 });
+  // The API answers unknown paths with a JSON 404, so the web app is mounted first and the API after it.
+  const app = express();
+  app.disable('x-powered-by');
+  mountWeb(app, { config, prisma: db.prisma, logger });
+  app.use(api);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'] });
+  const contexts: BrowserContext[] = [];
+  const tokens = new Map<string, string>();
+  const emailOf = (who: DemoKey | { email: string }) => (typeof who === 'string' ? DEMO_USERS[who].email : who.email);
+
+  const h: WebHarness = {
+    env,
+    db,
+    smtp,
+    baseUrl,
+    browser,
+    async as(who, opts = {}) {
+      const context = await browser.newContext({ baseURL: baseUrl, viewport: opts.viewport ?? { width: 1280, height: 900 }, locale: opts.lang === 'ru' ? 'ru-RU' : 'en-GB' });
+      contexts.push(context);
+      context.setDefaultTimeout(10_000);
+      const page = await context.newPage();
+      await page.goto('/app/sign-in');
+      await page.getByLabel(/E-mail address|Адрес e-mail/).fill(emailOf(who));
+      await page.locator('form:has(input[name="email"][type="email"]) button[type="submit"]').click();
+      await page.waitForURL((u) => !u.pathname.startsWith('/app/sign-in'));
+      const lang = opts.lang ?? 'en';
+      const current = await page.locator('html').getAttribute('lang');
+      if (current !== lang) {
+        await page.locator(`.lang button[value="${lang}"]`).click();
+        await page.waitForFunction(`document.documentElement.lang === '${lang}'`);
+      }
+      return page;
+    },
+    async token(who) {
+      const email = emailOf(who);
+      const cached = tokens.get(email);
+      if (cached) return cached;
+      const res = await fetch(`${baseUrl}/auth/dev-token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email }) });
+      if (res.status !== 200) throw new Error(`dev-token ${email}: ${res.status}`);
+      const token = ((await res.json()) as { token: string }).token;
+      tokens.set(email, token);
+      return token;
+    },
+    async api(who, method, url, body) {
+      const res = await fetch(`${baseUrl}${url}`, {
+        method,
+        headers: { Authorization: `Bearer ${await h.token(who)}`, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : null) as never };
+    },
+    async stop() {
+      await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
+      await browser.close().catch(() => undefined);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      release();
+      await running.catch(() => undefined);
+      await env.teardown();
+      await smtp.stop();
+      await db.close();
+    },
+  };
+  return h;
+}
+
+/** axe-core in the page: violations of impact serious or critical (none expected). */
+export async function axeViolations(page: Page): Promise<{ id: string; impact: string; help: string; nodes: string[] }[]> {
+  await page.evaluate(AXE_SOURCE);
+  const results = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] })`)) as {
+    violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
+  };
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+}
+
+/** A full-page screenshot under test/artifacts/web/ for a maintainer to look at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Polls until `check` returns a value (the read model is committed by workflow activities). */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Auto-waiting assertions on locators (playwright-core has no `expect`): each polls until it
+ * holds or the timeout passes, then fails with what it saw.
+ */
+export function check(locator: Locator, timeoutMs = 10_000) {
+  async function until(describe: string, probe: () => Promise<{ ok: boolean; actual: unknown }>): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let last: { ok: boolean; actual: unknown } = { ok: false, actual: undefined };
+    for (;;) {
+      try {
+        last = await probe();
+      } catch (err) {
+        last = { ok: false, actual: err instanceof Error ? err.message.split('\n')[0] : String(err) };
+      }
+      if (last.ok) return;
+      if (Date.now() > deadline) throw new Error(`${locator.toString()}: expected ${describe}; got ${JSON.stringify(last.actual)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const matches = (actual: string, text: string | RegExp) => (typeof text === 'string' ? actual.includes(text) : text.test(actual));
+  const textOf = async () => (await locator.count()) ? (await locator.innerText({ timeout: 1000 })).replace(/\s+/g, ' ') : '';
+  return {
+    toContainText: (text: string | RegExp) => until(`text containing ${String(text)}`, async () => { const a = await textOf(); return { ok: matches(a, text), actual: a }; }),
+    toHaveText: (text: string) => until(`text ${text}`, async () => { const a = (await textOf()).trim(); return { ok: a === text, actual: a }; }),
+    toHaveValue: (value: string) => until(`value ${value}`, async () => { const a = await locator.inputValue({ timeout: 1000 }); return { ok: a === value, actual: a }; }),
+    toBeVisible: () => until('visible', async () => { const a = await locator.first().isVisible(); return { ok: a, actual: a }; }),
+    toBeFocused: () => until('focused', async () => { const a = await locator.evaluate((el) => el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement, undefined, { timeout: 1000 }); return { ok: a === true, actual: a }; }),
+    toHaveAttribute: (name: string, value: string) => until(`${name}=${value}`, async () => { const a = await locator.getAttribute(name, { timeout: 1000 }); return { ok: a === value, actual: a }; }),
+    toHaveCount: (n: number) => until(`${n} elements`, async () => { const a = await locator.count(); return { ok: a === n, actual: a }; }),
+    notToContainText: (text: string | RegExp) => until(`no text ${String(text)}`, async () => { const a = await textOf(); return { ok: !matches(a, text), actual: a }; }),
+  };
+}

@@ -1,0 +1,175 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Router } from 'express';
+import { DEMO_USERS } from '../../domain/demo';
+import { createApiClient, apiBaseFor } from '../api-client';
+import { html } from '../html';
+import type { Key } from '../i18n';
+import type { WebContext } from '../index';
+import { safeNext } from '../index';
+import { LANG_COOKIE, OIDC_COOKIE, SESSION_COOKIE, type SessionUser } from '../session';
+import { csrfField, emptyForm, field, hidden, HOME, layout, send, type AnonCtx, type FormState } from '../ui';
+
+interface Me extends SessionUser {
+  language: string;
+}
+
+/** Sign-in (dev: pick a demo user / any e-mail; OIDC: authorization code + PKCE), sign-out. */
+export function authRoutes(router: Router, web: WebContext): void {
+  const { jar, deps } = web;
+  const config = deps.config;
+
+  /** Loads the user behind a token and opens the session; false when the API refuses the token. */
+  async function openSession(ctx: AnonCtx, token: string, expiresInSeconds: number): Promise<boolean> {
+    const api = createApiClient(apiBaseFor(ctx.req, deps.apiBaseUrl), token, { ip: deps.forwardClientIp ? ctx.req.ip : undefined });
+    let me: Me;
+    try {
+      me = await api.get<Me>('/me');
+    } catch {
+      return false;
+    }
+    const user: SessionUser = { id: me.id, name: me.name, email: me.email, role: me.role, countryCode: me.countryCode, institutionId: me.institutionId, expertId: me.expertId };
+    jar.setSession(ctx.res, { token, user, exp: Date.now() + expiresInSeconds * 1000 - 30_000 });
+    if (me.language === 'en' || me.language === 'ru') jar.set(ctx.res, LANG_COOKIE, me.language, 365 * 86400);
+    return true;
+  }
+
+  function signInPage(ctx: AnonCtx, state: FormState = emptyForm(), email = '', status = 200): void {
+    const { t } = ctx;
+    const next = safeNext(ctx.req.query.next ?? ctx.req.body?.next);
+    let body;
+    if (ctx.authMode === 'oidc') {
+      body = html`<section class="card narrow">
+        <p>${t('auth.oidcIntro')}</p>
+        <p><a class="btn btn-primary" href="/app/oidc/start?next=${encodeURIComponent(next)}">${t('auth.oidcButton')}</a></p>
+      </section>`;
+    } else {
+      const groups = new Map<string, { email: string; name: string; detail: string }[]>();
+      for (const u of Object.values(DEMO_USERS)) {
+        const detail = 'countryCode' in u ? u.countryCode : 'institutionId' in u ? u.institutionId.replace(/^inst-/, '').toUpperCase() : '';
+        groups.set(u.role, [...(groups.get(u.role) ?? []), { email: u.email, name: u.name, detail }]);
+      }
+      body = html`<p class="lead">${t('auth.devIntro')}</p>
+      ${state.general.length ? html`<div class="error-summary" role="alert" tabindex="-1" data-focus><h2>${t('auth.failed')}</h2><ul>${state.general.map((m) => html`<li>${m}</li>`)}</ul></div>` : ''}
+      <div class="grid-2">
+        <form method="post" action="/app/sign-in" class="card">
+          ${csrfField(ctx)}${hidden('next', next)}
+          <h2>${t('auth.demoUsers')}</h2>
+          ${[...groups.entries()].map(
+            ([role, users]) => html`<h3 class="small-heading">${t(`role.${role}` as Key)}</h3>
+            <ul class="demo-users">${users.map(
+              (u) => html`<li><button type="submit" name="email" value="${u.email}" class="btn btn-block">${u.name}<span class="muted"> · ${u.detail || u.email}</span></button></li>`,
+            )}</ul>`,
+          )}
+        </form>
+        <form method="post" action="/app/sign-in" class="card" novalidate>
+          ${csrfField(ctx)}${hidden('next', next)}
+          <h2>${t('auth.byEmail')}</h2>
+          ${field(ctx, { name: 'email', label: t('auth.email'), type: 'email', value: email, required: true, state, autocomplete: 'email' })}
+          <button type="submit" class="btn btn-primary">${t('auth.signIn')}</button>
+        </form>
+      </div>`;
+    }
+    send(ctx, layout(ctx, { title: t('auth.title'), body }), status);
+  }
+
+  router.get('/sign-in', web.anon(async (ctx) => {
+    if (ctx.session && ctx.user) return ctx.res.redirect(303, safeNext(ctx.req.query.next, HOME[ctx.user.role]));
+    signInPage(ctx);
+  }));
+
+  router.post('/sign-in', web.anonAction(async (ctx) => {
+    if (ctx.authMode !== 'dev') return ctx.res.redirect(303, '/app/sign-in');
+    const email = String(ctx.req.body.email ?? '').trim();
+    const res = await ctx.api.send<{ token: string; expiresIn: number }>('POST', '/auth/dev-token', { email }).catch((err: unknown) => {
+      if (err && typeof err === 'object' && 'status' in err && (err as { status: number }).status === 401) return { status: 401, body: null, headers: new Headers() };
+      throw err;
+    });
+    if (res.status === 200 && res.body && (await openSession(ctx, res.body.token, res.body.expiresIn))) {
+      return ctx.res.redirect(303, safeNext(ctx.req.body.next, '/app'));
+    }
+    const state = emptyForm();
+    if (res.status === 400) state.errors.set('email', [ctx.t('auth.invalidEmail')]);
+    else state.general.push(ctx.t('auth.unknownUser'));
+    signInPage(ctx, state, email, res.status === 400 ? 400 : 401);
+  }));
+
+  router.post('/sign-out', web.anonAction(async (ctx) => {
+    jar.clear(ctx.res, SESSION_COOKIE);
+    ctx.res.redirect(303, '/app/sign-in?notice=signedOut');
+  }));
+
+  // ---------------------------------------------------------------- OIDC (authorization code + PKCE)
+
+  interface Discovery {
+    authorization_endpoint: string;
+    token_endpoint: string;
+  }
+  let discovery: Promise<Discovery> | undefined;
+  const discover = (): Promise<Discovery> => {
+    discovery ??= (async () => {
+      const issuer = (config.OIDC_ISSUER ?? '').replace(/\/+$/, '');
+      const res = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
+      if (!res.ok) throw new Error(`OIDC discovery answered ${res.status}`);
+      const doc = (await res.json()) as Discovery;
+      if (!doc.authorization_endpoint || !doc.token_endpoint) throw new Error('OIDC discovery document lacks endpoints');
+      return doc;
+    })().catch((err) => {
+      discovery = undefined;
+      throw err;
+    });
+    return discovery;
+  };
+  const redirectUri = (ctx: AnonCtx) => `${(config.PUBLIC_BASE_URL ?? `${ctx.req.protocol}://${ctx.req.get('host')}`).replace(/\/+$/, '')}/app/oidc/callback`;
+  const b64url = (buf: Buffer) => buf.toString('base64url');
+
+  function oidcError(ctx: AnonCtx, detail: string): void {
+    deps.logger?.warn({ event: 'oidc_sign_in_failed', detail }, 'OIDC sign-in failed');
+    send(ctx, layout(ctx, { title: ctx.t('auth.failed'), body: html`<p>${ctx.t('auth.oidcFailed')}</p><p><a href="/app/sign-in">${ctx.t('auth.tryAgain')}</a></p>` }), 401);
+  }
+
+  router.get('/oidc/start', web.anon(async (ctx) => {
+    if (ctx.authMode !== 'oidc' || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
+    const doc = await discover();
+    const state = b64url(randomBytes(24));
+    const nonce = b64url(randomBytes(24));
+    const verifier = b64url(randomBytes(32));
+    const challenge = b64url(createHash('sha256').update(verifier).digest());
+    jar.set(ctx.res, OIDC_COOKIE, jar.seal({ state, nonce, verifier, next: safeNext(ctx.req.query.next), exp: Date.now() + 10 * 60_000 }), 600);
+    const url = new URL(doc.authorization_endpoint);
+    url.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: config.OIDC_CLIENT_ID,
+      redirect_uri: redirectUri(ctx),
+      scope: 'openid email profile',
+      state,
+      nonce,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    }).toString();
+    ctx.res.redirect(303, url.toString());
+  }));
+
+  router.get('/oidc/callback', web.anon(async (ctx) => {
+    if (ctx.authMode !== 'oidc' || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
+    const cookie = ctx.req.headers.cookie ?? '';
+    const sealed = /(?:^|;\s*)rud_oidc=([^;]+)/.exec(cookie)?.[1];
+    const pending = jar.unseal<{ state: string; verifier: string; next: string; exp: number }>(sealed ? decodeURIComponent(sealed) : undefined);
+    jar.clear(ctx.res, OIDC_COOKIE);
+    if (ctx.req.query.error) return oidcError(ctx, String(ctx.req.query.error));
+    if (!pending || pending.exp < Date.now() || pending.state !== ctx.req.query.state || typeof ctx.req.query.code !== 'string') return oidcError(ctx, 'state mismatch or expired');
+    const doc = await discover();
+    const res = await fetch(doc.token_endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: ctx.req.query.code, redirect_uri: redirectUri(ctx), client_id: config.OIDC_CLIENT_ID, code_verifier: pending.verifier }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (!res.ok) return oidcError(ctx, `token endpoint answered ${res.status}`);
+    const tokens = (await res.json()) as { access_token?: string; id_token?: string; expires_in?: number };
+    // The API verifies issuer, audience (OIDC_AUDIENCE) and e-mail: whichever token it accepts opens the session.
+    for (const token of [tokens.access_token, tokens.id_token]) {
+      if (token && (await openSession(ctx, token, Math.max(60, Number(tokens.expires_in) || 3600)))) return ctx.res.redirect(303, safeNext(pending.next));
+    }
+    oidcError(ctx, 'the API accepted neither the access token nor the ID token');
+  }));
+}

@@ -1,0 +1,159 @@
+import type { Router } from 'express';
+import { ACTIVE_STAGES, PROGRAMMES, STAGES } from '../../domain/stages';
+import { ApiError } from '../api-client';
+import { html, type SafeHtml } from '../html';
+import type { Key } from '../i18n';
+import type { WebContext } from '../index';
+import { nameOf, type NamedItem } from '../reference';
+import { emptyState, field, fmtDate, fmtNum, layout, send, stageBadge, stageLabel, type PageCtx } from '../ui';
+import { pager } from './proposals';
+import { countryName, subjectHref, type Reference } from '../views';
+
+const enc = encodeURIComponent;
+
+interface PipelineView {
+  filters: { programme: string | null; country: string | null; stage: string | null };
+  countsByStage: Record<string, Record<string, number>>;
+  averageDaysInStage: Record<string, Record<string, number | null>>;
+  overdueOpenTasks: number;
+  failedNotifications: number;
+  items: { type: string; programme: string; id: string; title: string; countryCode: string; stage: string; stageEnteredAt: string; createdAt: string; ageDays: number; daysInStage: number }[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+const FUNNEL = [...ACTIVE_STAGES, 'closed'] as const;
+const OTHER = ['rejected', 'withdrawn', 'cancelled'] as const;
+
+/** Horizontal funnel: one bar per stage, width by count; numbers written next to the bars. */
+function funnelSvg(ctx: PageCtx, programme: string, counts: Record<string, number>, titleId: string): SafeHtml {
+  const max = Math.max(1, ...FUNNEL.map((s) => counts[s] ?? 0));
+  const rowH = 30;
+  const longest = Math.max(...FUNNEL.map((s) => stageLabel(ctx, s, programme).length));
+  const labelW = Math.min(320, Math.max(120, Math.round(longest * 7.4) + 16));
+  const barW = 360;
+  const height = FUNNEL.length * rowH + 8;
+  const width = labelW + barW + 60;
+  const rows = FUNNEL.map((s, i) => {
+    const n = counts[s] ?? 0;
+    const w = n ? Math.max(4, Math.round((n / max) * barW)) : 0;
+    const x = labelW + (barW - w) / 2;
+    const y = 4 + i * rowH;
+    return html`<g><text x="${labelW - 10}" y="${y + 19}" text-anchor="end" class="f-label">${stageLabel(ctx, s, programme)}</text>
+      <rect x="${labelW}" y="${y + 3}" width="${barW}" height="${rowH - 8}" class="f-track" rx="3"/>
+      ${w ? html`<rect x="${x}" y="${y + 3}" width="${w}" height="${rowH - 8}" class="f-bar${s === 'closed' ? ' f-bar-closed' : ''}" rx="3"/>` : ''}
+      <text x="${labelW + barW + 10}" y="${y + 19}" class="f-count">${fmtNum(n, ctx.lang, 0)}</text></g>`;
+  });
+  return html`<svg class="funnel" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${titleId}" preserveAspectRatio="xMinYMin meet">
+    <title id="${titleId}">${ctx.t('pipeline.funnelAlt')}</title>${rows}</svg>`;
+}
+
+function programmeSection(ctx: PageCtx, programme: string, v: PipelineView): SafeHtml {
+  const { t, lang } = ctx;
+  const counts = v.countsByStage[programme] ?? {};
+  const ages = v.averageDaysInStage[programme] ?? {};
+  const active = ACTIVE_STAGES.reduce((s, st) => s + (counts[st] ?? 0), 0);
+  const id = `p-${programme}`;
+  return html`<section class="card programme" aria-labelledby="${id}-h">
+    <h2 id="${id}-h">${t(`programme.${programme}` as Key)} <span class="muted small">· ${t('pipeline.active', { n: active })}</span></h2>
+    <div class="funnel-wrap">${funnelSvg(ctx, programme, counts, `${id}-t`)}</div>
+    <table class="table compact" id="${id}-table">
+      <caption>${t('pipeline.byStageCaption', { programme: t(`programme.${programme}` as Key) })}</caption>
+      <thead><tr><th scope="col">${t('field.stage')}</th><th scope="col" class="num">${t('pipeline.items')}</th><th scope="col" class="num">${t('pipeline.avgDays')}</th></tr></thead>
+      <tbody>
+        ${[...FUNNEL, ...OTHER].map((s) => html`<tr data-stage="${s}"><th scope="row">${stageLabel(ctx, s, programme)}</th><td class="num" data-count>${fmtNum(counts[s] ?? 0, lang, 0)}</td><td class="num">${(ACTIVE_STAGES as readonly string[]).includes(s) ? fmtNum(ages[s] ?? null, lang) : '—'}</td></tr>`)}
+      </tbody>
+    </table>
+  </section>`;
+}
+
+export function pipelinePages(router: Router, web: WebContext): void {
+  const { ref } = web;
+  const roles = ['fund_manager', 'co_approver', 'admin'] as const;
+
+  function filtersOf(ctx: PageCtx) {
+    const q = ctx.req.query;
+    const programme = typeof q.programme === 'string' && (PROGRAMMES as readonly string[]).includes(q.programme) ? q.programme : '';
+    const country = ctx.user.role === 'co_approver' ? ctx.user.countryCode ?? '' : typeof q.country === 'string' && /^[A-Z]{2}$/.test(q.country) ? q.country : '';
+    const stage = typeof q.stage === 'string' && (STAGES as readonly string[]).includes(q.stage) ? q.stage : '';
+    const page = Math.max(1, Number(q.page) || 1);
+    return { programme, country, stage, page };
+  }
+  const qs = (f: Record<string, string | number>) => new URLSearchParams(Object.entries(f).filter(([, v]) => v !== '' && v !== undefined).map(([k, v]) => [k, String(v)] as [string, string])).toString();
+
+  router.get('/pipeline', web.page(async (ctx) => {
+    const { t, lang, user } = ctx;
+    const f = filtersOf(ctx);
+    const countries = await ref.countries();
+    const perCountry = user.role !== 'co_approver' && !f.country;
+    // One call for the dashboard, one per country for the country table: all at once.
+    const [v, byCountry, areas] = await Promise.all([
+      ctx.api.get<PipelineView>(`/pipeline?${qs({ programme: f.programme, country: f.country, stage: f.stage, page: f.page, pageSize: 25 })}`),
+      perCountry
+        ? Promise.all(countries.map((c) => ctx.api.get<PipelineView>(`/pipeline?${qs({ programme: f.programme, country: c.id, pageSize: 1 })}`).then((p) => ({ c, p })).catch(() => null)))
+        : Promise.resolve([]),
+      ref.thematicAreas(),
+    ]);
+    void areas;
+    const refs: Reference = { areas: [], countries };
+    const programmes = f.programme ? [f.programme] : [...PROGRAMMES];
+    const activeOf = (p: PipelineView, prog: string) => ACTIVE_STAGES.reduce((s, st) => s + (p.countsByStage[prog]?.[st] ?? 0), 0);
+
+    const filters = html`<form method="get" action="/app/pipeline" class="filters card" role="search" aria-label="${t('pipeline.filters')}">
+      ${field(ctx, { name: 'programme', label: t('pipeline.programme'), type: 'select', value: f.programme, options: [{ value: '', label: t('filter.all') }, ...PROGRAMMES.map((p) => ({ value: p, label: t(`programme.${p}` as Key) }))] })}
+      ${user.role === 'co_approver' ? '' : field(ctx, { name: 'country', label: t('field.country'), type: 'select', value: f.country, options: [{ value: '', label: t('filter.all') }, ...countries.map((c) => ({ value: c.id, label: nameOf(countries, c.id, lang) }))] })}
+      ${field(ctx, { name: 'stage', label: t('field.stage'), type: 'select', value: f.stage, options: [{ value: '', label: t('filter.all') }, ...STAGES.map((s) => ({ value: s, label: stageLabel(ctx, s) }))] })}
+      <div class="filter-actions"><button type="submit" class="btn btn-secondary">${t('filter.apply')}</button>
+      <a class="btn btn-link" href="/app/pipeline/export.csv?${qs({ programme: f.programme, country: f.country, stage: f.stage })}" download>${t('pipeline.csv')}</a></div>
+    </form>`;
+
+    const kpis = html`<ul class="kpis" aria-label="${t('pipeline.kpis')}">
+      ${programmes.map((p) => html`<li class="kpi"><span class="kpi-n">${fmtNum(activeOf(v, p), lang, 0)}</span><span class="kpi-l">${t('pipeline.activeIn', { programme: t(`programme.${p}` as Key) })}</span></li>`)}
+      <li class="kpi${v.overdueOpenTasks ? ' kpi-alert' : ''}" data-kpi="overdue"><span class="kpi-n">${v.overdueOpenTasks ? html`<span aria-hidden="true">⚠ </span>` : ''}${fmtNum(v.overdueOpenTasks, lang, 0)}</span><span class="kpi-l">${t('pipeline.overdueTasks')}</span></li>
+      <li class="kpi${v.failedNotifications ? ' kpi-alert' : ''}" data-kpi="failed"><span class="kpi-n">${v.failedNotifications ? html`<span aria-hidden="true">⚠ </span>` : ''}${fmtNum(v.failedNotifications, lang, 0)}</span><span class="kpi-l">${t('pipeline.failedNotifications')}</span></li>
+    </ul>`;
+
+    const countryTable = byCountry.length
+      ? html`<section class="card"><h2 id="by-country-h">${t('pipeline.byCountry')}</h2><table class="table compact table-scroll" aria-labelledby="by-country-h">
+        <thead><tr><th scope="col">${t('field.country')}</th>${programmes.map((p) => html`<th scope="col" class="num">${t(`programme.${p}` as Key)}</th>`)}<th scope="col" class="num">${t('pipeline.overdueTasks')}</th></tr></thead>
+        <tbody>${(byCountry.filter(Boolean) as { c: NamedItem; p: PipelineView }[]).map(({ c, p }) => html`<tr><th scope="row"><a href="/app/pipeline?${qs({ programme: f.programme, country: c.id })}">${nameOf(countries, c.id, lang)}</a></th>${programmes.map((pr) => html`<td class="num">${fmtNum(activeOf(p, pr), lang, 0)}</td>`)}<td class="num">${p.overdueOpenTasks ? html`<span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${fmtNum(p.overdueOpenTasks, lang, 0)}</span>` : '0'}</td></tr>`)}</tbody></table></section>`
+      : '';
+
+    const items = v.items.length
+      ? html`<table class="table table-stack"><caption>${t('pipeline.itemsCaption')}</caption>
+        <thead><tr><th scope="col">${t('field.title')}</th><th scope="col">${t('pipeline.programme')}</th><th scope="col">${t('field.country')}</th><th scope="col">${t('field.stage')}</th><th scope="col" class="num">${t('pipeline.daysInStage')}</th><th scope="col" class="num">${t('pipeline.ageDays')}</th></tr></thead>
+        <tbody>${v.items.map((i) => html`<tr>
+          <td data-label="${t('field.title')}"><a href="${subjectHref(i.type, i.id)}">${i.title}</a></td>
+          <td data-label="${t('pipeline.programme')}">${t(`programme.${i.programme}` as Key)}</td>
+          <td data-label="${t('field.country')}">${countryName(ctx, refs, i.countryCode)}</td>
+          <td data-label="${t('field.stage')}">${stageBadge(ctx, i.stage, i.programme)}</td>
+          <td data-label="${t('pipeline.daysInStage')}" class="num">${fmtNum(i.daysInStage, lang)}</td>
+          <td data-label="${t('pipeline.ageDays')}" class="num">${fmtNum(i.ageDays, lang)}</td></tr>`)}</tbody></table>
+        ${pager(ctx, v, (n) => `/app/pipeline?${qs({ programme: f.programme, country: f.country, stage: f.stage, page: n })}`)}`
+      : emptyState(t('pipeline.noItems'));
+
+    const title = user.role === 'co_approver' ? t('pipeline.countryTitle', { country: countryName(ctx, refs, user.countryCode) }) : t('pipeline.title');
+    const body = html`${filters}${kpis}
+      <div class="grid-2 programmes">${programmes.map((p) => programmeSection(ctx, p, v))}</div>
+      ${countryTable}
+      <section class="card"><h2>${t('pipeline.itemsTitle')}</h2><p class="muted">${t('pipeline.itemsNote', { n: v.total })}</p>${items}</section>
+      <p class="muted small">${t('pipeline.asOf', { time: fmtDate(new Date().toISOString(), lang, true) })}</p>`;
+    send(ctx, layout(ctx, { title, body, wide: true }));
+  }, { roles }));
+
+  // The API's CSV needs the bearer token, which the browser does not hold: stream it through.
+  router.get('/pipeline/export.csv', web.page(async (ctx) => {
+    const f = filtersOf(ctx);
+    const res = await ctx.api.raw(`/pipeline/export.csv?${qs({ programme: f.programme, country: f.country, stage: f.stage })}`);
+    if (!res.ok) {
+      const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+      throw new ApiError(res.status, body?.error ?? { code: 'http_error', message: `HTTP ${res.status}` });
+    }
+    ctx.res.setHeader('Content-Type', res.headers.get('content-type') ?? 'text/csv; charset=utf-8');
+    ctx.res.setHeader('Content-Disposition', res.headers.get('content-disposition') ?? 'attachment; filename="pipeline.csv"');
+    ctx.res.setHeader('Cache-Control', 'no-store');
+    ctx.res.send(Buffer.from(await res.arrayBuffer()));
+  }, { roles }));
+}
+

@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import type { Router } from 'express';
+import { ApiError } from '../api-client';
+import {
+  emptyProposal,
+  proposalFieldNames,
+  proposalFormFields,
+  proposalLabels,
+  proposalPayload,
+  proposalValuesFrom,
+  str,
+  type Body,
+  type ProposalValues,
+} from '../forms';
+import { html, type HtmlValue } from '../html';
+import type { Key } from '../i18n';
+import type { WebContext } from '../index';
+import { nameOf } from '../reference';
+import {
+  csrfField,
+  emptyForm,
+  emptyState,
+  errorSummary,
+  facts,
+  field,
+  fmtDate,
+  fmtNum,
+  fmtUsd,
+  hidden,
+  layout,
+  mapDetails,
+  send,
+  stageBadge,
+  type FormState,
+  type PageCtx,
+} from '../ui';
+import {
+  countryName,
+  criterionLabel,
+  kindLabel,
+  proposalFacts,
+  proposalTexts,
+  stepper,
+  taskHref,
+  timelineList,
+  waitingOn,
+  type Page,
+  type ProposalView,
+  type Reference,
+  type TaskView,
+} from '../views';
+
+const enc = encodeURIComponent;
+const TERMINAL = ['closed', 'rejected', 'withdrawn', 'cancelled'];
+const PRIVILEGED = new Set(['fund_manager', 'co_approver', 'admin']);
+
+interface CallView {
+  id: string;
+  countryCode: string;
+  title: string;
+  challengeStatement: string;
+  opensAt: string;
+  closesAt: string;
+  minGrantUsd: number;
+  maxGrantUsd: number;
+  coFinancingMinPct: number;
+  maxDurationMonths: number;
+  rubric: { key: string; label: string; weight: number; max: number }[];
+  passMark: number;
+  thematicAreaIds: string[];
+}
+
+interface ProposalItem {
+  id: string;
+  title: string;
+  countryCode: string;
+  callId: string;
+  institution: { id: string; name: string | null };
+  stage: string;
+  stageEnteredAt: string;
+  requestedAmountUsd: number;
+  createdAt: string;
+  weightedScore?: number | null;
+}
+
+export function proposalPages(router: Router, web: WebContext): void {
+  const { ref } = web;
+
+  // ---------------------------------------------------------------- open calls
+  router.get('/calls', web.page(async (ctx) => {
+    const { t, lang } = ctx;
+    const [calls, areas, countries] = await Promise.all([ctx.api.get<Page<CallView>>('/calls?pageSize=100'), ref.thematicAreas(), ref.countries()]);
+    const refs: Reference = { areas, countries };
+    const body = calls.items.length
+      ? html`<ul class="cards">${calls.items.map(
+          (c) => html`<li class="card call">
+            <h2><span class="muted small">${countryName(ctx, refs, c.countryCode)}</span><br>${c.title}</h2>
+            <p>${c.challengeStatement}</p>
+            ${facts([
+              [t('call.grant'), `${fmtUsd(c.minGrantUsd, lang)} – ${fmtUsd(c.maxGrantUsd, lang)}`],
+              [t('call.coFinancing'), t('call.coFinancingMin', { pct: c.coFinancingMinPct })],
+              [t('call.duration'), t('unit.upToMonths', { n: c.maxDurationMonths })],
+              [t('call.closes'), fmtDate(c.closesAt, lang)],
+              [t('call.areas'), c.thematicAreaIds.map((a) => nameOf(areas, a, lang)).join(', ')],
+            ])}
+            ${ctx.user.role === 'applicant' ? html`<p><a class="btn btn-primary" href="/app/proposals/new?call=${enc(c.id)}">${t('call.apply')}<span class="visually-hidden">: ${c.title}</span></a></p>` : ''}
+          </li>`,
+        )}</ul>`
+      : emptyState(t('call.none'));
+    send(ctx, layout(ctx, { title: t('call.title'), lead: t('call.lead'), body }));
+  }));
+
+  // ---------------------------------------------------------------- new proposal (drafts kept in the browser)
+  async function renderNew(ctx: PageCtx, callId: string, v: ProposalValues, state: FormState, idemKey: string, status = 200, extraRows = 0): Promise<void> {
+    const { t, lang } = ctx;
+    const [calls, areas] = await Promise.all([ctx.api.get<Page<CallView>>('/calls?pageSize=100'), ref.thematicAreas()]);
+    const call = calls.items.find((c) => c.id === callId);
+    if (!call) return send(ctx, layout(ctx, { title: t('call.notOpen'), body: html`<p><a href="/app/calls">${t('call.title')}</a></p>` }), 404);
+    const body = html`
+      <section class="card card-accent"><h2>${call.title}</h2><p>${call.challengeStatement}</p>
+        ${facts([[t('call.grant'), `${fmtUsd(call.minGrantUsd, lang)} – ${fmtUsd(call.maxGrantUsd, lang)}`], [t('call.coFinancing'), t('call.coFinancingMin', { pct: call.coFinancingMinPct })], [t('call.duration'), t('unit.upToMonths', { n: call.maxDurationMonths })], [t('call.closes'), fmtDate(call.closesAt, lang)]])}
+      </section>
+      ${errorSummary(ctx, state, proposalLabels(ctx))}
+      <form method="post" action="/app/proposals/new" class="form" novalidate data-draft="proposal:${call.id}" data-msg-saved="${t('draft.saved')}" data-msg-restored="${t('draft.restored')}" data-msg-discarded="${t('draft.discarded')}" data-once>
+        ${csrfField(ctx)}${hidden('idempotencyKey', idemKey)}${hidden('callId', call.id)}${hidden('countryCode', call.countryCode)}
+        <p class="draft-status" data-draft-status aria-live="polite" hidden></p>
+        ${proposalFormFields(ctx, v, state, { areas, areaIds: call.thematicAreaIds, extraRows })}
+        <div class="actions">
+          <button type="submit" class="btn btn-primary">${t('proposal.submit')}</button>
+          <button type="button" class="btn btn-secondary" data-save-draft hidden>${t('proposal.saveDraft')}</button>
+          <button type="button" class="btn btn-link" data-discard-draft hidden>${t('proposal.discardDraft')}</button>
+        </div>
+        <p class="hint" data-draft-note hidden>${t('proposal.draftNote')}</p>
+      </form>`;
+    send(ctx, layout(ctx, { title: t('proposal.newTitle'), back: { href: '/app/calls', label: t('call.title') }, body }), status);
+  }
+
+  router.get('/proposals/new', web.page(async (ctx) => {
+    const callId = String(ctx.req.query.call ?? '');
+    if (!callId) return ctx.res.redirect(303, '/app/calls');
+    await renderNew(ctx, callId, emptyProposal(callId, ''), emptyForm(), randomUUID());
+  }, { roles: ['applicant'] }));
+
+  router.post('/proposals/new', web.action(async (ctx) => {
+    const body = ctx.req.body as Body;
+    const v = proposalValuesFrom(body);
+    const key = /^[A-Za-z0-9-]{8,80}$/.test(str(body, 'idempotencyKey')) ? str(body, 'idempotencyKey') : randomUUID();
+    if (body._addRow) return renderNew(ctx, v.callId, v, emptyForm(), key, 200, 1);
+    const res = await ctx.api.send<{ id?: string; error?: { code: string; message: string; details?: { path: string; message: string }[] } }>('POST', '/proposals', proposalPayload(v), { 'Idempotency-Key': `web-${key}` });
+    if (res.status === 201 && res.body.id) return ctx.res.redirect(303, `/app/proposals/${enc(res.body.id)}?notice=submitted&draft=${enc(`proposal:${v.callId}`)}`);
+    if (res.status === 400) {
+      const state = mapDetails(ctx.lang, res.body.error?.details ?? [{ path: '', message: res.body.error?.message ?? '' }], proposalFieldNames(v, 12));
+      return renderNew(ctx, v.callId, v, state, key, 400);
+    }
+    throw new ApiError(res.status, res.body.error ?? { code: 'http_error', message: `HTTP ${res.status}` });
+  }, { roles: ['applicant'] }));
+
+  // ---------------------------------------------------------------- list
+  router.get('/proposals', web.page(async (ctx) => {
+    const { t, lang, user } = ctx;
+    const stage = typeof ctx.req.query.stage === 'string' && ctx.req.query.stage ? ctx.req.query.stage : '';
+    const page = Math.max(1, Number(ctx.req.query.page) || 1);
+    const qs = new URLSearchParams({ pageSize: '50', page: String(page), ...(stage ? { stage } : {}) });
+    const [list, tasks, countries] = await Promise.all([
+      ctx.api.get<Page<ProposalItem>>(`/proposals?${qs.toString()}`),
+      user.role === 'applicant' || user.role === 'reviewer' ? ctx.api.get<Page<TaskView>>('/tasks?pageSize=100') : Promise.resolve(null),
+      ref.countries(),
+    ]);
+    const refs: Reference = { areas: [], countries };
+    const mine = (tasks?.items ?? []).filter((x) => x.subject.type === 'proposal');
+    const waiting = mine.length
+      ? html`<section class="card card-warn" aria-labelledby="waiting-h"><h2 id="waiting-h">${t('proposals.waitingForYou')}</h2><ul class="waiting">${mine.map(
+          (x) => html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${x.subject.title}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`,
+        )}</ul></section>`
+      : '';
+    const scores = PRIVILEGED.has(user.role) && user.role !== 'co_approver';
+    const table = list.items.length
+      ? html`<table class="table table-stack"><caption class="visually-hidden">${t('proposals.caption')}</caption>
+        <thead><tr><th scope="col">${t('field.title')}</th>${user.role === 'applicant' ? '' : html`<th scope="col">${t('field.institution')}</th>`}<th scope="col">${t('field.country')}</th><th scope="col">${t('field.stage')}</th><th scope="col">${t('field.submitted')}</th><th scope="col" class="num">${t('field.requestedAmountUsd')}</th>${scores ? html`<th scope="col" class="num">${t('selection.weightedTotal')}</th>` : ''}</tr></thead>
+        <tbody>${list.items.map((p) => html`<tr>
+          <td data-label="${t('field.title')}"><a href="/app/proposals/${enc(p.id)}">${p.title}</a></td>
+          ${user.role === 'applicant' ? '' : html`<td data-label="${t('field.institution')}">${p.institution.name ?? ''}</td>`}
+          <td data-label="${t('field.country')}">${countryName(ctx, refs, p.countryCode)}</td>
+          <td data-label="${t('field.stage')}">${stageBadge(ctx, p.stage, 'challenge_fund')}</td>
+          <td data-label="${t('field.submitted')}">${fmtDate(p.createdAt, lang)}</td>
+          <td data-label="${t('field.requestedAmountUsd')}" class="num">${fmtUsd(p.requestedAmountUsd, lang)}</td>
+          ${scores ? html`<td data-label="${t('selection.weightedTotal')}" class="num">${fmtNum(p.weightedScore ?? null, lang)}</td>` : ''}
+        </tr>`)}</tbody></table>
+        ${pager(ctx, list, (n) => `/app/proposals?${new URLSearchParams({ ...(stage ? { stage } : {}), page: String(n) }).toString()}`)}`
+      : emptyState(user.role === 'applicant' ? t('proposals.noneApplicant') : t('proposals.none'));
+    const title = user.role === 'applicant' ? t('nav.myProposals') : user.role === 'reviewer' ? t('nav.assignedProposals') : t('nav.proposals');
+    const actions = user.role === 'applicant' ? html`<p><a class="btn btn-primary" href="/app/calls">${t('proposals.new')}</a></p>` : '';
+    send(ctx, layout(ctx, { title, body: html`${actions}${waiting}${table}` }));
+  }));
+
+  // ---------------------------------------------------------------- one proposal
+  router.get('/proposals/:id', web.page(async (ctx) => {
+    const { t, lang, user } = ctx;
+    const [p, areas, countries] = await Promise.all([ctx.api.get<ProposalView>(`/proposals/${enc(ctx.req.params.id)}`), ref.thematicAreas(), ref.countries()]);
+    const refs: Reference = { areas, countries };
+    const privileged = PRIVILEGED.has(user.role);
+    const names = privileged ? await ref.userNames([...p.timeline.map((e) => e.actorId ?? ''), ...(p.reviews ?? []).map((r) => r.reviewerId)].filter(Boolean)) : new Map<string, string>();
+    const terminal = TERMINAL.includes(p.stage);
+    const draftKey = typeof ctx.req.query.draft === 'string' ? ctx.req.query.draft : '';
+
+    const status = html`<section class="card status" aria-labelledby="status-h">
+      <h2 id="status-h">${t('status.title')}</h2>
+      ${stepper(ctx, p.stage, p.timeline, 'challenge_fund')}
+      <h3>${t('status.now')}</h3>
+      ${waitingOn(ctx, p.openTasks, p.stage, 'challenge_fund')}
+      <h3>${t('status.next')}</h3>
+      <p>${t(`next.proposal.${p.stage}` as Key, { country: countryName(ctx, refs, p.countryCode) })}</p>
+    </section>`;
+
+    let review: HtmlValue = '';
+    if (p.reviews && p.reviews.length) {
+      const keys = [...new Set(p.reviews.flatMap((r) => Object.keys(r.scores ?? {})))];
+      review = html`<section class="card"><h2>${t('selection.title')}</h2>
+        ${p.weightedScore !== undefined && p.weightedScore !== null ? html`<p class="scoreline ${p.passMarkMet ? 'is-pass' : 'is-fail'}"><span class="big">${fmtNum(p.weightedScore, lang)}</span> / 100 · <strong>${p.passMarkMet ? html`<span aria-hidden="true">✓ </span>${t('selection.met')}` : html`<span aria-hidden="true">✕ </span>${t('selection.notMet')}`}</strong></p>` : ''}
+        <table class="table"><caption>${t('selection.caption')}</caption><thead><tr><th scope="col">${t('selection.reviewer')}</th><th scope="col">${t('review.coi')}</th>${keys.map((k) => html`<th scope="col" class="num">${criterionLabel(ctx, k)}</th>`)}<th scope="col" class="num">${t('selection.total')}</th></tr></thead>
+        <tbody>${p.reviews.map((r) => html`<tr><th scope="row">${names.get(r.reviewerId) ?? r.reviewerId}</th><td>${r.coi === 'conflict' ? html`<span class="badge badge-warn">${t('review.conflict')}</span>` : r.submittedAt ? t('review.noConflict') : t('review.pending')}</td>${keys.map((k) => html`<td class="num">${fmtNum(r.scores?.[k] ?? null, lang)}</td>`)}<td class="num">${fmtNum(r.total, lang)}</td></tr>`)}</tbody></table></section>`;
+    } else if (p.myReview) {
+      review = html`<section class="card"><h2>${t('review.mine')}</h2>${facts(Object.entries(p.myReview.scores ?? {}).map(([k, v]) => [criterionLabel(ctx, k), fmtNum(v, lang)] as [string, string]))}</section>`;
+    }
+
+    const openTasks = privileged && p.openTasks.length
+      ? html`<section class="card"><h2>${t('proposal.openTasks')}</h2><ul class="waiting">${p.openTasks.map((x) => html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${t(`actor.${x.assigneeRole}` as Key)}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`)}</ul></section>`
+      : '';
+
+    const withdraw = user.role === 'applicant' && !terminal
+      ? html`<details class="card danger-zone"><summary>${t('proposal.withdraw')}</summary>
+        <form method="post" action="/app/proposals/${enc(p.id)}/withdraw" data-once>
+          ${csrfField(ctx)}
+          ${field(ctx, { name: 'reason', label: t('proposal.withdrawReason'), type: 'textarea', rows: 2 })}
+          <div class="choice"><input type="checkbox" id="withdraw-confirm" name="confirm" value="yes" required><label for="withdraw-confirm">${t('proposal.withdrawConfirm')}</label></div>
+          <button type="submit" class="btn btn-danger"><span aria-hidden="true">✕ </span>${t('proposal.withdraw')}</button>
+        </form></details>`
+      : '';
+
+    const limited = p.view === 'limited' ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">! </span>${t('review.limited')}</p>` : '';
+    const details = html`<section class="card"><h2>${t('proposal.details')}</h2>${limited}${proposalFacts(ctx, p, refs)}${proposalTexts(ctx, p, privileged || user.role === 'reviewer')}</section>`;
+    const history = html`<section class="card"><h2>${t('history.title')}</h2>${timelineList(ctx, p.timeline, names, { privileged, programme: 'challenge_fund' })}</section>`;
+
+    const body = user.role === 'applicant'
+      ? html`<div class="layout-2"${draftKey ? html` data-clear-draft="${draftKey}"` : ''}><div class="col-main">${status}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
+      : html`<div class="layout-2"><div class="col-main">${p.stage !== 'closed' ? status : ''}${openTasks}${review}${details}</div><aside class="col-side">${history}</aside></div>`;
+    send(ctx, layout(ctx, { title: p.title, back: { href: '/app/proposals', label: user.role === 'applicant' ? t('nav.myProposals') : t('nav.proposals') }, body, wide: true }));
+  }));
+
+  router.post('/proposals/:id/withdraw', web.action(async (ctx) => {
+    const id = ctx.req.params.id;
+    if (ctx.req.body.confirm !== 'yes') return ctx.res.redirect(303, `/app/proposals/${enc(id)}`);
+    const reason = String(ctx.req.body.reason ?? '').trim();
+    const res = await ctx.api.send<{ error?: { code: string; message: string } }>('POST', `/proposals/${enc(id)}/withdraw`, reason ? { reason } : {});
+    if (res.status === 200) return ctx.res.redirect(303, `/app/proposals/${enc(id)}?notice=withdrawn`);
+    if (res.status === 409) return ctx.res.redirect(303, `/app/proposals/${enc(id)}?notice=conflict`);
+    throw new ApiError(res.status, res.body.error ?? { code: 'http_error', message: `HTTP ${res.status}` });
+  }, { roles: ['applicant'] }));
+}
+
+export function pager(ctx: PageCtx, page: { total: number; page: number; pageSize: number }, href: (n: number) => string): HtmlValue {
+  const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
+  if (pages <= 1) return '';
+  return html`<nav class="pager" aria-label="${ctx.t('pager.label')}">
+    ${page.page > 1 ? html`<a href="${href(page.page - 1)}" rel="prev">${ctx.t('pager.prev')}</a>` : ''}
+    <span>${ctx.t('pager.of', { page: page.page, pages })}</span>
+    ${page.page < pages ? html`<a href="${href(page.page + 1)}" rel="next">${ctx.t('pager.next')}</a>` : ''}
+  </nav>`;
+}

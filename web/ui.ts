@@ -1,0 +1,344 @@
+import type { Request, Response } from 'express';
+import type { ApiClient } from './api-client';
+import { attr, html, raw, type HtmlValue, type SafeHtml } from './html';
+import { apiMessage, t as translate, type Key, type Lang, type Vars } from './i18n';
+import type { Reference } from './reference';
+import type { Session, SessionUser } from './session';
+
+/** What every page handler gets. */
+export interface PageCtx {
+  req: Request;
+  res: Response;
+  lang: Lang;
+  t: (key: Key, vars?: Vars) => string;
+  session?: Session;
+  user: SessionUser;
+  api: ApiClient;
+  csrf: string;
+  ref: Reference;
+  assetVersion: string;
+  authMode: 'dev' | 'oidc';
+}
+
+export type AnonCtx = Omit<PageCtx, 'user' | 'session'> & { session?: Session; user?: SessionUser };
+
+export function tr(lang: Lang) {
+  return (key: Key, vars?: Vars) => translate(lang, key, vars);
+}
+
+// ---------------------------------------------------------------- navigation
+
+interface NavItem {
+  href: string;
+  key: Key;
+  match: RegExp;
+}
+
+const NAV: Record<string, NavItem[]> = {
+  applicant: [
+    { href: '/app/proposals', key: 'nav.myProposals', match: /^\/app\/proposals/ },
+    { href: '/app/calls', key: 'nav.calls', match: /^\/app\/calls/ },
+    { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
+  ],
+  co_approver: [
+    { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
+    { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
+    { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
+    { href: '/app/pipeline', key: 'nav.countryPipeline', match: /^\/app\/pipeline/ },
+    { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },
+  ],
+  fund_manager: [
+    { href: '/app/pipeline', key: 'nav.pipeline', match: /^\/app\/pipeline/ },
+    { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
+    { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
+    { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
+    { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },
+  ],
+  reviewer: [
+    { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
+    { href: '/app/proposals', key: 'nav.assignedProposals', match: /^\/app\/proposals/ },
+  ],
+  expert: [
+    { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
+    { href: '/app/expert-requests', key: 'nav.assignments', match: /^\/app\/expert-requests/ },
+    { href: '/app/profile', key: 'nav.profile', match: /^\/app\/profile/ },
+  ],
+  admin: [
+    { href: '/app/pipeline', key: 'nav.pipeline', match: /^\/app\/pipeline/ },
+    { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
+    { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
+    { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },
+  ],
+};
+
+export const HOME: Record<string, string> = {
+  applicant: '/app/proposals',
+  co_approver: '/app/inbox',
+  fund_manager: '/app/pipeline',
+  reviewer: '/app/inbox',
+  expert: '/app/inbox',
+  admin: '/app/pipeline',
+};
+
+const LOGO = raw(
+  '<svg class="logo" viewBox="0 0 32 32" width="28" height="28" aria-hidden="true" focusable="false"><rect width="32" height="32" rx="6" fill="#fff"/><path d="M8 9h4v10a4 4 0 0 0 8 0V9h4v10a8 8 0 0 1-16 0z" fill="#0468B1"/></svg>',
+);
+
+// ---------------------------------------------------------------- notices
+
+export const NOTICES = ['signedOut', 'decided', 'conflict', 'submitted', 'registered', 'withdrawn', 'saved', 'resubmitted', 'coiDeclared'] as const;
+export type Notice = (typeof NOTICES)[number];
+
+function noticeBox(ctx: AnonCtx): SafeHtml {
+  const n = String(ctx.req.query.notice ?? '');
+  if (!(NOTICES as readonly string[]).includes(n)) return html``;
+  const warn = n === 'conflict';
+  return html`<div class="notice ${warn ? 'notice-warn' : 'notice-ok'}" role="${warn ? 'alert' : 'status'}"><span class="notice-icon" aria-hidden="true">${warn ? '!' : '✓'}</span><p>${ctx.t(`notice.${n}` as Key)}</p></div>`;
+}
+
+// ---------------------------------------------------------------- page shell
+
+export interface LayoutOpts {
+  title: string;
+  body: HtmlValue;
+  /** Shown above the title (breadcrumb-like back link). */
+  back?: { href: string; label: string };
+  /** Extra class on <main> (e.g. wide). */
+  wide?: boolean;
+  status?: number;
+  lead?: HtmlValue;
+}
+
+export function layout(ctx: AnonCtx, opts: LayoutOpts): SafeHtml {
+  const { t, lang, user } = ctx;
+  const path = ctx.req.originalUrl.split('?')[0];
+  const items = user ? NAV[user.role] ?? [] : [];
+  const next = ctx.req.originalUrl.startsWith('/app') ? ctx.req.originalUrl : '/app';
+  const nav = items.length
+    ? html`<nav class="mainnav" aria-label="${t('nav.label')}"><ul>${items.map(
+        (i) => html`<li><a href="${i.href}"${attr('aria-current', i.match.test(path) ? 'page' : null)}>${t(i.key)}</a></li>`,
+      )}</ul></nav>`
+    : '';
+  const langSwitch = html`<form class="lang" method="post" action="/app/lang">
+      <input type="hidden" name="_csrf" value="${ctx.csrf}"><input type="hidden" name="next" value="${next}">
+      <span class="visually-hidden" id="lang-label">${t('lang.label')}</span>
+      <div role="group" aria-labelledby="lang-label">
+        <button type="submit" name="lang" value="en" lang="en" aria-pressed="${lang === 'en'}">EN<span class="visually-hidden"> English</span></button>
+        <button type="submit" name="lang" value="ru" lang="ru" aria-pressed="${lang === 'ru'}">RU<span class="visually-hidden"> Русский</span></button>
+      </div>
+    </form>`;
+  const account = user
+    ? html`<div class="account"><span class="who">${user.name}<span class="role">${t(`role.${user.role}` as Key)}</span></span>
+        <form method="post" action="/app/sign-out"><input type="hidden" name="_csrf" value="${ctx.csrf}"><button type="submit" class="btn-link">${t('auth.signOut')}</button></form></div>`
+    : '';
+  return html`<!doctype html>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${opts.title} · ${t('app.name')}</title>
+<link rel="stylesheet" href="/app/assets/app.css?v=${ctx.assetVersion}">
+<script src="/app/assets/app.js?v=${ctx.assetVersion}" defer></script>
+</head>
+<body>
+<a class="skip" href="#main">${t('a11y.skip')}</a>
+<header class="topbar">
+  <div class="wrap topbar-inner">
+    <a class="brand" href="/app">${LOGO}<span>${t('app.name')}</span></a>
+    ${nav}
+    <div class="tools">${langSwitch}${account}</div>
+  </div>
+</header>
+<main id="main" tabindex="-1" class="wrap${opts.wide ? ' wide' : ''}">
+  ${opts.back ? html`<p class="back"><a href="${opts.back.href}"><span aria-hidden="true">← </span>${opts.back.label}</a></p>` : ''}
+  ${noticeBox(ctx)}
+  <h1>${opts.title}</h1>
+  ${opts.lead ? html`<p class="lead">${opts.lead}</p>` : ''}
+  ${opts.body}
+</main>
+<footer class="footer"><div class="wrap"><p>${t('app.footer')}</p></div></footer>
+</body>
+</html>`;
+}
+
+export function send(ctx: AnonCtx, page: SafeHtml, status = 200): void {
+  ctx.res.status(status).type('html').setHeader('Cache-Control', 'no-store');
+  ctx.res.send(page.value);
+}
+
+// ---------------------------------------------------------------- formatting
+
+export function fmtDate(iso: string | null | undefined, lang: Lang, withTime = false): string {
+  if (!iso) return '—';
+  const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', {
+    day: 'numeric', month: 'short', year: 'numeric', ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}), timeZone: 'UTC',
+  }).format(d);
+}
+
+export function fmtUsd(n: number | null | undefined, lang: Lang): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '—';
+  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 }).format(n);
+}
+
+export function fmtNum(n: number | null | undefined, lang: Lang, digits = 1): string {
+  if (n === null || n === undefined || Number.isNaN(n)) return '—';
+  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', { maximumFractionDigits: digits }).format(n);
+}
+
+// ---------------------------------------------------------------- status badges (text + icon, never colour alone)
+
+export function dueBadge(ctx: AnonCtx, task: { dueAt: string | null; overdue: boolean; status?: string }): SafeHtml {
+  const { t } = ctx;
+  if (task.status && task.status !== 'open') return html``;
+  if (task.overdue) return html`<span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>`;
+  if (!task.dueAt) return html``;
+  const days = Math.ceil((new Date(task.dueAt).getTime() - Date.now()) / 86_400_000);
+  if (days <= 2) return html`<span class="badge badge-warn"><span aria-hidden="true">◷ </span>${t('task.dueSoon', { days: Math.max(days, 0) })}</span>`;
+  return html`<span class="badge badge-muted">${t('task.dueIn', { days })}</span>`;
+}
+
+export function stageBadge(ctx: AnonCtx, stage: string, programme?: string): SafeHtml {
+  const terminal = ['closed', 'rejected', 'withdrawn', 'cancelled'].includes(stage);
+  const cls = stage === 'closed' ? 'badge-ok' : terminal ? 'badge-muted' : 'badge-info';
+  return html`<span class="badge ${cls}">${stageLabel(ctx, stage, programme)}</span>`;
+}
+
+export function stageLabel(ctx: { t: AnonCtx['t'] }, stage: string, programme?: string): string {
+  if (stage === 'mission' && programme === 'experts_on_demand') return ctx.t('stage.mission_eod');
+  return ctx.t(`stage.${stage}` as Key);
+}
+
+// ---------------------------------------------------------------- forms
+
+export type FieldErrors = Map<string, string[]>;
+
+export interface FormState {
+  errors: FieldErrors;
+  general: string[];
+}
+
+export const emptyForm = (): FormState => ({ errors: new Map(), general: [] });
+
+export function fieldId(name: string): string {
+  return `f-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+}
+
+/** API error details → errors next to the fields they name (longest field-name prefix), the rest general. */
+export function mapDetails(lang: Lang, details: { path: string; message: string }[] | undefined, fields: string[], aliases: Record<string, string> = {}): FormState {
+  const state = emptyForm();
+  for (const d of details ?? []) {
+    let path = d.path;
+    for (const [from, to] of Object.entries(aliases)) if (path === from || path.startsWith(`${from}.`)) path = to + path.slice(from.length);
+    let target: string | undefined;
+    for (const f of fields) {
+      if ((path === f || path.startsWith(`${f}.`)) && (!target || f.length > target.length)) target = f;
+    }
+    target ??= fields.find((f) => f.startsWith(`${path}.`));
+    const message = apiMessage(lang, d.message);
+    if (target) state.errors.set(target, [...(state.errors.get(target) ?? []), message]);
+    else state.general.push(d.path && d.path !== '(body)' ? `${d.path}: ${message}` : message);
+  }
+  return state;
+}
+
+export function errorSummary(ctx: AnonCtx, state: FormState, labels: Record<string, string>): SafeHtml {
+  if (!state.errors.size && !state.general.length) return html``;
+  return html`<div class="error-summary" role="alert" tabindex="-1" data-focus>
+    <h2>${ctx.t('form.errorsTitle')}</h2>
+    <ul>
+      ${[...state.errors.entries()].map(([name, msgs]) => html`<li><a href="#${fieldId(name)}">${labels[name] ?? name}: ${msgs.join('; ')}</a></li>`)}
+      ${state.general.map((m) => html`<li>${m}</li>`)}
+    </ul>
+  </div>`;
+}
+
+export interface FieldOpts {
+  name: string;
+  label: string;
+  value?: string | number | null;
+  type?: 'text' | 'number' | 'date' | 'email' | 'url' | 'textarea' | 'select';
+  required?: boolean;
+  hint?: string;
+  state?: FormState;
+  options?: { value: string; label: string }[];
+  rows?: number;
+  min?: number;
+  max?: number;
+  step?: string;
+  placeholder?: string;
+  autocomplete?: string;
+  className?: string;
+  /** For table rows: label visually hidden. */
+  hideLabel?: boolean;
+  /** Read before the label by screen readers only (row number of a repeating row). */
+  srPrefix?: string;
+  inputmode?: string;
+}
+
+export function field(ctx: { t: AnonCtx['t'] }, o: FieldOpts): SafeHtml {
+  const id = fieldId(o.name);
+  const errors = o.state?.errors.get(o.name) ?? [];
+  const describedBy = [o.hint ? `${id}-hint` : '', errors.length ? `${id}-error` : ''].filter(Boolean).join(' ');
+  const common = html`id="${id}" name="${o.name}"${attr('required', o.required)}${attr('aria-invalid', errors.length ? 'true' : null)}${attr('aria-describedby', describedBy || null)}`;
+  let control: SafeHtml;
+  const value = o.value === null || o.value === undefined ? '' : String(o.value);
+  if (o.type === 'textarea') {
+    control = html`<textarea ${common} rows="${o.rows ?? 4}"${attr('placeholder', o.placeholder)}>${value}</textarea>`;
+  } else if (o.type === 'select') {
+    control = html`<select ${common}>${(o.options ?? []).map((op) => html`<option value="${op.value}"${attr('selected', op.value === value)}>${op.label}</option>`)}</select>`;
+  } else {
+    control = html`<input ${common} type="${o.type ?? 'text'}" value="${value}"${attr('min', o.min)}${attr('max', o.max)}${attr('step', o.step)}${attr('placeholder', o.placeholder)}${attr('autocomplete', o.autocomplete)}${attr('inputmode', o.inputmode)}>`;
+  }
+  return html`<div class="field${errors.length ? ' has-error' : ''}${o.className ? ` ${o.className}` : ''}">
+    <label for="${id}"${attr('class', o.hideLabel ? 'visually-hidden' : null)}>${o.srPrefix ? html`<span class="visually-hidden">${o.srPrefix} </span>` : ''}${o.label}${o.required ? html` <span class="req">(${ctx.t('form.required')})</span>` : ''}</label>
+    ${o.hint ? html`<p class="hint" id="${id}-hint">${o.hint}</p>` : ''}
+    ${errors.length ? html`<p class="error" id="${id}-error"><span aria-hidden="true">✖ </span>${errors.join('; ')}</p>` : ''}
+    ${control}
+  </div>`;
+}
+
+/** A group of checkboxes (or radios) in a fieldset with a legend; errors shown under the legend. */
+export function choiceGroup(
+  ctx: { t: AnonCtx['t'] },
+  o: { name: string; legend: string; type?: 'checkbox' | 'radio'; options: { value: string; label: HtmlValue }[]; selected: string[]; state?: FormState; required?: boolean; hint?: string; className?: string },
+): SafeHtml {
+  const id = fieldId(o.name);
+  const errors = o.state?.errors.get(o.name) ?? [];
+  const describedBy = [o.hint ? `${id}-hint` : '', errors.length ? `${id}-error` : ''].filter(Boolean).join(' ');
+  return html`<fieldset class="choices${errors.length ? ' has-error' : ''}${o.className ? ` ${o.className}` : ''}" id="${id}" tabindex="-1"${attr('aria-describedby', describedBy || null)}>
+    <legend>${o.legend}${o.required ? html` <span class="req">(${ctx.t('form.required')})</span>` : ''}</legend>
+    ${o.hint ? html`<p class="hint" id="${id}-hint">${o.hint}</p>` : ''}
+    ${errors.length ? html`<p class="error" id="${id}-error"><span aria-hidden="true">✖ </span>${errors.join('; ')}</p>` : ''}
+    <div class="choice-list">
+    ${o.options.map(
+      (op, i) => html`<div class="choice"><input type="${o.type ?? 'checkbox'}" id="${id}-${i}" name="${o.name}" value="${op.value}"${attr('checked', o.selected.includes(op.value))}><label for="${id}-${i}">${op.label}</label></div>`,
+    )}
+    </div>
+  </fieldset>`;
+}
+
+export function hidden(name: string, value: string | number | null | undefined): SafeHtml {
+  return html`<input type="hidden" name="${name}" value="${value ?? ''}">`;
+}
+
+export function csrfField(ctx: { csrf: string }): SafeHtml {
+  return hidden('_csrf', ctx.csrf);
+}
+
+/** A <dl> of label/value pairs, skipping empty values. */
+export function facts(rows: [string, HtmlValue][]): SafeHtml {
+  const kept = rows.filter(([, v]) => v !== null && v !== undefined && v !== '');
+  return html`<dl class="facts">${kept.map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
+}
+
+export function emptyState(text: string): SafeHtml {
+  return html`<p class="empty">${text}</p>`;
+}
+
+/** Paragraphs from plain text (escaped), keeping line breaks. */
+export function prose(text: unknown): SafeHtml {
+  if (typeof text !== 'string' || !text.trim()) return html``;
+  return html`<div class="prose">${text.split(/\n{2,}/).map((p) => html`<p>${p.split('\n').map((line, i) => html`${i ? raw('<br>') : ''}${line}`)}</p>`)}</div>`;
+}
