@@ -10,7 +10,7 @@ import type { AuthUser } from './types';
  *
  * applicant    → proposals of its institution
  * co_approver  → proposals and expert requests of its country
- * reviewer     → proposals it has (or had) a review_score task for
+ * reviewer     → proposals it has (or had) a conflict declaration or review task for
  * expert       → expert requests it was invited to (has an invitation_response task)
  * fund_manager → everything; admin → everything (read), but never decides
  */
@@ -22,7 +22,7 @@ export function actorOf(user: AuthUser): Actor {
 /** Ids of proposals the reviewer has (or had) a review task for; bounded by one reviewer's workload. */
 export async function reviewerProposalIds(prisma: PrismaClient, userId: string): Promise<string[]> {
   const rows = await prisma.task.findMany({
-    where: { assigneeUserId: userId, kind: 'review_score', subjectType: 'proposal' },
+    where: { assigneeUserId: userId, kind: { in: ['conflict_declaration', 'review_score'] }, subjectType: 'proposal' },
     select: { subjectId: true },
     distinct: ['subjectId'],
   });

@@ -10,7 +10,7 @@ import type { AuthUser } from './types';
  */
 
 /** Task kinds whose existence or content is internal to selection. */
-const INTERNAL_KINDS = new Set(['assign_reviewers', 'review_score', 'shortlist_review', 'invitation_response', 'candidate_selection', 'fee_approval']);
+const INTERNAL_KINDS = new Set(['assign_reviewers', 'conflict_declaration', 'review_score', 'shortlist_review', 'invitation_response', 'candidate_selection', 'fee_approval']);
 /** Context keys that can carry other people's scores, candidacies or fees. */
 const SENSITIVE_CONTEXT_KEYS = new Set(['scores', 'weightedScore', 'passMarkMet', 'shortlist', 'candidates', 'fees', 'dailyFeeUsd', 'dailyFeeCents']);
 

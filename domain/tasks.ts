@@ -33,9 +33,11 @@ export const decisionData = {
   score: z
     .object({
       scores: z.record(z.string(), z.number().min(0).max(100)),
-      noConflictDeclared: z.literal(true),
+      // Declared already in conflict_declaration; accepted again for clients that restate it.
+      noConflictDeclared: z.literal(true).optional(),
     })
     .strict(),
+  noConflict: z.object({ noConflictDeclared: z.literal(true) }).strict(),
   conflict: z.object({ reason: text(2000) }).strict(),
   justification: z.object({ justification: text(5000) }).strict(),
   optionalJustification: z.object({ justification: text(5000).optional() }).strict(),
@@ -111,6 +113,11 @@ export const TASK_KINDS = {
     stage: 'selection', role: 'fund_manager', sla: 'decision',
     decisions: { assign: { data: 'assignReviewers' } },
     label: 'Assign reviewers', labelRu: 'Назначить рецензентов',
+  },
+  conflict_declaration: {
+    stage: 'selection', role: 'reviewer', sla: 'review',
+    decisions: { declare_no_conflict: { data: 'noConflict' }, declare_conflict: { data: 'conflict' } },
+    label: 'Declare any conflict of interest', labelRu: 'Заявить о конфликте интересов',
   },
   review_score: {
     stage: 'selection', role: 'reviewer', sla: 'review',
@@ -202,7 +209,7 @@ export function allowedDecisions(kind: TaskKind): string[] {
 }
 
 export const PROGRAMME_TASK_KINDS: Record<Programme, TaskKind[]> = {
-  challenge_fund: ['co_endorsement', 'revise', 'alignment_review', 'assign_reviewers', 'review_score', 'selection_decision', 'waitlist_review', 'policy_exception', 'contract_signature', 'progress_report', 'report_verification', 'final_report', 'evaluation'],
+  challenge_fund: ['co_endorsement', 'revise', 'alignment_review', 'assign_reviewers', 'conflict_declaration', 'review_score', 'selection_decision', 'waitlist_review', 'policy_exception', 'contract_signature', 'progress_report', 'report_verification', 'final_report', 'evaluation'],
   experts_on_demand: ['co_endorsement', 'revise', 'alignment_review', 'shortlist_review', 'invitation_response', 'candidate_selection', 'fee_approval', 'contract_signature', 'deliverable_submission', 'deliverable_acceptance', 'expert_evaluation', 'assignment_feedback'],
 };
 

@@ -175,20 +175,29 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     await lc.transition('selection', { action: 'aligned' });
   }
 
-  /** One reviewer slot: scores, or a conflict and a replacement named by the fund manager. */
+  /**
+   * One reviewer slot: a conflict-of-interest declaration (the proposal opens to the reviewer
+   * only after "no conflict"), then the score; a conflict at either point asks the fund
+   * manager for a replacement, who starts the slot over.
+   */
   async function reviewSlot(initialReviewer: string): Promise<void> {
     let reviewer = initialReviewer;
     for (;;) {
-      const taskId = (await lc.openTasks([{ kind: 'review_score', assigneeUserId: reviewer, role: 'reviewer', key: reviewer, context: { rubric: progress.rubric } }]))[0];
-      const d = (await lc.awaitTask(taskId))!;
-      if (d.decision === 'submit_score') {
-        const scores = d.data.scores as Record<string, number>;
-        progress.scores[reviewer] = scores;
-        const total = weightedScore(progress.rubric, [scores]).total;
-        await lc.commit({ reviews: [{ reviewerId: reviewer, taskId, coi: 'none', scores, total, comment: d.comment }] });
-        return;
+      const coi = await lc.ask({ kind: 'conflict_declaration', assigneeUserId: reviewer, role: 'reviewer', key: reviewer });
+      let conflict: Decision | null = coi.decision === 'declare_conflict' ? coi : null;
+      if (!conflict) {
+        await lc.commit({ reviews: [{ reviewerId: reviewer, taskId: coi.taskId, coi: 'none' }] });
+        const d = await lc.ask({ kind: 'review_score', assigneeUserId: reviewer, role: 'reviewer', key: reviewer, context: { rubric: progress.rubric } });
+        if (d.decision === 'submit_score') {
+          const scores = d.data.scores as Record<string, number>;
+          progress.scores[reviewer] = scores;
+          const total = weightedScore(progress.rubric, [scores]).total;
+          await lc.commit({ reviews: [{ reviewerId: reviewer, taskId: d.taskId, coi: 'none', scores, total, comment: d.comment }] });
+          return;
+        }
+        conflict = d;
       }
-      await lc.commit({ reviews: [{ reviewerId: reviewer, taskId, coi: 'conflict', comment: String(d.data.reason ?? '') }] });
+      await lc.commit({ reviews: [{ reviewerId: reviewer, taskId: conflict.taskId, coi: 'conflict', comment: String(conflict.data.reason ?? '') }] });
       const replacement = await lc.ask(
         { kind: 'assign_reviewers', role: 'fund_manager', key: `replace-${reviewer}`, context: { replacing: reviewer, assigned: progress.reviewers } },
         (r) => validateReviewers({ institutionId: applicant.institutionId, reviewerIds: r.data.reviewerIds as string[], alreadyAssigned: progress.reviewers, expected: 1 }),

@@ -129,7 +129,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'get', path: '/proposals/:id', tag: 'Challenge Fund', summary: 'A proposal with its open tasks and timeline',
       description:
-        'Applicants never see review scores. A reviewer sees a limited view (identity fields to judge a conflict of interest) until its review is submitted with a no-conflict declaration; after that the full proposal, with its own review only.',
+        'Applicants never see review scores. A reviewer sees a limited view (identity fields to judge a conflict of interest) until it declares no conflict of interest (its conflict_declaration task); after that the full proposal, with its own review only.',
       roles: READ_ROLES,
       success: { status: 200, description: 'The proposal', schema: genericObjectSchema }, errors: [404],
     },

@@ -40,6 +40,7 @@ beforeAll(async () => {
   [pTpu, pHse, er] = [a1.body.id, a2.body.id, r.body.id];
   await decide('coKg', pTpu, 'co_endorsement', { decision: 'endorse' });
   await decide('fundManager', pTpu, 'assign_reviewers', { decision: 'assign', data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } });
+  await decide('reviewer1', pTpu, 'conflict_declaration', { decision: 'declare_no_conflict', data: { noConflictDeclared: true } });
   reviewTask = await taskId('reviewer1', pTpu, 'review_score');
   await decide('coKg2', er, 'co_endorsement', { decision: 'endorse' });
   await decide('fundManager', er, 'shortlist_review', { decision: 'confirm' });

@@ -88,7 +88,7 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
   expect(endorsed.body.stage).toBe('selection');
   expect(await h.db.prisma.auditEvent.count({ where: { subjectId: id, requestId: 'req-endorse-0001' } })).toBe(1);
 
-  // Reviewers: named by the fund manager; each sees a limited view until it scores.
+  // Reviewers: named by the fund manager; each sees a limited view until it declares no conflict.
   await decideVia('fundManager', id, 'assign_reviewers', 'assign', { data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } });
   const r1 = as(h.app, await h.token('reviewer1'));
   const limited = await r1.get(`/proposals/${id}`);
@@ -96,20 +96,24 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
   expect(limited.body.view).toBe('limited');
   expect(limited.body.summary).toBeUndefined();
   expect(limited.body.innovation).toBeUndefined();
+  await decideVia('reviewer1', id, 'conflict_declaration', 'declare_no_conflict', { data: { noConflictDeclared: true } });
   const reviewTask = await taskOf('reviewer1', id, 'review_score');
   const scoreOption = reviewTask.allowedDecisions.find((d) => d.decision === 'submit_score')!;
   expect((scoreOption.dataSchema.properties as Record<string, { required?: string[] }>).scores.required).toEqual(['innovation', 'feasibility_sustainability', 'social_benefit']);
   const scores = { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 };
-  await decideVia('reviewer1', id, 'review_score', 'submit_score', { data: { scores, noConflictDeclared: true } });
+  const opened = await r1.get(`/proposals/${id}`);
+  expect(opened.body.view).toBe('full');
+  expect(opened.body.summary).toBeDefined();
+  await decideVia('reviewer1', id, 'review_score', 'submit_score', { data: { scores } });
   const full = await r1.get(`/proposals/${id}`);
   expect(full.body.view).toBe('full');
-  expect(full.body.summary).toBeDefined();
   expect(full.body.myReview).toMatchObject({ coi: 'none', scores });
   expect(full.body.weightedScore).toBeUndefined();
   expect(full.body.reviews).toBeUndefined();
   // Reviewer 3 was never assigned: the proposal does not exist for it.
   expect((await as(h.app, await h.token('reviewer3')).get(`/proposals/${id}`)).status).toBe(404);
-  await decideVia('reviewer2', id, 'review_score', 'submit_score', { data: { scores, noConflictDeclared: true } });
+  await decideVia('reviewer2', id, 'conflict_declaration', 'declare_no_conflict', { data: { noConflictDeclared: true } });
+  await decideVia('reviewer2', id, 'review_score', 'submit_score', { data: { scores } });
 
   // Selection: the fund manager sees the scores, the applicant never does.
   const fm = as(h.app, await h.token('fundManager'));

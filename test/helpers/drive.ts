@@ -51,7 +51,7 @@ export function startProposal(client: Client, taskQueue: string, id: string, app
   });
 }
 
-/** Every decision of a Challenge Fund happy path (16 decisions), as the right people. */
+/** Every decision of a Challenge Fund happy path (18 decisions), as the right people. */
 export async function driveProposalToClosed(h: WorkflowHandle, applicant: Applicant = DEMO_APPLICANT, onStep?: (n: number) => Promise<void> | void): Promise<void> {
   const applicantActor: Actor = { userId: applicant.userId, role: 'applicant', institutionId: applicant.institutionId };
   let n = 0;
@@ -61,8 +61,10 @@ export async function driveProposalToClosed(h: WorkflowHandle, applicant: Applic
   };
   await step(decide(h, 'co_endorsement', 'coKg', 'endorse'));
   await step(decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: REVIEWERS } }));
-  await step(decide(h, 'review_score', 'reviewer1', 'submit_score', { data: { scores: SCORES, noConflictDeclared: true }, match: byUser(REVIEWERS[0]) }));
-  await step(decide(h, 'review_score', 'reviewer2', 'submit_score', { data: { scores: SCORES, noConflictDeclared: true }, match: byUser(REVIEWERS[1]) }));
+  for (const [who, id] of [['reviewer1', REVIEWERS[0]], ['reviewer2', REVIEWERS[1]]] as const) {
+    await step(decide(h, 'conflict_declaration', who, 'declare_no_conflict', { data: { noConflictDeclared: true }, match: byUser(id) }));
+    await step(decide(h, 'review_score', who, 'submit_score', { data: { scores: SCORES }, match: byUser(id) }));
+  }
   await step(decide(h, 'selection_decision', 'fundManager', 'select'));
   await step(decide(h, 'contract_signature', applicantActor, 'sign', { match: byUser(applicant.userId) }));
   await step(decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' }));

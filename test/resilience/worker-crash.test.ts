@@ -33,7 +33,7 @@ test(`SIGKILL of the worker with ${LIFECYCLES} lifecycles in flight: all complet
   let killed = false;
   const crash = async (step: number) => {
     // Once the first lifecycle is halfway, kill the worker hard and bring up a new one.
-    if (step === 8 && !killed) {
+    if (step === 9 && !killed) {
       killed = true;
       await stack.killWorker('SIGKILL');
       await stack.startWorker();
@@ -54,8 +54,8 @@ test(`SIGKILL of the worker with ${LIFECYCLES} lifecycles in flight: all complet
     const payments = await prisma.payment.count({ where: { workflowId: h.workflowId } });
     const audit = await prisma.auditEvent.count({ where: { workflowId: h.workflowId } });
     const expectedAudit = view.history.length;
-    if (tasks < opened || decisions < 16 || payments < 3 || audit < expectedAudit) missing++;
-    if (tasks > opened || decisions > 16 || payments > 3 || audit > expectedAudit) duplicated++;
+    if (tasks < opened || decisions < 18 || payments < 3 || audit < expectedAudit) missing++;
+    if (tasks > opened || decisions > 18 || payments > 3 || audit > expectedAudit) duplicated++;
   }
   expect({ missing, duplicated }).toEqual({ missing: 0, duplicated: 0 });
 

@@ -6,6 +6,7 @@ import { createWorker } from '../../worker/create-worker';
 import { proposalWorkflow } from '../../workflows/proposal';
 import { decideUpdate, stateQuery, withdrawUpdate } from '../../workflows/messages';
 import { DEMO_USERS } from '../../domain/demo';
+import type { Actor } from '../../domain/roles';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { actorOf, decide, openTask, updateFailureType } from '../helpers/lifecycle';
 import { fastSla, quietSla } from '../helpers/sla';
@@ -73,8 +74,11 @@ test('happy path: intake to closed, with read model and audit trail', async () =
     expect((await env.client.workflow.count(query)).count).toBe(1);
     await decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } });
     const scores = { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 };
-    await decide(h, 'review_score', 'reviewer1', 'submit_score', { data: { scores, noConflictDeclared: true }, match: (t) => t.assigneeUserId === DEMO_USERS.reviewer1.id });
-    await decide(h, 'review_score', 'reviewer2', 'submit_score', { data: { scores, noConflictDeclared: true }, match: (t) => t.assigneeUserId === DEMO_USERS.reviewer2.id });
+    for (const r of ['reviewer1', 'reviewer2'] as const) {
+      const mine = (t: { assigneeUserId: string | null }) => t.assigneeUserId === DEMO_USERS[r].id;
+      await decide(h, 'conflict_declaration', r, 'declare_no_conflict', { data: { noConflictDeclared: true }, match: mine });
+      await decide(h, 'review_score', r, 'submit_score', { data: { scores }, match: mine });
+    }
     expect((await decide(h, 'selection_decision', 'fundManager', 'select')).stage).toBe('contracting');
     await decide(h, 'contract_signature', 'applicant', 'sign', { match: (t) => t.assigneeUserId === DEMO_USERS.applicant.id });
     expect((await decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' })).stage).toBe('mission');
@@ -103,7 +107,7 @@ test('happy path: intake to closed, with read model and audit trail', async () =
       .filter((a) => a.fromStage !== a.toStage).map((a) => a.toStage);
     expect(stages).toEqual(['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting', 'mission', 'evaluation', 'closed']);
     const view = await h.query(stateQuery);
-    expect(view.history.filter((e) => e.action === 'decision')).toHaveLength(16);
+    expect(view.history.filter((e) => e.action === 'decision')).toHaveLength(18);
   });
 });
 
@@ -115,8 +119,14 @@ const byUser = (id: string) => (t: { assigneeUserId: string | null }) => t.assig
 async function throughScoring(h: Awaited<ReturnType<typeof start>>, scores = GOOD_SCORES) {
   await decide(h, 'co_endorsement', 'coKg', 'endorse');
   await decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: REVIEWERS } });
-  await decide(h, 'review_score', 'reviewer1', 'submit_score', { data: { scores, noConflictDeclared: true }, match: byUser(REVIEWERS[0]) });
-  await decide(h, 'review_score', 'reviewer2', 'submit_score', { data: { scores, noConflictDeclared: true }, match: byUser(REVIEWERS[1]) });
+  await scoreAs(h, 'reviewer1', scores);
+  await scoreAs(h, 'reviewer2', scores);
+}
+
+async function scoreAs(h: Awaited<ReturnType<typeof start>>, who: 'reviewer1' | 'reviewer2' | Actor, scores: Record<string, number>) {
+  const id = typeof who === 'string' ? DEMO_USERS[who].id : who.userId;
+  await decide(h, 'conflict_declaration', who, 'declare_no_conflict', { data: { noConflictDeclared: true }, match: byUser(id) });
+  await decide(h, 'review_score', who, 'submit_score', { data: { scores }, match: byUser(id) });
 }
 
 async function throughContracting(h: Awaited<ReturnType<typeof start>>) {
@@ -188,13 +198,13 @@ describe('branches', () => {
       await expect(decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: [REVIEWERS[0], DEMO_USERS.reviewer3.id] } })).rejects.toThrow(/applicant's institution/);
       await expect(decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: [REVIEWERS[0]] } })).rejects.toThrow(/at least 2/);
       await decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: REVIEWERS } });
-      await decide(h, 'review_score', 'reviewer1', 'declare_conflict', { data: { reason: 'Co-author of the applicant' }, match: byUser(REVIEWERS[0]) });
+      await decide(h, 'conflict_declaration', 'reviewer1', 'declare_conflict', { data: { reason: 'Co-author of the applicant' }, match: byUser(REVIEWERS[0]) });
       await expect(decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: [REVIEWERS[1]] } })).rejects.toThrow(/already assigned/);
       await db.prisma.user.upsert({ where: { id: 'u-reviewer-x' }, update: {}, create: { id: 'u-reviewer-x', email: 'reviewer.x@example.org', name: 'Reviewer X', role: 'reviewer', institutionId: 'inst-msu' } });
       await decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: ['u-reviewer-x'] } });
       const reviewerX = { userId: 'u-reviewer-x', role: 'reviewer' as const };
-      await decide(h, 'review_score', reviewerX, 'submit_score', { data: { scores: GOOD_SCORES, noConflictDeclared: true }, match: byUser('u-reviewer-x') });
-      await decide(h, 'review_score', 'reviewer2', 'submit_score', { data: { scores: GOOD_SCORES, noConflictDeclared: true }, match: byUser(REVIEWERS[1]) });
+      await scoreAs(h, reviewerX, GOOD_SCORES);
+      await scoreAs(h, 'reviewer2', GOOD_SCORES);
       await openTask(h, 'selection_decision');
       const reviews = await db.prisma.review.findMany({ where: { workflowId: h.workflowId }, orderBy: { reviewerId: 'asc' } });
       expect(reviews.map((r) => [r.reviewerId, r.coi])).toEqual([['u-reviewer-1', 'conflict'], ['u-reviewer-2', 'none'], ['u-reviewer-x', 'none']]);
@@ -317,6 +327,7 @@ describe('validators', () => {
       expect(await db.prisma.auditEvent.count({ where: { workflowId: h.workflowId, action: 'decision' } })).toBe(1);
 
       await decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: REVIEWERS } });
+      await decide(h, 'conflict_declaration', 'reviewer1', 'declare_no_conflict', { data: { noConflictDeclared: true }, match: byUser(REVIEWERS[0]) });
       const bad = [{ innovation: 120, feasibility_sustainability: 70, social_benefit: 75 }, { innovation: 80 }, { ...GOOD_SCORES, charm: 10 }];
       for (const scores of bad) {
         const task = await openTask(h, 'review_score', byUser(REVIEWERS[0]));
@@ -382,7 +393,7 @@ describe('durability', () => {
     const view = await h.query(stateQuery).catch(() => null);
     void view;
     const audit = await db.prisma.auditEvent.findMany({ where: { workflowId: h.workflowId } });
-    expect(audit.filter((a) => a.action === 'decision')).toHaveLength(7);
+    expect(audit.filter((a) => a.action === 'decision')).toHaveLength(9);
     expect(tasks.filter((t) => t.kind === 'review_score')).toHaveLength(2);
   });
 
