@@ -4,6 +4,7 @@
  * migrations; idempotent demo seed; the mail catcher; the worker; the API.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -87,6 +88,12 @@ async function main(): Promise<void> {
   const cfg: AppConfig = loadConfig();
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: cfg.DATABASE_URL };
   fs.mkdirSync(path.join(root, 'data'), { recursive: true });
+  if (cfg.AUTH_MODE === 'dev' && !cfg.AUTH_DEV_SECRET) {
+    // A local secret kept in data/ (git-ignored) so sign-ins survive a restart of the stack.
+    const secretFile = path.join(root, 'data', '.dev-secret');
+    if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+    env.AUTH_DEV_SECRET = fs.readFileSync(secretFile, 'utf8').trim();
+  }
 
   const ports: [string, number][] = [['PORT', cfg.PORT]];
   if (!cfg.TEMPORAL_ADDRESS) ports.push(['TEMPORAL_PORT', cfg.TEMPORAL_PORT], ['TEMPORAL_UI_PORT', cfg.TEMPORAL_UI_PORT]);
