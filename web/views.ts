@@ -338,7 +338,7 @@ export function waitingOn(ctx: AnonCtx, tasks: OpenTask[], stage: string, progra
     if (task.assignedToMe) {
       return html`<li class="waiting-you"><span class="badge badge-warn">${t('status.yourTurn')}</span> <a href="${taskHref(task.id)}">${kindLabel(lang, task.kind)}</a>${task.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(task.dueAt, lang) })}` : ''}${task.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`;
     }
-    return html`<li>${t('status.waitingFor', { who: t(`actor.${task.assigneeRole}` as Key) })}: ${kindLabel(lang, task.kind)}${task.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(task.dueAt, lang) })}` : ''}</li>`;
+    return html`<li>${t('status.waitingFor', { who: t(`who.${task.assigneeRole}` as Key) })}: ${kindLabel(lang, task.kind)}${task.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(task.dueAt, lang) })}` : ''}</li>`;
   });
   if (!items.length && !['closed', 'rejected', 'withdrawn', 'cancelled'].includes(stage)) {
     items.push(html`<li>${t(programme === 'challenge_fund' ? (`waiting.proposal.${stage}` as Key) : (`waiting.eod.${stage}` as Key))}</li>`);

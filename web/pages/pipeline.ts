@@ -31,7 +31,7 @@ function funnelSvg(ctx: PageCtx, programme: string, counts: Record<string, numbe
   const max = Math.max(1, ...FUNNEL.map((s) => counts[s] ?? 0));
   const rowH = 30;
   const longest = Math.max(...FUNNEL.map((s) => stageLabel(ctx, s, programme).length));
-  const labelW = Math.min(320, Math.max(120, Math.round(longest * 7.4) + 16));
+  const labelW = Math.min(340, Math.max(120, Math.round(longest * 8.4) + 20));
   const barW = 360;
   const height = FUNNEL.length * rowH + 8;
   const width = labelW + barW + 60;

@@ -21,7 +21,7 @@ import {
   type Body,
 } from '../forms';
 import { attr, html, type HtmlValue, type SafeHtml } from '../html';
-import type { Key } from '../i18n';
+import { apiMessage, type Key } from '../i18n';
 import type { WebContext } from '../index';
 import { nameOf, type NamedItem } from '../reference';
 import {
@@ -159,19 +159,19 @@ function breakdownHead(ctx: PageCtx): SafeHtml {
   return html`${BREAKDOWN_KEYS.map((k) => html`<th scope="col" class="num">${ctx.t(`match.${k}` as Key)}<br><span class="muted small">${ctx.t('match.outOf', { n: max[k] })}</span></th>`)}`;
 }
 
-function shortlistTable(ctx: PageCtx, entries: ShortlistEntry[], caption: string, opts: { select?: { name: string; type: 'checkbox' | 'radio'; checked: string[] }; fees?: boolean } = {}): SafeHtml {
+function shortlistTable(ctx: PageCtx, entries: ShortlistEntry[], caption: string, opts: { select?: { name: string; type: 'checkbox' | 'radio'; checked: string[] }; fees?: boolean; compact?: boolean } = {}): SafeHtml {
   const { t, lang } = ctx;
   if (!entries.length) return emptyState(t('shortlist.empty'));
   return html`<table class="table table-scroll">
     <caption>${caption}</caption>
-    <thead><tr>${opts.select ? html`<th scope="col"><span class="visually-hidden">${t('shortlist.choose')}</span></th>` : ''}<th scope="col">${t('shortlist.expert')}</th><th scope="col" class="num">${t('shortlist.score')}</th>${breakdownHead(ctx)}${opts.fees !== false ? html`<th scope="col" class="num">${t('shortlist.dailyFee')}</th>` : ''}<th scope="col" class="num">${t('shortlist.rating')}</th></tr></thead>
+    <thead><tr>${opts.select ? html`<th scope="col"><span class="visually-hidden">${t('shortlist.choose')}</span></th>` : ''}<th scope="col">${t('shortlist.expert')}</th><th scope="col" class="num">${t('shortlist.score')}</th>${opts.compact ? '' : breakdownHead(ctx)}${opts.fees !== false ? html`<th scope="col" class="num">${t('shortlist.dailyFee')}</th>` : ''}<th scope="col" class="num">${t('shortlist.rating')}</th></tr></thead>
     <tbody>${entries.map((e, i) => {
       const id = `pick-${opts.select?.name.replace(/\W/g, '')}-${i}`;
       return html`<tr>
         ${opts.select ? html`<td><input type="${opts.select.type}" id="${id}" name="${opts.select.name}" value="${e.expertId}"${attr('checked', opts.select.checked.includes(e.expertId))}></td>` : ''}
         <th scope="row">${opts.select ? html`<label for="${id}">${e.name}</label>` : e.name}${e.warnings?.length ? html`<br><span class="badge badge-warn"><span aria-hidden="true">! </span>${e.warnings.map((w) => t(`exclusion.${w}` as Key)).join(', ')}</span>` : ''}</th>
         <td class="num"><strong>${fmtNum(e.score, lang)}</strong></td>
-        ${breakdownCells(ctx, e.breakdown)}
+        ${opts.compact ? '' : breakdownCells(ctx, e.breakdown)}
         ${opts.fees !== false ? html`<td class="num">${fmtUsd(e.dailyFeeCents / 100, lang)}</td>` : ''}
         <td class="num">${fmtNum(e.rating, lang)}</td>
       </tr>`;
@@ -370,7 +370,7 @@ function dataFields(ctx: PageCtx, task: TaskView, o: DecisionOption, dataKey: De
       const currentIds = new Set(current.map((e) => e.expertId));
       const hits = x.roster.filter((h) => !currentIds.has(h.id));
       return html`<div id="f-data-expertIds" tabindex="-1">
-        ${shortlistTable(ctx, current, t('shortlist.keep'), { select: { name: 'data.expertIds', type: 'checkbox', checked } })}
+        ${shortlistTable(ctx, current, t('shortlist.keep'), { select: { name: 'data.expertIds', type: 'checkbox', checked }, compact: true })}
         ${hits.length
           ? html`<table class="table table-scroll"><caption>${t('roster.addFromSearch')}</caption>
             <thead><tr><th scope="col"><span class="visually-hidden">${t('shortlist.choose')}</span></th><th scope="col">${t('shortlist.expert')}</th><th scope="col">${t('field.thematicArea')}</th><th scope="col">${t('field.languages')}</th><th scope="col" class="num">${t('shortlist.dailyFee')}</th><th scope="col" class="num">${t('shortlist.rating')}</th></tr></thead>
@@ -426,7 +426,7 @@ function decisionForms(ctx: PageCtx, task: TaskView, failed: Failed | undefined,
     return html`<section class="card"><h2>${t('decide.closedTitle')}</h2><p>${task.decision ? t('decide.closedWith', { decision: decisionLabel(ctx, task.decision), date: fmtDate(task.decidedAt, ctx.lang, true) }) : t('decide.closed')}</p></section>`;
   }
   if (!task.allowedDecisions.length) {
-    return html`<section class="card"><h2>${t('decide.title')}</h2><p>${task.assignedToMe ? t('decide.none') : t('decide.notYours', { who: t(`actor.${task.assigneeRole}` as Key) })}</p></section>`;
+    return html`<section class="card"><h2>${t('decide.title')}</h2><p>${task.assignedToMe ? t('decide.none') : t('decide.notYours', { who: t(`who.${task.assigneeRole}` as Key) })}</p></section>`;
   }
   return html`<div class="decisions">${task.allowedDecisions.map((o) => oneDecisionForm(ctx, task, o, failed, x))}</div>`;
 }
@@ -533,7 +533,7 @@ export function taskPages(router: Router, web: WebContext): void {
       about = html`<section class="card"><h2>${t('task.aboutProposal')}</h2>${proposalFacts(ctx, proposal, refs)}
         ${proposal.view !== 'full' ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">! </span>${t(task.kind === 'conflict_declaration' ? 'coi.limitedUntil' : 'review.limited')}</p>` : ''}
         ${showTexts ? proposalTexts(ctx, proposal, task.kind === 'co_endorsement' || task.kind === 'review_score') : ''}</section>`;
-    } else if (request) {
+    } else if (request && task.kind !== 'invitation_response') {
       about = html`<section class="card"><h2>${t('task.aboutRequest')}</h2>${expertRequestFacts(ctx, request, refs)}
         <details class="texts"${attr('open', task.kind === 'co_endorsement')}><summary>${t('request.showFull')}</summary><h3>${t('field.objectives')}</h3>${prose(request.objectives)}${deliverablesTable(ctx, request.deliverables)}</details></section>`;
     }
@@ -670,7 +670,14 @@ export function taskPages(router: Router, web: WebContext): void {
       const to = ctx.user.role === 'applicant' && subject ? `${subjectHref(subject.type, subject.id)}?notice=decided` : '/app/inbox?notice=decided';
       return ctx.res.redirect(303, to);
     }
-    if (res.status === 409) return ctx.res.redirect(303, `/app/tasks/${enc(id)}?notice=conflict`);
+    // Decided by someone else meanwhile: say so and show the task as it is now.
+    if (res.status === 409 && (res.body?.error?.code === 'task_not_open' || !res.body?.error?.code)) return ctx.res.redirect(303, `/app/tasks/${enc(id)}?notice=conflict`);
+    if (res.status === 409 || res.status === 403) {
+      // Refused by the workflow's rules (e.g. the requester endorsing its own request): shown with the form.
+      const state = emptyForm();
+      state.general.push(apiMessage(ctx.lang, res.body?.error?.message ?? ''));
+      return renderTask(ctx, id, { decision, state, values: body }, res.status);
+    }
     if (res.status === 400) {
       // Field names in forms are the API's paths, minus the `data.` prefix for the embedded subject forms.
       const formFields = dataKey === 'proposalChanges' ? fields.map((f) => f.replace(/^data\./, '')) : fields;

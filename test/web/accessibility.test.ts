@@ -1,0 +1,222 @@
+import type { Page } from 'playwright-core';
+import { DEMO_USERS } from '../../domain/demo';
+import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
+import { axeViolations, check, eventually, screenshot, startWebHarness, type DemoKey, type WebHarness } from './harness';
+
+/**
+ * Every main page of every role, in English and Russian: axe-core finds no serious or critical
+ * violation; screenshots for a maintainer; keyboard use (skip link, visible focus); the layout
+ * holds on a phone; the inbox and the dashboard render well under a second; forms work without JS.
+ */
+let h: WebHarness;
+const ids: Record<string, string> = {};
+
+type TaskItem = { id: string; kind: string; subject: { id: string } };
+
+async function taskOf(who: DemoKey | { email: string }, subjectId: string, kind: string): Promise<string> {
+  return eventually(async () => {
+    const res = await h.api<{ items: TaskItem[] }>(who, 'GET', '/tasks?pageSize=100');
+    return res.body.items.find((t) => t.subject.id === subjectId && t.kind === kind)?.id;
+  });
+}
+
+async function decide(who: DemoKey | { email: string }, subjectId: string, kind: string, decision: string, data?: Record<string, unknown>, comment?: string): Promise<void> {
+  const id = await taskOf(who, subjectId, kind);
+  const res = await h.api(who, 'POST', `/tasks/${encodeURIComponent(id)}/decision`, { decision, ...(data ? { data } : {}), ...(comment ? { comment } : {}) });
+  if (res.status !== 200) throw new Error(`${kind}/${decision}: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+beforeAll(async () => {
+  h = await startWebHarness('a11y');
+  // A proposal waiting for the CO (its task made overdue), one in selection with reviewers at work,
+  // an expert request at shortlist review and one with invitations out.
+  const p1 = await h.api<{ id: string }>('applicant', 'POST', '/proposals', proposalPayload());
+  const p2 = await h.api<{ id: string }>('applicant2', 'POST', '/proposals', proposalPayload({ title: 'Digital registry of mountain pastures' }));
+  ids.p1 = p1.body.id;
+  ids.p2 = p2.body.id;
+  ids.p1Endorse = await taskOf('coKg', ids.p1, 'co_endorsement');
+  await h.db.prisma.task.update({ where: { id: ids.p1Endorse }, data: { dueAt: new Date(Date.now() - 2 * 86_400_000) } });
+  await decide('coKg', ids.p2, 'co_endorsement', 'endorse');
+  ids.p2Assign = await taskOf('fundManager', ids.p2, 'assign_reviewers');
+  await decide('fundManager', ids.p2, 'assign_reviewers', 'assign', { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] });
+  ids.p2Coi = await taskOf('reviewer1', ids.p2, 'conflict_declaration');
+  await decide('reviewer2', ids.p2, 'conflict_declaration', 'declare_no_conflict', { noConflictDeclared: true });
+  ids.p2Score = await taskOf('reviewer2', ids.p2, 'review_score');
+
+  const er1 = await h.api<{ id: string }>('coKg', 'POST', '/expert-requests', expertRequestPayload());
+  const er2 = await h.api<{ id: string }>('coKg', 'POST', '/expert-requests', expertRequestPayload({ title: 'Feasibility study for a regional early-warning centre' }));
+  ids.er1 = er1.body.id;
+  ids.er2 = er2.body.id;
+  await decide('coKg2', ids.er1, 'co_endorsement', 'endorse');
+  await decide('coKg2', ids.er2, 'co_endorsement', 'endorse');
+  ids.er1Shortlist = await taskOf('fundManager', ids.er1, 'shortlist_review');
+  await decide('fundManager', ids.er2, 'shortlist_review', 'confirm');
+  const view = await h.api<{ shortlist: { userId: string }[] }>('fundManager', 'GET', `/expert-requests/${ids.er2}`);
+  const invited = await h.db.prisma.user.findUniqueOrThrow({ where: { id: view.body.shortlist[0].userId }, select: { email: true } });
+  ids.expertEmail = invited.email;
+  ids.invitation = await taskOf({ email: invited.email }, ids.er2, 'invitation_response');
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+interface MainPage {
+  name: string;
+  who?: DemoKey | 'invitedExpert';
+  path: () => string;
+}
+
+const PAGES: MainPage[] = [
+  { name: 'sign-in', path: () => '/app/sign-in' },
+  { name: 'applicant-proposals', who: 'applicant', path: () => '/app/proposals' },
+  { name: 'applicant-calls', who: 'applicant', path: () => '/app/calls' },
+  { name: 'applicant-proposal-form', who: 'applicant', path: () => '/app/proposals/new?call=call-kg' },
+  { name: 'applicant-proposal', who: 'applicant', path: () => `/app/proposals/${ids.p1}` },
+  { name: 'applicant-inbox', who: 'applicant', path: () => '/app/inbox' },
+  { name: 'co-inbox', who: 'coKg', path: () => '/app/inbox' },
+  { name: 'co-task-endorse', who: 'coKg', path: () => `/app/tasks/${encodeURIComponent(ids.p1Endorse)}` },
+  { name: 'co-expert-request-form', who: 'coKg', path: () => '/app/expert-requests/new' },
+  { name: 'co-expert-requests', who: 'coKg', path: () => '/app/expert-requests' },
+  { name: 'co-expert-request', who: 'coKg', path: () => `/app/expert-requests/${ids.er2}` },
+  { name: 'co-pipeline', who: 'coKg', path: () => '/app/pipeline' },
+  { name: 'co-proposal', who: 'coKg', path: () => `/app/proposals/${ids.p2}` },
+  { name: 'fm-pipeline', who: 'fundManager', path: () => '/app/pipeline' },
+  { name: 'fm-inbox', who: 'fundManager', path: () => '/app/inbox' },
+  { name: 'fm-proposals', who: 'fundManager', path: () => '/app/proposals' },
+  { name: 'fm-task-shortlist', who: 'fundManager', path: () => `/app/tasks/${encodeURIComponent(ids.er1Shortlist)}?q=a` },
+  { name: 'fm-task-assign-done', who: 'fundManager', path: () => `/app/tasks/${encodeURIComponent(ids.p2Assign)}` },
+  { name: 'fm-roster', who: 'fundManager', path: () => '/app/roster?language=ru' },
+  { name: 'reviewer-inbox', who: 'reviewer1', path: () => '/app/inbox' },
+  { name: 'reviewer-coi', who: 'reviewer1', path: () => `/app/tasks/${encodeURIComponent(ids.p2Coi)}` },
+  { name: 'reviewer-scoring', who: 'reviewer2', path: () => `/app/tasks/${encodeURIComponent(ids.p2Score)}` },
+  { name: 'reviewer-proposals', who: 'reviewer2', path: () => '/app/proposals' },
+  { name: 'expert-inbox', who: 'invitedExpert', path: () => '/app/inbox' },
+  { name: 'expert-invitation', who: 'invitedExpert', path: () => `/app/tasks/${encodeURIComponent(ids.invitation)}` },
+  { name: 'expert-assignments', who: 'invitedExpert', path: () => '/app/expert-requests' },
+  { name: 'expert-profile', who: 'expert1', path: () => '/app/profile' },
+];
+
+const pages = new Map<string, Page>();
+async function pageFor(who: MainPage['who'], lang: 'en' | 'ru'): Promise<Page> {
+  const key = `${who ?? 'anonymous'}:${lang}`;
+  let page = pages.get(key);
+  if (!page) {
+    if (!who) {
+      const context = await h.browser.newContext({ baseURL: h.baseUrl, viewport: { width: 1280, height: 900 } });
+      page = await context.newPage();
+      await page.goto('/app/sign-in');
+      if (lang === 'ru') await page.locator('.lang button[value="ru"]').click();
+    } else {
+      page = await h.as(who === 'invitedExpert' ? { email: ids.expertEmail } : who, { lang });
+    }
+    pages.set(key, page);
+  }
+  return page;
+}
+
+test.each(['en', 'ru'] as const)('axe-core: no serious or critical violation on any main page (%s)', async (lang) => {
+  const found: Record<string, unknown> = {};
+  for (const p of PAGES) {
+    const page = await pageFor(p.who, lang);
+    const res = await page.goto(p.path());
+    expect({ page: p.name, status: res?.status() }).toEqual({ page: p.name, status: 200 });
+    expect(await page.locator('html').getAttribute('lang')).toBe(lang);
+    const violations = await axeViolations(page);
+    if (violations.length) found[p.name] = violations;
+    if (lang === 'en' || ['applicant-proposal', 'co-inbox', 'fm-pipeline', 'co-task-endorse', 'expert-invitation'].includes(p.name)) {
+      await screenshot(page, `${p.name}${lang === 'ru' ? '-ru' : ''}`);
+    }
+  }
+  expect(found).toEqual({});
+});
+
+test('every label and message is translated: no English left on the Russian pages', async () => {
+  const page = await pageFor('coKg', 'ru');
+  for (const path of ['/app/inbox', `/app/tasks/${encodeURIComponent(ids.p1Endorse)}`, '/app/pipeline', '/app/expert-requests/new']) {
+    await page.goto(path);
+    // User data (titles, texts, names) stays in the language it was written in; everything else must be Russian.
+    const text = String(
+      await page.evaluate(`(() => {
+        const body = document.body.cloneNode(true);
+        body.querySelectorAll('.prose, dd, h1, .task-meta a, tbody td, tbody th, blockquote, .visually-hidden, .lang, option').forEach((el) => el.remove());
+        return body.innerText;
+      })()`),
+    );
+    expect({ path, english: text.match(/\b(the|and|Tasks|Due|Overdue|Pipeline|Sign out|Submit|Country Office|Endorse)\b/g) }).toEqual({ path, english: null });
+  }
+});
+
+test('overdue is said in words, not only in colour', async () => {
+  const page = await pageFor('coKg', 'en');
+  await page.goto('/app/inbox');
+  const row = page.locator('tbody tr', { hasText: 'Glacial lake early warning' });
+  await check(row).toContainText('Overdue');
+  await check(row.locator('.badge-danger')).toHaveText('⚠ Overdue');
+  await page.goto('/app/pipeline');
+  await check(page.locator('[data-kpi="overdue"]')).toContainText('1');
+});
+
+test('keyboard: the skip link comes first and focus is always visible', async () => {
+  const page = await pageFor('fundManager', 'en');
+  await page.goto('/app/pipeline');
+  await page.keyboard.press('Tab');
+  const skip = page.locator('.skip');
+  await check(skip).toBeFocused();
+  const box = await skip.boundingBox();
+  expect(box && box.y >= 0).toBe(true);
+  await page.keyboard.press('Enter');
+  await check(page.locator('main')).toBeFocused();
+  // Every focusable element in the first stretch of the page shows a focus outline.
+  const outlines: string[] = [];
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press('Tab');
+    outlines.push(await page.evaluate(`(() => { const el = document.activeElement; const s = getComputedStyle(el); return el.tagName + ':' + s.outlineStyle + ':' + s.outlineWidth; })()`));
+  }
+  expect(outlines.filter((o) => /:none:|:0px$/.test(o))).toEqual([]);
+});
+
+test('the inbox and the dashboard render well under a second', async () => {
+  const timings: Record<string, number[]> = {};
+  for (const [who, path] of [['coKg', '/app/inbox'], ['fundManager', '/app/inbox'], ['fundManager', '/app/pipeline'], ['coKg', '/app/pipeline']] as const) {
+    const page = await pageFor(who, 'en');
+    for (let i = 0; i < 3; i++) {
+      await page.goto(path);
+      const ms = Number(await page.evaluate(`(() => { const n = performance.getEntriesByType('navigation')[0]; return n.domContentLoadedEventEnd - n.requestStart; })()`));
+      (timings[`${who} ${path}`] ??= []).push(Math.round(ms));
+    }
+  }
+  const medians = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, [...v].sort((a, b) => a - b)[1]]));
+  process.stdout.write(`web first-render medians (ms): ${JSON.stringify(medians)}\n`);
+  for (const [k, ms] of Object.entries(medians)) expect({ page: k, fast: ms < 1000 }).toEqual({ page: k, fast: true });
+});
+
+test('phone-sized screens: no horizontal scrolling, tables become cards', async () => {
+  for (const [who, path, name] of [['applicant', () => `/app/proposals/${ids.p1}`, 'phone-applicant-proposal'], ['coKg', () => '/app/inbox', 'phone-co-inbox'], ['fundManager', () => '/app/pipeline', 'phone-fm-pipeline'], ['coKg', () => '/app/expert-requests/new', 'phone-co-expert-request-form']] as const) {
+    const page = await h.as(who, { viewport: { width: 390, height: 844 } });
+    await page.goto(path());
+    const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+    expect({ name, overflow: overflow <= 1 }).toEqual({ name, overflow: true });
+    await screenshot(page, name);
+    await page.context().close();
+  }
+});
+
+test('without JavaScript: forms still work (rows added by a round trip, errors from the server)', async () => {
+  const context = await h.browser.newContext({ baseURL: h.baseUrl, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/app/sign-in');
+  await page.getByRole('button', { name: /Anna Petrova/ }).click();
+  await page.waitForURL(/\/app\/proposals/);
+  await page.goto('/app/proposals/new?call=call-kg');
+  expect(await page.locator('[data-save-draft]').isVisible()).toBe(false);
+  await page.locator('#f-title').fill('Without scripts');
+  await page.locator('#f-milestones-0-title').fill('First');
+  await page.getByRole('button', { name: 'Add a row' }).click();
+  await check(page.locator('#f-milestones-2-title')).toBeVisible();
+  await check(page.locator('#f-title')).toHaveValue('Without scripts');
+  await check(page.locator('#f-milestones-0-title')).toHaveValue('First');
+  await page.getByRole('button', { name: 'Submit the proposal' }).click();
+  await check(page.locator('.error-summary')).toContainText('Summary: This field is required');
+  await context.close();
+});
