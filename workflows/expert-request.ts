@@ -522,17 +522,9 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     intake, co_endorsement: endorsement, alignment_check: alignment, selection, contracting, mission, evaluation,
   };
 
-  return lc.run(async () => {
-    for (;;) {
-      const step = STAGE_STEPS[lc.stage];
-      if (!step) return;
-      await step();
-      lc.throwIfWithdrawing();
-      if (lc.shouldContinueAsNew(input.continueAsNewAfterSteps)) {
-        await lc.drain();
-        await continueAsNew<typeof expertRequestWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } });
-      }
-    }
+  return lc.runStages(STAGE_STEPS, {
+    continueAsNewAfterSteps: input.continueAsNewAfterSteps,
+    continueAsNew: () => continueAsNew<typeof expertRequestWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
   });
 }
 

@@ -485,6 +485,28 @@ export class Lifecycle {
     return this.state.stage;
   }
 
+  /**
+   * The programme's stage loop: runs the step of the current stage until a terminal stage,
+   * continuing as new between steps when the history grows long (state travels in the input).
+   */
+  runStages(
+    steps: Partial<Record<Stage, () => Promise<void>>>,
+    opts: { continueAsNewAfterSteps?: number; continueAsNew: () => Promise<never> },
+  ): Promise<Stage> {
+    return this.run(async () => {
+      for (;;) {
+        const step = steps[this.state.stage];
+        if (!step) return;
+        await step();
+        this.throwIfWithdrawing();
+        if (this.shouldContinueAsNew(opts.continueAsNewAfterSteps)) {
+          await this.drain();
+          await opts.continueAsNew();
+        }
+      }
+    });
+  }
+
   /** True when the subject is being withdrawn: long loops check it between steps. */
   get withdrawing(): boolean {
     return this.withdrawal !== undefined;

@@ -323,17 +323,9 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     intake, co_endorsement: endorsement, alignment_check: alignment, selection, contracting, mission, evaluation,
   };
 
-  return lc.run(async () => {
-    for (;;) {
-      const step = STAGE_STEPS[lc.stage];
-      if (!step) return;
-      await step();
-      lc.throwIfWithdrawing();
-      if (lc.shouldContinueAsNew(input.continueAsNewAfterSteps)) {
-        await lc.drain();
-        await continueAsNew<typeof proposalWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } });
-      }
-    }
+  return lc.runStages(STAGE_STEPS, {
+    continueAsNewAfterSteps: input.continueAsNewAfterSteps,
+    continueAsNew: () => continueAsNew<typeof proposalWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
   });
 }
 

@@ -4,50 +4,36 @@ import type { temporal } from '@temporalio/proto';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { logger } from '../../lib/logger';
-import { seedDatabase } from '../../prisma/seed';
-import { createWorker } from '../../worker/create-worker';
 import { expertRequestWorkflow } from '../../workflows/expert-request';
 import { stateQuery, withdrawUpdate } from '../../workflows/messages';
 import { DEMO_USERS } from '../../domain/demo';
 import type { Actor } from '../../domain/roles';
 import type { ExpertRequestCreate } from '../../domain/schemas';
 import type { SlaSettings } from '../../domain/tasks';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { recordHistory } from '../helpers/histories';
 import { actorOf, decide, openTask, updateFailureType } from '../helpers/lifecycle';
 import { fastSla, quietSla } from '../helpers/sla';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
-import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
+import { startWorkflowTestContext, type WorkflowTestContext } from '../helpers/workflow-context';
 import { expertRequestPayload } from '../fixtures/payloads';
 
 let env: TestWorkflowEnvironment;
-let db: TestDatabase;
-let smtp: TestSmtp;
+let db: WorkflowTestContext['db'];
+let smtp: WorkflowTestContext['smtp'];
 let bundle: WorkflowBundleWithSourceMap;
 let counter = 0;
 
+let ctx: WorkflowTestContext;
+
 beforeAll(async () => {
-  [env, db, smtp, bundle] = await Promise.all([startTestTemporal(), createTestDatabase('expert-request'), startTestSmtp(), testWorkflowBundle()]);
-  await seedDatabase(db.prisma);
+  ctx = await startWorkflowTestContext('expert-request');
+  ({ env, db, smtp, bundle } = ctx);
 });
 
 afterAll(async () => {
-  await env?.teardown();
-  await smtp?.stop();
-  await db?.close();
+  await ctx?.stop();
 });
 
-async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = uniqueTaskQueue('expert-request');
-  const worker = await createWorker({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    deps: { prisma: db.prisma, mailer: smtp.mailer, logger, baseUrl: 'http://localhost:3000' },
-  });
-  return worker.runUntil(fn(taskQueue));
-}
+const withWorker = <T>(fn: (taskQueue: string) => Promise<T>): Promise<T> => ctx.withWorker(fn);
 
 type Handle = WorkflowHandleWithFirstExecutionRunId<typeof expertRequestWorkflow>;
 

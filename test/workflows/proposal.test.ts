@@ -1,29 +1,28 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { logger } from '../../lib/logger';
-import { seedDatabase } from '../../prisma/seed';
 import { createWorker } from '../../worker/create-worker';
 import { proposalWorkflow } from '../../workflows/proposal';
 import { decideUpdate, stateQuery, withdrawUpdate } from '../../workflows/messages';
 import { DEMO_USERS } from '../../domain/demo';
 import type { Actor } from '../../domain/roles';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { actorOf, decide, openTask, updateFailureType } from '../helpers/lifecycle';
 import { fastSla, quietSla } from '../helpers/sla';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
-import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
+import { uniqueTaskQueue } from '../helpers/temporal';
+import { startWorkflowTestContext, type WorkflowTestContext } from '../helpers/workflow-context';
 import { proposalPayload } from '../fixtures/payloads';
 import { recordHistory } from '../helpers/histories';
 
 let env: TestWorkflowEnvironment;
-let db: TestDatabase;
-let smtp: TestSmtp;
+let db: WorkflowTestContext['db'];
+let smtp: WorkflowTestContext['smtp'];
 let bundle: WorkflowBundleWithSourceMap;
 let counter = 0;
 
+let ctx: WorkflowTestContext;
+
 beforeAll(async () => {
-  [env, db, smtp, bundle] = await Promise.all([startTestTemporal(), createTestDatabase('proposal'), startTestSmtp(), testWorkflowBundle()]);
-  await seedDatabase(db.prisma);
+  ctx = await startWorkflowTestContext('proposal');
+  ({ env, db, smtp, bundle } = ctx);
   // A call whose ceiling is above the head of office's direct-award limit (40,000): policy exceptions.
   const kg = await db.prisma.call.findUniqueOrThrow({ where: { id: 'call-kg' } });
   await db.prisma.call.create({
@@ -32,21 +31,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await env?.teardown();
-  await smtp?.stop();
-  await db?.close();
+  await ctx?.stop();
 });
 
-async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = uniqueTaskQueue('proposal');
-  const worker = await createWorker({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: bundle,
-    deps: { prisma: db.prisma, mailer: smtp.mailer, logger, baseUrl: 'http://localhost:3000' },
-  });
-  return worker.runUntil(fn(taskQueue));
-}
+const withWorker = <T>(fn: (taskQueue: string) => Promise<T>): Promise<T> => ctx.withWorker(fn);
 
 function start(taskQueue: string, overrides: Partial<ReturnType<typeof proposalPayload>> = {}, options: { sla?: ReturnType<typeof quietSla>; continueAsNewAfterSteps?: number } = {}) {
   const id = `p-${Date.now()}-${++counter}`;
@@ -374,7 +362,7 @@ describe('SLA', () => {
 describe('durability', () => {
   test('a worker restarted mid-lifecycle resumes without duplicating tasks or audit events', async () => {
     const taskQueue = uniqueTaskQueue('restart');
-    const deps = { prisma: db.prisma, mailer: smtp.mailer, logger, baseUrl: 'http://localhost:3000' };
+    const deps = ctx.deps;
     const first = await createWorker({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, deps, tuning: { maxCachedWorkflows: 0 } });
     const h = await first.runUntil(async () => {
       const handle = await start(taskQueue);

@@ -1,0 +1,44 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { ActivityDeps } from '../../activities';
+import { logger } from '../../lib/logger';
+import { seedDatabase } from '../../prisma/seed';
+import { createWorker } from '../../worker/create-worker';
+import { createTestDatabase, type TestDatabase } from './db';
+import { startTestSmtp, type TestSmtp } from './smtp';
+import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from './temporal';
+
+/** What a workflow test file shares: one dev server, one seeded SQLite file, one SMTP server, one bundle. */
+export interface WorkflowTestContext {
+  env: TestWorkflowEnvironment;
+  db: TestDatabase;
+  smtp: TestSmtp;
+  bundle: WorkflowBundleWithSourceMap;
+  deps: ActivityDeps;
+  /** Runs `fn` while a worker on a fresh task queue serves it. */
+  withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function startWorkflowTestContext(label: string): Promise<WorkflowTestContext> {
+  const [env, db, smtp, bundle] = await Promise.all([startTestTemporal(), createTestDatabase(label), startTestSmtp(), testWorkflowBundle()]);
+  await seedDatabase(db.prisma);
+  const deps: ActivityDeps = { prisma: db.prisma, mailer: smtp.mailer, logger, baseUrl: 'http://localhost:3000' };
+  return {
+    env,
+    db,
+    smtp,
+    bundle,
+    deps,
+    async withWorker(fn) {
+      const taskQueue = uniqueTaskQueue(label);
+      const worker = await createWorker({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, deps });
+      return worker.runUntil(fn(taskQueue));
+    },
+    async stop() {
+      await env.teardown();
+      await smtp.stop();
+      await db.close();
+    },
+  };
+}
