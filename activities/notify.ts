@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { ActivityDeps } from './deps';
-import { deliverOutbox } from './notifications/outbox';
+import { deliverOutbox, sendDailyDigest } from './notifications/outbox';
 
 export function createNotifyActivities(deps: ActivityDeps) {
   return {
@@ -9,6 +9,12 @@ export function createNotifyActivities(deps: ActivityDeps) {
       const workflowId = Context.current().info.workflowExecution?.workflowId;
       const log = deps.logger.child({ workflowId, activity: 'deliverNotifications' });
       return deliverOutbox(deps.prisma, deps.mailer, { keys: input.keys }, log);
+    },
+
+    /** The fund managers' daily digest; idempotent per user and day, so a retry sends nothing twice. */
+    async sendDailyDigests(): Promise<{ sent: number; failed: number }> {
+      const result = await sendDailyDigest(deps.prisma, deps.mailer, { now: new Date(), baseUrl: deps.baseUrl }, deps.logger.child({ activity: 'sendDailyDigests' }));
+      return { sent: result.sent, failed: result.failed };
     },
   };
 }

@@ -1,3 +1,4 @@
 // The workflow bundle's entry: every workflow type the worker runs.
 export { proposalWorkflow } from './proposal';
 export { expertRequestWorkflow } from './expert-request';
+export { dailyDigestWorkflow } from './digest';
