@@ -147,6 +147,34 @@ test('every label and message is translated: no English left on the Russian page
   }
 });
 
+test('the language choice is remembered for the user (PATCH /me), so a new browser and the mails follow it', async () => {
+  await pageFor('reviewer1', 'ru');
+  expect((await h.api<{ language: string }>('reviewer1', 'GET', '/me')).body.language).toBe('ru');
+  const context = await h.browser.newContext({ baseURL: h.baseUrl, locale: 'en-GB' });
+  const page = await context.newPage();
+  await page.goto('/app/sign-in');
+  expect(await page.locator('html').getAttribute('lang')).toBe('en');
+  await page.locator('#f-email').fill(DEMO_USERS.reviewer1.email);
+  await page.locator('form:has(#f-email) button[type="submit"]').click();
+  await page.waitForURL(/\/app\/inbox/);
+  expect(await page.locator('html').getAttribute('lang')).toBe('ru');
+  await check(page.locator('h1')).toHaveText('Задачи');
+  await context.close();
+});
+
+test('an expert edits its own profile', async () => {
+  const page = await pageFor('expert1', 'en');
+  await page.goto('/app/profile');
+  await page.locator('#f-bio').fill('Hydrologist; 15 years of mudflow risk mapping in Central Asia.');
+  await page.locator('#f-dailyFeeUsd').fill('-5');
+  await page.getByRole('button', { name: 'Save the profile' }).click();
+  await check(page.locator('#f-dailyFeeUsd-error')).toContainText('Must be at least 0');
+  await page.locator('#f-dailyFeeUsd').fill('450');
+  await page.getByRole('button', { name: 'Save the profile' }).click();
+  await page.waitForURL(/\/app\/profile\?notice=saved/);
+  await check(page.locator('#f-bio')).toHaveValue('Hydrologist; 15 years of mudflow risk mapping in Central Asia.');
+});
+
 test('overdue is said in words, not only in colour', async () => {
   const page = await pageFor('coKg', 'en');
   await page.goto('/app/inbox');

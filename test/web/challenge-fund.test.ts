@@ -229,3 +229,35 @@ test('mail links: a browser is sent to the page, API clients get JSON', async ()
   expect(json.status).toBe(200);
   expect((json.body as { id: string }).id).toBe(id);
 });
+
+test('changes requested: the applicant revises the proposal in the pre-filled form; only what changed is sent', async () => {
+  const created = await h.api<{ id: string }>('applicant', 'POST', '/proposals', {
+    callId: 'call-kg', title: 'Early warning app for herders', summary: 'SMS and app alerts for herders.', countryCode: 'KG',
+    nationalPartner: { name: 'Ministry of Agriculture', contact: 'moa@example.kg', demandEvidence: 'Letter 7 of 1 March 2026' }, sdgs: [13], thematicAreaId: 'climate-adaptation',
+    requestedAmountUsd: 30000, coFinancingUsd: 8000, durationMonths: 12, innovation: 'Offline-first app', expectedResults: '2,000 herders reached', milestones: [{ title: 'Pilot', dueDate: '2027-03-31' }],
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id;
+  const endorse = await eventually(async () => (await h.api<{ items: { id: string; kind: string; subject: { id: string } }[] }>('coKg', 'GET', '/tasks')).body.items.find((x) => x.kind === 'co_endorsement' && x.subject.id === id));
+  expect((await h.api('coKg', 'POST', `/tasks/${encodeURIComponent(endorse.id)}/decision`, { decision: 'request_changes', comment: 'Name the ministry focal point.' })).status).toBe(200);
+
+  const applicant = await h.as('applicant');
+  await eventually(async () => {
+    await applicant.goto('/app/proposals');
+    return (await applicant.locator('.card-warn li', { hasText: 'Early warning app for herders' }).count()) > 0;
+  });
+  await applicant.locator('.card-warn li', { hasText: 'Early warning app for herders' }).getByRole('link', { name: 'Revise and resubmit' }).click();
+  await check(applicant.locator('.card-warn')).toContainText('Name the ministry focal point.');
+  await check(applicant.locator('#f-title')).toHaveValue('Early warning app for herders');
+  await check(applicant.locator('#f-milestones-0-title')).toHaveValue('Pilot');
+  await applicant.locator('#f-nationalPartner-contact').fill('');
+  await applicant.getByRole('button', { name: 'Resubmit' }).click();
+  await check(applicant.locator('#f-nationalPartner-contact-error')).toContainText('This field is required');
+  await applicant.locator('#f-nationalPartner-contact').fill('Ms A. Bekova, focal point, moa@example.kg');
+  await screenshot(applicant, 'applicant-task-revise');
+  await applicant.getByRole('button', { name: 'Resubmit' }).click();
+  await applicant.waitForURL(new RegExp(`/app/proposals/${id}\\?notice=decided`));
+  await check(applicant.locator('.status')).toContainText('Waiting for the UNDP Country Office');
+  const audit = await h.db.prisma.auditEvent.findFirst({ where: { subjectId: id, action: 'resubmitted' }, select: { data: true } });
+  expect(audit?.data).toEqual({ fields: ['nationalPartner'] });
+});

@@ -88,14 +88,12 @@ export function pipelinePages(router: Router, web: WebContext): void {
     const countries = await ref.countries();
     const perCountry = user.role !== 'co_approver' && !f.country;
     // One call for the dashboard, one per country for the country table: all at once.
-    const [v, byCountry, areas] = await Promise.all([
+    const [v, byCountry] = await Promise.all([
       ctx.api.get<PipelineView>(`/pipeline?${qs({ programme: f.programme, country: f.country, stage: f.stage, page: f.page, pageSize: 25 })}`),
       perCountry
         ? Promise.all(countries.map((c) => ctx.api.get<PipelineView>(`/pipeline?${qs({ programme: f.programme, country: c.id, pageSize: 1 })}`).then((p) => ({ c, p })).catch(() => null)))
         : Promise.resolve([]),
-      ref.thematicAreas(),
     ]);
-    void areas;
     const refs: Reference = { areas: [], countries };
     const programmes = f.programme ? [f.programme] : [...PROGRAMMES];
     const activeOf = (p: PipelineView, prog: string) => ACTIVE_STAGES.reduce((s, st) => s + (p.countsByStage[prog]?.[st] ?? 0), 0);
