@@ -22,7 +22,7 @@ import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpe
 export type DemoKey = keyof typeof DEMO_USERS;
 export const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts', 'web');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+export const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export interface WebHarness {
   env: TestWorkflowEnvironment;
@@ -31,7 +31,7 @@ export interface WebHarness {
   baseUrl: string;
   browser: Browser;
   /** A new browser context (own cookies) signed in as `who` (a demo key or any user's e-mail), in `lang`. */
-  as(who: DemoKey | { email: string }, opts?: { lang?: 'en' | 'ru'; viewport?: { width: number; height: number } }): Promise<Page>;
+  as(who: DemoKey | { email: string }, opts?: { lang?: 'en' | 'ru'; viewport?: { width: number; height: number }; axe?: boolean }): Promise<Page>;
   /** Bearer token for direct API calls (setting up data the test is not about). */
   token(who: DemoKey | { email: string }): Promise<string>;
   api<T = Record<string, unknown>>(who: DemoKey | { email: string }, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }>;
@@ -63,6 +63,7 @@ export async function startWebHarness(label: string): Promise<WebHarness> {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'] });
   const contexts: BrowserContext[] = [];
   const tokens = new Map<string, string>();
@@ -78,6 +79,8 @@ export async function startWebHarness(label: string): Promise<WebHarness> {
       const context = await browser.newContext({ baseURL: baseUrl, viewport: opts.viewport ?? { width: 1280, height: 900 }, locale: opts.lang === 'ru' ? 'ru-RU' : 'en-GB' });
       contexts.push(context);
       context.setDefaultTimeout(10_000);
+      // axe-core loaded with every document of this context (faster than injecting it per check).
+      if (opts.axe) await context.addInitScript({ content: AXE_SOURCE });
       const page = await context.newPage();
       await page.goto('/app/sign-in');
       await page.getByLabel(/E-mail address|Адрес e-mail/).fill(emailOf(who));
@@ -126,7 +129,7 @@ export async function startWebHarness(label: string): Promise<WebHarness> {
 
 /** axe-core in the page: violations of impact serious or critical (none expected). */
 export async function axeViolations(page: Page): Promise<{ id: string; impact: string; help: string; nodes: string[] }[]> {
-  await page.evaluate(AXE_SOURCE);
+  if (!(await page.evaluate(`typeof window.axe !== 'undefined'`))) await page.evaluate(AXE_SOURCE);
   const results = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] })`)) as {
     violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
   };

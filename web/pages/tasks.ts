@@ -271,7 +271,8 @@ function contextPanel(ctx: PageCtx, task: TaskView, extra: { proposal: ProposalV
 // ---------------------------------------------------------------- decision forms
 
 function commentField(ctx: PageCtx, o: DecisionOption, values: Body, state: FormState, id: string): SafeHtml {
-  return field(ctx, { name: 'comment', label: o.commentRequired ? ctx.t('decide.commentRequired') : ctx.t('decide.comment'), type: 'textarea', rows: 3, value: str(values, 'comment'), required: o.commentRequired, state, className: id });
+  const label = !o.commentRequired ? ctx.t('decide.comment') : o.decision === 'request_changes' || o.decision === 'request_revision' ? ctx.t('decide.whatToChange') : ctx.t('decide.reason');
+  return field(ctx, { name: 'comment', label, type: 'textarea', rows: 3, value: str(values, 'comment'), required: o.commentRequired, state, className: id });
 }
 
 function decisionFieldNames(dataKey: DecisionDataKey | undefined, extra: string[]): string[] {
@@ -397,7 +398,7 @@ function dataFields(ctx: PageCtx, task: TaskView, o: DecisionOption, dataKey: De
     }
     case 'candidateSelect': {
       const candidates = (c.candidates ?? []) as ShortlistEntry[];
-      return html`<div id="f-data-expertIds" tabindex="-1">${shortlistTable(ctx, candidates, t('candidates.choose'), { select: { name: 'data.expertIds', type: 'radio', checked: list(values, 'data.expertIds') } })}
+      return html`<div id="f-data-expertIds" tabindex="-1">${shortlistTable(ctx, candidates, t('candidates.choose'), { select: { name: 'data.expertIds', type: 'radio', checked: list(values, 'data.expertIds') }, compact: true })}
         ${state.errors.get('data.expertIds') ? html`<p class="error"><span aria-hidden="true">✖ </span>${state.errors.get('data.expertIds')!.join('; ')}</p>` : ''}</div>
         ${field(ctx, { name: 'data.justification', label: t('decide.justification'), type: 'textarea', rows: 3, value: str(values, 'data.justification'), required: c.justificationRequired === true, state, hint: c.justificationRequired ? t('candidates.justificationHint') : undefined })}`;
     }
