@@ -230,7 +230,7 @@ function contextPanel(ctx: PageCtx, task: TaskView, extra: { proposal: ProposalV
       return card(
         t('context.deliverable'),
         html`${facts([[t('field.deliverableTitle'), d.title ?? ''], [t('field.dueDate'), fmtDate(d.dueDate, lang)], [t('field.amountUsd'), d.amountUsd !== undefined ? fmtUsd(d.amountUsd, lang) : '']])}
-        ${c.report ? html`<h3>${t('context.report')}</h3>${prose(c.report)}` : ''}${c.link ? html`<p><a href="${String(c.link)}" rel="noopener noreferrer">${t('context.link')}</a></p>` : ''}`,
+        ${c.report ? html`<h3>${t('context.report')}</h3>${prose(c.report)}` : ''}${c.link ? (/^https?:\/\//i.test(String(c.link)) ? html`<p><a href="${String(c.link)}" rel="noopener noreferrer">${t('context.link')}</a></p>` : html`<p>${t('context.link')}: <code>${String(c.link)}</code></p>`) : ''}`,
       );
     }
     case 'shortlist_review': {
