@@ -90,6 +90,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   const databaseUrl = `file:${path.join(dataDir, 'app.db')}`;
   const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+  // One process per part: node with tsx's loader, not the `tsx` CLI, which runs the script in a
+  // child process — a SIGKILL of the CLI would leave the real worker or API running as an orphan.
+  const runTs = (script: string, service: string) =>
+    spawn(process.execPath, ['--import', 'tsx', path.join(root, script)], { cwd: root, env: { ...env, SERVICE_NAME: service }, stdio: ['ignore', 'pipe', 'pipe'] });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
@@ -138,7 +142,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await stopProcess(stack.temporal, signal);
     },
     async startWorker() {
-      stack.worker = spawn(tsx, [path.join(root, 'worker', 'main.ts')], { cwd: root, env: { ...env, SERVICE_NAME: 'worker' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      stack.worker = runTs('worker/main.ts', 'worker');
       pipe('worker', stack.worker);
       await new Promise<void>((resolve, reject) => {
         const onData = (chunk: Buffer) => {
@@ -153,7 +157,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await stopProcess(stack.worker, signal);
     },
     async startApi() {
-      stack.api = spawn(tsx, [path.join(root, 'api', 'main.ts')], { cwd: root, env: { ...env, SERVICE_NAME: 'api' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      stack.api = runTs('api/main.ts', 'api');
       pipe('api', stack.api);
       await waitForPort(apiPort);
       return stack.api;
