@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import cors from 'cors';
 import express, { type RequestHandler } from 'express';
+import { mountWeb } from '../web';
 import rateLimit, { type Options as RateLimitOptions } from 'express-rate-limit';
 import helmet from 'helmet';
 import path from 'node:path';
@@ -134,6 +135,10 @@ export function createApp(deps: AppDeps): express.Application {
   app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' ? next() : ipLimiter(req, res, next)));
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
   app.use('/docs/assets', express.static(SWAGGER_UI_DIR, { index: false, fallthrough: false, maxAge: '1h' }));
+  // The web app (pages under /app, mail-link redirects for browsers) calls this API over loopback
+  // and forwards the browser's address, so per-IP limits count people, not the web app.
+  app.set('trust proxy', 'loopback');
+  mountWeb(app, { config, prisma, logger, forwardClientIp: true });
 
   const router = new ApiRouter();
   systemRoutes(router, ctx);

@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import express from 'express';
 import pino from 'pino';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { createApp } from '../../api/app';
@@ -12,7 +11,6 @@ import { DEMO_USERS } from '../../domain/demo';
 import { loadConfig } from '../../lib/config';
 import { logger as baseLogger } from '../../lib/logger';
 import { seedDatabase } from '../../prisma/seed';
-import { mountWeb } from '../../web';
 import { createWorker } from '../../worker/create-worker';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { quietSla } from '../helpers/sla';
@@ -53,12 +51,8 @@ export async function startWebHarness(label: string): Promise<WebHarness> {
 
   const config = loadConfig({ NODE_ENV: 'test', AUTH_MODE: 'dev', AUTH_DEV_SECRET: 'web-test-secret-0123456789abcdef', RATE_LIMIT_PER_MINUTE: '10000' });
   const logger = pino({ level: 'warn' });
-  const api = createApp({ prisma: db.prisma, temporal: env.client, config, logger, taskQueue, sla: quietSla(), temporalTimeoutMs: 20_000 });
-  // The API answers unknown paths with a JSON 404, so the web app is mounted first and the API after it.
-  const app = express();
-  app.disable('x-powered-by');
-  mountWeb(app, { config, prisma: db.prisma, logger });
-  app.use(api);
+  // createApp mounts the web app itself, as in production.
+  const app = createApp({ prisma: db.prisma, temporal: env.client, config, logger, taskQueue, sla: quietSla(), temporalTimeoutMs: 20_000 });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
