@@ -6,6 +6,84 @@ import { PrismaClient } from '../generated/prisma/client';
 export type Db = PrismaClient;
 export { PrismaClient };
 
+type Adapter = Awaited<ReturnType<PrismaBetterSQLite3['connect']>>;
+type Tx = Awaited<ReturnType<Adapter['startTransaction']>>;
+
+/** FIFO lock: `acquire()` resolves with the release function once every earlier holder released. */
+class Lock {
+  private tail: Promise<void> = Promise.resolve();
+
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const previous = this.tail;
+    this.tail = previous.then(() => held);
+    return previous.then(() => release);
+  }
+}
+
+/**
+ * The better-sqlite3 adapter runs every query on one connection, and a query made outside an
+ * interactive transaction while one is open runs *inside* it: it sees the transaction's
+ * uncommitted rows, and its writes are rolled back with it or become durable only when it
+ * commits (an outbox row marked 'sent' could be lost by a crash long after the mail went out).
+ * So a query outside a transaction waits until no transaction is open, and transactions wait
+ * for each other: one lock, first come first served.
+ */
+function oneAtATime(adapter: Adapter): Adapter {
+  const lock = new Lock();
+  const bind = (target: object, value: unknown) => (typeof value === 'function' ? value.bind(target) : value);
+  const locked =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      const release = await lock.acquire();
+      try {
+        return await fn(...args);
+      } finally {
+        release();
+      }
+    };
+  async function startTransaction(isolationLevel?: Parameters<Adapter['startTransaction']>[0]): Promise<Tx> {
+    const release = await lock.acquire();
+    let tx: Tx;
+    try {
+      tx = await adapter.startTransaction(isolationLevel);
+    } catch (err) {
+      release();
+      throw err;
+    }
+    const end = (fn: () => Promise<void>) => async () => {
+      try {
+        await fn();
+      } finally {
+        release();
+      }
+    };
+    return new Proxy(tx, {
+      get: (target, prop) => (prop === 'commit' || prop === 'rollback' ? end(target[prop].bind(target)) : bind(target, Reflect.get(target, prop, target))),
+    });
+  }
+  return new Proxy(adapter, {
+    get: (target, prop) => {
+      if (prop === 'queryRaw' || prop === 'executeRaw' || prop === 'executeScript') return locked(target[prop].bind(target) as (...args: unknown[]) => Promise<unknown>);
+      if (prop === 'startTransaction') return startTransaction;
+      return bind(target, Reflect.get(target, prop, target));
+    },
+  });
+}
+
+/** The adapter factory with oneAtATime connections. */
+function serializedAdapter(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
+  return new Proxy(factory, {
+    get: (target, prop) => {
+      if (prop === 'connect') return async () => oneAtATime(await target.connect());
+      if (prop === 'connectToShadowDb') return async () => oneAtATime(await target.connectToShadowDb());
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 export function sqliteFile(databaseUrl: string): string {
   return databaseUrl.replace(/^file:/, '');
 }
@@ -17,7 +95,7 @@ export function sqliteFile(databaseUrl: string): string {
 export async function openDatabase(databaseUrl: string): Promise<PrismaClient> {
   const file = sqliteFile(databaseUrl);
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const adapter = new PrismaBetterSQLite3({ url: databaseUrl, timeout: 10_000 });
+  const adapter = serializedAdapter(new PrismaBetterSQLite3({ url: databaseUrl, timeout: 10_000 }));
   const prisma = new PrismaClient({ adapter });
   await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   await prisma.$queryRawUnsafe('PRAGMA synchronous = FULL');
