@@ -174,23 +174,46 @@ export function createReadModelActivities(deps: ActivityDeps) {
     }
   }
 
+  /** One step, once: the StepLog row of `<workflowId>:<seq>` says whether it was applied already. */
+  async function applyOnce(tx: Tx, step: StepCommit): Promise<StepResult> {
+    const key = `${step.workflowId}:${step.seq}`;
+    const already = await tx.stepLog.findUnique({ where: { key } });
+    if (already) {
+      const pending = await tx.outbox.findMany({ where: { key: { startsWith: `${key}:` }, status: 'pending' }, select: { key: true } });
+      return { applied: false, outboxKeys: pending.map((o) => o.key) };
+    }
+    await applyStep(tx, step);
+    await tx.stepLog.create({ data: { key, workflowId: step.workflowId, appliedAt: new Date(step.at) } });
+    const outboxKeys = step.notifications?.length
+      ? await enqueueNotifications(tx, { workflowId: step.workflowId, step: step.seq, notifications: step.notifications, baseUrl: deps.baseUrl })
+      : [];
+    return { applied: true, outboxKeys };
+  }
+
   return {
     async commitStep(step: StepCommit): Promise<StepResult> {
-      const key = `${step.workflowId}:${step.seq}`;
-      const result = await prisma.$transaction(async (tx) => {
-        const already = await tx.stepLog.findUnique({ where: { key } });
-        if (already) {
-          const pending = await tx.outbox.findMany({ where: { key: { startsWith: `${key}:` }, status: 'pending' }, select: { key: true } });
-          return { applied: false, outboxKeys: pending.map((o) => o.key) };
-        }
-        await applyStep(tx, step);
-        await tx.stepLog.create({ data: { key, workflowId: step.workflowId, appliedAt: new Date(step.at) } });
-        const outboxKeys = step.notifications?.length
-          ? await enqueueNotifications(tx, { workflowId: step.workflowId, step: step.seq, notifications: step.notifications, baseUrl: deps.baseUrl })
-          : [];
-        return { applied: true, outboxKeys };
-      });
+      const result = await prisma.$transaction((tx) => applyOnce(tx, step));
       deps.logger.debug({ workflowId: step.workflowId, seq: step.seq, applied: result.applied, stage: step.stage?.to }, 'step committed');
+      return result;
+    },
+
+    /**
+     * The steps a workflow took between two waits, in order, in one transaction (the kernel runs
+     * this as a local activity). Each step is still applied at most once; `applied` is true when
+     * any of them was new.
+     */
+    async commitSteps(input: { steps: StepCommit[] }): Promise<StepResult> {
+      const result = await prisma.$transaction(async (tx) => {
+        const out: StepResult = { applied: false, outboxKeys: [] };
+        for (const step of input.steps) {
+          const r = await applyOnce(tx, step);
+          out.applied ||= r.applied;
+          out.outboxKeys.push(...r.outboxKeys);
+        }
+        return out;
+      });
+      const first = input.steps[0];
+      deps.logger.debug({ workflowId: first?.workflowId, seqs: input.steps.map((s) => s.seq), applied: result.applied }, 'steps committed');
       return result;
     },
   };
