@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { decisionBodySchema } from '../../domain/tasks';
 import type { PrismaClient } from '../../lib/db';
 import type { ApiContext } from '../context';
@@ -72,14 +73,17 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
       body: decisionBodySchema,
       success: { status: 200, description: 'Decided', schema: decisionResponseSchema }, errors: [404, 409],
     },
-    async ({ user, params, body, req }) => {
+    async ({ user, params, body, req, res }) => {
       const task = await prisma.task.findUnique({
         where: { id: params.id },
         select: { id: true, workflowId: true, kind: true, status: true, assigneeUserId: true, assigneeRole: true, assigneeCountryCode: true, countryCode: true },
       });
       if (!task || !canReadTask(task, user)) throw notFound('task');
       if (!isAssignedTo(task, user)) throw forbidden('this task is assigned to someone else');
+      const started = performance.now();
       const result = await executeDecision(ctx, user, task, body, req.requestId);
+      // The Temporal Update round trip (validator, workflow steps, read-model commits), for clients and benchmarks.
+      res.setHeader('Server-Timing', `temporal;dur=${(performance.now() - started).toFixed(1)};desc="decide Update"`);
       return { body: result };
     },
   );
