@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfig, publicBaseUrl } from '../lib/config';
@@ -7,6 +12,13 @@ import { createMailer } from '../lib/mailer';
 import { createWorker } from './create-worker';
 import { ensureDigestSchedule } from './schedules';
 
+/** Bundles the workflows in a child process (same node flags, e.g. the tsx loader) and returns the file. */
+async function bundleWorkflows(): Promise<string> {
+  const out = path.join(os.tmpdir(), `rus-undp-workflows-${process.pid}-${Date.now()}.js`);
+  await promisify(execFile)(process.execPath, [...process.execArgv, path.join(__dirname, 'bundle-workflows.ts'), out], { maxBuffer: 16 * 1024 * 1024 });
+  return out;
+}
+
 /** Worker process: `npm run worker` (npm start runs it as a child). */
 async function main(): Promise<void> {
   const cfg = loadConfig();
@@ -15,13 +27,15 @@ async function main(): Promise<void> {
   const mailer = createMailer(cfg);
   const address = cfg.TEMPORAL_ADDRESS ?? `127.0.0.1:${cfg.TEMPORAL_PORT}`;
   const connection = await NativeConnection.connect({ address });
+  const codePath = await bundleWorkflows();
   const worker = await createWorker({
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TASK_QUEUE,
     deps: { prisma, mailer, logger, baseUrl: publicBaseUrl(cfg) },
+    workflowBundle: { codePath },
     tuning: { maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS },
-  });
+  }).finally(() => fs.rmSync(codePath, { force: true }));
   // Start and stop are always logged (at least at info), whatever LOG_LEVEL says: supervisors wait for `worker_started`.
   const lifecycleLog = logger.isLevelEnabled('info') || logger.level === 'silent' ? logger : logger.child({}, { level: 'info' });
   lifecycleLog.info({ event: 'worker_started', taskQueue: cfg.TASK_QUEUE, address, maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS }, 'worker started');
