@@ -1,0 +1,74 @@
+import { performance } from 'node:perf_hooks';
+import type { Samples } from './stats';
+
+export class HttpError extends Error {
+  constructor(readonly status: number, readonly method: string, readonly url: string, readonly body: unknown) {
+    super(`${method} ${url} → ${status}: ${JSON.stringify(body).slice(0, 500)}`);
+  }
+}
+
+export interface Timed<T> {
+  body: T;
+  ms: number;
+  headers: Headers;
+}
+
+/**
+ * A thin API client as a real one would be: bearer tokens from POST /auth/dev-token (cached
+ * per e-mail), JSON bodies, every call timed into a route group.
+ */
+export class ApiClient {
+  private readonly tokens = new Map<string, Promise<string>>();
+  errors = 0;
+
+  constructor(readonly baseUrl: string, readonly samples: Samples) {}
+
+  async call<T>(group: string, method: 'GET' | 'POST', path: string, token?: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Timed<T>> {
+    const headers: Record<string, string> = { ...extraHeaders };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const started = performance.now();
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      text = await res.text();
+    } catch (err) {
+      this.errors++;
+      throw err;
+    }
+    const ms = performance.now() - started;
+    this.samples.add(group, ms);
+    const parsed = text ? (JSON.parse(text) as unknown) : null;
+    if (!res.ok) {
+      this.errors++;
+      throw new HttpError(res.status, method, path, parsed);
+    }
+    return { body: parsed as T, ms, headers: res.headers };
+  }
+
+  token(email: string): Promise<string> {
+    let t = this.tokens.get(email);
+    if (!t) {
+      t = this.call<{ token: string }>('auth', 'POST', '/auth/dev-token', undefined, { email }).then((r) => r.body.token);
+      t.catch(() => this.tokens.delete(email));
+      this.tokens.set(email, t);
+    }
+    return t;
+  }
+}
+
+/** `dur` of one metric of a Server-Timing header, in ms. */
+export function serverTiming(headers: Headers, metric: string): number | undefined {
+  const header = headers.get('server-timing');
+  if (!header) return undefined;
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    if (name.trim() !== metric) continue;
+    for (const p of params) {
+      const [k, v] = p.trim().split('=');
+      if (k === 'dur') return Number(v);
+    }
+  }
+  return undefined;
+}
