@@ -11,6 +11,7 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -48,6 +49,17 @@ const { commitStep } = proxyActivities<Activities>(COMMIT_OPTIONS);
  */
 const { commitSteps } = proxyLocalActivities<Activities>(COMMIT_OPTIONS);
 export const BATCHED_COMMITS_PATCH = 'batched-local-commits';
+/**
+ * Local commits run inside the workflow task, before the server has persisted it. An Update is
+ * durable only once the workflow task that accepted it is: if that task is lost (the server stops
+ * or crashes before storing it), the Update is lost with it and the task is redone without it, but
+ * a commit made in it stays in the read model: a decision the workflow never took, under a seq the
+ * redone task reuses for another step, which the read model then skips as already applied. So an
+ * Update handler first makes its acceptance durable (a 1 ms timer ends the workflow task) and only
+ * then changes state: every commit runs in a workflow task whose inputs are in the history, and a
+ * redone task replays it identically. Meanwhile the claim keeps concurrent Updates out.
+ */
+export const DURABLE_UPDATES_PATCH = 'durable-update-acceptance';
 
 // Delivery waits out an SMTP outage: retried with backoff until the relay answers.
 const { deliverNotifications } = proxyActivities<Activities>({
@@ -144,6 +156,9 @@ export class Lifecycle {
   private flushed: Promise<void> = Promise.resolve();
   private deliveries: Promise<unknown>[] = [];
   private withdrawal?: WithdrawInput;
+  /** Tasks (and the withdrawal) claimed by an accepted Update waiting for its acceptance to be durable. */
+  private readonly claimed = new Set<string>();
+  private withdrawClaimed = false;
   private readonly workflowId = workflowInfo().workflowId;
 
   constructor(private readonly opts: LifecycleOptions) {
@@ -187,6 +202,15 @@ export class Lifecycle {
       decideUpdate,
       async (input) => {
         const task = this.state.tasks[input.taskId];
+        if (patched(DURABLE_UPDATES_PATCH)) {
+          this.claimed.add(task.id);
+          try {
+            await sleep(1);
+          } finally {
+            this.claimed.delete(task.id);
+          }
+          this.validateDecision(input); // the task may have expired or been cancelled meanwhile
+        }
         task.status = 'deciding';
         task.rejection = undefined;
         task.pending = {
@@ -213,13 +237,22 @@ export class Lifecycle {
     setHandler(
       withdrawUpdate,
       async (input) => {
+        if (patched(DURABLE_UPDATES_PATCH)) {
+          this.withdrawClaimed = true;
+          try {
+            await sleep(1);
+          } finally {
+            this.withdrawClaimed = false;
+          }
+          if (isTerminal(this.state.stage)) throw failure(FAILURE.notAllowedNow, `cannot withdraw: the subject is ${this.state.stage}`);
+        }
         this.withdrawal = input;
         await condition(() => isTerminal(this.state.stage) && this.idle());
         return { stage: this.state.stage };
       },
       {
         validator: (input) => {
-          if (isTerminal(this.state.stage) || this.withdrawal) throw failure(FAILURE.notAllowedNow, `cannot withdraw: the subject is ${this.withdrawal ? 'already being withdrawn' : this.state.stage}`);
+          if (isTerminal(this.state.stage) || this.withdrawal || this.withdrawClaimed) throw failure(FAILURE.notAllowedNow, `cannot withdraw: the subject is ${this.withdrawal || this.withdrawClaimed ? 'already being withdrawn' : this.state.stage}`);
           const refusal = this.opts.withdrawRefusal?.(input.actor, this.state.stage);
           if (refusal) throw failure(refusal.startsWith('forbidden') ? FAILURE.forbidden : FAILURE.notAllowedNow, refusal);
         },
@@ -230,7 +263,7 @@ export class Lifecycle {
   private validateDecision(input: DecideInput): void {
     const task = this.state.tasks[input.taskId];
     if (!task) throw failure(FAILURE.taskNotFound, `task ${input.taskId} does not exist`);
-    if (task.status !== 'open' || this.withdrawal) throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
+    if (task.status !== 'open' || this.claimed.has(task.id) || this.withdrawal || this.withdrawClaimed) throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
     const actor = input.actor;
     const assigned = task.assigneeUserId
       ? actor.userId === task.assigneeUserId
