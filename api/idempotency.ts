@@ -9,6 +9,9 @@ import { badRequest, conflict, HttpError } from './errors';
  * insert), then completed with the response. A duplicate with the same body waits for the
  * first to finish and gets the same response; a different body under the same key is 409.
  * Only successful responses are kept: a failed attempt releases the key so it can be retried.
+ * A reservation still pending after `leaseMs` belongs to a request that died with its process
+ * (crash, kill): a duplicate then takes it over and runs the work again. Creating routes derive
+ * their ids from the key (ids.ts subjectId), so the re-run finds what the first attempt made.
  */
 export interface StoredResponse {
   status: number;
@@ -16,6 +19,8 @@ export interface StoredResponse {
 }
 
 const PENDING = 0;
+/** Longer than any live request holds its key (every Temporal call of the API is bounded by 30 s). */
+export const IDEMPOTENCY_LEASE_MS = 45_000;
 const KEY_PATTERN = /^[A-Za-z0-9._:\-]{1,200}$/;
 
 export function canonicalJson(value: unknown): string {
@@ -46,6 +51,8 @@ export interface IdempotencyOptions {
   /** How long a duplicate waits for the first request to finish. */
   waitMs?: number;
   pollMs?: number;
+  /** After how long a pending reservation is presumed dead and may be taken over. */
+  leaseMs?: number;
 }
 
 export async function withIdempotency(
@@ -59,7 +66,8 @@ export async function withIdempotency(
     await prisma.idempotencyRecord.create({ data: { id, requestHash: scope.hash, status: PENDING, body: {} } });
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    return { ...(await awaitExisting(prisma, id, scope.hash, opts)), replayed: true };
+    const existing = await awaitExisting(prisma, id, scope.hash, opts);
+    if (existing !== TAKEN_OVER) return { ...existing, replayed: true };
   }
   let result: StoredResponse;
   try {
@@ -76,8 +84,11 @@ export async function withIdempotency(
   return { ...result, replayed: false };
 }
 
-async function awaitExisting(prisma: PrismaClient, id: string, hash: string, opts: IdempotencyOptions): Promise<StoredResponse> {
+const TAKEN_OVER = Symbol('taken over');
+
+async function awaitExisting(prisma: PrismaClient, id: string, hash: string, opts: IdempotencyOptions): Promise<StoredResponse | typeof TAKEN_OVER> {
   const deadline = Date.now() + (opts.waitMs ?? 60_000);
+  const leaseMs = opts.leaseMs ?? IDEMPOTENCY_LEASE_MS;
   for (;;) {
     const record = await prisma.idempotencyRecord.findUnique({ where: { id } });
     if (!record) {
@@ -86,6 +97,12 @@ async function awaitExisting(prisma: PrismaClient, id: string, hash: string, opt
     }
     if (record.requestHash !== hash) throw conflict('this Idempotency-Key was used with a different request body', 'idempotency_key_reused');
     if (record.status !== PENDING) return { status: record.status, body: record.body };
+    if (Date.now() - record.createdAt.getTime() > leaseMs) {
+      // Abandoned by a request that died: take the reservation over (one duplicate wins the race).
+      const taken = await prisma.idempotencyRecord.updateMany({ where: { id, status: PENDING, createdAt: record.createdAt }, data: { createdAt: new Date() } });
+      if (taken.count === 1) return TAKEN_OVER;
+      continue;
+    }
     if (Date.now() > deadline) throw new HttpError(409, 'idempotency_in_progress', 'a request with this Idempotency-Key is still in progress', undefined, { 'Retry-After': '2' });
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 100));
   }

@@ -38,6 +38,8 @@ export interface Ctx<B, Q> {
   body: B;
   query: Q;
   params: Record<string, string>;
+  /** The validated Idempotency-Key of an idempotent route, when the client sent one. */
+  idempotencyKey?: string;
 }
 
 export interface Result {
@@ -101,11 +103,11 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], prisma: PrismaCli
         if (hasBody && !req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
         body = parse(spec.body, hasBody ? req.body : {});
       }
-      const ctx = { req, res, user, body, query, params: req.params as Record<string, string> };
-      const keyHeader = req.get('Idempotency-Key');
+      const keyHeader = spec.idempotent ? req.get('Idempotency-Key') : undefined;
+      const key = keyHeader !== undefined ? validKey(keyHeader.trim()) : undefined;
+      const ctx = { req, res, user, body, query, params: req.params as Record<string, string>, idempotencyKey: key };
       let result: Result | void;
-      if (spec.idempotent && keyHeader !== undefined) {
-        const key = validKey(keyHeader.trim());
+      if (key !== undefined) {
         const outcome = await withIdempotency(prisma, { userId: user.id, key, hash: requestHash(req.method, req.path, req.body) }, async () => {
           const r = await handler(ctx as never);
           return { status: r?.status ?? 200, body: r?.body ?? null };

@@ -1,7 +1,7 @@
 import { callCreateSchema, centsToUsd, usdToCents } from '../../domain/schemas';
 import type { ApiContext } from '../context';
 import { validationFailed, type ErrorDetail } from '../errors';
-import { newId, paged } from '../ids';
+import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
 import { callListQuerySchema, genericObjectSchema, pageOf } from '../schemas';
 
@@ -49,7 +49,13 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       roles: ['fund_manager'], body: callCreateSchema, idempotent: true,
       success: { status: 201, description: 'Created', schema: genericObjectSchema },
     },
-    async ({ user, body }) => {
+    async ({ user, body, idempotencyKey }) => {
+      const id = subjectId('call', user.id, idempotencyKey);
+      if (idempotencyKey) {
+        // A re-run of a request cut off after its insert (see idempotency.ts): the call exists.
+        const made = await prisma.call.findUnique({ where: { id }, select: CALL_SELECT });
+        if (made) return { status: 201, body: callView(made) };
+      }
       const [country, areas] = await Promise.all([
         prisma.country.findUnique({ where: { code: body.countryCode }, select: { code: true, eligibleChallengeFund: true } }),
         prisma.thematicArea.findMany({ where: { id: { in: body.thematicAreaIds } }, select: { id: true } }),
@@ -64,7 +70,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (problems.length) throw validationFailed(problems);
       const call = await prisma.call.create({
         data: {
-          id: newId('call'),
+          id,
           countryCode: body.countryCode,
           title: body.title,
           challengeStatement: body.challengeStatement,

@@ -8,7 +8,7 @@ import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from '../../workflows/search-at
 import { withTemporalDeadline, type ApiContext } from '../context';
 import { assertNotTerminal, executeWithdraw } from '../decide';
 import { forbidden, notFound, validationFailed } from '../errors';
-import { newId, paged } from '../ids';
+import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
 import { createdSubjectSchema, expertRequestListQuerySchema, genericObjectSchema, pageOf, stageResponseSchema, withdrawBodySchema } from '../schemas';
 import { expertRequestScope } from '../scope';
@@ -36,13 +36,13 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
       roles: ['co_approver'], body: expertRequestCreateSchema, idempotent: true,
       success: { status: 201, description: 'Created', schema: createdSubjectSchema }, errors: [409],
     },
-    async ({ user, body }) => {
+    async ({ user, body, idempotencyKey }) => {
       if (!user.countryCode) throw forbidden('your account is not linked to a Country Office');
       if (body.countryCode !== user.countryCode) throw forbidden(`you act for the ${user.countryCode} Country Office only`);
       const area = await prisma.thematicArea.findUnique({ where: { id: body.thematicAreaId }, select: { id: true } });
       if (!area) throw validationFailed([{ path: 'thematicAreaId', message: 'no such thematic area' }]);
 
-      const id = newId('er');
+      const id = subjectId('er', user.id, idempotencyKey);
       const workflowId = workflowIdFor('expert_request', id);
       const input: ExpertRequestWorkflowInput = {
         requestId: id,
@@ -55,7 +55,10 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
         workflowId,
         taskQueue: ctx.taskQueue,
         args: [input],
-        workflowIdConflictPolicy: 'FAIL',
+        // Under an Idempotency-Key the id comes from the key: a re-run after a crash joins the
+        // workflow the first attempt started (and never starts a second one after it closed).
+        workflowIdConflictPolicy: idempotencyKey ? 'USE_EXISTING' : 'FAIL',
+        workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
         typedSearchAttributes: [
           { key: PROGRAMME_KEY, value: 'experts_on_demand' },
           { key: STAGE_KEY, value: 'intake' },

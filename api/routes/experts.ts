@@ -2,7 +2,7 @@ import { Prisma } from '../../generated/prisma/client';
 import { centsToUsd, usdToCents } from '../../domain/schemas';
 import type { ApiContext } from '../context';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
-import { newId, paged } from '../ids';
+import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
 import { expertCreateSchema, expertListQuerySchema, expertPatchSchema, genericObjectSchema, pageOf, type ExpertPatch } from '../schemas';
 import type { AuthUser } from '../types';
@@ -112,12 +112,18 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
       roles: ['fund_manager', 'admin'], body: expertCreateSchema, idempotent: true,
       success: { status: 201, description: 'Created', schema: genericObjectSchema }, errors: [409],
     },
-    async ({ body }) => {
+    async ({ user, body, idempotencyKey }) => {
       await checkThematicAreas(ctx, body.thematicAreaIds);
+      const id = subjectId('exp', user.id, idempotencyKey);
+      if (idempotencyKey) {
+        // A re-run of a request cut off after its insert (see idempotency.ts): the expert exists.
+        const made = await prisma.expert.findUnique({ where: { id }, select: EXPERT_SELECT });
+        if (made) return { status: 201, body: expertView(made) };
+      }
       try {
         const e = await prisma.expert.create({
           data: {
-            id: newId('exp'),
+            id,
             name: body.name,
             email: body.email.toLowerCase(),
             thematicAreaIds: body.thematicAreaIds,

@@ -8,7 +8,7 @@ import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from '../../workflows/search-at
 import { withTemporalDeadline, type ApiContext } from '../context';
 import { assertNotTerminal, executeDecision, executeWithdraw } from '../decide';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
-import { newId, paged } from '../ids';
+import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
 import {
   createdSubjectSchema,
@@ -45,7 +45,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       roles: ['applicant'], body: proposalCreateSchema, idempotent: true,
       success: { status: 201, description: 'Created', schema: createdSubjectSchema }, errors: [409],
     },
-    async ({ user, body }) => {
+    async ({ user, body, idempotencyKey }) => {
       if (!user.institutionId) throw forbidden('your account is not linked to an institution');
       const [institution, call] = await Promise.all([
         prisma.institution.findUnique({ where: { id: user.institutionId }, select: { id: true, name: true } }),
@@ -55,7 +55,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (!call) throw validationFailed([{ path: 'callId', message: 'no such call' }]);
       if (call.countryCode !== body.countryCode) throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
 
-      const id = newId('p');
+      const id = subjectId('p', user.id, idempotencyKey);
       const workflowId = workflowIdFor('proposal', id);
       const input: ProposalWorkflowInput = {
         proposalId: id,
@@ -68,7 +68,10 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         workflowId,
         taskQueue: ctx.taskQueue,
         args: [input],
-        workflowIdConflictPolicy: 'FAIL',
+        // Under an Idempotency-Key the id comes from the key: a re-run after a crash joins the
+        // workflow the first attempt started (and never starts a second one after it closed).
+        workflowIdConflictPolicy: idempotencyKey ? 'USE_EXISTING' : 'FAIL',
+        workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
         typedSearchAttributes: [
           { key: PROGRAMME_KEY, value: 'challenge_fund' },
           { key: STAGE_KEY, value: 'intake' },
