@@ -32,6 +32,15 @@ class Lock {
  */
 function oneAtATime(adapter: Adapter): Adapter {
   const lock = new Lock();
+  // The adapter opens transactions with a deferred BEGIN: the write lock is taken at the first
+  // write, and if another process (API or worker) committed since the transaction's first read,
+  // that write fails at once with SQLITE_BUSY_SNAPSHOT, which busy_timeout cannot wait out.
+  // BEGIN IMMEDIATE takes the write lock up front, waiting (busy_timeout) for the other writer.
+  const client = (adapter as unknown as { client?: { prepare: (sql: string) => unknown } }).client;
+  if (client && typeof client.prepare === 'function') {
+    const prepare = client.prepare.bind(client);
+    client.prepare = (sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql);
+  }
   const bind = (target: object, value: unknown) => (typeof value === 'function' ? value.bind(target) : value);
   const locked =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
