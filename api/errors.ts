@@ -123,6 +123,9 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     else if (e.type === 'entity.parse.failed') http = new HttpError(400, 'malformed_json', 'the request body is not valid JSON');
     else if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') http = new HttpError(415, 'unsupported_media_type', e.message);
     else if (e.status >= 400 && e.status < 500) http = new HttpError(e.status, 'bad_request', 'the request could not be read');
+  } else if (err instanceof URIError) {
+    // Express could not percent-decode a path parameter ("/proposals/%zz").
+    http = badRequest('the URL is not correctly percent-encoded');
   }
   http ??= fromTemporal(err);
   if (!http) {

@@ -81,6 +81,30 @@ export class ApiRouter {
   }
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The path of the first string (or key) that is not well-formed Unicode: a lone surrogate, which
+ * JSON can carry as an escape ("\ud800") but UTF-8 cannot, so Prisma and Temporal would fail on it
+ * later (a 500, or a workflow that never starts). Iterative: bodies may be nested arbitrarily deep.
+ */
+function illFormedPath(body: unknown): string | undefined {
+  const stack: [unknown, string][] = [[body, '']];
+  while (stack.length) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return path || '(body)';
+    } else if (value && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        const at = path ? `${path}.${key}` : key;
+        if (LONE_SURROGATE.test(key)) return at;
+        stack.push([child, at]);
+      }
+    }
+  }
+  return undefined;
+}
+
 function parse<T extends ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw validationFailed(zodDetails(parsed.error.issues));
@@ -101,6 +125,8 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], prisma: PrismaCli
         // express.json() leaves {} when it did not parse: a body of another media type is refused, no body is {}.
         const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
         if (hasBody && !req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
+        const illFormed = hasBody ? illFormedPath(req.body) : undefined;
+        if (illFormed) throw validationFailed([{ path: illFormed, message: 'is not valid Unicode (a lone surrogate)' }]);
         body = parse(spec.body, hasBody ? req.body : {});
       }
       const keyHeader = spec.idempotent ? req.get('Idempotency-Key') : undefined;
