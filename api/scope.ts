@@ -81,17 +81,19 @@ export function isAssignedTo(
   return task.assigneeRole === user.role && (!task.assigneeCountryCode || task.assigneeCountryCode === user.countryCode);
 }
 
-/** Where-clause of the open tasks waiting for `user` (GET /tasks). */
+/**
+ * Where-clause of the open tasks waiting for `user` (GET /tasks). Written as a flat OR of
+ * complete conditions, each matching an index (assigneeUserId, status, dueAt) or (assigneeRole,
+ * assigneeCountryCode, status, dueAt): SQLite then reads just those rows, instead of every open
+ * task of every country (`status = 'open' AND (… OR …)` scanned them all).
+ */
 export function myTasksWhere(user: AuthUser): Prisma.TaskWhereInput {
+  const byRole = { status: 'open', assigneeUserId: null, assigneeRole: user.role };
   return {
-    status: 'open',
     OR: [
-      { assigneeUserId: user.id },
-      {
-        assigneeUserId: null,
-        assigneeRole: user.role,
-        ...(user.countryCode ? { OR: [{ assigneeCountryCode: null }, { assigneeCountryCode: user.countryCode }] } : { assigneeCountryCode: null }),
-      },
+      { status: 'open', assigneeUserId: user.id },
+      { ...byRole, assigneeCountryCode: null },
+      ...(user.countryCode ? [{ ...byRole, assigneeCountryCode: user.countryCode }] : []),
     ],
   };
 }
