@@ -392,6 +392,7 @@ test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no
   const statuses: Record<string, number> = {};
   const fivexx: string[] = [];
   const badShape: string[] = [];
+  const unauthenticated: string[] = [];
   const succeeded: Record<string, number> = {};
   const created: Record<string, Set<string>> = {};
   let next = 0;
@@ -404,6 +405,9 @@ test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no
       if (res.status >= 500) fivexx.push(what);
       else if (res.status >= 400 && !(typeof res.body?.error?.code === 'string' && typeof res.body?.error?.message === 'string')) badShape.push(what);
       if (/at .*\.(ts|js):\d+/.test(res.text)) badShape.push(`stack trace: ${what}`);
+      // Without a valid token nothing gets past authentication: only errors reading the body or URL come first.
+      const needsAuth = (doc.paths[c.op.split(' ')[1]][c.method].security ?? [{}]).length > 0;
+      if (needsAuth && !ROLES.includes(c.tokenKind as DemoKey) && ![400, 401, 413, 415].includes(res.status)) unauthenticated.push(what);
       if (res.status >= 200 && res.status < 300) {
         succeeded[c.op] = (succeeded[c.op] ?? 0) + 1;
         if (CREATES[c.op] && res.body?.id) (created[c.op] ??= new Set()).add(res.body.id);
@@ -417,6 +421,7 @@ test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no
 
   expect({ seed: SEED, fivexx: fivexx.slice(0, 20) }).toEqual({ seed: SEED, fivexx: [] });
   expect({ seed: SEED, badShape: badShape.slice(0, 20) }).toEqual({ seed: SEED, badShape: [] });
+  expect({ seed: SEED, unauthenticated: unauthenticated.slice(0, 20) }).toEqual({ seed: SEED, unauthenticated: [] });
   // No prototype was polluted in this process.
   expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(protoBefore);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
