@@ -9,16 +9,35 @@ export { PrismaClient };
 type Adapter = Awaited<ReturnType<PrismaBetterSQLite3['connect']>>;
 type Tx = Awaited<ReturnType<Adapter['startTransaction']>>;
 
-/** FIFO lock: `acquire()` resolves with the release function once every earlier holder released. */
+/**
+ * A lock with two queues: `acquire()` resolves with the release function once the lock is free;
+ * waiting single statements go before waiting transactions, each queue first come first served.
+ */
 class Lock {
-  private tail: Promise<void> = Promise.resolve();
+  private held = false;
+  private readonly statements: (() => void)[] = [];
+  private readonly transactions: (() => void)[] = [];
 
-  acquire(): Promise<() => void> {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const previous = this.tail;
-    this.tail = previous.then(() => held);
-    return previous.then(() => release);
+  acquire(kind: 'statement' | 'transaction'): Promise<() => void> {
+    return new Promise((resolve) => {
+      const grant = () => {
+        this.held = true;
+        let released = false;
+        resolve(() => {
+          if (released) return;
+          released = true;
+          this.release();
+        });
+      };
+      if (!this.held) grant();
+      else (kind === 'statement' ? this.statements : this.transactions).push(grant);
+    });
+  }
+
+  private release(): void {
+    const next = this.statements.shift() ?? this.transactions.shift();
+    if (next) next();
+    else this.held = false;
   }
 }
 
@@ -28,7 +47,9 @@ class Lock {
  * uncommitted rows, and its writes are rolled back with it or become durable only when it
  * commits (an outbox row marked 'sent' could be lost by a crash long after the mail went out).
  * So a query outside a transaction waits until no transaction is open, and transactions wait
- * for each other: one lock, first come first served.
+ * for each other: one lock. Single statements go first: they are short, and one of them may be
+ * the row that records a mail as sent, which must not wait behind a queue of transactions (a
+ * crash in that wait sends the mail again).
  */
 function oneAtATime(adapter: Adapter): Adapter {
   const lock = new Lock();
@@ -45,7 +66,7 @@ function oneAtATime(adapter: Adapter): Adapter {
   const locked =
     <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
-      const release = await lock.acquire();
+      const release = await lock.acquire('statement');
       try {
         return await fn(...args);
       } finally {
@@ -53,7 +74,7 @@ function oneAtATime(adapter: Adapter): Adapter {
       }
     };
   async function startTransaction(isolationLevel?: Parameters<Adapter['startTransaction']>[0]): Promise<Tx> {
-    const release = await lock.acquire();
+    const release = await lock.acquire('transaction');
     let tx: Tx;
     try {
       tx = await adapter.startTransaction(isolationLevel);
