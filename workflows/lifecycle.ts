@@ -60,6 +60,15 @@ export const BATCHED_COMMITS_PATCH = 'batched-local-commits';
  * redone task replays it identically. Meanwhile the claim keeps concurrent Updates out.
  */
 export const DURABLE_UPDATES_PATCH = 'durable-update-acceptance';
+/**
+ * Supersedes DURABLE_UPDATES_PATCH without its timer (a timer fires after about a second on the
+ * dev server, and every decision waited for it): the first commit after an Update is accepted is
+ * an ordinary activity, scheduled by the same workflow task completion that records the
+ * acceptance, so both become durable together or not at all. Once it completed (an event in the
+ * history), later commits are local again. Histories with the timer replay through the old branch.
+ */
+export const DURABLE_COMMIT_PATCH = 'durable-update-commit';
+const { commitSteps: commitStepsDurably } = proxyActivities<Activities>(COMMIT_OPTIONS);
 
 // Delivery waits out an SMTP outage: retried with backoff until the relay answers.
 const { deliverNotifications } = proxyActivities<Activities>({
@@ -159,6 +168,8 @@ export class Lifecycle {
   /** Tasks (and the withdrawal) claimed by an accepted Update waiting for its acceptance to be durable. */
   private readonly claimed = new Set<string>();
   private withdrawClaimed = false;
+  /** An Update was accepted since the last ordinary commit activity: the next flush must be one (DURABLE_COMMIT_PATCH). */
+  private acceptanceNotDurable = false;
   private readonly workflowId = workflowInfo().workflowId;
 
   constructor(private readonly opts: LifecycleOptions) {
@@ -202,7 +213,9 @@ export class Lifecycle {
       decideUpdate,
       async (input) => {
         const task = this.state.tasks[input.taskId];
-        if (patched(DURABLE_UPDATES_PATCH)) {
+        if (patched(DURABLE_COMMIT_PATCH)) {
+          this.acceptanceNotDurable = true;
+        } else if (patched(DURABLE_UPDATES_PATCH)) {
           this.claimed.add(task.id);
           try {
             await sleep(1);
@@ -237,7 +250,9 @@ export class Lifecycle {
     setHandler(
       withdrawUpdate,
       async (input) => {
-        if (patched(DURABLE_UPDATES_PATCH)) {
+        if (patched(DURABLE_COMMIT_PATCH)) {
+          this.acceptanceNotDurable = true;
+        } else if (patched(DURABLE_UPDATES_PATCH)) {
           this.withdrawClaimed = true;
           try {
             await sleep(1);
@@ -328,7 +343,8 @@ export class Lifecycle {
   }
 
   /**
-   * Applies the pending steps (one local activity, one transaction) and starts their mails.
+   * Applies the pending steps (one transaction; a local activity, or an ordinary one right after
+   * an Update was accepted: DURABLE_COMMIT_PATCH) and starts their mails.
    * Called before the workflow waits for a person, before an activity (it may read the read
    * model) and before it finishes: whoever sees the workflow waiting sees its steps applied.
    */
@@ -337,9 +353,11 @@ export class Lifecycle {
       while (this.pending.length) {
         const steps = this.pending;
         this.pending = [];
+        const durably = this.acceptanceNotDurable;
+        this.acceptanceNotDurable = false;
         this.inFlight++;
         try {
-          const result = await commitSteps({ steps });
+          const result = await (durably ? commitStepsDurably({ steps }) : commitSteps({ steps }));
           if (result.outboxKeys.length) this.deliveries.push(deliverNotifications({ keys: result.outboxKeys }));
         } finally {
           this.inFlight--;
