@@ -10,7 +10,9 @@ import { slaFromDays, type SlaSettings } from '../domain/tasks';
 import type { AppConfig } from '../lib/config';
 import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
+import { databaseVersion } from '../lib/db';
 import { createAuthenticator, requireAuth } from './auth';
+import { ReadCache } from './read-cache';
 import type { ApiContext } from './context';
 import { errorHandler, HttpError, notFoundHandler } from './errors';
 import { ApiRouter } from './router';
@@ -87,7 +89,8 @@ function limiter(perMinute: number, keyGenerator?: RateLimitOptions['keyGenerato
 
 export function createApp(deps: AppDeps): express.Application {
   const { config, logger, prisma } = deps;
-  const auth = createAuthenticator(config, prisma, logger);
+  const readCache = new ReadCache({ version: () => databaseVersion(prisma), ttlMs: config.READ_CACHE_TTL_MS, maxEntries: config.READ_CACHE_MAX_ENTRIES });
+  const auth = createAuthenticator(config, prisma, logger, readCache);
   const ctx: ApiContext = {
     prisma,
     temporal: deps.temporal,
@@ -96,6 +99,7 @@ export function createApp(deps: AppDeps): express.Application {
     taskQueue: deps.taskQueue,
     sla: deps.sla ?? slaFromConfig(config),
     auth,
+    readCache,
     temporalTimeoutMs: deps.temporalTimeoutMs ?? 30_000,
   };
 
@@ -151,6 +155,7 @@ export function createApp(deps: AppDeps): express.Application {
   auditRoutes(router, ctx);
   router.mount(app, {
     prisma,
+    readCache,
     authenticate: requireAuth(auth),
     userLimiter: limiter(config.RATE_LIMIT_PER_MINUTE, (req) => `user:${req.user?.id ?? 'anonymous'}`),
   });

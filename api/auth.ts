@@ -6,6 +6,7 @@ import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { ROLES, type Role } from '../domain/roles';
 import { HttpError, unauthorized } from './errors';
+import type { ReadCache } from './read-cache';
 import type { AuthUser } from './types';
 
 export const DEV_ISSUER = 'rus-undp-dev';
@@ -39,7 +40,13 @@ function invalidToken(err: unknown): HttpError {
   return unauthorized('the token is invalid');
 }
 
-export function createAuthenticator(config: AppConfig, prisma: PrismaClient, logger: Logger): Authenticator {
+export function createAuthenticator(config: AppConfig, prisma: PrismaClient, logger: Logger, cache?: ReadCache): Authenticator {
+  // The user behind a token is read once per database version: deactivating a user or changing
+  // a role is a write, so the next request reads the row again.
+  const userWhere = (where: { id: string } | { email: string }) => {
+    const find = () => prisma.user.findUnique({ where, select: USER_SELECT });
+    return cache ? cache.get(`user:${JSON.stringify(where)}`, find) : find();
+  };
   if (config.AUTH_MODE === 'oidc') {
     if (!config.OIDC_JWKS_URL || !config.OIDC_ISSUER || !config.OIDC_AUDIENCE) throw new Error('OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL are required when AUTH_MODE=oidc');
     const jwks = createRemoteJWKSet(new URL(config.OIDC_JWKS_URL), { timeoutDuration: 5000, cooldownDuration: 30_000 });
@@ -57,7 +64,7 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
         const email = typeof payload.email === 'string' ? payload.email.trim().toLowerCase() : '';
         if (!email) throw unauthorized('the token carries no email claim');
         if (payload.email_verified === false) throw unauthorized('the email of the token is not verified');
-        return toAuthUser(await prisma.user.findUnique({ where: { email }, select: USER_SELECT }));
+        return toAuthUser(await userWhere({ email }));
       },
     };
   }
@@ -77,7 +84,7 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
       } catch (err) {
         throw invalidToken(err);
       }
-      return toAuthUser(await prisma.user.findUnique({ where: { id: String(payload.sub) }, select: USER_SELECT }));
+      return toAuthUser(await userWhere({ id: String(payload.sub) }));
     },
     async devToken(email) {
       const user = await prisma.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: USER_SELECT });

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import type { SlaSettings } from '../domain/tasks';
 import type { Authenticator } from './auth';
+import type { ReadCache } from './read-cache';
 
 /** What every route module gets. */
 export interface ApiContext {
@@ -14,6 +15,8 @@ export interface ApiContext {
   taskQueue: string;
   sla: SlaSettings;
   auth: Authenticator;
+  /** Read results keyed by the database version (GET routes declared `cached`). */
+  readCache: ReadCache;
   /** Upper bound for one Temporal call made while a client waits (Updates included). */
   temporalTimeoutMs: number;
 }

@@ -4,6 +4,7 @@ import type { Role } from '../domain/roles';
 import type { PrismaClient } from '../lib/db';
 import { forbidden, HttpError, unauthorized, validationFailed, zodDetails } from './errors';
 import { requestHash, validKey, withIdempotency } from './idempotency';
+import type { ReadCache } from './read-cache';
 import type { AuthUser } from './types';
 
 /**
@@ -26,6 +27,12 @@ export interface RouteSpec<B extends ZodTypeAny | undefined = ZodTypeAny | undef
   query?: Q;
   /** Accepts `Idempotency-Key`. */
   idempotent?: boolean;
+  /**
+   * GET routes whose answer depends only on the database, the caller and the request: the
+   * answer is reused while the database is unchanged (api/read-cache.ts). The handler must not
+   * write to `res` itself.
+   */
+  cached?: boolean;
   success: { status: number; description: string; schema?: ZodTypeAny; contentType?: 'application/json' | 'text/csv' | 'text/html' };
   /** Error statuses worth documenting besides the common ones. */
   errors?: number[];
@@ -52,6 +59,7 @@ export type Handler<B extends ZodTypeAny | undefined, Q extends ZodTypeAny | und
 
 export interface RouterDeps {
   prisma: PrismaClient;
+  readCache: ReadCache;
   authenticate: RequestHandler;
   /** Per-user limiter, applied after authentication on mutating routes. */
   userLimiter: RequestHandler;
@@ -75,7 +83,7 @@ export class ApiRouter {
       const needsAuth = spec.auth !== false;
       if (needsAuth) chain.push(deps.authenticate);
       if (needsAuth && spec.method !== 'get') chain.push(deps.userLimiter);
-      chain.push(wrap(spec, handler, deps.prisma));
+      chain.push(wrap(spec, handler, deps));
       app[spec.method](spec.path, ...chain);
     }
   }
@@ -111,7 +119,13 @@ function parse<T extends ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
   return parsed.data;
 }
 
-function wrap(spec: RouteSpec, handler: Registered['handler'], prisma: PrismaClient): RequestHandler {
+/** The cache key of a request: route, caller, path parameters and the parsed query. */
+function cacheKey(spec: RouteSpec, user: AuthUser | undefined, params: unknown, query: unknown): string {
+  return JSON.stringify([spec.method, spec.path, user?.id ?? null, params, query ?? null]);
+}
+
+function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps): RequestHandler {
+  const { prisma, readCache } = deps;
   return (req: Request, res: Response, next: NextFunction) => {
     const run = async () => {
       const user = req.user as AuthUser;
@@ -140,6 +154,14 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], prisma: PrismaCli
         });
         if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
         result = { status: outcome.status, body: outcome.body };
+      } else if (spec.cached && spec.method === 'get') {
+        // Cached as JSON text: a hit costs neither the queries nor the serialization.
+        const answer = await readCache.get(cacheKey(spec, user, req.params, query), async () => {
+          const r = await handler(ctx as never);
+          return { status: r?.status ?? 200, json: JSON.stringify(r?.body ?? null) };
+        });
+        if (!res.headersSent) res.status(answer.status).type('application/json').send(answer.json);
+        return;
       } else {
         result = await handler(ctx as never);
       }

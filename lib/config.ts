@@ -29,6 +29,9 @@ export const configSchema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   CORS_ORIGINS: z.string().default(''),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /** How long a read result (pipeline, lists, the signed-in user) may be served again while the database is unchanged; 0 turns the read cache off. */
+  READ_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  READ_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(2000),
   SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   SMTP_PORT: port.default(2525),
   SMTP_SECURE: bool.default('false'),

@@ -51,16 +51,22 @@ class Lock {
  * the row that records a mail as sent, which must not wait behind a queue of transactions (a
  * crash in that wait sends the mail again).
  */
-function oneAtATime(adapter: Adapter): Adapter {
+interface RawConnection {
+  prepare: (sql: string) => { get: () => unknown; pluck?: (on?: boolean) => unknown };
+  pragma?: (source: string, options?: { simple?: boolean }) => unknown;
+}
+
+function oneAtATime(adapter: Adapter, onConnect?: (raw: RawConnection) => void): Adapter {
   const lock = new Lock();
   // The adapter opens transactions with a deferred BEGIN: the write lock is taken at the first
   // write, and if another process (API or worker) committed since the transaction's first read,
   // that write fails at once with SQLITE_BUSY_SNAPSHOT, which busy_timeout cannot wait out.
   // BEGIN IMMEDIATE takes the write lock up front, waiting (busy_timeout) for the other writer.
-  const client = (adapter as unknown as { client?: { prepare: (sql: string) => unknown } }).client;
+  const client = (adapter as unknown as { client?: RawConnection }).client;
   if (client && typeof client.prepare === 'function') {
     const prepare = client.prepare.bind(client);
     client.prepare = (sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql);
+    onConnect?.(client);
   }
   const bind = (target: object, value: unknown) => (typeof value === 'function' ? value.bind(target) : value);
   const locked =
@@ -103,15 +109,27 @@ function oneAtATime(adapter: Adapter): Adapter {
 }
 
 /** The adapter factory with oneAtATime connections. */
-function serializedAdapter(factory: PrismaBetterSQLite3): PrismaBetterSQLite3 {
+function serializedAdapter(factory: PrismaBetterSQLite3, onConnect?: (raw: RawConnection) => void): PrismaBetterSQLite3 {
   return new Proxy(factory, {
     get: (target, prop) => {
-      if (prop === 'connect') return async () => oneAtATime(await target.connect());
+      if (prop === 'connect') return async () => oneAtATime(await target.connect(), onConnect);
       if (prop === 'connectToShadowDb') return async () => oneAtATime(await target.connectToShadowDb());
       const value = Reflect.get(target, prop, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
+}
+
+const versions = new WeakMap<PrismaClient, () => string | undefined>();
+
+/**
+ * A token that changes whenever the database changes, by any process: SQLite's data_version
+ * (commits by other connections: the worker, scripts) with this connection's total_changes()
+ * (its own writes). Reading it costs microseconds and no query through Prisma, so a cache of
+ * read results can be keyed by it (api/read-cache.ts). Undefined before the first query.
+ */
+export function databaseVersion(prisma: PrismaClient): string | undefined {
+  return versions.get(prisma)?.();
 }
 
 export function sqliteFile(databaseUrl: string): string {
@@ -125,8 +143,22 @@ export function sqliteFile(databaseUrl: string): string {
 export async function openDatabase(databaseUrl: string): Promise<PrismaClient> {
   const file = sqliteFile(databaseUrl);
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const adapter = serializedAdapter(new PrismaBetterSQLite3({ url: databaseUrl, timeout: 10_000 }));
+  // Both counters start again on a new connection: the generation keeps versions from repeating.
+  let raw: RawConnection | undefined;
+  let generation = 0;
+  let totalChanges: { get: () => unknown } | undefined;
+  const adapter = serializedAdapter(new PrismaBetterSQLite3({ url: databaseUrl, timeout: 10_000 }), (connection) => {
+    raw = connection;
+    generation++;
+    totalChanges = undefined;
+  });
   const prisma = new PrismaClient({ adapter });
+  versions.set(prisma, () => {
+    if (!raw?.pragma) return undefined;
+    totalChanges ??= raw.prepare('SELECT total_changes() AS "n"');
+    const own = (totalChanges.get() as { n: number }).n;
+    return `${generation}.${String(raw.pragma('data_version', { simple: true }))}.${own}`;
+  });
   await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   await prisma.$queryRawUnsafe('PRAGMA synchronous = FULL');
   await prisma.$queryRawUnsafe('PRAGMA busy_timeout = 10000');

@@ -8,7 +8,7 @@ import { AUDIT_SELECT } from '../views';
 export function auditRoutes(router: ApiRouter, ctx: ApiContext): void {
   router.add(
     {
-      method: 'get', path: '/audit', tag: 'Audit', summary: 'The audit trail, newest first',
+      method: 'get', path: '/audit', cached: true, tag: 'Audit', summary: 'The audit trail, newest first',
       description: '`subject` is a proposal or expert request id; `actor` a user id.',
       roles: ['fund_manager', 'admin'], query: auditQuerySchema,
       success: { status: 200, description: 'A page of audit events', schema: pageOf(genericObjectSchema) },

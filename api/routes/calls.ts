@@ -27,7 +27,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/calls', tag: 'Challenge Fund', summary: 'Open Challenge Fund calls',
+      method: 'get', path: '/calls', cached: true, tag: 'Challenge Fund', summary: 'Open Challenge Fund calls',
       query: callListQuerySchema,
       success: { status: 200, description: 'A page of open calls, closing soonest first', schema: pageOf(genericObjectSchema) },
     },

@@ -72,7 +72,7 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/expert-requests', tag: 'Experts on Demand', summary: 'List the expert requests you may see',
+      method: 'get', path: '/expert-requests', cached: true, tag: 'Experts on Demand', summary: 'List the expert requests you may see',
       roles: READ_ROLES, query: expertRequestListQuerySchema,
       success: { status: 200, description: 'A page of requests, newest first', schema: pageOf(genericObjectSchema) },
     },
@@ -100,7 +100,7 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/expert-requests/:id', tag: 'Experts on Demand', summary: 'An expert request with its open tasks and timeline',
+      method: 'get', path: '/expert-requests/:id', cached: true, tag: 'Experts on Demand', summary: 'An expert request with its open tasks and timeline',
       description: 'Experts (invited ones only) see the terms of reference, their own tasks and a reduced timeline; never the shortlist, other candidates or fees.',
       roles: READ_ROLES,
       success: { status: 200, description: 'The request', schema: genericObjectSchema }, errors: [404],

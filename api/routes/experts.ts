@@ -63,7 +63,7 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/experts', tag: 'Roster', summary: 'Search the expert roster',
+      method: 'get', path: '/experts', cached: true, tag: 'Roster', summary: 'Search the expert roster',
       description: '`thematicArea` and `language` match list members exactly; `q` matches name or bio.',
       roles: ROSTER_ROLES, query: expertListQuerySchema,
       success: { status: 200, description: 'A page of experts, best rated first', schema: pageOf(genericObjectSchema) },
@@ -93,7 +93,7 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/experts/:id', tag: 'Roster', summary: 'One expert profile',
+      method: 'get', path: '/experts/:id', cached: true, tag: 'Roster', summary: 'One expert profile',
       roles: [...ROSTER_ROLES, 'expert'],
       success: { status: 200, description: 'The profile', schema: genericObjectSchema }, errors: [404],
     },

@@ -96,7 +96,7 @@ export function pipelineRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/pipeline', tag: 'Pipeline', summary: 'Pipeline dashboard',
+      method: 'get', path: '/pipeline', cached: true, tag: 'Pipeline', summary: 'Pipeline dashboard',
       description:
         'Fund managers (and admins) see everything, a co_approver its own country. `countsByStage` covers every stage of both programmes (programme and country filters apply); ' +
         '`averageDaysInStage` is the mean time the items now in each active stage have spent there; `stage` filters the items.',

@@ -85,7 +85,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/proposals', tag: 'Challenge Fund', summary: 'List the proposals you may see',
+      method: 'get', path: '/proposals', cached: true, tag: 'Challenge Fund', summary: 'List the proposals you may see',
       roles: READ_ROLES, query: proposalListQuerySchema,
       success: { status: 200, description: 'A page of proposals, newest first', schema: pageOf(genericObjectSchema) },
     },
@@ -130,7 +130,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/proposals/:id', tag: 'Challenge Fund', summary: 'A proposal with its open tasks and timeline',
+      method: 'get', path: '/proposals/:id', cached: true, tag: 'Challenge Fund', summary: 'A proposal with its open tasks and timeline',
       description:
         'Applicants never see review scores. A reviewer sees a limited view (identity fields to judge a conflict of interest) until it declares no conflict of interest (its conflict_declaration task); after that the full proposal, with its own review only.',
       roles: READ_ROLES,

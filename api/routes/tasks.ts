@@ -28,7 +28,7 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/tasks', tag: 'Tasks', summary: 'Your open tasks, soonest due first',
+      method: 'get', path: '/tasks', cached: true, tag: 'Tasks', summary: 'Your open tasks, soonest due first',
       description: 'Tasks named to you, or to your role (and country) and to no one in particular. Each lists its allowed decisions with the JSON Schema of the data each needs.',
       query: taskListQuerySchema,
       success: { status: 200, description: 'A page of tasks', schema: pageOf(taskSummarySchema) },
@@ -52,7 +52,7 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/tasks/:id', tag: 'Tasks', summary: 'One task',
+      method: 'get', path: '/tasks/:id', cached: true, tag: 'Tasks', summary: 'One task',
       success: { status: 200, description: 'The task', schema: genericObjectSchema }, errors: [404],
     },
     async ({ user, params }) => {
