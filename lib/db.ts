@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaClient } from '../generated/prisma/client';
+import { openSentLedger, type SentLedger } from './sent-ledger';
 
 export type Db = PrismaClient;
 export { PrismaClient };
@@ -132,6 +133,13 @@ export function databaseVersion(prisma: PrismaClient): string | undefined {
   return versions.get(prisma)?.();
 }
 
+const ledgers = new WeakMap<PrismaClient, () => SentLedger | undefined>();
+
+/** The sent-mail ledger next to this database (lib/sent-ledger.ts), opened on first use. */
+export function sentLedgerOf(prisma: PrismaClient): SentLedger | undefined {
+  return ledgers.get(prisma)?.();
+}
+
 export function sqliteFile(databaseUrl: string): string {
   return databaseUrl.replace(/^file:/, '');
 }
@@ -153,6 +161,16 @@ export async function openDatabase(databaseUrl: string): Promise<PrismaClient> {
     totalChanges = undefined;
   });
   const prisma = new PrismaClient({ adapter });
+  let ledger: SentLedger | undefined;
+  if (file !== ':memory:') {
+    ledgers.set(prisma, () => (ledger ??= openSentLedger(file)));
+    const disconnect = prisma.$disconnect.bind(prisma);
+    prisma.$disconnect = async () => {
+      ledger?.close();
+      ledger = undefined;
+      await disconnect();
+    };
+  }
   versions.set(prisma, () => {
     if (!raw?.pragma) return undefined;
     totalChanges ??= raw.prepare('SELECT total_changes() AS "n"');

@@ -24,18 +24,21 @@
  *    the claim leaves an "in flight since <time>" note in lastError. A concurrent or zombie
  *    attempt that finds a fresh note backs off (throws, so Temporal retries later) instead of
  *    sending too;
- *  - after the server accepted the message the row is marked 'sent' immediately.
- * The residual window is between the server's "250 OK" and that UPDATE (milliseconds), plus a
- * send that outlives the in-flight lease. If the worker dies exactly there, the retry sends the
- * message again with the same Message-ID: the mail catcher drops it, and many receiving
- * systems collapse duplicates by Message-ID, but a plain relay will deliver both. We accept
- * this: the alternative (never resending an unconfirmed row) would lose mails instead.
+ *  - the moment the server accepts the message, the key goes into the sent ledger
+ *    (lib/sent-ledger.ts: its own small SQLite file, written synchronously, so no wait for the
+ *    read model's lock); then the row is marked 'sent'. A later attempt that finds the key in the
+ *    ledger marks the row and sends nothing.
+ * The residual window is between the server's "250 OK" and this process handling it (the
+ * event loop's delay), plus a send that outlives the in-flight lease. If the worker dies exactly
+ * there, the retry sends the message again with the same Message-ID: the mail catcher drops it,
+ * and many receiving systems collapse duplicates by Message-ID, but a plain relay will deliver
+ * both. We accept this: the alternative (never resending an unconfirmed row) would lose mails.
  */
 import { createHash } from 'node:crypto';
-import type { Prisma } from '../../generated/prisma/client';
+import { Prisma, type Outbox } from '../../generated/prisma/client';
 import { NON_ESSENTIAL_TEMPLATES, type NotificationRequest, type NotificationTemplate, type Recipient } from '../../domain/notifications';
 import type { Language } from '../../domain/roles';
-import type { PrismaClient } from '../../lib/db';
+import { sentLedgerOf, type PrismaClient } from '../../lib/db';
 import { logger as rootLogger, type Logger } from '../../lib/logger';
 import { describeMailError, isConnectionMailError, isPermanentMailError, type Mailer } from '../../lib/mailer';
 import { primaryLinkOf, renderDigest, renderNotification, type DigestItem } from './templates';
@@ -113,17 +116,18 @@ function fromUser(user: RecipientUser): ResolvedRecipient {
 }
 
 async function resolveRecipients(tx: Tx, to: Recipient): Promise<ResolvedRecipient[]> {
+  // Plain SQL for the two lookups every step makes (SQLite booleans come back as 0/1).
+  type Row = Omit<RecipientUser, 'notifyReminders' | 'dailyDigest'> & { notifyReminders: number | boolean; dailyDigest: number | boolean };
+  const asUser = (r: Row): RecipientUser => ({ ...r, notifyReminders: Boolean(r.notifyReminders), dailyDigest: Boolean(r.dailyDigest) });
   if ('userId' in to) {
-    const user = await tx.user.findFirst({ where: { id: to.userId, active: true }, select: USER_FIELDS });
-    return user ? [fromUser(user)] : [];
+    const users = await tx.$queryRaw<Row[]>`SELECT "id", "email", "role", "language", "notifyReminders", "dailyDigest" FROM "User" WHERE "id" = ${to.userId} AND "active" = 1`;
+    return users.map((u) => fromUser(asUser(u)));
   }
   if ('role' in to) {
-    const users = await tx.user.findMany({
-      where: { role: to.role, active: true, ...(to.countryCode ? { countryCode: to.countryCode } : {}) },
-      select: USER_FIELDS,
-      orderBy: { id: 'asc' },
-    });
-    return users.map(fromUser);
+    const users = to.countryCode
+      ? await tx.$queryRaw<Row[]>`SELECT "id", "email", "role", "language", "notifyReminders", "dailyDigest" FROM "User" WHERE "role" = ${to.role} AND "active" = 1 AND "countryCode" = ${to.countryCode} ORDER BY "id" ASC`
+      : await tx.$queryRaw<Row[]>`SELECT "id", "email", "role", "language", "notifyReminders", "dailyDigest" FROM "User" WHERE "role" = ${to.role} AND "active" = 1 ORDER BY "id" ASC`;
+    return users.map((u) => fromUser(asUser(u)));
   }
   const user = await tx.user.findFirst({ where: { expertId: to.expertId, active: true }, select: USER_FIELDS });
   if (user) return [fromUser(user)];
@@ -178,13 +182,15 @@ export async function enqueueNotifications(
   }
   if (!rows.size) return [];
 
-  const keys = [...rows.keys()];
-  // SQLite has no createMany skipDuplicates: insert only what a previous run did not write.
-  const existing = await tx.outbox.findMany({ where: { key: { in: keys } }, select: { key: true } });
-  const existingKeys = new Set(existing.map((row) => row.key));
-  const fresh = keys.filter((key) => !existingKeys.has(key)).map((key) => rows.get(key)!);
-  if (fresh.length) await tx.outbox.createMany({ data: fresh });
-  return keys;
+  // One plain SQL statement (Prisma 6 compiles every ORM query anew, and each statement is a
+  // wait inside the read-model transaction); a row a previous run wrote stays as it is.
+  const createdAt = new Date();
+  const values = [...rows.values()].map(
+    (r) => Prisma.sql`(${r.key}, ${r.workflowId ?? null}, ${r.recipientId ?? null}, ${r.toEmail}, ${r.template}, ${r.language}, ${r.subject}, ${r.text}, ${r.html}, ${r.status}, 0, ${createdAt})`,
+  );
+  await tx.$executeRaw`INSERT INTO "Outbox" ("key", "workflowId", "recipientId", "toEmail", "template", "language", "subject", "text", "html", "status", "attempts", "createdAt")
+    VALUES ${Prisma.join(values)} ON CONFLICT ("key") DO NOTHING`;
+  return [...rows.keys()];
 }
 
 // ---------- delivery ----------
@@ -220,11 +226,21 @@ export async function deliverOutbox(
 ): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, failed: 0, skipped: 0 };
   const retryLater: string[] = [];
+  const ledger = sentLedgerOf(prisma);
 
   for (const key of new Set(input.keys)) {
-    const row = await prisma.outbox.findUnique({ where: { key } });
+    const [row] = await prisma.$queryRaw<Pick<Outbox, 'key' | 'toEmail' | 'template' | 'subject' | 'text' | 'html' | 'status' | 'attempts' | 'lastError'>[]>`
+      SELECT "key", "toEmail", "template", "subject", "text", "html", "status", "attempts", "lastError" FROM "Outbox" WHERE "key" = ${key}`;
     if (!row || row.status !== 'pending') {
       result.skipped++;
+      continue;
+    }
+    // Accepted by the server in an attempt that ended before it could mark the row: record, don't resend.
+    const acceptedBefore = ledger?.find(key);
+    if (acceptedBefore) {
+      await prisma.$executeRaw`UPDATE "Outbox" SET "status" = 'sent', "messageId" = ${acceptedBefore}, "sentAt" = ${new Date()}, "lastError" = NULL WHERE "key" = ${key} AND "status" = 'pending'`;
+      result.skipped++;
+      log.warn({ key, template: row.template }, 'notification was accepted by the mail server in an earlier attempt; marked sent, not resent');
       continue;
     }
 
@@ -239,11 +255,10 @@ export async function deliverOutbox(
     }
 
     // Compare-and-set on attempts: of two attempts that read the same row, only one sends.
-    const claim = await prisma.outbox.updateMany({
-      where: { key, status: 'pending', attempts: row.attempts },
-      data: { attempts: { increment: 1 }, lastError: `${IN_FLIGHT_PREFIX}${now.toISOString()}` },
-    });
-    if (claim.count === 0) {
+    const attempts = Number(row.attempts);
+    const claimed = await prisma.$executeRaw`UPDATE "Outbox" SET "attempts" = "attempts" + 1, "lastError" = ${`${IN_FLIGHT_PREFIX}${now.toISOString()}`}
+      WHERE "key" = ${key} AND "status" = 'pending' AND "attempts" = ${attempts}`;
+    if (claimed === 0) {
       retryLater.push(`${key}: claimed by another attempt`);
       continue;
     }
@@ -262,19 +277,17 @@ export async function deliverOutbox(
       }
       await prisma.outbox.update({ where: { key }, data: { lastError: reason } });
       retryLater.push(`${key}: ${reason}`);
-      log.warn({ key, template: row.template, attempt: row.attempts + 1, reason }, 'notification not sent; will retry');
+      log.warn({ key, template: row.template, attempt: attempts + 1, reason }, 'notification not sent; will retry');
       // Server unreachable or misconfigured: the remaining rows would fail the same way.
       if (isConnectionMailError(err)) break;
       continue;
     }
-    // Outside the try: a database error here must not be mistaken for a mail error. If it
-    // throws, the in-flight note stays and a retry resends only after the lease (residual risk).
-    await prisma.outbox.update({
-      where: { key },
-      data: { status: 'sent', messageId: accepted.messageId || messageId, sentAt: new Date(), lastError: null },
-    });
+    // At once and synchronously (no await since the server's answer): a crash from here on does
+    // not send the mail again. Outside the try: a database error must not pass for a mail error.
+    ledger?.record(key, accepted.messageId || messageId);
+    await prisma.$executeRaw`UPDATE "Outbox" SET "status" = 'sent', "messageId" = ${accepted.messageId || messageId}, "sentAt" = ${new Date()}, "lastError" = NULL WHERE "key" = ${key}`;
     result.sent++;
-    log.info({ key, template: row.template, attempt: row.attempts + 1 }, 'notification sent');
+    log.info({ key, template: row.template, attempt: attempts + 1 }, 'notification sent');
   }
 
   if (retryLater.length) {

@@ -118,18 +118,32 @@ describe('a worker that died while sending', () => {
     mailer.close();
   });
 
-  test('after the lease the mail is resent with the same Message-ID (the documented residual risk)', async () => {
+  test('a mail the server accepted before the worker died is marked sent, not sent again (the sent ledger)', async () => {
     const server = await smtpServer();
     const mailer = mailerFor(server.port);
     const keys = await enqueue('wf-crash', 1, [toUser(PEOPLE.fundManager.id)]);
     expect(await deliverOutbox(db.prisma, mailer, { keys }, quiet)).toMatchObject({ sent: 1 });
-    // Simulate: the server said 250 but the worker died before recording 'sent'.
+    // Simulate: the server said 250 but the worker died before the Outbox row said 'sent'.
     const stale = new Date(Date.now() - 10 * 60_000).toISOString();
     await db.prisma.outbox.update({ where: { key: keys[0] }, data: { status: 'pending', sentAt: null, messageId: null, lastError: `in flight since ${stale}` } });
 
+    expect(await deliverOutbox(db.prisma, mailer, { keys }, quiet)).toEqual({ sent: 0, failed: 0, skipped: 1 });
+    expect(server.received.map((m) => m.messageId)).toEqual([messageIdForKey(keys[0])]);
+    expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: keys[0] } })).toMatchObject({ status: 'sent', messageId: messageIdForKey(keys[0]), lastError: null });
+    mailer.close();
+  });
+
+  test('a send with no record of the server\'s answer is resent after the lease, with the same Message-ID (the residual risk)', async () => {
+    const server = await smtpServer();
+    const mailer = mailerFor(server.port);
+    const keys = await enqueue('wf-crash-early', 1, [toUser(PEOPLE.fundManager.id)]);
+    // Simulate: a worker claimed the row and died before the server's answer reached it.
+    const stale = new Date(Date.now() - 10 * 60_000).toISOString();
+    await db.prisma.outbox.update({ where: { key: keys[0] }, data: { attempts: 1, lastError: `in flight since ${stale}` } });
+
     expect(await deliverOutbox(db.prisma, mailer, { keys }, quiet)).toMatchObject({ sent: 1 });
-    // Two SMTP deliveries, but one Message-ID: receivers (and the mail catcher) collapse them.
-    expect(server.received.map((m) => m.messageId)).toEqual([messageIdForKey(keys[0]), messageIdForKey(keys[0])]);
+    // If the dead attempt's mail did arrive, receivers (and the mail catcher) collapse the two by Message-ID.
+    expect(server.received.map((m) => m.messageId)).toEqual([messageIdForKey(keys[0])]);
     expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: keys[0] } })).toMatchObject({ status: 'sent', attempts: 2 });
     mailer.close();
   });
