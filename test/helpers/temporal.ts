@@ -3,7 +3,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { requireTemporalCli } from '../../lib/temporal-cli';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
-import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/create-worker';
+import { WORKFLOWS_PATH } from '../../worker/create-worker';
 
 let runtimeInstalled = false;
 
@@ -37,7 +37,7 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Workflow code bundled once per test file (module registry is per file under jest). */
 export function testWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: new DefaultLogger('WARN') });
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   return bundle;
 }
 
