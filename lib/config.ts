@@ -18,7 +18,7 @@ export const configSchema = z.object({
   TEMPORAL_DB_FILE: z.string().min(1).default('./data/temporal.db'),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   TASK_QUEUE: z.string().min(1).default('rus-undp'),
-  /** Workflow executions the worker keeps in memory (sticky cache), about 0.5 MB of heap each; others are replayed from history when next needed. 0 disables the cache. */
+  /** Workflow executions the worker keeps in memory (sticky cache), about 0.8 MB each (bench: open workflows); others are replayed from history when next needed. 0 disables the cache. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   AUTH_MODE: z.enum(['dev', 'oidc']).default('dev'),
