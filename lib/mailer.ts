@@ -1,4 +1,6 @@
-import nodemailer from 'nodemailer';
+import { Readable } from 'node:stream';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { AppConfig } from './config';
 
 export type MailerConfig = Pick<AppConfig, 'SMTP_HOST' | 'SMTP_PORT' | 'SMTP_SECURE' | 'SMTP_USER' | 'SMTP_PASSWORD' | 'SMTP_FROM'>;
@@ -10,6 +12,13 @@ export interface OutgoingMail {
   html: string;
   /** Full Message-ID header value including the angle brackets, e.g. `<abc@rus-undp>`. */
   messageId: string;
+  /**
+   * Called synchronously when the whole message has been handed to the server and only the line
+   * that ends it (the "." after DATA, which makes the server accept it) remains to be written.
+   * A caller records here that the message counts as sent: a crash after this point cannot send
+   * it twice. If it throws, the message is abandoned unsent.
+   */
+  beforeCommit?: () => void;
 }
 
 export interface Mailer {
@@ -25,31 +34,54 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
-/** SMTP over nodemailer; one connection per message (no pool: deliveries are few and bursty). */
+/** The message, then `beforeCommit()` when the SMTP connection asks for more, then its end. */
+function messageStream(raw: Buffer, beforeCommit?: () => void): Readable {
+  let delivered = false;
+  return new Readable({
+    read() {
+      if (!delivered) {
+        delivered = true;
+        this.push(raw);
+        return;
+      }
+      try {
+        beforeCommit?.();
+      } catch (err) {
+        this.destroy(err as Error);
+        return;
+      }
+      this.push(null);
+    },
+  });
+}
+
+/**
+ * Runs the steps of one SMTP session; a connection error or an unexpected close fails the step
+ * in progress (SMTPConnection reports those as events, and an 'error' without a listener would
+ * take the process down).
+ */
+function session(connection: SMTPConnection) {
+  let fail: (err: unknown) => void = () => undefined;
+  const broken = new Promise<never>((_, reject) => (fail = reject));
+  broken.catch(() => undefined);
+  connection.on('error', (err) => fail(err));
+  connection.on('end', () => fail(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })));
+  return <T>(step: (done: (err?: Error | null, value?: T) => void) => void): Promise<T> =>
+    Promise.race([new Promise<T>((resolve, reject) => step((err, value) => (err ? reject(err) : resolve(value as T)))), broken]);
+}
+
+/**
+ * SMTP over nodemailer's SMTPConnection, one connection per message (deliveries are few and
+ * bursty). The connection is driven directly, not through a transport, so the message's final
+ * "." is written only after `beforeCommit` ran: the transport reads the whole message before
+ * the DATA command, too early for that record.
+ */
 export function createMailer(cfg: MailerConfig): Mailer {
   const auth = cfg.SMTP_USER ? { user: cfg.SMTP_USER, pass: cfg.SMTP_PASSWORD ?? '' } : undefined;
-  const transport = nodemailer.createTransport({
-    host: cfg.SMTP_HOST,
-    port: cfg.SMTP_PORT,
-    secure: cfg.SMTP_SECURE,
-    // Never hand a password to a remote relay in clear text: insist on STARTTLS then.
-    requireTLS: Boolean(auth) && !cfg.SMTP_SECURE && !isLoopback(cfg.SMTP_HOST),
-    auth,
-    pool: false,
-    connectionTimeout: TIMEOUT_MS,
-    greetingTimeout: TIMEOUT_MS,
-    socketTimeout: TIMEOUT_MS,
-    dnsTimeout: TIMEOUT_MS,
-    logger: false,
-    debug: false,
-    // Mail content is ours, but never let it make the worker read files or fetch URLs.
-    disableFileAccess: true,
-    disableUrlAccess: true,
-  });
-
+  const open = new Set<SMTPConnection>();
   return {
     async send(mail) {
-      const info = await transport.sendMail({
+      const composed = new MailComposer({
         from: cfg.SMTP_FROM,
         to: mail.to,
         subject: mail.subject,
@@ -57,11 +89,44 @@ export function createMailer(cfg: MailerConfig): Mailer {
         html: mail.html,
         messageId: mail.messageId,
         headers: { 'Auto-Submitted': 'auto-generated' },
+        // Mail content is ours, but never let it make the worker read files or fetch URLs.
+        disableFileAccess: true,
+        disableUrlAccess: true,
+      }).compile();
+      const envelope = composed.getEnvelope();
+      if (!envelope.to.length) throw Object.assign(new Error(`no valid recipient address in "${mail.to}"`), { code: 'EENVELOPE' });
+      const raw = await composed.build();
+      const connection = new SMTPConnection({
+        host: cfg.SMTP_HOST,
+        port: cfg.SMTP_PORT,
+        secure: cfg.SMTP_SECURE,
+        // Never hand a password to a remote relay in clear text: insist on STARTTLS then.
+        requireTLS: Boolean(auth) && !cfg.SMTP_SECURE && !isLoopback(cfg.SMTP_HOST),
+        connectionTimeout: TIMEOUT_MS,
+        greetingTimeout: TIMEOUT_MS,
+        socketTimeout: TIMEOUT_MS,
+        dnsTimeout: TIMEOUT_MS,
+        logger: false,
+        debug: false,
       });
-      return { messageId: info.messageId || mail.messageId };
+      open.add(connection);
+      const step = session(connection);
+      try {
+        await step<void>((done) => connection.connect(() => done()));
+        if (auth) await step<void>((done) => connection.login(auth, (err) => done(err)));
+        await step<void>((done) => connection.send({ from: envelope.from || cfg.SMTP_FROM, to: envelope.to }, messageStream(raw, mail.beforeCommit), (err) => done(err)));
+        connection.quit();
+        return { messageId: mail.messageId };
+      } catch (err) {
+        connection.close();
+        throw err;
+      } finally {
+        open.delete(connection);
+      }
     },
     close() {
-      transport.close();
+      for (const connection of open) connection.close();
+      open.clear();
     },
   };
 }

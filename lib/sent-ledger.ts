@@ -3,19 +3,24 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 
 /**
- * Which outbox keys an SMTP server has accepted, recorded synchronously the moment it answers
- * "250", in a small SQLite file of its own next to the read model (`<app.db>.sent`).
+ * Which outbox keys count as sent, recorded synchronously in a small SQLite file of its own next
+ * to the read model (`<app.db>.sent`), at the last moment before the SMTP server can accept the
+ * message: when all of it has been written and only the final "." remains (Mailer `beforeCommit`).
  *
- * Why a separate file: marking the Outbox row 'sent' needs the read model's write lock, which a
- * read-model transaction may hold for a while (it spans several event-loop turns). A worker killed
- * during that wait used to resend the mail after the lease, and under load several mails were in
- * that window at once. This file has no other writer, so the record is durable (synchronous=FULL)
- * a few milliseconds after the server's answer, and a later attempt that finds the key here marks
- * the row sent instead of sending again. What remains is the time between the server's "250" and
- * this process handling it.
+ * Why: a worker killed after the server accepted a mail but before the Outbox row said 'sent'
+ * used to send it again after the lease; under load several mails were in that window at once
+ * (marking the row waits for the read model's write lock, which a read-model transaction holds
+ * across several event-loop turns). Recorded before the ".", a crash from then on cannot send the
+ * mail twice: a later attempt that finds the key marks the row sent instead. The record is taken
+ * back when the server refuses the message or its answer never comes (then it is resent, as
+ * before). What remains is a crash between this write and the "." leaving the process (a few
+ * microseconds of the same synchronous step): that mail is not delivered.
+ * This file has no other writer, so the record does not wait for any lock.
  */
 export interface SentLedger {
   record(key: string, messageId: string): void;
+  /** Takes a record back: the server refused the message after all, or the answer never came. */
+  forget(key: string): void;
   /** The Message-ID the server accepted for `key`, if it did. */
   find(key: string): string | undefined;
   close(): void;
@@ -33,10 +38,14 @@ export function openSentLedger(databaseFile: string): SentLedger {
   db.exec('CREATE TABLE IF NOT EXISTS "Sent" ("key" TEXT PRIMARY KEY, "messageId" TEXT NOT NULL, "at" TEXT NOT NULL)');
   db.prepare('DELETE FROM "Sent" WHERE "at" < ?').run(new Date(Date.now() - KEEP_DAYS * 86_400_000).toISOString());
   const insert = db.prepare('INSERT INTO "Sent" ("key", "messageId", "at") VALUES (?, ?, ?) ON CONFLICT ("key") DO NOTHING');
+  const remove = db.prepare('DELETE FROM "Sent" WHERE "key" = ?');
   const select = db.prepare<[string], { messageId: string }>('SELECT "messageId" FROM "Sent" WHERE "key" = ?');
   return {
     record(key, messageId) {
       insert.run(key, messageId, new Date().toISOString());
+    },
+    forget(key) {
+      remove.run(key);
     },
     find(key) {
       return select.get(key)?.messageId;

@@ -24,15 +24,16 @@
  *    the claim leaves an "in flight since <time>" note in lastError. A concurrent or zombie
  *    attempt that finds a fresh note backs off (throws, so Temporal retries later) instead of
  *    sending too;
- *  - the moment the server accepts the message, the key goes into the sent ledger
- *    (lib/sent-ledger.ts: its own small SQLite file, written synchronously, so no wait for the
- *    read model's lock); then the row is marked 'sent'. A later attempt that finds the key in the
- *    ledger marks the row and sends nothing.
- * The residual window is between the server's "250 OK" and this process handling it (the
- * event loop's delay), plus a send that outlives the in-flight lease. If the worker dies exactly
- * there, the retry sends the message again with the same Message-ID: the mail catcher drops it,
- * and many receiving systems collapse duplicates by Message-ID, but a plain relay will deliver
- * both. We accept this: the alternative (never resending an unconfirmed row) would lose mails.
+ *  - right before the final "." that makes the server accept the message, the key goes into the
+ *    sent ledger (lib/sent-ledger.ts: its own small SQLite file, written synchronously, so no
+ *    wait for the read model's lock); after the server's answer the row is marked 'sent'. A
+ *    later attempt that finds the key in the ledger marks the row and sends nothing. A refusal
+ *    or a lost answer takes the record back, and the mail is retried.
+ * What is left: a mail whose "." was written but whose answer never arrived (the connection
+ * broke right then) is resent, with the same Message-ID (the mail catcher drops it, and many
+ * receiving systems collapse duplicates by Message-ID, but a plain relay delivers both); and a
+ * crash between the ledger write and the "." leaving the process (microseconds) loses that mail.
+ * A send that outlives the in-flight lease can also be sent twice.
  */
 import { createHash } from 'node:crypto';
 import { Prisma, type Outbox } from '../../generated/prisma/client';
@@ -266,8 +267,12 @@ export async function deliverOutbox(
     const messageId = messageIdForKey(key);
     let accepted: { messageId: string };
     try {
-      accepted = await mailer.send({ to: row.toEmail, subject: row.subject, text: row.text, html: row.html, messageId });
+      accepted = await mailer.send({
+        to: row.toEmail, subject: row.subject, text: row.text, html: row.html, messageId,
+        beforeCommit: () => ledger?.record(key, messageId),
+      });
     } catch (err) {
+      ledger?.forget(key);
       const reason = describeMailError(err);
       if (isPermanentMailError(err)) {
         await prisma.outbox.update({ where: { key }, data: { status: 'failed', lastError: reason } });
@@ -282,8 +287,8 @@ export async function deliverOutbox(
       if (isConnectionMailError(err)) break;
       continue;
     }
-    // At once and synchronously (no await since the server's answer): a crash from here on does
-    // not send the mail again. Outside the try: a database error must not pass for a mail error.
+    // Recorded before the final "." (beforeCommit); again here for mailers without that hook.
+    // Outside the try: a database error must not pass for a mail error.
     ledger?.record(key, accepted.messageId || messageId);
     await prisma.$executeRaw`UPDATE "Outbox" SET "status" = 'sent', "messageId" = ${accepted.messageId || messageId}, "sentAt" = ${new Date()}, "lastError" = NULL WHERE "key" = ${key}`;
     result.sent++;

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { deliverOutbox, enqueueNotifications, failedNotificationCount, messageIdForKey, TransientMailError } from '../../activities/notifications/outbox';
 import type { NotificationRequest } from '../../domain/notifications';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { sentLedgerOf } from '../../lib/db';
 import { BASE_URL, mailerFor, PEOPLE, PROPOSAL_DATA, seedPeople } from './fixtures';
 import { freePort, startTestSmtpServer, type TestSmtpServer } from './smtp-test-server';
 
@@ -147,6 +148,26 @@ describe('a worker that died while sending', () => {
     expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: keys[0] } })).toMatchObject({ status: 'sent', attempts: 2 });
     mailer.close();
   });
+});
+
+test('the mailer writes the final "." only after beforeCommit: a throwing hook abandons the message; a refusal after it takes the ledger record back', async () => {
+  const server = await smtpServer();
+  const mailer = mailerFor(server.port);
+  const mail = { to: PEOPLE.coKg.email, subject: 'Hook', text: 'text', html: '<p>html</p>', messageId: '<hook@rus-undp>' };
+  await expect(mailer.send({ ...mail, beforeCommit: () => { throw new Error('not now'); } })).rejects.toThrow('not now');
+  expect(server.received).toHaveLength(0);
+  const calls: number[] = [];
+  await mailer.send({ ...mail, beforeCommit: () => calls.push(server.received.length) });
+  expect(calls).toEqual([0]);
+  expect(server.received.map((m) => m.messageId)).toEqual(['<hook@rus-undp>']);
+  mailer.close();
+
+  const refusing = await smtpServer({ rejectData: 554 });
+  const refusingMailer = mailerFor(refusing.port);
+  const keys = await enqueue('wf-refused', 1, [toUser(PEOPLE.coKg.id)]);
+  expect(await deliverOutbox(db.prisma, refusingMailer, { keys }, quiet)).toEqual({ sent: 0, failed: 1, skipped: 0 });
+  expect(sentLedgerOf(db.prisma)?.find(keys[0])).toBeUndefined();
+  refusingMailer.close();
 });
 
 test('two deliveries of the same keys at the same time send each mail once', async () => {

@@ -20,9 +20,10 @@ export interface TestSmtpServer {
 
 /**
  * A real SMTP server on loopback for the delivery tests. `reject` maps a recipient address to
- * the reply code its RCPT TO gets (e.g. 550 permanent, 451 transient).
+ * the reply code its RCPT TO gets (e.g. 550 permanent, 451 transient); `rejectData` is the reply
+ * to every message once it has been received in full (its final ".").
  */
-export async function startTestSmtpServer(options: { port?: number; reject?: Record<string, number> } = {}): Promise<TestSmtpServer> {
+export async function startTestSmtpServer(options: { port?: number; reject?: Record<string, number>; rejectData?: number } = {}): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -41,6 +42,10 @@ export async function startTestSmtpServer(options: { port?: number; reject?: Rec
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((mail) => {
+          if (options.rejectData) {
+            callback(Object.assign(new Error('Message refused'), { responseCode: options.rejectData }));
+            return;
+          }
           received.push({
             messageId: mail.messageId ?? null,
             to: session.envelope.rcptTo.map((r) => r.address),
