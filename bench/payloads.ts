@@ -1,60 +1,33 @@
 import type { ExpertRequestCreate, ProposalCreate } from '../domain/schemas';
 import type { PrismaClient } from '../lib/db';
+import { expertRequestPayload as validRequest, proposalPayload as validProposal } from '../test/fixtures/payloads';
 
-/** A valid Challenge Fund proposal for the seeded Kyrgyzstan call (aligned with its framework). */
+/** The tests' valid Challenge Fund proposal for the seeded Kyrgyzstan call, numbered. */
 export function proposalPayload(n: number): ProposalCreate {
-  return {
-    callId: 'call-kg',
-    title: `Glacial lake early warning with low-cost sensors #${n}`,
-    summary: 'Community-run sensor network and SMS alerts for mudflows in the Chui valley.',
-    countryCode: 'KG',
-    nationalPartner: { name: 'Ministry of Emergency Situations', contact: 'mes@example.kg', demandEvidence: 'Letter of intent No. 14-2/2026 of 12 March 2026' },
-    sdgs: [13, 11],
-    thematicAreaId: 'climate-adaptation',
-    requestedAmountUsd: 30_000,
-    coFinancingUsd: 8_000,
-    durationMonths: 12,
-    innovation: 'LoRaWAN sensors, solar powered, open firmware.',
-    expectedResults: '12 villages covered; alert lead time from 5 to 40 minutes.',
-    milestones: [
-      { title: 'Sensors installed', dueDate: '2027-03-31' },
-      { title: 'Alerting live', dueDate: '2027-06-30' },
-      { title: 'Handover to the ministry', dueDate: '2027-09-30' },
-    ],
-  };
+  return validProposal({ title: `Glacial lake early warning with low-cost sensors #${n}` });
 }
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
- * A valid Experts-on-Demand request for the Kyrgyzstan CO. Request `n` gets its own week of 2027
+ * The tests' valid Experts-on-Demand request, numbered. Request `n` gets its own week of 2027
  * (50 weeks, then they repeat), so requests running at the same time never compete for an
  * expert contracted over overlapping dates (which the workflow rightly refuses).
  */
 export function expertRequestPayload(n: number): ExpertRequestCreate {
   const startDate = addDays('2027-01-04', 7 * (n % 50));
   const endDate = addDays(startDate, 6);
-  return {
-    countryCode: 'KG',
+  return validRequest({
     title: `Mudflow hazard mapping for the Naryn region #${n}`,
-    nationalPartner: { name: 'Ministry of Emergency Situations', contact: 'mes@example.kg', demandEvidence: 'Request letter of 2 February 2026' },
-    objectives: 'Map mudflow hazard zones for 5 mountain villages and recommend protective measures.',
     deliverables: [
       { title: 'Inception report', dueDate: addDays(startDate, 2), amountUsd: 2_000 },
       { title: 'Hazard maps and recommendations', dueDate: endDate, amountUsd: 4_000 },
     ],
-    modality: 'mission',
     workingDays: 5,
     startDate,
     endDate,
-    languages: ['ru'],
-    thematicAreaId: 'disaster-risk-reduction',
-    sdgs: [11, 13],
-    contractValueUsd: 6_000,
-    destination: 'Bishkek and Naryn',
     travelDays: 5,
-    perDiemUsd: 150,
-  };
+  });
 }
 
 export interface BenchApplicant {

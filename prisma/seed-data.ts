@@ -313,7 +313,7 @@ export interface ExpertRow {
 }
 
 /** mulberry32: a tiny seeded PRNG, so the roster is the same on every run (never Math.random). */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -120,16 +120,10 @@ async function resolveRecipients(tx: Tx, to: Recipient): Promise<ResolvedRecipie
   // Plain SQL for the two lookups every step makes (SQLite booleans come back as 0/1).
   type Row = Omit<RecipientUser, 'notifyReminders' | 'dailyDigest'> & { notifyReminders: number | boolean; dailyDigest: number | boolean };
   const asUser = (r: Row): RecipientUser => ({ ...r, notifyReminders: Boolean(r.notifyReminders), dailyDigest: Boolean(r.dailyDigest) });
-  if ('userId' in to) {
-    const users = await tx.$queryRaw<Row[]>`SELECT "id", "email", "role", "language", "notifyReminders", "dailyDigest" FROM "User" WHERE "id" = ${to.userId} AND "active" = 1`;
-    return users.map((u) => fromUser(asUser(u)));
-  }
-  if ('role' in to) {
-    const users = to.countryCode
-      ? await tx.$queryRaw<Row[]>`SELECT "id", "email", "role", "language", "notifyReminders", "dailyDigest" FROM "User" WHERE "role" = ${to.role} AND "active" = 1 AND "countryCode" = ${to.countryCode} ORDER BY "id" ASC`
-      : await tx.$queryRaw<Row[]>`SELECT "id", "email", "role", "language", "notifyReminders", "dailyDigest" FROM "User" WHERE "role" = ${to.role} AND "active" = 1 ORDER BY "id" ASC`;
-    return users.map((u) => fromUser(asUser(u)));
-  }
+  const activeUsers = async (where: Prisma.Sql) =>
+    (await tx.$queryRaw<Row[]>`SELECT "id", "email", "role", "language", "notifyReminders", "dailyDigest" FROM "User" WHERE "active" = 1 AND ${where} ORDER BY "id" ASC`).map((u) => fromUser(asUser(u)));
+  if ('userId' in to) return activeUsers(Prisma.sql`"id" = ${to.userId}`);
+  if ('role' in to) return activeUsers(to.countryCode ? Prisma.sql`"role" = ${to.role} AND "countryCode" = ${to.countryCode}` : Prisma.sql`"role" = ${to.role}`);
   const user = await tx.user.findFirst({ where: { expertId: to.expertId, active: true }, select: USER_FIELDS });
   if (user) return [fromUser(user)];
   // A roster expert without an account is still reachable at the roster e-mail.
@@ -287,9 +281,7 @@ export async function deliverOutbox(
       if (isConnectionMailError(err)) break;
       continue;
     }
-    // Recorded before the final "." (beforeCommit); again here for mailers without that hook.
-    // Outside the try: a database error must not pass for a mail error.
-    ledger?.record(key, accepted.messageId || messageId);
+    // The ledger has it since beforeCommit. Outside the try: a database error must not pass for a mail error.
     await prisma.$executeRaw`UPDATE "Outbox" SET "status" = 'sent', "messageId" = ${accepted.messageId || messageId}, "sentAt" = ${new Date()}, "lastError" = NULL WHERE "key" = ${key}`;
     result.sent++;
     log.info({ key, template: row.template, attempt: attempts + 1 }, 'notification sent');

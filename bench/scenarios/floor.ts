@@ -14,7 +14,7 @@ import { log, table, writeResult } from '../lib/report';
 import { pool, Samples, summarize, type Summary } from '../lib/stats';
 import { floorActivities } from '../floor/activities';
 import { floorWorkflow, stepUpdate, type FloorStep } from '../floor/workflows';
-import type { LifecycleResult } from './lifecycle';
+import { shapeTotals, type LifecycleResult } from './lifecycle';
 
 export interface FloorResult {
   workflows: number;
@@ -53,15 +53,7 @@ export async function runFloor(bench: BenchStack, shapes: { steps: FloorStep[] }
   const worker = await Worker.create({ connection, taskQueue, workflowBundle: bundle, activities: floorActivities });
   const samples = new Samples();
   let errors = 0;
-  const totals = { updates: 0, activities: 0, localActivities: 0, background: 0 };
-  for (const s of shapes) {
-    totals.updates += s.steps.length;
-    for (const st of s.steps) {
-      totals.activities += st.sequence.split('A').length - 1;
-      totals.localActivities += st.sequence.split('L').length - 1;
-      totals.background += st.background;
-    }
-  }
+  const totals = shapeTotals(shapes);
   log(`floor: ${shapes.length} workflows, ${totals.updates} Updates, ${totals.activities} + ${totals.localActivities} local + ${totals.background} background no-op activities, ${users} concurrent clients`);
   const cpu = new CpuMeter({ temporal: bench.stack.temporal?.pid, bench: process.pid, worker: bench.stack.worker?.pid === undefined ? undefined : programPid(bench.stack.worker.pid) }).start();
   let wallSeconds = 0;

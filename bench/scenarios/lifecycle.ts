@@ -31,6 +31,20 @@ export interface ShapeStep {
   background: number;
 }
 
+/** Updates, activities (ordinary 'A', local 'L') and background mail deliveries of some workflow shapes. */
+export function shapeTotals(shapes: { steps: { sequence: string; background: number }[] }[]) {
+  const totals = { updates: 0, activities: 0, localActivities: 0, background: 0 };
+  for (const s of shapes) {
+    totals.updates += s.steps.length;
+    for (const st of s.steps) {
+      totals.activities += st.sequence.split('A').length - 1;
+      totals.localActivities += st.sequence.split('L').length - 1;
+      totals.background += st.background;
+    }
+  }
+  return totals;
+}
+
 export interface LifecycleResult {
   options: LifecycleOptions;
   wallSeconds: number;
@@ -279,15 +293,8 @@ export async function runLifecycle(opts: LifecycleOptions, existing?: BenchStack
     shapes.push({ workflowId: ids[i], programme: ids[i].startsWith('proposal-') ? 'cf' : 'eod', steps: s.steps, runs: s.runs });
     return s.events;
   });
-  const totals = { workflows: shapes.length, updates: 0, activities: 0, localActivities: 0, deliveries: 0, historyEvents: eventCounts.reduce((a, b) => a + b, 0) };
-  for (const s of shapes) {
-    totals.updates += s.steps.length;
-    for (const st of s.steps) {
-      totals.activities += st.sequence.split('A').length - 1;
-      totals.localActivities += st.sequence.split('L').length - 1;
-      totals.deliveries += st.background;
-    }
-  }
+  const { background: deliveries, ...counted } = shapeTotals(shapes);
+  const totals = { workflows: shapes.length, ...counted, deliveries, historyEvents: eventCounts.reduce((a, b) => a + b, 0) };
   const errors = api.errors + failed;
   const result: LifecycleResult = {
     options: opts,

@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { DEMO_USERS } from '../../domain/demo';
 import { ACTIVE_STAGES, STAGES, isTerminal, type Stage } from '../../domain/stages';
-import { COUNTRIES } from '../../prisma/seed-data';
+import { COUNTRIES, mulberry32 } from '../../prisma/seed-data';
 import type { Prisma } from '../../generated/prisma/client';
 import { startBenchStack, type BenchStack } from '../lib/bench-stack';
 import { ApiClient } from '../lib/http';
@@ -42,18 +42,6 @@ const DAY = 86_400_000;
 const BATCH = 500;
 /** Kyrgyzstan gets a fifth of everything: its CO approver is the busy one. */
 const BUSY = 'KG';
-
-/** mulberry32: the same data on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Stage mix of a mature programme: most items active, a third ended. */
 const STAGE_WEIGHTS: Record<Stage, number> = {
@@ -105,7 +93,7 @@ async function inBatches<T>(rows: T[], label: string, insert: (chunk: T[]) => Pr
 /** Bulk seed; returns row counts per table. */
 export async function seedAtScale(bench: BenchStack, opts: Pick<ReadsOptions, 'proposals' | 'requests'>): Promise<Record<string, number>> {
   const { prisma } = bench;
-  const rand = random(20_261_126);
+  const rand = mulberry32(20_261_126); // the same data on every run
   const countries = COUNTRIES.map((c) => c.code);
   const country = () => (rand() < 0.2 ? BUSY : countries[Math.floor(rand() * countries.length)]);
   const now = Date.now();

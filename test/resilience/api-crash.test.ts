@@ -1,11 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { DEMO_USERS } from '../../domain/demo';
-import { openDatabase, type PrismaClient } from '../../lib/db';
-import { startStack, type Stack } from '../../lib/stack';
+import type { PrismaClient } from '../../lib/db';
+import type { Stack } from '../../lib/stack';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import { createApplicants } from '../helpers/drive';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
-import { createProposalOverHttp, HttpApi, sleep, type HttpAnswer, type HttpApplicant } from './http';
+import type { TestSmtp } from '../helpers/smtp';
+import { createProposalOverHttp, HttpApi, sleep, type HttpAnswer, type HttpApplicant, startHttpStack, stopHttpStack } from './http';
 
 /**
  * SIGKILL of the API process in the middle of a burst of decisions and creations (each with an
@@ -23,18 +23,10 @@ let prisma: PrismaClient;
 let api: HttpApi;
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  stack = await startStack({ api: true, env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), RATE_LIMIT_PER_MINUTE: '100000' } });
-  prisma = await openDatabase(stack.databaseUrl);
-  api = new HttpApi(stack.apiUrl, 120_000);
+  ({ stack, smtp, prisma, api } = await startHttpStack({ requestTimeoutMs: 120_000 }));
 }, 180_000);
 
-afterAll(async () => {
-  api?.close();
-  await prisma?.$disconnect();
-  await stack?.stop();
-  await smtp?.stop();
-});
+afterAll(() => stopHttpStack({ stack, smtp, prisma, api }));
 
 interface Sent {
   kind: 'decision' | 'proposal' | 'expert_request';

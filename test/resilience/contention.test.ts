@@ -1,9 +1,9 @@
 import { DEMO_USERS } from '../../domain/demo';
-import { openDatabase, type PrismaClient } from '../../lib/db';
-import { startStack, type Stack } from '../../lib/stack';
+import type { PrismaClient } from '../../lib/db';
+import type { Stack } from '../../lib/stack';
 import { createApplicants } from '../helpers/drive';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
-import { createProposalOverHttp, HttpApi, type HttpApplicant } from './http';
+import type { TestSmtp } from '../helpers/smtp';
+import { createProposalOverHttp, HttpApi, type HttpApplicant, startHttpStack, stopHttpStack } from './http';
 
 /**
  * Database contention through HTTP on the real processes (API and worker write the same SQLite
@@ -20,18 +20,10 @@ let api: HttpApi;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  stack = await startStack({ api: true, env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), RATE_LIMIT_PER_MINUTE: '100000' }, log: (l) => logs.push(l) });
-  prisma = await openDatabase(stack.databaseUrl);
-  api = new HttpApi(stack.apiUrl, 120_000);
+  ({ stack, smtp, prisma, api } = await startHttpStack({ log: (l) => logs.push(l), requestTimeoutMs: 120_000 }));
 }, 180_000);
 
-afterAll(async () => {
-  api?.close();
-  await prisma?.$disconnect();
-  await stack?.stop();
-  await smtp?.stop();
-});
+afterAll(() => stopHttpStack({ stack, smtp, prisma, api }));
 
 test(`${DIFFERENT} concurrent decisions on ${DIFFERENT} tasks all succeed; ${SAME} on one task: one 200, ${SAME - 1} × 409`, async () => {
   const applicants: HttpApplicant[] = (await createApplicants(prisma, DIFFERENT + 1, 'busy')).map((a, i) => ({ ...a, email: `busy-${i}@example.org` }));

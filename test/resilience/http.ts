@@ -1,6 +1,9 @@
 import { DEMO_USERS } from '../../domain/demo';
+import { openDatabase, type PrismaClient } from '../../lib/db';
+import { startStack, type Stack } from '../../lib/stack';
 import { proposalPayload } from '../fixtures/payloads';
 import type { Applicant } from '../helpers/drive';
+import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 
 /**
  * A small HTTP client for the API process of lib/stack.ts, and a Challenge Fund lifecycle driven
@@ -86,6 +89,28 @@ export class HttpApi {
   tally(): Record<string, number> {
     return Object.fromEntries([...this.statuses.entries()].sort(([a], [b]) => a - b).map(([k, v]) => [String(k), v]));
   }
+}
+
+export interface HttpStack {
+  stack: Stack;
+  smtp: TestSmtp;
+  prisma: PrismaClient;
+  api: HttpApi;
+}
+
+/** The real processes (Temporal dev server, worker, API) with an SMTP server, a database client and an HTTP client, for one fault test file. */
+export async function startHttpStack(opts: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; requestTimeoutMs?: number } = {}): Promise<HttpStack> {
+  const smtp = await startTestSmtp();
+  const stack = await startStack({ api: true, env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), RATE_LIMIT_PER_MINUTE: '100000', ...opts.env }, log: opts.log });
+  const prisma = await openDatabase(stack.databaseUrl);
+  return { stack, smtp, prisma, api: new HttpApi(stack.apiUrl, opts.requestTimeoutMs) };
+}
+
+export async function stopHttpStack(s: Partial<HttpStack>): Promise<void> {
+  s.api?.close();
+  await s.prisma?.$disconnect();
+  await s.stack?.stop();
+  await s.smtp?.stop();
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

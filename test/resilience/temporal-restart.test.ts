@@ -1,12 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { DEMO_USERS } from '../../domain/demo';
-import { openDatabase, type PrismaClient } from '../../lib/db';
-import { startStack, type Stack } from '../../lib/stack';
+import type { PrismaClient } from '../../lib/db';
+import type { Stack } from '../../lib/stack';
 import { stateQuery } from '../../workflows/messages';
 import { proposalPayload } from '../fixtures/payloads';
 import { createApplicants } from '../helpers/drive';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
-import { createProposalOverHttp, driveProposalOverHttp, HttpApi, sleep, type DriveStats, type HttpApplicant } from './http';
+import type { TestSmtp } from '../helpers/smtp';
+import { createProposalOverHttp, driveProposalOverHttp, HttpApi, sleep, type DriveStats, type HttpApplicant, startHttpStack, stopHttpStack } from './http';
 
 /**
  * The Temporal dev server stops (SIGTERM, later SIGKILL) with lifecycles in flight — driven
@@ -25,18 +25,10 @@ let api: HttpApi;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  stack = await startStack({ api: true, env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), OUTBOX_LEASE_MS: '3000', RATE_LIMIT_PER_MINUTE: '100000' }, log: (l) => logs.push(l) });
-  prisma = await openDatabase(stack.databaseUrl);
-  api = new HttpApi(stack.apiUrl);
+  ({ stack, smtp, prisma, api } = await startHttpStack({ env: { OUTBOX_LEASE_MS: '3000' }, log: (l) => logs.push(l) }));
 }, 180_000);
 
-afterAll(async () => {
-  api?.close();
-  await prisma?.$disconnect();
-  await stack?.stop();
-  await smtp?.stop();
-});
+afterAll(() => stopHttpStack({ stack, smtp, prisma, api }));
 
 interface Probe {
   signal: string;

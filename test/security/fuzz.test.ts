@@ -4,6 +4,7 @@ import { SignJWT } from 'jose';
 import request from 'supertest';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../api/auth';
 import { DEMO_USERS } from '../../domain/demo';
+import { mulberry32 } from '../../prisma/seed-data';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import { as, DEV_SECRET, startApiHarness, type ApiHarness, type DemoKey } from '../api/harness';
 
@@ -22,14 +23,7 @@ const CONCURRENCY = 6;
 // ---------------------------------------------------------------- seeded PRNG (mulberry32)
 
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
