@@ -15,15 +15,7 @@ import { createAuthenticator, requireAuth } from './auth';
 import { ReadCache } from './read-cache';
 import type { ApiContext } from './context';
 import { errorHandler, HttpError, notFoundHandler } from './errors';
-import { ApiRouter } from './router';
-import { auditRoutes } from './routes/audit';
-import { callRoutes } from './routes/calls';
-import { expertRequestRoutes } from './routes/expert-requests';
-import { expertRoutes } from './routes/experts';
-import { pipelineRoutes } from './routes/pipeline';
-import { proposalRoutes } from './routes/proposals';
-import { systemRoutes } from './routes/system';
-import { taskRoutes } from './routes/tasks';
+import { apiRouter } from './routes';
 import './types';
 
 export interface AppDeps {
@@ -144,20 +136,13 @@ export function createApp(deps: AppDeps): express.Application {
   app.set('trust proxy', 'loopback');
   mountWeb(app, { config, prisma, logger, forwardClientIp: true });
 
-  const router = new ApiRouter();
-  systemRoutes(router, ctx);
-  callRoutes(router, ctx);
-  proposalRoutes(router, ctx);
-  expertRequestRoutes(router, ctx);
-  taskRoutes(router, ctx);
-  pipelineRoutes(router, ctx);
-  expertRoutes(router, ctx);
-  auditRoutes(router, ctx);
-  router.mount(app, {
+  apiRouter(ctx).mount(app, {
     prisma,
     readCache,
     authenticate: requireAuth(auth),
     userLimiter: limiter(config.RATE_LIMIT_PER_MINUTE, (req) => `user:${req.user?.id ?? 'anonymous'}`),
+    // Outside production an answer that drifts from its documented schema is a 500, so tests catch it.
+    responseCheck: config.NODE_ENV === 'production' ? 'log' : 'enforce',
   });
 
   app.use(notFoundHandler);

@@ -1,17 +1,8 @@
-import type { ZodTypeAny } from 'zod';
-import { zodToJsonSchema } from 'zod-to-json-schema';
 import { proposalChangesSchema } from '../domain/schemas';
 import { decisionData, TASK_KINDS, type DecisionDataKey, type TaskKind } from '../domain/tasks';
+import { jsonSchemaOf, type JsonSchema } from './contract';
 
-export type JsonSchema = Record<string, unknown>;
-
-/** A zod schema as an inline JSON Schema (2020-12 compatible, as OpenAPI 3.1 uses). */
-export function jsonSchemaOf(schema: ZodTypeAny, io: 'input' | 'output' = 'input'): JsonSchema {
-  const convert = zodToJsonSchema as (s: unknown, o: Record<string, unknown>) => unknown;
-  const out = convert(schema, { $refStrategy: 'none', target: 'jsonSchema7', effectStrategy: io, pipeStrategy: io }) as JsonSchema;
-  delete out.$schema;
-  return out;
-}
+export type { JsonSchema };
 
 /** The `data` JSON Schema of every decision payload kind, computed once. */
 const DATA_SCHEMAS: Record<DecisionDataKey, JsonSchema> = Object.fromEntries(

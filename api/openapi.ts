@@ -1,9 +1,13 @@
-import { z, type ZodTypeAny } from 'zod';
-import { jsonSchemaOf, type JsonSchema } from './json-schema';
-import type { ApiRouter, RouteSpec } from './router';
+import { z } from 'zod';
+import { jsonSchemaOf, queryExampleOf, requestSchemas, responseSchemas, type JsonSchema } from './contract';
+import type { ApiRouter, ExtraHeader, RouteSpec } from './router';
 import { errorResponseSchema } from './schemas';
 
-/** The OpenAPI 3.1 document, generated from the route declarations and their zod schemas. */
+/**
+ * The OpenAPI 3.1 document, generated from the route declarations and their zod schemas with
+ * zod's own JSON Schema conversion: request bodies and parameters as zod's input types, answers
+ * as its output types. Named schemas (api/contract.ts) are listed once under components.
+ */
 
 function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -13,24 +17,33 @@ function pathParams(path: string): string[] {
   return [...path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]);
 }
 
-/** Unwraps effects (refine/superRefine) to reach an object's shape. */
-function objectShape(schema: ZodTypeAny): Record<string, ZodTypeAny> | undefined {
-  let s: ZodTypeAny = schema;
-  for (let i = 0; i < 5; i++) {
-    if (s instanceof z.ZodObject) return s.shape as Record<string, ZodTypeAny>;
-    if (s instanceof z.ZodEffects) s = s.innerType();
-    else return undefined;
-  }
-  return undefined;
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** Every answer whose schema is not the Error shape names its own schema; every route must name it. */
+function nameOf(registry: typeof requestSchemas | typeof responseSchemas, schema: z.ZodType, what: string): string {
+  const id = registry.get(schema)?.id;
+  if (!id) throw new Error(`${what} has no schema name: declare it with ${registry === requestSchemas ? 'requestBody' : 'responseBody'}() (api/contract.ts)`);
+  return id;
 }
 
-function queryParams(schema: ZodTypeAny | undefined) {
-  const shape = schema ? objectShape(schema) : undefined;
-  if (!shape) return [];
-  return Object.entries(shape).map(([name, field]) => {
-    const json = jsonSchemaOf(field);
+function queryParams(spec: RouteSpec) {
+  const schema = spec.query;
+  if (!schema) return [];
+  if (!(schema instanceof z.ZodObject)) throw new Error(`${spec.operationId}: the query schema must be an object`);
+  const examples = queryExampleOf(schema);
+  if (!examples) throw new Error(`${spec.operationId}: declare the query schema with queryWithExample() (api/contract.ts)`);
+  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => {
+    const json = jsonSchemaOf(field, 'input');
     const description = typeof json.description === 'string' ? json.description : undefined;
-    return { name, in: 'query', required: !field.isOptional(), schema: json, ...(description ? { description } : {}) };
+    delete json.description;
+    return {
+      name,
+      in: 'query',
+      required: !field.safeParse(undefined).success,
+      schema: json,
+      example: examples[name],
+      ...(description ? { description } : {}),
+    };
   });
 }
 
@@ -46,15 +59,38 @@ const ERROR_TEXT: Record<number, string> = {
   503: 'Temporal or the database is unavailable; see Retry-After',
 };
 
+/** Response headers the API sends, under components.headers (a reference cannot say `required`, so each says it itself). */
+const HEADERS = {
+  'X-Request-Id': { description: 'The request id (echoed when the client sent a sane one); it names the request in the logs', required: true, schema: { type: 'string' } },
+  RateLimit: { description: 'POST and PATCH: the limit, the requests left and the seconds until the window resets (draft-ietf-httpapi-ratelimit-headers-07), e.g. `limit=120, remaining=119, reset=60`', required: false, schema: { type: 'string' } },
+  'RateLimit-Policy': { description: 'POST and PATCH: requests allowed per window of seconds, e.g. `120;w=60`', required: false, schema: { type: 'string' } },
+  'Retry-After': { description: 'Seconds to wait before trying again', required: true, schema: { type: 'string', pattern: '^[0-9]+$' } },
+  'Idempotent-Replayed': { description: '`true` when this is the stored answer of an earlier request with the same Idempotency-Key and body', required: false, schema: { type: 'string', enum: ['true'] } },
+  'Server-Timing': { description: 'Time the Temporal Update took (`temporal;dur=<ms>`)', required: true, schema: { type: 'string' } },
+  'Content-Disposition': { description: 'The download file name', required: true, schema: { type: 'string' } },
+} satisfies Record<string, { description: string; required: boolean; schema: JsonSchema }>;
+type HeaderName = keyof typeof HEADERS;
+
+function headers(names: HeaderName[]) {
+  return Object.fromEntries(names.map((name) => [name, { $ref: `#/components/headers/${name}` }]));
+}
+
 function operation(spec: RouteSpec) {
   const auth = spec.auth !== false;
-  const parameters: unknown[] = pathParams(spec.path).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
-  parameters.push(...queryParams(spec.query));
+  const mutating = spec.method !== 'get';
+  const declared = spec.params ?? {};
+  const parameters: unknown[] = pathParams(spec.path).map((name) => {
+    const p = declared[name];
+    if (!p) throw new Error(`${spec.operationId}: describe the path parameter "${name}" in params`);
+    return { name, in: 'path', required: true, description: p.description, schema: { type: 'string', minLength: 1 }, example: p.example };
+  });
+  parameters.push(...queryParams(spec));
   if (spec.idempotent) {
     parameters.push({
       name: 'Idempotency-Key', in: 'header', required: false,
       description: 'Repeat a create safely: the same key and body return the first response; the same key with another body is 409.',
       schema: { type: 'string', pattern: '^[A-Za-z0-9._:\\-]{1,200}$' },
+      example: 'create-2027-03-01-0001',
     });
   }
   const statuses = new Set<number>(spec.errors ?? []);
@@ -66,45 +102,79 @@ function operation(spec: RouteSpec) {
     statuses.add(413);
     statuses.add(415);
   }
-  if (spec.method !== 'get') statuses.add(429);
+  if (spec.idempotent) statuses.add(409);
+  if (mutating) statuses.add(429);
   statuses.add(503);
+
+  // Headers: X-Request-Id on every answer; the rate-limit headers on every answer to a POST/PATCH.
+  const common: HeaderName[] = ['X-Request-Id', ...(mutating ? (['RateLimit', 'RateLimit-Policy'] as const) : [])];
+  const successHeaders: HeaderName[] = [...common, ...(spec.idempotent ? (['Idempotent-Replayed'] as const) : []), ...(spec.success.headers ?? ([] as ExtraHeader[]))];
   const contentType = spec.success.contentType ?? 'application/json';
-  const successContent = spec.success.schema
-    ? { [contentType]: { schema: jsonSchemaOf(spec.success.schema, 'output') } }
-    : { [contentType]: { schema: { type: 'string' } } };
-  const responses: Record<string, unknown> = {
-    [String(spec.success.status)]: {
-      description: spec.success.description,
-      headers: { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' } },
-      content: successContent,
-    },
-  };
+  const successSchema = spec.success.schema ? ref(nameOf(responseSchemas, spec.success.schema, `${spec.operationId}: the ${spec.success.status} answer`)) : { type: 'string' };
+  const success = { headers: headers(successHeaders), content: { [contentType]: { schema: successSchema } } };
+  const responses: Record<string, unknown> = { [String(spec.success.status)]: { description: spec.success.description, ...success } };
+  for (const also of spec.alsoAnswers ?? []) {
+    responses[String(also.status)] = { description: also.description, ...success, headers: headers([...common, ...(also.status === 503 || also.status === 429 ? (['Retry-After'] as const) : [])]) };
+  }
   for (const status of [...statuses].sort()) {
+    if (responses[String(status)]) continue;
+    // (A 409 of an idempotent route also says Retry-After when the first request is still running.)
+    const retry = status === 429 || status === 503 ? (['Retry-After'] as const) : [];
     responses[String(status)] = {
       description: ERROR_TEXT[status] ?? 'Error',
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      headers: headers([...common, ...retry]),
+      content: { 'application/json': { schema: ref('Error') } },
     };
   }
+
   const roles = spec.roles ? `\n\nRoles: ${spec.roles.join(', ')}.` : auth ? '\n\nRoles: any signed-in user.' : '\n\nNo authentication.';
+  let requestBody: unknown;
+  if (spec.body) {
+    const meta = requestSchemas.get(spec.body);
+    const name = nameOf(requestSchemas, spec.body, `${spec.operationId}: the request body`);
+    requestBody = {
+      // A body every field of which is optional may be left out (the route reads no body as {}).
+      required: !spec.body.safeParse({}).success,
+      content: { 'application/json': { schema: ref(name), ...(meta?.example !== undefined ? { example: meta.example } : {}) } },
+    };
+  }
   return {
-    operationId: `${spec.method}${spec.path.replace(/[/:.\-]+([a-z])?/g, (_m, c?: string) => (c ? c.toUpperCase() : ''))}`,
+    operationId: spec.operationId,
     summary: spec.summary,
     description: `${spec.description ?? ''}${roles}`.trim(),
     tags: [spec.tag],
     ...(auth ? { security: [{ bearerAuth: [] }] } : { security: [] }),
     ...(parameters.length ? { parameters } : {}),
-    ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchemaOf(spec.body) } } } } : {}),
+    ...(requestBody ? { requestBody } : {}),
     responses,
   };
 }
 
+/** The named schemas of one registry as components, with references between them. */
+function components(registry: typeof requestSchemas | typeof responseSchemas, io: 'input' | 'output'): Record<string, JsonSchema> {
+  const { schemas } = z.toJSONSchema(registry, { io, target: 'draft-2020-12', unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` }) as { schemas: Record<string, JsonSchema> };
+  if (schemas.__shared) throw new Error('a named schema needs shared definitions; name the shared part');
+  for (const schema of Object.values(schemas)) {
+    delete schema.$schema;
+    delete schema.$id;
+  }
+  return schemas;
+}
+
 export function buildOpenApi(router: ApiRouter, info: { version: string; serverUrl?: string }): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
+  const operationIds = new Set<string>();
   for (const { spec } of router.routes) {
+    if (operationIds.has(spec.operationId)) throw new Error(`operationId ${spec.operationId} is used twice`);
+    operationIds.add(spec.operationId);
     const p = openApiPath(spec.path);
     paths[p] ??= {};
     paths[p][spec.method] = operation(spec);
   }
+  if (!responseSchemas.has(errorResponseSchema)) throw new Error('the Error schema is not named');
+  const requests = components(requestSchemas, 'input');
+  const responses = components(responseSchemas, 'output');
+  for (const name of Object.keys(requests)) if (name in responses) throw new Error(`schema name ${name} names a request and a response`);
   const tags = [...new Set(router.routes.map((r) => r.spec.tag))].map((name) => ({ name }));
   return {
     openapi: '3.1.0',
@@ -120,8 +190,8 @@ export function buildOpenApi(router: ApiRouter, info: { version: string; serverU
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { Error: jsonSchemaOf(errorResponseSchema, 'output') },
-      headers: { 'X-Request-Id': { description: 'The request id (echoed when the client sent a sane one)', schema: { type: 'string' } } },
+      schemas: { ...requests, ...responses },
+      headers: HEADERS,
     },
   };
 }

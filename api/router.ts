@@ -1,5 +1,5 @@
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
-import type { z, ZodTypeAny } from 'zod';
+import type { z } from 'zod';
 import type { Role } from '../domain/roles';
 import type { PrismaClient } from '../lib/db';
 import { forbidden, HttpError, unauthorized, validationFailed, zodDetails } from './errors';
@@ -9,13 +9,21 @@ import type { AuthUser } from './types';
 
 /**
  * Routes are declared once, with their schemas and roles: the same declaration mounts the
- * Express handler and produces the OpenAPI operation, so the document lists every route.
+ * Express handler and produces the OpenAPI operation, so the document lists every route, and
+ * the handler's answer is typed by (and, outside production, checked against) its declared
+ * response schema.
  */
 export type Method = 'get' | 'post' | 'patch';
+type Schema = z.ZodType;
 
-export interface RouteSpec<B extends ZodTypeAny | undefined = ZodTypeAny | undefined, Q extends ZodTypeAny | undefined = ZodTypeAny | undefined> {
+/** Response headers a route sends besides the ones every route of its kind sends (api/openapi.ts). */
+export type ExtraHeader = 'Server-Timing' | 'Content-Disposition';
+
+export interface RouteSpec<B extends Schema | undefined = Schema | undefined, Q extends Schema | undefined = Schema | undefined, R extends Schema | undefined = Schema | undefined> {
   method: Method;
   path: string;
+  /** Readable and unique: listProposals, decideTask... (generated clients name their methods after it). */
+  operationId: string;
   summary: string;
   description?: string;
   tag: string;
@@ -23,8 +31,12 @@ export interface RouteSpec<B extends ZodTypeAny | undefined = ZodTypeAny | undef
   auth?: boolean;
   /** Roles allowed at all; others get 403. Omitted: every authenticated role. */
   roles?: readonly Role[];
+  /** Named with requestBody() (api/contract.ts). A body that accepts `{}` is documented as optional. */
   body?: B;
+  /** Named with queryWithExample() (api/contract.ts). */
   query?: Q;
+  /** Every `:name` of the path, with a description and an example value. */
+  params?: Record<string, { description: string; example: string }>;
   /** Accepts `Idempotency-Key`. */
   idempotent?: boolean;
   /**
@@ -33,7 +45,16 @@ export interface RouteSpec<B extends ZodTypeAny | undefined = ZodTypeAny | undef
    * write to `res` itself.
    */
   cached?: boolean;
-  success: { status: number; description: string; schema?: ZodTypeAny; contentType?: 'application/json' | 'text/csv' | 'text/html' };
+  success: {
+    status: number;
+    description: string;
+    /** JSON answers: named with responseBody() (api/contract.ts). Omitted for other content types. */
+    schema?: R;
+    contentType?: 'application/json' | 'text/csv' | 'text/html' | 'text/javascript';
+    headers?: ExtraHeader[];
+  };
+  /** Other statuses answered with the success schema (e.g. /health's 503). */
+  alsoAnswers?: { status: number; description: string }[];
   /** Error statuses worth documenting besides the common ones. */
   errors?: number[];
 }
@@ -49,13 +70,22 @@ export interface Ctx<B, Q> {
   idempotencyKey?: string;
 }
 
-export interface Result {
+export interface Result<T = unknown> {
   status?: number;
-  body: unknown;
+  body: T;
 }
 
-type Infer<T> = T extends ZodTypeAny ? z.infer<T> : undefined;
-export type Handler<B extends ZodTypeAny | undefined, Q extends ZodTypeAny | undefined> = (ctx: Ctx<Infer<B>, Infer<Q>>) => Promise<Result | void>;
+type Parsed<T> = T extends Schema ? z.output<T> : undefined;
+type Answer<T> = T extends Schema ? z.input<T> : never;
+export type Handler<B extends Schema | undefined, Q extends Schema | undefined, R extends Schema | undefined> = (
+  ctx: Ctx<Parsed<B>, Parsed<Q>>,
+) => Promise<Result<Answer<R>> | void>;
+
+/**
+ * What the router does when a JSON answer does not match its route's schema: `enforce` answers
+ * 500 instead (development and tests, so drift fails loudly), `log` logs it and sends the answer.
+ */
+export type ResponseCheck = 'enforce' | 'log';
 
 export interface RouterDeps {
   prisma: PrismaClient;
@@ -63,17 +93,21 @@ export interface RouterDeps {
   authenticate: RequestHandler;
   /** Per-user limiter, applied after authentication on mutating routes. */
   userLimiter: RequestHandler;
+  responseCheck: ResponseCheck;
 }
 
 interface Registered {
   spec: RouteSpec;
-  handler: Handler<ZodTypeAny | undefined, ZodTypeAny | undefined>;
+  handler: Handler<Schema | undefined, Schema | undefined, Schema | undefined>;
 }
 
 export class ApiRouter {
   readonly routes: Registered[] = [];
 
-  add<B extends ZodTypeAny | undefined = undefined, Q extends ZodTypeAny | undefined = undefined>(spec: RouteSpec<B, Q>, handler: Handler<B, Q>): void {
+  add<B extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, R extends Schema | undefined = undefined>(
+    spec: RouteSpec<B, Q, R>,
+    handler: Handler<B, Q, R>,
+  ): void {
     this.routes.push({ spec: spec as RouteSpec, handler: handler as unknown as Registered['handler'] });
   }
 
@@ -113,7 +147,7 @@ function illFormedPath(body: unknown): string | undefined {
   return undefined;
 }
 
-function parse<T extends ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
+function parse<T extends Schema>(schema: T, value: unknown): z.output<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw validationFailed(zodDetails(parsed.error.issues));
   return parsed.data;
@@ -124,8 +158,31 @@ function cacheKey(spec: RouteSpec, user: AuthUser | undefined, params: unknown, 
   return JSON.stringify([spec.method, spec.path, user?.id ?? null, params, query ?? null]);
 }
 
+/** The answers a route declares with its schema: its success status and `alsoAnswers`. */
+function schemaStatuses(spec: RouteSpec): Set<number> {
+  return new Set([spec.success.status, ...(spec.alsoAnswers ?? []).map((a) => a.status)]);
+}
+
 function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps): RequestHandler {
   const { prisma, readCache } = deps;
+  const statuses = schemaStatuses(spec);
+  /** The handler's answer, checked against the route's response schema. */
+  const answer = async (req: Request, ctx: unknown): Promise<{ status: number; body: unknown }> => {
+    const r = await handler(ctx as never);
+    const status = r?.status ?? 200;
+    const body = r?.body ?? null;
+    if (spec.success.schema && statuses.has(status) && r) {
+      const checked = spec.success.schema.safeParse(body);
+      if (!checked.success) {
+        const problems = zodDetails(checked.error.issues);
+        req.log.error({ route: `${spec.method.toUpperCase()} ${spec.path}`, status, problems }, 'the answer does not match the route\'s response schema');
+        if (deps.responseCheck === 'enforce') {
+          throw new HttpError(500, 'response_contract', `the answer does not match the documented schema: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+        }
+      }
+    }
+    return { status, body };
+  };
   return (req: Request, res: Response, next: NextFunction) => {
     const run = async () => {
       const user = req.user as AuthUser;
@@ -148,21 +205,21 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
       const ctx = { req, res, user, body, query, params: req.params as Record<string, string>, idempotencyKey: key };
       let result: Result | void;
       if (key !== undefined) {
-        const outcome = await withIdempotency(prisma, { userId: user.id, key, hash: requestHash(req.method, req.path, req.body) }, async () => {
-          const r = await handler(ctx as never);
-          return { status: r?.status ?? 200, body: r?.body ?? null };
-        });
+        const outcome = await withIdempotency(prisma, { userId: user.id, key, hash: requestHash(req.method, req.path, req.body) }, () => answer(req, ctx));
         if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
         result = { status: outcome.status, body: outcome.body };
       } else if (spec.cached && spec.method === 'get') {
         // Cached as JSON text: a hit costs neither the queries nor the serialization.
-        const answer = await readCache.get(cacheKey(spec, user, req.params, query), async () => {
-          const r = await handler(ctx as never);
-          return { status: r?.status ?? 200, json: JSON.stringify(r?.body ?? null) };
+        const cached = await readCache.get(cacheKey(spec, user, req.params, query), async () => {
+          const r = await answer(req, ctx);
+          return { status: r.status, json: JSON.stringify(r.body) };
         });
-        if (!res.headersSent) res.status(answer.status).type('application/json').send(answer.json);
+        if (!res.headersSent) res.status(cached.status).type('application/json').send(cached.json);
         return;
+      } else if (spec.success.schema) {
+        result = await answer(req, ctx);
       } else {
+        // Not JSON (HTML, CSV, a script): the handler writes the response itself.
         result = await handler(ctx as never);
       }
       if (result && !res.headersSent) res.status(result.status ?? 200).json(result.body);

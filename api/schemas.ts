@@ -1,17 +1,20 @@
-import { z } from 'zod';
-import { LANGUAGES } from '../domain/roles';
-import { countryCodeSchema } from '../domain/schemas';
-import { PROGRAMMES, STAGES } from '../domain/stages';
+import { iso, z } from 'zod';
+import { LANGUAGES, ROLES } from '../domain/roles';
+import { countryCodeSchema, deliverableSpecSchema, isoDateSchema, milestoneSchema, nationalPartnerSchema, rubricCriterionSchema } from '../domain/schemas';
+import { ACTIVE_STAGES, MODALITIES, PROGRAMMES, STAGES, SUBJECT_TYPES, TASK_STATUSES } from '../domain/stages';
+import { callCreateSchema, expertRequestCreateSchema, proposalChangesSchema, proposalCreateSchema } from '../domain/schemas';
+import { decisionBodySchema, TASK_KIND_NAMES } from '../domain/tasks';
+import { queryWithExample, requestBody, responseBody } from './contract';
+import { CALL_EXAMPLE, EXPERT_EXAMPLE, EXPERT_REQUEST_EXAMPLE, PROPOSAL_EXAMPLE } from './examples';
 
 /**
  * Schemas the HTTP API needs beyond the shared ones in domain/schemas.ts and domain/tasks.ts.
  * Request bodies are `.strict()`: an unknown field is refused (400), never ignored or stored.
+ * Responses are strict objects too: the router checks every answer against its route's schema
+ * (api/router.ts), so what a handler returns is what the OpenAPI document says.
  */
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'must be a real calendar date');
+const isoDate = isoDateSchema;
 
 // ---------- query strings (strings in, numbers out; unknown parameters are ignored) ----------
 
@@ -24,44 +27,60 @@ export type Pagination = z.infer<typeof paginationSchema>;
 const stage = z.enum(STAGES);
 const programme = z.enum(PROGRAMMES);
 
-export const proposalListQuerySchema = paginationSchema.extend({
-  stage: stage.optional(),
-  country: countryCodeSchema.optional(),
-  callId: z.string().min(1).max(100).optional(),
-});
+const firstPage = { page: 1, pageSize: 20 };
 
-export const expertRequestListQuerySchema = paginationSchema.extend({
-  stage: stage.optional(),
-  country: countryCodeSchema.optional(),
-});
+export const proposalListQuerySchema = queryWithExample(
+  paginationSchema.extend({
+    stage: stage.optional(),
+    country: countryCodeSchema.optional(),
+    callId: z.string().min(1).max(100).optional(),
+  }),
+  { ...firstPage, stage: 'co_endorsement', country: 'KG', callId: 'call-kg' },
+);
 
-export const callListQuerySchema = paginationSchema.extend({
-  country: countryCodeSchema.optional(),
-});
+export const expertRequestListQuerySchema = queryWithExample(
+  paginationSchema.extend({
+    stage: stage.optional(),
+    country: countryCodeSchema.optional(),
+  }),
+  { ...firstPage, stage: 'selection', country: 'KG' },
+);
 
-export const taskListQuerySchema = paginationSchema.extend({
-  pageSize: z.coerce.number().int().min(1).max(100).default(50),
-});
+export const callListQuerySchema = queryWithExample(paginationSchema.extend({ country: countryCodeSchema.optional() }), { ...firstPage, country: 'KG' });
 
-export const pipelineQuerySchema = paginationSchema.extend({
+export const taskListQuerySchema = queryWithExample(
+  paginationSchema.extend({
+    pageSize: z.coerce.number().int().min(1).max(100).default(50),
+  }),
+  { page: 1, pageSize: 50 },
+);
+
+const pipelineFilters = {
   programme: programme.optional(),
   country: countryCodeSchema.optional(),
   stage: stage.optional(),
-});
+};
+export const pipelineQuerySchema = queryWithExample(paginationSchema.extend(pipelineFilters), { ...firstPage, programme: 'challenge_fund', country: 'KG', stage: 'selection' });
 export type PipelineQuery = z.infer<typeof pipelineQuerySchema>;
 
-export const pipelineExportQuerySchema = pipelineQuerySchema.omit({ page: true, pageSize: true });
+export const pipelineExportQuerySchema = queryWithExample(z.object(pipelineFilters), { programme: 'challenge_fund', country: 'KG', stage: 'selection' });
 
-export const expertListQuerySchema = paginationSchema.extend({
-  thematicArea: z.string().min(1).max(100).optional(),
-  language: z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code, e.g. ru').optional(),
-  q: z.string().trim().min(1).max(100).optional(),
-});
+export const expertListQuerySchema = queryWithExample(
+  paginationSchema.extend({
+    thematicArea: z.string().min(1).max(100).optional(),
+    language: z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code, e.g. ru').optional(),
+    q: z.string().trim().min(1).max(100).optional(),
+  }),
+  { ...firstPage, thematicArea: 'water-resources', language: 'ru', q: 'irrigation' },
+);
 
-export const auditQuerySchema = paginationSchema.extend({
-  subject: z.string().min(1).max(200).optional(),
-  actor: z.string().min(1).max(100).optional(),
-});
+export const auditQuerySchema = queryWithExample(
+  paginationSchema.extend({
+    subject: z.string().min(1).max(200).optional().describe('A proposal or expert request id'),
+    actor: z.string().min(1).max(100).optional().describe('A user id'),
+  }),
+  { ...firstPage, subject: 'p-0a1b2c3d4e5f6g7h', actor: 'u-co-kg' },
+);
 
 // ---------- bodies ----------
 
@@ -91,7 +110,7 @@ const expertFields = {
   sdgs: z.array(z.number().int().min(1).max(17)).max(17),
   languages: z.array(z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code, e.g. ru')).min(1).max(10),
   countriesOfExperience: z.array(countryCodeSchema).max(50),
-  dailyFeeUsd: z.number().finite().min(0).max(100_000),
+  dailyFeeUsd: z.number().min(0).max(100_000),
   availability: z.array(availabilityWindow).max(24),
   bio: z.string().trim().max(5000),
 };
@@ -108,52 +127,349 @@ export const expertPatchSchema = z
   .refine((o) => Object.keys(o).length > 0, 'at least one field is required');
 export type ExpertPatch = z.infer<typeof expertPatchSchema>;
 
-// ---------- responses (documentation only: handlers build these objects explicitly) ----------
+// ---------- responses ----------
 
-export const errorResponseSchema = z.object({
-  error: z.object({
-    code: z.string(),
+export const errorResponseSchema = z.strictObject({
+  error: z.strictObject({
+    code: z.string().describe('Machine-readable: validation_failed, not_found, task_not_open, rate_limited...'),
     message: z.string(),
-    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    details: z.array(z.strictObject({ path: z.string().describe('Dotted path of the field, e.g. milestones.0.dueDate; (body) for the body itself'), message: z.string() })).optional(),
   }),
 });
 
-export const pageOf = (item: z.ZodTypeAny) =>
-  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+const timestamp = iso.datetime();
+const role = z.enum(ROLES);
+const subjectType = z.enum(SUBJECT_TYPES);
+const taskKind = z.enum(TASK_KIND_NAMES);
+const int = z.int();
+/** A JSON object whose shape depends on its kind (task context, audit data, policy findings). */
+const jsonObject = z.record(z.string(), z.unknown());
 
-const anyObject = z.record(z.string(), z.unknown());
+export const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), total: int.min(0), page: int.min(1), pageSize: int.min(1) });
 
-export const healthResponseSchema = z.object({ status: z.enum(['ok', 'degraded']), temporal: z.string(), database: z.string() });
-export const tokenResponseSchema = z.object({ token: z.string(), expiresIn: z.number().int() });
-export const meResponseSchema = z.object({
+export const healthResponseSchema = z.strictObject({ status: z.enum(['ok', 'degraded']), temporal: z.enum(['ok', 'unavailable']), database: z.enum(['ok', 'unavailable']) });
+export const tokenResponseSchema = z.strictObject({ token: z.string(), expiresIn: int.describe('seconds') });
+export const meResponseSchema = z.strictObject({
   id: z.string(),
   email: z.string(),
   name: z.string(),
-  role: z.string(),
+  role,
   countryCode: z.string().nullable(),
   institutionId: z.string().nullable(),
   expertId: z.string().nullable(),
-  language: z.string(),
+  language: z.enum(LANGUAGES),
   notifyReminders: z.boolean(),
   dailyDigest: z.boolean(),
 });
-export const createdSubjectSchema = z.object({ id: z.string(), workflowId: z.string(), stage: stage });
-export const stageResponseSchema = z.object({ id: z.string(), stage: stage });
-export const decisionResponseSchema = z.object({ taskId: z.string(), decision: z.string(), stage: stage });
-export const taskSummarySchema = z.object({
+export const openApiDocumentSchema = jsonObject.describe('An OpenAPI 3.1 document');
+
+export const createdSubjectSchema = z.strictObject({ id: z.string(), workflowId: z.string(), stage });
+export const stageResponseSchema = z.strictObject({ id: z.string(), stage });
+export const decisionResponseSchema = z.strictObject({ taskId: z.string(), decision: z.string(), stage });
+
+// ---------- tasks ----------
+
+export const decisionOptionSchema = z.strictObject({
+  decision: z.string(),
+  commentRequired: z.boolean(),
+  dataSchema: jsonObject.describe('JSON Schema of `data` for this decision'),
+});
+
+const taskFields = {
   id: z.string(),
-  kind: z.string(),
-  label: z.string(),
-  stage: z.string(),
-  subject: z.object({ type: z.string(), id: z.string(), title: z.string(), countryCode: z.string() }),
-  dueAt: z.string().nullable(),
+  kind: taskKind,
+  label: z.string().describe("The task kind's name in the caller's language"),
+  stage,
+  dueAt: timestamp.nullable(),
   overdue: z.boolean(),
   assigneeUserId: z.string().nullable(),
-  assigneeRole: z.string(),
+  assigneeRole: role,
   assigneeCountryCode: z.string().nullable(),
-  allowedDecisions: z.array(
-    z.object({ decision: z.string(), commentRequired: z.boolean(), dataSchema: anyObject.describe('JSON Schema of `data` for this decision') }),
-  ),
-  context: anyObject.nullable(),
+  assignedToMe: z.boolean(),
+  context: jsonObject.nullable().describe('What the decider needs to see; reduced for callers outside the selection committee'),
+};
+
+/** An open task as a subject's page lists it. */
+export const openTaskSchema = z.strictObject(taskFields);
+
+export const taskSchema = z.strictObject({
+  ...taskFields,
+  title: z.string(),
+  status: z.enum(TASK_STATUSES),
+  programme,
+  subject: z.strictObject({ type: subjectType, id: z.string(), title: z.string(), countryCode: z.string() }),
+  createdAt: timestamp,
+  allowedDecisions: z.array(decisionOptionSchema).describe('Empty unless the task is open and yours to decide'),
 });
-export const genericObjectSchema = anyObject;
+export const taskDetailSchema = taskSchema.extend({ decision: z.string().nullable(), decidedAt: timestamp.nullable() });
+
+export const timelineEventSchema = z.strictObject({
+  id: int,
+  at: timestamp,
+  action: z.string(),
+  actorId: z.string().nullable(),
+  actorRole: z.string().nullable(),
+  fromStage: stage.nullable(),
+  toStage: stage.nullable(),
+  comment: z.string().nullable(),
+  data: jsonObject.nullable(),
+});
+
+// ---------- calls ----------
+
+export const callSchema = z.strictObject({
+  id: z.string(),
+  countryCode: z.string(),
+  title: z.string(),
+  challengeStatement: z.string(),
+  opensAt: timestamp,
+  closesAt: timestamp,
+  minGrantUsd: z.number(),
+  maxGrantUsd: z.number(),
+  coFinancingMinPct: int,
+  maxDurationMonths: int,
+  rubric: z.array(rubricCriterionSchema),
+  passMark: int,
+  thematicAreaIds: z.array(z.string()),
+  createdAt: timestamp,
+});
+
+// ---------- proposals ----------
+
+const named = z.strictObject({ id: z.string(), name: z.string().nullable() });
+
+export const proposalSummarySchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  countryCode: z.string(),
+  callId: z.string(),
+  institution: named,
+  stage,
+  stageEnteredAt: timestamp,
+  requestedAmountUsd: z.number(),
+  createdAt: timestamp,
+  closedAt: timestamp.nullable(),
+  weightedScore: z.number().nullable().optional().describe('Fund managers, CO approvers and admins only'),
+});
+
+const reviewFields = {
+  coi: z.enum(['none', 'conflict']),
+  scores: z.record(z.string(), z.number()).nullable(),
+  total: z.number().nullable(),
+  comment: z.string().nullable(),
+  submittedAt: timestamp.nullable(),
+};
+
+const proposalIdentity = {
+  id: z.string(),
+  workflowId: z.string(),
+  title: z.string(),
+  countryCode: z.string(),
+  call: z.strictObject({ id: z.string(), title: z.string() }).nullable(),
+  institution: z.strictObject({ id: z.string(), name: z.string() }).nullable(),
+  thematicAreaId: z.string(),
+  sdgs: z.array(int),
+  stage,
+  stageEnteredAt: timestamp,
+  createdAt: timestamp,
+  openTasks: z.array(openTaskSchema),
+  timeline: z.array(timelineEventSchema),
+};
+
+export const proposalLimitedSchema = z.strictObject({
+  ...proposalIdentity,
+  view: z.literal('limited'),
+  reason: z.string(),
+  nationalPartner: z.strictObject({ name: z.string().nullable() }),
+});
+
+export const proposalFullSchema = z.strictObject({
+  ...proposalIdentity,
+  view: z.literal('full'),
+  applicantId: z.string(),
+  summary: z.string(),
+  nationalPartner: nationalPartnerSchema,
+  requestedAmountUsd: z.number(),
+  coFinancingUsd: z.number(),
+  durationMonths: int,
+  innovation: z.string(),
+  expectedResults: z.string(),
+  milestones: z.array(milestoneSchema),
+  findings: jsonObject.nullable().describe('The last policy or alignment check'),
+  outcome: z.string().nullable(),
+  updatedAt: timestamp,
+  closedAt: timestamp.nullable(),
+  weightedScore: z.number().nullable().optional().describe('Fund managers, CO approvers and admins only'),
+  passMarkMet: z.boolean().nullable().optional().describe('Fund managers, CO approvers and admins only'),
+  reviews: z.array(z.strictObject({ reviewerId: z.string(), ...reviewFields })).optional().describe('Fund managers, CO approvers and admins only'),
+  myReview: z.strictObject(reviewFields).optional().describe("A reviewer's own review"),
+});
+
+/** A reviewer sees the limited view until it declares no conflict of interest. */
+export const proposalSchema = z.discriminatedUnion('view', [proposalFullSchema, proposalLimitedSchema]);
+
+// ---------- expert requests ----------
+
+export const expertRequestSummarySchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  countryCode: z.string(),
+  modality: z.enum(MODALITIES),
+  workingDays: int,
+  startDate: isoDate,
+  endDate: isoDate,
+  stage,
+  stageEnteredAt: timestamp,
+  contractValueUsd: z.number(),
+  createdAt: timestamp,
+  closedAt: timestamp.nullable(),
+});
+
+export const shortlistEntrySchema = z.strictObject({
+  expertId: z.string(),
+  name: z.string(),
+  userId: z.string(),
+  dailyFeeCents: int,
+  rating: z.number(),
+  score: z.number(),
+  breakdown: z.record(z.string(), z.number()),
+  warnings: z.array(z.string()).optional(),
+});
+
+export const expertRequestSchema = z.strictObject({
+  id: z.string(),
+  workflowId: z.string(),
+  countryCode: z.string(),
+  requesterId: z.string(),
+  title: z.string(),
+  nationalPartner: nationalPartnerSchema,
+  objectives: z.string(),
+  deliverables: z.array(deliverableSpecSchema),
+  modality: z.enum(MODALITIES),
+  workingDays: int,
+  startDate: isoDate,
+  endDate: isoDate,
+  languages: z.array(z.string()),
+  thematicAreaId: z.string(),
+  sdgs: z.array(int),
+  destination: z.string().nullable(),
+  travelDays: int.nullable(),
+  perDiemUsd: int.nullable(),
+  contractValueUsd: z.number(),
+  stage,
+  stageEnteredAt: timestamp,
+  outcome: z.string().nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  closedAt: timestamp.nullable(),
+  openTasks: z.array(openTaskSchema),
+  timeline: z.array(timelineEventSchema),
+  shortlist: z.array(shortlistEntrySchema).nullable().optional().describe('Fund managers, CO approvers and admins only'),
+  selectedExpertId: z.string().nullable().optional().describe('Fund managers, CO approvers and admins only'),
+  findings: jsonObject.nullable().optional().describe('The last policy or alignment check; fund managers, CO approvers and admins only'),
+  dailySubsistenceUsd: int.nullable().optional().describe('UN DSA rate of the destination; fund managers, CO approvers and admins only'),
+  selectedForMe: z.boolean().optional().describe('Experts: whether you were selected'),
+});
+
+// ---------- pipeline ----------
+
+export const pipelineItemSchema = z.strictObject({
+  type: subjectType,
+  programme,
+  id: z.string(),
+  title: z.string(),
+  countryCode: z.string(),
+  stage,
+  stageEnteredAt: timestamp,
+  createdAt: timestamp,
+  ageDays: z.number(),
+  daysInStage: z.number(),
+});
+
+export const pipelineSchema = z.strictObject({
+  filters: z.strictObject({ programme: programme.nullable(), country: z.string().nullable(), stage: stage.nullable() }),
+  countsByStage: z.partialRecord(programme, z.record(stage, int)).describe('Per programme (the filtered one, or both), items per stage'),
+  averageDaysInStage: z.partialRecord(programme, z.record(z.enum(ACTIVE_STAGES), z.number().nullable())).describe('Per programme, mean days the open items have spent in their active stage (null: none)'),
+  overdueOpenTasks: int,
+  failedNotifications: int,
+  items: z.array(pipelineItemSchema),
+  total: int,
+  page: int,
+  pageSize: int,
+});
+
+// ---------- roster ----------
+
+export const expertSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  thematicAreaIds: z.array(z.string()),
+  sdgs: z.array(int),
+  languages: z.array(z.string()),
+  countriesOfExperience: z.array(z.string()),
+  dailyFeeUsd: z.number(),
+  availability: z.array(z.strictObject({ from: isoDate, to: isoDate })),
+  rating: z.number(),
+  ratingCount: int,
+  assignmentsCount: int,
+  bio: z.string(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+// ---------- audit ----------
+
+export const auditEventSchema = timelineEventSchema.extend({
+  subjectType: z.string(),
+  subjectId: z.string(),
+  workflowId: z.string().nullable(),
+  requestId: z.string().nullable(),
+  data: z.unknown().describe('What the event recorded (JSON)'),
+});
+
+// ---------- names and examples of the document's schemas ----------
+
+requestBody('ProposalCreate', proposalCreateSchema, PROPOSAL_EXAMPLE);
+requestBody('ProposalChanges', proposalChangesSchema, { title: 'Glacial lake early warning for the Chui and Talas valleys', durationMonths: 10 });
+requestBody('ExpertRequestCreate', expertRequestCreateSchema, EXPERT_REQUEST_EXAMPLE);
+requestBody('CallCreate', callCreateSchema, CALL_EXAMPLE);
+requestBody('Decision', decisionBodySchema, { decision: 'endorse', comment: 'Matches the national adaptation plan.' });
+requestBody('Withdrawal', withdrawBodySchema, { reason: 'The national partner withdrew its request.' });
+requestBody('DevTokenRequest', devTokenBodySchema, { email: 'fund.manager@undp.example.org' });
+requestBody('MePatch', mePatchSchema, { language: 'ru', notifyReminders: false });
+requestBody('ExpertCreate', expertCreateSchema, EXPERT_EXAMPLE);
+requestBody('ExpertPatch', expertPatchSchema, { bio: 'Hydrologist; 15 years of irrigation design in Central Asia.', dailyFeeUsd: 450 });
+
+responseBody('Error', errorResponseSchema);
+responseBody('Health', healthResponseSchema);
+responseBody('OpenApiDocument', openApiDocumentSchema);
+responseBody('Token', tokenResponseSchema);
+responseBody('Me', meResponseSchema);
+responseBody('Created', createdSubjectSchema);
+responseBody('StageChange', stageResponseSchema);
+responseBody('DecisionResult', decisionResponseSchema);
+responseBody('DecisionOption', decisionOptionSchema);
+responseBody('OpenTask', openTaskSchema);
+responseBody('Task', taskSchema);
+responseBody('TaskDetail', taskDetailSchema);
+responseBody('TimelineEvent', timelineEventSchema);
+responseBody('Call', callSchema);
+responseBody('ProposalSummary', proposalSummarySchema);
+responseBody('ProposalFull', proposalFullSchema);
+responseBody('ProposalLimited', proposalLimitedSchema);
+responseBody('Proposal', proposalSchema);
+responseBody('ExpertRequestSummary', expertRequestSummarySchema);
+responseBody('ShortlistEntry', shortlistEntrySchema);
+responseBody('ExpertRequest', expertRequestSchema);
+responseBody('PipelineItem', pipelineItemSchema);
+responseBody('Pipeline', pipelineSchema);
+responseBody('Expert', expertSchema);
+responseBody('AuditEvent', auditEventSchema);
+
+export const taskPageSchema = responseBody('TaskPage', pageOf(taskSchema));
+export const callPageSchema = responseBody('CallPage', pageOf(callSchema));
+export const proposalPageSchema = responseBody('ProposalPage', pageOf(proposalSummarySchema));
+export const expertRequestPageSchema = responseBody('ExpertRequestPage', pageOf(expertRequestSummarySchema));
+export const expertPageSchema = responseBody('ExpertPage', pageOf(expertSchema));
+export const auditPageSchema = responseBody('AuditPage', pageOf(auditEventSchema));

@@ -1,7 +1,27 @@
+import type { z } from 'zod';
+import type { Role } from '../domain/roles';
+import type { Programme, Stage, SubjectType, TaskStatus } from '../domain/stages';
+import type { TaskKind } from '../domain/tasks';
 import type { PrismaClient } from '../lib/db';
 import { decisionOptions, taskLabel } from './json-schema';
+import type { auditEventSchema, openTaskSchema, taskDetailSchema, taskSchema, timelineEventSchema } from './schemas';
 import { isAssignedTo } from './scope';
 import type { AuthUser } from './types';
+
+/**
+ * Read-model columns that hold values of the domain's lists (kinds, stages, roles...) are plain
+ * strings to Prisma; only the workflows write them, from those lists. The router checks every
+ * answer against its schema outside production, so a wrong value cannot slip through unseen.
+ */
+export const asKind = (s: string) => s as TaskKind;
+export const asStage = (s: string) => s as Stage;
+export const asStageOrNull = (s: string | null) => s as Stage | null;
+export const asRole = (s: string) => s as Role;
+export const asProgramme = (s: string) => s as Programme;
+export const asSubjectType = (s: string) => s as SubjectType;
+export const asTaskStatus = (s: string) => s as TaskStatus;
+/** A JSON column holding an object (or null). */
+export const asObject = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
 
 /**
  * Field filtering of subject views. Owners (applicants), reviewers and experts see a reduced
@@ -48,7 +68,7 @@ export function isOverdue(t: { overdue: boolean; dueAt: Date | null; status?: st
 }
 
 /** Open tasks of a subject, as the caller may see them. */
-export function visibleOpenTasks(tasks: TaskRowLite[], user: AuthUser) {
+export function visibleOpenTasks(tasks: TaskRowLite[], user: AuthUser): z.input<typeof openTaskSchema>[] {
   const now = Date.now();
   return tasks
     .filter((t) => {
@@ -60,48 +80,49 @@ export function visibleOpenTasks(tasks: TaskRowLite[], user: AuthUser) {
       const mine = isAssignedTo(t, user);
       return {
         id: t.id,
-        kind: t.kind,
+        kind: asKind(t.kind),
         label: taskLabel(t.kind, user.language),
-        stage: t.stage,
+        stage: asStage(t.stage),
         dueAt: t.dueAt?.toISOString() ?? null,
         overdue: isOverdue(t, now),
         assigneeUserId: isPrivileged(user) || mine ? t.assigneeUserId : null,
-        assigneeRole: t.assigneeRole,
+        assigneeRole: asRole(t.assigneeRole),
         assigneeCountryCode: t.assigneeCountryCode,
         assignedToMe: mine,
-        context: isPrivileged(user) ? ((t.context as Record<string, unknown> | null) ?? null) : mine ? sanitizeContext(t.context) : null,
+        context: isPrivileged(user) ? asObject(t.context) : mine ? sanitizeContext(t.context) : null,
       };
     });
 }
 
-/** A task with what its assignee needs to decide (GET /tasks, GET /tasks/:id). */
-export function taskView(
-  t: TaskRowLite & { subjectType: string; subjectId: string; programme: string; workflowId: string; createdAt: Date; decision?: string | null; decidedAt?: Date | null },
-  user: AuthUser,
-  subjectTitle: string,
-) {
+type TaskRow = TaskRowLite & { subjectType: string; subjectId: string; programme: string; workflowId: string; createdAt: Date };
+
+/** A task with what its assignee needs to decide (GET /tasks). */
+export function taskView(t: TaskRow, user: AuthUser, subjectTitle: string): z.input<typeof taskSchema> {
   const mine = isAssignedTo(t, user);
-  const context = isPrivileged(user) ? ((t.context as Record<string, unknown> | null) ?? null) : sanitizeContext(t.context);
   return {
     id: t.id,
-    kind: t.kind,
+    kind: asKind(t.kind),
     label: taskLabel(t.kind, user.language),
     title: t.title,
-    stage: t.stage,
-    status: t.status,
-    programme: t.programme,
-    subject: { type: t.subjectType, id: t.subjectId, title: subjectTitle, countryCode: t.countryCode },
+    stage: asStage(t.stage),
+    status: asTaskStatus(t.status),
+    programme: asProgramme(t.programme),
+    subject: { type: asSubjectType(t.subjectType), id: t.subjectId, title: subjectTitle, countryCode: t.countryCode },
     createdAt: t.createdAt.toISOString(),
     dueAt: t.dueAt?.toISOString() ?? null,
     overdue: isOverdue(t),
     assigneeUserId: t.assigneeUserId,
-    assigneeRole: t.assigneeRole,
+    assigneeRole: asRole(t.assigneeRole),
     assigneeCountryCode: t.assigneeCountryCode,
     assignedToMe: mine,
     allowedDecisions: t.status === 'open' && mine && user.role !== 'admin' ? decisionOptions(t.kind, t.context) : [],
-    context,
-    ...(t.decision !== undefined ? { decision: t.decision ?? null, decidedAt: t.decidedAt?.toISOString() ?? null } : {}),
+    context: isPrivileged(user) ? asObject(t.context) : sanitizeContext(t.context),
   };
+}
+
+/** One task with its decision (GET /tasks/:id). */
+export function taskDetailView(t: TaskRow & { decision: string | null; decidedAt: Date | null }, user: AuthUser, subjectTitle: string): z.input<typeof taskDetailSchema> {
+  return { ...taskView(t, user, subjectTitle), decision: t.decision, decidedAt: t.decidedAt?.toISOString() ?? null };
 }
 
 export interface AuditRow {
@@ -127,8 +148,13 @@ function kindOfEvent(data: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** An audit event as the audit trail shows it (GET /audit). */
+export function auditEventView(r: AuditRow & { subjectType: string; subjectId: string; workflowId: string | null; requestId: string | null }): z.input<typeof auditEventSchema> {
+  return { ...r, at: r.at.toISOString(), fromStage: asStageOrNull(r.fromStage), toStage: asStageOrNull(r.toStage), data: r.data ?? null };
+}
+
 /** Timeline of a subject from its audit events, reduced for owners, reviewers and experts. */
-export async function timeline(prisma: PrismaClient, subjectId: string, user: AuthUser) {
+export async function timeline(prisma: PrismaClient, subjectId: string, user: AuthUser): Promise<z.input<typeof timelineEventSchema>[]> {
   const rows: AuditRow[] = await prisma.auditEvent.findMany({ where: { subjectId }, select: AUDIT_SELECT, orderBy: { id: 'asc' }, take: 2000 });
   const full = isPrivileged(user);
   return rows
@@ -156,10 +182,10 @@ export async function timeline(prisma: PrismaClient, subjectId: string, user: Au
         action: r.action,
         actorId: r.actorId,
         actorRole: r.actorRole,
-        fromStage: r.fromStage,
-        toStage: r.toStage,
+        fromStage: asStageOrNull(r.fromStage),
+        toStage: asStageOrNull(r.toStage),
         comment: r.comment,
-        data: full ? ((r.data as Record<string, unknown> | null) ?? null) : Object.keys(reduced).length ? reduced : null,
+        data: full ? asObject(r.data) : Object.keys(reduced).length ? reduced : null,
       };
     });
 }

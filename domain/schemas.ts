@@ -1,15 +1,20 @@
-import { z } from 'zod';
+import { iso, z } from 'zod';
 import { MODALITIES } from './stages';
 
 /** Payload schemas shared by the API, the OpenAPI document, the workflows and the tests. */
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'must be a real calendar date');
+/**
+ * The one schema of a calendar day, used by every date field (milestones, deliverables, calls,
+ * expert requests, availability, CSV import): `2027-02-30` or `2027-04-31` is refused, never read
+ * back as another day. `iso.date`, not `z.iso.date`: webpack 5 (the workflow bundler) resolves
+ * the three-level `z.iso.date` of `import { z }` to `z.date` (a Date object schema), which
+ * refused every request inside workflows (test/workflows/replay.test.ts caught it).
+ */
+export const isoDateSchema = iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
+const isoDate = isoDateSchema;
 const shortText = z.string().trim().min(1).max(300);
 const longText = z.string().trim().min(1).max(10000);
-const usd = z.number().finite().min(0).max(100_000_000);
+const usd = z.number().min(0).max(100_000_000);
 const sdg = z.number().int().min(1).max(17);
 export const countryCodeSchema = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. KG');
 const language = z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code, e.g. ru');
@@ -69,7 +74,8 @@ export const deliverableSpecSchema = z
   .object({ title: shortText, dueDate: isoDate, amountUsd: usd.refine((n) => n > 0, 'must be positive') })
   .strict();
 
-export const expertRequestCreateSchema = z
+/** The fields of an expert request, without the cross-field rules (zod 4 cannot omit from a refined object). */
+export const expertRequestFieldsSchema = z
   .object({
     countryCode: countryCodeSchema,
     title: shortText,
@@ -88,28 +94,30 @@ export const expertRequestCreateSchema = z
     travelDays: z.number().int().min(1).max(90).optional(),
     perDiemUsd: z.number().int().min(0).max(2000).optional(),
   })
-  .strict()
-  .superRefine((r, ctx) => {
-    if (r.endDate < r.startDate) ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be on or after startDate' });
-    const sum = Math.round(r.deliverables.reduce((s, d) => s + d.amountUsd, 0) * 100);
-    if (sum !== Math.round(r.contractValueUsd * 100)) {
-      ctx.addIssue({ code: 'custom', path: ['deliverables'], message: `amounts sum to ${sum / 100} but contractValueUsd is ${r.contractValueUsd}` });
-    }
-    r.deliverables.forEach((d, i) => {
-      if (d.dueDate < r.startDate || d.dueDate > r.endDate) {
-        ctx.addIssue({ code: 'custom', path: ['deliverables', i, 'dueDate'], message: 'must fall between startDate and endDate' });
-      }
-    });
-    if (r.modality === 'mission') {
-      if (!r.destination) ctx.addIssue({ code: 'custom', path: ['destination'], message: 'required for a mission' });
-      if (!r.travelDays) ctx.addIssue({ code: 'custom', path: ['travelDays'], message: 'required for a mission' });
+  .strict();
+
+export const expertRequestCreateSchema = expertRequestFieldsSchema.superRefine((r, ctx) => {
+  if (r.endDate < r.startDate) ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be on or after startDate' });
+  const sum = Math.round(r.deliverables.reduce((s, d) => s + d.amountUsd, 0) * 100);
+  if (sum !== Math.round(r.contractValueUsd * 100)) {
+    ctx.addIssue({ code: 'custom', path: ['deliverables'], message: `amounts sum to ${sum / 100} but contractValueUsd is ${r.contractValueUsd}` });
+  }
+  r.deliverables.forEach((d, i) => {
+    if (d.dueDate < r.startDate || d.dueDate > r.endDate) {
+      ctx.addIssue({ code: 'custom', path: ['deliverables', i, 'dueDate'], message: 'must fall between startDate and endDate' });
     }
   });
+  if (r.modality === 'mission') {
+    if (!r.destination) ctx.addIssue({ code: 'custom', path: ['destination'], message: 'required for a mission' });
+    if (!r.travelDays) ctx.addIssue({ code: 'custom', path: ['travelDays'], message: 'required for a mission' });
+  }
+});
 export type ExpertRequestCreate = z.infer<typeof expertRequestCreateSchema>;
 
 export const rubricCriterionSchema = z
   .object({ key: z.string().regex(/^[a-z_]{1,40}$/), label: shortText, weight: z.number().int().min(1).max(100), max: z.number().int().min(1).max(100) })
   .strict();
+export type RubricCriterion = z.infer<typeof rubricCriterionSchema>;
 
 export const callCreateSchema = z
   .object({

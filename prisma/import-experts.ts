@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { usdToCents } from '../domain/schemas';
+import { isoDateSchema, usdToCents } from '../domain/schemas';
 import type { PrismaClient } from '../lib/db';
 import { CsvSyntaxError, parseCsv } from './csv';
 
@@ -50,10 +50,6 @@ const semicolonList = z.string().transform((s) =>
     .filter((x) => x !== ''),
 );
 
-const isoDay = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'must be a real calendar date');
 
 const window = z
   .string()
@@ -65,17 +61,17 @@ const window = z
     }
     return { from: parts[0].trim(), to: parts[1].trim() };
   })
-  .pipe(z.object({ from: isoDay, to: isoDay }))
+  .pipe(z.object({ from: isoDateSchema, to: isoDateSchema }))
   .refine((w) => w.from <= w.to, 'a window must not end before it starts');
 
 function expertRowSchema(knownThematicAreas: ReadonlySet<string>) {
   return z.object({
     id: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, - or _'),
     name: z.string().trim().min(1, 'is required').max(200),
-    email: z.string().trim().toLowerCase().email('must be an e-mail address'),
+    email: z.string().trim().toLowerCase().pipe(z.email('must be an e-mail address')),
     thematicAreaIds: semicolonList.pipe(
       z
-        .array(z.string().refine((id) => knownThematicAreas.has(id), (id) => ({ message: `unknown thematic area "${id}"` })))
+        .array(z.string().refine((id) => knownThematicAreas.has(id), { error: (issue) => `unknown thematic area "${String(issue.input)}"` }))
         .min(1, 'at least one thematic area is required'),
     ),
     sdgs: semicolonList.pipe(

@@ -17,6 +17,21 @@ function run(cmd, args) {
 const gen = run(process.execPath, [path.join(root, 'scripts', 'prisma.js'), 'generate']);
 if (gen.status !== 0) process.exit(gen.status ?? 1);
 
+// The typed API client's types (generated/api/), from the OpenAPI document; a development install only
+// (tsx and openapi-typescript are devDependencies; `npm test` regenerates them anyway).
+const canGenerateApiTypes = ['tsx', 'openapi-typescript'].every((name) => {
+  try {
+    require.resolve(`${name}/package.json`, { paths: [root] });
+    return true;
+  } catch {
+    return false;
+  }
+});
+if (canGenerateApiTypes) {
+  const types = run(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'api-types.ts')]);
+  if (types.status !== 0) process.exit(types.status ?? 1);
+}
+
 if (process.env.TEMPORAL_CLI_PATH) {
   console.log(`temporal CLI: using TEMPORAL_CLI_PATH=${process.env.TEMPORAL_CLI_PATH}`);
 } else if (fs.existsSync(binary)) {

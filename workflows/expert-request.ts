@@ -27,7 +27,7 @@ import type { Activities } from '../activities';
 import type { ShortlistEntry } from '../activities/expert-request';
 import { candidateSelectionProblems, dailyBudgetCents, type SelectionPolicy } from '../domain/matching';
 import type { Finding, PolicyResult } from '../domain/policy/findings';
-import { expertRequestCreateSchema, usdToCents, type ExpertRequestCreate } from '../domain/schemas';
+import { expertRequestCreateSchema, expertRequestFieldsSchema, usdToCents, type ExpertRequestCreate } from '../domain/schemas';
 import type { Stage } from '../domain/stages';
 import type { DeliverableRow, ExpertRequestRowInit, SubjectPatch } from '../domain/steps';
 import type { DecisionProblem, SlaSettings } from '../domain/tasks';
@@ -71,18 +71,16 @@ const SHORTLIST_SIZE = 5;
 
 // ---------- resubmission ----------
 
-const createObject = expertRequestCreateSchema.innerType();
-
 /**
  * Fields a requester may change on resubmission (not the country). destination, travelDays and
  * perDiemUsd may be set to null to remove them (e.g. a mission turned into desk work).
  */
-export const expertRequestChangesSchema = createObject
+export const expertRequestChangesSchema = expertRequestFieldsSchema
   .omit({ countryCode: true, destination: true, travelDays: true, perDiemUsd: true })
   .extend({
-    destination: createObject.shape.destination.unwrap().nullable(),
-    travelDays: createObject.shape.travelDays.unwrap().nullable(),
-    perDiemUsd: createObject.shape.perDiemUsd.unwrap().nullable(),
+    destination: expertRequestFieldsSchema.shape.destination.unwrap().nullable(),
+    travelDays: expertRequestFieldsSchema.shape.travelDays.unwrap().nullable(),
+    perDiemUsd: expertRequestFieldsSchema.shape.perDiemUsd.unwrap().nullable(),
   })
   .partial()
   .strict()

@@ -2,16 +2,15 @@ import type { Prisma } from '../../generated/prisma/client';
 import type { ApiContext } from '../context';
 import { paged } from '../ids';
 import type { ApiRouter } from '../router';
-import { auditQuerySchema, genericObjectSchema, pageOf } from '../schemas';
-import { AUDIT_SELECT } from '../views';
+import { auditPageSchema, auditQuerySchema } from '../schemas';
+import { AUDIT_SELECT, auditEventView } from '../views';
 
 export function auditRoutes(router: ApiRouter, ctx: ApiContext): void {
   router.add(
     {
-      method: 'get', path: '/audit', cached: true, tag: 'Audit', summary: 'The audit trail, newest first',
-      description: '`subject` is a proposal or expert request id; `actor` a user id.',
+      method: 'get', path: '/audit', operationId: 'listAuditEvents', cached: true, tag: 'Audit', summary: 'The audit trail, newest first',
       roles: ['fund_manager', 'admin'], query: auditQuerySchema,
-      success: { status: 200, description: 'A page of audit events', schema: pageOf(genericObjectSchema) },
+      success: { status: 200, description: 'A page of audit events', schema: auditPageSchema },
     },
     async ({ query }) => {
       const where: Prisma.AuditEventWhereInput = { ...(query.subject ? { subjectId: query.subject } : {}), ...(query.actor ? { actorId: query.actor } : {}) };
@@ -25,7 +24,7 @@ export function auditRoutes(router: ApiRouter, ctx: ApiContext): void {
           take: query.pageSize,
         }),
       ]);
-      const items = rows.map((r) => ({ ...r, at: r.at.toISOString() }));
+      const items = rows.map(auditEventView);
       return { body: paged(items, total, query.page, query.pageSize) };
     },
   );

@@ -1,24 +1,26 @@
-import { callCreateSchema, centsToUsd, usdToCents } from '../../domain/schemas';
+import type { z } from 'zod';
+import type { Prisma } from '../../generated/prisma/client';
+import { callCreateSchema, centsToUsd, usdToCents, type RubricCriterion } from '../../domain/schemas';
 import type { ApiContext } from '../context';
 import { validationFailed, type ErrorDetail } from '../errors';
 import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
-import { callListQuerySchema, genericObjectSchema, pageOf } from '../schemas';
+import { callListQuerySchema, callPageSchema, callSchema } from '../schemas';
 
 const CALL_SELECT = {
   id: true, countryCode: true, title: true, challengeStatement: true, opensAt: true, closesAt: true, minGrantCents: true, maxGrantCents: true,
   coFinancingMinPct: true, maxDurationMonths: true, rubric: true, passMark: true, thematicAreaIds: true, createdAt: true,
 } as const;
 
-type CallRow = { [K in keyof typeof CALL_SELECT]: unknown } & { opensAt: Date; closesAt: Date; createdAt: Date; minGrantCents: number; maxGrantCents: number };
+type CallRow = Prisma.CallGetPayload<{ select: typeof CALL_SELECT }>;
 
-function callView(c: CallRow) {
+function callView(c: CallRow): z.input<typeof callSchema> {
   return {
     id: c.id, countryCode: c.countryCode, title: c.title, challengeStatement: c.challengeStatement,
     opensAt: c.opensAt.toISOString(), closesAt: c.closesAt.toISOString(),
     minGrantUsd: centsToUsd(c.minGrantCents), maxGrantUsd: centsToUsd(c.maxGrantCents),
-    coFinancingMinPct: c.coFinancingMinPct, maxDurationMonths: c.maxDurationMonths, rubric: c.rubric, passMark: c.passMark,
-    thematicAreaIds: c.thematicAreaIds, createdAt: c.createdAt.toISOString(),
+    coFinancingMinPct: c.coFinancingMinPct, maxDurationMonths: c.maxDurationMonths, rubric: c.rubric as RubricCriterion[], passMark: c.passMark,
+    thematicAreaIds: c.thematicAreaIds as string[], createdAt: c.createdAt.toISOString(),
   };
 }
 
@@ -27,9 +29,9 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/calls', cached: true, tag: 'Challenge Fund', summary: 'Open Challenge Fund calls',
+      method: 'get', path: '/calls', operationId: 'listCalls', cached: true, tag: 'Challenge Fund', summary: 'Open Challenge Fund calls',
       query: callListQuerySchema,
-      success: { status: 200, description: 'A page of open calls, closing soonest first', schema: pageOf(genericObjectSchema) },
+      success: { status: 200, description: 'A page of open calls, closing soonest first', schema: callPageSchema },
     },
     async ({ query }) => {
       const now = new Date();
@@ -44,10 +46,10 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'post', path: '/calls', tag: 'Challenge Fund', summary: 'Publish a call',
+      method: 'post', path: '/calls', operationId: 'createCall', tag: 'Challenge Fund', summary: 'Publish a call',
       description: 'Dates are whole days (UTC): the call opens at the start of `opensAt` and closes at the end of `closesAt`. Accepts Idempotency-Key.',
       roles: ['fund_manager'], body: callCreateSchema, idempotent: true,
-      success: { status: 201, description: 'Created', schema: genericObjectSchema },
+      success: { status: 201, description: 'Created', schema: callSchema },
     },
     async ({ user, body, idempotencyKey }) => {
       const id = subjectId('call', user.id, idempotencyKey);

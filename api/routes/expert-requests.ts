@@ -1,6 +1,9 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { Prisma } from '../../generated/prisma/client';
-import { centsToUsd, expertRequestCreateSchema } from '../../domain/schemas';
+import type { z } from 'zod';
+import type { ShortlistEntry } from '../../activities/expert-request';
+import { centsToUsd, expertRequestCreateSchema, type ExpertRequestCreate } from '../../domain/schemas';
+import type { Modality } from '../../domain/stages';
 import { workflowIdFor } from '../../domain/stages';
 import type { expertRequestWorkflow, ExpertRequestWorkflowInput } from '../../workflows/expert-request';
 import { syncUpdate } from '../../workflows/messages';
@@ -10,12 +13,13 @@ import { assertNotTerminal, executeWithdraw } from '../decide';
 import { forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
-import { createdSubjectSchema, expertRequestListQuerySchema, genericObjectSchema, pageOf, stageResponseSchema, withdrawBodySchema } from '../schemas';
+import { createdSubjectSchema, expertRequestListQuerySchema, expertRequestPageSchema, expertRequestSchema, stageResponseSchema, withdrawBodySchema } from '../schemas';
 import { expertRequestScope } from '../scope';
 import type { AuthUser } from '../types';
-import { isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
+import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
 
 const READ_ROLES = ['co_approver', 'fund_manager', 'expert', 'admin'] as const;
+const REQUEST_ID = { description: 'The expert request id', example: 'er-0a1b2c3d4e5f6g7h' };
 
 async function findVisibleRequest<S extends Prisma.ExpertRequestSelect>(ctx: ApiContext, user: AuthUser, id: string, select: S) {
   const scope = await expertRequestScope(ctx.prisma, user);
@@ -31,7 +35,7 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'post', path: '/expert-requests', tag: 'Experts on Demand', summary: 'Register an Experts-on-Demand request',
+      method: 'post', path: '/expert-requests', operationId: 'createExpertRequest', tag: 'Experts on Demand', summary: 'Register an Experts-on-Demand request',
       description: 'A co_approver registers a request for its own country; starts the request workflow (update-with-start). Accepts Idempotency-Key.',
       roles: ['co_approver'], body: expertRequestCreateSchema, idempotent: true,
       success: { status: 201, description: 'Created', schema: createdSubjectSchema }, errors: [409],
@@ -72,9 +76,9 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/expert-requests', cached: true, tag: 'Experts on Demand', summary: 'List the expert requests you may see',
+      method: 'get', path: '/expert-requests', operationId: 'listExpertRequests', cached: true, tag: 'Experts on Demand', summary: 'List the expert requests you may see',
       roles: READ_ROLES, query: expertRequestListQuerySchema,
-      success: { status: 200, description: 'A page of requests, newest first', schema: pageOf(genericObjectSchema) },
+      success: { status: 200, description: 'A page of requests, newest first', schema: expertRequestPageSchema },
     },
     async ({ user, query }) => {
       const scope = await expertRequestScope(prisma, user);
@@ -90,8 +94,8 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
         }),
       ]);
       const items = rows.map((r) => ({
-        id: r.id, title: r.title, countryCode: r.countryCode, modality: r.modality, workingDays: r.workingDays,
-        startDate: day(r.startDate), endDate: day(r.endDate), stage: r.stage, stageEnteredAt: r.stageEnteredAt.toISOString(),
+        id: r.id, title: r.title, countryCode: r.countryCode, modality: r.modality as Modality, workingDays: r.workingDays,
+        startDate: day(r.startDate), endDate: day(r.endDate), stage: asStage(r.stage), stageEnteredAt: r.stageEnteredAt.toISOString(),
         contractValueUsd: centsToUsd(r.contractValueCents), createdAt: r.createdAt.toISOString(), closedAt: r.closedAt?.toISOString() ?? null,
       }));
       return { body: paged(items, total, query.page, query.pageSize) };
@@ -100,10 +104,10 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/expert-requests/:id', cached: true, tag: 'Experts on Demand', summary: 'An expert request with its open tasks and timeline',
+      method: 'get', path: '/expert-requests/:id', operationId: 'getExpertRequest', cached: true, tag: 'Experts on Demand', summary: 'An expert request with its open tasks and timeline',
       description: 'Experts (invited ones only) see the terms of reference, their own tasks and a reduced timeline; never the shortlist, other candidates or fees.',
-      roles: READ_ROLES,
-      success: { status: 200, description: 'The request', schema: genericObjectSchema }, errors: [404],
+      roles: READ_ROLES, params: { id: REQUEST_ID },
+      success: { status: 200, description: 'The request', schema: expertRequestSchema }, errors: [404],
     },
     async ({ user, params }) => {
       const r = await findVisibleRequest(ctx, user, params.id, {
@@ -116,16 +120,20 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
         prisma.task.findMany({ where: { subjectId: r.id, subjectType: 'expert_request', status: 'open' }, select: TASK_LITE_SELECT, orderBy: { createdAt: 'asc' } }),
         timeline(prisma, r.id, user),
       ]);
-      const body: Record<string, unknown> = {
-        id: r.id, workflowId: r.workflowId, countryCode: r.countryCode, requesterId: r.requesterId, title: r.title, nationalPartner: r.nationalPartner,
-        objectives: r.objectives, deliverables: r.deliverables, modality: r.modality, workingDays: r.workingDays, startDate: day(r.startDate),
-        endDate: day(r.endDate), languages: r.languages, thematicAreaId: r.thematicAreaId, sdgs: r.sdgs, destination: r.destination,
-        travelDays: r.travelDays, perDiemUsd: r.perDiemUsd, contractValueUsd: centsToUsd(r.contractValueCents), stage: r.stage,
+      const body: z.input<typeof expertRequestSchema> = {
+        id: r.id, workflowId: r.workflowId, countryCode: r.countryCode, requesterId: r.requesterId, title: r.title,
+        nationalPartner: r.nationalPartner as ExpertRequestCreate['nationalPartner'], objectives: r.objectives, deliverables: r.deliverables as ExpertRequestCreate['deliverables'],
+        modality: r.modality as Modality, workingDays: r.workingDays, startDate: day(r.startDate), endDate: day(r.endDate), languages: r.languages as string[],
+        thematicAreaId: r.thematicAreaId, sdgs: r.sdgs as number[], destination: r.destination, travelDays: r.travelDays, perDiemUsd: r.perDiemUsd,
+        contractValueUsd: centsToUsd(r.contractValueCents), stage: asStage(r.stage),
         stageEnteredAt: r.stageEnteredAt.toISOString(), outcome: r.outcome, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
         closedAt: r.closedAt?.toISOString() ?? null, openTasks: visibleOpenTasks(tasks, user), timeline: events,
       };
       if (isPrivileged(user)) {
-        Object.assign(body, { shortlist: r.shortlist, selectedExpertId: r.selectedExpertId, findings: r.findings, dailySubsistenceUsd: r.dailySubsistenceUsd });
+        body.shortlist = (r.shortlist as ShortlistEntry[] | null) ?? null;
+        body.selectedExpertId = r.selectedExpertId;
+        body.findings = asObject(r.findings);
+        body.dailySubsistenceUsd = r.dailySubsistenceUsd;
       } else {
         body.selectedForMe = !!user.expertId && r.selectedExpertId === user.expertId;
       }
@@ -135,8 +143,9 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'post', path: '/expert-requests/:id/withdraw', tag: 'Experts on Demand', summary: 'Withdraw an expert request',
-      roles: ['co_approver'], body: withdrawBodySchema,
+      method: 'post', path: '/expert-requests/:id/withdraw', operationId: 'withdrawExpertRequest', tag: 'Experts on Demand', summary: 'Withdraw an expert request',
+      description: 'The body (a reason) is optional.',
+      roles: ['co_approver'], body: withdrawBodySchema, params: { id: REQUEST_ID },
       success: { status: 200, description: 'Withdrawn', schema: stageResponseSchema }, errors: [404, 409],
     },
     async ({ user, params, body, req }) => {

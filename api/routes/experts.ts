@@ -1,10 +1,11 @@
+import type { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client';
 import { centsToUsd, usdToCents } from '../../domain/schemas';
 import type { ApiContext } from '../context';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
-import { expertCreateSchema, expertListQuerySchema, expertPatchSchema, genericObjectSchema, pageOf, type ExpertPatch } from '../schemas';
+import { expertCreateSchema, expertListQuerySchema, expertPageSchema, expertPatchSchema, expertSchema, type ExpertPatch } from '../schemas';
 import type { AuthUser } from '../types';
 
 /**
@@ -19,16 +20,17 @@ const EXPERT_SELECT = {
 
 type ExpertRow = Prisma.ExpertGetPayload<{ select: typeof EXPERT_SELECT }>;
 
-function expertView(e: ExpertRow) {
+function expertView(e: ExpertRow): z.input<typeof expertSchema> {
   return {
-    id: e.id, name: e.name, email: e.email, thematicAreaIds: e.thematicAreaIds, sdgs: e.sdgs, languages: e.languages,
-    countriesOfExperience: e.countriesOfExperience, dailyFeeUsd: centsToUsd(e.dailyFeeCents), availability: e.availability,
+    id: e.id, name: e.name, email: e.email, thematicAreaIds: e.thematicAreaIds as string[], sdgs: e.sdgs as number[], languages: e.languages as string[],
+    countriesOfExperience: e.countriesOfExperience as string[], dailyFeeUsd: centsToUsd(e.dailyFeeCents), availability: e.availability as { from: string; to: string }[],
     rating: e.rating, ratingCount: e.ratingCount, assignmentsCount: e.assignmentsCount, bio: e.bio,
     createdAt: e.createdAt.toISOString(), updatedAt: e.updatedAt.toISOString(),
   };
 }
 
 const ROSTER_ROLES = ['fund_manager', 'co_approver', 'admin'] as const;
+const EXPERT_ID = { description: 'The expert id', example: 'exp-001' };
 const isRosterRole = (user: AuthUser) => (ROSTER_ROLES as readonly string[]).includes(user.role);
 
 async function checkThematicAreas(ctx: ApiContext, ids: string[] | undefined): Promise<void> {
@@ -63,10 +65,10 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/experts', cached: true, tag: 'Roster', summary: 'Search the expert roster',
+      method: 'get', path: '/experts', operationId: 'listExperts', cached: true, tag: 'Roster', summary: 'Search the expert roster',
       description: '`thematicArea` and `language` match list members exactly; `q` matches name or bio.',
       roles: ROSTER_ROLES, query: expertListQuerySchema,
-      success: { status: 200, description: 'A page of experts, best rated first', schema: pageOf(genericObjectSchema) },
+      success: { status: 200, description: 'A page of experts, best rated first', schema: expertPageSchema },
     },
     async ({ query }) => {
       const conditions: Prisma.Sql[] = [Prisma.sql`1 = 1`];
@@ -93,9 +95,9 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/experts/:id', cached: true, tag: 'Roster', summary: 'One expert profile',
-      roles: [...ROSTER_ROLES, 'expert'],
-      success: { status: 200, description: 'The profile', schema: genericObjectSchema }, errors: [404],
+      method: 'get', path: '/experts/:id', operationId: 'getExpert', cached: true, tag: 'Roster', summary: 'One expert profile',
+      roles: [...ROSTER_ROLES, 'expert'], params: { id: EXPERT_ID },
+      success: { status: 200, description: 'The profile', schema: expertSchema }, errors: [404],
     },
     async ({ user, params }) => {
       if (!isRosterRole(user) && user.expertId !== params.id) throw notFound('expert');
@@ -107,10 +109,10 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'post', path: '/experts', tag: 'Roster', summary: 'Add an expert to the roster',
+      method: 'post', path: '/experts', operationId: 'createExpert', tag: 'Roster', summary: 'Add an expert to the roster',
       description: 'Accepts Idempotency-Key.',
       roles: ['fund_manager', 'admin'], body: expertCreateSchema, idempotent: true,
-      success: { status: 201, description: 'Created', schema: genericObjectSchema }, errors: [409],
+      success: { status: 201, description: 'Created', schema: expertSchema }, errors: [409],
     },
     async ({ user, body, idempotencyKey }) => {
       await checkThematicAreas(ctx, body.thematicAreaIds);
@@ -146,10 +148,10 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'patch', path: '/experts/:id', tag: 'Roster', summary: 'Update an expert profile',
+      method: 'patch', path: '/experts/:id', operationId: 'updateExpert', tag: 'Roster', summary: 'Update an expert profile',
       description: 'Fund managers and admins; an expert may update its own profile except its rating and email.',
-      roles: ['fund_manager', 'admin', 'expert'], body: expertPatchSchema,
-      success: { status: 200, description: 'Updated', schema: genericObjectSchema }, errors: [404, 409],
+      roles: ['fund_manager', 'admin', 'expert'], body: expertPatchSchema, params: { id: EXPERT_ID },
+      success: { status: 200, description: 'Updated', schema: expertSchema }, errors: [404, 409],
     },
     async ({ user, params, body }) => {
       if (user.role === 'expert') {

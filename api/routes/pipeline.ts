@@ -1,10 +1,11 @@
 import { Prisma } from '../../generated/prisma/client';
-import { ACTIVE_STAGES, PROGRAMMES, STAGES, type Programme } from '../../domain/stages';
+import { ACTIVE_STAGES, PROGRAMMES, STAGES, type Programme, type Stage, type SubjectType } from '../../domain/stages';
 import type { ApiContext } from '../context';
 import { toCsv } from '../csv';
 import { forbidden } from '../errors';
 import type { ApiRouter } from '../router';
-import { genericObjectSchema, pipelineExportQuerySchema, pipelineQuerySchema } from '../schemas';
+import { pipelineExportQuerySchema, pipelineQuerySchema, pipelineSchema } from '../schemas';
+import { asStage } from '../views';
 import type { AuthUser } from '../types';
 
 /**
@@ -16,10 +17,10 @@ import type { AuthUser } from '../types';
 interface Filters {
   programme?: Programme;
   country?: string;
-  stage?: string;
+  stage?: Stage;
 }
 
-const TABLE: Record<Programme, { table: Prisma.Sql; type: string }> = {
+const TABLE: Record<Programme, { table: Prisma.Sql; type: SubjectType }> = {
   challenge_fund: { table: Prisma.raw('"Proposal"'), type: 'proposal' },
   experts_on_demand: { table: Prisma.raw('"ExpertRequest"'), type: 'expert_request' },
 };
@@ -46,7 +47,7 @@ function effectiveFilters(user: AuthUser, q: Filters): Filters {
 }
 
 interface ItemRow {
-  type: string;
+  type: SubjectType;
   id: string;
   title: string;
   countryCode: string;
@@ -69,11 +70,11 @@ function toItem(r: ItemRow, now: number) {
   const end = r.closedAt ? new Date(r.closedAt).getTime() : now;
   return {
     type: r.type,
-    programme: r.type === 'proposal' ? 'challenge_fund' : 'experts_on_demand',
+    programme: r.type === 'proposal' ? ('challenge_fund' as const) : ('experts_on_demand' as const),
     id: r.id,
     title: r.title,
     countryCode: r.countryCode,
-    stage: r.stage,
+    stage: asStage(r.stage),
     stageEnteredAt: entered.toISOString(),
     createdAt: created.toISOString(),
     ageDays: Math.round(((end - created.getTime()) / DAY_MS) * 10) / 10,
@@ -96,12 +97,12 @@ export function pipelineRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/pipeline', cached: true, tag: 'Pipeline', summary: 'Pipeline dashboard',
+      method: 'get', path: '/pipeline', operationId: 'getPipeline', cached: true, tag: 'Pipeline', summary: 'Pipeline dashboard',
       description:
         'Fund managers (and admins) see everything, a co_approver its own country. `countsByStage` covers every stage of both programmes (programme and country filters apply); ' +
         '`averageDaysInStage` is the mean time the items now in each active stage have spent there; `stage` filters the items.',
       roles: ['fund_manager', 'co_approver', 'admin'], query: pipelineQuerySchema,
-      success: { status: 200, description: 'The pipeline', schema: genericObjectSchema },
+      success: { status: 200, description: 'The pipeline', schema: pipelineSchema },
     },
     async ({ user, query }) => {
       const f = effectiveFilters(user, query);
@@ -165,10 +166,10 @@ export function pipelineRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/pipeline/export.csv', tag: 'Pipeline', summary: 'Pipeline items as CSV',
+      method: 'get', path: '/pipeline/export.csv', operationId: 'exportPipelineCsv', tag: 'Pipeline', summary: 'Pipeline items as CSV',
       description: 'Same filters and scope as /pipeline; every item (up to 100,000). Cells that a spreadsheet would read as a formula are prefixed with an apostrophe.',
       roles: ['fund_manager', 'co_approver', 'admin'], query: pipelineExportQuerySchema,
-      success: { status: 200, description: 'CSV', contentType: 'text/csv' },
+      success: { status: 200, description: 'CSV (UTF-8 with a byte order mark)', contentType: 'text/csv', headers: ['Content-Disposition'] },
     },
     async ({ user, query, res }) => {
       const f = effectiveFilters(user, query);

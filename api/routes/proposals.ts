@@ -1,6 +1,7 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { Prisma } from '../../generated/prisma/client';
-import { centsToUsd, proposalChangesSchema, proposalCreateSchema } from '../../domain/schemas';
+import type { z } from 'zod';
+import { centsToUsd, proposalChangesSchema, proposalCreateSchema, type ProposalCreate } from '../../domain/schemas';
 import { workflowIdFor } from '../../domain/stages';
 import type { proposalWorkflow, ProposalWorkflowInput } from '../../workflows/proposal';
 import { syncUpdate } from '../../workflows/messages';
@@ -13,20 +14,27 @@ import type { ApiRouter } from '../router';
 import {
   createdSubjectSchema,
   decisionResponseSchema,
-  genericObjectSchema,
-  pageOf,
+  proposalFullSchema,
   proposalListQuerySchema,
+  proposalPageSchema,
+  proposalSchema,
   stageResponseSchema,
   withdrawBodySchema,
 } from '../schemas';
 import { proposalScope } from '../scope';
 import type { AuthUser } from '../types';
-import { isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
+import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
 
 const READ_ROLES = ['applicant', 'co_approver', 'fund_manager', 'reviewer', 'admin'] as const;
+const PROPOSAL_ID = { description: 'The proposal id', example: 'p-0a1b2c3d4e5f6g7h' };
 
 /** Scores are for the selection committee: never applicants, and reviewers only see their own review. */
 const seesScores = (user: AuthUser) => isPrivileged(user);
+
+/** A review as its reviewer and the selection committee see it. */
+function reviewView(r: { coi: string; scores: unknown; total: number | null; comment: string | null; submittedAt: Date | null }) {
+  return { coi: r.coi as 'none' | 'conflict', scores: asObject(r.scores) as Record<string, number> | null, total: r.total, comment: r.comment, submittedAt: r.submittedAt?.toISOString() ?? null };
+}
 
 async function findVisibleProposal<S extends Prisma.ProposalSelect>(ctx: ApiContext, user: AuthUser, id: string, select: S) {
   const scope = await proposalScope(ctx.prisma, user);
@@ -40,7 +48,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'post', path: '/proposals', tag: 'Challenge Fund', summary: 'Submit a Challenge Fund proposal',
+      method: 'post', path: '/proposals', operationId: 'createProposal', tag: 'Challenge Fund', summary: 'Submit a Challenge Fund proposal',
       description: 'Starts the proposal workflow (update-with-start) and answers once the read model has the proposal. Accepts Idempotency-Key.',
       roles: ['applicant'], body: proposalCreateSchema, idempotent: true,
       success: { status: 201, description: 'Created', schema: createdSubjectSchema }, errors: [409],
@@ -85,9 +93,9 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/proposals', cached: true, tag: 'Challenge Fund', summary: 'List the proposals you may see',
+      method: 'get', path: '/proposals', operationId: 'listProposals', cached: true, tag: 'Challenge Fund', summary: 'List the proposals you may see',
       roles: READ_ROLES, query: proposalListQuerySchema,
-      success: { status: 200, description: 'A page of proposals, newest first', schema: pageOf(genericObjectSchema) },
+      success: { status: 200, description: 'A page of proposals, newest first', schema: proposalPageSchema },
     },
     async ({ user, query }) => {
       const scope = await proposalScope(prisma, user);
@@ -117,7 +125,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         countryCode: r.countryCode,
         callId: r.callId,
         institution: { id: r.institutionId, name: institutions.get(r.institutionId) ?? null },
-        stage: r.stage,
+        stage: asStage(r.stage),
         stageEnteredAt: r.stageEnteredAt.toISOString(),
         requestedAmountUsd: centsToUsd(r.requestedAmountCents),
         createdAt: r.createdAt.toISOString(),
@@ -130,11 +138,11 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/proposals/:id', cached: true, tag: 'Challenge Fund', summary: 'A proposal with its open tasks and timeline',
+      method: 'get', path: '/proposals/:id', operationId: 'getProposal', cached: true, tag: 'Challenge Fund', summary: 'A proposal with its open tasks and timeline',
       description:
         'Applicants never see review scores. A reviewer sees a limited view (identity fields to judge a conflict of interest) until it declares no conflict of interest (its conflict_declaration task); after that the full proposal, with its own review only.',
-      roles: READ_ROLES,
-      success: { status: 200, description: 'The proposal', schema: genericObjectSchema }, errors: [404],
+      roles: READ_ROLES, params: { id: PROPOSAL_ID },
+      success: { status: 200, description: 'The proposal: `view` is `full`, or `limited` for a reviewer before its no-conflict declaration', schema: proposalSchema }, errors: [404],
     },
     async ({ user, params }) => {
       const p = await findVisibleProposal(ctx, user, params.id, {
@@ -151,10 +159,11 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       ]);
       const identity = {
         id: p.id, workflowId: p.workflowId, title: p.title, countryCode: p.countryCode, call, institution, thematicAreaId: p.thematicAreaId,
-        sdgs: p.sdgs, nationalPartner: { name: (p.nationalPartner as { name?: string } | null)?.name ?? null }, stage: p.stage,
-        stageEnteredAt: p.stageEnteredAt.toISOString(), createdAt: p.createdAt.toISOString(),
+        sdgs: p.sdgs as number[], stage: asStage(p.stage), stageEnteredAt: p.stageEnteredAt.toISOString(), createdAt: p.createdAt.toISOString(),
+        openTasks: visibleOpenTasks(tasks, user), timeline: events,
       };
-      let ownReview: unknown;
+      const partner = p.nationalPartner as ProposalCreate['nationalPartner'];
+      let myReview: z.input<typeof proposalFullSchema>['myReview'];
       if (user.role === 'reviewer') {
         const review = await prisma.review.findUnique({
           where: { proposalId_reviewerId: { proposalId: p.id, reviewerId: user.id } },
@@ -162,39 +171,38 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         });
         const declaredNoConflict = !!review && review.coi === 'none' && review.submittedAt !== null;
         if (!declaredNoConflict) {
-          return { body: { ...identity, view: 'limited', reason: 'the full proposal is shown after your no-conflict declaration', openTasks: visibleOpenTasks(tasks, user), timeline: events } };
+          return { body: { ...identity, view: 'limited' as const, reason: 'the full proposal is shown after your no-conflict declaration', nationalPartner: { name: partner?.name ?? null } } };
         }
-        ownReview = { ...review, submittedAt: review.submittedAt?.toISOString() ?? null };
+        myReview = reviewView(review);
       }
-      const body: Record<string, unknown> = {
+      const body: z.input<typeof proposalFullSchema> = {
         ...identity,
         view: 'full',
         applicantId: p.applicantId,
         summary: p.summary,
-        nationalPartner: p.nationalPartner,
+        nationalPartner: partner,
         requestedAmountUsd: centsToUsd(p.requestedAmountCents),
         coFinancingUsd: centsToUsd(p.coFinancingCents),
         durationMonths: p.durationMonths,
         innovation: p.innovation,
         expectedResults: p.expectedResults,
-        milestones: p.milestones,
-        findings: p.findings,
+        milestones: p.milestones as ProposalCreate['milestones'],
+        findings: asObject(p.findings),
         outcome: p.outcome,
         updatedAt: p.updatedAt.toISOString(),
         closedAt: p.closedAt?.toISOString() ?? null,
-        openTasks: visibleOpenTasks(tasks, user),
-        timeline: events,
       };
       if (seesScores(user)) {
         body.weightedScore = p.weightedScore;
         body.passMarkMet = p.passMarkMet;
-        body.reviews = await prisma.review.findMany({
+        const reviews = await prisma.review.findMany({
           where: { proposalId: p.id },
           select: { reviewerId: true, coi: true, scores: true, total: true, comment: true, submittedAt: true },
           orderBy: { createdAt: 'asc' },
         });
-      } else if (ownReview) {
-        body.myReview = ownReview;
+        body.reviews = reviews.map((r) => ({ reviewerId: r.reviewerId, ...reviewView(r) }));
+      } else if (myReview) {
+        body.myReview = myReview;
       }
       return { body };
     },
@@ -202,9 +210,9 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'post', path: '/proposals/:id/resubmit', tag: 'Challenge Fund', summary: 'Resubmit a proposal after requested changes',
+      method: 'post', path: '/proposals/:id/resubmit', operationId: 'resubmitProposal', tag: 'Challenge Fund', summary: 'Resubmit a proposal after requested changes',
       description: 'Decides the open `revise` task with decision `resubmit`; the body holds the changed fields.',
-      roles: ['applicant'], body: proposalChangesSchema,
+      roles: ['applicant'], body: proposalChangesSchema, params: { id: PROPOSAL_ID },
       success: { status: 200, description: 'Resubmitted', schema: decisionResponseSchema }, errors: [404, 409],
     },
     async ({ user, params, body, req }) => {
@@ -222,8 +230,9 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'post', path: '/proposals/:id/withdraw', tag: 'Challenge Fund', summary: 'Withdraw a proposal',
-      roles: ['applicant'], body: withdrawBodySchema,
+      method: 'post', path: '/proposals/:id/withdraw', operationId: 'withdrawProposal', tag: 'Challenge Fund', summary: 'Withdraw a proposal',
+      description: 'The body (a reason) is optional.',
+      roles: ['applicant'], body: withdrawBodySchema, params: { id: PROPOSAL_ID },
       success: { status: 200, description: 'Withdrawn', schema: stageResponseSchema }, errors: [404, 409],
     },
     async ({ user, params, body, req }) => {

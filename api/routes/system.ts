@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
+import type { Language, Role } from '../../domain/roles';
 import type { ApiContext } from '../context';
 import { notFound, validationFailed } from '../errors';
 import { buildOpenApi } from '../openapi';
 import type { ApiRouter } from '../router';
-import { devTokenBodySchema, genericObjectSchema, healthResponseSchema, mePatchSchema, meResponseSchema, tokenResponseSchema } from '../schemas';
+import { devTokenBodySchema, healthResponseSchema, mePatchSchema, meResponseSchema, openApiDocumentSchema, tokenResponseSchema } from '../schemas';
 
-const VERSION = (() => {
+/** The API's version: the package's. */
+export const API_VERSION = (() => {
   try {
     return (JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
@@ -52,37 +55,38 @@ export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/health', tag: 'System', summary: 'Liveness of the API, Temporal and the database', auth: false,
-      success: { status: 200, description: 'Everything answers (503 with the same shape names the failing part)', schema: healthResponseSchema },
+      method: 'get', path: '/health', operationId: 'getHealth', tag: 'System', summary: 'Liveness of the API, Temporal and the database', auth: false,
+      success: { status: 200, description: 'Everything answers', schema: healthResponseSchema },
+      alsoAnswers: [{ status: 503, description: 'Temporal or the database does not answer: the same shape names the failing part' }],
     },
     async ({ res }) => {
       const [temporal, database] = await Promise.all([
         ctx.temporal.connection
           .withDeadline(Date.now() + HEALTH_TIMEOUT_MS, () => ctx.temporal.workflowService.getSystemInfo({}))
-          .then(() => 'ok', () => 'unavailable'),
-        timeout(prisma.$queryRawUnsafe('SELECT 1'), HEALTH_TIMEOUT_MS).then(() => 'ok', () => 'unavailable'),
+          .then(() => 'ok' as const, () => 'unavailable' as const),
+        timeout(prisma.$queryRawUnsafe('SELECT 1'), HEALTH_TIMEOUT_MS).then(() => 'ok' as const, () => 'unavailable' as const),
       ]);
       const ok = temporal === 'ok' && database === 'ok';
       if (!ok) res.setHeader('Retry-After', '5');
-      return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', temporal, database } };
+      return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', temporal, database } as const };
     },
   );
 
-  let openApi: unknown;
+  let openApi: Record<string, unknown> | undefined;
   router.add(
     {
-      method: 'get', path: '/openapi.json', tag: 'System', summary: 'This OpenAPI 3.1 document', auth: false,
-      success: { status: 200, description: 'OpenAPI document', schema: genericObjectSchema },
+      method: 'get', path: '/openapi.json', operationId: 'getOpenApi', tag: 'System', summary: 'This OpenAPI 3.1 document', auth: false,
+      success: { status: 200, description: 'OpenAPI document', schema: openApiDocumentSchema },
     },
     async () => {
-      openApi ??= buildOpenApi(router, { version: VERSION, serverUrl: ctx.config.PUBLIC_BASE_URL });
+      openApi ??= buildOpenApi(router, { version: API_VERSION, serverUrl: ctx.config.PUBLIC_BASE_URL });
       return { body: openApi };
     },
   );
 
   router.add(
     {
-      method: 'get', path: '/docs', tag: 'System', summary: 'Interactive API documentation (Swagger UI, served locally)', auth: false,
+      method: 'get', path: '/docs', operationId: 'getDocs', tag: 'System', summary: 'Interactive API documentation (Swagger UI, served locally)', auth: false,
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
     async ({ res }) => {
@@ -91,17 +95,17 @@ export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
   );
   router.add(
     {
-      method: 'get', path: '/docs/init.js', tag: 'System', summary: 'Swagger UI start script', auth: false,
-      success: { status: 200, description: 'JavaScript' },
+      method: 'get', path: '/docs/init.js', operationId: 'getDocsScript', tag: 'System', summary: 'Swagger UI start script', auth: false,
+      success: { status: 200, description: 'JavaScript', contentType: 'text/javascript' },
     },
     async ({ res }) => {
-      res.type('application/javascript').send(DOCS_INIT);
+      res.type('text/javascript').send(DOCS_INIT);
     },
   );
 
   router.add(
     {
-      method: 'post', path: '/auth/dev-token', tag: 'Auth', summary: 'Development sign-in: a token for an existing user', auth: false,
+      method: 'post', path: '/auth/dev-token', operationId: 'createDevToken', tag: 'Auth', summary: 'Development sign-in: a token for an existing user', auth: false,
       description: 'Only when AUTH_MODE=dev (404 otherwise). Unknown or inactive users get 401. Tokens are HS256, valid 8 hours.',
       body: devTokenBodySchema,
       success: { status: 200, description: 'A bearer token', schema: tokenResponseSchema }, errors: [401, 404],
@@ -113,18 +117,20 @@ export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
   );
 
   const ME_SELECT = { id: true, email: true, name: true, role: true, countryCode: true, institutionId: true, expertId: true, language: true, notifyReminders: true, dailyDigest: true } as const;
+  // The columns hold the role and language lists' values (written only through them).
+  const meView = (u: { role: string; language: string } & Omit<z.input<typeof meResponseSchema>, 'role' | 'language'>) => ({ ...u, role: u.role as Role, language: u.language as Language });
 
   router.add(
     {
-      method: 'get', path: '/me', tag: 'Me', summary: 'Your account and notification preferences',
+      method: 'get', path: '/me', operationId: 'getMe', tag: 'Me', summary: 'Your account and notification preferences',
       success: { status: 200, description: 'You', schema: meResponseSchema },
     },
-    async ({ user }) => ({ body: await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: ME_SELECT }) }),
+    async ({ user }) => ({ body: meView(await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: ME_SELECT })) }),
   );
 
   router.add(
     {
-      method: 'patch', path: '/me', tag: 'Me', summary: 'Change your language and notification preferences',
+      method: 'patch', path: '/me', operationId: 'updateMe', tag: 'Me', summary: 'Change your language and notification preferences',
       description: 'Reminders are the only mails you may switch off; the daily digest is for fund managers.',
       body: mePatchSchema,
       success: { status: 200, description: 'You, updated', schema: meResponseSchema },
@@ -135,7 +141,7 @@ export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (body.language !== undefined) data.language = body.language;
       if (body.notifyReminders !== undefined) data.notifyReminders = body.notifyReminders;
       if (body.dailyDigest !== undefined) data.dailyDigest = body.dailyDigest;
-      return { body: await prisma.user.update({ where: { id: user.id }, data, select: ME_SELECT }) };
+      return { body: meView(await prisma.user.update({ where: { id: user.id }, data, select: ME_SELECT })) };
     },
   );
 }

@@ -6,9 +6,9 @@ import { executeDecision } from '../decide';
 import { forbidden, notFound } from '../errors';
 import { paged } from '../ids';
 import type { ApiRouter } from '../router';
-import { decisionResponseSchema, genericObjectSchema, pageOf, taskListQuerySchema, taskSummarySchema } from '../schemas';
+import { decisionResponseSchema, taskDetailSchema, taskListQuerySchema, taskPageSchema } from '../schemas';
 import { canReadTask, isAssignedTo, myTasksWhere } from '../scope';
-import { taskView, TASK_LITE_SELECT } from '../views';
+import { taskDetailView, taskView, TASK_LITE_SELECT } from '../views';
 
 const TASK_SELECT = { ...TASK_LITE_SELECT, subjectType: true, subjectId: true, programme: true, workflowId: true, createdAt: true } as const;
 
@@ -23,15 +23,17 @@ async function subjectTitles(prisma: PrismaClient, tasks: { subjectType: string;
   return new Map([...proposals, ...requests].map((s) => [s.id, s.title]));
 }
 
+const TASK_ID = { description: 'The task id, `<workflow id>:<kind>:<n>` (as GET /tasks lists it)', example: 'proposal-p-0a1b2c3d4e5f6g7h:co_endorsement:1' };
+
 export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;
 
   router.add(
     {
-      method: 'get', path: '/tasks', cached: true, tag: 'Tasks', summary: 'Your open tasks, soonest due first',
+      method: 'get', path: '/tasks', operationId: 'listTasks', cached: true, tag: 'Tasks', summary: 'Your open tasks, soonest due first',
       description: 'Tasks named to you, or to your role (and country) and to no one in particular. Each lists its allowed decisions with the JSON Schema of the data each needs.',
       query: taskListQuerySchema,
-      success: { status: 200, description: 'A page of tasks', schema: pageOf(taskSummarySchema) },
+      success: { status: 200, description: 'A page of tasks', schema: taskPageSchema },
     },
     async ({ user, query }) => {
       const where = myTasksWhere(user);
@@ -52,26 +54,29 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/tasks/:id', cached: true, tag: 'Tasks', summary: 'One task',
-      success: { status: 200, description: 'The task', schema: genericObjectSchema }, errors: [404],
+      method: 'get', path: '/tasks/:id', operationId: 'getTask', cached: true, tag: 'Tasks', summary: 'One task',
+      description: 'Open or decided: a task you may decide, or one of a subject you may see.',
+      params: { id: TASK_ID },
+      success: { status: 200, description: 'The task', schema: taskDetailSchema }, errors: [404],
     },
     async ({ user, params }) => {
       const task = await prisma.task.findUnique({ where: { id: params.id }, select: { ...TASK_SELECT, decision: true, decidedAt: true } });
       if (!task || !canReadTask(task, user)) throw notFound('task');
       const titles = await subjectTitles(prisma, [task]);
-      return { body: taskView(task, user, titles.get(task.subjectId) ?? task.title) };
+      return { body: taskDetailView(task, user, titles.get(task.subjectId) ?? task.title) };
     },
   );
 
   router.add(
     {
-      method: 'post', path: '/tasks/:id/decision', tag: 'Tasks', summary: 'Decide a task',
+      method: 'post', path: '/tasks/:id/decision', operationId: 'decideTask', tag: 'Tasks', summary: 'Decide a task',
       description:
         'Executes the `decide` Update on the task\'s workflow and answers with the stage the decision led to. ' +
         'The workflow validates stage, assignee and data: 400 (invalid decision, with details), 403 (not your task), 404, 409 (no longer open).',
       roles: ['applicant', 'co_approver', 'fund_manager', 'reviewer', 'expert'],
       body: decisionBodySchema,
-      success: { status: 200, description: 'Decided', schema: decisionResponseSchema }, errors: [404, 409],
+      params: { id: TASK_ID },
+      success: { status: 200, description: 'Decided', schema: decisionResponseSchema, headers: ['Server-Timing'] }, errors: [404, 409],
     },
     async ({ user, params, body, req, res }) => {
       const task = await prisma.task.findUnique({

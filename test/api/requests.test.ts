@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
+import { CALL_EXAMPLE, EXPERT_EXAMPLE } from '../../api/examples';
 import { DEMO_USERS } from '../../domain/demo';
 import type { CallCreate } from '../../domain/schemas';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
@@ -24,29 +25,10 @@ afterAll(async () => {
 });
 
 function callPayload(overrides: Partial<CallCreate> = {}): CallCreate {
-  return {
-    countryCode: 'KG',
-    title: 'Smart irrigation challenge 2027',
-    challengeStatement: 'Cut water losses in Chui valley irrigation by half.',
-    opensAt: '2027-01-01',
-    closesAt: '2027-03-31',
-    minGrantUsd: 20_000,
-    maxGrantUsd: 40_000,
-    coFinancingMinPct: 20,
-    maxDurationMonths: 12,
-    rubric: [
-      { key: 'innovation', label: 'Innovation', weight: 30, max: 100 },
-      { key: 'feasibility', label: 'Feasibility', weight: 70, max: 100 },
-    ],
-    passMark: 60,
-    thematicAreaIds: ['water-resources'],
-    ...overrides,
-  };
+  return { ...structuredClone(CALL_EXAMPLE), ...overrides };
 }
 
-const expertPayload = (overrides: Record<string, unknown> = {}) => ({
-  name: 'Nina Ivanova', email: `nina.${Math.random().toString(36).slice(2)}@example.org`, thematicAreaIds: ['health'], languages: ['ru'], dailyFeeUsd: 400, ...overrides,
-});
+const expertPayload = (overrides: Record<string, unknown> = {}) => ({ ...EXPERT_EXAMPLE, email: `nina.${Math.random().toString(36).slice(2)}@example.org`, ...overrides });
 
 async function counts() {
   const p = h.db.prisma;
@@ -109,6 +91,14 @@ test('every POST/PATCH route refuses missing, mistyped, out-of-range and unknown
     ['resubmit: unknown field', applicant, `/proposals/${created.body.id}/resubmit`, 'post', { countryCode: 'TJ' }, 'countryCode'],
     ['withdraw: wrong type', applicant, `/proposals/${created.body.id}/withdraw`, 'post', { reason: 42 }, 'reason'],
     ['me: out of range', applicant, '/me', 'patch', { language: 'de' }, 'language'],
+    // Dates that are not calendar dates (issue 24, item 4): refused with the field's path, never read back as another day.
+    ['call: 30 February', fm, '/calls', 'post', callPayload({ opensAt: '2027-02-30' }), 'opensAt'],
+    ['call: 31 April', fm, '/calls', 'post', callPayload({ closesAt: '2027-04-31' }), 'closesAt'],
+    ['proposal: milestone on 31 April', applicant, '/proposals', 'post', proposalPayload({ milestones: [{ title: 'Sensors installed', dueDate: '2027-04-31' }] }), 'milestones.0.dueDate'],
+    ['request: start on 30 February', co, '/expert-requests', 'post', expertRequestPayload({ startDate: '2027-02-30' }), 'startDate'],
+    ['request: deliverable on 31 June', co, '/expert-requests', 'post', expertRequestPayload({ deliverables: [{ title: 'Report', dueDate: '2027-06-31', amountUsd: 6_000 }] }), 'deliverables.0.dueDate'],
+    ['expert: availability from 29 February 2027', fm, '/experts', 'post', expertPayload({ availability: [{ from: '2027-02-29', to: '2027-03-31' }] }), 'availability.0.from'],
+    ['resubmit: milestone on 30 February', applicant, `/proposals/${created.body.id}/resubmit`, 'post', { milestones: [{ title: 'Sensors installed', dueDate: '2027-02-30' }] }, 'milestones.0.dueDate'],
     ['me: mass assignment', applicant, '/me', 'patch', { role: 'admin', language: 'ru' }, 'role'],
   ];
   for (const [name, client, url, method, body, field] of cases) {
@@ -303,7 +293,8 @@ test('OpenAPI: a valid 3.1 document listing every route; /docs served locally', 
   for (const expected of [
     'post /proposals', 'get /proposals/{id}', 'post /proposals/{id}/resubmit', 'post /tasks/{id}/decision', 'get /pipeline/export.csv', 'patch /experts/{id}', 'post /auth/dev-token',
   ]) expect(documented).toContain(expected);
-  expect(doc.paths['/proposals'].post.requestBody.content['application/json'].schema.properties.milestones).toBeDefined();
+  expect(doc.paths['/proposals'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ProposalCreate' });
+  expect(doc.components.schemas.ProposalCreate.properties.milestones).toBeDefined();
   expect(doc.paths['/proposals'].post.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }));
 
   const docs = await request(h.app).get('/docs');

@@ -35,10 +35,12 @@ test('every key has an English and a Russian text with the same placeholders', (
 });
 
 test('API validation messages are shown in the user language; unknown ones as they are', () => {
-  expect(apiMessage('en', 'Required')).toBe('This field is required');
-  expect(apiMessage('ru', 'Required')).toBe('Обязательное поле');
+  expect(apiMessage('en', 'Invalid input: expected string, received undefined')).toBe('This field is required');
+  expect(apiMessage('ru', 'Invalid input: expected string, received undefined')).toBe('Обязательное поле');
   expect(apiMessage('ru', 'amounts sum to 6000 but contractValueUsd is 7000')).toBe('Сумма по результатам — 6000, а стоимость договора — 7000');
-  expect(apiMessage('en', 'Number must be less than or equal to 100')).toBe('Must be at most 100');
+  expect(apiMessage('en', 'Too big: expected number to be <=100')).toBe('Must be at most 100');
+  expect(apiMessage('ru', 'Too small: expected array to have >=1 items')).toBe('Выберите или добавьте не менее 1');
+  expect(apiMessage('en', 'Invalid option: expected one of "en"|"ru"')).toBe('Choose one of the options');
   expect(apiMessage('ru', 'something new')).toBe('something new');
 });
 
@@ -50,13 +52,13 @@ test('HTML is escaped unless marked safe', () => {
 
 test('API error details land on the field they name; the rest in the summary', () => {
   const state = mapDetails('en', [
-    { path: 'milestones.1.dueDate', message: 'must be a date YYYY-MM-DD' },
-    { path: 'nationalPartner', message: 'Required' },
+    { path: 'milestones.1.dueDate', message: 'must be a calendar date YYYY-MM-DD' },
+    { path: 'nationalPartner', message: 'Invalid input: expected object, received undefined' },
     { path: 'deliverables', message: 'amounts sum to 1 but contractValueUsd is 2' },
     { path: 'somethingElse', message: 'unknown field' },
   ], ['milestones', 'milestones.1.dueDate', 'nationalPartner.name', 'deliverables']);
   expect(Object.fromEntries(state.errors)).toEqual({
-    'milestones.1.dueDate': ['Enter a date'],
+    'milestones.1.dueDate': ['Enter a date that exists on the calendar'],
     'nationalPartner.name': ['This field is required'],
     deliverables: ['The deliverable amounts add up to 1, but the contract value is 2'],
   });
