@@ -1,14 +1,41 @@
 import type { Request } from 'express';
+import type { components, paths } from '../generated/api/openapi';
 
 /**
  * The web pages' only way to data: the HTTP API on loopback, with the signed-in user's bearer
  * token, so a page can show and do exactly what the API lets that user see and do.
+ *
+ * Typed by the client types generated from the OpenAPI document (`npm run api:types`,
+ * generated/api/openapi.d.ts): a call names a documented path template and method, its path
+ * parameters, query and body are checked against the document, and the answer has the
+ * documented type. `tsc` (part of `npm test`) fails when a page's call no longer matches.
  */
-export interface ApiErrorBody {
-  code: string;
-  message: string;
-  details?: { path: string; message: string }[];
-}
+export type Schemas = components['schemas'];
+export type ApiErrorBody = Schemas['Error']['error'];
+
+type Method = 'get' | 'post' | 'patch';
+/** The documented path templates that have an operation for `M`. */
+export type PathsFor<M extends Method> = { [P in keyof paths]: undefined extends paths[P][M] ? never : P }[keyof paths];
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+type Responses<O> = O extends { responses: infer R } ? R : never;
+/** The JSON body of the operation's 2xx answer. */
+export type SuccessOf<O> = JsonOf<Responses<O>[Extract<keyof Responses<O>, 200 | 201>]>;
+type PathParamsOf<O> = O extends { parameters: { path: infer P } } ? P : undefined;
+type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? Q : undefined;
+type BodyOf<O> = O extends { requestBody: { content: { 'application/json': infer B } } } ? { body: B } : O extends { requestBody?: { content: { 'application/json': infer B } } } ? { body?: B } : { body?: undefined };
+/** Path parameters are required when the template has any; the query is always optional. */
+type Options<O> = (PathParamsOf<O> extends undefined ? { params?: undefined } : { params: PathParamsOf<O> }) & { query?: QueryOf<O> };
+type OptionsArg<O> = PathParamsOf<O> extends undefined ? [options?: Options<O>] : [options: Options<O>];
+/**
+ * What a form sends for a body of type T: the documented fields only, each possibly missing or
+ * still the text the user typed. The API validates it, and its 400 details go back to the form.
+ */
+export type FormBody<T> = T extends readonly (infer U)[] ? (FormBody<U> | null | undefined)[] : T extends object ? { [K in keyof T]?: FormBody<T[K]> | null } : T | string;
+type Loose<B> = B extends { body: infer T } ? { body: FormBody<T> } : B extends { body?: infer T } ? { body?: FormBody<T> } : B;
+type SendOptions<O> = Options<O> & Loose<BodyOf<O>> & { headers?: Record<string, string> };
+
+export type { paths };
 
 export class ApiError extends Error {
   constructor(
@@ -19,18 +46,29 @@ export class ApiError extends Error {
   }
 }
 
-export interface ApiResponse<T> {
-  status: number;
-  body: T;
-  headers: Headers;
-}
+/** A POST/PATCH answer whatever its status: the documented success body, or the error shape. */
+export type ApiResponse<T> = { status: number; headers: Headers } & ({ ok: true; body: T } | { ok: false; body: Schemas['Error'] });
 
 export interface ApiClient {
-  get<T = Record<string, unknown>>(path: string): Promise<T>;
-  /** POST/PATCH returning the status and body whatever the status (forms show 400 details). */
-  send<T = Record<string, unknown>>(method: 'POST' | 'PATCH', path: string, body: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>>;
-  /** A raw response (CSV export). */
-  raw(path: string): Promise<Response>;
+  /** A documented GET answering JSON; throws ApiError on any other status. */
+  get<P extends PathsFor<'get'>>(path: P, ...options: OptionsArg<Operation<P, 'get'>>): Promise<SuccessOf<Operation<P, 'get'>>>;
+  /** POST/PATCH returning the status and body whatever the status (forms show 400 details); 401, 429 and 5xx throw ApiError. */
+  send<M extends 'POST' | 'PATCH', P extends PathsFor<Lowercase<M>>>(method: M, path: P, options: SendOptions<Operation<P, Lowercase<M>>>): Promise<ApiResponse<SuccessOf<Operation<P, Lowercase<M>>>>>;
+  /** A raw response of a documented GET (CSV export). */
+  raw<P extends PathsFor<'get'>>(path: P, ...options: OptionsArg<Operation<P, 'get'>>): Promise<Response>;
+}
+
+/** `/proposals/{id}` with `{ id }` and a query object → `/proposals/p-1?page=2` (undefined query values left out). */
+export function apiUrl(template: string, options: { params?: Record<string, string | number>; query?: Record<string, unknown> } = {}): string {
+  const path = template.replace(/\{([A-Za-z0-9_]+)\}/g, (_m, name: string) => {
+    const value = options.params?.[name];
+    if (value === undefined) throw new Error(`${template}: path parameter ${name} is missing`);
+    return encodeURIComponent(String(value));
+  });
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined && value !== null && value !== '') query.set(key, String(value));
+  const qs = query.toString();
+  return qs ? `${path}?${qs}` : path;
 }
 
 const TIMEOUT_MS = 35_000;
@@ -67,26 +105,30 @@ export function createApiClient(base: string, token: string | undefined, forward
     const e = (body as { error?: ApiErrorBody } | null)?.error;
     return new ApiError(status, e && typeof e.code === 'string' ? e : { code: 'http_error', message: `HTTP ${status}` });
   }
-  return {
-    async get<T>(path: string): Promise<T> {
-      const res = await fetch(`${base}${path}`, { headers: headers(), signal: AbortSignal.timeout(TIMEOUT_MS) });
-      const body = await parse<T>(res);
+  type Untyped = { params?: Record<string, string | number>; query?: Record<string, unknown>; body?: unknown; headers?: Record<string, string> };
+  const client = {
+    async get(path: string, options?: Untyped): Promise<unknown> {
+      const res = await fetch(`${base}${apiUrl(path, options)}`, { headers: headers(), signal: AbortSignal.timeout(TIMEOUT_MS) });
+      const body = await parse<unknown>(res);
       if (!res.ok) throw errorOf(res.status, body);
       return body;
     },
-    async send<T>(method: 'POST' | 'PATCH', path: string, payload: unknown, extra: Record<string, string> = {}): Promise<ApiResponse<T>> {
-      const res = await fetch(`${base}${path}`, {
+    async send(method: 'POST' | 'PATCH', path: string, options: Untyped = {}): Promise<ApiResponse<unknown>> {
+      const res = await fetch(`${base}${apiUrl(path, options)}`, {
         method,
-        headers: headers({ 'Content-Type': 'application/json', ...extra }),
-        body: JSON.stringify(payload ?? {}),
+        headers: headers({ 'Content-Type': 'application/json', ...options.headers }),
+        body: JSON.stringify(options.body ?? {}),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
-      const body = await parse<T>(res);
+      const body = await parse<unknown>(res);
       if (res.status === 401 || res.status >= 500 || res.status === 429) throw errorOf(res.status, body);
-      return { status: res.status, body, headers: res.headers };
+      if (res.ok) return { ok: true, status: res.status, body, headers: res.headers };
+      return { ok: false, status: res.status, body: body && typeof body === 'object' && 'error' in body ? (body as Schemas['Error']) : { error: { code: 'http_error', message: `HTTP ${res.status}` } }, headers: res.headers };
     },
-    raw(path: string): Promise<Response> {
-      return fetch(`${base}${path}`, { headers: headers({ Accept: 'text/csv' }), signal: AbortSignal.timeout(TIMEOUT_MS) });
+    raw(path: string, options?: Untyped): Promise<Response> {
+      return fetch(`${base}${apiUrl(path, options)}`, { headers: headers({ Accept: 'text/csv' }), signal: AbortSignal.timeout(TIMEOUT_MS) });
     },
   };
+  // The typed signatures (ApiClient) over the untyped implementation: the types come from the document.
+  return client as unknown as ApiClient;
 }

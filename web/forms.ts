@@ -1,4 +1,5 @@
 import { MODALITIES } from '../domain/stages';
+import type { FormBody, Schemas } from './api-client';
 import { html, type SafeHtml } from './html';
 import type { Key, Lang } from './i18n';
 import { nameOf, type NamedItem } from './reference';
@@ -89,7 +90,7 @@ export function proposalValuesFrom(body: Body): ProposalValues {
 }
 
 /** The create payload (every field; empty ones left out so the API names them). */
-export function proposalPayload(v: ProposalValues): Record<string, unknown> {
+export function proposalPayload(v: ProposalValues): FormBody<Schemas['ProposalCreate']> {
   return clean({
     callId: txt(v.callId),
     title: txt(v.title),
@@ -109,7 +110,7 @@ export function proposalPayload(v: ProposalValues): Record<string, unknown> {
 
 /** Only what changed (the revise decision refuses call, country and unchanged-only bodies). */
 export function proposalChanges(v: ProposalValues, original: Record<string, unknown>): Record<string, unknown> {
-  const next = proposalPayload(v);
+  const next: Record<string, unknown> = proposalPayload(v);
   const out: Record<string, unknown> = {};
   for (const key of ['title', 'summary', 'nationalPartner', 'sdgs', 'thematicAreaId', 'requestedAmountUsd', 'coFinancingUsd', 'durationMonths', 'innovation', 'expectedResults', 'milestones']) {
     if (JSON.stringify(next[key]) !== JSON.stringify(original[key])) out[key] = next[key];
@@ -296,7 +297,7 @@ export function expertRequestValuesFrom(body: Body): ExpertRequestValues {
   };
 }
 
-export function expertRequestPayload(v: ExpertRequestValues): Record<string, unknown> {
+export function expertRequestPayload(v: ExpertRequestValues): FormBody<Schemas['ExpertRequestCreate']> {
   const languages = [...new Set([...v.languages, ...v.otherLanguages.split(/[\s,;]+/).map((s) => s.trim().toLowerCase()).filter(Boolean)])];
   return clean({
     countryCode: txt(v.countryCode),
@@ -320,7 +321,7 @@ export function expertRequestPayload(v: ExpertRequestValues): Record<string, unk
 
 /** Changed fields for a resubmission; a cleared optional travel field is sent as null (removes it). */
 export function expertRequestChanges(v: ExpertRequestValues, original: Record<string, unknown>): Record<string, unknown> {
-  const next = expertRequestPayload(v);
+  const next: Record<string, unknown> = expertRequestPayload(v);
   const out: Record<string, unknown> = {};
   for (const key of ['title', 'nationalPartner', 'objectives', 'deliverables', 'modality', 'workingDays', 'startDate', 'endDate', 'languages', 'thematicAreaId', 'sdgs', 'contractValueUsd', 'destination', 'travelDays', 'perDiemUsd']) {
     const a = next[key] ?? null;

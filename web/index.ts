@@ -201,7 +201,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
     jar.set(ctx.res, LANG_COOKIE, lang, 365 * 86400);
     if (ctx.session) {
       // Remembered per user, so mails and the API's labels follow too; the cookie is enough if this fails.
-      await ctx.api.send('PATCH', '/me', { language: lang }).catch(() => undefined);
+      await ctx.api.send('PATCH', '/me', { body: { language: lang } }).catch(() => undefined);
     }
     ctx.res.redirect(303, safeNext(ctx.req.body.next));
   }));

@@ -1,146 +1,23 @@
 import { TASK_KINDS } from '../domain/tasks';
+import type { Schemas } from './api-client';
 import { html, type HtmlValue, type SafeHtml } from './html';
 import type { Key, Lang } from './i18n';
 import { nameOf, type NamedItem } from './reference';
 import { facts, fmtDate, fmtUsd, prose, stageBadge, stageLabel, type AnonCtx } from './ui';
 
-// ---------------------------------------------------------------- API shapes (as the pages use them)
+// ---------------------------------------------------------------- API shapes: the document's types (web/api-client.ts)
 
-export interface DecisionOption {
-  decision: string;
-  commentRequired: boolean;
-  dataSchema: Record<string, unknown>;
-}
-
-export interface TaskView {
-  id: string;
-  kind: string;
-  label: string;
-  title: string;
-  stage: string;
-  status: string;
-  programme: string;
-  subject: { type: string; id: string; title: string; countryCode: string };
-  createdAt: string;
-  dueAt: string | null;
-  overdue: boolean;
-  assigneeUserId: string | null;
-  assigneeRole: string;
-  assigneeCountryCode: string | null;
-  assignedToMe: boolean;
-  allowedDecisions: DecisionOption[];
-  context: Record<string, unknown> | null;
-  decision?: string | null;
-  decidedAt?: string | null;
-}
-
-export interface OpenTask {
-  id: string;
-  kind: string;
-  label: string;
-  stage: string;
-  dueAt: string | null;
-  overdue: boolean;
-  assigneeUserId: string | null;
-  assigneeRole: string;
-  assigneeCountryCode: string | null;
-  assignedToMe: boolean;
-  context: Record<string, unknown> | null;
-}
-
-export interface TimelineEvent {
-  id: number;
-  at: string;
-  action: string;
-  actorId: string | null;
-  actorRole: string | null;
-  fromStage: string | null;
-  toStage: string | null;
-  comment: string | null;
-  data: Record<string, unknown> | null;
-}
-
-export interface Milestone {
-  title: string;
-  dueDate: string;
-  description?: string;
-}
-
-export interface ProposalView {
-  id: string;
-  title: string;
-  countryCode: string;
-  call: { id: string; title: string } | null;
-  institution: { id: string; name: string } | null;
-  thematicAreaId: string;
-  sdgs: number[];
-  nationalPartner: { name?: string | null; contact?: string; demandEvidence?: string };
-  stage: string;
-  stageEnteredAt: string;
-  createdAt: string;
-  view: 'full' | 'limited';
-  summary?: string;
-  requestedAmountUsd?: number;
-  coFinancingUsd?: number;
-  durationMonths?: number;
-  innovation?: string;
-  expectedResults?: string;
-  milestones?: Milestone[];
-  outcome?: string | null;
-  weightedScore?: number | null;
-  passMarkMet?: boolean | null;
-  reviews?: { reviewerId: string; coi: string; scores: Record<string, number> | null; total: number | null; comment: string | null; submittedAt: string | null }[];
-  myReview?: { coi: string; scores: Record<string, number> | null; total: number | null };
-  openTasks: OpenTask[];
-  timeline: TimelineEvent[];
-}
-
-export interface Deliverable {
-  title: string;
-  dueDate: string;
-  amountUsd: number;
-}
-
-export interface ExpertRequestView {
-  id: string;
-  countryCode: string;
-  requesterId: string;
-  title: string;
-  nationalPartner: { name?: string; contact?: string; demandEvidence?: string };
-  objectives: string;
-  deliverables: Deliverable[];
-  modality: string;
-  workingDays: number;
-  startDate: string;
-  endDate: string;
-  languages: string[];
-  thematicAreaId: string;
-  sdgs: number[];
-  destination: string | null;
-  travelDays: number | null;
-  perDiemUsd: number | null;
-  contractValueUsd: number;
-  stage: string;
-  stageEnteredAt: string;
-  outcome: string | null;
-  createdAt: string;
-  openTasks: OpenTask[];
-  timeline: TimelineEvent[];
-  shortlist?: ShortlistEntry[] | null;
-  selectedExpertId?: string | null;
-  selectedForMe?: boolean;
-}
-
-export interface ShortlistEntry {
-  expertId: string;
-  name: string;
-  userId?: string;
-  dailyFeeCents: number;
-  rating: number;
-  score: number;
-  breakdown: Record<string, number>;
-  warnings?: string[];
-}
+export type DecisionOption = Schemas['DecisionOption'];
+/** A task as GET /tasks lists it; GET /tasks/{id} adds its decision. */
+export type TaskView = Schemas['Task'] & Partial<Pick<Schemas['TaskDetail'], 'decision' | 'decidedAt'>>;
+export type OpenTask = Schemas['OpenTask'];
+export type TimelineEvent = Schemas['TimelineEvent'];
+export type Milestone = Schemas['ProposalFull']['milestones'][number];
+export type ProposalView = Schemas['Proposal'];
+export type ProposalFullView = Schemas['ProposalFull'];
+export type Deliverable = Schemas['ExpertRequest']['deliverables'][number];
+export type ExpertRequestView = Schemas['ExpertRequest'];
+export type ShortlistEntry = Schemas['ShortlistEntry'];
 
 export interface Page<T> {
   items: T[];
@@ -213,18 +90,19 @@ export function languageName(ctx: AnonCtx, code: string): string {
 
 export function proposalFacts(ctx: AnonCtx, p: ProposalView, ref: Reference): SafeHtml {
   const { t, lang } = ctx;
+  const full = p.view === 'full' ? p : undefined;
   return facts([
     [t('field.call'), p.call?.title ?? ''],
     [t('field.institution'), p.institution?.name ?? ''],
     [t('field.country'), countryName(ctx, ref, p.countryCode)],
     [t('field.stage'), stageBadge(ctx, p.stage, 'challenge_fund')],
-    [t('field.requestedAmountUsd'), p.requestedAmountUsd !== undefined ? fmtUsd(p.requestedAmountUsd, lang) : ''],
-    [t('field.coFinancingUsd'), p.coFinancingUsd !== undefined ? fmtUsd(p.coFinancingUsd, lang) : ''],
-    [t('field.durationMonths'), p.durationMonths !== undefined ? t('unit.months', { n: p.durationMonths }) : ''],
+    [t('field.requestedAmountUsd'), full ? fmtUsd(full.requestedAmountUsd, lang) : ''],
+    [t('field.coFinancingUsd'), full ? fmtUsd(full.coFinancingUsd, lang) : ''],
+    [t('field.durationMonths'), full ? t('unit.months', { n: full.durationMonths }) : ''],
     [t('field.thematicArea'), nameOf(ref.areas, p.thematicAreaId, lang)],
     [t('field.sdgs'), sdgList(p.sdgs)],
     [t('field.partnerName'), p.nationalPartner?.name ?? ''],
-    [t('field.partnerContact'), p.nationalPartner?.contact ?? ''],
+    [t('field.partnerContact'), full?.nationalPartner.contact ?? ''],
     [t('field.submitted'), fmtDate(p.createdAt, lang)],
   ]);
 }

@@ -1,17 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Router } from 'express';
 import { DEMO_USERS } from '../../domain/demo';
-import { createApiClient, apiBaseFor } from '../api-client';
+import { createApiClient, apiBaseFor, type Schemas } from '../api-client';
 import { html } from '../html';
 import type { Key } from '../i18n';
 import type { WebContext } from '../index';
 import { safeNext } from '../index';
 import { LANG_COOKIE, OIDC_COOKIE, SESSION_COOKIE, type SessionUser } from '../session';
 import { csrfField, emptyForm, field, hidden, HOME, layout, send, type AnonCtx, type FormState } from '../ui';
-
-interface Me extends SessionUser {
-  language: string;
-}
 
 /** Sign-in (dev: pick a demo user / any e-mail; OIDC: authorization code + PKCE), sign-out. */
 export function authRoutes(router: Router, web: WebContext): void {
@@ -21,9 +17,9 @@ export function authRoutes(router: Router, web: WebContext): void {
   /** Loads the user behind a token and opens the session; false when the API refuses the token. */
   async function openSession(ctx: AnonCtx, token: string, expiresInSeconds: number): Promise<boolean> {
     const api = createApiClient(apiBaseFor(ctx.req, deps.apiBaseUrl), token, { ip: deps.forwardClientIp ? ctx.req.ip : undefined });
-    let me: Me;
+    let me: Schemas['Me'];
     try {
-      me = await api.get<Me>('/me');
+      me = await api.get('/me');
     } catch {
       return false;
     }
@@ -80,11 +76,11 @@ export function authRoutes(router: Router, web: WebContext): void {
   router.post('/sign-in', web.anonAction(async (ctx) => {
     if (ctx.authMode !== 'dev') return ctx.res.redirect(303, '/app/sign-in');
     const email = String(ctx.req.body.email ?? '').trim();
-    const res = await ctx.api.send<{ token: string; expiresIn: number }>('POST', '/auth/dev-token', { email }).catch((err: unknown) => {
-      if (err && typeof err === 'object' && 'status' in err && (err as { status: number }).status === 401) return { status: 401, body: null, headers: new Headers() };
+    const res = await ctx.api.send('POST', '/auth/dev-token', { body: { email } }).catch((err: unknown) => {
+      if (err && typeof err === 'object' && 'status' in err && (err as { status: number }).status === 401) return { ok: false as const, status: 401 };
       throw err;
     });
-    if (res.status === 200 && res.body && (await openSession(ctx, res.body.token, res.body.expiresIn))) {
+    if (res.ok && (await openSession(ctx, res.body.token, res.body.expiresIn))) {
       return ctx.res.redirect(303, safeNext(ctx.req.body.next, '/app'));
     }
     const state = emptyForm();

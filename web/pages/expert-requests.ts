@@ -26,26 +26,10 @@ import {
   taskHref,
   timelineList,
   waitingOn,
-  type ExpertRequestView,
-  type Page,
   type Reference,
-  type ShortlistEntry,
 } from '../views';
 const enc = encodeURIComponent;
 const PRIVILEGED = new Set(['fund_manager', 'co_approver', 'admin']);
-
-interface RequestItem {
-  id: string;
-  title: string;
-  countryCode: string;
-  modality: string;
-  workingDays: number;
-  startDate: string;
-  endDate: string;
-  stage: string;
-  contractValueUsd: number;
-  createdAt: string;
-}
 
 export function expertRequestPages(router: Router, web: WebContext): void {
   const { ref } = web;
@@ -53,7 +37,7 @@ export function expertRequestPages(router: Router, web: WebContext): void {
   router.get('/expert-requests', web.page(async (ctx) => {
     const { t, lang, user } = ctx;
     const page = Math.max(1, Number(ctx.req.query.page) || 1);
-    const [list, countries] = await Promise.all([ctx.api.get<Page<RequestItem>>(`/expert-requests?pageSize=50&page=${page}`), ref.countries()]);
+    const [list, countries] = await Promise.all([ctx.api.get('/expert-requests', { query: { pageSize: 50, page } }), ref.countries()]);
     const refs: Reference = { areas: [], countries };
     const actions = user.role === 'co_approver' ? html`<p><a class="btn btn-primary" href="/app/expert-requests/new">${t('request.new')}</a></p>` : '';
     const table = list.items.length
@@ -92,18 +76,18 @@ export function expertRequestPages(router: Router, web: WebContext): void {
     const v = expertRequestValuesFrom(body);
     const key = /^[A-Za-z0-9-]{8,80}$/.test(str(body, 'idempotencyKey')) ? str(body, 'idempotencyKey') : randomUUID();
     if (body._addRow) return renderNew(ctx, v, emptyForm(), key, 200, 1);
-    const res = await ctx.api.send<{ id?: string; error?: { code: string; message: string; details?: { path: string; message: string }[] } }>('POST', '/expert-requests', expertRequestPayload(v), { 'Idempotency-Key': `web-${key}` });
-    if (res.status === 201 && res.body.id) return ctx.res.redirect(303, `/app/expert-requests/${enc(res.body.id)}?notice=registered`);
+    const res = await ctx.api.send('POST', '/expert-requests', { body: expertRequestPayload(v), headers: { 'Idempotency-Key': `web-${key}` } });
+    if (res.ok) return ctx.res.redirect(303, `/app/expert-requests/${enc(res.body.id)}?notice=registered`);
     if (res.status === 400) {
-      const state = mapDetails(ctx.lang, res.body.error?.details ?? [{ path: '', message: res.body.error?.message ?? '' }], expertRequestFieldNames(v));
+      const state = mapDetails(ctx.lang, res.body.error.details ?? [{ path: '', message: res.body.error.message }], expertRequestFieldNames(v));
       return renderNew(ctx, v, state, key, 400);
     }
-    throw new ApiError(res.status, res.body.error ?? { code: 'http_error', message: `HTTP ${res.status}` });
+    throw new ApiError(res.status, res.body.error);
   }, { roles: ['co_approver'] }));
 
   router.get('/expert-requests/:id', web.page(async (ctx) => {
     const { t, lang, user } = ctx;
-    const [r, areas, countries] = await Promise.all([ctx.api.get<ExpertRequestView>(`/expert-requests/${enc(ctx.req.params.id)}`), ref.thematicAreas(), ref.countries()]);
+    const [r, areas, countries] = await Promise.all([ctx.api.get('/expert-requests/{id}', { params: { id: ctx.req.params.id } }), ref.thematicAreas(), ref.countries()]);
     const refs: Reference = { areas, countries };
     const privileged = PRIVILEGED.has(user.role);
     const names = privileged ? await ref.userNames(r.timeline.map((e) => e.actorId ?? '').filter(Boolean)) : new Map<string, string>();
@@ -119,7 +103,7 @@ export function expertRequestPages(router: Router, web: WebContext): void {
     const shortlist = privileged && Array.isArray(r.shortlist) && r.shortlist.length
       ? html`<section class="card"><h2>${t('shortlist.title')}</h2><table class="table table-scroll"><caption>${t('shortlist.caption')}</caption>
         <thead><tr><th scope="col">${t('shortlist.expert')}</th><th scope="col" class="num">${t('shortlist.score')}</th><th scope="col" class="num">${t('shortlist.dailyFee')}</th><th scope="col" class="num">${t('shortlist.rating')}</th><th scope="col">${t('request.selected')}</th></tr></thead>
-        <tbody>${(r.shortlist as ShortlistEntry[]).map((e) => html`<tr><th scope="row">${e.name}</th><td class="num">${fmtNum(e.score, lang)}</td><td class="num">${fmtUsd(e.dailyFeeCents / 100, lang)}</td><td class="num">${fmtNum(e.rating, lang)}</td><td>${r.selectedExpertId === e.expertId ? html`<span class="badge badge-ok"><span aria-hidden="true">✓ </span>${t('request.selected')}</span>` : ''}</td></tr>`)}</tbody></table></section>`
+        <tbody>${r.shortlist.map((e) => html`<tr><th scope="row">${e.name}</th><td class="num">${fmtNum(e.score, lang)}</td><td class="num">${fmtUsd(e.dailyFeeCents / 100, lang)}</td><td class="num">${fmtNum(e.rating, lang)}</td><td>${r.selectedExpertId === e.expertId ? html`<span class="badge badge-ok"><span aria-hidden="true">✓ </span>${t('request.selected')}</span>` : ''}</td></tr>`)}</tbody></table></section>`
       : '';
     const openTasks = privileged && r.openTasks.length
       ? html`<section class="card"><h2>${t('proposal.openTasks')}</h2><ul class="waiting">${r.openTasks.map((x) => html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${t(`actor.${x.assigneeRole}` as Key)}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`)}</ul></section>`

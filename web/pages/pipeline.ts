@@ -1,6 +1,6 @@
 import type { Router } from 'express';
-import { ACTIVE_STAGES, PROGRAMMES, STAGES } from '../../domain/stages';
-import { ApiError } from '../api-client';
+import { ACTIVE_STAGES, PROGRAMMES, STAGES, type Programme, type Stage } from '../../domain/stages';
+import { ApiError, type Schemas } from '../api-client';
 import { html, type SafeHtml } from '../html';
 import type { Key } from '../i18n';
 import type { WebContext } from '../index';
@@ -11,17 +11,7 @@ import { countryName, subjectHref, type Reference } from '../views';
 
 const enc = encodeURIComponent;
 
-interface PipelineView {
-  filters: { programme: string | null; country: string | null; stage: string | null };
-  countsByStage: Record<string, Record<string, number>>;
-  averageDaysInStage: Record<string, Record<string, number | null>>;
-  overdueOpenTasks: number;
-  failedNotifications: number;
-  items: { type: string; programme: string; id: string; title: string; countryCode: string; stage: string; stageEnteredAt: string; createdAt: string; ageDays: number; daysInStage: number }[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+type PipelineView = Schemas['Pipeline'];
 
 const FUNNEL = [...ACTIVE_STAGES, 'closed'] as const;
 const OTHER = ['rejected', 'withdrawn', 'cancelled'] as const;
@@ -74,9 +64,9 @@ export function pipelinePages(router: Router, web: WebContext): void {
 
   function filtersOf(ctx: PageCtx) {
     const q = ctx.req.query;
-    const programme = typeof q.programme === 'string' && (PROGRAMMES as readonly string[]).includes(q.programme) ? q.programme : '';
+    const programme: Programme | '' = typeof q.programme === 'string' && (PROGRAMMES as readonly string[]).includes(q.programme) ? (q.programme as Programme) : '';
     const country = ctx.user.role === 'co_approver' ? ctx.user.countryCode ?? '' : typeof q.country === 'string' && /^[A-Z]{2}$/.test(q.country) ? q.country : '';
-    const stage = typeof q.stage === 'string' && (STAGES as readonly string[]).includes(q.stage) ? q.stage : '';
+    const stage: Stage | '' = typeof q.stage === 'string' && (STAGES as readonly string[]).includes(q.stage) ? (q.stage as Stage) : '';
     const page = Math.max(1, Number(q.page) || 1);
     return { programme, country, stage, page };
   }
@@ -89,9 +79,9 @@ export function pipelinePages(router: Router, web: WebContext): void {
     const perCountry = user.role !== 'co_approver' && !f.country;
     // One call for the dashboard, one per country for the country table: all at once.
     const [v, byCountry] = await Promise.all([
-      ctx.api.get<PipelineView>(`/pipeline?${qs({ programme: f.programme, country: f.country, stage: f.stage, page: f.page, pageSize: 25 })}`),
+      ctx.api.get('/pipeline', { query: { programme: f.programme || undefined, country: f.country || undefined, stage: f.stage || undefined, page: f.page, pageSize: 25 } }),
       perCountry
-        ? Promise.all(countries.map((c) => ctx.api.get<PipelineView>(`/pipeline?${qs({ programme: f.programme, country: c.id, pageSize: 1 })}`).then((p) => ({ c, p })).catch(() => null)))
+        ? Promise.all(countries.map((c) => ctx.api.get('/pipeline', { query: { programme: f.programme || undefined, country: c.id, pageSize: 1 } }).then((p) => ({ c, p })).catch(() => null)))
         : Promise.resolve([]),
     ]);
     const refs: Reference = { areas: [], countries };
@@ -143,7 +133,7 @@ export function pipelinePages(router: Router, web: WebContext): void {
   // The API's CSV needs the bearer token, which the browser does not hold: stream it through.
   router.get('/pipeline/export.csv', web.page(async (ctx) => {
     const f = filtersOf(ctx);
-    const res = await ctx.api.raw(`/pipeline/export.csv?${qs({ programme: f.programme, country: f.country, stage: f.stage })}`);
+    const res = await ctx.api.raw('/pipeline/export.csv', { query: { programme: f.programme || undefined, country: f.country || undefined, stage: f.stage || undefined } });
     if (!res.ok) {
       const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
       throw new ApiError(res.status, body?.error ?? { code: 'http_error', message: `HTTP ${res.status}` });

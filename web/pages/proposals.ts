@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
+import type { Stage } from '../../domain/stages';
 import { ApiError } from '../api-client';
 import {
   emptyProposal,
@@ -44,44 +45,12 @@ import {
   taskHref,
   timelineList,
   waitingOn,
-  type Page,
-  type ProposalView,
   type Reference,
-  type TaskView,
 } from '../views';
 
 const enc = encodeURIComponent;
 const TERMINAL = ['closed', 'rejected', 'withdrawn', 'cancelled'];
 const PRIVILEGED = new Set(['fund_manager', 'co_approver', 'admin']);
-
-interface CallView {
-  id: string;
-  countryCode: string;
-  title: string;
-  challengeStatement: string;
-  opensAt: string;
-  closesAt: string;
-  minGrantUsd: number;
-  maxGrantUsd: number;
-  coFinancingMinPct: number;
-  maxDurationMonths: number;
-  rubric: { key: string; label: string; weight: number; max: number }[];
-  passMark: number;
-  thematicAreaIds: string[];
-}
-
-interface ProposalItem {
-  id: string;
-  title: string;
-  countryCode: string;
-  callId: string;
-  institution: { id: string; name: string | null };
-  stage: string;
-  stageEnteredAt: string;
-  requestedAmountUsd: number;
-  createdAt: string;
-  weightedScore?: number | null;
-}
 
 export function proposalPages(router: Router, web: WebContext): void {
   const { ref } = web;
@@ -89,7 +58,7 @@ export function proposalPages(router: Router, web: WebContext): void {
   // ---------------------------------------------------------------- open calls
   router.get('/calls', web.page(async (ctx) => {
     const { t, lang } = ctx;
-    const [calls, areas, countries] = await Promise.all([ctx.api.get<Page<CallView>>('/calls?pageSize=100'), ref.thematicAreas(), ref.countries()]);
+    const [calls, areas, countries] = await Promise.all([ctx.api.get('/calls', { query: { pageSize: 100 } }), ref.thematicAreas(), ref.countries()]);
     const refs: Reference = { areas, countries };
     const body = calls.items.length
       ? html`<ul class="cards">${calls.items.map(
@@ -113,7 +82,7 @@ export function proposalPages(router: Router, web: WebContext): void {
   // ---------------------------------------------------------------- new proposal (drafts kept in the browser)
   async function renderNew(ctx: PageCtx, callId: string, v: ProposalValues, state: FormState, idemKey: string, status = 200, extraRows = 0): Promise<void> {
     const { t, lang } = ctx;
-    const [calls, areas] = await Promise.all([ctx.api.get<Page<CallView>>('/calls?pageSize=100'), ref.thematicAreas()]);
+    const [calls, areas] = await Promise.all([ctx.api.get('/calls', { query: { pageSize: 100 } }), ref.thematicAreas()]);
     const call = calls.items.find((c) => c.id === callId);
     if (!call) return send(ctx, layout(ctx, { title: t('call.notOpen'), body: html`<p><a href="/app/calls">${t('call.title')}</a></p>` }), 404);
     const body = html`
@@ -146,13 +115,13 @@ export function proposalPages(router: Router, web: WebContext): void {
     const v = proposalValuesFrom(body);
     const key = /^[A-Za-z0-9-]{8,80}$/.test(str(body, 'idempotencyKey')) ? str(body, 'idempotencyKey') : randomUUID();
     if (body._addRow) return renderNew(ctx, v.callId, v, emptyForm(), key, 200, 1);
-    const res = await ctx.api.send<{ id?: string; error?: { code: string; message: string; details?: { path: string; message: string }[] } }>('POST', '/proposals', proposalPayload(v), { 'Idempotency-Key': `web-${key}` });
-    if (res.status === 201 && res.body.id) return ctx.res.redirect(303, `/app/proposals/${enc(res.body.id)}?notice=submitted&draft=${enc(`proposal:${v.callId}`)}`);
+    const res = await ctx.api.send('POST', '/proposals', { body: proposalPayload(v), headers: { 'Idempotency-Key': `web-${key}` } });
+    if (res.ok) return ctx.res.redirect(303, `/app/proposals/${enc(res.body.id)}?notice=submitted&draft=${enc(`proposal:${v.callId}`)}`);
     if (res.status === 400) {
-      const state = mapDetails(ctx.lang, res.body.error?.details ?? [{ path: '', message: res.body.error?.message ?? '' }], proposalFieldNames(v, 12));
+      const state = mapDetails(ctx.lang, res.body.error.details ?? [{ path: '', message: res.body.error.message }], proposalFieldNames(v, 12));
       return renderNew(ctx, v.callId, v, state, key, 400);
     }
-    throw new ApiError(res.status, res.body.error ?? { code: 'http_error', message: `HTTP ${res.status}` });
+    throw new ApiError(res.status, res.body.error);
   }, { roles: ['applicant'] }));
 
   // ---------------------------------------------------------------- list
@@ -160,10 +129,10 @@ export function proposalPages(router: Router, web: WebContext): void {
     const { t, lang, user } = ctx;
     const stage = typeof ctx.req.query.stage === 'string' && ctx.req.query.stage ? ctx.req.query.stage : '';
     const page = Math.max(1, Number(ctx.req.query.page) || 1);
-    const qs = new URLSearchParams({ pageSize: '50', page: String(page), ...(stage ? { stage } : {}) });
     const [list, tasks, countries] = await Promise.all([
-      ctx.api.get<Page<ProposalItem>>(`/proposals?${qs.toString()}`),
-      user.role === 'applicant' || user.role === 'reviewer' ? ctx.api.get<Page<TaskView>>('/tasks?pageSize=100') : Promise.resolve(null),
+      // An unknown stage from the address bar is the API's 400 to report, as before.
+      ctx.api.get('/proposals', { query: { pageSize: 50, page, stage: (stage || undefined) as Stage | undefined } }),
+      user.role === 'applicant' || user.role === 'reviewer' ? ctx.api.get('/tasks', { query: { pageSize: 100 } }) : Promise.resolve(null),
       ref.countries(),
     ]);
     const refs: Reference = { areas: [], countries };
@@ -196,10 +165,11 @@ export function proposalPages(router: Router, web: WebContext): void {
   // ---------------------------------------------------------------- one proposal
   router.get('/proposals/:id', web.page(async (ctx) => {
     const { t, lang, user } = ctx;
-    const [p, areas, countries] = await Promise.all([ctx.api.get<ProposalView>(`/proposals/${enc(ctx.req.params.id)}`), ref.thematicAreas(), ref.countries()]);
+    const [p, areas, countries] = await Promise.all([ctx.api.get('/proposals/{id}', { params: { id: ctx.req.params.id } }), ref.thematicAreas(), ref.countries()]);
     const refs: Reference = { areas, countries };
     const privileged = PRIVILEGED.has(user.role);
-    const names = privileged ? await ref.userNames([...p.timeline.map((e) => e.actorId ?? ''), ...(p.reviews ?? []).map((r) => r.reviewerId)].filter(Boolean)) : new Map<string, string>();
+    const full = p.view === 'full' ? p : undefined;
+    const names = privileged ? await ref.userNames([...p.timeline.map((e) => e.actorId ?? ''), ...(full?.reviews ?? []).map((r) => r.reviewerId)].filter(Boolean)) : new Map<string, string>();
     const terminal = TERMINAL.includes(p.stage);
     const draftKey = typeof ctx.req.query.draft === 'string' ? ctx.req.query.draft : '';
 
@@ -213,14 +183,14 @@ export function proposalPages(router: Router, web: WebContext): void {
     </section>`;
 
     let review: HtmlValue = '';
-    if (p.reviews && p.reviews.length) {
-      const keys = [...new Set(p.reviews.flatMap((r) => Object.keys(r.scores ?? {})))];
+    if (full?.reviews && full.reviews.length) {
+      const keys = [...new Set(full.reviews.flatMap((r) => Object.keys(r.scores ?? {})))];
       review = html`<section class="card"><h2>${t('selection.title')}</h2>
-        ${p.weightedScore !== undefined && p.weightedScore !== null ? html`<p class="scoreline ${p.passMarkMet ? 'is-pass' : 'is-fail'}"><span class="big">${fmtNum(p.weightedScore, lang)}</span> / 100 · <strong>${p.passMarkMet ? html`<span aria-hidden="true">✓ </span>${t('selection.met')}` : html`<span aria-hidden="true">✕ </span>${t('selection.notMet')}`}</strong></p>` : ''}
+        ${full.weightedScore !== undefined && full.weightedScore !== null ? html`<p class="scoreline ${full.passMarkMet ? 'is-pass' : 'is-fail'}"><span class="big">${fmtNum(full.weightedScore, lang)}</span> / 100 · <strong>${full.passMarkMet ? html`<span aria-hidden="true">✓ </span>${t('selection.met')}` : html`<span aria-hidden="true">✕ </span>${t('selection.notMet')}`}</strong></p>` : ''}
         <table class="table"><caption>${t('selection.caption')}</caption><thead><tr><th scope="col">${t('selection.reviewer')}</th><th scope="col">${t('review.coi')}</th>${keys.map((k) => html`<th scope="col" class="num">${criterionLabel(ctx, k)}</th>`)}<th scope="col" class="num">${t('selection.total')}</th></tr></thead>
-        <tbody>${p.reviews.map((r) => html`<tr><th scope="row">${names.get(r.reviewerId) ?? r.reviewerId}</th><td>${r.coi === 'conflict' ? html`<span class="badge badge-warn">${t('review.conflict')}</span>` : r.submittedAt ? t('review.noConflict') : t('review.pending')}</td>${keys.map((k) => html`<td class="num">${fmtNum(r.scores?.[k] ?? null, lang)}</td>`)}<td class="num">${fmtNum(r.total, lang)}</td></tr>`)}</tbody></table></section>`;
-    } else if (p.myReview) {
-      review = html`<section class="card"><h2>${t('review.mine')}</h2>${facts(Object.entries(p.myReview.scores ?? {}).map(([k, v]) => [criterionLabel(ctx, k), fmtNum(v, lang)] as [string, string]))}</section>`;
+        <tbody>${full.reviews.map((r) => html`<tr><th scope="row">${names.get(r.reviewerId) ?? r.reviewerId}</th><td>${r.coi === 'conflict' ? html`<span class="badge badge-warn">${t('review.conflict')}</span>` : r.submittedAt ? t('review.noConflict') : t('review.pending')}</td>${keys.map((k) => html`<td class="num">${fmtNum(r.scores?.[k] ?? null, lang)}</td>`)}<td class="num">${fmtNum(r.total, lang)}</td></tr>`)}</tbody></table></section>`;
+    } else if (full?.myReview) {
+      review = html`<section class="card"><h2>${t('review.mine')}</h2>${facts(Object.entries(full.myReview.scores ?? {}).map(([k, v]) => [criterionLabel(ctx, k), fmtNum(v, lang)] as [string, string]))}</section>`;
     }
 
     const openTasks = privileged && p.openTasks.length
@@ -251,10 +221,10 @@ export function proposalPages(router: Router, web: WebContext): void {
     const id = ctx.req.params.id;
     if (ctx.req.body.confirm !== 'yes') return ctx.res.redirect(303, `/app/proposals/${enc(id)}`);
     const reason = String(ctx.req.body.reason ?? '').trim();
-    const res = await ctx.api.send<{ error?: { code: string; message: string } }>('POST', `/proposals/${enc(id)}/withdraw`, reason ? { reason } : {});
-    if (res.status === 200) return ctx.res.redirect(303, `/app/proposals/${enc(id)}?notice=withdrawn`);
+    const res = await ctx.api.send('POST', '/proposals/{id}/withdraw', { params: { id }, body: reason ? { reason } : {} });
+    if (res.ok) return ctx.res.redirect(303, `/app/proposals/${enc(id)}?notice=withdrawn`);
     if (res.status === 409) return ctx.res.redirect(303, `/app/proposals/${enc(id)}?notice=conflict`);
-    throw new ApiError(res.status, res.body.error ?? { code: 'http_error', message: `HTTP ${res.status}` });
+    throw new ApiError(res.status, res.body.error);
   }, { roles: ['applicant'] }));
 }
 

@@ -1,28 +1,12 @@
 import type { Router } from 'express';
-import { ApiError } from '../api-client';
+import { ApiError, apiUrl } from '../api-client';
 import { list, num, str, type Body } from '../forms';
 import { html } from '../html';
 import type { WebContext } from '../index';
 import { nameOf } from '../reference';
 import { choiceGroup, csrfField, emptyForm, emptyState, errorSummary, field, fieldId, fmtNum, fmtUsd, layout, mapDetails, send, type FormState, type PageCtx } from '../ui';
-import { languagesList, type Page } from '../views';
+import { languagesList } from '../views';
 import { pager } from './proposals';
-
-interface Expert {
-  id: string;
-  name: string;
-  email: string;
-  thematicAreaIds: string[];
-  sdgs: number[];
-  languages: string[];
-  countriesOfExperience: string[];
-  dailyFeeUsd: number;
-  availability: { from: string; to: string }[];
-  rating: number;
-  ratingCount: number;
-  assignmentsCount: number;
-  bio: string;
-}
 
 const SDGS = Array.from({ length: 17 }, (_, i) => String(i + 1));
 
@@ -33,11 +17,9 @@ export function rosterPages(router: Router, web: WebContext): void {
     const { t, lang } = ctx;
     const q = ctx.req.query;
     const s = (k: string) => (typeof q[k] === 'string' ? String(q[k]).trim() : '');
-    const params = new URLSearchParams({ pageSize: '25', page: String(Math.max(1, Number(q.page) || 1)) });
-    if (s('q')) params.set('q', s('q'));
-    if (s('thematicArea')) params.set('thematicArea', s('thematicArea'));
-    if (/^[a-z]{2}$/.test(s('language'))) params.set('language', s('language'));
-    const [experts, areas, countries] = await Promise.all([ctx.api.get<Page<Expert>>(`/experts?${params.toString()}`), ref.thematicAreas(), ref.countries()]);
+    const query = { pageSize: 25, page: Math.max(1, Number(q.page) || 1), q: s('q') || undefined, thematicArea: s('thematicArea') || undefined, language: /^[a-z]{2}$/.test(s('language')) ? s('language') : undefined };
+    const params = new URLSearchParams(apiUrl('/experts', { query }).split('?')[1]);
+    const [experts, areas, countries] = await Promise.all([ctx.api.get('/experts', { query }), ref.thematicAreas(), ref.countries()]);
     const form = html`<form method="get" action="/app/roster" class="filters card" role="search" aria-label="${t('roster.searchTitle')}">
       ${field(ctx, { name: 'q', label: t('roster.q'), value: s('q') })}
       ${field(ctx, { name: 'thematicArea', label: t('field.thematicArea'), type: 'select', value: s('thematicArea'), options: [{ value: '', label: t('filter.any') }, ...areas.map((a) => ({ value: a.id, label: nameOf(areas, a.id, lang) }))] })}
@@ -63,7 +45,7 @@ export function rosterPages(router: Router, web: WebContext): void {
   // ---------------------------------------------------------------- an expert's own profile
   async function renderProfile(ctx: PageCtx, values: Body | undefined, state: FormState, status = 200): Promise<void> {
     const { t, lang } = ctx;
-    const [e, areas, countries] = await Promise.all([ctx.api.get<Expert>(`/experts/${encodeURIComponent(ctx.user.expertId ?? '-')}`), ref.thematicAreas(), ref.countries()]);
+    const [e, areas, countries] = await Promise.all([ctx.api.get('/experts/{id}', { params: { id: ctx.user.expertId ?? '-' } }), ref.thematicAreas(), ref.countries()]);
     const v = values ?? {
       name: e.name, bio: e.bio, dailyFeeUsd: String(e.dailyFeeUsd), languages: e.languages.join(', '), thematicAreaIds: e.thematicAreaIds, sdgs: e.sdgs.map(String),
       countriesOfExperience: e.countriesOfExperience,
@@ -119,12 +101,12 @@ export function rosterPages(router: Router, web: WebContext): void {
       countriesOfExperience: list(body, 'countriesOfExperience'),
       availability: windows,
     };
-    const res = await ctx.api.send<{ error?: { code: string; message: string; details?: { path: string; message: string }[] } }>('PATCH', `/experts/${encodeURIComponent(ctx.user.expertId ?? '-')}`, patch);
-    if (res.status === 200) return ctx.res.redirect(303, '/app/profile?notice=saved');
+    const res = await ctx.api.send('PATCH', '/experts/{id}', { params: { id: ctx.user.expertId ?? '-' }, body: patch });
+    if (res.ok) return ctx.res.redirect(303, '/app/profile?notice=saved');
     if (res.status === 400) {
       const fields = ['name', 'bio', 'dailyFeeUsd', 'languages', 'thematicAreaIds', 'sdgs', 'countriesOfExperience', 'availability'];
-      return renderProfile(ctx, body, mapDetails(ctx.lang, res.body.error?.details, fields), 400);
+      return renderProfile(ctx, body, mapDetails(ctx.lang, res.body.error.details, fields), 400);
     }
-    throw new ApiError(res.status, res.body.error ?? { code: 'http_error', message: `HTTP ${res.status}` });
+    throw new ApiError(res.status, res.body.error);
   }, { roles: ['expert'] }));
 }

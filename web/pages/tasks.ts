@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import { TASK_KINDS, type DecisionDataKey } from '../../domain/tasks';
-import { ApiError } from '../api-client';
+import { ApiError, type Schemas } from '../api-client';
 import {
   expertRequestChanges,
   expertRequestFieldNames,
@@ -132,7 +132,7 @@ function scoresPanel(ctx: PageCtx, task: TaskView, proposal: ProposalView | null
   const c = task.context ?? {};
   const scores = (c.scores ?? {}) as Record<string, Record<string, number>>;
   const criteria: { key: string; label?: string; weight?: number }[] = rubric.length ? rubric : [...new Set(Object.values(scores).flatMap((s) => Object.keys(s)))].map((key) => ({ key }));
-  const totals = new Map((proposal?.reviews ?? []).map((r) => [r.reviewerId, r.total]));
+  const totals = new Map((proposal?.view === 'full' ? proposal.reviews ?? [] : []).map((r) => [r.reviewerId, r.total]));
   const weighted = typeof c.weightedScore === 'number' ? c.weightedScore : null;
   const passMark = typeof c.passMark === 'number' ? c.passMark : null;
   const met = c.passMarkMet === true;
@@ -179,14 +179,7 @@ function shortlistTable(ctx: PageCtx, entries: ShortlistEntry[], caption: string
   </table>`;
 }
 
-interface RosterHit {
-  id: string;
-  name: string;
-  thematicAreaIds: string[];
-  languages: string[];
-  dailyFeeUsd: number;
-  rating: number;
-}
+type RosterHit = Schemas['Expert'];
 
 function contextPanel(ctx: PageCtx, task: TaskView, extra: { proposal: ProposalView | null; request: ExpertRequestView | null; names: Map<string, string>; ref: Reference; rubric: { key: string; label?: string; weight?: number }[] }): HtmlValue {
   const { t, lang } = ctx;
@@ -474,7 +467,7 @@ function oneDecisionForm(ctx: PageCtx, task: TaskView, o: DecisionOption, failed
 async function findOpenTask(ctx: PageCtx, subjectId: string, kind: string): Promise<string | undefined> {
   const deadline = Date.now() + 3000;
   for (;;) {
-    const tasks = await ctx.api.get<Page<TaskView>>('/tasks?pageSize=100');
+    const tasks = await ctx.api.get('/tasks', { query: { pageSize: 100 } });
     const hit = tasks.items.find((x) => x.subject.id === subjectId && x.kind === kind);
     if (hit) return hit.id;
     if (Date.now() > deadline) return undefined;
@@ -491,13 +484,13 @@ export function taskPages(router: Router, web: WebContext): void {
     const kind = kindOfTaskId(id);
     const subject = subjectOfTaskId(id);
     const q = ctx.req.query;
-    const rosterQuery = new URLSearchParams();
-    for (const k of ['q', 'thematicArea', 'language'] as const) if (typeof q[k] === 'string' && q[k]) rosterQuery.set(k, String(q[k]));
+    const rosterQuery: { q?: string; thematicArea?: string; language?: string } = {};
+    for (const k of ['q', 'thematicArea', 'language'] as const) if (typeof q[k] === 'string' && q[k]) rosterQuery[k] = String(q[k]);
     // Everything the page needs, at once (the subject's id is part of the task id).
     const [task, subj, areas, countries, reviewers, roster, calls] = await Promise.all([
-      api.get<TaskView>(`/tasks/${enc(id)}`),
+      api.get('/tasks/{id}', { params: { id } }),
       subject
-        ? api.get<ProposalView | ExpertRequestView>(subject.type === 'proposal' ? `/proposals/${enc(subject.id)}` : `/expert-requests/${enc(subject.id)}`).catch((err: unknown) => {
+        ? (subject.type === 'proposal' ? api.get('/proposals/{id}', { params: { id: subject.id } }) : api.get('/expert-requests/{id}', { params: { id: subject.id } })).catch((err: unknown) => {
             if (err instanceof ApiError && (err.status === 404 || err.status === 403)) return null;
             throw err;
           })
@@ -505,15 +498,15 @@ export function taskPages(router: Router, web: WebContext): void {
       ref.thematicAreas(),
       ref.countries(),
       kind === 'assign_reviewers' ? ref.reviewers() : Promise.resolve([]),
-      kind === 'shortlist_review' && [...rosterQuery.keys()].length
-        ? api.get<Page<RosterHit>>(`/experts?pageSize=20&${rosterQuery.toString()}`).then((p) => p.items).catch(() => [] as RosterHit[])
+      kind === 'shortlist_review' && Object.keys(rosterQuery).length
+        ? api.get('/experts', { query: { pageSize: 20, ...rosterQuery } }).then((p) => p.items).catch(() => [] as RosterHit[])
         : Promise.resolve([] as RosterHit[]),
       kind === 'selection_decision' || kind === 'waitlist_review'
-        ? api.get<Page<{ id: string; rubric: { key: string; label: string; weight: number }[] }>>('/calls?pageSize=100').then((p) => p.items).catch(() => [])
+        ? api.get('/calls', { query: { pageSize: 100 } }).then((p) => p.items).catch(() => [])
         : Promise.resolve([]),
     ]);
-    const proposal = task.subject.type === 'proposal' ? (subj as ProposalView | null) : null;
-    const request = task.subject.type === 'expert_request' ? (subj as ExpertRequestView | null) : null;
+    const proposal = subj && 'view' in subj ? subj : null;
+    const request = subj && !('view' in subj) ? subj : null;
     const privileged = PRIVILEGED.has(ctx.user.role);
     const refs: Reference = { areas, countries };
     const timeline = subj?.timeline ?? [];
@@ -560,7 +553,7 @@ export function taskPages(router: Router, web: WebContext): void {
   }
 
   router.get('/inbox', web.page(async (ctx) => {
-    const [tasks, countries] = await Promise.all([ctx.api.get<Page<TaskView>>('/tasks?pageSize=100'), ref.countries()]);
+    const [tasks, countries] = await Promise.all([ctx.api.get('/tasks', { query: { pageSize: 100 } }), ref.countries()]);
     send(ctx, inboxPage(ctx, tasks, countries));
   }));
   router.get('/tasks', web.page(async (ctx) => ctx.res.redirect(303, '/app/inbox')));
@@ -643,12 +636,12 @@ export function taskPages(router: Router, web: WebContext): void {
       case 'proposalChanges': {
         const subject = subjectOfTaskId(id);
         if (subject?.type === 'proposal') {
-          const [current] = await Promise.all([ctx.api.get<ProposalView>(`/proposals/${enc(subject.id)}`)]);
+          const current = await ctx.api.get('/proposals/{id}', { params: { id: subject.id } });
           const v = proposalValuesFrom(body);
           Object.assign(data, proposalChanges(v, proposalPayload(proposalValuesOf({ ...current, callId: current.call?.id }))));
           fields = [...fields, ...proposalFieldNames(v, 12).map((f) => `data.${f}`)];
         } else {
-          const task = await ctx.api.get<TaskView>(`/tasks/${enc(id)}`);
+          const task = await ctx.api.get('/tasks/{id}', { params: { id } });
           const original = ((task.context ?? {}).request ?? {}) as Record<string, unknown>;
           const v = expertRequestValuesFrom(body);
           Object.assign(data, expertRequestChanges(v, original));
@@ -661,8 +654,8 @@ export function taskPages(router: Router, web: WebContext): void {
     }
     if (dataKey && dataKey !== 'comment' && dataKey !== 'none') payload.data = data;
 
-    const res = await ctx.api.send<{ error?: { code: string; message: string; details?: { path: string; message: string }[] } }>('POST', `/tasks/${enc(id)}/decision`, payload);
-    if (res.status === 200) {
+    const res = await ctx.api.send('POST', '/tasks/{id}/decision', { params: { id }, body: payload });
+    if (res.ok) {
       const subject = subjectOfTaskId(id);
       if (kind === 'conflict_declaration' && decision === 'declare_no_conflict' && subject) {
         const next = await findOpenTask(ctx, subject.id, 'review_score');
@@ -672,17 +665,17 @@ export function taskPages(router: Router, web: WebContext): void {
       return ctx.res.redirect(303, to);
     }
     // Decided by someone else meanwhile: say so and show the task as it is now.
-    if (res.status === 409 && (res.body?.error?.code === 'task_not_open' || !res.body?.error?.code)) return ctx.res.redirect(303, `/app/tasks/${enc(id)}?notice=conflict`);
+    if (res.status === 409 && (res.body.error.code === 'task_not_open' || !res.body.error.code)) return ctx.res.redirect(303, `/app/tasks/${enc(id)}?notice=conflict`);
     if (res.status === 409 || res.status === 403) {
       // Refused by the workflow's rules (e.g. the requester endorsing its own request): shown with the form.
       const state = emptyForm();
-      state.general.push(apiMessage(ctx.lang, res.body?.error?.message ?? ''));
+      state.general.push(apiMessage(ctx.lang, res.body.error.message));
       return renderTask(ctx, id, { decision, state, values: body }, res.status);
     }
     if (res.status === 400) {
       // Field names in forms are the API's paths, minus the `data.` prefix for the embedded subject forms.
       const formFields = dataKey === 'proposalChanges' ? fields.map((f) => f.replace(/^data\./, '')) : fields;
-      const details = (res.body?.error?.details ?? [{ path: '', message: res.body?.error?.message ?? 'invalid' }]).map((d) => {
+      const details = (res.body.error.details ?? [{ path: '', message: res.body.error.message }]).map((d) => {
         if (dataKey === 'proposalChanges') return { ...d, path: d.path.replace(/^data\./, '') };
         if (dataKey === 'invitationAccept' && /^data\.(availabilityConfirmed|noConflictDeclared)/.test(d.path)) return { ...d, path: 'data.confirmations' };
         return d;
@@ -690,7 +683,7 @@ export function taskPages(router: Router, web: WebContext): void {
       const state = mapDetails(ctx.lang, details, formFields);
       return renderTask(ctx, id, { decision, state, values: body }, 400);
     }
-    throw new ApiError(res.status, res.body?.error ?? { code: 'http_error', message: `HTTP ${res.status}` });
+    throw new ApiError(res.status, res.body.error);
   }));
 }
 
