@@ -1,0 +1,251 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import request from 'supertest';
+import { CALL_EXAMPLE, EXPERT_EXAMPLE } from '../../api/examples';
+import { DEMO_USERS } from '../../domain/demo';
+import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
+import { checkedClient, ContractChecker, jsonSchemaValidator, type OpenApiDoc } from './contract';
+import { startApiHarness, type ApiHarness } from './harness';
+
+/**
+ * The OpenAPI document as a client developer uses it (issue 24, items 13 and 14): a valid 3.1
+ * document with readable operation ids, examples that pass their own schemas, plain optional
+ * query parameters and the headers the API sends; and every answer of every route, driven
+ * through both programmes' lifecycles over HTTP, matches what the document says.
+ */
+let h: ApiHarness;
+let doc: OpenApiDoc & Record<string, unknown>;
+
+beforeAll(async () => {
+  h = await startApiHarness('contract');
+  doc = (await request(h.app).get('/openapi.json')).body;
+});
+
+afterAll(async () => {
+  await h?.stop();
+});
+
+type Json = Record<string, unknown>;
+const operations = () => Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).map(([method, op]) => ({ path: p, method, op: op as unknown as Json })));
+
+test('the document is valid OpenAPI 3.1 with readable, unique operation ids', () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'openapi-')), 'openapi.json');
+  fs.writeFileSync(file, JSON.stringify(doc));
+  const cli = require.resolve('@seriousme/openapi-schema-validator/bin/validate-api-cli.js');
+  let output = '';
+  try {
+    output = execFileSync(process.execPath, [cli, file], { encoding: 'utf8' });
+  } catch (err) {
+    throw new Error(`OpenAPI document invalid: ${(err as { stdout?: string }).stdout ?? String(err)}`);
+  }
+  expect(JSON.parse(output).valid).toBe(true);
+
+  const ids = operations().map((o) => String(o.op.operationId));
+  expect(new Set(ids).size).toBe(ids.length);
+  for (const id of ids) expect(id).toMatch(/^(list|get|create|update|decide|resubmit|withdraw|export)[A-Z][A-Za-z]*$/);
+  expect(ids).toEqual(expect.arrayContaining(['listProposals', 'getProposal', 'createProposal', 'decideTask', 'listTasks', 'getPipeline', 'exportPipelineCsv', 'createDevToken']));
+});
+
+test('every request body and parameter has an example that passes its own schema', () => {
+  const compile = jsonSchemaValidator(doc);
+  const failures: string[] = [];
+  let bodies = 0;
+  let parameters = 0;
+  for (const { path: p, method, op } of operations()) {
+    for (const param of (op.parameters ?? []) as { name: string; in: string; example?: unknown; schema: Json }[]) {
+      parameters++;
+      if (param.example === undefined) failures.push(`${method} ${p} ${param.in} ${param.name}: no example`);
+      // Query and path values travel as text; the document types them as JSON values.
+      else if (!compile(param.schema)(param.example)) failures.push(`${method} ${p} ${param.in} ${param.name}: example ${JSON.stringify(param.example)} refused: ${JSON.stringify(compile(param.schema).errors)}`);
+    }
+    const body = op.requestBody as { content: Record<string, { schema: Json; example?: unknown }> } | undefined;
+    if (body) {
+      bodies++;
+      const media = body.content['application/json'];
+      if (media.example === undefined) failures.push(`${method} ${p} body: no example`);
+      else if (!compile(media.schema)(media.example)) failures.push(`${method} ${p} body: example refused: ${JSON.stringify(compile(media.schema).errors)}`);
+    }
+  }
+  expect(failures).toEqual([]);
+  expect(bodies).toBeGreaterThanOrEqual(11);
+  expect(parameters).toBeGreaterThanOrEqual(40);
+});
+
+test('query parameters are plain optional types; the withdraw bodies are optional; the Swagger UI script has the documented type', async () => {
+  const text = JSON.stringify(doc);
+  expect(text).not.toContain('"not":{}');
+  for (const { op } of operations()) {
+    for (const param of (op.parameters ?? []) as { in: string; required: boolean; schema: Json }[]) {
+      if (param.in !== 'query') continue;
+      expect(param.required).toBe(false);
+      expect(param.schema.type).toEqual(expect.any(String));
+      expect(param.schema.anyOf).toBeUndefined();
+    }
+  }
+  for (const p of ['/proposals/{id}/withdraw', '/expert-requests/{id}/withdraw']) expect((doc.paths[p].post as unknown as { requestBody: { required: boolean } }).requestBody.required).toBe(false);
+  expect((doc.paths['/proposals'].post as unknown as { requestBody: { required: boolean } }).requestBody.required).toBe(true);
+
+  const script = await request(h.app).get('/docs/init.js');
+  const documented = Object.keys(doc.paths['/docs/init.js'].get.responses['200'].content ?? {});
+  expect(documented).toEqual([String(script.headers['content-type']).split(';')[0]]);
+});
+
+test('response headers are documented: X-Request-Id, rate limits, Retry-After, Idempotent-Replayed, Server-Timing', () => {
+  expect(Object.keys(doc.components.headers).sort()).toEqual(['Content-Disposition', 'Idempotent-Replayed', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'Server-Timing', 'X-Request-Id']);
+  const headersOf = (p: string, method: string, status: string) => Object.keys(doc.paths[p][method].responses[status].headers ?? {});
+  expect(headersOf('/proposals', 'post', '201')).toEqual(expect.arrayContaining(['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed']));
+  expect(headersOf('/proposals', 'post', '429')).toContain('Retry-After');
+  expect(headersOf('/proposals', 'get', '503')).toContain('Retry-After');
+  expect(headersOf('/tasks/{id}/decision', 'post', '200')).toContain('Server-Timing');
+  expect(headersOf('/pipeline/export.csv', 'get', '200')).toContain('Content-Disposition');
+});
+
+// ---------------------------------------------------------------- every answer of every route
+
+/** Decisions that move each task kind forward, with the data they need. */
+function decisionFor(task: { kind: string; allowedDecisions: { decision: string; dataSchema: Json }[]; context: Json | null }, n: number): { decision: string; comment?: string; data?: Json } {
+  switch (task.kind) {
+    case 'co_endorsement': return { decision: 'endorse', comment: 'Matches the country programme' };
+    case 'alignment_review': return { decision: 'confirm_aligned', comment: 'Aligned with outcome 2' };
+    case 'assign_reviewers': return { decision: 'assign', data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } };
+    case 'conflict_declaration': return { decision: 'declare_no_conflict', data: { noConflictDeclared: true } };
+    case 'review_score': {
+      const option = task.allowedDecisions.find((d) => d.decision === 'submit_score')!;
+      const keys = ((option.dataSchema.properties as Json).scores as { required: string[] }).required;
+      return { decision: 'submit_score', data: { scores: Object.fromEntries(keys.map((k) => [k, 80])) } };
+    }
+    case 'selection_decision': case 'waitlist_review': return { decision: 'select' };
+    case 'policy_exception': case 'fee_approval': return { decision: 'approve', data: { justification: 'Approved by the Bureau Director' } };
+    case 'contract_signature': return { decision: 'sign' };
+    case 'progress_report': case 'final_report': return { decision: 'submit_report', data: { report: `Report ${n}` } };
+    case 'report_verification': case 'deliverable_acceptance': return { decision: 'accept' };
+    case 'evaluation': return { decision: 'submit_evaluation', data: { ratings: { relevance: 5 }, narrative: 'Good results' } };
+    case 'shortlist_review': return { decision: 'confirm' };
+    case 'invitation_response': return { decision: 'accept', data: { availabilityConfirmed: true, noConflictDeclared: true } };
+    case 'candidate_selection': return { decision: 'select', data: { expertIds: [((task.context?.candidates ?? []) as { expertId: string }[])[0].expertId], justification: 'Best match' } };
+    case 'deliverable_submission': return { decision: 'submit_deliverable', data: { report: `Deliverable ${n}` } };
+    case 'expert_evaluation': return { decision: 'submit_evaluation', data: { rating: 5, narrative: 'Excellent' } };
+    case 'assignment_feedback': return { decision: 'submit_feedback', data: { rating: 4, narrative: 'Well prepared' } };
+    default: throw new Error(`no decision for ${task.kind}`);
+  }
+}
+
+test('every route answers what the document says, through both lifecycles over HTTP', async () => {
+  const checker = new ContractChecker(doc);
+  const api = checkedClient(h.app, checker);
+  const tokens = new Map<string, string>();
+  const tokenOf = async (email: string) => {
+    if (!tokens.has(email)) tokens.set(email, (await api.post('/auth/dev-token', { email })).body.token);
+    return tokens.get(email)!;
+  };
+  const as = async (key: keyof typeof DEMO_USERS) => tokenOf(DEMO_USERS[key].email);
+  const [fm, applicant, co, co2, admin, reviewer1, expert1] = await Promise.all([as('fundManager'), as('applicant'), as('coKg'), as('coKg2'), as('admin'), as('reviewer1'), as('expert1')]);
+
+  // System, account, reference routes.
+  for (const url of ['/health', '/openapi.json', '/docs', '/docs/init.js']) expect((await api.get(url)).status).toBe(200);
+  expect((await api.get('/me', applicant)).status).toBe(200);
+  expect((await api.patch('/me', { notifyReminders: true }, applicant)).status).toBe(200);
+  expect((await api.get('/calls?pageSize=5&country=KG', applicant)).status).toBe(200);
+  expect((await api.post('/calls', { ...CALL_EXAMPLE, title: 'Contract test call' }, fm, { 'Idempotency-Key': 'contract-call' })).status).toBe(201);
+  expect((await api.post('/calls', { ...CALL_EXAMPLE, title: 'Contract test call' }, fm, { 'Idempotency-Key': 'contract-call' })).headers['idempotent-replayed']).toBe('true');
+  expect((await api.get('/experts?pageSize=5&language=ru', fm)).status).toBe(200);
+  expect((await api.get('/experts/exp-001', expert1)).status).toBe(200);
+  const expert = await api.post('/experts', { ...EXPERT_EXAMPLE, email: 'contract.expert@example.org' }, fm);
+  expect(expert.status).toBe(201);
+  expect((await api.patch(`/experts/${expert.body.id}`, { bio: 'Hydrologist', availability: [{ from: '2027-01-01', to: '2027-12-31' }] }, fm)).status).toBe(200);
+
+  // Errors share the documented shape and statuses.
+  expect((await api.get('/proposals')).status).toBe(401);
+  expect((await api.get('/audit', applicant)).status).toBe(403);
+  expect((await api.get('/proposals/p-none', applicant)).status).toBe(404);
+  expect((await api.post('/proposals', { ...proposalPayload(), sdgs: [18] }, applicant)).status).toBe(400);
+  expect((await api.get('/tasks?pageSize=0', applicant)).status).toBe(400);
+
+  // Who decides a task: its named user, else a demo user of its role and country (never the requester for an endorsement).
+  const deciderOf = async (t: { assigneeUserId: string | null; assigneeRole: string; assigneeCountryCode: string | null }, exclude: string[]) => {
+    // Roster experts' accounts are made when they are first invited: read the users afresh.
+    const users = await h.db.prisma.user.findMany({ select: { id: true, email: true, role: true, countryCode: true } });
+    if (t.assigneeUserId) return users.find((u) => u.id === t.assigneeUserId);
+    return users.find((u) => u.role === t.assigneeRole && (!t.assigneeCountryCode || u.countryCode === t.assigneeCountryCode) && !exclude.includes(u.id) && Object.values(DEMO_USERS).some((d) => d.id === u.id));
+  };
+
+  /** Decides the subject's open tasks, one at a time, reading every view on the way, until it closes. */
+  async function drive(type: 'proposal' | 'expert_request', id: string, readers: string[], exclude: string[]) {
+    const detail = type === 'proposal' ? `/proposals/${id}` : `/expert-requests/${id}`;
+    for (let n = 1; n < 80; n++) {
+      for (const token of readers) await api.get(detail, token);
+      const open = await h.db.prisma.task.findMany({ where: { subjectId: id, status: 'open' }, orderBy: { createdAt: 'asc' } });
+      if (!open.length) {
+        const subject = type === 'proposal' ? await h.db.prisma.proposal.findUniqueOrThrow({ where: { id } }) : await h.db.prisma.expertRequest.findUniqueOrThrow({ where: { id } });
+        if (['closed', 'rejected', 'withdrawn', 'cancelled'].includes(subject.stage)) return subject.stage;
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      const row = open[0];
+      const who = await deciderOf(row, exclude);
+      if (!who) throw new Error(`no decider for ${JSON.stringify(row)}`);
+      const token = await tokenOf(who.email);
+      const listed = await api.get('/tasks?pageSize=100', token);
+      expect(listed.status).toBe(200);
+      const task = (await api.get(`/tasks/${encodeURIComponent(row.id)}`, token)).body;
+      const decided = await api.post(`/tasks/${encodeURIComponent(row.id)}/decision`, decisionFor(task, n), token);
+      if (decided.status !== 200) throw new Error(`${row.kind} by ${who.email}: ${decided.status} ${JSON.stringify(decided.body)}`);
+      expect(decided.headers['server-timing']).toMatch(/^temporal;dur=/);
+    }
+    throw new Error(`${type} ${id} did not close`);
+  }
+
+  // Challenge Fund: changes requested and resubmitted, then the whole lifecycle; the reviewer reads before and after its declaration.
+  const p = await api.post('/proposals', proposalPayload({ title: 'Contract test proposal' }), applicant, { 'Idempotency-Key': 'contract-proposal' });
+  expect(p.status).toBe(201);
+  const endorsement = await h.db.prisma.task.findFirstOrThrow({ where: { subjectId: p.body.id, kind: 'co_endorsement', status: 'open' } });
+  expect((await api.post(`/tasks/${encodeURIComponent(endorsement.id)}/decision`, { decision: 'request_changes', comment: 'Name the contact person' }, co)).status).toBe(200);
+  expect((await api.post(`/proposals/${p.body.id}/resubmit`, { title: 'Contract test proposal (revised)' }, applicant)).status).toBe(200);
+  expect(await drive('proposal', p.body.id, [fm, applicant, co, reviewer1, admin], [])).toBe('closed');
+  expect((await api.get(`/proposals?pageSize=5&stage=closed`, fm)).status).toBe(200);
+  expect((await api.get(`/proposals?pageSize=5`, applicant)).status).toBe(200);
+  expect((await api.get(`/audit?subject=${p.body.id}&pageSize=100`, fm)).status).toBe(200);
+  expect((await api.post(`/proposals/${p.body.id}/withdraw`, {}, applicant)).status).toBe(409);
+
+  // Experts on Demand: registered by one CO approver, endorsed by the other; experts read their invitation.
+  const r = await api.post('/expert-requests', expertRequestPayload({ title: 'Contract test request' }), co);
+  expect(r.status).toBe(201);
+  expect(await drive('expert_request', r.body.id, [fm, co, expert1, admin], [DEMO_USERS.coKg.id])).toBe('closed');
+  expect((await api.get('/expert-requests?pageSize=5', co)).status).toBe(200);
+  const chosen = await h.db.prisma.expertRequest.findUniqueOrThrow({ where: { id: r.body.id }, select: { selectedExpertId: true } });
+  const chosenUser = await h.db.prisma.user.findFirstOrThrow({ where: { expertId: chosen.selectedExpertId } });
+  expect((await api.get(`/expert-requests/${r.body.id}`, await tokenOf(chosenUser.email))).body.selectedForMe).toBe(true);
+
+  // Withdrawals (with and without a body), the pipeline and its export.
+  const toWithdraw = await api.post('/proposals', proposalPayload({ title: 'Contract test withdrawal' }), applicant);
+  expect((await api.post(`/proposals/${toWithdraw.body.id}/withdraw`, undefined, applicant)).status).toBe(200);
+  const requestToWithdraw = await api.post('/expert-requests', expertRequestPayload({ title: 'Contract test withdrawal' }), co2);
+  expect((await api.post(`/expert-requests/${requestToWithdraw.body.id}/withdraw`, { reason: 'No longer needed' }, co)).status).toBe(200);
+  expect((await api.get('/pipeline?pageSize=10', fm)).status).toBe(200);
+  expect((await api.get('/pipeline?programme=experts_on_demand', co)).status).toBe(200);
+  expect((await api.get('/pipeline/export.csv?programme=challenge_fund', fm)).status).toBe(200);
+
+  // 413, 415, 429 and 503 answers are documented too.
+  expect((await api.post('/proposals', { summary: 'x'.repeat(1_100_000) }, applicant)).status).toBe(413);
+  const text = await request(h.app).post('/proposals').set('Authorization', `Bearer ${applicant}`).set('Content-Type', 'text/plain').send('hello');
+  checker.check('post', '/proposals', text);
+  expect(text.status).toBe(415);
+  const limited = checkedClient(h.makeApp({ RATE_LIMIT_PER_MINUTE: '1' }), checker);
+  await limited.post('/proposals/p-none/withdraw', {}, applicant);
+  expect((await limited.post('/proposals/p-none/withdraw', {}, applicant)).status).toBe(429);
+  const dead = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: '1 second' }) });
+  try {
+    const down = checkedClient(h.makeApp({}, { temporal: dead, temporalTimeoutMs: 2000 }), checker);
+    expect((await down.get('/health')).status).toBe(503);
+    expect((await down.post('/proposals', proposalPayload({ title: 'Temporal is down' }), applicant)).status).toBe(503);
+  } finally {
+    await dead.connection.close().catch(() => undefined);
+  }
+
+  expect(checker.problems).toEqual([]);
+  expect(checker.unseenSuccesses()).toEqual([]);
+  expect(checker.seen.some((s) => s.operationId === 'getHealth' && s.status === 503)).toBe(true);
+}, 600_000);
