@@ -48,7 +48,7 @@ function queryParams(spec: RouteSpec) {
 }
 
 const ERROR_TEXT: Record<number, string> = {
-  400: 'Invalid request (malformed JSON, validation failed: details per field, or a decision the workflow refused)',
+  400: 'Invalid request (malformed JSON or URL, validation failed: details per field, or a decision the workflow refused)',
   401: 'Missing, invalid or expired bearer token, or unknown user',
   403: 'Your role may not do this, or the task is assigned to someone else',
   404: 'Not found, or outside your scope',
@@ -94,7 +94,8 @@ function operation(spec: RouteSpec) {
     });
   }
   const statuses = new Set<number>(spec.errors ?? []);
-  if (spec.body || spec.query) statuses.add(400);
+  // A path parameter that is not correctly percent-encoded is a 400 too.
+  if (spec.body || spec.query || spec.path.includes(':')) statuses.add(400);
   if (auth) statuses.add(401);
   if (spec.roles) statuses.add(403);
   if (spec.path.includes(':')) statuses.add(404);
@@ -111,10 +112,10 @@ function operation(spec: RouteSpec) {
   const successHeaders: HeaderName[] = [...common, ...(spec.idempotent ? (['Idempotent-Replayed'] as const) : []), ...(spec.success.headers ?? ([] as ExtraHeader[]))];
   const contentType = spec.success.contentType ?? 'application/json';
   const successSchema = spec.success.schema ? ref(nameOf(responseSchemas, spec.success.schema, `${spec.operationId}: the ${spec.success.status} answer`)) : { type: 'string' };
-  const success = { headers: headers(successHeaders), content: { [contentType]: { schema: successSchema } } };
+  const success = { headers: headers(successHeaders), content: { [contentType]: { schema: successSchema } }, ...(spec.success.links ? { links: spec.success.links } : {}) };
   const responses: Record<string, unknown> = { [String(spec.success.status)]: { description: spec.success.description, ...success } };
   for (const also of spec.alsoAnswers ?? []) {
-    responses[String(also.status)] = { description: also.description, ...success, headers: headers([...common, ...(also.status === 503 || also.status === 429 ? (['Retry-After'] as const) : [])]) };
+    responses[String(also.status)] = { description: also.description, content: success.content, headers: headers([...common, ...(also.status === 503 || also.status === 429 ? (['Retry-After'] as const) : [])]) };
   }
   for (const status of [...statuses].sort()) {
     if (responses[String(status)]) continue;
@@ -175,6 +176,9 @@ export function buildOpenApi(router: ApiRouter, info: { version: string; serverU
   const requests = components(requestSchemas, 'input');
   const responses = components(responseSchemas, 'output');
   for (const name of Object.keys(requests)) if (name in responses) throw new Error(`schema name ${name} names a request and a response`);
+  for (const { spec } of router.routes) {
+    for (const [name, link] of Object.entries(spec.success.links ?? {})) if (!operationIds.has(link.operationId)) throw new Error(`${spec.operationId}: link ${name} names no operation`);
+  }
   const tags = [...new Set(router.routes.map((r) => r.spec.tag))].map((name) => ({ name }));
   return {
     openapi: '3.1.0',

@@ -52,6 +52,11 @@ export interface RouteSpec<B extends Schema | undefined = Schema | undefined, Q 
     schema?: R;
     contentType?: 'application/json' | 'text/csv' | 'text/html' | 'text/javascript';
     headers?: ExtraHeader[];
+    /**
+     * OpenAPI links: operations the answer leads to, with where their parameters come from (a
+     * runtime expression such as `$response.body#/id`). Clients and fuzzers follow them.
+     */
+    links?: Record<string, { operationId: string; parameters: Record<string, string> }>;
   };
   /** Other statuses answered with the success schema (e.g. /health's 503). */
   alsoAnswers?: { status: number; description: string }[];

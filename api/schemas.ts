@@ -1,6 +1,6 @@
 import { iso, z } from 'zod';
 import { LANGUAGES, ROLES } from '../domain/roles';
-import { countryCodeSchema, deliverableSpecSchema, isoDateSchema, milestoneSchema, nationalPartnerSchema, rubricCriterionSchema } from '../domain/schemas';
+import { countryCodeSchema, deliverableSpecSchema, emailSchema, isoDateSchema, milestoneSchema, nationalPartnerSchema, rubricCriterionSchema } from '../domain/schemas';
 import { ACTIVE_STAGES, MODALITIES, PROGRAMMES, STAGES, SUBJECT_TYPES, TASK_STATUSES } from '../domain/stages';
 import { callCreateSchema, expertRequestCreateSchema, proposalChangesSchema, proposalCreateSchema } from '../domain/schemas';
 import { decisionBodySchema, TASK_KIND_NAMES } from '../domain/tasks';
@@ -84,7 +84,7 @@ export const auditQuerySchema = queryWithExample(
 
 // ---------- bodies ----------
 
-export const devTokenBodySchema = z.object({ email: z.string().trim().email().max(320) }).strict();
+export const devTokenBodySchema = z.object({ email: emailSchema }).strict();
 
 export const mePatchSchema = z
   .object({
@@ -94,7 +94,8 @@ export const mePatchSchema = z
   })
   .partial()
   .strict()
-  .refine((o) => Object.keys(o).length > 0, 'at least one field is required');
+  .refine((o) => Object.keys(o).length > 0, 'at least one field is required')
+  .meta({ minProperties: 1 });
 
 export const withdrawBodySchema = z.object({ reason: z.string().trim().min(1).max(2000).optional() }).strict();
 
@@ -105,7 +106,7 @@ const availabilityWindow = z
 
 const expertFields = {
   name: z.string().trim().min(1).max(200),
-  email: z.string().trim().email().max(320),
+  email: emailSchema,
   thematicAreaIds: z.array(z.string().min(1).max(100)).min(1).max(20),
   sdgs: z.array(z.number().int().min(1).max(17)).max(17),
   languages: z.array(z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code, e.g. ru')).min(1).max(10),
@@ -124,7 +125,8 @@ export const expertPatchSchema = z
   .object({ ...expertFields, rating: z.number().min(0).max(5).describe('fund manager / admin only') })
   .partial()
   .strict()
-  .refine((o) => Object.keys(o).length > 0, 'at least one field is required');
+  .refine((o) => Object.keys(o).length > 0, 'at least one field is required')
+  .meta({ minProperties: 1 });
 export type ExpertPatch = z.infer<typeof expertPatchSchema>;
 
 // ---------- responses ----------

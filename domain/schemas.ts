@@ -12,6 +12,13 @@ import { MODALITIES } from './stages';
  */
 export const isoDateSchema = iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
 const isoDate = isoDateSchema;
+/**
+ * An e-mail address: zod's format check, within RFC 5321's bounds (at most 64 characters before
+ * the @, 254 in all), which is what `format: email` means to a JSON Schema validator; surrounding
+ * spaces are dropped first.
+ */
+export const emailAddressSchema = z.email().max(254).refine((s) => s.indexOf('@') <= 64, 'the part before @ must be at most 64 characters');
+export const emailSchema = z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), emailAddressSchema);
 const shortText = z.string().trim().min(1).max(300);
 const longText = z.string().trim().min(1).max(10000);
 const usd = z.number().min(0).max(100_000_000);
@@ -67,7 +74,8 @@ export const proposalChangesSchema = z
   })
   .partial()
   .strict()
-  .refine((o) => Object.keys(o).length > 0, 'at least one field must change');
+  .refine((o) => Object.keys(o).length > 0, 'at least one field must change')
+  .meta({ minProperties: 1 });
 export type ProposalChanges = z.infer<typeof proposalChangesSchema>;
 
 export const deliverableSpecSchema = z

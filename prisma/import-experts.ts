@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateSchema, usdToCents } from '../domain/schemas';
+import { emailAddressSchema, isoDateSchema, usdToCents } from '../domain/schemas';
 import type { PrismaClient } from '../lib/db';
 import { CsvSyntaxError, parseCsv } from './csv';
 
@@ -68,7 +68,7 @@ function expertRowSchema(knownThematicAreas: ReadonlySet<string>) {
   return z.object({
     id: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, - or _'),
     name: z.string().trim().min(1, 'is required').max(200),
-    email: z.string().trim().toLowerCase().pipe(z.email('must be an e-mail address')),
+    email: z.string().trim().toLowerCase().pipe(emailAddressSchema),
     thematicAreaIds: semicolonList.pipe(
       z
         .array(z.string().refine((id) => knownThematicAreas.has(id), { error: (issue) => `unknown thematic area "${String(issue.input)}"` }))

@@ -38,7 +38,14 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'post', path: '/expert-requests', operationId: 'createExpertRequest', tag: 'Experts on Demand', summary: 'Register an Experts-on-Demand request',
       description: 'A co_approver registers a request for its own country; starts the request workflow (update-with-start). Accepts Idempotency-Key.',
       roles: ['co_approver'], body: expertRequestCreateSchema, idempotent: true,
-      success: { status: 201, description: 'Created', schema: createdSubjectSchema }, errors: [409],
+      success: {
+        status: 201, description: 'Created', schema: createdSubjectSchema,
+        links: {
+          getExpertRequest: { operationId: 'getExpertRequest', parameters: { id: '$response.body#/id' } },
+          withdrawExpertRequest: { operationId: 'withdrawExpertRequest', parameters: { id: '$response.body#/id' } },
+        },
+      },
+      errors: [409],
     },
     async ({ user, body, idempotencyKey }) => {
       if (!user.countryCode) throw forbidden('your account is not linked to a Country Office');
@@ -78,7 +85,10 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'get', path: '/expert-requests', operationId: 'listExpertRequests', cached: true, tag: 'Experts on Demand', summary: 'List the expert requests you may see',
       roles: READ_ROLES, query: expertRequestListQuerySchema,
-      success: { status: 200, description: 'A page of requests, newest first', schema: expertRequestPageSchema },
+      success: {
+        status: 200, description: 'A page of requests, newest first', schema: expertRequestPageSchema,
+        links: { getExpertRequest: { operationId: 'getExpertRequest', parameters: { id: '$response.body#/items/0/id' } } },
+      },
     },
     async ({ user, query }) => {
       const scope = await expertRequestScope(prisma, user);

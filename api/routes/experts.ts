@@ -68,7 +68,10 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'get', path: '/experts', operationId: 'listExperts', cached: true, tag: 'Roster', summary: 'Search the expert roster',
       description: '`thematicArea` and `language` match list members exactly; `q` matches name or bio.',
       roles: ROSTER_ROLES, query: expertListQuerySchema,
-      success: { status: 200, description: 'A page of experts, best rated first', schema: expertPageSchema },
+      success: {
+        status: 200, description: 'A page of experts, best rated first', schema: expertPageSchema,
+        links: { getExpert: { operationId: 'getExpert', parameters: { id: '$response.body#/items/0/id' } } },
+      },
     },
     async ({ query }) => {
       const conditions: Prisma.Sql[] = [Prisma.sql`1 = 1`];
@@ -112,7 +115,14 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'post', path: '/experts', operationId: 'createExpert', tag: 'Roster', summary: 'Add an expert to the roster',
       description: 'Accepts Idempotency-Key.',
       roles: ['fund_manager', 'admin'], body: expertCreateSchema, idempotent: true,
-      success: { status: 201, description: 'Created', schema: expertSchema }, errors: [409],
+      success: {
+        status: 201, description: 'Created', schema: expertSchema,
+        links: {
+          getExpert: { operationId: 'getExpert', parameters: { id: '$response.body#/id' } },
+          updateExpert: { operationId: 'updateExpert', parameters: { id: '$response.body#/id' } },
+        },
+      },
+      errors: [409],
     },
     async ({ user, body, idempotencyKey }) => {
       await checkThematicAreas(ctx, body.thematicAreaIds);

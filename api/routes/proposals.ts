@@ -51,7 +51,15 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'post', path: '/proposals', operationId: 'createProposal', tag: 'Challenge Fund', summary: 'Submit a Challenge Fund proposal',
       description: 'Starts the proposal workflow (update-with-start) and answers once the read model has the proposal. Accepts Idempotency-Key.',
       roles: ['applicant'], body: proposalCreateSchema, idempotent: true,
-      success: { status: 201, description: 'Created', schema: createdSubjectSchema }, errors: [409],
+      success: {
+        status: 201, description: 'Created', schema: createdSubjectSchema,
+        links: {
+          getProposal: { operationId: 'getProposal', parameters: { id: '$response.body#/id' } },
+          resubmitProposal: { operationId: 'resubmitProposal', parameters: { id: '$response.body#/id' } },
+          withdrawProposal: { operationId: 'withdrawProposal', parameters: { id: '$response.body#/id' } },
+        },
+      },
+      errors: [409],
     },
     async ({ user, body, idempotencyKey }) => {
       if (!user.institutionId) throw forbidden('your account is not linked to an institution');
@@ -95,7 +103,10 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'get', path: '/proposals', operationId: 'listProposals', cached: true, tag: 'Challenge Fund', summary: 'List the proposals you may see',
       roles: READ_ROLES, query: proposalListQuerySchema,
-      success: { status: 200, description: 'A page of proposals, newest first', schema: proposalPageSchema },
+      success: {
+        status: 200, description: 'A page of proposals, newest first', schema: proposalPageSchema,
+        links: { getProposal: { operationId: 'getProposal', parameters: { id: '$response.body#/items/0/id' } } },
+      },
     },
     async ({ user, query }) => {
       const scope = await proposalScope(prisma, user);

@@ -33,7 +33,13 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'get', path: '/tasks', operationId: 'listTasks', cached: true, tag: 'Tasks', summary: 'Your open tasks, soonest due first',
       description: 'Tasks named to you, or to your role (and country) and to no one in particular. Each lists its allowed decisions with the JSON Schema of the data each needs.',
       query: taskListQuerySchema,
-      success: { status: 200, description: 'A page of tasks', schema: taskPageSchema },
+      success: {
+        status: 200, description: 'A page of tasks', schema: taskPageSchema,
+        links: {
+          getTask: { operationId: 'getTask', parameters: { id: '$response.body#/items/0/id' } },
+          decideTask: { operationId: 'decideTask', parameters: { id: '$response.body#/items/0/id' } },
+        },
+      },
     },
     async ({ user, query }) => {
       const where = myTasksWhere(user);
@@ -57,7 +63,8 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'get', path: '/tasks/:id', operationId: 'getTask', cached: true, tag: 'Tasks', summary: 'One task',
       description: 'Open or decided: a task you may decide, or one of a subject you may see.',
       params: { id: TASK_ID },
-      success: { status: 200, description: 'The task', schema: taskDetailSchema }, errors: [404],
+      success: { status: 200, description: 'The task', schema: taskDetailSchema, links: { decideTask: { operationId: 'decideTask', parameters: { id: '$response.body#/id' } } } },
+      errors: [404],
     },
     async ({ user, params }) => {
       const task = await prisma.task.findUnique({ where: { id: params.id }, select: { ...TASK_SELECT, decision: true, decidedAt: true } });

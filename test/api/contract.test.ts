@@ -103,6 +103,13 @@ test('response headers are documented: X-Request-Id, rate limits, Retry-After, I
   expect(headersOf('/pipeline/export.csv', 'get', '200')).toContain('Content-Disposition');
 });
 
+test('answers link to the operations they lead to (created subjects, listed tasks)', () => {
+  const links = (p: string, method: string, status: string) => (doc.paths[p][method].responses[status] as { links?: Record<string, { operationId: string; parameters: Record<string, string> }> }).links ?? {};
+  expect(links('/proposals', 'post', '201').getProposal).toEqual({ operationId: 'getProposal', parameters: { id: '$response.body#/id' } });
+  expect(links('/tasks', 'get', '200').decideTask).toEqual({ operationId: 'decideTask', parameters: { id: '$response.body#/items/0/id' } });
+  expect(Object.keys(links('/expert-requests', 'post', '201'))).toEqual(['getExpertRequest', 'withdrawExpertRequest']);
+});
+
 // ---------------------------------------------------------------- every answer of every route
 
 /** Decisions that move each task kind forward, with the data they need. */

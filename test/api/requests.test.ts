@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { CALL_EXAMPLE, EXPERT_EXAMPLE } from '../../api/examples';
@@ -265,22 +261,11 @@ test('rate limits: POST routes answer 429 with Retry-After past RATE_LIMIT_PER_M
   for (let i = 0; i < 5; i++) expect((await request(app).get('/me').set('Authorization', `Bearer ${token}`)).status).toBe(200);
 });
 
-test('OpenAPI: a valid 3.1 document listing every route; /docs served locally', async () => {
+test('OpenAPI: a 3.1 document listing every route (validated in contract.test.ts); /docs served locally', async () => {
   const res = await request(h.app).get('/openapi.json');
   expect(res.status).toBe(200);
   const doc = res.body;
   expect(doc.openapi).toBe('3.1.0');
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'openapi-')), 'openapi.json');
-  fs.writeFileSync(file, JSON.stringify(doc));
-  // The validator is an ES module: run its CLI in a child process.
-  const cli = require.resolve('@seriousme/openapi-schema-validator/bin/validate-api-cli.js');
-  let output = '';
-  try {
-    output = execFileSync(process.execPath, [cli, file], { encoding: 'utf8' });
-  } catch (err) {
-    throw new Error(`OpenAPI document invalid: ${(err as { stdout?: string }).stdout ?? String(err)}`);
-  }
-  expect(JSON.parse(output).valid).toBe(true);
 
   // Every Express route is in the document, and nothing else.
   const routes: string[] = [];
