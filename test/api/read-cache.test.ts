@@ -14,6 +14,7 @@ import { DEMO_USERS } from '../../domain/demo';
 import { loadConfig } from '../../lib/config';
 import { databaseVersion, openDatabase, type PrismaClient } from '../../lib/db';
 import { seedDatabase } from '../../prisma/seed';
+import { proposalPayload } from '../fixtures/payloads';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 let db: TestDatabase;
@@ -56,11 +57,13 @@ async function insertProposal(prisma: PrismaClient, stage: string): Promise<stri
   const institution = await prisma.institution.findFirstOrThrow();
   const applicant = await prisma.user.findFirstOrThrow({ where: { role: 'applicant' } });
   const id = `p-cache-${++seq}`;
+  const valid = proposalPayload();
   await prisma.proposal.create({
     data: {
       id, workflowId: `proposal-${id}`, countryCode: 'KG', title: `Cache test ${seq}`, callId: call.id, institutionId: institution.id, applicantId: applicant.id,
-      summary: 's', nationalPartner: {}, sdgs: [], thematicAreaId: (await prisma.thematicArea.findFirstOrThrow()).id, requestedAmountCents: 1_000_000,
-      coFinancingCents: 0, durationMonths: 6, innovation: 'i', expectedResults: 'e', milestones: [], stage, stageEnteredAt: new Date(), createdAt: new Date(),
+      // A row as the workflow writes it (the API checks its answers against the documented schema).
+      summary: 's', nationalPartner: valid.nationalPartner, sdgs: valid.sdgs, thematicAreaId: (await prisma.thematicArea.findFirstOrThrow()).id, requestedAmountCents: 1_000_000,
+      coFinancingCents: 0, durationMonths: 6, innovation: 'i', expectedResults: 'e', milestones: valid.milestones, stage, stageEnteredAt: new Date(), createdAt: new Date(),
     },
   });
   return id;
