@@ -119,11 +119,12 @@ function operation(spec: RouteSpec) {
   }
   for (const status of [...statuses].sort()) {
     if (responses[String(status)]) continue;
-    // (A 409 of an idempotent route also says Retry-After when the first request is still running.)
     const retry = status === 429 || status === 503 ? (['Retry-After'] as const) : [];
+    // A 409 of an idempotent route says Retry-After when the first request under the key is still running.
+    const busy = status === 409 && spec.idempotent ? { 'Retry-After': { ...HEADERS['Retry-After'], description: 'Sent when the first request with this Idempotency-Key is still running', required: false } } : {};
     responses[String(status)] = {
       description: ERROR_TEXT[status] ?? 'Error',
-      headers: headers([...common, ...retry]),
+      headers: { ...headers([...common, ...retry]), ...busy },
       content: { 'application/json': { schema: ref('Error') } },
     };
   }

@@ -1,6 +1,6 @@
 import { iso, z } from 'zod';
 import { LANGUAGES, ROLES } from '../domain/roles';
-import { countryCodeSchema, deliverableSpecSchema, emailSchema, isoDateSchema, milestoneSchema, nationalPartnerSchema, rubricCriterionSchema } from '../domain/schemas';
+import { countryCodeSchema, deliverableSpecSchema, emailSchema, isoDateSchema, text, textOrBlank, milestoneSchema, nationalPartnerSchema, rubricCriterionSchema } from '../domain/schemas';
 import { ACTIVE_STAGES, MODALITIES, PROGRAMMES, STAGES, SUBJECT_TYPES, TASK_STATUSES } from '../domain/stages';
 import { callCreateSchema, expertRequestCreateSchema, proposalChangesSchema, proposalCreateSchema } from '../domain/schemas';
 import { decisionBodySchema, TASK_KIND_NAMES } from '../domain/tasks';
@@ -69,7 +69,7 @@ export const expertListQuerySchema = queryWithExample(
   paginationSchema.extend({
     thematicArea: z.string().min(1).max(100).optional(),
     language: z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code, e.g. ru').optional(),
-    q: z.string().trim().min(1).max(100).optional(),
+    q: text(100).optional(),
   }),
   { ...firstPage, thematicArea: 'water-resources', language: 'ru', q: 'irrigation' },
 );
@@ -97,7 +97,7 @@ export const mePatchSchema = z
   .refine((o) => Object.keys(o).length > 0, 'at least one field is required')
   .meta({ minProperties: 1 });
 
-export const withdrawBodySchema = z.object({ reason: z.string().trim().min(1).max(2000).optional() }).strict();
+export const withdrawBodySchema = z.object({ reason: text(2000).optional() }).strict();
 
 const availabilityWindow = z
   .object({ from: isoDate, to: isoDate })
@@ -105,7 +105,7 @@ const availabilityWindow = z
   .refine((w) => w.from <= w.to, { message: 'from must not be after to', path: ['to'] });
 
 const expertFields = {
-  name: z.string().trim().min(1).max(200),
+  name: text(200),
   email: emailSchema,
   thematicAreaIds: z.array(z.string().min(1).max(100)).min(1).max(20),
   sdgs: z.array(z.number().int().min(1).max(17)).max(17),
@@ -113,7 +113,7 @@ const expertFields = {
   countriesOfExperience: z.array(countryCodeSchema).max(50),
   dailyFeeUsd: z.number().min(0).max(100_000),
   availability: z.array(availabilityWindow).max(24),
-  bio: z.string().trim().max(5000),
+  bio: textOrBlank(5000),
 };
 
 export const expertCreateSchema = z

@@ -19,8 +19,19 @@ const isoDate = isoDateSchema;
  */
 export const emailAddressSchema = z.email().max(254).refine((s) => s.indexOf('@') <= 64, 'the part before @ must be at most 64 characters');
 export const emailSchema = z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), emailAddressSchema);
-const shortText = z.string().trim().min(1).max(300);
-const longText = z.string().trim().min(1).max(10000);
+/** Characters String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator), spelled out so every regex engine reads the document alike. */
+const NOT_BLANK = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+
+/**
+ * Text people type: at most `max` characters as sent, then surrounding spaces dropped, and not
+ * blank. In this order the document states exactly what is accepted (maxLength of what is sent, a
+ * character that is not a space), so a fuzzer's "valid" text is valid here too.
+ */
+export const text = (max: number) => z.string().max(max).trim().min(1, { abort: true }).regex(NOT_BLANK);
+/** Text that may be blank: at most `max` characters as sent, surrounding spaces dropped. */
+export const textOrBlank = (max: number) => z.string().max(max).trim();
+const shortText = text(300);
+const longText = text(10000);
 const usd = z.number().min(0).max(100_000_000);
 const sdg = z.number().int().min(1).max(17);
 export const countryCodeSchema = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code, e.g. KG');
@@ -35,7 +46,7 @@ export const nationalPartnerSchema = z
   .strict();
 
 export const milestoneSchema = z
-  .object({ title: shortText, dueDate: isoDate, description: z.string().trim().max(2000).optional() })
+  .object({ title: shortText, dueDate: isoDate, description: textOrBlank(2000).optional() })
   .strict();
 
 const proposalFields = {
@@ -98,7 +109,7 @@ export const expertRequestFieldsSchema = z
     thematicAreaId: z.string().min(1).max(100),
     sdgs: z.array(sdg).min(1).max(17),
     contractValueUsd: usd.refine((n) => n > 0, 'must be positive'),
-    destination: z.string().trim().min(1).max(200).optional(),
+    destination: text(200).optional(),
     travelDays: z.number().int().min(1).max(90).optional(),
     perDiemUsd: z.number().int().min(0).max(2000).optional(),
   })

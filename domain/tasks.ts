@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text, textOrBlank } from './schemas';
 import type { Role } from './roles';
 import type { ActiveStage, Programme } from './stages';
 
@@ -23,7 +24,6 @@ export function slaFromDays(days: { default: number; endorsement: number; invita
 
 // ---------- decision payloads: one zod schema each, shared by workflow validators, API, OpenAPI, tests ----------
 
-const text = (max = 5000) => z.string().trim().min(1).max(max);
 const rating = z.number().int().min(1).max(5);
 
 export const decisionData = {
@@ -217,7 +217,7 @@ export const PROGRAMME_TASK_KINDS: Record<Programme, TaskKind[]> = {
 export const decisionBodySchema = z
   .object({
     decision: z.string().min(1).max(64),
-    comment: z.string().trim().max(5000).optional(),
+    comment: textOrBlank(5000).optional(),
     data: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
