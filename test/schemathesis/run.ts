@@ -124,7 +124,7 @@ function run(base: string, who: string, bearer: string | null): Promise<{ code: 
   const args = [
     'run', `${base}/openapi.json`, '--url', base,
     '--checks', 'all',
-    '--max-examples', option('max-examples') ?? '25',
+    '--max-examples', option('max-examples') ?? '100',
     '--workers', option('workers') ?? '2',
     '--request-timeout', '60',
     '--report', 'junit', '--report-dir', dir,
