@@ -85,6 +85,8 @@ function setAt(root: unknown, path: (string | number)[], value: unknown): unknow
 /** A minimal value for a JSON Schema (for routes without a hand-written valid body). */
 function fromSchema(schema: Record<string, unknown> | undefined, rng: Rng, depth = 0): Json {
   if (!schema || depth > 6) return null;
+  // Named schemas live under components.schemas.
+  if (typeof schema.$ref === 'string') return fromSchema((doc as unknown as { components: { schemas: Record<string, Record<string, unknown>> } }).components.schemas[schema.$ref.split('/').pop()!], rng, depth + 1);
   if (Array.isArray(schema.enum)) return rng.pick(schema.enum as Json[]);
   if ('const' in schema) return schema.const as Json;
   for (const k of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(schema[k])) return fromSchema(rng.pick(schema[k] as Record<string, unknown>[]), rng, depth + 1);
