@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkTemporalTlsFiles } from './temporal-connection';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -17,6 +18,16 @@ export const configSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_DB_FILE: z.string().min(1).default('./data/temporal.db'),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  /** Unset: TLS is on when any TEMPORAL_TLS_* or TEMPORAL_API_KEY is set. `false` with an API key: plaintext to a local proxy that adds TLS. */
+  TEMPORAL_TLS: bool.optional(),
+  /** Each a PEM file path or the PEM text itself. */
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  /** The name the server certificate is checked against (and sent as SNI) instead of the host of TEMPORAL_ADDRESS. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Temporal Cloud API key, sent as `authorization: Bearer …` on every call. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   TASK_QUEUE: z.string().min(1).default('rus-undp'),
   /** Workflow executions the worker keeps in memory (sticky cache), about 0.8 MB each (bench: open workflows); others are replayed from history when next needed. 0 disables the cache. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
@@ -66,6 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (cfg.NODE_ENV === 'production' && cfg.AUTH_MODE === 'dev') {
     throw new ConfigError('Invalid configuration:\n  AUTH_MODE: dev tokens are not allowed when NODE_ENV=production');
   }
+  const tlsProblems = checkTemporalTlsFiles(cfg);
+  if (tlsProblems.length) throw new ConfigError(`Invalid configuration:\n${tlsProblems.map((p) => `  ${p}`).join('\n')}`);
   return cfg;
 }
 

@@ -59,6 +59,8 @@ export interface StackOptions {
   /** Where the SQLite files live; a fresh temp dir by default. */
   dataDir?: string;
   seed?: boolean;
+  /** Start the worker with the stack (default true); false leaves it to `startWorker()`. */
+  worker?: boolean;
   api?: boolean;
   /** Pipe child output here (default: discard, errors only). */
   log?: (line: string) => void;
@@ -173,7 +175,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     },
   };
   await stack.startTemporal();
-  await stack.startWorker();
+  if (opts.worker !== false) await stack.startWorker();
   if (opts.api) await stack.startApi();
   return stack;
 }

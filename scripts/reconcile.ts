@@ -1,13 +1,14 @@
 /** `npm run reconcile [-- --all]`: repairs read-model drift from the workflows' own state. */
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { reconcileReadModel } from '../activities/reconcile';
 import { loadConfig } from '../lib/config';
 import { openDatabase } from '../lib/db';
+import { connectTemporalClient } from '../lib/temporal-setup';
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
   const prisma = await openDatabase(cfg.DATABASE_URL);
-  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS ?? `127.0.0.1:${cfg.TEMPORAL_PORT}` });
+  const connection = await connectTemporalClient(cfg);
   const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   try {
     const report = await reconcileReadModel(prisma, client, {

@@ -12,6 +12,7 @@ import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
 import { DEMO_USERS } from '../domain/demo';
 import { startMailCatcher } from '../lib/mail-catcher';
 import { findTemporalCli, TEMPORAL_CLI_MISSING } from '../lib/temporal-cli';
+import { temporalSecured } from '../lib/temporal-connection';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 
 const root = path.resolve(__dirname, '..');
@@ -93,6 +94,10 @@ async function main(): Promise<void> {
     const secretFile = path.join(root, 'data', '.dev-secret');
     if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
     env.AUTH_DEV_SECRET = fs.readFileSync(secretFile, 'utf8').trim();
+  }
+
+  if (!cfg.TEMPORAL_ADDRESS && temporalSecured(cfg)) {
+    throw new ConfigError('Invalid configuration:\n  TEMPORAL_ADDRESS: required with TEMPORAL_TLS*/TEMPORAL_API_KEY (the local dev server npm start runs has no TLS)');
   }
 
   const ports: [string, number][] = [['PORT', cfg.PORT]];
