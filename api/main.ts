@@ -6,6 +6,7 @@ import { logger } from '../lib/logger';
 import { describeTemporalConnection } from '../lib/temporal-connection';
 import { connectTemporalClient } from '../lib/temporal-setup';
 import { createApp } from './app';
+import { createApiMetrics, startMetricsServer } from './metrics';
 
 /** API process: `npm run api` (npm start runs it as a child). */
 async function main(): Promise<void> {
@@ -20,7 +21,9 @@ async function main(): Promise<void> {
     onUnreachable: (err) => logger.warn({ event: 'temporal_unreachable', ...temporalTarget, err: err instanceof Error ? err.message : String(err) }, 'Temporal is not reachable yet; connecting lazily'),
   });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ prisma, temporal, config, logger, taskQueue: config.TASK_QUEUE });
+  const metrics = createApiMetrics({ prisma, config, processMetrics: true });
+  const app = createApp({ prisma, temporal, config, logger, taskQueue: config.TASK_QUEUE, metrics });
+  const metricsServer = config.METRICS_PORT === undefined ? undefined : await startMetricsServer(metrics, config.METRICS_PORT, config.METRICS_HOST);
 
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -29,7 +32,10 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;
-  logger.info({ event: 'api_started', host: config.HOST, port: config.PORT, temporal: temporalTarget, authMode: config.AUTH_MODE }, 'API listening');
+  logger.info({
+    event: 'api_started', host: config.HOST, port: config.PORT, temporal: temporalTarget, authMode: config.AUTH_MODE,
+    metrics: metricsServer ? `${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` : config.METRICS_TOKEN ? `${config.PORT}/metrics (token)` : 'off',
+  }, 'API listening');
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -41,6 +47,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
+    metricsServer?.close();
     server.close(() => {
       void (async () => {
         await connection.close().catch(() => undefined);

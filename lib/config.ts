@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { z } from 'zod';
 import { checkTemporalTlsFiles } from './temporal-connection';
 
@@ -56,6 +57,14 @@ export const configSchema = z.object({
   SLA_REMINDER_BEFORE_DAYS: days.default(3),
   SLA_INVITATION_DAYS: days.default(5),
   SEED_DEMO_DATA: bool.default('true'),
+  /** The API serves /metrics on this port (and only there) when set. */
+  METRICS_PORT: port.optional(),
+  /** Bearer token /metrics requires; without METRICS_PORT, /metrics is served on PORT only when this is set. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Address METRICS_PORT and WORKER_METRICS_PORT listen on. */
+  METRICS_HOST: z.string().refine((v) => net.isIP(v) !== 0, 'must be an IP address, e.g. 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
+  /** The worker's Temporal SDK metrics (Prometheus text at /metrics, no token) on this port when set. */
+  WORKER_METRICS_PORT: port.optional(),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import net from 'node:net';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { ConfigError, loadConfig, publicBaseUrl, type AppConfig } from '../lib/config';
@@ -21,6 +22,13 @@ async function bundleWorkflows(): Promise<string> {
   return out;
 }
 
+/** The SDK's own metrics (task slots, poll and schedule-to-start latencies, workflow and activity outcomes) for Prometheus. */
+function metricsBindAddress(cfg: AppConfig): string | undefined {
+  if (cfg.WORKER_METRICS_PORT === undefined) return undefined;
+  const host = net.isIPv6(cfg.METRICS_HOST) ? `[${cfg.METRICS_HOST}]` : cfg.METRICS_HOST;
+  return `${host}:${cfg.WORKER_METRICS_PORT}`;
+}
+
 /** Connects the worker and checks the namespace, or stops with the cause (a TLS or API key setting, a missing search attribute). */
 async function connectWorker(cfg: AppConfig): Promise<NativeConnection> {
   let connection: NativeConnection | undefined;
@@ -37,7 +45,13 @@ async function connectWorker(cfg: AppConfig): Promise<NativeConnection> {
 /** Worker process: `npm run worker` (npm start runs it as a child). */
 async function main(): Promise<void> {
   const cfg = loadConfig();
-  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+  const metricsAddress = metricsBindAddress(cfg);
+  Runtime.install({
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress } } } : {}),
+    },
+  });
   const prisma = await openDatabase(cfg.DATABASE_URL);
   const mailer = createMailer(cfg);
   const connection = await connectWorker(cfg);
@@ -54,6 +68,7 @@ async function main(): Promise<void> {
   const lifecycleLog = logger.isLevelEnabled('info') || logger.level === 'silent' ? logger : logger.child({}, { level: 'info' });
   lifecycleLog.info({
     event: 'worker_started', taskQueue: cfg.TASK_QUEUE, temporal: describeTemporalConnection(cfg), maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
+    metrics: metricsAddress ? `${metricsAddress}/metrics` : 'off',
   }, 'worker started');
   // The daily digest schedule lives in Temporal; creating it is idempotent, and a failure only costs digests.
   const clientConnection = await connectTemporalClient(cfg);

@@ -57,4 +57,10 @@ describe('Temporal connection settings (one builder for the worker, the API, the
     const inAWeek = new Date(Date.now() + 7 * 86_400_000);
     expect(checkTemporalTlsFiles(cfg, inAWeek)).toEqual([expect.stringMatching(/^TEMPORAL_TLS_CERT: the certificate \(CN=rus-undp-worker\) expired on /)]);
   });
+
+  test('metrics settings: a token of at least 16 characters, an IP address to bind', () => {
+    expect(loadConfig({ METRICS_PORT: '9464', WORKER_METRICS_PORT: '9465', METRICS_TOKEN: 'a'.repeat(16) })).toMatchObject({ METRICS_PORT: 9464, WORKER_METRICS_PORT: 9465, METRICS_HOST: '127.0.0.1' });
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN: must be at least 16 characters/);
+    expect(() => loadConfig({ METRICS_HOST: 'localhost' })).toThrow(/METRICS_HOST: must be an IP address/);
+  });
 });
