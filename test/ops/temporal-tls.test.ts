@@ -29,6 +29,8 @@ let keyProxy: ApiKeyProxy;
 let keyTls: TlsTerminator;
 let plainAddress: string;
 let applicants: HttpApplicant[];
+/** Every line the stack's processes wrote. */
+const logs: string[] = [];
 
 const TLS_SETTINGS = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS', 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_API_KEY'];
 
@@ -93,7 +95,7 @@ async function proposalGoesThrough(api: HttpApi, applicant: HttpApplicant, key: 
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  stack = await startStack({ worker: false, env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), RATE_LIMIT_PER_MINUTE: '100000' } });
+  stack = await startStack({ worker: false, env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), RATE_LIMIT_PER_MINUTE: '100000' }, log: (line) => logs.push(line) });
   plainAddress = stack.temporalAddress;
   prisma = await openDatabase(stack.databaseUrl);
   applicants = (await createApplicants(prisma, 2, 'tls')).map((a, i) => ({ ...a, email: `tls-${i}@example.org` }));
@@ -192,6 +194,8 @@ describe('API key (an HTTP/2 proxy that checks the authorization metadata, behin
       const agents = [...keyProxy.authorizedAgents].join(' ');
       expect(agents).toMatch(/grpc-node-js/);
       expect(agents).toMatch(/tonic/);
+      expect(logs.some((line) => line.includes('worker_started'))).toBe(true);
+      expect(logs.filter((line) => line.includes(API_KEY))).toEqual([]);
     } finally {
       await stack.killApi('SIGTERM');
       await stack.killWorker('SIGTERM');
@@ -201,9 +205,10 @@ describe('API key (an HTTP/2 proxy that checks the authorization metadata, behin
   test('with a wrong key the worker and the API refuse to start, naming TEMPORAL_API_KEY', async () => {
     const refusedBefore = keyProxy.refused;
     for (const script of ['worker/main.ts', 'api/main.ts'] as const) {
-      const { code, cause } = await runUntilExit(script, temporalEnv(withKey('wrong-key-0123456789')));
+      const { code, cause, output } = await runUntilExit(script, temporalEnv(withKey('wrong-key-0123456789')));
       expect(code).toBe(1);
       expect(cause).toMatch(/refused the API key TEMPORAL_API_KEY: .*invalid API key/);
+      expect(output).not.toContain('wrong-key-0123456789');
     }
     expect(keyProxy.refused).toBeGreaterThan(refusedBefore);
   }, 120_000);
