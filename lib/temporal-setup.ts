@@ -153,10 +153,13 @@ export async function explainTemporalFailure(cfg: TemporalSettings, err: unknown
   return reason ? new TemporalSetupError(reason) : undefined;
 }
 
-/** The workflow and operator services of a client Connection or a worker NativeConnection. */
-interface TemporalServices {
-  workflowService: Pick<Connection['workflowService'], 'describeNamespace' | 'countWorkflowExecutions'>;
-  operatorService: Pick<Connection['operatorService'], 'listSearchAttributes'>;
+/** What the check needs of a client Connection or a worker NativeConnection. */
+export interface TemporalServices {
+  workflowService: {
+    describeNamespace(request: { namespace: string }): Promise<unknown>;
+    countWorkflowExecutions(request: { namespace: string; query: string }): Promise<unknown>;
+  };
+  operatorService: { listSearchAttributes(request: { namespace: string }): Promise<{ customAttributes?: Record<string, number> | null }> };
 }
 
 const typeName = (t: string) => t.charAt(0) + t.slice(1).toLowerCase();
@@ -178,7 +181,7 @@ export async function verifyTemporalNamespace(services: TemporalServices, cfg: T
   const wrongType: string[] = [];
   let listed: Record<string, number> | undefined;
   try {
-    listed = (await services.operatorService.listSearchAttributes({ namespace })).customAttributes as Record<string, number>;
+    listed = (await services.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
   } catch (err) {
     // Some hosted services do not offer the operator API to applications: ask visibility instead.
     const code = grpcCode(err);
@@ -230,6 +233,11 @@ export async function connectTemporalClient(cfg: TemporalSettings, opts: { lazyW
   try {
     await verifyTemporalNamespace(connection, cfg);
   } catch (err) {
+    // Connected, but the check itself did not get through (the server went away meanwhile): like unreachable.
+    if (opts.lazyWhenUnreachable && !(err instanceof TemporalSetupError)) {
+      opts.onUnreachable?.(err);
+      return connection;
+    }
     await connection.close().catch(() => undefined);
     throw err;
   }

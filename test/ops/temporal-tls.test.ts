@@ -6,6 +6,8 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { DEMO_USERS } from '../../domain/demo';
 import { openDatabase, type PrismaClient } from '../../lib/db';
 import { startStack, type Stack } from '../../lib/stack';
+import { loadConfig } from '../../lib/config';
+import { verifyTemporalNamespace } from '../../lib/temporal-setup';
 import { createApplicants } from '../helpers/drive';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { makeTestPki, startApiKeyProxy, startTlsTerminator, type ApiKeyProxy, type TestPki, type TlsTerminator } from '../helpers/tls';
@@ -242,4 +244,19 @@ describe('namespace and search attributes', () => {
       expect(cause).toMatch(/namespace "bare" on Temporal at 127\.0\.0\.1:\d+ lacks the search attributes Programme, Stage, CountryCode; create with: temporal operator search-attribute create --namespace bare --name Programme --type Keyword/);
     }
   }, 180_000);
+
+  test('where the operator API is not offered to applications, the search attributes are checked through visibility queries', async () => {
+    const connection = await Connection.connect({ address: plainAddress });
+    const noOperatorApi = {
+      workflowService: connection.workflowService,
+      operatorService: { listSearchAttributes: () => Promise.reject(Object.assign(new Error('12 UNIMPLEMENTED: not offered here'), { code: 12 })) },
+    };
+    try {
+      await expect(verifyTemporalNamespace(noOperatorApi, loadConfig({ TEMPORAL_ADDRESS: plainAddress, TEMPORAL_NAMESPACE: 'default' }))).resolves.toBeUndefined();
+      await expect(verifyTemporalNamespace(noOperatorApi, loadConfig({ TEMPORAL_ADDRESS: plainAddress, TEMPORAL_NAMESPACE: 'bare' })))
+        .rejects.toThrow(/namespace "bare" on Temporal at 127\.0\.0\.1:\d+ lacks the search attributes Programme, Stage, CountryCode/);
+    } finally {
+      await connection.close();
+    }
+  });
 });
