@@ -88,6 +88,9 @@ export function createReadModelActivities(deps: ActivityDeps) {
           ${t.assigneeUserId ?? null}, ${t.assigneeRole}, ${t.assigneeCountryCode ?? null}, ${subject.countryCode}, ${t.title},
           ${t.dueAt ? new Date(t.dueAt) : null}, ${t.remindAt ? new Date(t.remindAt) : null}, false, ${jsonText(t.context)}, ${at}, ${now})
         ON CONFLICT ("id") DO NOTHING`;
+      for (const userId of t.excludeUserIds ?? []) {
+        await tx.taskExclusion.upsert({ where: { taskId_userId: { taskId: t.id, userId } }, update: {}, create: { taskId: t.id, userId } });
+      }
     }
     for (const c of step.closeTasks ?? []) {
       const changed = await tx.$executeRaw`UPDATE "Task" SET "status" = ${c.status}, "decision" = ${c.decision ?? null}, "comment" = ${c.comment ?? null},

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LANGUAGES } from '../domain/roles';
 import { countryCodeSchema } from '../domain/schemas';
 import { PROGRAMMES, STAGES } from '../domain/stages';
+import { TASK_KIND_NAMES, type TaskKind } from '../domain/tasks';
 
 /**
  * Schemas the HTTP API needs beyond the shared ones in domain/schemas.ts and domain/tasks.ts.
@@ -39,9 +40,19 @@ export const callListQuerySchema = paginationSchema.extend({
   country: countryCodeSchema.optional(),
 });
 
+export const TASK_STATUSES = ['open', 'done', 'cancelled'] as const;
+
 export const taskListQuerySchema = paginationSchema.extend({
   pageSize: z.coerce.number().int().min(1).max(100).default(50),
+  subject: z.string().min(1).max(200).optional().describe('only tasks of this proposal or expert request (its id)'),
+  kind: z.enum(TASK_KIND_NAMES as [TaskKind, ...TaskKind[]]).optional().describe('only tasks of this kind'),
+  status: z.enum(TASK_STATUSES).default('open').describe('open (default): waiting for you; done / cancelled: yours that were decided / cancelled'),
+  country: countryCodeSchema.optional().describe('only tasks of subjects in this country'),
+  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: only overdue tasks; false: only tasks not overdue'),
+  dueBefore: isoDate.optional().describe('only tasks due on or before this day (UTC)'),
+  dueAfter: isoDate.optional().describe('only tasks due on or after this day (UTC)'),
 });
+export type TaskListQuery = z.infer<typeof taskListQuerySchema>;
 
 export const pipelineQuerySchema = paginationSchema.extend({
   programme: programme.optional(),
@@ -140,6 +151,17 @@ export const meResponseSchema = z.object({
 export const createdSubjectSchema = z.object({ id: z.string(), workflowId: z.string(), stage: stage });
 export const stageResponseSchema = z.object({ id: z.string(), stage: stage });
 export const decisionResponseSchema = z.object({ taskId: z.string(), decision: z.string(), stage: stage });
+/** One reviewer a fund manager may assign: `context.reviewers` of an open assign_reviewers task (api/reviewers.ts). */
+export const reviewerChoiceSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  institution: z.object({ id: z.string(), name: z.string() }).nullable(),
+  openReviews: z.number().int().describe('conflict declarations and scorings this reviewer has open now'),
+  conflict: z.enum(['same_institution']).nullable().describe('same_institution: from the applicant’s institution; the workflow refuses this reviewer'),
+  alreadyAssigned: z.boolean().describe('already assigned to this proposal (or declared a conflict on it)'),
+});
+export type ReviewerChoice = z.infer<typeof reviewerChoiceSchema>;
+
 export const taskSummarySchema = z.object({
   id: z.string(),
   kind: z.string(),
@@ -154,6 +176,47 @@ export const taskSummarySchema = z.object({
   allowedDecisions: z.array(
     z.object({ decision: z.string(), commentRequired: z.boolean(), dataSchema: anyObject.describe('JSON Schema of `data` for this decision') }),
   ),
-  context: anyObject.nullable(),
+  context: z
+    .object({ reviewers: z.array(reviewerChoiceSchema).optional().describe('assign_reviewers: the reviewers to choose from') })
+    .passthrough()
+    .nullable()
+    .describe('what the assignee needs to decide; depends on the kind'),
 });
 export const genericObjectSchema = anyObject;
+
+/**
+ * The agreement of a proposal (grant) or expert request (individual contract), with its tranches:
+ * `agreement` of GET /proposals/:id and GET /expert-requests/:id (api/agreements.ts), null until a
+ * contract is drafted. Shown to everyone who may read the object (of an expert request, to the
+ * selected expert among the experts).
+ */
+export const signatureSchema = z.object({
+  party: z.enum(['applicant', 'expert', 'co']).describe('who signed: the applicant institution, the expert, or the UNDP Country Office'),
+  signedBy: z.object({ id: z.string(), name: z.string().nullable() }),
+  at: z.string().describe('ISO date-time'),
+});
+export const trancheSchema = z.object({
+  seq: z.number().int().describe('milestone (proposal) or deliverable (expert request) number, from 1'),
+  milestone: z.string().describe('title of the milestone or deliverable'),
+  pct: z.number().describe('share of the agreement value, %'),
+  amountUsd: z.number(),
+  dueDate: z.string().nullable().describe('YYYY-MM-DD'),
+  status: z.enum(['scheduled', 'under_review', 'revision_requested', 'released']).describe('released once its report or deliverable is accepted and the payment made'),
+  releasedAt: z.string().nullable().describe('ISO date-time of the payment'),
+});
+export const agreementSchema = z.object({
+  kind: z.enum(['grant', 'individual_contract']),
+  partyName: z.string().describe('the grantee institution or the expert'),
+  valueUsd: z.number(),
+  status: z.enum(['awaiting_signatures', 'signed', 'declined']),
+  createdAt: z.string(),
+  signedAt: z.string().nullable(),
+  signatures: z.array(signatureSchema),
+  tranches: z.array(trancheSchema),
+  paidUsd: z.number().describe('sum of the released tranches'),
+});
+export type AgreementView = z.infer<typeof agreementSchema>;
+
+/** GET /proposals/:id and GET /expert-requests/:id: the fields declared so far, others as they are. */
+export const subjectDetailSchema = z.object({ agreement: agreementSchema.nullable().optional() }).passthrough();
+

@@ -123,7 +123,12 @@ async function resolveRecipients(tx: Tx, to: Recipient): Promise<ResolvedRecipie
   const activeUsers = async (where: Prisma.Sql) =>
     (await tx.$queryRaw<Row[]>`SELECT "id", "email", "role", "language", "notifyReminders", "dailyDigest" FROM "User" WHERE "active" = 1 AND ${where} ORDER BY "id" ASC`).map((u) => fromUser(asUser(u)));
   if ('userId' in to) return activeUsers(Prisma.sql`"id" = ${to.userId}`);
-  if ('role' in to) return activeUsers(to.countryCode ? Prisma.sql`"role" = ${to.role} AND "countryCode" = ${to.countryCode}` : Prisma.sql`"role" = ${to.role}`);
+  if ('role' in to) {
+    const byRole = to.countryCode ? Prisma.sql`"role" = ${to.role} AND "countryCode" = ${to.countryCode}` : Prisma.sql`"role" = ${to.role}`;
+    // Users who may not decide the task (e.g. its requester) are not told about it either.
+    const excluded = to.excludeUserIds?.length ? Prisma.sql` AND "id" NOT IN (${Prisma.join(to.excludeUserIds)})` : Prisma.empty;
+    return activeUsers(Prisma.sql`${byRole}${excluded}`);
+  }
   const user = await tx.user.findFirst({ where: { expertId: to.expertId, active: true }, select: USER_FIELDS });
   if (user) return [fromUser(user)];
   // A roster expert without an account is still reachable at the roster e-mail.

@@ -6,11 +6,12 @@ import type { expertRequestWorkflow, ExpertRequestWorkflowInput } from '../../wo
 import { syncUpdate } from '../../workflows/messages';
 import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from '../../workflows/search-attributes';
 import { withTemporalDeadline, type ApiContext } from '../context';
+import { agreementOf } from '../agreements';
 import { assertNotTerminal, executeWithdraw } from '../decide';
 import { forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
-import { createdSubjectSchema, expertRequestListQuerySchema, genericObjectSchema, pageOf, stageResponseSchema, withdrawBodySchema } from '../schemas';
+import { createdSubjectSchema, expertRequestListQuerySchema, genericObjectSchema, pageOf, stageResponseSchema, subjectDetailSchema, withdrawBodySchema } from '../schemas';
 import { expertRequestScope } from '../scope';
 import type { AuthUser } from '../types';
 import { isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
@@ -101,9 +102,11 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
   router.add(
     {
       method: 'get', path: '/expert-requests/:id', cached: true, tag: 'Experts on Demand', summary: 'An expert request with its open tasks and timeline',
-      description: 'Experts (invited ones only) see the terms of reference, their own tasks and a reduced timeline; never the shortlist, other candidates or fees.',
+      description:
+        'Experts (invited ones only) see the terms of reference, their own tasks and a reduced timeline; never the shortlist, other candidates or fees. ' +
+        'The individual contract (`agreement`: value, signatures, a tranche per deliverable with its status and payment date; null before contracting) is shown to the Country Office, fund managers and the selected expert.',
       roles: READ_ROLES,
-      success: { status: 200, description: 'The request', schema: genericObjectSchema }, errors: [404],
+      success: { status: 200, description: 'The request', schema: subjectDetailSchema }, errors: [404],
     },
     async ({ user, params }) => {
       const r = await findVisibleRequest(ctx, user, params.id, {
@@ -112,9 +115,12 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
         travelDays: true, dailySubsistenceUsd: true, perDiemUsd: true, contractValueCents: true, stage: true, stageEnteredAt: true, shortlist: true,
         selectedExpertId: true, findings: true, outcome: true, createdAt: true, updatedAt: true, closedAt: true,
       });
-      const [tasks, events] = await Promise.all([
+      const selectedForMe = !!user.expertId && r.selectedExpertId === user.expertId;
+      // The contract is between UNDP and the selected expert: other invited experts do not see it.
+      const [tasks, events, agreement] = await Promise.all([
         prisma.task.findMany({ where: { subjectId: r.id, subjectType: 'expert_request', status: 'open' }, select: TASK_LITE_SELECT, orderBy: { createdAt: 'asc' } }),
         timeline(prisma, r.id, user),
+        isPrivileged(user) || selectedForMe ? agreementOf(prisma, r) : Promise.resolve(null),
       ]);
       const body: Record<string, unknown> = {
         id: r.id, workflowId: r.workflowId, countryCode: r.countryCode, requesterId: r.requesterId, title: r.title, nationalPartner: r.nationalPartner,
@@ -122,12 +128,12 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
         endDate: day(r.endDate), languages: r.languages, thematicAreaId: r.thematicAreaId, sdgs: r.sdgs, destination: r.destination,
         travelDays: r.travelDays, perDiemUsd: r.perDiemUsd, contractValueUsd: centsToUsd(r.contractValueCents), stage: r.stage,
         stageEnteredAt: r.stageEnteredAt.toISOString(), outcome: r.outcome, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
-        closedAt: r.closedAt?.toISOString() ?? null, openTasks: visibleOpenTasks(tasks, user), timeline: events,
+        closedAt: r.closedAt?.toISOString() ?? null, openTasks: visibleOpenTasks(tasks, user), timeline: events, agreement,
       };
       if (isPrivileged(user)) {
         Object.assign(body, { shortlist: r.shortlist, selectedExpertId: r.selectedExpertId, findings: r.findings, dailySubsistenceUsd: r.dailySubsistenceUsd });
       } else {
-        body.selectedForMe = !!user.expertId && r.selectedExpertId === user.expertId;
+        body.selectedForMe = selectedForMe;
       }
       return { body };
     },

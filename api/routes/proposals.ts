@@ -6,6 +6,7 @@ import type { proposalWorkflow, ProposalWorkflowInput } from '../../workflows/pr
 import { syncUpdate } from '../../workflows/messages';
 import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from '../../workflows/search-attributes';
 import { withTemporalDeadline, type ApiContext } from '../context';
+import { agreementOf } from '../agreements';
 import { assertNotTerminal, executeDecision, executeWithdraw } from '../decide';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
@@ -17,6 +18,7 @@ import {
   pageOf,
   proposalListQuerySchema,
   stageResponseSchema,
+  subjectDetailSchema,
   withdrawBodySchema,
 } from '../schemas';
 import { proposalScope } from '../scope';
@@ -132,9 +134,10 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'get', path: '/proposals/:id', cached: true, tag: 'Challenge Fund', summary: 'A proposal with its open tasks and timeline',
       description:
-        'Applicants never see review scores. A reviewer sees a limited view (identity fields to judge a conflict of interest) until it declares no conflict of interest (its conflict_declaration task); after that the full proposal, with its own review only.',
+        'Applicants never see review scores. A reviewer sees a limited view (identity fields to judge a conflict of interest) until it declares no conflict of interest (its conflict_declaration task); after that the full proposal, with its own review only. ' +
+        'The full view has the grant `agreement` (schema below; null before contracting): value, signatures, tranches with their status and payment dates.',
       roles: READ_ROLES,
-      success: { status: 200, description: 'The proposal', schema: genericObjectSchema }, errors: [404],
+      success: { status: 200, description: 'The proposal', schema: subjectDetailSchema }, errors: [404],
     },
     async ({ user, params }) => {
       const p = await findVisibleProposal(ctx, user, params.id, {
@@ -143,11 +146,12 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         innovation: true, expectedResults: true, milestones: true, stage: true, stageEnteredAt: true, weightedScore: true, passMarkMet: true,
         findings: true, outcome: true, createdAt: true, updatedAt: true, closedAt: true,
       });
-      const [institution, call, tasks, events] = await Promise.all([
+      const [institution, call, tasks, events, agreement] = await Promise.all([
         prisma.institution.findUnique({ where: { id: p.institutionId }, select: { id: true, name: true } }),
         prisma.call.findUnique({ where: { id: p.callId }, select: { id: true, title: true } }),
         prisma.task.findMany({ where: { subjectId: p.id, subjectType: 'proposal', status: 'open' }, select: TASK_LITE_SELECT, orderBy: { createdAt: 'asc' } }),
         timeline(prisma, p.id, user),
+        agreementOf(prisma, p),
       ]);
       const identity = {
         id: p.id, workflowId: p.workflowId, title: p.title, countryCode: p.countryCode, call, institution, thematicAreaId: p.thematicAreaId,
@@ -184,6 +188,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         closedAt: p.closedAt?.toISOString() ?? null,
         openTasks: visibleOpenTasks(tasks, user),
         timeline: events,
+        agreement,
       };
       if (seesScores(user)) {
         body.weightedScore = p.weightedScore;

@@ -353,7 +353,7 @@ afterAll(async () => {
 });
 
 const CREATES: Record<string, string> = { 'post /proposals': 'Proposal', 'post /expert-requests': 'ExpertRequest', 'post /calls': 'Call', 'post /experts': 'Expert' };
-const WORKFLOW_TABLES = ['Task', 'AuditEvent', 'StepLog', 'Outbox', 'Review', 'Contract', 'Deliverable', 'Payment', 'Evaluation', 'Proposal', 'ExpertRequest'];
+const WORKFLOW_TABLES = ['Task', 'TaskExclusion', 'AuditEvent', 'StepLog', 'Outbox', 'Review', 'Contract', 'Deliverable', 'Payment', 'Evaluation', 'Proposal', 'ExpertRequest'];
 /** What a successful request of each operation may change; anything unknown (a new route) may change anything. */
 const MAY_CHANGE: Record<string, string[]> = {
   'post /auth/dev-token': [],
