@@ -2,12 +2,13 @@ import type { Prisma } from '../generated/prisma/client';
 import { isTerminal } from '../domain/stages';
 import type { StepCommit, StepResult, SubjectPatch, SubjectRef } from '../domain/steps';
 import { enqueueNotifications } from './notifications/outbox';
+import { inTransaction } from '../lib/db';
 import type { ActivityDeps } from './deps';
 
 type Tx = Prisma.TransactionClient;
 
 const json = (v: unknown): Prisma.InputJsonValue => (v ?? null) as Prisma.InputJsonValue;
-/** A Json column's value for plain SQL: Prisma keeps JSON as text on SQLite; null and undefined are NULL. */
+/** A jsonb column's value for plain SQL: its JSON text (PostgreSQL takes the column's type); null and undefined are NULL. */
 const jsonText = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 const optionalJson = (v: unknown) => (v === undefined ? undefined : v === null ? (null as unknown as Prisma.InputJsonValue) : json(v));
 
@@ -161,18 +162,13 @@ export function createReadModelActivities(deps: ActivityDeps) {
       });
     }
     if (step.expertRating) {
-      const expert = await tx.expert.findUnique({ where: { id: step.expertRating.expertId } });
-      if (expert) {
-        const count = expert.ratingCount + 1;
-        await tx.expert.update({
-          where: { id: expert.id },
-          data: {
-            rating: Math.round(((expert.rating * expert.ratingCount + step.expertRating.rating) / count) * 100) / 100,
-            ratingCount: count,
-            assignmentsCount: expert.assignmentsCount + 1,
-          },
-        });
-      }
+      // One statement: two workflows rating the same expert at once both count (a read, then a
+      // write of values computed from it, would lose one of them at READ COMMITTED).
+      const { expertId, rating } = step.expertRating;
+      await tx.$executeRaw`UPDATE "Expert" SET
+          "rating" = round(((("rating" * "ratingCount") + ${rating}::float8) / ("ratingCount" + 1))::numeric, 2)::float8,
+          "ratingCount" = "ratingCount" + 1, "assignmentsCount" = "assignmentsCount" + 1, "updatedAt" = ${now}
+        WHERE "id" = ${expertId}`;
     }
   }
 
@@ -194,7 +190,7 @@ export function createReadModelActivities(deps: ActivityDeps) {
 
   return {
     async commitStep(step: StepCommit): Promise<StepResult> {
-      const result = await prisma.$transaction((tx) => applyOnce(tx, step));
+      const result = await inTransaction(prisma, (tx) => applyOnce(tx, step));
       deps.logger.debug({ workflowId: step.workflowId, seq: step.seq, applied: result.applied, stage: step.stage?.to }, 'step committed');
       return result;
     },
@@ -205,7 +201,7 @@ export function createReadModelActivities(deps: ActivityDeps) {
      * any of them was new.
      */
     async commitSteps(input: { steps: StepCommit[] }): Promise<StepResult> {
-      const result = await prisma.$transaction(async (tx) => {
+      const result = await inTransaction(prisma, async (tx) => {
         const out: StepResult = { applied: false, outboxKeys: [] };
         for (const step of input.steps) {
           const r = await applyOnce(tx, step);

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../lib/config';
+import { resolveDatabase } from '../lib/database';
 import { openDatabase } from '../lib/db';
 import { logger } from '../lib/logger';
 import { createApp } from './app';
@@ -18,7 +19,8 @@ async function connectTemporal(address: string): Promise<Connection> {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const prisma = await openDatabase(config.DATABASE_URL);
+  const database = await resolveDatabase(config);
+  const prisma = await openDatabase(database.url, { max: 20 });
   const address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
   const connection = await connectTemporal(address);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
       void (async () => {
         await connection.close().catch(() => undefined);
         await prisma.$disconnect().catch(() => undefined);
+        await database.stop().catch(() => undefined);
         logger.info({ event: 'api_stopped' }, 'API stopped');
         process.exit(0);
       })();

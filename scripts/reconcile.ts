@@ -2,11 +2,13 @@
 import { Client, Connection } from '@temporalio/client';
 import { reconcileReadModel } from '../activities/reconcile';
 import { loadConfig } from '../lib/config';
+import { resolveDatabase } from '../lib/database';
 import { openDatabase } from '../lib/db';
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
-  const prisma = await openDatabase(cfg.DATABASE_URL);
+  const database = await resolveDatabase(cfg);
+  const prisma = await openDatabase(database.url, { max: 4 });
   const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS ?? `127.0.0.1:${cfg.TEMPORAL_PORT}` });
   const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   try {
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
     await prisma.$disconnect();
+    await database.stop();
   }
 }
 

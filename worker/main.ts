@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConfig, publicBaseUrl } from '../lib/config';
+import { resolveDatabase } from '../lib/database';
 import { openDatabase } from '../lib/db';
 import { logger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
@@ -23,7 +24,9 @@ async function bundleWorkflows(): Promise<string> {
 async function main(): Promise<void> {
   const cfg = loadConfig();
   Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
-  const prisma = await openDatabase(cfg.DATABASE_URL);
+  const database = await resolveDatabase(cfg);
+  // Local activities commit the read model while workflow tasks run: more than pg's default 10.
+  const prisma = await openDatabase(database.url, { max: 20 });
   const mailer = createMailer(cfg);
   const address = cfg.TEMPORAL_ADDRESS ?? `127.0.0.1:${cfg.TEMPORAL_PORT}`;
   const connection = await NativeConnection.connect({ address });
@@ -50,6 +53,7 @@ async function main(): Promise<void> {
   await connection.close();
   mailer.close();
   await prisma.$disconnect();
+  await database.stop();
   lifecycleLog.info({ event: 'worker_stopped' }, 'worker stopped');
 }
 
