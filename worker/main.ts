@@ -20,6 +20,19 @@ async function bundleWorkflows(): Promise<string> {
   return out;
 }
 
+/**
+ * Test hook, off unless MAILER_TEST_HOLD_AFTER_ACCEPT=1: after the SMTP server accepted a mail,
+ * log `mail_accepted_held` and never record it, so a test can kill the worker in the window
+ * between the server's 250 and the record of it (test/resilience/mail-crash.test.ts).
+ */
+function mailTestHold(): ((mail: { messageId: string; to: string }) => Promise<void>) | undefined {
+  if (process.env.MAILER_TEST_HOLD_AFTER_ACCEPT !== '1') return undefined;
+  return async (mail) => {
+    logger.child({}, { level: 'info' }).info({ event: 'mail_accepted_held', messageId: mail.messageId, to: mail.to }, 'mail accepted by the server; held before its record (test hook)');
+    await new Promise<never>(() => undefined);
+  };
+}
+
 /** Worker process: `npm run worker` (npm start runs it as a child). */
 async function main(): Promise<void> {
   const cfg = loadConfig();
@@ -27,7 +40,7 @@ async function main(): Promise<void> {
   const database = await resolveDatabase(cfg);
   // Local activities commit the read model while workflow tasks run: more than pg's default 10.
   const prisma = await openDatabase(database.url, { max: 20 });
-  const mailer = createMailer(cfg);
+  const mailer = createMailer(cfg, { afterAccept: mailTestHold() });
   const address = cfg.TEMPORAL_ADDRESS ?? `127.0.0.1:${cfg.TEMPORAL_PORT}`;
   const connection = await NativeConnection.connect({ address });
   const codePath = await bundleWorkflows();
