@@ -132,13 +132,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     proc.stderr?.on('data', forward);
   };
 
-  if (!opts.migrated) {
-    const migrate = spawnSync(tsx, [path.join(root, 'scripts', 'prisma.ts'), 'migrate', 'deploy'], { cwd: root, env, stdio: 'pipe' });
-    if (migrate.status !== 0) throw new Error(`migrate failed: ${migrate.stderr.toString()}`);
-  }
-  if (opts.seed !== false) {
-    const seed = spawnSync(tsx, [path.join(root, 'scripts', 'seed.ts')], { cwd: root, env, stdio: 'pipe' });
-    if (seed.status !== 0) throw new Error(`seed failed: ${seed.stderr.toString()}`);
+  const prepare = (script: string, args: string[], what: string) => {
+    const r = spawnSync(tsx, [path.join(root, 'scripts', script), ...args], { cwd: root, env, stdio: 'pipe' });
+    if (r.status !== 0) throw new Error(`${what} failed: ${r.stderr.toString()}`);
+  };
+  try {
+    if (!opts.migrated) prepare('prisma.ts', ['migrate', 'deploy'], 'migrate');
+    if (opts.seed !== false) prepare('seed.ts', [], 'seed');
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
   }
 
   const stack: Stack = {
