@@ -146,7 +146,20 @@ export async function enqueueNotifications(
   input: { workflowId: string; step: string | number; notifications: NotificationRequest[]; baseUrl: string },
   log: NotificationLogger = moduleLogger,
 ): Promise<string[]> {
-  const rows = new Map<string, Prisma.OutboxCreateManyInput>();
+  const rows = await outboxRowsOf(tx, input, log);
+  await insertOutboxRows(tx, rows);
+  return rows.map((r) => r.key);
+}
+
+export type OutboxRow = Prisma.OutboxCreateManyInput & { key: string; status: string };
+
+/** The rendered Outbox rows of one step's notifications (enqueueNotifications without the insert). */
+export async function outboxRowsOf(
+  tx: Tx,
+  input: { workflowId: string; step: string | number; notifications: NotificationRequest[]; baseUrl: string },
+  log: NotificationLogger = moduleLogger,
+): Promise<OutboxRow[]> {
+  const rows = new Map<string, OutboxRow>();
   for (const request of input.notifications) {
     const recipients = await resolveRecipients(tx, request.to);
     if (!recipients.length) {
@@ -171,17 +184,22 @@ export async function enqueueNotifications(
       });
     }
   }
-  if (!rows.size) return [];
+  return [...rows.values()];
+}
 
-  // One plain SQL statement (Prisma 6 compiles every ORM query anew, and each statement is a
-  // wait inside the read-model transaction); a row a previous run wrote stays as it is.
+/**
+ * One plain SQL statement for any number of rows (Prisma 6 compiles every ORM query anew, and
+ * each statement is a round trip inside the read-model transaction); a row a previous run wrote
+ * stays as it is.
+ */
+export async function insertOutboxRows(tx: Tx, rows: OutboxRow[]): Promise<void> {
+  if (!rows.length) return;
   const createdAt = new Date();
-  const values = [...rows.values()].map(
+  const values = rows.map(
     (r) => Prisma.sql`(${r.key}, ${r.workflowId ?? null}, ${r.recipientId ?? null}, ${r.toEmail}, ${r.template}, ${r.language}, ${r.subject}, ${r.text}, ${r.html}, ${r.status}, 0, ${createdAt})`,
   );
   await tx.$executeRaw`INSERT INTO "Outbox" ("key", "workflowId", "recipientId", "toEmail", "template", "language", "subject", "text", "html", "status", "attempts", "createdAt")
     VALUES ${Prisma.join(values)} ON CONFLICT ("key") DO NOTHING`;
-  return [...rows.keys()];
 }
 
 // ---------- delivery ----------
