@@ -13,7 +13,7 @@ export function actorOf(key: DemoKey): Actor {
 }
 
 /** Waits until the workflow has an open task of `kind` (optionally matching), and returns it. */
-export async function openTask(handle: WorkflowHandle, kind: TaskKind, match: (t: TaskView) => boolean = () => true, timeoutMs = 20_000): Promise<TaskView> {
+export async function openTask(handle: WorkflowHandle, kind: TaskKind, match: (t: TaskView) => boolean = () => true, timeoutMs = 60_000): Promise<TaskView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const view = await handle.query(stateQuery);
