@@ -84,7 +84,7 @@ export function isAssignedTo(
 /**
  * Where-clause of the open tasks waiting for `user` (GET /tasks). Written as a flat OR of
  * complete conditions, each matching an index (assigneeUserId, status, dueAt) or (assigneeRole,
- * assigneeCountryCode, status, dueAt): SQLite then reads just those rows, instead of every open
+ * assigneeCountryCode, status, dueAt): the database then reads just those rows, instead of every open
  * task of every country (`status = 'open' AND (… OR …)` scanned them all).
  */
 export function myTasksWhere(user: AuthUser): Prisma.TaskWhereInput {

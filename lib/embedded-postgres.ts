@@ -35,6 +35,8 @@ export interface EmbeddedPostgresOptions {
 
 export interface EmbeddedPostgres {
   port: number;
+  /** The server's process id (its postmaster). */
+  pid: number;
   dataDir: string;
   /** Whether this process started (or took over) the server, and so stops it. */
   owned: boolean;
@@ -249,14 +251,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   if (!fs.existsSync(pwPath)) throw new Error(`the embedded PostgreSQL cluster in ${dataDir} has lost its password file ${pwPath}: remove ${dataDir} to start afresh, or restore the file`);
   const password = fs.readFileSync(pwPath, 'utf8').trim();
 
-  const handle = (port: number, owned: boolean, stop: () => Promise<void>): EmbeddedPostgres => ({
-    port, dataDir, owned, url: (database) => makeUrl(password, port, database), stop,
+  const handle = (pid: number, port: number, owned: boolean, stop: () => Promise<void>): EmbeddedPostgres => ({
+    pid, port, dataDir, owned, url: (database) => makeUrl(password, port, database), stop,
   });
 
   const running = readPostmasterPid(dataDir);
   if (running && (await canConnect(makeUrl(password, running.port)))) {
     if (running.port !== opts.port) log(`the embedded PostgreSQL server of ${dataDir} already runs on port ${running.port}; using it`);
-    return handle(running.port, Boolean(opts.takeOver), async () => {
+    return handle(running.pid, running.port, Boolean(opts.takeOver), async () => {
       if (opts.takeOver) await stopPid(running.pid);
     });
   }
@@ -298,7 +300,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
       // Another process may have started the same cluster meanwhile: use that one.
       const other = readPostmasterPid(dataDir);
       if (other && (await canConnect(makeUrl(password, other.port)))) {
-        return handle(other.port, Boolean(opts.takeOver), async () => {
+        return handle(other.pid, other.port, Boolean(opts.takeOver), async () => {
           if (opts.takeOver) await stopPid(other.pid);
         });
       }
@@ -312,7 +314,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   }
   proc.unref();
   (proc.stderr as unknown as { unref?: () => void } | null)?.unref?.();
-  return handle(opts.port, true, async () => {
+  return handle(proc.pid ?? 0, opts.port, true, async () => {
     if (exited || !proc.pid) return;
     await stopPid(proc.pid);
     await waitExit(proc);

@@ -15,6 +15,15 @@ export default async function globalSetup(): Promise<void> {
   process.env.NODE_ENV = 'test';
   const pg = await startThrowawayPostgres('test-pg');
   globalThis.__testPostgres = pg;
+  // A run that ends without its teardown (an error, Ctrl-C) still stops the server.
+  process.once('exit', () => {
+    if (globalThis.__testPostgres !== pg) return; // the teardown stopped it
+    try {
+      process.kill(pg.server.pid, 'SIGQUIT');
+    } catch {
+      // already stopped
+    }
+  });
   const admin = pg.server.url('postgres');
   await createMigratedTemplate(admin);
   process.env[ADMIN_URL_VARIABLE] = admin;

@@ -1,3 +1,5 @@
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.__testPostgres?.remove();
+  const pg = globalThis.__testPostgres;
+  globalThis.__testPostgres = undefined;
+  await pg?.remove();
 }
