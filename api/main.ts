@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { Client } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../lib/config';
+import { resolveDatabase } from '../lib/database';
 import { openDatabase } from '../lib/db';
 import { logger } from '../lib/logger';
 import { describeTemporalConnection } from '../lib/temporal-connection';
@@ -11,7 +12,8 @@ import { createApiMetrics, startMetricsServer } from './metrics';
 /** API process: `npm run api` (npm start runs it as a child). */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const prisma = await openDatabase(config.DATABASE_URL);
+  const database = await resolveDatabase(config);
+  const prisma = await openDatabase(database.url, { max: 20 });
   const temporalTarget = describeTemporalConnection(config);
   // A wrong certificate, API key, namespace or missing search attribute stops the API here, naming
   // the setting. A server that is not reachable yet does not: reads work, /health says which part
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
       void (async () => {
         await connection.close().catch(() => undefined);
         await prisma.$disconnect().catch(() => undefined);
+        await database.stop().catch(() => undefined);
         logger.info({ event: 'api_stopped' }, 'API stopped');
         process.exit(0);
       })();

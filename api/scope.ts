@@ -104,7 +104,7 @@ const notExcluded = (user: AuthUser) => ({ exclusions: { none: { userId: user.id
 /**
  * Where-clause of the tasks waiting for `user` (GET /tasks), open unless another status is
  * asked for. Written as a flat OR of complete conditions, each matching an index
- * (assigneeUserId, status, dueAt) or (assigneeRole, assigneeCountryCode, status, dueAt): SQLite
+ * (assigneeUserId, status, dueAt) or (assigneeRole, assigneeCountryCode, status, dueAt): the database
  * then reads just those rows, instead of every open task of every country
  * (`status = 'open' AND (… OR …)` scanned them all). Tasks the user is excluded from are not theirs.
  */

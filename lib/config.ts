@@ -12,12 +12,17 @@ export const configSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_BASE_URL: z.string().url().optional(),
-  DATABASE_URL: z.string().regex(/^file:/, 'must be a SQLite file: URL, e.g. file:./data/app.db').default('file:./data/app.db'),
+  /** Unset: the embedded PostgreSQL server under DATA_DIR/pg (lib/database.ts). */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL, e.g. postgresql://user:password@host:5432/rus_undp?sslmode=require').optional(),
+  /** Every piece of local state: the embedded PostgreSQL cluster (pg/), the Temporal dev server's file, the dev secret. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  EMBEDDED_PG_PORT: port.default(5433),
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
-  TEMPORAL_DB_FILE: z.string().min(1).default('./data/temporal.db'),
+  /** Default: DATA_DIR/temporal.db. */
+  TEMPORAL_DB_FILE: z.string().min(1).optional(),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
   /** Unset: TLS is on when any TEMPORAL_TLS_* or TEMPORAL_API_KEY is set. `false` with an API key: plaintext to a local proxy that adds TLS. */
   TEMPORAL_TLS: bool.optional(),

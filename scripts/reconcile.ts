@@ -2,12 +2,14 @@
 import { Client } from '@temporalio/client';
 import { reconcileReadModel } from '../activities/reconcile';
 import { loadConfig } from '../lib/config';
+import { resolveDatabase } from '../lib/database';
 import { openDatabase } from '../lib/db';
 import { connectTemporalClient } from '../lib/temporal-setup';
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
-  const prisma = await openDatabase(cfg.DATABASE_URL);
+  const database = await resolveDatabase(cfg);
+  const prisma = await openDatabase(database.url, { max: 4 });
   const connection = await connectTemporalClient(cfg);
   const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   try {
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
     await prisma.$disconnect();
+    await database.stop();
   }
 }
 

@@ -7,6 +7,7 @@ import net from 'node:net';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { ConfigError, loadConfig, publicBaseUrl, type AppConfig } from '../lib/config';
+import { resolveDatabase } from '../lib/database';
 import { openDatabase } from '../lib/db';
 import { logger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
@@ -42,6 +43,19 @@ async function connectWorker(cfg: AppConfig): Promise<NativeConnection> {
   }
 }
 
+/**
+ * Test hook, off unless MAILER_TEST_HOLD_AFTER_ACCEPT=1: after the SMTP server accepted a mail,
+ * log `mail_accepted_held` and never record it, so a test can kill the worker in the window
+ * between the server's 250 and the record of it (test/resilience/mail-crash.test.ts).
+ */
+function mailTestHold(): ((mail: { messageId: string; to: string }) => Promise<void>) | undefined {
+  if (process.env.MAILER_TEST_HOLD_AFTER_ACCEPT !== '1') return undefined;
+  return async (mail) => {
+    logger.child({}, { level: 'info' }).info({ event: 'mail_accepted_held', messageId: mail.messageId, to: mail.to }, 'mail accepted by the server; held before its record (test hook)');
+    await new Promise<never>(() => undefined);
+  };
+}
+
 /** Worker process: `npm run worker` (npm start runs it as a child). */
 async function main(): Promise<void> {
   const cfg = loadConfig();
@@ -52,8 +66,10 @@ async function main(): Promise<void> {
       ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress } } } : {}),
     },
   });
-  const prisma = await openDatabase(cfg.DATABASE_URL);
-  const mailer = createMailer(cfg);
+  const database = await resolveDatabase(cfg);
+  // Local activities commit the read model while workflow tasks run: more than pg's default 10.
+  const prisma = await openDatabase(database.url, { max: 20 });
+  const mailer = createMailer(cfg, { afterAccept: mailTestHold() });
   const connection = await connectWorker(cfg);
   const codePath = await bundleWorkflows();
   const worker = await createWorker({
@@ -81,6 +97,7 @@ async function main(): Promise<void> {
   await connection.close();
   mailer.close();
   await prisma.$disconnect();
+  await database.stop();
   lifecycleLog.info({ event: 'worker_stopped' }, 'worker stopped');
 }
 

@@ -44,7 +44,7 @@ const { commitStep } = proxyActivities<Activities>(COMMIT_OPTIONS);
 /**
  * Read-model commits are batched and local: the steps a workflow takes between two waits (a
  * decision typically closes its task, changes stage and opens the next task) are applied in one
- * SQLite transaction by one local activity, run by the worker inside the workflow task, when the
+ * database transaction by one local activity, run by the worker inside the workflow task, when the
  * workflow next waits for a person, calls an activity or finishes. No server round trip per step.
  * Histories recorded before this patch replay with one ordinary commitStep activity per step.
  */

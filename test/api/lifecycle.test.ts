@@ -5,7 +5,7 @@ import { as, startApiHarness, type ApiHarness, type DemoKey } from './harness';
 
 /**
  * Both programmes driven end to end through HTTP only, each step by the user whose role it is,
- * against a real Temporal dev server, a worker and a seeded SQLite read model.
+ * against a real Temporal dev server, a worker and a seeded PostgreSQL read model.
  */
 let h: ApiHarness;
 

@@ -4,7 +4,7 @@ import { axeViolations, check, eventually, screenshot, startWebHarness, type Web
 
 /**
  * The Challenge Fund in a real browser against the real app (API + web pages + worker +
- * Temporal dev server + seeded SQLite): an applicant submits, the Country Office endorses from
+ * Temporal dev server + seeded PostgreSQL database): an applicant submits, the Country Office endorses from
  * its inbox with the keyboard only, the fund manager sees the funnel move and assigns reviewers,
  * a reviewer declares no conflict of interest and scores, the fund manager sees the scores.
  */
