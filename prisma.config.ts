@@ -1,16 +1,20 @@
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { createPool } from './lib/pg';
 
 // Offline-safe: the JS engine + driver adapter means the CLI never downloads a schema engine.
-const databaseUrl = process.env.DATABASE_URL ?? 'file:./data/app.db';
-
+// Run the CLI through `npm run db:deploy` / scripts/prisma.ts, which sets DATABASE_URL (the
+// embedded server's when unset). The pool reports the catalog type `name` as text (lib/pg.ts),
+// without which `migrate deploy` fails (prisma/prisma#27403).
 export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
   schema: path.join('prisma', 'schema.prisma'),
   migrations: { path: path.join('prisma', 'migrations') },
   async adapter() {
-    return new PrismaBetterSQLite3({ url: databaseUrl });
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error('DATABASE_URL is not set: run the Prisma CLI through `node --import tsx scripts/prisma.ts` (npm run db:deploy)');
+    return new PrismaPg(createPool(url, { max: 2, applicationName: 'prisma-cli' }));
   },
 });

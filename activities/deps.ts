@@ -2,7 +2,7 @@ import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import type { Mailer } from '../lib/mailer';
 
-/** What activities need from the outside; tests inject a real SQLite file and a loopback SMTP mailer. */
+/** What activities need from the outside; tests inject a real PostgreSQL database and a loopback SMTP mailer. */
 export interface ActivityDeps {
   prisma: PrismaClient;
   mailer: Mailer;

@@ -3,6 +3,7 @@ import { checkGrant } from '../domain/policy/grant';
 import type { PolicyResult } from '../domain/policy/findings';
 import type { RubricCriterion } from '../domain/policy/scoring';
 import { policyRuleSetFromRow, RULE_SETS, ruleSetInForce, type PolicyRuleSetRecord } from '../domain/policy/rules';
+import { reviewerConflict } from '../domain/reviewers';
 import type { DecisionProblem } from '../domain/tasks';
 import type { PrismaClient } from '../lib/db';
 import type { ActivityDeps } from './deps';
@@ -118,7 +119,7 @@ export function createProposalActivities(deps: ActivityDeps) {
       ids.forEach((id, i) => {
         const user = users.find((u) => u.id === id);
         if (!user || user.role !== 'reviewer' || !user.active) problems.push({ path: `data.reviewerIds.${i}`, message: `${id} is not an active reviewer` });
-        else if (user.institutionId && user.institutionId === input.institutionId) problems.push({ path: `data.reviewerIds.${i}`, message: `${id} belongs to the applicant's institution` });
+        else if (reviewerConflict(user, input.institutionId) === 'same_institution') problems.push({ path: `data.reviewerIds.${i}`, message: `${id} belongs to the applicant's institution` });
         if (input.alreadyAssigned.includes(id)) problems.push({ path: `data.reviewerIds.${i}`, message: `${id} is already assigned or declared a conflict` });
       });
       return problems;

@@ -1,13 +1,14 @@
-import type { Prisma } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
 import { isTerminal } from '../domain/stages';
 import type { StepCommit, StepResult, SubjectPatch, SubjectRef } from '../domain/steps';
-import { enqueueNotifications } from './notifications/outbox';
+import { insertOutboxRows, outboxRowsOf, type OutboxRow } from './notifications/outbox';
+import { inTransaction } from '../lib/db';
 import type { ActivityDeps } from './deps';
 
 type Tx = Prisma.TransactionClient;
 
 const json = (v: unknown): Prisma.InputJsonValue => (v ?? null) as Prisma.InputJsonValue;
-/** A Json column's value for plain SQL: Prisma keeps JSON as text on SQLite; null and undefined are NULL. */
+/** A jsonb column's value for plain SQL: its JSON text (PostgreSQL takes the column's type); null and undefined are NULL. */
 const jsonText = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
 const optionalJson = (v: unknown) => (v === undefined ? undefined : v === null ? (null as unknown as Prisma.InputJsonValue) : json(v));
 
@@ -33,7 +34,13 @@ async function updateSubject(tx: Tx, subject: SubjectRef, data: Record<string, u
 export function createReadModelActivities(deps: ActivityDeps) {
   const { prisma } = deps;
 
-  async function applyStep(tx: Tx, step: StepCommit): Promise<void> {
+  /** Rows written once for all the steps of a commit (one statement each instead of one per step). */
+  interface Batch {
+    audit: Prisma.AuditEventCreateManyInput[];
+    outbox: OutboxRow[];
+  }
+
+  async function applyStep(tx: Tx, step: StepCommit, batch: Batch): Promise<void> {
     const { subject, workflowId, at: atIso } = step;
     const at = new Date(atIso);
     const base = { workflowId, subjectType: subject.type, subjectId: subject.id };
@@ -88,6 +95,9 @@ export function createReadModelActivities(deps: ActivityDeps) {
           ${t.assigneeUserId ?? null}, ${t.assigneeRole}, ${t.assigneeCountryCode ?? null}, ${subject.countryCode}, ${t.title},
           ${t.dueAt ? new Date(t.dueAt) : null}, ${t.remindAt ? new Date(t.remindAt) : null}, false, ${jsonText(t.context)}, ${at}, ${now})
         ON CONFLICT ("id") DO NOTHING`;
+      for (const userId of t.excludeUserIds ?? []) {
+        await tx.taskExclusion.upsert({ where: { taskId_userId: { taskId: t.id, userId } }, update: {}, create: { taskId: t.id, userId } });
+      }
     }
     for (const c of step.closeTasks ?? []) {
       const changed = await tx.$executeRaw`UPDATE "Task" SET "status" = ${c.status}, "decision" = ${c.decision ?? null}, "comment" = ${c.comment ?? null},
@@ -100,14 +110,12 @@ export function createReadModelActivities(deps: ActivityDeps) {
       if (f.overdue) await tx.$executeRaw`UPDATE "Task" SET "overdue" = true, "escalatedAt" = ${at}, "updatedAt" = ${now} WHERE "id" = ${f.id}`;
     }
     const stepKey = `${workflowId}:${step.seq}`;
-    if (step.audit?.length) {
-      await tx.auditEvent.createMany({
-        data: step.audit.map((a, i) => ({
-          key: `${stepKey}:${i}`, workflowId, subjectType: subject.type, subjectId: subject.id,
-          actorId: a.actorId ?? null, actorRole: a.actorRole ?? null, action: a.action,
-          fromStage: a.fromStage ?? null, toStage: a.toStage ?? null, comment: a.comment ?? null,
-          data: optionalJson(a.data ?? null), requestId: a.requestId ?? null, at,
-        })),
+    for (const [i, a] of (step.audit ?? []).entries()) {
+      batch.audit.push({
+        key: `${stepKey}:${i}`, workflowId, subjectType: subject.type, subjectId: subject.id,
+        actorId: a.actorId ?? null, actorRole: a.actorRole ?? null, action: a.action,
+        fromStage: a.fromStage ?? null, toStage: a.toStage ?? null, comment: a.comment ?? null,
+        data: optionalJson(a.data ?? null), requestId: a.requestId ?? null, at,
       });
     }
     for (const r of step.reviews ?? []) {
@@ -161,40 +169,54 @@ export function createReadModelActivities(deps: ActivityDeps) {
       });
     }
     if (step.expertRating) {
-      const expert = await tx.expert.findUnique({ where: { id: step.expertRating.expertId } });
-      if (expert) {
-        const count = expert.ratingCount + 1;
-        await tx.expert.update({
-          where: { id: expert.id },
-          data: {
-            rating: Math.round(((expert.rating * expert.ratingCount + step.expertRating.rating) / count) * 100) / 100,
-            ratingCount: count,
-            assignmentsCount: expert.assignmentsCount + 1,
-          },
-        });
-      }
+      // One statement: two workflows rating the same expert at once both count (a read, then a
+      // write of values computed from it, would lose one of them at READ COMMITTED).
+      const { expertId, rating } = step.expertRating;
+      await tx.$executeRaw`UPDATE "Expert" SET
+          "rating" = round(((("rating" * "ratingCount") + ${rating}::float8) / ("ratingCount" + 1))::numeric, 2)::float8,
+          "ratingCount" = "ratingCount" + 1, "assignmentsCount" = "assignmentsCount" + 1, "updatedAt" = ${now}
+        WHERE "id" = ${expertId}`;
     }
   }
 
-  /** One step, once: the StepLog row of `<workflowId>:<seq>` says whether it was applied already. */
-  async function applyOnce(tx: Tx, step: StepCommit): Promise<StepResult> {
-    const key = `${step.workflowId}:${step.seq}`;
-    // Recorded first, in the same transaction: all of the step or none of it.
-    const recorded = await tx.$executeRaw`INSERT INTO "StepLog" ("key", "workflowId", "appliedAt") VALUES (${key}, ${step.workflowId}, ${new Date(step.at)}) ON CONFLICT ("key") DO NOTHING`;
-    if (recorded === 0) {
-      const pending = await tx.outbox.findMany({ where: { key: { startsWith: `${key}:` }, status: 'pending' }, select: { key: true } });
-      return { applied: false, outboxKeys: pending.map((o) => o.key) };
+  /**
+   * The steps, in order, each at most once: the StepLog rows of `<workflowId>:<seq>` (one
+   * statement for all) say which were applied already. Recorded first, in the same transaction:
+   * all of a step or none of it. Audit events and mails of the new steps are written together at
+   * the end (nothing in a step reads them).
+   */
+  async function applyOnce(tx: Tx, steps: StepCommit[]): Promise<StepResult> {
+    const out: StepResult = { applied: false, outboxKeys: [] };
+    if (!steps.length) return out;
+    const keyOf = (step: StepCommit) => `${step.workflowId}:${step.seq}`;
+    const recorded = await tx.$queryRaw<{ key: string }[]>`INSERT INTO "StepLog" ("key", "workflowId", "appliedAt")
+      VALUES ${Prisma.join(steps.map((step) => Prisma.sql`(${keyOf(step)}, ${step.workflowId}, ${new Date(step.at)})`))}
+      ON CONFLICT ("key") DO NOTHING RETURNING "key"`;
+    const fresh = new Set(recorded.map((r) => r.key));
+    const batch: Batch = { audit: [], outbox: [] };
+    for (const step of steps) {
+      const key = keyOf(step);
+      if (!fresh.has(key)) {
+        const pending = await tx.outbox.findMany({ where: { key: { startsWith: `${key}:` }, status: 'pending' }, select: { key: true } });
+        out.outboxKeys.push(...pending.map((o) => o.key));
+        continue;
+      }
+      out.applied = true;
+      await applyStep(tx, step, batch);
+      if (step.notifications?.length) {
+        const rows = await outboxRowsOf(tx, { workflowId: step.workflowId, step: step.seq, notifications: step.notifications, baseUrl: deps.baseUrl });
+        batch.outbox.push(...rows);
+        out.outboxKeys.push(...rows.map((r) => r.key));
+      }
     }
-    await applyStep(tx, step);
-    const outboxKeys = step.notifications?.length
-      ? await enqueueNotifications(tx, { workflowId: step.workflowId, step: step.seq, notifications: step.notifications, baseUrl: deps.baseUrl })
-      : [];
-    return { applied: true, outboxKeys };
+    if (batch.audit.length) await tx.auditEvent.createMany({ data: batch.audit });
+    await insertOutboxRows(tx, batch.outbox);
+    return out;
   }
 
   return {
     async commitStep(step: StepCommit): Promise<StepResult> {
-      const result = await prisma.$transaction((tx) => applyOnce(tx, step));
+      const result = await inTransaction(prisma, (tx) => applyOnce(tx, [step]));
       deps.logger.debug({ workflowId: step.workflowId, seq: step.seq, applied: result.applied, stage: step.stage?.to }, 'step committed');
       return result;
     },
@@ -205,15 +227,7 @@ export function createReadModelActivities(deps: ActivityDeps) {
      * any of them was new.
      */
     async commitSteps(input: { steps: StepCommit[] }): Promise<StepResult> {
-      const result = await prisma.$transaction(async (tx) => {
-        const out: StepResult = { applied: false, outboxKeys: [] };
-        for (const step of input.steps) {
-          const r = await applyOnce(tx, step);
-          out.applied ||= r.applied;
-          out.outboxKeys.push(...r.outboxKeys);
-        }
-        return out;
-      });
+      const result = await inTransaction(prisma, (tx) => applyOnce(tx, input.steps));
       const first = input.steps[0];
       deps.logger.debug({ workflowId: first?.workflowId, seqs: input.steps.map((s) => s.seq), applied: result.applied }, 'steps committed');
       return result;

@@ -83,6 +83,7 @@ async function repairSubject(prisma: PrismaClient, subject: SubjectRow, view: Li
         data: {
           id: t.id, workflowId: subject.workflowId, programme: subject.programme, subjectType: subject.type, subjectId: subject.id,
           countryCode: subject.countryCode, status: 'open', ...fields,
+          ...(t.excludeUserIds?.length ? { exclusions: { create: t.excludeUserIds.map((userId) => ({ userId })) } } : {}),
         },
       });
       note(`task ${t.id} recreated (open)`);

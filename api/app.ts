@@ -15,6 +15,7 @@ import { createAuthenticator, requireAuth } from './auth';
 import { ReadCache } from './read-cache';
 import type { ApiContext } from './context';
 import { errorHandler, HttpError, notFoundHandler } from './errors';
+import { createApiMetrics, type ApiMetrics } from './metrics';
 import { apiRouter } from './routes';
 import './types';
 
@@ -28,6 +29,8 @@ export interface AppDeps {
   sla?: SlaSettings;
   /** Upper bound of one Temporal call while a client waits (default 30 s). */
   temporalTimeoutMs?: number;
+  /** Prometheus metrics (api/metrics.ts); api/main.ts passes its own to serve them on METRICS_PORT. */
+  metrics?: ApiMetrics;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
@@ -95,9 +98,11 @@ export function createApp(deps: AppDeps): express.Application {
     temporalTimeoutMs: deps.temporalTimeoutMs ?? 30_000,
   };
 
+  const metrics = deps.metrics ?? createApiMetrics({ prisma, config });
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(metrics.middleware);
   app.use(requestContext(logger));
   app.use(
     helmet({
@@ -129,6 +134,8 @@ export function createApp(deps: AppDeps): express.Application {
   // Per-IP limit on every mutating request (before authentication, so token guessing is limited too).
   const ipLimiter = limiter(config.RATE_LIMIT_PER_MINUTE);
   app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' ? next() : ipLimiter(req, res, next)));
+  // On the API port only behind a token; with METRICS_PORT they are served there instead (api/main.ts).
+  if (config.METRICS_TOKEN && config.METRICS_PORT === undefined) app.get('/metrics', metrics.handler);
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
   app.use('/docs/assets', express.static(SWAGGER_UI_DIR, { index: false, fallthrough: false, maxAge: '1h' }));
   // The web app (pages under /app, mail-link redirects for browsers) calls this API over loopback

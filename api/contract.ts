@@ -22,7 +22,8 @@ export function responseBody<S extends z.ZodType>(id: string, schema: S): S {
   return schema;
 }
 
-type QueryExample<S extends z.ZodObject> = { [K in keyof z.output<S>]-?: Exclude<z.output<S>[K], undefined> };
+/** A value for every parameter, as a client sends it (zod's input type: `'true'`, not `true`). */
+type QueryExample<S extends z.ZodObject> = { [K in keyof z.input<S>]-?: Exclude<z.input<S>[K], undefined> };
 const queryExamples = new WeakMap<z.ZodType, Record<string, unknown>>();
 
 /** A query-string schema with an example value for each of its parameters. */

@@ -1,28 +1,31 @@
 import type { Server } from 'node:http';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { ConfigError, loadConfig } from '../lib/config';
+import { resolveDatabase } from '../lib/database';
 import { openDatabase } from '../lib/db';
 import { logger } from '../lib/logger';
+import { describeTemporalConnection } from '../lib/temporal-connection';
+import { connectTemporalClient } from '../lib/temporal-setup';
 import { createApp } from './app';
+import { createApiMetrics, startMetricsServer } from './metrics';
 
 /** API process: `npm run api` (npm start runs it as a child). */
-async function connectTemporal(address: string): Promise<Connection> {
-  try {
-    return await Connection.connect({ address, connectTimeout: '10 seconds' });
-  } catch (err) {
-    // Serve anyway: reads work, /health says which part fails, workflow calls answer 503.
-    logger.warn({ event: 'temporal_unreachable', address, err: err instanceof Error ? err.message : String(err) }, 'Temporal is not reachable yet; connecting lazily');
-    return Connection.lazy({ address });
-  }
-}
-
 async function main(): Promise<void> {
   const config = loadConfig();
-  const prisma = await openDatabase(config.DATABASE_URL);
-  const address = config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
-  const connection = await connectTemporal(address);
+  const database = await resolveDatabase(config);
+  const prisma = await openDatabase(database.url, { max: 20 });
+  const temporalTarget = describeTemporalConnection(config);
+  // A wrong certificate, API key, namespace or missing search attribute stops the API here, naming
+  // the setting. A server that is not reachable yet does not: reads work, /health says which part
+  // fails, workflow calls answer 503 until it is back.
+  const connection = await connectTemporalClient(config, {
+    lazyWhenUnreachable: true,
+    onUnreachable: (err) => logger.warn({ event: 'temporal_unreachable', ...temporalTarget, err: err instanceof Error ? err.message : String(err) }, 'Temporal is not reachable yet; connecting lazily'),
+  });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const app = createApp({ prisma, temporal, config, logger, taskQueue: config.TASK_QUEUE });
+  const metrics = createApiMetrics({ prisma, config, processMetrics: true });
+  const app = createApp({ prisma, temporal, config, logger, taskQueue: config.TASK_QUEUE, metrics });
+  const metricsServer = config.METRICS_PORT === undefined ? undefined : await startMetricsServer(metrics, config.METRICS_PORT, config.METRICS_HOST);
 
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -31,7 +34,10 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;
-  logger.info({ event: 'api_started', host: config.HOST, port: config.PORT, temporal: address, authMode: config.AUTH_MODE }, 'API listening');
+  logger.info({
+    event: 'api_started', host: config.HOST, port: config.PORT, temporal: temporalTarget, authMode: config.AUTH_MODE,
+    metrics: metricsServer ? `${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` : config.METRICS_TOKEN ? `${config.PORT}/metrics (token)` : 'off',
+  }, 'API listening');
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -43,10 +49,12 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 10_000);
     force.unref();
+    metricsServer?.close();
     server.close(() => {
       void (async () => {
         await connection.close().catch(() => undefined);
         await prisma.$disconnect().catch(() => undefined);
+        await database.stop().catch(() => undefined);
         logger.info({ event: 'api_stopped' }, 'API stopped');
         process.exit(0);
       })();

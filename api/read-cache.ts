@@ -1,14 +1,14 @@
 /**
- * Results of reads, keyed by the database version (lib/db.ts `databaseVersion`): a result is
- * served again only while nothing in the database has changed since it was computed, by any
- * process, and for at most `ttlMs` (figures derived from the clock, such as days in stage or
+ * Results of reads, keyed by the database version (lib/db.ts `databaseVersion`, PostgreSQL's
+ * commit snapshot, the same for every API instance): a result is served again only while no
+ * write has committed since it was computed, through any process or instance, and for at most `ttlMs` (figures derived from the clock, such as days in stage or
  * overdue by due date, move on without a write). Concurrent requests for the same key share one
  * computation. A dashboard refreshed by many people then costs one query set per change instead
  * of one per request (bench: reads at scale).
  */
 export interface ReadCacheOptions {
-  /** Current database version; undefined means "unknown": nothing is cached. */
-  version: () => string | undefined;
+  /** Current database version (one round trip); undefined means "unknown": nothing is cached. */
+  version: () => Promise<string | undefined>;
   ttlMs: number;
   maxEntries: number;
   now?: () => number;
@@ -41,7 +41,7 @@ export class ReadCache {
   async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
     // The version is read before computing: a change made meanwhile gives a newer version, so a
     // result is never filed under a version later than the state it may have read.
-    const version = this.enabled ? this.opts.version() : undefined;
+    const version = this.enabled ? await this.opts.version() : undefined;
     if (version === undefined) return compute();
     const now = (this.opts.now ?? Date.now)();
     const found = this.entries.get(key);

@@ -128,23 +128,25 @@ export class ApiRouter {
   }
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSTORABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/;
+const UNSTORABLE_MESSAGE = 'is not valid text (a lone surrogate or a NUL character)';
 
 /**
- * The path of the first string (or key) that is not well-formed Unicode: a lone surrogate, which
- * JSON can carry as an escape ("\ud800") but UTF-8 cannot, so Prisma and Temporal would fail on it
- * later (a 500, or a workflow that never starts). Iterative: bodies may be nested arbitrarily deep.
+ * The path of the first string (or key) that cannot be stored as text: a lone surrogate, which
+ * JSON can carry as an escape ("\ud800") but UTF-8 cannot, or a NUL character, which PostgreSQL's
+ * text and jsonb refuse. Prisma and Temporal would fail on it later (a 500, or a workflow whose
+ * commits never succeed). Iterative: bodies may be nested arbitrarily deep.
  */
 function illFormedPath(body: unknown): string | undefined {
   const stack: [unknown, string][] = [[body, '']];
   while (stack.length) {
     const [value, path] = stack.pop()!;
     if (typeof value === 'string') {
-      if (LONE_SURROGATE.test(value)) return path || '(body)';
+      if (UNSTORABLE.test(value)) return path || '(body)';
     } else if (value && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) {
         const at = path ? `${path}.${key}` : key;
-        if (LONE_SURROGATE.test(key)) return at;
+        if (UNSTORABLE.test(key)) return at;
         stack.push([child, at]);
       }
     }
@@ -195,6 +197,8 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
         if (!user) throw unauthorized();
         if (spec.roles && !spec.roles.includes(user.role)) throw forbidden(`the ${user.role} role may not ${spec.method.toUpperCase()} ${spec.path}`);
       }
+      const badInUrl = illFormedPath(req.params) ?? illFormedPath(req.query);
+      if (badInUrl) throw validationFailed([{ path: badInUrl, message: UNSTORABLE_MESSAGE }]);
       const query = spec.query ? parse(spec.query, req.query) : undefined;
       let body: unknown;
       if (spec.body) {
@@ -202,7 +206,7 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
         const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
         if (hasBody && !req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
         const illFormed = hasBody ? illFormedPath(req.body) : undefined;
-        if (illFormed) throw validationFailed([{ path: illFormed, message: 'is not valid Unicode (a lone surrogate)' }]);
+        if (illFormed) throw validationFailed([{ path: illFormed, message: UNSTORABLE_MESSAGE }]);
         body = parse(spec.body, hasBody ? req.body : {});
       }
       const keyHeader = spec.idempotent ? req.get('Idempotency-Key') : undefined;

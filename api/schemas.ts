@@ -51,9 +51,17 @@ export const callListQuerySchema = queryWithExample(paginationSchema.extend({ co
 export const taskListQuerySchema = queryWithExample(
   paginationSchema.extend({
     pageSize: z.coerce.number().int().min(1).max(100).default(50),
+    subject: z.string().min(1).max(200).optional().describe('only tasks of this proposal or expert request (its id)'),
+    kind: z.enum(TASK_KIND_NAMES).optional().describe('only tasks of this kind'),
+    status: z.enum(TASK_STATUSES).default('open').describe('open (default): waiting for you; done / cancelled: yours that were decided / cancelled'),
+    country: countryCodeSchema.optional().describe('only tasks of subjects in this country'),
+    overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: only overdue tasks; false: only tasks not overdue'),
+    dueBefore: isoDate.optional().describe('only tasks due on or before this day (UTC)'),
+    dueAfter: isoDate.optional().describe('only tasks due on or after this day (UTC)'),
   }),
-  { page: 1, pageSize: 50 },
+  { page: 1, pageSize: 50, subject: 'p-0a1b2c3d4e5f6g7h', kind: 'co_endorsement', status: 'open', country: 'KG', overdue: 'false', dueBefore: '2027-03-31', dueAfter: '2027-01-01' },
 );
+export type TaskListQuery = z.infer<typeof taskListQuerySchema>;
 
 const pipelineFilters = {
   programme: programme.optional(),
@@ -171,6 +179,20 @@ export const decisionResponseSchema = z.strictObject({ taskId: z.string(), decis
 
 // ---------- tasks ----------
 
+/** One reviewer a fund manager may assign: `context.reviewers` of an open assign_reviewers task (api/reviewers.ts). */
+export const reviewerChoiceSchema = z.strictObject({
+  userId: z.string(),
+  name: z.string(),
+  institution: z.strictObject({ id: z.string(), name: z.string() }).nullable(),
+  openReviews: int.describe('conflict declarations and scorings this reviewer has open now'),
+  conflict: z.enum(['same_institution']).nullable().describe('same_institution: from the applicant’s institution; the workflow refuses this reviewer'),
+  alreadyAssigned: z.boolean().describe('already assigned to this proposal (or declared a conflict on it)'),
+});
+export type ReviewerChoice = z.infer<typeof reviewerChoiceSchema>;
+
+/** What the assignee needs to decide; its keys depend on the task kind (reduced for callers outside the selection committee). */
+const taskContextSchema = z.looseObject({ reviewers: z.array(reviewerChoiceSchema).optional().describe('assign_reviewers: the reviewers to choose from') });
+
 export const decisionOptionSchema = z.strictObject({
   decision: z.string(),
   commentRequired: z.boolean(),
@@ -188,7 +210,7 @@ const taskFields = {
   assigneeRole: role,
   assigneeCountryCode: z.string().nullable(),
   assignedToMe: z.boolean(),
-  context: jsonObject.nullable().describe('What the decider needs to see; reduced for callers outside the selection committee'),
+  context: taskContextSchema.nullable(),
 };
 
 /** An open task as a subject's page lists it. */
@@ -235,6 +257,39 @@ export const callSchema = z.strictObject({
   thematicAreaIds: z.array(z.string()),
   createdAt: timestamp,
 });
+
+// ---------- agreements ----------
+
+/**
+ * The agreement of a proposal (grant) or expert request (individual contract), with its tranches
+ * (api/agreements.ts): null until a contract is drafted.
+ */
+export const signatureSchema = z.strictObject({
+  party: z.enum(['applicant', 'expert', 'co']).describe('who signed: the applicant institution, the expert, or the UNDP Country Office'),
+  signedBy: z.strictObject({ id: z.string(), name: z.string().nullable() }),
+  at: timestamp,
+});
+export const trancheSchema = z.strictObject({
+  seq: int.describe('milestone (proposal) or deliverable (expert request) number, from 1'),
+  milestone: z.string().describe('title of the milestone or deliverable'),
+  pct: z.number().describe('share of the agreement value, %'),
+  amountUsd: z.number(),
+  dueDate: isoDate.nullable(),
+  status: z.enum(['scheduled', 'under_review', 'revision_requested', 'released']).describe('released once its report or deliverable is accepted and the payment made'),
+  releasedAt: timestamp.nullable().describe('when it was paid'),
+});
+export const agreementSchema = z.strictObject({
+  kind: z.enum(['grant', 'individual_contract']),
+  partyName: z.string().describe('the grantee institution or the expert'),
+  valueUsd: z.number(),
+  status: z.enum(['awaiting_signatures', 'signed', 'declined']),
+  createdAt: timestamp,
+  signedAt: timestamp.nullable(),
+  signatures: z.array(signatureSchema),
+  tranches: z.array(trancheSchema),
+  paidUsd: z.number().describe('sum of the released tranches'),
+});
+export type AgreementView = z.infer<typeof agreementSchema>;
 
 // ---------- proposals ----------
 
@@ -301,6 +356,7 @@ export const proposalFullSchema = z.strictObject({
   outcome: z.string().nullable(),
   updatedAt: timestamp,
   closedAt: timestamp.nullable(),
+  agreement: agreementSchema.nullable().describe('The grant agreement: value, signatures, tranches with their status and payment dates; null before contracting'),
   weightedScore: z.number().nullable().optional().describe('Fund managers, CO approvers and admins only'),
   passMarkMet: z.boolean().nullable().optional().describe('Fund managers, CO approvers and admins only'),
   reviews: z.array(z.strictObject({ reviewerId: z.string(), ...reviewFields })).optional().describe('Fund managers, CO approvers and admins only'),
@@ -366,6 +422,7 @@ export const expertRequestSchema = z.strictObject({
   closedAt: timestamp.nullable(),
   openTasks: z.array(openTaskSchema),
   timeline: z.array(timelineEventSchema),
+  agreement: agreementSchema.nullable().describe('The individual contract (value, signatures, a tranche per deliverable); null before contracting, and for experts other than the selected one'),
   shortlist: z.array(shortlistEntrySchema).nullable().optional().describe('Fund managers, CO approvers and admins only'),
   selectedExpertId: z.string().nullable().optional().describe('Fund managers, CO approvers and admins only'),
   findings: jsonObject.nullable().optional().describe('The last policy or alignment check; fund managers, CO approvers and admins only'),
@@ -452,6 +509,10 @@ responseBody('Created', createdSubjectSchema);
 responseBody('StageChange', stageResponseSchema);
 responseBody('DecisionResult', decisionResponseSchema);
 responseBody('DecisionOption', decisionOptionSchema);
+responseBody('ReviewerChoice', reviewerChoiceSchema);
+responseBody('Agreement', agreementSchema);
+responseBody('Tranche', trancheSchema);
+responseBody('Signature', signatureSchema);
 responseBody('OpenTask', openTaskSchema);
 responseBody('Task', taskSchema);
 responseBody('TaskDetail', taskDetailSchema);

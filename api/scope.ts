@@ -1,5 +1,6 @@
 import type { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../lib/db';
+import { REVIEW_TASK_KINDS } from '../domain/reviewers';
 import type { Actor } from '../domain/roles';
 import type { AuthUser } from './types';
 
@@ -22,7 +23,7 @@ export function actorOf(user: AuthUser): Actor {
 /** Ids of proposals the reviewer has (or had) a review task for; bounded by one reviewer's workload. */
 export async function reviewerProposalIds(prisma: PrismaClient, userId: string): Promise<string[]> {
   const rows = await prisma.task.findMany({
-    where: { assigneeUserId: userId, kind: { in: ['conflict_declaration', 'review_score'] }, subjectType: 'proposal' },
+    where: { assigneeUserId: userId, kind: { in: [...REVIEW_TASK_KINDS] }, subjectType: 'proposal' },
     select: { subjectId: true },
     distinct: ['subjectId'],
   });
@@ -72,26 +73,46 @@ export async function expertRequestScope(prisma: PrismaClient, user: AuthUser): 
   }
 }
 
-/** True when the task is waiting for this caller (by name, or by role and country). */
-export function isAssignedTo(
-  task: { assigneeUserId: string | null; assigneeRole: string; assigneeCountryCode: string | null },
-  user: AuthUser,
-): boolean {
+interface Assignee {
+  assigneeUserId: string | null;
+  assigneeRole: string;
+  assigneeCountryCode: string | null;
+}
+
+/** The task is named to this caller, or to its role (and country). */
+function fitsAssignee(task: Assignee, user: AuthUser): boolean {
   if (task.assigneeUserId) return task.assigneeUserId === user.id;
   return task.assigneeRole === user.role && (!task.assigneeCountryCode || task.assigneeCountryCode === user.countryCode);
 }
 
+/** True when this caller is among the users who may not decide the task (select `exclusions` with TASK_LITE_SELECT). */
+export function isExcluded(task: { exclusions: { userId: string }[] }, user: AuthUser): boolean {
+  return task.exclusions.some((e) => e.userId === user.id);
+}
+
 /**
- * Where-clause of the open tasks waiting for `user` (GET /tasks). Written as a flat OR of
- * complete conditions, each matching an index (assigneeUserId, status, dueAt) or (assigneeRole,
- * assigneeCountryCode, status, dueAt): SQLite then reads just those rows, instead of every open
- * task of every country (`status = 'open' AND (… OR …)` scanned them all).
+ * True when the task is waiting for this caller (by name, or by role and country) and the
+ * caller is not excluded from it (the workflow would refuse its decision).
  */
-export function myTasksWhere(user: AuthUser): Prisma.TaskWhereInput {
-  const byRole = { status: 'open', assigneeUserId: null, assigneeRole: user.role };
+export function isAssignedTo(task: Assignee & { exclusions: { userId: string }[] }, user: AuthUser): boolean {
+  return fitsAssignee(task, user) && !isExcluded(task, user);
+}
+
+/** Where-clause of tasks `user` may not decide although their role fits. */
+const notExcluded = (user: AuthUser) => ({ exclusions: { none: { userId: user.id } } });
+
+/**
+ * Where-clause of the tasks waiting for `user` (GET /tasks), open unless another status is
+ * asked for. Written as a flat OR of complete conditions, each matching an index
+ * (assigneeUserId, status, dueAt) or (assigneeRole, assigneeCountryCode, status, dueAt): the database
+ * then reads just those rows, instead of every open task of every country
+ * (`status = 'open' AND (… OR …)` scanned them all). Tasks the user is excluded from are not theirs.
+ */
+export function myTasksWhere(user: AuthUser, status = 'open'): Prisma.TaskWhereInput {
+  const byRole = { status, assigneeUserId: null, assigneeRole: user.role, ...notExcluded(user) };
   return {
     OR: [
-      { status: 'open', assigneeUserId: user.id },
+      { status, assigneeUserId: user.id },
       { ...byRole, assigneeCountryCode: null },
       ...(user.countryCode ? [{ ...byRole, assigneeCountryCode: user.countryCode }] : []),
     ],
@@ -102,8 +123,8 @@ export function myTasksWhere(user: AuthUser): Prisma.TaskWhereInput {
  * Whether the caller may read a task: its assignee, fund managers and admins, and the
  * country office of the task's country. Others get 404.
  */
-export function canReadTask(task: { assigneeUserId: string | null; assigneeRole: string; assigneeCountryCode: string | null; countryCode: string }, user: AuthUser): boolean {
-  if (isAssignedTo(task, user)) return true;
+export function canReadTask(task: Assignee & { countryCode: string }, user: AuthUser): boolean {
+  if (fitsAssignee(task, user)) return true;
   if (user.role === 'fund_manager' || user.role === 'admin') return true;
   return user.role === 'co_approver' && !!user.countryCode && task.countryCode === user.countryCode;
 }

@@ -51,11 +51,12 @@ export interface TaskRowLite {
   dueAt: Date | null;
   overdue: boolean;
   context: unknown;
+  exclusions: { userId: string }[];
 }
 
 export const TASK_LITE_SELECT = {
   id: true, kind: true, stage: true, status: true, title: true, assigneeUserId: true, assigneeRole: true, assigneeCountryCode: true,
-  countryCode: true, dueAt: true, overdue: true, context: true,
+  countryCode: true, dueAt: true, overdue: true, context: true, exclusions: { select: { userId: true } },
 } as const;
 
 function sanitizeContext(context: unknown): Record<string, unknown> | null {
@@ -153,6 +154,12 @@ export function auditEventView(r: AuditRow & { subjectType: string; subjectId: s
   return { ...r, at: r.at.toISOString(), fromStage: asStageOrNull(r.fromStage), toStage: asStageOrNull(r.toStage), data: r.data ?? null };
 }
 
+/**
+ * What owners, reviewers and experts see of an event's data: which task and decision, a payment's
+ * amount and milestone or deliverable, and the failed rules behind a system decision.
+ */
+const SHARED_EVENT_DATA = ['taskId', 'kind', 'decision', 'amountCents', 'milestone', 'milestoneTitle', 'deliverable', 'deliverableTitle', 'reasons'] as const;
+
 /** Timeline of a subject from its audit events, reduced for owners, reviewers and experts. */
 export async function timeline(prisma: PrismaClient, subjectId: string, user: AuthUser): Promise<z.input<typeof timelineEventSchema>[]> {
   const rows: AuditRow[] = await prisma.auditEvent.findMany({ where: { subjectId }, select: AUDIT_SELECT, orderBy: { id: 'asc' }, take: 2000 });
@@ -168,13 +175,15 @@ export async function timeline(prisma: PrismaClient, subjectId: string, user: Au
         const kind = kindOfEvent(data);
         return !(kind && INTERNAL_KINDS.has(kind));
       }
-      return own || stageChange;
+      // The selected expert sees the payments made to it.
+      const paidToMe = r.action === 'payment_released' && !!user.expertId && data.expertId === user.expertId;
+      return own || stageChange || paidToMe;
     })
     .map((r) => {
       const data = (r.data ?? {}) as Record<string, unknown>;
       const reduced: Record<string, unknown> = {};
       if (!full) {
-        for (const k of ['taskId', 'kind', 'decision'] as const) if (data[k] !== undefined) reduced[k] = data[k];
+        for (const k of SHARED_EVENT_DATA) if (data[k] !== undefined) reduced[k] = data[k];
       }
       return {
         id: r.id,

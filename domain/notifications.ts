@@ -1,3 +1,4 @@
+import type { Reason } from './policy/findings';
 import type { Role } from './roles';
 
 /** Every kind of mail the system sends. Task-assigned and decision mails are essential (no opt-out). */
@@ -19,7 +20,7 @@ export const NON_ESSENTIAL_TEMPLATES: readonly NotificationTemplate[] = ['remind
 
 export type Recipient =
   | { userId: string }
-  | { role: Role; countryCode?: string | null }
+  | { role: Role; countryCode?: string | null; excludeUserIds?: string[] }
   | { expertId: string };
 
 /** Everything a template may show. All strings/numbers; dates as ISO strings. */
@@ -35,7 +36,12 @@ export interface NotificationData {
   decision?: string;
   comment?: string;
   amountUsd?: number;
+  /** The milestone (proposal) or deliverable (expert request) a payment is for. */
+  milestoneSeq?: number;
+  milestoneTitle?: string;
   outcome?: string;
+  /** Why the system decided (failed policy rules), worded per language by the template. */
+  reasons?: Reason[];
 }
 
 export interface NotificationRequest {

@@ -27,6 +27,8 @@ export interface TaskRow {
   dueAt?: string | null;
   remindAt?: string | null;
   context?: Record<string, unknown> | null;
+  /** Users who may not decide it although their role fits (the kernel's TaskSpec.excludeUserIds). */
+  excludeUserIds?: string[];
 }
 
 export interface TaskClose {

@@ -1,4 +1,6 @@
+import net from 'node:net';
 import { z } from 'zod';
+import { checkTemporalTlsFiles } from './temporal-connection';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -10,13 +12,28 @@ export const configSchema = z.object({
   PORT: port.default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_BASE_URL: z.url().optional(),
-  DATABASE_URL: z.string().regex(/^file:/, 'must be a SQLite file: URL, e.g. file:./data/app.db').default('file:./data/app.db'),
+  /** Unset: the embedded PostgreSQL server under DATA_DIR/pg (lib/database.ts). */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL, e.g. postgresql://user:password@host:5432/rus_undp?sslmode=require').optional(),
+  /** Every piece of local state: the embedded PostgreSQL cluster (pg/), the Temporal dev server's file, the dev secret. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  EMBEDDED_PG_PORT: port.default(5433),
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_PORT: port.default(7233),
   TEMPORAL_UI_PORT: port.default(8233),
-  TEMPORAL_DB_FILE: z.string().min(1).default('./data/temporal.db'),
+  /** Default: DATA_DIR/temporal.db. */
+  TEMPORAL_DB_FILE: z.string().min(1).optional(),
   TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  /** Unset: TLS is on when any TEMPORAL_TLS_* or TEMPORAL_API_KEY is set. `false` with an API key: plaintext to a local proxy that adds TLS. */
+  TEMPORAL_TLS: bool.optional(),
+  /** Each a PEM file path or the PEM text itself. */
+  TEMPORAL_TLS_CA: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  /** The name the server certificate is checked against (and sent as SNI) instead of the host of TEMPORAL_ADDRESS. */
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  /** Temporal Cloud API key, sent as `authorization: Bearer …` on every call. */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
   TASK_QUEUE: z.string().min(1).default('rus-undp'),
   /** Workflow executions the worker keeps in memory (sticky cache), about 0.8 MB each (bench: open workflows); others are replayed from history when next needed. 0 disables the cache. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
@@ -45,6 +62,14 @@ export const configSchema = z.object({
   SLA_REMINDER_BEFORE_DAYS: days.default(3),
   SLA_INVITATION_DAYS: days.default(5),
   SEED_DEMO_DATA: bool.default(true),
+  /** The API serves /metrics on this port (and only there) when set. */
+  METRICS_PORT: port.optional(),
+  /** Bearer token /metrics requires; without METRICS_PORT, /metrics is served on PORT only when this is set. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Address METRICS_PORT and WORKER_METRICS_PORT listen on. */
+  METRICS_HOST: z.string().refine((v) => net.isIP(v) !== 0, 'must be an IP address, e.g. 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
+  /** The worker's Temporal SDK metrics (Prometheus text at /metrics, no token) on this port when set. */
+  WORKER_METRICS_PORT: port.optional(),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -66,6 +91,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (cfg.NODE_ENV === 'production' && cfg.AUTH_MODE === 'dev') {
     throw new ConfigError('Invalid configuration:\n  AUTH_MODE: dev tokens are not allowed when NODE_ENV=production');
   }
+  const tlsProblems = checkTemporalTlsFiles(cfg);
+  if (tlsProblems.length) throw new ConfigError(`Invalid configuration:\n${tlsProblems.map((p) => `  ${p}`).join('\n')}`);
   return cfg;
 }
 

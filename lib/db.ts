@@ -1,185 +1,82 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaClient } from '../generated/prisma/client';
-import { openSentLedger, type SentLedger } from './sent-ledger';
+import type pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Prisma, PrismaClient } from '../generated/prisma/client';
+import { createPool, type PoolOptions } from './pg';
 
 export type Db = PrismaClient;
 export { PrismaClient };
 
-type Adapter = Awaited<ReturnType<PrismaBetterSQLite3['connect']>>;
-type Tx = Awaited<ReturnType<Adapter['startTransaction']>>;
+const pools = new WeakMap<PrismaClient, pg.Pool>();
 
 /**
- * A lock with two queues: `acquire()` resolves with the release function once the lock is free;
- * waiting single statements go before waiting transactions, each queue first come first served.
+ * Opens the read-model database: a pg Pool (real concurrency between the API, the worker and
+ * the scripts; each statement outside a transaction commits on its own) behind Prisma's adapter.
+ * Transactions run at READ COMMITTED: every read-modify-write the application does is a single
+ * conditional statement (compare-and-set on the row) or is guarded by a unique key, so no
+ * transaction depends on rows another one may change meanwhile; `inTransaction` retries the
+ * rare deadlock or serialization failure.
  */
-class Lock {
-  private held = false;
-  private readonly statements: (() => void)[] = [];
-  private readonly transactions: (() => void)[] = [];
-
-  acquire(kind: 'statement' | 'transaction'): Promise<() => void> {
-    return new Promise((resolve) => {
-      const grant = () => {
-        this.held = true;
-        let released = false;
-        resolve(() => {
-          if (released) return;
-          released = true;
-          this.release();
-        });
-      };
-      if (!this.held) grant();
-      else (kind === 'statement' ? this.statements : this.transactions).push(grant);
-    });
-  }
-
-  private release(): void {
-    const next = this.statements.shift() ?? this.transactions.shift();
-    if (next) next();
-    else this.held = false;
-  }
-}
-
-/**
- * The better-sqlite3 adapter runs every query on one connection, and a query made outside an
- * interactive transaction while one is open runs *inside* it: it sees the transaction's
- * uncommitted rows, and its writes are rolled back with it or become durable only when it
- * commits (an outbox row marked 'sent' could be lost by a crash long after the mail went out).
- * So a query outside a transaction waits until no transaction is open, and transactions wait
- * for each other: one lock. Single statements go first: they are short, and one of them may be
- * the row that records a mail as sent, which must not wait behind a queue of transactions (a
- * crash in that wait sends the mail again).
- */
-interface RawConnection {
-  prepare: (sql: string) => { get: () => unknown; pluck?: (on?: boolean) => unknown };
-  pragma?: (source: string, options?: { simple?: boolean }) => unknown;
-}
-
-function oneAtATime(adapter: Adapter, onConnect?: (raw: RawConnection) => void): Adapter {
-  const lock = new Lock();
-  // The adapter opens transactions with a deferred BEGIN: the write lock is taken at the first
-  // write, and if another process (API or worker) committed since the transaction's first read,
-  // that write fails at once with SQLITE_BUSY_SNAPSHOT, which busy_timeout cannot wait out.
-  // BEGIN IMMEDIATE takes the write lock up front, waiting (busy_timeout) for the other writer.
-  const client = (adapter as unknown as { client?: RawConnection }).client;
-  if (client && typeof client.prepare === 'function') {
-    const prepare = client.prepare.bind(client);
-    client.prepare = (sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql);
-    onConnect?.(client);
-  }
-  const bind = (target: object, value: unknown) => (typeof value === 'function' ? value.bind(target) : value);
-  const locked =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      const release = await lock.acquire('statement');
-      try {
-        return await fn(...args);
-      } finally {
-        release();
-      }
-    };
-  async function startTransaction(isolationLevel?: Parameters<Adapter['startTransaction']>[0]): Promise<Tx> {
-    const release = await lock.acquire('transaction');
-    let tx: Tx;
-    try {
-      tx = await adapter.startTransaction(isolationLevel);
-    } catch (err) {
-      release();
-      throw err;
-    }
-    const end = (fn: () => Promise<void>) => async () => {
-      try {
-        await fn();
-      } finally {
-        release();
-      }
-    };
-    return new Proxy(tx, {
-      get: (target, prop) => (prop === 'commit' || prop === 'rollback' ? end(target[prop].bind(target)) : bind(target, Reflect.get(target, prop, target))),
-    });
-  }
-  return new Proxy(adapter, {
-    get: (target, prop) => {
-      if (prop === 'queryRaw' || prop === 'executeRaw' || prop === 'executeScript') return locked(target[prop].bind(target) as (...args: unknown[]) => Promise<unknown>);
-      if (prop === 'startTransaction') return startTransaction;
-      return bind(target, Reflect.get(target, prop, target));
-    },
+export async function openDatabase(databaseUrl: string, opts: PoolOptions = {}): Promise<PrismaClient> {
+  const pool = createPool(databaseUrl, opts);
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg(pool),
+    // A busy worker queues transactions for a pooled connection; the defaults (2 s, 5 s) fail them under load.
+    transactionOptions: { maxWait: 15_000, timeout: 30_000 },
   });
-}
-
-/** The adapter factory with oneAtATime connections. */
-function serializedAdapter(factory: PrismaBetterSQLite3, onConnect?: (raw: RawConnection) => void): PrismaBetterSQLite3 {
-  return new Proxy(factory, {
-    get: (target, prop) => {
-      if (prop === 'connect') return async () => oneAtATime(await target.connect(), onConnect);
-      if (prop === 'connectToShadowDb') return async () => oneAtATime(await target.connectToShadowDb());
-      const value = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
-const versions = new WeakMap<PrismaClient, () => string | undefined>();
-
-/**
- * A token that changes whenever the database changes, by any process: SQLite's data_version
- * (commits by other connections: the worker, scripts) with this connection's total_changes()
- * (its own writes). Reading it costs microseconds and no query through Prisma, so a cache of
- * read results can be keyed by it (api/read-cache.ts). Undefined before the first query.
- */
-export function databaseVersion(prisma: PrismaClient): string | undefined {
-  return versions.get(prisma)?.();
-}
-
-const ledgers = new WeakMap<PrismaClient, () => SentLedger | undefined>();
-
-/** The sent-mail ledger next to this database (lib/sent-ledger.ts), opened on first use. */
-export function sentLedgerOf(prisma: PrismaClient): SentLedger | undefined {
-  return ledgers.get(prisma)?.();
-}
-
-export function sqliteFile(databaseUrl: string): string {
-  return databaseUrl.replace(/^file:/, '');
-}
-
-/**
- * Opens the read-model database. WAL lets the API read while the worker writes;
- * synchronous=FULL because an approval, once acknowledged, must survive a power cut.
- */
-export async function openDatabase(databaseUrl: string): Promise<PrismaClient> {
-  const file = sqliteFile(databaseUrl);
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  // Both counters start again on a new connection: the generation keeps versions from repeating.
-  let raw: RawConnection | undefined;
-  let generation = 0;
-  let totalChanges: { get: () => unknown } | undefined;
-  const adapter = serializedAdapter(new PrismaBetterSQLite3({ url: databaseUrl, timeout: 10_000 }), (connection) => {
-    raw = connection;
-    generation++;
-    totalChanges = undefined;
-  });
-  const prisma = new PrismaClient({ adapter });
-  let ledger: SentLedger | undefined;
-  if (file !== ':memory:') {
-    ledgers.set(prisma, () => (ledger ??= openSentLedger(file)));
-    const disconnect = prisma.$disconnect.bind(prisma);
-    prisma.$disconnect = async () => {
-      ledger?.close();
-      ledger = undefined;
-      await disconnect();
-    };
-  }
-  versions.set(prisma, () => {
-    if (!raw?.pragma) return undefined;
-    totalChanges ??= raw.prepare('SELECT total_changes() AS "n"');
-    const own = (totalChanges.get() as { n: number }).n;
-    return `${generation}.${String(raw.pragma('data_version', { simple: true }))}.${own}`;
-  });
-  await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-  await prisma.$queryRawUnsafe('PRAGMA synchronous = FULL');
-  await prisma.$queryRawUnsafe('PRAGMA busy_timeout = 10000');
-  await prisma.$queryRawUnsafe('PRAGMA foreign_keys = ON');
+  pools.set(prisma, pool);
+  const disconnect = prisma.$disconnect.bind(prisma);
+  prisma.$disconnect = async () => {
+    await disconnect();
+    pools.delete(prisma);
+    await pool.end().catch(() => undefined);
+  };
   return prisma;
+}
+
+/** The pg Pool under a client from openDatabase (for statements that need no ORM). */
+export function poolOf(prisma: PrismaClient): pg.Pool {
+  const pool = pools.get(prisma);
+  if (!pool) throw new Error('not a client made by openDatabase');
+  return pool;
+}
+
+/**
+ * A token that changes whenever any transaction that wrote has ended, in any process: the
+ * server's current snapshot (xmin:xmax:in-progress ids). Two reads under the same snapshot see
+ * the same committed data, and a commit changes every later snapshot, so a read result filed
+ * under the token read *before* computing it is never served after a later change
+ * (api/read-cache.ts). One round trip of microseconds on the server; undefined when the
+ * database does not answer (then nothing is cached). The snapshot is the whole server's: a
+ * write to another database on the same server also moves it (a miss, never a stale answer).
+ */
+export async function databaseVersion(prisma: PrismaClient): Promise<string | undefined> {
+  const pool = pools.get(prisma);
+  if (!pool) return undefined;
+  try {
+    const { rows } = await pool.query<{ v: string }>('SELECT pg_current_snapshot()::text AS v');
+    return rows[0]?.v;
+  } catch {
+    return undefined;
+  }
+}
+
+/** SQLSTATEs of a transaction that lost a race and may simply run again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+
+export function isRetryableTransactionError(err: unknown): boolean {
+  if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2034') return true;
+  const text = err instanceof Error ? `${err.message} ${JSON.stringify((err as { meta?: unknown }).meta ?? '')}` : '';
+  return [...RETRYABLE].some((code) => text.includes(code)) || /deadlock detected|could not serialize access/.test(text);
+}
+
+/** An interactive transaction, run again (up to 5 times) when PostgreSQL aborts it for a deadlock or serialization failure. */
+export async function inTransaction<T>(prisma: PrismaClient, fn: (tx: Prisma.TransactionClient) => Promise<T>, opts: { isolationLevel?: Prisma.TransactionIsolationLevel } = {}): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await prisma.$transaction(fn, opts);
+    } catch (err) {
+      if (attempt >= 5 || !isRetryableTransactionError(err)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20));
+    }
+  }
 }

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { AppConfig } from './config';
@@ -12,13 +11,15 @@ export interface OutgoingMail {
   html: string;
   /** Full Message-ID header value including the angle brackets, e.g. `<abc@rus-undp>`. */
   messageId: string;
+}
+
+export interface MailerOptions {
   /**
-   * Called synchronously when the whole message has been handed to the server and only the line
-   * that ends it (the "." after DATA, which makes the server accept it) remains to be written.
-   * A caller records here that the message counts as sent: a crash after this point cannot send
-   * it twice. If it throws, the message is abandoned unsent.
+   * Test hook, off by default: runs after the server accepted a message (its 250 to the final
+   * "."), before send() returns and so before the caller records the message as sent: a test
+   * holds a worker here to kill it in that window (worker/main.ts: MAILER_TEST_HOLD_AFTER_ACCEPT).
    */
-  beforeCommit?: () => void;
+  afterAccept?: (mail: OutgoingMail) => Promise<void>;
 }
 
 export interface Mailer {
@@ -32,27 +33,6 @@ const TIMEOUT_MS = 10_000;
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
-}
-
-/** The message, then `beforeCommit()` when the SMTP connection asks for more, then its end. */
-function messageStream(raw: Buffer, beforeCommit?: () => void): Readable {
-  let delivered = false;
-  return new Readable({
-    read() {
-      if (!delivered) {
-        delivered = true;
-        this.push(raw);
-        return;
-      }
-      try {
-        beforeCommit?.();
-      } catch (err) {
-        this.destroy(err as Error);
-        return;
-      }
-      this.push(null);
-    },
-  });
 }
 
 /**
@@ -72,11 +52,11 @@ function session(connection: SMTPConnection) {
 
 /**
  * SMTP over nodemailer's SMTPConnection, one connection per message (deliveries are few and
- * bursty). The connection is driven directly, not through a transport, so the message's final
- * "." is written only after `beforeCommit` ran: the transport reads the whole message before
- * the DATA command, too early for that record.
+ * bursty). send() resolves only on the server's 250 to the message: the caller records the
+ * message as sent after that, never before (a record made earlier loses the mail if the
+ * process dies before the server accepted it).
  */
-export function createMailer(cfg: MailerConfig): Mailer {
+export function createMailer(cfg: MailerConfig, opts: MailerOptions = {}): Mailer {
   const auth = cfg.SMTP_USER ? { user: cfg.SMTP_USER, pass: cfg.SMTP_PASSWORD ?? '' } : undefined;
   const open = new Set<SMTPConnection>();
   return {
@@ -114,7 +94,8 @@ export function createMailer(cfg: MailerConfig): Mailer {
       try {
         await step<void>((done) => connection.connect(() => done()));
         if (auth) await step<void>((done) => connection.login(auth, (err) => done(err)));
-        await step<void>((done) => connection.send({ from: envelope.from || cfg.SMTP_FROM, to: envelope.to }, messageStream(raw, mail.beforeCommit), (err) => done(err)));
+        await step<void>((done) => connection.send({ from: envelope.from || cfg.SMTP_FROM, to: envelope.to }, raw, (err) => done(err)));
+        await opts.afterAccept?.(mail);
         connection.quit();
         return { messageId: mail.messageId };
       } catch (err) {

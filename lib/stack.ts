@@ -1,13 +1,17 @@
 /**
  * Starts the real stack as separate processes on free loopback ports — Temporal dev server
- * (SQLite file), worker, API — so resilience tests can kill and restart each part and
- * benchmarks can measure it. Used by test/resilience and bench/, not by `npm start`.
+ * (its SQLite file), worker, API — against a PostgreSQL database given by URL (or an embedded
+ * server of its own), so resilience tests can kill and restart each part and benchmarks can
+ * measure it. Used by test/resilience and bench/, not by `npm start`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { EMBEDDED_DATABASE } from './database';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
+import { ensureDatabase } from './pg';
 import { requireTemporalCli } from './temporal-cli';
 
 const root = path.resolve(__dirname, '..');
@@ -56,9 +60,15 @@ export async function stopProcess(proc: ChildProcess | undefined, signal: NodeJS
 export interface StackOptions {
   /** Extra environment for worker and API (SMTP_*, SLA_*, LOG_LEVEL...). */
   env?: NodeJS.ProcessEnv;
-  /** Where the SQLite files live; a fresh temp dir by default. */
+  /** Where the Temporal file (and an embedded PostgreSQL cluster) live; a fresh temp dir by default. */
   dataDir?: string;
+  /** The stack's database; unset: an embedded PostgreSQL server of its own under dataDir, stopped with the stack. */
+  databaseUrl?: string;
+  /** The database is migrated already (a copy of a migrated template): skip `prisma migrate deploy`. */
+  migrated?: boolean;
   seed?: boolean;
+  /** Start the worker with the stack (default true); false leaves it to `startWorker()`. */
+  worker?: boolean;
   api?: boolean;
   /** Pipe child output here (default: discard, errors only). */
   log?: (line: string) => void;
@@ -88,7 +98,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rus-undp-stack-'));
   fs.mkdirSync(dataDir, { recursive: true });
   const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-  const databaseUrl = `file:${path.join(dataDir, 'app.db')}`;
+  let embedded: EmbeddedPostgres | undefined;
+  let databaseUrl = opts.databaseUrl;
+  if (!databaseUrl) {
+    // Under the system temp folder as root: the server's `postgres` user must reach it.
+    fs.chmodSync(dataDir, 0o755);
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port: await freePort(), log: (line) => opts.log?.(`[postgres] ${line}`) });
+    await ensureDatabase(embedded.url(), EMBEDDED_DATABASE);
+    databaseUrl = embedded.url(EMBEDDED_DATABASE);
+  }
   const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
   // One process per part: node with tsx's loader, not the `tsx` CLI, which runs the script in a
   // child process — a SIGKILL of the CLI would leave the real worker or API running as an orphan.
@@ -116,11 +134,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     proc.stderr?.on('data', forward);
   };
 
-  const migrate = spawnSync(process.execPath, [path.join(root, 'scripts', 'prisma.js'), 'migrate', 'deploy'], { cwd: root, env, stdio: 'pipe' });
-  if (migrate.status !== 0) throw new Error(`migrate failed: ${migrate.stderr.toString()}`);
-  if (opts.seed !== false) {
-    const seed = spawnSync(tsx, [path.join(root, 'scripts', 'seed.ts')], { cwd: root, env, stdio: 'pipe' });
-    if (seed.status !== 0) throw new Error(`seed failed: ${seed.stderr.toString()}`);
+  const prepare = (script: string, args: string[], what: string) => {
+    const r = spawnSync(tsx, [path.join(root, 'scripts', script), ...args], { cwd: root, env, stdio: 'pipe' });
+    if (r.status !== 0) throw new Error(`${what} failed: ${r.stderr.toString()}`);
+  };
+  try {
+    if (!opts.migrated) prepare('prisma.ts', ['migrate', 'deploy'], 'migrate');
+    if (opts.seed !== false) prepare('seed.ts', [], 'seed');
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
   }
 
   const stack: Stack = {
@@ -169,11 +192,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await stopProcess(stack.api);
       await stopProcess(stack.worker);
       await stopProcess(stack.temporal);
+      await embedded?.stop();
       if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
   await stack.startTemporal();
-  await stack.startWorker();
+  if (opts.worker !== false) await stack.startWorker();
   if (opts.api) await stack.startApi();
   return stack;
 }

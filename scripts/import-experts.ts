@@ -1,9 +1,11 @@
 /**
  * npm run import:experts -- <file.csv>
- * Upserts roster experts from a CSV into DATABASE_URL (default file:./data/app.db).
+ * Upserts roster experts from a CSV into DATABASE_URL (unset: the embedded server under DATA_DIR).
  * All rows are checked first; on any problem nothing is written and each problem is listed.
  */
 import fs from 'node:fs';
+import { loadConfig } from '../lib/config';
+import { resolveDatabase } from '../lib/database';
 import { openDatabase } from '../lib/db';
 import { EXPERT_CSV_COLUMNS, ImportError, importExpertsCsv } from '../prisma/import-experts';
 
@@ -14,7 +16,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const text = fs.readFileSync(file, 'utf8');
-  const prisma = await openDatabase(process.env.DATABASE_URL || 'file:./data/app.db');
+  const database = await resolveDatabase(loadConfig());
+  const prisma = await openDatabase(database.url, { max: 2 });
   try {
     const result = await importExpertsCsv(prisma, text);
     console.log(`Imported ${result.imported} experts from ${file} (${result.created} new, ${result.updated} updated)`);
@@ -27,6 +30,7 @@ async function main(): Promise<number> {
     throw err;
   } finally {
     await prisma.$disconnect();
+    await database.stop();
   }
 }
 

@@ -14,7 +14,13 @@ function run(cmd, args) {
   return spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
 }
 
-const gen = run(process.execPath, [path.join(root, 'scripts', 'prisma.js'), 'generate']);
+// `prisma generate` needs no database, but reads the schema, whose datasource names DATABASE_URL
+// (unset, the CLI cannot read the generator settings and tries to download an engine).
+const gen = spawnSync(process.execPath, [require.resolve('prisma/build/index.js'), 'generate'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL || 'postgresql://localhost/unused', CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+});
 if (gen.status !== 0) process.exit(gen.status ?? 1);
 
 // The typed API client's types (generated/api/), from the OpenAPI document; a development install only

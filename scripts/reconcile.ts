@@ -1,13 +1,16 @@
 /** `npm run reconcile [-- --all]`: repairs read-model drift from the workflows' own state. */
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { reconcileReadModel } from '../activities/reconcile';
 import { loadConfig } from '../lib/config';
+import { resolveDatabase } from '../lib/database';
 import { openDatabase } from '../lib/db';
+import { connectTemporalClient } from '../lib/temporal-setup';
 
 async function main(): Promise<void> {
   const cfg = loadConfig();
-  const prisma = await openDatabase(cfg.DATABASE_URL);
-  const connection = await Connection.connect({ address: cfg.TEMPORAL_ADDRESS ?? `127.0.0.1:${cfg.TEMPORAL_PORT}` });
+  const database = await resolveDatabase(cfg);
+  const prisma = await openDatabase(database.url, { max: 4 });
+  const connection = await connectTemporalClient(cfg);
   const client = new Client({ connection, namespace: cfg.TEMPORAL_NAMESPACE });
   try {
     const report = await reconcileReadModel(prisma, client, {
@@ -18,6 +21,7 @@ async function main(): Promise<void> {
   } finally {
     await connection.close();
     await prisma.$disconnect();
+    await database.stop();
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole local stack as one process tree that Ctrl-C stops.
- * Temporal dev server (SQLite file, Web UI, search attributes) unless TEMPORAL_ADDRESS is set;
- * migrations; idempotent demo seed; the mail catcher; the worker; the API.
+ * The embedded PostgreSQL server (DATA_DIR/pg) unless DATABASE_URL is set; Temporal dev server
+ * (its SQLite file, Web UI, search attributes) unless TEMPORAL_ADDRESS is set; migrations;
+ * idempotent demo seed; the mail catcher; the worker; the API.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,13 +10,16 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
+import { resolveDatabase, type ResolvedDatabase } from '../lib/database';
 import { DEMO_USERS } from '../domain/demo';
 import { startMailCatcher } from '../lib/mail-catcher';
 import { findTemporalCli, TEMPORAL_CLI_MISSING } from '../lib/temporal-cli';
+import { temporalSecured } from '../lib/temporal-connection';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 
 const root = path.resolve(__dirname, '..');
 const children: ChildProcess[] = [];
+let database: ResolvedDatabase | undefined;
 let stopping = false;
 
 function say(msg: string): void {
@@ -71,7 +75,7 @@ function tsx(): string {
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  say('stopping: worker drains, then the API and the Temporal server');
+  say('stopping: worker drains, then the API, the Temporal server and the database');
   // Reverse start order: API and worker first, the server last, so the worker can drain.
   for (const proc of [...children].reverse()) {
     if (proc.exitCode !== null || proc.signalCode) continue;
@@ -81,18 +85,24 @@ async function shutdown(code: number): Promise<void> {
       proc.once('exit', () => { clearTimeout(timer); resolve(); });
     });
   }
+  await database?.stop().catch((err) => say(`stopping the database failed: ${err instanceof Error ? err.message : String(err)}`));
   process.exit(code);
 }
 
 async function main(): Promise<void> {
   const cfg: AppConfig = loadConfig();
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: cfg.DATABASE_URL };
-  fs.mkdirSync(path.join(root, 'data'), { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const dataDir = path.resolve(root, cfg.DATA_DIR);
+  fs.mkdirSync(dataDir, { recursive: true });
   if (cfg.AUTH_MODE === 'dev' && !cfg.AUTH_DEV_SECRET) {
-    // A local secret kept in data/ (git-ignored) so sign-ins survive a restart of the stack.
-    const secretFile = path.join(root, 'data', '.dev-secret');
+    // A local secret kept in DATA_DIR (git-ignored) so sign-ins survive a restart of the stack.
+    const secretFile = path.join(dataDir, '.dev-secret');
     if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
     env.AUTH_DEV_SECRET = fs.readFileSync(secretFile, 'utf8').trim();
+  }
+
+  if (!cfg.TEMPORAL_ADDRESS && temporalSecured(cfg)) {
+    throw new ConfigError('Invalid configuration:\n  TEMPORAL_ADDRESS: required with TEMPORAL_TLS*/TEMPORAL_API_KEY (the local dev server npm start runs has no TLS)');
   }
 
   const ports: [string, number][] = [['PORT', cfg.PORT]];
@@ -103,10 +113,21 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
+  if (!cfg.DATABASE_URL) say(`starting the embedded PostgreSQL server (${path.relative(root, path.join(dataDir, 'pg')) || '.'}, port ${cfg.EMBEDDED_PG_PORT})`);
+  try {
+    database = await resolveDatabase({ ...cfg, DATA_DIR: dataDir }, { takeOver: true });
+  } catch (err) {
+    if (!cfg.DATABASE_URL && /could not bind|address already in use/i.test(String(err))) {
+      throw new ConfigError(`Port ${cfg.EMBEDDED_PG_PORT} (EMBEDDED_PG_PORT) is already in use: stop what runs there or set EMBEDDED_PG_PORT to another port.`);
+    }
+    throw err;
+  }
+  env.DATABASE_URL = database.url;
+
   if (!cfg.TEMPORAL_ADDRESS) {
     const cli = findTemporalCli();
     if (!cli) throw new ConfigError(TEMPORAL_CLI_MISSING);
-    const dbFile = path.resolve(root, cfg.TEMPORAL_DB_FILE);
+    const dbFile = cfg.TEMPORAL_DB_FILE ? path.resolve(root, cfg.TEMPORAL_DB_FILE) : path.join(dataDir, 'temporal.db');
     fs.mkdirSync(path.dirname(dbFile), { recursive: true });
     const args = [
       'server', 'start-dev',
@@ -125,7 +146,7 @@ async function main(): Promise<void> {
   }
 
   say('applying database migrations');
-  const migrate = spawnSync(process.execPath, [path.join(root, 'scripts', 'prisma.js'), 'migrate', 'deploy'], { cwd: root, env, stdio: 'inherit' });
+  const migrate = spawnSync(tsx(), [path.join(root, 'scripts', 'prisma.ts'), 'migrate', 'deploy'], { cwd: root, env, stdio: 'inherit' });
   if (migrate.status !== 0) throw new Error('prisma migrate deploy failed');
   if (cfg.SEED_DEMO_DATA) {
     say('seeding demo data (idempotent)');
@@ -160,5 +181,4 @@ main().catch((err) => {
   if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
   else process.stderr.write(`start failed: ${err instanceof Error ? err.message : String(err)}\n`);
   void shutdown(1);
-  if (!children.length) process.exit(1);
 });

@@ -8,7 +8,7 @@ import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { ApiError, apiBaseFor, createApiClient } from './api-client';
 import { html } from './html';
-import { LANGS, type Lang } from './i18n';
+import { knownApiMessage, LANGS, type Lang } from './i18n';
 import { authRoutes } from './pages/auth';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
@@ -143,7 +143,10 @@ export function createWebRouter(deps: WebDeps): express.Router {
       }
       const status = [400, 403, 404, 409, 429, 503].includes(err.status) ? err.status : 502;
       const key = status === 403 ? 'error.forbidden' : status === 404 ? 'error.notFound' : status === 429 ? 'error.rateLimited' : status === 503 || status === 502 ? 'error.unavailable' : 'error.generic';
-      return send(ctx, errorPage(ctx, ctx.t(key), err.error.message), status);
+      // The API's own words only when the dictionary has them in the user's language; a missing
+      // page or a refusal says nothing more than its title.
+      const detail = status === 404 || status === 403 ? '' : (knownApiMessage(ctx.lang, err.error.message) ?? '');
+      return send(ctx, errorPage(ctx, ctx.t(key), detail), status);
     }
     deps.logger?.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), path: ctx.req.path }, 'web page failed');
     return send(ctx, errorPage(ctx, ctx.t('error.generic'), ''), 500);
@@ -166,7 +169,17 @@ export function createWebRouter(deps: WebDeps): express.Router {
       return send(ctx, errorPage(ctx, ctx.t('error.csrf'), ''), 403);
     }
     if (opts.roles && !opts.roles.includes(ctx.user.role)) return send(ctx, errorPage(ctx, ctx.t('error.forbidden'), ''), 403);
-    handler(ctx as PageCtx).catch((err) => fail(ctx, err, next));
+    openTaskCount(ctx)
+      .then((n) => {
+        ctx.taskCount = n;
+        return handler(ctx as PageCtx);
+      })
+      .catch((err) => fail(ctx, err, next));
+  };
+  /** The count next to "Tasks" in the menu, for pages (not for form posts, which redirect); never fails a page. */
+  const openTaskCount = async (ctx: AnonCtx): Promise<number | undefined> => {
+    if (ctx.req.method !== 'GET' || !ctx.user || ctx.user.role === 'admin') return undefined;
+    return ctx.api.get('/tasks', { query: { pageSize: 1 } }).then((p) => p.total, () => undefined);
   };
   const wrapAnon = (handler: (ctx: AnonCtx) => Promise<void>, csrf: boolean): RequestHandler => (req, res, next) => {
     const ctx = baseCtx(req, res);

@@ -2,10 +2,9 @@ import type { PrismaClient } from '../lib/db';
 import type { Lang } from './i18n';
 
 /**
- * Reference data the API does not serve (yet): thematic area and country names, the reviewer
- * list for the fund manager's assignment form and display names of staff in histories.
- * Read-only, non-confidential, cached for a few minutes. Without a database handle the pages
- * fall back to ids (and a free-text reviewer field).
+ * Reference data the API does not serve (yet): thematic area and country names and display
+ * names of staff in histories. Read-only, non-confidential, cached for a few minutes. Without a
+ * database handle the pages fall back to ids. (The reviewers to assign come with the task.)
  */
 export interface NamedItem {
   id: string;
@@ -16,7 +15,6 @@ export interface NamedItem {
 export interface Reference {
   thematicAreas(): Promise<NamedItem[]>;
   countries(): Promise<NamedItem[]>;
-  reviewers(): Promise<{ id: string; name: string; institution: string | null }[]>;
   userNames(ids: string[]): Promise<Map<string, string>>;
 }
 
@@ -42,7 +40,6 @@ export function createReference(prisma?: PrismaClient): Reference {
     return {
       thematicAreas: async () => [],
       countries: async () => [],
-      reviewers: async () => [],
       userNames: async () => new Map(),
     };
   }
@@ -51,15 +48,6 @@ export function createReference(prisma?: PrismaClient): Reference {
     thematicAreas: cached(async () => (await prisma.thematicArea.findMany({ select: { id: true, name: true, nameRu: true }, orderBy: { name: 'asc' } })).map((a) => a)),
     countries: cached(async () =>
       (await prisma.country.findMany({ select: { code: true, name: true, nameRu: true }, orderBy: { name: 'asc' } })).map((c) => ({ id: c.code, name: c.name, nameRu: c.nameRu })),
-    ),
-    reviewers: cached(async () =>
-      (
-        await prisma.user.findMany({
-          where: { role: 'reviewer', active: true },
-          select: { id: true, name: true, institution: { select: { name: true } } },
-          orderBy: { name: 'asc' },
-        })
-      ).map((u) => ({ id: u.id, name: u.name, institution: u.institution?.name ?? null })),
     ),
     async userNames(ids) {
       const out = new Map<string, string>();

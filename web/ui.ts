@@ -18,6 +18,8 @@ export interface PageCtx {
   ref: Reference;
   assetVersion: string;
   authMode: 'dev' | 'oidc';
+  /** Open tasks waiting for the signed-in user, shown in the menu (undefined when unknown). */
+  taskCount?: number;
 }
 
 export type AnonCtx = Omit<PageCtx, 'user' | 'session'> & { session?: Session; user?: SessionUser };
@@ -36,8 +38,9 @@ interface NavItem {
 
 const NAV: Record<string, NavItem[]> = {
   applicant: [
-    { href: '/app/proposals', key: 'nav.myProposals', match: /^\/app\/proposals/ },
-    { href: '/app/calls', key: 'nav.calls', match: /^\/app\/calls/ },
+    // A new proposal is written from an open call: its form belongs to "Open calls".
+    { href: '/app/proposals', key: 'nav.myProposals', match: /^\/app\/proposals(?!\/new(\/|$))/ },
+    { href: '/app/calls', key: 'nav.calls', match: /^\/app\/(calls|proposals\/new(\/|$))/ },
     { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
   ],
   co_approver: [
@@ -114,9 +117,13 @@ export function layout(ctx: AnonCtx, opts: LayoutOpts): SafeHtml {
   const path = ctx.req.originalUrl.split('?')[0];
   const items = user ? NAV[user.role] ?? [] : [];
   const next = ctx.req.originalUrl.startsWith('/app') ? ctx.req.originalUrl : '/app';
+  const count = (i: NavItem) =>
+    i.key === 'nav.tasks' && ctx.taskCount
+      ? html` <span class="nav-count" aria-hidden="true">${ctx.taskCount > 99 ? '99+' : ctx.taskCount}</span><span class="visually-hidden"> (${t('nav.openTasks', { n: ctx.taskCount })})</span>`
+      : '';
   const nav = items.length
     ? html`<nav class="mainnav" aria-label="${t('nav.label')}"><ul>${items.map(
-        (i) => html`<li><a href="${i.href}"${attr('aria-current', i.match.test(path) ? 'page' : null)}>${t(i.key)}</a></li>`,
+        (i) => html`<li><a href="${i.href}"${attr('aria-current', i.match.test(path) ? 'page' : null)}>${t(i.key)}${count(i)}</a></li>`,
       )}</ul></nav>`
     : '';
   const langSwitch = html`<form class="lang" method="post" action="/app/lang">
@@ -127,9 +134,11 @@ export function layout(ctx: AnonCtx, opts: LayoutOpts): SafeHtml {
         <button type="submit" name="lang" value="ru" lang="ru" aria-pressed="${lang === 'ru'}">RU<span class="visually-hidden"> Русский</span></button>
       </div>
     </form>`;
+  // The account folds into a small menu (works without JS: <details>), so the bar keeps one row.
   const account = user
-    ? html`<div class="account"><span class="who">${user.name}<span class="role">${t(`role.${user.role}` as Key)}</span></span>
-        <form method="post" action="/app/sign-out"><input type="hidden" name="_csrf" value="${ctx.csrf}"><button type="submit" class="btn-link">${t('auth.signOut')}</button></form></div>`
+    ? html`<details class="account"><summary><span class="visually-hidden">${t('account.label')}: </span><span class="who-name">${user.name}</span></summary>
+        <div class="account-menu"><p class="who">${user.name}<span class="role">${t(`role.${user.role}` as Key)}</span></p>
+        <form method="post" action="/app/sign-out"><input type="hidden" name="_csrf" value="${ctx.csrf}"><button type="submit" class="btn btn-secondary">${t('auth.signOut')}</button></form></div></details>`
     : '';
   return html`<!doctype html>
 <html lang="${lang}">
@@ -143,7 +152,7 @@ export function layout(ctx: AnonCtx, opts: LayoutOpts): SafeHtml {
 <body>
 <a class="skip" href="#main">${t('a11y.skip')}</a>
 <header class="topbar">
-  <div class="wrap topbar-inner">
+  <div class="wrap topbar-inner${items.length ? ' with-nav' : ''}">
     <a class="brand" href="/app">${LOGO}<span>${t('app.name')}</span></a>
     ${nav}
     <div class="tools">${langSwitch}${account}</div>

@@ -2,6 +2,7 @@ import { TASK_KINDS } from '../domain/tasks';
 import type { Schemas } from './api-client';
 import { html, type HtmlValue, type SafeHtml } from './html';
 import type { Key, Lang } from './i18n';
+import { findingsOf, findingText } from './findings';
 import { nameOf, type NamedItem } from './reference';
 import { facts, fmtDate, fmtUsd, prose, stageBadge, stageLabel, type AnonCtx } from './ui';
 
@@ -18,6 +19,7 @@ export type ProposalFullView = Schemas['ProposalFull'];
 export type Deliverable = Schemas['ExpertRequest']['deliverables'][number];
 export type ExpertRequestView = Schemas['ExpertRequest'];
 export type ShortlistEntry = Schemas['ShortlistEntry'];
+export type AgreementView = Schemas['Agreement'];
 
 export interface Page<T> {
   items: T[];
@@ -69,8 +71,8 @@ export function criterionLabel(ctx: AnonCtx, key: string, label?: string): strin
   return label ?? key.replace(/_/g, ' ');
 }
 
-export function sdgList(sdgs: number[] | undefined): string {
-  return (sdgs ?? []).map((n) => `SDG ${n}`).join(', ');
+export function sdgList(ctx: { t: AnonCtx['t'] }, sdgs: number[] | undefined): string {
+  return (sdgs ?? []).map((n) => `${ctx.t('sdg.short')} ${n}`).join(', ');
 }
 
 export function languagesList(ctx: AnonCtx, langs: string[] | undefined): string {
@@ -100,7 +102,7 @@ export function proposalFacts(ctx: AnonCtx, p: ProposalView, ref: Reference): Sa
     [t('field.coFinancingUsd'), full ? fmtUsd(full.coFinancingUsd, lang) : ''],
     [t('field.durationMonths'), full ? t('unit.months', { n: full.durationMonths }) : ''],
     [t('field.thematicArea'), nameOf(ref.areas, p.thematicAreaId, lang)],
-    [t('field.sdgs'), sdgList(p.sdgs)],
+    [t('field.sdgs'), sdgList(ctx, p.sdgs)],
     [t('field.partnerName'), p.nationalPartner?.name ?? ''],
     [t('field.partnerContact'), full?.nationalPartner.contact ?? ''],
     [t('field.submitted'), fmtDate(p.createdAt, lang)],
@@ -136,7 +138,7 @@ export function expertRequestFacts(ctx: AnonCtx, r: Partial<ExpertRequestView> &
     [t('field.period'), r.startDate ? `${fmtDate(r.startDate, lang)} – ${fmtDate(r.endDate, lang)}` : ''],
     [t('field.languages'), languagesList(ctx, r.languages)],
     [t('field.thematicArea'), nameOf(ref.areas, r.thematicAreaId, lang)],
-    [t('field.sdgs'), sdgList(r.sdgs)],
+    [t('field.sdgs'), sdgList(ctx, r.sdgs)],
     [t('field.contractValueUsd'), r.contractValueUsd !== undefined ? fmtUsd(r.contractValueUsd, lang) : ''],
     [t('field.destination'), r.destination ?? ''],
     [t('field.travelDays'), r.travelDays ?? ''],
@@ -152,20 +154,82 @@ export function deliverablesTable(ctx: AnonCtx, deliverables: Deliverable[] | un
     <tbody>${deliverables.map((d, i) => html`<tr><td>${i + 1}</td><td>${d.title}</td><td>${fmtDate(d.dueDate, lang)}</td><td class="num">${fmtUsd(d.amountUsd, lang)}</td></tr>`)}</tbody></table>`;
 }
 
+// ---------------------------------------------------------------- agreement and payments
+
+const TRANCHE_BADGE: Record<string, string> = { released: 'badge-ok', under_review: 'badge-info', revision_requested: 'badge-warn', scheduled: 'badge-muted' };
+
+/** The grant agreement or individual contract: value, who signed when, each tranche with its amount, status and payment date. */
+export function agreementCard(ctx: AnonCtx, a: AgreementView | null | undefined): SafeHtml {
+  if (!a) return html``;
+  const { t, lang } = ctx;
+  const title = t(a.kind === 'grant' ? 'agreement.grant' : 'agreement.contract');
+  return html`<section class="card" aria-labelledby="agreement-h"><h2 id="agreement-h">${title}</h2>
+    ${facts([
+      [t('agreement.party'), a.partyName],
+      [t('agreement.value'), fmtUsd(a.valueUsd, lang)],
+      [t('agreement.status'), html`<span class="badge ${a.status === 'signed' ? 'badge-ok' : a.status === 'declined' ? 'badge-muted' : 'badge-info'}">${t(`agreement.status.${a.status}` as Key)}</span>`],
+      [t('agreement.paid'), t('agreement.paidOf', { paid: fmtUsd(a.paidUsd, lang), value: fmtUsd(a.valueUsd, lang) })],
+    ])}
+    <h3>${t('agreement.signatures')}</h3>
+    ${a.signatures.length
+      ? html`<ul class="signatures">${a.signatures.map((sig) => html`<li><span aria-hidden="true">✓ </span>${t(`agreement.party.${sig.party}` as Key)}: ${sig.signedBy.name ?? t(`actor.${sig.party === 'co' ? 'co_approver' : sig.party}` as Key)} · <time datetime="${sig.at}">${fmtDate(sig.at, lang, true)}</time></li>`)}</ul>`
+      : html`<p class="muted">${t('agreement.noSignature')}</p>`}
+    <table class="table table-stack"><caption>${t('agreement.schedule')}</caption>
+      <thead><tr><th scope="col">#</th><th scope="col">${t(a.kind === 'grant' ? 'field.milestone' : 'field.deliverable')}</th><th scope="col">${t('field.dueDate')}</th><th scope="col" class="num">${t('field.amountUsd')}</th><th scope="col">${t('agreement.trancheStatus')}</th><th scope="col">${t('agreement.paidOn')}</th></tr></thead>
+      <tbody>${a.tranches.map((x) => html`<tr>
+        <td data-label="#">${x.seq}</td>
+        <td data-label="${t(a.kind === 'grant' ? 'field.milestone' : 'field.deliverable')}">${x.milestone}</td>
+        <td data-label="${t('field.dueDate')}">${fmtDate(x.dueDate, lang)}</td>
+        <td data-label="${t('field.amountUsd')}" class="num">${fmtUsd(x.amountUsd, lang)} <span class="muted small">(${x.pct}%)</span></td>
+        <td data-label="${t('agreement.trancheStatus')}"><span class="badge ${TRANCHE_BADGE[x.status] ?? 'badge-muted'}">${x.status === 'released' ? html`<span aria-hidden="true">✓ </span>` : ''}${t(`tranche.${x.status}` as Key)}</span></td>
+        <td data-label="${t('agreement.paidOn')}">${x.releasedAt ? html`<time datetime="${x.releasedAt}">${fmtDate(x.releasedAt, lang)}</time>` : '—'}</td>
+      </tr>`)}</tbody></table>
+  </section>`;
+}
+
+/** Titles of the milestones or deliverables by number, for the payments in the History. */
+export function milestoneTitles(a: AgreementView | null | undefined): Map<number, string> {
+  return new Map((a?.tranches ?? []).map((x) => [x.seq, x.milestone]));
+}
+
 // ---------------------------------------------------------------- timeline
 
-const QUIET_FOR_OWNERS = new Set(['task_opened', 'task_reminder', 'task_cancelled', 'eligibility_screened', 'request_screened', 'alignment_checked', 'contract_drafted', 'shortlist_proposed']);
+/** Bookkeeping of the workflow, not actions of people: never in the History. */
+const NOT_ACTIONS = new Set(['task_opened', 'task_reminder']);
+/** System steps owners (applicants, reviewers, experts) do not need to follow. */
+const QUIET_FOR_OWNERS = new Set(['task_cancelled', 'eligibility_screened', 'request_screened', 'alignment_checked', 'contract_drafted', 'shortlist_proposed']);
+
+function kindOf(e: TimelineEvent): string | undefined {
+  const data = e.data ?? {};
+  return typeof data.kind === 'string' ? data.kind : typeof data.taskId === 'string' ? data.taskId.split(':')[1] : undefined;
+}
 
 export function eventLabel(ctx: AnonCtx, e: TimelineEvent): string {
   const data = e.data ?? {};
-  const kind = typeof data.kind === 'string' ? data.kind : typeof data.taskId === 'string' ? data.taskId.split(':')[1] : undefined;
+  const kind = kindOf(e);
   if ((e.action === 'decision' || e.action === 'task_expired') && typeof data.decision === 'string') {
+    // What was done, in the past tense: "Report accepted", "Signed the contract".
+    for (const key of [`done.${kind}.${data.decision}`, `done.${data.decision}`]) {
+      const label = ctx.t(key as Key);
+      if (label !== key) return label;
+    }
     return `${kind ? kindLabel(ctx.lang, kind) : ctx.t('action.decision')}: ${decisionLabel(ctx, data.decision)}`;
   }
-  if (e.action === 'task_opened' && kind) return ctx.t('action.task_opened_kind', { task: kindLabel(ctx.lang, kind) });
   const key = `action.${e.action}` as Key;
   const label = ctx.t(key);
-  return label === key ? e.action.replace(/_/g, ' ') : label;
+  return label === key ? ctx.t('action.other') : label;
+}
+
+/** A payment's amount and what it is for: "USD 12,000 · milestone 1 “Pilot”" (titles from the event, else the agreement). */
+function paymentDetail(ctx: AnonCtx, e: TimelineEvent, titles: Map<number, string>): string {
+  const data = e.data ?? {};
+  if (typeof data.amountCents !== 'number') return '';
+  const seq = typeof data.milestone === 'number' ? data.milestone : typeof data.deliverable === 'number' ? data.deliverable : undefined;
+  const title = typeof data.milestoneTitle === 'string' ? data.milestoneTitle : typeof data.deliverableTitle === 'string' ? data.deliverableTitle : seq !== undefined ? titles.get(seq) : undefined;
+  const deliverable = typeof data.deliverable === 'number';
+  const what =
+    seq === undefined ? '' : title ? ctx.t(deliverable ? 'timeline.forDeliverable' : 'timeline.forMilestone', { n: seq, title }) : ctx.t(deliverable ? 'timeline.forDeliverableN' : 'timeline.forMilestoneN', { n: seq });
+  return [fmtUsd(data.amountCents / 100, ctx.lang), what].filter(Boolean).join(' · ');
 }
 
 export function actorText(ctx: AnonCtx, e: TimelineEvent, names: Map<string, string>, privileged: boolean): string {
@@ -175,14 +239,40 @@ export function actorText(ctx: AnonCtx, e: TimelineEvent, names: Map<string, str
   return ctx.t(`actor.${e.actorRole ?? 'system'}` as Key);
 }
 
-export function timelineList(ctx: AnonCtx, events: TimelineEvent[], names: Map<string, string>, opts: { privileged: boolean; programme: string }): SafeHtml {
+/**
+ * One line per action. A decision that led straight to a further event (the stage it moved to,
+ * the payment it released, the resubmission it carried) is told by that event, with the
+ * decider and the comment: same instant, and the same person or a stage change it caused.
+ */
+export function historyLines(events: TimelineEvent[], opts: { privileged: boolean }): TimelineEvent[] {
+  const shown = events.filter((e) => !NOT_ACTIONS.has(e.action) && (opts.privileged || !QUIET_FOR_OWNERS.has(e.action)));
+  const lines: TimelineEvent[] = [];
+  for (let i = 0; i < shown.length; i++) {
+    const e = shown[i];
+    const next = shown[i + 1];
+    const movedOn = !!next && next.actorId === null && !!next.toStage && next.toStage !== next.fromStage;
+    const causes = e.action === 'decision' && !!next && next.action !== 'decision' && next.at === e.at && (next.actorId === e.actorId || movedOn);
+    if (causes) {
+      shown[i + 1] = { ...next, actorId: e.actorId, actorRole: e.actorRole, comment: next.comment ?? e.comment };
+      continue;
+    }
+    lines.push(e);
+  }
+  return lines;
+}
+
+export function timelineList(ctx: AnonCtx, events: TimelineEvent[], names: Map<string, string>, opts: { privileged: boolean; programme: string; milestones?: Map<number, string> }): SafeHtml {
   const { lang } = ctx;
-  const shown = opts.privileged ? events : events.filter((e) => !QUIET_FOR_OWNERS.has(e.action));
+  const shown = historyLines(events, opts);
   if (!shown.length) return html`<p class="empty">${ctx.t('timeline.empty')}</p>`;
   return html`<ol class="timeline">${[...shown].reverse().map((e) => {
     const moved = e.toStage && e.toStage !== e.fromStage;
+    const payment = paymentDetail(ctx, e, opts.milestones ?? new Map());
+    const reasons = findingsOf((e.data ?? {}).reasons);
     return html`<li>
       <p class="t-head"><strong>${eventLabel(ctx, e)}</strong>${moved ? html` <span class="muted">→ ${stageLabel(ctx, e.toStage!, opts.programme)}</span>` : ''}</p>
+      ${payment ? html`<p class="t-amount">${payment}</p>` : ''}
+      ${reasons.length ? html`<ul class="t-reasons">${reasons.map((r) => html`<li>${findingText(lang, r)}</li>`)}</ul>` : ''}
       <p class="t-meta"><time datetime="${e.at}">${fmtDate(e.at, lang, true)}</time> · ${actorText(ctx, e, names, opts.privileged)}</p>
       ${e.comment ? html`<blockquote class="t-comment">${e.comment}</blockquote>` : ''}
     </li>`;

@@ -3,12 +3,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
+import net from 'node:net';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
-import { loadConfig, publicBaseUrl } from '../lib/config';
+import { ConfigError, loadConfig, publicBaseUrl, type AppConfig } from '../lib/config';
+import { resolveDatabase } from '../lib/database';
 import { openDatabase } from '../lib/db';
 import { logger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
+import { describeTemporalConnection, temporalConnectionOptions } from '../lib/temporal-connection';
+import { connectTemporalClient, temporalStartError, verifyTemporalNamespace } from '../lib/temporal-setup';
 import { createWorker } from './create-worker';
 import { ensureDigestSchedule } from './schedules';
 
@@ -19,14 +23,54 @@ async function bundleWorkflows(): Promise<string> {
   return out;
 }
 
+/** The SDK's own metrics (task slots, poll and schedule-to-start latencies, workflow and activity outcomes) for Prometheus. */
+function metricsBindAddress(cfg: AppConfig): string | undefined {
+  if (cfg.WORKER_METRICS_PORT === undefined) return undefined;
+  const host = net.isIPv6(cfg.METRICS_HOST) ? `[${cfg.METRICS_HOST}]` : cfg.METRICS_HOST;
+  return `${host}:${cfg.WORKER_METRICS_PORT}`;
+}
+
+/** Connects the worker and checks the namespace, or stops with the cause (a TLS or API key setting, a missing search attribute). */
+async function connectWorker(cfg: AppConfig): Promise<NativeConnection> {
+  let connection: NativeConnection | undefined;
+  try {
+    connection = await NativeConnection.connect(temporalConnectionOptions(cfg));
+    await verifyTemporalNamespace(connection, cfg);
+    return connection;
+  } catch (err) {
+    await connection?.close().catch(() => undefined);
+    throw await temporalStartError(cfg, err);
+  }
+}
+
+/**
+ * Test hook, off unless MAILER_TEST_HOLD_AFTER_ACCEPT=1: after the SMTP server accepted a mail,
+ * log `mail_accepted_held` and never record it, so a test can kill the worker in the window
+ * between the server's 250 and the record of it (test/resilience/mail-crash.test.ts).
+ */
+function mailTestHold(): ((mail: { messageId: string; to: string }) => Promise<void>) | undefined {
+  if (process.env.MAILER_TEST_HOLD_AFTER_ACCEPT !== '1') return undefined;
+  return async (mail) => {
+    logger.child({}, { level: 'info' }).info({ event: 'mail_accepted_held', messageId: mail.messageId, to: mail.to }, 'mail accepted by the server; held before its record (test hook)');
+    await new Promise<never>(() => undefined);
+  };
+}
+
 /** Worker process: `npm run worker` (npm start runs it as a child). */
 async function main(): Promise<void> {
   const cfg = loadConfig();
-  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
-  const prisma = await openDatabase(cfg.DATABASE_URL);
-  const mailer = createMailer(cfg);
-  const address = cfg.TEMPORAL_ADDRESS ?? `127.0.0.1:${cfg.TEMPORAL_PORT}`;
-  const connection = await NativeConnection.connect({ address });
+  const metricsAddress = metricsBindAddress(cfg);
+  Runtime.install({
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress } } } : {}),
+    },
+  });
+  const database = await resolveDatabase(cfg);
+  // Local activities commit the read model while workflow tasks run: more than pg's default 10.
+  const prisma = await openDatabase(database.url, { max: 20 });
+  const mailer = createMailer(cfg, { afterAccept: mailTestHold() });
+  const connection = await connectWorker(cfg);
   const codePath = await bundleWorkflows();
   const worker = await createWorker({
     connection,
@@ -38,9 +82,12 @@ async function main(): Promise<void> {
   }).finally(() => fs.rmSync(codePath, { force: true }));
   // Start and stop are always logged (at least at info), whatever LOG_LEVEL says: supervisors wait for `worker_started`.
   const lifecycleLog = logger.isLevelEnabled('info') || logger.level === 'silent' ? logger : logger.child({}, { level: 'info' });
-  lifecycleLog.info({ event: 'worker_started', taskQueue: cfg.TASK_QUEUE, address, maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS }, 'worker started');
+  lifecycleLog.info({
+    event: 'worker_started', taskQueue: cfg.TASK_QUEUE, temporal: describeTemporalConnection(cfg), maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
+    metrics: metricsAddress ? `${metricsAddress}/metrics` : 'off',
+  }, 'worker started');
   // The daily digest schedule lives in Temporal; creating it is idempotent, and a failure only costs digests.
-  const clientConnection = await Connection.connect({ address });
+  const clientConnection = await connectTemporalClient(cfg);
   await ensureDigestSchedule(new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE }), cfg.TASK_QUEUE)
     .then((outcome) => logger.info({ event: 'digest_schedule', outcome }, 'daily digest schedule ready'))
     .catch((err) => logger.warn({ event: 'digest_schedule_failed', err: err instanceof Error ? err.message : String(err) }, 'daily digest schedule not created'))
@@ -50,10 +97,12 @@ async function main(): Promise<void> {
   await connection.close();
   mailer.close();
   await prisma.$disconnect();
+  await database.stop();
   lifecycleLog.info({ event: 'worker_stopped' }, 'worker stopped');
 }
 
 main().catch((err) => {
-  logger.fatal({ err: err instanceof Error ? err.message : String(err) }, 'worker failed');
+  if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+  else logger.fatal({ err: err instanceof Error ? err.message : String(err) }, 'worker failed');
   process.exit(1);
 });

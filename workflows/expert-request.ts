@@ -26,7 +26,7 @@ import { z } from 'zod';
 import type { Activities } from '../activities';
 import type { ShortlistEntry } from '../activities/expert-request';
 import { candidateSelectionProblems, dailyBudgetCents, type SelectionPolicy } from '../domain/matching';
-import type { Finding, PolicyResult } from '../domain/policy/findings';
+import { failedReasons, type Finding, type PolicyResult, type Reason } from '../domain/policy/findings';
 import { expertRequestCreateSchema, expertRequestFieldsSchema, usdToCents, type ExpertRequestCreate } from '../domain/schemas';
 import type { Stage } from '../domain/stages';
 import type { DeliverableRow, ExpertRequestRowInit, SubjectPatch } from '../domain/steps';
@@ -182,7 +182,6 @@ export function requestFindings(request: unknown, requesterCountryCode: string):
   return findings;
 }
 
-const failed = (findings: readonly Finding[]) => findings.filter((f) => f.outcome === 'fail').map((f) => f.message).join('; ');
 
 // ---------- the workflow ----------
 
@@ -225,8 +224,9 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     checkExpertContract: expertActivities.checkExpertContract,
   });
 
-  const rejectWith = (action: string, findings: PolicyResult | unknown, comment?: string, actor?: Decision['actor']) =>
-    lc.transition('rejected', { action, actor, comment, notifyOwner: true, extra: { patch: { findings, outcome: action } } });
+  /** Rejected by a person (with their comment) or by the rules (with the failed rules as reasons). */
+  const rejectWith = (action: string, findings: PolicyResult | unknown, comment?: string, actor?: Decision['actor'], reasons?: Reason[]) =>
+    lc.transition('rejected', { action, actor, comment, reasons, notifyOwner: true, extra: { patch: { findings, outcome: action } } });
   const cancelWith = (action: string, comment?: string, actor?: Decision['actor'], data?: Record<string, unknown>, extra: Parameters<typeof lc.transition>[1]['extra'] = {}) =>
     lc.transition('cancelled', { action, actor, comment, data, notifyOwner: true, extra: { ...extra, patch: { ...extra.patch, outcome: action } } });
 
@@ -244,7 +244,7 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     const screening = await screenExpertRequest({ requestId: input.requestId, countryCode, thematicAreaId: req().thematicAreaId, modality: req().modality });
     progress.dsaRateCents = screening.dsaRateCents;
     if (screening.outcome === 'fail') {
-      await rejectWith('ineligible', screening, failed(screening.findings));
+      await rejectWith('ineligible', screening, undefined, undefined, failedReasons(screening.findings));
       return false;
     }
     // The DSA rate goes on the row (dailySubsistenceUsd, an EoD column SubjectPatch lacks: see changesPatch).
@@ -263,7 +263,7 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     }
     const findings = requestFindings(input.request, requester.countryCode);
     if (findings.some((f) => f.outcome === 'fail')) {
-      return rejectWith('invalid_request', { outcome: 'fail', findings, ruleSetId: null }, failed(findings));
+      return rejectWith('invalid_request', { outcome: 'fail', findings, ruleSetId: null }, undefined, undefined, failedReasons(findings));
     }
     if (await screen()) await lc.transition('co_endorsement', { action: 'validated' });
   }
@@ -289,7 +289,7 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
   async function alignment(): Promise<void> {
     const check = await checkProposalAlignment({ countryCode, sdgs: req().sdgs, thematicAreaId: req().thematicAreaId, startDate: req().startDate, endDate: req().endDate });
     await lc.commit({ patch: { findings: check }, audit: [{ action: 'alignment_checked', actorRole: 'system', data: { result: check.result, matchedOutcomes: check.matchedOutcomes } }] });
-    if (check.result === 'not_aligned') return rejectWith('not_aligned', check, check.reasons.filter((r) => r.outcome === 'fail').map((r) => r.message).join('; '));
+    if (check.result === 'not_aligned') return rejectWith('not_aligned', check, undefined, undefined, failedReasons(check.reasons));
     if (check.result === 'needs_review') {
       const d = await lc.ask({ kind: 'alignment_review', role: 'fund_manager', context: { reasons: check.reasons, matchedOutcomes: check.matchedOutcomes } });
       if (d.decision === 'reject') return rejectWith('not_aligned', check, d.comment, d.actor);
@@ -410,7 +410,7 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     });
     const policy = check.policy;
     if (check.dsaRateCents !== null) progress.dsaRateCents = check.dsaRateCents;
-    if (policy.outcome === 'fail') return rejectWith('policy_failed', policy, failed(policy.findings));
+    if (policy.outcome === 'fail') return rejectWith('policy_failed', policy, undefined, undefined, failedReasons(policy.findings));
     let exceptionNote: string | null = null;
     if (policy.outcome === 'needs_approval') {
       const approvals = policy.findings.filter((f) => f.outcome === 'needs_approval');
@@ -485,8 +485,8 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
           await lc.commit({
             deliverables: [{ ...row, status: 'accepted', report }],
             payments: [{ seq: i + 1, deliverableSeq: i + 1, payee: expert.name, amountCents: row.amountCents }],
-            audit: [{ action: 'payment_released', actorId: v.actor.userId, actorRole: v.actor.role, data: { deliverable: i + 1, amountCents: row.amountCents, expertId: expert.expertId, ...travel() } }],
-            notifications: [{ template: 'payment_released', to: { userId: expert.userId }, data: lc.noticeData({ amountUsd: row.amountCents / 100 }) }],
+            audit: [{ action: 'payment_released', actorId: v.actor.userId, actorRole: v.actor.role, data: { deliverable: i + 1, deliverableTitle: spec.title, amountCents: row.amountCents, expertId: expert.expertId, ...travel() } }],
+            notifications: [{ template: 'payment_released', to: { userId: expert.userId }, data: lc.noticeData({ amountUsd: row.amountCents / 100, milestoneSeq: i + 1, milestoneTitle: spec.title }) }],
           });
           break;
         }

@@ -17,6 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NotificationRequest, NotificationTemplate, Recipient } from '../domain/notifications';
+import type { Reason } from '../domain/policy/findings';
 import type { Actor } from '../domain/roles';
 import { canTransition, isTerminal, type Programme, type Stage, type SubjectType } from '../domain/stages';
 import type { AuditEntry, StepCommit, SubjectRef, TaskRow } from '../domain/steps';
@@ -43,7 +44,7 @@ const { commitStep } = proxyActivities<Activities>(COMMIT_OPTIONS);
 /**
  * Read-model commits are batched and local: the steps a workflow takes between two waits (a
  * decision typically closes its task, changes stage and opens the next task) are applied in one
- * SQLite transaction by one local activity, run by the worker inside the workflow task, when the
+ * database transaction by one local activity, run by the worker inside the workflow task, when the
  * workflow next waits for a person, calls an activity or finishes. No server round trip per step.
  * Histories recorded before this patch replay with one ordinary commitStep activity per step.
  */
@@ -140,16 +141,6 @@ export interface LifecycleOptions {
 
 /** Thrown through the lifecycle code when the subject is withdrawn; `run` turns it into the withdrawn stage. */
 class Withdrawn extends Error {}
-
-const TEMPLATE_OF_KIND: Partial<Record<TaskKind, NotificationTemplate>> = {
-  revise: 'changes_requested',
-  invitation_response: 'expert_invitation',
-  contract_signature: 'contract_to_sign',
-  final_report: 'evaluation_requested',
-  evaluation: 'evaluation_requested',
-  expert_evaluation: 'evaluation_requested',
-  assignment_feedback: 'evaluation_requested',
-};
 
 function failure(type: string, message: string, details?: unknown): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? undefined : [details] });
@@ -304,6 +295,7 @@ export class Lifecycle {
         title: t.title,
         dueAt: t.dueAt ?? null,
         overdue: t.overdue,
+        excludeUserIds: t.excludeUserIds,
       }));
     return { workflowId: this.workflowId, subjectId: this.opts.subjectId, stage: this.state.stage, openTasks, history: this.state.history };
   }
@@ -395,7 +387,16 @@ export class Lifecycle {
   /** Moves to `to`, with audit, search attributes and (optionally) an outcome mail to the owner. */
   async transition(
     to: Stage,
-    how: { action: string; actor?: Actor | null; comment?: string; data?: Record<string, unknown>; notifyOwner?: boolean; extra?: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject' | 'stage'> },
+    how: {
+      action: string;
+      actor?: Actor | null;
+      comment?: string;
+      data?: Record<string, unknown>;
+      /** Failed policy rules behind a system decision: in the audit data and the owner's mail (worded there per language). */
+      reasons?: Reason[];
+      notifyOwner?: boolean;
+      extra?: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject' | 'stage'>;
+    },
   ): Promise<void> {
     const from = this.state.stage;
     if (!canTransition(from, to)) throw ApplicationFailure.nonRetryable(`illegal transition ${from} → ${to}`, 'IllegalTransition');
@@ -413,10 +414,10 @@ export class Lifecycle {
       fromStage: from,
       toStage: to,
       comment: how.comment ?? null,
-      data: how.data ?? null,
+      data: how.reasons?.length ? { ...how.data, reasons: how.reasons } : (how.data ?? null),
     };
     const notifications: NotificationRequest[] = [...(extra.notifications ?? [])];
-    if (how.notifyOwner) notifications.push(this.ownerNotice('decision_outcome', { stage: to, outcome: how.action, comment: how.comment }));
+    if (how.notifyOwner) notifications.push(this.ownerNotice('decision_outcome', { stage: to, outcome: how.action, comment: how.comment, ...(how.reasons?.length ? { reasons: how.reasons } : {}) }));
     await this.commit({ ...extra, stage: { from, to }, audit: [audit, ...(extra.audit ?? [])], notifications });
   }
 
@@ -458,12 +459,12 @@ export class Lifecycle {
     });
     for (const row of rows) this.state.tasks[row.id] = row;
     const notifications = [
-      ...rows.map((t) => this.taskNotice(t, TEMPLATE_OF_KIND[t.kind] ?? 'task_assigned')),
+      ...rows.map((t) => this.taskNotice(t, TASK_KINDS[t.kind].mail)),
       ...(extra.notifications ?? []),
     ];
     await this.commit({
       ...extra,
-      openTasks: rows.map(({ status: _s, excludeUserIds: _e, overdue: _o, reminded: _r, pending: _p, rejection: _j, decision: _d, ...row }) => row),
+      openTasks: rows.map(({ status: _s, excludeUserIds, overdue: _o, reminded: _r, pending: _p, rejection: _j, decision: _d, ...row }) => (excludeUserIds.length ? { ...row, excludeUserIds } : row)),
       audit: [...rows.map((t) => ({ action: 'task_opened', actorRole: 'system', data: { taskId: t.id, kind: t.kind, assigneeUserId: t.assigneeUserId ?? null, assigneeRole: t.assigneeRole } })), ...(extra.audit ?? [])],
       notifications,
     });
@@ -471,7 +472,8 @@ export class Lifecycle {
   }
 
   private taskNotice(task: TaskRow, template: NotificationTemplate): NotificationRequest {
-    const to: Recipient = task.assigneeUserId ? { userId: task.assigneeUserId } : { role: task.assigneeRole, countryCode: task.assigneeCountryCode };
+    const excluded = task.excludeUserIds?.length ? { excludeUserIds: task.excludeUserIds } : {};
+    const to: Recipient = task.assigneeUserId ? { userId: task.assigneeUserId } : { role: task.assigneeRole, countryCode: task.assigneeCountryCode, ...excluded };
     return { template, to, data: this.noticeData({ taskId: task.id, taskKind: task.kind, dueAt: task.dueAt ?? undefined }) };
   }
 

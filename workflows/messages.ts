@@ -37,6 +37,8 @@ export interface TaskView {
   title: string;
   dueAt: string | null;
   overdue: boolean;
+  /** Users who may not decide it although their role fits (absent in views of older workers). */
+  excludeUserIds?: string[];
 }
 
 export interface HistoryEntry {

@@ -5,7 +5,7 @@
  */
 import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { PolicyResult } from '../domain/policy/findings';
+import { failedReasons, type PolicyResult, type Reason } from '../domain/policy/findings';
 import { validateScores, weightedScore, type RubricCriterion } from '../domain/policy/scoring';
 import { proposalChangesSchema, usdToCents, type ProposalCreate } from '../domain/schemas';
 import type { Stage } from '../domain/stages';
@@ -103,8 +103,9 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     localPartnerEvidence: p().nationalPartner.demandEvidence,
     submittedAt: input.submittedAt,
   });
-  const rejectWith = (action: string, findings: PolicyResult | unknown, comment?: string, actor?: Decision['actor']) =>
-    lc.transition('rejected', { action, actor, comment, notifyOwner: true, extra: { patch: { findings, outcome: action } } });
+  /** Rejected by a person (with their comment) or by the rules (with the failed rules as reasons). */
+  const rejectWith = (action: string, findings: PolicyResult | unknown, comment?: string, actor?: Decision['actor'], reasons?: Reason[]) =>
+    lc.transition('rejected', { action, actor, comment, reasons, notifyOwner: true, extra: { patch: { findings, outcome: action } } });
 
   /** Eligibility screening; true when the proposal may go on. */
   async function screen(): Promise<boolean> {
@@ -114,7 +115,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       progress.passMark = screening.call.passMark;
     }
     if (screening.policy.outcome === 'fail') {
-      await rejectWith('ineligible', screening.policy, screening.policy.findings.filter((f) => f.outcome === 'fail').map((f) => f.message).join('; '));
+      await rejectWith('ineligible', screening.policy, undefined, undefined, failedReasons(screening.policy.findings));
       return false;
     }
     await lc.commit({ patch: { findings: screening.policy }, audit: [{ action: 'eligibility_screened', actorRole: 'system', data: { outcome: screening.policy.outcome } }] });
@@ -167,7 +168,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       startDate: input.submittedAt.slice(0, 10), endDate: milestoneDates[milestoneDates.length - 1],
     });
     await lc.commit({ patch: { findings: check }, audit: [{ action: 'alignment_checked', actorRole: 'system', data: { result: check.result, matchedOutcomes: check.matchedOutcomes } }] });
-    if (check.result === 'not_aligned') return rejectWith('not_aligned', check, check.reasons.filter((r) => r.outcome === 'fail').map((r) => r.message).join('; '));
+    if (check.result === 'not_aligned') return rejectWith('not_aligned', check, undefined, undefined, failedReasons(check.reasons));
     if (check.result === 'needs_review') {
       const d = await lc.ask({ kind: 'alignment_review', role: 'fund_manager', context: { reasons: check.reasons, matchedOutcomes: check.matchedOutcomes } });
       if (d.decision === 'reject') return rejectWith('not_aligned', check, d.comment, d.actor);
@@ -239,7 +240,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
 
   async function contracting(): Promise<void> {
     const policy = await checkGrantPolicy({ ...screeningInput(), decisionDate: new Date().toISOString() });
-    if (policy.outcome === 'fail') return rejectWith('policy_failed', policy, policy.findings.filter((f) => f.outcome === 'fail').map((f) => f.message).join('; '));
+    if (policy.outcome === 'fail') return rejectWith('policy_failed', policy, undefined, undefined, failedReasons(policy.findings));
     let exceptionNote: string | null = null;
     if (policy.outcome === 'needs_approval') {
       const d = await lc.ask({ kind: 'policy_exception', role: 'fund_manager', context: { findings: policy.findings.filter((f) => f.outcome !== 'pass') } });
@@ -287,8 +288,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
           await lc.commit({
             deliverables: [{ ...row, status: 'accepted', report: String(report.data.report) }],
             payments: [{ seq: i + 1, deliverableSeq: i + 1, payee: applicant.institutionName, amountCents: amounts[i] }],
-            audit: [{ action: 'tranche_released', actorId: v.actor.userId, actorRole: v.actor.role, data: { milestone: i + 1, amountCents: amounts[i] } }],
-            notifications: [lc.ownerNotice('payment_released', { amountUsd: amounts[i] / 100 })],
+            audit: [{ action: 'tranche_released', actorId: v.actor.userId, actorRole: v.actor.role, data: { milestone: i + 1, milestoneTitle: m.title, amountCents: amounts[i] } }],
+            notifications: [lc.ownerNotice('payment_released', { amountUsd: amounts[i] / 100, milestoneSeq: i + 1, milestoneTitle: m.title })],
           });
           break;
         }

@@ -17,29 +17,27 @@
  *   skipped  the recipient switched reminders off; kept as a record, never sent
  *   digest   held for the recipient's daily digest (see DIGEST_TEMPLATES)
  *
- * "Never sent twice", and what is left of the risk:
- * SMTP has no idempotency, so exactly-once cannot be guaranteed end to end. What we do:
- *  - every row has a Message-ID derived from its key (`messageIdForKey`), the same on every try;
+ * The delivery rule, for every mail: no mail is ever lost; a mail is repeated only when a process
+ * dies between the server's 250 and the record of it, and a repeat carries the same Message-ID.
+ * SMTP has no idempotency, so exactly-once is impossible end to end. How the rule holds:
+ *  - every row has a Message-ID derived from its key (`messageIdForKey`), the same on every try,
+ *    so a repeat can be folded by the recipient's mail client;
  *  - before sending, the row is re-read and claimed with a compare-and-set on `attempts`, and
  *    the claim leaves an "in flight since <time>" note in lastError. A concurrent or zombie
  *    attempt that finds a fresh note backs off (throws, so Temporal retries later) instead of
- *    sending too;
- *  - right before the final "." that makes the server accept the message, the key goes into the
- *    sent ledger (lib/sent-ledger.ts: its own small SQLite file, written synchronously, so no
- *    wait for the read model's lock); after the server's answer the row is marked 'sent'. A
- *    later attempt that finds the key in the ledger marks the row and sends nothing. A refusal
- *    or a lost answer takes the record back, and the mail is retried.
- * What is left: a mail whose "." was written but whose answer never arrived (the connection
- * broke right then) is resent, with the same Message-ID (the mail catcher drops it, and many
- * receiving systems collapse duplicates by Message-ID, but a plain relay delivers both); and a
- * crash between the ledger write and the "." leaving the process (microseconds) loses that mail.
- * A send that outlives the in-flight lease can also be sent twice.
+ *    sending too; a note older than the lease is an attempt that died, and the mail is sent again;
+ *  - the row is marked 'sent' only after the server's 250, in a statement of its own that
+ *    commits at once (nothing else holds the row: no lock to wait for). A process killed before
+ *    the 250 leaves the row pending: it is sent again. Killed between the 250 and that commit:
+ *    sent again, with the same Message-ID (the one repeat the rule allows).
+ * A connection that breaks after the "." and before the server's answer counts as not accepted:
+ * the mail is sent again, with the same Message-ID (the server may have accepted it).
  */
 import { createHash } from 'node:crypto';
 import { Prisma, type Outbox } from '../../generated/prisma/client';
 import { NON_ESSENTIAL_TEMPLATES, type NotificationRequest, type NotificationTemplate, type Recipient } from '../../domain/notifications';
 import type { Language } from '../../domain/roles';
-import { sentLedgerOf, type PrismaClient } from '../../lib/db';
+import type { PrismaClient } from '../../lib/db';
 import { logger as rootLogger, type Logger } from '../../lib/logger';
 import { describeMailError, isConnectionMailError, isPermanentMailError, type Mailer } from '../../lib/mailer';
 import { primaryLinkOf, renderDigest, renderNotification, type DigestItem } from './templates';
@@ -117,13 +115,16 @@ function fromUser(user: RecipientUser): ResolvedRecipient {
 }
 
 async function resolveRecipients(tx: Tx, to: Recipient): Promise<ResolvedRecipient[]> {
-  // Plain SQL for the two lookups every step makes (SQLite booleans come back as 0/1).
-  type Row = Omit<RecipientUser, 'notifyReminders' | 'dailyDigest'> & { notifyReminders: number | boolean; dailyDigest: number | boolean };
-  const asUser = (r: Row): RecipientUser => ({ ...r, notifyReminders: Boolean(r.notifyReminders), dailyDigest: Boolean(r.dailyDigest) });
+  // Plain SQL for the two lookups every step makes (Prisma 6 compiles each ORM query anew).
   const activeUsers = async (where: Prisma.Sql) =>
-    (await tx.$queryRaw<Row[]>`SELECT "id", "email", "role", "language", "notifyReminders", "dailyDigest" FROM "User" WHERE "active" = 1 AND ${where} ORDER BY "id" ASC`).map((u) => fromUser(asUser(u)));
+    (await tx.$queryRaw<RecipientUser[]>`SELECT "id", "email", "role", "language", "notifyReminders", "dailyDigest" FROM "User" WHERE "active" AND ${where} ORDER BY "id" ASC`).map(fromUser);
   if ('userId' in to) return activeUsers(Prisma.sql`"id" = ${to.userId}`);
-  if ('role' in to) return activeUsers(to.countryCode ? Prisma.sql`"role" = ${to.role} AND "countryCode" = ${to.countryCode}` : Prisma.sql`"role" = ${to.role}`);
+  if ('role' in to) {
+    const byRole = to.countryCode ? Prisma.sql`"role" = ${to.role} AND "countryCode" = ${to.countryCode}` : Prisma.sql`"role" = ${to.role}`;
+    // Users who may not decide the task (e.g. its requester) are not told about it either.
+    const excluded = to.excludeUserIds?.length ? Prisma.sql` AND "id" NOT IN (${Prisma.join(to.excludeUserIds)})` : Prisma.empty;
+    return activeUsers(Prisma.sql`${byRole}${excluded}`);
+  }
   const user = await tx.user.findFirst({ where: { expertId: to.expertId, active: true }, select: USER_FIELDS });
   if (user) return [fromUser(user)];
   // A roster expert without an account is still reachable at the roster e-mail.
@@ -150,7 +151,20 @@ export async function enqueueNotifications(
   input: { workflowId: string; step: string | number; notifications: NotificationRequest[]; baseUrl: string },
   log: NotificationLogger = moduleLogger,
 ): Promise<string[]> {
-  const rows = new Map<string, Prisma.OutboxCreateManyInput>();
+  const rows = await outboxRowsOf(tx, input, log);
+  await insertOutboxRows(tx, rows);
+  return rows.map((r) => r.key);
+}
+
+export type OutboxRow = Prisma.OutboxCreateManyInput & { key: string; status: string };
+
+/** The rendered Outbox rows of one step's notifications (enqueueNotifications without the insert). */
+export async function outboxRowsOf(
+  tx: Tx,
+  input: { workflowId: string; step: string | number; notifications: NotificationRequest[]; baseUrl: string },
+  log: NotificationLogger = moduleLogger,
+): Promise<OutboxRow[]> {
+  const rows = new Map<string, OutboxRow>();
   for (const request of input.notifications) {
     const recipients = await resolveRecipients(tx, request.to);
     if (!recipients.length) {
@@ -175,17 +189,22 @@ export async function enqueueNotifications(
       });
     }
   }
-  if (!rows.size) return [];
+  return [...rows.values()];
+}
 
-  // One plain SQL statement (Prisma 6 compiles every ORM query anew, and each statement is a
-  // wait inside the read-model transaction); a row a previous run wrote stays as it is.
+/**
+ * One plain SQL statement for any number of rows (Prisma 6 compiles every ORM query anew, and
+ * each statement is a round trip inside the read-model transaction); a row a previous run wrote
+ * stays as it is.
+ */
+export async function insertOutboxRows(tx: Tx, rows: OutboxRow[]): Promise<void> {
+  if (!rows.length) return;
   const createdAt = new Date();
-  const values = [...rows.values()].map(
+  const values = rows.map(
     (r) => Prisma.sql`(${r.key}, ${r.workflowId ?? null}, ${r.recipientId ?? null}, ${r.toEmail}, ${r.template}, ${r.language}, ${r.subject}, ${r.text}, ${r.html}, ${r.status}, 0, ${createdAt})`,
   );
   await tx.$executeRaw`INSERT INTO "Outbox" ("key", "workflowId", "recipientId", "toEmail", "template", "language", "subject", "text", "html", "status", "attempts", "createdAt")
     VALUES ${Prisma.join(values)} ON CONFLICT ("key") DO NOTHING`;
-  return [...rows.keys()];
 }
 
 // ---------- delivery ----------
@@ -221,7 +240,6 @@ export async function deliverOutbox(
 ): Promise<DeliveryResult> {
   const result: DeliveryResult = { sent: 0, failed: 0, skipped: 0 };
   const retryLater: string[] = [];
-  const ledger = sentLedgerOf(prisma);
 
   for (const key of new Set(input.keys)) {
     const [row] = await prisma.$queryRaw<Pick<Outbox, 'key' | 'toEmail' | 'template' | 'subject' | 'text' | 'html' | 'status' | 'attempts' | 'lastError'>[]>`
@@ -230,15 +248,6 @@ export async function deliverOutbox(
       result.skipped++;
       continue;
     }
-    // Accepted by the server in an attempt that ended before it could mark the row: record, don't resend.
-    const acceptedBefore = ledger?.find(key);
-    if (acceptedBefore) {
-      await prisma.$executeRaw`UPDATE "Outbox" SET "status" = 'sent', "messageId" = ${acceptedBefore}, "sentAt" = ${new Date()}, "lastError" = NULL WHERE "key" = ${key} AND "status" = 'pending'`;
-      result.skipped++;
-      log.warn({ key, template: row.template }, 'notification was accepted by the mail server in an earlier attempt; marked sent, not resent');
-      continue;
-    }
-
     const now = new Date();
     const claimedAt = inFlightSince(row.lastError);
     if (claimedAt && now.getTime() - claimedAt.getTime() < IN_FLIGHT_LEASE_MS) {
@@ -261,12 +270,8 @@ export async function deliverOutbox(
     const messageId = messageIdForKey(key);
     let accepted: { messageId: string };
     try {
-      accepted = await mailer.send({
-        to: row.toEmail, subject: row.subject, text: row.text, html: row.html, messageId,
-        beforeCommit: () => ledger?.record(key, messageId),
-      });
+      accepted = await mailer.send({ to: row.toEmail, subject: row.subject, text: row.text, html: row.html, messageId });
     } catch (err) {
-      ledger?.forget(key);
       const reason = describeMailError(err);
       if (isPermanentMailError(err)) {
         await prisma.outbox.update({ where: { key }, data: { status: 'failed', lastError: reason } });
@@ -281,7 +286,8 @@ export async function deliverOutbox(
       if (isConnectionMailError(err)) break;
       continue;
     }
-    // The ledger has it since beforeCommit. Outside the try: a database error must not pass for a mail error.
+    // The server's 250 came: record it now, committed on its own. Outside the try: a database
+    // error must not pass for a mail error (the row stays pending and the retry repeats the mail).
     await prisma.$executeRaw`UPDATE "Outbox" SET "status" = 'sent', "messageId" = ${accepted.messageId || messageId}, "sentAt" = ${new Date()}, "lastError" = NULL WHERE "key" = ${key}`;
     result.sent++;
     log.info({ key, template: row.template, attempt: attempts + 1 }, 'notification sent');

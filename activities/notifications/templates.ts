@@ -8,6 +8,8 @@
 import { NOTIFICATION_TEMPLATES, type NotificationData, type NotificationTemplate } from '../../domain/notifications';
 import type { Language } from '../../domain/roles';
 import { TASK_KINDS, type TaskKind } from '../../domain/tasks';
+import { findingText } from '../../web/findings';
+import { t as dictionary, type Key } from '../../web/i18n';
 
 export { NOTIFICATION_TEMPLATES };
 
@@ -119,6 +121,14 @@ function formatUsd(amount: number | undefined, language: Language): string | und
   }).format(amount);
 }
 
+/** `1 “Pilot in two villages”` (English) / `1 «…»` (Russian); the number alone without a title. */
+function milestoneWords(data: NotificationData, language: Language): string | undefined {
+  if (typeof data.milestoneSeq !== 'number' || !Number.isFinite(data.milestoneSeq)) return undefined;
+  const title = present(data.milestoneTitle);
+  if (!title) return String(data.milestoneSeq);
+  return language === 'ru' ? `${data.milestoneSeq} «${title}»` : `${data.milestoneSeq} “${title}”`;
+}
+
 /** Russian needs three plural forms; English two. */
 function plural(language: Language, count: number, forms: { one: string; few?: string; many?: string; other: string }): string {
   const category = new Intl.PluralRules(language).select(count);
@@ -168,6 +178,112 @@ const STAGE_LABELS: Record<string, { en: string; ru: string }> = {
   withdrawn: { en: 'withdrawn', ru: 'отозвано' },
   cancelled: { en: 'cancelled', ru: 'отменено' },
 };
+
+/** What happened, in words: the history's action labels of the bilingual dictionary, else the stage. */
+function outcomeWords(outcome: string | undefined, language: Language): string | undefined {
+  const value = present(outcome);
+  if (!value) return undefined;
+  const key = `action.${value}` as Key;
+  const label = dictionary(language, key);
+  return label !== key ? label : wordsFor(STAGE_LABELS, value, language);
+}
+
+/** What a task of each kind asks of its assignee: one sentence in every task mail, so no kind borrows another's wording. */
+export const TASK_MAIL_PURPOSE: Record<TaskKind, { en: string; ru: string }> = {
+  co_endorsement: {
+    en: 'Decide on behalf of the Country Office: endorse it, ask for changes, or reject it.',
+    ru: 'Примите решение от имени странового офиса: одобрить, запросить изменения или отклонить.',
+  },
+  revise: {
+    en: 'Revise and resubmit it; it is then checked again.',
+    ru: 'Доработайте и отправьте повторно; после этого проверка пройдёт снова.',
+  },
+  alignment_review: {
+    en: 'The automatic check found only a partial match with the country’s Cooperation Framework: confirm the alignment or reject it.',
+    ru: 'Автоматическая проверка нашла лишь частичное соответствие Рамочной программе сотрудничества: подтвердите соответствие или отклоните.',
+  },
+  policy_exception: {
+    en: 'The grant needs an exception from the policy rules: approve it with a justification, or reject it.',
+    ru: 'Для гранта нужно исключение из правил: утвердите его с обоснованием или отклоните.',
+  },
+  contract_signature: {
+    en: 'Read the contract and its payment schedule, then sign it or decline.',
+    ru: 'Ознакомьтесь с договором и графиком платежей, затем подпишите его или откажитесь.',
+  },
+  assign_reviewers: {
+    en: 'Assign at least two independent reviewers; the list shows each reviewer’s workload and any conflict with the applicant’s institution.',
+    ru: 'Назначьте не менее двух независимых рецензентов; в списке видны загрузка каждого и конфликт с организацией заявителя.',
+  },
+  conflict_declaration: {
+    en: 'You are asked to review a proposal. First declare whether you have a conflict of interest; the proposal opens after that.',
+    ru: 'Вас просят отрецензировать заявку. Сначала заявите, есть ли у вас конфликт интересов; после этого заявка откроется.',
+  },
+  review_score: {
+    en: 'Score the proposal against the criteria of the call.',
+    ru: 'Оцените заявку по критериям конкурса.',
+  },
+  selection_decision: {
+    en: 'The reviewers’ scores are in: select the proposal, put it on the waiting list, or reject it.',
+    ru: 'Оценки рецензентов получены: отберите заявку, включите её в резерв или отклоните.',
+  },
+  waitlist_review: {
+    en: 'The proposal is on the waiting list: select it or reject it.',
+    ru: 'Заявка в резерве: отберите или отклоните её.',
+  },
+  progress_report: {
+    en: 'Report on the milestone; its tranche is released once the Country Office verifies the report.',
+    ru: 'Отчитайтесь о выполнении этапа; транш за этап перечисляется после проверки отчёта страновым офисом.',
+  },
+  report_verification: {
+    en: 'Verify the progress report: accepting it releases the tranche of the milestone.',
+    ru: 'Проверьте отчёт о ходе работ: после его принятия перечисляется транш за этап.',
+  },
+  final_report: {
+    en: 'Submit the final report on the results of the project; the Country Office and the fund manager evaluate them on its basis.',
+    ru: 'Представьте итоговый отчёт о результатах проекта; на его основе страновой офис и менеджер фонда оценят результаты.',
+  },
+  evaluation: {
+    en: 'The project is complete: rate its relevance, effectiveness, efficiency and sustainability from the final report.',
+    ru: 'Проект завершён: оцените по итоговому отчёту его актуальность, результативность, эффективность и устойчивость.',
+  },
+  shortlist_review: {
+    en: 'Roster matching proposed a shortlist of experts: confirm it or change it before the invitations go out.',
+    ru: 'Подбор по реестру предложил короткий список экспертов: подтвердите или измените его до рассылки приглашений.',
+  },
+  invitation_response: {
+    en: 'If you accept, the Country Office compares you with the other candidates who accepted.',
+    ru: 'Если вы примете приглашение, страновой офис сравнит вас с другими принявшими его кандидатами.',
+  },
+  candidate_selection: {
+    en: 'Compare the experts who accepted the invitation and select one, or reject them all.',
+    ru: 'Сравните экспертов, принявших приглашение, и выберите одного или отклоните всех.',
+  },
+  fee_approval: {
+    en: 'The individual contract needs your approval (for example, a daily fee above the threshold): approve it with a justification, or reject it.',
+    ru: 'Индивидуальный договор требует вашего утверждения (например, дневная ставка выше порога): утвердите его с обоснованием или отклоните.',
+  },
+  deliverable_submission: {
+    en: 'Submit the deliverable; it is paid once the Country Office accepts it.',
+    ru: 'Представьте результат; он оплачивается после принятия страновым офисом.',
+  },
+  deliverable_acceptance: {
+    en: 'Review the deliverable: accepting it releases its payment to the expert.',
+    ru: 'Проверьте результат: после его принятия эксперту перечисляется оплата.',
+  },
+  expert_evaluation: {
+    en: 'The assignment is complete: rate the expert’s work. Ratings feed the expert roster.',
+    ru: 'Задание выполнено: оцените работу эксперта. Оценки учитываются в реестре экспертов.',
+  },
+  assignment_feedback: {
+    en: 'The assignment is complete: rate how the Country Office prepared and supported it.',
+    ru: 'Задание выполнено: оцените, как страновой офис подготовил и поддержал его.',
+  },
+};
+
+function taskPurpose(kind: string | undefined, language: Language): string[] {
+  if (!kind || !Object.prototype.hasOwnProperty.call(TASK_MAIL_PURPOSE, kind)) return [];
+  return [TASK_MAIL_PURPOSE[kind as TaskKind][language]];
+}
 
 function wordsFor(table: Record<string, { en: string; ru: string }>, key: string | undefined, language: Language): string | undefined {
   const value = present(key);
@@ -294,6 +410,9 @@ const L = {
     openTask: 'Open the task',
     openProposal: 'Open the proposal',
     openExpertRequest: 'Open the expert request',
+    milestone: 'Milestone',
+    deliverable: 'Deliverable',
+    reasons: 'Reasons',
   },
   ru: {
     proposal: 'Предложение',
@@ -308,6 +427,9 @@ const L = {
     openTask: 'Открыть задачу',
     openProposal: 'Открыть предложение',
     openExpertRequest: 'Открыть запрос',
+    milestone: 'Этап',
+    deliverable: 'Результат',
+    reasons: 'Причины',
   },
 } as const;
 
@@ -326,6 +448,10 @@ interface Context {
   decision: string | undefined;
   outcome: string | undefined;
   amount: string | undefined;
+  /** The milestone or deliverable a payment is for: "1 “Pilot in two villages”". */
+  milestone: string | undefined;
+  /** What the task asks of its assignee (TASK_MAIL_PURPOSE), when the mail is about a task. */
+  purpose: string[];
   /** "Proposal" / "Expert request" in the mail's language. */
   what: string;
 }
@@ -337,12 +463,12 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
     en: (c) => ({
       subject: `New task: ${c.task ?? 'action needed'} – ${c.title}`,
       heading: c.task ? `New task: ${c.task}` : 'A new task is waiting for you',
-      intro: [`A new task is waiting for you on the ${c.what.toLowerCase()} “${c.title}”.`, ...(c.due ? [`Please complete it by ${c.due}.`] : [])],
+      intro: [`A new task is waiting for you on the ${c.what.toLowerCase()} “${c.title}”.`, ...c.purpose, ...(c.due ? [`Please complete it by ${c.due}.`] : [])],
     }),
     ru: (c) => ({
       subject: `Новая задача: ${c.task ?? 'требуется действие'} – ${c.title}`,
       heading: c.task ? `Новая задача: ${c.task}` : 'Вам назначена новая задача',
-      intro: [`Вам назначена новая задача по объекту «${c.title}» (${c.what.toLowerCase()}).`, ...(c.due ? [`Пожалуйста, выполните её до ${c.due}.`] : [])],
+      intro: [`Вам назначена новая задача по объекту «${c.title}» (${c.what.toLowerCase()}).`, ...c.purpose, ...(c.due ? [`Пожалуйста, выполните её до ${c.due}.`] : [])],
     }),
   },
   reminder: {
@@ -387,25 +513,25 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
     en: (c) => ({
       subject: `Changes requested: ${c.title}`,
       heading: `Changes requested on “${c.title}”`,
-      intro: ['Changes were requested before the process can continue. Please revise and resubmit; the step will run again on resubmission.', ...(c.due ? [`Please resubmit by ${c.due}.`] : [])],
+      intro: ['Changes were requested before the process can continue.', ...c.purpose, ...(c.due ? [`Please resubmit by ${c.due}.`] : [])],
     }),
     ru: (c) => ({
       subject: `Требуется доработка: ${c.title}`,
       heading: `Требуется доработка: «${c.title}»`,
-      intro: ['Для продолжения процесса необходимо внести изменения. Пожалуйста, доработайте материалы и отправьте их повторно; этап будет пройден заново.', ...(c.due ? [`Срок повторной отправки: ${c.due}.`] : [])],
+      intro: ['Для продолжения процесса необходимо внести изменения.', ...c.purpose, ...(c.due ? [`Срок повторной отправки: ${c.due}.`] : [])],
     }),
   },
   expert_invitation: {
     en: (c) => ({
       subject: `Invitation to an Experts on Demand assignment: ${c.title}`,
       heading: 'You are invited to an Experts on Demand assignment',
-      intro: [`A UNDP Country Office would like you to take on the assignment “${c.title}”.`, `Please accept or decline${c.due ? ` by ${c.due}` : ''}, confirming your availability and declaring any conflict of interest.`],
+      intro: [`A UNDP Country Office would like you to take on the assignment “${c.title}”.`, `Please accept or decline${c.due ? ` by ${c.due}` : ''}, confirming your availability and declaring any conflict of interest.`, ...c.purpose],
       fields: [['Contract value', c.amount]],
     }),
     ru: (c) => ({
       subject: `Приглашение к заданию «Эксперты по запросу»: ${c.title}`,
       heading: 'Приглашение к заданию программы «Эксперты по запросу»',
-      intro: [`Страновой офис ПРООН предлагает вам выполнить задание «${c.title}».`, `Пожалуйста, примите или отклоните приглашение${c.due ? ` до ${c.due}` : ''}, подтвердив свою доступность и указав возможный конфликт интересов.`],
+      intro: [`Страновой офис ПРООН предлагает вам выполнить задание «${c.title}».`, `Пожалуйста, примите или отклоните приглашение${c.due ? ` до ${c.due}` : ''}, подтвердив свою доступность и указав возможный конфликт интересов.`, ...c.purpose],
       fields: [['Стоимость договора', c.amount]],
     }),
   },
@@ -413,40 +539,46 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
     en: (c) => ({
       subject: `Contract ready for signature: ${c.title}`,
       heading: 'A contract is ready for your signature',
-      intro: [`The contract for “${c.title}” has passed the policy checks and is waiting for your signature.`, ...(c.due ? [`Please sign by ${c.due}.`] : [])],
+      intro: [`The contract for “${c.title}” has passed the policy checks and is waiting for your signature.`, ...c.purpose, ...(c.due ? [`Please sign by ${c.due}.`] : [])],
       fields: [['Contract value', c.amount]],
     }),
     ru: (c) => ({
       subject: `Договор на подпись: ${c.title}`,
       heading: 'Договор ожидает вашей подписи',
-      intro: [`Договор по «${c.title}» прошёл проверку на соответствие правилам и ожидает вашей подписи.`, ...(c.due ? [`Пожалуйста, подпишите его до ${c.due}.`] : [])],
+      intro: [`Договор по «${c.title}» прошёл проверку на соответствие правилам и ожидает вашей подписи.`, ...c.purpose, ...(c.due ? [`Пожалуйста, подпишите его до ${c.due}.`] : [])],
       fields: [['Сумма договора', c.amount]],
     }),
   },
   payment_released: {
-    en: (c) => ({
-      subject: `Payment released${c.amount ? `: ${c.amount}` : ''} – ${c.title}`,
-      heading: 'A payment has been released',
-      intro: [`A payment${c.amount ? ` of ${c.amount}` : ''} for “${c.title}” has been released.`],
-      fields: [['Amount', c.amount]],
-    }),
-    ru: (c) => ({
-      subject: `Платёж произведён${c.amount ? `: ${c.amount}` : ''} – ${c.title}`,
-      heading: 'Платёж произведён',
-      intro: [`Произведён платёж${c.amount ? ` на сумму ${c.amount}` : ''} по «${c.title}».`],
-      fields: [['Сумма', c.amount]],
-    }),
+    en: (c) => {
+      const forWhat = c.milestone ? ` for ${c.what === L.en.proposal ? 'milestone' : 'deliverable'} ${c.milestone}` : '';
+      return {
+        subject: `Payment released${c.amount ? `: ${c.amount}` : ''}${forWhat} – ${c.title}`,
+        heading: `A payment has been released${forWhat}`,
+        intro: [`A payment${c.amount ? ` of ${c.amount}` : ''}${forWhat} of “${c.title}” has been released.`],
+        fields: [[c.what === L.en.proposal ? L.en.milestone : L.en.deliverable, c.milestone], ['Amount', c.amount]],
+      };
+    },
+    ru: (c) => {
+      const forWhat = c.milestone ? ` за ${c.what === L.ru.proposal ? 'этап' : 'результат'} ${c.milestone}` : '';
+      return {
+        subject: `Платёж произведён${c.amount ? `: ${c.amount}` : ''}${forWhat} – ${c.title}`,
+        heading: `Платёж произведён${forWhat}`,
+        intro: [`Произведён платёж${c.amount ? ` на сумму ${c.amount}` : ''}${forWhat} по «${c.title}».`],
+        fields: [[c.what === L.ru.proposal ? L.ru.milestone : L.ru.deliverable, c.milestone], ['Сумма', c.amount]],
+      };
+    },
   },
   evaluation_requested: {
     en: (c) => ({
       subject: `Evaluation requested: ${c.title}`,
       heading: `Please evaluate “${c.title}”`,
-      intro: ['The work is complete and your evaluation is needed to close it. Ratings feed the expert roster and the programme reports.', ...(c.due ? [`Please submit it by ${c.due}.`] : [])],
+      intro: ['The work is complete and your evaluation is needed to close it.', ...c.purpose, ...(c.due ? [`Please submit it by ${c.due}.`] : [])],
     }),
     ru: (c) => ({
       subject: `Требуется оценка: ${c.title}`,
       heading: `Пожалуйста, оцените «${c.title}»`,
-      intro: ['Работа завершена, и для её закрытия необходима ваша оценка. Оценки учитываются в реестре экспертов и в отчётах программы.', ...(c.due ? [`Пожалуйста, представьте её до ${c.due}.`] : [])],
+      intro: ['Работа завершена, и для её закрытия необходима ваша оценка.', ...c.purpose, ...(c.due ? [`Пожалуйста, представьте её до ${c.due}.`] : [])],
     }),
   },
 };
@@ -469,8 +601,10 @@ export function renderNotification(
     task: taskName(data.taskKind, lang),
     due: formatDate(data.dueAt, lang),
     decision: wordsFor(DECISION_LABELS, data.decision, lang),
-    outcome: wordsFor(STAGE_LABELS, data.outcome, lang),
+    outcome: outcomeWords(data.outcome, lang),
     amount: formatUsd(data.amountUsd, lang),
+    milestone: milestoneWords(data, lang),
+    purpose: taskPurpose(data.taskKind, lang),
     what: data.subjectType === 'proposal' ? labels.proposal : labels.expert_request,
   };
   const content = texts[lang](context);
@@ -492,6 +626,11 @@ export function renderNotification(
   ];
   const comment = present(data.comment);
   if (comment) blocks.push({ kind: 'quote', label: labels.comment, text: comment });
+  const reasons = Array.isArray(data.reasons) ? data.reasons : [];
+  if (reasons.length) {
+    blocks.push({ kind: 'paragraph', text: `${labels.reasons}:` });
+    blocks.push({ kind: 'list', items: reasons.map((r) => ({ text: findingText(lang, r) })) });
+  }
   blocks.push({ kind: 'link', label: linkLabel, url });
 
   const { text, html } = renderBlocks(lang, content.heading, blocks, FOOTER[lang]);

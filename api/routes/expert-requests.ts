@@ -9,6 +9,7 @@ import type { expertRequestWorkflow, ExpertRequestWorkflowInput } from '../../wo
 import { syncUpdate } from '../../workflows/messages';
 import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from '../../workflows/search-attributes';
 import { withTemporalDeadline, type ApiContext } from '../context';
+import { agreementOf } from '../agreements';
 import { assertNotTerminal, executeWithdraw } from '../decide';
 import { forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
@@ -115,7 +116,9 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
   router.add(
     {
       method: 'get', path: '/expert-requests/:id', operationId: 'getExpertRequest', cached: true, tag: 'Experts on Demand', summary: 'An expert request with its open tasks and timeline',
-      description: 'Experts (invited ones only) see the terms of reference, their own tasks and a reduced timeline; never the shortlist, other candidates or fees.',
+      description:
+        'Experts (invited ones only) see the terms of reference, their own tasks and a reduced timeline; never the shortlist, other candidates or fees. ' +
+        'The individual contract (`agreement`: value, signatures, a tranche per deliverable with its status and payment date; null before contracting) is shown to the Country Office, fund managers and the selected expert.',
       roles: READ_ROLES, params: { id: REQUEST_ID },
       success: { status: 200, description: 'The request', schema: expertRequestSchema }, errors: [404],
     },
@@ -126,9 +129,12 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
         travelDays: true, dailySubsistenceUsd: true, perDiemUsd: true, contractValueCents: true, stage: true, stageEnteredAt: true, shortlist: true,
         selectedExpertId: true, findings: true, outcome: true, createdAt: true, updatedAt: true, closedAt: true,
       });
-      const [tasks, events] = await Promise.all([
+      const selectedForMe = !!user.expertId && r.selectedExpertId === user.expertId;
+      // The contract is between UNDP and the selected expert: other invited experts do not see it.
+      const [tasks, events, agreement] = await Promise.all([
         prisma.task.findMany({ where: { subjectId: r.id, subjectType: 'expert_request', status: 'open' }, select: TASK_LITE_SELECT, orderBy: { createdAt: 'asc' } }),
         timeline(prisma, r.id, user),
+        isPrivileged(user) || selectedForMe ? agreementOf(prisma, r) : Promise.resolve(null),
       ]);
       const body: z.input<typeof expertRequestSchema> = {
         id: r.id, workflowId: r.workflowId, countryCode: r.countryCode, requesterId: r.requesterId, title: r.title,
@@ -137,7 +143,7 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
         thematicAreaId: r.thematicAreaId, sdgs: r.sdgs as number[], destination: r.destination, travelDays: r.travelDays, perDiemUsd: r.perDiemUsd,
         contractValueUsd: centsToUsd(r.contractValueCents), stage: asStage(r.stage),
         stageEnteredAt: r.stageEnteredAt.toISOString(), outcome: r.outcome, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
-        closedAt: r.closedAt?.toISOString() ?? null, openTasks: visibleOpenTasks(tasks, user), timeline: events,
+        closedAt: r.closedAt?.toISOString() ?? null, openTasks: visibleOpenTasks(tasks, user), timeline: events, agreement,
       };
       if (isPrivileged(user)) {
         body.shortlist = (r.shortlist as ShortlistEntry[] | null) ?? null;
@@ -145,7 +151,7 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
         body.findings = asObject(r.findings);
         body.dailySubsistenceUsd = r.dailySubsistenceUsd;
       } else {
-        body.selectedForMe = !!user.expertId && r.selectedExpertId === user.expertId;
+        body.selectedForMe = selectedForMe;
       }
       return { body };
     },

@@ -75,11 +75,12 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
     async ({ query }) => {
       const conditions: Prisma.Sql[] = [Prisma.sql`1 = 1`];
-      if (query.thematicArea) conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM json_each(e."thematicAreaIds") WHERE json_each.value = ${query.thematicArea})`);
-      if (query.language) conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM json_each(e."languages") WHERE json_each.value = ${query.language})`);
+      // jsonb containment of one list member (GIN indexes on both lists).
+      if (query.thematicArea) conditions.push(Prisma.sql`e."thematicAreaIds" @> jsonb_build_array(${query.thematicArea}::text)`);
+      if (query.language) conditions.push(Prisma.sql`e."languages" @> jsonb_build_array(${query.language}::text)`);
       if (query.q) {
         const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        conditions.push(Prisma.sql`(e."name" LIKE ${like} ESCAPE '\\' OR e."bio" LIKE ${like} ESCAPE '\\')`);
+        conditions.push(Prisma.sql`(e."name" ILIKE ${like} ESCAPE '\\' OR e."bio" ILIKE ${like} ESCAPE '\\')`);
       }
       const where = Prisma.join(conditions, ' AND ');
       const [countRows, idRows] = await Promise.all([

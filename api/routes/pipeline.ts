@@ -12,7 +12,7 @@ import type { AuthUser } from '../types';
  * The pipeline: counts by stage for both programmes, overdue open tasks, average days items
  * have spent in their current (active) stage, failed notifications, and the items themselves
  * with their age, oldest-stuck first. A few aggregate SQL statements over indexed columns,
- * whatever the number of items (tables are the SQLite read model; see the SQL below).
+ * whatever the number of items (see the SQL below).
  */
 interface Filters {
   programme?: Programme;
@@ -59,9 +59,9 @@ interface ItemRow {
 
 function itemsSql(f: Filters, limit: number, offset: number): Prisma.Sql {
   const selects = programmesOf(f).map(
-    (p) => Prisma.sql`SELECT ${TABLE[p].type} AS "type", "id", "title", "countryCode", "stage", "stageEnteredAt", "createdAt", "closedAt" FROM ${TABLE[p].table} WHERE ${whereOf(f, true)}`,
+    (p) => Prisma.sql`SELECT ${TABLE[p].type}::text AS "type", "id", "title", "countryCode", "stage", "stageEnteredAt", "createdAt", "closedAt" FROM ${TABLE[p].table} WHERE ${whereOf(f, true)}`,
   );
-  return Prisma.sql`SELECT * FROM (${Prisma.join(selects, ' UNION ALL ')}) ORDER BY ("closedAt" IS NOT NULL), "stageEnteredAt" ASC, "id" ASC LIMIT ${limit} OFFSET ${offset}`;
+  return Prisma.sql`SELECT * FROM (${Prisma.join(selects, ' UNION ALL ')}) AS "items" ORDER BY ("closedAt" IS NOT NULL), "stageEnteredAt" ASC, "id" ASC LIMIT ${limit} OFFSET ${offset}`;
 }
 
 function toItem(r: ItemRow, now: number) {
@@ -107,7 +107,6 @@ export function pipelineRoutes(router: ApiRouter, ctx: ApiContext): void {
     async ({ user, query }) => {
       const f = effectiveFilters(user, query);
       const now = Date.now();
-      const nowIso = new Date(now).toISOString();
       const programmes = programmesOf(f);
 
       const countsByStage: Record<string, Record<string, number>> = {};
@@ -119,7 +118,7 @@ export function pipelineRoutes(router: ApiRouter, ctx: ApiContext): void {
               Prisma.sql`SELECT "stage", COUNT(*) AS "n" FROM ${TABLE[p].table} WHERE ${whereOf(f, false)} GROUP BY "stage"`,
             ),
             prisma.$queryRaw<{ stage: string; days: number | null }[]>(
-              Prisma.sql`SELECT "stage", AVG(julianday(${nowIso}) - julianday("stageEnteredAt")) AS "days" FROM ${TABLE[p].table} WHERE ${whereOf(f, false)} AND "closedAt" IS NULL GROUP BY "stage"`,
+              Prisma.sql`SELECT "stage", (AVG(EXTRACT(EPOCH FROM (${new Date(now)}::timestamptz - "stageEnteredAt"))) / 86400)::float8 AS "days" FROM ${TABLE[p].table} WHERE ${whereOf(f, false)} AND "closedAt" IS NULL GROUP BY "stage"`,
             ),
           ]);
           countsByStage[p] = Object.fromEntries(STAGES.map((s) => [s, 0]));

@@ -7,6 +7,7 @@ import type { proposalWorkflow, ProposalWorkflowInput } from '../../workflows/pr
 import { syncUpdate } from '../../workflows/messages';
 import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from '../../workflows/search-attributes';
 import { withTemporalDeadline, type ApiContext } from '../context';
+import { agreementOf } from '../agreements';
 import { assertNotTerminal, executeDecision, executeWithdraw } from '../decide';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
@@ -151,7 +152,8 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'get', path: '/proposals/:id', operationId: 'getProposal', cached: true, tag: 'Challenge Fund', summary: 'A proposal with its open tasks and timeline',
       description:
-        'Applicants never see review scores. A reviewer sees a limited view (identity fields to judge a conflict of interest) until it declares no conflict of interest (its conflict_declaration task); after that the full proposal, with its own review only.',
+        'Applicants never see review scores. A reviewer sees a limited view (identity fields to judge a conflict of interest) until it declares no conflict of interest (its conflict_declaration task); after that the full proposal, with its own review only. ' +
+        'The full view has the grant `agreement`: value, signatures, tranches with their status and payment dates (null before contracting).',
       roles: READ_ROLES, params: { id: PROPOSAL_ID },
       success: { status: 200, description: 'The proposal: `view` is `full`, or `limited` for a reviewer before its no-conflict declaration', schema: proposalSchema }, errors: [404],
     },
@@ -162,11 +164,12 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         innovation: true, expectedResults: true, milestones: true, stage: true, stageEnteredAt: true, weightedScore: true, passMarkMet: true,
         findings: true, outcome: true, createdAt: true, updatedAt: true, closedAt: true,
       });
-      const [institution, call, tasks, events] = await Promise.all([
+      const [institution, call, tasks, events, agreement] = await Promise.all([
         prisma.institution.findUnique({ where: { id: p.institutionId }, select: { id: true, name: true } }),
         prisma.call.findUnique({ where: { id: p.callId }, select: { id: true, title: true } }),
         prisma.task.findMany({ where: { subjectId: p.id, subjectType: 'proposal', status: 'open' }, select: TASK_LITE_SELECT, orderBy: { createdAt: 'asc' } }),
         timeline(prisma, p.id, user),
+        agreementOf(prisma, p),
       ]);
       const identity = {
         id: p.id, workflowId: p.workflowId, title: p.title, countryCode: p.countryCode, call, institution, thematicAreaId: p.thematicAreaId,
@@ -202,6 +205,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         outcome: p.outcome,
         updatedAt: p.updatedAt.toISOString(),
         closedAt: p.closedAt?.toISOString() ?? null,
+        agreement,
       };
       if (seesScores(user)) {
         body.weightedScore = p.weightedScore;

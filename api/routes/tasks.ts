@@ -1,13 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import { decisionBodySchema } from '../../domain/tasks';
+import type { Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../../lib/db';
 import type { ApiContext } from '../context';
 import { executeDecision } from '../decide';
 import { forbidden, notFound } from '../errors';
 import { paged } from '../ids';
+import { withReviewerChoices } from '../reviewers';
 import type { ApiRouter } from '../router';
-import { decisionResponseSchema, taskDetailSchema, taskListQuerySchema, taskPageSchema } from '../schemas';
-import { canReadTask, isAssignedTo, myTasksWhere } from '../scope';
+import type { AuthUser } from '../types';
+import { decisionResponseSchema, taskDetailSchema, taskListQuerySchema, taskPageSchema, type TaskListQuery } from '../schemas';
+import { canReadTask, isAssignedTo, isExcluded, myTasksWhere } from '../scope';
 import { taskDetailView, taskView, TASK_LITE_SELECT } from '../views';
 
 const TASK_SELECT = { ...TASK_LITE_SELECT, subjectType: true, subjectId: true, programme: true, workflowId: true, createdAt: true } as const;
@@ -24,14 +27,33 @@ async function subjectTitles(prisma: PrismaClient, tasks: { subjectType: string;
 }
 
 const TASK_ID = { description: 'The task id, `<workflow id>:<kind>:<n>` (as GET /tasks lists it)', example: 'proposal-p-0a1b2c3d4e5f6g7h:co_endorsement:1' };
+const DAY_MS = 86_400_000;
+
+/** Your tasks (scope.ts myTasksWhere) narrowed by the list's filters. */
+function taskListWhere(user: AuthUser, query: TaskListQuery): Prisma.TaskWhereInput {
+  const now = new Date();
+  const filters: Prisma.TaskWhereInput[] = [myTasksWhere(user, query.status)];
+  if (query.subject) filters.push({ subjectId: query.subject });
+  if (query.kind) filters.push({ kind: query.kind });
+  if (query.country) filters.push({ countryCode: query.country });
+  // Overdue as the views say it (views.ts isOverdue): escalated, or past its due time while open.
+  const pastDue: Prisma.TaskWhereInput = { status: 'open', dueAt: { lt: now } };
+  if (query.overdue === true) filters.push({ OR: [{ overdue: true }, pastDue] });
+  if (query.overdue === false) filters.push({ overdue: false, OR: [{ dueAt: null }, { dueAt: { gte: now } }, { status: { not: 'open' } }] });
+  if (query.dueAfter) filters.push({ dueAt: { gte: new Date(`${query.dueAfter}T00:00:00.000Z`) } });
+  if (query.dueBefore) filters.push({ dueAt: { lt: new Date(Date.parse(`${query.dueBefore}T00:00:00.000Z`) + DAY_MS) } });
+  return filters.length === 1 ? filters[0] : { AND: filters };
+}
 
 export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;
 
   router.add(
     {
-      method: 'get', path: '/tasks', operationId: 'listTasks', cached: true, tag: 'Tasks', summary: 'Your open tasks, soonest due first',
-      description: 'Tasks named to you, or to your role (and country) and to no one in particular. Each lists its allowed decisions with the JSON Schema of the data each needs.',
+      method: 'get', path: '/tasks', operationId: 'listTasks', cached: true, tag: 'Tasks', summary: 'Your tasks: open ones soonest due first, or those decided or cancelled',
+      description:
+        'Tasks named to you, or to your role (and country) and to no one in particular, except those you may not decide (e.g. the endorsement of a request you raised). ' +
+        'Filter by subject, kind, status, country, overdue and due day. Each lists its allowed decisions with the JSON Schema of the data each needs.',
       query: taskListQuerySchema,
       success: {
         status: 200, description: 'A page of tasks', schema: taskPageSchema,
@@ -42,19 +64,20 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
       },
     },
     async ({ user, query }) => {
-      const where = myTasksWhere(user);
+      const where = taskListWhere(user, query);
       const [total, rows] = await Promise.all([
         prisma.task.count({ where }),
         prisma.task.findMany({
           where,
           select: TASK_SELECT,
-          orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }, { id: 'asc' }],
+          // Open: soonest due first; decided or cancelled: latest first.
+          orderBy: query.status === 'open' ? [{ dueAt: { sort: 'asc', nulls: 'last' } }, { createdAt: 'asc' }, { id: 'asc' }] : [{ updatedAt: 'desc' }, { id: 'asc' }],
           skip: (query.page - 1) * query.pageSize,
           take: query.pageSize,
         }),
       ]);
-      const titles = await subjectTitles(prisma, rows);
-      return { body: paged(rows.map((t) => taskView(t, user, titles.get(t.subjectId) ?? t.title)), total, query.page, query.pageSize) };
+      const [titles, tasks] = await Promise.all([subjectTitles(prisma, rows), withReviewerChoices(prisma, rows)]);
+      return { body: paged(tasks.map((t) => taskView(t, user, titles.get(t.subjectId) ?? t.title)), total, query.page, query.pageSize) };
     },
   );
 
@@ -69,8 +92,8 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
     async ({ user, params }) => {
       const task = await prisma.task.findUnique({ where: { id: params.id }, select: { ...TASK_SELECT, decision: true, decidedAt: true } });
       if (!task || !canReadTask(task, user)) throw notFound('task');
-      const titles = await subjectTitles(prisma, [task]);
-      return { body: taskDetailView(task, user, titles.get(task.subjectId) ?? task.title) };
+      const [titles, [withChoices]] = await Promise.all([subjectTitles(prisma, [task]), withReviewerChoices(prisma, [task])]);
+      return { body: taskDetailView(withChoices, user, titles.get(task.subjectId) ?? task.title) };
     },
   );
 
@@ -88,9 +111,11 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
     async ({ user, params, body, req, res }) => {
       const task = await prisma.task.findUnique({
         where: { id: params.id },
-        select: { id: true, workflowId: true, kind: true, status: true, assigneeUserId: true, assigneeRole: true, assigneeCountryCode: true, countryCode: true },
+        select: { id: true, workflowId: true, kind: true, status: true, assigneeUserId: true, assigneeRole: true, assigneeCountryCode: true, countryCode: true, exclusions: { select: { userId: true } } },
       });
       if (!task || !canReadTask(task, user)) throw notFound('task');
+      // The workflow's own words for the same refusal (the web app translates them).
+      if (isExcluded(task, user)) throw forbidden('you may not decide this task (you raised the request)');
       if (!isAssignedTo(task, user)) throw forbidden('this task is assigned to someone else');
       const started = performance.now();
       const result = await executeDecision(ctx, user, task, body, req.requestId);

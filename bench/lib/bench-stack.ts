@@ -35,8 +35,8 @@ export function benchEnv(smtpPort: number, extra: NodeJS.ProcessEnv = {}): NodeJ
 }
 
 /**
- * The real stack as processes (Temporal dev server with a SQLite file, worker, API) on free
- * loopback ports, plus a mail catcher in this process and a Temporal client / Prisma client
+ * The real stack as processes (Temporal dev server with its SQLite file, an embedded PostgreSQL
+ * server of its own with durable commits as in production, worker, API) on free loopback ports, plus a mail catcher in this process and a Temporal client / Prisma client
  * for seeding and checks.
  */
 export async function startBenchStack(opts: { api?: boolean; env?: NodeJS.ProcessEnv; label: string; dataDir?: string }): Promise<BenchStack> {

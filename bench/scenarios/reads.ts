@@ -190,7 +190,7 @@ export async function runReads(opts: ReadsOptions): Promise<ReadsResult> {
     ];
     // A write that changes no figure these routes show but is a commit by another connection, as
     // the worker's are: the API's read cache (keyed by the database version) computes again after
-    // it. (It must change a value: SQLite commits nothing for an update to the same value.)
+    // it.
     const touched = (await bench.prisma.proposal.findFirstOrThrow({ select: { id: true } })).id;
     let writes = 0;
     const write = () => bench.prisma.$executeRaw`UPDATE "Proposal" SET "updatedAt" = ${new Date(Date.UTC(2020, 0, 1) + ++writes)} WHERE "id" = ${touched}`;
@@ -243,7 +243,7 @@ export async function runReads(opts: ReadsOptions): Promise<ReadsResult> {
     await writer;
     const routesWhileWriting = whileWriting.summary();
     delete routesWhileWriting.auth;
-    const size = await bench.prisma.$queryRawUnsafe<{ n: bigint | number }[]>('SELECT page_count * page_size AS n FROM pragma_page_count(), pragma_page_size()');
+    const size = await bench.prisma.$queryRawUnsafe<{ n: bigint | number }[]>('SELECT pg_database_size(current_database()) AS n');
     const dbMb = Math.round(Number(size[0].n) / 2 ** 20);
     return { options: opts, rows, seedSeconds, busyCoOpenTasks, routes: summary, routesWhileWriting, writesPerSecond, single: single.summary(), errors: errors + singleApi.errors, dbMb };
   } finally {

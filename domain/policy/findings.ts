@@ -44,6 +44,14 @@ export function formatUsd(cents: number): string {
   return `${sign}USD ${whole}${fraction === 0 ? '' : `.${fraction.toString().padStart(2, '0')}`}`;
 }
 
+/** A finding as people are told it: its rule code and figures (each page or mail words it in the reader's language). */
+export type Reason = Pick<Finding, 'rule' | 'outcome' | 'data'>;
+
+/** The failed findings, as reasons for a rejection. */
+export function failedReasons(findings: readonly Finding[]): Reason[] {
+  return findings.filter((f) => f.outcome === 'fail').map(({ rule, outcome, data }) => ({ rule, outcome, data }));
+}
+
 export function finding(rule: string, outcome: PolicyOutcome, message: string, data: Finding['data']): Finding {
   return { rule, outcome, message, data };
 }

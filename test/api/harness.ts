@@ -49,7 +49,7 @@ export interface ApiHarness {
 }
 
 /**
- * One real Temporal dev server, one migrated + seeded SQLite file, one loopback SMTP server
+ * One real Temporal dev server, one migrated + seeded PostgreSQL database, one loopback SMTP server
  * and one worker (random task queue) for a whole test file; the app under test is wired to them.
  */
 export async function startApiHarness(label: string, opts: { worker?: boolean } = {}): Promise<ApiHarness> {

@@ -5,7 +5,7 @@ import { as, startApiHarness, type ApiHarness, type DemoKey } from './harness';
 
 /**
  * Both programmes driven end to end through HTTP only, each step by the user whose role it is,
- * against a real Temporal dev server, a worker and a seeded SQLite read model.
+ * against a real Temporal dev server, a worker and a seeded PostgreSQL read model.
  */
 let h: ApiHarness;
 
@@ -88,8 +88,46 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
   expect(endorsed.body.stage).toBe('selection');
   expect(await h.db.prisma.auditEvent.count({ where: { subjectId: id, requestId: 'req-endorse-0001' } })).toBe(1);
 
+  // GET /tasks filters: by subject, kind, status, country, overdue and due day.
+  const fm = as(h.app, await h.token('fundManager'));
+  const ids = async (query: string, who = fm) => {
+    const res = await who.get(`/tasks?${query}`);
+    expect({ query, status: res.status }).toEqual({ query, status: 200 });
+    return (res.body.items as TaskItem[]).map((t) => t.id);
+  };
+  const assignTask = await taskOf('fundManager', id, 'assign_reviewers');
+  expect(await ids(`subject=${id}`)).toEqual([assignTask.id]);
+  expect(await ids(`subject=${id}&kind=assign_reviewers&country=KG`)).toEqual([assignTask.id]);
+  expect(await ids(`subject=${id}&kind=selection_decision`)).toEqual([]);
+  expect(await ids(`subject=${id}&country=TJ`)).toEqual([]);
+  expect(await ids(`subject=${id}&overdue=false`)).toEqual([assignTask.id]);
+  expect(await ids(`subject=${id}&overdue=true`)).toEqual([]);
+  const due = assignTask.dueAt!.slice(0, 10);
+  expect(await ids(`subject=${id}&dueBefore=${due}&dueAfter=${due}`)).toEqual([assignTask.id]);
+  expect(await ids(`subject=${id}&dueAfter=2999-01-01`)).toEqual([]);
+  const coDone = await ids(`subject=${id}&status=done&kind=co_endorsement`, as(h.app, await h.token('coKg')));
+  expect(coDone).toHaveLength(2); // changes requested, then endorsed
+  expect(await ids(`subject=${id}&status=done&kind=co_endorsement`, as(h.app, await h.token('coTj')))).toEqual([]);
+  await h.db.prisma.task.update({ where: { id: assignTask.id }, data: { dueAt: new Date(Date.now() - 3_600_000) } });
+  expect(await ids(`subject=${id}&overdue=true`)).toEqual([assignTask.id]);
+  expect(await ids(`subject=${id}&overdue=false`)).toEqual([]);
+  for (const bad of ['kind=no_such_kind', 'overdue=maybe', 'status=waiting', 'dueBefore=tomorrow', 'country=kg']) expect({ bad, status: (await fm.get(`/tasks?${bad}`)).status }).toEqual({ bad, status: 400 });
+
+  // The reviewers to choose from come with the task: institution, workload, and a conflict flag
+  // for the applicant's own institution (Tomsk Polytechnic University: reviewer 3), refused if chosen.
+  const choices = (await taskOf('fundManager', id, 'assign_reviewers')).context?.reviewers as { userId: string; institution: { id: string } | null; openReviews: number; conflict: string | null; alreadyAssigned: boolean }[];
+  expect(choices.map((c) => c.userId).sort()).toEqual([DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id, DEMO_USERS.reviewer3.id].sort());
+  expect(choices.find((c) => c.userId === DEMO_USERS.reviewer3.id)).toMatchObject({ institution: { id: 'inst-tpu' }, conflict: 'same_institution', alreadyAssigned: false });
+  expect(choices.find((c) => c.userId === DEMO_USERS.reviewer1.id)).toMatchObject({ institution: { id: 'inst-msu' }, conflict: null, openReviews: expect.any(Number) });
+  expect(choices[choices.length - 1].userId).toBe(DEMO_USERS.reviewer3.id); // the eligible ones first
+  const conflicted = await fm.post(`/tasks/${encodeURIComponent(assignTask.id)}/decision`, { decision: 'assign', data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer3.id] } });
+  expect(conflicted.status).toBe(400);
+  expect(conflicted.body.error.details).toContainEqual({ path: 'data.reviewerIds.1', message: `${DEMO_USERS.reviewer3.id} belongs to the applicant's institution` });
+
   // Reviewers: named by the fund manager; each sees a limited view until it declares no conflict.
   await decideVia('fundManager', id, 'assign_reviewers', 'assign', { data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } });
+  const busy = await as(h.app, await h.token('fundManager')).get(`/tasks/${encodeURIComponent(assignTask.id)}`);
+  expect(busy.body.context?.reviewers).toBeUndefined(); // decided: nothing to choose any more
   const r1 = as(h.app, await h.token('reviewer1'));
   const limited = await r1.get(`/proposals/${id}`);
   expect(limited.status).toBe(200);
@@ -116,7 +154,6 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
   await decideVia('reviewer2', id, 'review_score', 'submit_score', { data: { scores } });
 
   // Selection: the fund manager sees the scores, the applicant never does.
-  const fm = as(h.app, await h.token('fundManager'));
   const fmView = await fm.get(`/proposals/${id}`);
   expect(fmView.body.weightedScore).toBeCloseTo(74.75, 1);
   expect(fmView.body.reviews).toHaveLength(2);
@@ -129,13 +166,49 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
   expect(JSON.stringify(applicantView.body)).not.toMatch(/feasibility_sustainability|74\.75|reviewer/);
   expect(applicantView.body.timeline.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['submitted', 'endorsed', 'selected']));
 
-  // Contract, implementation, evaluation.
+  // Contract, implementation, evaluation. The agreement, its signatures and each tranche are on
+  // the proposal for everyone who may read it: applicant, Country Office, fund manager, reviewers.
+  type Agreement = { kind: string; valueUsd: number; status: string; signatures: { party: string; signedBy: { id: string; name: string | null }; at: string }[]; tranches: { seq: number; milestone: string; amountUsd: number; pct: number; status: string; releasedAt: string | null; dueDate: string | null }[]; paidUsd: number };
+  const agreementOf = async (who: DemoKey) => (await as(h.app, await h.token(who)).get(`/proposals/${id}`)).body.agreement as Agreement;
+  const drafted = await agreementOf('applicant');
+  expect(drafted).toMatchObject({ kind: 'grant', valueUsd: 30_000, status: 'awaiting_signatures', signatures: [], paidUsd: 0 });
+  expect(drafted.tranches).toEqual([
+    { seq: 1, milestone: 'Sensors installed', pct: 40, amountUsd: 12_000, dueDate: '2027-03-31', status: 'scheduled', releasedAt: null },
+    { seq: 2, milestone: 'Alerting live', pct: 40, amountUsd: 12_000, dueDate: '2027-06-30', status: 'scheduled', releasedAt: null },
+    { seq: 3, milestone: 'Handover to the ministry', pct: 20, amountUsd: 6_000, dueDate: '2027-09-30', status: 'scheduled', releasedAt: null },
+  ]);
   await decideVia('applicant', id, 'contract_signature', 'sign');
+  expect((await agreementOf('coKg')).signatures).toEqual([{ party: 'applicant', signedBy: { id: DEMO_USERS.applicant.id, name: DEMO_USERS.applicant.name }, at: expect.any(String) }]);
   expect((await decideVia('coKg', id, 'contract_signature', 'sign')).stage).toBe('mission');
+  const signed = await agreementOf('reviewer1');
+  expect(signed.status).toBe('signed');
+  expect(signed.signatures.map((x) => [x.party, x.signedBy.id])).toEqual([['applicant', DEMO_USERS.applicant.id], ['co', DEMO_USERS.coKg.id]]);
   for (let i = 0; i < 3; i++) {
     await decideVia('applicant', id, 'progress_report', 'submit_report', { data: { report: `Milestone ${i + 1} done` } });
+    if (i === 0) expect((await agreementOf('applicant')).tranches[0].status).toBe('under_review');
     await decideVia('coKg', id, 'report_verification', 'accept');
+    if (i === 0) {
+      const paid = await agreementOf('applicant');
+      expect(paid.tranches.map((x) => x.status)).toEqual(['released', 'scheduled', 'scheduled']);
+      expect(paid.tranches[0].releasedAt).toEqual(expect.any(String));
+      expect(paid.paidUsd).toBe(12_000);
+      // The applicant's timeline carries the amount and milestone of each payment.
+      const events = (await applicant.get(`/proposals/${id}`)).body.timeline as { action: string; data: Record<string, unknown> | null }[];
+      expect(events.find((e) => e.action === 'tranche_released')?.data).toMatchObject({ amountCents: 1_200_000, milestone: 1, milestoneTitle: 'Sensors installed' });
+    }
   }
+  expect((await agreementOf('applicant')).paidUsd).toBe(30_000);
+  // Two tranches of USD 12,000: two different mails, each naming its milestone.
+  const paymentMails = await h.db.prisma.outbox.findMany({ where: { workflowId, template: 'payment_released' }, orderBy: { createdAt: 'asc' }, select: { subject: true, text: true } });
+  expect(paymentMails.map((m) => m.subject)).toEqual([
+    expect.stringContaining('USD 12,000 for milestone 1 “Sensors installed”'),
+    expect.stringContaining('USD 12,000 for milestone 2 “Alerting live”'),
+    expect.stringContaining('USD 6,000 for milestone 3 “Handover to the ministry”'),
+  ]);
+  expect(new Set(paymentMails.map((m) => m.text)).size).toBe(3);
+  const finalReportMail = await h.db.prisma.outbox.findFirst({ where: { workflowId, recipientId: DEMO_USERS.applicant.id, subject: { contains: 'Submit the final report' } } });
+  expect(finalReportMail?.template).toBe('task_assigned');
+  expect(finalReportMail?.text).not.toMatch(/Evaluation requested|expert roster/);
   expect((await decideVia('applicant', id, 'final_report', 'submit_report', { data: { report: 'All done', beneficiariesReached: 5400 } })).stage).toBe('evaluation');
   const evaluation = { ratings: { relevance: 5, effectiveness: 4 }, narrative: 'Works well', beneficiaries: 5400 };
   await decideVia('coKg', id, 'evaluation', 'submit_evaluation', { data: evaluation });
@@ -165,10 +238,20 @@ test('Experts on Demand: register, endorse, shortlist, invitations, selection, c
   expect(workflowId).toBe(`expert-request-${id}`);
   expect(created.body.stage).toBe('co_endorsement');
 
-  // The requester may not endorse its own request: the workflow refuses (403).
-  const endorseTask = await taskOf('coKg', id, 'co_endorsement');
+  // The requester may not endorse its own request: it is not offered to it (not in its tasks,
+  // no decisions, no "New task" mail), and a decision is refused (403).
+  const endorseTask = await taskOf('coKg2', id, 'co_endorsement');
+  expect(((await co.get('/tasks?pageSize=100')).body.items as TaskItem[]).filter((t) => t.subject.id === id)).toEqual([]);
+  expect(((await co.get(`/tasks?subject=${id}`)).body.items as TaskItem[])).toEqual([]);
+  const ownView = await co.get(`/tasks/${encodeURIComponent(endorseTask.id)}`);
+  expect(ownView.status).toBe(200);
+  expect(ownView.body).toMatchObject({ assignedToMe: false, allowedDecisions: [] });
+  expect((await co.get(`/expert-requests/${id}`)).body.openTasks).toEqual([expect.objectContaining({ kind: 'co_endorsement', assignedToMe: false })]);
+  expect((await as(h.app, await h.token('coKg2')).get(`/expert-requests/${id}`)).body.openTasks).toEqual([expect.objectContaining({ kind: 'co_endorsement', assignedToMe: true })]);
   const own = await co.post(`/tasks/${encodeURIComponent(endorseTask.id)}/decision`, { decision: 'endorse' });
   expect(own.status).toBe(403);
+  const told = await h.db.prisma.outbox.findMany({ where: { workflowId, template: 'task_assigned' }, select: { recipientId: true } });
+  expect(told.map((m) => m.recipientId)).toEqual([DEMO_USERS.coKg2.id]);
   expect((await decideVia('coKg2', id, 'co_endorsement', 'endorse', { comment: 'Endorsed by the head of office' })).stage).toBe('selection');
 
   const fmReq = await as(h.app, await h.token('fundManager')).get(`/expert-requests/${id}`);
@@ -216,6 +299,27 @@ test('Experts on Demand: register, endorse, shortlist, invitations, selection, c
     last = (await decideVia('coKg', id, 'deliverable_acceptance', 'accept')).stage;
   }
   expect(last).toBe('evaluation');
+  // The selected expert sees its contract and each payment (amount, deliverable, date), and the
+  // payments in its timeline; an expert who was invited but not selected sees neither.
+  const expertView = (await as(h.app, await tokenFor(chosenWho)).get(`/expert-requests/${id}`)).body;
+  expect(expertView.agreement).toMatchObject({ kind: 'individual_contract', valueUsd: 6_000, status: 'signed', paidUsd: 6_000 });
+  expect(expertView.agreement.signatures.map((x: { party: string }) => x.party)).toEqual(['expert', 'co']);
+  expect(expertView.agreement.tranches).toEqual([
+    expect.objectContaining({ seq: 1, milestone: 'Inception report', amountUsd: 2_000, status: 'released', releasedAt: expect.any(String) }),
+    expect.objectContaining({ seq: 2, milestone: 'Hazard maps and recommendations', amountUsd: 4_000, status: 'released', releasedAt: expect.any(String) }),
+  ]);
+  const paidEvents = (expertView.timeline as { action: string; data: Record<string, unknown> | null }[]).filter((e) => e.action === 'payment_released');
+  expect(paidEvents.map((e) => e.data)).toEqual([
+    expect.objectContaining({ amountCents: 200_000, deliverable: 1, deliverableTitle: 'Inception report' }),
+    expect.objectContaining({ amountCents: 400_000, deliverable: 2, deliverableTitle: 'Hazard maps and recommendations' }),
+  ]);
+  expect(JSON.stringify(paidEvents)).not.toMatch(/expertId|dsaRate|perDiem/);
+  const other = accepting[1];
+  const otherView = (await as(h.app, await tokenFor({ email: emails.get(other.userId)! })).get(`/expert-requests/${id}`)).body;
+  expect(otherView.agreement).toBeNull();
+  expect((await co.get(`/expert-requests/${id}`)).body.agreement.paidUsd).toBe(6_000);
+  const expertMails = await h.db.prisma.outbox.findMany({ where: { workflowId, template: 'payment_released' }, orderBy: { createdAt: 'asc' }, select: { subject: true } });
+  expect(expertMails.map((m) => m.subject)).toEqual([expect.stringContaining('for deliverable 1 “Inception report”'), expect.stringContaining('for deliverable 2 “Hazard maps and recommendations”')]);
   await decideVia('coKg', id, 'expert_evaluation', 'submit_evaluation', { data: { rating: 5, narrative: 'Excellent maps' } });
   expect((await decideVia(chosenWho, id, 'assignment_feedback', 'submit_feedback', { data: { rating: 4, narrative: 'Well prepared' } })).stage).toBe('closed');
 

@@ -1,7 +1,7 @@
 /**
  * The read cache (api/read-cache.ts) never serves an answer older than the last write, whoever
- * made it: this process through another connection, or another process (the worker, scripts).
- * Real SQLite file, real HTTP; no Temporal call is made by these routes.
+ * made it: this process through another connection, or another process (the worker, scripts,
+ * another API instance). Real PostgreSQL database, real HTTP; no Temporal call is made by these routes.
  */
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
@@ -84,13 +84,12 @@ test('a write by another connection or another process is seen by the next read,
   const afterOwn = await get('/pipeline?programme=challenge_fund', fm);
   expect(afterOwn.body.countsByStage.challenge_fund.selection).toBe(before + 1);
 
-  // Another process (as the worker is).
+  // Another process (as the worker or another API instance is).
   const id = await insertProposal(db.prisma, 'co_endorsement');
   execFileSync(process.execPath, ['-e', `
-    const Database = require(${JSON.stringify(require.resolve('better-sqlite3', { paths: [require.resolve('@prisma/adapter-better-sqlite3')] }))});
-    const d = new Database(${JSON.stringify(db.file)});
-    d.prepare('UPDATE "Proposal" SET "stage" = ? WHERE "id" = ?').run('selection', ${JSON.stringify(id)});
-    d.close();
+    const pg = require(${JSON.stringify(require.resolve('pg'))});
+    const c = new pg.Client({ connectionString: ${JSON.stringify(db.url)} });
+    c.connect().then(() => c.query('UPDATE "Proposal" SET "stage" = $1 WHERE "id" = $2', ['selection', ${JSON.stringify(id)}])).then(() => c.end());
   `]);
   const afterOther = await get('/pipeline?programme=challenge_fund', fm);
   expect(afterOther.body.countsByStage.challenge_fund.selection).toBe(before + 2);
@@ -125,7 +124,7 @@ test('a deactivated user is refused on the next request, although the user row w
 test('ReadCache: shares one computation among concurrent callers, expires by time, forgets failures, bounds its size', async () => {
   let version = 'v1';
   let now = 0;
-  const cache = new ReadCache({ version: () => version, ttlMs: 1000, maxEntries: 2, now: () => now });
+  const cache = new ReadCache({ version: async () => version, ttlMs: 1000, maxEntries: 2, now: () => now });
   let computed = 0;
   const compute = async () => {
     computed++;
@@ -143,10 +142,14 @@ test('ReadCache: shares one computation among concurrent callers, expires by tim
   await cache.get('c', async () => 'c');
   expect(cache.stats().entries).toBe(2);
   // Unknown version (no connection yet): nothing is cached.
-  const off = new ReadCache({ version: () => undefined, ttlMs: 1000, maxEntries: 10 });
+  const off = new ReadCache({ version: async () => undefined, ttlMs: 1000, maxEntries: 10 });
   let n = 0;
   await off.get('x', async () => ++n);
   await off.get('x', async () => ++n);
   expect(n).toBe(2);
-  expect(databaseVersion(api)).toMatch(/^\d+\.\d+\.\d+$/);
+  // PostgreSQL's snapshot (xmin:xmax:in-progress), the same token for every connection and process.
+  const before = await databaseVersion(api);
+  expect(before).toMatch(/^\d+:\d+:/);
+  await db.prisma.user.update({ where: { id: DEMO_USERS.coKg.id }, data: { name: DEMO_USERS.coKg.name } });
+  expect(await databaseVersion(api)).not.toBe(before);
 });

@@ -1,36 +1,29 @@
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { openDatabase, type PrismaClient } from '../../lib/db';
-
-const root = path.resolve(__dirname, '..', '..');
+import { dropDatabase, ensureDatabase, withDatabase } from '../../lib/pg';
+import { TEMPLATE_DATABASE, testAdminUrl } from './test-postgres';
 
 export interface TestDatabase {
   url: string;
-  file: string;
+  name: string;
   prisma: PrismaClient;
   close(): Promise<void>;
 }
 
-/** A fresh SQLite file with every migration applied (real `prisma migrate deploy`), one per test file. */
+/** A fresh database with every migration applied (a copy of the run's migrated template), one per test file. */
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rus-undp-${label}-`));
-  const file = path.join(dir, 'app.db');
-  const url = `file:${file}`;
-  execFileSync(process.execPath, [path.join(root, 'scripts', 'prisma.js'), 'migrate', 'deploy'], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url },
-    stdio: 'pipe',
-  });
+  const admin = testAdminUrl();
+  const name = `t_${label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30)}_${randomBytes(5).toString('hex')}`;
+  await ensureDatabase(admin, name, TEMPLATE_DATABASE);
+  const url = withDatabase(admin, name);
   const prisma = await openDatabase(url);
   return {
     url,
-    file,
+    name,
     prisma,
     async close() {
       await prisma.$disconnect();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await dropDatabase(admin, name);
     },
   };
 }

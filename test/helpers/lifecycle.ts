@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DEMO_USERS } from '../../domain/demo';
 import type { Actor } from '../../domain/roles';
 import type { TaskKind } from '../../domain/tasks';
-import { decideUpdate, stateQuery, type DecideResult, type TaskView } from '../../workflows/messages';
+import { decideUpdate, stateQuery, type DecideResult, type LifecycleView, type TaskView } from '../../workflows/messages';
 
 type DemoKey = keyof typeof DEMO_USERS;
 
@@ -13,10 +13,18 @@ export function actorOf(key: DemoKey): Actor {
 }
 
 /** Waits until the workflow has an open task of `kind` (optionally matching), and returns it. */
-export async function openTask(handle: WorkflowHandle, kind: TaskKind, match: (t: TaskView) => boolean = () => true, timeoutMs = 20_000): Promise<TaskView> {
+export async function openTask(handle: WorkflowHandle, kind: TaskKind, match: (t: TaskView) => boolean = () => true, timeoutMs = 60_000): Promise<TaskView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const view = await handle.query(stateQuery);
+    let view: LifecycleView;
+    try {
+      view = await handle.query(stateQuery);
+    } catch (err) {
+      // No worker to answer yet (one was just killed and its successor is starting): ask again.
+      if (Date.now() > deadline || !/DEADLINE_EXCEEDED|UNAVAILABLE|query timed out/.test(`${String(err)} ${String((err as { cause?: unknown }).cause)}`)) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+      continue;
+    }
     const task = view.openTasks.find((t) => t.kind === kind && t.status === 'open' && match(t));
     if (task) return task;
     if (Date.now() > deadline) throw new Error(`no open ${kind} task; stage=${view.stage}, open=${view.openTasks.map((t) => t.kind).join(',')}`);

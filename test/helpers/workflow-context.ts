@@ -8,7 +8,7 @@ import { createTestDatabase, type TestDatabase } from './db';
 import { startTestSmtp, type TestSmtp } from './smtp';
 import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from './temporal';
 
-/** What a workflow test file shares: one dev server, one seeded SQLite file, one SMTP server, one bundle. */
+/** What a workflow test file shares: one dev server, one seeded PostgreSQL database, one SMTP server, one bundle. */
 export interface WorkflowTestContext {
   env: TestWorkflowEnvironment;
   db: TestDatabase;

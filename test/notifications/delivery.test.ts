@@ -2,7 +2,6 @@ import pino from 'pino';
 import { deliverOutbox, enqueueNotifications, failedNotificationCount, messageIdForKey, TransientMailError } from '../../activities/notifications/outbox';
 import type { NotificationRequest } from '../../domain/notifications';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { sentLedgerOf } from '../../lib/db';
 import { BASE_URL, mailerFor, PEOPLE, PROPOSAL_DATA, seedPeople } from './fixtures';
 import { freePort, startTestSmtpServer, type TestSmtpServer } from './smtp-test-server';
 
@@ -119,7 +118,7 @@ describe('a worker that died while sending', () => {
     mailer.close();
   });
 
-  test('a mail the server accepted before the worker died is marked sent, not sent again (the sent ledger)', async () => {
+  test('a mail the server accepted before the worker recorded it is sent again after the lease, with the same Message-ID (the one repeat the rule allows)', async () => {
     const server = await smtpServer();
     const mailer = mailerFor(server.port);
     const keys = await enqueue('wf-crash', 1, [toUser(PEOPLE.fundManager.id)]);
@@ -128,8 +127,8 @@ describe('a worker that died while sending', () => {
     const stale = new Date(Date.now() - 10 * 60_000).toISOString();
     await db.prisma.outbox.update({ where: { key: keys[0] }, data: { status: 'pending', sentAt: null, messageId: null, lastError: `in flight since ${stale}` } });
 
-    expect(await deliverOutbox(db.prisma, mailer, { keys }, quiet)).toEqual({ sent: 0, failed: 0, skipped: 1 });
-    expect(server.received.map((m) => m.messageId)).toEqual([messageIdForKey(keys[0])]);
+    expect(await deliverOutbox(db.prisma, mailer, { keys }, quiet)).toEqual({ sent: 1, failed: 0, skipped: 0 });
+    expect(server.received.map((m) => m.messageId)).toEqual([messageIdForKey(keys[0]), messageIdForKey(keys[0])]);
     expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: keys[0] } })).toMatchObject({ status: 'sent', messageId: messageIdForKey(keys[0]), lastError: null });
     mailer.close();
   });
@@ -150,23 +149,26 @@ describe('a worker that died while sending', () => {
   });
 });
 
-test('the mailer writes the final "." only after beforeCommit: a throwing hook abandons the message; a refusal after it takes the ledger record back', async () => {
+test('a mail is recorded as sent only after the server accepted it: the row is still pending while the server already has the message; a refusal is never recorded as sent', async () => {
   const server = await smtpServer();
-  const mailer = mailerFor(server.port);
-  const mail = { to: PEOPLE.coKg.email, subject: 'Hook', text: 'text', html: '<p>html</p>', messageId: '<hook@rus-undp>' };
-  await expect(mailer.send({ ...mail, beforeCommit: () => { throw new Error('not now'); } })).rejects.toThrow('not now');
-  expect(server.received).toHaveLength(0);
-  const calls: number[] = [];
-  await mailer.send({ ...mail, beforeCommit: () => calls.push(server.received.length) });
-  expect(calls).toEqual([0]);
-  expect(server.received.map((m) => m.messageId)).toEqual(['<hook@rus-undp>']);
+  const keys = await enqueue('wf-after-250', 1, [toUser(PEOPLE.coKg.id)]);
+  const seen: { received: number; status: string }[] = [];
+  const mailer = mailerFor(server.port, {
+    afterAccept: async () => {
+      const row = await db.prisma.outbox.findUniqueOrThrow({ where: { key: keys[0] } });
+      seen.push({ received: server.received.length, status: row.status });
+    },
+  });
+  expect(await deliverOutbox(db.prisma, mailer, { keys }, quiet)).toMatchObject({ sent: 1 });
+  expect(seen).toEqual([{ received: 1, status: 'pending' }]);
+  expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: keys[0] } })).toMatchObject({ status: 'sent', messageId: messageIdForKey(keys[0]) });
   mailer.close();
 
   const refusing = await smtpServer({ rejectData: 554 });
-  const refusingMailer = mailerFor(refusing.port);
-  const keys = await enqueue('wf-refused', 1, [toUser(PEOPLE.coKg.id)]);
-  expect(await deliverOutbox(db.prisma, refusingMailer, { keys }, quiet)).toEqual({ sent: 0, failed: 1, skipped: 0 });
-  expect(sentLedgerOf(db.prisma)?.find(keys[0])).toBeUndefined();
+  const refusingMailer = mailerFor(refusing.port, { afterAccept: async () => { throw new Error('never reached: the server refused'); } });
+  const refused = await enqueue('wf-refused', 1, [toUser(PEOPLE.coKg.id)]);
+  expect(await deliverOutbox(db.prisma, refusingMailer, { keys: refused }, quiet)).toEqual({ sent: 0, failed: 1, skipped: 0 });
+  expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: refused[0] } })).toMatchObject({ status: 'failed', sentAt: null });
   refusingMailer.close();
 });
 

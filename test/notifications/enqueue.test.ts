@@ -54,6 +54,13 @@ test('role recipients are resolved by country, skipping inactive users; no count
   expect(all).not.toContain(PEOPLE.coKgRetired.id);
 });
 
+test('users excluded from a task (its requester) are not told about it', async () => {
+  await enqueue(12, [{ template: 'task_assigned', to: { role: 'co_approver', countryCode: 'KG', excludeUserIds: [PEOPLE.coKg.id] }, data: { ...PROPOSAL_DATA, taskKind: 'co_endorsement' } }]);
+  expect((await rowsOf(12)).map((r) => r.recipientId)).toEqual([PEOPLE.coKgHead.id]);
+  await enqueue(13, [{ template: 'reminder', to: { role: 'co_approver', excludeUserIds: [PEOPLE.coKg.id, PEOPLE.coTj.id] }, data: PROPOSAL_DATA }]);
+  expect((await rowsOf(13)).map((r) => r.recipientId)).toEqual([PEOPLE.coKgHead.id]);
+});
+
 test('a reminder to someone who switched reminders off is recorded as skipped; essential mails still go', async () => {
   const keys = await enqueue(4, [
     { template: 'reminder', to: { userId: PEOPLE.applicant.id }, data: PROPOSAL_DATA },

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../../lib/db';
-import { createMailer, type Mailer } from '../../lib/mailer';
+import { createMailer, type Mailer, type MailerOptions } from '../../lib/mailer';
 
 export const BASE_URL = 'https://rus-undp.example.org';
 
@@ -43,7 +43,7 @@ export async function seedPeople(prisma: PrismaClient): Promise<void> {
   for (const person of Object.values(PEOPLE)) await prisma.user.create({ data: { ...person } });
 }
 
-export function mailerFor(port: number): Mailer {
+export function mailerFor(port: number, opts: MailerOptions = {}): Mailer {
   return createMailer({
     SMTP_HOST: '127.0.0.1',
     SMTP_PORT: port,
@@ -51,7 +51,7 @@ export function mailerFor(port: number): Mailer {
     SMTP_USER: undefined,
     SMTP_PASSWORD: undefined,
     SMTP_FROM: 'Russia-UNDP Partnership <no-reply@rus-undp.local>',
-  });
+  }, opts);
 }
 
 export const PROPOSAL_DATA = {

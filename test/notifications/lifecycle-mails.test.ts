@@ -26,7 +26,7 @@ function expectedMails(): string[] {
     add('task_assigned', ...coKg); // verification
     add('payment_released', U.applicant.email);
   }
-  add('evaluation_requested', U.applicant.email); // final report
+  add('task_assigned', U.applicant.email); // final report: a task, not an evaluation
   add('evaluation_requested', ...coKg, U.fundManager.email); // evaluations
   add('decision_outcome', U.applicant.email); // closed
   return m.map(([t, to]) => `${t} → ${to}`).sort();

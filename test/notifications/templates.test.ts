@@ -1,6 +1,6 @@
 import { NOTIFICATION_TEMPLATES, type NotificationData } from '../../domain/notifications';
-import { TASK_KINDS } from '../../domain/tasks';
-import { primaryLinkOf, renderDigest, renderNotification } from '../../activities/notifications/templates';
+import { TASK_KINDS, type TaskKind } from '../../domain/tasks';
+import { primaryLinkOf, renderDigest, renderNotification, TASK_MAIL_PURPOSE } from '../../activities/notifications/templates';
 
 const BASE = 'https://rus-undp.example.org/';
 const FORBIDDEN = /undefined|null|NaN|Invalid Date|\[object Object\]/;
@@ -135,4 +135,82 @@ describe('daily digest', () => {
     expect(five.subject).toContain('5 событий, 0 просроченных задач');
     for (const part of [mail.subject, mail.text, mail.html, five.text]) expect(part).not.toMatch(FORBIDDEN);
   });
+});
+
+describe('every task kind sends the mail of its own task', () => {
+  const kinds = Object.keys(TASK_KINDS) as TaskKind[];
+  /** The template a kind's mail may use, from what the task asks (its decisions' data). */
+  function fitting(kind: TaskKind): string {
+    const data = Object.values(TASK_KINDS[kind].decisions as Record<string, { data: string }>).map((d) => d.data);
+    if (data.includes('proposalChanges')) return 'changes_requested';
+    if (data.includes('invitationAccept')) return 'expert_invitation';
+    if ('sign' in TASK_KINDS[kind].decisions) return 'contract_to_sign';
+    if (data.every((d) => d === 'evaluation' || d === 'feedback')) return 'evaluation_requested';
+    return 'task_assigned';
+  }
+
+  test.each(kinds.map((k) => [k]))('%s', (kind) => {
+    const template = TASK_KINDS[kind].mail;
+    expect({ kind, template }).toEqual({ kind, template: fitting(kind) });
+    for (const language of ['en', 'ru'] as const) {
+      const mail = renderNotification(template, language, { ...full, taskKind: kind, comment: undefined }, { baseUrl: BASE });
+      const label = language === 'ru' ? TASK_KINDS[kind].labelRu : TASK_KINDS[kind].label;
+      expect(mail.text).toContain(label);
+      // Its own sentence, and no other kind's.
+      expect(mail.text).toContain(TASK_MAIL_PURPOSE[kind][language]);
+      for (const other of kinds) if (other !== kind && TASK_MAIL_PURPOSE[other][language] !== TASK_MAIL_PURPOSE[kind][language]) expect(mail.text).not.toContain(TASK_MAIL_PURPOSE[other][language]);
+      // The expert roster is fed by the ratings of experts only.
+      if (kind !== 'expert_evaluation') expect(mail.text).not.toMatch(/feed the expert roster|учитываются в реестре/i);
+    }
+  });
+
+  test('the applicant’s final report is asked for as a report, not as an evaluation', () => {
+    const mail = renderNotification(TASK_KINDS.final_report.mail, 'en', { ...full, taskKind: 'final_report' }, { baseUrl: BASE });
+    expect(mail.subject).toContain('Submit the final report');
+    expect(mail.subject).not.toMatch(/evaluat/i);
+  });
+});
+
+test('a payment mail names its milestone or deliverable: two equal tranches are two different mails', () => {
+  const pay = (milestoneSeq: number, milestoneTitle: string, language: 'en' | 'ru', subjectType: NotificationData['subjectType'] = 'proposal') =>
+    renderNotification('payment_released', language, { ...full, subjectType, taskId: undefined, taskKind: undefined, amountUsd: 12000, milestoneSeq, milestoneTitle }, { baseUrl: BASE });
+  const first = pay(1, 'Sensors installed', 'en');
+  const second = pay(2, 'Alerts tested with the villages', 'en');
+  expect(first.subject).not.toBe(second.subject);
+  expect(first.text).not.toBe(second.text);
+  expect(first.subject).toContain('USD 12,000 for milestone 1 “Sensors installed”');
+  expect(second.text).toContain('milestone 2 “Alerts tested with the villages”');
+  expect(pay(1, 'Сенсоры установлены', 'ru').subject).toContain('за этап 1 «Сенсоры установлены»');
+  expect(pay(3, 'Hazard maps', 'en', 'expert_request').subject).toContain('for deliverable 3 “Hazard maps”');
+  expect(pay(3, 'Карты', 'ru', 'expert_request').text).toContain('за результат 3 «Карты»');
+});
+
+test('Russian mails: every template, for every task kind and outcome, has no English word', () => {
+  // What people wrote is Russian here, so any Latin word left comes from a template.
+  const russian: NotificationData = {
+    ...full,
+    subjectTitle: 'Раннее оповещение о прорыве ледниковых озёр',
+    comment: 'Приложите письмо министерства.',
+    milestoneSeq: 2,
+    milestoneTitle: 'Датчики установлены',
+    reasons: [
+      { rule: 'co_financing_min', outcome: 'fail', data: { coFinancingCents: 100_000, totalBudgetCents: 3_100_000, actualPct: 3.23, requiredPct: 20, minimumCoFinancingCents: 750_000 } },
+      { rule: 'amount_within_call_limits', outcome: 'fail', data: { requestedCents: 5_000_000, callMinCents: 1_000_000, callMaxCents: 4_000_000 } },
+    ],
+  };
+  const ALLOWED = new Set(['UTC']);
+  const latin = (text: string) => text.replace(/https?:\/\/\S+/g, '').match(/[A-Za-z]{2,}/g)?.filter((w) => !ALLOWED.has(w)) ?? null;
+  const outcomes = ['ineligible', 'co_rejected', 'not_aligned', 'selected', 'waitlisted', 'contract_signed', 'evaluated', 'withdraw', 'signature_declined', 'no_candidate', 'expert_selected', 'policy_failed'];
+  for (const template of NOTIFICATION_TEMPLATES) {
+    for (const kind of Object.keys(TASK_KINDS)) {
+      for (const outcome of outcomes) {
+        const mail = renderNotification(template, 'ru', { ...russian, taskKind: kind, outcome }, { baseUrl: BASE });
+        const english = latin(`${mail.subject}\n${mail.text}`);
+        expect({ template, kind, outcome, english: english?.length ? english : null }).toEqual({ template, kind, outcome, english: null });
+      }
+    }
+  }
+  const reasons = renderNotification('decision_outcome', 'ru', { ...russian, outcome: 'ineligible' }, { baseUrl: BASE }).text;
+  expect(reasons).toContain('Причины:');
+  expect(reasons).toMatch(/Софинансирование 1\s000 долларов США составляет 3,23% общего бюджета/);
 });

@@ -1,8 +1,9 @@
 import { DEMO_USERS } from '../../domain/demo';
-import { openDatabase, type PrismaClient } from '../../lib/db';
+import type { PrismaClient } from '../../lib/db';
 import { startStack, type Stack } from '../../lib/stack';
 import { proposalPayload } from '../fixtures/payloads';
 import type { Applicant } from '../helpers/drive';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 
 /**
@@ -94,6 +95,7 @@ export class HttpApi {
 export interface HttpStack {
   stack: Stack;
   smtp: TestSmtp;
+  db: TestDatabase;
   prisma: PrismaClient;
   api: HttpApi;
 }
@@ -101,15 +103,15 @@ export interface HttpStack {
 /** The real processes (Temporal dev server, worker, API) with an SMTP server, a database client and an HTTP client, for one fault test file. */
 export async function startHttpStack(opts: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; requestTimeoutMs?: number } = {}): Promise<HttpStack> {
   const smtp = await startTestSmtp();
-  const stack = await startStack({ api: true, env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), RATE_LIMIT_PER_MINUTE: '100000', ...opts.env }, log: opts.log });
-  const prisma = await openDatabase(stack.databaseUrl);
-  return { stack, smtp, prisma, api: new HttpApi(stack.apiUrl, opts.requestTimeoutMs) };
+  const db = await createTestDatabase('http-stack');
+  const stack = await startStack({ api: true, databaseUrl: db.url, migrated: true, env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), RATE_LIMIT_PER_MINUTE: '100000', ...opts.env }, log: opts.log });
+  return { stack, smtp, db, prisma: db.prisma, api: new HttpApi(stack.apiUrl, opts.requestTimeoutMs) };
 }
 
 export async function stopHttpStack(s: Partial<HttpStack>): Promise<void> {
   s.api?.close();
-  await s.prisma?.$disconnect();
   await s.stack?.stop();
+  await s.db?.close();
   await s.smtp?.stop();
 }
 

@@ -10,7 +10,7 @@ import { createProposalOverHttp, driveProposalOverHttp, HttpApi, sleep, type Dri
 
 /**
  * The Temporal dev server stops (SIGTERM, later SIGKILL) with lifecycles in flight — driven
- * through the API process — and restarts on the same SQLite file. Workflows resume and close;
+ * through the API process — and restarts on the same Temporal SQLite file. Workflows resume and close;
  * while the server is down the API answers 503 (never 500) and /health names Temporal; the API
  * process is never restarted, so its Temporal client has to reconnect by itself.
  */

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../api/auth';
 import { DEMO_USERS } from '../../domain/demo';
+import { poolOf } from '../../lib/db';
 import { mulberry32 } from '../../prisma/seed-data';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import { as, DEV_SECRET, startApiHarness, type ApiHarness, type DemoKey } from '../api/harness';
@@ -283,21 +283,18 @@ interface Snapshot {
   workflows: number;
 }
 
-function snapshotDb(file: string): Omit<Snapshot, 'workflows'> {
-  const sqlite = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_prisma%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    const counts: Record<string, number> = {};
-    const checksums: Record<string, string> = {};
-    for (const t of tables) {
-      const rows = sqlite.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).raw().all();
-      counts[t] = rows.length;
-      checksums[t] = createHash('sha256').update(JSON.stringify(rows, (_k, v) => (typeof v === 'bigint' ? v.toString() : Buffer.isBuffer(v) ? v.toString('hex') : v))).digest('hex').slice(0, 16);
-    }
-    return { counts, checksums };
-  } finally {
-    sqlite.close();
+async function snapshotDb(): Promise<Omit<Snapshot, 'workflows'>> {
+  const pool = poolOf(h.db.prisma);
+  const tables = (await pool.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_prisma%' ORDER BY table_name")).rows.map((t) => t.name);
+  const counts: Record<string, number> = {};
+  const checksums: Record<string, string> = {};
+  for (const t of tables) {
+    // The first column of every table is its primary key.
+    const rows = (await pool.query({ text: `SELECT * FROM "${t}" ORDER BY 1`, rowMode: 'array' })).rows;
+    counts[t] = rows.length;
+    checksums[t] = createHash('sha256').update(JSON.stringify(rows)).digest('hex').slice(0, 16);
   }
+  return { counts, checksums };
 }
 
 async function quiesce(): Promise<void> {
@@ -309,7 +306,7 @@ async function quiesce(): Promise<void> {
 
 async function snapshot(): Promise<Snapshot> {
   await quiesce();
-  return { ...snapshotDb(h.db.file), workflows: (await h.env.client.workflow.count()).count };
+  return { ...(await snapshotDb()), workflows: (await h.env.client.workflow.count()).count };
 }
 
 async function devJwt(claims: { sub?: string; exp?: number; aud?: string }, secret = DEV_SECRET, alg = 'HS256'): Promise<string> {
@@ -355,7 +352,7 @@ afterAll(async () => {
 });
 
 const CREATES: Record<string, string> = { 'post /proposals': 'Proposal', 'post /expert-requests': 'ExpertRequest', 'post /calls': 'Call', 'post /experts': 'Expert' };
-const WORKFLOW_TABLES = ['Task', 'AuditEvent', 'StepLog', 'Outbox', 'Review', 'Contract', 'Deliverable', 'Payment', 'Evaluation', 'Proposal', 'ExpertRequest'];
+const WORKFLOW_TABLES = ['Task', 'TaskExclusion', 'AuditEvent', 'StepLog', 'Outbox', 'Review', 'Contract', 'Deliverable', 'Payment', 'Evaluation', 'Proposal', 'ExpertRequest'];
 /** What a successful request of each operation may change; anything unknown (a new route) may change anything. */
 const MAY_CHANGE: Record<string, string[]> = {
   'post /auth/dev-token': [],

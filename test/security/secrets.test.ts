@@ -1,9 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { DEMO_USERS } from '../../domain/demo';
-import { openDatabase, type PrismaClient } from '../../lib/db';
+import type { PrismaClient } from '../../lib/db';
 import { startStack, type Stack } from '../../lib/stack';
 import { createApplicants } from '../helpers/drive';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createProposalOverHttp, driveProposalOverHttp, HttpApi, sleep, type DriveStats } from '../resilience/http';
 
 /**
@@ -17,6 +18,7 @@ const SMTP_PASSWORD = 'relay-pass-Vx93kLmQz';
 const DEV_SECRET = 'dev-secret-Kp2x9LmQ7vR4tW8zYb';
 
 let stack: Stack;
+let db: TestDatabase;
 let prisma: PrismaClient;
 let api: HttpApi;
 let smtp: SMTPServer;
@@ -51,22 +53,25 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   const port = (smtp.server.address() as AddressInfo).port;
+  db = await createTestDatabase('secrets');
   stack = await startStack({
     api: true,
+    databaseUrl: db.url,
+    migrated: true,
     env: {
       SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_USER, SMTP_PASSWORD, AUTH_DEV_SECRET: DEV_SECRET,
       LOG_LEVEL: 'debug', OUTBOX_LEASE_MS: '3000', RATE_LIMIT_PER_MINUTE: '100000',
     },
     log: (line) => logs.push(line),
   });
-  prisma = await openDatabase(stack.databaseUrl);
+  prisma = db.prisma;
   api = new HttpApi(stack.apiUrl);
 }, 180_000);
 
 afterAll(async () => {
   api?.close();
-  await prisma?.$disconnect();
   await stack?.stop();
+  await db?.close();
   await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
 });
 

@@ -55,6 +55,37 @@ beforeAll(async () => {
   const invited = await h.db.prisma.user.findUniqueOrThrow({ where: { id: view.body.shortlist[0].userId }, select: { email: true } });
   ids.expertEmail = invited.email;
   ids.invitation = await taskOf({ email: invited.email }, ids.er2, 'invitation_response');
+
+  // Written in Russian, for the Russian pages: one rejected by the eligibility rules (its reasons
+  // are findings), one at implementation with a tranche paid (agreement, payments), one waiting
+  // for reviewers to be assigned (the reviewer list with its conflict flag).
+  const russian = (title: string, extra: Parameters<typeof proposalPayload>[0] = {}) =>
+    proposalPayload({
+      title, summary: 'Сеть датчиков и оповещения по SMS.', innovation: 'Дешёвые датчики с открытой прошивкой.', expectedResults: 'Охвачено 12 сёл.',
+      nationalPartner: { name: 'Министерство чрезвычайных ситуаций', contact: 'Иван Петров', demandEvidence: 'Письмо о намерениях № 14-2' },
+      milestones: [{ title: 'Датчики установлены', dueDate: '2027-03-31' }, { title: 'Оповещение работает', dueDate: '2027-06-30' }, { title: 'Передача министерству', dueDate: '2027-09-30' }],
+      ...extra,
+    });
+  const p3 = await h.api<{ id: string; stage: string }>('applicant', 'POST', '/proposals', russian('Прогноз селей для горных сёл', { coFinancingUsd: 100 }));
+  ids.p3 = p3.body.id;
+  const p4 = await h.api<{ id: string }>('applicant2', 'POST', '/proposals', russian('Солнечные мини-сети для горных школ'));
+  ids.p4 = p4.body.id;
+  await decide('coKg', ids.p4, 'co_endorsement', 'endorse', undefined, 'Соответствует приоритетам офиса.');
+  await decide('fundManager', ids.p4, 'assign_reviewers', 'assign', { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] });
+  for (const r of ['reviewer1', 'reviewer2'] as const) {
+    await decide(r, ids.p4, 'conflict_declaration', 'declare_no_conflict', { noConflictDeclared: true });
+    await decide(r, ids.p4, 'review_score', 'submit_score', { scores: { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 } });
+  }
+  await decide('fundManager', ids.p4, 'selection_decision', 'select');
+  await decide('applicant2', ids.p4, 'contract_signature', 'sign');
+  await decide('coKg', ids.p4, 'contract_signature', 'sign');
+  await decide('applicant2', ids.p4, 'progress_report', 'submit_report', { report: 'Датчики установлены в 12 сёлах.' });
+  await decide('coKg', ids.p4, 'report_verification', 'accept', undefined, 'Проверено на месте.');
+  ids.p4Report = await taskOf('applicant2', ids.p4, 'progress_report');
+  const p5 = await h.api<{ id: string }>('applicant', 'POST', '/proposals', russian('Цифровой реестр пастбищ'));
+  ids.p5 = p5.body.id;
+  await decide('coKg', ids.p5, 'co_endorsement', 'endorse');
+  ids.p5Assign = await taskOf('fundManager', ids.p5, 'assign_reviewers');
 });
 
 afterAll(async () => {
@@ -95,6 +126,12 @@ const PAGES: MainPage[] = [
   { name: 'expert-invitation', who: 'invitedExpert', path: () => `/app/tasks/${encodeURIComponent(ids.invitation)}` },
   { name: 'expert-assignments', who: 'invitedExpert', path: () => '/app/expert-requests' },
   { name: 'expert-profile', who: 'expert1', path: () => '/app/profile' },
+  { name: 'applicant-rejected', who: 'applicant', path: () => `/app/proposals/${ids.p3}` },
+  { name: 'applicant-agreement', who: 'applicant2', path: () => `/app/proposals/${ids.p4}` },
+  { name: 'applicant-report-task', who: 'applicant2', path: () => `/app/tasks/${encodeURIComponent(ids.p4Report)}` },
+  { name: 'fm-task-assign', who: 'fundManager', path: () => `/app/tasks/${encodeURIComponent(ids.p5Assign)}` },
+  { name: 'fm-agreement', who: 'fundManager', path: () => `/app/proposals/${ids.p4}` },
+  { name: 'co-inbox-filtered', who: 'coKg', path: () => '/app/inbox?overdue=true&kind=co_endorsement' },
 ];
 
 const pages = new Map<string, Page>();
@@ -146,6 +183,121 @@ test('every label and message is translated: no English left on the Russian page
     );
     expect({ path, english: text.match(/\b(the|and|Tasks|Due|Overdue|Pipeline|Sign out|Submit|Country Office|Endorse)\b/g) }).toEqual({ path, english: null });
   }
+});
+
+/**
+ * Everything a person reads on a Russian page that did not come from what people wrote: the
+ * user data of this database (titles, texts, names, e-mails) is taken out, then any Latin word
+ * left must be on the allow-list (codes and names that are the same in every language).
+ */
+async function englishOnRussianPage(page: Page, userTexts: string[]): Promise<string[]> {
+  let text = String(
+    await page.evaluate(`(() => {
+      const attrs = [...document.querySelectorAll('[aria-label], [placeholder], [title], [data-label], img[alt]')]
+        .flatMap((el) => ['aria-label', 'placeholder', 'title', 'data-label', 'alt'].map((a) => el.getAttribute(a) || ''));
+      return [document.title, document.body.innerText, ...attrs].join('\\n');
+    })()`),
+  );
+  for (const u of userTexts) text = text.split(u).join(' ');
+  text = text.replace(/[\w.+-]+@[\w.-]+/g, ' ').replace(/https?:\/\/\S+/g, ' ');
+  // Language and country codes, "English" in the language switch (said in its own language), formats.
+  const ALLOWED = new Set(['EN', 'RU', 'English', 'UTC', 'CSV', 'KG', 'TJ', 'e', 'mail', 'ru', 'de', 'zh']);
+  return (text.match(/[A-Za-z][A-Za-z-]*/g) ?? []).flatMap((w) => w.split('-')).filter((w) => w.length > 1 && !ALLOWED.has(w));
+}
+
+/** What people wrote or are called, as stored: taken out of the page text before looking for English. */
+async function userTexts(): Promise<string[]> {
+  const db = h.db.prisma;
+  const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(strings) : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : []);
+  const rows = [
+    ...(await db.proposal.findMany({ select: { title: true, summary: true, innovation: true, expectedResults: true, nationalPartner: true, milestones: true } })),
+    ...(await db.expertRequest.findMany({ select: { title: true, objectives: true, nationalPartner: true, deliverables: true, destination: true } })),
+    ...(await db.call.findMany({ select: { title: true, challengeStatement: true } })),
+    ...(await db.user.findMany({ select: { name: true } })),
+    ...(await db.institution.findMany({ select: { name: true } })),
+    // The sign-in page names demo applicants and reviewers by their institution's code (inst-tpu → TPU).
+    ...(await db.institution.findMany({ select: { id: true } })).map((i) => i.id.replace(/^inst-/, '').toUpperCase()),
+    ...(await db.expert.findMany({ select: { name: true, bio: true } })),
+    ...(await db.auditEvent.findMany({ where: { comment: { not: null } }, select: { comment: true } })),
+    ...(await db.task.findMany({ select: { title: true, context: true } })),
+  ];
+  // Longest first, so a title is taken out before a shorter text inside it.
+  return [...new Set(rows.flatMap(strings).flatMap((x) => [x, ...x.split(/\n+/)]).map((x) => x.trim()).filter((x) => x.length > 2))].sort((a, b) => b.length - a.length);
+}
+
+test('Russian pages: no English word outside names and codes, on every page, error page and finding', async () => {
+  const texts = await userTexts();
+  const found: Record<string, string[]> = {};
+  const extra: MainPage[] = [
+    { name: 'not-found-page', who: 'applicant', path: () => '/app/no-such-page' },
+    { name: 'not-found-proposal', who: 'applicant', path: () => '/app/proposals/p-doesnotexist' },
+    { name: 'not-found-task', who: 'coKg', path: () => '/app/tasks/proposal-p-x%3Aco_endorsement%3A1' },
+  ];
+  for (const p of [...PAGES, ...extra]) {
+    const page = await pageFor(p.who, 'ru');
+    await page.goto(p.path());
+    const english = await englishOnRussianPage(page, texts);
+    if (english.length) found[p.name] = [...new Set(english)];
+  }
+  expect(found).toEqual({});
+  // What the cases above are about, said in Russian.
+  const applicant = await pageFor('applicant', 'ru');
+  await applicant.goto(`/app/proposals/${ids.p3}`);
+  await check(applicant.locator('.timeline')).toContainText('Софинансирование 100 долларов США составляет');
+  await check(applicant.locator('main')).toContainText('ЦУР 13, ЦУР 11');
+  await applicant.goto('/app/proposals/p-doesnotexist');
+  await check(applicant.locator('main')).notToContainText('not found');
+});
+
+test('the header keeps one row at 1280 px for every role, in English and in Russian', async () => {
+  const heights: Record<string, number> = {};
+  for (const who of ['applicant', 'coKg', 'fundManager', 'reviewer1', 'invitedExpert', 'admin'] as const) {
+    for (const lang of ['en', 'ru'] as const) {
+      const page = await pageFor(who, lang);
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto(HOME_OF[who] ?? '/app');
+      // One row: the brand, the menu and the tools share a line, and the bar is as tall as one.
+      const rows = (await page.evaluate(`(() => [...document.querySelectorAll('.topbar-inner > *')].map((el) => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; }))()`)) as [number, number][];
+      const oneRow = rows.every(([top]) => top < Math.min(...rows.map(([, bottom]) => bottom)));
+      const height = Number(await page.evaluate(`document.querySelector('.topbar').getBoundingClientRect().height`));
+      heights[`${who}:${lang}`] = oneRow ? Math.round(height) : -Math.round(height);
+    }
+  }
+  for (const [key, height] of Object.entries(heights)) expect({ key, height: height > 0 && height <= 72 }).toEqual({ key, height: true });
+});
+
+const HOME_OF: Record<string, string> = { applicant: '/app/proposals', coKg: '/app/inbox', fundManager: '/app/pipeline', reviewer1: '/app/inbox', invitedExpert: '/app/inbox', admin: '/app/pipeline' };
+
+test('the inbox filters by kind, country and overdue, and the menu counts the open tasks', async () => {
+  const page = await pageFor('coKg', 'en');
+  const mine = await h.api<{ total: number; items: { kind: string; overdue: boolean }[] }>('coKg', 'GET', '/tasks?pageSize=100');
+  await page.goto('/app/proposals');
+  await check(page.locator('.mainnav a[href="/app/inbox"]')).toContainText(`Tasks ${mine.body.total}`);
+  await check(page.locator('.mainnav a[href="/app/inbox"] .visually-hidden')).toContainText(`${mine.body.total} open`);
+  await page.goto('/app/inbox');
+  const overdue = mine.body.items.filter((x) => x.overdue).length;
+  await check(page.locator('label[for="f-overdue"]')).toHaveText(`Overdue only (${overdue})`);
+  await page.locator('#f-overdue').check();
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.waitForURL(/overdue=true/);
+  await check(page.locator('tbody tr')).toHaveCount(overdue);
+  await check(page.locator('tbody tr').first()).toContainText('Overdue');
+  await check(page.locator('#f-overdue')).toHaveAttribute('checked', '');
+  const endorsements = mine.body.items.filter((x) => x.kind === 'co_endorsement' && x.overdue).length;
+  await page.locator('#f-kind').selectOption('co_endorsement');
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await page.waitForURL(/kind=co_endorsement/);
+  await check(page.locator('tbody tr')).toHaveCount(endorsements);
+  await page.goto('/app/inbox?kind=contract_signature');
+  await check(page.locator('.empty')).toContainText('No open task matches the filters');
+  await check(page.locator('#f-kind option:checked')).toHaveText('Sign the contract (0)');
+  await page.getByRole('link', { name: 'Clear the filters' }).click();
+  await check(page.locator('tbody tr')).toHaveCount(mine.body.items.length);
+  // The fund manager works across countries: a country filter, with counts.
+  const fm = await pageFor('fundManager', 'en');
+  await fm.goto('/app/inbox?country=TJ');
+  await check(fm.locator('.empty')).toContainText('No open task matches the filters');
+  await check(fm.locator('#f-kind option').first()).toContainText('All (');
 });
 
 test('the language choice is remembered for the user (PATCH /me), so a new browser and the mails follow it', async () => {
@@ -222,7 +374,14 @@ test('the inbox and the dashboard render well under a second', async () => {
 });
 
 test('phone-sized screens: no horizontal scrolling, tables become cards', async () => {
-  for (const [who, path, name] of [['applicant', () => `/app/proposals/${ids.p1}`, 'phone-applicant-proposal'], ['coKg', () => '/app/inbox', 'phone-co-inbox'], ['fundManager', () => '/app/pipeline', 'phone-fm-pipeline'], ['coKg', () => '/app/expert-requests/new', 'phone-co-expert-request-form']] as const) {
+  for (const [who, path, name] of [
+    ['applicant', () => `/app/proposals/${ids.p1}`, 'phone-applicant-proposal'],
+    ['coKg', () => '/app/inbox', 'phone-co-inbox'],
+    ['fundManager', () => '/app/pipeline', 'phone-fm-pipeline'],
+    ['coKg', () => '/app/expert-requests/new', 'phone-co-expert-request-form'],
+    ['applicant2', () => `/app/proposals/${ids.p4}`, 'phone-applicant-agreement'],
+    ['fundManager', () => `/app/tasks/${encodeURIComponent(ids.p5Assign)}`, 'phone-fm-task-assign'],
+  ] as const) {
     const page = await h.as(who, { viewport: { width: 390, height: 844 } });
     await page.goto(path());
     const overflow = Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));

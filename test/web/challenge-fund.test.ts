@@ -4,7 +4,7 @@ import { axeViolations, check, eventually, screenshot, startWebHarness, type Web
 
 /**
  * The Challenge Fund in a real browser against the real app (API + web pages + worker +
- * Temporal dev server + seeded SQLite): an applicant submits, the Country Office endorses from
+ * Temporal dev server + seeded PostgreSQL database): an applicant submits, the Country Office endorses from
  * its inbox with the keyboard only, the fund manager sees the funnel move and assigns reviewers,
  * a reviewer declares no conflict of interest and scores, the fund manager sees the scores.
  */
@@ -44,6 +44,8 @@ test('applicant → CO endorsement (keyboard only) → funnel moves → reviewer
   const applicant = await h.as('applicant');
   await applicant.goto('/app/calls');
   await applicant.locator('a[href="/app/proposals/new?call=call-kg"]').click();
+  // The form belongs to "Open calls" (it was opened from a call), not to "My proposals".
+  await check(applicant.locator('.mainnav a[aria-current="page"]')).toHaveText('Open calls');
   await applicant.locator('#f-title').fill(TITLE);
   // Drafts are kept in the browser (the API has no draft route): a reload restores the text.
   await applicant.waitForTimeout(800);
@@ -57,6 +59,14 @@ test('applicant → CO endorsement (keyboard only) → funnel moves → reviewer
   await check(applicant.locator('#f-milestones')).toContainText('Choose or add at least 1');
   await check(applicant.locator('#f-title')).toHaveValue(TITLE);
   await screenshot(applicant, 'applicant-proposal-form-errors');
+  // The address still names the call: opening it again shows the form of that call, not the list of calls.
+  expect(new URL(applicant.url()).pathname + new URL(applicant.url()).search).toBe('/app/proposals/new?call=call-kg');
+  await check(applicant.locator('.mainnav a[aria-current="page"]')).toHaveText('Open calls');
+  await applicant.goto(applicant.url());
+  await check(applicant.locator('h1')).toHaveText('New proposal');
+  await check(applicant.locator('#f-title')).toHaveValue(TITLE); // the draft, restored
+  await applicant.getByRole('button', { name: 'Submit the proposal' }).click();
+  await check(applicant.locator('#f-summary-error')).toContainText('This field is required');
 
   await applicant.locator('#f-summary').fill('Community-run sensor network with SMS alerts for mudflows.');
   await applicant.locator('#f-thematicAreaId').selectOption('climate-adaptation');
@@ -130,8 +140,15 @@ test('applicant → CO endorsement (keyboard only) → funnel moves → reviewer
   expect(csv.headers()['content-type']).toMatch(/text\/csv/);
   expect(await csv.text()).toContain(TITLE);
 
-  // ---- reviewer assignment through the assign_reviewers task form
+  // ---- reviewer assignment through the assign_reviewers task form: every reviewer with institution
+  // and open reviews; one from the applicant's institution is listed as such, with nothing to tick.
   await openTaskFor(fm, TITLE, 'Assign reviewers');
+  const conflicted = fm.locator('tr', { hasText: DEMO_USERS.reviewer3.name });
+  await check(conflicted).toContainText('Same institution as the applicant: may not review');
+  await check(conflicted).toContainText('Tomsk Polytechnic University');
+  await check(conflicted.locator('input')).toHaveCount(0);
+  await check(fm.locator('tr', { hasText: DEMO_USERS.reviewer1.name }).locator('input[type="checkbox"]')).toHaveCount(1);
+  await check(fm.locator('table.reviewers thead')).toContainText('Open reviews');
   await fm.getByLabel(new RegExp(DEMO_USERS.reviewer1.name)).check();
   await fm.getByLabel(new RegExp(DEMO_USERS.reviewer2.name)).check();
   await screenshot(fm, 'fm-task-assign-reviewers');

@@ -100,6 +100,31 @@ test('Challenge Fund: every step decided in the browser, to closed', async () =>
   });
   await check(applicant.locator('.status')).toContainText('The project is closed');
   await screenshot(applicant, 'applicant-proposal-closed');
+
+  // The grant agreement: who signed when, each tranche with its amount, status and payment date.
+  const agreement = applicant.locator('section[aria-labelledby="agreement-h"]');
+  await check(agreement.locator('h2')).toHaveText('Grant agreement');
+  await check(agreement.locator('.signatures')).toContainText(`Applicant institution: ${DEMO_USERS.applicant.name}`);
+  await check(agreement.locator('.signatures')).toContainText(`UNDP Country Office: ${DEMO_USERS.coKg.name}`);
+  await check(agreement.locator('tbody tr')).toHaveCount(3);
+  await check(agreement.locator('tbody tr').nth(0)).toContainText('Sensors installed');
+  await check(agreement.locator('tbody tr').nth(0)).toContainText('$12,000');
+  await check(agreement.locator('tbody tr').nth(2)).toContainText('$6,000');
+  await check(agreement.locator('tbody tr', { hasText: 'Paid' })).toHaveCount(3);
+  await check(agreement).toContainText('$30,000 of $30,000');
+
+  // History: one line per action, with its comment; payments with amount and milestone; no "Task opened".
+  for (const page of [applicant, await pageOf('coKg'), await pageOf('fundManager')]) {
+    await page.goto(`/app/proposals/${id}`);
+    const lines = (await page.locator('.timeline > li .t-head').allInnerTexts()).map((x) => x.replace(/\s+/g, ' ').trim());
+    const count = (re: RegExp) => lines.filter((x) => re.test(x)).length;
+    expect({ lines, endorsed: count(/^Endorsed by the Country Office/), decisionEcho: count(/: (Endorse|Sign|Accept|Select)$/), opened: count(/Task opened/), paid: count(/^Payment tranche released/) })
+      .toEqual({ lines, endorsed: 1, decisionEcho: 0, opened: 0, paid: 3 });
+    const first = page.locator('.timeline > li', { hasText: 'Payment tranche released' }).last();
+    await check(first).toContainText('$12,000 · milestone 1 “Sensors installed”');
+    await check(first).toContainText('Verified on site.');
+  }
+  await screenshot(applicant, 'applicant-proposal-agreement');
 });
 
 test('Experts on Demand: every step decided in the browser, to closed', async () => {
@@ -155,4 +180,16 @@ test('Experts on Demand: every step decided in the browser, to closed', async ()
   });
   await check(co.locator('main')).toContainText('Selected');
   await screenshot(co, 'co-expert-request-closed');
+
+  // The expert sees its contract and each payment, with amounts, on its assignment page.
+  const mine = await pageOf(expert);
+  await mine.goto(`/app/expert-requests/${id}`);
+  const contract = mine.locator('section[aria-labelledby="agreement-h"]');
+  await check(contract.locator('h2')).toHaveText('Individual contract');
+  await check(contract.locator('tbody tr', { hasText: 'Paid' })).toHaveCount(2);
+  await check(contract.locator('tbody tr').nth(1)).toContainText('Hazard maps and recommendations');
+  await check(contract.locator('tbody tr').nth(1)).toContainText('$4,000');
+  await check(mine.locator('.timeline')).toContainText('$2,000 · deliverable 1 “Inception report”');
+  await check(mine.locator('.timeline')).toContainText('$4,000 · deliverable 2 “Hazard maps and recommendations”');
+  await screenshot(mine, 'expert-assignment-contract');
 });

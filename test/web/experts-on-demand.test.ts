@@ -66,11 +66,16 @@ test('registration by the CO → endorsement → shortlist review → an expert 
   await check(co.locator('.step-current')).toContainText('Country Office endorsement');
   await screenshot(co, 'co-expert-request');
 
-  // ---- the requester may not endorse its own request: the refusal is shown on the task page
+  // ---- the requester may not endorse its own request: it is not in its inbox, and the task
+  // page (opened from the request) offers no decision and says why
   await co.goto('/app/inbox');
-  await co.locator('tbody tr', { hasText: TITLE }).getByRole('link').click();
-  await co.getByRole('button', { name: 'Endorse' }).click();
-  await check(co.locator('.error-summary')).toContainText('another Country Office approver must decide');
+  await check(co.locator('tbody tr', { hasText: TITLE })).toHaveCount(0);
+  await co.goto(`/app/expert-requests/${requestId}`);
+  await check(co.locator('.status')).toContainText('Waiting for the UNDP Country Office');
+  const endorsement = await eventually(async () => (await h.api<{ items: { id: string; kind: string }[] }>('coKg2', 'GET', `/tasks?subject=${requestId}&kind=co_endorsement`)).body.items[0]);
+  await co.goto(`/app/tasks/${encodeURIComponent(endorsement.id)}`);
+  await check(co.locator('main')).toContainText('You raised this request, so another Country Office approver decides this task.');
+  await check(co.getByRole('button', { name: 'Endorse' })).toHaveCount(0);
 
   // ---- the head of office endorses (in Russian)
   const head = await h.as('coKg2', { lang: 'ru' });

@@ -62,7 +62,8 @@
         var n = Number(String(i.value).replace(',', '.'));
         if (isFinite(n)) sum += n;
       });
-      out.textContent = out.getAttribute('data-sum-label') + ' ' + sum.toLocaleString(document.documentElement.lang) + ' USD';
+      // Money as the page's language writes it ("$6,000" / "6 000 $"), like the amounts the server renders.
+      out.textContent = out.getAttribute('data-sum-label') + ' ' + sum.toLocaleString(document.documentElement.lang, { style: 'currency', currency: 'USD', maximumFractionDigits: 2 });
     }
     form.addEventListener('input', update);
     update();

@@ -18,10 +18,12 @@ import type { WebContext } from '../index';
 import { csrfField, emptyForm, emptyState, errorSummary, fmtDate, fmtNum, fmtUsd, hidden, layout, mapDetails, prose as proseOf, send, stageBadge, type FormState, type PageCtx } from '../ui';
 import { pager } from './proposals';
 import {
+  agreementCard,
   countryName,
   deliverablesTable,
   expertRequestFacts,
   kindLabel,
+  milestoneTitles,
   stepper,
   taskHref,
   timelineList,
@@ -109,8 +111,8 @@ export function expertRequestPages(router: Router, web: WebContext): void {
       ? html`<section class="card"><h2>${t('proposal.openTasks')}</h2><ul class="waiting">${r.openTasks.map((x) => html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${t(`actor.${x.assigneeRole}` as Key)}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`)}</ul></section>`
       : '';
     const details = html`<section class="card"><h2>${t('request.details')}</h2>${expertRequestFacts(ctx, r, refs)}<h3>${t('field.objectives')}</h3>${proseOf(r.objectives)}${deliverablesTable(ctx, r.deliverables)}</section>`;
-    const history = html`<section class="card"><h2>${t('history.title')}</h2>${timelineList(ctx, r.timeline, names, { privileged, programme: 'experts_on_demand' })}</section>`;
-    const body = html`<div class="layout-2"><div class="col-main">${status}${openTasks}${shortlist}${details}</div><aside class="col-side">${history}</aside></div>`;
+    const history = html`<section class="card"><h2>${t('history.title')}</h2>${timelineList(ctx, r.timeline, names, { privileged, programme: 'experts_on_demand', milestones: milestoneTitles(r.agreement) })}</section>`;
+    const body = html`<div class="layout-2"><div class="col-main">${status}${openTasks}${agreementCard(ctx, r.agreement)}${shortlist}${details}</div><aside class="col-side">${history}</aside></div>`;
     send(ctx, layout(ctx, { title: r.title, back: { href: '/app/expert-requests', label: user.role === 'expert' ? t('nav.assignments') : t('nav.expertRequests') }, body, wide: true }));
   }));
 }

@@ -36,9 +36,11 @@ import {
   type PageCtx,
 } from '../ui';
 import {
+  agreementCard,
   countryName,
   criterionLabel,
   kindLabel,
+  milestoneTitles,
   proposalFacts,
   proposalTexts,
   stepper,
@@ -90,7 +92,7 @@ export function proposalPages(router: Router, web: WebContext): void {
         ${facts([[t('call.grant'), `${fmtUsd(call.minGrantUsd, lang)} – ${fmtUsd(call.maxGrantUsd, lang)}`], [t('call.coFinancing'), t('call.coFinancingMin', { pct: call.coFinancingMinPct })], [t('call.duration'), t('unit.upToMonths', { n: call.maxDurationMonths })], [t('call.closes'), fmtDate(call.closesAt, lang)]])}
       </section>
       ${errorSummary(ctx, state, proposalLabels(ctx))}
-      <form method="post" action="/app/proposals/new" class="form" novalidate data-draft="proposal:${call.id}" data-msg-saved="${t('draft.saved')}" data-msg-restored="${t('draft.restored')}" data-msg-discarded="${t('draft.discarded')}" data-once>
+      <form method="post" action="/app/proposals/new?call=${enc(call.id)}" class="form" novalidate data-draft="proposal:${call.id}" data-msg-saved="${t('draft.saved')}" data-msg-restored="${t('draft.restored')}" data-msg-discarded="${t('draft.discarded')}" data-once>
         ${csrfField(ctx)}${hidden('idempotencyKey', idemKey)}${hidden('callId', call.id)}${hidden('countryCode', call.countryCode)}
         <p class="draft-status" data-draft-status aria-live="polite" hidden></p>
         ${proposalFormFields(ctx, v, state, { areas, areaIds: call.thematicAreaIds, extraRows })}
@@ -209,11 +211,12 @@ export function proposalPages(router: Router, web: WebContext): void {
 
     const limited = p.view === 'limited' ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">! </span>${t('review.limited')}</p>` : '';
     const details = html`<section class="card"><h2>${t('proposal.details')}</h2>${limited}${proposalFacts(ctx, p, refs)}${proposalTexts(ctx, p, privileged || user.role === 'reviewer')}</section>`;
-    const history = html`<section class="card"><h2>${t('history.title')}</h2>${timelineList(ctx, p.timeline, names, { privileged, programme: 'challenge_fund' })}</section>`;
+    const history = html`<section class="card"><h2>${t('history.title')}</h2>${timelineList(ctx, p.timeline, names, { privileged, programme: 'challenge_fund', milestones: milestoneTitles(full?.agreement) })}</section>`;
+    const agreement = agreementCard(ctx, full?.agreement);
 
     const body = user.role === 'applicant'
-      ? html`<div class="layout-2"${draftKey ? html` data-clear-draft="${draftKey}"` : ''}><div class="col-main">${status}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
-      : html`<div class="layout-2"><div class="col-main">${p.stage !== 'closed' ? status : ''}${openTasks}${review}${details}</div><aside class="col-side">${history}</aside></div>`;
+      ? html`<div class="layout-2"${draftKey ? html` data-clear-draft="${draftKey}"` : ''}><div class="col-main">${status}${agreement}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
+      : html`<div class="layout-2"><div class="col-main">${p.stage !== 'closed' ? status : ''}${openTasks}${agreement}${review}${details}</div><aside class="col-side">${history}</aside></div>`;
     send(ctx, layout(ctx, { title: p.title, back: { href: '/app/proposals', label: user.role === 'applicant' ? t('nav.myProposals') : t('nav.proposals') }, body, wide: true }));
   }));
 

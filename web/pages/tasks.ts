@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { TASK_KINDS, type DecisionDataKey } from '../../domain/tasks';
+import { TASK_KINDS, type DecisionDataKey, type TaskKind } from '../../domain/tasks';
 import { ApiError, type Schemas } from '../api-client';
 import {
   expertRequestChanges,
@@ -21,6 +21,7 @@ import {
   type Body,
 } from '../forms';
 import { attr, html, type HtmlValue, type SafeHtml } from '../html';
+import { findingsOf, findingText } from '../findings';
 import { apiMessage, type Key } from '../i18n';
 import type { WebContext } from '../index';
 import { nameOf, type NamedItem } from '../reference';
@@ -33,6 +34,7 @@ import {
   errorSummary,
   facts,
   field,
+  fieldId,
   fmtDate,
   fmtNum,
   fmtUsd,
@@ -53,6 +55,7 @@ import {
   expertRequestFacts,
   kindLabel,
   languagesList,
+  milestoneTitles,
   proposalFacts,
   proposalTexts,
   subjectHref,
@@ -94,10 +97,53 @@ function kindOfTaskId(id: string): string {
 
 // ---------------------------------------------------------------- inbox
 
-function inboxPage(ctx: PageCtx, tasks: Page<TaskView>, countries: NamedItem[]): SafeHtml {
+interface InboxFilters {
+  kind: string;
+  country: string;
+  overdue: boolean;
+}
+
+function inboxFilters(ctx: PageCtx): InboxFilters {
+  const q = ctx.req.query;
+  const one = (v: unknown) => (typeof v === 'string' ? v : '');
+  return {
+    kind: Object.prototype.hasOwnProperty.call(TASK_KINDS, one(q.kind)) ? one(q.kind) : '',
+    country: /^[A-Z]{2}$/.test(one(q.country)) ? one(q.country) : '',
+    overdue: one(q.overdue) === 'true',
+  };
+}
+
+/** The inbox's filters as GET /tasks query parameters. */
+function inboxQuery(f: InboxFilters) {
+  return { pageSize: 100, kind: (f.kind || undefined) as TaskKind | undefined, country: f.country || undefined, overdue: f.overdue ? ('true' as const) : undefined };
+}
+
+/** Counts of all open tasks by kind, country and overdue: the choices of the filters. */
+function facetsOf(all: TaskView[]) {
+  const count = (key: (x: TaskView) => string) => all.reduce((m, x) => m.set(key(x), (m.get(key(x)) ?? 0) + 1), new Map<string, number>());
+  return { kinds: count((x) => x.kind), countries: count((x) => x.subject.countryCode), overdue: all.filter((x) => x.overdue).length };
+}
+
+function inboxPage(ctx: PageCtx, tasks: Page<TaskView>, all: Page<TaskView>, countries: NamedItem[], f: InboxFilters): SafeHtml {
   const { t, lang } = ctx;
   const overdue = tasks.items.filter((x) => x.overdue).length;
   const ref: Reference = { areas: [], countries };
+  const facets = facetsOf(all.items);
+  // A filter chosen by address keeps its option, even with nothing open under it.
+  if (f.kind && !facets.kinds.has(f.kind)) facets.kinds.set(f.kind, 0);
+  if (f.country && !facets.countries.has(f.country)) facets.countries.set(f.country, 0);
+  const filtered = !!(f.kind || f.country || f.overdue);
+  const withCount = (label: string, n: number) => `${label} (${n})`;
+  const filterForm = all.total
+    ? html`<form method="get" action="/app/inbox" class="filters card" role="search" aria-label="${t('inbox.filters')}">
+      ${field(ctx, { name: 'kind', label: t('inbox.kind'), type: 'select', value: f.kind, options: [{ value: '', label: withCount(t('filter.all'), all.total) }, ...[...facets.kinds.entries()].map(([kind, n]) => ({ value: kind, label: withCount(kindLabel(lang, kind), n) })).sort((a, b) => a.label.localeCompare(b.label, lang))] })}
+      ${facets.countries.size > 1 || f.country
+        ? field(ctx, { name: 'country', label: t('field.country'), type: 'select', value: f.country, options: [{ value: '', label: t('filter.all') }, ...[...facets.countries.entries()].map(([code, n]) => ({ value: code, label: withCount(countryName(ctx, ref, code), n) })).sort((a, b) => a.label.localeCompare(b.label, lang))] })
+        : ''}
+      <div class="choice filter-check"><input type="checkbox" id="f-overdue" name="overdue" value="true"${attr('checked', f.overdue)}><label for="f-overdue">${withCount(t('inbox.overdueOnly'), facets.overdue)}</label></div>
+      <div class="filter-actions"><button type="submit" class="btn btn-secondary">${t('filter.apply')}</button>${filtered ? html` <a class="btn btn-link" href="/app/inbox">${t('filter.clear')}</a>` : ''}</div>
+    </form>`
+    : '';
   const body = tasks.items.length
     ? html`<p class="summary-line" id="inbox-summary">${t('inbox.summary', { n: tasks.total, overdue })}</p>
       <table class="table table-stack" aria-describedby="inbox-summary">
@@ -112,18 +158,20 @@ function inboxPage(ctx: PageCtx, tasks: Page<TaskView>, countries: NamedItem[]):
           </tr>`,
         )}</tbody>
       </table>`
-    : emptyState(t('inbox.empty'));
-  return layout(ctx, { title: t('inbox.title'), body });
+    : emptyState(filtered ? t('inbox.noneMatch') : t('inbox.empty'));
+  return layout(ctx, { title: t('inbox.title'), body: html`${filterForm}${body}` });
 }
 
 // ---------------------------------------------------------------- context panels per task kind
 
+/** Policy findings, each in the reader's language from its rule code and figures (web/findings.ts). */
 function reasonsList(ctx: PageCtx, reasons: unknown): SafeHtml {
-  if (!Array.isArray(reasons) || !reasons.length) return html``;
-  return html`<ul class="findings">${reasons.map((r: { outcome?: string; message?: string; rule?: string }) => {
+  const findings = findingsOf(reasons);
+  if (!findings.length) return html``;
+  return html`<ul class="findings">${findings.map((r) => {
     const outcome = String(r.outcome ?? '');
     const icon = outcome === 'pass' ? '✓' : outcome === 'fail' ? '✕' : '!';
-    return html`<li class="finding finding-${outcome}"><span aria-hidden="true">${icon} </span><strong>${ctx.t(`outcome.${outcome || 'info'}` as Key)}:</strong> ${r.message ?? r.rule ?? ''}</li>`;
+    return html`<li class="finding finding-${outcome}"><span aria-hidden="true">${icon} </span><strong>${ctx.t(`outcome.${outcome || 'info'}` as Key)}:</strong> ${findingText(ctx.lang, r)}</li>`;
   })}</ul>`;
 }
 
@@ -294,12 +342,49 @@ function ratingOptions(ctx: PageCtx) {
 }
 
 interface FormExtras {
-  reviewers: { id: string; name: string; institution: string | null }[];
   rubric: { key: string; label?: string; max?: number; weight?: number }[];
   roster: RosterHit[];
   proposal: ProposalView | null;
   request: ExpertRequestView | null;
   ref: Reference;
+}
+
+interface ReviewerChoice {
+  userId: string;
+  name: string;
+  institution: { id: string; name: string } | null;
+  openReviews: number;
+  conflict: string | null;
+  alreadyAssigned: boolean;
+}
+
+/**
+ * The reviewers to assign (the task's context lists them, from the API): a box to tick for each
+ * eligible one, with institution and current workload; one who conflicts with the applicant's
+ * institution, or is already on the proposal, is listed with the reason and nothing to tick.
+ */
+function reviewerTable(ctx: PageCtx, choices: ReviewerChoice[], o: { replacing: boolean; selected: string[]; state: FormState }): SafeHtml {
+  const { t, lang } = ctx;
+  const id = fieldId('data.reviewerIds');
+  const errors = o.state.errors.get('data.reviewerIds') ?? [];
+  return html`<fieldset class="choices${errors.length ? ' has-error' : ''}" id="${id}" tabindex="-1" aria-describedby="${id}-hint${errors.length ? ` ${id}-error` : ''}">
+    <legend>${o.replacing ? t('assign.replacement') : t('assign.reviewers')} <span class="req">(${t('form.required')})</span></legend>
+    <p class="hint" id="${id}-hint">${o.replacing ? t('assign.replacementHint') : t('assign.hint')}</p>
+    ${errors.length ? html`<p class="error" id="${id}-error"><span aria-hidden="true">✖ </span>${errors.join('; ')}</p>` : ''}
+    <table class="table table-stack reviewers"><caption class="visually-hidden">${t('assign.caption')}</caption>
+      <thead><tr><th scope="col"><span class="visually-hidden">${t('shortlist.choose')}</span></th><th scope="col">${t('selection.reviewer')}</th><th scope="col">${t('field.institution')}</th><th scope="col" class="num">${t('assign.openReviews')}</th></tr></thead>
+      <tbody>${choices.map((r, i) => {
+        const blocked = r.conflict ? t('assign.conflictSameInstitution') : r.alreadyAssigned ? t('assign.alreadyAssigned') : '';
+        const box = `${id}-${i}`;
+        return html`<tr${attr('class', blocked ? 'row-blocked' : null)}>
+          <td data-label="${t('shortlist.choose')}">${blocked ? html`<span aria-hidden="true">✕</span>` : html`<input type="${o.replacing ? 'radio' : 'checkbox'}" id="${box}" name="data.reviewerIds" value="${r.userId}"${attr('checked', o.selected.includes(r.userId))}>`}</td>
+          <th scope="row">${blocked ? r.name : html`<label for="${box}">${r.name}</label>`}${blocked ? html`<br><span class="badge ${r.conflict ? 'badge-danger' : 'badge-muted'}">${blocked}</span>` : ''}</th>
+          <td data-label="${t('field.institution')}">${r.institution?.name ?? '—'}</td>
+          <td data-label="${t('assign.openReviews')}" class="num">${fmtNum(r.openReviews, lang, 0)}</td>
+        </tr>`;
+      })}</tbody>
+    </table>
+  </fieldset>`;
 }
 
 function dataFields(ctx: PageCtx, task: TaskView, o: DecisionOption, dataKey: DecisionDataKey | undefined, values: Body, state: FormState, x: FormExtras): HtmlValue {
@@ -316,20 +401,11 @@ function dataFields(ctx: PageCtx, task: TaskView, o: DecisionOption, dataKey: De
         required: true,
       });
     case 'assignReviewers': {
-      const assigned = new Set(((c.assigned ?? []) as string[]).map(String));
-      const replacing = c.replacing ? String(c.replacing) : null;
-      if (!x.reviewers.length) {
+      const choices = Array.isArray(c.reviewers) ? (c.reviewers as ReviewerChoice[]) : null;
+      if (!choices) {
         return field(ctx, { name: 'data.reviewerIds', label: t('assign.ids'), value: list(values, 'data.reviewerIds').join(', '), required: true, state, hint: t('assign.idsHint') });
       }
-      return choiceGroup(ctx, {
-        name: 'data.reviewerIds',
-        legend: replacing ? t('assign.replacement') : t('assign.reviewers'),
-        hint: replacing ? t('assign.replacementHint') : t('assign.hint'),
-        options: x.reviewers.filter((r) => !assigned.has(r.id)).map((r) => ({ value: r.id, label: html`${r.name}${r.institution ? html` <span class="muted">· ${r.institution}</span>` : ''}` })),
-        selected: list(values, 'data.reviewerIds'),
-        state,
-        required: true,
-      });
+      return reviewerTable(ctx, choices, { replacing: !!c.replacing, selected: list(values, 'data.reviewerIds'), state });
     }
     case 'score': {
       const rubric = x.rubric.length ? x.rubric : [{ key: 'innovation' }, { key: 'feasibility_sustainability' }, { key: 'social_benefit' }];
@@ -420,7 +496,10 @@ function decisionForms(ctx: PageCtx, task: TaskView, failed: Failed | undefined,
     return html`<section class="card"><h2>${t('decide.closedTitle')}</h2><p>${task.decision ? t('decide.closedWith', { decision: decisionLabel(ctx, task.decision), date: fmtDate(task.decidedAt, ctx.lang, true) }) : t('decide.closed')}</p></section>`;
   }
   if (!task.allowedDecisions.length) {
-    return html`<section class="card"><h2>${t('decide.title')}</h2><p>${task.assignedToMe ? t('decide.none') : t('decide.notYours', { who: t(`who.${task.assigneeRole}` as Key) })}</p></section>`;
+    // A task of the caller's role and country that is not offered to them: they are excluded from it (they raised the request).
+    const excluded = !task.assignedToMe && !task.assigneeUserId && task.assigneeRole === ctx.user.role && (!task.assigneeCountryCode || task.assigneeCountryCode === ctx.user.countryCode);
+    const why = task.assignedToMe ? t('decide.none') : excluded ? t('decide.excluded') : t('decide.notYours', { who: t(`who.${task.assigneeRole}` as Key) });
+    return html`<section class="card"><h2>${t('decide.title')}</h2><p>${why}</p></section>`;
   }
   return html`<div class="decisions">${task.allowedDecisions.map((o) => oneDecisionForm(ctx, task, o, failed, x))}</div>`;
 }
@@ -467,8 +546,8 @@ function oneDecisionForm(ctx: PageCtx, task: TaskView, o: DecisionOption, failed
 async function findOpenTask(ctx: PageCtx, subjectId: string, kind: string): Promise<string | undefined> {
   const deadline = Date.now() + 3000;
   for (;;) {
-    const tasks = await ctx.api.get('/tasks', { query: { pageSize: 100 } });
-    const hit = tasks.items.find((x) => x.subject.id === subjectId && x.kind === kind);
+    const tasks = await ctx.api.get('/tasks', { query: { subject: subjectId, kind: kind as TaskKind } });
+    const hit = tasks.items[0];
     if (hit) return hit.id;
     if (Date.now() > deadline) return undefined;
     await new Promise((r) => setTimeout(r, 150));
@@ -487,7 +566,7 @@ export function taskPages(router: Router, web: WebContext): void {
     const rosterQuery: { q?: string; thematicArea?: string; language?: string } = {};
     for (const k of ['q', 'thematicArea', 'language'] as const) if (typeof q[k] === 'string' && q[k]) rosterQuery[k] = String(q[k]);
     // Everything the page needs, at once (the subject's id is part of the task id).
-    const [task, subj, areas, countries, reviewers, roster, calls] = await Promise.all([
+    const [task, subj, areas, countries, roster, calls] = await Promise.all([
       api.get('/tasks/{id}', { params: { id } }),
       subject
         ? (subject.type === 'proposal' ? api.get('/proposals/{id}', { params: { id: subject.id } }) : api.get('/expert-requests/{id}', { params: { id: subject.id } })).catch((err: unknown) => {
@@ -497,7 +576,6 @@ export function taskPages(router: Router, web: WebContext): void {
         : Promise.resolve(null),
       ref.thematicAreas(),
       ref.countries(),
-      kind === 'assign_reviewers' ? ref.reviewers() : Promise.resolve([]),
       kind === 'shortlist_review' && Object.keys(rosterQuery).length
         ? api.get('/experts', { query: { pageSize: 20, ...rosterQuery } }).then((p) => p.items).catch(() => [] as RosterHit[])
         : Promise.resolve([] as RosterHit[]),
@@ -513,7 +591,7 @@ export function taskPages(router: Router, web: WebContext): void {
     const nameIds = [...timeline.map((e) => e.actorId ?? ''), ...Object.keys(((task.context ?? {}).scores ?? {}) as object)].filter(Boolean);
     const names = privileged ? await ref.userNames(nameIds) : new Map<string, string>();
     const rubric = (task.context?.rubric as FormExtras['rubric'] | undefined) ?? calls.find((c) => c.id === proposal?.call?.id)?.rubric ?? [];
-    const x: FormExtras = { reviewers, rubric, roster, proposal, request, ref: refs };
+    const x: FormExtras = { rubric, roster, proposal, request, ref: refs };
 
     const subjectTitle = subj?.title ?? task.subject.title;
     const header = html`<div class="task-meta">
@@ -544,7 +622,7 @@ export function taskPages(router: Router, web: WebContext): void {
 
     const context = contextPanel(ctx, task, { proposal, request, names, ref: refs, rubric });
     const decisions = decisionForms(ctx, task, failed, x);
-    const history = html`<section class="card" aria-labelledby="history-h"><h2 id="history-h">${t('history.title')}</h2>${timelineList(ctx, timeline, names, { privileged, programme: task.programme })}</section>`;
+    const history = html`<section class="card" aria-labelledby="history-h"><h2 id="history-h">${t('history.title')}</h2>${timelineList(ctx, timeline, names, { privileged, programme: task.programme, milestones: milestoneTitles(subj && 'agreement' in subj ? subj.agreement : null) })}</section>`;
     const big = BIG_FORMS.has(task.kind) || task.status !== 'open';
     const body = big
       ? html`${header}<div class="layout-2"><div class="col-main">${context}${rosterSearch}${decisions}${about}</div><div class="col-side">${history}</div></div>`
@@ -553,12 +631,17 @@ export function taskPages(router: Router, web: WebContext): void {
   }
 
   router.get('/inbox', web.page(async (ctx) => {
-    const [tasks, countries] = await Promise.all([ctx.api.get('/tasks', { query: { pageSize: 100 } }), ref.countries()]);
-    send(ctx, inboxPage(ctx, tasks, countries));
+    const f = inboxFilters(ctx);
+    const filtered = !!(f.kind || f.country || f.overdue);
+    const [all, countries] = await Promise.all([ctx.api.get('/tasks', { query: { pageSize: 100 } }), ref.countries()]);
+    const tasks = filtered ? await ctx.api.get('/tasks', { query: inboxQuery(f) }) : all;
+    send(ctx, inboxPage(ctx, tasks, all, countries, f));
   }));
   router.get('/tasks', web.page(async (ctx) => ctx.res.redirect(303, '/app/inbox')));
 
   router.get('/tasks/:id', web.page(async (ctx) => renderTask(ctx, ctx.req.params.id)));
+  // The address a refused decision leaves in the browser: reopening it shows the task again.
+  router.get('/tasks/:id/decide', web.page(async (ctx) => ctx.res.redirect(303, taskHref(ctx.req.params.id))));
 
   router.post('/tasks/:id/decide', web.action(async (ctx) => {
     const id = ctx.req.params.id;
