@@ -19,6 +19,39 @@ function pathParams(path: string): string[] {
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
+/**
+ * No string a client sends may hold a NUL character: PostgreSQL's text and jsonb cannot store one,
+ * and the router refuses it anywhere in a request (api/router.ts). The document says so on every
+ * string of a request (bodies, their keys, parameters); free JSON (a decision's `data`) is a
+ * JsonValue whose strings say it too.
+ */
+const NO_NUL = '^[^\\u0000]*$';
+const JSON_VALUE: JsonSchema = {
+  description: 'Any JSON value whose strings (keys included) hold no NUL character',
+  anyOf: [
+    { type: 'string', pattern: NO_NUL },
+    { type: 'number' },
+    { type: 'boolean' },
+    { type: 'null' },
+    { type: 'array', items: ref('JsonValue') },
+    { type: 'object', propertyNames: { pattern: NO_NUL }, additionalProperties: ref('JsonValue') },
+  ],
+};
+
+function withoutNul(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutNul);
+  if (!schema || typeof schema !== 'object') return schema;
+  const node = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === 'example' || k === 'examples' || k === 'default' || k === 'enum' || k === 'const' ? v : withoutNul(v)])) as JsonSchema;
+  for (const k of ['additionalProperties', 'items']) if (node[k] && typeof node[k] === 'object' && !Object.keys(node[k] as object).length) node[k] = ref('JsonValue');
+  if (node.propertyNames && typeof node.propertyNames === 'object' && !(node.propertyNames as JsonSchema).pattern) node.propertyNames = { ...(node.propertyNames as JsonSchema), pattern: NO_NUL };
+  const isString = node.type === 'string' || (Array.isArray(node.type) && node.type.includes('string'));
+  if (isString && !node.enum && node.const === undefined) {
+    if (!node.pattern) node.pattern = NO_NUL;
+    else if (node.pattern !== NO_NUL) node.allOf = [...((node.allOf as unknown[]) ?? []), { pattern: NO_NUL }];
+  }
+  return node;
+}
+
 /** Every answer whose schema is not the Error shape names its own schema; every route must name it. */
 function nameOf(registry: typeof requestSchemas | typeof responseSchemas, schema: z.ZodType, what: string): string {
   const id = registry.get(schema)?.id;
@@ -33,7 +66,7 @@ function queryParams(spec: RouteSpec) {
   const examples = queryExampleOf(schema);
   if (!examples) throw new Error(`${spec.operationId}: declare the query schema with queryWithExample() (api/contract.ts)`);
   return Object.entries(schema.shape as Record<string, z.ZodType>).map(([name, field]) => {
-    const json = jsonSchemaOf(field, 'input');
+    const json = withoutNul(jsonSchemaOf(field, 'input')) as JsonSchema;
     const description = typeof json.description === 'string' ? json.description : undefined;
     delete json.description;
     return {
@@ -82,7 +115,7 @@ function operation(spec: RouteSpec) {
   const parameters: unknown[] = pathParams(spec.path).map((name) => {
     const p = declared[name];
     if (!p) throw new Error(`${spec.operationId}: describe the path parameter "${name}" in params`);
-    return { name, in: 'path', required: true, description: p.description, schema: { type: 'string', minLength: 1 }, example: p.example };
+    return { name, in: 'path', required: true, description: p.description, schema: { type: 'string', minLength: 1, pattern: NO_NUL }, example: p.example };
   });
   parameters.push(...queryParams(spec));
   if (spec.idempotent) {
@@ -174,7 +207,7 @@ export function buildOpenApi(router: ApiRouter, info: { version: string; serverU
     paths[p][spec.method] = operation(spec);
   }
   if (!responseSchemas.has(errorResponseSchema)) throw new Error('the Error schema is not named');
-  const requests = components(requestSchemas, 'input');
+  const requests = Object.fromEntries(Object.entries(components(requestSchemas, 'input')).map(([name, schema]) => [name, withoutNul(schema) as JsonSchema]));
   const responses = components(responseSchemas, 'output');
   for (const name of Object.keys(requests)) if (name in responses) throw new Error(`schema name ${name} names a request and a response`);
   for (const { spec } of router.routes) {
@@ -195,7 +228,7 @@ export function buildOpenApi(router: ApiRouter, info: { version: string; serverU
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { ...requests, ...responses },
+      schemas: { ...requests, JsonValue: JSON_VALUE, ...responses },
       headers: HEADERS,
     },
   };

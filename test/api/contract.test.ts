@@ -93,6 +93,26 @@ test('query parameters are plain optional types; the withdraw bodies are optiona
   expect(documented).toEqual([String(script.headers['content-type']).split(';')[0]]);
 });
 
+test('no string a request carries may hold a NUL character, and the document says so', () => {
+  const loose: string[] = [];
+  const walk = (node: unknown, at: string): void => {
+    if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${at}/${i}`));
+    if (!node || typeof node !== 'object') return;
+    const s = node as Json;
+    // A string schema says "no NUL" when one of its patterns refuses text holding one.
+    const patterns = [s.pattern, ...((s.allOf as Json[] | undefined) ?? []).map((a) => a.pattern)].filter((x): x is string => typeof x === 'string');
+    const refusesNul = patterns.some((x) => ['\u0000', 'a\u0000', 'KG\u0000', '2027-01-01\u0000'].every((probe) => !new RegExp(x).test(probe)));
+    if (s.type === 'string' && !s.enum && !refusesNul) loose.push(at);
+    for (const [k, v] of Object.entries(s)) if (!['example', 'examples', 'default', 'enum'].includes(k)) walk(v, `${at}/${k}`);
+  };
+  const requestBodies = new Set(operations().flatMap(({ op }) => Object.values(((op.requestBody as Json | undefined)?.content ?? {}) as Record<string, { schema: { $ref?: string } }>).map((m) => m.schema.$ref?.split('/').pop())));
+  for (const name of requestBodies) walk(doc.components.schemas[name!], name!);
+  for (const { path: p, method, op } of operations()) for (const param of (op.parameters ?? []) as { name: string; schema: Json }[]) walk(param.schema, `${method} ${p} ${param.name}`);
+  expect(loose).toEqual([]);
+  expect(requestBodies.size).toBeGreaterThanOrEqual(10);
+  expect(((doc.components.schemas.Decision.properties as Json).data as Json).additionalProperties).toEqual({ $ref: '#/components/schemas/JsonValue' });
+});
+
 test('response headers are documented: X-Request-Id, rate limits, Retry-After, Idempotent-Replayed, Server-Timing', () => {
   expect(Object.keys(doc.components.headers).sort()).toEqual(['Content-Disposition', 'Idempotent-Replayed', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'Server-Timing', 'X-Request-Id']);
   const headersOf = (p: string, method: string, status: string) => Object.keys(doc.paths[p][method].responses[status].headers ?? {});

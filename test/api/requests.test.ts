@@ -58,6 +58,8 @@ test('every POST/PATCH route refuses missing, mistyped, out-of-range and unknown
     ['proposal: wrong type', applicant, '/proposals', 'post', { ...proposalPayload(), requestedAmountUsd: '30000' }, 'requestedAmountUsd'],
     ['proposal: out of range', applicant, '/proposals', 'post', { ...proposalPayload(), durationMonths: 0 }, 'durationMonths'],
     ['proposal: out of range in a list', applicant, '/proposals', 'post', { ...proposalPayload(), sdgs: [18] }, 'sdgs.0'],
+    // More cents than a 32-bit column holds: the read model could not store it (the workflow retried for ever).
+    ['proposal: more than USD 20 million', applicant, '/proposals', 'post', proposalPayload({ coFinancingUsd: 45_582_760.3 }), 'coFinancingUsd'],
     ['proposal: unknown field', applicant, '/proposals', 'post', { ...proposalPayload(), institutionId: 'inst-hse' }, 'institutionId'],
     ['proposal: unknown nested field', applicant, '/proposals', 'post', { ...proposalPayload(), nationalPartner: { ...proposalPayload().nationalPartner, approved: true } }, 'nationalPartner.approved'],
     ['proposal: unknown call', applicant, '/proposals', 'post', proposalPayload({ callId: 'call-nowhere' }), 'callId'],
