@@ -38,6 +38,12 @@ const JSON_VALUE: JsonSchema = {
   ],
 };
 
+/** Whether a pattern refuses text holding a NUL character (probed: it is an ECMAScript regex). */
+function refusesNul(pattern: string): boolean {
+  const re = new RegExp(pattern);
+  return ['\u0000', 'a\u0000', '\u0000a', 'KG\u0000', '2027-01-01\u0000', 'x\u0000x'].every((probe) => !re.test(probe));
+}
+
 function withoutNul(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(withoutNul);
   if (!schema || typeof schema !== 'object') return schema;
@@ -47,7 +53,8 @@ function withoutNul(schema: unknown): unknown {
   const isString = node.type === 'string' || (Array.isArray(node.type) && node.type.includes('string'));
   if (isString && !node.enum && node.const === undefined) {
     if (!node.pattern) node.pattern = NO_NUL;
-    else if (node.pattern !== NO_NUL) node.allOf = [...((node.allOf as unknown[]) ?? []), { pattern: NO_NUL }];
+    // A second pattern only where the first lets a NUL through (two patterns are hard on generators).
+    else if (refusesNul(String(node.pattern)) === false) node.allOf = [...((node.allOf as unknown[]) ?? []), { pattern: NO_NUL }];
   }
   return node;
 }

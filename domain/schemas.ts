@@ -19,8 +19,12 @@ const isoDate = isoDateSchema;
  */
 export const emailAddressSchema = z.email().max(254).refine((s) => s.indexOf('@') <= 64, 'the part before @ must be at most 64 characters');
 export const emailSchema = z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), emailAddressSchema);
-/** Characters String.prototype.trim removes (ECMAScript WhiteSpace and LineTerminator), spelled out so every regex engine reads the document alike. */
-const NOT_BLANK = /[^\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]/;
+/**
+ * Text with a character that String.prototype.trim keeps (the whitespace and line terminators are
+ * spelled out, so every regex engine reads the document alike) and no NUL character anywhere
+ * (PostgreSQL cannot store one; the router refuses it first).
+ */
+const NOT_BLANK = /^[^\u0000]*[^\u0000\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff][^\u0000]*$/;
 
 /**
  * Text people type: at most `max` characters as sent, then surrounding spaces dropped, and not
