@@ -78,16 +78,38 @@ export class ApiRouter {
   }
 
   mount(app: Express, deps: RouterDeps): void {
+    const methodsByPath = new Map<string, Set<string>>();
     for (const { spec, handler } of this.routes) {
       const chain: RequestHandler[] = [];
       const needsAuth = spec.auth !== false;
-      if (needsAuth) chain.push(deps.authenticate);
+      // Answers for a signed-in user (errors included) must not be kept by browsers or proxies.
+      if (needsAuth) chain.push(noStore, deps.authenticate);
       if (needsAuth && spec.method !== 'get') chain.push(deps.userLimiter);
       chain.push(wrap(spec, handler, deps));
       app[spec.method](spec.path, ...chain);
+      const methods = methodsByPath.get(spec.path) ?? new Set<string>();
+      methods.add(spec.method.toUpperCase());
+      if (spec.method === 'get') methods.add('HEAD');
+      methodsByPath.set(spec.path, methods);
+    }
+    // After every route: another method on an existing path is 405 with the methods it has.
+    for (const [path, methods] of methodsByPath) {
+      const allow = [...METHOD_ORDER.filter((m) => methods.has(m)), 'OPTIONS'].join(', ');
+      app.all(path, (req, res, next) => {
+        res.setHeader('Allow', allow);
+        if (req.method === 'OPTIONS') return void res.status(204).end();
+        next(new HttpError(405, 'method_not_allowed', `${req.method} is not allowed here; allowed: ${allow}`));
+      });
     }
   }
 }
+
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PATCH'];
+
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

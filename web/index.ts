@@ -4,6 +4,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { AppConfig } from '../lib/config';
+import { strictTransportSecurity } from '../lib/hsts';
 import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { ApiError, apiBaseFor, createApiClient } from './api-client';
@@ -110,7 +111,7 @@ function pageHeaders(secure: boolean): RequestHandler {
         ...(secure ? { upgradeInsecureRequests: [] } : {}),
       },
     },
-    strictTransportSecurity: secure,
+    strictTransportSecurity: false,
     crossOriginEmbedderPolicy: false,
   });
 }
@@ -190,6 +191,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   const router = express.Router();
   router.use('/assets', express.static(ASSETS_DIR, { index: false, fallthrough: false, maxAge: '7d', immutable: false }));
   router.use(pageHeaders(secure));
+  router.use(strictTransportSecurity({ includeSubDomains: deps.config.HSTS_INCLUDE_SUBDOMAINS }));
   router.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }));
 
   router.get('/', web.anon(async (ctx) => {

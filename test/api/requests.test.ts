@@ -223,7 +223,7 @@ test('workflow failures map to statuses: a task whose workflow is gone → 404; 
     expect(res.body.error.code).toBe('unavailable');
     const health = await request(app).get('/health');
     expect(health.status).toBe(503);
-    expect(health.body).toEqual({ status: 'degraded', temporal: 'unavailable', database: 'ok' });
+    expect(health.body).toEqual({ status: 'degraded', temporal: 'unavailable', database: 'ok', worker: 'unavailable' });
     // Reads do not need Temporal.
     expect((await request(app).get('/proposals').set('Authorization', `Bearer ${token}`)).status).toBe(200);
     expect(await h.db.prisma.proposal.count({ where: { title: 'Temporal is down' } })).toBe(0);
@@ -232,7 +232,7 @@ test('workflow failures map to statuses: a task whose workflow is gone → 404; 
   }
   const ok = await request(h.app).get('/health');
   expect(ok.status).toBe(200);
-  expect(ok.body).toEqual({ status: 'ok', temporal: 'ok', database: 'ok' });
+  expect(ok.body).toEqual({ status: 'ok', temporal: 'ok', database: 'ok', worker: 'ok' });
 });
 
 test('headers and logs: X-Request-Id, security headers, CORS, one JSON log line per request without credentials', async () => {
