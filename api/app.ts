@@ -162,6 +162,7 @@ export function createApp(deps: AppDeps): express.Application {
     readCache,
     authenticate: requireAuth(auth),
     userLimiter: limiter(config.RATE_LIMIT_PER_MINUTE, (req) => `user:${req.user?.id ?? 'anonymous'}`),
+    idempotencyWaitMs: ctx.temporalTimeoutMs,
   });
 
   app.use(notFoundHandler);

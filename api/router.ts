@@ -63,6 +63,8 @@ export interface RouterDeps {
   authenticate: RequestHandler;
   /** Per-user limiter, applied after authentication on mutating routes. */
   userLimiter: RequestHandler;
+  /** How long a request waits for an earlier one with the same Idempotency-Key (the Temporal call bound). */
+  idempotencyWaitMs: number;
 }
 
 interface Registered {
@@ -147,7 +149,7 @@ function cacheKey(spec: RouteSpec, user: AuthUser | undefined, params: unknown, 
 }
 
 function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps): RequestHandler {
-  const { prisma, readCache } = deps;
+  const { prisma, readCache, idempotencyWaitMs } = deps;
   return (req: Request, res: Response, next: NextFunction) => {
     const run = async () => {
       const user = req.user as AuthUser;
@@ -173,7 +175,7 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
         const outcome = await withIdempotency(prisma, { userId: user.id, key, hash: requestHash(req.method, req.path, req.body) }, async () => {
           const r = await handler(ctx as never);
           return { status: r?.status ?? 200, body: r?.body ?? null };
-        });
+        }, { waitMs: idempotencyWaitMs });
         if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
         result = { status: outcome.status, body: outcome.body };
       } else if (spec.cached && spec.method === 'get') {
