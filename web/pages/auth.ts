@@ -6,7 +6,7 @@ import { html } from '../html';
 import type { Key } from '../i18n';
 import type { WebContext } from '../index';
 import { safeNext } from '../index';
-import { LANG_COOKIE, OIDC_COOKIE, SESSION_COOKIE, type SessionUser } from '../session';
+import { LANG_COOKIE, OIDC_COOKIE, type SessionUser } from '../session';
 import { csrfField, emptyForm, field, hidden, HOME, layout, send, type AnonCtx, type FormState } from '../ui';
 
 interface Me extends SessionUser {
@@ -15,7 +15,7 @@ interface Me extends SessionUser {
 
 /** Sign-in (dev: pick a demo user / any e-mail; OIDC: authorization code + PKCE), sign-out. */
 export function authRoutes(router: Router, web: WebContext): void {
-  const { jar, deps } = web;
+  const { jar, deps, sessions } = web;
   const config = deps.config;
 
   /** Loads the user behind a token and opens the session; false when the API refuses the token. */
@@ -28,7 +28,9 @@ export function authRoutes(router: Router, web: WebContext): void {
       return false;
     }
     const user: SessionUser = { id: me.id, name: me.name, email: me.email, role: me.role, countryCode: me.countryCode, institutionId: me.institutionId, expertId: me.expertId };
-    jar.setSession(ctx.res, { token, user, exp: Date.now() + expiresInSeconds * 1000 - 30_000 });
+    // A new session id on every sign-in (a session planted before it is not carried over); the old one ends.
+    await sessions.revoke(ctx.res, ctx.session);
+    await sessions.open(ctx.res, token, user, Date.now() + expiresInSeconds * 1000 - 30_000);
     if (me.language === 'en' || me.language === 'ru') jar.set(ctx.res, LANG_COOKIE, me.language, 365 * 86400);
     return true;
   }
@@ -94,7 +96,8 @@ export function authRoutes(router: Router, web: WebContext): void {
   }));
 
   router.post('/sign-out', web.anonAction(async (ctx) => {
-    jar.clear(ctx.res, SESSION_COOKIE);
+    // Ends the session server-side: a copy of the cookie is worth nothing from now on.
+    await sessions.revoke(ctx.res, ctx.session);
     ctx.res.redirect(303, '/app/sign-in?notice=signedOut');
   }));
 
