@@ -53,16 +53,20 @@ export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   /** Ready: the database answers, Temporal answers, and a worker polls the task queue. */
   const readiness = async () => {
-    const [temporal, database, worker] = await Promise.all([
+    const [temporal, database] = await Promise.all([
       ctx.temporal.connection
         .withDeadline(Date.now() + HEALTH_TIMEOUT_MS, () => ctx.temporal.workflowService.getSystemInfo({}))
         .then(() => 'ok', () => 'unavailable'),
       timeout(prisma.$queryRawUnsafe('SELECT 1'), HEALTH_TIMEOUT_MS).then(() => 'ok', () => 'unavailable'),
-      workerPolling(ctx.temporal.connection, ctx.temporal.workflowService, ctx.config.TEMPORAL_NAMESPACE, ctx.taskQueue, ctx.config.READY_POLLER_MAX_AGE_SECONDS, HEALTH_TIMEOUT_MS).then(
-        (polling) => (polling ? 'ok' : 'not_polling'),
-        () => 'unavailable',
-      ),
     ]);
+    // Pollers are asked only of a server that answers (no calls, and no client retries, against one that does not).
+    const worker =
+      temporal !== 'ok'
+        ? 'unavailable'
+        : await workerPolling(ctx.temporal.connection, ctx.temporal.workflowService, ctx.config.TEMPORAL_NAMESPACE, ctx.taskQueue, ctx.config.READY_POLLER_MAX_AGE_SECONDS, HEALTH_TIMEOUT_MS).then(
+            (polling) => (polling ? 'ok' : 'not_polling'),
+            () => 'unavailable',
+          );
     const ok = temporal === 'ok' && database === 'ok' && worker === 'ok';
     return { ok, body: { status: ok ? 'ok' : 'degraded', temporal, database, worker } as const };
   };
