@@ -34,7 +34,7 @@ export const configSchema = z.object({
   /** Longest accepted lifetime of a signed bearer token: exp - iat (or exp - now without iat). */
   AUTH_MAX_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().min(60).default(86_400),
   /** Upper bound of one Temporal call while a client waits (decisions, creations); below common proxy timeouts (30-60 s). */
-  TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().min(500).max(25_000).default(10_000),
+  TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().min(500).max(25_000).default(15_000),
   /**
    * /health/ready counts a worker only if it polled the task queue this recently. A poll lasts up to
    * the server's long-poll interval (1 min on a stock server), so keep it above that; npm start runs
