@@ -115,22 +115,27 @@ const noStore: RequestHandler = (_req, res, next) => {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** Deeper than any body of this API; deeper bodies are refused before anything recursive (zod, hashing, Temporal's payloads) sees them. */
+const MAX_BODY_DEPTH = 32;
+
 /**
- * The path of the first string (or key) that is not well-formed Unicode: a lone surrogate, which
- * JSON can carry as an escape ("\ud800") but UTF-8 cannot, so Prisma and Temporal would fail on it
- * later (a 500, or a workflow that never starts). Iterative: bodies may be nested arbitrarily deep.
+ * The first problem of a body that is valid JSON but cannot be processed: a string (or key) that
+ * is not well-formed Unicode (a lone surrogate, which JSON can carry as an escape ("\ud800") but
+ * UTF-8 cannot, so Prisma and Temporal would fail on it later: a 500, or a workflow that never
+ * starts), or nesting deeper than MAX_BODY_DEPTH. Iterative: bodies may be nested arbitrarily deep.
  */
-function illFormedPath(body: unknown): string | undefined {
-  const stack: [unknown, string][] = [[body, '']];
+function bodyProblem(body: unknown): { path: string; message: string } | undefined {
+  const stack: [unknown, string, number][] = [[body, '', 0]];
   while (stack.length) {
-    const [value, path] = stack.pop()!;
+    const [value, path, depth] = stack.pop()!;
     if (typeof value === 'string') {
-      if (LONE_SURROGATE.test(value)) return path || '(body)';
+      if (LONE_SURROGATE.test(value)) return { path: path || '(body)', message: 'is not valid Unicode (a lone surrogate)' };
     } else if (value && typeof value === 'object') {
+      if (depth >= MAX_BODY_DEPTH) return { path: path || '(body)', message: `is nested more than ${MAX_BODY_DEPTH} levels deep` };
       for (const [key, child] of Object.entries(value)) {
         const at = path ? `${path}.${key}` : key;
-        if (LONE_SURROGATE.test(key)) return at;
-        stack.push([child, at]);
+        if (LONE_SURROGATE.test(key)) return { path: at, message: 'is not valid Unicode (a lone surrogate)' };
+        stack.push([child, at, depth + 1]);
       }
     }
   }
@@ -163,8 +168,8 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
         // express.json() leaves {} when it did not parse: a body of another media type is refused, no body is {}.
         const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
         if (hasBody && !req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
-        const illFormed = hasBody ? illFormedPath(req.body) : undefined;
-        if (illFormed) throw validationFailed([{ path: illFormed, message: 'is not valid Unicode (a lone surrogate)' }]);
+        const problem = hasBody ? bodyProblem(req.body) : undefined;
+        if (problem) throw validationFailed([problem]);
         body = parse(spec.body, hasBody ? req.body : {});
       }
       const keyHeader = spec.idempotent ? req.get('Idempotency-Key') : undefined;

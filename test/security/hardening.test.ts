@@ -181,3 +181,21 @@ test('Strict-Transport-Security only over https (as the trusted proxy says), inc
   const untrusted = await request(appWith({ TRUST_PROXY: 'false' })).get('/health/live').set('X-Forwarded-Proto', 'https');
   expect(untrusted.headers['strict-transport-security']).toBeUndefined();
 });
+
+test('a body nested deeper than 32 levels is 400 before anything recursive reads it (the fuzzer found a 500 on a keyed decision)', async () => {
+  const app = appWith();
+  const token = (await request(app).post('/auth/dev-token').send({ email: DEMO_USERS.coKg.email })).body.token as string;
+  for (const depth of [100, 1000, 3000]) {
+    const deep = JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown;
+    for (const key of [undefined, `deep-${depth}`]) {
+      const req = request(app).post('/tasks/t-1/decision').set('Authorization', `Bearer ${token}`);
+      if (key) req.set('Idempotency-Key', key);
+      const res = await req.send({ decision: 'endorse', data: { x: deep } });
+      expect({ depth, key, status: res.status, code: res.body.error?.code }).toEqual({ depth, key, status: 400, code: 'validation_failed' });
+      expect(res.body.error.details[0]).toEqual({ path: expect.stringMatching(/^data\.x\.0\.0/), message: 'is nested more than 32 levels deep' });
+    }
+  }
+  // 30 levels is still a body like any other (refused here for its content, not its depth).
+  const shallow = await request(app).post('/tasks/t-1/decision').set('Authorization', `Bearer ${token}`).send({ decision: 'endorse', data: { x: JSON.parse(`${'['.repeat(28)}${']'.repeat(28)}`) } });
+  expect(shallow.body.error?.details?.[0]?.message ?? '').not.toMatch(/nested/);
+});
