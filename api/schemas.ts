@@ -134,7 +134,8 @@ export const pageOf = (item: z.ZodTypeAny) =>
 
 const anyObject = z.record(z.string(), z.unknown());
 
-export const healthResponseSchema = z.object({ status: z.enum(['ok', 'degraded']), temporal: z.string(), database: z.string() });
+export const healthResponseSchema = z.object({ status: z.enum(['ok', 'degraded']), temporal: z.string(), database: z.string(), worker: z.string() });
+export const livenessResponseSchema = z.object({ status: z.literal('ok') });
 export const tokenResponseSchema = z.object({ token: z.string(), expiresIn: z.number().int() });
 export const meResponseSchema = z.object({
   id: z.string(),
