@@ -92,7 +92,7 @@ test('a withdrawal that closed the workflow replays under its key after its answ
 test('a task the read model lists but its workflow does not know yet is 503 with Retry-After, not 404', async () => {
   const task = await endorsementTask(await newProposal('Not yet ready'));
   // As right after a worker kill: the read model has the row, the redone workflow task has not re-created it.
-  const early = `${task.workflowId}:co_endorsement:99`;
+  const early = `${task.workflowId}:co_endorsement:early:99`;
   const row = await h.db.prisma.task.findUniqueOrThrow({ where: { id: task.id } });
   const { data: _data, context: _context, ...rest } = row;
   await h.db.prisma.task.create({ data: { ...rest, id: early, createdAt: new Date() } });

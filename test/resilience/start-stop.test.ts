@@ -9,7 +9,7 @@ import { freePort } from '../../lib/stack';
  * `npm start` as a person runs it, in OpenID Connect mode: the URLs appear only once the stack is
  * ready, and describe the mode that runs; Ctrl-C (SIGINT to the whole foreground process group,
  * as a terminal sends it) stops the parts in order: the API, then the worker after draining, then
- * the mail catcher and Temporal; nothing is left listening.
+ * the mail catcher, Temporal and the embedded database; nothing is left listening.
  */
 const root = path.resolve(__dirname, '..', '..');
 let proc: ChildProcess | undefined;
@@ -51,7 +51,7 @@ function waitForLine(match: RegExp, timeoutMs: number): Promise<number> {
 
 test('npm start prints its URLs once ready, in the running auth mode; Ctrl-C stops API, worker (drained), mail catcher, Temporal in that order', async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rus-undp-start-'));
-  const [port, temporalPort, uiPort, smtpPort, mailUiPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const [port, temporalPort, uiPort, smtpPort, mailUiPort, pgPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
@@ -60,8 +60,9 @@ test('npm start prints its URLs once ready, in the running auth mode; Ctrl-C sto
     TEMPORAL_UI_PORT: String(uiPort),
     SMTP_PORT: String(smtpPort),
     MAIL_CATCHER_UI_PORT: String(mailUiPort),
-    DATABASE_URL: `file:${path.join(dir, 'app.db')}`,
-    TEMPORAL_DB_FILE: path.join(dir, 'temporal.db'),
+    // Everything local in its own DATA_DIR, with its own embedded PostgreSQL server, as on a fresh clone.
+    DATA_DIR: dir,
+    EMBEDDED_PG_PORT: String(pgPort),
     TASK_QUEUE: `start-${port}`,
     AUTH_MODE: 'oidc',
     OIDC_ISSUER: 'https://login.example.org/realms/undp',
@@ -71,6 +72,8 @@ test('npm start prints its URLs once ready, in the running auth mode; Ctrl-C sto
     LOG_LEVEL: 'info',
   };
   delete env.TEMPORAL_ADDRESS;
+  delete env.DATABASE_URL;
+  delete env.TEMPORAL_DB_FILE;
   delete env.AUTH_DEV_SECRET;
   // Its own process group, like a terminal's foreground job.
   proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -104,5 +107,5 @@ test('npm start prints its URLs once ready, in the running auth mode; Ctrl-C sto
   const workerStop = JSON.parse(lines[found[2]]) as { code: number | null; signal: string | null };
   expect(workerStop).toMatchObject({ code: 0, signal: null });
   expect(lines.some((l) => /did not stop within|worker failed/.test(l))).toBe(false);
-  for (const p of [port, temporalPort, smtpPort, mailUiPort]) expect({ port: p, open: await portOpen(p) }).toEqual({ port: p, open: false });
+  for (const p of [port, temporalPort, smtpPort, mailUiPort, pgPort]) expect({ port: p, open: await portOpen(p) }).toEqual({ port: p, open: false });
 }, 360_000);
