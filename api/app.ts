@@ -11,6 +11,7 @@ import type { AppConfig } from '../lib/config';
 import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { databaseVersion } from '../lib/db';
+import { strictTransportSecurity, trustProxyValue } from '../lib/hsts';
 import { createAuthenticator, requireAuth } from './auth';
 import { ReadCache } from './read-cache';
 import type { ApiContext } from './context';
@@ -27,7 +28,7 @@ export interface AppDeps {
   taskQueue: string;
   /** SLA durations passed to new workflows; default from the SLA_* settings. */
   sla?: SlaSettings;
-  /** Upper bound of one Temporal call while a client waits (default 30 s). */
+  /** Upper bound of one Temporal call while a client waits (default TEMPORAL_CALL_TIMEOUT_MS). */
   temporalTimeoutMs?: number;
   /** Prometheus metrics (api/metrics.ts); api/main.ts passes its own to serve them on METRICS_PORT. */
   metrics?: ApiMetrics;
@@ -95,7 +96,7 @@ export function createApp(deps: AppDeps): express.Application {
     sla: deps.sla ?? slaFromConfig(config),
     auth,
     readCache,
-    temporalTimeoutMs: deps.temporalTimeoutMs ?? 30_000,
+    temporalTimeoutMs: deps.temporalTimeoutMs ?? config.TEMPORAL_CALL_TIMEOUT_MS,
   };
 
   const metrics = deps.metrics ?? createApiMetrics({ prisma, config });
@@ -103,6 +104,10 @@ export function createApp(deps: AppDeps): express.Application {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(metrics.middleware);
+  // Whose X-Forwarded-* headers count (req.ip for rate limits, req.secure for HSTS). The web app
+  // calls this API over loopback and forwards the browser's address, so per-IP limits count
+  // people, not the web app: 'loopback' by default.
+  app.set('trust proxy', trustProxyValue(config.TRUST_PROXY));
   app.use(requestContext(logger));
   app.use(
     helmet({
@@ -119,8 +124,10 @@ export function createApp(deps: AppDeps): express.Application {
           upgradeInsecureRequests: null,
         },
       },
+      strictTransportSecurity: false,
     }),
   );
+  app.use(strictTransportSecurity({ includeSubDomains: config.HSTS_INCLUDE_SUBDOMAINS }));
   const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
   app.use(
     cors({
@@ -138,9 +145,6 @@ export function createApp(deps: AppDeps): express.Application {
   if (config.METRICS_TOKEN && config.METRICS_PORT === undefined) app.get('/metrics', metrics.handler);
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
   app.use('/docs/assets', express.static(SWAGGER_UI_DIR, { index: false, fallthrough: false, maxAge: '1h' }));
-  // The web app (pages under /app, mail-link redirects for browsers) calls this API over loopback
-  // and forwards the browser's address, so per-IP limits count people, not the web app.
-  app.set('trust proxy', 'loopback');
   mountWeb(app, { config, prisma, logger, forwardClientIp: true });
 
   apiRouter(ctx).mount(app, {
@@ -148,6 +152,7 @@ export function createApp(deps: AppDeps): express.Application {
     readCache,
     authenticate: requireAuth(auth),
     userLimiter: limiter(config.RATE_LIMIT_PER_MINUTE, (req) => `user:${req.user?.id ?? 'anonymous'}`),
+    idempotencyWaitMs: ctx.temporalTimeoutMs,
     // Outside production an answer that drifts from its documented schema is a 500, so tests catch it.
     responseCheck: config.NODE_ENV === 'production' ? 'log' : 'enforce',
   });

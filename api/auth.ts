@@ -13,6 +13,9 @@ export const DEV_ISSUER = 'rus-undp-dev';
 export const DEV_AUDIENCE = 'rus-undp-api';
 export const DEV_TOKEN_TTL_SECONDS = 8 * 3600;
 
+/** How far a token's `iat` may lie in the future (clocks of issuer and API differ a little). */
+export const CLOCK_SKEW_SECONDS = 30;
+
 /** Asymmetric algorithms an identity provider may use; `none` and HMAC are never accepted from OIDC. */
 const OIDC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
@@ -40,6 +43,21 @@ function invalidToken(err: unknown): HttpError {
   return unauthorized('the token is invalid');
 }
 
+/**
+ * Rules for every signed bearer token, whoever issued it: it must expire, must not live longer
+ * than AUTH_MAX_TOKEN_LIFETIME_SECONDS (exp - iat, or exp - now without iat: a long-lived token
+ * stolen once would work for its whole life), and must not be issued in the future.
+ */
+export function checkTokenLifetime(payload: JWTPayload, maxLifetimeSeconds: number, nowSeconds = Math.floor(Date.now() / 1000)): void {
+  if (typeof payload.exp !== 'number') throw unauthorized('the token has no exp claim');
+  if (payload.iat !== undefined) {
+    if (typeof payload.iat !== 'number') throw unauthorized("the token's iat claim is not accepted");
+    if (payload.iat > nowSeconds + CLOCK_SKEW_SECONDS) throw unauthorized('the token is issued in the future');
+  }
+  const lifetime = payload.exp - (payload.iat ?? nowSeconds);
+  if (lifetime > maxLifetimeSeconds) throw unauthorized(`the token lives longer than the accepted ${maxLifetimeSeconds} s`);
+}
+
 export function createAuthenticator(config: AppConfig, prisma: PrismaClient, logger: Logger, cache?: ReadCache): Authenticator {
   // The user behind a token is read once per database version: deactivating a user or changing
   // a role is a write, so the next request reads the row again.
@@ -57,10 +75,11 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
       async authenticate(token) {
         let payload: JWTPayload;
         try {
-          ({ payload } = await jwtVerify(token, jwks, { issuer, audience, algorithms: OIDC_ALGORITHMS, clockTolerance: 30 }));
+          ({ payload } = await jwtVerify(token, jwks, { issuer, audience, algorithms: OIDC_ALGORITHMS, clockTolerance: CLOCK_SKEW_SECONDS, requiredClaims: ['exp'] }));
         } catch (err) {
           throw invalidToken(err);
         }
+        checkTokenLifetime(payload, config.AUTH_MAX_TOKEN_LIFETIME_SECONDS);
         const email = typeof payload.email === 'string' ? payload.email.trim().toLowerCase() : '';
         if (!email) throw unauthorized('the token carries no email claim');
         if (payload.email_verified === false) throw unauthorized('the email of the token is not verified');
@@ -75,15 +94,17 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
     logger.warn({ event: 'auth_dev_secret_generated' }, 'AUTH_DEV_SECRET is not set: generated a random secret for this process; dev tokens will not survive a restart');
   }
   const secret = new TextEncoder().encode(secretText);
+  const devTtl = Math.min(DEV_TOKEN_TTL_SECONDS, config.AUTH_MAX_TOKEN_LIFETIME_SECONDS);
   return {
     mode: 'dev',
     async authenticate(token) {
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, secret, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] }));
+        ({ payload } = await jwtVerify(token, secret, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: ['HS256'], clockTolerance: CLOCK_SKEW_SECONDS, requiredClaims: ['sub', 'exp'] }));
       } catch (err) {
         throw invalidToken(err);
       }
+      checkTokenLifetime(payload, config.AUTH_MAX_TOKEN_LIFETIME_SECONDS);
       return toAuthUser(await userWhere({ id: String(payload.sub) }));
     },
     async devToken(email) {
@@ -95,9 +116,9 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
         .setIssuer(DEV_ISSUER)
         .setAudience(DEV_AUDIENCE)
         .setIssuedAt()
-        .setExpirationTime(`${DEV_TOKEN_TTL_SECONDS}s`)
+        .setExpirationTime(`${devTtl}s`)
         .sign(secret);
-      return { token, expiresIn: DEV_TOKEN_TTL_SECONDS };
+      return { token, expiresIn: devTtl };
     },
   };
 }

@@ -1,15 +1,45 @@
+import { createHash } from 'node:crypto';
 import { decisionData, TASK_KINDS, type DecisionBody, type DecisionDataKey, type DecisionProblem, type TaskKind } from '../domain/tasks';
 import { decideUpdate, withdrawUpdate, type DecideResult } from '../workflows/messages';
 import { withTemporalDeadline, type ApiContext } from './context';
-import { conflict, HttpError, validationFailed, zodDetails } from './errors';
+import { conflict, fromTemporal, HttpError, validationFailed, zodDetails } from './errors';
+import { canonicalJson } from './idempotency';
 import { isTaskKind } from './json-schema';
 import { actorOf } from './scope';
 import type { AuthUser } from './types';
 
 /**
+ * The Update id of a request sent under an Idempotency-Key: the same caller, key, target and body
+ * always make the same id, and Temporal answers a second Update with a known id with the outcome
+ * of the first (within the workflow run). So a retry after a 503 or a lost answer gets the answer
+ * of the decision that was applied, instead of "no longer open".
+ */
+export function keyedUpdateId(kind: 'decide' | 'withdraw', userId: string, key: string, target: string, body: unknown): string {
+  return `${kind}-${createHash('sha256').update(`${userId}\n${key}\n${target}\n${canonicalJson(body)}`).digest('hex').slice(0, 40)}`;
+}
+
+/**
+ * Runs `update` even though the read model says it cannot succeed (`refusal`), when it carries a
+ * keyed Update id: only a replay of this caller's own earlier Update can succeed then. Anything
+ * else the workflow answers becomes the refusal, except an unavailable Temporal (503).
+ */
+async function replayOrRefuse<T>(refusal: HttpError, updateId: string | undefined, update: () => Promise<T>): Promise<T> {
+  if (!updateId) throw refusal;
+  try {
+    return await update();
+  } catch (err) {
+    const mapped = err instanceof HttpError ? err : fromTemporal(err);
+    if (mapped && mapped.status === 503) throw mapped;
+    throw refusal;
+  }
+}
+
+/**
  * Sends a decision to the task's workflow as the `decide` Update. The shape is checked here
  * first (a cheap 400 without a round trip); the workflow's validator is the authority on
- * stage, assignee and data, and its refusals are mapped by errors.ts.
+ * stage, assignee and data, and its refusals are mapped by errors.ts. The task comes from the
+ * read model: if the workflow does not know it yet (its workflow task is being redone after a
+ * worker crash), the answer is 503 with Retry-After, not 404.
  */
 export async function executeDecision(
   ctx: ApiContext,
@@ -17,18 +47,31 @@ export async function executeDecision(
   task: { id: string; workflowId: string; kind: string; status: string },
   body: DecisionBody,
   requestId: string,
+  idempotencyKey?: string,
 ): Promise<DecideResult> {
-  if (task.status !== 'open') throw conflict(`task ${task.id} is no longer open`, 'task_not_open');
   if (isTaskKind(task.kind)) {
     const problems = decisionShapeProblems(task.kind, body);
     if (problems.length) throw validationFailed(problems);
   }
+  const updateId = idempotencyKey ? keyedUpdateId('decide', user.id, idempotencyKey, task.id, body) : undefined;
   const handle = ctx.temporal.workflow.getHandle(task.workflowId);
-  return withTemporalDeadline(ctx, () =>
-    handle.executeUpdate(decideUpdate, {
-      args: [{ taskId: task.id, actor: actorOf(user), decision: body.decision, comment: body.comment, data: body.data, requestId }],
-    }),
-  );
+  const update = () =>
+    withTemporalDeadline(ctx, () =>
+      handle.executeUpdate(decideUpdate, {
+        ...(updateId ? { updateId } : {}),
+        args: [{ taskId: task.id, actor: actorOf(user), decision: body.decision, comment: body.comment, data: body.data, requestId }],
+      }),
+    );
+  if (task.status !== 'open') return replayOrRefuse(conflict(`task ${task.id} is no longer open`, 'task_not_open'), updateId, update);
+  try {
+    return await update();
+  } catch (err) {
+    const mapped = fromTemporal(err);
+    if (mapped?.code === 'task_not_found') {
+      throw new HttpError(503, 'task_not_ready', `task ${task.id} is not ready in its workflow yet; try again shortly`, undefined, { 'Retry-After': '2' });
+    }
+    throw err;
+  }
 }
 
 /**
@@ -46,11 +89,26 @@ export function decisionShapeProblems(kind: TaskKind, body: DecisionBody): Decis
   return problems;
 }
 
-export async function executeWithdraw(ctx: ApiContext, user: AuthUser, workflowId: string, reason: string | undefined, requestId: string) {
-  const handle = ctx.temporal.workflow.getHandle(workflowId);
-  return withTemporalDeadline(ctx, () => handle.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf(user), reason, requestId }] }));
+export async function executeWithdraw(
+  ctx: ApiContext,
+  user: AuthUser,
+  subject: { workflowId: string; stage: string; what: string },
+  reason: string | undefined,
+  requestId: string,
+  idempotencyKey?: string,
+) {
+  const updateId = idempotencyKey ? keyedUpdateId('withdraw', user.id, idempotencyKey, subject.workflowId, { reason: reason ?? null }) : undefined;
+  const handle = ctx.temporal.workflow.getHandle(subject.workflowId);
+  const update = () => withTemporalDeadline(ctx, () => handle.executeUpdate(withdrawUpdate, { ...(updateId ? { updateId } : {}), args: [{ actor: actorOf(user), reason, requestId }] }));
+  const refusal = terminalRefusal(subject.stage, subject.what);
+  return refusal ? replayOrRefuse(refusal, updateId, update) : update();
+}
+
+function terminalRefusal(stage: string, what: string): HttpError | undefined {
+  return ['closed', 'rejected', 'withdrawn', 'cancelled'].includes(stage) ? new HttpError(409, 'not_allowed_now', `the ${what} is ${stage}`) : undefined;
 }
 
 export function assertNotTerminal(stage: string, what: string): void {
-  if (['closed', 'rejected', 'withdrawn', 'cancelled'].includes(stage)) throw new HttpError(409, 'not_allowed_now', `the ${what} is ${stage}`);
+  const refusal = terminalRefusal(stage, what);
+  if (refusal) throw refusal;
 }

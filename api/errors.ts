@@ -111,22 +111,50 @@ export function sendError(res: Parameters<RequestHandler>[1], err: HttpError): v
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 
+interface BodyReadError {
+  type?: string;
+  status?: number;
+  code?: string;
+}
+
+/**
+ * Errors of the body parsers (JSON here, urlencoded in the web app): http-errors with a 4xx
+ * status, most with a `type`; a body that is not the gzip/deflate its Content-Encoding claims
+ * comes as zlib's own error (code Z_*) given status 400 but no type.
+ */
+function isBodyReadError(err: unknown): err is BodyReadError {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as BodyReadError;
+  return (typeof e.status === 'number' && e.status >= 400 && e.status < 500) || (typeof e.code === 'string' && e.code.startsWith('Z_'));
+}
+
+function bodyReadError(e: BodyReadError, contentEncoding: string | undefined): HttpError {
+  const encoding = (contentEncoding ?? 'identity').trim().toLowerCase();
+  switch (e.type) {
+    case 'entity.too.large':
+      return new HttpError(413, 'payload_too_large', 'the request body is larger than 1 MB');
+    case 'entity.parse.failed':
+      return new HttpError(400, 'malformed_json', 'the request body is not valid JSON');
+    case 'encoding.unsupported':
+      return new HttpError(415, 'unsupported_content_encoding', `Content-Encoding "${encoding}" is not accepted; send the body as identity, gzip or deflate`);
+    case 'charset.unsupported':
+      return new HttpError(415, 'unsupported_media_type', 'the charset of the body is not accepted; send UTF-8');
+  }
+  if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
+    return new HttpError(400, 'invalid_content_encoding', `the request body is not ${encoding} data, as its Content-Encoding says`);
+  }
+  return new HttpError(e.status ?? 400, 'bad_request', 'the request body could not be read');
+}
+
 /** Last middleware: everything becomes the one error shape; no stack traces leave the process. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   let http: HttpError | undefined;
   if (err instanceof HttpError) http = err;
   else if (err instanceof ZodError) http = validationFailed(zodDetails(err.issues));
-  else if (err && typeof err === 'object' && 'type' in err && typeof (err as { type: unknown }).type === 'string' && 'status' in err) {
-    // body-parser errors
-    const e = err as { type: string; status: number; message: string };
-    if (e.type === 'entity.too.large') http = new HttpError(413, 'payload_too_large', 'the request body is larger than 1 MB');
-    else if (e.type === 'entity.parse.failed') http = new HttpError(400, 'malformed_json', 'the request body is not valid JSON');
-    else if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') http = new HttpError(415, 'unsupported_media_type', e.message);
-    else if (e.status >= 400 && e.status < 500) http = new HttpError(e.status, 'bad_request', 'the request could not be read');
-  } else if (err instanceof URIError) {
+  else if (err instanceof URIError) {
     // Express could not percent-decode a path parameter ("/proposals/%zz").
     http = badRequest('the URL is not correctly percent-encoded');
-  }
+  } else if (isBodyReadError(err)) http = bodyReadError(err, req.get('Content-Encoding'));
   http ??= fromTemporal(err);
   if (!http) {
     req.log?.error({ err: err instanceof Error ? { message: err.message, name: err.name, stack: err.stack } : String(err) }, 'unhandled error');

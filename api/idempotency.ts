@@ -4,7 +4,7 @@ import type { PrismaClient } from '../lib/db';
 import { badRequest, conflict, HttpError } from './errors';
 
 /**
- * `Idempotency-Key` on creating POSTs. The record is reserved *before* the work starts
+ * `Idempotency-Key` on creating POSTs and on decisions, withdrawals and resubmissions. The record is reserved *before* the work starts
  * (insert-first: the primary key `<userId>:<key>` makes a concurrent duplicate fail its
  * insert), then completed with the response. A duplicate with the same body waits for the
  * first to finish and gets the same response; a different body under the same key is 409.
@@ -19,7 +19,7 @@ export interface StoredResponse {
 }
 
 const PENDING = 0;
-/** Longer than any live request holds its key (every Temporal call of the API is bounded by 30 s). */
+/** Longer than any live request holds its key (every Temporal call of the API is bounded by TEMPORAL_CALL_TIMEOUT_MS, at most 25 s). */
 export const IDEMPOTENCY_LEASE_MS = 45_000;
 const KEY_PATTERN = /^[A-Za-z0-9._:\-]{1,200}$/;
 

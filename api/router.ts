@@ -99,6 +99,8 @@ export interface RouterDeps {
   /** Per-user limiter, applied after authentication on mutating routes. */
   userLimiter: RequestHandler;
   responseCheck: ResponseCheck;
+  /** How long a request waits for an earlier one with the same Idempotency-Key (the Temporal call bound). */
+  idempotencyWaitMs: number;
 }
 
 interface Registered {
@@ -117,37 +119,64 @@ export class ApiRouter {
   }
 
   mount(app: Express, deps: RouterDeps): void {
+    const methodsByPath = new Map<string, Set<string>>();
     for (const { spec, handler } of this.routes) {
       const chain: RequestHandler[] = [];
       const needsAuth = spec.auth !== false;
-      if (needsAuth) chain.push(deps.authenticate);
+      // Answers for a signed-in user (errors included) must not be kept by browsers or proxies.
+      if (needsAuth) chain.push(noStore, deps.authenticate);
       if (needsAuth && spec.method !== 'get') chain.push(deps.userLimiter);
       chain.push(wrap(spec, handler, deps));
       app[spec.method](spec.path, ...chain);
+      const methods = methodsByPath.get(spec.path) ?? new Set<string>();
+      methods.add(spec.method.toUpperCase());
+      if (spec.method === 'get') methods.add('HEAD');
+      methodsByPath.set(spec.path, methods);
+    }
+    // After every route: another method on an existing path is 405 with the methods it has.
+    for (const [path, methods] of methodsByPath) {
+      const allow = [...METHOD_ORDER.filter((m) => methods.has(m)), 'OPTIONS'].join(', ');
+      app.all(path, (req, res, next) => {
+        res.setHeader('Allow', allow);
+        if (req.method === 'OPTIONS') return void res.status(204).end();
+        next(new HttpError(405, 'method_not_allowed', `${req.method} is not allowed here; allowed: ${allow}`));
+      });
     }
   }
 }
 
+const METHOD_ORDER = ['GET', 'HEAD', 'POST', 'PATCH'];
+
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
 const UNSTORABLE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|\u0000/;
 const UNSTORABLE_MESSAGE = 'is not valid text (a lone surrogate or a NUL character)';
 
+/** Deeper than any body of this API; deeper bodies are refused before anything recursive (zod, hashing, Temporal's payloads) sees them. */
+const MAX_BODY_DEPTH = 32;
+
 /**
- * The path of the first string (or key) that cannot be stored as text: a lone surrogate, which
- * JSON can carry as an escape ("\ud800") but UTF-8 cannot, or a NUL character, which PostgreSQL's
- * text and jsonb refuse. Prisma and Temporal would fail on it later (a 500, or a workflow whose
- * commits never succeed). Iterative: bodies may be nested arbitrarily deep.
+ * The first problem of a body (or the URL's parameters) that is valid JSON but cannot be processed:
+ * a string (or key) that cannot be stored as text (a lone surrogate, which JSON can carry as an
+ * escape ("\ud800") but UTF-8 cannot, or a NUL character, which PostgreSQL's text and jsonb refuse:
+ * Prisma and Temporal would fail on it later, a 500 or a workflow whose commits never succeed), or
+ * nesting deeper than MAX_BODY_DEPTH. Iterative: bodies may be nested arbitrarily deep.
  */
-function illFormedPath(body: unknown): string | undefined {
-  const stack: [unknown, string][] = [[body, '']];
+function bodyProblem(body: unknown): { path: string; message: string } | undefined {
+  const stack: [unknown, string, number][] = [[body, '', 0]];
   while (stack.length) {
-    const [value, path] = stack.pop()!;
+    const [value, path, depth] = stack.pop()!;
     if (typeof value === 'string') {
-      if (UNSTORABLE.test(value)) return path || '(body)';
+      if (UNSTORABLE.test(value)) return { path: path || '(body)', message: UNSTORABLE_MESSAGE };
     } else if (value && typeof value === 'object') {
+      if (depth >= MAX_BODY_DEPTH) return { path: path || '(body)', message: `is nested more than ${MAX_BODY_DEPTH} levels deep` };
       for (const [key, child] of Object.entries(value)) {
         const at = path ? `${path}.${key}` : key;
-        if (UNSTORABLE.test(key)) return at;
-        stack.push([child, at]);
+        if (UNSTORABLE.test(key)) return { path: at, message: UNSTORABLE_MESSAGE };
+        stack.push([child, at, depth + 1]);
       }
     }
   }
@@ -171,7 +200,7 @@ function schemaStatuses(spec: RouteSpec): Set<number> {
 }
 
 function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps): RequestHandler {
-  const { prisma, readCache } = deps;
+  const { prisma, readCache, idempotencyWaitMs } = deps;
   const statuses = schemaStatuses(spec);
   /** The handler's answer, checked against the route's response schema. */
   const answer = async (req: Request, ctx: unknown): Promise<{ status: number; body: unknown }> => {
@@ -197,16 +226,16 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
         if (!user) throw unauthorized();
         if (spec.roles && !spec.roles.includes(user.role)) throw forbidden(`the ${user.role} role may not ${spec.method.toUpperCase()} ${spec.path}`);
       }
-      const badInUrl = illFormedPath(req.params) ?? illFormedPath(req.query);
-      if (badInUrl) throw validationFailed([{ path: badInUrl, message: UNSTORABLE_MESSAGE }]);
+      const badInUrl = bodyProblem(req.params) ?? bodyProblem(req.query);
+      if (badInUrl) throw validationFailed([badInUrl]);
       const query = spec.query ? parse(spec.query, req.query) : undefined;
       let body: unknown;
       if (spec.body) {
         // express.json() leaves {} when it did not parse: a body of another media type is refused, no body is {}.
         const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
         if (hasBody && !req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
-        const illFormed = hasBody ? illFormedPath(req.body) : undefined;
-        if (illFormed) throw validationFailed([{ path: illFormed, message: UNSTORABLE_MESSAGE }]);
+        const problem = hasBody ? bodyProblem(req.body) : undefined;
+        if (problem) throw validationFailed([problem]);
         body = parse(spec.body, hasBody ? req.body : {});
       }
       const keyHeader = spec.idempotent ? req.get('Idempotency-Key') : undefined;
@@ -214,7 +243,7 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
       const ctx = { req, res, user, body, query, params: req.params as Record<string, string>, idempotencyKey: key };
       let result: Result | void;
       if (key !== undefined) {
-        const outcome = await withIdempotency(prisma, { userId: user.id, key, hash: requestHash(req.method, req.path, req.body) }, () => answer(req, ctx));
+        const outcome = await withIdempotency(prisma, { userId: user.id, key, hash: requestHash(req.method, req.path, req.body) }, () => answer(req, ctx), { waitMs: idempotencyWaitMs });
         if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
         result = { status: outcome.status, body: outcome.body };
       } else if (spec.cached && spec.method === 'get') {

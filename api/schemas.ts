@@ -157,7 +157,13 @@ const jsonObject = z.record(z.string(), z.unknown());
 
 export const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), total: int.min(0), page: int.min(1), pageSize: int.min(1) });
 
-export const healthResponseSchema = z.strictObject({ status: z.enum(['ok', 'degraded']), temporal: z.enum(['ok', 'unavailable']), database: z.enum(['ok', 'unavailable']) });
+export const healthResponseSchema = z.strictObject({
+  status: z.enum(['ok', 'degraded']),
+  temporal: z.enum(['ok', 'unavailable']),
+  database: z.enum(['ok', 'unavailable']),
+  worker: z.enum(['ok', 'not_polling', 'unavailable']).describe('not_polling: Temporal answers but no worker polled the task queue lately'),
+});
+export const livenessResponseSchema = z.strictObject({ status: z.literal('ok') });
 export const tokenResponseSchema = z.strictObject({ token: z.string(), expiresIn: int.describe('seconds') });
 export const meResponseSchema = z.strictObject({
   id: z.string(),
@@ -502,6 +508,7 @@ requestBody('ExpertPatch', expertPatchSchema, { bio: 'Hydrologist; 15 years of i
 
 responseBody('Error', errorResponseSchema);
 responseBody('Health', healthResponseSchema);
+responseBody('Liveness', livenessResponseSchema);
 responseBody('OpenApiDocument', openApiDocumentSchema);
 responseBody('Token', tokenResponseSchema);
 responseBody('Me', meResponseSchema);

@@ -44,6 +44,24 @@ export const configSchema = z.object({
   OIDC_AUDIENCE: z.string().min(1).optional(),
   OIDC_JWKS_URL: z.url().optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** Set for a confidential web client (PKCE is used either way). */
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** How a confidential client authenticates at the token endpoint (RFC 6749 2.3.1 / OIDC Core 9). */
+  OIDC_TOKEN_AUTH_METHOD: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+  /** Longest accepted lifetime of a signed bearer token: exp - iat (or exp - now without iat). */
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().min(60).default(86_400),
+  /** Upper bound of one Temporal call while a client waits (decisions, creations); below common proxy timeouts (30-60 s). */
+  TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().min(500).max(25_000).default(15_000),
+  /**
+   * /health/ready counts a worker only if it polled the task queue this recently. A poll lasts up to
+   * the server's long-poll interval (1 min on a stock server), so keep it above that; npm start runs
+   * its dev server with 15 s long polls and uses 30.
+   */
+  READY_POLLER_MAX_AGE_SECONDS: z.coerce.number().int().min(5).max(600).default(70),
+  /** Express `trust proxy`: which peers' X-Forwarded-For/-Proto are believed (req.ip, req.secure). */
+  TRUST_PROXY: z.string().min(1).default('loopback'),
+  /** Strict-Transport-Security (sent over https only) covers subdomains too. */
+  HSTS_INCLUDE_SUBDOMAINS: bool.default(false),
   CORS_ORIGINS: z.string().default(''),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120),
   /** How long a read result (pipeline, lists, the signed-in user) may be served again while the database is unchanged; 0 turns the read cache off. */

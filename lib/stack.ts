@@ -12,7 +12,9 @@ import path from 'node:path';
 import { EMBEDDED_DATABASE } from './database';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { ensureDatabase } from './pg';
-import { requireTemporalCli } from './temporal-cli';
+import { Connection } from '@temporalio/client';
+import { taskQueuePollers, type Poller } from './readiness';
+import { DEV_READY_POLLER_MAX_AGE_SECONDS, DEV_SERVER_ARGS, requireTemporalCli } from './temporal-cli';
 
 const root = path.resolve(__dirname, '..');
 const SEARCH_ATTRIBUTES = ['Programme', 'Stage', 'CountryCode'];
@@ -124,6 +126,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     AUTH_MODE: 'dev',
     AUTH_DEV_SECRET: 'stack-dev-secret-0123456789abcdef',
     MAIL_CATCHER: 'false',
+    READY_POLLER_MAX_AGE_SECONDS: String(DEV_READY_POLLER_MAX_AGE_SECONDS),
     ...opts.env,
   };
   const pipe = (name: string, proc: ChildProcess) => {
@@ -146,6 +149,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     throw err;
   }
 
+  let probe: Connection | undefined;
+  const waitForPollers = async (pid: number, timeoutMs = 60_000) => {
+    probe ??= await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+    const deadline = Date.now() + timeoutMs;
+    const mine = (p: Poller) => p.identity.startsWith(`${pid}@`);
+    for (;;) {
+      const pollers = await taskQueuePollers(probe, probe.workflowService, 'default', env.TASK_QUEUE!).catch(() => undefined);
+      if (pollers && pollers.workflow.some(mine) && pollers.activity.some(mine)) return;
+      if (Date.now() > deadline) throw new Error(`worker ${pid} did not poll ${env.TASK_QUEUE} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
   const stack: Stack = {
     dataDir,
     databaseUrl,
@@ -156,7 +172,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     async startTemporal() {
       const args = ['server', 'start-dev', '--db-filename', path.join(dataDir, 'temporal.db'), '--ip', '127.0.0.1',
         '--port', String(temporalPort), '--ui-port', String(uiPort), '--headless', '--log-level', 'error',
-        ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a}=Keyword`])];
+        ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a}=Keyword`]), ...DEV_SERVER_ARGS];
       stack.temporal = spawn(cli, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
       pipe('temporal', stack.temporal);
       await waitForPort(temporalPort);
@@ -165,16 +181,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await stopProcess(stack.temporal, signal);
     },
     async startWorker() {
-      stack.worker = runTs('worker/main.ts', 'worker');
-      pipe('worker', stack.worker);
+      const worker = runTs('worker/main.ts', 'worker');
+      stack.worker = worker;
+      pipe('worker', worker);
       await new Promise<void>((resolve, reject) => {
         const onData = (chunk: Buffer) => {
-          if (chunk.toString().includes('worker_started')) { stack.worker?.stdout?.off('data', onData); resolve(); }
+          if (chunk.toString().includes('worker_started')) { worker.stdout?.off('data', onData); resolve(); }
         };
-        stack.worker!.stdout?.on('data', onData);
-        stack.worker!.once('exit', (code) => reject(new Error(`worker exited with ${code} before starting`)));
+        worker.stdout?.on('data', onData);
+        worker.once('exit', (code) => reject(new Error(`worker exited with ${code} before starting`)));
       });
-      return stack.worker;
+      // Ready when this process polls both kinds of tasks (a killed predecessor stays listed for minutes).
+      await waitForPollers(worker.pid!);
+      return worker;
     },
     async killWorker(signal = 'SIGKILL') {
       await stopProcess(stack.worker, signal);
@@ -189,6 +208,8 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await stopProcess(stack.api, signal);
     },
     async stop() {
+      await probe?.close().catch(() => undefined);
+      probe = undefined;
       await stopProcess(stack.api);
       await stopProcess(stack.worker);
       await stopProcess(stack.temporal);

@@ -34,3 +34,11 @@ export function requireTemporalCli(env: NodeJS.ProcessEnv = process.env): string
   if (!found) throw new Error(TEMPORAL_CLI_MISSING);
   return found;
 }
+
+/**
+ * Arguments for every dev server this project starts (npm start, lib/stack, tests): long polls
+ * of 15 s instead of the stock minute, so a worker that polls shows a poller seen within the last
+ * 15 s and /health/ready can tell a live worker from a killed one within DEV_READY_POLLER_MAX_AGE_SECONDS.
+ */
+export const DEV_SERVER_ARGS = ['--dynamic-config-value', 'matching.longPollExpirationInterval="15s"'];
+export const DEV_READY_POLLER_MAX_AGE_SECONDS = 30;

@@ -1,8 +1,14 @@
 /**
- * `npm start`: the whole local stack as one process tree that Ctrl-C stops.
- * The embedded PostgreSQL server (DATA_DIR/pg) unless DATABASE_URL is set; Temporal dev server
- * (its SQLite file, Web UI, search attributes) unless TEMPORAL_ADDRESS is set; migrations;
- * idempotent demo seed; the mail catcher; the worker; the API.
+ * `npm start`: the whole local stack, stopped in order by Ctrl-C.
+ * The embedded PostgreSQL server (DATA_DIR/pg) unless DATABASE_URL is set; the Temporal dev server
+ * (its SQLite file, Web UI, search attributes) unless TEMPORAL_ADDRESS is set;
+ * migrations; idempotent demo seed; the mail catcher; the worker; the API. The URLs are printed
+ * once /health/ready says the database, Temporal and a polling worker answer.
+ *
+ * Each child runs in its own process group: Ctrl-C in a terminal signals the whole foreground
+ * group, and a Temporal server stopping at the same moment as the worker would cut the worker's
+ * drain (interrupted mails and commits were redone only after their activity timeout). This
+ * process forwards the stop in order instead: API, worker (drains), mail catcher, Temporal.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,19 +17,26 @@ import net from 'node:net';
 import path from 'node:path';
 import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
 import { resolveDatabase, type ResolvedDatabase } from '../lib/database';
-import { DEMO_USERS } from '../domain/demo';
-import { startMailCatcher } from '../lib/mail-catcher';
-import { findTemporalCli, TEMPORAL_CLI_MISSING } from '../lib/temporal-cli';
+import { startMailCatcher, type MailCatcher } from '../lib/mail-catcher';
+import { startBanner } from '../lib/start-banner';
+import { DEV_READY_POLLER_MAX_AGE_SECONDS, DEV_SERVER_ARGS, findTemporalCli, TEMPORAL_CLI_MISSING } from '../lib/temporal-cli';
 import { temporalSecured } from '../lib/temporal-connection';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 
 const root = path.resolve(__dirname, '..');
-const children: ChildProcess[] = [];
+interface Child {
+  name: string;
+  proc: ChildProcess;
+  /** How long it may take to stop after SIGTERM before it is killed. */
+  graceMs: number;
+}
+const children = new Map<'temporal' | 'worker' | 'api', Child>();
+let mailCatcher: MailCatcher | undefined;
 let database: ResolvedDatabase | undefined;
 let stopping = false;
 
-function say(msg: string): void {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'start', msg })}\n`);
+function say(msg: string, extra: Record<string, unknown> = {}): void {
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'start', msg, ...extra })}\n`);
 }
 
 function portFree(port: number, host = '127.0.0.1'): Promise<boolean> {
@@ -56,37 +69,94 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
   });
 }
 
-function child(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  const proc = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
-  children.push(proc);
+/** Polls /health/ready until it answers 200, saying every 10 s what it still waits for. */
+async function waitUntilReady(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastSaid = Date.now();
+  for (;;) {
+    let body: unknown;
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(5000) });
+      if (res.status === 200) return;
+      body = await res.json().catch(() => undefined);
+    } catch (err) {
+      body = err instanceof Error ? err.message : String(err);
+    }
+    if (stopping) throw new Error('stopping');
+    if (Date.now() > deadline) throw new Error(`the stack was not ready within ${timeoutMs / 1000}s: ${JSON.stringify(body)}`);
+    if (Date.now() - lastSaid > 10_000) {
+      say('waiting for the stack to be ready', { health: body });
+      lastSaid = Date.now();
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function child(key: 'temporal' | 'worker' | 'api', command: string, args: string[], env: NodeJS.ProcessEnv, graceMs: number): ChildProcess {
+  // detached: a process group of its own, so a terminal's Ctrl-C reaches only this process.
+  const proc = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+  children.set(key, { name: key, proc, graceMs });
   proc.on('exit', (code, signal) => {
     if (!stopping) {
-      say(`${name} exited (code ${code}, signal ${signal}); stopping everything`);
+      say(`${key} exited (code ${code}, signal ${signal}); stopping everything`);
       void shutdown(1);
     }
   });
   return proc;
 }
 
-function tsx(): string {
-  return path.join(root, 'node_modules', '.bin', 'tsx');
+function tsNode(script: string): [string, string[]] {
+  // node with tsx's loader, not the tsx CLI (which would run the script in yet another process).
+  return [process.execPath, ['--import', 'tsx', path.join(root, script)]];
+}
+
+async function stopChild(key: 'temporal' | 'worker' | 'api', what: string): Promise<void> {
+  const c = children.get(key);
+  if (!c || c.proc.exitCode !== null || c.proc.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => c.proc.once('exit', () => resolve()));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-c.proc.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
+  signalGroup('SIGTERM');
+  const timer = setTimeout(() => {
+    say(`${what} did not stop within ${c.graceMs / 1000}s; killing it`);
+    signalGroup('SIGKILL');
+  }, c.graceMs);
+  await exited;
+  clearTimeout(timer);
+  say(`${what} stopped`, { code: c.proc.exitCode, signal: c.proc.signalCode });
 }
 
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  say('stopping: worker drains, then the API, the Temporal server and the database');
-  // Reverse start order: API and worker first, the server last, so the worker can drain.
-  for (const proc of [...children].reverse()) {
-    if (proc.exitCode !== null || proc.signalCode) continue;
-    proc.kill('SIGTERM');
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => { proc.kill('SIGKILL'); resolve(); }, 15_000);
-      proc.once('exit', () => { clearTimeout(timer); resolve(); });
-    });
+  say('stopping: the API, then the worker drains, then the mail catcher, Temporal and the database');
+  await stopChild('api', 'API');
+  await stopChild('worker', 'worker');
+  if (mailCatcher) {
+    await mailCatcher.stop().catch(() => undefined);
+    say('mail catcher stopped');
   }
+  await stopChild('temporal', 'Temporal');
   await database?.stop().catch((err) => say(`stopping the database failed: ${err instanceof Error ? err.message : String(err)}`));
   process.exit(code);
+}
+
+/** If this process dies some other way, its children must not outlive it. */
+function killChildrenNow(): void {
+  for (const c of children.values()) {
+    if (c.proc.exitCode === null && c.proc.signalCode === null) {
+      try {
+        process.kill(-c.proc.pid!, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  }
 }
 
 async function main(): Promise<void> {
@@ -110,8 +180,8 @@ async function main(): Promise<void> {
   if (cfg.MAIL_CATCHER) ports.push(['SMTP_PORT', cfg.SMTP_PORT], ['MAIL_CATCHER_UI_PORT', cfg.MAIL_CATCHER_UI_PORT]);
   await requirePorts(ports);
 
-  process.on('SIGINT', () => void shutdown(0));
-  process.on('SIGTERM', () => void shutdown(0));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
+  process.on('exit', killChildrenNow);
 
   if (!cfg.DATABASE_URL) say(`starting the embedded PostgreSQL server (${path.relative(root, path.join(dataDir, 'pg')) || '.'}, port ${cfg.EMBEDDED_PG_PORT})`);
   try {
@@ -124,7 +194,8 @@ async function main(): Promise<void> {
   }
   env.DATABASE_URL = database.url;
 
-  if (!cfg.TEMPORAL_ADDRESS) {
+  const ownTemporal = !cfg.TEMPORAL_ADDRESS;
+  if (ownTemporal) {
     const cli = findTemporalCli();
     if (!cli) throw new ConfigError(TEMPORAL_CLI_MISSING);
     const dbFile = cfg.TEMPORAL_DB_FILE ? path.resolve(root, cfg.TEMPORAL_DB_FILE) : path.join(dataDir, 'temporal.db');
@@ -138,47 +209,45 @@ async function main(): Promise<void> {
       '--namespace', cfg.TEMPORAL_NAMESPACE,
       '--log-level', 'warn',
       ...SEARCH_ATTRIBUTE_KEYS.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]),
+      ...DEV_SERVER_ARGS,
     ];
     say(`starting Temporal dev server (${path.relative(root, dbFile)})`);
-    child('temporal', cli, args, env);
+    child('temporal', cli, args, env, 15_000);
     await waitForPort(cfg.TEMPORAL_PORT, 60_000);
     env.TEMPORAL_ADDRESS = `127.0.0.1:${cfg.TEMPORAL_PORT}`;
+    // Our dev server's long polls last 15 s, so a live worker is always seen within 30 s.
+    if (!process.env.READY_POLLER_MAX_AGE_SECONDS) env.READY_POLLER_MAX_AGE_SECONDS = String(DEV_READY_POLLER_MAX_AGE_SECONDS);
   }
 
   say('applying database migrations');
-  const migrate = spawnSync(tsx(), [path.join(root, 'scripts', 'prisma.ts'), 'migrate', 'deploy'], { cwd: root, env, stdio: 'inherit' });
+  const [node, migrateArgs] = tsNode('scripts/prisma.ts');
+  const migrate = spawnSync(node, [...migrateArgs, 'migrate', 'deploy'], { cwd: root, env, stdio: 'inherit' });
   if (migrate.status !== 0) throw new Error('prisma migrate deploy failed');
   if (cfg.SEED_DEMO_DATA) {
     say('seeding demo data (idempotent)');
-    const seed = spawnSync(tsx(), [path.join(root, 'scripts', 'seed.ts')], { cwd: root, env, stdio: 'inherit' });
+    const [, seedArgs] = tsNode('scripts/seed.ts');
+    const seed = spawnSync(node, seedArgs, { cwd: root, env, stdio: 'inherit' });
     if (seed.status !== 0) throw new Error('seeding failed');
   }
 
   if (cfg.MAIL_CATCHER) {
-    await startMailCatcher({ host: '127.0.0.1', smtpPort: cfg.SMTP_PORT, uiPort: cfg.MAIL_CATCHER_UI_PORT });
+    mailCatcher = await startMailCatcher({ host: '127.0.0.1', smtpPort: cfg.SMTP_PORT, uiPort: cfg.MAIL_CATCHER_UI_PORT });
     env.SMTP_HOST = '127.0.0.1';
   }
 
-  child('worker', tsx(), [path.join(root, 'worker', 'main.ts')], { ...env, SERVICE_NAME: 'worker' });
-  child('api', tsx(), [path.join(root, 'api', 'main.ts')], { ...env, SERVICE_NAME: 'api' });
+  // The worker's own shutdown grace is 10 s for running activities; allow for the workflow bundle too.
+  child('worker', ...tsNode('worker/main.ts'), { ...env, SERVICE_NAME: 'worker' }, 30_000);
+  child('api', ...tsNode('api/main.ts'), { ...env, SERVICE_NAME: 'api' }, 15_000);
   await waitForPort(cfg.PORT, 60_000);
-
-  const lines = [
-    '',
-    'Russia-UNDP Partnership workflow engine is running',
-    `  Web app and API   http://localhost:${cfg.PORT}   (API docs: /docs, health: /health)`,
-    cfg.TEMPORAL_ADDRESS ? `  Temporal          ${cfg.TEMPORAL_ADDRESS} (existing server)` : `  Temporal Web UI   http://localhost:${cfg.TEMPORAL_UI_PORT}`,
-    cfg.MAIL_CATCHER ? `  Mail inbox        http://localhost:${cfg.MAIL_CATCHER_UI_PORT}   (SMTP on 127.0.0.1:${cfg.SMTP_PORT})` : `  SMTP relay        ${cfg.SMTP_HOST}:${cfg.SMTP_PORT}`,
-    '  Demo accounts (AUTH_MODE=dev: POST /auth/dev-token {"email": ...}):',
-    ...Object.values(DEMO_USERS).map((u) => `    ${u.role.padEnd(13)} ${u.email}`),
-    'Press Ctrl-C to stop.',
-    '',
-  ];
-  process.stdout.write(lines.join('\n') + '\n');
+  say('waiting until the API is ready (database, Temporal, a worker polling the task queue)');
+  await waitUntilReady(cfg.PORT, 180_000);
+  process.stdout.write(`${startBanner(cfg, { ownTemporal, temporalAddress: env.TEMPORAL_ADDRESS }).join('\n')}\n`);
 }
 
 main().catch((err) => {
+  if (stopping) return;
   if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
   else process.stderr.write(`start failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (!children.size && !mailCatcher && !database) process.exit(1);
   void shutdown(1);
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { AppConfig } from '../lib/config';
+import { strictTransportSecurity } from '../lib/hsts';
 import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { ApiError, apiBaseFor, createApiClient } from './api-client';
@@ -16,7 +17,7 @@ import { proposalPages } from './pages/proposals';
 import { rosterPages } from './pages/roster';
 import { taskPages } from './pages/tasks';
 import { createReference, type Reference } from './reference';
-import { CookieJar, LANG_COOKIE } from './session';
+import { CookieJar, LANG_COOKIE, SessionStore } from './session';
 import { HOME, layout, send, tr, type AnonCtx, type PageCtx } from './ui';
 
 /**
@@ -29,8 +30,8 @@ export interface WebDeps {
   config: AppConfig;
   /** Base URL of the API; default: this same server, over the socket each request came in on. */
   apiBaseUrl?: string;
-  /** Read-only reference data (thematic areas, countries, reviewer list, staff names) the API does not serve. */
-  prisma?: PrismaClient;
+  /** Sessions (WebSession), and read-only reference data (thematic areas, countries, reviewer list, staff names) the API does not serve. */
+  prisma: PrismaClient;
   logger?: Logger;
   /** Key for the session / OIDC cookie signatures; default AUTH_DEV_SECRET, else random per process. */
   cookieSecret?: string;
@@ -45,6 +46,7 @@ export interface WebDeps {
 export interface WebContext {
   deps: WebDeps;
   jar: CookieJar;
+  sessions: SessionStore;
   ref: Reference;
   assetVersion: string;
   page(handler: (ctx: PageCtx) => Promise<void>, opts?: { roles?: readonly string[] }): RequestHandler;
@@ -110,7 +112,7 @@ function pageHeaders(secure: boolean): RequestHandler {
         ...(secure ? { upgradeInsecureRequests: [] } : {}),
       },
     },
-    strictTransportSecurity: secure,
+    strictTransportSecurity: false,
     crossOriginEmbedderPolicy: false,
   });
 }
@@ -118,26 +120,28 @@ function pageHeaders(secure: boolean): RequestHandler {
 export function createWebRouter(deps: WebDeps): express.Router {
   const secure = (deps.config.PUBLIC_BASE_URL ?? '').startsWith('https:');
   const jar = new CookieJar(deps.cookieSecret ?? deps.config.AUTH_DEV_SECRET, secure);
+  const sessions = new SessionStore(deps.prisma, jar);
   const ref = createReference(deps.prisma);
   const version = assetVersion();
   const authMode = deps.config.AUTH_MODE;
 
-  function baseCtx(req: Request, res: Response): AnonCtx {
-    const session = jar.session(req);
+  async function baseCtx(req: Request, res: Response): Promise<AnonCtx> {
+    const session = await sessions.current(req);
     const lang: Lang = jar.lang(req);
     const api = createApiClient(apiBaseFor(req, deps.apiBaseUrl), session?.token, {
       requestId: (req as { requestId?: string }).requestId,
       ip: deps.forwardClientIp ? req.ip : undefined,
       lang,
     });
-    return { req, res, lang, t: tr(lang), session, user: session?.user, api, csrf: jar.csrf(req, res), ref, assetVersion: version, authMode };
+    return { req, res, lang, t: tr(lang), session, user: session?.user, api, csrf: jar.csrf(req, res, session), ref, assetVersion: version, authMode };
   }
 
   function fail(ctx: AnonCtx, err: unknown, next: NextFunction): void {
     if (ctx.res.headersSent) return next(err);
     if (err instanceof ApiError) {
       if (err.status === 401) {
-        jar.clear(ctx.res, 'rud_session');
+        // The API refused the session's token (expired, user deactivated): the session is over.
+        void sessions.revoke(ctx.res, ctx.session).catch(() => undefined);
         const back = ctx.req.method === 'GET' ? ctx.req.originalUrl : '/app';
         return ctx.res.redirect(303, `/app/sign-in?next=${encodeURIComponent(back)}`);
       }
@@ -160,21 +164,22 @@ export function createWebRouter(deps: WebDeps): express.Router {
   }
 
   const wrapAuthed = (handler: (ctx: PageCtx) => Promise<void>, opts: { roles?: readonly string[]; csrf: boolean }): RequestHandler => (req, res, next) => {
-    const ctx = baseCtx(req, res);
-    if (!ctx.session || !ctx.user) {
-      if (req.method === 'GET') return res.redirect(303, `/app/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
-      return res.redirect(303, '/app/sign-in');
-    }
-    if (opts.csrf && !jar.csrfValid(req, (req.body as Record<string, unknown> | undefined)?._csrf)) {
-      return send(ctx, errorPage(ctx, ctx.t('error.csrf'), ''), 403);
-    }
-    if (opts.roles && !opts.roles.includes(ctx.user.role)) return send(ctx, errorPage(ctx, ctx.t('error.forbidden'), ''), 403);
-    openTaskCount(ctx)
-      .then((n) => {
-        ctx.taskCount = n;
-        return handler(ctx as PageCtx);
-      })
-      .catch((err) => fail(ctx, err, next));
+    baseCtx(req, res).then((ctx) => {
+      if (!ctx.session || !ctx.user) {
+        if (req.method === 'GET') return res.redirect(303, `/app/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+        return res.redirect(303, '/app/sign-in');
+      }
+      if (opts.csrf && !jar.csrfValid(req, ctx.session, (req.body as Record<string, unknown> | undefined)?._csrf)) {
+        return send(ctx, errorPage(ctx, ctx.t('error.csrf'), ''), 403);
+      }
+      if (opts.roles && !opts.roles.includes(ctx.user.role)) return send(ctx, errorPage(ctx, ctx.t('error.forbidden'), ''), 403);
+      return openTaskCount(ctx)
+        .then((n) => {
+          ctx.taskCount = n;
+          return handler(ctx as PageCtx);
+        })
+        .catch((err) => fail(ctx, err, next));
+    }, next);
   };
   /** The count next to "Tasks" in the menu, for pages (not for form posts, which redirect); never fails a page. */
   const openTaskCount = async (ctx: AnonCtx): Promise<number | undefined> => {
@@ -182,16 +187,18 @@ export function createWebRouter(deps: WebDeps): express.Router {
     return ctx.api.get('/tasks', { query: { pageSize: 1 } }).then((p) => p.total, () => undefined);
   };
   const wrapAnon = (handler: (ctx: AnonCtx) => Promise<void>, csrf: boolean): RequestHandler => (req, res, next) => {
-    const ctx = baseCtx(req, res);
-    if (csrf && !jar.csrfValid(req, (req.body as Record<string, unknown> | undefined)?._csrf)) {
-      return send(ctx, errorPage(ctx, ctx.t('error.csrf'), ''), 403);
-    }
-    handler(ctx).catch((err) => fail(ctx, err, next));
+    baseCtx(req, res).then((ctx) => {
+      if (csrf && !jar.csrfValid(req, ctx.session, (req.body as Record<string, unknown> | undefined)?._csrf)) {
+        return send(ctx, errorPage(ctx, ctx.t('error.csrf'), ''), 403);
+      }
+      return handler(ctx).catch((err) => fail(ctx, err, next));
+    }, next);
   };
 
   const web: WebContext = {
     deps,
     jar,
+    sessions,
     ref,
     assetVersion: version,
     page: (h, o = {}) => wrapAuthed(h, { ...o, csrf: false }),
@@ -203,6 +210,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   const router = express.Router();
   router.use('/assets', express.static(ASSETS_DIR, { index: false, fallthrough: false, maxAge: '7d', immutable: false }));
   router.use(pageHeaders(secure));
+  router.use(strictTransportSecurity({ includeSubDomains: deps.config.HSTS_INCLUDE_SUBDOMAINS }));
   router.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }));
 
   router.get('/', web.anon(async (ctx) => {

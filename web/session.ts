@@ -1,11 +1,14 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
+import type { PrismaClient } from '../lib/db';
 import type { Lang } from './i18n';
 
 /**
- * Cookies of the web app. The session cookie holds the API bearer token and what the pages
- * need to know about the user to choose what to fetch (role, ids), signed so it cannot be
- * edited; authorization itself is always the API's (every page calls it with the token).
+ * Cookies and sessions of the web app. A session lives in the database (WebSession): the cookie
+ * holds only a random secret, the row (found by the secret's SHA-256) holds the API bearer token
+ * encrypted under a key derived from the secret, and what the pages need to know about the user
+ * to choose what to fetch (role, ids); authorization itself is always the API's (every page
+ * calls it with the token). Sign-out revokes the row, so a copied cookie stops working.
  * All cookies are HttpOnly and SameSite=Lax; Secure when the app is served over https.
  */
 export const SESSION_COOKIE = 'rud_session';
@@ -24,6 +27,8 @@ export interface SessionUser {
 }
 
 export interface Session {
+  /** The row's id (SHA-256 of the cookie's secret): what the CSRF token is bound to. */
+  id: string;
   token: string;
   user: SessionUser;
   /** Epoch ms after which the token is not used any more. */
@@ -94,33 +99,44 @@ export class CookieJar {
     res.clearCookie(name, { httpOnly: true, sameSite: 'lax', secure: this.secure, path: '/' });
   }
 
-  session(req: Request): Session | undefined {
-    const s = this.unseal<Session>(parseCookies(req)[SESSION_COOKIE]);
-    if (!s || typeof s.token !== 'string' || !s.user || s.exp < Date.now()) return undefined;
-    return s;
+  /** A key for one purpose, derived from the cookie key. */
+  derive(purpose: string): Buffer {
+    return createHmac('sha256', this.key).update(purpose).digest();
   }
 
-  setSession(res: Response, session: Session): void {
-    this.set(res, SESSION_COOKIE, this.seal(session), Math.max(60, Math.floor((session.exp - Date.now()) / 1000)));
+  /**
+   * The CSRF token of a form: an HMAC of the session id (signed in) or of this browser's anonymous
+   * nonce cookie (signed out), so a cookie and field of an attacker's choosing do not match, and a
+   * token taken from one session is worth nothing in another.
+   */
+  csrf(req: Request, res: Response, session: Session | undefined): string {
+    if (session) return this.csrfFor(`session:${session.id}`);
+    let nonce = parseCookies(req)[CSRF_COOKIE];
+    if (!nonce || !/^[A-Za-z0-9_-]{20,64}$/.test(nonce)) {
+      nonce = randomBytes(24).toString('base64url');
+      this.set(res, CSRF_COOKIE, nonce, 12 * 3600);
+      // Visible to the rest of this request (the page rendered now embeds its token).
+      req.headers.cookie = `${req.headers.cookie ? `${req.headers.cookie}; ` : ''}${CSRF_COOKIE}=${nonce}`;
+    }
+    return this.csrfFor(`anonymous:${nonce}`);
   }
 
-  /** The CSRF token of this browser (double-submit: cookie + hidden form field), created when missing. */
-  csrf(req: Request, res: Response): string {
-    const existing = parseCookies(req)[CSRF_COOKIE];
-    if (existing && /^[A-Za-z0-9_-]{20,64}$/.test(existing)) return existing;
-    const token = randomBytes(24).toString('base64url');
-    this.set(res, CSRF_COOKIE, token, 12 * 3600);
-    // Visible to the rest of this request (the page rendered now embeds it).
-    req.headers.cookie = `${req.headers.cookie ? `${req.headers.cookie}; ` : ''}${CSRF_COOKIE}=${token}`;
-    return token;
-  }
-
-  csrfValid(req: Request, submitted: unknown): boolean {
-    const cookie = parseCookies(req)[CSRF_COOKIE];
-    if (!cookie || typeof submitted !== 'string') return false;
-    const a = Buffer.from(cookie);
+  csrfValid(req: Request, session: Session | undefined, submitted: unknown): boolean {
+    if (typeof submitted !== 'string') return false;
+    let expected: string;
+    if (session) expected = this.csrfFor(`session:${session.id}`);
+    else {
+      const nonce = parseCookies(req)[CSRF_COOKIE];
+      if (!nonce) return false;
+      expected = this.csrfFor(`anonymous:${nonce}`);
+    }
+    const a = Buffer.from(expected);
     const b = Buffer.from(submitted);
     return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  private csrfFor(binding: string): string {
+    return createHmac('sha256', this.derive('csrf')).update(binding).digest('base64url');
   }
 
   lang(req: Request, fallback: Lang = 'en'): Lang {
@@ -128,5 +144,63 @@ export class CookieJar {
     if (v === 'en' || v === 'ru') return v;
     const accept = req.acceptsLanguages('en', 'ru');
     return accept === 'ru' || accept === 'en' ? accept : fallback;
+  }
+}
+
+const SECRET = /^[A-Za-z0-9_-]{43}$/;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Server-side sessions (table WebSession, Prisma ORM). `open` creates one and sets the cookie;
+ * `current` finds the live one of a request (not revoked, not expired); `revoke` ends one;
+ * `revokeUser` ends every session of a user (e.g. when an administrator must cut access now).
+ */
+export class SessionStore {
+  constructor(private readonly prisma: PrismaClient, private readonly jar: CookieJar) {}
+
+  private tokenKey(secret: string): Buffer {
+    return createHmac('sha256', this.jar.derive('session-token')).update(secret).digest();
+  }
+
+  async open(res: Response, token: string, user: SessionUser, exp: number): Promise<Session> {
+    const secret = randomBytes(32).toString('base64url');
+    const id = sha256(secret);
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.tokenKey(secret), iv);
+    const sealed = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
+    const stored = [iv, cipher.getAuthTag(), sealed].map((b) => b.toString('base64url')).join('.');
+    const now = new Date();
+    // Housekeeping: rows that can no longer be used go when a new one comes.
+    await this.prisma.webSession.deleteMany({ where: { OR: [{ expiresAt: { lt: now } }, { revokedAt: { lt: new Date(now.getTime() - 86_400_000) } }] } });
+    await this.prisma.webSession.create({ data: { id, userId: user.id, token: stored, profile: user as unknown as object, expiresAt: new Date(exp) } });
+    this.jar.set(res, SESSION_COOKIE, secret, Math.max(60, Math.floor((exp - Date.now()) / 1000)));
+    return { id, token, user, exp };
+  }
+
+  async current(req: Request): Promise<Session | undefined> {
+    const secret = parseCookies(req)[SESSION_COOKIE];
+    if (!secret || !SECRET.test(secret)) return undefined;
+    const row = await this.prisma.webSession.findUnique({ where: { id: sha256(secret) } });
+    if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) return undefined;
+    try {
+      const [iv, tag, sealed] = row.token.split('.').map((p) => Buffer.from(p, 'base64url'));
+      const decipher = createDecipheriv('aes-256-gcm', this.tokenKey(secret), iv);
+      decipher.setAuthTag(tag);
+      const token = Buffer.concat([decipher.update(sealed), decipher.final()]).toString('utf8');
+      return { id: row.id, token, user: row.profile as unknown as SessionUser, exp: row.expiresAt.getTime() };
+    } catch {
+      // Another cookie key (AUTH_DEV_SECRET changed): the session cannot be used.
+      return undefined;
+    }
+  }
+
+  async revoke(res: Response, session: Session | undefined): Promise<void> {
+    if (session) await this.prisma.webSession.updateMany({ where: { id: session.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    this.jar.clear(res, SESSION_COOKIE);
+  }
+
+  async revokeUser(userId: string): Promise<number> {
+    const { count } = await this.prisma.webSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    return count;
   }
 }

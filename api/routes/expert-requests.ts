@@ -160,14 +160,13 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
   router.add(
     {
       method: 'post', path: '/expert-requests/:id/withdraw', operationId: 'withdrawExpertRequest', tag: 'Experts on Demand', summary: 'Withdraw an expert request',
-      description: 'The body (a reason) is optional.',
-      roles: ['co_approver'], body: withdrawBodySchema, params: { id: REQUEST_ID },
+      description: 'The body (a reason) is optional. Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
+      roles: ['co_approver'], body: withdrawBodySchema, idempotent: true, params: { id: REQUEST_ID },
       success: { status: 200, description: 'Withdrawn', schema: stageResponseSchema }, errors: [404, 409],
     },
-    async ({ user, params, body, req }) => {
+    async ({ user, params, body, req, idempotencyKey }) => {
       const r = await findVisibleRequest(ctx, user, params.id, { id: true, stage: true, workflowId: true });
-      assertNotTerminal(r.stage, 'expert request');
-      const { stage } = await executeWithdraw(ctx, user, r.workflowId, body.reason, req.requestId);
+      const { stage } = await executeWithdraw(ctx, user, { workflowId: r.workflowId, stage: r.stage, what: 'expert request' }, body.reason, req.requestId, idempotencyKey);
       return { body: { id: r.id, stage } };
     },
   );

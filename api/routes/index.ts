@@ -31,6 +31,10 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
  */
 export function openApiDocument(): Record<string, unknown> {
   const config = loadConfig({ NODE_ENV: 'development' });
-  const ctx = { config, auth: { mode: config.AUTH_MODE } } as unknown as ApiContext;
+  // In dev mode the document lists /auth/dev-token, which the web app's dev sign-in calls (never called here).
+  const devToken = async (): Promise<never> => {
+    throw new Error('the document builder signs no one in');
+  };
+  const ctx = { config, auth: { mode: config.AUTH_MODE, devToken } } as unknown as ApiContext;
   return buildOpenApi(apiRouter(ctx), { version: API_VERSION });
 }

@@ -226,19 +226,21 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
   router.add(
     {
       method: 'post', path: '/proposals/:id/resubmit', operationId: 'resubmitProposal', tag: 'Challenge Fund', summary: 'Resubmit a proposal after requested changes',
-      description: 'Decides the open `revise` task with decision `resubmit`; the body holds the changed fields.',
-      roles: ['applicant'], body: proposalChangesSchema, params: { id: PROPOSAL_ID },
+      description: 'Decides the open `revise` task with decision `resubmit`; the body holds the changed fields. Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
+      roles: ['applicant'], body: proposalChangesSchema, idempotent: true, params: { id: PROPOSAL_ID },
       success: { status: 200, description: 'Resubmitted', schema: decisionResponseSchema }, errors: [404, 409],
     },
-    async ({ user, params, body, req }) => {
+    async ({ user, params, body, req, idempotencyKey }) => {
       const p = await findVisibleProposal(ctx, user, params.id, { id: true, stage: true });
       assertNotTerminal(p.stage, 'proposal');
+      // The latest revise task, open or (for a keyed retry of a resubmission that was applied) not.
       const task = await prisma.task.findFirst({
-        where: { subjectId: p.id, subjectType: 'proposal', kind: 'revise', status: 'open' },
+        where: { subjectId: p.id, subjectType: 'proposal', kind: 'revise', ...(idempotencyKey ? {} : { status: 'open' }) },
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         select: { id: true, workflowId: true, kind: true, status: true },
       });
       if (!task) throw conflict('no changes were requested for this proposal', 'not_allowed_now');
-      const result = await executeDecision(ctx, user, task, { decision: 'resubmit', data: body as Record<string, unknown> }, req.requestId);
+      const result = await executeDecision(ctx, user, task, { decision: 'resubmit', data: body as Record<string, unknown> }, req.requestId, idempotencyKey);
       return { body: result };
     },
   );
@@ -246,14 +248,13 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
   router.add(
     {
       method: 'post', path: '/proposals/:id/withdraw', operationId: 'withdrawProposal', tag: 'Challenge Fund', summary: 'Withdraw a proposal',
-      description: 'The body (a reason) is optional.',
-      roles: ['applicant'], body: withdrawBodySchema, params: { id: PROPOSAL_ID },
+      description: 'The body (a reason) is optional. Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
+      roles: ['applicant'], body: withdrawBodySchema, idempotent: true, params: { id: PROPOSAL_ID },
       success: { status: 200, description: 'Withdrawn', schema: stageResponseSchema }, errors: [404, 409],
     },
-    async ({ user, params, body, req }) => {
+    async ({ user, params, body, req, idempotencyKey }) => {
       const p = await findVisibleProposal(ctx, user, params.id, { id: true, stage: true, workflowId: true });
-      assertNotTerminal(p.stage, 'proposal');
-      const { stage } = await executeWithdraw(ctx, user, p.workflowId, body.reason, req.requestId);
+      const { stage } = await executeWithdraw(ctx, user, { workflowId: p.workflowId, stage: p.stage, what: 'proposal' }, body.reason, req.requestId, idempotencyKey);
       return { body: { id: p.id, stage } };
     },
   );

@@ -3,10 +3,11 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { Language, Role } from '../../domain/roles';
 import type { ApiContext } from '../context';
-import { notFound, validationFailed } from '../errors';
+import { validationFailed } from '../errors';
 import { buildOpenApi } from '../openapi';
 import type { ApiRouter } from '../router';
-import { devTokenBodySchema, healthResponseSchema, mePatchSchema, meResponseSchema, openApiDocumentSchema, tokenResponseSchema } from '../schemas';
+import { workerPolling } from '../../lib/readiness';
+import { devTokenBodySchema, healthResponseSchema, livenessResponseSchema, mePatchSchema, meResponseSchema, openApiDocumentSchema, tokenResponseSchema } from '../schemas';
 
 /** The API's version: the package's. */
 export const API_VERSION = (() => {
@@ -53,23 +54,48 @@ const DOCS_INIT = `window.onload = function () {
 export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;
 
+  /** Ready: the database answers, Temporal answers, and a worker polls the task queue. */
+  const readiness = async () => {
+    const [temporal, database] = await Promise.all([
+      ctx.temporal.connection
+        .withDeadline(Date.now() + HEALTH_TIMEOUT_MS, () => ctx.temporal.workflowService.getSystemInfo({}))
+        .then(() => 'ok' as const, () => 'unavailable' as const),
+      timeout(prisma.$queryRawUnsafe('SELECT 1'), HEALTH_TIMEOUT_MS).then(() => 'ok' as const, () => 'unavailable' as const),
+    ]);
+    // Pollers are asked only of a server that answers (no calls, and no client retries, against one that does not).
+    const worker =
+      temporal !== 'ok'
+        ? ('unavailable' as const)
+        : await workerPolling(ctx.temporal.connection, ctx.temporal.workflowService, ctx.config.TEMPORAL_NAMESPACE, ctx.taskQueue, ctx.config.READY_POLLER_MAX_AGE_SECONDS, HEALTH_TIMEOUT_MS).then(
+            (polling) => (polling ? ('ok' as const) : ('not_polling' as const)),
+            () => 'unavailable' as const,
+          );
+    const ok = temporal === 'ok' && database === 'ok' && worker === 'ok';
+    return { ok, body: { status: ok ? 'ok' : 'degraded', temporal, database, worker } as const };
+  };
+  for (const path of ['/health/ready', '/health']) {
+    router.add(
+      {
+        method: 'get', path, operationId: path === '/health' ? 'getHealth' : 'getReadiness', tag: 'System', auth: false,
+        summary: path === '/health' ? 'Readiness (same as /health/ready)' : 'Readiness: the database and Temporal answer and a worker polls the task queue',
+        description: 'Route traffic here only while this answers 200. A worker counts when it polled the task queue within READY_POLLER_MAX_AGE_SECONDS.',
+        success: { status: 200, description: 'Ready', schema: healthResponseSchema },
+        alsoAnswers: [{ status: 503, description: 'Not ready: the same shape names the part that is not' }],
+      },
+      async ({ res }) => {
+        const { ok, body } = await readiness();
+        if (!ok) res.setHeader('Retry-After', '5');
+        return { status: ok ? 200 : 503, body };
+      },
+    );
+  }
   router.add(
     {
-      method: 'get', path: '/health', operationId: 'getHealth', tag: 'System', summary: 'Liveness of the API, Temporal and the database', auth: false,
-      success: { status: 200, description: 'Everything answers', schema: healthResponseSchema },
-      alsoAnswers: [{ status: 503, description: 'Temporal or the database does not answer: the same shape names the failing part' }],
+      method: 'get', path: '/health/live', operationId: 'getLiveness', tag: 'System', auth: false, summary: 'Liveness: the API process serves requests',
+      description: 'Answers 200 whenever the process runs, whatever its dependencies do (restart only when this fails).',
+      success: { status: 200, description: 'Alive', schema: livenessResponseSchema },
     },
-    async ({ res }) => {
-      const [temporal, database] = await Promise.all([
-        ctx.temporal.connection
-          .withDeadline(Date.now() + HEALTH_TIMEOUT_MS, () => ctx.temporal.workflowService.getSystemInfo({}))
-          .then(() => 'ok' as const, () => 'unavailable' as const),
-        timeout(prisma.$queryRawUnsafe('SELECT 1'), HEALTH_TIMEOUT_MS).then(() => 'ok' as const, () => 'unavailable' as const),
-      ]);
-      const ok = temporal === 'ok' && database === 'ok';
-      if (!ok) res.setHeader('Retry-After', '5');
-      return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'degraded', temporal, database } as const };
-    },
+    async () => ({ body: { status: 'ok' as const } }),
   );
 
   let openApi: Record<string, unknown> | undefined;
@@ -103,18 +129,19 @@ export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
   );
 
-  router.add(
-    {
-      method: 'post', path: '/auth/dev-token', operationId: 'createDevToken', tag: 'Auth', summary: 'Development sign-in: a token for an existing user', auth: false,
-      description: 'Only when AUTH_MODE=dev (404 otherwise). Unknown or inactive users get 401. Tokens are HS256, valid 8 hours.',
-      body: devTokenBodySchema,
-      success: { status: 200, description: 'A bearer token', schema: tokenResponseSchema }, errors: [401, 404],
-    },
-    async ({ body }) => {
-      if (ctx.auth.mode !== 'dev' || !ctx.auth.devToken) throw notFound('route');
-      return { body: await ctx.auth.devToken(body.email) };
-    },
-  );
+  // Only in dev mode: in OIDC mode the route does not exist, so the document does not list it.
+  if (ctx.auth.mode === 'dev' && ctx.auth.devToken) {
+    const devToken = ctx.auth.devToken;
+    router.add(
+      {
+        method: 'post', path: '/auth/dev-token', operationId: 'createDevToken', tag: 'Auth', summary: 'Development sign-in: a token for an existing user', auth: false,
+        description: 'Only when AUTH_MODE=dev (the route does not exist otherwise). Unknown or inactive users get 401. Tokens are HS256, valid 8 hours.',
+        body: devTokenBodySchema,
+        success: { status: 200, description: 'A bearer token', schema: tokenResponseSchema }, errors: [401],
+      },
+      async ({ body }) => ({ body: await devToken(body.email) }),
+    );
+  }
 
   const ME_SELECT = { id: true, email: true, name: true, role: true, countryCode: true, institutionId: true, expertId: true, language: true, notifyReminders: true, dailyDigest: true } as const;
   // The columns hold the role and language lists' values (written only through them).

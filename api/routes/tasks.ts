@@ -102,13 +102,15 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'post', path: '/tasks/:id/decision', operationId: 'decideTask', tag: 'Tasks', summary: 'Decide a task',
       description:
         'Executes the `decide` Update on the task\'s workflow and answers with the stage the decision led to. ' +
-        'The workflow validates stage, assignee and data: 400 (invalid decision, with details), 403 (not your task), 404, 409 (no longer open).',
+        'The workflow validates stage, assignee and data: 400 (invalid decision, with details), 403 (not your task), 404, 409 (no longer open). ' +
+        'Accepts Idempotency-Key: a retry with the same key and body gets the answer of the decision that was applied, even when the first attempt ended in 503 or no answer. ' +
+        '503 with Retry-After when Temporal or the worker does not answer within TEMPORAL_CALL_TIMEOUT_MS, or the task is not ready in its workflow yet: retry with the same key.',
       roles: ['applicant', 'co_approver', 'fund_manager', 'reviewer', 'expert'],
-      body: decisionBodySchema,
+      body: decisionBodySchema, idempotent: true,
       params: { id: TASK_ID },
       success: { status: 200, description: 'Decided', schema: decisionResponseSchema, headers: ['Server-Timing'] }, errors: [404, 409],
     },
-    async ({ user, params, body, req, res }) => {
+    async ({ user, params, body, req, res, idempotencyKey }) => {
       const task = await prisma.task.findUnique({
         where: { id: params.id },
         select: { id: true, workflowId: true, kind: true, status: true, assigneeUserId: true, assigneeRole: true, assigneeCountryCode: true, countryCode: true, exclusions: { select: { userId: true } } },
@@ -118,7 +120,7 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (isExcluded(task, user)) throw forbidden('you may not decide this task (you raised the request)');
       if (!isAssignedTo(task, user)) throw forbidden('this task is assigned to someone else');
       const started = performance.now();
-      const result = await executeDecision(ctx, user, task, body, req.requestId);
+      const result = await executeDecision(ctx, user, task, body, req.requestId, idempotencyKey);
       // The Temporal Update round trip (validator, workflow steps, read-model commits), for clients and benchmarks.
       res.setHeader('Server-Timing', `temporal;dur=${(performance.now() - started).toFixed(1)};desc="decide Update"`);
       return { body: result };

@@ -172,7 +172,7 @@ test('every route answers what the document says, through both lifecycles over H
   const [fm, applicant, co, co2, admin, reviewer1, expert1] = await Promise.all([as('fundManager'), as('applicant'), as('coKg'), as('coKg2'), as('admin'), as('reviewer1'), as('expert1')]);
 
   // System, account, reference routes.
-  for (const url of ['/health', '/openapi.json', '/docs', '/docs/init.js']) expect((await api.get(url)).status).toBe(200);
+  for (const url of ['/health', '/health/ready', '/health/live', '/openapi.json', '/docs', '/docs/init.js']) expect((await api.get(url)).status).toBe(200);
   expect((await api.get('/me', applicant)).status).toBe(200);
   expect((await api.patch('/me', { notifyReminders: true }, applicant)).status).toBe(200);
   expect((await api.get('/calls?pageSize=5&country=KG', applicant)).status).toBe(200);

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DEMO_USERS } from '../../domain/demo';
 import type { Actor } from '../../domain/roles';
 import type { TaskKind } from '../../domain/tasks';
-import { decideUpdate, stateQuery, type DecideResult, type LifecycleView, type TaskView } from '../../workflows/messages';
+import { decideUpdate, stateQuery, type DecideResult, type TaskView } from '../../workflows/messages';
+import { retryTransient } from './wait';
 
 type DemoKey = keyof typeof DEMO_USERS;
 
@@ -12,19 +14,15 @@ export function actorOf(key: DemoKey): Actor {
   return { userId: u.id, role: u.role, countryCode: u.countryCode ?? null, institutionId: u.institutionId ?? null, expertId: u.expertId ?? null };
 }
 
-/** Waits until the workflow has an open task of `kind` (optionally matching), and returns it. */
+/**
+ * Waits until the workflow has an open task of `kind` (optionally matching), and returns it.
+ * A Query that times out (no worker has the workflow yet, e.g. right after a worker kill) is
+ * retried until the deadline.
+ */
 export async function openTask(handle: WorkflowHandle, kind: TaskKind, match: (t: TaskView) => boolean = () => true, timeoutMs = 60_000): Promise<TaskView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    let view: LifecycleView;
-    try {
-      view = await handle.query(stateQuery);
-    } catch (err) {
-      // No worker to answer yet (one was just killed and its successor is starting): ask again.
-      if (Date.now() > deadline || !/DEADLINE_EXCEEDED|UNAVAILABLE|query timed out/.test(`${String(err)} ${String((err as { cause?: unknown }).cause)}`)) throw err;
-      await new Promise((r) => setTimeout(r, 500));
-      continue;
-    }
+    const view = await retryTransient(() => handle.query(stateQuery), { deadlineMs: Math.max(120_000, timeoutMs), what: `query ${handle.workflowId}` });
     const task = view.openTasks.find((t) => t.kind === kind && t.status === 'open' && match(t));
     if (task) return task;
     if (Date.now() > deadline) throw new Error(`no open ${kind} task; stage=${view.stage}, open=${view.openTasks.map((t) => t.kind).join(',')}`);
@@ -41,8 +39,13 @@ export async function decide(
 ): Promise<DecideResult> {
   const task = await openTask(handle, kind, extra.match);
   const actor = typeof who === 'string' ? actorOf(who) : who;
+  // One Update id for every attempt: a retry after a timeout gets the outcome of the attempt that was applied.
+  const updateId = randomUUID();
   try {
-    return await handle.executeUpdate(decideUpdate, { args: [{ taskId: task.id, actor, decision, comment: extra.comment, data: extra.data }] });
+    return await retryTransient(
+      () => handle.executeUpdate(decideUpdate, { updateId, args: [{ taskId: task.id, actor, decision, comment: extra.comment, data: extra.data }] }),
+      { what: `${kind} on ${handle.workflowId}` },
+    );
   } catch (err) {
     // Surface the workflow's reason (type and message) so tests can match on it.
     if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { requireTemporalCli } from '../../lib/temporal-cli';
+import { DEV_SERVER_ARGS, requireTemporalCli } from '../../lib/temporal-cli';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 
@@ -29,6 +29,7 @@ export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
       executable: { type: 'existing-path', path: requireTemporalCli() },
       ip: '127.0.0.1',
       searchAttributes: SEARCH_ATTRIBUTE_KEYS,
+      extraArgs: DEV_SERVER_ARGS,
     },
   });
 }

@@ -119,6 +119,23 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const isUnavailable = (status: number) => status === 0 || status === 502 || status === 503 || status === 504;
 
+/**
+ * What the README tells clients to do: a request sent with an Idempotency-Key that gets 503 (or
+ * no answer, or "still in progress") is sent again, same key and body, after Retry-After, until
+ * it gets a final answer or the deadline passes. Returns the final answer and how many retries it took.
+ */
+export async function untilFinal(send: () => Promise<HttpAnswer>, deadlineMs = 120_000): Promise<HttpAnswer & { retries: number }> {
+  const deadline = Date.now() + deadlineMs;
+  for (let retries = 0; ; retries++) {
+    const answer = await send();
+    const code = answer.body?.error?.code;
+    const again = isUnavailable(answer.status) || code === 'idempotency_in_progress' || code === 'idempotency_retry';
+    if (!again || Date.now() > deadline) return { ...answer, retries };
+    const wait = Math.min(5, Math.max(1, Number(answer.headers.get('Retry-After')) || 1));
+    await sleep(wait * 1000);
+  }
+}
+
 const SCORES = { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 };
 const EVALUATION = { ratings: { relevance: 5 }, narrative: 'Good results' };
 

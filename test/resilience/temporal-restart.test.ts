@@ -95,7 +95,7 @@ test(`Temporal server SIGTERM and SIGKILL with ${LIFECYCLES} lifecycles in fligh
   // The probes: 503 with Retry-After semantics, never 500; /health says which part is down.
   expect(probes.map((p) => p.signal)).toEqual(['SIGTERM', 'SIGKILL']);
   for (const p of probes) {
-    expect({ signal: p.signal, health: p.health }).toEqual({ signal: p.signal, health: { status: 503, body: { status: 'degraded', temporal: 'unavailable', database: 'ok' } } });
+    expect({ signal: p.signal, health: p.health }).toEqual({ signal: p.signal, health: { status: 503, body: { status: 'degraded', temporal: 'unavailable', database: 'ok', worker: 'unavailable' } } });
     expect({ signal: p.signal, create: p.create, decision: p.decision }).toEqual({ signal: p.signal, create: 503, decision: 503 });
     expect(p.healthyAfterMs).toBeGreaterThanOrEqual(0);
   }

@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { checkDeliveryRule } from '../helpers/delivery-rule';
 import { createApplicants, driveProposalToClosed, startProposal } from '../helpers/drive';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
+import { allSettledOrThrow, retryTransient } from '../helpers/wait';
 
 const LIFECYCLES = 50;
 let stack: Stack;
@@ -43,7 +44,8 @@ test(`SIGKILL of the worker with ${LIFECYCLES} lifecycles in flight: all complet
       await stack.startWorker();
     }
   };
-  await Promise.all(handles.map((h, i) => driveProposalToClosed(h, applicants[i], crash)));
+  // Settled, not Promise.all: no driver may still call Temporal after a failure has closed the connection.
+  await allSettledOrThrow(handles.map((h, i) => driveProposalToClosed(h, applicants[i], crash)));
   expect(killed).toBe(true);
   const results = await Promise.all(handles.map((h) => h.result()));
   expect(results.every((r) => r === 'closed')).toBe(true);
@@ -51,7 +53,7 @@ test(`SIGKILL of the worker with ${LIFECYCLES} lifecycles in flight: all complet
   let missing = 0;
   let duplicated = 0;
   for (const h of handles) {
-    const view = await h.query(stateQuery);
+    const view = await retryTransient(() => h.query(stateQuery));
     const opened = view.history.filter((e) => e.action === 'task_opened').length;
     const tasks = await prisma.task.count({ where: { workflowId: h.workflowId } });
     const decisions = await prisma.auditEvent.count({ where: { workflowId: h.workflowId, action: 'decision' } });

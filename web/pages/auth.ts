@@ -1,17 +1,31 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Router } from 'express';
 import { DEMO_USERS } from '../../domain/demo';
+import { decodeJwt } from 'jose';
+import { createOidcClient, OidcError } from '../oidc';
 import { createApiClient, apiBaseFor, type Schemas } from '../api-client';
 import { html } from '../html';
 import type { Key } from '../i18n';
 import type { WebContext } from '../index';
 import { safeNext } from '../index';
-import { LANG_COOKIE, OIDC_COOKIE, SESSION_COOKIE, type SessionUser } from '../session';
+import { LANG_COOKIE, OIDC_COOKIE, type SessionUser } from '../session';
 import { csrfField, emptyForm, field, hidden, HOME, layout, send, type AnonCtx, type FormState } from '../ui';
+
+/** Seconds a token stays usable: its own exp when it is a JWT, else the token response's expires_in. */
+function lifetimeOf(token: string, expiresIn: number | undefined): number {
+  let exp: number | undefined;
+  try {
+    exp = decodeJwt(token).exp;
+  } catch {
+    // opaque access token
+  }
+  const seconds = exp ? exp - Math.floor(Date.now() / 1000) : Number(expiresIn) || 3600;
+  return Math.max(60, seconds);
+}
 
 /** Sign-in (dev: pick a demo user / any e-mail; OIDC: authorization code + PKCE), sign-out. */
 export function authRoutes(router: Router, web: WebContext): void {
-  const { jar, deps } = web;
+  const { jar, deps, sessions } = web;
   const config = deps.config;
 
   /** Loads the user behind a token and opens the session; false when the API refuses the token. */
@@ -24,7 +38,9 @@ export function authRoutes(router: Router, web: WebContext): void {
       return false;
     }
     const user: SessionUser = { id: me.id, name: me.name, email: me.email, role: me.role, countryCode: me.countryCode, institutionId: me.institutionId, expertId: me.expertId };
-    jar.setSession(ctx.res, { token, user, exp: Date.now() + expiresInSeconds * 1000 - 30_000 });
+    // A new session id on every sign-in (a session planted before it is not carried over); the old one ends.
+    await sessions.revoke(ctx.res, ctx.session);
+    await sessions.open(ctx.res, token, user, Date.now() + expiresInSeconds * 1000 - 30_000);
     if (me.language === 'en' || me.language === 'ru') jar.set(ctx.res, LANG_COOKIE, me.language, 365 * 86400);
     return true;
   }
@@ -90,31 +106,14 @@ export function authRoutes(router: Router, web: WebContext): void {
   }));
 
   router.post('/sign-out', web.anonAction(async (ctx) => {
-    jar.clear(ctx.res, SESSION_COOKIE);
+    // Ends the session server-side: a copy of the cookie is worth nothing from now on.
+    await sessions.revoke(ctx.res, ctx.session);
     ctx.res.redirect(303, '/app/sign-in?notice=signedOut');
   }));
 
   // ---------------------------------------------------------------- OIDC (authorization code + PKCE)
 
-  interface Discovery {
-    authorization_endpoint: string;
-    token_endpoint: string;
-  }
-  let discovery: Promise<Discovery> | undefined;
-  const discover = (): Promise<Discovery> => {
-    discovery ??= (async () => {
-      const issuer = (config.OIDC_ISSUER ?? '').replace(/\/+$/, '');
-      const res = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
-      if (!res.ok) throw new Error(`OIDC discovery answered ${res.status}`);
-      const doc = (await res.json()) as Discovery;
-      if (!doc.authorization_endpoint || !doc.token_endpoint) throw new Error('OIDC discovery document lacks endpoints');
-      return doc;
-    })().catch((err) => {
-      discovery = undefined;
-      throw err;
-    });
-    return discovery;
-  };
+  const oidc = createOidcClient(config);
   const redirectUri = (ctx: AnonCtx) => `${(config.PUBLIC_BASE_URL ?? `${ctx.req.protocol}://${ctx.req.get('host')}`).replace(/\/+$/, '')}/app/oidc/callback`;
   const b64url = (buf: Buffer) => buf.toString('base64url');
 
@@ -125,46 +124,35 @@ export function authRoutes(router: Router, web: WebContext): void {
 
   router.get('/oidc/start', web.anon(async (ctx) => {
     if (ctx.authMode !== 'oidc' || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
-    const doc = await discover();
     const state = b64url(randomBytes(24));
     const nonce = b64url(randomBytes(24));
     const verifier = b64url(randomBytes(32));
-    const challenge = b64url(createHash('sha256').update(verifier).digest());
+    const url = await oidc.authorizationUrl({ redirectUri: redirectUri(ctx), state, nonce, codeChallenge: b64url(createHash('sha256').update(verifier).digest()) });
     jar.set(ctx.res, OIDC_COOKIE, jar.seal({ state, nonce, verifier, next: safeNext(ctx.req.query.next), exp: Date.now() + 10 * 60_000 }), 600);
-    const url = new URL(doc.authorization_endpoint);
-    url.search = new URLSearchParams({
-      response_type: 'code',
-      client_id: config.OIDC_CLIENT_ID,
-      redirect_uri: redirectUri(ctx),
-      scope: 'openid email profile',
-      state,
-      nonce,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    }).toString();
-    ctx.res.redirect(303, url.toString());
+    ctx.res.redirect(303, url);
   }));
 
   router.get('/oidc/callback', web.anon(async (ctx) => {
     if (ctx.authMode !== 'oidc' || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
     const cookie = ctx.req.headers.cookie ?? '';
     const sealed = /(?:^|;\s*)rud_oidc=([^;]+)/.exec(cookie)?.[1];
-    const pending = jar.unseal<{ state: string; verifier: string; next: string; exp: number }>(sealed ? decodeURIComponent(sealed) : undefined);
+    const pending = jar.unseal<{ state: string; nonce: string; verifier: string; next: string; exp: number }>(sealed ? decodeURIComponent(sealed) : undefined);
     jar.clear(ctx.res, OIDC_COOKIE);
     if (ctx.req.query.error) return oidcError(ctx, String(ctx.req.query.error));
     if (!pending || pending.exp < Date.now() || pending.state !== ctx.req.query.state || typeof ctx.req.query.code !== 'string') return oidcError(ctx, 'state mismatch or expired');
-    const doc = await discover();
-    const res = await fetch(doc.token_endpoint, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: ctx.req.query.code, redirect_uri: redirectUri(ctx), client_id: config.OIDC_CLIENT_ID, code_verifier: pending.verifier }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!res.ok) return oidcError(ctx, `token endpoint answered ${res.status}`);
-    const tokens = (await res.json()) as { access_token?: string; id_token?: string; expires_in?: number };
+    let tokens;
+    try {
+      await oidc.checkResponseIssuer(ctx.req.query.iss);
+      tokens = await oidc.exchangeCode({ code: ctx.req.query.code, redirectUri: redirectUri(ctx), verifier: pending.verifier });
+      // The ID token must be this sign-in's (nonce), for this client, from this issuer, whichever token the API is then given.
+      await oidc.validateIdToken(tokens.id_token, pending.nonce);
+    } catch (err) {
+      if (err instanceof OidcError) return oidcError(ctx, err.message);
+      throw err;
+    }
     // The API verifies issuer, audience (OIDC_AUDIENCE) and e-mail: whichever token it accepts opens the session.
     for (const token of [tokens.access_token, tokens.id_token]) {
-      if (token && (await openSession(ctx, token, Math.max(60, Number(tokens.expires_in) || 3600)))) return ctx.res.redirect(303, safeNext(pending.next));
+      if (token && (await openSession(ctx, token, lifetimeOf(token, tokens.expires_in)))) return ctx.res.redirect(303, safeNext(pending.next));
     }
     oidcError(ctx, 'the API accepted neither the access token nor the ID token');
   }));

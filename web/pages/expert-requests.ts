@@ -16,6 +16,7 @@ import { html } from '../html';
 import type { Key } from '../i18n';
 import type { WebContext } from '../index';
 import { csrfField, emptyForm, emptyState, errorSummary, fmtDate, fmtNum, fmtUsd, hidden, layout, mapDetails, prose as proseOf, send, stageBadge, type FormState, type PageCtx } from '../ui';
+import { formIdempotencyKey, idempotencyHeader } from '../idempotency';
 import { pager } from './proposals';
 import {
   agreementCard,
@@ -76,9 +77,9 @@ export function expertRequestPages(router: Router, web: WebContext): void {
   router.post('/expert-requests/new', web.action(async (ctx) => {
     const body = ctx.req.body as Body;
     const v = expertRequestValuesFrom(body);
-    const key = /^[A-Za-z0-9-]{8,80}$/.test(str(body, 'idempotencyKey')) ? str(body, 'idempotencyKey') : randomUUID();
+    const key = formIdempotencyKey(ctx.user.id, 'expert-requests/new', body);
     if (body._addRow) return renderNew(ctx, v, emptyForm(), key, 200, 1);
-    const res = await ctx.api.send('POST', '/expert-requests', { body: expertRequestPayload(v), headers: { 'Idempotency-Key': `web-${key}` } });
+    const res = await ctx.api.send('POST', '/expert-requests', { body: expertRequestPayload(v), headers: idempotencyHeader(key) });
     if (res.ok) return ctx.res.redirect(303, `/app/expert-requests/${enc(res.body.id)}?notice=registered`);
     if (res.status === 400) {
       const state = mapDetails(ctx.lang, res.body.error.details ?? [{ path: '', message: res.body.error.message }], expertRequestFieldNames(v));

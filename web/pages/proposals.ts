@@ -35,6 +35,7 @@ import {
   type FormState,
   type PageCtx,
 } from '../ui';
+import { formIdempotencyKey, idempotencyField, idempotencyHeader } from '../idempotency';
 import {
   agreementCard,
   countryName,
@@ -115,9 +116,9 @@ export function proposalPages(router: Router, web: WebContext): void {
   router.post('/proposals/new', web.action(async (ctx) => {
     const body = ctx.req.body as Body;
     const v = proposalValuesFrom(body);
-    const key = /^[A-Za-z0-9-]{8,80}$/.test(str(body, 'idempotencyKey')) ? str(body, 'idempotencyKey') : randomUUID();
+    const key = formIdempotencyKey(ctx.user.id, 'proposals/new', body);
     if (body._addRow) return renderNew(ctx, v.callId, v, emptyForm(), key, 200, 1);
-    const res = await ctx.api.send('POST', '/proposals', { body: proposalPayload(v), headers: { 'Idempotency-Key': `web-${key}` } });
+    const res = await ctx.api.send('POST', '/proposals', { body: proposalPayload(v), headers: idempotencyHeader(key) });
     if (res.ok) return ctx.res.redirect(303, `/app/proposals/${enc(res.body.id)}?notice=submitted&draft=${enc(`proposal:${v.callId}`)}`);
     if (res.status === 400) {
       const state = mapDetails(ctx.lang, res.body.error.details ?? [{ path: '', message: res.body.error.message }], proposalFieldNames(v, 12));
@@ -202,7 +203,7 @@ export function proposalPages(router: Router, web: WebContext): void {
     const withdraw = user.role === 'applicant' && !terminal
       ? html`<details class="card danger-zone"><summary>${t('proposal.withdraw')}</summary>
         <form method="post" action="/app/proposals/${enc(p.id)}/withdraw" data-once>
-          ${csrfField(ctx)}
+          ${csrfField(ctx)}${idempotencyField()}
           ${field(ctx, { name: 'reason', label: t('proposal.withdrawReason'), type: 'textarea', rows: 2 })}
           <div class="choice"><input type="checkbox" id="withdraw-confirm" name="confirm" value="yes" required><label for="withdraw-confirm">${t('proposal.withdrawConfirm')}</label></div>
           <button type="submit" class="btn btn-danger"><span aria-hidden="true">✕ </span>${t('proposal.withdraw')}</button>
@@ -224,7 +225,8 @@ export function proposalPages(router: Router, web: WebContext): void {
     const id = ctx.req.params.id;
     if (ctx.req.body.confirm !== 'yes') return ctx.res.redirect(303, `/app/proposals/${enc(id)}`);
     const reason = String(ctx.req.body.reason ?? '').trim();
-    const res = await ctx.api.send('POST', '/proposals/{id}/withdraw', { params: { id }, body: reason ? { reason } : {} });
+    const key = formIdempotencyKey(ctx.user.id, `withdraw:${id}`, ctx.req.body as Body);
+    const res = await ctx.api.send('POST', '/proposals/{id}/withdraw', { params: { id }, body: reason ? { reason } : {}, headers: idempotencyHeader(key) });
     if (res.ok) return ctx.res.redirect(303, `/app/proposals/${enc(id)}?notice=withdrawn`);
     if (res.status === 409) return ctx.res.redirect(303, `/app/proposals/${enc(id)}?notice=conflict`);
     throw new ApiError(res.status, res.body.error);

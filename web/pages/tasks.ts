@@ -47,6 +47,7 @@ import {
   type FormState,
   type PageCtx,
 } from '../ui';
+import { formIdempotencyKey, idempotencyField, idempotencyHeader, IDEMPOTENCY_FIELD } from '../idempotency';
 import {
   countryName,
   criterionLabel,
@@ -519,6 +520,12 @@ function decisionLabels(ctx: PageCtx, task: TaskView, dataKey: DecisionDataKey |
   return labels;
 }
 
+/** The key of a form shown again after a refusal: the same form, the same key. */
+function keptKey(values: Body): string | undefined {
+  const key = values[IDEMPOTENCY_FIELD];
+  return typeof key === 'string' && /^[A-Za-z0-9-]{8,80}$/.test(key) ? key : undefined;
+}
+
 function oneDecisionForm(ctx: PageCtx, task: TaskView, o: DecisionOption, failed: Failed | undefined, x: FormExtras): SafeHtml {
   const { t } = ctx;
   const mine = failed?.decision === o.decision;
@@ -533,7 +540,7 @@ function oneDecisionForm(ctx: PageCtx, task: TaskView, o: DecisionOption, failed
     <h2 id="${headingId}">${decisionLabel(ctx, o.decision)}</h2>
     ${mine ? errorSummary(ctx, state, labels) : ''}
     <form method="post" action="/app/tasks/${enc(task.id)}/decide" novalidate data-once>
-      ${csrfField(ctx)}${hidden('decision', o.decision)}
+      ${csrfField(ctx)}${idempotencyField(mine ? keptKey(values) : undefined)}${hidden('decision', o.decision)}
       ${dataFields(ctx, task, o, dataKey, values, state, x)}
       <button type="submit" class="btn ${danger ? 'btn-danger' : neutral ? 'btn-secondary' : 'btn-primary'}"><span aria-hidden="true">${danger ? '✕ ' : neutral ? '↺ ' : '✓ '}</span>${decisionLabel(ctx, o.decision)}</button>
     </form>
@@ -737,7 +744,8 @@ export function taskPages(router: Router, web: WebContext): void {
     }
     if (dataKey && dataKey !== 'comment' && dataKey !== 'none') payload.data = data;
 
-    const res = await ctx.api.send('POST', '/tasks/{id}/decision', { params: { id }, body: payload });
+    const key = formIdempotencyKey(ctx.user.id, `decide:${id}`, body);
+    const res = await ctx.api.send('POST', '/tasks/{id}/decision', { params: { id }, body: payload, headers: idempotencyHeader(key) });
     if (res.ok) {
       const subject = subjectOfTaskId(id);
       if (kind === 'conflict_declaration' && decision === 'declare_no_conflict' && subject) {
