@@ -215,15 +215,9 @@ export function createReadModelActivities(deps: ActivityDeps) {
   }
 
   return {
-    async commitStep(step: StepCommit): Promise<StepResult> {
-      const result = await inTransaction(prisma, (tx) => applyOnce(tx, [step]));
-      deps.logger.debug({ workflowId: step.workflowId, seq: step.seq, applied: result.applied, stage: step.stage?.to }, 'step committed');
-      return result;
-    },
-
     /**
      * The steps a workflow took between two waits, in order, in one transaction (the kernel runs
-     * this as a local activity). Each step is still applied at most once; `applied` is true when
+     * this as a local activity, or an ordinary one right after an Update was accepted). Each step is still applied at most once; `applied` is true when
      * any of them was new.
      */
     async commitSteps(input: { steps: StepCommit[] }): Promise<StepResult> {

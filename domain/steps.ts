@@ -5,7 +5,7 @@ import type { TaskKind } from './tasks';
 
 /**
  * A step of a lifecycle as the read model sees it: everything one workflow step changed,
- * applied by the `commitStep` activity in ONE transaction, keyed by `<workflowId>:<seq>`
+ * applied by the `commitSteps` activity in ONE transaction, keyed by `<workflowId>:<seq>`
  * so a retried activity applies it once.
  */
 export interface SubjectRef {

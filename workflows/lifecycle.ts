@@ -7,11 +7,9 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -40,35 +38,20 @@ const COMMIT_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 } as const;
-const { commitStep } = proxyActivities<Activities>(COMMIT_OPTIONS);
 /**
- * Read-model commits are batched and local: the steps a workflow takes between two waits (a
- * decision typically closes its task, changes stage and opens the next task) are applied in one
- * database transaction by one local activity, run by the worker inside the workflow task, when the
- * workflow next waits for a person, calls an activity or finishes. No server round trip per step.
- * Histories recorded before this patch replay with one ordinary commitStep activity per step.
+ * Read-model commits are batched: the steps a workflow takes between two waits (a decision
+ * typically closes its task, changes stage and opens the next task) are applied in one database
+ * transaction when the workflow next waits for a person, calls an activity or finishes.
+ * Usually by a local activity, run by the worker inside the workflow task: no server round trip.
+ *
+ * Except right after an Update was accepted: local activities run before the server has persisted
+ * the workflow task, and an Update is durable only once the task that accepted it is. Were that
+ * task lost, a local commit made in it would stay in the read model for a decision the workflow
+ * never took. So the first commit after an acceptance is an ordinary activity, scheduled by the
+ * same workflow task completion that records the acceptance: both become durable together or not
+ * at all.
  */
 const { commitSteps } = proxyLocalActivities<Activities>(COMMIT_OPTIONS);
-export const BATCHED_COMMITS_PATCH = 'batched-local-commits';
-/**
- * Local commits run inside the workflow task, before the server has persisted it. An Update is
- * durable only once the workflow task that accepted it is: if that task is lost (the server stops
- * or crashes before storing it), the Update is lost with it and the task is redone without it, but
- * a commit made in it stays in the read model: a decision the workflow never took, under a seq the
- * redone task reuses for another step, which the read model then skips as already applied. So an
- * Update handler first makes its acceptance durable (a 1 ms timer ends the workflow task) and only
- * then changes state: every commit runs in a workflow task whose inputs are in the history, and a
- * redone task replays it identically. Meanwhile the claim keeps concurrent Updates out.
- */
-export const DURABLE_UPDATES_PATCH = 'durable-update-acceptance';
-/**
- * Supersedes DURABLE_UPDATES_PATCH without its timer (a timer fires after about a second on the
- * dev server, and every decision waited for it): the first commit after an Update is accepted is
- * an ordinary activity, scheduled by the same workflow task completion that records the
- * acceptance, so both become durable together or not at all. Once it completed (an event in the
- * history), later commits are local again. Histories with the timer replay through the old branch.
- */
-export const DURABLE_COMMIT_PATCH = 'durable-update-commit';
 const { commitSteps: commitStepsDurably } = proxyActivities<Activities>(COMMIT_OPTIONS);
 
 // Delivery waits out an SMTP outage: retried with backoff until the relay answers.
@@ -148,18 +131,15 @@ function failure(type: string, message: string, details?: unknown): ApplicationF
 
 export class Lifecycle {
   readonly state: LifecycleState;
+  /** Commit flushes and tracked activities running: the workflow is busy. */
   private inFlight = 0;
-  /** Steps taken but not yet applied to the read model (see flush); only once BATCHED_COMMITS_PATCH applies. */
+  /** Steps taken but not yet applied to the read model (see flush). */
   private pending: StepCommit[] = [];
-  private batching = false;
   /** Flushes run one after another, so steps reach the read model in order. */
   private flushed: Promise<void> = Promise.resolve();
   private deliveries: Promise<unknown>[] = [];
   private withdrawal?: WithdrawInput;
-  /** Tasks (and the withdrawal) claimed by an accepted Update waiting for its acceptance to be durable. */
-  private readonly claimed = new Set<string>();
-  private withdrawClaimed = false;
-  /** An Update was accepted since the last ordinary commit activity: the next flush must be one (DURABLE_COMMIT_PATCH). */
+  /** An Update was accepted since the last ordinary commit activity: the next flush must be one. */
   private acceptanceNotDurable = false;
   private readonly workflowId = workflowInfo().workflowId;
 
@@ -204,17 +184,7 @@ export class Lifecycle {
       decideUpdate,
       async (input) => {
         const task = this.state.tasks[input.taskId];
-        if (patched(DURABLE_COMMIT_PATCH)) {
-          this.acceptanceNotDurable = true;
-        } else if (patched(DURABLE_UPDATES_PATCH)) {
-          this.claimed.add(task.id);
-          try {
-            await sleep(1);
-          } finally {
-            this.claimed.delete(task.id);
-          }
-          this.validateDecision(input); // the task may have expired or been cancelled meanwhile
-        }
+        this.acceptanceNotDurable = true;
         task.status = 'deciding';
         task.rejection = undefined;
         task.pending = {
@@ -241,24 +211,14 @@ export class Lifecycle {
     setHandler(
       withdrawUpdate,
       async (input) => {
-        if (patched(DURABLE_COMMIT_PATCH)) {
-          this.acceptanceNotDurable = true;
-        } else if (patched(DURABLE_UPDATES_PATCH)) {
-          this.withdrawClaimed = true;
-          try {
-            await sleep(1);
-          } finally {
-            this.withdrawClaimed = false;
-          }
-          if (isTerminal(this.state.stage)) throw failure(FAILURE.notAllowedNow, `cannot withdraw: the subject is ${this.state.stage}`);
-        }
+        this.acceptanceNotDurable = true;
         this.withdrawal = input;
         await condition(() => isTerminal(this.state.stage) && this.idle());
         return { stage: this.state.stage };
       },
       {
         validator: (input) => {
-          if (isTerminal(this.state.stage) || this.withdrawal || this.withdrawClaimed) throw failure(FAILURE.notAllowedNow, `cannot withdraw: the subject is ${this.withdrawal || this.withdrawClaimed ? 'already being withdrawn' : this.state.stage}`);
+          if (isTerminal(this.state.stage) || this.withdrawal) throw failure(FAILURE.notAllowedNow, `cannot withdraw: the subject is ${this.withdrawal ? 'already being withdrawn' : this.state.stage}`);
           const refusal = this.opts.withdrawRefusal?.(input.actor, this.state.stage);
           if (refusal) throw failure(refusal.startsWith('forbidden') ? FAILURE.forbidden : FAILURE.notAllowedNow, refusal);
         },
@@ -269,7 +229,7 @@ export class Lifecycle {
   private validateDecision(input: DecideInput): void {
     const task = this.state.tasks[input.taskId];
     if (!task) throw failure(FAILURE.taskNotFound, `task ${input.taskId} does not exist`);
-    if (task.status !== 'open' || this.claimed.has(task.id) || this.withdrawal || this.withdrawClaimed) throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
+    if (task.status !== 'open' || this.withdrawal) throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
     const actor = input.actor;
     const assigned = task.assigneeUserId
       ? actor.userId === task.assigneeUserId
@@ -302,8 +262,8 @@ export class Lifecycle {
 
   // ---------- read model ----------
 
-  /** Applies one step to the read model (one transaction, idempotent by seq) and queues its mails. */
-  async commit(step: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject'>): Promise<void> {
+  /** Takes one step: applied to the read model (idempotent by seq) with the next flush, its mails queued then. */
+  commit(step: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject'>): Promise<void> {
     const seq = ++this.state.seq;
     const at = new Date().toISOString();
     for (const a of step.audit ?? []) {
@@ -319,24 +279,13 @@ export class Lifecycle {
         comment: a.comment ?? undefined,
       });
     }
-    const full: StepCommit = { ...step, workflowId: this.workflowId, seq, at, subject: this.subject };
-    if (patched(BATCHED_COMMITS_PATCH)) {
-      this.batching = true;
-      this.pending.push(full);
-      return;
-    }
-    this.inFlight++;
-    try {
-      const result = await commitStep(full);
-      if (result.outboxKeys.length) this.deliveries.push(deliverNotifications({ keys: result.outboxKeys }));
-    } finally {
-      this.inFlight--;
-    }
+    this.pending.push({ ...step, workflowId: this.workflowId, seq, at, subject: this.subject });
+    return Promise.resolve();
   }
 
   /**
    * Applies the pending steps (one transaction; a local activity, or an ordinary one right after
-   * an Update was accepted: DURABLE_COMMIT_PATCH) and starts their mails.
+   * an Update was accepted) and starts their mails.
    * Called before the workflow waits for a person, before an activity (it may read the read
    * model) and before it finishes: whoever sees the workflow waiting sees its steps applied.
    */
@@ -372,7 +321,7 @@ export class Lifecycle {
     const wrapped = {} as Record<string, unknown>;
     for (const [name, fn] of Object.entries(acts)) {
       wrapped[name] = async (...args: never[]) => {
-        if (this.batching) await this.flush();
+        await this.flush();
         this.inFlight++;
         try {
           return await fn(...args);
@@ -490,7 +439,7 @@ export class Lifecycle {
     const task = this.state.tasks[taskId];
     const kind = TASK_KINDS[task.kind] as (typeof TASK_KINDS)[TaskKind] & { expireWith?: string };
     for (;;) {
-      if (this.batching) await this.flush();
+      await this.flush();
       const settled = () => task.status !== 'open' || this.withdrawal !== undefined;
       const now = Date.now();
       if (!task.reminded && task.remindAt && Date.parse(task.remindAt) > now) {
@@ -631,7 +580,7 @@ export class Lifecycle {
 
   /** Mails sent and handlers finished: safe to complete or continue-as-new. */
   async drain(): Promise<void> {
-    if (this.batching) await this.flush();
+    await this.flush();
     await Promise.all(this.deliveries);
     this.deliveries = [];
     await condition(allHandlersFinished);
