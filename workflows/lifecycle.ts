@@ -80,6 +80,8 @@ interface TaskState extends TaskRow {
   pending?: Decision;
   rejection?: DecisionProblem[];
   decision?: Decision;
+  /** Seq of the step that recorded the decision (or the cancellation). */
+  closedSeq?: number;
 }
 
 /** Serializable kernel state carried across continue-as-new. */
@@ -141,10 +143,13 @@ export class Lifecycle {
   private withdrawal?: WithdrawInput;
   /** An Update was accepted since the last ordinary commit activity: the next flush must be one. */
   private acceptanceNotDurable = false;
+  /** Highest seq applied to the read model: a decision answers once its step is applied. */
+  private appliedSeq: number;
   private readonly workflowId = workflowInfo().workflowId;
 
   constructor(private readonly opts: LifecycleOptions) {
     this.state = opts.resume ?? { stage: 'intake', seq: 0, tasks: {}, history: [], counters: {}, title: opts.title };
+    this.appliedSeq = this.state.seq;
   }
 
   get stage(): Stage {
@@ -196,9 +201,9 @@ export class Lifecycle {
           actor: input.actor,
           requestId: input.requestId,
         };
-        // Answer once the workflow has acted on the decision and is waiting again,
-        // so the caller sees the stage its decision led to.
-        await condition(() => task.rejection !== undefined || (task.status !== 'deciding' && this.idle()));
+        // Answer once the decision (and the steps taken with it, such as entering the next stage)
+        // is in the read model; automatic steps that follow (an alignment check) run after.
+        await condition(() => task.rejection !== undefined || (task.status !== 'deciding' && task.closedSeq !== undefined && this.appliedSeq >= task.closedSeq));
         const problems = task.rejection as DecisionProblem[] | undefined;
         if (problems) {
           task.rejection = undefined;
@@ -299,6 +304,7 @@ export class Lifecycle {
         this.inFlight++;
         try {
           const result = await (durably ? commitStepsDurably({ steps }) : commitSteps({ steps }));
+          this.appliedSeq = steps[steps.length - 1].seq;
           if (result.outboxKeys.length) this.deliveries.push(deliverNotifications({ keys: result.outboxKeys }));
         } finally {
           this.inFlight--;
@@ -486,6 +492,7 @@ export class Lifecycle {
       task.status = 'done';
       task.decision = decision;
       task.pending = undefined;
+      task.closedSeq = this.state.seq + 1;
       await this.commit({
         closeTasks: [{ id: task.id, status: 'done', decision: decision.decision, comment: decision.comment ?? null, data: decision.data, decidedById: decision.actor.userId }],
         audit: [{
@@ -515,7 +522,10 @@ export class Lifecycle {
   async cancelTasks(ids: string[], reason: string): Promise<void> {
     const open = ids.map((id) => this.state.tasks[id]).filter((t) => t && (t.status === 'open' || t.status === 'deciding'));
     if (!open.length) return;
-    for (const t of open) t.status = 'cancelled';
+    for (const t of open) {
+      t.status = 'cancelled';
+      t.closedSeq = this.state.seq + 1;
+    }
     await this.commit({
       closeTasks: open.map((t) => ({ id: t.id, status: 'cancelled' as const, comment: reason })),
       audit: open.map((t) => ({ action: 'task_cancelled', actorRole: 'system', comment: reason, data: { taskId: t.id } })),

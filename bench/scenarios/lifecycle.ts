@@ -98,11 +98,24 @@ class Driver {
     return (await this.api.call<T & { openTasks: TaskItem[] }>('read', 'GET', this.subjectPath(type, id), token)).body;
   }
 
+  /**
+   * The caller's open task of `kind` on the subject, polled for: a decision answers once it is
+   * recorded, and automatic steps (alignment check, roster matching) may come before the next task.
+   */
+  async openTask(email: string, type: 'proposal' | 'expert_request', id: string, kind: string): Promise<TaskItem> {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const subject = await this.view(email, type, id);
+      const task = subject.openTasks.find((t) => t.kind === kind && t.assignedToMe);
+      if (task) return task;
+      if (Date.now() > deadline) throw new Error(`${email} has no open ${kind} task on ${id} (open: ${subject.openTasks.map((t) => t.kind).join(', ') || 'none'})`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   /** Finds the caller's open task of `kind` on the subject and decides it. */
   async decide(email: string, type: 'proposal' | 'expert_request', id: string, kind: string, decision: string, body: { data?: Record<string, unknown>; comment?: string } = {}): Promise<{ stage: string; task: TaskItem }> {
-    const subject = await this.view(email, type, id);
-    const task = subject.openTasks.find((t) => t.kind === kind && t.assignedToMe);
-    if (!task) throw new Error(`${email} has no open ${kind} task on ${id} (open: ${subject.openTasks.map((t) => t.kind).join(', ') || 'none'})`);
+    const task = await this.openTask(email, type, id, kind);
     const token = await this.api.token(email);
     const res = await this.api.call<{ stage: string }>('decision', 'POST', `/tasks/${encodeURIComponent(task.id)}/decision`, token, { decision, ...body });
     const temporalMs = serverTiming(res.headers, 'temporal');
@@ -143,6 +156,7 @@ class Driver {
     const id = created.body.id;
     const d = (email: string, kind: string, decision: string, body?: { data?: Record<string, unknown>; comment?: string }) => this.decide(email, 'expert_request', id, kind, decision, body);
     await d(EMAIL.coKg2, 'co_endorsement', 'endorse', { comment: 'Endorsed by the head of office' });
+    await this.openTask(EMAIL.fm, 'expert_request', id, 'shortlist_review');
     const request = await this.view<{ shortlist: { expertId: string; userId: string }[] }>(EMAIL.fm, 'expert_request', id);
     const shortlist = request.shortlist ?? [];
     if (!shortlist.length) throw new Error(`expert request ${id}: empty shortlist`);
@@ -157,10 +171,15 @@ class Driver {
     let stage = '';
     for (const e of shortlist.slice(3)) stage = (await d(emailOf(e.expertId), 'invitation_response', 'decline', { data: { reason: 'Not available' } })).stage;
     const chosen = accepting[n % accepting.length];
-    const selectionTask = (await this.view(EMAIL.coKg, 'expert_request', id)).openTasks.find((t) => t.kind === 'candidate_selection');
+    const selectionTask = await this.openTask(EMAIL.coKg, 'expert_request', id, 'candidate_selection');
     const justification = selectionTask?.context?.justificationRequired ? { justification: 'Direct contracting within the limit' } : {};
     stage = (await d(EMAIL.coKg, 'candidate_selection', 'select', { data: { expertIds: [chosen.expertId], ...justification } })).stage;
-    const afterSelection = await this.view(EMAIL.fm, 'expert_request', id);
+    // The contract check runs after the selection answers: then a fee approval, or the signatures.
+    let afterSelection = await this.view(EMAIL.fm, 'expert_request', id);
+    while (!afterSelection.openTasks.length) {
+      await new Promise((r) => setTimeout(r, 50));
+      afterSelection = await this.view(EMAIL.fm, 'expert_request', id);
+    }
     if (afterSelection.openTasks.some((t) => t.kind === 'fee_approval')) {
       await d(EMAIL.fm, 'fee_approval', 'approve', { data: { justification: 'Bureau Director approved' } });
     }
