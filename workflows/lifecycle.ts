@@ -32,7 +32,7 @@ import {
   type TaskView,
   type WithdrawInput,
 } from './messages';
-import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from './search-attributes';
+import { subjectSearchAttributes } from './search-attributes';
 
 const COMMIT_OPTIONS = {
   startToCloseTimeout: '30 seconds',
@@ -354,13 +354,9 @@ export class Lifecycle {
     },
   ): Promise<void> {
     const from = this.state.stage;
-    if (!canTransition(from, to)) throw ApplicationFailure.nonRetryable(`illegal transition ${from} → ${to}`, 'IllegalTransition');
+    if (!canTransition(this.opts.programme, from, to)) throw ApplicationFailure.nonRetryable(`illegal transition ${from} → ${to}`, 'IllegalTransition');
     this.state.stage = to;
-    upsertSearchAttributes([
-      { key: PROGRAMME_KEY, value: this.opts.programme },
-      { key: STAGE_KEY, value: to },
-      { key: COUNTRY_KEY, value: this.opts.countryCode },
-    ]);
+    upsertSearchAttributes(subjectSearchAttributes(this.opts.programme, to, this.opts.countryCode));
     const extra = how.extra ?? {};
     const audit: AuditEntry = {
       action: how.action,

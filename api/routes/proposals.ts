@@ -2,10 +2,10 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { Prisma } from '../../generated/prisma/client';
 import type { z } from 'zod';
 import { centsToUsd, proposalChangesSchema, proposalCreateSchema, type ProposalCreate } from '../../domain/schemas';
-import { workflowIdFor } from '../../domain/stages';
+import { CHALLENGE_FUND as PROGRAMME } from '../../domain/programmes/challenge-fund';
 import type { proposalWorkflow, ProposalWorkflowInput } from '../../workflows/proposal';
 import { syncUpdate } from '../../workflows/messages';
-import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from '../../workflows/search-attributes';
+import { subjectSearchAttributes } from '../../workflows/search-attributes';
 import { withTemporalDeadline, type ApiContext } from '../context';
 import { agreementOf } from '../agreements';
 import { assertNotTerminal, executeDecision, executeWithdraw } from '../decide';
@@ -22,7 +22,7 @@ import {
   stageResponseSchema,
   withdrawBodySchema,
 } from '../schemas';
-import { proposalScope } from '../scope';
+import { subjectScope } from '../scope';
 import type { AuthUser } from '../types';
 import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
 
@@ -38,7 +38,7 @@ function reviewView(r: { coi: string; scores: unknown; total: number | null; com
 }
 
 async function findVisibleProposal<S extends Prisma.ProposalSelect>(ctx: ApiContext, user: AuthUser, id: string, select: S) {
-  const scope = await proposalScope(ctx.prisma, user);
+  const scope = (await subjectScope(ctx.prisma, PROGRAMME.id, user)) as Prisma.ProposalWhereInput;
   const row = await ctx.prisma.proposal.findFirst({ where: { AND: [{ id }, scope] }, select });
   if (!row) throw notFound('proposal');
   return row;
@@ -72,8 +72,8 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (!call) throw validationFailed([{ path: 'callId', message: 'no such call' }]);
       if (call.countryCode !== body.countryCode) throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
 
-      const id = subjectId('p', user.id, idempotencyKey);
-      const workflowId = workflowIdFor('proposal', id);
+      const id = subjectId(PROGRAMME.subjectIdPrefix, user.id, idempotencyKey);
+      const workflowId = `${PROGRAMME.workflowIdPrefix}${id}`;
       const input: ProposalWorkflowInput = {
         proposalId: id,
         applicant: { userId: user.id, institutionId: institution.id, institutionName: institution.name },
@@ -81,7 +81,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         submittedAt: new Date().toISOString(),
         sla: ctx.sla,
       };
-      const start = new WithStartWorkflowOperation<typeof proposalWorkflow>('proposalWorkflow', {
+      const start = new WithStartWorkflowOperation<typeof proposalWorkflow>(PROGRAMME.workflowType, {
         workflowId,
         taskQueue: ctx.taskQueue,
         args: [input],
@@ -89,11 +89,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         // workflow the first attempt started (and never starts a second one after it closed).
         workflowIdConflictPolicy: idempotencyKey ? 'USE_EXISTING' : 'FAIL',
         workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
-        typedSearchAttributes: [
-          { key: PROGRAMME_KEY, value: 'challenge_fund' },
-          { key: STAGE_KEY, value: 'intake' },
-          { key: COUNTRY_KEY, value: body.countryCode },
-        ],
+        typedSearchAttributes: subjectSearchAttributes(PROGRAMME.id, 'intake', body.countryCode),
       });
       const { stage } = await withTemporalDeadline(ctx, () => ctx.temporal.workflow.executeUpdateWithStart(syncUpdate, { startWorkflowOperation: start }));
       return { status: 201, body: { id, workflowId, stage } };
@@ -110,7 +106,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       },
     },
     async ({ user, query }) => {
-      const scope = await proposalScope(prisma, user);
+      const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.ProposalWhereInput;
       const where: Prisma.ProposalWhereInput = {
         AND: [scope, query.stage ? { stage: query.stage } : {}, query.country ? { countryCode: query.country } : {}, query.callId ? { callId: query.callId } : {}],
       };
@@ -167,7 +163,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       const [institution, call, tasks, events, agreement] = await Promise.all([
         prisma.institution.findUnique({ where: { id: p.institutionId }, select: { id: true, name: true } }),
         prisma.call.findUnique({ where: { id: p.callId }, select: { id: true, title: true } }),
-        prisma.task.findMany({ where: { subjectId: p.id, subjectType: 'proposal', status: 'open' }, select: TASK_LITE_SELECT, orderBy: { createdAt: 'asc' } }),
+        prisma.task.findMany({ where: { subjectId: p.id, subjectType: PROGRAMME.subjectType, status: 'open' }, select: TASK_LITE_SELECT, orderBy: { createdAt: 'asc' } }),
         timeline(prisma, p.id, user),
         agreementOf(prisma, p),
       ]);

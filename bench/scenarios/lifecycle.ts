@@ -14,6 +14,7 @@ import { CpuMeter, programPid } from '../lib/proc';
 import { log, table, verdict, writeResult } from '../lib/report';
 import { pool, Samples, summarize, type Summary } from '../lib/stats';
 import { createApplicants, expertRequestPayload, proposalPayload, type BenchApplicant } from '../payloads';
+import { programmeOfSubject, workflowIdFor, type SubjectType } from '../../domain/registry';
 
 export interface LifecycleOptions {
   users: number;
@@ -89,11 +90,11 @@ class Driver {
 
   constructor(private readonly api: ApiClient) {}
 
-  private subjectPath(type: 'proposal' | 'expert_request', id: string): string {
-    return type === 'proposal' ? `/proposals/${id}` : `/expert-requests/${id}`;
+  private subjectPath(type: SubjectType, id: string): string {
+    return `/${programmeOfSubject(type).apiPath}/${id}`;
   }
 
-  async view<T = Record<string, unknown>>(email: string, type: 'proposal' | 'expert_request', id: string): Promise<T & { openTasks: TaskItem[] }> {
+  async view<T = Record<string, unknown>>(email: string, type: SubjectType, id: string): Promise<T & { openTasks: TaskItem[] }> {
     const token = await this.api.token(email);
     return (await this.api.call<T & { openTasks: TaskItem[] }>('read', 'GET', this.subjectPath(type, id), token)).body;
   }
@@ -102,7 +103,7 @@ class Driver {
    * The caller's open task of `kind` on the subject, polled for: a decision answers once it is
    * recorded, and automatic steps (alignment check, roster matching) may come before the next task.
    */
-  async openTask(email: string, type: 'proposal' | 'expert_request', id: string, kind: string): Promise<TaskItem> {
+  async openTask(email: string, type: SubjectType, id: string, kind: string): Promise<TaskItem> {
     const deadline = Date.now() + 60_000;
     for (;;) {
       const subject = await this.view(email, type, id);
@@ -114,7 +115,7 @@ class Driver {
   }
 
   /** Finds the caller's open task of `kind` on the subject and decides it. */
-  async decide(email: string, type: 'proposal' | 'expert_request', id: string, kind: string, decision: string, body: { data?: Record<string, unknown>; comment?: string } = {}): Promise<{ stage: string; task: TaskItem }> {
+  async decide(email: string, type: SubjectType, id: string, kind: string, decision: string, body: { data?: Record<string, unknown>; comment?: string } = {}): Promise<{ stage: string; task: TaskItem }> {
     const task = await this.openTask(email, type, id, kind);
     const token = await this.api.token(email);
     const res = await this.api.call<{ stage: string }>('decision', 'POST', `/tasks/${encodeURIComponent(task.id)}/decision`, token, { decision, ...body });
@@ -147,7 +148,7 @@ class Driver {
     await d(EMAIL.coKg, 'evaluation', 'submit_evaluation', { data: evaluation });
     const last = await d(EMAIL.fm, 'evaluation', 'submit_evaluation', { data: evaluation });
     if (last.stage !== 'closed') throw new Error(`proposal ${id} ended in ${last.stage}`);
-    return `proposal-${id}`;
+    return workflowIdFor('proposal', id);
   }
 
   async expertsOnDemand(n: number): Promise<string> {
@@ -193,7 +194,7 @@ class Driver {
     await d(EMAIL.coKg, 'expert_evaluation', 'submit_evaluation', { data: { rating: 5, narrative: 'Excellent maps' } });
     stage = (await d(expert, 'assignment_feedback', 'submit_feedback', { data: { rating: 4, narrative: 'Well prepared' } })).stage;
     if (stage !== 'closed') throw new Error(`expert request ${id} ended in ${stage}`);
-    return `expert-request-${id}`;
+    return workflowIdFor('expert_request', id);
   }
 }
 
