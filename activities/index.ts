@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './deps';
 import { createExpertRequestActivities } from './expert-request';
 import { createNotifyActivities } from './notify';
+import { createPolicyActivities } from './policy';
 import { createProposalActivities } from './proposal';
 import { createReadModelActivities } from './read-model';
 
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createReadModelActivities(deps),
     ...createNotifyActivities(deps),
+    ...createPolicyActivities(deps),
     ...createProposalActivities(deps),
     ...createExpertRequestActivities(deps),
   };

@@ -16,7 +16,7 @@ function subjectData(patch: SubjectPatch): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) continue;
-    out[k] = ['nationalPartner', 'sdgs', 'milestones', 'findings', 'shortlist'].includes(k) ? optionalJson(v) : v;
+    out[k] = ['nationalPartner', 'sdgs', 'milestones', 'findings', 'shortlist', 'deliverables', 'languages'].includes(k) ? optionalJson(v) : v;
   }
   return out;
 }

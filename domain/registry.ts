@@ -3,7 +3,7 @@
  * The API routes, the web app, the pipeline, the search attributes, reconcile and the bench read
  * it instead of naming programmes. Adding a programme: docs/adding-a-programme.md.
  */
-import type { Language } from './roles';
+import type { Actor, Language } from './roles';
 import type { ProgrammeSpec, StageLabel } from './programme';
 import { CHALLENGE_FUND } from './programmes/challenge-fund';
 import { EXPERTS_ON_DEMAND } from './programmes/experts-on-demand';
@@ -86,6 +86,24 @@ export function canTransition(programme: Programme, from: string, to: string): b
   const outcome = spec.endings[to];
   if (outcome) return outcome !== 'closed' || i === spec.stages.length - 1;
   return spec.stages[i + 1]?.name === to;
+}
+
+/** Why an Update is refused, typed: the workflow maps the code to its failure type, the API to a status. */
+export interface Refusal {
+  code: 'forbidden' | 'not_allowed_now';
+  message: string;
+}
+
+/** Whether `actor` may withdraw the subject now (the programme's withdrawal rule), or why not. */
+export function withdrawalRefusal(programme: Programme, actor: Actor, stage: string, owner: { institutionId?: string | null; countryCode: string }): Refusal | null {
+  const { withdrawal } = programmeSpec(programme);
+  if (withdrawal.by === 'owner_institution' && !(actor.role === 'applicant' && actor.institutionId === owner.institutionId)) {
+    return { code: 'forbidden', message: 'only the applicant institution may withdraw' };
+  }
+  if (withdrawal.by === 'country_office' && !(actor.role === 'co_approver' && actor.countryCode === owner.countryCode)) {
+    return { code: 'forbidden', message: `only a co_approver of the ${owner.countryCode} Country Office may withdraw` };
+  }
+  return withdrawal.stages.includes(stage) ? null : { code: 'not_allowed_now', message: `cannot withdraw in stage ${stage}; ask the fund manager to cancel` };
 }
 
 /** A stage in words: the programme's own label where it has one, else its phase's or outcome's. */

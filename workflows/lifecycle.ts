@@ -16,6 +16,7 @@ import {
 import type { Activities } from '../activities';
 import type { NotificationRequest, NotificationTemplate, Recipient } from '../domain/notifications';
 import type { Reason } from '../domain/policy/findings';
+import { withdrawalRefusal, type Refusal } from '../domain/registry';
 import type { Actor } from '../domain/roles';
 import { canTransition, isTerminal, type Programme, type Stage, type SubjectType } from '../domain/stages';
 import type { AuditEntry, StepCommit, SubjectRef, TaskRow } from '../domain/steps';
@@ -120,12 +121,14 @@ export interface LifecycleOptions {
   resume?: LifecycleState;
   /** Programme rules a decision must also meet (pure, synchronous). */
   validateDecision?: (task: TaskRow, input: DecideInput) => DecisionProblem[];
-  /** Returns a reason when `actor` may not withdraw now, or null. */
-  withdrawRefusal?: (actor: Actor, stage: Stage) => string | null;
+  /** Who owns the subject, for the programme's withdrawal rule (domain/registry.ts withdrawalRefusal). */
+  ownerInstitutionId?: string;
 }
 
 /** Thrown through the lifecycle code when the subject is withdrawn; `run` turns it into the withdrawn stage. */
 class Withdrawn extends Error {}
+
+const REFUSAL_FAILURE: Record<Refusal['code'], string> = { forbidden: FAILURE.forbidden, not_allowed_now: FAILURE.notAllowedNow };
 
 function failure(type: string, message: string, details?: unknown): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? undefined : [details] });
@@ -224,8 +227,8 @@ export class Lifecycle {
       {
         validator: (input) => {
           if (isTerminal(this.state.stage) || this.withdrawal) throw failure(FAILURE.notAllowedNow, `cannot withdraw: the subject is ${this.withdrawal ? 'already being withdrawn' : this.state.stage}`);
-          const refusal = this.opts.withdrawRefusal?.(input.actor, this.state.stage);
-          if (refusal) throw failure(refusal.startsWith('forbidden') ? FAILURE.forbidden : FAILURE.notAllowedNow, refusal);
+          const refusal = withdrawalRefusal(this.opts.programme, input.actor, this.state.stage, { institutionId: this.opts.ownerInstitutionId, countryCode: this.opts.countryCode });
+          if (refusal) throw failure(REFUSAL_FAILURE[refusal.code], refusal.message);
         },
       },
     );

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isTerminal } from '../../domain/stages';
 import type { Router } from 'express';
 import type { Stage } from '../../domain/stages';
 import { ApiError } from '../api-client';
@@ -52,7 +53,6 @@ import {
 } from '../views';
 
 const enc = encodeURIComponent;
-const TERMINAL = ['closed', 'rejected', 'withdrawn', 'cancelled'];
 const PRIVILEGED = new Set(['fund_manager', 'co_approver', 'admin']);
 
 export function proposalPages(router: Router, web: WebContext): void {
@@ -173,7 +173,7 @@ export function proposalPages(router: Router, web: WebContext): void {
     const privileged = PRIVILEGED.has(user.role);
     const full = p.view === 'full' ? p : undefined;
     const names = privileged ? await ref.userNames([...p.timeline.map((e) => e.actorId ?? ''), ...(full?.reviews ?? []).map((r) => r.reviewerId)].filter(Boolean)) : new Map<string, string>();
-    const terminal = TERMINAL.includes(p.stage);
+    const terminal = isTerminal(p.stage);
     const draftKey = typeof ctx.req.query.draft === 'string' ? ctx.req.query.draft : '';
 
     const status = html`<section class="card status" aria-labelledby="status-h">
