@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { Prisma } from '../generated/prisma/client';
-import type { Programme, SubjectType } from '../domain/stages';
+import { Prisma } from '../generated/prisma/client';
+import { PROGRAMME_LIST, type Programme, type SubjectType } from '../domain/registry';
 import { isTerminal } from '../domain/stages';
 import type { PrismaClient } from '../lib/db';
 import { stateQuery, type LifecycleView } from '../workflows/messages';
@@ -23,6 +23,7 @@ interface SubjectRow {
   countryCode: string;
   type: SubjectType;
   programme: Programme;
+  table: string;
 }
 
 /**
@@ -31,12 +32,13 @@ interface SubjectRow {
  * open in the database that the workflow has closed. Returns what it changed.
  */
 export async function reconcileReadModel(prisma: PrismaClient, client: Client, opts: { includeClosed?: boolean; log?: (msg: string) => void } = {}): Promise<ReconcileReport> {
-  const where = opts.includeClosed ? {} : { closedAt: null };
-  const select = { id: true, workflowId: true, stage: true, countryCode: true } as const;
-  const subjects: SubjectRow[] = [
-    ...(await prisma.proposal.findMany({ where, select })).map((r) => ({ ...r, type: 'proposal' as const, programme: 'challenge_fund' as const })),
-    ...(await prisma.expertRequest.findMany({ where, select })).map((r) => ({ ...r, type: 'expert_request' as const, programme: 'experts_on_demand' as const })),
-  ];
+  const subjects: SubjectRow[] = [];
+  for (const p of PROGRAMME_LIST) {
+    const rows = await prisma.$queryRaw<{ id: string; workflowId: string; stage: string; countryCode: string }[]>(
+      Prisma.sql`SELECT "id", "workflowId", "stage", "countryCode" FROM ${Prisma.raw(`"${p.subjectTable}"`)} ${opts.includeClosed ? Prisma.empty : Prisma.sql`WHERE "closedAt" IS NULL`}`,
+    );
+    subjects.push(...rows.map((r) => ({ ...r, type: p.subjectType, programme: p.id, table: p.subjectTable })));
+  }
   const report: ReconcileReport = { checked: 0, changes: [], unreachable: [] };
   for (const subject of subjects) {
     let view: LifecycleView;
@@ -62,9 +64,8 @@ async function repairSubject(prisma: PrismaClient, subject: SubjectRow, view: Li
   const note = (what: string) => changes.push({ workflowId: subject.workflowId, what });
 
   if (subject.stage !== view.stage) {
-    const data = { stage: view.stage, ...(isTerminal(view.stage) ? { closedAt: new Date() } : { closedAt: null }) };
-    if (subject.type === 'proposal') await prisma.proposal.update({ where: { id: subject.id }, data });
-    else await prisma.expertRequest.update({ where: { id: subject.id }, data });
+    const closedAt = isTerminal(view.stage) ? new Date() : null;
+    await prisma.$executeRaw`UPDATE ${Prisma.raw(`"${subject.table}"`)} SET "stage" = ${view.stage}, "closedAt" = ${closedAt}, "updatedAt" = now() WHERE "id" = ${subject.id}`;
     note(`stage ${subject.stage} → ${view.stage}`);
   }
 

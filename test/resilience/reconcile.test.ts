@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { reconcileReadModel } from '../../activities/reconcile';
+import { reconcileReadModel } from '../../scripts/reconcile-read-model';
 import { DEMO_USERS } from '../../domain/demo';
 import { logger } from '../../lib/logger';
 import { seedDatabase } from '../../prisma/seed';
