@@ -3,7 +3,6 @@ import { phasesOf, PROGRAMMES, type Programme } from '../../domain/registry';
 import { OUTCOMES, PHASES, type Outcome, type Phase } from '../../domain/stages';
 import { ApiError, type Schemas } from '../api-client';
 import { html, type SafeHtml } from '../html';
-import type { Key } from '../i18n';
 import type { WebContext } from '../index';
 import { nameOf, type NamedItem } from '../reference';
 import { emptyState, field, fmtDate, fmtNum, layout, programmeName, send, stageBadge, stageLabel, type PageCtx } from '../ui';
