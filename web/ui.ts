@@ -357,3 +357,13 @@ export function prose(text: unknown): SafeHtml {
   if (typeof text !== 'string' || !text.trim()) return html``;
   return html`<div class="prose">${text.split(/\n{2,}/).map((p) => html`<p>${p.split('\n').map((line, i) => html`${i ? raw('<br>') : ''}${line}`)}</p>`)}</div>`;
 }
+
+export function pager(ctx: PageCtx, page: { total: number; page: number; pageSize: number }, href: (n: number) => string): HtmlValue {
+  const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
+  if (pages <= 1) return '';
+  return html`<nav class="pager" aria-label="${ctx.t('pager.label')}">
+    ${page.page > 1 ? html`<a href="${href(page.page - 1)}" rel="prev">${ctx.t('pager.prev')}</a>` : ''}
+    <span>${ctx.t('pager.of', { page: page.page, pages })}</span>
+    ${page.page < pages ? html`<a href="${href(page.page + 1)}" rel="next">${ctx.t('pager.next')}</a>` : ''}
+  </nav>`;
+}

@@ -6,8 +6,8 @@ import { createOidcClient, OidcError } from '../oidc';
 import { createApiClient, apiBaseFor, type Schemas } from '../api-client';
 import { html } from '../html';
 import type { Key } from '../i18n';
-import type { WebContext } from '../index';
-import { safeNext } from '../index';
+import type { WebContext } from '../context';
+import { safeNext } from '../context';
 import { LANG_COOKIE, OIDC_COOKIE, type SessionUser } from '../session';
 import { csrfField, emptyForm, field, hidden, HOME, layout, send, type AnonCtx, type FormState } from '../ui';
 

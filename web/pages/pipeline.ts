@@ -3,10 +3,9 @@ import { phasesOf, PROGRAMMES, type Programme } from '../../domain/registry';
 import { OUTCOMES, PHASES, type Outcome, type Phase } from '../../domain/stages';
 import { ApiError, type Schemas } from '../api-client';
 import { html, type SafeHtml } from '../html';
-import type { WebContext } from '../index';
+import type { WebContext } from '../context';
 import { nameOf, type NamedItem } from '../reference';
-import { emptyState, field, fmtDate, fmtNum, layout, programmeName, send, stageBadge, stageLabel, type PageCtx } from '../ui';
-import { pager } from './proposals';
+import { emptyState, field, fmtDate, fmtNum, layout, pager, programmeName, send, stageBadge, stageLabel, type PageCtx } from '../ui';
 import { countryName, subjectHref, type Reference } from '../views';
 
 const enc = encodeURIComponent;

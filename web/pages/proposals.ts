@@ -16,7 +16,7 @@ import {
 } from '../forms';
 import { html, type HtmlValue } from '../html';
 import type { Key } from '../i18n';
-import type { WebContext } from '../index';
+import type { WebContext } from '../context';
 import { nameOf } from '../reference';
 import {
   csrfField,
@@ -31,6 +31,7 @@ import {
   hidden,
   layout,
   mapDetails,
+  pager,
   send,
   stageBadge,
   type FormState,
@@ -233,12 +234,3 @@ export function proposalPages(router: Router, web: WebContext): void {
   }, { roles: ['applicant'] }));
 }
 
-export function pager(ctx: PageCtx, page: { total: number; page: number; pageSize: number }, href: (n: number) => string): HtmlValue {
-  const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
-  if (pages <= 1) return '';
-  return html`<nav class="pager" aria-label="${ctx.t('pager.label')}">
-    ${page.page > 1 ? html`<a href="${href(page.page - 1)}" rel="prev">${ctx.t('pager.prev')}</a>` : ''}
-    <span>${ctx.t('pager.of', { page: page.page, pages })}</span>
-    ${page.page < pages ? html`<a href="${href(page.page + 1)}" rel="next">${ctx.t('pager.next')}</a>` : ''}
-  </nav>`;
-}
