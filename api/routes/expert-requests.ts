@@ -1,16 +1,14 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { Prisma } from '../../generated/prisma/client';
 import type { z } from 'zod';
 import type { ShortlistEntry } from '../../activities/expert-request';
 import { centsToUsd, expertRequestCreateSchema, type ExpertRequestCreate } from '../../domain/schemas';
 import type { Modality } from '../../domain/stages';
 import { EXPERTS_ON_DEMAND as PROGRAMME } from '../../domain/programmes/experts-on-demand';
-import type { expertRequestWorkflow, ExpertRequestWorkflowInput } from '../../workflows/expert-request';
-import { syncUpdate } from '../../workflows/messages';
-import { subjectSearchAttributes } from '../../workflows/search-attributes';
-import { withTemporalDeadline, type ApiContext } from '../context';
+import type { ExpertRequestWorkflowInput } from '../../workflows/expert-request';
+import type { ApiContext } from '../context';
 import { agreementOf } from '../agreements';
-import { assertNotTerminal, executeWithdraw } from '../decide';
+import { startSubjectWorkflow } from '../start-subject';
+import { executeWithdraw } from '../decide';
 import { forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
@@ -55,7 +53,6 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (!area) throw validationFailed([{ path: 'thematicAreaId', message: 'no such thematic area' }]);
 
       const id = subjectId(PROGRAMME.subjectIdPrefix, user.id, idempotencyKey);
-      const workflowId = `${PROGRAMME.workflowIdPrefix}${id}`;
       const input: ExpertRequestWorkflowInput = {
         requestId: id,
         requester: { userId: user.id, countryCode: user.countryCode },
@@ -63,18 +60,7 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
         submittedAt: new Date().toISOString(),
         sla: ctx.sla,
       };
-      const start = new WithStartWorkflowOperation<typeof expertRequestWorkflow>(PROGRAMME.workflowType, {
-        workflowId,
-        taskQueue: ctx.taskQueue,
-        args: [input],
-        // Under an Idempotency-Key the id comes from the key: a re-run after a crash joins the
-        // workflow the first attempt started (and never starts a second one after it closed).
-        workflowIdConflictPolicy: idempotencyKey ? 'USE_EXISTING' : 'FAIL',
-        workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
-        typedSearchAttributes: subjectSearchAttributes(PROGRAMME.id, 'intake', body.countryCode),
-      });
-      const { stage } = await withTemporalDeadline(ctx, () => ctx.temporal.workflow.executeUpdateWithStart(syncUpdate, { startWorkflowOperation: start }));
-      return { status: 201, body: { id, workflowId, stage } };
+      return { status: 201, body: await startSubjectWorkflow(ctx, PROGRAMME.id, { id, args: [input], countryCode: body.countryCode, idempotencyKey }) };
     },
   );
 

@@ -1,13 +1,11 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { Prisma } from '../../generated/prisma/client';
 import type { z } from 'zod';
 import { centsToUsd, proposalChangesSchema, proposalCreateSchema, type ProposalCreate } from '../../domain/schemas';
 import { CHALLENGE_FUND as PROGRAMME } from '../../domain/programmes/challenge-fund';
-import type { proposalWorkflow, ProposalWorkflowInput } from '../../workflows/proposal';
-import { syncUpdate } from '../../workflows/messages';
-import { subjectSearchAttributes } from '../../workflows/search-attributes';
-import { withTemporalDeadline, type ApiContext } from '../context';
+import type { ProposalWorkflowInput } from '../../workflows/proposal';
+import type { ApiContext } from '../context';
 import { agreementOf } from '../agreements';
+import { startSubjectWorkflow } from '../start-subject';
 import { assertNotTerminal, executeDecision, executeWithdraw } from '../decide';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
@@ -73,7 +71,6 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (call.countryCode !== body.countryCode) throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
 
       const id = subjectId(PROGRAMME.subjectIdPrefix, user.id, idempotencyKey);
-      const workflowId = `${PROGRAMME.workflowIdPrefix}${id}`;
       const input: ProposalWorkflowInput = {
         proposalId: id,
         applicant: { userId: user.id, institutionId: institution.id, institutionName: institution.name },
@@ -81,18 +78,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         submittedAt: new Date().toISOString(),
         sla: ctx.sla,
       };
-      const start = new WithStartWorkflowOperation<typeof proposalWorkflow>(PROGRAMME.workflowType, {
-        workflowId,
-        taskQueue: ctx.taskQueue,
-        args: [input],
-        // Under an Idempotency-Key the id comes from the key: a re-run after a crash joins the
-        // workflow the first attempt started (and never starts a second one after it closed).
-        workflowIdConflictPolicy: idempotencyKey ? 'USE_EXISTING' : 'FAIL',
-        workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
-        typedSearchAttributes: subjectSearchAttributes(PROGRAMME.id, 'intake', body.countryCode),
-      });
-      const { stage } = await withTemporalDeadline(ctx, () => ctx.temporal.workflow.executeUpdateWithStart(syncUpdate, { startWorkflowOperation: start }));
-      return { status: 201, body: { id, workflowId, stage } };
+      return { status: 201, body: await startSubjectWorkflow(ctx, PROGRAMME.id, { id, args: [input], countryCode: body.countryCode, idempotencyKey }) };
     },
   );
 
