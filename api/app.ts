@@ -13,6 +13,7 @@ import type { Logger } from '../lib/logger';
 import { databaseVersion } from '../lib/db';
 import { strictTransportSecurity, trustProxyValue } from '../lib/hsts';
 import { createAuthenticator, requireAuth } from './auth';
+import { PostgresRateLimitStore } from './rate-limit-store';
 import { ReadCache } from './read-cache';
 import type { ApiContext } from './context';
 import { errorHandler, HttpError, notFoundHandler } from './errors';
@@ -68,12 +69,16 @@ function requestContext(logger: Logger): RequestHandler {
   };
 }
 
-function limiter(perMinute: number, keyGenerator?: RateLimitOptions['keyGenerator']): RequestHandler {
+/** POST/PATCH requests per minute, counted in the database: the limit holds across every API instance. */
+function limiter(prisma: PrismaClient, name: string, perMinute: number, keyGenerator?: RateLimitOptions['keyGenerator']): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    store: new PostgresRateLimitStore(prisma, `${name}:`),
+    // The database not answering fails the request anyway (503 where it is reached): not a reason to refuse it here.
+    passOnStoreError: true,
     ...(keyGenerator ? { keyGenerator } : {}),
     handler: (req, _res, next) => {
       const reset = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
@@ -139,7 +144,7 @@ export function createApp(deps: AppDeps): express.Application {
     }),
   );
   // Per-IP limit on every mutating request (before authentication, so token guessing is limited too).
-  const ipLimiter = limiter(config.RATE_LIMIT_PER_MINUTE);
+  const ipLimiter = limiter(prisma, 'ip', config.RATE_LIMIT_PER_MINUTE);
   app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' ? next() : ipLimiter(req, res, next)));
   // On the API port only behind a token; with METRICS_PORT they are served there instead (api/main.ts).
   if (config.METRICS_TOKEN && config.METRICS_PORT === undefined) app.get('/metrics', metrics.handler);
@@ -151,7 +156,7 @@ export function createApp(deps: AppDeps): express.Application {
     prisma,
     readCache,
     authenticate: requireAuth(auth),
-    userLimiter: limiter(config.RATE_LIMIT_PER_MINUTE, (req) => `user:${req.user?.id ?? 'anonymous'}`),
+    userLimiter: limiter(prisma, 'user', config.RATE_LIMIT_PER_MINUTE, (req) => req.user?.id ?? 'anonymous'),
     idempotencyWaitMs: ctx.temporalTimeoutMs,
     // Outside production an answer that drifts from its documented schema is a 500, so tests catch it.
     responseCheck: config.NODE_ENV === 'production' ? 'log' : 'enforce',
