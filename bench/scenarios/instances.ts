@@ -14,6 +14,7 @@ export interface InstancesRun {
   completed: number;
   lifecyclesPerSecond: number;
   errors: number;
+  errorSamples: string[];
   decisionP50: number;
   decisionP95: number;
   cpuSeconds: Record<string, number>;
@@ -34,6 +35,7 @@ function summary(instances: number, r: LifecycleResult): InstancesRun {
     completed: r.completed,
     lifecyclesPerSecond: r.lifecyclesPerSecond,
     errors: r.errors,
+    errorSamples: r.errorSamples,
     decisionP50: r.http.decision?.p50 ?? NaN,
     decisionP95: r.http.decision?.p95 ?? NaN,
     cpuSeconds: r.cpuSeconds,
@@ -69,6 +71,7 @@ export function printInstances(r: InstancesResult): void {
   }
   console.log(table(rows));
   console.log(`lifecycles/s, 2 + 2 / 1 + 1: ${r.ratio}`);
+  for (const run of r.runs) if (run.errorSamples.length) console.log(`errors (${run.apis} + ${run.workers}):\n  ${run.errorSamples.join('\n  ')}`);
 }
 
 export function saveInstances(r: InstancesResult): string {
