@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { AppConfig } from '../lib/config';
-import type { PrismaClient } from '../lib/db';
+import { isDatabaseUnavailableError, type PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { ROLES, type Role } from '../domain/roles';
 import { HttpError, unauthorized } from './errors';
@@ -140,6 +140,8 @@ export function requireAuth(auth: Authenticator): RequestHandler {
         next();
       })
       .catch((err) => {
+        // The account could not be read: the server's trouble (503 by the error handler), not a bad token.
+        if (isDatabaseUnavailableError(err)) return next(err);
         res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
         next(err instanceof HttpError ? err : unauthorized());
       });
