@@ -68,9 +68,9 @@ function requestContext(logger: Logger): RequestHandler {
   };
 }
 
-function limiter(perMinute: number, keyGenerator?: RateLimitOptions['keyGenerator']): RequestHandler {
+function limiter(perMinute: number, keyGenerator?: RateLimitOptions['keyGenerator'], windowMs = 60_000): RequestHandler {
   return rateLimit({
-    windowMs: 60_000,
+    windowMs,
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
@@ -97,6 +97,7 @@ export function createApp(deps: AppDeps): express.Application {
     auth,
     readCache,
     temporalTimeoutMs: deps.temporalTimeoutMs ?? config.TEMPORAL_CALL_TIMEOUT_MS,
+    rateLimiter: (limit, windowMs, key) => limiter(limit, key, windowMs),
   };
 
   const metrics = deps.metrics ?? createApiMetrics({ prisma, config });

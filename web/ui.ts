@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { AuthMode } from '../lib/config';
 import type { ApiClient } from './api-client';
 import { attr, html, raw, type HtmlValue, type SafeHtml } from './html';
 import { apiMessage, t as translate, type Key, type Lang, type Vars } from './i18n';
@@ -17,7 +18,8 @@ export interface PageCtx {
   csrf: string;
   ref: Reference;
   assetVersion: string;
-  authMode: 'dev' | 'oidc';
+  /** The sign-in modes on offer (AUTH_MODE). */
+  authModes: AuthMode[];
   /** Open tasks waiting for the signed-in user, shown in the menu (undefined when unknown). */
   taskCount?: number;
 }
@@ -138,6 +140,7 @@ export function layout(ctx: AnonCtx, opts: LayoutOpts): SafeHtml {
   const account = user
     ? html`<details class="account"><summary><span class="visually-hidden">${t('account.label')}: </span><span class="who-name">${user.name}</span></summary>
         <div class="account-menu"><p class="who">${user.name}<span class="role">${t(`role.${user.role}` as Key)}</span></p>
+        <p><a href="/app/account">${t('account.menuLink')}</a></p>
         <form method="post" action="/app/sign-out"><input type="hidden" name="_csrf" value="${ctx.csrf}"><button type="submit" class="btn btn-secondary">${t('auth.signOut')}</button></form></div></details>`
     : '';
   return html`<!doctype html>

@@ -45,7 +45,7 @@ test('the document is valid OpenAPI 3.1 with readable, unique operation ids', ()
 
   const ids = operations().map((o) => String(o.op.operationId));
   expect(new Set(ids).size).toBe(ids.length);
-  for (const id of ids) expect(id).toMatch(/^(list|get|create|update|decide|resubmit|withdraw|export)[A-Z][A-Za-z]*$/);
+  for (const id of ids) expect(id).toMatch(/^(list|get|create|update|decide|resubmit|withdraw|export|revoke)[A-Z][A-Za-z]*$/);
   expect(ids).toEqual(expect.arrayContaining(['listProposals', 'getProposal', 'createProposal', 'decideTask', 'listTasks', 'getPipeline', 'exportPipelineCsv', 'createDevToken']));
 });
 
@@ -184,6 +184,15 @@ test('every route answers what the document says, through both lifecycles over H
   expect(expert.status).toBe(201);
   expect((await api.patch(`/experts/${expert.body.id}`, { bio: 'Hydrologist', availability: [{ from: '2027-01-01', to: '2027-12-31' }] }, fm)).status).toBe(200);
 
+  // Sessions and personal API tokens (the e-mail link routes exist only with AUTH_MODE=email: test/accounts).
+  const session = await api.post('/auth/session', {}, applicant);
+  expect(session.status).toBe(201);
+  const personal = await api.post('/me/tokens', { name: 'Contract test', expiresInDays: 30 }, session.body.token);
+  expect(personal.status).toBe(201);
+  expect((await api.get('/me/tokens', personal.body.token)).status).toBe(200);
+  expect((await api.post(`/me/tokens/${personal.body.id}/revoke`, {}, session.body.token)).status).toBe(200);
+  expect((await api.post('/auth/sign-out', {}, session.body.token)).status).toBe(200);
+
   // Errors share the documented shape and statuses.
   expect((await api.get('/proposals')).status).toBe(401);
   expect((await api.get('/audit', applicant)).status).toBe(403);
@@ -271,6 +280,9 @@ test('every route answers what the document says, through both lifecycles over H
   } finally {
     await dead.connection.close().catch(() => undefined);
   }
+
+  // Last, since it ends every token of the applicant.
+  expect((await api.post('/me/sign-out-everywhere', {}, applicant)).status).toBe(200);
 
   expect(checker.problems).toEqual([]);
   expect(checker.unseenSuccesses()).toEqual([]);

@@ -4,7 +4,8 @@ import { DEMO_USERS } from '../../domain/demo';
 import { decodeJwt } from 'jose';
 import { createOidcClient, OidcError } from '../oidc';
 import { createApiClient, apiBaseFor, type Schemas } from '../api-client';
-import { html } from '../html';
+import { html, type SafeHtml } from '../html';
+import { accountPages, emailLinkForm } from './account';
 import type { Key } from '../i18n';
 import type { WebContext } from '../index';
 import { safeNext } from '../index';
@@ -28,7 +29,24 @@ export function authRoutes(router: Router, web: WebContext): void {
   const { jar, deps, sessions } = web;
   const config = deps.config;
 
-  /** Loads the user behind a token and opens the session; false when the API refuses the token. */
+  /**
+   * Opens the session of a sign-in: a token of the provider or a dev token is first exchanged for
+   * a session token of the API (idle and absolute timeouts, revocable), which the session keeps.
+   * False when the API refuses the token.
+   */
+  async function signInWith(ctx: AnonCtx, signInToken: string): Promise<boolean> {
+    const api = createApiClient(apiBaseFor(ctx.req, deps.apiBaseUrl), signInToken, { ip: deps.forwardClientIp ? ctx.req.ip : undefined });
+    let session;
+    try {
+      session = await api.send('POST', '/auth/session', { body: undefined });
+    } catch {
+      return false;
+    }
+    if (!session.ok) return false;
+    return openSession(ctx, session.body.token, session.body.expiresIn);
+  }
+
+  /** Loads the user behind a session token and opens the web session; false when the API refuses the token. */
   async function openSession(ctx: AnonCtx, token: string, expiresInSeconds: number): Promise<boolean> {
     const api = createApiClient(apiBaseFor(ctx.req, deps.apiBaseUrl), token, { ip: deps.forwardClientIp ? ctx.req.ip : undefined });
     let me: Schemas['Me'];
@@ -45,22 +63,24 @@ export function authRoutes(router: Router, web: WebContext): void {
     return true;
   }
 
-  function signInPage(ctx: AnonCtx, state: FormState = emptyForm(), email = '', status = 200): void {
+  function signInPage(ctx: AnonCtx, state: FormState = emptyForm(), email = '', status = 200, emailState?: FormState, emailValue = ''): void {
     const { t } = ctx;
     const next = safeNext(ctx.req.query.next ?? ctx.req.body?.next);
-    let body;
-    if (ctx.authMode === 'oidc') {
-      body = html`<section class="card narrow">
+    const parts: SafeHtml[] = [];
+    if (ctx.authModes.includes('oidc')) {
+      parts.push(html`<section class="card narrow">
         <p>${t('auth.oidcIntro')}</p>
         <p><a class="btn btn-primary" href="/app/oidc/start?next=${encodeURIComponent(next)}">${t('auth.oidcButton')}</a></p>
-      </section>`;
-    } else {
+      </section>`);
+    }
+    if (ctx.authModes.includes('email')) parts.push(emailLinkForm(ctx, next, emailState ?? emptyForm(), emailValue));
+    if (ctx.authModes.includes('dev')) {
       const groups = new Map<string, { email: string; name: string; detail: string }[]>();
       for (const u of Object.values(DEMO_USERS)) {
         const detail = 'countryCode' in u ? u.countryCode : 'institutionId' in u ? u.institutionId.replace(/^inst-/, '').toUpperCase() : '';
         groups.set(u.role, [...(groups.get(u.role) ?? []), { email: u.email, name: u.name, detail }]);
       }
-      body = html`<p class="lead">${t('auth.devIntro')}</p>
+      parts.push(html`<p class="lead">${t('auth.devIntro')}</p>
       ${state.general.length ? html`<div class="error-summary" role="alert" tabindex="-1" data-focus><h2>${t('auth.failed')}</h2><ul>${state.general.map((m) => html`<li>${m}</li>`)}</ul></div>` : ''}
       <div class="grid-2">
         <form method="post" action="/app/sign-in" class="card">
@@ -79,10 +99,12 @@ export function authRoutes(router: Router, web: WebContext): void {
           ${field(ctx, { name: 'email', label: t('auth.email'), type: 'email', value: email, required: true, state, autocomplete: 'email' })}
           <button type="submit" class="btn btn-primary">${t('auth.signIn')}</button>
         </form>
-      </div>`;
+      </div>`);
     }
-    send(ctx, layout(ctx, { title: t('auth.title'), body }), status);
+    send(ctx, layout(ctx, { title: t('auth.title'), body: html`${parts}` }), status);
   }
+
+  accountPages(router, web, (ctx, token, expiresIn) => openSession(ctx, token, expiresIn));
 
   router.get('/sign-in', web.anon(async (ctx) => {
     if (ctx.session && ctx.user) return ctx.res.redirect(303, safeNext(ctx.req.query.next, HOME[ctx.user.role]));
@@ -90,13 +112,13 @@ export function authRoutes(router: Router, web: WebContext): void {
   }));
 
   router.post('/sign-in', web.anonAction(async (ctx) => {
-    if (ctx.authMode !== 'dev') return ctx.res.redirect(303, '/app/sign-in');
+    if (!ctx.authModes.includes('dev')) return ctx.res.redirect(303, '/app/sign-in');
     const email = String(ctx.req.body.email ?? '').trim();
     const res = await ctx.api.send('POST', '/auth/dev-token', { body: { email } }).catch((err: unknown) => {
       if (err && typeof err === 'object' && 'status' in err && (err as { status: number }).status === 401) return { ok: false as const, status: 401 };
       throw err;
     });
-    if (res.ok && (await openSession(ctx, res.body.token, res.body.expiresIn))) {
+    if (res.ok && (await signInWith(ctx, res.body.token))) {
       return ctx.res.redirect(303, safeNext(ctx.req.body.next, '/app'));
     }
     const state = emptyForm();
@@ -106,7 +128,9 @@ export function authRoutes(router: Router, web: WebContext): void {
   }));
 
   router.post('/sign-out', web.anonAction(async (ctx) => {
-    // Ends the session server-side: a copy of the cookie is worth nothing from now on.
+    // Ends the session server-side (the web app's row and the API's session token): a copy of the
+    // cookie or of the token is worth nothing from now on.
+    if (ctx.session) await ctx.api.send('POST', '/auth/sign-out', { body: undefined }).catch(() => undefined);
     await sessions.revoke(ctx.res, ctx.session);
     ctx.res.redirect(303, '/app/sign-in?notice=signedOut');
   }));
@@ -123,7 +147,7 @@ export function authRoutes(router: Router, web: WebContext): void {
   }
 
   router.get('/oidc/start', web.anon(async (ctx) => {
-    if (ctx.authMode !== 'oidc' || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
+    if (!ctx.authModes.includes('oidc') || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
     const state = b64url(randomBytes(24));
     const nonce = b64url(randomBytes(24));
     const verifier = b64url(randomBytes(32));
@@ -133,7 +157,7 @@ export function authRoutes(router: Router, web: WebContext): void {
   }));
 
   router.get('/oidc/callback', web.anon(async (ctx) => {
-    if (ctx.authMode !== 'oidc' || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
+    if (!ctx.authModes.includes('oidc') || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
     const cookie = ctx.req.headers.cookie ?? '';
     const sealed = /(?:^|;\s*)rud_oidc=([^;]+)/.exec(cookie)?.[1];
     const pending = jar.unseal<{ state: string; nonce: string; verifier: string; next: string; exp: number }>(sealed ? decodeURIComponent(sealed) : undefined);
@@ -152,7 +176,7 @@ export function authRoutes(router: Router, web: WebContext): void {
     }
     // The API verifies issuer, audience (OIDC_AUDIENCE) and e-mail: whichever token it accepts opens the session.
     for (const token of [tokens.access_token, tokens.id_token]) {
-      if (token && (await openSession(ctx, token, lifetimeOf(token, tokens.expires_in)))) return ctx.res.redirect(303, safeNext(pending.next));
+      if (token && (await signInWith(ctx, token))) return ctx.res.redirect(303, safeNext(pending.next));
     }
     oidcError(ctx, 'the API accepted neither the access token nor the ID token');
   }));
