@@ -130,7 +130,7 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
     const user = toAuthUser(await account({ id: row.userId }));
     // A token acts with the role it was created under: a changed role ends it at once.
     if (user.role !== row.role) throw unauthorized('the token was issued for another role');
-    if (now - lastUse >= LAST_USE_RESOLUTION_MS) {
+    if (!row.lastUsedAt || now - lastUse >= LAST_USE_RESOLUTION_MS) {
       await prisma.apiToken.updateMany({ where: { id: row.id, revokedAt: null }, data: { lastUsedAt: new Date(now) } });
     }
     return { ...user, via: { kind: row.kind === 'personal' ? 'personal' : 'session', tokenId: row.id } };

@@ -30,7 +30,7 @@ export async function issueToken(
   const token = `${PREFIX[input.kind]}${newSecret()}`;
   const id = randomUUID();
   await prisma.apiToken.create({
-    data: { id, userId: input.userId, kind: input.kind, name: input.name, role: input.role, tokenHash: sha256Hex(token), prefix: token.slice(0, 10), expiresAt: input.expiresAt, lastUsedAt: new Date() },
+    data: { id, userId: input.userId, kind: input.kind, name: input.name, role: input.role, tokenHash: sha256Hex(token), prefix: token.slice(0, 10), expiresAt: input.expiresAt, lastUsedAt: input.kind === 'session' ? new Date() : null },
   });
   return { id, token, expiresAt: input.expiresAt };
 }

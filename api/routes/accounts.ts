@@ -173,7 +173,6 @@ export function accountRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (user.via?.kind === 'personal') throw forbidden('a personal token cannot create tokens; sign in');
       if (body.expiresInDays > config.PERSONAL_TOKEN_MAX_DAYS) throw validationFailed([{ path: 'expiresInDays', message: `must be at most ${config.PERSONAL_TOKEN_MAX_DAYS}` }]);
       const issued = await issueToken(prisma, { userId: user.id, role: user.role, kind: 'personal', name: body.name, expiresAt: new Date(Date.now() + body.expiresInDays * 86_400_000) });
-      await prisma.apiToken.update({ where: { id: issued.id }, data: { lastUsedAt: null } });
       await auditAccount(prisma, { actor: user, subjectId: user.id, action: 'personal_token_created', data: { tokenId: issued.id, name: body.name, expiresAt: issued.expiresAt.toISOString() }, requestId: req.requestId });
       const row = await prisma.apiToken.findUniqueOrThrow({ where: { id: issued.id }, select: TOKEN_SELECT });
       return { status: 201, body: { ...tokenView(row), token: issued.token } };

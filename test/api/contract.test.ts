@@ -192,6 +192,8 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.get('/me/tokens', personal.body.token)).status).toBe(200);
   expect((await api.post(`/me/tokens/${personal.body.id}/revoke`, {}, session.body.token)).status).toBe(200);
   expect((await api.post('/auth/sign-out', {}, session.body.token)).status).toBe(200);
+  expect((await api.get('/users?pageSize=5&role=reviewer&active=true', admin)).status).toBe(200);
+  expect((await api.patch(`/users/${DEMO_USERS.reviewer3.id}`, { active: true, reason: 'No change' }, admin)).status).toBe(200);
 
   // Errors share the documented shape and statuses.
   expect((await api.get('/proposals')).status).toBe(401);
