@@ -1,7 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import { authModes, type AppConfig, type AuthMode } from '../lib/config';
+import { Prisma } from '../generated/prisma/client';
+import { authModes, type AppConfig, type AuthMode, type OidcRoleRule } from '../lib/config';
+import { auditAccount } from './accounts/audit';
 import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { ROLES, type Role } from '../domain/roles';
@@ -154,6 +156,32 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
     };
   }
 
+  /**
+   * A first OIDC sign-in of someone without an account: the account is made when a claim maps
+   * to a role (OIDC_ROLE_MAPPING, first rule that matches), else 403 no_account (the web app
+   * shows "ask an administrator").
+   */
+  async function justInTime(payload: JWTPayload, email: string): Promise<AccountRow> {
+    const rule = mapClaims(config.OIDC_ROLE_MAPPING, payload, email, config.OIDC_GROUPS_CLAIM);
+    if (!rule) throw new HttpError(403, 'no_account', 'no account uses this e-mail address and no rule gives it one: ask an administrator to invite you');
+    const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 200) : email.split('@')[0];
+    const language = typeof payload.locale === 'string' && payload.locale.toLowerCase().startsWith('ru') ? 'ru' : 'en';
+    const id = `u-${randomUUID()}`;
+    try {
+      await prisma.$transaction(async (tx) => {
+        await tx.user.create({ data: { id, email, name, role: rule.role, countryCode: rule.countryCode ?? null, language } });
+        await auditAccount(tx, { actor: null, subjectId: id, action: 'account_created', data: { via: 'oidc_just_in_time', rule: { match: rule.match, value: rule.value }, role: rule.role, countryCode: rule.countryCode ?? null } });
+      });
+      logger.info({ event: 'account_created_just_in_time', userId: id, role: rule.role }, 'account created at a first OIDC sign-in');
+    } catch (err) {
+      // Two first requests at once: the other one made it.
+      if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
+    }
+    const rows = await prisma.$queryRaw<AccountRow[]>`SELECT u."id", u."email", u."name", u."role", u."countryCode", u."institutionId", u."expertId", u."language", u."active", a."tokensValidAfter"
+      FROM "User" u LEFT JOIN "AccountState" a ON a."userId" = u."id" WHERE u."email" = ${email}`;
+    return rows[0];
+  }
+
   let dev: { verify(token: string): Promise<JWTPayload>; sign(u: AuthUser): Promise<string>; ttl: number } | undefined;
   if (modes.includes('dev')) {
     let secretText = config.AUTH_DEV_SECRET;
@@ -212,7 +240,7 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
         const email = typeof payload.email === 'string' ? payload.email.trim().toLowerCase() : '';
         if (!email) throw unauthorized('the token carries no email claim');
         if (payload.email_verified === false) throw unauthorized('the email of the token is not verified');
-        const row = await account({ email });
+        const row = (await account({ email })) ?? (await justInTime(payload, email));
         const user = toAuthUser(row);
         checkIssuedAfter(payload, row);
         return { ...user, via: { kind: 'oidc' } };
@@ -230,6 +258,14 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
       : {}),
     ...(oidc ? { oidcClaims: oidc } : {}),
   };
+}
+
+/** The first rule of the mapping that the token's claims meet. */
+export function mapClaims(rules: readonly OidcRoleRule[], payload: JWTPayload, email: string, groupsClaim: string): OidcRoleRule | undefined {
+  const domain = email.split('@')[1] ?? '';
+  const raw = payload[groupsClaim];
+  const groups = new Set((Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[\s,]+/) : []).filter((g): g is string => typeof g === 'string').map((g) => g.toLowerCase()));
+  return rules.find((r) => (r.match === 'email' ? r.value === email : r.match === 'email_domain' ? r.value === domain : groups.has(r.value)));
 }
 
 /** `Authorization: Bearer <token>` → req.user, or 401. */

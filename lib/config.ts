@@ -1,5 +1,7 @@
 import net from 'node:net';
 import { z } from 'zod';
+import { JOINING } from '../domain/joining';
+import { ROLES } from '../domain/roles';
 import { checkTemporalTlsFiles } from './temporal-connection';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -7,6 +9,17 @@ const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' |
 const days = z.coerce.number().positive();
 
 export const AUTH_MODES = ['dev', 'oidc', 'email'] as const;
+
+const oidcRoleRuleSchema = z
+  .strictObject({
+    match: z.enum(['email_domain', 'email', 'group']),
+    value: z.string().trim().min(1).transform((v) => v.toLowerCase()),
+    role: z.enum(ROLES).refine((r) => JOINING[r].oidcJustInTime, 'is not a role a first sign-in may create (see domain/joining.ts)'),
+    countryCode: z.string().regex(/^[A-Z]{2}$/).optional(),
+  })
+  .refine((r) => (r.role === 'co_approver') === (r.countryCode !== undefined), 'a co_approver rule names its countryCode (and only such a rule does)');
+export const oidcRoleMappingSchema = z.array(oidcRoleRuleSchema).max(200);
+export type OidcRoleRule = z.infer<typeof oidcRoleRuleSchema>;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
 /** Every environment variable the system reads; `.env.example` lists the same names. */
@@ -77,6 +90,32 @@ export const configSchema = z.object({
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   /** How a confidential client authenticates at the token endpoint (RFC 6749 2.3.1 / OIDC Core 9). */
   OIDC_TOKEN_AUTH_METHOD: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+  /**
+   * Who gets an account at a first OIDC sign-in (JSON list, first match wins): rules
+   * `{"match": "email_domain" | "email" | "group", "value": "...", "role": "...", "countryCode"?: "KG"}`.
+   * Only staff roles (domain/joining.ts) may be mapped; a co_approver rule names its country.
+   * Unset or [] : nobody is created just in time.
+   */
+  OIDC_ROLE_MAPPING: z
+    .string()
+    .default('[]')
+    .transform((v, ctx) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(v);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON list of {match, value, role, countryCode?}' });
+        return z.NEVER;
+      }
+      const parsed = oidcRoleMappingSchema.safeParse(json);
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: parsed.error.issues.map((i) => `${i.path.join('.') || '(list)'}: ${i.message}`).join('; ') });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  /** The claim of the provider's tokens that lists the person's groups (for `group` rules). */
+  OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
   /** Longest accepted lifetime of a signed bearer token: exp - iat (or exp - now without iat). */
   AUTH_MAX_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().min(60).default(86_400),
   /** Upper bound of one Temporal call while a client waits (decisions, creations); below common proxy timeouts (30-60 s). */

@@ -1,3 +1,4 @@
+import { mapClaims } from '../../api/auth';
 import { authModes, ConfigError, loadConfig } from '../../lib/config';
 import { findTemporalCli, requireTemporalCli, TEMPORAL_CLI_MISSING } from '../../lib/temporal-cli';
 
@@ -37,6 +38,24 @@ describe('AUTH_MODE', () => {
     expect(() => loadConfig({ AUTH_MODE: 'dev,email', PUBLIC_BASE_URL: 'https://rus-undp.example.org' })).toThrow(/cannot be combined with email when PUBLIC_BASE_URL is https/);
     expect(() => loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'dev' })).toThrow(/dev tokens are not allowed/);
     expect(authModes(loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'oidc,email', ...OIDC }))).toEqual(['oidc', 'email']);
+  });
+});
+
+describe('OIDC_ROLE_MAPPING', () => {
+  test('only staff roles, a country for co_approvers, valid JSON', () => {
+    const ok = loadConfig({ OIDC_ROLE_MAPPING: '[{"match":"group","value":"RCF-CO-KG","role":"co_approver","countryCode":"KG"}]' });
+    expect(ok.OIDC_ROLE_MAPPING).toEqual([{ match: 'group', value: 'rcf-co-kg', role: 'co_approver', countryCode: 'KG' }]);
+    expect(() => loadConfig({ OIDC_ROLE_MAPPING: '[{"match":"email_domain","value":"x.org","role":"applicant"}]' })).toThrow(/OIDC_ROLE_MAPPING: 0.role: is not a role a first sign-in may create/);
+    expect(() => loadConfig({ OIDC_ROLE_MAPPING: '[{"match":"group","value":"g","role":"co_approver"}]' })).toThrow(/names its countryCode/);
+    expect(() => loadConfig({ OIDC_ROLE_MAPPING: '{not json' })).toThrow(/OIDC_ROLE_MAPPING: must be a JSON list/);
+  });
+
+  test('the first rule the claims meet wins', () => {
+    const rules = loadConfig({ OIDC_ROLE_MAPPING: JSON.stringify([{ match: 'email', value: 'Boss@UNDP.org', role: 'admin' }, { match: 'email_domain', value: 'undp.org', role: 'reviewer' }, { match: 'group', value: 'fm', role: 'fund_manager' }]) }).OIDC_ROLE_MAPPING;
+    expect(mapClaims(rules, {}, 'boss@undp.org', 'groups')?.role).toBe('admin');
+    expect(mapClaims(rules, { groups: ['FM'] }, 'someone@undp.org', 'groups')?.role).toBe('reviewer');
+    expect(mapClaims(rules, { roles: 'staff fm' }, 'someone@other.org', 'roles')?.role).toBe('fund_manager');
+    expect(mapClaims(rules, { groups: ['staff'] }, 'someone@undp.org.evil.example', 'groups')).toBeUndefined();
   });
 });
 

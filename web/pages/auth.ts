@@ -10,7 +10,7 @@ import type { Key } from '../i18n';
 import type { WebContext } from '../index';
 import { safeNext } from '../index';
 import { LANG_COOKIE, OIDC_COOKIE, type SessionUser } from '../session';
-import { csrfField, emptyForm, field, hidden, HOME, layout, send, type AnonCtx, type FormState } from '../ui';
+import { csrfField, emptyForm, field, hidden, HOME, layout, send, tr, type AnonCtx, type FormState } from '../ui';
 
 /** Seconds a token stays usable: its own exp when it is a JWT, else the token response's expires_in. */
 function lifetimeOf(token: string, expiresIn: number | undefined): number {
@@ -34,7 +34,7 @@ export function authRoutes(router: Router, web: WebContext): void {
    * a session token of the API (idle and absolute timeouts, revocable), which the session keeps.
    * False when the API refuses the token.
    */
-  async function signInWith(ctx: AnonCtx, signInToken: string): Promise<boolean> {
+  async function signInWith(ctx: AnonCtx, signInToken: string): Promise<boolean | 'no_account'> {
     const api = createApiClient(apiBaseFor(ctx.req, deps.apiBaseUrl), signInToken, { ip: deps.forwardClientIp ? ctx.req.ip : undefined });
     let session;
     try {
@@ -42,8 +42,20 @@ export function authRoutes(router: Router, web: WebContext): void {
     } catch {
       return false;
     }
-    if (!session.ok) return false;
+    // A valid sign-in of someone no rule gives an account (OIDC just in time).
+    if (!session.ok) return session.body.error.code === 'no_account' ? 'no_account' : false;
     return openSession(ctx, session.body.token, session.body.expiresIn);
+  }
+
+  /** Shown in both languages: the person may not read the one chosen by their browser. */
+  function askAdministrator(ctx: AnonCtx): void {
+    const other = ctx.lang === 'en' ? 'ru' : 'en';
+    const tOther = tr(other);
+    send(ctx, layout(ctx, {
+      title: ctx.t('auth.noAccountTitle'),
+      body: html`<section class="card narrow" role="alert"><p>${ctx.t('auth.noAccount')}</p><p>${ctx.t('auth.noAccountNext')}</p></section>
+        <section class="card narrow" lang="${other}"><h2>${tOther('auth.noAccountTitle')}</h2><p>${tOther('auth.noAccount')}</p><p>${tOther('auth.noAccountNext')}</p></section>`,
+    }), 403);
   }
 
   /** Loads the user behind a session token and opens the web session; false when the API refuses the token. */
@@ -118,7 +130,7 @@ export function authRoutes(router: Router, web: WebContext): void {
       if (err && typeof err === 'object' && 'status' in err && (err as { status: number }).status === 401) return { ok: false as const, status: 401 };
       throw err;
     });
-    if (res.ok && (await signInWith(ctx, res.body.token))) {
+    if (res.ok && (await signInWith(ctx, res.body.token)) === true) {
       return ctx.res.redirect(303, safeNext(ctx.req.body.next, '/app'));
     }
     const state = emptyForm();
@@ -175,9 +187,14 @@ export function authRoutes(router: Router, web: WebContext): void {
       throw err;
     }
     // The API verifies issuer, audience (OIDC_AUDIENCE) and e-mail: whichever token it accepts opens the session.
+    let noAccount = false;
     for (const token of [tokens.access_token, tokens.id_token]) {
-      if (token && (await signInWith(ctx, token))) return ctx.res.redirect(303, safeNext(pending.next));
+      if (!token) continue;
+      const outcome = await signInWith(ctx, token);
+      if (outcome === true) return ctx.res.redirect(303, safeNext(pending.next));
+      if (outcome === 'no_account') noAccount = true;
     }
+    if (noAccount) return askAdministrator(ctx);
     oidcError(ctx, 'the API accepted neither the access token nor the ID token');
   }));
 }
