@@ -62,8 +62,9 @@ export const userListQuerySchema = queryWithExample(
     role: z.enum(ROLES).optional(),
     q: z.string().trim().min(1).max(100).optional().describe('part of the name or e-mail address'),
     active: z.enum(['true', 'false']).optional(),
+    erasureRequested: z.enum(['true']).optional().describe('only people who asked for their data to be erased'),
   }),
-  { page: 1, pageSize: 20, role: 'co_approver', q: 'kg', active: 'true' },
+  { page: 1, pageSize: 20, role: 'co_approver', q: 'kg', active: 'true', erasureRequested: 'true' },
 );
 export const userSchema = responseBody(
   'User',
@@ -78,6 +79,8 @@ export const userSchema = responseBody(
     language: z.enum(LANGUAGES),
     active: z.boolean(),
     createdAt: timestamp,
+    erasureRequestedAt: timestamp.nullable(),
+    erasedAt: timestamp.nullable(),
   }),
 );
 export const userPageSchema = responseBody('UserPage', pageOf(userSchema));

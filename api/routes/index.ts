@@ -5,9 +5,13 @@ import { ApiRouter } from '../router';
 import { accountRoutes } from './accounts';
 import { auditRoutes } from './audit';
 import { callRoutes } from './calls';
+import { expertApplicationRoutes } from './expert-applications';
 import { expertRequestRoutes } from './expert-requests';
 import { expertRoutes } from './experts';
+import { institutionRoutes } from './institutions';
+import { joiningRoutes } from './joining';
 import { pipelineRoutes } from './pipeline';
+import { privacyRoutes } from './privacy';
 import { proposalRoutes } from './proposals';
 import { API_VERSION, systemRoutes } from './system';
 import { taskRoutes } from './tasks';
@@ -26,6 +30,10 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   auditRoutes(router, ctx);
   accountRoutes(router, ctx);
   userRoutes(router, ctx);
+  joiningRoutes(router, ctx);
+  institutionRoutes(router, ctx);
+  expertApplicationRoutes(router, ctx);
+  privacyRoutes(router, ctx);
   return router;
 }
 

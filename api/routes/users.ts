@@ -12,8 +12,18 @@ import type { ApiRouter } from '../router';
 const USER_SELECT = { id: true, email: true, name: true, role: true, countryCode: true, institutionId: true, expertId: true, language: true, active: true, createdAt: true } as const;
 type UserRow = Prisma.UserGetPayload<{ select: typeof USER_SELECT }>;
 
-export function userView(u: UserRow): z.input<typeof userSchema> {
-  return { ...u, role: u.role as Role, language: (u.language === 'ru' ? 'ru' : 'en') as Language, createdAt: u.createdAt.toISOString() };
+type StateRow = { erasureRequestedAt: Date | null; erasedAt: Date | null } | null | undefined;
+
+export function userView(u: UserRow, s?: StateRow): z.input<typeof userSchema> {
+  return {
+    ...u, role: u.role as Role, language: (u.language === 'ru' ? 'ru' : 'en') as Language, createdAt: u.createdAt.toISOString(),
+    erasureRequestedAt: s?.erasureRequestedAt?.toISOString() ?? null, erasedAt: s?.erasedAt?.toISOString() ?? null,
+  };
+}
+
+export async function userViews(prisma: ApiContext['prisma'], rows: UserRow[]): Promise<z.input<typeof userSchema>[]> {
+  const states = new Map((await prisma.accountState.findMany({ where: { userId: { in: rows.map((r) => r.id) } }, select: { userId: true, erasureRequestedAt: true, erasedAt: true } })).map((s) => [s.userId, s]));
+  return rows.map((r) => userView(r, states.get(r.id)));
 }
 
 const USER_ID = { description: 'The user id', example: 'u-co-kg' };
@@ -32,13 +42,14 @@ export function userRoutes(router: ApiRouter, ctx: ApiContext): void {
       const where: Prisma.UserWhereInput = {
         ...(query.role ? { role: query.role } : {}),
         ...(query.active ? { active: query.active === 'true' } : {}),
+        ...(query.erasureRequested ? { id: { in: (await prisma.accountState.findMany({ where: { erasureRequestedAt: { not: null }, erasedAt: null }, select: { userId: true } })).map((s) => s.userId) } } : {}),
         ...(query.q ? { OR: [{ name: { contains: query.q, mode: 'insensitive' } }, { email: { contains: query.q, mode: 'insensitive' } }] } : {}),
       };
       const [total, rows] = await Promise.all([
         prisma.user.count({ where }),
         prisma.user.findMany({ where, select: USER_SELECT, orderBy: [{ name: 'asc' }, { id: 'asc' }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
       ]);
-      return { body: paged(rows.map(userView), total, query.page, query.pageSize) };
+      return { body: paged(await userViews(prisma, rows), total, query.page, query.pageSize) };
     },
   );
 
@@ -75,7 +86,7 @@ export function userRoutes(router: ApiRouter, ctx: ApiContext): void {
         const action = changed.active ? (active ? 'account_reactivated' : 'account_deactivated') : 'account_role_changed';
         await auditAccount(prisma, { actor: user, subjectId: before.id, action, comment: body.reason, data: changed as Prisma.InputJsonValue, requestId: req.requestId });
       }
-      return { body: userView(after) };
+      return { body: (await userViews(prisma, [after]))[0] };
     },
   );
 }
