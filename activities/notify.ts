@@ -17,8 +17,14 @@ export function createNotifyActivities(deps: ActivityDeps) {
      * missing row is a step that never committed.
      */
     async deliverAccountMails(input: { keys: string[]; rowsBy: string }): Promise<{ sent: number; failed: number; skipped: number }> {
-      const found = await deps.prisma.outbox.count({ where: { key: { in: input.keys } } });
-      if (found < new Set(input.keys).size && Date.now() < Date.parse(input.rowsBy)) throw new Error('the account step has not committed its mails yet');
+      const expected = new Set(input.keys).size;
+      // The step usually commits within milliseconds of starting this workflow: wait a little here before leaving it to the retry policy.
+      let found = await deps.prisma.outbox.count({ where: { key: { in: input.keys } } });
+      for (let i = 0; i < 30 && found < expected && Date.now() < Date.parse(input.rowsBy); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        found = await deps.prisma.outbox.count({ where: { key: { in: input.keys } } });
+      }
+      if (found < expected && Date.now() < Date.parse(input.rowsBy)) throw new Error('the account step has not committed its mails yet');
       const log = deps.logger.child({ activity: 'deliverAccountMails' });
       return deliverOutbox(deps.prisma, deps.mailer, { keys: input.keys }, log);
     },

@@ -47,16 +47,16 @@ const registrationBase = { email: emailSchema, name: text(200).describe('your fu
 export const registrationSchema = requestBody(
   'Registration',
   z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('institution'), ...registrationBase, institution: institutionFieldsSchema }),
-    z.strictObject({ kind: z.literal('expert'), ...registrationBase, profile: expertProfileFieldsSchema }),
+    z.strictObject({ kind: z.enum(['institution']), ...registrationBase, institution: institutionFieldsSchema }),
+    z.strictObject({ kind: z.enum(['expert']), ...registrationBase, profile: expertProfileFieldsSchema }),
   ]),
   {
-    kind: 'institution', email: 'rector.office@nsu.example.org', name: 'Irina Smirnova', language: 'ru', acceptTerms: true, termsVersion: '2026-12-01',
-    institution: { legalNameEn: 'Novosibirsk State University', legalNameRu: 'Новосибирский государственный университет', countryCode: 'RU', type: 'university', registrationNumber: '1025403658136', address: 'Pirogova 1, Novosibirsk', website: 'https://nsu.example.org' },
+    kind: 'institution', email: 'director@permafrost.example.org', name: 'Irina Smirnova', language: 'ru', acceptTerms: true, termsVersion: '2026-12-01',
+    institution: { legalNameEn: 'Siberian Centre for Permafrost Studies', legalNameRu: 'Сибирский центр изучения вечной мерзлоты', countryCode: 'RU', type: 'research_institute', registrationNumber: '1025403658136', address: 'Pirogova 1, Novosibirsk', website: 'https://permafrost.example.org' },
   },
 );
 export const registrationAcceptedSchema = responseBody('RegistrationAccepted', z.strictObject({ status: z.literal('sent'), message: z.string() }));
-export const tokenBodySchema = requestBody('LinkToken', z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not a link token') }), { token: 'cmVnaXN0cmF0aW9uLWxpbmstZXhhbXBsZS0wMTIzNDU2Nzg5' });
+export const tokenBodySchema = requestBody('LinkToken', z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not a link token') }), { token: 'cmVnaXN0cmF0aW9uLWxpbmstZXhhbXBsZS0wMTIzNDU' });
 export const joinedSchema = responseBody(
   'Joined',
   sessionTokenSchema.extend({ userId: z.string(), role: z.enum(ROLES), institutionId: z.string().nullable(), expertApplicationId: z.string().nullable() }),
@@ -89,7 +89,7 @@ export const institutionListQuerySchema = queryWithExample(paginationSchema.exte
 export const memberListSchema = responseBody('InstitutionMemberList', z.strictObject({ items: z.array(memberSchema) }));
 export const decisionWithReasonSchema = requestBody(
   'ApprovalDecision',
-  z.discriminatedUnion('decision', [z.strictObject({ decision: z.literal('approve'), reason: text(2000).optional() }), z.strictObject({ decision: z.literal('reject'), reason: text(2000) })]),
+  z.discriminatedUnion('decision', [z.strictObject({ decision: z.enum(['approve']), reason: text(2000).optional() }), z.strictObject({ decision: z.enum(['reject']), reason: text(2000) })]),
   { decision: 'reject', reason: 'The registration number does not match the state register.' },
 );
 export const memberPatchSchema = requestBody('InstitutionMemberPatch', z.strictObject({ role: z.enum(MEMBER_ROLES) }), { role: 'owner' });
@@ -131,7 +131,7 @@ export const invitationPreviewSchema = responseBody(
 export const invitationAcceptSchema = requestBody(
   'InvitationAccept',
   z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not a link token'), name: text(200), ...terms }),
-  { token: 'aW52aXRhdGlvbi1saW5rLWV4YW1wbGUtMDEyMzQ1Njc4OQ', name: 'Timur Asanov', acceptTerms: true, termsVersion: '2026-12-01' },
+  { token: 'aW52aXRhdGlvbi1saW5rLWV4YW1wbGUtMDEyMzQ1Njc', name: 'Timur Asanov', acceptTerms: true, termsVersion: '2026-12-01' },
 );
 
 // ---------- expert applications ----------

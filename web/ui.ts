@@ -44,6 +44,7 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/proposals', key: 'nav.myProposals', match: /^\/app\/proposals(?!\/new(\/|$))/ },
     { href: '/app/calls', key: 'nav.calls', match: /^\/app\/(calls|proposals\/new(\/|$))/ },
     { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
+    { href: '/app/institution', key: 'nav.institution', match: /^\/app\/institution/ },
   ],
   co_approver: [
     { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
@@ -58,6 +59,7 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
     { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },
+    { href: '/app/approvals', key: 'nav.approvals', match: /^\/app\/approvals/ },
   ],
   reviewer: [
     { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
@@ -73,6 +75,7 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
     { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },
+    { href: '/app/people', key: 'nav.people', match: /^\/app\/people/ },
   ],
 };
 

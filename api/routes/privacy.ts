@@ -9,7 +9,7 @@ import type { ApiContext } from '../context';
 import { conflict, HttpError, notFound } from '../errors';
 import { erasureRequestedSchema, erasureRequestSchema, myDataSchema, myTermsSchema, termsAcceptSchema, termsSchema } from '../joining-schemas';
 import type { ApiRouter } from '../router';
-import { userViews } from './users';
+import { USER_SELECT, userViews } from './users';
 
 /**
  * Personal data: the privacy notice and terms (versioned: someone who accepted an earlier version
@@ -129,7 +129,7 @@ export function privacyRoutes(router: ApiRouter, ctx: ApiContext): void {
       const oldEmail = target.email;
       await revokeEverything(prisma, target.id);
       const after = await prisma.$transaction(async (tx) => {
-        const u = await tx.user.update({ where: { id: target.id }, data: { email: erasedEmail, name: `Erased person ${pseudonym.slice(7)}`, active: false, institutionId: null, notifyReminders: false, dailyDigest: false } });
+        const u = await tx.user.update({ where: { id: target.id }, data: { email: erasedEmail, name: `Erased person ${pseudonym.slice(7)}`, active: false, institutionId: null, notifyReminders: false, dailyDigest: false }, select: USER_SELECT });
         await tx.accountState.update({ where: { userId: target.id }, data: { erasedAt: new Date(), pseudonym } });
         if (target.expertId) await tx.expert.update({ where: { id: target.expertId }, data: { name: `Erased expert ${pseudonym.slice(7)}`, email: erasedEmail, bio: '', availability: [] } });
         if (target.expertId) await tx.expertStanding.upsert({ where: { expertId: target.expertId }, create: { expertId: target.expertId, suspended: true, reason: 'erased', changedById: user.id, changedAt: new Date() }, update: { suspended: true, reason: 'erased' } });

@@ -9,7 +9,7 @@ import { conflict, notFound, validationFailed } from '../errors';
 import { paged } from '../ids';
 import type { ApiRouter } from '../router';
 
-const USER_SELECT = { id: true, email: true, name: true, role: true, countryCode: true, institutionId: true, expertId: true, language: true, active: true, createdAt: true } as const;
+export const USER_SELECT = { id: true, email: true, name: true, role: true, countryCode: true, institutionId: true, expertId: true, language: true, active: true, createdAt: true } as const;
 type UserRow = Prisma.UserGetPayload<{ select: typeof USER_SELECT }>;
 
 type StateRow = { erasureRequestedAt: Date | null; erasedAt: Date | null } | null | undefined;

@@ -6,6 +6,7 @@ import type { Key } from '../i18n';
 import type { WebContext } from '../index';
 import { safeNext } from '../index';
 import { parseCookies } from '../session';
+import { afterSignIn } from './auth';
 import { csrfField, emptyForm, emptyState, field, fmtDate, hidden, layout, mapDetails, send, type AnonCtx, type FormState, type PageCtx } from '../ui';
 
 /**
@@ -24,7 +25,7 @@ export function emailLinkForm(ctx: AnonCtx, next: string, state: FormState, valu
     ${csrfField(ctx)}${hidden('next', next)}
     <h2>${t('auth.emailTitle')}</h2>
     <p>${t('auth.emailIntro')}</p>
-    ${field(ctx, { name: 'email', label: t('auth.email'), type: 'email', value, required: true, state, autocomplete: 'email' })}
+    ${field(ctx, { name: 'address', label: t('auth.linkEmail'), type: 'email', value, required: true, state, autocomplete: 'email' })}
     <button type="submit" class="btn btn-primary">${t('auth.emailButton')}</button>
   </form>`;
 }
@@ -43,7 +44,7 @@ export function accountPages(router: Router, web: WebContext, openSession: (ctx:
   router.post('/sign-in/email', web.anonAction(async (ctx) => {
     if (!ctx.authModes.includes('email')) return ctx.res.redirect(303, '/app/sign-in');
     const { t } = ctx;
-    const email = String(ctx.req.body.email ?? '').trim();
+    const email = String(ctx.req.body.address ?? '').trim();
     const next = safeNext(ctx.req.body.next);
     // One nonce per browser, kept for a new request: every link this browser asked for stays valid here.
     let nonce = parseCookies(ctx.req)[LINK_COOKIE];
@@ -60,8 +61,8 @@ export function accountPages(router: Router, web: WebContext, openSession: (ctx:
       throw err;
     }
     if (!res.ok) {
-      const state = mapDetails(ctx.lang, res.body.error.details, ['email']);
-      if (!state.errors.size) state.errors.set('email', [t('auth.invalidEmail')]);
+      const state = mapDetails(ctx.lang, res.body.error.details, ['address'], { email: 'address' });
+      if (!state.errors.size) state.errors.set('address', [t('auth.invalidEmail')]);
       return send(ctx, layout(ctx, { title: t('auth.title'), body: emailLinkForm(ctx, next, state, email) }), 400);
     }
     send(ctx, layout(ctx, {
@@ -99,7 +100,7 @@ export function accountPages(router: Router, web: WebContext, openSession: (ctx:
     if (!res.ok) return refuse('auth.linkInvalid');
     const next = safeNext(parseCookies(ctx.req).rud_link_next);
     jar.clear(ctx.res, 'rud_link_next');
-    if (await openSession(ctx, res.body.token, res.body.expiresIn, next)) return ctx.res.redirect(303, next);
+    if (await openSession(ctx, res.body.token, res.body.expiresIn, next)) return ctx.res.redirect(303, afterSignIn(ctx, next));
     refuse('auth.linkInvalid');
   }));
 
@@ -140,6 +141,11 @@ export function accountPages(router: Router, web: WebContext, openSession: (ctx:
         </form>
       </section>
       <section class="card">
+        <h2>${t('account.data')}</h2><p>${t('account.dataIntro')}</p><p><a class="btn btn-secondary" href="/app/account/data" download>${t('account.download')}</a></p>
+        <h3>${t('account.erasure')}</h3><p>${t('account.erasureIntro')}</p>
+        <form method="post" action="/app/account/erasure">${csrfField(ctx)}<button type="submit" class="btn btn-danger">${t('account.erasureButton')}</button></form>
+      </section>
+      <section class="card">
         <h2>${t('account.signOutEverywhere')}</h2>
         <p>${t('account.signOutEverywhereIntro')}</p>
         <form method="post" action="/app/account/sign-out-everywhere">${csrfField(ctx)}<button type="submit" class="btn btn-danger">${t('account.signOutEverywhere')}</button></form>
@@ -161,6 +167,31 @@ export function accountPages(router: Router, web: WebContext, openSession: (ctx:
     const res = await ctx.api.send('POST', '/me/tokens/{id}/revoke', { params: { id: String(ctx.req.params.id) } });
     if (!res.ok && res.status !== 404) throw new ApiError(res.status, res.body.error);
     ctx.res.redirect(303, '/app/account?notice=saved');
+  }));
+
+  router.get('/account/data', web.page(async (ctx) => {
+    const data = await ctx.api.get('/me/data');
+    ctx.res.status(200).type('application/json').setHeader('Content-Disposition', `attachment; filename="my-data.json"`);
+    ctx.res.setHeader('Cache-Control', 'no-store');
+    ctx.res.send(JSON.stringify(data, null, 2));
+  }));
+
+  router.post('/account/erasure', web.action(async (ctx) => {
+    await ctx.api.send('POST', '/me/erasure-request', { body: {} });
+    ctx.res.redirect(303, '/app/account?notice=saved');
+  }));
+
+  router.get('/terms', web.page(async (ctx) => {
+    const terms = await ctx.api.get('/terms');
+    send(ctx, layout(ctx, {
+      title: ctx.t('terms.title'), lead: ctx.t('terms.intro'),
+      body: html`<form method="post" action="/app/terms" class="card">${csrfField(ctx)}${hidden('next', safeNext(ctx.req.query.next))}${hidden('termsVersion', terms.version)}
+        <p>${terms.summary[ctx.lang]}</p><button type="submit" class="btn btn-primary">${ctx.t('terms.continue')}</button></form>`,
+    }));
+  }));
+  router.post('/terms', web.action(async (ctx) => {
+    await ctx.api.send('POST', '/me/terms', { body: { acceptTerms: true, termsVersion: String(ctx.req.body.termsVersion ?? '') } });
+    ctx.res.redirect(303, safeNext(ctx.req.body.next));
   }));
 
   router.post('/account/sign-out-everywhere', web.action(async (ctx) => {

@@ -6,11 +6,17 @@ import { createOidcClient, OidcError } from '../oidc';
 import { createApiClient, apiBaseFor, type Schemas } from '../api-client';
 import { html, type SafeHtml } from '../html';
 import { accountPages, emailLinkForm } from './account';
+import { joiningPages } from './joining';
 import type { Key } from '../i18n';
 import type { WebContext } from '../index';
 import { safeNext } from '../index';
 import { LANG_COOKIE, OIDC_COOKIE, type SessionUser } from '../session';
 import { csrfField, emptyForm, field, hidden, HOME, layout, send, tr, type AnonCtx, type FormState } from '../ui';
+
+/** Where a fresh sign-in goes: the terms page first when the person must accept a new version. */
+export function afterSignIn(ctx: AnonCtx, next: string): string {
+  return ctx.res.locals.mustAcceptTerms ? `/app/terms?next=${encodeURIComponent(next)}` : next;
+}
 
 /** Seconds a token stays usable: its own exp when it is a JWT, else the token response's expires_in. */
 function lifetimeOf(token: string, expiresIn: number | undefined): number {
@@ -72,6 +78,9 @@ export function authRoutes(router: Router, web: WebContext): void {
     await sessions.revoke(ctx.res, ctx.session);
     await sessions.open(ctx.res, token, user, Date.now() + expiresInSeconds * 1000 - 30_000);
     if (me.language === 'en' || me.language === 'ru') jar.set(ctx.res, LANG_COOKIE, me.language, 365 * 86400);
+    // Accepted an earlier version of the terms: asked again before going on (afterSignIn).
+    const terms = await api.get('/me/terms').catch(() => undefined);
+    if (terms?.mustAccept) ctx.res.locals.mustAcceptTerms = true;
     return true;
   }
 
@@ -113,10 +122,12 @@ export function authRoutes(router: Router, web: WebContext): void {
         </form>
       </div>`);
     }
+    parts.push(html`<p class="register-hint">${t('auth.noAccountYet')} <a href="/app/register">${t('auth.registerLink')}</a></p>`);
     send(ctx, layout(ctx, { title: t('auth.title'), body: html`${parts}` }), status);
   }
 
   accountPages(router, web, (ctx, token, expiresIn) => openSession(ctx, token, expiresIn));
+  joiningPages(router, web, (ctx, token, expiresIn) => openSession(ctx, token, expiresIn));
 
   router.get('/sign-in', web.anon(async (ctx) => {
     if (ctx.session && ctx.user) return ctx.res.redirect(303, safeNext(ctx.req.query.next, HOME[ctx.user.role]));
@@ -131,7 +142,7 @@ export function authRoutes(router: Router, web: WebContext): void {
       throw err;
     });
     if (res.ok && (await signInWith(ctx, res.body.token)) === true) {
-      return ctx.res.redirect(303, safeNext(ctx.req.body.next, '/app'));
+      return ctx.res.redirect(303, afterSignIn(ctx, safeNext(ctx.req.body.next, '/app')));
     }
     const state = emptyForm();
     if (res.status === 400) state.errors.set('email', [ctx.t('auth.invalidEmail')]);
@@ -191,7 +202,7 @@ export function authRoutes(router: Router, web: WebContext): void {
     for (const token of [tokens.access_token, tokens.id_token]) {
       if (!token) continue;
       const outcome = await signInWith(ctx, token);
-      if (outcome === true) return ctx.res.redirect(303, safeNext(pending.next));
+      if (outcome === true) return ctx.res.redirect(303, afterSignIn(ctx, safeNext(pending.next)));
       if (outcome === 'no_account') noAccount = true;
     }
     if (noAccount) return askAdministrator(ctx);
