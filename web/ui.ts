@@ -59,7 +59,6 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
     { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },
-    { href: '/app/approvals', key: 'nav.approvals', match: /^\/app\/approvals/ },
   ],
   reviewer: [
     { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
@@ -143,6 +142,7 @@ export function layout(ctx: AnonCtx, opts: LayoutOpts): SafeHtml {
   const account = user
     ? html`<details class="account"><summary><span class="visually-hidden">${t('account.label')}: </span><span class="who-name">${user.name}</span></summary>
         <div class="account-menu"><p class="who">${user.name}<span class="role">${t(`role.${user.role}` as Key)}</span></p>
+        ${user.role === 'fund_manager' ? html`<p><a href="/app/approvals">${t('nav.approvals')}</a></p>` : ''}
         <p><a href="/app/account">${t('account.menuLink')}</a></p>
         <form method="post" action="/app/sign-out"><input type="hidden" name="_csrf" value="${ctx.csrf}"><button type="submit" class="btn btn-secondary">${t('auth.signOut')}</button></form></div></details>`
     : '';

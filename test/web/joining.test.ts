@@ -98,7 +98,9 @@ test('institution registers, confirms, invites a colleague who joins, is approve
 
   // ---- the fund manager approves the institution (in Russian)
   const fm = await h.as('fundManager', { lang: 'ru' });
-  await fm.goto('/app/approvals');
+  // Approvals are in the account menu (the fund manager's menu bar is full).
+  await fm.locator('details.account summary').click();
+  await fm.getByRole('link', { name: 'Одобрения' }).click();
   await noAxeViolations(fm, 'approvals (ru)');
   const card = fm.locator('article.approval', { hasText: 'Permafrost Laboratory of Yakutsk' });
   await card.getByRole('button', { name: /Одобрить/ }).click();
