@@ -158,12 +158,12 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
 
   /**
    * A first OIDC sign-in of someone without an account: the account is made when a claim maps
-   * to a role (OIDC_ROLE_MAPPING, first rule that matches), else 403 no_account (the web app
+   * to a role (OIDC_ROLE_MAPPING, first rule that matches), else 401 no_account (the web app
    * shows "ask an administrator").
    */
   async function justInTime(payload: JWTPayload, email: string): Promise<AccountRow> {
     const rule = mapClaims(config.OIDC_ROLE_MAPPING, payload, email, config.OIDC_GROUPS_CLAIM);
-    if (!rule) throw new HttpError(403, 'no_account', 'no account uses this e-mail address and no rule gives it one: ask an administrator to invite you');
+    if (!rule) throw new HttpError(401, 'no_account', 'no account uses this e-mail address and no rule gives it one: ask an administrator to invite you');
     const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 200) : email.split('@')[0];
     const language = typeof payload.locale === 'string' && payload.locale.toLowerCase().startsWith('ru') ? 'ru' : 'en';
     const id = `u-${randomUUID()}`;

@@ -3,7 +3,7 @@ import type { Router } from 'express';
 import { DEMO_USERS } from '../../domain/demo';
 import { decodeJwt } from 'jose';
 import { createOidcClient, OidcError } from '../oidc';
-import { createApiClient, apiBaseFor, type Schemas } from '../api-client';
+import { ApiError, createApiClient, apiBaseFor, type Schemas } from '../api-client';
 import { html, type SafeHtml } from '../html';
 import { accountPages, emailLinkForm } from './account';
 import { joiningPages } from './joining';
@@ -45,11 +45,11 @@ export function authRoutes(router: Router, web: WebContext): void {
     let session;
     try {
       session = await api.send('POST', '/auth/session', { body: undefined });
-    } catch {
-      return false;
+    } catch (err) {
+      // A valid sign-in of someone no rule gives an account (OIDC just in time): 401 no_account.
+      return err instanceof ApiError && err.error.code === 'no_account' ? 'no_account' : false;
     }
-    // A valid sign-in of someone no rule gives an account (OIDC just in time).
-    if (!session.ok) return session.body.error.code === 'no_account' ? 'no_account' : false;
+    if (!session.ok) return false;
     return openSession(ctx, session.body.token, session.body.expiresIn);
   }
 
