@@ -101,7 +101,7 @@ export function expertApplicationRoutes(router: ApiRouter, ctx: ApiContext): voi
   router.add(
     {
       method: 'post', path: '/experts/:id/suspension', operationId: 'updateExpertSuspension', tag: 'Roster', summary: 'Suspend a roster expert (left out of matching) or reinstate them',
-      roles: ['fund_manager'], params: { id: { description: 'The expert id', example: 'exp-001' } }, body: suspensionSchema,
+      roles: ['fund_manager'], params: { id: { description: 'The expert id (the example names nobody)', example: 'exp-example-nobody' } }, body: suspensionSchema,
       success: { status: 200, description: 'The expert’s standing', schema: standingSchema }, errors: [404],
     },
     async ({ user, params, body, req }) => {

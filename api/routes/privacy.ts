@@ -111,7 +111,7 @@ export function privacyRoutes(router: ApiRouter, ctx: ApiContext): void {
       description:
         'Refused (409 `open_tasks`, naming each) while tasks assigned to the person are open: reassign them first. Otherwise the account and profiles are anonymised, sessions and tokens end, drafts and the text of mails sent to them are deleted; ' +
         'the audit trail keeps its events under a pseudonym; workflow histories (Temporal) are not rewritten.',
-      roles: ['admin'], params: { id: { description: 'The user id', example: 'u-expert-2' } },
+      roles: ['admin'], params: { id: { description: 'The user id (the example names nobody)', example: 'u-example-nobody' } },
       success: { status: 200, description: 'The anonymised account', schema: userSchema }, errors: [404, 409],
     },
     async ({ user, params, req }) => {

@@ -26,7 +26,8 @@ export async function userViews(prisma: ApiContext['prisma'], rows: UserRow[]): 
   return rows.map((r) => userView(r, states.get(r.id)));
 }
 
-const USER_ID = { description: 'The user id', example: 'u-co-kg' };
+// The example names nobody: a client (or a fuzzer) trying it changes no demo account.
+const USER_ID = { description: 'The user id', example: 'u-example-nobody' };
 
 /** Administrators manage people: list them, change a role or a country, deactivate. Every change is audited. */
 export function userRoutes(router: ApiRouter, ctx: ApiContext): void {
