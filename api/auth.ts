@@ -4,7 +4,7 @@ import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVer
 import { Prisma } from '../generated/prisma/client';
 import { authModes, type AppConfig, type AuthMode, type OidcRoleRule } from '../lib/config';
 import { auditAccount } from './accounts/audit';
-import type { PrismaClient } from '../lib/db';
+import { isDatabaseUnavailableError, type PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { ROLES, type Role } from '../domain/roles';
 import { OPAQUE_TOKEN, sha256Hex } from './accounts/tokens';
@@ -285,6 +285,8 @@ export function requireAuth(auth: Authenticator): RequestHandler {
         next();
       })
       .catch((err) => {
+        // The account could not be read: the server's trouble (503 by the error handler), not a bad token.
+        if (isDatabaseUnavailableError(err)) return next(err);
         res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
         next(err instanceof HttpError ? err : unauthorized());
       });
