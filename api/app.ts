@@ -69,10 +69,10 @@ function requestContext(logger: Logger): RequestHandler {
   };
 }
 
-/** POST/PATCH requests per minute, counted in the database: the limit holds across every API instance. */
-function limiter(prisma: PrismaClient, name: string, perMinute: number, keyGenerator?: RateLimitOptions['keyGenerator']): RequestHandler {
+/** Requests per window (a minute unless said), counted in the database under `name`: the limit holds across every API instance. */
+function limiter(prisma: PrismaClient, name: string, perMinute: number, keyGenerator?: RateLimitOptions['keyGenerator'], windowMs = 60_000): RequestHandler {
   return rateLimit({
-    windowMs: 60_000,
+    windowMs,
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
@@ -92,6 +92,7 @@ export function createApp(deps: AppDeps): express.Application {
   const { config, logger, prisma } = deps;
   const readCache = new ReadCache({ version: () => databaseVersion(prisma), ttlMs: config.READ_CACHE_TTL_MS, maxEntries: config.READ_CACHE_MAX_ENTRIES });
   const auth = createAuthenticator(config, prisma, logger, readCache);
+  let routeLimiters = 0;
   const ctx: ApiContext = {
     prisma,
     temporal: deps.temporal,
@@ -102,6 +103,8 @@ export function createApp(deps: AppDeps): express.Application {
     auth,
     readCache,
     temporalTimeoutMs: deps.temporalTimeoutMs ?? config.TEMPORAL_CALL_TIMEOUT_MS,
+    // Each route's limiter counts apart, as before: numbered in the order routes are declared, the same in every instance.
+    rateLimiter: (limit, windowMs, key) => limiter(prisma, `route${++routeLimiters}`, limit, key, windowMs),
   };
 
   const metrics = deps.metrics ?? createApiMetrics({ prisma, config });
