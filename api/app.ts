@@ -13,6 +13,7 @@ import type { Logger } from '../lib/logger';
 import { databaseVersion } from '../lib/db';
 import { strictTransportSecurity, trustProxyValue } from '../lib/hsts';
 import { createAuthenticator, requireAuth } from './auth';
+import { PostgresRateLimitStore } from './rate-limit-store';
 import { ReadCache } from './read-cache';
 import type { ApiContext } from './context';
 import { errorHandler, HttpError, notFoundHandler } from './errors';
@@ -68,12 +69,16 @@ function requestContext(logger: Logger): RequestHandler {
   };
 }
 
-function limiter(perMinute: number, keyGenerator?: RateLimitOptions['keyGenerator']): RequestHandler {
+/** Requests per window (a minute unless said), counted in the database under `name`: the limit holds across every API instance. */
+function limiter(prisma: PrismaClient, name: string, perMinute: number, keyGenerator?: RateLimitOptions['keyGenerator'], windowMs = 60_000): RequestHandler {
   return rateLimit({
-    windowMs: 60_000,
+    windowMs,
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    store: new PostgresRateLimitStore(prisma, `${name}:`),
+    // The database not answering fails the request anyway (503 where it is reached): not a reason to refuse it here.
+    passOnStoreError: true,
     ...(keyGenerator ? { keyGenerator } : {}),
     handler: (req, _res, next) => {
       const reset = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
@@ -87,6 +92,7 @@ export function createApp(deps: AppDeps): express.Application {
   const { config, logger, prisma } = deps;
   const readCache = new ReadCache({ version: () => databaseVersion(prisma), ttlMs: config.READ_CACHE_TTL_MS, maxEntries: config.READ_CACHE_MAX_ENTRIES });
   const auth = createAuthenticator(config, prisma, logger, readCache);
+  let routeLimiters = 0;
   const ctx: ApiContext = {
     prisma,
     temporal: deps.temporal,
@@ -97,6 +103,8 @@ export function createApp(deps: AppDeps): express.Application {
     auth,
     readCache,
     temporalTimeoutMs: deps.temporalTimeoutMs ?? config.TEMPORAL_CALL_TIMEOUT_MS,
+    // Each route's limiter counts apart, as before: numbered in the order routes are declared, the same in every instance.
+    rateLimiter: (limit, windowMs, key) => limiter(prisma, `route${++routeLimiters}`, limit, key, windowMs),
   };
 
   const metrics = deps.metrics ?? createApiMetrics({ prisma, config });
@@ -139,7 +147,7 @@ export function createApp(deps: AppDeps): express.Application {
     }),
   );
   // Per-IP limit on every mutating request (before authentication, so token guessing is limited too).
-  const ipLimiter = limiter(config.RATE_LIMIT_PER_MINUTE);
+  const ipLimiter = limiter(prisma, 'ip', config.RATE_LIMIT_PER_MINUTE);
   app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' ? next() : ipLimiter(req, res, next)));
   // On the API port only behind a token; with METRICS_PORT they are served there instead (api/main.ts).
   if (config.METRICS_TOKEN && config.METRICS_PORT === undefined) app.get('/metrics', metrics.handler);
@@ -151,7 +159,7 @@ export function createApp(deps: AppDeps): express.Application {
     prisma,
     readCache,
     authenticate: requireAuth(auth),
-    userLimiter: limiter(config.RATE_LIMIT_PER_MINUTE, (req) => `user:${req.user?.id ?? 'anonymous'}`),
+    userLimiter: limiter(prisma, 'user', config.RATE_LIMIT_PER_MINUTE, (req) => req.user?.id ?? 'anonymous'),
     idempotencyWaitMs: ctx.temporalTimeoutMs,
     // Outside production an answer that drifts from its documented schema is a 500, so tests catch it.
     responseCheck: config.NODE_ENV === 'production' ? 'log' : 'enforce',

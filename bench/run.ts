@@ -8,11 +8,12 @@ import { configSchema } from '../lib/config';
 import { startBenchStack, type BenchStack } from './lib/bench-stack';
 import { readResult } from './lib/report';
 import { printFloor, runFloor, saveFloor } from './scenarios/floor';
+import { printInstances, runInstances, saveInstances } from './scenarios/instances';
 import { printOpen, runOpenWorkflows, saveOpen } from './scenarios/open-workflows';
 import { printReads, runReads, saveReads } from './scenarios/reads';
 import { printLifecycle, runLifecycle, saveLifecycle, type LifecycleResult } from './scenarios/lifecycle';
 
-const SCENARIOS = ['lifecycle', 'floor', 'reads', 'open'] as const;
+const SCENARIOS = ['lifecycle', 'floor', 'reads', 'open', 'instances'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 function parseArgs(argv: string[]): { scenarios: Scenario[]; flags: Record<string, string> } {
@@ -66,6 +67,12 @@ async function main(): Promise<void> {
     const open = await runOpenWorkflows({ workflows: num('open', 2_000), decisions: num('decisions', 30), smallCache: num('small-cache', configSchema.parse({}).WORKER_MAX_CACHED_WORKFLOWS), largeCache: num('large-cache', 5_000) });
     printOpen(open);
     log(`wrote ${saveOpen(open)}`);
+  }
+  if (scenarios.includes('instances')) {
+    // Half the lifecycle scenario's lifecycles per run by default: it runs twice (1 + 1, then 2 + 2).
+    const instances = await runInstances({ users, lifecycles: num('instance-lifecycles', 100), cfPerEod: num('cf-per-eod', 3) });
+    printInstances(instances);
+    log(`wrote ${saveInstances(instances)}`);
   }
 }
 

@@ -92,7 +92,17 @@ export interface Stack {
   killWorker(signal?: NodeJS.Signals): Promise<void>;
   startApi(): Promise<ChildProcess>;
   killApi(signal?: NodeJS.Signals): Promise<void>;
+  /** One more worker process on the same database, Temporal and task queue (ready when it polls); stopped with the stack. */
+  spawnWorker(): Promise<ChildProcess>;
+  /** One more API process on the same database and Temporal, on a port of its own (a free one by default); stopped with the stack. */
+  spawnApi(port?: number): Promise<ApiInstance>;
   stop(): Promise<void>;
+}
+
+export interface ApiInstance {
+  proc: ChildProcess;
+  port: number;
+  url: string;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -112,8 +122,13 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
   // One process per part: node with tsx's loader, not the `tsx` CLI, which runs the script in a
   // child process — a SIGKILL of the CLI would leave the real worker or API running as an orphan.
-  const runTs = (script: string, service: string) =>
-    spawn(process.execPath, ['--import', 'tsx', path.join(root, script)], { cwd: root, env: { ...env, SERVICE_NAME: service }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const spawned = new Map<ChildProcess, 'api' | 'worker'>();
+  const runTs = (script: string, service: 'api' | 'worker', extraEnv: NodeJS.ProcessEnv = {}) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, script)], { cwd: root, env: { ...env, SERVICE_NAME: service, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    spawned.set(proc, service);
+    proc.once('exit', () => spawned.delete(proc));
+    return proc;
+  };
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
@@ -181,9 +196,22 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await stopProcess(stack.temporal, signal);
     },
     async startWorker() {
+      stack.worker = await stack.spawnWorker();
+      return stack.worker;
+    },
+    async killWorker(signal = 'SIGKILL') {
+      await stopProcess(stack.worker, signal);
+    },
+    async startApi() {
+      stack.api = (await stack.spawnApi(apiPort)).proc;
+      return stack.api;
+    },
+    async killApi(signal = 'SIGKILL') {
+      await stopProcess(stack.api, signal);
+    },
+    async spawnWorker() {
       const worker = runTs('worker/main.ts', 'worker');
-      stack.worker = worker;
-      pipe('worker', worker);
+      pipe(`worker ${worker.pid}`, worker);
       await new Promise<void>((resolve, reject) => {
         const onData = (chunk: Buffer) => {
           if (chunk.toString().includes('worker_started')) { worker.stdout?.off('data', onData); resolve(); }
@@ -195,23 +223,19 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await waitForPollers(worker.pid!);
       return worker;
     },
-    async killWorker(signal = 'SIGKILL') {
-      await stopProcess(stack.worker, signal);
-    },
-    async startApi() {
-      stack.api = runTs('api/main.ts', 'api');
-      pipe('api', stack.api);
-      await waitForPort(apiPort);
-      return stack.api;
-    },
-    async killApi(signal = 'SIGKILL') {
-      await stopProcess(stack.api, signal);
+    async spawnApi(port) {
+      const own = port ?? (await freePort());
+      const proc = runTs('api/main.ts', 'api', { PORT: String(own) });
+      pipe(own === apiPort ? 'api' : `api :${own}`, proc);
+      await waitForPort(own);
+      return { proc, port: own, url: `http://127.0.0.1:${own}` };
     },
     async stop() {
       await probe?.close().catch(() => undefined);
       probe = undefined;
-      await stopProcess(stack.api);
-      await stopProcess(stack.worker);
+      // APIs first (open requests finish), then the workers (running activities finish).
+      await Promise.all([...spawned].filter(([, service]) => service === 'api').map(([p]) => stopProcess(p)));
+      await Promise.all([...spawned.keys()].map((p) => stopProcess(p)));
       await stopProcess(stack.temporal);
       await embedded?.stop();
       if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -15,13 +15,22 @@ export interface Timed<T> {
 
 /**
  * A thin API client as a real one would be: bearer tokens from POST /auth/dev-token (cached
- * per e-mail), JSON bodies, every call timed into a route group.
+ * per e-mail), JSON bodies, every call timed into a route group. Given several API instances,
+ * it sends each call to the next one in turn (as a round-robin load balancer would).
  */
 export class ApiClient {
   private readonly tokens = new Map<string, Promise<string>>();
+  private readonly baseUrls: readonly string[];
+  private next = 0;
   errors = 0;
 
-  constructor(readonly baseUrl: string, readonly samples: Samples) {}
+  constructor(baseUrl: string | readonly string[], readonly samples: Samples) {
+    this.baseUrls = typeof baseUrl === 'string' ? [baseUrl] : baseUrl;
+  }
+
+  private get baseUrl(): string {
+    return this.baseUrls[this.next++ % this.baseUrls.length];
+  }
 
   async call<T>(group: string, method: 'GET' | 'POST', path: string, token?: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Timed<T>> {
     const headers: Record<string, string> = { ...extraHeaders };

@@ -32,6 +32,8 @@ export interface FloorResult {
   /** Lifecycle wall time / floor wall time, both measured in this run. */
   ratio: number | null;
   lifecycleWallSeconds: number | null;
+  /** The lifecycle's decision p95 (HTTP, same run) / the floor's Update p95. */
+  decisionP95Ratio: number | null;
 }
 
 let runtimeInstalled = false;
@@ -82,18 +84,20 @@ export async function runFloor(bench: BenchStack, shapes: { steps: FloorStep[] }
   });
   await connection.close();
   const lifecycleWall = lifecycle?.wallSeconds ?? null;
+  const update = summarize(samples.values('update'));
   return {
     workflows: shapes.length,
     users,
     ...totals,
     wallSeconds: Math.round(wallSeconds * 100) / 100,
     workflowsPerSecond: Math.round((shapes.length / wallSeconds) * 100) / 100,
-    update: summarize(samples.values('update')),
+    update,
     start: summarize(samples.values('start')),
     errors,
     cpuSeconds: cpu.stop(),
     ratio: lifecycleWall ? Math.round((lifecycleWall / wallSeconds) * 100) / 100 : null,
     lifecycleWallSeconds: lifecycleWall,
+    decisionP95Ratio: lifecycle?.http.decision && update.p95 ? Math.round((lifecycle.http.decision.p95 / update.p95) * 100) / 100 : null,
   };
 }
 
@@ -109,6 +113,7 @@ export function printFloor(r: FloorResult): void {
       ['errors', r.errors, '0', r.errors === 0 ? 'met' : 'MISSED'],
       ['CPU s temporal / bench (worker + clients)', `${r.cpuSeconds.temporal} / ${r.cpuSeconds.bench}`, '', ''],
       ['lifecycle time / floor time', r.ratio ?? 'n/a (run lifecycle first)', '≤ 1.5', r.ratio === null ? '' : r.ratio <= 1.5 ? 'met' : 'MISSED'],
+      ['lifecycle decision p95 / floor Update p95', r.decisionP95Ratio ?? 'n/a (run lifecycle first)', '≤ 1.3', r.decisionP95Ratio === null ? '' : r.decisionP95Ratio <= 1.3 ? 'met' : 'MISSED'],
     ]),
   );
 }

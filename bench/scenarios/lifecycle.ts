@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { DEMO_USERS } from '../../domain/demo';
+import { programmeOfSubject, workflowIdFor, type SubjectType } from '../../domain/registry';
 import { EXPERTS } from '../../prisma/seed-data';
 import { startBenchStack, type BenchStack } from '../lib/bench-stack';
 import { ApiClient, serverTiming } from '../lib/http';
@@ -14,7 +15,6 @@ import { CpuMeter, programPid } from '../lib/proc';
 import { log, table, verdict, writeResult } from '../lib/report';
 import { pool, Samples, summarize, type Summary } from '../lib/stats';
 import { createApplicants, expertRequestPayload, proposalPayload, type BenchApplicant } from '../payloads';
-import { programmeOfSubject, workflowIdFor, type SubjectType } from '../../domain/registry';
 
 export interface LifecycleOptions {
   users: number;
@@ -64,6 +64,8 @@ export interface LifecycleResult {
   shapes: { workflowId: string; programme: 'cf' | 'eod'; steps: ShapeStep[]; runs: number }[];
   totals: { workflows: number; updates: number; activities: number; localActivities: number; deliveries: number; historyEvents: number };
   mails: number;
+  /** Growth of the database during the run, per closed lifecycle (pg_database_size, MB). */
+  databaseMbPerLifecycle: number;
 }
 
 interface TaskItem {
@@ -99,24 +101,35 @@ class Driver {
     return (await this.api.call<T & { openTasks: TaskItem[] }>('read', 'GET', this.subjectPath(type, id), token)).body;
   }
 
-  /**
-   * The caller's open task of `kind` on the subject, polled for: a decision answers once it is
-   * recorded, and automatic steps (alignment check, roster matching) may come before the next task.
-   */
-  async openTask(email: string, type: SubjectType, id: string, kind: string): Promise<TaskItem> {
-    const deadline = Date.now() + 60_000;
+  /** Reads the subject until `ready` holds (the stage's automatic steps may still be running after the previous answer). */
+  async viewUntil<T = Record<string, unknown>>(email: string, type: SubjectType, id: string, ready: (v: T & { openTasks: TaskItem[] }) => boolean): Promise<T & { openTasks: TaskItem[] }> {
+    const deadline = performance.now() + 30_000;
     for (;;) {
-      const subject = await this.view(email, type, id);
-      const task = subject.openTasks.find((t) => t.kind === kind && t.assignedToMe);
-      if (task) return task;
-      if (Date.now() > deadline) throw new Error(`${email} has no open ${kind} task on ${id} (open: ${subject.openTasks.map((t) => t.kind).join(', ') || 'none'})`);
+      const v = await this.view<T>(email, type, id);
+      if (ready(v)) return v;
+      if (performance.now() > deadline) throw new Error(`${type} ${id}: not ready after 30 s (open: ${v.openTasks.map((t) => t.kind).join(', ') || 'none'})`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
 
-  /** Finds the caller's open task of `kind` on the subject and decides it. */
+  /**
+   * Finds the caller's open task of `kind` on the subject and decides it. The task may appear in
+   * reads a moment after the previous decision's answer (the automatic steps of the stage run
+   * after it): the driver reads again until it is there, as a client would, and the wait is
+   * counted (`wait until task visible`: 0 when the first read lists it).
+   */
   async decide(email: string, type: SubjectType, id: string, kind: string, decision: string, body: { data?: Record<string, unknown>; comment?: string } = {}): Promise<{ stage: string; task: TaskItem }> {
-    const task = await this.openTask(email, type, id, kind);
+    let firstRead: number | undefined;
+    let task: TaskItem | undefined;
+    for (;;) {
+      const subject = await this.view(email, type, id);
+      firstRead ??= performance.now();
+      task = subject.openTasks.find((t) => t.kind === kind && t.assignedToMe);
+      if (task) break;
+      if (performance.now() - firstRead > 30_000) throw new Error(`${email} has no open ${kind} task on ${id} (open: ${subject.openTasks.map((t) => t.kind).join(', ') || 'none'})`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    this.api.samples.add('wait until task visible', performance.now() - firstRead);
     const token = await this.api.token(email);
     const res = await this.api.call<{ stage: string }>('decision', 'POST', `/tasks/${encodeURIComponent(task.id)}/decision`, token, { decision, ...body });
     const temporalMs = serverTiming(res.headers, 'temporal');
@@ -147,7 +160,7 @@ class Driver {
     const evaluation = { ratings: { relevance: 5, effectiveness: 4 }, narrative: 'Works well', beneficiaries: 5400 };
     await d(EMAIL.coKg, 'evaluation', 'submit_evaluation', { data: evaluation });
     const last = await d(EMAIL.fm, 'evaluation', 'submit_evaluation', { data: evaluation });
-    if (last.stage !== 'closed') throw new Error(`proposal ${id} ended in ${last.stage}`);
+    if (last.stage !== 'closed') await this.viewUntil<{ stage: string }>(EMAIL.fm, 'proposal', id, (v) => v.stage === 'closed');
     return workflowIdFor('proposal', id);
   }
 
@@ -157,8 +170,7 @@ class Driver {
     const id = created.body.id;
     const d = (email: string, kind: string, decision: string, body?: { data?: Record<string, unknown>; comment?: string }) => this.decide(email, 'expert_request', id, kind, decision, body);
     await d(EMAIL.coKg2, 'co_endorsement', 'endorse', { comment: 'Endorsed by the head of office' });
-    await this.openTask(EMAIL.fm, 'expert_request', id, 'shortlist_review');
-    const request = await this.view<{ shortlist: { expertId: string; userId: string }[] }>(EMAIL.fm, 'expert_request', id);
+    const request = await this.viewUntil<{ shortlist: { expertId: string; userId: string }[] }>(EMAIL.fm, 'expert_request', id, (v) => v.openTasks.some((t) => t.kind === 'shortlist_review'));
     const shortlist = request.shortlist ?? [];
     if (!shortlist.length) throw new Error(`expert request ${id}: empty shortlist`);
     await d(EMAIL.fm, 'shortlist_review', 'confirm');
@@ -172,15 +184,10 @@ class Driver {
     let stage = '';
     for (const e of shortlist.slice(3)) stage = (await d(emailOf(e.expertId), 'invitation_response', 'decline', { data: { reason: 'Not available' } })).stage;
     const chosen = accepting[n % accepting.length];
-    const selectionTask = await this.openTask(EMAIL.coKg, 'expert_request', id, 'candidate_selection');
+    const selectionTask = (await this.viewUntil(EMAIL.coKg, 'expert_request', id, (v) => v.openTasks.some((t) => t.kind === 'candidate_selection'))).openTasks.find((t) => t.kind === 'candidate_selection');
     const justification = selectionTask?.context?.justificationRequired ? { justification: 'Direct contracting within the limit' } : {};
     stage = (await d(EMAIL.coKg, 'candidate_selection', 'select', { data: { expertIds: [chosen.expertId], ...justification } })).stage;
-    // The contract check runs after the selection answers: then a fee approval, or the signatures.
-    let afterSelection = await this.view(EMAIL.fm, 'expert_request', id);
-    while (!afterSelection.openTasks.length) {
-      await new Promise((r) => setTimeout(r, 50));
-      afterSelection = await this.view(EMAIL.fm, 'expert_request', id);
-    }
+    const afterSelection = await this.viewUntil(EMAIL.fm, 'expert_request', id, (v) => v.openTasks.some((t) => t.kind === 'fee_approval' || t.kind === 'contract_signature'));
     if (afterSelection.openTasks.some((t) => t.kind === 'fee_approval')) {
       await d(EMAIL.fm, 'fee_approval', 'approve', { data: { justification: 'Bureau Director approved' } });
     }
@@ -193,7 +200,7 @@ class Driver {
     }
     await d(EMAIL.coKg, 'expert_evaluation', 'submit_evaluation', { data: { rating: 5, narrative: 'Excellent maps' } });
     stage = (await d(expert, 'assignment_feedback', 'submit_feedback', { data: { rating: 4, narrative: 'Well prepared' } })).stage;
-    if (stage !== 'closed') throw new Error(`expert request ${id} ended in ${stage}`);
+    if (stage !== 'closed') await this.viewUntil<{ stage: string }>(EMAIL.fm, 'expert_request', id, (v) => v.stage === 'closed');
     return workflowIdFor('expert_request', id);
   }
 }
@@ -268,14 +275,15 @@ export async function workflowShape(client: Client, workflowId: string, timings?
   return { steps, runs, events };
 }
 
-export async function runLifecycle(opts: LifecycleOptions, existing?: BenchStack): Promise<{ result: LifecycleResult; bench: BenchStack }> {
+/** `apiUrls`: the API instances the users' calls go to in turn (default: the stack's one API). */
+export async function runLifecycle(opts: LifecycleOptions, existing?: BenchStack, apiUrls?: string[]): Promise<{ result: LifecycleResult; bench: BenchStack }> {
   const bench = existing ?? (await startBenchStack({ label: 'lifecycle' }));
   const eodEvery = opts.cfPerEod + 1;
   const isEod = (i: number) => i % eodEvery === opts.cfPerEod;
   const cfCount = Array.from({ length: opts.lifecycles }, (_, i) => i).filter((i) => !isEod(i)).length;
   const applicants = await createApplicants(bench.prisma, cfCount, `bench${Date.now().toString(36)}`);
   const samples = new Samples();
-  const api = new ApiClient(bench.stack.apiUrl, samples);
+  const api = new ApiClient(apiUrls ?? bench.stack.apiUrl, samples);
   const driver = new Driver(api);
   const errorSamples: string[] = [];
   let failed = 0;
@@ -286,6 +294,8 @@ export async function runLifecycle(opts: LifecycleOptions, existing?: BenchStack
   bench.rss.resetPeak('api');
   log(`lifecycle: ${opts.lifecycles} lifecycles (${cfCount} Challenge Fund, ${opts.lifecycles - cfCount} Experts on Demand) by ${opts.users} concurrent users`);
   const progress = setInterval(() => log(`  ${done}/${opts.lifecycles} closed, ${failed} failed, worker ${bench.rss.current('worker')} MB, api ${bench.rss.current('api')} MB`), 10_000);
+  const databaseBytes = async () => Number((await bench.prisma.$queryRaw<{ size: bigint }[]>`SELECT pg_database_size(current_database()) AS size`)[0].size);
+  const sizeBefore = await databaseBytes();
   const cpu = stackCpu(bench).start();
   const started = performance.now();
   const workflowIds = await pool(opts.lifecycles, opts.users, async (i) => {
@@ -303,6 +313,7 @@ export async function runLifecycle(opts: LifecycleOptions, existing?: BenchStack
   const cpuSeconds = cpu.stop();
   clearInterval(progress);
   const peakRssMb = { worker: bench.rss.peak('worker'), api: bench.rss.peak('api') };
+  const databaseMbPerLifecycle = done ? Math.round(((await databaseBytes()) - sizeBefore) / done / 1e4) / 100 : NaN;
 
   // The shape of what ran, for the floor scenario: Updates and activities per workflow.
   const ids = workflowIds.filter((id): id is string => !!id);
@@ -332,6 +343,7 @@ export async function runLifecycle(opts: LifecycleOptions, existing?: BenchStack
     shapes,
     totals,
     mails: bench.mail.messages().length,
+    databaseMbPerLifecycle,
   };
   return { result, bench };
 }
@@ -355,6 +367,7 @@ export function printLifecycle(r: LifecycleResult): void {
       ['decision p95 ms', r.http.decision?.p95 ?? NaN, '≤ 150', verdict(r.http.decision?.p95 ?? NaN, 150)],
       ['peak RSS worker MB', r.peakRssMb.worker, '', ''],
       ['peak RSS api MB', r.peakRssMb.api, '', ''],
+      ['database growth per lifecycle MB', r.databaseMbPerLifecycle, '', ''],
       ['CPU s worker/api/temporal/bench', Object.values(r.cpuSeconds).join(' / '), '', ''],
       ['per workflow: updates', perWf(r.totals.updates), '', ''],
       ['per workflow: activities (blocking)', perWf(r.totals.activities), '', ''],

@@ -154,7 +154,10 @@ export async function runOpenWorkflows(opts: OpenOptions): Promise<OpenResult> {
     log(`open: querying all ${opts.workflows} workflows through the worker with cache ${opts.smallCache}`);
     const t1 = performance.now();
     await pool(opts.workflows, 20, async (i) => {
-      await client.workflow.getHandle(`proposal-p-open${String(i).padStart(6, '0')}`).query(stateQuery);
+      // A Query that times out on a loaded machine is counted, not fatal: the figure is the memory once all were touched.
+      await client.workflow.getHandle(`proposal-p-open${String(i).padStart(6, '0')}`).query(stateQuery).catch(() => {
+        errors++;
+      });
     });
     const touchAllSeconds = Math.round((performance.now() - t1) / 100) / 10;
     await new Promise((r) => setTimeout(r, 2000));

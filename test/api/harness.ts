@@ -44,6 +44,8 @@ export interface ApiHarness {
   logs: Record<string, unknown>[];
   /** Another app on the same database and server (other config: rate limits, OIDC...). */
   makeApp(overrides?: Record<string, string>, extra?: Partial<AppDeps>): Application;
+  /** Forgets every rate-limit counter (they live in the database, shared by all apps on it, as by API instances). */
+  resetRateLimits(): Promise<void>;
   token(who: DemoKey): Promise<string>;
   stop(): Promise<void>;
 }
@@ -84,6 +86,9 @@ export async function startApiHarness(label: string, opts: { worker?: boolean } 
     app,
     logs: lines,
     makeApp,
+    async resetRateLimits() {
+      await db.prisma.rateLimitHit.deleteMany();
+    },
     async token(who) {
       const cached = tokens.get(who);
       if (cached) return cached;

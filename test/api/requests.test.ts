@@ -251,8 +251,9 @@ test('headers and logs: X-Request-Id, security headers, CORS, one JSON log line 
 });
 
 test('rate limits: POST routes answer 429 with Retry-After past RATE_LIMIT_PER_MINUTE; reads are not limited', async () => {
-  const app = h.makeApp({ RATE_LIMIT_PER_MINUTE: '3' });
   const token = await h.token('applicant');
+  await h.resetRateLimits();
+  const app = h.makeApp({ RATE_LIMIT_PER_MINUTE: '3' });
   const statuses: number[] = [];
   let last: request.Response | undefined;
   for (let i = 0; i < 5; i++) {

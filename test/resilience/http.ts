@@ -26,6 +26,14 @@ export class HttpApi {
 
   constructor(readonly baseUrl: string, private timeoutMs = 60_000) {}
 
+  /** Where the next request goes. */
+  protected target(): string {
+    return this.baseUrl;
+  }
+
+  /** A request to `base` got no answer (refused, reset, timed out). */
+  protected unreachable(_base: string): void {}
+
   /** Every later request throws: stops the drivers of a failed test so jest can exit. */
   close(): void {
     this.closed = true;
@@ -40,8 +48,9 @@ export class HttpApi {
     else if (opts.body !== undefined) payload = JSON.stringify(opts.body);
     if (payload !== undefined && !headers['Content-Type']) headers['Content-Type'] = 'application/json';
     let answer: HttpAnswer;
+    const base = this.target();
     try {
-      const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+      const res = await fetch(`${base}${path}`, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
       const text = await res.text();
       let body: unknown = text;
       try {
@@ -51,6 +60,7 @@ export class HttpApi {
       }
       answer = { status: res.status, body, headers: res.headers };
     } catch (err) {
+      this.unreachable(base);
       answer = { status: 0, body: { error: { code: 'network', message: err instanceof Error ? err.message : String(err) } }, headers: new Headers() };
     }
     this.statuses.set(answer.status, (this.statuses.get(answer.status) ?? 0) + 1);
@@ -89,6 +99,35 @@ export class HttpApi {
   /** Statuses seen so far as a plain object, for logs and assertions. */
   tally(): Record<string, number> {
     return Object.fromEntries([...this.statuses.entries()].sort(([a], [b]) => a - b).map(([k, v]) => [String(k), v]));
+  }
+}
+
+/**
+ * Several API instances behind one client, as behind a load balancer: requests go to each in
+ * turn; an instance that gave no answer is left out for `downMs` (a passive health check), and
+ * the request that got no answer is not resent (the caller sees status 0, as through a proxy).
+ */
+export class BalancedHttpApi extends HttpApi {
+  private next = 0;
+  private readonly downUntil = new Map<string, number>();
+  /** Requests sent per instance. */
+  readonly sent = new Map<string, number>();
+
+  constructor(readonly baseUrls: string[], timeoutMs?: number, private readonly downMs = 3_000) {
+    super(baseUrls[0], timeoutMs);
+  }
+
+  protected override target(): string {
+    const now = Date.now();
+    const up = this.baseUrls.filter((u) => (this.downUntil.get(u) ?? 0) <= now);
+    const pool = up.length ? up : this.baseUrls;
+    const base = pool[this.next++ % pool.length];
+    this.sent.set(base, (this.sent.get(base) ?? 0) + 1);
+    return base;
+  }
+
+  protected override unreachable(base: string): void {
+    this.downUntil.set(base, Date.now() + this.downMs);
   }
 }
 

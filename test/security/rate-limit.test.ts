@@ -27,9 +27,10 @@ async function counts() {
 }
 
 test(`a burst of ${BURST} creations against a limit of ${LIMIT}/min: ${LIMIT} created, the rest 429 with Retry-After, no workflow started for them`, async () => {
-  const app = h.makeApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
   const token = await h.token('applicant');
   const before = await counts();
+  await h.resetRateLimits();
+  const app = h.makeApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
   const answers = await Promise.all(Array.from({ length: BURST }, (_, i) =>
     request(app).post('/proposals').set('Authorization', `Bearer ${token}`).set('Idempotency-Key', `burst-${i}`).send(proposalPayload({ title: `Burst ${i}` }))));
   const statuses = answers.map((a) => a.status).sort();
@@ -50,17 +51,20 @@ test(`a burst of ${BURST} creations against a limit of ${LIMIT}/min: ${LIMIT} cr
 });
 
 test('the per-IP limit holds before authentication: token guessing and dev-token requests are limited too', async () => {
-  const app = h.makeApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
   const before = await counts();
+  await h.resetRateLimits();
+  const app = h.makeApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
   const guesses = await Promise.all(Array.from({ length: BURST }, (_, i) =>
     request(app).post('/proposals').set('Authorization', `Bearer guess-${i}`).send(proposalPayload())));
   expect(guesses.map((g) => g.status).sort()).toEqual([...Array(LIMIT).fill(401), ...Array(BURST - LIMIT).fill(429)]);
+  await h.resetRateLimits();
   const app2 = h.makeApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
   const tokens = await Promise.all(Array.from({ length: BURST }, () => request(app2).post('/auth/dev-token').send({ email: DEMO_USERS.admin.email })));
   expect(tokens.map((t) => t.status).sort()).toEqual([...Array(LIMIT).fill(200), ...Array(BURST - LIMIT).fill(429)]);
   // Several users behind one address share its limit: the burst of two applicants is cut at the limit as a whole.
-  const app3 = h.makeApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
   const [t1, t2] = [await h.token('applicant'), await h.token('applicant2')];
+  await h.resetRateLimits();
+  const app3 = h.makeApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
   const mixed = await Promise.all(Array.from({ length: BURST }, (_, i) =>
     request(app3).post('/proposals').set('Authorization', `Bearer ${i % 2 ? t1 : t2}`).send(proposalPayload({ title: `Mixed ${i}` }))));
   expect(mixed.filter((m) => m.status === 201).length).toBe(LIMIT);
