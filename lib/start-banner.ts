@@ -14,15 +14,27 @@ export function startBanner(cfg: AppConfig, opts: { temporalAddress?: string; ow
           ...Object.values(DEMO_USERS).map((u) => `    ${u.role.padEnd(13)} ${u.email}`),
         ]
       : []),
-    ...(modes.includes('oidc') ? [`  Sign-in (AUTH_MODE=oidc): your organisation account at ${cfg.OIDC_ISSUER}; API clients send its bearer tokens`] : []),
-    ...(modes.includes('email') ? ['  Sign-in (AUTH_MODE=email): a single-use link by e-mail; scripts use personal API tokens created in the web app'] : []),
+    ...(modes.includes('oidc')
+      ? [
+          `  Sign-in (AUTH_MODE=oidc): your organisation account at ${cfg.OIDC_ISSUER}; API clients send its bearer tokens`,
+        ]
+      : []),
+    ...(modes.includes('email')
+      ? [
+          '  Sign-in (AUTH_MODE=email): a single-use link by e-mail; scripts use personal API tokens created in the web app',
+        ]
+      : []),
   ];
   return [
     '',
     'Russia-UNDP Partnership workflow engine is ready',
     `  Web app and API   http://localhost:${cfg.PORT}   (API docs: /docs, readiness: /health/ready)`,
-    opts.ownTemporal ? `  Temporal Web UI   http://localhost:${cfg.TEMPORAL_UI_PORT}` : `  Temporal          ${opts.temporalAddress} (existing server)`,
-    cfg.MAIL_CATCHER ? `  Mail inbox        http://localhost:${cfg.MAIL_CATCHER_UI_PORT}   (SMTP on 127.0.0.1:${cfg.SMTP_PORT})` : `  SMTP relay        ${cfg.SMTP_HOST}:${cfg.SMTP_PORT}`,
+    opts.ownTemporal
+      ? `  Temporal Web UI   http://localhost:${cfg.TEMPORAL_UI_PORT}`
+      : `  Temporal          ${opts.temporalAddress} (existing server)`,
+    cfg.MAIL_CATCHER
+      ? `  Mail inbox        http://localhost:${cfg.MAIL_CATCHER_UI_PORT}   (SMTP on 127.0.0.1:${cfg.SMTP_PORT})`
+      : `  SMTP relay        ${cfg.SMTP_HOST}:${cfg.SMTP_PORT}`,
     ...signIn,
     'Press Ctrl-C to stop (the API first, then the worker drains, then the mail catcher and Temporal).',
     '',

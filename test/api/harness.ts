@@ -23,16 +23,31 @@ export function captureLogger(): { logger: Logger; lines: Record<string, unknown
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk, _enc, cb) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of String(chunk).split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
       cb();
     },
   });
-  const logger = pino({ level: 'info', base: { service: 'api-test' }, redact: { paths: ['authorization', 'req.headers.authorization', 'token'], censor: '[redacted]' } }, stream);
+  const logger = pino(
+    {
+      level: 'info',
+      base: { service: 'api-test' },
+      redact: { paths: ['authorization', 'req.headers.authorization', 'token'], censor: '[redacted]' },
+    },
+    stream,
+  );
   return { logger, lines };
 }
 
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
-  return loadConfig({ NODE_ENV: 'test', AUTH_MODE: 'dev', AUTH_DEV_SECRET: DEV_SECRET, RATE_LIMIT_PER_MINUTE: '10000', CORS_ORIGINS: 'http://localhost:5173', ...overrides });
+  return loadConfig({
+    NODE_ENV: 'test',
+    AUTH_MODE: 'dev',
+    AUTH_DEV_SECRET: DEV_SECRET,
+    RATE_LIMIT_PER_MINUTE: '10000',
+    CORS_ORIGINS: 'http://localhost:5173',
+    ...overrides,
+  });
 }
 
 export interface ApiHarness {
@@ -55,7 +70,12 @@ export interface ApiHarness {
  * and one worker (random task queue) for a whole test file; the app under test is wired to them.
  */
 export async function startApiHarness(label: string, opts: { worker?: boolean } = {}): Promise<ApiHarness> {
-  const [env, db, smtp, bundle] = await Promise.all([startTestTemporal(), createTestDatabase(label), startTestSmtp(), testWorkflowBundle()]);
+  const [env, db, smtp, bundle] = await Promise.all([
+    startTestTemporal(),
+    createTestDatabase(label),
+    startTestSmtp(),
+    testWorkflowBundle(),
+  ]);
   await seedDatabase(db.prisma);
   const taskQueue = uniqueTaskQueue(`api-${label}`);
   let worker: Worker | undefined;
@@ -75,7 +95,16 @@ export async function startApiHarness(label: string, opts: { worker?: boolean } 
   }
   const { logger, lines } = captureLogger();
   const makeApp = (overrides: Record<string, string> = {}, extra: Partial<AppDeps> = {}) =>
-    createApp({ prisma: db.prisma, temporal: env.client, config: testConfig(overrides), logger, taskQueue, sla: quietSla(), temporalTimeoutMs: 20_000, ...extra });
+    createApp({
+      prisma: db.prisma,
+      temporal: env.client,
+      config: testConfig(overrides),
+      logger,
+      taskQueue,
+      sla: quietSla(),
+      temporalTimeoutMs: 20_000,
+      ...extra,
+    });
   const app = makeApp();
   const tokens = new Map<DemoKey, string>();
   return {
