@@ -13,6 +13,7 @@ export const NOTIFICATION_TEMPLATES = [
   'contract_to_sign',
   'payment_released',
   'evaluation_requested',
+  'message_posted',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
@@ -39,6 +40,8 @@ export interface NotificationData {
   milestoneSeq?: number;
   milestoneTitle?: string;
   outcome?: string;
+  /** A message on the subject's thread: who wrote it (name and side); its text travels as `comment`. */
+  from?: string;
   /** Why the system decided (failed policy rules), worded per language by the template. */
   reasons?: Reason[];
 }

@@ -752,6 +752,7 @@ export class Lifecycle {
       'cancelled by a fund manager',
     );
     const told: Recipient[] = [
+      this.opts.owner,
       { role: 'co_approver', countryCode: this.opts.countryCode },
       ...open.map(
         (t): Recipient =>
@@ -765,13 +766,12 @@ export class Lifecycle {
       actor: c.actor,
       comment: c.reason,
       data: c.requestId ? { requestId: c.requestId } : undefined,
-      notifyOwner: true,
       extra: {
         patch: { outcome: 'cancelled' },
         notifications: told.map((to) => ({
           template: 'decision_outcome' as const,
           to,
-          data: this.noticeData({ stage: 'cancelled', outcome: 'cancel', comment: c.reason }),
+          data: this.noticeData({ stage: 'cancelled', decision: 'cancel', outcome: 'cancel', comment: c.reason }),
         })),
       },
     });
