@@ -11,6 +11,7 @@ import { knownApiMessage, LANGS, type Lang } from './i18n';
 import { authRoutes } from './pages/auth';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
+import { messagePages } from './pages/messages';
 import { proposalPages } from './pages/proposals';
 import { rosterPages } from './pages/roster';
 import { taskPages } from './pages/tasks';
@@ -243,6 +244,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   taskPages(router, web);
   proposalPages(router, web);
   expertRequestPages(router, web);
+  messagePages(router, web);
   pipelinePages(router, web);
   rosterPages(router, web);
 
