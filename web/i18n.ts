@@ -432,12 +432,14 @@ const en = {
   'messages.send': 'Send the message',
   'notes.title': 'Internal notes',
   'notes.staffOnly': 'Staff only',
-  'notes.who': 'Only the Country Office, fund managers and administrators see these notes. They are never shown to applicants or experts, and never mailed.',
+  'notes.who':
+    'Only the Country Office, fund managers and administrators see these notes. They are never shown to applicants or experts, and never mailed.',
   'notes.none': 'No internal notes yet.',
   'notes.yours': 'Your note',
   'notes.add': 'Add the note',
   'cancel.title': 'Cancel',
-  'cancel.what': 'Cancelling ends it at once, at any stage before it closes: its open tasks close, and the owner, the Country Office and whoever had a task are told by e-mail with your reason. It cannot be undone.',
+  'cancel.what':
+    'Cancelling ends it at once, at any stage before it closes: its open tasks close, and the owner, the Country Office and whoever had a task are told by e-mail with your reason. It cannot be undone.',
   'cancel.reason': 'Reason',
   'cancel.reasonHint': 'Mailed to the parties and kept in the history.',
   'cancel.confirm': 'I understand that a cancellation cannot be undone.',
@@ -1204,12 +1206,14 @@ const ru: Record<Key, string> = {
   'messages.send': 'Отправить сообщение',
   'notes.title': 'Внутренние заметки',
   'notes.staffOnly': 'Только для сотрудников',
-  'notes.who': 'Эти заметки видят только страновой офис, менеджеры фонда и администраторы. Они никогда не показываются заявителям и экспертам и не рассылаются по почте.',
+  'notes.who':
+    'Эти заметки видят только страновой офис, менеджеры фонда и администраторы. Они никогда не показываются заявителям и экспертам и не рассылаются по почте.',
   'notes.none': 'Внутренних заметок пока нет.',
   'notes.yours': 'Ваша заметка',
   'notes.add': 'Добавить заметку',
   'cancel.title': 'Отменить',
-  'cancel.what': 'Отмена завершает процесс сразу, на любом этапе до закрытия: открытые задачи закрываются, а владелец, страновой офис и все, у кого были задачи, получают письмо с указанной причиной. Отменить это действие нельзя.',
+  'cancel.what':
+    'Отмена завершает процесс сразу, на любом этапе до закрытия: открытые задачи закрываются, а владелец, страновой офис и все, у кого были задачи, получают письмо с указанной причиной. Отменить это действие нельзя.',
   'cancel.reason': 'Причина',
   'cancel.reasonHint': 'Причина будет отправлена участникам и сохранится в истории.',
   'cancel.confirm': 'Я понимаю, что отмену нельзя отменить.',

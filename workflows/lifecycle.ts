@@ -249,7 +249,8 @@ export class Lifecycle {
               FAILURE.notAllowedNow,
               `cannot withdraw: the subject is ${this.withdrawal ? 'already being withdrawn' : this.state.stage}`,
             );
-          if (this.cancellation) throw failure(FAILURE.notAllowedNow, 'cannot withdraw: the subject is being cancelled');
+          if (this.cancellation)
+            throw failure(FAILURE.notAllowedNow, 'cannot withdraw: the subject is being cancelled');
           const refusal = withdrawalRefusal(this.opts.programme, input.actor, this.state.stage, {
             institutionId: this.opts.ownerInstitutionId,
             countryCode: this.opts.countryCode,
@@ -754,11 +755,10 @@ export class Lifecycle {
     const told: Recipient[] = [
       this.opts.owner,
       { role: 'co_approver', countryCode: this.opts.countryCode },
-      ...open.map(
-        (t): Recipient =>
-          t.assigneeUserId
-            ? { userId: t.assigneeUserId }
-            : { role: t.assigneeRole, countryCode: t.assigneeCountryCode, excludeUserIds: t.excludeUserIds },
+      ...open.map((t): Recipient =>
+        t.assigneeUserId
+          ? { userId: t.assigneeUserId }
+          : { role: t.assigneeRole, countryCode: t.assigneeCountryCode, excludeUserIds: t.excludeUserIds },
       ),
     ];
     await this.transition('cancelled', {

@@ -66,7 +66,10 @@ const noteSchema = responseBody(
   'InternalNote',
   z.strictObject({ id: z.string(), author, body: z.string(), createdAt: z.string() }),
 );
-const notesSchema = responseBody('InternalNotes', z.strictObject({ items: z.array(noteSchema).describe('Oldest first') }));
+const notesSchema = responseBody(
+  'InternalNotes',
+  z.strictObject({ items: z.array(noteSchema).describe('Oldest first') }),
+);
 const cancelledSchema = responseBody('Cancelled', z.strictObject({ id: z.string(), stage: z.enum(STAGES) }));
 
 interface SubjectRow {
@@ -133,7 +136,10 @@ function recipientsOf(audience: MessageAudience, s: SubjectRow): Recipient[] {
 }
 
 async function namesOf(prisma: PrismaClient, ids: string[]): Promise<Map<string, string>> {
-  const users = await prisma.user.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, name: true } });
+  const users = await prisma.user.findMany({
+    where: { id: { in: [...new Set(ids)] } },
+    select: { id: true, name: true },
+  });
   return new Map(users.map((u) => [u.id, u.name]));
 }
 

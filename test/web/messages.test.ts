@@ -73,9 +73,7 @@ test('thread and notes on the proposal page: staff write both, the applicant ans
   for (const who of ['coKg', 'fundManager'] as const)
     expect(h.smtp.mails.filter((m) => m.to === DEMO_USERS[who].email && m.text.includes(ANSWER))).toHaveLength(1);
   expect(h.smtp.mails.filter((m) => m.text.includes('backdated'))).toEqual([]);
-  expect(h.smtp.mails.filter((m) => m.to === DEMO_USERS.applicant.email && m.text.includes(QUESTION))).toHaveLength(
-    1,
-  );
+  expect(h.smtp.mails.filter((m) => m.to === DEMO_USERS.applicant.email && m.text.includes(QUESTION))).toHaveLength(1);
 
   // ---- the fund manager cancels, with a reason
   const reason = 'Duplicate of an earlier proposal from the same institution.';

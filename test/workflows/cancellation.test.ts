@@ -69,16 +69,18 @@ test('a proposal in implementation is cancelled: its report task closes, the app
     const report = await openTask(h, 'progress_report');
 
     // The applicant can no longer withdraw; only a fund manager cancels, and only with a reason.
-    expect(
-      await updateFailureType(h.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant') }] })),
-    ).toBe(FAILURE.notAllowedNow);
+    expect(await updateFailureType(h.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant') }] }))).toBe(
+      FAILURE.notAllowedNow,
+    );
     expect(
       await updateFailureType(
         h.executeUpdate(cancelUpdate, { args: [{ actor: actorOf('coKg'), reason: 'Not ours to cancel' }] }),
       ),
     ).toBe(FAILURE.forbidden);
     expect(
-      await updateFailureType(h.executeUpdate(cancelUpdate, { args: [{ actor: actorOf('fundManager'), reason: ' ' }] })),
+      await updateFailureType(
+        h.executeUpdate(cancelUpdate, { args: [{ actor: actorOf('fundManager'), reason: ' ' }] }),
+      ),
     ).toBe(FAILURE.invalidDecision);
 
     const reason = 'The grantee closed its laboratory; the remaining tranches are not paid.';
@@ -131,7 +133,9 @@ test('changes requested open the thread with the Country Office’s message; a r
       expect.objectContaining({ authorId: DEMO_USERS.coKg2.id, side: 'country_office', body: comment }),
     ]);
     expect(
-      await ctx.db.prisma.auditEvent.count({ where: { subjectId: id, action: 'message_posted', actorId: DEMO_USERS.coKg2.id } }),
+      await ctx.db.prisma.auditEvent.count({
+        where: { subjectId: id, action: 'message_posted', actorId: DEMO_USERS.coKg2.id },
+      }),
     ).toBe(1);
 
     const done = await h.executeUpdate(cancelUpdate, {

@@ -151,7 +151,11 @@ export function messagePages(router: Router, web: WebContext): void {
               },
             );
             const anchor = what === 'messages' ? 'messages' : 'notes';
-            if (res.ok) return ctx.res.redirect(303, `${page}?notice=${what === 'messages' ? 'messageSent' : 'noteAdded'}#${anchor}`);
+            if (res.ok)
+              return ctx.res.redirect(
+                303,
+                `${page}?notice=${what === 'messages' ? 'messageSent' : 'noteAdded'}#${anchor}`,
+              );
             if (res.status === 400) return ctx.res.redirect(303, `${page}?notice=messageEmpty#${anchor}`);
             throw new ApiError(res.status, res.body.error);
           },
