@@ -702,7 +702,9 @@ export function renderNotification(
     from: present(data.from),
   };
   const content = texts[lang](context);
-  const url = `${notificationLink(data, links.baseUrl)}${content.anchor ? `#${content.anchor}` : ''}`;
+  // The anchor is on the subject's page: a link to a task goes to the task as it is.
+  const anchor = content.anchor && !present(data.taskId) ? `#${content.anchor}` : '';
+  const url = `${notificationLink(data, links.baseUrl)}${anchor}`;
   const linkLabel = present(data.taskId) ? labels.openTask : programme.labels.openSubject[lang];
 
   const fields: Array<[string, string | undefined]> = [

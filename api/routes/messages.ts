@@ -213,7 +213,7 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
       {
         method: 'post',
         path: `${base}/messages`,
-        operationId: `post${name}Message`,
+        operationId: `create${name}Message`,
         tag: 'Messages',
         summary: `Write on the ${what}'s thread`,
         description:
@@ -320,7 +320,7 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
       {
         method: 'post',
         path: `${base}/notes`,
-        operationId: `add${name}Note`,
+        operationId: `create${name}Note`,
         tag: 'Messages',
         summary: `Add a staff-only internal note on the ${what}`,
         description:

@@ -72,7 +72,9 @@ describe.each(NOTIFICATION_TEMPLATES.map((t) => [t]))('%s', (template) => {
       const mail = renderNotification(template, language, minimal, { baseUrl: BASE });
       for (const part of [mail.subject, mail.text, mail.html]) expect(part).not.toMatch(FORBIDDEN);
       expect(mail.text).toContain('https://rus-undp.example.org/expert-requests/er-7');
-      expect(primaryLinkOf(mail.html)).toBe('https://rus-undp.example.org/expert-requests/er-7');
+      // A message links to the thread on the subject's page.
+      const anchor = template === 'message_posted' ? '#messages' : '';
+      expect(primaryLinkOf(mail.html)).toBe(`https://rus-undp.example.org/expert-requests/er-7${anchor}`);
       if (language === 'ru') expect(mail.text).toMatch(CYRILLIC);
     },
   );
