@@ -40,8 +40,9 @@ export interface NotificationData {
   milestoneSeq?: number;
   milestoneTitle?: string;
   outcome?: string;
-  /** A message on the subject's thread: who wrote it (name and side); its text travels as `comment`. */
+  /** A message on the subject's thread: who wrote it, and for which side (its key); its text travels as `comment`. */
   from?: string;
+  fromSide?: string;
   /** Why the system decided (failed policy rules), worded per language by the template. */
   reasons?: Reason[];
 }

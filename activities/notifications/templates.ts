@@ -6,7 +6,8 @@
  * optional values are left out rather than printed, so no mail ever says "undefined".
  */
 import { NOTIFICATION_TEMPLATES, type NotificationData, type NotificationTemplate } from '../../domain/notifications';
-import { programmeOfSubject, stageLabel } from '../../domain/registry';
+import { sideLabel } from '../../domain/messages';
+import { programmeOfSubject, stageLabel, type Programme } from '../../domain/registry';
 import type { Language } from '../../domain/roles';
 import { TASK_KINDS, type TaskKind } from '../../domain/tasks';
 import { findingText } from '../../web/findings';
@@ -699,7 +700,9 @@ export function renderNotification(
     purpose: taskPurpose(data.taskKind, lang),
     what: programme.labels.subject[lang],
     paymentItem: { word: programme.labels.paymentItem.word[lang], field: programme.labels.paymentItem.field[lang] },
-    from: present(data.from),
+    from: present(data.from)
+      ? `${present(data.from)}${data.fromSide ? ` (${sideLabel(programme.id as Programme, data.fromSide, lang)})` : ''}`
+      : undefined,
   };
   const content = texts[lang](context);
   // The anchor is on the subject's page: a link to a task goes to the task as it is.

@@ -235,7 +235,6 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
         }
         const id = subjectId('msg', user.id, idempotencyKey);
         const createdAt = new Date();
-        const from = `${user.name} (${side.label.en})`;
         const notifications: NotificationRequest[] = audienceOfMessage(programme, side.key)
           .flatMap((a) => recipientsOf(a, s))
           .map((to) => ({
@@ -248,7 +247,8 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
               countryCode: s.countryCode,
               stage: s.stage,
               comment: body.body,
-              from,
+              from: user.name,
+              fromSide: side.key,
             },
           }));
         // Rendered now, per recipient and language; the same key on a retry (the id comes from the Idempotency-Key).

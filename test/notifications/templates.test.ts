@@ -24,6 +24,8 @@ const full: NotificationData = {
   comment: 'Please attach the letter of intent\nfrom the Ministry of Education.',
   amountUsd: 20000,
   outcome: 'rejected',
+  from: 'Aigul Toktogulova',
+  fromSide: 'fund',
 };
 
 const minimal: NotificationData = {
@@ -257,6 +259,7 @@ test('Russian mails: every template, for every task kind and outcome, has no Eng
     ...full,
     subjectTitle: 'Раннее оповещение о прорыве ледниковых озёр',
     comment: 'Приложите письмо министерства.',
+    from: 'Айгуль Токтогулова',
     milestoneSeq: 2,
     milestoneTitle: 'Датчики установлены',
     reasons: [
@@ -320,4 +323,20 @@ test('Russian mails: every template, for every task kind and outcome, has no Eng
   ).text;
   expect(reasons).toContain('Причины:');
   expect(reasons).toMatch(/Софинансирование 1\s000 долларов США составляет 3,23% общего бюджета/);
+});
+
+test('a message mail names its author and side in the recipient’s language and links to the thread', () => {
+  const data: NotificationData = {
+    ...minimal,
+    comment: 'When does the mission start?',
+    from: 'Elena Smirnova',
+    fromSide: 'fund',
+  };
+  const en = renderNotification('message_posted', 'en', data, { baseUrl: BASE });
+  expect(en.text).toContain('Elena Smirnova (Fund managers) wrote');
+  expect(en.text).toContain('> When does the mission start?');
+  expect(primaryLinkOf(en.html)).toBe('https://rus-undp.example.org/expert-requests/er-7#messages');
+  const ru = renderNotification('message_posted', 'ru', data, { baseUrl: BASE });
+  expect(ru.subject).toContain('Новое сообщение');
+  expect(ru.text).toContain('Elena Smirnova (Менеджеры фонда) пишет');
 });

@@ -23,6 +23,26 @@ const NOTE = 'Staff only: the co-financing letter looks backdated, verify with t
 const QUESTION = 'Please confirm the number of sensors per village.';
 const ANSWER = 'Двенадцать датчиков на каждое село.';
 
+/** Decides the caller's open task of `kind` on the subject through the API (setting up, not what the test is about). */
+async function decideVia(
+  who: Parameters<WebHarness['api']>[0],
+  subjectId: string,
+  kind: string,
+  decision: string,
+  data?: Record<string, unknown>,
+): Promise<void> {
+  const task = await eventually(async () => {
+    const res = await h.api<{ items: { id: string; kind: string; subject: { id: string } }[] }>(
+      who,
+      'GET',
+      `/tasks?pageSize=100&subject=${subjectId}&kind=${kind}`,
+    );
+    return res.body.items[0];
+  });
+  const res = await h.api(who, 'POST', `/tasks/${encodeURIComponent(task.id)}/decision`, { decision, data });
+  expect({ kind, status: res.status }).toEqual({ kind, status: 200 });
+}
+
 async function fitsThePhone(page: Page): Promise<void> {
   const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
   expect(overflow).toBeLessThanOrEqual(0);
@@ -94,4 +114,44 @@ test('thread and notes on the proposal page: staff write both, the applicant ans
   );
   await eventually(async () => (await h.db.prisma.outbox.count({ where: { status: 'pending' } })) === 0);
   expect(h.smtp.mails.filter((m) => m.to === DEMO_USERS.applicant.email && m.text.includes(reason))).toHaveLength(1);
+});
+
+test('an applicant past the withdrawal stages is pointed to the thread to ask a fund manager to cancel', async () => {
+  const created = await h.api<{ id: string }>(
+    'applicant',
+    'POST',
+    '/proposals',
+    proposalPayload({ title: 'In mission' }),
+  );
+  const id = created.body.id;
+  await decideVia('coKg', id, 'co_endorsement', 'endorse');
+  const reviewers = [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id];
+  await decideVia('fundManager', id, 'assign_reviewers', 'assign', { reviewerIds: reviewers });
+  for (const r of ['reviewer1', 'reviewer2'] as const) {
+    await decideVia(r, id, 'conflict_declaration', 'declare_no_conflict', { noConflictDeclared: true });
+    await decideVia(r, id, 'review_score', 'submit_score', {
+      scores: { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 },
+    });
+  }
+  await decideVia('fundManager', id, 'selection_decision', 'select');
+  await decideVia('applicant', id, 'contract_signature', 'sign');
+  await decideVia('coKg', id, 'contract_signature', 'sign');
+  await eventually(
+    async () => (await h.api<{ stage: string }>('applicant', 'GET', `/proposals/${id}`)).body.stage === 'mission',
+  );
+
+  const applicant = await h.as('applicant', { axe: true });
+  await applicant.goto(`/app/proposals/${id}`);
+  expect(await applicant.locator('form[action$="/withdraw"]').count()).toBe(0);
+  const ask = applicant.getByRole('link', { name: 'Messages' });
+  await check(ask).toHaveAttribute('href', '#messages');
+  await ask.click();
+  await check(applicant.locator('#messages textarea[name="body"]')).toBeVisible();
+  await applicant.locator('#messages textarea[name="body"]').fill('Our partner withdrew: please cancel the grant.');
+  await applicant.getByRole('button', { name: 'Send the message' }).click();
+  await check(applicant.locator('.notice')).toContainText('Your message was sent.');
+  expect(await axeViolations(applicant)).toEqual([]);
+  await eventually(async () =>
+    h.smtp.mails.some((m) => m.to === DEMO_USERS.fundManager.email && m.text.includes('please cancel the grant')),
+  );
 });
