@@ -726,6 +726,8 @@ export class Lifecycle {
         this.throwIfWithdrawing();
         if (this.shouldContinueAsNew(opts.continueAsNewAfterSteps)) {
           await this.drain();
+          // A withdrawal or cancellation accepted while draining ends the subject here, not in the next run.
+          this.throwIfWithdrawing();
           await opts.continueAsNew();
         }
       }
@@ -777,12 +779,15 @@ export class Lifecycle {
     });
   }
 
-  /** Mails sent and handlers finished: safe to complete or continue-as-new. */
+  /**
+   * Mails sent and handlers finished: safe to complete or continue-as-new. A withdrawal or
+   * cancellation handler waits for the subject to end, so it stops the wait (the caller ends it).
+   */
   async drain(): Promise<void> {
     await this.flush();
     await Promise.all(this.deliveries);
     this.deliveries = [];
-    await condition(allHandlersFinished);
+    await condition(() => allHandlersFinished() || (this.ending !== undefined && !isTerminal(this.state.stage)));
   }
 
   /** At a step boundary with no open task: should the workflow continue as new? */
