@@ -19,7 +19,19 @@ import { attr, html, type HtmlValue } from '../html';
 import { apiMessage, type Key } from '../i18n';
 import type { WebContext } from '../context';
 import { nameOf } from '../reference';
-import { dueBadge, emptyForm, field, fmtDate, layout, mapDetails, prose, send, stageBadge, type PageCtx } from '../ui';
+import {
+  dueBadge,
+  emptyForm,
+  field,
+  fmtDate,
+  layout,
+  mapDetails,
+  prose,
+  send,
+  stageBadge,
+  subjectWord,
+  type PageCtx,
+} from '../ui';
 import { formIdempotencyKey, idempotencyHeader } from '../idempotency';
 import {
   deliverablesTable,
@@ -135,7 +147,7 @@ export function taskPages(router: Router, web: WebContext): void {
 
     const subjectTitle = subj?.title ?? task.subject.title;
     const header = html`<div class="task-meta">
-      <p><span class="muted">${t(task.subject.type === 'proposal' ? 'subject.proposal' : 'subject.expert_request')}:</span> <a href="${subjectHref(task.subject.type, task.subject.id)}">${subjectTitle}</a></p>
+      <p><span class="muted">${subjectWord(ctx, task.subject.type)}:</span> <a href="${subjectHref(task.subject.type, task.subject.id)}">${subjectTitle}</a></p>
       <p>${stageBadge(ctx, task.stage, task.programme)} ${task.status === 'open' ? html`<span>${t('task.due')}: ${task.dueAt ? html`<time datetime="${task.dueAt}">${fmtDate(task.dueAt, lang, true)}</time>` : '—'}</span> ${dueBadge(ctx, task)}` : html`<span class="badge badge-muted">${t(`taskStatus.${task.status}` as Key)}</span>`}</p>
     </div>`;
 
