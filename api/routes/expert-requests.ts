@@ -10,7 +10,7 @@ import { agreementOf } from '../agreements';
 import { startSubjectWorkflow } from '../start-subject';
 import { executeWithdraw } from '../decide';
 import { forbidden, notFound, validationFailed } from '../errors';
-import { paged, subjectId } from '../ids';
+import { subjectId } from '../ids';
 import type { ApiRouter } from '../router';
 import {
   createdSubjectSchema,
@@ -21,6 +21,7 @@ import {
   withdrawBodySchema,
 } from '../schemas';
 import { subjectScope } from '../scope';
+import { subjectListRoute } from '../subject-list';
 import type { AuthUser } from '../types';
 import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
 
@@ -38,6 +39,21 @@ async function findVisibleRequest<S extends Prisma.ExpertRequestSelect>(
   if (!row) throw notFound('expert request');
   return row;
 }
+
+const LIST_SELECT = {
+  id: true,
+  title: true,
+  countryCode: true,
+  modality: true,
+  workingDays: true,
+  startDate: true,
+  endDate: true,
+  stage: true,
+  stageEnteredAt: true,
+  contractValueCents: true,
+  createdAt: true,
+  closedAt: true,
+} as const;
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -94,54 +110,18 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
   );
 
-  router.add(
-    {
-      method: 'get',
-      path: '/expert-requests',
-      operationId: 'listExpertRequests',
-      cached: true,
-      tag: 'Experts on Demand',
-      summary: 'List the expert requests you may see',
-      roles: READ_ROLES,
-      query: expertRequestListQuerySchema,
-      success: {
-        status: 200,
-        description: 'A page of requests, newest first',
-        schema: expertRequestPageSchema,
-        links: {
-          getExpertRequest: { operationId: 'getExpertRequest', parameters: { id: '$response.body#/items/0/id' } },
-        },
-      },
-    },
-    async ({ user, query }) => {
-      const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.ExpertRequestWhereInput;
-      const where: Prisma.ExpertRequestWhereInput = {
-        AND: [scope, query.stage ? { stage: query.stage } : {}, query.country ? { countryCode: query.country } : {}],
-      };
-      const [total, rows] = await Promise.all([
-        prisma.expertRequest.count({ where }),
-        prisma.expertRequest.findMany({
-          where,
-          select: {
-            id: true,
-            title: true,
-            countryCode: true,
-            modality: true,
-            workingDays: true,
-            startDate: true,
-            endDate: true,
-            stage: true,
-            stageEnteredAt: true,
-            contractValueCents: true,
-            createdAt: true,
-            closedAt: true,
-          },
-          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-          skip: (query.page - 1) * query.pageSize,
-          take: query.pageSize,
-        }),
-      ]);
-      const items = rows.map((r) => ({
+  subjectListRoute(router, ctx, PROGRAMME.id, {
+    operationId: 'listExpertRequests',
+    tag: 'Experts on Demand',
+    summary: 'List the expert requests you may see',
+    roles: READ_ROLES,
+    query: expertRequestListQuerySchema,
+    schema: expertRequestPageSchema,
+    description: 'A page of requests, newest first',
+    getOperationId: 'getExpertRequest',
+    select: LIST_SELECT,
+    items: (rows: Prisma.ExpertRequestGetPayload<{ select: typeof LIST_SELECT }>[]) =>
+      rows.map((r) => ({
         id: r.id,
         title: r.title,
         countryCode: r.countryCode,
@@ -154,10 +134,8 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
         contractValueUsd: centsToUsd(r.contractValueCents),
         createdAt: r.createdAt.toISOString(),
         closedAt: r.closedAt?.toISOString() ?? null,
-      }));
-      return { body: paged(items, total, query.page, query.pageSize) };
-    },
-  );
+      })),
+  });
 
   router.add(
     {

@@ -8,7 +8,7 @@ import { agreementOf } from '../agreements';
 import { startSubjectWorkflow } from '../start-subject';
 import { assertNotTerminal, executeDecision, executeWithdraw } from '../decide';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
-import { paged, subjectId } from '../ids';
+import { subjectId } from '../ids';
 import type { ApiRouter } from '../router';
 import {
   createdSubjectSchema,
@@ -22,6 +22,7 @@ import {
 } from '../schemas';
 import { institutionApproved } from './institutions';
 import { subjectScope } from '../scope';
+import { subjectListRoute } from '../subject-list';
 import type { AuthUser } from '../types';
 import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
 
@@ -47,6 +48,20 @@ function reviewView(r: {
     submittedAt: r.submittedAt?.toISOString() ?? null,
   };
 }
+
+const LIST_SELECT = {
+  id: true,
+  title: true,
+  countryCode: true,
+  callId: true,
+  institutionId: true,
+  stage: true,
+  stageEnteredAt: true,
+  requestedAmountCents: true,
+  createdAt: true,
+  closedAt: true,
+  weightedScore: true,
+} as const;
 
 async function findVisibleProposal<S extends Prisma.ProposalSelect>(
   ctx: ApiContext,
@@ -124,62 +139,25 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
   );
 
-  router.add(
-    {
-      method: 'get',
-      path: '/proposals',
-      operationId: 'listProposals',
-      cached: true,
-      tag: 'Challenge Fund',
-      summary: 'List the proposals you may see',
-      roles: READ_ROLES,
-      query: proposalListQuerySchema,
-      success: {
-        status: 200,
-        description: 'A page of proposals, newest first',
-        schema: proposalPageSchema,
-        links: { getProposal: { operationId: 'getProposal', parameters: { id: '$response.body#/items/0/id' } } },
-      },
-    },
-    async ({ user, query }) => {
-      const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.ProposalWhereInput;
-      const where: Prisma.ProposalWhereInput = {
-        AND: [
-          scope,
-          query.stage ? { stage: query.stage } : {},
-          query.country ? { countryCode: query.country } : {},
-          query.callId ? { callId: query.callId } : {},
-        ],
-      };
-      const [total, rows] = await Promise.all([
-        prisma.proposal.count({ where }),
-        prisma.proposal.findMany({
-          where,
-          select: {
-            id: true,
-            title: true,
-            countryCode: true,
-            callId: true,
-            institutionId: true,
-            stage: true,
-            stageEnteredAt: true,
-            requestedAmountCents: true,
-            createdAt: true,
-            closedAt: true,
-            weightedScore: true,
-          },
-          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-          skip: (query.page - 1) * query.pageSize,
-          take: query.pageSize,
-        }),
-      ]);
+  subjectListRoute(router, ctx, PROGRAMME.id, {
+    operationId: 'listProposals',
+    tag: 'Challenge Fund',
+    summary: 'List the proposals you may see',
+    roles: READ_ROLES,
+    query: proposalListQuerySchema,
+    schema: proposalPageSchema,
+    description: 'A page of proposals, newest first',
+    getOperationId: 'getProposal',
+    filters: (query) => [query.callId ? { callId: query.callId } : {}],
+    select: LIST_SELECT,
+    items: async (rows: Prisma.ProposalGetPayload<{ select: typeof LIST_SELECT }>[], user) => {
       const institutionIds = [...new Set(rows.map((r) => r.institutionId))];
       const institutions = new Map(
         (
           await prisma.institution.findMany({ where: { id: { in: institutionIds } }, select: { id: true, name: true } })
         ).map((i) => [i.id, i.name]),
       );
-      const items = rows.map((r) => ({
+      return rows.map((r) => ({
         id: r.id,
         title: r.title,
         countryCode: r.countryCode,
@@ -192,9 +170,8 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         closedAt: r.closedAt?.toISOString() ?? null,
         ...(seesScores(user) ? { weightedScore: r.weightedScore } : {}),
       }));
-      return { body: paged(items, total, query.page, query.pageSize) };
     },
-  );
+  });
 
   router.add(
     {
