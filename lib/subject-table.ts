@@ -17,6 +17,7 @@ export interface SubjectTable {
     skip?: number;
     take?: number;
   }): Promise<Record<string, unknown>[]>;
+  findFirst(args: { where: Where; select: Record<string, true> }): Promise<Record<string, unknown> | null>;
   count(args: { where: Where }): Promise<number>;
   upsert(args: { where: { id: string }; update: Where; create: Where }): Promise<unknown>;
   update(args: { where: { id: string }; data: Where }): Promise<unknown>;

@@ -8,7 +8,6 @@ import type { ExpertRequestWorkflowInput } from '../../workflows/expert-request'
 import type { ApiContext } from '../context';
 import { agreementOf } from '../agreements';
 import { startSubjectWorkflow } from '../start-subject';
-import { executeWithdraw } from '../decide';
 import { forbidden, notFound, validationFailed } from '../errors';
 import { subjectId } from '../ids';
 import type { ApiRouter } from '../router';
@@ -17,11 +16,9 @@ import {
   expertRequestListQuerySchema,
   expertRequestPageSchema,
   expertRequestSchema,
-  stageResponseSchema,
-  withdrawBodySchema,
 } from '../schemas';
 import { subjectScope } from '../scope';
-import { subjectListRoute } from '../subject-list';
+import { subjectListRoute, subjectWithdrawRoute } from '../subject-routes';
 import type { AuthUser } from '../types';
 import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
 
@@ -238,33 +235,10 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
   );
 
-  router.add(
-    {
-      method: 'post',
-      path: '/expert-requests/:id/withdraw',
-      operationId: 'withdrawExpertRequest',
-      tag: 'Experts on Demand',
-      summary: 'Withdraw an expert request',
-      description:
-        'The body (a reason) is optional. Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
-      roles: ['co_approver'],
-      body: withdrawBodySchema,
-      idempotent: true,
-      params: { id: REQUEST_ID },
-      success: { status: 200, description: 'Withdrawn', schema: stageResponseSchema },
-      errors: [404, 409],
-    },
-    async ({ user, params, body, req, idempotencyKey }) => {
-      const r = await findVisibleRequest(ctx, user, params.id, { id: true, stage: true, workflowId: true });
-      const { stage } = await executeWithdraw(
-        ctx,
-        user,
-        { workflowId: r.workflowId, stage: r.stage, what: 'expert request' },
-        body.reason,
-        req.requestId,
-        idempotencyKey,
-      );
-      return { body: { id: r.id, stage } };
-    },
-  );
+  subjectWithdrawRoute(router, ctx, PROGRAMME.id, {
+    operationId: 'withdrawExpertRequest',
+    tag: 'Experts on Demand',
+    summary: 'Withdraw an expert request',
+    id: REQUEST_ID,
+  });
 }

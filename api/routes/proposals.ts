@@ -6,7 +6,7 @@ import type { ProposalWorkflowInput } from '../../workflows/proposal';
 import type { ApiContext } from '../context';
 import { agreementOf } from '../agreements';
 import { startSubjectWorkflow } from '../start-subject';
-import { assertNotTerminal, executeDecision, executeWithdraw } from '../decide';
+import { assertNotTerminal, executeDecision } from '../decide';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { subjectId } from '../ids';
 import type { ApiRouter } from '../router';
@@ -17,12 +17,10 @@ import {
   proposalListQuerySchema,
   proposalPageSchema,
   proposalSchema,
-  stageResponseSchema,
-  withdrawBodySchema,
 } from '../schemas';
 import { institutionApproved } from './institutions';
 import { subjectScope } from '../scope';
-import { subjectListRoute } from '../subject-list';
+import { subjectListRoute, subjectWithdrawRoute } from '../subject-routes';
 import type { AuthUser } from '../types';
 import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
 
@@ -345,33 +343,10 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
   );
 
-  router.add(
-    {
-      method: 'post',
-      path: '/proposals/:id/withdraw',
-      operationId: 'withdrawProposal',
-      tag: 'Challenge Fund',
-      summary: 'Withdraw a proposal',
-      description:
-        'The body (a reason) is optional. Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
-      roles: ['applicant'],
-      body: withdrawBodySchema,
-      idempotent: true,
-      params: { id: PROPOSAL_ID },
-      success: { status: 200, description: 'Withdrawn', schema: stageResponseSchema },
-      errors: [404, 409],
-    },
-    async ({ user, params, body, req, idempotencyKey }) => {
-      const p = await findVisibleProposal(ctx, user, params.id, { id: true, stage: true, workflowId: true });
-      const { stage } = await executeWithdraw(
-        ctx,
-        user,
-        { workflowId: p.workflowId, stage: p.stage, what: 'proposal' },
-        body.reason,
-        req.requestId,
-        idempotencyKey,
-      );
-      return { body: { id: p.id, stage } };
-    },
-  );
+  subjectWithdrawRoute(router, ctx, PROGRAMME.id, {
+    operationId: 'withdrawProposal',
+    tag: 'Challenge Fund',
+    summary: 'Withdraw a proposal',
+    id: PROPOSAL_ID,
+  });
 }

@@ -3,8 +3,11 @@ import { programmeSpec, type Programme, type SubjectType } from '../domain/regis
 import type { Role } from '../domain/roles';
 import { subjectTable } from '../lib/subject-table';
 import type { ApiContext } from './context';
+import { executeWithdraw } from './decide';
+import { notFound } from './errors';
 import { paged } from './ids';
 import type { ApiRouter } from './router';
+import { stageResponseSchema, withdrawBodySchema } from './schemas';
 import { subjectScope } from './scope';
 import type { AuthUser } from './types';
 
@@ -93,6 +96,57 @@ export function subjectListRoute<Q extends z.ZodType<SubjectListQuery>, R extend
       const items = await list.items(rows as Row[], user);
       // ItemsOf<R> made the page's items the schema's: the page is the schema's answer.
       return { body: paged(items, total, query.page, query.pageSize) as never };
+    },
+  );
+}
+
+/** Who withdraws, by the programme's withdrawal rule. */
+const WITHDRAWING_ROLES = { owner_institution: ['applicant'], country_office: ['co_approver'] } as const;
+
+/**
+ * POST /<apiPath>/:id/withdraw of a programme: the withdrawal rule of its registry entry decides
+ * who may and when (the workflow's Update validator); a subject outside the caller's scope is 404.
+ */
+export function subjectWithdrawRoute(
+  router: ApiRouter,
+  ctx: ApiContext,
+  programme: Programme,
+  route: { operationId: string; tag: string; summary: string; id: { description: string; example: string } },
+): void {
+  const spec = programmeSpec(programme);
+  const what = spec.labels.subject.en.toLowerCase();
+  router.add(
+    {
+      method: 'post',
+      path: `/${spec.apiPath}/:id/withdraw`,
+      operationId: route.operationId,
+      tag: route.tag,
+      summary: route.summary,
+      description:
+        'The body (a reason) is optional. Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
+      roles: WITHDRAWING_ROLES[spec.withdrawal.by],
+      body: withdrawBodySchema,
+      idempotent: true,
+      params: { id: route.id },
+      success: { status: 200, description: 'Withdrawn', schema: stageResponseSchema },
+      errors: [404, 409],
+    },
+    async ({ user, params, body, req, idempotencyKey }) => {
+      const scope = await subjectScope(ctx.prisma, programme, user);
+      const row = (await subjectTable(ctx.prisma, spec.subjectType as SubjectType).findFirst({
+        where: { AND: [{ id: params.id }, scope] },
+        select: { id: true, stage: true, workflowId: true },
+      })) as { id: string; stage: string; workflowId: string } | null;
+      if (!row) throw notFound(what);
+      const { stage } = await executeWithdraw(
+        ctx,
+        user,
+        { workflowId: row.workflowId, stage: row.stage, what },
+        body.reason,
+        req.requestId,
+        idempotencyKey,
+      );
+      return { body: { id: row.id, stage } };
     },
   );
 }
