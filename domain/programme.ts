@@ -3,7 +3,7 @@
  * the entries (pure data) can be read by workflows, activities, the API and the web app alike.
  */
 import type { Language, Role } from './roles';
-import type { Outcome, Phase } from './stages';
+import type { Outcome, Phase } from './phases';
 import type { TaskKind } from './tasks';
 
 export type Bilingual = Record<Language, string>;

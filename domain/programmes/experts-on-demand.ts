@@ -1,3 +1,4 @@
+import { PHASES } from '../phases';
 import { phaseStages, type ProgrammeSpec } from '../programme';
 import { EXPERTS_ON_DEMAND_WORDS } from './experts-on-demand-words';
 import { COUNTRY_OFFICE_AND_FUND_ROLES } from './shared';
@@ -11,15 +12,7 @@ export const EXPERTS_ON_DEMAND = {
   workflowIdPrefix: 'expert-request-',
   subjectIdPrefix: 'er',
   apiPath: 'expert-requests',
-  stages: phaseStages(
-    'intake',
-    'co_endorsement',
-    'alignment_check',
-    'selection',
-    'contracting',
-    'mission',
-    'evaluation',
-  ),
+  stages: phaseStages(...PHASES),
   endings: { closed: 'closed', rejected: 'rejected', withdrawn: 'withdrawn', cancelled: 'cancelled' },
   taskKinds: [
     'co_endorsement',
