@@ -9,7 +9,6 @@ import type { ApiContext } from '../context';
 import { agreementOf } from '../agreements';
 import { startSubjectWorkflow } from '../start-subject';
 import { forbidden, notFound, validationFailed } from '../errors';
-import { subjectId } from '../ids';
 import type { ApiRouter } from '../router';
 import {
   createdSubjectSchema,
@@ -87,23 +86,19 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
       const area = await prisma.thematicArea.findUnique({ where: { id: body.thematicAreaId }, select: { id: true } });
       if (!area) throw validationFailed([{ path: 'thematicAreaId', message: 'no such thematic area' }]);
 
-      const id = subjectId(PROGRAMME.subjectIdPrefix, user.id, idempotencyKey);
-      const input: ExpertRequestWorkflowInput = {
-        requestId: id,
-        requester: { userId: user.id, countryCode: user.countryCode },
-        request: body,
-        submittedAt: new Date().toISOString(),
-        sla: ctx.sla,
-      };
-      return {
-        status: 201,
-        body: await startSubjectWorkflow(ctx, PROGRAMME.id, {
-          id,
-          args: [input],
-          countryCode: body.countryCode,
-          idempotencyKey,
+      const countryCode = user.countryCode;
+      return startSubjectWorkflow(ctx, PROGRAMME.id, {
+        user,
+        idempotencyKey,
+        countryCode: body.countryCode,
+        input: (id): ExpertRequestWorkflowInput => ({
+          requestId: id,
+          requester: { userId: user.id, countryCode },
+          request: body,
+          submittedAt: new Date().toISOString(),
+          sla: ctx.sla,
         }),
-      };
+      });
     },
   );
 

@@ -8,7 +8,6 @@ import { agreementOf } from '../agreements';
 import { startSubjectWorkflow } from '../start-subject';
 import { assertNotTerminal, executeDecision } from '../decide';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
-import { subjectId } from '../ids';
 import type { ApiRouter } from '../router';
 import {
   createdSubjectSchema,
@@ -117,23 +116,18 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (call.countryCode !== body.countryCode)
         throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
 
-      const id = subjectId(PROGRAMME.subjectIdPrefix, user.id, idempotencyKey);
-      const input: ProposalWorkflowInput = {
-        proposalId: id,
-        applicant: { userId: user.id, institutionId: institution.id, institutionName: institution.name },
-        proposal: body,
-        submittedAt: new Date().toISOString(),
-        sla: ctx.sla,
-      };
-      return {
-        status: 201,
-        body: await startSubjectWorkflow(ctx, PROGRAMME.id, {
-          id,
-          args: [input],
-          countryCode: body.countryCode,
-          idempotencyKey,
+      return startSubjectWorkflow(ctx, PROGRAMME.id, {
+        user,
+        idempotencyKey,
+        countryCode: body.countryCode,
+        input: (id): ProposalWorkflowInput => ({
+          proposalId: id,
+          applicant: { userId: user.id, institutionId: institution.id, institutionName: institution.name },
+          proposal: body,
+          submittedAt: new Date().toISOString(),
+          sla: ctx.sla,
         }),
-      };
+      });
     },
   );
 
