@@ -625,21 +625,11 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     });
   }
 
-  const STAGE_STEPS: Partial<Record<Stage, () => Promise<void>>> = {
-    intake,
-    co_endorsement: endorsement,
-    alignment_check: alignment,
-    selection,
-    contracting,
-    mission,
-    evaluation,
-  };
-
-  return lc.runStages(STAGE_STEPS, {
-    continueAsNewAfterSteps: input.continueAsNewAfterSteps,
-    continueAsNew: () =>
-      continueAsNew<typeof expertRequestWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
-  });
+  return lc.runStages(
+    { intake, co_endorsement: endorsement, alignment_check: alignment, selection, contracting, mission, evaluation },
+    input.continueAsNewAfterSteps,
+    () => continueAsNew<typeof expertRequestWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
+  );
 }
 
 /** Experts-on-Demand rules a decision must meet beyond its shape (pure: runs in the Update validator). */

@@ -471,21 +471,11 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     });
   }
 
-  const STAGE_STEPS: Partial<Record<Stage, () => Promise<void>>> = {
-    intake,
-    co_endorsement: endorsement,
-    alignment_check: alignment,
-    selection,
-    contracting,
-    mission,
-    evaluation,
-  };
-
-  return lc.runStages(STAGE_STEPS, {
-    continueAsNewAfterSteps: input.continueAsNewAfterSteps,
-    continueAsNew: () =>
-      continueAsNew<typeof proposalWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
-  });
+  return lc.runStages(
+    { intake, co_endorsement: endorsement, alignment_check: alignment, selection, contracting, mission, evaluation },
+    input.continueAsNewAfterSteps,
+    () => continueAsNew<typeof proposalWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
+  );
 }
 
 function justification(d: Decision): string | undefined {
