@@ -716,7 +716,8 @@ export class Lifecycle {
    */
   runStages(
     steps: Partial<Record<Stage, () => Promise<void>>>,
-    opts: { continueAsNewAfterSteps?: number; continueAsNew: () => Promise<never> },
+    continueAsNewAfterSteps: number | undefined,
+    continueAsNew: () => Promise<never>,
   ): Promise<Stage> {
     return this.run(async () => {
       for (;;) {
@@ -724,11 +725,11 @@ export class Lifecycle {
         if (!step) return;
         await step();
         this.throwIfWithdrawing();
-        if (this.shouldContinueAsNew(opts.continueAsNewAfterSteps)) {
+        if (this.shouldContinueAsNew(continueAsNewAfterSteps)) {
           await this.drain();
           // A withdrawal or cancellation accepted while draining ends the subject here, not in the next run.
           this.throwIfWithdrawing();
-          await opts.continueAsNew();
+          await continueAsNew();
         }
       }
     });
