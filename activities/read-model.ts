@@ -17,7 +17,7 @@ function subjectData(patch: SubjectPatch): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) continue;
-    out[k] = ['nationalPartner', 'sdgs', 'milestones', 'findings', 'shortlist', 'deliverables', 'languages'].includes(k)
+    out[k] = ['nationalPartner', 'sdgs', 'budget', 'milestones', 'findings', 'shortlist', 'deliverables', 'languages'].includes(k)
       ? optionalJson(v)
       : v;
   }
@@ -65,6 +65,7 @@ export function createReadModelActivities(deps: ActivityDeps) {
           nationalPartner: json(p.nationalPartner),
           sdgs: json(p.sdgs),
           thematicAreaId: p.thematicAreaId,
+          budget: optionalJson(p.budget ?? null),
           requestedAmountCents: p.requestedAmountCents,
           coFinancingCents: p.coFinancingCents,
           durationMonths: p.durationMonths,
