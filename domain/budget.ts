@@ -127,3 +127,20 @@ export function budgetAmountsUsd(lines: readonly BudgetLine[]): { requestedAmoun
   const t = budgetTotals(lines);
   return { requestedAmountUsd: t.requestedCents / 100, coFinancingUsd: t.coFinancingCents / 100 };
 }
+
+/**
+ * A proposal from before line items (its two totals only) as one line to break down: the drafts a
+ * copy makes and the revision form show it so.
+ */
+export function legacyBudgetLine(requestedUsd: number, coFinancingUsd: number): BudgetLine {
+  return {
+    category: 'other',
+    description: 'Budget total (before line items)',
+    unit: 'lump sum',
+    quantity: 1,
+    unitCostUsd: Math.round((requestedUsd + coFinancingUsd) * 100) / 100,
+    requestedUsd,
+    coFinancingCashUsd: coFinancingUsd,
+    coFinancingInKindUsd: 0,
+  };
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import { screenProposalFacts } from '../../activities/proposal';
-import { budgetTotals, type BudgetLine } from '../../domain/budget';
+import { budgetTotals, legacyBudgetLine, type BudgetLine } from '../../domain/budget';
 import { intakeProblems } from '../../domain/intake';
 import { fieldProblems, isoDateSchema, proposalCreateSchema } from '../../domain/schemas';
 import { CHALLENGE_FUND as PROGRAMME } from '../../domain/programmes/challenge-fund';
@@ -405,18 +405,7 @@ export function draftRoutes(router: ApiRouter, ctx: ApiContext): void {
         sdgs: p.sdgs,
         thematicAreaId: p.thematicAreaId,
         // A proposal from before line items: its two totals become one line, to be broken down.
-        budget: p.budget ?? [
-          {
-            category: 'other',
-            description: 'Budget total (before line items)',
-            unit: 'lump sum',
-            quantity: 1,
-            unitCostUsd: (p.requestedAmountCents + p.coFinancingCents) / 100,
-            requestedUsd: p.requestedAmountCents / 100,
-            coFinancingCashUsd: p.coFinancingCents / 100,
-            coFinancingInKindUsd: 0,
-          },
-        ],
+        budget: p.budget ?? [legacyBudgetLine(p.requestedAmountCents / 100, p.coFinancingCents / 100)],
         durationMonths: p.durationMonths,
         innovation: p.innovation,
         expectedResults: p.expectedResults,
