@@ -16,7 +16,7 @@ import type { AuthUser } from '../types';
 
 /**
  * Proposal drafts on the server: started from a call's form, autosaved while typed, shared with the
- * colleagues of the applicant's institution, copied or discarded at will; a rejected proposal can be
+ * colleagues of the applicant's institution, copied or deleted at will; a rejected proposal can be
  * copied into a new one. Each answer carries the draft's check: its budget totals and what intake
  * would refuse, computed by the same functions as the submission (domain/budget.ts, checkGrant).
  */
@@ -77,7 +77,7 @@ export const draftSchema = responseBody(
   }),
 );
 const draftListSchema = responseBody('DraftList', z.strictObject({ items: z.array(draftSummarySchema) }));
-const discardedSchema = responseBody('DraftDiscarded', z.strictObject({ id: z.string(), discarded: z.literal(true) }));
+const deletedSchema = responseBody('DraftDeleted', z.strictObject({ id: z.string(), deleted: z.literal(true) }));
 
 function iso() {
   return z.iso.datetime();
@@ -129,7 +129,11 @@ async function checkDraft(
   const rawLines = Array.isArray(draft.data.budget) ? (draft.data.budget as Partial<BudgetLine>[]) : [];
   const lines = rawLines.filter((l) => typeof l === 'object' && l !== null);
   const totals = lines.length ? budgetTotals(lines) : null;
-  const duration = typeof draft.data.durationMonths === 'number' ? draft.data.durationMonths : null;
+  const typedDuration = draft.data.durationMonths;
+  const duration =
+    typeof typedDuration === 'number' && Number.isInteger(typedDuration) && typedDuration >= 1 && typedDuration <= 60
+      ? typedDuration
+      : null;
   const milestones = Array.isArray(draft.data.milestones)
     ? (draft.data.milestones as { dueDate?: unknown }[])
         .map((m) => (typeof m === 'object' && m !== null ? m.dueDate : undefined))
@@ -303,7 +307,7 @@ export function draftRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'patch',
       path: '/drafts/:id',
-      operationId: 'saveDraft',
+      operationId: 'updateDraft',
       tag: 'Challenge Fund',
       summary: 'Save a proposal draft (autosave)',
       description:
@@ -329,7 +333,7 @@ export function draftRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'post',
       path: '/drafts/:id/copy',
-      operationId: 'copyDraft',
+      operationId: 'createDraftCopy',
       tag: 'Challenge Fund',
       summary: 'Copy a proposal draft into a new one',
       roles: ['applicant'],
@@ -355,14 +359,14 @@ export function draftRoutes(router: ApiRouter, ctx: ApiContext): void {
   router.add(
     {
       method: 'post',
-      path: '/drafts/:id/discard',
-      operationId: 'discardDraft',
+      path: '/drafts/:id/delete',
+      operationId: 'deleteDraft',
       tag: 'Challenge Fund',
       summary: 'Delete a proposal draft',
       description: 'Any member of the institution may delete it. Deleting one already deleted answers 404.',
       roles: ['applicant'],
       params: { id: DRAFT_ID },
-      success: { status: 200, description: 'Deleted', schema: discardedSchema },
+      success: { status: 200, description: 'Deleted', schema: deletedSchema },
       errors: [404],
     },
     async ({ user, params }) => {
@@ -370,7 +374,7 @@ export function draftRoutes(router: ApiRouter, ctx: ApiContext): void {
         where: { AND: [{ id: params.id }, visibleDrafts(user)] },
       });
       if (!count) throw notFound('draft');
-      return { body: { id: params.id, discarded: true as const } };
+      return { body: { id: params.id, deleted: true as const } };
     },
   );
 
@@ -378,7 +382,7 @@ export function draftRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'post',
       path: '/proposals/:id/copy-to-draft',
-      operationId: 'copyProposalToDraft',
+      operationId: 'createDraftFromProposal',
       tag: 'Challenge Fund',
       summary: 'Copy a proposal into a new draft',
       description:

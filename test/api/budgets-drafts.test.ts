@@ -157,9 +157,9 @@ test('drafts: saved with their check, listed with the call deadline, shared with
   expect(copy.body.id).not.toBe(id);
   expect(copy.body.data).toEqual(saved.body.data);
 
-  expect((await applicant.post(`/drafts/${id}/discard`)).body).toEqual({ id, discarded: true });
+  expect((await applicant.post(`/drafts/${id}/delete`)).body).toEqual({ id, deleted: true });
   expect((await applicant.get(`/drafts/${id}`)).status).toBe(404);
-  expect((await colleague.post(`/drafts/${id}/discard`)).status).toBe(404);
+  expect((await colleague.post(`/drafts/${id}/delete`)).status).toBe(404);
   expect((await applicant.get('/drafts')).body.items.map((d: { id: string }) => d.id)).toEqual([copy.body.id]);
   // Unknown call, unknown field: 400.
   expect((await applicant.post('/drafts', { callId: 'call-none' })).status).toBe(400);

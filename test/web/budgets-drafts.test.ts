@@ -1,4 +1,7 @@
 import { DEMO_USERS } from '../../domain/demo';
+import { proposalWorkflow } from '../../workflows/proposal';
+import { proposalPayload } from '../fixtures/payloads';
+import { quietSla } from '../helpers/sla';
 import {
   axeViolations,
   check,
@@ -159,4 +162,35 @@ test('drafts: autosaved as typed, listed with the deadline, seen and edited by a
   await check(applicant.locator('.notice')).toContainText('deleted');
   await check(applicant.locator('tr[data-draft-row]', { hasText: 'Shared draft' })).toHaveCount(1);
   expect(await axeViolations(applicant)).toEqual([]);
+});
+
+test('rejected at intake by the workflow: reasons in Russian, copied into a new draft that shows what to fix', async () => {
+  // The API refuses such a proposal before any workflow; the workflow's own screening still rejects what
+  // gets through (a rule set or the call changed meanwhile): started here as the API would.
+  const id = 'p-web-rejected-copy';
+  await h.env.client.workflow.start(proposalWorkflow, {
+    taskQueue: h.taskQueue,
+    workflowId: `proposal-${id}`,
+    args: [
+      {
+        proposalId: id,
+        applicant: { userId: DEMO_USERS.applicant.id, institutionId: 'inst-tpu', institutionName: 'TPU' },
+        proposal: proposalPayload({ title: 'Rejected for its co-financing', coFinancingUsd: 100 }),
+        submittedAt: new Date().toISOString(),
+        sla: quietSla(),
+      },
+    ],
+  });
+  await eventually(async () => (await h.db.prisma.proposal.findUnique({ where: { id } }))?.stage === 'rejected');
+  const page = await h.as('applicant', { lang: 'ru' });
+  await page.goto(`/app/proposals/${id}`);
+  await check(page.locator('.timeline')).toContainText('Софинансирование 100 долларов США составляет');
+  await page.getByRole('button', { name: 'Скопировать в новый черновик' }).click();
+  await page.waitForURL(/\/app\/drafts\/draft-[0-9a-z]+$/);
+  await check(page.locator('#f-title')).toHaveValue('Rejected for its co-financing');
+  // Its two totals became one line to break down; the co-financing rule is shown on the share at once.
+  await check(page.locator('#f-budget-0-requestedUsd')).toHaveValue('30000');
+  await check(page.locator('#f-budget-0-coFinancingCashUsd')).toHaveValue('100');
+  await check(page.locator('[data-error-for="budget.total.coFinancingPct"]')).toContainText('требуется не менее 20%');
+  expect(await axeViolations(page)).toEqual([]);
 });

@@ -204,7 +204,7 @@ export function proposalPages(router: Router, web: WebContext): void {
         });
         if (res.ok) {
           // Submitted: the draft it came from is done (gone already if a colleague removed it).
-          if (draftId) await ctx.api.send('POST', '/drafts/{id}/discard', { params: { id: draftId } });
+          if (draftId) await ctx.api.send('POST', '/drafts/{id}/delete', { params: { id: draftId } });
           return ctx.res.redirect(303, `/app/proposals/${enc(res.body.id)}?notice=submitted`);
         }
         if (res.status === 400) {
@@ -284,7 +284,7 @@ export function proposalPages(router: Router, web: WebContext): void {
 
   for (const [action, path, notice] of [
     ['copy', '/drafts/{id}/copy', 'draftCopied'],
-    ['delete', '/drafts/{id}/discard', 'draftDeleted'],
+    ['delete', '/drafts/{id}/delete', 'draftDeleted'],
   ] as const) {
     router.post(
       `/drafts/:id/${action}`,

@@ -320,7 +320,11 @@ export function dataFields(
         const v = values.decision
           ? proposalValuesFrom(values)
           : proposalValuesOf({ ...x.proposal, callId: x.proposal.call?.id });
-        return proposalFormFields(ctx, v, state, { areas: x.ref.areas, extraRows: values._addRow ? 1 : 0 });
+        return proposalFormFields(ctx, v, state, {
+          areas: x.ref.areas,
+          extraRows: values._addRow && values._addRow !== 'budget' ? 1 : 0,
+          extraBudgetRows: values._addRow === 'budget' ? 1 : 0,
+        });
       }
       const original = (c.request ?? x.request ?? {}) as Record<string, unknown>;
       const v = values.decision
