@@ -17,7 +17,16 @@ function subjectData(patch: SubjectPatch): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) continue;
-    out[k] = ['nationalPartner', 'sdgs', 'budget', 'milestones', 'findings', 'shortlist', 'deliverables', 'languages'].includes(k)
+    out[k] = [
+      'nationalPartner',
+      'sdgs',
+      'budget',
+      'milestones',
+      'findings',
+      'shortlist',
+      'deliverables',
+      'languages',
+    ].includes(k)
       ? optionalJson(v)
       : v;
   }

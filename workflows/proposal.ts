@@ -527,7 +527,10 @@ function validateProposalDecision(
     if (progress.proposal.budget && !parsed.data.budget)
       return (['requestedAmountUsd', 'coFinancingUsd'] as const)
         .filter((k) => parsed.data[k] !== undefined)
-        .map((k) => ({ path: `data.${k}`, message: 'this proposal has budget lines: change the lines (budget) instead' }));
+        .map((k) => ({
+          path: `data.${k}`,
+          message: 'this proposal has budget lines: change the lines (budget) instead',
+        }));
     return [];
   }
   if (kind === 'review_score' && d.decision === 'submit_score') {

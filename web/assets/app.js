@@ -144,11 +144,9 @@
         holder.classList.remove('has-error');
         if (input && !slot) {
           input.removeAttribute('aria-invalid');
-          var rest = (input.getAttribute('aria-describedby') || '')
-            .split(' ')
-            .filter(function (x) {
-              return x && x !== id + '-error';
-            });
+          var rest = (input.getAttribute('aria-describedby') || '').split(' ').filter(function (x) {
+            return x && x !== id + '-error';
+          });
           if (rest.length) input.setAttribute('aria-describedby', rest.join(' '));
           else input.removeAttribute('aria-describedby');
         }
