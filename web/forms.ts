@@ -472,14 +472,14 @@ function budgetTable(ctx: AnonCtx, rowsIn: Record<BudgetKey, string>[], state: F
     </div>
     <button type="submit" name="_addRow" value="budget" class="btn btn-secondary" data-add-row="budget"${count >= max ? html` disabled` : ''}>${t('form.addRow')}</button>
     <dl class="facts budget-totals" aria-live="polite">
-      <div><dt>${t('budget.total')}</dt><dd>${out('totalUsd', money(totals.totalCents / 100, lang))} USD</dd></div>
-      <div><dt>${t('budget.requested')}</dt><dd>${out('requestedUsd', money(totals.requestedCents / 100, lang))} USD${totalSlot('budget.total.requestedUsd', state)}</dd></div>
-      <div><dt>${t('budget.cash')}</dt><dd>${out('coFinancingCashUsd', money(totals.coFinancingCashCents / 100, lang))} USD</dd></div>
-      <div><dt>${t('budget.inKind')}</dt><dd>${out('coFinancingInKindUsd', money(totals.coFinancingInKindCents / 100, lang))} USD</dd></div>
+      <div><dt>${t('budget.total')}</dt><dd>${out('totalUsd', money(totals.totalCents / 100, lang))}</dd></div>
+      <div><dt>${t('budget.requested')}</dt><dd>${out('requestedUsd', money(totals.requestedCents / 100, lang))}${totalSlot('budget.total.requestedUsd', state)}</dd></div>
+      <div><dt>${t('budget.cash')}</dt><dd>${out('coFinancingCashUsd', money(totals.coFinancingCashCents / 100, lang))}</dd></div>
+      <div><dt>${t('budget.inKind')}</dt><dd>${out('coFinancingInKindUsd', money(totals.coFinancingInKindCents / 100, lang))}</dd></div>
       <div><dt>${t('budget.coFinancingShare')}</dt><dd>${out('coFinancingPct', percent(totals.coFinancingPct, lang))}${totalSlot('budget.total.coFinancingPct', state)}</dd></div>
       <div><dt>${t('budget.indirectShare')}</dt><dd>${out('indirectPct', percent(totals.indirectPct, lang))}${totalSlot('budget.total.indirectPct', state)}</dd></div>
     </dl>
-    <p class="hint">${t('budget.trancheNote', { amount: `${money(totals.requestedCents / 100, lang)} USD` })}</p>
+    <p class="hint">${t('budget.trancheNote')} ${out('requestedUsd', money(totals.requestedCents / 100, lang))}</p>
   </fieldset>`;
 }
 
