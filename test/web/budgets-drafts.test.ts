@@ -80,7 +80,7 @@ test('Russian page: live totals, an over-limit budget refused with errors per fi
     inKind: 4_000,
   });
   // Live, from the autosave's answer: totals, the line that does not add up, the rules on the totals.
-  await check(page.locator('[data-total="requestedUsd"]')).toHaveText('50 000');
+  await check(page.locator('[data-total="requestedUsd"]').first()).toHaveText('50 000');
   await check(page.locator('[data-line-cost="1"]')).toHaveText('10 000');
   await check(page.locator('#f-budget-2-requestedUsd-error')).toContainText('а строка стоит');
   await check(page.locator('[data-error-for="budget.total.requestedUsd"]')).toContainText('конкурс допускает');
