@@ -60,7 +60,7 @@ export interface ProposalRowInit {
   sdgs: number[];
   thematicAreaId: string;
   /** Budget line items; null for a proposal submitted with the two totals only. */
-  budget?: unknown[] | null;
+  budget?: unknown[];
   requestedAmountCents: number;
   coFinancingCents: number;
   durationMonths: number;
@@ -76,6 +76,7 @@ export interface ExpertRequestRowInit {
   deliverables: unknown[];
   modality: string;
   workingDays: number;
+  /** ISO timestamp of the day (a date column). */
   startDate: string;
   endDate: string;
   languages: string[];
@@ -86,6 +87,9 @@ export interface ExpertRequestRowInit {
   perDiemUsd?: number | null;
   contractValueCents: number;
 }
+
+/** The programme-specific columns of a new subject row. */
+export type SubjectRowInit = ProposalRowInit | ExpertRequestRowInit;
 
 /** Subject fields a step may change (never id, institution, country or stage directly): the columns of both programmes' tables. */
 export interface SubjectPatch {
@@ -174,8 +178,8 @@ export interface StepCommit {
   /** Workflow time of the step (deterministic), ISO string. */
   at: string;
   subject: SubjectRef;
-  createProposal?: ProposalRowInit;
-  createExpertRequest?: ExpertRequestRowInit;
+  /** The subject's row, created with the step (its programme's own columns; the base ones come from `subject`). */
+  create?: SubjectRowInit;
   stage?: { from: Stage | null; to: Stage };
   patch?: SubjectPatch;
   openTasks?: TaskRow[];

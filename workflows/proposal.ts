@@ -17,20 +17,14 @@ import {
   alignmentWithReview,
   endorsementWithRevisions,
   paidItems,
+  PROGRAMME_ACTIVITY_OPTIONS,
   rejectWith,
   twoPartySignature,
   type DraftContract,
 } from './shared-steps';
 import type { DecideInput } from './messages';
 
-const proposalActivities = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '500 ms',
-    maximumInterval: '10 seconds',
-    nonRetryableErrorTypes: ['PolicyViolation', 'ValidationError'],
-  },
-});
+const proposalActivities = proxyActivities<Activities>(PROGRAMME_ACTIVITY_OPTIONS);
 
 export interface ProposalWorkflowInput {
   proposalId: string;
@@ -128,7 +122,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     if (lc.state.seq === 0) {
       await lc.commit({
         stage: { from: null, to: 'intake' },
-        createProposal: {
+        create: {
           callId: p().callId,
           institutionId: applicant.institutionId,
           applicantId: applicant.userId,
@@ -136,7 +130,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
           nationalPartner: p().nationalPartner,
           sdgs: p().sdgs,
           thematicAreaId: p().thematicAreaId,
-          budget: p().budget ?? null,
+          budget: p().budget,
           requestedAmountCents: usdToCents(p().requestedAmountUsd),
           coFinancingCents: usdToCents(p().coFinancingUsd),
           durationMonths: p().durationMonths,
@@ -483,21 +477,11 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     });
   }
 
-  const STAGE_STEPS: Partial<Record<Stage, () => Promise<void>>> = {
-    intake,
-    co_endorsement: endorsement,
-    alignment_check: alignment,
-    selection,
-    contracting,
-    mission,
-    evaluation,
-  };
-
-  return lc.runStages(STAGE_STEPS, {
-    continueAsNewAfterSteps: input.continueAsNewAfterSteps,
-    continueAsNew: () =>
-      continueAsNew<typeof proposalWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
-  });
+  return lc.runStages(
+    { intake, co_endorsement: endorsement, alignment_check: alignment, selection, contracting, mission, evaluation },
+    input.continueAsNewAfterSteps,
+    () => continueAsNew<typeof proposalWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
+  );
 }
 
 function pickTotals(o: { requestedAmountUsd?: number; coFinancingUsd?: number }) {

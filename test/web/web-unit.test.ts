@@ -16,7 +16,7 @@ import {
 import { requestFindings } from '../../domain/expert-request';
 import { findingText } from '../../web/findings';
 import { apiMessage, DICTIONARY, t } from '../../web/i18n';
-import { expertRequestPayload } from '../fixtures/payloads';
+import { expertRequestPayload, proposalFormFields } from '../fixtures/payloads';
 import { CookieJar } from '../../web/session';
 import { mapDetails } from '../../web/ui';
 import { historyLines, type TimelineEvent } from '../../web/views';
@@ -282,33 +282,8 @@ test('form bodies become API payloads; a resubmission carries only what changed'
   expect(num('')).toBeUndefined();
   expect(num('abc')).toBe('abc');
   const body = {
-    callId: 'call-kg',
-    countryCode: 'KG',
+    ...proposalFormFields(),
     title: 'T',
-    summary: 'S',
-    'nationalPartner.name': 'N',
-    'nationalPartner.contact': 'C',
-    'nationalPartner.demandEvidence': 'E',
-    sdgs: ['13', '11'],
-    thematicAreaId: 'climate-adaptation',
-    'budget.0.category': 'equipment',
-    'budget.0.description': 'Sensors',
-    'budget.0.unit': 'lot',
-    'budget.0.quantity': '1',
-    'budget.0.unitCostUsd': '38 000',
-    'budget.0.requestedUsd': '30000',
-    'budget.0.coFinancingCashUsd': '8000',
-    'budget.0.coFinancingInKindUsd': '0',
-    // An untouched row (its category select always has a value) is no line.
-    'budget.1.category': 'personnel',
-    'budget.1.description': '',
-    'budget.1.quantity': '',
-    durationMonths: '12',
-    innovation: 'I',
-    expectedResults: 'R',
-    'milestones.0.title': 'M1',
-    'milestones.0.dueDate': '2027-03-31',
-    'milestones.0.description': '',
     'milestones.1.title': '',
     'milestones.1.dueDate': '',
     'milestones.1.description': '',
