@@ -1,6 +1,8 @@
 import { iso, z } from 'zod';
 import { LANGUAGES, ROLES } from '../domain/roles';
+import type { BudgetTotals } from '../domain/budget';
 import {
+  budgetLineSchema,
   countryCodeSchema,
   deliverableSpecSchema,
   emailSchema,
@@ -20,7 +22,7 @@ import {
 } from '../domain/schemas';
 import { decisionBodySchema, TASK_KIND_NAMES } from '../domain/tasks';
 import { queryWithExample, requestBody, responseBody } from './contract';
-import { CALL_EXAMPLE, EXPERT_EXAMPLE, EXPERT_REQUEST_EXAMPLE, PROPOSAL_EXAMPLE } from './examples';
+import { CALL_EXAMPLE, EXPERT_EXAMPLE, EXPERT_REQUEST_EXAMPLE, PROPOSAL_BUDGET_EXAMPLE } from './examples';
 
 /**
  * Schemas the HTTP API needs beyond the shared ones in domain/schemas.ts and domain/tasks.ts.
@@ -206,6 +208,11 @@ export const errorResponseSchema = z.strictObject({
         z.strictObject({
           path: z.string().describe('Dotted path of the field, e.g. milestones.0.dueDate; (body) for the body itself'),
           message: z.string(),
+          rule: z.string().optional().describe('The policy rule broken (intake rules, code intake_rules_failed)'),
+          figures: z
+            .record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]))
+            .optional()
+            .describe('The figures behind the rule: amounts in USD cents (…Cents), percentages, dates'),
         }),
       )
       .optional(),
@@ -378,6 +385,36 @@ export type AgreementView = z.infer<typeof agreementSchema>;
 
 const named = z.strictObject({ id: z.string(), name: z.string().nullable() });
 
+/** What a budget adds up to (domain/budget.ts budgetTotals), in USD. */
+export const budgetTotalsSchema = z.strictObject({
+  lineCostUsd: z.array(z.number()).describe('Quantity × unit cost of each line, in order'),
+  totalUsd: z.number(),
+  requestedUsd: z.number(),
+  coFinancingCashUsd: z.number(),
+  coFinancingInKindUsd: z.number(),
+  coFinancingUsd: z.number(),
+  directUsd: z.number(),
+  indirectUsd: z.number(),
+  coFinancingPct: z.number().describe('Co-financing in percent of the total budget'),
+  indirectPct: z.number().describe('Indirect costs in percent of the direct costs'),
+});
+
+export function budgetTotalsView(t: BudgetTotals): z.infer<typeof budgetTotalsSchema> {
+  const usd = (c: number) => c / 100;
+  return {
+    lineCostUsd: t.lineCostCents.map(usd),
+    totalUsd: usd(t.totalCents),
+    requestedUsd: usd(t.requestedCents),
+    coFinancingCashUsd: usd(t.coFinancingCashCents),
+    coFinancingInKindUsd: usd(t.coFinancingInKindCents),
+    coFinancingUsd: usd(t.coFinancingCents),
+    directUsd: usd(t.directCents),
+    indirectUsd: usd(t.indirectCents),
+    coFinancingPct: t.coFinancingPct,
+    indirectPct: t.indirectPct,
+  };
+}
+
 export const proposalSummarySchema = z.strictObject({
   id: z.string(),
   title: z.string(),
@@ -429,8 +466,13 @@ export const proposalFullSchema = z.strictObject({
   applicantId: z.string(),
   summary: z.string(),
   nationalPartner: nationalPartnerSchema,
-  requestedAmountUsd: z.number(),
-  coFinancingUsd: z.number(),
+  budget: z
+    .array(budgetLineSchema)
+    .nullable()
+    .describe('Budget line items; null for a proposal submitted with the two totals only (before line items)'),
+  budgetTotals: budgetTotalsSchema.nullable().describe('Computed from `budget`; null without line items'),
+  requestedAmountUsd: z.number().describe('Computed from the budget lines'),
+  coFinancingUsd: z.number().describe('Computed from the budget lines (cash + in kind)'),
   durationMonths: int,
   innovation: z.string(),
   expectedResults: z.string(),
@@ -597,7 +639,7 @@ export const auditEventSchema = timelineEventSchema.extend({
 
 // ---------- names and examples of the document's schemas ----------
 
-requestBody('ProposalCreate', proposalCreateSchema, PROPOSAL_EXAMPLE);
+requestBody('ProposalCreate', proposalCreateSchema, PROPOSAL_BUDGET_EXAMPLE);
 requestBody('ProposalChanges', proposalChangesSchema, {
   title: 'Glacial lake early warning for the Chui and Talas valleys',
   durationMonths: 10,

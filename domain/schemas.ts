@@ -1,4 +1,5 @@
 import { iso, z } from 'zod';
+import { BUDGET_CATEGORIES, budgetAmountsUsd, budgetLineProblems } from './budget';
 import { MODALITIES } from './stages';
 
 /** Payload schemas shared by the API, the OpenAPI document, the workflows and the tests. */
@@ -63,6 +64,29 @@ export const milestoneSchema = z
   .object({ title: shortText, dueDate: isoDate, description: textOrBlank(2000).optional() })
   .strict();
 
+/** One budget line: the cost (quantity × unit cost) and how it is paid (fund, cash and in-kind co-financing). */
+export const budgetLineSchema = z
+  .object({
+    category: z.enum(BUDGET_CATEGORIES),
+    description: text(300),
+    unit: text(40).describe('e.g. month, person-day, unit, trip, lump sum'),
+    quantity: z.number().gt(0).max(100_000),
+    unitCostUsd: usd,
+    requestedUsd: usd.describe('Requested from the fund'),
+    coFinancingCashUsd: usd,
+    coFinancingInKindUsd: usd,
+  })
+  .strict();
+export type BudgetLineInput = z.infer<typeof budgetLineSchema>;
+
+const budgetSchema = z
+  .array(budgetLineSchema)
+  .min(1)
+  .max(60)
+  .describe(
+    "Budget line items. The requested amount, the co-financing and its share are computed from them; each line's requested, cash and in-kind amounts add up to its quantity × unit cost.",
+  );
+
 const proposalFields = {
   callId: z.string().min(1).max(100),
   title: shortText,
@@ -71,16 +95,80 @@ const proposalFields = {
   nationalPartner: nationalPartnerSchema,
   sdgs: z.array(sdg).min(1).max(17),
   thematicAreaId: z.string().min(1).max(100),
-  requestedAmountUsd: usd,
-  coFinancingUsd: usd,
+  budget: budgetSchema.optional(),
+  requestedAmountUsd: usd
+    .optional()
+    .describe(
+      "Deprecated: the total requested, for a proposal without `budget`; with `budget` it is computed (if sent, it must equal the lines' sum)",
+    ),
+  coFinancingUsd: usd
+    .optional()
+    .describe(
+      "Deprecated: the total co-financing, for a proposal without `budget`; with `budget` it is computed (if sent, it must equal the lines' sum)",
+    ),
   durationMonths: z.number().int().min(1).max(60),
   innovation: longText,
   expectedResults: longText,
   milestones: z.array(milestoneSchema).min(1).max(12),
 };
 
-export const proposalCreateSchema = z.object(proposalFields).strict();
+/**
+ * The budget's own consistency (each line's sources add up to its cost) and the transition from the
+ * two typed totals: a proposal has `budget` lines, or (deprecated) both totals; totals sent with a
+ * budget must be the budget's.
+ */
+function budgetConsistency(
+  p: { budget?: BudgetLineInput[]; requestedAmountUsd?: number; coFinancingUsd?: number },
+  ctx: z.core.$RefinementCtx,
+  totalsRequired: boolean,
+): void {
+  if (p.budget) {
+    for (const problem of budgetLineProblems(p.budget))
+      ctx.addIssue({
+        code: 'custom',
+        path: problem.path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+        message: problem.message,
+      });
+    const computed = budgetAmountsUsd(p.budget);
+    if (computed.requestedAmountUsd > MAX_USD)
+      ctx.addIssue({ code: 'custom', path: ['budget'], message: `the requested total must be at most ${MAX_USD}` });
+    for (const key of ['requestedAmountUsd', 'coFinancingUsd'] as const) {
+      const sent = p[key];
+      if (sent !== undefined && Math.round(sent * 100) !== Math.round(computed[key] * 100))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `is computed from the budget lines (${computed[key]}); leave it out or send that figure`,
+        });
+    }
+  } else if (totalsRequired) {
+    for (const key of ['requestedAmountUsd', 'coFinancingUsd'] as const)
+      if (p[key] === undefined)
+        ctx.addIssue({ code: 'custom', path: [key], message: 'required when the proposal has no budget lines' });
+  }
+}
+
+export const proposalCreateSchema = z
+  .object(proposalFields)
+  .strict()
+  .superRefine((p, ctx) => budgetConsistency(p, ctx, true));
 export type ProposalCreate = z.infer<typeof proposalCreateSchema>;
+
+/** A proposal as the workflow and the read model hold it: the two totals always present (computed from the budget). */
+export type ProposalData = Omit<ProposalCreate, 'requestedAmountUsd' | 'coFinancingUsd'> & {
+  requestedAmountUsd: number;
+  coFinancingUsd: number;
+};
+
+/** The proposal with its totals computed from its budget lines (kept as sent when it has none). */
+export function withBudgetTotals<
+  T extends { budget?: BudgetLineInput[]; requestedAmountUsd?: number; coFinancingUsd?: number },
+>(p: T): T & { requestedAmountUsd: number; coFinancingUsd: number } {
+  const totals = p.budget
+    ? budgetAmountsUsd(p.budget)
+    : { requestedAmountUsd: p.requestedAmountUsd ?? 0, coFinancingUsd: p.coFinancingUsd ?? 0 };
+  return { ...p, ...totals };
+}
 
 /** Fields an applicant may change on resubmission (not the call, country or institution). */
 export const proposalChangesSchema = z
@@ -90,8 +178,9 @@ export const proposalChangesSchema = z
     nationalPartner: proposalFields.nationalPartner,
     sdgs: proposalFields.sdgs,
     thematicAreaId: proposalFields.thematicAreaId,
-    requestedAmountUsd: proposalFields.requestedAmountUsd,
-    coFinancingUsd: proposalFields.coFinancingUsd,
+    budget: budgetSchema,
+    requestedAmountUsd: usd,
+    coFinancingUsd: usd,
     durationMonths: proposalFields.durationMonths,
     innovation: proposalFields.innovation,
     expectedResults: proposalFields.expectedResults,
@@ -100,6 +189,7 @@ export const proposalChangesSchema = z
   .partial()
   .strict()
   .refine((o) => Object.keys(o).length > 0, 'at least one field must change')
+  .superRefine((p, ctx) => budgetConsistency(p, ctx, false))
   .meta({ minProperties: 1 });
 export type ProposalChanges = z.infer<typeof proposalChangesSchema>;
 

@@ -59,6 +59,8 @@ export interface ProposalRowInit {
   nationalPartner: Record<string, unknown>;
   sdgs: number[];
   thematicAreaId: string;
+  /** Budget line items; null for a proposal submitted with the two totals only. */
+  budget?: unknown[];
   requestedAmountCents: number;
   coFinancingCents: number;
   durationMonths: number;
@@ -99,6 +101,7 @@ export interface SubjectPatch {
   nationalPartner?: Record<string, unknown>;
   sdgs?: number[];
   thematicAreaId?: string;
+  budget?: unknown[];
   requestedAmountCents?: number;
   coFinancingCents?: number;
   durationMonths?: number;

@@ -12,6 +12,7 @@ import {
 } from '../domain/registry';
 import { isTerminal } from '../domain/stages';
 import { apiMessage, t as translate, type Key, type Lang, type Vars } from './i18n';
+import { findingText } from './findings';
 import type { Reference } from './reference';
 import type { Session, SessionUser } from './session';
 
@@ -117,6 +118,8 @@ export const NOTICES = [
   'messageEmpty',
   'cancelled',
   'cancelReason',
+  'draftCopied',
+  'draftDeleted',
 ] as const;
 /** Notices that report a problem (an alert, not a status). */
 const WARN_NOTICES: readonly string[] = ['conflict', 'messageEmpty', 'cancelReason'];
@@ -289,7 +292,7 @@ export function fieldId(name: string): string {
 /** API error details → errors next to the fields they name (longest field-name prefix), the rest general. */
 export function mapDetails(
   lang: Lang,
-  details: { path: string; message: string }[] | undefined,
+  details: { path: string; message: string; rule?: string; figures?: Record<string, unknown> }[] | undefined,
   fields: string[],
   aliases: Record<string, string> = {},
 ): FormState {
@@ -303,7 +306,10 @@ export function mapDetails(
       if ((path === f || path.startsWith(`${f}.`)) && (!target || f.length > target.length)) target = f;
     }
     target ??= fields.find((f) => f.startsWith(`${path}.`));
-    const message = apiMessage(lang, d.message);
+    // An intake rule is worded from its code and figures in the reader's language (web/findings.ts).
+    const message = d.rule
+      ? findingText(lang, { rule: d.rule, outcome: 'fail', data: d.figures })
+      : apiMessage(lang, d.message);
     if (target) state.errors.set(target, [...(state.errors.get(target) ?? []), message]);
     else state.general.push(d.path && d.path !== '(body)' ? `${d.path}: ${message}` : message);
   }

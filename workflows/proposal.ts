@@ -8,7 +8,7 @@ import type { Activities } from '../activities';
 import { failedReasons } from '../domain/policy/findings';
 import { validateScores, weightedScore, type RubricCriterion } from '../domain/policy/scoring';
 import { trancheSchedule } from '../domain/policy/tranches';
-import { proposalChangesSchema, usdToCents, type ProposalCreate } from '../domain/schemas';
+import { proposalChangesSchema, usdToCents, withBudgetTotals, type ProposalData } from '../domain/schemas';
 import type { Stage } from '../domain/stages';
 import type { DeliverableRow } from '../domain/steps';
 import type { DecisionProblem, SlaSettings } from '../domain/tasks';
@@ -29,7 +29,8 @@ const proposalActivities = proxyActivities<Activities>(PROGRAMME_ACTIVITY_OPTION
 export interface ProposalWorkflowInput {
   proposalId: string;
   applicant: { userId: string; institutionId: string; institutionName: string };
-  proposal: ProposalCreate;
+  /** The proposal as submitted, its totals computed from its budget lines (domain/schemas.ts withBudgetTotals). */
+  proposal: ProposalData;
   submittedAt: string;
   sla: SlaSettings;
   /** Tests: continue as new after this many steps in one run (production waits for Temporal's suggestion). */
@@ -38,7 +39,7 @@ export interface ProposalWorkflowInput {
 }
 
 export interface ProposalProgress {
-  proposal: ProposalCreate;
+  proposal: ProposalData;
   rubric: RubricCriterion[];
   passMark: number;
   reviewers: string[];
@@ -94,6 +95,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     durationMonths: p().durationMonths,
     localPartnerEvidence: p().nationalPartner.demandEvidence,
     submittedAt: input.submittedAt,
+    budget: p().budget,
+    milestoneDueDates: p().milestones.map((m) => m.dueDate),
   });
   const reject = rejectWith(lc);
 
@@ -127,6 +130,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
           nationalPartner: p().nationalPartner,
           sdgs: p().sdgs,
           thematicAreaId: p().thematicAreaId,
+          budget: p().budget,
           requestedAmountCents: usdToCents(p().requestedAmountUsd),
           coFinancingCents: usdToCents(p().coFinancingUsd),
           durationMonths: p().durationMonths,
@@ -150,9 +154,11 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       }),
       applyRevision: async (revision) => {
         const changes = proposalChangesSchema.parse(revision.data);
-        progress.proposal = { ...progress.proposal, ...changes };
+        // New budget lines bring their own totals (computed, never typed).
+        const amounts = changes.budget ? withBudgetTotals({ budget: changes.budget }) : changes;
+        progress.proposal = { ...progress.proposal, ...changes, ...pickTotals(amounts) };
         if (changes.title) lc.setTitle(changes.title);
-        const { requestedAmountUsd, coFinancingUsd, ...sameFields } = changes;
+        const { requestedAmountUsd, coFinancingUsd, ...sameFields } = { ...changes, ...pickTotals(amounts) };
         await lc.commit({
           patch: {
             ...sameFields,
@@ -478,6 +484,13 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
   );
 }
 
+function pickTotals(o: { requestedAmountUsd?: number; coFinancingUsd?: number }) {
+  return {
+    ...(o.requestedAmountUsd === undefined ? {} : { requestedAmountUsd: o.requestedAmountUsd }),
+    ...(o.coFinancingUsd === undefined ? {} : { coFinancingUsd: o.coFinancingUsd }),
+  };
+}
+
 function justification(d: Decision): string | undefined {
   return (d.data.justification as string | undefined) ?? d.comment;
 }
@@ -492,9 +505,17 @@ function validateProposalDecision(
   const data = d.data ?? {};
   if (kind === 'revise') {
     const parsed = proposalChangesSchema.safeParse(data);
-    return parsed.success
-      ? []
-      : parsed.error.issues.map((i) => ({ path: ['data', ...i.path].join('.'), message: i.message }));
+    if (!parsed.success)
+      return parsed.error.issues.map((i) => ({ path: ['data', ...i.path].join('.'), message: i.message }));
+    // A proposal with budget lines changes its amounts through its lines, never by typed totals.
+    if (progress.proposal.budget && !parsed.data.budget)
+      return (['requestedAmountUsd', 'coFinancingUsd'] as const)
+        .filter((k) => parsed.data[k] !== undefined)
+        .map((k) => ({
+          path: `data.${k}`,
+          message: 'this proposal has budget lines: change the lines (budget) instead',
+        }));
+    return [];
   }
   if (kind === 'review_score' && d.decision === 'submit_score') {
     return validateScores(progress.rubric, (data.scores ?? {}) as Record<string, unknown>).map((p) => ({

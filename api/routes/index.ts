@@ -5,6 +5,7 @@ import { ApiRouter } from '../router';
 import { accountRoutes } from './accounts';
 import { auditRoutes } from './audit';
 import { callRoutes } from './calls';
+import { draftRoutes } from './drafts';
 import { expertApplicationRoutes } from './expert-applications';
 import { expertRequestRoutes } from './expert-requests';
 import { expertRoutes } from './experts';
@@ -24,6 +25,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   systemRoutes(router, ctx);
   callRoutes(router, ctx);
   proposalRoutes(router, ctx);
+  draftRoutes(router, ctx);
   expertRequestRoutes(router, ctx);
   messageRoutes(router, ctx);
   taskRoutes(router, ctx);

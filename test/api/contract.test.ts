@@ -50,7 +50,7 @@ test('the document is valid OpenAPI 3.1 with readable, unique operation ids', ()
   const ids = operations().map((o) => String(o.op.operationId));
   expect(new Set(ids).size).toBe(ids.length);
   for (const id of ids)
-    expect(id).toMatch(/^(list|get|create|update|decide|resubmit|withdraw|cancel|export|revoke)[A-Z][A-Za-z]*$/);
+    expect(id).toMatch(/^(list|get|create|update|delete|decide|resubmit|withdraw|cancel|export|revoke)[A-Z][A-Za-z]*$/);
   expect(ids).toEqual(
     expect.arrayContaining([
       'listProposals',
@@ -539,6 +539,19 @@ test('every route answers what the document says, through both lifecycles over H
     (await api.post(`/expert-requests/${requestToWithdraw.body.id}/withdraw`, { reason: 'No longer needed' }, co))
       .status,
   ).toBe(200);
+  // Drafts: started, saved, read, listed, copied, deleted; a proposal copied into a new one.
+  const draft = await api.post('/drafts', { callId: 'call-kg', data: { title: 'Contract draft' } }, applicant);
+  expect(draft.status).toBe(201);
+  expect(
+    (await api.patch(`/drafts/${draft.body.id}`, { data: { title: 'Contract draft', durationMonths: 12 } }, applicant))
+      .status,
+  ).toBe(200);
+  expect((await api.get(`/drafts/${draft.body.id}`, applicant)).status).toBe(200);
+  expect((await api.get('/drafts', applicant)).status).toBe(200);
+  const copied = await api.post(`/drafts/${draft.body.id}/copy`, {}, applicant);
+  expect(copied.status).toBe(201);
+  expect((await api.post(`/drafts/${copied.body.id}/delete`, {}, applicant)).status).toBe(200);
+  expect((await api.post(`/proposals/${toWithdraw.body.id}/copy-to-draft`, {}, applicant)).status).toBe(201);
   expect((await api.get('/pipeline?pageSize=10', fm)).status).toBe(200);
   expect((await api.get('/pipeline?programme=experts_on_demand', co)).status).toBe(200);
   expect((await api.get('/pipeline/export.csv?programme=challenge_fund', fm)).status).toBe(200);
