@@ -13,6 +13,7 @@ export const NOTIFICATION_TEMPLATES = [
   'contract_to_sign',
   'payment_released',
   'evaluation_requested',
+  'call_deadline_extended',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
@@ -41,6 +42,8 @@ export interface NotificationData {
   outcome?: string;
   /** Why the system decided (failed policy rules), worded per language by the template. */
   reasons?: Reason[];
+  /** Where the mail links to, when not the task or the subject (a call's page). */
+  url?: string;
 }
 
 export interface NotificationRequest {

@@ -167,8 +167,8 @@ export const rubricCriterionSchema = z
   .strict();
 export type RubricCriterion = z.infer<typeof rubricCriterionSchema>;
 
-/** A local time of day, "17:00". */
-const timeOfDay = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day HH:MM');
+/** A local time of day, "17:00" (seconds allowed: "17:00:30"). */
+const timeOfDay = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/, 'must be a time of day HH:MM');
 /** An IANA time zone name ("Asia/Bishkek"); checked against the runtime's zone database. */
 export const timeZoneSchema = z
   .string()

@@ -33,13 +33,13 @@ function offsetMs(instantMs: number, timeZone: string): number {
 }
 
 /**
- * The instant of `date` (YYYY-MM-DD) at `time` (HH:MM) in `timeZone`, as an ISO string. A local
+ * The instant of `date` (YYYY-MM-DD) at `time` (HH:MM or HH:MM:SS) in `timeZone`, as an ISO string. A local
  * time skipped by a daylight-saving change is read as the instant after the gap.
  */
 export function zonedInstant(date: string, time: string, timeZone: string): string {
   const [y, m, d] = date.split('-').map(Number);
-  const [hh, mm] = time.split(':').map(Number);
-  const wall = Date.UTC(y, m - 1, d, hh, mm);
+  const [hh, mm, ss = 0] = time.split(':').map(Number);
+  const wall = Date.UTC(y, m - 1, d, hh, mm, ss);
   let instant = wall - offsetMs(wall, timeZone);
   instant = wall - offsetMs(instant, timeZone);
   return new Date(instant).toISOString();

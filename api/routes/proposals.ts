@@ -10,6 +10,7 @@ import { assertNotTerminal, executeDecision, executeWithdraw } from '../decide';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
+import { callClosedRefusal } from './calls';
 import {
   createdSubjectSchema,
   decisionResponseSchema,
@@ -91,7 +92,18 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (!user.institutionId) throw forbidden('your account is not linked to an institution');
       const [institution, call] = await Promise.all([
         prisma.institution.findUnique({ where: { id: user.institutionId }, select: { id: true, name: true } }),
-        prisma.call.findUnique({ where: { id: body.callId }, select: { id: true, countryCode: true } }),
+        prisma.call.findUnique({
+          where: { id: body.callId },
+          select: {
+            id: true,
+            countryCode: true,
+            status: true,
+            opensAt: true,
+            closesAt: true,
+            closesLocal: true,
+            timeZone: true,
+          },
+        }),
       ]);
       if (!institution) throw forbidden('your institution is not registered');
       const approval = await institutionApproved(prisma, institution.id);
@@ -100,7 +112,9 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
           `your institution is ${approval.status.replace('_', ' ')}: proposals can be submitted once a fund manager approves it (drafts are kept meanwhile)`,
           'institution_not_approved',
         );
-      if (!call) throw validationFailed([{ path: 'callId', message: 'no such call' }]);
+      if (!call || call.status === 'draft') throw validationFailed([{ path: 'callId', message: 'no such call' }]);
+      const closed = callClosedRefusal(call, new Date());
+      if (closed) throw conflict(closed, 'call_closed');
       if (call.countryCode !== body.countryCode)
         throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
 
