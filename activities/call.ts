@@ -53,7 +53,12 @@ export function createCallActivities(deps: ActivityDeps) {
         reviewerPoolIds: json(f.reviewerPool),
         reviewersPerProposal: f.reviewersPerProposal,
         opensAt: new Date(`${f.opensAt}T00:00:00.000Z`),
-        closesAt: view.closesAt ? new Date(view.closesAt) : null,
+        // A draft shows the instant it would close at; published, the one its timer runs to.
+        closesAt: view.closesAt
+          ? new Date(view.closesAt)
+          : f.closesAt
+            ? new Date(zonedInstant(f.closesAt, f.closingTime, f.timeZone))
+            : null,
         closesLocal: f.closesAt ? `${f.closesAt}T${f.closingTime}` : null,
         timeZone: f.timeZone,
         progress: json(view),

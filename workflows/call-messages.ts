@@ -8,7 +8,8 @@ import type { CallFields, CallPatch } from '../domain/schemas';
  * workflows, shared by the workflows, the activities, the API and the tests.
  */
 
-export const callWorkflowId = (callId: string) => `call-${callId}`;
+/** `call-<id>`; ids made by the API already start with `call-` and are used as they are. */
+export const callWorkflowId = (callId: string) => (callId.startsWith('call-') ? callId : `call-${callId}`);
 /** The stable id of one call decision for one proposal: a repeat is answered with the first result. */
 export const callUpdateId = (callId: string, proposalId: string, what: 'reviewers' | 'selection' | 'waitlist') =>
   `${callWorkflowId(callId)}:${proposalId}:${what}`;
