@@ -174,6 +174,27 @@ const CALL_ID = { description: 'The call id', example: 'call-kg' };
 export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;
 
+  /** A page of the calls open now, closing soonest first (rolling calls last). */
+  async function openCallsPage(query: { page: number; pageSize: number; country?: string }, user?: AuthUser) {
+    const where = openCallsWhere(new Date(), query.country);
+    const [total, rows] = await Promise.all([
+      prisma.call.count({ where }),
+      prisma.call.findMany({
+        where,
+        select: CALL_SELECT,
+        orderBy: [{ closesAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
+        skip: (query.page - 1) * query.pageSize,
+        take: query.pageSize,
+      }),
+    ]);
+    return paged(
+      rows.map((c) => callView(c, user)),
+      total,
+      query.page,
+      query.pageSize,
+    );
+  }
+
   /** The call row the caller may see: drafts only to fund managers (others get 404). */
   async function visibleCall(id: string, user: AuthUser): Promise<CallRow> {
     const call = await prisma.call.findUnique({ where: { id }, select: CALL_SELECT });
@@ -234,6 +255,27 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
           query.pageSize,
         ),
       };
+    },
+  );
+
+  router.add(
+    {
+      method: 'get',
+      path: '/public/calls',
+      operationId: 'listPublicCalls',
+      auth: false,
+      cached: true,
+      tag: 'Challenge Fund',
+      summary: 'Open calls, for everyone (no sign-in): the public page and its feed',
+      query: callListQuerySchema,
+      success: {
+        status: 200,
+        description: 'A page of open calls, closing soonest first (rolling calls last)',
+        schema: callPageSchema,
+      },
+    },
+    async ({ query }) => {
+      return { body: await openCallsPage(query) };
     },
   );
 
@@ -355,7 +397,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       ...fundManagerCallRoute,
       method: 'patch',
       path: '/calls/:id',
-      operationId: 'editCall',
+      operationId: 'updateCall',
       summary: 'Edit a draft call',
       body: callPatchSchema,
     },
@@ -372,7 +414,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       ...fundManagerCallRoute,
       method: 'post',
       path: '/calls/:id/publish',
-      operationId: 'publishCall',
+      operationId: 'createCallPublication',
       summary: 'Publish a draft call: it opens on its opening day and closes by its timer',
     },
     async ({ user, params }) =>
@@ -384,7 +426,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       ...fundManagerCallRoute,
       method: 'post',
       path: '/calls/:id/extension',
-      operationId: 'extendCall',
+      operationId: 'createCallExtension',
       summary: 'Extend the deadline of an open call; applicants holding a draft for it are told by mail',
       body: callExtensionSchema,
     },
@@ -417,7 +459,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       ...fundManagerCallRoute,
       method: 'post',
       path: '/calls/:id/review',
-      operationId: 'startCallReview',
+      operationId: 'createCallReviewStart',
       summary: 'Start the review of a closed call (reviewers go to each proposal)',
       description:
         'Refused (409) while proposals are still before the alignment check, unless `withoutWaiting`: those then get their reviewers when they arrive.',
@@ -434,7 +476,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       ...fundManagerCallRoute,
       method: 'post',
       path: '/calls/:id/assignments',
-      operationId: 'adjustCallReviewers',
+      operationId: 'updateCallAssignment',
       summary: 'Change the reviewers planned for one proposal, before its review starts',
       body: callAssignmentSchema,
     },
@@ -452,7 +494,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       roles: ['reviewer'] as const,
       method: 'post',
       path: '/calls/:id/conflicts',
-      operationId: 'declareCallConflict',
+      operationId: 'createCallConflict',
       summary: 'A reviewer of the pool declares a conflict of interest with a proposal before assignment',
       body: callConflictSchema,
     },
@@ -467,7 +509,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       ...fundManagerCallRoute,
       method: 'post',
       path: '/calls/:id/selection',
-      operationId: 'issueCallSelection',
+      operationId: 'decideCallSelection',
       summary: 'Select, waitlist or reject every ranked proposal of the call in one action',
       description:
         'Every proposal of the ranking gets one decision; the selected total stays within the envelope; a choice against the ranking needs a justification. The decisions are then delivered to the proposals (progress on the call).',
@@ -484,7 +526,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       ...fundManagerCallRoute,
       method: 'post',
       path: '/calls/:id/waitlist-selection',
-      operationId: 'selectFromCallWaitlist',
+      operationId: 'decideCallWaitlist',
       summary: 'Select a waitlisted proposal once money has freed up (rank order, or with a justification)',
       body: callWaitlistSelectionSchema,
     },
@@ -501,7 +543,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       ...fundManagerCallRoute,
       method: 'post',
       path: '/calls/:id/archive',
-      operationId: 'archiveCall',
+      operationId: 'createCallArchival',
       summary: 'Archive a decided call (waitlisted proposals are then not selected), a rolling call or a draft',
     },
     async ({ user, params }) =>
