@@ -1,5 +1,4 @@
 import type { Page } from 'playwright-core';
-import { CALL_EXAMPLE } from '../../api/examples';
 import { DEMO_USERS } from '../../domain/demo';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import {
@@ -150,23 +149,6 @@ beforeAll(async () => {
   ids.p5 = p5.body.id;
   await decide('coKg', ids.p5, 'co_endorsement', 'endorse');
   ids.p5Assign = await taskOf('fundManager', ids.p5, 'assign_reviewers');
-  // A dated call that closes within seconds by its timer (its page then offers to start the review).
-  const closing = new Date(Date.now() + 3_000).toISOString();
-  const call = await h.api<{ id: string }>('fundManager', 'POST', '/calls', {
-    ...CALL_EXAMPLE,
-    title: 'Glacier lakes call',
-    titleRu: 'Конкурс по ледниковым озёрам',
-    opensAt: '2026-01-01',
-    closesAt: closing.slice(0, 10),
-    closingTime: closing.slice(11, 19),
-    timeZone: 'UTC',
-  });
-  ids.call = call.body.id;
-  await eventually(
-    async () =>
-      (await h.api<{ status: string }>('fundManager', 'GET', `/calls/${ids.call}`)).body.status === 'closed' ||
-      undefined,
-  );
 });
 
 afterAll(async () => {
@@ -181,8 +163,6 @@ interface MainPage {
 
 const PAGES: MainPage[] = [
   { name: 'sign-in', path: () => '/app/sign-in' },
-  { name: 'public-open-calls', path: () => '/app/open-calls' },
-  { name: 'fm-call', who: 'fundManager', path: () => `/app/calls/${ids.call}` },
   { name: 'applicant-proposals', who: 'applicant', path: () => '/app/proposals' },
   { name: 'applicant-calls', who: 'applicant', path: () => '/app/calls' },
   { name: 'applicant-proposal-form', who: 'applicant', path: () => '/app/proposals/new?call=call-kg' },

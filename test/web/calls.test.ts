@@ -1,5 +1,5 @@
 import { CALL_EXAMPLE } from '../../api/examples';
-import { startWebHarness, type WebHarness } from './harness';
+import { AXE_SOURCE, axeViolations, eventually, startWebHarness, type WebHarness } from './harness';
 
 /** The public page of open calls (signed out, both languages, countdown, feed) and the fund manager's call page. */
 let h: WebHarness;
@@ -72,3 +72,53 @@ test('the fund manager publishes a draft from its page; a refused extension show
   const applicant = await h.as('applicant');
   expect((await applicant.goto(`/app/calls/${draft.body.id}`))?.status()).toBe(403);
 });
+
+let closedCall: string | undefined;
+/** A dated call that closed by its timer a moment after it was created, with its history in the page. */
+async function aClosedCall(): Promise<string> {
+  if (closedCall) return closedCall;
+  const closing = new Date(Date.now() + 3_000).toISOString();
+  const made = await h.api<{ id: string }>('fundManager', 'POST', '/calls', {
+    ...CALL_EXAMPLE,
+    title: 'Glacier lakes call',
+    titleRu: 'Конкурс по ледниковым озёрам',
+    opensAt: '2026-01-01',
+    closesAt: closing.slice(0, 10),
+    closingTime: closing.slice(11, 19),
+    timeZone: 'UTC',
+  });
+  const id = made.body.id;
+  await eventually(
+    async () =>
+      (await h.api<{ status: string }>('fundManager', 'GET', `/calls/${id}`)).body.status === 'closed' || undefined,
+  );
+  closedCall = id;
+  return id;
+}
+
+test.each(['en', 'ru'] as const)(
+  'axe-core: the public page and the call page have no serious violation (%s)',
+  async (lang) => {
+    const id = await aClosedCall();
+    const context = await h.browser.newContext({ baseURL: h.baseUrl });
+    await context.addInitScript({ content: AXE_SOURCE });
+    const anon = await context.newPage();
+    await anon.goto('/app/open-calls');
+    if (lang === 'ru') await anon.locator('.lang button[value="ru"]').click();
+    await anon.goto('/app/open-calls');
+    expect(await anon.locator('html').getAttribute('lang')).toBe(lang);
+    expect(await axeViolations(anon)).toEqual([]);
+    await context.close();
+
+    const fm = await h.as('fundManager', { lang, axe: true });
+    expect((await fm.goto(`/app/calls/${id}`))?.status()).toBe(200);
+    expect(await axeViolations(fm)).toEqual([]);
+    const main = (await fm.locator('main').textContent()) ?? '';
+    if (lang === 'ru') {
+      expect(main).toContain('Конкурс по ледниковым озёрам');
+      expect(main).toContain('Закрыт, рецензирование не начато');
+      expect(main).toContain('Начать рецензирование');
+      expect(main).not.toMatch(/\b(created|published|closed)\b/);
+    } else expect(main).toContain('Start the review');
+  },
+);

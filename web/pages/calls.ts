@@ -52,6 +52,24 @@ function callFacts(ctx: AnonCtx, c: Call, refs: Reference) {
   ]);
 }
 
+const CALL_EVENTS = new Set([
+  'created',
+  'edited',
+  'published',
+  'publish_refused',
+  'deadline_extended',
+  'closed',
+  'review_started',
+  'reviewers_adjusted',
+  'conflict_declared',
+  'selection_issued',
+  'selected_from_waitlist',
+  'archiving',
+  'archived',
+]);
+const eventLabel = (ctx: AnonCtx, action: string) =>
+  CALL_EVENTS.has(action) ? ctx.t(`callEvent.${action}` as Key) : action.replace(/_/g, ' ');
+
 export function callPages(router: Router, web: WebContext): void {
   const { ref } = web;
   const refs = async (): Promise<Reference> => {
@@ -205,7 +223,7 @@ export function callPages(router: Router, web: WebContext): void {
           ${action('waitlist-selection', t('callPage.selectNext'), html`<input type="hidden" name="proposalId" value="${p.nextFromWaitlist}">`)}</section>`);
       sections.push(
         html`<section class="card"><h2>${t('callPage.history')}</h2><ul>${p.history.map(
-          (e) => html`<li>${fmtDate(e.at, lang, true)} — ${e.action.replace(/_/g, ' ')}</li>`,
+          (e) => html`<li>${fmtDate(e.at, lang, true)} — ${eventLabel(ctx, e.action)}</li>`,
         )}</ul></section>`,
       );
     }
