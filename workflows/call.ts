@@ -581,6 +581,9 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallStatus
       }
       event('archiving', actor);
       await persist();
+      // Answer archived, unless decisions for waitlisted proposals are still on their way (then archiving).
+      await condition(() => s.status === 'archived' || undelivered().length > 0);
+      await saved;
       return view();
     },
     {
