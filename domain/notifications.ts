@@ -14,6 +14,7 @@ export const NOTIFICATION_TEMPLATES = [
   'payment_released',
   'evaluation_requested',
   'call_deadline_extended',
+  'message_posted',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
@@ -40,6 +41,9 @@ export interface NotificationData {
   milestoneSeq?: number;
   milestoneTitle?: string;
   outcome?: string;
+  /** A message on the subject's thread: who wrote it, and for which side (its key); its text travels as `comment`. */
+  from?: string;
+  fromSide?: string;
   /** Why the system decided (failed policy rules), worded per language by the template. */
   reasons?: Reason[];
   /** Where the mail links to, when not the task or the subject (a call's page). */

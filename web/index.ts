@@ -12,6 +12,7 @@ import { authRoutes } from './pages/auth';
 import { callPages } from './pages/calls';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
+import { messagePages } from './pages/messages';
 import { proposalPages } from './pages/proposals';
 import { rosterPages } from './pages/roster';
 import { taskPages } from './pages/tasks';
@@ -245,6 +246,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   proposalPages(router, web);
   callPages(router, web);
   expertRequestPages(router, web);
+  messagePages(router, web);
   pipelinePages(router, web);
   rosterPages(router, web);
 
