@@ -1,3 +1,4 @@
+import { createCallActivities } from './call';
 import type { ActivityDeps } from './deps';
 import { createExpertRequestActivities } from './expert-request';
 import { createNotifyActivities } from './notify';
@@ -15,6 +16,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPolicyActivities(deps),
     ...createProposalActivities(deps),
     ...createExpertRequestActivities(deps),
+    ...createCallActivities(deps),
   };
 }
 

@@ -27,7 +27,13 @@ export interface ScreeningInput {
 
 export interface ScreeningResult {
   policy: PolicyResult;
-  call: { title: string; rubric: RubricCriterion[]; passMark: number } | null;
+  call: {
+    title: string;
+    rubric: RubricCriterion[];
+    passMark: number;
+    /** The call's workflow when the call has a closing date: its proposals wait for its ranked selection. */
+    callWorkflowId?: string | null;
+  } | null;
 }
 
 /** Grants already awarded (contract signed) to an institution, this proposal excluded. */
@@ -56,7 +62,8 @@ async function grantFacts(prisma: PrismaClient, input: ScreeningInput) {
       callMaxCents: call?.maxGrantCents ?? 0,
       callCoFinancingMinPct: call?.coFinancingMinPct ?? 20,
       callOpensAt: (call?.opensAt ?? new Date(0)).toISOString(),
-      callClosesAt: (call?.closesAt ?? new Date(0)).toISOString(),
+      // A rolling call (no closing date) is open for as long as it is published.
+      callClosesAt: (call ? (call.closesAt ?? new Date('9999-12-31T23:59:59.999Z')) : new Date(0)).toISOString(),
       submittedAt: input.submittedAt,
       countryEligible: Boolean(country?.eligibleChallengeFund) && call?.countryCode === input.countryCode,
       localPartnerEvidence: input.localPartnerEvidence,
@@ -94,7 +101,12 @@ export async function screenProposalFacts(prisma: PrismaClient, input: Screening
   return {
     policy,
     call: call
-      ? { title: call.title, rubric: call.rubric as unknown as RubricCriterion[], passMark: call.passMark }
+      ? {
+          title: call.title,
+          rubric: call.rubric as unknown as RubricCriterion[],
+          passMark: call.passMark,
+          callWorkflowId: call.workflowId && call.closesAt ? call.workflowId : null,
+        }
       : null,
   };
 }

@@ -13,6 +13,7 @@ export const NOTIFICATION_TEMPLATES = [
   'contract_to_sign',
   'payment_released',
   'evaluation_requested',
+  'call_deadline_extended',
   'message_posted',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
@@ -45,6 +46,8 @@ export interface NotificationData {
   fromSide?: string;
   /** Why the system decided (failed policy rules), worded per language by the template. */
   reasons?: Reason[];
+  /** Where the mail links to, when not the task or the subject (a call's page). */
+  url?: string;
 }
 
 export interface NotificationRequest {

@@ -9,6 +9,7 @@ import { ApiError, apiBaseFor, createApiClient } from './api-client';
 import { html } from './html';
 import { knownApiMessage, LANGS, type Lang } from './i18n';
 import { authRoutes } from './pages/auth';
+import { callPages } from './pages/calls';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
 import { messagePages } from './pages/messages';
@@ -243,6 +244,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   authRoutes(router, web);
   taskPages(router, web);
   proposalPages(router, web);
+  callPages(router, web);
   expertRequestPages(router, web);
   messagePages(router, web);
   pipelinePages(router, web);

@@ -3,13 +3,26 @@
  * intake to closed. Stages are entered through the shared Lifecycle kernel; each stage
  * function is re-entrant from `progress`, so the workflow can continue as new between steps.
  */
-import { continueAsNew, proxyActivities } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { failedReasons } from '../domain/policy/findings';
 import { validateScores, weightedScore, type RubricCriterion } from '../domain/policy/scoring';
 import { trancheSchedule } from '../domain/policy/tranches';
-import { proposalChangesSchema, usdToCents, withBudgetTotals, type ProposalData } from '../domain/schemas';
-import type { Stage } from '../domain/stages';
+import {
+  proposalChangesSchema,
+  usdToCents,
+  withBudgetTotals,
+  type ProposalCreate,
+  type ProposalData,
+} from '../domain/schemas';
+import { isTerminal, type Stage } from '../domain/stages';
 import type { DeliverableRow } from '../domain/steps';
 import type { DecisionProblem, SlaSettings } from '../domain/tasks';
 import { Lifecycle, type Decision, type LifecycleState } from './lifecycle';
@@ -22,7 +35,15 @@ import {
   twoPartySignature,
   type DraftContract,
 } from './shared-steps';
-import type { DecideInput } from './messages';
+import { FAILURE, type DecideInput } from './messages';
+import {
+  callReviewersUpdate,
+  callSelectionUpdate,
+  proposalChangedSignal,
+  PROPOSAL_CLOSED,
+  type CallDeliveryResult,
+  type CallSelectionInput,
+} from './call-messages';
 
 const proposalActivities = proxyActivities<Activities>(PROGRAMME_ACTIVITY_OPTIONS);
 
@@ -48,6 +69,16 @@ export interface ProposalProgress {
   passMarkMet: boolean | null;
   milestoneIndex: number;
   waitlisted: boolean;
+  /** The workflow of the proposal's call when the call has a closing date: it assigns reviewers and selects. */
+  callWorkflowId?: string | null;
+  callReviewers?: string[];
+  callDecision?: CallSelectionInput;
+  callWaitlistDecision?: CallSelectionInput;
+  /**
+   * Call Updates applied, by update id, with their result: the server deduplicates an update id
+   * within one run only, and this state survives continue-as-new, so a repeat gets the first answer.
+   */
+  appliedCallUpdates?: Record<string, CallDeliveryResult>;
 }
 
 export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<Stage> {
@@ -78,6 +109,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     ownerInstitutionId: applicant.institutionId,
   });
   lc.install();
+  installCallHandlers(progress, () => lc.stage);
   const { screenProposal, checkAlignment, validateReviewers, checkGrantPolicy } = lc.track({
     screenProposal: proposalActivities.screenProposal,
     checkAlignment: proposalActivities.checkAlignment,
@@ -106,6 +138,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     if (screening.call) {
       progress.rubric = screening.call.rubric;
       progress.passMark = screening.call.passMark;
+      if (screening.call.callWorkflowId) progress.callWorkflowId = screening.call.callWorkflowId;
     }
     if (screening.policy.outcome === 'fail') {
       await reject('ineligible', screening.policy, undefined, undefined, failedReasons(screening.policy.findings));
@@ -258,7 +291,95 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     }
   }
 
+  /** The reviewers score (each slot after its conflict declaration), then the weighted score is recorded. */
+  async function review(reviewers: string[]): Promise<void> {
+    progress.reviewers = [...reviewers];
+    await Promise.all(reviewers.map((r) => reviewSlot(r)));
+    const score = weightedScore(progress.rubric, Object.values(progress.scores));
+    progress.weightedScore = score.total;
+    progress.passMarkMet = score.total >= progress.passMark;
+    await lc.commit({
+      patch: { weightedScore: score.total, passMarkMet: progress.passMarkMet },
+      audit: [
+        {
+          action: 'scored',
+          actorRole: 'system',
+          data: { weightedScore: score.total, passMark: progress.passMark, reviewers: score.reviewers },
+        },
+      ],
+    });
+  }
+
+  /** Tells the call workflow that this proposal changed (it re-reads its proposals from the read model). */
+  async function tellCall(): Promise<void> {
+    if (!progress.callWorkflowId) return;
+    await lc.flush();
+    try {
+      await getExternalWorkflowHandle(progress.callWorkflowId).signal(proposalChangedSignal, {
+        proposalId: input.proposalId,
+      });
+    } catch {
+      // The call has finished: nobody to tell.
+    }
+  }
+
+  /** Waits for the call (or a withdrawal, which ends the proposal). */
+  async function untilCall(ready: () => boolean): Promise<void> {
+    await condition(() => ready() || lc.withdrawing);
+    lc.throwIfWithdrawing();
+  }
+
+  /**
+   * Selection in a call with a closing date: the call assigns the reviewers and, once every
+   * proposal of the call is scored, issues one ranked selection; a waitlisted proposal then waits
+   * for the call's later decision (selected when money frees up, or rejected when the call is archived).
+   */
+  async function callSelection(): Promise<void> {
+    await tellCall();
+    if (!progress.waitlisted) {
+      if (progress.weightedScore === null) {
+        await untilCall(() => progress.callReviewers !== undefined);
+        await review(progress.callReviewers!);
+        await tellCall();
+      }
+      await untilCall(() => progress.callDecision !== undefined);
+      const d = progress.callDecision!;
+      if (d.decision === 'reject') return reject('not_selected', null, d.justification, d.actor);
+      if (d.decision === 'select')
+        return lc.transition('contracting', {
+          action: 'selected',
+          actor: d.actor,
+          comment: d.justification,
+          data: { rank: d.rank },
+          notifyOwner: true,
+        });
+      progress.waitlisted = true;
+      await lc.commit({
+        audit: [
+          {
+            action: 'waitlisted',
+            actorId: d.actor.userId,
+            actorRole: d.actor.role,
+            comment: d.justification,
+            data: { rank: d.rank },
+          },
+        ],
+        notifications: [lc.ownerNotice('decision_outcome', { outcome: 'waitlisted', comment: d.justification })],
+      });
+    }
+    await untilCall(() => progress.callWaitlistDecision !== undefined);
+    const later = progress.callWaitlistDecision!;
+    if (later.decision !== 'select') return reject('not_selected', null, later.justification, later.actor);
+    await lc.transition('contracting', {
+      action: 'selected_from_waitlist',
+      actor: later.actor,
+      comment: later.justification,
+      notifyOwner: true,
+    });
+  }
+
   async function selection(): Promise<void> {
+    if (progress.callWorkflowId) return callSelection();
     if (!progress.waitlisted) {
       if (progress.weightedScore === null) {
         const assign = await lc.ask({ kind: 'assign_reviewers', role: 'fund_manager' }, (d) =>
@@ -269,22 +390,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
             expected: 'at_least_2',
           }),
         );
-        const reviewers = assign.data.reviewerIds as string[];
-        progress.reviewers = [...reviewers];
-        await Promise.all(reviewers.map((r) => reviewSlot(r)));
-        const score = weightedScore(progress.rubric, Object.values(progress.scores));
-        progress.weightedScore = score.total;
-        progress.passMarkMet = score.total >= progress.passMark;
-        await lc.commit({
-          patch: { weightedScore: score.total, passMarkMet: progress.passMarkMet },
-          audit: [
-            {
-              action: 'scored',
-              actorRole: 'system',
-              data: { weightedScore: score.total, passMark: progress.passMark, reviewers: score.reviewers },
-            },
-          ],
-        });
+        await review(assign.data.reviewerIds as string[]);
       }
       const context = {
         weightedScore: progress.weightedScore,
@@ -477,10 +583,69 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     });
   }
 
-  return lc.runStages(
+  const stage = await lc.runStages(
     { intake, co_endorsement: endorsement, alignment_check: alignment, selection, contracting, mission, evaluation },
     input.continueAsNewAfterSteps,
     () => continueAsNew<typeof proposalWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
+  );
+  await tellCall();
+  return stage;
+}
+
+/**
+ * The Updates a call workflow delivers (reviewers, selection): applied once per update id, a repeat
+ * answered with the first result, "already decided" when another decision came first; a proposal
+ * that has closed refuses them (ProposalClosed: the call stops delivering).
+ */
+function installCallHandlers(progress: ProposalProgress, stage: () => Stage): void {
+  const applied = () => (progress.appliedCallUpdates ??= {});
+  const refuseUnlessCallDriven = (updateId: string) => {
+    if (applied()[updateId]) return;
+    if (isTerminal(stage()))
+      throw ApplicationFailure.create({
+        type: PROPOSAL_CLOSED,
+        message: `the proposal is ${stage()}`,
+        nonRetryable: true,
+      });
+    if (!progress.callWorkflowId)
+      throw ApplicationFailure.create({
+        type: FAILURE.notAllowedNow,
+        message: 'the proposal is selected on its own (its call has no closing date or no workflow)',
+        nonRetryable: true,
+      });
+  };
+  const once = (updateId: string, apply: () => boolean): CallDeliveryResult => {
+    const prior = applied()[updateId];
+    if (prior) return prior;
+    const result: CallDeliveryResult = { outcome: apply() ? 'applied' : 'already_decided' };
+    applied()[updateId] = result;
+    return result;
+  };
+  setHandler(
+    callReviewersUpdate,
+    ({ updateId, reviewerIds }) =>
+      once(updateId, () => {
+        if (progress.callReviewers || progress.weightedScore !== null) return false;
+        progress.callReviewers = reviewerIds;
+        return true;
+      }),
+    { validator: ({ updateId }) => refuseUnlessCallDriven(updateId) },
+  );
+  setHandler(
+    callSelectionUpdate,
+    (selection) =>
+      once(selection.updateId, () => {
+        if (stage() !== 'selection') return false;
+        if (selection.phase === 'waitlist') {
+          if (progress.callDecision?.decision !== 'waitlist' || progress.callWaitlistDecision) return false;
+          progress.callWaitlistDecision = selection;
+        } else {
+          if (progress.callDecision) return false;
+          progress.callDecision = selection;
+        }
+        return true;
+      }),
+    { validator: ({ updateId }) => refuseUnlessCallDriven(updateId) },
   );
 }
 

@@ -513,6 +513,24 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
       fields: [['Сумма договора', c.amount]],
     }),
   },
+  call_deadline_extended: {
+    en: (c) => ({
+      subject: `Deadline extended: ${c.title}`,
+      heading: `The call “${c.title}” now closes later`,
+      intro: [
+        `The fund manager extended the deadline of the call “${c.title}”, for which you hold a draft proposal.`,
+        ...(c.due ? [`Proposals are now accepted until ${c.due}.`] : []),
+      ],
+    }),
+    ru: (c) => ({
+      subject: `Срок продлён: ${c.title}`,
+      heading: `Конкурс «${c.title}» закрывается позже`,
+      intro: [
+        `Фонд продлил срок приёма заявок конкурса «${c.title}», по которому у вас есть черновик заявки.`,
+        ...(c.due ? [`Заявки принимаются до ${c.due}.`] : []),
+      ],
+    }),
+  },
   payment_released: {
     en: (c) => {
       const forWhat = c.milestone ? ` for ${c.paymentItem.word} ${c.milestone}` : '';
@@ -615,7 +633,7 @@ export function renderNotification(
   const content = texts[lang](context);
   // The anchor is on the subject's page: a link to a task goes to the task as it is.
   const anchor = content.anchor && !present(data.taskId) ? `#${content.anchor}` : '';
-  const url = `${notificationLink(data, links.baseUrl)}${anchor}`;
+  const url = present(data.url) ?? `${notificationLink(data, links.baseUrl)}${anchor}`;
   const linkLabel = present(data.taskId) ? labels.openTask : programme.labels.openSubject[lang];
 
   const fields: Array<[string, string | undefined]> = [

@@ -45,7 +45,7 @@ export const draftSummarySchema = responseBody(
     id: z.string(),
     title: z.string(),
     call: z
-      .strictObject({ id: z.string(), title: z.string(), closesAt: iso() })
+      .strictObject({ id: z.string(), title: z.string(), closesAt: iso().nullable() })
       .nullable()
       .describe("The draft's call, with its deadline; null if it no longer exists"),
     createdBy: person,
@@ -193,7 +193,7 @@ export function draftRoutes(router: ApiRouter, ctx: ApiContext): void {
         summary: {
           id: r.id,
           title: r.title,
-          call: call ? { id: call.id, title: call.title, closesAt: call.closesAt.toISOString() } : null,
+          call: call ? { id: call.id, title: call.title, closesAt: call.closesAt?.toISOString() ?? null } : null,
           createdBy: { id: r.userId, name: people.get(r.userId) ?? null },
           updatedBy: r.updatedById ? { id: r.updatedById, name: people.get(r.updatedById) ?? null } : null,
           createdAt: r.createdAt.toISOString(),

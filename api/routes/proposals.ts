@@ -19,6 +19,7 @@ import { startSubjectWorkflow } from '../start-subject';
 import { assertNotTerminal, executeDecision } from '../decide';
 import { conflict, forbidden, intakeRefused, notFound, validationFailed } from '../errors';
 import type { ApiRouter } from '../router';
+import { callClosedRefusal } from './calls';
 import {
   budgetTotalsView,
   createdSubjectSchema,
@@ -117,7 +118,18 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (!user.institutionId) throw forbidden('your account is not linked to an institution');
       const [institution, call] = await Promise.all([
         prisma.institution.findUnique({ where: { id: user.institutionId }, select: { id: true, name: true } }),
-        prisma.call.findUnique({ where: { id: body.callId }, select: { id: true, countryCode: true } }),
+        prisma.call.findUnique({
+          where: { id: body.callId },
+          select: {
+            id: true,
+            countryCode: true,
+            status: true,
+            opensAt: true,
+            closesAt: true,
+            closesLocal: true,
+            timeZone: true,
+          },
+        }),
       ]);
       if (!institution) throw forbidden('your institution is not registered');
       const approval = await institutionApproved(prisma, institution.id);
@@ -126,7 +138,9 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
           `your institution is ${approval.status.replace('_', ' ')}: proposals can be submitted once a fund manager approves it (drafts are kept meanwhile)`,
           'institution_not_approved',
         );
-      if (!call) throw validationFailed([{ path: 'callId', message: 'no such call' }]);
+      if (!call || call.status === 'draft') throw validationFailed([{ path: 'callId', message: 'no such call' }]);
+      const closed = callClosedRefusal(call, new Date());
+      if (closed) throw conflict(closed, 'call_closed');
       if (call.countryCode !== body.countryCode)
         throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
 

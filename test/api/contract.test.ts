@@ -289,6 +289,94 @@ test('every route answers what the document says, through both lifecycles over H
       })
     ).headers['idempotent-replayed'],
   ).toBe('true');
+  // A dated call through its life: draft, edit, publish, extension, closing by its timer, a conflict,
+  // an adjusted assignment, the review, the ranked selection, the waitlist after a withdrawal, archive.
+  {
+    const reviewer2 = await as('reviewer2');
+    const closingIn = (ms: number) => {
+      const iso = new Date(Date.now() + ms).toISOString();
+      return { closesAt: iso.slice(0, 10), closingTime: iso.slice(11, 19), timeZone: 'UTC' };
+    };
+    const call = await api.post(
+      '/calls',
+      {
+        ...CALL_EXAMPLE,
+        title: 'Contract dated call',
+        opensAt: '2026-01-01',
+        ...closingIn(10_000),
+        reviewerPool: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id],
+        reviewersPerProposal: 1,
+        draft: true,
+      },
+      fm,
+    );
+    expect(call.status).toBe(201);
+    const cid = call.body.id as string;
+    expect((await api.patch(`/calls/${cid}`, { budgetEnvelopeUsd: 40_000 }, fm)).status).toBe(200);
+    expect((await api.post(`/calls/${cid}/publish`, {}, fm)).status).toBe(200);
+    expect((await api.post(`/calls/${cid}/extension`, closingIn(14_000), fm)).status).toBe(200);
+    expect((await api.get('/public/calls?pageSize=100')).status).toBe(200);
+    const submitted: string[] = [];
+    for (const title of ['Contract call A', 'Contract call B']) {
+      const p = await api.post('/proposals', proposalPayload({ callId: cid, title }), applicant);
+      expect(p.status).toBe(201);
+      submitted.push(p.body.id);
+    }
+    const decideOpen = async (subjectId: string, kind: string, token: string, body: Json) => {
+      const row = await eventually(
+        async () => h.db.prisma.task.findFirst({ where: { subjectId, kind, status: 'open' } }),
+        30_000,
+      );
+      expect((await api.post(`/tasks/${encodeURIComponent(row.id)}/decision`, body, token)).status).toBe(200);
+    };
+    for (const id of submitted) await decideOpen(id, 'co_endorsement', co, { decision: 'endorse' });
+    const progress = async () => (await api.get(`/calls/${cid}`, fm)).body;
+    await eventually(async () => (await progress()).progress.proposals.length === 2, 30_000);
+    expect((await api.post(`/calls/${cid}/conflicts`, { proposalId: submitted[0] }, reviewer1)).status).toBe(200);
+    await eventually(async () => (await progress()).status === 'closed', 60_000);
+    expect(
+      (
+        await api.post(
+          `/calls/${cid}/assignments`,
+          { proposalId: submitted[1], reviewerIds: [DEMO_USERS.reviewer2.id] },
+          fm,
+        )
+      ).status,
+    ).toBe(200);
+    expect((await api.post(`/calls/${cid}/review`, {}, fm)).status).toBe(200);
+    for (const [i, id] of submitted.entries()) {
+      await decideOpen(id, 'conflict_declaration', reviewer2, {
+        decision: 'declare_no_conflict',
+        data: { noConflictDeclared: true },
+      });
+      const mark = 90 - i * 10;
+      await decideOpen(id, 'review_score', reviewer2, {
+        decision: 'submit_score',
+        data: { scores: { innovation: mark, feasibility: mark } },
+      });
+    }
+    const ranked = await eventually(async () => {
+      const c = await progress();
+      return c.progress.ranking.length === 2 ? c.progress.ranking : null;
+    }, 30_000);
+    const selection = await api.post(
+      `/calls/${cid}/selection`,
+      {
+        decisions: ranked.map((r: { proposalId: string; suggested: string }) => ({
+          proposalId: r.proposalId,
+          decision: r.suggested,
+        })),
+      },
+      fm,
+    );
+    expect(selection.status).toBe(200);
+    await eventually(async () => (await progress()).progress.delivery.delivered === 2, 30_000);
+    expect((await api.post(`/proposals/${submitted[0]}/withdraw`, {}, applicant)).status).toBe(200);
+    await eventually(async () => (await progress()).progress.nextFromWaitlist === submitted[1], 30_000);
+    expect((await api.post(`/calls/${cid}/waitlist-selection`, { proposalId: submitted[1] }, fm)).status).toBe(200);
+    await eventually(async () => (await progress()).progress.delivery.delivered === 3, 30_000);
+    expect((await api.post(`/calls/${cid}/archive`, {}, fm)).status).toBe(200);
+  }
   expect((await api.get('/experts?pageSize=5&language=ru', fm)).status).toBe(200);
   expect((await api.get('/experts/exp-001', expert1)).status).toBe(200);
   const expert = await api.post('/experts', { ...EXPERT_EXAMPLE, email: 'contract.expert@example.org' }, fm);

@@ -32,6 +32,10 @@ beforeAll(async () => {
       maxGrantCents: 6_000_000,
       rubric: kg.rubric as object,
       thematicAreaIds: kg.thematicAreaIds as object,
+      sdgs: kg.sdgs as object,
+      requiredDocumentTypes: kg.requiredDocumentTypes as object,
+      reviewerPoolIds: kg.reviewerPoolIds as object,
+      progress: undefined,
       createdAt: kg.createdAt,
     },
   });
