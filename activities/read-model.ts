@@ -122,9 +122,9 @@ export function createReadModelActivities(deps: ActivityDeps) {
     const now = new Date();
     for (const t of step.openTasks ?? []) {
       await tx.$executeRaw`INSERT INTO "Task" ("id", "workflowId", "programme", "subjectType", "subjectId", "kind", "stage", "status",
-          "assigneeUserId", "assigneeRole", "assigneeCountryCode", "countryCode", "title", "dueAt", "remindAt", "overdue", "context", "createdAt", "updatedAt")
+          "assigneeUserId", "assigneeRole", "assigneeCountryCode", "assigneeInstitutionId", "countryCode", "title", "dueAt", "remindAt", "overdue", "context", "createdAt", "updatedAt")
         VALUES (${t.id}, ${workflowId}, ${subject.programme}, ${subject.type}, ${subject.id}, ${t.kind}, ${t.stage}, 'open',
-          ${t.assigneeUserId ?? null}, ${t.assigneeRole}, ${t.assigneeCountryCode ?? null}, ${subject.countryCode}, ${t.title},
+          ${t.assigneeUserId ?? null}, ${t.assigneeRole}, ${t.assigneeCountryCode ?? null}, ${t.assigneeInstitutionId ?? null}, ${subject.countryCode}, ${t.title},
           ${t.dueAt ? new Date(t.dueAt) : null}, ${t.remindAt ? new Date(t.remindAt) : null}, false, ${jsonText(t.context)}, ${at}, ${now})
         ON CONFLICT ("id") DO NOTHING`;
       for (const userId of t.excludeUserIds ?? []) {

@@ -19,7 +19,7 @@ import type { Reason } from '../domain/policy/findings';
 import { withdrawalRefusal, type Refusal } from '../domain/registry';
 import type { Actor } from '../domain/roles';
 import { canTransition, isTerminal, type Programme, type Stage, type SubjectType } from '../domain/stages';
-import type { AuditEntry, StepCommit, SubjectRef, TaskRow } from '../domain/steps';
+import { isTaskAssignee, type AuditEntry, type StepCommit, type SubjectRef, type TaskRow } from '../domain/steps';
 import { checkDecisionShape, TASK_KINDS, type DecisionProblem, type SlaSettings, type TaskKind } from '../domain/tasks';
 import {
   decideUpdate,
@@ -97,10 +97,11 @@ export interface LifecycleState {
 
 export interface TaskSpec {
   kind: TaskKind;
-  /** One named user, or anyone with `role` (in `countryCode`). */
+  /** One named user; or the members of `role` in `institutionId`; or anyone with `role` (in `countryCode`). */
   assigneeUserId?: string | null;
   role?: TaskRow['assigneeRole'];
   countryCode?: string | null;
+  institutionId?: string | null;
   /** Users who may not decide although their role fits (e.g. the requester endorsing own request). */
   excludeUserIds?: string[];
   title?: string;
@@ -259,11 +260,7 @@ export class Lifecycle {
     if (task.status !== 'open' || this.withdrawal)
       throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
     const actor = input.actor;
-    const assigned = task.assigneeUserId
-      ? actor.userId === task.assigneeUserId
-      : actor.role === task.assigneeRole &&
-        (!task.assigneeCountryCode || actor.countryCode === task.assigneeCountryCode);
-    if (!assigned) throw failure(FAILURE.forbidden, `task ${input.taskId} is not assigned to you`);
+    if (!isTaskAssignee(task, actor)) throw failure(FAILURE.forbidden, `task ${input.taskId} is not assigned to you`);
     if (task.excludeUserIds.includes(actor.userId))
       throw failure(FAILURE.forbidden, 'you may not decide this task (you raised the request)');
     const problems = checkDecisionShape(task.kind, {
@@ -287,6 +284,7 @@ export class Lifecycle {
         assigneeUserId: t.assigneeUserId ?? null,
         assigneeRole: t.assigneeRole,
         assigneeCountryCode: t.assigneeCountryCode ?? null,
+        assigneeInstitutionId: t.assigneeInstitutionId ?? null,
         title: t.title,
         dueAt: t.dueAt ?? null,
         overdue: t.overdue,
@@ -453,6 +451,7 @@ export class Lifecycle {
         assigneeUserId: spec.assigneeUserId ?? null,
         assigneeRole: spec.role ?? kind.role,
         assigneeCountryCode: spec.countryCode ?? null,
+        ...(spec.institutionId ? { assigneeInstitutionId: spec.institutionId } : {}),
         title: spec.title ?? `${kind.label}: ${this.state.title}`,
         dueAt: new Date(now + sla.dueMs).toISOString(),
         remindAt: new Date(now + Math.max(0, sla.dueMs - sla.remindBeforeMs)).toISOString(),
@@ -486,7 +485,13 @@ export class Lifecycle {
         ...rows.map((t) => ({
           action: 'task_opened',
           actorRole: 'system',
-          data: { taskId: t.id, kind: t.kind, assigneeUserId: t.assigneeUserId ?? null, assigneeRole: t.assigneeRole },
+          data: {
+            taskId: t.id,
+            kind: t.kind,
+            assigneeUserId: t.assigneeUserId ?? null,
+            assigneeRole: t.assigneeRole,
+            ...(t.assigneeInstitutionId ? { assigneeInstitutionId: t.assigneeInstitutionId } : {}),
+          },
         })),
         ...(extra.audit ?? []),
       ],
@@ -499,7 +504,9 @@ export class Lifecycle {
     const excluded = task.excludeUserIds?.length ? { excludeUserIds: task.excludeUserIds } : {};
     const to: Recipient = task.assigneeUserId
       ? { userId: task.assigneeUserId }
-      : { role: task.assigneeRole, countryCode: task.assigneeCountryCode, ...excluded };
+      : task.assigneeInstitutionId
+        ? { role: task.assigneeRole, institutionId: task.assigneeInstitutionId, ...excluded }
+        : { role: task.assigneeRole, countryCode: task.assigneeCountryCode, ...excluded };
     return {
       template,
       to,

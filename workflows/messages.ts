@@ -34,6 +34,8 @@ export interface TaskView {
   assigneeUserId: string | null;
   assigneeRole: string;
   assigneeCountryCode: string | null;
+  /** The institution whose members may act (absent in views of older workers). */
+  assigneeInstitutionId?: string | null;
   title: string;
   dueAt: string | null;
   overdue: boolean;

@@ -69,6 +69,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     waitlisted: false,
   };
   const p = () => progress.proposal;
+  // The applicant side is the institution: any of its members works on these tasks and hears of the outcome.
+  const applicantSide = { role: 'applicant', institutionId: applicant.institutionId } as const;
 
   const lc = new Lifecycle({
     programme: 'challenge_fund',
@@ -77,7 +79,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     countryCode: input.proposal.countryCode,
     title: input.proposal.title,
     sla: input.sla,
-    owner: { userId: applicant.userId },
+    owner: applicantSide,
     resume: input.resume?.lifecycle,
     validateDecision: (task, d) => validateProposalDecision(task.kind, task.context ?? {}, d, progress),
     ownerInstitutionId: applicant.institutionId,
@@ -151,7 +153,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       endorsement: () => ({ kind: 'co_endorsement', role: 'co_approver', countryCode: p().countryCode }),
       revision: (requestedChanges) => ({
         kind: 'revise',
-        assigneeUserId: applicant.userId,
+        ...applicantSide,
         context: { requestedChanges },
       }),
       applyRevision: async (revision) => {
@@ -367,8 +369,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       [
         {
           kind: 'contract_signature',
-          assigneeUserId: applicant.userId,
-          role: 'applicant',
+          ...applicantSide,
           key: 'applicant',
           context: { valueUsd: total / 100, tranches },
         },
@@ -411,8 +412,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
           row: { seq: i + 1, title: m.title, dueDate: m.dueDate, amountCents: amounts[i], status: 'pending' },
           submission: {
             kind: 'progress_report',
-            assigneeUserId: applicant.userId,
-            role: 'applicant',
+            ...applicantSide,
             key: `m${i + 1}`,
             context: { milestone: m },
           },
@@ -445,7 +445,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
   }
 
   async function evaluation(): Promise<void> {
-    const final = await lc.ask({ kind: 'final_report', assigneeUserId: applicant.userId, role: 'applicant' });
+    const final = await lc.ask({ kind: 'final_report', ...applicantSide });
     const ids = await lc.openTasks([
       {
         kind: 'evaluation',

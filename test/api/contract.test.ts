@@ -436,17 +436,25 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.post('/proposals', { ...proposalPayload(), sdgs: [18] }, applicant)).status).toBe(400);
   expect((await api.get('/tasks?pageSize=0', applicant)).status).toBe(400);
 
-  // Who decides a task: its named user, else a demo user of its role and country (never the requester for an endorsement).
+  // Who decides a task: its named user, else a demo user of its role and institution or country (never the requester for an endorsement).
   const deciderOf = async (
-    t: { assigneeUserId: string | null; assigneeRole: string; assigneeCountryCode: string | null },
+    t: {
+      assigneeUserId: string | null;
+      assigneeRole: string;
+      assigneeCountryCode: string | null;
+      assigneeInstitutionId: string | null;
+    },
     exclude: string[],
   ) => {
     // Roster experts' accounts are made when they are first invited: read the users afresh.
-    const users = await h.db.prisma.user.findMany({ select: { id: true, email: true, role: true, countryCode: true } });
+    const users = await h.db.prisma.user.findMany({
+      select: { id: true, email: true, role: true, countryCode: true, institutionId: true },
+    });
     if (t.assigneeUserId) return users.find((u) => u.id === t.assigneeUserId);
     return users.find(
       (u) =>
         u.role === t.assigneeRole &&
+        (!t.assigneeInstitutionId || u.institutionId === t.assigneeInstitutionId) &&
         (!t.assigneeCountryCode || u.countryCode === t.assigneeCountryCode) &&
         !exclude.includes(u.id) &&
         Object.values(DEMO_USERS).some((d) => d.id === u.id),
