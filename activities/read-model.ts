@@ -142,6 +142,9 @@ export function createReadModelActivities(deps: ActivityDeps) {
         WHERE "id" = ${c.id}`;
       if (changed !== 1) throw new Error(`task ${c.id} to close is not in the read model`);
     }
+    for (const r of step.reassignTasks ?? []) {
+      await tx.$executeRaw`UPDATE "Task" SET "assigneeUserId" = ${r.assigneeUserId}, "updatedAt" = ${now} WHERE "id" = ${r.id} AND "status" = 'open'`;
+    }
     for (const f of step.flagTasks ?? []) {
       if (f.reminded)
         await tx.$executeRaw`UPDATE "Task" SET "remindedAt" = ${at}, "updatedAt" = ${now} WHERE "id" = ${f.id}`;

@@ -202,6 +202,8 @@ export interface StepCommit {
   openTasks?: TaskRow[];
   closeTasks?: TaskClose[];
   flagTasks?: { id: string; reminded?: boolean; overdue?: boolean }[];
+  /** Open tasks handed to another person (domain/reassignment.ts). */
+  reassignTasks?: { id: string; assigneeUserId: string }[];
   audit?: AuditEntry[];
   reviews?: ReviewRow[];
   contract?: ContractRow;

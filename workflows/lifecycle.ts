@@ -16,6 +16,7 @@ import {
 import type { Activities } from '../activities';
 import type { NotificationRequest, NotificationTemplate, Recipient } from '../domain/notifications';
 import type { Reason } from '../domain/policy/findings';
+import { reassignProblems, reassignRefusal } from '../domain/reassignment';
 import { withdrawalRefusal, type Refusal } from '../domain/registry';
 import type { Actor } from '../domain/roles';
 import { canTransition, isTerminal, type Programme, type Stage, type SubjectType } from '../domain/stages';
@@ -24,12 +25,14 @@ import { checkDecisionShape, TASK_KINDS, type DecisionProblem, type SlaSettings,
 import {
   decideUpdate,
   FAILURE,
+  reassignUpdate,
   stateQuery,
   syncUpdate,
   withdrawUpdate,
   type DecideInput,
   type HistoryEntry,
   type LifecycleView,
+  type ReassignInput,
   type TaskView,
   type WithdrawInput,
 } from './messages';
@@ -124,6 +127,8 @@ export interface LifecycleOptions {
   validateDecision?: (task: TaskRow, input: DecideInput) => DecisionProblem[];
   /** Who owns the subject, for the programme's withdrawal rule (domain/registry.ts withdrawalRefusal). */
   ownerInstitutionId?: string;
+  /** Tells the programme that an open task now waits for another person (e.g. a reviewer slot changes hands). */
+  onReassign?: (task: TaskRow, fromUserId: string, toUserId: string) => void;
 }
 
 /** Thrown through the lifecycle code when the subject is withdrawn; `run` turns it into the withdrawn stage. */
@@ -230,6 +235,34 @@ export class Lifecycle {
       { validator: (input) => this.validateDecision(input) },
     );
     setHandler(
+      reassignUpdate,
+      async (input) => {
+        const task = this.state.tasks[input.taskId];
+        const from = task.assigneeUserId!;
+        this.acceptanceNotDurable = true;
+        task.assigneeUserId = input.to.userId;
+        this.opts.onReassign?.(task, from, input.to.userId);
+        await this.commit({
+          reassignTasks: [{ id: task.id, assigneeUserId: input.to.userId }],
+          audit: [
+            {
+              action: 'task_reassigned',
+              actorId: input.actor.userId,
+              actorRole: input.actor.role,
+              comment: input.reason?.trim() || null,
+              data: { taskId: task.id, kind: task.kind, from, to: input.to.userId },
+              requestId: input.requestId ?? null,
+            },
+          ],
+          notifications: [this.taskNotice(task, TASK_KINDS[task.kind].mail)],
+        });
+        const seq = this.state.seq;
+        await condition(() => this.appliedSeq >= seq);
+        return { taskId: task.id, assigneeUserId: input.to.userId, stage: this.state.stage };
+      },
+      { validator: (input) => this.validateReassign(input) },
+    );
+    setHandler(
       withdrawUpdate,
       async (input) => {
         this.acceptanceNotDurable = true;
@@ -271,6 +304,27 @@ export class Lifecycle {
     if (problems.length === 0 && this.opts.validateDecision) problems.push(...this.opts.validateDecision(task, input));
     if (problems.length)
       throw failure(FAILURE.invalidDecision, problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+  }
+
+  private validateReassign(input: ReassignInput): void {
+    const task = this.state.tasks[input.taskId];
+    if (!task) throw failure(FAILURE.taskNotFound, `task ${input.taskId} does not exist`);
+    if (task.status !== 'open' || this.withdrawal)
+      throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
+    const reassignable = { ...task, countryCode: this.opts.countryCode };
+    const refusal = reassignRefusal(reassignable, input.actor);
+    if (refusal) throw failure(REFUSAL_FAILURE[refusal.code], refusal.message);
+    const holding = Object.values(this.state.tasks)
+      .filter((t) => t.kind === task.kind && (t.status === 'open' || t.status === 'deciding') && t.assigneeUserId)
+      .map((t) => t.assigneeUserId!);
+    const problems = reassignProblems(
+      reassignable,
+      input.to,
+      { ownerInstitutionId: this.opts.ownerInstitutionId },
+      holding,
+    );
+    if (problems.length)
+      throw failure(FAILURE.invalidInput, problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
   }
 
   view(): LifecycleView {

@@ -83,6 +83,10 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     resume: input.resume?.lifecycle,
     validateDecision: (task, d) => validateProposalDecision(task.kind, task.context ?? {}, d, progress),
     ownerInstitutionId: applicant.institutionId,
+    // A reviewer's slot handed to another reviewer: the replacement counts as assigned.
+    onReassign: (_task, from, to) => {
+      progress.reviewers = progress.reviewers.map((r) => (r === from ? to : r));
+    },
   });
   lc.install();
   const { screenProposal, checkAlignment, validateReviewers, checkGrantPolicy } = lc.track({
@@ -209,6 +213,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
         role: 'reviewer',
         key: reviewer,
       });
+      // Whoever decided holds the slot (the task may have been reassigned while open).
+      reviewer = coi.actor.userId;
       let conflict: Decision | null = coi.decision === 'declare_conflict' ? coi : null;
       if (!conflict) {
         await lc.commit({ reviews: [{ reviewerId: reviewer, taskId: coi.taskId, coi: 'none' }] });
@@ -219,6 +225,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
           key: reviewer,
           context: { rubric: progress.rubric },
         });
+        reviewer = d.actor.userId;
         if (d.decision === 'submit_score') {
           const scores = d.data.scores as Record<string, number>;
           progress.scores[reviewer] = scores;

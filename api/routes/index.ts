@@ -13,6 +13,7 @@ import { joiningRoutes } from './joining';
 import { pipelineRoutes } from './pipeline';
 import { privacyRoutes } from './privacy';
 import { proposalRoutes } from './proposals';
+import { reassignmentRoutes } from './reassignment';
 import { API_VERSION, systemRoutes } from './system';
 import { taskRoutes } from './tasks';
 import { userRoutes } from './users';
@@ -25,6 +26,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   proposalRoutes(router, ctx);
   expertRequestRoutes(router, ctx);
   taskRoutes(router, ctx);
+  reassignmentRoutes(router, ctx);
   pipelineRoutes(router, ctx);
   expertRoutes(router, ctx);
   auditRoutes(router, ctx);
