@@ -13,6 +13,7 @@ import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
 import { proposalPages } from './pages/proposals';
 import { rosterPages } from './pages/roster';
+import { reassignPages } from './pages/reassign';
 import { taskPages } from './pages/tasks';
 import { createReference, type Reference } from './reference';
 import type { WebContext, WebDeps } from './context';
@@ -240,6 +241,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   );
 
   authRoutes(router, web);
+  reassignPages(router, web);
   taskPages(router, web);
   proposalPages(router, web);
   expertRequestPages(router, web);

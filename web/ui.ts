@@ -105,6 +105,7 @@ export const NOTICES = [
   'saved',
   'resubmitted',
   'coiDeclared',
+  'reassigned',
 ] as const;
 export type Notice = (typeof NOTICES)[number];
 

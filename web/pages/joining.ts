@@ -21,6 +21,7 @@ import {
   type PageCtx,
 } from '../ui';
 import { nameOf } from '../reference';
+import { personOpenTasks } from './reassign';
 
 /**
  * Joining in the web app: self-registration (an institution, or an expert profile) confirmed by
@@ -752,7 +753,7 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
             ctx,
             layout(ctx, {
               title: ctx.t('people.eraseRefused'),
-              body: html`<div class="error-summary" role="alert" tabindex="-1" data-focus><p>${ctx.t('people.eraseOpenTasks')}</p><ul>${(res.body.error.details ?? []).map((d) => html`<li>${d.message}</li>`)}</ul></div><p><a href="/app/people">${ctx.t('people.back')}</a></p>`,
+              body: html`<div class="error-summary" role="alert" tabindex="-1" data-focus><p>${ctx.t('people.eraseOpenTasks')}</p>${await personOpenTasks(ctx, String(ctx.req.params.id), '/app/people')}</div><p><a href="/app/people">${ctx.t('people.back')}</a></p>`,
             }),
             409,
           );
