@@ -1,4 +1,5 @@
 import type { ProgrammeSpec } from '../programme';
+import { SHARED_ROLES } from './roles';
 
 /** Russian Challenge Fund: institutions propose solutions to challenges published by Country Offices. */
 export const CHALLENGE_FUND = {
@@ -40,11 +41,11 @@ export const CHALLENGE_FUND = {
     by: 'owner_institution',
   },
   roles: {
-    applicant: { scope: { same: 'institutionId' }, accounts: { selfRegistration: true } },
-    co_approver: { scope: { same: 'countryCode' }, accounts: { invitedBy: 'admin' } },
-    reviewer: { scope: { tasks: ['conflict_declaration', 'review_score'] }, accounts: { invitedBy: 'fund_manager' } },
-    fund_manager: { scope: { all: true }, accounts: { invitedBy: 'admin' } },
-    admin: { scope: { all: true }, accounts: { invitedBy: 'admin' } },
+    applicant: { ...SHARED_ROLES.applicant, scope: { same: 'institutionId' } },
+    co_approver: { ...SHARED_ROLES.co_approver, scope: { same: 'countryCode' } },
+    fund_manager: { ...SHARED_ROLES.fund_manager, scope: { all: true } },
+    reviewer: { ...SHARED_ROLES.reviewer, scope: { tasks: ['conflict_declaration', 'review_score'] } },
+    admin: { ...SHARED_ROLES.admin, scope: { all: true } },
   },
   resultIndicators: [
     {

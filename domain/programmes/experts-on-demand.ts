@@ -1,4 +1,5 @@
 import type { ProgrammeSpec } from '../programme';
+import { SHARED_ROLES } from './roles';
 
 /** Experts on Demand: Country Offices request short-term Russian experts. */
 export const EXPERTS_ON_DEMAND = {
@@ -39,10 +40,11 @@ export const EXPERTS_ON_DEMAND = {
     by: 'country_office',
   },
   roles: {
-    co_approver: { scope: { same: 'countryCode' }, accounts: { invitedBy: 'admin' } },
-    expert: { scope: { tasks: ['invitation_response'] }, accounts: { createdWhen: 'first invited from the roster' } },
-    fund_manager: { scope: { all: true }, accounts: { invitedBy: 'admin' } },
-    admin: { scope: { all: true }, accounts: { invitedBy: 'admin' } },
+    co_approver: { ...SHARED_ROLES.co_approver, scope: { same: 'countryCode' } },
+    fund_manager: { ...SHARED_ROLES.fund_manager, scope: { all: true } },
+    // Roster experts register themselves (or get an account when first invited from the roster).
+    expert: { ...SHARED_ROLES.expert, scope: { tasks: ['invitation_response'] } },
+    admin: { ...SHARED_ROLES.admin, scope: { all: true } },
   },
   resultIndicators: [
     {

@@ -203,3 +203,37 @@ test('a colleague revises and signs; another institution gets 404; a removed mem
   }, 30_000);
   expect(nextMails.map((m) => m.toEmail)).toEqual([DEMO_USERS.applicant.email]);
 }, 300_000);
+
+test('a registration is for the role the programme registry gives its form', async () => {
+  const registration = (role?: string) =>
+    request(h.app)
+      .post('/registrations')
+      .send({
+        kind: 'institution',
+        ...(role ? { role } : {}),
+        email: `director-${role ?? 'none'}@lake.example.org`,
+        name: 'Irina Smirnova',
+        language: 'en',
+        acceptTerms: true,
+        termsVersion: currentTerms().version,
+        institution: {
+          legalNameEn: `Lake Institute ${role ?? 'none'}`,
+          legalNameRu: `Институт озёр ${role ?? 'none'}`,
+          countryCode: 'RU',
+          type: 'research_institute',
+          registrationNumber: `77-${(role ?? 'none').length}01`,
+          address: 'Lenina 1, Irkutsk',
+        },
+      });
+  const refused = await registration('co_approver');
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.details).toEqual([
+    { path: 'role', message: 'a co_approver does not register with this form (applicant does)' },
+  ]);
+  expect((await registration('applicant')).status).toBe(202);
+  expect((await registration()).status).toBe(202);
+  const pending = await h.db.prisma.pendingRegistration.findMany({
+    where: { email: { endsWith: '@lake.example.org' } },
+  });
+  expect(pending.map((p) => (p.data as { role?: string }).role)).toEqual(['applicant', 'applicant']);
+});
