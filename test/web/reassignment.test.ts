@@ -66,6 +66,12 @@ test('an erasure blocked by an open review: the refusal links to reassigning it,
   )) as number;
   expect(overflow).toBeLessThanOrEqual(0);
 
+  // The task's own page offers the same link to an administrator.
+  const taskPage = await h.as('admin', { lang: 'en' });
+  await taskPage.goto(href.replace(/\/reassign\?.*$/, ''));
+  await check(taskPage.getByRole('link', { name: 'Reassign' })).toBeVisible();
+  await noAxeViolations(taskPage, 'task page with reassign link');
+
   await link.click();
   await check(admin.locator('h1')).toHaveText('Reassign a task');
   await noAxeViolations(admin, 'reassign en');
