@@ -143,7 +143,7 @@ export function reassignmentRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'post',
       path: '/tasks/:id/reassign',
-      operationId: 'reassignTask',
+      operationId: 'updateTaskAssignee',
       tag: 'Tasks',
       summary: 'Hand an open task to another person',
       description:
