@@ -39,6 +39,7 @@ const TASK_SELECT = {
   assigneeCountryCode: true,
   assigneeInstitutionId: true,
   countryCode: true,
+  programme: true,
   subjectType: true,
   subjectId: true,
   exclusions: { select: { userId: true } },

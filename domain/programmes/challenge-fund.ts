@@ -1,5 +1,8 @@
-import type { ProgrammeSpec } from '../programme';
+import { PHASES } from '../phases';
+import { phaseStages, type ProgrammeSpec } from '../programme';
+import { CHALLENGE_FUND_WORDS } from './challenge-fund-words';
 import { SHARED_ROLES } from './roles';
+import { COUNTRY_OFFICE_AND_FUND_ROLES } from './shared';
 
 /** Russian Challenge Fund: institutions propose solutions to challenges published by Country Offices. */
 export const CHALLENGE_FUND = {
@@ -10,15 +13,7 @@ export const CHALLENGE_FUND = {
   workflowIdPrefix: 'proposal-',
   subjectIdPrefix: 'p',
   apiPath: 'proposals',
-  stages: [
-    { name: 'intake', phase: 'intake' },
-    { name: 'co_endorsement', phase: 'co_endorsement' },
-    { name: 'alignment_check', phase: 'alignment_check' },
-    { name: 'selection', phase: 'selection' },
-    { name: 'contracting', phase: 'contracting' },
-    { name: 'mission', phase: 'mission' },
-    { name: 'evaluation', phase: 'evaluation' },
-  ],
+  stages: phaseStages(...PHASES),
   endings: { closed: 'closed', rejected: 'rejected', withdrawn: 'withdrawn', cancelled: 'cancelled' },
   taskKinds: [
     'co_endorsement',
@@ -42,10 +37,8 @@ export const CHALLENGE_FUND = {
   },
   roles: {
     applicant: { ...SHARED_ROLES.applicant, scope: { same: 'institutionId' } },
-    co_approver: { ...SHARED_ROLES.co_approver, scope: { same: 'countryCode' } },
-    fund_manager: { ...SHARED_ROLES.fund_manager, scope: { all: true } },
+    ...COUNTRY_OFFICE_AND_FUND_ROLES,
     reviewer: { ...SHARED_ROLES.reviewer, scope: { tasks: ['conflict_declaration', 'review_score'] } },
-    admin: { ...SHARED_ROLES.admin, scope: { all: true } },
   },
   resultIndicators: [
     {
@@ -60,10 +53,5 @@ export const CHALLENGE_FUND = {
       source: 'evaluation_rating',
     },
   ],
-  labels: {
-    name: { en: 'Russian Challenge Fund', ru: 'Российский фонд решений' },
-    subject: { en: 'Proposal', ru: 'Предложение' },
-    openSubject: { en: 'Open the proposal', ru: 'Открыть предложение' },
-    paymentItem: { word: { en: 'milestone', ru: 'этап' }, field: { en: 'Milestone', ru: 'Этап' } },
-  },
+  labels: CHALLENGE_FUND_WORDS,
 } as const satisfies ProgrammeSpec;
