@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/prisma/client';
+import { messageSideOf } from '../domain/messages';
 import { isTerminal } from '../domain/stages';
 import type { StepCommit, StepResult, SubjectPatch, SubjectRowInit } from '../domain/steps';
 import { subjectTable } from '../lib/subject-table';
@@ -210,6 +211,24 @@ export function createReadModelActivities(deps: ActivityDeps) {
           beneficiaries: e.beneficiaries ?? null,
           createdAt: at,
         },
+      });
+    }
+    for (const [i, m] of (step.messages ?? []).entries()) {
+      const id = `${workflowId}:${step.seq}:m${i}`;
+      const side = messageSideOf(subject.programme, { role: m.authorRole }, {})?.key ?? m.authorRole;
+      await tx.$executeRaw`INSERT INTO "Message" ("id", "workflowId", "subjectType", "subjectId", "authorId", "authorRole", "side", "body", "createdAt")
+        VALUES (${id}, ${workflowId}, ${subject.type}, ${subject.id}, ${m.authorId}, ${m.authorRole}, ${side}, ${m.body}, ${at})
+        ON CONFLICT ("id") DO NOTHING`;
+      batch.audit.push({
+        key: `${workflowId}:${step.seq}:message:${i}`,
+        workflowId,
+        subjectType: subject.type,
+        subjectId: subject.id,
+        actorId: m.authorId,
+        actorRole: m.authorRole,
+        action: 'message_posted',
+        data: { messageId: id, side },
+        at,
       });
     }
     if (step.expertRating) {

@@ -252,7 +252,8 @@ export async function timeline(
       const data = (r.data ?? {}) as Record<string, unknown>;
       const own = r.actorId === user.id;
       const stageChange = r.toStage !== null && r.toStage !== r.fromStage;
-      if (r.action === 'scored') return false;
+      // Staff-only: an internal note's existence is not shown either (its text is never in the audit trail).
+      if (r.action === 'scored' || r.action === 'internal_note') return false;
       if (user.role === 'applicant') {
         const kind = kindOfEvent(data);
         return !(kind && INTERNAL_KINDS.has(kind));

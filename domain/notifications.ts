@@ -13,6 +13,7 @@ export const NOTIFICATION_TEMPLATES = [
   'contract_to_sign',
   'payment_released',
   'evaluation_requested',
+  'message_posted',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
@@ -42,6 +43,9 @@ export interface NotificationData {
   milestoneSeq?: number;
   milestoneTitle?: string;
   outcome?: string;
+  /** A message on the subject's thread: who wrote it, and for which side (its key); its text travels as `comment`. */
+  from?: string;
+  fromSide?: string;
   /** Why the system decided (failed policy rules), worded per language by the template. */
   reasons?: Reason[];
 }

@@ -65,6 +65,22 @@ export interface ProgrammeRole extends RoleSpec {
   scope: ScopeRule;
 }
 
+/** Whom a side's messages reach by mail: the subject's owner, the Country Office of its country, the fund managers, the selected expert. */
+export type MessageAudience = 'owner' | 'country_office' | 'fund_managers' | 'selected_expert';
+
+/**
+ * One side of a subject's message thread (domain/messages.ts): the roles that write for it and
+ * whom its messages reach. A message is mailed to every side but its author's.
+ */
+export interface MessageSide {
+  key: string;
+  /** Role names of the registry (strings here: roles come from the entries that declare these sides). */
+  roles: readonly string[];
+  /** Who of the side gets the mails of the other sides; `selected_expert` also limits the side to that expert. */
+  audience: readonly MessageAudience[];
+  label: Bilingual;
+}
+
 export interface ResultIndicator {
   key: string;
   label: Bilingual;
@@ -113,6 +129,12 @@ export interface ProgrammeSpec<P extends string = string, T extends string = str
   /** Its roles, keyed by role name: the roles of every entry together are domain/roles.ts ROLES. */
   roles: Readonly<Record<string, ProgrammeRole>>;
   resultIndicators: readonly ResultIndicator[];
+  /** The message thread every subject has: its sides, and the subject columns naming its owner and selected expert. */
+  messages: {
+    sides: readonly MessageSide[];
+    ownerColumn: string;
+    selectedExpertColumn?: string;
+  };
   /** Its dictionary (domain/programmes/<programme>-words.ts). */
   labels: ProgrammeLabels<S>;
 }

@@ -217,6 +217,8 @@ export interface StepCommit {
   /** A finished assignment's rating folded into the roster profile (running average). */
   expertRating?: { expertId: string; rating: number };
   notifications?: NotificationRequest[];
+  /** Posted on the subject's thread with the step (a request for changes opens with the Country Office's message); not mailed. */
+  messages?: { authorId: string; authorRole: Role; body: string }[];
 }
 
 export interface StepResult {

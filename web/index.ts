@@ -11,6 +11,7 @@ import { knownApiMessage, LANGS, type Lang } from './i18n';
 import { authRoutes } from './pages/auth';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
+import { messagePages } from './pages/messages';
 import { proposalPages } from './pages/proposals';
 import { rosterPages } from './pages/roster';
 import { reassignPages } from './pages/reassign';
@@ -245,6 +246,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   taskPages(router, web);
   proposalPages(router, web);
   expertRequestPages(router, web);
+  messagePages(router, web);
   pipelinePages(router, web);
   rosterPages(router, web);
 

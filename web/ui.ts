@@ -113,13 +113,20 @@ export const NOTICES = [
   'resubmitted',
   'coiDeclared',
   'reassigned',
+  'messageSent',
+  'noteAdded',
+  'messageEmpty',
+  'cancelled',
+  'cancelReason',
 ] as const;
+/** Notices that report a problem (an alert, not a status). */
+const WARN_NOTICES: readonly string[] = ['conflict', 'messageEmpty', 'cancelReason'];
 export type Notice = (typeof NOTICES)[number];
 
 function noticeBox(ctx: AnonCtx): SafeHtml {
   const n = String(ctx.req.query.notice ?? '');
   if (!(NOTICES as readonly string[]).includes(n)) return html``;
-  const warn = n === 'conflict';
+  const warn = WARN_NOTICES.includes(n);
   return html`<div class="notice ${warn ? 'notice-warn' : 'notice-ok'}" role="${warn ? 'alert' : 'status'}"><span class="notice-icon" aria-hidden="true">${warn ? '!' : '✓'}</span><p>${ctx.t(`notice.${n}` as Key)}</p></div>`;
 }
 

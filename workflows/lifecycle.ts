@@ -16,6 +16,7 @@ import {
 import type { Activities } from '../activities';
 import type { NotificationRequest, NotificationTemplate, Recipient } from '../domain/notifications';
 import type { Reason } from '../domain/policy/findings';
+import { cancellationRefusal } from '../domain/cancellation';
 import { reassignProblems, reassignRefusal } from '../domain/reassignment';
 import { withdrawalRefusal, type Refusal } from '../domain/registry';
 import type { Actor } from '../domain/roles';
@@ -23,12 +24,14 @@ import { canTransition, isTerminal, type Programme, type Stage, type SubjectType
 import { isTaskAssignee, type AuditEntry, type StepCommit, type SubjectRef, type TaskRow } from '../domain/steps';
 import { checkDecisionShape, TASK_KINDS, type DecisionProblem, type SlaSettings, type TaskKind } from '../domain/tasks';
 import {
+  cancelUpdate,
   decideUpdate,
   FAILURE,
   reassignUpdate,
   stateQuery,
   syncUpdate,
   withdrawUpdate,
+  type CancelInput,
   type DecideInput,
   type HistoryEntry,
   type LifecycleView,
@@ -131,12 +134,13 @@ export interface LifecycleOptions {
   onReassign?: (task: TaskRow, fromUserId: string, toUserId: string) => void;
 }
 
-/** Thrown through the lifecycle code when the subject is withdrawn; `run` turns it into the withdrawn stage. */
+/** Thrown through the lifecycle code when the subject is withdrawn or cancelled; `run` turns it into that stage. */
 class Withdrawn extends Error {}
 
 const REFUSAL_FAILURE: Record<Refusal['code'], string> = {
   forbidden: FAILURE.forbidden,
   not_allowed_now: FAILURE.notAllowedNow,
+  invalid: FAILURE.invalidDecision,
 };
 
 function failure(type: string, message: string, details?: unknown): ApplicationFailure {
@@ -158,6 +162,8 @@ export class Lifecycle {
   private flushed: Promise<void> = Promise.resolve();
   private deliveries: Promise<unknown>[] = [];
   private withdrawal?: WithdrawInput;
+  /** A fund manager's cancellation, accepted: the subject ends in `cancelled` at the next wait. */
+  private cancellation?: CancelInput;
   /** An Update was accepted since the last ordinary commit activity: the next flush must be one. */
   private acceptanceNotDurable = false;
   /** Highest seq applied to the read model: a decision answers once its step is applied. */
@@ -277,6 +283,8 @@ export class Lifecycle {
               FAILURE.notAllowedNow,
               `cannot withdraw: the subject is ${this.withdrawal ? 'already being withdrawn' : this.state.stage}`,
             );
+          if (this.cancellation)
+            throw failure(FAILURE.notAllowedNow, 'cannot withdraw: the subject is being cancelled');
           const refusal = withdrawalRefusal(this.opts.programme, input.actor, this.state.stage, {
             institutionId: this.opts.ownerInstitutionId,
             countryCode: this.opts.countryCode,
@@ -285,12 +293,42 @@ export class Lifecycle {
         },
       },
     );
+    setHandler(
+      cancelUpdate,
+      async (input) => {
+        this.acceptanceNotDurable = true;
+        this.cancellation = { ...input, reason: input.reason.trim() };
+        await condition(() => isTerminal(this.state.stage) && this.idle());
+        return { stage: this.state.stage };
+      },
+      {
+        validator: (input) => {
+          if (this.ending)
+            throw failure(
+              FAILURE.notAllowedNow,
+              `cannot cancel: the subject is already being ${this.withdrawal ? 'withdrawn' : 'cancelled'}`,
+            );
+          const refusal = cancellationRefusal(input.actor, this.state.stage, input.reason);
+          if (refusal)
+            throw failure(
+              REFUSAL_FAILURE[refusal.code],
+              refusal.message,
+              refusal.code === 'invalid' ? [{ path: 'reason', message: refusal.message }] : undefined,
+            );
+        },
+      },
+    );
+  }
+
+  /** The withdrawal or cancellation under way, if any: the subject ends at the next wait. */
+  private get ending(): WithdrawInput | CancelInput | undefined {
+    return this.withdrawal ?? this.cancellation;
   }
 
   private validateDecision(input: DecideInput): void {
     const task = this.state.tasks[input.taskId];
     if (!task) throw failure(FAILURE.taskNotFound, `task ${input.taskId} does not exist`);
-    if (task.status !== 'open' || this.withdrawal)
+    if (task.status !== 'open' || this.ending)
       throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
     const actor = input.actor;
     if (!isTaskAssignee(task, actor)) throw failure(FAILURE.forbidden, `task ${input.taskId} is not assigned to you`);
@@ -309,7 +347,7 @@ export class Lifecycle {
   private validateReassign(input: ReassignInput): void {
     const task = this.state.tasks[input.taskId];
     if (!task) throw failure(FAILURE.taskNotFound, `task ${input.taskId} does not exist`);
-    if (task.status !== 'open' || this.withdrawal)
+    if (task.status !== 'open' || this.ending)
       throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
     const reassignable = { ...task, countryCode: this.opts.countryCode };
     const refusal = reassignRefusal(reassignable, input.actor);
@@ -582,7 +620,7 @@ export class Lifecycle {
     const kind = TASK_KINDS[task.kind] as (typeof TASK_KINDS)[TaskKind] & { expireWith?: string };
     for (;;) {
       await this.flush();
-      const settled = () => task.status !== 'open' || this.withdrawal !== undefined;
+      const settled = () => task.status !== 'open' || this.ending !== undefined;
       const now = Date.now();
       if (!task.reminded && task.remindAt && Date.parse(task.remindAt) > now) {
         if (!(await condition(settled, Date.parse(task.remindAt) - now))) {
@@ -627,7 +665,7 @@ export class Lifecycle {
         await condition(settled);
       }
       if (task.status === 'cancelled') return null;
-      if (this.withdrawal && task.status === 'open') throw new Withdrawn();
+      if (this.ending && task.status === 'open') throw new Withdrawn();
       const decision = task.pending!;
       if (check && !decision.expired) {
         const problems = await check(decision);
@@ -670,9 +708,13 @@ export class Lifecycle {
     }
   }
 
-  /** Opens one task and waits for its decision. */
-  async ask(spec: TaskSpec, check?: (d: Decision) => Promise<DecisionProblem[]>): Promise<Decision> {
-    const [id] = await this.openTasks([spec]);
+  /** Opens one task (with `extra` in the same step) and waits for its decision. */
+  async ask(
+    spec: TaskSpec,
+    check?: (d: Decision) => Promise<DecisionProblem[]>,
+    extra?: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject' | 'openTasks'>,
+  ): Promise<Decision> {
+    const [id] = await this.openTasks([spec], extra);
     const decision = await this.awaitTask(id, check);
     if (!decision)
       throw ApplicationFailure.nonRetryable(`task ${id} was cancelled while awaited alone`, 'IllegalState');
@@ -722,6 +764,8 @@ export class Lifecycle {
       const w = this.withdrawal;
       await this.cancelTasks(this.openTaskIds(), 'withdrawn');
       await this.transition('withdrawn', { action: 'withdraw', actor: w.actor, comment: w.reason, notifyOwner: true });
+    } else if (this.cancellation && !isTerminal(this.state.stage)) {
+      await this.cancel(this.cancellation);
     }
     await this.drain();
     return this.state.stage;
@@ -744,27 +788,68 @@ export class Lifecycle {
         this.throwIfWithdrawing();
         if (this.shouldContinueAsNew(continueAsNewAfterSteps)) {
           await this.drain();
+          // A withdrawal or cancellation accepted while draining ends the subject here, not in the next run.
+          this.throwIfWithdrawing();
           await continueAsNew();
         }
       }
     });
   }
 
-  /** True when the subject is being withdrawn: long loops check it between steps. */
+  /** True when the subject is being withdrawn or cancelled: long loops check it between steps. */
   get withdrawing(): boolean {
-    return this.withdrawal !== undefined;
+    return this.ending !== undefined;
   }
 
   throwIfWithdrawing(): void {
-    if (this.withdrawal) throw new Withdrawn();
+    if (this.ending) throw new Withdrawn();
   }
 
-  /** Mails sent and handlers finished: safe to complete or continue-as-new. */
+  /**
+   * The fund manager's cancellation: open tasks close, the subject ends in `cancelled`, and the
+   * parties are told with the reason: the owner, the Country Office of the country and whoever
+   * had an open task.
+   */
+  private async cancel(c: CancelInput): Promise<void> {
+    const open = this.openTaskIds().map((id) => this.state.tasks[id]);
+    await this.cancelTasks(
+      open.map((t) => t.id),
+      'cancelled by a fund manager',
+    );
+    const told: Recipient[] = [
+      this.opts.owner,
+      { role: 'co_approver', countryCode: this.opts.countryCode },
+      ...open.map((t): Recipient =>
+        t.assigneeUserId
+          ? { userId: t.assigneeUserId }
+          : { role: t.assigneeRole, countryCode: t.assigneeCountryCode, excludeUserIds: t.excludeUserIds },
+      ),
+    ];
+    await this.transition('cancelled', {
+      action: 'cancel',
+      actor: c.actor,
+      comment: c.reason,
+      data: c.requestId ? { requestId: c.requestId } : undefined,
+      extra: {
+        patch: { outcome: 'cancelled' },
+        notifications: told.map((to) => ({
+          template: 'decision_outcome' as const,
+          to,
+          data: this.noticeData({ stage: 'cancelled', decision: 'cancel', outcome: 'cancel', comment: c.reason }),
+        })),
+      },
+    });
+  }
+
+  /**
+   * Mails sent and handlers finished: safe to complete or continue-as-new. A withdrawal or
+   * cancellation handler waits for the subject to end, so it stops the wait (the caller ends it).
+   */
   async drain(): Promise<void> {
     await this.flush();
     await Promise.all(this.deliveries);
     this.deliveries = [];
-    await condition(allHandlersFinished);
+    await condition(() => allHandlersFinished() || (this.ending !== undefined && !isTerminal(this.state.stage)));
   }
 
   /** At a step boundary with no open task: should the workflow continue as new? */

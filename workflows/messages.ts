@@ -42,6 +42,12 @@ export interface WithdrawInput {
   requestId?: string;
 }
 
+export interface CancelInput {
+  actor: Actor;
+  reason: string;
+  requestId?: string;
+}
+
 export interface TaskView {
   id: string;
   kind: TaskKind;
@@ -95,6 +101,8 @@ export const decideUpdate = defineUpdate<DecideResult, [DecideInput]>('decide');
 export const reassignUpdate = defineUpdate<ReassignResult, [ReassignInput]>('reassign');
 /** The applicant / requesting CO withdraws the subject at any open step. */
 export const withdrawUpdate = defineUpdate<{ stage: Stage }, [WithdrawInput]>('withdraw');
+/** A fund manager cancels the subject at any stage before it closes, with a reason (domain/cancellation.ts). */
+export const cancelUpdate = defineUpdate<{ stage: Stage }, [CancelInput]>('cancel');
 /** Resolves once the subject's read-model row exists; returns the current stage. Used with update-with-start. */
 export const syncUpdate = defineUpdate<{ stage: Stage }, []>('sync');
 export const stateQuery = defineQuery<LifecycleView>('state');

@@ -10,6 +10,7 @@ import { expertRequestRoutes } from './expert-requests';
 import { expertRoutes } from './experts';
 import { institutionRoutes } from './institutions';
 import { joiningRoutes } from './joining';
+import { messageRoutes } from './messages';
 import { pipelineRoutes } from './pipeline';
 import { privacyRoutes } from './privacy';
 import { proposalRoutes } from './proposals';
@@ -25,6 +26,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   callRoutes(router, ctx);
   proposalRoutes(router, ctx);
   expertRequestRoutes(router, ctx);
+  messageRoutes(router, ctx);
   taskRoutes(router, ctx);
   reassignmentRoutes(router, ctx);
   pipelineRoutes(router, ctx);

@@ -40,6 +40,24 @@ export const CHALLENGE_FUND = {
     ...COUNTRY_OFFICE_AND_FUND_ROLES,
     reviewer: { ...SHARED_ROLES.reviewer, scope: { tasks: ['conflict_declaration', 'review_score'] } },
   },
+  // The applicant institution writes with the Country Office and the fund managers.
+  messages: {
+    sides: [
+      {
+        key: 'applicant',
+        roles: ['applicant'],
+        audience: ['owner'],
+        label: { en: 'Applicant', ru: 'Заявитель' },
+      },
+      {
+        key: 'fund',
+        roles: ['co_approver', 'fund_manager'],
+        audience: ['country_office', 'fund_managers'],
+        label: { en: 'Country Office and fund managers', ru: 'Страновой офис и менеджеры фонда' },
+      },
+    ],
+    ownerColumn: 'applicantId',
+  },
   resultIndicators: [
     {
       key: 'beneficiaries',

@@ -39,6 +39,31 @@ export const EXPERTS_ON_DEMAND = {
     // Roster experts register themselves (or get an account when first invited from the roster).
     expert: { ...SHARED_ROLES.expert, scope: { tasks: ['invitation_response'] } },
   },
+  // The requesting Country Office, the fund managers and, once selected, the expert: three sides.
+  messages: {
+    sides: [
+      {
+        key: 'country_office',
+        roles: ['co_approver'],
+        audience: ['country_office'],
+        label: { en: 'Country Office', ru: 'Страновой офис' },
+      },
+      {
+        key: 'fund',
+        roles: ['fund_manager'],
+        audience: ['fund_managers'],
+        label: { en: 'Fund managers', ru: 'Менеджеры фонда' },
+      },
+      {
+        key: 'expert',
+        roles: ['expert'],
+        audience: ['selected_expert'],
+        label: { en: 'Expert', ru: 'Эксперт' },
+      },
+    ],
+    ownerColumn: 'requesterId',
+    selectedExpertColumn: 'selectedExpertId',
+  },
   resultIndicators: [
     {
       key: 'deliverablesAccepted',

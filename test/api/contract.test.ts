@@ -50,7 +50,7 @@ test('the document is valid OpenAPI 3.1 with readable, unique operation ids', ()
   const ids = operations().map((o) => String(o.op.operationId));
   expect(new Set(ids).size).toBe(ids.length);
   for (const id of ids)
-    expect(id).toMatch(/^(list|get|create|update|decide|resubmit|withdraw|export|revoke)[A-Z][A-Za-z]*$/);
+    expect(id).toMatch(/^(list|get|create|update|decide|resubmit|withdraw|cancel|export|revoke)[A-Z][A-Za-z]*$/);
   expect(ids).toEqual(
     expect.arrayContaining([
       'listProposals',
@@ -571,6 +571,29 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.get('/pipeline?pageSize=10', fm)).status).toBe(200);
   expect((await api.get('/pipeline?programme=experts_on_demand', co)).status).toBe(200);
   expect((await api.get('/pipeline/export.csv?programme=challenge_fund', fm)).status).toBe(200);
+
+  // Messages, internal notes and cancellation, on a subject of each programme.
+  const messageSubjects = [
+    {
+      path: '/proposals',
+      id: (await api.post('/proposals', proposalPayload({ title: 'Contract thread' }), applicant)).body.id,
+      party: applicant,
+    },
+    {
+      path: '/expert-requests',
+      id: (await api.post('/expert-requests', expertRequestPayload(), co)).body.id,
+      party: co,
+    },
+  ];
+  for (const s of messageSubjects) {
+    expect(
+      (await api.post(`${s.path}/${s.id}/messages`, { body: 'A question about the budget.' }, s.party)).status,
+    ).toBe(201);
+    expect((await api.get(`${s.path}/${s.id}/messages`, fm)).status).toBe(200);
+    expect((await api.post(`${s.path}/${s.id}/notes`, { body: 'Check the co-financing.' }, fm)).status).toBe(201);
+    expect((await api.get(`${s.path}/${s.id}/notes`, fm)).status).toBe(200);
+    expect((await api.post(`${s.path}/${s.id}/cancel`, { reason: 'Duplicate.' }, fm)).status).toBe(200);
+  }
 
   // 413, 415, 429 and 503 answers are documented too.
   expect((await api.post('/proposals', { summary: 'x'.repeat(1_100_000) }, applicant)).status).toBe(413);

@@ -38,6 +38,8 @@ import {
   type PageCtx,
 } from '../ui';
 import { formIdempotencyKey, idempotencyField, idempotencyHeader } from '../idempotency';
+import { askToCancel, conversationSections } from './messages';
+import { CHALLENGE_FUND } from '../../domain/programmes/challenge-fund';
 import {
   agreementCard,
   countryName,
@@ -285,8 +287,10 @@ export function proposalPages(router: Router, web: WebContext): void {
           ? html`<section class="card"><h2>${t('proposal.openTasks')}</h2><ul class="waiting">${p.openTasks.map((x) => html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${t(`actor.${x.assigneeRole}` as Key)}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`)}</ul></section>`
           : '';
 
+      const { thread, notes, cancel } = await conversationSections(ctx, 'challenge_fund', p);
+      const withdrawable = (CHALLENGE_FUND.withdrawal.stages as readonly string[]).includes(p.stage);
       const withdraw =
-        user.role === 'applicant' && !terminal
+        user.role === 'applicant' && !terminal && withdrawable
           ? html`<details class="card danger-zone"><summary>${t('proposal.withdraw')}</summary>
         <form method="post" action="/app/proposals/${enc(p.id)}/withdraw" data-once>
           ${csrfField(ctx)}${idempotencyField()}
@@ -306,8 +310,8 @@ export function proposalPages(router: Router, web: WebContext): void {
 
       const body =
         user.role === 'applicant'
-          ? html`<div class="layout-2"${draftKey ? html` data-clear-draft="${draftKey}"` : ''}><div class="col-main">${status}${agreement}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
-          : html`<div class="layout-2"><div class="col-main">${p.stage !== 'closed' ? status : ''}${openTasks}${agreement}${review}${details}</div><aside class="col-side">${history}</aside></div>`;
+          ? html`<div class="layout-2"${draftKey ? html` data-clear-draft="${draftKey}"` : ''}><div class="col-main">${status}${askToCancel(ctx, 'challenge_fund', p.stage)}${thread}${agreement}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
+          : html`<div class="layout-2"><div class="col-main">${p.stage !== 'closed' ? status : ''}${openTasks}${thread}${notes}${agreement}${review}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
       send(
         ctx,
         layout(ctx, {
