@@ -70,9 +70,9 @@ export function createReadModelActivities(deps: ActivityDeps) {
     const now = new Date();
     for (const t of step.openTasks ?? []) {
       await tx.$executeRaw`INSERT INTO "Task" ("id", "workflowId", "programme", "subjectType", "subjectId", "kind", "stage", "status",
-          "assigneeUserId", "assigneeRole", "assigneeCountryCode", "countryCode", "title", "dueAt", "remindAt", "overdue", "context", "createdAt", "updatedAt")
+          "assigneeUserId", "assigneeRole", "assigneeCountryCode", "assigneeInstitutionId", "countryCode", "title", "dueAt", "remindAt", "overdue", "context", "createdAt", "updatedAt")
         VALUES (${t.id}, ${workflowId}, ${subject.programme}, ${subject.type}, ${subject.id}, ${t.kind}, ${t.stage}, 'open',
-          ${t.assigneeUserId ?? null}, ${t.assigneeRole}, ${t.assigneeCountryCode ?? null}, ${subject.countryCode}, ${t.title},
+          ${t.assigneeUserId ?? null}, ${t.assigneeRole}, ${t.assigneeCountryCode ?? null}, ${t.assigneeInstitutionId ?? null}, ${subject.countryCode}, ${t.title},
           ${t.dueAt ? new Date(t.dueAt) : null}, ${t.remindAt ? new Date(t.remindAt) : null}, false, ${jsonText(t.context)}, ${at}, ${now})
         ON CONFLICT ("id") DO NOTHING`;
       for (const userId of t.excludeUserIds ?? []) {
@@ -89,6 +89,9 @@ export function createReadModelActivities(deps: ActivityDeps) {
           "data" = ${jsonText(c.data)}, "decidedById" = ${c.decidedById ?? null}, "decidedAt" = ${at}, "updatedAt" = ${now}
         WHERE "id" = ${c.id}`;
       if (changed !== 1) throw new Error(`task ${c.id} to close is not in the read model`);
+    }
+    for (const r of step.reassignTasks ?? []) {
+      await tx.$executeRaw`UPDATE "Task" SET "assigneeUserId" = ${r.assigneeUserId}, "updatedAt" = ${now} WHERE "id" = ${r.id} AND "status" = 'open'`;
     }
     for (const f of step.flagTasks ?? []) {
       if (f.reminded)

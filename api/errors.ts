@@ -63,6 +63,7 @@ const FAILURE_STATUS: Record<string, [number, string]> = {
   [FAILURE.taskNotOpen]: [409, 'task_not_open'],
   [FAILURE.forbidden]: [403, 'forbidden'],
   [FAILURE.invalidDecision]: [400, 'invalid_decision'],
+  [FAILURE.invalidInput]: [400, 'validation_failed'],
   [FAILURE.notAllowedNow]: [409, 'not_allowed_now'],
 };
 
@@ -100,7 +101,7 @@ export function fromTemporal(err: unknown): HttpError | undefined {
         status,
         code,
         cause.message,
-        cause.type === FAILURE.invalidDecision ? detailsOf(cause) : undefined,
+        cause.type === FAILURE.invalidDecision || cause.type === FAILURE.invalidInput ? detailsOf(cause) : undefined,
       );
     }
     return new HttpError(409, 'update_refused', cause?.message ?? 'the workflow refused the request');

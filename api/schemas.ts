@@ -298,6 +298,10 @@ const taskFields = {
   assigneeUserId: z.string().nullable(),
   assigneeRole: role,
   assigneeCountryCode: z.string().nullable(),
+  assigneeInstitutionId: z
+    .string()
+    .nullable()
+    .describe('Set when any member (of assigneeRole) of this institution may act: the applicant side of a proposal'),
   assignedToMe: z.boolean(),
   context: taskContextSchema.nullable(),
 };

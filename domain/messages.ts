@@ -59,11 +59,11 @@ export function audienceOfMessage(programme: Programme, side: string): MessageAu
 
 /** Roles that may read some subject's thread (a side's roles), plus administrators, who read without a side. */
 export function messageReadRoles(programme: Programme): Role[] {
-  return [...new Set([...programmeSpec(programme).messages.sides.flatMap((s) => s.roles), 'admin' as const])];
+  return [...new Set([...programmeSpec(programme).messages.sides.flatMap((s) => s.roles), 'admin'])] as Role[];
 }
 
 export function messageWriteRoles(programme: Programme): Role[] {
-  return [...new Set(programmeSpec(programme).messages.sides.flatMap((s) => s.roles))];
+  return [...new Set(programmeSpec(programme).messages.sides.flatMap((s) => s.roles))] as Role[];
 }
 
 /** The side label of a stored message (its `side` key), in `language`. */

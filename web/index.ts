@@ -15,6 +15,7 @@ import { pipelinePages } from './pages/pipeline';
 import { messagePages } from './pages/messages';
 import { proposalPages } from './pages/proposals';
 import { rosterPages } from './pages/roster';
+import { reassignPages } from './pages/reassign';
 import { taskPages } from './pages/tasks';
 import { createReference, type Reference } from './reference';
 import type { WebContext, WebDeps } from './context';
@@ -242,6 +243,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   );
 
   authRoutes(router, web);
+  reassignPages(router, web);
   taskPages(router, web);
   proposalPages(router, web);
   callPages(router, web);

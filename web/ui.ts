@@ -113,6 +113,7 @@ export const NOTICES = [
   'saved',
   'resubmitted',
   'coiDeclared',
+  'reassigned',
   'messageSent',
   'noteAdded',
   'messageEmpty',

@@ -17,15 +17,17 @@ import type { Activities } from '../activities';
 import type { NotificationRequest, NotificationTemplate, Recipient } from '../domain/notifications';
 import type { Reason } from '../domain/policy/findings';
 import { cancellationRefusal } from '../domain/cancellation';
+import { reassignProblems, reassignRefusal } from '../domain/reassignment';
 import { withdrawalRefusal, type Refusal } from '../domain/registry';
 import type { Actor } from '../domain/roles';
 import { canTransition, isTerminal, type Programme, type Stage, type SubjectType } from '../domain/stages';
-import type { AuditEntry, StepCommit, SubjectRef, TaskRow } from '../domain/steps';
+import { isTaskAssignee, type AuditEntry, type StepCommit, type SubjectRef, type TaskRow } from '../domain/steps';
 import { checkDecisionShape, TASK_KINDS, type DecisionProblem, type SlaSettings, type TaskKind } from '../domain/tasks';
 import {
   cancelUpdate,
   decideUpdate,
   FAILURE,
+  reassignUpdate,
   stateQuery,
   syncUpdate,
   withdrawUpdate,
@@ -33,6 +35,7 @@ import {
   type DecideInput,
   type HistoryEntry,
   type LifecycleView,
+  type ReassignInput,
   type TaskView,
   type WithdrawInput,
 } from './messages';
@@ -100,10 +103,11 @@ export interface LifecycleState {
 
 export interface TaskSpec {
   kind: TaskKind;
-  /** One named user, or anyone with `role` (in `countryCode`). */
+  /** One named user; or the members of `role` in `institutionId`; or anyone with `role` (in `countryCode`). */
   assigneeUserId?: string | null;
   role?: TaskRow['assigneeRole'];
   countryCode?: string | null;
+  institutionId?: string | null;
   /** Users who may not decide although their role fits (e.g. the requester endorsing own request). */
   excludeUserIds?: string[];
   title?: string;
@@ -126,6 +130,8 @@ export interface LifecycleOptions {
   validateDecision?: (task: TaskRow, input: DecideInput) => DecisionProblem[];
   /** Who owns the subject, for the programme's withdrawal rule (domain/registry.ts withdrawalRefusal). */
   ownerInstitutionId?: string;
+  /** Tells the programme that an open task now waits for another person (e.g. a reviewer slot changes hands). */
+  onReassign?: (task: TaskRow, fromUserId: string, toUserId: string) => void;
 }
 
 /** Thrown through the lifecycle code when the subject is withdrawn or cancelled; `run` turns it into that stage. */
@@ -235,6 +241,34 @@ export class Lifecycle {
       { validator: (input) => this.validateDecision(input) },
     );
     setHandler(
+      reassignUpdate,
+      async (input) => {
+        const task = this.state.tasks[input.taskId];
+        const from = task.assigneeUserId!;
+        this.acceptanceNotDurable = true;
+        task.assigneeUserId = input.to.userId;
+        this.opts.onReassign?.(task, from, input.to.userId);
+        await this.commit({
+          reassignTasks: [{ id: task.id, assigneeUserId: input.to.userId }],
+          audit: [
+            {
+              action: 'task_reassigned',
+              actorId: input.actor.userId,
+              actorRole: input.actor.role,
+              comment: input.reason?.trim() || null,
+              data: { taskId: task.id, kind: task.kind, from, to: input.to.userId },
+              requestId: input.requestId ?? null,
+            },
+          ],
+          notifications: [this.taskNotice(task, TASK_KINDS[task.kind].mail)],
+        });
+        const seq = this.state.seq;
+        await condition(() => this.appliedSeq >= seq);
+        return { taskId: task.id, assigneeUserId: input.to.userId, stage: this.state.stage };
+      },
+      { validator: (input) => this.validateReassign(input) },
+    );
+    setHandler(
       withdrawUpdate,
       async (input) => {
         this.acceptanceNotDurable = true;
@@ -297,11 +331,7 @@ export class Lifecycle {
     if (task.status !== 'open' || this.ending)
       throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
     const actor = input.actor;
-    const assigned = task.assigneeUserId
-      ? actor.userId === task.assigneeUserId
-      : actor.role === task.assigneeRole &&
-        (!task.assigneeCountryCode || actor.countryCode === task.assigneeCountryCode);
-    if (!assigned) throw failure(FAILURE.forbidden, `task ${input.taskId} is not assigned to you`);
+    if (!isTaskAssignee(task, actor)) throw failure(FAILURE.forbidden, `task ${input.taskId} is not assigned to you`);
     if (task.excludeUserIds.includes(actor.userId))
       throw failure(FAILURE.forbidden, 'you may not decide this task (you raised the request)');
     const problems = checkDecisionShape(task.kind, {
@@ -312,6 +342,27 @@ export class Lifecycle {
     if (problems.length === 0 && this.opts.validateDecision) problems.push(...this.opts.validateDecision(task, input));
     if (problems.length)
       throw failure(FAILURE.invalidDecision, problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+  }
+
+  private validateReassign(input: ReassignInput): void {
+    const task = this.state.tasks[input.taskId];
+    if (!task) throw failure(FAILURE.taskNotFound, `task ${input.taskId} does not exist`);
+    if (task.status !== 'open' || this.ending)
+      throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
+    const reassignable = { ...task, countryCode: this.opts.countryCode };
+    const refusal = reassignRefusal(reassignable, input.actor);
+    if (refusal) throw failure(REFUSAL_FAILURE[refusal.code], refusal.message);
+    const holding = Object.values(this.state.tasks)
+      .filter((t) => t.kind === task.kind && (t.status === 'open' || t.status === 'deciding') && t.assigneeUserId)
+      .map((t) => t.assigneeUserId!);
+    const problems = reassignProblems(
+      reassignable,
+      input.to,
+      { ownerInstitutionId: this.opts.ownerInstitutionId },
+      holding,
+    );
+    if (problems.length)
+      throw failure(FAILURE.invalidInput, problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
   }
 
   view(): LifecycleView {
@@ -325,6 +376,7 @@ export class Lifecycle {
         assigneeUserId: t.assigneeUserId ?? null,
         assigneeRole: t.assigneeRole,
         assigneeCountryCode: t.assigneeCountryCode ?? null,
+        assigneeInstitutionId: t.assigneeInstitutionId ?? null,
         title: t.title,
         dueAt: t.dueAt ?? null,
         overdue: t.overdue,
@@ -491,6 +543,7 @@ export class Lifecycle {
         assigneeUserId: spec.assigneeUserId ?? null,
         assigneeRole: spec.role ?? kind.role,
         assigneeCountryCode: spec.countryCode ?? null,
+        ...(spec.institutionId ? { assigneeInstitutionId: spec.institutionId } : {}),
         title: spec.title ?? `${kind.label}: ${this.state.title}`,
         dueAt: new Date(now + sla.dueMs).toISOString(),
         remindAt: new Date(now + Math.max(0, sla.dueMs - sla.remindBeforeMs)).toISOString(),
@@ -524,7 +577,13 @@ export class Lifecycle {
         ...rows.map((t) => ({
           action: 'task_opened',
           actorRole: 'system',
-          data: { taskId: t.id, kind: t.kind, assigneeUserId: t.assigneeUserId ?? null, assigneeRole: t.assigneeRole },
+          data: {
+            taskId: t.id,
+            kind: t.kind,
+            assigneeUserId: t.assigneeUserId ?? null,
+            assigneeRole: t.assigneeRole,
+            ...(t.assigneeInstitutionId ? { assigneeInstitutionId: t.assigneeInstitutionId } : {}),
+          },
         })),
         ...(extra.audit ?? []),
       ],
@@ -537,7 +596,9 @@ export class Lifecycle {
     const excluded = task.excludeUserIds?.length ? { excludeUserIds: task.excludeUserIds } : {};
     const to: Recipient = task.assigneeUserId
       ? { userId: task.assigneeUserId }
-      : { role: task.assigneeRole, countryCode: task.assigneeCountryCode, ...excluded };
+      : task.assigneeInstitutionId
+        ? { role: task.assigneeRole, institutionId: task.assigneeInstitutionId, ...excluded }
+        : { role: task.assigneeRole, countryCode: task.assigneeCountryCode, ...excluded };
     return {
       template,
       to,

@@ -95,6 +95,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     waitlisted: false,
   };
   const p = () => progress.proposal;
+  // The applicant side is the institution: any of its members works on these tasks and hears of the outcome.
+  const applicantSide = { role: 'applicant', institutionId: applicant.institutionId } as const;
 
   const lc = new Lifecycle({
     programme: 'challenge_fund',
@@ -103,10 +105,14 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     countryCode: input.proposal.countryCode,
     title: input.proposal.title,
     sla: input.sla,
-    owner: { userId: applicant.userId },
+    owner: applicantSide,
     resume: input.resume?.lifecycle,
     validateDecision: (task, d) => validateProposalDecision(task.kind, task.context ?? {}, d, progress),
     ownerInstitutionId: applicant.institutionId,
+    // A reviewer's slot handed to another reviewer: the replacement counts as assigned.
+    onReassign: (_task, from, to) => {
+      progress.reviewers = progress.reviewers.map((r) => (r === from ? to : r));
+    },
   });
   lc.install();
   installCallHandlers(progress, () => lc.stage);
@@ -182,7 +188,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       endorsement: () => ({ kind: 'co_endorsement', role: 'co_approver', countryCode: p().countryCode }),
       revision: (requestedChanges) => ({
         kind: 'revise',
-        assigneeUserId: applicant.userId,
+        ...applicantSide,
         context: { requestedChanges },
       }),
       applyRevision: async (revision) => {
@@ -240,6 +246,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
         role: 'reviewer',
         key: reviewer,
       });
+      // Whoever decided holds the slot (the task may have been reassigned while open).
+      reviewer = coi.actor.userId;
       let conflict: Decision | null = coi.decision === 'declare_conflict' ? coi : null;
       if (!conflict) {
         await lc.commit({ reviews: [{ reviewerId: reviewer, taskId: coi.taskId, coi: 'none' }] });
@@ -250,6 +258,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
           key: reviewer,
           context: { rubric: progress.rubric },
         });
+        reviewer = d.actor.userId;
         if (d.decision === 'submit_score') {
           const scores = d.data.scores as Record<string, number>;
           progress.scores[reviewer] = scores;
@@ -473,8 +482,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       [
         {
           kind: 'contract_signature',
-          assigneeUserId: applicant.userId,
-          role: 'applicant',
+          ...applicantSide,
           key: 'applicant',
           context: { valueUsd: total / 100, tranches },
         },
@@ -517,8 +525,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
           row: { seq: i + 1, title: m.title, dueDate: m.dueDate, amountCents: amounts[i], status: 'pending' },
           submission: {
             kind: 'progress_report',
-            assigneeUserId: applicant.userId,
-            role: 'applicant',
+            ...applicantSide,
             key: `m${i + 1}`,
             context: { milestone: m },
           },
@@ -551,7 +558,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
   }
 
   async function evaluation(): Promise<void> {
-    const final = await lc.ask({ kind: 'final_report', assigneeUserId: applicant.userId, role: 'applicant' });
+    const final = await lc.ask({ kind: 'final_report', ...applicantSide });
     const ids = await lc.openTasks([
       {
         kind: 'evaluation',

@@ -15,6 +15,7 @@ import { messageRoutes } from './messages';
 import { pipelineRoutes } from './pipeline';
 import { privacyRoutes } from './privacy';
 import { proposalRoutes } from './proposals';
+import { reassignmentRoutes } from './reassignment';
 import { API_VERSION, systemRoutes } from './system';
 import { taskRoutes } from './tasks';
 import { userRoutes } from './users';
@@ -29,6 +30,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   expertRequestRoutes(router, ctx);
   messageRoutes(router, ctx);
   taskRoutes(router, ctx);
+  reassignmentRoutes(router, ctx);
   pipelineRoutes(router, ctx);
   expertRoutes(router, ctx);
   auditRoutes(router, ctx);

@@ -286,7 +286,7 @@ export function privacyRoutes(router: ApiRouter, ctx: ApiContext): void {
         throw new HttpError(
           409,
           'open_tasks',
-          `${open.length} open task(s) are assigned to this person: reassign them first`,
+          `${open.length} open task(s) are assigned to this person: reassign them first (listPersonOpenTasks, then updateTaskAssignee for each)`,
           open.map((t, i) => ({ path: `tasks.${i}`, message: `${t.kind}: ${t.title} (${t.id})` })),
         );
       }

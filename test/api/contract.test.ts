@@ -524,22 +524,37 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.post('/proposals', { ...proposalPayload(), sdgs: [18] }, applicant)).status).toBe(400);
   expect((await api.get('/tasks?pageSize=0', applicant)).status).toBe(400);
 
-  // Who decides a task: its named user, else a demo user of its role and country (never the requester for an endorsement).
+  // Who decides a task: its named user, else a demo user of its role and institution or country (never the requester for an endorsement).
   const deciderOf = async (
-    t: { assigneeUserId: string | null; assigneeRole: string; assigneeCountryCode: string | null },
+    t: {
+      assigneeUserId: string | null;
+      assigneeRole: string;
+      assigneeCountryCode: string | null;
+      assigneeInstitutionId: string | null;
+    },
     exclude: string[],
   ) => {
     // Roster experts' accounts are made when they are first invited: read the users afresh.
-    const users = await h.db.prisma.user.findMany({ select: { id: true, email: true, role: true, countryCode: true } });
+    const users = await h.db.prisma.user.findMany({
+      select: { id: true, email: true, role: true, countryCode: true, institutionId: true },
+    });
     if (t.assigneeUserId) return users.find((u) => u.id === t.assigneeUserId);
     return users.find(
       (u) =>
         u.role === t.assigneeRole &&
+        (!t.assigneeInstitutionId || u.institutionId === t.assigneeInstitutionId) &&
         (!t.assigneeCountryCode || u.countryCode === t.assigneeCountryCode) &&
         !exclude.includes(u.id) &&
         Object.values(DEMO_USERS).some((d) => d.id === u.id),
     );
   };
+
+  // A reviewer with no institution, to take over a review (the reassignment routes).
+  const SPARE_REVIEWER = { id: 'u-contract-spare-reviewer', email: 'spare.reviewer@example.org' };
+  await h.db.prisma.user.create({
+    data: { ...SPARE_REVIEWER, name: 'Spare Reviewer', role: 'reviewer', language: 'en' },
+  });
+  let reassigned = false;
 
   /** Decides the subject's open tasks, one at a time, reading every view on the way, until it closes. */
   async function drive(type: 'proposal' | 'expert_request', id: string, readers: string[], exclude: string[]) {
@@ -559,7 +574,21 @@ test('every route answers what the document says, through both lifecycles over H
         await new Promise((r) => setTimeout(r, 100));
         continue;
       }
-      const row = open[0];
+      let row = open[0];
+      // Once, a reviewer's open task is handed to another reviewer (the reassignment routes).
+      if (row.kind === 'conflict_declaration' && row.assigneeUserId && !reassigned) {
+        reassigned = true;
+        expect((await api.get(`/users/${row.assigneeUserId}/open-tasks`, admin)).status).toBe(200);
+        const candidates = await api.get(`/tasks/${encodeURIComponent(row.id)}/candidates`, admin);
+        expect(candidates.body.items.map((c: { id: string }) => c.id)).toContain(SPARE_REVIEWER.id);
+        const moved = await api.post(
+          `/tasks/${encodeURIComponent(row.id)}/reassign`,
+          { toUserId: SPARE_REVIEWER.id, reason: 'Contract test' },
+          admin,
+        );
+        expect(moved.status).toBe(200);
+        row = await h.db.prisma.task.findUniqueOrThrow({ where: { id: row.id } });
+      }
       const who = await deciderOf(row, exclude);
       if (!who) throw new Error(`no decider for ${JSON.stringify(row)}`);
       const token = await tokenOf(who.email);
