@@ -4,7 +4,7 @@ import type { NotificationTemplate } from './notifications';
 import type { Role } from './roles';
 import type { Phase } from './stages';
 
-/** SLA keys: every human step's due time comes from configuration (days), or from test input (ms). */
+/** SLA keys: every human step's due time comes from configuration (days, counted by the Clock). */
 export const SLA_KEYS = [
   'endorsement',
   'revision',
@@ -23,6 +23,24 @@ export interface SlaSetting {
 }
 export type SlaSettings = Record<SlaKey, SlaSetting>;
 
+/** The SLA settings (SLA_*_DAYS): whole numbers are working days of the office, fractions a plain duration. */
+export interface SlaDays {
+  default: number;
+  endorsement: number;
+  invitation: number;
+  reminderBefore: number;
+}
+
+export const DEFAULT_SLA_DAYS: SlaDays = { default: 7, endorsement: 10, invitation: 5, reminderBefore: 3 };
+
+/** Days until a step of this SLA falls due, and days before that its reminder goes out. */
+export function slaDaysOf(key: SlaKey, days: SlaDays): { dueDays: number; remindBeforeDays: number } {
+  const due = key === 'endorsement' ? days.endorsement : key === 'invitation' ? days.invitation : days.default;
+  const remind = Math.min(days.reminderBefore, due / 2);
+  return { dueDays: due, remindBeforeDays: Number.isInteger(due) ? Math.floor(remind) : remind };
+}
+
+/** Workflows started before the Clock carried their SLAs in milliseconds (kept for their replay). */
 export function slaFromDays(days: {
   default: number;
   endorsement: number;
