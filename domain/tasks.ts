@@ -234,6 +234,15 @@ export const TASK_KINDS = {
     labelRu: 'Проверить отчёт о ходе работ',
     mail: 'task_assigned',
   },
+  extension_decision: {
+    stage: 'mission',
+    role: 'co_approver',
+    sla: 'decision',
+    decisions: { approve: { data: 'comment' }, reject },
+    label: 'Decide on a no-cost extension',
+    labelRu: 'Решение о продлении срока без изменения бюджета',
+    mail: 'task_assigned',
+  },
   final_report: {
     stage: 'evaluation',
     role: 'applicant',

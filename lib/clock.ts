@@ -38,14 +38,18 @@ export function realTime(): TimeSource {
   return { now: () => new Date(), timerAt: (at) => at, description: 'real time' };
 }
 
-/** From `start` (default: now) a calendar day lasts `dayMs` of real time. Tests only. */
-export function compressedTime(opts: { dayMs: number; start?: number }): TimeSource {
+/**
+ * From `start` (default: now) a calendar day lasts `dayMs` of real time; the calendar then shows
+ * `from` (default: `start`, the real day). Tests only.
+ */
+export function compressedTime(opts: { dayMs: number; start?: number; from?: Date }): TimeSource {
   const start = opts.start ?? Date.now();
+  const origin = opts.from?.getTime() ?? start;
   const factor = DAY_MS / opts.dayMs;
   return {
-    now: () => new Date(start + (Date.now() - start) * factor),
-    timerAt: (at) => new Date(start + (at.getTime() - start) / factor),
-    description: `compressed: a day lasts ${opts.dayMs} ms from ${new Date(start).toISOString()}`,
+    now: () => new Date(origin + (Date.now() - start) * factor),
+    timerAt: (at) => new Date(start + (at.getTime() - origin) / factor),
+    description: `compressed: a day lasts ${opts.dayMs} ms, ${new Date(origin).toISOString()} at ${new Date(start).toISOString()}`,
   };
 }
 

@@ -80,7 +80,6 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
         requester: { userId: user.id, countryCode: user.countryCode },
         request: body,
         submittedAt: new Date().toISOString(),
-        sla: ctx.sla,
       };
       return {
         status: 201,

@@ -110,7 +110,6 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         applicant: { userId: user.id, institutionId: institution.id, institutionName: institution.name },
         proposal: body,
         submittedAt: new Date().toISOString(),
-        sla: ctx.sla,
       };
       return {
         status: 201,

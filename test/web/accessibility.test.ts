@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { DEMO_USERS } from '../../domain/demo';
-import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
+import { daysFromToday, expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import {
   AXE_SOURCE,
   axeViolations,
@@ -109,9 +109,9 @@ beforeAll(async () => {
         demandEvidence: 'Письмо о намерениях № 14-2',
       },
       milestones: [
-        { title: 'Датчики установлены', dueDate: '2027-03-31' },
-        { title: 'Оповещение работает', dueDate: '2027-06-30' },
-        { title: 'Передача министерству', dueDate: '2027-09-30' },
+        { title: 'Датчики установлены', dueDate: daysFromToday(4) },
+        { title: 'Оповещение работает', dueDate: daysFromToday(8) },
+        { title: 'Передача министерству', dueDate: daysFromToday(12) },
       ],
       ...extra,
     });
