@@ -105,13 +105,15 @@ export const NOTICES = [
   'saved',
   'resubmitted',
   'coiDeclared',
+  'extensionRequested',
+  'extensionRefused',
 ] as const;
 export type Notice = (typeof NOTICES)[number];
 
 function noticeBox(ctx: AnonCtx): SafeHtml {
   const n = String(ctx.req.query.notice ?? '');
   if (!(NOTICES as readonly string[]).includes(n)) return html``;
-  const warn = n === 'conflict';
+  const warn = n === 'conflict' || n === 'extensionRefused';
   return html`<div class="notice ${warn ? 'notice-warn' : 'notice-ok'}" role="${warn ? 'alert' : 'status'}"><span class="notice-icon" aria-hidden="true">${warn ? '!' : '✓'}</span><p>${ctx.t(`notice.${n}` as Key)}</p></div>`;
 }
 

@@ -1,18 +1,25 @@
 import type { Prisma } from '../../generated/prisma/client';
 import type { z } from 'zod';
-import { centsToUsd, proposalChangesSchema, proposalCreateSchema, type ProposalCreate } from '../../domain/schemas';
+import {
+  centsToUsd,
+  extensionRequestSchema,
+  proposalChangesSchema,
+  proposalCreateSchema,
+  type ProposalCreate,
+} from '../../domain/schemas';
 import { CHALLENGE_FUND as PROGRAMME } from '../../domain/programmes/challenge-fund';
 import type { ProposalWorkflowInput } from '../../workflows/proposal';
 import type { ApiContext } from '../context';
 import { agreementOf } from '../agreements';
 import { startSubjectWorkflow } from '../start-subject';
-import { assertNotTerminal, executeDecision, executeWithdraw } from '../decide';
+import { assertNotTerminal, executeDecision, executeExtensionRequest, executeWithdraw } from '../decide';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
 import {
   createdSubjectSchema,
   decisionResponseSchema,
+  extensionResponseSchema,
   proposalFullSchema,
   proposalListQuerySchema,
   proposalPageSchema,
@@ -364,6 +371,43 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         idempotencyKey,
       );
       return { body: result };
+    },
+  );
+
+  router.add(
+    {
+      method: 'post',
+      path: '/proposals/:id/extensions',
+      operationId: 'requestExtension',
+      tag: 'Challenge Fund',
+      summary: 'Ask for a no-cost extension of a milestone',
+      description:
+        "During implementation the applicant asks to move a milestone's date, with a reason; the Country Office " +
+        'decides in a task (`extension_decision`). Once approved, the report task of the milestone moves with its ' +
+        'reminder and escalation. The new date must be later than the current one, within the extension limit of ' +
+        'the deadline rules, and not after the next milestone. Accepts Idempotency-Key.',
+      roles: ['applicant'],
+      body: extensionRequestSchema,
+      idempotent: true,
+      params: { id: PROPOSAL_ID },
+      success: {
+        status: 201,
+        description: 'Asked: the Country Office has a task to decide it',
+        schema: extensionResponseSchema,
+      },
+      errors: [404, 409],
+    },
+    async ({ user, params, body, req, idempotencyKey }) => {
+      const p = await findVisibleProposal(ctx, user, params.id, { id: true, stage: true, workflowId: true });
+      const { taskId } = await executeExtensionRequest(
+        ctx,
+        user,
+        { workflowId: p.workflowId, stage: p.stage },
+        body,
+        req.requestId,
+        idempotencyKey,
+      );
+      return { status: 201, body: { id: p.id, taskId } };
     },
   );
 

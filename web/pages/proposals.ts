@@ -296,6 +296,19 @@ export function proposalPages(router: Router, web: WebContext): void {
         </form></details>`
           : '';
 
+      const extension =
+        user.role === 'applicant' && p.stage === 'mission' && full
+          ? html`<details class="card"><summary>${t('extension.title')}</summary>
+        <p class="hint">${t('extension.hint')}</p>
+        <form method="post" action="/app/proposals/${enc(p.id)}/extensions" data-once>
+          ${csrfField(ctx)}${idempotencyField()}
+          ${field(ctx, { name: 'milestone', label: t('extension.milestone'), type: 'select', required: true, options: full.milestones.map((m, i) => ({ value: String(i + 1), label: `${i + 1}. ${m.title} · ${fmtDate(m.dueDate, lang)}` })) })}
+          ${field(ctx, { name: 'newDueDate', label: t('extension.newDueDate'), type: 'date', required: true })}
+          ${field(ctx, { name: 'reason', label: t('extension.reason'), type: 'textarea', rows: 3, required: true })}
+          <button type="submit" class="btn">${t('extension.submit')}</button>
+        </form></details>`
+          : '';
+
       const limited =
         p.view === 'limited'
           ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">! </span>${t('review.limited')}</p>`
@@ -306,7 +319,7 @@ export function proposalPages(router: Router, web: WebContext): void {
 
       const body =
         user.role === 'applicant'
-          ? html`<div class="layout-2"${draftKey ? html` data-clear-draft="${draftKey}"` : ''}><div class="col-main">${status}${agreement}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
+          ? html`<div class="layout-2"${draftKey ? html` data-clear-draft="${draftKey}"` : ''}><div class="col-main">${status}${agreement}${extension}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
           : html`<div class="layout-2"><div class="col-main">${p.stage !== 'closed' ? status : ''}${openTasks}${agreement}${review}${details}</div><aside class="col-side">${history}</aside></div>`;
       send(
         ctx,
@@ -321,6 +334,31 @@ export function proposalPages(router: Router, web: WebContext): void {
         }),
       );
     }),
+  );
+
+  router.post(
+    '/proposals/:id/extensions',
+    web.action(
+      async (ctx) => {
+        const id = ctx.req.params.id;
+        const form = ctx.req.body as Body;
+        const key = formIdempotencyKey(ctx.user.id, `extension:${id}`, form);
+        const res = await ctx.api.send('POST', '/proposals/{id}/extensions', {
+          params: { id },
+          body: {
+            milestone: Number(form.milestone),
+            newDueDate: String(form.newDueDate ?? ''),
+            reason: String(form.reason ?? ''),
+          },
+          headers: idempotencyHeader(key),
+        });
+        if (res.ok) return ctx.res.redirect(303, `/app/proposals/${enc(id)}?notice=extensionRequested`);
+        if (res.status === 400 || res.status === 409)
+          return ctx.res.redirect(303, `/app/proposals/${enc(id)}?notice=extensionRefused`);
+        throw new ApiError(res.status, res.body.error);
+      },
+      { roles: ['applicant'] },
+    ),
   );
 
   router.post(
