@@ -13,6 +13,7 @@ import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
 import { proposalPages } from './pages/proposals';
 import { rosterPages } from './pages/roster';
+import { holidayPages } from './pages/holidays';
 import { taskPages } from './pages/tasks';
 import { createReference, type Reference } from './reference';
 import type { WebContext, WebDeps } from './context';
@@ -245,6 +246,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   expertRequestPages(router, web);
   pipelinePages(router, web);
   rosterPages(router, web);
+  holidayPages(router, web);
 
   router.use(
     web.anon(async (ctx) => {

@@ -4,6 +4,7 @@ import { buildOpenApi } from '../openapi';
 import { ApiRouter } from '../router';
 import { accountRoutes } from './accounts';
 import { auditRoutes } from './audit';
+import { calendarRoutes } from './calendar';
 import { callRoutes } from './calls';
 import { expertApplicationRoutes } from './expert-applications';
 import { expertRequestRoutes } from './expert-requests';
@@ -34,6 +35,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   institutionRoutes(router, ctx);
   expertApplicationRoutes(router, ctx);
   privacyRoutes(router, ctx);
+  calendarRoutes(router, ctx);
   return router;
 }
 
