@@ -54,7 +54,13 @@ const COMMIT_OPTIONS = {
  * same workflow task completion that records the acceptance: both become durable together or not
  * at all.
  */
-const { commitSteps, scheduleDeadlines } = proxyLocalActivities<Activities>(COMMIT_OPTIONS);
+const { commitSteps } = proxyLocalActivities<Activities>(COMMIT_OPTIONS);
+/**
+ * Task dates, from the Clock. An ordinary activity, not a local one: its result must be ordered in
+ * history with the Updates around it (a local activity resolving in a later workflow task than on
+ * replay made histories with a withdrawal Update non-deterministic).
+ */
+const { scheduleDeadlines } = proxyActivities<Activities>(COMMIT_OPTIONS);
 const { commitSteps: commitStepsDurably } = proxyActivities<Activities>(COMMIT_OPTIONS);
 
 // Delivery waits out an SMTP outage: retried with backoff until the relay answers.
