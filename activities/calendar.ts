@@ -65,6 +65,8 @@ export function createCalendarActivities(deps: ActivityDeps & { clock: Clock }) 
           await remindBefore(dueDay, rules.reportRemindWorkingDaysBefore, office),
         );
       }
+      case 'at':
+        return deadline(now, new Date(spec.at), null);
       case 'deliverable':
         return deadline(
           now,

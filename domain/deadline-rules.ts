@@ -60,7 +60,9 @@ export type DeadlineSpec =
   /** The final report: opens before the proposal's end date, due some days after it. */
   | { kind: 'final_report'; endDate: string }
   /** An expert deliverable: open now, due on its date. */
-  | { kind: 'deliverable'; dueDate: string };
+  | { kind: 'deliverable'; dueDate: string }
+  /** A given calendar instant (e.g. a call's closing time, from clock.instantOf): due then, no reminder. */
+  | { kind: 'at'; at: string };
 
 /**
  * A task's dates: calendar instants (shown to people, stored in the read model) and the instants
