@@ -531,19 +531,23 @@ export class Lifecycle {
   private async deadlinesOf(specs: TaskSpec[]): Promise<TaskDeadline[]> {
     const missing = specs.flatMap((s, i) => (s.deadline ? [] : [i]));
     const computed = missing.length
-      ? await scheduleDeadlines({
-          countryCode: this.opts.countryCode,
-          items: missing.map((i) => specs[i].deadlineSpec ?? { kind: 'sla', sla: TASK_KINDS[specs[i].kind].sla }),
-        })
+      ? await this.schedule(
+          missing.map((i) => specs[i].deadlineSpec ?? { kind: 'sla', sla: TASK_KINDS[specs[i].kind].sla }),
+        )
       : [];
     const out = specs.map((s) => s.deadline);
     missing.forEach((i, j) => (out[i] = computed[j]));
     return out as TaskDeadline[];
   }
 
-  /** Asks the Clock for dates (e.g. of a task that opens later). */
-  schedule(items: DeadlineSpec[]): Promise<TaskDeadline[]> {
-    return scheduleDeadlines({ countryCode: this.opts.countryCode, items });
+  /** Asks the Clock for dates (e.g. of a task that opens later); the workflow is busy meanwhile (see idle). */
+  async schedule(items: DeadlineSpec[]): Promise<TaskDeadline[]> {
+    this.inFlight++;
+    try {
+      return await scheduleDeadlines({ countryCode: this.opts.countryCode, items });
+    } finally {
+      this.inFlight--;
+    }
   }
 
   /**

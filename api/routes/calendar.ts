@@ -4,7 +4,7 @@ import { countryCodeSchema, isoDateSchema, text } from '../../domain/schemas';
 import { createClock } from '../../lib/clock';
 import type { ApiContext } from '../context';
 import { queryWithExample, requestBody, responseBody } from '../contract';
-import { conflict, notFound } from '../errors';
+import { conflict, notFound, validationFailed } from '../errors';
 import type { ApiRouter } from '../router';
 
 /**
@@ -30,8 +30,8 @@ const holidayListSchema = responseBody(
 );
 const holidayQuerySchema = queryWithExample(
   z.strictObject({
-    country: countryCodeSchema,
-    year: z.coerce.number().int().min(2000).max(2100),
+    country: countryCodeSchema.optional().describe('required'),
+    year: z.coerce.number().int().min(2000).max(2100).optional().describe('default: this year'),
   }),
   { country: 'KG', year: 2027 },
 );
@@ -95,7 +95,9 @@ export function calendarRoutes(router: ApiRouter, ctx: ApiContext): void {
       query: holidayQuerySchema,
       success: { status: 200, description: 'The holidays, by date', schema: holidayListSchema },
     },
-    async ({ query }) => {
+    async ({ query: q }) => {
+      if (!q.country) throw validationFailed([{ path: 'country', message: 'required' }]);
+      const query = { country: q.country, year: q.year ?? new Date().getUTCFullYear() };
       const from = `${query.year}-01-01`;
       const to = `${query.year}-12-31`;
       await clock.holidays(query.country, from, to);
@@ -173,10 +175,10 @@ export function calendarRoutes(router: ApiRouter, ctx: ApiContext): void {
   router.add(
     {
       method: 'post',
-      path: '/calendar/holidays/remove',
-      operationId: 'removeHoliday',
+      path: '/calendar/holidays/revoke',
+      operationId: 'revokeHoliday',
       tag: 'Calendar',
-      summary: 'Remove a public holiday',
+      summary: 'Revoke a public holiday (the day becomes a working day)',
       description: 'The day counts as a working day again (an imported year is not imported again).',
       roles: ['admin'],
       body: holidayRemoveSchema,

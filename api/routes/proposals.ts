@@ -378,7 +378,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'post',
       path: '/proposals/:id/extensions',
-      operationId: 'requestExtension',
+      operationId: 'createExtension',
       tag: 'Challenge Fund',
       summary: 'Ask for a no-cost extension of a milestone',
       description:

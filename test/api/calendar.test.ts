@@ -30,15 +30,16 @@ test("Russia's holidays come from date-holidays with their source; Kyrgyzstan's 
   expect(bad.body.error.details[0].path).toBe('date');
   expect((await admin.get('/calendar/holidays?country=KG&year=2027')).body.items).toHaveLength(1);
 
+  expect((await admin.get('/calendar/holidays?year=2027')).status).toBe(400);
   // Others may read, not write.
   const co = as(h.app, await h.token('coKg'));
   expect((await co.get('/calendar/holidays?country=KG&year=2027')).status).toBe(200);
   expect((await co.post('/calendar/holidays').send({ ...nooruz, date: '2027-03-21' })).status).toBe(403);
 
-  expect((await admin.post('/calendar/holidays/remove').send({ countryCode: 'KG', date: '2027-03-22' })).status).toBe(
+  expect((await admin.post('/calendar/holidays/revoke').send({ countryCode: 'KG', date: '2027-03-22' })).status).toBe(
     200,
   );
-  expect((await admin.post('/calendar/holidays/remove').send({ countryCode: 'KG', date: '2027-03-22' })).status).toBe(
+  expect((await admin.post('/calendar/holidays/revoke').send({ countryCode: 'KG', date: '2027-03-22' })).status).toBe(
     404,
   );
 });

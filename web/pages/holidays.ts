@@ -115,7 +115,7 @@ export function holidayPages(router: Router, web: WebContext): void {
       async (ctx) => {
         const countryCode = str(ctx.req.body.countryCode);
         const date = str(ctx.req.body.date);
-        const res = await ctx.api.send('POST', '/calendar/holidays/remove', { body: { countryCode, date } });
+        const res = await ctx.api.send('POST', '/calendar/holidays/revoke', { body: { countryCode, date } });
         ctx.res.redirect(
           303,
           `/app/holidays?country=${enc(countryCode)}&year=${enc(date.slice(0, 4))}&notice=${res.ok ? 'saved' : 'conflict'}`,
