@@ -77,7 +77,6 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
     { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },
     { href: '/app/people', key: 'nav.people', match: /^\/app\/people/ },
-    { href: '/app/holidays', key: 'nav.holidays', match: /^\/app\/holidays/ },
   ],
 };
 
