@@ -762,7 +762,8 @@ export class Lifecycle {
    */
   runStages(
     steps: Partial<Record<Stage, () => Promise<void>>>,
-    opts: { continueAsNewAfterSteps?: number; continueAsNew: () => Promise<never> },
+    continueAsNewAfterSteps: number | undefined,
+    continueAsNew: () => Promise<never>,
   ): Promise<Stage> {
     return this.run(async () => {
       for (;;) {
@@ -770,9 +771,9 @@ export class Lifecycle {
         if (!step) return;
         await step();
         this.throwIfWithdrawing();
-        if (this.shouldContinueAsNew(opts.continueAsNewAfterSteps)) {
+        if (this.shouldContinueAsNew(continueAsNewAfterSteps)) {
           await this.drain();
-          await opts.continueAsNew();
+          await continueAsNew();
         }
       }
     });
