@@ -1,5 +1,6 @@
 import { createClock } from '../lib/clock';
 import { createCalendarActivities } from './calendar';
+import { createCallActivities } from './call';
 import type { ActivityDeps } from './deps';
 import { createExpertRequestActivities } from './expert-request';
 import { createNotifyActivities } from './notify';
@@ -19,6 +20,7 @@ export function createActivities(given: ActivityDeps) {
     ...createPolicyActivities(deps),
     ...createProposalActivities(deps),
     ...createExpertRequestActivities(deps),
+    ...createCallActivities(deps),
   };
 }
 

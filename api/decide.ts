@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { isTerminal } from '../domain/stages';
 import { checkDecisionShape, type DecisionBody } from '../domain/tasks';
-import { decideUpdate, requestExtensionUpdate, withdrawUpdate, type DecideResult } from '../workflows/messages';
+import {
+  cancelUpdate,
+  decideUpdate,
+  requestExtensionUpdate,
+  withdrawUpdate,
+  type DecideResult,
+} from '../workflows/messages';
 import type { ExtensionRequest } from '../domain/schemas';
 import { withTemporalDeadline, type ApiContext } from './context';
 import { conflict, fromTemporal, HttpError, validationFailed } from './errors';
@@ -17,7 +23,7 @@ import type { AuthUser } from './types';
  * of the decision that was applied, instead of "no longer open".
  */
 export function keyedUpdateId(
-  kind: 'decide' | 'withdraw' | 'extension',
+  kind: 'decide' | 'withdraw' | 'extension' | 'cancel',
   userId: string,
   key: string,
   target: string,
@@ -149,6 +155,30 @@ export async function executeExtensionRequest(
       }),
     );
   const refusal = terminalRefusal(subject.stage, 'proposal');
+  return refusal ? replayOrRefuse(refusal, updateId, update) : update();
+}
+
+/** A fund manager's cancellation, as the `cancel` Update (its validator is the authority; domain/cancellation.ts). */
+export async function executeCancel(
+  ctx: ApiContext,
+  user: AuthUser,
+  subject: { workflowId: string; stage: string; what: string },
+  reason: string,
+  requestId: string,
+  idempotencyKey?: string,
+) {
+  const updateId = idempotencyKey
+    ? keyedUpdateId('cancel', user.id, idempotencyKey, subject.workflowId, { reason })
+    : undefined;
+  const handle = ctx.temporal.workflow.getHandle(subject.workflowId);
+  const update = () =>
+    withTemporalDeadline(ctx, () =>
+      handle.executeUpdate(cancelUpdate, {
+        ...(updateId ? { updateId } : {}),
+        args: [{ actor: actorOf(user), reason, requestId }],
+      }),
+    );
+  const refusal = terminalRefusal(subject.stage, subject.what);
   return refusal ? replayOrRefuse(refusal, updateId, update) : update();
 }
 

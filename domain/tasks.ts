@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { fieldProblems, text, textOrBlank, type FieldProblem } from './schemas';
 import type { NotificationTemplate } from './notifications';
-import type { Role } from './roles';
 import type { Phase } from './stages';
 
 /** SLA keys: every human step's due time comes from configuration (days, counted by the Clock). */
@@ -107,8 +106,12 @@ interface DecisionSpec {
 export interface TaskKindSpec {
   /** The phase the task belongs to. */
   stage: Phase;
-  /** Role that acts on this task; a task may also name one user. */
-  role: Role;
+  /**
+   * Role that acts on this task; a task may also name one user. A role the registry's entries
+   * bring (typed as a string here, as roles come from the registry, which names task kinds;
+   * domain/roles.ts checks every kind's role at compile time).
+   */
+  role: string;
   sla: SlaKey;
   /** On SLA expiry: escalate to fund managers (default) or expire with this decision. */
   expireWith?: string;

@@ -3,3 +3,4 @@ export { proposalWorkflow } from './proposal';
 export { expertRequestWorkflow } from './expert-request';
 export { dailyDigestWorkflow } from './digest';
 export { accountMailWorkflow } from './account-mail';
+export { callWorkflow } from './call';

@@ -18,20 +18,26 @@ import type { Activities } from '../activities';
 import type { DeadlineSpec, TaskDeadline } from '../domain/deadline-rules';
 import type { NotificationRequest, NotificationTemplate, Recipient } from '../domain/notifications';
 import type { Reason } from '../domain/policy/findings';
+import { cancellationRefusal } from '../domain/cancellation';
+import { reassignProblems, reassignRefusal } from '../domain/reassignment';
 import { withdrawalRefusal, type Refusal } from '../domain/registry';
 import type { Actor } from '../domain/roles';
 import { canTransition, isTerminal, type Programme, type Stage, type SubjectType } from '../domain/stages';
-import type { AuditEntry, StepCommit, SubjectRef, TaskRow } from '../domain/steps';
+import { isTaskAssignee, type AuditEntry, type StepCommit, type SubjectRef, type TaskRow } from '../domain/steps';
 import { checkDecisionShape, TASK_KINDS, type DecisionProblem, type SlaSettings, type TaskKind } from '../domain/tasks';
 import {
+  cancelUpdate,
   decideUpdate,
   FAILURE,
+  reassignUpdate,
   stateQuery,
   syncUpdate,
   withdrawUpdate,
+  type CancelInput,
   type DecideInput,
   type HistoryEntry,
   type LifecycleView,
+  type ReassignInput,
   type TaskView,
   type WithdrawInput,
 } from './messages';
@@ -111,10 +117,11 @@ export interface LifecycleState {
 
 export interface TaskSpec {
   kind: TaskKind;
-  /** One named user, or anyone with `role` (in `countryCode`). */
+  /** One named user; or the members of `role` in `institutionId`; or anyone with `role` (in `countryCode`). */
   assigneeUserId?: string | null;
   role?: TaskRow['assigneeRole'];
   countryCode?: string | null;
+  institutionId?: string | null;
   /** Users who may not decide although their role fits (e.g. the requester endorsing own request). */
   excludeUserIds?: string[];
   title?: string;
@@ -141,14 +148,17 @@ export interface LifecycleOptions {
   validateDecision?: (task: TaskRow, input: DecideInput) => DecisionProblem[];
   /** Who owns the subject, for the programme's withdrawal rule (domain/registry.ts withdrawalRefusal). */
   ownerInstitutionId?: string;
+  /** Tells the programme that an open task now waits for another person (e.g. a reviewer slot changes hands). */
+  onReassign?: (task: TaskRow, fromUserId: string, toUserId: string) => void;
 }
 
-/** Thrown through the lifecycle code when the subject is withdrawn; `run` turns it into the withdrawn stage. */
+/** Thrown through the lifecycle code when the subject is withdrawn or cancelled; `run` turns it into that stage. */
 class Withdrawn extends Error {}
 
 const REFUSAL_FAILURE: Record<Refusal['code'], string> = {
   forbidden: FAILURE.forbidden,
   not_allowed_now: FAILURE.notAllowedNow,
+  invalid: FAILURE.invalidDecision,
 };
 
 function failure(type: string, message: string, details?: unknown): ApplicationFailure {
@@ -170,6 +180,8 @@ export class Lifecycle {
   private flushed: Promise<void> = Promise.resolve();
   private deliveries: Promise<unknown>[] = [];
   private withdrawal?: WithdrawInput;
+  /** A fund manager's cancellation, accepted: the subject ends in `cancelled` at the next wait. */
+  private cancellation?: CancelInput;
   /** An Update was accepted since the last ordinary commit activity: the next flush must be one. */
   private acceptanceNotDurable = false;
   /** Highest seq applied to the read model: a decision answers once its step is applied. */
@@ -252,6 +264,34 @@ export class Lifecycle {
       { validator: (input) => this.validateDecision(input) },
     );
     setHandler(
+      reassignUpdate,
+      async (input) => {
+        const task = this.state.tasks[input.taskId];
+        const from = task.assigneeUserId!;
+        this.acceptanceNotDurable = true;
+        task.assigneeUserId = input.to.userId;
+        this.opts.onReassign?.(task, from, input.to.userId);
+        await this.commit({
+          reassignTasks: [{ id: task.id, assigneeUserId: input.to.userId }],
+          audit: [
+            {
+              action: 'task_reassigned',
+              actorId: input.actor.userId,
+              actorRole: input.actor.role,
+              comment: input.reason?.trim() || null,
+              data: { taskId: task.id, kind: task.kind, from, to: input.to.userId },
+              requestId: input.requestId ?? null,
+            },
+          ],
+          notifications: [this.taskNotice(task, TASK_KINDS[task.kind].mail)],
+        });
+        const seq = this.state.seq;
+        await condition(() => this.appliedSeq >= seq);
+        return { taskId: task.id, assigneeUserId: input.to.userId, stage: this.state.stage };
+      },
+      { validator: (input) => this.validateReassign(input) },
+    );
+    setHandler(
       withdrawUpdate,
       async (input) => {
         this.acceptanceNotDurable = true;
@@ -266,6 +306,8 @@ export class Lifecycle {
               FAILURE.notAllowedNow,
               `cannot withdraw: the subject is ${this.withdrawal ? 'already being withdrawn' : this.state.stage}`,
             );
+          if (this.cancellation)
+            throw failure(FAILURE.notAllowedNow, 'cannot withdraw: the subject is being cancelled');
           const refusal = withdrawalRefusal(this.opts.programme, input.actor, this.state.stage, {
             institutionId: this.opts.ownerInstitutionId,
             countryCode: this.opts.countryCode,
@@ -274,19 +316,45 @@ export class Lifecycle {
         },
       },
     );
+    setHandler(
+      cancelUpdate,
+      async (input) => {
+        this.acceptanceNotDurable = true;
+        this.cancellation = { ...input, reason: input.reason.trim() };
+        await condition(() => isTerminal(this.state.stage) && this.idle());
+        return { stage: this.state.stage };
+      },
+      {
+        validator: (input) => {
+          if (this.ending)
+            throw failure(
+              FAILURE.notAllowedNow,
+              `cannot cancel: the subject is already being ${this.withdrawal ? 'withdrawn' : 'cancelled'}`,
+            );
+          const refusal = cancellationRefusal(input.actor, this.state.stage, input.reason);
+          if (refusal)
+            throw failure(
+              REFUSAL_FAILURE[refusal.code],
+              refusal.message,
+              refusal.code === 'invalid' ? [{ path: 'reason', message: refusal.message }] : undefined,
+            );
+        },
+      },
+    );
+  }
+
+  /** The withdrawal or cancellation under way, if any: the subject ends at the next wait. */
+  private get ending(): WithdrawInput | CancelInput | undefined {
+    return this.withdrawal ?? this.cancellation;
   }
 
   private validateDecision(input: DecideInput): void {
     const task = this.state.tasks[input.taskId];
     if (!task) throw failure(FAILURE.taskNotFound, `task ${input.taskId} does not exist`);
-    if (task.status !== 'open' || this.withdrawal)
+    if (task.status !== 'open' || this.ending)
       throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
     const actor = input.actor;
-    const assigned = task.assigneeUserId
-      ? actor.userId === task.assigneeUserId
-      : actor.role === task.assigneeRole &&
-        (!task.assigneeCountryCode || actor.countryCode === task.assigneeCountryCode);
-    if (!assigned) throw failure(FAILURE.forbidden, `task ${input.taskId} is not assigned to you`);
+    if (!isTaskAssignee(task, actor)) throw failure(FAILURE.forbidden, `task ${input.taskId} is not assigned to you`);
     if (task.excludeUserIds.includes(actor.userId))
       throw failure(FAILURE.forbidden, 'you may not decide this task (you raised the request)');
     const problems = checkDecisionShape(task.kind, {
@@ -297,6 +365,27 @@ export class Lifecycle {
     if (problems.length === 0 && this.opts.validateDecision) problems.push(...this.opts.validateDecision(task, input));
     if (problems.length)
       throw failure(FAILURE.invalidDecision, problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+  }
+
+  private validateReassign(input: ReassignInput): void {
+    const task = this.state.tasks[input.taskId];
+    if (!task) throw failure(FAILURE.taskNotFound, `task ${input.taskId} does not exist`);
+    if (task.status !== 'open' || this.ending)
+      throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
+    const reassignable = { ...task, countryCode: this.opts.countryCode };
+    const refusal = reassignRefusal(reassignable, input.actor);
+    if (refusal) throw failure(REFUSAL_FAILURE[refusal.code], refusal.message);
+    const holding = Object.values(this.state.tasks)
+      .filter((t) => t.kind === task.kind && (t.status === 'open' || t.status === 'deciding') && t.assigneeUserId)
+      .map((t) => t.assigneeUserId!);
+    const problems = reassignProblems(
+      reassignable,
+      input.to,
+      { ownerInstitutionId: this.opts.ownerInstitutionId },
+      holding,
+    );
+    if (problems.length)
+      throw failure(FAILURE.invalidInput, problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
   }
 
   view(): LifecycleView {
@@ -310,6 +399,7 @@ export class Lifecycle {
         assigneeUserId: t.assigneeUserId ?? null,
         assigneeRole: t.assigneeRole,
         assigneeCountryCode: t.assigneeCountryCode ?? null,
+        assigneeInstitutionId: t.assigneeInstitutionId ?? null,
         title: t.title,
         dueAt: t.dueAt ?? null,
         overdue: t.overdue,
@@ -481,6 +571,7 @@ export class Lifecycle {
         assigneeUserId: spec.assigneeUserId ?? null,
         assigneeRole: spec.role ?? kind.role,
         assigneeCountryCode: spec.countryCode ?? null,
+        ...(spec.institutionId ? { assigneeInstitutionId: spec.institutionId } : {}),
         title: spec.title ?? `${kind.label}: ${this.state.title}`,
         dueAt: deadline ? deadline.dueAt : new Date(now + sla.dueMs).toISOString(),
         remindAt: deadline
@@ -518,7 +609,13 @@ export class Lifecycle {
         ...rows.map((t) => ({
           action: 'task_opened',
           actorRole: 'system',
-          data: { taskId: t.id, kind: t.kind, assigneeUserId: t.assigneeUserId ?? null, assigneeRole: t.assigneeRole },
+          data: {
+            taskId: t.id,
+            kind: t.kind,
+            assigneeUserId: t.assigneeUserId ?? null,
+            assigneeRole: t.assigneeRole,
+            ...(t.assigneeInstitutionId ? { assigneeInstitutionId: t.assigneeInstitutionId } : {}),
+          },
         })),
         ...(extra.audit ?? []),
       ],
@@ -583,7 +680,9 @@ export class Lifecycle {
     const excluded = task.excludeUserIds?.length ? { excludeUserIds: task.excludeUserIds } : {};
     const to: Recipient = task.assigneeUserId
       ? { userId: task.assigneeUserId }
-      : { role: task.assigneeRole, countryCode: task.assigneeCountryCode, ...excluded };
+      : task.assigneeInstitutionId
+        ? { role: task.assigneeRole, institutionId: task.assigneeInstitutionId, ...excluded }
+        : { role: task.assigneeRole, countryCode: task.assigneeCountryCode, ...excluded };
     return {
       template,
       to,
@@ -605,7 +704,7 @@ export class Lifecycle {
     const kind = TASK_KINDS[task.kind] as (typeof TASK_KINDS)[TaskKind] & { expireWith?: string };
     for (;;) {
       await this.flush();
-      const settled = () => task.status !== 'open' || this.withdrawal !== undefined;
+      const settled = () => task.status !== 'open' || this.ending !== undefined;
       const version = task.retimed ?? 0;
       const wake = () => settled() || (task.retimed ?? 0) !== version;
       const now = Date.now();
@@ -656,7 +755,7 @@ export class Lifecycle {
       // Its dates moved: wait again on the new ones.
       if (!settled()) continue;
       if (task.status === 'cancelled') return null;
-      if (this.withdrawal && task.status === 'open') throw new Withdrawn();
+      if (this.ending && task.status === 'open') throw new Withdrawn();
       const decision = task.pending!;
       if (check && !decision.expired) {
         const problems = await check(decision);
@@ -699,9 +798,13 @@ export class Lifecycle {
     }
   }
 
-  /** Opens one task and waits for its decision. */
-  async ask(spec: TaskSpec, check?: (d: Decision) => Promise<DecisionProblem[]>): Promise<Decision> {
-    const [id] = await this.openTasks([spec]);
+  /** Opens one task (with `extra` in the same step) and waits for its decision. */
+  async ask(
+    spec: TaskSpec,
+    check?: (d: Decision) => Promise<DecisionProblem[]>,
+    extra?: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject' | 'openTasks'>,
+  ): Promise<Decision> {
+    const [id] = await this.openTasks([spec], extra);
     const decision = await this.awaitTask(id, check);
     if (!decision)
       throw ApplicationFailure.nonRetryable(`task ${id} was cancelled while awaited alone`, 'IllegalState');
@@ -751,6 +854,8 @@ export class Lifecycle {
       const w = this.withdrawal;
       await this.cancelTasks(this.openTaskIds(), 'withdrawn');
       await this.transition('withdrawn', { action: 'withdraw', actor: w.actor, comment: w.reason, notifyOwner: true });
+    } else if (this.cancellation && !isTerminal(this.state.stage)) {
+      await this.cancel(this.cancellation);
     }
     await this.drain();
     return this.state.stage;
@@ -773,27 +878,68 @@ export class Lifecycle {
         this.throwIfWithdrawing();
         if (this.shouldContinueAsNew(continueAsNewAfterSteps)) {
           await this.drain();
+          // A withdrawal or cancellation accepted while draining ends the subject here, not in the next run.
+          this.throwIfWithdrawing();
           await continueAsNew();
         }
       }
     });
   }
 
-  /** True when the subject is being withdrawn: long loops check it between steps. */
+  /** True when the subject is being withdrawn or cancelled: long loops check it between steps. */
   get withdrawing(): boolean {
-    return this.withdrawal !== undefined;
+    return this.ending !== undefined;
   }
 
   throwIfWithdrawing(): void {
-    if (this.withdrawal) throw new Withdrawn();
+    if (this.ending) throw new Withdrawn();
   }
 
-  /** Mails sent and handlers finished: safe to complete or continue-as-new. */
+  /**
+   * The fund manager's cancellation: open tasks close, the subject ends in `cancelled`, and the
+   * parties are told with the reason: the owner, the Country Office of the country and whoever
+   * had an open task.
+   */
+  private async cancel(c: CancelInput): Promise<void> {
+    const open = this.openTaskIds().map((id) => this.state.tasks[id]);
+    await this.cancelTasks(
+      open.map((t) => t.id),
+      'cancelled by a fund manager',
+    );
+    const told: Recipient[] = [
+      this.opts.owner,
+      { role: 'co_approver', countryCode: this.opts.countryCode },
+      ...open.map((t): Recipient =>
+        t.assigneeUserId
+          ? { userId: t.assigneeUserId }
+          : { role: t.assigneeRole, countryCode: t.assigneeCountryCode, excludeUserIds: t.excludeUserIds },
+      ),
+    ];
+    await this.transition('cancelled', {
+      action: 'cancel',
+      actor: c.actor,
+      comment: c.reason,
+      data: c.requestId ? { requestId: c.requestId } : undefined,
+      extra: {
+        patch: { outcome: 'cancelled' },
+        notifications: told.map((to) => ({
+          template: 'decision_outcome' as const,
+          to,
+          data: this.noticeData({ stage: 'cancelled', decision: 'cancel', outcome: 'cancel', comment: c.reason }),
+        })),
+      },
+    });
+  }
+
+  /**
+   * Mails sent and handlers finished: safe to complete or continue-as-new. A withdrawal or
+   * cancellation handler waits for the subject to end, so it stops the wait (the caller ends it).
+   */
   async drain(): Promise<void> {
     await this.flush();
     await Promise.all(this.deliveries);
     this.deliveries = [];
-    await condition(allHandlersFinished);
+    await condition(() => allHandlersFinished() || (this.ending !== undefined && !isTerminal(this.state.stage)));
   }
 
   /** At a step boundary with no open task: should the workflow continue as new? */

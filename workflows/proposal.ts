@@ -3,15 +3,30 @@
  * intake to closed. Stages are entered through the shared Lifecycle kernel; each stage
  * function is re-entrant from `progress`, so the workflow can continue as new between steps.
  */
-import { ApplicationFailure, continueAsNew, patched, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  patched,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { failedReasons } from '../domain/policy/findings';
 import { validateScores, weightedScore, type RubricCriterion } from '../domain/policy/scoring';
 import { trancheSchedule } from '../domain/policy/tranches';
 import { addDays } from '../domain/calendar';
 import { deadlineRulesInForce, type DeadlineSpec, type TaskDeadline } from '../domain/deadline-rules';
-import { extensionRequestSchema, proposalChangesSchema, usdToCents, type ProposalCreate } from '../domain/schemas';
-import type { Stage } from '../domain/stages';
+import {
+  extensionRequestSchema,
+  proposalChangesSchema,
+  usdToCents,
+  withBudgetTotals,
+  type ProposalCreate,
+  type ProposalData,
+} from '../domain/schemas';
+import { isTerminal, type Stage } from '../domain/stages';
 import type { DeliverableRow } from '../domain/steps';
 import type { DecisionProblem, SlaSettings } from '../domain/tasks';
 import { Lifecycle, type Decision, type LifecycleState } from './lifecycle';
@@ -25,13 +40,22 @@ import {
   type DraftContract,
 } from './shared-steps';
 import { FAILURE, requestExtensionUpdate, type DecideInput, type ExtensionRequestInput } from './messages';
+import {
+  callReviewersUpdate,
+  callSelectionUpdate,
+  proposalChangedSignal,
+  PROPOSAL_CLOSED,
+  type CallDeliveryResult,
+  type CallSelectionInput,
+} from './call-messages';
 
 const proposalActivities = proxyActivities<Activities>(PROGRAMME_ACTIVITY_OPTIONS);
 
 export interface ProposalWorkflowInput {
   proposalId: string;
   applicant: { userId: string; institutionId: string; institutionName: string };
-  proposal: ProposalCreate;
+  /** The proposal as submitted, its totals computed from its budget lines (domain/schemas.ts withBudgetTotals). */
+  proposal: ProposalData;
   submittedAt: string;
   /** SLAs of workflows started before the Clock (their replay only). */
   sla?: SlaSettings;
@@ -41,7 +65,7 @@ export interface ProposalWorkflowInput {
 }
 
 export interface ProposalProgress {
-  proposal: ProposalCreate;
+  proposal: ProposalData;
   rubric: RubricCriterion[];
   passMark: number;
   reviewers: string[];
@@ -50,6 +74,16 @@ export interface ProposalProgress {
   passMarkMet: boolean | null;
   milestoneIndex: number;
   waitlisted: boolean;
+  /** The workflow of the proposal's call when the call has a closing date: it assigns reviewers and selects. */
+  callWorkflowId?: string | null;
+  callReviewers?: string[];
+  callDecision?: CallSelectionInput;
+  callWaitlistDecision?: CallSelectionInput;
+  /**
+   * Call Updates applied, by update id, with their result: the server deduplicates an update id
+   * within one run only, and this state survives continue-as-new, so a repeat gets the first answer.
+   */
+  appliedCallUpdates?: Record<string, CallDeliveryResult>;
   /** No-cost extensions asked for (absent in workflows started before them). */
   extensions?: ExtensionRecord[];
   /** Bumped when a milestone's date moves: a wait for a report to open starts over. */
@@ -80,6 +114,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     waitlisted: false,
   };
   const p = () => progress.proposal;
+  // The applicant side is the institution: any of its members works on these tasks and hears of the outcome.
+  const applicantSide = { role: 'applicant', institutionId: applicant.institutionId } as const;
 
   const lc = new Lifecycle({
     programme: 'challenge_fund',
@@ -88,13 +124,18 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     countryCode: input.proposal.countryCode,
     title: input.proposal.title,
     sla: input.sla,
-    owner: { userId: applicant.userId },
+    owner: applicantSide,
     resume: input.resume?.lifecycle,
     validateDecision: (task, d) => validateProposalDecision(task.kind, task.context ?? {}, d, progress),
     ownerInstitutionId: applicant.institutionId,
+    // A reviewer's slot handed to another reviewer: the replacement counts as assigned.
+    onReassign: (_task, from, to) => {
+      progress.reviewers = progress.reviewers.map((r) => (r === from ? to : r));
+    },
   });
   lc.install();
   installExtensions();
+  installCallHandlers(progress, () => lc.stage);
   const { screenProposal, checkAlignment, validateReviewers, checkGrantPolicy } = lc.track({
     screenProposal: proposalActivities.screenProposal,
     checkAlignment: proposalActivities.checkAlignment,
@@ -112,6 +153,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     durationMonths: p().durationMonths,
     localPartnerEvidence: p().nationalPartner.demandEvidence,
     submittedAt: input.submittedAt,
+    budget: p().budget,
+    milestoneDueDates: p().milestones.map((m) => m.dueDate),
   });
   const reject = rejectWith(lc);
 
@@ -121,6 +164,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     if (screening.call) {
       progress.rubric = screening.call.rubric;
       progress.passMark = screening.call.passMark;
+      if (screening.call.callWorkflowId) progress.callWorkflowId = screening.call.callWorkflowId;
     }
     if (screening.policy.outcome === 'fail') {
       await reject('ineligible', screening.policy, undefined, undefined, failedReasons(screening.policy.findings));
@@ -145,6 +189,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
           nationalPartner: p().nationalPartner,
           sdgs: p().sdgs,
           thematicAreaId: p().thematicAreaId,
+          budget: p().budget,
           requestedAmountCents: usdToCents(p().requestedAmountUsd),
           coFinancingCents: usdToCents(p().coFinancingUsd),
           durationMonths: p().durationMonths,
@@ -163,14 +208,16 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       endorsement: () => ({ kind: 'co_endorsement', role: 'co_approver', countryCode: p().countryCode }),
       revision: (requestedChanges) => ({
         kind: 'revise',
-        assigneeUserId: applicant.userId,
+        ...applicantSide,
         context: { requestedChanges },
       }),
       applyRevision: async (revision) => {
         const changes = proposalChangesSchema.parse(revision.data);
-        progress.proposal = { ...progress.proposal, ...changes };
+        // New budget lines bring their own totals (computed, never typed).
+        const amounts = changes.budget ? withBudgetTotals({ budget: changes.budget }) : changes;
+        progress.proposal = { ...progress.proposal, ...changes, ...pickTotals(amounts) };
         if (changes.title) lc.setTitle(changes.title);
-        const { requestedAmountUsd, coFinancingUsd, ...sameFields } = changes;
+        const { requestedAmountUsd, coFinancingUsd, ...sameFields } = { ...changes, ...pickTotals(amounts) };
         await lc.commit({
           patch: {
             ...sameFields,
@@ -219,6 +266,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
         role: 'reviewer',
         key: reviewer,
       });
+      // Whoever decided holds the slot (the task may have been reassigned while open).
+      reviewer = coi.actor.userId;
       let conflict: Decision | null = coi.decision === 'declare_conflict' ? coi : null;
       if (!conflict) {
         await lc.commit({ reviews: [{ reviewerId: reviewer, taskId: coi.taskId, coi: 'none' }] });
@@ -229,6 +278,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
           key: reviewer,
           context: { rubric: progress.rubric },
         });
+        reviewer = d.actor.userId;
         if (d.decision === 'submit_score') {
           const scores = d.data.scores as Record<string, number>;
           progress.scores[reviewer] = scores;
@@ -270,7 +320,95 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     }
   }
 
+  /** The reviewers score (each slot after its conflict declaration), then the weighted score is recorded. */
+  async function review(reviewers: string[]): Promise<void> {
+    progress.reviewers = [...reviewers];
+    await Promise.all(reviewers.map((r) => reviewSlot(r)));
+    const score = weightedScore(progress.rubric, Object.values(progress.scores));
+    progress.weightedScore = score.total;
+    progress.passMarkMet = score.total >= progress.passMark;
+    await lc.commit({
+      patch: { weightedScore: score.total, passMarkMet: progress.passMarkMet },
+      audit: [
+        {
+          action: 'scored',
+          actorRole: 'system',
+          data: { weightedScore: score.total, passMark: progress.passMark, reviewers: score.reviewers },
+        },
+      ],
+    });
+  }
+
+  /** Tells the call workflow that this proposal changed (it re-reads its proposals from the read model). */
+  async function tellCall(): Promise<void> {
+    if (!progress.callWorkflowId) return;
+    await lc.flush();
+    try {
+      await getExternalWorkflowHandle(progress.callWorkflowId).signal(proposalChangedSignal, {
+        proposalId: input.proposalId,
+      });
+    } catch {
+      // The call has finished: nobody to tell.
+    }
+  }
+
+  /** Waits for the call (or a withdrawal, which ends the proposal). */
+  async function untilCall(ready: () => boolean): Promise<void> {
+    await condition(() => ready() || lc.withdrawing);
+    lc.throwIfWithdrawing();
+  }
+
+  /**
+   * Selection in a call with a closing date: the call assigns the reviewers and, once every
+   * proposal of the call is scored, issues one ranked selection; a waitlisted proposal then waits
+   * for the call's later decision (selected when money frees up, or rejected when the call is archived).
+   */
+  async function callSelection(): Promise<void> {
+    await tellCall();
+    if (!progress.waitlisted) {
+      if (progress.weightedScore === null) {
+        await untilCall(() => progress.callReviewers !== undefined);
+        await review(progress.callReviewers!);
+        await tellCall();
+      }
+      await untilCall(() => progress.callDecision !== undefined);
+      const d = progress.callDecision!;
+      if (d.decision === 'reject') return reject('not_selected', null, d.justification, d.actor);
+      if (d.decision === 'select')
+        return lc.transition('contracting', {
+          action: 'selected',
+          actor: d.actor,
+          comment: d.justification,
+          data: { rank: d.rank },
+          notifyOwner: true,
+        });
+      progress.waitlisted = true;
+      await lc.commit({
+        audit: [
+          {
+            action: 'waitlisted',
+            actorId: d.actor.userId,
+            actorRole: d.actor.role,
+            comment: d.justification,
+            data: { rank: d.rank },
+          },
+        ],
+        notifications: [lc.ownerNotice('decision_outcome', { outcome: 'waitlisted', comment: d.justification })],
+      });
+    }
+    await untilCall(() => progress.callWaitlistDecision !== undefined);
+    const later = progress.callWaitlistDecision!;
+    if (later.decision !== 'select') return reject('not_selected', null, later.justification, later.actor);
+    await lc.transition('contracting', {
+      action: 'selected_from_waitlist',
+      actor: later.actor,
+      comment: later.justification,
+      notifyOwner: true,
+    });
+  }
+
   async function selection(): Promise<void> {
+    if (progress.callWorkflowId) return callSelection();
     if (!progress.waitlisted) {
       if (progress.weightedScore === null) {
         const assign = await lc.ask({ kind: 'assign_reviewers', role: 'fund_manager' }, (d) =>
@@ -281,22 +419,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
             expected: 'at_least_2',
           }),
         );
-        const reviewers = assign.data.reviewerIds as string[];
-        progress.reviewers = [...reviewers];
-        await Promise.all(reviewers.map((r) => reviewSlot(r)));
-        const score = weightedScore(progress.rubric, Object.values(progress.scores));
-        progress.weightedScore = score.total;
-        progress.passMarkMet = score.total >= progress.passMark;
-        await lc.commit({
-          patch: { weightedScore: score.total, passMarkMet: progress.passMarkMet },
-          audit: [
-            {
-              action: 'scored',
-              actorRole: 'system',
-              data: { weightedScore: score.total, passMark: progress.passMark, reviewers: score.reviewers },
-            },
-          ],
-        });
+        await review(assign.data.reviewerIds as string[]);
       }
       const context = {
         weightedScore: progress.weightedScore,
@@ -379,8 +502,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       [
         {
           kind: 'contract_signature',
-          assigneeUserId: applicant.userId,
-          role: 'applicant',
+          ...applicantSide,
           key: 'applicant',
           context: { valueUsd: total / 100, tranches },
         },
@@ -429,8 +551,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
           row: { seq: i + 1, title: m.title, dueDate: m.dueDate, amountCents: amounts[i], status: 'pending' },
           submission: {
             kind: 'progress_report',
-            assigneeUserId: applicant.userId,
-            role: 'applicant',
+            ...applicantSide,
             key: `m${i + 1}`,
             context: { milestone: m },
           },
@@ -634,7 +755,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
   }
 
   async function evaluation(): Promise<void> {
-    const finalReport = { kind: 'final_report', assigneeUserId: applicant.userId, role: 'applicant' } as const;
+    const finalReport = { kind: 'final_report', ...applicantSide } as const;
     const final = await lc.ask(
       patched('milestone-report-dates')
         ? { ...finalReport, deadline: await datedTask(() => ({ kind: 'final_report', endDate: endDate() })) }
@@ -671,11 +792,77 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     });
   }
 
-  return lc.runStages(
+  const stage = await lc.runStages(
     { intake, co_endorsement: endorsement, alignment_check: alignment, selection, contracting, mission, evaluation },
     input.continueAsNewAfterSteps,
     () => continueAsNew<typeof proposalWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
   );
+  await tellCall();
+  return stage;
+}
+
+/**
+ * The Updates a call workflow delivers (reviewers, selection): applied once per update id, a repeat
+ * answered with the first result, "already decided" when another decision came first; a proposal
+ * that has closed refuses them (ProposalClosed: the call stops delivering).
+ */
+function installCallHandlers(progress: ProposalProgress, stage: () => Stage): void {
+  const applied = () => (progress.appliedCallUpdates ??= {});
+  const refuseUnlessCallDriven = (updateId: string) => {
+    if (applied()[updateId]) return;
+    if (isTerminal(stage()))
+      throw ApplicationFailure.create({
+        type: PROPOSAL_CLOSED,
+        message: `the proposal is ${stage()}`,
+        nonRetryable: true,
+      });
+    if (!progress.callWorkflowId)
+      throw ApplicationFailure.create({
+        type: FAILURE.notAllowedNow,
+        message: 'the proposal is selected on its own (its call has no closing date or no workflow)',
+        nonRetryable: true,
+      });
+  };
+  const once = (updateId: string, apply: () => boolean): CallDeliveryResult => {
+    const prior = applied()[updateId];
+    if (prior) return prior;
+    const result: CallDeliveryResult = { outcome: apply() ? 'applied' : 'already_decided' };
+    applied()[updateId] = result;
+    return result;
+  };
+  setHandler(
+    callReviewersUpdate,
+    ({ updateId, reviewerIds }) =>
+      once(updateId, () => {
+        if (progress.callReviewers || progress.weightedScore !== null) return false;
+        progress.callReviewers = reviewerIds;
+        return true;
+      }),
+    { validator: ({ updateId }) => refuseUnlessCallDriven(updateId) },
+  );
+  setHandler(
+    callSelectionUpdate,
+    (selection) =>
+      once(selection.updateId, () => {
+        if (stage() !== 'selection') return false;
+        if (selection.phase === 'waitlist') {
+          if (progress.callDecision?.decision !== 'waitlist' || progress.callWaitlistDecision) return false;
+          progress.callWaitlistDecision = selection;
+        } else {
+          if (progress.callDecision) return false;
+          progress.callDecision = selection;
+        }
+        return true;
+      }),
+    { validator: ({ updateId }) => refuseUnlessCallDriven(updateId) },
+  );
+}
+
+function pickTotals(o: { requestedAmountUsd?: number; coFinancingUsd?: number }) {
+  return {
+    ...(o.requestedAmountUsd === undefined ? {} : { requestedAmountUsd: o.requestedAmountUsd }),
+    ...(o.coFinancingUsd === undefined ? {} : { coFinancingUsd: o.coFinancingUsd }),
+  };
 }
 
 function justification(d: Decision): string | undefined {
@@ -692,9 +879,17 @@ function validateProposalDecision(
   const data = d.data ?? {};
   if (kind === 'revise') {
     const parsed = proposalChangesSchema.safeParse(data);
-    return parsed.success
-      ? []
-      : parsed.error.issues.map((i) => ({ path: ['data', ...i.path].join('.'), message: i.message }));
+    if (!parsed.success)
+      return parsed.error.issues.map((i) => ({ path: ['data', ...i.path].join('.'), message: i.message }));
+    // A proposal with budget lines changes its amounts through its lines, never by typed totals.
+    if (progress.proposal.budget && !parsed.data.budget)
+      return (['requestedAmountUsd', 'coFinancingUsd'] as const)
+        .filter((k) => parsed.data[k] !== undefined)
+        .map((k) => ({
+          path: `data.${k}`,
+          message: 'this proposal has budget lines: change the lines (budget) instead',
+        }));
+    return [];
   }
   if (kind === 'review_score' && d.decision === 'submit_score') {
     return validateScores(progress.rubric, (data.scores ?? {}) as Record<string, unknown>).map((p) => ({

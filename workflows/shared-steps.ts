@@ -65,7 +65,12 @@ export async function endorsementWithRevisions(lc: Lifecycle, o: EndorsementOpti
     if (d.decision === 'endorse')
       return lc.transition('alignment_check', { action: 'endorsed', actor: d.actor, comment: d.comment });
     if (d.decision === 'reject') return o.reject('co_rejected', null, d.comment, d.actor);
-    const revision = await lc.ask(o.revision(d.comment ?? ''));
+    // The request for changes opens the subject's message thread with the Country Office's words.
+    const revision = await lc.ask(
+      o.revision(d.comment ?? ''),
+      undefined,
+      d.comment ? { messages: [{ authorId: d.actor.userId, authorRole: d.actor.role, body: d.comment }] } : undefined,
+    );
     await o.applyRevision(revision);
     if (!(await o.screen())) return;
   }

@@ -1,21 +1,28 @@
 import type { Prisma } from '../../generated/prisma/client';
 import type { z } from 'zod';
+import { budgetTotals, type BudgetLine } from '../../domain/budget';
+import { intakeProblems } from '../../domain/intake';
 import {
   centsToUsd,
   extensionRequestSchema,
   proposalChangesSchema,
   proposalCreateSchema,
+  usdToCents,
+  withBudgetTotals,
   type ProposalCreate,
 } from '../../domain/schemas';
+import { screenProposalFacts } from '../../activities/proposal';
 import { CHALLENGE_FUND as PROGRAMME } from '../../domain/programmes/challenge-fund';
 import type { ProposalWorkflowInput } from '../../workflows/proposal';
 import type { ApiContext } from '../context';
 import { agreementOf } from '../agreements';
 import { startSubjectWorkflow } from '../start-subject';
 import { assertNotTerminal, executeDecision, executeExtensionRequest } from '../decide';
-import { conflict, forbidden, notFound, validationFailed } from '../errors';
+import { conflict, forbidden, intakeRefused, notFound, validationFailed } from '../errors';
 import type { ApiRouter } from '../router';
+import { callClosedRefusal } from './calls';
 import {
+  budgetTotalsView,
   createdSubjectSchema,
   decisionResponseSchema,
   extensionResponseSchema,
@@ -90,7 +97,10 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       tag: 'Challenge Fund',
       summary: 'Submit a Challenge Fund proposal',
       description:
-        'Starts the proposal workflow (update-with-start) and answers once the read model has the proposal. Accepts Idempotency-Key.',
+        'Starts the proposal workflow (update-with-start) and answers once the read model has the proposal. Accepts Idempotency-Key. ' +
+        'The amounts come from `budget` (line items; the requested total, the co-financing and its share are computed). ' +
+        "A proposal that intake screening would reject (over the call's or the rule set's limits, too long, too little co-financing, indirect costs over the cap, a milestone in the past or after the end) " +
+        'is refused with 400 `intake_rules_failed`, each detail naming its `rule` and `figures`; no workflow is started.',
       roles: ['applicant'],
       body: proposalCreateSchema,
       idempotent: true,
@@ -110,7 +120,18 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (!user.institutionId) throw forbidden('your account is not linked to an institution');
       const [institution, call] = await Promise.all([
         prisma.institution.findUnique({ where: { id: user.institutionId }, select: { id: true, name: true } }),
-        prisma.call.findUnique({ where: { id: body.callId }, select: { id: true, countryCode: true } }),
+        prisma.call.findUnique({
+          where: { id: body.callId },
+          select: {
+            id: true,
+            countryCode: true,
+            status: true,
+            opensAt: true,
+            closesAt: true,
+            closesLocal: true,
+            timeZone: true,
+          },
+        }),
       ]);
       if (!institution) throw forbidden('your institution is not registered');
       const approval = await institutionApproved(prisma, institution.id);
@@ -119,10 +140,30 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
           `your institution is ${approval.status.replace('_', ' ')}: proposals can be submitted once a fund manager approves it (drafts are kept meanwhile)`,
           'institution_not_approved',
         );
-      if (!call) throw validationFailed([{ path: 'callId', message: 'no such call' }]);
+      if (!call || call.status === 'draft') throw validationFailed([{ path: 'callId', message: 'no such call' }]);
+      const closed = callClosedRefusal(call, new Date());
+      if (closed) throw conflict(closed, 'call_closed');
       if (call.countryCode !== body.countryCode)
         throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
 
+      const proposal = withBudgetTotals(body);
+      const submittedAt = new Date().toISOString();
+      // What intake screening would reject is refused here, before a workflow starts (the same check).
+      const screening = await screenProposalFacts(prisma, {
+        proposalId: '(new)',
+        callId: proposal.callId,
+        institutionId: institution.id,
+        countryCode: proposal.countryCode,
+        requestedCents: usdToCents(proposal.requestedAmountUsd),
+        coFinancingCents: usdToCents(proposal.coFinancingUsd),
+        durationMonths: proposal.durationMonths,
+        localPartnerEvidence: proposal.nationalPartner.demandEvidence,
+        submittedAt,
+        budget: proposal.budget,
+        milestoneDueDates: proposal.milestones.map((m) => m.dueDate),
+      });
+      if (screening.policy.outcome === 'fail')
+        throw intakeRefused(intakeProblems(screening.policy.findings, Boolean(proposal.budget)));
       return startSubjectWorkflow(ctx, PROGRAMME.id, {
         user,
         idempotencyKey,
@@ -130,8 +171,8 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         input: (id): ProposalWorkflowInput => ({
           proposalId: id,
           applicant: { userId: user.id, institutionId: institution.id, institutionName: institution.name },
-          proposal: body,
-          submittedAt: new Date().toISOString(),
+          proposal,
+          submittedAt,
         }),
       });
     },
@@ -204,6 +245,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         nationalPartner: true,
         sdgs: true,
         thematicAreaId: true,
+        budget: true,
         requestedAmountCents: true,
         coFinancingCents: true,
         durationMonths: true,
@@ -247,6 +289,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         timeline: events,
       };
       const partner = p.nationalPartner as ProposalCreate['nationalPartner'];
+      const budgetLines = (p.budget as BudgetLine[] | null) ?? null;
       let myReview: z.input<typeof proposalFullSchema>['myReview'];
       if (user.role === 'reviewer') {
         const review = await prisma.review.findUnique({
@@ -272,6 +315,8 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         applicantId: p.applicantId,
         summary: p.summary,
         nationalPartner: partner,
+        budget: budgetLines,
+        budgetTotals: budgetLines ? budgetTotalsView(budgetTotals(budgetLines)) : null,
         requestedAmountUsd: centsToUsd(p.requestedAmountCents),
         coFinancingUsd: centsToUsd(p.coFinancingCents),
         durationMonths: p.durationMonths,

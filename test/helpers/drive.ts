@@ -100,7 +100,11 @@ export async function driveProposalToClosed(
     await step(decide(h, 'review_score', who, 'submit_score', { data: { scores: SCORES }, match: byUser(id) }));
   }
   await step(decide(h, 'selection_decision', 'fundManager', 'select'));
-  await step(decide(h, 'contract_signature', applicantActor, 'sign', { match: byUser(applicant.userId) }));
+  await step(
+    decide(h, 'contract_signature', applicantActor, 'sign', {
+      match: (t) => t.assigneeInstitutionId === applicant.institutionId,
+    }),
+  );
   await step(decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' }));
   for (let i = 0; i < 3; i++) {
     await step(

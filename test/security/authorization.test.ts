@@ -32,6 +32,7 @@ interface TaskCell {
   countryCode: string;
   assigneeUserId: string | null;
   assigneeRole: string;
+  assigneeInstitutionId: string | null;
   excluded: string[];
   body: Record<string, unknown>;
 }
@@ -154,6 +155,7 @@ beforeAll(async () => {
       countryCode: ctx.countryCode,
       assigneeUserId: t.assigneeUserId,
       assigneeRole: t.assigneeRole,
+      assigneeInstitutionId: t.assigneeInstitutionId,
       excluded,
       body,
     };
@@ -195,6 +197,7 @@ afterAll(async () => {
 
 function assigned(t: TaskCell, user: User): boolean {
   if (t.assigneeUserId) return t.assigneeUserId === user.id;
+  if (t.assigneeInstitutionId) return t.assigneeRole === user.role && user.institutionId === t.assigneeInstitutionId;
   return t.assigneeRole === user.role && (user.role !== 'co_approver' || user.countryCode === t.countryCode);
 }
 function readsTask(t: TaskCell, user: User): boolean {

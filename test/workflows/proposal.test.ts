@@ -32,6 +32,10 @@ beforeAll(async () => {
       maxGrantCents: 6_000_000,
       rubric: kg.rubric as object,
       thematicAreaIds: kg.thematicAreaIds as object,
+      sdgs: kg.sdgs as object,
+      requiredDocumentTypes: kg.requiredDocumentTypes as object,
+      reviewerPoolIds: kg.reviewerPoolIds as object,
+      progress: undefined,
       createdAt: kg.createdAt,
     },
   });
@@ -91,7 +95,7 @@ test('happy path: intake to closed, with read model and audit trail', async () =
     }
     expect((await decide(h, 'selection_decision', 'fundManager', 'select')).stage).toBe('contracting');
     await decide(h, 'contract_signature', 'applicant', 'sign', {
-      match: (t) => t.assigneeUserId === DEMO_USERS.applicant.id,
+      match: (t) => t.assigneeInstitutionId === DEMO_USERS.applicant.institutionId,
     });
     expect(
       (await decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' })).stage,
@@ -173,7 +177,9 @@ async function scoreAs(
 }
 
 async function throughContracting(h: Awaited<ReturnType<typeof start>>) {
-  await decide(h, 'contract_signature', 'applicant', 'sign', { match: byUser(DEMO_USERS.applicant.id) });
+  await decide(h, 'contract_signature', 'applicant', 'sign', {
+    match: (t) => t.assigneeInstitutionId === DEMO_USERS.applicant.institutionId,
+  });
   return decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' });
 }
 

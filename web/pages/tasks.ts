@@ -1,4 +1,7 @@
 import type { Router } from 'express';
+import { reassignRefusal } from '../../domain/reassignment';
+import type { Role } from '../../domain/roles';
+import { reassignHref } from './reassign';
 import type { TaskKind } from '../../domain/tasks';
 import { ApiError } from '../api-client';
 import { list, num, str, type Body } from '../forms';
@@ -133,9 +136,14 @@ export function taskPages(router: Router, web: WebContext): void {
     const x: FormExtras = { rubric, roster, proposal, request, ref: refs };
 
     const subjectTitle = subj?.title ?? task.subject.title;
+    // Staff who may hand this task to someone else (domain/reassignment.ts) get the link.
+    const reassignable =
+      task.status === 'open' &&
+      !reassignRefusal({ ...task, countryCode: task.subject.countryCode }, { role: ctx.user.role as Role });
     const header = html`<div class="task-meta">
       <p><span class="muted">${subjectWord(ctx, task.subject.type)}:</span> <a href="${subjectHref(task.subject.type, task.subject.id)}">${subjectTitle}</a></p>
       <p>${stageBadge(ctx, task.stage, task.programme)} ${task.status === 'open' ? html`<span>${t('task.due')}: ${task.dueAt ? html`<time datetime="${task.dueAt}">${fmtDate(task.dueAt, lang, true)}</time>` : '—'}</span> ${dueBadge(ctx, task)}` : html`<span class="badge badge-muted">${t(`taskStatus.${task.status}` as Key)}</span>`}</p>
+      ${reassignable ? html`<p><a class="btn btn-secondary" href="${reassignHref(task.id)}">${t('reassign.action')}</a></p>` : ''}
     </div>`;
 
     let about: HtmlValue = '';
