@@ -274,7 +274,7 @@ test('a dated call: drafted, published, extended, closed by its timer, reviewed 
     const updateId = callUpdateId(callId, idOf(p1), 'selection');
     // p1 signs and continues as new into the mission: the server no longer knows the id there.
     await decide(p1, 'contract_signature', 'applicant', 'sign', {
-      match: (t) => t.assigneeUserId === DEMO_USERS.applicant.id,
+      match: (t) => t.assigneeInstitutionId === DEMO_USERS.applicant.institutionId,
     });
     await decide(p1, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' });
     await eventually(async () => (await settledStage(p1)) === 'mission');

@@ -102,7 +102,7 @@ test('a report task for a milestone due in 90 days opens before that date and fa
   });
   await compressed.runUntil(async () => {
     await decide(h, 'contract_signature', applicantActor, 'sign', {
-      match: (t) => t.assigneeUserId === applicantActor.userId,
+      match: (t) => t.assigneeInstitutionId === applicantActor.institutionId,
     });
     await decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' });
     await eventually(async () => (await h.query(stateQuery)).stage === 'mission');
