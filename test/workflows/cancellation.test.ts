@@ -61,7 +61,7 @@ test('a proposal in implementation is cancelled: its report task closes, the app
     }
     await decide(h, 'selection_decision', 'fundManager', 'select');
     await decide(h, 'contract_signature', 'applicant', 'sign', {
-      match: (t) => t.assigneeUserId === DEMO_USERS.applicant.id,
+      match: (t) => t.assigneeInstitutionId === DEMO_USERS.applicant.institutionId,
     });
     await decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' });
     const report = await openTask(h, 'progress_report');
