@@ -1,6 +1,8 @@
+import type { Clock } from '../lib/clock';
 import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import type { Mailer } from '../lib/mailer';
+import type { SlaDays } from '../domain/tasks';
 
 /** What activities need from the outside; tests inject a real PostgreSQL database and a loopback SMTP mailer. */
 export interface ActivityDeps {
@@ -9,4 +11,8 @@ export interface ActivityDeps {
   logger: Logger;
   /** Base URL that mails link to (the web UI / API). */
   baseUrl: string;
+  /** Calendar time and arithmetic (lib/clock.ts); default: real time on `prisma`'s holidays. Tests compress it. */
+  clock?: Clock;
+  /** Due times of human steps (SLA_*_DAYS); default DEFAULT_SLA_DAYS. */
+  sla?: SlaDays;
 }

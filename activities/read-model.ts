@@ -99,6 +99,10 @@ export function createReadModelActivities(deps: ActivityDeps) {
       if (f.overdue)
         await tx.$executeRaw`UPDATE "Task" SET "overdue" = true, "escalatedAt" = ${at}, "updatedAt" = ${now} WHERE "id" = ${f.id}`;
     }
+    for (const r of step.retimeTasks ?? []) {
+      await tx.$executeRaw`UPDATE "Task" SET "dueAt" = ${r.dueAt ? new Date(r.dueAt) : null}, "remindAt" = ${r.remindAt ? new Date(r.remindAt) : null},
+          "overdue" = false, "remindedAt" = NULL, "escalatedAt" = NULL, "updatedAt" = ${now} WHERE "id" = ${r.id}`;
+    }
     const stepKey = `${workflowId}:${step.seq}`;
     for (const [i, a] of (step.audit ?? []).entries()) {
       batch.audit.push({
@@ -179,6 +183,12 @@ export function createReadModelActivities(deps: ActivityDeps) {
         where: { workflowId_seq: { workflowId, seq: d.seq } },
         update: data,
         create: { id: `${workflowId}:d${d.seq}`, ...base, seq: d.seq, ...data },
+      });
+    }
+    for (const d of step.deliverableDates ?? []) {
+      await tx.deliverable.updateMany({
+        where: { workflowId, seq: d.seq },
+        data: { dueDate: new Date(d.dueDate) },
       });
     }
     for (const p of step.payments ?? []) {

@@ -22,6 +22,7 @@ import {
   expertRequestCreateSchema,
   proposalChangesSchema,
   proposalCreateSchema,
+  extensionRequestSchema,
 } from '../domain/schemas';
 import { decisionBodySchema, TASK_KIND_NAMES } from '../domain/tasks';
 import { queryWithExample, requestBody, responseBody } from './contract';
@@ -260,6 +261,10 @@ export const openApiDocumentSchema = jsonObject.describe('An OpenAPI 3.1 documen
 export const createdSubjectSchema = z.strictObject({ id: z.string(), workflowId: z.string(), stage });
 export const stageResponseSchema = z.strictObject({ id: z.string(), stage });
 export const decisionResponseSchema = z.strictObject({ taskId: z.string(), decision: z.string(), stage });
+export const extensionResponseSchema = z.strictObject({
+  id: z.string().describe('The proposal'),
+  taskId: z.string().describe("The Country Office's task deciding the extension"),
+});
 
 // ---------- tasks ----------
 
@@ -767,6 +772,11 @@ requestBody('CallSelection', callSelectionSchema, {
 });
 requestBody('CallWaitlistSelection', callWaitlistSelectionSchema, { proposalId: 'prop-demo' });
 requestBody('Decision', decisionBodySchema, { decision: 'endorse', comment: 'Matches the national adaptation plan.' });
+requestBody('ExtensionRequest', extensionRequestSchema, {
+  milestone: 1,
+  newDueDate: '2027-05-31',
+  reason: 'The sensors are held at customs; installation needs two more months.',
+});
 requestBody('Withdrawal', withdrawBodySchema, { reason: 'The national partner withdrew its request.' });
 requestBody('DevTokenRequest', devTokenBodySchema, { email: 'fund.manager@undp.example.org' });
 requestBody('MePatch', mePatchSchema, { language: 'ru', notifyReminders: false });
@@ -781,6 +791,7 @@ responseBody('Health', healthResponseSchema);
 responseBody('Liveness', livenessResponseSchema);
 responseBody('OpenApiDocument', openApiDocumentSchema);
 responseBody('Token', tokenResponseSchema);
+responseBody('ExtensionRequested', extensionResponseSchema);
 responseBody('Me', meResponseSchema);
 responseBody('Created', createdSubjectSchema);
 responseBody('StageChange', stageResponseSchema);

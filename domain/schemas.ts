@@ -194,6 +194,16 @@ export const proposalChangesSchema = z
   .meta({ minProperties: 1 });
 export type ProposalChanges = z.infer<typeof proposalChangesSchema>;
 
+/** A no-cost extension asked by the applicant: a milestone (from 1) moves to a later date, for a reason. */
+export const extensionRequestSchema = z
+  .object({
+    milestone: z.number().int().min(1).max(12),
+    newDueDate: isoDate,
+    reason: text(2000),
+  })
+  .strict();
+export type ExtensionRequest = z.infer<typeof extensionRequestSchema>;
+
 export const deliverableSpecSchema = z
   .object({ title: shortText, dueDate: isoDate, amountUsd: usd.refine((n) => n > 0, 'must be positive') })
   .strict();

@@ -209,12 +209,16 @@ export interface StepCommit {
   openTasks?: TaskRow[];
   closeTasks?: TaskClose[];
   flagTasks?: { id: string; reminded?: boolean; overdue?: boolean }[];
+  /** Open tasks whose dates moved (a no-cost extension): reminder and escalation start over. */
+  retimeTasks?: { id: string; dueAt: string | null; remindAt: string | null }[];
   /** Open tasks handed to another person (domain/reassignment.ts). */
   reassignTasks?: { id: string; assigneeUserId: string }[];
   audit?: AuditEntry[];
   reviews?: ReviewRow[];
   contract?: ContractRow;
   deliverables?: DeliverableRow[];
+  /** Deliverables (milestones) whose due date moved (a no-cost extension). */
+  deliverableDates?: { seq: number; dueDate: string }[];
   payments?: PaymentRow[];
   evaluations?: EvaluationRow[];
   /** A finished assignment's rating folded into the roster profile (running average). */

@@ -3,7 +3,7 @@ import { fieldProblems, text, textOrBlank, type FieldProblem } from './schemas';
 import type { NotificationTemplate } from './notifications';
 import type { Phase } from './stages';
 
-/** SLA keys: every human step's due time comes from configuration (days), or from test input (ms). */
+/** SLA keys: every human step's due time comes from configuration (days, counted by the Clock). */
 export const SLA_KEYS = [
   'endorsement',
   'revision',
@@ -22,6 +22,24 @@ export interface SlaSetting {
 }
 export type SlaSettings = Record<SlaKey, SlaSetting>;
 
+/** The SLA settings (SLA_*_DAYS): whole numbers are working days of the office, fractions a plain duration. */
+export interface SlaDays {
+  default: number;
+  endorsement: number;
+  invitation: number;
+  reminderBefore: number;
+}
+
+export const DEFAULT_SLA_DAYS: SlaDays = { default: 7, endorsement: 10, invitation: 5, reminderBefore: 3 };
+
+/** Days until a step of this SLA falls due, and days before that its reminder goes out. */
+export function slaDaysOf(key: SlaKey, days: SlaDays): { dueDays: number; remindBeforeDays: number } {
+  const due = key === 'endorsement' ? days.endorsement : key === 'invitation' ? days.invitation : days.default;
+  const remind = Math.min(days.reminderBefore, due / 2);
+  return { dueDays: due, remindBeforeDays: Number.isInteger(due) ? Math.floor(remind) : remind };
+}
+
+/** Workflows started before the Clock carried their SLAs in milliseconds (kept for their replay). */
 export function slaFromDays(days: {
   default: number;
   endorsement: number;
@@ -217,6 +235,15 @@ export const TASK_KINDS = {
     decisions: { accept: { data: 'comment' }, request_revision: requestChanges },
     label: 'Verify the progress report',
     labelRu: 'Проверить отчёт о ходе работ',
+    mail: 'task_assigned',
+  },
+  extension_decision: {
+    stage: 'mission',
+    role: 'co_approver',
+    sla: 'decision',
+    decisions: { approve: { data: 'comment' }, reject },
+    label: 'Decide on a no-cost extension',
+    labelRu: 'Решение о продлении срока без изменения бюджета',
     mail: 'task_assigned',
   },
   final_report: {

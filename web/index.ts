@@ -15,6 +15,7 @@ import { pipelinePages } from './pages/pipeline';
 import { messagePages } from './pages/messages';
 import { proposalPages } from './pages/proposals';
 import { rosterPages } from './pages/roster';
+import { holidayPages } from './pages/holidays';
 import { reassignPages } from './pages/reassign';
 import { taskPages } from './pages/tasks';
 import { createReference, type Reference } from './reference';
@@ -251,6 +252,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   messagePages(router, web);
   pipelinePages(router, web);
   rosterPages(router, web);
+  holidayPages(router, web);
 
   router.use(
     web.anon(async (ctx) => {

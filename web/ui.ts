@@ -113,6 +113,8 @@ export const NOTICES = [
   'saved',
   'resubmitted',
   'coiDeclared',
+  'extensionRequested',
+  'extensionRefused',
   'reassigned',
   'messageSent',
   'noteAdded',
@@ -123,7 +125,7 @@ export const NOTICES = [
   'draftDeleted',
 ] as const;
 /** Notices that report a problem (an alert, not a status). */
-const WARN_NOTICES: readonly string[] = ['conflict', 'messageEmpty', 'cancelReason'];
+const WARN_NOTICES: readonly string[] = ['conflict', 'extensionRefused', 'messageEmpty', 'cancelReason'];
 export type Notice = (typeof NOTICES)[number];
 
 function noticeBox(ctx: AnonCtx): SafeHtml {

@@ -13,6 +13,7 @@ import { logger } from '../lib/logger';
 import { createMailer } from '../lib/mailer';
 import { describeTemporalConnection, temporalConnectionOptions } from '../lib/temporal-connection';
 import { connectTemporalClient, temporalStartError, verifyTemporalNamespace } from '../lib/temporal-setup';
+import { createClock } from '../lib/clock';
 import { createWorker } from './create-worker';
 import { ensureDigestSchedule } from './schedules';
 
@@ -83,7 +84,19 @@ async function main(): Promise<void> {
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TASK_QUEUE,
-    deps: { prisma, mailer, logger, baseUrl: publicBaseUrl(cfg) },
+    deps: {
+      prisma,
+      mailer,
+      logger,
+      baseUrl: publicBaseUrl(cfg),
+      clock: createClock({ prisma }),
+      sla: {
+        default: cfg.SLA_DEFAULT_DAYS,
+        endorsement: cfg.SLA_ENDORSEMENT_DAYS,
+        invitation: cfg.SLA_INVITATION_DAYS,
+        reminderBefore: cfg.SLA_REMINDER_BEFORE_DAYS,
+      },
+    },
     workflowBundle: { codePath },
     tuning: { maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS },
   }).finally(() => fs.rmSync(codePath, { force: true }));

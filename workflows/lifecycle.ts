@@ -7,6 +7,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -14,6 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { DeadlineSpec, TaskDeadline } from '../domain/deadline-rules';
 import type { NotificationRequest, NotificationTemplate, Recipient } from '../domain/notifications';
 import type { Reason } from '../domain/policy/findings';
 import { cancellationRefusal } from '../domain/cancellation';
@@ -59,6 +61,12 @@ const COMMIT_OPTIONS = {
  * at all.
  */
 const { commitSteps } = proxyLocalActivities<Activities>(COMMIT_OPTIONS);
+/**
+ * Task dates, from the Clock. An ordinary activity, not a local one: its result must be ordered in
+ * history with the Updates around it (a local activity resolving in a later workflow task than on
+ * replay made histories with a withdrawal Update non-deterministic).
+ */
+const { scheduleDeadlines } = proxyActivities<Activities>(COMMIT_OPTIONS);
 const { commitSteps: commitStepsDurably } = proxyActivities<Activities>(COMMIT_OPTIONS);
 
 // Delivery waits out an SMTP outage: retried with backoff until the relay answers.
@@ -89,7 +97,13 @@ interface TaskState extends TaskRow {
   decision?: Decision;
   /** Seq of the step that recorded the decision (or the cancellation). */
   closedSeq?: number;
+  /** When the timers for remindAt and dueAt fire (the Clock's answer; absent on tasks opened before it). */
+  timers?: { dueAt: string; remindAt: string | null };
+  /** Bumped when the task's dates move: its waiting re-arms the timers. */
+  retimed?: number;
 }
+
+const DAY_MS = 86_400_000;
 
 /** Serializable kernel state carried across continue-as-new. */
 export interface LifecycleState {
@@ -114,6 +128,9 @@ export interface TaskSpec {
   context?: Record<string, unknown>;
   /** Suffix that keeps parallel tasks of one kind apart (reviewer id, expert id, milestone). */
   key?: string;
+  /** Dates computed already (scheduleDeadlines); else from `deadlineSpec`, by default the kind's SLA. */
+  deadline?: TaskDeadline;
+  deadlineSpec?: DeadlineSpec;
 }
 
 export interface LifecycleOptions {
@@ -122,7 +139,8 @@ export interface LifecycleOptions {
   subjectId: string;
   countryCode: string;
   title: string;
-  sla: SlaSettings;
+  /** SLAs in milliseconds of workflows started before the Clock (their replay only); dates now come from scheduleDeadlines. */
+  sla?: SlaSettings;
   /** Who hears about outcomes: the applicant or the requesting CO user. */
   owner: Recipient;
   resume?: LifecycleState;
@@ -191,6 +209,11 @@ export class Lifecycle {
 
   setTitle(title: string): void {
     this.state.title = title;
+  }
+
+  /** A programme's own Update was accepted: the next commit must be durable with it (see COMMIT_OPTIONS). */
+  updateAccepted(): void {
+    this.acceptanceNotDurable = true;
   }
 
   /** Registers the Update and Query handlers; call once, first thing in the workflow. */
@@ -531,11 +554,16 @@ export class Lifecycle {
     extra: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject' | 'openTasks'> = {},
   ): Promise<string[]> {
     const now = Date.now();
-    const rows: TaskState[] = specs.map((spec) => {
-      const kind = TASK_KINDS[spec.kind];
+    const ids = specs.map((spec) => {
       const n = (this.state.counters[spec.kind] = (this.state.counters[spec.kind] ?? 0) + 1);
-      const sla = this.opts.sla[kind.sla];
-      const id = `${this.workflowId}:${spec.kind}:${spec.key ? `${spec.key}:` : ''}${n}`;
+      return `${this.workflowId}:${spec.kind}:${spec.key ? `${spec.key}:` : ''}${n}`;
+    });
+    const deadlines = patched('deadlines-from-clock') ? await this.deadlinesOf(specs) : undefined;
+    const rows: TaskState[] = specs.map((spec, i) => {
+      const kind = TASK_KINDS[spec.kind];
+      const id = ids[i];
+      const deadline = deadlines?.[i];
+      const sla = this.opts.sla?.[kind.sla] ?? { dueMs: 7 * DAY_MS, remindBeforeMs: 3 * DAY_MS };
       return {
         id,
         kind: spec.kind,
@@ -545,8 +573,11 @@ export class Lifecycle {
         assigneeCountryCode: spec.countryCode ?? null,
         ...(spec.institutionId ? { assigneeInstitutionId: spec.institutionId } : {}),
         title: spec.title ?? `${kind.label}: ${this.state.title}`,
-        dueAt: new Date(now + sla.dueMs).toISOString(),
-        remindAt: new Date(now + Math.max(0, sla.dueMs - sla.remindBeforeMs)).toISOString(),
+        dueAt: deadline ? deadline.dueAt : new Date(now + sla.dueMs).toISOString(),
+        remindAt: deadline
+          ? deadline.remindAt
+          : new Date(now + Math.max(0, sla.dueMs - sla.remindBeforeMs)).toISOString(),
+        ...(deadline ? { timers: { dueAt: deadline.timers.dueAt, remindAt: deadline.timers.remindAt } } : {}),
         context: spec.context ?? null,
         status: 'open',
         excludeUserIds: spec.excludeUserIds ?? [],
@@ -570,6 +601,7 @@ export class Lifecycle {
           pending: _p,
           rejection: _j,
           decision: _d,
+          timers: _t,
           ...row
         }) => (excludeUserIds.length ? { ...row, excludeUserIds } : row),
       ),
@@ -590,6 +622,58 @@ export class Lifecycle {
       notifications,
     });
     return rows.map((r) => r.id);
+  }
+
+  /** The dates of tasks about to open: given, or asked of the Clock in one activity. */
+  private async deadlinesOf(specs: TaskSpec[]): Promise<TaskDeadline[]> {
+    const missing = specs.flatMap((s, i) => (s.deadline ? [] : [i]));
+    const computed = missing.length
+      ? await this.schedule(
+          missing.map((i) => specs[i].deadlineSpec ?? { kind: 'sla', sla: TASK_KINDS[specs[i].kind].sla }),
+        )
+      : [];
+    const out = specs.map((s) => s.deadline);
+    missing.forEach((i, j) => (out[i] = computed[j]));
+    return out as TaskDeadline[];
+  }
+
+  /** Asks the Clock for dates (e.g. of a task that opens later); the workflow is busy meanwhile (see idle). */
+  async schedule(items: DeadlineSpec[]): Promise<TaskDeadline[]> {
+    this.inFlight++;
+    try {
+      return await scheduleDeadlines({ countryCode: this.opts.countryCode, items });
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /**
+   * Sleeps until a timer instant the Clock returned, or until `interrupt` says the date changed.
+   * Answers true when the instant came; a withdrawal ends the wait.
+   */
+  async sleepUntil(timerAt: string, interrupt: () => boolean): Promise<boolean> {
+    await this.flush();
+    const ms = Date.parse(timerAt) - Date.now();
+    if (ms <= 0) return true;
+    const woken = await condition(() => interrupt() || this.withdrawal !== undefined, ms);
+    this.throwIfWithdrawing();
+    return !woken;
+  }
+
+  /** Moves an open task's dates (a no-cost extension): the read model follows, its timers re-arm. */
+  async retimeTask(taskId: string, deadline: TaskDeadline, audit: AuditEntry[] = []): Promise<void> {
+    const task = this.state.tasks[taskId];
+    if (!task || (task.status !== 'open' && task.status !== 'deciding')) return;
+    task.dueAt = deadline.dueAt;
+    task.remindAt = deadline.remindAt;
+    task.timers = { dueAt: deadline.timers.dueAt, remindAt: deadline.timers.remindAt };
+    task.overdue = false;
+    task.reminded = false;
+    task.retimed = (task.retimed ?? 0) + 1;
+    await this.commit({
+      retimeTasks: [{ id: taskId, dueAt: deadline.dueAt, remindAt: deadline.remindAt }],
+      audit: [{ action: 'task_retimed', actorRole: 'system', data: { taskId, dueAt: deadline.dueAt } }, ...audit],
+    });
   }
 
   private taskNotice(task: TaskRow, template: NotificationTemplate): NotificationRequest {
@@ -621,9 +705,13 @@ export class Lifecycle {
     for (;;) {
       await this.flush();
       const settled = () => task.status !== 'open' || this.ending !== undefined;
+      const version = task.retimed ?? 0;
+      const wake = () => settled() || (task.retimed ?? 0) !== version;
       const now = Date.now();
-      if (!task.reminded && task.remindAt && Date.parse(task.remindAt) > now) {
-        if (!(await condition(settled, Date.parse(task.remindAt) - now))) {
+      const remindAt = task.timers ? task.timers.remindAt : task.remindAt;
+      const dueAt = task.timers ? task.timers.dueAt : task.dueAt;
+      if (!task.reminded && remindAt && Date.parse(remindAt) > now) {
+        if (!(await condition(wake, Date.parse(remindAt) - now))) {
           task.reminded = true;
           await this.commit({
             flagTasks: [{ id: task.id, reminded: true }],
@@ -632,9 +720,9 @@ export class Lifecycle {
           });
           continue;
         }
-      } else if (!task.overdue && task.dueAt) {
-        const dueIn = Math.max(1, Date.parse(task.dueAt) - now);
-        if (!(await condition(settled, dueIn))) {
+      } else if (!task.overdue && dueAt) {
+        const dueIn = Math.max(1, Date.parse(dueAt) - now);
+        if (!(await condition(wake, dueIn))) {
           if (kind.expireWith) {
             task.status = 'deciding';
             task.pending = {
@@ -654,7 +742,7 @@ export class Lifecycle {
                 {
                   template: 'overdue_escalation',
                   to: { role: 'fund_manager' },
-                  data: this.noticeData({ taskId: task.id, taskKind: task.kind, dueAt: task.dueAt }),
+                  data: this.noticeData({ taskId: task.id, taskKind: task.kind, dueAt: task.dueAt ?? undefined }),
                 },
               ],
             });
@@ -662,8 +750,10 @@ export class Lifecycle {
           }
         }
       } else {
-        await condition(settled);
+        await condition(wake);
       }
+      // Its dates moved: wait again on the new ones.
+      if (!settled()) continue;
       if (task.status === 'cancelled') return null;
       if (this.ending && task.status === 'open') throw new Withdrawn();
       const decision = task.pending!;

@@ -106,3 +106,14 @@ export const cancelUpdate = defineUpdate<{ stage: Stage }, [CancelInput]>('cance
 /** Resolves once the subject's read-model row exists; returns the current stage. Used with update-with-start. */
 export const syncUpdate = defineUpdate<{ stage: Stage }, []>('sync');
 export const stateQuery = defineQuery<LifecycleView>('state');
+
+/** An applicant asks to move a milestone's date (no-cost extension); the Country Office decides in a task. */
+export interface ExtensionRequestInput {
+  /** The milestone's number, from 1. */
+  milestone: number;
+  newDueDate: string;
+  reason: string;
+  actor: Actor;
+  requestId?: string;
+}
+export const requestExtensionUpdate = defineUpdate<{ taskId: string }, [ExtensionRequestInput]>('requestExtension');

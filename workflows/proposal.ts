@@ -8,6 +8,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -15,7 +16,10 @@ import type { Activities } from '../activities';
 import { failedReasons } from '../domain/policy/findings';
 import { validateScores, weightedScore, type RubricCriterion } from '../domain/policy/scoring';
 import { trancheSchedule } from '../domain/policy/tranches';
+import { addDays } from '../domain/calendar';
+import { deadlineRulesInForce, type DeadlineSpec, type TaskDeadline } from '../domain/deadline-rules';
 import {
+  extensionRequestSchema,
   proposalChangesSchema,
   usdToCents,
   withBudgetTotals,
@@ -35,7 +39,7 @@ import {
   twoPartySignature,
   type DraftContract,
 } from './shared-steps';
-import { FAILURE, type DecideInput } from './messages';
+import { FAILURE, requestExtensionUpdate, type DecideInput, type ExtensionRequestInput } from './messages';
 import {
   callReviewersUpdate,
   callSelectionUpdate,
@@ -53,7 +57,8 @@ export interface ProposalWorkflowInput {
   /** The proposal as submitted, its totals computed from its budget lines (domain/schemas.ts withBudgetTotals). */
   proposal: ProposalData;
   submittedAt: string;
-  sla: SlaSettings;
+  /** SLAs of workflows started before the Clock (their replay only). */
+  sla?: SlaSettings;
   /** Tests: continue as new after this many steps in one run (production waits for Temporal's suggestion). */
   continueAsNewAfterSteps?: number;
   resume?: { lifecycle: LifecycleState; progress: ProposalProgress };
@@ -79,6 +84,20 @@ export interface ProposalProgress {
    * within one run only, and this state survives continue-as-new, so a repeat gets the first answer.
    */
   appliedCallUpdates?: Record<string, CallDeliveryResult>;
+  /** No-cost extensions asked for (absent in workflows started before them). */
+  extensions?: ExtensionRecord[];
+  /** Bumped when a milestone's date moves: a wait for a report to open starts over. */
+  datesVersion?: number;
+}
+
+export interface ExtensionRecord {
+  taskId: string;
+  milestone: number;
+  fromDate: string;
+  newDueDate: string;
+  reason: string;
+  requestedBy: string;
+  status: 'open' | 'approved' | 'rejected' | 'cancelled';
 }
 
 export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<Stage> {
@@ -115,6 +134,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     },
   });
   lc.install();
+  installExtensions();
   installCallHandlers(progress, () => lc.stage);
   const { screenProposal, checkAlignment, validateReviewers, checkGrantPolicy } = lc.track({
     screenProposal: proposalActivities.screenProposal,
@@ -515,7 +535,13 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
 
   async function mission(): Promise<void> {
     const amounts = trancheSchedule(usdToCents(p().requestedAmountUsd), p().milestones.length);
+    const datedReports = patched('milestone-report-dates');
+    // Extensions asked before a continue-as-new are awaited again.
+    for (const ext of progress.extensions ?? []) if (ext.status === 'open') extensionRuns.push(decideExtension(ext));
     const done = await paidItems(lc, {
+      submissionDeadline: datedReports
+        ? (i) => datedTask(() => ({ kind: 'milestone_report', dueDate: p().milestones[i].dueDate }))
+        : undefined,
       count: p().milestones.length,
       next: () => progress.milestoneIndex,
       advance: () => progress.milestoneIndex++,
@@ -554,11 +580,187 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       }),
       shouldContinueAsNew: () => lc.shouldContinueAsNew(input.continueAsNewAfterSteps),
     });
-    if (done) await lc.transition('evaluation', { action: 'implementation_completed' });
+    if (!done) return;
+    const pending = (progress.extensions ?? []).filter((e) => e.status === 'open').map((e) => e.taskId);
+    await lc.cancelTasks(pending, 'every milestone is accepted');
+    await Promise.all(extensionRuns.splice(0));
+    await lc.transition('evaluation', { action: 'implementation_completed' });
+  }
+
+  /**
+   * The dates of a task that opens later (a report before its milestone's date): asked of the Clock,
+   * then slept until it opens; asked again when a date moves meanwhile (a no-cost extension).
+   */
+  async function datedTask(spec: () => DeadlineSpec): Promise<TaskDeadline> {
+    for (;;) {
+      const version = progress.datesVersion ?? 0;
+      const [deadline] = await lc.schedule([spec()]);
+      const moved = () => (progress.datesVersion ?? 0) !== version;
+      if (!moved() && (await lc.sleepUntil(deadline.timers.opensAt, moved))) return deadline;
+    }
+  }
+
+  /** The proposal's end date: its last milestone's (contract end and final report follow it). */
+  function endDate(): string {
+    return p()
+      .milestones.map((m) => m.dueDate)
+      .sort()
+      .at(-1)!;
+  }
+
+  // ---------- no-cost extensions ----------
+
+  const extensionRuns: Promise<void>[] = [];
+
+  function installExtensions(): void {
+    setHandler(
+      requestExtensionUpdate,
+      async (req) => {
+        lc.updateAccepted();
+        const i = req.milestone - 1;
+        const m = p().milestones[i];
+        const ext: ExtensionRecord = {
+          taskId: '',
+          milestone: req.milestone,
+          fromDate: m.dueDate,
+          newDueDate: req.newDueDate,
+          reason: req.reason.trim(),
+          requestedBy: req.actor.userId,
+          status: 'open',
+        };
+        (progress.extensions ??= []).push(ext);
+        const [taskId] = await lc.openTasks(
+          [
+            {
+              kind: 'extension_decision',
+              role: 'co_approver',
+              countryCode: p().countryCode,
+              key: `m${req.milestone}`,
+              context: { milestone: { ...m, seq: req.milestone }, newDueDate: req.newDueDate, reason: ext.reason },
+            },
+          ],
+          {
+            audit: [
+              {
+                action: 'extension_requested',
+                actorId: req.actor.userId,
+                actorRole: req.actor.role,
+                comment: ext.reason,
+                data: { milestone: req.milestone, fromDate: m.dueDate, toDate: req.newDueDate },
+                requestId: req.requestId ?? null,
+              },
+            ],
+          },
+        );
+        ext.taskId = taskId;
+        extensionRuns.push(decideExtension(ext));
+        await lc.flush();
+        return { taskId };
+      },
+      { validator: (req) => validateExtension(req) },
+    );
+  }
+
+  function validateExtension(req: ExtensionRequestInput): void {
+    const refuse = (type: string, message: string, details?: unknown) => {
+      throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : undefined });
+    };
+    if (req.actor.role !== 'applicant' || req.actor.institutionId !== applicant.institutionId)
+      refuse(FAILURE.forbidden, 'only the applicant institution may ask for a no-cost extension');
+    if (lc.stage !== 'mission')
+      refuse(FAILURE.notAllowedNow, `no extension in stage ${lc.stage}: only during implementation`);
+    const parsed = extensionRequestSchema.safeParse({
+      milestone: req.milestone,
+      newDueDate: req.newDueDate,
+      reason: req.reason,
+    });
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((x) => ({ path: x.path.join('.'), message: x.message }));
+      refuse(FAILURE.invalidDecision, problems.map((x) => `${x.path}: ${x.message}`).join('; '), problems);
+    }
+    const i = req.milestone - 1;
+    const milestones = p().milestones;
+    if (i >= milestones.length)
+      refuse(FAILURE.invalidDecision, `milestone: the proposal has ${milestones.length} milestones`, [
+        { path: 'milestone', message: `at most ${milestones.length}` },
+      ]);
+    if (i < progress.milestoneIndex) refuse(FAILURE.notAllowedNow, `milestone ${req.milestone} is already accepted`);
+    if ((progress.extensions ?? []).some((e) => e.milestone === req.milestone && e.status === 'open'))
+      refuse(FAILURE.notAllowedNow, `an extension of milestone ${req.milestone} awaits the Country Office's decision`);
+    const current = milestones[i].dueDate;
+    const today = new Date().toISOString().slice(0, 10);
+    const max = addDays(current, deadlineRulesInForce(today).rules.maxExtensionDays);
+    const next = milestones[i + 1]?.dueDate;
+    const problem =
+      req.newDueDate <= current
+        ? `must be after the milestone's current date ${current}`
+        : req.newDueDate > max
+          ? `at most ${max} (${deadlineRulesInForce(today).rules.maxExtensionDays} days after ${current})`
+          : next !== undefined && req.newDueDate > next
+            ? `must not be after the next milestone's date ${next}`
+            : null;
+    if (problem) refuse(FAILURE.invalidDecision, `newDueDate: ${problem}`, [{ path: 'newDueDate', message: problem }]);
+  }
+
+  /** The Country Office decides; an approval moves the milestone, its report task's dates and timers. */
+  async function decideExtension(ext: ExtensionRecord): Promise<void> {
+    const d = await lc.awaitTask(ext.taskId);
+    if (!d) {
+      ext.status = 'cancelled';
+      return;
+    }
+    const outcome = { milestone: ext.milestone, fromDate: ext.fromDate, toDate: ext.newDueDate };
+    if (d.decision !== 'approve') {
+      ext.status = 'rejected';
+      await lc.commit({
+        audit: [
+          {
+            action: 'extension_refused',
+            actorId: d.actor.userId,
+            actorRole: d.actor.role,
+            comment: d.comment,
+            data: outcome,
+          },
+        ],
+        notifications: [lc.ownerNotice('decision_outcome', { outcome: 'extension_refused', comment: d.comment })],
+      });
+      return;
+    }
+    ext.status = 'approved';
+    const i = ext.milestone - 1;
+    progress.proposal = {
+      ...progress.proposal,
+      milestones: p().milestones.map((m, j) => (j === i ? { ...m, dueDate: ext.newDueDate } : m)),
+    };
+    progress.datesVersion = (progress.datesVersion ?? 0) + 1;
+    await lc.commit({
+      patch: { milestones: p().milestones },
+      deliverableDates: [{ seq: ext.milestone, dueDate: ext.newDueDate }],
+      audit: [
+        {
+          action: 'extension_approved',
+          actorId: d.actor.userId,
+          actorRole: d.actor.role,
+          comment: d.comment,
+          data: outcome,
+        },
+      ],
+      notifications: [lc.ownerNotice('decision_outcome', { outcome: 'extension_approved', comment: d.comment })],
+    });
+    const open = lc.openTaskIds().find((id) => id.includes(`:progress_report:m${ext.milestone}:`));
+    if (open) {
+      const [deadline] = await lc.schedule([{ kind: 'milestone_report', dueDate: ext.newDueDate }]);
+      await lc.retimeTask(open, deadline);
+    }
   }
 
   async function evaluation(): Promise<void> {
-    const final = await lc.ask({ kind: 'final_report', ...applicantSide });
+    const finalReport = { kind: 'final_report', ...applicantSide } as const;
+    const final = await lc.ask(
+      patched('milestone-report-dates')
+        ? { ...finalReport, deadline: await datedTask(() => ({ kind: 'final_report', endDate: endDate() })) }
+        : finalReport,
+    );
     const ids = await lc.openTasks([
       {
         kind: 'evaluation',

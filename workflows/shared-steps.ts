@@ -8,6 +8,7 @@ import { failedReasons, type PolicyResult, type Reason } from '../domain/policy/
 import type { AlignmentCheck } from '../domain/policy/alignment';
 import type { AuditEntry, ContractRow, DeliverableRow, StepCommit } from '../domain/steps';
 import type { NotificationRequest } from '../domain/notifications';
+import type { TaskDeadline } from '../domain/deadline-rules';
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { Decision, Lifecycle, TaskSpec } from './lifecycle';
 
@@ -172,6 +173,11 @@ export interface PaidItemsOptions {
     row: DeliverableRow,
     verifier: Decision,
   ) => { payee: string; audit: AuditEntry; notification: NotificationRequest };
+  /**
+   * The first submission task's dates (it may wait until they open): e.g. a milestone report opens
+   * some days before the milestone's date. Without it the task opens at once on its SLA.
+   */
+  submissionDeadline?: (i: number) => Promise<TaskDeadline>;
   /** Keep the report on the row when a revision is asked for. */
   keepReportOnRevision?: boolean;
   /** Continue as new between items when this says so. */
@@ -187,8 +193,11 @@ export async function paidItems(lc: Lifecycle, o: PaidItemsOptions): Promise<boo
   while (o.next() < o.count) {
     const i = o.next();
     const { row, submission, verification } = o.item(i);
+    let deadline = o.submissionDeadline ? await o.submissionDeadline(i) : undefined;
     for (;;) {
-      const sub = await lc.ask(submission);
+      // A resubmission after a revision request is due on the SLA, from the request.
+      const sub = await lc.ask(deadline ? { ...o.item(i).submission, deadline } : submission);
+      deadline = undefined;
       const report = String(sub.data.report);
       await lc.commit({ deliverables: [{ ...row, status: 'submitted', report }] });
       const v = await lc.ask(verification(sub));

@@ -96,7 +96,6 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
           requester: { userId: user.id, countryCode },
           request: body,
           submittedAt: new Date().toISOString(),
-          sla: ctx.sla,
         }),
       });
     },

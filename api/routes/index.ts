@@ -4,6 +4,7 @@ import { buildOpenApi } from '../openapi';
 import { ApiRouter } from '../router';
 import { accountRoutes } from './accounts';
 import { auditRoutes } from './audit';
+import { calendarRoutes } from './calendar';
 import { callRoutes } from './calls';
 import { draftRoutes } from './drafts';
 import { expertApplicationRoutes } from './expert-applications';
@@ -40,6 +41,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   institutionRoutes(router, ctx);
   expertApplicationRoutes(router, ctx);
   privacyRoutes(router, ctx);
+  calendarRoutes(router, ctx);
   return router;
 }
 

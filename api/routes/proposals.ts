@@ -4,6 +4,7 @@ import { budgetTotals, type BudgetLine } from '../../domain/budget';
 import { intakeProblems } from '../../domain/intake';
 import {
   centsToUsd,
+  extensionRequestSchema,
   proposalChangesSchema,
   proposalCreateSchema,
   usdToCents,
@@ -16,7 +17,7 @@ import type { ProposalWorkflowInput } from '../../workflows/proposal';
 import type { ApiContext } from '../context';
 import { agreementOf } from '../agreements';
 import { startSubjectWorkflow } from '../start-subject';
-import { assertNotTerminal, executeDecision } from '../decide';
+import { assertNotTerminal, executeDecision, executeExtensionRequest } from '../decide';
 import { conflict, forbidden, intakeRefused, notFound, validationFailed } from '../errors';
 import type { ApiRouter } from '../router';
 import { callClosedRefusal } from './calls';
@@ -24,6 +25,7 @@ import {
   budgetTotalsView,
   createdSubjectSchema,
   decisionResponseSchema,
+  extensionResponseSchema,
   proposalFullSchema,
   proposalListQuerySchema,
   proposalPageSchema,
@@ -171,7 +173,6 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
           applicant: { userId: user.id, institutionId: institution.id, institutionName: institution.name },
           proposal,
           submittedAt,
-          sla: ctx.sla,
         }),
       });
     },
@@ -384,6 +385,43 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         idempotencyKey,
       );
       return { body: result };
+    },
+  );
+
+  router.add(
+    {
+      method: 'post',
+      path: '/proposals/:id/extensions',
+      operationId: 'createExtension',
+      tag: 'Challenge Fund',
+      summary: 'Ask for a no-cost extension of a milestone',
+      description:
+        "During implementation the applicant asks to move a milestone's date, with a reason; the Country Office " +
+        'decides in a task (`extension_decision`). Once approved, the report task of the milestone moves with its ' +
+        'reminder and escalation. The new date must be later than the current one, within the extension limit of ' +
+        'the deadline rules, and not after the next milestone. Accepts Idempotency-Key.',
+      roles: ['applicant'],
+      body: extensionRequestSchema,
+      idempotent: true,
+      params: { id: PROPOSAL_ID },
+      success: {
+        status: 201,
+        description: 'Asked: the Country Office has a task to decide it',
+        schema: extensionResponseSchema,
+      },
+      errors: [404, 409],
+    },
+    async ({ user, params, body, req, idempotencyKey }) => {
+      const p = await findVisibleProposal(ctx, user, params.id, { id: true, stage: true, workflowId: true });
+      const { taskId } = await executeExtensionRequest(
+        ctx,
+        user,
+        { workflowId: p.workflowId, stage: p.stage },
+        body,
+        req.requestId,
+        idempotencyKey,
+      );
+      return { status: 201, body: { id: p.id, taskId } };
     },
   );
 

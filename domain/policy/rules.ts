@@ -40,6 +40,13 @@ export interface PolicyRules {
   maxIndirectCostPct: number;
 }
 
+/** A record in force over a range of days (a rule set, a deadline rule set). */
+export interface DatedRecord {
+  id: string;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+}
+
 export interface PolicyRuleSetRecord {
   id: string;
   name: string;
@@ -123,9 +130,12 @@ export const RULE_SETS: readonly PolicyRuleSetRecord[] = [
  * If several cover it (an older open-ended set not yet closed when a newer one was added),
  * the one with the latest effectiveFrom wins: a newer revision supersedes the older.
  */
-export function ruleSetInForce(ruleSets: readonly PolicyRuleSetRecord[], decisionDateIso: string): PolicyRuleSetRecord {
+export function ruleSetInForce<T extends DatedRecord = PolicyRuleSetRecord>(
+  ruleSets: readonly T[],
+  decisionDateIso: string,
+): T {
   const day = utcDay(decisionDateIso);
-  let chosen: PolicyRuleSetRecord | undefined;
+  let chosen: T | undefined;
   for (const set of ruleSets) {
     const from = utcDay(set.effectiveFrom);
     const to = set.effectiveTo === null ? null : utcDay(set.effectiveTo);

@@ -28,6 +28,7 @@ export const CHALLENGE_FUND = {
     'contract_signature',
     'progress_report',
     'report_verification',
+    'extension_decision',
     'final_report',
     'evaluation',
   ],

@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { CALL_EXAMPLE, EXPERT_EXAMPLE } from '../../api/examples';
 import { DEMO_USERS } from '../../domain/demo';
-import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
+import { daysFromToday, expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import { eventually } from '../helpers/wait';
 import { checkedClient, ContractChecker, jsonSchemaValidator, type OpenApiDoc } from './contract';
 import { startApiHarness, type ApiHarness } from './harness';
@@ -214,6 +214,8 @@ function decisionFor(
     case 'selection_decision':
     case 'waitlist_review':
       return { decision: 'select' };
+    case 'extension_decision':
+      return { decision: 'approve', comment: 'Customs delay confirmed' };
     case 'policy_exception':
     case 'fee_approval':
       return { decision: 'approve', data: { justification: 'Approved by the Bureau Director' } };
@@ -557,6 +559,7 @@ test('every route answers what the document says, through both lifecycles over H
   let reassigned = false;
 
   /** Decides the subject's open tasks, one at a time, reading every view on the way, until it closes. */
+  let extensionAsked = false;
   async function drive(type: 'proposal' | 'expert_request', id: string, readers: string[], exclude: string[]) {
     const detail = type === 'proposal' ? `/proposals/${id}` : `/expert-requests/${id}`;
     for (let n = 1; n < 80; n++) {
@@ -588,6 +591,17 @@ test('every route answers what the document says, through both lifecycles over H
         );
         expect(moved.status).toBe(200);
         row = await h.db.prisma.task.findUniqueOrThrow({ where: { id: row.id } });
+      }
+      // During implementation the applicant asks once to move the first milestone by two days (the CO decides next).
+      if (row.kind === 'progress_report' && !extensionAsked && type === 'proposal') {
+        extensionAsked = true;
+        const asked = await api.post(
+          `/proposals/${id}/extensions`,
+          { milestone: 1, newDueDate: daysFromToday(6), reason: 'Sensors held at customs' },
+          applicant,
+        );
+        expect(asked.status).toBe(201);
+        continue;
       }
       const who = await deciderOf(row, exclude);
       if (!who) throw new Error(`no decider for ${JSON.stringify(row)}`);
@@ -673,6 +687,15 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.get('/pipeline?programme=experts_on_demand', co)).status).toBe(200);
   expect((await api.get('/pipeline/export.csv?programme=challenge_fund', fm)).status).toBe(200);
 
+  // The calendar: holidays of a year, one entered and revoked, the offices' calendars.
+  expect((await api.get('/calendar/holidays?country=RU&year=2027', admin)).status).toBe(200);
+  const holiday = { countryCode: 'KG', date: '2027-03-22', name: 'Nooruz', nameRu: 'Нооруз' };
+  expect((await api.post('/calendar/holidays', holiday, admin)).status).toBe(201);
+  expect((await api.post('/calendar/holidays/revoke', { countryCode: 'KG', date: '2027-03-22' }, admin)).status).toBe(
+    200,
+  );
+  expect((await api.get('/calendar/offices', admin)).status).toBe(200);
+  expect((await api.patch('/calendar/offices/KG', { timeZone: 'Asia/Bishkek' }, admin)).status).toBe(200);
   // Messages, internal notes and cancellation, on a subject of each programme.
   const messageSubjects = [
     {

@@ -11,7 +11,6 @@ import { logger as baseLogger, type Logger } from '../../lib/logger';
 import { seedDatabase } from '../../prisma/seed';
 import { createWorker } from '../../worker/create-worker';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { quietSla } from '../helpers/sla';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -101,7 +100,6 @@ export async function startApiHarness(label: string, opts: { worker?: boolean } 
       config: testConfig(overrides),
       logger,
       taskQueue,
-      sla: quietSla(),
       temporalTimeoutMs: 20_000,
       ...extra,
     });

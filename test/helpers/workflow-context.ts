@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
+import { createClock } from '../../lib/clock';
 import { logger } from '../../lib/logger';
 import { seedDatabase } from '../../prisma/seed';
 import { createWorker } from '../../worker/create-worker';
@@ -15,8 +16,8 @@ export interface WorkflowTestContext {
   smtp: TestSmtp;
   bundle: WorkflowBundleWithSourceMap;
   deps: ActivityDeps;
-  /** Runs `fn` while a worker on a fresh task queue serves it. */
-  withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T>;
+  /** Runs `fn` while a worker on a fresh task queue serves it (`deps` override the context's, e.g. a compressed clock). */
+  withWorker<T>(fn: (taskQueue: string) => Promise<T>, deps?: Partial<ActivityDeps>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -28,16 +29,27 @@ export async function startWorkflowTestContext(label: string): Promise<WorkflowT
     testWorkflowBundle(),
   ]);
   await seedDatabase(db.prisma);
-  const deps: ActivityDeps = { prisma: db.prisma, mailer: smtp.mailer, logger, baseUrl: 'http://localhost:3000' };
+  const deps: ActivityDeps = {
+    prisma: db.prisma,
+    mailer: smtp.mailer,
+    logger,
+    baseUrl: 'http://localhost:3000',
+    clock: createClock({ prisma: db.prisma }),
+  };
   return {
     env,
     db,
     smtp,
     bundle,
     deps,
-    async withWorker(fn) {
+    async withWorker(fn, overrides) {
       const taskQueue = uniqueTaskQueue(label);
-      const worker = await createWorker({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, deps });
+      const worker = await createWorker({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle: bundle,
+        deps: { ...deps, ...overrides },
+      });
       return worker.runUntil(fn(taskQueue));
     },
     async stop() {

@@ -1,8 +1,7 @@
 import type { Page } from 'playwright-core';
 import { DEMO_USERS } from '../../domain/demo';
 import { proposalWorkflow } from '../../workflows/proposal';
-import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
-import { quietSla } from '../helpers/sla';
+import { daysFromToday, expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import {
   AXE_SOURCE,
   axeViolations,
@@ -111,9 +110,9 @@ beforeAll(async () => {
         demandEvidence: 'Письмо о намерениях № 14-2',
       },
       milestones: [
-        { title: 'Датчики установлены', dueDate: '2027-03-31' },
-        { title: 'Оповещение работает', dueDate: '2027-06-30' },
-        { title: 'Передача министерству', dueDate: '2027-09-30' },
+        { title: 'Датчики установлены', dueDate: daysFromToday(4) },
+        { title: 'Оповещение работает', dueDate: daysFromToday(8) },
+        { title: 'Передача министерству', dueDate: daysFromToday(12) },
       ],
       ...extra,
     });
@@ -133,7 +132,6 @@ beforeAll(async () => {
         },
         proposal: russian('Прогноз селей для горных сёл', { coFinancingUsd: 100 }),
         submittedAt: new Date().toISOString(),
-        sla: quietSla(),
       },
     ],
   });

@@ -1,7 +1,6 @@
 import { DEMO_USERS } from '../../domain/demo';
 import { proposalWorkflow } from '../../workflows/proposal';
 import { proposalPayload } from '../fixtures/payloads';
-import { quietSla } from '../helpers/sla';
 import {
   axeViolations,
   check,
@@ -177,7 +176,6 @@ test('rejected at intake by the workflow: reasons in Russian, copied into a new 
         applicant: { userId: DEMO_USERS.applicant.id, institutionId: 'inst-tpu', institutionName: 'TPU' },
         proposal: proposalPayload({ title: 'Rejected for its co-financing', coFinancingUsd: 100 }),
         submittedAt: new Date().toISOString(),
-        sla: quietSla(),
       },
     ],
   });

@@ -13,7 +13,6 @@ import { logger as baseLogger } from '../../lib/logger';
 import { seedDatabase } from '../../prisma/seed';
 import { createWorker } from '../../worker/create-worker';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { quietSla } from '../helpers/sla';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -82,7 +81,6 @@ export async function startWebHarness(
     config,
     logger,
     taskQueue,
-    sla: quietSla(),
     temporalTimeoutMs: 20_000,
   });
   const server: Server = await new Promise((resolve) => {

@@ -23,7 +23,6 @@ import { proposalWorkflow } from '../../workflows/proposal';
 import { proposalPayload } from '../fixtures/payloads';
 import { recordHistory } from '../helpers/histories';
 import { actorOf, decide, settledStage, updateFailureType } from '../helpers/lifecycle';
-import { quietSla } from '../helpers/sla';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
 import { startWorkflowTestContext, type WorkflowTestContext } from '../helpers/workflow-context';
@@ -129,7 +128,6 @@ function submit(
         applicant: { userId: u.id, institutionId: u.institutionId!, institutionName: u.name },
         proposal: proposalPayload({ callId, requestedAmountUsd, coFinancingUsd }),
         submittedAt: new Date().toISOString(),
-        sla: quietSla(),
         continueAsNewAfterSteps,
       },
     ],
@@ -276,7 +274,7 @@ test('a dated call: drafted, published, extended, closed by its timer, reviewed 
     const updateId = callUpdateId(callId, idOf(p1), 'selection');
     // p1 signs and continues as new into the mission: the server no longer knows the id there.
     await decide(p1, 'contract_signature', 'applicant', 'sign', {
-      match: (t) => t.assigneeRole === 'applicant',
+      match: (t) => t.assigneeInstitutionId === DEMO_USERS.applicant.institutionId,
     });
     await decide(p1, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' });
     await eventually(async () => (await settledStage(p1)) === 'mission');

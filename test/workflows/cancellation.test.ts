@@ -5,7 +5,6 @@ import { proposalWorkflow } from '../../workflows/proposal';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import { recordHistory } from '../helpers/histories';
 import { actorOf, decide, openTask, updateFailureType } from '../helpers/lifecycle';
-import { quietSla } from '../helpers/sla';
 import { eventually } from '../helpers/wait';
 import { startWorkflowTestContext, type WorkflowTestContext } from '../helpers/workflow-context';
 
@@ -39,7 +38,6 @@ function startProposal(taskQueue: string) {
         },
         proposal: proposalPayload(),
         submittedAt: new Date().toISOString(),
-        sla: quietSla(),
       },
     ],
   });
@@ -63,7 +61,7 @@ test('a proposal in implementation is cancelled: its report task closes, the app
     }
     await decide(h, 'selection_decision', 'fundManager', 'select');
     await decide(h, 'contract_signature', 'applicant', 'sign', {
-      match: (t) => t.assigneeRole === 'applicant',
+      match: (t) => t.assigneeInstitutionId === DEMO_USERS.applicant.institutionId,
     });
     await decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' });
     const report = await openTask(h, 'progress_report');
@@ -121,7 +119,6 @@ test('changes requested open the thread with the Country Office’s message; a r
           requester: { userId: DEMO_USERS.coKg.id, countryCode: 'KG' },
           request: expertRequestPayload(),
           submittedAt: new Date().toISOString(),
-          sla: quietSla(),
         },
       ],
     });

@@ -672,6 +672,7 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
           <button type="submit" class="btn btn-primary">${t('inv.send')}</button></form>
         ${invitations.items.length ? html`<h3>${t('inst.invitations')}</h3><ul class="plain">${invitations.items.map((i) => html`<li>${i.email} · ${t(`role.${i.role}` as Key)}${i.countryCode ? ` (${i.countryCode})` : ''} · ${t(`inv.status.${i.status}` as Key)}</li>`)}</ul>` : ''}
       </section>
+      <p><a href="/app/holidays">${t('nav.holidays')}</a></p>
       <section class="card"><h2>${t('people.all')}</h2>
         <form method="get" action="/app/people" class="filters">${field(ctx, { name: 'q', label: t('people.search'), value: q })}<button type="submit" class="btn btn-secondary">${t('filter.apply')}</button></form>
         <table class="table table-stack"><caption class="visually-hidden">${t('people.all')}</caption>

@@ -455,6 +455,19 @@ export function proposalPages(router: Router, web: WebContext): void {
         </form></details>`
           : '';
 
+      const extension =
+        user.role === 'applicant' && p.stage === 'mission' && full
+          ? html`<details class="card"><summary>${t('extension.title')}</summary>
+        <p class="hint">${t('extension.hint')}</p>
+        <form method="post" action="/app/proposals/${enc(p.id)}/extensions" data-once>
+          ${csrfField(ctx)}${idempotencyField()}
+          ${field(ctx, { name: 'milestone', label: t('extension.milestone'), type: 'select', required: true, options: full.milestones.map((m, i) => ({ value: String(i + 1), label: `${i + 1}. ${m.title} · ${fmtDate(m.dueDate, lang)}` })) })}
+          ${field(ctx, { name: 'newDueDate', label: t('extension.newDueDate'), type: 'date', required: true })}
+          ${field(ctx, { name: 'reason', label: t('extension.reason'), type: 'textarea', rows: 3, required: true })}
+          <button type="submit" class="btn">${t('extension.submit')}</button>
+        </form></details>`
+          : '';
+
       // A proposal of the applicant's that ended (rejected at intake, say) can start a new draft.
       const copy =
         user.role === 'applicant' && terminal
@@ -471,7 +484,7 @@ export function proposalPages(router: Router, web: WebContext): void {
 
       const body =
         user.role === 'applicant'
-          ? html`<div class="layout-2"><div class="col-main">${status}${askToCancel(ctx, 'challenge_fund', p.stage)}${copy}${thread}${agreement}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
+          ? html`<div class="layout-2"><div class="col-main">${status}${askToCancel(ctx, 'challenge_fund', p.stage)}${copy}${thread}${agreement}${extension}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
           : html`<div class="layout-2"><div class="col-main">${p.stage !== 'closed' ? status : ''}${openTasks}${thread}${notes}${agreement}${review}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
       send(
         ctx,
@@ -486,6 +499,31 @@ export function proposalPages(router: Router, web: WebContext): void {
         }),
       );
     }),
+  );
+
+  router.post(
+    '/proposals/:id/extensions',
+    web.action(
+      async (ctx) => {
+        const id = ctx.req.params.id;
+        const form = ctx.req.body as Body;
+        const key = formIdempotencyKey(ctx.user.id, `extension:${id}`, form);
+        const res = await ctx.api.send('POST', '/proposals/{id}/extensions', {
+          params: { id },
+          body: {
+            milestone: Number(form.milestone),
+            newDueDate: String(form.newDueDate ?? ''),
+            reason: String(form.reason ?? ''),
+          },
+          headers: idempotencyHeader(key),
+        });
+        if (res.ok) return ctx.res.redirect(303, `/app/proposals/${enc(id)}?notice=extensionRequested`);
+        if (res.status === 400 || res.status === 409)
+          return ctx.res.redirect(303, `/app/proposals/${enc(id)}?notice=extensionRefused`);
+        throw new ApiError(res.status, res.body.error);
+      },
+      { roles: ['applicant'] },
+    ),
   );
 
   router.post(
