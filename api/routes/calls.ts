@@ -1,7 +1,8 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, type UpdateDefinition } from '@temporalio/client';
 import type { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import type { CallStatus } from '../../domain/calls';
+import type { Actor } from '../../domain/roles';
 import {
   callCreateSchema,
   callPatchSchema,
@@ -202,18 +203,23 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
     return call;
   }
 
-  /** Sends an Update to the call's workflow and answers with the call as stored afterwards. */
-  async function updateCall<A>(
+  /**
+   * Sends an Update to the call's workflow, as the user (its `actor`) with the given fields, and
+   * answers with the call as stored afterwards.
+   */
+  async function updateCall<R, I extends { actor: Actor }>(
     user: AuthUser,
     id: string,
-    send: (handle: ReturnType<ApiContext['temporal']['workflow']['getHandle']>) => Promise<A>,
+    update: UpdateDefinition<R, [I]>,
+    fields: Omit<I, 'actor'>,
   ): Promise<{ body: CallBody }> {
     const call = await visibleCall(id, user);
     if (!call.workflowId)
       throw conflict(`the call ${id} predates call workflows: it is kept as it is`, 'call_without_workflow');
     const handle = ctx.temporal.workflow.getHandle(call.workflowId);
+    const input = { actor: actorOf(user), ...fields } as I;
     try {
-      await withTemporalDeadline(ctx, () => send(handle));
+      await withTemporalDeadline(ctx, () => handle.executeUpdate(update, { args: [input] }));
     } catch (err) {
       throw fromTemporal(err) ?? err;
     }
@@ -403,9 +409,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
     async ({ user, params, body }) => {
       await checkReferences(body);
-      return updateCall(user, params.id, (h) =>
-        h.executeUpdate(editCallUpdate, { args: [{ actor: actorOf(user), patch: body }] }),
-      );
+      return updateCall(user, params.id, editCallUpdate, { patch: body });
     },
   );
 
@@ -417,8 +421,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       operationId: 'createCallPublication',
       summary: 'Publish a draft call: it opens on its opening day and closes by its timer',
     },
-    async ({ user, params }) =>
-      updateCall(user, params.id, (h) => h.executeUpdate(publishCallUpdate, { args: [{ actor: actorOf(user) }] })),
+    async ({ user, params }) => updateCall(user, params.id, publishCallUpdate, {}),
   );
 
   router.add(
@@ -439,18 +442,11 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
         throw validationFailed([
           { path: 'closesAt', message: `must be later than the current closing (${call.closesAt.toISOString()})` },
         ]);
-      return updateCall(user, params.id, (h) =>
-        h.executeUpdate(extendCallUpdate, {
-          args: [
-            {
-              actor: actorOf(user),
-              closesAt: body.closesAt,
-              closingTime: body.closingTime ?? '23:59',
-              timeZone: body.timeZone,
-            },
-          ],
-        }),
-      );
+      return updateCall(user, params.id, extendCallUpdate, {
+        closesAt: body.closesAt,
+        closingTime: body.closingTime ?? '23:59',
+        timeZone: body.timeZone,
+      });
     },
   );
 
@@ -466,9 +462,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       body: callReviewStartSchema,
     },
     async ({ user, params, body }) =>
-      updateCall(user, params.id, (h) =>
-        h.executeUpdate(startReviewUpdate, { args: [{ actor: actorOf(user), withoutWaiting: body.withoutWaiting }] }),
-      ),
+      updateCall(user, params.id, startReviewUpdate, { withoutWaiting: body.withoutWaiting }),
   );
 
   router.add(
@@ -481,11 +475,10 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       body: callAssignmentSchema,
     },
     async ({ user, params, body }) =>
-      updateCall(user, params.id, (h) =>
-        h.executeUpdate(adjustReviewersUpdate, {
-          args: [{ actor: actorOf(user), proposalId: body.proposalId, reviewerIds: body.reviewerIds }],
-        }),
-      ),
+      updateCall(user, params.id, adjustReviewersUpdate, {
+        proposalId: body.proposalId,
+        reviewerIds: body.reviewerIds,
+      }),
   );
 
   router.add(
@@ -499,9 +492,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       body: callConflictSchema,
     },
     async ({ user, params, body }) =>
-      updateCall(user, params.id, (h) =>
-        h.executeUpdate(declareCallConflictUpdate, { args: [{ actor: actorOf(user), proposalId: body.proposalId }] }),
-      ),
+      updateCall(user, params.id, declareCallConflictUpdate, { proposalId: body.proposalId }),
   );
 
   router.add(
@@ -515,10 +506,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
         'Every proposal of the ranking gets one decision; the selected total stays within the envelope; a choice against the ranking needs a justification. The decisions are then delivered to the proposals (progress on the call).',
       body: callSelectionSchema,
     },
-    async ({ user, params, body }) =>
-      updateCall(user, params.id, (h) =>
-        h.executeUpdate(issueSelectionUpdate, { args: [{ actor: actorOf(user), decisions: body.decisions }] }),
-      ),
+    async ({ user, params, body }) => updateCall(user, params.id, issueSelectionUpdate, { decisions: body.decisions }),
   );
 
   router.add(
@@ -531,11 +519,10 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       body: callWaitlistSelectionSchema,
     },
     async ({ user, params, body }) =>
-      updateCall(user, params.id, (h) =>
-        h.executeUpdate(selectFromWaitlistUpdate, {
-          args: [{ actor: actorOf(user), proposalId: body.proposalId, justification: body.justification }],
-        }),
-      ),
+      updateCall(user, params.id, selectFromWaitlistUpdate, {
+        proposalId: body.proposalId,
+        justification: body.justification,
+      }),
   );
 
   router.add(
@@ -546,7 +533,6 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       operationId: 'createCallArchival',
       summary: 'Archive a decided call (waitlisted proposals are then not selected), a rolling call or a draft',
     },
-    async ({ user, params }) =>
-      updateCall(user, params.id, (h) => h.executeUpdate(archiveCallUpdate, { args: [{ actor: actorOf(user) }] })),
+    async ({ user, params }) => updateCall(user, params.id, archiveCallUpdate, {}),
   );
 }
