@@ -29,7 +29,7 @@ import {
 import { withTemporalDeadline, type ApiContext } from '../context';
 import { conflict, fromTemporal, notFound, validationFailed, type ErrorDetail } from '../errors';
 import { paged, subjectId } from '../ids';
-import type { ApiRouter } from '../router';
+import { created, type ApiRouter } from '../router';
 import {
   callAssignmentSchema,
   callConflictSchema,
@@ -297,12 +297,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       roles: ['fund_manager'],
       body: callCreateSchema,
       idempotent: true,
-      success: {
-        status: 201,
-        description: 'Created',
-        schema: callSchema,
-        links: { getCall: { operationId: 'getCall', parameters: { id: '$response.body#/id' } } },
-      },
+      success: created(callSchema, 'getCall'),
     },
     async ({ user, body, idempotencyKey }) => {
       const id = subjectId('call', user.id, idempotencyKey);
