@@ -47,9 +47,9 @@ import {
   timelineList,
   waitingOn,
   type Reference,
+  isStaffViewer,
 } from '../views';
 const enc = encodeURIComponent;
-const PRIVILEGED = new Set(['fund_manager', 'co_approver', 'admin']);
 
 export function expertRequestPages(router: Router, web: WebContext): void {
   const { ref } = web;
@@ -165,7 +165,7 @@ export function expertRequestPages(router: Router, web: WebContext): void {
         ref.countries(),
       ]);
       const refs: Reference = { areas, countries };
-      const privileged = PRIVILEGED.has(user.role);
+      const privileged = isStaffViewer(user.role);
       const names = privileged
         ? await ref.userNames(r.timeline.map((e) => e.actorId ?? '').filter(Boolean))
         : new Map<string, string>();
