@@ -29,7 +29,7 @@ import {
 import { withTemporalDeadline, type ApiContext } from '../context';
 import { conflict, fromTemporal, notFound, validationFailed, type ErrorDetail } from '../errors';
 import { paged, subjectId } from '../ids';
-import { created, type ApiRouter } from '../router';
+import { created, type ApiRouter, type RouteSpec } from '../router';
 import {
   callAssignmentSchema,
   callConflictSchema,
@@ -393,6 +393,17 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
     errors: [404, 409],
   };
 
+  /** An action on a call (a fund manager's unless `roles` says otherwise): an Update of its workflow with fields of the body. */
+  function addCallAction<B extends z.ZodType, I extends { actor: Actor }>(
+    spec: Pick<RouteSpec<B>, 'path' | 'operationId' | 'summary' | 'description' | 'roles'> & { body: B },
+    update: UpdateDefinition<unknown, [I]>,
+    fieldsOf: (body: z.infer<B>) => Omit<I, 'actor'>,
+  ): void {
+    router.add({ ...fundManagerCallRoute, method: 'post', ...spec }, async ({ user, params, body }) =>
+      updateCall(user, params.id, update, fieldsOf(body as z.infer<B>)),
+    );
+  }
+
   router.add(
     {
       ...fundManagerCallRoute,
@@ -445,10 +456,8 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
   );
 
-  router.add(
+  addCallAction(
     {
-      ...fundManagerCallRoute,
-      method: 'post',
       path: '/calls/:id/review',
       operationId: 'createCallReviewStart',
       summary: 'Start the review of a closed call (reviewers go to each proposal)',
@@ -456,44 +465,35 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
         'Refused (409) while proposals are still before the alignment check, unless `withoutWaiting`: those then get their reviewers when they arrive.',
       body: callReviewStartSchema,
     },
-    async ({ user, params, body }) =>
-      updateCall(user, params.id, startReviewUpdate, { withoutWaiting: body.withoutWaiting }),
+    startReviewUpdate,
+    (b) => ({ withoutWaiting: b.withoutWaiting }),
   );
 
-  router.add(
+  addCallAction(
     {
-      ...fundManagerCallRoute,
-      method: 'post',
       path: '/calls/:id/assignments',
       operationId: 'updateCallAssignment',
       summary: 'Change the reviewers planned for one proposal, before its review starts',
       body: callAssignmentSchema,
     },
-    async ({ user, params, body }) =>
-      updateCall(user, params.id, adjustReviewersUpdate, {
-        proposalId: body.proposalId,
-        reviewerIds: body.reviewerIds,
-      }),
+    adjustReviewersUpdate,
+    (b) => ({ proposalId: b.proposalId, reviewerIds: b.reviewerIds }),
   );
 
-  router.add(
+  addCallAction(
     {
-      ...fundManagerCallRoute,
-      roles: ['reviewer'] as const,
-      method: 'post',
       path: '/calls/:id/conflicts',
       operationId: 'createCallConflict',
       summary: 'A reviewer of the pool declares a conflict of interest with a proposal before assignment',
       body: callConflictSchema,
+      roles: ['reviewer'],
     },
-    async ({ user, params, body }) =>
-      updateCall(user, params.id, declareCallConflictUpdate, { proposalId: body.proposalId }),
+    declareCallConflictUpdate,
+    (b) => ({ proposalId: b.proposalId }),
   );
 
-  router.add(
+  addCallAction(
     {
-      ...fundManagerCallRoute,
-      method: 'post',
       path: '/calls/:id/selection',
       operationId: 'decideCallSelection',
       summary: 'Select, waitlist or reject every ranked proposal of the call in one action',
@@ -501,23 +501,19 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
         'Every proposal of the ranking gets one decision; the selected total stays within the envelope; a choice against the ranking needs a justification. The decisions are then delivered to the proposals (progress on the call).',
       body: callSelectionSchema,
     },
-    async ({ user, params, body }) => updateCall(user, params.id, issueSelectionUpdate, { decisions: body.decisions }),
+    issueSelectionUpdate,
+    (b) => ({ decisions: b.decisions }),
   );
 
-  router.add(
+  addCallAction(
     {
-      ...fundManagerCallRoute,
-      method: 'post',
       path: '/calls/:id/waitlist-selection',
       operationId: 'decideCallWaitlist',
       summary: 'Select a waitlisted proposal once money has freed up (rank order, or with a justification)',
       body: callWaitlistSelectionSchema,
     },
-    async ({ user, params, body }) =>
-      updateCall(user, params.id, selectFromWaitlistUpdate, {
-        proposalId: body.proposalId,
-        justification: body.justification,
-      }),
+    selectFromWaitlistUpdate,
+    (b) => ({ proposalId: b.proposalId, justification: b.justification }),
   );
 
   router.add(
