@@ -40,6 +40,7 @@ import {
   countryName,
   deliverablesTable,
   expertRequestFacts,
+  isStaffViewer,
   kindLabel,
   milestoneTitles,
   stepper,
@@ -47,7 +48,6 @@ import {
   timelineList,
   waitingOn,
   type Reference,
-  isStaffViewer,
 } from '../views';
 const enc = encodeURIComponent;
 

@@ -45,6 +45,7 @@ import {
   agreementCard,
   countryName,
   criterionLabel,
+  isStaffViewer,
   kindLabel,
   milestoneTitles,
   proposalFacts,
@@ -54,7 +55,6 @@ import {
   timelineList,
   waitingOn,
   type Reference,
-  isStaffViewer,
 } from '../views';
 
 const enc = encodeURIComponent;

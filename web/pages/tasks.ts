@@ -26,6 +26,7 @@ import { formIdempotencyKey, idempotencyHeader } from '../idempotency';
 import {
   deliverablesTable,
   expertRequestFacts,
+  isStaffViewer,
   kindLabel,
   milestoneTitles,
   proposalFacts,
@@ -35,7 +36,6 @@ import {
   taskHref,
   timelineList,
   type Reference,
-  isStaffViewer,
 } from '../views';
 
 import { inboxFilters, inboxPage, inboxQuery } from './task-inbox';
