@@ -114,6 +114,20 @@ interface Registered {
   handler: Handler<Schema | undefined, Schema | undefined, Schema | undefined>;
 }
 
+type Links = NonNullable<RouteSpec<undefined, undefined, undefined>['success']['links']>;
+
+/** OpenAPI links from an answer carrying a resource's `id` to the operations that take that id. */
+export function linksById(...operationIds: string[]): Links {
+  return Object.fromEntries(
+    operationIds.map((operationId) => [operationId, { operationId, parameters: { id: '$response.body#/id' } }]),
+  );
+}
+
+/** A 201 answer with the created resource, linked to the operations that take its id. */
+export function created<R>(schema: R, ...operationIds: string[]) {
+  return { status: 201, description: 'Created', schema, links: linksById(...operationIds) };
+}
+
 export class ApiRouter {
   readonly routes: Registered[] = [];
 

@@ -46,6 +46,13 @@ export interface Reference {
 
 // ---------------------------------------------------------------- helpers
 
+const STAFF_VIEWERS = new Set(['fund_manager', 'co_approver', 'admin']);
+
+/** Staff who see a subject's whole record (who acted on its timeline, its reviews). */
+export function isStaffViewer(role: string): boolean {
+  return STAFF_VIEWERS.has(role);
+}
+
 /** Task ids are `<workflowId>:<kind>:…`; the workflow id names the subject, so a task page can fetch both at once. */
 export function subjectOfTaskId(taskId: string): { type: SubjectType; id: string } | undefined {
   return subjectOfWorkflowId(taskId.split(':')[0]);

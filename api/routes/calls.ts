@@ -1,7 +1,8 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
+import { WithStartWorkflowOperation, type UpdateDefinition } from '@temporalio/client';
 import type { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
 import type { CallStatus } from '../../domain/calls';
+import type { Actor } from '../../domain/roles';
 import {
   callCreateSchema,
   callPatchSchema,
@@ -28,7 +29,7 @@ import {
 import { withTemporalDeadline, type ApiContext } from '../context';
 import { conflict, fromTemporal, notFound, validationFailed, type ErrorDetail } from '../errors';
 import { paged, subjectId } from '../ids';
-import type { ApiRouter } from '../router';
+import { created, type ApiRouter, type RouteSpec } from '../router';
 import {
   callAssignmentSchema,
   callConflictSchema,
@@ -202,18 +203,23 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
     return call;
   }
 
-  /** Sends an Update to the call's workflow and answers with the call as stored afterwards. */
-  async function updateCall<A>(
+  /**
+   * Sends an Update to the call's workflow, as the user (its `actor`) with the given fields, and
+   * answers with the call as stored afterwards.
+   */
+  async function updateCall<R, I extends { actor: Actor }>(
     user: AuthUser,
     id: string,
-    send: (handle: ReturnType<ApiContext['temporal']['workflow']['getHandle']>) => Promise<A>,
+    update: UpdateDefinition<R, [I]>,
+    fields: Omit<I, 'actor'>,
   ): Promise<{ body: CallBody }> {
     const call = await visibleCall(id, user);
     if (!call.workflowId)
       throw conflict(`the call ${id} predates call workflows: it is kept as it is`, 'call_without_workflow');
     const handle = ctx.temporal.workflow.getHandle(call.workflowId);
+    const input = { actor: actorOf(user), ...fields } as I;
     try {
-      await withTemporalDeadline(ctx, () => send(handle));
+      await withTemporalDeadline(ctx, () => handle.executeUpdate(update, { args: [input] }));
     } catch (err) {
       throw fromTemporal(err) ?? err;
     }
@@ -291,12 +297,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       roles: ['fund_manager'],
       body: callCreateSchema,
       idempotent: true,
-      success: {
-        status: 201,
-        description: 'Created',
-        schema: callSchema,
-        links: { getCall: { operationId: 'getCall', parameters: { id: '$response.body#/id' } } },
-      },
+      success: created(callSchema, 'getCall'),
     },
     async ({ user, body, idempotencyKey }) => {
       const id = subjectId('call', user.id, idempotencyKey);
@@ -392,6 +393,17 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
     errors: [404, 409],
   };
 
+  /** An action on a call (a fund manager's unless `roles` says otherwise): an Update of its workflow with fields of the body. */
+  function addCallAction<B extends z.ZodType, I extends { actor: Actor }>(
+    spec: Pick<RouteSpec<B>, 'path' | 'operationId' | 'summary' | 'description' | 'roles'> & { body: B },
+    update: UpdateDefinition<unknown, [I]>,
+    fieldsOf: (body: z.infer<B>) => Omit<I, 'actor'>,
+  ): void {
+    router.add({ ...fundManagerCallRoute, method: 'post', ...spec }, async ({ user, params, body }) =>
+      updateCall(user, params.id, update, fieldsOf(body as z.infer<B>)),
+    );
+  }
+
   router.add(
     {
       ...fundManagerCallRoute,
@@ -403,9 +415,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
     async ({ user, params, body }) => {
       await checkReferences(body);
-      return updateCall(user, params.id, (h) =>
-        h.executeUpdate(editCallUpdate, { args: [{ actor: actorOf(user), patch: body }] }),
-      );
+      return updateCall(user, params.id, editCallUpdate, { patch: body });
     },
   );
 
@@ -417,8 +427,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       operationId: 'createCallPublication',
       summary: 'Publish a draft call: it opens on its opening day and closes by its timer',
     },
-    async ({ user, params }) =>
-      updateCall(user, params.id, (h) => h.executeUpdate(publishCallUpdate, { args: [{ actor: actorOf(user) }] })),
+    async ({ user, params }) => updateCall(user, params.id, publishCallUpdate, {}),
   );
 
   router.add(
@@ -439,25 +448,16 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
         throw validationFailed([
           { path: 'closesAt', message: `must be later than the current closing (${call.closesAt.toISOString()})` },
         ]);
-      return updateCall(user, params.id, (h) =>
-        h.executeUpdate(extendCallUpdate, {
-          args: [
-            {
-              actor: actorOf(user),
-              closesAt: body.closesAt,
-              closingTime: body.closingTime ?? '23:59',
-              timeZone: body.timeZone,
-            },
-          ],
-        }),
-      );
+      return updateCall(user, params.id, extendCallUpdate, {
+        closesAt: body.closesAt,
+        closingTime: body.closingTime ?? '23:59',
+        timeZone: body.timeZone,
+      });
     },
   );
 
-  router.add(
+  addCallAction(
     {
-      ...fundManagerCallRoute,
-      method: 'post',
       path: '/calls/:id/review',
       operationId: 'createCallReviewStart',
       summary: 'Start the review of a closed call (reviewers go to each proposal)',
@@ -465,49 +465,35 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
         'Refused (409) while proposals are still before the alignment check, unless `withoutWaiting`: those then get their reviewers when they arrive.',
       body: callReviewStartSchema,
     },
-    async ({ user, params, body }) =>
-      updateCall(user, params.id, (h) =>
-        h.executeUpdate(startReviewUpdate, { args: [{ actor: actorOf(user), withoutWaiting: body.withoutWaiting }] }),
-      ),
+    startReviewUpdate,
+    (b) => ({ withoutWaiting: b.withoutWaiting }),
   );
 
-  router.add(
+  addCallAction(
     {
-      ...fundManagerCallRoute,
-      method: 'post',
       path: '/calls/:id/assignments',
       operationId: 'updateCallAssignment',
       summary: 'Change the reviewers planned for one proposal, before its review starts',
       body: callAssignmentSchema,
     },
-    async ({ user, params, body }) =>
-      updateCall(user, params.id, (h) =>
-        h.executeUpdate(adjustReviewersUpdate, {
-          args: [{ actor: actorOf(user), proposalId: body.proposalId, reviewerIds: body.reviewerIds }],
-        }),
-      ),
+    adjustReviewersUpdate,
+    (b) => ({ proposalId: b.proposalId, reviewerIds: b.reviewerIds }),
   );
 
-  router.add(
+  addCallAction(
     {
-      ...fundManagerCallRoute,
-      roles: ['reviewer'] as const,
-      method: 'post',
       path: '/calls/:id/conflicts',
       operationId: 'createCallConflict',
       summary: 'A reviewer of the pool declares a conflict of interest with a proposal before assignment',
       body: callConflictSchema,
+      roles: ['reviewer'],
     },
-    async ({ user, params, body }) =>
-      updateCall(user, params.id, (h) =>
-        h.executeUpdate(declareCallConflictUpdate, { args: [{ actor: actorOf(user), proposalId: body.proposalId }] }),
-      ),
+    declareCallConflictUpdate,
+    (b) => ({ proposalId: b.proposalId }),
   );
 
-  router.add(
+  addCallAction(
     {
-      ...fundManagerCallRoute,
-      method: 'post',
       path: '/calls/:id/selection',
       operationId: 'decideCallSelection',
       summary: 'Select, waitlist or reject every ranked proposal of the call in one action',
@@ -515,27 +501,19 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
         'Every proposal of the ranking gets one decision; the selected total stays within the envelope; a choice against the ranking needs a justification. The decisions are then delivered to the proposals (progress on the call).',
       body: callSelectionSchema,
     },
-    async ({ user, params, body }) =>
-      updateCall(user, params.id, (h) =>
-        h.executeUpdate(issueSelectionUpdate, { args: [{ actor: actorOf(user), decisions: body.decisions }] }),
-      ),
+    issueSelectionUpdate,
+    (b) => ({ decisions: b.decisions }),
   );
 
-  router.add(
+  addCallAction(
     {
-      ...fundManagerCallRoute,
-      method: 'post',
       path: '/calls/:id/waitlist-selection',
       operationId: 'decideCallWaitlist',
       summary: 'Select a waitlisted proposal once money has freed up (rank order, or with a justification)',
       body: callWaitlistSelectionSchema,
     },
-    async ({ user, params, body }) =>
-      updateCall(user, params.id, (h) =>
-        h.executeUpdate(selectFromWaitlistUpdate, {
-          args: [{ actor: actorOf(user), proposalId: body.proposalId, justification: body.justification }],
-        }),
-      ),
+    selectFromWaitlistUpdate,
+    (b) => ({ proposalId: b.proposalId, justification: b.justification }),
   );
 
   router.add(
@@ -546,7 +524,6 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       operationId: 'createCallArchival',
       summary: 'Archive a decided call (waitlisted proposals are then not selected), a rolling call or a draft',
     },
-    async ({ user, params }) =>
-      updateCall(user, params.id, (h) => h.executeUpdate(archiveCallUpdate, { args: [{ actor: actorOf(user) }] })),
+    async ({ user, params }) => updateCall(user, params.id, archiveCallUpdate, {}),
   );
 }

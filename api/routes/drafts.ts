@@ -9,7 +9,7 @@ import type { ApiContext } from '../context';
 import { requestBody, responseBody } from '../contract';
 import { notFound, validationFailed } from '../errors';
 import { subjectId } from '../ids';
-import type { ApiRouter } from '../router';
+import { created, linksById, type ApiRouter } from '../router';
 import { budgetTotalsSchema, budgetTotalsView } from '../schemas';
 import { subjectScope } from '../scope';
 import type { AuthUser } from '../types';
@@ -274,12 +274,7 @@ export function draftRoutes(router: ApiRouter, ctx: ApiContext): void {
       roles: ['applicant'],
       body: draftCreateSchema,
       idempotent: true,
-      success: {
-        status: 201,
-        description: 'Created',
-        schema: draftSchema,
-        links: { getDraft: { operationId: 'getDraft', parameters: { id: '$response.body#/id' } } },
-      },
+      success: created(draftSchema, 'getDraft'),
     },
     async ({ user, body, idempotencyKey }) => {
       const call = await prisma.call.findUnique({ where: { id: body.callId }, select: { id: true } });
@@ -343,7 +338,7 @@ export function draftRoutes(router: ApiRouter, ctx: ApiContext): void {
         status: 201,
         description: 'The copy',
         schema: draftSchema,
-        links: { getDraft: { operationId: 'getDraft', parameters: { id: '$response.body#/id' } } },
+        links: linksById('getDraft'),
       },
       errors: [404],
     },
@@ -394,7 +389,7 @@ export function draftRoutes(router: ApiRouter, ctx: ApiContext): void {
         status: 201,
         description: 'The new draft',
         schema: draftSchema,
-        links: { getDraft: { operationId: 'getDraft', parameters: { id: '$response.body#/id' } } },
+        links: linksById('getDraft'),
       },
       errors: [404],
     },

@@ -61,6 +61,14 @@ export function joiningRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma, config } = ctx;
   const base = () => publicBaseUrl(config).replace(/\/+$/, '');
   const windowMs = config.EMAIL_LINK_LIMIT_WINDOW_MINUTES * 60_000;
+  /** A link from a mail that makes the account and signs it in; each route gets its own limiter. */
+  const accountFromLinkRoute = () => ({
+    tag: 'Joining',
+    auth: false,
+    before: [ctx.rateLimiter(config.EMAIL_LINK_LIMIT_PER_IP * 2, windowMs)],
+    success: { status: 201, description: 'The account, signed in', schema: joinedSchema },
+    errors: [401, 409, 429],
+  });
   const addressKey = (req: { body?: unknown }) => {
     const email = (req.body as { email?: unknown } | undefined)?.email;
     return `register:${typeof email === 'string' ? sha256Hex(email.trim().toLowerCase()) : 'none'}`;
@@ -189,15 +197,11 @@ export function joiningRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'post',
       path: '/registrations/confirm',
       operationId: 'createAccountFromRegistration',
-      tag: 'Joining',
-      auth: false,
       summary: 'Confirm a registration: the account is made and signed in',
       description:
         'An institution: its registrant becomes its owner, and its proposals can be submitted once a fund manager approves it (drafts meanwhile). An expert: the profile goes to a fund manager for approval. The link works once.',
       body: tokenBodySchema,
-      before: [ctx.rateLimiter(config.EMAIL_LINK_LIMIT_PER_IP * 2, windowMs)],
-      success: { status: 201, description: 'The account, signed in', schema: joinedSchema },
-      errors: [401, 409, 429],
+      ...accountFromLinkRoute(),
     },
     async ({ body, req }) => {
       const tokenHash = sha256Hex(body.token);
@@ -618,15 +622,11 @@ export function joiningRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'post',
       path: '/invitations/accept',
       operationId: 'createAccountFromInvitation',
-      tag: 'Joining',
-      auth: false,
       summary: 'Accept an invitation: the account is made and signed in',
       description:
         'The link works once, until it expires or is revoked; a resent invitation has a new link and the old one stops working.',
       body: invitationAcceptSchema,
-      before: [ctx.rateLimiter(config.EMAIL_LINK_LIMIT_PER_IP * 2, windowMs)],
-      success: { status: 201, description: 'The account, signed in', schema: joinedSchema },
-      errors: [401, 409, 429],
+      ...accountFromLinkRoute(),
     },
     async ({ body, req }) => {
       checkTermsVersion(body.termsVersion);

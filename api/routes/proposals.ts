@@ -19,7 +19,7 @@ import { agreementOf } from '../agreements';
 import { startSubjectWorkflow } from '../start-subject';
 import { assertNotTerminal, executeDecision, executeExtensionRequest } from '../decide';
 import { conflict, forbidden, intakeRefused, notFound, validationFailed } from '../errors';
-import type { ApiRouter } from '../router';
+import { created, type ApiRouter } from '../router';
 import { callClosedRefusal } from './calls';
 import {
   budgetTotalsView,
@@ -104,16 +104,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       roles: ['applicant'],
       body: proposalCreateSchema,
       idempotent: true,
-      success: {
-        status: 201,
-        description: 'Created',
-        schema: createdSubjectSchema,
-        links: {
-          getProposal: { operationId: 'getProposal', parameters: { id: '$response.body#/id' } },
-          resubmitProposal: { operationId: 'resubmitProposal', parameters: { id: '$response.body#/id' } },
-          withdrawProposal: { operationId: 'withdrawProposal', parameters: { id: '$response.body#/id' } },
-        },
-      },
+      success: created(createdSubjectSchema, 'getProposal', 'resubmitProposal', 'withdrawProposal'),
       errors: [409],
     },
     async ({ user, body, idempotencyKey }) => {

@@ -105,18 +105,19 @@ export function reassignmentRoutes(router: ApiRouter, ctx: ApiContext): void {
     };
   }
 
+  /** What the routes acting on one open task share. */
+  const openTaskRoute = { tag: 'Tasks', roles: [...STAFF], params: { id: TASK_ID } };
+
   router.add(
     {
       method: 'get',
       path: '/tasks/:id/candidates',
       operationId: 'listReassignmentCandidates',
-      tag: 'Tasks',
+      ...openTaskRoute,
       summary: 'Who may take over an open task',
       description:
         'Active people of the task’s role and scope (the subject’s country for a Country Office, the applicant’s institution for the applicant side; no reviewer from the applicant’s institution), ' +
         'except its assignee, people excluded from it and those holding the same task on the subject. Administrators; fund managers for the applicant side.',
-      roles: [...STAFF],
-      params: { id: TASK_ID },
       success: {
         status: 200,
         description: 'The eligible people, by name',
@@ -145,13 +146,11 @@ export function reassignmentRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'post',
       path: '/tasks/:id/reassign',
       operationId: 'updateTaskAssignee',
-      tag: 'Tasks',
+      ...openTaskRoute,
       summary: 'Hand an open task to another person',
       description:
         'Executes the `reassign` Update on the task’s workflow: the task then waits for the new person, who is mailed; the audit trail names who reassigned it, from whom and to whom. ' +
         '400 when the person is not eligible (see listReassignmentCandidates), 403 for a fund manager on a task outside the applicant side, 409 when the task is no longer open or waits for a role or an institution rather than one person.',
-      roles: [...STAFF],
-      params: { id: TASK_ID },
       body: reassignmentBodySchema,
       success: { status: 200, description: 'Reassigned', schema: reassignedSchema },
       errors: [404, 409],

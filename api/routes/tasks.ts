@@ -9,7 +9,7 @@ import { executeDecision } from '../decide';
 import { forbidden, notFound } from '../errors';
 import { paged } from '../ids';
 import { withReviewerChoices } from '../reviewers';
-import type { ApiRouter } from '../router';
+import { linksById, type ApiRouter } from '../router';
 import type { AuthUser } from '../types';
 import {
   decisionResponseSchema,
@@ -137,7 +137,7 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
         status: 200,
         description: 'The task',
         schema: taskDetailSchema,
-        links: { decideTask: { operationId: 'decideTask', parameters: { id: '$response.body#/id' } } },
+        links: linksById('decideTask'),
       },
       errors: [404],
     },

@@ -40,6 +40,7 @@ import {
   countryName,
   deliverablesTable,
   expertRequestFacts,
+  isStaffViewer,
   kindLabel,
   milestoneTitles,
   stepper,
@@ -49,7 +50,6 @@ import {
   type Reference,
 } from '../views';
 const enc = encodeURIComponent;
-const PRIVILEGED = new Set(['fund_manager', 'co_approver', 'admin']);
 
 export function expertRequestPages(router: Router, web: WebContext): void {
   const { ref } = web;
@@ -165,7 +165,7 @@ export function expertRequestPages(router: Router, web: WebContext): void {
         ref.countries(),
       ]);
       const refs: Reference = { areas, countries };
-      const privileged = PRIVILEGED.has(user.role);
+      const privileged = isStaffViewer(user.role);
       const names = privileged
         ? await ref.userNames(r.timeline.map((e) => e.actorId ?? '').filter(Boolean))
         : new Map<string, string>();

@@ -45,6 +45,7 @@ import {
   agreementCard,
   countryName,
   criterionLabel,
+  isStaffViewer,
   kindLabel,
   milestoneTitles,
   proposalFacts,
@@ -57,7 +58,6 @@ import {
 } from '../views';
 
 const enc = encodeURIComponent;
-const PRIVILEGED = new Set(['fund_manager', 'co_approver', 'admin']);
 
 export function proposalPages(router: Router, web: WebContext): void {
   const { ref } = web;
@@ -364,7 +364,7 @@ export function proposalPages(router: Router, web: WebContext): void {
               html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${x.subject.title}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`,
           )}</ul></section>`
         : '';
-      const scores = PRIVILEGED.has(user.role) && user.role !== 'co_approver';
+      const scores = isStaffViewer(user.role) && user.role !== 'co_approver';
       const table = list.items.length
         ? html`<table class="table table-stack"><caption class="visually-hidden">${t('proposals.caption')}</caption>
         <thead><tr><th scope="col">${t('field.title')}</th>${user.role === 'applicant' ? '' : html`<th scope="col">${t('field.institution')}</th>`}<th scope="col">${t('field.country')}</th><th scope="col">${t('field.stage')}</th><th scope="col">${t('field.submitted')}</th><th scope="col" class="num">${t('field.requestedAmountUsd')}</th>${scores ? html`<th scope="col" class="num">${t('selection.weightedTotal')}</th>` : ''}</tr></thead>
@@ -406,7 +406,7 @@ export function proposalPages(router: Router, web: WebContext): void {
         ref.countries(),
       ]);
       const refs: Reference = { areas, countries };
-      const privileged = PRIVILEGED.has(user.role);
+      const privileged = isStaffViewer(user.role);
       const full = p.view === 'full' ? p : undefined;
       const names = privileged
         ? await ref.userNames(

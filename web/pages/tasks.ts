@@ -26,6 +26,7 @@ import { formIdempotencyKey, idempotencyHeader } from '../idempotency';
 import {
   deliverablesTable,
   expertRequestFacts,
+  isStaffViewer,
   kindLabel,
   milestoneTitles,
   proposalFacts,
@@ -62,7 +63,6 @@ const BIG_FORMS = new Set([
   'final_report',
   'deliverable_submission',
 ]);
-const PRIVILEGED = new Set(['fund_manager', 'co_approver', 'admin']);
 
 function kindOfTaskId(id: string): string {
   return id.split(':')[1] ?? '';
@@ -121,7 +121,7 @@ export function taskPages(router: Router, web: WebContext): void {
     ]);
     const proposal = subj && 'view' in subj ? subj : null;
     const request = subj && !('view' in subj) ? subj : null;
-    const privileged = PRIVILEGED.has(ctx.user.role);
+    const privileged = isStaffViewer(ctx.user.role);
     const refs: Reference = { areas, countries };
     const timeline = subj?.timeline ?? [];
     const nameIds = [
