@@ -439,6 +439,11 @@ test('Experts on Demand: register, endorse, shortlist, invitations, selection, c
   const shortlist = fmReq.body.shortlist as { expertId: string; userId: string }[];
   expect(shortlist.length).toBeGreaterThanOrEqual(3);
   await decideVia('fundManager', id, 'shortlist_review', 'confirm');
+  // The invitations open in the step after the confirmation (their dates come from the Clock).
+  await eventually(
+    async () =>
+      (await h.db.prisma.task.count({ where: { subjectId: id, kind: 'invitation_response', status: 'open' } })) >= 3,
+  );
 
   // Invited experts answer; each sees the request but never the shortlist or fees.
   const emails = new Map(

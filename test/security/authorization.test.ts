@@ -93,8 +93,14 @@ beforeAll(async () => {
   await decideAs('fundManager', (await openTaskOf(erKg, 'shortlist_review')).id, { decision: 'confirm' });
 
   const reviewers = [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id];
+  // The invitations open in the step after the confirmation (their dates come from the Clock).
   const invited = (
-    await h.db.prisma.task.findMany({ where: { subjectId: erKg, kind: 'invitation_response', status: 'open' } })
+    await eventually(async () => {
+      const rows = await h.db.prisma.task.findMany({
+        where: { subjectId: erKg, kind: 'invitation_response', status: 'open' },
+      });
+      return rows.length ? rows : undefined;
+    })
   ).map((t) => t.assigneeUserId!);
   expect(invited).toContain(DEMO_USERS.expert1.id);
   expect(invited).not.toContain(DEMO_USERS.expert2.id);
