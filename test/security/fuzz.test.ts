@@ -748,9 +748,9 @@ test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
 
-  // Temporal: one new workflow per distinct successful creation of a proposal or an expert request,
+  // Temporal: one new workflow per distinct successful creation of a proposal, an expert request or a call,
   // and one mail delivery per distinct message.
-  const newWorkflows = ['post /proposals', 'post /expert-requests', ...MAILED_CREATES].reduce(
+  const newWorkflows = ['post /proposals', 'post /expert-requests', 'post /calls', ...MAILED_CREATES].reduce(
     (n, op) => n + (created[op]?.size ?? 0),
     0,
   );
