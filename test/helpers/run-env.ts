@@ -7,6 +7,7 @@
 /** The workflow code bundled once for the run (a file path): the worker processes tests start load it too (worker/main.ts). */
 export const WORKFLOW_BUNDLE_VARIABLE = 'WORKFLOW_BUNDLE_PATH';
 
-/** The run's shared Temporal dev server (host:port), and the folder where test files claim its namespaces. */
+/** The run's shared Temporal dev server (host:port), the folder where test files claim its namespaces, and how many it has. */
 export const TEMPORAL_ADDRESS_VARIABLE = 'TEST_TEMPORAL_ADDRESS';
 export const TEMPORAL_CLAIMS_VARIABLE = 'TEST_TEMPORAL_NAMESPACE_CLAIMS';
+export const TEMPORAL_POOL_VARIABLE = 'TEST_TEMPORAL_NAMESPACES';

@@ -14,11 +14,31 @@ import { TypedSearchAttributes } from '@temporalio/common';
 import { freePort } from '../../lib/stack';
 import { DEV_SERVER_ARGS, requireTemporalCli } from '../../lib/temporal-cli';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
-import { TEMPORAL_ADDRESS_VARIABLE, TEMPORAL_CLAIMS_VARIABLE } from './run-env';
+import { TEMPORAL_ADDRESS_VARIABLE, TEMPORAL_CLAIMS_VARIABLE, TEMPORAL_POOL_VARIABLE } from './run-env';
 
-/** More than the test files that use the shared server (about 40), with room for new ones. */
-const NAMESPACE_POOL = 120;
 const namespaceAt = (i: number) => `test-${String(i).padStart(3, '0')}`;
+const testRoot = path.resolve(__dirname, '..');
+
+/**
+ * One namespace for each test file that may use the shared server, and a few spare: every
+ * namespace costs the idle server a little CPU (its per-namespace system workers poll).
+ */
+function namespacePoolSize(): number {
+  const users = /\b(startTestTemporal|startApiHarness|startWebHarness|startWorkflowTestContext)\(/;
+  const count = (dir: string): number =>
+    fs.readdirSync(dir, { withFileTypes: true }).reduce((n, entry) => {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) return n + count(file);
+      return n + (entry.name.endsWith('.test.ts') && users.test(fs.readFileSync(file, 'utf8')) ? 1 : 0);
+    }, 0);
+  return count(testRoot) + 8;
+}
+
+const SDK_TEST_SERVER_SETTINGS = [
+  'frontend.enableServerVersionCheck=false',
+  'frontend.enableUpdateWorkflowExecution=true',
+  'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+];
 
 export interface SharedTemporal {
   address: string;
@@ -30,13 +50,16 @@ export interface SharedTemporal {
 export async function startSharedTemporal(claimsDir: string): Promise<SharedTemporal> {
   const [port, uiPort] = [await freePort(), await freePort()];
   const address = `127.0.0.1:${port}`;
-  const namespaces = Array.from({ length: NAMESPACE_POOL }, (_, i) => ['--namespace', namespaceAt(i + 1)]).flat();
+  const pool = namespacePoolSize();
+  const namespaces = Array.from({ length: pool }, (_, i) => ['--namespace', namespaceAt(i + 1)]).flat();
   const searchAttributes = SEARCH_ATTRIBUTE_KEYS.flatMap((k) => [
     '--search-attribute',
     `${k.name}=${TypedSearchAttributes.toMetadataType(k.type)}`,
   ]);
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort)];
   args.push('--headless', '--log-level', 'error', ...namespaces, ...searchAttributes, ...DEV_SERVER_ARGS);
+  // As the SDK's own dev server for tests (TestWorkflowEnvironment.createLocal) runs it.
+  for (const setting of SDK_TEST_SERVER_SETTINGS) args.push('--dynamic-config-value', setting);
   const proc = spawn(requireTemporalCli(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr?.on('data', (chunk: Buffer) => {
@@ -57,7 +80,7 @@ export async function startSharedTemporal(claimsDir: string): Promise<SharedTemp
     try {
       const connection = await Connection.connect({ address, connectTimeout: '1 second' });
       try {
-        await connection.workflowService.describeNamespace({ namespace: namespaceAt(NAMESPACE_POOL) });
+        await connection.workflowService.describeNamespace({ namespace: namespaceAt(pool) });
       } finally {
         await connection.close();
       }
@@ -73,6 +96,7 @@ export async function startSharedTemporal(claimsDir: string): Promise<SharedTemp
   fs.mkdirSync(claimsDir, { recursive: true });
   process.env[TEMPORAL_ADDRESS_VARIABLE] = address;
   process.env[TEMPORAL_CLAIMS_VARIABLE] = claimsDir;
+  process.env[TEMPORAL_POOL_VARIABLE] = String(pool);
   return { address, proc, stop };
 }
 
@@ -83,8 +107,9 @@ export async function startSharedTemporal(claimsDir: string): Promise<SharedTemp
 export function claimTestNamespace(): { address: string; namespace: string } | undefined {
   const address = process.env[TEMPORAL_ADDRESS_VARIABLE];
   const claims = process.env[TEMPORAL_CLAIMS_VARIABLE];
-  if (!address || !claims) return undefined;
-  for (let i = 1; i <= NAMESPACE_POOL; i++) {
+  const pool = Number(process.env[TEMPORAL_POOL_VARIABLE]);
+  if (!address || !claims || !pool) return undefined;
+  for (let i = 1; i <= pool; i++) {
     try {
       fs.mkdirSync(path.join(claims, namespaceAt(i)));
       return { address, namespace: namespaceAt(i) };
@@ -93,6 +118,6 @@ export function claimTestNamespace(): { address: string; namespace: string } | u
     }
   }
   throw new Error(
-    `all ${NAMESPACE_POOL} test namespaces of the shared Temporal server are taken: raise NAMESPACE_POOL`,
+    `all ${pool} test namespaces of the shared Temporal server are taken: a test file starts Temporal more than once, or through a helper namespacePoolSize does not count`,
   );
 }
