@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const mailer = createMailer(cfg, { afterAccept: mailTestHold() });
   const connection = await connectWorker(cfg);
   // A bundle made beforehand (WORKFLOW_BUNDLE_PATH: the test run makes one for all its workers) is used as is and kept.
-  const prebuilt = process.env.WORKFLOW_BUNDLE_PATH;
+  const prebuilt = process.env.WORKFLOW_BUNDLE_PATH || undefined;
   const codePath = prebuilt ?? (await bundleWorkflows());
   const worker = await createWorker({
     connection,
