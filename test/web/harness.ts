@@ -283,6 +283,33 @@ export function check(locator: Locator, timeoutMs = 10_000) {
   };
 }
 
+/** What the proposal form asks besides its title, budget and SDGs, typed in as a person would. */
+export interface ProposalFormEntry {
+  summary: string;
+  thematicAreaId?: string;
+  partner: { name: string; contact: string; demandEvidence: string };
+  durationMonths: number;
+  innovation: string;
+  expectedResults: string;
+  milestones: { title: string; dueDate: string }[];
+}
+
+/** Types a proposal's texts, partner, duration and milestones into the form (the title, budget and SDGs are the caller's). */
+export async function fillProposalForm(page: Page, e: ProposalFormEntry): Promise<void> {
+  await page.locator('#f-summary').fill(e.summary);
+  await page.locator('#f-thematicAreaId').selectOption(e.thematicAreaId ?? 'climate-adaptation');
+  await page.locator('#f-nationalPartner-name').fill(e.partner.name);
+  await page.locator('#f-nationalPartner-contact').fill(e.partner.contact);
+  await page.locator('#f-nationalPartner-demandEvidence').fill(e.partner.demandEvidence);
+  await page.locator('#f-durationMonths').fill(String(e.durationMonths));
+  await page.locator('#f-innovation').fill(e.innovation);
+  await page.locator('#f-expectedResults').fill(e.expectedResults);
+  for (const [i, m] of e.milestones.entries()) {
+    await page.locator(`#f-milestones-${i}-title`).fill(m.title);
+    await page.locator(`#f-milestones-${i}-dueDate`).fill(m.dueDate);
+  }
+}
+
 /** One budget line of the proposal form typed in (row `i`); amounts in USD. */
 export async function fillBudgetLine(
   page: Page,
