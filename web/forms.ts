@@ -682,23 +682,9 @@ export function expertRequestChanges(
 ): Record<string, unknown> {
   const next: Record<string, unknown> = expertRequestPayload(v);
   const out: Record<string, unknown> = {};
-  for (const key of [
-    'title',
-    'nationalPartner',
-    'objectives',
-    'deliverables',
-    'modality',
-    'workingDays',
-    'startDate',
-    'endDate',
-    'languages',
-    'thematicAreaId',
-    'sdgs',
-    'contractValueUsd',
-    'destination',
-    'travelDays',
-    'perDiemUsd',
-  ]) {
+  // What a resubmission may change: the form's fields by their top-level payload key, the country excepted.
+  const changeable = new Set(EXPERT_REQUEST_FIELDS.filter((f) => f !== 'countryCode').map((f) => f.split('.')[0]));
+  for (const key of changeable) {
     const a = next[key] ?? null;
     const b = original[key] ?? null;
     if (JSON.stringify(a) !== JSON.stringify(b)) out[key] = a;

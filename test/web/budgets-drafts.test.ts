@@ -9,8 +9,7 @@ import {
   fillProposalForm,
   fillValidBudget,
   screenshot,
-  startWebHarness,
-  type WebHarness,
+  useWebHarness,
 } from './harness';
 
 /**
@@ -18,10 +17,9 @@ import {
  * over-limit proposal that cannot be submitted (errors per field, in Russian on a Russian page, no
  * workflow started), drafts autosaved, listed, shared with a colleague, copied and deleted.
  */
-let h: WebHarness;
+const h = useWebHarness('budgets');
 
 beforeAll(async () => {
-  h = await startWebHarness('budgets');
   await h.db.prisma.user.create({
     data: {
       id: 'u-tpu-colleague-web',
@@ -32,10 +30,6 @@ beforeAll(async () => {
       language: 'ru',
     },
   });
-});
-
-afterAll(async () => {
-  await h?.stop();
 });
 
 test('Russian page: live totals, an over-limit budget refused with errors per field in Russian, no workflow started', async () => {

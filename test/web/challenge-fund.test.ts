@@ -7,8 +7,7 @@ import {
   fillProposalForm,
   fillValidBudget,
   screenshot,
-  startWebHarness,
-  type WebHarness,
+  useWebHarness,
 } from './harness';
 
 /**
@@ -17,15 +16,7 @@ import {
  * its inbox with the keyboard only, the fund manager sees the funnel move and assigns reviewers,
  * a reviewer declares no conflict of interest and scores, the fund manager sees the scores.
  */
-let h: WebHarness;
-
-beforeAll(async () => {
-  h = await startWebHarness('cf');
-});
-
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useWebHarness('cf');
 
 const TITLE = 'Solar-powered mudflow sensors for Chui valley villages';
 

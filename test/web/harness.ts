@@ -45,6 +45,25 @@ export interface WebHarness {
   stop(): Promise<void>;
 }
 
+/**
+ * The harness of a test file: started before its tests (jest's beforeAll, so `timeoutMs` bounds the
+ * start), stopped after them. Its fields are there once the first test runs.
+ */
+export function useWebHarness(
+  label: string,
+  configOverrides: Record<string, string> = {},
+  timeoutMs?: number,
+): WebHarness {
+  const h = {} as WebHarness;
+  beforeAll(async () => {
+    Object.assign(h, await startWebHarness(label, configOverrides));
+  }, timeoutMs);
+  afterAll(async () => {
+    await h.stop?.();
+  });
+  return h;
+}
+
 export async function startWebHarness(
   label: string,
   configOverrides: Record<string, string> = {},

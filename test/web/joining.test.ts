@@ -8,8 +8,7 @@ import {
   fillProposalForm,
   fillValidBudget,
   screenshot,
-  startWebHarness,
-  type WebHarness,
+  useWebHarness,
 } from './harness';
 
 /**
@@ -19,13 +18,7 @@ import {
  * the owner sees it; a new expert registers, is approved and then appears in a matching
  * shortlist. Every new page is checked with axe, in English and Russian, and on a phone.
  */
-let h: WebHarness;
-beforeAll(async () => {
-  h = await startWebHarness('joining', { AUTH_MODE: 'dev,email' });
-}, 180_000);
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useWebHarness('joining', { AUTH_MODE: 'dev,email' }, 180_000);
 
 async function fresh(opts: { lang?: 'en' | 'ru'; phone?: boolean } = {}): Promise<Page> {
   const context = await h.browser.newContext({
