@@ -8,6 +8,7 @@ import {
   fillValidBudget,
   screenshot,
   useWebHarness,
+  VALID_PROPOSAL_FORM,
 } from './harness';
 
 /**
@@ -72,19 +73,12 @@ test('applicant → CO endorsement (keyboard only) → funnel moves → reviewer
   await check(applicant.locator('#f-summary-error')).toContainText('This field is required');
 
   await fillProposalForm(applicant, {
+    ...VALID_PROPOSAL_FORM,
     summary: 'Community-run sensor network with SMS alerts for mudflows.',
-    partner: {
-      name: 'Ministry of Emergency Situations',
-      contact: 'mes@example.kg',
-      demandEvidence: 'Letter of intent No. 14-2/2026 of 12 March 2026',
-    },
-    durationMonths: 12,
+    partner: { ...VALID_PROPOSAL_FORM.partner, demandEvidence: 'Letter of intent No. 14-2/2026 of 12 March 2026' },
     innovation: 'LoRaWAN sensors, solar powered, open firmware.',
     expectedResults: '12 villages covered; alert lead time from 5 to 40 minutes.',
-    milestones: [
-      { title: 'Sensors installed', dueDate: '2027-03-31' },
-      { title: 'Alerting live', dueDate: '2027-06-30' },
-    ],
+    milestones: [VALID_PROPOSAL_FORM.milestones[0], { title: 'Alerting live', dueDate: '2027-06-30' }],
   });
   await applicant.getByLabel('SDG 13', { exact: true }).check();
   await applicant.getByLabel('SDG 11', { exact: true }).check();

@@ -313,8 +313,25 @@ export interface ProposalFormEntry {
   milestones: { title: string; dueDate: string }[];
 }
 
+/** A proposal the intake accepts, for tests that are not about its contents. */
+export const VALID_PROPOSAL_FORM: ProposalFormEntry = {
+  summary: 'Ground temperature sensors with SMS alerts for thaw-driven landslides.',
+  partner: {
+    name: 'Ministry of Emergency Situations',
+    contact: 'mes@example.kg',
+    demandEvidence: 'Letter of intent No. 7 of 2 April 2026',
+  },
+  durationMonths: 12,
+  innovation: 'Fibre-optic temperature sensing.',
+  expectedResults: 'Six slopes monitored.',
+  milestones: [
+    { title: 'Sensors installed', dueDate: '2027-03-31' },
+    { title: 'Alerts live', dueDate: '2027-06-30' },
+  ],
+};
+
 /** Types a proposal's texts, partner, duration and milestones into the form (the title, budget and SDGs are the caller's). */
-export async function fillProposalForm(page: Page, e: ProposalFormEntry): Promise<void> {
+export async function fillProposalForm(page: Page, e: ProposalFormEntry = VALID_PROPOSAL_FORM): Promise<void> {
   await page.locator('#f-summary').fill(e.summary);
   await page.locator('#f-thematicAreaId').selectOption(e.thematicAreaId ?? 'climate-adaptation');
   await page.locator('#f-nationalPartner-name').fill(e.partner.name);
