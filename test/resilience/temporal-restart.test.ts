@@ -25,7 +25,7 @@ import {
  */
 const LIFECYCLES = 20;
 /** How long the API waits for Temporal before answering 503 (TEMPORAL_CALL_TIMEOUT_MS; 15 s by default). */
-const CALL_TIMEOUT_MS = 5_000;
+const CALL_TIMEOUT_MS = 8_000;
 /** How long the server stays down: twice the API's wait, so requests fail rather than wait the outage out. */
 const OUTAGE_MS = 2 * CALL_TIMEOUT_MS;
 
