@@ -358,12 +358,21 @@ test('the dashboard equals sums computed from the tables under several filters; 
     expect(items.body.items.map((i: { id: string }) => i.id).sort()).toEqual(want.ids);
     const csv = await fm.get(`/results/pipeline.csv?${qs}`);
     expect(csv.status).toBe(200);
-    const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines.length - 1).toBe(want.ids.length);
   }
 
   const all = await fm.get('/results');
-  expect(all.body.totals).toMatchObject({ items: 4, funded: 3, countries: 2, committedUsd: 62_000, disbursedUsd: 44_000 });
+  expect(all.body.totals).toMatchObject({
+    items: 4,
+    funded: 3,
+    countries: 2,
+    committedUsd: 62_000,
+    disbursedUsd: 44_000,
+  });
   expect(all.body.totals.completedByProgramme).toEqual({ challenge_fund: 1, experts_on_demand: 1 });
   expect(all.body.disbursementByMonth).toEqual([
     { month: '2025-09', usd: 10_000 },
@@ -393,7 +402,10 @@ test('the dashboard equals sums computed from the tables under several filters; 
 
   // Results by SDG as CSV: one row per SDG.
   const bySdg = await fm.get('/results/export.csv?by=sdg');
-  const rows = bySdg.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+  const rows = bySdg.text
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n');
   expect(rows[0]).toBe(
     'sdg,items,funded,committedUsd,coFinancingUsd,disbursedUsd,beneficiariesTarget,beneficiaries,beneficiariesWomen,beneficiariesMen,beneficiariesYouth',
   );
