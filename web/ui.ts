@@ -61,10 +61,12 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
     { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
     { href: '/app/pipeline', key: 'nav.countryPipeline', match: /^\/app\/pipeline/ },
+    { href: '/app/results', key: 'nav.results', match: /^\/app\/results/ },
     { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },
   ],
   fund_manager: [
     { href: '/app/pipeline', key: 'nav.pipeline', match: /^\/app\/pipeline/ },
+    { href: '/app/results', key: 'nav.results', match: /^\/app\/results/ },
     { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
     { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
@@ -81,6 +83,7 @@ const NAV: Record<string, NavItem[]> = {
   ],
   admin: [
     { href: '/app/pipeline', key: 'nav.pipeline', match: /^\/app\/pipeline/ },
+    { href: '/app/results', key: 'nav.results', match: /^\/app\/results/ },
     { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
     { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { DEMO_USERS } from '../../domain/demo';
+import { seedResultsPortfolio } from '../fixtures/results';
 import { as, startApiHarness, type ApiHarness } from './harness';
 
 /**
@@ -13,162 +14,9 @@ let h: ApiHarness;
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-interface ItemSpec {
-  id: string;
-  country: string;
-  stage: string;
-  sdgs: number[];
-  area: string;
-  createdAt: string;
-  requestedUsd: number;
-  coFinancingUsd?: number;
-  signedUsd?: number;
-  payments?: { usd: number; at: string }[];
-  institution?: string;
-}
-
-async function proposal(s: ItemSpec): Promise<void> {
-  const p = h.db.prisma;
-  await p.proposal.create({
-    data: {
-      id: s.id,
-      workflowId: `proposal-${s.id}`,
-      callId: s.country === 'KG' ? 'call-kg' : 'call-tj',
-      institutionId: s.institution ?? 'inst-tpu',
-      applicantId: DEMO_USERS.applicant.id,
-      countryCode: s.country,
-      title: `Project ${s.id}`,
-      summary: 'Summary',
-      nationalPartner: { name: 'Ministry', contact: 'm@example.org', demandEvidence: 'Letter' },
-      sdgs: s.sdgs,
-      thematicAreaId: s.area,
-      requestedAmountCents: s.requestedUsd * 100,
-      coFinancingCents: (s.coFinancingUsd ?? 0) * 100,
-      durationMonths: 12,
-      innovation: 'New',
-      expectedResults: 'Results',
-      milestones: [],
-      stage: s.stage,
-      stageEnteredAt: new Date(s.createdAt),
-      createdAt: new Date(s.createdAt),
-      closedAt: s.stage === 'closed' ? new Date() : null,
-    },
-  });
-  await money('proposal', s);
-}
-
-async function expertRequest(s: ItemSpec): Promise<void> {
-  await h.db.prisma.expertRequest.create({
-    data: {
-      id: s.id,
-      workflowId: `expert-request-${s.id}`,
-      countryCode: s.country,
-      requesterId: DEMO_USERS.coKg.id,
-      title: `Assignment ${s.id}`,
-      nationalPartner: { name: 'Agency', contact: 'a@example.org', demandEvidence: 'Letter' },
-      objectives: 'Objectives',
-      deliverables: [],
-      modality: 'desk',
-      workingDays: 10,
-      startDate: new Date('2026-01-10'),
-      endDate: new Date('2026-02-10'),
-      languages: ['ru'],
-      thematicAreaId: s.area,
-      sdgs: s.sdgs,
-      contractValueCents: s.requestedUsd * 100,
-      stage: s.stage,
-      stageEnteredAt: new Date(s.createdAt),
-      createdAt: new Date(s.createdAt),
-      closedAt: s.stage === 'closed' ? new Date() : null,
-    },
-  });
-  await money('expert_request', s);
-}
-
-async function money(subjectType: string, s: ItemSpec): Promise<void> {
-  const p = h.db.prisma;
-  const workflowId = `${subjectType === 'proposal' ? 'proposal' : 'expert-request'}-${s.id}`;
-  if (s.signedUsd)
-    await p.contract.create({
-      data: {
-        id: `${workflowId}:contract`,
-        workflowId,
-        subjectType,
-        subjectId: s.id,
-        kind: 'grant',
-        partyName: 'Party',
-        valueCents: s.signedUsd * 100,
-        tranches: [],
-        status: 'signed',
-        signatures: {},
-      },
-    });
-  for (const [n, pay] of (s.payments ?? []).entries())
-    await p.payment.create({
-      data: {
-        id: `${workflowId}:p${n}`,
-        workflowId,
-        subjectType,
-        subjectId: s.id,
-        payee: 'Party',
-        amountCents: pay.usd * 100,
-        status: 'released',
-        releasedAt: new Date(pay.at),
-      },
-    });
-}
-
 beforeAll(async () => {
   h = await startApiHarness('results', { worker: false });
-  await proposal({
-    id: 'p-res-kg-mission',
-    country: 'KG',
-    stage: 'mission',
-    sdgs: [6, 13],
-    area: 'water-resources',
-    createdAt: '2026-03-01T10:00:00Z',
-    requestedUsd: 30_000,
-    coFinancingUsd: 8_000,
-    signedUsd: 30_000,
-    payments: [{ usd: 12_000, at: '2026-05-15T10:00:00Z' }],
-  });
-  await proposal({
-    id: 'p-res-tj-closed',
-    country: 'TJ',
-    stage: 'closed',
-    sdgs: [4],
-    area: 'education',
-    createdAt: '2025-06-01T10:00:00Z',
-    requestedUsd: 25_000,
-    coFinancingUsd: 6_000,
-    signedUsd: 25_000,
-    payments: [
-      { usd: 10_000, at: '2025-09-01T10:00:00Z' },
-      { usd: 15_000, at: '2026-02-01T10:00:00Z' },
-    ],
-    institution: 'inst-hse',
-  });
-  await proposal({
-    id: 'p-res-kg-intake',
-    country: 'KG',
-    stage: 'intake',
-    sdgs: [6],
-    area: 'water-resources',
-    createdAt: '2026-04-01T10:00:00Z',
-    requestedUsd: 40_000,
-    coFinancingUsd: 10_000,
-  });
-  await expertRequest({
-    id: 'er-res-kg-closed',
-    country: 'KG',
-    stage: 'closed',
-    sdgs: [8, 6],
-    area: 'digital-economy',
-    createdAt: '2026-01-05T10:00:00Z',
-    requestedUsd: 7_000,
-    signedUsd: 7_000,
-    payments: [{ usd: 7_000, at: '2026-03-01T10:00:00Z' }],
-  });
+  await seedResultsPortfolio(h.db.prisma);
 }, 120_000);
 afterAll(async () => {
   await h?.stop();
@@ -347,7 +195,7 @@ test('the dashboard equals sums computed from the tables under several filters; 
   const fm = as(h.app, await h.token('fundManager'));
   const filters = [{}, { country: 'KG' }, { year: 2026 }, { sdg: 6 }, { programme: 'challenge_fund', country: 'KG' }];
   for (const f of filters) {
-    const qs = new URLSearchParams(Object.entries(f).map(([k, v]) => [k, String(v)])).toString();
+    const qs = new URLSearchParams(Object.entries(f).map(([k, v]) => [k, String(v)] as [string, string])).toString();
     const res = await fm.get(`/results?${qs}`);
     expect(res.status).toBe(200);
     const want = await expected(f);
@@ -424,7 +272,7 @@ test('the dashboard equals sums computed from the tables under several filters; 
   expect(xlsx.status).toBe(200);
   expect(xlsx.headers['content-type']).toMatch(/spreadsheetml/);
   const book = new ExcelJS.Workbook();
-  await book.xlsx.load(xlsx.body as Buffer);
+  await book.xlsx.load(xlsx.body as unknown as ArrayBuffer);
   const sheet = book.getWorksheet('Pipeline')!;
   const header = (sheet.getRow(1).values as unknown[]).slice(1);
   expect(header).toEqual(expect.arrayContaining(['party', 'score', 'committedUsd', 'entered_intake', 'beneficiaries']));
