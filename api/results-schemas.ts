@@ -172,3 +172,46 @@ export const resultReportBody = requestBody('ResultReport', resultReportSchema, 
   values: { beneficiaries: 400, beneficiariesWomen: 210, beneficiariesMen: 190 },
   note: 'Training sessions in three districts',
 });
+
+const findingSchema = z.strictObject({
+  rule: z.string(),
+  outcome: z.string(),
+  message: z.string().nullable(),
+  figures: z.unknown().describe('The input figures the rule was evaluated on'),
+});
+
+export const provenanceSchema = responseBody(
+  'Provenance',
+  z.strictObject({
+    subjectType: z.enum(SUBJECT_TYPES),
+    subjectId: z.string(),
+    workflowId: z.string(),
+    historyAvailable: z
+      .boolean()
+      .describe(
+        "Whether Temporal still keeps the workflow's history (closed ones are deleted after the retention period)",
+      ),
+    decisions: z.array(
+      z.strictObject({
+        key: z.string().describe('<workflowId>:<step>'),
+        at: z.string(),
+        kind: z.enum(['automatic', 'human']),
+        actions: z.array(z.string()),
+        decidedBy: z.strictObject({ id: z.string().nullable(), role: z.string().nullable() }),
+        outcome: z.string().nullable(),
+        ruleSet: z
+          .strictObject({ id: z.string(), name: z.string().nullable(), effectiveFrom: z.string().nullable() })
+          .nullable(),
+        findings: z.array(findingSchema),
+        decisions: z.array(z.record(z.string(), z.unknown())).describe('Task decisions of the step'),
+        payments: z.array(z.record(z.string(), z.unknown())),
+        stage: z.strictObject({ from: z.string().nullable(), to: z.string() }).nullable(),
+        workflow: z.strictObject({
+          workflowId: z.string(),
+          runId: z.string().nullable(),
+          activityId: z.string().nullable(),
+        }),
+      }),
+    ),
+  }),
+);

@@ -14,13 +14,14 @@ import { phaseOf, PROGRAMME_LIST, type Programme, type SubjectType } from '../..
 import type { Role } from '../../domain/roles';
 import { createClock } from '../../lib/clock';
 import { subjectTable } from '../../lib/subject-table';
-import type { ApiContext } from '../context';
+import { withTemporalDeadline, type ApiContext } from '../context';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { paged } from '../ids';
 import {
   resultReportBody,
   resultTargetsBody,
   subjectResultsSchema,
+  provenanceSchema,
   resultItemPageSchema,
   resultItemsQuerySchema,
   resultsDashboardSchema,
@@ -200,9 +201,67 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
 
     router.add(
       {
+        method: 'get',
+        path: `/${spec.apiPath}/:id/provenance`,
+        operationId: `get${name}Provenance`,
+        tag: 'Results',
+        summary: `How each decision on the ${what} was made (JSON)`,
+        description:
+          'Every automatic and human decision step, oldest first: who or what decided and when, the rule set in force (id, name, ' +
+          'effective date), each rule evaluated with its outcome and input figures, the task decisions, payments and stage change, ' +
+          'and the workflow id, run id and committing activity. Kept in the database: it answers after Temporal deleted the history.',
+        roles: ['fund_manager', 'admin', 'co_approver'],
+        params: idParam,
+        success: { status: 200, description: 'The decisions', schema: provenanceSchema },
+        errors: [404],
+      },
+      async ({ user, params }) => {
+        const subject = await subjectFor(user, params.id);
+        const [rows, historyAvailable] = await Promise.all([
+          prisma.decisionRecord.findMany({ where: { subjectId: subject.id, subjectType }, orderBy: { at: 'asc' } }),
+          withTemporalDeadline(ctx, () => ctx.temporal.workflow.getHandle(subject.workflowId).describe(), 5_000).then(
+            () => true,
+            () => false,
+          ),
+        ]);
+        const list = (v: Prisma.JsonValue | null) => (Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
+        return {
+          body: {
+            subjectType,
+            subjectId: subject.id,
+            workflowId: subject.workflowId,
+            historyAvailable,
+            decisions: rows.map((r) => ({
+              key: r.key,
+              at: r.at.toISOString(),
+              kind: r.kind === 'human' ? ('human' as const) : ('automatic' as const),
+              actions: Array.isArray(r.actions) ? r.actions.map(String) : [],
+              decidedBy: { id: r.actorId, role: r.actorRole },
+              outcome: r.outcome,
+              ruleSet: r.ruleSetId
+                ? { id: r.ruleSetId, name: r.ruleSetName, effectiveFrom: day(r.ruleSetEffectiveFrom) }
+                : null,
+              findings: list(r.findings).map((f) => ({
+                rule: String(f.rule),
+                outcome: String(f.outcome),
+                message: typeof f.message === 'string' ? f.message : null,
+                figures: f.data ?? null,
+              })),
+              decisions: list(r.decisions),
+              payments: list(r.payments),
+              stage: (r.stage as { from: string | null; to: string } | null) ?? null,
+              workflow: { workflowId: r.workflowId, runId: r.runId, activityId: r.activityId },
+            })),
+          },
+        };
+      },
+    );
+
+    router.add(
+      {
         method: 'post',
         path: `/${spec.apiPath}/:id/results/targets`,
-        operationId: `set${name}ResultTargets`,
+        operationId: `update${name}ResultTargets`,
         tag: 'Results',
         summary: `State the ${what}'s targets (replaces earlier ones)`,
         description:
@@ -249,7 +308,7 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
       {
         method: 'post',
         path: `/${spec.apiPath}/:id/results/reports`,
-        operationId: `report${name}Results`,
+        operationId: `create${name}ResultReport`,
         tag: 'Results',
         summary: `Report what the ${what} achieved in a period`,
         description:
