@@ -653,6 +653,7 @@ const WORKFLOW_TABLES = [
   'Evaluation',
   'Proposal',
   'ExpertRequest',
+  'DecisionRecord',
 ];
 /** Indicators of a subject (api/routes/results.ts): its reports, their values and the audit event. */
 const RESULT_TABLES = ['ResultReport', 'ResultValue', 'AuditEvent'];
