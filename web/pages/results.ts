@@ -551,3 +551,9 @@ export function resultPages(router: Router, web: WebContext): void {
     }
   }
 }
+
+/** The link from a subject's page to its results (targets, reports and the forms to state them). */
+export function resultsLink(ctx: PageCtx, programme: Programme, id: string): SafeHtml {
+  const spec = PROGRAMME_LIST.find((p) => p.id === programme)!;
+  return html`<p class="card results-link"><a href="/app/${spec.apiPath}/${encodeURIComponent(id)}/results">${ctx.t('results.subjectLink')}</a></p>`;
+}
