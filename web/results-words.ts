@@ -4,7 +4,6 @@
  * names from the registry.
  */
 export const RESULTS_EN = {
-  'nav.results': 'Results',
   'results.title': 'Results',
   'results.countryTitle': 'Results: {country}',
   'results.lead':
@@ -86,7 +85,6 @@ export const RESULTS_EN = {
 } as const;
 
 export const RESULTS_RU: Record<keyof typeof RESULTS_EN, string> = {
-  'nav.results': 'Результаты',
   'results.title': 'Результаты',
   'results.countryTitle': 'Результаты: {country}',
   'results.lead':
