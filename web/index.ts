@@ -12,6 +12,7 @@ import { authRoutes } from './pages/auth';
 import { callPages } from './pages/calls';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
+import { resultPages } from './pages/results';
 import { messagePages } from './pages/messages';
 import { proposalPages } from './pages/proposals';
 import { rosterPages } from './pages/roster';
@@ -251,6 +252,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   expertRequestPages(router, web);
   messagePages(router, web);
   pipelinePages(router, web);
+  resultPages(router, web);
   rosterPages(router, web);
   holidayPages(router, web);
 

@@ -17,6 +17,7 @@ import { pipelineRoutes } from './pipeline';
 import { privacyRoutes } from './privacy';
 import { proposalRoutes } from './proposals';
 import { reassignmentRoutes } from './reassignment';
+import { resultRoutes } from './results';
 import { API_VERSION, systemRoutes } from './system';
 import { taskRoutes } from './tasks';
 import { userRoutes } from './users';
@@ -42,6 +43,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   expertApplicationRoutes(router, ctx);
   privacyRoutes(router, ctx);
   calendarRoutes(router, ctx);
+  resultRoutes(router, ctx);
   return router;
 }
 
