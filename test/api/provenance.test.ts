@@ -58,7 +58,7 @@ test('the provenance of automatic and human decisions answers after the workflow
 
   // Delete the history, as Temporal does after the namespace's retention period.
   await h.env.client.workflowService.deleteWorkflowExecution({
-    namespace: 'default',
+    namespace: h.env.namespace,
     workflowExecution: { workflowId },
   });
   await eventually(() =>
