@@ -22,7 +22,7 @@ export interface ByteRange {
 export interface ObjectStorage {
   readonly kind: 'local' | 's3';
   /** Stores the file at `filePath` whose SHA-256 and size the caller computed; returns its key. Idempotent. */
-  putFile(filePath: string, sha256: string, size: number): Promise<string>;
+  putFile(filePath: string, sha256: string, size?: number): Promise<string>;
   /** The object's bytes (or a range of them). */
   read(key: string, range?: ByteRange): Promise<Readable>;
   exists(key: string): Promise<boolean>;
@@ -59,7 +59,7 @@ export class LocalStorage implements ObjectStorage {
     return path.join(this.root, key);
   }
 
-  async putFile(filePath: string, sha256: string): Promise<string> {
+  async putFile(filePath: string, sha256: string, _size?: number): Promise<string> {
     const key = objectKeyFor(sha256);
     const target = this.fileOf(key);
     if (fs.existsSync(target)) return key;
@@ -121,7 +121,7 @@ export class S3Storage implements ObjectStorage {
     return `${this.settings.prefix ?? ''}${key}`;
   }
 
-  async putFile(filePath: string, sha256: string, size: number): Promise<string> {
+  async putFile(filePath: string, sha256: string, size = fs.statSync(filePath).size): Promise<string> {
     const key = objectKeyFor(sha256);
     if (await this.exists(key)) return key;
     await this.client.send(new PutObjectCommand({

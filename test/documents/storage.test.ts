@@ -77,7 +77,7 @@ test('local objects are read-only files under the storage root', async () => {
   const root = path.join(tmp, 'ro');
   const storage = new LocalStorage(root);
   const { file, sha256 } = writeFile(Buffer.from('immutable'));
-  const key = await storage.putFile(file, sha256, 9);
+  const key = await storage.putFile(file, sha256);
   const stat = fs.statSync(path.join(root, key));
   expect(stat.mode & 0o222).toBe(0);
 });
