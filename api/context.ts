@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../lib/config';
+import type { DocumentServices } from '../lib/documents';
 import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import type { SlaSettings } from '../domain/tasks';
@@ -19,6 +20,8 @@ export interface ApiContext {
   readCache: ReadCache;
   /** Upper bound for one Temporal call made while a client waits (Updates included). */
   temporalTimeoutMs: number;
+  /** Document storage, scanner settings and limits. */
+  documents: DocumentServices;
 }
 
 /** Runs Temporal client calls with a deadline, so a stuck server or worker becomes a 503, not a hung request. */

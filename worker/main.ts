@@ -10,7 +10,9 @@ import { ConfigError, loadConfig, publicBaseUrl, type AppConfig } from '../lib/c
 import { resolveDatabase } from '../lib/database';
 import { openDatabase } from '../lib/db';
 import { logger } from '../lib/logger';
+import { documentServicesFromConfig } from '../lib/documents';
 import { createMailer } from '../lib/mailer';
+import { createStorage } from '../lib/storage';
 import { describeTemporalConnection, temporalConnectionOptions } from '../lib/temporal-connection';
 import { connectTemporalClient, temporalStartError, verifyTemporalNamespace } from '../lib/temporal-setup';
 import { createWorker } from './create-worker';
@@ -76,7 +78,7 @@ async function main(): Promise<void> {
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TASK_QUEUE,
-    deps: { prisma, mailer, logger, baseUrl: publicBaseUrl(cfg) },
+    deps: { prisma, mailer, logger, baseUrl: publicBaseUrl(cfg), documents: documentServicesFromConfig(cfg, createStorage(cfg)) },
     workflowBundle: { codePath },
     tuning: { maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS },
   }).finally(() => fs.rmSync(codePath, { force: true }));

@@ -4,6 +4,7 @@ import { buildOpenApi } from '../openapi';
 import { ApiRouter } from '../router';
 import { auditRoutes } from './audit';
 import { callRoutes } from './calls';
+import { documentRoutes } from './documents';
 import { expertRequestRoutes } from './expert-requests';
 import { expertRoutes } from './experts';
 import { pipelineRoutes } from './pipeline';
@@ -22,6 +23,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   pipelineRoutes(router, ctx);
   expertRoutes(router, ctx);
   auditRoutes(router, ctx);
+  documentRoutes(router, ctx);
   return router;
 }
 
