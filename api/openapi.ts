@@ -157,7 +157,10 @@ function operation(spec: RouteSpec) {
   const successHeaders: HeaderName[] = [...common, ...(spec.idempotent ? (['Idempotent-Replayed'] as const) : []), ...(spec.success.headers ?? ([] as ExtraHeader[]))];
   const contentType = spec.success.contentType ?? 'application/json';
   const successSchema = spec.success.schema ? ref(nameOf(responseSchemas, spec.success.schema, `${spec.operationId}: the ${spec.success.status} answer`)) : { type: 'string' };
-  const success = { headers: headers(successHeaders), content: { [contentType]: { schema: successSchema } }, ...(spec.success.links ? { links: spec.success.links } : {}) };
+  const content = spec.success.mediaTypes
+    ? Object.fromEntries(spec.success.mediaTypes.map((m) => [m, { schema: { type: 'string', contentMediaType: m } }]))
+    : { [contentType]: { schema: successSchema } };
+  const success = { headers: headers(successHeaders), content, ...(spec.success.links ? { links: spec.success.links } : {}) };
   const responses: Record<string, unknown> = { [String(spec.success.status)]: { description: spec.success.description, ...success } };
   for (const also of spec.alsoAnswers ?? []) {
     responses[String(also.status)] = { description: also.description, content: success.content, headers: headers([...common, ...(also.status === 503 || also.status === 429 ? (['Retry-After'] as const) : [])]) };

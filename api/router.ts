@@ -57,6 +57,8 @@ export interface RouteSpec<B extends Schema | undefined = Schema | undefined, Q 
     schema?: R;
     contentType?: 'application/json' | 'text/csv' | 'text/html' | 'text/javascript' | 'application/octet-stream';
     headers?: ExtraHeader[];
+    /** Files: every media type the answer may have (the document lists each). */
+    mediaTypes?: readonly string[];
     /**
      * OpenAPI links: operations the answer leads to, with where their parameters come from (a
      * runtime expression such as `$response.body#/id`). Clients and fuzzers follow them.

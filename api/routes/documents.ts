@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import type { Document, DocumentSignature, Prisma } from '../../generated/prisma/client';
-import { contentDisposition, UPLOADABLE_DOCUMENT_TYPES, type DocumentType, type SubjectType } from '../../domain/documents';
+import { ALLOWED_CONTENT_TYPES, contentDisposition, UPLOADABLE_DOCUMENT_TYPES, type DocumentType, type SubjectType } from '../../domain/documents';
 import { text } from '../../domain/schemas';
 import { inTransaction } from '../../lib/db';
 import { initialScanState, judgeContent, liveBytes, newDocumentId, sanitiseFileName } from '../../lib/documents';
@@ -302,7 +302,7 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
         'Always as an attachment (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`, a sandboxing CSP), never rendered inline. ' +
         'Supports one byte range (`Range: bytes=start-end`, 206). A file awaiting its scan is served to its uploader only, a quarantined one never (409).',
       params: { id: DOCUMENT_ID },
-      success: { status: 200, description: 'The file', contentType: 'application/octet-stream', headers: ['Content-Disposition', 'Accept-Ranges', 'ETag', 'Content-Range'] },
+      success: { status: 200, description: 'The file, with the content type judged at upload', contentType: 'application/octet-stream', mediaTypes: Object.keys(ALLOWED_CONTENT_TYPES), headers: ['Content-Disposition', 'Accept-Ranges', 'ETag', 'Content-Range'] },
       alsoAnswers: [{ status: 206, description: 'The byte range asked for' }],
       errors: [404, 409, 416],
     },

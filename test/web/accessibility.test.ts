@@ -1,3 +1,4 @@
+import { signatureData } from '../helpers/signature';
 import type { Page } from 'playwright-core';
 import { DEMO_USERS } from '../../domain/demo';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
@@ -22,6 +23,7 @@ async function taskOf(who: DemoKey | { email: string }, subjectId: string, kind:
 
 async function decide(who: DemoKey | { email: string }, subjectId: string, kind: string, decision: string, data?: Record<string, unknown>, comment?: string): Promise<void> {
   const id = await taskOf(who, subjectId, kind);
+  if (!data && kind === 'contract_signature' && decision === 'sign') data = signatureData((await h.api<{ context: Record<string, unknown> | null }>(who, 'GET', `/tasks/${encodeURIComponent(id)}`)).body.context);
   const res = await h.api(who, 'POST', `/tasks/${encodeURIComponent(id)}/decision`, { decision, ...(data ? { data } : {}), ...(comment ? { comment } : {}) });
   if (res.status !== 200) throw new Error(`${kind}/${decision}: ${res.status} ${JSON.stringify(res.body)}`);
 }

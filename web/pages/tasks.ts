@@ -321,6 +321,7 @@ function decisionFieldNames(dataKey: DecisionDataKey | undefined, extra: string[
   const base = ['comment', 'decision'];
   switch (dataKey as string | undefined) {
     case 'noConflict': return [...base, 'data.noConflictDeclared'];
+    case 'signature': return [...base, 'data.documentSha256', 'data.statement'];
     case 'assignReviewers': return [...base, 'data.reviewerIds'];
     case 'score': return [...base, 'data.scores', ...extra.map((k) => `data.scores.${k}`), 'data.noConflictDeclared'];
     case 'conflict':
@@ -401,6 +402,16 @@ function dataFields(ctx: PageCtx, task: TaskView, o: DecisionOption, dataKey: De
         state,
         required: true,
       });
+    case 'signature': {
+      // A signature confirms the statement of one version of the agreement, named by its SHA-256.
+      const docs = ((c.agreement ?? {}) as { documents?: { id: string; language: string; sha256: string; name: string; statement: string }[] }).documents ?? [];
+      if (!docs.length) return commentField(ctx, o, values, state, '');
+      const chosen = str(values, 'data.documentSha256');
+      return html`<fieldset class="group" id="f-data-documentSha256" tabindex="-1"><legend>${t('sign.legend')}</legend>
+        ${docs.map((d) => html`<div class="check"><input type="radio" id="sig-${d.language}" name="data.documentSha256" value="${d.sha256}"${chosen === d.sha256 ? ' checked' : ''} required>
+          <label for="sig-${d.language}">${d.statement} (${d.language.toUpperCase()}; ${t('sign.sha')} <code>${d.sha256.slice(0, 16)}…</code>)</label></div>`)}
+        </fieldset>${commentField(ctx, o, values, state, '')}`;
+    }
     case 'assignReviewers': {
       const choices = Array.isArray(c.reviewers) ? (c.reviewers as ReviewerChoice[]) : null;
       if (!choices) {
@@ -513,7 +524,7 @@ function decisionLabels(ctx: PageCtx, task: TaskView, dataKey: DecisionDataKey |
     comment: t('decide.comment'), decision: t('decide.title'), 'data.reviewerIds': t('assign.reviewers'), 'data.reason': t(dataKey === 'conflict' ? 'coi.reason' : 'invitation.declineReason'),
     'data.justification': t('decide.justification'), 'data.report': t(dataKey === 'deliverable' ? 'decide.deliverableReport' : 'decide.report'), 'data.beneficiariesReached': t('decide.beneficiaries'),
     'data.beneficiaries': t('decide.beneficiaries'), 'data.narrative': t('evaluation.narrative'), 'data.rating': t('feedback.rating'), 'data.expertIds': t('shortlist.expert'),
-    'data.confirmations': t('invitation.confirm'), 'data.noConflictDeclared': t('coi.declaration'), 'data.link': t('decide.link'), 'data.scores': t('score.rubric'), 'data.ratings': t('evaluation.ratings'),
+    'data.confirmations': t('invitation.confirm'), 'data.documentSha256': t('sign.legend'), 'data.statement': t('sign.legend'), 'data.noConflictDeclared': t('coi.declaration'), 'data.link': t('decide.link'), 'data.scores': t('score.rubric'), 'data.ratings': t('evaluation.ratings'),
   };
   for (const r of x.rubric) labels[`data.scores.${r.key}`] = criterionLabel(ctx as never, r.key, r.label);
   for (const k of EVALUATION_CRITERIA) labels[`data.ratings.${k}`] = criterionLabel(ctx as never, k);
@@ -671,6 +682,17 @@ export function taskPages(router: Router, web: WebContext): void {
       case 'noConflict':
         data.noConflictDeclared = list(body, 'data.noConflictDeclared').includes('true');
         break;
+      case 'signature': {
+        const sha = str(body, 'data.documentSha256');
+        if (sha) {
+          // The statement is the one shown beside the version the signer ticked.
+          const task = await ctx.api.get('/tasks/{id}', { params: { id } });
+          const doc = (((task.context ?? {}).agreement ?? {}) as { documents?: { sha256: string; statement: string }[] }).documents?.find((d) => d.sha256 === sha);
+          data.documentSha256 = sha;
+          if (doc) data.statement = doc.statement;
+        }
+        break;
+      }
       case 'assignReviewers':
         data.reviewerIds = list(body, 'data.reviewerIds').flatMap((s) => s.split(/[\s,;]+/)).filter(Boolean);
         break;
