@@ -163,7 +163,7 @@ function operation(spec: RouteSpec) {
   const success = { headers: headers(successHeaders), content, ...(spec.success.links ? { links: spec.success.links } : {}) };
   const responses: Record<string, unknown> = { [String(spec.success.status)]: { description: spec.success.description, ...success } };
   for (const also of spec.alsoAnswers ?? []) {
-    responses[String(also.status)] = { description: also.description, content: success.content, headers: headers([...common, ...(also.status === 503 || also.status === 429 ? (['Retry-After'] as const) : [])]) };
+    responses[String(also.status)] = { description: also.description, content: success.content, headers: headers([...(also.status < 300 ? successHeaders : common), ...(also.status === 503 || also.status === 429 ? (['Retry-After'] as const) : [])]) };
   }
   for (const status of [...statuses].sort()) {
     if (responses[String(status)]) continue;
