@@ -1,3 +1,4 @@
+import { documentsCard, loadDocuments } from './documents';
 import type { Router } from 'express';
 import { TASK_KINDS, type DecisionDataKey, type TaskKind } from '../../domain/tasks';
 import { ApiError, type Schemas } from '../api-client';
@@ -639,7 +640,14 @@ export function taskPages(router: Router, web: WebContext): void {
       : '';
 
     const context = contextPanel(ctx, task, { proposal, request, names, ref: refs, rubric });
-    const decisions = decisionForms(ctx, task, failed, x);
+    // The documents of the subject: a revision (or a report) may add files; a signer sees the agreement it signs.
+    const withDocuments = subject && ['revise', 'contract_signature', 'progress_report', 'final_report', 'deliverable_submission', 'report_verification', 'deliverable_acceptance'].includes(task.kind);
+    const documents = withDocuments && subject
+      ? documentsCard(ctx, subject, await loadDocuments(ctx, subject), {
+          canUpload: task.status === 'open' && ['revise', 'progress_report', 'final_report', 'deliverable_submission'].includes(task.kind), taskId: task.id,
+        })
+      : '';
+    const decisions = html`${documents}${decisionForms(ctx, task, failed, x)}`;
     const history = html`<section class="card" aria-labelledby="history-h"><h2 id="history-h">${t('history.title')}</h2>${timelineList(ctx, timeline, names, { privileged, programme: task.programme, milestones: milestoneTitles(subj && 'agreement' in subj ? subj.agreement : null) })}</section>`;
     const big = BIG_FORMS.has(task.kind) || task.status !== 'open';
     const body = big
