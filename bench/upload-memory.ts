@@ -5,9 +5,10 @@
  *   npm run bench:upload-memory -- [--mb 100]
  *
  * Starts the real stack (API and worker as processes) with the per-file limit raised above the
- * file, uploads one generated PDF of N MB over HTTP, streamed from this process (never held whole
- * here either), samples the API's RSS every 100 ms, checks the stored SHA-256 against the bytes
- * sent, and prints the API's RSS before, its peak during the upload, and the growth.
+ * file, uploads generated PDFs of N/10 and N MB over HTTP, streamed from this process (never held
+ * whole here either), samples the API's RSS every 100 ms, checks each stored SHA-256 against the
+ * bytes sent, and prints the API's RSS before, its peak during each upload, and the growth: flat
+ * means the growth does not follow the file size.
  */
 import { createHash } from 'node:crypto';
 import http from 'node:http';
@@ -30,16 +31,21 @@ async function main(): Promise<void> {
     const sampler = new RssSampler(100);
     sampler.track('api', bench.stack.api?.pid);
     await new Promise((r) => setTimeout(r, 1500));
+    const results = [];
+    for (const mb of [Math.max(1, Math.round(MB / 10)), MB]) results.push(await uploadOnce(mb));
+    console.log(JSON.stringify({ scenario: 'upload-memory', uploads: results }, null, 2));
+
+  async function uploadOnce(fileMb: number) {
     const before = sampler.sample().api;
 
     // The body: a multipart form with one file, written in 1 MB pieces as the socket drains.
     const boundary = `----bench${Date.now()}`;
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="documentType"\r\n\r\nbudget_detail\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="large.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="documentType"\r\n\r\nbudget_detail\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="large-${fileMb}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
     const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
     const piece = Buffer.alloc(1024 * 1024);
     for (let i = 0; i < piece.length; i++) piece[i] = (i * 7919) % 251;
     const pdfHead = Buffer.from('%PDF-1.4\n');
-    const fileSize = MB * 1024 * 1024;
+    const fileSize = fileMb * 1024 * 1024;
     const hash = createHash('sha256');
     let peak = before;
     const timer = setInterval(() => {
@@ -78,11 +84,12 @@ async function main(): Promise<void> {
     const stored = (JSON.parse(answer.body) as { items: { sha256: string; size: number }[] }).items[0];
     const sha = hash.digest('hex');
     if (stored.sha256 !== sha || stored.size !== fileSize) throw new Error(`stored ${stored.sha256}/${stored.size}, sent ${sha}/${fileSize}`);
-    console.log(JSON.stringify({
-      scenario: 'upload-memory', fileMb: MB, seconds: Number(seconds.toFixed(1)), mbPerSecond: Number((MB / seconds).toFixed(1)),
+    return {
+      fileMb, seconds: Number(seconds.toFixed(1)), mbPerSecond: Number((fileMb / seconds).toFixed(1)),
       apiRssMb: { before: Number(before.toFixed(1)), peakDuringUpload: Number(peak.toFixed(1)), after: Number(after.toFixed(1)), growth: Number((peak - before).toFixed(1)) },
       sha256Verified: true,
-    }, null, 2));
+    };
+  }
   } finally {
     await bench.stop();
   }
