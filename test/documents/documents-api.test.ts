@@ -246,3 +246,16 @@ test('not multipart: 415', async () => {
   const res = await as(h.app, await token('applicant')).post(`/proposals/${proposalId}/documents`, { documentType: 'cv' });
   expect(res.status).toBe(415);
 });
+
+test('a document whose scan was never started (Temporal down at upload) is scanned by the worker\'s start-up sweep', async () => {
+  const { ensurePendingScans } = await import('../../worker/document-scans');
+  const bytes = pdf('left pending');
+  const file = path.join(storageRoot, 'pending.pdf');
+  fs.writeFileSync(file, bytes);
+  const storageKey = await new LocalStorage(storageRoot).putFile(file, sha(bytes), bytes.length);
+  const row = await h.db.prisma.document.create({
+    data: { id: 'doc-00000000000000000001', subjectType: 'proposal', subjectId: proposalId, documentType: 'other', name: 'pending.pdf', size: bytes.length, sha256: sha(bytes), storageKey, contentType: 'application/pdf', scanState: 'pending', uploaderId: 'u-applicant-tpu' },
+  });
+  expect(await ensurePendingScans(h.env.client, h.db.prisma, h.taskQueue)).toBeGreaterThanOrEqual(1);
+  await eventually(async () => (await docState(row.id)) === 'clean', 30_000);
+});

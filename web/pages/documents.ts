@@ -15,7 +15,8 @@ const STATE_BADGE: Record<ScanState, string> = { pending: 'badge-warn', clean: '
 
 function sizeText(bytes: number, lang: string): string {
   const mb = bytes / (1024 * 1024);
-  return mb >= 1 ? `${mb.toLocaleString(lang, { maximumFractionDigits: 1 })} MB` : `${Math.max(1, Math.round(bytes / 1024)).toLocaleString(lang)} KB`;
+  const [MB, KB] = lang === 'ru' ? ['МБ', 'КБ'] : ['MB', 'KB'];
+  return mb >= 1 ? `${mb.toLocaleString(lang, { maximumFractionDigits: 1 })} ${MB}` : `${Math.max(1, Math.round(bytes / 1024)).toLocaleString(lang)} ${KB}`;
 }
 
 const apiPath = (s: Subject) => (s.type === 'proposal' ? `/proposals/${enc(s.id)}` : `/expert-requests/${enc(s.id)}`);
@@ -29,15 +30,15 @@ export function documentsCard(ctx: PageCtx, subject: Subject, list: DocumentList
   const missing = list.missingDocumentTypes;
   const rows = list.items.map((d) => html`<tr>
       <th scope="row">${d.downloadable ? html`<a href="/app/documents/${enc(d.id)}/content" download>${d.name}</a>` : d.name}${d.version > 1 ? html` <span class="muted">v${d.version}</span>` : ''}${d.language ? html` <span class="muted">(${d.language.toUpperCase()})</span>` : ''}</th>
-      <td>${label(d.documentType)}</td>
-      <td class="num">${sizeText(d.size, lang)}</td>
-      <td><span class="badge ${STATE_BADGE[d.scanState]}">${SCAN_STATE_LABELS[d.scanState][ru ? 'ru' : 'en']}</span>${d.released ? html` <span class="muted">${ru ? '(допущен вручную)' : '(released by hand)'}</span>` : ''}</td>
-      <td>${fmtDate(d.createdAt, lang)}</td>
+      <td data-label="${ru ? 'Тип' : 'Type'}">${label(d.documentType)}</td>
+      <td class="num" data-label="${ru ? 'Размер' : 'Size'}">${sizeText(d.size, lang)}</td>
+      <td data-label="${ru ? 'Проверка' : 'Scan'}"><span class="badge ${STATE_BADGE[d.scanState]}">${SCAN_STATE_LABELS[d.scanState][ru ? 'ru' : 'en']}</span>${d.released ? html` <span class="muted">${ru ? '(допущен вручную)' : '(released by hand)'}</span>` : ''}</td>
+      <td data-label="${ru ? 'Загружен' : 'Added'}">${fmtDate(d.createdAt, lang)}</td>
     </tr>`);
   const heading = opts.heading ?? (ru ? 'Документы' : 'Documents');
   const headingId = `docs-h-${subject.id}`;
   const limitText = ru
-    ? `До ${sizeText(list.limits.maxFileBytes, lang)} на файл, всего до ${sizeText(list.limits.maxObjectBytes, lang)} (использовано ${sizeText(list.limits.usedBytes, lang)}). PDF, изображения, документы Office и OpenDocument, ZIP или текст.`
+    ? `До ${sizeText(list.limits.maxFileBytes, lang)} на файл, всего до ${sizeText(list.limits.maxObjectBytes, lang)} (использовано ${sizeText(list.limits.usedBytes, lang)}). PDF, изображения, текстовые документы, таблицы и презентации, архивы ZIP или простой текст.`
     : `Up to ${sizeText(list.limits.maxFileBytes, lang)} per file, ${sizeText(list.limits.maxObjectBytes, lang)} in all (${sizeText(list.limits.usedBytes, lang)} used). PDF, images, Office and OpenDocument files, ZIP or plain text.`;
   const form = opts.canUpload
     ? html`<form class="upload" method="post" enctype="multipart/form-data" action="/app${apiPath(subject)}/documents?_csrf=${enc(ctx.csrf)}${opts.taskId ? `&taskId=${enc(opts.taskId)}` : ''}" data-upload>
@@ -56,7 +57,7 @@ export function documentsCard(ctx: PageCtx, subject: Subject, list: DocumentList
     <h2 id="${headingId}">${heading}</h2>
     ${missing.length ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">! </span>${ru ? 'Требуются по условиям конкурса: ' : 'Required by the call: '}${missing.map(label).join(', ')}</p>` : ''}
     ${list.items.length
-      ? html`<table class="table"><caption>${ru ? 'Файлы и проверка на вредоносное ПО' : 'Files and their malware scan'}</caption><thead><tr><th scope="col">${ru ? 'Файл' : 'File'}</th><th scope="col">${ru ? 'Тип' : 'Type'}</th><th scope="col" class="num">${ru ? 'Размер' : 'Size'}</th><th scope="col">${ru ? 'Проверка' : 'Scan'}</th><th scope="col">${ru ? 'Загружен' : 'Added'}</th></tr></thead><tbody>${rows}</tbody></table>`
+      ? html`<table class="table table-stack"><caption>${ru ? 'Файлы и проверка на вредоносное ПО' : 'Files and their malware scan'}</caption><thead><tr><th scope="col">${ru ? 'Файл' : 'File'}</th><th scope="col">${ru ? 'Тип' : 'Type'}</th><th scope="col" class="num">${ru ? 'Размер' : 'Size'}</th><th scope="col">${ru ? 'Проверка' : 'Scan'}</th><th scope="col">${ru ? 'Загружен' : 'Added'}</th></tr></thead><tbody>${rows}</tbody></table>`
       : html`<p>${ru ? 'Документов пока нет.' : 'No documents yet.'}</p>`}
     ${form}
   </section>`;
