@@ -11,7 +11,7 @@ import { proposalChangesSchema, usdToCents, type ProposalCreate } from '../domai
 import type { Stage } from '../domain/stages';
 import type { DeliverableRow } from '../domain/steps';
 import type { DecisionProblem, SlaSettings } from '../domain/tasks';
-import { AGREEMENT_DOCUMENTS_PATCH, prepareAgreement, signatureProblems, stampSignedAgreement } from './agreement-steps';
+import { AGREEMENT_DOCUMENTS_PATCH, prepareAgreement as prepareAgreementStep, signatureProblems, stampSignedAgreement } from './agreement-steps';
 import { Lifecycle, type Decision, type LifecycleState } from './lifecycle';
 import type { DecideInput } from './messages';
 
@@ -92,6 +92,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     validateReviewers: proposalActivities.validateReviewers,
     checkGrantPolicy: proposalActivities.checkGrantPolicy,
   });
+  // Tracked: the selection's answer shows the drafted contract and its signature tasks.
+  const { prepareAgreement } = lc.track({ prepareAgreement: prepareAgreementStep });
 
   const screeningInput = () => ({
     proposalId: input.proposalId,
@@ -254,7 +256,6 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     const deliverables: DeliverableRow[] = p().milestones.map((m, i) => ({ seq: i + 1, title: m.title, dueDate: m.dueDate, amountCents: amounts[i], status: 'pending' }));
     const contract = { kind: 'grant' as const, partyName: applicant.institutionName, valueCents: total, tranches, policyFindings: policy, exceptionNote, signatures: {} as Record<string, { by: string; at: string }> };
     // The agreement as documents (EN, RU), shown to the signers: a signature names the bytes it signs.
-    // Not tracked by the kernel: the selection's answer does not wait for the PDFs.
     const agreementInput = {
       proposalId: input.proposalId, workflowId: workflowInfo().workflowId, date: new Date().toISOString(),
       tranches: p().milestones.map((m, i) => ({ seq: i + 1, amountCents: amounts[i], milestone: m.title, dueDate: m.dueDate })),
@@ -281,7 +282,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     }
     for (const d of results) if (d) contract.signatures[d.actor.role === 'applicant' ? 'applicant' : 'co'] = { by: d.actor.userId, at: new Date().toISOString() };
     await lc.transition('mission', { action: 'contract_signed', notifyOwner: true, extra: { contract: { ...contract, status: 'signed' } } });
-    // Not tracked (like the generation above): the signers' answers do not wait for the PDFs.
+    // After the transition and not tracked: the last signer's answer (stage mission) does not wait for the stamped PDFs.
     if (agreement) {
       const signatures = results.flatMap((d) => (d ? [{ userId: d.actor.userId, role: d.actor.role, at: new Date().toISOString(), documentSha256: String(d.data.documentSha256), statement: String(d.data.statement) }] : []));
       await stampSignedAgreement({ ...agreementInput, signatures });
