@@ -11,7 +11,7 @@ import { proposalChangesSchema, usdToCents, type ProposalCreate } from '../domai
 import type { Stage } from '../domain/stages';
 import type { DeliverableRow } from '../domain/steps';
 import type { DecisionProblem, SlaSettings } from '../domain/tasks';
-import { AGREEMENT_DOCUMENTS_PATCH, prepareAgreement as prepareAgreementStep, signatureProblems, stampSignedAgreement } from './agreement-steps';
+import { AGREEMENT_DOCUMENTS_PATCH, prepareAgreement as prepareAgreementStep, signatureProblems, stampSignedAgreement as stampSignedAgreementStep } from './agreement-steps';
 import { Lifecycle, type Decision, type LifecycleState } from './lifecycle';
 import type { DecideInput } from './messages';
 
@@ -92,8 +92,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     validateReviewers: proposalActivities.validateReviewers,
     checkGrantPolicy: proposalActivities.checkGrantPolicy,
   });
-  // Tracked: the selection's answer shows the drafted contract and its signature tasks.
-  const { prepareAgreement } = lc.track({ prepareAgreement: prepareAgreementStep });
+  // Tracked: a decision's answer comes once the workflow waits again (the drafted contract, the next task).
+  const { prepareAgreement, stampSignedAgreement } = lc.track({ prepareAgreement: prepareAgreementStep, stampSignedAgreement: stampSignedAgreementStep });
 
   const screeningInput = () => ({
     proposalId: input.proposalId,
@@ -281,12 +281,11 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       return lc.transition('cancelled', { action: 'signature_declined', actor: declined.actor, comment: declined.comment, notifyOwner: true, extra: { contract: { ...contract, status: 'declined' } } });
     }
     for (const d of results) if (d) contract.signatures[d.actor.role === 'applicant' ? 'applicant' : 'co'] = { by: d.actor.userId, at: new Date().toISOString() };
-    await lc.transition('mission', { action: 'contract_signed', notifyOwner: true, extra: { contract: { ...contract, status: 'signed' } } });
-    // After the transition and not tracked: the last signer's answer (stage mission) does not wait for the stamped PDFs.
     if (agreement) {
       const signatures = results.flatMap((d) => (d ? [{ userId: d.actor.userId, role: d.actor.role, at: new Date().toISOString(), documentSha256: String(d.data.documentSha256), statement: String(d.data.statement) }] : []));
       await stampSignedAgreement({ ...agreementInput, signatures });
     }
+    await lc.transition('mission', { action: 'contract_signed', notifyOwner: true, extra: { contract: { ...contract, status: 'signed' } } });
   }
 
   async function mission(): Promise<void> {
