@@ -166,7 +166,9 @@ export function createExpertRequestActivities(deps: ActivityDeps) {
      * used are skipped and the next-ranked one is taken.
      */
     async matchExperts(input: MatchExpertsInput): Promise<{ shortlist: ShortlistEntry[]; eligibleCount: number; skipped: { expertId: string; problem: string }[] }> {
-      const rows = await prisma.expert.findMany({ orderBy: { id: 'asc' } });
+      // Suspended experts (ExpertStanding) are left out of matching until a fund manager reinstates them.
+      const suspended = (await prisma.expertStanding.findMany({ where: { suspended: true }, select: { expertId: true } })).map((s) => s.expertId);
+      const rows = await prisma.expert.findMany({ where: suspended.length ? { id: { notIn: suspended } } : {}, orderBy: { id: 'asc' } });
       const byId = new Map(rows.map((r) => [r.id, r]));
       const assignments = await confirmedAssignments(input.requestId, input.startDate, input.endDate);
       const limit = input.limit ?? 5;

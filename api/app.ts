@@ -72,9 +72,9 @@ function requestContext(logger: Logger): RequestHandler {
   };
 }
 
-function limiter(perMinute: number, keyGenerator?: RateLimitOptions['keyGenerator']): RequestHandler {
+function limiter(perMinute: number, keyGenerator?: RateLimitOptions['keyGenerator'], windowMs = 60_000): RequestHandler {
   return rateLimit({
-    windowMs: 60_000,
+    windowMs,
     limit: perMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
@@ -102,6 +102,7 @@ export function createApp(deps: AppDeps): express.Application {
     readCache,
     temporalTimeoutMs: deps.temporalTimeoutMs ?? config.TEMPORAL_CALL_TIMEOUT_MS,
     documents: deps.documents ?? documentServicesFromConfig(config, createStorage(config)),
+    rateLimiter: (limit, windowMs, key) => limiter(limit, key, windowMs),
   };
 
   const metrics = deps.metrics ?? createApiMetrics({ prisma, config });

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { Request, RequestHandler } from 'express';
 import type { AppConfig } from '../lib/config';
 import type { DocumentServices } from '../lib/documents';
 import type { PrismaClient } from '../lib/db';
@@ -22,6 +23,11 @@ export interface ApiContext {
   temporalTimeoutMs: number;
   /** Document storage, scanner settings and limits. */
   documents: DocumentServices;
+  /**
+   * The project's rate limit (429 with Retry-After) for one route: `limit` requests per window and
+   * key (default: the client's IP). Used through this interface only, whatever store backs it.
+   */
+  rateLimiter(limit: number, windowMs: number, key?: (req: Request) => string): RequestHandler;
 }
 
 /** Runs Temporal client calls with a deadline, so a stuck server or worker becomes a 503, not a hung request. */

@@ -7,6 +7,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { ZodError, type ZodIssue } from 'zod';
+import { isDatabaseUnavailableError } from '../lib/db';
 import { FAILURE } from '../workflows/messages';
 
 /** The one error shape every response uses: `{"error":{"code","message","details"?}}`. */
@@ -156,6 +157,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     http = badRequest('the URL is not correctly percent-encoded');
   } else if (isBodyReadError(err)) http = bodyReadError(err, req.get('Content-Encoding'));
   http ??= fromTemporal(err);
+  if (!http && isDatabaseUnavailableError(err)) http = unavailable('the database is busy or out of reach; try again shortly');
   if (!http) {
     req.log?.error({ err: err instanceof Error ? { message: err.message, name: err.name, stack: err.stack } : String(err) }, 'unhandled error');
     http = new HttpError(500, 'internal', 'something went wrong; the request id identifies it in the logs');

@@ -42,6 +42,8 @@ export interface RouteSpec<B extends Schema | undefined = Schema | undefined, Q 
   multipart?: { schema: Record<string, unknown>; encoding?: Record<string, unknown> };
   /** Every `:name` of the path, with a description and an example value. */
   params?: Record<string, { description: string; example: string }>;
+  /** Middleware run before authentication and validation (e.g. a route's own rate limits). */
+  before?: RequestHandler[];
   /** Accepts `Idempotency-Key`. */
   idempotent?: boolean;
   /**
@@ -130,6 +132,7 @@ export class ApiRouter {
     for (const { spec, handler } of this.routes) {
       const chain: RequestHandler[] = [];
       const needsAuth = spec.auth !== false;
+      chain.push(...(spec.before ?? []));
       // Answers for a signed-in user (errors included) must not be kept by browsers or proxies.
       if (needsAuth) chain.push(noStore, deps.authenticate);
       if (needsAuth && spec.method !== 'get') chain.push(deps.userLimiter);

@@ -11,6 +11,8 @@ export interface AuthUser {
   institutionId: string | null;
   expertId: string | null;
   language: string;
+  /** The token this request came with: one of the API's own (session or personal, by id), or a signed JWT. */
+  via?: { kind: 'session' | 'personal'; tokenId: string } | { kind: 'dev' | 'oidc' };
 }
 
 declare global {

@@ -1,10 +1,26 @@
 import net from 'node:net';
 import { z } from 'zod';
+import { JOINING } from '../domain/joining';
+import { ROLES } from '../domain/roles';
 import { checkTemporalTlsFiles } from './temporal-connection';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const days = z.coerce.number().positive();
+
+export const AUTH_MODES = ['dev', 'oidc', 'email'] as const;
+
+const oidcRoleRuleSchema = z
+  .strictObject({
+    match: z.enum(['email_domain', 'email', 'group']),
+    value: z.string().trim().min(1).transform((v) => v.toLowerCase()),
+    role: z.enum(ROLES).refine((r) => JOINING[r].oidcJustInTime, 'is not a role a first sign-in may create (see domain/joining.ts)'),
+    countryCode: z.string().regex(/^[A-Z]{2}$/).optional(),
+  })
+  .refine((r) => (r.role === 'co_approver') === (r.countryCode !== undefined), 'a co_approver rule names its countryCode (and only such a rule does)');
+export const oidcRoleMappingSchema = z.array(oidcRoleRuleSchema).max(200);
+export type OidcRoleRule = z.infer<typeof oidcRoleRuleSchema>;
+export type AuthMode = (typeof AUTH_MODES)[number];
 
 /** Every environment variable the system reads; `.env.example` lists the same names. */
 export const configSchema = z.object({
@@ -38,7 +54,33 @@ export const configSchema = z.object({
   /** Workflow executions the worker keeps in memory (sticky cache), about 0.8 MB each (bench: open workflows); others are replayed from history when next needed. 0 disables the cache. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  AUTH_MODE: z.enum(['dev', 'oidc']).default('dev'),
+  /**
+   * Comma-separated sign-in modes: `dev` (local demo sign-in), `oidc` (staff through the
+   * organisation's OpenID provider), `email` (a single-use link by e-mail). Normalised to the
+   * list's order without duplicates; read it with authModes().
+   */
+  AUTH_MODE: z
+    .string()
+    .default('dev')
+    .transform((v, ctx) => {
+      const modes = [...new Set(v.split(',').map((m) => m.trim().toLowerCase()).filter(Boolean))];
+      const unknown = modes.filter((m) => !(AUTH_MODES as readonly string[]).includes(m));
+      if (!modes.length || unknown.length) {
+        ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of ${AUTH_MODES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}` });
+        return z.NEVER;
+      }
+      return AUTH_MODES.filter((m) => modes.includes(m)).join(',');
+    }),
+  /** Sign-in links by e-mail: how long one is valid, and how many may be asked per address and per IP within the window. */
+  EMAIL_LINK_TTL_MINUTES: z.coerce.number().int().min(1).max(60).default(15),
+  EMAIL_LINK_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(5),
+  EMAIL_LINK_LIMIT_PER_IP: z.coerce.number().int().positive().default(20),
+  EMAIL_LINK_LIMIT_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+  /** Sessions (web app and session tokens): ended after this long without a request, and after this long in any case. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(60),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().positive().default(12),
+  /** Longest expiry a person may give a personal API token. */
+  PERSONAL_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   AUTH_DEV_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   OIDC_ISSUER: z.url().optional(),
   OIDC_AUDIENCE: z.string().min(1).optional(),
@@ -48,6 +90,32 @@ export const configSchema = z.object({
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   /** How a confidential client authenticates at the token endpoint (RFC 6749 2.3.1 / OIDC Core 9). */
   OIDC_TOKEN_AUTH_METHOD: z.enum(['client_secret_basic', 'client_secret_post']).default('client_secret_basic'),
+  /**
+   * Who gets an account at a first OIDC sign-in (JSON list, first match wins): rules
+   * `{"match": "email_domain" | "email" | "group", "value": "...", "role": "...", "countryCode"?: "KG"}`.
+   * Only staff roles (domain/joining.ts) may be mapped; a co_approver rule names its country.
+   * Unset or [] : nobody is created just in time.
+   */
+  OIDC_ROLE_MAPPING: z
+    .string()
+    .default('[]')
+    .transform((v, ctx) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(v);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON list of {match, value, role, countryCode?}' });
+        return z.NEVER;
+      }
+      const parsed = oidcRoleMappingSchema.safeParse(json);
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: parsed.error.issues.map((i) => `${i.path.join('.') || '(list)'}: ${i.message}`).join('; ') });
+        return z.NEVER;
+      }
+      return parsed.data;
+    }),
+  /** The claim of the provider's tokens that lists the person's groups (for `group` rules). */
+  OIDC_GROUPS_CLAIM: z.string().min(1).default('groups'),
   /** Longest accepted lifetime of a signed bearer token: exp - iat (or exp - now without iat). */
   AUTH_MAX_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().min(60).default(86_400),
   /** Upper bound of one Temporal call while a client waits (decisions, creations); below common proxy timeouts (30-60 s). */
@@ -127,11 +195,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const cfg = parsed.data;
-  if (cfg.AUTH_MODE === 'oidc' && (!cfg.OIDC_ISSUER || !cfg.OIDC_AUDIENCE || !cfg.OIDC_JWKS_URL)) {
-    throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL: required when AUTH_MODE=oidc');
+  const modes = authModes(cfg);
+  if (modes.includes('oidc') && (!cfg.OIDC_ISSUER || !cfg.OIDC_AUDIENCE || !cfg.OIDC_JWKS_URL)) {
+    throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL: required when AUTH_MODE includes oidc');
   }
-  if (cfg.NODE_ENV === 'production' && cfg.AUTH_MODE === 'dev') {
-    throw new ConfigError('Invalid configuration:\n  AUTH_MODE: dev tokens are not allowed when NODE_ENV=production');
+  if (modes.includes('dev') && productionLike(cfg)) {
+    if (modes.length > 1) throw new ConfigError(`Invalid configuration:\n  AUTH_MODE: dev sign-in cannot be combined with ${modes.filter((m) => m !== 'dev').join(', ')} when ${productionLikeReason(cfg)}`);
+    throw new ConfigError(`Invalid configuration:\n  AUTH_MODE: dev tokens are not allowed when ${productionLikeReason(cfg)}`);
   }
   if (cfg.NODE_ENV === 'production' && cfg.SCANNER === 'off') {
     throw new ConfigError('Invalid configuration:\n  SCANNER: off (files not scanned for malware) is not allowed when NODE_ENV=production');
@@ -141,6 +211,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const tlsProblems = checkTemporalTlsFiles(cfg);
   if (tlsProblems.length) throw new ConfigError(`Invalid configuration:\n${tlsProblems.map((p) => `  ${p}`).join('\n')}`);
   return cfg;
+}
+
+/** The configured sign-in modes, in a fixed order. */
+export function authModes(cfg: Pick<AppConfig, 'AUTH_MODE'>): AuthMode[] {
+  return cfg.AUTH_MODE.split(',').filter((m): m is AuthMode => (AUTH_MODES as readonly string[]).includes(m));
+}
+
+export function hasAuthMode(cfg: Pick<AppConfig, 'AUTH_MODE'>, mode: AuthMode): boolean {
+  return authModes(cfg).includes(mode);
+}
+
+/** A deployment people reach (production, or served over https): dev sign-in is refused there. */
+function productionLike(cfg: AppConfig): boolean {
+  return cfg.NODE_ENV === 'production' || (cfg.PUBLIC_BASE_URL ?? '').startsWith('https:');
+}
+
+function productionLikeReason(cfg: AppConfig): string {
+  return cfg.NODE_ENV === 'production' ? 'NODE_ENV=production' : 'PUBLIC_BASE_URL is https (a deployment)';
 }
 
 export function publicBaseUrl(cfg: AppConfig): string {

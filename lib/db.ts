@@ -69,6 +69,38 @@ export function isRetryableTransactionError(err: unknown): boolean {
   return [...RETRYABLE].some((code) => text.includes(code)) || /deadlock detected|could not serialize access/.test(text);
 }
 
+/**
+ * Prisma codes and SQLSTATEs of a database that is busy or out of reach rather than of a bad
+ * request: no connection within the pool's wait, a server that refused or dropped the
+ * connection, too many connections, a transaction that timed out or lost a race, a statement
+ * cancelled for its timeout. Such a request may simply be sent again later (503, not 500).
+ */
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034', 'P2037']);
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0|40001|40P01|55P03|57014)/;
+const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TransactionWriteConflict']);
+const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|is not currently accepting connections|Connection terminated|connection is closed|Client has encountered a connection error|Transaction already closed|Transaction API error|ECONNREFUSED|ECONNRESET/i;
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
+
+export function isDatabaseUnavailableError(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [err];
+  while (queue.length && seen.size < 20) {
+    const e = queue.shift();
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    const o = e as { code?: unknown; kind?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
+    if (typeof o.code === 'string' && (UNAVAILABLE_PRISMA_CODES.has(o.code) || UNAVAILABLE_NODE_CODES.has(o.code))) return true;
+    for (const sqlstate of [o.originalCode, (o as { severity?: unknown }).severity !== undefined ? o.code : undefined]) {
+      if (typeof sqlstate === 'string' && UNAVAILABLE_SQLSTATE.test(sqlstate)) return true;
+    }
+    if (typeof o.kind === 'string' && UNAVAILABLE_KINDS.has(o.kind)) return true;
+    if (o.kind === 'postgres' && typeof o.code === 'string' && UNAVAILABLE_SQLSTATE.test(o.code)) return true;
+    if (typeof o.message === 'string' && UNAVAILABLE_MESSAGE.test(o.message)) return true;
+    queue.push(o.cause, o.meta?.driverAdapterError);
+  }
+  return false;
+}
+
 /** An interactive transaction, run again (up to 5 times) when PostgreSQL aborts it for a deadlock or serialization failure. */
 export async function inTransaction<T>(prisma: PrismaClient, fn: (tx: Prisma.TransactionClient) => Promise<T>, opts: { isolationLevel?: Prisma.TransactionIsolationLevel } = {}): Promise<T> {
   for (let attempt = 1; ; attempt++) {

@@ -1,5 +1,5 @@
 import { DEMO_USERS } from '../domain/demo';
-import type { AppConfig } from './config';
+import { authModes, type AppConfig } from './config';
 
 /**
  * What `npm start` prints once the stack is ready: where things are, and how to sign in in the
@@ -34,13 +34,17 @@ export function scannerLines(scanner: ScannerStatus): string[] {
 }
 
 export function startBanner(cfg: AppConfig, opts: { temporalAddress?: string; ownTemporal: boolean; scanner?: ScannerStatus }): string[] {
-  const signIn =
-    cfg.AUTH_MODE === 'dev'
+  const modes = authModes(cfg);
+  const signIn = [
+    ...(modes.includes('dev')
       ? [
-          '  Sign-in (AUTH_MODE=dev): pick a demo account on the web app, or POST /auth/dev-token {"email": ...}:',
+          '  Sign-in (AUTH_MODE=dev, local development only): pick a demo account on the web app, or POST /auth/dev-token {"email": ...}:',
           ...Object.values(DEMO_USERS).map((u) => `    ${u.role.padEnd(13)} ${u.email}`),
         ]
-      : [`  Sign-in (AUTH_MODE=oidc): your organisation account at ${cfg.OIDC_ISSUER}; API clients send its bearer tokens`];
+      : []),
+    ...(modes.includes('oidc') ? [`  Sign-in (AUTH_MODE=oidc): your organisation account at ${cfg.OIDC_ISSUER}; API clients send its bearer tokens`] : []),
+    ...(modes.includes('email') ? ['  Sign-in (AUTH_MODE=email): a single-use link by e-mail; scripts use personal API tokens created in the web app'] : []),
+  ];
   return [
     '',
     'Russia-UNDP Partnership workflow engine is ready',

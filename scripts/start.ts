@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { ConfigError, loadConfig, type AppConfig } from '../lib/config';
+import { ConfigError, hasAuthMode, loadConfig, type AppConfig } from '../lib/config';
 import { resolveDatabase, type ResolvedDatabase } from '../lib/database';
 import { findClamd, startClamdProcess, type ClamdProcess } from '../lib/clamd-process';
 import { startMailCatcher, type MailCatcher } from '../lib/mail-catcher';
@@ -170,7 +170,7 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   const dataDir = path.resolve(root, cfg.DATA_DIR);
   fs.mkdirSync(dataDir, { recursive: true });
-  if (cfg.AUTH_MODE === 'dev' && !cfg.AUTH_DEV_SECRET) {
+  if (hasAuthMode(cfg, 'dev') && !cfg.AUTH_DEV_SECRET) {
     // A local secret kept in DATA_DIR (git-ignored) so sign-ins survive a restart of the stack.
     const secretFile = path.join(dataDir, '.dev-secret');
     if (!fs.existsSync(secretFile)) fs.writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });

@@ -20,7 +20,7 @@ type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M
 type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 type Responses<O> = O extends { responses: infer R } ? R : never;
 /** The JSON body of the operation's 2xx answer. */
-export type SuccessOf<O> = JsonOf<Responses<O>[Extract<keyof Responses<O>, 200 | 201>]>;
+export type SuccessOf<O> = JsonOf<Responses<O>[Extract<keyof Responses<O>, 200 | 201 | 202>]>;
 type PathParamsOf<O> = O extends { parameters: { path: infer P } } ? P : undefined;
 type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? Q : undefined;
 type BodyOf<O> = O extends { requestBody: { content: { 'application/json': infer B } } } ? { body: B } : O extends { requestBody?: { content: { 'application/json': infer B } } } ? { body?: B } : { body?: undefined };

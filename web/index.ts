@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
-import type { AppConfig } from '../lib/config';
+import { authModes, type AppConfig } from '../lib/config';
 import { strictTransportSecurity } from '../lib/hsts';
 import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
@@ -124,7 +124,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   const sessions = new SessionStore(deps.prisma, jar);
   const ref = createReference(deps.prisma);
   const version = assetVersion();
-  const authMode = deps.config.AUTH_MODE;
+  const modes = authModes(deps.config);
 
   async function baseCtx(req: Request, res: Response): Promise<AnonCtx> {
     const session = await sessions.current(req);
@@ -134,7 +134,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
       ip: deps.forwardClientIp ? req.ip : undefined,
       lang,
     });
-    return { req, res, lang, t: tr(lang), session, user: session?.user, api, csrf: jar.csrf(req, res, session), ref, assetVersion: version, authMode };
+    return { req, res, lang, t: tr(lang), session, user: session?.user, api, csrf: jar.csrf(req, res, session), ref, assetVersion: version, authModes: modes };
   }
 
   function fail(ctx: AnonCtx, err: unknown, next: NextFunction): void {

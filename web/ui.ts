@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import type { AuthMode } from '../lib/config';
 import type { ApiClient } from './api-client';
 import { attr, html, raw, type HtmlValue, type SafeHtml } from './html';
 import { apiMessage, t as translate, type Key, type Lang, type Vars } from './i18n';
@@ -17,7 +18,8 @@ export interface PageCtx {
   csrf: string;
   ref: Reference;
   assetVersion: string;
-  authMode: 'dev' | 'oidc';
+  /** The sign-in modes on offer (AUTH_MODE). */
+  authModes: AuthMode[];
   /** Open tasks waiting for the signed-in user, shown in the menu (undefined when unknown). */
   taskCount?: number;
 }
@@ -42,6 +44,7 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/proposals', key: 'nav.myProposals', match: /^\/app\/proposals(?!\/new(\/|$))/ },
     { href: '/app/calls', key: 'nav.calls', match: /^\/app\/(calls|proposals\/new(\/|$))/ },
     { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
+    { href: '/app/institution', key: 'nav.institution', match: /^\/app\/institution/ },
   ],
   co_approver: [
     { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
@@ -71,6 +74,7 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
     { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },
+    { href: '/app/people', key: 'nav.people', match: /^\/app\/people/ },
   ],
 };
 
@@ -138,6 +142,8 @@ export function layout(ctx: AnonCtx, opts: LayoutOpts): SafeHtml {
   const account = user
     ? html`<details class="account"><summary><span class="visually-hidden">${t('account.label')}: </span><span class="who-name">${user.name}</span></summary>
         <div class="account-menu"><p class="who">${user.name}<span class="role">${t(`role.${user.role}` as Key)}</span></p>
+        ${user.role === 'fund_manager' ? html`<p><a href="/app/approvals">${t('nav.approvals')}</a></p>` : ''}
+        <p><a href="/app/account">${t('account.menuLink')}</a></p>
         <form method="post" action="/app/sign-out"><input type="hidden" name="_csrf" value="${ctx.csrf}"><button type="submit" class="btn btn-secondary">${t('auth.signOut')}</button></form></div></details>`
     : '';
   return html`<!doctype html>

@@ -710,3 +710,25 @@ export function renderDigest(language: Language, items: DigestItem[], baseUrl: s
   const subject = `[${BRAND[lang]}] ${heading}: ${eventCount}, ${overdueCount}`;
   return { subject: oneLine(subject), text, html };
 }
+
+/**
+ * A mail about an account (sign-in link, invitation, registration outcome), rendered like the
+ * workflow notifications: paragraphs, facts and one primary link, in the recipient's language.
+ */
+export function renderAccountMail(
+  language: Language,
+  content: { subject: string; heading: string; paragraphs: string[]; fields?: Array<[string, string | undefined]>; quote?: { label: string; text: string }; link?: { label: string; url: string } },
+): RenderedMail {
+  const lang: Language = language === 'ru' ? 'ru' : 'en';
+  const blocks: Block[] = content.paragraphs.map((text): Block => ({ kind: 'paragraph', text }));
+  if (content.fields?.length) blocks.push({ kind: 'fields', rows: content.fields });
+  if (content.quote && present(content.quote.text)) blocks.push({ kind: 'quote', ...content.quote });
+  if (content.link) blocks.push({ kind: 'link', ...content.link });
+  const { text, html } = renderBlocks(lang, content.heading, blocks, ACCOUNT_FOOTER[lang]);
+  return { subject: oneLine(`[${BRAND[lang]}] ${content.subject}`), text, html };
+}
+
+const ACCOUNT_FOOTER = {
+  en: 'You receive this message because someone entered this address on the Russia-UNDP Partnership site. If it was not you, ignore it: nothing happens without the link.',
+  ru: 'Вы получили это письмо, потому что этот адрес был указан на сайте Партнёрства Россия–ПРООН. Если это были не вы, просто проигнорируйте его: без ссылки ничего не произойдёт.',
+} as const;

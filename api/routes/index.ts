@@ -1,16 +1,22 @@
-import { loadConfig } from '../../lib/config';
+import { authModes, loadConfig } from '../../lib/config';
 import type { ApiContext } from '../context';
 import { buildOpenApi } from '../openapi';
 import { ApiRouter } from '../router';
+import { accountRoutes } from './accounts';
 import { auditRoutes } from './audit';
 import { callRoutes } from './calls';
 import { documentRoutes } from './documents';
+import { expertApplicationRoutes } from './expert-applications';
 import { expertRequestRoutes } from './expert-requests';
 import { expertRoutes } from './experts';
+import { institutionRoutes } from './institutions';
+import { joiningRoutes } from './joining';
 import { pipelineRoutes } from './pipeline';
+import { privacyRoutes } from './privacy';
 import { proposalRoutes } from './proposals';
 import { API_VERSION, systemRoutes } from './system';
 import { taskRoutes } from './tasks';
+import { userRoutes } from './users';
 
 /** Every route of the API, declared once: the Express app and the OpenAPI document both come from it. */
 export function apiRouter(ctx: ApiContext): ApiRouter {
@@ -24,6 +30,12 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   expertRoutes(router, ctx);
   auditRoutes(router, ctx);
   documentRoutes(router, ctx);
+  accountRoutes(router, ctx);
+  userRoutes(router, ctx);
+  joiningRoutes(router, ctx);
+  institutionRoutes(router, ctx);
+  expertApplicationRoutes(router, ctx);
+  privacyRoutes(router, ctx);
   return router;
 }
 
@@ -32,11 +44,11 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
  * against a context that has the default configuration and nothing else (handlers never run).
  */
 export function openApiDocument(): Record<string, unknown> {
-  const config = loadConfig({ NODE_ENV: 'development' });
-  // In dev mode the document lists /auth/dev-token, which the web app's dev sign-in calls (never called here).
+  // Every mode whose routes the web app calls: dev lists /auth/dev-token, email the sign-in links (never called here).
+  const config = loadConfig({ NODE_ENV: 'development', AUTH_MODE: 'dev,email' });
   const devToken = async (): Promise<never> => {
     throw new Error('the document builder signs no one in');
   };
-  const ctx = { config, auth: { mode: config.AUTH_MODE, devToken } } as unknown as ApiContext;
+  const ctx = { config, auth: { modes: authModes(config), devToken }, rateLimiter: () => (_req: unknown, _res: unknown, next: () => void) => next() } as unknown as ApiContext;
   return buildOpenApi(apiRouter(ctx), { version: API_VERSION });
 }

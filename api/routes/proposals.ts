@@ -23,6 +23,7 @@ import {
   stageResponseSchema,
   withdrawBodySchema,
 } from '../schemas';
+import { institutionApproved } from './institutions';
 import { proposalScope } from '../scope';
 import type { AuthUser } from '../types';
 import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
@@ -70,6 +71,8 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         prisma.call.findUnique({ where: { id: body.callId }, select: { id: true, countryCode: true, requiredDocumentTypes: true } }),
       ]);
       if (!institution) throw forbidden('your institution is not registered');
+      const approval = await institutionApproved(prisma, institution.id);
+      if (!approval.ok) throw conflict(`your institution is ${approval.status.replace('_', ' ')}: proposals can be submitted once a fund manager approves it (drafts are kept meanwhile)`, 'institution_not_approved');
       if (!call) throw validationFailed([{ path: 'callId', message: 'no such call' }]);
       if (call.countryCode !== body.countryCode) throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
 

@@ -130,12 +130,12 @@ export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
   );
 
   // Only in dev mode: in OIDC mode the route does not exist, so the document does not list it.
-  if (ctx.auth.mode === 'dev' && ctx.auth.devToken) {
+  if (ctx.auth.modes.includes('dev') && ctx.auth.devToken) {
     const devToken = ctx.auth.devToken;
     router.add(
       {
         method: 'post', path: '/auth/dev-token', operationId: 'createDevToken', tag: 'Auth', summary: 'Development sign-in: a token for an existing user', auth: false,
-        description: 'Only when AUTH_MODE=dev (the route does not exist otherwise). Unknown or inactive users get 401. Tokens are HS256, valid 8 hours.',
+        description: 'Only when AUTH_MODE includes dev (the route does not exist otherwise; never in a deployment). Unknown or inactive users get 401. Tokens are HS256, valid 8 hours.',
         body: devTokenBodySchema,
         success: { status: 200, description: 'A bearer token', schema: tokenResponseSchema }, errors: [401],
       },

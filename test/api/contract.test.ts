@@ -7,6 +7,7 @@ import request from 'supertest';
 import { CALL_EXAMPLE, EXPERT_EXAMPLE } from '../../api/examples';
 import { DEMO_USERS } from '../../domain/demo';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
+import { eventually } from '../helpers/wait';
 import { checkedClient, ContractChecker, jsonSchemaValidator, type OpenApiDoc } from './contract';
 import { startApiHarness, type ApiHarness } from './harness';
 
@@ -45,7 +46,7 @@ test('the document is valid OpenAPI 3.1 with readable, unique operation ids', ()
 
   const ids = operations().map((o) => String(o.op.operationId));
   expect(new Set(ids).size).toBe(ids.length);
-  for (const id of ids) expect(id).toMatch(/^(list|get|create|update|decide|resubmit|withdraw|export|upload|download|release|delete)[A-Z][A-Za-z]*$/);
+  for (const id of ids) expect(id).toMatch(/^(list|get|create|update|decide|resubmit|withdraw|export|revoke|upload|download|release|delete)[A-Z][A-Za-z]*$/);
   expect(ids).toEqual(expect.arrayContaining(['listProposals', 'getProposal', 'createProposal', 'decideTask', 'listTasks', 'getPipeline', 'exportPipelineCsv', 'createDevToken']));
 });
 
@@ -193,6 +194,61 @@ test('every route answers what the document says, through both lifecycles over H
   expect(expert.status).toBe(201);
   expect((await api.patch(`/experts/${expert.body.id}`, { bio: 'Hydrologist', availability: [{ from: '2027-01-01', to: '2027-12-31' }] }, fm)).status).toBe(200);
 
+  // Sessions and personal API tokens (the e-mail link routes exist only with AUTH_MODE=email: test/accounts).
+  const session = await api.post('/auth/session', {}, applicant);
+  expect(session.status).toBe(201);
+  const personal = await api.post('/me/tokens', { name: 'Contract test', expiresInDays: 30 }, session.body.token);
+  expect(personal.status).toBe(201);
+  expect((await api.get('/me/tokens', personal.body.token)).status).toBe(200);
+  expect((await api.post(`/me/tokens/${personal.body.id}/revoke`, {}, session.body.token)).status).toBe(200);
+  expect((await api.post('/auth/sign-out', {}, session.body.token)).status).toBe(200);
+  expect((await api.get('/users?pageSize=5&role=reviewer&active=true', admin)).status).toBe(200);
+  expect((await api.patch(`/users/${DEMO_USERS.reviewer3.id}`, { active: true, reason: 'No change' }, admin)).status).toBe(200);
+
+  // Joining: an institution registers and confirms by mail, invites a colleague who joins, is decided;
+  // an expert registers and is approved, then suspended; staff invitations; personal data.
+  const linkIn = async (email: string, path: string) => {
+    const mail = await eventually(async () => h.smtp.mails.filter((m) => m.to === email && m.text.includes(path)).pop(), 30_000);
+    return new RegExp(`${path}/([A-Za-z0-9_-]{43})`).exec(mail.text)![1];
+  };
+  const terms = (await api.get('/terms')).body.version as string;
+  const reg = (await api.post('/registrations', { ...((doc.paths['/registrations'] as unknown as { post: { requestBody: { content: Record<string, { example: Json }> } } }).post.requestBody.content['application/json'].example), email: 'contract.owner@example.org', termsVersion: terms })).status;
+  expect(reg).toBe(202);
+  const owner = (await api.post('/registrations/confirm', { token: await linkIn('contract.owner@example.org', '/app/register/confirm') })).body;
+  expect((await api.get(`/institutions/${owner.institutionId}`, owner.token)).status).toBe(200);
+  expect((await api.get('/institutions?status=pending_approval', fm)).status).toBe(200);
+  const invitation = await api.post('/invitations', { email: 'contract.colleague@example.org', role: 'applicant', institutionRole: 'owner' }, owner.token);
+  expect(invitation.status).toBe(201);
+  await linkIn('contract.colleague@example.org', '/app/invitations');
+  const sent = h.smtp.mails.length;
+  expect((await api.post(`/invitations/${invitation.body.id}/resend`, {}, owner.token)).status).toBe(200);
+  expect((await api.get('/invitations', owner.token)).status).toBe(200);
+  await eventually(async () => h.smtp.mails.slice(sent).find((m) => m.to === 'contract.colleague@example.org'), 30_000);
+  const colleagueToken = await linkIn('contract.colleague@example.org', '/app/invitations');
+  expect((await api.post('/invitations/preview', { token: colleagueToken })).status).toBe(200);
+  const colleague = (await api.post('/invitations/accept', { token: colleagueToken, name: 'Contract Colleague', acceptTerms: true, termsVersion: terms })).body;
+  expect((await api.get(`/institutions/${owner.institutionId}/members`, colleague.token)).status).toBe(200);
+  expect((await api.patch(`/institutions/${owner.institutionId}/members/${colleague.userId}`, { role: 'member' }, owner.token)).status).toBe(200);
+  expect((await api.post(`/institutions/${owner.institutionId}/members/${colleague.userId}/remove`, {}, owner.token)).status).toBe(200);
+  expect((await api.post(`/institutions/${owner.institutionId}/decision`, { decision: 'approve' }, fm)).status).toBe(200);
+  const staff = await api.post('/invitations', { email: 'contract.staff@undp.example.org', role: 'reviewer' }, admin);
+  expect((await api.post(`/invitations/${staff.body.id}/revoke`, {}, admin)).status).toBe(200);
+  const area = (await h.db.prisma.thematicArea.findFirstOrThrow()).id;
+  expect((await api.post('/registrations', {
+    kind: 'expert', email: 'contract.expert.new@example.org', name: 'New Expert', language: 'en', acceptTerms: true, termsVersion: terms,
+    profile: { thematicAreaIds: [area], languages: ['ru'], countriesOfExperience: ['KG'], education: 'MSc', yearsExperience: 5, dailyFeeUsd: 300, availability: [], cv: 'Five years.' },
+  })).status).toBe(202);
+  const newExpert = (await api.post('/registrations/confirm', { token: await linkIn('contract.expert.new@example.org', '/app/register/confirm') })).body;
+  expect((await api.get(`/expert-applications/${newExpert.expertApplicationId}`, newExpert.token)).status).toBe(200);
+  expect((await api.get('/expert-applications?status=submitted', fm)).status).toBe(200);
+  const decided = await api.post(`/expert-applications/${newExpert.expertApplicationId}/decision`, { decision: 'approve' }, fm);
+  expect((await api.post(`/experts/${decided.body.expertId}/suspension`, { suspended: true, reason: 'Contract test' }, fm)).status).toBe(200);
+  expect((await api.get('/me/terms', newExpert.token)).status).toBe(200);
+  expect((await api.post('/me/terms', { acceptTerms: true, termsVersion: terms }, newExpert.token)).status).toBe(200);
+  expect((await api.get('/me/data', newExpert.token)).status).toBe(200);
+  expect((await api.post('/me/erasure-request', { reason: 'Contract test' }, newExpert.token)).status).toBe(202);
+  expect((await api.post(`/users/${newExpert.userId}/erase`, {}, admin)).status).toBe(200);
+
   // Errors share the documented shape and statuses.
   expect((await api.get('/proposals')).status).toBe(401);
   expect((await api.get('/audit', applicant)).status).toBe(403);
@@ -307,6 +363,9 @@ test('every route answers what the document says, through both lifecycles over H
   } finally {
     await dead.connection.close().catch(() => undefined);
   }
+
+  // Last, since it ends every token of the applicant.
+  expect((await api.post('/me/sign-out-everywhere', {}, applicant)).status).toBe(200);
 
   expect(checker.problems).toEqual([]);
   expect(checker.unseenSuccesses()).toEqual([]);

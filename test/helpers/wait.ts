@@ -15,15 +15,20 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
 const DEADLINE_EXCEEDED = 4;
 const UNAVAILABLE = 14;
 const RESOURCE_EXHAUSTED = 8;
+const FAILED_PRECONDITION = 9;
 
 /**
  * Whether a Temporal client error is transient: the server or a worker did not answer in time
- * (a Query right after a worker kill times out until a new worker has picked the workflow up).
+ * (a Query right after a worker kill times out until a new worker has picked the workflow up),
+ * or the workflow task is being retried (the server refuses Updates with FAILED_PRECONDITION
+ * "Workflow Task in failed state" while a task that timed out with the killed worker is redone).
  */
 export function isTransientTemporalError(err: unknown): boolean {
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
-    if (isGrpcServiceError(e)) return [DEADLINE_EXCEEDED, UNAVAILABLE, RESOURCE_EXHAUSTED].includes(e.code);
+    if (isGrpcServiceError(e)) {
+      return [DEADLINE_EXCEEDED, UNAVAILABLE, RESOURCE_EXHAUSTED].includes(e.code) || (e.code === FAILED_PRECONDITION && /Workflow Task in failed state/i.test(e.message));
+    }
     if (e instanceof Error && /DEADLINE_EXCEEDED|query timed out|UNAVAILABLE/i.test(e.message) && !/Channel has been shut down/.test(e.message)) return true;
     e = (e as { cause?: unknown }).cause;
   }

@@ -37,7 +37,7 @@ export interface WebHarness {
   stop(): Promise<void>;
 }
 
-export async function startWebHarness(label: string): Promise<WebHarness> {
+export async function startWebHarness(label: string, configOverrides: Record<string, string> = {}): Promise<WebHarness> {
   const [env, db, smtp, bundle] = await Promise.all([startTestTemporal(), createTestDatabase(`web-${label}`), startTestSmtp(), testWorkflowBundle()]);
   const documents = testDocuments();
   await seedDatabase(db.prisma);
@@ -51,7 +51,7 @@ export async function startWebHarness(label: string): Promise<WebHarness> {
   let release: () => void = () => undefined;
   const running = worker.runUntil(new Promise<void>((resolve) => (release = resolve)));
 
-  const config = loadConfig({ NODE_ENV: 'test', AUTH_MODE: 'dev', AUTH_DEV_SECRET: 'web-test-secret-0123456789abcdef', RATE_LIMIT_PER_MINUTE: '10000' });
+  const config = loadConfig({ NODE_ENV: 'test', AUTH_MODE: 'dev', AUTH_DEV_SECRET: 'web-test-secret-0123456789abcdef', RATE_LIMIT_PER_MINUTE: '10000', ...configOverrides });
   const logger = pino({ level: 'warn' });
   // createApp mounts the web app itself, as in production.
   const app = createApp({ prisma: db.prisma, temporal: env.client, config, logger, taskQueue, sla: quietSla(), temporalTimeoutMs: 20_000, documents });
@@ -80,7 +80,7 @@ export async function startWebHarness(label: string): Promise<WebHarness> {
       const page = await context.newPage();
       await page.goto('/app/sign-in');
       await page.getByLabel(/E-mail address|Адрес e-mail/).fill(emailOf(who));
-      await page.locator('form:has(input[name="email"][type="email"]) button[type="submit"]').click();
+      await page.locator('form[action="/app/sign-in"]:has(input[name="email"][type="email"]) button[type="submit"]').click();
       await page.waitForURL((u) => !u.pathname.startsWith('/app/sign-in'));
       const lang = opts.lang ?? 'en';
       const current = await page.locator('html').getAttribute('lang');

@@ -29,6 +29,13 @@ const CLIENTS = {
 } as const;
 type Kind = keyof typeof CLIENTS;
 
+/** Just-in-time accounts: staff of one domain become fund managers, members of a group CO approvers for Kyrgyzstan. */
+const ROLE_MAPPING = [
+  { match: 'email_domain', value: 'fm-office.example.org', role: 'fund_manager' },
+  { match: 'group', value: 'rcf-co-kg', role: 'co_approver', countryCode: 'KG' },
+];
+const GROUPS: Record<string, string[]> = { 'new.officer@co-kg.example.org': ['staff', 'RCF-CO-KG'], 'stranger@elsewhere.example.org': ['staff'] };
+
 let db: TestDatabase;
 let provider: ChildProcess;
 let proxy: Server;
@@ -59,7 +66,7 @@ beforeAll(async () => {
     ...CLIENTS[k], redirect_uris: [`http://127.0.0.1:${appPorts[k]}/app/oidc/callback`], grant_types: ['authorization_code'], response_types: ['code'],
   }));
   provider = spawn(process.execPath, [path.join(__dirname, 'oidc-provider-server.mjs')], {
-    env: { ...process.env, OIDC_TEST_CONFIG: JSON.stringify({ port: providerPort, issuer, clients, jwk }) },
+    env: { ...process.env, OIDC_TEST_CONFIG: JSON.stringify({ port: providerPort, issuer, clients, jwk, groups: GROUPS }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let providerLog = '';
@@ -110,6 +117,7 @@ beforeAll(async () => {
       NODE_ENV: 'test', AUTH_MODE: 'oidc', OIDC_ISSUER: issuer, OIDC_AUDIENCE: client.client_id, OIDC_JWKS_URL: `${issuer}/jwks`, OIDC_CLIENT_ID: client.client_id,
       ...('client_secret' in client ? { OIDC_CLIENT_SECRET: client.client_secret, OIDC_TOKEN_AUTH_METHOD: client.token_endpoint_auth_method } : {}),
       RATE_LIMIT_PER_MINUTE: '10000',
+      OIDC_ROLE_MAPPING: JSON.stringify(ROLE_MAPPING),
     });
     // Sign-in and the pipeline page make no workflow call: no Temporal server needed.
     const app = createApp({ prisma: db.prisma, temporal: {} as Client, config, logger: pino({ level: 'silent' }), taskQueue: 'unused' });
@@ -195,4 +203,31 @@ test.each(['wrong-nonce', 'wrong-aud'] as Mode[])('an ID token re-signed with %s
   } finally {
     mode = 'pass';
   }
+});
+
+test('first OIDC sign-in: a mapped e-mail domain or group creates the account with its role; an unmapped one gets the ask-an-administrator page', async () => {
+  mode = 'pass';
+  const byDomain = await signIn('public', 'new.manager@fm-office.example.org');
+  expect(new URL(byDomain.page.url()).pathname).toBe('/app/pipeline');
+  expect(await byDomain.page.locator('h1').innerText()).toBe('Pipeline');
+  await byDomain.page.context().close();
+  const manager = await db.prisma.user.findUniqueOrThrow({ where: { email: 'new.manager@fm-office.example.org' } });
+  expect(manager).toMatchObject({ role: 'fund_manager', countryCode: null, active: true });
+  expect(await db.prisma.auditEvent.findFirst({ where: { subjectId: manager.id, action: 'account_created' } })).toMatchObject({ actorId: null, data: expect.objectContaining({ via: 'oidc_just_in_time', role: 'fund_manager' }) });
+
+  const byGroup = await signIn('basic', 'new.officer@co-kg.example.org');
+  expect(await byGroup.page.locator('h1').innerText()).toBe('Pipeline: Kyrgyzstan');
+  await byGroup.page.context().close();
+  expect(await db.prisma.user.findUniqueOrThrow({ where: { email: 'new.officer@co-kg.example.org' } })).toMatchObject({ role: 'co_approver', countryCode: 'KG' });
+
+  const users = await db.prisma.user.count();
+  const sessions = await db.prisma.webSession.count();
+  const stranger = await signIn('public', 'stranger@elsewhere.example.org');
+  expect(stranger.callbackStatus).toBe(403);
+  expect(await stranger.page.locator('h1').innerText()).toBe('Ask an administrator for access');
+  // Bilingual: the Russian text is on the page too, marked as Russian.
+  expect(await stranger.page.locator('section[lang="ru"] h2').innerText()).toBe('Запросите доступ у администратора');
+  expect(await db.prisma.user.count()).toBe(users);
+  expect(await db.prisma.webSession.count()).toBe(sessions);
+  await stranger.page.context().close();
 });

@@ -3,13 +3,20 @@ import type { Router } from 'express';
 import { DEMO_USERS } from '../../domain/demo';
 import { decodeJwt } from 'jose';
 import { createOidcClient, OidcError } from '../oidc';
-import { createApiClient, apiBaseFor, type Schemas } from '../api-client';
-import { html } from '../html';
+import { ApiError, createApiClient, apiBaseFor, type Schemas } from '../api-client';
+import { html, type SafeHtml } from '../html';
+import { accountPages, emailLinkForm } from './account';
+import { joiningPages } from './joining';
 import type { Key } from '../i18n';
 import type { WebContext } from '../index';
 import { safeNext } from '../index';
 import { LANG_COOKIE, OIDC_COOKIE, type SessionUser } from '../session';
-import { csrfField, emptyForm, field, hidden, HOME, layout, send, type AnonCtx, type FormState } from '../ui';
+import { csrfField, emptyForm, field, hidden, HOME, layout, send, tr, type AnonCtx, type FormState } from '../ui';
+
+/** Where a fresh sign-in goes: the terms page first when the person must accept a new version. */
+export function afterSignIn(ctx: AnonCtx, next: string): string {
+  return ctx.res.locals.mustAcceptTerms ? `/app/terms?next=${encodeURIComponent(next)}` : next;
+}
 
 /** Seconds a token stays usable: its own exp when it is a JWT, else the token response's expires_in. */
 function lifetimeOf(token: string, expiresIn: number | undefined): number {
@@ -28,7 +35,36 @@ export function authRoutes(router: Router, web: WebContext): void {
   const { jar, deps, sessions } = web;
   const config = deps.config;
 
-  /** Loads the user behind a token and opens the session; false when the API refuses the token. */
+  /**
+   * Opens the session of a sign-in: a token of the provider or a dev token is first exchanged for
+   * a session token of the API (idle and absolute timeouts, revocable), which the session keeps.
+   * False when the API refuses the token.
+   */
+  async function signInWith(ctx: AnonCtx, signInToken: string): Promise<boolean | 'no_account'> {
+    const api = createApiClient(apiBaseFor(ctx.req, deps.apiBaseUrl), signInToken, { ip: deps.forwardClientIp ? ctx.req.ip : undefined });
+    let session;
+    try {
+      session = await api.send('POST', '/auth/session', { body: undefined });
+    } catch (err) {
+      // A valid sign-in of someone no rule gives an account (OIDC just in time): 401 no_account.
+      return err instanceof ApiError && err.error.code === 'no_account' ? 'no_account' : false;
+    }
+    if (!session.ok) return false;
+    return openSession(ctx, session.body.token, session.body.expiresIn);
+  }
+
+  /** Shown in both languages: the person may not read the one chosen by their browser. */
+  function askAdministrator(ctx: AnonCtx): void {
+    const other = ctx.lang === 'en' ? 'ru' : 'en';
+    const tOther = tr(other);
+    send(ctx, layout(ctx, {
+      title: ctx.t('auth.noAccountTitle'),
+      body: html`<section class="card narrow" role="alert"><p>${ctx.t('auth.noAccount')}</p><p>${ctx.t('auth.noAccountNext')}</p></section>
+        <section class="card narrow" lang="${other}"><h2>${tOther('auth.noAccountTitle')}</h2><p>${tOther('auth.noAccount')}</p><p>${tOther('auth.noAccountNext')}</p></section>`,
+    }), 403);
+  }
+
+  /** Loads the user behind a session token and opens the web session; false when the API refuses the token. */
   async function openSession(ctx: AnonCtx, token: string, expiresInSeconds: number): Promise<boolean> {
     const api = createApiClient(apiBaseFor(ctx.req, deps.apiBaseUrl), token, { ip: deps.forwardClientIp ? ctx.req.ip : undefined });
     let me: Schemas['Me'];
@@ -42,25 +78,30 @@ export function authRoutes(router: Router, web: WebContext): void {
     await sessions.revoke(ctx.res, ctx.session);
     await sessions.open(ctx.res, token, user, Date.now() + expiresInSeconds * 1000 - 30_000);
     if (me.language === 'en' || me.language === 'ru') jar.set(ctx.res, LANG_COOKIE, me.language, 365 * 86400);
+    // Accepted an earlier version of the terms: asked again before going on (afterSignIn).
+    const terms = await api.get('/me/terms').catch(() => undefined);
+    if (terms?.mustAccept) ctx.res.locals.mustAcceptTerms = true;
     return true;
   }
 
-  function signInPage(ctx: AnonCtx, state: FormState = emptyForm(), email = '', status = 200): void {
+  function signInPage(ctx: AnonCtx, state: FormState = emptyForm(), email = '', status = 200, emailState?: FormState, emailValue = ''): void {
     const { t } = ctx;
     const next = safeNext(ctx.req.query.next ?? ctx.req.body?.next);
-    let body;
-    if (ctx.authMode === 'oidc') {
-      body = html`<section class="card narrow">
+    const parts: SafeHtml[] = [];
+    if (ctx.authModes.includes('oidc')) {
+      parts.push(html`<section class="card narrow">
         <p>${t('auth.oidcIntro')}</p>
         <p><a class="btn btn-primary" href="/app/oidc/start?next=${encodeURIComponent(next)}">${t('auth.oidcButton')}</a></p>
-      </section>`;
-    } else {
+      </section>`);
+    }
+    if (ctx.authModes.includes('email')) parts.push(emailLinkForm(ctx, next, emailState ?? emptyForm(), emailValue));
+    if (ctx.authModes.includes('dev')) {
       const groups = new Map<string, { email: string; name: string; detail: string }[]>();
       for (const u of Object.values(DEMO_USERS)) {
         const detail = 'countryCode' in u ? u.countryCode : 'institutionId' in u ? u.institutionId.replace(/^inst-/, '').toUpperCase() : '';
         groups.set(u.role, [...(groups.get(u.role) ?? []), { email: u.email, name: u.name, detail }]);
       }
-      body = html`<p class="lead">${t('auth.devIntro')}</p>
+      parts.push(html`<p class="lead">${t('auth.devIntro')}</p>
       ${state.general.length ? html`<div class="error-summary" role="alert" tabindex="-1" data-focus><h2>${t('auth.failed')}</h2><ul>${state.general.map((m) => html`<li>${m}</li>`)}</ul></div>` : ''}
       <div class="grid-2">
         <form method="post" action="/app/sign-in" class="card">
@@ -79,10 +120,14 @@ export function authRoutes(router: Router, web: WebContext): void {
           ${field(ctx, { name: 'email', label: t('auth.email'), type: 'email', value: email, required: true, state, autocomplete: 'email' })}
           <button type="submit" class="btn btn-primary">${t('auth.signIn')}</button>
         </form>
-      </div>`;
+      </div>`);
     }
-    send(ctx, layout(ctx, { title: t('auth.title'), body }), status);
+    parts.push(html`<p class="register-hint">${t('auth.noAccountYet')} <a href="/app/register">${t('auth.registerLink')}</a></p>`);
+    send(ctx, layout(ctx, { title: t('auth.title'), body: html`${parts}` }), status);
   }
+
+  accountPages(router, web, (ctx, token, expiresIn) => openSession(ctx, token, expiresIn));
+  joiningPages(router, web, (ctx, token, expiresIn) => openSession(ctx, token, expiresIn));
 
   router.get('/sign-in', web.anon(async (ctx) => {
     if (ctx.session && ctx.user) return ctx.res.redirect(303, safeNext(ctx.req.query.next, HOME[ctx.user.role]));
@@ -90,14 +135,14 @@ export function authRoutes(router: Router, web: WebContext): void {
   }));
 
   router.post('/sign-in', web.anonAction(async (ctx) => {
-    if (ctx.authMode !== 'dev') return ctx.res.redirect(303, '/app/sign-in');
+    if (!ctx.authModes.includes('dev')) return ctx.res.redirect(303, '/app/sign-in');
     const email = String(ctx.req.body.email ?? '').trim();
     const res = await ctx.api.send('POST', '/auth/dev-token', { body: { email } }).catch((err: unknown) => {
       if (err && typeof err === 'object' && 'status' in err && (err as { status: number }).status === 401) return { ok: false as const, status: 401 };
       throw err;
     });
-    if (res.ok && (await openSession(ctx, res.body.token, res.body.expiresIn))) {
-      return ctx.res.redirect(303, safeNext(ctx.req.body.next, '/app'));
+    if (res.ok && (await signInWith(ctx, res.body.token)) === true) {
+      return ctx.res.redirect(303, afterSignIn(ctx, safeNext(ctx.req.body.next, '/app')));
     }
     const state = emptyForm();
     if (res.status === 400) state.errors.set('email', [ctx.t('auth.invalidEmail')]);
@@ -106,7 +151,9 @@ export function authRoutes(router: Router, web: WebContext): void {
   }));
 
   router.post('/sign-out', web.anonAction(async (ctx) => {
-    // Ends the session server-side: a copy of the cookie is worth nothing from now on.
+    // Ends the session server-side (the web app's row and the API's session token): a copy of the
+    // cookie or of the token is worth nothing from now on.
+    if (ctx.session) await ctx.api.send('POST', '/auth/sign-out', { body: undefined }).catch(() => undefined);
     await sessions.revoke(ctx.res, ctx.session);
     ctx.res.redirect(303, '/app/sign-in?notice=signedOut');
   }));
@@ -123,7 +170,7 @@ export function authRoutes(router: Router, web: WebContext): void {
   }
 
   router.get('/oidc/start', web.anon(async (ctx) => {
-    if (ctx.authMode !== 'oidc' || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
+    if (!ctx.authModes.includes('oidc') || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
     const state = b64url(randomBytes(24));
     const nonce = b64url(randomBytes(24));
     const verifier = b64url(randomBytes(32));
@@ -133,7 +180,7 @@ export function authRoutes(router: Router, web: WebContext): void {
   }));
 
   router.get('/oidc/callback', web.anon(async (ctx) => {
-    if (ctx.authMode !== 'oidc' || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
+    if (!ctx.authModes.includes('oidc') || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
     const cookie = ctx.req.headers.cookie ?? '';
     const sealed = /(?:^|;\s*)rud_oidc=([^;]+)/.exec(cookie)?.[1];
     const pending = jar.unseal<{ state: string; nonce: string; verifier: string; next: string; exp: number }>(sealed ? decodeURIComponent(sealed) : undefined);
@@ -151,9 +198,14 @@ export function authRoutes(router: Router, web: WebContext): void {
       throw err;
     }
     // The API verifies issuer, audience (OIDC_AUDIENCE) and e-mail: whichever token it accepts opens the session.
+    let noAccount = false;
     for (const token of [tokens.access_token, tokens.id_token]) {
-      if (token && (await openSession(ctx, token, lifetimeOf(token, tokens.expires_in)))) return ctx.res.redirect(303, safeNext(pending.next));
+      if (!token) continue;
+      const outcome = await signInWith(ctx, token);
+      if (outcome === true) return ctx.res.redirect(303, afterSignIn(ctx, safeNext(pending.next)));
+      if (outcome === 'no_account') noAccount = true;
     }
+    if (noAccount) return askAdministrator(ctx);
     oidcError(ctx, 'the API accepted neither the access token nor the ID token');
   }));
 }

@@ -81,7 +81,16 @@ export function rosterPages(router: Router, web: WebContext): void {
     send(ctx, layout(ctx, { title: t('nav.profile'), body, wide: true }), status);
   }
 
-  router.get('/profile', web.page(async (ctx) => renderProfile(ctx, undefined, emptyForm()), { roles: ['expert'] }));
+  router.get('/profile', web.page(async (ctx) => {
+    if (!ctx.user.expertId) {
+      // A self-registered expert: the roster profile exists once a fund manager approves it (the session learns it here).
+      const me = await ctx.api.get('/me');
+      if (!me.expertId) return send(ctx, layout(ctx, { title: ctx.t('nav.profile'), body: html`<section class="card narrow" role="status"><p>${ctx.t('profile.pending')}</p></section>` }));
+      ctx.user.expertId = me.expertId;
+      if (ctx.session) await web.deps.prisma.webSession.update({ where: { id: ctx.session.id }, data: { profile: { ...ctx.user } } });
+    }
+    return renderProfile(ctx, undefined, emptyForm());
+  }, { roles: ['expert'] }));
 
   router.post('/profile', web.action(async (ctx) => {
     const body = ctx.req.body as Body;
