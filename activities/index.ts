@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './deps';
+import { createDocumentActivities } from './documents';
 import { createExpertRequestActivities } from './expert-request';
 import { createNotifyActivities } from './notify';
 import { createProposalActivities } from './proposal';
@@ -13,6 +14,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotifyActivities(deps),
     ...createProposalActivities(deps),
     ...createExpertRequestActivities(deps),
+    ...createDocumentActivities(deps),
   };
 }
 

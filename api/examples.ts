@@ -63,6 +63,7 @@ export const CALL_EXAMPLE: CallCreate = {
   ],
   passMark: 60,
   thematicAreaIds: ['water-resources'],
+  requiredDocumentTypes: [],
 };
 
 export const EXPERT_EXAMPLE = {

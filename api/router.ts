@@ -17,7 +17,7 @@ export type Method = 'get' | 'post' | 'patch';
 type Schema = z.ZodType;
 
 /** Response headers a route sends besides the ones every route of its kind sends (api/openapi.ts). */
-export type ExtraHeader = 'Server-Timing' | 'Content-Disposition';
+export type ExtraHeader = 'Server-Timing' | 'Content-Disposition' | 'Content-Range' | 'Accept-Ranges' | 'ETag';
 
 export interface RouteSpec<B extends Schema | undefined = Schema | undefined, Q extends Schema | undefined = Schema | undefined, R extends Schema | undefined = Schema | undefined> {
   method: Method;
@@ -35,6 +35,11 @@ export interface RouteSpec<B extends Schema | undefined = Schema | undefined, Q 
   body?: B;
   /** Named with queryWithExample() (api/contract.ts). */
   query?: Q;
+  /**
+   * A `multipart/form-data` body the handler streams itself (file uploads): its JSON Schema for the
+   * document (string fields, files as `contentMediaType` strings). Never parsed or buffered by the router.
+   */
+  multipart?: { schema: Record<string, unknown>; encoding?: Record<string, unknown> };
   /** Every `:name` of the path, with a description and an example value. */
   params?: Record<string, { description: string; example: string }>;
   /** Middleware run before authentication and validation (e.g. a route's own rate limits). */
@@ -52,8 +57,10 @@ export interface RouteSpec<B extends Schema | undefined = Schema | undefined, Q 
     description: string;
     /** JSON answers: named with responseBody() (api/contract.ts). Omitted for other content types. */
     schema?: R;
-    contentType?: 'application/json' | 'text/csv' | 'text/html' | 'text/javascript';
+    contentType?: 'application/json' | 'text/csv' | 'text/html' | 'text/javascript' | 'application/octet-stream';
     headers?: ExtraHeader[];
+    /** Files: every media type the answer may have (the document lists each). */
+    mediaTypes?: readonly string[];
     /**
      * OpenAPI links: operations the answer leads to, with where their parameters come from (a
      * runtime expression such as `$response.body#/id`). Clients and fuzzers follow them.

@@ -12,6 +12,7 @@ export const NOTIFICATION_TEMPLATES = [
   'contract_to_sign',
   'payment_released',
   'evaluation_requested',
+  'document_quarantined',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
@@ -40,6 +41,9 @@ export interface NotificationData {
   milestoneSeq?: number;
   milestoneTitle?: string;
   outcome?: string;
+  /** A document a mail is about (its sanitised name), and what the malware scan found in it. */
+  documentName?: string;
+  finding?: string;
   /** Why the system decided (failed policy rules), worded per language by the template. */
   reasons?: Reason[];
 }

@@ -1,4 +1,5 @@
 import { iso, z } from 'zod';
+import { requirableDocumentTypeSchema } from './documents';
 import { MODALITIES } from './stages';
 
 /** Payload schemas shared by the API, the OpenAPI document, the workflows and the tests. */
@@ -75,7 +76,13 @@ const proposalFields = {
   milestones: z.array(milestoneSchema).min(1).max(12),
 };
 
-export const proposalCreateSchema = z.object(proposalFields).strict();
+export const proposalCreateSchema = z
+  .object({
+    ...proposalFields,
+    /** Documents uploaded beforehand (POST /documents); they are attached to the new proposal. */
+    documentIds: z.array(z.string().regex(/^doc-[0-9a-f]{20}$/, 'must be a document id from POST /documents')).max(20).optional(),
+  })
+  .strict();
 export type ProposalCreate = z.infer<typeof proposalCreateSchema>;
 
 /** Fields an applicant may change on resubmission (not the call, country or institution). */
@@ -162,6 +169,8 @@ export const callCreateSchema = z
     rubric: z.array(rubricCriterionSchema).min(1).max(10),
     passMark: z.number().int().min(0).max(100).default(60),
     thematicAreaIds: z.array(z.string().min(1)).min(1).max(20),
+    /** Document types each proposal to this call must carry (checked at submission and resubmission). */
+    requiredDocumentTypes: z.array(requirableDocumentTypeSchema).max(10).default([]),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -13,6 +13,7 @@ import { knownApiMessage, LANGS, type Lang } from './i18n';
 import { authRoutes } from './pages/auth';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
+import { documentPages } from './pages/documents';
 import { proposalPages } from './pages/proposals';
 import { rosterPages } from './pages/roster';
 import { taskPages } from './pages/tasks';
@@ -229,6 +230,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
 
   authRoutes(router, web);
   taskPages(router, web);
+  documentPages(router, web);
   proposalPages(router, web);
   expertRequestPages(router, web);
   pipelinePages(router, web);

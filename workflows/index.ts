@@ -2,4 +2,5 @@
 export { proposalWorkflow } from './proposal';
 export { expertRequestWorkflow } from './expert-request';
 export { dailyDigestWorkflow } from './digest';
+export { documentScanWorkflow } from './document-scan';
 export { accountMailWorkflow } from './account-mail';

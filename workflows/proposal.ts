@@ -3,7 +3,7 @@
  * intake to closed. Stages are entered through the shared Lifecycle kernel; each stage
  * function is re-entrant from `progress`, so the workflow can continue as new between steps.
  */
-import { continueAsNew, proxyActivities } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { failedReasons, type PolicyResult, type Reason } from '../domain/policy/findings';
 import { validateScores, weightedScore, type RubricCriterion } from '../domain/policy/scoring';
@@ -11,6 +11,7 @@ import { proposalChangesSchema, usdToCents, type ProposalCreate } from '../domai
 import type { Stage } from '../domain/stages';
 import type { DeliverableRow } from '../domain/steps';
 import type { DecisionProblem, SlaSettings } from '../domain/tasks';
+import { AGREEMENT_DOCUMENTS_PATCH, prepareAgreement as prepareAgreementStep, signatureProblems, stampSignedAgreement as stampSignedAgreementStep } from './agreement-steps';
 import { Lifecycle, type Decision, type LifecycleState } from './lifecycle';
 import type { DecideInput } from './messages';
 
@@ -91,6 +92,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     validateReviewers: proposalActivities.validateReviewers,
     checkGrantPolicy: proposalActivities.checkGrantPolicy,
   });
+  // Tracked: a decision's answer comes once the workflow waits again (the drafted contract, the next task).
+  const { prepareAgreement, stampSignedAgreement } = lc.track({ prepareAgreement: prepareAgreementStep, stampSignedAgreement: stampSignedAgreementStep });
 
   const screeningInput = () => ({
     proposalId: input.proposalId,
@@ -252,10 +255,17 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     const tranches = p().milestones.map((m, i) => ({ seq: i + 1, pct: Math.round((amounts[i] / total) * 100), amountCents: amounts[i], milestone: m.title }));
     const deliverables: DeliverableRow[] = p().milestones.map((m, i) => ({ seq: i + 1, title: m.title, dueDate: m.dueDate, amountCents: amounts[i], status: 'pending' }));
     const contract = { kind: 'grant' as const, partyName: applicant.institutionName, valueCents: total, tranches, policyFindings: policy, exceptionNote, signatures: {} as Record<string, { by: string; at: string }> };
+    // The agreement as documents (EN, RU), shown to the signers: a signature names the bytes it signs.
+    const agreementInput = {
+      proposalId: input.proposalId, workflowId: workflowInfo().workflowId, date: new Date().toISOString(),
+      tranches: p().milestones.map((m, i) => ({ seq: i + 1, amountCents: amounts[i], milestone: m.title, dueDate: m.dueDate })),
+    };
+    const agreement = patched(AGREEMENT_DOCUMENTS_PATCH) ? await prepareAgreement(agreementInput) : null;
+    const signContext = { valueUsd: total / 100, tranches, ...(agreement ? { agreement } : {}) };
     const ids = await lc.openTasks(
       [
-        { kind: 'contract_signature', assigneeUserId: applicant.userId, role: 'applicant', key: 'applicant', context: { valueUsd: total / 100, tranches } },
-        { kind: 'contract_signature', role: 'co_approver', countryCode: p().countryCode, key: 'co', context: { valueUsd: total / 100, tranches } },
+        { kind: 'contract_signature', assigneeUserId: applicant.userId, role: 'applicant', key: 'applicant', context: signContext },
+        { kind: 'contract_signature', role: 'co_approver', countryCode: p().countryCode, key: 'co', context: signContext },
       ],
       { contract: { ...contract, status: 'awaiting_signatures' }, deliverables },
     );
@@ -271,6 +281,10 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       return lc.transition('cancelled', { action: 'signature_declined', actor: declined.actor, comment: declined.comment, notifyOwner: true, extra: { contract: { ...contract, status: 'declined' } } });
     }
     for (const d of results) if (d) contract.signatures[d.actor.role === 'applicant' ? 'applicant' : 'co'] = { by: d.actor.userId, at: new Date().toISOString() };
+    if (agreement) {
+      const signatures = results.flatMap((d) => (d ? [{ userId: d.actor.userId, role: d.actor.role, at: new Date().toISOString(), documentSha256: String(d.data.documentSha256), statement: String(d.data.statement) }] : []));
+      await stampSignedAgreement({ ...agreementInput, signatures });
+    }
     await lc.transition('mission', { action: 'contract_signed', notifyOwner: true, extra: { contract: { ...contract, status: 'signed' } } });
   }
 
@@ -341,6 +355,7 @@ function validateProposalDecision(kind: string, context: Record<string, unknown>
     const parsed = proposalChangesSchema.safeParse(data);
     return parsed.success ? [] : parsed.error.issues.map((i) => ({ path: ['data', ...i.path].join('.'), message: i.message }));
   }
+  if (kind === 'contract_signature' && d.decision === 'sign') return signatureProblems(context, data);
   if (kind === 'review_score' && d.decision === 'submit_score') {
     return validateScores(progress.rubric, (data.scores ?? {}) as Record<string, unknown>).map((p) => ({ path: `data.scores.${p.key}`, message: p.message }));
   }

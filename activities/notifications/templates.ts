@@ -454,11 +454,32 @@ interface Context {
   purpose: string[];
   /** "Proposal" / "Expert request" in the mail's language. */
   what: string;
+  /** A document's name and the scanner's finding (document mails). */
+  document: string | undefined;
+  finding: string | undefined;
 }
 
 type TemplateText = (c: Context) => Content;
 
 const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }> = {
+  document_quarantined: {
+    en: (c) => ({
+      subject: `Malware found in a document: ${c.title}`,
+      heading: 'A document was quarantined',
+      intro: [
+        `The malware scanner found ${c.finding ?? 'malware'} in the document “${c.document ?? ''}” attached to the ${c.what.toLowerCase()} “${c.title}”.`,
+        'The file is kept for the administrator and is never served. If it is needed, upload a clean copy.',
+      ],
+    }),
+    ru: (c) => ({
+      subject: `В документе найдено вредоносное ПО: ${c.title}`,
+      heading: 'Документ изолирован',
+      intro: [
+        `Антивирус обнаружил ${c.finding ?? 'вредоносное ПО'} в документе «${c.document ?? ''}» по объекту «${c.title}» (${c.what.toLowerCase()}).`,
+        'Файл сохранён для администратора и никому не выдаётся. Если он нужен, загрузите чистую копию.',
+      ],
+    }),
+  },
   task_assigned: {
     en: (c) => ({
       subject: `New task: ${c.task ?? 'action needed'} – ${c.title}`,
@@ -606,6 +627,8 @@ export function renderNotification(
     milestone: milestoneWords(data, lang),
     purpose: taskPurpose(data.taskKind, lang),
     what: data.subjectType === 'proposal' ? labels.proposal : labels.expert_request,
+    document: present(data.documentName),
+    finding: present(data.finding),
   };
   const content = texts[lang](context);
   const url = notificationLink(data, links.baseUrl);

@@ -9,7 +9,7 @@ import { callListQuerySchema, callPageSchema, callSchema } from '../schemas';
 
 const CALL_SELECT = {
   id: true, countryCode: true, title: true, challengeStatement: true, opensAt: true, closesAt: true, minGrantCents: true, maxGrantCents: true,
-  coFinancingMinPct: true, maxDurationMonths: true, rubric: true, passMark: true, thematicAreaIds: true, createdAt: true,
+  coFinancingMinPct: true, maxDurationMonths: true, rubric: true, passMark: true, thematicAreaIds: true, requiredDocumentTypes: true, createdAt: true,
 } as const;
 
 type CallRow = Prisma.CallGetPayload<{ select: typeof CALL_SELECT }>;
@@ -20,7 +20,7 @@ function callView(c: CallRow): z.input<typeof callSchema> {
     opensAt: c.opensAt.toISOString(), closesAt: c.closesAt.toISOString(),
     minGrantUsd: centsToUsd(c.minGrantCents), maxGrantUsd: centsToUsd(c.maxGrantCents),
     coFinancingMinPct: c.coFinancingMinPct, maxDurationMonths: c.maxDurationMonths, rubric: c.rubric as RubricCriterion[], passMark: c.passMark,
-    thematicAreaIds: c.thematicAreaIds as string[], createdAt: c.createdAt.toISOString(),
+    thematicAreaIds: c.thematicAreaIds as string[], requiredDocumentTypes: c.requiredDocumentTypes as z.input<typeof callSchema>['requiredDocumentTypes'], createdAt: c.createdAt.toISOString(),
   };
 }
 
@@ -85,6 +85,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
           rubric: body.rubric,
           passMark: body.passMark,
           thematicAreaIds: body.thematicAreaIds,
+          requiredDocumentTypes: body.requiredDocumentTypes,
           createdById: user.id,
         },
         select: CALL_SELECT,

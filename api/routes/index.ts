@@ -5,6 +5,7 @@ import { ApiRouter } from '../router';
 import { accountRoutes } from './accounts';
 import { auditRoutes } from './audit';
 import { callRoutes } from './calls';
+import { documentRoutes } from './documents';
 import { expertApplicationRoutes } from './expert-applications';
 import { expertRequestRoutes } from './expert-requests';
 import { expertRoutes } from './experts';
@@ -28,6 +29,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   pipelineRoutes(router, ctx);
   expertRoutes(router, ctx);
   auditRoutes(router, ctx);
+  documentRoutes(router, ctx);
   accountRoutes(router, ctx);
   userRoutes(router, ctx);
   joiningRoutes(router, ctx);

@@ -8,6 +8,7 @@ import { syncUpdate } from '../../workflows/messages';
 import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from '../../workflows/search-attributes';
 import { withTemporalDeadline, type ApiContext } from '../context';
 import { agreementOf } from '../agreements';
+import { assertRequiredDocuments, attachStagedDocuments } from '../documents';
 import { assertNotTerminal, executeDecision, executeWithdraw } from '../decide';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
@@ -67,7 +68,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (!user.institutionId) throw forbidden('your account is not linked to an institution');
       const [institution, call] = await Promise.all([
         prisma.institution.findUnique({ where: { id: user.institutionId }, select: { id: true, name: true } }),
-        prisma.call.findUnique({ where: { id: body.callId }, select: { id: true, countryCode: true } }),
+        prisma.call.findUnique({ where: { id: body.callId }, select: { id: true, countryCode: true, requiredDocumentTypes: true } }),
       ]);
       if (!institution) throw forbidden('your institution is not registered');
       const approval = await institutionApproved(prisma, institution.id);
@@ -76,6 +77,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (call.countryCode !== body.countryCode) throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
 
       const id = subjectId('p', user.id, idempotencyKey);
+      await attachStagedDocuments(ctx, user, id, body.documentIds ?? [], call.requiredDocumentTypes as string[]);
       const workflowId = workflowIdFor('proposal', id);
       const input: ProposalWorkflowInput = {
         proposalId: id,
@@ -243,6 +245,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         select: { id: true, workflowId: true, kind: true, status: true },
       });
       if (!task) throw conflict('no changes were requested for this proposal', 'not_allowed_now');
+      await assertRequiredDocuments(ctx, p.id);
       const result = await executeDecision(ctx, user, task, { decision: 'resubmit', data: body as Record<string, unknown> }, req.requestId, idempotencyKey);
       return { body: result };
     },

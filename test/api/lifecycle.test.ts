@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DEMO_USERS } from '../../domain/demo';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
+import { signatureData } from '../helpers/signature';
 import { as, startApiHarness, type ApiHarness, type DemoKey } from './harness';
 
 /**
@@ -46,7 +47,8 @@ async function taskOf(who: DemoKey | { email: string }, subjectId: string, kind:
 async function decideVia(who: DemoKey | { email: string }, subjectId: string, kind: string, decision: string, extra: { comment?: string; data?: Record<string, unknown> } = {}) {
   const task = await taskOf(who, subjectId, kind);
   expect(task.allowedDecisions.map((d) => d.decision)).toContain(decision);
-  const res = await as(h.app, await tokenFor(who)).post(`/tasks/${encodeURIComponent(task.id)}/decision`, { decision, ...extra });
+  const signed = kind === 'contract_signature' && decision === 'sign' && !extra.data ? signatureData((await as(h.app, await tokenFor(who)).get(`/tasks/${encodeURIComponent(task.id)}`)).body.context) : undefined;
+  const res = await as(h.app, await tokenFor(who)).post(`/tasks/${encodeURIComponent(task.id)}/decision`, { decision, ...extra, ...(signed ? { data: signed } : {}) });
   if (res.status !== 200) throw new Error(`${kind}/${decision} by ${JSON.stringify(who)}: ${res.status} ${JSON.stringify(res.body)}`);
   expect(res.body).toMatchObject({ taskId: task.id, decision });
   return res.body as { taskId: string; decision: string; stage: string };

@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
 import { logger } from '../../lib/logger';
+import { testDocuments } from '../api/harness';
 import { seedDatabase } from '../../prisma/seed';
 import { createWorker } from '../../worker/create-worker';
 import { createTestDatabase, type TestDatabase } from './db';
@@ -23,7 +24,7 @@ export interface WorkflowTestContext {
 export async function startWorkflowTestContext(label: string): Promise<WorkflowTestContext> {
   const [env, db, smtp, bundle] = await Promise.all([startTestTemporal(), createTestDatabase(label), startTestSmtp(), testWorkflowBundle()]);
   await seedDatabase(db.prisma);
-  const deps: ActivityDeps = { prisma: db.prisma, mailer: smtp.mailer, logger, baseUrl: 'http://localhost:3000' };
+  const deps: ActivityDeps = { prisma: db.prisma, mailer: smtp.mailer, logger, baseUrl: 'http://localhost:3000', documents: testDocuments() };
   return {
     env,
     db,

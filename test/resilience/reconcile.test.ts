@@ -1,3 +1,4 @@
+import { testDocuments } from '../api/harness';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { reconcileReadModel } from '../../activities/reconcile';
 import { DEMO_USERS } from '../../domain/demo';
@@ -30,7 +31,7 @@ test('reconcile repairs a corrupted stage, a deleted task and a task closed behi
   const taskQueue = uniqueTaskQueue('reconcile');
   const worker = await createWorker({
     connection: env.nativeConnection, taskQueue, workflowBundle: await testWorkflowBundle(),
-    deps: { prisma: db.prisma, mailer: smtp.mailer, logger, baseUrl: 'http://localhost:3000' },
+    deps: { prisma: db.prisma, mailer: smtp.mailer, logger, baseUrl: 'http://localhost:3000', documents: testDocuments() },
   });
   await worker.runUntil(async () => {
     const start = (id: string) => env.client.workflow.start(proposalWorkflow, {

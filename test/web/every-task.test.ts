@@ -76,8 +76,9 @@ test('Challenge Fund: every step decided in the browser, to closed', async () =>
     });
   }
   await decideInBrowser('fundManager', id, 'selection_decision', 'select');
-  await decideInBrowser('applicant', id, 'contract_signature', 'sign');
-  await decideInBrowser('coKg', id, 'contract_signature', 'sign');
+  // Each signer ticks the statement of the agreement it read (the Russian version for the CO, the English one for the applicant).
+  await decideInBrowser('applicant', id, 'contract_signature', 'sign', async (form) => form.getByLabel(/I have read and sign the grant agreement/).check());
+  await decideInBrowser('coKg', id, 'contract_signature', 'sign', async (form) => form.getByLabel(/Я прочитал\(а\) и подписываю документ «Грантовое соглашение»/).check());
   for (let i = 0; i < proposalPayload().milestones.length; i++) {
     await decideInBrowser('applicant', id, 'progress_report', 'submit_report', report(`Milestone ${i + 1}: sensors installed and tested.`));
     await decideInBrowser('coKg', id, 'report_verification', 'accept', comment('Verified on site.'));

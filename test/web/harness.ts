@@ -12,6 +12,7 @@ import { loadConfig } from '../../lib/config';
 import { logger as baseLogger } from '../../lib/logger';
 import { seedDatabase } from '../../prisma/seed';
 import { createWorker } from '../../worker/create-worker';
+import { testDocuments } from '../api/harness';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { quietSla } from '../helpers/sla';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
@@ -38,13 +39,14 @@ export interface WebHarness {
 
 export async function startWebHarness(label: string, configOverrides: Record<string, string> = {}): Promise<WebHarness> {
   const [env, db, smtp, bundle] = await Promise.all([startTestTemporal(), createTestDatabase(`web-${label}`), startTestSmtp(), testWorkflowBundle()]);
+  const documents = testDocuments();
   await seedDatabase(db.prisma);
   const taskQueue = uniqueTaskQueue(`web-${label}`);
   const worker: Worker = await createWorker({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: bundle,
-    deps: { prisma: db.prisma, mailer: smtp.mailer, logger: baseLogger, baseUrl: 'http://localhost:3000' },
+    deps: { prisma: db.prisma, mailer: smtp.mailer, logger: baseLogger, baseUrl: 'http://localhost:3000', documents },
   });
   let release: () => void = () => undefined;
   const running = worker.runUntil(new Promise<void>((resolve) => (release = resolve)));
@@ -52,7 +54,7 @@ export async function startWebHarness(label: string, configOverrides: Record<str
   const config = loadConfig({ NODE_ENV: 'test', AUTH_MODE: 'dev', AUTH_DEV_SECRET: 'web-test-secret-0123456789abcdef', RATE_LIMIT_PER_MINUTE: '10000', ...configOverrides });
   const logger = pino({ level: 'warn' });
   // createApp mounts the web app itself, as in production.
-  const app = createApp({ prisma: db.prisma, temporal: env.client, config, logger, taskQueue, sla: quietSla(), temporalTimeoutMs: 20_000 });
+  const app = createApp({ prisma: db.prisma, temporal: env.client, config, logger, taskQueue, sla: quietSla(), temporalTimeoutMs: 20_000, documents });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

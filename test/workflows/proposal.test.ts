@@ -26,7 +26,7 @@ beforeAll(async () => {
   // A call whose ceiling is above the head of office's direct-award limit (40,000): policy exceptions.
   const kg = await db.prisma.call.findUniqueOrThrow({ where: { id: 'call-kg' } });
   await db.prisma.call.create({
-    data: { ...kg, id: 'call-kg-large', maxGrantCents: 6_000_000, rubric: kg.rubric as object, thematicAreaIds: kg.thematicAreaIds as object, createdAt: kg.createdAt },
+    data: { ...kg, id: 'call-kg-large', maxGrantCents: 6_000_000, rubric: kg.rubric as object, thematicAreaIds: kg.thematicAreaIds as object, requiredDocumentTypes: kg.requiredDocumentTypes as object, createdAt: kg.createdAt },
   });
 });
 

@@ -1,3 +1,4 @@
+import { documentsCard, loadDocuments } from './documents';
 import type { Router } from 'express';
 import { TASK_KINDS, type DecisionDataKey, type TaskKind } from '../../domain/tasks';
 import { ApiError, type Schemas } from '../api-client';
@@ -321,6 +322,7 @@ function decisionFieldNames(dataKey: DecisionDataKey | undefined, extra: string[
   const base = ['comment', 'decision'];
   switch (dataKey as string | undefined) {
     case 'noConflict': return [...base, 'data.noConflictDeclared'];
+    case 'signature': return [...base, 'data.documentSha256', 'data.statement'];
     case 'assignReviewers': return [...base, 'data.reviewerIds'];
     case 'score': return [...base, 'data.scores', ...extra.map((k) => `data.scores.${k}`), 'data.noConflictDeclared'];
     case 'conflict':
@@ -401,6 +403,16 @@ function dataFields(ctx: PageCtx, task: TaskView, o: DecisionOption, dataKey: De
         state,
         required: true,
       });
+    case 'signature': {
+      // A signature confirms the statement of one version of the agreement, named by its SHA-256.
+      const docs = ((c.agreement ?? {}) as { documents?: { id: string; language: string; sha256: string; name: string; statement: string }[] }).documents ?? [];
+      if (!docs.length) return commentField(ctx, o, values, state, '');
+      const chosen = str(values, 'data.documentSha256');
+      return html`<fieldset class="group" id="f-data-documentSha256" tabindex="-1"><legend>${t('sign.legend')}</legend>
+        ${docs.map((d) => html`<div class="check"><input type="radio" id="sig-${d.language}" name="data.documentSha256" value="${d.sha256}"${chosen === d.sha256 ? ' checked' : ''} required>
+          <label for="sig-${d.language}">${d.statement} (${d.language.toUpperCase()}; ${t('sign.sha')} <code>${d.sha256.slice(0, 16)}…</code>)</label></div>`)}
+        </fieldset>${commentField(ctx, o, values, state, '')}`;
+    }
     case 'assignReviewers': {
       const choices = Array.isArray(c.reviewers) ? (c.reviewers as ReviewerChoice[]) : null;
       if (!choices) {
@@ -513,7 +525,7 @@ function decisionLabels(ctx: PageCtx, task: TaskView, dataKey: DecisionDataKey |
     comment: t('decide.comment'), decision: t('decide.title'), 'data.reviewerIds': t('assign.reviewers'), 'data.reason': t(dataKey === 'conflict' ? 'coi.reason' : 'invitation.declineReason'),
     'data.justification': t('decide.justification'), 'data.report': t(dataKey === 'deliverable' ? 'decide.deliverableReport' : 'decide.report'), 'data.beneficiariesReached': t('decide.beneficiaries'),
     'data.beneficiaries': t('decide.beneficiaries'), 'data.narrative': t('evaluation.narrative'), 'data.rating': t('feedback.rating'), 'data.expertIds': t('shortlist.expert'),
-    'data.confirmations': t('invitation.confirm'), 'data.noConflictDeclared': t('coi.declaration'), 'data.link': t('decide.link'), 'data.scores': t('score.rubric'), 'data.ratings': t('evaluation.ratings'),
+    'data.confirmations': t('invitation.confirm'), 'data.documentSha256': t('sign.legend'), 'data.statement': t('sign.legend'), 'data.noConflictDeclared': t('coi.declaration'), 'data.link': t('decide.link'), 'data.scores': t('score.rubric'), 'data.ratings': t('evaluation.ratings'),
   };
   for (const r of x.rubric) labels[`data.scores.${r.key}`] = criterionLabel(ctx as never, r.key, r.label);
   for (const k of EVALUATION_CRITERIA) labels[`data.ratings.${k}`] = criterionLabel(ctx as never, k);
@@ -628,7 +640,14 @@ export function taskPages(router: Router, web: WebContext): void {
       : '';
 
     const context = contextPanel(ctx, task, { proposal, request, names, ref: refs, rubric });
-    const decisions = decisionForms(ctx, task, failed, x);
+    // The documents of the subject: a revision (or a report) may add files; a signer sees the agreement it signs.
+    const withDocuments = subject && ['revise', 'contract_signature', 'progress_report', 'final_report', 'deliverable_submission', 'report_verification', 'deliverable_acceptance'].includes(task.kind);
+    const documents = withDocuments && subject
+      ? documentsCard(ctx, subject, await loadDocuments(ctx, subject), {
+          canUpload: task.status === 'open' && ['revise', 'progress_report', 'final_report', 'deliverable_submission'].includes(task.kind), taskId: task.id,
+        })
+      : '';
+    const decisions = html`${documents}${decisionForms(ctx, task, failed, x)}`;
     const history = html`<section class="card" aria-labelledby="history-h"><h2 id="history-h">${t('history.title')}</h2>${timelineList(ctx, timeline, names, { privileged, programme: task.programme, milestones: milestoneTitles(subj && 'agreement' in subj ? subj.agreement : null) })}</section>`;
     const big = BIG_FORMS.has(task.kind) || task.status !== 'open';
     const body = big
@@ -671,6 +690,17 @@ export function taskPages(router: Router, web: WebContext): void {
       case 'noConflict':
         data.noConflictDeclared = list(body, 'data.noConflictDeclared').includes('true');
         break;
+      case 'signature': {
+        const sha = str(body, 'data.documentSha256');
+        if (sha) {
+          // The statement is the one shown beside the version the signer ticked.
+          const task = await ctx.api.get('/tasks/{id}', { params: { id } });
+          const doc = (((task.context ?? {}).agreement ?? {}) as { documents?: { sha256: string; statement: string }[] }).documents?.find((d) => d.sha256 === sha);
+          data.documentSha256 = sha;
+          if (doc) data.statement = doc.statement;
+        }
+        break;
+      }
       case 'assignReviewers':
         data.reviewerIds = list(body, 'data.reviewerIds').flatMap((s) => s.split(/[\s,;]+/)).filter(Boolean);
         break;
