@@ -10,7 +10,8 @@ import { createPool } from './lib/pg';
 export default defineConfig({
   experimental: { adapter: true },
   engine: 'js',
-  schema: path.join('prisma', 'schema.prisma'),
+  // A folder: every .prisma file in it (multi-file schema).
+  schema: path.join('prisma', 'schema'),
   migrations: { path: path.join('prisma', 'migrations') },
   async adapter() {
     const url = process.env.DATABASE_URL;

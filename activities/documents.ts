@@ -7,7 +7,7 @@ import { ruleSetInForce } from '../domain/policy/rules';
 import { renderAgreementPdf, type AgreementInput, type AgreementSignature } from '../lib/agreement-pdf';
 import { initialScanState, newDocumentId } from '../lib/documents';
 import { sha256Of } from '../lib/storage';
-import { loadRuleSets } from './proposal';
+import { loadRuleSets } from './policy';
 import type { Prisma } from '../generated/prisma/client';
 import type { SubjectType } from '../domain/documents';
 import type { NotificationRequest } from '../domain/notifications';

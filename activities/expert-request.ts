@@ -7,7 +7,7 @@ import type { Modality } from '../domain/stages';
 import type { DecisionProblem } from '../domain/tasks';
 import type { PrismaClient } from '../lib/db';
 import type { ActivityDeps } from './deps';
-import { loadRuleSets } from './proposal';
+import { loadRuleSets } from './policy';
 
 /** One shortlisted expert as the workflow, the tasks' context and the ExpertRequest.shortlist column see it. */
 export interface ShortlistEntry {

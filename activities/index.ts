@@ -2,6 +2,7 @@ import type { ActivityDeps } from './deps';
 import { createDocumentActivities } from './documents';
 import { createExpertRequestActivities } from './expert-request';
 import { createNotifyActivities } from './notify';
+import { createPolicyActivities } from './policy';
 import { createProposalActivities } from './proposal';
 import { createReadModelActivities } from './read-model';
 
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createReadModelActivities(deps),
     ...createNotifyActivities(deps),
+    ...createPolicyActivities(deps),
     ...createProposalActivities(deps),
     ...createExpertRequestActivities(deps),
     ...createDocumentActivities(deps),

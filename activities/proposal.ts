@@ -1,13 +1,12 @@
-import { checkAlignment, type AlignmentCheck } from '../domain/policy/alignment';
 import { checkGrant } from '../domain/policy/grant';
 import type { PolicyResult } from '../domain/policy/findings';
 import type { RubricCriterion } from '../domain/policy/scoring';
-import { policyRuleSetFromRow, RULE_SETS, ruleSetInForce, type PolicyRuleSetRecord } from '../domain/policy/rules';
+import { ruleSetInForce } from '../domain/policy/rules';
 import { reviewerConflict } from '../domain/reviewers';
 import type { DecisionProblem } from '../domain/tasks';
 import type { PrismaClient } from '../lib/db';
 import type { ActivityDeps } from './deps';
-
+import { loadRuleSets } from './policy';
 
 export interface ScreeningInput {
   proposalId: string;
@@ -24,12 +23,6 @@ export interface ScreeningInput {
 export interface ScreeningResult {
   policy: PolicyResult;
   call: { title: string; rubric: RubricCriterion[]; passMark: number } | null;
-}
-
-/** Rule sets from the database (admin-managed), else the built-in ones. */
-export async function loadRuleSets(prisma: PrismaClient): Promise<readonly PolicyRuleSetRecord[]> {
-  const rows = await prisma.policyRuleSet.findMany({ orderBy: { effectiveFrom: 'asc' } });
-  return rows.length ? rows.map(policyRuleSetFromRow) : RULE_SETS;
 }
 
 /** Grants already awarded (contract signed) to an institution, this proposal excluded. */
@@ -86,26 +79,6 @@ export function createProposalActivities(deps: ActivityDeps) {
       const ruleSet = ruleSetInForce(await loadRuleSets(prisma), input.decisionDate);
       // The call window matters at submission only; contracting happens after it may have closed.
       return checkGrant(ruleSet, { ...facts, submittedAt: facts.callOpensAt });
-    },
-
-    /** UNDAF / Cooperation Framework alignment against the country's framework in force. */
-    async checkProposalAlignment(input: { countryCode: string; sdgs: number[]; thematicAreaId: string; startDate: string; endDate: string }): Promise<AlignmentCheck> {
-      const country = await prisma.country.findUnique({ where: { code: input.countryCode } });
-      const frameworks = await prisma.cooperationFramework.findMany({ where: { countryCode: input.countryCode }, include: { outcomes: true }, orderBy: { periodStart: 'desc' } });
-      const start = Date.parse(input.startDate);
-      const framework = frameworks.find((f) => f.periodStart.getTime() <= start && f.periodEnd.getTime() >= start) ?? frameworks[0] ?? null;
-      return checkAlignment({
-        countryEligible: Boolean(country),
-        framework: framework && {
-          periodStart: framework.periodStart.toISOString().slice(0, 10),
-          periodEnd: framework.periodEnd.toISOString().slice(0, 10),
-          outcomes: framework.outcomes.map((o) => ({ code: o.code, sdgs: o.sdgs as number[], thematicAreaIds: o.thematicAreaIds as string[] })),
-        },
-        startDate: input.startDate,
-        endDate: input.endDate,
-        sdgs: input.sdgs,
-        thematicAreaId: input.thematicAreaId,
-      });
     },
 
     /** Reviewers must be distinct reviewer accounts from another institution than the applicant's. */

@@ -16,7 +16,7 @@ function subjectData(patch: SubjectPatch): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) continue;
-    out[k] = ['nationalPartner', 'sdgs', 'milestones', 'findings', 'shortlist'].includes(k) ? optionalJson(v) : v;
+    out[k] = ['nationalPartner', 'sdgs', 'milestones', 'findings', 'shortlist', 'deliverables', 'languages'].includes(k) ? optionalJson(v) : v;
   }
   return out;
 }
@@ -215,15 +215,9 @@ export function createReadModelActivities(deps: ActivityDeps) {
   }
 
   return {
-    async commitStep(step: StepCommit): Promise<StepResult> {
-      const result = await inTransaction(prisma, (tx) => applyOnce(tx, [step]));
-      deps.logger.debug({ workflowId: step.workflowId, seq: step.seq, applied: result.applied, stage: step.stage?.to }, 'step committed');
-      return result;
-    },
-
     /**
      * The steps a workflow took between two waits, in order, in one transaction (the kernel runs
-     * this as a local activity). Each step is still applied at most once; `applied` is true when
+     * this as a local activity, or an ordinary one right after an Update was accepted). Each step is still applied at most once; `applied` is true when
      * any of them was new.
      */
     async commitSteps(input: { steps: StepCommit[] }): Promise<StepResult> {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { decisionData, TASK_KINDS, type DecisionBody, type DecisionDataKey, type DecisionProblem, type TaskKind } from '../domain/tasks';
+import { isTerminal } from '../domain/stages';
+import { checkDecisionShape, type DecisionBody } from '../domain/tasks';
 import { decideUpdate, withdrawUpdate, type DecideResult } from '../workflows/messages';
 import { withTemporalDeadline, type ApiContext } from './context';
-import { conflict, fromTemporal, HttpError, validationFailed, zodDetails } from './errors';
+import { conflict, fromTemporal, HttpError, validationFailed } from './errors';
 import { canonicalJson } from './idempotency';
 import { isTaskKind } from './json-schema';
 import { actorOf } from './scope';
@@ -50,7 +51,7 @@ export async function executeDecision(
   idempotencyKey?: string,
 ): Promise<DecideResult> {
   if (isTaskKind(task.kind)) {
-    const problems = decisionShapeProblems(task.kind, body);
+    const problems = checkDecisionShape(task.kind, body);
     if (problems.length) throw validationFailed(problems);
   }
   const updateId = idempotencyKey ? keyedUpdateId('decide', user.id, idempotencyKey, task.id, body) : undefined;
@@ -74,20 +75,6 @@ export async function executeDecision(
   }
 }
 
-/**
- * The shape check of domain/tasks.ts `checkDecisionShape`, with field-level paths for unknown
- * keys (`data.foo: unknown field`) like every other 400 of the API.
- */
-export function decisionShapeProblems(kind: TaskKind, body: DecisionBody): DecisionProblem[] {
-  const decisions = TASK_KINDS[kind].decisions as Record<string, { data: DecisionDataKey; commentRequired?: boolean }>;
-  const spec = decisions[body.decision];
-  if (!spec) return [{ path: 'decision', message: `must be one of: ${Object.keys(decisions).join(', ')}` }];
-  const problems: DecisionProblem[] = [];
-  if (spec.commentRequired && !body.comment?.trim()) problems.push({ path: 'comment', message: 'a comment is required for this decision' });
-  const parsed = decisionData[spec.data].safeParse(body.data ?? {});
-  if (!parsed.success) problems.push(...zodDetails(parsed.error.issues, ['data']));
-  return problems;
-}
 
 export async function executeWithdraw(
   ctx: ApiContext,
@@ -105,7 +92,7 @@ export async function executeWithdraw(
 }
 
 function terminalRefusal(stage: string, what: string): HttpError | undefined {
-  return ['closed', 'rejected', 'withdrawn', 'cancelled'].includes(stage) ? new HttpError(409, 'not_allowed_now', `the ${what} is ${stage}`) : undefined;
+  return isTerminal(stage) ? new HttpError(409, 'not_allowed_now', `the ${what} is ${stage}`) : undefined;
 }
 
 export function assertNotTerminal(stage: string, what: string): void {

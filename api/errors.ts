@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { fieldProblems } from '../domain/schemas';
 import {
   isGrpcServiceError,
   ServiceError,
@@ -38,17 +39,8 @@ export const unavailable = (message = 'the workflow service is unavailable; try 
   new HttpError(503, 'unavailable', message, undefined, { 'Retry-After': String(retryAfterSeconds) });
 
 /** Zod issues as `{path, message}` per field; unknown keys are reported one per key. */
-export function zodDetails(issues: ZodIssue[], prefix: (string | number)[] = []): ErrorDetail[] {
-  const out: ErrorDetail[] = [];
-  for (const issue of issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: [...prefix, ...issue.path, key].join('.'), message: 'unknown field' });
-    } else {
-      out.push({ path: [...prefix, ...issue.path].join('.') || '(body)', message: issue.message });
-    }
-  }
-  return out;
-}
+/** zod issues as error details: domain/schemas.ts `fieldProblems`. */
+export const zodDetails: (issues: readonly ZodIssue[], prefix?: (string | number)[]) => ErrorDetail[] = fieldProblems;
 
 const FAILURE_STATUS: Record<string, [number, string]> = {
   [FAILURE.taskNotFound]: [404, 'task_not_found'],

@@ -10,7 +10,7 @@ import express, { type Request, type RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { failedNotificationCount } from '../activities/notifications/outbox';
 import { PROGRAMMES, STAGES, type Programme } from '../domain/stages';
-import { PROGRAMME_TASK_KINDS } from '../domain/tasks';
+import { programmeSpec } from '../domain/registry';
 import type { AppConfig } from '../lib/config';
 import type { PrismaClient } from '../lib/db';
 
@@ -66,7 +66,7 @@ function domainGauges(registry: Registry, prisma: PrismaClient, now: () => Date)
       .then((v) => {
         // Every known label set is present, at 0 when nothing matches, so alerts see a value, not a gap.
         for (const gauge of [openTasks, overdueTasks]) gauge.reset();
-        for (const programme of PROGRAMMES) for (const kind of PROGRAMME_TASK_KINDS[programme]) {
+        for (const programme of PROGRAMMES) for (const kind of programmeSpec(programme).taskKinds) {
           openTasks.set({ programme, kind }, 0);
           overdueTasks.set({ programme, kind }, 0);
         }

@@ -1,8 +1,8 @@
 import { iso, z } from 'zod';
 import { LANGUAGES, ROLES } from '../domain/roles';
 import { countryCodeSchema, deliverableSpecSchema, emailSchema, isoDateSchema, text, textOrBlank, milestoneSchema, nationalPartnerSchema, rubricCriterionSchema } from '../domain/schemas';
-import { ACTIVE_STAGES, MODALITIES, PROGRAMMES, STAGES, SUBJECT_TYPES, TASK_STATUSES } from '../domain/stages';
-import { DOCUMENT_TYPES, SCAN_STATES, SUBJECT_TYPES as DOCUMENT_SUBJECT_TYPES, UPLOADABLE_DOCUMENT_TYPES } from '../domain/documents';
+import { MODALITIES, OUTCOMES, PHASES, PROGRAMMES, STAGES, SUBJECT_TYPES, TASK_STATUSES } from '../domain/stages';
+import { DOCUMENT_TYPES, SCAN_STATES, UPLOADABLE_DOCUMENT_TYPES } from '../domain/documents';
 import { callCreateSchema, expertRequestCreateSchema, proposalChangesSchema, proposalCreateSchema } from '../domain/schemas';
 import { decisionBodySchema, TASK_KIND_NAMES } from '../domain/tasks';
 import { queryWithExample, requestBody, responseBody } from './contract';
@@ -27,6 +27,8 @@ export type Pagination = z.infer<typeof paginationSchema>;
 
 const stage = z.enum(STAGES);
 const programme = z.enum(PROGRAMMES);
+/** A shared phase or outcome: what the pipeline counts and filters by, for every programme. */
+const phase = z.enum([...PHASES, ...OUTCOMES]);
 
 const firstPage = { page: 1, pageSize: 20 };
 
@@ -67,7 +69,7 @@ export type TaskListQuery = z.infer<typeof taskListQuerySchema>;
 const pipelineFilters = {
   programme: programme.optional(),
   country: countryCodeSchema.optional(),
-  stage: stage.optional(),
+  stage: phase.optional(),
 };
 export const pipelineQuerySchema = queryWithExample(paginationSchema.extend(pipelineFilters), { ...firstPage, programme: 'challenge_fund', country: 'KG', stage: 'selection' });
 export type PipelineQuery = z.infer<typeof pipelineQuerySchema>;
@@ -454,9 +456,9 @@ export const pipelineItemSchema = z.strictObject({
 });
 
 export const pipelineSchema = z.strictObject({
-  filters: z.strictObject({ programme: programme.nullable(), country: z.string().nullable(), stage: stage.nullable() }),
-  countsByStage: z.partialRecord(programme, z.record(stage, int)).describe('Per programme (the filtered one, or both), items per stage'),
-  averageDaysInStage: z.partialRecord(programme, z.record(z.enum(ACTIVE_STAGES), z.number().nullable())).describe('Per programme, mean days the open items have spent in their active stage (null: none)'),
+  filters: z.strictObject({ programme: programme.nullable(), country: z.string().nullable(), stage: phase.nullable() }),
+  countsByStage: z.partialRecord(programme, z.partialRecord(phase, int)).describe('Per programme (the filtered one, or all), items per phase and outcome it has'),
+  averageDaysInStage: z.partialRecord(programme, z.partialRecord(z.enum(PHASES), z.number().nullable())).describe('Per programme, mean days the open items of each of its phases have spent in their stage (null: none)'),
   overdueOpenTasks: int,
   failedNotifications: int,
   items: z.array(pipelineItemSchema),
@@ -550,7 +552,7 @@ export const auditPageSchema = responseBody('AuditPage', pageOf(auditEventSchema
 
 export const documentSchema = responseBody('Document', z.strictObject({
   id: z.string(),
-  subjectType: z.enum([...DOCUMENT_SUBJECT_TYPES, 'staged']).describe('`staged`: uploaded before its proposal exists (POST /documents), attached when the proposal is submitted'),
+  subjectType: z.enum([...SUBJECT_TYPES, 'staged']).describe('`staged`: uploaded before its proposal exists (POST /documents), attached when the proposal is submitted'),
   subjectId: z.string(),
   documentType: z.enum(DOCUMENT_TYPES),
   version: int,

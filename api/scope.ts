@@ -1,39 +1,25 @@
 import type { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../lib/db';
-import { REVIEW_TASK_KINDS } from '../domain/reviewers';
+import { programmeSpec, type Programme, type SubjectType } from '../domain/registry';
 import type { Actor } from '../domain/roles';
+import type { TaskKind } from '../domain/tasks';
 import type { AuthUser } from './types';
 
 /**
  * Object-level authorization. Each function answers "which rows may this caller see";
  * a row outside the answer is reported as 404 (its existence is not revealed), while a
- * role that may never use a route gets 403 from the route declaration.
- *
- * applicant    → proposals of its institution
- * co_approver  → proposals and expert requests of its country
- * reviewer     → proposals it has (or had) a conflict declaration or review task for
- * expert       → expert requests it was invited to (has an invitation_response task)
- * fund_manager → everything; admin → everything (read), but never decides
+ * role that may never use a route gets 403 from the route declaration. What each role sees of
+ * a programme's subjects is declared in the programme's registry entry (`roles[role].scope`).
  */
 
 export function actorOf(user: AuthUser): Actor {
   return { userId: user.id, role: user.role, countryCode: user.countryCode, institutionId: user.institutionId, expertId: user.expertId };
 }
 
-/** Ids of proposals the reviewer has (or had) a review task for; bounded by one reviewer's workload. */
-export async function reviewerProposalIds(prisma: PrismaClient, userId: string): Promise<string[]> {
+/** Ids of the programme's subjects on which the user has (or had) a task of one of `kinds`; bounded by one user's workload. */
+async function subjectIdsWithTasks(prisma: PrismaClient, userId: string, subjectType: SubjectType, kinds: readonly TaskKind[]): Promise<string[]> {
   const rows = await prisma.task.findMany({
-    where: { assigneeUserId: userId, kind: { in: [...REVIEW_TASK_KINDS] }, subjectType: 'proposal' },
-    select: { subjectId: true },
-    distinct: ['subjectId'],
-  });
-  return rows.map((r) => r.subjectId);
-}
-
-/** Ids of expert requests the expert was invited to. */
-export async function expertRequestIdsOfExpert(prisma: PrismaClient, userId: string): Promise<string[]> {
-  const rows = await prisma.task.findMany({
-    where: { assigneeUserId: userId, kind: 'invitation_response', subjectType: 'expert_request' },
+    where: { assigneeUserId: userId, kind: { in: [...kinds] }, subjectType },
     select: { subjectId: true },
     distinct: ['subjectId'],
   });
@@ -42,35 +28,20 @@ export async function expertRequestIdsOfExpert(prisma: PrismaClient, userId: str
 
 const NOTHING = { id: { in: [] as string[] } };
 
-/** Prisma where-clause for the proposals `user` may see (combine with AND). */
-export async function proposalScope(prisma: PrismaClient, user: AuthUser): Promise<Prisma.ProposalWhereInput> {
-  switch (user.role) {
-    case 'fund_manager':
-    case 'admin':
-      return {};
-    case 'applicant':
-      return user.institutionId ? { institutionId: user.institutionId } : NOTHING;
-    case 'co_approver':
-      return user.countryCode ? { countryCode: user.countryCode } : NOTHING;
-    case 'reviewer':
-      return { id: { in: await reviewerProposalIds(prisma, user.id) } };
-    default:
-      return NOTHING;
-  }
-}
+/** A where-clause on a programme's subject table (combine with AND); cast to the table's WhereInput. */
+export type SubjectScope = { id?: { in: string[] }; institutionId?: string; countryCode?: string };
 
-export async function expertRequestScope(prisma: PrismaClient, user: AuthUser): Promise<Prisma.ExpertRequestWhereInput> {
-  switch (user.role) {
-    case 'fund_manager':
-    case 'admin':
-      return {};
-    case 'co_approver':
-      return user.countryCode ? { countryCode: user.countryCode } : NOTHING;
-    case 'expert':
-      return { id: { in: await expertRequestIdsOfExpert(prisma, user.id) } };
-    default:
-      return NOTHING;
+/** The subjects of `programme` that `user` may see: the scope rule its registry entry declares for the user's role. */
+export async function subjectScope(prisma: PrismaClient, programme: Programme, user: AuthUser): Promise<SubjectScope> {
+  const spec = programmeSpec(programme);
+  const rule = spec.roles[user.role]?.scope;
+  if (!rule) return NOTHING;
+  if ('all' in rule) return {};
+  if ('same' in rule) {
+    const value = user[rule.same];
+    return value ? { [rule.same]: value } : NOTHING;
   }
+  return { id: { in: await subjectIdsWithTasks(prisma, user.id, spec.subjectType as SubjectType, rule.tasks) } };
 }
 
 interface Assignee {

@@ -70,8 +70,8 @@ export const ALLOWED_CONTENT_TYPES: Record<string, string> = {
   'text/plain': 'txt',
 };
 
-export const SUBJECT_TYPES = ['proposal', 'expert_request'] as const;
-export type SubjectType = (typeof SUBJECT_TYPES)[number];
+/** Documents belong to the subjects of the programmes (the registry's list). */
+export { SUBJECT_TYPES, type SubjectType } from './registry';
 
 /**
  * A file name safe to store, show and send back in Content-Disposition: the last path segment,

@@ -1,5 +1,6 @@
 import type { Reason } from './policy/findings';
 import type { Role } from './roles';
+import type { SubjectType } from './registry';
 
 /** Every kind of mail the system sends. Task-assigned and decision mails are essential (no opt-out). */
 export const NOTIFICATION_TEMPLATES = [
@@ -26,7 +27,7 @@ export type Recipient =
 
 /** Everything a template may show. All strings/numbers; dates as ISO strings. */
 export interface NotificationData {
-  subjectType: 'proposal' | 'expert_request';
+  subjectType: SubjectType;
   subjectId: string;
   subjectTitle: string;
   countryCode: string;

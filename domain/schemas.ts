@@ -187,3 +187,22 @@ export function usdToCents(usd: number): number {
 export function centsToUsd(cents: number): number {
   return cents / 100;
 }
+
+/** A problem with one field: `data.reviewerIds: Too small…`. */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
+/** zod issues as field problems, one per unknown key (`data.foo: unknown field`). */
+export function fieldProblems(issues: readonly z.core.$ZodIssue[], prefix: (string | number)[] = []): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) out.push({ path: [...prefix, ...issue.path, key].join('.'), message: 'unknown field' });
+    } else {
+      out.push({ path: [...prefix, ...issue.path].join('.') || '(body)', message: issue.message });
+    }
+  }
+  return out;
+}

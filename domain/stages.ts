@@ -1,19 +1,14 @@
 /**
- * The one stage machine both programmes share. Workflows, activities, the API and the
- * read model all use these lists; nothing else spells a stage or status.
+ * Phases and outcomes every programme shares, and the stage machine. Each programme declares its
+ * own stage list (domain/programmes/), each stage mapped to a phase, and its terminal stages, each
+ * mapped to an outcome; the pipeline, the funnel, the `Stage` search attribute and reports across
+ * programmes speak in phases, a programme's own pages and `ProgrammeStage` in its stages.
  */
-export const PROGRAMMES = ['challenge_fund', 'experts_on_demand'] as const;
-export type Programme = (typeof PROGRAMMES)[number];
+import { TERMINAL_STAGE_NAMES } from './registry';
 
-export const SUBJECT_TYPES = ['proposal', 'expert_request'] as const;
-export type SubjectType = (typeof SUBJECT_TYPES)[number];
+export { canTransition, phaseOf, PROGRAMMES, STAGES, SUBJECT_TYPES, workflowIdFor, type Programme, type Stage, type SubjectType } from './registry';
 
-export const SUBJECT_OF_PROGRAMME: Record<Programme, SubjectType> = {
-  challenge_fund: 'proposal',
-  experts_on_demand: 'expert_request',
-};
-
-export const ACTIVE_STAGES = [
+export const PHASES = [
   'intake', // national demand: eligibility / request validation
   'co_endorsement',
   'alignment_check', // UNDAF / Cooperation Framework
@@ -22,31 +17,17 @@ export const ACTIVE_STAGES = [
   'mission', // implementation
   'evaluation',
 ] as const;
-export const TERMINAL_STAGES = ['closed', 'rejected', 'withdrawn', 'cancelled'] as const;
-export const STAGES = [...ACTIVE_STAGES, ...TERMINAL_STAGES] as const;
-export type ActiveStage = (typeof ACTIVE_STAGES)[number];
-export type TerminalStage = (typeof TERMINAL_STAGES)[number];
-export type Stage = (typeof STAGES)[number];
+export type Phase = (typeof PHASES)[number];
 
-export function isTerminal(stage: Stage): stage is TerminalStage {
-  return (TERMINAL_STAGES as readonly string[]).includes(stage);
-}
+/**
+ * closed: completed; rejected: ineligible, not selected, not funded; withdrawn; cancelled;
+ * terminated: started, then ended before its term (an internship ended early).
+ */
+export const OUTCOMES = ['closed', 'rejected', 'withdrawn', 'cancelled', 'terminated'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
 
-/** Forward moves; any active stage may also end in rejected / withdrawn / cancelled. */
-const FORWARD: Record<ActiveStage, Stage[]> = {
-  intake: ['co_endorsement'],
-  co_endorsement: ['alignment_check'],
-  alignment_check: ['selection'],
-  selection: ['contracting'],
-  contracting: ['mission'],
-  mission: ['evaluation'],
-  evaluation: ['closed'],
-};
-
-export function canTransition(from: Stage, to: Stage): boolean {
-  if (isTerminal(from)) return false;
-  if (to === 'rejected' || to === 'withdrawn' || to === 'cancelled') return true;
-  return FORWARD[from].includes(to);
+export function isTerminal(stage: string): boolean {
+  return TERMINAL_STAGE_NAMES.has(stage);
 }
 
 export const TASK_STATUSES = ['open', 'done', 'cancelled'] as const;
@@ -66,7 +47,3 @@ export type ContractStatus = (typeof CONTRACT_STATUSES)[number];
 
 export const OUTBOX_STATUSES = ['pending', 'sent', 'failed', 'skipped', 'digest'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
-
-export function workflowIdFor(subjectType: SubjectType, id: string): string {
-  return subjectType === 'proposal' ? `proposal-${id}` : `expert-request-${id}`;
-}

@@ -5,7 +5,7 @@ import type { TaskKind } from './tasks';
 
 /**
  * A step of a lifecycle as the read model sees it: everything one workflow step changed,
- * applied by the `commitStep` activity in ONE transaction, keyed by `<workflowId>:<seq>`
+ * applied by the `commitSteps` activity in ONE transaction, keyed by `<workflowId>:<seq>`
  * so a retried activity applies it once.
  */
 export interface SubjectRef {
@@ -85,9 +85,12 @@ export interface ExpertRequestRowInit {
   contractValueCents: number;
 }
 
-/** Subject fields a step may change (never id, institution, country or stage directly). */
+/** Subject fields a step may change (never id, institution, country or stage directly): the columns of both programmes' tables. */
 export interface SubjectPatch {
   title?: string;
+  findings?: unknown;
+  outcome?: string | null;
+  // Challenge Fund (Proposal)
   summary?: string;
   nationalPartner?: Record<string, unknown>;
   sdgs?: number[];
@@ -100,8 +103,20 @@ export interface SubjectPatch {
   milestones?: unknown[];
   weightedScore?: number | null;
   passMarkMet?: boolean | null;
-  findings?: unknown;
-  outcome?: string | null;
+  // Experts on Demand (ExpertRequest)
+  objectives?: string;
+  deliverables?: unknown[];
+  modality?: string;
+  workingDays?: number;
+  /** ISO timestamp of the day (a date column). */
+  startDate?: string;
+  endDate?: string;
+  languages?: string[];
+  destination?: string | null;
+  travelDays?: number | null;
+  perDiemUsd?: number | null;
+  dailySubsistenceUsd?: number | null;
+  contractValueCents?: number;
   shortlist?: unknown;
   selectedExpertId?: string | null;
 }

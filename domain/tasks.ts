@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { text, textOrBlank } from './schemas';
+import { fieldProblems, text, textOrBlank, type FieldProblem } from './schemas';
 import type { NotificationTemplate } from './notifications';
 import type { Role } from './roles';
-import type { ActiveStage, Programme } from './stages';
+import type { Phase } from './stages';
 
 /** SLA keys: every human step's due time comes from configuration (days), or from test input (ms). */
 export const SLA_KEYS = ['endorsement', 'revision', 'review', 'decision', 'signature', 'report', 'verification', 'invitation', 'evaluation'] as const;
@@ -74,7 +74,8 @@ interface DecisionSpec {
 }
 
 export interface TaskKindSpec {
-  stage: ActiveStage;
+  /** The phase the task belongs to. */
+  stage: Phase;
   /** Role that acts on this task; a task may also name one user. */
   role: Role;
   sla: SlaKey;
@@ -240,11 +241,6 @@ export function allowedDecisions(kind: TaskKind): string[] {
   return Object.keys(TASK_KINDS[kind].decisions);
 }
 
-export const PROGRAMME_TASK_KINDS: Record<Programme, TaskKind[]> = {
-  challenge_fund: ['co_endorsement', 'revise', 'alignment_review', 'assign_reviewers', 'conflict_declaration', 'review_score', 'selection_decision', 'waitlist_review', 'policy_exception', 'contract_signature', 'progress_report', 'report_verification', 'final_report', 'evaluation'],
-  experts_on_demand: ['co_endorsement', 'revise', 'alignment_review', 'shortlist_review', 'invitation_response', 'candidate_selection', 'fee_approval', 'contract_signature', 'deliverable_submission', 'deliverable_acceptance', 'expert_evaluation', 'assignment_feedback'],
-};
-
 /** The body of a decision: what the API accepts and the workflow Update carries. */
 export const decisionBodySchema = z
   .object({
@@ -255,12 +251,12 @@ export const decisionBodySchema = z
   .strict();
 export type DecisionBody = z.infer<typeof decisionBodySchema>;
 
-export interface DecisionProblem {
-  path: string;
-  message: string;
-}
+export type DecisionProblem = FieldProblem;
 
-/** Pure check of a decision's shape against its task kind; stage/actor checks live in the workflow. */
+/**
+ * Pure check of a decision's shape against its task kind, unknown keys reported one by one; the
+ * API runs it before the round trip, the workflow's validator again. Stage/actor checks live in the workflow.
+ */
 export function checkDecisionShape(kind: TaskKind, body: DecisionBody): DecisionProblem[] {
   const spec = TASK_KINDS[kind].decisions as Record<string, DecisionSpec>;
   const decision = spec[body.decision];
@@ -270,8 +266,6 @@ export function checkDecisionShape(kind: TaskKind, body: DecisionBody): Decision
   const problems: DecisionProblem[] = [];
   if (decision.commentRequired && !body.comment?.trim()) problems.push({ path: 'comment', message: 'a comment is required for this decision' });
   const parsed = decisionData[decision.data].safeParse(body.data ?? {});
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push({ path: ['data', ...issue.path].join('.'), message: issue.message });
-  }
+  if (!parsed.success) problems.push(...fieldProblems(parsed.error.issues, ['data']));
   return problems;
 }

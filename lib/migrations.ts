@@ -1,5 +1,5 @@
 /**
- * The migrations folder against schema.prisma, offline: `prisma migrate diff` needs a database
+ * The migrations folder against the schema (the prisma/schema folder), offline: `prisma migrate diff` needs a database
  * to connect to (the driver adapter) and a shadow database to replay the migrations in; both are
  * throw-away databases on the server of `adminUrl` (the embedded one by default), dropped after.
  */
@@ -11,12 +11,12 @@ import { dropDatabase, ensureDatabase, withDatabase } from './pg';
 const root = path.resolve(__dirname, '..');
 
 export interface MigrationDiff {
-  /** The SQL that would bring a database migrated by the folder to schema.prisma ('' when none). */
+  /** The SQL that would bring a database migrated by the folder to the schema ('' when none). */
   sql: string;
   differs: boolean;
 }
 
-export async function diffMigrationsToSchema(adminUrl: string, schema = path.join(root, 'prisma', 'schema.prisma')): Promise<MigrationDiff> {
+export async function diffMigrationsToSchema(adminUrl: string, schema = path.join(root, 'prisma', 'schema')): Promise<MigrationDiff> {
   const scratch = `rus_undp_scratch_${randomBytes(6).toString('hex')}`;
   await ensureDatabase(adminUrl, scratch);
   try {

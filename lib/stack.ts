@@ -15,9 +15,9 @@ import { ensureDatabase } from './pg';
 import { Connection } from '@temporalio/client';
 import { taskQueuePollers, type Poller } from './readiness';
 import { DEV_READY_POLLER_MAX_AGE_SECONDS, DEV_SERVER_ARGS, requireTemporalCli } from './temporal-cli';
+import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 
 const root = path.resolve(__dirname, '..');
-const SEARCH_ATTRIBUTES = ['Programme', 'Stage', 'CountryCode'];
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -187,7 +187,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     async startTemporal() {
       const args = ['server', 'start-dev', '--db-filename', path.join(dataDir, 'temporal.db'), '--ip', '127.0.0.1',
         '--port', String(temporalPort), '--ui-port', String(uiPort), '--headless', '--log-level', 'error',
-        ...SEARCH_ATTRIBUTES.flatMap((a) => ['--search-attribute', `${a}=Keyword`]), ...DEV_SERVER_ARGS];
+        ...SEARCH_ATTRIBUTE_KEYS.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]), ...DEV_SERVER_ARGS];
       stack.temporal = spawn(cli, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
       pipe('temporal', stack.temporal);
       await waitForPort(temporalPort);

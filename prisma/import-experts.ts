@@ -1,7 +1,49 @@
 import { z } from 'zod';
 import { emailAddressSchema, isoDateSchema, usdToCents } from '../domain/schemas';
 import type { PrismaClient } from '../lib/db';
-import { CsvSyntaxError, parseCsv } from './csv';
+import { CsvError, parse } from 'csv-parse/sync';
+
+export interface CsvRecord {
+  /** 1-based line on which the record starts (a quoted field may carry it over several lines). */
+  line: number;
+  fields: string[];
+}
+
+export class CsvSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super(`line ${line}: ${reason}`);
+  }
+}
+
+const lineBreaks = (s: string) => s.match(/\r\n|\n|\r/g)?.length ?? 0;
+
+/** Our words for csv-parse's syntax errors (the import's users read them). */
+const CSV_ERRORS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed',
+  INVALID_OPENING_QUOTE: 'a quote inside an unquoted field (quote the whole field and double the quote)',
+  CSV_INVALID_CLOSING_QUOTE: 'text after a closing quote (a field is either all quoted or not at all)',
+};
+
+/**
+ * Splits CSV text into records with csv-parse (RFC 4180: quoted fields may hold commas, doubled
+ * quotes and line breaks). Accepts CRLF, LF or CR line ends and a leading BOM; skips blank lines.
+ * Throws CsvSyntaxError naming the line (for an unclosed quote, the line it opened on).
+ */
+export function parseCsv(text: string): CsvRecord[] {
+  try {
+    const rows = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'], info: true, raw: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    // info.lines is the line a record ends on; line breaks inside its quoted fields give its first line.
+    return rows.map(({ record, info }) => ({ line: info.lines - record.reduce((n, f) => n + lineBreaks(f), 0), fields: record }));
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    const { lines, raw } = err as CsvError & { lines: number; raw?: string };
+    const line = err.code === 'CSV_QUOTE_NOT_CLOSED' && raw !== undefined ? lines - lineBreaks(raw) + 1 : lines;
+    throw new CsvSyntaxError(line, CSV_ERRORS[err.code] ?? err.message);
+  }
+}
 
 /** Columns of a roster CSV, in the documented order (any order is accepted). */
 export const EXPERT_CSV_COLUMNS = [

@@ -1,6 +1,6 @@
 /**
  * npm run db:migration -- <name>
- * Writes prisma/migrations/<timestamp>_<name>/migration.sql: what schema.prisma adds to the
+ * Writes prisma/migrations/<timestamp>_<name>/migration.sql: what the schema (prisma/schema/) adds to the
  * migrations folder. Offline: the difference is computed on throw-away databases of the embedded
  * PostgreSQL server under DATA_DIR (never on DATABASE_URL's server).
  */
@@ -21,7 +21,7 @@ async function main(): Promise<number> {
   try {
     const diff = await diffMigrationsToSchema(withDatabase(database.url, 'postgres'));
     if (!diff.differs) {
-      console.log('schema.prisma and prisma/migrations agree: no migration written');
+      console.log('prisma/schema and prisma/migrations agree: no migration written');
       return 0;
     }
     const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);

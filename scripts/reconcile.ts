@@ -1,6 +1,6 @@
 /** `npm run reconcile [-- --all]`: repairs read-model drift from the workflows' own state. */
 import { Client } from '@temporalio/client';
-import { reconcileReadModel } from '../activities/reconcile';
+import { reconcileReadModel } from './reconcile-read-model';
 import { loadConfig } from '../lib/config';
 import { resolveDatabase } from '../lib/database';
 import { openDatabase } from '../lib/db';

@@ -6,17 +6,6 @@ export const LANGS = ['en', 'ru'] as const;
 export type Lang = (typeof LANGS)[number];
 export type Vars = Record<string, string | number>;
 
-const STAGE_EN = {
-  'stage.intake': 'Intake', 'stage.co_endorsement': 'Country Office endorsement', 'stage.alignment_check': 'Alignment check', 'stage.selection': 'Selection',
-  'stage.contracting': 'Contracting', 'stage.mission': 'Implementation', 'stage.mission_eod': 'Mission', 'stage.evaluation': 'Evaluation', 'stage.closed': 'Closed',
-  'stage.rejected': 'Rejected', 'stage.withdrawn': 'Withdrawn', 'stage.cancelled': 'Cancelled',
-};
-const STAGE_RU: Record<keyof typeof STAGE_EN, string> = {
-  'stage.intake': 'Приём заявки', 'stage.co_endorsement': 'Одобрение страновым офисом', 'stage.alignment_check': 'Проверка соответствия', 'stage.selection': 'Отбор',
-  'stage.contracting': 'Заключение договора', 'stage.mission': 'Реализация', 'stage.mission_eod': 'Миссия', 'stage.evaluation': 'Оценка', 'stage.closed': 'Закрыто',
-  'stage.rejected': 'Отклонено', 'stage.withdrawn': 'Отозвано', 'stage.cancelled': 'Отменено',
-};
-
 /** Policy findings (web/findings.ts picks the key by rule, outcome and figures). */
 const FINDINGS_EN = {
   'finding.unknown': 'Rule “{rule}”: {outcome}.',
@@ -132,7 +121,6 @@ const FINDINGS_RU: Record<keyof typeof FINDINGS_EN, string> = {
 };
 
 const en = {
-  ...STAGE_EN,
   ...FINDINGS_EN,
   'app.name': 'Russia–UNDP Partnership',
   'app.footer': 'Russia–UNDP Partnership · Russian Challenge Fund and Experts on Demand',
@@ -327,7 +315,6 @@ const en = {
   'hint.contractValue': 'Lump sum; must equal the sum of the deliverable amounts.',
   'sdg.short': 'SDG', 'unit.months': '{n} months', 'unit.upToMonths': 'up to {n} months',
   'modality.desk': 'Desk work', 'modality.online': 'Online', 'modality.mission': 'Mission to the country',
-  'programme.challenge_fund': 'Russian Challenge Fund', 'programme.experts_on_demand': 'Experts on Demand',
   'subject.proposal': 'Proposal', 'subject.expert_request': 'Expert request',
   'task.overdue': 'Overdue', 'task.dueSoon': 'Due in {days} d', 'task.dueIn': 'Due in {days} days', 'task.dueOn': 'due {date}', 'task.due': 'Due',
   'task.aboutProposal': 'About the proposal', 'task.aboutRequest': 'About the request',
@@ -508,7 +495,6 @@ const en = {
 export type Key = keyof typeof en;
 
 const ru: Record<Key, string> = {
-  ...STAGE_RU,
   ...FINDINGS_RU,
   'app.name': 'Партнёрство Россия–ПРООН',
   'app.footer': 'Партнёрство Россия–ПРООН · Российский фонд решений и программа «Эксперты по запросу»',
@@ -703,7 +689,6 @@ const ru: Record<Key, string> = {
   'hint.contractValue': 'Фиксированная сумма; должна равняться сумме по результатам.',
   'sdg.short': 'ЦУР', 'unit.months': '{n} мес.', 'unit.upToMonths': 'до {n} мес.',
   'modality.desk': 'Кабинетная работа', 'modality.online': 'Онлайн', 'modality.mission': 'Командировка в страну',
-  'programme.challenge_fund': 'Российский фонд решений', 'programme.experts_on_demand': 'Эксперты по запросу',
   'subject.proposal': 'Заявка', 'subject.expert_request': 'Запрос эксперта',
   'task.overdue': 'Просрочено', 'task.dueSoon': 'Срок через {days} дн.', 'task.dueIn': 'Срок через {days} дн.', 'task.dueOn': 'срок {date}', 'task.due': 'Срок',
   'task.aboutProposal': 'О заявке', 'task.aboutRequest': 'О запросе',

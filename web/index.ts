@@ -3,10 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
-import { authModes, type AppConfig } from '../lib/config';
+import { authModes } from '../lib/config';
 import { strictTransportSecurity } from '../lib/hsts';
-import type { PrismaClient } from '../lib/db';
-import type { Logger } from '../lib/logger';
 import { ApiError, apiBaseFor, createApiClient } from './api-client';
 import { html } from './html';
 import { knownApiMessage, LANGS, type Lang } from './i18n';
@@ -18,6 +16,8 @@ import { proposalPages } from './pages/proposals';
 import { rosterPages } from './pages/roster';
 import { taskPages } from './pages/tasks';
 import { createReference, type Reference } from './reference';
+import type { WebContext, WebDeps } from './context';
+import { safeNext } from './context';
 import { CookieJar, LANG_COOKIE, SessionStore } from './session';
 import { HOME, layout, send, tr, type AnonCtx, type PageCtx } from './ui';
 
@@ -27,35 +27,8 @@ import { HOME, layout, send, tr, type AnonCtx, type PageCtx } from './ui';
  * (loopback, the user's bearer token kept in an HttpOnly cookie), so the UI is exactly as
  * authorized as the API. No client build step: plain forms, a little vanilla JS.
  */
-export interface WebDeps {
-  config: AppConfig;
-  /** Base URL of the API; default: this same server, over the socket each request came in on. */
-  apiBaseUrl?: string;
-  /** Sessions (WebSession), and read-only reference data (thematic areas, countries, reviewer list, staff names) the API does not serve. */
-  prisma: PrismaClient;
-  logger?: Logger;
-  /** Key for the session / OIDC cookie signatures; default AUTH_DEV_SECRET, else random per process. */
-  cookieSecret?: string;
-  /**
-   * Send the browser's address to the API as X-Forwarded-For (default false). Only useful when the
-   * API trusts its loopback proxy (`app.set('trust proxy', 'loopback')`), so its per-IP rate limit
-   * counts browsers, not the web app.
-   */
-  forwardClientIp?: boolean;
-}
-
-export interface WebContext {
-  deps: WebDeps;
-  jar: CookieJar;
-  sessions: SessionStore;
-  ref: Reference;
-  assetVersion: string;
-  page(handler: (ctx: PageCtx) => Promise<void>, opts?: { roles?: readonly string[] }): RequestHandler;
-  anon(handler: (ctx: AnonCtx) => Promise<void>): RequestHandler;
-  /** Same as page(), for POST: checks the CSRF token first. */
-  action(handler: (ctx: PageCtx) => Promise<void>, opts?: { roles?: readonly string[] }): RequestHandler;
-  anonAction(handler: (ctx: AnonCtx) => Promise<void>): RequestHandler;
-}
+export type { WebContext, WebDeps } from './context';
+export { safeNext } from './context';
 
 export const ASSETS_DIR = path.join(__dirname, 'assets');
 
@@ -69,11 +42,6 @@ function assetVersion(): string {
     }
   }
   return h.digest('hex').slice(0, 10);
-}
-
-/** A path inside the app to go back to after sign-in or a language switch (never another site). */
-export function safeNext(value: unknown, fallback = '/app'): string {
-  return typeof value === 'string' && /^\/app(\/|\?|$)/.test(value) && !value.startsWith('//') && !value.includes('\\') ? value : fallback;
 }
 
 /**

@@ -2,6 +2,8 @@ import type { Request, Response } from 'express';
 import type { AuthMode } from '../lib/config';
 import type { ApiClient } from './api-client';
 import { attr, html, raw, type HtmlValue, type SafeHtml } from './html';
+import { phaseOf, programmeSpec, stageLabel as registryStageLabel, type Programme } from '../domain/registry';
+import { isTerminal } from '../domain/stages';
 import { apiMessage, t as translate, type Key, type Lang, type Vars } from './i18n';
 import type { Reference } from './reference';
 import type { Session, SessionUser } from './session';
@@ -214,15 +216,19 @@ export function dueBadge(ctx: AnonCtx, task: { dueAt: string | null; overdue: bo
   return html`<span class="badge badge-muted">${t('task.dueIn', { days })}</span>`;
 }
 
-export function stageBadge(ctx: AnonCtx, stage: string, programme?: string): SafeHtml {
-  const terminal = ['closed', 'rejected', 'withdrawn', 'cancelled'].includes(stage);
-  const cls = stage === 'closed' ? 'badge-ok' : terminal ? 'badge-muted' : 'badge-info';
+export function stageBadge(ctx: AnonCtx, stage: string, programme?: Programme): SafeHtml {
+  const outcome = programme ? phaseOf(programme, stage) : stage;
+  const cls = outcome === 'closed' ? 'badge-ok' : isTerminal(stage) ? 'badge-muted' : 'badge-info';
   return html`<span class="badge ${cls}">${stageLabel(ctx, stage, programme)}</span>`;
 }
 
-export function stageLabel(ctx: { t: AnonCtx['t'] }, stage: string, programme?: string): string {
-  if (stage === 'mission' && programme === 'experts_on_demand') return ctx.t('stage.mission_eod');
-  return ctx.t(`stage.${stage}` as Key);
+/** A stage (or phase, or outcome) in the user's language: domain/stage-labels.ts and the programme's own labels. */
+export function stageLabel(ctx: { lang: Lang }, stage: string, programme?: Programme): string {
+  return registryStageLabel(stage, ctx.lang, 'name', programme) ?? stage;
+}
+
+export function programmeName(ctx: { lang: Lang }, programme: Programme): string {
+  return programmeSpec(programme).labels.name[ctx.lang];
 }
 
 // ---------------------------------------------------------------- forms
@@ -356,4 +362,14 @@ export function emptyState(text: string): SafeHtml {
 export function prose(text: unknown): SafeHtml {
   if (typeof text !== 'string' || !text.trim()) return html``;
   return html`<div class="prose">${text.split(/\n{2,}/).map((p) => html`<p>${p.split('\n').map((line, i) => html`${i ? raw('<br>') : ''}${line}`)}</p>`)}</div>`;
+}
+
+export function pager(ctx: PageCtx, page: { total: number; page: number; pageSize: number }, href: (n: number) => string): HtmlValue {
+  const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
+  if (pages <= 1) return '';
+  return html`<nav class="pager" aria-label="${ctx.t('pager.label')}">
+    ${page.page > 1 ? html`<a href="${href(page.page - 1)}" rel="prev">${ctx.t('pager.prev')}</a>` : ''}
+    <span>${ctx.t('pager.of', { page: page.page, pages })}</span>
+    ${page.page < pages ? html`<a href="${href(page.page + 1)}" rel="next">${ctx.t('pager.next')}</a>` : ''}
+  </nav>`;
 }

@@ -1,4 +1,6 @@
 import { TASK_KINDS } from '../domain/tasks';
+import { phaseOf, programmeOfSubject, programmeSpec, subjectOfWorkflowId, type Programme, type SubjectType } from '../domain/registry';
+import { isTerminal } from '../domain/stages';
 import type { Schemas } from './api-client';
 import { html, type HtmlValue, type SafeHtml } from './html';
 import type { Key, Lang } from './i18n';
@@ -36,15 +38,12 @@ export interface Reference {
 // ---------------------------------------------------------------- helpers
 
 /** Task ids are `<workflowId>:<kind>:…`; the workflow id names the subject, so a task page can fetch both at once. */
-export function subjectOfTaskId(taskId: string): { type: 'proposal' | 'expert_request'; id: string } | undefined {
-  const wf = taskId.split(':')[0];
-  if (wf.startsWith('proposal-')) return { type: 'proposal', id: wf.slice('proposal-'.length) };
-  if (wf.startsWith('expert-request-')) return { type: 'expert_request', id: wf.slice('expert-request-'.length) };
-  return undefined;
+export function subjectOfTaskId(taskId: string): { type: SubjectType; id: string } | undefined {
+  return subjectOfWorkflowId(taskId.split(':')[0]);
 }
 
-export function subjectHref(type: string, id: string): string {
-  return type === 'proposal' ? `/app/proposals/${encodeURIComponent(id)}` : `/app/expert-requests/${encodeURIComponent(id)}`;
+export function subjectHref(type: SubjectType, id: string): string {
+  return `/app/${programmeOfSubject(type).apiPath}/${encodeURIComponent(id)}`;
 }
 
 export function taskHref(id: string): string {
@@ -261,7 +260,7 @@ export function historyLines(events: TimelineEvent[], opts: { privileged: boolea
   return lines;
 }
 
-export function timelineList(ctx: AnonCtx, events: TimelineEvent[], names: Map<string, string>, opts: { privileged: boolean; programme: string; milestones?: Map<number, string> }): SafeHtml {
+export function timelineList(ctx: AnonCtx, events: TimelineEvent[], names: Map<string, string>, opts: { privileged: boolean; programme: Programme; milestones?: Map<number, string> }): SafeHtml {
   const { lang } = ctx;
   const shown = historyLines(events, opts);
   if (!shown.length) return html`<p class="empty">${ctx.t('timeline.empty')}</p>`;
@@ -281,10 +280,16 @@ export function timelineList(ctx: AnonCtx, events: TimelineEvent[], names: Map<s
 
 // ---------------------------------------------------------------- progress stepper (applicant-friendly status)
 
-const STEPS = ['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting', 'mission', 'evaluation', 'closed'];
+/** The programme's active stages, then the terminal stage that completes it. */
+function stepsOf(programme: Programme): string[] {
+  const spec = programmeSpec(programme);
+  return [...spec.stages.map((s) => s.name), ...Object.keys(spec.endings).filter((e) => spec.endings[e] === 'closed')];
+}
 
-export function stepper(ctx: AnonCtx, stage: string, timeline: TimelineEvent[], programme: string): SafeHtml {
+export function stepper(ctx: AnonCtx, stage: string, timeline: TimelineEvent[], programme: Programme): SafeHtml {
   const { t } = ctx;
+  const STEPS = stepsOf(programme);
+  const completed = phaseOf(programme, stage) === 'closed';
   let current = STEPS.indexOf(stage);
   let ended: string | undefined;
   if (current < 0) {
@@ -293,14 +298,14 @@ export function stepper(ctx: AnonCtx, stage: string, timeline: TimelineEvent[], 
     current = Math.max(0, STEPS.indexOf(last?.fromStage ?? 'intake'));
   }
   return html`<ol class="stepper" aria-label="${t('status.progress')}">${STEPS.map((s, i) => {
-    const state = i < current || (stage === 'closed' && i === current) ? 'done' : i === current ? (ended ? 'stopped' : 'current') : 'todo';
+    const state = i < current || (completed && i === current) ? 'done' : i === current ? (ended ? 'stopped' : 'current') : 'todo';
     const text = state === 'done' ? t('status.done') : state === 'current' ? t('status.current') : state === 'stopped' ? stageLabel(ctx, ended!, programme) : t('status.upcoming');
     const icon = state === 'done' ? '✓' : state === 'current' ? '●' : state === 'stopped' ? '✕' : '○';
     return html`<li class="step step-${state}"${state === 'current' || state === 'stopped' ? html` aria-current="step"` : ''}><span class="step-icon" aria-hidden="true">${icon}</span><span class="step-name">${stageLabel(ctx, s, programme)}</span><span class="step-state">${text}</span></li>`;
   })}</ol>`;
 }
 
-export function waitingOn(ctx: AnonCtx, tasks: OpenTask[], stage: string, programme: string): SafeHtml {
+export function waitingOn(ctx: AnonCtx, tasks: OpenTask[], stage: string, programme: Programme): SafeHtml {
   const { t, lang } = ctx;
   const items = tasks.map((task) => {
     if (task.assignedToMe) {
@@ -308,7 +313,7 @@ export function waitingOn(ctx: AnonCtx, tasks: OpenTask[], stage: string, progra
     }
     return html`<li>${t('status.waitingFor', { who: t(`who.${task.assigneeRole}` as Key) })}: ${kindLabel(lang, task.kind)}${task.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(task.dueAt, lang) })}` : ''}</li>`;
   });
-  if (!items.length && !['closed', 'rejected', 'withdrawn', 'cancelled'].includes(stage)) {
+  if (!items.length && !isTerminal(stage)) {
     items.push(html`<li>${t(programme === 'challenge_fund' ? (`waiting.proposal.${stage}` as Key) : (`waiting.eod.${stage}` as Key))}</li>`);
   }
   return items.length ? html`<ul class="waiting">${items}</ul>` : html``;

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from './create-worker';
+import { WORKFLOWS_PATH } from './workflows-path';
 
 async function main(): Promise<void> {
   const out = process.argv[2];

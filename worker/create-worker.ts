@@ -1,7 +1,9 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 
-export const WORKFLOWS_PATH = require.resolve('../workflows');
+import { WORKFLOWS_PATH } from './workflows-path';
+
+export { WORKFLOWS_PATH };
 
 export interface WorkerSetup {
   connection: NativeConnection;

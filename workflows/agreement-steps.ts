@@ -10,8 +10,6 @@ import type { AgreementDocumentRef, GenerateAgreementInput, SignatureInput } fro
 import type { DecisionProblem } from '../domain/tasks';
 import { documentScanWorkflow, documentScanWorkflowId } from './document-scan';
 
-export const AGREEMENT_DOCUMENTS_PATCH = 'agreement-documents';
-
 const { generateAgreement, stampAgreement } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['ValidationError', 'ConfigurationError'] },

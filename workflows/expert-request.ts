@@ -22,16 +22,17 @@
  *   Office, not to one person), up to and including contracting; a draft contract is voided.
  */
 import { continueAsNew, proxyActivities } from '@temporalio/workflow';
-import { z } from 'zod';
 import type { Activities } from '../activities';
 import type { ShortlistEntry } from '../activities/expert-request';
 import { candidateSelectionProblems, dailyBudgetCents, type SelectionPolicy } from '../domain/matching';
-import { failedReasons, type Finding, type PolicyResult, type Reason } from '../domain/policy/findings';
-import { expertRequestCreateSchema, expertRequestFieldsSchema, usdToCents, type ExpertRequestCreate } from '../domain/schemas';
+import { applyRequestChanges, expertRequestChangesSchema, expertRequestRowInit, requestChangesPatch, requestFindings, resubmissionProblems } from '../domain/expert-request';
+import { failedReasons } from '../domain/policy/findings';
+import { usdToCents, type ExpertRequestCreate } from '../domain/schemas';
 import type { Stage } from '../domain/stages';
-import type { DeliverableRow, ExpertRequestRowInit, SubjectPatch } from '../domain/steps';
+import type { DeliverableRow } from '../domain/steps';
 import type { DecisionProblem, SlaSettings } from '../domain/tasks';
 import { Lifecycle, type Decision, type LifecycleState } from './lifecycle';
+import { alignmentWithReview, endorsementWithRevisions, paidItems, rejectWith, twoPartySignature, type DraftContract } from './shared-steps';
 import type { DecideInput } from './messages';
 
 const expertActivities = proxyActivities<Activities>({
@@ -66,122 +67,7 @@ export interface ExpertRequestProgress {
   deliverableIndex: number;
 }
 
-const OPEN_FOR_WITHDRAWAL: Stage[] = ['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting'];
 const SHORTLIST_SIZE = 5;
-
-// ---------- resubmission ----------
-
-/**
- * Fields a requester may change on resubmission (not the country). destination, travelDays and
- * perDiemUsd may be set to null to remove them (e.g. a mission turned into desk work).
- */
-export const expertRequestChangesSchema = expertRequestFieldsSchema
-  .omit({ countryCode: true, destination: true, travelDays: true, perDiemUsd: true })
-  .extend({
-    destination: expertRequestFieldsSchema.shape.destination.unwrap().nullable(),
-    travelDays: expertRequestFieldsSchema.shape.travelDays.unwrap().nullable(),
-    perDiemUsd: expertRequestFieldsSchema.shape.perDiemUsd.unwrap().nullable(),
-  })
-  .partial()
-  .strict()
-  .refine((o) => Object.keys(o).length > 0, 'at least one field must change');
-export type ExpertRequestChanges = z.infer<typeof expertRequestChangesSchema>;
-
-const NULLABLE_FIELDS = ['destination', 'travelDays', 'perDiemUsd'] as const;
-
-/** The request after a resubmission: null removes an optional field. */
-export function applyRequestChanges(request: ExpertRequestCreate, changes: ExpertRequestChanges): ExpertRequestCreate {
-  const merged: Record<string, unknown> = { ...request };
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) continue;
-    if (value === null && (NULLABLE_FIELDS as readonly string[]).includes(key)) delete merged[key];
-    else merged[key] = value;
-  }
-  return merged as ExpertRequestCreate;
-}
-
-function zodProblems(error: z.ZodError, prefix: string[]): DecisionProblem[] {
-  return error.issues.map((i) => ({ path: [...prefix, ...i.path].join('.'), message: i.message }));
-}
-
-/** A resubmission must parse on its own and, merged into the request, pass the full create schema. */
-export function resubmissionProblems(request: ExpertRequestCreate, data: unknown): DecisionProblem[] {
-  const parsed = expertRequestChangesSchema.safeParse(data);
-  if (!parsed.success) return zodProblems(parsed.error, ['data']);
-  const merged = expertRequestCreateSchema.safeParse(applyRequestChanges(request, parsed.data));
-  return merged.success ? [] : zodProblems(merged.error, ['data']);
-}
-
-/**
- * The read-model patch of a resubmission. SubjectPatch (domain/steps.ts) has no Experts-on-Demand
- * fields; commitStep passes any patch key through to the ExpertRequest row, so the EoD columns are
- * written under their column names and the object is cast.
- */
-function changesPatch(changes: ExpertRequestChanges): SubjectPatch {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(changes)) {
-    if (value === undefined) continue;
-    if (key === 'contractValueUsd') out.contractValueCents = usdToCents(value as number);
-    else if (key === 'startDate' || key === 'endDate') out[key] = `${value as string}T00:00:00.000Z`;
-    else out[key] = value;
-  }
-  return out as SubjectPatch;
-}
-
-// ---------- intake ----------
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/**
- * The row to create from the payload. The API validated it; the workflow re-validates after the row
- * exists (so a rejection is visible), hence defensive defaults for a payload that is malformed.
- */
-function rowInit(r: ExpertRequestCreate, requesterId: string, submittedAt: string): ExpertRequestRowInit {
-  const fallbackDay = submittedAt.slice(0, 10);
-  const day = (v: unknown) => (typeof v === 'string' && DAY.test(v) && !Number.isNaN(Date.parse(v)) ? v : fallbackDay);
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-  const arr = <T>(v: unknown) => (Array.isArray(v) ? (v as T[]) : []);
-  return {
-    requesterId,
-    nationalPartner: (r.nationalPartner ?? {}) as Record<string, unknown>,
-    objectives: String(r.objectives ?? ''),
-    deliverables: arr(r.deliverables),
-    modality: String(r.modality ?? ''),
-    workingDays: Math.trunc(num(r.workingDays)),
-    startDate: day(r.startDate),
-    endDate: day(r.endDate),
-    languages: arr<string>(r.languages),
-    thematicAreaId: String(r.thematicAreaId ?? ''),
-    sdgs: arr<number>(r.sdgs),
-    destination: r.destination ?? null,
-    travelDays: typeof r.travelDays === 'number' ? Math.trunc(r.travelDays) : null,
-    perDiemUsd: typeof r.perDiemUsd === 'number' ? Math.trunc(r.perDiemUsd) : null,
-    contractValueCents: usdToCents(num(r.contractValueUsd)),
-  };
-}
-
-/** Payload findings: the create schema (dates in order, deliverables sum, mission fields) and the requester's country. */
-export function requestFindings(request: unknown, requesterCountryCode: string): Finding[] {
-  const parsed = expertRequestCreateSchema.safeParse(request);
-  const findings: Finding[] = [];
-  if (parsed.success) {
-    findings.push({ rule: 'request_valid', outcome: 'pass', message: 'The request is complete and consistent.', data: {} });
-  } else {
-    for (const issue of parsed.error.issues) {
-      findings.push({ rule: 'request_valid', outcome: 'fail', message: `${issue.path.join('.') || 'request'}: ${issue.message}`, data: { path: issue.path.join('.') } });
-    }
-  }
-  const country = (request as { countryCode?: unknown } | null)?.countryCode;
-  const own = country === requesterCountryCode;
-  findings.push({
-    rule: 'requester_country',
-    outcome: own ? 'pass' : 'fail',
-    message: own ? `Registered by the ${requesterCountryCode} Country Office.` : `A ${requesterCountryCode} Country Office user cannot register a request for ${String(country)}.`,
-    data: { requesterCountryCode, countryCode: typeof country === 'string' ? country : null },
-  });
-  return findings;
-}
-
 
 // ---------- the workflow ----------
 
@@ -208,15 +94,11 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     owner: { userId: requester.userId },
     resume: input.resume?.lifecycle,
     validateDecision: (task, d) => validateExpertRequestDecision(task.kind, d, progress),
-    withdrawRefusal: (actor, stage) => {
-      if (actor.role !== 'co_approver' || actor.countryCode !== countryCode) return `forbidden: only a co_approver of the ${countryCode} Country Office may withdraw`;
-      return OPEN_FOR_WITHDRAWAL.includes(stage) ? null : `cannot withdraw in stage ${stage}; ask the fund manager to cancel`;
-    },
   });
   lc.install();
-  const { screenExpertRequest, checkProposalAlignment, matchExperts, scoreShortlist, selectionPolicy, expertBookingProblems, checkExpertContract } = lc.track({
+  const { screenExpertRequest, checkAlignment, matchExperts, scoreShortlist, selectionPolicy, expertBookingProblems, checkExpertContract } = lc.track({
     screenExpertRequest: expertActivities.screenExpertRequest,
-    checkProposalAlignment: expertActivities.checkProposalAlignment,
+    checkAlignment: expertActivities.checkAlignment,
     matchExperts: expertActivities.matchExperts,
     scoreShortlist: expertActivities.scoreShortlist,
     selectionPolicy: expertActivities.selectionPolicy,
@@ -224,9 +106,7 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     checkExpertContract: expertActivities.checkExpertContract,
   });
 
-  /** Rejected by a person (with their comment) or by the rules (with the failed rules as reasons). */
-  const rejectWith = (action: string, findings: PolicyResult | unknown, comment?: string, actor?: Decision['actor'], reasons?: Reason[]) =>
-    lc.transition('rejected', { action, actor, comment, reasons, notifyOwner: true, extra: { patch: { findings, outcome: action } } });
+  const reject = rejectWith(lc);
   const cancelWith = (action: string, comment?: string, actor?: Decision['actor'], data?: Record<string, unknown>, extra: Parameters<typeof lc.transition>[1]['extra'] = {}) =>
     lc.transition('cancelled', { action, actor, comment, data, notifyOwner: true, extra: { ...extra, patch: { ...extra.patch, outcome: action } } });
 
@@ -244,12 +124,11 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     const screening = await screenExpertRequest({ requestId: input.requestId, countryCode, thematicAreaId: req().thematicAreaId, modality: req().modality });
     progress.dsaRateCents = screening.dsaRateCents;
     if (screening.outcome === 'fail') {
-      await rejectWith('ineligible', screening, undefined, undefined, failedReasons(screening.findings));
+      await reject('ineligible', screening, undefined, undefined, failedReasons(screening.findings));
       return false;
     }
-    // The DSA rate goes on the row (dailySubsistenceUsd, an EoD column SubjectPatch lacks: see changesPatch).
     const dsaPatch = screening.dsaRateCents === null ? {} : { dailySubsistenceUsd: screening.dsaRateCents / 100 };
-    await lc.commit({ patch: { findings: screening, ...dsaPatch } as SubjectPatch, audit: [{ action: 'request_screened', actorRole: 'system', data: { outcome: screening.outcome, dsaRateCents: screening.dsaRateCents } }] });
+    await lc.commit({ patch: { findings: screening, ...dsaPatch }, audit: [{ action: 'request_screened', actorRole: 'system', data: { outcome: screening.outcome, dsaRateCents: screening.dsaRateCents } }] });
     return true;
   }
 
@@ -257,44 +136,37 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     if (lc.state.seq === 0) {
       await lc.commit({
         stage: { from: null, to: 'intake' },
-        createExpertRequest: rowInit(input.request, requester.userId, input.submittedAt),
+        createExpertRequest: expertRequestRowInit(input.request, requester.userId, input.submittedAt),
         audit: [{ action: 'registered', actorId: requester.userId, actorRole: 'co_approver', toStage: 'intake' }],
       });
     }
     const findings = requestFindings(input.request, requester.countryCode);
     if (findings.some((f) => f.outcome === 'fail')) {
-      return rejectWith('invalid_request', { outcome: 'fail', findings, ruleSetId: null }, undefined, undefined, failedReasons(findings));
+      return reject('invalid_request', { outcome: 'fail', findings, ruleSetId: null }, undefined, undefined, failedReasons(findings));
     }
     if (await screen()) await lc.transition('co_endorsement', { action: 'validated' });
   }
 
-  async function endorsement(): Promise<void> {
-    for (;;) {
-      const d = await lc.ask({ kind: 'co_endorsement', role: 'co_approver', countryCode, excludeUserIds: [requester.userId], context: { request: summary(), requesterId: requester.userId } });
-      if (d.decision === 'endorse') return lc.transition('alignment_check', { action: 'endorsed', actor: d.actor, comment: d.comment });
-      if (d.decision === 'reject') return rejectWith('co_rejected', null, d.comment, d.actor);
-      // request_changes: the requester revises; the resubmission is screened again, then endorsed again.
-      const revision = await lc.ask({ kind: 'revise', assigneeUserId: requester.userId, role: 'co_approver', context: { requestedChanges: d.comment ?? '', request: summary() } });
-      const changes = expertRequestChangesSchema.parse(revision.data);
-      progress.request = applyRequestChanges(progress.request, changes);
-      if (changes.title) lc.setTitle(changes.title);
-      await lc.commit({
-        patch: changesPatch(changes),
-        audit: [{ action: 'resubmitted', actorId: revision.actor.userId, actorRole: revision.actor.role, data: { fields: Object.keys(changes) } }],
-      });
-      if (!(await screen())) return;
-    }
-  }
+  const endorsement = () =>
+    endorsementWithRevisions(lc, {
+      endorsement: () => ({ kind: 'co_endorsement', role: 'co_approver', countryCode, excludeUserIds: [requester.userId], context: { request: summary(), requesterId: requester.userId } }),
+      revision: (requestedChanges) => ({ kind: 'revise', assigneeUserId: requester.userId, role: 'co_approver', context: { requestedChanges, request: summary() } }),
+      applyRevision: async (revision) => {
+        const changes = expertRequestChangesSchema.parse(revision.data);
+        progress.request = applyRequestChanges(progress.request, changes);
+        if (changes.title) lc.setTitle(changes.title);
+        await lc.commit({
+          patch: requestChangesPatch(changes),
+          audit: [{ action: 'resubmitted', actorId: revision.actor.userId, actorRole: revision.actor.role, data: { fields: Object.keys(changes) } }],
+        });
+      },
+      screen,
+      reject,
+    });
 
   async function alignment(): Promise<void> {
-    const check = await checkProposalAlignment({ countryCode, sdgs: req().sdgs, thematicAreaId: req().thematicAreaId, startDate: req().startDate, endDate: req().endDate });
-    await lc.commit({ patch: { findings: check }, audit: [{ action: 'alignment_checked', actorRole: 'system', data: { result: check.result, matchedOutcomes: check.matchedOutcomes } }] });
-    if (check.result === 'not_aligned') return rejectWith('not_aligned', check, undefined, undefined, failedReasons(check.reasons));
-    if (check.result === 'needs_review') {
-      const d = await lc.ask({ kind: 'alignment_review', role: 'fund_manager', context: { reasons: check.reasons, matchedOutcomes: check.matchedOutcomes } });
-      if (d.decision === 'reject') return rejectWith('not_aligned', check, d.comment, d.actor);
-    }
-    await lc.transition('selection', { action: 'aligned' });
+    const check = await checkAlignment({ countryCode, sdgs: req().sdgs, thematicAreaId: req().thematicAreaId, startDate: req().startDate, endDate: req().endDate });
+    await alignmentWithReview(lc, check, reject);
   }
 
   const criteria = () => ({
@@ -410,7 +282,7 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     });
     const policy = check.policy;
     if (check.dsaRateCents !== null) progress.dsaRateCents = check.dsaRateCents;
-    if (policy.outcome === 'fail') return rejectWith('policy_failed', policy, undefined, undefined, failedReasons(policy.findings));
+    if (policy.outcome === 'fail') return reject('policy_failed', policy, undefined, undefined, failedReasons(policy.findings));
     let exceptionNote: string | null = null;
     if (policy.outcome === 'needs_approval') {
       const approvals = policy.findings.filter((f) => f.outcome === 'needs_approval');
@@ -421,81 +293,65 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
         title: feeOnly ? undefined : `Approve the individual contract: ${lc.state.title}`,
         context: { expertId: expert.expertId, expertName: expert.name, dailyFeeCents: expert.dailyFeeCents, workingDays: r.workingDays, contractValueCents: value, findings: approvals, ruleSetId: policy.ruleSetId },
       });
-      if (d.decision === 'reject') return rejectWith('fee_not_approved', policy, d.comment, d.actor);
+      if (d.decision === 'reject') return reject('fee_not_approved', policy, d.comment, d.actor);
       exceptionNote = String(d.data.justification);
     }
 
     const tranches = r.deliverables.map((d, i) => ({ seq: i + 1, pct: Math.round((amounts[i] / value) * 100), amountCents: amounts[i], milestone: d.title }));
     const deliverables: DeliverableRow[] = r.deliverables.map((d, i) => ({ seq: i + 1, title: d.title, dueDate: d.dueDate, amountCents: amounts[i], status: 'pending' }));
-    const contract = { kind: 'individual_contract' as const, partyName: expert.name, valueCents: value, tranches, policyFindings: policy, exceptionNote, signatures: {} as Record<string, { by: string; at: string }> };
+    const contract: DraftContract = { kind: 'individual_contract', partyName: expert.name, valueCents: value, tranches, policyFindings: policy, exceptionNote, signatures: {} };
     const context = { expertId: expert.expertId, expertName: expert.name, valueUsd: value / 100, tranches, ...travel() };
-    const ids = await lc.openTasks(
+    const signature = await twoPartySignature(
+      lc,
+      contract,
       [
         { kind: 'contract_signature', assigneeUserId: expert.userId, role: 'expert', key: 'expert', context },
         { kind: 'contract_signature', role: 'co_approver', countryCode, key: 'co', context },
       ],
       {
-        contract: { ...contract, status: 'awaiting_signatures' },
-        deliverables,
-        audit: [{ action: 'contract_drafted', actorRole: 'system', data: { ruleSetId: policy.ruleSetId, outcome: policy.outcome, competitive: check.competitive, candidatesCompared: expert.candidatesCompared, exceptionNote } }],
+        extra: {
+          deliverables,
+          audit: [{ action: 'contract_drafted', actorRole: 'system', data: { ruleSetId: policy.ruleSetId, outcome: policy.outcome, competitive: check.competitive, candidatesCompared: expert.candidatesCompared, exceptionNote } }],
+        },
+        voidOnWithdrawal: 'request withdrawn before signature',
       },
     );
-    let results: (Decision | null)[];
-    try {
-      results = await Promise.all(
-        ids.map(async (id) => {
-          const d = await lc.awaitTask(id);
-          if (d?.decision === 'decline') await lc.cancelTasks(ids.filter((x) => x !== id), 'the other party declined to sign');
-          return d;
-        }),
-      );
-    } catch (err) {
-      // Withdrawn while awaiting signatures: the draft contract is void (the kernel then cancels the tasks).
-      if (lc.withdrawing) await lc.commit({ contract: { ...contract, status: 'declined' }, audit: [{ action: 'contract_voided', actorRole: 'system', comment: 'request withdrawn before signature' }] });
-      throw err;
-    }
-    const declined = results.find((d) => d?.decision === 'decline');
-    if (declined) {
+    if (signature.declined) {
+      const { declined } = signature;
       return cancelWith('signature_declined', declined.comment, declined.actor, { by: declined.actor.userId }, { contract: { ...contract, status: 'declined' } });
     }
-    results.forEach((d, i) => {
-      if (d) contract.signatures[i === 0 ? 'expert' : 'co'] = { by: d.actor.userId, at: new Date().toISOString() };
-    });
     await lc.transition('mission', {
       action: 'contract_signed',
       data: { expertId: expert.expertId, ...travel() },
       notifyOwner: true,
-      extra: { contract: { ...contract, status: 'signed' } },
+      extra: { contract: signature.signed },
     });
   }
 
   async function mission(): Promise<void> {
     const expert = progress.selected!;
     const r = req();
-    while (progress.deliverableIndex < r.deliverables.length) {
-      const i = progress.deliverableIndex;
-      const spec = r.deliverables[i];
-      const row: DeliverableRow = { seq: i + 1, title: spec.title, dueDate: spec.dueDate, amountCents: usdToCents(spec.amountUsd), status: 'pending' };
-      for (;;) {
-        const sub = await lc.ask({ kind: 'deliverable_submission', assigneeUserId: expert.userId, role: 'expert', key: `d${i + 1}`, context: { deliverable: spec, seq: i + 1 } });
-        const report = String(sub.data.report);
-        await lc.commit({ deliverables: [{ ...row, status: 'submitted', report }] });
-        const v = await lc.ask({ kind: 'deliverable_acceptance', role: 'co_approver', countryCode, key: `d${i + 1}`, context: { deliverable: spec, seq: i + 1, report, link: sub.data.link ?? null } });
-        if (v.decision === 'accept') {
-          await lc.commit({
-            deliverables: [{ ...row, status: 'accepted', report }],
-            payments: [{ seq: i + 1, deliverableSeq: i + 1, payee: expert.name, amountCents: row.amountCents }],
-            audit: [{ action: 'payment_released', actorId: v.actor.userId, actorRole: v.actor.role, data: { deliverable: i + 1, deliverableTitle: spec.title, amountCents: row.amountCents, expertId: expert.expertId, ...travel() } }],
-            notifications: [{ template: 'payment_released', to: { userId: expert.userId }, data: lc.noticeData({ amountUsd: row.amountCents / 100, milestoneSeq: i + 1, milestoneTitle: spec.title }) }],
-          });
-          break;
-        }
-        await lc.commit({ deliverables: [{ ...row, status: 'revision_requested', report }] });
-      }
-      progress.deliverableIndex++;
-      if (lc.shouldContinueAsNew(input.continueAsNewAfterSteps)) return;
-    }
-    await lc.transition('evaluation', { action: 'mission_completed', data: { deliverables: r.deliverables.length, ...travel() } });
+    const done = await paidItems(lc, {
+      count: r.deliverables.length,
+      next: () => progress.deliverableIndex,
+      advance: () => progress.deliverableIndex++,
+      item: (i) => {
+        const spec = r.deliverables[i];
+        return {
+          row: { seq: i + 1, title: spec.title, dueDate: spec.dueDate, amountCents: usdToCents(spec.amountUsd), status: 'pending' },
+          submission: { kind: 'deliverable_submission', assigneeUserId: expert.userId, role: 'expert', key: `d${i + 1}`, context: { deliverable: spec, seq: i + 1 } },
+          verification: (sub) => ({ kind: 'deliverable_acceptance', role: 'co_approver', countryCode, key: `d${i + 1}`, context: { deliverable: spec, seq: i + 1, report: String(sub.data.report), link: sub.data.link ?? null } }),
+        };
+      },
+      payment: (i, row, v) => ({
+        payee: expert.name,
+        audit: { action: 'payment_released', actorId: v.actor.userId, actorRole: v.actor.role, data: { deliverable: i + 1, deliverableTitle: row.title, amountCents: row.amountCents, expertId: expert.expertId, ...travel() } },
+        notification: { template: 'payment_released', to: { userId: expert.userId }, data: lc.noticeData({ amountUsd: row.amountCents / 100, milestoneSeq: i + 1, milestoneTitle: row.title }) },
+      }),
+      keepReportOnRevision: true,
+      shouldContinueAsNew: () => lc.shouldContinueAsNew(input.continueAsNewAfterSteps),
+    });
+    if (done) await lc.transition('evaluation', { action: 'mission_completed', data: { deliverables: r.deliverables.length, ...travel() } });
   }
 
   async function evaluation(): Promise<void> {

@@ -7,17 +7,16 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { NotificationRequest, NotificationTemplate, Recipient } from '../domain/notifications';
 import type { Reason } from '../domain/policy/findings';
+import { withdrawalRefusal, type Refusal } from '../domain/registry';
 import type { Actor } from '../domain/roles';
 import { canTransition, isTerminal, type Programme, type Stage, type SubjectType } from '../domain/stages';
 import type { AuditEntry, StepCommit, SubjectRef, TaskRow } from '../domain/steps';
@@ -34,41 +33,26 @@ import {
   type TaskView,
   type WithdrawInput,
 } from './messages';
-import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from './search-attributes';
+import { subjectSearchAttributes } from './search-attributes';
 
 const COMMIT_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 } as const;
-const { commitStep } = proxyActivities<Activities>(COMMIT_OPTIONS);
 /**
- * Read-model commits are batched and local: the steps a workflow takes between two waits (a
- * decision typically closes its task, changes stage and opens the next task) are applied in one
- * database transaction by one local activity, run by the worker inside the workflow task, when the
- * workflow next waits for a person, calls an activity or finishes. No server round trip per step.
- * Histories recorded before this patch replay with one ordinary commitStep activity per step.
+ * Read-model commits are batched: the steps a workflow takes between two waits (a decision
+ * typically closes its task, changes stage and opens the next task) are applied in one database
+ * transaction when the workflow next waits for a person, calls an activity or finishes.
+ * Usually by a local activity, run by the worker inside the workflow task: no server round trip.
+ *
+ * Except right after an Update was accepted: local activities run before the server has persisted
+ * the workflow task, and an Update is durable only once the task that accepted it is. Were that
+ * task lost, a local commit made in it would stay in the read model for a decision the workflow
+ * never took. So the first commit after an acceptance is an ordinary activity, scheduled by the
+ * same workflow task completion that records the acceptance: both become durable together or not
+ * at all.
  */
 const { commitSteps } = proxyLocalActivities<Activities>(COMMIT_OPTIONS);
-export const BATCHED_COMMITS_PATCH = 'batched-local-commits';
-/**
- * Local commits run inside the workflow task, before the server has persisted it. An Update is
- * durable only once the workflow task that accepted it is: if that task is lost (the server stops
- * or crashes before storing it), the Update is lost with it and the task is redone without it, but
- * a commit made in it stays in the read model: a decision the workflow never took, under a seq the
- * redone task reuses for another step, which the read model then skips as already applied. So an
- * Update handler first makes its acceptance durable (a 1 ms timer ends the workflow task) and only
- * then changes state: every commit runs in a workflow task whose inputs are in the history, and a
- * redone task replays it identically. Meanwhile the claim keeps concurrent Updates out.
- */
-export const DURABLE_UPDATES_PATCH = 'durable-update-acceptance';
-/**
- * Supersedes DURABLE_UPDATES_PATCH without its timer (a timer fires after about a second on the
- * dev server, and every decision waited for it): the first commit after an Update is accepted is
- * an ordinary activity, scheduled by the same workflow task completion that records the
- * acceptance, so both become durable together or not at all. Once it completed (an event in the
- * history), later commits are local again. Histories with the timer replay through the old branch.
- */
-export const DURABLE_COMMIT_PATCH = 'durable-update-commit';
 const { commitSteps: commitStepsDurably } = proxyActivities<Activities>(COMMIT_OPTIONS);
 
 // Delivery waits out an SMTP outage: retried with backoff until the relay answers.
@@ -97,6 +81,8 @@ interface TaskState extends TaskRow {
   pending?: Decision;
   rejection?: DecisionProblem[];
   decision?: Decision;
+  /** Seq of the step that recorded the decision (or the cancellation). */
+  closedSeq?: number;
 }
 
 /** Serializable kernel state carried across continue-as-new. */
@@ -135,12 +121,14 @@ export interface LifecycleOptions {
   resume?: LifecycleState;
   /** Programme rules a decision must also meet (pure, synchronous). */
   validateDecision?: (task: TaskRow, input: DecideInput) => DecisionProblem[];
-  /** Returns a reason when `actor` may not withdraw now, or null. */
-  withdrawRefusal?: (actor: Actor, stage: Stage) => string | null;
+  /** Who owns the subject, for the programme's withdrawal rule (domain/registry.ts withdrawalRefusal). */
+  ownerInstitutionId?: string;
 }
 
 /** Thrown through the lifecycle code when the subject is withdrawn; `run` turns it into the withdrawn stage. */
 class Withdrawn extends Error {}
+
+const REFUSAL_FAILURE: Record<Refusal['code'], string> = { forbidden: FAILURE.forbidden, not_allowed_now: FAILURE.notAllowedNow };
 
 function failure(type: string, message: string, details?: unknown): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? undefined : [details] });
@@ -148,23 +136,23 @@ function failure(type: string, message: string, details?: unknown): ApplicationF
 
 export class Lifecycle {
   readonly state: LifecycleState;
+  /** Commit flushes and tracked activities running: the workflow is busy. */
   private inFlight = 0;
-  /** Steps taken but not yet applied to the read model (see flush); only once BATCHED_COMMITS_PATCH applies. */
+  /** Steps taken but not yet applied to the read model (see flush). */
   private pending: StepCommit[] = [];
-  private batching = false;
   /** Flushes run one after another, so steps reach the read model in order. */
   private flushed: Promise<void> = Promise.resolve();
   private deliveries: Promise<unknown>[] = [];
   private withdrawal?: WithdrawInput;
-  /** Tasks (and the withdrawal) claimed by an accepted Update waiting for its acceptance to be durable. */
-  private readonly claimed = new Set<string>();
-  private withdrawClaimed = false;
-  /** An Update was accepted since the last ordinary commit activity: the next flush must be one (DURABLE_COMMIT_PATCH). */
+  /** An Update was accepted since the last ordinary commit activity: the next flush must be one. */
   private acceptanceNotDurable = false;
+  /** Highest seq applied to the read model: a decision answers once its step is applied. */
+  private appliedSeq: number;
   private readonly workflowId = workflowInfo().workflowId;
 
   constructor(private readonly opts: LifecycleOptions) {
     this.state = opts.resume ?? { stage: 'intake', seq: 0, tasks: {}, history: [], counters: {}, title: opts.title };
+    this.appliedSeq = this.state.seq;
   }
 
   get stage(): Stage {
@@ -204,17 +192,7 @@ export class Lifecycle {
       decideUpdate,
       async (input) => {
         const task = this.state.tasks[input.taskId];
-        if (patched(DURABLE_COMMIT_PATCH)) {
-          this.acceptanceNotDurable = true;
-        } else if (patched(DURABLE_UPDATES_PATCH)) {
-          this.claimed.add(task.id);
-          try {
-            await sleep(1);
-          } finally {
-            this.claimed.delete(task.id);
-          }
-          this.validateDecision(input); // the task may have expired or been cancelled meanwhile
-        }
+        this.acceptanceNotDurable = true;
         task.status = 'deciding';
         task.rejection = undefined;
         task.pending = {
@@ -226,9 +204,9 @@ export class Lifecycle {
           actor: input.actor,
           requestId: input.requestId,
         };
-        // Answer once the workflow has acted on the decision and is waiting again,
-        // so the caller sees the stage its decision led to.
-        await condition(() => task.rejection !== undefined || (task.status !== 'deciding' && this.idle()));
+        // Answer once the decision (and the steps taken with it, such as entering the next stage)
+        // is in the read model; automatic steps that follow (an alignment check) run after.
+        await condition(() => task.rejection !== undefined || (task.status !== 'deciding' && task.closedSeq !== undefined && this.appliedSeq >= task.closedSeq));
         const problems = task.rejection as DecisionProblem[] | undefined;
         if (problems) {
           task.rejection = undefined;
@@ -241,26 +219,16 @@ export class Lifecycle {
     setHandler(
       withdrawUpdate,
       async (input) => {
-        if (patched(DURABLE_COMMIT_PATCH)) {
-          this.acceptanceNotDurable = true;
-        } else if (patched(DURABLE_UPDATES_PATCH)) {
-          this.withdrawClaimed = true;
-          try {
-            await sleep(1);
-          } finally {
-            this.withdrawClaimed = false;
-          }
-          if (isTerminal(this.state.stage)) throw failure(FAILURE.notAllowedNow, `cannot withdraw: the subject is ${this.state.stage}`);
-        }
+        this.acceptanceNotDurable = true;
         this.withdrawal = input;
         await condition(() => isTerminal(this.state.stage) && this.idle());
         return { stage: this.state.stage };
       },
       {
         validator: (input) => {
-          if (isTerminal(this.state.stage) || this.withdrawal || this.withdrawClaimed) throw failure(FAILURE.notAllowedNow, `cannot withdraw: the subject is ${this.withdrawal || this.withdrawClaimed ? 'already being withdrawn' : this.state.stage}`);
-          const refusal = this.opts.withdrawRefusal?.(input.actor, this.state.stage);
-          if (refusal) throw failure(refusal.startsWith('forbidden') ? FAILURE.forbidden : FAILURE.notAllowedNow, refusal);
+          if (isTerminal(this.state.stage) || this.withdrawal) throw failure(FAILURE.notAllowedNow, `cannot withdraw: the subject is ${this.withdrawal ? 'already being withdrawn' : this.state.stage}`);
+          const refusal = withdrawalRefusal(this.opts.programme, input.actor, this.state.stage, { institutionId: this.opts.ownerInstitutionId, countryCode: this.opts.countryCode });
+          if (refusal) throw failure(REFUSAL_FAILURE[refusal.code], refusal.message);
         },
       },
     );
@@ -269,7 +237,7 @@ export class Lifecycle {
   private validateDecision(input: DecideInput): void {
     const task = this.state.tasks[input.taskId];
     if (!task) throw failure(FAILURE.taskNotFound, `task ${input.taskId} does not exist`);
-    if (task.status !== 'open' || this.claimed.has(task.id) || this.withdrawal || this.withdrawClaimed) throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
+    if (task.status !== 'open' || this.withdrawal) throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
     const actor = input.actor;
     const assigned = task.assigneeUserId
       ? actor.userId === task.assigneeUserId
@@ -302,8 +270,8 @@ export class Lifecycle {
 
   // ---------- read model ----------
 
-  /** Applies one step to the read model (one transaction, idempotent by seq) and queues its mails. */
-  async commit(step: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject'>): Promise<void> {
+  /** Takes one step: applied to the read model (idempotent by seq) with the next flush, its mails queued then. */
+  commit(step: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject'>): Promise<void> {
     const seq = ++this.state.seq;
     const at = new Date().toISOString();
     for (const a of step.audit ?? []) {
@@ -319,24 +287,13 @@ export class Lifecycle {
         comment: a.comment ?? undefined,
       });
     }
-    const full: StepCommit = { ...step, workflowId: this.workflowId, seq, at, subject: this.subject };
-    if (patched(BATCHED_COMMITS_PATCH)) {
-      this.batching = true;
-      this.pending.push(full);
-      return;
-    }
-    this.inFlight++;
-    try {
-      const result = await commitStep(full);
-      if (result.outboxKeys.length) this.deliveries.push(deliverNotifications({ keys: result.outboxKeys }));
-    } finally {
-      this.inFlight--;
-    }
+    this.pending.push({ ...step, workflowId: this.workflowId, seq, at, subject: this.subject });
+    return Promise.resolve();
   }
 
   /**
    * Applies the pending steps (one transaction; a local activity, or an ordinary one right after
-   * an Update was accepted: DURABLE_COMMIT_PATCH) and starts their mails.
+   * an Update was accepted) and starts their mails.
    * Called before the workflow waits for a person, before an activity (it may read the read
    * model) and before it finishes: whoever sees the workflow waiting sees its steps applied.
    */
@@ -350,6 +307,7 @@ export class Lifecycle {
         this.inFlight++;
         try {
           const result = await (durably ? commitStepsDurably({ steps }) : commitSteps({ steps }));
+          this.appliedSeq = steps[steps.length - 1].seq;
           if (result.outboxKeys.length) this.deliveries.push(deliverNotifications({ keys: result.outboxKeys }));
         } finally {
           this.inFlight--;
@@ -372,7 +330,7 @@ export class Lifecycle {
     const wrapped = {} as Record<string, unknown>;
     for (const [name, fn] of Object.entries(acts)) {
       wrapped[name] = async (...args: never[]) => {
-        if (this.batching) await this.flush();
+        await this.flush();
         this.inFlight++;
         try {
           return await fn(...args);
@@ -399,13 +357,9 @@ export class Lifecycle {
     },
   ): Promise<void> {
     const from = this.state.stage;
-    if (!canTransition(from, to)) throw ApplicationFailure.nonRetryable(`illegal transition ${from} → ${to}`, 'IllegalTransition');
+    if (!canTransition(this.opts.programme, from, to)) throw ApplicationFailure.nonRetryable(`illegal transition ${from} → ${to}`, 'IllegalTransition');
     this.state.stage = to;
-    upsertSearchAttributes([
-      { key: PROGRAMME_KEY, value: this.opts.programme },
-      { key: STAGE_KEY, value: to },
-      { key: COUNTRY_KEY, value: this.opts.countryCode },
-    ]);
+    upsertSearchAttributes(subjectSearchAttributes(this.opts.programme, to, this.opts.countryCode));
     const extra = how.extra ?? {};
     const audit: AuditEntry = {
       action: how.action,
@@ -490,7 +444,7 @@ export class Lifecycle {
     const task = this.state.tasks[taskId];
     const kind = TASK_KINDS[task.kind] as (typeof TASK_KINDS)[TaskKind] & { expireWith?: string };
     for (;;) {
-      if (this.batching) await this.flush();
+      await this.flush();
       const settled = () => task.status !== 'open' || this.withdrawal !== undefined;
       const now = Date.now();
       if (!task.reminded && task.remindAt && Date.parse(task.remindAt) > now) {
@@ -537,6 +491,7 @@ export class Lifecycle {
       task.status = 'done';
       task.decision = decision;
       task.pending = undefined;
+      task.closedSeq = this.state.seq + 1;
       await this.commit({
         closeTasks: [{ id: task.id, status: 'done', decision: decision.decision, comment: decision.comment ?? null, data: decision.data, decidedById: decision.actor.userId }],
         audit: [{
@@ -566,7 +521,10 @@ export class Lifecycle {
   async cancelTasks(ids: string[], reason: string): Promise<void> {
     const open = ids.map((id) => this.state.tasks[id]).filter((t) => t && (t.status === 'open' || t.status === 'deciding'));
     if (!open.length) return;
-    for (const t of open) t.status = 'cancelled';
+    for (const t of open) {
+      t.status = 'cancelled';
+      t.closedSeq = this.state.seq + 1;
+    }
     await this.commit({
       closeTasks: open.map((t) => ({ id: t.id, status: 'cancelled' as const, comment: reason })),
       audit: open.map((t) => ({ action: 'task_cancelled', actorRole: 'system', comment: reason, data: { taskId: t.id } })),
@@ -631,7 +589,7 @@ export class Lifecycle {
 
   /** Mails sent and handlers finished: safe to complete or continue-as-new. */
   async drain(): Promise<void> {
-    if (this.batching) await this.flush();
+    await this.flush();
     await Promise.all(this.deliveries);
     this.deliveries = [];
     await condition(allHandlersFinished);

@@ -3,16 +3,18 @@
  * intake to closed. Stages are entered through the shared Lifecycle kernel; each stage
  * function is re-entrant from `progress`, so the workflow can continue as new between steps.
  */
-import { continueAsNew, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { failedReasons, type PolicyResult, type Reason } from '../domain/policy/findings';
+import { failedReasons } from '../domain/policy/findings';
 import { validateScores, weightedScore, type RubricCriterion } from '../domain/policy/scoring';
+import { trancheSchedule } from '../domain/policy/tranches';
 import { proposalChangesSchema, usdToCents, type ProposalCreate } from '../domain/schemas';
 import type { Stage } from '../domain/stages';
 import type { DeliverableRow } from '../domain/steps';
 import type { DecisionProblem, SlaSettings } from '../domain/tasks';
-import { AGREEMENT_DOCUMENTS_PATCH, prepareAgreement as prepareAgreementStep, signatureProblems, stampSignedAgreement as stampSignedAgreementStep } from './agreement-steps';
+import { prepareAgreement as prepareAgreementStep, signatureProblems, stampSignedAgreement as stampSignedAgreementStep } from './agreement-steps';
 import { Lifecycle, type Decision, type LifecycleState } from './lifecycle';
+import { alignmentWithReview, endorsementWithRevisions, paidItems, rejectWith, twoPartySignature, type DraftContract } from './shared-steps';
 import type { DecideInput } from './messages';
 
 const proposalActivities = proxyActivities<Activities>({
@@ -43,18 +45,6 @@ export interface ProposalProgress {
   waitlisted: boolean;
 }
 
-const OPEN_FOR_WITHDRAWAL: Stage[] = ['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting'];
-
-/** Tranches over the milestones: 40/40/20 for three; generally 20% held for the last one. */
-export function trancheSchedule(totalCents: number, milestones: number): number[] {
-  if (milestones <= 1) return [totalCents];
-  const last = Math.round(totalCents * 0.2);
-  const share = Math.floor((totalCents - last) / (milestones - 1));
-  const out = Array.from({ length: milestones - 1 }, () => share);
-  out.push(totalCents - share * (milestones - 1));
-  return out;
-}
-
 export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<Stage> {
   const { applicant } = input;
   const progress: ProposalProgress = input.resume?.progress ?? {
@@ -80,15 +70,12 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     owner: { userId: applicant.userId },
     resume: input.resume?.lifecycle,
     validateDecision: (task, d) => validateProposalDecision(task.kind, task.context ?? {}, d, progress),
-    withdrawRefusal: (actor, stage) => {
-      if (actor.role !== 'applicant' || actor.institutionId !== applicant.institutionId) return 'forbidden: only the applicant institution may withdraw';
-      return OPEN_FOR_WITHDRAWAL.includes(stage) ? null : `cannot withdraw in stage ${stage}; ask the fund manager to cancel`;
-    },
+    ownerInstitutionId: applicant.institutionId,
   });
   lc.install();
-  const { screenProposal, checkProposalAlignment, validateReviewers, checkGrantPolicy } = lc.track({
+  const { screenProposal, checkAlignment, validateReviewers, checkGrantPolicy } = lc.track({
     screenProposal: proposalActivities.screenProposal,
-    checkProposalAlignment: proposalActivities.checkProposalAlignment,
+    checkAlignment: proposalActivities.checkAlignment,
     validateReviewers: proposalActivities.validateReviewers,
     checkGrantPolicy: proposalActivities.checkGrantPolicy,
   });
@@ -106,9 +93,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     localPartnerEvidence: p().nationalPartner.demandEvidence,
     submittedAt: input.submittedAt,
   });
-  /** Rejected by a person (with their comment) or by the rules (with the failed rules as reasons). */
-  const rejectWith = (action: string, findings: PolicyResult | unknown, comment?: string, actor?: Decision['actor'], reasons?: Reason[]) =>
-    lc.transition('rejected', { action, actor, comment, reasons, notifyOwner: true, extra: { patch: { findings, outcome: action } } });
+  const reject = rejectWith(lc);
 
   /** Eligibility screening; true when the proposal may go on. */
   async function screen(): Promise<boolean> {
@@ -118,7 +103,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       progress.passMark = screening.call.passMark;
     }
     if (screening.policy.outcome === 'fail') {
-      await rejectWith('ineligible', screening.policy, undefined, undefined, failedReasons(screening.policy.findings));
+      await reject('ineligible', screening.policy, undefined, undefined, failedReasons(screening.policy.findings));
       return false;
     }
     await lc.commit({ patch: { findings: screening.policy }, audit: [{ action: 'eligibility_screened', actorRole: 'system', data: { outcome: screening.policy.outcome } }] });
@@ -141,42 +126,35 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     if (await screen()) await lc.transition('co_endorsement', { action: 'eligible' });
   }
 
-  async function endorsement(): Promise<void> {
-    for (;;) {
-      const d = await lc.ask({ kind: 'co_endorsement', role: 'co_approver', countryCode: p().countryCode });
-      if (d.decision === 'endorse') return lc.transition('alignment_check', { action: 'endorsed', actor: d.actor, comment: d.comment });
-      if (d.decision === 'reject') return rejectWith('co_rejected', null, d.comment, d.actor);
-      // request_changes: the applicant revises; a resubmission is screened again, then endorsed again.
-      const revision = await lc.ask({ kind: 'revise', assigneeUserId: applicant.userId, context: { requestedChanges: d.comment ?? '' } });
-      const changes = proposalChangesSchema.parse(revision.data);
-      progress.proposal = { ...progress.proposal, ...changes };
-      if (changes.title) lc.setTitle(changes.title);
-      const { requestedAmountUsd, coFinancingUsd, ...sameFields } = changes;
-      await lc.commit({
-        patch: {
-          ...sameFields,
-          requestedAmountCents: requestedAmountUsd === undefined ? undefined : usdToCents(requestedAmountUsd),
-          coFinancingCents: coFinancingUsd === undefined ? undefined : usdToCents(coFinancingUsd),
-        },
-        audit: [{ action: 'resubmitted', actorId: revision.actor.userId, actorRole: 'applicant', data: { fields: Object.keys(changes) } }],
-      });
-      if (!(await screen())) return;
-    }
-  }
+  const endorsement = () =>
+    endorsementWithRevisions(lc, {
+      endorsement: () => ({ kind: 'co_endorsement', role: 'co_approver', countryCode: p().countryCode }),
+      revision: (requestedChanges) => ({ kind: 'revise', assigneeUserId: applicant.userId, context: { requestedChanges } }),
+      applyRevision: async (revision) => {
+        const changes = proposalChangesSchema.parse(revision.data);
+        progress.proposal = { ...progress.proposal, ...changes };
+        if (changes.title) lc.setTitle(changes.title);
+        const { requestedAmountUsd, coFinancingUsd, ...sameFields } = changes;
+        await lc.commit({
+          patch: {
+            ...sameFields,
+            requestedAmountCents: requestedAmountUsd === undefined ? undefined : usdToCents(requestedAmountUsd),
+            coFinancingCents: coFinancingUsd === undefined ? undefined : usdToCents(coFinancingUsd),
+          },
+          audit: [{ action: 'resubmitted', actorId: revision.actor.userId, actorRole: 'applicant', data: { fields: Object.keys(changes) } }],
+        });
+      },
+      screen,
+      reject,
+    });
 
   async function alignment(): Promise<void> {
     const milestoneDates = p().milestones.map((m) => m.dueDate).sort();
-    const check = await checkProposalAlignment({
+    const check = await checkAlignment({
       countryCode: p().countryCode, sdgs: p().sdgs, thematicAreaId: p().thematicAreaId,
       startDate: input.submittedAt.slice(0, 10), endDate: milestoneDates[milestoneDates.length - 1],
     });
-    await lc.commit({ patch: { findings: check }, audit: [{ action: 'alignment_checked', actorRole: 'system', data: { result: check.result, matchedOutcomes: check.matchedOutcomes } }] });
-    if (check.result === 'not_aligned') return rejectWith('not_aligned', check, undefined, undefined, failedReasons(check.reasons));
-    if (check.result === 'needs_review') {
-      const d = await lc.ask({ kind: 'alignment_review', role: 'fund_manager', context: { reasons: check.reasons, matchedOutcomes: check.matchedOutcomes } });
-      if (d.decision === 'reject') return rejectWith('not_aligned', check, d.comment, d.actor);
-    }
-    await lc.transition('selection', { action: 'aligned' });
+    await alignmentWithReview(lc, check, reject);
   }
 
   /**
@@ -230,89 +208,78 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       }
       const context = { weightedScore: progress.weightedScore, passMark: progress.passMark, passMarkMet: progress.passMarkMet, scores: progress.scores };
       const d = await lc.ask({ kind: 'selection_decision', role: 'fund_manager', context });
-      if (d.decision === 'reject') return rejectWith('not_selected', null, d.comment, d.actor);
+      if (d.decision === 'reject') return reject('not_selected', null, d.comment, d.actor);
       if (d.decision === 'select') return lc.transition('contracting', { action: 'selected', actor: d.actor, comment: justification(d), notifyOwner: true });
       progress.waitlisted = true;
       await lc.commit({ audit: [{ action: 'waitlisted', actorId: d.actor.userId, actorRole: d.actor.role, comment: d.comment }], notifications: [lc.ownerNotice('decision_outcome', { outcome: 'waitlisted', comment: d.comment })] });
     }
     const context = { weightedScore: progress.weightedScore, passMark: progress.passMark, passMarkMet: progress.passMarkMet, scores: progress.scores };
     const later = await lc.ask({ kind: 'waitlist_review', role: 'fund_manager', context });
-    if (later.decision === 'reject') return rejectWith('not_selected', null, later.comment, later.actor);
+    if (later.decision === 'reject') return reject('not_selected', null, later.comment, later.actor);
     await lc.transition('contracting', { action: 'selected_from_waitlist', actor: later.actor, comment: justification(later), notifyOwner: true });
   }
 
   async function contracting(): Promise<void> {
     const policy = await checkGrantPolicy({ ...screeningInput(), decisionDate: new Date().toISOString() });
-    if (policy.outcome === 'fail') return rejectWith('policy_failed', policy, undefined, undefined, failedReasons(policy.findings));
+    if (policy.outcome === 'fail') return reject('policy_failed', policy, undefined, undefined, failedReasons(policy.findings));
     let exceptionNote: string | null = null;
     if (policy.outcome === 'needs_approval') {
       const d = await lc.ask({ kind: 'policy_exception', role: 'fund_manager', context: { findings: policy.findings.filter((f) => f.outcome !== 'pass') } });
-      if (d.decision === 'reject') return rejectWith('policy_exception_refused', policy, d.comment, d.actor);
+      if (d.decision === 'reject') return reject('policy_exception_refused', policy, d.comment, d.actor);
       exceptionNote = String(d.data.justification);
     }
     const total = usdToCents(p().requestedAmountUsd);
     const amounts = trancheSchedule(total, p().milestones.length);
     const tranches = p().milestones.map((m, i) => ({ seq: i + 1, pct: Math.round((amounts[i] / total) * 100), amountCents: amounts[i], milestone: m.title }));
     const deliverables: DeliverableRow[] = p().milestones.map((m, i) => ({ seq: i + 1, title: m.title, dueDate: m.dueDate, amountCents: amounts[i], status: 'pending' }));
-    const contract = { kind: 'grant' as const, partyName: applicant.institutionName, valueCents: total, tranches, policyFindings: policy, exceptionNote, signatures: {} as Record<string, { by: string; at: string }> };
+    const contract: DraftContract = { kind: 'grant', partyName: applicant.institutionName, valueCents: total, tranches, policyFindings: policy, exceptionNote, signatures: {} };
     // The agreement as documents (EN, RU), shown to the signers: a signature names the bytes it signs.
     const agreementInput = {
       proposalId: input.proposalId, workflowId: workflowInfo().workflowId, date: new Date().toISOString(),
       tranches: p().milestones.map((m, i) => ({ seq: i + 1, amountCents: amounts[i], milestone: m.title, dueDate: m.dueDate })),
     };
-    const agreement = patched(AGREEMENT_DOCUMENTS_PATCH) ? await prepareAgreement(agreementInput) : null;
-    const signContext = { valueUsd: total / 100, tranches, ...(agreement ? { agreement } : {}) };
-    const ids = await lc.openTasks(
+    const agreement = await prepareAgreement(agreementInput);
+    const signContext = { valueUsd: total / 100, tranches, agreement };
+    const signature = await twoPartySignature(
+      lc,
+      contract,
       [
         { kind: 'contract_signature', assigneeUserId: applicant.userId, role: 'applicant', key: 'applicant', context: signContext },
         { kind: 'contract_signature', role: 'co_approver', countryCode: p().countryCode, key: 'co', context: signContext },
       ],
-      { contract: { ...contract, status: 'awaiting_signatures' }, deliverables },
+      { extra: { deliverables } },
     );
-    const results = await Promise.all(
-      ids.map(async (id) => {
-        const d = await lc.awaitTask(id);
-        if (d?.decision === 'decline') await lc.cancelTasks(ids.filter((x) => x !== id), 'the other party declined to sign');
-        return d;
-      }),
-    );
-    const declined = results.find((d) => d?.decision === 'decline');
-    if (declined) {
+    if (signature.declined) {
+      const { declined } = signature;
       return lc.transition('cancelled', { action: 'signature_declined', actor: declined.actor, comment: declined.comment, notifyOwner: true, extra: { contract: { ...contract, status: 'declined' } } });
     }
-    for (const d of results) if (d) contract.signatures[d.actor.role === 'applicant' ? 'applicant' : 'co'] = { by: d.actor.userId, at: new Date().toISOString() };
-    if (agreement) {
-      const signatures = results.flatMap((d) => (d ? [{ userId: d.actor.userId, role: d.actor.role, at: new Date().toISOString(), documentSha256: String(d.data.documentSha256), statement: String(d.data.statement) }] : []));
-      await stampSignedAgreement({ ...agreementInput, signatures });
-    }
-    await lc.transition('mission', { action: 'contract_signed', notifyOwner: true, extra: { contract: { ...contract, status: 'signed' } } });
+    const signatures = signature.signatures.map((d) => ({ userId: d.actor.userId, role: d.actor.role, at: new Date().toISOString(), documentSha256: String(d.data.documentSha256), statement: String(d.data.statement) }));
+    await stampSignedAgreement({ ...agreementInput, signatures });
+    await lc.transition('mission', { action: 'contract_signed', notifyOwner: true, extra: { contract: signature.signed } });
   }
 
   async function mission(): Promise<void> {
     const amounts = trancheSchedule(usdToCents(p().requestedAmountUsd), p().milestones.length);
-    while (progress.milestoneIndex < p().milestones.length) {
-      const i = progress.milestoneIndex;
-      const m = p().milestones[i];
-      const row: DeliverableRow = { seq: i + 1, title: m.title, dueDate: m.dueDate, amountCents: amounts[i], status: 'pending' };
-      for (;;) {
-        const report = await lc.ask({ kind: 'progress_report', assigneeUserId: applicant.userId, role: 'applicant', key: `m${i + 1}`, context: { milestone: m } });
-        await lc.commit({ deliverables: [{ ...row, status: 'submitted', report: String(report.data.report) }] });
-        const v = await lc.ask({ kind: 'report_verification', role: 'co_approver', countryCode: p().countryCode, key: `m${i + 1}`, context: { milestone: m, report: report.data.report } });
-        if (v.decision === 'accept') {
-          await lc.commit({
-            deliverables: [{ ...row, status: 'accepted', report: String(report.data.report) }],
-            payments: [{ seq: i + 1, deliverableSeq: i + 1, payee: applicant.institutionName, amountCents: amounts[i] }],
-            audit: [{ action: 'tranche_released', actorId: v.actor.userId, actorRole: v.actor.role, data: { milestone: i + 1, milestoneTitle: m.title, amountCents: amounts[i] } }],
-            notifications: [lc.ownerNotice('payment_released', { amountUsd: amounts[i] / 100, milestoneSeq: i + 1, milestoneTitle: m.title })],
-          });
-          break;
-        }
-        await lc.commit({ deliverables: [{ ...row, status: 'revision_requested' }] });
-      }
-      progress.milestoneIndex++;
-      if (lc.shouldContinueAsNew(input.continueAsNewAfterSteps)) return;
-    }
-    await lc.transition('evaluation', { action: 'implementation_completed' });
+    const done = await paidItems(lc, {
+      count: p().milestones.length,
+      next: () => progress.milestoneIndex,
+      advance: () => progress.milestoneIndex++,
+      item: (i) => {
+        const m = p().milestones[i];
+        return {
+          row: { seq: i + 1, title: m.title, dueDate: m.dueDate, amountCents: amounts[i], status: 'pending' },
+          submission: { kind: 'progress_report', assigneeUserId: applicant.userId, role: 'applicant', key: `m${i + 1}`, context: { milestone: m } },
+          verification: (report) => ({ kind: 'report_verification', role: 'co_approver', countryCode: p().countryCode, key: `m${i + 1}`, context: { milestone: m, report: report.data.report } }),
+        };
+      },
+      payment: (i, row, v) => ({
+        payee: applicant.institutionName,
+        audit: { action: 'tranche_released', actorId: v.actor.userId, actorRole: v.actor.role, data: { milestone: i + 1, milestoneTitle: row.title, amountCents: row.amountCents } },
+        notification: lc.ownerNotice('payment_released', { amountUsd: row.amountCents / 100, milestoneSeq: i + 1, milestoneTitle: row.title }),
+      }),
+      shouldContinueAsNew: () => lc.shouldContinueAsNew(input.continueAsNewAfterSteps),
+    });
+    if (done) await lc.transition('evaluation', { action: 'implementation_completed' });
   }
 
   async function evaluation(): Promise<void> {

@@ -6,6 +6,7 @@
  * optional values are left out rather than printed, so no mail ever says "undefined".
  */
 import { NOTIFICATION_TEMPLATES, type NotificationData, type NotificationTemplate } from '../../domain/notifications';
+import { programmeOfSubject, stageLabel } from '../../domain/registry';
 import type { Language } from '../../domain/roles';
 import { TASK_KINDS, type TaskKind } from '../../domain/tasks';
 import { findingText } from '../../web/findings';
@@ -69,8 +70,7 @@ export function taskUrl(baseUrl: string, taskId: string): string {
 }
 
 export function subjectUrl(baseUrl: string, subjectType: NotificationData['subjectType'], subjectId: string): string {
-  const collection = subjectType === 'proposal' ? 'proposals' : 'expert-requests';
-  return `${trimBase(baseUrl)}/${collection}/${pathSegment(subjectId)}`;
+  return `${trimBase(baseUrl)}/${programmeOfSubject(subjectType).apiPath}/${pathSegment(subjectId)}`;
 }
 
 /** Where a mail points: the task when there is one, otherwise the proposal / expert request. */
@@ -164,20 +164,6 @@ const DECISION_LABELS: Record<string, { en: string; ru: string }> = {
   cancel: { en: 'cancelled', ru: 'отменено' },
 };
 
-/** Stage / outcome keys of domain/stages.ts, in words. */
-const STAGE_LABELS: Record<string, { en: string; ru: string }> = {
-  intake: { en: 'intake and eligibility screening', ru: 'приём и проверка соответствия требованиям' },
-  co_endorsement: { en: 'Country Office endorsement', ru: 'одобрение страновым офисом' },
-  alignment_check: { en: 'Cooperation Framework alignment check', ru: 'проверка соответствия Рамочной программе' },
-  selection: { en: 'selection', ru: 'отбор' },
-  contracting: { en: 'contracting', ru: 'заключение договора' },
-  mission: { en: 'implementation', ru: 'реализация' },
-  evaluation: { en: 'evaluation', ru: 'оценка' },
-  closed: { en: 'closed', ru: 'завершено' },
-  rejected: { en: 'rejected', ru: 'отклонено' },
-  withdrawn: { en: 'withdrawn', ru: 'отозвано' },
-  cancelled: { en: 'cancelled', ru: 'отменено' },
-};
 
 /** What happened, in words: the history's action labels of the bilingual dictionary, else the stage. */
 function outcomeWords(outcome: string | undefined, language: Language): string | undefined {
@@ -185,7 +171,7 @@ function outcomeWords(outcome: string | undefined, language: Language): string |
   if (!value) return undefined;
   const key = `action.${value}` as Key;
   const label = dictionary(language, key);
-  return label !== key ? label : wordsFor(STAGE_LABELS, value, language);
+  return label !== key ? label : stageLabel(value, language, 'phrase');
 }
 
 /** What a task of each kind asks of its assignee: one sentence in every task mail, so no kind borrows another's wording. */
@@ -398,8 +384,6 @@ const FOOTER = {
 
 const L = {
   en: {
-    proposal: 'Proposal',
-    expert_request: 'Expert request',
     country: 'Country',
     task: 'Task',
     stage: 'Stage',
@@ -408,15 +392,9 @@ const L = {
     outcome: 'Outcome',
     comment: 'Comment',
     openTask: 'Open the task',
-    openProposal: 'Open the proposal',
-    openExpertRequest: 'Open the expert request',
-    milestone: 'Milestone',
-    deliverable: 'Deliverable',
     reasons: 'Reasons',
   },
   ru: {
-    proposal: 'Предложение',
-    expert_request: 'Запрос на эксперта',
     country: 'Страна',
     task: 'Задача',
     stage: 'Этап',
@@ -425,10 +403,6 @@ const L = {
     outcome: 'Итог',
     comment: 'Комментарий',
     openTask: 'Открыть задачу',
-    openProposal: 'Открыть предложение',
-    openExpertRequest: 'Открыть запрос',
-    milestone: 'Этап',
-    deliverable: 'Результат',
     reasons: 'Причины',
   },
 } as const;
@@ -457,6 +431,8 @@ interface Context {
   /** A document's name and the scanner's finding (document mails). */
   document: string | undefined;
   finding: string | undefined;
+  /** What a payment of the programme is for: "milestone" / "deliverable", and its field label. */
+  paymentItem: { word: string; field: string };
 }
 
 type TemplateText = (c: Context) => Content;
@@ -572,21 +548,21 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
   },
   payment_released: {
     en: (c) => {
-      const forWhat = c.milestone ? ` for ${c.what === L.en.proposal ? 'milestone' : 'deliverable'} ${c.milestone}` : '';
+      const forWhat = c.milestone ? ` for ${c.paymentItem.word} ${c.milestone}` : '';
       return {
         subject: `Payment released${c.amount ? `: ${c.amount}` : ''}${forWhat} – ${c.title}`,
         heading: `A payment has been released${forWhat}`,
         intro: [`A payment${c.amount ? ` of ${c.amount}` : ''}${forWhat} of “${c.title}” has been released.`],
-        fields: [[c.what === L.en.proposal ? L.en.milestone : L.en.deliverable, c.milestone], ['Amount', c.amount]],
+        fields: [[c.paymentItem.field, c.milestone], ['Amount', c.amount]],
       };
     },
     ru: (c) => {
-      const forWhat = c.milestone ? ` за ${c.what === L.ru.proposal ? 'этап' : 'результат'} ${c.milestone}` : '';
+      const forWhat = c.milestone ? ` за ${c.paymentItem.word} ${c.milestone}` : '';
       return {
         subject: `Платёж произведён${c.amount ? `: ${c.amount}` : ''}${forWhat} – ${c.title}`,
         heading: `Платёж произведён${forWhat}`,
         intro: [`Произведён платёж${c.amount ? ` на сумму ${c.amount}` : ''}${forWhat} по «${c.title}».`],
-        fields: [[c.what === L.ru.proposal ? L.ru.milestone : L.ru.deliverable, c.milestone], ['Сумма', c.amount]],
+        fields: [[c.paymentItem.field, c.milestone], ['Сумма', c.amount]],
       };
     },
   },
@@ -617,6 +593,7 @@ export function renderNotification(
   if (!texts) throw new Error(`unknown notification template: ${String(template)}`);
 
   const title = present(data.subjectTitle) ?? present(data.subjectId) ?? '—';
+  const programme = programmeOfSubject(data.subjectType);
   const context: Context = {
     title,
     task: taskName(data.taskKind, lang),
@@ -626,19 +603,20 @@ export function renderNotification(
     amount: formatUsd(data.amountUsd, lang),
     milestone: milestoneWords(data, lang),
     purpose: taskPurpose(data.taskKind, lang),
-    what: data.subjectType === 'proposal' ? labels.proposal : labels.expert_request,
+    what: programme.labels.subject[lang],
+    paymentItem: { word: programme.labels.paymentItem.word[lang], field: programme.labels.paymentItem.field[lang] },
     document: present(data.documentName),
     finding: present(data.finding),
   };
   const content = texts[lang](context);
   const url = notificationLink(data, links.baseUrl);
-  const linkLabel = present(data.taskId) ? labels.openTask : data.subjectType === 'proposal' ? labels.openProposal : labels.openExpertRequest;
+  const linkLabel = present(data.taskId) ? labels.openTask : programme.labels.openSubject[lang];
 
   const fields: Array<[string, string | undefined]> = [
     [context.what, title],
     [labels.country, countryName(data.countryCode, lang) || undefined],
     [labels.task, context.task],
-    [labels.stage, wordsFor(STAGE_LABELS, data.stage, lang)],
+    [labels.stage, data.stage ? stageLabel(data.stage, lang, 'phrase', programme.id) : undefined],
     [labels.due, context.due],
     ...(content.fields ?? []),
   ];

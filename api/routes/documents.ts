@@ -11,7 +11,7 @@ import { requestBody } from '../contract';
 import { conflict, forbidden, HttpError, notFound, validationFailed, type ErrorDetail } from '../errors';
 import type { ApiRouter } from '../router';
 import { documentListSchema, documentSchema, uploadResultSchema } from '../schemas';
-import { expertRequestScope, proposalScope } from '../scope';
+import { subjectScope } from '../scope';
 import type { AuthUser } from '../types';
 import { receiveUpload, tooLarge } from '../uploads';
 
@@ -92,7 +92,7 @@ export async function loadSubject(ctx: ApiContext, user: AuthUser, type: Owner, 
     return { type, id, workflowId: null, requiredTypes: [], mayUpload: true };
   }
   if (type === 'proposal') {
-    const scope = await proposalScope(prisma, user);
+    const scope = (await subjectScope(prisma, 'challenge_fund', user)) as Prisma.ProposalWhereInput;
     const p = await prisma.proposal.findFirst({ where: { AND: [{ id }, scope] }, select: { id: true, workflowId: true, callId: true, closedAt: true } });
     if (!p) throw notFound('proposal');
     if (user.role === 'reviewer') {
@@ -106,7 +106,7 @@ export async function loadSubject(ctx: ApiContext, user: AuthUser, type: Owner, 
       mayUpload: !p.closedAt && ['applicant', 'co_approver', 'fund_manager'].includes(user.role),
     };
   }
-  const scope = await expertRequestScope(prisma, user);
+  const scope = (await subjectScope(prisma, 'experts_on_demand', user)) as Prisma.ExpertRequestWhereInput;
   const r = await prisma.expertRequest.findFirst({ where: { AND: [{ id }, scope] }, select: { id: true, workflowId: true, closedAt: true, selectedExpertId: true } });
   if (!r) throw notFound('expert request');
   const selectedExpert = user.role === 'expert' && !!user.expertId && r.selectedExpertId === user.expertId;

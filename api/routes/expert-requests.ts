@@ -1,21 +1,19 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { Prisma } from '../../generated/prisma/client';
 import type { z } from 'zod';
 import type { ShortlistEntry } from '../../activities/expert-request';
 import { centsToUsd, expertRequestCreateSchema, type ExpertRequestCreate } from '../../domain/schemas';
 import type { Modality } from '../../domain/stages';
-import { workflowIdFor } from '../../domain/stages';
-import type { expertRequestWorkflow, ExpertRequestWorkflowInput } from '../../workflows/expert-request';
-import { syncUpdate } from '../../workflows/messages';
-import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from '../../workflows/search-attributes';
-import { withTemporalDeadline, type ApiContext } from '../context';
+import { EXPERTS_ON_DEMAND as PROGRAMME } from '../../domain/programmes/experts-on-demand';
+import type { ExpertRequestWorkflowInput } from '../../workflows/expert-request';
+import type { ApiContext } from '../context';
 import { agreementOf } from '../agreements';
-import { assertNotTerminal, executeWithdraw } from '../decide';
+import { startSubjectWorkflow } from '../start-subject';
+import { executeWithdraw } from '../decide';
 import { forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
 import { createdSubjectSchema, expertRequestListQuerySchema, expertRequestPageSchema, expertRequestSchema, stageResponseSchema, withdrawBodySchema } from '../schemas';
-import { expertRequestScope } from '../scope';
+import { subjectScope } from '../scope';
 import type { AuthUser } from '../types';
 import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
 
@@ -23,7 +21,7 @@ const READ_ROLES = ['co_approver', 'fund_manager', 'expert', 'admin'] as const;
 const REQUEST_ID = { description: 'The expert request id', example: 'er-0a1b2c3d4e5f6g7h' };
 
 async function findVisibleRequest<S extends Prisma.ExpertRequestSelect>(ctx: ApiContext, user: AuthUser, id: string, select: S) {
-  const scope = await expertRequestScope(ctx.prisma, user);
+  const scope = (await subjectScope(ctx.prisma, PROGRAMME.id, user)) as Prisma.ExpertRequestWhereInput;
   const row = await ctx.prisma.expertRequest.findFirst({ where: { AND: [{ id }, scope] }, select });
   if (!row) throw notFound('expert request');
   return row;
@@ -54,8 +52,7 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
       const area = await prisma.thematicArea.findUnique({ where: { id: body.thematicAreaId }, select: { id: true } });
       if (!area) throw validationFailed([{ path: 'thematicAreaId', message: 'no such thematic area' }]);
 
-      const id = subjectId('er', user.id, idempotencyKey);
-      const workflowId = workflowIdFor('expert_request', id);
+      const id = subjectId(PROGRAMME.subjectIdPrefix, user.id, idempotencyKey);
       const input: ExpertRequestWorkflowInput = {
         requestId: id,
         requester: { userId: user.id, countryCode: user.countryCode },
@@ -63,22 +60,7 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
         submittedAt: new Date().toISOString(),
         sla: ctx.sla,
       };
-      const start = new WithStartWorkflowOperation<typeof expertRequestWorkflow>('expertRequestWorkflow', {
-        workflowId,
-        taskQueue: ctx.taskQueue,
-        args: [input],
-        // Under an Idempotency-Key the id comes from the key: a re-run after a crash joins the
-        // workflow the first attempt started (and never starts a second one after it closed).
-        workflowIdConflictPolicy: idempotencyKey ? 'USE_EXISTING' : 'FAIL',
-        workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
-        typedSearchAttributes: [
-          { key: PROGRAMME_KEY, value: 'experts_on_demand' },
-          { key: STAGE_KEY, value: 'intake' },
-          { key: COUNTRY_KEY, value: body.countryCode },
-        ],
-      });
-      const { stage } = await withTemporalDeadline(ctx, () => ctx.temporal.workflow.executeUpdateWithStart(syncUpdate, { startWorkflowOperation: start }));
-      return { status: 201, body: { id, workflowId, stage } };
+      return { status: 201, body: await startSubjectWorkflow(ctx, PROGRAMME.id, { id, args: [input], countryCode: body.countryCode, idempotencyKey }) };
     },
   );
 
@@ -92,7 +74,7 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
       },
     },
     async ({ user, query }) => {
-      const scope = await expertRequestScope(prisma, user);
+      const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.ExpertRequestWhereInput;
       const where: Prisma.ExpertRequestWhereInput = { AND: [scope, query.stage ? { stage: query.stage } : {}, query.country ? { countryCode: query.country } : {}] };
       const [total, rows] = await Promise.all([
         prisma.expertRequest.count({ where }),
@@ -132,7 +114,7 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
       const selectedForMe = !!user.expertId && r.selectedExpertId === user.expertId;
       // The contract is between UNDP and the selected expert: other invited experts do not see it.
       const [tasks, events, agreement] = await Promise.all([
-        prisma.task.findMany({ where: { subjectId: r.id, subjectType: 'expert_request', status: 'open' }, select: TASK_LITE_SELECT, orderBy: { createdAt: 'asc' } }),
+        prisma.task.findMany({ where: { subjectId: r.id, subjectType: PROGRAMME.subjectType, status: 'open' }, select: TASK_LITE_SELECT, orderBy: { createdAt: 'asc' } }),
         timeline(prisma, r.id, user),
         isPrivileged(user) || selectedForMe ? agreementOf(prisma, r) : Promise.resolve(null),
       ]);

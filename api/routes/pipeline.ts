@@ -1,5 +1,6 @@
 import { Prisma } from '../../generated/prisma/client';
-import { ACTIVE_STAGES, PROGRAMMES, STAGES, type Programme, type Stage, type SubjectType } from '../../domain/stages';
+import { phaseOf, phasesOf, programmeOfSubject, programmeSpec, stagesInPhase, PROGRAMMES, type Programme, type SubjectType } from '../../domain/registry';
+import type { Outcome, Phase } from '../../domain/stages';
 import type { ApiContext } from '../context';
 import { toCsv } from '../csv';
 import { forbidden } from '../errors';
@@ -9,21 +10,21 @@ import { asStage } from '../views';
 import type { AuthUser } from '../types';
 
 /**
- * The pipeline: counts by stage for both programmes, overdue open tasks, average days items
- * have spent in their current (active) stage, failed notifications, and the items themselves
- * with their age, oldest-stuck first. A few aggregate SQL statements over indexed columns,
+ * The pipeline: counts by phase (and outcome) for every programme, overdue open tasks, average
+ * days items have spent in their current (active) stage, by phase, failed notifications, and the
+ * items themselves with their age, oldest-stuck first. A few aggregate SQL statements over indexed columns,
  * whatever the number of items (see the SQL below).
  */
 interface Filters {
   programme?: Programme;
   country?: string;
-  stage?: Stage;
+  /** A phase or outcome: items of every programme's stages in it. */
+  stage?: Phase | Outcome;
 }
 
-const TABLE: Record<Programme, { table: Prisma.Sql; type: SubjectType }> = {
-  challenge_fund: { table: Prisma.raw('"Proposal"'), type: 'proposal' },
-  experts_on_demand: { table: Prisma.raw('"ExpertRequest"'), type: 'expert_request' },
-};
+const TABLE = Object.fromEntries(
+  PROGRAMMES.map((p) => [p, { table: Prisma.raw(`"${programmeSpec(p).subjectTable}"`), type: programmeSpec(p).subjectType as SubjectType }]),
+) as Record<Programme, { table: Prisma.Sql; type: SubjectType }>;
 
 const DAY_MS = 86_400_000;
 
@@ -31,10 +32,13 @@ function programmesOf(f: Filters): Programme[] {
   return f.programme ? [f.programme] : [...PROGRAMMES];
 }
 
-function whereOf(f: Filters, withStage: boolean): Prisma.Sql {
+function whereOf(p: Programme, f: Filters, withStage: boolean): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`1 = 1`];
   if (f.country) parts.push(Prisma.sql`"countryCode" = ${f.country}`);
-  if (withStage && f.stage) parts.push(Prisma.sql`"stage" = ${f.stage}`);
+  if (withStage && f.stage) {
+    const stages = stagesInPhase(p, f.stage);
+    parts.push(stages.length ? Prisma.sql`"stage" IN (${Prisma.join(stages)})` : Prisma.sql`1 = 0`);
+  }
   return Prisma.join(parts, ' AND ');
 }
 
@@ -59,7 +63,7 @@ interface ItemRow {
 
 function itemsSql(f: Filters, limit: number, offset: number): Prisma.Sql {
   const selects = programmesOf(f).map(
-    (p) => Prisma.sql`SELECT ${TABLE[p].type}::text AS "type", "id", "title", "countryCode", "stage", "stageEnteredAt", "createdAt", "closedAt" FROM ${TABLE[p].table} WHERE ${whereOf(f, true)}`,
+    (p) => Prisma.sql`SELECT ${TABLE[p].type}::text AS "type", "id", "title", "countryCode", "stage", "stageEnteredAt", "createdAt", "closedAt" FROM ${TABLE[p].table} WHERE ${whereOf(p, f, true)}`,
   );
   return Prisma.sql`SELECT * FROM (${Prisma.join(selects, ' UNION ALL ')}) AS "items" ORDER BY ("closedAt" IS NOT NULL), "stageEnteredAt" ASC, "id" ASC LIMIT ${limit} OFFSET ${offset}`;
 }
@@ -70,7 +74,7 @@ function toItem(r: ItemRow, now: number) {
   const end = r.closedAt ? new Date(r.closedAt).getTime() : now;
   return {
     type: r.type,
-    programme: r.type === 'proposal' ? ('challenge_fund' as const) : ('experts_on_demand' as const),
+    programme: programmeOfSubject(r.type).id,
     id: r.id,
     title: r.title,
     countryCode: r.countryCode,
@@ -85,7 +89,7 @@ function toItem(r: ItemRow, now: number) {
 async function countItems(ctx: ApiContext, f: Filters): Promise<number> {
   const counts = await Promise.all(
     programmesOf(f).map(async (p) => {
-      const rows = await ctx.prisma.$queryRaw<{ n: bigint | number }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM ${TABLE[p].table} WHERE ${whereOf(f, true)}`);
+      const rows = await ctx.prisma.$queryRaw<{ n: bigint | number }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM ${TABLE[p].table} WHERE ${whereOf(p, f, true)}`);
       return Number(rows[0]?.n ?? 0);
     }),
   );
@@ -99,8 +103,8 @@ export function pipelineRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'get', path: '/pipeline', operationId: 'getPipeline', cached: true, tag: 'Pipeline', summary: 'Pipeline dashboard',
       description:
-        'Fund managers (and admins) see everything, a co_approver its own country. `countsByStage` covers every stage of both programmes (programme and country filters apply); ' +
-        '`averageDaysInStage` is the mean time the items now in each active stage have spent there; `stage` filters the items.',
+        'Fund managers (and admins) see everything, a co_approver its own country. `countsByStage` counts the items of each programme by shared phase and outcome ' +
+        '(programme and country filters apply); `averageDaysInStage` is the mean time the items now in each phase have spent in their stage; `stage` (a phase or outcome) filters the items.',
       roles: ['fund_manager', 'co_approver', 'admin'], query: pipelineQuerySchema,
       success: { status: 200, description: 'The pipeline', schema: pipelineSchema },
     },
@@ -115,16 +119,28 @@ export function pipelineRoutes(router: ApiRouter, ctx: ApiContext): void {
         programmes.map(async (p) => {
           const [counts, averages] = await Promise.all([
             prisma.$queryRaw<{ stage: string; n: bigint | number }[]>(
-              Prisma.sql`SELECT "stage", COUNT(*) AS "n" FROM ${TABLE[p].table} WHERE ${whereOf(f, false)} GROUP BY "stage"`,
+              Prisma.sql`SELECT "stage", COUNT(*) AS "n" FROM ${TABLE[p].table} WHERE ${whereOf(p, f, false)} GROUP BY "stage"`,
             ),
-            prisma.$queryRaw<{ stage: string; days: number | null }[]>(
-              Prisma.sql`SELECT "stage", (AVG(EXTRACT(EPOCH FROM (${new Date(now)}::timestamptz - "stageEnteredAt"))) / 86400)::float8 AS "days" FROM ${TABLE[p].table} WHERE ${whereOf(f, false)} AND "closedAt" IS NULL GROUP BY "stage"`,
+            prisma.$queryRaw<{ stage: string; days: number | null; n: bigint | number }[]>(
+              Prisma.sql`SELECT "stage", (AVG(EXTRACT(EPOCH FROM (${new Date(now)}::timestamptz - "stageEnteredAt"))) / 86400)::float8 AS "days", COUNT(*) AS "n" FROM ${TABLE[p].table} WHERE ${whereOf(p, f, false)} AND "closedAt" IS NULL GROUP BY "stage"`,
             ),
           ]);
-          countsByStage[p] = Object.fromEntries(STAGES.map((s) => [s, 0]));
-          for (const c of counts) countsByStage[p][c.stage] = Number(c.n);
-          averageDaysInStage[p] = Object.fromEntries(ACTIVE_STAGES.map((s) => [s, null]));
-          for (const a of averages) if (a.days !== null) averageDaysInStage[p][a.stage] = Math.round(Number(a.days) * 10) / 10;
+          const { phases, outcomes } = phasesOf(p);
+          countsByStage[p] = Object.fromEntries([...phases, ...outcomes].map((s) => [s, 0]));
+          for (const c of counts) {
+            const phase = phaseOf(p, c.stage);
+            if (phase) countsByStage[p][phase] += Number(c.n);
+          }
+          // A phase's mean over its stages, weighted by their items.
+          const sums = new Map<string, { days: number; n: number }>();
+          for (const a of averages) {
+            const phase = phaseOf(p, a.stage);
+            if (!phase || a.days === null) continue;
+            const sum = sums.get(phase) ?? { days: 0, n: 0 };
+            sums.set(phase, { days: sum.days + Number(a.days) * Number(a.n), n: sum.n + Number(a.n) });
+          }
+          averageDaysInStage[p] = Object.fromEntries(phases.map((s) => [s, null]));
+          for (const [phase, sum] of sums) if (sum.n) averageDaysInStage[p][phase] = Math.round((sum.days / sum.n) * 10) / 10;
         }),
       );
 
@@ -136,7 +152,7 @@ export function pipelineRoutes(router: ApiRouter, ctx: ApiContext): void {
       };
       const failedSql = f.country || f.programme
         ? Prisma.sql`SELECT COUNT(*) AS "n" FROM "Outbox" o WHERE o."status" = 'failed' AND (${Prisma.join(
-            programmes.map((p) => Prisma.sql`o."workflowId" IN (SELECT "workflowId" FROM ${TABLE[p].table} WHERE ${whereOf(f, false)})`),
+            programmes.map((p) => Prisma.sql`o."workflowId" IN (SELECT "workflowId" FROM ${TABLE[p].table} WHERE ${whereOf(p, f, false)})`),
             ' OR ',
           )})`
         : Prisma.sql`SELECT COUNT(*) AS "n" FROM "Outbox" WHERE "status" = 'failed'`;

@@ -1,14 +1,12 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { Prisma } from '../../generated/prisma/client';
 import type { z } from 'zod';
 import { centsToUsd, proposalChangesSchema, proposalCreateSchema, type ProposalCreate } from '../../domain/schemas';
-import { workflowIdFor } from '../../domain/stages';
-import type { proposalWorkflow, ProposalWorkflowInput } from '../../workflows/proposal';
-import { syncUpdate } from '../../workflows/messages';
-import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from '../../workflows/search-attributes';
-import { withTemporalDeadline, type ApiContext } from '../context';
+import { CHALLENGE_FUND as PROGRAMME } from '../../domain/programmes/challenge-fund';
+import type { ProposalWorkflowInput } from '../../workflows/proposal';
+import type { ApiContext } from '../context';
 import { agreementOf } from '../agreements';
 import { assertRequiredDocuments, attachStagedDocuments } from '../documents';
+import { startSubjectWorkflow } from '../start-subject';
 import { assertNotTerminal, executeDecision, executeWithdraw } from '../decide';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
@@ -24,7 +22,7 @@ import {
   withdrawBodySchema,
 } from '../schemas';
 import { institutionApproved } from './institutions';
-import { proposalScope } from '../scope';
+import { subjectScope } from '../scope';
 import type { AuthUser } from '../types';
 import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
 
@@ -40,7 +38,7 @@ function reviewView(r: { coi: string; scores: unknown; total: number | null; com
 }
 
 async function findVisibleProposal<S extends Prisma.ProposalSelect>(ctx: ApiContext, user: AuthUser, id: string, select: S) {
-  const scope = await proposalScope(ctx.prisma, user);
+  const scope = (await subjectScope(ctx.prisma, PROGRAMME.id, user)) as Prisma.ProposalWhereInput;
   const row = await ctx.prisma.proposal.findFirst({ where: { AND: [{ id }, scope] }, select });
   if (!row) throw notFound('proposal');
   return row;
@@ -76,9 +74,8 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (!call) throw validationFailed([{ path: 'callId', message: 'no such call' }]);
       if (call.countryCode !== body.countryCode) throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
 
-      const id = subjectId('p', user.id, idempotencyKey);
+      const id = subjectId(PROGRAMME.subjectIdPrefix, user.id, idempotencyKey);
       await attachStagedDocuments(ctx, user, id, body.documentIds ?? [], call.requiredDocumentTypes as string[]);
-      const workflowId = workflowIdFor('proposal', id);
       const input: ProposalWorkflowInput = {
         proposalId: id,
         applicant: { userId: user.id, institutionId: institution.id, institutionName: institution.name },
@@ -86,22 +83,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         submittedAt: new Date().toISOString(),
         sla: ctx.sla,
       };
-      const start = new WithStartWorkflowOperation<typeof proposalWorkflow>('proposalWorkflow', {
-        workflowId,
-        taskQueue: ctx.taskQueue,
-        args: [input],
-        // Under an Idempotency-Key the id comes from the key: a re-run after a crash joins the
-        // workflow the first attempt started (and never starts a second one after it closed).
-        workflowIdConflictPolicy: idempotencyKey ? 'USE_EXISTING' : 'FAIL',
-        workflowIdReusePolicy: idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
-        typedSearchAttributes: [
-          { key: PROGRAMME_KEY, value: 'challenge_fund' },
-          { key: STAGE_KEY, value: 'intake' },
-          { key: COUNTRY_KEY, value: body.countryCode },
-        ],
-      });
-      const { stage } = await withTemporalDeadline(ctx, () => ctx.temporal.workflow.executeUpdateWithStart(syncUpdate, { startWorkflowOperation: start }));
-      return { status: 201, body: { id, workflowId, stage } };
+      return { status: 201, body: await startSubjectWorkflow(ctx, PROGRAMME.id, { id, args: [input], countryCode: body.countryCode, idempotencyKey }) };
     },
   );
 
@@ -115,7 +97,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       },
     },
     async ({ user, query }) => {
-      const scope = await proposalScope(prisma, user);
+      const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.ProposalWhereInput;
       const where: Prisma.ProposalWhereInput = {
         AND: [scope, query.stage ? { stage: query.stage } : {}, query.country ? { countryCode: query.country } : {}, query.callId ? { callId: query.callId } : {}],
       };
@@ -172,7 +154,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       const [institution, call, tasks, events, agreement] = await Promise.all([
         prisma.institution.findUnique({ where: { id: p.institutionId }, select: { id: true, name: true } }),
         prisma.call.findUnique({ where: { id: p.callId }, select: { id: true, title: true } }),
-        prisma.task.findMany({ where: { subjectId: p.id, subjectType: 'proposal', status: 'open' }, select: TASK_LITE_SELECT, orderBy: { createdAt: 'asc' } }),
+        prisma.task.findMany({ where: { subjectId: p.id, subjectType: PROGRAMME.subjectType, status: 'open' }, select: TASK_LITE_SELECT, orderBy: { createdAt: 'asc' } }),
         timeline(prisma, p.id, user),
         agreementOf(prisma, p),
       ]);

@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@temporalio/client';
 import { DEMO_USERS } from '../../domain/demo';
+import { programmeOfSubject, workflowIdFor, type SubjectType } from '../../domain/registry';
 import { EXPERTS } from '../../prisma/seed-data';
 import { startBenchStack, type BenchStack } from '../lib/bench-stack';
 import { ApiClient, serverTiming } from '../lib/http';
@@ -91,17 +92,17 @@ class Driver {
 
   constructor(private readonly api: ApiClient) {}
 
-  private subjectPath(type: 'proposal' | 'expert_request', id: string): string {
-    return type === 'proposal' ? `/proposals/${id}` : `/expert-requests/${id}`;
+  private subjectPath(type: SubjectType, id: string): string {
+    return `/${programmeOfSubject(type).apiPath}/${id}`;
   }
 
-  async view<T = Record<string, unknown>>(email: string, type: 'proposal' | 'expert_request', id: string): Promise<T & { openTasks: TaskItem[] }> {
+  async view<T = Record<string, unknown>>(email: string, type: SubjectType, id: string): Promise<T & { openTasks: TaskItem[] }> {
     const token = await this.api.token(email);
     return (await this.api.call<T & { openTasks: TaskItem[] }>('read', 'GET', this.subjectPath(type, id), token)).body;
   }
 
   /** Reads the subject until `ready` holds (the stage's automatic steps may still be running after the previous answer). */
-  async viewUntil<T = Record<string, unknown>>(email: string, type: 'proposal' | 'expert_request', id: string, ready: (v: T & { openTasks: TaskItem[] }) => boolean): Promise<T & { openTasks: TaskItem[] }> {
+  async viewUntil<T = Record<string, unknown>>(email: string, type: SubjectType, id: string, ready: (v: T & { openTasks: TaskItem[] }) => boolean): Promise<T & { openTasks: TaskItem[] }> {
     const deadline = performance.now() + 30_000;
     for (;;) {
       const v = await this.view<T>(email, type, id);
@@ -117,7 +118,7 @@ class Driver {
    * after it): the driver reads again until it is there, as a client would, and the wait is
    * counted (`wait until task visible`: 0 when the first read lists it).
    */
-  async decide(email: string, type: 'proposal' | 'expert_request', id: string, kind: string, decision: string, body: { data?: Record<string, unknown>; comment?: string } = {}): Promise<{ stage: string; task: TaskItem }> {
+  async decide(email: string, type: SubjectType, id: string, kind: string, decision: string, body: { data?: Record<string, unknown>; comment?: string } = {}): Promise<{ stage: string; task: TaskItem }> {
     let firstRead: number | undefined;
     let task: TaskItem | undefined;
     for (;;) {
@@ -166,7 +167,7 @@ class Driver {
     await d(EMAIL.coKg, 'evaluation', 'submit_evaluation', { data: evaluation });
     const last = await d(EMAIL.fm, 'evaluation', 'submit_evaluation', { data: evaluation });
     if (last.stage !== 'closed') await this.viewUntil<{ stage: string }>(EMAIL.fm, 'proposal', id, (v) => v.stage === 'closed');
-    return `proposal-${id}`;
+    return workflowIdFor('proposal', id);
   }
 
   async expertsOnDemand(n: number): Promise<string> {
@@ -206,7 +207,7 @@ class Driver {
     await d(EMAIL.coKg, 'expert_evaluation', 'submit_evaluation', { data: { rating: 5, narrative: 'Excellent maps' } });
     stage = (await d(expert, 'assignment_feedback', 'submit_feedback', { data: { rating: 4, narrative: 'Well prepared' } })).stage;
     if (stage !== 'closed') await this.viewUntil<{ stage: string }>(EMAIL.fm, 'expert_request', id, (v) => v.stage === 'closed');
-    return `expert-request-${id}`;
+    return workflowIdFor('expert_request', id);
   }
 }
 

@@ -10,7 +10,8 @@ import { DEMO_USERS } from '../../domain/demo';
 import { slaFromDays } from '../../domain/tasks';
 import type { proposalWorkflow, ProposalWorkflowInput } from '../../workflows/proposal';
 import { stateQuery } from '../../workflows/messages';
-import { COUNTRY_KEY, PROGRAMME_KEY, STAGE_KEY } from '../../workflows/search-attributes';
+import { workflowIdFor } from '../../domain/registry';
+import { subjectSearchAttributes } from '../../workflows/search-attributes';
 import { startBenchStack, type BenchStack } from '../lib/bench-stack';
 import { ApiClient, serverTiming } from '../lib/http';
 import { log, table, verdict, writeResult } from '../lib/report';
@@ -103,14 +104,10 @@ export async function runOpenWorkflows(opts: OpenOptions): Promise<OpenResult> {
       };
       try {
         await client.workflow.start<typeof proposalWorkflow>('proposalWorkflow', {
-          workflowId: `proposal-${id}`,
+          workflowId: workflowIdFor('proposal', id),
           taskQueue: stack.taskQueue,
           args: [input],
-          typedSearchAttributes: [
-            { key: PROGRAMME_KEY, value: 'challenge_fund' },
-            { key: STAGE_KEY, value: 'intake' },
-            { key: COUNTRY_KEY, value: 'KG' },
-          ],
+          typedSearchAttributes: subjectSearchAttributes('challenge_fund', 'intake', 'KG'),
         });
       } catch (err) {
         errors++;

@@ -6,7 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { DEMO_USERS } from '../../domain/demo';
-import { ACTIVE_STAGES, STAGES, isTerminal, type Stage } from '../../domain/stages';
+import { workflowIdFor } from '../../domain/registry';
+import { PHASES, STAGES, isTerminal, type Stage } from '../../domain/stages';
 import { COUNTRIES, mulberry32 } from '../../prisma/seed-data';
 import type { Prisma } from '../../generated/prisma/client';
 import { startBenchStack, type BenchStack } from '../lib/bench-stack';
@@ -105,11 +106,11 @@ export async function seedAtScale(bench: BenchStack, opts: Pick<ReadsOptions, 'p
 
   const history = (subjectType: string, subjectId: string, workflowId: string, programme: string, cc: string, title: string, stage: Stage, createdAt: Date, entered: Date) => {
     // Done tasks before the current one, audit events for each, an open task if active.
-    const steps = Math.max(1, ACTIVE_STAGES.indexOf(stage as (typeof ACTIVE_STAGES)[number]) + 1 || 6);
+    const steps = Math.max(1, PHASES.indexOf(stage as (typeof PHASES)[number]) + 1 || 6);
     for (let s = 0; s < steps; s++) {
       const at = new Date(createdAt.getTime() + ((entered.getTime() - createdAt.getTime()) * s) / steps);
       tasks.push({
-        id: `${workflowId}:done:${s}`, workflowId, programme, subjectType, subjectId, kind: 'co_endorsement', stage: ACTIVE_STAGES[Math.min(s, 6)],
+        id: `${workflowId}:done:${s}`, workflowId, programme, subjectType, subjectId, kind: 'co_endorsement', stage: PHASES[Math.min(s, 6)],
         status: 'done', assigneeRole: 'co_approver', assigneeCountryCode: cc, countryCode: cc, title: `Step ${s}: ${title}`,
         dueAt: new Date(at.getTime() + 7 * DAY), decision: 'endorse', decidedById: DEMO_USERS.coKg.id, decidedAt: at, createdAt: at,
       });
@@ -140,7 +141,7 @@ export async function seedAtScale(bench: BenchStack, opts: Pick<ReadsOptions, 'p
       innovation: 'Open firmware', expectedResults: '12 villages', milestones: [{ title: 'Installed', dueDate: '2027-03-31' }],
       stage, stageEnteredAt: entered, weightedScore: rand() * 100, createdAt, updatedAt: entered, closedAt: isTerminal(stage) ? entered : null,
     });
-    history('proposal', id, `proposal-${id}`, 'challenge_fund', cc, title, stage, createdAt, entered);
+    history('proposal', id, workflowIdFor('proposal', id), 'challenge_fund', cc, title, stage, createdAt, entered);
   }
   for (let i = 0; i < opts.requests; i++) {
     const cc = country();
@@ -155,7 +156,7 @@ export async function seedAtScale(bench: BenchStack, opts: Pick<ReadsOptions, 'p
       startDate: new Date('2027-02-01'), endDate: new Date('2027-03-31'), languages: ['ru'], thematicAreaId: 'disaster-risk-reduction', sdgs: [11, 13],
       contractValueCents: 600_000, stage, stageEnteredAt: entered, createdAt, updatedAt: entered, closedAt: isTerminal(stage) ? entered : null,
     });
-    history('expert_request', id, `expert-request-${id}`, 'experts_on_demand', cc, title, stage, createdAt, entered);
+    history('expert_request', id, workflowIdFor('expert_request', id), 'experts_on_demand', cc, title, stage, createdAt, entered);
   }
 
   await prisma.institution.createMany({ data: institutions });

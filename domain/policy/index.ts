@@ -9,3 +9,4 @@ export * from './grant';
 export * from './individual-contract';
 export * from './alignment';
 export * from './scoring';
+export * from './tranches';

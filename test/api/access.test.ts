@@ -5,6 +5,7 @@ import request from 'supertest';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../api/auth';
 import { DEMO_USERS } from '../../domain/demo';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
+import { eventually } from '../helpers/wait';
 import { as, DEV_SECRET, startApiHarness, type ApiHarness, type DemoKey } from './harness';
 
 /**
@@ -17,9 +18,13 @@ let pHse: string; // applicant2 (inst-hse), KG, awaiting endorsement
 let er: string; // coKg's request, invitations sent (expert1 invited, expert2 not)
 let reviewTask: string; // reviewer1's review_score task on pTpu
 
+/** The caller's open task of `kind`, waited for: automatic steps after a decision may come before it opens. */
 async function taskId(who: DemoKey, subjectId: string, kind: string): Promise<string> {
-  const res = await as(h.app, await h.token(who)).get('/tasks?pageSize=100');
-  const t = (res.body.items as { id: string; kind: string; subject: { id: string } }[]).find((x) => x.subject.id === subjectId && x.kind === kind);
+  const token = await h.token(who);
+  const t = await eventually(async () => {
+    const res = await as(h.app, token).get('/tasks?pageSize=100');
+    return (res.body.items as { id: string; kind: string; subject: { id: string } }[]).find((x) => x.subject.id === subjectId && x.kind === kind);
+  }).catch(() => undefined);
   if (!t) throw new Error(`${who}: no ${kind} on ${subjectId}`);
   return t.id;
 }

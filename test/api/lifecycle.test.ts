@@ -2,6 +2,7 @@ import request from 'supertest';
 import { DEMO_USERS } from '../../domain/demo';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import { signatureData } from '../helpers/signature';
+import { eventually } from '../helpers/wait';
 import { as, startApiHarness, type ApiHarness, type DemoKey } from './harness';
 
 /**
@@ -35,13 +36,34 @@ async function tokenFor(who: DemoKey | { email: string }): Promise<string> {
   return res.body.token;
 }
 
-/** The caller's open task of `kind` on `subjectId`, as GET /tasks lists it. */
+/**
+ * The caller's open task of `kind` on `subjectId`, as GET /tasks lists it. Waited for: a decision
+ * answers once it is recorded, and automatic steps (screening, alignment check) may come before
+ * the next task opens.
+ */
 async function taskOf(who: DemoKey | { email: string }, subjectId: string, kind: string): Promise<TaskItem> {
-  const res = await as(h.app, await tokenFor(who)).get('/tasks?pageSize=100');
-  expect(res.status).toBe(200);
-  const task = (res.body.items as TaskItem[]).find((t) => t.subject.id === subjectId && t.kind === kind);
-  if (!task) throw new Error(`${JSON.stringify(who)} has no open ${kind} task on ${subjectId}: ${(res.body.items as TaskItem[]).map((t) => `${t.kind}@${t.subject.id}`).join(', ')}`);
-  return task;
+  const token = await tokenFor(who);
+  let listed: TaskItem[] = [];
+  try {
+    return await eventually(async () => {
+      const res = await as(h.app, token).get('/tasks?pageSize=100');
+      expect(res.status).toBe(200);
+      listed = res.body.items as TaskItem[];
+      return listed.find((t) => t.subject.id === subjectId && t.kind === kind);
+    });
+  } catch {
+    throw new Error(`${JSON.stringify(who)} has no open ${kind} task on ${subjectId}: ${listed.map((t) => `${t.kind}@${t.subject.id}`).join(', ')}`);
+  }
+}
+
+/** The subject's stage once it is `expected`, or the last stage read: automatic steps run after a decision answers. */
+async function settledStage(path: string, expected: string): Promise<string> {
+  let stage = '';
+  await eventually(async () => {
+    stage = (await as(h.app, await h.token('fundManager')).get(path)).body.stage as string;
+    return stage === expected;
+  }).catch(() => undefined);
+  return stage;
 }
 
 async function decideVia(who: DemoKey | { email: string }, subjectId: string, kind: string, decision: string, extra: { comment?: string; data?: Record<string, unknown> } = {}) {
@@ -87,7 +109,7 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
     .set('X-Request-Id', 'req-endorse-0001');
   expect(endorsed.status).toBe(200);
   expect(endorsed.headers['x-request-id']).toBe('req-endorse-0001');
-  expect(endorsed.body.stage).toBe('selection');
+  expect(await settledStage(`/proposals/${id}`, 'selection')).toBe('selection');
   expect(await h.db.prisma.auditEvent.count({ where: { subjectId: id, requestId: 'req-endorse-0001' } })).toBe(1);
 
   // GET /tasks filters: by subject, kind, status, country, overdue and due day.
@@ -172,6 +194,7 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
   // the proposal for everyone who may read it: applicant, Country Office, fund manager, reviewers.
   type Agreement = { kind: string; valueUsd: number; status: string; signatures: { party: string; signedBy: { id: string; name: string | null }; at: string }[]; tranches: { seq: number; milestone: string; amountUsd: number; pct: number; status: string; releasedAt: string | null; dueDate: string | null }[]; paidUsd: number };
   const agreementOf = async (who: DemoKey) => (await as(h.app, await h.token(who)).get(`/proposals/${id}`)).body.agreement as Agreement;
+  await taskOf('applicant', id, 'contract_signature'); // the grant policy check runs after the selection answers
   const drafted = await agreementOf('applicant');
   expect(drafted).toMatchObject({ kind: 'grant', valueUsd: 30_000, status: 'awaiting_signatures', signatures: [], paidUsd: 0 });
   expect(drafted.tranches).toEqual([
@@ -254,7 +277,9 @@ test('Experts on Demand: register, endorse, shortlist, invitations, selection, c
   expect(own.status).toBe(403);
   const told = await h.db.prisma.outbox.findMany({ where: { workflowId, template: 'task_assigned' }, select: { recipientId: true } });
   expect(told.map((m) => m.recipientId)).toEqual([DEMO_USERS.coKg2.id]);
-  expect((await decideVia('coKg2', id, 'co_endorsement', 'endorse', { comment: 'Endorsed by the head of office' })).stage).toBe('selection');
+  await decideVia('coKg2', id, 'co_endorsement', 'endorse', { comment: 'Endorsed by the head of office' });
+  expect(await settledStage(`/expert-requests/${id}`, 'selection')).toBe('selection');
+  await taskOf('fundManager', id, 'shortlist_review');
 
   const fmReq = await as(h.app, await h.token('fundManager')).get(`/expert-requests/${id}`);
   const shortlist = fmReq.body.shortlist as { expertId: string; userId: string }[];

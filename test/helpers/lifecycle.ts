@@ -4,7 +4,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import { DEMO_USERS } from '../../domain/demo';
 import type { Actor } from '../../domain/roles';
 import type { TaskKind } from '../../domain/tasks';
-import { decideUpdate, stateQuery, type DecideResult, type TaskView } from '../../workflows/messages';
+import type { Stage } from '../../domain/stages';
+import { decideUpdate, stateQuery, syncUpdate, type DecideResult, type TaskView } from '../../workflows/messages';
 import { signatureDataOfTask } from './signature';
 import { retryTransient } from './wait';
 
@@ -56,6 +57,22 @@ export async function decide(
     }
     throw err;
   }
+}
+
+/**
+ * The stage once the workflow waits for people again: a decision answers as soon as it is
+ * recorded, and the automatic steps it leads to (an alignment check, a policy check) run after.
+ */
+export async function settledStage(handle: WorkflowHandle): Promise<Stage> {
+  const updateId = randomUUID();
+  const settled = await retryTransient(() => handle.executeUpdate(syncUpdate, { updateId }), { what: `sync ${handle.workflowId}` });
+  return settled.stage;
+}
+
+/** `decide`, answering with the stage the decision led to once the automatic steps after it have run. */
+export async function decideAndSettle(...args: Parameters<typeof decide>): Promise<DecideResult> {
+  const result = await decide(...args);
+  return { ...result, stage: await settledStage(args[0]) };
 }
 
 /** The failure type of a refused Update (validator or handler), for assertions. */

@@ -1,6 +1,6 @@
 import { testDocuments } from '../api/harness';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { reconcileReadModel } from '../../activities/reconcile';
+import { reconcileReadModel } from '../../scripts/reconcile-read-model';
 import { DEMO_USERS } from '../../domain/demo';
 import { logger } from '../../lib/logger';
 import { seedDatabase } from '../../prisma/seed';
@@ -8,7 +8,7 @@ import { createWorker } from '../../worker/create-worker';
 import { proposalWorkflow } from '../../workflows/proposal';
 import { proposalPayload } from '../fixtures/payloads';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { decide, openTask } from '../helpers/lifecycle';
+import { decideAndSettle, openTask } from '../helpers/lifecycle';
 import { quietSla } from '../helpers/sla';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
@@ -40,7 +40,8 @@ test('reconcile repairs a corrupted stage, a deleted task and a task closed behi
     });
     const a = await start('rc-a');
     const b = await start('rc-b');
-    await decide(a, 'co_endorsement', 'coKg', 'endorse');
+    // The decision answers once recorded; settle until the alignment check has run and its steps are applied.
+    await decideAndSettle(a, 'co_endorsement', 'coKg', 'endorse');
     const bTask = await openTask(b, 'co_endorsement');
     const aTask = await openTask(a, 'assign_reviewers');
 
@@ -62,7 +63,7 @@ test('reconcile repairs a corrupted stage, a deleted task and a task closed behi
     expect((await db.prisma.task.findUniqueOrThrow({ where: { id: bTask.id } })).status).toBe('open');
     expect((await reconcileReadModel(db.prisma, env.client)).changes).toEqual([]);
     // The repaired task is decidable as usual.
-    expect((await decide(b, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('selection');
+    expect((await decideAndSettle(b, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('selection');
     await a.terminate();
     await b.terminate();
   });

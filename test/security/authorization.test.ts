@@ -1,6 +1,7 @@
 import { DEMO_USERS } from '../../domain/demo';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import { as, startApiHarness, type ApiHarness, type DemoKey } from '../api/harness';
+import { eventually } from '../helpers/wait';
 
 /**
  * The object-level authorization matrix, complete: every object route × every demo user ×
@@ -38,9 +39,9 @@ interface TaskCell {
 const subjects: Subject[] = [];
 const tasks: TaskCell[] = [];
 
+/** The subject's open task of `kind`, waited for: automatic steps after a decision may come before it opens. */
 async function openTaskOf(subjectId: string, kind: string, match: (t: { assigneeUserId: string | null }) => boolean = () => true) {
-  const rows = await h.db.prisma.task.findMany({ where: { subjectId, kind, status: 'open' } });
-  const t = rows.find(match);
+  const t = await eventually(async () => (await h.db.prisma.task.findMany({ where: { subjectId, kind, status: 'open' } })).find(match)).catch(() => undefined);
   if (!t) throw new Error(`no open ${kind} on ${subjectId}`);
   return t;
 }

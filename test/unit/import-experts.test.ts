@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { CsvSyntaxError, parseCsv } from '../../prisma/csv';
-import { ImportError, importExpertsCsv } from '../../prisma/import-experts';
+import { CsvSyntaxError, ImportError, importExpertsCsv, parseCsv } from '../../prisma/import-experts';
 import { seedDatabase } from '../../prisma/seed';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 

@@ -4,7 +4,7 @@ import { browserRedirects, safeNext } from '../../web';
 import { proposalChanges, proposalPayload, proposalValuesFrom, proposalValuesOf, num } from '../../web/forms';
 import { html, raw } from '../../web/html';
 import { checkAlignment, checkGrant, checkIndividualContract, RULE_SETS, ruleSetInForce, type AlignmentFacts, type GrantFacts, type IndividualContractFacts } from '../../domain/policy';
-import { requestFindings } from '../../workflows/expert-request';
+import { requestFindings } from '../../domain/expert-request';
 import { findingText } from '../../web/findings';
 import { apiMessage, DICTIONARY, t } from '../../web/i18n';
 import { expertRequestPayload } from '../fixtures/payloads';

@@ -11,7 +11,7 @@ import type { Actor } from '../../domain/roles';
 import type { ExpertRequestCreate } from '../../domain/schemas';
 import type { SlaSettings } from '../../domain/tasks';
 import { recordHistory } from '../helpers/histories';
-import { actorOf, decide, openTask, updateFailureType } from '../helpers/lifecycle';
+import { actorOf, decide, decideAndSettle, openTask, updateFailureType } from '../helpers/lifecycle';
 import { fastSla, quietSla } from '../helpers/sla';
 import { startWorkflowTestContext, type WorkflowTestContext } from '../helpers/workflow-context';
 import { expertRequestPayload } from '../fixtures/payloads';
@@ -94,7 +94,7 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
 
 /** Endorsed by the CO head (the requester may not), shortlist confirmed by the fund manager. */
 async function throughShortlist(h: Handle): Promise<void> {
-  expect((await decide(h, 'co_endorsement', 'coKg2', 'endorse')).stage).toBe('selection');
+  expect((await decideAndSettle(h, 'co_endorsement', 'coKg2', 'endorse')).stage).toBe('selection');
   await decide(h, 'shortlist_review', 'fundManager', 'confirm');
 }
 
@@ -206,7 +206,7 @@ test('the requester may not endorse its own request; request changes and resubmi
     expect(await refusal(decide(h, 'revise', 'coKg', 'resubmit', { data: { destination: null } }))).toMatch(/^InvalidDecision:/); // a mission needs one
 
     const changes = { title: 'Mudflow hazard mapping (online)', modality: 'online', workingDays: 15, endDate: '2027-04-30', destination: null, travelDays: null, perDiemUsd: null };
-    expect((await decide(h, 'revise', 'coKg', 'resubmit', { data: changes })).stage).toBe('co_endorsement');
+    expect((await decideAndSettle(h, 'revise', 'coKg', 'resubmit', { data: changes })).stage).toBe('co_endorsement');
     await openTask(h, 'co_endorsement');
     const row = await db.prisma.expertRequest.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ title: changes.title, modality: 'online', workingDays: 15, destination: null, travelDays: null, perDiemUsd: null, contractValueCents: 600_000 });
@@ -239,7 +239,7 @@ test('dates outside the Cooperation Framework period: the fund manager reviews a
       { title: 'Hazard maps and recommendations', dueDate: '2028-01-31', amountUsd: 4_000 },
     ];
     const h = await start(tq, { request: { startDate: '2027-12-01', endDate: '2028-02-15', deliverables } });
-    expect((await decide(h, 'co_endorsement', 'coKg2', 'endorse')).stage).toBe('alignment_check');
+    expect((await decideAndSettle(h, 'co_endorsement', 'coKg2', 'endorse')).stage).toBe('alignment_check');
     await expect(decide(h, 'alignment_review', 'fundManager', 'confirm_aligned')).rejects.toThrow(/comment/);
     expect((await decide(h, 'alignment_review', 'fundManager', 'reject', { comment: 'Next framework not adopted yet' })).stage).toBe('rejected');
     expect(await h.result()).toBe('rejected');
@@ -313,7 +313,7 @@ test('per diem above the DSA rate fails the contract policy: rejected with findi
     await throughShortlist(h);
     for (const e of ['exp-001', 'exp-031', 'exp-042']) await answerInvitation(h, e, 'accept');
     await answerInvitation(h, 'exp-010', 'decline');
-    expect((await decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-042'] } })).stage).toBe('rejected');
+    expect((await decideAndSettle(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-042'] } })).stage).toBe('rejected');
     expect(await h.result()).toBe('rejected');
     const row = await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } });
     expect(row.outcome).toBe('policy_failed');

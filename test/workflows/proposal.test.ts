@@ -5,7 +5,7 @@ import { proposalWorkflow } from '../../workflows/proposal';
 import { decideUpdate, stateQuery, withdrawUpdate } from '../../workflows/messages';
 import { DEMO_USERS } from '../../domain/demo';
 import type { Actor } from '../../domain/roles';
-import { actorOf, decide, openTask, updateFailureType } from '../helpers/lifecycle';
+import { actorOf, decide, decideAndSettle, openTask, settledStage, updateFailureType } from '../helpers/lifecycle';
 import { fastSla, quietSla } from '../helpers/sla';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { startWorkflowTestContext, type WorkflowTestContext } from '../helpers/workflow-context';
@@ -55,7 +55,7 @@ function start(taskQueue: string, overrides: Partial<ReturnType<typeof proposalP
 test('happy path: intake to closed, with read model and audit trail', async () => {
   await withWorker(async (tq) => {
     const h = await start(tq);
-    expect((await decide(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('selection');
+    expect((await decideAndSettle(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('selection');
     // Search attributes follow the stage: visibility lists exactly the proposals in selection.
     const query = `Programme='challenge_fund' AND Stage='selection' AND CountryCode='KG' AND WorkflowId='${h.workflowId}'`;
     for (let i = 0; i < 50 && (await env.client.workflow.count(query)).count === 0; i++) await new Promise((r) => setTimeout(r, 100));
@@ -154,7 +154,7 @@ describe('branches', () => {
       expect(r.stage).toBe('co_endorsement');
       await expect(decide(h, 'revise', 'applicant', 'resubmit', { data: { requestedAmountUsd: -5 } })).rejects.toThrow(/requestedAmountUsd/);
       await decide(h, 'revise', 'applicant', 'resubmit', { data: { title: 'Early warning v2' } });
-      expect((await decide(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('selection');
+      expect((await decideAndSettle(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('selection');
       expect((await proposalRow(h)).title).toBe('Early warning v2');
       await h.terminate();
     });
@@ -163,7 +163,9 @@ describe('branches', () => {
   test('not aligned with the Cooperation Framework: rejected', async () => {
     await withWorker(async (tq) => {
       const h = await start(tq, { sdgs: [7], thematicAreaId: 'sustainable-energy' });
-      expect((await decide(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('rejected');
+      // The endorsement answers once it is recorded (the next stage entered); the alignment check runs after.
+      expect((await decide(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('alignment_check');
+      expect(await settledStage(h)).toBe('rejected');
       expect((await proposalRow(h)).outcome).toBe('not_aligned');
     });
   });
@@ -173,7 +175,7 @@ describe('branches', () => {
       const h = await start(tq, { sdgs: [7], thematicAreaId: 'climate-adaptation' });
       expect((await decide(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('alignment_check');
       await expect(decide(h, 'alignment_review', 'fundManager', 'confirm_aligned')).rejects.toThrow(/comment/);
-      expect((await decide(h, 'alignment_review', 'fundManager', 'confirm_aligned', { comment: 'SDG 7 supports adaptation here' })).stage).toBe('selection');
+      expect((await decideAndSettle(h, 'alignment_review', 'fundManager', 'confirm_aligned', { comment: 'SDG 7 supports adaptation here' })).stage).toBe('selection');
       await h.terminate();
     });
   });
@@ -353,7 +355,7 @@ describe('SLA', () => {
       expect(actions.filter((a) => a === 'task_reminder')).toHaveLength(1);
       expect(actions.filter((a) => a === 'task_overdue')).toHaveLength(1);
       // Still decidable after the deadline.
-      expect((await decide(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('selection');
+      expect((await decideAndSettle(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('selection');
       await h.terminate();
     });
   });

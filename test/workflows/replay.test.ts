@@ -10,7 +10,7 @@ import { testWorkflowBundle } from '../helpers/temporal';
  * deterministic (without patched()) fails here. Re-record with `npm run test:record-histories`.
  */
 test('recorded histories replay without non-determinism', async () => {
-  // Subfolders hold histories of older workflow versions, kept after a patched() change.
+  // Subfolders hold histories of older workflow versions, kept after a patched() change (docs/versioning.md).
   const files = (fs.readdirSync(HISTORIES_DIR, { recursive: true }) as string[]).filter((f) => f.endsWith('.json')).sort();
   expect(files.length).toBeGreaterThanOrEqual(3);
   const histories = files.map((file) => {

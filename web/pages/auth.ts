@@ -8,8 +8,8 @@ import { html, type SafeHtml } from '../html';
 import { accountPages, emailLinkForm } from './account';
 import { joiningPages } from './joining';
 import type { Key } from '../i18n';
-import type { WebContext } from '../index';
-import { safeNext } from '../index';
+import type { WebContext } from '../context';
+import { safeNext } from '../context';
 import { LANG_COOKIE, OIDC_COOKIE, type SessionUser } from '../session';
 import { csrfField, emptyForm, field, hidden, HOME, layout, send, tr, type AnonCtx, type FormState } from '../ui';
 

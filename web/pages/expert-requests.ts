@@ -14,10 +14,9 @@ import {
 } from '../forms';
 import { html } from '../html';
 import type { Key } from '../i18n';
-import type { WebContext } from '../index';
-import { csrfField, emptyForm, emptyState, errorSummary, fmtDate, fmtNum, fmtUsd, hidden, layout, mapDetails, prose as proseOf, send, stageBadge, type FormState, type PageCtx } from '../ui';
+import type { WebContext } from '../context';
+import { csrfField, emptyForm, emptyState, errorSummary, fmtDate, fmtNum, fmtUsd, hidden, layout, mapDetails, pager, prose as proseOf, send, stageBadge, type FormState, type PageCtx } from '../ui';
 import { formIdempotencyKey, idempotencyHeader } from '../idempotency';
-import { pager } from './proposals';
 import {
   agreementCard,
   countryName,

@@ -1,23 +1,28 @@
 import type { Router } from 'express';
-import { ACTIVE_STAGES, PROGRAMMES, STAGES, type Programme, type Stage } from '../../domain/stages';
+import { phasesOf, PROGRAMMES, type Programme } from '../../domain/registry';
+import { OUTCOMES, PHASES, type Outcome, type Phase } from '../../domain/stages';
 import { ApiError, type Schemas } from '../api-client';
 import { html, type SafeHtml } from '../html';
-import type { Key } from '../i18n';
-import type { WebContext } from '../index';
+import type { WebContext } from '../context';
 import { nameOf, type NamedItem } from '../reference';
-import { emptyState, field, fmtDate, fmtNum, layout, send, stageBadge, stageLabel, type PageCtx } from '../ui';
-import { pager } from './proposals';
+import { emptyState, field, fmtDate, fmtNum, layout, pager, programmeName, send, stageBadge, stageLabel, type PageCtx } from '../ui';
 import { countryName, subjectHref, type Reference } from '../views';
 
 const enc = encodeURIComponent;
+/** The pipeline filters by shared phase or outcome, across programmes. */
+const PHASE_FILTERS = [...PHASES, ...OUTCOMES];
 
 type PipelineView = Schemas['Pipeline'];
 
-const FUNNEL = [...ACTIVE_STAGES, 'closed'] as const;
-const OTHER = ['rejected', 'withdrawn', 'cancelled'] as const;
+/** The funnel of a programme: its phases, then closed; the table adds the other outcomes it can end in. */
+function funnelOf(programme: Programme): { funnel: (Phase | Outcome)[]; other: Outcome[] } {
+  const { phases, outcomes } = phasesOf(programme);
+  return { funnel: [...phases, 'closed'], other: outcomes.filter((o) => o !== 'closed') };
+}
 
-/** Horizontal funnel: one bar per stage, width by count; numbers written next to the bars. */
-function funnelSvg(ctx: PageCtx, programme: string, counts: Record<string, number>, titleId: string): SafeHtml {
+/** Horizontal funnel: one bar per phase, width by count; numbers written next to the bars. */
+function funnelSvg(ctx: PageCtx, programme: Programme, counts: Partial<Record<string, number>>, titleId: string): SafeHtml {
+  const FUNNEL = funnelOf(programme).funnel;
   const max = Math.max(1, ...FUNNEL.map((s) => counts[s] ?? 0));
   const rowH = 30;
   const longest = Math.max(...FUNNEL.map((s) => stageLabel(ctx, s, programme).length));
@@ -39,23 +44,30 @@ function funnelSvg(ctx: PageCtx, programme: string, counts: Record<string, numbe
     <title id="${titleId}">${ctx.t('pipeline.funnelAlt')}</title>${rows}</svg>`;
 }
 
-function programmeSection(ctx: PageCtx, programme: string, v: PipelineView): SafeHtml {
+function programmeSection(ctx: PageCtx, programme: Programme, v: PipelineView): SafeHtml {
   const { t, lang } = ctx;
-  const counts = v.countsByStage[programme] ?? {};
-  const ages = v.averageDaysInStage[programme] ?? {};
-  const active = ACTIVE_STAGES.reduce((s, st) => s + (counts[st] ?? 0), 0);
+  const counts: Partial<Record<string, number>> = v.countsByStage[programme] ?? {};
+  const ages: Partial<Record<string, number | null>> = v.averageDaysInStage[programme] ?? {};
+  const active = activeCount(v, programme);
+  const { funnel, other } = funnelOf(programme);
   const id = `p-${programme}`;
   return html`<section class="card programme" aria-labelledby="${id}-h">
-    <h2 id="${id}-h">${t(`programme.${programme}` as Key)} <span class="muted small">· ${t('pipeline.active', { n: active })}</span></h2>
+    <h2 id="${id}-h">${programmeName(ctx, programme)} <span class="muted small">· ${t('pipeline.active', { n: active })}</span></h2>
     <div class="funnel-wrap">${funnelSvg(ctx, programme, counts, `${id}-t`)}</div>
     <table class="table compact" id="${id}-table">
-      <caption>${t('pipeline.byStageCaption', { programme: t(`programme.${programme}` as Key) })}</caption>
+      <caption>${t('pipeline.byStageCaption', { programme: programmeName(ctx, programme) })}</caption>
       <thead><tr><th scope="col">${t('field.stage')}</th><th scope="col" class="num">${t('pipeline.items')}</th><th scope="col" class="num">${t('pipeline.avgDays')}</th></tr></thead>
       <tbody>
-        ${[...FUNNEL, ...OTHER].map((s) => html`<tr data-stage="${s}"><th scope="row">${stageLabel(ctx, s, programme)}</th><td class="num" data-count>${fmtNum(counts[s] ?? 0, lang, 0)}</td><td class="num">${(ACTIVE_STAGES as readonly string[]).includes(s) ? fmtNum(ages[s] ?? null, lang) : '—'}</td></tr>`)}
+        ${[...funnel, ...other].map((s) => html`<tr data-stage="${s}"><th scope="row">${stageLabel(ctx, s, programme)}</th><td class="num" data-count>${fmtNum(counts[s] ?? 0, lang, 0)}</td><td class="num">${(PHASES as readonly string[]).includes(s) ? fmtNum(ages[s] ?? null, lang) : '—'}</td></tr>`)}
       </tbody>
     </table>
   </section>`;
+}
+
+/** Items of a programme in its phases (not yet at an outcome). */
+function activeCount(v: PipelineView, programme: Programme): number {
+  const counts: Partial<Record<string, number>> = v.countsByStage[programme] ?? {};
+  return phasesOf(programme).phases.reduce((s, phase) => s + (counts[phase] ?? 0), 0);
 }
 
 export function pipelinePages(router: Router, web: WebContext): void {
@@ -66,7 +78,7 @@ export function pipelinePages(router: Router, web: WebContext): void {
     const q = ctx.req.query;
     const programme: Programme | '' = typeof q.programme === 'string' && (PROGRAMMES as readonly string[]).includes(q.programme) ? (q.programme as Programme) : '';
     const country = ctx.user.role === 'co_approver' ? ctx.user.countryCode ?? '' : typeof q.country === 'string' && /^[A-Z]{2}$/.test(q.country) ? q.country : '';
-    const stage: Stage | '' = typeof q.stage === 'string' && (STAGES as readonly string[]).includes(q.stage) ? (q.stage as Stage) : '';
+    const stage: Phase | Outcome | '' = typeof q.stage === 'string' && (PHASE_FILTERS as readonly string[]).includes(q.stage) ? (q.stage as Phase | Outcome) : '';
     const page = Math.max(1, Number(q.page) || 1);
     return { programme, country, stage, page };
   }
@@ -86,26 +98,25 @@ export function pipelinePages(router: Router, web: WebContext): void {
     ]);
     const refs: Reference = { areas: [], countries };
     const programmes = f.programme ? [f.programme] : [...PROGRAMMES];
-    const activeOf = (p: PipelineView, prog: string) => ACTIVE_STAGES.reduce((s, st) => s + (p.countsByStage[prog]?.[st] ?? 0), 0);
 
     const filters = html`<form method="get" action="/app/pipeline" class="filters card" role="search" aria-label="${t('pipeline.filters')}">
-      ${field(ctx, { name: 'programme', label: t('pipeline.programme'), type: 'select', value: f.programme, options: [{ value: '', label: t('filter.all') }, ...PROGRAMMES.map((p) => ({ value: p, label: t(`programme.${p}` as Key) }))] })}
+      ${field(ctx, { name: 'programme', label: t('pipeline.programme'), type: 'select', value: f.programme, options: [{ value: '', label: t('filter.all') }, ...PROGRAMMES.map((p) => ({ value: p, label: programmeName(ctx, p) }))] })}
       ${user.role === 'co_approver' ? '' : field(ctx, { name: 'country', label: t('field.country'), type: 'select', value: f.country, options: [{ value: '', label: t('filter.all') }, ...countries.map((c) => ({ value: c.id, label: nameOf(countries, c.id, lang) }))] })}
-      ${field(ctx, { name: 'stage', label: t('field.stage'), type: 'select', value: f.stage, options: [{ value: '', label: t('filter.all') }, ...STAGES.map((s) => ({ value: s, label: stageLabel(ctx, s) }))] })}
+      ${field(ctx, { name: 'stage', label: t('field.stage'), type: 'select', value: f.stage, options: [{ value: '', label: t('filter.all') }, ...PHASE_FILTERS.map((s) => ({ value: s, label: stageLabel(ctx, s) }))] })}
       <div class="filter-actions"><button type="submit" class="btn btn-secondary">${t('filter.apply')}</button>
       <a class="btn btn-link" href="/app/pipeline/export.csv?${qs({ programme: f.programme, country: f.country, stage: f.stage })}" download>${t('pipeline.csv')}</a></div>
     </form>`;
 
     const kpis = html`<ul class="kpis" aria-label="${t('pipeline.kpis')}">
-      ${programmes.map((p) => html`<li class="kpi"><span class="kpi-n">${fmtNum(activeOf(v, p), lang, 0)}</span><span class="kpi-l">${t('pipeline.activeIn', { programme: t(`programme.${p}` as Key) })}</span></li>`)}
+      ${programmes.map((p) => html`<li class="kpi"><span class="kpi-n">${fmtNum(activeCount(v, p), lang, 0)}</span><span class="kpi-l">${t('pipeline.activeIn', { programme: programmeName(ctx, p) })}</span></li>`)}
       <li class="kpi${v.overdueOpenTasks ? ' kpi-alert' : ''}" data-kpi="overdue"><span class="kpi-n">${v.overdueOpenTasks ? html`<span aria-hidden="true">⚠ </span>` : ''}${fmtNum(v.overdueOpenTasks, lang, 0)}</span><span class="kpi-l">${t('pipeline.overdueTasks')}</span></li>
       <li class="kpi${v.failedNotifications ? ' kpi-alert' : ''}" data-kpi="failed"><span class="kpi-n">${v.failedNotifications ? html`<span aria-hidden="true">⚠ </span>` : ''}${fmtNum(v.failedNotifications, lang, 0)}</span><span class="kpi-l">${t('pipeline.failedNotifications')}</span></li>
     </ul>`;
 
     const countryTable = byCountry.length
       ? html`<section class="card"><h2 id="by-country-h">${t('pipeline.byCountry')}</h2><table class="table compact table-scroll" aria-labelledby="by-country-h">
-        <thead><tr><th scope="col">${t('field.country')}</th>${programmes.map((p) => html`<th scope="col" class="num">${t(`programme.${p}` as Key)}</th>`)}<th scope="col" class="num">${t('pipeline.overdueTasks')}</th></tr></thead>
-        <tbody>${(byCountry.filter(Boolean) as { c: NamedItem; p: PipelineView }[]).map(({ c, p }) => html`<tr><th scope="row"><a href="/app/pipeline?${qs({ programme: f.programme, country: c.id })}">${nameOf(countries, c.id, lang)}</a></th>${programmes.map((pr) => html`<td class="num">${fmtNum(activeOf(p, pr), lang, 0)}</td>`)}<td class="num">${p.overdueOpenTasks ? html`<span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${fmtNum(p.overdueOpenTasks, lang, 0)}</span>` : '0'}</td></tr>`)}</tbody></table></section>`
+        <thead><tr><th scope="col">${t('field.country')}</th>${programmes.map((p) => html`<th scope="col" class="num">${programmeName(ctx, p)}</th>`)}<th scope="col" class="num">${t('pipeline.overdueTasks')}</th></tr></thead>
+        <tbody>${(byCountry.filter(Boolean) as { c: NamedItem; p: PipelineView }[]).map(({ c, p }) => html`<tr><th scope="row"><a href="/app/pipeline?${qs({ programme: f.programme, country: c.id })}">${nameOf(countries, c.id, lang)}</a></th>${programmes.map((pr) => html`<td class="num">${fmtNum(activeCount(p, pr), lang, 0)}</td>`)}<td class="num">${p.overdueOpenTasks ? html`<span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${fmtNum(p.overdueOpenTasks, lang, 0)}</span>` : '0'}</td></tr>`)}</tbody></table></section>`
       : '';
 
     const items = v.items.length
@@ -113,7 +124,7 @@ export function pipelinePages(router: Router, web: WebContext): void {
         <thead><tr><th scope="col">${t('field.title')}</th><th scope="col">${t('pipeline.programme')}</th><th scope="col">${t('field.country')}</th><th scope="col">${t('field.stage')}</th><th scope="col" class="num">${t('pipeline.daysInStage')}</th><th scope="col" class="num">${t('pipeline.ageDays')}</th></tr></thead>
         <tbody>${v.items.map((i) => html`<tr>
           <td data-label="${t('field.title')}"><a href="${subjectHref(i.type, i.id)}">${i.title}</a></td>
-          <td data-label="${t('pipeline.programme')}">${t(`programme.${i.programme}` as Key)}</td>
+          <td data-label="${t('pipeline.programme')}">${programmeName(ctx, i.programme)}</td>
           <td data-label="${t('field.country')}">${countryName(ctx, refs, i.countryCode)}</td>
           <td data-label="${t('field.stage')}">${stageBadge(ctx, i.stage, i.programme)}</td>
           <td data-label="${t('pipeline.daysInStage')}" class="num">${fmtNum(i.daysInStage, lang)}</td>

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isTerminal } from '../../domain/stages';
 import type { Router } from 'express';
 import type { Stage } from '../../domain/stages';
 import { ApiError } from '../api-client';
@@ -16,7 +17,7 @@ import {
 import { html, type HtmlValue } from '../html';
 import { documentsCard, loadDocuments } from './documents';
 import type { Key } from '../i18n';
-import type { WebContext } from '../index';
+import type { WebContext } from '../context';
 import { nameOf } from '../reference';
 import {
   csrfField,
@@ -31,6 +32,7 @@ import {
   hidden,
   layout,
   mapDetails,
+  pager,
   send,
   stageBadge,
   type FormState,
@@ -53,7 +55,6 @@ import {
 } from '../views';
 
 const enc = encodeURIComponent;
-const TERMINAL = ['closed', 'rejected', 'withdrawn', 'cancelled'];
 const PRIVILEGED = new Set(['fund_manager', 'co_approver', 'admin']);
 
 export function proposalPages(router: Router, web: WebContext): void {
@@ -174,7 +175,7 @@ export function proposalPages(router: Router, web: WebContext): void {
     const privileged = PRIVILEGED.has(user.role);
     const full = p.view === 'full' ? p : undefined;
     const names = privileged ? await ref.userNames([...p.timeline.map((e) => e.actorId ?? ''), ...(full?.reviews ?? []).map((r) => r.reviewerId)].filter(Boolean)) : new Map<string, string>();
-    const terminal = TERMINAL.includes(p.stage);
+    const terminal = isTerminal(p.stage);
     const draftKey = typeof ctx.req.query.draft === 'string' ? ctx.req.query.draft : '';
 
     const status = html`<section class="card status" aria-labelledby="status-h">
@@ -235,12 +236,3 @@ export function proposalPages(router: Router, web: WebContext): void {
   }, { roles: ['applicant'] }));
 }
 
-export function pager(ctx: PageCtx, page: { total: number; page: number; pageSize: number }, href: (n: number) => string): HtmlValue {
-  const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
-  if (pages <= 1) return '';
-  return html`<nav class="pager" aria-label="${ctx.t('pager.label')}">
-    ${page.page > 1 ? html`<a href="${href(page.page - 1)}" rel="prev">${ctx.t('pager.prev')}</a>` : ''}
-    <span>${ctx.t('pager.of', { page: page.page, pages })}</span>
-    ${page.page < pages ? html`<a href="${href(page.page + 1)}" rel="next">${ctx.t('pager.next')}</a>` : ''}
-  </nav>`;
-}

@@ -2,11 +2,10 @@ import type { Router } from 'express';
 import { ApiError, apiUrl } from '../api-client';
 import { list, num, str, type Body } from '../forms';
 import { html } from '../html';
-import type { WebContext } from '../index';
+import type { WebContext } from '../context';
 import { nameOf } from '../reference';
-import { choiceGroup, csrfField, emptyForm, emptyState, errorSummary, field, fieldId, fmtNum, fmtUsd, layout, mapDetails, send, type FormState, type PageCtx } from '../ui';
+import { choiceGroup, csrfField, emptyForm, emptyState, errorSummary, field, fieldId, fmtNum, fmtUsd, layout, mapDetails, pager, send, type FormState, type PageCtx } from '../ui';
 import { languagesList } from '../views';
-import { pager } from './proposals';
 
 const SDGS = Array.from({ length: 17 }, (_, i) => String(i + 1));
 
