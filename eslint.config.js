@@ -8,7 +8,19 @@ const tseslint = require('typescript-eslint');
 const WORKFLOW_IMPORTS_ALLOWED = /^(?!(@temporalio\/workflow|@temporalio\/common|zod)$|\.\/|\.\.\/domain\/)/;
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/**', 'generated/**', '.tools/**', 'data/**', 'dist/**', 'bench/results/**', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'generated/**',
+      '.tools/**',
+      'data/**',
+      'dist/**',
+      'bench/results/**',
+      '**/*.js',
+      '**/*.cjs',
+      '**/*.mjs',
+    ],
+  },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],
@@ -32,7 +44,8 @@ module.exports = tseslint.config(
               // implementations, lib/, api/, web/ and worker/: all I/O.
               regex: WORKFLOW_IMPORTS_ALLOWED.source,
               allowTypeImports: true,
-              message: 'Workflow code may import only @temporalio/workflow, @temporalio/common, zod, pure domain/ code and other workflows/ files at run time (use `import type` for anything else).',
+              message:
+                'Workflow code may import only @temporalio/workflow, @temporalio/common, zod, pure domain/ code and other workflows/ files at run time (use `import type` for anything else).',
             },
           ],
         },

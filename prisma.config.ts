@@ -15,7 +15,10 @@ export default defineConfig({
   migrations: { path: path.join('prisma', 'migrations') },
   async adapter() {
     const url = process.env.DATABASE_URL;
-    if (!url) throw new Error('DATABASE_URL is not set: run the Prisma CLI through `node --import tsx scripts/prisma.ts` (npm run db:deploy)');
+    if (!url)
+      throw new Error(
+        'DATABASE_URL is not set: run the Prisma CLI through `node --import tsx scripts/prisma.ts` (npm run db:deploy)',
+      );
     return new PrismaPg(createPool(url, { max: 2, applicationName: 'prisma-cli' }));
   },
 });

@@ -18,17 +18,28 @@ import type { ActivityDeps } from './deps';
 import { deliverOutbox, enqueueNotifications } from './notifications/outbox';
 
 export function requireDocuments(deps: ActivityDeps): DocumentServices {
-  if (!deps.documents) throw ApplicationFailure.nonRetryable('the worker has no document storage configured', 'ConfigurationError');
+  if (!deps.documents)
+    throw ApplicationFailure.nonRetryable('the worker has no document storage configured', 'ConfigurationError');
   return deps.documents;
 }
 
 /** Title and country of the proposal or request a document belongs to (mails, agreements). */
-export async function subjectSummary(prisma: Prisma.TransactionClient | ActivityDeps['prisma'], subjectType: SubjectType, subjectId: string) {
+export async function subjectSummary(
+  prisma: Prisma.TransactionClient | ActivityDeps['prisma'],
+  subjectType: SubjectType,
+  subjectId: string,
+) {
   if (subjectType === 'proposal') {
-    const p = await prisma.proposal.findUnique({ where: { id: subjectId }, select: { title: true, countryCode: true, workflowId: true } });
+    const p = await prisma.proposal.findUnique({
+      where: { id: subjectId },
+      select: { title: true, countryCode: true, workflowId: true },
+    });
     return p ?? undefined;
   }
-  const r = await prisma.expertRequest.findUnique({ where: { id: subjectId }, select: { title: true, countryCode: true, workflowId: true } });
+  const r = await prisma.expertRequest.findUnique({
+    where: { id: subjectId },
+    select: { title: true, countryCode: true, workflowId: true },
+  });
   return r ?? undefined;
 }
 
@@ -39,34 +50,70 @@ export function createDocumentActivities(deps: ActivityDeps) {
   async function agreementBase(input: GenerateAgreementInput): Promise<(language: 'en' | 'ru') => AgreementInput> {
     const p = await prisma.proposal.findUniqueOrThrow({
       where: { id: input.proposalId },
-      select: { title: true, summary: true, durationMonths: true, expectedResults: true, requestedAmountCents: true, coFinancingCents: true, nationalPartner: true, countryCode: true, institution: { select: { name: true, city: true } } },
+      select: {
+        title: true,
+        summary: true,
+        durationMonths: true,
+        expectedResults: true,
+        requestedAmountCents: true,
+        coFinancingCents: true,
+        nationalPartner: true,
+        countryCode: true,
+        institution: { select: { name: true, city: true } },
+      },
     });
-    const country = await prisma.country.findUnique({ where: { code: p.countryCode }, select: { name: true, nameRu: true, office: { select: { name: true } } } });
+    const country = await prisma.country.findUnique({
+      where: { code: p.countryCode },
+      select: { name: true, nameRu: true, office: { select: { name: true } } },
+    });
     const ruleSet = ruleSetInForce(await loadRuleSets(prisma), input.date);
     return (language) => ({
       language,
       reference: input.proposalId,
       date: input.date,
       grantor: {
-        name: language === 'ru' ? 'Программа развития ООН (ПРООН), Партнёрство Россия–ПРООН' : 'United Nations Development Programme (UNDP), Russia-UNDP Partnership',
+        name:
+          language === 'ru'
+            ? 'Программа развития ООН (ПРООН), Партнёрство Россия–ПРООН'
+            : 'United Nations Development Programme (UNDP), Russia-UNDP Partnership',
         office: country?.office?.name ?? (language === 'ru' ? 'Страновой офис ПРООН' : 'UNDP Country Office'),
         country: (language === 'ru' ? country?.nameRu : country?.name) ?? p.countryCode,
       },
       recipient: { name: p.institution.name, city: p.institution.city },
       nationalPartner: String((p.nationalPartner as { name?: string } | null)?.name ?? ''),
-      project: { title: p.title, summary: p.summary, durationMonths: p.durationMonths, expectedResults: p.expectedResults },
+      project: {
+        title: p.title,
+        summary: p.summary,
+        durationMonths: p.durationMonths,
+        expectedResults: p.expectedResults,
+      },
       amountUsd: p.requestedAmountCents / 100,
       coFinancingUsd: p.coFinancingCents / 100,
-      tranches: input.tranches.map((t) => ({ seq: t.seq, amountUsd: t.amountCents / 100, milestone: t.milestone, dueDate: t.dueDate })),
+      tranches: input.tranches.map((t) => ({
+        seq: t.seq,
+        amountUsd: t.amountCents / 100,
+        milestone: t.milestone,
+        dueDate: t.dueDate,
+      })),
       ruleSet: { name: ruleSet.name, effectiveFrom: ruleSet.effectiveFrom },
     });
   }
 
   /** Stores one generated version (or returns the one a previous run stored). */
-  async function storeGenerated(input: GenerateAgreementInput, language: 'en' | 'ru', version: number, previousId: string | null, render: () => Promise<Uint8Array>): Promise<AgreementDocumentRef> {
+  async function storeGenerated(
+    input: GenerateAgreementInput,
+    language: 'en' | 'ru',
+    version: number,
+    previousId: string | null,
+    render: () => Promise<Uint8Array>,
+  ): Promise<AgreementDocumentRef> {
     const documents = requireDocuments(deps);
     const generatedKey = `${input.workflowId}:grant_agreement:${language}:v${version}`;
-    const ref = (d: { id: string; sha256: string; name: string; scanState: string }): AgreementDocumentRef => ({ ...d, language, statement: signatureStatement('grant_agreement', language) });
+    const ref = (d: { id: string; sha256: string; name: string; scanState: string }): AgreementDocumentRef => ({
+      ...d,
+      language,
+      statement: signatureStatement('grant_agreement', language),
+    });
     const existing = await prisma.document.findUnique({ where: { generatedKey } });
     if (existing) return ref(existing);
     const bytes = Buffer.from(await render());
@@ -83,14 +130,32 @@ export function createDocumentActivities(deps: ActivityDeps) {
         if (again) return again;
         const d = await tx.document.create({
           data: {
-            id, subjectType: 'proposal', subjectId: input.proposalId, documentType: 'grant_agreement', version, previousId, name, size, sha256, storageKey,
-            contentType: 'application/pdf', language, scanState: initialScanState(documents.scanner), uploaderId: null, generatedKey,
+            id,
+            subjectType: 'proposal',
+            subjectId: input.proposalId,
+            documentType: 'grant_agreement',
+            version,
+            previousId,
+            name,
+            size,
+            sha256,
+            storageKey,
+            contentType: 'application/pdf',
+            language,
+            scanState: initialScanState(documents.scanner),
+            uploaderId: null,
+            generatedKey,
           },
         });
         await tx.auditEvent.create({
           data: {
-            key: `document:${generatedKey}`, workflowId: input.workflowId, subjectType: 'proposal', subjectId: input.proposalId, actorRole: 'system',
-            action: version > 1 ? 'agreement_stamped' : 'agreement_generated', data: { documentId: id, name, language, version, sha256, size },
+            key: `document:${generatedKey}`,
+            workflowId: input.workflowId,
+            subjectType: 'proposal',
+            subjectId: input.proposalId,
+            actorRole: 'system',
+            action: version > 1 ? 'agreement_stamped' : 'agreement_generated',
+            data: { documentId: id, name, language, version, sha256, size },
           },
         });
         return d;
@@ -113,39 +178,65 @@ export function createDocumentActivities(deps: ActivityDeps) {
       const doc = await prisma.document.findUnique({ where: { id: input.documentId } });
       if (!doc) throw ApplicationFailure.nonRetryable(`no document ${input.documentId}`, 'NotFound');
       if (doc.scanState !== 'pending') return { state: doc.scanState, outboxKeys: [] };
-      if (documents.scanner.mode === 'off') throw ApplicationFailure.nonRetryable('the scanner is off; the document stays pending', 'ScannerOff');
+      if (documents.scanner.mode === 'off')
+        throw ApplicationFailure.nonRetryable('the scanner is off; the document stays pending', 'ScannerOff');
       let outcome;
       try {
-        outcome = await scanStream({ address: documents.scanner.address, timeoutMs: documents.scanner.timeoutMs }, await documents.storage.read(doc.storageKey));
+        outcome = await scanStream(
+          { address: documents.scanner.address, timeoutMs: documents.scanner.timeoutMs },
+          await documents.storage.read(doc.storageKey),
+        );
       } catch (err) {
         if (err instanceof ScannerUnavailableError) {
-          deps.logger.warn({ event: 'scan_retry', documentId: doc.id, attempt: Context.current().info.attempt, err: err.message }, 'malware scan not possible now; will retry');
+          deps.logger.warn(
+            { event: 'scan_retry', documentId: doc.id, attempt: Context.current().info.attempt, err: err.message },
+            'malware scan not possible now; will retry',
+          );
         }
         throw err;
       }
-      const detail = outcome.state === 'infected' ? outcome.signature : outcome.state === 'scan_failed' ? outcome.reason : null;
+      const detail =
+        outcome.state === 'infected' ? outcome.signature : outcome.state === 'scan_failed' ? outcome.reason : null;
       const subject = await subjectSummary(prisma, doc.subjectType as SubjectType, doc.subjectId);
       const step = `scan:${doc.id}`;
       const outboxKeys = await inTransaction(prisma, async (tx) => {
-        const changed = await tx.document.updateMany({ where: { id: doc.id, scanState: 'pending' }, data: { scanState: outcome.state, scanDetail: detail, scannedAt: new Date() } });
+        const changed = await tx.document.updateMany({
+          where: { id: doc.id, scanState: 'pending' },
+          data: { scanState: outcome.state, scanDetail: detail, scannedAt: new Date() },
+        });
         if (changed.count === 0) return [];
         await tx.auditEvent.create({
           data: {
-            key: `document:${doc.id}:scanned`, workflowId: subject?.workflowId ?? null, subjectType: doc.subjectType, subjectId: doc.subjectId,
-            actorRole: 'system', action: `document_${outcome.state === 'clean' ? 'scanned_clean' : outcome.state}`,
+            key: `document:${doc.id}:scanned`,
+            workflowId: subject?.workflowId ?? null,
+            subjectType: doc.subjectType,
+            subjectId: doc.subjectId,
+            actorRole: 'system',
+            action: `document_${outcome.state === 'clean' ? 'scanned_clean' : outcome.state}`,
             data: { documentId: doc.id, name: doc.name, sha256: doc.sha256, ...(detail ? { finding: detail } : {}) },
           },
         });
         if (outcome.state !== 'infected' || !subject) return [];
         const data = {
-          subjectType: doc.subjectType as SubjectType, subjectId: doc.subjectId, subjectTitle: subject.title, countryCode: subject.countryCode,
-          documentName: doc.name, finding: detail ?? undefined,
+          subjectType: doc.subjectType as SubjectType,
+          subjectId: doc.subjectId,
+          subjectTitle: subject.title,
+          countryCode: subject.countryCode,
+          documentName: doc.name,
+          finding: detail ?? undefined,
         };
         const notifications: NotificationRequest[] = [
-          ...(doc.uploaderId ? [{ template: 'document_quarantined' as const, to: { userId: doc.uploaderId }, data }] : []),
+          ...(doc.uploaderId
+            ? [{ template: 'document_quarantined' as const, to: { userId: doc.uploaderId }, data }]
+            : []),
           { template: 'document_quarantined', to: { role: 'fund_manager' }, data },
         ];
-        return enqueueNotifications(tx, { workflowId: `document-${doc.id}`, step, notifications, baseUrl: deps.baseUrl });
+        return enqueueNotifications(tx, {
+          workflowId: `document-${doc.id}`,
+          step,
+          notifications,
+          baseUrl: deps.baseUrl,
+        });
       });
       return { state: outcome.state, outboxKeys };
     },
@@ -168,44 +259,94 @@ export function createDocumentActivities(deps: ActivityDeps) {
      * statement confirmed) and stores the stamped agreement, with both signatures, as version 2
      * of each language. Idempotent like generateAgreement.
      */
-    async stampAgreement(input: GenerateAgreementInput & { signatures: SignatureInput[] }): Promise<{ documents: AgreementDocumentRef[] }> {
-      const originals = await prisma.document.findMany({ where: { subjectType: 'proposal', subjectId: input.proposalId, documentType: 'grant_agreement', version: 1, uploaderId: null } });
-      const users = await prisma.user.findMany({ where: { id: { in: input.signatures.map((s) => s.userId) } }, select: { id: true, name: true, role: true, countryCode: true, institution: { select: { name: true } } } });
+    async stampAgreement(
+      input: GenerateAgreementInput & { signatures: SignatureInput[] },
+    ): Promise<{ documents: AgreementDocumentRef[] }> {
+      const originals = await prisma.document.findMany({
+        where: {
+          subjectType: 'proposal',
+          subjectId: input.proposalId,
+          documentType: 'grant_agreement',
+          version: 1,
+          uploaderId: null,
+        },
+      });
+      const users = await prisma.user.findMany({
+        where: { id: { in: input.signatures.map((s) => s.userId) } },
+        select: { id: true, name: true, role: true, countryCode: true, institution: { select: { name: true } } },
+      });
       const offices = await prisma.countryOffice.findMany({ select: { countryCode: true, name: true } });
       const signed: AgreementSignature[] = [];
       for (const s of input.signatures) {
         const doc = originals.find((d) => d.sha256 === s.documentSha256);
-        if (!doc) throw ApplicationFailure.nonRetryable(`no agreement with SHA-256 ${s.documentSha256}`, 'ValidationError');
+        if (!doc)
+          throw ApplicationFailure.nonRetryable(`no agreement with SHA-256 ${s.documentSha256}`, 'ValidationError');
         const user = users.find((u) => u.id === s.userId);
         await prisma.$transaction([
           prisma.documentSignature.upsert({
-            where: { id: `${doc.id}:${s.userId}` }, update: {},
-            create: { id: `${doc.id}:${s.userId}`, documentId: doc.id, signerId: s.userId, signerRole: s.role, sha256: s.documentSha256, statement: s.statement, signedAt: new Date(s.at) },
+            where: { id: `${doc.id}:${s.userId}` },
+            update: {},
+            create: {
+              id: `${doc.id}:${s.userId}`,
+              documentId: doc.id,
+              signerId: s.userId,
+              signerRole: s.role,
+              sha256: s.documentSha256,
+              statement: s.statement,
+              signedAt: new Date(s.at),
+            },
           }),
           prisma.auditEvent.upsert({
-            where: { key: `${input.workflowId}:signed:${s.userId}` }, update: {},
+            where: { key: `${input.workflowId}:signed:${s.userId}` },
+            update: {},
             create: {
-              key: `${input.workflowId}:signed:${s.userId}`, workflowId: input.workflowId, subjectType: 'proposal', subjectId: input.proposalId, actorId: s.userId, actorRole: s.role,
-              action: 'document_signed', comment: s.statement, data: { documentId: doc.id, sha256: s.documentSha256, language: doc.language, signedAt: s.at },
+              key: `${input.workflowId}:signed:${s.userId}`,
+              workflowId: input.workflowId,
+              subjectType: 'proposal',
+              subjectId: input.proposalId,
+              actorId: s.userId,
+              actorRole: s.role,
+              action: 'document_signed',
+              comment: s.statement,
+              data: { documentId: doc.id, sha256: s.documentSha256, language: doc.language, signedAt: s.at },
             },
           }),
         ]);
-        const organisation = user?.institution?.name ?? offices.find((o) => o.countryCode === user?.countryCode)?.name ?? 'UNDP';
-        signed.push({ name: user?.name ?? s.userId, role: s.role, organisation, at: s.at, sha256: s.documentSha256, statement: s.statement });
+        const organisation =
+          user?.institution?.name ?? offices.find((o) => o.countryCode === user?.countryCode)?.name ?? 'UNDP';
+        signed.push({
+          name: user?.name ?? s.userId,
+          role: s.role,
+          organisation,
+          at: s.at,
+          sha256: s.documentSha256,
+          statement: s.statement,
+        });
       }
       const base = await agreementBase(input);
       const documents: AgreementDocumentRef[] = [];
       for (const language of ['en', 'ru'] as const) {
         const previous = originals.find((d) => d.language === language);
-        documents.push(await storeGenerated(input, language, 2, previous?.id ?? null, () =>
-          renderAgreementPdf({ ...base(language), signed: { signatures: signed, unsignedSha256: previous?.sha256 ?? '' } })));
+        documents.push(
+          await storeGenerated(input, language, 2, previous?.id ?? null, () =>
+            renderAgreementPdf({
+              ...base(language),
+              signed: { signatures: signed, unsignedSha256: previous?.sha256 ?? '' },
+            }),
+          ),
+        );
       }
       return { documents };
     },
 
     /** Sends the mails a scan enqueued (the outbox's delivery, as for workflow steps). */
     async deliverDocumentMails(input: { keys: string[] }): Promise<{ sent: number; failed: number; skipped: number }> {
-      return deliverOutbox(prisma, deps.mailer, { keys: input.keys }, deps.logger.child({ activity: 'deliverDocumentMails' }));
+      return deliverOutbox(
+        prisma,
+        deps.mailer,
+        { keys: input.keys },
+        deps.logger.child({ activity: 'deliverDocumentMails' }),
+      );
     },
   };
 }

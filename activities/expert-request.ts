@@ -1,5 +1,15 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { rankExperts, toCandidate, exclusionReasons, type ConfirmedAssignment, type MatchCriteria, type RosterExpert, type ScoreBreakdown, type ExclusionReason, type SelectionPolicy } from '../domain/matching';
+import {
+  rankExperts,
+  toCandidate,
+  exclusionReasons,
+  type ConfirmedAssignment,
+  type MatchCriteria,
+  type RosterExpert,
+  type ScoreBreakdown,
+  type ExclusionReason,
+  type SelectionPolicy,
+} from '../domain/matching';
 import { checkIndividualContract } from '../domain/policy/individual-contract';
 import { finding, worstOutcome, type Finding, type PolicyOutcome, type PolicyResult } from '../domain/policy/findings';
 import { ruleSetInForce } from '../domain/policy/rules';
@@ -60,7 +70,19 @@ export interface ExpertContractCheck {
  * for the per-diem cap, not policy limits; replace with the ICSC table when one is imported.
  */
 export const DSA_RATES_USD: Readonly<Record<string, number>> = {
-  AM: 215, AZ: 240, BY: 190, CU: 185, KG: 160, KZ: 230, LA: 140, MD: 180, MN: 150, RS: 200, TJ: 170, TM: 220, UZ: 175,
+  AM: 215,
+  AZ: 240,
+  BY: 190,
+  CU: 185,
+  KG: 160,
+  KZ: 230,
+  LA: 140,
+  MD: 180,
+  MN: 150,
+  RS: 200,
+  TJ: 170,
+  TM: 220,
+  UZ: 175,
 };
 
 const asArray = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
@@ -88,13 +110,19 @@ export function createExpertRequestActivities(deps: ActivityDeps) {
   const { prisma, logger } = deps;
 
   async function dsaRateCents(requestId: string | null, countryCode: string): Promise<number | null> {
-    const row = requestId ? await prisma.expertRequest.findUnique({ where: { id: requestId }, select: { dailySubsistenceUsd: true } }) : null;
+    const row = requestId
+      ? await prisma.expertRequest.findUnique({ where: { id: requestId }, select: { dailySubsistenceUsd: true } })
+      : null;
     const usd = row?.dailySubsistenceUsd ?? DSA_RATES_USD[countryCode] ?? null;
     return usd === null ? null : usd * 100;
   }
 
   /** Assignments that block an expert: requests past selection (contracting, mission, evaluation) overlapping the dates. */
-  async function confirmedAssignments(requestId: string, startDate: string, endDate: string): Promise<ConfirmedAssignment[]> {
+  async function confirmedAssignments(
+    requestId: string,
+    startDate: string,
+    endDate: string,
+  ): Promise<ConfirmedAssignment[]> {
     const rows = await prisma.expertRequest.findMany({
       where: {
         id: { not: requestId },
@@ -106,7 +134,12 @@ export function createExpertRequestActivities(deps: ActivityDeps) {
       select: { id: true, selectedExpertId: true, startDate: true, endDate: true },
       orderBy: { id: 'asc' },
     });
-    return rows.map((r) => ({ expertId: r.selectedExpertId!, startDate: iso(r.startDate), endDate: iso(r.endDate), requestId: r.id }));
+    return rows.map((r) => ({
+      expertId: r.selectedExpertId!,
+      startDate: iso(r.startDate),
+      endDate: iso(r.endDate),
+      requestId: r.id,
+    }));
   }
 
   /**
@@ -117,19 +150,32 @@ export function createExpertRequestActivities(deps: ActivityDeps) {
    */
   async function ensureExpertUser(expert: ExpertRecord): Promise<{ userId: string } | { problem: string }> {
     const linked = await prisma.user.findUnique({ where: { expertId: expert.id } });
-    if (linked) return linked.active ? { userId: linked.id } : { problem: `the account ${linked.id} of ${expert.id} is deactivated` };
+    if (linked)
+      return linked.active
+        ? { userId: linked.id }
+        : { problem: `the account ${linked.id} of ${expert.id} is deactivated` };
     const byEmail = await prisma.user.findUnique({ where: { email: expert.email } });
     if (byEmail) {
-      if (byEmail.role !== 'expert' || byEmail.expertId) return { problem: `the roster e-mail of ${expert.id} belongs to another account (${byEmail.id})` };
+      if (byEmail.role !== 'expert' || byEmail.expertId)
+        return { problem: `the roster e-mail of ${expert.id} belongs to another account (${byEmail.id})` };
       await prisma.user.update({ where: { id: byEmail.id }, data: { expertId: expert.id } });
-      return byEmail.active ? { userId: byEmail.id } : { problem: `the account ${byEmail.id} of ${expert.id} is deactivated` };
+      return byEmail.active
+        ? { userId: byEmail.id }
+        : { problem: `the account ${byEmail.id} of ${expert.id} is deactivated` };
     }
     const id = `u-${expert.id}`;
     const languages = asArray<string>(expert.languages);
     const user = await prisma.user.upsert({
       where: { id },
       update: {},
-      create: { id, email: expert.email, name: expert.name, role: 'expert', expertId: expert.id, language: languages.includes('en') ? 'en' : 'ru' },
+      create: {
+        id,
+        email: expert.email,
+        name: expert.name,
+        role: 'expert',
+        expertId: expert.id,
+        language: languages.includes('en') ? 'en' : 'ru',
+      },
     });
     if (user.expertId !== expert.id) return { problem: `the account id ${id} is taken by another profile` };
     logger.debug({ expertId: expert.id, userId: id }, 'expert account ensured');
@@ -138,7 +184,12 @@ export function createExpertRequestActivities(deps: ActivityDeps) {
 
   return {
     /** Intake facts the payload alone cannot tell: country open to Experts on Demand, thematic area known, DSA rate. */
-    async screenExpertRequest(input: { requestId: string; countryCode: string; thematicAreaId: string; modality: Modality }): Promise<ExpertScreening> {
+    async screenExpertRequest(input: {
+      requestId: string;
+      countryCode: string;
+      thematicAreaId: string;
+      modality: Modality;
+    }): Promise<ExpertScreening> {
       const country = await prisma.country.findUnique({ where: { code: input.countryCode } });
       const area = await prisma.thematicArea.findUnique({ where: { id: input.thematicAreaId } });
       const eligible = Boolean(country?.eligibleExperts);
@@ -146,7 +197,9 @@ export function createExpertRequestActivities(deps: ActivityDeps) {
         finding(
           'country_eligible',
           eligible ? 'pass' : 'fail',
-          eligible ? `${country!.name} is eligible for Experts on Demand.` : `${input.countryCode} is not eligible for Experts on Demand.`,
+          eligible
+            ? `${country!.name} is eligible for Experts on Demand.`
+            : `${input.countryCode} is not eligible for Experts on Demand.`,
           { countryCode: input.countryCode, eligible },
         ),
         finding(
@@ -165,10 +218,19 @@ export function createExpertRequestActivities(deps: ActivityDeps) {
      * assignments, then an account for each shortlisted expert. Experts whose account cannot be
      * used are skipped and the next-ranked one is taken.
      */
-    async matchExperts(input: MatchExpertsInput): Promise<{ shortlist: ShortlistEntry[]; eligibleCount: number; skipped: { expertId: string; problem: string }[] }> {
+    async matchExperts(input: MatchExpertsInput): Promise<{
+      shortlist: ShortlistEntry[];
+      eligibleCount: number;
+      skipped: { expertId: string; problem: string }[];
+    }> {
       // Suspended experts (ExpertStanding) are left out of matching until a fund manager reinstates them.
-      const suspended = (await prisma.expertStanding.findMany({ where: { suspended: true }, select: { expertId: true } })).map((s) => s.expertId);
-      const rows = await prisma.expert.findMany({ where: suspended.length ? { id: { notIn: suspended } } : {}, orderBy: { id: 'asc' } });
+      const suspended = (
+        await prisma.expertStanding.findMany({ where: { suspended: true }, select: { expertId: true } })
+      ).map((s) => s.expertId);
+      const rows = await prisma.expert.findMany({
+        where: suspended.length ? { id: { notIn: suspended } } : {},
+        orderBy: { id: 'asc' },
+      });
       const byId = new Map(rows.map((r) => [r.id, r]));
       const assignments = await confirmedAssignments(input.requestId, input.startDate, input.endDate);
       const limit = input.limit ?? 5;
@@ -181,7 +243,11 @@ export function createExpertRequestActivities(deps: ActivityDeps) {
         if ('problem' in account) skipped.push({ expertId: c.expertId, problem: account.problem });
         else shortlist.push({ ...c, userId: account.userId });
       }
-      if (skipped.length) logger.warn({ requestId: input.requestId, skipped }, 'shortlisted experts without a usable account were skipped');
+      if (skipped.length)
+        logger.warn(
+          { requestId: input.requestId, skipped },
+          'shortlisted experts without a usable account were skipped',
+        );
       return { shortlist, eligibleCount: ranked.eligibleCount, skipped };
     },
 
@@ -190,7 +256,9 @@ export function createExpertRequestActivities(deps: ActivityDeps) {
      * usable account. Hard filters are not enforced (the fund manager may know better) but reported
      * as warnings; the entries carry the same score breakdown as matched ones.
      */
-    async scoreShortlist(input: MatchExpertsInput & { expertIds: string[] }): Promise<{ problems: DecisionProblem[]; shortlist: ShortlistEntry[] }> {
+    async scoreShortlist(
+      input: MatchExpertsInput & { expertIds: string[] },
+    ): Promise<{ problems: DecisionProblem[]; shortlist: ShortlistEntry[] }> {
       const problems: DecisionProblem[] = [];
       const rows = await prisma.expert.findMany({ where: { id: { in: input.expertIds } } });
       const byId = new Map(rows.map((r) => [r.id, r]));
@@ -215,14 +283,25 @@ export function createExpertRequestActivities(deps: ActivityDeps) {
         }
         const expert = rosterExpert(row);
         const warnings = exclusionReasons(expert, input, assignments);
-        shortlist.push({ ...toCandidate(expert, input), userId: account.userId, ...(warnings.length ? { warnings } : {}) });
+        shortlist.push({
+          ...toCandidate(expert, input),
+          userId: account.userId,
+          ...(warnings.length ? { warnings } : {}),
+        });
       }
       return { problems, shortlist: problems.length ? [] : shortlist };
     },
 
     /** At selection time: is the expert meanwhile booked by another request over overlapping dates? */
-    async expertBookingProblems(input: { requestId: string; expertId: string; startDate: string; endDate: string }): Promise<DecisionProblem[]> {
-      const clashes = (await confirmedAssignments(input.requestId, input.startDate, input.endDate)).filter((a) => a.expertId === input.expertId);
+    async expertBookingProblems(input: {
+      requestId: string;
+      expertId: string;
+      startDate: string;
+      endDate: string;
+    }): Promise<DecisionProblem[]> {
+      const clashes = (await confirmedAssignments(input.requestId, input.startDate, input.endDate)).filter(
+        (a) => a.expertId === input.expertId,
+      );
       return clashes.map((a) => ({
         path: 'data.expertIds.0',
         message: `${input.expertId} has meanwhile been contracted for request ${a.requestId} (${a.startDate} to ${a.endDate}), overlapping these dates`,

@@ -16,7 +16,10 @@ export function createNotifyActivities(deps: ActivityDeps) {
      * starts: until `rowsBy` a missing row is waited for (the activity is retried), after it a
      * missing row is a step that never committed.
      */
-    async deliverAccountMails(input: { keys: string[]; rowsBy: string }): Promise<{ sent: number; failed: number; skipped: number }> {
+    async deliverAccountMails(input: {
+      keys: string[];
+      rowsBy: string;
+    }): Promise<{ sent: number; failed: number; skipped: number }> {
       const expected = new Set(input.keys).size;
       // The step usually commits within milliseconds of starting this workflow: wait a little here before leaving it to the retry policy.
       let found = await deps.prisma.outbox.count({ where: { key: { in: input.keys } } });
@@ -24,14 +27,20 @@ export function createNotifyActivities(deps: ActivityDeps) {
         await new Promise((r) => setTimeout(r, 100));
         found = await deps.prisma.outbox.count({ where: { key: { in: input.keys } } });
       }
-      if (found < expected && Date.now() < Date.parse(input.rowsBy)) throw new Error('the account step has not committed its mails yet');
+      if (found < expected && Date.now() < Date.parse(input.rowsBy))
+        throw new Error('the account step has not committed its mails yet');
       const log = deps.logger.child({ activity: 'deliverAccountMails' });
       return deliverOutbox(deps.prisma, deps.mailer, { keys: input.keys }, log);
     },
 
     /** The fund managers' daily digest; idempotent per user and day, so a retry sends nothing twice. */
     async sendDailyDigests(): Promise<{ sent: number; failed: number }> {
-      const result = await sendDailyDigest(deps.prisma, deps.mailer, { now: new Date(), baseUrl: deps.baseUrl }, deps.logger.child({ activity: 'sendDailyDigests' }));
+      const result = await sendDailyDigest(
+        deps.prisma,
+        deps.mailer,
+        { now: new Date(), baseUrl: deps.baseUrl },
+        deps.logger.child({ activity: 'sendDailyDigests' }),
+      );
       return { sent: result.sent, failed: result.failed };
     },
   };

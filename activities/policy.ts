@@ -14,17 +14,34 @@ export function createPolicyActivities(deps: ActivityDeps) {
   const { prisma } = deps;
   return {
     /** UNDAF / Cooperation Framework alignment against the country's framework in force. */
-    async checkAlignment(input: { countryCode: string; sdgs: number[]; thematicAreaId: string; startDate: string; endDate: string }): Promise<AlignmentCheck> {
+    async checkAlignment(input: {
+      countryCode: string;
+      sdgs: number[];
+      thematicAreaId: string;
+      startDate: string;
+      endDate: string;
+    }): Promise<AlignmentCheck> {
       const country = await prisma.country.findUnique({ where: { code: input.countryCode } });
-      const frameworks = await prisma.cooperationFramework.findMany({ where: { countryCode: input.countryCode }, include: { outcomes: true }, orderBy: { periodStart: 'desc' } });
+      const frameworks = await prisma.cooperationFramework.findMany({
+        where: { countryCode: input.countryCode },
+        include: { outcomes: true },
+        orderBy: { periodStart: 'desc' },
+      });
       const start = Date.parse(input.startDate);
-      const framework = frameworks.find((f) => f.periodStart.getTime() <= start && f.periodEnd.getTime() >= start) ?? frameworks[0] ?? null;
+      const framework =
+        frameworks.find((f) => f.periodStart.getTime() <= start && f.periodEnd.getTime() >= start) ??
+        frameworks[0] ??
+        null;
       return alignmentOf({
         countryEligible: Boolean(country),
         framework: framework && {
           periodStart: framework.periodStart.toISOString().slice(0, 10),
           periodEnd: framework.periodEnd.toISOString().slice(0, 10),
-          outcomes: framework.outcomes.map((o) => ({ code: o.code, sdgs: o.sdgs as number[], thematicAreaIds: o.thematicAreaIds as string[] })),
+          outcomes: framework.outcomes.map((o) => ({
+            code: o.code,
+            sdgs: o.sdgs as number[],
+            thematicAreaIds: o.thematicAreaIds as string[],
+          })),
         },
         startDate: input.startDate,
         endDate: input.endDate,
@@ -32,6 +49,5 @@ export function createPolicyActivities(deps: ActivityDeps) {
         thematicAreaId: input.thematicAreaId,
       });
     },
-
   };
 }

@@ -26,7 +26,11 @@ export interface ScreeningResult {
 }
 
 /** Grants already awarded (contract signed) to an institution, this proposal excluded. */
-async function awardedToInstitutionCents(prisma: PrismaClient, institutionId: string, excludeProposalId: string): Promise<number> {
+async function awardedToInstitutionCents(
+  prisma: PrismaClient,
+  institutionId: string,
+  excludeProposalId: string,
+): Promise<number> {
   const proposals = await prisma.proposal.findMany({
     where: { institutionId, id: { not: excludeProposalId }, stage: { in: ['mission', 'evaluation', 'closed'] } },
     select: { requestedAmountCents: true },
@@ -53,7 +57,11 @@ export function createProposalActivities(deps: ActivityDeps) {
         submittedAt: input.submittedAt,
         countryEligible: Boolean(country?.eligibleChallengeFund) && call?.countryCode === input.countryCode,
         localPartnerEvidence: input.localPartnerEvidence,
-        cumulativeAwardedToInstitutionCents: await awardedToInstitutionCents(prisma, input.institutionId, input.proposalId),
+        cumulativeAwardedToInstitutionCents: await awardedToInstitutionCents(
+          prisma,
+          input.institutionId,
+          input.proposalId,
+        ),
         durationMonths: input.durationMonths,
         callMaxDurationMonths: call?.maxDurationMonths ?? 12,
       },
@@ -68,9 +76,19 @@ export function createProposalActivities(deps: ActivityDeps) {
       const policy = checkGrant(ruleSet, facts);
       if (!call) {
         policy.outcome = 'fail';
-        policy.findings.unshift({ rule: 'call_exists', outcome: 'fail', message: `Call ${input.callId} does not exist`, data: { callId: input.callId } });
+        policy.findings.unshift({
+          rule: 'call_exists',
+          outcome: 'fail',
+          message: `Call ${input.callId} does not exist`,
+          data: { callId: input.callId },
+        });
       }
-      return { policy, call: call ? { title: call.title, rubric: call.rubric as unknown as RubricCriterion[], passMark: call.passMark } : null };
+      return {
+        policy,
+        call: call
+          ? { title: call.title, rubric: call.rubric as unknown as RubricCriterion[], passMark: call.passMark }
+          : null,
+      };
     },
 
     /** Contracting: the same grant rules on the decision date, with the cumulative amount as of now. */
@@ -82,18 +100,29 @@ export function createProposalActivities(deps: ActivityDeps) {
     },
 
     /** Reviewers must be distinct reviewer accounts from another institution than the applicant's. */
-    async validateReviewers(input: { institutionId: string; reviewerIds: string[]; alreadyAssigned: string[]; expected: number | 'at_least_2' }): Promise<DecisionProblem[]> {
+    async validateReviewers(input: {
+      institutionId: string;
+      reviewerIds: string[];
+      alreadyAssigned: string[];
+      expected: number | 'at_least_2';
+    }): Promise<DecisionProblem[]> {
       const problems: DecisionProblem[] = [];
       const ids = input.reviewerIds;
-      if (new Set(ids).size !== ids.length) problems.push({ path: 'data.reviewerIds', message: 'reviewers must be distinct' });
-      if (input.expected === 'at_least_2' && new Set(ids).size < 2) problems.push({ path: 'data.reviewerIds', message: 'assign at least 2 distinct reviewers' });
-      if (typeof input.expected === 'number' && ids.length !== input.expected) problems.push({ path: 'data.reviewerIds', message: `assign exactly ${input.expected} replacement reviewer` });
+      if (new Set(ids).size !== ids.length)
+        problems.push({ path: 'data.reviewerIds', message: 'reviewers must be distinct' });
+      if (input.expected === 'at_least_2' && new Set(ids).size < 2)
+        problems.push({ path: 'data.reviewerIds', message: 'assign at least 2 distinct reviewers' });
+      if (typeof input.expected === 'number' && ids.length !== input.expected)
+        problems.push({ path: 'data.reviewerIds', message: `assign exactly ${input.expected} replacement reviewer` });
       const users = await prisma.user.findMany({ where: { id: { in: ids } } });
       ids.forEach((id, i) => {
         const user = users.find((u) => u.id === id);
-        if (!user || user.role !== 'reviewer' || !user.active) problems.push({ path: `data.reviewerIds.${i}`, message: `${id} is not an active reviewer` });
-        else if (reviewerConflict(user, input.institutionId) === 'same_institution') problems.push({ path: `data.reviewerIds.${i}`, message: `${id} belongs to the applicant's institution` });
-        if (input.alreadyAssigned.includes(id)) problems.push({ path: `data.reviewerIds.${i}`, message: `${id} is already assigned or declared a conflict` });
+        if (!user || user.role !== 'reviewer' || !user.active)
+          problems.push({ path: `data.reviewerIds.${i}`, message: `${id} is not an active reviewer` });
+        else if (reviewerConflict(user, input.institutionId) === 'same_institution')
+          problems.push({ path: `data.reviewerIds.${i}`, message: `${id} belongs to the applicant's institution` });
+        if (input.alreadyAssigned.includes(id))
+          problems.push({ path: `data.reviewerIds.${i}`, message: `${id} is already assigned or declared a conflict` });
       });
       return problems;
     },

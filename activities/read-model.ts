@@ -10,13 +10,16 @@ type Tx = Prisma.TransactionClient;
 const json = (v: unknown): Prisma.InputJsonValue => (v ?? null) as Prisma.InputJsonValue;
 /** A jsonb column's value for plain SQL: its JSON text (PostgreSQL takes the column's type); null and undefined are NULL. */
 const jsonText = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
-const optionalJson = (v: unknown) => (v === undefined ? undefined : v === null ? (null as unknown as Prisma.InputJsonValue) : json(v));
+const optionalJson = (v: unknown) =>
+  v === undefined ? undefined : v === null ? (null as unknown as Prisma.InputJsonValue) : json(v);
 
 function subjectData(patch: SubjectPatch): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) continue;
-    out[k] = ['nationalPartner', 'sdgs', 'milestones', 'findings', 'shortlist', 'deliverables', 'languages'].includes(k) ? optionalJson(v) : v;
+    out[k] = ['nationalPartner', 'sdgs', 'milestones', 'findings', 'shortlist', 'deliverables', 'languages'].includes(k)
+      ? optionalJson(v)
+      : v;
   }
   return out;
 }
@@ -51,12 +54,26 @@ export function createReadModelActivities(deps: ActivityDeps) {
         where: { id: subject.id },
         update: {},
         create: {
-          id: subject.id, workflowId, countryCode: subject.countryCode, title: subject.title,
-          callId: p.callId, institutionId: p.institutionId, applicantId: p.applicantId, summary: p.summary,
-          nationalPartner: json(p.nationalPartner), sdgs: json(p.sdgs), thematicAreaId: p.thematicAreaId,
-          requestedAmountCents: p.requestedAmountCents, coFinancingCents: p.coFinancingCents, durationMonths: p.durationMonths,
-          innovation: p.innovation, expectedResults: p.expectedResults, milestones: json(p.milestones),
-          stage: step.stage?.to ?? 'intake', stageEnteredAt: at, createdAt: at,
+          id: subject.id,
+          workflowId,
+          countryCode: subject.countryCode,
+          title: subject.title,
+          callId: p.callId,
+          institutionId: p.institutionId,
+          applicantId: p.applicantId,
+          summary: p.summary,
+          nationalPartner: json(p.nationalPartner),
+          sdgs: json(p.sdgs),
+          thematicAreaId: p.thematicAreaId,
+          requestedAmountCents: p.requestedAmountCents,
+          coFinancingCents: p.coFinancingCents,
+          durationMonths: p.durationMonths,
+          innovation: p.innovation,
+          expectedResults: p.expectedResults,
+          milestones: json(p.milestones),
+          stage: step.stage?.to ?? 'intake',
+          stageEnteredAt: at,
+          createdAt: at,
         },
       });
     }
@@ -66,13 +83,28 @@ export function createReadModelActivities(deps: ActivityDeps) {
         where: { id: subject.id },
         update: {},
         create: {
-          id: subject.id, workflowId, countryCode: subject.countryCode, title: subject.title,
-          requesterId: r.requesterId, nationalPartner: json(r.nationalPartner), objectives: r.objectives,
-          deliverables: json(r.deliverables), modality: r.modality, workingDays: r.workingDays,
-          startDate: new Date(r.startDate), endDate: new Date(r.endDate), languages: json(r.languages),
-          thematicAreaId: r.thematicAreaId, sdgs: json(r.sdgs), destination: r.destination ?? null,
-          travelDays: r.travelDays ?? null, perDiemUsd: r.perDiemUsd ?? null, contractValueCents: r.contractValueCents,
-          stage: step.stage?.to ?? 'intake', stageEnteredAt: at, createdAt: at,
+          id: subject.id,
+          workflowId,
+          countryCode: subject.countryCode,
+          title: subject.title,
+          requesterId: r.requesterId,
+          nationalPartner: json(r.nationalPartner),
+          objectives: r.objectives,
+          deliverables: json(r.deliverables),
+          modality: r.modality,
+          workingDays: r.workingDays,
+          startDate: new Date(r.startDate),
+          endDate: new Date(r.endDate),
+          languages: json(r.languages),
+          thematicAreaId: r.thematicAreaId,
+          sdgs: json(r.sdgs),
+          destination: r.destination ?? null,
+          travelDays: r.travelDays ?? null,
+          perDiemUsd: r.perDiemUsd ?? null,
+          contractValueCents: r.contractValueCents,
+          stage: step.stage?.to ?? 'intake',
+          stageEnteredAt: at,
+          createdAt: at,
         },
       });
     }
@@ -96,53 +128,101 @@ export function createReadModelActivities(deps: ActivityDeps) {
           ${t.dueAt ? new Date(t.dueAt) : null}, ${t.remindAt ? new Date(t.remindAt) : null}, false, ${jsonText(t.context)}, ${at}, ${now})
         ON CONFLICT ("id") DO NOTHING`;
       for (const userId of t.excludeUserIds ?? []) {
-        await tx.taskExclusion.upsert({ where: { taskId_userId: { taskId: t.id, userId } }, update: {}, create: { taskId: t.id, userId } });
+        await tx.taskExclusion.upsert({
+          where: { taskId_userId: { taskId: t.id, userId } },
+          update: {},
+          create: { taskId: t.id, userId },
+        });
       }
     }
     for (const c of step.closeTasks ?? []) {
-      const changed = await tx.$executeRaw`UPDATE "Task" SET "status" = ${c.status}, "decision" = ${c.decision ?? null}, "comment" = ${c.comment ?? null},
+      const changed =
+        await tx.$executeRaw`UPDATE "Task" SET "status" = ${c.status}, "decision" = ${c.decision ?? null}, "comment" = ${c.comment ?? null},
           "data" = ${jsonText(c.data)}, "decidedById" = ${c.decidedById ?? null}, "decidedAt" = ${at}, "updatedAt" = ${now}
         WHERE "id" = ${c.id}`;
       if (changed !== 1) throw new Error(`task ${c.id} to close is not in the read model`);
     }
     for (const f of step.flagTasks ?? []) {
-      if (f.reminded) await tx.$executeRaw`UPDATE "Task" SET "remindedAt" = ${at}, "updatedAt" = ${now} WHERE "id" = ${f.id}`;
-      if (f.overdue) await tx.$executeRaw`UPDATE "Task" SET "overdue" = true, "escalatedAt" = ${at}, "updatedAt" = ${now} WHERE "id" = ${f.id}`;
+      if (f.reminded)
+        await tx.$executeRaw`UPDATE "Task" SET "remindedAt" = ${at}, "updatedAt" = ${now} WHERE "id" = ${f.id}`;
+      if (f.overdue)
+        await tx.$executeRaw`UPDATE "Task" SET "overdue" = true, "escalatedAt" = ${at}, "updatedAt" = ${now} WHERE "id" = ${f.id}`;
     }
     const stepKey = `${workflowId}:${step.seq}`;
     for (const [i, a] of (step.audit ?? []).entries()) {
       batch.audit.push({
-        key: `${stepKey}:${i}`, workflowId, subjectType: subject.type, subjectId: subject.id,
-        actorId: a.actorId ?? null, actorRole: a.actorRole ?? null, action: a.action,
-        fromStage: a.fromStage ?? null, toStage: a.toStage ?? null, comment: a.comment ?? null,
-        data: optionalJson(a.data ?? null), requestId: a.requestId ?? null, at,
+        key: `${stepKey}:${i}`,
+        workflowId,
+        subjectType: subject.type,
+        subjectId: subject.id,
+        actorId: a.actorId ?? null,
+        actorRole: a.actorRole ?? null,
+        action: a.action,
+        fromStage: a.fromStage ?? null,
+        toStage: a.toStage ?? null,
+        comment: a.comment ?? null,
+        data: optionalJson(a.data ?? null),
+        requestId: a.requestId ?? null,
+        at,
       });
     }
     for (const r of step.reviews ?? []) {
-      const data = { taskId: r.taskId, coi: r.coi, scores: optionalJson(r.scores ?? null), total: r.total ?? null, comment: r.comment ?? null, submittedAt: at };
+      const data = {
+        taskId: r.taskId,
+        coi: r.coi,
+        scores: optionalJson(r.scores ?? null),
+        total: r.total ?? null,
+        comment: r.comment ?? null,
+        submittedAt: at,
+      };
       await tx.review.upsert({
         where: { proposalId_reviewerId: { proposalId: subject.id, reviewerId: r.reviewerId } },
         update: data,
-        create: { id: `${workflowId}:${r.reviewerId}`, workflowId, proposalId: subject.id, reviewerId: r.reviewerId, ...data, createdAt: at },
+        create: {
+          id: `${workflowId}:${r.reviewerId}`,
+          workflowId,
+          proposalId: subject.id,
+          reviewerId: r.reviewerId,
+          ...data,
+          createdAt: at,
+        },
       });
     }
     if (step.contract) {
       const c = step.contract;
       const data = {
-        kind: c.kind, partyName: c.partyName, valueCents: c.valueCents, tranches: json(c.tranches), status: c.status,
-        policyFindings: optionalJson(c.policyFindings ?? null), exceptionNote: c.exceptionNote ?? null,
-        signatures: json(c.signatures), signedAt: c.status === 'signed' ? at : null,
+        kind: c.kind,
+        partyName: c.partyName,
+        valueCents: c.valueCents,
+        tranches: json(c.tranches),
+        status: c.status,
+        policyFindings: optionalJson(c.policyFindings ?? null),
+        exceptionNote: c.exceptionNote ?? null,
+        signatures: json(c.signatures),
+        signedAt: c.status === 'signed' ? at : null,
       };
       await tx.contract.upsert({
         where: { workflowId },
         update: data,
-        create: { id: `${workflowId}:contract`, workflowId, subjectType: subject.type, subjectId: subject.id, ...data, createdAt: at },
+        create: {
+          id: `${workflowId}:contract`,
+          workflowId,
+          subjectType: subject.type,
+          subjectId: subject.id,
+          ...data,
+          createdAt: at,
+        },
       });
     }
     for (const d of step.deliverables ?? []) {
       const data = {
-        title: d.title, dueDate: new Date(d.dueDate), amountCents: d.amountCents, status: d.status, report: d.report ?? undefined,
-        ...(d.status === 'submitted' ? { submittedAt: at } : {}), ...(d.status === 'accepted' ? { acceptedAt: at } : {}),
+        title: d.title,
+        dueDate: new Date(d.dueDate),
+        amountCents: d.amountCents,
+        status: d.status,
+        report: d.report ?? undefined,
+        ...(d.status === 'submitted' ? { submittedAt: at } : {}),
+        ...(d.status === 'accepted' ? { acceptedAt: at } : {}),
       };
       await tx.deliverable.upsert({
         where: { workflowId_seq: { workflowId, seq: d.seq } },
@@ -155,7 +235,12 @@ export function createReadModelActivities(deps: ActivityDeps) {
         where: { id: `${workflowId}:p${p.seq}` },
         update: {},
         create: {
-          id: `${workflowId}:p${p.seq}`, ...base, payee: p.payee, amountCents: p.amountCents, status: 'released', releasedAt: at,
+          id: `${workflowId}:p${p.seq}`,
+          ...base,
+          payee: p.payee,
+          amountCents: p.amountCents,
+          status: 'released',
+          releasedAt: at,
           deliverableId: p.deliverableSeq == null ? null : `${workflowId}:d${p.deliverableSeq}`,
         },
       });
@@ -165,7 +250,16 @@ export function createReadModelActivities(deps: ActivityDeps) {
       await tx.evaluation.upsert({
         where: { id },
         update: {},
-        create: { id, ...base, evaluatorId: e.evaluatorId, kind: e.kind, ratings: json(e.ratings), narrative: e.narrative, beneficiaries: e.beneficiaries ?? null, createdAt: at },
+        create: {
+          id,
+          ...base,
+          evaluatorId: e.evaluatorId,
+          kind: e.kind,
+          ratings: json(e.ratings),
+          narrative: e.narrative,
+          beneficiaries: e.beneficiaries ?? null,
+          createdAt: at,
+        },
       });
     }
     if (step.expertRating) {
@@ -197,14 +291,22 @@ export function createReadModelActivities(deps: ActivityDeps) {
     for (const step of steps) {
       const key = keyOf(step);
       if (!fresh.has(key)) {
-        const pending = await tx.outbox.findMany({ where: { key: { startsWith: `${key}:` }, status: 'pending' }, select: { key: true } });
+        const pending = await tx.outbox.findMany({
+          where: { key: { startsWith: `${key}:` }, status: 'pending' },
+          select: { key: true },
+        });
         out.outboxKeys.push(...pending.map((o) => o.key));
         continue;
       }
       out.applied = true;
       await applyStep(tx, step, batch);
       if (step.notifications?.length) {
-        const rows = await outboxRowsOf(tx, { workflowId: step.workflowId, step: step.seq, notifications: step.notifications, baseUrl: deps.baseUrl });
+        const rows = await outboxRowsOf(tx, {
+          workflowId: step.workflowId,
+          step: step.seq,
+          notifications: step.notifications,
+          baseUrl: deps.baseUrl,
+        });
         batch.outbox.push(...rows);
         out.outboxKeys.push(...rows.map((r) => r.key));
       }
@@ -223,7 +325,10 @@ export function createReadModelActivities(deps: ActivityDeps) {
     async commitSteps(input: { steps: StepCommit[] }): Promise<StepResult> {
       const result = await inTransaction(prisma, (tx) => applyOnce(tx, input.steps));
       const first = input.steps[0];
-      deps.logger.debug({ workflowId: first?.workflowId, seqs: input.steps.map((s) => s.seq), applied: result.applied }, 'steps committed');
+      deps.logger.debug(
+        { workflowId: first?.workflowId, seqs: input.steps.map((s) => s.seq), applied: result.applied },
+        'steps committed',
+      );
       return result;
     },
   };

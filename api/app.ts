@@ -65,7 +65,13 @@ function requestContext(logger: Logger): RequestHandler {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       req.log.info(
-        { method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round(ms * 10) / 10, userId: req.user?.id ?? null },
+        {
+          method: req.method,
+          path: req.originalUrl.split('?')[0],
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+          userId: req.user?.id ?? null,
+        },
         'request',
       );
     });
@@ -74,7 +80,13 @@ function requestContext(logger: Logger): RequestHandler {
 }
 
 /** Requests per window (a minute unless said), counted in the database under `name`: the limit holds across every API instance. */
-function limiter(prisma: PrismaClient, name: string, perMinute: number, keyGenerator?: RateLimitOptions['keyGenerator'], windowMs = 60_000): RequestHandler {
+function limiter(
+  prisma: PrismaClient,
+  name: string,
+  perMinute: number,
+  keyGenerator?: RateLimitOptions['keyGenerator'],
+  windowMs = 60_000,
+): RequestHandler {
   return rateLimit({
     windowMs,
     limit: perMinute,
@@ -87,14 +99,22 @@ function limiter(prisma: PrismaClient, name: string, perMinute: number, keyGener
     handler: (req, _res, next) => {
       const reset = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 60;
-      next(new HttpError(429, 'rate_limited', 'too many requests; try again later', undefined, { 'Retry-After': String(seconds) }));
+      next(
+        new HttpError(429, 'rate_limited', 'too many requests; try again later', undefined, {
+          'Retry-After': String(seconds),
+        }),
+      );
     },
   });
 }
 
 export function createApp(deps: AppDeps): express.Application {
   const { config, logger, prisma } = deps;
-  const readCache = new ReadCache({ version: () => databaseVersion(prisma), ttlMs: config.READ_CACHE_TTL_MS, maxEntries: config.READ_CACHE_MAX_ENTRIES });
+  const readCache = new ReadCache({
+    version: () => databaseVersion(prisma),
+    ttlMs: config.READ_CACHE_TTL_MS,
+    maxEntries: config.READ_CACHE_MAX_ENTRIES,
+  });
   const auth = createAuthenticator(config, prisma, logger, readCache);
   let routeLimiters = 0;
   const ctx: ApiContext = {
@@ -141,7 +161,9 @@ export function createApp(deps: AppDeps): express.Application {
     }),
   );
   app.use(strictTransportSecurity({ includeSubDomains: config.HSTS_INCLUDE_SUBDOMAINS }));
-  const origins = config.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = config.CORS_ORIGINS.split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   app.use(
     cors({
       origin: origins.length ? origins : false,
@@ -153,7 +175,9 @@ export function createApp(deps: AppDeps): express.Application {
   );
   // Per-IP limit on every mutating request (before authentication, so token guessing is limited too).
   const ipLimiter = limiter(prisma, 'ip', config.RATE_LIMIT_PER_MINUTE);
-  app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' ? next() : ipLimiter(req, res, next)));
+  app.use((req, res, next) =>
+    req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' ? next() : ipLimiter(req, res, next),
+  );
   // On the API port only behind a token; with METRICS_PORT they are served there instead (api/main.ts).
   if (config.METRICS_TOKEN && config.METRICS_PORT === undefined) app.get('/metrics', metrics.handler);
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));

@@ -1,6 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { createRemoteJWKSet, decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import {
+  createRemoteJWKSet,
+  decodeProtectedHeader,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
+  type JWTPayload,
+} from 'jose';
 import { Prisma } from '../generated/prisma/client';
 import { authModes, type AppConfig, type AuthMode, type OidcRoleRule } from '../lib/config';
 import { auditAccount } from './accounts/audit';
@@ -66,13 +73,23 @@ interface TokenRow {
 
 function toAuthUser(u: AccountRow | undefined): AuthUser {
   if (!u || !u.active || !(ROLES as readonly string[]).includes(u.role)) throw unauthorized('unknown or inactive user');
-  return { id: u.id, email: u.email, name: u.name, role: u.role as Role, countryCode: u.countryCode, institutionId: u.institutionId, expertId: u.expertId, language: u.language };
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role as Role,
+    countryCode: u.countryCode,
+    institutionId: u.institutionId,
+    expertId: u.expertId,
+    language: u.language,
+  };
 }
 
 function invalidToken(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
   if (err instanceof joseErrors.JWTExpired) return unauthorized('the token has expired');
-  if (err instanceof joseErrors.JWTClaimValidationFailed) return unauthorized(`the token's ${err.claim} claim is not accepted`);
+  if (err instanceof joseErrors.JWTClaimValidationFailed)
+    return unauthorized(`the token's ${err.claim} claim is not accepted`);
   if (err instanceof joseErrors.JOSEAlgNotAllowed) return unauthorized('the token algorithm is not accepted');
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) return unauthorized('the token signature is invalid');
   return unauthorized('the token is invalid');
@@ -83,24 +100,35 @@ function invalidToken(err: unknown): HttpError {
  * than AUTH_MAX_TOKEN_LIFETIME_SECONDS (exp - iat, or exp - now without iat: a long-lived token
  * stolen once would work for its whole life), and must not be issued in the future.
  */
-export function checkTokenLifetime(payload: JWTPayload, maxLifetimeSeconds: number, nowSeconds = Math.floor(Date.now() / 1000)): void {
+export function checkTokenLifetime(
+  payload: JWTPayload,
+  maxLifetimeSeconds: number,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): void {
   if (typeof payload.exp !== 'number') throw unauthorized('the token has no exp claim');
   if (payload.iat !== undefined) {
     if (typeof payload.iat !== 'number') throw unauthorized("the token's iat claim is not accepted");
     if (payload.iat > nowSeconds + CLOCK_SKEW_SECONDS) throw unauthorized('the token is issued in the future');
   }
   const lifetime = payload.exp - (payload.iat ?? nowSeconds);
-  if (lifetime > maxLifetimeSeconds) throw unauthorized(`the token lives longer than the accepted ${maxLifetimeSeconds} s`);
+  if (lifetime > maxLifetimeSeconds)
+    throw unauthorized(`the token lives longer than the accepted ${maxLifetimeSeconds} s`);
 }
 
 /** A signed token issued before the account's "sign out everywhere" (or erasure) is over. */
 function checkIssuedAfter(payload: JWTPayload, account: AccountRow | undefined): void {
   if (!account?.tokensValidAfter) return;
   const issuedMs = typeof payload.iat === 'number' ? payload.iat * 1000 : 0;
-  if (issuedMs <= account.tokensValidAfter.getTime()) throw unauthorized('the token was revoked (signed out everywhere)');
+  if (issuedMs <= account.tokensValidAfter.getTime())
+    throw unauthorized('the token was revoked (signed out everywhere)');
 }
 
-export function createAuthenticator(config: AppConfig, prisma: PrismaClient, logger: Logger, cache?: ReadCache): Authenticator {
+export function createAuthenticator(
+  config: AppConfig,
+  prisma: PrismaClient,
+  logger: Logger,
+  cache?: ReadCache,
+): Authenticator {
   const modes = authModes(config);
   const idleMs = config.SESSION_IDLE_MINUTES * 60_000;
   const cached = <T>(key: string, load: () => Promise<T>): Promise<T> => (cache ? cache.get(key, load) : load());
@@ -110,10 +138,15 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
   // version is PostgreSQL's commit snapshot) reads the row again.
   const account = (where: { id: string } | { email: string }): Promise<AccountRow | undefined> =>
     cached(`account:${JSON.stringify(where)}`, async () => {
-      const rows = 'id' in where
-        ? await prisma.$queryRaw<AccountRow[]>`SELECT u."id", u."email", u."name", u."role", u."countryCode", u."institutionId", u."expertId", u."language", u."active", a."tokensValidAfter"
+      const rows =
+        'id' in where
+          ? await prisma.$queryRaw<
+              AccountRow[]
+            >`SELECT u."id", u."email", u."name", u."role", u."countryCode", u."institutionId", u."expertId", u."language", u."active", a."tokensValidAfter"
             FROM "User" u LEFT JOIN "AccountState" a ON a."userId" = u."id" WHERE u."id" = ${where.id}`
-        : await prisma.$queryRaw<AccountRow[]>`SELECT u."id", u."email", u."name", u."role", u."countryCode", u."institutionId", u."expertId", u."language", u."active", a."tokensValidAfter"
+          : await prisma.$queryRaw<
+              AccountRow[]
+            >`SELECT u."id", u."email", u."name", u."role", u."countryCode", u."institutionId", u."expertId", u."language", u."active", a."tokensValidAfter"
             FROM "User" u LEFT JOIN "AccountState" a ON a."userId" = u."id" WHERE u."email" = ${where.email}`;
       return rows[0];
     });
@@ -121,7 +154,19 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
   async function opaque(token: string): Promise<AuthUser> {
     const hash = sha256Hex(token);
     const row = await cached<TokenRow | null>(`api-token:${hash}`, () =>
-      prisma.apiToken.findUnique({ where: { tokenHash: hash }, select: { id: true, userId: true, kind: true, role: true, expiresAt: true, lastUsedAt: true, revokedAt: true, createdAt: true } }),
+      prisma.apiToken.findUnique({
+        where: { tokenHash: hash },
+        select: {
+          id: true,
+          userId: true,
+          kind: true,
+          role: true,
+          expiresAt: true,
+          lastUsedAt: true,
+          revokedAt: true,
+          createdAt: true,
+        },
+      }),
     );
     const now = Date.now();
     if (!row) throw unauthorized('the token is invalid');
@@ -140,14 +185,21 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
 
   let oidc: ((token: string) => Promise<JWTPayload>) | undefined;
   if (modes.includes('oidc')) {
-    if (!config.OIDC_JWKS_URL || !config.OIDC_ISSUER || !config.OIDC_AUDIENCE) throw new Error('OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL are required when AUTH_MODE includes oidc');
+    if (!config.OIDC_JWKS_URL || !config.OIDC_ISSUER || !config.OIDC_AUDIENCE)
+      throw new Error('OIDC_ISSUER, OIDC_AUDIENCE and OIDC_JWKS_URL are required when AUTH_MODE includes oidc');
     const jwks = createRemoteJWKSet(new URL(config.OIDC_JWKS_URL), { timeoutDuration: 5000, cooldownDuration: 30_000 });
     const issuer = config.OIDC_ISSUER;
     const audience = config.OIDC_AUDIENCE;
     oidc = async (token) => {
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, jwks, { issuer, audience, algorithms: OIDC_ALGORITHMS, clockTolerance: CLOCK_SKEW_SECONDS, requiredClaims: ['exp'] }));
+        ({ payload } = await jwtVerify(token, jwks, {
+          issuer,
+          audience,
+          algorithms: OIDC_ALGORITHMS,
+          clockTolerance: CLOCK_SKEW_SECONDS,
+          requiredClaims: ['exp'],
+        }));
       } catch (err) {
         throw invalidToken(err);
       }
@@ -163,21 +215,44 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
    */
   async function justInTime(payload: JWTPayload, email: string): Promise<AccountRow> {
     const rule = mapClaims(config.OIDC_ROLE_MAPPING, payload, email, config.OIDC_GROUPS_CLAIM);
-    if (!rule) throw new HttpError(401, 'no_account', 'no account uses this e-mail address and no rule gives it one: ask an administrator to invite you');
-    const name = typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 200) : email.split('@')[0];
+    if (!rule)
+      throw new HttpError(
+        401,
+        'no_account',
+        'no account uses this e-mail address and no rule gives it one: ask an administrator to invite you',
+      );
+    const name =
+      typeof payload.name === 'string' && payload.name.trim() ? payload.name.trim().slice(0, 200) : email.split('@')[0];
     const language = typeof payload.locale === 'string' && payload.locale.toLowerCase().startsWith('ru') ? 'ru' : 'en';
     const id = `u-${randomUUID()}`;
     try {
       await prisma.$transaction(async (tx) => {
-        await tx.user.create({ data: { id, email, name, role: rule.role, countryCode: rule.countryCode ?? null, language } });
-        await auditAccount(tx, { actor: null, subjectId: id, action: 'account_created', data: { via: 'oidc_just_in_time', rule: { match: rule.match, value: rule.value }, role: rule.role, countryCode: rule.countryCode ?? null } });
+        await tx.user.create({
+          data: { id, email, name, role: rule.role, countryCode: rule.countryCode ?? null, language },
+        });
+        await auditAccount(tx, {
+          actor: null,
+          subjectId: id,
+          action: 'account_created',
+          data: {
+            via: 'oidc_just_in_time',
+            rule: { match: rule.match, value: rule.value },
+            role: rule.role,
+            countryCode: rule.countryCode ?? null,
+          },
+        });
       });
-      logger.info({ event: 'account_created_just_in_time', userId: id, role: rule.role }, 'account created at a first OIDC sign-in');
+      logger.info(
+        { event: 'account_created_just_in_time', userId: id, role: rule.role },
+        'account created at a first OIDC sign-in',
+      );
     } catch (err) {
       // Two first requests at once: the other one made it.
       if (!(err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002')) throw err;
     }
-    const rows = await prisma.$queryRaw<AccountRow[]>`SELECT u."id", u."email", u."name", u."role", u."countryCode", u."institutionId", u."expertId", u."language", u."active", a."tokensValidAfter"
+    const rows = await prisma.$queryRaw<
+      AccountRow[]
+    >`SELECT u."id", u."email", u."name", u."role", u."countryCode", u."institutionId", u."expertId", u."language", u."active", a."tokensValidAfter"
       FROM "User" u LEFT JOIN "AccountState" a ON a."userId" = u."id" WHERE u."email" = ${email}`;
     return rows[0];
   }
@@ -187,7 +262,10 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
     let secretText = config.AUTH_DEV_SECRET;
     if (!secretText) {
       secretText = randomBytes(32).toString('base64url');
-      logger.warn({ event: 'auth_dev_secret_generated' }, 'AUTH_DEV_SECRET is not set: generated a random secret for this process; dev tokens will not survive a restart');
+      logger.warn(
+        { event: 'auth_dev_secret_generated' },
+        'AUTH_DEV_SECRET is not set: generated a random secret for this process; dev tokens will not survive a restart',
+      );
     }
     const secret = new TextEncoder().encode(secretText);
     const ttl = Math.min(DEV_TOKEN_TTL_SECONDS, config.AUTH_MAX_TOKEN_LIFETIME_SECONDS);
@@ -196,7 +274,13 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
       async verify(token) {
         let payload: JWTPayload;
         try {
-          ({ payload } = await jwtVerify(token, secret, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: ['HS256'], clockTolerance: CLOCK_SKEW_SECONDS, requiredClaims: ['sub', 'exp'] }));
+          ({ payload } = await jwtVerify(token, secret, {
+            issuer: DEV_ISSUER,
+            audience: DEV_AUDIENCE,
+            algorithms: ['HS256'],
+            clockTolerance: CLOCK_SKEW_SECONDS,
+            requiredClaims: ['sub', 'exp'],
+          }));
         } catch (err) {
           throw invalidToken(err);
         }
@@ -261,11 +345,22 @@ export function createAuthenticator(config: AppConfig, prisma: PrismaClient, log
 }
 
 /** The first rule of the mapping that the token's claims meet. */
-export function mapClaims(rules: readonly OidcRoleRule[], payload: JWTPayload, email: string, groupsClaim: string): OidcRoleRule | undefined {
+export function mapClaims(
+  rules: readonly OidcRoleRule[],
+  payload: JWTPayload,
+  email: string,
+  groupsClaim: string,
+): OidcRoleRule | undefined {
   const domain = email.split('@')[1] ?? '';
   const raw = payload[groupsClaim];
-  const groups = new Set((Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[\s,]+/) : []).filter((g): g is string => typeof g === 'string').map((g) => g.toLowerCase()));
-  return rules.find((r) => (r.match === 'email' ? r.value === email : r.match === 'email_domain' ? r.value === domain : groups.has(r.value)));
+  const groups = new Set(
+    (Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(/[\s,]+/) : [])
+      .filter((g): g is string => typeof g === 'string')
+      .map((g) => g.toLowerCase()),
+  );
+  return rules.find((r) =>
+    r.match === 'email' ? r.value === email : r.match === 'email_domain' ? r.value === domain : groups.has(r.value),
+  );
 }
 
 /** `Authorization: Bearer <token>` → req.user, or 401. */

@@ -15,8 +15,17 @@ import type { AuthUser } from './types';
  * of the first (within the workflow run). So a retry after a 503 or a lost answer gets the answer
  * of the decision that was applied, instead of "no longer open".
  */
-export function keyedUpdateId(kind: 'decide' | 'withdraw', userId: string, key: string, target: string, body: unknown): string {
-  return `${kind}-${createHash('sha256').update(`${userId}\n${key}\n${target}\n${canonicalJson(body)}`).digest('hex').slice(0, 40)}`;
+export function keyedUpdateId(
+  kind: 'decide' | 'withdraw',
+  userId: string,
+  key: string,
+  target: string,
+  body: unknown,
+): string {
+  return `${kind}-${createHash('sha256')
+    .update(`${userId}\n${key}\n${target}\n${canonicalJson(body)}`)
+    .digest('hex')
+    .slice(0, 40)}`;
 }
 
 /**
@@ -24,7 +33,11 @@ export function keyedUpdateId(kind: 'decide' | 'withdraw', userId: string, key: 
  * keyed Update id: only a replay of this caller's own earlier Update can succeed then. Anything
  * else the workflow answers becomes the refusal, except an unavailable Temporal (503).
  */
-async function replayOrRefuse<T>(refusal: HttpError, updateId: string | undefined, update: () => Promise<T>): Promise<T> {
+async function replayOrRefuse<T>(
+  refusal: HttpError,
+  updateId: string | undefined,
+  update: () => Promise<T>,
+): Promise<T> {
   if (!updateId) throw refusal;
   try {
     return await update();
@@ -60,21 +73,36 @@ export async function executeDecision(
     withTemporalDeadline(ctx, () =>
       handle.executeUpdate(decideUpdate, {
         ...(updateId ? { updateId } : {}),
-        args: [{ taskId: task.id, actor: actorOf(user), decision: body.decision, comment: body.comment, data: body.data, requestId }],
+        args: [
+          {
+            taskId: task.id,
+            actor: actorOf(user),
+            decision: body.decision,
+            comment: body.comment,
+            data: body.data,
+            requestId,
+          },
+        ],
       }),
     );
-  if (task.status !== 'open') return replayOrRefuse(conflict(`task ${task.id} is no longer open`, 'task_not_open'), updateId, update);
+  if (task.status !== 'open')
+    return replayOrRefuse(conflict(`task ${task.id} is no longer open`, 'task_not_open'), updateId, update);
   try {
     return await update();
   } catch (err) {
     const mapped = fromTemporal(err);
     if (mapped?.code === 'task_not_found') {
-      throw new HttpError(503, 'task_not_ready', `task ${task.id} is not ready in its workflow yet; try again shortly`, undefined, { 'Retry-After': '2' });
+      throw new HttpError(
+        503,
+        'task_not_ready',
+        `task ${task.id} is not ready in its workflow yet; try again shortly`,
+        undefined,
+        { 'Retry-After': '2' },
+      );
     }
     throw err;
   }
 }
-
 
 export async function executeWithdraw(
   ctx: ApiContext,
@@ -84,9 +112,17 @@ export async function executeWithdraw(
   requestId: string,
   idempotencyKey?: string,
 ) {
-  const updateId = idempotencyKey ? keyedUpdateId('withdraw', user.id, idempotencyKey, subject.workflowId, { reason: reason ?? null }) : undefined;
+  const updateId = idempotencyKey
+    ? keyedUpdateId('withdraw', user.id, idempotencyKey, subject.workflowId, { reason: reason ?? null })
+    : undefined;
   const handle = ctx.temporal.workflow.getHandle(subject.workflowId);
-  const update = () => withTemporalDeadline(ctx, () => handle.executeUpdate(withdrawUpdate, { ...(updateId ? { updateId } : {}), args: [{ actor: actorOf(user), reason, requestId }] }));
+  const update = () =>
+    withTemporalDeadline(ctx, () =>
+      handle.executeUpdate(withdrawUpdate, {
+        ...(updateId ? { updateId } : {}),
+        args: [{ actor: actorOf(user), reason, requestId }],
+      }),
+    );
   const refusal = terminalRefusal(subject.stage, subject.what);
   return refusal ? replayOrRefuse(refusal, updateId, update) : update();
 }

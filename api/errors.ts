@@ -29,14 +29,19 @@ export class HttpError extends Error {
   }
 }
 
-export const badRequest = (message: string, details?: ErrorDetail[]) => new HttpError(400, 'bad_request', message, details);
-export const validationFailed = (details: ErrorDetail[]) => new HttpError(400, 'validation_failed', 'the request is invalid', details);
-export const unauthorized = (message = 'a valid bearer token is required') => new HttpError(401, 'unauthorized', message);
+export const badRequest = (message: string, details?: ErrorDetail[]) =>
+  new HttpError(400, 'bad_request', message, details);
+export const validationFailed = (details: ErrorDetail[]) =>
+  new HttpError(400, 'validation_failed', 'the request is invalid', details);
+export const unauthorized = (message = 'a valid bearer token is required') =>
+  new HttpError(401, 'unauthorized', message);
 export const forbidden = (message = 'your role may not do this') => new HttpError(403, 'forbidden', message);
 export const notFound = (what = 'resource') => new HttpError(404, 'not_found', `${what} not found`);
 export const conflict = (message: string, code = 'conflict') => new HttpError(409, code, message);
-export const unavailable = (message = 'the workflow service is unavailable; try again shortly', retryAfterSeconds = 5) =>
-  new HttpError(503, 'unavailable', message, undefined, { 'Retry-After': String(retryAfterSeconds) });
+export const unavailable = (
+  message = 'the workflow service is unavailable; try again shortly',
+  retryAfterSeconds = 5,
+) => new HttpError(503, 'unavailable', message, undefined, { 'Retry-After': String(retryAfterSeconds) });
 
 /** Zod issues as `{path, message}` per field; unknown keys are reported one per key. */
 /** zod issues as error details: domain/schemas.ts `fieldProblems`. */
@@ -80,29 +85,45 @@ export function fromTemporal(err: unknown): HttpError | undefined {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && cause.type && FAILURE_STATUS[cause.type]) {
       const [status, code] = FAILURE_STATUS[cause.type];
-      return new HttpError(status, code, cause.message, cause.type === FAILURE.invalidDecision ? detailsOf(cause) : undefined);
+      return new HttpError(
+        status,
+        code,
+        cause.message,
+        cause.type === FAILURE.invalidDecision ? detailsOf(cause) : undefined,
+      );
     }
     return new HttpError(409, 'update_refused', cause?.message ?? 'the workflow refused the request');
   }
   if (err instanceof WorkflowNotFoundError) return notFound('workflow');
-  if (err instanceof WorkflowExecutionAlreadyStartedError) return conflict('a workflow with this id already exists', 'already_started');
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return unavailable('the workflow did not answer in time; try again shortly');
+  if (err instanceof WorkflowExecutionAlreadyStartedError)
+    return conflict('a workflow with this id already exists', 'already_started');
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+    return unavailable('the workflow did not answer in time; try again shortly');
   const code = grpcCode(err);
   if (code === GRPC_NOT_FOUND) return notFound('workflow');
   if (code === GRPC_ALREADY_EXISTS) return conflict('a workflow with this id already exists', 'already_started');
-  if (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED || code === GRPC_CANCELLED || code === GRPC_RESOURCE_EXHAUSTED) return unavailable();
+  if (
+    code === GRPC_UNAVAILABLE ||
+    code === GRPC_DEADLINE_EXCEEDED ||
+    code === GRPC_CANCELLED ||
+    code === GRPC_RESOURCE_EXHAUSTED
+  )
+    return unavailable();
   if (err instanceof ServiceError) return unavailable();
   return undefined;
 }
 
 export function sendError(res: Parameters<RequestHandler>[1], err: HttpError): void {
   if (err.headers) for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
-  const body: { error: { code: string; message: string; details?: ErrorDetail[] } } = { error: { code: err.code, message: err.message } };
+  const body: { error: { code: string; message: string; details?: ErrorDetail[] } } = {
+    error: { code: err.code, message: err.message },
+  };
   if (err.details?.length) body.error.details = err.details;
   res.status(err.status).json(body);
 }
 
-export const notFoundHandler: RequestHandler = (req, _res, next) => next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
+export const notFoundHandler: RequestHandler = (req, _res, next) =>
+  next(new HttpError(404, 'not_found', `no route for ${req.method} ${req.path}`));
 
 interface BodyReadError {
   type?: string;
@@ -118,7 +139,10 @@ interface BodyReadError {
 function isBodyReadError(err: unknown): err is BodyReadError {
   if (!err || typeof err !== 'object') return false;
   const e = err as BodyReadError;
-  return (typeof e.status === 'number' && e.status >= 400 && e.status < 500) || (typeof e.code === 'string' && e.code.startsWith('Z_'));
+  return (
+    (typeof e.status === 'number' && e.status >= 400 && e.status < 500) ||
+    (typeof e.code === 'string' && e.code.startsWith('Z_'))
+  );
 }
 
 function bodyReadError(e: BodyReadError, contentEncoding: string | undefined): HttpError {
@@ -129,12 +153,20 @@ function bodyReadError(e: BodyReadError, contentEncoding: string | undefined): H
     case 'entity.parse.failed':
       return new HttpError(400, 'malformed_json', 'the request body is not valid JSON');
     case 'encoding.unsupported':
-      return new HttpError(415, 'unsupported_content_encoding', `Content-Encoding "${encoding}" is not accepted; send the body as identity, gzip or deflate`);
+      return new HttpError(
+        415,
+        'unsupported_content_encoding',
+        `Content-Encoding "${encoding}" is not accepted; send the body as identity, gzip or deflate`,
+      );
     case 'charset.unsupported':
       return new HttpError(415, 'unsupported_media_type', 'the charset of the body is not accepted; send UTF-8');
   }
   if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
-    return new HttpError(400, 'invalid_content_encoding', `the request body is not ${encoding} data, as its Content-Encoding says`);
+    return new HttpError(
+      400,
+      'invalid_content_encoding',
+      `the request body is not ${encoding} data, as its Content-Encoding says`,
+    );
   }
   return new HttpError(e.status ?? 400, 'bad_request', 'the request body could not be read');
 }
@@ -149,12 +181,19 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     http = badRequest('the URL is not correctly percent-encoded');
   } else if (isBodyReadError(err)) http = bodyReadError(err, req.get('Content-Encoding'));
   http ??= fromTemporal(err);
-  if (!http && isDatabaseUnavailableError(err)) http = unavailable('the database is busy or out of reach; try again shortly');
+  if (!http && isDatabaseUnavailableError(err))
+    http = unavailable('the database is busy or out of reach; try again shortly');
   if (!http) {
-    req.log?.error({ err: err instanceof Error ? { message: err.message, name: err.name, stack: err.stack } : String(err) }, 'unhandled error');
+    req.log?.error(
+      { err: err instanceof Error ? { message: err.message, name: err.name, stack: err.stack } : String(err) },
+      'unhandled error',
+    );
     http = new HttpError(500, 'internal', 'something went wrong; the request id identifies it in the logs');
   } else if (http.status >= 500) {
-    req.log?.warn({ err: err instanceof Error ? err.message : String(err), status: http.status }, 'service unavailable');
+    req.log?.warn(
+      { err: err instanceof Error ? err.message : String(err), status: http.status },
+      'service unavailable',
+    );
   }
   if (res.headersSent) return;
   sendError(res, http);

@@ -10,7 +10,11 @@ export const PROPOSAL_EXAMPLE: ProposalCreate = {
   title: 'Glacial lake early warning with low-cost sensors',
   summary: 'Community-run sensor network and SMS alerts for mudflows in the Chui valley.',
   countryCode: 'KG',
-  nationalPartner: { name: 'Ministry of Emergency Situations', contact: 'mes@example.kg', demandEvidence: 'Letter of intent No. 14-2/2026 of 12 March 2026' },
+  nationalPartner: {
+    name: 'Ministry of Emergency Situations',
+    contact: 'mes@example.kg',
+    demandEvidence: 'Letter of intent No. 14-2/2026 of 12 March 2026',
+  },
   sdgs: [13, 11],
   thematicAreaId: 'climate-adaptation',
   requestedAmountUsd: 30_000,
@@ -28,7 +32,11 @@ export const PROPOSAL_EXAMPLE: ProposalCreate = {
 export const EXPERT_REQUEST_EXAMPLE: ExpertRequestCreate = {
   countryCode: 'KG',
   title: 'Mudflow hazard mapping for the Naryn region',
-  nationalPartner: { name: 'Ministry of Emergency Situations', contact: 'mes@example.kg', demandEvidence: 'Request letter of 2 February 2026' },
+  nationalPartner: {
+    name: 'Ministry of Emergency Situations',
+    contact: 'mes@example.kg',
+    demandEvidence: 'Request letter of 2 February 2026',
+  },
   objectives: 'Map mudflow hazard zones for 5 mountain villages and recommend protective measures.',
   deliverables: [
     { title: 'Inception report', dueDate: '2027-02-15', amountUsd: 2_000 },

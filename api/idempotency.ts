@@ -35,11 +35,16 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function requestHash(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonicalJson(body)}`)
+    .digest('hex');
 }
 
 export function validKey(key: string): string {
-  if (!KEY_PATTERN.test(key)) throw badRequest('Idempotency-Key must be 1-200 characters of letters, digits, . _ : -', [{ path: 'Idempotency-Key', message: 'invalid format' }]);
+  if (!KEY_PATTERN.test(key))
+    throw badRequest('Idempotency-Key must be 1-200 characters of letters, digits, . _ : -', [
+      { path: 'Idempotency-Key', message: 'invalid format' },
+    ]);
   return key;
 }
 
@@ -77,7 +82,10 @@ export async function withIdempotency(
     throw err;
   }
   if (result.status >= 200 && result.status < 300) {
-    await prisma.idempotencyRecord.update({ where: { id }, data: { status: result.status, body: result.body as Prisma.InputJsonValue } });
+    await prisma.idempotencyRecord.update({
+      where: { id },
+      data: { status: result.status, body: result.body as Prisma.InputJsonValue },
+    });
   } else {
     await prisma.idempotencyRecord.delete({ where: { id } }).catch(() => undefined);
   }
@@ -86,7 +94,12 @@ export async function withIdempotency(
 
 const TAKEN_OVER = Symbol('taken over');
 
-async function awaitExisting(prisma: PrismaClient, id: string, hash: string, opts: IdempotencyOptions): Promise<StoredResponse | typeof TAKEN_OVER> {
+async function awaitExisting(
+  prisma: PrismaClient,
+  id: string,
+  hash: string,
+  opts: IdempotencyOptions,
+): Promise<StoredResponse | typeof TAKEN_OVER> {
   const deadline = Date.now() + (opts.waitMs ?? 60_000);
   const leaseMs = opts.leaseMs ?? IDEMPOTENCY_LEASE_MS;
   for (;;) {
@@ -95,15 +108,26 @@ async function awaitExisting(prisma: PrismaClient, id: string, hash: string, opt
       // The first attempt failed and released the key: the client may retry.
       throw conflict('an earlier request with this Idempotency-Key failed; retry the request', 'idempotency_retry');
     }
-    if (record.requestHash !== hash) throw conflict('this Idempotency-Key was used with a different request body', 'idempotency_key_reused');
+    if (record.requestHash !== hash)
+      throw conflict('this Idempotency-Key was used with a different request body', 'idempotency_key_reused');
     if (record.status !== PENDING) return { status: record.status, body: record.body };
     if (Date.now() - record.createdAt.getTime() > leaseMs) {
       // Abandoned by a request that died: take the reservation over (one duplicate wins the race).
-      const taken = await prisma.idempotencyRecord.updateMany({ where: { id, status: PENDING, createdAt: record.createdAt }, data: { createdAt: new Date() } });
+      const taken = await prisma.idempotencyRecord.updateMany({
+        where: { id, status: PENDING, createdAt: record.createdAt },
+        data: { createdAt: new Date() },
+      });
       if (taken.count === 1) return TAKEN_OVER;
       continue;
     }
-    if (Date.now() > deadline) throw new HttpError(409, 'idempotency_in_progress', 'a request with this Idempotency-Key is still in progress', undefined, { 'Retry-After': '2' });
+    if (Date.now() > deadline)
+      throw new HttpError(
+        409,
+        'idempotency_in_progress',
+        'a request with this Idempotency-Key is still in progress',
+        undefined,
+        { 'Retry-After': '2' },
+      );
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 100));
   }
 }

@@ -13,7 +13,9 @@ export function newId(prefix: string): string {
  */
 export function subjectId(prefix: string, userId: string, idempotencyKey?: string): string {
   if (!idempotencyKey) return newId(prefix);
-  const n = BigInt(`0x${createHash('sha256').update(`${prefix}\n${userId}\n${idempotencyKey}`).digest('hex').slice(0, 22)}`);
+  const n = BigInt(
+    `0x${createHash('sha256').update(`${prefix}\n${userId}\n${idempotencyKey}`).digest('hex').slice(0, 22)}`,
+  );
   return `${prefix}-${n.toString(36).padStart(16, '0').slice(-16)}`;
 }
 

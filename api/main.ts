@@ -20,12 +20,19 @@ async function main(): Promise<void> {
   // fails, workflow calls answer 503 until it is back.
   const connection = await connectTemporalClient(config, {
     lazyWhenUnreachable: true,
-    onUnreachable: (err) => logger.warn({ event: 'temporal_unreachable', ...temporalTarget, err: err instanceof Error ? err.message : String(err) }, 'Temporal is not reachable yet; connecting lazily'),
+    onUnreachable: (err) =>
+      logger.warn(
+        { event: 'temporal_unreachable', ...temporalTarget, err: err instanceof Error ? err.message : String(err) },
+        'Temporal is not reachable yet; connecting lazily',
+      ),
   });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const metrics = createApiMetrics({ prisma, config, processMetrics: true });
   const app = createApp({ prisma, temporal, config, logger, taskQueue: config.TASK_QUEUE, metrics });
-  const metricsServer = config.METRICS_PORT === undefined ? undefined : await startMetricsServer(metrics, config.METRICS_PORT, config.METRICS_HOST);
+  const metricsServer =
+    config.METRICS_PORT === undefined
+      ? undefined
+      : await startMetricsServer(metrics, config.METRICS_PORT, config.METRICS_HOST);
 
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -34,10 +41,21 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;
-  logger.info({
-    event: 'api_started', host: config.HOST, port: config.PORT, temporal: temporalTarget, authMode: config.AUTH_MODE,
-    metrics: metricsServer ? `${config.METRICS_HOST}:${config.METRICS_PORT}/metrics` : config.METRICS_TOKEN ? `${config.PORT}/metrics (token)` : 'off',
-  }, 'API listening');
+  logger.info(
+    {
+      event: 'api_started',
+      host: config.HOST,
+      port: config.PORT,
+      temporal: temporalTarget,
+      authMode: config.AUTH_MODE,
+      metrics: metricsServer
+        ? `${config.METRICS_HOST}:${config.METRICS_PORT}/metrics`
+        : config.METRICS_TOKEN
+          ? `${config.PORT}/metrics (token)`
+          : 'off',
+    },
+    'API listening',
+  );
 
   let stopping = false;
   const shutdown = (signal: string) => {

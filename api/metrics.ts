@@ -38,25 +38,67 @@ function sameSecret(given: string, expected: string): boolean {
 function domainGauges(registry: Registry, prisma: PrismaClient, now: () => Date): void {
   // prom-client awaits each metric's `collect` before rendering; all of them share one read per scrape.
   const common = { registers: [registry], collect: refresh };
-  const openTasks = new Gauge({ name: 'rus_undp_open_tasks', help: 'Open human tasks, by programme and task kind', labelNames: ['programme', 'kind'] as const, ...common });
-  const overdueTasks = new Gauge({ name: 'rus_undp_overdue_tasks', help: 'Open tasks past their due time, by programme and task kind', labelNames: ['programme', 'kind'] as const, ...common });
-  const subjects = new Gauge({ name: 'rus_undp_subjects', help: 'Proposals (challenge_fund) and expert requests (experts_on_demand), by stage', labelNames: ['programme', 'stage'] as const, ...common });
-  const outboxPending = new Gauge({ name: 'rus_undp_outbox_pending', help: 'Notification mails waiting to be sent', ...common });
-  const outboxOldest = new Gauge({ name: 'rus_undp_outbox_oldest_pending_seconds', help: 'Age of the oldest mail waiting to be sent (0 when none)', ...common });
-  const mailsFailed = new Gauge({ name: 'rus_undp_mails_failed', help: 'Mails the SMTP relay rejected for good (need a person)', ...common });
-  const up = new Gauge({ name: 'rus_undp_domain_metrics_up', help: '1 when the last scrape read the domain gauges from the database, 0 when that failed (the gauges then keep their previous values)', ...common });
+  const openTasks = new Gauge({
+    name: 'rus_undp_open_tasks',
+    help: 'Open human tasks, by programme and task kind',
+    labelNames: ['programme', 'kind'] as const,
+    ...common,
+  });
+  const overdueTasks = new Gauge({
+    name: 'rus_undp_overdue_tasks',
+    help: 'Open tasks past their due time, by programme and task kind',
+    labelNames: ['programme', 'kind'] as const,
+    ...common,
+  });
+  const subjects = new Gauge({
+    name: 'rus_undp_subjects',
+    help: 'Proposals (challenge_fund) and expert requests (experts_on_demand), by stage',
+    labelNames: ['programme', 'stage'] as const,
+    ...common,
+  });
+  const outboxPending = new Gauge({
+    name: 'rus_undp_outbox_pending',
+    help: 'Notification mails waiting to be sent',
+    ...common,
+  });
+  const outboxOldest = new Gauge({
+    name: 'rus_undp_outbox_oldest_pending_seconds',
+    help: 'Age of the oldest mail waiting to be sent (0 when none)',
+    ...common,
+  });
+  const mailsFailed = new Gauge({
+    name: 'rus_undp_mails_failed',
+    help: 'Mails the SMTP relay rejected for good (need a person)',
+    ...common,
+  });
+  const up = new Gauge({
+    name: 'rus_undp_domain_metrics_up',
+    help: '1 when the last scrape read the domain gauges from the database, 0 when that failed (the gauges then keep their previous values)',
+    ...common,
+  });
 
   async function read() {
     const at = now();
     const [open, overdue, proposals, requests, pending, failed] = await Promise.all([
       prisma.task.groupBy({ by: ['programme', 'kind'], where: { status: 'open' }, _count: { _all: true } }),
-      prisma.task.groupBy({ by: ['programme', 'kind'], where: { status: 'open', dueAt: { lt: at } }, _count: { _all: true } }),
+      prisma.task.groupBy({
+        by: ['programme', 'kind'],
+        where: { status: 'open', dueAt: { lt: at } },
+        _count: { _all: true },
+      }),
       prisma.proposal.groupBy({ by: ['stage'], _count: { _all: true } }),
       prisma.expertRequest.groupBy({ by: ['stage'], _count: { _all: true } }),
       prisma.outbox.aggregate({ where: { status: 'pending' }, _count: { _all: true }, _min: { createdAt: true } }),
       failedNotificationCount(prisma),
     ]);
-    return { at, open, overdue, byProgramme: { challenge_fund: proposals, experts_on_demand: requests } as Record<Programme, typeof proposals>, pending, failed };
+    return {
+      at,
+      open,
+      overdue,
+      byProgramme: { challenge_fund: proposals, experts_on_demand: requests } as Record<Programme, typeof proposals>,
+      pending,
+      failed,
+    };
   }
 
   let reading: Promise<void> | undefined;
@@ -66,10 +108,11 @@ function domainGauges(registry: Registry, prisma: PrismaClient, now: () => Date)
       .then((v) => {
         // Every known label set is present, at 0 when nothing matches, so alerts see a value, not a gap.
         for (const gauge of [openTasks, overdueTasks]) gauge.reset();
-        for (const programme of PROGRAMMES) for (const kind of programmeSpec(programme).taskKinds) {
-          openTasks.set({ programme, kind }, 0);
-          overdueTasks.set({ programme, kind }, 0);
-        }
+        for (const programme of PROGRAMMES)
+          for (const kind of programmeSpec(programme).taskKinds) {
+            openTasks.set({ programme, kind }, 0);
+            overdueTasks.set({ programme, kind }, 0);
+          }
         for (const row of v.open) openTasks.set({ programme: row.programme, kind: row.kind }, row._count._all);
         for (const row of v.overdue) overdueTasks.set({ programme: row.programme, kind: row.kind }, row._count._all);
         subjects.reset();
@@ -91,7 +134,12 @@ function domainGauges(registry: Registry, prisma: PrismaClient, now: () => Date)
   }
 }
 
-export function createApiMetrics(deps: { prisma: PrismaClient; config: Pick<AppConfig, 'METRICS_TOKEN'>; processMetrics?: boolean; now?: () => Date }): ApiMetrics {
+export function createApiMetrics(deps: {
+  prisma: PrismaClient;
+  config: Pick<AppConfig, 'METRICS_TOKEN'>;
+  processMetrics?: boolean;
+  now?: () => Date;
+}): ApiMetrics {
   const registry = new Registry();
   const registers = [registry];
   if (deps.processMetrics) collectDefaultMetrics({ register: registry });
@@ -103,7 +151,12 @@ export function createApiMetrics(deps: { prisma: PrismaClient; config: Pick<AppC
     registers,
   });
   const inFlight = new Gauge({ name: 'http_requests_in_flight', help: 'Requests being handled now', registers });
-  const aborted = new Counter({ name: 'http_requests_aborted_total', help: 'Requests whose client went away before the answer was complete, by method and route pattern', labelNames: ['method', 'route'] as const, registers });
+  const aborted = new Counter({
+    name: 'http_requests_aborted_total',
+    help: 'Requests whose client went away before the answer was complete, by method and route pattern',
+    labelNames: ['method', 'route'] as const,
+    registers,
+  });
   domainGauges(registry, deps.prisma, deps.now ?? (() => new Date()));
 
   const middleware: RequestHandler = (req, res, next) => {
@@ -115,7 +168,11 @@ export function createApiMetrics(deps: { prisma: PrismaClient; config: Pick<AppC
       ended = true;
       inFlight.dec();
       const route = routeLabel(req, res.statusCode);
-      if (finished) duration.observe({ method: req.method, route, status_code: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+      if (finished)
+        duration.observe(
+          { method: req.method, route, status_code: String(res.statusCode) },
+          Number(process.hrtime.bigint() - started) / 1e9,
+        );
       else aborted.inc({ method: req.method, route });
     };
     res.once('finish', () => end(true));
@@ -127,10 +184,16 @@ export function createApiMetrics(deps: { prisma: PrismaClient; config: Pick<AppC
   const handler: RequestHandler = (req, res, next) => {
     const given = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
     if (token && (!given || !sameSecret(given, token))) {
-      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('metrics need the bearer token METRICS_TOKEN\n');
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer realm="metrics"')
+        .type('text/plain')
+        .send('metrics need the bearer token METRICS_TOKEN\n');
       return;
     }
-    registry.metrics().then((text) => res.set({ 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' }).send(text), next);
+    registry
+      .metrics()
+      .then((text) => res.set({ 'Content-Type': registry.contentType, 'Cache-Control': 'no-store' }).send(text), next);
   };
   return { registry, middleware, handler };
 }

@@ -14,7 +14,10 @@ export class PostgresRateLimitStore implements Store {
   private windowMs = 60_000;
   private nextCleanup = 0;
 
-  constructor(private readonly prisma: PrismaClient, readonly prefix: string) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    readonly prefix: string,
+  ) {}
 
   init(options: Options): void {
     this.windowMs = options.windowMs;
@@ -62,8 +65,10 @@ export class PostgresRateLimitStore implements Store {
     const now = Date.now();
     if (now < this.nextCleanup) return;
     this.nextCleanup = now + this.windowMs;
-    poolOf(this.prisma).query('DELETE FROM "RateLimitHit" WHERE "resetAt" < clock_timestamp()').catch(() => {
-      this.nextCleanup = 0;
-    });
+    poolOf(this.prisma)
+      .query('DELETE FROM "RateLimitHit" WHERE "resetAt" < clock_timestamp()')
+      .catch(() => {
+        this.nextCleanup = 0;
+      });
   }
 }

@@ -18,10 +18,15 @@ interface AssignTask {
  * first, the least busy first. A few queries, whatever the number of tasks.
  */
 export async function withReviewerChoices<T extends AssignTask>(prisma: PrismaClient, tasks: T[]): Promise<T[]> {
-  const open = tasks.filter((t) => t.kind === 'assign_reviewers' && t.status === 'open' && t.subjectType === 'proposal');
+  const open = tasks.filter(
+    (t) => t.kind === 'assign_reviewers' && t.status === 'open' && t.subjectType === 'proposal',
+  );
   if (!open.length) return tasks;
   const [proposals, reviewers] = await Promise.all([
-    prisma.proposal.findMany({ where: { id: { in: [...new Set(open.map((t) => t.subjectId))] } }, select: { id: true, institutionId: true } }),
+    prisma.proposal.findMany({
+      where: { id: { in: [...new Set(open.map((t) => t.subjectId))] } },
+      select: { id: true, institutionId: true },
+    }),
     prisma.user.findMany({
       where: { role: 'reviewer', active: true },
       select: { id: true, name: true, institutionId: true, institution: { select: { id: true, name: true } } },

@@ -19,7 +19,11 @@ type Schema = z.ZodType;
 /** Response headers a route sends besides the ones every route of its kind sends (api/openapi.ts). */
 export type ExtraHeader = 'Server-Timing' | 'Content-Disposition' | 'Content-Range' | 'Accept-Ranges' | 'ETag';
 
-export interface RouteSpec<B extends Schema | undefined = Schema | undefined, Q extends Schema | undefined = Schema | undefined, R extends Schema | undefined = Schema | undefined> {
+export interface RouteSpec<
+  B extends Schema | undefined = Schema | undefined,
+  Q extends Schema | undefined = Schema | undefined,
+  R extends Schema | undefined = Schema | undefined,
+> {
   method: Method;
   path: string;
   /** Readable and unique: listProposals, decideTask... (generated clients name their methods after it). */
@@ -120,10 +124,11 @@ interface Registered {
 export class ApiRouter {
   readonly routes: Registered[] = [];
 
-  add<B extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, R extends Schema | undefined = undefined>(
-    spec: RouteSpec<B, Q, R>,
-    handler: Handler<B, Q, R>,
-  ): void {
+  add<
+    B extends Schema | undefined = undefined,
+    Q extends Schema | undefined = undefined,
+    R extends Schema | undefined = undefined,
+  >(spec: RouteSpec<B, Q, R>, handler: Handler<B, Q, R>): void {
     this.routes.push({ spec: spec as RouteSpec, handler: handler as unknown as Registered['handler'] });
   }
 
@@ -182,7 +187,8 @@ function bodyProblem(body: unknown): { path: string; message: string } | undefin
     if (typeof value === 'string') {
       if (UNSTORABLE.test(value)) return { path: path || '(body)', message: UNSTORABLE_MESSAGE };
     } else if (value && typeof value === 'object') {
-      if (depth >= MAX_BODY_DEPTH) return { path: path || '(body)', message: `is nested more than ${MAX_BODY_DEPTH} levels deep` };
+      if (depth >= MAX_BODY_DEPTH)
+        return { path: path || '(body)', message: `is nested more than ${MAX_BODY_DEPTH} levels deep` };
       for (const [key, child] of Object.entries(value)) {
         const at = path ? `${path}.${key}` : key;
         if (UNSTORABLE.test(key)) return { path: at, message: UNSTORABLE_MESSAGE };
@@ -221,9 +227,16 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
       const checked = spec.success.schema.safeParse(body);
       if (!checked.success) {
         const problems = zodDetails(checked.error.issues);
-        req.log.error({ route: `${spec.method.toUpperCase()} ${spec.path}`, status, problems }, 'the answer does not match the route\'s response schema');
+        req.log.error(
+          { route: `${spec.method.toUpperCase()} ${spec.path}`, status, problems },
+          "the answer does not match the route's response schema",
+        );
         if (deps.responseCheck === 'enforce') {
-          throw new HttpError(500, 'response_contract', `the answer does not match the documented schema: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+          throw new HttpError(
+            500,
+            'response_contract',
+            `the answer does not match the documented schema: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+          );
         }
       }
     }
@@ -234,7 +247,8 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
       const user = req.user as AuthUser;
       if (spec.auth !== false) {
         if (!user) throw unauthorized();
-        if (spec.roles && !spec.roles.includes(user.role)) throw forbidden(`the ${user.role} role may not ${spec.method.toUpperCase()} ${spec.path}`);
+        if (spec.roles && !spec.roles.includes(user.role))
+          throw forbidden(`the ${user.role} role may not ${spec.method.toUpperCase()} ${spec.path}`);
       }
       const badInUrl = bodyProblem(req.params) ?? bodyProblem(req.query);
       if (badInUrl) throw validationFailed([badInUrl]);
@@ -242,8 +256,10 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
       let body: unknown;
       if (spec.body) {
         // express.json() leaves {} when it did not parse: a body of another media type is refused, no body is {}.
-        const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-        if (hasBody && !req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
+        const hasBody =
+          Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+        if (hasBody && !req.is('application/json'))
+          throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json');
         const problem = hasBody ? bodyProblem(req.body) : undefined;
         if (problem) throw validationFailed([problem]);
         body = parse(spec.body, hasBody ? req.body : {});
@@ -253,7 +269,12 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
       const ctx = { req, res, user, body, query, params: req.params as Record<string, string>, idempotencyKey: key };
       let result: Result | void;
       if (key !== undefined) {
-        const outcome = await withIdempotency(prisma, { userId: user.id, key, hash: requestHash(req.method, req.path, req.body) }, () => answer(req, ctx), { waitMs: idempotencyWaitMs });
+        const outcome = await withIdempotency(
+          prisma,
+          { userId: user.id, key, hash: requestHash(req.method, req.path, req.body) },
+          () => answer(req, ctx),
+          { waitMs: idempotencyWaitMs },
+        );
         if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
         result = { status: outcome.status, body: outcome.body };
       } else if (spec.cached && spec.method === 'get') {

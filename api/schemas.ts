@@ -1,9 +1,24 @@
 import { iso, z } from 'zod';
 import { LANGUAGES, ROLES } from '../domain/roles';
-import { countryCodeSchema, deliverableSpecSchema, emailSchema, isoDateSchema, text, textOrBlank, milestoneSchema, nationalPartnerSchema, rubricCriterionSchema } from '../domain/schemas';
+import {
+  countryCodeSchema,
+  deliverableSpecSchema,
+  emailSchema,
+  isoDateSchema,
+  text,
+  textOrBlank,
+  milestoneSchema,
+  nationalPartnerSchema,
+  rubricCriterionSchema,
+} from '../domain/schemas';
 import { MODALITIES, OUTCOMES, PHASES, PROGRAMMES, STAGES, SUBJECT_TYPES, TASK_STATUSES } from '../domain/stages';
 import { DOCUMENT_TYPES, SCAN_STATES, UPLOADABLE_DOCUMENT_TYPES } from '../domain/documents';
-import { callCreateSchema, expertRequestCreateSchema, proposalChangesSchema, proposalCreateSchema } from '../domain/schemas';
+import {
+  callCreateSchema,
+  expertRequestCreateSchema,
+  proposalChangesSchema,
+  proposalCreateSchema,
+} from '../domain/schemas';
 import { decisionBodySchema, TASK_KIND_NAMES } from '../domain/tasks';
 import { queryWithExample, requestBody, responseBody } from './contract';
 import { CALL_EXAMPLE, EXPERT_EXAMPLE, EXPERT_REQUEST_EXAMPLE, PROPOSAL_EXAMPLE } from './examples';
@@ -49,20 +64,40 @@ export const expertRequestListQuerySchema = queryWithExample(
   { ...firstPage, stage: 'selection', country: 'KG' },
 );
 
-export const callListQuerySchema = queryWithExample(paginationSchema.extend({ country: countryCodeSchema.optional() }), { ...firstPage, country: 'KG' });
+export const callListQuerySchema = queryWithExample(
+  paginationSchema.extend({ country: countryCodeSchema.optional() }),
+  { ...firstPage, country: 'KG' },
+);
 
 export const taskListQuerySchema = queryWithExample(
   paginationSchema.extend({
     pageSize: z.coerce.number().int().min(1).max(100).default(50),
     subject: z.string().min(1).max(200).optional().describe('only tasks of this proposal or expert request (its id)'),
     kind: z.enum(TASK_KIND_NAMES).optional().describe('only tasks of this kind'),
-    status: z.enum(TASK_STATUSES).default('open').describe('open (default): waiting for you; done / cancelled: yours that were decided / cancelled'),
+    status: z
+      .enum(TASK_STATUSES)
+      .default('open')
+      .describe('open (default): waiting for you; done / cancelled: yours that were decided / cancelled'),
     country: countryCodeSchema.optional().describe('only tasks of subjects in this country'),
-    overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional().describe('true: only overdue tasks; false: only tasks not overdue'),
+    overdue: z
+      .enum(['true', 'false'])
+      .transform((v) => v === 'true')
+      .optional()
+      .describe('true: only overdue tasks; false: only tasks not overdue'),
     dueBefore: isoDate.optional().describe('only tasks due on or before this day (UTC)'),
     dueAfter: isoDate.optional().describe('only tasks due on or after this day (UTC)'),
   }),
-  { page: 1, pageSize: 50, subject: 'p-0a1b2c3d4e5f6g7h', kind: 'co_endorsement', status: 'open', country: 'KG', overdue: 'false', dueBefore: '2027-03-31', dueAfter: '2027-01-01' },
+  {
+    page: 1,
+    pageSize: 50,
+    subject: 'p-0a1b2c3d4e5f6g7h',
+    kind: 'co_endorsement',
+    status: 'open',
+    country: 'KG',
+    overdue: 'false',
+    dueBefore: '2027-03-31',
+    dueAfter: '2027-01-01',
+  },
 );
 export type TaskListQuery = z.infer<typeof taskListQuerySchema>;
 
@@ -71,15 +106,27 @@ const pipelineFilters = {
   country: countryCodeSchema.optional(),
   stage: phase.optional(),
 };
-export const pipelineQuerySchema = queryWithExample(paginationSchema.extend(pipelineFilters), { ...firstPage, programme: 'challenge_fund', country: 'KG', stage: 'selection' });
+export const pipelineQuerySchema = queryWithExample(paginationSchema.extend(pipelineFilters), {
+  ...firstPage,
+  programme: 'challenge_fund',
+  country: 'KG',
+  stage: 'selection',
+});
 export type PipelineQuery = z.infer<typeof pipelineQuerySchema>;
 
-export const pipelineExportQuerySchema = queryWithExample(z.object(pipelineFilters), { programme: 'challenge_fund', country: 'KG', stage: 'selection' });
+export const pipelineExportQuerySchema = queryWithExample(z.object(pipelineFilters), {
+  programme: 'challenge_fund',
+  country: 'KG',
+  stage: 'selection',
+});
 
 export const expertListQuerySchema = queryWithExample(
   paginationSchema.extend({
     thematicArea: z.string().min(1).max(100).optional(),
-    language: z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code, e.g. ru').optional(),
+    language: z
+      .string()
+      .regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code, e.g. ru')
+      .optional(),
     q: text(100).optional(),
   }),
   { ...firstPage, thematicArea: 'water-resources', language: 'ru', q: 'irrigation' },
@@ -120,7 +167,10 @@ const expertFields = {
   email: emailSchema,
   thematicAreaIds: z.array(z.string().min(1).max(100)).min(1).max(20),
   sdgs: z.array(z.number().int().min(1).max(17)).max(17),
-  languages: z.array(z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code, e.g. ru')).min(1).max(10),
+  languages: z
+    .array(z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code, e.g. ru'))
+    .min(1)
+    .max(10),
   countriesOfExperience: z.array(countryCodeSchema).max(50),
   dailyFeeUsd: z.number().min(0).max(100_000),
   availability: z.array(availabilityWindow).max(24),
@@ -128,7 +178,13 @@ const expertFields = {
 };
 
 export const expertCreateSchema = z
-  .object({ ...expertFields, sdgs: expertFields.sdgs.default([]), countriesOfExperience: expertFields.countriesOfExperience.default([]), availability: expertFields.availability.default([]), bio: expertFields.bio.default('') })
+  .object({
+    ...expertFields,
+    sdgs: expertFields.sdgs.default([]),
+    countriesOfExperience: expertFields.countriesOfExperience.default([]),
+    availability: expertFields.availability.default([]),
+    bio: expertFields.bio.default(''),
+  })
   .strict();
 export type ExpertCreate = z.infer<typeof expertCreateSchema>;
 
@@ -146,7 +202,14 @@ export const errorResponseSchema = z.strictObject({
   error: z.strictObject({
     code: z.string().describe('Machine-readable: validation_failed, not_found, task_not_open, rate_limited...'),
     message: z.string(),
-    details: z.array(z.strictObject({ path: z.string().describe('Dotted path of the field, e.g. milestones.0.dueDate; (body) for the body itself'), message: z.string() })).optional(),
+    details: z
+      .array(
+        z.strictObject({
+          path: z.string().describe('Dotted path of the field, e.g. milestones.0.dueDate; (body) for the body itself'),
+          message: z.string(),
+        }),
+      )
+      .optional(),
   }),
 });
 
@@ -158,13 +221,16 @@ const int = z.int();
 /** A JSON object whose shape depends on its kind (task context, audit data, policy findings). */
 const jsonObject = z.record(z.string(), z.unknown());
 
-export const pageOf = <T extends z.ZodType>(item: T) => z.strictObject({ items: z.array(item), total: int.min(0), page: int.min(1), pageSize: int.min(1) });
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.strictObject({ items: z.array(item), total: int.min(0), page: int.min(1), pageSize: int.min(1) });
 
 export const healthResponseSchema = z.strictObject({
   status: z.enum(['ok', 'degraded']),
   temporal: z.enum(['ok', 'unavailable']),
   database: z.enum(['ok', 'unavailable']),
-  worker: z.enum(['ok', 'not_polling', 'unavailable']).describe('not_polling: Temporal answers but no worker polled the task queue lately'),
+  worker: z
+    .enum(['ok', 'not_polling', 'unavailable'])
+    .describe('not_polling: Temporal answers but no worker polled the task queue lately'),
 });
 export const livenessResponseSchema = z.strictObject({ status: z.literal('ok') });
 export const tokenResponseSchema = z.strictObject({ token: z.string(), expiresIn: int.describe('seconds') });
@@ -194,13 +260,18 @@ export const reviewerChoiceSchema = z.strictObject({
   name: z.string(),
   institution: z.strictObject({ id: z.string(), name: z.string() }).nullable(),
   openReviews: int.describe('conflict declarations and scorings this reviewer has open now'),
-  conflict: z.enum(['same_institution']).nullable().describe('same_institution: from the applicant’s institution; the workflow refuses this reviewer'),
+  conflict: z
+    .enum(['same_institution'])
+    .nullable()
+    .describe('same_institution: from the applicant’s institution; the workflow refuses this reviewer'),
   alreadyAssigned: z.boolean().describe('already assigned to this proposal (or declared a conflict on it)'),
 });
 export type ReviewerChoice = z.infer<typeof reviewerChoiceSchema>;
 
 /** What the assignee needs to decide; its keys depend on the task kind (reduced for callers outside the selection committee). */
-const taskContextSchema = z.looseObject({ reviewers: z.array(reviewerChoiceSchema).optional().describe('assign_reviewers: the reviewers to choose from') });
+const taskContextSchema = z.looseObject({
+  reviewers: z.array(reviewerChoiceSchema).optional().describe('assign_reviewers: the reviewers to choose from'),
+});
 
 export const decisionOptionSchema = z.strictObject({
   decision: z.string(),
@@ -275,7 +346,9 @@ export const callSchema = z.strictObject({
  * (api/agreements.ts): null until a contract is drafted.
  */
 export const signatureSchema = z.strictObject({
-  party: z.enum(['applicant', 'expert', 'co']).describe('who signed: the applicant institution, the expert, or the UNDP Country Office'),
+  party: z
+    .enum(['applicant', 'expert', 'co'])
+    .describe('who signed: the applicant institution, the expert, or the UNDP Country Office'),
   signedBy: z.strictObject({ id: z.string(), name: z.string().nullable() }),
   at: timestamp,
 });
@@ -285,7 +358,9 @@ export const trancheSchema = z.strictObject({
   pct: z.number().describe('share of the agreement value, %'),
   amountUsd: z.number(),
   dueDate: isoDate.nullable(),
-  status: z.enum(['scheduled', 'under_review', 'revision_requested', 'released']).describe('released once its report or deliverable is accepted and the payment made'),
+  status: z
+    .enum(['scheduled', 'under_review', 'revision_requested', 'released'])
+    .describe('released once its report or deliverable is accepted and the payment made'),
   releasedAt: timestamp.nullable().describe('when it was paid'),
 });
 export const agreementSchema = z.strictObject({
@@ -366,10 +441,17 @@ export const proposalFullSchema = z.strictObject({
   outcome: z.string().nullable(),
   updatedAt: timestamp,
   closedAt: timestamp.nullable(),
-  agreement: agreementSchema.nullable().describe('The grant agreement: value, signatures, tranches with their status and payment dates; null before contracting'),
+  agreement: agreementSchema
+    .nullable()
+    .describe(
+      'The grant agreement: value, signatures, tranches with their status and payment dates; null before contracting',
+    ),
   weightedScore: z.number().nullable().optional().describe('Fund managers, CO approvers and admins only'),
   passMarkMet: z.boolean().nullable().optional().describe('Fund managers, CO approvers and admins only'),
-  reviews: z.array(z.strictObject({ reviewerId: z.string(), ...reviewFields })).optional().describe('Fund managers, CO approvers and admins only'),
+  reviews: z
+    .array(z.strictObject({ reviewerId: z.string(), ...reviewFields }))
+    .optional()
+    .describe('Fund managers, CO approvers and admins only'),
   myReview: z.strictObject(reviewFields).optional().describe("A reviewer's own review"),
 });
 
@@ -432,11 +514,25 @@ export const expertRequestSchema = z.strictObject({
   closedAt: timestamp.nullable(),
   openTasks: z.array(openTaskSchema),
   timeline: z.array(timelineEventSchema),
-  agreement: agreementSchema.nullable().describe('The individual contract (value, signatures, a tranche per deliverable); null before contracting, and for experts other than the selected one'),
-  shortlist: z.array(shortlistEntrySchema).nullable().optional().describe('Fund managers, CO approvers and admins only'),
+  agreement: agreementSchema
+    .nullable()
+    .describe(
+      'The individual contract (value, signatures, a tranche per deliverable); null before contracting, and for experts other than the selected one',
+    ),
+  shortlist: z
+    .array(shortlistEntrySchema)
+    .nullable()
+    .optional()
+    .describe('Fund managers, CO approvers and admins only'),
   selectedExpertId: z.string().nullable().optional().describe('Fund managers, CO approvers and admins only'),
-  findings: jsonObject.nullable().optional().describe('The last policy or alignment check; fund managers, CO approvers and admins only'),
-  dailySubsistenceUsd: int.nullable().optional().describe('UN DSA rate of the destination; fund managers, CO approvers and admins only'),
+  findings: jsonObject
+    .nullable()
+    .optional()
+    .describe('The last policy or alignment check; fund managers, CO approvers and admins only'),
+  dailySubsistenceUsd: int
+    .nullable()
+    .optional()
+    .describe('UN DSA rate of the destination; fund managers, CO approvers and admins only'),
   selectedForMe: z.boolean().optional().describe('Experts: whether you were selected'),
 });
 
@@ -457,8 +553,12 @@ export const pipelineItemSchema = z.strictObject({
 
 export const pipelineSchema = z.strictObject({
   filters: z.strictObject({ programme: programme.nullable(), country: z.string().nullable(), stage: phase.nullable() }),
-  countsByStage: z.partialRecord(programme, z.partialRecord(phase, int)).describe('Per programme (the filtered one, or all), items per phase and outcome it has'),
-  averageDaysInStage: z.partialRecord(programme, z.partialRecord(z.enum(PHASES), z.number().nullable())).describe('Per programme, mean days the open items of each of its phases have spent in their stage (null: none)'),
+  countsByStage: z
+    .partialRecord(programme, z.partialRecord(phase, int))
+    .describe('Per programme (the filtered one, or all), items per phase and outcome it has'),
+  averageDaysInStage: z
+    .partialRecord(programme, z.partialRecord(z.enum(PHASES), z.number().nullable()))
+    .describe('Per programme, mean days the open items of each of its phases have spent in their stage (null: none)'),
   overdueOpenTasks: int,
   failedNotifications: int,
   items: z.array(pipelineItemSchema),
@@ -500,7 +600,10 @@ export const auditEventSchema = timelineEventSchema.extend({
 // ---------- names and examples of the document's schemas ----------
 
 requestBody('ProposalCreate', proposalCreateSchema, PROPOSAL_EXAMPLE);
-requestBody('ProposalChanges', proposalChangesSchema, { title: 'Glacial lake early warning for the Chui and Talas valleys', durationMonths: 10 });
+requestBody('ProposalChanges', proposalChangesSchema, {
+  title: 'Glacial lake early warning for the Chui and Talas valleys',
+  durationMonths: 10,
+});
 requestBody('ExpertRequestCreate', expertRequestCreateSchema, EXPERT_REQUEST_EXAMPLE);
 requestBody('CallCreate', callCreateSchema, CALL_EXAMPLE);
 requestBody('Decision', decisionBodySchema, { decision: 'endorse', comment: 'Matches the national adaptation plan.' });
@@ -508,7 +611,10 @@ requestBody('Withdrawal', withdrawBodySchema, { reason: 'The national partner wi
 requestBody('DevTokenRequest', devTokenBodySchema, { email: 'fund.manager@undp.example.org' });
 requestBody('MePatch', mePatchSchema, { language: 'ru', notifyReminders: false });
 requestBody('ExpertCreate', expertCreateSchema, EXPERT_EXAMPLE);
-requestBody('ExpertPatch', expertPatchSchema, { bio: 'Hydrologist; 15 years of irrigation design in Central Asia.', dailyFeeUsd: 450 });
+requestBody('ExpertPatch', expertPatchSchema, {
+  bio: 'Hydrologist; 15 years of irrigation design in Central Asia.',
+  dailyFeeUsd: 450,
+});
 
 responseBody('Error', errorResponseSchema);
 responseBody('Health', healthResponseSchema);
@@ -550,33 +656,56 @@ export const auditPageSchema = responseBody('AuditPage', pageOf(auditEventSchema
 
 // ---------- documents ----------
 
-export const documentSchema = responseBody('Document', z.strictObject({
-  id: z.string(),
-  subjectType: z.enum([...SUBJECT_TYPES, 'staged']).describe('`staged`: uploaded before its proposal exists (POST /documents), attached when the proposal is submitted'),
-  subjectId: z.string(),
-  documentType: z.enum(DOCUMENT_TYPES),
-  version: int,
-  name: z.string().describe('Sanitised; its extension is the one of the type judged from the content'),
-  size: int,
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  contentType: z.string().describe('Judged from the bytes, never from the name'),
-  language: z.enum(['en', 'ru']).nullable(),
-  scanState: z.enum(SCAN_STATES),
-  scanDetail: z.string().nullable().describe('The signature found, or why the scan failed (fund managers and admins; null for others)'),
-  scannedAt: timestamp.nullable(),
-  released: z.boolean().describe('A fund manager released this scan_failed file by hand'),
-  uploaderId: z.string().nullable().describe('null: generated by the system'),
-  taskId: z.string().nullable(),
-  createdAt: timestamp,
-  downloadable: z.boolean().describe('Whether you may download it now'),
-  signatures: z.array(z.strictObject({ signerId: z.string(), signerRole: z.string(), signedAt: timestamp, sha256: z.string(), statement: z.string() })),
-}));
+export const documentSchema = responseBody(
+  'Document',
+  z.strictObject({
+    id: z.string(),
+    subjectType: z
+      .enum([...SUBJECT_TYPES, 'staged'])
+      .describe(
+        '`staged`: uploaded before its proposal exists (POST /documents), attached when the proposal is submitted',
+      ),
+    subjectId: z.string(),
+    documentType: z.enum(DOCUMENT_TYPES),
+    version: int,
+    name: z.string().describe('Sanitised; its extension is the one of the type judged from the content'),
+    size: int,
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    contentType: z.string().describe('Judged from the bytes, never from the name'),
+    language: z.enum(['en', 'ru']).nullable(),
+    scanState: z.enum(SCAN_STATES),
+    scanDetail: z
+      .string()
+      .nullable()
+      .describe('The signature found, or why the scan failed (fund managers and admins; null for others)'),
+    scannedAt: timestamp.nullable(),
+    released: z.boolean().describe('A fund manager released this scan_failed file by hand'),
+    uploaderId: z.string().nullable().describe('null: generated by the system'),
+    taskId: z.string().nullable(),
+    createdAt: timestamp,
+    downloadable: z.boolean().describe('Whether you may download it now'),
+    signatures: z.array(
+      z.strictObject({
+        signerId: z.string(),
+        signerRole: z.string(),
+        signedAt: timestamp,
+        sha256: z.string(),
+        statement: z.string(),
+      }),
+    ),
+  }),
+);
 
-export const documentListSchema = responseBody('DocumentList', z.strictObject({
-  items: z.array(documentSchema),
-  limits: z.strictObject({ maxFileBytes: int, maxObjectBytes: int, usedBytes: int }),
-  requiredDocumentTypes: z.array(z.enum(UPLOADABLE_DOCUMENT_TYPES)).describe('Types the call requires (proposals); empty otherwise'),
-  missingDocumentTypes: z.array(z.enum(UPLOADABLE_DOCUMENT_TYPES)),
-}));
+export const documentListSchema = responseBody(
+  'DocumentList',
+  z.strictObject({
+    items: z.array(documentSchema),
+    limits: z.strictObject({ maxFileBytes: int, maxObjectBytes: int, usedBytes: int }),
+    requiredDocumentTypes: z
+      .array(z.enum(UPLOADABLE_DOCUMENT_TYPES))
+      .describe('Types the call requires (proposals); empty otherwise'),
+    missingDocumentTypes: z.array(z.enum(UPLOADABLE_DOCUMENT_TYPES)),
+  }),
+);
 
 export const uploadResultSchema = responseBody('UploadResult', z.strictObject({ items: z.array(documentSchema) }));

@@ -13,11 +13,22 @@ import type { AuthUser } from './types';
  */
 
 export function actorOf(user: AuthUser): Actor {
-  return { userId: user.id, role: user.role, countryCode: user.countryCode, institutionId: user.institutionId, expertId: user.expertId };
+  return {
+    userId: user.id,
+    role: user.role,
+    countryCode: user.countryCode,
+    institutionId: user.institutionId,
+    expertId: user.expertId,
+  };
 }
 
 /** Ids of the programme's subjects on which the user has (or had) a task of one of `kinds`; bounded by one user's workload. */
-async function subjectIdsWithTasks(prisma: PrismaClient, userId: string, subjectType: SubjectType, kinds: readonly TaskKind[]): Promise<string[]> {
+async function subjectIdsWithTasks(
+  prisma: PrismaClient,
+  userId: string,
+  subjectType: SubjectType,
+  kinds: readonly TaskKind[],
+): Promise<string[]> {
   const rows = await prisma.task.findMany({
     where: { assigneeUserId: userId, kind: { in: [...kinds] }, subjectType },
     select: { subjectId: true },
@@ -53,7 +64,9 @@ interface Assignee {
 /** The task is named to this caller, or to its role (and country). */
 function fitsAssignee(task: Assignee, user: AuthUser): boolean {
   if (task.assigneeUserId) return task.assigneeUserId === user.id;
-  return task.assigneeRole === user.role && (!task.assigneeCountryCode || task.assigneeCountryCode === user.countryCode);
+  return (
+    task.assigneeRole === user.role && (!task.assigneeCountryCode || task.assigneeCountryCode === user.countryCode)
+  );
 }
 
 /** True when this caller is among the users who may not decide the task (select `exclusions` with TASK_LITE_SELECT). */

@@ -25,7 +25,12 @@ export async function startSubjectWorkflow(
     workflowIdReusePolicy: start.idempotencyKey ? 'REJECT_DUPLICATE' : undefined,
     typedSearchAttributes: subjectSearchAttributes(programme, spec.stages[0].name, start.countryCode),
   } as WorkflowStartOptions<Workflow>;
-  const operation = new WithStartWorkflowOperation<Workflow>(spec.workflowType, { ...options, workflowIdConflictPolicy: start.idempotencyKey ? 'USE_EXISTING' : 'FAIL' });
-  const { stage } = await withTemporalDeadline(ctx, () => ctx.temporal.workflow.executeUpdateWithStart(syncUpdate, { startWorkflowOperation: operation }));
+  const operation = new WithStartWorkflowOperation<Workflow>(spec.workflowType, {
+    ...options,
+    workflowIdConflictPolicy: start.idempotencyKey ? 'USE_EXISTING' : 'FAIL',
+  });
+  const { stage } = await withTemporalDeadline(ctx, () =>
+    ctx.temporal.workflow.executeUpdateWithStart(syncUpdate, { startWorkflowOperation: operation }),
+  );
   return { id: start.id, workflowId, stage };
 }

@@ -44,11 +44,18 @@ export function tooLarge(message: string): HttpError {
 }
 
 export async function receiveUpload(req: Request, limits: UploadLimits): Promise<ReceivedUpload> {
-  if (!req.is('multipart/form-data')) throw new HttpError(415, 'unsupported_media_type', 'send the files as multipart/form-data');
+  if (!req.is('multipart/form-data'))
+    throw new HttpError(415, 'unsupported_media_type', 'send the files as multipart/form-data');
   const declared = Number(req.headers['content-length'] ?? NaN);
   // A declared length far over the budget is refused before a byte is read (multipart framing is small).
-  if (Number.isFinite(declared) && declared > limits.budgetBytes + 64 * 1024 * (limits.maxFiles ?? 10) && declared > limits.maxFileBytes * (limits.maxFiles ?? 10)) {
-    throw tooLarge(`the upload (${mb(declared)}) is larger than this object may still take (${mb(limits.budgetBytes)})`);
+  if (
+    Number.isFinite(declared) &&
+    declared > limits.budgetBytes + 64 * 1024 * (limits.maxFiles ?? 10) &&
+    declared > limits.maxFileBytes * (limits.maxFiles ?? 10)
+  ) {
+    throw tooLarge(
+      `the upload (${mb(declared)}) is larger than this object may still take (${mb(limits.budgetBytes)})`,
+    );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'upload-'));
   const files: ReceivedFile[] = [];
@@ -84,18 +91,31 @@ export async function receiveUpload(req: Request, limits: UploadLimits): Promise
       });
       bb.on('file', (field, stream, info) => {
         if (failed) return void stream.resume();
-        const file: ReceivedFile = { field, filename: info.filename ?? '', path: path.join(dir, randomBytes(8).toString('hex')), size: 0, sha256: '' };
+        const file: ReceivedFile = {
+          field,
+          filename: info.filename ?? '',
+          path: path.join(dir, randomBytes(8).toString('hex')),
+          size: 0,
+          sha256: '',
+        };
         const hash = createHash('sha256');
         const meter = new Transform({
           transform(chunk: Buffer, _enc, cb) {
             file.size += chunk.length;
             total += chunk.length;
-            if (total > limits.budgetBytes) return cb(tooLarge(`the files are larger than this object may still take (${mb(limits.budgetBytes)} of its limit are left)`));
+            if (total > limits.budgetBytes)
+              return cb(
+                tooLarge(
+                  `the files are larger than this object may still take (${mb(limits.budgetBytes)} of its limit are left)`,
+                ),
+              );
             hash.update(chunk);
             cb(null, chunk);
           },
         });
-        stream.on('limit', () => fail(tooLarge(`"${info.filename}" is larger than the ${mb(limits.maxFileBytes)} a file may be`)));
+        stream.on('limit', () =>
+          fail(tooLarge(`"${info.filename}" is larger than the ${mb(limits.maxFileBytes)} a file may be`)),
+        );
         files.push(file);
         writes.push(
           pipeline(stream, meter, fs.createWriteStream(file.path)).then(
@@ -104,14 +124,20 @@ export async function receiveUpload(req: Request, limits: UploadLimits): Promise
             },
             (err: Error) => {
               stream.resume();
-              fail(err instanceof HttpError ? err : new HttpError(400, 'bad_request', `the upload broke off: ${err.message}`));
+              fail(
+                err instanceof HttpError
+                  ? err
+                  : new HttpError(400, 'bad_request', `the upload broke off: ${err.message}`),
+              );
             },
           ),
         );
       });
       bb.on('filesLimit', () => fail(tooLarge(`at most ${limits.maxFiles ?? 10} files per request`)));
       bb.on('partsLimit', () => fail(validationFailed([{ path: '(body)', message: 'too many parts' }])));
-      bb.on('error', (err: Error) => fail(new HttpError(400, 'bad_request', `not a valid multipart body: ${err.message}`)));
+      bb.on('error', (err: Error) =>
+        fail(new HttpError(400, 'bad_request', `not a valid multipart body: ${err.message}`)),
+      );
       bb.on('close', () => {
         void Promise.all(writes).then(() => (failed ? undefined : resolve()));
       });

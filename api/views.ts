@@ -21,7 +21,8 @@ export const asProgramme = (s: string) => s as Programme;
 export const asSubjectType = (s: string) => s as SubjectType;
 export const asTaskStatus = (s: string) => s as TaskStatus;
 /** A JSON column holding an object (or null). */
-export const asObject = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+export const asObject = (v: unknown) =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 
 /**
  * Field filtering of subject views. Owners (applicants), reviewers and experts see a reduced
@@ -30,9 +31,26 @@ export const asObject = (v: unknown) => (v && typeof v === 'object' && !Array.is
  */
 
 /** Task kinds whose existence or content is internal to selection. */
-const INTERNAL_KINDS = new Set(['assign_reviewers', 'conflict_declaration', 'review_score', 'shortlist_review', 'invitation_response', 'candidate_selection', 'fee_approval']);
+const INTERNAL_KINDS = new Set([
+  'assign_reviewers',
+  'conflict_declaration',
+  'review_score',
+  'shortlist_review',
+  'invitation_response',
+  'candidate_selection',
+  'fee_approval',
+]);
 /** Context keys that can carry other people's scores, candidacies or fees. */
-const SENSITIVE_CONTEXT_KEYS = new Set(['scores', 'weightedScore', 'passMarkMet', 'shortlist', 'candidates', 'fees', 'dailyFeeUsd', 'dailyFeeCents']);
+const SENSITIVE_CONTEXT_KEYS = new Set([
+  'scores',
+  'weightedScore',
+  'passMarkMet',
+  'shortlist',
+  'candidates',
+  'fees',
+  'dailyFeeUsd',
+  'dailyFeeCents',
+]);
 
 export function isPrivileged(user: AuthUser): boolean {
   return user.role === 'fund_manager' || user.role === 'admin' || user.role === 'co_approver';
@@ -55,13 +73,26 @@ export interface TaskRowLite {
 }
 
 export const TASK_LITE_SELECT = {
-  id: true, kind: true, stage: true, status: true, title: true, assigneeUserId: true, assigneeRole: true, assigneeCountryCode: true,
-  countryCode: true, dueAt: true, overdue: true, context: true, exclusions: { select: { userId: true } },
+  id: true,
+  kind: true,
+  stage: true,
+  status: true,
+  title: true,
+  assigneeUserId: true,
+  assigneeRole: true,
+  assigneeCountryCode: true,
+  countryCode: true,
+  dueAt: true,
+  overdue: true,
+  context: true,
+  exclusions: { select: { userId: true } },
 } as const;
 
 function sanitizeContext(context: unknown): Record<string, unknown> | null {
   if (!context || typeof context !== 'object' || Array.isArray(context)) return null;
-  return Object.fromEntries(Object.entries(context as Record<string, unknown>).filter(([k]) => !SENSITIVE_CONTEXT_KEYS.has(k)));
+  return Object.fromEntries(
+    Object.entries(context as Record<string, unknown>).filter(([k]) => !SENSITIVE_CONTEXT_KEYS.has(k)),
+  );
 }
 
 export function isOverdue(t: { overdue: boolean; dueAt: Date | null; status?: string }, now = Date.now()): boolean {
@@ -95,7 +126,13 @@ export function visibleOpenTasks(tasks: TaskRowLite[], user: AuthUser): z.input<
     });
 }
 
-type TaskRow = TaskRowLite & { subjectType: string; subjectId: string; programme: string; workflowId: string; createdAt: Date };
+type TaskRow = TaskRowLite & {
+  subjectType: string;
+  subjectId: string;
+  programme: string;
+  workflowId: string;
+  createdAt: Date;
+};
 
 /** A task with what its assignee needs to decide (GET /tasks). */
 export function taskView(t: TaskRow, user: AuthUser, subjectTitle: string): z.input<typeof taskSchema> {
@@ -122,7 +159,11 @@ export function taskView(t: TaskRow, user: AuthUser, subjectTitle: string): z.in
 }
 
 /** One task with its decision (GET /tasks/:id). */
-export function taskDetailView(t: TaskRow & { decision: string | null; decidedAt: Date | null }, user: AuthUser, subjectTitle: string): z.input<typeof taskDetailSchema> {
+export function taskDetailView(
+  t: TaskRow & { decision: string | null; decidedAt: Date | null },
+  user: AuthUser,
+  subjectTitle: string,
+): z.input<typeof taskDetailSchema> {
   return { ...taskView(t, user, subjectTitle), decision: t.decision, decidedAt: t.decidedAt?.toISOString() ?? null };
 }
 
@@ -138,7 +179,17 @@ export interface AuditRow {
   data: unknown;
 }
 
-export const AUDIT_SELECT = { id: true, at: true, action: true, actorId: true, actorRole: true, fromStage: true, toStage: true, comment: true, data: true } as const;
+export const AUDIT_SELECT = {
+  id: true,
+  at: true,
+  action: true,
+  actorId: true,
+  actorRole: true,
+  fromStage: true,
+  toStage: true,
+  comment: true,
+  data: true,
+} as const;
 
 function kindOfEvent(data: Record<string, unknown>): string | undefined {
   if (typeof data.kind === 'string') return data.kind;
@@ -150,19 +201,46 @@ function kindOfEvent(data: Record<string, unknown>): string | undefined {
 }
 
 /** An audit event as the audit trail shows it (GET /audit). */
-export function auditEventView(r: AuditRow & { subjectType: string; subjectId: string; workflowId: string | null; requestId: string | null }): z.input<typeof auditEventSchema> {
-  return { ...r, at: r.at.toISOString(), fromStage: asStageOrNull(r.fromStage), toStage: asStageOrNull(r.toStage), data: r.data ?? null };
+export function auditEventView(
+  r: AuditRow & { subjectType: string; subjectId: string; workflowId: string | null; requestId: string | null },
+): z.input<typeof auditEventSchema> {
+  return {
+    ...r,
+    at: r.at.toISOString(),
+    fromStage: asStageOrNull(r.fromStage),
+    toStage: asStageOrNull(r.toStage),
+    data: r.data ?? null,
+  };
 }
 
 /**
  * What owners, reviewers and experts see of an event's data: which task and decision, a payment's
  * amount and milestone or deliverable, and the failed rules behind a system decision.
  */
-const SHARED_EVENT_DATA = ['taskId', 'kind', 'decision', 'amountCents', 'milestone', 'milestoneTitle', 'deliverable', 'deliverableTitle', 'reasons'] as const;
+const SHARED_EVENT_DATA = [
+  'taskId',
+  'kind',
+  'decision',
+  'amountCents',
+  'milestone',
+  'milestoneTitle',
+  'deliverable',
+  'deliverableTitle',
+  'reasons',
+] as const;
 
 /** Timeline of a subject from its audit events, reduced for owners, reviewers and experts. */
-export async function timeline(prisma: PrismaClient, subjectId: string, user: AuthUser): Promise<z.input<typeof timelineEventSchema>[]> {
-  const rows: AuditRow[] = await prisma.auditEvent.findMany({ where: { subjectId }, select: AUDIT_SELECT, orderBy: { id: 'asc' }, take: 2000 });
+export async function timeline(
+  prisma: PrismaClient,
+  subjectId: string,
+  user: AuthUser,
+): Promise<z.input<typeof timelineEventSchema>[]> {
+  const rows: AuditRow[] = await prisma.auditEvent.findMany({
+    where: { subjectId },
+    select: AUDIT_SELECT,
+    orderBy: { id: 'asc' },
+    take: 2000,
+  });
   const full = isPrivileged(user);
   return rows
     .filter((r) => {

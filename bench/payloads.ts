@@ -7,7 +7,8 @@ export function proposalPayload(n: number): ProposalCreate {
   return validProposal({ title: `Glacial lake early warning with low-cost sensors #${n}` });
 }
 
-const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const addDays = (iso: string, days: number) =>
+  new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * The tests' valid Experts-on-Demand request, numbered. Request `n` gets its own week of 2027
@@ -48,8 +49,22 @@ export async function createApplicants(prisma: PrismaClient, count: number, pref
   }));
   for (let i = 0; i < out.length; i += 500) {
     const chunk = out.slice(i, i + 500);
-    await prisma.institution.createMany({ data: chunk.map((a, j) => ({ id: a.institutionId, name: `Bench institute ${prefix} ${i + j}`, kind: 'university' })) });
-    await prisma.user.createMany({ data: chunk.map((a, j) => ({ id: a.userId, email: a.email, name: `Bench applicant ${i + j}`, role: 'applicant', institutionId: a.institutionId })) });
+    await prisma.institution.createMany({
+      data: chunk.map((a, j) => ({
+        id: a.institutionId,
+        name: `Bench institute ${prefix} ${i + j}`,
+        kind: 'university',
+      })),
+    });
+    await prisma.user.createMany({
+      data: chunk.map((a, j) => ({
+        id: a.userId,
+        email: a.email,
+        name: `Bench applicant ${i + j}`,
+        role: 'applicant',
+        institutionId: a.institutionId,
+      })),
+    });
   }
   return out;
 }

@@ -41,7 +41,10 @@ async function main(): Promise<void> {
   let lifecycle: LifecycleResult | undefined;
   if (scenarios.includes('lifecycle')) {
     bench = await startBenchStack({ label: 'lifecycle' });
-    const run = await runLifecycle({ users, lifecycles: num('lifecycles', 200), cfPerEod: num('cf-per-eod', 3) }, bench);
+    const run = await runLifecycle(
+      { users, lifecycles: num('lifecycles', 200), cfPerEod: num('cf-per-eod', 3) },
+      bench,
+    );
     lifecycle = run.result;
     printLifecycle(lifecycle);
     log(`wrote ${saveLifecycle(lifecycle)}`);
@@ -49,8 +52,10 @@ async function main(): Promise<void> {
   if (scenarios.includes('floor')) {
     // The floor copies the shape of the lifecycle run: of this invocation, else of the last saved one.
     const source = lifecycle ?? readResult<LifecycleResult>('lifecycle');
-    if (!source?.shapes?.length) throw new Error('the floor copies the lifecycle scenario: run `npm run bench -- lifecycle floor`');
-    if (!lifecycle) log('floor: shapes and lifecycle time from the saved bench/results/lifecycle.json (not measured in this run)');
+    if (!source?.shapes?.length)
+      throw new Error('the floor copies the lifecycle scenario: run `npm run bench -- lifecycle floor`');
+    if (!lifecycle)
+      log('floor: shapes and lifecycle time from the saved bench/results/lifecycle.json (not measured in this run)');
     bench ??= await startBenchStack({ label: 'floor', api: false });
     const floor = await runFloor(bench, source.shapes, lifecycle?.options.users ?? source.options.users, source);
     printFloor(floor);
@@ -59,18 +64,32 @@ async function main(): Promise<void> {
   await bench?.stop();
   bench = undefined;
   if (scenarios.includes('reads')) {
-    const reads = await runReads({ proposals: num('proposals', 10_000), requests: num('requests', 2_000), readers: num('readers', 20), perRoute: num('per-route', 200) });
+    const reads = await runReads({
+      proposals: num('proposals', 10_000),
+      requests: num('requests', 2_000),
+      readers: num('readers', 20),
+      perRoute: num('per-route', 200),
+    });
     printReads(reads);
     log(`wrote ${saveReads(reads)}`);
   }
   if (scenarios.includes('open')) {
-    const open = await runOpenWorkflows({ workflows: num('open', 2_000), decisions: num('decisions', 30), smallCache: num('small-cache', configSchema.parse({}).WORKER_MAX_CACHED_WORKFLOWS), largeCache: num('large-cache', 5_000) });
+    const open = await runOpenWorkflows({
+      workflows: num('open', 2_000),
+      decisions: num('decisions', 30),
+      smallCache: num('small-cache', configSchema.parse({}).WORKER_MAX_CACHED_WORKFLOWS),
+      largeCache: num('large-cache', 5_000),
+    });
     printOpen(open);
     log(`wrote ${saveOpen(open)}`);
   }
   if (scenarios.includes('instances')) {
     // Half the lifecycle scenario's lifecycles per run by default: it runs twice (1 + 1, then 2 + 2).
-    const instances = await runInstances({ users, lifecycles: num('instance-lifecycles', 100), cfPerEod: num('cf-per-eod', 3) });
+    const instances = await runInstances({
+      users,
+      lifecycles: num('instance-lifecycles', 100),
+      cfPerEod: num('cf-per-eod', 3),
+    });
     printInstances(instances);
     log(`wrote ${saveInstances(instances)}`);
   }

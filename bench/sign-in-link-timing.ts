@@ -38,7 +38,10 @@ function mannWhitneyZ(a: number[], b: number[]): number {
 
 async function main(): Promise<void> {
   const requests = arg('requests', 200);
-  const bench = await startBenchStack({ label: 'sign-in-link-timing', env: { AUTH_MODE: 'dev,email', EMAIL_LINK_LIMIT_PER_ADDRESS: '1000', EMAIL_LINK_LIMIT_PER_IP: '1000' } });
+  const bench = await startBenchStack({
+    label: 'sign-in-link-timing',
+    env: { AUTH_MODE: 'dev,email', EMAIL_LINK_LIMIT_PER_ADDRESS: '1000', EMAIL_LINK_LIMIT_PER_IP: '1000' },
+  });
   const known = Object.values(DEMO_USERS).map((u) => u.email);
   const times: { known: number[]; unknown: number[] } = { known: [], unknown: [] };
   try {
@@ -46,7 +49,10 @@ async function main(): Promise<void> {
       const started = process.hrtime.bigint();
       const res = await fetch(`${bench.stack.apiUrl}/auth/email-link`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` },
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Forwarded-For': `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+        },
         body: JSON.stringify({ email, browser: randomBytes(24).toString('base64url') }),
       });
       await res.text();
@@ -63,11 +69,24 @@ async function main(): Promise<void> {
   }
   const rows = (['known', 'unknown'] as const).map((k) => {
     const s = [...times[k]].sort((a, b) => a - b);
-    return { addresses: k, n: s.length, p50: pct(s, 50).toFixed(1), p90: pct(s, 90).toFixed(1), p99: pct(s, 99).toFixed(1), mean: (s.reduce((a, b) => a + b, 0) / s.length).toFixed(1) };
+    return {
+      addresses: k,
+      n: s.length,
+      p50: pct(s, 50).toFixed(1),
+      p90: pct(s, 90).toFixed(1),
+      p99: pct(s, 99).toFixed(1),
+      mean: (s.reduce((a, b) => a + b, 0) / s.length).toFixed(1),
+    };
   });
   console.table(rows);
-  const median = (k: 'known' | 'unknown') => pct([...times[k]].sort((a, b) => a - b), 50);
-  log(`median difference (known - unknown): ${(median('known') - median('unknown')).toFixed(2)} ms; Mann-Whitney z = ${mannWhitneyZ(times.known, times.unknown).toFixed(2)} (|z| < 2: no detectable difference)`);
+  const median = (k: 'known' | 'unknown') =>
+    pct(
+      [...times[k]].sort((a, b) => a - b),
+      50,
+    );
+  log(
+    `median difference (known - unknown): ${(median('known') - median('unknown')).toFixed(2)} ms; Mann-Whitney z = ${mannWhitneyZ(times.known, times.unknown).toFixed(2)} (|z| < 2: no detectable difference)`,
+  );
 }
 
 main().then(

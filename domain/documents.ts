@@ -22,12 +22,18 @@ export const DOCUMENT_TYPES = [
 ] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
 export const GENERATED_DOCUMENT_TYPES: readonly DocumentType[] = ['grant_agreement', 'individual_contract'];
-export const UPLOADABLE_DOCUMENT_TYPES = DOCUMENT_TYPES.filter((t) => !GENERATED_DOCUMENT_TYPES.includes(t)) as Exclude<DocumentType, 'grant_agreement' | 'individual_contract'>[];
+export const UPLOADABLE_DOCUMENT_TYPES = DOCUMENT_TYPES.filter((t) => !GENERATED_DOCUMENT_TYPES.includes(t)) as Exclude<
+  DocumentType,
+  'grant_agreement' | 'individual_contract'
+>[];
 /** Types a call may require of its proposals. */
 export const requirableDocumentTypeSchema = z.enum(UPLOADABLE_DOCUMENT_TYPES as [string, ...string[]]);
 
 export const DOCUMENT_TYPE_LABELS: Record<DocumentType, Record<Language, string>> = {
-  letter_of_support: { en: 'Letter of support from the national partner', ru: 'Письмо поддержки национального партнёра' },
+  letter_of_support: {
+    en: 'Letter of support from the national partner',
+    ru: 'Письмо поддержки национального партнёра',
+  },
   cv: { en: 'CV of a team member', ru: 'Резюме участника команды' },
   budget_detail: { en: 'Budget detail', ru: 'Детализация бюджета' },
   ministry_letter: { en: 'Ministry letter', ru: 'Письмо министерства' },
@@ -52,7 +58,10 @@ export const SCAN_STATE_LABELS: Record<ScanState, Record<Language, string>> = {
   pending: { en: 'Awaiting malware scan', ru: 'Ожидает проверки на вредоносное ПО' },
   clean: { en: 'Scanned: no malware found', ru: 'Проверен: вредоносное ПО не найдено' },
   infected: { en: 'Malware found: quarantined', ru: 'Найдено вредоносное ПО: файл изолирован' },
-  scan_failed: { en: 'Could not be scanned: a fund manager must release it', ru: 'Проверка не удалась: требуется решение фонд-менеджера' },
+  scan_failed: {
+    en: 'Could not be scanned: a fund manager must release it',
+    ru: 'Проверка не удалась: требуется решение фонд-менеджера',
+  },
   not_scanned: { en: 'Not scanned (scanner switched off)', ru: 'Не проверен (сканер отключён)' },
 };
 
@@ -103,5 +112,7 @@ export function contentDisposition(name: string): string {
 /** The statement a signer confirms, in the agreement's language. */
 export function signatureStatement(kind: 'grant_agreement' | 'individual_contract', language: Language): string {
   const doc = DOCUMENT_TYPE_LABELS[kind][language];
-  return language === 'ru' ? `Я прочитал(а) и подписываю документ «${doc}»` : `I have read and sign the ${doc.toLowerCase()}`;
+  return language === 'ru'
+    ? `Я прочитал(а) и подписываю документ «${doc}»`
+    : `I have read and sign the ${doc.toLowerCase()}`;
 }

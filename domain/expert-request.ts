@@ -5,7 +5,14 @@
  */
 import { z } from 'zod';
 import type { Finding } from './policy/findings';
-import { expertRequestCreateSchema, expertRequestFieldsSchema, fieldProblems, usdToCents, type ExpertRequestCreate, type FieldProblem } from './schemas';
+import {
+  expertRequestCreateSchema,
+  expertRequestFieldsSchema,
+  fieldProblems,
+  usdToCents,
+  type ExpertRequestCreate,
+  type FieldProblem,
+} from './schemas';
 import type { ExpertRequestRowInit, SubjectPatch } from './steps';
 
 /**
@@ -56,14 +63,17 @@ export function requestChangesPatch(changes: ExpertRequestChanges): SubjectPatch
   };
 }
 
-
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The row to create from the payload. The API validated it; the workflow re-validates after the row
  * exists (so a rejection is visible), hence defensive defaults for a payload that is malformed.
  */
-export function expertRequestRowInit(r: ExpertRequestCreate, requesterId: string, submittedAt: string): ExpertRequestRowInit {
+export function expertRequestRowInit(
+  r: ExpertRequestCreate,
+  requesterId: string,
+  submittedAt: string,
+): ExpertRequestRowInit {
   const fallbackDay = submittedAt.slice(0, 10);
   const day = (v: unknown) => (typeof v === 'string' && DAY.test(v) && !Number.isNaN(Date.parse(v)) ? v : fallbackDay);
   const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
@@ -92,10 +102,20 @@ export function requestFindings(request: unknown, requesterCountryCode: string):
   const parsed = expertRequestCreateSchema.safeParse(request);
   const findings: Finding[] = [];
   if (parsed.success) {
-    findings.push({ rule: 'request_valid', outcome: 'pass', message: 'The request is complete and consistent.', data: {} });
+    findings.push({
+      rule: 'request_valid',
+      outcome: 'pass',
+      message: 'The request is complete and consistent.',
+      data: {},
+    });
   } else {
     for (const issue of parsed.error.issues) {
-      findings.push({ rule: 'request_valid', outcome: 'fail', message: `${issue.path.join('.') || 'request'}: ${issue.message}`, data: { path: issue.path.join('.') } });
+      findings.push({
+        rule: 'request_valid',
+        outcome: 'fail',
+        message: `${issue.path.join('.') || 'request'}: ${issue.message}`,
+        data: { path: issue.path.join('.') },
+      });
     }
   }
   const country = (request as { countryCode?: unknown } | null)?.countryCode;
@@ -103,7 +123,9 @@ export function requestFindings(request: unknown, requesterCountryCode: string):
   findings.push({
     rule: 'requester_country',
     outcome: own ? 'pass' : 'fail',
-    message: own ? `Registered by the ${requesterCountryCode} Country Office.` : `A ${requesterCountryCode} Country Office user cannot register a request for ${String(country)}.`,
+    message: own
+      ? `Registered by the ${requesterCountryCode} Country Office.`
+      : `A ${requesterCountryCode} Country Office user cannot register a request for ${String(country)}.`,
     data: { requesterCountryCode, countryCode: typeof country === 'string' ? country : null },
   });
   return findings;

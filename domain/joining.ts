@@ -26,9 +26,30 @@ export interface RoleJoining {
 }
 
 export const JOINING: Record<Role, RoleJoining> = {
-  applicant: { selfRegistration: 'institution', approvedBy: 'fund_manager', invitedBy: ['applicant'], invitationScope: 'inviter_institution', oidcJustInTime: false, signIn: ['email'], sees: 'institution' },
-  expert: { selfRegistration: 'expert_profile', approvedBy: 'fund_manager', invitedBy: [], oidcJustInTime: false, signIn: ['email'], sees: 'expert_profile' },
-  co_approver: { invitedBy: ['admin'], invitationScope: 'country', oidcJustInTime: true, signIn: ['oidc', 'email'], sees: 'country' },
+  applicant: {
+    selfRegistration: 'institution',
+    approvedBy: 'fund_manager',
+    invitedBy: ['applicant'],
+    invitationScope: 'inviter_institution',
+    oidcJustInTime: false,
+    signIn: ['email'],
+    sees: 'institution',
+  },
+  expert: {
+    selfRegistration: 'expert_profile',
+    approvedBy: 'fund_manager',
+    invitedBy: [],
+    oidcJustInTime: false,
+    signIn: ['email'],
+    sees: 'expert_profile',
+  },
+  co_approver: {
+    invitedBy: ['admin'],
+    invitationScope: 'country',
+    oidcJustInTime: true,
+    signIn: ['oidc', 'email'],
+    sees: 'country',
+  },
   reviewer: { invitedBy: ['admin'], oidcJustInTime: true, signIn: ['oidc', 'email'], sees: 'assigned' },
   fund_manager: { invitedBy: ['admin'], oidcJustInTime: true, signIn: ['oidc', 'email'], sees: 'everything' },
   admin: { invitedBy: ['admin'], oidcJustInTime: true, signIn: ['oidc', 'email'], sees: 'everything' },

@@ -125,12 +125,20 @@ export function periodsOverlap(aStart: string, aEnd: string, bStart: string, bEn
 }
 
 /** Why an expert may not be shortlisted for these criteria; empty = eligible. */
-export function exclusionReasons(expert: RosterExpert, criteria: MatchCriteria, assignments: readonly ConfirmedAssignment[] = []): ExclusionReason[] {
+export function exclusionReasons(
+  expert: RosterExpert,
+  criteria: MatchCriteria,
+  assignments: readonly ConfirmedAssignment[] = [],
+): ExclusionReason[] {
   const reasons: ExclusionReason[] = [];
   const spoken = new Set(expert.languages.map((l) => l.toLowerCase()));
   if (!criteria.languages.every((l) => spoken.has(l.toLowerCase()))) reasons.push('language');
   if (!availableOver(expert.availability, criteria.startDate, criteria.endDate)) reasons.push('availability');
-  if (assignments.some((a) => a.expertId === expert.id && periodsOverlap(a.startDate, a.endDate, criteria.startDate, criteria.endDate))) {
+  if (
+    assignments.some(
+      (a) => a.expertId === expert.id && periodsOverlap(a.startDate, a.endDate, criteria.startDate, criteria.endDate),
+    )
+  ) {
     reasons.push('assignment_conflict');
   }
   const thematic = expert.thematicAreaIds.includes(criteria.thematicAreaId);
@@ -139,7 +147,10 @@ export function exclusionReasons(expert: RosterExpert, criteria: MatchCriteria, 
 }
 
 /** The score out of 100 and its parts, whatever the hard filters say. */
-export function scoreExpert(expert: RosterExpert, criteria: MatchCriteria): { score: number; breakdown: ScoreBreakdown } {
+export function scoreExpert(
+  expert: RosterExpert,
+  criteria: MatchCriteria,
+): { score: number; breakdown: ScoreBreakdown } {
   const w = MATCH_WEIGHTS;
   const requested = [...new Set(criteria.sdgs)];
   const shared = requested.filter((s) => expert.sdgs.includes(s)).length;
@@ -170,11 +181,22 @@ export function compareCandidates(a: MatchCandidate, b: MatchCandidate): number 
 
 export function toCandidate(expert: RosterExpert, criteria: MatchCriteria): MatchCandidate {
   const { score, breakdown } = scoreExpert(expert, criteria);
-  return { expertId: expert.id, name: expert.name, dailyFeeCents: expert.dailyFeeCents, rating: expert.rating, score, breakdown };
+  return {
+    expertId: expert.id,
+    name: expert.name,
+    dailyFeeCents: expert.dailyFeeCents,
+    rating: expert.rating,
+    score,
+    breakdown,
+  };
 }
 
 /** Filters the roster, scores the eligible experts and returns the best `limit` of them. */
-export function rankExperts(roster: readonly RosterExpert[], criteria: MatchCriteria, assignments: readonly ConfirmedAssignment[] = []): MatchResult {
+export function rankExperts(
+  roster: readonly RosterExpert[],
+  criteria: MatchCriteria,
+  assignments: readonly ConfirmedAssignment[] = [],
+): MatchResult {
   const eligible: MatchCandidate[] = [];
   const excluded: MatchResult['excluded'] = [];
   for (const expert of roster) {
@@ -218,12 +240,19 @@ export interface SelectionFacts {
  *   direct-contracting limit, and then only with a recorded justification.
  * (Above the limit with too few candidates there is nothing to select: the CO can only reject.)
  */
-export function candidateSelectionProblems(policy: SelectionPolicy, facts: SelectionFacts): { path: string; message: string }[] {
+export function candidateSelectionProblems(
+  policy: SelectionPolicy,
+  facts: SelectionFacts,
+): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
-  if (facts.selectedExpertIds.length !== 1) problems.push({ path: 'data.expertIds', message: 'select exactly one expert' });
+  if (facts.selectedExpertIds.length !== 1)
+    problems.push({ path: 'data.expertIds', message: 'select exactly one expert' });
   const chosen = facts.selectedExpertIds[0];
   if (chosen !== undefined && !facts.acceptedExpertIds.includes(chosen)) {
-    problems.push({ path: 'data.expertIds.0', message: `${chosen} did not accept the invitation; choose one of: ${facts.acceptedExpertIds.join(', ') || 'none'}` });
+    problems.push({
+      path: 'data.expertIds.0',
+      message: `${chosen} did not accept the invitation; choose one of: ${facts.acceptedExpertIds.join(', ') || 'none'}`,
+    });
   }
   const compared = facts.acceptedExpertIds.length;
   if (compared < policy.minCandidatesCompeting) {
@@ -245,6 +274,9 @@ export function candidateSelectionProblems(policy: SelectionPolicy, facts: Selec
 }
 
 /** Competitive when at least the minimum of candidates was compared; otherwise direct contracting. */
-export function isCompetitive(policy: Pick<SelectionPolicy, 'minCandidatesCompeting'>, candidatesCompared: number): boolean {
+export function isCompetitive(
+  policy: Pick<SelectionPolicy, 'minCandidatesCompeting'>,
+  candidatesCompared: number,
+): boolean {
   return candidatesCompared >= policy.minCandidatesCompeting;
 }

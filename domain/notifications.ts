@@ -21,9 +21,7 @@ export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 export const NON_ESSENTIAL_TEMPLATES: readonly NotificationTemplate[] = ['reminder'];
 
 export type Recipient =
-  | { userId: string }
-  | { role: Role; countryCode?: string | null; excludeUserIds?: string[] }
-  | { expertId: string };
+  { userId: string } | { role: Role; countryCode?: string | null; excludeUserIds?: string[] } | { expertId: string };
 
 /** Everything a template may show. All strings/numbers; dates as ISO strings. */
 export interface NotificationData {

@@ -24,7 +24,10 @@ function unique<T>(values: T[]): T[] {
 }
 
 export const PROGRAMMES = PROGRAMME_LIST.map((p) => p.id) as unknown as readonly [Programme, ...Programme[]];
-export const SUBJECT_TYPES = PROGRAMME_LIST.map((p) => p.subjectType) as unknown as readonly [SubjectType, ...SubjectType[]];
+export const SUBJECT_TYPES = PROGRAMME_LIST.map((p) => p.subjectType) as unknown as readonly [
+  SubjectType,
+  ...SubjectType[],
+];
 /** Every stage name of every programme: active ones first, then terminal ones. */
 export const STAGES = unique<Stage>([
   ...PROGRAMME_LIST.flatMap((p) => p.stages.map((s) => s.name as Stage)),
@@ -48,9 +51,12 @@ export function programmeOfSubject(type: SubjectType): ProgrammeSpec & { id: Pro
 }
 
 /** The programme and subject id behind a workflow id (`proposal-p-…`), or undefined. */
-export function subjectOfWorkflowId(workflowId: string): { programme: Programme; type: SubjectType; id: string } | undefined {
+export function subjectOfWorkflowId(
+  workflowId: string,
+): { programme: Programme; type: SubjectType; id: string } | undefined {
   for (const p of PROGRAMME_LIST) {
-    if (workflowId.startsWith(p.workflowIdPrefix)) return { programme: p.id, type: p.subjectType, id: workflowId.slice(p.workflowIdPrefix.length) };
+    if (workflowId.startsWith(p.workflowIdPrefix))
+      return { programme: p.id, type: p.subjectType, id: workflowId.slice(p.workflowIdPrefix.length) };
   }
   return undefined;
 }
@@ -68,14 +74,20 @@ export function phaseOf(programme: Programme, stage: string): Phase | Outcome | 
 /** The programme's stages in `phase` (or its terminal stages with that outcome). */
 export function stagesInPhase(programme: Programme, phase: Phase | Outcome): string[] {
   const spec = programmeSpec(programme);
-  return [...spec.stages.filter((s) => s.phase === phase).map((s) => s.name), ...Object.keys(spec.endings).filter((e) => spec.endings[e] === phase)];
+  return [
+    ...spec.stages.filter((s) => s.phase === phase).map((s) => s.name),
+    ...Object.keys(spec.endings).filter((e) => spec.endings[e] === phase),
+  ];
 }
 
 /** The phases a programme goes through, in order, then the outcomes it can end in (closed first). */
 export function phasesOf(programme: Programme): { phases: Phase[]; outcomes: Outcome[] } {
   const spec = programmeSpec(programme);
   const outcomes = unique(Object.values(spec.endings));
-  return { phases: unique(spec.stages.map((s) => s.phase)), outcomes: [...outcomes.filter((o) => o === 'closed'), ...outcomes.filter((o) => o !== 'closed')] };
+  return {
+    phases: unique(spec.stages.map((s) => s.phase)),
+    outcomes: [...outcomes.filter((o) => o === 'closed'), ...outcomes.filter((o) => o !== 'closed')],
+  };
 }
 
 /** Forward to the next stage of the programme's list; from the last, to the terminal stage that closes it; any active stage may end in another terminal stage. */
@@ -95,20 +107,40 @@ export interface Refusal {
 }
 
 /** Whether `actor` may withdraw the subject now (the programme's withdrawal rule), or why not. */
-export function withdrawalRefusal(programme: Programme, actor: Actor, stage: string, owner: { institutionId?: string | null; countryCode: string }): Refusal | null {
+export function withdrawalRefusal(
+  programme: Programme,
+  actor: Actor,
+  stage: string,
+  owner: { institutionId?: string | null; countryCode: string },
+): Refusal | null {
   const { withdrawal } = programmeSpec(programme);
-  if (withdrawal.by === 'owner_institution' && !(actor.role === 'applicant' && actor.institutionId === owner.institutionId)) {
+  if (
+    withdrawal.by === 'owner_institution' &&
+    !(actor.role === 'applicant' && actor.institutionId === owner.institutionId)
+  ) {
     return { code: 'forbidden', message: 'only the applicant institution may withdraw' };
   }
-  if (withdrawal.by === 'country_office' && !(actor.role === 'co_approver' && actor.countryCode === owner.countryCode)) {
+  if (
+    withdrawal.by === 'country_office' &&
+    !(actor.role === 'co_approver' && actor.countryCode === owner.countryCode)
+  ) {
     return { code: 'forbidden', message: `only a co_approver of the ${owner.countryCode} Country Office may withdraw` };
   }
-  return withdrawal.stages.includes(stage) ? null : { code: 'not_allowed_now', message: `cannot withdraw in stage ${stage}; ask the fund manager to cancel` };
+  return withdrawal.stages.includes(stage)
+    ? null
+    : { code: 'not_allowed_now', message: `cannot withdraw in stage ${stage}; ask the fund manager to cancel` };
 }
 
 /** A stage in words: the programme's own label where it has one, else its phase's or outcome's. */
-export function stageLabel(stage: string, language: Language, form: keyof StageLabel = 'name', programme?: Programme): string | undefined {
-  const own = programme ? (programmeSpec(programme).labels.stages as Record<string, Partial<StageLabel>> | undefined)?.[stage]?.[form] : undefined;
+export function stageLabel(
+  stage: string,
+  language: Language,
+  form: keyof StageLabel = 'name',
+  programme?: Programme,
+): string | undefined {
+  const own = programme
+    ? (programmeSpec(programme).labels.stages as Record<string, Partial<StageLabel>> | undefined)?.[stage]?.[form]
+    : undefined;
   if (own) return own[language];
   const phase = programme ? phaseOf(programme, stage) : (stage as Phase | Outcome);
   return (phase && PHASE_AND_OUTCOME_LABELS[phase]?.[form][language]) ?? undefined;

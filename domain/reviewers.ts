@@ -5,8 +5,13 @@
 export type ReviewerConflict = 'same_institution';
 
 /** Why this reviewer may not review a proposal of `applicantInstitutionId`, or null. */
-export function reviewerConflict(reviewer: { institutionId: string | null }, applicantInstitutionId: string): ReviewerConflict | null {
-  return reviewer.institutionId !== null && reviewer.institutionId === applicantInstitutionId ? 'same_institution' : null;
+export function reviewerConflict(
+  reviewer: { institutionId: string | null },
+  applicantInstitutionId: string,
+): ReviewerConflict | null {
+  return reviewer.institutionId !== null && reviewer.institutionId === applicantInstitutionId
+    ? 'same_institution'
+    : null;
 }
 
 /** Task kinds that make up a reviewer's workload while open. */

@@ -18,14 +18,18 @@ const isoDate = isoDateSchema;
  * the @, 254 in all), which is what `format: email` means to a JSON Schema validator; surrounding
  * spaces are dropped first.
  */
-export const emailAddressSchema = z.email().max(254).refine((s) => s.indexOf('@') <= 64, 'the part before @ must be at most 64 characters');
+export const emailAddressSchema = z
+  .email()
+  .max(254)
+  .refine((s) => s.indexOf('@') <= 64, 'the part before @ must be at most 64 characters');
 export const emailSchema = z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), emailAddressSchema);
 /**
  * Text with a character that String.prototype.trim keeps (the whitespace and line terminators are
  * spelled out, so every regex engine reads the document alike) and no NUL character anywhere
  * (PostgreSQL cannot store one; the router refuses it first).
  */
-const NOT_BLANK = /^[^\u0000]*[^\u0000\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff][^\u0000]*$/;
+const NOT_BLANK =
+  /^[^\u0000]*[^\u0000\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff][^\u0000]*$/;
 
 /**
  * Text people type: at most `max` characters as sent, then surrounding spaces dropped, and not
@@ -80,7 +84,10 @@ export const proposalCreateSchema = z
   .object({
     ...proposalFields,
     /** Documents uploaded beforehand (POST /documents); they are attached to the new proposal. */
-    documentIds: z.array(z.string().regex(/^doc-[0-9a-f]{20}$/, 'must be a document id from POST /documents')).max(20).optional(),
+    documentIds: z
+      .array(z.string().regex(/^doc-[0-9a-f]{20}$/, 'must be a document id from POST /documents'))
+      .max(20)
+      .optional(),
   })
   .strict();
 export type ProposalCreate = z.infer<typeof proposalCreateSchema>;
@@ -133,14 +140,23 @@ export const expertRequestFieldsSchema = z
   .strict();
 
 export const expertRequestCreateSchema = expertRequestFieldsSchema.superRefine((r, ctx) => {
-  if (r.endDate < r.startDate) ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be on or after startDate' });
+  if (r.endDate < r.startDate)
+    ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be on or after startDate' });
   const sum = Math.round(r.deliverables.reduce((s, d) => s + d.amountUsd, 0) * 100);
   if (sum !== Math.round(r.contractValueUsd * 100)) {
-    ctx.addIssue({ code: 'custom', path: ['deliverables'], message: `amounts sum to ${sum / 100} but contractValueUsd is ${r.contractValueUsd}` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['deliverables'],
+      message: `amounts sum to ${sum / 100} but contractValueUsd is ${r.contractValueUsd}`,
+    });
   }
   r.deliverables.forEach((d, i) => {
     if (d.dueDate < r.startDate || d.dueDate > r.endDate) {
-      ctx.addIssue({ code: 'custom', path: ['deliverables', i, 'dueDate'], message: 'must fall between startDate and endDate' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deliverables', i, 'dueDate'],
+        message: 'must fall between startDate and endDate',
+      });
     }
   });
   if (r.modality === 'mission') {
@@ -151,7 +167,12 @@ export const expertRequestCreateSchema = expertRequestFieldsSchema.superRefine((
 export type ExpertRequestCreate = z.infer<typeof expertRequestCreateSchema>;
 
 export const rubricCriterionSchema = z
-  .object({ key: z.string().regex(/^[a-z_]{1,40}$/), label: shortText, weight: z.number().int().min(1).max(100), max: z.number().int().min(1).max(100) })
+  .object({
+    key: z.string().regex(/^[a-z_]{1,40}$/),
+    label: shortText,
+    weight: z.number().int().min(1).max(100),
+    max: z.number().int().min(1).max(100),
+  })
   .strict();
 export type RubricCriterion = z.infer<typeof rubricCriterionSchema>;
 
@@ -175,9 +196,11 @@ export const callCreateSchema = z
   .strict()
   .superRefine((c, ctx) => {
     if (c.closesAt <= c.opensAt) ctx.addIssue({ code: 'custom', path: ['closesAt'], message: 'must be after opensAt' });
-    if (c.maxGrantUsd < c.minGrantUsd) ctx.addIssue({ code: 'custom', path: ['maxGrantUsd'], message: 'must be at least minGrantUsd' });
+    if (c.maxGrantUsd < c.minGrantUsd)
+      ctx.addIssue({ code: 'custom', path: ['maxGrantUsd'], message: 'must be at least minGrantUsd' });
     const total = c.rubric.reduce((s, r) => s + r.weight, 0);
-    if (total !== 100) ctx.addIssue({ code: 'custom', path: ['rubric'], message: `weights must sum to 100 (got ${total})` });
+    if (total !== 100)
+      ctx.addIssue({ code: 'custom', path: ['rubric'], message: `weights must sum to 100 (got ${total})` });
   });
 export type CallCreate = z.infer<typeof callCreateSchema>;
 
@@ -199,7 +222,8 @@ export function fieldProblems(issues: readonly z.core.$ZodIssue[], prefix: (stri
   const out: FieldProblem[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) out.push({ path: [...prefix, ...issue.path, key].join('.'), message: 'unknown field' });
+      for (const key of issue.keys)
+        out.push({ path: [...prefix, ...issue.path, key].join('.'), message: 'unknown field' });
     } else {
       out.push({ path: [...prefix, ...issue.path].join('.') || '(body)', message: issue.message });
     }

@@ -6,7 +6,17 @@
  */
 import { TERMINAL_STAGE_NAMES } from './registry';
 
-export { canTransition, phaseOf, PROGRAMMES, STAGES, SUBJECT_TYPES, workflowIdFor, type Programme, type Stage, type SubjectType } from './registry';
+export {
+  canTransition,
+  phaseOf,
+  PROGRAMMES,
+  STAGES,
+  SUBJECT_TYPES,
+  workflowIdFor,
+  type Programme,
+  type Stage,
+  type SubjectType,
+} from './registry';
 
 export const PHASES = [
   'intake', // national demand: eligibility / request validation

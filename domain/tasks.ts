@@ -5,7 +5,17 @@ import type { Role } from './roles';
 import type { Phase } from './stages';
 
 /** SLA keys: every human step's due time comes from configuration (days), or from test input (ms). */
-export const SLA_KEYS = ['endorsement', 'revision', 'review', 'decision', 'signature', 'report', 'verification', 'invitation', 'evaluation'] as const;
+export const SLA_KEYS = [
+  'endorsement',
+  'revision',
+  'review',
+  'decision',
+  'signature',
+  'report',
+  'verification',
+  'invitation',
+  'evaluation',
+] as const;
 export type SlaKey = (typeof SLA_KEYS)[number];
 export interface SlaSetting {
   dueMs: number;
@@ -13,9 +23,17 @@ export interface SlaSetting {
 }
 export type SlaSettings = Record<SlaKey, SlaSetting>;
 
-export function slaFromDays(days: { default: number; endorsement: number; invitation: number; reminderBefore: number }): SlaSettings {
+export function slaFromDays(days: {
+  default: number;
+  endorsement: number;
+  invitation: number;
+  reminderBefore: number;
+}): SlaSettings {
   const DAY = 86_400_000;
-  const make = (d: number): SlaSetting => ({ dueMs: d * DAY, remindBeforeMs: Math.min(days.reminderBefore, d / 2) * DAY });
+  const make = (d: number): SlaSetting => ({
+    dueMs: d * DAY,
+    remindBeforeMs: Math.min(days.reminderBefore, d / 2) * DAY,
+  });
   const out = {} as SlaSettings;
   for (const key of SLA_KEYS) out[key] = make(days.default);
   out.endorsement = make(days.endorsement);
@@ -33,7 +51,10 @@ export const decisionData = {
   /** Signing a generated agreement: the SHA-256 of the version read and the statement confirmed (required when the task shows a document). */
   signature: z
     .object({
-      documentSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex').optional(),
+      documentSha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex')
+        .optional(),
       statement: z.string().min(1).max(300).optional(),
     })
     .strict(),
@@ -61,7 +82,9 @@ export const decisionData = {
   shortlistEdit: z.object({ expertIds: z.array(z.string().min(1)).min(1).max(10) }).strict(),
   invitationAccept: z.object({ availabilityConfirmed: z.literal(true), noConflictDeclared: z.literal(true) }).strict(),
   invitationDecline: z.object({ reason: text(2000) }).strict(),
-  candidateSelect: z.object({ expertIds: z.array(z.string().min(1)).min(1).max(1), justification: text(5000).optional() }).strict(),
+  candidateSelect: z
+    .object({ expertIds: z.array(z.string().min(1)).min(1).max(1), justification: text(5000).optional() })
+    .strict(),
   deliverable: z.object({ report: text(20000), link: z.string().url().max(2000).optional() }).strict(),
   proposalChanges: z.record(z.string(), z.unknown()),
 } as const;
@@ -95,137 +118,204 @@ const requestChanges: DecisionSpec = { data: 'comment', commentRequired: true };
 export const TASK_KINDS = {
   // both programmes
   co_endorsement: {
-    stage: 'co_endorsement', role: 'co_approver', sla: 'endorsement',
+    stage: 'co_endorsement',
+    role: 'co_approver',
+    sla: 'endorsement',
     decisions: { endorse: { data: 'comment' }, reject, request_changes: requestChanges },
-    label: 'Endorse on behalf of the Country Office', labelRu: 'Одобрение страновым офисом',
+    label: 'Endorse on behalf of the Country Office',
+    labelRu: 'Одобрение страновым офисом',
     mail: 'task_assigned',
   },
   revise: {
-    stage: 'co_endorsement', role: 'applicant', sla: 'revision',
+    stage: 'co_endorsement',
+    role: 'applicant',
+    sla: 'revision',
     decisions: { resubmit: { data: 'proposalChanges' } },
-    label: 'Revise and resubmit', labelRu: 'Доработать и отправить повторно',
+    label: 'Revise and resubmit',
+    labelRu: 'Доработать и отправить повторно',
     mail: 'changes_requested',
   },
   alignment_review: {
-    stage: 'alignment_check', role: 'fund_manager', sla: 'decision',
+    stage: 'alignment_check',
+    role: 'fund_manager',
+    sla: 'decision',
     decisions: { confirm_aligned: { data: 'comment', commentRequired: true }, reject },
-    label: 'Review alignment with the Cooperation Framework', labelRu: 'Проверка соответствия Рамочной программе',
+    label: 'Review alignment with the Cooperation Framework',
+    labelRu: 'Проверка соответствия Рамочной программе',
     mail: 'task_assigned',
   },
   policy_exception: {
-    stage: 'contracting', role: 'fund_manager', sla: 'decision',
+    stage: 'contracting',
+    role: 'fund_manager',
+    sla: 'decision',
     decisions: { approve: { data: 'justification' }, reject },
-    label: 'Approve a policy exception', labelRu: 'Утвердить исключение из правил',
+    label: 'Approve a policy exception',
+    labelRu: 'Утвердить исключение из правил',
     mail: 'task_assigned',
   },
   contract_signature: {
-    stage: 'contracting', role: 'applicant', sla: 'signature',
+    stage: 'contracting',
+    role: 'applicant',
+    sla: 'signature',
     decisions: { sign: { data: 'signature' }, decline: reject },
-    label: 'Sign the contract', labelRu: 'Подписать договор',
+    label: 'Sign the contract',
+    labelRu: 'Подписать договор',
     mail: 'contract_to_sign',
   },
   // Challenge Fund
   assign_reviewers: {
-    stage: 'selection', role: 'fund_manager', sla: 'decision',
+    stage: 'selection',
+    role: 'fund_manager',
+    sla: 'decision',
     decisions: { assign: { data: 'assignReviewers' } },
-    label: 'Assign reviewers', labelRu: 'Назначить рецензентов',
+    label: 'Assign reviewers',
+    labelRu: 'Назначить рецензентов',
     mail: 'task_assigned',
   },
   conflict_declaration: {
-    stage: 'selection', role: 'reviewer', sla: 'review',
+    stage: 'selection',
+    role: 'reviewer',
+    sla: 'review',
     decisions: { declare_no_conflict: { data: 'noConflict' }, declare_conflict: { data: 'conflict' } },
-    label: 'Declare any conflict of interest', labelRu: 'Заявить о конфликте интересов',
+    label: 'Declare any conflict of interest',
+    labelRu: 'Заявить о конфликте интересов',
     mail: 'task_assigned',
   },
   review_score: {
-    stage: 'selection', role: 'reviewer', sla: 'review',
+    stage: 'selection',
+    role: 'reviewer',
+    sla: 'review',
     decisions: { submit_score: { data: 'score' }, declare_conflict: { data: 'conflict' } },
-    label: 'Score the proposal', labelRu: 'Оценить предложение',
+    label: 'Score the proposal',
+    labelRu: 'Оценить предложение',
     mail: 'task_assigned',
   },
   selection_decision: {
-    stage: 'selection', role: 'fund_manager', sla: 'decision',
+    stage: 'selection',
+    role: 'fund_manager',
+    sla: 'decision',
     decisions: { select: { data: 'optionalJustification' }, waitlist: { data: 'comment' }, reject },
-    label: 'Select, waitlist or reject', labelRu: 'Отобрать, включить в резерв или отклонить',
+    label: 'Select, waitlist or reject',
+    labelRu: 'Отобрать, включить в резерв или отклонить',
     mail: 'task_assigned',
   },
   waitlist_review: {
-    stage: 'selection', role: 'fund_manager', sla: 'decision',
+    stage: 'selection',
+    role: 'fund_manager',
+    sla: 'decision',
     decisions: { select: { data: 'optionalJustification' }, reject },
-    label: 'Waitlisted: select or reject', labelRu: 'В резерве: отобрать или отклонить',
+    label: 'Waitlisted: select or reject',
+    labelRu: 'В резерве: отобрать или отклонить',
     mail: 'task_assigned',
   },
   progress_report: {
-    stage: 'mission', role: 'applicant', sla: 'report',
+    stage: 'mission',
+    role: 'applicant',
+    sla: 'report',
     decisions: { submit_report: { data: 'report' } },
-    label: 'Submit the progress report', labelRu: 'Представить отчёт о ходе работ',
+    label: 'Submit the progress report',
+    labelRu: 'Представить отчёт о ходе работ',
     mail: 'task_assigned',
   },
   report_verification: {
-    stage: 'mission', role: 'co_approver', sla: 'verification',
+    stage: 'mission',
+    role: 'co_approver',
+    sla: 'verification',
     decisions: { accept: { data: 'comment' }, request_revision: requestChanges },
-    label: 'Verify the progress report', labelRu: 'Проверить отчёт о ходе работ',
+    label: 'Verify the progress report',
+    labelRu: 'Проверить отчёт о ходе работ',
     mail: 'task_assigned',
   },
   final_report: {
-    stage: 'evaluation', role: 'applicant', sla: 'report',
+    stage: 'evaluation',
+    role: 'applicant',
+    sla: 'report',
     decisions: { submit_report: { data: 'report' } },
-    label: 'Submit the final report', labelRu: 'Представить итоговый отчёт',
+    label: 'Submit the final report',
+    labelRu: 'Представить итоговый отчёт',
     mail: 'task_assigned',
   },
   evaluation: {
-    stage: 'evaluation', role: 'co_approver', sla: 'evaluation',
+    stage: 'evaluation',
+    role: 'co_approver',
+    sla: 'evaluation',
     decisions: { submit_evaluation: { data: 'evaluation' } },
-    label: 'Evaluate the results', labelRu: 'Оценить результаты',
+    label: 'Evaluate the results',
+    labelRu: 'Оценить результаты',
     mail: 'evaluation_requested',
   },
   // Experts on Demand
   shortlist_review: {
-    stage: 'selection', role: 'fund_manager', sla: 'decision',
+    stage: 'selection',
+    role: 'fund_manager',
+    sla: 'decision',
     decisions: { confirm: { data: 'comment' }, edit: { data: 'shortlistEdit' } },
-    label: 'Review the expert shortlist', labelRu: 'Проверить короткий список экспертов',
+    label: 'Review the expert shortlist',
+    labelRu: 'Проверить короткий список экспертов',
     mail: 'task_assigned',
   },
   invitation_response: {
-    stage: 'selection', role: 'expert', sla: 'invitation', expireWith: 'expired',
+    stage: 'selection',
+    role: 'expert',
+    sla: 'invitation',
+    expireWith: 'expired',
     decisions: { accept: { data: 'invitationAccept' }, decline: { data: 'invitationDecline' } },
-    label: 'Respond to the invitation', labelRu: 'Ответить на приглашение',
+    label: 'Respond to the invitation',
+    labelRu: 'Ответить на приглашение',
     mail: 'expert_invitation',
   },
   candidate_selection: {
-    stage: 'selection', role: 'co_approver', sla: 'decision',
+    stage: 'selection',
+    role: 'co_approver',
+    sla: 'decision',
     decisions: { select: { data: 'candidateSelect' }, reject },
-    label: 'Select the expert', labelRu: 'Выбрать эксперта',
+    label: 'Select the expert',
+    labelRu: 'Выбрать эксперта',
     mail: 'task_assigned',
   },
   fee_approval: {
-    stage: 'contracting', role: 'fund_manager', sla: 'decision',
+    stage: 'contracting',
+    role: 'fund_manager',
+    sla: 'decision',
     decisions: { approve: { data: 'justification' }, reject },
-    label: 'Approve the daily fee', labelRu: 'Утвердить дневную ставку',
+    label: 'Approve the daily fee',
+    labelRu: 'Утвердить дневную ставку',
     mail: 'task_assigned',
   },
   deliverable_submission: {
-    stage: 'mission', role: 'expert', sla: 'report',
+    stage: 'mission',
+    role: 'expert',
+    sla: 'report',
     decisions: { submit_deliverable: { data: 'deliverable' } },
-    label: 'Submit the deliverable', labelRu: 'Представить результат',
+    label: 'Submit the deliverable',
+    labelRu: 'Представить результат',
     mail: 'task_assigned',
   },
   deliverable_acceptance: {
-    stage: 'mission', role: 'co_approver', sla: 'verification',
+    stage: 'mission',
+    role: 'co_approver',
+    sla: 'verification',
     decisions: { accept: { data: 'comment' }, request_revision: requestChanges },
-    label: 'Accept the deliverable', labelRu: 'Принять результат',
+    label: 'Accept the deliverable',
+    labelRu: 'Принять результат',
     mail: 'task_assigned',
   },
   expert_evaluation: {
-    stage: 'evaluation', role: 'co_approver', sla: 'evaluation',
+    stage: 'evaluation',
+    role: 'co_approver',
+    sla: 'evaluation',
     decisions: { submit_evaluation: { data: 'feedback' } },
-    label: 'Rate the expert', labelRu: 'Оценить работу эксперта',
+    label: 'Rate the expert',
+    labelRu: 'Оценить работу эксперта',
     mail: 'evaluation_requested',
   },
   assignment_feedback: {
-    stage: 'evaluation', role: 'expert', sla: 'evaluation',
+    stage: 'evaluation',
+    role: 'expert',
+    sla: 'evaluation',
     decisions: { submit_feedback: { data: 'feedback' } },
-    label: 'Rate the assignment', labelRu: 'Оценить задание',
+    label: 'Rate the assignment',
+    labelRu: 'Оценить задание',
     mail: 'evaluation_requested',
   },
 } as const satisfies Record<string, TaskKindSpec>;
@@ -264,7 +354,8 @@ export function checkDecisionShape(kind: TaskKind, body: DecisionBody): Decision
     return [{ path: 'decision', message: `must be one of: ${Object.keys(spec).join(', ')}` }];
   }
   const problems: DecisionProblem[] = [];
-  if (decision.commentRequired && !body.comment?.trim()) problems.push({ path: 'comment', message: 'a comment is required for this decision' });
+  if (decision.commentRequired && !body.comment?.trim())
+    problems.push({ path: 'comment', message: 'a comment is required for this decision' });
   const parsed = decisionData[decision.data].safeParse(body.data ?? {});
   if (!parsed.success) problems.push(...fieldProblems(parsed.error.issues, ['data']));
   return problems;

@@ -42,57 +42,91 @@ const TEXT: Record<Language, Record<string, string>> = {
   en: {
     title: 'GRANT AGREEMENT',
     subtitle: 'Russian Challenge Fund — Russia-UNDP Partnership',
-    ref: 'Reference', date: 'Date',
+    ref: 'Reference',
+    date: 'Date',
     parties: '1. Parties',
-    grantor: 'Grantor', recipient: 'Recipient', partner: 'National partner',
-    project: '2. Project', projectTitle: 'Title', duration: 'Duration', months: 'months', results: 'Expected results',
+    grantor: 'Grantor',
+    recipient: 'Recipient',
+    partner: 'National partner',
+    project: '2. Project',
+    projectTitle: 'Title',
+    duration: 'Duration',
+    months: 'months',
+    results: 'Expected results',
     amounts: '3. Amounts',
-    grant: 'Grant amount', cofin: 'Co-financing by the Recipient (cash or in kind)', total: 'Total project budget',
+    grant: 'Grant amount',
+    cofin: 'Co-financing by the Recipient (cash or in kind)',
+    total: 'Total project budget',
     schedule: '4. Tranche schedule',
     scheduleNote: 'Each tranche is released after the Country Office verified the progress report of its milestone.',
-    tranche: 'Tranche', milestone: 'Milestone', due: 'due',
+    tranche: 'Tranche',
+    milestone: 'Milestone',
+    due: 'due',
     reporting: '5. Reporting duties',
     reportingText:
       'The Recipient submits a progress report for each milestone by its due date, and a final report with the results achieved and the beneficiaries reached at the end of the project. ' +
       'The Recipient keeps records of the use of funds for audit for five years and informs the Grantor at once of any change to the project or its partners.',
     rules: '6. Rules in force',
-    rulesText: 'This agreement is governed by the UNDP Programme and Operations Policies and Procedures (POPP), rule set',
+    rulesText:
+      'This agreement is governed by the UNDP Programme and Operations Policies and Procedures (POPP), rule set',
     effective: 'effective from',
     signatures: '7. Signatures',
     unsigned: 'Awaiting the signatures of both parties.',
-    signedBy: 'Signed by', at: 'at', signedSha: 'signed the document with SHA-256', statement: 'Confirmed statement',
+    signedBy: 'Signed by',
+    at: 'at',
+    signedSha: 'signed the document with SHA-256',
+    statement: 'Confirmed statement',
     stamp: 'SIGNED BY BOTH PARTIES',
     page: 'Page',
   },
   ru: {
     title: 'ГРАНТОВОЕ СОГЛАШЕНИЕ',
     subtitle: 'Российский фонд решений — Партнёрство Россия–ПРООН',
-    ref: 'Номер', date: 'Дата',
+    ref: 'Номер',
+    date: 'Дата',
     parties: '1. Стороны',
-    grantor: 'Грантодатель', recipient: 'Грантополучатель', partner: 'Национальный партнёр',
-    project: '2. Проект', projectTitle: 'Название', duration: 'Срок', months: 'мес.', results: 'Ожидаемые результаты',
+    grantor: 'Грантодатель',
+    recipient: 'Грантополучатель',
+    partner: 'Национальный партнёр',
+    project: '2. Проект',
+    projectTitle: 'Название',
+    duration: 'Срок',
+    months: 'мес.',
+    results: 'Ожидаемые результаты',
     amounts: '3. Суммы',
-    grant: 'Сумма гранта', cofin: 'Софинансирование грантополучателя (денежное или в натуральной форме)', total: 'Общий бюджет проекта',
+    grant: 'Сумма гранта',
+    cofin: 'Софинансирование грантополучателя (денежное или в натуральной форме)',
+    total: 'Общий бюджет проекта',
     schedule: '4. График траншей',
-    scheduleNote: 'Каждый транш перечисляется после того, как страновой офис проверил отчёт о ходе работ по соответствующему этапу.',
-    tranche: 'Транш', milestone: 'Этап', due: 'срок',
+    scheduleNote:
+      'Каждый транш перечисляется после того, как страновой офис проверил отчёт о ходе работ по соответствующему этапу.',
+    tranche: 'Транш',
+    milestone: 'Этап',
+    due: 'срок',
     reporting: '5. Обязанности по отчётности',
     reportingText:
       'Грантополучатель представляет отчёт о ходе работ по каждому этапу в установленный срок и итоговый отчёт о достигнутых результатах и охваченных бенефициарах по завершении проекта. ' +
       'Грантополучатель хранит документы об использовании средств для аудита в течение пяти лет и незамедлительно сообщает грантодателю о любых изменениях проекта или его партнёров.',
     rules: '6. Применимые правила',
-    rulesText: 'Настоящее соглашение регулируется Правилами и процедурами программ и операций ПРООН (POPP), набор правил',
+    rulesText:
+      'Настоящее соглашение регулируется Правилами и процедурами программ и операций ПРООН (POPP), набор правил',
     effective: 'действует с',
     signatures: '7. Подписи',
     unsigned: 'Ожидает подписей обеих сторон.',
-    signedBy: 'Подписано', at: '', signedSha: 'подписан документ с SHA-256', statement: 'Подтверждённое заявление',
+    signedBy: 'Подписано',
+    at: '',
+    signedSha: 'подписан документ с SHA-256',
+    statement: 'Подтверждённое заявление',
     stamp: 'ПОДПИСАНО ОБЕИМИ СТОРОНАМИ',
     page: 'Стр.',
   },
 };
 
 function usd(n: number, language: Language): string {
-  const s = new Intl.NumberFormat(language === 'ru' ? 'ru-RU' : 'en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(n);
+  const s = new Intl.NumberFormat(language === 'ru' ? 'ru-RU' : 'en-US', {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  }).format(n);
   // ru-RU groups with a narrow no-break space, which DejaVu has; keep it simple for text extraction.
   return language === 'ru' ? `${s.replace(/\u202f|\u00a0/g, ' ')} долл. США` : `USD ${s}`;
 }
@@ -105,7 +139,11 @@ class Writer {
   readonly width = 595.28;
   readonly height = 841.89;
 
-  constructor(private readonly doc: PDFDocument, readonly font: PDFFont, readonly bold: PDFFont) {
+  constructor(
+    private readonly doc: PDFDocument,
+    readonly font: PDFFont,
+    readonly bold: PDFFont,
+  ) {
     this.newPage();
   }
 
@@ -136,13 +174,22 @@ class Writer {
     return lines;
   }
 
-  text(text: string, opts: { size?: number; bold?: boolean; indent?: number; gap?: number; color?: [number, number, number] } = {}): void {
+  text(
+    text: string,
+    opts: { size?: number; bold?: boolean; indent?: number; gap?: number; color?: [number, number, number] } = {},
+  ): void {
     const size = opts.size ?? 10;
     const font = opts.bold ? this.bold : this.font;
     const indent = opts.indent ?? 0;
     for (const line of this.wrap(text, font, size, this.width - 2 * this.margin - indent)) {
       this.ensure(size * 1.4);
-      this.page.drawText(line, { x: this.margin + indent, y: this.y - size, size, font, color: rgb(...(opts.color ?? [0, 0, 0])) });
+      this.page.drawText(line, {
+        x: this.margin + indent,
+        y: this.y - size,
+        size,
+        font,
+        color: rgb(...(opts.color ?? [0, 0, 0])),
+      });
       this.y -= size * 1.4;
     }
     this.y -= opts.gap ?? 2;
@@ -161,8 +208,21 @@ class Writer {
     this.ensure(40);
     const size = 14;
     const w = this.bold.widthOfTextAtSize(text, size) + 20;
-    this.page.drawRectangle({ x: this.margin, y: this.y - 30, width: w, height: 26, borderColor: rgb(0.1, 0.45, 0.2), borderWidth: 2 });
-    this.page.drawText(text, { x: this.margin + 10, y: this.y - 22, size, font: this.bold, color: rgb(0.1, 0.45, 0.2) });
+    this.page.drawRectangle({
+      x: this.margin,
+      y: this.y - 30,
+      width: w,
+      height: 26,
+      borderColor: rgb(0.1, 0.45, 0.2),
+      borderWidth: 2,
+    });
+    this.page.drawText(text, {
+      x: this.margin + 10,
+      y: this.y - 22,
+      size,
+      font: this.bold,
+      color: rgb(0.1, 0.45, 0.2),
+    });
     this.y -= 40;
   }
 }
@@ -179,7 +239,16 @@ export async function renderAgreementPdf(input: AgreementInput): Promise<Uint8Ar
   doc.setProducer('Russia-UNDP Partnership workflow engine');
   doc.setCreator('Russia-UNDP Partnership workflow engine');
   doc.setCreationDate(when);
-  doc.setModificationDate(input.signed ? new Date(input.signed.signatures.map((s) => s.at).sort().pop() ?? input.date) : when);
+  doc.setModificationDate(
+    input.signed
+      ? new Date(
+          input.signed.signatures
+            .map((s) => s.at)
+            .sort()
+            .pop() ?? input.date,
+        )
+      : when,
+  );
 
   const w = new Writer(doc, font, bold);
   w.text(t.title, { size: 18, bold: true });
@@ -206,21 +275,32 @@ export async function renderAgreementPdf(input: AgreementInput): Promise<Uint8Ar
   w.heading(t.schedule);
   w.text(t.scheduleNote, { indent: 8 });
   for (const tr of input.tranches) {
-    w.text(`${t.tranche} ${tr.seq}: ${usd(tr.amountUsd, input.language)} — ${t.milestone} “${tr.milestone}”, ${t.due} ${tr.dueDate}`, { indent: 8 });
+    w.text(
+      `${t.tranche} ${tr.seq}: ${usd(tr.amountUsd, input.language)} — ${t.milestone} “${tr.milestone}”, ${t.due} ${tr.dueDate}`,
+      { indent: 8 },
+    );
   }
 
   w.heading(t.reporting);
   w.text(t.reportingText, { indent: 8 });
 
   w.heading(t.rules);
-  w.text(`${t.rulesText} “${input.ruleSet.name}”, ${t.effective} ${input.ruleSet.effectiveFrom.slice(0, 10)}.`, { indent: 8 });
+  w.text(`${t.rulesText} “${input.ruleSet.name}”, ${t.effective} ${input.ruleSet.effectiveFrom.slice(0, 10)}.`, {
+    indent: 8,
+  });
 
   w.heading(t.signatures);
   if (!input.signed) {
     w.text(t.unsigned, { indent: 8 });
   } else {
     for (const s of input.signed.signatures) {
-      w.text(`${t.signedBy}: ${s.name} (${s.role}, ${s.organisation}) ${t.at} ${s.at.replace('T', ' ').slice(0, 19)} UTC`.replace('  ', ' '), { indent: 8, bold: true });
+      w.text(
+        `${t.signedBy}: ${s.name} (${s.role}, ${s.organisation}) ${t.at} ${s.at.replace('T', ' ').slice(0, 19)} UTC`.replace(
+          '  ',
+          ' ',
+        ),
+        { indent: 8, bold: true },
+      );
       w.text(`${t.statement}: “${s.statement}”`, { indent: 16 });
       w.text(`${t.signedSha}: ${s.sha256}`, { indent: 16, size: 8, gap: 6 });
     }

@@ -14,7 +14,12 @@ export const TEST_SIGNATURE_FILE = path.join(__dirname, 'clamav', 'rus-undp-test
 export const TEST_MALWARE_MARKER = 'RUS-UNDP-TEST-MALWARE-MARKER-9f2c41d7';
 
 export function findClamd(): string | undefined {
-  for (const candidate of [process.env.CLAMD_PATH, '/usr/sbin/clamd', '/usr/local/sbin/clamd', '/opt/homebrew/sbin/clamd']) {
+  for (const candidate of [
+    process.env.CLAMD_PATH,
+    '/usr/sbin/clamd',
+    '/usr/local/sbin/clamd',
+    '/opt/homebrew/sbin/clamd',
+  ]) {
     if (candidate && fs.existsSync(candidate)) return candidate;
   }
   const which = spawnSync('sh', ['-c', 'command -v clamd'], { encoding: 'utf8' });

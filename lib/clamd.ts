@@ -12,9 +12,7 @@ import net from 'node:net';
 import type { Readable } from 'node:stream';
 
 export type ScanOutcome =
-  | { state: 'clean' }
-  | { state: 'infected'; signature: string }
-  | { state: 'scan_failed'; reason: string };
+  { state: 'clean' } | { state: 'infected'; signature: string } | { state: 'scan_failed'; reason: string };
 
 export class ScannerUnavailableError extends Error {
   override name = 'ScannerUnavailableError';
@@ -52,17 +50,27 @@ function exchange(opts: ClamdOptions, command: string, body?: Readable): Promise
       if (err) reject(err);
       else resolve(text!);
     };
-    const timer = setTimeout(() => finish(new ScannerUnavailableError(`clamd did not answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+    const timer = setTimeout(
+      () => finish(new ScannerUnavailableError(`clamd did not answer within ${opts.timeoutMs} ms`)),
+      opts.timeoutMs,
+    );
     socket.on('data', (d) => {
       answer += d.toString('utf8');
       // z-commands end their answer with NUL.
       if (answer.includes('\0')) finish(null, answer.slice(0, answer.indexOf('\0')).trim());
     });
-    socket.on('end', () => (answer ? finish(null, answer.replace(/\0/g, '').trim()) : finish(new ScannerUnavailableError('clamd closed the connection without an answer'))));
+    socket.on('end', () =>
+      answer
+        ? finish(null, answer.replace(/\0/g, '').trim())
+        : finish(new ScannerUnavailableError('clamd closed the connection without an answer')),
+    );
     socket.on('error', (err) => {
       // clamd closes its side when a stream exceeds StreamMaxLength: its answer may already be here.
       if (answer) finish(null, answer.replace(/\0/g, '').trim());
-      else if ((err as NodeJS.ErrnoException).code === 'EPIPE' || (err as NodeJS.ErrnoException).code === 'ECONNRESET') {
+      else if (
+        (err as NodeJS.ErrnoException).code === 'EPIPE' ||
+        (err as NodeJS.ErrnoException).code === 'ECONNRESET'
+      ) {
         setTimeout(() => finish(new StreamCutError(`clamd cut the connection: ${err.message}`)), 200);
       } else finish(new ScannerUnavailableError(`clamd unreachable at ${opts.address}: ${err.message}`));
     });
@@ -80,7 +88,11 @@ function exchange(opts: ClamdOptions, command: string, body?: Readable): Promise
               header.writeUInt32BE(part.length);
               if (settled || socket.destroyed) return;
               const ok = socket.write(Buffer.concat([header, part]));
-              if (!ok) await new Promise<void>((r) => { socket.once('drain', r); socket.once('close', r); });
+              if (!ok)
+                await new Promise<void>((r) => {
+                  socket.once('drain', r);
+                  socket.once('close', r);
+                });
             }
           }
           if (!settled && !socket.destroyed) socket.write(Buffer.alloc(4));
@@ -98,7 +110,8 @@ export function outcomeOf(answer: string): ScanOutcome {
   const found = /^stream: (.+) FOUND$/.exec(answer);
   if (found) {
     const signature = found[1];
-    if (/^Heuristics\.Limits\.Exceeded/.test(signature)) return { state: 'scan_failed', reason: `${signature}: the file exceeds the scanner's limits` };
+    if (/^Heuristics\.Limits\.Exceeded/.test(signature))
+      return { state: 'scan_failed', reason: `${signature}: the file exceeds the scanner's limits` };
     return { state: 'infected', signature };
   }
   if (answer === 'stream: OK') return { state: 'clean' };
@@ -114,7 +127,10 @@ export async function scanStream(opts: ClamdOptions, body: Readable): Promise<Sc
     // the TCP reset that follows often destroys that answer before it is read. A clamd that still
     // answers PING refused this stream; one that does not is down (retry later).
     if (err instanceof StreamCutError && (await pingClamd(opts))) {
-      return { state: 'scan_failed', reason: 'INSTREAM size limit exceeded (clamd closed the stream before its end: over StreamMaxLength)' };
+      return {
+        state: 'scan_failed',
+        reason: 'INSTREAM size limit exceeded (clamd closed the stream before its end: over StreamMaxLength)',
+      };
     }
     throw err;
   }

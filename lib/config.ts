@@ -13,11 +13,23 @@ export const AUTH_MODES = ['dev', 'oidc', 'email'] as const;
 const oidcRoleRuleSchema = z
   .strictObject({
     match: z.enum(['email_domain', 'email', 'group']),
-    value: z.string().trim().min(1).transform((v) => v.toLowerCase()),
-    role: z.enum(ROLES).refine((r) => JOINING[r].oidcJustInTime, 'is not a role a first sign-in may create (see domain/joining.ts)'),
-    countryCode: z.string().regex(/^[A-Z]{2}$/).optional(),
+    value: z
+      .string()
+      .trim()
+      .min(1)
+      .transform((v) => v.toLowerCase()),
+    role: z
+      .enum(ROLES)
+      .refine((r) => JOINING[r].oidcJustInTime, 'is not a role a first sign-in may create (see domain/joining.ts)'),
+    countryCode: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional(),
   })
-  .refine((r) => (r.role === 'co_approver') === (r.countryCode !== undefined), 'a co_approver rule names its countryCode (and only such a rule does)');
+  .refine(
+    (r) => (r.role === 'co_approver') === (r.countryCode !== undefined),
+    'a co_approver rule names its countryCode (and only such a rule does)',
+  );
 export const oidcRoleMappingSchema = z.array(oidcRoleRuleSchema).max(200);
 export type OidcRoleRule = z.infer<typeof oidcRoleRuleSchema>;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -29,7 +41,13 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_BASE_URL: z.url().optional(),
   /** Unset: the embedded PostgreSQL server under DATA_DIR/pg (lib/database.ts). */
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL, e.g. postgresql://user:password@host:5432/rus_undp?sslmode=require').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(
+      /^postgres(ql)?:\/\//,
+      'must be a PostgreSQL URL, e.g. postgresql://user:password@host:5432/rus_undp?sslmode=require',
+    )
+    .optional(),
   /** Every piece of local state: the embedded PostgreSQL cluster (pg/), the Temporal dev server's file, the dev secret. */
   DATA_DIR: z.string().min(1).default('./data'),
   EMBEDDED_PG_PORT: port.default(5433),
@@ -63,10 +81,20 @@ export const configSchema = z.object({
     .string()
     .default('dev')
     .transform((v, ctx) => {
-      const modes = [...new Set(v.split(',').map((m) => m.trim().toLowerCase()).filter(Boolean))];
+      const modes = [
+        ...new Set(
+          v
+            .split(',')
+            .map((m) => m.trim().toLowerCase())
+            .filter(Boolean),
+        ),
+      ];
       const unknown = modes.filter((m) => !(AUTH_MODES as readonly string[]).includes(m));
       if (!modes.length || unknown.length) {
-        ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of ${AUTH_MODES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a comma-separated list of ${AUTH_MODES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`,
+        });
         return z.NEVER;
       }
       return AUTH_MODES.filter((m) => modes.includes(m)).join(',');
@@ -109,7 +137,10 @@ export const configSchema = z.object({
       }
       const parsed = oidcRoleMappingSchema.safeParse(json);
       if (!parsed.success) {
-        ctx.addIssue({ code: 'custom', message: parsed.error.issues.map((i) => `${i.path.join('.') || '(list)'}: ${i.message}`).join('; ') });
+        ctx.addIssue({
+          code: 'custom',
+          message: parsed.error.issues.map((i) => `${i.path.join('.') || '(list)'}: ${i.message}`).join('; '),
+        });
         return z.NEVER;
       }
       return parsed.data;
@@ -153,7 +184,10 @@ export const configSchema = z.object({
   /** Bearer token /metrics requires; without METRICS_PORT, /metrics is served on PORT only when this is set. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Address METRICS_PORT and WORKER_METRICS_PORT listen on. */
-  METRICS_HOST: z.string().refine((v) => net.isIP(v) !== 0, 'must be an IP address, e.g. 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
+  METRICS_HOST: z
+    .string()
+    .refine((v) => net.isIP(v) !== 0, 'must be an IP address, e.g. 127.0.0.1 or 0.0.0.0')
+    .default('127.0.0.1'),
   /** The worker's Temporal SDK metrics (Prometheus text at /metrics, no token) on this port when set. */
   WORKER_METRICS_PORT: port.optional(),
   /** Where document bytes live: `local` (DATA_DIR/documents, one machine) or `s3` (any S3-compatible store; needed with several API instances). */
@@ -197,19 +231,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const cfg = parsed.data;
   const modes = authModes(cfg);
   if (modes.includes('oidc') && (!cfg.OIDC_ISSUER || !cfg.OIDC_AUDIENCE || !cfg.OIDC_JWKS_URL)) {
-    throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL: required when AUTH_MODE includes oidc');
+    throw new ConfigError(
+      'Invalid configuration:\n  OIDC_ISSUER, OIDC_AUDIENCE, OIDC_JWKS_URL: required when AUTH_MODE includes oidc',
+    );
   }
   if (modes.includes('dev') && productionLike(cfg)) {
-    if (modes.length > 1) throw new ConfigError(`Invalid configuration:\n  AUTH_MODE: dev sign-in cannot be combined with ${modes.filter((m) => m !== 'dev').join(', ')} when ${productionLikeReason(cfg)}`);
-    throw new ConfigError(`Invalid configuration:\n  AUTH_MODE: dev tokens are not allowed when ${productionLikeReason(cfg)}`);
+    if (modes.length > 1)
+      throw new ConfigError(
+        `Invalid configuration:\n  AUTH_MODE: dev sign-in cannot be combined with ${modes.filter((m) => m !== 'dev').join(', ')} when ${productionLikeReason(cfg)}`,
+      );
+    throw new ConfigError(
+      `Invalid configuration:\n  AUTH_MODE: dev tokens are not allowed when ${productionLikeReason(cfg)}`,
+    );
   }
   if (cfg.NODE_ENV === 'production' && cfg.SCANNER === 'off') {
-    throw new ConfigError('Invalid configuration:\n  SCANNER: off (files not scanned for malware) is not allowed when NODE_ENV=production');
+    throw new ConfigError(
+      'Invalid configuration:\n  SCANNER: off (files not scanned for malware) is not allowed when NODE_ENV=production',
+    );
   }
-  if (cfg.STORAGE === 's3' && !cfg.S3_BUCKET) throw new ConfigError('Invalid configuration:\n  S3_BUCKET: required when STORAGE=s3');
-  if (cfg.DOCUMENT_MAX_OBJECT_MB < cfg.DOCUMENT_MAX_FILE_MB) throw new ConfigError('Invalid configuration:\n  DOCUMENT_MAX_OBJECT_MB: must be at least DOCUMENT_MAX_FILE_MB');
+  if (cfg.STORAGE === 's3' && !cfg.S3_BUCKET)
+    throw new ConfigError('Invalid configuration:\n  S3_BUCKET: required when STORAGE=s3');
+  if (cfg.DOCUMENT_MAX_OBJECT_MB < cfg.DOCUMENT_MAX_FILE_MB)
+    throw new ConfigError('Invalid configuration:\n  DOCUMENT_MAX_OBJECT_MB: must be at least DOCUMENT_MAX_FILE_MB');
   const tlsProblems = checkTemporalTlsFiles(cfg);
-  if (tlsProblems.length) throw new ConfigError(`Invalid configuration:\n${tlsProblems.map((p) => `  ${p}`).join('\n')}`);
+  if (tlsProblems.length)
+    throw new ConfigError(`Invalid configuration:\n${tlsProblems.map((p) => `  ${p}`).join('\n')}`);
   return cfg;
 }
 

@@ -25,14 +25,26 @@ export function embeddedDataDir(dataDir: string): string {
  * EMBEDDED_PG_PORT (the one already running there, e.g. npm start's, or a new one this process
  * owns), with the application's database created on first use.
  */
-export async function resolveDatabase(settings: DatabaseSettings, opts: { takeOver?: boolean; log?: (line: string) => void } = {}): Promise<ResolvedDatabase> {
+export async function resolveDatabase(
+  settings: DatabaseSettings,
+  opts: { takeOver?: boolean; log?: (line: string) => void } = {},
+): Promise<ResolvedDatabase> {
   if (settings.DATABASE_URL) return { url: settings.DATABASE_URL, embedded: false, stop: async () => undefined };
-  const server = await startEmbeddedPostgres({ dataDir: embeddedDataDir(settings.DATA_DIR), port: settings.EMBEDDED_PG_PORT, takeOver: opts.takeOver, log: opts.log });
+  const server = await startEmbeddedPostgres({
+    dataDir: embeddedDataDir(settings.DATA_DIR),
+    port: settings.EMBEDDED_PG_PORT,
+    takeOver: opts.takeOver,
+    log: opts.log,
+  });
   try {
     await ensureDatabase(server.url(), EMBEDDED_DATABASE);
   } catch (err) {
     if (server.owned) await server.stop();
     throw err;
   }
-  return { url: server.url(EMBEDDED_DATABASE), embedded: true, stop: () => (server.owned ? server.stop() : Promise.resolve()) };
+  return {
+    url: server.url(EMBEDDED_DATABASE),
+    embedded: true,
+    stop: () => (server.owned ? server.stop() : Promise.resolve()),
+  };
 }

@@ -66,7 +66,9 @@ const RETRYABLE = new Set(['40001', '40P01']);
 export function isRetryableTransactionError(err: unknown): boolean {
   if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2034') return true;
   const text = err instanceof Error ? `${err.message} ${JSON.stringify((err as { meta?: unknown }).meta ?? '')}` : '';
-  return [...RETRYABLE].some((code) => text.includes(code)) || /deadlock detected|could not serialize access/.test(text);
+  return (
+    [...RETRYABLE].some((code) => text.includes(code)) || /deadlock detected|could not serialize access/.test(text)
+  );
 }
 
 /**
@@ -77,8 +79,15 @@ export function isRetryableTransactionError(err: unknown): boolean {
  */
 const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034', 'P2037']);
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P0|40001|40P01|55P03|57014)/;
-const UNAVAILABLE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TransactionWriteConflict']);
-const UNAVAILABLE_MESSAGE = /timeout exceeded when trying to connect|is not currently accepting connections|Connection terminated|connection is closed|Client has encountered a connection error|Transaction already closed|Transaction API error|ECONNREFUSED|ECONNRESET/i;
+const UNAVAILABLE_KINDS = new Set([
+  'DatabaseNotReachable',
+  'ConnectionClosed',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TransactionWriteConflict',
+]);
+const UNAVAILABLE_MESSAGE =
+  /timeout exceeded when trying to connect|is not currently accepting connections|Connection terminated|connection is closed|Client has encountered a connection error|Transaction already closed|Transaction API error|ECONNREFUSED|ECONNRESET/i;
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND']);
 
 export function isDatabaseUnavailableError(err: unknown): boolean {
@@ -88,9 +97,20 @@ export function isDatabaseUnavailableError(err: unknown): boolean {
     const e = queue.shift();
     if (!e || typeof e !== 'object' || seen.has(e)) continue;
     seen.add(e);
-    const o = e as { code?: unknown; kind?: unknown; originalCode?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } };
-    if (typeof o.code === 'string' && (UNAVAILABLE_PRISMA_CODES.has(o.code) || UNAVAILABLE_NODE_CODES.has(o.code))) return true;
-    for (const sqlstate of [o.originalCode, (o as { severity?: unknown }).severity !== undefined ? o.code : undefined]) {
+    const o = e as {
+      code?: unknown;
+      kind?: unknown;
+      originalCode?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      meta?: { driverAdapterError?: unknown };
+    };
+    if (typeof o.code === 'string' && (UNAVAILABLE_PRISMA_CODES.has(o.code) || UNAVAILABLE_NODE_CODES.has(o.code)))
+      return true;
+    for (const sqlstate of [
+      o.originalCode,
+      (o as { severity?: unknown }).severity !== undefined ? o.code : undefined,
+    ]) {
       if (typeof sqlstate === 'string' && UNAVAILABLE_SQLSTATE.test(sqlstate)) return true;
     }
     if (typeof o.kind === 'string' && UNAVAILABLE_KINDS.has(o.kind)) return true;
@@ -102,7 +122,11 @@ export function isDatabaseUnavailableError(err: unknown): boolean {
 }
 
 /** An interactive transaction, run again (up to 5 times) when PostgreSQL aborts it for a deadlock or serialization failure. */
-export async function inTransaction<T>(prisma: PrismaClient, fn: (tx: Prisma.TransactionClient) => Promise<T>, opts: { isolationLevel?: Prisma.TransactionIsolationLevel } = {}): Promise<T> {
+export async function inTransaction<T>(
+  prisma: PrismaClient,
+  fn: (tx: Prisma.TransactionClient) => Promise<T>,
+  opts: { isolationLevel?: Prisma.TransactionIsolationLevel } = {},
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await prisma.$transaction(fn, opts);

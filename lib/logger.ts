@@ -6,7 +6,18 @@ export const logger = pino({
   base: { service: process.env.SERVICE_NAME ?? 'rus-undp' },
   timestamp: pino.stdTimeFunctions.isoTime,
   redact: {
-    paths: ['authorization', 'headers.authorization', 'req.headers.authorization', '*.password', '*.token', 'token', 'password', 'SMTP_PASSWORD', 'AUTH_DEV_SECRET', 'S3_SECRET_ACCESS_KEY'],
+    paths: [
+      'authorization',
+      'headers.authorization',
+      'req.headers.authorization',
+      '*.password',
+      '*.token',
+      'token',
+      'password',
+      'SMTP_PASSWORD',
+      'AUTH_DEV_SECRET',
+      'S3_SECRET_ACCESS_KEY',
+    ],
     censor: '[redacted]',
   },
 });

@@ -49,7 +49,12 @@ export interface MailCatcherOptions {
 const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
 
 function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 function addressText(value: AddressObject | AddressObject[] | undefined): string {
@@ -126,7 +131,13 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
 
   const ui = http.createServer((req, res) => handleUi(req, res));
 
-  function send(res: http.ServerResponse, status: number, type: string, body: string, extraHeaders: Record<string, string> = {}): void {
+  function send(
+    res: http.ServerResponse,
+    status: number,
+    type: string,
+    body: string,
+    extraHeaders: Record<string, string> = {},
+  ): void {
     res.writeHead(status, {
       'Content-Type': type,
       'Content-Length': Buffer.byteLength(body),
@@ -163,7 +174,12 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
     const path = new URL(req.url ?? '/', 'http://catcher').pathname;
 
     if (path === '/api/messages') {
-      send(res, 200, 'application/json; charset=utf-8', JSON.stringify({ messages: newestFirst(), duplicates: duplicateCount }));
+      send(
+        res,
+        200,
+        'application/json; charset=utf-8',
+        JSON.stringify({ messages: newestFirst(), duplicates: duplicateCount }),
+      );
       return;
     }
 
@@ -208,7 +224,9 @@ export async function startMailCatcher(options: MailCatcherOptions): Promise<Mai
       `<table>${fields.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>` +
       (mail.html ? `<h2>HTML</h2><iframe sandbox src="/messages/${mail.id}/html" title="message body"></iframe>` : '') +
       `<h2>Text</h2><pre>${escapeHtml(mail.text)}</pre>`;
-    send(res, 200, 'text/html; charset=utf-8', page(mail.subject || 'Message', body), { 'Content-Security-Policy': PAGE_CSP });
+    send(res, 200, 'text/html; charset=utf-8', page(mail.subject || 'Message', body), {
+      'Content-Security-Policy': PAGE_CSP,
+    });
   }
 
   const smtpPort = await listen(smtp.server, options.smtpPort, host);

@@ -2,7 +2,10 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { AppConfig } from './config';
 
-export type MailerConfig = Pick<AppConfig, 'SMTP_HOST' | 'SMTP_PORT' | 'SMTP_SECURE' | 'SMTP_USER' | 'SMTP_PASSWORD' | 'SMTP_FROM'>;
+export type MailerConfig = Pick<
+  AppConfig,
+  'SMTP_HOST' | 'SMTP_PORT' | 'SMTP_SECURE' | 'SMTP_USER' | 'SMTP_PASSWORD' | 'SMTP_FROM'
+>;
 
 export interface OutgoingMail {
   to: string;
@@ -47,7 +50,10 @@ function session(connection: SMTPConnection) {
   connection.on('error', (err) => fail(err));
   connection.on('end', () => fail(Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' })));
   return <T>(step: (done: (err?: Error | null, value?: T) => void) => void): Promise<T> =>
-    Promise.race([new Promise<T>((resolve, reject) => step((err, value) => (err ? reject(err) : resolve(value as T)))), broken]);
+    Promise.race([
+      new Promise<T>((resolve, reject) => step((err, value) => (err ? reject(err) : resolve(value as T)))),
+      broken,
+    ]);
 }
 
 /**
@@ -74,7 +80,8 @@ export function createMailer(cfg: MailerConfig, opts: MailerOptions = {}): Maile
         disableUrlAccess: true,
       }).compile();
       const envelope = composed.getEnvelope();
-      if (!envelope.to.length) throw Object.assign(new Error(`no valid recipient address in "${mail.to}"`), { code: 'EENVELOPE' });
+      if (!envelope.to.length)
+        throw Object.assign(new Error(`no valid recipient address in "${mail.to}"`), { code: 'EENVELOPE' });
       const raw = await composed.build();
       const connection = new SMTPConnection({
         host: cfg.SMTP_HOST,
@@ -94,7 +101,9 @@ export function createMailer(cfg: MailerConfig, opts: MailerOptions = {}): Maile
       try {
         await step<void>((done) => connection.connect(() => done()));
         if (auth) await step<void>((done) => connection.login(auth, (err) => done(err)));
-        await step<void>((done) => connection.send({ from: envelope.from || cfg.SMTP_FROM, to: envelope.to }, raw, (err) => done(err)));
+        await step<void>((done) =>
+          connection.send({ from: envelope.from || cfg.SMTP_FROM, to: envelope.to }, raw, (err) => done(err)),
+        );
         await opts.afterAccept?.(mail);
         connection.quit();
         return { messageId: mail.messageId };
@@ -130,7 +139,19 @@ function fieldsOf(err: unknown): MailErrorFields {
  * the settings) is right. Authentication failures belong here even though servers answer them
  * with 535: failing every notification for good because of a wrong password would lose them all.
  */
-const CONNECTION_OR_CONFIG_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EREQUIRETLS', 'EPROXY', 'EAUTH', 'ENOAUTH', 'EOAUTH2', 'ECONFIG']);
+const CONNECTION_OR_CONFIG_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ETLS',
+  'EREQUIRETLS',
+  'EPROXY',
+  'EAUTH',
+  'ENOAUTH',
+  'EOAUTH2',
+  'ECONFIG',
+]);
 
 export function isConnectionMailError(err: unknown): boolean {
   const { code } = fieldsOf(err);
@@ -156,7 +177,11 @@ export function isPermanentMailError(err: unknown): boolean {
 /** A short, credential-free description for Outbox.lastError and logs. */
 export function describeMailError(err: unknown): string {
   const { code, responseCode, response, message } = fieldsOf(err);
-  const detail = (typeof response === 'string' && response ? response : typeof message === 'string' ? message : String(err)).replace(/\s+/g, ' ').trim();
+  const detail = (
+    typeof response === 'string' && response ? response : typeof message === 'string' ? message : String(err)
+  )
+    .replace(/\s+/g, ' ')
+    .trim();
   const parts: string[] = [];
   if (typeof code === 'string') parts.push(code);
   // SMTP responses usually start with their code already ("550 5.1.1 No such user").

@@ -16,14 +16,30 @@ export interface MigrationDiff {
   differs: boolean;
 }
 
-export async function diffMigrationsToSchema(adminUrl: string, schema = path.join(root, 'prisma', 'schema')): Promise<MigrationDiff> {
+export async function diffMigrationsToSchema(
+  adminUrl: string,
+  schema = path.join(root, 'prisma', 'schema'),
+): Promise<MigrationDiff> {
   const scratch = `rus_undp_scratch_${randomBytes(6).toString('hex')}`;
   await ensureDatabase(adminUrl, scratch);
   try {
     // --exit-code: 0 no difference, 2 a difference, anything else an error.
-    const r = runPrisma(['migrate', 'diff', '--from-migrations', path.join(root, 'prisma', 'migrations'), '--to-schema-datamodel', schema, '--script', '--exit-code'],
-      withDatabase(adminUrl, scratch), { stdio: 'pipe' });
-    if (r.status !== 0 && r.status !== 2) throw new Error(`prisma migrate diff failed (${r.status ?? r.signal}): ${r.stderr || r.error?.message}`);
+    const r = runPrisma(
+      [
+        'migrate',
+        'diff',
+        '--from-migrations',
+        path.join(root, 'prisma', 'migrations'),
+        '--to-schema-datamodel',
+        schema,
+        '--script',
+        '--exit-code',
+      ],
+      withDatabase(adminUrl, scratch),
+      { stdio: 'pipe' },
+    );
+    if (r.status !== 0 && r.status !== 2)
+      throw new Error(`prisma migrate diff failed (${r.status ?? r.signal}): ${r.stderr || r.error?.message}`);
     return { sql: r.status === 2 ? r.stdout : '', differs: r.status === 2 };
   } finally {
     await dropDatabase(adminUrl, scratch);

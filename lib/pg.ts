@@ -26,7 +26,8 @@ class NameAsTextClient extends pg.Client {
     const last = args.length - 1;
     const callback = args[last];
     if (typeof callback === 'function') {
-      args[last] = (err: unknown, res: unknown) => (callback as (e: unknown, r: unknown) => void)(err, err ? res : nameAsText(res));
+      args[last] = (err: unknown, res: unknown) =>
+        (callback as (e: unknown, r: unknown) => void)(err, err ? res : nameAsText(res));
       return (super.query as (...a: unknown[]) => never)(...args);
     }
     const config = args[0] as { submit?: unknown; callback?: unknown } | undefined;
@@ -89,7 +90,9 @@ export async function ensureDatabase(adminUrl: string, database: string, templat
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
     if (found.rowCount) return false;
     try {
-      await client.query(`CREATE DATABASE ${quoteIdent(database)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}`);
+      await client.query(
+        `CREATE DATABASE ${quoteIdent(database)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}`,
+      );
     } catch (err) {
       // Created meanwhile by another process (42P04 duplicate_database): fine.
       if ((err as { code?: string }).code !== '42P04') throw err;

@@ -35,7 +35,10 @@ export function waitForPort(port: number, timeoutMs = 60_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const attempt = () => {
       const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve();
+      });
       socket.once('error', () => {
         socket.destroy();
         if (Date.now() > deadline) reject(new Error(`port ${port} did not open within ${timeoutMs} ms`));
@@ -51,7 +54,11 @@ function exited(proc: ChildProcess): Promise<void> {
   return new Promise((resolve) => proc.once('exit', () => resolve()));
 }
 
-export async function stopProcess(proc: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
+export async function stopProcess(
+  proc: ChildProcess | undefined,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 15_000,
+): Promise<void> {
   if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
   proc.kill(signal);
   const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
@@ -115,7 +122,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   if (!databaseUrl) {
     // Under the system temp folder as root: the server's `postgres` user must reach it.
     fs.chmodSync(dataDir, 0o755);
-    embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port: await freePort(), log: (line) => opts.log?.(`[postgres] ${line}`) });
+    embedded = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, 'pg'),
+      port: await freePort(),
+      log: (line) => opts.log?.(`[postgres] ${line}`),
+    });
     await ensureDatabase(embedded.url(), EMBEDDED_DATABASE);
     databaseUrl = embedded.url(EMBEDDED_DATABASE);
   }
@@ -124,7 +135,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   // child process — a SIGKILL of the CLI would leave the real worker or API running as an orphan.
   const spawned = new Map<ChildProcess, 'api' | 'worker'>();
   const runTs = (script: string, service: 'api' | 'worker', extraEnv: NodeJS.ProcessEnv = {}) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, script)], { cwd: root, env: { ...env, SERVICE_NAME: service, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, script)], {
+      cwd: root,
+      env: { ...env, SERVICE_NAME: service, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     spawned.set(proc, service);
     proc.once('exit', () => spawned.delete(proc));
     return proc;
@@ -170,7 +185,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const deadline = Date.now() + timeoutMs;
     const mine = (p: Poller) => p.identity.startsWith(`${pid}@`);
     for (;;) {
-      const pollers = await taskQueuePollers(probe, probe.workflowService, 'default', env.TASK_QUEUE!).catch(() => undefined);
+      const pollers = await taskQueuePollers(probe, probe.workflowService, 'default', env.TASK_QUEUE!).catch(
+        () => undefined,
+      );
       if (pollers && pollers.workflow.some(mine) && pollers.activity.some(mine)) return;
       if (Date.now() > deadline) throw new Error(`worker ${pid} did not poll ${env.TASK_QUEUE} within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 100));
@@ -185,9 +202,23 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     apiUrl: `http://127.0.0.1:${apiPort}`,
     env,
     async startTemporal() {
-      const args = ['server', 'start-dev', '--db-filename', path.join(dataDir, 'temporal.db'), '--ip', '127.0.0.1',
-        '--port', String(temporalPort), '--ui-port', String(uiPort), '--headless', '--log-level', 'error',
-        ...SEARCH_ATTRIBUTE_KEYS.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]), ...DEV_SERVER_ARGS];
+      const args = [
+        'server',
+        'start-dev',
+        '--db-filename',
+        path.join(dataDir, 'temporal.db'),
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(temporalPort),
+        '--ui-port',
+        String(uiPort),
+        '--headless',
+        '--log-level',
+        'error',
+        ...SEARCH_ATTRIBUTE_KEYS.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]),
+        ...DEV_SERVER_ARGS,
+      ];
       stack.temporal = spawn(cli, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
       pipe('temporal', stack.temporal);
       await waitForPort(temporalPort);
@@ -214,7 +245,10 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       pipe(`worker ${worker.pid}`, worker);
       await new Promise<void>((resolve, reject) => {
         const onData = (chunk: Buffer) => {
-          if (chunk.toString().includes('worker_started')) { worker.stdout?.off('data', onData); resolve(); }
+          if (chunk.toString().includes('worker_started')) {
+            worker.stdout?.off('data', onData);
+            resolve();
+          }
         };
         worker.stdout?.on('data', onData);
         worker.once('exit', (code) => reject(new Error(`worker exited with ${code} before starting`)));

@@ -19,12 +19,18 @@ export function scannerLines(scanner: ScannerStatus): string[] {
     case 'running':
       return [
         `  Malware scanner   clamd on ${scanner.address}`,
-        ...(scanner.testSignatureOnly ? ['                    with the test signature only: it detects nothing real (set CLAMD_DATABASE_DIR to a freshclam database)'] : []),
+        ...(scanner.testSignatureOnly
+          ? [
+              '                    with the test signature only: it detects nothing real (set CLAMD_DATABASE_DIR to a freshclam database)',
+            ]
+          : []),
       ];
     case 'external':
       return [`  Malware scanner   clamd at ${scanner.address}`];
     case 'failed':
-      return [`  Malware scanner   NOT RUNNING (clamd did not start): uploads stay "awaiting malware scan" until a clamd answers on ${scanner.address}`];
+      return [
+        `  Malware scanner   NOT RUNNING (clamd did not start): uploads stay "awaiting malware scan" until a clamd answers on ${scanner.address}`,
+      ];
     case 'missing':
       return [
         '  Malware scanner   NOT INSTALLED: uploads stay "awaiting malware scan" and only their uploader may download them.',
@@ -33,7 +39,10 @@ export function scannerLines(scanner: ScannerStatus): string[] {
   }
 }
 
-export function startBanner(cfg: AppConfig, opts: { temporalAddress?: string; ownTemporal: boolean; scanner?: ScannerStatus }): string[] {
+export function startBanner(
+  cfg: AppConfig,
+  opts: { temporalAddress?: string; ownTemporal: boolean; scanner?: ScannerStatus },
+): string[] {
   const modes = authModes(cfg);
   const signIn = [
     ...(modes.includes('dev')
@@ -42,15 +51,27 @@ export function startBanner(cfg: AppConfig, opts: { temporalAddress?: string; ow
           ...Object.values(DEMO_USERS).map((u) => `    ${u.role.padEnd(13)} ${u.email}`),
         ]
       : []),
-    ...(modes.includes('oidc') ? [`  Sign-in (AUTH_MODE=oidc): your organisation account at ${cfg.OIDC_ISSUER}; API clients send its bearer tokens`] : []),
-    ...(modes.includes('email') ? ['  Sign-in (AUTH_MODE=email): a single-use link by e-mail; scripts use personal API tokens created in the web app'] : []),
+    ...(modes.includes('oidc')
+      ? [
+          `  Sign-in (AUTH_MODE=oidc): your organisation account at ${cfg.OIDC_ISSUER}; API clients send its bearer tokens`,
+        ]
+      : []),
+    ...(modes.includes('email')
+      ? [
+          '  Sign-in (AUTH_MODE=email): a single-use link by e-mail; scripts use personal API tokens created in the web app',
+        ]
+      : []),
   ];
   return [
     '',
     'Russia-UNDP Partnership workflow engine is ready',
     `  Web app and API   http://localhost:${cfg.PORT}   (API docs: /docs, readiness: /health/ready)`,
-    opts.ownTemporal ? `  Temporal Web UI   http://localhost:${cfg.TEMPORAL_UI_PORT}` : `  Temporal          ${opts.temporalAddress} (existing server)`,
-    cfg.MAIL_CATCHER ? `  Mail inbox        http://localhost:${cfg.MAIL_CATCHER_UI_PORT}   (SMTP on 127.0.0.1:${cfg.SMTP_PORT})` : `  SMTP relay        ${cfg.SMTP_HOST}:${cfg.SMTP_PORT}`,
+    opts.ownTemporal
+      ? `  Temporal Web UI   http://localhost:${cfg.TEMPORAL_UI_PORT}`
+      : `  Temporal          ${opts.temporalAddress} (existing server)`,
+    cfg.MAIL_CATCHER
+      ? `  Mail inbox        http://localhost:${cfg.MAIL_CATCHER_UI_PORT}   (SMTP on 127.0.0.1:${cfg.SMTP_PORT})`
+      : `  SMTP relay        ${cfg.SMTP_HOST}:${cfg.SMTP_PORT}`,
     ...(opts.scanner ? scannerLines(opts.scanner) : []),
     ...signIn,
     'Press Ctrl-C to stop (the API first, then the worker drains, then the mail catcher and Temporal).',

@@ -11,7 +11,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from '@aws-sdk/client-s3';
 
 export interface ByteRange {
   start: number;
@@ -124,22 +130,26 @@ export class S3Storage implements ObjectStorage {
   async putFile(filePath: string, sha256: string, size = fs.statSync(filePath).size): Promise<string> {
     const key = objectKeyFor(sha256);
     if (await this.exists(key)) return key;
-    await this.client.send(new PutObjectCommand({
-      Bucket: this.settings.bucket,
-      Key: this.name(key),
-      Body: fs.createReadStream(filePath),
-      ContentLength: size,
-      ContentType: 'application/octet-stream',
-    }));
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.settings.bucket,
+        Key: this.name(key),
+        Body: fs.createReadStream(filePath),
+        ContentLength: size,
+        ContentType: 'application/octet-stream',
+      }),
+    );
     return key;
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable> {
-    const out = await this.client.send(new GetObjectCommand({
-      Bucket: this.settings.bucket,
-      Key: this.name(key),
-      ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
-    }));
+    const out = await this.client.send(
+      new GetObjectCommand({
+        Bucket: this.settings.bucket,
+        Key: this.name(key),
+        ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
+      }),
+    );
     return out.Body as Readable;
   }
 
@@ -171,8 +181,12 @@ export function createStorage(cfg: StorageConfig): ObjectStorage {
   if (cfg.STORAGE === 's3') {
     if (!cfg.S3_BUCKET) throw new Error('S3_BUCKET is required when STORAGE=s3');
     return new S3Storage({
-      endpoint: cfg.S3_ENDPOINT, bucket: cfg.S3_BUCKET, region: cfg.S3_REGION, accessKeyId: cfg.S3_ACCESS_KEY_ID,
-      secretAccessKey: cfg.S3_SECRET_ACCESS_KEY, forcePathStyle: cfg.S3_FORCE_PATH_STYLE,
+      endpoint: cfg.S3_ENDPOINT,
+      bucket: cfg.S3_BUCKET,
+      region: cfg.S3_REGION,
+      accessKeyId: cfg.S3_ACCESS_KEY_ID,
+      secretAccessKey: cfg.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: cfg.S3_FORCE_PATH_STYLE,
     });
   }
   return new LocalStorage(path.resolve(cfg.DATA_DIR, 'documents'));

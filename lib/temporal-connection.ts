@@ -37,7 +37,13 @@ export function temporalAddress(cfg: TemporalSettings): string {
 /** TEMPORAL_TLS when set; otherwise on as soon as a certificate, a server name or an API key is configured. */
 export function temporalTlsEnabled(cfg: TemporalSettings): boolean {
   if (cfg.TEMPORAL_TLS !== undefined) return cfg.TEMPORAL_TLS;
-  return Boolean(cfg.TEMPORAL_TLS_CA || cfg.TEMPORAL_TLS_CERT || cfg.TEMPORAL_TLS_KEY || cfg.TEMPORAL_TLS_SERVER_NAME || cfg.TEMPORAL_API_KEY);
+  return Boolean(
+    cfg.TEMPORAL_TLS_CA ||
+    cfg.TEMPORAL_TLS_CERT ||
+    cfg.TEMPORAL_TLS_KEY ||
+    cfg.TEMPORAL_TLS_SERVER_NAME ||
+    cfg.TEMPORAL_API_KEY,
+  );
 }
 
 /** Whether any setting asks for more than the plain local dev server. */
@@ -113,7 +119,9 @@ export function checkTemporalTlsFiles(cfg: TemporalSettings, now = new Date()): 
     try {
       pem[name] = readPemSetting(value);
     } catch (err) {
-      problems.push(`${name}: cannot read ${value} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give a PEM file path or the PEM text`);
+      problems.push(
+        `${name}: cannot read ${value} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give a PEM file path or the PEM text`,
+      );
     }
   }
   const certificate = (name: 'TEMPORAL_TLS_CA' | 'TEMPORAL_TLS_CERT'): X509Certificate | undefined => {
@@ -128,13 +136,20 @@ export function checkTemporalTlsFiles(cfg: TemporalSettings, now = new Date()): 
   certificate('TEMPORAL_TLS_CA');
   const cert = certificate('TEMPORAL_TLS_CERT');
   if (cert) {
-    if (new Date(cert.validTo) < now) problems.push(`TEMPORAL_TLS_CERT: the certificate (${subjectOf(cert)}) expired on ${new Date(cert.validTo).toISOString()}`);
-    else if (new Date(cert.validFrom) > now) problems.push(`TEMPORAL_TLS_CERT: the certificate (${subjectOf(cert)}) is valid only from ${new Date(cert.validFrom).toISOString()}`);
+    if (new Date(cert.validTo) < now)
+      problems.push(
+        `TEMPORAL_TLS_CERT: the certificate (${subjectOf(cert)}) expired on ${new Date(cert.validTo).toISOString()}`,
+      );
+    else if (new Date(cert.validFrom) > now)
+      problems.push(
+        `TEMPORAL_TLS_CERT: the certificate (${subjectOf(cert)}) is valid only from ${new Date(cert.validFrom).toISOString()}`,
+      );
   }
   if (pem.TEMPORAL_TLS_KEY !== undefined) {
     try {
       const key = createPrivateKey(pem.TEMPORAL_TLS_KEY);
-      if (cert && !cert.checkPrivateKey(key)) problems.push(`TEMPORAL_TLS_KEY: is not the private key of TEMPORAL_TLS_CERT (${subjectOf(cert)})`);
+      if (cert && !cert.checkPrivateKey(key))
+        problems.push(`TEMPORAL_TLS_KEY: is not the private key of TEMPORAL_TLS_CERT (${subjectOf(cert)})`);
     } catch {
       problems.push('TEMPORAL_TLS_KEY: not a PEM private key (an unencrypted PKCS#8, PKCS#1 or SEC1 key)');
     }

@@ -34,9 +34,19 @@ const CSV_ERRORS: Record<string, string> = {
  */
 export function parseCsv(text: string): CsvRecord[] {
   try {
-    const rows = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'], info: true, raw: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    const rows = parse(text, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      info: true,
+      raw: true,
+    }) as unknown as { record: string[]; info: { lines: number } }[];
     // info.lines is the line a record ends on; line breaks inside its quoted fields give its first line.
-    return rows.map(({ record, info }) => ({ line: info.lines - record.reduce((n, f) => n + lineBreaks(f), 0), fields: record }));
+    return rows.map(({ record, info }) => ({
+      line: info.lines - record.reduce((n, f) => n + lineBreaks(f), 0),
+      fields: record,
+    }));
   } catch (err) {
     if (!(err instanceof CsvError)) throw err;
     const { lines, raw } = err as CsvError & { lines: number; raw?: string };
@@ -92,7 +102,6 @@ const semicolonList = z.string().transform((s) =>
     .filter((x) => x !== ''),
 );
 
-
 const window = z
   .string()
   .transform((s, ctx) => {
@@ -108,22 +117,43 @@ const window = z
 
 function expertRowSchema(knownThematicAreas: ReadonlySet<string>) {
   return z.object({
-    id: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, - or _'),
+    id: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1-64 letters, digits, - or _'),
     name: z.string().trim().min(1, 'is required').max(200),
     email: z.string().trim().toLowerCase().pipe(emailAddressSchema),
     thematicAreaIds: semicolonList.pipe(
       z
-        .array(z.string().refine((id) => knownThematicAreas.has(id), { error: (issue) => `unknown thematic area "${String(issue.input)}"` }))
+        .array(
+          z.string().refine((id) => knownThematicAreas.has(id), {
+            error: (issue) => `unknown thematic area "${String(issue.input)}"`,
+          }),
+        )
         .min(1, 'at least one thematic area is required'),
     ),
     sdgs: semicolonList.pipe(
-      z.array(z.string().regex(/^(?:[1-9]|1[0-7])$/, 'each SDG must be a number from 1 to 17').transform(Number)).min(1, 'at least one SDG is required'),
+      z
+        .array(
+          z
+            .string()
+            .regex(/^(?:[1-9]|1[0-7])$/, 'each SDG must be a number from 1 to 17')
+            .transform(Number),
+        )
+        .min(1, 'at least one SDG is required'),
     ),
     languages: semicolonList.pipe(
-      z.array(z.string().regex(/^[a-z]{2}$/, 'each language must be an ISO 639-1 code, e.g. ru')).min(1, 'at least one language is required'),
+      z
+        .array(z.string().regex(/^[a-z]{2}$/, 'each language must be an ISO 639-1 code, e.g. ru'))
+        .min(1, 'at least one language is required'),
     ),
     countriesOfExperience: semicolonList.pipe(
-      z.array(z.string().toUpperCase().pipe(z.string().regex(/^[A-Z]{2}$/, 'each country must be an ISO 3166-1 alpha-2 code, e.g. KG'))),
+      z.array(
+        z
+          .string()
+          .toUpperCase()
+          .pipe(z.string().regex(/^[A-Z]{2}$/, 'each country must be an ISO 3166-1 alpha-2 code, e.g. KG')),
+      ),
     ),
     dailyFeeUsd: z
       .string()
@@ -136,7 +166,14 @@ function expertRowSchema(knownThematicAreas: ReadonlySet<string>) {
       .string()
       .trim()
       .transform((s) => (s === '' ? null : s))
-      .pipe(z.string().regex(/^\d(\.\d+)?$/, 'must be a number from 0 to 5').transform(Number).refine((n) => n <= 5, 'must be a number from 0 to 5').nullable()),
+      .pipe(
+        z
+          .string()
+          .regex(/^\d(\.\d+)?$/, 'must be a number from 0 to 5')
+          .transform(Number)
+          .refine((n) => n <= 5, 'must be a number from 0 to 5')
+          .nullable(),
+      ),
     bio: z.string().trim().max(5000),
   });
 }
@@ -157,12 +194,19 @@ export async function importExpertsCsv(prisma: PrismaClient, csvText: string): P
     throw err;
   }
   const [header, ...rows] = records;
-  if (!header) throw new ImportError([{ line: 1, field: '', message: `the file is empty; expected a header: ${EXPERT_CSV_COLUMNS.join(',')}` }]);
+  if (!header)
+    throw new ImportError([
+      { line: 1, field: '', message: `the file is empty; expected a header: ${EXPERT_CSV_COLUMNS.join(',')}` },
+    ]);
 
   const problems: ImportProblem[] = [];
   const columns = header.fields.map((f) => f.trim());
-  for (const c of EXPERT_CSV_COLUMNS) if (!columns.includes(c)) problems.push({ line: header.line, field: c, message: 'column is missing from the header' });
-  for (const c of columns) if (!(EXPERT_CSV_COLUMNS as readonly string[]).includes(c)) problems.push({ line: header.line, field: c, message: 'unknown column' });
+  for (const c of EXPERT_CSV_COLUMNS)
+    if (!columns.includes(c))
+      problems.push({ line: header.line, field: c, message: 'column is missing from the header' });
+  for (const c of columns)
+    if (!(EXPERT_CSV_COLUMNS as readonly string[]).includes(c))
+      problems.push({ line: header.line, field: c, message: 'unknown column' });
   if (problems.length) throw new ImportError(problems);
 
   const knownAreas = new Set((await prisma.thematicArea.findMany({ select: { id: true } })).map((a) => a.id));
@@ -171,20 +215,28 @@ export async function importExpertsCsv(prisma: PrismaClient, csvText: string): P
   const keys: RowKeys[] = [];
   for (const record of rows) {
     if (record.fields.length !== columns.length) {
-      problems.push({ line: record.line, field: '', message: `expected ${columns.length} fields, found ${record.fields.length}` });
+      problems.push({
+        line: record.line,
+        field: '',
+        message: `expected ${columns.length} fields, found ${record.fields.length}`,
+      });
       continue;
     }
     const cells = Object.fromEntries(columns.map((c, i) => [c, record.fields[i]])) as Record<Column, string>;
     keys.push({ line: record.line, id: cells.id.trim(), email: cells.email.trim().toLowerCase() });
     const parsed = schema.safeParse(cells);
     if (parsed.success) valid.push({ line: record.line, row: parsed.data });
-    else for (const issue of parsed.error.issues) problems.push({ line: record.line, field: String(issue.path[0] ?? ''), message: issue.message });
+    else
+      for (const issue of parsed.error.issues)
+        problems.push({ line: record.line, field: String(issue.path[0] ?? ''), message: issue.message });
   }
   problems.push(...(await duplicateProblems(prisma, keys)));
   if (problems.length) throw new ImportError(problems.sort((a, b) => a.line - b.line));
 
   const existing = new Set(
-    (await prisma.expert.findMany({ where: { id: { in: valid.map((v) => v.row.id) } }, select: { id: true } })).map((e) => e.id),
+    (await prisma.expert.findMany({ where: { id: { in: valid.map((v) => v.row.id) } }, select: { id: true } })).map(
+      (e) => e.id,
+    ),
   );
   await prisma.$transaction(
     valid.map(({ row }) => {
@@ -206,7 +258,11 @@ export async function importExpertsCsv(prisma: PrismaClient, csvText: string): P
       });
     }),
   );
-  return { imported: valid.length, created: valid.filter((v) => !existing.has(v.row.id)).length, updated: existing.size };
+  return {
+    imported: valid.length,
+    created: valid.filter((v) => !existing.has(v.row.id)).length,
+    updated: existing.size,
+  };
 }
 
 interface RowKeys {
@@ -223,15 +279,20 @@ async function duplicateProblems(prisma: PrismaClient, rows: RowKeys[]): Promise
     for (const field of ['id', 'email'] as const) {
       if (!row[field]) continue; // an empty cell is reported by the row schema
       const seen = firstLineOf[field].get(row[field]);
-      if (seen !== undefined) problems.push({ line: row.line, field, message: `"${row[field]}" already appears on line ${seen}` });
+      if (seen !== undefined)
+        problems.push({ line: row.line, field, message: `"${row[field]}" already appears on line ${seen}` });
       else firstLineOf[field].set(row[field], row.line);
     }
   }
-  const taken = await prisma.expert.findMany({ where: { email: { in: rows.map((r) => r.email) } }, select: { id: true, email: true } });
+  const taken = await prisma.expert.findMany({
+    where: { email: { in: rows.map((r) => r.email) } },
+    select: { id: true, email: true },
+  });
   const ownerOf = new Map(taken.map((e) => [e.email, e.id]));
   for (const row of rows) {
     const owner = ownerOf.get(row.email);
-    if (owner !== undefined && owner !== row.id) problems.push({ line: row.line, field: 'email', message: `"${row.email}" belongs to expert ${owner}` });
+    if (owner !== undefined && owner !== row.id)
+      problems.push({ line: row.line, field: 'email', message: `"${row.email}" belongs to expert ${owner}` });
   }
   return problems;
 }

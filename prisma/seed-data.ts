@@ -28,24 +28,74 @@ export interface ThematicAreaRow {
 export const THEMATIC_AREAS: ThematicAreaRow[] = [
   { id: 'poverty-reduction', name: 'Poverty reduction', nameRu: 'Сокращение бедности', sdgs: [1, 10] },
   { id: 'rural-development', name: 'Rural development', nameRu: 'Развитие сельских территорий', sdgs: [1, 2, 8] },
-  { id: 'food-security', name: 'Food security and agriculture', nameRu: 'Продовольственная безопасность и сельское хозяйство', sdgs: [2, 12] },
+  {
+    id: 'food-security',
+    name: 'Food security and agriculture',
+    nameRu: 'Продовольственная безопасность и сельское хозяйство',
+    sdgs: [2, 12],
+  },
   { id: 'water-resources', name: 'Water resources management', nameRu: 'Управление водными ресурсами', sdgs: [6] },
-  { id: 'climate-mitigation', name: 'Climate change mitigation', nameRu: 'Смягчение последствий изменения климата', sdgs: [7, 13] },
-  { id: 'climate-adaptation', name: 'Climate change adaptation', nameRu: 'Адаптация к изменению климата', sdgs: [13, 15] },
+  {
+    id: 'climate-mitigation',
+    name: 'Climate change mitigation',
+    nameRu: 'Смягчение последствий изменения климата',
+    sdgs: [7, 13],
+  },
+  {
+    id: 'climate-adaptation',
+    name: 'Climate change adaptation',
+    nameRu: 'Адаптация к изменению климата',
+    sdgs: [13, 15],
+  },
   { id: 'disaster-risk-reduction', name: 'Disaster risk reduction', nameRu: 'Снижение риска бедствий', sdgs: [11, 13] },
   { id: 'early-recovery', name: 'Early recovery', nameRu: 'Раннее восстановление', sdgs: [1, 11, 16] },
   { id: 'sustainable-energy', name: 'Sustainable energy', nameRu: 'Устойчивая энергетика', sdgs: [7] },
   { id: 'health', name: 'Health', nameRu: 'Здравоохранение', sdgs: [3] },
   { id: 'education', name: 'Education and skills', nameRu: 'Образование и навыки', sdgs: [4] },
-  { id: 'digital-governance', name: 'Digital governance', nameRu: 'Цифровое государственное управление', sdgs: [9, 16] },
+  {
+    id: 'digital-governance',
+    name: 'Digital governance',
+    nameRu: 'Цифровое государственное управление',
+    sdgs: [9, 16],
+  },
   { id: 'trade', name: 'Trade and economic integration', nameRu: 'Торговля и экономическая интеграция', sdgs: [8, 17] },
-  { id: 'environment-biodiversity', name: 'Environment and biodiversity', nameRu: 'Охрана окружающей среды и биоразнообразия', sdgs: [14, 15] },
-  { id: 'waste-management', name: 'Waste management and circular economy', nameRu: 'Обращение с отходами и экономика замкнутого цикла', sdgs: [11, 12] },
+  {
+    id: 'environment-biodiversity',
+    name: 'Environment and biodiversity',
+    nameRu: 'Охрана окружающей среды и биоразнообразия',
+    sdgs: [14, 15],
+  },
+  {
+    id: 'waste-management',
+    name: 'Waste management and circular economy',
+    nameRu: 'Обращение с отходами и экономика замкнутого цикла',
+    sdgs: [11, 12],
+  },
   { id: 'gender-equality', name: 'Gender equality', nameRu: 'Гендерное равенство', sdgs: [5] },
-  { id: 'employment-entrepreneurship', name: 'Employment and entrepreneurship', nameRu: 'Занятость и предпринимательство', sdgs: [8] },
-  { id: 'innovation-technology', name: 'Innovation and technology transfer', nameRu: 'Инновации и трансфер технологий', sdgs: [9] },
-  { id: 'governance-rule-of-law', name: 'Public administration and rule of law', nameRu: 'Государственное управление и верховенство права', sdgs: [16] },
-  { id: 'sustainable-cities', name: 'Sustainable cities and communities', nameRu: 'Устойчивые города и населённые пункты', sdgs: [11] },
+  {
+    id: 'employment-entrepreneurship',
+    name: 'Employment and entrepreneurship',
+    nameRu: 'Занятость и предпринимательство',
+    sdgs: [8],
+  },
+  {
+    id: 'innovation-technology',
+    name: 'Innovation and technology transfer',
+    nameRu: 'Инновации и трансфер технологий',
+    sdgs: [9],
+  },
+  {
+    id: 'governance-rule-of-law',
+    name: 'Public administration and rule of law',
+    nameRu: 'Государственное управление и верховенство права',
+    sdgs: [16],
+  },
+  {
+    id: 'sustainable-cities',
+    name: 'Sustainable cities and communities',
+    nameRu: 'Устойчивые города и населённые пункты',
+    sdgs: [11],
+  },
 ];
 
 // ---------------------------------------------------------------- countries, offices, frameworks
@@ -69,123 +119,312 @@ const CYCLE = { start: '2023-01-01', end: '2027-12-31' };
 
 const COUNTRY_SPECS: CountrySpec[] = [
   {
-    code: 'AM', name: 'Armenia', nameRu: 'Армения', region: ECA, city: 'Yerevan',
-    framework: { ...CYCLE, outcomes: [
-      ['Resilient communities and disaster risk reduction', [11, 13], ['disaster-risk-reduction', 'climate-adaptation', 'early-recovery']],
-      ['Inclusive and green economic growth', [8, 9, 12], ['employment-entrepreneurship', 'innovation-technology', 'trade']],
-      ['Accountable governance and digital public services', [16, 9], ['digital-governance', 'governance-rule-of-law']],
-    ] },
+    code: 'AM',
+    name: 'Armenia',
+    nameRu: 'Армения',
+    region: ECA,
+    city: 'Yerevan',
+    framework: {
+      ...CYCLE,
+      outcomes: [
+        [
+          'Resilient communities and disaster risk reduction',
+          [11, 13],
+          ['disaster-risk-reduction', 'climate-adaptation', 'early-recovery'],
+        ],
+        [
+          'Inclusive and green economic growth',
+          [8, 9, 12],
+          ['employment-entrepreneurship', 'innovation-technology', 'trade'],
+        ],
+        [
+          'Accountable governance and digital public services',
+          [16, 9],
+          ['digital-governance', 'governance-rule-of-law'],
+        ],
+      ],
+    },
     challenge: 'Early-warning and preparedness tools for seismic and climate hazards in mountain communities.',
   },
   {
-    code: 'AZ', name: 'Azerbaijan', nameRu: 'Азербайджан', region: ECA, city: 'Baku',
-    framework: { ...CYCLE, outcomes: [
-      ['Economic diversification and decent jobs', [8, 9], ['employment-entrepreneurship', 'trade', 'innovation-technology']],
-      ['Climate action and sustainable energy', [7, 13], ['sustainable-energy', 'climate-mitigation']],
-      ['Water security and environmental protection', [6, 14, 15], ['water-resources', 'environment-biodiversity']],
-    ] },
+    code: 'AZ',
+    name: 'Azerbaijan',
+    nameRu: 'Азербайджан',
+    region: ECA,
+    city: 'Baku',
+    framework: {
+      ...CYCLE,
+      outcomes: [
+        [
+          'Economic diversification and decent jobs',
+          [8, 9],
+          ['employment-entrepreneurship', 'trade', 'innovation-technology'],
+        ],
+        ['Climate action and sustainable energy', [7, 13], ['sustainable-energy', 'climate-mitigation']],
+        ['Water security and environmental protection', [6, 14, 15], ['water-resources', 'environment-biodiversity']],
+      ],
+    },
     challenge: 'Affordable renewable-energy and efficiency solutions for small businesses in the regions.',
   },
   {
-    code: 'BY', name: 'Belarus', nameRu: 'Беларусь', region: ECA, city: 'Minsk',
-    framework: { ...CYCLE, outcomes: [
-      ['Green transition and circular economy', [11, 12, 13], ['waste-management', 'climate-mitigation', 'sustainable-cities']],
-      ['Healthy lives and quality education', [3, 4], ['health', 'education']],
-      ['Inclusive local development', [1, 8, 10], ['rural-development', 'poverty-reduction', 'employment-entrepreneurship']],
-    ] },
+    code: 'BY',
+    name: 'Belarus',
+    nameRu: 'Беларусь',
+    region: ECA,
+    city: 'Minsk',
+    framework: {
+      ...CYCLE,
+      outcomes: [
+        [
+          'Green transition and circular economy',
+          [11, 12, 13],
+          ['waste-management', 'climate-mitigation', 'sustainable-cities'],
+        ],
+        ['Healthy lives and quality education', [3, 4], ['health', 'education']],
+        [
+          'Inclusive local development',
+          [1, 8, 10],
+          ['rural-development', 'poverty-reduction', 'employment-entrepreneurship'],
+        ],
+      ],
+    },
     challenge: 'Circular-economy solutions for municipal waste in small and medium-sized towns.',
   },
   {
-    code: 'CU', name: 'Cuba', nameRu: 'Куба', region: LAC, city: 'Havana',
-    framework: { start: '2024-01-01', end: '2028-12-31', outcomes: [
-      ['Food sovereignty and sustainable agriculture', [2, 12], ['food-security', 'rural-development']],
-      ['Climate resilience of coastal communities', [11, 13, 14], ['climate-adaptation', 'disaster-risk-reduction', 'environment-biodiversity']],
-      ['Renewable energy transition', [7, 13], ['sustainable-energy', 'climate-mitigation']],
-    ] },
+    code: 'CU',
+    name: 'Cuba',
+    nameRu: 'Куба',
+    region: LAC,
+    city: 'Havana',
+    framework: {
+      start: '2024-01-01',
+      end: '2028-12-31',
+      outcomes: [
+        ['Food sovereignty and sustainable agriculture', [2, 12], ['food-security', 'rural-development']],
+        [
+          'Climate resilience of coastal communities',
+          [11, 13, 14],
+          ['climate-adaptation', 'disaster-risk-reduction', 'environment-biodiversity'],
+        ],
+        ['Renewable energy transition', [7, 13], ['sustainable-energy', 'climate-mitigation']],
+      ],
+    },
     challenge: 'Decentralised renewable energy for food processing in rural cooperatives.',
   },
   {
-    code: 'KZ', name: 'Kazakhstan', nameRu: 'Казахстан', region: ECA, city: 'Astana',
-    framework: { ...CYCLE, outcomes: [
-      ['Low-carbon development and energy efficiency', [7, 13], ['climate-mitigation', 'sustainable-energy']],
-      ['Effective institutions and digital transformation', [16, 9], ['digital-governance', 'governance-rule-of-law', 'innovation-technology']],
-      ['Water and land resource management', [6, 15], ['water-resources', 'environment-biodiversity', 'climate-adaptation']],
-      ['Human capital and inclusion', [3, 4, 5], ['health', 'education', 'gender-equality']],
-    ] },
+    code: 'KZ',
+    name: 'Kazakhstan',
+    nameRu: 'Казахстан',
+    region: ECA,
+    city: 'Astana',
+    framework: {
+      ...CYCLE,
+      outcomes: [
+        ['Low-carbon development and energy efficiency', [7, 13], ['climate-mitigation', 'sustainable-energy']],
+        [
+          'Effective institutions and digital transformation',
+          [16, 9],
+          ['digital-governance', 'governance-rule-of-law', 'innovation-technology'],
+        ],
+        [
+          'Water and land resource management',
+          [6, 15],
+          ['water-resources', 'environment-biodiversity', 'climate-adaptation'],
+        ],
+        ['Human capital and inclusion', [3, 4, 5], ['health', 'education', 'gender-equality']],
+      ],
+    },
     challenge: 'Digital tools that cut water losses in irrigation and municipal networks.',
   },
   {
-    code: 'KG', name: 'Kyrgyzstan', nameRu: 'Кыргызстан', region: ECA, city: 'Bishkek',
-    framework: { ...CYCLE, outcomes: [
-      ['Climate resilience and disaster risk reduction', [11, 13], ['climate-adaptation', 'disaster-risk-reduction', 'water-resources']],
-      ['Inclusive green economy and decent jobs', [1, 8, 12], ['employment-entrepreneurship', 'rural-development', 'poverty-reduction', 'trade']],
-      ['Accountable institutions and digital governance', [9, 16], ['digital-governance', 'governance-rule-of-law']],
-      ['Health and education for all', [3, 4], ['health', 'education']],
-    ] },
+    code: 'KG',
+    name: 'Kyrgyzstan',
+    nameRu: 'Кыргызстан',
+    region: ECA,
+    city: 'Bishkek',
+    framework: {
+      ...CYCLE,
+      outcomes: [
+        [
+          'Climate resilience and disaster risk reduction',
+          [11, 13],
+          ['climate-adaptation', 'disaster-risk-reduction', 'water-resources'],
+        ],
+        [
+          'Inclusive green economy and decent jobs',
+          [1, 8, 12],
+          ['employment-entrepreneurship', 'rural-development', 'poverty-reduction', 'trade'],
+        ],
+        ['Accountable institutions and digital governance', [9, 16], ['digital-governance', 'governance-rule-of-law']],
+        ['Health and education for all', [3, 4], ['health', 'education']],
+      ],
+    },
     challenge: 'Community-based early warning for mudflows and glacial lake outburst floods.',
   },
   {
-    code: 'LA', name: 'Lao PDR', nameRu: 'Лаосская Народно-Демократическая Республика', region: ASIA_PACIFIC, city: 'Vientiane',
-    framework: { start: '2022-01-01', end: '2026-12-31', outcomes: [
-      ['Inclusive prosperity and rural livelihoods', [1, 2, 8], ['rural-development', 'poverty-reduction', 'food-security']],
-      ['Natural resources, climate and disaster resilience', [13, 15], ['climate-adaptation', 'environment-biodiversity', 'disaster-risk-reduction']],
-      ['Health, education and skills', [3, 4], ['health', 'education']],
-    ] },
+    code: 'LA',
+    name: 'Lao PDR',
+    nameRu: 'Лаосская Народно-Демократическая Республика',
+    region: ASIA_PACIFIC,
+    city: 'Vientiane',
+    framework: {
+      start: '2022-01-01',
+      end: '2026-12-31',
+      outcomes: [
+        [
+          'Inclusive prosperity and rural livelihoods',
+          [1, 2, 8],
+          ['rural-development', 'poverty-reduction', 'food-security'],
+        ],
+        [
+          'Natural resources, climate and disaster resilience',
+          [13, 15],
+          ['climate-adaptation', 'environment-biodiversity', 'disaster-risk-reduction'],
+        ],
+        ['Health, education and skills', [3, 4], ['health', 'education']],
+      ],
+    },
     challenge: 'Climate-smart agriculture practices for smallholder farmers in flood-prone provinces.',
   },
   {
-    code: 'MD', name: 'Moldova', nameRu: 'Молдова', region: ECA, city: 'Chisinau',
-    framework: { ...CYCLE, outcomes: [
-      ['Effective governance and e-services', [16, 9], ['digital-governance', 'governance-rule-of-law']],
-      ['Green, inclusive economy', [7, 8, 12], ['sustainable-energy', 'employment-entrepreneurship', 'waste-management']],
-      ['Resilient communities', [1, 11], ['early-recovery', 'poverty-reduction', 'sustainable-cities']],
-    ] },
+    code: 'MD',
+    name: 'Moldova',
+    nameRu: 'Молдова',
+    region: ECA,
+    city: 'Chisinau',
+    framework: {
+      ...CYCLE,
+      outcomes: [
+        ['Effective governance and e-services', [16, 9], ['digital-governance', 'governance-rule-of-law']],
+        [
+          'Green, inclusive economy',
+          [7, 8, 12],
+          ['sustainable-energy', 'employment-entrepreneurship', 'waste-management'],
+        ],
+        ['Resilient communities', [1, 11], ['early-recovery', 'poverty-reduction', 'sustainable-cities']],
+      ],
+    },
     challenge: 'Digital public services that reach rural and elderly residents.',
   },
   {
-    code: 'TJ', name: 'Tajikistan', nameRu: 'Таджикистан', region: ECA, city: 'Dushanbe',
-    framework: { ...CYCLE, outcomes: [
-      ['Water, energy and climate resilience', [6, 7, 13], ['water-resources', 'sustainable-energy', 'climate-adaptation']],
-      ['People-centred economic growth', [1, 2, 8], ['rural-development', 'food-security', 'employment-entrepreneurship']],
-      ['Governance, rule of law and gender equality', [5, 16], ['governance-rule-of-law', 'gender-equality', 'digital-governance']],
-      ['Disaster risk reduction and early recovery', [11, 13], ['disaster-risk-reduction', 'early-recovery']],
-    ] },
+    code: 'TJ',
+    name: 'Tajikistan',
+    nameRu: 'Таджикистан',
+    region: ECA,
+    city: 'Dushanbe',
+    framework: {
+      ...CYCLE,
+      outcomes: [
+        [
+          'Water, energy and climate resilience',
+          [6, 7, 13],
+          ['water-resources', 'sustainable-energy', 'climate-adaptation'],
+        ],
+        [
+          'People-centred economic growth',
+          [1, 2, 8],
+          ['rural-development', 'food-security', 'employment-entrepreneurship'],
+        ],
+        [
+          'Governance, rule of law and gender equality',
+          [5, 16],
+          ['governance-rule-of-law', 'gender-equality', 'digital-governance'],
+        ],
+        ['Disaster risk reduction and early recovery', [11, 13], ['disaster-risk-reduction', 'early-recovery']],
+      ],
+    },
     challenge: 'Small-scale hydropower and water-saving irrigation for mountain villages.',
   },
   {
-    code: 'TM', name: 'Turkmenistan', nameRu: 'Туркменистан', region: ECA, city: 'Ashgabat',
-    framework: { ...CYCLE, outcomes: [
-      ['Economic diversification and trade', [8, 17], ['trade', 'employment-entrepreneurship']],
-      ['Environment, water and climate', [6, 13, 15], ['water-resources', 'climate-adaptation', 'environment-biodiversity']],
-      ['Quality health and education services', [3, 4], ['health', 'education']],
-    ] },
+    code: 'TM',
+    name: 'Turkmenistan',
+    nameRu: 'Туркменистан',
+    region: ECA,
+    city: 'Ashgabat',
+    framework: {
+      ...CYCLE,
+      outcomes: [
+        ['Economic diversification and trade', [8, 17], ['trade', 'employment-entrepreneurship']],
+        [
+          'Environment, water and climate',
+          [6, 13, 15],
+          ['water-resources', 'climate-adaptation', 'environment-biodiversity'],
+        ],
+        ['Quality health and education services', [3, 4], ['health', 'education']],
+      ],
+    },
     challenge: 'Water-efficient technologies for agriculture in arid regions.',
   },
   {
-    code: 'UZ', name: 'Uzbekistan', nameRu: 'Узбекистан', region: ECA, city: 'Tashkent',
-    framework: { ...CYCLE, outcomes: [
-      ['Inclusive growth and jobs', [1, 8, 10], ['employment-entrepreneurship', 'poverty-reduction', 'trade']],
-      ['Climate resilience and the Aral Sea region', [6, 13, 15], ['climate-adaptation', 'water-resources', 'environment-biodiversity']],
-      ['Digital and accountable governance', [9, 16], ['digital-governance', 'governance-rule-of-law', 'innovation-technology']],
-    ] },
+    code: 'UZ',
+    name: 'Uzbekistan',
+    nameRu: 'Узбекистан',
+    region: ECA,
+    city: 'Tashkent',
+    framework: {
+      ...CYCLE,
+      outcomes: [
+        ['Inclusive growth and jobs', [1, 8, 10], ['employment-entrepreneurship', 'poverty-reduction', 'trade']],
+        [
+          'Climate resilience and the Aral Sea region',
+          [6, 13, 15],
+          ['climate-adaptation', 'water-resources', 'environment-biodiversity'],
+        ],
+        [
+          'Digital and accountable governance',
+          [9, 16],
+          ['digital-governance', 'governance-rule-of-law', 'innovation-technology'],
+        ],
+      ],
+    },
     challenge: 'Livelihood innovations for communities in the Aral Sea region.',
   },
   {
-    code: 'RS', name: 'Serbia', nameRu: 'Сербия', region: ECA, city: 'Belgrade',
-    framework: { ...CYCLE, outcomes: [
-      ['Green transition and circular economy', [7, 12, 13], ['climate-mitigation', 'waste-management', 'sustainable-energy']],
-      ['Innovation and competitiveness', [8, 9], ['innovation-technology', 'employment-entrepreneurship', 'digital-governance']],
-      ['Resilient and inclusive cities', [11, 13], ['sustainable-cities', 'disaster-risk-reduction']],
-    ] },
+    code: 'RS',
+    name: 'Serbia',
+    nameRu: 'Сербия',
+    region: ECA,
+    city: 'Belgrade',
+    framework: {
+      ...CYCLE,
+      outcomes: [
+        [
+          'Green transition and circular economy',
+          [7, 12, 13],
+          ['climate-mitigation', 'waste-management', 'sustainable-energy'],
+        ],
+        [
+          'Innovation and competitiveness',
+          [8, 9],
+          ['innovation-technology', 'employment-entrepreneurship', 'digital-governance'],
+        ],
+        ['Resilient and inclusive cities', [11, 13], ['sustainable-cities', 'disaster-risk-reduction']],
+      ],
+    },
     challenge: 'Energy-efficiency and clean-heating solutions for public buildings.',
   },
   {
-    code: 'MN', name: 'Mongolia', nameRu: 'Монголия', region: ASIA_PACIFIC, city: 'Ulaanbaatar',
-    framework: { ...CYCLE, outcomes: [
-      ['Green, inclusive and resilient economy', [8, 12, 13], ['climate-mitigation', 'employment-entrepreneurship', 'rural-development']],
-      ['Clean air and sustainable cities', [3, 7, 11], ['sustainable-cities', 'sustainable-energy', 'health']],
-      ['Climate-resilient herding communities', [2, 13, 15], ['climate-adaptation', 'food-security', 'disaster-risk-reduction']],
-    ] },
+    code: 'MN',
+    name: 'Mongolia',
+    nameRu: 'Монголия',
+    region: ASIA_PACIFIC,
+    city: 'Ulaanbaatar',
+    framework: {
+      ...CYCLE,
+      outcomes: [
+        [
+          'Green, inclusive and resilient economy',
+          [8, 12, 13],
+          ['climate-mitigation', 'employment-entrepreneurship', 'rural-development'],
+        ],
+        ['Clean air and sustainable cities', [3, 7, 11], ['sustainable-cities', 'sustainable-energy', 'health']],
+        [
+          'Climate-resilient herding communities',
+          [2, 13, 15],
+          ['climate-adaptation', 'food-security', 'disaster-risk-reduction'],
+        ],
+      ],
+    },
     challenge: 'Clean-heating and air-quality solutions for ger districts.',
   },
 ];
@@ -241,7 +480,8 @@ export interface FrameworkOutcomeRow {
   thematicAreaIds: string[];
 }
 
-const frameworkId = (c: CountrySpec) => `cf-${c.code.toLowerCase()}-${c.framework.start.slice(0, 4)}-${c.framework.end.slice(0, 4)}`;
+const frameworkId = (c: CountrySpec) =>
+  `cf-${c.code.toLowerCase()}-${c.framework.start.slice(0, 4)}-${c.framework.end.slice(0, 4)}`;
 
 export const COOPERATION_FRAMEWORKS: CooperationFrameworkRow[] = COUNTRY_SPECS.map((c) => ({
   id: frameworkId(c),
@@ -324,18 +564,76 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-const MALE_FIRST = ['Alexey', 'Andrey', 'Boris', 'Dmitry', 'Evgeny', 'Grigory', 'Ilya', 'Kirill', 'Maxim', 'Nikolai', 'Oleg', 'Roman', 'Stanislav', 'Timur', 'Viktor', 'Yuri'];
-const FEMALE_FIRST = ['Alina', 'Daria', 'Ekaterina', 'Galina', 'Irina', 'Ksenia', 'Larisa', 'Natalia', 'Polina', 'Svetlana', 'Tatiana', 'Valeria', 'Yulia', 'Zoya'];
+const MALE_FIRST = [
+  'Alexey',
+  'Andrey',
+  'Boris',
+  'Dmitry',
+  'Evgeny',
+  'Grigory',
+  'Ilya',
+  'Kirill',
+  'Maxim',
+  'Nikolai',
+  'Oleg',
+  'Roman',
+  'Stanislav',
+  'Timur',
+  'Viktor',
+  'Yuri',
+];
+const FEMALE_FIRST = [
+  'Alina',
+  'Daria',
+  'Ekaterina',
+  'Galina',
+  'Irina',
+  'Ksenia',
+  'Larisa',
+  'Natalia',
+  'Polina',
+  'Svetlana',
+  'Tatiana',
+  'Valeria',
+  'Yulia',
+  'Zoya',
+];
 // Surnames as [male, female] forms.
 const SURNAMES: [string, string][] = [
-  ['Alekseev', 'Alekseeva'], ['Belov', 'Belova'], ['Egorov', 'Egorova'], ['Fedorov', 'Fedorova'], ['Gusev', 'Guseva'],
-  ['Kozlov', 'Kozlova'], ['Makarov', 'Makarova'], ['Morozov', 'Morozova'], ['Nikitin', 'Nikitina'], ['Novikov', 'Novikova'],
-  ['Pavlov', 'Pavlova'], ['Romanov', 'Romanova'], ['Semenov', 'Semenova'], ['Stepanov', 'Stepanova'], ['Tarasov', 'Tarasova'],
-  ['Vasiliev', 'Vasilieva'], ['Vinogradov', 'Vinogradova'], ['Zaitsev', 'Zaitseva'], ['Belyaev', 'Belyaeva'], ['Frolov', 'Frolova'],
+  ['Alekseev', 'Alekseeva'],
+  ['Belov', 'Belova'],
+  ['Egorov', 'Egorova'],
+  ['Fedorov', 'Fedorova'],
+  ['Gusev', 'Guseva'],
+  ['Kozlov', 'Kozlova'],
+  ['Makarov', 'Makarova'],
+  ['Morozov', 'Morozova'],
+  ['Nikitin', 'Nikitina'],
+  ['Novikov', 'Novikova'],
+  ['Pavlov', 'Pavlova'],
+  ['Romanov', 'Romanova'],
+  ['Semenov', 'Semenova'],
+  ['Stepanov', 'Stepanova'],
+  ['Tarasov', 'Tarasova'],
+  ['Vasiliev', 'Vasilieva'],
+  ['Vinogradov', 'Vinogradova'],
+  ['Zaitsev', 'Zaitseva'],
+  ['Belyaev', 'Belyaeva'],
+  ['Frolov', 'Frolova'],
 ];
 /** Regional languages and the country where each is spoken: an expert speaking one has worked there. */
 const REGIONAL_LANGUAGES: [language: string, country: string][] = [
-  ['ky', 'KG'], ['tg', 'TJ'], ['uz', 'UZ'], ['kk', 'KZ'], ['hy', 'AM'], ['az', 'AZ'], ['ro', 'MD'], ['es', 'CU'], ['lo', 'LA'], ['mn', 'MN'], ['sr', 'RS'],
+  ['ky', 'KG'],
+  ['tg', 'TJ'],
+  ['uz', 'UZ'],
+  ['kk', 'KZ'],
+  ['hy', 'AM'],
+  ['az', 'AZ'],
+  ['ro', 'MD'],
+  ['es', 'CU'],
+  ['lo', 'LA'],
+  ['mn', 'MN'],
+  ['sr', 'RS'],
 ];
 const COUNTRY_CODES = COUNTRY_SPECS.map((c) => c.code);
 const ROLES_IN_BIO = ['policy adviser', 'researcher', 'engineer', 'trainer', 'consultant', 'programme evaluator'];
@@ -377,7 +675,8 @@ function availabilityWindows(rand: () => number): AvailabilityWindow[] {
 }
 
 const areaById = new Map(THEMATIC_AREAS.map((a) => [a.id, a]));
-const sdgsOf = (areaIds: string[]) => [...new Set(areaIds.flatMap((id) => areaById.get(id)?.sdgs ?? []))].sort((a, b) => a - b);
+const sdgsOf = (areaIds: string[]) =>
+  [...new Set(areaIds.flatMap((id) => areaById.get(id)?.sdgs ?? []))].sort((a, b) => a - b);
 
 function generatedExpert(n: number, rand: () => number): ExpertRow {
   const female = rand() < 0.5;
@@ -387,11 +686,18 @@ function generatedExpert(n: number, rand: () => number): ExpertRow {
   const id = `exp-${String(n).padStart(3, '0')}`;
   // The primary area cycles through all 20, so every area has roster experts.
   const primary = THEMATIC_AREAS[(n - 3) % THEMATIC_AREAS.length].id;
-  const extra = pickDistinct(rand, THEMATIC_AREAS.filter((a) => a.id !== primary).map((a) => a.id), Math.floor(rand() * 3));
+  const extra = pickDistinct(
+    rand,
+    THEMATIC_AREAS.filter((a) => a.id !== primary).map((a) => a.id),
+    Math.floor(rand() * 3),
+  );
   const thematicAreaIds = [primary, ...extra];
   const regional = pickDistinct(rand, REGIONAL_LANGUAGES, Math.floor(rand() * 3));
   const languages = ['ru', ...(rand() < 0.9 ? ['en'] : []), ...regional.map(([lang]) => lang)];
-  const countries = new Set([...regional.map(([, cc]) => cc), ...pickDistinct(rand, COUNTRY_CODES, 1 + Math.floor(rand() * 3))]);
+  const countries = new Set([
+    ...regional.map(([, cc]) => cc),
+    ...pickDistinct(rand, COUNTRY_CODES, 1 + Math.floor(rand() * 3)),
+  ]);
   const countriesOfExperience = COUNTRY_CODES.filter((cc) => countries.has(cc));
   // About one expert in nine charges above the USD 1,800 daily-fee approval threshold.
   const dailyFeeUsd = n % 9 === 4 ? 1_850 + 50 * Math.floor(rand() * 15) : 250 + 10 * Math.floor(rand() * 96);

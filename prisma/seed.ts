@@ -82,12 +82,15 @@ export async function seedDatabase(prisma: PrismaClient, opts: SeedOptions = {})
       const missing = rows.filter((row) => !existing.has(keyOf(row)));
       if (missing.length) await delegate.createMany({ data: [...missing] });
       if (opts.overwrite) {
-        for (const row of rows) if (existing.has(keyOf(row))) await delegate.update({ where: { [key]: keyOf(row) }, data: row });
+        for (const row of rows)
+          if (existing.has(keyOf(row))) await delegate.update({ where: { [key]: keyOf(row) }, data: row });
       }
       return missing.length;
     });
     counts[table] = rows.length;
-    opts.log?.(`${table}: ${rows.length} rows (${created[table]} created${opts.overwrite ? ', others overwritten' : ''})`);
+    opts.log?.(
+      `${table}: ${rows.length} rows (${created[table]} created${opts.overwrite ? ', others overwritten' : ''})`,
+    );
   }
   return { counts, created };
 }

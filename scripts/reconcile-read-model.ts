@@ -31,7 +31,11 @@ interface SubjectRow {
  * query) and repairs drift: the stage, open tasks missing or closed in the database, and tasks
  * open in the database that the workflow has closed. Returns what it changed.
  */
-export async function reconcileReadModel(prisma: PrismaClient, client: Client, opts: { includeClosed?: boolean; log?: (msg: string) => void } = {}): Promise<ReconcileReport> {
+export async function reconcileReadModel(
+  prisma: PrismaClient,
+  client: Client,
+  opts: { includeClosed?: boolean; log?: (msg: string) => void } = {},
+): Promise<ReconcileReport> {
   const subjects: SubjectRow[] = [];
   for (const p of PROGRAMME_LIST) {
     const rows = await prisma.$queryRaw<{ id: string; workflowId: string; stage: string; countryCode: string }[]>(
@@ -59,7 +63,11 @@ export async function reconcileReadModel(prisma: PrismaClient, client: Client, o
   return report;
 }
 
-async function repairSubject(prisma: PrismaClient, subject: SubjectRow, view: LifecycleView): Promise<ReconcileChange[]> {
+async function repairSubject(
+  prisma: PrismaClient,
+  subject: SubjectRow,
+  view: LifecycleView,
+): Promise<ReconcileChange[]> {
   const changes: ReconcileChange[] = [];
   const note = (what: string) => changes.push({ workflowId: subject.workflowId, what });
 
@@ -76,20 +84,42 @@ async function repairSubject(prisma: PrismaClient, subject: SubjectRow, view: Li
   for (const t of view.openTasks) {
     const row = byId.get(t.id);
     const fields = {
-      kind: t.kind, stage: t.stage, assigneeUserId: t.assigneeUserId, assigneeRole: t.assigneeRole,
-      assigneeCountryCode: t.assigneeCountryCode, title: t.title, dueAt: t.dueAt ? new Date(t.dueAt) : null, overdue: t.overdue,
+      kind: t.kind,
+      stage: t.stage,
+      assigneeUserId: t.assigneeUserId,
+      assigneeRole: t.assigneeRole,
+      assigneeCountryCode: t.assigneeCountryCode,
+      title: t.title,
+      dueAt: t.dueAt ? new Date(t.dueAt) : null,
+      overdue: t.overdue,
     };
     if (!row) {
       await prisma.task.create({
         data: {
-          id: t.id, workflowId: subject.workflowId, programme: subject.programme, subjectType: subject.type, subjectId: subject.id,
-          countryCode: subject.countryCode, status: 'open', ...fields,
-          ...(t.excludeUserIds?.length ? { exclusions: { create: t.excludeUserIds.map((userId) => ({ userId })) } } : {}),
+          id: t.id,
+          workflowId: subject.workflowId,
+          programme: subject.programme,
+          subjectType: subject.type,
+          subjectId: subject.id,
+          countryCode: subject.countryCode,
+          status: 'open',
+          ...fields,
+          ...(t.excludeUserIds?.length
+            ? { exclusions: { create: t.excludeUserIds.map((userId) => ({ userId })) } }
+            : {}),
         },
       });
       note(`task ${t.id} recreated (open)`);
-    } else if (row.status !== 'open' || row.assigneeUserId !== t.assigneeUserId || row.assigneeRole !== t.assigneeRole || row.kind !== t.kind) {
-      await prisma.task.update({ where: { id: t.id }, data: { status: 'open', decision: null, decidedAt: null, decidedById: null, ...fields } });
+    } else if (
+      row.status !== 'open' ||
+      row.assigneeUserId !== t.assigneeUserId ||
+      row.assigneeRole !== t.assigneeRole ||
+      row.kind !== t.kind
+    ) {
+      await prisma.task.update({
+        where: { id: t.id },
+        data: { status: 'open', decision: null, decidedAt: null, decidedById: null, ...fields },
+      });
       note(`task ${t.id} reopened / reassigned as in the workflow`);
     }
   }
@@ -99,7 +129,12 @@ async function repairSubject(prisma: PrismaClient, subject: SubjectRow, view: Li
     if (row.status !== 'open' || openInWorkflow.has(row.id)) continue;
     const decided = decisions.get(row.id);
     const data: Prisma.TaskUpdateInput = decided
-      ? { status: 'done', decision: decided.decision ?? null, decidedById: decided.actorId, decidedAt: new Date(decided.at) }
+      ? {
+          status: 'done',
+          decision: decided.decision ?? null,
+          decidedById: decided.actorId,
+          decidedAt: new Date(decided.at),
+        }
       : { status: 'cancelled', comment: 'closed by reconciliation: not open in the workflow' };
     await prisma.task.update({ where: { id: row.id }, data });
     note(`task ${row.id} closed (${decided ? `decided ${decided.decision}` : 'cancelled'})`);

@@ -17,7 +17,14 @@ async function main(): Promise<void> {
       includeClosed: process.argv.includes('--all'),
       log: (msg) => console.log(JSON.stringify({ event: 'reconcile_change', msg })),
     });
-    console.log(JSON.stringify({ event: 'reconcile_done', checked: report.checked, changed: report.changes.length, unreachable: report.unreachable.length }));
+    console.log(
+      JSON.stringify({
+        event: 'reconcile_done',
+        checked: report.checked,
+        changed: report.changes.length,
+        unreachable: report.unreachable.length,
+      }),
+    );
   } finally {
     await connection.close();
     await prisma.$disconnect();

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   const overwrite = process.argv.includes('--overwrite');
   const prisma = await openDatabase(database.url, { max: 2 });
   try {
-    console.log(`Seeding ${database.embedded ? 'the embedded database' : redacted(database.url)}${overwrite ? ' (overwrite)' : ''}`);
+    console.log(
+      `Seeding ${database.embedded ? 'the embedded database' : redacted(database.url)}${overwrite ? ' (overwrite)' : ''}`,
+    );
     await seedDatabase(prisma, { overwrite, log: (msg) => console.log(`  ${msg}`) });
     console.log(`Checksum of seeded tables: ${await seededTablesChecksum(prisma)}`);
   } finally {

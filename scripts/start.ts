@@ -20,7 +20,12 @@ import { resolveDatabase, type ResolvedDatabase } from '../lib/database';
 import { findClamd, startClamdProcess, type ClamdProcess } from '../lib/clamd-process';
 import { startMailCatcher, type MailCatcher } from '../lib/mail-catcher';
 import { startBanner, type ScannerStatus } from '../lib/start-banner';
-import { DEV_READY_POLLER_MAX_AGE_SECONDS, DEV_SERVER_ARGS, findTemporalCli, TEMPORAL_CLI_MISSING } from '../lib/temporal-cli';
+import {
+  DEV_READY_POLLER_MAX_AGE_SECONDS,
+  DEV_SERVER_ARGS,
+  findTemporalCli,
+  TEMPORAL_CLI_MISSING,
+} from '../lib/temporal-cli';
 import { temporalSecured } from '../lib/temporal-connection';
 import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/search-attributes';
 
@@ -50,7 +55,10 @@ function portFree(port: number, host = '127.0.0.1'): Promise<boolean> {
 
 async function requirePorts(ports: [string, number][]): Promise<void> {
   for (const [name, port] of ports) {
-    if (!(await portFree(port))) throw new ConfigError(`Port ${port} (${name}) is already in use: stop what runs there or set ${name} to another port.`);
+    if (!(await portFree(port)))
+      throw new ConfigError(
+        `Port ${port} (${name}) is already in use: stop what runs there or set ${name} to another port.`,
+      );
   }
 }
 
@@ -59,7 +67,10 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const attempt = () => {
       const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(); });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve();
+      });
       socket.once('error', () => {
         socket.destroy();
         if (Date.now() > deadline) reject(new Error(`nothing answered on port ${port} within ${timeoutMs / 1000}s`));
@@ -84,7 +95,8 @@ async function waitUntilReady(port: number, timeoutMs: number): Promise<void> {
       body = err instanceof Error ? err.message : String(err);
     }
     if (stopping) throw new Error('stopping');
-    if (Date.now() > deadline) throw new Error(`the stack was not ready within ${timeoutMs / 1000}s: ${JSON.stringify(body)}`);
+    if (Date.now() > deadline)
+      throw new Error(`the stack was not ready within ${timeoutMs / 1000}s: ${JSON.stringify(body)}`);
     if (Date.now() - lastSaid > 10_000) {
       say('waiting for the stack to be ready', { health: body });
       lastSaid = Date.now();
@@ -93,7 +105,13 @@ async function waitUntilReady(port: number, timeoutMs: number): Promise<void> {
   }
 }
 
-function child(key: 'temporal' | 'worker' | 'api', command: string, args: string[], env: NodeJS.ProcessEnv, graceMs: number): ChildProcess {
+function child(
+  key: 'temporal' | 'worker' | 'api',
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  graceMs: number,
+): ChildProcess {
   // detached: a process group of its own, so a terminal's Ctrl-C reaches only this process.
   const proc = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
   children.set(key, { name: key, proc, graceMs });
@@ -147,7 +165,9 @@ async function shutdown(code: number): Promise<void> {
     say('mail catcher stopped');
   }
   await stopChild('temporal', 'Temporal');
-  await database?.stop().catch((err) => say(`stopping the database failed: ${err instanceof Error ? err.message : String(err)}`));
+  await database
+    ?.stop()
+    .catch((err) => say(`stopping the database failed: ${err instanceof Error ? err.message : String(err)}`));
   process.exit(code);
 }
 
@@ -178,23 +198,31 @@ async function main(): Promise<void> {
   }
 
   if (!cfg.TEMPORAL_ADDRESS && temporalSecured(cfg)) {
-    throw new ConfigError('Invalid configuration:\n  TEMPORAL_ADDRESS: required with TEMPORAL_TLS*/TEMPORAL_API_KEY (the local dev server npm start runs has no TLS)');
+    throw new ConfigError(
+      'Invalid configuration:\n  TEMPORAL_ADDRESS: required with TEMPORAL_TLS*/TEMPORAL_API_KEY (the local dev server npm start runs has no TLS)',
+    );
   }
 
   const ports: [string, number][] = [['PORT', cfg.PORT]];
-  if (!cfg.TEMPORAL_ADDRESS) ports.push(['TEMPORAL_PORT', cfg.TEMPORAL_PORT], ['TEMPORAL_UI_PORT', cfg.TEMPORAL_UI_PORT]);
+  if (!cfg.TEMPORAL_ADDRESS)
+    ports.push(['TEMPORAL_PORT', cfg.TEMPORAL_PORT], ['TEMPORAL_UI_PORT', cfg.TEMPORAL_UI_PORT]);
   if (cfg.MAIL_CATCHER) ports.push(['SMTP_PORT', cfg.SMTP_PORT], ['MAIL_CATCHER_UI_PORT', cfg.MAIL_CATCHER_UI_PORT]);
   await requirePorts(ports);
 
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(0));
   process.on('exit', killChildrenNow);
 
-  if (!cfg.DATABASE_URL) say(`starting the embedded PostgreSQL server (${path.relative(root, path.join(dataDir, 'pg')) || '.'}, port ${cfg.EMBEDDED_PG_PORT})`);
+  if (!cfg.DATABASE_URL)
+    say(
+      `starting the embedded PostgreSQL server (${path.relative(root, path.join(dataDir, 'pg')) || '.'}, port ${cfg.EMBEDDED_PG_PORT})`,
+    );
   try {
     database = await resolveDatabase({ ...cfg, DATA_DIR: dataDir }, { takeOver: true });
   } catch (err) {
     if (!cfg.DATABASE_URL && /could not bind|address already in use/i.test(String(err))) {
-      throw new ConfigError(`Port ${cfg.EMBEDDED_PG_PORT} (EMBEDDED_PG_PORT) is already in use: stop what runs there or set EMBEDDED_PG_PORT to another port.`);
+      throw new ConfigError(
+        `Port ${cfg.EMBEDDED_PG_PORT} (EMBEDDED_PG_PORT) is already in use: stop what runs there or set EMBEDDED_PG_PORT to another port.`,
+      );
     }
     throw err;
   }
@@ -207,13 +235,20 @@ async function main(): Promise<void> {
     const dbFile = cfg.TEMPORAL_DB_FILE ? path.resolve(root, cfg.TEMPORAL_DB_FILE) : path.join(dataDir, 'temporal.db');
     fs.mkdirSync(path.dirname(dbFile), { recursive: true });
     const args = [
-      'server', 'start-dev',
-      '--db-filename', dbFile,
-      '--ip', '127.0.0.1',
-      '--port', String(cfg.TEMPORAL_PORT),
-      '--ui-port', String(cfg.TEMPORAL_UI_PORT),
-      '--namespace', cfg.TEMPORAL_NAMESPACE,
-      '--log-level', 'warn',
+      'server',
+      'start-dev',
+      '--db-filename',
+      dbFile,
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(cfg.TEMPORAL_PORT),
+      '--ui-port',
+      String(cfg.TEMPORAL_UI_PORT),
+      '--namespace',
+      cfg.TEMPORAL_NAMESPACE,
+      '--log-level',
+      'warn',
       ...SEARCH_ATTRIBUTE_KEYS.flatMap((k) => ['--search-attribute', `${k.name}=Keyword`]),
       ...DEV_SERVER_ARGS,
     ];
@@ -222,7 +257,8 @@ async function main(): Promise<void> {
     await waitForPort(cfg.TEMPORAL_PORT, 60_000);
     env.TEMPORAL_ADDRESS = `127.0.0.1:${cfg.TEMPORAL_PORT}`;
     // Our dev server's long polls last 15 s, so a live worker is always seen within 30 s.
-    if (!process.env.READY_POLLER_MAX_AGE_SECONDS) env.READY_POLLER_MAX_AGE_SECONDS = String(DEV_READY_POLLER_MAX_AGE_SECONDS);
+    if (!process.env.READY_POLLER_MAX_AGE_SECONDS)
+      env.READY_POLLER_MAX_AGE_SECONDS = String(DEV_READY_POLLER_MAX_AGE_SECONDS);
   }
 
   say('applying database migrations');
@@ -237,7 +273,11 @@ async function main(): Promise<void> {
   }
 
   if (cfg.MAIL_CATCHER) {
-    mailCatcher = await startMailCatcher({ host: '127.0.0.1', smtpPort: cfg.SMTP_PORT, uiPort: cfg.MAIL_CATCHER_UI_PORT });
+    mailCatcher = await startMailCatcher({
+      host: '127.0.0.1',
+      smtpPort: cfg.SMTP_PORT,
+      uiPort: cfg.MAIL_CATCHER_UI_PORT,
+    });
     env.SMTP_HOST = '127.0.0.1';
   }
 
@@ -249,7 +289,9 @@ async function main(): Promise<void> {
   await waitForPort(cfg.PORT, 60_000);
   say('waiting until the API is ready (database, Temporal, a worker polling the task queue)');
   await waitUntilReady(cfg.PORT, 180_000);
-  process.stdout.write(`${startBanner(cfg, { ownTemporal, temporalAddress: env.TEMPORAL_ADDRESS, scanner }).join('\n')}\n`);
+  process.stdout.write(
+    `${startBanner(cfg, { ownTemporal, temporalAddress: env.TEMPORAL_ADDRESS, scanner }).join('\n')}\n`,
+  );
 }
 
 let clamd: ClamdProcess | undefined;
@@ -261,16 +303,22 @@ async function startScanner(cfg: AppConfig, dataDir: string): Promise<ScannerSta
   const m = /^(127\.0\.0\.1|localhost):(\d+)$/.exec(cfg.CLAMD_ADDRESS);
   if (!cfg.CLAMD_START || !m) return { state: 'external', address: cfg.CLAMD_ADDRESS };
   if (!findClamd()) return { state: 'missing' };
-  say(`starting the malware scanner (clamd on ${cfg.CLAMD_ADDRESS}${cfg.CLAMD_DATABASE_DIR ? `, signatures in ${cfg.CLAMD_DATABASE_DIR}` : ', test signature only'})`);
+  say(
+    `starting the malware scanner (clamd on ${cfg.CLAMD_ADDRESS}${cfg.CLAMD_DATABASE_DIR ? `, signatures in ${cfg.CLAMD_DATABASE_DIR}` : ', test signature only'})`,
+  );
   try {
     clamd = await startClamdProcess({
-      dir: path.join(dataDir, 'clamd'), port: Number(m[2]), maxFileMb: cfg.DOCUMENT_MAX_FILE_MB,
+      dir: path.join(dataDir, 'clamd'),
+      port: Number(m[2]),
+      maxFileMb: cfg.DOCUMENT_MAX_FILE_MB,
       databaseDir: cfg.CLAMD_DATABASE_DIR ? path.resolve(root, cfg.CLAMD_DATABASE_DIR) : undefined,
     });
     say(`malware scanner ready in ${clamd.startupMs} ms`);
     return { state: 'running', address: clamd.address, testSignatureOnly: clamd.testSignatureOnly };
   } catch (err) {
-    say(`the malware scanner did not start: ${err instanceof Error ? err.message : String(err)}; uploads stay pending until a clamd answers on ${cfg.CLAMD_ADDRESS}`);
+    say(
+      `the malware scanner did not start: ${err instanceof Error ? err.message : String(err)}; uploads stay pending until a clamd answers on ${cfg.CLAMD_ADDRESS}`,
+    );
     return { state: 'failed', address: cfg.CLAMD_ADDRESS };
   }
 }

@@ -18,7 +18,9 @@ const root = path.resolve(__dirname, '..');
 const [countArg, ...paths] = process.argv.slice(2);
 const runs = Number(countArg ?? 10);
 if (!Number.isInteger(runs) || runs < 1) {
-  process.stderr.write('usage: npm run test:repeat -- <runs> [jest paths...]   (default paths: test/resilience test/security)\n');
+  process.stderr.write(
+    'usage: npm run test:repeat -- <runs> [jest paths...]   (default paths: test/resilience test/security)\n',
+  );
   process.exit(2);
 }
 const targets = paths.length ? paths : ['test/resilience', 'test/security'];
@@ -32,11 +34,15 @@ for (let run = 1; run <= runs; run++) {
   const log = path.join(os.tmpdir(), `rus-undp-test-repeat-${process.pid}-${run}.log`);
   const logFd = fs.openSync(log, 'w');
   const t0 = Date.now();
-  const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--runInBand', '--json', `--outputFile=${out}`, ...targets], {
-    cwd: root,
-    stdio: ['ignore', logFd, logFd],
-    env: process.env,
-  });
+  const jest = spawnSync(
+    process.execPath,
+    [require.resolve('jest/bin/jest'), '--runInBand', '--json', `--outputFile=${out}`, ...targets],
+    {
+      cwd: root,
+      stdio: ['ignore', logFd, logFd],
+      env: process.env,
+    },
+  );
   fs.closeSync(logFd);
   const seconds = Math.round((Date.now() - t0) / 1000);
   let result: JestJson | undefined;
@@ -63,12 +69,16 @@ for (let run = 1; run <= runs; run++) {
     entry.seconds.push(Math.round((suite.endTime - suite.startTime) / 1000));
     passes.set(name, entry);
   }
-  process.stdout.write(`run ${run}/${runs}: ${ok ? 'passed' : 'FAILED'} in ${seconds} s${failed.length ? `\n  ${failed.join('\n  ')}` : ''}${!result ? '\n  (no jest report)' : ''}${ok ? '' : `\n  jest output: ${log}`}\n`);
+  process.stdout.write(
+    `run ${run}/${runs}: ${ok ? 'passed' : 'FAILED'} in ${seconds} s${failed.length ? `\n  ${failed.join('\n  ')}` : ''}${!result ? '\n  (no jest report)' : ''}${ok ? '' : `\n  jest output: ${log}`}\n`,
+  );
 }
 
 process.stdout.write(`\n${runsPassed} of ${runs} runs passed (${Math.round((Date.now() - started) / 60000)} min)\n`);
 for (const [name, e] of [...passes].sort(([a], [b]) => a.localeCompare(b))) {
   const times = e.seconds.sort((a, b) => a - b);
-  process.stdout.write(`  ${`${e.passed}/${e.passed + e.failed}`.padStart(6)}  ${name}  (${times[0]}-${times[times.length - 1]} s)\n`);
+  process.stdout.write(
+    `  ${`${e.passed}/${e.passed + e.failed}`.padStart(6)}  ${name}  (${times[0]}-${times[times.length - 1]} s)\n`,
+  );
 }
 process.exit(runsPassed === runs ? 0 : 1);

@@ -43,5 +43,7 @@ export interface WebContext {
 
 /** A path inside the app to go back to after sign-in or a language switch (never another site). */
 export function safeNext(value: unknown, fallback = '/app'): string {
-  return typeof value === 'string' && /^\/app(\/|\?|$)/.test(value) && !value.startsWith('//') && !value.includes('\\') ? value : fallback;
+  return typeof value === 'string' && /^\/app(\/|\?|$)/.test(value) && !value.startsWith('//') && !value.includes('\\')
+    ? value
+    : fallback;
 }

@@ -26,7 +26,12 @@ function formatMoney(cents: number, lang: Lang): string {
 function formatDay(value: string, lang: Lang): string {
   const d = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
   if (Number.isNaN(d.getTime())) return value;
-  return new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(d);
+  return new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(d);
 }
 
 /** A figure of a finding for people: money from `…Cents`, days from dates, numbers per locale. */
@@ -48,20 +53,31 @@ function keyOf(f: FindingLike): string {
   const approved = d.bureauDirectorApproved === true;
   switch (f.rule) {
     case 'payment_basis':
-      return f.outcome === 'pass' ? (d.paymentBasis === 'time_based' ? 'finding.payment_basis.timeAllowed' : 'finding.payment_basis.pass') : 'finding.payment_basis.fail';
+      return f.outcome === 'pass'
+        ? d.paymentBasis === 'time_based'
+          ? 'finding.payment_basis.timeAllowed'
+          : 'finding.payment_basis.pass'
+        : 'finding.payment_basis.fail';
     case 'deliverables_sum_to_value':
       if (f.outcome === 'pass') return 'finding.deliverables_sum_to_value';
       if (d.deliverables === 0) return 'finding.deliverables_sum_to_value.none';
-      return d.deliverablesSumCents === d.contractValueCents ? 'finding.deliverables_sum_to_value.notPositive' : 'finding.deliverables_sum_to_value';
+      return d.deliverablesSumCents === d.contractValueCents
+        ? 'finding.deliverables_sum_to_value.notPositive'
+        : 'finding.deliverables_sum_to_value';
     case 'daily_fee_threshold':
       if (f.outcome === 'needs_approval') return 'finding.daily_fee_threshold.needs_approval';
-      return approved && Number(d.dailyFeeCents) > Number(d.thresholdCents) ? 'finding.daily_fee_threshold.approved' : 'finding.daily_fee_threshold.pass';
+      return approved && Number(d.dailyFeeCents) > Number(d.thresholdCents)
+        ? 'finding.daily_fee_threshold.approved'
+        : 'finding.daily_fee_threshold.pass';
     case 'direct_contracting_limit':
       if (f.outcome === 'fail') return 'finding.direct_contracting_limit.fail';
       if (f.outcome === 'needs_approval') return 'finding.direct_contracting_limit.needs_approval';
-      return Number(d.contractValueCents) > Number(d.directLimitCents) ? 'finding.direct_contracting_limit.approved' : 'finding.direct_contracting_limit.pass';
+      return Number(d.contractValueCents) > Number(d.directLimitCents)
+        ? 'finding.direct_contracting_limit.approved'
+        : 'finding.direct_contracting_limit.pass';
     case 'per_diem_dsa':
-      if (f.outcome === 'fail' && d.modality !== undefined && d.modality !== 'mission') return 'finding.per_diem_dsa.notMission';
+      if (f.outcome === 'fail' && d.modality !== undefined && d.modality !== 'mission')
+        return 'finding.per_diem_dsa.notMission';
       return `finding.per_diem_dsa.${f.outcome}`;
     default:
       return `finding.${f.rule}.${f.outcome}`;
@@ -78,11 +94,21 @@ export function findingText(lang: Lang, f: FindingLike): string {
     if (text !== key) return text;
   }
   // A rule this dictionary does not know yet: say so in the reader's language, never in English.
-  return t(lang, 'finding.unknown', { rule: f.rule.replace(/_/g, ' '), outcome: t(lang, `outcome.${f.outcome}` as Key) });
+  return t(lang, 'finding.unknown', {
+    rule: f.rule.replace(/_/g, ' '),
+    outcome: t(lang, `outcome.${f.outcome}` as Key),
+  });
 }
 
 /** The findings of a policy result (`findings`), of an alignment check (`reasons`) or a plain list of them. */
 export function findingsOf(value: unknown): FindingLike[] {
-  const list = (value as { findings?: unknown; reasons?: unknown } | null | undefined)?.findings ?? (value as { reasons?: unknown } | null | undefined)?.reasons ?? value;
-  return Array.isArray(list) ? list.filter((f): f is FindingLike => typeof f === 'object' && f !== null && typeof (f as FindingLike).rule === 'string') : [];
+  const list =
+    (value as { findings?: unknown; reasons?: unknown } | null | undefined)?.findings ??
+    (value as { reasons?: unknown } | null | undefined)?.reasons ??
+    value;
+  return Array.isArray(list)
+    ? list.filter(
+        (f): f is FindingLike => typeof f === 'object' && f !== null && typeof (f as FindingLike).rule === 'string',
+      )
+    : [];
 }

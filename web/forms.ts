@@ -14,7 +14,7 @@ export type Body = Record<string, string | string[] | undefined>;
 
 export const str = (body: Body, name: string): string => {
   const v = body[name];
-  return (Array.isArray(v) ? v[0] : v ?? '').toString();
+  return (Array.isArray(v) ? v[0] : (v ?? '')).toString();
 };
 export const list = (body: Body, name: string): string[] => {
   const v = body[name];
@@ -96,7 +96,11 @@ export function proposalPayload(v: ProposalValues): FormBody<Schemas['ProposalCr
     title: txt(v.title),
     summary: txt(v.summary),
     countryCode: txt(v.countryCode),
-    nationalPartner: clean({ name: txt(v.partnerName), contact: txt(v.partnerContact), demandEvidence: txt(v.partnerEvidence) }),
+    nationalPartner: clean({
+      name: txt(v.partnerName),
+      contact: txt(v.partnerContact),
+      demandEvidence: txt(v.partnerEvidence),
+    }),
     sdgs: v.sdgs.map((s) => num(s)),
     thematicAreaId: txt(v.thematicAreaId),
     requestedAmountUsd: num(v.requestedAmountUsd),
@@ -104,7 +108,9 @@ export function proposalPayload(v: ProposalValues): FormBody<Schemas['ProposalCr
     durationMonths: num(v.durationMonths),
     innovation: txt(v.innovation),
     expectedResults: txt(v.expectedResults),
-    milestones: v.milestones.map((m) => clean({ title: txt(m.title), dueDate: txt(m.dueDate), description: txt(m.description) })),
+    milestones: v.milestones.map((m) =>
+      clean({ title: txt(m.title), dueDate: txt(m.dueDate), description: txt(m.description) }),
+    ),
   });
 }
 
@@ -112,15 +118,37 @@ export function proposalPayload(v: ProposalValues): FormBody<Schemas['ProposalCr
 export function proposalChanges(v: ProposalValues, original: Record<string, unknown>): Record<string, unknown> {
   const next: Record<string, unknown> = proposalPayload(v);
   const out: Record<string, unknown> = {};
-  for (const key of ['title', 'summary', 'nationalPartner', 'sdgs', 'thematicAreaId', 'requestedAmountUsd', 'coFinancingUsd', 'durationMonths', 'innovation', 'expectedResults', 'milestones']) {
+  for (const key of [
+    'title',
+    'summary',
+    'nationalPartner',
+    'sdgs',
+    'thematicAreaId',
+    'requestedAmountUsd',
+    'coFinancingUsd',
+    'durationMonths',
+    'innovation',
+    'expectedResults',
+    'milestones',
+  ]) {
     if (JSON.stringify(next[key]) !== JSON.stringify(original[key])) out[key] = next[key];
   }
   return out;
 }
 
 export function proposalValuesOf(p: {
-  callId?: string; countryCode: string; title: string; summary?: string; nationalPartner?: { name?: string | null; contact?: string; demandEvidence?: string };
-  sdgs: number[]; thematicAreaId: string; requestedAmountUsd?: number; coFinancingUsd?: number; durationMonths?: number; innovation?: string; expectedResults?: string;
+  callId?: string;
+  countryCode: string;
+  title: string;
+  summary?: string;
+  nationalPartner?: { name?: string | null; contact?: string; demandEvidence?: string };
+  sdgs: number[];
+  thematicAreaId: string;
+  requestedAmountUsd?: number;
+  coFinancingUsd?: number;
+  durationMonths?: number;
+  innovation?: string;
+  expectedResults?: string;
   milestones?: { title: string; dueDate: string; description?: string }[];
 }): ProposalValues {
   return {
@@ -138,33 +166,75 @@ export function proposalValuesOf(p: {
     durationMonths: p.durationMonths === undefined ? '' : String(p.durationMonths),
     innovation: p.innovation ?? '',
     expectedResults: p.expectedResults ?? '',
-    milestones: (p.milestones ?? []).map((m) => ({ title: m.title, dueDate: m.dueDate, description: m.description ?? '' })),
+    milestones: (p.milestones ?? []).map((m) => ({
+      title: m.title,
+      dueDate: m.dueDate,
+      description: m.description ?? '',
+    })),
   };
 }
 
 export const emptyProposal = (callId: string, countryCode: string): ProposalValues => ({
-  callId, countryCode, title: '', summary: '', partnerName: '', partnerContact: '', partnerEvidence: '', sdgs: [], thematicAreaId: '',
-  requestedAmountUsd: '', coFinancingUsd: '', durationMonths: '', innovation: '', expectedResults: '', milestones: [],
+  callId,
+  countryCode,
+  title: '',
+  summary: '',
+  partnerName: '',
+  partnerContact: '',
+  partnerEvidence: '',
+  sdgs: [],
+  thematicAreaId: '',
+  requestedAmountUsd: '',
+  coFinancingUsd: '',
+  durationMonths: '',
+  innovation: '',
+  expectedResults: '',
+  milestones: [],
 });
 
 export const PROPOSAL_FIELDS = [
-  'callId', 'countryCode', 'title', 'summary', 'nationalPartner.name', 'nationalPartner.contact', 'nationalPartner.demandEvidence', 'sdgs', 'thematicAreaId',
-  'requestedAmountUsd', 'coFinancingUsd', 'durationMonths', 'innovation', 'expectedResults', 'milestones',
+  'callId',
+  'countryCode',
+  'title',
+  'summary',
+  'nationalPartner.name',
+  'nationalPartner.contact',
+  'nationalPartner.demandEvidence',
+  'sdgs',
+  'thematicAreaId',
+  'requestedAmountUsd',
+  'coFinancingUsd',
+  'durationMonths',
+  'innovation',
+  'expectedResults',
+  'milestones',
 ];
 
 export function proposalFieldNames(v: ProposalValues, rowsShown: number): string[] {
   const out = [...PROPOSAL_FIELDS];
-  for (let i = 0; i < Math.max(rowsShown, v.milestones.length); i++) for (const k of MILESTONE_KEYS) out.push(`milestones.${i}.${k}`);
+  for (let i = 0; i < Math.max(rowsShown, v.milestones.length); i++)
+    for (const k of MILESTONE_KEYS) out.push(`milestones.${i}.${k}`);
   return out;
 }
 
 export function proposalLabels(ctx: AnonCtx): Record<string, string> {
   const { t } = ctx;
   const labels: Record<string, string> = {
-    callId: t('field.call'), countryCode: t('field.country'), title: t('field.title'), summary: t('field.summary'),
-    'nationalPartner.name': t('field.partnerName'), 'nationalPartner.contact': t('field.partnerContact'), 'nationalPartner.demandEvidence': t('field.partnerEvidence'),
-    sdgs: t('field.sdgs'), thematicAreaId: t('field.thematicArea'), requestedAmountUsd: t('field.requestedAmountUsd'), coFinancingUsd: t('field.coFinancingUsd'),
-    durationMonths: t('field.durationMonths'), innovation: t('field.innovation'), expectedResults: t('field.expectedResults'), milestones: t('field.milestones'),
+    callId: t('field.call'),
+    countryCode: t('field.country'),
+    title: t('field.title'),
+    summary: t('field.summary'),
+    'nationalPartner.name': t('field.partnerName'),
+    'nationalPartner.contact': t('field.partnerContact'),
+    'nationalPartner.demandEvidence': t('field.partnerEvidence'),
+    sdgs: t('field.sdgs'),
+    thematicAreaId: t('field.thematicArea'),
+    requestedAmountUsd: t('field.requestedAmountUsd'),
+    coFinancingUsd: t('field.coFinancingUsd'),
+    durationMonths: t('field.durationMonths'),
+    innovation: t('field.innovation'),
+    expectedResults: t('field.expectedResults'),
+    milestones: t('field.milestones'),
   };
   for (let i = 0; i < 12; i++) {
     labels[`milestones.${i}.title`] = `${t('field.milestone')} ${i + 1}: ${t('field.milestoneTitle')}`;
@@ -177,7 +247,16 @@ export function proposalLabels(ctx: AnonCtx): Record<string, string> {
 /** Repeating rows (milestones, deliverables): a table of inputs, one more empty row, "add a row" without JS. */
 function rowTable(
   ctx: AnonCtx,
-  o: { prefix: string; legend: string; caption: string; columns: { key: string; label: string; type?: 'text' | 'date' | 'number'; required?: boolean }[]; values: Record<string, string>[]; state: FormState; minRows: number; maxRows: number },
+  o: {
+    prefix: string;
+    legend: string;
+    caption: string;
+    columns: { key: string; label: string; type?: 'text' | 'date' | 'number'; required?: boolean }[];
+    values: Record<string, string>[];
+    state: FormState;
+    minRows: number;
+    maxRows: number;
+  },
 ): SafeHtml {
   const count = Math.min(o.maxRows, Math.max(o.minRows, o.values.length + 1));
   const errors = o.state.errors.get(o.prefix) ?? [];
@@ -191,7 +270,17 @@ function rowTable(
         <p class="row-title">${o.caption}: ${i + 1}</p>
         <div class="row-fields">
         ${o.columns.map((c) =>
-          field(ctx, { name: `${o.prefix}.${i}.${c.key}`, label: c.label, srPrefix: `${o.caption} ${i + 1}:`, type: c.type ?? 'text', value: v[c.key] ?? '', state: o.state, required: c.required && i === 0, className: `col-${c.key}`, ...(c.type === 'number' ? { inputmode: 'decimal' } : {}) }),
+          field(ctx, {
+            name: `${o.prefix}.${i}.${c.key}`,
+            label: c.label,
+            srPrefix: `${o.caption} ${i + 1}:`,
+            type: c.type ?? 'text',
+            value: v[c.key] ?? '',
+            state: o.state,
+            required: c.required && i === 0,
+            className: `col-${c.key}`,
+            ...(c.type === 'number' ? { inputmode: 'decimal' } : {}),
+          }),
         )}
         </div>
       </div>`;
@@ -201,12 +290,24 @@ function rowTable(
   </fieldset>`;
 }
 
-export function proposalFormFields(ctx: AnonCtx, v: ProposalValues, state: FormState, opts: { areas: NamedItem[]; areaIds?: string[]; revise?: boolean; extraRows?: number }): SafeHtml {
+export function proposalFormFields(
+  ctx: AnonCtx,
+  v: ProposalValues,
+  state: FormState,
+  opts: { areas: NamedItem[]; areaIds?: string[]; revise?: boolean; extraRows?: number },
+): SafeHtml {
   const { t, lang } = ctx;
   const areaIds = opts.areaIds?.length ? opts.areaIds : opts.areas.map((a) => a.id);
-  const areaOptions = [{ value: '', label: t('form.choose') }, ...areaIds.map((id) => ({ value: id, label: nameOf(opts.areas, id, lang) || id }))];
-  if (v.thematicAreaId && !areaIds.includes(v.thematicAreaId)) areaOptions.push({ value: v.thematicAreaId, label: nameOf(opts.areas, v.thematicAreaId, lang) });
-  const milestoneRows = [...v.milestones, ...Array.from({ length: opts.extraRows ?? 0 }, () => ({ title: '', dueDate: '', description: '' }))];
+  const areaOptions = [
+    { value: '', label: t('form.choose') },
+    ...areaIds.map((id) => ({ value: id, label: nameOf(opts.areas, id, lang) || id })),
+  ];
+  if (v.thematicAreaId && !areaIds.includes(v.thematicAreaId))
+    areaOptions.push({ value: v.thematicAreaId, label: nameOf(opts.areas, v.thematicAreaId, lang) });
+  const milestoneRows = [
+    ...v.milestones,
+    ...Array.from({ length: opts.extraRows ?? 0 }, () => ({ title: '', dueDate: '', description: '' })),
+  ];
   return html`
   <fieldset class="group"><legend>${t('form.sectionProject')}</legend>
     ${field(ctx, { name: 'title', label: t('field.title'), value: v.title, required: true, state })}
@@ -249,7 +350,24 @@ export function proposalFormFields(ctx: AnonCtx, v: ProposalValues, state: FormS
 // ---------------------------------------------------------------- expert request
 
 export const DELIVERABLE_KEYS = ['title', 'dueDate', 'amountUsd'] as const;
-export const COMMON_LANGUAGES = ['ru', 'en', 'ky', 'tg', 'kk', 'uz', 'az', 'hy', 'ro', 'be', 'tk', 'mn', 'lo', 'sr', 'es', 'fr'];
+export const COMMON_LANGUAGES = [
+  'ru',
+  'en',
+  'ky',
+  'tg',
+  'kk',
+  'uz',
+  'az',
+  'hy',
+  'ro',
+  'be',
+  'tk',
+  'mn',
+  'lo',
+  'sr',
+  'es',
+  'fr',
+];
 
 export interface ExpertRequestValues {
   countryCode: string;
@@ -298,13 +416,27 @@ export function expertRequestValuesFrom(body: Body): ExpertRequestValues {
 }
 
 export function expertRequestPayload(v: ExpertRequestValues): FormBody<Schemas['ExpertRequestCreate']> {
-  const languages = [...new Set([...v.languages, ...v.otherLanguages.split(/[\s,;]+/).map((s) => s.trim().toLowerCase()).filter(Boolean)])];
+  const languages = [
+    ...new Set([
+      ...v.languages,
+      ...v.otherLanguages
+        .split(/[\s,;]+/)
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ]),
+  ];
   return clean({
     countryCode: txt(v.countryCode),
     title: txt(v.title),
-    nationalPartner: clean({ name: txt(v.partnerName), contact: txt(v.partnerContact), demandEvidence: txt(v.partnerEvidence) }),
+    nationalPartner: clean({
+      name: txt(v.partnerName),
+      contact: txt(v.partnerContact),
+      demandEvidence: txt(v.partnerEvidence),
+    }),
     objectives: txt(v.objectives),
-    deliverables: v.deliverables.map((d) => clean({ title: txt(d.title), dueDate: txt(d.dueDate), amountUsd: num(d.amountUsd) })),
+    deliverables: v.deliverables.map((d) =>
+      clean({ title: txt(d.title), dueDate: txt(d.dueDate), amountUsd: num(d.amountUsd) }),
+    ),
     modality: txt(v.modality),
     workingDays: num(v.workingDays),
     startDate: txt(v.startDate),
@@ -320,10 +452,29 @@ export function expertRequestPayload(v: ExpertRequestValues): FormBody<Schemas['
 }
 
 /** Changed fields for a resubmission; a cleared optional travel field is sent as null (removes it). */
-export function expertRequestChanges(v: ExpertRequestValues, original: Record<string, unknown>): Record<string, unknown> {
+export function expertRequestChanges(
+  v: ExpertRequestValues,
+  original: Record<string, unknown>,
+): Record<string, unknown> {
   const next: Record<string, unknown> = expertRequestPayload(v);
   const out: Record<string, unknown> = {};
-  for (const key of ['title', 'nationalPartner', 'objectives', 'deliverables', 'modality', 'workingDays', 'startDate', 'endDate', 'languages', 'thematicAreaId', 'sdgs', 'contractValueUsd', 'destination', 'travelDays', 'perDiemUsd']) {
+  for (const key of [
+    'title',
+    'nationalPartner',
+    'objectives',
+    'deliverables',
+    'modality',
+    'workingDays',
+    'startDate',
+    'endDate',
+    'languages',
+    'thematicAreaId',
+    'sdgs',
+    'contractValueUsd',
+    'destination',
+    'travelDays',
+    'perDiemUsd',
+  ]) {
     const a = next[key] ?? null;
     const b = original[key] ?? null;
     if (JSON.stringify(a) !== JSON.stringify(b)) out[key] = a;
@@ -342,7 +493,9 @@ export function expertRequestValuesOf(r: Record<string, unknown>): ExpertRequest
     partnerContact: partner.contact ?? '',
     partnerEvidence: partner.demandEvidence ?? '',
     objectives: s('objectives'),
-    deliverables: ((r.deliverables as { title: string; dueDate: string; amountUsd: number }[] | undefined) ?? []).map((d) => ({ title: d.title, dueDate: d.dueDate, amountUsd: String(d.amountUsd) })),
+    deliverables: ((r.deliverables as { title: string; dueDate: string; amountUsd: number }[] | undefined) ?? []).map(
+      (d) => ({ title: d.title, dueDate: d.dueDate, amountUsd: String(d.amountUsd) }),
+    ),
     modality: s('modality'),
     workingDays: s('workingDays'),
     startDate: s('startDate'),
@@ -359,28 +512,76 @@ export function expertRequestValuesOf(r: Record<string, unknown>): ExpertRequest
 }
 
 export const emptyExpertRequest = (countryCode: string): ExpertRequestValues => ({
-  countryCode, title: '', partnerName: '', partnerContact: '', partnerEvidence: '', objectives: '', deliverables: [], modality: '', workingDays: '',
-  startDate: '', endDate: '', languages: [], otherLanguages: '', thematicAreaId: '', sdgs: [], contractValueUsd: '', destination: '', travelDays: '', perDiemUsd: '',
+  countryCode,
+  title: '',
+  partnerName: '',
+  partnerContact: '',
+  partnerEvidence: '',
+  objectives: '',
+  deliverables: [],
+  modality: '',
+  workingDays: '',
+  startDate: '',
+  endDate: '',
+  languages: [],
+  otherLanguages: '',
+  thematicAreaId: '',
+  sdgs: [],
+  contractValueUsd: '',
+  destination: '',
+  travelDays: '',
+  perDiemUsd: '',
 });
 
 export const EXPERT_REQUEST_FIELDS = [
-  'countryCode', 'title', 'nationalPartner.name', 'nationalPartner.contact', 'nationalPartner.demandEvidence', 'objectives', 'deliverables', 'modality', 'workingDays',
-  'startDate', 'endDate', 'languages', 'thematicAreaId', 'sdgs', 'contractValueUsd', 'destination', 'travelDays', 'perDiemUsd',
+  'countryCode',
+  'title',
+  'nationalPartner.name',
+  'nationalPartner.contact',
+  'nationalPartner.demandEvidence',
+  'objectives',
+  'deliverables',
+  'modality',
+  'workingDays',
+  'startDate',
+  'endDate',
+  'languages',
+  'thematicAreaId',
+  'sdgs',
+  'contractValueUsd',
+  'destination',
+  'travelDays',
+  'perDiemUsd',
 ];
 
 export function expertRequestFieldNames(v: ExpertRequestValues): string[] {
   const out = [...EXPERT_REQUEST_FIELDS];
-  for (let i = 0; i < Math.max(12, v.deliverables.length + 1); i++) for (const k of DELIVERABLE_KEYS) out.push(`deliverables.${i}.${k}`);
+  for (let i = 0; i < Math.max(12, v.deliverables.length + 1); i++)
+    for (const k of DELIVERABLE_KEYS) out.push(`deliverables.${i}.${k}`);
   return out;
 }
 
 export function expertRequestLabels(ctx: AnonCtx): Record<string, string> {
   const { t } = ctx;
   const labels: Record<string, string> = {
-    countryCode: t('field.country'), title: t('field.title'), 'nationalPartner.name': t('field.partnerName'), 'nationalPartner.contact': t('field.partnerContact'),
-    'nationalPartner.demandEvidence': t('field.partnerEvidence'), objectives: t('field.objectives'), deliverables: t('field.deliverables'), modality: t('field.modality'),
-    workingDays: t('field.workingDays'), startDate: t('field.startDate'), endDate: t('field.endDate'), languages: t('field.languages'), thematicAreaId: t('field.thematicArea'),
-    sdgs: t('field.sdgs'), contractValueUsd: t('field.contractValueUsd'), destination: t('field.destination'), travelDays: t('field.travelDays'), perDiemUsd: t('field.perDiemUsd'),
+    countryCode: t('field.country'),
+    title: t('field.title'),
+    'nationalPartner.name': t('field.partnerName'),
+    'nationalPartner.contact': t('field.partnerContact'),
+    'nationalPartner.demandEvidence': t('field.partnerEvidence'),
+    objectives: t('field.objectives'),
+    deliverables: t('field.deliverables'),
+    modality: t('field.modality'),
+    workingDays: t('field.workingDays'),
+    startDate: t('field.startDate'),
+    endDate: t('field.endDate'),
+    languages: t('field.languages'),
+    thematicAreaId: t('field.thematicArea'),
+    sdgs: t('field.sdgs'),
+    contractValueUsd: t('field.contractValueUsd'),
+    destination: t('field.destination'),
+    travelDays: t('field.travelDays'),
+    perDiemUsd: t('field.perDiemUsd'),
   };
   for (let i = 0; i < 12; i++) {
     labels[`deliverables.${i}.title`] = `${t('field.deliverable')} ${i + 1}: ${t('field.deliverableTitle')}`;
@@ -390,9 +591,17 @@ export function expertRequestLabels(ctx: AnonCtx): Record<string, string> {
   return labels;
 }
 
-export function expertRequestFormFields(ctx: AnonCtx, v: ExpertRequestValues, state: FormState, opts: { areas: NamedItem[]; extraRows?: number }): SafeHtml {
+export function expertRequestFormFields(
+  ctx: AnonCtx,
+  v: ExpertRequestValues,
+  state: FormState,
+  opts: { areas: NamedItem[]; extraRows?: number },
+): SafeHtml {
   const { t, lang } = ctx;
-  const areaOptions = [{ value: '', label: t('form.choose') }, ...opts.areas.map((a) => ({ value: a.id, label: nameOf(opts.areas, a.id, lang) }))];
+  const areaOptions = [
+    { value: '', label: t('form.choose') },
+    ...opts.areas.map((a) => ({ value: a.id, label: nameOf(opts.areas, a.id, lang) })),
+  ];
   const langName = (code: string) => {
     try {
       return new Intl.DisplayNames([lang], { type: 'language' }).of(code) ?? code;
@@ -400,7 +609,10 @@ export function expertRequestFormFields(ctx: AnonCtx, v: ExpertRequestValues, st
       return code;
     }
   };
-  const deliverableRows = [...v.deliverables, ...Array.from({ length: opts.extraRows ?? 0 }, () => ({ title: '', dueDate: '', amountUsd: '' }))];
+  const deliverableRows = [
+    ...v.deliverables,
+    ...Array.from({ length: opts.extraRows ?? 0 }, () => ({ title: '', dueDate: '', amountUsd: '' })),
+  ];
   return html`
   <fieldset class="group"><legend>${t('form.sectionRequest')}</legend>
     ${field(ctx, { name: 'title', label: t('field.title'), value: v.title, required: true, state })}

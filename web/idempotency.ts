@@ -27,7 +27,10 @@ export function formIdempotencyKey(userId: string, action: string, body: Record<
     .filter((k) => k !== '_csrf' && k !== IDEMPOTENCY_FIELD)
     .sort()
     .map((k) => [k, body[k]]);
-  return `derived-${createHash('sha256').update(JSON.stringify([userId, action, fields])).digest('hex').slice(0, 48)}`;
+  return `derived-${createHash('sha256')
+    .update(JSON.stringify([userId, action, fields]))
+    .digest('hex')
+    .slice(0, 48)}`;
 }
 
 /** The header the API reads, with the web app's prefix (keys of other clients cannot collide). */

@@ -102,7 +102,19 @@ export function createWebRouter(deps: WebDeps): express.Router {
       ip: deps.forwardClientIp ? req.ip : undefined,
       lang,
     });
-    return { req, res, lang, t: tr(lang), session, user: session?.user, api, csrf: jar.csrf(req, res, session), ref, assetVersion: version, authModes: modes };
+    return {
+      req,
+      res,
+      lang,
+      t: tr(lang),
+      session,
+      user: session?.user,
+      api,
+      csrf: jar.csrf(req, res, session),
+      ref,
+      assetVersion: version,
+      authModes: modes,
+    };
   }
 
   function fail(ctx: AnonCtx, err: unknown, next: NextFunction): void {
@@ -115,54 +127,75 @@ export function createWebRouter(deps: WebDeps): express.Router {
         return ctx.res.redirect(303, `/app/sign-in?next=${encodeURIComponent(back)}`);
       }
       const status = [400, 403, 404, 409, 429, 503].includes(err.status) ? err.status : 502;
-      const key = status === 403 ? 'error.forbidden' : status === 404 ? 'error.notFound' : status === 429 ? 'error.rateLimited' : status === 503 || status === 502 ? 'error.unavailable' : 'error.generic';
+      const key =
+        status === 403
+          ? 'error.forbidden'
+          : status === 404
+            ? 'error.notFound'
+            : status === 429
+              ? 'error.rateLimited'
+              : status === 503 || status === 502
+                ? 'error.unavailable'
+                : 'error.generic';
       // The API's own words only when the dictionary has them in the user's language; a missing
       // page or a refusal says nothing more than its title.
       const detail = status === 404 || status === 403 ? '' : (knownApiMessage(ctx.lang, err.error.message) ?? '');
       return send(ctx, errorPage(ctx, ctx.t(key), detail), status);
     }
-    deps.logger?.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), path: ctx.req.path }, 'web page failed');
+    deps.logger?.error(
+      { err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), path: ctx.req.path },
+      'web page failed',
+    );
     return send(ctx, errorPage(ctx, ctx.t('error.generic'), ''), 500);
   }
 
   function errorPage(ctx: AnonCtx, title: string, detail: string) {
     return layout(ctx, {
       title,
-      body: html`${detail ? html`<p class="muted">${detail}</p>` : ''}<p><a href="${ctx.user ? HOME[ctx.user.role] ?? '/app' : '/app/sign-in'}">${ctx.t('error.backHome')}</a></p>`,
+      body: html`${detail ? html`<p class="muted">${detail}</p>` : ''}<p><a href="${ctx.user ? (HOME[ctx.user.role] ?? '/app') : '/app/sign-in'}">${ctx.t('error.backHome')}</a></p>`,
     });
   }
 
-  const wrapAuthed = (handler: (ctx: PageCtx) => Promise<void>, opts: { roles?: readonly string[]; csrf: boolean }): RequestHandler => (req, res, next) => {
-    baseCtx(req, res).then((ctx) => {
-      if (!ctx.session || !ctx.user) {
-        if (req.method === 'GET') return res.redirect(303, `/app/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
-        return res.redirect(303, '/app/sign-in');
-      }
-      if (opts.csrf && !jar.csrfValid(req, ctx.session, (req.body as Record<string, unknown> | undefined)?._csrf)) {
-        return send(ctx, errorPage(ctx, ctx.t('error.csrf'), ''), 403);
-      }
-      if (opts.roles && !opts.roles.includes(ctx.user.role)) return send(ctx, errorPage(ctx, ctx.t('error.forbidden'), ''), 403);
-      return openTaskCount(ctx)
-        .then((n) => {
-          ctx.taskCount = n;
-          return handler(ctx as PageCtx);
-        })
-        .catch((err) => fail(ctx, err, next));
-    }, next);
-  };
+  const wrapAuthed =
+    (handler: (ctx: PageCtx) => Promise<void>, opts: { roles?: readonly string[]; csrf: boolean }): RequestHandler =>
+    (req, res, next) => {
+      baseCtx(req, res).then((ctx) => {
+        if (!ctx.session || !ctx.user) {
+          if (req.method === 'GET')
+            return res.redirect(303, `/app/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+          return res.redirect(303, '/app/sign-in');
+        }
+        if (opts.csrf && !jar.csrfValid(req, ctx.session, (req.body as Record<string, unknown> | undefined)?._csrf)) {
+          return send(ctx, errorPage(ctx, ctx.t('error.csrf'), ''), 403);
+        }
+        if (opts.roles && !opts.roles.includes(ctx.user.role))
+          return send(ctx, errorPage(ctx, ctx.t('error.forbidden'), ''), 403);
+        return openTaskCount(ctx)
+          .then((n) => {
+            ctx.taskCount = n;
+            return handler(ctx as PageCtx);
+          })
+          .catch((err) => fail(ctx, err, next));
+      }, next);
+    };
   /** The count next to "Tasks" in the menu, for pages (not for form posts, which redirect); never fails a page. */
   const openTaskCount = async (ctx: AnonCtx): Promise<number | undefined> => {
     if (ctx.req.method !== 'GET' || !ctx.user || ctx.user.role === 'admin') return undefined;
-    return ctx.api.get('/tasks', { query: { pageSize: 1 } }).then((p) => p.total, () => undefined);
+    return ctx.api.get('/tasks', { query: { pageSize: 1 } }).then(
+      (p) => p.total,
+      () => undefined,
+    );
   };
-  const wrapAnon = (handler: (ctx: AnonCtx) => Promise<void>, csrf: boolean): RequestHandler => (req, res, next) => {
-    baseCtx(req, res).then((ctx) => {
-      if (csrf && !jar.csrfValid(req, ctx.session, (req.body as Record<string, unknown> | undefined)?._csrf)) {
-        return send(ctx, errorPage(ctx, ctx.t('error.csrf'), ''), 403);
-      }
-      return handler(ctx).catch((err) => fail(ctx, err, next));
-    }, next);
-  };
+  const wrapAnon =
+    (handler: (ctx: AnonCtx) => Promise<void>, csrf: boolean): RequestHandler =>
+    (req, res, next) => {
+      baseCtx(req, res).then((ctx) => {
+        if (csrf && !jar.csrfValid(req, ctx.session, (req.body as Record<string, unknown> | undefined)?._csrf)) {
+          return send(ctx, errorPage(ctx, ctx.t('error.csrf'), ''), 403);
+        }
+        return handler(ctx).catch((err) => fail(ctx, err, next));
+      }, next);
+    };
 
   const web: WebContext = {
     deps,
@@ -177,24 +210,35 @@ export function createWebRouter(deps: WebDeps): express.Router {
   };
 
   const router = express.Router();
-  router.use('/assets', express.static(ASSETS_DIR, { index: false, fallthrough: false, maxAge: '7d', immutable: false }));
+  router.use(
+    '/assets',
+    express.static(ASSETS_DIR, { index: false, fallthrough: false, maxAge: '7d', immutable: false }),
+  );
   router.use(pageHeaders(secure));
   router.use(strictTransportSecurity({ includeSubDomains: deps.config.HSTS_INCLUDE_SUBDOMAINS }));
   router.use(express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 2000 }));
 
-  router.get('/', web.anon(async (ctx) => {
-    ctx.res.redirect(303, ctx.user ? HOME[ctx.user.role] ?? '/app/inbox' : '/app/sign-in');
-  }));
+  router.get(
+    '/',
+    web.anon(async (ctx) => {
+      ctx.res.redirect(303, ctx.user ? (HOME[ctx.user.role] ?? '/app/inbox') : '/app/sign-in');
+    }),
+  );
 
-  router.post('/lang', web.anonAction(async (ctx) => {
-    const lang = (LANGS as readonly string[]).includes(String(ctx.req.body.lang)) ? (String(ctx.req.body.lang) as Lang) : ctx.lang;
-    jar.set(ctx.res, LANG_COOKIE, lang, 365 * 86400);
-    if (ctx.session) {
-      // Remembered per user, so mails and the API's labels follow too; the cookie is enough if this fails.
-      await ctx.api.send('PATCH', '/me', { body: { language: lang } }).catch(() => undefined);
-    }
-    ctx.res.redirect(303, safeNext(ctx.req.body.next));
-  }));
+  router.post(
+    '/lang',
+    web.anonAction(async (ctx) => {
+      const lang = (LANGS as readonly string[]).includes(String(ctx.req.body.lang))
+        ? (String(ctx.req.body.lang) as Lang)
+        : ctx.lang;
+      jar.set(ctx.res, LANG_COOKIE, lang, 365 * 86400);
+      if (ctx.session) {
+        // Remembered per user, so mails and the API's labels follow too; the cookie is enough if this fails.
+        await ctx.api.send('PATCH', '/me', { body: { language: lang } }).catch(() => undefined);
+      }
+      ctx.res.redirect(303, safeNext(ctx.req.body.next));
+    }),
+  );
 
   authRoutes(router, web);
   taskPages(router, web);
@@ -204,9 +248,18 @@ export function createWebRouter(deps: WebDeps): express.Router {
   pipelinePages(router, web);
   rosterPages(router, web);
 
-  router.use(web.anon(async (ctx) => {
-    send(ctx, layout(ctx, { title: ctx.t('error.notFound'), body: html`<p><a href="/app">${ctx.t('error.backHome')}</a></p>` }), 404);
-  }));
+  router.use(
+    web.anon(async (ctx) => {
+      send(
+        ctx,
+        layout(ctx, {
+          title: ctx.t('error.notFound'),
+          body: html`<p><a href="/app">${ctx.t('error.backHome')}</a></p>`,
+        }),
+        404,
+      );
+    }),
+  );
   return router;
 }
 

@@ -35,10 +35,15 @@ export function createOidcClient(config: AppConfig) {
       const res = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5000) });
       if (!res.ok) throw new OidcError(`OIDC discovery answered ${res.status}`);
       const doc = (await res.json()) as Discovery;
-      if (!doc.authorization_endpoint || !doc.token_endpoint || !doc.jwks_uri) throw new OidcError('OIDC discovery document lacks endpoints');
+      if (!doc.authorization_endpoint || !doc.token_endpoint || !doc.jwks_uri)
+        throw new OidcError('OIDC discovery document lacks endpoints');
       // OpenID Connect Discovery 4.3: the document must be the configured issuer's.
-      if (trimSlash(doc.issuer ?? '') !== issuer) throw new OidcError(`OIDC discovery names issuer ${doc.issuer}, not ${issuer}`);
-      return { doc, jwks: createRemoteJWKSet(new URL(doc.jwks_uri), { timeoutDuration: 5000, cooldownDuration: 30_000 }) };
+      if (trimSlash(doc.issuer ?? '') !== issuer)
+        throw new OidcError(`OIDC discovery names issuer ${doc.issuer}, not ${issuer}`);
+      return {
+        doc,
+        jwks: createRemoteJWKSet(new URL(doc.jwks_uri), { timeoutDuration: 5000, cooldownDuration: 30_000 }),
+      };
     })().catch((err) => {
       discovery = undefined;
       throw err;
@@ -47,7 +52,12 @@ export function createOidcClient(config: AppConfig) {
   };
 
   return {
-    async authorizationUrl(params: { redirectUri: string; state: string; nonce: string; codeChallenge: string }): Promise<string> {
+    async authorizationUrl(params: {
+      redirectUri: string;
+      state: string;
+      nonce: string;
+      codeChallenge: string;
+    }): Promise<string> {
       const { doc } = await discover();
       const url = new URL(doc.authorization_endpoint);
       url.search = new URLSearchParams({
@@ -67,14 +77,23 @@ export function createOidcClient(config: AppConfig) {
     async checkResponseIssuer(iss: unknown): Promise<void> {
       if (iss === undefined) return;
       const { doc } = await discover();
-      if (typeof iss !== 'string' || trimSlash(iss) !== trimSlash(doc.issuer)) throw new OidcError('the authorization response comes from another issuer');
+      if (typeof iss !== 'string' || trimSlash(iss) !== trimSlash(doc.issuer))
+        throw new OidcError('the authorization response comes from another issuer');
     },
 
     /** Redeems the code (with the PKCE verifier, and the client secret of a confidential client). */
     async exchangeCode(params: { code: string; redirectUri: string; verifier: string }): Promise<TokenSet> {
       const { doc } = await discover();
-      const body = new URLSearchParams({ grant_type: 'authorization_code', code: params.code, redirect_uri: params.redirectUri, code_verifier: params.verifier });
-      const headers: Record<string, string> = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' };
+      const body = new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: params.code,
+        redirect_uri: params.redirectUri,
+        code_verifier: params.verifier,
+      });
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: 'application/json',
+      };
       const secret = config.OIDC_CLIENT_SECRET;
       if (secret && config.OIDC_TOKEN_AUTH_METHOD === 'client_secret_basic') {
         // RFC 6749 2.3.1: both parts form-urlencoded before Base64.
@@ -84,7 +103,12 @@ export function createOidcClient(config: AppConfig) {
         body.set('client_id', clientId);
         if (secret) body.set('client_secret', secret);
       }
-      const res = await fetch(doc.token_endpoint, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(doc.token_endpoint, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
       if (!res.ok) throw new OidcError(`token endpoint answered ${res.status}`);
       return (await res.json()) as TokenSet;
     },
@@ -95,14 +119,22 @@ export function createOidcClient(config: AppConfig) {
       const { doc, jwks } = await discover();
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(idToken, jwks, { issuer: doc.issuer, audience: clientId, algorithms: ID_TOKEN_ALGORITHMS, clockTolerance: 30, requiredClaims: ['sub', 'exp', 'iat'] }));
+        ({ payload } = await jwtVerify(idToken, jwks, {
+          issuer: doc.issuer,
+          audience: clientId,
+          algorithms: ID_TOKEN_ALGORITHMS,
+          clockTolerance: 30,
+          requiredClaims: ['sub', 'exp', 'iat'],
+        }));
       } catch (err) {
         const claim = err instanceof joseErrors.JWTClaimValidationFailed ? ` (${err.claim})` : '';
         throw new OidcError(`the ID token is not valid${claim}: ${err instanceof Error ? err.message : String(err)}`);
       }
       const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-      if (audiences.length > 1 && payload.azp === undefined) throw new OidcError('the ID token has several audiences but no azp');
-      if (payload.azp !== undefined && payload.azp !== clientId) throw new OidcError('the ID token was issued to another party (azp)');
+      if (audiences.length > 1 && payload.azp === undefined)
+        throw new OidcError('the ID token has several audiences but no azp');
+      if (payload.azp !== undefined && payload.azp !== clientId)
+        throw new OidcError('the ID token was issued to another party (azp)');
       if (payload.nonce !== nonce) throw new OidcError('the ID token does not carry the nonce of this sign-in');
       return payload;
     },

@@ -45,9 +45,15 @@ export function createReference(prisma?: PrismaClient): Reference {
   }
   const names = new Map<string, { name: string; at: number }>();
   return {
-    thematicAreas: cached(async () => (await prisma.thematicArea.findMany({ select: { id: true, name: true, nameRu: true }, orderBy: { name: 'asc' } })).map((a) => a)),
+    thematicAreas: cached(async () =>
+      (
+        await prisma.thematicArea.findMany({ select: { id: true, name: true, nameRu: true }, orderBy: { name: 'asc' } })
+      ).map((a) => a),
+    ),
     countries: cached(async () =>
-      (await prisma.country.findMany({ select: { code: true, name: true, nameRu: true }, orderBy: { name: 'asc' } })).map((c) => ({ id: c.code, name: c.name, nameRu: c.nameRu })),
+      (
+        await prisma.country.findMany({ select: { code: true, name: true, nameRu: true }, orderBy: { name: 'asc' } })
+      ).map((c) => ({ id: c.code, name: c.name, nameRu: c.nameRu })),
     ),
     async userNames(ids) {
       const out = new Map<string, string>();

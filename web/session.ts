@@ -56,7 +56,10 @@ export function parseCookies(req: Request): Record<string, string> {
 export class CookieJar {
   private readonly key: Buffer;
 
-  constructor(secret: string | undefined, private readonly secure: boolean) {
+  constructor(
+    secret: string | undefined,
+    private readonly secure: boolean,
+  ) {
     this.key = secret ? createHmac('sha256', 'rud-web-cookies').update(secret).digest() : randomBytes(32);
   }
 
@@ -156,7 +159,10 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * `revokeUser` ends every session of a user (e.g. when an administrator must cut access now).
  */
 export class SessionStore {
-  constructor(private readonly prisma: PrismaClient, private readonly jar: CookieJar) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly jar: CookieJar,
+  ) {}
 
   private tokenKey(secret: string): Buffer {
     return createHmac('sha256', this.jar.derive('session-token')).update(secret).digest();
@@ -171,8 +177,12 @@ export class SessionStore {
     const stored = [iv, cipher.getAuthTag(), sealed].map((b) => b.toString('base64url')).join('.');
     const now = new Date();
     // Housekeeping: rows that can no longer be used go when a new one comes.
-    await this.prisma.webSession.deleteMany({ where: { OR: [{ expiresAt: { lt: now } }, { revokedAt: { lt: new Date(now.getTime() - 86_400_000) } }] } });
-    await this.prisma.webSession.create({ data: { id, userId: user.id, token: stored, profile: user as unknown as object, expiresAt: new Date(exp) } });
+    await this.prisma.webSession.deleteMany({
+      where: { OR: [{ expiresAt: { lt: now } }, { revokedAt: { lt: new Date(now.getTime() - 86_400_000) } }] },
+    });
+    await this.prisma.webSession.create({
+      data: { id, userId: user.id, token: stored, profile: user as unknown as object, expiresAt: new Date(exp) },
+    });
     this.jar.set(res, SESSION_COOKIE, secret, Math.max(60, Math.floor((exp - Date.now()) / 1000)));
     return { id, token, user, exp };
   }
@@ -195,12 +205,19 @@ export class SessionStore {
   }
 
   async revoke(res: Response, session: Session | undefined): Promise<void> {
-    if (session) await this.prisma.webSession.updateMany({ where: { id: session.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (session)
+      await this.prisma.webSession.updateMany({
+        where: { id: session.id, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
     this.jar.clear(res, SESSION_COOKIE);
   }
 
   async revokeUser(userId: string): Promise<number> {
-    const { count } = await this.prisma.webSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+    const { count } = await this.prisma.webSession.updateMany({
+      where: { userId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
     return count;
   }
 }

@@ -95,7 +95,17 @@ const LOGO = raw(
 
 // ---------------------------------------------------------------- notices
 
-export const NOTICES = ['signedOut', 'decided', 'conflict', 'submitted', 'registered', 'withdrawn', 'saved', 'resubmitted', 'coiDeclared'] as const;
+export const NOTICES = [
+  'signedOut',
+  'decided',
+  'conflict',
+  'submitted',
+  'registered',
+  'withdrawn',
+  'saved',
+  'resubmitted',
+  'coiDeclared',
+] as const;
 export type Notice = (typeof NOTICES)[number];
 
 function noticeBox(ctx: AnonCtx): SafeHtml {
@@ -121,7 +131,7 @@ export interface LayoutOpts {
 export function layout(ctx: AnonCtx, opts: LayoutOpts): SafeHtml {
   const { t, lang, user } = ctx;
   const path = ctx.req.originalUrl.split('?')[0];
-  const items = user ? NAV[user.role] ?? [] : [];
+  const items = user ? (NAV[user.role] ?? []) : [];
   const next = ctx.req.originalUrl.startsWith('/app') ? ctx.req.originalUrl : '/app';
   const count = (i: NavItem) =>
     i.key === 'nav.tasks' && ctx.taskCount
@@ -129,7 +139,8 @@ export function layout(ctx: AnonCtx, opts: LayoutOpts): SafeHtml {
       : '';
   const nav = items.length
     ? html`<nav class="mainnav" aria-label="${t('nav.label')}"><ul>${items.map(
-        (i) => html`<li><a href="${i.href}"${attr('aria-current', i.match.test(path) ? 'page' : null)}>${t(i.key)}${count(i)}</a></li>`,
+        (i) =>
+          html`<li><a href="${i.href}"${attr('aria-current', i.match.test(path) ? 'page' : null)}>${t(i.key)}${count(i)}</a></li>`,
       )}</ul></nav>`
     : '';
   const langSwitch = html`<form class="lang" method="post" action="/app/lang">
@@ -190,13 +201,21 @@ export function fmtDate(iso: string | null | undefined, lang: Lang, withTime = f
   const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
   if (Number.isNaN(d.getTime())) return iso;
   return new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', {
-    day: 'numeric', month: 'short', year: 'numeric', ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}), timeZone: 'UTC',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}),
+    timeZone: 'UTC',
   }).format(d);
 }
 
 export function fmtUsd(n: number | null | undefined, lang: Lang): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
-  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 }).format(n);
+  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', {
+    style: 'currency',
+    currency: 'USD',
+    maximumFractionDigits: 0,
+  }).format(n);
 }
 
 export function fmtNum(n: number | null | undefined, lang: Lang, digits = 1): string {
@@ -209,10 +228,12 @@ export function fmtNum(n: number | null | undefined, lang: Lang, digits = 1): st
 export function dueBadge(ctx: AnonCtx, task: { dueAt: string | null; overdue: boolean; status?: string }): SafeHtml {
   const { t } = ctx;
   if (task.status && task.status !== 'open') return html``;
-  if (task.overdue) return html`<span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>`;
+  if (task.overdue)
+    return html`<span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>`;
   if (!task.dueAt) return html``;
   const days = Math.ceil((new Date(task.dueAt).getTime() - Date.now()) / 86_400_000);
-  if (days <= 2) return html`<span class="badge badge-warn"><span aria-hidden="true">◷ </span>${t('task.dueSoon', { days: Math.max(days, 0) })}</span>`;
+  if (days <= 2)
+    return html`<span class="badge badge-warn"><span aria-hidden="true">◷ </span>${t('task.dueSoon', { days: Math.max(days, 0) })}</span>`;
   return html`<span class="badge badge-muted">${t('task.dueIn', { days })}</span>`;
 }
 
@@ -247,11 +268,17 @@ export function fieldId(name: string): string {
 }
 
 /** API error details → errors next to the fields they name (longest field-name prefix), the rest general. */
-export function mapDetails(lang: Lang, details: { path: string; message: string }[] | undefined, fields: string[], aliases: Record<string, string> = {}): FormState {
+export function mapDetails(
+  lang: Lang,
+  details: { path: string; message: string }[] | undefined,
+  fields: string[],
+  aliases: Record<string, string> = {},
+): FormState {
   const state = emptyForm();
   for (const d of details ?? []) {
     let path = d.path;
-    for (const [from, to] of Object.entries(aliases)) if (path === from || path.startsWith(`${from}.`)) path = to + path.slice(from.length);
+    for (const [from, to] of Object.entries(aliases))
+      if (path === from || path.startsWith(`${from}.`)) path = to + path.slice(from.length);
     let target: string | undefined;
     for (const f of fields) {
       if ((path === f || path.startsWith(`${f}.`)) && (!target || f.length > target.length)) target = f;
@@ -323,7 +350,17 @@ export function field(ctx: { t: AnonCtx['t'] }, o: FieldOpts): SafeHtml {
 /** A group of checkboxes (or radios) in a fieldset with a legend; errors shown under the legend. */
 export function choiceGroup(
   ctx: { t: AnonCtx['t'] },
-  o: { name: string; legend: string; type?: 'checkbox' | 'radio'; options: { value: string; label: HtmlValue }[]; selected: string[]; state?: FormState; required?: boolean; hint?: string; className?: string },
+  o: {
+    name: string;
+    legend: string;
+    type?: 'checkbox' | 'radio';
+    options: { value: string; label: HtmlValue }[];
+    selected: string[];
+    state?: FormState;
+    required?: boolean;
+    hint?: string;
+    className?: string;
+  },
 ): SafeHtml {
   const id = fieldId(o.name);
   const errors = o.state?.errors.get(o.name) ?? [];
@@ -334,7 +371,8 @@ export function choiceGroup(
     ${errors.length ? html`<p class="error" id="${id}-error"><span aria-hidden="true">✖ </span>${errors.join('; ')}</p>` : ''}
     <div class="choice-list">
     ${o.options.map(
-      (op, i) => html`<div class="choice"><input type="${o.type ?? 'checkbox'}" id="${id}-${i}" name="${o.name}" value="${op.value}"${attr('checked', o.selected.includes(op.value))}><label for="${id}-${i}">${op.label}</label></div>`,
+      (op, i) =>
+        html`<div class="choice"><input type="${o.type ?? 'checkbox'}" id="${id}-${i}" name="${o.name}" value="${op.value}"${attr('checked', o.selected.includes(op.value))}><label for="${id}-${i}">${op.label}</label></div>`,
     )}
     </div>
   </fieldset>`;
@@ -364,7 +402,11 @@ export function prose(text: unknown): SafeHtml {
   return html`<div class="prose">${text.split(/\n{2,}/).map((p) => html`<p>${p.split('\n').map((line, i) => html`${i ? raw('<br>') : ''}${line}`)}</p>`)}</div>`;
 }
 
-export function pager(ctx: PageCtx, page: { total: number; page: number; pageSize: number }, href: (n: number) => string): HtmlValue {
+export function pager(
+  ctx: PageCtx,
+  page: { total: number; page: number; pageSize: number },
+  href: (n: number) => string,
+): HtmlValue {
   const pages = Math.max(1, Math.ceil(page.total / page.pageSize));
   if (pages <= 1) return '';
   return html`<nav class="pager" aria-label="${ctx.t('pager.label')}">

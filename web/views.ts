@@ -1,5 +1,12 @@
 import { TASK_KINDS } from '../domain/tasks';
-import { phaseOf, programmeOfSubject, programmeSpec, subjectOfWorkflowId, type Programme, type SubjectType } from '../domain/registry';
+import {
+  phaseOf,
+  programmeOfSubject,
+  programmeSpec,
+  subjectOfWorkflowId,
+  type Programme,
+  type SubjectType,
+} from '../domain/registry';
 import { isTerminal } from '../domain/stages';
 import type { Schemas } from './api-client';
 import { html, type HtmlValue, type SafeHtml } from './html';
@@ -65,7 +72,15 @@ export function countryName(ctx: AnonCtx, ref: Reference, code: string | null | 
 }
 
 export function criterionLabel(ctx: AnonCtx, key: string, label?: string): string {
-  const known = ['innovation', 'feasibility_sustainability', 'social_benefit', 'relevance', 'effectiveness', 'efficiency', 'sustainability'];
+  const known = [
+    'innovation',
+    'feasibility_sustainability',
+    'social_benefit',
+    'relevance',
+    'effectiveness',
+    'efficiency',
+    'sustainability',
+  ];
   if (known.includes(key)) return ctx.t(`criterion.${key}` as Key);
   return label ?? key.replace(/_/g, ' ');
 }
@@ -117,17 +132,25 @@ export function proposalTexts(ctx: AnonCtx, p: ProposalView, open = true): SafeH
     ${section(t('field.partnerEvidence'), prose(p.nationalPartner?.demandEvidence))}
     ${section(t('field.innovation'), prose(p.innovation))}
     ${section(t('field.expectedResults'), prose(p.expectedResults))}
-    ${p.milestones?.length
-      ? section(
-          t('field.milestones'),
-          html`<table class="table"><caption class="visually-hidden">${t('field.milestones')}</caption><thead><tr><th scope="col">#</th><th scope="col">${t('field.milestoneTitle')}</th><th scope="col">${t('field.dueDate')}</th></tr></thead>
+    ${
+      p.milestones?.length
+        ? section(
+            t('field.milestones'),
+            html`<table class="table"><caption class="visually-hidden">${t('field.milestones')}</caption><thead><tr><th scope="col">#</th><th scope="col">${t('field.milestoneTitle')}</th><th scope="col">${t('field.dueDate')}</th></tr></thead>
           <tbody>${p.milestones.map((m, i) => html`<tr><td>${i + 1}</td><td>${m.title}${m.description ? html`<br><span class="muted">${m.description}</span>` : ''}</td><td>${fmtDate(m.dueDate, lang)}</td></tr>`)}</tbody></table>`,
-        )
-      : ''}`;
-  return open ? html`<div class="texts">${inner}</div>` : html`<details class="texts"><summary>${t('proposal.showFull')}</summary>${inner}</details>`;
+          )
+        : ''
+    }`;
+  return open
+    ? html`<div class="texts">${inner}</div>`
+    : html`<details class="texts"><summary>${t('proposal.showFull')}</summary>${inner}</details>`;
 }
 
-export function expertRequestFacts(ctx: AnonCtx, r: Partial<ExpertRequestView> & { title?: string }, ref: Reference): SafeHtml {
+export function expertRequestFacts(
+  ctx: AnonCtx,
+  r: Partial<ExpertRequestView> & { title?: string },
+  ref: Reference,
+): SafeHtml {
   const { t, lang } = ctx;
   return facts([
     [t('field.country'), r.countryCode ? countryName(ctx, ref, r.countryCode) : ''],
@@ -155,7 +178,12 @@ export function deliverablesTable(ctx: AnonCtx, deliverables: Deliverable[] | un
 
 // ---------------------------------------------------------------- agreement and payments
 
-const TRANCHE_BADGE: Record<string, string> = { released: 'badge-ok', under_review: 'badge-info', revision_requested: 'badge-warn', scheduled: 'badge-muted' };
+const TRANCHE_BADGE: Record<string, string> = {
+  released: 'badge-ok',
+  under_review: 'badge-info',
+  revision_requested: 'badge-warn',
+  scheduled: 'badge-muted',
+};
 
 /** The grant agreement or individual contract: value, who signed when, each tranche with its amount, status and payment date. */
 export function agreementCard(ctx: AnonCtx, a: AgreementView | null | undefined): SafeHtml {
@@ -166,23 +194,30 @@ export function agreementCard(ctx: AnonCtx, a: AgreementView | null | undefined)
     ${facts([
       [t('agreement.party'), a.partyName],
       [t('agreement.value'), fmtUsd(a.valueUsd, lang)],
-      [t('agreement.status'), html`<span class="badge ${a.status === 'signed' ? 'badge-ok' : a.status === 'declined' ? 'badge-muted' : 'badge-info'}">${t(`agreement.status.${a.status}` as Key)}</span>`],
+      [
+        t('agreement.status'),
+        html`<span class="badge ${a.status === 'signed' ? 'badge-ok' : a.status === 'declined' ? 'badge-muted' : 'badge-info'}">${t(`agreement.status.${a.status}` as Key)}</span>`,
+      ],
       [t('agreement.paid'), t('agreement.paidOf', { paid: fmtUsd(a.paidUsd, lang), value: fmtUsd(a.valueUsd, lang) })],
     ])}
     <h3>${t('agreement.signatures')}</h3>
-    ${a.signatures.length
-      ? html`<ul class="signatures">${a.signatures.map((sig) => html`<li><span aria-hidden="true">✓ </span>${t(`agreement.party.${sig.party}` as Key)}: ${sig.signedBy.name ?? t(`actor.${sig.party === 'co' ? 'co_approver' : sig.party}` as Key)} · <time datetime="${sig.at}">${fmtDate(sig.at, lang, true)}</time></li>`)}</ul>`
-      : html`<p class="muted">${t('agreement.noSignature')}</p>`}
+    ${
+      a.signatures.length
+        ? html`<ul class="signatures">${a.signatures.map((sig) => html`<li><span aria-hidden="true">✓ </span>${t(`agreement.party.${sig.party}` as Key)}: ${sig.signedBy.name ?? t(`actor.${sig.party === 'co' ? 'co_approver' : sig.party}` as Key)} · <time datetime="${sig.at}">${fmtDate(sig.at, lang, true)}</time></li>`)}</ul>`
+        : html`<p class="muted">${t('agreement.noSignature')}</p>`
+    }
     <table class="table table-stack"><caption>${t('agreement.schedule')}</caption>
       <thead><tr><th scope="col">#</th><th scope="col">${t(a.kind === 'grant' ? 'field.milestone' : 'field.deliverable')}</th><th scope="col">${t('field.dueDate')}</th><th scope="col" class="num">${t('field.amountUsd')}</th><th scope="col">${t('agreement.trancheStatus')}</th><th scope="col">${t('agreement.paidOn')}</th></tr></thead>
-      <tbody>${a.tranches.map((x) => html`<tr>
+      <tbody>${a.tranches.map(
+        (x) => html`<tr>
         <td data-label="#">${x.seq}</td>
         <td data-label="${t(a.kind === 'grant' ? 'field.milestone' : 'field.deliverable')}">${x.milestone}</td>
         <td data-label="${t('field.dueDate')}">${fmtDate(x.dueDate, lang)}</td>
         <td data-label="${t('field.amountUsd')}" class="num">${fmtUsd(x.amountUsd, lang)} <span class="muted small">(${x.pct}%)</span></td>
         <td data-label="${t('agreement.trancheStatus')}"><span class="badge ${TRANCHE_BADGE[x.status] ?? 'badge-muted'}">${x.status === 'released' ? html`<span aria-hidden="true">✓ </span>` : ''}${t(`tranche.${x.status}` as Key)}</span></td>
         <td data-label="${t('agreement.paidOn')}">${x.releasedAt ? html`<time datetime="${x.releasedAt}">${fmtDate(x.releasedAt, lang)}</time>` : '—'}</td>
-      </tr>`)}</tbody></table>
+      </tr>`,
+      )}</tbody></table>
   </section>`;
 }
 
@@ -196,11 +231,22 @@ export function milestoneTitles(a: AgreementView | null | undefined): Map<number
 /** Bookkeeping of the workflow, not actions of people: never in the History. */
 const NOT_ACTIONS = new Set(['task_opened', 'task_reminder']);
 /** System steps owners (applicants, reviewers, experts) do not need to follow. */
-const QUIET_FOR_OWNERS = new Set(['task_cancelled', 'eligibility_screened', 'request_screened', 'alignment_checked', 'contract_drafted', 'shortlist_proposed']);
+const QUIET_FOR_OWNERS = new Set([
+  'task_cancelled',
+  'eligibility_screened',
+  'request_screened',
+  'alignment_checked',
+  'contract_drafted',
+  'shortlist_proposed',
+]);
 
 function kindOf(e: TimelineEvent): string | undefined {
   const data = e.data ?? {};
-  return typeof data.kind === 'string' ? data.kind : typeof data.taskId === 'string' ? data.taskId.split(':')[1] : undefined;
+  return typeof data.kind === 'string'
+    ? data.kind
+    : typeof data.taskId === 'string'
+      ? data.taskId.split(':')[1]
+      : undefined;
 }
 
 export function eventLabel(ctx: AnonCtx, e: TimelineEvent): string {
@@ -223,18 +269,35 @@ export function eventLabel(ctx: AnonCtx, e: TimelineEvent): string {
 function paymentDetail(ctx: AnonCtx, e: TimelineEvent, titles: Map<number, string>): string {
   const data = e.data ?? {};
   if (typeof data.amountCents !== 'number') return '';
-  const seq = typeof data.milestone === 'number' ? data.milestone : typeof data.deliverable === 'number' ? data.deliverable : undefined;
-  const title = typeof data.milestoneTitle === 'string' ? data.milestoneTitle : typeof data.deliverableTitle === 'string' ? data.deliverableTitle : seq !== undefined ? titles.get(seq) : undefined;
+  const seq =
+    typeof data.milestone === 'number'
+      ? data.milestone
+      : typeof data.deliverable === 'number'
+        ? data.deliverable
+        : undefined;
+  const title =
+    typeof data.milestoneTitle === 'string'
+      ? data.milestoneTitle
+      : typeof data.deliverableTitle === 'string'
+        ? data.deliverableTitle
+        : seq !== undefined
+          ? titles.get(seq)
+          : undefined;
   const deliverable = typeof data.deliverable === 'number';
   const what =
-    seq === undefined ? '' : title ? ctx.t(deliverable ? 'timeline.forDeliverable' : 'timeline.forMilestone', { n: seq, title }) : ctx.t(deliverable ? 'timeline.forDeliverableN' : 'timeline.forMilestoneN', { n: seq });
+    seq === undefined
+      ? ''
+      : title
+        ? ctx.t(deliverable ? 'timeline.forDeliverable' : 'timeline.forMilestone', { n: seq, title })
+        : ctx.t(deliverable ? 'timeline.forDeliverableN' : 'timeline.forMilestoneN', { n: seq });
   return [fmtUsd(data.amountCents / 100, ctx.lang), what].filter(Boolean).join(' · ');
 }
 
 export function actorText(ctx: AnonCtx, e: TimelineEvent, names: Map<string, string>, privileged: boolean): string {
   if (e.actorId && e.actorId === ctx.user?.id) return ctx.t('actor.you');
   if (e.actorRole === 'system' || (!e.actorId && !e.actorRole)) return ctx.t('actor.system');
-  if (privileged && e.actorId && names.get(e.actorId)) return `${names.get(e.actorId)} (${ctx.t(`role.${e.actorRole ?? 'system'}` as Key)})`;
+  if (privileged && e.actorId && names.get(e.actorId))
+    return `${names.get(e.actorId)} (${ctx.t(`role.${e.actorRole ?? 'system'}` as Key)})`;
   return ctx.t(`actor.${e.actorRole ?? 'system'}` as Key);
 }
 
@@ -244,13 +307,20 @@ export function actorText(ctx: AnonCtx, e: TimelineEvent, names: Map<string, str
  * decider and the comment: same instant, and the same person or a stage change it caused.
  */
 export function historyLines(events: TimelineEvent[], opts: { privileged: boolean }): TimelineEvent[] {
-  const shown = events.filter((e) => !NOT_ACTIONS.has(e.action) && (opts.privileged || !QUIET_FOR_OWNERS.has(e.action)));
+  const shown = events.filter(
+    (e) => !NOT_ACTIONS.has(e.action) && (opts.privileged || !QUIET_FOR_OWNERS.has(e.action)),
+  );
   const lines: TimelineEvent[] = [];
   for (let i = 0; i < shown.length; i++) {
     const e = shown[i];
     const next = shown[i + 1];
     const movedOn = !!next && next.actorId === null && !!next.toStage && next.toStage !== next.fromStage;
-    const causes = e.action === 'decision' && !!next && next.action !== 'decision' && next.at === e.at && (next.actorId === e.actorId || movedOn);
+    const causes =
+      e.action === 'decision' &&
+      !!next &&
+      next.action !== 'decision' &&
+      next.at === e.at &&
+      (next.actorId === e.actorId || movedOn);
     if (causes) {
       shown[i + 1] = { ...next, actorId: e.actorId, actorRole: e.actorRole, comment: next.comment ?? e.comment };
       continue;
@@ -260,7 +330,12 @@ export function historyLines(events: TimelineEvent[], opts: { privileged: boolea
   return lines;
 }
 
-export function timelineList(ctx: AnonCtx, events: TimelineEvent[], names: Map<string, string>, opts: { privileged: boolean; programme: Programme; milestones?: Map<number, string> }): SafeHtml {
+export function timelineList(
+  ctx: AnonCtx,
+  events: TimelineEvent[],
+  names: Map<string, string>,
+  opts: { privileged: boolean; programme: Programme; milestones?: Map<number, string> },
+): SafeHtml {
   const { lang } = ctx;
   const shown = historyLines(events, opts);
   if (!shown.length) return html`<p class="empty">${ctx.t('timeline.empty')}</p>`;
@@ -298,8 +373,16 @@ export function stepper(ctx: AnonCtx, stage: string, timeline: TimelineEvent[], 
     current = Math.max(0, STEPS.indexOf(last?.fromStage ?? 'intake'));
   }
   return html`<ol class="stepper" aria-label="${t('status.progress')}">${STEPS.map((s, i) => {
-    const state = i < current || (completed && i === current) ? 'done' : i === current ? (ended ? 'stopped' : 'current') : 'todo';
-    const text = state === 'done' ? t('status.done') : state === 'current' ? t('status.current') : state === 'stopped' ? stageLabel(ctx, ended!, programme) : t('status.upcoming');
+    const state =
+      i < current || (completed && i === current) ? 'done' : i === current ? (ended ? 'stopped' : 'current') : 'todo';
+    const text =
+      state === 'done'
+        ? t('status.done')
+        : state === 'current'
+          ? t('status.current')
+          : state === 'stopped'
+            ? stageLabel(ctx, ended!, programme)
+            : t('status.upcoming');
     const icon = state === 'done' ? '✓' : state === 'current' ? '●' : state === 'stopped' ? '✕' : '○';
     return html`<li class="step step-${state}"${state === 'current' || state === 'stopped' ? html` aria-current="step"` : ''}><span class="step-icon" aria-hidden="true">${icon}</span><span class="step-name">${stageLabel(ctx, s, programme)}</span><span class="step-state">${text}</span></li>`;
   })}</ol>`;
@@ -314,7 +397,9 @@ export function waitingOn(ctx: AnonCtx, tasks: OpenTask[], stage: string, progra
     return html`<li>${t('status.waitingFor', { who: t(`who.${task.assigneeRole}` as Key) })}: ${kindLabel(lang, task.kind)}${task.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(task.dueAt, lang) })}` : ''}</li>`;
   });
   if (!items.length && !isTerminal(stage)) {
-    items.push(html`<li>${t(programme === 'challenge_fund' ? (`waiting.proposal.${stage}` as Key) : (`waiting.eod.${stage}` as Key))}</li>`);
+    items.push(
+      html`<li>${t(programme === 'challenge_fund' ? (`waiting.proposal.${stage}` as Key) : (`waiting.eod.${stage}` as Key))}</li>`,
+    );
   }
   return items.length ? html`<ul class="waiting">${items}</ul>` : html``;
 }

@@ -8,10 +8,17 @@ import { documentScanWorkflowId, type documentScanWorkflow } from '../workflows/
  * finished one leaves its document no longer pending. Returns how many were started or joined.
  */
 export async function ensurePendingScans(client: Client, prisma: PrismaClient, taskQueue: string): Promise<number> {
-  const pending = await prisma.document.findMany({ where: { scanState: 'pending', deleted: false }, select: { id: true }, take: 10_000 });
+  const pending = await prisma.document.findMany({
+    where: { scanState: 'pending', deleted: false },
+    select: { id: true },
+    take: 10_000,
+  });
   for (const { id } of pending) {
     await client.workflow.start<typeof documentScanWorkflow>('documentScanWorkflow', {
-      workflowId: documentScanWorkflowId(id), taskQueue, args: [{ documentId: id }], workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowId: documentScanWorkflowId(id),
+      taskQueue,
+      args: [{ documentId: id }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
     });
   }
   return pending.length;

@@ -22,7 +22,9 @@ import { ensurePendingScans } from './document-scans';
 /** Bundles the workflows in a child process (same node flags, e.g. the tsx loader) and returns the file. */
 async function bundleWorkflows(): Promise<string> {
   const out = path.join(os.tmpdir(), `rus-undp-workflows-${process.pid}-${Date.now()}.js`);
-  await promisify(execFile)(process.execPath, [...process.execArgv, path.join(__dirname, 'bundle-workflows.ts'), out], { maxBuffer: 16 * 1024 * 1024 });
+  await promisify(execFile)(process.execPath, [...process.execArgv, path.join(__dirname, 'bundle-workflows.ts'), out], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return out;
 }
 
@@ -54,7 +56,12 @@ async function connectWorker(cfg: AppConfig): Promise<NativeConnection> {
 function mailTestHold(): ((mail: { messageId: string; to: string }) => Promise<void>) | undefined {
   if (process.env.MAILER_TEST_HOLD_AFTER_ACCEPT !== '1') return undefined;
   return async (mail) => {
-    logger.child({}, { level: 'info' }).info({ event: 'mail_accepted_held', messageId: mail.messageId, to: mail.to }, 'mail accepted by the server; held before its record (test hook)');
+    logger
+      .child({}, { level: 'info' })
+      .info(
+        { event: 'mail_accepted_held', messageId: mail.messageId, to: mail.to },
+        'mail accepted by the server; held before its record (test hook)',
+      );
     await new Promise<never>(() => undefined);
   };
 }
@@ -79,27 +86,50 @@ async function main(): Promise<void> {
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
     taskQueue: cfg.TASK_QUEUE,
-    deps: { prisma, mailer, logger, baseUrl: publicBaseUrl(cfg), documents: documentServicesFromConfig(cfg, createStorage(cfg)) },
+    deps: {
+      prisma,
+      mailer,
+      logger,
+      baseUrl: publicBaseUrl(cfg),
+      documents: documentServicesFromConfig(cfg, createStorage(cfg)),
+    },
     workflowBundle: { codePath },
     tuning: { maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS },
   }).finally(() => fs.rmSync(codePath, { force: true }));
   // Start and stop are always logged (at least at info), whatever LOG_LEVEL says: supervisors wait for `worker_started`.
-  const lifecycleLog = logger.isLevelEnabled('info') || logger.level === 'silent' ? logger : logger.child({}, { level: 'info' });
-  lifecycleLog.info({
-    event: 'worker_started', taskQueue: cfg.TASK_QUEUE, temporal: describeTemporalConnection(cfg), maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
-    metrics: metricsAddress ? `${metricsAddress}/metrics` : 'off',
-  }, 'worker started');
+  const lifecycleLog =
+    logger.isLevelEnabled('info') || logger.level === 'silent' ? logger : logger.child({}, { level: 'info' });
+  lifecycleLog.info(
+    {
+      event: 'worker_started',
+      taskQueue: cfg.TASK_QUEUE,
+      temporal: describeTemporalConnection(cfg),
+      maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
+      metrics: metricsAddress ? `${metricsAddress}/metrics` : 'off',
+    },
+    'worker started',
+  );
   // The daily digest schedule lives in Temporal; creating it is idempotent, and a failure only costs digests.
   const clientConnection = await connectTemporalClient(cfg);
   const client = new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE });
   await ensureDigestSchedule(client, cfg.TASK_QUEUE)
     .then((outcome) => logger.info({ event: 'digest_schedule', outcome }, 'daily digest schedule ready'))
-    .catch((err) => logger.warn({ event: 'digest_schedule_failed', err: err instanceof Error ? err.message : String(err) }, 'daily digest schedule not created'));
+    .catch((err) =>
+      logger.warn(
+        { event: 'digest_schedule_failed', err: err instanceof Error ? err.message : String(err) },
+        'daily digest schedule not created',
+      ),
+    );
   // Documents whose scan the API could not start (Temporal unreachable at upload): scanned now.
   if (cfg.SCANNER === 'clamd') {
     await ensurePendingScans(client, prisma, cfg.TASK_QUEUE)
       .then((n) => n && logger.info({ event: 'pending_scans', documents: n }, 'scans of pending documents started'))
-      .catch((err) => logger.warn({ event: 'pending_scans_failed', err: err instanceof Error ? err.message : String(err) }, 'scans of pending documents not started'));
+      .catch((err) =>
+        logger.warn(
+          { event: 'pending_scans_failed', err: err instanceof Error ? err.message : String(err) },
+          'scans of pending documents not started',
+        ),
+      );
   }
   await clientConnection.close();
   // Worker.run() drains on SIGINT/SIGTERM (shutdown signals are installed by the SDK).

@@ -12,7 +12,10 @@ const { deliverAccountMails } = proxyActivities<Activities>({
  * it before committing the rows, so a committed row always has a deliverer; rows that never
  * commit (the step failed) are given up after `rowsBy`.
  */
-export async function accountMailWorkflow(input: { keys: string[]; rowsBy: string }): Promise<{ sent: number; skipped: number }> {
+export async function accountMailWorkflow(input: {
+  keys: string[];
+  rowsBy: string;
+}): Promise<{ sent: number; skipped: number }> {
   const result = await deliverAccountMails(input);
   return { sent: result.sent, skipped: result.skipped };
 }

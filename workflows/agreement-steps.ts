@@ -12,13 +12,21 @@ import { documentScanWorkflow, documentScanWorkflowId } from './document-scan';
 
 const { generateAgreement, stampAgreement } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', nonRetryableErrorTypes: ['ValidationError', 'ConfigurationError'] },
+  retry: {
+    initialInterval: '1 second',
+    maximumInterval: '30 seconds',
+    nonRetryableErrorTypes: ['ValidationError', 'ConfigurationError'],
+  },
 });
 
 async function scanGenerated(documents: AgreementDocumentRef[]): Promise<void> {
   for (const d of documents) {
     if (d.scanState !== 'pending') continue;
-    await startChild(documentScanWorkflow, { workflowId: documentScanWorkflowId(d.id), args: [{ documentId: d.id }], parentClosePolicy: ParentClosePolicy.ABANDON });
+    await startChild(documentScanWorkflow, {
+      workflowId: documentScanWorkflowId(d.id),
+      args: [{ documentId: d.id }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
   }
 }
 
@@ -28,7 +36,9 @@ export async function prepareAgreement(input: GenerateAgreementInput): Promise<{
   return out;
 }
 
-export async function stampSignedAgreement(input: GenerateAgreementInput & { signatures: SignatureInput[] }): Promise<{ documents: AgreementDocumentRef[] }> {
+export async function stampSignedAgreement(
+  input: GenerateAgreementInput & { signatures: SignatureInput[] },
+): Promise<{ documents: AgreementDocumentRef[] }> {
   const out = await stampAgreement(input);
   await scanGenerated(out.documents);
   return out;
@@ -39,7 +49,14 @@ export function signatureProblems(context: Record<string, unknown>, data: Record
   const agreement = context.agreement as { documents: AgreementDocumentRef[] } | undefined;
   if (!agreement) return [];
   const doc = agreement.documents.find((d) => d.sha256 === data.documentSha256);
-  if (!doc) return [{ path: 'data.documentSha256', message: `must be the SHA-256 of the agreement you read: ${agreement.documents.map((d) => `${d.language} ${d.sha256}`).join(', ')}` }];
-  if (data.statement !== doc.statement) return [{ path: 'data.statement', message: `confirm the statement "${doc.statement}"` }];
+  if (!doc)
+    return [
+      {
+        path: 'data.documentSha256',
+        message: `must be the SHA-256 of the agreement you read: ${agreement.documents.map((d) => `${d.language} ${d.sha256}`).join(', ')}`,
+      },
+    ];
+  if (data.statement !== doc.statement)
+    return [{ path: 'data.statement', message: `confirm the statement "${doc.statement}"` }];
   return [];
 }

@@ -8,7 +8,12 @@ import type { Activities } from '../activities';
 
 const { scanDocument } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '15 seconds', nonRetryableErrorTypes: ['NotFound', 'ConfigurationError', 'ScannerOff'] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '15 seconds',
+    nonRetryableErrorTypes: ['NotFound', 'ConfigurationError', 'ScannerOff'],
+  },
 });
 const { deliverDocumentMails } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',

@@ -25,19 +25,37 @@ import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ShortlistEntry } from '../activities/expert-request';
 import { candidateSelectionProblems, dailyBudgetCents, type SelectionPolicy } from '../domain/matching';
-import { applyRequestChanges, expertRequestChangesSchema, expertRequestRowInit, requestChangesPatch, requestFindings, resubmissionProblems } from '../domain/expert-request';
+import {
+  applyRequestChanges,
+  expertRequestChangesSchema,
+  expertRequestRowInit,
+  requestChangesPatch,
+  requestFindings,
+  resubmissionProblems,
+} from '../domain/expert-request';
 import { failedReasons } from '../domain/policy/findings';
 import { usdToCents, type ExpertRequestCreate } from '../domain/schemas';
 import type { Stage } from '../domain/stages';
 import type { DeliverableRow } from '../domain/steps';
 import type { DecisionProblem, SlaSettings } from '../domain/tasks';
 import { Lifecycle, type Decision, type LifecycleState } from './lifecycle';
-import { alignmentWithReview, endorsementWithRevisions, paidItems, rejectWith, twoPartySignature, type DraftContract } from './shared-steps';
+import {
+  alignmentWithReview,
+  endorsementWithRevisions,
+  paidItems,
+  rejectWith,
+  twoPartySignature,
+  type DraftContract,
+} from './shared-steps';
 import type { DecideInput } from './messages';
 
 const expertActivities = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['PolicyViolation', 'ValidationError'] },
+  retry: {
+    initialInterval: '500 ms',
+    maximumInterval: '10 seconds',
+    nonRetryableErrorTypes: ['PolicyViolation', 'ValidationError'],
+  },
 });
 
 export interface ExpertRequestWorkflowInput {
@@ -96,7 +114,15 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     validateDecision: (task, d) => validateExpertRequestDecision(task.kind, d, progress),
   });
   lc.install();
-  const { screenExpertRequest, checkAlignment, matchExperts, scoreShortlist, selectionPolicy, expertBookingProblems, checkExpertContract } = lc.track({
+  const {
+    screenExpertRequest,
+    checkAlignment,
+    matchExperts,
+    scoreShortlist,
+    selectionPolicy,
+    expertBookingProblems,
+    checkExpertContract,
+  } = lc.track({
     screenExpertRequest: expertActivities.screenExpertRequest,
     checkAlignment: expertActivities.checkAlignment,
     matchExperts: expertActivities.matchExperts,
@@ -107,28 +133,70 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
   });
 
   const reject = rejectWith(lc);
-  const cancelWith = (action: string, comment?: string, actor?: Decision['actor'], data?: Record<string, unknown>, extra: Parameters<typeof lc.transition>[1]['extra'] = {}) =>
-    lc.transition('cancelled', { action, actor, comment, data, notifyOwner: true, extra: { ...extra, patch: { ...extra.patch, outcome: action } } });
+  const cancelWith = (
+    action: string,
+    comment?: string,
+    actor?: Decision['actor'],
+    data?: Record<string, unknown>,
+    extra: Parameters<typeof lc.transition>[1]['extra'] = {},
+  ) =>
+    lc.transition('cancelled', {
+      action,
+      actor,
+      comment,
+      data,
+      notifyOwner: true,
+      extra: { ...extra, patch: { ...extra.patch, outcome: action } },
+    });
 
   const contractValueCents = () => usdToCents(req().contractValueUsd);
   const summary = () => ({
-    title: req().title, objectives: req().objectives, modality: req().modality, workingDays: req().workingDays,
-    startDate: req().startDate, endDate: req().endDate, languages: req().languages, thematicAreaId: req().thematicAreaId,
-    sdgs: req().sdgs, contractValueUsd: req().contractValueUsd, deliverables: req().deliverables,
-    destination: req().destination ?? null, travelDays: req().travelDays ?? null,
+    title: req().title,
+    objectives: req().objectives,
+    modality: req().modality,
+    workingDays: req().workingDays,
+    startDate: req().startDate,
+    endDate: req().endDate,
+    languages: req().languages,
+    thematicAreaId: req().thematicAreaId,
+    sdgs: req().sdgs,
+    contractValueUsd: req().contractValueUsd,
+    deliverables: req().deliverables,
+    destination: req().destination ?? null,
+    travelDays: req().travelDays ?? null,
   });
-  const travel = () => ({ modality: req().modality, destination: req().destination ?? null, travelDays: req().travelDays ?? null, perDiemUsd: req().perDiemUsd ?? null, dsaRateCents: progress.dsaRateCents });
+  const travel = () => ({
+    modality: req().modality,
+    destination: req().destination ?? null,
+    travelDays: req().travelDays ?? null,
+    perDiemUsd: req().perDiemUsd ?? null,
+    dsaRateCents: progress.dsaRateCents,
+  });
 
   /** Country open to the programme, thematic area known; records the DSA rate. True when the request may go on. */
   async function screen(): Promise<boolean> {
-    const screening = await screenExpertRequest({ requestId: input.requestId, countryCode, thematicAreaId: req().thematicAreaId, modality: req().modality });
+    const screening = await screenExpertRequest({
+      requestId: input.requestId,
+      countryCode,
+      thematicAreaId: req().thematicAreaId,
+      modality: req().modality,
+    });
     progress.dsaRateCents = screening.dsaRateCents;
     if (screening.outcome === 'fail') {
       await reject('ineligible', screening, undefined, undefined, failedReasons(screening.findings));
       return false;
     }
     const dsaPatch = screening.dsaRateCents === null ? {} : { dailySubsistenceUsd: screening.dsaRateCents / 100 };
-    await lc.commit({ patch: { findings: screening, ...dsaPatch }, audit: [{ action: 'request_screened', actorRole: 'system', data: { outcome: screening.outcome, dsaRateCents: screening.dsaRateCents } }] });
+    await lc.commit({
+      patch: { findings: screening, ...dsaPatch },
+      audit: [
+        {
+          action: 'request_screened',
+          actorRole: 'system',
+          data: { outcome: screening.outcome, dsaRateCents: screening.dsaRateCents },
+        },
+      ],
+    });
     return true;
   }
 
@@ -142,22 +210,46 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     }
     const findings = requestFindings(input.request, requester.countryCode);
     if (findings.some((f) => f.outcome === 'fail')) {
-      return reject('invalid_request', { outcome: 'fail', findings, ruleSetId: null }, undefined, undefined, failedReasons(findings));
+      return reject(
+        'invalid_request',
+        { outcome: 'fail', findings, ruleSetId: null },
+        undefined,
+        undefined,
+        failedReasons(findings),
+      );
     }
     if (await screen()) await lc.transition('co_endorsement', { action: 'validated' });
   }
 
   const endorsement = () =>
     endorsementWithRevisions(lc, {
-      endorsement: () => ({ kind: 'co_endorsement', role: 'co_approver', countryCode, excludeUserIds: [requester.userId], context: { request: summary(), requesterId: requester.userId } }),
-      revision: (requestedChanges) => ({ kind: 'revise', assigneeUserId: requester.userId, role: 'co_approver', context: { requestedChanges, request: summary() } }),
+      endorsement: () => ({
+        kind: 'co_endorsement',
+        role: 'co_approver',
+        countryCode,
+        excludeUserIds: [requester.userId],
+        context: { request: summary(), requesterId: requester.userId },
+      }),
+      revision: (requestedChanges) => ({
+        kind: 'revise',
+        assigneeUserId: requester.userId,
+        role: 'co_approver',
+        context: { requestedChanges, request: summary() },
+      }),
       applyRevision: async (revision) => {
         const changes = expertRequestChangesSchema.parse(revision.data);
         progress.request = applyRequestChanges(progress.request, changes);
         if (changes.title) lc.setTitle(changes.title);
         await lc.commit({
           patch: requestChangesPatch(changes),
-          audit: [{ action: 'resubmitted', actorId: revision.actor.userId, actorRole: revision.actor.role, data: { fields: Object.keys(changes) } }],
+          audit: [
+            {
+              action: 'resubmitted',
+              actorId: revision.actor.userId,
+              actorRole: revision.actor.role,
+              data: { fields: Object.keys(changes) },
+            },
+          ],
         });
       },
       screen,
@@ -165,7 +257,13 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     });
 
   async function alignment(): Promise<void> {
-    const check = await checkAlignment({ countryCode, sdgs: req().sdgs, thematicAreaId: req().thematicAreaId, startDate: req().startDate, endDate: req().endDate });
+    const check = await checkAlignment({
+      countryCode,
+      sdgs: req().sdgs,
+      thematicAreaId: req().thematicAreaId,
+      startDate: req().startDate,
+      endDate: req().endDate,
+    });
     await alignmentWithReview(lc, check, reject);
   }
 
@@ -187,11 +285,25 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     progress.shortlist = match.shortlist;
     await lc.commit({
       patch: { shortlist: progress.shortlist },
-      audit: [{ action: 'shortlist_proposed', actorRole: 'system', data: { expertIds: progress.shortlist.map((e) => e.expertId), eligibleCount: match.eligibleCount, skipped: match.skipped } }],
+      audit: [
+        {
+          action: 'shortlist_proposed',
+          actorRole: 'system',
+          data: {
+            expertIds: progress.shortlist.map((e) => e.expertId),
+            eligibleCount: match.eligibleCount,
+            skipped: match.skipped,
+          },
+        },
+      ],
     });
     const edited: { shortlist?: ShortlistEntry[] } = {};
     const review = await lc.ask(
-      { kind: 'shortlist_review', role: 'fund_manager', context: { shortlist: progress.shortlist, criteria: criteria(), eligibleCount: match.eligibleCount } },
+      {
+        kind: 'shortlist_review',
+        role: 'fund_manager',
+        context: { shortlist: progress.shortlist, criteria: criteria(), eligibleCount: match.eligibleCount },
+      },
       async (d) => {
         if (d.decision !== 'edit') return [];
         const scored = await scoreShortlist({ ...criteria(), expertIds: d.data.expertIds as string[] });
@@ -203,7 +315,15 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
       progress.shortlist = edited.shortlist;
       await lc.commit({
         patch: { shortlist: progress.shortlist },
-        audit: [{ action: 'shortlist_edited', actorId: review.actor.userId, actorRole: review.actor.role, comment: review.comment ?? null, data: { expertIds: progress.shortlist.map((e) => e.expertId) } }],
+        audit: [
+          {
+            action: 'shortlist_edited',
+            actorId: review.actor.userId,
+            actorRole: review.actor.role,
+            comment: review.comment ?? null,
+            data: { expertIds: progress.shortlist.map((e) => e.expertId) },
+          },
+        ],
       });
     }
     if (!progress.shortlist.length) return cancelWith('no_candidate', 'no expert on the shortlist', review.actor);
@@ -221,7 +341,11 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     const answers = await Promise.all(ids.map((id) => lc.awaitTask(id)));
     const answered = (decision: string) => progress.shortlist.filter((_, i) => answers[i]?.decision === decision);
     const accepted = answered('accept');
-    const outcome = { accepted: accepted.map((e) => e.expertId), declined: answered('decline').map((e) => e.expertId), expired: answered('expired').map((e) => e.expertId) };
+    const outcome = {
+      accepted: accepted.map((e) => e.expertId),
+      declined: answered('decline').map((e) => e.expertId),
+      expired: answered('expired').map((e) => e.expertId),
+    };
     if (!accepted.length) return cancelWith('no_candidate', 'no invited expert accepted', undefined, outcome);
     await lc.commit({ audit: [{ action: 'invitations_closed', actorRole: 'system', data: outcome }] });
 
@@ -232,23 +356,39 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     // An expert may have accepted several invitations: refuse one contracted elsewhere meanwhile.
     const notDoubleBooked = (c: Decision) =>
       c.decision === 'select'
-        ? expertBookingProblems({ requestId: input.requestId, expertId: (c.data.expertIds as string[])[0], startDate: req().startDate, endDate: req().endDate })
+        ? expertBookingProblems({
+            requestId: input.requestId,
+            expertId: (c.data.expertIds as string[])[0],
+            startDate: req().startDate,
+            endDate: req().endDate,
+          })
         : Promise.resolve([]);
-    const d = await lc.ask({
-      kind: 'candidate_selection',
-      role: 'co_approver',
-      countryCode,
-      context: {
-        candidates: accepted.map(({ expertId, name, dailyFeeCents, rating, score, breakdown, warnings }) => ({ expertId, name, dailyFeeCents, rating, score, breakdown, warnings: warnings ?? [] })),
-        declined: outcome.declined,
-        expired: outcome.expired,
-        contractValueCents: contractValueCents(),
-        policy,
-        competitive,
-        selectable: competitive || contractValueCents() <= policy.directContractingLimitCents,
-        justificationRequired: !competitive,
+    const d = await lc.ask(
+      {
+        kind: 'candidate_selection',
+        role: 'co_approver',
+        countryCode,
+        context: {
+          candidates: accepted.map(({ expertId, name, dailyFeeCents, rating, score, breakdown, warnings }) => ({
+            expertId,
+            name,
+            dailyFeeCents,
+            rating,
+            score,
+            breakdown,
+            warnings: warnings ?? [],
+          })),
+          declined: outcome.declined,
+          expired: outcome.expired,
+          contractValueCents: contractValueCents(),
+          policy,
+          competitive,
+          selectable: competitive || contractValueCents() <= policy.directContractingLimitCents,
+          justificationRequired: !competitive,
+        },
       },
-    }, notDoubleBooked);
+      notDoubleBooked,
+    );
     if (d.decision === 'reject') return cancelWith('candidates_rejected', d.comment, d.actor, outcome);
     const chosen = accepted.find((e) => e.expertId === (d.data.expertIds as string[])[0])!;
     const justification = (d.data.justification as string | undefined) ?? null;
@@ -257,7 +397,13 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
       action: 'expert_selected',
       actor: d.actor,
       comment: justification ?? d.comment,
-      data: { expertId: chosen.expertId, candidatesCompared: accepted.length, competitive, ruleSetId: policy.ruleSetId, justification },
+      data: {
+        expertId: chosen.expertId,
+        candidatesCompared: accepted.length,
+        competitive,
+        ruleSetId: policy.ruleSetId,
+        justification,
+      },
       notifyOwner: true,
       extra: { patch: { selectedExpertId: chosen.expertId } },
     });
@@ -282,7 +428,8 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     });
     const policy = check.policy;
     if (check.dsaRateCents !== null) progress.dsaRateCents = check.dsaRateCents;
-    if (policy.outcome === 'fail') return reject('policy_failed', policy, undefined, undefined, failedReasons(policy.findings));
+    if (policy.outcome === 'fail')
+      return reject('policy_failed', policy, undefined, undefined, failedReasons(policy.findings));
     let exceptionNote: string | null = null;
     if (policy.outcome === 'needs_approval') {
       const approvals = policy.findings.filter((f) => f.outcome === 'needs_approval');
@@ -291,16 +438,49 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
         kind: 'fee_approval',
         role: 'fund_manager',
         title: feeOnly ? undefined : `Approve the individual contract: ${lc.state.title}`,
-        context: { expertId: expert.expertId, expertName: expert.name, dailyFeeCents: expert.dailyFeeCents, workingDays: r.workingDays, contractValueCents: value, findings: approvals, ruleSetId: policy.ruleSetId },
+        context: {
+          expertId: expert.expertId,
+          expertName: expert.name,
+          dailyFeeCents: expert.dailyFeeCents,
+          workingDays: r.workingDays,
+          contractValueCents: value,
+          findings: approvals,
+          ruleSetId: policy.ruleSetId,
+        },
       });
       if (d.decision === 'reject') return reject('fee_not_approved', policy, d.comment, d.actor);
       exceptionNote = String(d.data.justification);
     }
 
-    const tranches = r.deliverables.map((d, i) => ({ seq: i + 1, pct: Math.round((amounts[i] / value) * 100), amountCents: amounts[i], milestone: d.title }));
-    const deliverables: DeliverableRow[] = r.deliverables.map((d, i) => ({ seq: i + 1, title: d.title, dueDate: d.dueDate, amountCents: amounts[i], status: 'pending' }));
-    const contract: DraftContract = { kind: 'individual_contract', partyName: expert.name, valueCents: value, tranches, policyFindings: policy, exceptionNote, signatures: {} };
-    const context = { expertId: expert.expertId, expertName: expert.name, valueUsd: value / 100, tranches, ...travel() };
+    const tranches = r.deliverables.map((d, i) => ({
+      seq: i + 1,
+      pct: Math.round((amounts[i] / value) * 100),
+      amountCents: amounts[i],
+      milestone: d.title,
+    }));
+    const deliverables: DeliverableRow[] = r.deliverables.map((d, i) => ({
+      seq: i + 1,
+      title: d.title,
+      dueDate: d.dueDate,
+      amountCents: amounts[i],
+      status: 'pending',
+    }));
+    const contract: DraftContract = {
+      kind: 'individual_contract',
+      partyName: expert.name,
+      valueCents: value,
+      tranches,
+      policyFindings: policy,
+      exceptionNote,
+      signatures: {},
+    };
+    const context = {
+      expertId: expert.expertId,
+      expertName: expert.name,
+      valueUsd: value / 100,
+      tranches,
+      ...travel(),
+    };
     const signature = await twoPartySignature(
       lc,
       contract,
@@ -311,14 +491,32 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
       {
         extra: {
           deliverables,
-          audit: [{ action: 'contract_drafted', actorRole: 'system', data: { ruleSetId: policy.ruleSetId, outcome: policy.outcome, competitive: check.competitive, candidatesCompared: expert.candidatesCompared, exceptionNote } }],
+          audit: [
+            {
+              action: 'contract_drafted',
+              actorRole: 'system',
+              data: {
+                ruleSetId: policy.ruleSetId,
+                outcome: policy.outcome,
+                competitive: check.competitive,
+                candidatesCompared: expert.candidatesCompared,
+                exceptionNote,
+              },
+            },
+          ],
         },
         voidOnWithdrawal: 'request withdrawn before signature',
       },
     );
     if (signature.declined) {
       const { declined } = signature;
-      return cancelWith('signature_declined', declined.comment, declined.actor, { by: declined.actor.userId }, { contract: { ...contract, status: 'declined' } });
+      return cancelWith(
+        'signature_declined',
+        declined.comment,
+        declined.actor,
+        { by: declined.actor.userId },
+        { contract: { ...contract, status: 'declined' } },
+      );
     }
     await lc.transition('mission', {
       action: 'contract_signed',
@@ -338,52 +536,124 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
       item: (i) => {
         const spec = r.deliverables[i];
         return {
-          row: { seq: i + 1, title: spec.title, dueDate: spec.dueDate, amountCents: usdToCents(spec.amountUsd), status: 'pending' },
-          submission: { kind: 'deliverable_submission', assigneeUserId: expert.userId, role: 'expert', key: `d${i + 1}`, context: { deliverable: spec, seq: i + 1 } },
-          verification: (sub) => ({ kind: 'deliverable_acceptance', role: 'co_approver', countryCode, key: `d${i + 1}`, context: { deliverable: spec, seq: i + 1, report: String(sub.data.report), link: sub.data.link ?? null } }),
+          row: {
+            seq: i + 1,
+            title: spec.title,
+            dueDate: spec.dueDate,
+            amountCents: usdToCents(spec.amountUsd),
+            status: 'pending',
+          },
+          submission: {
+            kind: 'deliverable_submission',
+            assigneeUserId: expert.userId,
+            role: 'expert',
+            key: `d${i + 1}`,
+            context: { deliverable: spec, seq: i + 1 },
+          },
+          verification: (sub) => ({
+            kind: 'deliverable_acceptance',
+            role: 'co_approver',
+            countryCode,
+            key: `d${i + 1}`,
+            context: { deliverable: spec, seq: i + 1, report: String(sub.data.report), link: sub.data.link ?? null },
+          }),
         };
       },
       payment: (i, row, v) => ({
         payee: expert.name,
-        audit: { action: 'payment_released', actorId: v.actor.userId, actorRole: v.actor.role, data: { deliverable: i + 1, deliverableTitle: row.title, amountCents: row.amountCents, expertId: expert.expertId, ...travel() } },
-        notification: { template: 'payment_released', to: { userId: expert.userId }, data: lc.noticeData({ amountUsd: row.amountCents / 100, milestoneSeq: i + 1, milestoneTitle: row.title }) },
+        audit: {
+          action: 'payment_released',
+          actorId: v.actor.userId,
+          actorRole: v.actor.role,
+          data: {
+            deliverable: i + 1,
+            deliverableTitle: row.title,
+            amountCents: row.amountCents,
+            expertId: expert.expertId,
+            ...travel(),
+          },
+        },
+        notification: {
+          template: 'payment_released',
+          to: { userId: expert.userId },
+          data: lc.noticeData({ amountUsd: row.amountCents / 100, milestoneSeq: i + 1, milestoneTitle: row.title }),
+        },
       }),
       keepReportOnRevision: true,
       shouldContinueAsNew: () => lc.shouldContinueAsNew(input.continueAsNewAfterSteps),
     });
-    if (done) await lc.transition('evaluation', { action: 'mission_completed', data: { deliverables: r.deliverables.length, ...travel() } });
+    if (done)
+      await lc.transition('evaluation', {
+        action: 'mission_completed',
+        data: { deliverables: r.deliverables.length, ...travel() },
+      });
   }
 
   async function evaluation(): Promise<void> {
     const expert = progress.selected!;
     const ids = await lc.openTasks([
-      { kind: 'expert_evaluation', role: 'co_approver', countryCode, key: 'co', context: { expertId: expert.expertId, expertName: expert.name } },
-      { kind: 'assignment_feedback', assigneeUserId: expert.userId, role: 'expert', key: 'expert', context: { request: summary() } },
+      {
+        kind: 'expert_evaluation',
+        role: 'co_approver',
+        countryCode,
+        key: 'co',
+        context: { expertId: expert.expertId, expertName: expert.name },
+      },
+      {
+        kind: 'assignment_feedback',
+        assigneeUserId: expert.userId,
+        role: 'expert',
+        key: 'expert',
+        context: { request: summary() },
+      },
     ]);
     const [co, fb] = await Promise.all(ids.map((id) => lc.awaitTask(id)));
     const evaluations = [co && { e: co, kind: 'expert_evaluation' }, fb && { e: fb, kind: 'assignment_feedback' }]
       .filter((x): x is { e: Decision; kind: string } => Boolean(x))
-      .map(({ e, kind }) => ({ evaluatorId: e.actor.userId, kind, ratings: { overall: e.data.rating as number }, narrative: String(e.data.narrative) }));
+      .map(({ e, kind }) => ({
+        evaluatorId: e.actor.userId,
+        kind,
+        ratings: { overall: e.data.rating as number },
+        narrative: String(e.data.narrative),
+      }));
     await lc.transition('closed', {
       action: 'evaluated',
       notifyOwner: true,
-      data: { expertId: expert.expertId, expertRating: co?.data.rating ?? null, assignmentRating: fb?.data.rating ?? null },
-      extra: { evaluations, ...(co ? { expertRating: { expertId: expert.expertId, rating: co.data.rating as number } } : {}) },
+      data: {
+        expertId: expert.expertId,
+        expertRating: co?.data.rating ?? null,
+        assignmentRating: fb?.data.rating ?? null,
+      },
+      extra: {
+        evaluations,
+        ...(co ? { expertRating: { expertId: expert.expertId, rating: co.data.rating as number } } : {}),
+      },
     });
   }
 
   const STAGE_STEPS: Partial<Record<Stage, () => Promise<void>>> = {
-    intake, co_endorsement: endorsement, alignment_check: alignment, selection, contracting, mission, evaluation,
+    intake,
+    co_endorsement: endorsement,
+    alignment_check: alignment,
+    selection,
+    contracting,
+    mission,
+    evaluation,
   };
 
   return lc.runStages(STAGE_STEPS, {
     continueAsNewAfterSteps: input.continueAsNewAfterSteps,
-    continueAsNew: () => continueAsNew<typeof expertRequestWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
+    continueAsNew: () =>
+      continueAsNew<typeof expertRequestWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
   });
 }
 
 /** Experts-on-Demand rules a decision must meet beyond its shape (pure: runs in the Update validator). */
-function validateExpertRequestDecision(kind: string, d: DecideInput, progress: ExpertRequestProgress): DecisionProblem[] {
+function validateExpertRequestDecision(
+  kind: string,
+  d: DecideInput,
+  progress: ExpertRequestProgress,
+): DecisionProblem[] {
   const data = d.data ?? {};
   if (kind === 'revise') return resubmissionProblems(progress.request, data);
   if (kind === 'shortlist_review' && d.decision === 'edit') {

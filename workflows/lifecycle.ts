@@ -128,10 +128,18 @@ export interface LifecycleOptions {
 /** Thrown through the lifecycle code when the subject is withdrawn; `run` turns it into the withdrawn stage. */
 class Withdrawn extends Error {}
 
-const REFUSAL_FAILURE: Record<Refusal['code'], string> = { forbidden: FAILURE.forbidden, not_allowed_now: FAILURE.notAllowedNow };
+const REFUSAL_FAILURE: Record<Refusal['code'], string> = {
+  forbidden: FAILURE.forbidden,
+  not_allowed_now: FAILURE.notAllowedNow,
+};
 
 function failure(type: string, message: string, details?: unknown): ApplicationFailure {
-  return ApplicationFailure.create({ type, message, nonRetryable: true, details: details === undefined ? undefined : [details] });
+  return ApplicationFailure.create({
+    type,
+    message,
+    nonRetryable: true,
+    details: details === undefined ? undefined : [details],
+  });
 }
 
 export class Lifecycle {
@@ -206,7 +214,11 @@ export class Lifecycle {
         };
         // Answer once the decision (and the steps taken with it, such as entering the next stage)
         // is in the read model; automatic steps that follow (an alignment check) run after.
-        await condition(() => task.rejection !== undefined || (task.status !== 'deciding' && task.closedSeq !== undefined && this.appliedSeq >= task.closedSeq));
+        await condition(
+          () =>
+            task.rejection !== undefined ||
+            (task.status !== 'deciding' && task.closedSeq !== undefined && this.appliedSeq >= task.closedSeq),
+        );
         const problems = task.rejection as DecisionProblem[] | undefined;
         if (problems) {
           task.rejection = undefined;
@@ -226,8 +238,15 @@ export class Lifecycle {
       },
       {
         validator: (input) => {
-          if (isTerminal(this.state.stage) || this.withdrawal) throw failure(FAILURE.notAllowedNow, `cannot withdraw: the subject is ${this.withdrawal ? 'already being withdrawn' : this.state.stage}`);
-          const refusal = withdrawalRefusal(this.opts.programme, input.actor, this.state.stage, { institutionId: this.opts.ownerInstitutionId, countryCode: this.opts.countryCode });
+          if (isTerminal(this.state.stage) || this.withdrawal)
+            throw failure(
+              FAILURE.notAllowedNow,
+              `cannot withdraw: the subject is ${this.withdrawal ? 'already being withdrawn' : this.state.stage}`,
+            );
+          const refusal = withdrawalRefusal(this.opts.programme, input.actor, this.state.stage, {
+            institutionId: this.opts.ownerInstitutionId,
+            countryCode: this.opts.countryCode,
+          });
           if (refusal) throw failure(REFUSAL_FAILURE[refusal.code], refusal.message);
         },
       },
@@ -237,16 +256,24 @@ export class Lifecycle {
   private validateDecision(input: DecideInput): void {
     const task = this.state.tasks[input.taskId];
     if (!task) throw failure(FAILURE.taskNotFound, `task ${input.taskId} does not exist`);
-    if (task.status !== 'open' || this.withdrawal) throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
+    if (task.status !== 'open' || this.withdrawal)
+      throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
     const actor = input.actor;
     const assigned = task.assigneeUserId
       ? actor.userId === task.assigneeUserId
-      : actor.role === task.assigneeRole && (!task.assigneeCountryCode || actor.countryCode === task.assigneeCountryCode);
+      : actor.role === task.assigneeRole &&
+        (!task.assigneeCountryCode || actor.countryCode === task.assigneeCountryCode);
     if (!assigned) throw failure(FAILURE.forbidden, `task ${input.taskId} is not assigned to you`);
-    if (task.excludeUserIds.includes(actor.userId)) throw failure(FAILURE.forbidden, 'you may not decide this task (you raised the request)');
-    const problems = checkDecisionShape(task.kind, { decision: input.decision, comment: input.comment, data: input.data });
+    if (task.excludeUserIds.includes(actor.userId))
+      throw failure(FAILURE.forbidden, 'you may not decide this task (you raised the request)');
+    const problems = checkDecisionShape(task.kind, {
+      decision: input.decision,
+      comment: input.comment,
+      data: input.data,
+    });
     if (problems.length === 0 && this.opts.validateDecision) problems.push(...this.opts.validateDecision(task, input));
-    if (problems.length) throw failure(FAILURE.invalidDecision, problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+    if (problems.length)
+      throw failure(FAILURE.invalidDecision, problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
   }
 
   view(): LifecycleView {
@@ -265,7 +292,13 @@ export class Lifecycle {
         overdue: t.overdue,
         excludeUserIds: t.excludeUserIds,
       }));
-    return { workflowId: this.workflowId, subjectId: this.opts.subjectId, stage: this.state.stage, openTasks, history: this.state.history };
+    return {
+      workflowId: this.workflowId,
+      subjectId: this.opts.subjectId,
+      stage: this.state.stage,
+      openTasks,
+      history: this.state.history,
+    };
   }
 
   // ---------- read model ----------
@@ -357,7 +390,8 @@ export class Lifecycle {
     },
   ): Promise<void> {
     const from = this.state.stage;
-    if (!canTransition(this.opts.programme, from, to)) throw ApplicationFailure.nonRetryable(`illegal transition ${from} → ${to}`, 'IllegalTransition');
+    if (!canTransition(this.opts.programme, from, to))
+      throw ApplicationFailure.nonRetryable(`illegal transition ${from} → ${to}`, 'IllegalTransition');
     this.state.stage = to;
     upsertSearchAttributes(subjectSearchAttributes(this.opts.programme, to, this.opts.countryCode));
     const extra = how.extra ?? {};
@@ -371,7 +405,15 @@ export class Lifecycle {
       data: how.reasons?.length ? { ...how.data, reasons: how.reasons } : (how.data ?? null),
     };
     const notifications: NotificationRequest[] = [...(extra.notifications ?? [])];
-    if (how.notifyOwner) notifications.push(this.ownerNotice('decision_outcome', { stage: to, outcome: how.action, comment: how.comment, ...(how.reasons?.length ? { reasons: how.reasons } : {}) }));
+    if (how.notifyOwner)
+      notifications.push(
+        this.ownerNotice('decision_outcome', {
+          stage: to,
+          outcome: how.action,
+          comment: how.comment,
+          ...(how.reasons?.length ? { reasons: how.reasons } : {}),
+        }),
+      );
     await this.commit({ ...extra, stage: { from, to }, audit: [audit, ...(extra.audit ?? [])], notifications });
   }
 
@@ -381,13 +423,23 @@ export class Lifecycle {
 
   noticeData(extra: Partial<NotificationRequest['data']> = {}): NotificationRequest['data'] {
     const s = this.subject;
-    return { subjectType: s.type, subjectId: s.id, subjectTitle: s.title, countryCode: s.countryCode, stage: this.state.stage, ...extra };
+    return {
+      subjectType: s.type,
+      subjectId: s.id,
+      subjectTitle: s.title,
+      countryCode: s.countryCode,
+      stage: this.state.stage,
+      ...extra,
+    };
   }
 
   // ---------- tasks ----------
 
   /** Opens tasks (one commit) and tells their assignees. */
-  async openTasks(specs: TaskSpec[], extra: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject' | 'openTasks'> = {}): Promise<string[]> {
+  async openTasks(
+    specs: TaskSpec[],
+    extra: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject' | 'openTasks'> = {},
+  ): Promise<string[]> {
     const now = Date.now();
     const rows: TaskState[] = specs.map((spec) => {
       const kind = TASK_KINDS[spec.kind];
@@ -418,8 +470,26 @@ export class Lifecycle {
     ];
     await this.commit({
       ...extra,
-      openTasks: rows.map(({ status: _s, excludeUserIds, overdue: _o, reminded: _r, pending: _p, rejection: _j, decision: _d, ...row }) => (excludeUserIds.length ? { ...row, excludeUserIds } : row)),
-      audit: [...rows.map((t) => ({ action: 'task_opened', actorRole: 'system', data: { taskId: t.id, kind: t.kind, assigneeUserId: t.assigneeUserId ?? null, assigneeRole: t.assigneeRole } })), ...(extra.audit ?? [])],
+      openTasks: rows.map(
+        ({
+          status: _s,
+          excludeUserIds,
+          overdue: _o,
+          reminded: _r,
+          pending: _p,
+          rejection: _j,
+          decision: _d,
+          ...row
+        }) => (excludeUserIds.length ? { ...row, excludeUserIds } : row),
+      ),
+      audit: [
+        ...rows.map((t) => ({
+          action: 'task_opened',
+          actorRole: 'system',
+          data: { taskId: t.id, kind: t.kind, assigneeUserId: t.assigneeUserId ?? null, assigneeRole: t.assigneeRole },
+        })),
+        ...(extra.audit ?? []),
+      ],
       notifications,
     });
     return rows.map((r) => r.id);
@@ -427,8 +497,14 @@ export class Lifecycle {
 
   private taskNotice(task: TaskRow, template: NotificationTemplate): NotificationRequest {
     const excluded = task.excludeUserIds?.length ? { excludeUserIds: task.excludeUserIds } : {};
-    const to: Recipient = task.assigneeUserId ? { userId: task.assigneeUserId } : { role: task.assigneeRole, countryCode: task.assigneeCountryCode, ...excluded };
-    return { template, to, data: this.noticeData({ taskId: task.id, taskKind: task.kind, dueAt: task.dueAt ?? undefined }) };
+    const to: Recipient = task.assigneeUserId
+      ? { userId: task.assigneeUserId }
+      : { role: task.assigneeRole, countryCode: task.assigneeCountryCode, ...excluded };
+    return {
+      template,
+      to,
+      data: this.noticeData({ taskId: task.id, taskKind: task.kind, dueAt: task.dueAt ?? undefined }),
+    };
   }
 
   task(id: string): TaskRow & { status: TaskState['status'] } {
@@ -462,13 +538,26 @@ export class Lifecycle {
         if (!(await condition(settled, dueIn))) {
           if (kind.expireWith) {
             task.status = 'deciding';
-            task.pending = { taskId, kind: task.kind, decision: kind.expireWith, data: {}, actor: { userId: 'system', role: 'admin' }, expired: true };
+            task.pending = {
+              taskId,
+              kind: task.kind,
+              decision: kind.expireWith,
+              data: {},
+              actor: { userId: 'system', role: 'admin' },
+              expired: true,
+            };
           } else {
             task.overdue = true;
             await this.commit({
               flagTasks: [{ id: task.id, overdue: true }],
               audit: [{ action: 'task_overdue', actorRole: 'system', data: { taskId: task.id, dueAt: task.dueAt } }],
-              notifications: [{ template: 'overdue_escalation', to: { role: 'fund_manager' }, data: this.noticeData({ taskId: task.id, taskKind: task.kind, dueAt: task.dueAt }) }],
+              notifications: [
+                {
+                  template: 'overdue_escalation',
+                  to: { role: 'fund_manager' },
+                  data: this.noticeData({ taskId: task.id, taskKind: task.kind, dueAt: task.dueAt }),
+                },
+              ],
             });
             continue;
           }
@@ -493,17 +582,28 @@ export class Lifecycle {
       task.pending = undefined;
       task.closedSeq = this.state.seq + 1;
       await this.commit({
-        closeTasks: [{ id: task.id, status: 'done', decision: decision.decision, comment: decision.comment ?? null, data: decision.data, decidedById: decision.actor.userId }],
-        audit: [{
-          action: decision.expired ? 'task_expired' : 'decision',
-          actorId: decision.expired ? null : decision.actor.userId,
-          actorRole: decision.expired ? 'system' : decision.actor.role,
-          fromStage: this.state.stage,
-          toStage: this.state.stage,
-          comment: decision.comment ?? null,
-          data: { taskId: task.id, kind: task.kind, decision: decision.decision, ...decision.data },
-          requestId: decision.requestId ?? null,
-        }],
+        closeTasks: [
+          {
+            id: task.id,
+            status: 'done',
+            decision: decision.decision,
+            comment: decision.comment ?? null,
+            data: decision.data,
+            decidedById: decision.actor.userId,
+          },
+        ],
+        audit: [
+          {
+            action: decision.expired ? 'task_expired' : 'decision',
+            actorId: decision.expired ? null : decision.actor.userId,
+            actorRole: decision.expired ? 'system' : decision.actor.role,
+            fromStage: this.state.stage,
+            toStage: this.state.stage,
+            comment: decision.comment ?? null,
+            data: { taskId: task.id, kind: task.kind, decision: decision.decision, ...decision.data },
+            requestId: decision.requestId ?? null,
+          },
+        ],
       });
       return decision;
     }
@@ -513,13 +613,16 @@ export class Lifecycle {
   async ask(spec: TaskSpec, check?: (d: Decision) => Promise<DecisionProblem[]>): Promise<Decision> {
     const [id] = await this.openTasks([spec]);
     const decision = await this.awaitTask(id, check);
-    if (!decision) throw ApplicationFailure.nonRetryable(`task ${id} was cancelled while awaited alone`, 'IllegalState');
+    if (!decision)
+      throw ApplicationFailure.nonRetryable(`task ${id} was cancelled while awaited alone`, 'IllegalState');
     return decision;
   }
 
   /** Cancels open tasks (no longer needed), recording why. */
   async cancelTasks(ids: string[], reason: string): Promise<void> {
-    const open = ids.map((id) => this.state.tasks[id]).filter((t) => t && (t.status === 'open' || t.status === 'deciding'));
+    const open = ids
+      .map((id) => this.state.tasks[id])
+      .filter((t) => t && (t.status === 'open' || t.status === 'deciding'));
     if (!open.length) return;
     for (const t of open) {
       t.status = 'cancelled';
@@ -527,12 +630,19 @@ export class Lifecycle {
     }
     await this.commit({
       closeTasks: open.map((t) => ({ id: t.id, status: 'cancelled' as const, comment: reason })),
-      audit: open.map((t) => ({ action: 'task_cancelled', actorRole: 'system', comment: reason, data: { taskId: t.id } })),
+      audit: open.map((t) => ({
+        action: 'task_cancelled',
+        actorRole: 'system',
+        comment: reason,
+        data: { taskId: t.id },
+      })),
     });
   }
 
   openTaskIds(): string[] {
-    return Object.values(this.state.tasks).filter((t) => t.status === 'open' || t.status === 'deciding').map((t) => t.id);
+    return Object.values(this.state.tasks)
+      .filter((t) => t.status === 'open' || t.status === 'deciding')
+      .map((t) => t.id);
   }
 
   // ---------- running ----------

@@ -12,14 +12,29 @@ import { proposalChangesSchema, usdToCents, type ProposalCreate } from '../domai
 import type { Stage } from '../domain/stages';
 import type { DeliverableRow } from '../domain/steps';
 import type { DecisionProblem, SlaSettings } from '../domain/tasks';
-import { prepareAgreement as prepareAgreementStep, signatureProblems, stampSignedAgreement as stampSignedAgreementStep } from './agreement-steps';
+import {
+  prepareAgreement as prepareAgreementStep,
+  signatureProblems,
+  stampSignedAgreement as stampSignedAgreementStep,
+} from './agreement-steps';
 import { Lifecycle, type Decision, type LifecycleState } from './lifecycle';
-import { alignmentWithReview, endorsementWithRevisions, paidItems, rejectWith, twoPartySignature, type DraftContract } from './shared-steps';
+import {
+  alignmentWithReview,
+  endorsementWithRevisions,
+  paidItems,
+  rejectWith,
+  twoPartySignature,
+  type DraftContract,
+} from './shared-steps';
 import type { DecideInput } from './messages';
 
 const proposalActivities = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['PolicyViolation', 'ValidationError'] },
+  retry: {
+    initialInterval: '500 ms',
+    maximumInterval: '10 seconds',
+    nonRetryableErrorTypes: ['PolicyViolation', 'ValidationError'],
+  },
 });
 
 export interface ProposalWorkflowInput {
@@ -80,7 +95,10 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     checkGrantPolicy: proposalActivities.checkGrantPolicy,
   });
   // Tracked: a decision's answer comes once the workflow waits again (the drafted contract, the next task).
-  const { prepareAgreement, stampSignedAgreement } = lc.track({ prepareAgreement: prepareAgreementStep, stampSignedAgreement: stampSignedAgreementStep });
+  const { prepareAgreement, stampSignedAgreement } = lc.track({
+    prepareAgreement: prepareAgreementStep,
+    stampSignedAgreement: stampSignedAgreementStep,
+  });
 
   const screeningInput = () => ({
     proposalId: input.proposalId,
@@ -106,7 +124,10 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       await reject('ineligible', screening.policy, undefined, undefined, failedReasons(screening.policy.findings));
       return false;
     }
-    await lc.commit({ patch: { findings: screening.policy }, audit: [{ action: 'eligibility_screened', actorRole: 'system', data: { outcome: screening.policy.outcome } }] });
+    await lc.commit({
+      patch: { findings: screening.policy },
+      audit: [{ action: 'eligibility_screened', actorRole: 'system', data: { outcome: screening.policy.outcome } }],
+    });
     return true;
   }
 
@@ -115,10 +136,19 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       await lc.commit({
         stage: { from: null, to: 'intake' },
         createProposal: {
-          callId: p().callId, institutionId: applicant.institutionId, applicantId: applicant.userId, summary: p().summary,
-          nationalPartner: p().nationalPartner, sdgs: p().sdgs, thematicAreaId: p().thematicAreaId,
-          requestedAmountCents: usdToCents(p().requestedAmountUsd), coFinancingCents: usdToCents(p().coFinancingUsd),
-          durationMonths: p().durationMonths, innovation: p().innovation, expectedResults: p().expectedResults, milestones: p().milestones,
+          callId: p().callId,
+          institutionId: applicant.institutionId,
+          applicantId: applicant.userId,
+          summary: p().summary,
+          nationalPartner: p().nationalPartner,
+          sdgs: p().sdgs,
+          thematicAreaId: p().thematicAreaId,
+          requestedAmountCents: usdToCents(p().requestedAmountUsd),
+          coFinancingCents: usdToCents(p().coFinancingUsd),
+          durationMonths: p().durationMonths,
+          innovation: p().innovation,
+          expectedResults: p().expectedResults,
+          milestones: p().milestones,
         },
         audit: [{ action: 'submitted', actorId: applicant.userId, actorRole: 'applicant', toStage: 'intake' }],
       });
@@ -129,7 +159,11 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
   const endorsement = () =>
     endorsementWithRevisions(lc, {
       endorsement: () => ({ kind: 'co_endorsement', role: 'co_approver', countryCode: p().countryCode }),
-      revision: (requestedChanges) => ({ kind: 'revise', assigneeUserId: applicant.userId, context: { requestedChanges } }),
+      revision: (requestedChanges) => ({
+        kind: 'revise',
+        assigneeUserId: applicant.userId,
+        context: { requestedChanges },
+      }),
       applyRevision: async (revision) => {
         const changes = proposalChangesSchema.parse(revision.data);
         progress.proposal = { ...progress.proposal, ...changes };
@@ -141,7 +175,14 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
             requestedAmountCents: requestedAmountUsd === undefined ? undefined : usdToCents(requestedAmountUsd),
             coFinancingCents: coFinancingUsd === undefined ? undefined : usdToCents(coFinancingUsd),
           },
-          audit: [{ action: 'resubmitted', actorId: revision.actor.userId, actorRole: 'applicant', data: { fields: Object.keys(changes) } }],
+          audit: [
+            {
+              action: 'resubmitted',
+              actorId: revision.actor.userId,
+              actorRole: 'applicant',
+              data: { fields: Object.keys(changes) },
+            },
+          ],
         });
       },
       screen,
@@ -149,10 +190,15 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     });
 
   async function alignment(): Promise<void> {
-    const milestoneDates = p().milestones.map((m) => m.dueDate).sort();
+    const milestoneDates = p()
+      .milestones.map((m) => m.dueDate)
+      .sort();
     const check = await checkAlignment({
-      countryCode: p().countryCode, sdgs: p().sdgs, thematicAreaId: p().thematicAreaId,
-      startDate: input.submittedAt.slice(0, 10), endDate: milestoneDates[milestoneDates.length - 1],
+      countryCode: p().countryCode,
+      sdgs: p().sdgs,
+      thematicAreaId: p().thematicAreaId,
+      startDate: input.submittedAt.slice(0, 10),
+      endDate: milestoneDates[milestoneDates.length - 1],
     });
     await alignmentWithReview(lc, check, reject);
   }
@@ -165,24 +211,57 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
   async function reviewSlot(initialReviewer: string): Promise<void> {
     let reviewer = initialReviewer;
     for (;;) {
-      const coi = await lc.ask({ kind: 'conflict_declaration', assigneeUserId: reviewer, role: 'reviewer', key: reviewer });
+      const coi = await lc.ask({
+        kind: 'conflict_declaration',
+        assigneeUserId: reviewer,
+        role: 'reviewer',
+        key: reviewer,
+      });
       let conflict: Decision | null = coi.decision === 'declare_conflict' ? coi : null;
       if (!conflict) {
         await lc.commit({ reviews: [{ reviewerId: reviewer, taskId: coi.taskId, coi: 'none' }] });
-        const d = await lc.ask({ kind: 'review_score', assigneeUserId: reviewer, role: 'reviewer', key: reviewer, context: { rubric: progress.rubric } });
+        const d = await lc.ask({
+          kind: 'review_score',
+          assigneeUserId: reviewer,
+          role: 'reviewer',
+          key: reviewer,
+          context: { rubric: progress.rubric },
+        });
         if (d.decision === 'submit_score') {
           const scores = d.data.scores as Record<string, number>;
           progress.scores[reviewer] = scores;
           const total = weightedScore(progress.rubric, [scores]).total;
-          await lc.commit({ reviews: [{ reviewerId: reviewer, taskId: d.taskId, coi: 'none', scores, total, comment: d.comment }] });
+          await lc.commit({
+            reviews: [{ reviewerId: reviewer, taskId: d.taskId, coi: 'none', scores, total, comment: d.comment }],
+          });
           return;
         }
         conflict = d;
       }
-      await lc.commit({ reviews: [{ reviewerId: reviewer, taskId: conflict.taskId, coi: 'conflict', comment: String(conflict.data.reason ?? '') }] });
+      await lc.commit({
+        reviews: [
+          {
+            reviewerId: reviewer,
+            taskId: conflict.taskId,
+            coi: 'conflict',
+            comment: String(conflict.data.reason ?? ''),
+          },
+        ],
+      });
       const replacement = await lc.ask(
-        { kind: 'assign_reviewers', role: 'fund_manager', key: `replace-${reviewer}`, context: { replacing: reviewer, assigned: progress.reviewers } },
-        (r) => validateReviewers({ institutionId: applicant.institutionId, reviewerIds: r.data.reviewerIds as string[], alreadyAssigned: progress.reviewers, expected: 1 }),
+        {
+          kind: 'assign_reviewers',
+          role: 'fund_manager',
+          key: `replace-${reviewer}`,
+          context: { replacing: reviewer, assigned: progress.reviewers },
+        },
+        (r) =>
+          validateReviewers({
+            institutionId: applicant.institutionId,
+            reviewerIds: r.data.reviewerIds as string[],
+            alreadyAssigned: progress.reviewers,
+            expected: 1,
+          }),
       );
       reviewer = (replacement.data.reviewerIds as string[])[0];
       progress.reviewers.push(reviewer);
@@ -193,7 +272,12 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     if (!progress.waitlisted) {
       if (progress.weightedScore === null) {
         const assign = await lc.ask({ kind: 'assign_reviewers', role: 'fund_manager' }, (d) =>
-          validateReviewers({ institutionId: applicant.institutionId, reviewerIds: d.data.reviewerIds as string[], alreadyAssigned: [], expected: 'at_least_2' }),
+          validateReviewers({
+            institutionId: applicant.institutionId,
+            reviewerIds: d.data.reviewerIds as string[],
+            alreadyAssigned: [],
+            expected: 'at_least_2',
+          }),
         );
         const reviewers = assign.data.reviewerIds as string[];
         progress.reviewers = [...reviewers];
@@ -203,40 +287,101 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
         progress.passMarkMet = score.total >= progress.passMark;
         await lc.commit({
           patch: { weightedScore: score.total, passMarkMet: progress.passMarkMet },
-          audit: [{ action: 'scored', actorRole: 'system', data: { weightedScore: score.total, passMark: progress.passMark, reviewers: score.reviewers } }],
+          audit: [
+            {
+              action: 'scored',
+              actorRole: 'system',
+              data: { weightedScore: score.total, passMark: progress.passMark, reviewers: score.reviewers },
+            },
+          ],
         });
       }
-      const context = { weightedScore: progress.weightedScore, passMark: progress.passMark, passMarkMet: progress.passMarkMet, scores: progress.scores };
+      const context = {
+        weightedScore: progress.weightedScore,
+        passMark: progress.passMark,
+        passMarkMet: progress.passMarkMet,
+        scores: progress.scores,
+      };
       const d = await lc.ask({ kind: 'selection_decision', role: 'fund_manager', context });
       if (d.decision === 'reject') return reject('not_selected', null, d.comment, d.actor);
-      if (d.decision === 'select') return lc.transition('contracting', { action: 'selected', actor: d.actor, comment: justification(d), notifyOwner: true });
+      if (d.decision === 'select')
+        return lc.transition('contracting', {
+          action: 'selected',
+          actor: d.actor,
+          comment: justification(d),
+          notifyOwner: true,
+        });
       progress.waitlisted = true;
-      await lc.commit({ audit: [{ action: 'waitlisted', actorId: d.actor.userId, actorRole: d.actor.role, comment: d.comment }], notifications: [lc.ownerNotice('decision_outcome', { outcome: 'waitlisted', comment: d.comment })] });
+      await lc.commit({
+        audit: [{ action: 'waitlisted', actorId: d.actor.userId, actorRole: d.actor.role, comment: d.comment }],
+        notifications: [lc.ownerNotice('decision_outcome', { outcome: 'waitlisted', comment: d.comment })],
+      });
     }
-    const context = { weightedScore: progress.weightedScore, passMark: progress.passMark, passMarkMet: progress.passMarkMet, scores: progress.scores };
+    const context = {
+      weightedScore: progress.weightedScore,
+      passMark: progress.passMark,
+      passMarkMet: progress.passMarkMet,
+      scores: progress.scores,
+    };
     const later = await lc.ask({ kind: 'waitlist_review', role: 'fund_manager', context });
     if (later.decision === 'reject') return reject('not_selected', null, later.comment, later.actor);
-    await lc.transition('contracting', { action: 'selected_from_waitlist', actor: later.actor, comment: justification(later), notifyOwner: true });
+    await lc.transition('contracting', {
+      action: 'selected_from_waitlist',
+      actor: later.actor,
+      comment: justification(later),
+      notifyOwner: true,
+    });
   }
 
   async function contracting(): Promise<void> {
     const policy = await checkGrantPolicy({ ...screeningInput(), decisionDate: new Date().toISOString() });
-    if (policy.outcome === 'fail') return reject('policy_failed', policy, undefined, undefined, failedReasons(policy.findings));
+    if (policy.outcome === 'fail')
+      return reject('policy_failed', policy, undefined, undefined, failedReasons(policy.findings));
     let exceptionNote: string | null = null;
     if (policy.outcome === 'needs_approval') {
-      const d = await lc.ask({ kind: 'policy_exception', role: 'fund_manager', context: { findings: policy.findings.filter((f) => f.outcome !== 'pass') } });
+      const d = await lc.ask({
+        kind: 'policy_exception',
+        role: 'fund_manager',
+        context: { findings: policy.findings.filter((f) => f.outcome !== 'pass') },
+      });
       if (d.decision === 'reject') return reject('policy_exception_refused', policy, d.comment, d.actor);
       exceptionNote = String(d.data.justification);
     }
     const total = usdToCents(p().requestedAmountUsd);
     const amounts = trancheSchedule(total, p().milestones.length);
-    const tranches = p().milestones.map((m, i) => ({ seq: i + 1, pct: Math.round((amounts[i] / total) * 100), amountCents: amounts[i], milestone: m.title }));
-    const deliverables: DeliverableRow[] = p().milestones.map((m, i) => ({ seq: i + 1, title: m.title, dueDate: m.dueDate, amountCents: amounts[i], status: 'pending' }));
-    const contract: DraftContract = { kind: 'grant', partyName: applicant.institutionName, valueCents: total, tranches, policyFindings: policy, exceptionNote, signatures: {} };
+    const tranches = p().milestones.map((m, i) => ({
+      seq: i + 1,
+      pct: Math.round((amounts[i] / total) * 100),
+      amountCents: amounts[i],
+      milestone: m.title,
+    }));
+    const deliverables: DeliverableRow[] = p().milestones.map((m, i) => ({
+      seq: i + 1,
+      title: m.title,
+      dueDate: m.dueDate,
+      amountCents: amounts[i],
+      status: 'pending',
+    }));
+    const contract: DraftContract = {
+      kind: 'grant',
+      partyName: applicant.institutionName,
+      valueCents: total,
+      tranches,
+      policyFindings: policy,
+      exceptionNote,
+      signatures: {},
+    };
     // The agreement as documents (EN, RU), shown to the signers: a signature names the bytes it signs.
     const agreementInput = {
-      proposalId: input.proposalId, workflowId: workflowInfo().workflowId, date: new Date().toISOString(),
-      tranches: p().milestones.map((m, i) => ({ seq: i + 1, amountCents: amounts[i], milestone: m.title, dueDate: m.dueDate })),
+      proposalId: input.proposalId,
+      workflowId: workflowInfo().workflowId,
+      date: new Date().toISOString(),
+      tranches: p().milestones.map((m, i) => ({
+        seq: i + 1,
+        amountCents: amounts[i],
+        milestone: m.title,
+        dueDate: m.dueDate,
+      })),
     };
     const agreement = await prepareAgreement(agreementInput);
     const signContext = { valueUsd: total / 100, tranches, agreement };
@@ -244,18 +389,46 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       lc,
       contract,
       [
-        { kind: 'contract_signature', assigneeUserId: applicant.userId, role: 'applicant', key: 'applicant', context: signContext },
-        { kind: 'contract_signature', role: 'co_approver', countryCode: p().countryCode, key: 'co', context: signContext },
+        {
+          kind: 'contract_signature',
+          assigneeUserId: applicant.userId,
+          role: 'applicant',
+          key: 'applicant',
+          context: signContext,
+        },
+        {
+          kind: 'contract_signature',
+          role: 'co_approver',
+          countryCode: p().countryCode,
+          key: 'co',
+          context: signContext,
+        },
       ],
       { extra: { deliverables } },
     );
     if (signature.declined) {
       const { declined } = signature;
-      return lc.transition('cancelled', { action: 'signature_declined', actor: declined.actor, comment: declined.comment, notifyOwner: true, extra: { contract: { ...contract, status: 'declined' } } });
+      return lc.transition('cancelled', {
+        action: 'signature_declined',
+        actor: declined.actor,
+        comment: declined.comment,
+        notifyOwner: true,
+        extra: { contract: { ...contract, status: 'declined' } },
+      });
     }
-    const signatures = signature.signatures.map((d) => ({ userId: d.actor.userId, role: d.actor.role, at: new Date().toISOString(), documentSha256: String(d.data.documentSha256), statement: String(d.data.statement) }));
+    const signatures = signature.signatures.map((d) => ({
+      userId: d.actor.userId,
+      role: d.actor.role,
+      at: new Date().toISOString(),
+      documentSha256: String(d.data.documentSha256),
+      statement: String(d.data.statement),
+    }));
     await stampSignedAgreement({ ...agreementInput, signatures });
-    await lc.transition('mission', { action: 'contract_signed', notifyOwner: true, extra: { contract: signature.signed } });
+    await lc.transition('mission', {
+      action: 'contract_signed',
+      notifyOwner: true,
+      extra: { contract: signature.signed },
+    });
   }
 
   async function mission(): Promise<void> {
@@ -268,14 +441,35 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
         const m = p().milestones[i];
         return {
           row: { seq: i + 1, title: m.title, dueDate: m.dueDate, amountCents: amounts[i], status: 'pending' },
-          submission: { kind: 'progress_report', assigneeUserId: applicant.userId, role: 'applicant', key: `m${i + 1}`, context: { milestone: m } },
-          verification: (report) => ({ kind: 'report_verification', role: 'co_approver', countryCode: p().countryCode, key: `m${i + 1}`, context: { milestone: m, report: report.data.report } }),
+          submission: {
+            kind: 'progress_report',
+            assigneeUserId: applicant.userId,
+            role: 'applicant',
+            key: `m${i + 1}`,
+            context: { milestone: m },
+          },
+          verification: (report) => ({
+            kind: 'report_verification',
+            role: 'co_approver',
+            countryCode: p().countryCode,
+            key: `m${i + 1}`,
+            context: { milestone: m, report: report.data.report },
+          }),
         };
       },
       payment: (i, row, v) => ({
         payee: applicant.institutionName,
-        audit: { action: 'tranche_released', actorId: v.actor.userId, actorRole: v.actor.role, data: { milestone: i + 1, milestoneTitle: row.title, amountCents: row.amountCents } },
-        notification: lc.ownerNotice('payment_released', { amountUsd: row.amountCents / 100, milestoneSeq: i + 1, milestoneTitle: row.title }),
+        audit: {
+          action: 'tranche_released',
+          actorId: v.actor.userId,
+          actorRole: v.actor.role,
+          data: { milestone: i + 1, milestoneTitle: row.title, amountCents: row.amountCents },
+        },
+        notification: lc.ownerNotice('payment_released', {
+          amountUsd: row.amountCents / 100,
+          milestoneSeq: i + 1,
+          milestoneTitle: row.title,
+        }),
       }),
       shouldContinueAsNew: () => lc.shouldContinueAsNew(input.continueAsNewAfterSteps),
     });
@@ -285,7 +479,13 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
   async function evaluation(): Promise<void> {
     const final = await lc.ask({ kind: 'final_report', assigneeUserId: applicant.userId, role: 'applicant' });
     const ids = await lc.openTasks([
-      { kind: 'evaluation', role: 'co_approver', countryCode: p().countryCode, key: 'co', context: { finalReport: final.data.report } },
+      {
+        kind: 'evaluation',
+        role: 'co_approver',
+        countryCode: p().countryCode,
+        key: 'co',
+        context: { finalReport: final.data.report },
+      },
       { kind: 'evaluation', role: 'fund_manager', key: 'fm', context: { finalReport: final.data.report } },
     ]);
     const evaluations = await Promise.all(ids.map((id) => lc.awaitTask(id)));
@@ -293,21 +493,36 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       action: 'evaluated',
       notifyOwner: true,
       extra: {
-        evaluations: evaluations.filter((e): e is Decision => e !== null).map((e) => ({
-          evaluatorId: e.actor.userId, kind: `evaluation_${e.actor.role}`, ratings: e.data.ratings as Record<string, number>,
-          narrative: String(e.data.narrative), beneficiaries: (e.data.beneficiaries as number | undefined) ?? (final.data.beneficiariesReached as number | undefined) ?? null,
-        })),
+        evaluations: evaluations
+          .filter((e): e is Decision => e !== null)
+          .map((e) => ({
+            evaluatorId: e.actor.userId,
+            kind: `evaluation_${e.actor.role}`,
+            ratings: e.data.ratings as Record<string, number>,
+            narrative: String(e.data.narrative),
+            beneficiaries:
+              (e.data.beneficiaries as number | undefined) ??
+              (final.data.beneficiariesReached as number | undefined) ??
+              null,
+          })),
       },
     });
   }
 
   const STAGE_STEPS: Partial<Record<Stage, () => Promise<void>>> = {
-    intake, co_endorsement: endorsement, alignment_check: alignment, selection, contracting, mission, evaluation,
+    intake,
+    co_endorsement: endorsement,
+    alignment_check: alignment,
+    selection,
+    contracting,
+    mission,
+    evaluation,
   };
 
   return lc.runStages(STAGE_STEPS, {
     continueAsNewAfterSteps: input.continueAsNewAfterSteps,
-    continueAsNew: () => continueAsNew<typeof proposalWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
+    continueAsNew: () =>
+      continueAsNew<typeof proposalWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
   });
 }
 
@@ -316,18 +531,38 @@ function justification(d: Decision): string | undefined {
 }
 
 /** Proposal rules a decision must meet beyond its shape (pure: runs in the Update validator). */
-function validateProposalDecision(kind: string, context: Record<string, unknown>, d: DecideInput, progress: ProposalProgress): DecisionProblem[] {
+function validateProposalDecision(
+  kind: string,
+  context: Record<string, unknown>,
+  d: DecideInput,
+  progress: ProposalProgress,
+): DecisionProblem[] {
   const data = d.data ?? {};
   if (kind === 'revise') {
     const parsed = proposalChangesSchema.safeParse(data);
-    return parsed.success ? [] : parsed.error.issues.map((i) => ({ path: ['data', ...i.path].join('.'), message: i.message }));
+    return parsed.success
+      ? []
+      : parsed.error.issues.map((i) => ({ path: ['data', ...i.path].join('.'), message: i.message }));
   }
   if (kind === 'contract_signature' && d.decision === 'sign') return signatureProblems(context, data);
   if (kind === 'review_score' && d.decision === 'submit_score') {
-    return validateScores(progress.rubric, (data.scores ?? {}) as Record<string, unknown>).map((p) => ({ path: `data.scores.${p.key}`, message: p.message }));
+    return validateScores(progress.rubric, (data.scores ?? {}) as Record<string, unknown>).map((p) => ({
+      path: `data.scores.${p.key}`,
+      message: p.message,
+    }));
   }
-  if ((kind === 'selection_decision' || kind === 'waitlist_review') && d.decision === 'select' && context.passMarkMet === false && !data.justification) {
-    return [{ path: 'data.justification', message: `the weighted score ${String(context.weightedScore)} is below the pass mark ${String(context.passMark)}: a justification is required` }];
+  if (
+    (kind === 'selection_decision' || kind === 'waitlist_review') &&
+    d.decision === 'select' &&
+    context.passMarkMet === false &&
+    !data.justification
+  ) {
+    return [
+      {
+        path: 'data.justification',
+        message: `the weighted score ${String(context.weightedScore)} is below the pass mark ${String(context.passMark)}: a justification is required`,
+      },
+    ];
   }
   return [];
 }

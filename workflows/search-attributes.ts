@@ -12,7 +12,11 @@ export const COUNTRY_KEY = defineSearchAttributeKey('CountryCode', SearchAttribu
 export const SEARCH_ATTRIBUTE_KEYS = [PROGRAMME_KEY, STAGE_KEY, PROGRAMME_STAGE_KEY, COUNTRY_KEY];
 
 /** The search attributes of a subject in `stage`. */
-export function subjectSearchAttributes(programme: Programme, stage: string, countryCode: string): SearchAttributePair[] {
+export function subjectSearchAttributes(
+  programme: Programme,
+  stage: string,
+  countryCode: string,
+): SearchAttributePair[] {
   return [
     { key: PROGRAMME_KEY, value: programme },
     { key: STAGE_KEY, value: phaseOf(programme, stage) ?? stage },

@@ -17,8 +17,21 @@ type Actor = Decision['actor'];
  * the `rejected` stage, the findings and the outcome on the subject, a mail to the owner.
  */
 export function rejectWith(lc: Lifecycle) {
-  return (action: string, findings: PolicyResult | unknown, comment?: string, actor?: Actor, reasons?: Reason[]): Promise<void> =>
-    lc.transition('rejected', { action, actor, comment, reasons, notifyOwner: true, extra: { patch: { findings, outcome: action } } });
+  return (
+    action: string,
+    findings: PolicyResult | unknown,
+    comment?: string,
+    actor?: Actor,
+    reasons?: Reason[],
+  ): Promise<void> =>
+    lc.transition('rejected', {
+      action,
+      actor,
+      comment,
+      reasons,
+      notifyOwner: true,
+      extra: { patch: { findings, outcome: action } },
+    });
 }
 
 export interface EndorsementOptions {
@@ -37,7 +50,8 @@ export interface EndorsementOptions {
 export async function endorsementWithRevisions(lc: Lifecycle, o: EndorsementOptions): Promise<void> {
   for (;;) {
     const d = await lc.ask(o.endorsement());
-    if (d.decision === 'endorse') return lc.transition('alignment_check', { action: 'endorsed', actor: d.actor, comment: d.comment });
+    if (d.decision === 'endorse')
+      return lc.transition('alignment_check', { action: 'endorsed', actor: d.actor, comment: d.comment });
     if (d.decision === 'reject') return o.reject('co_rejected', null, d.comment, d.actor);
     const revision = await lc.ask(o.revision(d.comment ?? ''));
     await o.applyRevision(revision);
@@ -46,11 +60,29 @@ export async function endorsementWithRevisions(lc: Lifecycle, o: EndorsementOpti
 }
 
 /** Alignment with the Cooperation Framework: aligned goes on, not aligned is rejected, a partial match goes to the fund manager. */
-export async function alignmentWithReview(lc: Lifecycle, check: AlignmentCheck, reject: ReturnType<typeof rejectWith>): Promise<void> {
-  await lc.commit({ patch: { findings: check }, audit: [{ action: 'alignment_checked', actorRole: 'system', data: { result: check.result, matchedOutcomes: check.matchedOutcomes } }] });
-  if (check.result === 'not_aligned') return reject('not_aligned', check, undefined, undefined, failedReasons(check.reasons));
+export async function alignmentWithReview(
+  lc: Lifecycle,
+  check: AlignmentCheck,
+  reject: ReturnType<typeof rejectWith>,
+): Promise<void> {
+  await lc.commit({
+    patch: { findings: check },
+    audit: [
+      {
+        action: 'alignment_checked',
+        actorRole: 'system',
+        data: { result: check.result, matchedOutcomes: check.matchedOutcomes },
+      },
+    ],
+  });
+  if (check.result === 'not_aligned')
+    return reject('not_aligned', check, undefined, undefined, failedReasons(check.reasons));
   if (check.result === 'needs_review') {
-    const d = await lc.ask({ kind: 'alignment_review', role: 'fund_manager', context: { reasons: check.reasons, matchedOutcomes: check.matchedOutcomes } });
+    const d = await lc.ask({
+      kind: 'alignment_review',
+      role: 'fund_manager',
+      context: { reasons: check.reasons, matchedOutcomes: check.matchedOutcomes },
+    });
     if (d.decision === 'reject') return reject('not_aligned', check, d.comment, d.actor);
   }
   await lc.transition('selection', { action: 'aligned' });
@@ -67,7 +99,10 @@ export async function twoPartySignature(
   lc: Lifecycle,
   contract: DraftContract,
   parties: [TaskSpec & { key: string }, TaskSpec & { key: string }],
-  opts: { extra?: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject' | 'openTasks' | 'contract'>; voidOnWithdrawal?: string } = {},
+  opts: {
+    extra?: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject' | 'openTasks' | 'contract'>;
+    voidOnWithdrawal?: string;
+  } = {},
 ): Promise<{ declined: Decision } | { declined?: undefined; signed: ContractRow; signatures: Decision[] }> {
   const ids = await lc.openTasks(parties, { ...opts.extra, contract: { ...contract, status: 'awaiting_signatures' } });
   let results: (Decision | null)[];
@@ -75,14 +110,21 @@ export async function twoPartySignature(
     results = await Promise.all(
       ids.map(async (id) => {
         const d = await lc.awaitTask(id);
-        if (d?.decision === 'decline') await lc.cancelTasks(ids.filter((x) => x !== id), 'the other party declined to sign');
+        if (d?.decision === 'decline')
+          await lc.cancelTasks(
+            ids.filter((x) => x !== id),
+            'the other party declined to sign',
+          );
         return d;
       }),
     );
   } catch (err) {
     // Withdrawn while awaiting signatures: the draft is void (the kernel then cancels the tasks).
     if (opts.voidOnWithdrawal && lc.withdrawing) {
-      await lc.commit({ contract: { ...contract, status: 'declined' }, audit: [{ action: 'contract_voided', actorRole: 'system', comment: opts.voidOnWithdrawal }] });
+      await lc.commit({
+        contract: { ...contract, status: 'declined' },
+        audit: [{ action: 'contract_voided', actorRole: 'system', comment: opts.voidOnWithdrawal }],
+      });
     }
     throw err;
   }
@@ -92,7 +134,10 @@ export async function twoPartySignature(
   results.forEach((d, i) => {
     if (d) signatures[parties[i].key] = { by: d.actor.userId, at: new Date().toISOString() };
   });
-  return { signed: { ...contract, signatures, status: 'signed' }, signatures: results.filter((d): d is Decision => d !== null) };
+  return {
+    signed: { ...contract, signatures, status: 'signed' },
+    signatures: results.filter((d): d is Decision => d !== null),
+  };
 }
 
 export interface PaidItem {
@@ -109,7 +154,11 @@ export interface PaidItemsOptions {
   advance: () => void;
   item: (i: number) => PaidItem;
   /** The payment of an accepted item: who is paid, and the audit entry and mail that go with it. */
-  payment: (i: number, row: DeliverableRow, verifier: Decision) => { payee: string; audit: AuditEntry; notification: NotificationRequest };
+  payment: (
+    i: number,
+    row: DeliverableRow,
+    verifier: Decision,
+  ) => { payee: string; audit: AuditEntry; notification: NotificationRequest };
   /** Keep the report on the row when a revision is asked for. */
   keepReportOnRevision?: boolean;
   /** Continue as new between items when this says so. */
@@ -140,7 +189,9 @@ export async function paidItems(lc: Lifecycle, o: PaidItemsOptions): Promise<boo
         });
         break;
       }
-      await lc.commit({ deliverables: [{ ...row, status: 'revision_requested', ...(o.keepReportOnRevision ? { report } : {}) }] });
+      await lc.commit({
+        deliverables: [{ ...row, status: 'revision_requested', ...(o.keepReportOnRevision ? { report } : {}) }],
+      });
     }
     o.advance();
     if (o.shouldContinueAsNew()) return false;

@@ -35,7 +35,12 @@
  */
 import { createHash } from 'node:crypto';
 import { Prisma, type Outbox } from '../../generated/prisma/client';
-import { NON_ESSENTIAL_TEMPLATES, type NotificationRequest, type NotificationTemplate, type Recipient } from '../../domain/notifications';
+import {
+  NON_ESSENTIAL_TEMPLATES,
+  type NotificationRequest,
+  type NotificationTemplate,
+  type Recipient,
+} from '../../domain/notifications';
 import type { Language } from '../../domain/roles';
 import type { PrismaClient } from '../../lib/db';
 import { logger as rootLogger, type Logger } from '../../lib/logger';
@@ -55,7 +60,13 @@ const moduleLogger = rootLogger.child({ component: 'notifications' });
  * action against a clock stay immediate: task_assigned, overdue_escalation (already late),
  * contract_to_sign and expert_invitation.
  */
-export const DIGEST_TEMPLATES: readonly NotificationTemplate[] = ['reminder', 'decision_outcome', 'changes_requested', 'payment_released', 'evaluation_requested'];
+export const DIGEST_TEMPLATES: readonly NotificationTemplate[] = [
+  'reminder',
+  'decision_outcome',
+  'changes_requested',
+  'payment_released',
+  'evaluation_requested',
+];
 
 /** Outbox.template of the digest rows themselves (not one of NOTIFICATION_TEMPLATES). */
 export const DIGEST_TEMPLATE = 'daily_digest';
@@ -97,7 +108,14 @@ interface RecipientUser {
   dailyDigest: boolean;
 }
 
-const USER_FIELDS = { id: true, email: true, role: true, language: true, notifyReminders: true, dailyDigest: true } as const;
+const USER_FIELDS = {
+  id: true,
+  email: true,
+  role: true,
+  language: true,
+  notifyReminders: true,
+  dailyDigest: true,
+} as const;
 
 function asLanguage(value: string | null | undefined): Language {
   return value === 'ru' ? 'ru' : 'en';
@@ -117,12 +135,20 @@ function fromUser(user: RecipientUser): ResolvedRecipient {
 async function resolveRecipients(tx: Tx, to: Recipient): Promise<ResolvedRecipient[]> {
   // Plain SQL for the two lookups every step makes (Prisma 6 compiles each ORM query anew).
   const activeUsers = async (where: Prisma.Sql) =>
-    (await tx.$queryRaw<RecipientUser[]>`SELECT "id", "email", "role", "language", "notifyReminders", "dailyDigest" FROM "User" WHERE "active" AND ${where} ORDER BY "id" ASC`).map(fromUser);
+    (
+      await tx.$queryRaw<
+        RecipientUser[]
+      >`SELECT "id", "email", "role", "language", "notifyReminders", "dailyDigest" FROM "User" WHERE "active" AND ${where} ORDER BY "id" ASC`
+    ).map(fromUser);
   if ('userId' in to) return activeUsers(Prisma.sql`"id" = ${to.userId}`);
   if ('role' in to) {
-    const byRole = to.countryCode ? Prisma.sql`"role" = ${to.role} AND "countryCode" = ${to.countryCode}` : Prisma.sql`"role" = ${to.role}`;
+    const byRole = to.countryCode
+      ? Prisma.sql`"role" = ${to.role} AND "countryCode" = ${to.countryCode}`
+      : Prisma.sql`"role" = ${to.role}`;
     // Users who may not decide the task (e.g. its requester) are not told about it either.
-    const excluded = to.excludeUserIds?.length ? Prisma.sql` AND "id" NOT IN (${Prisma.join(to.excludeUserIds)})` : Prisma.empty;
+    const excluded = to.excludeUserIds?.length
+      ? Prisma.sql` AND "id" NOT IN (${Prisma.join(to.excludeUserIds)})`
+      : Prisma.empty;
     return activeUsers(Prisma.sql`${byRole}${excluded}`);
   }
   const user = await tx.user.findFirst({ where: { expertId: to.expertId, active: true }, select: USER_FIELDS });
@@ -131,7 +157,15 @@ async function resolveRecipients(tx: Tx, to: Recipient): Promise<ResolvedRecipie
   const expert = await tx.expert.findUnique({ where: { id: to.expertId }, select: { email: true, languages: true } });
   if (!expert) return [];
   const languages = Array.isArray(expert.languages) ? expert.languages : [];
-  return [{ userId: null, email: expert.email, language: languages.includes('ru') ? 'ru' : 'en', notifyReminders: true, foldsIntoDigest: false }];
+  return [
+    {
+      userId: null,
+      email: expert.email,
+      language: languages.includes('ru') ? 'ru' : 'en',
+      notifyReminders: true,
+      foldsIntoDigest: false,
+    },
+  ];
 }
 
 function initialStatus(template: NotificationTemplate, recipient: ResolvedRecipient): 'pending' | 'skipped' | 'digest' {
@@ -168,7 +202,10 @@ export async function outboxRowsOf(
   for (const request of input.notifications) {
     const recipients = await resolveRecipients(tx, request.to);
     if (!recipients.length) {
-      log.warn({ workflowId: input.workflowId, step: input.step, template: request.template, to: request.to }, 'notification has no active recipient; skipped');
+      log.warn(
+        { workflowId: input.workflowId, step: input.step, template: request.template, to: request.to },
+        'notification has no active recipient; skipped',
+      );
       continue;
     }
     for (const recipient of recipients) {
@@ -201,7 +238,8 @@ export async function insertOutboxRows(tx: Tx, rows: OutboxRow[]): Promise<void>
   if (!rows.length) return;
   const createdAt = new Date();
   const values = rows.map(
-    (r) => Prisma.sql`(${r.key}, ${r.workflowId ?? null}, ${r.recipientId ?? null}, ${r.toEmail}, ${r.template}, ${r.language}, ${r.subject}, ${r.text}, ${r.html}, ${r.status}, 0, ${createdAt})`,
+    (r) =>
+      Prisma.sql`(${r.key}, ${r.workflowId ?? null}, ${r.recipientId ?? null}, ${r.toEmail}, ${r.template}, ${r.language}, ${r.subject}, ${r.text}, ${r.html}, ${r.status}, 0, ${createdAt})`,
   );
   await tx.$executeRaw`INSERT INTO "Outbox" ("key", "workflowId", "recipientId", "toEmail", "template", "language", "subject", "text", "html", "status", "attempts", "createdAt")
     VALUES ${Prisma.join(values)} ON CONFLICT ("key") DO NOTHING`;
@@ -242,7 +280,9 @@ export async function deliverOutbox(
   const retryLater: string[] = [];
 
   for (const key of new Set(input.keys)) {
-    const [row] = await prisma.$queryRaw<Pick<Outbox, 'key' | 'toEmail' | 'template' | 'subject' | 'text' | 'html' | 'status' | 'attempts' | 'lastError'>[]>`
+    const [row] = await prisma.$queryRaw<
+      Pick<Outbox, 'key' | 'toEmail' | 'template' | 'subject' | 'text' | 'html' | 'status' | 'attempts' | 'lastError'>[]
+    >`
       SELECT "key", "toEmail", "template", "subject", "text", "html", "status", "attempts", "lastError" FROM "Outbox" WHERE "key" = ${key}`;
     if (!row || row.status !== 'pending') {
       result.skipped++;
@@ -255,12 +295,16 @@ export async function deliverOutbox(
       continue;
     }
     if (claimedAt) {
-      log.warn({ key, attempts: row.attempts, claimedAt }, 'previous attempt ended without a recorded result; resending with the same Message-ID');
+      log.warn(
+        { key, attempts: row.attempts, claimedAt },
+        'previous attempt ended without a recorded result; resending with the same Message-ID',
+      );
     }
 
     // Compare-and-set on attempts: of two attempts that read the same row, only one sends.
     const attempts = Number(row.attempts);
-    const claimed = await prisma.$executeRaw`UPDATE "Outbox" SET "attempts" = "attempts" + 1, "lastError" = ${`${IN_FLIGHT_PREFIX}${now.toISOString()}`}
+    const claimed =
+      await prisma.$executeRaw`UPDATE "Outbox" SET "attempts" = "attempts" + 1, "lastError" = ${`${IN_FLIGHT_PREFIX}${now.toISOString()}`}
       WHERE "key" = ${key} AND "status" = 'pending' AND "attempts" = ${attempts}`;
     if (claimed === 0) {
       retryLater.push(`${key}: claimed by another attempt`);
@@ -270,7 +314,13 @@ export async function deliverOutbox(
     const messageId = messageIdForKey(key);
     let accepted: { messageId: string };
     try {
-      accepted = await mailer.send({ to: row.toEmail, subject: row.subject, text: row.text, html: row.html, messageId });
+      accepted = await mailer.send({
+        to: row.toEmail,
+        subject: row.subject,
+        text: row.text,
+        html: row.html,
+        messageId,
+      });
     } catch (err) {
       const reason = describeMailError(err);
       if (isPermanentMailError(err)) {
@@ -294,7 +344,9 @@ export async function deliverOutbox(
   }
 
   if (retryLater.length) {
-    throw new TransientMailError(`${retryLater.length} notification(s) to retry (sent ${result.sent}, failed ${result.failed}): ${retryLater.slice(0, 3).join('; ')}`);
+    throw new TransientMailError(
+      `${retryLater.length} notification(s) to retry (sent ${result.sent}, failed ${result.failed}): ${retryLater.slice(0, 3).join('; ')}`,
+    );
   }
   return result;
 }
@@ -353,14 +405,34 @@ export async function sendDailyDigest(
       const existing = await tx.outbox.findUnique({ where: { key }, select: { status: true } });
       if (existing) return existing.status === 'pending' ? 'retry' : 'done';
 
-      const held = await tx.outbox.findMany({ where: { recipientId: manager.id, status: 'digest' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      const held = await tx.outbox.findMany({
+        where: { recipientId: manager.id, status: 'digest' },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      });
       if (!held.length && !overdueItems.length) return 'nothing';
 
       const language = asLanguage(manager.language);
-      const items: DigestItem[] = [...held.map((row): DigestItem => ({ kind: 'event', subject: row.subject, at: row.createdAt, url: primaryLinkOf(row.html) })), ...overdueItems];
+      const items: DigestItem[] = [
+        ...held.map((row): DigestItem => ({
+          kind: 'event',
+          subject: row.subject,
+          at: row.createdAt,
+          url: primaryLinkOf(row.html),
+        })),
+        ...overdueItems,
+      ];
       const mail = renderDigest(language, items, input.baseUrl, day);
       await tx.outbox.create({
-        data: { key, workflowId: null, recipientId: manager.id, toEmail: manager.email, template: DIGEST_TEMPLATE, language, ...mail, status: 'pending' },
+        data: {
+          key,
+          workflowId: null,
+          recipientId: manager.id,
+          toEmail: manager.email,
+          template: DIGEST_TEMPLATE,
+          language,
+          ...mail,
+          status: 'pending',
+        },
       });
       if (held.length) {
         await tx.outbox.updateMany({
@@ -375,7 +447,9 @@ export async function sendDailyDigest(
   }
 
   log.info({ day, composed, toDeliver: toDeliver.length }, 'daily digests prepared');
-  const delivery = toDeliver.length ? await deliverOutbox(prisma, mailer, { keys: toDeliver }, log) : { sent: 0, failed: 0, skipped: 0 };
+  const delivery = toDeliver.length
+    ? await deliverOutbox(prisma, mailer, { keys: toDeliver }, log)
+    : { sent: 0, failed: 0, skipped: 0 };
   return { composed, ...delivery };
 }
 

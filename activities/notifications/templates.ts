@@ -130,7 +130,11 @@ function milestoneWords(data: NotificationData, language: Language): string | un
 }
 
 /** Russian needs three plural forms; English two. */
-function plural(language: Language, count: number, forms: { one: string; few?: string; many?: string; other: string }): string {
+function plural(
+  language: Language,
+  count: number,
+  forms: { one: string; few?: string; many?: string; other: string },
+): string {
   const category = new Intl.PluralRules(language).select(count);
   const form = (forms as Record<string, string | undefined>)[category] ?? forms.other;
   return `${count} ${form}`;
@@ -163,7 +167,6 @@ const DECISION_LABELS: Record<string, { en: string; ru: string }> = {
   withdraw: { en: 'withdrawn', ru: 'отозвано' },
   cancel: { en: 'cancelled', ru: 'отменено' },
 };
-
 
 /** What happened, in words: the history's action labels of the bilingual dictionary, else the stage. */
 function outcomeWords(outcome: string | undefined, language: Language): string | undefined {
@@ -271,7 +274,11 @@ function taskPurpose(kind: string | undefined, language: Language): string[] {
   return [TASK_MAIL_PURPOSE[kind as TaskKind][language]];
 }
 
-function wordsFor(table: Record<string, { en: string; ru: string }>, key: string | undefined, language: Language): string | undefined {
+function wordsFor(
+  table: Record<string, { en: string; ru: string }>,
+  key: string | undefined,
+  language: Language,
+): string | undefined {
   const value = present(key);
   if (!value) return undefined;
   const known = Object.prototype.hasOwnProperty.call(table, value) ? table[value] : undefined;
@@ -297,7 +304,12 @@ type Block =
 /** The one link per mail that the digest picks up again (see primaryLinkOf). */
 const PRIMARY_LINK_CLASS = 'primary-link';
 
-function renderBlocks(language: Language, heading: string, blocks: Block[], footer: string): { text: string; html: string } {
+function renderBlocks(
+  language: Language,
+  heading: string,
+  blocks: Block[],
+  footer: string,
+): { text: string; html: string } {
   const textParts: string[] = [heading, ''];
   const htmlParts: string[] = [`<h2 style="font-size:18px;margin:0 0 16px">${escapeHtml(heading)}</h2>`];
 
@@ -345,7 +357,11 @@ function renderBlocks(language: Language, heading: string, blocks: Block[], foot
         htmlParts.push(
           '<ul>' +
             block.items
-              .map((item) => (item.url ? `<li><a href="${escapeHtml(item.url)}">${escapeHtml(item.text)}</a></li>` : `<li>${escapeHtml(item.text)}</li>`))
+              .map((item) =>
+                item.url
+                  ? `<li><a href="${escapeHtml(item.url)}">${escapeHtml(item.text)}</a></li>`
+                  : `<li>${escapeHtml(item.text)}</li>`,
+              )
               .join('') +
             '</ul>',
         );
@@ -354,7 +370,9 @@ function renderBlocks(language: Language, heading: string, blocks: Block[], foot
   }
 
   textParts.push('--', footer);
-  htmlParts.push(`<hr style="border:none;border-top:1px solid #ddd;margin:24px 0 8px"><p style="color:#777;font-size:12px">${escapeHtml(footer)}</p>`);
+  htmlParts.push(
+    `<hr style="border:none;border-top:1px solid #ddd;margin:24px 0 8px"><p style="color:#777;font-size:12px">${escapeHtml(footer)}</p>`,
+  );
 
   const html =
     `<!doctype html><html lang="${language}"><head><meta charset="utf-8"><title>${escapeHtml(heading)}</title></head>` +
@@ -370,7 +388,12 @@ function renderBlocks(language: Language, heading: string, blocks: Block[], foot
 export function primaryLinkOf(html: string): string | undefined {
   const match = new RegExp(`<a class="${PRIMARY_LINK_CLASS}" href="([^"]*)"`).exec(html);
   if (!match) return undefined;
-  return match[1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return match[1]
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 // ---------- the templates ----------
@@ -460,36 +483,56 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
     en: (c) => ({
       subject: `New task: ${c.task ?? 'action needed'} – ${c.title}`,
       heading: c.task ? `New task: ${c.task}` : 'A new task is waiting for you',
-      intro: [`A new task is waiting for you on the ${c.what.toLowerCase()} “${c.title}”.`, ...c.purpose, ...(c.due ? [`Please complete it by ${c.due}.`] : [])],
+      intro: [
+        `A new task is waiting for you on the ${c.what.toLowerCase()} “${c.title}”.`,
+        ...c.purpose,
+        ...(c.due ? [`Please complete it by ${c.due}.`] : []),
+      ],
     }),
     ru: (c) => ({
       subject: `Новая задача: ${c.task ?? 'требуется действие'} – ${c.title}`,
       heading: c.task ? `Новая задача: ${c.task}` : 'Вам назначена новая задача',
-      intro: [`Вам назначена новая задача по объекту «${c.title}» (${c.what.toLowerCase()}).`, ...c.purpose, ...(c.due ? [`Пожалуйста, выполните её до ${c.due}.`] : [])],
+      intro: [
+        `Вам назначена новая задача по объекту «${c.title}» (${c.what.toLowerCase()}).`,
+        ...c.purpose,
+        ...(c.due ? [`Пожалуйста, выполните её до ${c.due}.`] : []),
+      ],
     }),
   },
   reminder: {
     en: (c) => ({
       subject: `Reminder: ${c.task ?? 'task'} due ${c.due ?? 'soon'} – ${c.title}`,
       heading: `Reminder: ${c.task ?? 'a task'} is due ${c.due ? `on ${c.due}` : 'soon'}`,
-      intro: [`This is a friendly reminder that a task on “${c.title}” is still open.`, 'If it is not completed by the due date, it will be escalated to the fund managers.'],
+      intro: [
+        `This is a friendly reminder that a task on “${c.title}” is still open.`,
+        'If it is not completed by the due date, it will be escalated to the fund managers.',
+      ],
     }),
     ru: (c) => ({
       subject: `Напоминание: ${c.task ?? 'задача'}, срок ${c.due ?? 'скоро'} – ${c.title}`,
       heading: `Напоминание: срок задачи${c.task ? ` «${c.task}»` : ''} ${c.due ? `— ${c.due}` : 'скоро истекает'}`,
-      intro: [`Напоминаем, что задача по объекту «${c.title}» ещё не выполнена.`, 'Если она не будет выполнена в срок, вопрос будет передан руководителям фонда.'],
+      intro: [
+        `Напоминаем, что задача по объекту «${c.title}» ещё не выполнена.`,
+        'Если она не будет выполнена в срок, вопрос будет передан руководителям фонда.',
+      ],
     }),
   },
   overdue_escalation: {
     en: (c) => ({
       subject: `Overdue: ${c.task ?? 'task'} – ${c.title}`,
       heading: `Overdue task: ${c.task ?? c.title}`,
-      intro: [`A task on “${c.title}” is past its due date${c.due ? ` (${c.due})` : ''} and has been escalated to the fund managers.`, 'Please follow up with the assignee or act on the task.'],
+      intro: [
+        `A task on “${c.title}” is past its due date${c.due ? ` (${c.due})` : ''} and has been escalated to the fund managers.`,
+        'Please follow up with the assignee or act on the task.',
+      ],
     }),
     ru: (c) => ({
       subject: `Просрочено: ${c.task ?? 'задача'} – ${c.title}`,
       heading: `Просроченная задача: ${c.task ?? c.title}`,
-      intro: [`Срок выполнения задачи по объекту «${c.title}» истёк${c.due ? ` (${c.due})` : ''}; вопрос передан руководителям фонда.`, 'Пожалуйста, свяжитесь с исполнителем или выполните задачу.'],
+      intro: [
+        `Срок выполнения задачи по объекту «${c.title}» истёк${c.due ? ` (${c.due})` : ''}; вопрос передан руководителям фонда.`,
+        'Пожалуйста, свяжитесь с исполнителем или выполните задачу.',
+      ],
     }),
   },
   decision_outcome: {
@@ -497,38 +540,60 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
       subject: `Decision on “${c.title}”${c.decision ? `: ${c.decision}` : ''}`,
       heading: `A decision was taken on “${c.title}”`,
       intro: [`A decision was recorded on the ${c.what.toLowerCase()} “${c.title}”.`],
-      fields: [['Decision', c.decision], ['Outcome', c.outcome]],
+      fields: [
+        ['Decision', c.decision],
+        ['Outcome', c.outcome],
+      ],
     }),
     ru: (c) => ({
       subject: `Решение по «${c.title}»${c.decision ? `: ${c.decision}` : ''}`,
       heading: `Принято решение по «${c.title}»`,
       intro: [`Зарегистрировано решение по объекту «${c.title}» (${c.what.toLowerCase()}).`],
-      fields: [['Решение', c.decision], ['Итог', c.outcome]],
+      fields: [
+        ['Решение', c.decision],
+        ['Итог', c.outcome],
+      ],
     }),
   },
   changes_requested: {
     en: (c) => ({
       subject: `Changes requested: ${c.title}`,
       heading: `Changes requested on “${c.title}”`,
-      intro: ['Changes were requested before the process can continue.', ...c.purpose, ...(c.due ? [`Please resubmit by ${c.due}.`] : [])],
+      intro: [
+        'Changes were requested before the process can continue.',
+        ...c.purpose,
+        ...(c.due ? [`Please resubmit by ${c.due}.`] : []),
+      ],
     }),
     ru: (c) => ({
       subject: `Требуется доработка: ${c.title}`,
       heading: `Требуется доработка: «${c.title}»`,
-      intro: ['Для продолжения процесса необходимо внести изменения.', ...c.purpose, ...(c.due ? [`Срок повторной отправки: ${c.due}.`] : [])],
+      intro: [
+        'Для продолжения процесса необходимо внести изменения.',
+        ...c.purpose,
+        ...(c.due ? [`Срок повторной отправки: ${c.due}.`] : []),
+      ],
     }),
   },
   expert_invitation: {
     en: (c) => ({
       subject: `Invitation to an Experts on Demand assignment: ${c.title}`,
       heading: 'You are invited to an Experts on Demand assignment',
-      intro: [`A UNDP Country Office would like you to take on the assignment “${c.title}”.`, `Please accept or decline${c.due ? ` by ${c.due}` : ''}, confirming your availability and declaring any conflict of interest.`, ...c.purpose],
+      intro: [
+        `A UNDP Country Office would like you to take on the assignment “${c.title}”.`,
+        `Please accept or decline${c.due ? ` by ${c.due}` : ''}, confirming your availability and declaring any conflict of interest.`,
+        ...c.purpose,
+      ],
       fields: [['Contract value', c.amount]],
     }),
     ru: (c) => ({
       subject: `Приглашение к заданию «Эксперты по запросу»: ${c.title}`,
       heading: 'Приглашение к заданию программы «Эксперты по запросу»',
-      intro: [`Страновой офис ПРООН предлагает вам выполнить задание «${c.title}».`, `Пожалуйста, примите или отклоните приглашение${c.due ? ` до ${c.due}` : ''}, подтвердив свою доступность и указав возможный конфликт интересов.`, ...c.purpose],
+      intro: [
+        `Страновой офис ПРООН предлагает вам выполнить задание «${c.title}».`,
+        `Пожалуйста, примите или отклоните приглашение${c.due ? ` до ${c.due}` : ''}, подтвердив свою доступность и указав возможный конфликт интересов.`,
+        ...c.purpose,
+      ],
       fields: [['Стоимость договора', c.amount]],
     }),
   },
@@ -536,13 +601,21 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
     en: (c) => ({
       subject: `Contract ready for signature: ${c.title}`,
       heading: 'A contract is ready for your signature',
-      intro: [`The contract for “${c.title}” has passed the policy checks and is waiting for your signature.`, ...c.purpose, ...(c.due ? [`Please sign by ${c.due}.`] : [])],
+      intro: [
+        `The contract for “${c.title}” has passed the policy checks and is waiting for your signature.`,
+        ...c.purpose,
+        ...(c.due ? [`Please sign by ${c.due}.`] : []),
+      ],
       fields: [['Contract value', c.amount]],
     }),
     ru: (c) => ({
       subject: `Договор на подпись: ${c.title}`,
       heading: 'Договор ожидает вашей подписи',
-      intro: [`Договор по «${c.title}» прошёл проверку на соответствие правилам и ожидает вашей подписи.`, ...c.purpose, ...(c.due ? [`Пожалуйста, подпишите его до ${c.due}.`] : [])],
+      intro: [
+        `Договор по «${c.title}» прошёл проверку на соответствие правилам и ожидает вашей подписи.`,
+        ...c.purpose,
+        ...(c.due ? [`Пожалуйста, подпишите его до ${c.due}.`] : []),
+      ],
       fields: [['Сумма договора', c.amount]],
     }),
   },
@@ -553,7 +626,10 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
         subject: `Payment released${c.amount ? `: ${c.amount}` : ''}${forWhat} – ${c.title}`,
         heading: `A payment has been released${forWhat}`,
         intro: [`A payment${c.amount ? ` of ${c.amount}` : ''}${forWhat} of “${c.title}” has been released.`],
-        fields: [[c.paymentItem.field, c.milestone], ['Amount', c.amount]],
+        fields: [
+          [c.paymentItem.field, c.milestone],
+          ['Amount', c.amount],
+        ],
       };
     },
     ru: (c) => {
@@ -562,7 +638,10 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
         subject: `Платёж произведён${c.amount ? `: ${c.amount}` : ''}${forWhat} – ${c.title}`,
         heading: `Платёж произведён${forWhat}`,
         intro: [`Произведён платёж${c.amount ? ` на сумму ${c.amount}` : ''}${forWhat} по «${c.title}».`],
-        fields: [[c.paymentItem.field, c.milestone], ['Сумма', c.amount]],
+        fields: [
+          [c.paymentItem.field, c.milestone],
+          ['Сумма', c.amount],
+        ],
       };
     },
   },
@@ -570,12 +649,20 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
     en: (c) => ({
       subject: `Evaluation requested: ${c.title}`,
       heading: `Please evaluate “${c.title}”`,
-      intro: ['The work is complete and your evaluation is needed to close it.', ...c.purpose, ...(c.due ? [`Please submit it by ${c.due}.`] : [])],
+      intro: [
+        'The work is complete and your evaluation is needed to close it.',
+        ...c.purpose,
+        ...(c.due ? [`Please submit it by ${c.due}.`] : []),
+      ],
     }),
     ru: (c) => ({
       subject: `Требуется оценка: ${c.title}`,
       heading: `Пожалуйста, оцените «${c.title}»`,
-      intro: ['Работа завершена, и для её закрытия необходима ваша оценка.', ...c.purpose, ...(c.due ? [`Пожалуйста, представьте её до ${c.due}.`] : [])],
+      intro: [
+        'Работа завершена, и для её закрытия необходима ваша оценка.',
+        ...c.purpose,
+        ...(c.due ? [`Пожалуйста, представьте её до ${c.due}.`] : []),
+      ],
     }),
   },
 };
@@ -645,44 +732,76 @@ export function renderNotification(
 export function renderDigest(language: Language, items: DigestItem[], baseUrl: string, day?: string): RenderedMail {
   const lang: Language = language === 'ru' ? 'ru' : 'en';
   const events = items.filter((item): item is Extract<DigestItem, { kind: 'event' }> => item.kind === 'event');
-  const overdue = items.filter((item): item is Extract<DigestItem, { kind: 'overdue_task' }> => item.kind === 'overdue_task');
+  const overdue = items.filter(
+    (item): item is Extract<DigestItem, { kind: 'overdue_task' }> => item.kind === 'overdue_task',
+  );
 
   const eventCount =
-    lang === 'ru' ? plural('ru', events.length, { one: 'событие', few: 'события', many: 'событий', other: 'события' }) : plural('en', events.length, { one: 'update', other: 'updates' });
+    lang === 'ru'
+      ? plural('ru', events.length, { one: 'событие', few: 'события', many: 'событий', other: 'события' })
+      : plural('en', events.length, { one: 'update', other: 'updates' });
   const overdueCount =
     lang === 'ru'
-      ? plural('ru', overdue.length, { one: 'просроченная задача', few: 'просроченные задачи', many: 'просроченных задач', other: 'просроченной задачи' })
+      ? plural('ru', overdue.length, {
+          one: 'просроченная задача',
+          few: 'просроченные задачи',
+          many: 'просроченных задач',
+          other: 'просроченной задачи',
+        })
       : plural('en', overdue.length, { one: 'overdue task', other: 'overdue tasks' });
   const dayLabel = present(day);
-  const heading = lang === 'ru' ? `Ежедневная сводка${dayLabel ? ` за ${dayLabel}` : ''}` : `Daily digest${dayLabel ? ` for ${dayLabel}` : ''}`;
+  const heading =
+    lang === 'ru'
+      ? `Ежедневная сводка${dayLabel ? ` за ${dayLabel}` : ''}`
+      : `Daily digest${dayLabel ? ` for ${dayLabel}` : ''}`;
 
   const blocks: Block[] = [];
   if (!events.length && !overdue.length) {
-    blocks.push({ kind: 'paragraph', text: lang === 'ru' ? 'Новых событий и просроченных задач нет.' : 'No new updates and no overdue tasks.' });
+    blocks.push({
+      kind: 'paragraph',
+      text: lang === 'ru' ? 'Новых событий и просроченных задач нет.' : 'No new updates and no overdue tasks.',
+    });
   }
   if (events.length) {
-    blocks.push({ kind: 'paragraph', text: lang === 'ru' ? `Новые события (${events.length}):` : `New updates (${events.length}):` });
+    blocks.push({
+      kind: 'paragraph',
+      text: lang === 'ru' ? `Новые события (${events.length}):` : `New updates (${events.length}):`,
+    });
     blocks.push({
       kind: 'list',
       items: events.map((event) => {
         const when = formatDate(event.at, lang);
-        return { text: when ? `${oneLine(event.subject)} (${when})` : oneLine(event.subject), url: present(event.url ?? undefined) };
+        return {
+          text: when ? `${oneLine(event.subject)} (${when})` : oneLine(event.subject),
+          url: present(event.url ?? undefined),
+        };
       }),
     });
   }
   if (overdue.length) {
-    blocks.push({ kind: 'paragraph', text: lang === 'ru' ? `Просроченные задачи (${overdue.length}):` : `Overdue tasks (${overdue.length}):` });
+    blocks.push({
+      kind: 'paragraph',
+      text: lang === 'ru' ? `Просроченные задачи (${overdue.length}):` : `Overdue tasks (${overdue.length}):`,
+    });
     blocks.push({
       kind: 'list',
       items: overdue.map((task) => {
-        const parts = [taskName(task.taskKind, lang), present(task.title), countryName(task.countryCode, lang) || undefined].filter((p): p is string => !!p);
+        const parts = [
+          taskName(task.taskKind, lang),
+          present(task.title),
+          countryName(task.countryCode, lang) || undefined,
+        ].filter((p): p is string => !!p);
         const due = formatDate(task.dueAt, lang);
         if (due) parts.push(lang === 'ru' ? `срок ${due}` : `due ${due}`);
         return { text: parts.join(' – '), url: taskUrl(baseUrl, task.taskId) };
       }),
     });
   }
-  blocks.push({ kind: 'link', label: lang === 'ru' ? 'Открыть список задач' : 'Open the task list', url: `${trimBase(baseUrl)}/tasks` });
+  blocks.push({
+    kind: 'link',
+    label: lang === 'ru' ? 'Открыть список задач' : 'Open the task list',
+    url: `${trimBase(baseUrl)}/tasks`,
+  });
 
   const { text, html } = renderBlocks(lang, heading, blocks, FOOTER[lang]);
   const subject = `[${BRAND[lang]}] ${heading}: ${eventCount}, ${overdueCount}`;
@@ -695,7 +814,14 @@ export function renderDigest(language: Language, items: DigestItem[], baseUrl: s
  */
 export function renderAccountMail(
   language: Language,
-  content: { subject: string; heading: string; paragraphs: string[]; fields?: Array<[string, string | undefined]>; quote?: { label: string; text: string }; link?: { label: string; url: string } },
+  content: {
+    subject: string;
+    heading: string;
+    paragraphs: string[];
+    fields?: Array<[string, string | undefined]>;
+    quote?: { label: string; text: string };
+    link?: { label: string; url: string };
+  },
 ): RenderedMail {
   const lang: Language = language === 'ru' ? 'ru' : 'en';
   const blocks: Block[] = content.paragraphs.map((text): Block => ({ kind: 'paragraph', text }));

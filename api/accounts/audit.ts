@@ -8,7 +8,15 @@ import type { AuthUser } from '../types';
  */
 export async function auditAccount(
   tx: Pick<Prisma.TransactionClient, 'auditEvent'>,
-  event: { actor: Pick<AuthUser, 'id' | 'role'> | null; subjectType?: string; subjectId: string; action: string; comment?: string; data?: Prisma.InputJsonValue; requestId?: string },
+  event: {
+    actor: Pick<AuthUser, 'id' | 'role'> | null;
+    subjectType?: string;
+    subjectId: string;
+    action: string;
+    comment?: string;
+    data?: Prisma.InputJsonValue;
+    requestId?: string;
+  },
 ): Promise<void> {
   await tx.auditEvent.create({
     data: {

@@ -7,18 +7,40 @@ import { issueToken } from './tokens';
 
 /** Shared steps of joining: terms, the session a join ends in, institution name normalisation. */
 export function checkTermsVersion(version: string): void {
-  if (version !== currentTerms().version) throw validationFailed([{ path: 'termsVersion', message: `the current version is ${currentTerms().version}: read and accept it` }]);
+  if (version !== currentTerms().version)
+    throw validationFailed([
+      { path: 'termsVersion', message: `the current version is ${currentTerms().version}: read and accept it` },
+    ]);
 }
 
-export async function recordTerms(tx: Pick<Prisma.TransactionClient, 'accountState'>, userId: string, version: string, at = new Date()): Promise<void> {
-  await tx.accountState.upsert({ where: { userId }, create: { userId, termsVersion: version, termsAcceptedAt: at }, update: { termsVersion: version, termsAcceptedAt: at } });
+export async function recordTerms(
+  tx: Pick<Prisma.TransactionClient, 'accountState'>,
+  userId: string,
+  version: string,
+  at = new Date(),
+): Promise<void> {
+  await tx.accountState.upsert({
+    where: { userId },
+    create: { userId, termsVersion: version, termsAcceptedAt: at },
+    update: { termsVersion: version, termsAcceptedAt: at },
+  });
 }
 
 /** A session token for someone who has just joined (confirmed a registration, accepted an invitation). */
 export async function sessionFor(ctx: ApiContext, user: { id: string; role: string }, how: string) {
   const absoluteMs = ctx.config.SESSION_ABSOLUTE_HOURS * 3_600_000;
-  const issued = await issueToken(ctx.prisma, { userId: user.id, role: user.role, kind: 'session', name: how, expiresAt: new Date(Date.now() + absoluteMs) });
-  return { token: issued.token, expiresIn: Math.floor(absoluteMs / 1000), idleTimeoutSeconds: ctx.config.SESSION_IDLE_MINUTES * 60 };
+  const issued = await issueToken(ctx.prisma, {
+    userId: user.id,
+    role: user.role,
+    kind: 'session',
+    name: how,
+    expiresAt: new Date(Date.now() + absoluteMs),
+  });
+  return {
+    token: issued.token,
+    expiresIn: Math.floor(absoluteMs / 1000),
+    idleTimeoutSeconds: ctx.config.SESSION_IDLE_MINUTES * 60,
+  };
 }
 
 /** Names compared for duplicates: case, quotes, punctuation and legal-form words aside. */

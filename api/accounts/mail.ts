@@ -25,7 +25,11 @@ export interface AccountMail {
  * A mail that must not go out (an unknown address asking for a sign-in link) takes exactly the
  * same path as a status 'skipped' row, so both cost the same work.
  */
-export async function withAccountMails<T>(ctx: ApiContext, mails: AccountMail[], step: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+export async function withAccountMails<T>(
+  ctx: ApiContext,
+  mails: AccountMail[],
+  step: (tx: Prisma.TransactionClient) => Promise<T>,
+): Promise<T> {
   const keys = mails.map((m) => m.key);
   if (keys.length) {
     const id = createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 32);
@@ -39,8 +43,16 @@ export async function withAccountMails<T>(ctx: ApiContext, mails: AccountMail[],
     );
   }
   const rows: OutboxRow[] = mails.map((m) => ({
-    key: m.key, workflowId: null, recipientId: m.recipientId, toEmail: m.toEmail, template: m.template, language: m.language,
-    subject: m.mail.subject, text: m.mail.text, html: m.mail.html, status: m.send ? 'pending' : 'skipped',
+    key: m.key,
+    workflowId: null,
+    recipientId: m.recipientId,
+    toEmail: m.toEmail,
+    template: m.template,
+    language: m.language,
+    subject: m.mail.subject,
+    text: m.mail.text,
+    html: m.mail.html,
+    status: m.send ? 'pending' : 'skipped',
   }));
   return ctx.prisma.$transaction(async (tx) => {
     const result = await step(tx);

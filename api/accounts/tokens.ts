@@ -30,7 +30,17 @@ export async function issueToken(
   const token = `${PREFIX[input.kind]}${newSecret()}`;
   const id = randomUUID();
   await prisma.apiToken.create({
-    data: { id, userId: input.userId, kind: input.kind, name: input.name, role: input.role, tokenHash: sha256Hex(token), prefix: token.slice(0, 10), expiresAt: input.expiresAt, lastUsedAt: input.kind === 'session' ? new Date() : null },
+    data: {
+      id,
+      userId: input.userId,
+      kind: input.kind,
+      name: input.name,
+      role: input.role,
+      tokenHash: sha256Hex(token),
+      prefix: token.slice(0, 10),
+      expiresAt: input.expiresAt,
+      lastUsedAt: input.kind === 'session' ? new Date() : null,
+    },
   });
   return { id, token, expiresAt: input.expiresAt };
 }
@@ -40,11 +50,19 @@ export async function issueToken(
  * tokens (dev, OIDC) issued until now are refused from now on (AccountState.tokensValidAfter).
  * The web app's sessions hold one of these tokens, so they end on their next request.
  */
-export async function revokeEverything(prisma: PrismaClient, userId: string, at = new Date()): Promise<{ tokens: number }> {
+export async function revokeEverything(
+  prisma: PrismaClient,
+  userId: string,
+  at = new Date(),
+): Promise<{ tokens: number }> {
   const [tokens] = await prisma.$transaction([
     prisma.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: at } }),
     prisma.webSession.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: at } }),
-    prisma.accountState.upsert({ where: { userId }, create: { userId, tokensValidAfter: at }, update: { tokensValidAfter: at } }),
+    prisma.accountState.upsert({
+      where: { userId },
+      create: { userId, tokensValidAfter: at },
+      update: { tokensValidAfter: at },
+    }),
   ]);
   return { tokens: tokens.count };
 }

@@ -8,12 +8,21 @@ import { AUDIT_SELECT, auditEventView } from '../views';
 export function auditRoutes(router: ApiRouter, ctx: ApiContext): void {
   router.add(
     {
-      method: 'get', path: '/audit', operationId: 'listAuditEvents', cached: true, tag: 'Audit', summary: 'The audit trail, newest first',
-      roles: ['fund_manager', 'admin'], query: auditQuerySchema,
+      method: 'get',
+      path: '/audit',
+      operationId: 'listAuditEvents',
+      cached: true,
+      tag: 'Audit',
+      summary: 'The audit trail, newest first',
+      roles: ['fund_manager', 'admin'],
+      query: auditQuerySchema,
       success: { status: 200, description: 'A page of audit events', schema: auditPageSchema },
     },
     async ({ query }) => {
-      const where: Prisma.AuditEventWhereInput = { ...(query.subject ? { subjectId: query.subject } : {}), ...(query.actor ? { actorId: query.actor } : {}) };
+      const where: Prisma.AuditEventWhereInput = {
+        ...(query.subject ? { subjectId: query.subject } : {}),
+        ...(query.actor ? { actorId: query.actor } : {}),
+      };
       const [total, rows] = await Promise.all([
         ctx.prisma.auditEvent.count({ where }),
         ctx.prisma.auditEvent.findMany({

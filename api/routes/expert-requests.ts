@@ -12,7 +12,14 @@ import { executeWithdraw } from '../decide';
 import { forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
-import { createdSubjectSchema, expertRequestListQuerySchema, expertRequestPageSchema, expertRequestSchema, stageResponseSchema, withdrawBodySchema } from '../schemas';
+import {
+  createdSubjectSchema,
+  expertRequestListQuerySchema,
+  expertRequestPageSchema,
+  expertRequestSchema,
+  stageResponseSchema,
+  withdrawBodySchema,
+} from '../schemas';
 import { subjectScope } from '../scope';
 import type { AuthUser } from '../types';
 import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
@@ -20,7 +27,12 @@ import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpe
 const READ_ROLES = ['co_approver', 'fund_manager', 'expert', 'admin'] as const;
 const REQUEST_ID = { description: 'The expert request id', example: 'er-0a1b2c3d4e5f6g7h' };
 
-async function findVisibleRequest<S extends Prisma.ExpertRequestSelect>(ctx: ApiContext, user: AuthUser, id: string, select: S) {
+async function findVisibleRequest<S extends Prisma.ExpertRequestSelect>(
+  ctx: ApiContext,
+  user: AuthUser,
+  id: string,
+  select: S,
+) {
   const scope = (await subjectScope(ctx.prisma, PROGRAMME.id, user)) as Prisma.ExpertRequestWhereInput;
   const row = await ctx.prisma.expertRequest.findFirst({ where: { AND: [{ id }, scope] }, select });
   if (!row) throw notFound('expert request');
@@ -34,11 +46,20 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'post', path: '/expert-requests', operationId: 'createExpertRequest', tag: 'Experts on Demand', summary: 'Register an Experts-on-Demand request',
-      description: 'A co_approver registers a request for its own country; starts the request workflow (update-with-start). Accepts Idempotency-Key.',
-      roles: ['co_approver'], body: expertRequestCreateSchema, idempotent: true,
+      method: 'post',
+      path: '/expert-requests',
+      operationId: 'createExpertRequest',
+      tag: 'Experts on Demand',
+      summary: 'Register an Experts-on-Demand request',
+      description:
+        'A co_approver registers a request for its own country; starts the request workflow (update-with-start). Accepts Idempotency-Key.',
+      roles: ['co_approver'],
+      body: expertRequestCreateSchema,
+      idempotent: true,
       success: {
-        status: 201, description: 'Created', schema: createdSubjectSchema,
+        status: 201,
+        description: 'Created',
+        schema: createdSubjectSchema,
         links: {
           getExpertRequest: { operationId: 'getExpertRequest', parameters: { id: '$response.body#/id' } },
           withdrawExpertRequest: { operationId: 'withdrawExpertRequest', parameters: { id: '$response.body#/id' } },
@@ -48,7 +69,8 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
     async ({ user, body, idempotencyKey }) => {
       if (!user.countryCode) throw forbidden('your account is not linked to a Country Office');
-      if (body.countryCode !== user.countryCode) throw forbidden(`you act for the ${user.countryCode} Country Office only`);
+      if (body.countryCode !== user.countryCode)
+        throw forbidden(`you act for the ${user.countryCode} Country Office only`);
       const area = await prisma.thematicArea.findUnique({ where: { id: body.thematicAreaId }, select: { id: true } });
       if (!area) throw validationFailed([{ path: 'thematicAreaId', message: 'no such thematic area' }]);
 
@@ -60,36 +82,78 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
         submittedAt: new Date().toISOString(),
         sla: ctx.sla,
       };
-      return { status: 201, body: await startSubjectWorkflow(ctx, PROGRAMME.id, { id, args: [input], countryCode: body.countryCode, idempotencyKey }) };
+      return {
+        status: 201,
+        body: await startSubjectWorkflow(ctx, PROGRAMME.id, {
+          id,
+          args: [input],
+          countryCode: body.countryCode,
+          idempotencyKey,
+        }),
+      };
     },
   );
 
   router.add(
     {
-      method: 'get', path: '/expert-requests', operationId: 'listExpertRequests', cached: true, tag: 'Experts on Demand', summary: 'List the expert requests you may see',
-      roles: READ_ROLES, query: expertRequestListQuerySchema,
+      method: 'get',
+      path: '/expert-requests',
+      operationId: 'listExpertRequests',
+      cached: true,
+      tag: 'Experts on Demand',
+      summary: 'List the expert requests you may see',
+      roles: READ_ROLES,
+      query: expertRequestListQuerySchema,
       success: {
-        status: 200, description: 'A page of requests, newest first', schema: expertRequestPageSchema,
-        links: { getExpertRequest: { operationId: 'getExpertRequest', parameters: { id: '$response.body#/items/0/id' } } },
+        status: 200,
+        description: 'A page of requests, newest first',
+        schema: expertRequestPageSchema,
+        links: {
+          getExpertRequest: { operationId: 'getExpertRequest', parameters: { id: '$response.body#/items/0/id' } },
+        },
       },
     },
     async ({ user, query }) => {
       const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.ExpertRequestWhereInput;
-      const where: Prisma.ExpertRequestWhereInput = { AND: [scope, query.stage ? { stage: query.stage } : {}, query.country ? { countryCode: query.country } : {}] };
+      const where: Prisma.ExpertRequestWhereInput = {
+        AND: [scope, query.stage ? { stage: query.stage } : {}, query.country ? { countryCode: query.country } : {}],
+      };
       const [total, rows] = await Promise.all([
         prisma.expertRequest.count({ where }),
         prisma.expertRequest.findMany({
           where,
-          select: { id: true, title: true, countryCode: true, modality: true, workingDays: true, startDate: true, endDate: true, stage: true, stageEnteredAt: true, contractValueCents: true, createdAt: true, closedAt: true },
+          select: {
+            id: true,
+            title: true,
+            countryCode: true,
+            modality: true,
+            workingDays: true,
+            startDate: true,
+            endDate: true,
+            stage: true,
+            stageEnteredAt: true,
+            contractValueCents: true,
+            createdAt: true,
+            closedAt: true,
+          },
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
           skip: (query.page - 1) * query.pageSize,
           take: query.pageSize,
         }),
       ]);
       const items = rows.map((r) => ({
-        id: r.id, title: r.title, countryCode: r.countryCode, modality: r.modality as Modality, workingDays: r.workingDays,
-        startDate: day(r.startDate), endDate: day(r.endDate), stage: asStage(r.stage), stageEnteredAt: r.stageEnteredAt.toISOString(),
-        contractValueUsd: centsToUsd(r.contractValueCents), createdAt: r.createdAt.toISOString(), closedAt: r.closedAt?.toISOString() ?? null,
+        id: r.id,
+        title: r.title,
+        countryCode: r.countryCode,
+        modality: r.modality as Modality,
+        workingDays: r.workingDays,
+        startDate: day(r.startDate),
+        endDate: day(r.endDate),
+        stage: asStage(r.stage),
+        stageEnteredAt: r.stageEnteredAt.toISOString(),
+        contractValueUsd: centsToUsd(r.contractValueCents),
+        createdAt: r.createdAt.toISOString(),
+        closedAt: r.closedAt?.toISOString() ?? null,
       }));
       return { body: paged(items, total, query.page, query.pageSize) };
     },
@@ -97,35 +161,92 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/expert-requests/:id', operationId: 'getExpertRequest', cached: true, tag: 'Experts on Demand', summary: 'An expert request with its open tasks and timeline',
+      method: 'get',
+      path: '/expert-requests/:id',
+      operationId: 'getExpertRequest',
+      cached: true,
+      tag: 'Experts on Demand',
+      summary: 'An expert request with its open tasks and timeline',
       description:
         'Experts (invited ones only) see the terms of reference, their own tasks and a reduced timeline; never the shortlist, other candidates or fees. ' +
         'The individual contract (`agreement`: value, signatures, a tranche per deliverable with its status and payment date; null before contracting) is shown to the Country Office, fund managers and the selected expert.',
-      roles: READ_ROLES, params: { id: REQUEST_ID },
-      success: { status: 200, description: 'The request', schema: expertRequestSchema }, errors: [404],
+      roles: READ_ROLES,
+      params: { id: REQUEST_ID },
+      success: { status: 200, description: 'The request', schema: expertRequestSchema },
+      errors: [404],
     },
     async ({ user, params }) => {
       const r = await findVisibleRequest(ctx, user, params.id, {
-        id: true, workflowId: true, countryCode: true, requesterId: true, title: true, nationalPartner: true, objectives: true, deliverables: true,
-        modality: true, workingDays: true, startDate: true, endDate: true, languages: true, thematicAreaId: true, sdgs: true, destination: true,
-        travelDays: true, dailySubsistenceUsd: true, perDiemUsd: true, contractValueCents: true, stage: true, stageEnteredAt: true, shortlist: true,
-        selectedExpertId: true, findings: true, outcome: true, createdAt: true, updatedAt: true, closedAt: true,
+        id: true,
+        workflowId: true,
+        countryCode: true,
+        requesterId: true,
+        title: true,
+        nationalPartner: true,
+        objectives: true,
+        deliverables: true,
+        modality: true,
+        workingDays: true,
+        startDate: true,
+        endDate: true,
+        languages: true,
+        thematicAreaId: true,
+        sdgs: true,
+        destination: true,
+        travelDays: true,
+        dailySubsistenceUsd: true,
+        perDiemUsd: true,
+        contractValueCents: true,
+        stage: true,
+        stageEnteredAt: true,
+        shortlist: true,
+        selectedExpertId: true,
+        findings: true,
+        outcome: true,
+        createdAt: true,
+        updatedAt: true,
+        closedAt: true,
       });
       const selectedForMe = !!user.expertId && r.selectedExpertId === user.expertId;
       // The contract is between UNDP and the selected expert: other invited experts do not see it.
       const [tasks, events, agreement] = await Promise.all([
-        prisma.task.findMany({ where: { subjectId: r.id, subjectType: PROGRAMME.subjectType, status: 'open' }, select: TASK_LITE_SELECT, orderBy: { createdAt: 'asc' } }),
+        prisma.task.findMany({
+          where: { subjectId: r.id, subjectType: PROGRAMME.subjectType, status: 'open' },
+          select: TASK_LITE_SELECT,
+          orderBy: { createdAt: 'asc' },
+        }),
         timeline(prisma, r.id, user),
         isPrivileged(user) || selectedForMe ? agreementOf(prisma, r) : Promise.resolve(null),
       ]);
       const body: z.input<typeof expertRequestSchema> = {
-        id: r.id, workflowId: r.workflowId, countryCode: r.countryCode, requesterId: r.requesterId, title: r.title,
-        nationalPartner: r.nationalPartner as ExpertRequestCreate['nationalPartner'], objectives: r.objectives, deliverables: r.deliverables as ExpertRequestCreate['deliverables'],
-        modality: r.modality as Modality, workingDays: r.workingDays, startDate: day(r.startDate), endDate: day(r.endDate), languages: r.languages as string[],
-        thematicAreaId: r.thematicAreaId, sdgs: r.sdgs as number[], destination: r.destination, travelDays: r.travelDays, perDiemUsd: r.perDiemUsd,
-        contractValueUsd: centsToUsd(r.contractValueCents), stage: asStage(r.stage),
-        stageEnteredAt: r.stageEnteredAt.toISOString(), outcome: r.outcome, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString(),
-        closedAt: r.closedAt?.toISOString() ?? null, openTasks: visibleOpenTasks(tasks, user), timeline: events, agreement,
+        id: r.id,
+        workflowId: r.workflowId,
+        countryCode: r.countryCode,
+        requesterId: r.requesterId,
+        title: r.title,
+        nationalPartner: r.nationalPartner as ExpertRequestCreate['nationalPartner'],
+        objectives: r.objectives,
+        deliverables: r.deliverables as ExpertRequestCreate['deliverables'],
+        modality: r.modality as Modality,
+        workingDays: r.workingDays,
+        startDate: day(r.startDate),
+        endDate: day(r.endDate),
+        languages: r.languages as string[],
+        thematicAreaId: r.thematicAreaId,
+        sdgs: r.sdgs as number[],
+        destination: r.destination,
+        travelDays: r.travelDays,
+        perDiemUsd: r.perDiemUsd,
+        contractValueUsd: centsToUsd(r.contractValueCents),
+        stage: asStage(r.stage),
+        stageEnteredAt: r.stageEnteredAt.toISOString(),
+        outcome: r.outcome,
+        createdAt: r.createdAt.toISOString(),
+        updatedAt: r.updatedAt.toISOString(),
+        closedAt: r.closedAt?.toISOString() ?? null,
+        openTasks: visibleOpenTasks(tasks, user),
+        timeline: events,
+        agreement,
       };
       if (isPrivileged(user)) {
         body.shortlist = (r.shortlist as ShortlistEntry[] | null) ?? null;
@@ -141,14 +262,30 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'post', path: '/expert-requests/:id/withdraw', operationId: 'withdrawExpertRequest', tag: 'Experts on Demand', summary: 'Withdraw an expert request',
-      description: 'The body (a reason) is optional. Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
-      roles: ['co_approver'], body: withdrawBodySchema, idempotent: true, params: { id: REQUEST_ID },
-      success: { status: 200, description: 'Withdrawn', schema: stageResponseSchema }, errors: [404, 409],
+      method: 'post',
+      path: '/expert-requests/:id/withdraw',
+      operationId: 'withdrawExpertRequest',
+      tag: 'Experts on Demand',
+      summary: 'Withdraw an expert request',
+      description:
+        'The body (a reason) is optional. Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
+      roles: ['co_approver'],
+      body: withdrawBodySchema,
+      idempotent: true,
+      params: { id: REQUEST_ID },
+      success: { status: 200, description: 'Withdrawn', schema: stageResponseSchema },
+      errors: [404, 409],
     },
     async ({ user, params, body, req, idempotencyKey }) => {
       const r = await findVisibleRequest(ctx, user, params.id, { id: true, stage: true, workflowId: true });
-      const { stage } = await executeWithdraw(ctx, user, { workflowId: r.workflowId, stage: r.stage, what: 'expert request' }, body.reason, req.requestId, idempotencyKey);
+      const { stage } = await executeWithdraw(
+        ctx,
+        user,
+        { workflowId: r.workflowId, stage: r.stage, what: 'expert request' },
+        body.reason,
+        req.requestId,
+        idempotencyKey,
+      );
       return { body: { id: r.id, stage } };
     },
   );

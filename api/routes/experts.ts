@@ -5,7 +5,14 @@ import type { ApiContext } from '../context';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
-import { expertCreateSchema, expertListQuerySchema, expertPageSchema, expertPatchSchema, expertSchema, type ExpertPatch } from '../schemas';
+import {
+  expertCreateSchema,
+  expertListQuerySchema,
+  expertPageSchema,
+  expertPatchSchema,
+  expertSchema,
+  type ExpertPatch,
+} from '../schemas';
 import type { AuthUser } from '../types';
 
 /**
@@ -14,18 +21,42 @@ import type { AuthUser } from '../types';
  * to the expert itself: an expert never sees another expert's profile at all.
  */
 const EXPERT_SELECT = {
-  id: true, name: true, email: true, thematicAreaIds: true, sdgs: true, languages: true, countriesOfExperience: true, dailyFeeCents: true,
-  availability: true, rating: true, ratingCount: true, assignmentsCount: true, bio: true, createdAt: true, updatedAt: true,
+  id: true,
+  name: true,
+  email: true,
+  thematicAreaIds: true,
+  sdgs: true,
+  languages: true,
+  countriesOfExperience: true,
+  dailyFeeCents: true,
+  availability: true,
+  rating: true,
+  ratingCount: true,
+  assignmentsCount: true,
+  bio: true,
+  createdAt: true,
+  updatedAt: true,
 } as const;
 
 type ExpertRow = Prisma.ExpertGetPayload<{ select: typeof EXPERT_SELECT }>;
 
 function expertView(e: ExpertRow): z.input<typeof expertSchema> {
   return {
-    id: e.id, name: e.name, email: e.email, thematicAreaIds: e.thematicAreaIds as string[], sdgs: e.sdgs as number[], languages: e.languages as string[],
-    countriesOfExperience: e.countriesOfExperience as string[], dailyFeeUsd: centsToUsd(e.dailyFeeCents), availability: e.availability as { from: string; to: string }[],
-    rating: e.rating, ratingCount: e.ratingCount, assignmentsCount: e.assignmentsCount, bio: e.bio,
-    createdAt: e.createdAt.toISOString(), updatedAt: e.updatedAt.toISOString(),
+    id: e.id,
+    name: e.name,
+    email: e.email,
+    thematicAreaIds: e.thematicAreaIds as string[],
+    sdgs: e.sdgs as number[],
+    languages: e.languages as string[],
+    countriesOfExperience: e.countriesOfExperience as string[],
+    dailyFeeUsd: centsToUsd(e.dailyFeeCents),
+    availability: e.availability as { from: string; to: string }[],
+    rating: e.rating,
+    ratingCount: e.ratingCount,
+    assignmentsCount: e.assignmentsCount,
+    bio: e.bio,
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
   };
 }
 
@@ -35,8 +66,13 @@ const isRosterRole = (user: AuthUser) => (ROSTER_ROLES as readonly string[]).inc
 
 async function checkThematicAreas(ctx: ApiContext, ids: string[] | undefined): Promise<void> {
   if (!ids?.length) return;
-  const found = new Set((await ctx.prisma.thematicArea.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((a) => a.id));
-  const problems = ids.map((id, i) => ({ id, i })).filter(({ id }) => !found.has(id)).map(({ i }) => ({ path: `thematicAreaIds.${i}`, message: 'no such thematic area' }));
+  const found = new Set(
+    (await ctx.prisma.thematicArea.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((a) => a.id),
+  );
+  const problems = ids
+    .map((id, i) => ({ id, i }))
+    .filter(({ id }) => !found.has(id))
+    .map(({ i }) => ({ path: `thematicAreaIds.${i}`, message: 'no such thematic area' }));
   if (problems.length) throw validationFailed(problems);
 }
 
@@ -65,18 +101,27 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/experts', operationId: 'listExperts', cached: true, tag: 'Roster', summary: 'Search the expert roster',
+      method: 'get',
+      path: '/experts',
+      operationId: 'listExperts',
+      cached: true,
+      tag: 'Roster',
+      summary: 'Search the expert roster',
       description: '`thematicArea` and `language` match list members exactly; `q` matches name or bio.',
-      roles: ROSTER_ROLES, query: expertListQuerySchema,
+      roles: ROSTER_ROLES,
+      query: expertListQuerySchema,
       success: {
-        status: 200, description: 'A page of experts, best rated first', schema: expertPageSchema,
+        status: 200,
+        description: 'A page of experts, best rated first',
+        schema: expertPageSchema,
         links: { getExpert: { operationId: 'getExpert', parameters: { id: '$response.body#/items/0/id' } } },
       },
     },
     async ({ query }) => {
       const conditions: Prisma.Sql[] = [Prisma.sql`1 = 1`];
       // jsonb containment of one list member (GIN indexes on both lists).
-      if (query.thematicArea) conditions.push(Prisma.sql`e."thematicAreaIds" @> jsonb_build_array(${query.thematicArea}::text)`);
+      if (query.thematicArea)
+        conditions.push(Prisma.sql`e."thematicAreaIds" @> jsonb_build_array(${query.thematicArea}::text)`);
       if (query.language) conditions.push(Prisma.sql`e."languages" @> jsonb_build_array(${query.language}::text)`);
       if (query.q) {
         const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -90,18 +135,30 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
         ),
       ]);
       const ids = idRows.map((r) => r.id);
-      const rows = ids.length ? await prisma.expert.findMany({ where: { id: { in: ids } }, select: EXPERT_SELECT }) : [];
+      const rows = ids.length
+        ? await prisma.expert.findMany({ where: { id: { in: ids } }, select: EXPERT_SELECT })
+        : [];
       const byId = new Map(rows.map((r) => [r.id, r]));
-      const items = ids.map((id) => byId.get(id)).filter((r): r is ExpertRow => !!r).map(expertView);
+      const items = ids
+        .map((id) => byId.get(id))
+        .filter((r): r is ExpertRow => !!r)
+        .map(expertView);
       return { body: paged(items, Number(countRows[0]?.n ?? 0), query.page, query.pageSize) };
     },
   );
 
   router.add(
     {
-      method: 'get', path: '/experts/:id', operationId: 'getExpert', cached: true, tag: 'Roster', summary: 'One expert profile',
-      roles: [...ROSTER_ROLES, 'expert'], params: { id: EXPERT_ID },
-      success: { status: 200, description: 'The profile', schema: expertSchema }, errors: [404],
+      method: 'get',
+      path: '/experts/:id',
+      operationId: 'getExpert',
+      cached: true,
+      tag: 'Roster',
+      summary: 'One expert profile',
+      roles: [...ROSTER_ROLES, 'expert'],
+      params: { id: EXPERT_ID },
+      success: { status: 200, description: 'The profile', schema: expertSchema },
+      errors: [404],
     },
     async ({ user, params }) => {
       if (!isRosterRole(user) && user.expertId !== params.id) throw notFound('expert');
@@ -113,11 +170,19 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'post', path: '/experts', operationId: 'createExpert', tag: 'Roster', summary: 'Add an expert to the roster',
+      method: 'post',
+      path: '/experts',
+      operationId: 'createExpert',
+      tag: 'Roster',
+      summary: 'Add an expert to the roster',
       description: 'Accepts Idempotency-Key.',
-      roles: ['fund_manager', 'admin'], body: expertCreateSchema, idempotent: true,
+      roles: ['fund_manager', 'admin'],
+      body: expertCreateSchema,
+      idempotent: true,
       success: {
-        status: 201, description: 'Created', schema: expertSchema,
+        status: 201,
+        description: 'Created',
+        schema: expertSchema,
         links: {
           getExpert: { operationId: 'getExpert', parameters: { id: '$response.body#/id' } },
           updateExpert: { operationId: 'updateExpert', parameters: { id: '$response.body#/id' } },
@@ -151,7 +216,8 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
         });
         return { status: 201, body: expertView(e) };
       } catch (err) {
-        if (isUniqueViolation(err)) throw conflict('an expert with this email is already on the roster', 'duplicate_email');
+        if (isUniqueViolation(err))
+          throw conflict('an expert with this email is already on the roster', 'duplicate_email');
         throw err;
       }
     },
@@ -159,10 +225,17 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'patch', path: '/experts/:id', operationId: 'updateExpert', tag: 'Roster', summary: 'Update an expert profile',
+      method: 'patch',
+      path: '/experts/:id',
+      operationId: 'updateExpert',
+      tag: 'Roster',
+      summary: 'Update an expert profile',
       description: 'Fund managers and admins; an expert may update its own profile except its rating and email.',
-      roles: ['fund_manager', 'admin', 'expert'], body: expertPatchSchema, params: { id: EXPERT_ID },
-      success: { status: 200, description: 'Updated', schema: expertSchema }, errors: [404, 409],
+      roles: ['fund_manager', 'admin', 'expert'],
+      body: expertPatchSchema,
+      params: { id: EXPERT_ID },
+      success: { status: 200, description: 'Updated', schema: expertSchema },
+      errors: [404, 409],
     },
     async ({ user, params, body }) => {
       if (user.role === 'expert') {
@@ -174,10 +247,15 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
       const exists = await prisma.expert.findUnique({ where: { id: params.id }, select: { id: true } });
       if (!exists) throw notFound('expert');
       try {
-        const e = await prisma.expert.update({ where: { id: params.id }, data: patchData(body), select: EXPERT_SELECT });
+        const e = await prisma.expert.update({
+          where: { id: params.id },
+          data: patchData(body),
+          select: EXPERT_SELECT,
+        });
         return { body: expertView(e) };
       } catch (err) {
-        if (isUniqueViolation(err)) throw conflict('an expert with this email is already on the roster', 'duplicate_email');
+        if (isUniqueViolation(err))
+          throw conflict('an expert with this email is already on the roster', 'duplicate_email');
         throw err;
       }
     },

@@ -49,6 +49,10 @@ export function openApiDocument(): Record<string, unknown> {
   const devToken = async (): Promise<never> => {
     throw new Error('the document builder signs no one in');
   };
-  const ctx = { config, auth: { modes: authModes(config), devToken }, rateLimiter: () => (_req: unknown, _res: unknown, next: () => void) => next() } as unknown as ApiContext;
+  const ctx = {
+    config,
+    auth: { modes: authModes(config), devToken },
+    rateLimiter: () => (_req: unknown, _res: unknown, next: () => void) => next(),
+  } as unknown as ApiContext;
   return buildOpenApi(apiRouter(ctx), { version: API_VERSION });
 }

@@ -1,5 +1,14 @@
 import { Prisma } from '../../generated/prisma/client';
-import { phaseOf, phasesOf, programmeOfSubject, programmeSpec, stagesInPhase, PROGRAMMES, type Programme, type SubjectType } from '../../domain/registry';
+import {
+  phaseOf,
+  phasesOf,
+  programmeOfSubject,
+  programmeSpec,
+  stagesInPhase,
+  PROGRAMMES,
+  type Programme,
+  type SubjectType,
+} from '../../domain/registry';
 import type { Outcome, Phase } from '../../domain/stages';
 import type { ApiContext } from '../context';
 import { toCsv } from '../csv';
@@ -23,7 +32,10 @@ interface Filters {
 }
 
 const TABLE = Object.fromEntries(
-  PROGRAMMES.map((p) => [p, { table: Prisma.raw(`"${programmeSpec(p).subjectTable}"`), type: programmeSpec(p).subjectType as SubjectType }]),
+  PROGRAMMES.map((p) => [
+    p,
+    { table: Prisma.raw(`"${programmeSpec(p).subjectTable}"`), type: programmeSpec(p).subjectType as SubjectType },
+  ]),
 ) as Record<Programme, { table: Prisma.Sql; type: SubjectType }>;
 
 const DAY_MS = 86_400_000;
@@ -63,7 +75,8 @@ interface ItemRow {
 
 function itemsSql(f: Filters, limit: number, offset: number): Prisma.Sql {
   const selects = programmesOf(f).map(
-    (p) => Prisma.sql`SELECT ${TABLE[p].type}::text AS "type", "id", "title", "countryCode", "stage", "stageEnteredAt", "createdAt", "closedAt" FROM ${TABLE[p].table} WHERE ${whereOf(p, f, true)}`,
+    (p) =>
+      Prisma.sql`SELECT ${TABLE[p].type}::text AS "type", "id", "title", "countryCode", "stage", "stageEnteredAt", "createdAt", "closedAt" FROM ${TABLE[p].table} WHERE ${whereOf(p, f, true)}`,
   );
   return Prisma.sql`SELECT * FROM (${Prisma.join(selects, ' UNION ALL ')}) AS "items" ORDER BY ("closedAt" IS NOT NULL), "stageEnteredAt" ASC, "id" ASC LIMIT ${limit} OFFSET ${offset}`;
 }
@@ -89,7 +102,9 @@ function toItem(r: ItemRow, now: number) {
 async function countItems(ctx: ApiContext, f: Filters): Promise<number> {
   const counts = await Promise.all(
     programmesOf(f).map(async (p) => {
-      const rows = await ctx.prisma.$queryRaw<{ n: bigint | number }[]>(Prisma.sql`SELECT COUNT(*) AS "n" FROM ${TABLE[p].table} WHERE ${whereOf(p, f, true)}`);
+      const rows = await ctx.prisma.$queryRaw<{ n: bigint | number }[]>(
+        Prisma.sql`SELECT COUNT(*) AS "n" FROM ${TABLE[p].table} WHERE ${whereOf(p, f, true)}`,
+      );
       return Number(rows[0]?.n ?? 0);
     }),
   );
@@ -101,11 +116,17 @@ export function pipelineRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/pipeline', operationId: 'getPipeline', cached: true, tag: 'Pipeline', summary: 'Pipeline dashboard',
+      method: 'get',
+      path: '/pipeline',
+      operationId: 'getPipeline',
+      cached: true,
+      tag: 'Pipeline',
+      summary: 'Pipeline dashboard',
       description:
         'Fund managers (and admins) see everything, a co_approver its own country. `countsByStage` counts the items of each programme by shared phase and outcome ' +
         '(programme and country filters apply); `averageDaysInStage` is the mean time the items now in each phase have spent in their stage; `stage` (a phase or outcome) filters the items.',
-      roles: ['fund_manager', 'co_approver', 'admin'], query: pipelineQuerySchema,
+      roles: ['fund_manager', 'co_approver', 'admin'],
+      query: pipelineQuerySchema,
       success: { status: 200, description: 'The pipeline', schema: pipelineSchema },
     },
     async ({ user, query }) => {
@@ -140,7 +161,8 @@ export function pipelineRoutes(router: ApiRouter, ctx: ApiContext): void {
             sums.set(phase, { days: sum.days + Number(a.days) * Number(a.n), n: sum.n + Number(a.n) });
           }
           averageDaysInStage[p] = Object.fromEntries(phases.map((s) => [s, null]));
-          for (const [phase, sum] of sums) if (sum.n) averageDaysInStage[p][phase] = Math.round((sum.days / sum.n) * 10) / 10;
+          for (const [phase, sum] of sums)
+            if (sum.n) averageDaysInStage[p][phase] = Math.round((sum.days / sum.n) * 10) / 10;
         }),
       );
 
@@ -150,12 +172,16 @@ export function pipelineRoutes(router: ApiRouter, ctx: ApiContext): void {
         ...(f.country ? { countryCode: f.country } : {}),
         ...(f.programme ? { programme: f.programme } : {}),
       };
-      const failedSql = f.country || f.programme
-        ? Prisma.sql`SELECT COUNT(*) AS "n" FROM "Outbox" o WHERE o."status" = 'failed' AND (${Prisma.join(
-            programmes.map((p) => Prisma.sql`o."workflowId" IN (SELECT "workflowId" FROM ${TABLE[p].table} WHERE ${whereOf(p, f, false)})`),
-            ' OR ',
-          )})`
-        : Prisma.sql`SELECT COUNT(*) AS "n" FROM "Outbox" WHERE "status" = 'failed'`;
+      const failedSql =
+        f.country || f.programme
+          ? Prisma.sql`SELECT COUNT(*) AS "n" FROM "Outbox" o WHERE o."status" = 'failed' AND (${Prisma.join(
+              programmes.map(
+                (p) =>
+                  Prisma.sql`o."workflowId" IN (SELECT "workflowId" FROM ${TABLE[p].table} WHERE ${whereOf(p, f, false)})`,
+              ),
+              ' OR ',
+            )})`
+          : Prisma.sql`SELECT COUNT(*) AS "n" FROM "Outbox" WHERE "status" = 'failed'`;
 
       const [overdueOpenTasks, failed, total, rows] = await Promise.all([
         prisma.task.count({ where: taskWhere }),
@@ -181,17 +207,39 @@ export function pipelineRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/pipeline/export.csv', operationId: 'exportPipelineCsv', tag: 'Pipeline', summary: 'Pipeline items as CSV',
-      description: 'Same filters and scope as /pipeline; every item (up to 100,000). Cells that a spreadsheet would read as a formula are prefixed with an apostrophe.',
-      roles: ['fund_manager', 'co_approver', 'admin'], query: pipelineExportQuerySchema,
-      success: { status: 200, description: 'CSV (UTF-8 with a byte order mark)', contentType: 'text/csv', headers: ['Content-Disposition'] },
+      method: 'get',
+      path: '/pipeline/export.csv',
+      operationId: 'exportPipelineCsv',
+      tag: 'Pipeline',
+      summary: 'Pipeline items as CSV',
+      description:
+        'Same filters and scope as /pipeline; every item (up to 100,000). Cells that a spreadsheet would read as a formula are prefixed with an apostrophe.',
+      roles: ['fund_manager', 'co_approver', 'admin'],
+      query: pipelineExportQuerySchema,
+      success: {
+        status: 200,
+        description: 'CSV (UTF-8 with a byte order mark)',
+        contentType: 'text/csv',
+        headers: ['Content-Disposition'],
+      },
     },
     async ({ user, query, res }) => {
       const f = effectiveFilters(user, query);
       const now = Date.now();
       const rows = await prisma.$queryRaw<ItemRow[]>(itemsSql(f, 100_000, 0));
       const items = rows.map((r) => toItem(r, now));
-      const columns = ['type', 'programme', 'id', 'title', 'countryCode', 'stage', 'stageEnteredAt', 'createdAt', 'ageDays', 'daysInStage'] as const;
+      const columns = [
+        'type',
+        'programme',
+        'id',
+        'title',
+        'countryCode',
+        'stage',
+        'stageEnteredAt',
+        'createdAt',
+        'ageDays',
+        'daysInStage',
+      ] as const;
       const csv = toCsv(columns, items);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', 'attachment; filename="pipeline.csv"');

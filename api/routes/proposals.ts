@@ -33,11 +33,28 @@ const PROPOSAL_ID = { description: 'The proposal id', example: 'p-0a1b2c3d4e5f6g
 const seesScores = (user: AuthUser) => isPrivileged(user);
 
 /** A review as its reviewer and the selection committee see it. */
-function reviewView(r: { coi: string; scores: unknown; total: number | null; comment: string | null; submittedAt: Date | null }) {
-  return { coi: r.coi as 'none' | 'conflict', scores: asObject(r.scores) as Record<string, number> | null, total: r.total, comment: r.comment, submittedAt: r.submittedAt?.toISOString() ?? null };
+function reviewView(r: {
+  coi: string;
+  scores: unknown;
+  total: number | null;
+  comment: string | null;
+  submittedAt: Date | null;
+}) {
+  return {
+    coi: r.coi as 'none' | 'conflict',
+    scores: asObject(r.scores) as Record<string, number> | null,
+    total: r.total,
+    comment: r.comment,
+    submittedAt: r.submittedAt?.toISOString() ?? null,
+  };
 }
 
-async function findVisibleProposal<S extends Prisma.ProposalSelect>(ctx: ApiContext, user: AuthUser, id: string, select: S) {
+async function findVisibleProposal<S extends Prisma.ProposalSelect>(
+  ctx: ApiContext,
+  user: AuthUser,
+  id: string,
+  select: S,
+) {
   const scope = (await subjectScope(ctx.prisma, PROGRAMME.id, user)) as Prisma.ProposalWhereInput;
   const row = await ctx.prisma.proposal.findFirst({ where: { AND: [{ id }, scope] }, select });
   if (!row) throw notFound('proposal');
@@ -49,11 +66,20 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'post', path: '/proposals', operationId: 'createProposal', tag: 'Challenge Fund', summary: 'Submit a Challenge Fund proposal',
-      description: 'Starts the proposal workflow (update-with-start) and answers once the read model has the proposal. Accepts Idempotency-Key.',
-      roles: ['applicant'], body: proposalCreateSchema, idempotent: true,
+      method: 'post',
+      path: '/proposals',
+      operationId: 'createProposal',
+      tag: 'Challenge Fund',
+      summary: 'Submit a Challenge Fund proposal',
+      description:
+        'Starts the proposal workflow (update-with-start) and answers once the read model has the proposal. Accepts Idempotency-Key.',
+      roles: ['applicant'],
+      body: proposalCreateSchema,
+      idempotent: true,
       success: {
-        status: 201, description: 'Created', schema: createdSubjectSchema,
+        status: 201,
+        description: 'Created',
+        schema: createdSubjectSchema,
         links: {
           getProposal: { operationId: 'getProposal', parameters: { id: '$response.body#/id' } },
           resubmitProposal: { operationId: 'resubmitProposal', parameters: { id: '$response.body#/id' } },
@@ -66,13 +92,21 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (!user.institutionId) throw forbidden('your account is not linked to an institution');
       const [institution, call] = await Promise.all([
         prisma.institution.findUnique({ where: { id: user.institutionId }, select: { id: true, name: true } }),
-        prisma.call.findUnique({ where: { id: body.callId }, select: { id: true, countryCode: true, requiredDocumentTypes: true } }),
+        prisma.call.findUnique({
+          where: { id: body.callId },
+          select: { id: true, countryCode: true, requiredDocumentTypes: true },
+        }),
       ]);
       if (!institution) throw forbidden('your institution is not registered');
       const approval = await institutionApproved(prisma, institution.id);
-      if (!approval.ok) throw conflict(`your institution is ${approval.status.replace('_', ' ')}: proposals can be submitted once a fund manager approves it (drafts are kept meanwhile)`, 'institution_not_approved');
+      if (!approval.ok)
+        throw conflict(
+          `your institution is ${approval.status.replace('_', ' ')}: proposals can be submitted once a fund manager approves it (drafts are kept meanwhile)`,
+          'institution_not_approved',
+        );
       if (!call) throw validationFailed([{ path: 'callId', message: 'no such call' }]);
-      if (call.countryCode !== body.countryCode) throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
+      if (call.countryCode !== body.countryCode)
+        throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
 
       const id = subjectId(PROGRAMME.subjectIdPrefix, user.id, idempotencyKey);
       await attachStagedDocuments(ctx, user, id, body.documentIds ?? [], call.requiredDocumentTypes as string[]);
@@ -83,31 +117,61 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         submittedAt: new Date().toISOString(),
         sla: ctx.sla,
       };
-      return { status: 201, body: await startSubjectWorkflow(ctx, PROGRAMME.id, { id, args: [input], countryCode: body.countryCode, idempotencyKey }) };
+      return {
+        status: 201,
+        body: await startSubjectWorkflow(ctx, PROGRAMME.id, {
+          id,
+          args: [input],
+          countryCode: body.countryCode,
+          idempotencyKey,
+        }),
+      };
     },
   );
 
   router.add(
     {
-      method: 'get', path: '/proposals', operationId: 'listProposals', cached: true, tag: 'Challenge Fund', summary: 'List the proposals you may see',
-      roles: READ_ROLES, query: proposalListQuerySchema,
+      method: 'get',
+      path: '/proposals',
+      operationId: 'listProposals',
+      cached: true,
+      tag: 'Challenge Fund',
+      summary: 'List the proposals you may see',
+      roles: READ_ROLES,
+      query: proposalListQuerySchema,
       success: {
-        status: 200, description: 'A page of proposals, newest first', schema: proposalPageSchema,
+        status: 200,
+        description: 'A page of proposals, newest first',
+        schema: proposalPageSchema,
         links: { getProposal: { operationId: 'getProposal', parameters: { id: '$response.body#/items/0/id' } } },
       },
     },
     async ({ user, query }) => {
       const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.ProposalWhereInput;
       const where: Prisma.ProposalWhereInput = {
-        AND: [scope, query.stage ? { stage: query.stage } : {}, query.country ? { countryCode: query.country } : {}, query.callId ? { callId: query.callId } : {}],
+        AND: [
+          scope,
+          query.stage ? { stage: query.stage } : {},
+          query.country ? { countryCode: query.country } : {},
+          query.callId ? { callId: query.callId } : {},
+        ],
       };
       const [total, rows] = await Promise.all([
         prisma.proposal.count({ where }),
         prisma.proposal.findMany({
           where,
           select: {
-            id: true, title: true, countryCode: true, callId: true, institutionId: true, stage: true, stageEnteredAt: true,
-            requestedAmountCents: true, createdAt: true, closedAt: true, weightedScore: true,
+            id: true,
+            title: true,
+            countryCode: true,
+            callId: true,
+            institutionId: true,
+            stage: true,
+            stageEnteredAt: true,
+            requestedAmountCents: true,
+            createdAt: true,
+            closedAt: true,
+            weightedScore: true,
           },
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
           skip: (query.page - 1) * query.pageSize,
@@ -116,7 +180,9 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       ]);
       const institutionIds = [...new Set(rows.map((r) => r.institutionId))];
       const institutions = new Map(
-        (await prisma.institution.findMany({ where: { id: { in: institutionIds } }, select: { id: true, name: true } })).map((i) => [i.id, i.name]),
+        (
+          await prisma.institution.findMany({ where: { id: { in: institutionIds } }, select: { id: true, name: true } })
+        ).map((i) => [i.id, i.name]),
       );
       const items = rows.map((r) => ({
         id: r.id,
@@ -137,31 +203,78 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/proposals/:id', operationId: 'getProposal', cached: true, tag: 'Challenge Fund', summary: 'A proposal with its open tasks and timeline',
+      method: 'get',
+      path: '/proposals/:id',
+      operationId: 'getProposal',
+      cached: true,
+      tag: 'Challenge Fund',
+      summary: 'A proposal with its open tasks and timeline',
       description:
         'Applicants never see review scores. A reviewer sees a limited view (identity fields to judge a conflict of interest) until it declares no conflict of interest (its conflict_declaration task); after that the full proposal, with its own review only. ' +
         'The full view has the grant `agreement`: value, signatures, tranches with their status and payment dates (null before contracting).',
-      roles: READ_ROLES, params: { id: PROPOSAL_ID },
-      success: { status: 200, description: 'The proposal: `view` is `full`, or `limited` for a reviewer before its no-conflict declaration', schema: proposalSchema }, errors: [404],
+      roles: READ_ROLES,
+      params: { id: PROPOSAL_ID },
+      success: {
+        status: 200,
+        description: 'The proposal: `view` is `full`, or `limited` for a reviewer before its no-conflict declaration',
+        schema: proposalSchema,
+      },
+      errors: [404],
     },
     async ({ user, params }) => {
       const p = await findVisibleProposal(ctx, user, params.id, {
-        id: true, workflowId: true, callId: true, institutionId: true, applicantId: true, countryCode: true, title: true, summary: true,
-        nationalPartner: true, sdgs: true, thematicAreaId: true, requestedAmountCents: true, coFinancingCents: true, durationMonths: true,
-        innovation: true, expectedResults: true, milestones: true, stage: true, stageEnteredAt: true, weightedScore: true, passMarkMet: true,
-        findings: true, outcome: true, createdAt: true, updatedAt: true, closedAt: true,
+        id: true,
+        workflowId: true,
+        callId: true,
+        institutionId: true,
+        applicantId: true,
+        countryCode: true,
+        title: true,
+        summary: true,
+        nationalPartner: true,
+        sdgs: true,
+        thematicAreaId: true,
+        requestedAmountCents: true,
+        coFinancingCents: true,
+        durationMonths: true,
+        innovation: true,
+        expectedResults: true,
+        milestones: true,
+        stage: true,
+        stageEnteredAt: true,
+        weightedScore: true,
+        passMarkMet: true,
+        findings: true,
+        outcome: true,
+        createdAt: true,
+        updatedAt: true,
+        closedAt: true,
       });
       const [institution, call, tasks, events, agreement] = await Promise.all([
         prisma.institution.findUnique({ where: { id: p.institutionId }, select: { id: true, name: true } }),
         prisma.call.findUnique({ where: { id: p.callId }, select: { id: true, title: true } }),
-        prisma.task.findMany({ where: { subjectId: p.id, subjectType: PROGRAMME.subjectType, status: 'open' }, select: TASK_LITE_SELECT, orderBy: { createdAt: 'asc' } }),
+        prisma.task.findMany({
+          where: { subjectId: p.id, subjectType: PROGRAMME.subjectType, status: 'open' },
+          select: TASK_LITE_SELECT,
+          orderBy: { createdAt: 'asc' },
+        }),
         timeline(prisma, p.id, user),
         agreementOf(prisma, p),
       ]);
       const identity = {
-        id: p.id, workflowId: p.workflowId, title: p.title, countryCode: p.countryCode, call, institution, thematicAreaId: p.thematicAreaId,
-        sdgs: p.sdgs as number[], stage: asStage(p.stage), stageEnteredAt: p.stageEnteredAt.toISOString(), createdAt: p.createdAt.toISOString(),
-        openTasks: visibleOpenTasks(tasks, user), timeline: events,
+        id: p.id,
+        workflowId: p.workflowId,
+        title: p.title,
+        countryCode: p.countryCode,
+        call,
+        institution,
+        thematicAreaId: p.thematicAreaId,
+        sdgs: p.sdgs as number[],
+        stage: asStage(p.stage),
+        stageEnteredAt: p.stageEnteredAt.toISOString(),
+        createdAt: p.createdAt.toISOString(),
+        openTasks: visibleOpenTasks(tasks, user),
+        timeline: events,
       };
       const partner = p.nationalPartner as ProposalCreate['nationalPartner'];
       let myReview: z.input<typeof proposalFullSchema>['myReview'];
@@ -172,7 +285,14 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         });
         const declaredNoConflict = !!review && review.coi === 'none' && review.submittedAt !== null;
         if (!declaredNoConflict) {
-          return { body: { ...identity, view: 'limited' as const, reason: 'the full proposal is shown after your no-conflict declaration', nationalPartner: { name: partner?.name ?? null } } };
+          return {
+            body: {
+              ...identity,
+              view: 'limited' as const,
+              reason: 'the full proposal is shown after your no-conflict declaration',
+              nationalPartner: { name: partner?.name ?? null },
+            },
+          };
         }
         myReview = reviewView(review);
       }
@@ -212,37 +332,74 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'post', path: '/proposals/:id/resubmit', operationId: 'resubmitProposal', tag: 'Challenge Fund', summary: 'Resubmit a proposal after requested changes',
-      description: 'Decides the open `revise` task with decision `resubmit`; the body holds the changed fields. Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
-      roles: ['applicant'], body: proposalChangesSchema, idempotent: true, params: { id: PROPOSAL_ID },
-      success: { status: 200, description: 'Resubmitted', schema: decisionResponseSchema }, errors: [404, 409],
+      method: 'post',
+      path: '/proposals/:id/resubmit',
+      operationId: 'resubmitProposal',
+      tag: 'Challenge Fund',
+      summary: 'Resubmit a proposal after requested changes',
+      description:
+        'Decides the open `revise` task with decision `resubmit`; the body holds the changed fields. Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
+      roles: ['applicant'],
+      body: proposalChangesSchema,
+      idempotent: true,
+      params: { id: PROPOSAL_ID },
+      success: { status: 200, description: 'Resubmitted', schema: decisionResponseSchema },
+      errors: [404, 409],
     },
     async ({ user, params, body, req, idempotencyKey }) => {
       const p = await findVisibleProposal(ctx, user, params.id, { id: true, stage: true });
       assertNotTerminal(p.stage, 'proposal');
       // The latest revise task, open or (for a keyed retry of a resubmission that was applied) not.
       const task = await prisma.task.findFirst({
-        where: { subjectId: p.id, subjectType: 'proposal', kind: 'revise', ...(idempotencyKey ? {} : { status: 'open' }) },
+        where: {
+          subjectId: p.id,
+          subjectType: 'proposal',
+          kind: 'revise',
+          ...(idempotencyKey ? {} : { status: 'open' }),
+        },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         select: { id: true, workflowId: true, kind: true, status: true },
       });
       if (!task) throw conflict('no changes were requested for this proposal', 'not_allowed_now');
       await assertRequiredDocuments(ctx, p.id);
-      const result = await executeDecision(ctx, user, task, { decision: 'resubmit', data: body as Record<string, unknown> }, req.requestId, idempotencyKey);
+      const result = await executeDecision(
+        ctx,
+        user,
+        task,
+        { decision: 'resubmit', data: body as Record<string, unknown> },
+        req.requestId,
+        idempotencyKey,
+      );
       return { body: result };
     },
   );
 
   router.add(
     {
-      method: 'post', path: '/proposals/:id/withdraw', operationId: 'withdrawProposal', tag: 'Challenge Fund', summary: 'Withdraw a proposal',
-      description: 'The body (a reason) is optional. Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
-      roles: ['applicant'], body: withdrawBodySchema, idempotent: true, params: { id: PROPOSAL_ID },
-      success: { status: 200, description: 'Withdrawn', schema: stageResponseSchema }, errors: [404, 409],
+      method: 'post',
+      path: '/proposals/:id/withdraw',
+      operationId: 'withdrawProposal',
+      tag: 'Challenge Fund',
+      summary: 'Withdraw a proposal',
+      description:
+        'The body (a reason) is optional. Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
+      roles: ['applicant'],
+      body: withdrawBodySchema,
+      idempotent: true,
+      params: { id: PROPOSAL_ID },
+      success: { status: 200, description: 'Withdrawn', schema: stageResponseSchema },
+      errors: [404, 409],
     },
     async ({ user, params, body, req, idempotencyKey }) => {
       const p = await findVisibleProposal(ctx, user, params.id, { id: true, stage: true, workflowId: true });
-      const { stage } = await executeWithdraw(ctx, user, { workflowId: p.workflowId, stage: p.stage, what: 'proposal' }, body.reason, req.requestId, idempotencyKey);
+      const { stage } = await executeWithdraw(
+        ctx,
+        user,
+        { workflowId: p.workflowId, stage: p.stage, what: 'proposal' },
+        body.reason,
+        req.requestId,
+        idempotencyKey,
+      );
       return { body: { id: p.id, stage } };
     },
   );

@@ -7,12 +7,22 @@ import { validationFailed } from '../errors';
 import { buildOpenApi } from '../openapi';
 import type { ApiRouter } from '../router';
 import { workerPolling } from '../../lib/readiness';
-import { devTokenBodySchema, healthResponseSchema, livenessResponseSchema, mePatchSchema, meResponseSchema, openApiDocumentSchema, tokenResponseSchema } from '../schemas';
+import {
+  devTokenBodySchema,
+  healthResponseSchema,
+  livenessResponseSchema,
+  mePatchSchema,
+  meResponseSchema,
+  openApiDocumentSchema,
+  tokenResponseSchema,
+} from '../schemas';
 
 /** The API's version: the package's. */
 export const API_VERSION = (() => {
   try {
-    return (JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }
+    ).version;
   } catch {
     return '0.0.0';
   }
@@ -59,14 +69,27 @@ export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
     const [temporal, database] = await Promise.all([
       ctx.temporal.connection
         .withDeadline(Date.now() + HEALTH_TIMEOUT_MS, () => ctx.temporal.workflowService.getSystemInfo({}))
-        .then(() => 'ok' as const, () => 'unavailable' as const),
-      timeout(prisma.$queryRawUnsafe('SELECT 1'), HEALTH_TIMEOUT_MS).then(() => 'ok' as const, () => 'unavailable' as const),
+        .then(
+          () => 'ok' as const,
+          () => 'unavailable' as const,
+        ),
+      timeout(prisma.$queryRawUnsafe('SELECT 1'), HEALTH_TIMEOUT_MS).then(
+        () => 'ok' as const,
+        () => 'unavailable' as const,
+      ),
     ]);
     // Pollers are asked only of a server that answers (no calls, and no client retries, against one that does not).
     const worker =
       temporal !== 'ok'
         ? ('unavailable' as const)
-        : await workerPolling(ctx.temporal.connection, ctx.temporal.workflowService, ctx.config.TEMPORAL_NAMESPACE, ctx.taskQueue, ctx.config.READY_POLLER_MAX_AGE_SECONDS, HEALTH_TIMEOUT_MS).then(
+        : await workerPolling(
+            ctx.temporal.connection,
+            ctx.temporal.workflowService,
+            ctx.config.TEMPORAL_NAMESPACE,
+            ctx.taskQueue,
+            ctx.config.READY_POLLER_MAX_AGE_SECONDS,
+            HEALTH_TIMEOUT_MS,
+          ).then(
             (polling) => (polling ? ('ok' as const) : ('not_polling' as const)),
             () => 'unavailable' as const,
           );
@@ -76,9 +99,17 @@ export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
   for (const path of ['/health/ready', '/health']) {
     router.add(
       {
-        method: 'get', path, operationId: path === '/health' ? 'getHealth' : 'getReadiness', tag: 'System', auth: false,
-        summary: path === '/health' ? 'Readiness (same as /health/ready)' : 'Readiness: the database and Temporal answer and a worker polls the task queue',
-        description: 'Route traffic here only while this answers 200. A worker counts when it polled the task queue within READY_POLLER_MAX_AGE_SECONDS.',
+        method: 'get',
+        path,
+        operationId: path === '/health' ? 'getHealth' : 'getReadiness',
+        tag: 'System',
+        auth: false,
+        summary:
+          path === '/health'
+            ? 'Readiness (same as /health/ready)'
+            : 'Readiness: the database and Temporal answer and a worker polls the task queue',
+        description:
+          'Route traffic here only while this answers 200. A worker counts when it polled the task queue within READY_POLLER_MAX_AGE_SECONDS.',
         success: { status: 200, description: 'Ready', schema: healthResponseSchema },
         alsoAnswers: [{ status: 503, description: 'Not ready: the same shape names the part that is not' }],
       },
@@ -91,8 +122,14 @@ export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
   }
   router.add(
     {
-      method: 'get', path: '/health/live', operationId: 'getLiveness', tag: 'System', auth: false, summary: 'Liveness: the API process serves requests',
-      description: 'Answers 200 whenever the process runs, whatever its dependencies do (restart only when this fails).',
+      method: 'get',
+      path: '/health/live',
+      operationId: 'getLiveness',
+      tag: 'System',
+      auth: false,
+      summary: 'Liveness: the API process serves requests',
+      description:
+        'Answers 200 whenever the process runs, whatever its dependencies do (restart only when this fails).',
       success: { status: 200, description: 'Alive', schema: livenessResponseSchema },
     },
     async () => ({ body: { status: 'ok' as const } }),
@@ -101,7 +138,12 @@ export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
   let openApi: Record<string, unknown> | undefined;
   router.add(
     {
-      method: 'get', path: '/openapi.json', operationId: 'getOpenApi', tag: 'System', summary: 'This OpenAPI 3.1 document', auth: false,
+      method: 'get',
+      path: '/openapi.json',
+      operationId: 'getOpenApi',
+      tag: 'System',
+      summary: 'This OpenAPI 3.1 document',
+      auth: false,
       success: { status: 200, description: 'OpenAPI document', schema: openApiDocumentSchema },
     },
     async () => {
@@ -112,7 +154,12 @@ export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
-      method: 'get', path: '/docs', operationId: 'getDocs', tag: 'System', summary: 'Interactive API documentation (Swagger UI, served locally)', auth: false,
+      method: 'get',
+      path: '/docs',
+      operationId: 'getDocs',
+      tag: 'System',
+      summary: 'Interactive API documentation (Swagger UI, served locally)',
+      auth: false,
       success: { status: 200, description: 'HTML page', contentType: 'text/html' },
     },
     async ({ res }) => {
@@ -121,7 +168,12 @@ export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
   );
   router.add(
     {
-      method: 'get', path: '/docs/init.js', operationId: 'getDocsScript', tag: 'System', summary: 'Swagger UI start script', auth: false,
+      method: 'get',
+      path: '/docs/init.js',
+      operationId: 'getDocsScript',
+      tag: 'System',
+      summary: 'Swagger UI start script',
+      auth: false,
       success: { status: 200, description: 'JavaScript', contentType: 'text/javascript' },
     },
     async ({ res }) => {
@@ -134,36 +186,67 @@ export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
     const devToken = ctx.auth.devToken;
     router.add(
       {
-        method: 'post', path: '/auth/dev-token', operationId: 'createDevToken', tag: 'Auth', summary: 'Development sign-in: a token for an existing user', auth: false,
-        description: 'Only when AUTH_MODE includes dev (the route does not exist otherwise; never in a deployment). Unknown or inactive users get 401. Tokens are HS256, valid 8 hours.',
+        method: 'post',
+        path: '/auth/dev-token',
+        operationId: 'createDevToken',
+        tag: 'Auth',
+        summary: 'Development sign-in: a token for an existing user',
+        auth: false,
+        description:
+          'Only when AUTH_MODE includes dev (the route does not exist otherwise; never in a deployment). Unknown or inactive users get 401. Tokens are HS256, valid 8 hours.',
         body: devTokenBodySchema,
-        success: { status: 200, description: 'A bearer token', schema: tokenResponseSchema }, errors: [401],
+        success: { status: 200, description: 'A bearer token', schema: tokenResponseSchema },
+        errors: [401],
       },
       async ({ body }) => ({ body: await devToken(body.email) }),
     );
   }
 
-  const ME_SELECT = { id: true, email: true, name: true, role: true, countryCode: true, institutionId: true, expertId: true, language: true, notifyReminders: true, dailyDigest: true } as const;
+  const ME_SELECT = {
+    id: true,
+    email: true,
+    name: true,
+    role: true,
+    countryCode: true,
+    institutionId: true,
+    expertId: true,
+    language: true,
+    notifyReminders: true,
+    dailyDigest: true,
+  } as const;
   // The columns hold the role and language lists' values (written only through them).
-  const meView = (u: { role: string; language: string } & Omit<z.input<typeof meResponseSchema>, 'role' | 'language'>) => ({ ...u, role: u.role as Role, language: u.language as Language });
+  const meView = (
+    u: { role: string; language: string } & Omit<z.input<typeof meResponseSchema>, 'role' | 'language'>,
+  ) => ({ ...u, role: u.role as Role, language: u.language as Language });
 
   router.add(
     {
-      method: 'get', path: '/me', operationId: 'getMe', tag: 'Me', summary: 'Your account and notification preferences',
+      method: 'get',
+      path: '/me',
+      operationId: 'getMe',
+      tag: 'Me',
+      summary: 'Your account and notification preferences',
       success: { status: 200, description: 'You', schema: meResponseSchema },
     },
-    async ({ user }) => ({ body: meView(await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: ME_SELECT })) }),
+    async ({ user }) => ({
+      body: meView(await prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: ME_SELECT })),
+    }),
   );
 
   router.add(
     {
-      method: 'patch', path: '/me', operationId: 'updateMe', tag: 'Me', summary: 'Change your language and notification preferences',
+      method: 'patch',
+      path: '/me',
+      operationId: 'updateMe',
+      tag: 'Me',
+      summary: 'Change your language and notification preferences',
       description: 'Reminders are the only mails you may switch off; the daily digest is for fund managers.',
       body: mePatchSchema,
       success: { status: 200, description: 'You, updated', schema: meResponseSchema },
     },
     async ({ user, body }) => {
-      if (body.dailyDigest !== undefined && user.role !== 'fund_manager') throw validationFailed([{ path: 'dailyDigest', message: 'only fund managers receive a daily digest' }]);
+      if (body.dailyDigest !== undefined && user.role !== 'fund_manager')
+        throw validationFailed([{ path: 'dailyDigest', message: 'only fund managers receive a daily digest' }]);
       const data: { language?: string; notifyReminders?: boolean; dailyDigest?: boolean } = {};
       if (body.language !== undefined) data.language = body.language;
       if (body.notifyReminders !== undefined) data.notifyReminders = body.notifyReminders;

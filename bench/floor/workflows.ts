@@ -4,7 +4,14 @@
  * its i-th Update, in the same order and kind ('A' ordinary, 'L' local), and starts as many
  * background activities as the lifecycle started mail deliveries. Every activity is a no-op.
  */
-import { allHandlersFinished, condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  defineUpdate,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { FloorActivities } from './activities';
 
 export interface FloorStep {
@@ -18,7 +25,10 @@ export interface FloorInput {
 
 export const stepUpdate = defineUpdate<number, [number]>('step');
 
-const options = { startToCloseTimeout: '30 seconds', retry: { initialInterval: '200 ms', maximumInterval: '10 seconds' } } as const;
+const options = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 ms', maximumInterval: '10 seconds' },
+} as const;
 const remote = proxyActivities<FloorActivities>(options);
 const local = proxyLocalActivities<FloorActivities>(options);
 

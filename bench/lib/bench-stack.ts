@@ -39,7 +39,12 @@ export function benchEnv(smtpPort: number, extra: NodeJS.ProcessEnv = {}): NodeJ
  * server of its own with durable commits as in production, worker, API) on free loopback ports, plus a mail catcher in this process and a Temporal client / Prisma client
  * for seeding and checks.
  */
-export async function startBenchStack(opts: { api?: boolean; env?: NodeJS.ProcessEnv; label: string; dataDir?: string }): Promise<BenchStack> {
+export async function startBenchStack(opts: {
+  api?: boolean;
+  env?: NodeJS.ProcessEnv;
+  label: string;
+  dataDir?: string;
+}): Promise<BenchStack> {
   const started = Date.now();
   const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
   const mail = await startMailCatcher({ smtpPort: 0, uiPort: 0, maxMessages: 200, log: quiet });
@@ -49,10 +54,14 @@ export async function startBenchStack(opts: { api?: boolean; env?: NodeJS.Proces
     api: opts.api ?? true,
     ...(dataDir ? { dataDir: fs.mkdtempSync(path.join(dataDir, 'rus-undp-bench-')) } : {}),
     // BENCH_STACK_ENV (JSON) adds environment for profiling, e.g. {"NODE_OPTIONS":"--require ./probe.js"}.
-    env: benchEnv(mail.smtpPort, { ...opts.env, ...(process.env.BENCH_STACK_ENV ? (JSON.parse(process.env.BENCH_STACK_ENV) as NodeJS.ProcessEnv) : {}) }),
+    env: benchEnv(mail.smtpPort, {
+      ...opts.env,
+      ...(process.env.BENCH_STACK_ENV ? (JSON.parse(process.env.BENCH_STACK_ENV) as NodeJS.ProcessEnv) : {}),
+    }),
     log: (line) => {
       // Child output at warn and above: keep a few for the report, echo the first ones.
-      if (errors.length < 20 && /"level":[456]0|error|Error/.test(line)) process.stderr.write(`${line.slice(0, 400)}\n`);
+      if (errors.length < 20 && /"level":[456]0|error|Error/.test(line))
+        process.stderr.write(`${line.slice(0, 400)}\n`);
       errors.push(line);
     },
   });
@@ -62,7 +71,9 @@ export async function startBenchStack(opts: { api?: boolean; env?: NodeJS.Proces
   const rss = new RssSampler().start();
   rss.track('worker', stack.worker?.pid);
   rss.track('api', stack.api?.pid);
-  log(`${opts.label}: stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (Temporal ${stack.temporalAddress}, API ${stack.apiUrl}, SMTP sink :${mail.smtpPort})`);
+  log(
+    `${opts.label}: stack up in ${((Date.now() - started) / 1000).toFixed(1)} s (Temporal ${stack.temporalAddress}, API ${stack.apiUrl}, SMTP sink :${mail.smtpPort})`,
+  );
   return {
     stack,
     mail,

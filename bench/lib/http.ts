@@ -2,7 +2,12 @@ import { performance } from 'node:perf_hooks';
 import type { Samples } from './stats';
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly method: string, readonly url: string, readonly body: unknown) {
+  constructor(
+    readonly status: number,
+    readonly method: string,
+    readonly url: string,
+    readonly body: unknown,
+  ) {
     super(`${method} ${url} → ${status}: ${JSON.stringify(body).slice(0, 500)}`);
   }
 }
@@ -24,7 +29,10 @@ export class ApiClient {
   private next = 0;
   errors = 0;
 
-  constructor(baseUrl: string | readonly string[], readonly samples: Samples) {
+  constructor(
+    baseUrl: string | readonly string[],
+    readonly samples: Samples,
+  ) {
     this.baseUrls = typeof baseUrl === 'string' ? [baseUrl] : baseUrl;
   }
 
@@ -32,7 +40,14 @@ export class ApiClient {
     return this.baseUrls[this.next++ % this.baseUrls.length];
   }
 
-  async call<T>(group: string, method: 'GET' | 'POST', path: string, token?: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Timed<T>> {
+  async call<T>(
+    group: string,
+    method: 'GET' | 'POST',
+    path: string,
+    token?: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Timed<T>> {
     const headers: Record<string, string> = { ...extraHeaders };
     if (token) headers.authorization = `Bearer ${token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -40,7 +55,11 @@ export class ApiClient {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(this.baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       text = await res.text();
     } catch (err) {
       this.errors++;
@@ -59,7 +78,9 @@ export class ApiClient {
   token(email: string): Promise<string> {
     let t = this.tokens.get(email);
     if (!t) {
-      t = this.call<{ token: string }>('auth', 'POST', '/auth/dev-token', undefined, { email }).then((r) => r.body.token);
+      t = this.call<{ token: string }>('auth', 'POST', '/auth/dev-token', undefined, { email }).then(
+        (r) => r.body.token,
+      );
       t.catch(() => this.tokens.delete(email));
       this.tokens.set(email, t);
     }

@@ -54,7 +54,11 @@ export class Samples {
 }
 
 /** Runs `count` jobs with at most `concurrency` at a time; each worker index gets jobs in order. */
-export async function pool<T>(count: number, concurrency: number, job: (i: number, worker: number) => Promise<T>): Promise<T[]> {
+export async function pool<T>(
+  count: number,
+  concurrency: number,
+  job: (i: number, worker: number) => Promise<T>,
+): Promise<T[]> {
   const out = new Array<T>(count);
   let next = 0;
   await Promise.all(

@@ -9,7 +9,10 @@ const inspector = require('node:inspector');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const name = (process.argv.slice(1).join(' ').match(/(worker|api)\/main\.ts/) || [])[1];
+const name = (process.argv
+  .slice(1)
+  .join(' ')
+  .match(/(worker|api)\/main\.ts/) || [])[1];
 if (name) {
   const dir = path.resolve(__dirname, '..', 'results', 'profiles');
   const session = new inspector.Session();
@@ -25,11 +28,16 @@ if (name) {
       fs.writeFileSync(path.join(dir, `${name}-${process.pid}.cpuprofile`), JSON.stringify(res.profile));
     });
   };
-  setTimeout(() => {
-    session.post('Profiler.enable', () =>
-      session.post('Profiler.setSamplingInterval', { interval: 500 }, () => session.post('Profiler.start', () => (started = true))),
-    );
-  }, Number(process.env.PROFILE_DELAY_MS || 15000)).unref();
+  setTimeout(
+    () => {
+      session.post('Profiler.enable', () =>
+        session.post('Profiler.setSamplingInterval', { interval: 500 }, () =>
+          session.post('Profiler.start', () => (started = true)),
+        ),
+      );
+    },
+    Number(process.env.PROFILE_DELAY_MS || 15000),
+  ).unref();
   process.prependListener('SIGTERM', write);
   process.on('exit', write);
 }

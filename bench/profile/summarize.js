@@ -13,10 +13,15 @@ const timeOf = new Map();
 profile.samples.forEach((id, i) => timeOf.set(id, (timeOf.get(id) || 0) + profile.timeDeltas[i]));
 const total = profile.timeDeltas.reduce((a, b) => a + b, 0);
 
-const short = (url) => url.replace(/.*node_modules\//, 'nm/').replace(/.*\/(activities|api|lib|workflows|worker|domain|web)\//, '$1/');
+const short = (url) =>
+  url.replace(/.*node_modules\//, 'nm/').replace(/.*\/(activities|api|lib|workflows|worker|domain|web)\//, '$1/');
 const label = (cf) => `${cf.functionName || '(anonymous)'} ${short(cf.url)}:${cf.lineNumber}`;
 const packageOf = (cf) =>
-  cf.url.includes('node_modules/') ? cf.url.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1') : cf.url ? short(cf.url).split('/')[0] : `(${cf.functionName})`;
+  cf.url.includes('node_modules/')
+    ? cf.url.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, '$1')
+    : cf.url
+      ? short(cf.url).split('/')[0]
+      : `(${cf.functionName})`;
 
 const self = new Map();
 const byPackage = new Map();
@@ -37,7 +42,8 @@ for (const [id, t] of timeOf) {
 }
 const show = (title, m) => {
   console.log(`--- ${title}`);
-  for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, rows)) console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
+  for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, rows))
+    console.log(`${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
 };
 console.log(`sampled ${(total / 1000).toFixed(0)} ms`);
 show('self time by package', byPackage);

@@ -7,7 +7,14 @@
  */
 import { performance } from 'node:perf_hooks';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  makeTelemetryFilterString,
+  NativeConnection,
+  Runtime,
+  Worker,
+} from '@temporalio/worker';
 import type { BenchStack } from '../lib/bench-stack';
 import { CpuMeter, programPid } from '../lib/proc';
 import { log, table, writeResult } from '../lib/report';
@@ -41,30 +48,52 @@ function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+    Runtime.install({
+      logger: new DefaultLogger('WARN'),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } },
+    });
   } catch {
     // already installed
   }
 }
 
-export async function runFloor(bench: BenchStack, shapes: { steps: FloorStep[] }[], users: number, lifecycle?: LifecycleResult): Promise<FloorResult> {
+export async function runFloor(
+  bench: BenchStack,
+  shapes: { steps: FloorStep[] }[],
+  users: number,
+  lifecycle?: LifecycleResult,
+): Promise<FloorResult> {
   quietRuntime();
   const taskQueue = `floor-${Date.now().toString(36)}`;
-  const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../floor/workflows'), logger: new DefaultLogger('WARN') });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../floor/workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
   const connection = await NativeConnection.connect({ address: bench.stack.temporalAddress });
   const worker = await Worker.create({ connection, taskQueue, workflowBundle: bundle, activities: floorActivities });
   const samples = new Samples();
   let errors = 0;
   const totals = shapeTotals(shapes);
-  log(`floor: ${shapes.length} workflows, ${totals.updates} Updates, ${totals.activities} + ${totals.localActivities} local + ${totals.background} background no-op activities, ${users} concurrent clients`);
-  const cpu = new CpuMeter({ temporal: bench.stack.temporal?.pid, bench: process.pid, worker: bench.stack.worker?.pid === undefined ? undefined : programPid(bench.stack.worker.pid) }).start();
+  log(
+    `floor: ${shapes.length} workflows, ${totals.updates} Updates, ${totals.activities} + ${totals.localActivities} local + ${totals.background} background no-op activities, ${users} concurrent clients`,
+  );
+  const cpu = new CpuMeter({
+    temporal: bench.stack.temporal?.pid,
+    bench: process.pid,
+    worker: bench.stack.worker?.pid === undefined ? undefined : programPid(bench.stack.worker.pid),
+  }).start();
   let wallSeconds = 0;
   await worker.runUntil(async () => {
     const started = performance.now();
     await pool(shapes.length, users, async (i) => {
       const steps = shapes[i].steps;
       try {
-        const start = new WithStartWorkflowOperation(floorWorkflow, { workflowId: `${taskQueue}-${i}`, taskQueue, args: [{ steps }], workflowIdConflictPolicy: 'FAIL' });
+        const start = new WithStartWorkflowOperation(floorWorkflow, {
+          workflowId: `${taskQueue}-${i}`,
+          taskQueue,
+          args: [{ steps }],
+          workflowIdConflictPolicy: 'FAIL',
+        });
         let t = performance.now();
         await bench.client.workflow.executeUpdateWithStart(stepUpdate, { args: [0], startWorkflowOperation: start });
         samples.add('start', performance.now() - t);
@@ -97,7 +126,10 @@ export async function runFloor(bench: BenchStack, shapes: { steps: FloorStep[] }
     cpuSeconds: cpu.stop(),
     ratio: lifecycleWall ? Math.round((lifecycleWall / wallSeconds) * 100) / 100 : null,
     lifecycleWallSeconds: lifecycleWall,
-    decisionP95Ratio: lifecycle?.http.decision && update.p95 ? Math.round((lifecycle.http.decision.p95 / update.p95) * 100) / 100 : null,
+    decisionP95Ratio:
+      lifecycle?.http.decision && update.p95
+        ? Math.round((lifecycle.http.decision.p95 / update.p95) * 100) / 100
+        : null,
   };
 }
 
@@ -112,8 +144,18 @@ export function printFloor(r: FloorResult): void {
       ['Update p50 / p95 ms', `${r.update.p50} / ${r.update.p95}`, '', ''],
       ['errors', r.errors, '0', r.errors === 0 ? 'met' : 'MISSED'],
       ['CPU s temporal / bench (worker + clients)', `${r.cpuSeconds.temporal} / ${r.cpuSeconds.bench}`, '', ''],
-      ['lifecycle time / floor time', r.ratio ?? 'n/a (run lifecycle first)', '≤ 1.5', r.ratio === null ? '' : r.ratio <= 1.5 ? 'met' : 'MISSED'],
-      ['lifecycle decision p95 / floor Update p95', r.decisionP95Ratio ?? 'n/a (run lifecycle first)', '≤ 1.3', r.decisionP95Ratio === null ? '' : r.decisionP95Ratio <= 1.3 ? 'met' : 'MISSED'],
+      [
+        'lifecycle time / floor time',
+        r.ratio ?? 'n/a (run lifecycle first)',
+        '≤ 1.5',
+        r.ratio === null ? '' : r.ratio <= 1.5 ? 'met' : 'MISSED',
+      ],
+      [
+        'lifecycle decision p95 / floor Update p95',
+        r.decisionP95Ratio ?? 'n/a (run lifecycle first)',
+        '≤ 1.3',
+        r.decisionP95Ratio === null ? '' : r.decisionP95Ratio <= 1.3 ? 'met' : 'MISSED',
+      ],
     ]),
   );
 }

@@ -65,13 +65,33 @@ export async function runInstances(opts: LifecycleOptions): Promise<InstancesRes
 
 export function printInstances(r: InstancesResult): void {
   console.log(`\n== instances: ${r.options.lifecycles} lifecycles, ${r.options.users} users, 1 + 1 against 2 + 2 ==`);
-  const rows: (string | number)[][] = [['APIs + workers', 'closed', 'wall s', 'lifecycles/s', 'errors', 'decision p50 / p95 ms', 'CPU s worker/api/temporal/bench (first instance)']];
+  const rows: (string | number)[][] = [
+    [
+      'APIs + workers',
+      'closed',
+      'wall s',
+      'lifecycles/s',
+      'errors',
+      'decision p50 / p95 ms',
+      'CPU s worker/api/temporal/bench (first instance)',
+    ],
+  ];
   for (const run of r.runs) {
-    rows.push([`${run.apis} + ${run.workers}`, `${run.completed}/${r.options.lifecycles}`, run.wallSeconds, run.lifecyclesPerSecond, run.errors, `${run.decisionP50} / ${run.decisionP95}`, Object.values(run.cpuSeconds).join(' / ')]);
+    rows.push([
+      `${run.apis} + ${run.workers}`,
+      `${run.completed}/${r.options.lifecycles}`,
+      run.wallSeconds,
+      run.lifecyclesPerSecond,
+      run.errors,
+      `${run.decisionP50} / ${run.decisionP95}`,
+      Object.values(run.cpuSeconds).join(' / '),
+    ]);
   }
   console.log(table(rows));
   console.log(`lifecycles/s, 2 + 2 / 1 + 1: ${r.ratio}`);
-  for (const run of r.runs) if (run.errorSamples.length) console.log(`errors (${run.apis} + ${run.workers}):\n  ${run.errorSamples.join('\n  ')}`);
+  for (const run of r.runs)
+    if (run.errorSamples.length)
+      console.log(`errors (${run.apis} + ${run.workers}):\n  ${run.errorSamples.join('\n  ')}`);
 }
 
 export function saveInstances(r: InstancesResult): string {

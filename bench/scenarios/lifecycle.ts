@@ -62,7 +62,14 @@ export interface LifecycleResult {
   /** CPU seconds used during the run, per process (bench = this process: clients and the SMTP sink). */
   cpuSeconds: Record<string, number>;
   shapes: { workflowId: string; programme: 'cf' | 'eod'; steps: ShapeStep[]; runs: number }[];
-  totals: { workflows: number; updates: number; activities: number; localActivities: number; deliveries: number; historyEvents: number };
+  totals: {
+    workflows: number;
+    updates: number;
+    activities: number;
+    localActivities: number;
+    deliveries: number;
+    historyEvents: number;
+  };
   mails: number;
   /** Growth of the database during the run, per closed lifecycle (pg_database_size, MB). */
   databaseMbPerLifecycle: number;
@@ -96,18 +103,30 @@ class Driver {
     return `/${programmeOfSubject(type).apiPath}/${id}`;
   }
 
-  async view<T = Record<string, unknown>>(email: string, type: SubjectType, id: string): Promise<T & { openTasks: TaskItem[] }> {
+  async view<T = Record<string, unknown>>(
+    email: string,
+    type: SubjectType,
+    id: string,
+  ): Promise<T & { openTasks: TaskItem[] }> {
     const token = await this.api.token(email);
     return (await this.api.call<T & { openTasks: TaskItem[] }>('read', 'GET', this.subjectPath(type, id), token)).body;
   }
 
   /** Reads the subject until `ready` holds (the stage's automatic steps may still be running after the previous answer). */
-  async viewUntil<T = Record<string, unknown>>(email: string, type: SubjectType, id: string, ready: (v: T & { openTasks: TaskItem[] }) => boolean): Promise<T & { openTasks: TaskItem[] }> {
+  async viewUntil<T = Record<string, unknown>>(
+    email: string,
+    type: SubjectType,
+    id: string,
+    ready: (v: T & { openTasks: TaskItem[] }) => boolean,
+  ): Promise<T & { openTasks: TaskItem[] }> {
     const deadline = performance.now() + 30_000;
     for (;;) {
       const v = await this.view<T>(email, type, id);
       if (ready(v)) return v;
-      if (performance.now() > deadline) throw new Error(`${type} ${id}: not ready after 30 s (open: ${v.openTasks.map((t) => t.kind).join(', ') || 'none'})`);
+      if (performance.now() > deadline)
+        throw new Error(
+          `${type} ${id}: not ready after 30 s (open: ${v.openTasks.map((t) => t.kind).join(', ') || 'none'})`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -118,7 +137,14 @@ class Driver {
    * after it): the driver reads again until it is there, as a client would, and the wait is
    * counted (`wait until task visible`: 0 when the first read lists it).
    */
-  async decide(email: string, type: SubjectType, id: string, kind: string, decision: string, body: { data?: Record<string, unknown>; comment?: string } = {}): Promise<{ stage: string; task: TaskItem }> {
+  async decide(
+    email: string,
+    type: SubjectType,
+    id: string,
+    kind: string,
+    decision: string,
+    body: { data?: Record<string, unknown>; comment?: string } = {},
+  ): Promise<{ stage: string; task: TaskItem }> {
     let firstRead: number | undefined;
     let task: TaskItem | undefined;
     for (;;) {
@@ -126,18 +152,29 @@ class Driver {
       firstRead ??= performance.now();
       task = subject.openTasks.find((t) => t.kind === kind && t.assignedToMe);
       if (task) break;
-      if (performance.now() - firstRead > 30_000) throw new Error(`${email} has no open ${kind} task on ${id} (open: ${subject.openTasks.map((t) => t.kind).join(', ') || 'none'})`);
+      if (performance.now() - firstRead > 30_000)
+        throw new Error(
+          `${email} has no open ${kind} task on ${id} (open: ${subject.openTasks.map((t) => t.kind).join(', ') || 'none'})`,
+        );
       await new Promise((r) => setTimeout(r, 50));
     }
     this.api.samples.add('wait until task visible', performance.now() - firstRead);
     const token = await this.api.token(email);
     if (kind === 'contract_signature' && decision === 'sign' && type === 'proposal' && !body.data) {
       // A signer confirms the statement of the agreement version it read (its SHA-256).
-      const detail = await this.api.call<{ context: { agreement?: { documents: { language: string; sha256: string; statement: string }[] } } | null }>('read', 'GET', `/tasks/${encodeURIComponent(task.id)}`, token);
+      const detail = await this.api.call<{
+        context: { agreement?: { documents: { language: string; sha256: string; statement: string }[] } } | null;
+      }>('read', 'GET', `/tasks/${encodeURIComponent(task.id)}`, token);
       const en = detail.body.context?.agreement?.documents.find((x) => x.language === 'en');
       if (en) body = { ...body, data: { documentSha256: en.sha256, statement: en.statement } };
     }
-    const res = await this.api.call<{ stage: string }>('decision', 'POST', `/tasks/${encodeURIComponent(task.id)}/decision`, token, { decision, ...body });
+    const res = await this.api.call<{ stage: string }>(
+      'decision',
+      'POST',
+      `/tasks/${encodeURIComponent(task.id)}/decision`,
+      token,
+      { decision, ...body },
+    );
     const temporalMs = serverTiming(res.headers, 'temporal');
     if (temporalMs !== undefined) this.updates.push(temporalMs);
     this.decisions++;
@@ -146,11 +183,25 @@ class Driver {
 
   async challengeFund(n: number, applicant: BenchApplicant): Promise<string> {
     const token = await this.api.token(applicant.email);
-    const created = await this.api.call<{ id: string; stage: string }>('create', 'POST', '/proposals', token, proposalPayload(n), { 'idempotency-key': `bench-cf-${n}` });
+    const created = await this.api.call<{ id: string; stage: string }>(
+      'create',
+      'POST',
+      '/proposals',
+      token,
+      proposalPayload(n),
+      { 'idempotency-key': `bench-cf-${n}` },
+    );
     const id = created.body.id;
-    const d = (email: string, kind: string, decision: string, body?: { data?: Record<string, unknown>; comment?: string }) => this.decide(email, 'proposal', id, kind, decision, body);
+    const d = (
+      email: string,
+      kind: string,
+      decision: string,
+      body?: { data?: Record<string, unknown>; comment?: string },
+    ) => this.decide(email, 'proposal', id, kind, decision, body);
     await d(EMAIL.coKg, 'co_endorsement', 'endorse', { comment: 'Matches our CPD outcome 2' });
-    await d(EMAIL.fm, 'assign_reviewers', 'assign', { data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } });
+    await d(EMAIL.fm, 'assign_reviewers', 'assign', {
+      data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] },
+    });
     for (const r of [EMAIL.r1, EMAIL.r2]) {
       await d(r, 'conflict_declaration', 'declare_no_conflict', { data: { noConflictDeclared: true } });
       await d(r, 'review_score', 'submit_score', { data: { scores: SCORES } });
@@ -162,21 +213,41 @@ class Driver {
       await d(applicant.email, 'progress_report', 'submit_report', { data: { report: `Milestone ${i + 1} done` } });
       await d(EMAIL.coKg, 'report_verification', 'accept');
     }
-    await d(applicant.email, 'final_report', 'submit_report', { data: { report: 'All done', beneficiariesReached: 5400 } });
+    await d(applicant.email, 'final_report', 'submit_report', {
+      data: { report: 'All done', beneficiariesReached: 5400 },
+    });
     const evaluation = { ratings: { relevance: 5, effectiveness: 4 }, narrative: 'Works well', beneficiaries: 5400 };
     await d(EMAIL.coKg, 'evaluation', 'submit_evaluation', { data: evaluation });
     const last = await d(EMAIL.fm, 'evaluation', 'submit_evaluation', { data: evaluation });
-    if (last.stage !== 'closed') await this.viewUntil<{ stage: string }>(EMAIL.fm, 'proposal', id, (v) => v.stage === 'closed');
+    if (last.stage !== 'closed')
+      await this.viewUntil<{ stage: string }>(EMAIL.fm, 'proposal', id, (v) => v.stage === 'closed');
     return workflowIdFor('proposal', id);
   }
 
   async expertsOnDemand(n: number): Promise<string> {
     const token = await this.api.token(EMAIL.coKg);
-    const created = await this.api.call<{ id: string }>('create', 'POST', '/expert-requests', token, expertRequestPayload(n), { 'idempotency-key': `bench-eod-${n}` });
+    const created = await this.api.call<{ id: string }>(
+      'create',
+      'POST',
+      '/expert-requests',
+      token,
+      expertRequestPayload(n),
+      { 'idempotency-key': `bench-eod-${n}` },
+    );
     const id = created.body.id;
-    const d = (email: string, kind: string, decision: string, body?: { data?: Record<string, unknown>; comment?: string }) => this.decide(email, 'expert_request', id, kind, decision, body);
+    const d = (
+      email: string,
+      kind: string,
+      decision: string,
+      body?: { data?: Record<string, unknown>; comment?: string },
+    ) => this.decide(email, 'expert_request', id, kind, decision, body);
     await d(EMAIL.coKg2, 'co_endorsement', 'endorse', { comment: 'Endorsed by the head of office' });
-    const request = await this.viewUntil<{ shortlist: { expertId: string; userId: string }[] }>(EMAIL.fm, 'expert_request', id, (v) => v.openTasks.some((t) => t.kind === 'shortlist_review'));
+    const request = await this.viewUntil<{ shortlist: { expertId: string; userId: string }[] }>(
+      EMAIL.fm,
+      'expert_request',
+      id,
+      (v) => v.openTasks.some((t) => t.kind === 'shortlist_review'),
+    );
     const shortlist = request.shortlist ?? [];
     if (!shortlist.length) throw new Error(`expert request ${id}: empty shortlist`);
     await d(EMAIL.fm, 'shortlist_review', 'confirm');
@@ -186,14 +257,29 @@ class Driver {
       return email;
     };
     const accepting = shortlist.slice(0, 3);
-    for (const e of accepting) await d(emailOf(e.expertId), 'invitation_response', 'accept', { data: { availabilityConfirmed: true, noConflictDeclared: true } });
+    for (const e of accepting)
+      await d(emailOf(e.expertId), 'invitation_response', 'accept', {
+        data: { availabilityConfirmed: true, noConflictDeclared: true },
+      });
     let stage = '';
-    for (const e of shortlist.slice(3)) stage = (await d(emailOf(e.expertId), 'invitation_response', 'decline', { data: { reason: 'Not available' } })).stage;
+    for (const e of shortlist.slice(3))
+      stage = (await d(emailOf(e.expertId), 'invitation_response', 'decline', { data: { reason: 'Not available' } }))
+        .stage;
     const chosen = accepting[n % accepting.length];
-    const selectionTask = (await this.viewUntil(EMAIL.coKg, 'expert_request', id, (v) => v.openTasks.some((t) => t.kind === 'candidate_selection'))).openTasks.find((t) => t.kind === 'candidate_selection');
-    const justification = selectionTask?.context?.justificationRequired ? { justification: 'Direct contracting within the limit' } : {};
-    stage = (await d(EMAIL.coKg, 'candidate_selection', 'select', { data: { expertIds: [chosen.expertId], ...justification } })).stage;
-    const afterSelection = await this.viewUntil(EMAIL.fm, 'expert_request', id, (v) => v.openTasks.some((t) => t.kind === 'fee_approval' || t.kind === 'contract_signature'));
+    const selectionTask = (
+      await this.viewUntil(EMAIL.coKg, 'expert_request', id, (v) =>
+        v.openTasks.some((t) => t.kind === 'candidate_selection'),
+      )
+    ).openTasks.find((t) => t.kind === 'candidate_selection');
+    const justification = selectionTask?.context?.justificationRequired
+      ? { justification: 'Direct contracting within the limit' }
+      : {};
+    stage = (
+      await d(EMAIL.coKg, 'candidate_selection', 'select', { data: { expertIds: [chosen.expertId], ...justification } })
+    ).stage;
+    const afterSelection = await this.viewUntil(EMAIL.fm, 'expert_request', id, (v) =>
+      v.openTasks.some((t) => t.kind === 'fee_approval' || t.kind === 'contract_signature'),
+    );
     if (afterSelection.openTasks.some((t) => t.kind === 'fee_approval')) {
       await d(EMAIL.fm, 'fee_approval', 'approve', { data: { justification: 'Bureau Director approved' } });
     }
@@ -205,8 +291,11 @@ class Driver {
       await d(EMAIL.coKg, 'deliverable_acceptance', 'accept');
     }
     await d(EMAIL.coKg, 'expert_evaluation', 'submit_evaluation', { data: { rating: 5, narrative: 'Excellent maps' } });
-    stage = (await d(expert, 'assignment_feedback', 'submit_feedback', { data: { rating: 4, narrative: 'Well prepared' } })).stage;
-    if (stage !== 'closed') await this.viewUntil<{ stage: string }>(EMAIL.fm, 'expert_request', id, (v) => v.stage === 'closed');
+    stage = (
+      await d(expert, 'assignment_feedback', 'submit_feedback', { data: { rating: 4, narrative: 'Well prepared' } })
+    ).stage;
+    if (stage !== 'closed')
+      await this.viewUntil<{ stage: string }>(EMAIL.fm, 'expert_request', id, (v) => v.stage === 'closed');
     return workflowIdFor('expert_request', id);
   }
 }
@@ -221,13 +310,18 @@ export function stackCpu(bench: BenchStack): CpuMeter {
   });
 }
 
-const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => (t ? Number(t.seconds) * 1000 + (t.nanos ?? 0) / 1e6 : NaN);
+const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  t ? Number(t.seconds) * 1000 + (t.nanos ?? 0) / 1e6 : NaN;
 
 /**
  * Activities after each accepted Update, from the workflow's history (all runs, following
  * continue-as-new), and where the time went: queue waits and run times of workflow and activity tasks.
  */
-export async function workflowShape(client: Client, workflowId: string, timings?: Samples): Promise<{ steps: ShapeStep[]; runs: number; events: number }> {
+export async function workflowShape(
+  client: Client,
+  workflowId: string,
+  timings?: Samples,
+): Promise<{ steps: ShapeStep[]; runs: number; events: number }> {
   const steps: ShapeStep[] = [];
   let runs = 0;
   let events = 0;
@@ -262,14 +356,21 @@ export async function workflowShape(client: Client, workflowId: string, timings?
         if (name === 'deliverNotifications') step.background++;
         else step.sequence += 'A';
       }
-      if (e.workflowTaskScheduledEventAttributes || e.workflowTaskStartedEventAttributes || e.activityTaskStartedEventAttributes) at.set(id, { time });
+      if (
+        e.workflowTaskScheduledEventAttributes ||
+        e.workflowTaskStartedEventAttributes ||
+        e.activityTaskStartedEventAttributes
+      )
+        at.set(id, { time });
       if (!timings) continue;
       const wftStarted = e.workflowTaskStartedEventAttributes;
-      if (wftStarted) timings.add('workflow task: queue wait', time - (at.get(Number(wftStarted.scheduledEventId))?.time ?? NaN));
+      if (wftStarted)
+        timings.add('workflow task: queue wait', time - (at.get(Number(wftStarted.scheduledEventId))?.time ?? NaN));
       const wftDone = e.workflowTaskCompletedEventAttributes;
       if (wftDone) timings.add('workflow task: run', time - (at.get(Number(wftDone.startedEventId))?.time ?? NaN));
       const actStarted = e.activityTaskStartedEventAttributes;
-      if (actStarted) timings.add('activity: queue wait', time - (at.get(Number(actStarted.scheduledEventId))?.time ?? NaN));
+      if (actStarted)
+        timings.add('activity: queue wait', time - (at.get(Number(actStarted.scheduledEventId))?.time ?? NaN));
       const actDone = e.activityTaskCompletedEventAttributes;
       if (actDone) {
         const sched = at.get(Number(actDone.scheduledEventId));
@@ -282,7 +383,11 @@ export async function workflowShape(client: Client, workflowId: string, timings?
 }
 
 /** `apiUrls`: the API instances the users' calls go to in turn (default: the stack's one API). */
-export async function runLifecycle(opts: LifecycleOptions, existing?: BenchStack, apiUrls?: string[]): Promise<{ result: LifecycleResult; bench: BenchStack }> {
+export async function runLifecycle(
+  opts: LifecycleOptions,
+  existing?: BenchStack,
+  apiUrls?: string[],
+): Promise<{ result: LifecycleResult; bench: BenchStack }> {
   const bench = existing ?? (await startBenchStack({ label: 'lifecycle' }));
   const eodEvery = opts.cfPerEod + 1;
   const isEod = (i: number) => i % eodEvery === opts.cfPerEod;
@@ -298,15 +403,28 @@ export async function runLifecycle(opts: LifecycleOptions, existing?: BenchStack
   let done = 0;
   bench.rss.resetPeak('worker');
   bench.rss.resetPeak('api');
-  log(`lifecycle: ${opts.lifecycles} lifecycles (${cfCount} Challenge Fund, ${opts.lifecycles - cfCount} Experts on Demand) by ${opts.users} concurrent users`);
-  const progress = setInterval(() => log(`  ${done}/${opts.lifecycles} closed, ${failed} failed, worker ${bench.rss.current('worker')} MB, api ${bench.rss.current('api')} MB`), 10_000);
-  const databaseBytes = async () => Number((await bench.prisma.$queryRaw<{ size: bigint }[]>`SELECT pg_database_size(current_database()) AS size`)[0].size);
+  log(
+    `lifecycle: ${opts.lifecycles} lifecycles (${cfCount} Challenge Fund, ${opts.lifecycles - cfCount} Experts on Demand) by ${opts.users} concurrent users`,
+  );
+  const progress = setInterval(
+    () =>
+      log(
+        `  ${done}/${opts.lifecycles} closed, ${failed} failed, worker ${bench.rss.current('worker')} MB, api ${bench.rss.current('api')} MB`,
+      ),
+    10_000,
+  );
+  const databaseBytes = async () =>
+    Number(
+      (await bench.prisma.$queryRaw<{ size: bigint }[]>`SELECT pg_database_size(current_database()) AS size`)[0].size,
+    );
   const sizeBefore = await databaseBytes();
   const cpu = stackCpu(bench).start();
   const started = performance.now();
   const workflowIds = await pool(opts.lifecycles, opts.users, async (i) => {
     try {
-      const id = isEod(i) ? await driver.expertsOnDemand(eodIndex++) : await driver.challengeFund(i, applicants[cfIndex++]);
+      const id = isEod(i)
+        ? await driver.expertsOnDemand(eodIndex++)
+        : await driver.challengeFund(i, applicants[cfIndex++]);
       done++;
       return id;
     } catch (err) {
@@ -327,11 +445,21 @@ export async function runLifecycle(opts: LifecycleOptions, existing?: BenchStack
   const timings = new Samples();
   const eventCounts = await pool(ids.length, 8, async (i) => {
     const s = await workflowShape(bench.client, ids[i], timings);
-    shapes.push({ workflowId: ids[i], programme: ids[i].startsWith('proposal-') ? 'cf' : 'eod', steps: s.steps, runs: s.runs });
+    shapes.push({
+      workflowId: ids[i],
+      programme: ids[i].startsWith('proposal-') ? 'cf' : 'eod',
+      steps: s.steps,
+      runs: s.runs,
+    });
     return s.events;
   });
   const { background: deliveries, ...counted } = shapeTotals(shapes);
-  const totals = { workflows: shapes.length, ...counted, deliveries, historyEvents: eventCounts.reduce((a, b) => a + b, 0) };
+  const totals = {
+    workflows: shapes.length,
+    ...counted,
+    deliveries,
+    historyEvents: eventCounts.reduce((a, b) => a + b, 0),
+  };
   const errors = api.errors + failed;
   const result: LifecycleResult = {
     options: opts,
@@ -357,9 +485,17 @@ export async function runLifecycle(opts: LifecycleOptions, existing?: BenchStack
 export function printLifecycle(r: LifecycleResult): void {
   const rows: (string | number)[][] = [['route group', 'n', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms']];
   for (const [group, s] of Object.entries(r.http)) rows.push([group, s.n, s.p50, s.p95, s.p99, s.max]);
-  rows.push(['decide Update (Server-Timing)', r.updateRoundTrip.n, r.updateRoundTrip.p50, r.updateRoundTrip.p95, r.updateRoundTrip.p99, r.updateRoundTrip.max]);
+  rows.push([
+    'decide Update (Server-Timing)',
+    r.updateRoundTrip.n,
+    r.updateRoundTrip.p50,
+    r.updateRoundTrip.p95,
+    r.updateRoundTrip.p99,
+    r.updateRoundTrip.max,
+  ]);
   rows.push(['-- from histories --', '', '', '', '', '']);
-  for (const [group, s] of Object.entries(r.temporalTimings).sort()) rows.push([group, s.n, s.p50, s.p95, s.p99, s.max]);
+  for (const [group, s] of Object.entries(r.temporalTimings).sort())
+    rows.push([group, s.n, s.p50, s.p95, s.p99, s.max]);
   console.log(`\n== lifecycle: ${r.options.lifecycles} lifecycles, ${r.options.users} users ==`);
   console.log(table(rows));
   const perWf = r.totals.workflows ? (n: number) => Math.round((n / r.totals.workflows) * 10) / 10 : () => NaN;

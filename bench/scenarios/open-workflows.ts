@@ -46,7 +46,13 @@ export interface OpenResult {
   errors: number;
 }
 
-async function waitFor(what: string, check: () => Promise<number>, target: number, timeoutMs: number, alive?: () => boolean): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => Promise<number>,
+  target: number,
+  timeoutMs: number,
+  alive?: () => boolean,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = -1;
   let lastLog = 0;
@@ -65,12 +71,24 @@ async function waitFor(what: string, check: () => Promise<number>, target: numbe
 }
 
 /** Sequential decisions (one client, no contention), each on its own task. */
-async function decide(api: ApiClient, token: string, taskIds: string[], body: Record<string, unknown>, label: string): Promise<{ decision: Summary; update: Summary }> {
+async function decide(
+  api: ApiClient,
+  token: string,
+  taskIds: string[],
+  body: Record<string, unknown>,
+  label: string,
+): Promise<{ decision: Summary; update: Summary }> {
   const updates: number[] = [];
   const times: number[] = [];
   for (const taskId of taskIds) {
     const t = performance.now();
-    const res = await api.call<{ stage: string }>(label, 'POST', `/tasks/${encodeURIComponent(taskId)}/decision`, token, body);
+    const res = await api.call<{ stage: string }>(
+      label,
+      'POST',
+      `/tasks/${encodeURIComponent(taskId)}/decision`,
+      token,
+      body,
+    );
     times.push(performance.now() - t);
     const u = serverTiming(res.headers, 'temporal');
     if (u !== undefined) updates.push(u);
@@ -79,7 +97,10 @@ async function decide(api: ApiClient, token: string, taskIds: string[], body: Re
 }
 
 export async function runOpenWorkflows(opts: OpenOptions): Promise<OpenResult> {
-  const bench: BenchStack = await startBenchStack({ label: 'open', env: { WORKER_MAX_CACHED_WORKFLOWS: String(opts.largeCache) } });
+  const bench: BenchStack = await startBenchStack({
+    label: 'open',
+    env: { WORKER_MAX_CACHED_WORKFLOWS: String(opts.largeCache) },
+  });
   try {
     const { stack, prisma, client } = bench;
     const api = new ApiClient(stack.apiUrl, new Samples());
@@ -97,7 +118,11 @@ export async function runOpenWorkflows(opts: OpenOptions): Promise<OpenResult> {
       const id = `p-open${String(i).padStart(6, '0')}`;
       const input: ProposalWorkflowInput = {
         proposalId: id,
-        applicant: { userId: a.userId, institutionId: a.institutionId, institutionName: `Bench institute ${a.institutionId}` },
+        applicant: {
+          userId: a.userId,
+          institutionId: a.institutionId,
+          institutionName: `Bench institute ${a.institutionId}`,
+        },
         proposal: proposalPayload(i),
         submittedAt: new Date().toISOString(),
         sla,
@@ -114,25 +139,37 @@ export async function runOpenWorkflows(opts: OpenOptions): Promise<OpenResult> {
         if (errors <= 3) log(`start error: ${err instanceof Error ? err.message : String(err)}`);
       }
     });
-    const openTasks = () => prisma.task.count({ where: { kind: 'co_endorsement', status: 'open', workflowId: { startsWith: 'proposal-p-open' } } });
+    const openTasks = () =>
+      prisma.task.count({
+        where: { kind: 'co_endorsement', status: 'open', workflowId: { startsWith: 'proposal-p-open' } },
+      });
     const workerAlive = () => stack.worker?.exitCode === null && stack.worker?.signalCode === null;
     await waitFor('waiting at CO endorsement', openTasks, opts.workflows, 30 * 60_000, workerAlive);
     const startSeconds = (performance.now() - t0) / 1000;
     const peakWhileStarting = bench.rss.peak('worker');
     await new Promise((r) => setTimeout(r, 3000));
     const allOpen = bench.rss.current('worker');
-    log(`open: ${opts.workflows} waiting after ${startSeconds.toFixed(1)} s; worker ${allOpen} MB (peak ${peakWhileStarting} MB)`);
+    log(
+      `open: ${opts.workflows} waiting after ${startSeconds.toFixed(1)} s; worker ${allOpen} MB (peak ${peakWhileStarting} MB)`,
+    );
 
-    const tasks = (await prisma.task.findMany({
-      where: { kind: 'co_endorsement', status: 'open', workflowId: { startsWith: 'proposal-p-open' } },
-      select: { id: true },
-      orderBy: { id: 'asc' },
-    })).map((t) => t.id);
+    const tasks = (
+      await prisma.task.findMany({
+        where: { kind: 'co_endorsement', status: 'open', workflowId: { startsWith: 'proposal-p-open' } },
+        select: { id: true },
+        orderBy: { id: 'asc' },
+      })
+    ).map((t) => t.id);
     const phases: Phase[] = [];
     const n = opts.decisions;
     const endorse = { decision: 'endorse' };
     const cached = await decide(api, co, tasks.slice(0, n), endorse, 'decision (cached)');
-    phases.push({ label: `all ${opts.workflows} open and cached`, cache: opts.largeCache, ...cached, workerRssMb: bench.rss.current('worker') });
+    phases.push({
+      label: `all ${opts.workflows} open and cached`,
+      cache: opts.largeCache,
+      ...cached,
+      workerRssMb: bench.rss.current('worker'),
+    });
 
     // Eviction: a new worker with a small cache replays each workflow from its history on first touch.
     log(`open: restarting the worker with WORKER_MAX_CACHED_WORKFLOWS=${opts.smallCache}`);
@@ -140,21 +177,45 @@ export async function runOpenWorkflows(opts: OpenOptions): Promise<OpenResult> {
     await decide(api, co, tasks.slice(n, n + 1), endorse, 'warm-up');
     const touched = tasks.slice(n + 1, 2 * n + 1);
     const evicted = await decide(api, co, touched, endorse, 'decision (evicted)');
-    phases.push({ label: `not cached (replayed from history), cache ${opts.smallCache}`, cache: opts.smallCache, ...evicted, workerRssMb: bench.rss.current('worker') });
+    phases.push({
+      label: `not cached (replayed from history), cache ${opts.smallCache}`,
+      cache: opts.smallCache,
+      ...evicted,
+      workerRssMb: bench.rss.current('worker'),
+    });
     // The same workflows again (now in the small cache): the fund manager assigns reviewers.
     const fm = await api.token(DEMO_USERS.fundManager.email);
-    const assign = (await prisma.task.findMany({ where: { kind: 'assign_reviewers', status: 'open', workflowId: { in: touched.map((t) => t.split(':')[0]) } }, select: { id: true } })).map((t) => t.id);
-    const again = await decide(api, fm, assign, { decision: 'assign', data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } }, 'decision (small cache, cached)');
-    phases.push({ label: `cached in the small cache (next step, same workflows)`, cache: opts.smallCache, ...again, workerRssMb: bench.rss.current('worker') });
+    const assign = (
+      await prisma.task.findMany({
+        where: { kind: 'assign_reviewers', status: 'open', workflowId: { in: touched.map((t) => t.split(':')[0]) } },
+        select: { id: true },
+      })
+    ).map((t) => t.id);
+    const again = await decide(
+      api,
+      fm,
+      assign,
+      { decision: 'assign', data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } },
+      'decision (small cache, cached)',
+    );
+    phases.push({
+      label: `cached in the small cache (next step, same workflows)`,
+      cache: opts.smallCache,
+      ...again,
+      workerRssMb: bench.rss.current('worker'),
+    });
 
     // Touch every open workflow (a Query replays it into the cache), so the small cache is full and cycling.
     log(`open: querying all ${opts.workflows} workflows through the worker with cache ${opts.smallCache}`);
     const t1 = performance.now();
     await pool(opts.workflows, 20, async (i) => {
       // A Query that times out on a loaded machine is counted, not fatal: the figure is the memory once all were touched.
-      await client.workflow.getHandle(`proposal-p-open${String(i).padStart(6, '0')}`).query(stateQuery).catch(() => {
-        errors++;
-      });
+      await client.workflow
+        .getHandle(`proposal-p-open${String(i).padStart(6, '0')}`)
+        .query(stateQuery)
+        .catch(() => {
+          errors++;
+        });
     });
     const touchAllSeconds = Math.round((performance.now() - t1) / 100) / 10;
     await new Promise((r) => setTimeout(r, 2000));
@@ -181,14 +242,45 @@ export function printOpen(r: OpenResult): void {
       ['intakes to waiting, s', r.startSeconds, '', ''],
       ['workflows/s', r.startsPerSecond, '', ''],
       ['worker RSS idle MB', r.workerRssMb.idle, '', ''],
-      [`worker RSS, ${r.options.workflows} open, all cached (cache ${r.options.largeCache}), MB`, r.workerRssMb.allOpen, '', ''],
-      [`worker RSS, ${r.options.workflows} open, cache ${r.options.smallCache} full and cycling, MB`, r.workerRssMb.smallCacheAfterTouchingAll, '≤ 600', verdict(r.workerRssMb.smallCacheAfterTouchingAll, 600)],
+      [
+        `worker RSS, ${r.options.workflows} open, all cached (cache ${r.options.largeCache}), MB`,
+        r.workerRssMb.allOpen,
+        '',
+        '',
+      ],
+      [
+        `worker RSS, ${r.options.workflows} open, cache ${r.options.smallCache} full and cycling, MB`,
+        r.workerRssMb.smallCacheAfterTouchingAll,
+        '≤ 600',
+        verdict(r.workerRssMb.smallCacheAfterTouchingAll, 600),
+      ],
       [`Query to each of ${r.options.workflows} (replays into the small cache), s`, r.touchAllSeconds, '', ''],
       ['errors', r.errors, '0', r.errors === 0 ? 'met' : 'MISSED'],
     ]),
   );
-  const rows: (string | number)[][] = [['decision (sequential, one client)', 'n', 'p50 ms', 'p95 ms', 'max ms', 'Update p50 / p95', 'worker MB', 'p95 ≤ 200']];
-  for (const p of r.phases) rows.push([p.label, p.decision.n, p.decision.p50, p.decision.p95, p.decision.max, `${p.update.p50} / ${p.update.p95}`, p.workerRssMb, verdict(p.decision.p95, 200)]);
+  const rows: (string | number)[][] = [
+    [
+      'decision (sequential, one client)',
+      'n',
+      'p50 ms',
+      'p95 ms',
+      'max ms',
+      'Update p50 / p95',
+      'worker MB',
+      'p95 ≤ 200',
+    ],
+  ];
+  for (const p of r.phases)
+    rows.push([
+      p.label,
+      p.decision.n,
+      p.decision.p50,
+      p.decision.p95,
+      p.decision.max,
+      `${p.update.p50} / ${p.update.p95}`,
+      p.workerRssMb,
+      verdict(p.decision.p95, 200),
+    ]);
   console.log(table(rows));
 }
 

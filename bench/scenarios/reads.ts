@@ -46,8 +46,17 @@ const BUSY = 'KG';
 
 /** Stage mix of a mature programme: most items active, a third ended. */
 const STAGE_WEIGHTS: Record<Stage, number> = {
-  intake: 1, co_endorsement: 12, alignment_check: 3, selection: 12, contracting: 6, mission: 20, evaluation: 6,
-  closed: 22, rejected: 12, withdrawn: 4, cancelled: 2,
+  intake: 1,
+  co_endorsement: 12,
+  alignment_check: 3,
+  selection: 12,
+  contracting: 6,
+  mission: 20,
+  evaluation: 6,
+  closed: 22,
+  rejected: 12,
+  withdrawn: 4,
+  cancelled: 2,
 };
 
 function pickStage(rand: () => number): Stage {
@@ -61,7 +70,10 @@ function pickStage(rand: () => number): Stage {
 }
 
 /** Who holds the open task of an active stage. */
-function openTaskOf(stage: Stage, countryCode: string): { kind: string; assigneeRole: string; assigneeCountryCode: string | null } {
+function openTaskOf(
+  stage: Stage,
+  countryCode: string,
+): { kind: string; assigneeRole: string; assigneeCountryCode: string | null } {
   switch (stage) {
     case 'intake':
     case 'co_endorsement':
@@ -92,37 +104,102 @@ async function inBatches<T>(rows: T[], label: string, insert: (chunk: T[]) => Pr
 }
 
 /** Bulk seed; returns row counts per table. */
-export async function seedAtScale(bench: BenchStack, opts: Pick<ReadsOptions, 'proposals' | 'requests'>): Promise<Record<string, number>> {
+export async function seedAtScale(
+  bench: BenchStack,
+  opts: Pick<ReadsOptions, 'proposals' | 'requests'>,
+): Promise<Record<string, number>> {
   const { prisma } = bench;
   const rand = mulberry32(20_261_126); // the same data on every run
   const countries = COUNTRIES.map((c) => c.code);
   const country = () => (rand() < 0.2 ? BUSY : countries[Math.floor(rand() * countries.length)]);
   const now = Date.now();
-  const institutions = Array.from({ length: 500 }, (_, i) => ({ id: `inst-scale-${i}`, name: `Scale institute ${i}`, kind: 'university' }));
+  const institutions = Array.from({ length: 500 }, (_, i) => ({
+    id: `inst-scale-${i}`,
+    name: `Scale institute ${i}`,
+    kind: 'university',
+  }));
   const proposals: Prisma.ProposalCreateManyInput[] = [];
   const requests: Prisma.ExpertRequestCreateManyInput[] = [];
   const tasks: Prisma.TaskCreateManyInput[] = [];
   const audit: Prisma.AuditEventCreateManyInput[] = [];
 
-  const history = (subjectType: string, subjectId: string, workflowId: string, programme: string, cc: string, title: string, stage: Stage, createdAt: Date, entered: Date) => {
+  const history = (
+    subjectType: string,
+    subjectId: string,
+    workflowId: string,
+    programme: string,
+    cc: string,
+    title: string,
+    stage: Stage,
+    createdAt: Date,
+    entered: Date,
+  ) => {
     // Done tasks before the current one, audit events for each, an open task if active.
     const steps = Math.max(1, PHASES.indexOf(stage as (typeof PHASES)[number]) + 1 || 6);
     for (let s = 0; s < steps; s++) {
       const at = new Date(createdAt.getTime() + ((entered.getTime() - createdAt.getTime()) * s) / steps);
       tasks.push({
-        id: `${workflowId}:done:${s}`, workflowId, programme, subjectType, subjectId, kind: 'co_endorsement', stage: PHASES[Math.min(s, 6)],
-        status: 'done', assigneeRole: 'co_approver', assigneeCountryCode: cc, countryCode: cc, title: `Step ${s}: ${title}`,
-        dueAt: new Date(at.getTime() + 7 * DAY), decision: 'endorse', decidedById: DEMO_USERS.coKg.id, decidedAt: at, createdAt: at,
+        id: `${workflowId}:done:${s}`,
+        workflowId,
+        programme,
+        subjectType,
+        subjectId,
+        kind: 'co_endorsement',
+        stage: PHASES[Math.min(s, 6)],
+        status: 'done',
+        assigneeRole: 'co_approver',
+        assigneeCountryCode: cc,
+        countryCode: cc,
+        title: `Step ${s}: ${title}`,
+        dueAt: new Date(at.getTime() + 7 * DAY),
+        decision: 'endorse',
+        decidedById: DEMO_USERS.coKg.id,
+        decidedAt: at,
+        createdAt: at,
       });
-      audit.push({ key: `${workflowId}:${s}:0`, workflowId, subjectType, subjectId, actorId: null, actorRole: 'system', action: 'task_opened', data: { taskId: `${workflowId}:done:${s}` }, at });
-      audit.push({ key: `${workflowId}:${s}:1`, workflowId, subjectType, subjectId, actorId: DEMO_USERS.coKg.id, actorRole: 'co_approver', action: 'decision', fromStage: stage, toStage: stage, data: { decision: 'endorse' }, at });
+      audit.push({
+        key: `${workflowId}:${s}:0`,
+        workflowId,
+        subjectType,
+        subjectId,
+        actorId: null,
+        actorRole: 'system',
+        action: 'task_opened',
+        data: { taskId: `${workflowId}:done:${s}` },
+        at,
+      });
+      audit.push({
+        key: `${workflowId}:${s}:1`,
+        workflowId,
+        subjectType,
+        subjectId,
+        actorId: DEMO_USERS.coKg.id,
+        actorRole: 'co_approver',
+        action: 'decision',
+        fromStage: stage,
+        toStage: stage,
+        data: { decision: 'endorse' },
+        at,
+      });
     }
     if (!isTerminal(stage)) {
       const t = openTaskOf(stage, cc);
       const due = new Date(entered.getTime() + (rand() < 0.15 ? -2 : 7) * DAY);
       tasks.push({
-        id: `${workflowId}:open`, workflowId, programme, subjectType, subjectId, ...t, stage, status: 'open', countryCode: cc,
-        title: `${t.kind}: ${title}`, dueAt: due, remindAt: new Date(due.getTime() - 3 * DAY), overdue: due.getTime() < now, createdAt: entered,
+        id: `${workflowId}:open`,
+        workflowId,
+        programme,
+        subjectType,
+        subjectId,
+        ...t,
+        stage,
+        status: 'open',
+        countryCode: cc,
+        title: `${t.kind}: ${title}`,
+        dueAt: due,
+        remindAt: new Date(due.getTime() - 3 * DAY),
+        overdue: due.getTime() < now,
+        createdAt: entered,
       });
     }
   };
@@ -135,11 +212,29 @@ export async function seedAtScale(bench: BenchStack, opts: Pick<ReadsOptions, 'p
     const id = `p-scale${String(i).padStart(9, '0')}`;
     const title = `Scaled proposal ${i} on climate resilience`;
     proposals.push({
-      id, workflowId: `proposal-${id}`, callId: `call-${cc.toLowerCase()}`, institutionId: institutions[i % institutions.length].id, applicantId: `u-scale-${i % 500}`,
-      countryCode: cc, title, summary: 'Community-run sensors and SMS alerts.', nationalPartner: { name: 'Ministry', contact: 'm@example.org', demandEvidence: 'Letter' },
-      sdgs: [13, 11], thematicAreaId: 'climate-adaptation', requestedAmountCents: 3_000_000, coFinancingCents: 800_000, durationMonths: 12,
-      innovation: 'Open firmware', expectedResults: '12 villages', milestones: [{ title: 'Installed', dueDate: '2027-03-31' }],
-      stage, stageEnteredAt: entered, weightedScore: rand() * 100, createdAt, updatedAt: entered, closedAt: isTerminal(stage) ? entered : null,
+      id,
+      workflowId: `proposal-${id}`,
+      callId: `call-${cc.toLowerCase()}`,
+      institutionId: institutions[i % institutions.length].id,
+      applicantId: `u-scale-${i % 500}`,
+      countryCode: cc,
+      title,
+      summary: 'Community-run sensors and SMS alerts.',
+      nationalPartner: { name: 'Ministry', contact: 'm@example.org', demandEvidence: 'Letter' },
+      sdgs: [13, 11],
+      thematicAreaId: 'climate-adaptation',
+      requestedAmountCents: 3_000_000,
+      coFinancingCents: 800_000,
+      durationMonths: 12,
+      innovation: 'Open firmware',
+      expectedResults: '12 villages',
+      milestones: [{ title: 'Installed', dueDate: '2027-03-31' }],
+      stage,
+      stageEnteredAt: entered,
+      weightedScore: rand() * 100,
+      createdAt,
+      updatedAt: entered,
+      closedAt: isTerminal(stage) ? entered : null,
     });
     history('proposal', id, workflowIdFor('proposal', id), 'challenge_fund', cc, title, stage, createdAt, entered);
   }
@@ -151,12 +246,39 @@ export async function seedAtScale(bench: BenchStack, opts: Pick<ReadsOptions, 'p
     const id = `er-scale${String(i).padStart(9, '0')}`;
     const title = `Scaled expert request ${i}: hazard mapping`;
     requests.push({
-      id, workflowId: `expert-request-${id}`, countryCode: cc, requesterId: DEMO_USERS.coKg.id, title, nationalPartner: { name: 'Ministry' },
-      objectives: 'Map hazards', deliverables: [{ title: 'Report', dueDate: '2027-03-31', amountUsd: 6000 }], modality: 'desk', workingDays: 10,
-      startDate: new Date('2027-02-01'), endDate: new Date('2027-03-31'), languages: ['ru'], thematicAreaId: 'disaster-risk-reduction', sdgs: [11, 13],
-      contractValueCents: 600_000, stage, stageEnteredAt: entered, createdAt, updatedAt: entered, closedAt: isTerminal(stage) ? entered : null,
+      id,
+      workflowId: `expert-request-${id}`,
+      countryCode: cc,
+      requesterId: DEMO_USERS.coKg.id,
+      title,
+      nationalPartner: { name: 'Ministry' },
+      objectives: 'Map hazards',
+      deliverables: [{ title: 'Report', dueDate: '2027-03-31', amountUsd: 6000 }],
+      modality: 'desk',
+      workingDays: 10,
+      startDate: new Date('2027-02-01'),
+      endDate: new Date('2027-03-31'),
+      languages: ['ru'],
+      thematicAreaId: 'disaster-risk-reduction',
+      sdgs: [11, 13],
+      contractValueCents: 600_000,
+      stage,
+      stageEnteredAt: entered,
+      createdAt,
+      updatedAt: entered,
+      closedAt: isTerminal(stage) ? entered : null,
     });
-    history('expert_request', id, workflowIdFor('expert_request', id), 'experts_on_demand', cc, title, stage, createdAt, entered);
+    history(
+      'expert_request',
+      id,
+      workflowIdFor('expert_request', id),
+      'experts_on_demand',
+      cc,
+      title,
+      stage,
+      createdAt,
+      entered,
+    );
   }
 
   await prisma.institution.createMany({ data: institutions });
@@ -164,18 +286,32 @@ export async function seedAtScale(bench: BenchStack, opts: Pick<ReadsOptions, 'p
   await inBatches(requests, 'expert requests', (c) => prisma.expertRequest.createMany({ data: c }));
   await inBatches(tasks, 'tasks', (c) => prisma.task.createMany({ data: c }));
   await inBatches(audit, 'audit events', (c) => prisma.auditEvent.createMany({ data: c }));
-  return { Institution: institutions.length, Proposal: proposals.length, ExpertRequest: requests.length, Task: tasks.length, AuditEvent: audit.length };
+  return {
+    Institution: institutions.length,
+    Proposal: proposals.length,
+    ExpertRequest: requests.length,
+    Task: tasks.length,
+    AuditEvent: audit.length,
+  };
 }
 
 export async function runReads(opts: ReadsOptions): Promise<ReadsResult> {
   const bench = await startBenchStack({ label: 'reads' });
   try {
-    log(`reads: seeding ${opts.proposals} proposals and ${opts.requests} expert requests (createMany, batches of ${BATCH})`);
+    log(
+      `reads: seeding ${opts.proposals} proposals and ${opts.requests} expert requests (createMany, batches of ${BATCH})`,
+    );
     const t0 = performance.now();
     const rows = await seedAtScale(bench, opts);
     const seedSeconds = Math.round((performance.now() - t0) / 100) / 10;
-    log(`reads: seeded ${Object.entries(rows).map(([k, v]) => `${v} ${k}`).join(', ')} in ${seedSeconds} s`);
-    const busyCoOpenTasks = await bench.prisma.task.count({ where: { status: 'open', assigneeRole: 'co_approver', assigneeCountryCode: BUSY } });
+    log(
+      `reads: seeded ${Object.entries(rows)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')} in ${seedSeconds} s`,
+    );
+    const busyCoOpenTasks = await bench.prisma.task.count({
+      where: { status: 'open', assigneeRole: 'co_approver', assigneeCountryCode: BUSY },
+    });
 
     const samples = new Samples();
     const api = new ApiClient(bench.stack.apiUrl, samples);
@@ -194,7 +330,9 @@ export async function runReads(opts: ReadsOptions): Promise<ReadsResult> {
     // it.
     const touched = (await bench.prisma.proposal.findFirstOrThrow({ select: { id: true } })).id;
     let writes = 0;
-    const write = () => bench.prisma.$executeRaw`UPDATE "Proposal" SET "updatedAt" = ${new Date(Date.UTC(2020, 0, 1) + ++writes)} WHERE "id" = ${touched}`;
+    const write = () =>
+      bench.prisma
+        .$executeRaw`UPDATE "Proposal" SET "updatedAt" = ${new Date(Date.UTC(2020, 0, 1) + ++writes)} WHERE "id" = ${touched}`;
     // Warm-up (first statements prepare), not measured.
     for (const [, path, token] of routes) await api.call('warmup', 'GET', path(), token);
     const single = new Samples();
@@ -222,7 +360,9 @@ export async function runReads(opts: ReadsOptions): Promise<ReadsResult> {
         }
       });
     };
-    log(`reads: ${routes.length * opts.perRoute} requests by ${opts.readers} concurrent readers (busy CO has ${busyCoOpenTasks} open tasks)`);
+    log(
+      `reads: ${routes.length * opts.perRoute} requests by ${opts.readers} concurrent readers (busy CO has ${busyCoOpenTasks} open tasks)`,
+    );
     await concurrent(api);
     const summary = samples.summary();
     delete summary.warmup;
@@ -244,25 +384,66 @@ export async function runReads(opts: ReadsOptions): Promise<ReadsResult> {
     await writer;
     const routesWhileWriting = whileWriting.summary();
     delete routesWhileWriting.auth;
-    const size = await bench.prisma.$queryRawUnsafe<{ n: bigint | number }[]>('SELECT pg_database_size(current_database()) AS n');
+    const size = await bench.prisma.$queryRawUnsafe<{ n: bigint | number }[]>(
+      'SELECT pg_database_size(current_database()) AS n',
+    );
     const dbMb = Math.round(Number(size[0].n) / 2 ** 20);
-    return { options: opts, rows, seedSeconds, busyCoOpenTasks, routes: summary, routesWhileWriting, writesPerSecond, single: single.summary(), errors: errors + singleApi.errors, dbMb };
+    return {
+      options: opts,
+      rows,
+      seedSeconds,
+      busyCoOpenTasks,
+      routes: summary,
+      routesWhileWriting,
+      writesPerSecond,
+      single: single.summary(),
+      errors: errors + singleApi.errors,
+      dbMb,
+    };
   } finally {
     await bench.stop();
   }
 }
 
 export function printReads(r: ReadsResult): void {
-  console.log(`\n== reads: ${r.rows.Proposal} proposals, ${r.rows.ExpertRequest} expert requests, ${r.rows.Task} tasks, ${r.rows.AuditEvent} audit events (${r.dbMb} MB); ${r.options.readers} readers ==`);
+  console.log(
+    `\n== reads: ${r.rows.Proposal} proposals, ${r.rows.ExpertRequest} expert requests, ${r.rows.Task} tasks, ${r.rows.AuditEvent} audit events (${r.dbMb} MB); ${r.options.readers} readers ==`,
+  );
   const rows: (string | number)[][] = [
-    ['route', '1 reader, miss p50', 'p95', `${r.options.readers} readers n`, 'p50 ms', 'p95 ms', 'p99 ms', 'p95 ≤ 50', `+ ${r.writesPerSecond} writes/s p50`, 'p95 ms', 'p95 ≤ 50'],
+    [
+      'route',
+      '1 reader, miss p50',
+      'p95',
+      `${r.options.readers} readers n`,
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'p95 ≤ 50',
+      `+ ${r.writesPerSecond} writes/s p50`,
+      'p95 ms',
+      'p95 ≤ 50',
+    ],
   ];
   for (const [route, s] of Object.entries(r.routes).sort()) {
     const w = r.routesWhileWriting?.[route];
-    rows.push([route, r.single[route]?.p50 ?? NaN, r.single[route]?.p95 ?? NaN, s.n, s.p50, s.p95, s.p99, verdict(s.p95, 50), w?.p50 ?? NaN, w?.p95 ?? NaN, w ? verdict(w.p95, 50) : '']);
+    rows.push([
+      route,
+      r.single[route]?.p50 ?? NaN,
+      r.single[route]?.p95 ?? NaN,
+      s.n,
+      s.p50,
+      s.p95,
+      s.p99,
+      verdict(s.p95, 50),
+      w?.p50 ?? NaN,
+      w?.p95 ?? NaN,
+      w ? verdict(w.p95, 50) : '',
+    ]);
   }
   console.log(table(rows));
-  console.log('1 reader, miss: each request right after a write by another connection, so the read cache computes it (the service time of the route).');
+  console.log(
+    '1 reader, miss: each request right after a write by another connection, so the read cache computes it (the service time of the route).',
+  );
   console.log(`seed ${r.seedSeconds} s; busy CO open tasks ${r.busyCoOpenTasks}; errors ${r.errors}`);
 }
 

@@ -26,7 +26,11 @@ export interface AlignmentCheck {
   matchedOutcomes: string[];
 }
 
-const RESULT_OF: Record<PolicyOutcome, AlignmentResult> = { pass: 'aligned', needs_approval: 'needs_review', fail: 'not_aligned' };
+const RESULT_OF: Record<PolicyOutcome, AlignmentResult> = {
+  pass: 'aligned',
+  needs_approval: 'needs_review',
+  fail: 'not_aligned',
+};
 
 /**
  * Does the project stem from the country's Cooperation Framework?
@@ -41,18 +45,23 @@ export function checkAlignment(facts: AlignmentFacts): AlignmentCheck {
     finding(
       'country_eligible',
       facts.countryEligible ? 'pass' : 'fail',
-      facts.countryEligible ? 'The country is eligible for the programme.' : 'The country is not eligible for the programme.',
+      facts.countryEligible
+        ? 'The country is eligible for the programme.'
+        : 'The country is not eligible for the programme.',
       { countryEligible: facts.countryEligible },
     ),
   );
 
   const fw = facts.framework;
   if (!fw) {
-    reasons.push(finding('framework_present', 'fail', 'No Cooperation Framework is on file for the country.', { framework: null }));
+    reasons.push(
+      finding('framework_present', 'fail', 'No Cooperation Framework is on file for the country.', { framework: null }),
+    );
     return { result: 'not_aligned', reasons, matchedOutcomes: [] };
   }
 
-  const inside = instant(facts.startDate) >= instant(fw.periodStart) && instant(facts.endDate, true) <= instant(fw.periodEnd, true);
+  const inside =
+    instant(facts.startDate) >= instant(fw.periodStart) && instant(facts.endDate, true) <= instant(fw.periodEnd, true);
   reasons.push(
     finding(
       'framework_period',
@@ -79,7 +88,14 @@ export function checkAlignment(facts: AlignmentFacts): AlignmentCheck {
     partialMatches: partial.join(','),
   };
   if (full.length) {
-    reasons.push(finding('outcome_overlap', 'pass', `SDGs and thematic area match framework outcome(s) ${full.join(', ')}.`, overlapData));
+    reasons.push(
+      finding(
+        'outcome_overlap',
+        'pass',
+        `SDGs and thematic area match framework outcome(s) ${full.join(', ')}.`,
+        overlapData,
+      ),
+    );
   } else if (partial.length) {
     reasons.push(
       finding(
@@ -90,7 +106,14 @@ export function checkAlignment(facts: AlignmentFacts): AlignmentCheck {
       ),
     );
   } else {
-    reasons.push(finding('outcome_overlap', 'fail', 'Neither the SDGs nor the thematic area match any framework outcome.', overlapData));
+    reasons.push(
+      finding(
+        'outcome_overlap',
+        'fail',
+        'Neither the SDGs nor the thematic area match any framework outcome.',
+        overlapData,
+      ),
+    );
   }
 
   return { result: RESULT_OF[worstOutcome(reasons)], reasons, matchedOutcomes: full.length ? full : partial };

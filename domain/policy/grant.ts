@@ -51,7 +51,9 @@ export function checkGrant(ruleSet: PolicyRuleSetRecord, facts: GrantFacts): Pol
     finding(
       'country_eligible',
       facts.countryEligible ? 'pass' : 'fail',
-      facts.countryEligible ? 'The country is eligible for the Challenge Fund.' : 'The country is not eligible for the Challenge Fund.',
+      facts.countryEligible
+        ? 'The country is eligible for the Challenge Fund.'
+        : 'The country is not eligible for the Challenge Fund.',
       { countryEligible: facts.countryEligible },
     ),
   );
@@ -141,7 +143,8 @@ function coFinancingFinding(facts: GrantFacts, requiredPct: number): Finding {
   const ok = total > 0 ? facts.coFinancingCents * 100 >= requiredPct * total : requiredPct === 0;
   const actualPct = total > 0 ? Math.round((facts.coFinancingCents * 10_000) / total) / 100 : 0;
   // Smallest co-financing meeting the share for this grant: c >= p * g / (100 - p).
-  const minimumCents = requiredPct >= 100 ? null : Math.ceil((requiredPct * facts.requestedCents) / (100 - requiredPct));
+  const minimumCents =
+    requiredPct >= 100 ? null : Math.ceil((requiredPct * facts.requestedCents) / (100 - requiredPct));
   return finding(
     'co_financing_min',
     ok ? 'pass' : 'fail',

@@ -95,7 +95,9 @@ export function checkIndividualContract(ruleSet: PolicyRuleSetRecord, facts: Ind
       );
     }
   } else {
-    findings.push(directContractingFinding(value, r.icDirectContractingLimitCents, r.icBureauApprovalLimitCents, approved));
+    findings.push(
+      directContractingFinding(value, r.icDirectContractingLimitCents, r.icBureauApprovalLimitCents, approved),
+    );
   }
 
   const feeAbove = facts.dailyFeeCents > r.icDailyFeeApprovalThresholdCents;
@@ -153,9 +155,19 @@ export function checkIndividualContract(ruleSet: PolicyRuleSetRecord, facts: Ind
 }
 
 function directContractingFinding(value: number, directLimit: number, bureauLimit: number, approved: boolean): Finding {
-  const data = { contractValueCents: value, directLimitCents: directLimit, bureauLimitCents: bureauLimit, bureauDirectorApproved: approved };
+  const data = {
+    contractValueCents: value,
+    directLimitCents: directLimit,
+    bureauLimitCents: bureauLimit,
+    bureauDirectorApproved: approved,
+  };
   if (value <= directLimit) {
-    return finding('direct_contracting_limit', 'pass', `Direct contracting of ${formatUsd(value)} is within the ${formatUsd(directLimit)} limit.`, data);
+    return finding(
+      'direct_contracting_limit',
+      'pass',
+      `Direct contracting of ${formatUsd(value)} is within the ${formatUsd(directLimit)} limit.`,
+      data,
+    );
   }
   if (value <= bureauLimit) {
     return finding(
@@ -174,7 +186,14 @@ function directContractingFinding(value: number, directLimit: number, bureauLimi
   );
 }
 
-function thresholdFinding(rule: string, reached: boolean, reachedMessage: string, belowMessage: string, value: number, threshold: number): Finding {
+function thresholdFinding(
+  rule: string,
+  reached: boolean,
+  reachedMessage: string,
+  belowMessage: string,
+  value: number,
+  threshold: number,
+): Finding {
   return finding(rule, reached ? 'needs_approval' : 'pass', reached ? reachedMessage : belowMessage, {
     contractValueCents: value,
     thresholdCents: threshold,
@@ -185,10 +204,20 @@ function perDiemFinding(facts: IndividualContractFacts): Finding {
   const perDiem = facts.perDiemCents ?? 0;
   const data = { perDiemCents: perDiem, dsaRateCents: facts.dsaRateCents, modality: facts.modality };
   if (facts.modality !== 'mission') {
-    return finding('per_diem_dsa', 'fail', `Per diem ${formatUsd(perDiem)} is payable only on a mission, not on ${facts.modality} work.`, data);
+    return finding(
+      'per_diem_dsa',
+      'fail',
+      `Per diem ${formatUsd(perDiem)} is payable only on a mission, not on ${facts.modality} work.`,
+      data,
+    );
   }
   if (facts.dsaRateCents === null) {
-    return finding('per_diem_dsa', 'needs_approval', `Per diem ${formatUsd(perDiem)} cannot be checked: no DSA rate is recorded for the destination.`, data);
+    return finding(
+      'per_diem_dsa',
+      'needs_approval',
+      `Per diem ${formatUsd(perDiem)} cannot be checked: no DSA rate is recorded for the destination.`,
+      data,
+    );
   }
   const ok = perDiem <= facts.dsaRateCents;
   return finding(

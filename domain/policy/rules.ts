@@ -121,7 +121,8 @@ export function ruleSetInForce(ruleSets: readonly PolicyRuleSetRecord[], decisio
     if (from <= day && (to === null || day <= to) && (!chosen || from > utcDay(chosen.effectiveFrom))) chosen = set;
   }
   if (!chosen) {
-    const known = ruleSets.map((s) => `${s.id} [${s.effectiveFrom} .. ${s.effectiveTo ?? 'open'}]`).join(', ') || 'none';
+    const known =
+      ruleSets.map((s) => `${s.id} [${s.effectiveFrom} .. ${s.effectiveTo ?? 'open'}]`).join(', ') || 'none';
     throw new Error(`No policy rule set is in force on ${day}; known rule sets: ${known}`);
   }
   return chosen;
@@ -145,7 +146,8 @@ const RULE_TYPES: Record<keyof PolicyRules, 'number' | 'boolean'> = {
 
 /** Checks a rules value read from storage (a Json column) and returns it typed; throws naming the bad keys. */
 export function parsePolicyRules(value: unknown, label = 'rules'): PolicyRules {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${label}: must be an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`${label}: must be an object`);
   const record = value as Record<string, unknown>;
   const problems: string[] = [];
   for (const [key, type] of Object.entries(RULE_TYPES)) {

@@ -25,7 +25,8 @@ export function validateScores(rubric: readonly RubricCriterion[], scores: Recor
   }
   const known = new Set(rubric.map((c) => c.key));
   for (const key of Object.keys(scores)) {
-    if (!known.has(key)) problems.push({ key, code: 'unknown_criterion', message: `${key}: not a criterion of this rubric` });
+    if (!known.has(key))
+      problems.push({ key, code: 'unknown_criterion', message: `${key}: not a criterion of this rubric` });
   }
   return problems;
 }
@@ -45,7 +46,10 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
  * sum of weights to 0..100, then averaged over reviewers (equal to scoring the averaged scores,
  * the formula being linear). Throws on invalid scores or no reviewers: validate first.
  */
-export function weightedScore(rubric: readonly RubricCriterion[], scoresByReviewer: readonly Record<string, number>[]): WeightedScore {
+export function weightedScore(
+  rubric: readonly RubricCriterion[],
+  scoresByReviewer: readonly Record<string, number>[],
+): WeightedScore {
   if (rubric.length === 0) throw new Error('The rubric has no criteria');
   if (scoresByReviewer.length === 0) throw new Error('No reviewer scores to combine');
   scoresByReviewer.forEach((scores, i) => {

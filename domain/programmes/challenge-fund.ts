@@ -19,8 +19,26 @@ export const CHALLENGE_FUND = {
     { name: 'evaluation', phase: 'evaluation' },
   ],
   endings: { closed: 'closed', rejected: 'rejected', withdrawn: 'withdrawn', cancelled: 'cancelled' },
-  taskKinds: ['co_endorsement', 'revise', 'alignment_review', 'assign_reviewers', 'conflict_declaration', 'review_score', 'selection_decision', 'waitlist_review', 'policy_exception', 'contract_signature', 'progress_report', 'report_verification', 'final_report', 'evaluation'],
-  withdrawal: { stages: ['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting'], by: 'owner_institution' },
+  taskKinds: [
+    'co_endorsement',
+    'revise',
+    'alignment_review',
+    'assign_reviewers',
+    'conflict_declaration',
+    'review_score',
+    'selection_decision',
+    'waitlist_review',
+    'policy_exception',
+    'contract_signature',
+    'progress_report',
+    'report_verification',
+    'final_report',
+    'evaluation',
+  ],
+  withdrawal: {
+    stages: ['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting'],
+    by: 'owner_institution',
+  },
   roles: {
     applicant: { scope: { same: 'institutionId' }, accounts: { selfRegistration: true } },
     co_approver: { scope: { same: 'countryCode' }, accounts: { invitedBy: 'admin' } },
@@ -29,9 +47,17 @@ export const CHALLENGE_FUND = {
     admin: { scope: { all: true }, accounts: { invitedBy: 'admin' } },
   },
   resultIndicators: [
-    { key: 'beneficiaries', label: { en: 'Beneficiaries reached', ru: 'Охвачено благополучателей' }, source: 'evaluation_beneficiaries' },
+    {
+      key: 'beneficiaries',
+      label: { en: 'Beneficiaries reached', ru: 'Охвачено благополучателей' },
+      source: 'evaluation_beneficiaries',
+    },
     { key: 'tranchesPaid', label: { en: 'Tranches paid', ru: 'Выплачено траншей' }, source: 'payments_total' },
-    { key: 'rating', label: { en: 'Average evaluation rating', ru: 'Средняя оценка результатов' }, source: 'evaluation_rating' },
+    {
+      key: 'rating',
+      label: { en: 'Average evaluation rating', ru: 'Средняя оценка результатов' },
+      source: 'evaluation_rating',
+    },
   ],
   labels: {
     name: { en: 'Russian Challenge Fund', ru: 'Российский фонд решений' },

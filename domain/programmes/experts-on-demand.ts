@@ -19,9 +19,25 @@ export const EXPERTS_ON_DEMAND = {
     { name: 'evaluation', phase: 'evaluation' },
   ],
   endings: { closed: 'closed', rejected: 'rejected', withdrawn: 'withdrawn', cancelled: 'cancelled' },
-  taskKinds: ['co_endorsement', 'revise', 'alignment_review', 'shortlist_review', 'invitation_response', 'candidate_selection', 'fee_approval', 'contract_signature', 'deliverable_submission', 'deliverable_acceptance', 'expert_evaluation', 'assignment_feedback'],
+  taskKinds: [
+    'co_endorsement',
+    'revise',
+    'alignment_review',
+    'shortlist_review',
+    'invitation_response',
+    'candidate_selection',
+    'fee_approval',
+    'contract_signature',
+    'deliverable_submission',
+    'deliverable_acceptance',
+    'expert_evaluation',
+    'assignment_feedback',
+  ],
   // The request belongs to the Country Office, not to the one person who registered it.
-  withdrawal: { stages: ['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting'], by: 'country_office' },
+  withdrawal: {
+    stages: ['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting'],
+    by: 'country_office',
+  },
   roles: {
     co_approver: { scope: { same: 'countryCode' }, accounts: { invitedBy: 'admin' } },
     expert: { scope: { tasks: ['invitation_response'] }, accounts: { createdWhen: 'first invited from the roster' } },
@@ -29,9 +45,17 @@ export const EXPERTS_ON_DEMAND = {
     admin: { scope: { all: true }, accounts: { invitedBy: 'admin' } },
   },
   resultIndicators: [
-    { key: 'deliverablesAccepted', label: { en: 'Deliverables accepted', ru: 'Принято результатов' }, source: 'deliverables_accepted' },
+    {
+      key: 'deliverablesAccepted',
+      label: { en: 'Deliverables accepted', ru: 'Принято результатов' },
+      source: 'deliverables_accepted',
+    },
     { key: 'paid', label: { en: 'Paid to experts', ru: 'Выплачено экспертам' }, source: 'payments_total' },
-    { key: 'expertRating', label: { en: 'Average expert rating', ru: 'Средняя оценка экспертов' }, source: 'evaluation_rating' },
+    {
+      key: 'expertRating',
+      label: { en: 'Average expert rating', ru: 'Средняя оценка экспертов' },
+      source: 'evaluation_rating',
+    },
   ],
   labels: {
     name: { en: 'Experts on Demand', ru: 'Эксперты по запросу' },

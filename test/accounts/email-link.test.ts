@@ -38,7 +38,8 @@ async function linkTokenFor(email: string, after: number): Promise<string> {
   return m[1];
 }
 
-const redeem = (token: string, browser: string, ip = nextIp()) => request(app).post('/auth/email-link/redeem').set('X-Forwarded-For', ip).send({ token, browser });
+const redeem = (token: string, browser: string, ip = nextIp()) =>
+  request(app).post('/auth/email-link/redeem').set('X-Forwarded-For', ip).send({ token, browser });
 const browserValue = (name: string) => createHash('sha256').update(name).digest('base64url');
 
 test('known and unknown addresses get the same answer and take the same path through the outbox; only the known one gets a mail', async () => {
@@ -51,7 +52,10 @@ test('known and unknown addresses get the same answer and take the same path thr
   expect(unknown.body).toEqual(known.body);
   expect(Object.keys(unknown.headers).sort()).toEqual(Object.keys(known.headers).sort());
 
-  const rows = await h.db.prisma.emailSignIn.findMany({ where: { email: { in: [KNOWN, 'nobody-here@example.org'] } }, orderBy: { createdAt: 'asc' } });
+  const rows = await h.db.prisma.emailSignIn.findMany({
+    where: { email: { in: [KNOWN, 'nobody-here@example.org'] } },
+    orderBy: { createdAt: 'asc' },
+  });
   expect(rows).toHaveLength(2);
   const outbox = await h.db.prisma.outbox.findMany({ where: { key: { in: rows.map((r) => r.outboxKey) } } });
   expect(outbox).toHaveLength(2);
@@ -60,11 +64,17 @@ test('known and unknown addresses get the same answer and take the same path thr
     const done = await h.db.prisma.outbox.findMany({ where: { key: { in: rows.map((r) => r.outboxKey) } } });
     return done.every((r) => r.status !== 'pending') && done;
   }, 30_000);
-  const byEmail = new Map((await h.db.prisma.outbox.findMany({ where: { key: { in: rows.map((r) => r.outboxKey) } } })).map((r) => [r.toEmail, r]));
+  const byEmail = new Map(
+    (await h.db.prisma.outbox.findMany({ where: { key: { in: rows.map((r) => r.outboxKey) } } })).map((r) => [
+      r.toEmail,
+      r,
+    ]),
+  );
   expect(byEmail.get(KNOWN)?.status).toBe('sent');
   expect(byEmail.get('nobody-here@example.org')?.status).toBe('skipped');
   const workflows = [];
-  for await (const wf of h.env.client.workflow.list({ query: `WorkflowType = 'accountMailWorkflow'` })) workflows.push(wf);
+  for await (const wf of h.env.client.workflow.list({ query: `WorkflowType = 'accountMailWorkflow'` }))
+    workflows.push(wf);
   expect(workflows.length).toBeGreaterThanOrEqual(2);
   await linkTokenFor(KNOWN, before);
   expect(h.smtp.mails.slice(before).filter((m) => m.to === 'nobody-here@example.org')).toHaveLength(0);
@@ -79,7 +89,10 @@ test('a link works once, only in the browser that asked, and ends in a session t
   // A forwarded mail opened in another browser: refused, and the link stays usable where it was asked for.
   const elsewhere = await redeem(token, browserValue('someone-else'));
   expect(elsewhere.status).toBe(401);
-  expect(elsewhere.body.error).toMatchObject({ code: 'link_invalid', message: expect.stringMatching(/another browser/) });
+  expect(elsewhere.body.error).toMatchObject({
+    code: 'link_invalid',
+    message: expect.stringMatching(/another browser/),
+  });
 
   const ok = await redeem(token, mine);
   expect(ok.status).toBe(200);
@@ -99,7 +112,10 @@ test('an expired link is refused', async () => {
   expect((await ask(KNOWN, mine, nextIp())).status).toBe(202);
   const token = await linkTokenFor(KNOWN, before);
   // The clock moves 15 minutes on: the row's expiry is put in the past.
-  await h.db.prisma.emailSignIn.updateMany({ where: { tokenHash: createHash('sha256').update(token).digest('hex') }, data: { expiresAt: new Date(Date.now() - 1000) } });
+  await h.db.prisma.emailSignIn.updateMany({
+    where: { tokenHash: createHash('sha256').update(token).digest('hex') },
+    data: { expiresAt: new Date(Date.now() - 1000) },
+  });
   const res = await redeem(token, mine);
   expect(res.status).toBe(401);
   expect(res.body.error.message).toMatch(/expired/);
@@ -124,7 +140,9 @@ test('links are limited per address and per IP, with Retry-After', async () => {
 });
 
 test('the route exists only when AUTH_MODE includes email', async () => {
-  const res = await request(h.app).post('/auth/email-link').send({ email: KNOWN, browser: browserValue('a') });
+  const res = await request(h.app)
+    .post('/auth/email-link')
+    .send({ email: KNOWN, browser: browserValue('a') });
   expect(res.status).toBe(404);
   const doc = await request(h.app).get('/openapi.json');
   expect(Object.keys(doc.body.paths)).not.toContain('/auth/email-link');

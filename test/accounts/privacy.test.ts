@@ -19,7 +19,11 @@ afterAll(async () => {
 
 const as = (token: string) => ({
   get: (path: string) => request(h.app).get(path).set('Authorization', `Bearer ${token}`),
-  post: (path: string, body: unknown = {}) => request(h.app).post(path).set('Authorization', `Bearer ${token}`).send(body as object),
+  post: (path: string, body: unknown = {}) =>
+    request(h.app)
+      .post(path)
+      .set('Authorization', `Bearer ${token}`)
+      .send(body as object),
 });
 
 test('a person downloads their own data as JSON', async () => {
@@ -41,28 +45,70 @@ test('erasure is refused while tasks wait for the person, naming them; then it a
   const requested = await mine.post('/me/erasure-request', { reason: 'Leaving the programme' });
   expect(requested.status).toBe(202);
   const admin = as(await h.token('admin'));
-  expect((await admin.get('/users?erasureRequested=true')).body.items.map((u: { id: string }) => u.id)).toEqual([who.id]);
+  expect((await admin.get('/users?erasureRequested=true')).body.items.map((u: { id: string }) => u.id)).toEqual([
+    who.id,
+  ]);
 
   // A task waits for the reviewer (as a workflow would assign it), and an event names them.
   await h.db.prisma.task.create({
-    data: { id: 'wf-privacy:review', workflowId: 'wf-privacy', programme: 'challenge_fund', subjectType: 'proposal', subjectId: 'p-privacy', kind: 'review', stage: 'selection', status: 'open', assigneeUserId: who.id, assigneeRole: 'reviewer', countryCode: 'KG', title: 'Score the glacier proposal' },
+    data: {
+      id: 'wf-privacy:review',
+      workflowId: 'wf-privacy',
+      programme: 'challenge_fund',
+      subjectType: 'proposal',
+      subjectId: 'p-privacy',
+      kind: 'review',
+      stage: 'selection',
+      status: 'open',
+      assigneeUserId: who.id,
+      assigneeRole: 'reviewer',
+      countryCode: 'KG',
+      title: 'Score the glacier proposal',
+    },
   });
-  await h.db.prisma.auditEvent.create({ data: { key: 'wf-privacy:1', workflowId: 'wf-privacy', subjectType: 'proposal', subjectId: 'p-privacy', actorId: who.id, actorRole: 'reviewer', action: 'coi_declared' } });
+  await h.db.prisma.auditEvent.create({
+    data: {
+      key: 'wf-privacy:1',
+      workflowId: 'wf-privacy',
+      subjectType: 'proposal',
+      subjectId: 'p-privacy',
+      actorId: who.id,
+      actorRole: 'reviewer',
+      action: 'coi_declared',
+    },
+  });
   const refused = await admin.post(`/users/${who.id}/erase`);
   expect(refused.status).toBe(409);
-  expect(refused.body.error).toMatchObject({ code: 'open_tasks', details: [{ path: 'tasks.0', message: 'review: Score the glacier proposal (wf-privacy:review)' }] });
+  expect(refused.body.error).toMatchObject({
+    code: 'open_tasks',
+    details: [{ path: 'tasks.0', message: 'review: Score the glacier proposal (wf-privacy:review)' }],
+  });
   expect((await h.db.prisma.user.findUniqueOrThrow({ where: { id: who.id } })).email).toBe(who.email);
 
   // Reassigned: the erasure goes through.
-  await h.db.prisma.task.update({ where: { id: 'wf-privacy:review' }, data: { assigneeUserId: DEMO_USERS.reviewer1.id } });
+  await h.db.prisma.task.update({
+    where: { id: 'wf-privacy:review' },
+    data: { assigneeUserId: DEMO_USERS.reviewer1.id },
+  });
   const erased = await admin.post(`/users/${who.id}/erase`);
   expect(erased.status).toBe(200);
-  expect(erased.body).toMatchObject({ id: who.id, active: false, email: expect.stringMatching(/^erased-[0-9a-f]{12}@erased\.invalid$/), name: expect.stringMatching(/^Erased person /), erasedAt: expect.any(String) });
+  expect(erased.body).toMatchObject({
+    id: who.id,
+    active: false,
+    email: expect.stringMatching(/^erased-[0-9a-f]{12}@erased\.invalid$/),
+    name: expect.stringMatching(/^Erased person /),
+    erasedAt: expect.any(String),
+  });
   const pseudonym = (await h.db.prisma.accountState.findUniqueOrThrow({ where: { userId: who.id } })).pseudonym!;
-  const events = await h.db.prisma.auditEvent.findMany({ where: { OR: [{ actorId: pseudonym }, { subjectId: pseudonym }] }, orderBy: { id: 'asc' } });
+  const events = await h.db.prisma.auditEvent.findMany({
+    where: { OR: [{ actorId: pseudonym }, { subjectId: pseudonym }] },
+    orderBy: { id: 'asc' },
+  });
   expect(events.map((e) => e.action)).toEqual(['erasure_requested', 'coi_declared', 'account_erased']);
   expect(await h.db.prisma.auditEvent.count({ where: { OR: [{ actorId: who.id }, { subjectId: who.id }] } })).toBe(0);
-  expect(JSON.stringify(await h.db.prisma.outbox.findMany({ where: { recipientId: who.id } }))).not.toContain(who.email);
+  expect(JSON.stringify(await h.db.prisma.outbox.findMany({ where: { recipientId: who.id } }))).not.toContain(
+    who.email,
+  );
   // The account cannot sign in any more; a second erasure is refused.
   expect((await request(h.app).post('/auth/dev-token').send({ email: who.email })).status).toBe(401);
   expect((await admin.post(`/users/${who.id}/erase`)).status).toBe(409);
@@ -71,11 +117,21 @@ test('erasure is refused while tasks wait for the person, naming them; then it a
 
 test('terms: the current version is public; an account that accepted an earlier one must accept again', async () => {
   const terms = await request(h.app).get('/terms');
-  expect(terms.body).toMatchObject({ version: currentTerms().version, summary: { en: expect.any(String), ru: expect.any(String) } });
+  expect(terms.body).toMatchObject({
+    version: currentTerms().version,
+    summary: { en: expect.any(String), ru: expect.any(String) },
+  });
   const me = as(await h.token('coTj'));
   expect((await me.get('/me/terms')).body).toMatchObject({ acceptedVersion: null, mustAccept: false });
-  await h.db.prisma.accountState.upsert({ where: { userId: DEMO_USERS.coTj.id }, create: { userId: DEMO_USERS.coTj.id, termsVersion: '2025-01-01' }, update: { termsVersion: '2025-01-01' } });
+  await h.db.prisma.accountState.upsert({
+    where: { userId: DEMO_USERS.coTj.id },
+    create: { userId: DEMO_USERS.coTj.id, termsVersion: '2025-01-01' },
+    update: { termsVersion: '2025-01-01' },
+  });
   expect((await me.get('/me/terms')).body).toMatchObject({ acceptedVersion: '2025-01-01', mustAccept: true });
   expect((await me.post('/me/terms', { acceptTerms: true, termsVersion: '2025-01-01' })).status).toBe(400);
-  expect((await me.post('/me/terms', { acceptTerms: true, termsVersion: currentTerms().version })).body).toMatchObject({ acceptedVersion: currentTerms().version, mustAccept: false });
+  expect((await me.post('/me/terms', { acceptTerms: true, termsVersion: currentTerms().version })).body).toMatchObject({
+    acceptedVersion: currentTerms().version,
+    mustAccept: false,
+  });
 });

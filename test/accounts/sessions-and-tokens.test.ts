@@ -36,7 +36,11 @@ afterAll(async () => {
 async function call(base: string, method: string, path: string, token?: string, body?: unknown) {
   const res = await fetch(`${base}${path}`, {
     method,
-    headers: { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    headers: {
+      Accept: 'application/json',
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
@@ -64,7 +68,13 @@ test('a personal token: shown once, stored hashed, listed with its last use, rev
   expect(created.status).toBe(201);
   const token: string = created.body.token;
   expect(token).toMatch(/^rud_p_[A-Za-z0-9_-]{43}$/);
-  expect(created.body).toMatchObject({ name: 'Nightly export', role: 'fund_manager', lastUsedAt: null, revokedAt: null, prefix: token.slice(0, 10) });
+  expect(created.body).toMatchObject({
+    name: 'Nightly export',
+    role: 'fund_manager',
+    lastUsedAt: null,
+    revokedAt: null,
+    prefix: token.slice(0, 10),
+  });
 
   // Only a hash is stored: no column of the row holds the token.
   const row = await h.db.prisma.apiToken.findUniqueOrThrow({ where: { id: created.body.id } });
@@ -91,14 +101,20 @@ test('sessions end after their idle and absolute timeouts, and at sign-out', asy
   const idle = await session(A, DEMO_USERS.coKg.email);
   expect((await call(B, 'GET', '/me', idle)).status).toBe(200);
   // The clock moves 31 minutes on without a request.
-  await h.db.prisma.apiToken.updateMany({ where: { kind: 'session', userId: DEMO_USERS.coKg.id }, data: { lastUsedAt: new Date(Date.now() - 31 * 60_000) } });
+  await h.db.prisma.apiToken.updateMany({
+    where: { kind: 'session', userId: DEMO_USERS.coKg.id },
+    data: { lastUsedAt: new Date(Date.now() - 31 * 60_000) },
+  });
   const refused = await call(B, 'GET', '/me', idle);
   expect(refused.status).toBe(401);
   expect(refused.body.error.message).toMatch(/inactivity/);
 
   const absolute = await session(A, DEMO_USERS.coTj.email);
   expect((await call(B, 'GET', '/me', absolute)).status).toBe(200);
-  await h.db.prisma.apiToken.updateMany({ where: { kind: 'session', userId: DEMO_USERS.coTj.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+  await h.db.prisma.apiToken.updateMany({
+    where: { kind: 'session', userId: DEMO_USERS.coTj.id },
+    data: { expiresAt: new Date(Date.now() - 1000) },
+  });
   expect((await call(B, 'GET', '/me', absolute)).status).toBe(401);
 
   const s = await session(A, DEMO_USERS.reviewer1.email);
@@ -118,7 +134,9 @@ test('sign-out everywhere ends sessions, personal tokens and signed tokens on ev
   expect(out.status).toBe(200);
   expect(out.body.revokedTokens).toBe(3);
   for (const t of [jwt, s1, s2, personal]) expect((await call(B, 'GET', '/me', t)).status).toBe(401);
-  const audit = await h.db.prisma.auditEvent.findFirst({ where: { subjectId: DEMO_USERS.reviewer2.id, action: 'signed_out_everywhere' } });
+  const audit = await h.db.prisma.auditEvent.findFirst({
+    where: { subjectId: DEMO_USERS.reviewer2.id, action: 'signed_out_everywhere' },
+  });
   expect(audit).toMatchObject({ actorId: DEMO_USERS.reviewer2.id, subjectType: 'user' });
 });
 
@@ -141,7 +159,12 @@ test('a deactivated account is refused on its next request on the other instance
   expect((await call(B, 'GET', '/me', await session(B, who.email))).status).toBe(200);
   const events = await h.db.prisma.auditEvent.findMany({ where: { subjectId: who.id }, orderBy: { id: 'asc' } });
   expect(events.map((e) => e.action)).toEqual(['account_deactivated', 'account_reactivated']);
-  expect(events[0]).toMatchObject({ actorId: DEMO_USERS.admin.id, actorRole: 'admin', comment: 'Left the roster', data: { active: { from: true, to: false } } });
+  expect(events[0]).toMatchObject({
+    actorId: DEMO_USERS.admin.id,
+    actorRole: 'admin',
+    comment: 'Left the roster',
+    data: { active: { from: true, to: false } },
+  });
 });
 
 test('a changed role takes effect at once on the other instance', async () => {
@@ -150,7 +173,11 @@ test('a changed role takes effect at once on the other instance', async () => {
   const s = await session(B, who.email);
   expect((await call(B, 'GET', '/pipeline', jwt)).status).toBe(403);
   expect((await call(B, 'GET', '/me', s)).body.role).toBe('reviewer');
-  const changed = await call(A, 'PATCH', `/users/${who.id}`, await admin(), { role: 'co_approver', countryCode: 'KG', reason: 'Joined the Kyrgyzstan office' });
+  const changed = await call(A, 'PATCH', `/users/${who.id}`, await admin(), {
+    role: 'co_approver',
+    countryCode: 'KG',
+    reason: 'Joined the Kyrgyzstan office',
+  });
   expect(changed.status).toBe(200);
   // The session was made for the reviewer role: it ends. A new sign-in acts with the new role at once.
   expect((await call(B, 'GET', '/me', s)).status).toBe(401);
@@ -165,5 +192,11 @@ test('a changed role takes effect at once on the other instance', async () => {
   expect((await call(A, 'PATCH', `/users/${DEMO_USERS.admin.id}`, a, { active: false })).status).toBe(409);
   expect((await call(A, 'PATCH', `/users/${DEMO_USERS.reviewer1.id}`, a, { role: 'co_approver' })).status).toBe(400);
   expect((await call(A, 'PATCH', '/users/u-nobody', a, { active: false })).status).toBe(404);
-  expect((await call(A, 'PATCH', `/users/${DEMO_USERS.reviewer1.id}`, await session(A, DEMO_USERS.fundManager.email), { active: false })).status).toBe(403);
+  expect(
+    (
+      await call(A, 'PATCH', `/users/${DEMO_USERS.reviewer1.id}`, await session(A, DEMO_USERS.fundManager.email), {
+        active: false,
+      })
+    ).status,
+  ).toBe(403);
 });

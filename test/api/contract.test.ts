@@ -30,7 +30,10 @@ afterAll(async () => {
 });
 
 type Json = Record<string, unknown>;
-const operations = () => Object.entries(doc.paths).flatMap(([p, ops]) => Object.entries(ops).map(([method, op]) => ({ path: p, method, op: op as unknown as Json })));
+const operations = () =>
+  Object.entries(doc.paths).flatMap(([p, ops]) =>
+    Object.entries(ops).map(([method, op]) => ({ path: p, method, op: op as unknown as Json })),
+  );
 
 test('the document is valid OpenAPI 3.1 with readable, unique operation ids', () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'openapi-')), 'openapi.json');
@@ -46,8 +49,22 @@ test('the document is valid OpenAPI 3.1 with readable, unique operation ids', ()
 
   const ids = operations().map((o) => String(o.op.operationId));
   expect(new Set(ids).size).toBe(ids.length);
-  for (const id of ids) expect(id).toMatch(/^(list|get|create|update|decide|resubmit|withdraw|export|revoke|upload|download|release|delete)[A-Z][A-Za-z]*$/);
-  expect(ids).toEqual(expect.arrayContaining(['listProposals', 'getProposal', 'createProposal', 'decideTask', 'listTasks', 'getPipeline', 'exportPipelineCsv', 'createDevToken']));
+  for (const id of ids)
+    expect(id).toMatch(
+      /^(list|get|create|update|decide|resubmit|withdraw|export|revoke|upload|download|release|delete)[A-Z][A-Za-z]*$/,
+    );
+  expect(ids).toEqual(
+    expect.arrayContaining([
+      'listProposals',
+      'getProposal',
+      'createProposal',
+      'decideTask',
+      'listTasks',
+      'getPipeline',
+      'exportPipelineCsv',
+      'createDevToken',
+    ]),
+  );
 });
 
 test('every request body and parameter has an example that passes its own schema', () => {
@@ -60,19 +77,24 @@ test('every request body and parameter has an example that passes its own schema
       parameters++;
       if (param.example === undefined) failures.push(`${method} ${p} ${param.in} ${param.name}: no example`);
       // Query and path values travel as text; the document types them as JSON values.
-      else if (!compile(param.schema)(param.example)) failures.push(`${method} ${p} ${param.in} ${param.name}: example ${JSON.stringify(param.example)} refused: ${JSON.stringify(compile(param.schema).errors)}`);
+      else if (!compile(param.schema)(param.example))
+        failures.push(
+          `${method} ${p} ${param.in} ${param.name}: example ${JSON.stringify(param.example)} refused: ${JSON.stringify(compile(param.schema).errors)}`,
+        );
     }
     const body = op.requestBody as { content: Record<string, { schema: Json; example?: unknown }> } | undefined;
     if (body) {
       bodies++;
       // File uploads: a multipart form whose schema names its fields (files cannot have an example).
       if (body.content['multipart/form-data']) {
-        if (!(body.content['multipart/form-data'].schema.properties as Json | undefined)?.file) failures.push(`${method} ${p} multipart body: no file field`);
+        if (!(body.content['multipart/form-data'].schema.properties as Json | undefined)?.file)
+          failures.push(`${method} ${p} multipart body: no file field`);
         continue;
       }
       const media = body.content['application/json'];
       if (media.example === undefined) failures.push(`${method} ${p} body: no example`);
-      else if (!compile(media.schema)(media.example)) failures.push(`${method} ${p} body: example refused: ${JSON.stringify(compile(media.schema).errors)}`);
+      else if (!compile(media.schema)(media.example))
+        failures.push(`${method} ${p} body: example refused: ${JSON.stringify(compile(media.schema).errors)}`);
     }
   }
   expect(failures).toEqual([]);
@@ -91,8 +113,11 @@ test('query parameters are plain optional types; the withdraw bodies are optiona
       expect(param.schema.anyOf).toBeUndefined();
     }
   }
-  for (const p of ['/proposals/{id}/withdraw', '/expert-requests/{id}/withdraw']) expect((doc.paths[p].post as unknown as { requestBody: { required: boolean } }).requestBody.required).toBe(false);
-  expect((doc.paths['/proposals'].post as unknown as { requestBody: { required: boolean } }).requestBody.required).toBe(true);
+  for (const p of ['/proposals/{id}/withdraw', '/expert-requests/{id}/withdraw'])
+    expect((doc.paths[p].post as unknown as { requestBody: { required: boolean } }).requestBody.required).toBe(false);
+  expect((doc.paths['/proposals'].post as unknown as { requestBody: { required: boolean } }).requestBody.required).toBe(
+    true,
+  );
 
   const script = await request(h.app).get('/docs/init.js');
   const documented = Object.keys(doc.paths['/docs/init.js'].get.responses['200'].content ?? {});
@@ -106,23 +131,52 @@ test('no string a request carries may hold a NUL character, and the document say
     if (!node || typeof node !== 'object') return;
     const s = node as Json;
     // A string schema says "no NUL" when one of its patterns refuses text holding one.
-    const patterns = [s.pattern, ...((s.allOf as Json[] | undefined) ?? []).map((a) => a.pattern)].filter((x): x is string => typeof x === 'string');
-    const refusesNul = patterns.some((x) => ['\u0000', 'a\u0000', 'KG\u0000', '2027-01-01\u0000'].every((probe) => !new RegExp(x).test(probe)));
+    const patterns = [s.pattern, ...((s.allOf as Json[] | undefined) ?? []).map((a) => a.pattern)].filter(
+      (x): x is string => typeof x === 'string',
+    );
+    const refusesNul = patterns.some((x) =>
+      ['\u0000', 'a\u0000', 'KG\u0000', '2027-01-01\u0000'].every((probe) => !new RegExp(x).test(probe)),
+    );
     if (s.type === 'string' && !s.enum && !refusesNul) loose.push(at);
-    for (const [k, v] of Object.entries(s)) if (!['example', 'examples', 'default', 'enum'].includes(k)) walk(v, `${at}/${k}`);
+    for (const [k, v] of Object.entries(s))
+      if (!['example', 'examples', 'default', 'enum'].includes(k)) walk(v, `${at}/${k}`);
   };
-  const requestBodies = new Set(operations().flatMap(({ op }) => Object.values(((op.requestBody as Json | undefined)?.content ?? {}) as Record<string, { schema: { $ref?: string } }>).map((m) => m.schema.$ref?.split('/').pop())));
+  const requestBodies = new Set(
+    operations().flatMap(({ op }) =>
+      Object.values(
+        ((op.requestBody as Json | undefined)?.content ?? {}) as Record<string, { schema: { $ref?: string } }>,
+      ).map((m) => m.schema.$ref?.split('/').pop()),
+    ),
+  );
   for (const name of requestBodies) walk(doc.components.schemas[name!], name!);
-  for (const { path: p, method, op } of operations()) for (const param of (op.parameters ?? []) as { name: string; schema: Json }[]) walk(param.schema, `${method} ${p} ${param.name}`);
+  for (const { path: p, method, op } of operations())
+    for (const param of (op.parameters ?? []) as { name: string; schema: Json }[])
+      walk(param.schema, `${method} ${p} ${param.name}`);
   expect(loose).toEqual([]);
   expect(requestBodies.size).toBeGreaterThanOrEqual(10);
-  expect(((doc.components.schemas.Decision.properties as Json).data as Json).additionalProperties).toEqual({ $ref: '#/components/schemas/JsonValue' });
+  expect(((doc.components.schemas.Decision.properties as Json).data as Json).additionalProperties).toEqual({
+    $ref: '#/components/schemas/JsonValue',
+  });
 });
 
 test('response headers are documented: X-Request-Id, rate limits, Retry-After, Idempotent-Replayed, Server-Timing', () => {
-  expect(Object.keys(doc.components.headers).sort()).toEqual(['Accept-Ranges', 'Content-Disposition', 'Content-Range', 'ETag', 'Idempotent-Replayed', 'RateLimit', 'RateLimit-Policy', 'Retry-After', 'Server-Timing', 'X-Request-Id']);
-  const headersOf = (p: string, method: string, status: string) => Object.keys(doc.paths[p][method].responses[status].headers ?? {});
-  expect(headersOf('/proposals', 'post', '201')).toEqual(expect.arrayContaining(['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed']));
+  expect(Object.keys(doc.components.headers).sort()).toEqual([
+    'Accept-Ranges',
+    'Content-Disposition',
+    'Content-Range',
+    'ETag',
+    'Idempotent-Replayed',
+    'RateLimit',
+    'RateLimit-Policy',
+    'Retry-After',
+    'Server-Timing',
+    'X-Request-Id',
+  ]);
+  const headersOf = (p: string, method: string, status: string) =>
+    Object.keys(doc.paths[p][method].responses[status].headers ?? {});
+  expect(headersOf('/proposals', 'post', '201')).toEqual(
+    expect.arrayContaining(['X-Request-Id', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed']),
+  );
   expect(headersOf('/proposals', 'post', '429')).toContain('Retry-After');
   expect(headersOf('/proposals', 'get', '503')).toContain('Retry-After');
   expect(headersOf('/tasks/{id}/decision', 'post', '200')).toContain('Server-Timing');
@@ -130,43 +184,90 @@ test('response headers are documented: X-Request-Id, rate limits, Retry-After, I
 });
 
 test('answers link to the operations they lead to (created subjects, listed tasks)', () => {
-  const links = (p: string, method: string, status: string) => (doc.paths[p][method].responses[status] as { links?: Record<string, { operationId: string; parameters: Record<string, string> }> }).links ?? {};
-  expect(links('/proposals', 'post', '201').getProposal).toEqual({ operationId: 'getProposal', parameters: { id: '$response.body#/id' } });
-  expect(links('/tasks', 'get', '200').decideTask).toEqual({ operationId: 'decideTask', parameters: { id: '$response.body#/items/0/id' } });
+  const links = (p: string, method: string, status: string) =>
+    (
+      doc.paths[p][method].responses[status] as {
+        links?: Record<string, { operationId: string; parameters: Record<string, string> }>;
+      }
+    ).links ?? {};
+  expect(links('/proposals', 'post', '201').getProposal).toEqual({
+    operationId: 'getProposal',
+    parameters: { id: '$response.body#/id' },
+  });
+  expect(links('/tasks', 'get', '200').decideTask).toEqual({
+    operationId: 'decideTask',
+    parameters: { id: '$response.body#/items/0/id' },
+  });
   expect(Object.keys(links('/expert-requests', 'post', '201'))).toEqual(['getExpertRequest', 'withdrawExpertRequest']);
 });
 
 // ---------------------------------------------------------------- every answer of every route
 
 /** Decisions that move each task kind forward, with the data they need. */
-function decisionFor(task: { kind: string; allowedDecisions: { decision: string; dataSchema: Json }[]; context: Json | null }, n: number): { decision: string; comment?: string; data?: Json } {
+function decisionFor(
+  task: { kind: string; allowedDecisions: { decision: string; dataSchema: Json }[]; context: Json | null },
+  n: number,
+): { decision: string; comment?: string; data?: Json } {
   switch (task.kind) {
-    case 'co_endorsement': return { decision: 'endorse', comment: 'Matches the country programme' };
-    case 'alignment_review': return { decision: 'confirm_aligned', comment: 'Aligned with outcome 2' };
-    case 'assign_reviewers': return { decision: 'assign', data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } };
-    case 'conflict_declaration': return { decision: 'declare_no_conflict', data: { noConflictDeclared: true } };
+    case 'co_endorsement':
+      return { decision: 'endorse', comment: 'Matches the country programme' };
+    case 'alignment_review':
+      return { decision: 'confirm_aligned', comment: 'Aligned with outcome 2' };
+    case 'assign_reviewers':
+      return { decision: 'assign', data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } };
+    case 'conflict_declaration':
+      return { decision: 'declare_no_conflict', data: { noConflictDeclared: true } };
     case 'review_score': {
       const option = task.allowedDecisions.find((d) => d.decision === 'submit_score')!;
       const keys = ((option.dataSchema.properties as Json).scores as { required: string[] }).required;
       return { decision: 'submit_score', data: { scores: Object.fromEntries(keys.map((k) => [k, 80])) } };
     }
-    case 'selection_decision': case 'waitlist_review': return { decision: 'select' };
-    case 'policy_exception': case 'fee_approval': return { decision: 'approve', data: { justification: 'Approved by the Bureau Director' } };
+    case 'selection_decision':
+    case 'waitlist_review':
+      return { decision: 'select' };
+    case 'policy_exception':
+    case 'fee_approval':
+      return { decision: 'approve', data: { justification: 'Approved by the Bureau Director' } };
     case 'contract_signature': {
       // Signing an agreement confirms its statement for the exact bytes shown (the English version here).
-      const en = ((task.context?.agreement as { documents?: { language: string; sha256: string; statement: string }[] } | undefined)?.documents ?? []).find((d) => d.language === 'en');
-      return en ? { decision: 'sign', data: { documentSha256: en.sha256, statement: en.statement } } : { decision: 'sign' };
+      const en = (
+        (
+          task.context?.agreement as
+            { documents?: { language: string; sha256: string; statement: string }[] } | undefined
+        )?.documents ?? []
+      ).find((d) => d.language === 'en');
+      return en
+        ? { decision: 'sign', data: { documentSha256: en.sha256, statement: en.statement } }
+        : { decision: 'sign' };
     }
-    case 'progress_report': case 'final_report': return { decision: 'submit_report', data: { report: `Report ${n}` } };
-    case 'report_verification': case 'deliverable_acceptance': return { decision: 'accept' };
-    case 'evaluation': return { decision: 'submit_evaluation', data: { ratings: { relevance: 5 }, narrative: 'Good results' } };
-    case 'shortlist_review': return { decision: 'confirm' };
-    case 'invitation_response': return { decision: 'accept', data: { availabilityConfirmed: true, noConflictDeclared: true } };
-    case 'candidate_selection': return { decision: 'select', data: { expertIds: [((task.context?.candidates ?? []) as { expertId: string }[])[0].expertId], justification: 'Best match' } };
-    case 'deliverable_submission': return { decision: 'submit_deliverable', data: { report: `Deliverable ${n}` } };
-    case 'expert_evaluation': return { decision: 'submit_evaluation', data: { rating: 5, narrative: 'Excellent' } };
-    case 'assignment_feedback': return { decision: 'submit_feedback', data: { rating: 4, narrative: 'Well prepared' } };
-    default: throw new Error(`no decision for ${task.kind}`);
+    case 'progress_report':
+    case 'final_report':
+      return { decision: 'submit_report', data: { report: `Report ${n}` } };
+    case 'report_verification':
+    case 'deliverable_acceptance':
+      return { decision: 'accept' };
+    case 'evaluation':
+      return { decision: 'submit_evaluation', data: { ratings: { relevance: 5 }, narrative: 'Good results' } };
+    case 'shortlist_review':
+      return { decision: 'confirm' };
+    case 'invitation_response':
+      return { decision: 'accept', data: { availabilityConfirmed: true, noConflictDeclared: true } };
+    case 'candidate_selection':
+      return {
+        decision: 'select',
+        data: {
+          expertIds: [((task.context?.candidates ?? []) as { expertId: string }[])[0].expertId],
+          justification: 'Best match',
+        },
+      };
+    case 'deliverable_submission':
+      return { decision: 'submit_deliverable', data: { report: `Deliverable ${n}` } };
+    case 'expert_evaluation':
+      return { decision: 'submit_evaluation', data: { rating: 5, narrative: 'Excellent' } };
+    case 'assignment_feedback':
+      return { decision: 'submit_feedback', data: { rating: 4, narrative: 'Well prepared' } };
+    default:
+      throw new Error(`no decision for ${task.kind}`);
   }
 }
 
@@ -179,20 +280,49 @@ test('every route answers what the document says, through both lifecycles over H
     return tokens.get(email)!;
   };
   const as = async (key: keyof typeof DEMO_USERS) => tokenOf(DEMO_USERS[key].email);
-  const [fm, applicant, co, co2, admin, reviewer1, expert1] = await Promise.all([as('fundManager'), as('applicant'), as('coKg'), as('coKg2'), as('admin'), as('reviewer1'), as('expert1')]);
+  const [fm, applicant, co, co2, admin, reviewer1, expert1] = await Promise.all([
+    as('fundManager'),
+    as('applicant'),
+    as('coKg'),
+    as('coKg2'),
+    as('admin'),
+    as('reviewer1'),
+    as('expert1'),
+  ]);
 
   // System, account, reference routes.
-  for (const url of ['/health', '/health/ready', '/health/live', '/openapi.json', '/docs', '/docs/init.js']) expect((await api.get(url)).status).toBe(200);
+  for (const url of ['/health', '/health/ready', '/health/live', '/openapi.json', '/docs', '/docs/init.js'])
+    expect((await api.get(url)).status).toBe(200);
   expect((await api.get('/me', applicant)).status).toBe(200);
   expect((await api.patch('/me', { notifyReminders: true }, applicant)).status).toBe(200);
   expect((await api.get('/calls?pageSize=5&country=KG', applicant)).status).toBe(200);
-  expect((await api.post('/calls', { ...CALL_EXAMPLE, title: 'Contract test call' }, fm, { 'Idempotency-Key': 'contract-call' })).status).toBe(201);
-  expect((await api.post('/calls', { ...CALL_EXAMPLE, title: 'Contract test call' }, fm, { 'Idempotency-Key': 'contract-call' })).headers['idempotent-replayed']).toBe('true');
+  expect(
+    (
+      await api.post('/calls', { ...CALL_EXAMPLE, title: 'Contract test call' }, fm, {
+        'Idempotency-Key': 'contract-call',
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await api.post('/calls', { ...CALL_EXAMPLE, title: 'Contract test call' }, fm, {
+        'Idempotency-Key': 'contract-call',
+      })
+    ).headers['idempotent-replayed'],
+  ).toBe('true');
   expect((await api.get('/experts?pageSize=5&language=ru', fm)).status).toBe(200);
   expect((await api.get('/experts/exp-001', expert1)).status).toBe(200);
   const expert = await api.post('/experts', { ...EXPERT_EXAMPLE, email: 'contract.expert@example.org' }, fm);
   expect(expert.status).toBe(201);
-  expect((await api.patch(`/experts/${expert.body.id}`, { bio: 'Hydrologist', availability: [{ from: '2027-01-01', to: '2027-12-31' }] }, fm)).status).toBe(200);
+  expect(
+    (
+      await api.patch(
+        `/experts/${expert.body.id}`,
+        { bio: 'Hydrologist', availability: [{ from: '2027-01-01', to: '2027-12-31' }] },
+        fm,
+      )
+    ).status,
+  ).toBe(200);
 
   // Sessions and personal API tokens (the e-mail link routes exist only with AUTH_MODE=email: test/accounts).
   const session = await api.post('/auth/session', {}, applicant);
@@ -203,21 +333,44 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.post(`/me/tokens/${personal.body.id}/revoke`, {}, session.body.token)).status).toBe(200);
   expect((await api.post('/auth/sign-out', {}, session.body.token)).status).toBe(200);
   expect((await api.get('/users?pageSize=5&role=reviewer&active=true', admin)).status).toBe(200);
-  expect((await api.patch(`/users/${DEMO_USERS.reviewer3.id}`, { active: true, reason: 'No change' }, admin)).status).toBe(200);
+  expect(
+    (await api.patch(`/users/${DEMO_USERS.reviewer3.id}`, { active: true, reason: 'No change' }, admin)).status,
+  ).toBe(200);
 
   // Joining: an institution registers and confirms by mail, invites a colleague who joins, is decided;
   // an expert registers and is approved, then suspended; staff invitations; personal data.
   const linkIn = async (email: string, path: string) => {
-    const mail = await eventually(async () => h.smtp.mails.filter((m) => m.to === email && m.text.includes(path)).pop(), 30_000);
+    const mail = await eventually(
+      async () => h.smtp.mails.filter((m) => m.to === email && m.text.includes(path)).pop(),
+      30_000,
+    );
     return new RegExp(`${path}/([A-Za-z0-9_-]{43})`).exec(mail.text)![1];
   };
   const terms = (await api.get('/terms')).body.version as string;
-  const reg = (await api.post('/registrations', { ...((doc.paths['/registrations'] as unknown as { post: { requestBody: { content: Record<string, { example: Json }> } } }).post.requestBody.content['application/json'].example), email: 'contract.owner@example.org', termsVersion: terms })).status;
+  const reg = (
+    await api.post('/registrations', {
+      ...(
+        doc.paths['/registrations'] as unknown as {
+          post: { requestBody: { content: Record<string, { example: Json }> } };
+        }
+      ).post.requestBody.content['application/json'].example,
+      email: 'contract.owner@example.org',
+      termsVersion: terms,
+    })
+  ).status;
   expect(reg).toBe(202);
-  const owner = (await api.post('/registrations/confirm', { token: await linkIn('contract.owner@example.org', '/app/register/confirm') })).body;
+  const owner = (
+    await api.post('/registrations/confirm', {
+      token: await linkIn('contract.owner@example.org', '/app/register/confirm'),
+    })
+  ).body;
   expect((await api.get(`/institutions/${owner.institutionId}`, owner.token)).status).toBe(200);
   expect((await api.get('/institutions?status=pending_approval', fm)).status).toBe(200);
-  const invitation = await api.post('/invitations', { email: 'contract.colleague@example.org', role: 'applicant', institutionRole: 'owner' }, owner.token);
+  const invitation = await api.post(
+    '/invitations',
+    { email: 'contract.colleague@example.org', role: 'applicant', institutionRole: 'owner' },
+    owner.token,
+  );
   expect(invitation.status).toBe(201);
   await linkIn('contract.colleague@example.org', '/app/invitations');
   const sent = h.smtp.mails.length;
@@ -226,23 +379,71 @@ test('every route answers what the document says, through both lifecycles over H
   await eventually(async () => h.smtp.mails.slice(sent).find((m) => m.to === 'contract.colleague@example.org'), 30_000);
   const colleagueToken = await linkIn('contract.colleague@example.org', '/app/invitations');
   expect((await api.post('/invitations/preview', { token: colleagueToken })).status).toBe(200);
-  const colleague = (await api.post('/invitations/accept', { token: colleagueToken, name: 'Contract Colleague', acceptTerms: true, termsVersion: terms })).body;
+  const colleague = (
+    await api.post('/invitations/accept', {
+      token: colleagueToken,
+      name: 'Contract Colleague',
+      acceptTerms: true,
+      termsVersion: terms,
+    })
+  ).body;
   expect((await api.get(`/institutions/${owner.institutionId}/members`, colleague.token)).status).toBe(200);
-  expect((await api.patch(`/institutions/${owner.institutionId}/members/${colleague.userId}`, { role: 'member' }, owner.token)).status).toBe(200);
-  expect((await api.post(`/institutions/${owner.institutionId}/members/${colleague.userId}/remove`, {}, owner.token)).status).toBe(200);
-  expect((await api.post(`/institutions/${owner.institutionId}/decision`, { decision: 'approve' }, fm)).status).toBe(200);
+  expect(
+    (
+      await api.patch(
+        `/institutions/${owner.institutionId}/members/${colleague.userId}`,
+        { role: 'member' },
+        owner.token,
+      )
+    ).status,
+  ).toBe(200);
+  expect(
+    (await api.post(`/institutions/${owner.institutionId}/members/${colleague.userId}/remove`, {}, owner.token)).status,
+  ).toBe(200);
+  expect((await api.post(`/institutions/${owner.institutionId}/decision`, { decision: 'approve' }, fm)).status).toBe(
+    200,
+  );
   const staff = await api.post('/invitations', { email: 'contract.staff@undp.example.org', role: 'reviewer' }, admin);
   expect((await api.post(`/invitations/${staff.body.id}/revoke`, {}, admin)).status).toBe(200);
   const area = (await h.db.prisma.thematicArea.findFirstOrThrow()).id;
-  expect((await api.post('/registrations', {
-    kind: 'expert', email: 'contract.expert.new@example.org', name: 'New Expert', language: 'en', acceptTerms: true, termsVersion: terms,
-    profile: { thematicAreaIds: [area], languages: ['ru'], countriesOfExperience: ['KG'], education: 'MSc', yearsExperience: 5, dailyFeeUsd: 300, availability: [], cv: 'Five years.' },
-  })).status).toBe(202);
-  const newExpert = (await api.post('/registrations/confirm', { token: await linkIn('contract.expert.new@example.org', '/app/register/confirm') })).body;
+  expect(
+    (
+      await api.post('/registrations', {
+        kind: 'expert',
+        email: 'contract.expert.new@example.org',
+        name: 'New Expert',
+        language: 'en',
+        acceptTerms: true,
+        termsVersion: terms,
+        profile: {
+          thematicAreaIds: [area],
+          languages: ['ru'],
+          countriesOfExperience: ['KG'],
+          education: 'MSc',
+          yearsExperience: 5,
+          dailyFeeUsd: 300,
+          availability: [],
+          cv: 'Five years.',
+        },
+      })
+    ).status,
+  ).toBe(202);
+  const newExpert = (
+    await api.post('/registrations/confirm', {
+      token: await linkIn('contract.expert.new@example.org', '/app/register/confirm'),
+    })
+  ).body;
   expect((await api.get(`/expert-applications/${newExpert.expertApplicationId}`, newExpert.token)).status).toBe(200);
   expect((await api.get('/expert-applications?status=submitted', fm)).status).toBe(200);
-  const decided = await api.post(`/expert-applications/${newExpert.expertApplicationId}/decision`, { decision: 'approve' }, fm);
-  expect((await api.post(`/experts/${decided.body.expertId}/suspension`, { suspended: true, reason: 'Contract test' }, fm)).status).toBe(200);
+  const decided = await api.post(
+    `/expert-applications/${newExpert.expertApplicationId}/decision`,
+    { decision: 'approve' },
+    fm,
+  );
+  expect(
+    (await api.post(`/experts/${decided.body.expertId}/suspension`, { suspended: true, reason: 'Contract test' }, fm))
+      .status,
+  ).toBe(200);
   expect((await api.get('/me/terms', newExpert.token)).status).toBe(200);
   expect((await api.post('/me/terms', { acceptTerms: true, termsVersion: terms }, newExpert.token)).status).toBe(200);
   expect((await api.get('/me/data', newExpert.token)).status).toBe(200);
@@ -257,11 +458,20 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.get('/tasks?pageSize=0', applicant)).status).toBe(400);
 
   // Who decides a task: its named user, else a demo user of its role and country (never the requester for an endorsement).
-  const deciderOf = async (t: { assigneeUserId: string | null; assigneeRole: string; assigneeCountryCode: string | null }, exclude: string[]) => {
+  const deciderOf = async (
+    t: { assigneeUserId: string | null; assigneeRole: string; assigneeCountryCode: string | null },
+    exclude: string[],
+  ) => {
     // Roster experts' accounts are made when they are first invited: read the users afresh.
     const users = await h.db.prisma.user.findMany({ select: { id: true, email: true, role: true, countryCode: true } });
     if (t.assigneeUserId) return users.find((u) => u.id === t.assigneeUserId);
-    return users.find((u) => u.role === t.assigneeRole && (!t.assigneeCountryCode || u.countryCode === t.assigneeCountryCode) && !exclude.includes(u.id) && Object.values(DEMO_USERS).some((d) => d.id === u.id));
+    return users.find(
+      (u) =>
+        u.role === t.assigneeRole &&
+        (!t.assigneeCountryCode || u.countryCode === t.assigneeCountryCode) &&
+        !exclude.includes(u.id) &&
+        Object.values(DEMO_USERS).some((d) => d.id === u.id),
+    );
   };
 
   /** Decides the subject's open tasks, one at a time, reading every view on the way, until it closes. */
@@ -269,9 +479,15 @@ test('every route answers what the document says, through both lifecycles over H
     const detail = type === 'proposal' ? `/proposals/${id}` : `/expert-requests/${id}`;
     for (let n = 1; n < 80; n++) {
       for (const token of readers) await api.get(detail, token);
-      const open = await h.db.prisma.task.findMany({ where: { subjectId: id, status: 'open' }, orderBy: { createdAt: 'asc' } });
+      const open = await h.db.prisma.task.findMany({
+        where: { subjectId: id, status: 'open' },
+        orderBy: { createdAt: 'asc' },
+      });
       if (!open.length) {
-        const subject = type === 'proposal' ? await h.db.prisma.proposal.findUniqueOrThrow({ where: { id } }) : await h.db.prisma.expertRequest.findUniqueOrThrow({ where: { id } });
+        const subject =
+          type === 'proposal'
+            ? await h.db.prisma.proposal.findUniqueOrThrow({ where: { id } })
+            : await h.db.prisma.expertRequest.findUniqueOrThrow({ where: { id } });
         if (['closed', 'rejected', 'withdrawn', 'cancelled'].includes(subject.stage)) return subject.stage;
         await new Promise((r) => setTimeout(r, 100));
         continue;
@@ -284,18 +500,34 @@ test('every route answers what the document says, through both lifecycles over H
       expect(listed.status).toBe(200);
       const task = (await api.get(`/tasks/${encodeURIComponent(row.id)}`, token)).body;
       const decided = await api.post(`/tasks/${encodeURIComponent(row.id)}/decision`, decisionFor(task, n), token);
-      if (decided.status !== 200) throw new Error(`${row.kind} by ${who.email}: ${decided.status} ${JSON.stringify(decided.body)}`);
+      if (decided.status !== 200)
+        throw new Error(`${row.kind} by ${who.email}: ${decided.status} ${JSON.stringify(decided.body)}`);
       expect(decided.headers['server-timing']).toMatch(/^temporal;dur=/);
     }
     throw new Error(`${type} ${id} did not close`);
   }
 
   // Challenge Fund: changes requested and resubmitted, then the whole lifecycle; the reviewer reads before and after its declaration.
-  const p = await api.post('/proposals', proposalPayload({ title: 'Contract test proposal' }), applicant, { 'Idempotency-Key': 'contract-proposal' });
+  const p = await api.post('/proposals', proposalPayload({ title: 'Contract test proposal' }), applicant, {
+    'Idempotency-Key': 'contract-proposal',
+  });
   expect(p.status).toBe(201);
-  const endorsement = await h.db.prisma.task.findFirstOrThrow({ where: { subjectId: p.body.id, kind: 'co_endorsement', status: 'open' } });
-  expect((await api.post(`/tasks/${encodeURIComponent(endorsement.id)}/decision`, { decision: 'request_changes', comment: 'Name the contact person' }, co)).status).toBe(200);
-  expect((await api.post(`/proposals/${p.body.id}/resubmit`, { title: 'Contract test proposal (revised)' }, applicant)).status).toBe(200);
+  const endorsement = await h.db.prisma.task.findFirstOrThrow({
+    where: { subjectId: p.body.id, kind: 'co_endorsement', status: 'open' },
+  });
+  expect(
+    (
+      await api.post(
+        `/tasks/${encodeURIComponent(endorsement.id)}/decision`,
+        { decision: 'request_changes', comment: 'Name the contact person' },
+        co,
+      )
+    ).status,
+  ).toBe(200);
+  expect(
+    (await api.post(`/proposals/${p.body.id}/resubmit`, { title: 'Contract test proposal (revised)' }, applicant))
+      .status,
+  ).toBe(200);
   expect(await drive('proposal', p.body.id, [fm, applicant, co, reviewer1, admin], [])).toBe('closed');
   expect((await api.get(`/proposals?pageSize=5&stage=closed`, fm)).status).toBe(200);
   expect((await api.get(`/proposals?pageSize=5`, applicant)).status).toBe(200);
@@ -307,24 +539,51 @@ test('every route answers what the document says, through both lifecycles over H
   expect(r.status).toBe(201);
   expect(await drive('expert_request', r.body.id, [fm, co, expert1, admin], [DEMO_USERS.coKg.id])).toBe('closed');
   expect((await api.get('/expert-requests?pageSize=5', co)).status).toBe(200);
-  const chosen = await h.db.prisma.expertRequest.findUniqueOrThrow({ where: { id: r.body.id }, select: { selectedExpertId: true } });
+  const chosen = await h.db.prisma.expertRequest.findUniqueOrThrow({
+    where: { id: r.body.id },
+    select: { selectedExpertId: true },
+  });
   const chosenUser = await h.db.prisma.user.findFirstOrThrow({ where: { expertId: chosen.selectedExpertId } });
-  expect((await api.get(`/expert-requests/${r.body.id}`, await tokenOf(chosenUser.email))).body.selectedForMe).toBe(true);
+  expect((await api.get(`/expert-requests/${r.body.id}`, await tokenOf(chosenUser.email))).body.selectedForMe).toBe(
+    true,
+  );
 
   // Documents: uploads (multipart), lists, details, downloads whole and in ranges, release refused, soft delete.
   const upload = async (url: string, token: string, name: string, bytes: Buffer, documentType = 'other') => {
-    const res = await request(h.app).post(url).set('Authorization', `Bearer ${token}`).field('documentType', documentType).attach('file', bytes, name);
+    const res = await request(h.app)
+      .post(url)
+      .set('Authorization', `Bearer ${token}`)
+      .field('documentType', documentType)
+      .attach('file', bytes, name);
     checker.check('post', url, res);
     return res;
   };
   const pdfBytes = (t: string) => Buffer.from(`%PDF-1.4\n% ${t}\n%%EOF\n`);
   const pd = await api.post('/proposals', proposalPayload({ title: 'Contract test documents' }), applicant);
   const rd = await api.post('/expert-requests', expertRequestPayload({ title: 'Contract test documents' }), co);
-  const onProposal = await upload(`/proposals/${pd.body.id}/documents`, applicant, 'letter.pdf', pdfBytes('letter'), 'letter_of_support');
+  const onProposal = await upload(
+    `/proposals/${pd.body.id}/documents`,
+    applicant,
+    'letter.pdf',
+    pdfBytes('letter'),
+    'letter_of_support',
+  );
   expect(onProposal.status).toBe(201);
-  expect((await upload(`/expert-requests/${rd.body.id}/documents`, co, 'tor.pdf', pdfBytes('tor'), 'terms_of_reference')).status).toBe(201);
+  expect(
+    (await upload(`/expert-requests/${rd.body.id}/documents`, co, 'tor.pdf', pdfBytes('tor'), 'terms_of_reference'))
+      .status,
+  ).toBe(201);
   expect((await upload('/documents', applicant, 'cv.pdf', pdfBytes('cv'), 'cv')).status).toBe(201);
-  expect((await upload(`/proposals/${pd.body.id}/documents`, applicant, 'page.pdf', Buffer.from('<html><body>hi</body></html>'))).status).toBe(415);
+  expect(
+    (
+      await upload(
+        `/proposals/${pd.body.id}/documents`,
+        applicant,
+        'page.pdf',
+        Buffer.from('<html><body>hi</body></html>'),
+      )
+    ).status,
+  ).toBe(415);
   expect((await api.get(`/proposals/${p.body.id}/documents`, co)).status).toBe(200);
   expect((await api.get(`/expert-requests/${rd.body.id}/documents`, fm)).status).toBe(200);
   const docId = onProposal.body.items[0].id as string;
@@ -332,24 +591,42 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.get(`/documents/${docId}/content`, co)).status).toBe(200);
   expect((await api.get(`/documents/${docId}/content`, co, { Range: 'bytes=0-3' })).status).toBe(206);
   expect((await api.post(`/documents/${docId}/release`, { reason: 'checked by hand' }, fm)).status).toBe(409);
-  const agreementDoc = await h.db.prisma.document.findFirst({ where: { subjectId: p.body.id, documentType: 'grant_agreement', scanState: 'clean' } });
+  const agreementDoc = await h.db.prisma.document.findFirst({
+    where: { subjectId: p.body.id, documentType: 'grant_agreement', scanState: 'clean' },
+  });
   if (agreementDoc) expect((await api.get(`/documents/${agreementDoc.id}/content`, applicant)).status).toBe(200);
-  const scanFailed = await h.db.prisma.document.update({ where: { id: docId }, data: { scanState: 'scan_failed', scanDetail: 'Heuristics.Limits.Exceeded.MaxScanSize' } });
-  expect((await api.post(`/documents/${scanFailed.id}/release`, { reason: 'Opened by hand: a letter' }, fm)).status).toBe(200);
+  const scanFailed = await h.db.prisma.document.update({
+    where: { id: docId },
+    data: { scanState: 'scan_failed', scanDetail: 'Heuristics.Limits.Exceeded.MaxScanSize' },
+  });
+  expect(
+    (await api.post(`/documents/${scanFailed.id}/release`, { reason: 'Opened by hand: a letter' }, fm)).status,
+  ).toBe(200);
   expect((await api.post(`/documents/${docId}/delete`, {}, applicant)).status).toBe(200);
 
   // Withdrawals (with and without a body), the pipeline and its export.
   const toWithdraw = await api.post('/proposals', proposalPayload({ title: 'Contract test withdrawal' }), applicant);
   expect((await api.post(`/proposals/${toWithdraw.body.id}/withdraw`, undefined, applicant)).status).toBe(200);
-  const requestToWithdraw = await api.post('/expert-requests', expertRequestPayload({ title: 'Contract test withdrawal' }), co2);
-  expect((await api.post(`/expert-requests/${requestToWithdraw.body.id}/withdraw`, { reason: 'No longer needed' }, co)).status).toBe(200);
+  const requestToWithdraw = await api.post(
+    '/expert-requests',
+    expertRequestPayload({ title: 'Contract test withdrawal' }),
+    co2,
+  );
+  expect(
+    (await api.post(`/expert-requests/${requestToWithdraw.body.id}/withdraw`, { reason: 'No longer needed' }, co))
+      .status,
+  ).toBe(200);
   expect((await api.get('/pipeline?pageSize=10', fm)).status).toBe(200);
   expect((await api.get('/pipeline?programme=experts_on_demand', co)).status).toBe(200);
   expect((await api.get('/pipeline/export.csv?programme=challenge_fund', fm)).status).toBe(200);
 
   // 413, 415, 429 and 503 answers are documented too.
   expect((await api.post('/proposals', { summary: 'x'.repeat(1_100_000) }, applicant)).status).toBe(413);
-  const text = await request(h.app).post('/proposals').set('Authorization', `Bearer ${applicant}`).set('Content-Type', 'text/plain').send('hello');
+  const text = await request(h.app)
+    .post('/proposals')
+    .set('Authorization', `Bearer ${applicant}`)
+    .set('Content-Type', 'text/plain')
+    .send('hello');
   checker.check('post', '/proposals', text);
   expect(text.status).toBe(415);
   const limited = checkedClient(h.makeApp({ RATE_LIMIT_PER_MINUTE: '1' }), checker);

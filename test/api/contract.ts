@@ -13,7 +13,10 @@ import type { Application } from 'express';
 type Json = Record<string, unknown>;
 interface Operation {
   operationId: string;
-  responses: Record<string, { headers?: Record<string, { $ref?: string; required?: boolean }>; content?: Record<string, { schema: Json }> }>;
+  responses: Record<
+    string,
+    { headers?: Record<string, { $ref?: string; required?: boolean }>; content?: Record<string, { schema: Json }> }
+  >;
 }
 export interface OpenApiDoc {
   paths: Record<string, Record<string, Operation>>;
@@ -21,7 +24,15 @@ export interface OpenApiDoc {
 }
 
 /** Headers the API sends on purpose: when present, the document must list them for that answer. */
-const MEANINGFUL_HEADERS = ['retry-after', 'ratelimit', 'ratelimit-policy', 'idempotent-replayed', 'server-timing', 'content-disposition', 'x-request-id'];
+const MEANINGFUL_HEADERS = [
+  'retry-after',
+  'ratelimit',
+  'ratelimit-policy',
+  'idempotent-replayed',
+  'server-timing',
+  'content-disposition',
+  'x-request-id',
+];
 
 export function jsonSchemaValidator(doc: OpenApiDoc) {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -55,7 +66,11 @@ export class ContractChecker {
   constructor(readonly doc: OpenApiDoc) {
     this.compile = jsonSchemaValidator(doc);
     this.templates = Object.entries(doc.paths).flatMap(([template, ops]) =>
-      Object.keys(ops).map((method) => ({ method, template, re: new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`) })),
+      Object.keys(ops).map((method) => ({
+        method,
+        template,
+        re: new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+      })),
     );
   }
 
@@ -77,19 +92,38 @@ export class ContractChecker {
       this.seen.push({ operationId: op.operationId, status: res.status });
       const documented = op.responses[String(res.status)];
       if (!documented) {
-        problems.push(`${where}: status ${res.status} is not documented for ${op.operationId} (documented: ${Object.keys(op.responses).join(', ')})`);
+        problems.push(
+          `${where}: status ${res.status} is not documented for ${op.operationId} (documented: ${Object.keys(op.responses).join(', ')})`,
+        );
       } else {
-        const mediaType = String(res.headers['content-type'] ?? '').split(';')[0].trim();
+        const mediaType = String(res.headers['content-type'] ?? '')
+          .split(';')[0]
+          .trim();
         const content = documented.content ?? {};
-        if (!content[mediaType]) problems.push(`${where}: content type ${mediaType || '(none)'} is not documented (${Object.keys(content).join(', ')})`);
+        if (!content[mediaType])
+          problems.push(
+            `${where}: content type ${mediaType || '(none)'} is not documented (${Object.keys(content).join(', ')})`,
+          );
         else if (mediaType === 'application/json') {
           const validate = this.compile(content[mediaType].schema);
-          if (!validate(res.body)) problems.push(`${where}: body does not match the documented schema: ${JSON.stringify(validate.errors?.slice(0, 5))}`);
+          if (!validate(res.body))
+            problems.push(
+              `${where}: body does not match the documented schema: ${JSON.stringify(validate.errors?.slice(0, 5))}`,
+            );
         }
         const headers = documented.headers ?? {};
-        const byName = new Map(Object.entries(headers).map(([name, h]) => [name.toLowerCase(), h.$ref ? this.doc.components.headers[h.$ref.split('/').pop()!] : h]));
-        for (const [name, h] of byName) if (h?.required && res.headers[name] === undefined) problems.push(`${where}: required header ${name} missing`);
-        for (const name of MEANINGFUL_HEADERS) if (res.headers[name] !== undefined && !byName.has(name)) problems.push(`${where}: header ${name} is sent but not documented`);
+        const byName = new Map(
+          Object.entries(headers).map(([name, h]) => [
+            name.toLowerCase(),
+            h.$ref ? this.doc.components.headers[h.$ref.split('/').pop()!] : h,
+          ]),
+        );
+        for (const [name, h] of byName)
+          if (h?.required && res.headers[name] === undefined)
+            problems.push(`${where}: required header ${name} missing`);
+        for (const name of MEANINGFUL_HEADERS)
+          if (res.headers[name] !== undefined && !byName.has(name))
+            problems.push(`${where}: header ${name} is sent but not documented`);
       }
     }
     this.problems.push(...problems);
@@ -101,8 +135,12 @@ export class ContractChecker {
     const out: string[] = [];
     for (const ops of Object.values(this.doc.paths)) {
       for (const op of Object.values(ops)) {
-        const success = Object.keys(op.responses).map(Number).filter((s) => s >= 200 && s < 300);
-        for (const status of success) if (!this.seen.some((s) => s.operationId === op.operationId && s.status === status)) out.push(`${op.operationId} ${status}`);
+        const success = Object.keys(op.responses)
+          .map(Number)
+          .filter((s) => s >= 200 && s < 300);
+        for (const status of success)
+          if (!this.seen.some((s) => s.operationId === op.operationId && s.status === status))
+            out.push(`${op.operationId} ${status}`);
       }
     }
     return out;
@@ -111,7 +149,11 @@ export class ContractChecker {
 
 /** supertest calls whose answers are checked against the document as they arrive. */
 export function checkedClient(app: Application, checker: ContractChecker) {
-  const send = async (method: 'get' | 'post' | 'patch', url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
+  const send = async (
+    method: 'get' | 'post' | 'patch',
+    url: string,
+    opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) => {
     let r = request(app)[method](url);
     if (opts.token) r = r.set('Authorization', `Bearer ${opts.token}`);
     for (const [k, v] of Object.entries(opts.headers ?? {})) r = r.set(k, v);
@@ -121,7 +163,8 @@ export function checkedClient(app: Application, checker: ContractChecker) {
   };
   return {
     get: (url: string, token?: string, headers?: Record<string, string>) => send('get', url, { token, headers }),
-    post: (url: string, body: unknown, token?: string, headers?: Record<string, string>) => send('post', url, { token, body, headers }),
+    post: (url: string, body: unknown, token?: string, headers?: Record<string, string>) =>
+      send('post', url, { token, body, headers }),
     patch: (url: string, body: unknown, token?: string) => send('patch', url, { token, body }),
   };
 }

@@ -36,11 +36,17 @@ test('no connection to the database: 503 with Retry-After, then the same request
   const app = createApp({
     prisma: db.prisma,
     temporal: {} as Client,
-    config: loadConfig({ NODE_ENV: 'test', AUTH_MODE: 'dev', AUTH_DEV_SECRET: 'db-unavailable-secret-0123456789', RATE_LIMIT_PER_MINUTE: '100000' }),
+    config: loadConfig({
+      NODE_ENV: 'test',
+      AUTH_MODE: 'dev',
+      AUTH_DEV_SECRET: 'db-unavailable-secret-0123456789',
+      RATE_LIMIT_PER_MINUTE: '100000',
+    }),
     logger: pino({ level: 'silent' }),
     taskQueue: 'unused',
   });
-  const token = (await request(app).post('/auth/dev-token').send({ email: DEMO_USERS.fundManager.email }).expect(200)).body.token as string;
+  const token = (await request(app).post('/auth/dev-token').send({ email: DEMO_USERS.fundManager.email }).expect(200))
+    .body.token as string;
   await request(app).get('/proposals').set('Authorization', `Bearer ${token}`).expect(200);
 
   // Nobody may connect, and the connections the app holds are ended by the server.
@@ -59,10 +65,27 @@ test('no connection to the database: 503 with Retry-After, then the same request
 
 test('what counts as the database being unavailable: pool wait, refused and dropped connections, lost races; not a bad value', () => {
   expect(isDatabaseUnavailableError(new Error('timeout exceeded when trying to connect'))).toBe(true);
-  expect(isDatabaseUnavailableError({ code: 'P2024', message: 'Timed out fetching a new connection from the connection pool' })).toBe(true);
+  expect(
+    isDatabaseUnavailableError({
+      code: 'P2024',
+      message: 'Timed out fetching a new connection from the connection pool',
+    }),
+  ).toBe(true);
   expect(isDatabaseUnavailableError({ message: 'wrapped', cause: { kind: 'TooManyConnections' } })).toBe(true);
-  expect(isDatabaseUnavailableError({ message: 'x', meta: { driverAdapterError: { cause: { kind: 'postgres', code: '57P01' } } } })).toBe(true);
-  expect(isDatabaseUnavailableError({ code: 'P2002', message: 'Unique constraint failed on the fields: (`email`)' })).toBe(false);
-  expect(isDatabaseUnavailableError({ message: 'x', cause: { kind: 'postgres', code: '22P02', message: 'invalid input syntax' } })).toBe(false);
+  expect(
+    isDatabaseUnavailableError({
+      message: 'x',
+      meta: { driverAdapterError: { cause: { kind: 'postgres', code: '57P01' } } },
+    }),
+  ).toBe(true);
+  expect(
+    isDatabaseUnavailableError({ code: 'P2002', message: 'Unique constraint failed on the fields: (`email`)' }),
+  ).toBe(false);
+  expect(
+    isDatabaseUnavailableError({
+      message: 'x',
+      cause: { kind: 'postgres', code: '22P02', message: 'invalid input syntax' },
+    }),
+  ).toBe(false);
   expect(isDatabaseUnavailableError(new Error('something else'))).toBe(false);
 });

@@ -31,7 +31,10 @@ async function newProposal(title: string): Promise<string> {
 
 async function endorsementTask(proposalId: string): Promise<{ id: string; workflowId: string }> {
   return eventually(async () => {
-    const t = await h.db.prisma.task.findFirst({ where: { subjectId: proposalId, kind: 'co_endorsement', status: 'open' }, select: { id: true, workflowId: true } });
+    const t = await h.db.prisma.task.findFirst({
+      where: { subjectId: proposalId, kind: 'co_endorsement', status: 'open' },
+      select: { id: true, workflowId: true },
+    });
     return t ?? undefined;
   });
 }
@@ -43,7 +46,11 @@ test('a decision retried with its Idempotency-Key replays the first answer; anot
   const first = await co.post(url, { decision: 'endorse' }).set('Idempotency-Key', 'decide-1');
   expect(first.status).toBe(200);
   const again = await co.post(url, { decision: 'endorse' }).set('Idempotency-Key', 'decide-1');
-  expect({ status: again.status, body: again.body, replayed: again.headers['idempotent-replayed'] }).toEqual({ status: 200, body: first.body, replayed: 'true' });
+  expect({ status: again.status, body: again.body, replayed: again.headers['idempotent-replayed'] }).toEqual({
+    status: 200,
+    body: first.body,
+    replayed: 'true',
+  });
   const other = await co.post(url, { decision: 'reject', comment: 'no' }).set('Idempotency-Key', 'decide-1');
   expect(other.status).toBe(409);
   expect(other.body.error.code).toBe('idempotency_key_reused');
@@ -56,7 +63,16 @@ test('a decision applied while its answer was lost (503, reset): the keyed retry
   const body = { decision: 'endorse' };
   // The first attempt reached the workflow, but its client saw no answer and the API kept no record.
   const handle = h.env.client.workflow.getHandle(task.workflowId);
-  const coKg = { id: DEMO_USERS.coKg.id, role: 'co_approver', countryCode: 'KG', institutionId: null, expertId: null, email: DEMO_USERS.coKg.email, name: '', language: 'en' } as const;
+  const coKg = {
+    id: DEMO_USERS.coKg.id,
+    role: 'co_approver',
+    countryCode: 'KG',
+    institutionId: null,
+    expertId: null,
+    email: DEMO_USERS.coKg.email,
+    name: '',
+    language: 'en',
+  } as const;
   const applied = await handle.executeUpdate(decideUpdate, {
     updateId: keyedUpdateId('decide', DEMO_USERS.coKg.id, 'lost-1', task.id, body),
     args: [{ taskId: task.id, actor: actorOf(coKg), decision: 'endorse', requestId: 'first-attempt' }],
@@ -77,12 +93,16 @@ test('a withdrawal that closed the workflow replays under its key after its answ
   const id = await newProposal('Withdrawn twice');
   await endorsementTask(id);
   const applicant = as(h.app, await h.token('applicant'));
-  const first = await applicant.post(`/proposals/${id}/withdraw`, { reason: 'Partner left' }).set('Idempotency-Key', 'withdraw-1');
+  const first = await applicant
+    .post(`/proposals/${id}/withdraw`, { reason: 'Partner left' })
+    .set('Idempotency-Key', 'withdraw-1');
   expect(first.status).toBe(200);
   expect(first.body).toEqual({ id, stage: 'withdrawn' });
   // As if the answer had been lost before the API stored it.
   await h.db.prisma.idempotencyRecord.deleteMany({ where: { id: { endsWith: ':withdraw-1' } } });
-  const retry = await applicant.post(`/proposals/${id}/withdraw`, { reason: 'Partner left' }).set('Idempotency-Key', 'withdraw-1');
+  const retry = await applicant
+    .post(`/proposals/${id}/withdraw`, { reason: 'Partner left' })
+    .set('Idempotency-Key', 'withdraw-1');
   expect({ status: retry.status, body: retry.body }).toEqual({ status: 200, body: first.body });
   const unkeyed = await applicant.post(`/proposals/${id}/withdraw`, { reason: 'Partner left' });
   expect(unkeyed.status).toBe(409);
@@ -96,7 +116,9 @@ test('a task the read model lists but its workflow does not know yet is 503 with
   const row = await h.db.prisma.task.findUniqueOrThrow({ where: { id: task.id } });
   const { data: _data, context: _context, ...rest } = row;
   await h.db.prisma.task.create({ data: { ...rest, id: early, createdAt: new Date() } });
-  const res = await as(h.app, await h.token('coKg')).post(`/tasks/${encodeURIComponent(early)}/decision`, { decision: 'endorse' }).set('Idempotency-Key', 'early-1');
+  const res = await as(h.app, await h.token('coKg'))
+    .post(`/tasks/${encodeURIComponent(early)}/decision`, { decision: 'endorse' })
+    .set('Idempotency-Key', 'early-1');
   expect({ status: res.status, code: res.body.error?.code }).toEqual({ status: 503, code: 'task_not_ready' });
   expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
   await h.db.prisma.task.delete({ where: { id: early } });
@@ -104,9 +126,16 @@ test('a task the read model lists but its workflow does not know yet is 503 with
 
 test('a Temporal call that does not answer ends in 503 with Retry-After after TEMPORAL_CALL_TIMEOUT_MS, not 30 s', async () => {
   // No worker polls this task queue: the creation's Update is never answered.
-  const app = h.makeApp({ TEMPORAL_CALL_TIMEOUT_MS: '1500' }, { taskQueue: 'nobody-polls-this', temporalTimeoutMs: undefined });
+  const app = h.makeApp(
+    { TEMPORAL_CALL_TIMEOUT_MS: '1500' },
+    { taskQueue: 'nobody-polls-this', temporalTimeoutMs: undefined },
+  );
   const started = Date.now();
-  const res = await request(app).post('/proposals').set('Authorization', `Bearer ${await h.token('applicant')}`).set('Idempotency-Key', 'slow-1').send(proposalPayload({ title: 'Nobody answers' }));
+  const res = await request(app)
+    .post('/proposals')
+    .set('Authorization', `Bearer ${await h.token('applicant')}`)
+    .set('Idempotency-Key', 'slow-1')
+    .send(proposalPayload({ title: 'Nobody answers' }));
   const elapsed = Date.now() - started;
   expect(res.status).toBe(503);
   expect(res.headers['retry-after']).toBeDefined();

@@ -28,16 +28,31 @@ export function captureLogger(): { logger: Logger; lines: Record<string, unknown
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk, _enc, cb) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of String(chunk).split('\n').filter(Boolean))
+        lines.push(JSON.parse(line) as Record<string, unknown>);
       cb();
     },
   });
-  const logger = pino({ level: 'info', base: { service: 'api-test' }, redact: { paths: ['authorization', 'req.headers.authorization', 'token'], censor: '[redacted]' } }, stream);
+  const logger = pino(
+    {
+      level: 'info',
+      base: { service: 'api-test' },
+      redact: { paths: ['authorization', 'req.headers.authorization', 'token'], censor: '[redacted]' },
+    },
+    stream,
+  );
   return { logger, lines };
 }
 
 export function testConfig(overrides: Record<string, string> = {}): AppConfig {
-  return loadConfig({ NODE_ENV: 'test', AUTH_MODE: 'dev', AUTH_DEV_SECRET: DEV_SECRET, RATE_LIMIT_PER_MINUTE: '10000', CORS_ORIGINS: 'http://localhost:5173', ...overrides });
+  return loadConfig({
+    NODE_ENV: 'test',
+    AUTH_MODE: 'dev',
+    AUTH_DEV_SECRET: DEV_SECRET,
+    RATE_LIMIT_PER_MINUTE: '10000',
+    CORS_ORIGINS: 'http://localhost:5173',
+    ...overrides,
+  });
 }
 
 export interface ApiHarness {
@@ -70,9 +85,17 @@ export function testDocuments(overrides: Partial<DocumentServices> = {}): Docume
   };
 }
 
-export async function startApiHarness(label: string, opts: { worker?: boolean; documents?: DocumentServices } = {}): Promise<ApiHarness> {
+export async function startApiHarness(
+  label: string,
+  opts: { worker?: boolean; documents?: DocumentServices } = {},
+): Promise<ApiHarness> {
   const documents = opts.documents ?? testDocuments();
-  const [env, db, smtp, bundle] = await Promise.all([startTestTemporal(), createTestDatabase(label), startTestSmtp(), testWorkflowBundle()]);
+  const [env, db, smtp, bundle] = await Promise.all([
+    startTestTemporal(),
+    createTestDatabase(label),
+    startTestSmtp(),
+    testWorkflowBundle(),
+  ]);
   await seedDatabase(db.prisma);
   const taskQueue = uniqueTaskQueue(`api-${label}`);
   let worker: Worker | undefined;
@@ -92,7 +115,17 @@ export async function startApiHarness(label: string, opts: { worker?: boolean; d
   }
   const { logger, lines } = captureLogger();
   const makeApp = (overrides: Record<string, string> = {}, extra: Partial<AppDeps> = {}) =>
-    createApp({ prisma: db.prisma, temporal: env.client, config: testConfig(overrides), logger, taskQueue, sla: quietSla(), temporalTimeoutMs: 20_000, documents, ...extra });
+    createApp({
+      prisma: db.prisma,
+      temporal: env.client,
+      config: testConfig(overrides),
+      logger,
+      taskQueue,
+      sla: quietSla(),
+      temporalTimeoutMs: 20_000,
+      documents,
+      ...extra,
+    });
   const app = makeApp();
   const tokens = new Map<DemoKey, string>();
   return {

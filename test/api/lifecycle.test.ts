@@ -52,7 +52,9 @@ async function taskOf(who: DemoKey | { email: string }, subjectId: string, kind:
       return listed.find((t) => t.subject.id === subjectId && t.kind === kind);
     });
   } catch {
-    throw new Error(`${JSON.stringify(who)} has no open ${kind} task on ${subjectId}: ${listed.map((t) => `${t.kind}@${t.subject.id}`).join(', ')}`);
+    throw new Error(
+      `${JSON.stringify(who)} has no open ${kind} task on ${subjectId}: ${listed.map((t) => `${t.kind}@${t.subject.id}`).join(', ')}`,
+    );
   }
 }
 
@@ -66,12 +68,26 @@ async function settledStage(path: string, expected: string): Promise<string> {
   return stage;
 }
 
-async function decideVia(who: DemoKey | { email: string }, subjectId: string, kind: string, decision: string, extra: { comment?: string; data?: Record<string, unknown> } = {}) {
+async function decideVia(
+  who: DemoKey | { email: string },
+  subjectId: string,
+  kind: string,
+  decision: string,
+  extra: { comment?: string; data?: Record<string, unknown> } = {},
+) {
   const task = await taskOf(who, subjectId, kind);
   expect(task.allowedDecisions.map((d) => d.decision)).toContain(decision);
-  const signed = kind === 'contract_signature' && decision === 'sign' && !extra.data ? signatureData((await as(h.app, await tokenFor(who)).get(`/tasks/${encodeURIComponent(task.id)}`)).body.context) : undefined;
-  const res = await as(h.app, await tokenFor(who)).post(`/tasks/${encodeURIComponent(task.id)}/decision`, { decision, ...extra, ...(signed ? { data: signed } : {}) });
-  if (res.status !== 200) throw new Error(`${kind}/${decision} by ${JSON.stringify(who)}: ${res.status} ${JSON.stringify(res.body)}`);
+  const signed =
+    kind === 'contract_signature' && decision === 'sign' && !extra.data
+      ? signatureData((await as(h.app, await tokenFor(who)).get(`/tasks/${encodeURIComponent(task.id)}`)).body.context)
+      : undefined;
+  const res = await as(h.app, await tokenFor(who)).post(`/tasks/${encodeURIComponent(task.id)}/decision`, {
+    decision,
+    ...extra,
+    ...(signed ? { data: signed } : {}),
+  });
+  if (res.status !== 200)
+    throw new Error(`${kind}/${decision} by ${JSON.stringify(who)}: ${res.status} ${JSON.stringify(res.body)}`);
   expect(res.body).toMatchObject({ taskId: task.id, decision });
   return res.body as { taskId: string; decision: string; stage: string };
 }
@@ -85,10 +101,14 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
   expect(id).toMatch(/^p-[0-9a-z]{16}$/);
   expect(stage).toBe('co_endorsement');
   // The read-model row exists when 201 returns.
-  expect(await h.db.prisma.proposal.findUnique({ where: { id }, select: { stage: true } })).toEqual({ stage: 'co_endorsement' });
+  expect(await h.db.prisma.proposal.findUnique({ where: { id }, select: { stage: true } })).toEqual({
+    stage: 'co_endorsement',
+  });
 
   // CO asks for changes; the applicant resubmits through the dedicated route.
-  const changes = await decideVia('coKg', id, 'co_endorsement', 'request_changes', { comment: 'Name the ministry contact person' });
+  const changes = await decideVia('coKg', id, 'co_endorsement', 'request_changes', {
+    comment: 'Name the ministry contact person',
+  });
   expect(changes.stage).toBe('co_endorsement');
   const revise = await taskOf('applicant', id, 'revise');
   expect(revise.context).toMatchObject({ requestedChanges: 'Name the ministry contact person' });
@@ -96,7 +116,11 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
   expect(badResubmit.status).toBe(400);
   expect(badResubmit.body.error.details).toContainEqual({ path: 'callId', message: 'unknown field' });
   const resubmitted = await applicant.post(`/proposals/${id}/resubmit`, {
-    nationalPartner: { name: 'Ministry of Emergency Situations', contact: 'Mr. A. Usenov, mes@example.kg', demandEvidence: 'Letter of intent No. 14-2/2026 of 12 March 2026' },
+    nationalPartner: {
+      name: 'Ministry of Emergency Situations',
+      contact: 'Mr. A. Usenov, mes@example.kg',
+      demandEvidence: 'Letter of intent No. 14-2/2026 of 12 March 2026',
+    },
   });
   expect(resubmitted.status).toBe(200);
   expect(resubmitted.body).toMatchObject({ decision: 'resubmit', stage: 'co_endorsement' });
@@ -105,7 +129,10 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
   // Endorsement (with a caller-chosen request id that ends up in the audit trail).
   const endorseTask = await taskOf('coKg', id, 'co_endorsement');
   const endorsed = await as(h.app, await h.token('coKg'))
-    .post(`/tasks/${encodeURIComponent(endorseTask.id)}/decision`, { decision: 'endorse', comment: 'Matches our CPD outcome 2' })
+    .post(`/tasks/${encodeURIComponent(endorseTask.id)}/decision`, {
+      decision: 'endorse',
+      comment: 'Matches our CPD outcome 2',
+    })
     .set('X-Request-Id', 'req-endorse-0001');
   expect(endorsed.status).toBe(200);
   expect(endorsed.headers['x-request-id']).toBe('req-endorse-0001');
@@ -135,21 +162,46 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
   await h.db.prisma.task.update({ where: { id: assignTask.id }, data: { dueAt: new Date(Date.now() - 3_600_000) } });
   expect(await ids(`subject=${id}&overdue=true`)).toEqual([assignTask.id]);
   expect(await ids(`subject=${id}&overdue=false`)).toEqual([]);
-  for (const bad of ['kind=no_such_kind', 'overdue=maybe', 'status=waiting', 'dueBefore=tomorrow', 'country=kg']) expect({ bad, status: (await fm.get(`/tasks?${bad}`)).status }).toEqual({ bad, status: 400 });
+  for (const bad of ['kind=no_such_kind', 'overdue=maybe', 'status=waiting', 'dueBefore=tomorrow', 'country=kg'])
+    expect({ bad, status: (await fm.get(`/tasks?${bad}`)).status }).toEqual({ bad, status: 400 });
 
   // The reviewers to choose from come with the task: institution, workload, and a conflict flag
   // for the applicant's own institution (Tomsk Polytechnic University: reviewer 3), refused if chosen.
-  const choices = (await taskOf('fundManager', id, 'assign_reviewers')).context?.reviewers as { userId: string; institution: { id: string } | null; openReviews: number; conflict: string | null; alreadyAssigned: boolean }[];
-  expect(choices.map((c) => c.userId).sort()).toEqual([DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id, DEMO_USERS.reviewer3.id].sort());
-  expect(choices.find((c) => c.userId === DEMO_USERS.reviewer3.id)).toMatchObject({ institution: { id: 'inst-tpu' }, conflict: 'same_institution', alreadyAssigned: false });
-  expect(choices.find((c) => c.userId === DEMO_USERS.reviewer1.id)).toMatchObject({ institution: { id: 'inst-msu' }, conflict: null, openReviews: expect.any(Number) });
+  const choices = (await taskOf('fundManager', id, 'assign_reviewers')).context?.reviewers as {
+    userId: string;
+    institution: { id: string } | null;
+    openReviews: number;
+    conflict: string | null;
+    alreadyAssigned: boolean;
+  }[];
+  expect(choices.map((c) => c.userId).sort()).toEqual(
+    [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id, DEMO_USERS.reviewer3.id].sort(),
+  );
+  expect(choices.find((c) => c.userId === DEMO_USERS.reviewer3.id)).toMatchObject({
+    institution: { id: 'inst-tpu' },
+    conflict: 'same_institution',
+    alreadyAssigned: false,
+  });
+  expect(choices.find((c) => c.userId === DEMO_USERS.reviewer1.id)).toMatchObject({
+    institution: { id: 'inst-msu' },
+    conflict: null,
+    openReviews: expect.any(Number),
+  });
   expect(choices[choices.length - 1].userId).toBe(DEMO_USERS.reviewer3.id); // the eligible ones first
-  const conflicted = await fm.post(`/tasks/${encodeURIComponent(assignTask.id)}/decision`, { decision: 'assign', data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer3.id] } });
+  const conflicted = await fm.post(`/tasks/${encodeURIComponent(assignTask.id)}/decision`, {
+    decision: 'assign',
+    data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer3.id] },
+  });
   expect(conflicted.status).toBe(400);
-  expect(conflicted.body.error.details).toContainEqual({ path: 'data.reviewerIds.1', message: `${DEMO_USERS.reviewer3.id} belongs to the applicant's institution` });
+  expect(conflicted.body.error.details).toContainEqual({
+    path: 'data.reviewerIds.1',
+    message: `${DEMO_USERS.reviewer3.id} belongs to the applicant's institution`,
+  });
 
   // Reviewers: named by the fund manager; each sees a limited view until it declares no conflict.
-  await decideVia('fundManager', id, 'assign_reviewers', 'assign', { data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } });
+  await decideVia('fundManager', id, 'assign_reviewers', 'assign', {
+    data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] },
+  });
   const busy = await as(h.app, await h.token('fundManager')).get(`/tasks/${encodeURIComponent(assignTask.id)}`);
   expect(busy.body.context?.reviewers).toBeUndefined(); // decided: nothing to choose any more
   const r1 = as(h.app, await h.token('reviewer1'));
@@ -158,10 +210,16 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
   expect(limited.body.view).toBe('limited');
   expect(limited.body.summary).toBeUndefined();
   expect(limited.body.innovation).toBeUndefined();
-  await decideVia('reviewer1', id, 'conflict_declaration', 'declare_no_conflict', { data: { noConflictDeclared: true } });
+  await decideVia('reviewer1', id, 'conflict_declaration', 'declare_no_conflict', {
+    data: { noConflictDeclared: true },
+  });
   const reviewTask = await taskOf('reviewer1', id, 'review_score');
   const scoreOption = reviewTask.allowedDecisions.find((d) => d.decision === 'submit_score')!;
-  expect((scoreOption.dataSchema.properties as Record<string, { required?: string[] }>).scores.required).toEqual(['innovation', 'feasibility_sustainability', 'social_benefit']);
+  expect((scoreOption.dataSchema.properties as Record<string, { required?: string[] }>).scores.required).toEqual([
+    'innovation',
+    'feasibility_sustainability',
+    'social_benefit',
+  ]);
   const scores = { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 };
   const opened = await r1.get(`/proposals/${id}`);
   expect(opened.body.view).toBe('full');
@@ -174,7 +232,9 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
   expect(full.body.reviews).toBeUndefined();
   // Reviewer 3 was never assigned: the proposal does not exist for it.
   expect((await as(h.app, await h.token('reviewer3')).get(`/proposals/${id}`)).status).toBe(404);
-  await decideVia('reviewer2', id, 'conflict_declaration', 'declare_no_conflict', { data: { noConflictDeclared: true } });
+  await decideVia('reviewer2', id, 'conflict_declaration', 'declare_no_conflict', {
+    data: { noConflictDeclared: true },
+  });
   await decideVia('reviewer2', id, 'review_score', 'submit_score', { data: { scores } });
 
   // Selection: the fund manager sees the scores, the applicant never does.
@@ -188,28 +248,87 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
   expect(applicantView.body.passMarkMet).toBeUndefined();
   expect(applicantView.body.reviews).toBeUndefined();
   expect(JSON.stringify(applicantView.body)).not.toMatch(/feasibility_sustainability|74\.75|reviewer/);
-  expect(applicantView.body.timeline.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['submitted', 'endorsed', 'selected']));
+  expect(applicantView.body.timeline.map((e: { action: string }) => e.action)).toEqual(
+    expect.arrayContaining(['submitted', 'endorsed', 'selected']),
+  );
 
   // Contract, implementation, evaluation. The agreement, its signatures and each tranche are on
   // the proposal for everyone who may read it: applicant, Country Office, fund manager, reviewers.
-  type Agreement = { kind: string; valueUsd: number; status: string; signatures: { party: string; signedBy: { id: string; name: string | null }; at: string }[]; tranches: { seq: number; milestone: string; amountUsd: number; pct: number; status: string; releasedAt: string | null; dueDate: string | null }[]; paidUsd: number };
-  const agreementOf = async (who: DemoKey) => (await as(h.app, await h.token(who)).get(`/proposals/${id}`)).body.agreement as Agreement;
+  type Agreement = {
+    kind: string;
+    valueUsd: number;
+    status: string;
+    signatures: { party: string; signedBy: { id: string; name: string | null }; at: string }[];
+    tranches: {
+      seq: number;
+      milestone: string;
+      amountUsd: number;
+      pct: number;
+      status: string;
+      releasedAt: string | null;
+      dueDate: string | null;
+    }[];
+    paidUsd: number;
+  };
+  const agreementOf = async (who: DemoKey) =>
+    (await as(h.app, await h.token(who)).get(`/proposals/${id}`)).body.agreement as Agreement;
   await taskOf('applicant', id, 'contract_signature'); // the grant policy check runs after the selection answers
   const drafted = await agreementOf('applicant');
-  expect(drafted).toMatchObject({ kind: 'grant', valueUsd: 30_000, status: 'awaiting_signatures', signatures: [], paidUsd: 0 });
+  expect(drafted).toMatchObject({
+    kind: 'grant',
+    valueUsd: 30_000,
+    status: 'awaiting_signatures',
+    signatures: [],
+    paidUsd: 0,
+  });
   expect(drafted.tranches).toEqual([
-    { seq: 1, milestone: 'Sensors installed', pct: 40, amountUsd: 12_000, dueDate: '2027-03-31', status: 'scheduled', releasedAt: null },
-    { seq: 2, milestone: 'Alerting live', pct: 40, amountUsd: 12_000, dueDate: '2027-06-30', status: 'scheduled', releasedAt: null },
-    { seq: 3, milestone: 'Handover to the ministry', pct: 20, amountUsd: 6_000, dueDate: '2027-09-30', status: 'scheduled', releasedAt: null },
+    {
+      seq: 1,
+      milestone: 'Sensors installed',
+      pct: 40,
+      amountUsd: 12_000,
+      dueDate: '2027-03-31',
+      status: 'scheduled',
+      releasedAt: null,
+    },
+    {
+      seq: 2,
+      milestone: 'Alerting live',
+      pct: 40,
+      amountUsd: 12_000,
+      dueDate: '2027-06-30',
+      status: 'scheduled',
+      releasedAt: null,
+    },
+    {
+      seq: 3,
+      milestone: 'Handover to the ministry',
+      pct: 20,
+      amountUsd: 6_000,
+      dueDate: '2027-09-30',
+      status: 'scheduled',
+      releasedAt: null,
+    },
   ]);
   await decideVia('applicant', id, 'contract_signature', 'sign');
-  expect((await agreementOf('coKg')).signatures).toEqual([{ party: 'applicant', signedBy: { id: DEMO_USERS.applicant.id, name: DEMO_USERS.applicant.name }, at: expect.any(String) }]);
+  expect((await agreementOf('coKg')).signatures).toEqual([
+    {
+      party: 'applicant',
+      signedBy: { id: DEMO_USERS.applicant.id, name: DEMO_USERS.applicant.name },
+      at: expect.any(String),
+    },
+  ]);
   expect((await decideVia('coKg', id, 'contract_signature', 'sign')).stage).toBe('mission');
   const signed = await agreementOf('reviewer1');
   expect(signed.status).toBe('signed');
-  expect(signed.signatures.map((x) => [x.party, x.signedBy.id])).toEqual([['applicant', DEMO_USERS.applicant.id], ['co', DEMO_USERS.coKg.id]]);
+  expect(signed.signatures.map((x) => [x.party, x.signedBy.id])).toEqual([
+    ['applicant', DEMO_USERS.applicant.id],
+    ['co', DEMO_USERS.coKg.id],
+  ]);
   for (let i = 0; i < 3; i++) {
-    await decideVia('applicant', id, 'progress_report', 'submit_report', { data: { report: `Milestone ${i + 1} done` } });
+    await decideVia('applicant', id, 'progress_report', 'submit_report', {
+      data: { report: `Milestone ${i + 1} done` },
+    });
     if (i === 0) expect((await agreementOf('applicant')).tranches[0].status).toBe('under_review');
     await decideVia('coKg', id, 'report_verification', 'accept');
     if (i === 0) {
@@ -218,32 +337,64 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
       expect(paid.tranches[0].releasedAt).toEqual(expect.any(String));
       expect(paid.paidUsd).toBe(12_000);
       // The applicant's timeline carries the amount and milestone of each payment.
-      const events = (await applicant.get(`/proposals/${id}`)).body.timeline as { action: string; data: Record<string, unknown> | null }[];
-      expect(events.find((e) => e.action === 'tranche_released')?.data).toMatchObject({ amountCents: 1_200_000, milestone: 1, milestoneTitle: 'Sensors installed' });
+      const events = (await applicant.get(`/proposals/${id}`)).body.timeline as {
+        action: string;
+        data: Record<string, unknown> | null;
+      }[];
+      expect(events.find((e) => e.action === 'tranche_released')?.data).toMatchObject({
+        amountCents: 1_200_000,
+        milestone: 1,
+        milestoneTitle: 'Sensors installed',
+      });
     }
   }
   expect((await agreementOf('applicant')).paidUsd).toBe(30_000);
   // Two tranches of USD 12,000: two different mails, each naming its milestone.
-  const paymentMails = await h.db.prisma.outbox.findMany({ where: { workflowId, template: 'payment_released' }, orderBy: { createdAt: 'asc' }, select: { subject: true, text: true } });
+  const paymentMails = await h.db.prisma.outbox.findMany({
+    where: { workflowId, template: 'payment_released' },
+    orderBy: { createdAt: 'asc' },
+    select: { subject: true, text: true },
+  });
   expect(paymentMails.map((m) => m.subject)).toEqual([
     expect.stringContaining('USD 12,000 for milestone 1 “Sensors installed”'),
     expect.stringContaining('USD 12,000 for milestone 2 “Alerting live”'),
     expect.stringContaining('USD 6,000 for milestone 3 “Handover to the ministry”'),
   ]);
   expect(new Set(paymentMails.map((m) => m.text)).size).toBe(3);
-  const finalReportMail = await h.db.prisma.outbox.findFirst({ where: { workflowId, recipientId: DEMO_USERS.applicant.id, subject: { contains: 'Submit the final report' } } });
+  const finalReportMail = await h.db.prisma.outbox.findFirst({
+    where: { workflowId, recipientId: DEMO_USERS.applicant.id, subject: { contains: 'Submit the final report' } },
+  });
   expect(finalReportMail?.template).toBe('task_assigned');
   expect(finalReportMail?.text).not.toMatch(/Evaluation requested|expert roster/);
-  expect((await decideVia('applicant', id, 'final_report', 'submit_report', { data: { report: 'All done', beneficiariesReached: 5400 } })).stage).toBe('evaluation');
+  expect(
+    (
+      await decideVia('applicant', id, 'final_report', 'submit_report', {
+        data: { report: 'All done', beneficiariesReached: 5400 },
+      })
+    ).stage,
+  ).toBe('evaluation');
   const evaluation = { ratings: { relevance: 5, effectiveness: 4 }, narrative: 'Works well', beneficiaries: 5400 };
   await decideVia('coKg', id, 'evaluation', 'submit_evaluation', { data: evaluation });
-  expect((await decideVia('fundManager', id, 'evaluation', 'submit_evaluation', { data: evaluation })).stage).toBe('closed');
+  expect((await decideVia('fundManager', id, 'evaluation', 'submit_evaluation', { data: evaluation })).stage).toBe(
+    'closed',
+  );
 
   const closed = await fm.get(`/proposals/${id}`);
   expect(closed.body.stage).toBe('closed');
   expect(closed.body.openTasks).toEqual([]);
-  const stages = (closed.body.timeline as { fromStage: string | null; toStage: string | null }[]).filter((e) => e.toStage && e.toStage !== e.fromStage).map((e) => e.toStage);
-  expect(stages).toEqual(['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting', 'mission', 'evaluation', 'closed']);
+  const stages = (closed.body.timeline as { fromStage: string | null; toStage: string | null }[])
+    .filter((e) => e.toStage && e.toStage !== e.fromStage)
+    .map((e) => e.toStage);
+  expect(stages).toEqual([
+    'intake',
+    'co_endorsement',
+    'alignment_check',
+    'selection',
+    'contracting',
+    'mission',
+    'evaluation',
+    'closed',
+  ]);
   const audit = await fm.get(`/audit?subject=${id}&pageSize=100`);
   expect(audit.status).toBe(200);
   expect(audit.body.total).toBeGreaterThan(20);
@@ -266,16 +417,25 @@ test('Experts on Demand: register, endorse, shortlist, invitations, selection, c
   // The requester may not endorse its own request: it is not offered to it (not in its tasks,
   // no decisions, no "New task" mail), and a decision is refused (403).
   const endorseTask = await taskOf('coKg2', id, 'co_endorsement');
-  expect(((await co.get('/tasks?pageSize=100')).body.items as TaskItem[]).filter((t) => t.subject.id === id)).toEqual([]);
-  expect(((await co.get(`/tasks?subject=${id}`)).body.items as TaskItem[])).toEqual([]);
+  expect(((await co.get('/tasks?pageSize=100')).body.items as TaskItem[]).filter((t) => t.subject.id === id)).toEqual(
+    [],
+  );
+  expect((await co.get(`/tasks?subject=${id}`)).body.items as TaskItem[]).toEqual([]);
   const ownView = await co.get(`/tasks/${encodeURIComponent(endorseTask.id)}`);
   expect(ownView.status).toBe(200);
   expect(ownView.body).toMatchObject({ assignedToMe: false, allowedDecisions: [] });
-  expect((await co.get(`/expert-requests/${id}`)).body.openTasks).toEqual([expect.objectContaining({ kind: 'co_endorsement', assignedToMe: false })]);
-  expect((await as(h.app, await h.token('coKg2')).get(`/expert-requests/${id}`)).body.openTasks).toEqual([expect.objectContaining({ kind: 'co_endorsement', assignedToMe: true })]);
+  expect((await co.get(`/expert-requests/${id}`)).body.openTasks).toEqual([
+    expect.objectContaining({ kind: 'co_endorsement', assignedToMe: false }),
+  ]);
+  expect((await as(h.app, await h.token('coKg2')).get(`/expert-requests/${id}`)).body.openTasks).toEqual([
+    expect.objectContaining({ kind: 'co_endorsement', assignedToMe: true }),
+  ]);
   const own = await co.post(`/tasks/${encodeURIComponent(endorseTask.id)}/decision`, { decision: 'endorse' });
   expect(own.status).toBe(403);
-  const told = await h.db.prisma.outbox.findMany({ where: { workflowId, template: 'task_assigned' }, select: { recipientId: true } });
+  const told = await h.db.prisma.outbox.findMany({
+    where: { workflowId, template: 'task_assigned' },
+    select: { recipientId: true },
+  });
   expect(told.map((m) => m.recipientId)).toEqual([DEMO_USERS.coKg2.id]);
   await decideVia('coKg2', id, 'co_endorsement', 'endorse', { comment: 'Endorsed by the head of office' });
   expect(await settledStage(`/expert-requests/${id}`, 'selection')).toBe('selection');
@@ -288,7 +448,12 @@ test('Experts on Demand: register, endorse, shortlist, invitations, selection, c
 
   // Invited experts answer; each sees the request but never the shortlist or fees.
   const emails = new Map(
-    (await h.db.prisma.user.findMany({ where: { id: { in: shortlist.map((e) => e.userId) } }, select: { id: true, email: true } })).map((u) => [u.id, u.email]),
+    (
+      await h.db.prisma.user.findMany({
+        where: { id: { in: shortlist.map((e) => e.userId) } },
+        select: { id: true, email: true },
+      })
+    ).map((u) => [u.id, u.email]),
   );
   const accepting = shortlist.slice(0, 3);
   for (const e of accepting) {
@@ -297,58 +462,110 @@ test('Experts on Demand: register, endorse, shortlist, invitations, selection, c
     expect(view.status).toBe(200);
     expect(view.body.shortlist).toBeUndefined();
     expect(JSON.stringify(view.body)).not.toMatch(/dailyFee/);
-    await decideVia(who, id, 'invitation_response', 'accept', { data: { availabilityConfirmed: true, noConflictDeclared: true } });
+    await decideVia(who, id, 'invitation_response', 'accept', {
+      data: { availabilityConfirmed: true, noConflictDeclared: true },
+    });
   }
   for (const e of shortlist.slice(3)) {
-    await decideVia({ email: emails.get(e.userId)! }, id, 'invitation_response', 'decline', { data: { reason: 'Not available' } });
+    await decideVia({ email: emails.get(e.userId)! }, id, 'invitation_response', 'decline', {
+      data: { reason: 'Not available' },
+    });
   }
   // An expert who was never invited does not see the request.
   const invited = new Set(shortlist.map((e) => e.userId));
-  if (!invited.has(DEMO_USERS.expert2.id)) expect((await as(h.app, await h.token('expert2')).get(`/expert-requests/${id}`)).status).toBe(404);
+  if (!invited.has(DEMO_USERS.expert2.id))
+    expect((await as(h.app, await h.token('expert2')).get(`/expert-requests/${id}`)).status).toBe(404);
 
   const selection = await taskOf('coKg', id, 'candidate_selection');
   const candidates = (selection.context?.candidates ?? []) as { expertId: string }[];
   expect(candidates.map((c) => c.expertId).sort()).toEqual(accepting.map((e) => e.expertId).sort());
   const chosen = accepting[0];
   const chosenWho = { email: emails.get(chosen.userId)! };
-  const selected = await decideVia('coKg', id, 'candidate_selection', 'select', { data: { expertIds: [chosen.expertId] } });
+  const selected = await decideVia('coKg', id, 'candidate_selection', 'select', {
+    data: { expertIds: [chosen.expertId] },
+  });
   if (selected.stage === 'contracting') {
     const fee = await as(h.app, await h.token('fundManager')).get('/tasks?pageSize=100');
     const feeTask = (fee.body.items as TaskItem[]).find((t) => t.subject.id === id && t.kind === 'fee_approval');
-    if (feeTask) await decideVia('fundManager', id, 'fee_approval', 'approve', { data: { justification: 'Bureau Director approved' } });
+    if (feeTask)
+      await decideVia('fundManager', id, 'fee_approval', 'approve', {
+        data: { justification: 'Bureau Director approved' },
+      });
   }
   await decideVia(chosenWho, id, 'contract_signature', 'sign');
   expect((await decideVia('coKg', id, 'contract_signature', 'sign')).stage).toBe('mission');
   const deliverables = expertRequestPayload().deliverables;
   let last = '';
   for (let i = 0; i < deliverables.length; i++) {
-    await decideVia(chosenWho, id, 'deliverable_submission', 'submit_deliverable', { data: { report: `Deliverable ${i + 1}` } });
+    await decideVia(chosenWho, id, 'deliverable_submission', 'submit_deliverable', {
+      data: { report: `Deliverable ${i + 1}` },
+    });
     last = (await decideVia('coKg', id, 'deliverable_acceptance', 'accept')).stage;
   }
   expect(last).toBe('evaluation');
   // The selected expert sees its contract and each payment (amount, deliverable, date), and the
   // payments in its timeline; an expert who was invited but not selected sees neither.
   const expertView = (await as(h.app, await tokenFor(chosenWho)).get(`/expert-requests/${id}`)).body;
-  expect(expertView.agreement).toMatchObject({ kind: 'individual_contract', valueUsd: 6_000, status: 'signed', paidUsd: 6_000 });
+  expect(expertView.agreement).toMatchObject({
+    kind: 'individual_contract',
+    valueUsd: 6_000,
+    status: 'signed',
+    paidUsd: 6_000,
+  });
   expect(expertView.agreement.signatures.map((x: { party: string }) => x.party)).toEqual(['expert', 'co']);
   expect(expertView.agreement.tranches).toEqual([
-    expect.objectContaining({ seq: 1, milestone: 'Inception report', amountUsd: 2_000, status: 'released', releasedAt: expect.any(String) }),
-    expect.objectContaining({ seq: 2, milestone: 'Hazard maps and recommendations', amountUsd: 4_000, status: 'released', releasedAt: expect.any(String) }),
+    expect.objectContaining({
+      seq: 1,
+      milestone: 'Inception report',
+      amountUsd: 2_000,
+      status: 'released',
+      releasedAt: expect.any(String),
+    }),
+    expect.objectContaining({
+      seq: 2,
+      milestone: 'Hazard maps and recommendations',
+      amountUsd: 4_000,
+      status: 'released',
+      releasedAt: expect.any(String),
+    }),
   ]);
-  const paidEvents = (expertView.timeline as { action: string; data: Record<string, unknown> | null }[]).filter((e) => e.action === 'payment_released');
+  const paidEvents = (expertView.timeline as { action: string; data: Record<string, unknown> | null }[]).filter(
+    (e) => e.action === 'payment_released',
+  );
   expect(paidEvents.map((e) => e.data)).toEqual([
     expect.objectContaining({ amountCents: 200_000, deliverable: 1, deliverableTitle: 'Inception report' }),
-    expect.objectContaining({ amountCents: 400_000, deliverable: 2, deliverableTitle: 'Hazard maps and recommendations' }),
+    expect.objectContaining({
+      amountCents: 400_000,
+      deliverable: 2,
+      deliverableTitle: 'Hazard maps and recommendations',
+    }),
   ]);
   expect(JSON.stringify(paidEvents)).not.toMatch(/expertId|dsaRate|perDiem/);
   const other = accepting[1];
-  const otherView = (await as(h.app, await tokenFor({ email: emails.get(other.userId)! })).get(`/expert-requests/${id}`)).body;
+  const otherView = (
+    await as(h.app, await tokenFor({ email: emails.get(other.userId)! })).get(`/expert-requests/${id}`)
+  ).body;
   expect(otherView.agreement).toBeNull();
   expect((await co.get(`/expert-requests/${id}`)).body.agreement.paidUsd).toBe(6_000);
-  const expertMails = await h.db.prisma.outbox.findMany({ where: { workflowId, template: 'payment_released' }, orderBy: { createdAt: 'asc' }, select: { subject: true } });
-  expect(expertMails.map((m) => m.subject)).toEqual([expect.stringContaining('for deliverable 1 “Inception report”'), expect.stringContaining('for deliverable 2 “Hazard maps and recommendations”')]);
-  await decideVia('coKg', id, 'expert_evaluation', 'submit_evaluation', { data: { rating: 5, narrative: 'Excellent maps' } });
-  expect((await decideVia(chosenWho, id, 'assignment_feedback', 'submit_feedback', { data: { rating: 4, narrative: 'Well prepared' } })).stage).toBe('closed');
+  const expertMails = await h.db.prisma.outbox.findMany({
+    where: { workflowId, template: 'payment_released' },
+    orderBy: { createdAt: 'asc' },
+    select: { subject: true },
+  });
+  expect(expertMails.map((m) => m.subject)).toEqual([
+    expect.stringContaining('for deliverable 1 “Inception report”'),
+    expect.stringContaining('for deliverable 2 “Hazard maps and recommendations”'),
+  ]);
+  await decideVia('coKg', id, 'expert_evaluation', 'submit_evaluation', {
+    data: { rating: 5, narrative: 'Excellent maps' },
+  });
+  expect(
+    (
+      await decideVia(chosenWho, id, 'assignment_feedback', 'submit_feedback', {
+        data: { rating: 4, narrative: 'Well prepared' },
+      })
+    ).stage,
+  ).toBe('closed');
 
   const final = await co.get(`/expert-requests/${id}`);
   expect(final.body.stage).toBe('closed');

@@ -27,8 +27,20 @@ beforeAll(async () => {
   await seedDatabase(db.prisma);
   // The API gets its own connection, as in production: the test's writes come from another one.
   api = await openDatabase(db.url);
-  const config = loadConfig({ NODE_ENV: 'test', AUTH_MODE: 'dev', AUTH_DEV_SECRET: 'read-cache-test-secret-0123456789', RATE_LIMIT_PER_MINUTE: '100000', READ_CACHE_TTL_MS: '60000' });
-  const app = createApp({ prisma: api, temporal: {} as Client, config, logger: pino({ level: 'silent' }), taskQueue: 'unused' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    AUTH_MODE: 'dev',
+    AUTH_DEV_SECRET: 'read-cache-test-secret-0123456789',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    READ_CACHE_TTL_MS: '60000',
+  });
+  const app = createApp({
+    prisma: api,
+    temporal: {} as Client,
+    config,
+    logger: pino({ level: 'silent' }),
+    taskQueue: 'unused',
+  });
   server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -41,7 +53,11 @@ afterAll(async () => {
 });
 
 async function token(email: string): Promise<string> {
-  const res = await fetch(`${base}/auth/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+  const res = await fetch(`${base}/auth/dev-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email }),
+  });
   expect(res.status).toBe(200);
   return ((await res.json()) as { token: string }).token;
 }
@@ -60,10 +76,27 @@ async function insertProposal(prisma: PrismaClient, stage: string): Promise<stri
   const valid = proposalPayload();
   await prisma.proposal.create({
     data: {
-      id, workflowId: `proposal-${id}`, countryCode: 'KG', title: `Cache test ${seq}`, callId: call.id, institutionId: institution.id, applicantId: applicant.id,
+      id,
+      workflowId: `proposal-${id}`,
+      countryCode: 'KG',
+      title: `Cache test ${seq}`,
+      callId: call.id,
+      institutionId: institution.id,
+      applicantId: applicant.id,
       // A row as the workflow writes it (the API checks its answers against the documented schema).
-      summary: 's', nationalPartner: valid.nationalPartner, sdgs: valid.sdgs, thematicAreaId: (await prisma.thematicArea.findFirstOrThrow()).id, requestedAmountCents: 1_000_000,
-      coFinancingCents: 0, durationMonths: 6, innovation: 'i', expectedResults: 'e', milestones: valid.milestones, stage, stageEnteredAt: new Date(), createdAt: new Date(),
+      summary: 's',
+      nationalPartner: valid.nationalPartner,
+      sdgs: valid.sdgs,
+      thematicAreaId: (await prisma.thematicArea.findFirstOrThrow()).id,
+      requestedAmountCents: 1_000_000,
+      coFinancingCents: 0,
+      durationMonths: 6,
+      innovation: 'i',
+      expectedResults: 'e',
+      milestones: valid.milestones,
+      stage,
+      stageEnteredAt: new Date(),
+      createdAt: new Date(),
     },
   });
   return id;
@@ -86,18 +119,21 @@ test('a write by another connection or another process is seen by the next read,
 
   // Another process (as the worker or another API instance is).
   const id = await insertProposal(db.prisma, 'co_endorsement');
-  execFileSync(process.execPath, ['-e', `
+  execFileSync(process.execPath, [
+    '-e',
+    `
     const pg = require(${JSON.stringify(require.resolve('pg'))});
     const c = new pg.Client({ connectionString: ${JSON.stringify(db.url)} });
     c.connect().then(() => c.query('UPDATE "Proposal" SET "stage" = $1 WHERE "id" = $2', ['selection', ${JSON.stringify(id)}])).then(() => c.end());
-  `]);
+  `,
+  ]);
   const afterOther = await get('/pipeline?programme=challenge_fund', fm);
   expect(afterOther.body.countsByStage.challenge_fund.selection).toBe(before + 2);
   const detail = await get(`/proposals/${id}`, fm);
   expect(detail.body.stage).toBe('selection');
 });
 
-test('answers are per caller: a CO approver never gets the fund manager\'s cached answer', async () => {
+test("answers are per caller: a CO approver never gets the fund manager's cached answer", async () => {
   const fm = await token(DEMO_USERS.fundManager.email);
   const co = await token(DEMO_USERS.coKg.email);
   const all = await get('/proposals?pageSize=100', fm);
@@ -131,7 +167,9 @@ test('ReadCache: shares one computation among concurrent callers, expires by tim
     await new Promise((r) => setTimeout(r, 10));
     return computed;
   };
-  expect(await Promise.all([cache.get('a', compute), cache.get('a', compute), cache.get('a', compute)])).toEqual([1, 1, 1]);
+  expect(await Promise.all([cache.get('a', compute), cache.get('a', compute), cache.get('a', compute)])).toEqual([
+    1, 1, 1,
+  ]);
   expect(await cache.get('a', compute)).toBe(1);
   version = 'v2';
   expect(await cache.get('a', compute)).toBe(2);

@@ -26,7 +26,11 @@ test('ready only while a worker polls the task queue; live regardless', async ()
   expect((await request(app).get('/health/live')).body).toEqual({ status: 'ok' });
   for (const path of ['/health/ready', '/health']) {
     const res = await request(app).get(path);
-    expect({ path, status: res.status, body: res.body }).toEqual({ path, status: 503, body: { status: 'degraded', temporal: 'ok', database: 'ok', worker: 'not_polling' } });
+    expect({ path, status: res.status, body: res.body }).toEqual({
+      path,
+      status: 503,
+      body: { status: 'degraded', temporal: 'ok', database: 'ok', worker: 'not_polling' },
+    });
     expect(res.headers['retry-after']).toBeDefined();
   }
 
@@ -34,12 +38,23 @@ test('ready only while a worker polls the task queue; live regardless', async ()
     connection: h.env.nativeConnection,
     taskQueue: h.taskQueue,
     workflowBundle: await testWorkflowBundle(),
-    deps: { prisma: h.db.prisma, mailer: h.smtp.mailer, logger, baseUrl: 'http://localhost:3000', documents: testDocuments() },
+    deps: {
+      prisma: h.db.prisma,
+      mailer: h.smtp.mailer,
+      logger,
+      baseUrl: 'http://localhost:3000',
+      documents: testDocuments(),
+    },
   });
   const running = worker.run();
   try {
     await eventually(async () => (await request(app).get('/health/ready')).status === 200, 30_000, 250);
-    expect((await request(app).get('/health')).body).toEqual({ status: 'ok', temporal: 'ok', database: 'ok', worker: 'ok' });
+    expect((await request(app).get('/health')).body).toEqual({
+      status: 'ok',
+      temporal: 'ok',
+      database: 'ok',
+      worker: 'ok',
+    });
   } finally {
     worker.shutdown();
     await running;

@@ -22,16 +22,20 @@ afterAll(async () => {
 const opts = () => ({ address: clamd.address, timeoutMs: 30_000, chunkSize: 8192 });
 
 test('a clean file is clean; a file with the test marker is infected, wherever the marker is', async () => {
-  expect(await scanStream(opts(), Readable.from([Buffer.from('%PDF-1.4 nothing to see here')]))).toEqual({ state: 'clean' });
+  expect(await scanStream(opts(), Readable.from([Buffer.from('%PDF-1.4 nothing to see here')]))).toEqual({
+    state: 'clean',
+  });
   const padding = Buffer.alloc(100_000, 'a');
   const infected = await scanStream(opts(), Readable.from([padding, Buffer.from(TEST_MALWARE_MARKER), padding]));
   expect(infected).toEqual({ state: 'infected', signature: expect.stringMatching(/^RusUndp\.Test\.Marker/) });
 });
 
 test('a stream over StreamMaxLength is scan_failed (INSTREAM size limit exceeded), never clean', async () => {
-  const big = Readable.from((function* () {
-    for (let i = 0; i < 40; i++) yield Buffer.alloc(100_000, 'b'); // 4 MB > 2 MB
-  })());
+  const big = Readable.from(
+    (function* () {
+      for (let i = 0; i < 40; i++) yield Buffer.alloc(100_000, 'b'); // 4 MB > 2 MB
+    })(),
+  );
   const outcome = await scanStream(opts(), big);
   expect(outcome).toEqual({ state: 'scan_failed', reason: expect.stringMatching(/INSTREAM size limit exceeded/) });
 });
@@ -39,7 +43,10 @@ test('a stream over StreamMaxLength is scan_failed (INSTREAM size limit exceeded
 /** A small zip (deflated zeros) whose member unpacks to `mb` megabytes, ending with `tail`. */
 function zipOf(mb: number, tail = ''): Buffer {
   const file = path.join(clamd.dir, `z${mb}-${tail.length}.zip`);
-  execFileSync('python3', ['-c', `import zipfile; z=zipfile.ZipFile(${JSON.stringify(file)},'w',zipfile.ZIP_DEFLATED); z.writestr('inside.bin', b'\\0'*(${mb}*1024*1024) + ${JSON.stringify(tail)}.encode()); z.close()`]);
+  execFileSync('python3', [
+    '-c',
+    `import zipfile; z=zipfile.ZipFile(${JSON.stringify(file)},'w',zipfile.ZIP_DEFLATED); z.writestr('inside.bin', b'\\0'*(${mb}*1024*1024) + ${JSON.stringify(tail)}.encode()); z.close()`,
+  ]);
   const zip = fs.readFileSync(file);
   expect(zip.length).toBeLessThan(100_000);
   return zip;
@@ -52,19 +59,27 @@ test('an archive whose contents exceed MaxFileSize is scan_failed (Heuristics.Li
   const late = await scanStream(opts(), Readable.from([zipOf(5, TEST_MALWARE_MARKER)]));
   expect(late.state).not.toBe('clean');
   // Under the limits, the archive's contents are scanned.
-  expect(await scanStream(opts(), Readable.from([zipOf(1, TEST_MALWARE_MARKER)]))).toEqual({ state: 'infected', signature: expect.stringMatching(/^RusUndp/) });
+  expect(await scanStream(opts(), Readable.from([zipOf(1, TEST_MALWARE_MARKER)]))).toEqual({
+    state: 'infected',
+    signature: expect.stringMatching(/^RusUndp/),
+  });
   expect(await scanStream(opts(), Readable.from([zipOf(1)]))).toEqual({ state: 'clean' });
 });
 
 test('no clamd listening: ScannerUnavailableError (the caller retries), never an outcome', async () => {
   const port = await freePort();
-  await expect(scanStream({ address: `127.0.0.1:${port}`, timeoutMs: 2000 }, Readable.from([Buffer.from('x')]))).rejects.toBeInstanceOf(ScannerUnavailableError);
+  await expect(
+    scanStream({ address: `127.0.0.1:${port}`, timeoutMs: 2000 }, Readable.from([Buffer.from('x')])),
+  ).rejects.toBeInstanceOf(ScannerUnavailableError);
   expect(await pingClamd({ address: `127.0.0.1:${port}`, timeoutMs: 2000 })).toBe(false);
 });
 
 test('answers are read strictly', () => {
   expect(outcomeOf('stream: OK')).toEqual({ state: 'clean' });
-  expect(outcomeOf('stream: Win.Test.EICAR_HDB-1 FOUND')).toEqual({ state: 'infected', signature: 'Win.Test.EICAR_HDB-1' });
-  expect(() => outcomeOf('Can\'t allocate memory ERROR')).toThrow(ScannerUnavailableError);
+  expect(outcomeOf('stream: Win.Test.EICAR_HDB-1 FOUND')).toEqual({
+    state: 'infected',
+    signature: 'Win.Test.EICAR_HDB-1',
+  });
+  expect(() => outcomeOf("Can't allocate memory ERROR")).toThrow(ScannerUnavailableError);
   expect(() => outcomeOf('')).toThrow(ScannerUnavailableError);
 });

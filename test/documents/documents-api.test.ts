@@ -23,15 +23,24 @@ let otherProposalId: string;
 const MAX_FILE = 1024 * 1024; // 1 MB per file in this test
 const MAX_OBJECT = 3 * 1024 * 1024;
 
-const pdf = (text: string) => Buffer.from(`%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% ${text}\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
+const pdf = (text: string) =>
+  Buffer.from(`%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% ${text}\ntrailer << /Root 1 0 R >>\n%%EOF\n`);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function token(who: DemoKey) {
   return h.token(who);
 }
 
-async function uploadAs(who: DemoKey, url: string, files: { name: string; bytes: Buffer }[], documentType = 'letter_of_support') {
-  let r = request(h.app).post(url).set('Authorization', `Bearer ${await token(who)}`).field('documentType', documentType);
+async function uploadAs(
+  who: DemoKey,
+  url: string,
+  files: { name: string; bytes: Buffer }[],
+  documentType = 'letter_of_support',
+) {
+  let r = request(h.app)
+    .post(url)
+    .set('Authorization', `Bearer ${await token(who)}`)
+    .field('documentType', documentType);
   for (const f of files) r = r.attach('file', f.bytes, f.name);
   return r;
 }
@@ -66,23 +75,37 @@ afterAll(async () => {
 
 test('a clean file: pending for others until scanned, then downloadable as an attachment with ranges; downloads by others are audited', async () => {
   const bytes = pdf('ministry letter');
-  const up = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [{ name: '../../Письмо министерства.pdf', bytes }]);
+  const up = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [
+    { name: '../../Письмо министерства.pdf', bytes },
+  ]);
   expect(up.status).toBe(201);
   const doc = up.body.items[0];
-  expect(doc).toMatchObject({ name: 'Письмо министерства.pdf', contentType: 'application/pdf', size: bytes.length, sha256: sha(bytes), version: 1, uploaderId: expect.any(String) });
+  expect(doc).toMatchObject({
+    name: 'Письмо министерства.pdf',
+    contentType: 'application/pdf',
+    size: bytes.length,
+    sha256: sha(bytes),
+    version: 1,
+    uploaderId: expect.any(String),
+  });
   expect(['pending', 'clean']).toContain(doc.scanState);
 
   await eventually(async () => (await docState(doc.id)) === 'clean', 30_000);
   const co = as(h.app, await token('coKg'));
-  const got = await co.get(`/documents/${doc.id}/content`).buffer(true).parse((res, cb) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => cb(null, Buffer.concat(chunks)));
-  });
+  const got = await co
+    .get(`/documents/${doc.id}/content`)
+    .buffer(true)
+    .parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
   expect(got.status).toBe(200);
   expect(sha(got.body as Buffer)).toBe(sha(bytes));
   expect(got.headers['content-disposition']).toMatch(/^attachment; filename="/);
-  expect(got.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('Письмо министерства.pdf')}`);
+  expect(got.headers['content-disposition']).toContain(
+    `filename*=UTF-8''${encodeURIComponent('Письмо министерства.pdf')}`,
+  );
   expect(got.headers['x-content-type-options']).toBe('nosniff');
   expect(got.headers['content-type']).toBe('application/pdf');
   expect(got.headers['etag']).toBe(`"${sha(bytes)}"`);
@@ -93,18 +116,31 @@ test('a clean file: pending for others until scanned, then downloadable as an at
   expect(Buffer.from(part.text ?? part.body).toString('latin1')).toBe('%PDF-1.4');
   expect((await co.get(`/documents/${doc.id}/content`).set('Range', `bytes=${bytes.length + 10}-`)).status).toBe(416);
 
-  const audit = await h.db.prisma.auditEvent.findMany({ where: { subjectId: proposalId, action: { startsWith: 'document_' } }, orderBy: { id: 'asc' } });
-  expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['document_uploaded', 'document_scanned_clean', 'document_downloaded']));
+  const audit = await h.db.prisma.auditEvent.findMany({
+    where: { subjectId: proposalId, action: { startsWith: 'document_' } },
+    orderBy: { id: 'asc' },
+  });
+  expect(audit.map((a) => a.action)).toEqual(
+    expect.arrayContaining(['document_uploaded', 'document_scanned_clean', 'document_downloaded']),
+  );
   expect(audit.find((a) => a.action === 'document_downloaded')?.actorId).not.toBe(doc.uploaderId);
 
   const list = await as(h.app, await token('applicant')).get(`/proposals/${proposalId}/documents`);
   expect(list.status).toBe(200);
-  expect(list.body.items.find((d: { id: string }) => d.id === doc.id)).toMatchObject({ scanState: 'clean', downloadable: true });
+  expect(list.body.items.find((d: { id: string }) => d.id === doc.id)).toMatchObject({
+    scanState: 'clean',
+    downloadable: true,
+  });
 });
 
 test('an infected file is quarantined: never served, to anyone; the uploader and the fund managers are told by mail', async () => {
   const bytes = Buffer.concat([pdf('budget'), Buffer.from(TEST_MALWARE_MARKER)]);
-  const up = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [{ name: 'budget.pdf', bytes }], 'budget_detail');
+  const up = await uploadAs(
+    'applicant',
+    `/proposals/${proposalId}/documents`,
+    [{ name: 'budget.pdf', bytes }],
+    'budget_detail',
+  );
   expect(up.status).toBe(201);
   const id = up.body.items[0].id;
   await eventually(async () => (await docState(id)) === 'infected', 30_000);
@@ -113,12 +149,18 @@ test('an infected file is quarantined: never served, to anyone; the uploader and
     expect([who, res.status, res.body.error?.code]).toEqual([who, 409, 'document_quarantined']);
   }
   const fm = await as(h.app, await token('fundManager')).get(`/documents/${id}`);
-  expect(fm.body).toMatchObject({ scanState: 'infected', scanDetail: expect.stringMatching(/^RusUndp\.Test\.Marker/), downloadable: false });
+  expect(fm.body).toMatchObject({
+    scanState: 'infected',
+    scanDetail: expect.stringMatching(/^RusUndp\.Test\.Marker/),
+    downloadable: false,
+  });
   const mails = await eventually(async () => {
     const rows = await h.db.prisma.outbox.findMany({ where: { template: 'document_quarantined' } });
     return rows.length >= 2 && rows.every((r) => r.status === 'sent') ? rows : undefined;
   }, 30_000);
-  expect(mails.map((m) => m.toEmail)).toEqual(expect.arrayContaining(['applicant@tpu.example.org', 'fund.manager@undp.example.org']));
+  expect(mails.map((m) => m.toEmail)).toEqual(
+    expect.arrayContaining(['applicant@tpu.example.org', 'fund.manager@undp.example.org']),
+  );
   expect(h.smtp.mails.some((m) => m.subject.includes('Malware found'))).toBe(true);
 });
 
@@ -140,17 +182,31 @@ test('clamd stopped: files stay pending (the uploader may download, others may n
   expect((await as(h.app, await token('coKg')).get(`/documents/${id}/content`)).status).toBe(200);
 });
 
-test('an archive over the scanner\'s limits is scan_failed, never clean; a fund manager releases it by hand, audited', async () => {
+test("an archive over the scanner's limits is scan_failed, never clean; a fund manager releases it by hand, audited", async () => {
   const file = path.join(storageRoot, 'big.zip');
   const { execFileSync } = await import('node:child_process');
-  execFileSync('python3', ['-c', `import zipfile; z=zipfile.ZipFile(${JSON.stringify(file)},'w',zipfile.ZIP_DEFLATED); z.writestr('data.bin', b'\\0'*(3*1024*1024)); z.close()`]);
-  const up = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [{ name: 'data.zip', bytes: fs.readFileSync(file) }], 'other');
+  execFileSync('python3', [
+    '-c',
+    `import zipfile; z=zipfile.ZipFile(${JSON.stringify(file)},'w',zipfile.ZIP_DEFLATED); z.writestr('data.bin', b'\\0'*(3*1024*1024)); z.close()`,
+  ]);
+  const up = await uploadAs(
+    'applicant',
+    `/proposals/${proposalId}/documents`,
+    [{ name: 'data.zip', bytes: fs.readFileSync(file) }],
+    'other',
+  );
   expect(up.status).toBe(201);
   const id = up.body.items[0].id;
   await eventually(async () => (await docState(id)) === 'scan_failed', 30_000);
-  expect((await as(h.app, await token('coKg')).get(`/documents/${id}/content`)).body.error.code).toBe('document_scan_failed');
-  expect((await as(h.app, await token('coKg')).post(`/documents/${id}/release`, { reason: 'checked' })).status).toBe(403);
-  const rel = await as(h.app, await token('fundManager')).post(`/documents/${id}/release`, { reason: 'Opened in a sandbox: spreadsheets only.' });
+  expect((await as(h.app, await token('coKg')).get(`/documents/${id}/content`)).body.error.code).toBe(
+    'document_scan_failed',
+  );
+  expect((await as(h.app, await token('coKg')).post(`/documents/${id}/release`, { reason: 'checked' })).status).toBe(
+    403,
+  );
+  const rel = await as(h.app, await token('fundManager')).post(`/documents/${id}/release`, {
+    reason: 'Opened in a sandbox: spreadsheets only.',
+  });
   expect(rel.status).toBe(200);
   expect(rel.body).toMatchObject({ scanState: 'scan_failed', released: true });
   expect((await as(h.app, await token('coKg')).get(`/documents/${id}/content`)).status).toBe(200);
@@ -160,10 +216,17 @@ test('an archive over the scanner\'s limits is scan_failed, never clean; a fund 
 
 test('type by content: HTML named .pdf is refused (415), nothing stored', async () => {
   const before = await h.db.prisma.document.count();
-  const res = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [{ name: 'letter.pdf', bytes: Buffer.from('<!DOCTYPE html><html><body><script>alert(1)</script></body></html>') }]);
+  const res = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [
+    { name: 'letter.pdf', bytes: Buffer.from('<!DOCTYPE html><html><body><script>alert(1)</script></body></html>') },
+  ]);
   expect(res.status).toBe(415);
-  expect(res.body.error).toMatchObject({ code: 'unsupported_file_type', details: [{ path: 'file.0', message: expect.stringMatching(/HTML/) }] });
-  const exe = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [{ name: 'tool.pdf', bytes: Buffer.concat([Buffer.from('MZ'), randomBytes(2000)]) }]);
+  expect(res.body.error).toMatchObject({
+    code: 'unsupported_file_type',
+    details: [{ path: 'file.0', message: expect.stringMatching(/HTML/) }],
+  });
+  const exe = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [
+    { name: 'tool.pdf', bytes: Buffer.concat([Buffer.from('MZ'), randomBytes(2000)]) },
+  ]);
   expect(exe.status).toBe(415);
   expect(await h.db.prisma.document.count()).toBe(before);
 });
@@ -171,10 +234,15 @@ test('type by content: HTML named .pdf is refused (415), nothing stored', async 
 test('size limits: a file over the per-file limit and files over the per-object limit are 413, nothing stored', async () => {
   const before = await h.db.prisma.document.count();
   const objectsBefore = fs.readdirSync(storageRoot, { recursive: true }).length;
-  const big = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [{ name: 'big.pdf', bytes: Buffer.concat([pdf('x'), randomBytes(MAX_FILE)]) }]);
+  const big = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [
+    { name: 'big.pdf', bytes: Buffer.concat([pdf('x'), randomBytes(MAX_FILE)]) },
+  ]);
   expect([big.status, big.body.error?.code]).toEqual([413, 'payload_too_large']);
   // Three files just under the per-file limit: together over what the object may still hold.
-  const files = [1, 2, 3, 4].map((i) => ({ name: `part${i}.pdf`, bytes: Buffer.concat([pdf(`p${i}`), randomBytes(MAX_FILE - 1000)]) }));
+  const files = [1, 2, 3, 4].map((i) => ({
+    name: `part${i}.pdf`,
+    bytes: Buffer.concat([pdf(`p${i}`), randomBytes(MAX_FILE - 1000)]),
+  }));
   const many = await uploadAs('applicant', `/proposals/${proposalId}/documents`, files);
   expect([many.status, many.body.error?.code]).toEqual([413, 'payload_too_large']);
   expect(await h.db.prisma.document.count()).toBe(before);
@@ -183,31 +251,51 @@ test('size limits: a file over the per-file limit and files over the per-object 
 
 test('duplicates within one object are refused (409), in one upload or against an attached file', async () => {
   const bytes = pdf('duplicate me');
-  const twice = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [{ name: 'a.pdf', bytes }, { name: 'b.pdf', bytes }]);
+  const twice = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [
+    { name: 'a.pdf', bytes },
+    { name: 'b.pdf', bytes },
+  ]);
   expect([twice.status, twice.body.error.code]).toEqual([409, 'duplicate_document']);
-  expect((await uploadAs('applicant', `/proposals/${proposalId}/documents`, [{ name: 'a.pdf', bytes }])).status).toBe(201);
+  expect((await uploadAs('applicant', `/proposals/${proposalId}/documents`, [{ name: 'a.pdf', bytes }])).status).toBe(
+    201,
+  );
   const again = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [{ name: 'a-copy.pdf', bytes }]);
   expect([again.status, again.body.error.code]).toEqual([409, 'duplicate_document']);
   // Another proposal may hold the same file.
-  expect((await uploadAs('applicant2', `/proposals/${otherProposalId}/documents`, [{ name: 'a.pdf', bytes }])).status).toBe(201);
+  expect(
+    (await uploadAs('applicant2', `/proposals/${otherProposalId}/documents`, [{ name: 'a.pdf', bytes }])).status,
+  ).toBe(201);
 });
 
 test('scope: another institution gets 404 for the list, the upload, the document and its content', async () => {
-  const up = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [{ name: 'scope.pdf', bytes: pdf('scope') }], 'other');
+  const up = await uploadAs(
+    'applicant',
+    `/proposals/${proposalId}/documents`,
+    [{ name: 'scope.pdf', bytes: pdf('scope') }],
+    'other',
+  );
   const id = up.body.items[0].id;
   await eventually(async () => (await docState(id)) === 'clean', 30_000);
   const other = as(h.app, await token('applicant2'));
   expect((await other.get(`/proposals/${proposalId}/documents`)).status).toBe(404);
   expect((await other.get(`/documents/${id}`)).status).toBe(404);
   expect((await other.get(`/documents/${id}/content`)).status).toBe(404);
-  expect((await uploadAs('applicant2', `/proposals/${proposalId}/documents`, [{ name: 'x.pdf', bytes: pdf('intruder') }])).status).toBe(404);
+  expect(
+    (await uploadAs('applicant2', `/proposals/${proposalId}/documents`, [{ name: 'x.pdf', bytes: pdf('intruder') }]))
+      .status,
+  ).toBe(404);
   expect((await as(h.app, await token('coTj')).get(`/documents/${id}/content`)).status).toBe(404);
   // A reviewer not assigned: 404 too.
   expect((await as(h.app, await token('reviewer3')).get(`/documents/${id}/content`)).status).toBe(404);
 });
 
 test('deleting is soft and audited; the object stays', async () => {
-  const up = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [{ name: 'old.pdf', bytes: pdf('old') }], 'other');
+  const up = await uploadAs(
+    'applicant',
+    `/proposals/${proposalId}/documents`,
+    [{ name: 'old.pdf', bytes: pdf('old') }],
+    'other',
+  );
   const id = up.body.items[0].id;
   expect((await as(h.app, await token('coKg')).post(`/documents/${id}/delete`)).status).toBe(403);
   const del = await as(h.app, await token('applicant')).post(`/documents/${id}/delete`);
@@ -219,20 +307,36 @@ test('deleting is soft and audited; the object stays', async () => {
   expect(await h.db.prisma.auditEvent.count({ where: { key: `document:${id}:deleted` } })).toBe(1);
 });
 
-test('a call\'s required document types: a submission without them is 400 naming them; with staged documents it is accepted', async () => {
-  await h.db.prisma.call.update({ where: { id: 'call-kg' }, data: { requiredDocumentTypes: ['letter_of_support', 'cv'] } });
+test("a call's required document types: a submission without them is 400 naming them; with staged documents it is accepted", async () => {
+  await h.db.prisma.call.update({
+    where: { id: 'call-kg' },
+    data: { requiredDocumentTypes: ['letter_of_support', 'cv'] },
+  });
   try {
     const applicant = as(h.app, await token('applicant'));
     const refused = await applicant.post('/proposals', proposalPayload({ title: 'Needs documents' }));
     expect(refused.status).toBe(400);
-    expect(refused.body.error.details.map((d: { message: string }) => d.message).join(' ')).toMatch(/letter_of_support[\s\S]*cv|cv[\s\S]*letter_of_support/);
-    const letter = await uploadAs('applicant', '/documents', [{ name: 'letter.pdf', bytes: pdf('staged letter') }], 'letter_of_support');
+    expect(refused.body.error.details.map((d: { message: string }) => d.message).join(' ')).toMatch(
+      /letter_of_support[\s\S]*cv|cv[\s\S]*letter_of_support/,
+    );
+    const letter = await uploadAs(
+      'applicant',
+      '/documents',
+      [{ name: 'letter.pdf', bytes: pdf('staged letter') }],
+      'letter_of_support',
+    );
     const cv = await uploadAs('applicant', '/documents', [{ name: 'cv.pdf', bytes: pdf('staged cv') }], 'cv');
     expect([letter.status, cv.status]).toEqual([201, 201]);
-    const onlyOne = await applicant.post('/proposals', proposalPayload({ title: 'Needs documents', documentIds: [letter.body.items[0].id] }));
+    const onlyOne = await applicant.post(
+      '/proposals',
+      proposalPayload({ title: 'Needs documents', documentIds: [letter.body.items[0].id] }),
+    );
     expect(onlyOne.status).toBe(400);
     expect(JSON.stringify(onlyOne.body.error.details)).toContain('(cv)');
-    const ok = await applicant.post('/proposals', proposalPayload({ title: 'Needs documents', documentIds: [letter.body.items[0].id, cv.body.items[0].id] }));
+    const ok = await applicant.post(
+      '/proposals',
+      proposalPayload({ title: 'Needs documents', documentIds: [letter.body.items[0].id, cv.body.items[0].id] }),
+    );
     expect(ok.status).toBe(201);
     const list = await applicant.get(`/proposals/${ok.body.id}/documents`);
     expect(list.body).toMatchObject({ requiredDocumentTypes: ['letter_of_support', 'cv'], missingDocumentTypes: [] });
@@ -243,18 +347,32 @@ test('a call\'s required document types: a submission without them is 400 naming
 });
 
 test('not multipart: 415', async () => {
-  const res = await as(h.app, await token('applicant')).post(`/proposals/${proposalId}/documents`, { documentType: 'cv' });
+  const res = await as(h.app, await token('applicant')).post(`/proposals/${proposalId}/documents`, {
+    documentType: 'cv',
+  });
   expect(res.status).toBe(415);
 });
 
-test('a document whose scan was never started (Temporal down at upload) is scanned by the worker\'s start-up sweep', async () => {
+test("a document whose scan was never started (Temporal down at upload) is scanned by the worker's start-up sweep", async () => {
   const { ensurePendingScans } = await import('../../worker/document-scans');
   const bytes = pdf('left pending');
   const file = path.join(storageRoot, 'pending.pdf');
   fs.writeFileSync(file, bytes);
   const storageKey = await new LocalStorage(storageRoot).putFile(file, sha(bytes), bytes.length);
   const row = await h.db.prisma.document.create({
-    data: { id: 'doc-00000000000000000001', subjectType: 'proposal', subjectId: proposalId, documentType: 'other', name: 'pending.pdf', size: bytes.length, sha256: sha(bytes), storageKey, contentType: 'application/pdf', scanState: 'pending', uploaderId: 'u-applicant-tpu' },
+    data: {
+      id: 'doc-00000000000000000001',
+      subjectType: 'proposal',
+      subjectId: proposalId,
+      documentType: 'other',
+      name: 'pending.pdf',
+      size: bytes.length,
+      sha256: sha(bytes),
+      storageKey,
+      contentType: 'application/pdf',
+      scanState: 'pending',
+      uploaderId: 'u-applicant-tpu',
+    },
   });
   expect(await ensurePendingScans(h.env.client, h.db.prisma, h.taskQueue)).toBeGreaterThanOrEqual(1);
   await eventually(async () => (await docState(row.id)) === 'clean', 30_000);

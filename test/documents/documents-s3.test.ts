@@ -11,7 +11,14 @@ let s3: TestS3Server;
 
 beforeAll(async () => {
   s3 = await startS3Server();
-  const storage = new S3Storage({ endpoint: s3.endpoint, bucket: s3.bucket, region: 'us-east-1', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: true });
+  const storage = new S3Storage({
+    endpoint: s3.endpoint,
+    bucket: s3.bucket,
+    region: 'us-east-1',
+    accessKeyId: s3.accessKeyId,
+    secretAccessKey: s3.secretAccessKey,
+    forcePathStyle: true,
+  });
   h = await startApiHarness('documents-s3', { documents: testDocuments({ storage }) });
 });
 afterAll(async () => {
@@ -23,8 +30,11 @@ test('a 3 MB PDF through the API into S3 and back: SHA-256 equal, ranges exact',
   const created = await as(h.app, await h.token('applicant')).post('/proposals', proposalPayload());
   expect(created.status).toBe(201);
   const bytes = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(3 * 1024 * 1024)]);
-  const up = await request(h.app).post(`/proposals/${created.body.id}/documents`).set('Authorization', `Bearer ${await h.token('applicant')}`)
-    .field('documentType', 'budget_detail').attach('file', bytes, 'budget.pdf');
+  const up = await request(h.app)
+    .post(`/proposals/${created.body.id}/documents`)
+    .set('Authorization', `Bearer ${await h.token('applicant')}`)
+    .field('documentType', 'budget_detail')
+    .attach('file', bytes, 'budget.pdf');
   expect(up.status).toBe(201);
   const doc = up.body.items[0];
   const sha = createHash('sha256').update(bytes).digest('hex');
@@ -41,7 +51,11 @@ test('a 3 MB PDF through the API into S3 and back: SHA-256 equal, ranges exact',
   };
   const whole = await read();
   expect(whole.status).toBe(200);
-  expect(createHash('sha256').update(whole.body as Buffer).digest('hex')).toBe(sha);
+  expect(
+    createHash('sha256')
+      .update(whole.body as Buffer)
+      .digest('hex'),
+  ).toBe(sha);
   const part = await read('bytes=1000000-1000999');
   expect(part.status).toBe(206);
   expect((part.body as Buffer).equals(bytes.subarray(1_000_000, 1_001_000))).toBe(true);

@@ -32,7 +32,18 @@ async function bytesOf(stream: Readable): Promise<Buffer> {
 function backends(): [string, () => ObjectStorage][] {
   return [
     ['local directory', () => new LocalStorage(path.join(tmp, 'objects'))],
-    ['S3 (s3rver)', () => new S3Storage({ endpoint: s3.endpoint, bucket: s3.bucket, region: 'us-east-1', accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey, forcePathStyle: true })],
+    [
+      'S3 (s3rver)',
+      () =>
+        new S3Storage({
+          endpoint: s3.endpoint,
+          bucket: s3.bucket,
+          region: 'us-east-1',
+          accessKeyId: s3.accessKeyId,
+          secretAccessKey: s3.secretAccessKey,
+          forcePathStyle: true,
+        }),
+    ],
   ];
 }
 

@@ -16,7 +16,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** A real clamd with the repository's test signature only, on a free port; its folder under the temp folder. */
-export async function startTestClamd(opts: { maxFileMb?: number; maxScanMb?: number; port?: number } = {}): Promise<ClamdProcess & { dir: string }> {
+export async function startTestClamd(
+  opts: { maxFileMb?: number; maxScanMb?: number; port?: number } = {},
+): Promise<ClamdProcess & { dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clamd-test-'));
   const port = opts.port ?? (await freePort());
   const clamd = await startClamdProcess({ dir, port, maxFileMb: opts.maxFileMb ?? 20, maxScanMb: opts.maxScanMb });

@@ -14,7 +14,10 @@ export interface TestDatabase {
 /** A fresh database with every migration applied (a copy of the run's migrated template), one per test file. */
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
   const admin = testAdminUrl();
-  const name = `t_${label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30)}_${randomBytes(5).toString('hex')}`;
+  const name = `t_${label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 30)}_${randomBytes(5).toString('hex')}`;
   await ensureDatabase(admin, name, TEMPLATE_DATABASE);
   const url = withDatabase(admin, name);
   const prisma = await openDatabase(url);

@@ -22,7 +22,10 @@ export interface DeliveryRuleReport {
  * digest's mail), the distinct Message-IDs received for it: none missing, no other.
  */
 export async function checkDeliveryRule(prisma: PrismaClient, mails: ReceivedMail[]): Promise<DeliveryRuleReport> {
-  const rows = await prisma.outbox.findMany({ where: { status: 'sent' }, select: { key: true, toEmail: true, messageId: true } });
+  const rows = await prisma.outbox.findMany({
+    where: { status: 'sent' },
+    select: { key: true, toEmail: true, messageId: true },
+  });
   const own = rows.filter((r) => r.messageId === messageIdForKey(r.key));
   const expected = new Set(own.map((r) => `${r.toEmail.toLowerCase()}|${messageIdForKey(r.key)}`));
   const received = new Map<string, number>();

@@ -13,5 +13,8 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
   const history = await handle.fetchHistory();
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
   // The workflow id is part of task ids, so replay must use the original one.
-  fs.writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), JSON.stringify({ workflowId: handle.workflowId, history }));
+  fs.writeFileSync(
+    path.join(HISTORIES_DIR, `${name}.json`),
+    JSON.stringify({ workflowId: handle.workflowId, history }),
+  );
 }

@@ -12,8 +12,20 @@ import { retryTransient } from './wait';
 type DemoKey = keyof typeof DEMO_USERS;
 
 export function actorOf(key: DemoKey): Actor {
-  const u = DEMO_USERS[key] as { id: string; role: Actor['role']; countryCode?: string; institutionId?: string; expertId?: string };
-  return { userId: u.id, role: u.role, countryCode: u.countryCode ?? null, institutionId: u.institutionId ?? null, expertId: u.expertId ?? null };
+  const u = DEMO_USERS[key] as {
+    id: string;
+    role: Actor['role'];
+    countryCode?: string;
+    institutionId?: string;
+    expertId?: string;
+  };
+  return {
+    userId: u.id,
+    role: u.role,
+    countryCode: u.countryCode ?? null,
+    institutionId: u.institutionId ?? null,
+    expertId: u.expertId ?? null,
+  };
 }
 
 /**
@@ -21,13 +33,22 @@ export function actorOf(key: DemoKey): Actor {
  * A Query that times out (no worker has the workflow yet, e.g. right after a worker kill) is
  * retried until the deadline.
  */
-export async function openTask(handle: WorkflowHandle, kind: TaskKind, match: (t: TaskView) => boolean = () => true, timeoutMs = 60_000): Promise<TaskView> {
+export async function openTask(
+  handle: WorkflowHandle,
+  kind: TaskKind,
+  match: (t: TaskView) => boolean = () => true,
+  timeoutMs = 60_000,
+): Promise<TaskView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const view = await retryTransient(() => handle.query(stateQuery), { deadlineMs: Math.max(120_000, timeoutMs), what: `query ${handle.workflowId}` });
+    const view = await retryTransient(() => handle.query(stateQuery), {
+      deadlineMs: Math.max(120_000, timeoutMs),
+      what: `query ${handle.workflowId}`,
+    });
     const task = view.openTasks.find((t) => t.kind === kind && t.status === 'open' && match(t));
     if (task) return task;
-    if (Date.now() > deadline) throw new Error(`no open ${kind} task; stage=${view.stage}, open=${view.openTasks.map((t) => t.kind).join(',')}`);
+    if (Date.now() > deadline)
+      throw new Error(`no open ${kind} task; stage=${view.stage}, open=${view.openTasks.map((t) => t.kind).join(',')}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -42,12 +63,18 @@ export async function decide(
   const task = await openTask(handle, kind, extra.match);
   const actor = typeof who === 'string' ? actorOf(who) : who;
   // Signing an agreement confirms what the task shows (the SHA-256 and statement of its English version).
-  const data = extra.data ?? (kind === 'contract_signature' && decision === 'sign' ? await signatureDataOfTask(task.id) : undefined);
+  const data =
+    extra.data ??
+    (kind === 'contract_signature' && decision === 'sign' ? await signatureDataOfTask(task.id) : undefined);
   // One Update id for every attempt: a retry after a timeout gets the outcome of the attempt that was applied.
   const updateId = randomUUID();
   try {
     return await retryTransient(
-      () => handle.executeUpdate(decideUpdate, { updateId, args: [{ taskId: task.id, actor, decision, comment: extra.comment, data }] }),
+      () =>
+        handle.executeUpdate(decideUpdate, {
+          updateId,
+          args: [{ taskId: task.id, actor, decision, comment: extra.comment, data }],
+        }),
       { what: `${kind} on ${handle.workflowId}` },
     );
   } catch (err) {
@@ -65,7 +92,9 @@ export async function decide(
  */
 export async function settledStage(handle: WorkflowHandle): Promise<Stage> {
   const updateId = randomUUID();
-  const settled = await retryTransient(() => handle.executeUpdate(syncUpdate, { updateId }), { what: `sync ${handle.workflowId}` });
+  const settled = await retryTransient(() => handle.executeUpdate(syncUpdate, { updateId }), {
+    what: `sync ${handle.workflowId}`,
+  });
   return settled.stage;
 }
 
@@ -81,7 +110,8 @@ export async function updateFailureType(promise: Promise<unknown>): Promise<stri
     await promise;
     return undefined;
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure)
+      return err.cause.type ?? undefined;
     throw err;
   }
 }

@@ -26,7 +26,10 @@ export async function startS3Server(bucket = 'documents'): Promise<TestS3Server>
     new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: ${JSON.stringify(dir)}, configureBuckets: [{ name: ${JSON.stringify(bucket)} }] })
       .run().then((addr) => process.stdout.write('listening ' + addr.port + '\\n'))
       .catch((err) => { console.error(err); process.exit(1); });`;
-  const child: ChildProcess = spawn(process.execPath, ['-e', script], { cwd: path.resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['-e', script], {
+    cwd: path.resolve(__dirname, '../..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += String(d)));
   const port = await new Promise<number>((resolve, reject) => {

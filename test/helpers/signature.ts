@@ -1,8 +1,13 @@
 import type { PrismaClient } from '../../lib/db';
 
 /** The signature data a signer sends for a task that shows an agreement: a version's SHA-256 and its statement, as confirmed. */
-export function signatureData(context: Record<string, unknown> | null | undefined, language: 'en' | 'ru' = 'en'): Record<string, unknown> | undefined {
-  const docs = (context?.agreement as { documents?: { language: string; sha256: string; statement: string }[] } | undefined)?.documents ?? [];
+export function signatureData(
+  context: Record<string, unknown> | null | undefined,
+  language: 'en' | 'ru' = 'en',
+): Record<string, unknown> | undefined {
+  const docs =
+    (context?.agreement as { documents?: { language: string; sha256: string; statement: string }[] } | undefined)
+      ?.documents ?? [];
   const doc = docs.find((d) => d.language === language);
   return doc ? { documentSha256: doc.sha256, statement: doc.statement } : undefined;
 }

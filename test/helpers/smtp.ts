@@ -28,7 +28,12 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       simpleParser(stream)
         .then((parsed) => {
           for (const rcpt of session.envelope.rcptTo) {
-            mails.push({ to: rcpt.address, subject: parsed.subject ?? '', messageId: parsed.messageId ?? '', text: parsed.text ?? '' });
+            mails.push({
+              to: rcpt.address,
+              subject: parsed.subject ?? '',
+              messageId: parsed.messageId ?? '',
+              text: parsed.text ?? '',
+            });
           }
           callback();
         })
@@ -37,7 +42,12 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
-  const mailer = createMailer({ SMTP_HOST: '127.0.0.1', SMTP_PORT: port, SMTP_SECURE: false, SMTP_FROM: 'Russia-UNDP Partnership <no-reply@rus-undp.test>' });
+  const mailer = createMailer({
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: port,
+    SMTP_SECURE: false,
+    SMTP_FROM: 'Russia-UNDP Partnership <no-reply@rus-undp.test>',
+  });
   return {
     port,
     mails,

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  makeTelemetryFilterString,
+  Runtime,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { DEV_SERVER_ARGS, requireTemporalCli } from '../../lib/temporal-cli';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';

@@ -18,7 +18,12 @@ export const ADMIN_URL_VARIABLE = 'TEST_DATABASE_ADMIN_URL';
 
 /** The server's log: only what is not routine. */
 export function postgresProblems(line: string): void {
-  if (/\b(ERROR|FATAL|PANIC|WARNING)\b/.test(line) && !/terminating connection due to administrator command|database ".*" does not exist|duplicate key value|violates unique constraint|violates foreign key constraint/.test(line)) {
+  if (
+    /\b(ERROR|FATAL|PANIC|WARNING)\b/.test(line) &&
+    !/terminating connection due to administrator command|database ".*" does not exist|duplicate key value|violates unique constraint|violates foreign key constraint/.test(
+      line,
+    )
+  ) {
     process.stderr.write(`${line}\n`);
   }
 }
@@ -27,12 +32,20 @@ export function postgresProblems(line: string): void {
  * A throw-away embedded server under the system temp folder (reachable by the `postgres` user
  * when running as root, wherever the clone is), on a free port, without fsync.
  */
-export async function startThrowawayPostgres(label: string): Promise<{ server: EmbeddedPostgres; dir: string; remove(): Promise<void> }> {
+export async function startThrowawayPostgres(
+  label: string,
+): Promise<{ server: EmbeddedPostgres; dir: string; remove(): Promise<void> }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rus-undp-${label}-`));
   fs.chmodSync(dir, 0o755);
   for (let attempt = 1; ; attempt++) {
     try {
-      const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort(), fast: true, maxConnections: 400, log: postgresProblems });
+      const server = await startEmbeddedPostgres({
+        dataDir: path.join(dir, 'pg'),
+        port: await freePort(),
+        fast: true,
+        maxConnections: 400,
+        log: postgresProblems,
+      });
       return {
         server,
         dir,
@@ -57,6 +70,9 @@ export async function createMigratedTemplate(adminUrl: string): Promise<void> {
 
 export function testAdminUrl(): string {
   const url = process.env[ADMIN_URL_VARIABLE];
-  if (!url) throw new Error(`${ADMIN_URL_VARIABLE} is not set: run the tests with jest (its global setup starts the test PostgreSQL server)`);
+  if (!url)
+    throw new Error(
+      `${ADMIN_URL_VARIABLE} is not set: run the tests with jest (its global setup starts the test PostgreSQL server)`,
+    );
   return url;
 }

@@ -34,16 +34,66 @@ function openssl(dir: string, args: string[]): void {
 }
 
 function makeCa(dir: string, name: string): { cert: string; key: string } {
-  openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
-    '-keyout', `${name}.key`, '-out', `${name}.crt`, '-subj', `/CN=${name}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
+  openssl(dir, [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-days',
+    '2',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.crt`,
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   return { cert: path.join(dir, `${name}.crt`), key: path.join(dir, `${name}.key`) };
 }
 
 function makeLeaf(dir: string, ca: { cert: string; key: string }, name: string, extensions: string[]): CertPair {
-  openssl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`]);
-  fs.writeFileSync(path.join(dir, `${name}.ext`), ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', ...extensions].join('\n'));
-  openssl(dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-days', '2', '-out', `${name}.crt`, '-extfile', `${name}.ext`]);
+  openssl(dir, [
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    `/CN=${name}`,
+  ]);
+  fs.writeFileSync(
+    path.join(dir, `${name}.ext`),
+    ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', ...extensions].join('\n'),
+  );
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    ca.cert,
+    '-CAkey',
+    ca.key,
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-out',
+    `${name}.crt`,
+    '-extfile',
+    `${name}.ext`,
+  ]);
   return { cert: path.join(dir, `${name}.crt`), key: path.join(dir, `${name}.key`) };
 }
 
@@ -79,10 +129,11 @@ function listen(server: net.Server): Promise<number> {
 }
 
 function closer(server: net.Server, sockets: Set<net.Socket>): () => Promise<void> {
-  return () => new Promise<void>((resolve) => {
-    for (const s of sockets) s.destroy();
-    server.close(() => resolve());
-  });
+  return () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    });
 }
 
 export interface TlsTerminator extends Listening {
@@ -94,26 +145,36 @@ export interface TlsTerminator extends Listening {
  * Terminates TLS (ALPN h2) and pipes each connection to `targetPort` on loopback. With
  * `clientCa`, only clients presenting a certificate signed by that CA get through.
  */
-export async function startTlsTerminator(opts: { server: CertPair; clientCa?: string; targetPort: number }): Promise<TlsTerminator> {
+export async function startTlsTerminator(opts: {
+  server: CertPair;
+  clientCa?: string;
+  targetPort: number;
+}): Promise<TlsTerminator> {
   const sockets = new Set<net.Socket>();
   const clients: string[] = [];
-  const server = tls.createServer({
-    cert: fs.readFileSync(opts.server.cert),
-    key: fs.readFileSync(opts.server.key),
-    ALPNProtocols: ['h2'],
-    minVersion: 'TLSv1.2',
-    ...(opts.clientCa ? { ca: fs.readFileSync(opts.clientCa), requestCert: true, rejectUnauthorized: true } : {}),
-  }, (socket) => {
-    const peer = socket.getPeerCertificate();
-    if (peer?.subject?.CN) clients.push(String(peer.subject.CN));
-    const upstream = net.connect(opts.targetPort, '127.0.0.1');
-    for (const s of [socket, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => { socket.destroy(); upstream.destroy(); });
-    }
-    socket.pipe(upstream).pipe(socket);
-  });
+  const server = tls.createServer(
+    {
+      cert: fs.readFileSync(opts.server.cert),
+      key: fs.readFileSync(opts.server.key),
+      ALPNProtocols: ['h2'],
+      minVersion: 'TLSv1.2',
+      ...(opts.clientCa ? { ca: fs.readFileSync(opts.clientCa), requestCert: true, rejectUnauthorized: true } : {}),
+    },
+    (socket) => {
+      const peer = socket.getPeerCertificate();
+      if (peer?.subject?.CN) clients.push(String(peer.subject.CN));
+      const upstream = net.connect(opts.targetPort, '127.0.0.1');
+      for (const s of [socket, upstream]) {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+        s.on('error', () => {
+          socket.destroy();
+          upstream.destroy();
+        });
+      }
+      socket.pipe(upstream).pipe(socket);
+    },
+  );
   server.on('tlsClientError', () => undefined);
   server.on('connection', (s: net.Socket) => {
     sockets.add(s);
@@ -130,7 +191,16 @@ export interface ApiKeyProxy extends Listening {
   refused: number;
 }
 
-const HOP_BY_HOP = new Set([':authority', ':scheme', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host']);
+const HOP_BY_HOP = new Set([
+  ':authority',
+  ':scheme',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+]);
 
 /**
  * A plaintext HTTP/2 (h2c) proxy to a gRPC server that answers every call without
@@ -151,7 +221,15 @@ export async function startApiKeyProxy(opts: { apiKey: string; targetPort: numbe
     stream.on('error', () => undefined);
     if (headers.authorization !== `Bearer ${opts.apiKey}`) {
       proxy.refused++;
-      stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '16', 'grpc-message': 'Request unauthenticated: invalid API key' }, { endStream: true });
+      stream.respond(
+        {
+          ':status': 200,
+          'content-type': 'application/grpc',
+          'grpc-status': '16',
+          'grpc-message': 'Request unauthenticated: invalid API key',
+        },
+        { endStream: true },
+      );
       return;
     }
     authorizedAgents.add(String(headers['user-agent'] ?? ''));
@@ -159,12 +237,17 @@ export async function startApiKeyProxy(opts: { apiKey: string; targetPort: numbe
     for (const [name, value] of Object.entries(headers)) if (!HOP_BY_HOP.has(name)) forwarded[name] = value;
     const call = upstream.request(forwarded);
     call.on('error', () => stream.destroy());
-    stream.on('close', () => { if (!call.closed) call.close(http2.constants.NGHTTP2_CANCEL); });
+    stream.on('close', () => {
+      if (!call.closed) call.close(http2.constants.NGHTTP2_CANCEL);
+    });
     let trailers: http2.IncomingHttpHeaders = {};
-    call.on('trailers', (t) => { trailers = t; });
+    call.on('trailers', (t) => {
+      trailers = t;
+    });
     call.on('response', (response, flags) => {
       const out: http2.OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(response)) if (name === ':status' || !name.startsWith(':')) out[name] = value;
+      for (const [name, value] of Object.entries(response))
+        if (name === ':status' || !name.startsWith(':')) out[name] = value;
       // A trailers-only answer (an error status in the headers) must stay one HEADERS frame with END_STREAM.
       if (flags & http2.constants.NGHTTP2_FLAG_END_STREAM) {
         stream.respond(out, { endStream: true });
@@ -181,10 +264,11 @@ export async function startApiKeyProxy(opts: { apiKey: string; targetPort: numbe
     stream.pipe(call);
   });
   proxy.port = await listen(server as unknown as net.Server);
-  proxy.close = () => new Promise<void>((resolve) => {
-    for (const s of sessions) s.destroy();
-    upstream.destroy();
-    server.close(() => resolve());
-  });
+  proxy.close = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sessions) s.destroy();
+      upstream.destroy();
+      server.close(() => resolve());
+    });
   return proxy;
 }

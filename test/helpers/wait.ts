@@ -1,7 +1,11 @@
 import { isGrpcServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 
 /** Polls until `check` returns a truthy value, or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 15_000, pollMs = 100): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+  pollMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -27,9 +31,17 @@ export function isTransientTemporalError(err: unknown): boolean {
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
     if (isGrpcServiceError(e)) {
-      return [DEADLINE_EXCEEDED, UNAVAILABLE, RESOURCE_EXHAUSTED].includes(e.code) || (e.code === FAILED_PRECONDITION && /Workflow Task in failed state/i.test(e.message));
+      return (
+        [DEADLINE_EXCEEDED, UNAVAILABLE, RESOURCE_EXHAUSTED].includes(e.code) ||
+        (e.code === FAILED_PRECONDITION && /Workflow Task in failed state/i.test(e.message))
+      );
     }
-    if (e instanceof Error && /DEADLINE_EXCEEDED|query timed out|UNAVAILABLE/i.test(e.message) && !/Channel has been shut down/.test(e.message)) return true;
+    if (
+      e instanceof Error &&
+      /DEADLINE_EXCEEDED|query timed out|UNAVAILABLE/i.test(e.message) &&
+      !/Channel has been shut down/.test(e.message)
+    )
+      return true;
     e = (e as { cause?: unknown }).cause;
   }
   return false;
@@ -40,7 +52,10 @@ export function isTransientTemporalError(err: unknown): boolean {
  * `deadlineMs` has passed; other errors are thrown at once. Only for calls that are safe to
  * repeat: Queries, and Updates sent with a fixed updateId.
  */
-export async function retryTransient<T>(fn: () => Promise<T>, opts: { deadlineMs?: number; what?: string } = {}): Promise<T> {
+export async function retryTransient<T>(
+  fn: () => Promise<T>,
+  opts: { deadlineMs?: number; what?: string } = {},
+): Promise<T> {
   const deadline = Date.now() + (opts.deadlineMs ?? 120_000);
   let pause = 200;
   for (;;) {

@@ -22,9 +22,20 @@ export interface WorkflowTestContext {
 }
 
 export async function startWorkflowTestContext(label: string): Promise<WorkflowTestContext> {
-  const [env, db, smtp, bundle] = await Promise.all([startTestTemporal(), createTestDatabase(label), startTestSmtp(), testWorkflowBundle()]);
+  const [env, db, smtp, bundle] = await Promise.all([
+    startTestTemporal(),
+    createTestDatabase(label),
+    startTestSmtp(),
+    testWorkflowBundle(),
+  ]);
   await seedDatabase(db.prisma);
-  const deps: ActivityDeps = { prisma: db.prisma, mailer: smtp.mailer, logger, baseUrl: 'http://localhost:3000', documents: testDocuments() };
+  const deps: ActivityDeps = {
+    prisma: db.prisma,
+    mailer: smtp.mailer,
+    logger,
+    baseUrl: 'http://localhost:3000',
+    documents: testDocuments(),
+  };
   return {
     env,
     db,

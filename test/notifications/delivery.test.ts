@@ -1,5 +1,11 @@
 import pino from 'pino';
-import { deliverOutbox, enqueueNotifications, failedNotificationCount, messageIdForKey, TransientMailError } from '../../activities/notifications/outbox';
+import {
+  deliverOutbox,
+  enqueueNotifications,
+  failedNotificationCount,
+  messageIdForKey,
+  TransientMailError,
+} from '../../activities/notifications/outbox';
 import type { NotificationRequest } from '../../domain/notifications';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { BASE_URL, mailerFor, PEOPLE, PROPOSAL_DATA, seedPeople } from './fixtures';
@@ -32,10 +38,16 @@ async function smtpServer(options: Parameters<typeof startTestSmtpServer>[0] = {
 }
 
 function enqueue(workflowId: string, step: number, notifications: NotificationRequest[]) {
-  return db.prisma.$transaction((tx) => enqueueNotifications(tx, { workflowId, step, notifications, baseUrl: BASE_URL }, quiet));
+  return db.prisma.$transaction((tx) =>
+    enqueueNotifications(tx, { workflowId, step, notifications, baseUrl: BASE_URL }, quiet),
+  );
 }
 
-const toUser = (userId: string): NotificationRequest => ({ template: 'task_assigned', to: { userId }, data: { ...PROPOSAL_DATA, taskKind: 'review_score', taskId: 'proposal-p-42:review:1' } });
+const toUser = (userId: string): NotificationRequest => ({
+  template: 'task_assigned',
+  to: { userId },
+  data: { ...PROPOSAL_DATA, taskKind: 'review_score', taskId: 'proposal-p-42:review:1' },
+});
 
 test('server down: throws so Temporal retries, row stays pending; once it is up the mail goes exactly once', async () => {
   const keys = await enqueue('wf-down', 1, [toUser(PEOPLE.fundManager.id)]);
@@ -55,7 +67,11 @@ test('server down: throws so Temporal retries, row stays pending; once it is up 
 
   // Temporal retrying the activity, or a replayed step, sends nothing more.
   expect(await deliverOutbox(db.prisma, mailer, { keys }, quiet)).toEqual({ sent: 0, failed: 0, skipped: 1 });
-  expect(await deliverOutbox(db.prisma, mailer, { keys: [...keys, ...keys] }, quiet)).toEqual({ sent: 0, failed: 0, skipped: 1 });
+  expect(await deliverOutbox(db.prisma, mailer, { keys: [...keys, ...keys] }, quiet)).toEqual({
+    sent: 0,
+    failed: 0,
+    skipped: 1,
+  });
   expect(server.received).toHaveLength(1);
   expect(server.received[0]).toMatchObject({ messageId: messageIdForKey(keys[0]), to: [PEOPLE.fundManager.email] });
   expect(server.received[0].subject).toContain('New task: Score the proposal');
@@ -96,7 +112,9 @@ test('a 4xx rejection is transient: the others are sent, then it throws and the 
   const mailer = mailerFor(server.port);
   const keys = await enqueue('wf-busy', 1, [toUser('u-busy'), toUser(PEOPLE.coTj.id)]);
 
-  await expect(deliverOutbox(db.prisma, mailer, { keys }, quiet)).rejects.toThrow(/1 notification\(s\) to retry \(sent 1, failed 0\)/);
+  await expect(deliverOutbox(db.prisma, mailer, { keys }, quiet)).rejects.toThrow(
+    /1 notification\(s\) to retry \(sent 1, failed 0\)/,
+  );
   const busy = await db.prisma.outbox.findUniqueOrThrow({ where: { key: keys[0] } });
   expect(busy).toMatchObject({ status: 'pending', attempts: 1 });
   expect(busy.lastError).toMatch(/451/);
@@ -110,11 +128,17 @@ describe('a worker that died while sending', () => {
     const mailer = mailerFor(server.port);
     const keys = await enqueue('wf-zombie', 1, [toUser(PEOPLE.fundManager.id)]);
     // What an attempt that is still talking to the SMTP server leaves behind.
-    await db.prisma.outbox.update({ where: { key: keys[0] }, data: { attempts: 1, lastError: `in flight since ${new Date().toISOString()}` } });
+    await db.prisma.outbox.update({
+      where: { key: keys[0] },
+      data: { attempts: 1, lastError: `in flight since ${new Date().toISOString()}` },
+    });
 
     await expect(deliverOutbox(db.prisma, mailer, { keys }, quiet)).rejects.toThrow(/being sent by another attempt/);
     expect(server.received).toHaveLength(0);
-    expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: keys[0] } })).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: keys[0] } })).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+    });
     mailer.close();
   });
 
@@ -125,26 +149,39 @@ describe('a worker that died while sending', () => {
     expect(await deliverOutbox(db.prisma, mailer, { keys }, quiet)).toMatchObject({ sent: 1 });
     // Simulate: the server said 250 but the worker died before the Outbox row said 'sent'.
     const stale = new Date(Date.now() - 10 * 60_000).toISOString();
-    await db.prisma.outbox.update({ where: { key: keys[0] }, data: { status: 'pending', sentAt: null, messageId: null, lastError: `in flight since ${stale}` } });
+    await db.prisma.outbox.update({
+      where: { key: keys[0] },
+      data: { status: 'pending', sentAt: null, messageId: null, lastError: `in flight since ${stale}` },
+    });
 
     expect(await deliverOutbox(db.prisma, mailer, { keys }, quiet)).toEqual({ sent: 1, failed: 0, skipped: 0 });
     expect(server.received.map((m) => m.messageId)).toEqual([messageIdForKey(keys[0]), messageIdForKey(keys[0])]);
-    expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: keys[0] } })).toMatchObject({ status: 'sent', messageId: messageIdForKey(keys[0]), lastError: null });
+    expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: keys[0] } })).toMatchObject({
+      status: 'sent',
+      messageId: messageIdForKey(keys[0]),
+      lastError: null,
+    });
     mailer.close();
   });
 
-  test('a send with no record of the server\'s answer is resent after the lease, with the same Message-ID (the residual risk)', async () => {
+  test("a send with no record of the server's answer is resent after the lease, with the same Message-ID (the residual risk)", async () => {
     const server = await smtpServer();
     const mailer = mailerFor(server.port);
     const keys = await enqueue('wf-crash-early', 1, [toUser(PEOPLE.fundManager.id)]);
     // Simulate: a worker claimed the row and died before the server's answer reached it.
     const stale = new Date(Date.now() - 10 * 60_000).toISOString();
-    await db.prisma.outbox.update({ where: { key: keys[0] }, data: { attempts: 1, lastError: `in flight since ${stale}` } });
+    await db.prisma.outbox.update({
+      where: { key: keys[0] },
+      data: { attempts: 1, lastError: `in flight since ${stale}` },
+    });
 
     expect(await deliverOutbox(db.prisma, mailer, { keys }, quiet)).toMatchObject({ sent: 1 });
     // If the dead attempt's mail did arrive, receivers (and the mail catcher) collapse the two by Message-ID.
     expect(server.received.map((m) => m.messageId)).toEqual([messageIdForKey(keys[0])]);
-    expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: keys[0] } })).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: keys[0] } })).toMatchObject({
+      status: 'sent',
+      attempts: 2,
+    });
     mailer.close();
   });
 });
@@ -161,25 +198,48 @@ test('a mail is recorded as sent only after the server accepted it: the row is s
   });
   expect(await deliverOutbox(db.prisma, mailer, { keys }, quiet)).toMatchObject({ sent: 1 });
   expect(seen).toEqual([{ received: 1, status: 'pending' }]);
-  expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: keys[0] } })).toMatchObject({ status: 'sent', messageId: messageIdForKey(keys[0]) });
+  expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: keys[0] } })).toMatchObject({
+    status: 'sent',
+    messageId: messageIdForKey(keys[0]),
+  });
   mailer.close();
 
   const refusing = await smtpServer({ rejectData: 554 });
-  const refusingMailer = mailerFor(refusing.port, { afterAccept: async () => { throw new Error('never reached: the server refused'); } });
+  const refusingMailer = mailerFor(refusing.port, {
+    afterAccept: async () => {
+      throw new Error('never reached: the server refused');
+    },
+  });
   const refused = await enqueue('wf-refused', 1, [toUser(PEOPLE.coKg.id)]);
-  expect(await deliverOutbox(db.prisma, refusingMailer, { keys: refused }, quiet)).toEqual({ sent: 0, failed: 1, skipped: 0 });
-  expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: refused[0] } })).toMatchObject({ status: 'failed', sentAt: null });
+  expect(await deliverOutbox(db.prisma, refusingMailer, { keys: refused }, quiet)).toEqual({
+    sent: 0,
+    failed: 1,
+    skipped: 0,
+  });
+  expect(await db.prisma.outbox.findUniqueOrThrow({ where: { key: refused[0] } })).toMatchObject({
+    status: 'failed',
+    sentAt: null,
+  });
   refusingMailer.close();
 });
 
 test('two deliveries of the same keys at the same time send each mail once', async () => {
   const server = await smtpServer();
   const mailer = mailerFor(server.port);
-  const keys = await enqueue('wf-race', 1, [toUser(PEOPLE.coKg.id), toUser(PEOPLE.coKgHead.id), toUser(PEOPLE.coTj.id)]);
-  const results = await Promise.allSettled([deliverOutbox(db.prisma, mailer, { keys }, quiet), deliverOutbox(db.prisma, mailer, { keys }, quiet)]);
+  const keys = await enqueue('wf-race', 1, [
+    toUser(PEOPLE.coKg.id),
+    toUser(PEOPLE.coKgHead.id),
+    toUser(PEOPLE.coTj.id),
+  ]);
+  const results = await Promise.allSettled([
+    deliverOutbox(db.prisma, mailer, { keys }, quiet),
+    deliverOutbox(db.prisma, mailer, { keys }, quiet),
+  ]);
   // Whoever finds a row claimed by the other backs off with a retryable error; a Temporal retry then finds everything sent.
   for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(TransientMailError);
-  expect(server.received.map((m) => m.to[0]).sort()).toEqual([PEOPLE.coKg.email, PEOPLE.coKgHead.email, PEOPLE.coTj.email].sort());
+  expect(server.received.map((m) => m.to[0]).sort()).toEqual(
+    [PEOPLE.coKg.email, PEOPLE.coKgHead.email, PEOPLE.coTj.email].sort(),
+  );
   expect(await deliverOutbox(db.prisma, mailer, { keys }, quiet)).toEqual({ sent: 0, failed: 0, skipped: 3 });
   expect(server.received).toHaveLength(3);
   mailer.close();
@@ -189,8 +249,16 @@ test('keys that are not pending are counted as skipped: opted-out, held for the 
   const mailer = mailerFor(await freePort()); // never contacted
   const keys = await enqueue('wf-skip', 1, [
     { template: 'reminder', to: { userId: PEOPLE.applicant.id }, data: PROPOSAL_DATA },
-    { template: 'payment_released', to: { userId: PEOPLE.fundManagerDigest.id }, data: { ...PROPOSAL_DATA, amountUsd: 5000 } },
+    {
+      template: 'payment_released',
+      to: { userId: PEOPLE.fundManagerDigest.id },
+      data: { ...PROPOSAL_DATA, amountUsd: 5000 },
+    },
   ]);
-  expect(await deliverOutbox(db.prisma, mailer, { keys: [...keys, 'no-such-key'] }, quiet)).toEqual({ sent: 0, failed: 0, skipped: 3 });
+  expect(await deliverOutbox(db.prisma, mailer, { keys: [...keys, 'no-such-key'] }, quiet)).toEqual({
+    sent: 0,
+    failed: 0,
+    skipped: 3,
+  });
   mailer.close();
 });

@@ -4,8 +4,12 @@ import { DAILY_DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../../worker/sch
 import { startWorkflowTestContext, type WorkflowTestContext } from '../helpers/workflow-context';
 
 let ctx: WorkflowTestContext;
-beforeAll(async () => { ctx = await startWorkflowTestContext('digest-schedule'); });
-afterAll(async () => { await ctx?.stop(); });
+beforeAll(async () => {
+  ctx = await startWorkflowTestContext('digest-schedule');
+});
+afterAll(async () => {
+  await ctx?.stop();
+});
 
 test('the daily digest schedule is created once and its workflow mails the digest once a day', async () => {
   expect(await ensureDigestSchedule(ctx.env.client, 'digest-q')).toBe('created');
@@ -17,14 +21,28 @@ test('the daily digest schedule is created once and its workflow mails the diges
   await ctx.db.prisma.user.update({ where: { id: fm.id }, data: { dailyDigest: true } });
   await ctx.db.prisma.task.create({
     data: {
-      id: 'overdue-1', workflowId: 'proposal-x', programme: 'challenge_fund', subjectType: 'proposal', subjectId: 'x', kind: 'co_endorsement',
-      stage: 'co_endorsement', status: 'open', assigneeRole: 'co_approver', assigneeCountryCode: 'KG', countryCode: 'KG',
-      title: 'Endorse: overdue proposal', dueAt: new Date(Date.now() - 86_400_000), overdue: true,
+      id: 'overdue-1',
+      workflowId: 'proposal-x',
+      programme: 'challenge_fund',
+      subjectType: 'proposal',
+      subjectId: 'x',
+      kind: 'co_endorsement',
+      stage: 'co_endorsement',
+      status: 'open',
+      assigneeRole: 'co_approver',
+      assigneeCountryCode: 'KG',
+      countryCode: 'KG',
+      title: 'Endorse: overdue proposal',
+      dueAt: new Date(Date.now() - 86_400_000),
+      overdue: true,
     },
   });
   await ctx.withWorker(async (taskQueue) => {
     const first = await ctx.env.client.workflow.execute(dailyDigestWorkflow, { taskQueue, workflowId: 'digest-run-1' });
-    const second = await ctx.env.client.workflow.execute(dailyDigestWorkflow, { taskQueue, workflowId: 'digest-run-2' });
+    const second = await ctx.env.client.workflow.execute(dailyDigestWorkflow, {
+      taskQueue,
+      workflowId: 'digest-run-2',
+    });
     expect([first.sent, second.sent]).toEqual([1, 0]);
   });
   const mails = ctx.smtp.mails.filter((m) => m.to === fm.email);

@@ -17,7 +17,9 @@ afterAll(async () => {
 const WF = 'proposal-p-42';
 
 function enqueue(step: number, notifications: NotificationRequest[]) {
-  return db.prisma.$transaction((tx) => enqueueNotifications(tx, { workflowId: WF, step, notifications, baseUrl: BASE_URL }, quiet));
+  return db.prisma.$transaction((tx) =>
+    enqueueNotifications(tx, { workflowId: WF, step, notifications, baseUrl: BASE_URL }, quiet),
+  );
 }
 
 async function rowsOf(step: number) {
@@ -26,14 +28,25 @@ async function rowsOf(step: number) {
 
 test('enqueueing the same step twice writes one row per recipient', async () => {
   const notifications: NotificationRequest[] = [
-    { template: 'task_assigned', to: { role: 'co_approver', countryCode: 'KG' }, data: { ...PROPOSAL_DATA, taskId: `${WF}:co_endorsement:1`, taskKind: 'co_endorsement' } },
+    {
+      template: 'task_assigned',
+      to: { role: 'co_approver', countryCode: 'KG' },
+      data: { ...PROPOSAL_DATA, taskId: `${WF}:co_endorsement:1`, taskKind: 'co_endorsement' },
+    },
     // The same person twice in one step (by id and by role) still gets one mail.
-    { template: 'task_assigned', to: { userId: PEOPLE.coKg.id }, data: { ...PROPOSAL_DATA, taskId: `${WF}:co_endorsement:1`, taskKind: 'co_endorsement' } },
+    {
+      template: 'task_assigned',
+      to: { userId: PEOPLE.coKg.id },
+      data: { ...PROPOSAL_DATA, taskId: `${WF}:co_endorsement:1`, taskKind: 'co_endorsement' },
+    },
   ];
   const first = await enqueue(1, notifications);
   const second = await enqueue(1, notifications);
 
-  expect(first).toEqual([outboxKey(WF, 1, PEOPLE.coKg.id, 'task_assigned'), outboxKey(WF, 1, PEOPLE.coKgHead.id, 'task_assigned')]);
+  expect(first).toEqual([
+    outboxKey(WF, 1, PEOPLE.coKg.id, 'task_assigned'),
+    outboxKey(WF, 1, PEOPLE.coKgHead.id, 'task_assigned'),
+  ]);
   expect(second).toEqual(first);
   const rows = await rowsOf(1);
   expect(rows.map((r) => r.toEmail)).toEqual([PEOPLE.coKg.email, PEOPLE.coKgHead.email]);
@@ -45,7 +58,9 @@ test('enqueueing the same step twice writes one row per recipient', async () => 
 });
 
 test('role recipients are resolved by country, skipping inactive users; no country means everyone with the role', async () => {
-  await enqueue(2, [{ template: 'evaluation_requested', to: { role: 'co_approver', countryCode: 'TJ' }, data: PROPOSAL_DATA }]);
+  await enqueue(2, [
+    { template: 'evaluation_requested', to: { role: 'co_approver', countryCode: 'TJ' }, data: PROPOSAL_DATA },
+  ]);
   expect((await rowsOf(2)).map((r) => r.recipientId)).toEqual([PEOPLE.coTj.id]);
 
   await enqueue(3, [{ template: 'evaluation_requested', to: { role: 'co_approver' }, data: PROPOSAL_DATA }]);
@@ -55,16 +70,32 @@ test('role recipients are resolved by country, skipping inactive users; no count
 });
 
 test('users excluded from a task (its requester) are not told about it', async () => {
-  await enqueue(12, [{ template: 'task_assigned', to: { role: 'co_approver', countryCode: 'KG', excludeUserIds: [PEOPLE.coKg.id] }, data: { ...PROPOSAL_DATA, taskKind: 'co_endorsement' } }]);
+  await enqueue(12, [
+    {
+      template: 'task_assigned',
+      to: { role: 'co_approver', countryCode: 'KG', excludeUserIds: [PEOPLE.coKg.id] },
+      data: { ...PROPOSAL_DATA, taskKind: 'co_endorsement' },
+    },
+  ]);
   expect((await rowsOf(12)).map((r) => r.recipientId)).toEqual([PEOPLE.coKgHead.id]);
-  await enqueue(13, [{ template: 'reminder', to: { role: 'co_approver', excludeUserIds: [PEOPLE.coKg.id, PEOPLE.coTj.id] }, data: PROPOSAL_DATA }]);
+  await enqueue(13, [
+    {
+      template: 'reminder',
+      to: { role: 'co_approver', excludeUserIds: [PEOPLE.coKg.id, PEOPLE.coTj.id] },
+      data: PROPOSAL_DATA,
+    },
+  ]);
   expect((await rowsOf(13)).map((r) => r.recipientId)).toEqual([PEOPLE.coKgHead.id]);
 });
 
 test('a reminder to someone who switched reminders off is recorded as skipped; essential mails still go', async () => {
   const keys = await enqueue(4, [
     { template: 'reminder', to: { userId: PEOPLE.applicant.id }, data: PROPOSAL_DATA },
-    { template: 'changes_requested', to: { userId: PEOPLE.applicant.id }, data: { ...PROPOSAL_DATA, comment: 'Add the MoU.' } },
+    {
+      template: 'changes_requested',
+      to: { userId: PEOPLE.applicant.id },
+      data: { ...PROPOSAL_DATA, comment: 'Add the MoU.' },
+    },
   ]);
   expect(keys).toHaveLength(2);
   const byTemplate = Object.fromEntries((await rowsOf(4)).map((r) => [r.template, r.status]));
@@ -74,8 +105,16 @@ test('a reminder to someone who switched reminders off is recorded as skipped; e
 test('fund managers on the daily digest get informational mails held for it, action mails at once', async () => {
   await enqueue(5, [
     { template: 'decision_outcome', to: { role: 'fund_manager' }, data: { ...PROPOSAL_DATA, decision: 'endorse' } },
-    { template: 'task_assigned', to: { role: 'fund_manager' }, data: { ...PROPOSAL_DATA, taskId: `${WF}:alignment:5`, taskKind: 'alignment_review' } },
-    { template: 'overdue_escalation', to: { role: 'fund_manager' }, data: { ...PROPOSAL_DATA, taskId: `${WF}:co_endorsement:1`, taskKind: 'co_endorsement' } },
+    {
+      template: 'task_assigned',
+      to: { role: 'fund_manager' },
+      data: { ...PROPOSAL_DATA, taskId: `${WF}:alignment:5`, taskKind: 'alignment_review' },
+    },
+    {
+      template: 'overdue_escalation',
+      to: { role: 'fund_manager' },
+      data: { ...PROPOSAL_DATA, taskId: `${WF}:co_endorsement:1`, taskKind: 'co_endorsement' },
+    },
   ]);
   const status = Object.fromEntries((await rowsOf(5)).map((r) => [`${r.recipientId}/${r.template}`, r.status]));
   expect(status).toEqual({
@@ -94,7 +133,10 @@ test('experts are reached through their account, or at the roster e-mail when th
     { template: 'expert_invitation', to: { expertId: 'exp-001' }, data },
     { template: 'expert_invitation', to: { expertId: 'exp-002' }, data },
   ]);
-  expect(keys).toEqual([outboxKey(WF, 6, PEOPLE.expertUser.id, 'expert_invitation'), outboxKey(WF, 6, 'expert2.roster@example.org', 'expert_invitation')]);
+  expect(keys).toEqual([
+    outboxKey(WF, 6, PEOPLE.expertUser.id, 'expert_invitation'),
+    outboxKey(WF, 6, 'expert2.roster@example.org', 'expert_invitation'),
+  ]);
   const rows = await rowsOf(6);
   const rosterOnly = rows.find((r) => r.recipientId === null)!;
   expect(rosterOnly.toEmail).toBe('expert2.roster@example.org');
@@ -116,7 +158,16 @@ test('unknown or inactive recipients are skipped without failing the step', asyn
 test('rows roll back with the step transaction', async () => {
   await expect(
     db.prisma.$transaction(async (tx) => {
-      await enqueueNotifications(tx, { workflowId: WF, step: 8, notifications: [{ template: 'task_assigned', to: { userId: PEOPLE.fundManager.id }, data: PROPOSAL_DATA }], baseUrl: BASE_URL }, quiet);
+      await enqueueNotifications(
+        tx,
+        {
+          workflowId: WF,
+          step: 8,
+          notifications: [{ template: 'task_assigned', to: { userId: PEOPLE.fundManager.id }, data: PROPOSAL_DATA }],
+          baseUrl: BASE_URL,
+        },
+        quiet,
+      );
       throw new Error('step failed');
     }),
   ).rejects.toThrow('step failed');

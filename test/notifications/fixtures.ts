@@ -5,14 +5,66 @@ export const BASE_URL = 'https://rus-undp.example.org';
 
 /** The people the notification tests address; seeded directly (no scripts/seed.ts). */
 export const PEOPLE = {
-  fundManager: { id: 'u-fm', email: 'fm@undp.example.org', name: 'Elena Smirnova', role: 'fund_manager', language: 'en' },
-  fundManagerDigest: { id: 'u-fm-digest', email: 'fm.digest@undp.example.org', name: 'Ivan Digestov', role: 'fund_manager', language: 'ru', dailyDigest: true },
-  coKg: { id: 'u-co-kg', email: 'co.kg@undp.example.org', name: 'Aigul Toktogulova', role: 'co_approver', countryCode: 'KG' },
-  coKgHead: { id: 'u-co-kg-head', email: 'head.kg@undp.example.org', name: 'Bakyt Osmonov', role: 'co_approver', countryCode: 'KG', language: 'ru' },
-  coKgRetired: { id: 'u-co-kg-old', email: 'old.kg@undp.example.org', name: 'Former Officer', role: 'co_approver', countryCode: 'KG', active: false },
-  coTj: { id: 'u-co-tj', email: 'co.tj@undp.example.org', name: 'Nilufar Rahimova', role: 'co_approver', countryCode: 'TJ' },
-  applicant: { id: 'u-applicant', email: 'applicant@tpu.example.org', name: 'Anna Petrova', role: 'applicant', language: 'ru', notifyReminders: false },
-  expertUser: { id: 'u-expert-1', email: 'expert1@example.org', name: 'Sergey Ivanov', role: 'expert', expertId: 'exp-001' },
+  fundManager: {
+    id: 'u-fm',
+    email: 'fm@undp.example.org',
+    name: 'Elena Smirnova',
+    role: 'fund_manager',
+    language: 'en',
+  },
+  fundManagerDigest: {
+    id: 'u-fm-digest',
+    email: 'fm.digest@undp.example.org',
+    name: 'Ivan Digestov',
+    role: 'fund_manager',
+    language: 'ru',
+    dailyDigest: true,
+  },
+  coKg: {
+    id: 'u-co-kg',
+    email: 'co.kg@undp.example.org',
+    name: 'Aigul Toktogulova',
+    role: 'co_approver',
+    countryCode: 'KG',
+  },
+  coKgHead: {
+    id: 'u-co-kg-head',
+    email: 'head.kg@undp.example.org',
+    name: 'Bakyt Osmonov',
+    role: 'co_approver',
+    countryCode: 'KG',
+    language: 'ru',
+  },
+  coKgRetired: {
+    id: 'u-co-kg-old',
+    email: 'old.kg@undp.example.org',
+    name: 'Former Officer',
+    role: 'co_approver',
+    countryCode: 'KG',
+    active: false,
+  },
+  coTj: {
+    id: 'u-co-tj',
+    email: 'co.tj@undp.example.org',
+    name: 'Nilufar Rahimova',
+    role: 'co_approver',
+    countryCode: 'TJ',
+  },
+  applicant: {
+    id: 'u-applicant',
+    email: 'applicant@tpu.example.org',
+    name: 'Anna Petrova',
+    role: 'applicant',
+    language: 'ru',
+    notifyReminders: false,
+  },
+  expertUser: {
+    id: 'u-expert-1',
+    email: 'expert1@example.org',
+    name: 'Sergey Ivanov',
+    role: 'expert',
+    expertId: 'exp-001',
+  },
 } as const;
 
 export async function seedPeople(prisma: PrismaClient): Promise<void> {
@@ -44,14 +96,17 @@ export async function seedPeople(prisma: PrismaClient): Promise<void> {
 }
 
 export function mailerFor(port: number, opts: MailerOptions = {}): Mailer {
-  return createMailer({
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: port,
-    SMTP_SECURE: false,
-    SMTP_USER: undefined,
-    SMTP_PASSWORD: undefined,
-    SMTP_FROM: 'Russia-UNDP Partnership <no-reply@rus-undp.local>',
-  }, opts);
+  return createMailer(
+    {
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: port,
+      SMTP_SECURE: false,
+      SMTP_USER: undefined,
+      SMTP_PASSWORD: undefined,
+      SMTP_FROM: 'Russia-UNDP Partnership <no-reply@rus-undp.local>',
+    },
+    opts,
+  );
 }
 
 export const PROPOSAL_DATA = {

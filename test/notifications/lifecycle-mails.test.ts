@@ -3,8 +3,12 @@ import { driveProposalToClosed, startProposal } from '../helpers/drive';
 import { startWorkflowTestContext, type WorkflowTestContext } from '../helpers/workflow-context';
 
 let ctx: WorkflowTestContext;
-beforeAll(async () => { ctx = await startWorkflowTestContext('lifecycle-mails'); });
-afterAll(async () => { await ctx?.stop(); });
+beforeAll(async () => {
+  ctx = await startWorkflowTestContext('lifecycle-mails');
+});
+afterAll(async () => {
+  await ctx?.stop();
+});
 
 const U = DEMO_USERS;
 const coKg = [U.coKg.email, U.coKg2.email];

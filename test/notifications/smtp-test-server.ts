@@ -23,7 +23,9 @@ export interface TestSmtpServer {
  * the reply code its RCPT TO gets (e.g. 550 permanent, 451 transient); `rejectData` is the reply
  * to every message once it has been received in full (its final ".").
  */
-export async function startTestSmtpServer(options: { port?: number; reject?: Record<string, number>; rejectData?: number } = {}): Promise<TestSmtpServer> {
+export async function startTestSmtpServer(
+  options: { port?: number; reject?: Record<string, number>; rejectData?: number } = {},
+): Promise<TestSmtpServer> {
   const received: ReceivedMail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -34,7 +36,11 @@ export async function startTestSmtpServer(options: { port?: number; reject?: Rec
     onRcptTo(address, _session, callback) {
       const code = options.reject?.[address.address];
       if (code) {
-        callback(Object.assign(new Error(code >= 500 ? 'No such user here' : 'Mailbox busy, try again later'), { responseCode: code }));
+        callback(
+          Object.assign(new Error(code >= 500 ? 'No such user here' : 'Mailbox busy, try again later'), {
+            responseCode: code,
+          }),
+        );
         return;
       }
       callback();

@@ -1,6 +1,11 @@
 import { NOTIFICATION_TEMPLATES, type NotificationData } from '../../domain/notifications';
 import { TASK_KINDS, type TaskKind } from '../../domain/tasks';
-import { primaryLinkOf, renderDigest, renderNotification, TASK_MAIL_PURPOSE } from '../../activities/notifications/templates';
+import {
+  primaryLinkOf,
+  renderDigest,
+  renderNotification,
+  TASK_MAIL_PURPOSE,
+} from '../../activities/notifications/templates';
 
 const BASE = 'https://rus-undp.example.org/';
 const FORBIDDEN = /undefined|null|NaN|Invalid Date|\[object Object\]/;
@@ -47,7 +52,10 @@ describe.each(NOTIFICATION_TEMPLATES.map((t) => [t]))('%s', (template) => {
       expect(mail.text).toContain('Открыть задачу');
       expect(mail.text).toContain('Киргизия');
       // Apart from what users wrote (title, comment), nothing English is left.
-      const templateText = mail.text.replace(/^> .*$/gm, '').split(full.subjectTitle).join('');
+      const templateText = mail.text
+        .replace(/^> .*$/gm, '')
+        .split(full.subjectTitle)
+        .join('');
       expect(templateText).not.toMatch(/\b(Please|task|Open|Country|Due|the)\b/);
       expect(mail.html).toContain('lang="ru"');
     } else {
@@ -58,17 +66,25 @@ describe.each(NOTIFICATION_TEMPLATES.map((t) => [t]))('%s', (template) => {
     }
   });
 
-  test.each([['en'], ['ru']] as const)('renders in %s with only the required fields, linking to the subject', (language) => {
-    const mail = renderNotification(template, language, minimal, { baseUrl: BASE });
-    for (const part of [mail.subject, mail.text, mail.html]) expect(part).not.toMatch(FORBIDDEN);
-    expect(mail.text).toContain('https://rus-undp.example.org/expert-requests/er-7');
-    expect(primaryLinkOf(mail.html)).toBe('https://rus-undp.example.org/expert-requests/er-7');
-    if (language === 'ru') expect(mail.text).toMatch(CYRILLIC);
-  });
+  test.each([['en'], ['ru']] as const)(
+    'renders in %s with only the required fields, linking to the subject',
+    (language) => {
+      const mail = renderNotification(template, language, minimal, { baseUrl: BASE });
+      for (const part of [mail.subject, mail.text, mail.html]) expect(part).not.toMatch(FORBIDDEN);
+      expect(mail.text).toContain('https://rus-undp.example.org/expert-requests/er-7');
+      expect(primaryLinkOf(mail.html)).toBe('https://rus-undp.example.org/expert-requests/er-7');
+      if (language === 'ru') expect(mail.text).toMatch(CYRILLIC);
+    },
+  );
 });
 
 test('a proposal without a task links to the proposal', () => {
-  const mail = renderNotification('decision_outcome', 'en', { ...full, taskId: undefined }, { baseUrl: 'http://localhost:3000' });
+  const mail = renderNotification(
+    'decision_outcome',
+    'en',
+    { ...full, taskId: undefined },
+    { baseUrl: 'http://localhost:3000' },
+  );
   expect(primaryLinkOf(mail.html)).toBe('http://localhost:3000/proposals/p-42');
   expect(mail.text).toContain('Open the proposal: http://localhost:3000/proposals/p-42');
 });
@@ -85,7 +101,15 @@ test('money, dates and decisions are written out per language', () => {
 });
 
 test('bad optional values are left out instead of printed', () => {
-  const odd = { ...minimal, dueAt: 'not a date', amountUsd: Number.NaN, taskKind: 'no_such_kind', comment: '   ', decision: '', countryCode: '' };
+  const odd = {
+    ...minimal,
+    dueAt: 'not a date',
+    amountUsd: Number.NaN,
+    taskKind: 'no_such_kind',
+    comment: '   ',
+    decision: '',
+    countryCode: '',
+  };
   for (const template of NOTIFICATION_TEMPLATES) {
     for (const language of ['en', 'ru'] as const) {
       const mail = renderNotification(template, language, odd, { baseUrl: BASE });
@@ -112,9 +136,21 @@ test('HTML escapes everything that came from data, and the primary link cannot b
 
 describe('daily digest', () => {
   const items = [
-    { kind: 'event' as const, subject: '[Russia-UNDP Partnership] Payment released: USD 8,000 – Solar', at: new Date('2026-11-25T09:00:00Z'), url: `${BASE}proposals/p-1` },
+    {
+      kind: 'event' as const,
+      subject: '[Russia-UNDP Partnership] Payment released: USD 8,000 – Solar',
+      at: new Date('2026-11-25T09:00:00Z'),
+      url: `${BASE}proposals/p-1`,
+    },
     { kind: 'event' as const, subject: 'Decision on “Water” <b>', at: new Date('2026-11-25T10:00:00Z') },
-    { kind: 'overdue_task' as const, taskId: 'proposal-p-2:co_endorsement:1', taskKind: 'co_endorsement', title: 'Endorse: Water', countryCode: 'TJ', dueAt: new Date('2026-11-20T12:00:00Z') },
+    {
+      kind: 'overdue_task' as const,
+      taskId: 'proposal-p-2:co_endorsement:1',
+      taskKind: 'co_endorsement',
+      title: 'Endorse: Water',
+      countryCode: 'TJ',
+      dueAt: new Date('2026-11-20T12:00:00Z'),
+    },
   ];
 
   test('English', () => {
@@ -122,7 +158,9 @@ describe('daily digest', () => {
     expect(mail.subject).toBe('[Russia-UNDP Partnership] Daily digest for 2026-11-26: 2 updates, 1 overdue task');
     expect(mail.text).toContain('https://rus-undp.example.org/proposals/p-1');
     expect(mail.text).toContain('https://rus-undp.example.org/tasks/proposal-p-2:co_endorsement:1');
-    expect(mail.text).toContain('Endorse on behalf of the Country Office – Endorse: Water – Tajikistan – due 20 November 2026');
+    expect(mail.text).toContain(
+      'Endorse on behalf of the Country Office – Endorse: Water – Tajikistan – due 20 November 2026',
+    );
     expect(mail.html).toContain('Decision on “Water” &lt;b&gt;');
     for (const part of [mail.subject, mail.text, mail.html]) expect(part).not.toMatch(FORBIDDEN);
   });
@@ -131,7 +169,11 @@ describe('daily digest', () => {
     const mail = renderDigest('ru', items, BASE);
     expect(mail.subject).toBe('[Партнёрство Россия–ПРООН] Ежедневная сводка: 2 события, 1 просроченная задача');
     expect(mail.text).toContain('Одобрение страновым офисом – Endorse: Water – Таджикистан – срок 20 ноября 2026');
-    const five = renderDigest('ru', Array.from({ length: 5 }, () => items[0]), BASE);
+    const five = renderDigest(
+      'ru',
+      Array.from({ length: 5 }, () => items[0]),
+      BASE,
+    );
     expect(five.subject).toContain('5 событий, 0 просроченных задач');
     for (const part of [mail.subject, mail.text, mail.html, five.text]) expect(part).not.toMatch(FORBIDDEN);
   });
@@ -153,27 +195,49 @@ describe('every task kind sends the mail of its own task', () => {
     const template = TASK_KINDS[kind].mail;
     expect({ kind, template }).toEqual({ kind, template: fitting(kind) });
     for (const language of ['en', 'ru'] as const) {
-      const mail = renderNotification(template, language, { ...full, taskKind: kind, comment: undefined }, { baseUrl: BASE });
+      const mail = renderNotification(
+        template,
+        language,
+        { ...full, taskKind: kind, comment: undefined },
+        { baseUrl: BASE },
+      );
       const label = language === 'ru' ? TASK_KINDS[kind].labelRu : TASK_KINDS[kind].label;
       expect(mail.text).toContain(label);
       // Its own sentence, and no other kind's.
       expect(mail.text).toContain(TASK_MAIL_PURPOSE[kind][language]);
-      for (const other of kinds) if (other !== kind && TASK_MAIL_PURPOSE[other][language] !== TASK_MAIL_PURPOSE[kind][language]) expect(mail.text).not.toContain(TASK_MAIL_PURPOSE[other][language]);
+      for (const other of kinds)
+        if (other !== kind && TASK_MAIL_PURPOSE[other][language] !== TASK_MAIL_PURPOSE[kind][language])
+          expect(mail.text).not.toContain(TASK_MAIL_PURPOSE[other][language]);
       // The expert roster is fed by the ratings of experts only.
       if (kind !== 'expert_evaluation') expect(mail.text).not.toMatch(/feed the expert roster|учитываются в реестре/i);
     }
   });
 
   test('the applicant’s final report is asked for as a report, not as an evaluation', () => {
-    const mail = renderNotification(TASK_KINDS.final_report.mail, 'en', { ...full, taskKind: 'final_report' }, { baseUrl: BASE });
+    const mail = renderNotification(
+      TASK_KINDS.final_report.mail,
+      'en',
+      { ...full, taskKind: 'final_report' },
+      { baseUrl: BASE },
+    );
     expect(mail.subject).toContain('Submit the final report');
     expect(mail.subject).not.toMatch(/evaluat/i);
   });
 });
 
 test('a payment mail names its milestone or deliverable: two equal tranches are two different mails', () => {
-  const pay = (milestoneSeq: number, milestoneTitle: string, language: 'en' | 'ru', subjectType: NotificationData['subjectType'] = 'proposal') =>
-    renderNotification('payment_released', language, { ...full, subjectType, taskId: undefined, taskKind: undefined, amountUsd: 12000, milestoneSeq, milestoneTitle }, { baseUrl: BASE });
+  const pay = (
+    milestoneSeq: number,
+    milestoneTitle: string,
+    language: 'en' | 'ru',
+    subjectType: NotificationData['subjectType'] = 'proposal',
+  ) =>
+    renderNotification(
+      'payment_released',
+      language,
+      { ...full, subjectType, taskId: undefined, taskKind: undefined, amountUsd: 12000, milestoneSeq, milestoneTitle },
+      { baseUrl: BASE },
+    );
   const first = pay(1, 'Sensors installed', 'en');
   const second = pay(2, 'Alerts tested with the villages', 'en');
   expect(first.subject).not.toBe(second.subject);
@@ -194,23 +258,64 @@ test('Russian mails: every template, for every task kind and outcome, has no Eng
     milestoneSeq: 2,
     milestoneTitle: 'Датчики установлены',
     reasons: [
-      { rule: 'co_financing_min', outcome: 'fail', data: { coFinancingCents: 100_000, totalBudgetCents: 3_100_000, actualPct: 3.23, requiredPct: 20, minimumCoFinancingCents: 750_000 } },
-      { rule: 'amount_within_call_limits', outcome: 'fail', data: { requestedCents: 5_000_000, callMinCents: 1_000_000, callMaxCents: 4_000_000 } },
+      {
+        rule: 'co_financing_min',
+        outcome: 'fail',
+        data: {
+          coFinancingCents: 100_000,
+          totalBudgetCents: 3_100_000,
+          actualPct: 3.23,
+          requiredPct: 20,
+          minimumCoFinancingCents: 750_000,
+        },
+      },
+      {
+        rule: 'amount_within_call_limits',
+        outcome: 'fail',
+        data: { requestedCents: 5_000_000, callMinCents: 1_000_000, callMaxCents: 4_000_000 },
+      },
     ],
   };
   const ALLOWED = new Set(['UTC']);
-  const latin = (text: string) => text.replace(/https?:\/\/\S+/g, '').match(/[A-Za-z]{2,}/g)?.filter((w) => !ALLOWED.has(w)) ?? null;
-  const outcomes = ['ineligible', 'co_rejected', 'not_aligned', 'selected', 'waitlisted', 'contract_signed', 'evaluated', 'withdraw', 'signature_declined', 'no_candidate', 'expert_selected', 'policy_failed'];
+  const latin = (text: string) =>
+    text
+      .replace(/https?:\/\/\S+/g, '')
+      .match(/[A-Za-z]{2,}/g)
+      ?.filter((w) => !ALLOWED.has(w)) ?? null;
+  const outcomes = [
+    'ineligible',
+    'co_rejected',
+    'not_aligned',
+    'selected',
+    'waitlisted',
+    'contract_signed',
+    'evaluated',
+    'withdraw',
+    'signature_declined',
+    'no_candidate',
+    'expert_selected',
+    'policy_failed',
+  ];
   for (const template of NOTIFICATION_TEMPLATES) {
     for (const kind of Object.keys(TASK_KINDS)) {
       for (const outcome of outcomes) {
         const mail = renderNotification(template, 'ru', { ...russian, taskKind: kind, outcome }, { baseUrl: BASE });
         const english = latin(`${mail.subject}\n${mail.text}`);
-        expect({ template, kind, outcome, english: english?.length ? english : null }).toEqual({ template, kind, outcome, english: null });
+        expect({ template, kind, outcome, english: english?.length ? english : null }).toEqual({
+          template,
+          kind,
+          outcome,
+          english: null,
+        });
       }
     }
   }
-  const reasons = renderNotification('decision_outcome', 'ru', { ...russian, outcome: 'ineligible' }, { baseUrl: BASE }).text;
+  const reasons = renderNotification(
+    'decision_outcome',
+    'ru',
+    { ...russian, outcome: 'ineligible' },
+    { baseUrl: BASE },
+  ).text;
   expect(reasons).toContain('Причины:');
   expect(reasons).toMatch(/Софинансирование 1\s000 долларов США составляет 3,23% общего бюджета/);
 });

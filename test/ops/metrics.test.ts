@@ -8,7 +8,14 @@ import { logger } from '../../lib/logger';
 import { freePort, startStack, type Stack } from '../../lib/stack';
 import { createApplicants } from '../helpers/drive';
 import { startTestSmtpServer, type TestSmtpServer } from '../notifications/smtp-test-server';
-import { createProposalOverHttp, driveProposalOverHttp, HttpApi, sleep, type DriveStats, type HttpApplicant } from '../resilience/http';
+import {
+  createProposalOverHttp,
+  driveProposalOverHttp,
+  HttpApi,
+  sleep,
+  type DriveStats,
+  type HttpApplicant,
+} from '../resilience/http';
 
 /**
  * Prometheus metrics of the real processes after a lifecycle: the API's request histogram (by
@@ -52,7 +59,9 @@ function valueOf(samples: Sample[], name: string, labels: Record<string, string>
 }
 
 async function scrape(port: number, token?: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, {
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
   return { status: res.status, text: await res.text() };
 }
 
@@ -71,8 +80,12 @@ beforeAll(async () => {
   stack = await startStack({
     api: true,
     env: {
-      SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), RATE_LIMIT_PER_MINUTE: '100000',
-      METRICS_PORT: String(metricsPort), METRICS_TOKEN: TOKEN, WORKER_METRICS_PORT: String(workerMetricsPort),
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      RATE_LIMIT_PER_MINUTE: '100000',
+      METRICS_PORT: String(metricsPort),
+      METRICS_TOKEN: TOKEN,
+      WORKER_METRICS_PORT: String(workerMetricsPort),
       SLA_ENDORSEMENT_DAYS,
     },
   });
@@ -88,7 +101,10 @@ afterAll(async () => {
 });
 
 test('after a lifecycle the metrics show the request histogram, the SDK worker metrics and the domain gauges with the right values', async () => {
-  const [applicant, other] = (await createApplicants(prisma, 2, 'metrics')).map((a, i) => ({ ...a, email: `metrics-${i}@example.org` })) as HttpApplicant[];
+  const [applicant, other] = (await createApplicants(prisma, 2, 'metrics')).map((a, i) => ({
+    ...a,
+    email: `metrics-${i}@example.org`,
+  })) as HttpApplicant[];
 
   const closedId = await createProposalOverHttp(api, applicant, 'metrics-lifecycle');
   // A second proposal waits for its endorsement past the SLA.
@@ -98,14 +114,18 @@ test('after a lifecycle the metrics show the request histogram, the SDK worker m
   expect(stats).toEqual({ decided: 18, retried: 0, alreadyApplied: 0 });
 
   // Settle: the lifecycle closed, the waiting proposal's task is past due and flagged, no mail is left to send.
-  await until('the lifecycle to close, the waiting task to be flagged overdue and the outbox to drain', async () => {
-    const [closed, flagged, pending] = await Promise.all([
-      prisma.proposal.count({ where: { id: closedId, stage: 'closed' } }),
-      prisma.task.count({ where: { subjectId: waitingId, status: 'open', overdue: true } }),
-      prisma.outbox.count({ where: { status: 'pending' } }),
-    ]);
-    return closed === 1 && flagged === 1 && pending === 0;
-  }, 180_000);
+  await until(
+    'the lifecycle to close, the waiting task to be flagged overdue and the outbox to drain',
+    async () => {
+      const [closed, flagged, pending] = await Promise.all([
+        prisma.proposal.count({ where: { id: closedId, stage: 'closed' } }),
+        prisma.task.count({ where: { subjectId: waitingId, status: 'open', overdue: true } }),
+        prisma.outbox.count({ where: { status: 'pending' } }),
+      ]);
+      return closed === 1 && flagged === 1 && pending === 0;
+    },
+    180_000,
+  );
 
   // --- the API (metrics port, with the token) ---
   const scraped = await scrape(metricsPort, TOKEN);
@@ -113,11 +133,34 @@ test('after a lifecycle the metrics show the request histogram, the SDK worker m
   const m = parseMetrics(scraped.text);
 
   // Requests by route pattern and status: the 18 decisions, the two creations; no raw ids as labels.
-  expect(valueOf(m, 'http_request_duration_seconds_count', { method: 'POST', route: '/tasks/:id/decision', status_code: '200' })).toBe(18);
-  expect(valueOf(m, 'http_request_duration_seconds_count', { method: 'POST', route: '/proposals', status_code: '201' })).toBe(2);
-  expect(valueOf(m, 'http_request_duration_seconds_count', { method: 'GET', route: '/proposals/:id', status_code: '200' })).toBeGreaterThan(0);
-  expect(valueOf(m, 'http_request_duration_seconds_bucket', { method: 'POST', route: '/tasks/:id/decision', status_code: '200', le: '+Inf' })).toBe(18);
-  expect(m.filter((s) => s.name.startsWith('http_request_duration_seconds') && (s.labels.route.includes(closedId) || s.labels.route.includes(waitingId)))).toEqual([]);
+  expect(
+    valueOf(m, 'http_request_duration_seconds_count', {
+      method: 'POST',
+      route: '/tasks/:id/decision',
+      status_code: '200',
+    }),
+  ).toBe(18);
+  expect(
+    valueOf(m, 'http_request_duration_seconds_count', { method: 'POST', route: '/proposals', status_code: '201' }),
+  ).toBe(2);
+  expect(
+    valueOf(m, 'http_request_duration_seconds_count', { method: 'GET', route: '/proposals/:id', status_code: '200' }),
+  ).toBeGreaterThan(0);
+  expect(
+    valueOf(m, 'http_request_duration_seconds_bucket', {
+      method: 'POST',
+      route: '/tasks/:id/decision',
+      status_code: '200',
+      le: '+Inf',
+    }),
+  ).toBe(18);
+  expect(
+    m.filter(
+      (s) =>
+        s.name.startsWith('http_request_duration_seconds') &&
+        (s.labels.route.includes(closedId) || s.labels.route.includes(waitingId)),
+    ),
+  ).toEqual([]);
   expect(valueOf(m, 'http_requests_in_flight')).toBe(0);
   expect(valueOf(m, 'process_resident_memory_bytes')).toBeGreaterThan(0);
 
@@ -146,7 +189,9 @@ test('after a lifecycle the metrics show the request histogram, the SDK worker m
   expect(valueOf(w, 'temporal_workflow_completed', { workflow_type: 'proposalWorkflow' })).toBeGreaterThanOrEqual(1);
   expect(valueOf(w, 'temporal_activity_execution_latency_count', { task_queue: stack.taskQueue })).toBeGreaterThan(0);
   expect(valueOf(w, 'temporal_worker_task_slots_available', { task_queue: stack.taskQueue })).toBeGreaterThan(0);
-  expect(valueOf(w, 'temporal_workflow_task_schedule_to_start_latency_count', { task_queue: stack.taskQueue })).toBeGreaterThan(0);
+  expect(
+    valueOf(w, 'temporal_workflow_task_schedule_to_start_latency_count', { task_queue: stack.taskQueue }),
+  ).toBeGreaterThan(0);
 }, 400_000);
 
 test('the metrics port refuses a scrape without the right token; the API port does not serve them', async () => {
@@ -164,15 +209,24 @@ test('without METRICS_PORT, /metrics is on the API port behind METRICS_TOKEN onl
   const connection = Connection.lazy({ address: stack.temporalAddress });
   const temporal = new Client({ connection });
   const appWith = (env: Record<string, string>) =>
-    createApp({ prisma, temporal, logger, taskQueue: stack.taskQueue, config: loadConfig({ AUTH_MODE: 'dev', AUTH_DEV_SECRET: 'metrics-dev-secret-0123456789', ...env }) });
+    createApp({
+      prisma,
+      temporal,
+      logger,
+      taskQueue: stack.taskQueue,
+      config: loadConfig({ AUTH_MODE: 'dev', AUTH_DEV_SECRET: 'metrics-dev-secret-0123456789', ...env }),
+    });
   try {
     const guarded = appWith({ METRICS_TOKEN: TOKEN });
     expect((await request(guarded).get('/metrics')).status).toBe(401);
     const ok = await request(guarded).get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
     expect(ok.status).toBe(200);
     expect(ok.headers['content-type']).toMatch(/^text\/plain;.*version=0\.0\.4/);
-    expect(parseMetrics(ok.text).find((s) => s.name === 'rus_undp_subjects' && s.labels.stage === 'closed')?.value).toBe(1);
-    const devToken = (await request(guarded).post('/auth/dev-token').send({ email: DEMO_USERS.fundManager.email })).body.token as string;
+    expect(
+      parseMetrics(ok.text).find((s) => s.name === 'rus_undp_subjects' && s.labels.stage === 'closed')?.value,
+    ).toBe(1);
+    const devToken = (await request(guarded).post('/auth/dev-token').send({ email: DEMO_USERS.fundManager.email })).body
+      .token as string;
     // A user's sign-in token is not the metrics token.
     expect((await request(guarded).get('/metrics').set('Authorization', `Bearer ${devToken}`)).status).toBe(401);
     expect((await request(appWith({})).get('/metrics').set('Authorization', `Bearer ${TOKEN}`)).status).toBe(404);

@@ -10,7 +10,14 @@ import { loadConfig } from '../../lib/config';
 import { verifyTemporalNamespace } from '../../lib/temporal-setup';
 import { createApplicants } from '../helpers/drive';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
-import { makeTestPki, startApiKeyProxy, startTlsTerminator, type ApiKeyProxy, type TestPki, type TlsTerminator } from '../helpers/tls';
+import {
+  makeTestPki,
+  startApiKeyProxy,
+  startTlsTerminator,
+  type ApiKeyProxy,
+  type TestPki,
+  type TlsTerminator,
+} from '../helpers/tls';
 import { createProposalOverHttp, HttpApi, sleep, type HttpApplicant } from '../resilience/http';
 
 /**
@@ -34,7 +41,16 @@ let applicants: HttpApplicant[];
 /** Every line the stack's processes wrote. */
 const logs: string[] = [];
 
-const TLS_SETTINGS = ['TEMPORAL_ADDRESS', 'TEMPORAL_NAMESPACE', 'TEMPORAL_TLS', 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_SERVER_NAME', 'TEMPORAL_API_KEY'];
+const TLS_SETTINGS = [
+  'TEMPORAL_ADDRESS',
+  'TEMPORAL_NAMESPACE',
+  'TEMPORAL_TLS',
+  'TEMPORAL_TLS_CA',
+  'TEMPORAL_TLS_CERT',
+  'TEMPORAL_TLS_KEY',
+  'TEMPORAL_TLS_SERVER_NAME',
+  'TEMPORAL_API_KEY',
+];
 
 /** The stack's environment with these Temporal settings (and no others of the kind). */
 function temporalEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
@@ -62,12 +78,24 @@ function causeOf(output: string): string {
 }
 
 /** Runs worker/main.ts or api/main.ts and waits for it to exit by itself. */
-function runUntilExit(script: 'worker/main.ts' | 'api/main.ts', env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<{ code: number | null; output: string; cause: string }> {
+function runUntilExit(
+  script: 'worker/main.ts' | 'api/main.ts',
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 90_000,
+): Promise<{ code: number | null; output: string; cause: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, script)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, script)], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
-    proc.stdout.on('data', (c: Buffer) => { output += c.toString(); });
-    proc.stderr.on('data', (c: Buffer) => { output += c.toString(); });
+    proc.stdout.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    proc.stderr.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');
       reject(new Error(`${script} still running after ${timeoutMs} ms; output:\n${output}`));
@@ -88,16 +116,26 @@ async function proposalGoesThrough(api: HttpApi, applicant: HttpApplicant, key: 
   while (!taskId) {
     if (Date.now() > deadline) throw new Error(`proposal ${id}: no co_endorsement task within 60 s`);
     const view = await api.get(`/proposals/${id}`, fm);
-    taskId = (view.body?.openTasks as { id: string; kind: string }[] | undefined)?.find((t) => t.kind === 'co_endorsement')?.id;
+    taskId = (view.body?.openTasks as { id: string; kind: string }[] | undefined)?.find(
+      (t) => t.kind === 'co_endorsement',
+    )?.id;
     if (!taskId) await sleep(200);
   }
-  const decided = await api.post(`/tasks/${encodeURIComponent(taskId)}/decision`, { decision: 'endorse' }, await api.token(DEMO_USERS.coKg.email));
+  const decided = await api.post(
+    `/tasks/${encodeURIComponent(taskId)}/decision`,
+    { decision: 'endorse' },
+    await api.token(DEMO_USERS.coKg.email),
+  );
   expect(decided.status).toBe(200);
 }
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  stack = await startStack({ worker: false, env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), RATE_LIMIT_PER_MINUTE: '100000' }, log: (line) => logs.push(line) });
+  stack = await startStack({
+    worker: false,
+    env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), RATE_LIMIT_PER_MINUTE: '100000' },
+    log: (line) => logs.push(line),
+  });
   plainAddress = stack.temporalAddress;
   prisma = await openDatabase(stack.databaseUrl);
   applicants = (await createApplicants(prisma, 2, 'tls')).map((a, i) => ({ ...a, email: `tls-${i}@example.org` }));
@@ -142,23 +180,45 @@ describe('mTLS (the dev server behind a TLS terminator that requires a client ce
   }, 240_000);
 
   const refusals: [string, () => Record<string, string>, RegExp][] = [
-    ['without a client certificate', () => ({ ...good(), TEMPORAL_TLS_CERT: '', TEMPORAL_TLS_KEY: '' }), /requires a client certificate \(mTLS\): set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY/],
-    ['with a certificate of another CA', () => ({ ...good(), TEMPORAL_TLS_CERT: pki.strangerClient.cert, TEMPORAL_TLS_KEY: pki.strangerClient.key }), /does not accept the client certificate TEMPORAL_TLS_CERT \(CN=stranger, issued by CN=other-ca\)/],
-    ['trusting the wrong CA', () => ({ ...good(), TEMPORAL_TLS_CA: pki.otherCaCert }), /certificate of Temporal at 127\.0\.0\.1:\d+ is not signed by TEMPORAL_TLS_CA \(CN=other-ca/],
-    ['without the server name override', () => ({ ...good(), TEMPORAL_TLS_SERVER_NAME: '' }), /not valid for 127\.0\.0\.1 \(it names DNS:temporal\.test\): set TEMPORAL_TLS_SERVER_NAME/],
+    [
+      'without a client certificate',
+      () => ({ ...good(), TEMPORAL_TLS_CERT: '', TEMPORAL_TLS_KEY: '' }),
+      /requires a client certificate \(mTLS\): set TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY/,
+    ],
+    [
+      'with a certificate of another CA',
+      () => ({ ...good(), TEMPORAL_TLS_CERT: pki.strangerClient.cert, TEMPORAL_TLS_KEY: pki.strangerClient.key }),
+      /does not accept the client certificate TEMPORAL_TLS_CERT \(CN=stranger, issued by CN=other-ca\)/,
+    ],
+    [
+      'trusting the wrong CA',
+      () => ({ ...good(), TEMPORAL_TLS_CA: pki.otherCaCert }),
+      /certificate of Temporal at 127\.0\.0\.1:\d+ is not signed by TEMPORAL_TLS_CA \(CN=other-ca/,
+    ],
+    [
+      'without the server name override',
+      () => ({ ...good(), TEMPORAL_TLS_SERVER_NAME: '' }),
+      /not valid for 127\.0\.0\.1 \(it names DNS:temporal\.test\): set TEMPORAL_TLS_SERVER_NAME/,
+    ],
     ['with TLS off', () => ({ TEMPORAL_ADDRESS: `127.0.0.1:${mtls.port}` }), /expects TLS: set TEMPORAL_TLS_CA/],
   ];
 
-  test.each(refusals)('the worker refuses to start %s, naming the cause', async (_name, settings, expected) => {
-    const { code, output, cause } = await runUntilExit('worker/main.ts', temporalEnv(settings()));
-    expect(code).toBe(1);
-    expect(cause).toMatch(expected);
-    expect(output).not.toMatch(/worker_started/);
-  }, 120_000);
+  test.each(refusals)(
+    'the worker refuses to start %s, naming the cause',
+    async (_name, settings, expected) => {
+      const { code, output, cause } = await runUntilExit('worker/main.ts', temporalEnv(settings()));
+      expect(code).toBe(1);
+      expect(cause).toMatch(expected);
+      expect(output).not.toMatch(/worker_started/);
+    },
+    120_000,
+  );
 
   test('the API refuses to start without a client certificate, with a stranger one, or trusting the wrong CA, naming the cause', async () => {
     // Concurrently: the API tries for its 10-second connect timeout before it looks for the cause.
-    const runs = await Promise.all(refusals.slice(0, 3).map(([, settings]) => runUntilExit('api/main.ts', temporalEnv(settings()))));
+    const runs = await Promise.all(
+      refusals.slice(0, 3).map(([, settings]) => runUntilExit('api/main.ts', temporalEnv(settings()))),
+    );
     runs.forEach(({ code, output, cause }, i) => {
       expect(code).toBe(1);
       expect(cause).toMatch(refusals[i][2]);
@@ -170,7 +230,10 @@ describe('mTLS (the dev server behind a TLS terminator that requires a client ce
     const missingKey = await runUntilExit('worker/main.ts', temporalEnv({ ...good(), TEMPORAL_TLS_KEY: '' }));
     expect(missingKey.code).toBe(1);
     expect(missingKey.cause).toMatch(/TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY: a client certificate needs both/);
-    const wrongKey = await runUntilExit('api/main.ts', temporalEnv({ ...good(), TEMPORAL_TLS_KEY: pki.strangerClient.key }));
+    const wrongKey = await runUntilExit(
+      'api/main.ts',
+      temporalEnv({ ...good(), TEMPORAL_TLS_KEY: pki.strangerClient.key }),
+    );
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.cause).toMatch(/TEMPORAL_TLS_KEY: is not the private key of TEMPORAL_TLS_CERT/);
   }, 120_000);
@@ -220,12 +283,17 @@ describe('namespace and search attributes', () => {
   test('a missing namespace, or one without our search attributes, stops the worker and the API naming what is missing', async () => {
     const missing = await runUntilExit('worker/main.ts', temporalEnv({ TEMPORAL_NAMESPACE: 'no-such-namespace' }));
     expect(missing.code).toBe(1);
-    expect(missing.cause).toMatch(/namespace "no-such-namespace" does not exist on Temporal at 127\.0\.0\.1:\d+: create it or correct TEMPORAL_NAMESPACE/);
+    expect(missing.cause).toMatch(
+      /namespace "no-such-namespace" does not exist on Temporal at 127\.0\.0\.1:\d+: create it or correct TEMPORAL_NAMESPACE/,
+    );
 
     // A namespace created without the search attributes (custom attributes are per namespace on this server).
     const connection = await Connection.connect({ address: plainAddress });
     try {
-      await connection.workflowService.registerNamespace({ namespace: 'bare', workflowExecutionRetentionPeriod: msToTs('1 day') });
+      await connection.workflowService.registerNamespace({
+        namespace: 'bare',
+        workflowExecutionRetentionPeriod: msToTs('1 day'),
+      });
       for (let i = 0; ; i++) {
         try {
           await connection.workflowService.describeNamespace({ namespace: 'bare' });
@@ -241,7 +309,9 @@ describe('namespace and search attributes', () => {
     for (const script of ['worker/main.ts', 'api/main.ts'] as const) {
       const { code, cause } = await runUntilExit(script, temporalEnv({ TEMPORAL_NAMESPACE: 'bare' }));
       expect(code).toBe(1);
-      expect(cause).toMatch(/namespace "bare" on Temporal at 127\.0\.0\.1:\d+ lacks the search attributes Programme, Stage, CountryCode; create with: temporal operator search-attribute create --namespace bare --name Programme --type Keyword/);
+      expect(cause).toMatch(
+        /namespace "bare" on Temporal at 127\.0\.0\.1:\d+ lacks the search attributes Programme, Stage, CountryCode; create with: temporal operator search-attribute create --namespace bare --name Programme --type Keyword/,
+      );
     }
   }, 180_000);
 
@@ -249,12 +319,26 @@ describe('namespace and search attributes', () => {
     const connection = await Connection.connect({ address: plainAddress });
     const noOperatorApi = {
       workflowService: connection.workflowService,
-      operatorService: { listSearchAttributes: () => Promise.reject(Object.assign(new Error('12 UNIMPLEMENTED: not offered here'), { code: 12 })) },
+      operatorService: {
+        listSearchAttributes: () =>
+          Promise.reject(Object.assign(new Error('12 UNIMPLEMENTED: not offered here'), { code: 12 })),
+      },
     };
     try {
-      await expect(verifyTemporalNamespace(noOperatorApi, loadConfig({ TEMPORAL_ADDRESS: plainAddress, TEMPORAL_NAMESPACE: 'default' }))).resolves.toBeUndefined();
-      await expect(verifyTemporalNamespace(noOperatorApi, loadConfig({ TEMPORAL_ADDRESS: plainAddress, TEMPORAL_NAMESPACE: 'bare' })))
-        .rejects.toThrow(/namespace "bare" on Temporal at 127\.0\.0\.1:\d+ lacks the search attributes Programme, Stage, CountryCode/);
+      await expect(
+        verifyTemporalNamespace(
+          noOperatorApi,
+          loadConfig({ TEMPORAL_ADDRESS: plainAddress, TEMPORAL_NAMESPACE: 'default' }),
+        ),
+      ).resolves.toBeUndefined();
+      await expect(
+        verifyTemporalNamespace(
+          noOperatorApi,
+          loadConfig({ TEMPORAL_ADDRESS: plainAddress, TEMPORAL_NAMESPACE: 'bare' }),
+        ),
+      ).rejects.toThrow(
+        /namespace "bare" on Temporal at 127\.0\.0\.1:\d+ lacks the search attributes Programme, Stage, CountryCode/,
+      );
     } finally {
       await connection.close();
     }

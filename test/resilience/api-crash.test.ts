@@ -5,7 +5,15 @@ import type { Stack } from '../../lib/stack';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import { createApplicants } from '../helpers/drive';
 import type { TestSmtp } from '../helpers/smtp';
-import { createProposalOverHttp, HttpApi, sleep, type HttpAnswer, type HttpApplicant, startHttpStack, stopHttpStack } from './http';
+import {
+  createProposalOverHttp,
+  HttpApi,
+  sleep,
+  type HttpAnswer,
+  type HttpApplicant,
+  startHttpStack,
+  stopHttpStack,
+} from './http';
 
 /**
  * SIGKILL of the API process in the middle of a burst of decisions and creations (each with an
@@ -40,29 +48,48 @@ interface Sent {
 
 test(`SIGKILL of the API during ${DECISIONS} decisions and ${CREATIONS + REQUEST_CREATIONS} creations: acknowledged = applied, nothing twice, retries complete`, async () => {
   // Setup: proposals waiting for the CO's endorsement, one per applicant; tokens made before the crash.
-  const applicants: HttpApplicant[] = (await createApplicants(prisma, DECISIONS + CREATIONS, 'crashapi')).map((a, i) => ({ ...a, email: `crashapi-${i}@example.org` }));
-  const existing = await Promise.all(applicants.slice(0, DECISIONS).map((a, i) => createProposalOverHttp(api, a, `setup-${i}`)));
+  const applicants: HttpApplicant[] = (await createApplicants(prisma, DECISIONS + CREATIONS, 'crashapi')).map(
+    (a, i) => ({ ...a, email: `crashapi-${i}@example.org` }),
+  );
+  const existing = await Promise.all(
+    applicants.slice(0, DECISIONS).map((a, i) => createProposalOverHttp(api, a, `setup-${i}`)),
+  );
   const fm = await api.token(DEMO_USERS.fundManager.email);
   const co = await api.token(DEMO_USERS.coKg.email);
-  const tasks = await Promise.all(existing.map(async (id) => {
-    const view = await api.get(`/proposals/${id}`, fm);
-    return (view.body.openTasks as { id: string; kind: string }[]).find((t) => t.kind === 'co_endorsement')!.id;
-  }));
+  const tasks = await Promise.all(
+    existing.map(async (id) => {
+      const view = await api.get(`/proposals/${id}`, fm);
+      return (view.body.openTasks as { id: string; kind: string }[]).find((t) => t.kind === 'co_endorsement')!.id;
+    }),
+  );
   const creators = applicants.slice(DECISIONS);
   const creatorTokens = await Promise.all(creators.map((a) => api.token(a.email)));
 
   const sent: Sent[] = [
     ...tasks.map((taskId, i): Sent => ({
-      kind: 'decision', key: `dec-${i}`, taskId,
-      send: () => api.post(`/tasks/${encodeURIComponent(taskId)}/decision`, { decision: 'endorse', comment: `burst ${i}` }, co, { 'Idempotency-Key': `dec-${i}` }),
+      kind: 'decision',
+      key: `dec-${i}`,
+      taskId,
+      send: () =>
+        api.post(`/tasks/${encodeURIComponent(taskId)}/decision`, { decision: 'endorse', comment: `burst ${i}` }, co, {
+          'Idempotency-Key': `dec-${i}`,
+        }),
     })),
     ...creators.map((_, i): Sent => ({
-      kind: 'proposal', key: `burst-p-${i}`,
-      send: () => api.post('/proposals', proposalPayload({ title: `Burst proposal ${i}` }), creatorTokens[i], { 'Idempotency-Key': `burst-p-${i}` }),
+      kind: 'proposal',
+      key: `burst-p-${i}`,
+      send: () =>
+        api.post('/proposals', proposalPayload({ title: `Burst proposal ${i}` }), creatorTokens[i], {
+          'Idempotency-Key': `burst-p-${i}`,
+        }),
     })),
     ...Array.from({ length: REQUEST_CREATIONS }, (_, i): Sent => ({
-      kind: 'expert_request', key: `burst-er-${i}`,
-      send: () => api.post('/expert-requests', expertRequestPayload({ title: `Burst request ${i}` }), co, { 'Idempotency-Key': `burst-er-${i}` }),
+      kind: 'expert_request',
+      key: `burst-er-${i}`,
+      send: () =>
+        api.post('/expert-requests', expertRequestPayload({ title: `Burst request ${i}` }), co, {
+          'Idempotency-Key': `burst-er-${i}`,
+        }),
     })),
   ];
   const workflowsBefore = await countWorkflows();
@@ -85,21 +112,37 @@ test(`SIGKILL of the API during ${DECISIONS} decisions and ${CREATIONS + REQUEST
   await stack.startApi();
   expect(stack.api!.pid).not.toBe(apiPid);
   // Every request again, same key and body, until it gets a final answer.
-  await Promise.all(sent.map(async (s) => {
-    const until = Date.now() + 180_000;
-    for (;;) {
-      s.retry = await s.send();
-      const code = s.retry.body?.error?.code;
-      if (!(s.retry.status === 0 || s.retry.status === 503 || code === 'idempotency_in_progress' || code === 'idempotency_retry') || Date.now() > until) break;
-      await sleep(1000);
-    }
-  }));
+  await Promise.all(
+    sent.map(async (s) => {
+      const until = Date.now() + 180_000;
+      for (;;) {
+        s.retry = await s.send();
+        const code = s.retry.body?.error?.code;
+        if (
+          !(
+            s.retry.status === 0 ||
+            s.retry.status === 503 ||
+            code === 'idempotency_in_progress' ||
+            code === 'idempotency_retry'
+          ) ||
+          Date.now() > until
+        )
+          break;
+        await sleep(1000);
+      }
+    }),
+  );
 
   const report: Record<string, unknown> = {};
   // Creations: an acknowledged creation replays the same id; every creation ends with one id.
   const created = new Map<string, string>();
   for (const s of sent.filter((x) => x.kind !== 'decision')) {
-    if (s.first!.status === 201) expect({ key: s.key, status: s.retry!.status, id: s.retry!.body.id }).toEqual({ key: s.key, status: 201, id: s.first!.body.id });
+    if (s.first!.status === 201)
+      expect({ key: s.key, status: s.retry!.status, id: s.retry!.body.id }).toEqual({
+        key: s.key,
+        status: 201,
+        id: s.first!.body.id,
+      });
     else expect({ key: s.key, status: s.retry!.status }).toEqual({ key: s.key, status: 201 });
     created.set(s.key, s.retry!.body.id);
   }
@@ -119,11 +162,20 @@ test(`SIGKILL of the API during ${DECISIONS} decisions and ${CREATIONS + REQUEST
   let duplicates = 0;
   let lost = 0;
   for (const s of sent.filter((x) => x.kind === 'decision')) {
-    if (s.first!.status === 200) expect({ key: s.key, retry: s.retry!.status, body: s.retry!.body }).toEqual({ key: s.key, retry: 200, body: s.first!.body });
+    if (s.first!.status === 200)
+      expect({ key: s.key, retry: s.retry!.status, body: s.retry!.body }).toEqual({
+        key: s.key,
+        retry: 200,
+        body: s.first!.body,
+      });
     else expect({ key: s.key, retry: s.retry!.status }).toEqual({ key: s.key, retry: 200 });
     const task = await prisma.task.findUniqueOrThrow({ where: { id: s.taskId! } });
-    const audits = (await prisma.auditEvent.findMany({ where: { workflowId: task.workflowId, action: 'decision' }, select: { data: true } }))
-      .filter((a) => (a.data as { taskId?: string }).taskId === s.taskId).length;
+    const audits = (
+      await prisma.auditEvent.findMany({
+        where: { workflowId: task.workflowId, action: 'decision' },
+        select: { data: true },
+      })
+    ).filter((a) => (a.data as { taskId?: string }).taskId === s.taskId).length;
     if (task.status !== 'done' || audits === 0) lost++;
     if (audits > 1) duplicates++;
   }
@@ -133,7 +185,9 @@ test(`SIGKILL of the API during ${DECISIONS} decisions and ${CREATIONS + REQUEST
   try {
     const client = new Client({ connection });
     for (const id of existing) {
-      const state = await client.workflow.getHandle(`proposal-${id}`).query<{ history: { action: string; taskId?: string }[] }>('state');
+      const state = await client.workflow
+        .getHandle(`proposal-${id}`)
+        .query<{ history: { action: string; taskId?: string }[] }>('state');
       expect(state.history.filter((e) => e.action === 'decision').length).toBe(1);
     }
   } finally {

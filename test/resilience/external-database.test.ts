@@ -28,7 +28,12 @@ beforeAll(async () => {
   url = external.server.url('undp_production');
   smtp = await startTestSmtp();
   // Not migrated, not seeded: the stack runs migrate deploy and the seed script against the URL.
-  stack = await startStack({ api: true, databaseUrl: url, log: (line) => logs.push(line), env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), RATE_LIMIT_PER_MINUTE: '100000' } });
+  stack = await startStack({
+    api: true,
+    databaseUrl: url,
+    log: (line) => logs.push(line),
+    env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), RATE_LIMIT_PER_MINUTE: '100000' },
+  });
   prisma = await openDatabase(url);
   api = new HttpApi(stack.apiUrl);
 }, 240_000);
@@ -42,11 +47,16 @@ afterAll(async () => {
 });
 
 test('migrate, seed, worker and API on a server given by DATABASE_URL: a lifecycle lands there', async () => {
-  const migrations = await prisma.$queryRaw<{ n: bigint }[]>`SELECT COUNT(*) AS n FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL`;
+  const migrations = await prisma.$queryRaw<
+    { n: bigint }[]
+  >`SELECT COUNT(*) AS n FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL`;
   expect(Number(migrations[0].n)).toBeGreaterThan(0);
   expect(await prisma.user.count()).toBeGreaterThan(5);
 
-  const [applicant] = (await createApplicants(prisma, 1, 'external')).map((a) => ({ ...a, email: 'external-0@example.org' }));
+  const [applicant] = (await createApplicants(prisma, 1, 'external')).map((a) => ({
+    ...a,
+    email: 'external-0@example.org',
+  }));
   const id = await createProposalOverHttp(api, applicant, 'external-create');
   const stats: DriveStats = { decided: 0, retried: 0, alreadyApplied: 0 };
   await driveProposalOverHttp(api, id, applicant, stats);

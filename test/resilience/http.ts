@@ -25,7 +25,10 @@ export class HttpApi {
 
   private closed = false;
 
-  constructor(readonly baseUrl: string, private timeoutMs = 60_000) {}
+  constructor(
+    readonly baseUrl: string,
+    private timeoutMs = 60_000,
+  ) {}
 
   /** Where the next request goes. */
   protected target(): string {
@@ -40,7 +43,11 @@ export class HttpApi {
     this.closed = true;
   }
 
-  async request(method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}): Promise<HttpAnswer> {
+  async request(
+    method: string,
+    path: string,
+    opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+  ): Promise<HttpAnswer> {
     if (this.closed) throw new Error('HttpApi closed');
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
@@ -51,7 +58,12 @@ export class HttpApi {
     let answer: HttpAnswer;
     const base = this.target();
     try {
-      const res = await fetch(`${base}${path}`, { method, headers, body: payload, signal: AbortSignal.timeout(this.timeoutMs) });
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        body: payload,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
       const text = await res.text();
       let body: unknown = text;
       try {
@@ -62,7 +74,11 @@ export class HttpApi {
       answer = { status: res.status, body, headers: res.headers };
     } catch (err) {
       this.unreachable(base);
-      answer = { status: 0, body: { error: { code: 'network', message: err instanceof Error ? err.message : String(err) } }, headers: new Headers() };
+      answer = {
+        status: 0,
+        body: { error: { code: 'network', message: err instanceof Error ? err.message : String(err) } },
+        headers: new Headers(),
+      };
     }
     this.statuses.set(answer.status, (this.statuses.get(answer.status) ?? 0) + 1);
     return answer;
@@ -87,7 +103,8 @@ export class HttpApi {
         this.tokens.set(email, res.body.token);
         return res.body.token as string;
       }
-      if (Date.now() > deadline || (res.status >= 400 && res.status < 500)) throw new Error(`dev-token for ${email}: ${res.status} ${JSON.stringify(res.body)}`);
+      if (Date.now() > deadline || (res.status >= 400 && res.status < 500))
+        throw new Error(`dev-token for ${email}: ${res.status} ${JSON.stringify(res.body)}`);
       await sleep(250);
     }
   }
@@ -114,7 +131,11 @@ export class BalancedHttpApi extends HttpApi {
   /** Requests sent per instance. */
   readonly sent = new Map<string, number>();
 
-  constructor(readonly baseUrls: string[], timeoutMs?: number, private readonly downMs = 3_000) {
+  constructor(
+    readonly baseUrls: string[],
+    timeoutMs?: number,
+    private readonly downMs = 3_000,
+  ) {
     super(baseUrls[0], timeoutMs);
   }
 
@@ -141,10 +162,18 @@ export interface HttpStack {
 }
 
 /** The real processes (Temporal dev server, worker, API) with an SMTP server, a database client and an HTTP client, for one fault test file. */
-export async function startHttpStack(opts: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; requestTimeoutMs?: number } = {}): Promise<HttpStack> {
+export async function startHttpStack(
+  opts: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; requestTimeoutMs?: number } = {},
+): Promise<HttpStack> {
   const smtp = await startTestSmtp();
   const db = await createTestDatabase('http-stack');
-  const stack = await startStack({ api: true, databaseUrl: db.url, migrated: true, env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), RATE_LIMIT_PER_MINUTE: '100000', ...opts.env }, log: opts.log });
+  const stack = await startStack({
+    api: true,
+    databaseUrl: db.url,
+    migrated: true,
+    env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), RATE_LIMIT_PER_MINUTE: '100000', ...opts.env },
+    log: opts.log,
+  });
   return { stack, smtp, db, prisma: db.prisma, api: new HttpApi(stack.apiUrl, opts.requestTimeoutMs) };
 }
 
@@ -164,7 +193,10 @@ export const isUnavailable = (status: number) => status === 0 || status === 502 
  * no answer, or "still in progress") is sent again, same key and body, after Retry-After, until
  * it gets a final answer or the deadline passes. Returns the final answer and how many retries it took.
  */
-export async function untilFinal(send: () => Promise<HttpAnswer>, deadlineMs = 120_000): Promise<HttpAnswer & { retries: number }> {
+export async function untilFinal(
+  send: () => Promise<HttpAnswer>,
+  deadlineMs = 120_000,
+): Promise<HttpAnswer & { retries: number }> {
   const deadline = Date.now() + deadlineMs;
   for (let retries = 0; ; retries++) {
     const answer = await send();
@@ -198,21 +230,69 @@ const byUser = (id: string) => (t: OpenTask) => t.assigneeUserId === id;
 /** The Challenge Fund happy path: 18 decisions (same as test/helpers/drive.ts, over HTTP). */
 export const PROPOSAL_STEPS: Step[] = [
   { who: 'coKg', kind: 'co_endorsement', body: { decision: 'endorse' } },
-  { who: 'fundManager', kind: 'assign_reviewers', body: { decision: 'assign', data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } } },
-  { who: 'reviewer1', kind: 'conflict_declaration', body: { decision: 'declare_no_conflict', data: { noConflictDeclared: true } }, match: byUser(DEMO_USERS.reviewer1.id) },
-  { who: 'reviewer1', kind: 'review_score', body: { decision: 'submit_score', data: { scores: SCORES } }, match: byUser(DEMO_USERS.reviewer1.id) },
-  { who: 'reviewer2', kind: 'conflict_declaration', body: { decision: 'declare_no_conflict', data: { noConflictDeclared: true } }, match: byUser(DEMO_USERS.reviewer2.id) },
-  { who: 'reviewer2', kind: 'review_score', body: { decision: 'submit_score', data: { scores: SCORES } }, match: byUser(DEMO_USERS.reviewer2.id) },
+  {
+    who: 'fundManager',
+    kind: 'assign_reviewers',
+    body: { decision: 'assign', data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } },
+  },
+  {
+    who: 'reviewer1',
+    kind: 'conflict_declaration',
+    body: { decision: 'declare_no_conflict', data: { noConflictDeclared: true } },
+    match: byUser(DEMO_USERS.reviewer1.id),
+  },
+  {
+    who: 'reviewer1',
+    kind: 'review_score',
+    body: { decision: 'submit_score', data: { scores: SCORES } },
+    match: byUser(DEMO_USERS.reviewer1.id),
+  },
+  {
+    who: 'reviewer2',
+    kind: 'conflict_declaration',
+    body: { decision: 'declare_no_conflict', data: { noConflictDeclared: true } },
+    match: byUser(DEMO_USERS.reviewer2.id),
+  },
+  {
+    who: 'reviewer2',
+    kind: 'review_score',
+    body: { decision: 'submit_score', data: { scores: SCORES } },
+    match: byUser(DEMO_USERS.reviewer2.id),
+  },
   { who: 'fundManager', kind: 'selection_decision', body: { decision: 'select' } },
-  { who: 'applicant', kind: 'contract_signature', body: { decision: 'sign' }, match: (t, a) => t.assigneeUserId === a.userId },
-  { who: 'coKg', kind: 'contract_signature', body: { decision: 'sign' }, match: (t) => t.assigneeRole === 'co_approver' },
+  {
+    who: 'applicant',
+    kind: 'contract_signature',
+    body: { decision: 'sign' },
+    match: (t, a) => t.assigneeUserId === a.userId,
+  },
+  {
+    who: 'coKg',
+    kind: 'contract_signature',
+    body: { decision: 'sign' },
+    match: (t) => t.assigneeRole === 'co_approver',
+  },
   ...[1, 2, 3].flatMap((i): Step[] => [
-    { who: 'applicant', kind: 'progress_report', body: { decision: 'submit_report', data: { report: `Milestone ${i}` } } },
+    {
+      who: 'applicant',
+      kind: 'progress_report',
+      body: { decision: 'submit_report', data: { report: `Milestone ${i}` } },
+    },
     { who: 'coKg', kind: 'report_verification', body: { decision: 'accept' } },
   ]),
   { who: 'applicant', kind: 'final_report', body: { decision: 'submit_report', data: { report: 'Final report' } } },
-  { who: 'coKg', kind: 'evaluation', body: { decision: 'submit_evaluation', data: EVALUATION }, match: (t) => t.assigneeRole === 'co_approver' },
-  { who: 'fundManager', kind: 'evaluation', body: { decision: 'submit_evaluation', data: EVALUATION }, match: (t) => t.assigneeRole === 'fund_manager' },
+  {
+    who: 'coKg',
+    kind: 'evaluation',
+    body: { decision: 'submit_evaluation', data: EVALUATION },
+    match: (t) => t.assigneeRole === 'co_approver',
+  },
+  {
+    who: 'fundManager',
+    kind: 'evaluation',
+    body: { decision: 'submit_evaluation', data: EVALUATION },
+    match: (t) => t.assigneeRole === 'fund_manager',
+  },
 ];
 
 export interface HttpApplicant extends Applicant {
@@ -232,13 +312,27 @@ export interface DriveStats {
  * Creates a proposal through the API with an Idempotency-Key, retrying with the same key while
  * the service is unavailable (the key makes the retry safe).
  */
-export async function createProposalOverHttp(api: HttpApi, applicant: HttpApplicant, key: string, deadlineMs = 180_000): Promise<string> {
+export async function createProposalOverHttp(
+  api: HttpApi,
+  applicant: HttpApplicant,
+  key: string,
+  deadlineMs = 180_000,
+): Promise<string> {
   const token = await api.token(applicant.email);
   const deadline = Date.now() + deadlineMs;
   for (;;) {
-    const res = await api.post('/proposals', proposalPayload({ title: `Resilience ${key}` }), token, { 'Idempotency-Key': key });
+    const res = await api.post('/proposals', proposalPayload({ title: `Resilience ${key}` }), token, {
+      'Idempotency-Key': key,
+    });
     if (res.status === 201) return res.body.id as string;
-    if (!(isUnavailable(res.status) || res.body?.error?.code === 'idempotency_retry' || res.body?.error?.code === 'idempotency_in_progress') || Date.now() > deadline) {
+    if (
+      !(
+        isUnavailable(res.status) ||
+        res.body?.error?.code === 'idempotency_retry' ||
+        res.body?.error?.code === 'idempotency_in_progress'
+      ) ||
+      Date.now() > deadline
+    ) {
       throw new Error(`create ${key}: ${res.status} ${JSON.stringify(res.body)}`);
     }
     await sleep(500);
@@ -275,11 +369,14 @@ export async function driveProposalOverHttp(
     let last: HttpAnswer | undefined;
     for (;;) {
       if (Date.now() > deadline) {
-        throw new Error(`proposal ${proposalId}: step ${n + 1} (${step.kind}) not done in time; last answer ${last?.status} ${JSON.stringify(last?.body)}; statuses ${JSON.stringify(api.tally())}`);
+        throw new Error(
+          `proposal ${proposalId}: step ${n + 1} (${step.kind}) not done in time; last answer ${last?.status} ${JSON.stringify(last?.body)}; statuses ${JSON.stringify(api.tally())}`,
+        );
       }
       const view = await api.get(`/proposals/${proposalId}`, fm);
       if (view.status !== 200) {
-        if (!isUnavailable(view.status)) throw new Error(`GET proposal ${proposalId}: ${view.status} ${JSON.stringify(view.body)}`);
+        if (!isUnavailable(view.status))
+          throw new Error(`GET proposal ${proposalId}: ${view.status} ${JSON.stringify(view.body)}`);
         await sleep(300);
         continue;
       }
@@ -290,7 +387,9 @@ export async function driveProposalOverHttp(
         stats.alreadyApplied++;
         break;
       }
-      const task = unanswered ? open.find((t) => t.id === unanswered) : open.find((t) => t.kind === step.kind && !decided.has(t.id) && (step.match?.(t, applicant) ?? true));
+      const task = unanswered
+        ? open.find((t) => t.id === unanswered)
+        : open.find((t) => t.kind === step.kind && !decided.has(t.id) && (step.match?.(t, applicant) ?? true));
       if (!task) {
         await sleep(100);
         continue;
@@ -300,7 +399,8 @@ export async function driveProposalOverHttp(
       if (step.kind === 'contract_signature' && !body.data) {
         // Signing confirms the statement of the agreement version shown by the task.
         const detail = await api.get(`/tasks/${encodeURIComponent(task.id)}`, tokens[step.who]);
-        const data = detail.status === 200 ? signatureData(detail.body.context as Record<string, unknown> | null) : undefined;
+        const data =
+          detail.status === 200 ? signatureData(detail.body.context as Record<string, unknown> | null) : undefined;
         if (data) body = { ...body, data };
       }
       const res = await api.post(`/tasks/${encodeURIComponent(task.id)}/decision`, body, tokens[step.who]);

@@ -8,7 +8,16 @@ import { checkDeliveryRule } from '../helpers/delivery-rule';
 import { createApplicants } from '../helpers/drive';
 import type { TestSmtp } from '../helpers/smtp';
 import { eventually, retryTransient } from '../helpers/wait';
-import { BalancedHttpApi, createProposalOverHttp, driveProposalOverHttp, HttpApi, startHttpStack, stopHttpStack, type DriveStats, type HttpApplicant } from './http';
+import {
+  BalancedHttpApi,
+  createProposalOverHttp,
+  driveProposalOverHttp,
+  HttpApi,
+  startHttpStack,
+  stopHttpStack,
+  type DriveStats,
+  type HttpApplicant,
+} from './http';
 
 /**
  * Two API and two worker processes on one database and one Temporal server, as a deployment runs
@@ -50,10 +59,14 @@ afterAll(async () => {
 });
 
 async function openTask(api: HttpApi, proposalId: string, kind: string, token: string): Promise<string> {
-  return eventually(async () => {
-    const view = await api.get(`/proposals/${proposalId}`, token);
-    return (view.body?.openTasks as { id: string; kind: string }[] | undefined)?.find((t) => t.kind === kind)?.id;
-  }, 60_000, 200);
+  return eventually(
+    async () => {
+      const view = await api.get(`/proposals/${proposalId}`, token);
+      return (view.body?.openTasks as { id: string; kind: string }[] | undefined)?.find((t) => t.kind === kind)?.id;
+    },
+    60_000,
+    200,
+  );
 }
 
 test('an Idempotency-Key stored through one API instance replays on the other', async () => {
@@ -63,19 +76,39 @@ test('an Idempotency-Key stored through one API instance replays on the other', 
   const first = await a.post('/proposals', body, token, { 'Idempotency-Key': 'cross-create' });
   expect(first.status).toBe(201);
   const again = await b.post('/proposals', body, token, { 'Idempotency-Key': 'cross-create' });
-  expect({ status: again.status, id: again.body.id, replayed: again.headers.get('Idempotent-Replayed') }).toEqual({ status: 201, id: first.body.id, replayed: 'true' });
-  const other = await b.post('/proposals', proposalPayload({ title: 'Another body' }), token, { 'Idempotency-Key': 'cross-create' });
-  expect({ status: other.status, code: other.body.error?.code }).toEqual({ status: 409, code: 'idempotency_key_reused' });
+  expect({ status: again.status, id: again.body.id, replayed: again.headers.get('Idempotent-Replayed') }).toEqual({
+    status: 201,
+    id: first.body.id,
+    replayed: 'true',
+  });
+  const other = await b.post('/proposals', proposalPayload({ title: 'Another body' }), token, {
+    'Idempotency-Key': 'cross-create',
+  });
+  expect({ status: other.status, code: other.body.error?.code }).toEqual({
+    status: 409,
+    code: 'idempotency_key_reused',
+  });
   expect(await prisma.proposal.count({ where: { institutionId: applicant.institutionId } })).toBe(1);
 
   const co = await b.token(DEMO_USERS.coKg.email);
   const taskId = await openTask(b, first.body.id, 'co_endorsement', co);
   const decision = { decision: 'endorse', comment: 'keyed decision' };
-  const decided = await b.post(`/tasks/${encodeURIComponent(taskId)}/decision`, decision, co, { 'Idempotency-Key': 'cross-decide' });
+  const decided = await b.post(`/tasks/${encodeURIComponent(taskId)}/decision`, decision, co, {
+    'Idempotency-Key': 'cross-decide',
+  });
   expect(decided.status).toBe(200);
-  const replayed = await a.post(`/tasks/${encodeURIComponent(taskId)}/decision`, decision, co, { 'Idempotency-Key': 'cross-decide' });
-  expect({ status: replayed.status, body: replayed.body, replayed: replayed.headers.get('Idempotent-Replayed') }).toEqual({ status: 200, body: decided.body, replayed: 'true' });
-  const decisions = await prisma.auditEvent.findMany({ where: { workflowId: `proposal-${first.body.id}`, action: 'decision' }, select: { data: true } });
+  const replayed = await a.post(`/tasks/${encodeURIComponent(taskId)}/decision`, decision, co, {
+    'Idempotency-Key': 'cross-decide',
+  });
+  expect({
+    status: replayed.status,
+    body: replayed.body,
+    replayed: replayed.headers.get('Idempotent-Replayed'),
+  }).toEqual({ status: 200, body: decided.body, replayed: 'true' });
+  const decisions = await prisma.auditEvent.findMany({
+    where: { workflowId: `proposal-${first.body.id}`, action: 'decision' },
+    select: { data: true },
+  });
   expect(decisions.filter((d) => (d.data as { taskId?: string }).taskId === taskId)).toHaveLength(1);
 }, 120_000);
 
@@ -87,10 +120,12 @@ test(`the rate limit (${RATE_LIMIT}/min) holds across instances: requests altern
   const statuses = { a: [] as number[], b: [] as number[] };
   const total = RATE_LIMIT + 40;
   for (let i = 0; i < total; i += 10) {
-    await Promise.all(Array.from({ length: Math.min(10, total - i) }, async (_, j) => {
-      const [name, api] = (i + j) % 2 ? (['b', b] as const) : (['a', a] as const);
-      statuses[name].push((await api.post('/proposals/p-none/withdraw', {}, token, headers)).status);
-    }));
+    await Promise.all(
+      Array.from({ length: Math.min(10, total - i) }, async (_, j) => {
+        const [name, api] = (i + j) % 2 ? (['b', b] as const) : (['a', a] as const);
+        statuses[name].push((await api.post('/proposals/p-none/withdraw', {}, token, headers)).status);
+      }),
+    );
   }
   const all = [...statuses.a, ...statuses.b];
   expect(all.filter((s) => s === 429)).toHaveLength(total - RATE_LIMIT);
@@ -100,7 +135,7 @@ test(`the rate limit (${RATE_LIMIT}/min) holds across instances: requests altern
   expect(statuses.b.filter((s) => s === 429).length).toBeGreaterThan(0);
 }, 120_000);
 
-test('a write through one instance is visible on the other instance\'s next read (read cache shared through the database)', async () => {
+test("a write through one instance is visible on the other instance's next read (read cache shared through the database)", async () => {
   const token = await a.token(DEMO_USERS.reviewer3.email);
   for (const language of ['ru', 'en', 'ru']) {
     expect((await b.get('/me', token)).status).toBe(200); // cached on b (READ_CACHE_TTL_MS is a minute)
@@ -111,18 +146,25 @@ test('a write through one instance is visible on the other instance\'s next read
 }, 60_000);
 
 test(`${LIFECYCLES} lifecycles through both APIs in turn, one API and one worker SIGKILLed mid-flight: each closes, every decision and audit event once, every mail delivered`, async () => {
-  const applicants: HttpApplicant[] = (await createApplicants(prisma, LIFECYCLES, 'inst')).map((x, i) => ({ ...x, email: `inst-${i}@example.org` }));
+  const applicants: HttpApplicant[] = (await createApplicants(prisma, LIFECYCLES, 'inst')).map((x, i) => ({
+    ...x,
+    email: `inst-${i}@example.org`,
+  }));
   const ids = await Promise.all(applicants.map((x, i) => createProposalOverHttp(balanced, x, `inst-${i}`)));
   const stats: DriveStats = { decided: 0, retried: 0, alreadyApplied: 0 };
   let killed: Promise<void> | undefined;
   const crash = (step: number) => {
     // Once the first lifecycle is at its sixth decision, the first API and the second worker die together.
-    if (step === 6 && !killed) killed = Promise.all([stopProcess(stack.api, 'SIGKILL'), stopProcess(worker2, 'SIGKILL')]).then(() => undefined);
+    if (step === 6 && !killed)
+      killed = Promise.all([stopProcess(stack.api, 'SIGKILL'), stopProcess(worker2, 'SIGKILL')]).then(() => undefined);
   };
-  const drives = await Promise.allSettled(ids.map((id, i) => driveProposalOverHttp(balanced, id, applicants[i], stats, crash, 240_000)));
+  const drives = await Promise.allSettled(
+    ids.map((id, i) => driveProposalOverHttp(balanced, id, applicants[i], stats, crash, 240_000)),
+  );
   await killed;
   const failed = drives.filter((d): d is PromiseRejectedResult => d.status === 'rejected');
-  if (failed.length) throw new Error(`${failed.length} drives failed: ${failed[0].reason}\n${logs.slice(-30).join('\n')}`);
+  if (failed.length)
+    throw new Error(`${failed.length} drives failed: ${failed[0].reason}\n${logs.slice(-30).join('\n')}`);
   expect(killed).toBeDefined();
   expect(stack.api!.signalCode).toBe('SIGKILL');
   expect(worker2.signalCode).toBe('SIGKILL');
@@ -140,12 +182,22 @@ test(`${LIFECYCLES} lifecycles through both APIs in turn, one API and one worker
       const view = await retryTransient(() => handle.query(stateQuery));
       const opened = view.history.filter((e) => e.action === 'task_opened').length;
       const tasks = await prisma.task.count({ where: { workflowId: handle.workflowId } });
-      const decisions = await prisma.auditEvent.findMany({ where: { workflowId: handle.workflowId, action: 'decision' }, select: { data: true } });
+      const decisions = await prisma.auditEvent.findMany({
+        where: { workflowId: handle.workflowId, action: 'decision' },
+        select: { data: true },
+      });
       const decidedTasks = new Set(decisions.map((d) => (d.data as { taskId?: string }).taskId));
       const payments = await prisma.payment.count({ where: { workflowId: handle.workflowId } });
       const audit = await prisma.auditEvent.count({ where: { workflowId: handle.workflowId } });
       if (tasks < opened || decidedTasks.size < 18 || payments < 3 || audit < view.history.length) missing++;
-      if (tasks > opened || decisions.length > decidedTasks.size || decisions.length > 18 || payments > 3 || audit > view.history.length) duplicated++;
+      if (
+        tasks > opened ||
+        decisions.length > decidedTasks.size ||
+        decisions.length > 18 ||
+        payments > 3 ||
+        audit > view.history.length
+      )
+        duplicated++;
     }
     expect({ missing, duplicated }).toEqual({ missing: 0, duplicated: 0 });
   } finally {
@@ -153,12 +205,28 @@ test(`${LIFECYCLES} lifecycles through both APIs in turn, one API and one worker
   }
 
   // The delivery rule, once the surviving worker has delivered what the killed one left.
-  const rule = await eventually(async () => {
-    const r = await checkDeliveryRule(prisma, smtp.mails);
-    return r.pending === 0 && r.missing.length === 0 ? r : undefined;
-  }, 90_000, 500).catch(() => checkDeliveryRule(prisma, smtp.mails));
+  const rule = await eventually(
+    async () => {
+      const r = await checkDeliveryRule(prisma, smtp.mails);
+      return r.pending === 0 && r.missing.length === 0 ? r : undefined;
+    },
+    90_000,
+    500,
+  ).catch(() => checkDeliveryRule(prisma, smtp.mails));
   expect(rule.expected).toBeGreaterThan(LIFECYCLES * 10);
-  expect({ pending: rule.pending, missing: rule.missing, foreign: rule.foreign }).toEqual({ pending: 0, missing: [], foreign: [] });
+  expect({ pending: rule.pending, missing: rule.missing, foreign: rule.foreign }).toEqual({
+    pending: 0,
+    missing: [],
+    foreign: [],
+  });
   // eslint-disable-next-line no-console
-  console.log(JSON.stringify({ stats, sent: Object.fromEntries(balanced.sent), statuses: balanced.tally(), mails: rule.expected, repeated: rule.repeated }));
+  console.log(
+    JSON.stringify({
+      stats,
+      sent: Object.fromEntries(balanced.sent),
+      statuses: balanced.tally(),
+      mails: rule.expected,
+      repeated: rule.repeated,
+    }),
+  );
 }, 420_000);

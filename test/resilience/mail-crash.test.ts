@@ -22,8 +22,16 @@ beforeAll(async () => {
   smtp = await startTestSmtp();
   db = await createTestDatabase('mail-crash');
   stack = await startStack({
-    databaseUrl: db.url, migrated: true, log: (line) => logs.push(line),
-    env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), LOG_LEVEL: 'info', OUTBOX_LEASE_MS: '2000', MAILER_TEST_HOLD_AFTER_ACCEPT: '1' },
+    databaseUrl: db.url,
+    migrated: true,
+    log: (line) => logs.push(line),
+    env: {
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      LOG_LEVEL: 'info',
+      OUTBOX_LEASE_MS: '2000',
+      MAILER_TEST_HOLD_AFTER_ACCEPT: '1',
+    },
   });
   connection = await Connection.connect({ address: stack.temporalAddress });
 }, 180_000);
@@ -35,7 +43,11 @@ afterAll(async () => {
   await smtp?.stop();
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 150_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 150_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -45,7 +57,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined> | T | und
   }
 }
 
-test('a worker killed between the server\'s 250 and the record: the mail is sent again with the same Message-ID, none is lost', async () => {
+test("a worker killed between the server's 250 and the record: the mail is sent again with the same Message-ID, none is lost", async () => {
   const [applicant] = await createApplicants(db.prisma, 1, 'mailcrash');
   await startProposal(new Client({ connection }), stack.taskQueue, 'mail-crash-1', applicant);
 
@@ -55,20 +67,26 @@ test('a worker killed between the server\'s 250 and the record: the mail is sent
   });
   // The server has it; the Outbox does not say so.
   expect(smtp.mails.filter((m) => m.messageId === held.messageId)).toHaveLength(1);
-  const row = (await db.prisma.outbox.findMany({ where: { toEmail: held.to } })).find((r) => messageIdForKey(r.key) === held.messageId);
+  const row = (await db.prisma.outbox.findMany({ where: { toEmail: held.to } })).find(
+    (r) => messageIdForKey(r.key) === held.messageId,
+  );
   expect(row).toMatchObject({ status: 'pending', sentAt: null });
   await stack.killWorker('SIGKILL');
   delete stack.env.MAILER_TEST_HOLD_AFTER_ACCEPT;
   await stack.startWorker();
 
-  await until('the held mail recorded as sent', async () => ((await db.prisma.outbox.findUniqueOrThrow({ where: { key: row!.key } })).status === 'sent' ? true : undefined));
+  await until('the held mail recorded as sent', async () =>
+    (await db.prisma.outbox.findUniqueOrThrow({ where: { key: row!.key } })).status === 'sent' ? true : undefined,
+  );
   const copies = smtp.mails.filter((m) => m.messageId === held.messageId);
   expect(copies.length).toBeGreaterThanOrEqual(2);
   expect(new Set(copies.map((m) => `${m.to}|${m.subject}|${m.text}`)).size).toBe(1);
   expect(logs.some((l) => l.includes('resending with the same Message-ID'))).toBe(true);
 
   // And every other mail of the step went out too.
-  await until('no pending mail', async () => ((await db.prisma.outbox.count({ where: { status: 'pending' } })) === 0 ? true : undefined));
+  await until('no pending mail', async () =>
+    (await db.prisma.outbox.count({ where: { status: 'pending' } })) === 0 ? true : undefined,
+  );
   const rule = await checkDeliveryRule(db.prisma, smtp.mails);
   expect(rule.expected).toBeGreaterThan(0);
   expect({ missing: rule.missing, foreign: rule.foreign }).toEqual({ missing: [], foreign: [] });

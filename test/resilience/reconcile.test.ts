@@ -30,14 +30,32 @@ afterAll(async () => {
 test('reconcile repairs a corrupted stage, a deleted task and a task closed behind the workflow', async () => {
   const taskQueue = uniqueTaskQueue('reconcile');
   const worker = await createWorker({
-    connection: env.nativeConnection, taskQueue, workflowBundle: await testWorkflowBundle(),
-    deps: { prisma: db.prisma, mailer: smtp.mailer, logger, baseUrl: 'http://localhost:3000', documents: testDocuments() },
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await testWorkflowBundle(),
+    deps: {
+      prisma: db.prisma,
+      mailer: smtp.mailer,
+      logger,
+      baseUrl: 'http://localhost:3000',
+      documents: testDocuments(),
+    },
   });
   await worker.runUntil(async () => {
-    const start = (id: string) => env.client.workflow.start(proposalWorkflow, {
-      taskQueue, workflowId: `proposal-${id}`,
-      args: [{ proposalId: id, applicant: { userId: DEMO_USERS.applicant.id, institutionId: 'inst-tpu', institutionName: 'TPU' }, proposal: proposalPayload(), submittedAt: new Date().toISOString(), sla: quietSla() }],
-    });
+    const start = (id: string) =>
+      env.client.workflow.start(proposalWorkflow, {
+        taskQueue,
+        workflowId: `proposal-${id}`,
+        args: [
+          {
+            proposalId: id,
+            applicant: { userId: DEMO_USERS.applicant.id, institutionId: 'inst-tpu', institutionName: 'TPU' },
+            proposal: proposalPayload(),
+            submittedAt: new Date().toISOString(),
+            sla: quietSla(),
+          },
+        ],
+      });
     const a = await start('rc-a');
     const b = await start('rc-b');
     // The decision answers once recorded; settle until the alignment check has run and its steps are applied.
@@ -54,11 +72,13 @@ test('reconcile repairs a corrupted stage, a deleted task and a task closed behi
 
     const report = await reconcileReadModel(db.prisma, env.client);
     expect(report.checked).toBe(2);
-    expect(report.changes.map((c) => c.what).sort()).toEqual([
-      'stage contracting → selection',
-      `task ${aTask.id} recreated (open)`,
-      `task ${bTask.id} reopened / reassigned as in the workflow`,
-    ].sort());
+    expect(report.changes.map((c) => c.what).sort()).toEqual(
+      [
+        'stage contracting → selection',
+        `task ${aTask.id} recreated (open)`,
+        `task ${bTask.id} reopened / reassigned as in the workflow`,
+      ].sort(),
+    );
     expect((await db.prisma.proposal.findUniqueOrThrow({ where: { id: 'rc-a' } })).stage).toBe('selection');
     expect((await db.prisma.task.findUniqueOrThrow({ where: { id: bTask.id } })).status).toBe('open');
     expect((await reconcileReadModel(db.prisma, env.client)).changes).toEqual([]);

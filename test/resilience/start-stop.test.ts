@@ -30,8 +30,14 @@ afterAll(async () => {
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => { socket.destroy(); resolve(false); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => {
+      socket.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -41,8 +47,12 @@ function waitForLine(match: RegExp, timeoutMs: number): Promise<number> {
     const check = () => {
       const i = lines.findIndex((l) => match.test(l));
       if (i >= 0) return resolve(i);
-      if (proc?.exitCode !== null && proc?.exitCode !== undefined) return reject(new Error(`npm start exited (${proc.exitCode}) before ${match}:\n${lines.slice(-40).join('\n')}`));
-      if (Date.now() > deadline) return reject(new Error(`no line ${match} within ${timeoutMs} ms:\n${lines.slice(-40).join('\n')}`));
+      if (proc?.exitCode !== null && proc?.exitCode !== undefined)
+        return reject(
+          new Error(`npm start exited (${proc.exitCode}) before ${match}:\n${lines.slice(-40).join('\n')}`),
+        );
+      if (Date.now() > deadline)
+        return reject(new Error(`no line ${match} within ${timeoutMs} ms:\n${lines.slice(-40).join('\n')}`));
       setTimeout(check, 200);
     };
     check();
@@ -51,7 +61,14 @@ function waitForLine(match: RegExp, timeoutMs: number): Promise<number> {
 
 test('npm start prints its URLs once ready, in the running auth mode; Ctrl-C stops API, worker (drained), mail catcher, Temporal in that order', async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rus-undp-start-'));
-  const [port, temporalPort, uiPort, smtpPort, mailUiPort, pgPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const [port, temporalPort, uiPort, smtpPort, mailUiPort, pgPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: 'development',
@@ -76,8 +93,19 @@ test('npm start prints its URLs once ready, in the running auth mode; Ctrl-C sto
   delete env.TEMPORAL_DB_FILE;
   delete env.AUTH_DEV_SECRET;
   // Its own process group, like a terminal's foreground job.
-  proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const collect = (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter((l) => l.trim()));
+  proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'start.ts')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const collect = (chunk: Buffer) =>
+    lines.push(
+      ...chunk
+        .toString()
+        .split('\n')
+        .filter((l) => l.trim()),
+    );
   proc.stdout!.on('data', collect);
   proc.stderr!.on('data', collect);
 
@@ -89,14 +117,22 @@ test('npm start prints its URLs once ready, in the running auth mode; Ctrl-C sto
   expect(banner).toContain('AUTH_MODE=oidc');
   expect(banner).toContain('https://login.example.org/realms/undp');
   expect(banner).not.toMatch(/dev-token|@undp\.example\.org|demo/i);
-  const doc = (await (await fetch(`http://127.0.0.1:${port}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+  const doc = (await (await fetch(`http://127.0.0.1:${port}/openapi.json`)).json()) as {
+    paths: Record<string, unknown>;
+  };
   expect(Object.keys(doc.paths)).not.toContain('/auth/dev-token');
 
   const exited = new Promise<number | null>((resolve) => proc!.once('exit', (code) => resolve(code)));
   process.kill(-proc.pid!, 'SIGINT');
   const code = await exited;
   const by = (msg: string) => `"service":"start","msg":"${msg}"`;
-  const order = [by('API stopped'), '"event":"worker_stopped"', by('worker stopped'), by('mail catcher stopped'), by('Temporal stopped')].map((needle) => ({
+  const order = [
+    by('API stopped'),
+    '"event":"worker_stopped"',
+    by('worker stopped'),
+    by('mail catcher stopped'),
+    by('Temporal stopped'),
+  ].map((needle) => ({
     needle,
     at: lines.findIndex((l, i) => i > bannerAt && l.includes(needle)),
   }));
@@ -107,5 +143,6 @@ test('npm start prints its URLs once ready, in the running auth mode; Ctrl-C sto
   const workerStop = JSON.parse(lines[found[2]]) as { code: number | null; signal: string | null };
   expect(workerStop).toMatchObject({ code: 0, signal: null });
   expect(lines.some((l) => /did not stop within|worker failed/.test(l))).toBe(false);
-  for (const p of [port, temporalPort, smtpPort, mailUiPort, pgPort]) expect({ port: p, open: await portOpen(p) }).toEqual({ port: p, open: false });
+  for (const p of [port, temporalPort, smtpPort, mailUiPort, pgPort])
+    expect({ port: p, open: await portOpen(p) }).toEqual({ port: p, open: false });
 }, 360_000);

@@ -6,7 +6,16 @@ import { stateQuery } from '../../workflows/messages';
 import { proposalPayload } from '../fixtures/payloads';
 import { createApplicants } from '../helpers/drive';
 import type { TestSmtp } from '../helpers/smtp';
-import { createProposalOverHttp, driveProposalOverHttp, HttpApi, sleep, type DriveStats, type HttpApplicant, startHttpStack, stopHttpStack } from './http';
+import {
+  createProposalOverHttp,
+  driveProposalOverHttp,
+  HttpApi,
+  sleep,
+  type DriveStats,
+  type HttpApplicant,
+  startHttpStack,
+  stopHttpStack,
+} from './http';
 
 /**
  * The Temporal dev server stops (SIGTERM, later SIGKILL) with lifecycles in flight — driven
@@ -39,7 +48,10 @@ interface Probe {
 }
 
 test(`Temporal server SIGTERM and SIGKILL with ${LIFECYCLES} lifecycles in flight: 503 while down, all resume and close, API reconnects`, async () => {
-  const applicants: HttpApplicant[] = (await createApplicants(prisma, LIFECYCLES + 1, 'trs')).map((a, i) => ({ ...a, email: `trs-${i}@example.org` }));
+  const applicants: HttpApplicant[] = (await createApplicants(prisma, LIFECYCLES + 1, 'trs')).map((a, i) => ({
+    ...a,
+    email: `trs-${i}@example.org`,
+  }));
   const idle = applicants.pop()!; // its proposal stays at co_endorsement: the decision probe
   const ids = await Promise.all(applicants.map((a, i) => createProposalOverHttp(api, a, `trs-create-${i}`)));
   const idleId = await createProposalOverHttp(api, idle, 'trs-idle');
@@ -58,7 +70,9 @@ test(`Temporal server SIGTERM and SIGKILL with ${LIFECYCLES} lifecycles in fligh
     const down = Date.now();
     const [health, create, decision] = await Promise.all([
       api.get('/health'),
-      api.post('/proposals', proposalPayload({ title: `Created during the ${signal} outage` }), idleTokenOf, { 'Idempotency-Key': `trs-probe-${signal}` }),
+      api.post('/proposals', proposalPayload({ title: `Created during the ${signal} outage` }), idleTokenOf, {
+        'Idempotency-Key': `trs-probe-${signal}`,
+      }),
       api.post(`/tasks/${encodeURIComponent(taskId)}/decision`, { decision: 'endorse' }, coToken),
     ]);
     await sleep(Math.max(0, OUTAGE_MS - (Date.now() - down)));
@@ -69,7 +83,13 @@ test(`Temporal server SIGTERM and SIGKILL with ${LIFECYCLES} lifecycles in fligh
       await sleep(250);
       healthy = await api.get('/health');
     }
-    probes.push({ signal, health: { status: health.status, body: health.body }, create: create.status, decision: decision.status, healthyAfterMs: healthy.status === 200 ? Date.now() - up : -1 });
+    probes.push({
+      signal,
+      health: { status: health.status, body: health.body },
+      create: create.status,
+      decision: decision.status,
+      healthyAfterMs: healthy.status === 200 ? Date.now() - up : -1,
+    });
   };
 
   // Faults at fixed points of the overall progress: SIGTERM after ~3 decisions per lifecycle, SIGKILL after ~10.
@@ -78,7 +98,13 @@ test(`Temporal server SIGTERM and SIGKILL with ${LIFECYCLES} lifecycles in fligh
   const onStep = () => {
     total++;
     if (total === LIFECYCLES * 3) faults.push(outage('SIGTERM'));
-    if (total === LIFECYCLES * 10) faults.push((async () => { await Promise.all(faults.slice(0, 1)); await outage('SIGKILL'); })());
+    if (total === LIFECYCLES * 10)
+      faults.push(
+        (async () => {
+          await Promise.all(faults.slice(0, 1));
+          await outage('SIGKILL');
+        })(),
+      );
   };
   const stats: DriveStats = { decided: 0, retried: 0, alreadyApplied: 0 };
   const started = Date.now();
@@ -86,7 +112,13 @@ test(`Temporal server SIGTERM and SIGKILL with ${LIFECYCLES} lifecycles in fligh
     await Promise.all(ids.map((id, i) => driveProposalOverHttp(api, id, applicants[i], stats, onStep)));
   } catch (err) {
     // eslint-disable-next-line no-console
-    console.error(JSON.stringify({ divergence: await divergence(ids), log: logs.filter((l) => /WARN|ERROR|"level":[456]0/.test(l)).slice(-30) }, null, 1));
+    console.error(
+      JSON.stringify(
+        { divergence: await divergence(ids), log: logs.filter((l) => /WARN|ERROR|"level":[456]0/.test(l)).slice(-30) },
+        null,
+        1,
+      ),
+    );
     throw err;
   }
   await Promise.all(faults);
@@ -95,8 +127,18 @@ test(`Temporal server SIGTERM and SIGKILL with ${LIFECYCLES} lifecycles in fligh
   // The probes: 503 with Retry-After semantics, never 500; /health says which part is down.
   expect(probes.map((p) => p.signal)).toEqual(['SIGTERM', 'SIGKILL']);
   for (const p of probes) {
-    expect({ signal: p.signal, health: p.health }).toEqual({ signal: p.signal, health: { status: 503, body: { status: 'degraded', temporal: 'unavailable', database: 'ok', worker: 'unavailable' } } });
-    expect({ signal: p.signal, create: p.create, decision: p.decision }).toEqual({ signal: p.signal, create: 503, decision: 503 });
+    expect({ signal: p.signal, health: p.health }).toEqual({
+      signal: p.signal,
+      health: {
+        status: 503,
+        body: { status: 'degraded', temporal: 'unavailable', database: 'ok', worker: 'unavailable' },
+      },
+    });
+    expect({ signal: p.signal, create: p.create, decision: p.decision }).toEqual({
+      signal: p.signal,
+      create: 503,
+      decision: 503,
+    });
     expect(p.healthyAfterMs).toBeGreaterThanOrEqual(0);
   }
   // The same API process throughout: its client reconnected by itself.
@@ -105,8 +147,13 @@ test(`Temporal server SIGTERM and SIGKILL with ${LIFECYCLES} lifecycles in fligh
 
   // After recovery the refused requests go through: the creation under its key, the idle decision.
   const probeIds = new Set<string>();
-  for (const signal of ['SIGTERM', 'SIGKILL']) probeIds.add(await createProposalOverHttp(api, idle, `trs-probe-${signal}`));
-  const endorsed = await api.post(`/tasks/${encodeURIComponent(await idleTask())}/decision`, { decision: 'endorse' }, coToken);
+  for (const signal of ['SIGTERM', 'SIGKILL'])
+    probeIds.add(await createProposalOverHttp(api, idle, `trs-probe-${signal}`));
+  const endorsed = await api.post(
+    `/tasks/${encodeURIComponent(await idleTask())}/decision`,
+    { decision: 'endorse' },
+    coToken,
+  );
   expect(endorsed.status).toBe(200);
 
   // Every lifecycle closed, each decision recorded once, nothing lost.
@@ -120,7 +167,10 @@ test(`Temporal server SIGTERM and SIGKILL with ${LIFECYCLES} lifecycles in fligh
     let lost = 0;
     let duplicated = 0;
     for (const id of ids) {
-      const decisions = await prisma.auditEvent.findMany({ where: { workflowId: `proposal-${id}`, action: 'decision' }, select: { data: true } });
+      const decisions = await prisma.auditEvent.findMany({
+        where: { workflowId: `proposal-${id}`, action: 'decision' },
+        select: { data: true },
+      });
       const perTask = new Map<string, number>();
       for (const d of decisions) {
         const taskId = (d.data as { taskId: string }).taskId;
@@ -139,7 +189,9 @@ test(`Temporal server SIGTERM and SIGKILL with ${LIFECYCLES} lifecycles in fligh
     await connection.close();
   }
   // eslint-disable-next-line no-console
-  console.log(JSON.stringify({ lifecycles: LIFECYCLES, elapsedMs: elapsed, stats, probes, statuses: api.tally() }, null, 1));
+  console.log(
+    JSON.stringify({ lifecycles: LIFECYCLES, elapsedMs: elapsed, stats, probes, statuses: api.tally() }, null, 1),
+  );
 }, 900_000);
 
 /** Read model and workflow side by side for every lifecycle not closed: where a fault made them part. */
@@ -151,10 +203,21 @@ async function divergence(ids: string[]) {
     for (const id of ids) {
       const row = await prisma.proposal.findUnique({ where: { id }, select: { stage: true } });
       if (row?.stage === 'closed') continue;
-      const readModel = (await prisma.task.findMany({ where: { subjectId: id, status: 'open' }, select: { id: true } })).map((t) => t.id);
-      const state = await client.workflow.getHandle(`proposal-${id}`).query(stateQuery).catch((e: Error) => e.message);
+      const readModel = (
+        await prisma.task.findMany({ where: { subjectId: id, status: 'open' }, select: { id: true } })
+      ).map((t) => t.id);
+      const state = await client.workflow
+        .getHandle(`proposal-${id}`)
+        .query(stateQuery)
+        .catch((e: Error) => e.message);
       const workflow = typeof state === 'string' ? state : state.openTasks.map((t) => t.id);
-      out.push({ id, stage: row?.stage, readModel, workflow, workflowStage: typeof state === 'string' ? null : state.stage });
+      out.push({
+        id,
+        stage: row?.stage,
+        readModel,
+        workflow,
+        workflowStage: typeof state === 'string' ? null : state.stage,
+      });
     }
     return out;
   } finally {

@@ -20,7 +20,11 @@ beforeAll(async () => {
   smtp = await startTestSmtp();
   db = await createTestDatabase('worker-crash');
   prisma = db.prisma;
-  stack = await startStack({ databaseUrl: db.url, migrated: true, env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), LOG_LEVEL: 'info', OUTBOX_LEASE_MS: '3000' } });
+  stack = await startStack({
+    databaseUrl: db.url,
+    migrated: true,
+    env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), LOG_LEVEL: 'info', OUTBOX_LEASE_MS: '3000' },
+  });
   connection = await Connection.connect({ address: stack.temporalAddress });
   client = new Client({ connection });
 }, 180_000);
@@ -69,5 +73,9 @@ test(`SIGKILL of the worker with ${LIFECYCLES} lifecycles in flight: all complet
   // and the record of it) only under the mail's own Message-ID.
   const rule = await checkDeliveryRule(prisma, smtp.mails);
   expect(rule.expected).toBeGreaterThan(LIFECYCLES * 10);
-  expect({ pending: rule.pending, missing: rule.missing, foreign: rule.foreign }).toEqual({ pending: 0, missing: [], foreign: [] });
+  expect({ pending: rule.pending, missing: rule.missing, foreign: rule.foreign }).toEqual({
+    pending: 0,
+    missing: [],
+    foreign: [],
+  });
 }, 600_000);

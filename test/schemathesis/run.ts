@@ -41,9 +41,18 @@ const IDENTITIES: Record<string, string | null> = {
  * rejected" (ST202); these are the business-rule refusals the acceptance allows.
  */
 const BUSINESS_RULES = [
-  /^weights must sum to 100/, /^must be after opensAt$/, /^must be at least minGrantUsd$/, /^from must not be after to$/, /^must be on or after startDate$/,
-  /^amounts sum to /, /^must fall between startDate and endDate$/, /^required for a mission$/, /^no such (call|thematic area|country)$/, /^the call is for /,
-  /^the country is not eligible/, /^only fund managers receive a daily digest$/,
+  /^weights must sum to 100/,
+  /^must be after opensAt$/,
+  /^must be at least minGrantUsd$/,
+  /^from must not be after to$/,
+  /^must be on or after startDate$/,
+  /^amounts sum to /,
+  /^must fall between startDate and endDate$/,
+  /^required for a mission$/,
+  /^no such (call|thematic area|country)$/,
+  /^the call is for /,
+  /^the country is not eligible/,
+  /^only fund managers receive a daily digest$/,
 ];
 
 interface Failure {
@@ -59,7 +68,9 @@ export function failuresOf(output: string): Failure[] {
   if (at < 0) return [];
   const section = output.slice(at).split(/\n=+ (?:WARNINGS|SUMMARY) =+/)[0];
   const out: Failure[] = [];
-  for (const block of section.split(/\n_{3,} (\S+ \S+) _{3,}\n/).reduce<[string, string][]>((acc, part, i, all) => (i % 2 === 1 ? [...acc, [part, all[i + 1]]] : acc), [])) {
+  for (const block of section
+    .split(/\n_{3,} (\S+ \S+) _{3,}\n/)
+    .reduce<[string, string][]>((acc, part, i, all) => (i % 2 === 1 ? [...acc, [part, all[i + 1]]] : acc), [])) {
     const [operation, text] = block;
     for (const testCase of `\n${text}`.split(/\n\d+\. Test Case ID: /).slice(1)) {
       const status = Number(/\n\[(\d{3})\]/.exec(testCase)?.[1] ?? 0);
@@ -73,9 +84,14 @@ export function failuresOf(output: string): Failure[] {
 export function isBusinessRule(f: Failure): boolean {
   if (f.check !== 'ST202' || f.status !== 400) return false;
   try {
-    const error = (JSON.parse(f.body) as { error: { code: string; details?: { path: string; message: string }[] } }).error;
+    const error = (JSON.parse(f.body) as { error: { code: string; details?: { path: string; message: string }[] } })
+      .error;
     // A decision's data and comment depend on the task's kind (each task lists its decisions with their data schema).
-    if (f.operation === 'POST /tasks/{id}/decision' && (error.code === 'invalid_decision' || error.details?.every((d) => /^(decision|comment|data)\b/.test(d.path)))) return true;
+    if (
+      f.operation === 'POST /tasks/{id}/decision' &&
+      (error.code === 'invalid_decision' || error.details?.every((d) => /^(decision|comment|data)\b/.test(d.path)))
+    )
+      return true;
     return !!error.details?.length && error.details.every((d) => BUSINESS_RULES.some((re) => re.test(d.message)));
   } catch {
     return false;
@@ -92,7 +108,9 @@ function option(name: string): string | undefined {
  * ("AST constructor recursion depth mismatch", a runtime error of the tool, not of the API).
  */
 function python(): string {
-  const candidates = [process.env.SCHEMATHESIS_PYTHON, 'python3.13', 'python3.12', 'python3'].filter((c): c is string => !!c);
+  const candidates = [process.env.SCHEMATHESIS_PYTHON, 'python3.13', 'python3.12', 'python3'].filter(
+    (c): c is string => !!c,
+  );
   for (const candidate of candidates) if (spawnSync(candidate, ['--version']).status === 0) return candidate;
   throw new Error('Schemathesis needs Python 3 (with venv and pip)');
 }
@@ -112,8 +130,15 @@ function ensureSchemathesis(): void {
 }
 
 async function token(base: string, email: string): Promise<string> {
-  const res = await fetch(`${base}/auth/dev-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
-  if (!res.ok) throw new Error(`dev-token for ${email}: ${res.status} ${await res.text()} (the stack must run with AUTH_MODE=dev)`);
+  const res = await fetch(`${base}/auth/dev-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email }),
+  });
+  if (!res.ok)
+    throw new Error(
+      `dev-token for ${email}: ${res.status} ${await res.text()} (the stack must run with AUTH_MODE=dev)`,
+    );
   return ((await res.json()) as { token: string }).token;
 }
 
@@ -123,20 +148,41 @@ async function token(base: string, email: string): Promise<string> {
  * would deactivate or erase the demo identities the other runs sign in as. Their tests are in
  * test/accounts.
  */
-const ACCOUNT_CHANGING_OPERATIONS = ['revokeSession', 'revokeAllSessions', 'updateUser', 'createErasure', 'revokeInstitutionMember'];
+const ACCOUNT_CHANGING_OPERATIONS = [
+  'revokeSession',
+  'revokeAllSessions',
+  'updateUser',
+  'createErasure',
+  'revokeInstitutionMember',
+];
 
 /** Runs Schemathesis for one identity; resolves with its exit code, the tail of its summary and its failures. */
-function run(base: string, who: string, bearer: string | null): Promise<{ code: number; summary: string; failures: Failure[] }> {
+function run(
+  base: string,
+  who: string,
+  bearer: string | null,
+): Promise<{ code: number; summary: string; failures: Failure[] }> {
   const dir = path.join(OUT, who);
   fs.mkdirSync(dir, { recursive: true });
   const args = [
-    'run', `${base}/openapi.json`, '--url', base,
-    '--checks', 'all',
-    '--max-examples', option('max-examples') ?? '100',
-    '--workers', option('workers') ?? '2',
-    '--request-timeout', '60',
-    '--report', 'junit', '--report-dir', dir,
-    '--output-truncate', 'false',
+    'run',
+    `${base}/openapi.json`,
+    '--url',
+    base,
+    '--checks',
+    'all',
+    '--max-examples',
+    option('max-examples') ?? '100',
+    '--workers',
+    option('workers') ?? '2',
+    '--request-timeout',
+    '60',
+    '--report',
+    'junit',
+    '--report-dir',
+    dir,
+    '--output-truncate',
+    'false',
     ...(option('seed') ? ['--seed', option('seed')!] : []),
     ...(option('phases') ? ['--phases', option('phases')!] : []),
     ...(bearer ? ['--header', `Authorization: Bearer ${bearer}`] : []),
@@ -156,7 +202,11 @@ function run(base: string, who: string, bearer: string | null): Promise<{ code: 
     child.on('close', (code) => {
       log.end();
       const at = text.lastIndexOf('SUMMARY');
-      resolve({ code: code ?? 1, summary: (at >= 0 ? text.slice(at) : text.slice(-3000)).trim(), failures: failuresOf(text) });
+      resolve({
+        code: code ?? 1,
+        summary: (at >= 0 ? text.slice(at) : text.slice(-3000)).trim(),
+        failures: failuresOf(text),
+      });
     });
   });
 }
@@ -171,10 +221,12 @@ async function main(): Promise<void> {
     stack = await startBenchStack({ label: 'schemathesis' });
     base = stack.stack.apiUrl;
   }
-  const results: { who: string; code: number; summary: string; other: Failure[]; rules: Failure[]; errors: boolean }[] = [];
+  const results: { who: string; code: number; summary: string; other: Failure[]; rules: Failure[]; errors: boolean }[] =
+    [];
   try {
     for (const who of wanted) {
-      if (!(who in IDENTITIES)) throw new Error(`unknown identity ${who}: one of ${Object.keys(IDENTITIES).join(', ')}`);
+      if (!(who in IDENTITIES))
+        throw new Error(`unknown identity ${who}: one of ${Object.keys(IDENTITIES).join(', ')}`);
       const email = IDENTITIES[who];
       const started = Date.now();
       const { code, summary, failures } = await run(base, who, email ? await token(base, email) : null);
@@ -189,13 +241,18 @@ async function main(): Promise<void> {
   const describe = (f: Failure) => `${f.check} ${f.operation} → ${f.status} ${f.body.slice(0, 200)}`;
   const verdict = results
     .map((r) => {
-      const lines = [`${r.who}: ${r.other.length} failure(s), ${r.rules.length} business-rule refusal(s) of schema-valid requests${r.errors ? ', and errors of the run (see its output)' : ''}`];
+      const lines = [
+        `${r.who}: ${r.other.length} failure(s), ${r.rules.length} business-rule refusal(s) of schema-valid requests${r.errors ? ', and errors of the run (see its output)' : ''}`,
+      ];
       for (const f of r.other) lines.push(`  FAILURE ${describe(f)}`);
       for (const f of r.rules) lines.push(`  rule    ${describe(f)}`);
       return lines.join('\n');
     })
     .join('\n');
-  fs.writeFileSync(path.join(OUT, 'summary.txt'), `${verdict}\n\n${results.map((r) => `===== ${r.who}: exit ${r.code}\n${r.summary}\n`).join('\n')}`);
+  fs.writeFileSync(
+    path.join(OUT, 'summary.txt'),
+    `${verdict}\n\n${results.map((r) => `===== ${r.who}: exit ${r.code}\n${r.summary}\n`).join('\n')}`,
+  );
   console.log(`\n${verdict}\nreports: ${path.relative(ROOT, OUT)}/`);
   // Clean: nothing but business-rule refusals, and no error of the run itself.
   const clean = results.every((r) => !r.other.length && !r.errors && (r.code === 0 || r.rules.length > 0));

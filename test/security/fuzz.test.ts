@@ -17,7 +17,7 @@ import { as, DEV_SECRET, startApiHarness, type ApiHarness, type DemoKey } from '
  * explain. Seeded: FUZZ_SEED=<n> replays a run; the seed is printed.
  */
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 2400);
-const SEED = Number(process.env.FUZZ_SEED ?? (Date.now() % 2 ** 31));
+const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const CONCURRENCY = 6;
 
 // ---------------------------------------------------------------- seeded PRNG (mulberry32)
@@ -35,37 +35,110 @@ type Rng = ReturnType<typeof prng>;
 
 // ---------------------------------------------------------------- values
 
-const UNICODE = ['Привет, мир', '👩‍👩‍👧‍👦🚀', '\u202Eevil.exe', 'e\u0301\u0301\u0301', '\uFFFF\uFFFE', '\uD800', '\uDFFF\uD800', '中文字符', 'ﷺ', '\u200B\u200C\u200D', 'Z̸̧̛͓a̴l̷g̸o̵'];
-const INJECTION = ["'; DROP TABLE Proposal; --", '<script>alert(1)</script>', '../../../../etc/passwd', '%s%s%s%n', '{{7*7}}', '${7*7}', 'javascript:alert(1)', '=cmd|"/c calc"!A1', '\r\nX-Injected: 1', 'null', 'undefined', 'NaN'];
-const DATES = ['2026-02-30', '9999-12-31', '0000-00-00', '2026-13-01', '1970-01-01', '2026-1-1', '2026-01-01T00:00:00Z', ''];
+const UNICODE = [
+  'Привет, мир',
+  '👩‍👩‍👧‍👦🚀',
+  '\u202Eevil.exe',
+  'e\u0301\u0301\u0301',
+  '\uFFFF\uFFFE',
+  '\uD800',
+  '\uDFFF\uD800',
+  '中文字符',
+  'ﷺ',
+  '\u200B\u200C\u200D',
+  'Z̸̧̛͓a̴l̷g̸o̵',
+];
+const INJECTION = [
+  "'; DROP TABLE Proposal; --",
+  '<script>alert(1)</script>',
+  '../../../../etc/passwd',
+  '%s%s%s%n',
+  '{{7*7}}',
+  '${7*7}',
+  'javascript:alert(1)',
+  '=cmd|"/c calc"!A1',
+  '\r\nX-Injected: 1',
+  'null',
+  'undefined',
+  'NaN',
+];
+const DATES = [
+  '2026-02-30',
+  '9999-12-31',
+  '0000-00-00',
+  '2026-13-01',
+  '1970-01-01',
+  '2026-1-1',
+  '2026-01-01T00:00:00Z',
+  '',
+];
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype'];
 
 function nastyValue(rng: Rng): unknown {
   switch (rng.int(0, 13)) {
-    case 0: return rng.pick([null, true, false]);
-    case 1: return rng.pick([0, -0, -1, 1, 0.5, -1e-308, 1e308, -1e308, 2 ** 53 + 1, -(2 ** 53) - 1, 100_000_000, 100_000_001, 60, 61, 17, 18, 90, 91, 2001]);
-    case 2: return rng.pick(['', ' ', '\t\n', 'x']);
-    case 3: return 'x'.repeat(rng.pick([301, 2001, 5001, 10_001, 20_001, 100_000]));
-    case 4: return rng.pick(UNICODE).repeat(rng.int(1, 50));
-    case 5: return rng.pick(['\u0000', 'a\u0000b', '\u0000'.repeat(100), 'KG\u0000']);
-    case 6: return rng.pick(INJECTION);
-    case 7: return rng.pick(DATES);
-    case 8: return rng.pick([[], [null], [[[]]], Array.from({ length: 1000 }, (_, i) => i), ['KG', 'KG']]);
-    case 9: return rng.pick([{}, { a: 1 }, { [rng.pick(PROTO_KEYS)]: { polluted: 'yes' } }]);
-    case 10: return rng.pick(['30000', '1e3', '0x10', 'true', '[]', '{}']);
-    case 11: return rng.pick(['KG', 'kg', 'K', 'KGZ', 'XX', 'TJ', 'RU']);
-    case 12: return rng.pick(Object.values(DEMO_USERS).map((u) => u.id));
-    default: return rng.pick(['u-admin', 'exp-001', 'call-kg', 'climate-adaptation', 'inst-hse']);
+    case 0:
+      return rng.pick([null, true, false]);
+    case 1:
+      return rng.pick([
+        0,
+        -0,
+        -1,
+        1,
+        0.5,
+        -1e-308,
+        1e308,
+        -1e308,
+        2 ** 53 + 1,
+        -(2 ** 53) - 1,
+        100_000_000,
+        100_000_001,
+        60,
+        61,
+        17,
+        18,
+        90,
+        91,
+        2001,
+      ]);
+    case 2:
+      return rng.pick(['', ' ', '\t\n', 'x']);
+    case 3:
+      return 'x'.repeat(rng.pick([301, 2001, 5001, 10_001, 20_001, 100_000]));
+    case 4:
+      return rng.pick(UNICODE).repeat(rng.int(1, 50));
+    case 5:
+      return rng.pick(['\u0000', 'a\u0000b', '\u0000'.repeat(100), 'KG\u0000']);
+    case 6:
+      return rng.pick(INJECTION);
+    case 7:
+      return rng.pick(DATES);
+    case 8:
+      return rng.pick([[], [null], [[[]]], Array.from({ length: 1000 }, (_, i) => i), ['KG', 'KG']]);
+    case 9:
+      return rng.pick([{}, { a: 1 }, { [rng.pick(PROTO_KEYS)]: { polluted: 'yes' } }]);
+    case 10:
+      return rng.pick(['30000', '1e3', '0x10', 'true', '[]', '{}']);
+    case 11:
+      return rng.pick(['KG', 'kg', 'K', 'KGZ', 'XX', 'TJ', 'RU']);
+    case 12:
+      return rng.pick(Object.values(DEMO_USERS).map((u) => u.id));
+    default:
+      return rng.pick(['u-admin', 'exp-001', 'call-kg', 'climate-adaptation', 'inst-hse']);
   }
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Every path into a JSON value (object keys and array indices), the root included. */
-function pathsOf(value: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+function pathsOf(
+  value: unknown,
+  prefix: (string | number)[] = [],
+  out: (string | number)[][] = [],
+): (string | number)[][] {
   out.push(prefix);
   if (Array.isArray(value)) value.forEach((v, i) => pathsOf(v, [...prefix, i], out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) pathsOf(v, [...prefix, k], out);
   return out;
 }
 
@@ -86,40 +159,89 @@ function setAt(root: unknown, path: (string | number)[], value: unknown): unknow
 function fromSchema(schema: Record<string, unknown> | undefined, rng: Rng, depth = 0): Json {
   if (!schema || depth > 6) return null;
   // Named schemas live under components.schemas.
-  if (typeof schema.$ref === 'string') return fromSchema((doc as unknown as { components: { schemas: Record<string, Record<string, unknown>> } }).components.schemas[schema.$ref.split('/').pop()!], rng, depth + 1);
+  if (typeof schema.$ref === 'string')
+    return fromSchema(
+      (doc as unknown as { components: { schemas: Record<string, Record<string, unknown>> } }).components.schemas[
+        schema.$ref.split('/').pop()!
+      ],
+      rng,
+      depth + 1,
+    );
   if (Array.isArray(schema.enum)) return rng.pick(schema.enum as Json[]);
   if ('const' in schema) return schema.const as Json;
-  for (const k of ['anyOf', 'oneOf', 'allOf']) if (Array.isArray(schema[k])) return fromSchema(rng.pick(schema[k] as Record<string, unknown>[]), rng, depth + 1);
+  for (const k of ['anyOf', 'oneOf', 'allOf'])
+    if (Array.isArray(schema[k])) return fromSchema(rng.pick(schema[k] as Record<string, unknown>[]), rng, depth + 1);
   const type = Array.isArray(schema.type) ? rng.pick(schema.type as string[]) : schema.type;
   switch (type) {
     case 'object': {
       const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
       const required = new Set((schema.required ?? []) as string[]);
       const out: Record<string, Json> = {};
-      for (const [k, s] of Object.entries(props)) if (required.has(k) || rng.chance(0.3)) out[k] = fromSchema(s, rng, depth + 1);
+      for (const [k, s] of Object.entries(props))
+        if (required.has(k) || rng.chance(0.3)) out[k] = fromSchema(s, rng, depth + 1);
       return out;
     }
-    case 'array': return Array.from({ length: Number(schema.minItems ?? 1) }, () => fromSchema(schema.items as Record<string, unknown>, rng, depth + 1));
-    case 'string': return 'x'.repeat(Math.max(1, Number(schema.minLength ?? 1)));
-    case 'integer': case 'number': return Number(schema.minimum ?? 1);
-    case 'boolean': return true;
-    default: return null;
+    case 'array':
+      return Array.from({ length: Number(schema.minItems ?? 1) }, () =>
+        fromSchema(schema.items as Record<string, unknown>, rng, depth + 1),
+      );
+    case 'string':
+      return 'x'.repeat(Math.max(1, Number(schema.minLength ?? 1)));
+    case 'integer':
+    case 'number':
+      return Number(schema.minimum ?? 1);
+    case 'boolean':
+      return true;
+    default:
+      return null;
   }
 }
 
 // ---------------------------------------------------------------- setup
 
 let h: ApiHarness;
-let doc: { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; security?: unknown[] }>> };
+let doc: {
+  paths: Record<
+    string,
+    Record<
+      string,
+      { requestBody?: { content: Record<string, { schema: Record<string, unknown> }> }; security?: unknown[] }
+    >
+  >;
+};
 const ids: Record<string, string> = {};
 const TOKENS: Partial<Record<DemoKey, string>> = {};
-const ROLES: DemoKey[] = ['applicant', 'applicant2', 'coKg', 'coKg2', 'coTj', 'fundManager', 'reviewer1', 'reviewer3', 'expert1', 'expert2', 'admin'];
+const ROLES: DemoKey[] = [
+  'applicant',
+  'applicant2',
+  'coKg',
+  'coKg2',
+  'coTj',
+  'fundManager',
+  'reviewer1',
+  'reviewer3',
+  'expert1',
+  'expert2',
+  'admin',
+];
 let badTokens: string[] = [];
 
 const callPayload = () => ({
-  countryCode: 'KG', title: 'Fuzz call', challengeStatement: 'Cut water losses.', opensAt: '2027-01-01', closesAt: '2027-03-31', minGrantUsd: 20_000, maxGrantUsd: 40_000,
-  coFinancingMinPct: 20, maxDurationMonths: 12, rubric: [{ key: 'innovation', label: 'Innovation', weight: 30, max: 100 }, { key: 'feasibility', label: 'Feasibility', weight: 70, max: 100 }],
-  passMark: 60, thematicAreaIds: ['water-resources'],
+  countryCode: 'KG',
+  title: 'Fuzz call',
+  challengeStatement: 'Cut water losses.',
+  opensAt: '2027-01-01',
+  closesAt: '2027-03-31',
+  minGrantUsd: 20_000,
+  maxGrantUsd: 40_000,
+  coFinancingMinPct: 20,
+  maxDurationMonths: 12,
+  rubric: [
+    { key: 'innovation', label: 'Innovation', weight: 30, max: 100 },
+    { key: 'feasibility', label: 'Feasibility', weight: 70, max: 100 },
+  ],
+  passMark: 60,
+  thematicAreaIds: ['water-resources'],
 });
 
 /** Who may plausibly call each operation: most valid-token requests come from them, to get past the role gates. */
@@ -136,30 +258,58 @@ const ACTORS: Record<string, DemoKey[]> = {
 };
 
 const DECISIONS = [
-  { decision: 'endorse' }, { decision: 'reject', comment: 'no' }, { decision: 'request_changes', comment: 'more detail' }, { decision: 'resubmit', data: { title: 'Changed' } },
-  { decision: 'confirm' }, { decision: 'submit_score', data: { scores: { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 } } },
-  { decision: 'declare_no_conflict', data: { noConflictDeclared: true } }, { decision: 'assign', data: { reviewerIds: [DEMO_USERS.reviewer1.id] } },
+  { decision: 'endorse' },
+  { decision: 'reject', comment: 'no' },
+  { decision: 'request_changes', comment: 'more detail' },
+  { decision: 'resubmit', data: { title: 'Changed' } },
+  { decision: 'confirm' },
+  {
+    decision: 'submit_score',
+    data: { scores: { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 } },
+  },
+  { decision: 'declare_no_conflict', data: { noConflictDeclared: true } },
+  { decision: 'assign', data: { reviewerIds: [DEMO_USERS.reviewer1.id] } },
 ];
 
 /** A valid-looking body per operation; routes added later fall back to one generated from their schema. */
 function seedBody(op: string, rng: Rng, schema: Record<string, unknown> | undefined): Json {
   switch (op) {
-    case 'post /auth/dev-token': return { email: rng.pick(Object.values(DEMO_USERS)).email };
-    case 'post /proposals': return proposalPayload({ title: `Fuzz ${rng.int(0, 1e9)}` }) as unknown as Json;
-    case 'post /proposals/{id}/resubmit': return { title: 'Resubmitted title' };
-    case 'post /proposals/{id}/withdraw': case 'post /expert-requests/{id}/withdraw': return rng.chance(0.5) ? {} : { reason: 'changed plans' };
-    case 'post /expert-requests': return expertRequestPayload({ title: `Fuzz ${rng.int(0, 1e9)}` }) as unknown as Json;
-    case 'post /tasks/{id}/decision': return rng.pick(DECISIONS) as unknown as Json;
-    case 'post /calls': return callPayload() as unknown as Json;
-    case 'post /experts': return { name: 'Fuzz Expert', email: `fuzz.${rng.int(0, 1e9)}@example.org`, thematicAreaIds: ['health'], languages: ['ru'], dailyFeeUsd: 400 };
-    case 'patch /experts/{id}': return { bio: `bio ${rng.int(0, 1e9)}` };
-    case 'patch /me': return { language: rng.pick(['en', 'ru']) };
-    default: return fromSchema(schema, rng);
+    case 'post /auth/dev-token':
+      return { email: rng.pick(Object.values(DEMO_USERS)).email };
+    case 'post /proposals':
+      return proposalPayload({ title: `Fuzz ${rng.int(0, 1e9)}` }) as unknown as Json;
+    case 'post /proposals/{id}/resubmit':
+      return { title: 'Resubmitted title' };
+    case 'post /proposals/{id}/withdraw':
+    case 'post /expert-requests/{id}/withdraw':
+      return rng.chance(0.5) ? {} : { reason: 'changed plans' };
+    case 'post /expert-requests':
+      return expertRequestPayload({ title: `Fuzz ${rng.int(0, 1e9)}` }) as unknown as Json;
+    case 'post /tasks/{id}/decision':
+      return rng.pick(DECISIONS) as unknown as Json;
+    case 'post /calls':
+      return callPayload() as unknown as Json;
+    case 'post /experts':
+      return {
+        name: 'Fuzz Expert',
+        email: `fuzz.${rng.int(0, 1e9)}@example.org`,
+        thematicAreaIds: ['health'],
+        languages: ['ru'],
+        dailyFeeUsd: 400,
+      };
+    case 'patch /experts/{id}':
+      return { bio: `bio ${rng.int(0, 1e9)}` };
+    case 'patch /me':
+      return { language: rng.pick(['en', 'ru']) };
+    default:
+      return fromSchema(schema, rng);
   }
 }
 
 function deep(depth: number, kind: 'array' | 'object'): string {
-  return kind === 'array' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  return kind === 'array'
+    ? `${'['.repeat(depth)}${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 }
 
 interface Case {
@@ -175,8 +325,26 @@ interface Case {
 }
 
 const MUTATIONS = [
-  'valid', 'drop', 'wrong_type', 'nasty_value', 'nasty_value', 'huge_string', 'unicode', 'nul', 'unknown_field', 'proto_key', 'duplicate_keys',
-  'deep_raw', 'deep_in_field', 'array_body', 'scalar_body', 'empty', 'malformed', 'content_type', 'too_large', 'bom',
+  'valid',
+  'drop',
+  'wrong_type',
+  'nasty_value',
+  'nasty_value',
+  'huge_string',
+  'unicode',
+  'nul',
+  'unknown_field',
+  'proto_key',
+  'duplicate_keys',
+  'deep_raw',
+  'deep_in_field',
+  'array_body',
+  'scalar_body',
+  'empty',
+  'malformed',
+  'content_type',
+  'too_large',
+  'bom',
 ] as const;
 
 function makeCase(op: string, rng: Rng, mutation: (typeof MUTATIONS)[number]): Case {
@@ -184,10 +352,36 @@ function makeCase(op: string, rng: Rng, mutation: (typeof MUTATIONS)[number]): C
   const operation = doc.paths[path][method];
   const schema = operation.requestBody?.content['application/json']?.schema;
   // Ids of the right kind most of the time (so requests get past the lookup), any id otherwise.
-  const own = Object.entries(ids).filter(([k]) => k.startsWith(path.split('/')[1] === 'tasks' ? 'task:' : path.split('/')[1] === 'experts' ? 'expert' : path.split('/')[1] === 'expert-requests' ? 'er' : 'p')).map(([, v]) => v);
+  const own = Object.entries(ids)
+    .filter(([k]) =>
+      k.startsWith(
+        path.split('/')[1] === 'tasks'
+          ? 'task:'
+          : path.split('/')[1] === 'experts'
+            ? 'expert'
+            : path.split('/')[1] === 'expert-requests'
+              ? 'er'
+              : 'p',
+      ),
+    )
+    .map(([, v]) => v);
   const idPool = own.length && rng.chance(0.8) ? own : Object.values(ids);
-  const nastyIds = ['%00', '..%2F..%2Fetc%2Fpasswd', 'x'.repeat(5000), encodeURIComponent("' OR 1=1 --"), encodeURIComponent('Привет'), '__proto__', 'constructor', '%E2%80%AE', encodeURIComponent('a\u0000b'), '%', '%zz'];
-  const url = path.replace(/\{[^}]+\}/g, () => (rng.chance(0.75) ? encodeURIComponent(rng.pick(idPool)) : rng.pick(nastyIds)));
+  const nastyIds = [
+    '%00',
+    '..%2F..%2Fetc%2Fpasswd',
+    'x'.repeat(5000),
+    encodeURIComponent("' OR 1=1 --"),
+    encodeURIComponent('Привет'),
+    '__proto__',
+    'constructor',
+    '%E2%80%AE',
+    encodeURIComponent('a\u0000b'),
+    '%',
+    '%zz',
+  ];
+  const url = path.replace(/\{[^}]+\}/g, () =>
+    rng.chance(0.75) ? encodeURIComponent(rng.pick(idPool)) : rng.pick(nastyIds),
+  );
 
   // Authentication: mostly a valid token of any role, otherwise one of the invalid kinds.
   let token: string | undefined;
@@ -202,7 +396,15 @@ function makeCase(op: string, rng: Rng, mutation: (typeof MUTATIONS)[number]): C
     tokenKind = `bad-${i}`;
   }
   const headers: Record<string, string> = {};
-  if (rng.chance(0.3)) headers['Idempotency-Key'] = rng.pick([`fz-${rng.int(0, 40)}`, `fz-${rng.int(0, 1e9)}`, 'bad key', 'x'.repeat(201), '', 'a:b.c_d-e']);
+  if (rng.chance(0.3))
+    headers['Idempotency-Key'] = rng.pick([
+      `fz-${rng.int(0, 40)}`,
+      `fz-${rng.int(0, 1e9)}`,
+      'bad key',
+      'x'.repeat(201),
+      '',
+      'a:b.c_d-e',
+    ]);
   if (rng.chance(0.1)) headers['X-Request-Id'] = rng.pick(['<script>', 'x'.repeat(500), 'ok-id']);
 
   // Uploads document a multipart body: fuzzed as JSON bodies too (refused as 415 before anything is read).
@@ -212,20 +414,39 @@ function makeCase(op: string, rng: Rng, mutation: (typeof MUTATIONS)[number]): C
   const paths = pathsOf(value).filter((p) => p.length > 0);
   const somePath = () => (paths.length ? rng.pick(paths) : ['x']);
   switch (mutation) {
-    case 'valid': break;
-    case 'drop': value = setAt(value, somePath(), undefined); break;
+    case 'valid':
+      break;
+    case 'drop':
+      value = setAt(value, somePath(), undefined);
+      break;
     case 'wrong_type': {
       const p = somePath();
       const current = p.reduce<unknown>((n, k) => (n as Record<string | number, unknown>)?.[k], value);
-      const alternatives = [null, 42, 'text', true, [], {}].filter((v) => typeof v !== typeof current || Array.isArray(v) !== Array.isArray(current));
+      const alternatives = [null, 42, 'text', true, [], {}].filter(
+        (v) => typeof v !== typeof current || Array.isArray(v) !== Array.isArray(current),
+      );
       value = setAt(value, p, rng.pick(alternatives));
       break;
     }
-    case 'nasty_value': value = setAt(value, somePath(), nastyValue(rng)); break;
-    case 'huge_string': value = setAt(value, somePath(), 'A'.repeat(rng.pick([10_000, 100_000, 500_000]))); break;
-    case 'unicode': value = setAt(value, somePath(), rng.pick(UNICODE)); break;
-    case 'nul': value = setAt(value, somePath(), `x\u0000${'y'.repeat(rng.int(0, 10))}`); break;
-    case 'unknown_field': value = setAt(value, [rng.pick(['role', 'id', 'stage', 'institutionId', 'actor', 'isAdmin', 'createdAt'])], nastyValue(rng)); break;
+    case 'nasty_value':
+      value = setAt(value, somePath(), nastyValue(rng));
+      break;
+    case 'huge_string':
+      value = setAt(value, somePath(), 'A'.repeat(rng.pick([10_000, 100_000, 500_000])));
+      break;
+    case 'unicode':
+      value = setAt(value, somePath(), rng.pick(UNICODE));
+      break;
+    case 'nul':
+      value = setAt(value, somePath(), `x\u0000${'y'.repeat(rng.int(0, 10))}`);
+      break;
+    case 'unknown_field':
+      value = setAt(
+        value,
+        [rng.pick(['role', 'id', 'stage', 'institutionId', 'actor', 'isAdmin', 'createdAt'])],
+        nastyValue(rng),
+      );
+      break;
     case 'proto_key': {
       const key = rng.pick(PROTO_KEYS);
       const json = JSON.stringify(value ?? {});
@@ -236,33 +457,72 @@ function makeCase(op: string, rng: Rng, mutation: (typeof MUTATIONS)[number]): C
     case 'duplicate_keys': {
       const json = JSON.stringify(value ?? {});
       const key = paths.length && typeof paths[0][0] === 'string' ? String(rng.pick(paths)[0]) : 'decision';
-      raw = json.startsWith('{') && json !== '{}' ? `{${JSON.stringify(key)}:${JSON.stringify(nastyValue(rng) ?? null)},${json.slice(1, -1)},${JSON.stringify(key)}:${JSON.stringify(nastyValue(rng) ?? null)}}` : `{"a":1,"a":2}`;
+      raw =
+        json.startsWith('{') && json !== '{}'
+          ? `{${JSON.stringify(key)}:${JSON.stringify(nastyValue(rng) ?? null)},${json.slice(1, -1)},${JSON.stringify(key)}:${JSON.stringify(nastyValue(rng) ?? null)}}`
+          : `{"a":1,"a":2}`;
       break;
     }
-    case 'deep_raw': raw = deep(rng.pick([100, 1000, 10_000, 100_000]), rng.pick(['array', 'object'] as const)); break;
+    case 'deep_raw':
+      raw = deep(rng.pick([100, 1000, 10_000, 100_000]), rng.pick(['array', 'object'] as const));
+      break;
     case 'deep_in_field': {
       const marker = '"__DEEP__"';
       const json = JSON.stringify(setAt(value, paths.length ? somePath() : ['data'], '__DEEP__'));
       raw = json.replace(marker, deep(rng.pick([50, 500, 5000, 50_000]), rng.pick(['array', 'object'] as const)));
       break;
     }
-    case 'array_body': raw = JSON.stringify([value]); break;
-    case 'scalar_body': raw = rng.pick(['null', '0', '"text"', 'true', '-1', '1e999']); break;
-    case 'empty': raw = rng.pick(['', ' ', '\n']); break;
+    case 'array_body':
+      raw = JSON.stringify([value]);
+      break;
+    case 'scalar_body':
+      raw = rng.pick(['null', '0', '"text"', 'true', '-1', '1e999']);
+      break;
+    case 'empty':
+      raw = rng.pick(['', ' ', '\n']);
+      break;
     case 'malformed': {
       const json = JSON.stringify(value ?? {});
-      raw = rng.pick([json.slice(0, Math.max(1, json.length >> 1)), `${json},`, json.replace(/"/g, "'"), `${json}garbage`, '{"a":NaN}', '{"a":1,}', '/* c */{}', '{"a":"\\x41"}', '{"a":"\\ud800"}']);
+      raw = rng.pick([
+        json.slice(0, Math.max(1, json.length >> 1)),
+        `${json},`,
+        json.replace(/"/g, "'"),
+        `${json}garbage`,
+        '{"a":NaN}',
+        '{"a":1,}',
+        '/* c */{}',
+        '{"a":"\\x41"}',
+        '{"a":"\\ud800"}',
+      ]);
       break;
     }
     case 'content_type': {
       raw = JSON.stringify(value ?? {});
-      contentType = rng.pick(['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json; charset=utf-16', 'application/json; charset=latin1', 'application/merge-patch+json', 'application/vnd.api+json', '*/*', 'application/json; charset=gbk']);
+      contentType = rng.pick([
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/xml',
+        'application/json; charset=utf-16',
+        'application/json; charset=latin1',
+        'application/merge-patch+json',
+        'application/vnd.api+json',
+        '*/*',
+        'application/json; charset=gbk',
+      ]);
       if (contentType.includes('utf-16')) raw = Buffer.from(raw, 'utf16le');
       if (rng.chance(0.2)) contentType = undefined;
       break;
     }
-    case 'too_large': raw = JSON.stringify({ ...(value && typeof value === 'object' && !Array.isArray(value) ? value : {}), title: 'x'.repeat(1_100_000) }); break;
-    case 'bom': raw = `\uFEFF${JSON.stringify(value ?? {})}`; break;
+    case 'too_large':
+      raw = JSON.stringify({
+        ...(value && typeof value === 'object' && !Array.isArray(value) ? value : {}),
+        title: 'x'.repeat(1_100_000),
+      });
+      break;
+    case 'bom':
+      raw = `\uFEFF${JSON.stringify(value ?? {})}`;
+      break;
   }
   const body = raw ?? (value === undefined ? undefined : JSON.stringify(value));
   return { op, method, url, token, tokenKind, contentType, body, headers, mutation };
@@ -286,7 +546,11 @@ interface Snapshot {
 
 async function snapshotDb(): Promise<Omit<Snapshot, 'workflows'>> {
   const pool = poolOf(h.db.prisma);
-  const tables = (await pool.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_prisma%' ORDER BY table_name")).rows.map((t) => t.name);
+  const tables = (
+    await pool.query<{ name: string }>(
+      "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT LIKE '\\_prisma%' ORDER BY table_name",
+    )
+  ).rows.map((t) => t.name);
   const counts: Record<string, number> = {};
   const checksums: Record<string, string> = {};
   for (const t of tables) {
@@ -301,7 +565,8 @@ async function snapshotDb(): Promise<Omit<Snapshot, 'workflows'>> {
 async function quiesce(): Promise<void> {
   // Workflows idle (no pending mail, nothing in flight) and visibility caught up.
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && (await h.db.prisma.outbox.count({ where: { status: 'pending' } })) > 0) await new Promise((r) => setTimeout(r, 200));
+  while (Date.now() < deadline && (await h.db.prisma.outbox.count({ where: { status: 'pending' } })) > 0)
+    await new Promise((r) => setTimeout(r, 200));
   await new Promise((r) => setTimeout(r, 2000));
 }
 
@@ -310,9 +575,19 @@ async function snapshot(): Promise<Snapshot> {
   return { ...(await snapshotDb()), workflows: (await h.env.client.workflow.count()).count };
 }
 
-async function devJwt(claims: { sub?: string; exp?: number; aud?: string }, secret = DEV_SECRET, alg = 'HS256'): Promise<string> {
-  return new SignJWT({}).setProtectedHeader({ alg }).setIssuedAt().setSubject(claims.sub ?? DEMO_USERS.admin.id).setIssuer(DEV_ISSUER)
-    .setAudience(claims.aud ?? DEV_AUDIENCE).setExpirationTime(claims.exp ?? '1h').sign(new TextEncoder().encode(secret));
+async function devJwt(
+  claims: { sub?: string; exp?: number; aud?: string },
+  secret = DEV_SECRET,
+  alg = 'HS256',
+): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg })
+    .setIssuedAt()
+    .setSubject(claims.sub ?? DEMO_USERS.admin.id)
+    .setIssuer(DEV_ISSUER)
+    .setAudience(claims.aud ?? DEV_AUDIENCE)
+    .setExpirationTime(claims.exp ?? '1h')
+    .sign(new TextEncoder().encode(secret));
 }
 
 beforeAll(async () => {
@@ -338,13 +613,33 @@ beforeAll(async () => {
   const er = await as(h.app, TOKENS.coKg!).post('/expert-requests', expertRequestPayload());
   expect([p1.status, p2.status, er.status]).toEqual([201, 201, 201]);
   const co = as(h.app, TOKENS.coKg!);
-  const tasks = (await co.get('/tasks?pageSize=100')).body.items as { id: string; kind: string; subject: { id: string } }[];
+  const tasks = (await co.get('/tasks?pageSize=100')).body.items as {
+    id: string;
+    kind: string;
+    subject: { id: string };
+  }[];
   const revise = tasks.find((t) => t.subject.id === p2.body.id && t.kind === 'co_endorsement')!;
-  expect((await co.post(`/tasks/${encodeURIComponent(revise.id)}/decision`, { decision: 'request_changes', comment: 'Add the letter of intent' })).status).toBe(200);
-  Object.assign(ids, { p1: p1.body.id, p2: p2.body.id, er: er.body.id, expert: 'exp-001', expert2: 'exp-002', user: DEMO_USERS.admin.id, call: 'call-kg' });
+  expect(
+    (
+      await co.post(`/tasks/${encodeURIComponent(revise.id)}/decision`, {
+        decision: 'request_changes',
+        comment: 'Add the letter of intent',
+      })
+    ).status,
+  ).toBe(200);
+  Object.assign(ids, {
+    p1: p1.body.id,
+    p2: p2.body.id,
+    er: er.body.id,
+    expert: 'exp-001',
+    expert2: 'exp-002',
+    user: DEMO_USERS.admin.id,
+    call: 'call-kg',
+  });
   const all = (await as(h.app, TOKENS.fundManager!).get('/pipeline?pageSize=100')).status; // warm-up
   expect(all).toBe(200);
-  for (const t of await h.db.prisma.task.findMany({ where: { status: 'open' }, select: { id: true } })) ids[`task:${t.id}`] = t.id;
+  for (const t of await h.db.prisma.task.findMany({ where: { status: 'open' }, select: { id: true } }))
+    ids[`task:${t.id}`] = t.id;
   doc = (await request(h.app).get('/openapi.json')).body;
 }, 180_000);
 
@@ -352,8 +647,26 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const CREATES: Record<string, string> = { 'post /proposals': 'Proposal', 'post /expert-requests': 'ExpertRequest', 'post /calls': 'Call', 'post /experts': 'Expert' };
-const WORKFLOW_TABLES = ['Task', 'TaskExclusion', 'AuditEvent', 'StepLog', 'Outbox', 'Review', 'Contract', 'Deliverable', 'Payment', 'Evaluation', 'Proposal', 'ExpertRequest'];
+const CREATES: Record<string, string> = {
+  'post /proposals': 'Proposal',
+  'post /expert-requests': 'ExpertRequest',
+  'post /calls': 'Call',
+  'post /experts': 'Expert',
+};
+const WORKFLOW_TABLES = [
+  'Task',
+  'TaskExclusion',
+  'AuditEvent',
+  'StepLog',
+  'Outbox',
+  'Review',
+  'Contract',
+  'Deliverable',
+  'Payment',
+  'Evaluation',
+  'Proposal',
+  'ExpertRequest',
+];
 /** What a successful request of each operation may change; anything unknown (a new route) may change anything. */
 const MAY_CHANGE: Record<string, string[]> = {
   'post /auth/dev-token': [],
@@ -370,7 +683,13 @@ const MAY_CHANGE: Record<string, string[]> = {
 };
 
 test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no unexplained change`, async () => {
-  const ops = Object.entries(doc.paths).flatMap(([p, methods]) => Object.keys(methods).filter((m) => m === 'post' || m === 'patch').map((m) => `${m} ${p}`)).sort();
+  const ops = Object.entries(doc.paths)
+    .flatMap(([p, methods]) =>
+      Object.keys(methods)
+        .filter((m) => m === 'post' || m === 'patch')
+        .map((m) => `${m} ${p}`),
+    )
+    .sort();
   expect(ops.length).toBeGreaterThanOrEqual(11);
   const rng = prng(SEED);
   // eslint-disable-next-line no-console
@@ -390,26 +709,40 @@ test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no
   const succeeded: Record<string, number> = {};
   const created: Record<string, Set<string>> = {};
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < cases.length) {
-      const c = cases[next++];
-      const res = await send(h.app, c);
-      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-      const what = `${c.op} ${c.url.slice(0, 80)} [${c.mutation}, token ${c.tokenKind}, ${c.contentType ?? 'no content-type'}] → ${res.status} ${res.text.slice(0, 200)}`;
-      if (res.status >= 500) fivexx.push(what);
-      else if (res.status >= 400 && !(typeof res.body?.error?.code === 'string' && typeof res.body?.error?.message === 'string')) badShape.push(what);
-      if (/at .*\.(ts|js):\d+/.test(res.text)) badShape.push(`stack trace: ${what}`);
-      // Without a valid token nothing gets past authentication: only errors reading the body or URL come first.
-      const needsAuth = (doc.paths[c.op.split(' ')[1]][c.method].security ?? [{}]).length > 0;
-      if (needsAuth && !ROLES.includes(c.tokenKind as DemoKey) && ![400, 401, 413, 415].includes(res.status)) unauthenticated.push(what);
-      if (res.status >= 200 && res.status < 300) {
-        succeeded[c.op] = (succeeded[c.op] ?? 0) + 1;
-        if (CREATES[c.op] && res.body?.id) (created[c.op] ??= new Set()).add(res.body.id);
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < cases.length) {
+        const c = cases[next++];
+        const res = await send(h.app, c);
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        const what = `${c.op} ${c.url.slice(0, 80)} [${c.mutation}, token ${c.tokenKind}, ${c.contentType ?? 'no content-type'}] → ${res.status} ${res.text.slice(0, 200)}`;
+        if (res.status >= 500) fivexx.push(what);
+        else if (
+          res.status >= 400 &&
+          !(typeof res.body?.error?.code === 'string' && typeof res.body?.error?.message === 'string')
+        )
+          badShape.push(what);
+        if (/at .*\.(ts|js):\d+/.test(res.text)) badShape.push(`stack trace: ${what}`);
+        // Without a valid token nothing gets past authentication: only errors reading the body or URL come first.
+        const needsAuth = (doc.paths[c.op.split(' ')[1]][c.method].security ?? [{}]).length > 0;
+        if (needsAuth && !ROLES.includes(c.tokenKind as DemoKey) && ![400, 401, 413, 415].includes(res.status))
+          unauthenticated.push(what);
+        if (res.status >= 200 && res.status < 300) {
+          succeeded[c.op] = (succeeded[c.op] ?? 0) + 1;
+          if (CREATES[c.op] && res.body?.id) (created[c.op] ??= new Set()).add(res.body.id);
+        }
       }
-    }
-  }));
+    }),
+  );
   const after = await snapshot();
-  const report = { seed: SEED, requests: cases.length, statuses, fivexx: fivexx.length, succeeded, created: Object.fromEntries(Object.entries(created).map(([k, v]) => [k, v.size])) };
+  const report = {
+    seed: SEED,
+    requests: cases.length,
+    statuses,
+    fivexx: fivexx.length,
+    succeeded,
+    created: Object.fromEntries(Object.entries(created).map(([k, v]) => [k, v.size])),
+  };
   // eslint-disable-next-line no-console
   console.log(JSON.stringify(report));
 
@@ -426,15 +759,23 @@ test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no
   expect({ seed: SEED, workflows: after.workflows - before.workflows }).toEqual({ seed: SEED, workflows: newSubjects });
   // Creations: exactly one row per distinct created id.
   for (const [op, table] of Object.entries(CREATES)) {
-    expect({ seed: SEED, table, added: after.counts[table] - before.counts[table] }).toEqual({ seed: SEED, table, added: created[op]?.size ?? 0 });
+    expect({ seed: SEED, table, added: after.counts[table] - before.counts[table] }).toEqual({
+      seed: SEED,
+      table,
+      added: created[op]?.size ?? 0,
+    });
   }
   // Every table no successful request may have touched is exactly as it was.
   const unknownOps = Object.keys(succeeded).filter((op) => !(op in MAY_CHANGE));
   if (!unknownOps.length) {
     const mayChange = new Set(Object.keys(succeeded).flatMap((op) => MAY_CHANGE[op]));
     const untouched = Object.keys(before.checksums).filter((t) => !mayChange.has(t));
-    expect({ seed: SEED, checksums: Object.fromEntries(untouched.map((t) => [t, after.checksums[t]])) }).toEqual({ seed: SEED, checksums: Object.fromEntries(untouched.map((t) => [t, before.checksums[t]])) });
-    for (const t of Object.keys(before.counts)) if (!mayChange.has(t)) expect({ t, count: after.counts[t] }).toEqual({ t, count: before.counts[t] });
+    expect({ seed: SEED, checksums: Object.fromEntries(untouched.map((t) => [t, after.checksums[t]])) }).toEqual({
+      seed: SEED,
+      checksums: Object.fromEntries(untouched.map((t) => [t, before.checksums[t]])),
+    });
+    for (const t of Object.keys(before.counts))
+      if (!mayChange.has(t)) expect({ t, count: after.counts[t] }).toEqual({ t, count: before.counts[t] });
   }
   if (!process.env.FUZZ_REQUESTS) expect(cases.length).toBeGreaterThanOrEqual(2000);
 }, 900_000);

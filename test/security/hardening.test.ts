@@ -30,7 +30,13 @@ const appWith = (overrides: Record<string, string> = {}): Application =>
   createApp({
     prisma: db.prisma,
     temporal: {} as Client,
-    config: loadConfig({ NODE_ENV: 'test', AUTH_MODE: 'dev', AUTH_DEV_SECRET: DEV_SECRET, RATE_LIMIT_PER_MINUTE: '100000', ...overrides }),
+    config: loadConfig({
+      NODE_ENV: 'test',
+      AUTH_MODE: 'dev',
+      AUTH_DEV_SECRET: DEV_SECRET,
+      RATE_LIMIT_PER_MINUTE: '100000',
+      ...overrides,
+    }),
     logger: pino({ level: 'silent' }),
     taskQueue: 'unused',
   });
@@ -43,7 +49,9 @@ beforeAll(async () => {
   const { publicKey, privateKey } = await generateKeyPair('RS256');
   idpKey = privateKey;
   const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-  jwksServer = http.createServer((_req, res) => res.setHeader('Content-Type', 'application/json').end(JSON.stringify({ keys: [jwk] })));
+  jwksServer = http.createServer((_req, res) =>
+    res.setHeader('Content-Type', 'application/json').end(JSON.stringify({ keys: [jwk] })),
+  );
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks`;
 });
@@ -59,28 +67,54 @@ test('a body that is not the gzip or deflate its Content-Encoding claims is 400,
   const app = appWith();
   const body = JSON.stringify({ email: DEMO_USERS.fundManager.email });
   for (const encoding of ['gzip', 'deflate', 'GZIP']) {
-    const res = await request(app).post('/auth/dev-token').set('Content-Type', 'application/json').set('Content-Encoding', encoding).send(body);
-    expect({ encoding, status: res.status, code: res.body.error?.code }).toEqual({ encoding, status: 400, code: 'invalid_content_encoding' });
+    const res = await request(app)
+      .post('/auth/dev-token')
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', encoding)
+      .send(body);
+    expect({ encoding, status: res.status, code: res.body.error?.code }).toEqual({
+      encoding,
+      status: 400,
+      code: 'invalid_content_encoding',
+    });
     expect(Object.keys(res.body)).toEqual(['error']);
   }
-  const token = (await request(app).post('/auth/dev-token').send({ email: DEMO_USERS.applicant.email })).body.token as string;
-  const create = await request(app).post('/proposals').set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').send(JSON.stringify(proposalPayload()));
+  const token = (await request(app).post('/auth/dev-token').send({ email: DEMO_USERS.applicant.email })).body
+    .token as string;
+  const create = await request(app)
+    .post('/proposals')
+    .set('Authorization', `Bearer ${token}`)
+    .set('Content-Type', 'application/json')
+    .set('Content-Encoding', 'gzip')
+    .send(JSON.stringify(proposalPayload()));
   expect(create.status).toBe(400);
   expect(create.body.error.code).toBe('invalid_content_encoding');
-  const br = await request(app).post('/auth/dev-token').set('Content-Type', 'application/json').set('Content-Encoding', 'br').send(body);
+  const br = await request(app)
+    .post('/auth/dev-token')
+    .set('Content-Type', 'application/json')
+    .set('Content-Encoding', 'br')
+    .send(body);
   expect(br.status).toBe(415);
   expect(br.body.error.code).toBe('unsupported_content_encoding');
   // A body that really is gzip is read.
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   try {
-    const real = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/auth/dev-token`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, body: gzipSync(body) });
+    const real = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/auth/dev-token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      body: gzipSync(body),
+    });
     expect(real.status).toBe(200);
   } finally {
     server.close();
   }
   // The web app's form parser too (a JSON error, not a 500).
-  const form = await request(app).post('/app/sign-in').set('Content-Type', 'application/x-www-form-urlencoded').set('Content-Encoding', 'deflate').send('email=x');
+  const form = await request(app)
+    .post('/app/sign-in')
+    .set('Content-Type', 'application/x-www-form-urlencoded')
+    .set('Content-Encoding', 'deflate')
+    .send('email=x');
   expect(form.status).toBe(400);
 });
 
@@ -101,7 +135,12 @@ describe('signed bearer tokens must expire, live at most AUTH_MAX_TOKEN_LIFETIME
     const app = appWith();
     const secret = new TextEncoder().encode(DEV_SECRET);
     for (const [name, claims, status] of cases) {
-      const token = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256' }).setSubject(DEMO_USERS.applicant.id).setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).sign(secret);
+      const token = await new SignJWT({ ...claims })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(DEMO_USERS.applicant.id)
+        .setIssuer(DEV_ISSUER)
+        .setAudience(DEV_AUDIENCE)
+        .sign(secret);
       const res = await me(app, token);
       expect({ name, status: res.status }).toEqual({ name, status });
     }
@@ -110,14 +149,25 @@ describe('signed bearer tokens must expire, live at most AUTH_MAX_TOKEN_LIFETIME
     const issued = await request(short).post('/auth/dev-token').send({ email: DEMO_USERS.applicant.email });
     expect(issued.body.expiresIn).toBe(1800);
     expect((await me(short, issued.body.token)).status).toBe(200);
-    const twoHours = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(DEMO_USERS.applicant.id).setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setIssuedAt().setExpirationTime('2h').sign(secret);
+    const twoHours = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(DEMO_USERS.applicant.id)
+      .setIssuer(DEV_ISSUER)
+      .setAudience(DEV_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('2h')
+      .sign(secret);
     expect((await me(short, twoHours)).status).toBe(401);
   });
 
   test('OIDC mode', async () => {
     const app = oidcApp();
     for (const [name, claims, status] of cases) {
-      const token = await new SignJWT({ email: DEMO_USERS.coTj.email, ...claims }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(ISSUER).setAudience('rus-undp').sign(idpKey);
+      const token = await new SignJWT({ email: DEMO_USERS.coTj.email, ...claims })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setIssuer(ISSUER)
+        .setAudience('rus-undp')
+        .sign(idpKey);
       const res = await me(app, token);
       expect({ name, status: res.status }).toEqual({ name, status });
       if (status === 401) expect(res.body.error.code).toBe('unauthorized');
@@ -146,7 +196,13 @@ test('another method on an existing path is 405 with Allow; unknown paths stay 4
   ];
   for (const [method, path, allow] of cases) {
     const res = await (request(app) as unknown as Record<string, (url: string) => request.Test>)[method](path);
-    expect({ method, path, status: res.status, allow: res.headers.allow, code: method === 'trace' ? 'method_not_allowed' : res.body.error?.code }).toEqual({ method, path, status: 405, allow, code: 'method_not_allowed' });
+    expect({
+      method,
+      path,
+      status: res.status,
+      allow: res.headers.allow,
+      code: method === 'trace' ? 'method_not_allowed' : res.body.error?.code,
+    }).toEqual({ method, path, status: 405, allow, code: 'method_not_allowed' });
   }
   const options = await request(app).options('/proposals');
   expect(options.status).toBe(204);
@@ -157,13 +213,20 @@ test('another method on an existing path is 405 with Allow; unknown paths stay 4
 
 test('answers of authenticated routes carry Cache-Control: no-store, refusals included', async () => {
   const app = appWith();
-  const token = (await request(app).post('/auth/dev-token').send({ email: DEMO_USERS.fundManager.email })).body.token as string;
+  const token = (await request(app).post('/auth/dev-token').send({ email: DEMO_USERS.fundManager.email })).body
+    .token as string;
   for (const path of ['/me', '/proposals', '/tasks', '/pipeline']) {
     const res = await request(app).get(path).set('Authorization', `Bearer ${token}`);
-    expect({ path, status: res.status, cache: res.headers['cache-control'] }).toEqual({ path, status: 200, cache: 'no-store' });
+    expect({ path, status: res.status, cache: res.headers['cache-control'] }).toEqual({
+      path,
+      status: 200,
+      cache: 'no-store',
+    });
   }
   expect((await request(app).get('/me')).headers['cache-control']).toBe('no-store');
-  expect((await request(app).get('/me').set('Authorization', 'Bearer nonsense')).headers['cache-control']).toBe('no-store');
+  expect((await request(app).get('/me').set('Authorization', 'Bearer nonsense')).headers['cache-control']).toBe(
+    'no-store',
+  );
 });
 
 test('Strict-Transport-Security only over https (as the trusted proxy says), includeSubDomains only when configured', async () => {
@@ -176,26 +239,42 @@ test('Strict-Transport-Security only over https (as the trusted proxy says), inc
   expect(proxied.headers['strict-transport-security']).toBe('max-age=31536000');
   const page = await request(appWith()).get('/app/sign-in').set('X-Forwarded-Proto', 'https');
   expect(page.headers['strict-transport-security']).toBe('max-age=31536000');
-  const sub = await request(appWith({ HSTS_INCLUDE_SUBDOMAINS: 'true' })).get('/health/live').set('X-Forwarded-Proto', 'https');
+  const sub = await request(appWith({ HSTS_INCLUDE_SUBDOMAINS: 'true' }))
+    .get('/health/live')
+    .set('X-Forwarded-Proto', 'https');
   expect(sub.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
-  const untrusted = await request(appWith({ TRUST_PROXY: 'false' })).get('/health/live').set('X-Forwarded-Proto', 'https');
+  const untrusted = await request(appWith({ TRUST_PROXY: 'false' }))
+    .get('/health/live')
+    .set('X-Forwarded-Proto', 'https');
   expect(untrusted.headers['strict-transport-security']).toBeUndefined();
 });
 
 test('a body nested deeper than 32 levels is 400 before anything recursive reads it (the fuzzer found a 500 on a keyed decision)', async () => {
   const app = appWith();
-  const token = (await request(app).post('/auth/dev-token').send({ email: DEMO_USERS.coKg.email })).body.token as string;
+  const token = (await request(app).post('/auth/dev-token').send({ email: DEMO_USERS.coKg.email })).body
+    .token as string;
   for (const depth of [100, 1000, 3000]) {
     const deep = JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`) as unknown;
     for (const key of [undefined, `deep-${depth}`]) {
       const req = request(app).post('/tasks/t-1/decision').set('Authorization', `Bearer ${token}`);
       if (key) req.set('Idempotency-Key', key);
       const res = await req.send({ decision: 'endorse', data: { x: deep } });
-      expect({ depth, key, status: res.status, code: res.body.error?.code }).toEqual({ depth, key, status: 400, code: 'validation_failed' });
-      expect(res.body.error.details[0]).toEqual({ path: expect.stringMatching(/^data\.x\.0\.0/), message: 'is nested more than 32 levels deep' });
+      expect({ depth, key, status: res.status, code: res.body.error?.code }).toEqual({
+        depth,
+        key,
+        status: 400,
+        code: 'validation_failed',
+      });
+      expect(res.body.error.details[0]).toEqual({
+        path: expect.stringMatching(/^data\.x\.0\.0/),
+        message: 'is nested more than 32 levels deep',
+      });
     }
   }
   // 30 levels is still a body like any other (refused here for its content, not its depth).
-  const shallow = await request(app).post('/tasks/t-1/decision').set('Authorization', `Bearer ${token}`).send({ decision: 'endorse', data: { x: JSON.parse(`${'['.repeat(28)}${']'.repeat(28)}`) } });
+  const shallow = await request(app)
+    .post('/tasks/t-1/decision')
+    .set('Authorization', `Bearer ${token}`)
+    .send({ decision: 'endorse', data: { x: JSON.parse(`${'['.repeat(28)}${']'.repeat(28)}`) } });
   expect(shallow.body.error?.details?.[0]?.message ?? '').not.toMatch(/nested/);
 });

@@ -59,8 +59,14 @@ beforeAll(async () => {
     databaseUrl: db.url,
     migrated: true,
     env: {
-      SMTP_HOST: '127.0.0.1', SMTP_PORT: String(port), SMTP_USER, SMTP_PASSWORD, AUTH_DEV_SECRET: DEV_SECRET,
-      LOG_LEVEL: 'debug', OUTBOX_LEASE_MS: '3000', RATE_LIMIT_PER_MINUTE: '100000',
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(port),
+      SMTP_USER,
+      SMTP_PASSWORD,
+      AUTH_DEV_SECRET: DEV_SECRET,
+      LOG_LEVEL: 'debug',
+      OUTBOX_LEASE_MS: '3000',
+      RATE_LIMIT_PER_MINUTE: '100000',
     },
     log: (line) => logs.push(line),
   });
@@ -76,7 +82,10 @@ afterAll(async () => {
 });
 
 test('a whole lifecycle with SMTP AUTH and bearer tokens: no token, password, secret or SMTP credential in any log line', async () => {
-  const [applicant] = (await createApplicants(prisma, 1, 'secret')).map((a) => ({ ...a, email: 'secret-0@example.org' }));
+  const [applicant] = (await createApplicants(prisma, 1, 'secret')).map((a) => ({
+    ...a,
+    email: 'secret-0@example.org',
+  }));
   const id = await createProposalOverHttp(api, applicant, 'secret-create');
   const stats: DriveStats = { decided: 0, retried: 0, alreadyApplied: 0 };
   await driveProposalOverHttp(api, id, applicant, stats);
@@ -86,7 +95,9 @@ test('a whole lifecycle with SMTP AUTH and bearer tokens: no token, password, se
   expect((await api.get('/me', `${fm.slice(0, -3)}abc`)).status).toBe(401);
   expect((await api.get(`/proposals?access_token=${fm}`, fm)).status).toBe(200);
   expect((await api.get('/nowhere', fm)).status).toBe(404);
-  expect((await api.post('/auth/dev-token', { email: 'nobody@example.org', password: SMTP_PASSWORD })).status).toBe(400);
+  expect((await api.post('/auth/dev-token', { email: 'nobody@example.org', password: SMTP_PASSWORD })).status).toBe(
+    400,
+  );
 
   // Every notification delivered through the authenticating relay.
   const deadline = Date.now() + 120_000;

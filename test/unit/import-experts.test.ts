@@ -38,7 +38,10 @@ describe('parseCsv (RFC 4180)', () => {
   });
 
   test('a BOM is dropped; syntax errors name the line', () => {
-    expect(parseCsv('\uFEFFid\nx\n')).toEqual([{ line: 1, fields: ['id'] }, { line: 2, fields: ['x'] }]);
+    expect(parseCsv('\uFEFFid\nx\n')).toEqual([
+      { line: 1, fields: ['id'] },
+      { line: 2, fields: ['x'] },
+    ]);
     expect(() => parseCsv('a\n"open\n\n')).toThrow(new CsvSyntaxError(2, 'a quoted field is never closed'));
     expect(() => parseCsv('a,b\nx,ab"c"\n')).toThrow(/^line 2: a quote inside an unquoted field/);
     expect(() => parseCsv('a,b\n"x"y,1\n')).toThrow(/^line 2: text after a closing quote/);
@@ -76,7 +79,13 @@ describe('importExpertsCsv', () => {
     const csv = `${HEADER}\nexp-010,${old.name},${old.email},health,3,ru;en,kg,900,2027-01-01..2027-03-31,,"Now a health expert, too"\n`;
     expect(await importExpertsCsv(db.prisma, csv)).toEqual({ imported: 1, created: 0, updated: 1 });
     const now = await db.prisma.expert.findUniqueOrThrow({ where: { id: 'exp-010' } });
-    expect(now).toMatchObject({ thematicAreaIds: ['health'], countriesOfExperience: ['KG'], dailyFeeCents: 90_000, rating: old.rating, bio: 'Now a health expert, too' });
+    expect(now).toMatchObject({
+      thematicAreaIds: ['health'],
+      countriesOfExperience: ['KG'],
+      dailyFeeCents: 90_000,
+      rating: old.rating,
+      bio: 'Now a health expert, too',
+    });
   });
 
   test('one bad row: the error names its line and field, and nothing from the file is written', async () => {
@@ -88,7 +97,9 @@ describe('importExpertsCsv', () => {
     ].join('\n');
     const before = await db.prisma.expert.count();
     const err = await importError(csv);
-    expect(err.problems).toEqual([{ line: 3, field: 'thematicAreaIds', message: 'unknown thematic area "space-tourism"' }]);
+    expect(err.problems).toEqual([
+      { line: 3, field: 'thematicAreaIds', message: 'unknown thematic area "space-tourism"' },
+    ]);
     expect(err.message).toContain('line 3, thematicAreaIds: unknown thematic area "space-tourism"');
     expect(err.message).toContain('nothing was imported');
     expect(await db.prisma.expert.count()).toBe(before);
@@ -120,15 +131,23 @@ describe('importExpertsCsv', () => {
       '5:id',
       '5:email',
     ]);
-    expect(err.problems.find((p) => p.line === 5 && p.field === 'id')?.message).toBe('"exp-302" already appears on line 3');
-    expect(err.problems.find((p) => p.line === 5 && p.field === 'email')?.message).toBe('"expert1@example.org" belongs to expert exp-001');
+    expect(err.problems.find((p) => p.line === 5 && p.field === 'id')?.message).toBe(
+      '"exp-302" already appears on line 3',
+    );
+    expect(err.problems.find((p) => p.line === 5 && p.field === 'email')?.message).toBe(
+      '"expert1@example.org" belongs to expert exp-001',
+    );
     expect(err.problems.find((p) => p.line === 4)?.message).toBe('expected 11 fields, found 4');
   });
 
   test('header problems and CSV syntax errors are ImportErrors too', async () => {
     expect((await importError('id,name\n')).problems.map((p) => p.field)).toContain('email');
-    expect((await importError(`${HEADER},extra\n`)).problems).toEqual([{ line: 1, field: 'extra', message: 'unknown column' }]);
-    expect((await importError(`${HEADER}\nexp-1,"unterminated\n`)).problems).toEqual([{ line: 2, field: '', message: 'a quoted field is never closed' }]);
+    expect((await importError(`${HEADER},extra\n`)).problems).toEqual([
+      { line: 1, field: 'extra', message: 'unknown column' },
+    ]);
+    expect((await importError(`${HEADER}\nexp-1,"unterminated\n`)).problems).toEqual([
+      { line: 2, field: '', message: 'a quoted field is never closed' },
+    ]);
     expect((await importError('')).problems[0].message).toMatch(/the file is empty/);
   });
 });

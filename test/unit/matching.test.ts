@@ -43,7 +43,11 @@ const ids = (r: ReturnType<typeof rankExperts>) => r.candidates.map((c) => c.exp
 
 describe('hard filters', () => {
   test('every required language must be spoken (case-insensitive)', () => {
-    const roster = [expert('a', { languages: ['ru'] }), expert('b', { languages: ['en'] }), expert('c', { languages: ['RU', 'KY'] })];
+    const roster = [
+      expert('a', { languages: ['ru'] }),
+      expert('b', { languages: ['en'] }),
+      expert('c', { languages: ['RU', 'KY'] }),
+    ];
     expect(ids(rankExperts(roster, { ...criteria, languages: ['ru', 'ky'] }))).toEqual(['c']);
     const r = rankExperts(roster, criteria);
     expect(ids(r).sort()).toEqual(['a', 'c']);
@@ -55,13 +59,43 @@ describe('hard filters', () => {
     expect(availableOver([{ from: '2027-02-02', to: '2027-12-31' }], '2027-02-01', '2027-04-15')).toBe(false);
     expect(availableOver([{ from: '2027-01-01', to: '2027-04-14' }], '2027-02-01', '2027-04-15')).toBe(false);
     // Two windows with a gap do not cover the period; two touching windows do.
-    expect(availableOver([{ from: '2027-01-01', to: '2027-02-28' }, { from: '2027-03-02', to: '2027-06-30' }], '2027-02-01', '2027-04-15')).toBe(false);
-    expect(availableOver([{ from: '2027-03-01', to: '2027-06-30' }, { from: '2027-01-01', to: '2027-02-28' }], '2027-02-01', '2027-04-15')).toBe(true);
-    expect(mergeWindows([{ from: '2027-03-01', to: '2027-06-30' }, { from: '2027-01-01', to: '2027-02-28' }])).toHaveLength(1);
-    const roster = [expert('a'), expert('b', { availability: [{ from: '2027-03-01', to: '2027-12-31' }] }), expert('c', { availability: [] })];
+    expect(
+      availableOver(
+        [
+          { from: '2027-01-01', to: '2027-02-28' },
+          { from: '2027-03-02', to: '2027-06-30' },
+        ],
+        '2027-02-01',
+        '2027-04-15',
+      ),
+    ).toBe(false);
+    expect(
+      availableOver(
+        [
+          { from: '2027-03-01', to: '2027-06-30' },
+          { from: '2027-01-01', to: '2027-02-28' },
+        ],
+        '2027-02-01',
+        '2027-04-15',
+      ),
+    ).toBe(true);
+    expect(
+      mergeWindows([
+        { from: '2027-03-01', to: '2027-06-30' },
+        { from: '2027-01-01', to: '2027-02-28' },
+      ]),
+    ).toHaveLength(1);
+    const roster = [
+      expert('a'),
+      expert('b', { availability: [{ from: '2027-03-01', to: '2027-12-31' }] }),
+      expert('c', { availability: [] }),
+    ];
     const r = rankExperts(roster, criteria);
     expect(ids(r)).toEqual(['a']);
-    expect(r.excluded.map((e) => [e.expertId, e.reasons])).toEqual([['b', ['availability']], ['c', ['availability']]]);
+    expect(r.excluded.map((e) => [e.expertId, e.reasons])).toEqual([
+      ['b', ['availability']],
+      ['c', ['availability']],
+    ]);
   });
 
   test('a confirmed assignment overlapping the period excludes the expert; a disjoint one does not', () => {
@@ -74,7 +108,10 @@ describe('hard filters', () => {
   });
 
   test('an expert sharing neither the thematic area nor an SDG is not relevant', () => {
-    const roster = [expert('a', { thematicAreaIds: ['health'], sdgs: [3] }), expert('b', { thematicAreaIds: ['health'], sdgs: [3, 11] })];
+    const roster = [
+      expert('a', { thematicAreaIds: ['health'], sdgs: [3] }),
+      expert('b', { thematicAreaIds: ['health'], sdgs: [3, 11] }),
+    ];
     const r = rankExperts(roster, criteria);
     expect(ids(r)).toEqual(['b']);
     expect(r.excluded).toEqual([{ expertId: 'a', reasons: ['not_relevant'] }]);
@@ -82,7 +119,12 @@ describe('hard filters', () => {
 
   test('every failing filter is reported', () => {
     const e = expert('a', { languages: ['en'], availability: [], thematicAreaIds: ['health'], sdgs: [3] });
-    expect(exclusionReasons(e, criteria, [{ expertId: 'a', startDate: '2027-03-01', endDate: '2027-03-10' }])).toEqual(['language', 'availability', 'assignment_conflict', 'not_relevant']);
+    expect(exclusionReasons(e, criteria, [{ expertId: 'a', startDate: '2027-03-01', endDate: '2027-03-10' }])).toEqual([
+      'language',
+      'availability',
+      'assignment_conflict',
+      'not_relevant',
+    ]);
   });
 });
 
@@ -92,7 +134,10 @@ describe('score', () => {
       score: 100,
       breakdown: { thematic: 35, sdgOverlap: 20, fee: 15, rating: 20, countryExperience: 10 },
     });
-    const partial = scoreExpert(expert('b', { thematicAreaIds: ['sustainable-cities'], sdgs: [11], countriesOfExperience: ['TJ'], rating: 4 }), criteria);
+    const partial = scoreExpert(
+      expert('b', { thematicAreaIds: ['sustainable-cities'], sdgs: [11], countriesOfExperience: ['TJ'], rating: 4 }),
+      criteria,
+    );
     expect(partial.breakdown).toEqual({ thematic: 0, sdgOverlap: 10, fee: 15, rating: 16, countryExperience: 0 });
     expect(partial.score).toBe(41);
   });
@@ -107,7 +152,14 @@ describe('score', () => {
     expect(fee(30_300)).toBe(14.85);
     expect(scoreExpert(expert('a'), { ...criteria, maxDailyFeeCents: 0 }).breakdown.fee).toBe(0);
     // Over-budget experts stay eligible but rank below an otherwise equal one within budget.
-    expect(ids(rankExperts([expert('pricey', { dailyFeeCents: 45_000 }), expert('cheap', { dailyFeeCents: 29_000 })], criteria))).toEqual(['cheap', 'pricey']);
+    expect(
+      ids(
+        rankExperts(
+          [expert('pricey', { dailyFeeCents: 45_000 }), expert('cheap', { dailyFeeCents: 29_000 })],
+          criteria,
+        ),
+      ),
+    ).toEqual(['cheap', 'pricey']);
   });
 
   test('the daily budget is the contract value over the working days, rounded down', () => {
@@ -121,7 +173,9 @@ describe('score', () => {
   });
 
   test('parts are rounded to hundredths (2 of 3 SDGs = 13.33, 1 of 3 = 6.67)', () => {
-    expect(scoreExpert(expert('a', { sdgs: [11, 13] }), { ...criteria, sdgs: [1, 11, 13] }).breakdown.sdgOverlap).toBe(13.33);
+    expect(scoreExpert(expert('a', { sdgs: [11, 13] }), { ...criteria, sdgs: [1, 11, 13] }).breakdown.sdgOverlap).toBe(
+      13.33,
+    );
     expect(scoreExpert(expert('a', { sdgs: [1] }), { ...criteria, sdgs: [1, 11, 13] }).breakdown.sdgOverlap).toBe(6.67);
   });
 });
@@ -167,7 +221,10 @@ describe('ranking', () => {
     );
     const first = rankExperts(roster, criteria);
     for (let k = 1; k < 5; k++) {
-      const shuffled = roster.map((e, i) => ({ e, key: (i * 7919 * k) % 31 })).sort((a, b) => a.key - b.key).map((x) => x.e);
+      const shuffled = roster
+        .map((e, i) => ({ e, key: (i * 7919 * k) % 31 }))
+        .sort((a, b) => a.key - b.key)
+        .map((x) => x.e);
       expect(rankExperts(shuffled, criteria)).toEqual(first);
     }
     const all = rankExperts(roster, { ...criteria, limit: 30 }).candidates;
@@ -176,24 +233,53 @@ describe('ranking', () => {
 });
 
 describe('candidate selection policy', () => {
-  const policy: SelectionPolicy = { ruleSetId: 'popp-2025-09-15', directContractingLimitCents: 700_000, minCandidatesCompeting: 3 };
+  const policy: SelectionPolicy = {
+    ruleSetId: 'popp-2025-09-15',
+    directContractingLimitCents: 700_000,
+    minCandidatesCompeting: 3,
+  };
 
   test('the selected expert must be one who accepted', () => {
-    expect(candidateSelectionProblems(policy, { contractValueCents: 600_000, acceptedExpertIds: ['a', 'b', 'c'], selectedExpertIds: ['a'] })).toEqual([]);
-    expect(candidateSelectionProblems(policy, { contractValueCents: 600_000, acceptedExpertIds: ['a', 'b', 'c'], selectedExpertIds: ['z'] })[0].path).toBe('data.expertIds.0');
+    expect(
+      candidateSelectionProblems(policy, {
+        contractValueCents: 600_000,
+        acceptedExpertIds: ['a', 'b', 'c'],
+        selectedExpertIds: ['a'],
+      }),
+    ).toEqual([]);
+    expect(
+      candidateSelectionProblems(policy, {
+        contractValueCents: 600_000,
+        acceptedExpertIds: ['a', 'b', 'c'],
+        selectedExpertIds: ['z'],
+      })[0].path,
+    ).toBe('data.expertIds.0');
   });
 
   test('at or below the direct-contracting limit, fewer than 3 candidates need a justification', () => {
     const facts = { contractValueCents: 700_000, acceptedExpertIds: ['a'], selectedExpertIds: ['a'] };
     expect(candidateSelectionProblems(policy, facts).map((p) => p.path)).toEqual(['data.justification']);
-    expect(candidateSelectionProblems(policy, { ...facts, justification: '  ' }).map((p) => p.path)).toEqual(['data.justification']);
+    expect(candidateSelectionProblems(policy, { ...facts, justification: '  ' }).map((p) => p.path)).toEqual([
+      'data.justification',
+    ]);
     expect(candidateSelectionProblems(policy, { ...facts, justification: 'Only specialist available' })).toEqual([]);
   });
 
   test('above the limit, fewer than 3 candidates cannot be selected even with a justification', () => {
-    const problems = candidateSelectionProblems(policy, { contractValueCents: 700_001, acceptedExpertIds: ['a', 'b'], selectedExpertIds: ['a'], justification: 'urgent' });
+    const problems = candidateSelectionProblems(policy, {
+      contractValueCents: 700_001,
+      acceptedExpertIds: ['a', 'b'],
+      selectedExpertIds: ['a'],
+      justification: 'urgent',
+    });
     expect(problems).toHaveLength(1);
     expect(problems[0].message).toMatch(/at least 3 candidates/);
-    expect(candidateSelectionProblems(policy, { contractValueCents: 1_000_000, acceptedExpertIds: ['a', 'b', 'c'], selectedExpertIds: ['b'] })).toEqual([]);
+    expect(
+      candidateSelectionProblems(policy, {
+        contractValueCents: 1_000_000,
+        acceptedExpertIds: ['a', 'b', 'c'],
+        selectedExpertIds: ['b'],
+      }),
+    ).toEqual([]);
   });
 });

@@ -59,7 +59,9 @@ describe('rule sets', () => {
   });
 
   test('no rule set in force is a clear error', () => {
-    expect(() => ruleSetInForce(RULE_SETS, '2018-12-31')).toThrow(/No policy rule set is in force on 2018-12-31.*popp-2019-01-01/);
+    expect(() => ruleSetInForce(RULE_SETS, '2018-12-31')).toThrow(
+      /No policy rule set is in force on 2018-12-31.*popp-2019-01-01/,
+    );
     expect(() => ruleSetInForce([], '2026-01-01')).toThrow(/known rule sets: none/);
     expect(() => ruleSetInForce(RULE_SETS, 'yesterday')).toThrow(/Not an ISO date/);
   });
@@ -71,8 +73,20 @@ describe('rule sets', () => {
   });
 
   test('database rows are converted and their rules checked', () => {
-    const row = { id: 'x', name: 'X', effectiveFrom: new Date('2025-09-15T00:00:00Z'), effectiveTo: null, rules: CURRENT.rules };
-    expect(policyRuleSetFromRow(row)).toEqual({ id: 'x', name: 'X', effectiveFrom: '2025-09-15', effectiveTo: null, rules: CURRENT.rules });
+    const row = {
+      id: 'x',
+      name: 'X',
+      effectiveFrom: new Date('2025-09-15T00:00:00Z'),
+      effectiveTo: null,
+      rules: CURRENT.rules,
+    };
+    expect(policyRuleSetFromRow(row)).toEqual({
+      id: 'x',
+      name: 'X',
+      effectiveFrom: '2025-09-15',
+      effectiveTo: null,
+      rules: CURRENT.rules,
+    });
     expect(() => parsePolicyRules({ ...CURRENT.rules, icBureauApprovalLimitCents: '15000', extra: 1 })).toThrow(
       /icBureauApprovalLimitCents must be a non-negative number; extra is not a known rule/,
     );
@@ -101,7 +115,8 @@ describe('checkGrant', () => {
     durationMonths: 12,
     callMaxDurationMonths: 12,
   };
-  const grant = (over: Partial<GrantFacts>, set: PolicyRuleSetRecord = CURRENT) => checkGrant(set, { ...base, ...over });
+  const grant = (over: Partial<GrantFacts>, set: PolicyRuleSetRecord = CURRENT) =>
+    checkGrant(set, { ...base, ...over });
 
   test('a proposal inside every limit passes and lists every rule it checked', () => {
     const r = grant({});
@@ -135,7 +150,8 @@ describe('checkGrant', () => {
   });
 
   test('amount within call limits: at, just inside and just outside min and max', () => {
-    const outcome = (cents: number) => rule(grant({ requestedCents: cents, coFinancingCents: usd(20_000) }), 'amount_within_call_limits').outcome;
+    const outcome = (cents: number) =>
+      rule(grant({ requestedCents: cents, coFinancingCents: usd(20_000) }), 'amount_within_call_limits').outcome;
     expect(outcome(usd(20_000))).toBe('pass');
     expect(outcome(usd(20_000) - 1)).toBe('fail');
     expect(outcome(usd(40_000))).toBe('pass');
@@ -156,7 +172,8 @@ describe('checkGrant', () => {
   });
 
   test('cumulative cap of 300,000 per recipient: at, below, above', () => {
-    const outcome = (already: number) => rule(grant({ cumulativeAwardedToInstitutionCents: already }), 'cumulative_recipient_cap').outcome;
+    const outcome = (already: number) =>
+      rule(grant({ cumulativeAwardedToInstitutionCents: already }), 'cumulative_recipient_cap').outcome;
     expect(outcome(usd(270_000))).toBe('pass'); // 270k + 30k = 300k exactly
     expect(outcome(usd(270_000) - 1)).toBe('pass');
     expect(outcome(usd(270_000) + 1)).toBe('fail');
@@ -169,28 +186,47 @@ describe('checkGrant', () => {
     // 40,000 grant: 10,000 co-financing is exactly 20% of 50,000.
     const at = rule(grant({ requestedCents: usd(40_000), coFinancingCents: usd(10_000) }), 'co_financing_min');
     expect(at.outcome).toBe('pass');
-    expect(at.data).toMatchObject({ actualPct: 20, requiredPct: 20, totalBudgetCents: usd(50_000), minimumCoFinancingCents: usd(10_000) });
-    expect(rule(grant({ requestedCents: usd(40_000), coFinancingCents: usd(10_000) + 1 }), 'co_financing_min').outcome).toBe('pass');
+    expect(at.data).toMatchObject({
+      actualPct: 20,
+      requiredPct: 20,
+      totalBudgetCents: usd(50_000),
+      minimumCoFinancingCents: usd(10_000),
+    });
+    expect(
+      rule(grant({ requestedCents: usd(40_000), coFinancingCents: usd(10_000) + 1 }), 'co_financing_min').outcome,
+    ).toBe('pass');
     const below = rule(grant({ requestedCents: usd(40_000), coFinancingCents: usd(10_000) - 1 }), 'co_financing_min');
     expect(below.outcome).toBe('fail');
     expect(below.message).toMatch(/at least 20% is required \(USD 10,000 for this grant\)/);
     // 20% of the grant alone (8,000 of 40,000) is only 16.67% of the total: not enough.
-    expect(rule(grant({ requestedCents: usd(40_000), coFinancingCents: usd(8_000) }), 'co_financing_min').data.actualPct).toBe(16.67);
+    expect(
+      rule(grant({ requestedCents: usd(40_000), coFinancingCents: usd(8_000) }), 'co_financing_min').data.actualPct,
+    ).toBe(16.67);
     expect(rule(grant({ coFinancingCents: 0 }), 'co_financing_min').outcome).toBe('fail');
   });
 
   test('the stricter of call and rule-set co-financing minimum applies', () => {
-    const f = rule(grant({ callCoFinancingMinPct: 30, requestedCents: usd(35_000), coFinancingCents: usd(15_000) }), 'co_financing_min');
+    const f = rule(
+      grant({ callCoFinancingMinPct: 30, requestedCents: usd(35_000), coFinancingCents: usd(15_000) }),
+      'co_financing_min',
+    );
     expect(f.outcome).toBe('pass'); // exactly 30%
     expect(f.data.requiredPct).toBe(30);
-    expect(rule(grant({ callCoFinancingMinPct: 30, requestedCents: usd(35_000), coFinancingCents: usd(15_000) - 1 }), 'co_financing_min').outcome).toBe('fail');
+    expect(
+      rule(
+        grant({ callCoFinancingMinPct: 30, requestedCents: usd(35_000), coFinancingCents: usd(15_000) - 1 }),
+        'co_financing_min',
+      ).outcome,
+    ).toBe('fail');
     expect(rule(grant({ callCoFinancingMinPct: 10 }), 'co_financing_min').data.requiredPct).toBe(20);
   });
 
   test('innovation direct award of 40,000: at and below pass, above needs approval', () => {
     const big = { callMaxCents: usd(100_000), coFinancingCents: usd(20_000) };
     expect(rule(grant({ ...big, requestedCents: usd(40_000) }), 'innovation_direct_award_limit').outcome).toBe('pass');
-    expect(rule(grant({ ...big, requestedCents: usd(40_000) - 1 }), 'innovation_direct_award_limit').outcome).toBe('pass');
+    expect(rule(grant({ ...big, requestedCents: usd(40_000) - 1 }), 'innovation_direct_award_limit').outcome).toBe(
+      'pass',
+    );
     const above = grant({ ...big, requestedCents: usd(40_000) + 1 });
     expect(rule(above, 'innovation_direct_award_limit').outcome).toBe('needs_approval');
     expect(above.outcome).toBe('needs_approval');
@@ -261,10 +297,16 @@ describe('checkIndividualContract', () => {
   test('deliverables must sum to the contract value', () => {
     const off = ic({ deliverables: [{ amountCents: usd(2_000) }, { amountCents: usd(4_000) - 1 }] });
     expect(off.outcome).toBe('fail');
-    expect(rule(off, 'deliverables_sum_to_value').data).toMatchObject({ deliverablesSumCents: usd(6_000) - 1, contractValueCents: usd(6_000) });
+    expect(rule(off, 'deliverables_sum_to_value').data).toMatchObject({
+      deliverablesSumCents: usd(6_000) - 1,
+      contractValueCents: usd(6_000),
+    });
     expect(rule(ic({ deliverables: [] }), 'deliverables_sum_to_value').outcome).toBe('fail');
     expect(
-      rule(ic({ deliverables: [{ amountCents: usd(6_000) + 100 }, { amountCents: -100 }] }), 'deliverables_sum_to_value').outcome,
+      rule(
+        ic({ deliverables: [{ amountCents: usd(6_000) + 100 }, { amountCents: -100 }] }),
+        'deliverables_sum_to_value',
+      ).outcome,
     ).toBe('fail');
   });
 
@@ -281,34 +323,49 @@ describe('checkIndividualContract', () => {
     expect(outcome(usd(15_000) + 1, true)).toBe('fail');
     const f = rule(valued(usd(20_000)), 'direct_contracting_limit');
     expect(f.message).toBe('Direct contracting of USD 20,000 exceeds USD 15,000: a competitive selection is required.');
-    expect(f.data).toMatchObject({ contractValueCents: usd(20_000), directLimitCents: usd(7_000), bureauLimitCents: usd(15_000) });
+    expect(f.data).toMatchObject({
+      contractValueCents: usd(20_000),
+      directLimitCents: usd(7_000),
+      bureauLimitCents: usd(15_000),
+    });
   });
 
   test('competition needs at least 3 candidates; the direct limit then does not apply', () => {
     const three = valued(usd(20_000), { competitive: true, candidatesCompared: 3 });
     expect(three.outcome).toBe('pass');
     expect(three.findings.some((f) => f.rule === 'direct_contracting_limit')).toBe(false);
-    expect(rule(valued(usd(20_000), { competitive: true, candidatesCompared: 4 }), 'competitive_min_candidates').outcome).toBe('pass');
+    expect(
+      rule(valued(usd(20_000), { competitive: true, candidatesCompared: 4 }), 'competitive_min_candidates').outcome,
+    ).toBe('pass');
     const two = valued(usd(20_000), { competitive: true, candidatesCompared: 2 });
     expect(two.outcome).toBe('fail');
-    expect(rule(two, 'competitive_min_candidates').message).toBe('2 candidates compared; a competitive selection needs at least 3.');
+    expect(rule(two, 'competitive_min_candidates').message).toBe(
+      '2 candidates compared; a competitive selection needs at least 3.',
+    );
   });
 
   test('financial weight of at least 30% when recorded for a competition', () => {
-    const weight = (pct: number) => rule(valued(usd(20_000), { competitive: true, candidatesCompared: 3, financialWeightPct: pct }), 'financial_weight_min').outcome;
+    const weight = (pct: number) =>
+      rule(
+        valued(usd(20_000), { competitive: true, candidatesCompared: 3, financialWeightPct: pct }),
+        'financial_weight_min',
+      ).outcome;
     expect(weight(30)).toBe('pass');
     expect(weight(31)).toBe('pass');
     expect(weight(29)).toBe('fail');
   });
 
   test('daily fee above 1,800 needs Bureau Director approval', () => {
-    const outcome = (cents: number, approved = false) => rule(ic({ dailyFeeCents: cents, bureauDirectorApproved: approved }), 'daily_fee_threshold').outcome;
+    const outcome = (cents: number, approved = false) =>
+      rule(ic({ dailyFeeCents: cents, bureauDirectorApproved: approved }), 'daily_fee_threshold').outcome;
     expect(outcome(usd(1_800) - 1)).toBe('pass');
     expect(outcome(usd(1_800))).toBe('pass');
     expect(outcome(usd(1_800) + 1)).toBe('needs_approval');
     expect(outcome(usd(1_800) + 1, true)).toBe('pass');
     expect(ic({ dailyFeeCents: usd(2_000) }).outcome).toBe('needs_approval');
-    expect(rule(ic({ dailyFeeCents: usd(2_000) }), 'daily_fee_threshold').message).toMatch(/USD 2,000 is above USD 1,800/);
+    expect(rule(ic({ dailyFeeCents: usd(2_000) }), 'daily_fee_threshold').message).toMatch(
+      /USD 2,000 is above USD 1,800/,
+    );
   });
 
   test('international advertisement and procurement committee from 150,000', () => {
@@ -335,8 +392,12 @@ describe('checkIndividualContract', () => {
     const above = ic({ ...mission, perDiemCents: usd(150) + 1 });
     expect(above.outcome).toBe('fail');
     expect(rule(above, 'per_diem_dsa').message).toBe('Per diem USD 150.01 exceeds the UN DSA rate of USD 150.');
-    expect(rule(ic({ modality: 'mission', perDiemCents: usd(100), dsaRateCents: null }), 'per_diem_dsa').outcome).toBe('needs_approval');
-    expect(rule(ic({ modality: 'online', perDiemCents: usd(100), dsaRateCents: usd(150) }), 'per_diem_dsa').outcome).toBe('fail');
+    expect(rule(ic({ modality: 'mission', perDiemCents: usd(100), dsaRateCents: null }), 'per_diem_dsa').outcome).toBe(
+      'needs_approval',
+    );
+    expect(
+      rule(ic({ modality: 'online', perDiemCents: usd(100), dsaRateCents: usd(150) }), 'per_diem_dsa').outcome,
+    ).toBe('fail');
     expect(ic({ perDiemCents: null }).findings.some((f) => f.rule === 'per_diem_dsa')).toBe(false);
   });
 
@@ -349,7 +410,13 @@ describe('checkIndividualContract', () => {
     expect(before.ruleSetId).toBe('popp-2019-01-01');
     // 12,000: Bureau approval now; beyond the older Bureau limit, so competition, then.
     expect(valued(usd(12_000)).outcome).toBe('needs_approval');
-    expect(checkIndividualContract(EARLIER, { ...base, contractValueCents: usd(12_000), deliverables: [{ amountCents: usd(12_000) }] }).outcome).toBe('fail');
+    expect(
+      checkIndividualContract(EARLIER, {
+        ...base,
+        contractValueCents: usd(12_000),
+        deliverables: [{ amountCents: usd(12_000) }],
+      }).outcome,
+    ).toBe('fail');
   });
 });
 
@@ -437,9 +504,17 @@ describe('rubric scoring', () => {
   });
 
   test('criteria with different maxima and weights not summing to 100 are normalised to 0..100', () => {
-    const r = weightedScore([{ key: 'a', weight: 1, max: 5 }, { key: 'b', weight: 3, max: 10 }], [{ a: 5, b: 5 }]);
+    const r = weightedScore(
+      [
+        { key: 'a', weight: 1, max: 5 },
+        { key: 'b', weight: 3, max: 10 },
+      ],
+      [{ a: 5, b: 5 }],
+    );
     expect(r.total).toBe(62.5); // (1*1 + 3*0.5) / 4
-    expect(weightedScore(rubric, [{ innovation: 100, feasibility_sustainability: 100, social_benefit: 100 }]).total).toBe(100);
+    expect(
+      weightedScore(rubric, [{ innovation: 100, feasibility_sustainability: 100, social_benefit: 100 }]).total,
+    ).toBe(100);
     expect(weightedScore(rubric, [{ innovation: 0, feasibility_sustainability: 0, social_benefit: 0 }]).total).toBe(0);
   });
 
@@ -452,8 +527,12 @@ describe('rubric scoring', () => {
       ['social_benefit', 'out_of_range'],
       ['originality', 'unknown_criterion'],
     ]);
-    expect(validateScores(rubric, { innovation: Number.NaN, feasibility_sustainability: 1, social_benefit: 1 })[0].code).toBe('out_of_range');
-    expect(() => weightedScore(rubric, [{ innovation: 101, feasibility_sustainability: 1, social_benefit: 1 }])).toThrow(/Reviewer 1: innovation: must be a number from 0 to 100/);
+    expect(
+      validateScores(rubric, { innovation: Number.NaN, feasibility_sustainability: 1, social_benefit: 1 })[0].code,
+    ).toBe('out_of_range');
+    expect(() =>
+      weightedScore(rubric, [{ innovation: 101, feasibility_sustainability: 1, social_benefit: 1 }]),
+    ).toThrow(/Reviewer 1: innovation: must be a number from 0 to 100/);
     expect(() => weightedScore(rubric, [])).toThrow(/No reviewer scores/);
   });
 });

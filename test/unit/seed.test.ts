@@ -70,7 +70,10 @@ test('the reference data has the promised size and shape', async () => {
   expect(await p.expert.count()).toBeGreaterThanOrEqual(40);
   expect(await p.call.count()).toBe(13);
 
-  const kg = await p.country.findUniqueOrThrow({ where: { code: 'KG' }, include: { office: true, frameworks: { include: { outcomes: true } } } });
+  const kg = await p.country.findUniqueOrThrow({
+    where: { code: 'KG' },
+    include: { office: true, frameworks: { include: { outcomes: true } } },
+  });
   expect(kg.nameRu).toBe('Кыргызстан');
   expect(kg.office?.city).toBe('Bishkek');
   expect(kg.frameworks[0].outcomes.length).toBeGreaterThanOrEqual(3);
@@ -84,7 +87,12 @@ test('the reference data has the promised size and shape', async () => {
   expect(areas.size).toBe(20);
 
   const call = await p.call.findUniqueOrThrow({ where: { id: 'call-kg' } });
-  expect(call).toMatchObject({ minGrantCents: 2_000_000, maxGrantCents: 4_000_000, coFinancingMinPct: 20, passMark: 60 });
+  expect(call).toMatchObject({
+    minGrantCents: 2_000_000,
+    maxGrantCents: 4_000_000,
+    coFinancingMinPct: 20,
+    passMark: 60,
+  });
   const today = new Date('2026-11-26T12:00:00Z');
   expect(call.opensAt <= today && today <= call.closesAt).toBe(true);
   expect((call.rubric as { key: string; weight: number }[]).map((c) => [c.key, c.weight])).toEqual([
@@ -99,24 +107,37 @@ test('every demo user is present exactly as domain/demo.ts defines it', async ()
     const row = await db.prisma.user.findUniqueOrThrow({ where: { id: u.id } });
     expect(row).toMatchObject(u);
   }
-  expect((await db.prisma.expert.findUniqueOrThrow({ where: { id: 'exp-001' }, include: { user: true } })).user?.id).toBe('u-expert-1');
-  expect((await db.prisma.user.findUniqueOrThrow({ where: { id: DEMO_USERS.fundManager.id } })).dailyDigest).toBe(false);
+  expect(
+    (await db.prisma.expert.findUniqueOrThrow({ where: { id: 'exp-001' }, include: { user: true } })).user?.id,
+  ).toBe('u-expert-1');
+  expect((await db.prisma.user.findUniqueOrThrow({ where: { id: DEMO_USERS.fundManager.id } })).dailyDigest).toBe(
+    false,
+  );
   expect(await db.prisma.user.count({ where: { language: 'ru' } })).toBeGreaterThanOrEqual(2);
 });
 
 test('seeded rule sets read back as the RULE_SETS constant and resolve by date', async () => {
-  const records = (await db.prisma.policyRuleSet.findMany({ orderBy: { effectiveFrom: 'asc' } })).map(policyRuleSetFromRow);
+  const records = (await db.prisma.policyRuleSet.findMany({ orderBy: { effectiveFrom: 'asc' } })).map(
+    policyRuleSetFromRow,
+  );
   expect(records).toEqual(RULE_SETS);
   expect(ruleSetInForce(records, '2025-09-14').id).toBe('popp-2019-01-01');
   expect(ruleSetInForce(records, '2025-09-15').id).toBe('popp-2025-09-15');
 });
 
 test('Lao PDR framework ends in 2026, so a 2027 project there needs review', async () => {
-  const fw = await db.prisma.cooperationFramework.findFirstOrThrow({ where: { countryCode: 'LA' }, include: { outcomes: true } });
+  const fw = await db.prisma.cooperationFramework.findFirstOrThrow({
+    where: { countryCode: 'LA' },
+    include: { outcomes: true },
+  });
   const framework = {
     periodStart: fw.periodStart.toISOString().slice(0, 10),
     periodEnd: fw.periodEnd.toISOString().slice(0, 10),
-    outcomes: fw.outcomes.map((o) => ({ code: o.code, sdgs: o.sdgs as number[], thematicAreaIds: o.thematicAreaIds as string[] })),
+    outcomes: fw.outcomes.map((o) => ({
+      code: o.code,
+      sdgs: o.sdgs as number[],
+      thematicAreaIds: o.thematicAreaIds as string[],
+    })),
   };
   const facts = { countryEligible: true, framework, sdgs: [13], thematicAreaId: 'climate-adaptation' };
   expect(checkAlignment({ ...facts, startDate: '2026-01-01', endDate: '2026-12-31' }).result).toBe('aligned');

@@ -7,7 +7,15 @@ test('dev mode lists the demo accounts and the dev sign-in; OIDC mode names the 
   const dev = startBanner(loadConfig({ AUTH_MODE: 'dev' }), { ownTemporal: true }).join('\n');
   expect(dev).toContain('/auth/dev-token');
   for (const u of Object.values(DEMO_USERS)) expect(dev).toContain(u.email);
-  const oidc = startBanner(loadConfig({ AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://login.example.org/realms/undp', OIDC_AUDIENCE: 'rus-undp', OIDC_JWKS_URL: 'https://login.example.org/jwks' }), { ownTemporal: false, temporalAddress: 'temporal:7233' }).join('\n');
+  const oidc = startBanner(
+    loadConfig({
+      AUTH_MODE: 'oidc',
+      OIDC_ISSUER: 'https://login.example.org/realms/undp',
+      OIDC_AUDIENCE: 'rus-undp',
+      OIDC_JWKS_URL: 'https://login.example.org/jwks',
+    }),
+    { ownTemporal: false, temporalAddress: 'temporal:7233' },
+  ).join('\n');
   expect(oidc).toContain('https://login.example.org/realms/undp');
   expect(oidc).toContain('temporal:7233 (existing server)');
   expect(oidc).not.toMatch(/dev-token|demo/i);
@@ -20,12 +28,24 @@ test('the banner says whether uploads are scanned, and how to install the scanne
   expect(missing).toMatch(/NOT INSTALLED/);
   expect(missing).toContain('apt-get install clamav-daemon');
   expect(missing).toContain('awaiting malware scan');
-  const testOnly = startBanner(cfg, { ownTemporal: true, scanner: { state: 'running', address: '127.0.0.1:3310', testSignatureOnly: true } }).join('\n');
+  const testOnly = startBanner(cfg, {
+    ownTemporal: true,
+    scanner: { state: 'running', address: '127.0.0.1:3310', testSignatureOnly: true },
+  }).join('\n');
   expect(testOnly).toMatch(/test signature only: it detects nothing real/);
   expect(startBanner(cfg, { ownTemporal: true, scanner: { state: 'off' } }).join('\n')).toMatch(/not scanned/);
 });
 
 test('SCANNER=off is refused in production settings', () => {
-  expect(() => loadConfig({ NODE_ENV: 'production', AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://i.example.org', OIDC_AUDIENCE: 'a', OIDC_JWKS_URL: 'https://i.example.org/jwks', SCANNER: 'off' })).toThrow(/SCANNER/);
+  expect(() =>
+    loadConfig({
+      NODE_ENV: 'production',
+      AUTH_MODE: 'oidc',
+      OIDC_ISSUER: 'https://i.example.org',
+      OIDC_AUDIENCE: 'a',
+      OIDC_JWKS_URL: 'https://i.example.org/jwks',
+      SCANNER: 'off',
+    }),
+  ).toThrow(/SCANNER/);
   expect(loadConfig({ SCANNER: 'off' }).SCANNER).toBe('off');
 });

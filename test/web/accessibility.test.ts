@@ -2,7 +2,16 @@ import { signatureData } from '../helpers/signature';
 import type { Page } from 'playwright-core';
 import { DEMO_USERS } from '../../domain/demo';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
-import { AXE_SOURCE, axeViolations, check, eventually, screenshot, startWebHarness, type DemoKey, type WebHarness } from './harness';
+import {
+  AXE_SOURCE,
+  axeViolations,
+  check,
+  eventually,
+  screenshot,
+  startWebHarness,
+  type DemoKey,
+  type WebHarness,
+} from './harness';
 
 /**
  * Every main page of every role, in English and Russian: axe-core finds no serious or critical
@@ -21,10 +30,25 @@ async function taskOf(who: DemoKey | { email: string }, subjectId: string, kind:
   });
 }
 
-async function decide(who: DemoKey | { email: string }, subjectId: string, kind: string, decision: string, data?: Record<string, unknown>, comment?: string): Promise<void> {
+async function decide(
+  who: DemoKey | { email: string },
+  subjectId: string,
+  kind: string,
+  decision: string,
+  data?: Record<string, unknown>,
+  comment?: string,
+): Promise<void> {
   const id = await taskOf(who, subjectId, kind);
-  if (!data && kind === 'contract_signature' && decision === 'sign') data = signatureData((await h.api<{ context: Record<string, unknown> | null }>(who, 'GET', `/tasks/${encodeURIComponent(id)}`)).body.context);
-  const res = await h.api(who, 'POST', `/tasks/${encodeURIComponent(id)}/decision`, { decision, ...(data ? { data } : {}), ...(comment ? { comment } : {}) });
+  if (!data && kind === 'contract_signature' && decision === 'sign')
+    data = signatureData(
+      (await h.api<{ context: Record<string, unknown> | null }>(who, 'GET', `/tasks/${encodeURIComponent(id)}`)).body
+        .context,
+    );
+  const res = await h.api(who, 'POST', `/tasks/${encodeURIComponent(id)}/decision`, {
+    decision,
+    ...(data ? { data } : {}),
+    ...(comment ? { comment } : {}),
+  });
   if (res.status !== 200) throw new Error(`${kind}/${decision}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
@@ -33,20 +57,35 @@ beforeAll(async () => {
   // A proposal waiting for the CO (its task made overdue), one in selection with reviewers at work,
   // an expert request at shortlist review and one with invitations out.
   const p1 = await h.api<{ id: string }>('applicant', 'POST', '/proposals', proposalPayload());
-  const p2 = await h.api<{ id: string }>('applicant2', 'POST', '/proposals', proposalPayload({ title: 'Digital registry of mountain pastures' }));
+  const p2 = await h.api<{ id: string }>(
+    'applicant2',
+    'POST',
+    '/proposals',
+    proposalPayload({ title: 'Digital registry of mountain pastures' }),
+  );
   ids.p1 = p1.body.id;
   ids.p2 = p2.body.id;
   ids.p1Endorse = await taskOf('coKg', ids.p1, 'co_endorsement');
-  await h.db.prisma.task.update({ where: { id: ids.p1Endorse }, data: { dueAt: new Date(Date.now() - 2 * 86_400_000) } });
+  await h.db.prisma.task.update({
+    where: { id: ids.p1Endorse },
+    data: { dueAt: new Date(Date.now() - 2 * 86_400_000) },
+  });
   await decide('coKg', ids.p2, 'co_endorsement', 'endorse');
   ids.p2Assign = await taskOf('fundManager', ids.p2, 'assign_reviewers');
-  await decide('fundManager', ids.p2, 'assign_reviewers', 'assign', { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] });
+  await decide('fundManager', ids.p2, 'assign_reviewers', 'assign', {
+    reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id],
+  });
   ids.p2Coi = await taskOf('reviewer1', ids.p2, 'conflict_declaration');
   await decide('reviewer2', ids.p2, 'conflict_declaration', 'declare_no_conflict', { noConflictDeclared: true });
   ids.p2Score = await taskOf('reviewer2', ids.p2, 'review_score');
 
   const er1 = await h.api<{ id: string }>('coKg', 'POST', '/expert-requests', expertRequestPayload());
-  const er2 = await h.api<{ id: string }>('coKg', 'POST', '/expert-requests', expertRequestPayload({ title: 'Feasibility study for a regional early-warning centre' }));
+  const er2 = await h.api<{ id: string }>(
+    'coKg',
+    'POST',
+    '/expert-requests',
+    expertRequestPayload({ title: 'Feasibility study for a regional early-warning centre' }),
+  );
   ids.er1 = er1.body.id;
   ids.er2 = er2.body.id;
   await decide('coKg2', ids.er1, 'co_endorsement', 'endorse');
@@ -54,7 +93,10 @@ beforeAll(async () => {
   ids.er1Shortlist = await taskOf('fundManager', ids.er1, 'shortlist_review');
   await decide('fundManager', ids.er2, 'shortlist_review', 'confirm');
   const view = await h.api<{ shortlist: { userId: string }[] }>('fundManager', 'GET', `/expert-requests/${ids.er2}`);
-  const invited = await h.db.prisma.user.findUniqueOrThrow({ where: { id: view.body.shortlist[0].userId }, select: { email: true } });
+  const invited = await h.db.prisma.user.findUniqueOrThrow({
+    where: { id: view.body.shortlist[0].userId },
+    select: { email: true },
+  });
   ids.expertEmail = invited.email;
   ids.invitation = await taskOf({ email: invited.email }, ids.er2, 'invitation_response');
 
@@ -63,20 +105,45 @@ beforeAll(async () => {
   // for reviewers to be assigned (the reviewer list with its conflict flag).
   const russian = (title: string, extra: Parameters<typeof proposalPayload>[0] = {}) =>
     proposalPayload({
-      title, summary: 'Сеть датчиков и оповещения по SMS.', innovation: 'Дешёвые датчики с открытой прошивкой.', expectedResults: 'Охвачено 12 сёл.',
-      nationalPartner: { name: 'Министерство чрезвычайных ситуаций', contact: 'Иван Петров', demandEvidence: 'Письмо о намерениях № 14-2' },
-      milestones: [{ title: 'Датчики установлены', dueDate: '2027-03-31' }, { title: 'Оповещение работает', dueDate: '2027-06-30' }, { title: 'Передача министерству', dueDate: '2027-09-30' }],
+      title,
+      summary: 'Сеть датчиков и оповещения по SMS.',
+      innovation: 'Дешёвые датчики с открытой прошивкой.',
+      expectedResults: 'Охвачено 12 сёл.',
+      nationalPartner: {
+        name: 'Министерство чрезвычайных ситуаций',
+        contact: 'Иван Петров',
+        demandEvidence: 'Письмо о намерениях № 14-2',
+      },
+      milestones: [
+        { title: 'Датчики установлены', dueDate: '2027-03-31' },
+        { title: 'Оповещение работает', dueDate: '2027-06-30' },
+        { title: 'Передача министерству', dueDate: '2027-09-30' },
+      ],
       ...extra,
     });
-  const p3 = await h.api<{ id: string; stage: string }>('applicant', 'POST', '/proposals', russian('Прогноз селей для горных сёл', { coFinancingUsd: 100 }));
+  const p3 = await h.api<{ id: string; stage: string }>(
+    'applicant',
+    'POST',
+    '/proposals',
+    russian('Прогноз селей для горных сёл', { coFinancingUsd: 100 }),
+  );
   ids.p3 = p3.body.id;
-  const p4 = await h.api<{ id: string }>('applicant2', 'POST', '/proposals', russian('Солнечные мини-сети для горных школ'));
+  const p4 = await h.api<{ id: string }>(
+    'applicant2',
+    'POST',
+    '/proposals',
+    russian('Солнечные мини-сети для горных школ'),
+  );
   ids.p4 = p4.body.id;
   await decide('coKg', ids.p4, 'co_endorsement', 'endorse', undefined, 'Соответствует приоритетам офиса.');
-  await decide('fundManager', ids.p4, 'assign_reviewers', 'assign', { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] });
+  await decide('fundManager', ids.p4, 'assign_reviewers', 'assign', {
+    reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id],
+  });
   for (const r of ['reviewer1', 'reviewer2'] as const) {
     await decide(r, ids.p4, 'conflict_declaration', 'declare_no_conflict', { noConflictDeclared: true });
-    await decide(r, ids.p4, 'review_score', 'submit_score', { scores: { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 } });
+    await decide(r, ids.p4, 'review_score', 'submit_score', {
+      scores: { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 },
+    });
   }
   await decide('fundManager', ids.p4, 'selection_decision', 'select');
   await decide('applicant2', ids.p4, 'contract_signature', 'sign');
@@ -117,7 +184,11 @@ const PAGES: MainPage[] = [
   { name: 'fm-pipeline', who: 'fundManager', path: () => '/app/pipeline' },
   { name: 'fm-inbox', who: 'fundManager', path: () => '/app/inbox' },
   { name: 'fm-proposals', who: 'fundManager', path: () => '/app/proposals' },
-  { name: 'fm-task-shortlist', who: 'fundManager', path: () => `/app/tasks/${encodeURIComponent(ids.er1Shortlist)}?q=a` },
+  {
+    name: 'fm-task-shortlist',
+    who: 'fundManager',
+    path: () => `/app/tasks/${encodeURIComponent(ids.er1Shortlist)}?q=a`,
+  },
   { name: 'fm-task-assign-done', who: 'fundManager', path: () => `/app/tasks/${encodeURIComponent(ids.p2Assign)}` },
   { name: 'fm-roster', who: 'fundManager', path: () => '/app/roster?language=ru' },
   { name: 'reviewer-inbox', who: 'reviewer1', path: () => '/app/inbox' },
@@ -164,7 +235,10 @@ test.each(['en', 'ru'] as const)('axe-core: no serious or critical violation on 
     expect(await page.locator('html').getAttribute('lang')).toBe(lang);
     const violations = await axeViolations(page);
     if (violations.length) found[p.name] = violations;
-    if (lang === 'en' || ['applicant-proposal', 'co-inbox', 'fm-pipeline', 'co-task-endorse', 'expert-invitation'].includes(p.name)) {
+    if (
+      lang === 'en' ||
+      ['applicant-proposal', 'co-inbox', 'fm-pipeline', 'co-task-endorse', 'expert-invitation'].includes(p.name)
+    ) {
       await screenshot(page, `${p.name}${lang === 'ru' ? '-ru' : ''}`);
     }
   }
@@ -173,7 +247,12 @@ test.each(['en', 'ru'] as const)('axe-core: no serious or critical violation on 
 
 test('every label and message is translated: no English left on the Russian pages', async () => {
   const page = await pageFor('coKg', 'ru');
-  for (const path of ['/app/inbox', `/app/tasks/${encodeURIComponent(ids.p1Endorse)}`, '/app/pipeline', '/app/expert-requests/new']) {
+  for (const path of [
+    '/app/inbox',
+    `/app/tasks/${encodeURIComponent(ids.p1Endorse)}`,
+    '/app/pipeline',
+    '/app/expert-requests/new',
+  ]) {
     await page.goto(path);
     // User data (titles, texts, names) stays in the language it was written in; everything else must be Russian.
     const text = String(
@@ -183,7 +262,10 @@ test('every label and message is translated: no English left on the Russian page
         return body.innerText;
       })()`),
     );
-    expect({ path, english: text.match(/\b(the|and|Tasks|Due|Overdue|Pipeline|Sign out|Submit|Country Office|Endorse)\b/g) }).toEqual({ path, english: null });
+    expect({
+      path,
+      english: text.match(/\b(the|and|Tasks|Due|Overdue|Pipeline|Sign out|Submit|Country Office|Endorse)\b/g),
+    }).toEqual({ path, english: null });
   }
 });
 
@@ -203,17 +285,52 @@ async function englishOnRussianPage(page: Page, userTexts: string[]): Promise<st
   for (const u of userTexts) text = text.split(u).join(' ');
   text = text.replace(/[\w.+-]+@[\w.-]+/g, ' ').replace(/https?:\/\/\S+/g, ' ');
   // Language and country codes, "English" in the language switch (said in its own language), formats.
-  const ALLOWED = new Set(['EN', 'RU', 'English', 'UTC', 'CSV', 'PDF', 'ZIP', 'KG', 'TJ', 'e', 'mail', 'ru', 'de', 'zh']);
-  return (text.match(/[A-Za-z][A-Za-z-]*/g) ?? []).flatMap((w) => w.split('-')).filter((w) => w.length > 1 && !ALLOWED.has(w));
+  const ALLOWED = new Set([
+    'EN',
+    'RU',
+    'English',
+    'UTC',
+    'CSV',
+    'PDF',
+    'ZIP',
+    'KG',
+    'TJ',
+    'e',
+    'mail',
+    'ru',
+    'de',
+    'zh',
+  ]);
+  return (text.match(/[A-Za-z][A-Za-z-]*/g) ?? [])
+    .flatMap((w) => w.split('-'))
+    .filter((w) => w.length > 1 && !ALLOWED.has(w));
 }
 
 /** What people wrote or are called, as stored: taken out of the page text before looking for English. */
 async function userTexts(): Promise<string[]> {
   const db = h.db.prisma;
-  const strings = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.flatMap(strings) : v && typeof v === 'object' ? Object.values(v).flatMap(strings) : []);
+  const strings = (v: unknown): string[] =>
+    typeof v === 'string'
+      ? [v]
+      : Array.isArray(v)
+        ? v.flatMap(strings)
+        : v && typeof v === 'object'
+          ? Object.values(v).flatMap(strings)
+          : [];
   const rows = [
-    ...(await db.proposal.findMany({ select: { title: true, summary: true, innovation: true, expectedResults: true, nationalPartner: true, milestones: true } })),
-    ...(await db.expertRequest.findMany({ select: { title: true, objectives: true, nationalPartner: true, deliverables: true, destination: true } })),
+    ...(await db.proposal.findMany({
+      select: {
+        title: true,
+        summary: true,
+        innovation: true,
+        expectedResults: true,
+        nationalPartner: true,
+        milestones: true,
+      },
+    })),
+    ...(await db.expertRequest.findMany({
+      select: { title: true, objectives: true, nationalPartner: true, deliverables: true, destination: true },
+    })),
     ...(await db.call.findMany({ select: { title: true, challengeStatement: true } })),
     ...(await db.user.findMany({ select: { name: true } })),
     ...(await db.institution.findMany({ select: { name: true } })),
@@ -226,7 +343,15 @@ async function userTexts(): Promise<string[]> {
     ...(await db.task.findMany({ select: { title: true, context: true } })),
   ];
   // Longest first, so a title is taken out before a shorter text inside it.
-  return [...new Set(rows.flatMap(strings).flatMap((x) => [x, ...x.split(/\n+/)]).map((x) => x.trim()).filter((x) => x.length > 2))].sort((a, b) => b.length - a.length);
+  return [
+    ...new Set(
+      rows
+        .flatMap(strings)
+        .flatMap((x) => [x, ...x.split(/\n+/)])
+        .map((x) => x.trim())
+        .filter((x) => x.length > 2),
+    ),
+  ].sort((a, b) => b.length - a.length);
 }
 
 test('Russian pages: no English word outside names and codes, on every page, error page and finding', async () => {
@@ -261,20 +386,34 @@ test('the header keeps one row at 1280 px for every role, in English and in Russ
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.goto(HOME_OF[who] ?? '/app');
       // One row: the brand, the menu and the tools share a line, and the bar is as tall as one.
-      const rows = (await page.evaluate(`(() => [...document.querySelectorAll('.topbar-inner > *')].map((el) => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; }))()`)) as [number, number][];
+      const rows = (await page.evaluate(
+        `(() => [...document.querySelectorAll('.topbar-inner > *')].map((el) => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; }))()`,
+      )) as [number, number][];
       const oneRow = rows.every(([top]) => top < Math.min(...rows.map(([, bottom]) => bottom)));
       const height = Number(await page.evaluate(`document.querySelector('.topbar').getBoundingClientRect().height`));
       heights[`${who}:${lang}`] = oneRow ? Math.round(height) : -Math.round(height);
     }
   }
-  for (const [key, height] of Object.entries(heights)) expect({ key, height: height > 0 && height <= 72 }).toEqual({ key, height: true });
+  for (const [key, height] of Object.entries(heights))
+    expect({ key, height: height > 0 && height <= 72 }).toEqual({ key, height: true });
 });
 
-const HOME_OF: Record<string, string> = { applicant: '/app/proposals', coKg: '/app/inbox', fundManager: '/app/pipeline', reviewer1: '/app/inbox', invitedExpert: '/app/inbox', admin: '/app/pipeline' };
+const HOME_OF: Record<string, string> = {
+  applicant: '/app/proposals',
+  coKg: '/app/inbox',
+  fundManager: '/app/pipeline',
+  reviewer1: '/app/inbox',
+  invitedExpert: '/app/inbox',
+  admin: '/app/pipeline',
+};
 
 test('the inbox filters by kind, country and overdue, and the menu counts the open tasks', async () => {
   const page = await pageFor('coKg', 'en');
-  const mine = await h.api<{ total: number; items: { kind: string; overdue: boolean }[] }>('coKg', 'GET', '/tasks?pageSize=100');
+  const mine = await h.api<{ total: number; items: { kind: string; overdue: boolean }[] }>(
+    'coKg',
+    'GET',
+    '/tasks?pageSize=100',
+  );
   await page.goto('/app/proposals');
   await check(page.locator('.mainnav a[href="/app/inbox"]')).toContainText(`Tasks ${mine.body.total}`);
   await check(page.locator('.mainnav a[href="/app/inbox"] .visually-hidden')).toContainText(`${mine.body.total} open`);
@@ -356,7 +495,11 @@ test('keyboard: the skip link comes first and focus is always visible', async ()
   const outlines: string[] = [];
   for (let i = 0; i < 12; i++) {
     await page.keyboard.press('Tab');
-    outlines.push(await page.evaluate(`(() => { const el = document.activeElement; const s = getComputedStyle(el); return el.tagName + ':' + s.outlineStyle + ':' + s.outlineWidth; })()`));
+    outlines.push(
+      await page.evaluate(
+        `(() => { const el = document.activeElement; const s = getComputedStyle(el); return el.tagName + ':' + s.outlineStyle + ':' + s.outlineWidth; })()`,
+      ),
+    );
   }
   expect(outlines.filter((o) => /:none:|:0px$/.test(o))).toEqual([]);
 });
@@ -364,11 +507,20 @@ test('keyboard: the skip link comes first and focus is always visible', async ()
 test('the inbox and the dashboard render well under a second', async () => {
   const timings: Record<string, number[]> = {};
   const plain = { coKg: await h.as('coKg'), fundManager: await h.as('fundManager') };
-  for (const [who, path] of [['coKg', '/app/inbox'], ['fundManager', '/app/inbox'], ['fundManager', '/app/pipeline'], ['coKg', '/app/pipeline']] as const) {
+  for (const [who, path] of [
+    ['coKg', '/app/inbox'],
+    ['fundManager', '/app/inbox'],
+    ['fundManager', '/app/pipeline'],
+    ['coKg', '/app/pipeline'],
+  ] as const) {
     const page = plain[who];
     for (let i = 0; i < 3; i++) {
       await page.goto(path);
-      const ms = Number(await page.evaluate(`(() => { const n = performance.getEntriesByType('navigation')[0]; return n.domContentLoadedEventEnd - n.requestStart; })()`));
+      const ms = Number(
+        await page.evaluate(
+          `(() => { const n = performance.getEntriesByType('navigation')[0]; return n.domContentLoadedEventEnd - n.requestStart; })()`,
+        ),
+      );
       (timings[`${who} ${path}`] ??= []).push(Math.round(ms));
     }
   }

@@ -110,7 +110,15 @@ test('applicant → CO endorsement (keyboard only) → funnel moves → reviewer
   // Tab from the top of the page to the task link, then Enter.
   await co.keyboard.press('Tab');
   await check(co.locator('.skip')).toBeFocused();
-  for (let i = 0; i < 40 && !(await taskLink.evaluate((el) => el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement)); i++) await co.keyboard.press('Tab');
+  for (
+    let i = 0;
+    i < 40 &&
+    !(await taskLink.evaluate(
+      (el) => el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement,
+    ));
+    i++
+  )
+    await co.keyboard.press('Tab');
   await check(taskLink).toBeFocused();
   await co.keyboard.press('Enter');
   await co.waitForURL((u) => u.pathname === href!.split('?')[0] || u.pathname === decodeURIComponent(href!));
@@ -147,7 +155,9 @@ test('applicant → CO endorsement (keyboard only) → funnel moves → reviewer
   await check(conflicted).toContainText('Same institution as the applicant: may not review');
   await check(conflicted).toContainText('Tomsk Polytechnic University');
   await check(conflicted.locator('input')).toHaveCount(0);
-  await check(fm.locator('tr', { hasText: DEMO_USERS.reviewer1.name }).locator('input[type="checkbox"]')).toHaveCount(1);
+  await check(fm.locator('tr', { hasText: DEMO_USERS.reviewer1.name }).locator('input[type="checkbox"]')).toHaveCount(
+    1,
+  );
   await check(fm.locator('table.reviewers thead')).toContainText('Open reviews');
   await fm.getByLabel(new RegExp(DEMO_USERS.reviewer1.name)).check();
   await fm.getByLabel(new RegExp(DEMO_USERS.reviewer2.name)).check();
@@ -183,11 +193,29 @@ test('applicant → CO endorsement (keyboard only) → funnel moves → reviewer
   await reviewer.waitForURL(/\/app\/inbox\?notice=decided/);
 
   // The second reviewer scores through the API (not what this test is about).
-  const tasks = await h.api<{ items: { id: string; kind: string; subject: { id: string } }[] }>('reviewer2', 'GET', '/tasks');
+  const tasks = await h.api<{ items: { id: string; kind: string; subject: { id: string } }[] }>(
+    'reviewer2',
+    'GET',
+    '/tasks',
+  );
   const coi2 = tasks.body.items.find((x) => x.kind === 'conflict_declaration' && x.subject.id === proposalId)!;
-  expect((await h.api('reviewer2', 'POST', `/tasks/${encodeURIComponent(coi2.id)}/decision`, { decision: 'declare_no_conflict', data: { noConflictDeclared: true } })).status).toBe(200);
-  const r2 = await eventually(async () => (await h.api<{ items: { id: string; kind: string; subject: { id: string } }[] }>('reviewer2', 'GET', '/tasks')).body.items.find((x) => x.kind === 'review_score' && x.subject.id === proposalId));
-  const scored = await h.api('reviewer2', 'POST', `/tasks/${encodeURIComponent(r2.id)}/decision`, { decision: 'submit_score', data: { scores: { innovation: 70, feasibility_sustainability: 65, social_benefit: 72 } } });
+  expect(
+    (
+      await h.api('reviewer2', 'POST', `/tasks/${encodeURIComponent(coi2.id)}/decision`, {
+        decision: 'declare_no_conflict',
+        data: { noConflictDeclared: true },
+      })
+    ).status,
+  ).toBe(200);
+  const r2 = await eventually(async () =>
+    (
+      await h.api<{ items: { id: string; kind: string; subject: { id: string } }[] }>('reviewer2', 'GET', '/tasks')
+    ).body.items.find((x) => x.kind === 'review_score' && x.subject.id === proposalId),
+  );
+  const scored = await h.api('reviewer2', 'POST', `/tasks/${encodeURIComponent(r2.id)}/decision`, {
+    decision: 'submit_score',
+    data: { scores: { innovation: 70, feasibility_sustainability: 65, social_benefit: 72 } },
+  });
   expect(scored.status).toBe(200);
 
   // ---- the selection view: each reviewer's scores and the weighted total against the pass mark
@@ -214,9 +242,19 @@ test('applicant → CO endorsement (keyboard only) → funnel moves → reviewer
 
 test('a decision someone else made first: the page says so and shows the task as decided', async () => {
   const created = await h.api<{ id: string }>('applicant', 'POST', '/proposals', {
-    callId: 'call-kg', title: 'Race for the endorsement', summary: 'S', countryCode: 'KG',
-    nationalPartner: { name: 'Ministry', contact: 'm@example.kg', demandEvidence: 'Letter 1' }, sdgs: [13], thematicAreaId: 'climate-adaptation',
-    requestedAmountUsd: 30000, coFinancingUsd: 8000, durationMonths: 12, innovation: 'I', expectedResults: 'R', milestones: [{ title: 'M', dueDate: '2027-03-31' }],
+    callId: 'call-kg',
+    title: 'Race for the endorsement',
+    summary: 'S',
+    countryCode: 'KG',
+    nationalPartner: { name: 'Ministry', contact: 'm@example.kg', demandEvidence: 'Letter 1' },
+    sdgs: [13],
+    thematicAreaId: 'climate-adaptation',
+    requestedAmountUsd: 30000,
+    coFinancingUsd: 8000,
+    durationMonths: 12,
+    innovation: 'I',
+    expectedResults: 'R',
+    milestones: [{ title: 'M', dueDate: '2027-03-31' }],
   });
   expect(created.status).toBe(201);
   const first = await h.as('coKg');
@@ -249,21 +287,49 @@ test('mail links: a browser is sent to the page, API clients get JSON', async ()
 
 test('changes requested: the applicant revises the proposal in the pre-filled form; only what changed is sent', async () => {
   const created = await h.api<{ id: string }>('applicant', 'POST', '/proposals', {
-    callId: 'call-kg', title: 'Early warning app for herders', summary: 'SMS and app alerts for herders.', countryCode: 'KG',
-    nationalPartner: { name: 'Ministry of Agriculture', contact: 'moa@example.kg', demandEvidence: 'Letter 7 of 1 March 2026' }, sdgs: [13], thematicAreaId: 'climate-adaptation',
-    requestedAmountUsd: 30000, coFinancingUsd: 8000, durationMonths: 12, innovation: 'Offline-first app', expectedResults: '2,000 herders reached', milestones: [{ title: 'Pilot', dueDate: '2027-03-31' }],
+    callId: 'call-kg',
+    title: 'Early warning app for herders',
+    summary: 'SMS and app alerts for herders.',
+    countryCode: 'KG',
+    nationalPartner: {
+      name: 'Ministry of Agriculture',
+      contact: 'moa@example.kg',
+      demandEvidence: 'Letter 7 of 1 March 2026',
+    },
+    sdgs: [13],
+    thematicAreaId: 'climate-adaptation',
+    requestedAmountUsd: 30000,
+    coFinancingUsd: 8000,
+    durationMonths: 12,
+    innovation: 'Offline-first app',
+    expectedResults: '2,000 herders reached',
+    milestones: [{ title: 'Pilot', dueDate: '2027-03-31' }],
   });
   expect(created.status).toBe(201);
   const id = created.body.id;
-  const endorse = await eventually(async () => (await h.api<{ items: { id: string; kind: string; subject: { id: string } }[] }>('coKg', 'GET', '/tasks')).body.items.find((x) => x.kind === 'co_endorsement' && x.subject.id === id));
-  expect((await h.api('coKg', 'POST', `/tasks/${encodeURIComponent(endorse.id)}/decision`, { decision: 'request_changes', comment: 'Name the ministry focal point.' })).status).toBe(200);
+  const endorse = await eventually(async () =>
+    (
+      await h.api<{ items: { id: string; kind: string; subject: { id: string } }[] }>('coKg', 'GET', '/tasks')
+    ).body.items.find((x) => x.kind === 'co_endorsement' && x.subject.id === id),
+  );
+  expect(
+    (
+      await h.api('coKg', 'POST', `/tasks/${encodeURIComponent(endorse.id)}/decision`, {
+        decision: 'request_changes',
+        comment: 'Name the ministry focal point.',
+      })
+    ).status,
+  ).toBe(200);
 
   const applicant = await h.as('applicant');
   await eventually(async () => {
     await applicant.goto('/app/proposals');
     return (await applicant.locator('.card-warn li', { hasText: 'Early warning app for herders' }).count()) > 0;
   });
-  await applicant.locator('.card-warn li', { hasText: 'Early warning app for herders' }).getByRole('link', { name: 'Revise and resubmit' }).click();
+  await applicant
+    .locator('.card-warn li', { hasText: 'Early warning app for herders' })
+    .getByRole('link', { name: 'Revise and resubmit' })
+    .click();
   await check(applicant.locator('.card-warn')).toContainText('Name the ministry focal point.');
   await check(applicant.locator('#f-title')).toHaveValue('Early warning app for herders');
   await check(applicant.locator('#f-milestones-0-title')).toHaveValue('Pilot');
@@ -275,6 +341,9 @@ test('changes requested: the applicant revises the proposal in the pre-filled fo
   await applicant.getByRole('button', { name: 'Resubmit' }).click();
   await applicant.waitForURL(new RegExp(`/app/proposals/${id}\\?notice=decided`));
   await check(applicant.locator('.status')).toContainText('Waiting for the UNDP Country Office');
-  const audit = await h.db.prisma.auditEvent.findFirst({ where: { subjectId: id, action: 'resubmitted' }, select: { data: true } });
+  const audit = await h.db.prisma.auditEvent.findFirst({
+    where: { subjectId: id, action: 'resubmitted' },
+    select: { data: true },
+  });
   expect(audit?.data).toEqual({ fields: ['nationalPartner'] });
 });

@@ -33,7 +33,11 @@ async function pageOf(who: Who): Promise<Page> {
 
 async function taskId(who: Who, subjectId: string, kind: string): Promise<string> {
   return eventually(async () => {
-    const res = await h.api<{ items: { id: string; kind: string; subject: { id: string } }[] }>(who, 'GET', '/tasks?pageSize=100');
+    const res = await h.api<{ items: { id: string; kind: string; subject: { id: string } }[] }>(
+      who,
+      'GET',
+      '/tasks?pageSize=100',
+    );
     return res.body.items.find((t) => t.subject.id === subjectId && t.kind === kind)?.id;
   });
 }
@@ -41,7 +45,13 @@ async function taskId(who: Who, subjectId: string, kind: string): Promise<string
 const shots = new Set<string>();
 
 /** Opens the task page as `who`, fills the form of `decision` as a person would, submits it. */
-async function decideInBrowser(who: Who, subjectId: string, kind: string, decision: string, fill: (form: ReturnType<Page['locator']>, page: Page) => Promise<void> = async () => undefined): Promise<void> {
+async function decideInBrowser(
+  who: Who,
+  subjectId: string,
+  kind: string,
+  decision: string,
+  fill: (form: ReturnType<Page['locator']>, page: Page) => Promise<void> = async () => undefined,
+): Promise<void> {
   const id = await taskId(who, subjectId, kind);
   const page = await pageOf(who);
   await page.goto(`/app/tasks/${encodeURIComponent(id)}`);
@@ -57,8 +67,10 @@ async function decideInBrowser(who: Who, subjectId: string, kind: string, decisi
   await page.waitForURL(/notice=(decided|coiDeclared)/);
 }
 
-const comment = (text: string) => async (form: ReturnType<Page['locator']>) => form.locator('textarea[name="comment"]').fill(text);
-const report = (text: string) => async (form: ReturnType<Page['locator']>) => form.locator('textarea[name="data.report"]').fill(text);
+const comment = (text: string) => async (form: ReturnType<Page['locator']>) =>
+  form.locator('textarea[name="comment"]').fill(text);
+const report = (text: string) => async (form: ReturnType<Page['locator']>) =>
+  form.locator('textarea[name="data.report"]').fill(text);
 
 test('Challenge Fund: every step decided in the browser, to closed', async () => {
   const created = await h.api<{ id: string }>('applicant', 'POST', '/proposals', proposalPayload());
@@ -70,17 +82,29 @@ test('Challenge Fund: every step decided in the browser, to closed', async () =>
     await form.getByLabel(new RegExp(DEMO_USERS.reviewer2.name)).check();
   });
   for (const r of ['reviewer1', 'reviewer2'] as const) {
-    await decideInBrowser(r, id, 'conflict_declaration', 'declare_no_conflict', async (form) => form.getByRole('checkbox').check());
+    await decideInBrowser(r, id, 'conflict_declaration', 'declare_no_conflict', async (form) =>
+      form.getByRole('checkbox').check(),
+    );
     await decideInBrowser(r, id, 'review_score', 'submit_score', async (form) => {
       for (const input of await form.locator('input[type="number"]').all()) await input.fill('75');
     });
   }
   await decideInBrowser('fundManager', id, 'selection_decision', 'select');
   // Each signer ticks the statement of the agreement it read (the Russian version for the CO, the English one for the applicant).
-  await decideInBrowser('applicant', id, 'contract_signature', 'sign', async (form) => form.getByLabel(/I have read and sign the grant agreement/).check());
-  await decideInBrowser('coKg', id, 'contract_signature', 'sign', async (form) => form.getByLabel(/Я прочитал\(а\) и подписываю документ «Грантовое соглашение»/).check());
+  await decideInBrowser('applicant', id, 'contract_signature', 'sign', async (form) =>
+    form.getByLabel(/I have read and sign the grant agreement/).check(),
+  );
+  await decideInBrowser('coKg', id, 'contract_signature', 'sign', async (form) =>
+    form.getByLabel(/Я прочитал\(а\) и подписываю документ «Грантовое соглашение»/).check(),
+  );
   for (let i = 0; i < proposalPayload().milestones.length; i++) {
-    await decideInBrowser('applicant', id, 'progress_report', 'submit_report', report(`Milestone ${i + 1}: sensors installed and tested.`));
+    await decideInBrowser(
+      'applicant',
+      id,
+      'progress_report',
+      'submit_report',
+      report(`Milestone ${i + 1}: sensors installed and tested.`),
+    );
     await decideInBrowser('coKg', id, 'report_verification', 'accept', comment('Verified on site.'));
   }
   await decideInBrowser('applicant', id, 'final_report', 'submit_report', async (form) => {
@@ -117,10 +141,17 @@ test('Challenge Fund: every step decided in the browser, to closed', async () =>
   // History: one line per action, with its comment; payments with amount and milestone; no "Task opened".
   for (const page of [applicant, await pageOf('coKg'), await pageOf('fundManager')]) {
     await page.goto(`/app/proposals/${id}`);
-    const lines = (await page.locator('.timeline > li .t-head').allInnerTexts()).map((x) => x.replace(/\s+/g, ' ').trim());
+    const lines = (await page.locator('.timeline > li .t-head').allInnerTexts()).map((x) =>
+      x.replace(/\s+/g, ' ').trim(),
+    );
     const count = (re: RegExp) => lines.filter((x) => re.test(x)).length;
-    expect({ lines, endorsed: count(/^Endorsed by the Country Office/), decisionEcho: count(/: (Endorse|Sign|Accept|Select)$/), opened: count(/Task opened/), paid: count(/^Payment tranche released/) })
-      .toEqual({ lines, endorsed: 1, decisionEcho: 0, opened: 0, paid: 3 });
+    expect({
+      lines,
+      endorsed: count(/^Endorsed by the Country Office/),
+      decisionEcho: count(/: (Endorse|Sign|Accept|Select)$/),
+      opened: count(/Task opened/),
+      paid: count(/^Payment tranche released/),
+    }).toEqual({ lines, endorsed: 1, decisionEcho: 0, opened: 0, paid: 3 });
     const first = page.locator('.timeline > li', { hasText: 'Payment tranche released' }).last();
     await check(first).toContainText('$12,000 · milestone 1 “Sensors installed”');
     await check(first).toContainText('Verified on site.');
@@ -134,8 +165,15 @@ test('Experts on Demand: every step decided in the browser, to closed', async ()
   const id = created.body.id;
   await decideInBrowser('coKg2', id, 'co_endorsement', 'endorse');
   await decideInBrowser('fundManager', id, 'shortlist_review', 'confirm');
-  const view = await h.api<{ shortlist: { expertId: string; userId: string }[] }>('fundManager', 'GET', `/expert-requests/${id}`);
-  const users = await h.db.prisma.user.findMany({ where: { id: { in: view.body.shortlist.map((e) => e.userId) } }, select: { id: true, email: true } });
+  const view = await h.api<{ shortlist: { expertId: string; userId: string }[] }>(
+    'fundManager',
+    'GET',
+    `/expert-requests/${id}`,
+  );
+  const users = await h.db.prisma.user.findMany({
+    where: { id: { in: view.body.shortlist.map((e) => e.userId) } },
+    select: { id: true, email: true },
+  });
   const whoOf = (userId: string) => ({ email: users.find((u) => u.id === userId)!.email });
   const accepting = view.body.shortlist.slice(0, 3);
   for (const e of accepting) {
@@ -144,7 +182,9 @@ test('Experts on Demand: every step decided in the browser, to closed', async ()
     });
   }
   for (const e of view.body.shortlist.slice(3)) {
-    await decideInBrowser(whoOf(e.userId), id, 'invitation_response', 'decline', async (form) => form.locator('textarea[name="data.reason"]').fill('Not available then'));
+    await decideInBrowser(whoOf(e.userId), id, 'invitation_response', 'decline', async (form) =>
+      form.locator('textarea[name="data.reason"]').fill('Not available then'),
+    );
   }
   const chosen = accepting[0];
   await decideInBrowser('coKg', id, 'candidate_selection', 'select', async (form) => {
@@ -152,9 +192,15 @@ test('Experts on Demand: every step decided in the browser, to closed', async ()
     const justification = form.locator('textarea[name="data.justification"]');
     if (await justification.getAttribute('required')) await justification.fill('Best match of the candidates.');
   });
-  const feeTask = await h.api<{ items: { kind: string; subject: { id: string } }[] }>('fundManager', 'GET', '/tasks?pageSize=100');
+  const feeTask = await h.api<{ items: { kind: string; subject: { id: string } }[] }>(
+    'fundManager',
+    'GET',
+    '/tasks?pageSize=100',
+  );
   if (feeTask.body.items.some((t) => t.kind === 'fee_approval' && t.subject.id === id)) {
-    await decideInBrowser('fundManager', id, 'fee_approval', 'approve', async (form) => form.locator('textarea[name="data.justification"]').fill('Approved by the Bureau Director.'));
+    await decideInBrowser('fundManager', id, 'fee_approval', 'approve', async (form) =>
+      form.locator('textarea[name="data.justification"]').fill('Approved by the Bureau Director.'),
+    );
   }
   const expert = whoOf(chosen.userId);
   await decideInBrowser(expert, id, 'contract_signature', 'sign');

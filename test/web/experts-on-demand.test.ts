@@ -31,7 +31,9 @@ test('registration by the CO → endorsement → shortlist review → an expert 
   await co.getByRole('link', { name: 'Register a request' }).click();
   await co.waitForURL(/\/app\/expert-requests\/new/);
   await co.locator('#f-title').fill(TITLE);
-  await co.locator('#f-objectives').fill('Map mudflow hazard zones for 5 mountain villages and recommend protective measures.');
+  await co
+    .locator('#f-objectives')
+    .fill('Map mudflow hazard zones for 5 mountain villages and recommend protective measures.');
   await co.locator('#f-thematicAreaId').selectOption('disaster-risk-reduction');
   await co.getByLabel('SDG 11', { exact: true }).check();
   await co.getByLabel('SDG 13', { exact: true }).check();
@@ -55,7 +57,9 @@ test('registration by the CO → endorsement → shortlist review → an expert 
   await co.locator('#f-deliverables-1-amountUsd').fill('4000');
   await check(co.locator('[data-sum-of]')).toContainText('6,000');
   await co.getByRole('button', { name: 'Register the request' }).click();
-  await check(co.locator('.error-summary')).toContainText('The deliverable amounts add up to 6000, but the contract value is 7000');
+  await check(co.locator('.error-summary')).toContainText(
+    'The deliverable amounts add up to 6000, but the contract value is 7000',
+  );
   await check(co.locator('#f-deliverables')).toContainText('add up to 6000');
   await check(co.locator('#f-deliverables-1-title')).toHaveValue('Hazard maps and recommendations');
   await screenshot(co, 'co-expert-request-form-errors');
@@ -72,9 +76,20 @@ test('registration by the CO → endorsement → shortlist review → an expert 
   await check(co.locator('tbody tr', { hasText: TITLE })).toHaveCount(0);
   await co.goto(`/app/expert-requests/${requestId}`);
   await check(co.locator('.status')).toContainText('Waiting for the UNDP Country Office');
-  const endorsement = await eventually(async () => (await h.api<{ items: { id: string; kind: string }[] }>('coKg2', 'GET', `/tasks?subject=${requestId}&kind=co_endorsement`)).body.items[0]);
+  const endorsement = await eventually(
+    async () =>
+      (
+        await h.api<{ items: { id: string; kind: string }[] }>(
+          'coKg2',
+          'GET',
+          `/tasks?subject=${requestId}&kind=co_endorsement`,
+        )
+      ).body.items[0],
+  );
   await co.goto(`/app/tasks/${encodeURIComponent(endorsement.id)}`);
-  await check(co.locator('main')).toContainText('You raised this request, so another Country Office approver decides this task.');
+  await check(co.locator('main')).toContainText(
+    'You raised this request, so another Country Office approver decides this task.',
+  );
   await check(co.getByRole('button', { name: 'Endorse' })).toHaveCount(0);
 
   // ---- the head of office endorses (in Russian)
@@ -82,7 +97,9 @@ test('registration by the CO → endorsement → shortlist review → an expert 
   await head.goto('/app/inbox');
   await head.locator('tbody tr', { hasText: TITLE }).getByRole('link').click();
   await check(head.locator('h1')).toHaveText('Одобрение страновым офисом');
-  await head.locator('section[aria-labelledby="d-endorse"] textarea[name="comment"]').fill('Одобрено руководителем офиса');
+  await head
+    .locator('section[aria-labelledby="d-endorse"] textarea[name="comment"]')
+    .fill('Одобрено руководителем офиса');
   await head.getByRole('button', { name: 'Одобрить' }).click();
   await head.waitForURL(/\/app\/inbox\?notice=decided/);
   await check(head.locator('.notice')).toContainText('Ваше решение записано');
@@ -90,12 +107,18 @@ test('registration by the CO → endorsement → shortlist review → an expert 
   // ---- the fund manager reviews the shortlist (score breakdown, roster search) and confirms it
   const fm = await h.as('fundManager');
   const shortlistTask = await eventually(async () => {
-    const res = await h.api<{ items: { id: string; kind: string; subject: { id: string } }[] }>('fundManager', 'GET', '/tasks?pageSize=100');
+    const res = await h.api<{ items: { id: string; kind: string; subject: { id: string } }[] }>(
+      'fundManager',
+      'GET',
+      '/tasks?pageSize=100',
+    );
     return res.body.items.find((t) => t.kind === 'shortlist_review' && t.subject.id === requestId);
   });
   await fm.goto(`/app/tasks/${encodeURIComponent(shortlistTask.id)}`);
   await check(fm.locator('h1')).toHaveText('Review the expert shortlist');
-  const shortlistTable = fm.locator('table', { has: fm.locator('caption', { hasText: 'Proposed experts and their matching scores' }) });
+  const shortlistTable = fm.locator('table', {
+    has: fm.locator('caption', { hasText: 'Proposed experts and their matching scores' }),
+  });
   await check(shortlistTable.locator('thead')).toContainText('Thematic area');
   await check(shortlistTable.locator('thead')).toContainText('Country experience');
   await fm.locator('form[role="search"] #f-q').fill('a');
@@ -109,7 +132,10 @@ test('registration by the CO → endorsement → shortlist review → an expert 
   const view = await h.api<{ shortlist: ShortlistEntry[] }>('fundManager', 'GET', `/expert-requests/${requestId}`);
   const shortlist = view.body.shortlist;
   expect(shortlist.length).toBeGreaterThanOrEqual(2);
-  const users = await h.db.prisma.user.findMany({ where: { id: { in: shortlist.map((e) => e.userId) } }, select: { id: true, email: true } });
+  const users = await h.db.prisma.user.findMany({
+    where: { id: { in: shortlist.map((e) => e.userId) } },
+    select: { id: true, email: true },
+  });
   const emailOf = (userId: string) => users.find((u) => u.id === userId)!.email;
 
   const accepting = await h.as({ email: emailOf(shortlist[0].userId) });
@@ -117,7 +143,10 @@ test('registration by the CO → endorsement → shortlist review → an expert 
     await accepting.goto('/app/inbox');
     return (await accepting.locator('tbody tr', { hasText: TITLE }).count()) > 0;
   });
-  await accepting.locator('tbody tr', { hasText: TITLE }).getByRole('link', { name: 'Respond to the invitation' }).click();
+  await accepting
+    .locator('tbody tr', { hasText: TITLE })
+    .getByRole('link', { name: 'Respond to the invitation' })
+    .click();
   await check(accepting.locator('main')).toContainText('Invitation');
   await check(accepting.locator('main')).toContainText('Inception report');
   await check(accepting.locator('main')).notToContainText('Daily fee');
@@ -144,11 +173,16 @@ test('registration by the CO → endorsement → shortlist review → an expert 
 
   // The workflow recorded both answers.
   const decisions = await eventually(async () => {
-    const rows = await h.db.prisma.task.findMany({ where: { subjectId: requestId, kind: 'invitation_response', status: 'done' }, select: { assigneeUserId: true, decision: true } });
+    const rows = await h.db.prisma.task.findMany({
+      where: { subjectId: requestId, kind: 'invitation_response', status: 'done' },
+      select: { assigneeUserId: true, decision: true },
+    });
     return rows.length >= 2 ? rows : null;
   });
-  expect(decisions).toEqual(expect.arrayContaining([
-    { assigneeUserId: shortlist[0].userId, decision: 'accept' },
-    { assigneeUserId: shortlist[1].userId, decision: 'decline' },
-  ]));
+  expect(decisions).toEqual(
+    expect.arrayContaining([
+      { assigneeUserId: shortlist[0].userId, decision: 'accept' },
+      { assigneeUserId: shortlist[1].userId, decision: 'decline' },
+    ]),
+  );
 });

@@ -30,15 +30,31 @@ export interface WebHarness {
   baseUrl: string;
   browser: Browser;
   /** A new browser context (own cookies) signed in as `who` (a demo key or any user's e-mail), in `lang`. */
-  as(who: DemoKey | { email: string }, opts?: { lang?: 'en' | 'ru'; viewport?: { width: number; height: number }; axe?: boolean }): Promise<Page>;
+  as(
+    who: DemoKey | { email: string },
+    opts?: { lang?: 'en' | 'ru'; viewport?: { width: number; height: number }; axe?: boolean },
+  ): Promise<Page>;
   /** Bearer token for direct API calls (setting up data the test is not about). */
   token(who: DemoKey | { email: string }): Promise<string>;
-  api<T = Record<string, unknown>>(who: DemoKey | { email: string }, method: string, url: string, body?: unknown): Promise<{ status: number; body: T }>;
+  api<T = Record<string, unknown>>(
+    who: DemoKey | { email: string },
+    method: string,
+    url: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
   stop(): Promise<void>;
 }
 
-export async function startWebHarness(label: string, configOverrides: Record<string, string> = {}): Promise<WebHarness> {
-  const [env, db, smtp, bundle] = await Promise.all([startTestTemporal(), createTestDatabase(`web-${label}`), startTestSmtp(), testWorkflowBundle()]);
+export async function startWebHarness(
+  label: string,
+  configOverrides: Record<string, string> = {},
+): Promise<WebHarness> {
+  const [env, db, smtp, bundle] = await Promise.all([
+    startTestTemporal(),
+    createTestDatabase(`web-${label}`),
+    startTestSmtp(),
+    testWorkflowBundle(),
+  ]);
   const documents = testDocuments();
   await seedDatabase(db.prisma);
   const taskQueue = uniqueTaskQueue(`web-${label}`);
@@ -51,16 +67,38 @@ export async function startWebHarness(label: string, configOverrides: Record<str
   let release: () => void = () => undefined;
   const running = worker.runUntil(new Promise<void>((resolve) => (release = resolve)));
 
-  const config = loadConfig({ NODE_ENV: 'test', AUTH_MODE: 'dev', AUTH_DEV_SECRET: 'web-test-secret-0123456789abcdef', RATE_LIMIT_PER_MINUTE: '10000', ...configOverrides });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    AUTH_MODE: 'dev',
+    AUTH_DEV_SECRET: 'web-test-secret-0123456789abcdef',
+    RATE_LIMIT_PER_MINUTE: '10000',
+    ...configOverrides,
+  });
   const logger = pino({ level: 'warn' });
   // createApp mounts the web app itself, as in production.
-  const app = createApp({ prisma: db.prisma, temporal: env.client, config, logger, taskQueue, sla: quietSla(), temporalTimeoutMs: 20_000, documents });
+  const app = createApp({
+    prisma: db.prisma,
+    temporal: env.client,
+    config,
+    logger,
+    taskQueue,
+    sla: quietSla(),
+    temporalTimeoutMs: 20_000,
+    documents,
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'] });
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`,
+    );
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-dev-shm-usage'],
+  });
   const contexts: BrowserContext[] = [];
   const tokens = new Map<string, string>();
   const emailOf = (who: DemoKey | { email: string }) => (typeof who === 'string' ? DEMO_USERS[who].email : who.email);
@@ -72,7 +110,11 @@ export async function startWebHarness(label: string, configOverrides: Record<str
     baseUrl,
     browser,
     async as(who, opts = {}) {
-      const context = await browser.newContext({ baseURL: baseUrl, viewport: opts.viewport ?? { width: 1280, height: 900 }, locale: opts.lang === 'ru' ? 'ru-RU' : 'en-GB' });
+      const context = await browser.newContext({
+        baseURL: baseUrl,
+        viewport: opts.viewport ?? { width: 1280, height: 900 },
+        locale: opts.lang === 'ru' ? 'ru-RU' : 'en-GB',
+      });
       contexts.push(context);
       context.setDefaultTimeout(10_000);
       // axe-core loaded with every document of this context (faster than injecting it per check).
@@ -80,7 +122,9 @@ export async function startWebHarness(label: string, configOverrides: Record<str
       const page = await context.newPage();
       await page.goto('/app/sign-in');
       await page.getByLabel(/E-mail address|Адрес e-mail/).fill(emailOf(who));
-      await page.locator('form[action="/app/sign-in"]:has(input[name="email"][type="email"]) button[type="submit"]').click();
+      await page
+        .locator('form[action="/app/sign-in"]:has(input[name="email"][type="email"]) button[type="submit"]')
+        .click();
       await page.waitForURL((u) => !u.pathname.startsWith('/app/sign-in'));
       const lang = opts.lang ?? 'en';
       const current = await page.locator('html').getAttribute('lang');
@@ -94,7 +138,11 @@ export async function startWebHarness(label: string, configOverrides: Record<str
       const email = emailOf(who);
       const cached = tokens.get(email);
       if (cached) return cached;
-      const res = await fetch(`${baseUrl}/auth/dev-token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email }) });
+      const res = await fetch(`${baseUrl}/auth/dev-token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email }),
+      });
       if (res.status !== 200) throw new Error(`dev-token ${email}: ${res.status}`);
       const token = ((await res.json()) as { token: string }).token;
       tokens.set(email, token);
@@ -103,7 +151,11 @@ export async function startWebHarness(label: string, configOverrides: Record<str
     async api(who, method, url, body) {
       const res = await fetch(`${baseUrl}${url}`, {
         method,
-        headers: { Authorization: `Bearer ${await h.token(who)}`, Accept: 'application/json', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        headers: {
+          Authorization: `Bearer ${await h.token(who)}`,
+          Accept: 'application/json',
+          ...(body ? { 'Content-Type': 'application/json' } : {}),
+        },
         body: body ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();
@@ -124,14 +176,21 @@ export async function startWebHarness(label: string, configOverrides: Record<str
 }
 
 /** axe-core in the page: violations of impact serious or critical (none expected). */
-export async function axeViolations(page: Page): Promise<{ id: string; impact: string; help: string; nodes: string[] }[]> {
+export async function axeViolations(
+  page: Page,
+): Promise<{ id: string; impact: string; help: string; nodes: string[] }[]> {
   if (!(await page.evaluate(`typeof window.axe !== 'undefined'`))) await page.evaluate(AXE_SOURCE);
   const results = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] })`)) as {
     violations: { id: string; impact: string; help: string; nodes: { target: string[] }[] }[];
   };
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+    .map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
+    }));
 }
 
 /** A full-page screenshot under test/artifacts/web/ for a maintainer to look at. */
@@ -141,7 +200,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Polls until `check` returns a value (the read model is committed by workflow activities). */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -166,20 +228,59 @@ export function check(locator: Locator, timeoutMs = 10_000) {
         last = { ok: false, actual: err instanceof Error ? err.message.split('\n')[0] : String(err) };
       }
       if (last.ok) return;
-      if (Date.now() > deadline) throw new Error(`${locator.toString()}: expected ${describe}; got ${JSON.stringify(last.actual)}`);
+      if (Date.now() > deadline)
+        throw new Error(`${locator.toString()}: expected ${describe}; got ${JSON.stringify(last.actual)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  const matches = (actual: string, text: string | RegExp) => (typeof text === 'string' ? actual.includes(text) : text.test(actual));
-  const textOf = async () => (await locator.count()) ? (await locator.innerText({ timeout: 1000 })).replace(/\s+/g, ' ') : '';
+  const matches = (actual: string, text: string | RegExp) =>
+    typeof text === 'string' ? actual.includes(text) : text.test(actual);
+  const textOf = async () =>
+    (await locator.count()) ? (await locator.innerText({ timeout: 1000 })).replace(/\s+/g, ' ') : '';
   return {
-    toContainText: (text: string | RegExp) => until(`text containing ${String(text)}`, async () => { const a = await textOf(); return { ok: matches(a, text), actual: a }; }),
-    toHaveText: (text: string) => until(`text ${text}`, async () => { const a = (await textOf()).trim(); return { ok: a === text, actual: a }; }),
-    toHaveValue: (value: string) => until(`value ${value}`, async () => { const a = await locator.inputValue({ timeout: 1000 }); return { ok: a === value, actual: a }; }),
-    toBeVisible: () => until('visible', async () => { const a = await locator.first().isVisible(); return { ok: a, actual: a }; }),
-    toBeFocused: () => until('focused', async () => { const a = await locator.evaluate((el) => el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement, undefined, { timeout: 1000 }); return { ok: a === true, actual: a }; }),
-    toHaveAttribute: (name: string, value: string) => until(`${name}=${value}`, async () => { const a = await locator.getAttribute(name, { timeout: 1000 }); return { ok: a === value, actual: a }; }),
-    toHaveCount: (n: number) => until(`${n} elements`, async () => { const a = await locator.count(); return { ok: a === n, actual: a }; }),
-    notToContainText: (text: string | RegExp) => until(`no text ${String(text)}`, async () => { const a = await textOf(); return { ok: !matches(a, text), actual: a }; }),
+    toContainText: (text: string | RegExp) =>
+      until(`text containing ${String(text)}`, async () => {
+        const a = await textOf();
+        return { ok: matches(a, text), actual: a };
+      }),
+    toHaveText: (text: string) =>
+      until(`text ${text}`, async () => {
+        const a = (await textOf()).trim();
+        return { ok: a === text, actual: a };
+      }),
+    toHaveValue: (value: string) =>
+      until(`value ${value}`, async () => {
+        const a = await locator.inputValue({ timeout: 1000 });
+        return { ok: a === value, actual: a };
+      }),
+    toBeVisible: () =>
+      until('visible', async () => {
+        const a = await locator.first().isVisible();
+        return { ok: a, actual: a };
+      }),
+    toBeFocused: () =>
+      until('focused', async () => {
+        const a = await locator.evaluate(
+          (el) => el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement,
+          undefined,
+          { timeout: 1000 },
+        );
+        return { ok: a === true, actual: a };
+      }),
+    toHaveAttribute: (name: string, value: string) =>
+      until(`${name}=${value}`, async () => {
+        const a = await locator.getAttribute(name, { timeout: 1000 });
+        return { ok: a === value, actual: a };
+      }),
+    toHaveCount: (n: number) =>
+      until(`${n} elements`, async () => {
+        const a = await locator.count();
+        return { ok: a === n, actual: a };
+      }),
+    notToContainText: (text: string | RegExp) =>
+      until(`no text ${String(text)}`, async () => {
+        const a = await textOf();
+        return { ok: !matches(a, text), actual: a };
+      }),
   };
 }

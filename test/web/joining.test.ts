@@ -19,13 +19,24 @@ afterAll(async () => {
 });
 
 async function fresh(opts: { lang?: 'en' | 'ru'; phone?: boolean } = {}): Promise<Page> {
-  const context = await h.browser.newContext({ baseURL: h.baseUrl, locale: opts.lang === 'ru' ? 'ru-RU' : 'en-GB', viewport: opts.phone ? { width: 375, height: 740 } : { width: 1280, height: 900 } });
+  const context = await h.browser.newContext({
+    baseURL: h.baseUrl,
+    locale: opts.lang === 'ru' ? 'ru-RU' : 'en-GB',
+    viewport: opts.phone ? { width: 375, height: 740 } : { width: 1280, height: 900 },
+  });
   context.setDefaultTimeout(15_000);
   return context.newPage();
 }
 
 async function linkFromMail(to: string, path: string, after: number): Promise<string> {
-  const mail = await eventually(async () => h.smtp.mails.slice(after).filter((m) => m.to === to && m.text.includes(path)).pop(), 30_000);
+  const mail = await eventually(
+    async () =>
+      h.smtp.mails
+        .slice(after)
+        .filter((m) => m.to === to && m.text.includes(path))
+        .pop(),
+    30_000,
+  );
   return new RegExp(`(${path}/[A-Za-z0-9_-]{43})`).exec(mail.text)![1];
 }
 
@@ -36,9 +47,13 @@ async function noAxeViolations(page: Page, name: string): Promise<void> {
 
 /** No horizontal scrolling on a phone. */
 async function fitsPhone(page: Page): Promise<void> {
-  const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+  const overflow = (await page.evaluate(
+    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+  )) as number;
   if (overflow > 0) {
-    const wide = await page.evaluate(`[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 5).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`);
+    const wide = await page.evaluate(
+      `[...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 5).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`,
+    );
     throw new Error(`${page.url()} is wider than the phone by ${overflow}px: ${JSON.stringify(wide)}`);
   }
 }
@@ -88,7 +103,9 @@ test('institution registers, confirms, invites a colleague who joins, is approve
   await check(owner.locator('.notice')).toBeVisible();
   const colleague = await fresh();
   await colleague.goto(await linkFromMail(COLLEAGUE, '/app/invitations', beforeInvite));
-  await check(colleague.locator('.lead')).toContainText('Olga Sokolova invites you to join Permafrost Laboratory of Yakutsk');
+  await check(colleague.locator('.lead')).toContainText(
+    'Olga Sokolova invites you to join Permafrost Laboratory of Yakutsk',
+  );
   await noAxeViolations(colleague, 'invitation');
   await colleague.locator('#f-name').fill('Pavel Ivanov');
   await colleague.getByLabel('I have read and accept the privacy notice and terms').check();
@@ -159,7 +176,10 @@ test('a new expert registers, is approved, and appears in a matching shortlist',
 
   const fm = await h.as('fundManager');
   await fm.goto('/app/approvals');
-  await fm.locator('article.approval', { hasText: 'Нино Беридзе' }).getByRole('button', { name: /Approve/ }).click();
+  await fm
+    .locator('article.approval', { hasText: 'Нино Беридзе' })
+    .getByRole('button', { name: /Approve/ })
+    .click();
   await check(fm.locator('.notice')).toBeVisible();
   const user = await h.db.prisma.user.findUniqueOrThrow({ where: { email: EXPERT } });
   expect(user.expertId).toMatch(/^exp-/);
@@ -168,7 +188,16 @@ test('a new expert registers, is approved, and appears in a matching shortlist',
 
   // The roster matching the expert-request workflow runs puts the new expert on the shortlist.
   const activities = createActivities({ prisma: h.db.prisma, mailer: h.smtp.mailer, logger, baseUrl: h.baseUrl });
-  const { shortlist } = await activities.matchExperts({ requestId: 'r-web-joining', thematicAreaId: 'climate-adaptation', sdgs: [13], languages: ['ka'], startDate: '2027-05-01', endDate: '2027-05-20', countryCode: 'KG', maxDailyFeeCents: 60_000 });
+  const { shortlist } = await activities.matchExperts({
+    requestId: 'r-web-joining',
+    thematicAreaId: 'climate-adaptation',
+    sdgs: [13],
+    languages: ['ka'],
+    startDate: '2027-05-01',
+    endDate: '2027-05-20',
+    countryCode: 'KG',
+    maxDailyFeeCents: 60_000,
+  });
   expect(shortlist.map((c) => c.expertId)).toEqual([user.expertId]);
 });
 

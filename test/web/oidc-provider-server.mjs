@@ -8,7 +8,10 @@ const cfg = JSON.parse(process.env.OIDC_TEST_CONFIG);
 const provider = new Provider(cfg.issuer, {
   clients: cfg.clients,
   jwks: { keys: [cfg.jwk] },
-  findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id, email: id, email_verified: true, groups: (cfg.groups ?? {})[id] ?? [] }) }),
+  findAccount: async (_ctx, id) => ({
+    accountId: id,
+    claims: async () => ({ sub: id, email: id, email_verified: true, groups: (cfg.groups ?? {})[id] ?? [] }),
+  }),
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'groups'] },
   // The scope's claims in the ID token too (the API maps users by the e-mail claim).
   conformIdTokenClaims: false,

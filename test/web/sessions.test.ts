@@ -46,15 +46,26 @@ class Browser {
   }
 
   async get(path: string): Promise<{ status: number; location: string | null; html: string }> {
-    const res = await fetch(`${base}${path}`, { headers: { Cookie: this.header(), Accept: 'text/html' }, redirect: 'manual' });
+    const res = await fetch(`${base}${path}`, {
+      headers: { Cookie: this.header(), Accept: 'text/html' },
+      redirect: 'manual',
+    });
     this.keep(res);
     return { status: res.status, location: res.headers.get('location'), html: await res.text() };
   }
 
-  async post(path: string, form: Record<string, string | string[]>): Promise<{ status: number; location: string | null; html: string }> {
+  async post(
+    path: string,
+    form: Record<string, string | string[]>,
+  ): Promise<{ status: number; location: string | null; html: string }> {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
-    const res = await fetch(`${base}${path}`, { method: 'POST', headers: { Cookie: this.header(), 'Content-Type': 'application/x-www-form-urlencoded' }, body, redirect: 'manual' });
+    const res = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { Cookie: this.header(), 'Content-Type': 'application/x-www-form-urlencoded' },
+      body,
+      redirect: 'manual',
+    });
     this.keep(res);
     return { status: res.status, location: res.headers.get('location'), html: await res.text() };
   }
@@ -107,7 +118,7 @@ test('sessions are revocable: all sessions of a user end at once', async () => {
   expect((await b.get('/app/inbox')).status).toBe(303);
 });
 
-test('the CSRF token is bound to the session: an attacker-chosen cookie and field, or another session\'s token, are refused', async () => {
+test("the CSRF token is bound to the session: an attacker-chosen cookie and field, or another session's token, are refused", async () => {
   const victim = new Browser();
   await victim.signIn(DEMO_USERS.applicant.email);
   const page = await victim.get('/app/proposals');
@@ -119,7 +130,9 @@ test('the CSRF token is bound to the session: an attacker-chosen cookie and fiel
 
   // Double-submit with a pair of the attacker's choosing (cookie planted, same value in the field).
   victim.cookies.set('rud_csrf', 'attacker-chosen-value-0123456789');
-  expect((await victim.post('/app/lang', { _csrf: 'attacker-chosen-value-0123456789', lang: 'ru', next: '/app' })).status).toBe(403);
+  expect(
+    (await victim.post('/app/lang', { _csrf: 'attacker-chosen-value-0123456789', lang: 'ru', next: '/app' })).status,
+  ).toBe(403);
   // A valid token of another session.
   expect((await victim.post('/app/lang', { _csrf: attackerToken, lang: 'ru', next: '/app' })).status).toBe(403);
   // The session's own token.
@@ -129,8 +142,18 @@ test('the CSRF token is bound to the session: an attacker-chosen cookie and fiel
   const anon = new Browser();
   const signIn = await anon.get('/app/sign-in');
   anon.cookies.set('rud_csrf', 'attacker-chosen-value-0123456789');
-  expect((await anon.post('/app/sign-in', { _csrf: 'attacker-chosen-value-0123456789', email: DEMO_USERS.applicant.email })).status).toBe(403);
-  expect((await anon.post('/app/sign-in', { _csrf: Browser.hidden(signIn.html, '_csrf'), email: DEMO_USERS.applicant.email })).status).toBe(403);
+  expect(
+    (await anon.post('/app/sign-in', { _csrf: 'attacker-chosen-value-0123456789', email: DEMO_USERS.applicant.email }))
+      .status,
+  ).toBe(403);
+  expect(
+    (
+      await anon.post('/app/sign-in', {
+        _csrf: Browser.hidden(signIn.html, '_csrf'),
+        email: DEMO_USERS.applicant.email,
+      })
+    ).status,
+  ).toBe(403);
 });
 
 test('a creating form sent twice creates once, with or without its hidden key', async () => {
@@ -139,12 +162,33 @@ test('a creating form sent twice creates once, with or without its hidden key', 
   const page = await browser.get('/app/proposals/new?call=call-kg');
   expect(page.status).toBe(200);
   const fields = {
-    _csrf: Browser.hidden(page.html, '_csrf'), callId: 'call-kg', countryCode: 'KG', summary: 'S', 'nationalPartner.name': 'N', 'nationalPartner.contact': 'C', 'nationalPartner.demandEvidence': 'E',
-    sdgs: ['13', '11'], thematicAreaId: 'climate-adaptation', requestedAmountUsd: '30000', coFinancingUsd: '8000', durationMonths: '12', innovation: 'I', expectedResults: 'R',
-    'milestones.0.title': 'M1', 'milestones.0.dueDate': '2027-03-31', 'milestones.0.description': '',
+    _csrf: Browser.hidden(page.html, '_csrf'),
+    callId: 'call-kg',
+    countryCode: 'KG',
+    summary: 'S',
+    'nationalPartner.name': 'N',
+    'nationalPartner.contact': 'C',
+    'nationalPartner.demandEvidence': 'E',
+    sdgs: ['13', '11'],
+    thematicAreaId: 'climate-adaptation',
+    requestedAmountUsd: '30000',
+    coFinancingUsd: '8000',
+    durationMonths: '12',
+    innovation: 'I',
+    expectedResults: 'R',
+    'milestones.0.title': 'M1',
+    'milestones.0.dueDate': '2027-03-31',
+    'milestones.0.description': '',
   };
-  for (const [title, withKey] of [['Sent twice with its key', true], ['Sent twice without a key', false]] as const) {
-    const form = { ...fields, title, ...(withKey ? { idempotencyKey: Browser.hidden(page.html, 'idempotencyKey') } : {}) };
+  for (const [title, withKey] of [
+    ['Sent twice with its key', true],
+    ['Sent twice without a key', false],
+  ] as const) {
+    const form = {
+      ...fields,
+      title,
+      ...(withKey ? { idempotencyKey: Browser.hidden(page.html, 'idempotencyKey') } : {}),
+    };
     const first = await browser.post('/app/proposals/new', form);
     const second = await browser.post('/app/proposals/new', form);
     expect({ title, first: first.status, second: second.status }).toEqual({ title, first: 303, second: 303 });
@@ -153,11 +197,17 @@ test('a creating form sent twice creates once, with or without its hidden key', 
   }
   // The decision form too: the second submission answers like the first, one decision.
   const proposal = await h.db.prisma.proposal.findFirstOrThrow({ where: { title: 'Sent twice with its key' } });
-  const task = await eventually(() => h.db.prisma.task.findFirst({ where: { subjectId: proposal.id, kind: 'co_endorsement', status: 'open' } }));
+  const task = await eventually(() =>
+    h.db.prisma.task.findFirst({ where: { subjectId: proposal.id, kind: 'co_endorsement', status: 'open' } }),
+  );
   const co = new Browser();
   await co.signIn(DEMO_USERS.coKg.email);
   const taskPage = await co.get(`/app/tasks/${encodeURIComponent(task.id)}`);
-  const decide = { _csrf: Browser.hidden(taskPage.html, '_csrf'), idempotencyKey: Browser.hidden(taskPage.html, 'idempotencyKey'), decision: 'endorse' };
+  const decide = {
+    _csrf: Browser.hidden(taskPage.html, '_csrf'),
+    idempotencyKey: Browser.hidden(taskPage.html, 'idempotencyKey'),
+    decision: 'endorse',
+  };
   const d1 = await co.post(`/app/tasks/${encodeURIComponent(task.id)}/decide`, decide);
   const d2 = await co.post(`/app/tasks/${encodeURIComponent(task.id)}/decide`, decide);
   expect({ d1: d1.status, d2: d2.status, same: d2.location === d1.location }).toEqual({ d1: 303, d2: 303, same: true });

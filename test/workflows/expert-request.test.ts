@@ -37,25 +37,31 @@ const withWorker = <T>(fn: (taskQueue: string) => Promise<T>): Promise<T> => ctx
 
 type Handle = WorkflowHandleWithFirstExecutionRunId<typeof expertRequestWorkflow>;
 
-function start(taskQueue: string, opts: { request?: Partial<ExpertRequestCreate>; sla?: SlaSettings; continueAsNewAfterSteps?: number } = {}): Promise<Handle> {
+function start(
+  taskQueue: string,
+  opts: { request?: Partial<ExpertRequestCreate>; sla?: SlaSettings; continueAsNewAfterSteps?: number } = {},
+): Promise<Handle> {
   const id = `er-${Date.now()}-${++counter}`;
   return env.client.workflow.start(expertRequestWorkflow, {
     taskQueue,
     workflowId: `expert-request-${id}`,
-    args: [{
-      requestId: id,
-      requester: { userId: DEMO_USERS.coKg.id, countryCode: 'KG' },
-      request: expertRequestPayload(opts.request),
-      submittedAt: new Date().toISOString(),
-      sla: opts.sla ?? quietSla(),
-      continueAsNewAfterSteps: opts.continueAsNewAfterSteps,
-    }],
+    args: [
+      {
+        requestId: id,
+        requester: { userId: DEMO_USERS.coKg.id, countryCode: 'KG' },
+        request: expertRequestPayload(opts.request),
+        submittedAt: new Date().toISOString(),
+        sla: opts.sla ?? quietSla(),
+        continueAsNewAfterSteps: opts.continueAsNewAfterSteps,
+      },
+    ],
   });
 }
 
 const requestId = (h: Handle) => h.workflowId.replace('expert-request-', '');
 /** The roster's demo profiles have demo accounts; every other shortlisted expert gets u-<expertId>. */
-const userOf = (expertId: string) => (expertId === 'exp-001' ? DEMO_USERS.expert1.id : expertId === 'exp-002' ? DEMO_USERS.expert2.id : `u-${expertId}`);
+const userOf = (expertId: string) =>
+  expertId === 'exp-001' ? DEMO_USERS.expert1.id : expertId === 'exp-002' ? DEMO_USERS.expert2.id : `u-${expertId}`;
 const expertActor = (expertId: string): Actor => ({ userId: userOf(expertId), role: 'expert', expertId });
 const forUser = (userId: string) => (t: { assigneeUserId: string | null }) => t.assigneeUserId === userId;
 const ACCEPT = { availabilityConfirmed: true, noConflictDeclared: true };
@@ -86,7 +92,8 @@ async function refusal(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return `${err.cause.type}: ${err.cause.message}`;
+    if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure)
+      return `${err.cause.type}: ${err.cause.message}`;
     return (err as Error).message;
   }
   throw new Error('the update was not refused');
@@ -107,9 +114,18 @@ test('happy path: registration to closed, with a deliverable revision, payments 
     // Matching: the shortlist is on the row and every shortlisted expert has an account.
     const review = await openTask(h, 'shortlist_review');
     const row = await db.prisma.expertRequest.findUniqueOrThrow({ where: { id } });
-    const shortlist = row.shortlist as { expertId: string; userId: string; score: number; breakdown: Record<string, number> }[];
+    const shortlist = row.shortlist as {
+      expertId: string;
+      userId: string;
+      score: number;
+      breakdown: Record<string, number>;
+    }[];
     expect(shortlist.map((e) => e.expertId)).toEqual(MATCHED);
-    expect(shortlist[0]).toMatchObject({ userId: DEMO_USERS.expert1.id, score: 90.9, breakdown: { thematic: 35, sdgOverlap: 20, fee: 7.5, rating: 18.4, countryExperience: 10 } });
+    expect(shortlist[0]).toMatchObject({
+      userId: DEMO_USERS.expert1.id,
+      score: 90.9,
+      breakdown: { thematic: 35, sdgOverlap: 20, fee: 7.5, rating: 18.4, countryExperience: 10 },
+    });
     const account = await db.prisma.user.findUniqueOrThrow({ where: { id: 'u-exp-031' } });
     const profile = await db.prisma.expert.findUniqueOrThrow({ where: { id: 'exp-031' } });
     expect(account).toMatchObject({ role: 'expert', expertId: 'exp-031', email: profile.email, active: true });
@@ -120,31 +136,55 @@ test('happy path: registration to closed, with a deliverable revision, payments 
     await answerInvitation(h, 'exp-010', 'decline');
 
     // Competitive (3 compared): no justification needed. A declined expert cannot be selected.
-    expect(await refusal(decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-010'] } }))).toMatch(/^InvalidDecision: .*exp-010 did not accept/);
-    const selection = await db.prisma.task.findFirstOrThrow({ where: { workflowId: h.workflowId, kind: 'candidate_selection' } });
-    expect((selection.context as { candidates: { expertId: string }[] }).candidates.map((c) => c.expertId)).toEqual(['exp-001', 'exp-031', 'exp-042']);
+    expect(
+      await refusal(decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-010'] } })),
+    ).toMatch(/^InvalidDecision: .*exp-010 did not accept/);
+    const selection = await db.prisma.task.findFirstOrThrow({
+      where: { workflowId: h.workflowId, kind: 'candidate_selection' },
+    });
+    expect((selection.context as { candidates: { expertId: string }[] }).candidates.map((c) => c.expertId)).toEqual([
+      'exp-001',
+      'exp-031',
+      'exp-042',
+    ]);
     await decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-001'] } });
 
     // Contracting: the policy passes (fee 450/day, per diem 150 within the KG DSA); both sign.
     await decide(h, 'contract_signature', 'expert1', 'sign', { match: forUser(DEMO_USERS.expert1.id) });
-    expect((await decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' })).stage).toBe('mission');
+    expect(
+      (await decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' })).stage,
+    ).toBe('mission');
 
     // No withdrawal once the mission has started.
-    expect(await updateFailureType(h.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('coKg'), reason: 'changed our mind' }] }))).toBe('NotAllowedNow');
+    expect(
+      await updateFailureType(
+        h.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('coKg'), reason: 'changed our mind' }] }),
+      ),
+    ).toBe('NotAllowedNow');
 
     // Deliverable 1 is sent back once, then accepted; deliverable 2 accepted at once.
-    await decide(h, 'deliverable_submission', 'expert1', 'submit_deliverable', { data: { report: 'Inception report v1' } });
+    await decide(h, 'deliverable_submission', 'expert1', 'submit_deliverable', {
+      data: { report: 'Inception report v1' },
+    });
     await decide(h, 'deliverable_acceptance', 'coKg', 'request_revision', { comment: 'Add the village list' });
-    const d1 = await db.prisma.deliverable.findUniqueOrThrow({ where: { workflowId_seq: { workflowId: h.workflowId, seq: 1 } } });
+    const d1 = await db.prisma.deliverable.findUniqueOrThrow({
+      where: { workflowId_seq: { workflowId: h.workflowId, seq: 1 } },
+    });
     expect(d1.status).toBe('revision_requested');
-    await decide(h, 'deliverable_submission', 'expert1', 'submit_deliverable', { data: { report: 'Inception report v2', link: 'https://example.org/inception.pdf' } });
+    await decide(h, 'deliverable_submission', 'expert1', 'submit_deliverable', {
+      data: { report: 'Inception report v2', link: 'https://example.org/inception.pdf' },
+    });
     await decide(h, 'deliverable_acceptance', 'coKg', 'accept');
     await decide(h, 'deliverable_submission', 'expert1', 'submit_deliverable', { data: { report: 'Hazard maps' } });
     // (With continue-as-new after each deliverable the Update may answer before the stage moves on.)
     await decide(h, 'deliverable_acceptance', 'coKg', 'accept');
 
-    await decide(h, 'expert_evaluation', 'coKg', 'submit_evaluation', { data: { rating: 5, narrative: 'Excellent maps' } });
-    await decide(h, 'assignment_feedback', 'expert1', 'submit_feedback', { data: { rating: 4, narrative: 'Well prepared by the CO' } });
+    await decide(h, 'expert_evaluation', 'coKg', 'submit_evaluation', {
+      data: { rating: 5, narrative: 'Excellent maps' },
+    });
+    await decide(h, 'assignment_feedback', 'expert1', 'submit_feedback', {
+      data: { rating: 4, narrative: 'Well prepared by the CO' },
+    });
     expect(await h.result()).toBe('closed');
     await recordRuns(h, 'expert-request-happy-path');
     // continueAsNewAfterSteps made the execution continue as new along the way.
@@ -161,29 +201,63 @@ test('happy path: registration to closed, with a deliverable revision, payments 
       [`${h.workflowId}:d2`, 400_000, 'Sergey Ivanov'],
     ]);
     const contract = await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: h.workflowId } });
-    expect(contract).toMatchObject({ kind: 'individual_contract', status: 'signed', valueCents: 600_000, partyName: 'Sergey Ivanov' });
+    expect(contract).toMatchObject({
+      kind: 'individual_contract',
+      status: 'signed',
+      valueCents: 600_000,
+      partyName: 'Sergey Ivanov',
+    });
     expect(Object.keys(contract.signatures as object).sort()).toEqual(['co', 'expert']);
     expect((contract.policyFindings as { outcome: string }).outcome).toBe('pass');
-    expect((await db.prisma.deliverable.findMany({ where: { subjectId: id } })).map((d) => d.status)).toEqual(['accepted', 'accepted']);
+    expect((await db.prisma.deliverable.findMany({ where: { subjectId: id } })).map((d) => d.status)).toEqual([
+      'accepted',
+      'accepted',
+    ]);
     // Roster: (4.6 × 8 + 5) / 9 = 4.64; one more rating and assignment.
-    expect(await db.prisma.expert.findUniqueOrThrow({ where: { id: 'exp-001' } })).toMatchObject({ rating: 4.64, ratingCount: 9, assignmentsCount: 10 });
-    expect((await db.prisma.evaluation.findMany({ where: { subjectId: id }, orderBy: { kind: 'asc' } })).map((e) => [e.kind, e.evaluatorId])).toEqual([
+    expect(await db.prisma.expert.findUniqueOrThrow({ where: { id: 'exp-001' } })).toMatchObject({
+      rating: 4.64,
+      ratingCount: 9,
+      assignmentsCount: 10,
+    });
+    expect(
+      (await db.prisma.evaluation.findMany({ where: { subjectId: id }, orderBy: { kind: 'asc' } })).map((e) => [
+        e.kind,
+        e.evaluatorId,
+      ]),
+    ).toEqual([
       ['assignment_feedback', DEMO_USERS.expert1.id],
       ['expert_evaluation', DEMO_USERS.coKg.id],
     ]);
     const audit = await db.prisma.auditEvent.findMany({ where: { subjectId: id }, orderBy: { id: 'asc' } });
     expect(audit.filter((a) => a.toStage && a.fromStage !== a.toStage).map((a) => a.toStage)).toEqual([
-      'intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting', 'mission', 'evaluation', 'closed',
+      'intake',
+      'co_endorsement',
+      'alignment_check',
+      'selection',
+      'contracting',
+      'mission',
+      'evaluation',
+      'closed',
     ]);
     expect(audit[0]).toMatchObject({ action: 'registered', actorId: DEMO_USERS.coKg.id });
     const released = audit.filter((a) => a.action === 'payment_released');
     expect(released.map((a) => a.data)).toEqual([
-      expect.objectContaining({ deliverable: 1, modality: 'mission', destination: 'Bishkek and Naryn', travelDays: 7, dsaRateCents: 16_000 }),
+      expect.objectContaining({
+        deliverable: 1,
+        modality: 'mission',
+        destination: 'Bishkek and Naryn',
+        travelDays: 7,
+        dsaRateCents: 16_000,
+      }),
       expect.objectContaining({ deliverable: 2, modality: 'mission' }),
     ]);
-    const mails = await db.prisma.outbox.findMany({ where: { workflowId: h.workflowId, template: 'payment_released' } });
+    const mails = await db.prisma.outbox.findMany({
+      where: { workflowId: h.workflowId, template: 'payment_released' },
+    });
     expect(mails.map((m) => m.toEmail)).toEqual([DEMO_USERS.expert1.email, DEMO_USERS.expert1.email]);
-    const invitations = await db.prisma.outbox.findMany({ where: { workflowId: h.workflowId, template: 'expert_invitation' } });
+    const invitations = await db.prisma.outbox.findMany({
+      where: { workflowId: h.workflowId, template: 'expert_invitation' },
+    });
     expect(invitations).toHaveLength(4);
   });
 });
@@ -194,30 +268,65 @@ test('the requester may not endorse its own request; request changes and resubmi
     const id = requestId(h);
     expect(await refusal(decide(h, 'co_endorsement', 'coKg', 'endorse'))).toMatch(/^Forbidden:/);
     expect(await refusal(decide(h, 'co_endorsement', 'coTj', 'endorse'))).toMatch(/^Forbidden:/);
-    await decide(h, 'co_endorsement', 'coKg2', 'request_changes', { comment: 'Make it online work over a longer period' });
+    await decide(h, 'co_endorsement', 'coKg2', 'request_changes', {
+      comment: 'Make it online work over a longer period',
+    });
 
     const revise = await openTask(h, 'revise');
     expect(revise).toMatchObject({ assigneeUserId: DEMO_USERS.coKg.id, assigneeRole: 'co_approver' });
-    expect(await refusal(decide(h, 'revise', 'coKg2', 'resubmit', { data: { title: 'Other' } }))).toMatch(/^Forbidden:/);
+    expect(await refusal(decide(h, 'revise', 'coKg2', 'resubmit', { data: { title: 'Other' } }))).toMatch(
+      /^Forbidden:/,
+    );
     // Each resubmission is checked against the create schema once merged.
-    expect(await refusal(decide(h, 'revise', 'coKg', 'resubmit', { data: { contractValueUsd: 7_000 } }))).toMatch(/^InvalidDecision: data.deliverables: amounts sum to 6000/);
-    expect(await refusal(decide(h, 'revise', 'coKg', 'resubmit', { data: { countryCode: 'TJ' } }))).toMatch(/^InvalidDecision:/);
+    expect(await refusal(decide(h, 'revise', 'coKg', 'resubmit', { data: { contractValueUsd: 7_000 } }))).toMatch(
+      /^InvalidDecision: data.deliverables: amounts sum to 6000/,
+    );
+    expect(await refusal(decide(h, 'revise', 'coKg', 'resubmit', { data: { countryCode: 'TJ' } }))).toMatch(
+      /^InvalidDecision:/,
+    );
     expect(await refusal(decide(h, 'revise', 'coKg', 'resubmit', { data: {} }))).toMatch(/^InvalidDecision:/);
-    expect(await refusal(decide(h, 'revise', 'coKg', 'resubmit', { data: { destination: null } }))).toMatch(/^InvalidDecision:/); // a mission needs one
+    expect(await refusal(decide(h, 'revise', 'coKg', 'resubmit', { data: { destination: null } }))).toMatch(
+      /^InvalidDecision:/,
+    ); // a mission needs one
 
-    const changes = { title: 'Mudflow hazard mapping (online)', modality: 'online', workingDays: 15, endDate: '2027-04-30', destination: null, travelDays: null, perDiemUsd: null };
+    const changes = {
+      title: 'Mudflow hazard mapping (online)',
+      modality: 'online',
+      workingDays: 15,
+      endDate: '2027-04-30',
+      destination: null,
+      travelDays: null,
+      perDiemUsd: null,
+    };
     expect((await decideAndSettle(h, 'revise', 'coKg', 'resubmit', { data: changes })).stage).toBe('co_endorsement');
     await openTask(h, 'co_endorsement');
     const row = await db.prisma.expertRequest.findUniqueOrThrow({ where: { id } });
-    expect(row).toMatchObject({ title: changes.title, modality: 'online', workingDays: 15, destination: null, travelDays: null, perDiemUsd: null, contractValueCents: 600_000 });
+    expect(row).toMatchObject({
+      title: changes.title,
+      modality: 'online',
+      workingDays: 15,
+      destination: null,
+      travelDays: null,
+      perDiemUsd: null,
+      contractValueCents: 600_000,
+    });
     expect(row.endDate.toISOString()).toBe('2027-04-30T00:00:00.000Z');
 
-    expect((await decide(h, 'co_endorsement', 'coKg2', 'reject', { comment: 'No budget this year' })).stage).toBe('rejected');
+    expect((await decide(h, 'co_endorsement', 'coKg2', 'reject', { comment: 'No budget this year' })).stage).toBe(
+      'rejected',
+    );
     expect(await h.result()).toBe('rejected');
     await recordHistory(h, 'expert-request-changes-then-rejected');
-    expect(await db.prisma.expertRequest.findUniqueOrThrow({ where: { id } })).toMatchObject({ stage: 'rejected', outcome: 'co_rejected' });
-    const actions = (await db.prisma.auditEvent.findMany({ where: { subjectId: id }, orderBy: { id: 'asc' } })).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(['registered', 'request_screened', 'validated', 'resubmitted', 'co_rejected']));
+    expect(await db.prisma.expertRequest.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      stage: 'rejected',
+      outcome: 'co_rejected',
+    });
+    const actions = (await db.prisma.auditEvent.findMany({ where: { subjectId: id }, orderBy: { id: 'asc' } })).map(
+      (a) => a.action,
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining(['registered', 'request_screened', 'validated', 'resubmitted', 'co_rejected']),
+    );
   });
 });
 
@@ -227,8 +336,13 @@ test('an inconsistent payload is rejected at intake with findings', async () => 
     expect(await h.result()).toBe('rejected');
     const row = await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } });
     expect(row.outcome).toBe('invalid_request');
-    const findings = (row.findings as { findings: { rule: string; outcome: string; message: string }[] }).findings.filter((f) => f.outcome === 'fail');
-    expect(findings.map((f) => f.message)).toEqual([expect.stringMatching(/^deliverables: amounts sum to 6000/), expect.stringMatching(/^destination: required for a mission/)]);
+    const findings = (
+      row.findings as { findings: { rule: string; outcome: string; message: string }[] }
+    ).findings.filter((f) => f.outcome === 'fail');
+    expect(findings.map((f) => f.message)).toEqual([
+      expect.stringMatching(/^deliverables: amounts sum to 6000/),
+      expect.stringMatching(/^destination: required for a mission/),
+    ]);
   });
 });
 
@@ -241,10 +355,16 @@ test('dates outside the Cooperation Framework period: the fund manager reviews a
     const h = await start(tq, { request: { startDate: '2027-12-01', endDate: '2028-02-15', deliverables } });
     expect((await decideAndSettle(h, 'co_endorsement', 'coKg2', 'endorse')).stage).toBe('alignment_check');
     await expect(decide(h, 'alignment_review', 'fundManager', 'confirm_aligned')).rejects.toThrow(/comment/);
-    expect((await decide(h, 'alignment_review', 'fundManager', 'reject', { comment: 'Next framework not adopted yet' })).stage).toBe('rejected');
+    expect(
+      (await decide(h, 'alignment_review', 'fundManager', 'reject', { comment: 'Next framework not adopted yet' }))
+        .stage,
+    ).toBe('rejected');
     expect(await h.result()).toBe('rejected');
     const row = await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } });
-    expect(row).toMatchObject({ outcome: 'not_aligned', findings: expect.objectContaining({ result: 'needs_review' }) });
+    expect(row).toMatchObject({
+      outcome: 'not_aligned',
+      findings: expect.objectContaining({ result: 'needs_review' }),
+    });
   });
 });
 
@@ -252,12 +372,29 @@ test('every invited expert declines: cancelled, no candidate', async () => {
   await withWorker(async (tq) => {
     const h = await start(tq);
     await throughShortlist(h);
-    expect(await refusal(decide(h, 'invitation_response', expertActor('exp-031'), 'decline', { data: {}, match: forUser('u-exp-031') }))).toMatch(/^InvalidDecision:/);
-    expect(await refusal(decide(h, 'invitation_response', expertActor('exp-042'), 'accept', { data: ACCEPT, match: forUser('u-exp-031') }))).toMatch(/^Forbidden:/);
+    expect(
+      await refusal(
+        decide(h, 'invitation_response', expertActor('exp-031'), 'decline', { data: {}, match: forUser('u-exp-031') }),
+      ),
+    ).toMatch(/^InvalidDecision:/);
+    expect(
+      await refusal(
+        decide(h, 'invitation_response', expertActor('exp-042'), 'accept', {
+          data: ACCEPT,
+          match: forUser('u-exp-031'),
+        }),
+      ),
+    ).toMatch(/^Forbidden:/);
     for (const e of MATCHED) await answerInvitation(h, e, 'decline');
     expect(await h.result()).toBe('cancelled');
-    expect(await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } })).toMatchObject({ stage: 'cancelled', outcome: 'no_candidate', selectedExpertId: null });
-    const cancelled = await db.prisma.auditEvent.findFirstOrThrow({ where: { subjectId: requestId(h), toStage: 'cancelled' } });
+    expect(await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } })).toMatchObject({
+      stage: 'cancelled',
+      outcome: 'no_candidate',
+      selectedExpertId: null,
+    });
+    const cancelled = await db.prisma.auditEvent.findFirstOrThrow({
+      where: { subjectId: requestId(h), toStage: 'cancelled' },
+    });
     expect(cancelled.data).toMatchObject({ accepted: [], declined: MATCHED, expired: [] });
   });
 });
@@ -268,7 +405,10 @@ test('invitations expire on their SLA: cancelled, no candidate', async () => {
     await throughShortlist(h);
     await answerInvitation(h, 'exp-042', 'decline');
     expect(await h.result()).toBe('cancelled');
-    const tasks = await db.prisma.task.findMany({ where: { workflowId: h.workflowId, kind: 'invitation_response' }, orderBy: { id: 'asc' } });
+    const tasks = await db.prisma.task.findMany({
+      where: { workflowId: h.workflowId, kind: 'invitation_response' },
+      orderBy: { id: 'asc' },
+    });
     expect(tasks.map((t) => [t.assigneeUserId, t.status, t.decision])).toEqual(
       expect.arrayContaining([
         [DEMO_USERS.expert1.id, 'done', 'expired'],
@@ -278,7 +418,10 @@ test('invitations expire on their SLA: cancelled, no candidate', async () => {
       ]),
     );
     expect(tasks.every((t) => t.remindedAt !== null || t.decision === 'decline')).toBe(true);
-    expect(await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } })).toMatchObject({ stage: 'cancelled', outcome: 'no_candidate' });
+    expect(await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } })).toMatchObject({
+      stage: 'cancelled',
+      outcome: 'no_candidate',
+    });
   });
 });
 
@@ -297,13 +440,30 @@ test('above the direct-contracting limit, fewer than 3 candidates cannot be sele
 
     const task = await openTask(h, 'candidate_selection');
     const row = await db.prisma.task.findUniqueOrThrow({ where: { id: task.id } });
-    expect(row.context).toMatchObject({ competitive: false, selectable: false, policy: { ruleSetId: 'popp-2025-09-15', directContractingLimitCents: 700_000, minCandidatesCompeting: 3 } });
-    const refused = await refusal(decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-001'], justification: 'Best fit by far' } }));
+    expect(row.context).toMatchObject({
+      competitive: false,
+      selectable: false,
+      policy: { ruleSetId: 'popp-2025-09-15', directContractingLimitCents: 700_000, minCandidatesCompeting: 3 },
+    });
+    const refused = await refusal(
+      decide(h, 'candidate_selection', 'coKg', 'select', {
+        data: { expertIds: ['exp-001'], justification: 'Best fit by far' },
+      }),
+    );
     expect(refused).toMatch(/^InvalidDecision: .*at least 3 candidates must be compared and only 2 accepted/);
 
-    expect((await decide(h, 'candidate_selection', 'coKg', 'reject', { comment: 'Too few candidates; we will re-advertise' })).stage).toBe('cancelled');
+    expect(
+      (
+        await decide(h, 'candidate_selection', 'coKg', 'reject', {
+          comment: 'Too few candidates; we will re-advertise',
+        })
+      ).stage,
+    ).toBe('cancelled');
     expect(await h.result()).toBe('cancelled');
-    expect(await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } })).toMatchObject({ outcome: 'candidates_rejected', selectedExpertId: null });
+    expect(await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } })).toMatchObject({
+      outcome: 'candidates_rejected',
+      selectedExpertId: null,
+    });
   });
 });
 
@@ -313,11 +473,13 @@ test('per diem above the DSA rate fails the contract policy: rejected with findi
     await throughShortlist(h);
     for (const e of ['exp-001', 'exp-031', 'exp-042']) await answerInvitation(h, e, 'accept');
     await answerInvitation(h, 'exp-010', 'decline');
-    expect((await decideAndSettle(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-042'] } })).stage).toBe('rejected');
+    expect(
+      (await decideAndSettle(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-042'] } })).stage,
+    ).toBe('rejected');
     expect(await h.result()).toBe('rejected');
     const row = await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } });
     expect(row.outcome).toBe('policy_failed');
-    const findings = (row.findings as { outcome: string; findings: { rule: string; outcome: string }[] });
+    const findings = row.findings as { outcome: string; findings: { rule: string; outcome: string }[] };
     expect(findings.outcome).toBe('fail');
     expect(findings.findings.filter((f) => f.outcome === 'fail').map((f) => f.rule)).toEqual(['per_diem_dsa']);
     expect(await db.prisma.contract.count({ where: { workflowId: h.workflowId } })).toBe(0);
@@ -327,16 +489,40 @@ test('per diem above the DSA rate fails the contract policy: rejected with findi
 /** Endorse, replace the shortlist by one expert above the fee threshold, who accepts; direct contracting with a justification. */
 async function throughDirectSelectionOfExpensiveExpert(h: Handle): Promise<void> {
   await decide(h, 'co_endorsement', 'coKg2', 'endorse');
-  expect(await refusal(decide(h, 'shortlist_review', 'fundManager', 'edit', { data: { expertIds: ['exp-999'] } }))).toMatch(/^InvalidDecision: .*exp-999 is not in the roster/);
-  expect(await refusal(decide(h, 'shortlist_review', 'fundManager', 'edit', { data: { expertIds: ['exp-004', 'exp-004'] } }))).toMatch(/^InvalidDecision:/);
-  await decide(h, 'shortlist_review', 'fundManager', 'edit', { data: { expertIds: ['exp-004'] }, comment: 'Rural development specialist requested by the ministry' });
+  expect(
+    await refusal(decide(h, 'shortlist_review', 'fundManager', 'edit', { data: { expertIds: ['exp-999'] } })),
+  ).toMatch(/^InvalidDecision: .*exp-999 is not in the roster/);
+  expect(
+    await refusal(
+      decide(h, 'shortlist_review', 'fundManager', 'edit', { data: { expertIds: ['exp-004', 'exp-004'] } }),
+    ),
+  ).toMatch(/^InvalidDecision:/);
+  await decide(h, 'shortlist_review', 'fundManager', 'edit', {
+    data: { expertIds: ['exp-004'] },
+    comment: 'Rural development specialist requested by the ministry',
+  });
   const row = await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } });
-  expect(row.shortlist).toEqual([expect.objectContaining({ expertId: 'exp-004', userId: 'u-exp-004', dailyFeeCents: 255_000, warnings: ['not_relevant'] })]);
+  expect(row.shortlist).toEqual([
+    expect.objectContaining({
+      expertId: 'exp-004',
+      userId: 'u-exp-004',
+      dailyFeeCents: 255_000,
+      warnings: ['not_relevant'],
+    }),
+  ]);
 
   await answerInvitation(h, 'exp-004', 'accept');
   // One candidate, within the direct-contracting limit: a justification is required.
-  expect(await refusal(decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-004'] } }))).toMatch(/^InvalidDecision: data.justification/);
-  expect((await decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-004'], justification: 'Only expert the ministry accepts' } })).stage).toBe('contracting');
+  expect(
+    await refusal(decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-004'] } })),
+  ).toMatch(/^InvalidDecision: data.justification/);
+  expect(
+    (
+      await decide(h, 'candidate_selection', 'coKg', 'select', {
+        data: { expertIds: ['exp-004'], justification: 'Only expert the ministry accepts' },
+      })
+    ).stage,
+  ).toBe('contracting');
   const fee = await openTask(h, 'fee_approval');
   expect(fee.assigneeRole).toBe('fund_manager');
 }
@@ -345,21 +531,49 @@ test('fee above the threshold approved by the fund manager; the expert then decl
   await withWorker(async (tq) => {
     const h = await start(tq);
     await throughDirectSelectionOfExpensiveExpert(h);
-    await decide(h, 'fee_approval', 'fundManager', 'approve', { data: { justification: 'Bureau Director approved on 3 March' } });
+    await decide(h, 'fee_approval', 'fundManager', 'approve', {
+      data: { justification: 'Bureau Director approved on 3 March' },
+    });
     await openTask(h, 'contract_signature', forUser('u-exp-004'));
     const drafted = await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: h.workflowId } });
-    expect(drafted).toMatchObject({ status: 'awaiting_signatures', exceptionNote: 'Bureau Director approved on 3 March', partyName: expect.any(String) });
+    expect(drafted).toMatchObject({
+      status: 'awaiting_signatures',
+      exceptionNote: 'Bureau Director approved on 3 March',
+      partyName: expect.any(String),
+    });
     expect((drafted.policyFindings as { findings: { rule: string; outcome: string }[] }).findings).toEqual(
-      expect.arrayContaining([{ rule: 'daily_fee_threshold', outcome: 'needs_approval', message: expect.any(String), data: expect.any(Object) }]),
+      expect.arrayContaining([
+        {
+          rule: 'daily_fee_threshold',
+          outcome: 'needs_approval',
+          message: expect.any(String),
+          data: expect.any(Object),
+        },
+      ]),
     );
 
-    expect((await decide(h, 'contract_signature', expertActor('exp-004'), 'decline', { comment: 'Dates no longer work', match: forUser('u-exp-004') })).stage).toBe('cancelled');
+    expect(
+      (
+        await decide(h, 'contract_signature', expertActor('exp-004'), 'decline', {
+          comment: 'Dates no longer work',
+          match: forUser('u-exp-004'),
+        })
+      ).stage,
+    ).toBe('cancelled');
     expect(await h.result()).toBe('cancelled');
     await recordHistory(h, 'expert-request-fee-approved-signature-declined');
-    const signatures = await db.prisma.task.findMany({ where: { workflowId: h.workflowId, kind: 'contract_signature' }, orderBy: { id: 'asc' } });
+    const signatures = await db.prisma.task.findMany({
+      where: { workflowId: h.workflowId, kind: 'contract_signature' },
+      orderBy: { id: 'asc' },
+    });
     expect(signatures.map((t) => t.status).sort()).toEqual(['cancelled', 'done']);
-    expect(await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: h.workflowId } })).toMatchObject({ status: 'declined' });
-    expect(await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } })).toMatchObject({ outcome: 'signature_declined', selectedExpertId: 'exp-004' });
+    expect(await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: h.workflowId } })).toMatchObject({
+      status: 'declined',
+    });
+    expect(await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } })).toMatchObject({
+      outcome: 'signature_declined',
+      selectedExpertId: 'exp-004',
+    });
   });
 });
 
@@ -368,7 +582,9 @@ test('fee above the threshold refused by the fund manager: rejected with finding
     const h = await start(tq);
     await throughDirectSelectionOfExpensiveExpert(h);
     expect(await refusal(decide(h, 'fee_approval', 'fundManager', 'reject'))).toMatch(/^InvalidDecision:/); // comment required
-    expect((await decide(h, 'fee_approval', 'fundManager', 'reject', { comment: 'USD 2,550 a day is not justified' })).stage).toBe('rejected');
+    expect(
+      (await decide(h, 'fee_approval', 'fundManager', 'reject', { comment: 'USD 2,550 a day is not justified' })).stage,
+    ).toBe('rejected');
     expect(await h.result()).toBe('rejected');
     const row = await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } });
     expect(row.outcome).toBe('fee_not_approved');
@@ -386,12 +602,23 @@ test('an expert who accepted two invitations cannot be selected for the second o
       await answerInvitation(first, e, 'accept');
       await answerInvitation(second, e, 'accept');
     }
-    expect((await decide(first, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-001'] } })).stage).toBe('contracting');
-    const refused = await refusal(decide(second, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-001'] } }));
-    expect(refused).toMatch(new RegExp(`^InvalidDecision: data.expertIds.0: exp-001 has meanwhile been contracted for request ${requestId(first)}`));
-    expect((await decide(second, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-042'] } })).stage).toBe('contracting');
+    expect(
+      (await decide(first, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-001'] } })).stage,
+    ).toBe('contracting');
+    const refused = await refusal(
+      decide(second, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-001'] } }),
+    );
+    expect(refused).toMatch(
+      new RegExp(
+        `^InvalidDecision: data.expertIds.0: exp-001 has meanwhile been contracted for request ${requestId(first)}`,
+      ),
+    );
+    expect(
+      (await decide(second, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-042'] } })).stage,
+    ).toBe('contracting');
     // Clean up: neither keeps a confirmed assignment for later tests.
-    for (const h of [first, second]) await h.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('coKg'), reason: 'test done' }] });
+    for (const h of [first, second])
+      await h.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('coKg'), reason: 'test done' }] });
     expect(await Promise.all([first.result(), second.result()])).toEqual(['withdrawn', 'withdrawn']);
   });
 });
@@ -404,7 +631,8 @@ test('withdraw: only a co_approver of the country, and a draft contract is voide
     await decide(h, 'candidate_selection', 'coKg', 'select', { data: { expertIds: ['exp-042'] } });
     await openTask(h, 'contract_signature', forUser('u-exp-042'));
 
-    const withdraw = (actor: Actor) => h.executeUpdate(withdrawUpdate, { args: [{ actor, reason: 'The ministry withdrew its request' }] });
+    const withdraw = (actor: Actor) =>
+      h.executeUpdate(withdrawUpdate, { args: [{ actor, reason: 'The ministry withdrew its request' }] });
     expect(await updateFailureType(withdraw(expertActor('exp-042')))).toBe('Forbidden');
     expect(await updateFailureType(withdraw(actorOf('coTj')))).toBe('Forbidden');
     expect(await updateFailureType(withdraw(actorOf('fundManager')))).toBe('Forbidden');
@@ -414,7 +642,9 @@ test('withdraw: only a co_approver of the country, and a draft contract is voide
     await recordHistory(h, 'expert-request-withdrawn');
 
     expect(await db.prisma.task.count({ where: { workflowId: h.workflowId, status: 'open' } })).toBe(0);
-    expect(await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: h.workflowId } })).toMatchObject({ status: 'declined' });
+    expect(await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: h.workflowId } })).toMatchObject({
+      status: 'declined',
+    });
     const row = await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } });
     expect(row).toMatchObject({ stage: 'withdrawn', selectedExpertId: 'exp-042' });
     const view = await h.query(stateQuery);

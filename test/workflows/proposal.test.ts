@@ -26,7 +26,15 @@ beforeAll(async () => {
   // A call whose ceiling is above the head of office's direct-award limit (40,000): policy exceptions.
   const kg = await db.prisma.call.findUniqueOrThrow({ where: { id: 'call-kg' } });
   await db.prisma.call.create({
-    data: { ...kg, id: 'call-kg-large', maxGrantCents: 6_000_000, rubric: kg.rubric as object, thematicAreaIds: kg.thematicAreaIds as object, requiredDocumentTypes: kg.requiredDocumentTypes as object, createdAt: kg.createdAt },
+    data: {
+      ...kg,
+      id: 'call-kg-large',
+      maxGrantCents: 6_000_000,
+      rubric: kg.rubric as object,
+      thematicAreaIds: kg.thematicAreaIds as object,
+      requiredDocumentTypes: kg.requiredDocumentTypes as object,
+      createdAt: kg.createdAt,
+    },
   });
 });
 
@@ -36,19 +44,29 @@ afterAll(async () => {
 
 const withWorker = <T>(fn: (taskQueue: string) => Promise<T>): Promise<T> => ctx.withWorker(fn);
 
-function start(taskQueue: string, overrides: Partial<ReturnType<typeof proposalPayload>> = {}, options: { sla?: ReturnType<typeof quietSla>; continueAsNewAfterSteps?: number } = {}) {
+function start(
+  taskQueue: string,
+  overrides: Partial<ReturnType<typeof proposalPayload>> = {},
+  options: { sla?: ReturnType<typeof quietSla>; continueAsNewAfterSteps?: number } = {},
+) {
   const id = `p-${Date.now()}-${++counter}`;
   return env.client.workflow.start(proposalWorkflow, {
     taskQueue,
     workflowId: `proposal-${id}`,
-    args: [{
-      proposalId: id,
-      applicant: { userId: DEMO_USERS.applicant.id, institutionId: 'inst-tpu', institutionName: 'Tomsk Polytechnic University' },
-      proposal: proposalPayload(overrides),
-      submittedAt: new Date().toISOString(),
-      sla: options.sla ?? quietSla(),
-      continueAsNewAfterSteps: options.continueAsNewAfterSteps,
-    }],
+    args: [
+      {
+        proposalId: id,
+        applicant: {
+          userId: DEMO_USERS.applicant.id,
+          institutionId: 'inst-tpu',
+          institutionName: 'Tomsk Polytechnic University',
+        },
+        proposal: proposalPayload(overrides),
+        submittedAt: new Date().toISOString(),
+        sla: options.sla ?? quietSla(),
+        continueAsNewAfterSteps: options.continueAsNewAfterSteps,
+      },
+    ],
   });
 }
 
@@ -58,26 +76,48 @@ test('happy path: intake to closed, with read model and audit trail', async () =
     expect((await decideAndSettle(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('selection');
     // Search attributes follow the stage: visibility lists exactly the proposals in selection.
     const query = `Programme='challenge_fund' AND Stage='selection' AND CountryCode='KG' AND WorkflowId='${h.workflowId}'`;
-    for (let i = 0; i < 50 && (await env.client.workflow.count(query)).count === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (await env.client.workflow.count(query)).count === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
     expect((await env.client.workflow.count(query)).count).toBe(1);
-    await decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] } });
+    await decide(h, 'assign_reviewers', 'fundManager', 'assign', {
+      data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] },
+    });
     const scores = { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 };
     for (const r of ['reviewer1', 'reviewer2'] as const) {
       const mine = (t: { assigneeUserId: string | null }) => t.assigneeUserId === DEMO_USERS[r].id;
-      await decide(h, 'conflict_declaration', r, 'declare_no_conflict', { data: { noConflictDeclared: true }, match: mine });
+      await decide(h, 'conflict_declaration', r, 'declare_no_conflict', {
+        data: { noConflictDeclared: true },
+        match: mine,
+      });
       await decide(h, 'review_score', r, 'submit_score', { data: { scores }, match: mine });
     }
     expect((await decide(h, 'selection_decision', 'fundManager', 'select')).stage).toBe('contracting');
-    await decide(h, 'contract_signature', 'applicant', 'sign', { match: (t) => t.assigneeUserId === DEMO_USERS.applicant.id });
-    expect((await decideAndSettle(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' })).stage).toBe('mission');
+    await decide(h, 'contract_signature', 'applicant', 'sign', {
+      match: (t) => t.assigneeUserId === DEMO_USERS.applicant.id,
+    });
+    expect(
+      (
+        await decideAndSettle(h, 'contract_signature', 'coKg', 'sign', {
+          match: (t) => t.assigneeRole === 'co_approver',
+        })
+      ).stage,
+    ).toBe('mission');
     for (let i = 0; i < 3; i++) {
       await decide(h, 'progress_report', 'applicant', 'submit_report', { data: { report: `Milestone ${i + 1} done` } });
       await decide(h, 'report_verification', 'coKg', 'accept');
     }
-    await decide(h, 'final_report', 'applicant', 'submit_report', { data: { report: 'All done', beneficiariesReached: 5400 } });
+    await decide(h, 'final_report', 'applicant', 'submit_report', {
+      data: { report: 'All done', beneficiariesReached: 5400 },
+    });
     const evaluation = { ratings: { relevance: 5, effectiveness: 4 }, narrative: 'Works well', beneficiaries: 5400 };
-    await decide(h, 'evaluation', 'coKg', 'submit_evaluation', { data: evaluation, match: (t) => t.assigneeRole === 'co_approver' });
-    const last = await decide(h, 'evaluation', 'fundManager', 'submit_evaluation', { data: evaluation, match: (t) => t.assigneeRole === 'fund_manager' });
+    await decide(h, 'evaluation', 'coKg', 'submit_evaluation', {
+      data: evaluation,
+      match: (t) => t.assigneeRole === 'co_approver',
+    });
+    const last = await decide(h, 'evaluation', 'fundManager', 'submit_evaluation', {
+      data: evaluation,
+      match: (t) => t.assigneeRole === 'fund_manager',
+    });
     expect(last.stage).toBe('closed');
     expect(await h.result()).toBe('closed');
     await recordHistory(h, 'proposal-happy-path');
@@ -89,11 +129,25 @@ test('happy path: intake to closed, with read model and audit trail', async () =
     expect(await db.prisma.task.count({ where: { workflowId: h.workflowId, status: 'open' } })).toBe(0);
     const payments = await db.prisma.payment.findMany({ where: { subjectId: id }, orderBy: { id: 'asc' } });
     expect(payments.map((p) => p.amountCents)).toEqual([1_200_000, 1_200_000, 600_000]);
-    expect(await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: h.workflowId } })).toMatchObject({ status: 'signed' });
+    expect(await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: h.workflowId } })).toMatchObject({
+      status: 'signed',
+    });
     expect(await db.prisma.evaluation.count({ where: { subjectId: id } })).toBe(2);
-    const stages = (await db.prisma.auditEvent.findMany({ where: { subjectId: id, toStage: { not: null } }, orderBy: { id: 'asc' } }))
-      .filter((a) => a.fromStage !== a.toStage).map((a) => a.toStage);
-    expect(stages).toEqual(['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting', 'mission', 'evaluation', 'closed']);
+    const stages = (
+      await db.prisma.auditEvent.findMany({ where: { subjectId: id, toStage: { not: null } }, orderBy: { id: 'asc' } })
+    )
+      .filter((a) => a.fromStage !== a.toStage)
+      .map((a) => a.toStage);
+    expect(stages).toEqual([
+      'intake',
+      'co_endorsement',
+      'alignment_check',
+      'selection',
+      'contracting',
+      'mission',
+      'evaluation',
+      'closed',
+    ]);
     const view = await h.query(stateQuery);
     expect(view.history.filter((e) => e.action === 'decision')).toHaveLength(18);
   });
@@ -111,9 +165,16 @@ async function throughScoring(h: Awaited<ReturnType<typeof start>>, scores = GOO
   await scoreAs(h, 'reviewer2', scores);
 }
 
-async function scoreAs(h: Awaited<ReturnType<typeof start>>, who: 'reviewer1' | 'reviewer2' | Actor, scores: Record<string, number>) {
+async function scoreAs(
+  h: Awaited<ReturnType<typeof start>>,
+  who: 'reviewer1' | 'reviewer2' | Actor,
+  scores: Record<string, number>,
+) {
   const id = typeof who === 'string' ? DEMO_USERS[who].id : who.userId;
-  await decide(h, 'conflict_declaration', who, 'declare_no_conflict', { data: { noConflictDeclared: true }, match: byUser(id) });
+  await decide(h, 'conflict_declaration', who, 'declare_no_conflict', {
+    data: { noConflictDeclared: true },
+    match: byUser(id),
+  });
   await decide(h, 'review_score', who, 'submit_score', { data: { scores }, match: byUser(id) });
 }
 
@@ -122,7 +183,8 @@ async function throughContracting(h: Awaited<ReturnType<typeof start>>) {
   return decideAndSettle(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' });
 }
 
-const proposalRow = (h: { workflowId: string }) => db.prisma.proposal.findUniqueOrThrow({ where: { workflowId: h.workflowId } });
+const proposalRow = (h: { workflowId: string }) =>
+  db.prisma.proposal.findUniqueOrThrow({ where: { workflowId: h.workflowId } });
 
 describe('branches', () => {
   test('ineligible at intake: rejected with the findings, applicant told', async () => {
@@ -133,7 +195,11 @@ describe('branches', () => {
       expect(row.outcome).toBe('ineligible');
       const findings = row.findings as { findings: { rule: string; outcome: string }[] };
       expect(findings.findings.find((f) => f.rule === 'amount_within_call_limits')?.outcome).toBe('fail');
-      expect(await db.prisma.outbox.count({ where: { workflowId: h.workflowId, template: 'decision_outcome', recipientId: DEMO_USERS.applicant.id } })).toBe(1);
+      expect(
+        await db.prisma.outbox.count({
+          where: { workflowId: h.workflowId, template: 'decision_outcome', recipientId: DEMO_USERS.applicant.id },
+        }),
+      ).toBe(1);
     });
   });
 
@@ -141,7 +207,9 @@ describe('branches', () => {
     await withWorker(async (tq) => {
       const h = await start(tq);
       await expect(decide(h, 'co_endorsement', 'coKg', 'reject')).rejects.toThrow(/comment/);
-      expect((await decide(h, 'co_endorsement', 'coKg', 'reject', { comment: 'Not a national priority' })).stage).toBe('rejected');
+      expect((await decide(h, 'co_endorsement', 'coKg', 'reject', { comment: 'Not a national priority' })).stage).toBe(
+        'rejected',
+      );
       expect(await h.result()).toBe('rejected');
       await recordHistory(h, 'proposal-co-rejected');
     });
@@ -150,9 +218,13 @@ describe('branches', () => {
   test('request changes, resubmit (validated again), endorsed', async () => {
     await withWorker(async (tq) => {
       const h = await start(tq);
-      const r = await decide(h, 'co_endorsement', 'coKg', 'request_changes', { comment: 'Add the ministry letter number' });
+      const r = await decide(h, 'co_endorsement', 'coKg', 'request_changes', {
+        comment: 'Add the ministry letter number',
+      });
       expect(r.stage).toBe('co_endorsement');
-      await expect(decide(h, 'revise', 'applicant', 'resubmit', { data: { requestedAmountUsd: -5 } })).rejects.toThrow(/requestedAmountUsd/);
+      await expect(decide(h, 'revise', 'applicant', 'resubmit', { data: { requestedAmountUsd: -5 } })).rejects.toThrow(
+        /requestedAmountUsd/,
+      );
       await decide(h, 'revise', 'applicant', 'resubmit', { data: { title: 'Early warning v2' } });
       expect((await decideAndSettle(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('selection');
       expect((await proposalRow(h)).title).toBe('Early warning v2');
@@ -175,7 +247,13 @@ describe('branches', () => {
       const h = await start(tq, { sdgs: [7], thematicAreaId: 'climate-adaptation' });
       expect((await decide(h, 'co_endorsement', 'coKg', 'endorse')).stage).toBe('alignment_check');
       await expect(decide(h, 'alignment_review', 'fundManager', 'confirm_aligned')).rejects.toThrow(/comment/);
-      expect((await decideAndSettle(h, 'alignment_review', 'fundManager', 'confirm_aligned', { comment: 'SDG 7 supports adaptation here' })).stage).toBe('selection');
+      expect(
+        (
+          await decideAndSettle(h, 'alignment_review', 'fundManager', 'confirm_aligned', {
+            comment: 'SDG 7 supports adaptation here',
+          })
+        ).stage,
+      ).toBe('selection');
       await h.terminate();
     });
   });
@@ -185,19 +263,47 @@ describe('branches', () => {
       const h = await start(tq);
       await decide(h, 'co_endorsement', 'coKg', 'endorse');
       // reviewer3 belongs to the applicant's institution (Tomsk Polytechnic).
-      await expect(decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: [REVIEWERS[0], DEMO_USERS.reviewer3.id] } })).rejects.toThrow(/applicant's institution/);
-      await expect(decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: [REVIEWERS[0]] } })).rejects.toThrow(/at least 2/);
+      await expect(
+        decide(h, 'assign_reviewers', 'fundManager', 'assign', {
+          data: { reviewerIds: [REVIEWERS[0], DEMO_USERS.reviewer3.id] },
+        }),
+      ).rejects.toThrow(/applicant's institution/);
+      await expect(
+        decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: [REVIEWERS[0]] } }),
+      ).rejects.toThrow(/at least 2/);
       await decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: REVIEWERS } });
-      await decide(h, 'conflict_declaration', 'reviewer1', 'declare_conflict', { data: { reason: 'Co-author of the applicant' }, match: byUser(REVIEWERS[0]) });
-      await expect(decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: [REVIEWERS[1]] } })).rejects.toThrow(/already assigned/);
-      await db.prisma.user.upsert({ where: { id: 'u-reviewer-x' }, update: {}, create: { id: 'u-reviewer-x', email: 'reviewer.x@example.org', name: 'Reviewer X', role: 'reviewer', institutionId: 'inst-msu' } });
+      await decide(h, 'conflict_declaration', 'reviewer1', 'declare_conflict', {
+        data: { reason: 'Co-author of the applicant' },
+        match: byUser(REVIEWERS[0]),
+      });
+      await expect(
+        decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: [REVIEWERS[1]] } }),
+      ).rejects.toThrow(/already assigned/);
+      await db.prisma.user.upsert({
+        where: { id: 'u-reviewer-x' },
+        update: {},
+        create: {
+          id: 'u-reviewer-x',
+          email: 'reviewer.x@example.org',
+          name: 'Reviewer X',
+          role: 'reviewer',
+          institutionId: 'inst-msu',
+        },
+      });
       await decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: ['u-reviewer-x'] } });
       const reviewerX = { userId: 'u-reviewer-x', role: 'reviewer' as const };
       await scoreAs(h, reviewerX, GOOD_SCORES);
       await scoreAs(h, 'reviewer2', GOOD_SCORES);
       await openTask(h, 'selection_decision');
-      const reviews = await db.prisma.review.findMany({ where: { workflowId: h.workflowId }, orderBy: { reviewerId: 'asc' } });
-      expect(reviews.map((r) => [r.reviewerId, r.coi])).toEqual([['u-reviewer-1', 'conflict'], ['u-reviewer-2', 'none'], ['u-reviewer-x', 'none']]);
+      const reviews = await db.prisma.review.findMany({
+        where: { workflowId: h.workflowId },
+        orderBy: { reviewerId: 'asc' },
+      });
+      expect(reviews.map((r) => [r.reviewerId, r.coi])).toEqual([
+        ['u-reviewer-1', 'conflict'],
+        ['u-reviewer-2', 'none'],
+        ['u-reviewer-x', 'none'],
+      ]);
       await h.terminate();
     });
   });
@@ -209,7 +315,13 @@ describe('branches', () => {
       const t = await openTask(h, 'selection_decision');
       expect(t).toBeDefined();
       await expect(decide(h, 'selection_decision', 'fundManager', 'select')).rejects.toThrow(/pass mark/);
-      expect((await decide(h, 'selection_decision', 'fundManager', 'select', { data: { justification: 'Only proposal for a priority district' } })).stage).toBe('contracting');
+      expect(
+        (
+          await decide(h, 'selection_decision', 'fundManager', 'select', {
+            data: { justification: 'Only proposal for a priority district' },
+          })
+        ).stage,
+      ).toBe('contracting');
       expect((await proposalRow(h)).passMarkMet).toBe(false);
       await h.terminate();
     });
@@ -231,15 +343,21 @@ describe('branches', () => {
       await throughScoring(approved);
       expect((await decide(approved, 'selection_decision', 'fundManager', 'select')).stage).toBe('contracting');
       await expect(decide(approved, 'policy_exception', 'fundManager', 'approve')).rejects.toThrow(/justification/);
-      await decide(approved, 'policy_exception', 'fundManager', 'approve', { data: { justification: 'Regional Bureau Director approval of 3 Nov' } });
+      await decide(approved, 'policy_exception', 'fundManager', 'approve', {
+        data: { justification: 'Regional Bureau Director approval of 3 Nov' },
+      });
       expect((await throughContracting(approved)).stage).toBe('mission');
-      expect((await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: approved.workflowId } })).exceptionNote).toMatch(/Bureau/);
+      expect(
+        (await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: approved.workflowId } })).exceptionNote,
+      ).toMatch(/Bureau/);
       await approved.terminate();
 
       const refused = await start(tq, { callId: 'call-kg-large', requestedAmountUsd: 45_000, coFinancingUsd: 12_000 });
       await throughScoring(refused);
       await decide(refused, 'selection_decision', 'fundManager', 'select');
-      expect((await decide(refused, 'policy_exception', 'fundManager', 'reject', { comment: 'No approval' })).stage).toBe('rejected');
+      expect(
+        (await decide(refused, 'policy_exception', 'fundManager', 'reject', { comment: 'No approval' })).stage,
+      ).toBe('rejected');
     });
   });
 
@@ -248,12 +366,21 @@ describe('branches', () => {
       const h = await start(tq);
       await throughScoring(h);
       await decide(h, 'selection_decision', 'fundManager', 'select');
-      expect((await decide(h, 'contract_signature', 'coKg', 'decline', { comment: 'Budget withdrawn', match: (t) => t.assigneeRole === 'co_approver' })).stage).toBe('cancelled');
+      expect(
+        (
+          await decide(h, 'contract_signature', 'coKg', 'decline', {
+            comment: 'Budget withdrawn',
+            match: (t) => t.assigneeRole === 'co_approver',
+          })
+        ).stage,
+      ).toBe('cancelled');
       expect(await h.result()).toBe('cancelled');
       await recordHistory(h, 'proposal-signature-declined');
       const tasks = await db.prisma.task.findMany({ where: { workflowId: h.workflowId, kind: 'contract_signature' } });
       expect(tasks.map((t) => t.status).sort()).toEqual(['cancelled', 'done']);
-      expect((await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: h.workflowId } })).status).toBe('declined');
+      expect((await db.prisma.contract.findUniqueOrThrow({ where: { workflowId: h.workflowId } })).status).toBe(
+        'declined',
+      );
     });
   });
 
@@ -278,7 +405,13 @@ describe('branches', () => {
       const early = await start(tq);
       await openTask(early, 'co_endorsement');
       await expect(early.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant2') }] })).rejects.toThrow();
-      expect((await early.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant'), reason: 'Partner changed' }] })).stage).toBe('withdrawn');
+      expect(
+        (
+          await early.executeUpdate(withdrawUpdate, {
+            args: [{ actor: actorOf('applicant'), reason: 'Partner changed' }],
+          })
+        ).stage,
+      ).toBe('withdrawn');
       expect(await early.result()).toBe('withdrawn');
       await recordHistory(early, 'proposal-withdrawn');
       expect(await db.prisma.task.count({ where: { workflowId: early.workflowId, status: 'open' } })).toBe(0);
@@ -286,14 +419,18 @@ describe('branches', () => {
       const mid = await start(tq);
       await decide(mid, 'co_endorsement', 'coKg', 'endorse');
       await decide(mid, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: REVIEWERS } });
-      expect((await mid.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant') }] })).stage).toBe('withdrawn');
+      expect((await mid.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant') }] })).stage).toBe(
+        'withdrawn',
+      );
       expect((await proposalRow(mid)).stage).toBe('withdrawn');
 
       const late = await start(tq);
       await throughScoring(late);
       await decide(late, 'selection_decision', 'fundManager', 'select');
       await openTask(late, 'contract_signature');
-      expect((await late.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant') }] })).stage).toBe('withdrawn');
+      expect((await late.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant') }] })).stage).toBe(
+        'withdrawn',
+      );
     });
   });
 });
@@ -317,16 +454,53 @@ describe('validators', () => {
       expect(await db.prisma.auditEvent.count({ where: { workflowId: h.workflowId, action: 'decision' } })).toBe(1);
 
       await decide(h, 'assign_reviewers', 'fundManager', 'assign', { data: { reviewerIds: REVIEWERS } });
-      await decide(h, 'conflict_declaration', 'reviewer1', 'declare_no_conflict', { data: { noConflictDeclared: true }, match: byUser(REVIEWERS[0]) });
-      const bad = [{ innovation: 120, feasibility_sustainability: 70, social_benefit: 75 }, { innovation: 80 }, { ...GOOD_SCORES, charm: 10 }];
+      await decide(h, 'conflict_declaration', 'reviewer1', 'declare_no_conflict', {
+        data: { noConflictDeclared: true },
+        match: byUser(REVIEWERS[0]),
+      });
+      const bad = [
+        { innovation: 120, feasibility_sustainability: 70, social_benefit: 75 },
+        { innovation: 80 },
+        { ...GOOD_SCORES, charm: 10 },
+      ];
       for (const scores of bad) {
         const task = await openTask(h, 'review_score', byUser(REVIEWERS[0]));
-        const type = await updateFailureType(h.executeUpdate(decideUpdate, { args: [{ taskId: task.id, actor: actorOf('reviewer1'), decision: 'submit_score', data: { scores, noConflictDeclared: true } }] }));
+        const type = await updateFailureType(
+          h.executeUpdate(decideUpdate, {
+            args: [
+              {
+                taskId: task.id,
+                actor: actorOf('reviewer1'),
+                decision: 'submit_score',
+                data: { scores, noConflictDeclared: true },
+              },
+            ],
+          }),
+        );
         expect(type).toBe('InvalidDecision');
       }
       const task = await openTask(h, 'review_score', byUser(REVIEWERS[0]));
-      expect(await updateFailureType(h.executeUpdate(decideUpdate, { args: [{ taskId: task.id, actor: actorOf('reviewer2'), decision: 'submit_score', data: { scores: GOOD_SCORES, noConflictDeclared: true } }] }))).toBe('Forbidden');
-      expect(await updateFailureType(h.executeUpdate(decideUpdate, { args: [{ taskId: 'nope', actor: actorOf('reviewer1'), decision: 'submit_score' }] }))).toBe('TaskNotFound');
+      expect(
+        await updateFailureType(
+          h.executeUpdate(decideUpdate, {
+            args: [
+              {
+                taskId: task.id,
+                actor: actorOf('reviewer2'),
+                decision: 'submit_score',
+                data: { scores: GOOD_SCORES, noConflictDeclared: true },
+              },
+            ],
+          }),
+        ),
+      ).toBe('Forbidden');
+      expect(
+        await updateFailureType(
+          h.executeUpdate(decideUpdate, {
+            args: [{ taskId: 'nope', actor: actorOf('reviewer1'), decision: 'submit_score' }],
+          }),
+        ),
+      ).toBe('TaskNotFound');
       await h.terminate();
     });
   });
@@ -349,9 +523,13 @@ describe('SLA', () => {
       const view = await h.query(stateQuery);
       expect(view.stage).toBe('co_endorsement');
       expect(view.openTasks.map((t) => [t.kind, t.overdue])).toEqual([['co_endorsement', true]]);
-      const templates = (await db.prisma.outbox.findMany({ where: { workflowId: h.workflowId } })).map((o) => o.template);
+      const templates = (await db.prisma.outbox.findMany({ where: { workflowId: h.workflowId } })).map(
+        (o) => o.template,
+      );
       expect(templates).toEqual(expect.arrayContaining(['reminder', 'overdue_escalation']));
-      const actions = (await db.prisma.auditEvent.findMany({ where: { workflowId: h.workflowId } })).map((a) => a.action);
+      const actions = (await db.prisma.auditEvent.findMany({ where: { workflowId: h.workflowId } })).map(
+        (a) => a.action,
+      );
       expect(actions.filter((a) => a === 'task_reminder')).toHaveLength(1);
       expect(actions.filter((a) => a === 'task_overdue')).toHaveLength(1);
       // Still decidable after the deadline.
@@ -365,7 +543,13 @@ describe('durability', () => {
   test('a worker restarted mid-lifecycle resumes without duplicating tasks or audit events', async () => {
     const taskQueue = uniqueTaskQueue('restart');
     const deps = ctx.deps;
-    const first = await createWorker({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, deps, tuning: { maxCachedWorkflows: 0 } });
+    const first = await createWorker({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      deps,
+      tuning: { maxCachedWorkflows: 0 },
+    });
     const h = await first.runUntil(async () => {
       const handle = await start(taskQueue);
       await throughScoring(handle);
@@ -398,8 +582,14 @@ describe('durability', () => {
       }
       await decide(h, 'final_report', 'applicant', 'submit_report', { data: { report: 'Final' } });
       const evaluation = { ratings: { relevance: 4 }, narrative: 'Good' };
-      await decide(h, 'evaluation', 'coKg', 'submit_evaluation', { data: evaluation, match: (t) => t.assigneeRole === 'co_approver' });
-      await decide(h, 'evaluation', 'fundManager', 'submit_evaluation', { data: evaluation, match: (t) => t.assigneeRole === 'fund_manager' });
+      await decide(h, 'evaluation', 'coKg', 'submit_evaluation', {
+        data: evaluation,
+        match: (t) => t.assigneeRole === 'co_approver',
+      });
+      await decide(h, 'evaluation', 'fundManager', 'submit_evaluation', {
+        data: evaluation,
+        match: (t) => t.assigneeRole === 'fund_manager',
+      });
       expect(await env.client.workflow.getHandle(h.workflowId).result()).toBe('closed');
       const runs = [];
       for await (const w of env.client.workflow.list({ query: `WorkflowId = '${h.workflowId}'` })) runs.push(w.runId);

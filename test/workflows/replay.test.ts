@@ -11,10 +11,15 @@ import { testWorkflowBundle } from '../helpers/temporal';
  */
 test('recorded histories replay without non-determinism', async () => {
   // Subfolders hold histories of older workflow versions, kept after a patched() change (docs/versioning.md).
-  const files = (fs.readdirSync(HISTORIES_DIR, { recursive: true }) as string[]).filter((f) => f.endsWith('.json')).sort();
+  const files = (fs.readdirSync(HISTORIES_DIR, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   expect(files.length).toBeGreaterThanOrEqual(3);
   const histories = files.map((file) => {
-    const recorded = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) as { workflowId: string; history: object };
+    const recorded = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) as {
+      workflowId: string;
+      history: object;
+    };
     return { workflowId: recorded.workflowId, history: temporal.api.history.v1.History.fromObject(recorded.history) };
   });
   const bundle = await testWorkflowBundle();

@@ -11,9 +11,14 @@
     form.addEventListener('submit', function (e) {
       var submitter = e.submitter;
       if (submitter && submitter.name === '_addRow') return;
-      if (form.dataset.sent) { e.preventDefault(); return; }
+      if (form.dataset.sent) {
+        e.preventDefault();
+        return;
+      }
       form.dataset.sent = '1';
-      form.querySelectorAll('button[type="submit"]').forEach(function (b) { b.setAttribute('aria-disabled', 'true'); });
+      form.querySelectorAll('button[type="submit"]').forEach(function (b) {
+        b.setAttribute('aria-disabled', 'true');
+      });
     });
   });
 
@@ -40,9 +45,15 @@
         el.removeAttribute('aria-invalid');
         el.removeAttribute('required');
       });
-      clone.querySelectorAll('.error').forEach(function (el) { el.remove(); });
-      clone.querySelectorAll('.has-error').forEach(function (el) { el.classList.remove('has-error'); });
-      clone.querySelectorAll('.req').forEach(function (el) { el.remove(); });
+      clone.querySelectorAll('.error').forEach(function (el) {
+        el.remove();
+      });
+      clone.querySelectorAll('.has-error').forEach(function (el) {
+        el.classList.remove('has-error');
+      });
+      clone.querySelectorAll('.req').forEach(function (el) {
+        el.remove();
+      });
       var title = clone.querySelector('.row-title');
       if (title) title.textContent = title.textContent.replace(/\d+\s*$/, String(index + 1));
       list.appendChild(clone);
@@ -63,7 +74,14 @@
         if (isFinite(n)) sum += n;
       });
       // Money as the page's language writes it ("$6,000" / "6 000 $"), like the amounts the server renders.
-      out.textContent = out.getAttribute('data-sum-label') + ' ' + sum.toLocaleString(document.documentElement.lang, { style: 'currency', currency: 'USD', maximumFractionDigits: 2 });
+      out.textContent =
+        out.getAttribute('data-sum-label') +
+        ' ' +
+        sum.toLocaleString(document.documentElement.lang, {
+          style: 'currency',
+          currency: 'USD',
+          maximumFractionDigits: 2,
+        });
     }
     form.addEventListener('input', update);
     update();
@@ -71,7 +89,13 @@
 
   // Proposal drafts: the API has no draft route, so drafts live in this browser (localStorage).
   var store;
-  try { store = window.localStorage; store.setItem('rud_probe', '1'); store.removeItem('rud_probe'); } catch (e) { store = null; }
+  try {
+    store = window.localStorage;
+    store.setItem('rud_probe', '1');
+    store.removeItem('rud_probe');
+  } catch (e) {
+    store = null;
+  }
   var clear = document.querySelector('[data-clear-draft]');
   if (clear && store) store.removeItem('rud_draft:' + clear.getAttribute('data-clear-draft'));
 
@@ -82,9 +106,15 @@
     var save = form.querySelector('[data-save-draft]');
     var discard = form.querySelector('[data-discard-draft]');
     var note = form.querySelector('[data-draft-note]');
-    [save, discard, note].forEach(function (el) { if (el) el.hidden = false; });
+    [save, discard, note].forEach(function (el) {
+      if (el) el.hidden = false;
+    });
     var skip = { _csrf: 1, idempotencyKey: 1, callId: 1, countryCode: 1 };
-    var isFresh = !form.querySelector('.has-error') && !Array.prototype.some.call(form.querySelectorAll('input[type=text], textarea'), function (el) { return el.value; });
+    var isFresh =
+      !form.querySelector('.has-error') &&
+      !Array.prototype.some.call(form.querySelectorAll('input[type=text], textarea'), function (el) {
+        return el.value;
+      });
 
     function collect() {
       var data = {};
@@ -106,7 +136,8 @@
     }
     function persist(announce) {
       store.setItem(key, JSON.stringify({ at: new Date().toISOString(), data: collect() }));
-      if (announce) say(form.getAttribute('data-msg-saved') + ' ' + new Date().toLocaleTimeString(document.documentElement.lang));
+      if (announce)
+        say(form.getAttribute('data-msg-saved') + ' ' + new Date().toLocaleTimeString(document.documentElement.lang));
     }
     function ensureRows(name) {
       var m = /^(\w+)\.(\d+)\./.exec(name);
@@ -117,29 +148,44 @@
     }
     if (isFresh) {
       var saved = null;
-      try { saved = JSON.parse(store.getItem(key) || 'null'); } catch (e) { saved = null; }
+      try {
+        saved = JSON.parse(store.getItem(key) || 'null');
+      } catch (e) {
+        saved = null;
+      }
       if (saved && saved.data) {
         Object.keys(saved.data).forEach(function (name) {
           ensureRows(name);
           var value = saved.data[name];
           form.querySelectorAll('[name="' + name.replace(/"/g, '') + '"]').forEach(function (el) {
-            if (el.type === 'checkbox' || el.type === 'radio') el.checked = Array.isArray(value) && value.indexOf(el.value) >= 0;
+            if (el.type === 'checkbox' || el.type === 'radio')
+              el.checked = Array.isArray(value) && value.indexOf(el.value) >= 0;
             else el.value = value;
           });
         });
-        say(form.getAttribute('data-msg-restored') + ' ' + new Date(saved.at).toLocaleString(document.documentElement.lang));
+        say(
+          form.getAttribute('data-msg-restored') +
+            ' ' +
+            new Date(saved.at).toLocaleString(document.documentElement.lang),
+        );
       }
     }
     var timer;
     form.addEventListener('input', function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { persist(false); }, 600);
+      timer = setTimeout(function () {
+        persist(false);
+      }, 600);
     });
-    if (save) save.addEventListener('click', function () { persist(true); });
-    if (discard) discard.addEventListener('click', function () {
-      store.removeItem(key);
-      say(form.getAttribute('data-msg-discarded'));
-    });
+    if (save)
+      save.addEventListener('click', function () {
+        persist(true);
+      });
+    if (discard)
+      discard.addEventListener('click', function () {
+        store.removeItem(key);
+        say(form.getAttribute('data-msg-discarded'));
+      });
   });
 })();
 
@@ -155,7 +201,9 @@
       var status = form.querySelector('.upload-status');
       var button = form.querySelector('button[type="submit"]');
       var input = form.querySelector('input[type="file"]');
-      var names = Array.prototype.map.call(input.files || [], function (f) { return f.name; });
+      var names = Array.prototype.map.call(input.files || [], function (f) {
+        return f.name;
+      });
       var xhr = new XMLHttpRequest();
       xhr.open('POST', form.action);
       xhr.setRequestHeader('Accept', 'application/json');
@@ -168,10 +216,18 @@
       xhr.addEventListener('load', function () {
         button.disabled = false;
         var body = null;
-        try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch (e) {
+          body = null;
+        }
         if (xhr.status === 201) {
-          status.textContent = ru ? 'Файлы загружены и ожидают проверки на вредоносное ПО.' : 'Uploaded; the files await their malware scan.';
-          setTimeout(function () { window.location.reload(); }, 700);
+          status.textContent = ru
+            ? 'Файлы загружены и ожидают проверки на вредоносное ПО.'
+            : 'Uploaded; the files await their malware scan.';
+          setTimeout(function () {
+            window.location.reload();
+          }, 700);
           return;
         }
         progress.hidden = true;

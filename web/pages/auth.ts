@@ -41,7 +41,9 @@ export function authRoutes(router: Router, web: WebContext): void {
    * False when the API refuses the token.
    */
   async function signInWith(ctx: AnonCtx, signInToken: string): Promise<boolean | 'no_account'> {
-    const api = createApiClient(apiBaseFor(ctx.req, deps.apiBaseUrl), signInToken, { ip: deps.forwardClientIp ? ctx.req.ip : undefined });
+    const api = createApiClient(apiBaseFor(ctx.req, deps.apiBaseUrl), signInToken, {
+      ip: deps.forwardClientIp ? ctx.req.ip : undefined,
+    });
     let session;
     try {
       session = await api.send('POST', '/auth/session', { body: undefined });
@@ -57,23 +59,37 @@ export function authRoutes(router: Router, web: WebContext): void {
   function askAdministrator(ctx: AnonCtx): void {
     const other = ctx.lang === 'en' ? 'ru' : 'en';
     const tOther = tr(other);
-    send(ctx, layout(ctx, {
-      title: ctx.t('auth.noAccountTitle'),
-      body: html`<section class="card narrow" role="alert"><p>${ctx.t('auth.noAccount')}</p><p>${ctx.t('auth.noAccountNext')}</p></section>
+    send(
+      ctx,
+      layout(ctx, {
+        title: ctx.t('auth.noAccountTitle'),
+        body: html`<section class="card narrow" role="alert"><p>${ctx.t('auth.noAccount')}</p><p>${ctx.t('auth.noAccountNext')}</p></section>
         <section class="card narrow" lang="${other}"><h2>${tOther('auth.noAccountTitle')}</h2><p>${tOther('auth.noAccount')}</p><p>${tOther('auth.noAccountNext')}</p></section>`,
-    }), 403);
+      }),
+      403,
+    );
   }
 
   /** Loads the user behind a session token and opens the web session; false when the API refuses the token. */
   async function openSession(ctx: AnonCtx, token: string, expiresInSeconds: number): Promise<boolean> {
-    const api = createApiClient(apiBaseFor(ctx.req, deps.apiBaseUrl), token, { ip: deps.forwardClientIp ? ctx.req.ip : undefined });
+    const api = createApiClient(apiBaseFor(ctx.req, deps.apiBaseUrl), token, {
+      ip: deps.forwardClientIp ? ctx.req.ip : undefined,
+    });
     let me: Schemas['Me'];
     try {
       me = await api.get('/me');
     } catch {
       return false;
     }
-    const user: SessionUser = { id: me.id, name: me.name, email: me.email, role: me.role, countryCode: me.countryCode, institutionId: me.institutionId, expertId: me.expertId };
+    const user: SessionUser = {
+      id: me.id,
+      name: me.name,
+      email: me.email,
+      role: me.role,
+      countryCode: me.countryCode,
+      institutionId: me.institutionId,
+      expertId: me.expertId,
+    };
     // A new session id on every sign-in (a session planted before it is not carried over); the old one ends.
     await sessions.revoke(ctx.res, ctx.session);
     await sessions.open(ctx.res, token, user, Date.now() + expiresInSeconds * 1000 - 30_000);
@@ -84,7 +100,14 @@ export function authRoutes(router: Router, web: WebContext): void {
     return true;
   }
 
-  function signInPage(ctx: AnonCtx, state: FormState = emptyForm(), email = '', status = 200, emailState?: FormState, emailValue = ''): void {
+  function signInPage(
+    ctx: AnonCtx,
+    state: FormState = emptyForm(),
+    email = '',
+    status = 200,
+    emailState?: FormState,
+    emailValue = '',
+  ): void {
     const { t } = ctx;
     const next = safeNext(ctx.req.query.next ?? ctx.req.body?.next);
     const parts: SafeHtml[] = [];
@@ -98,7 +121,12 @@ export function authRoutes(router: Router, web: WebContext): void {
     if (ctx.authModes.includes('dev')) {
       const groups = new Map<string, { email: string; name: string; detail: string }[]>();
       for (const u of Object.values(DEMO_USERS)) {
-        const detail = 'countryCode' in u ? u.countryCode : 'institutionId' in u ? u.institutionId.replace(/^inst-/, '').toUpperCase() : '';
+        const detail =
+          'countryCode' in u
+            ? u.countryCode
+            : 'institutionId' in u
+              ? u.institutionId.replace(/^inst-/, '').toUpperCase()
+              : '';
         groups.set(u.role, [...(groups.get(u.role) ?? []), { email: u.email, name: u.name, detail }]);
       }
       parts.push(html`<p class="lead">${t('auth.devIntro')}</p>
@@ -110,7 +138,8 @@ export function authRoutes(router: Router, web: WebContext): void {
           ${[...groups.entries()].map(
             ([role, users]) => html`<h3 class="small-heading">${t(`role.${role}` as Key)}</h3>
             <ul class="demo-users">${users.map(
-              (u) => html`<li><button type="submit" name="email" value="${u.email}" class="btn btn-block">${u.name}<span class="muted"> · ${u.detail || u.email}</span></button></li>`,
+              (u) =>
+                html`<li><button type="submit" name="email" value="${u.email}" class="btn btn-block">${u.name}<span class="muted"> · ${u.detail || u.email}</span></button></li>`,
             )}</ul>`,
           )}
         </form>
@@ -122,90 +151,138 @@ export function authRoutes(router: Router, web: WebContext): void {
         </form>
       </div>`);
     }
-    parts.push(html`<p class="register-hint">${t('auth.noAccountYet')} <a href="/app/register">${t('auth.registerLink')}</a></p>`);
+    parts.push(
+      html`<p class="register-hint">${t('auth.noAccountYet')} <a href="/app/register">${t('auth.registerLink')}</a></p>`,
+    );
     send(ctx, layout(ctx, { title: t('auth.title'), body: html`${parts}` }), status);
   }
 
   accountPages(router, web, (ctx, token, expiresIn) => openSession(ctx, token, expiresIn));
   joiningPages(router, web, (ctx, token, expiresIn) => openSession(ctx, token, expiresIn));
 
-  router.get('/sign-in', web.anon(async (ctx) => {
-    if (ctx.session && ctx.user) return ctx.res.redirect(303, safeNext(ctx.req.query.next, HOME[ctx.user.role]));
-    signInPage(ctx);
-  }));
+  router.get(
+    '/sign-in',
+    web.anon(async (ctx) => {
+      if (ctx.session && ctx.user) return ctx.res.redirect(303, safeNext(ctx.req.query.next, HOME[ctx.user.role]));
+      signInPage(ctx);
+    }),
+  );
 
-  router.post('/sign-in', web.anonAction(async (ctx) => {
-    if (!ctx.authModes.includes('dev')) return ctx.res.redirect(303, '/app/sign-in');
-    const email = String(ctx.req.body.email ?? '').trim();
-    const res = await ctx.api.send('POST', '/auth/dev-token', { body: { email } }).catch((err: unknown) => {
-      if (err && typeof err === 'object' && 'status' in err && (err as { status: number }).status === 401) return { ok: false as const, status: 401 };
-      throw err;
-    });
-    if (res.ok && (await signInWith(ctx, res.body.token)) === true) {
-      return ctx.res.redirect(303, afterSignIn(ctx, safeNext(ctx.req.body.next, '/app')));
-    }
-    const state = emptyForm();
-    if (res.status === 400) state.errors.set('email', [ctx.t('auth.invalidEmail')]);
-    else state.general.push(ctx.t('auth.unknownUser'));
-    signInPage(ctx, state, email, res.status === 400 ? 400 : 401);
-  }));
+  router.post(
+    '/sign-in',
+    web.anonAction(async (ctx) => {
+      if (!ctx.authModes.includes('dev')) return ctx.res.redirect(303, '/app/sign-in');
+      const email = String(ctx.req.body.email ?? '').trim();
+      const res = await ctx.api.send('POST', '/auth/dev-token', { body: { email } }).catch((err: unknown) => {
+        if (err && typeof err === 'object' && 'status' in err && (err as { status: number }).status === 401)
+          return { ok: false as const, status: 401 };
+        throw err;
+      });
+      if (res.ok && (await signInWith(ctx, res.body.token)) === true) {
+        return ctx.res.redirect(303, afterSignIn(ctx, safeNext(ctx.req.body.next, '/app')));
+      }
+      const state = emptyForm();
+      if (res.status === 400) state.errors.set('email', [ctx.t('auth.invalidEmail')]);
+      else state.general.push(ctx.t('auth.unknownUser'));
+      signInPage(ctx, state, email, res.status === 400 ? 400 : 401);
+    }),
+  );
 
-  router.post('/sign-out', web.anonAction(async (ctx) => {
-    // Ends the session server-side (the web app's row and the API's session token): a copy of the
-    // cookie or of the token is worth nothing from now on.
-    if (ctx.session) await ctx.api.send('POST', '/auth/sign-out', { body: undefined }).catch(() => undefined);
-    await sessions.revoke(ctx.res, ctx.session);
-    ctx.res.redirect(303, '/app/sign-in?notice=signedOut');
-  }));
+  router.post(
+    '/sign-out',
+    web.anonAction(async (ctx) => {
+      // Ends the session server-side (the web app's row and the API's session token): a copy of the
+      // cookie or of the token is worth nothing from now on.
+      if (ctx.session) await ctx.api.send('POST', '/auth/sign-out', { body: undefined }).catch(() => undefined);
+      await sessions.revoke(ctx.res, ctx.session);
+      ctx.res.redirect(303, '/app/sign-in?notice=signedOut');
+    }),
+  );
 
   // ---------------------------------------------------------------- OIDC (authorization code + PKCE)
 
   const oidc = createOidcClient(config);
-  const redirectUri = (ctx: AnonCtx) => `${(config.PUBLIC_BASE_URL ?? `${ctx.req.protocol}://${ctx.req.get('host')}`).replace(/\/+$/, '')}/app/oidc/callback`;
+  const redirectUri = (ctx: AnonCtx) =>
+    `${(config.PUBLIC_BASE_URL ?? `${ctx.req.protocol}://${ctx.req.get('host')}`).replace(/\/+$/, '')}/app/oidc/callback`;
   const b64url = (buf: Buffer) => buf.toString('base64url');
 
   function oidcError(ctx: AnonCtx, detail: string): void {
     deps.logger?.warn({ event: 'oidc_sign_in_failed', detail }, 'OIDC sign-in failed');
-    send(ctx, layout(ctx, { title: ctx.t('auth.failed'), body: html`<p>${ctx.t('auth.oidcFailed')}</p><p><a href="/app/sign-in">${ctx.t('auth.tryAgain')}</a></p>` }), 401);
+    send(
+      ctx,
+      layout(ctx, {
+        title: ctx.t('auth.failed'),
+        body: html`<p>${ctx.t('auth.oidcFailed')}</p><p><a href="/app/sign-in">${ctx.t('auth.tryAgain')}</a></p>`,
+      }),
+      401,
+    );
   }
 
-  router.get('/oidc/start', web.anon(async (ctx) => {
-    if (!ctx.authModes.includes('oidc') || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
-    const state = b64url(randomBytes(24));
-    const nonce = b64url(randomBytes(24));
-    const verifier = b64url(randomBytes(32));
-    const url = await oidc.authorizationUrl({ redirectUri: redirectUri(ctx), state, nonce, codeChallenge: b64url(createHash('sha256').update(verifier).digest()) });
-    jar.set(ctx.res, OIDC_COOKIE, jar.seal({ state, nonce, verifier, next: safeNext(ctx.req.query.next), exp: Date.now() + 10 * 60_000 }), 600);
-    ctx.res.redirect(303, url);
-  }));
+  router.get(
+    '/oidc/start',
+    web.anon(async (ctx) => {
+      if (!ctx.authModes.includes('oidc') || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
+      const state = b64url(randomBytes(24));
+      const nonce = b64url(randomBytes(24));
+      const verifier = b64url(randomBytes(32));
+      const url = await oidc.authorizationUrl({
+        redirectUri: redirectUri(ctx),
+        state,
+        nonce,
+        codeChallenge: b64url(createHash('sha256').update(verifier).digest()),
+      });
+      jar.set(
+        ctx.res,
+        OIDC_COOKIE,
+        jar.seal({ state, nonce, verifier, next: safeNext(ctx.req.query.next), exp: Date.now() + 10 * 60_000 }),
+        600,
+      );
+      ctx.res.redirect(303, url);
+    }),
+  );
 
-  router.get('/oidc/callback', web.anon(async (ctx) => {
-    if (!ctx.authModes.includes('oidc') || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
-    const cookie = ctx.req.headers.cookie ?? '';
-    const sealed = /(?:^|;\s*)rud_oidc=([^;]+)/.exec(cookie)?.[1];
-    const pending = jar.unseal<{ state: string; nonce: string; verifier: string; next: string; exp: number }>(sealed ? decodeURIComponent(sealed) : undefined);
-    jar.clear(ctx.res, OIDC_COOKIE);
-    if (ctx.req.query.error) return oidcError(ctx, String(ctx.req.query.error));
-    if (!pending || pending.exp < Date.now() || pending.state !== ctx.req.query.state || typeof ctx.req.query.code !== 'string') return oidcError(ctx, 'state mismatch or expired');
-    let tokens;
-    try {
-      await oidc.checkResponseIssuer(ctx.req.query.iss);
-      tokens = await oidc.exchangeCode({ code: ctx.req.query.code, redirectUri: redirectUri(ctx), verifier: pending.verifier });
-      // The ID token must be this sign-in's (nonce), for this client, from this issuer, whichever token the API is then given.
-      await oidc.validateIdToken(tokens.id_token, pending.nonce);
-    } catch (err) {
-      if (err instanceof OidcError) return oidcError(ctx, err.message);
-      throw err;
-    }
-    // The API verifies issuer, audience (OIDC_AUDIENCE) and e-mail: whichever token it accepts opens the session.
-    let noAccount = false;
-    for (const token of [tokens.access_token, tokens.id_token]) {
-      if (!token) continue;
-      const outcome = await signInWith(ctx, token);
-      if (outcome === true) return ctx.res.redirect(303, afterSignIn(ctx, safeNext(pending.next)));
-      if (outcome === 'no_account') noAccount = true;
-    }
-    if (noAccount) return askAdministrator(ctx);
-    oidcError(ctx, 'the API accepted neither the access token nor the ID token');
-  }));
+  router.get(
+    '/oidc/callback',
+    web.anon(async (ctx) => {
+      if (!ctx.authModes.includes('oidc') || !config.OIDC_CLIENT_ID) return ctx.res.redirect(303, '/app/sign-in');
+      const cookie = ctx.req.headers.cookie ?? '';
+      const sealed = /(?:^|;\s*)rud_oidc=([^;]+)/.exec(cookie)?.[1];
+      const pending = jar.unseal<{ state: string; nonce: string; verifier: string; next: string; exp: number }>(
+        sealed ? decodeURIComponent(sealed) : undefined,
+      );
+      jar.clear(ctx.res, OIDC_COOKIE);
+      if (ctx.req.query.error) return oidcError(ctx, String(ctx.req.query.error));
+      if (
+        !pending ||
+        pending.exp < Date.now() ||
+        pending.state !== ctx.req.query.state ||
+        typeof ctx.req.query.code !== 'string'
+      )
+        return oidcError(ctx, 'state mismatch or expired');
+      let tokens;
+      try {
+        await oidc.checkResponseIssuer(ctx.req.query.iss);
+        tokens = await oidc.exchangeCode({
+          code: ctx.req.query.code,
+          redirectUri: redirectUri(ctx),
+          verifier: pending.verifier,
+        });
+        // The ID token must be this sign-in's (nonce), for this client, from this issuer, whichever token the API is then given.
+        await oidc.validateIdToken(tokens.id_token, pending.nonce);
+      } catch (err) {
+        if (err instanceof OidcError) return oidcError(ctx, err.message);
+        throw err;
+      }
+      // The API verifies issuer, audience (OIDC_AUDIENCE) and e-mail: whichever token it accepts opens the session.
+      let noAccount = false;
+      for (const token of [tokens.access_token, tokens.id_token]) {
+        if (!token) continue;
+        const outcome = await signInWith(ctx, token);
+        if (outcome === true) return ctx.res.redirect(303, afterSignIn(ctx, safeNext(pending.next)));
+        if (outcome === 'no_account') noAccount = true;
+      }
+      if (noAccount) return askAdministrator(ctx);
+      oidcError(ctx, 'the API accepted neither the access token nor the ID token');
+    }),
+  );
 }

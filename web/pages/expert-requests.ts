@@ -15,7 +15,24 @@ import {
 import { html } from '../html';
 import type { Key } from '../i18n';
 import type { WebContext } from '../context';
-import { csrfField, emptyForm, emptyState, errorSummary, fmtDate, fmtNum, fmtUsd, hidden, layout, mapDetails, pager, prose as proseOf, send, stageBadge, type FormState, type PageCtx } from '../ui';
+import {
+  csrfField,
+  emptyForm,
+  emptyState,
+  errorSummary,
+  fmtDate,
+  fmtNum,
+  fmtUsd,
+  hidden,
+  layout,
+  mapDetails,
+  pager,
+  prose as proseOf,
+  send,
+  stageBadge,
+  type FormState,
+  type PageCtx,
+} from '../ui';
 import { formIdempotencyKey, idempotencyHeader } from '../idempotency';
 import {
   agreementCard,
@@ -36,28 +53,52 @@ const PRIVILEGED = new Set(['fund_manager', 'co_approver', 'admin']);
 export function expertRequestPages(router: Router, web: WebContext): void {
   const { ref } = web;
 
-  router.get('/expert-requests', web.page(async (ctx) => {
-    const { t, lang, user } = ctx;
-    const page = Math.max(1, Number(ctx.req.query.page) || 1);
-    const [list, countries] = await Promise.all([ctx.api.get('/expert-requests', { query: { pageSize: 50, page } }), ref.countries()]);
-    const refs: Reference = { areas: [], countries };
-    const actions = user.role === 'co_approver' ? html`<p><a class="btn btn-primary" href="/app/expert-requests/new">${t('request.new')}</a></p>` : '';
-    const table = list.items.length
-      ? html`<table class="table table-stack"><caption class="visually-hidden">${t('request.caption')}</caption>
+  router.get(
+    '/expert-requests',
+    web.page(async (ctx) => {
+      const { t, lang, user } = ctx;
+      const page = Math.max(1, Number(ctx.req.query.page) || 1);
+      const [list, countries] = await Promise.all([
+        ctx.api.get('/expert-requests', { query: { pageSize: 50, page } }),
+        ref.countries(),
+      ]);
+      const refs: Reference = { areas: [], countries };
+      const actions =
+        user.role === 'co_approver'
+          ? html`<p><a class="btn btn-primary" href="/app/expert-requests/new">${t('request.new')}</a></p>`
+          : '';
+      const table = list.items.length
+        ? html`<table class="table table-stack"><caption class="visually-hidden">${t('request.caption')}</caption>
         <thead><tr><th scope="col">${t('field.title')}</th><th scope="col">${t('field.country')}</th><th scope="col">${t('field.modality')}</th><th scope="col">${t('field.period')}</th><th scope="col">${t('field.stage')}</th>${user.role !== 'expert' ? html`<th scope="col" class="num">${t('field.contractValueUsd')}</th>` : ''}</tr></thead>
-        <tbody>${list.items.map((r) => html`<tr>
+        <tbody>${list.items.map(
+          (r) => html`<tr>
           <td data-label="${t('field.title')}"><a href="/app/expert-requests/${enc(r.id)}">${r.title}</a></td>
           <td data-label="${t('field.country')}">${countryName(ctx, refs, r.countryCode)}</td>
           <td data-label="${t('field.modality')}">${t(`modality.${r.modality}` as Key)}</td>
           <td data-label="${t('field.period')}">${fmtDate(r.startDate, lang)} – ${fmtDate(r.endDate, lang)}</td>
           <td data-label="${t('field.stage')}">${stageBadge(ctx, r.stage, 'experts_on_demand')}</td>
           ${user.role !== 'expert' ? html`<td data-label="${t('field.contractValueUsd')}" class="num">${fmtUsd(r.contractValueUsd, lang)}</td>` : ''}
-        </tr>`)}</tbody></table>${pager(ctx, list, (n) => `/app/expert-requests?page=${n}`)}`
-      : emptyState(user.role === 'expert' ? t('request.noneExpert') : t('request.none'));
-    send(ctx, layout(ctx, { title: user.role === 'expert' ? t('nav.assignments') : t('nav.expertRequests'), body: html`${actions}${table}` }));
-  }));
+        </tr>`,
+        )}</tbody></table>${pager(ctx, list, (n) => `/app/expert-requests?page=${n}`)}`
+        : emptyState(user.role === 'expert' ? t('request.noneExpert') : t('request.none'));
+      send(
+        ctx,
+        layout(ctx, {
+          title: user.role === 'expert' ? t('nav.assignments') : t('nav.expertRequests'),
+          body: html`${actions}${table}`,
+        }),
+      );
+    }),
+  );
 
-  async function renderNew(ctx: PageCtx, v: ExpertRequestValues, state: FormState, key: string, status = 200, extraRows = 0): Promise<void> {
+  async function renderNew(
+    ctx: PageCtx,
+    v: ExpertRequestValues,
+    state: FormState,
+    key: string,
+    status = 200,
+    extraRows = 0,
+  ): Promise<void> {
     const { t } = ctx;
     const [areas, countries] = await Promise.all([ref.thematicAreas(), ref.countries()]);
     const refs: Reference = { areas, countries };
@@ -68,32 +109,66 @@ export function expertRequestPages(router: Router, web: WebContext): void {
         ${expertRequestFormFields(ctx, v, state, { areas, extraRows })}
         <div class="actions"><button type="submit" class="btn btn-primary">${t('request.submit')}</button></div>
       </form>`;
-    send(ctx, layout(ctx, { title: t('request.newTitle'), back: { href: '/app/expert-requests', label: t('nav.expertRequests') }, body }), status);
+    send(
+      ctx,
+      layout(ctx, {
+        title: t('request.newTitle'),
+        back: { href: '/app/expert-requests', label: t('nav.expertRequests') },
+        body,
+      }),
+      status,
+    );
   }
 
-  router.get('/expert-requests/new', web.page(async (ctx) => renderNew(ctx, emptyExpertRequest(ctx.user.countryCode ?? ''), emptyForm(), randomUUID()), { roles: ['co_approver'] }));
+  router.get(
+    '/expert-requests/new',
+    web.page(async (ctx) => renderNew(ctx, emptyExpertRequest(ctx.user.countryCode ?? ''), emptyForm(), randomUUID()), {
+      roles: ['co_approver'],
+    }),
+  );
 
-  router.post('/expert-requests/new', web.action(async (ctx) => {
-    const body = ctx.req.body as Body;
-    const v = expertRequestValuesFrom(body);
-    const key = formIdempotencyKey(ctx.user.id, 'expert-requests/new', body);
-    if (body._addRow) return renderNew(ctx, v, emptyForm(), key, 200, 1);
-    const res = await ctx.api.send('POST', '/expert-requests', { body: expertRequestPayload(v), headers: idempotencyHeader(key) });
-    if (res.ok) return ctx.res.redirect(303, `/app/expert-requests/${enc(res.body.id)}?notice=registered`);
-    if (res.status === 400) {
-      const state = mapDetails(ctx.lang, res.body.error.details ?? [{ path: '', message: res.body.error.message }], expertRequestFieldNames(v));
-      return renderNew(ctx, v, state, key, 400);
-    }
-    throw new ApiError(res.status, res.body.error);
-  }, { roles: ['co_approver'] }));
+  router.post(
+    '/expert-requests/new',
+    web.action(
+      async (ctx) => {
+        const body = ctx.req.body as Body;
+        const v = expertRequestValuesFrom(body);
+        const key = formIdempotencyKey(ctx.user.id, 'expert-requests/new', body);
+        if (body._addRow) return renderNew(ctx, v, emptyForm(), key, 200, 1);
+        const res = await ctx.api.send('POST', '/expert-requests', {
+          body: expertRequestPayload(v),
+          headers: idempotencyHeader(key),
+        });
+        if (res.ok) return ctx.res.redirect(303, `/app/expert-requests/${enc(res.body.id)}?notice=registered`);
+        if (res.status === 400) {
+          const state = mapDetails(
+            ctx.lang,
+            res.body.error.details ?? [{ path: '', message: res.body.error.message }],
+            expertRequestFieldNames(v),
+          );
+          return renderNew(ctx, v, state, key, 400);
+        }
+        throw new ApiError(res.status, res.body.error);
+      },
+      { roles: ['co_approver'] },
+    ),
+  );
 
-  router.get('/expert-requests/:id', web.page(async (ctx) => {
-    const { t, lang, user } = ctx;
-    const [r, areas, countries] = await Promise.all([ctx.api.get('/expert-requests/{id}', { params: { id: ctx.req.params.id } }), ref.thematicAreas(), ref.countries()]);
-    const refs: Reference = { areas, countries };
-    const privileged = PRIVILEGED.has(user.role);
-    const names = privileged ? await ref.userNames(r.timeline.map((e) => e.actorId ?? '').filter(Boolean)) : new Map<string, string>();
-    const status = html`<section class="card status" aria-labelledby="status-h">
+  router.get(
+    '/expert-requests/:id',
+    web.page(async (ctx) => {
+      const { t, lang, user } = ctx;
+      const [r, areas, countries] = await Promise.all([
+        ctx.api.get('/expert-requests/{id}', { params: { id: ctx.req.params.id } }),
+        ref.thematicAreas(),
+        ref.countries(),
+      ]);
+      const refs: Reference = { areas, countries };
+      const privileged = PRIVILEGED.has(user.role);
+      const names = privileged
+        ? await ref.userNames(r.timeline.map((e) => e.actorId ?? '').filter(Boolean))
+        : new Map<string, string>();
+      const status = html`<section class="card status" aria-labelledby="status-h">
       <h2 id="status-h">${t('status.title')}</h2>
       ${stepper(ctx, r.stage, r.timeline, 'experts_on_demand')}
       <h3>${t('status.now')}</h3>
@@ -102,18 +177,31 @@ export function expertRequestPages(router: Router, web: WebContext): void {
       <p>${t(`next.eod.${r.stage}` as Key)}</p>
       ${r.selectedForMe ? html`<p class="notice notice-ok" role="status"><span aria-hidden="true">✓ </span>${t('request.selectedForMe')}</p>` : ''}
     </section>`;
-    const shortlist = privileged && Array.isArray(r.shortlist) && r.shortlist.length
-      ? html`<section class="card"><h2>${t('shortlist.title')}</h2><table class="table table-scroll"><caption>${t('shortlist.caption')}</caption>
+      const shortlist =
+        privileged && Array.isArray(r.shortlist) && r.shortlist.length
+          ? html`<section class="card"><h2>${t('shortlist.title')}</h2><table class="table table-scroll"><caption>${t('shortlist.caption')}</caption>
         <thead><tr><th scope="col">${t('shortlist.expert')}</th><th scope="col" class="num">${t('shortlist.score')}</th><th scope="col" class="num">${t('shortlist.dailyFee')}</th><th scope="col" class="num">${t('shortlist.rating')}</th><th scope="col">${t('request.selected')}</th></tr></thead>
         <tbody>${r.shortlist.map((e) => html`<tr><th scope="row">${e.name}</th><td class="num">${fmtNum(e.score, lang)}</td><td class="num">${fmtUsd(e.dailyFeeCents / 100, lang)}</td><td class="num">${fmtNum(e.rating, lang)}</td><td>${r.selectedExpertId === e.expertId ? html`<span class="badge badge-ok"><span aria-hidden="true">✓ </span>${t('request.selected')}</span>` : ''}</td></tr>`)}</tbody></table></section>`
-      : '';
-    const openTasks = privileged && r.openTasks.length
-      ? html`<section class="card"><h2>${t('proposal.openTasks')}</h2><ul class="waiting">${r.openTasks.map((x) => html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${t(`actor.${x.assigneeRole}` as Key)}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`)}</ul></section>`
-      : '';
-    const details = html`<section class="card"><h2>${t('request.details')}</h2>${expertRequestFacts(ctx, r, refs)}<h3>${t('field.objectives')}</h3>${proseOf(r.objectives)}${deliverablesTable(ctx, r.deliverables)}</section>`;
-    const history = html`<section class="card"><h2>${t('history.title')}</h2>${timelineList(ctx, r.timeline, names, { privileged, programme: 'experts_on_demand', milestones: milestoneTitles(r.agreement) })}</section>`;
-    const body = html`<div class="layout-2"><div class="col-main">${status}${openTasks}${agreementCard(ctx, r.agreement)}${shortlist}${details}</div><aside class="col-side">${history}</aside></div>`;
-    send(ctx, layout(ctx, { title: r.title, back: { href: '/app/expert-requests', label: user.role === 'expert' ? t('nav.assignments') : t('nav.expertRequests') }, body, wide: true }));
-  }));
+          : '';
+      const openTasks =
+        privileged && r.openTasks.length
+          ? html`<section class="card"><h2>${t('proposal.openTasks')}</h2><ul class="waiting">${r.openTasks.map((x) => html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${t(`actor.${x.assigneeRole}` as Key)}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`)}</ul></section>`
+          : '';
+      const details = html`<section class="card"><h2>${t('request.details')}</h2>${expertRequestFacts(ctx, r, refs)}<h3>${t('field.objectives')}</h3>${proseOf(r.objectives)}${deliverablesTable(ctx, r.deliverables)}</section>`;
+      const history = html`<section class="card"><h2>${t('history.title')}</h2>${timelineList(ctx, r.timeline, names, { privileged, programme: 'experts_on_demand', milestones: milestoneTitles(r.agreement) })}</section>`;
+      const body = html`<div class="layout-2"><div class="col-main">${status}${openTasks}${agreementCard(ctx, r.agreement)}${shortlist}${details}</div><aside class="col-side">${history}</aside></div>`;
+      send(
+        ctx,
+        layout(ctx, {
+          title: r.title,
+          back: {
+            href: '/app/expert-requests',
+            label: user.role === 'expert' ? t('nav.assignments') : t('nav.expertRequests'),
+          },
+          body,
+          wide: true,
+        }),
+      );
+    }),
+  );
 }
-

@@ -5,7 +5,19 @@ import { ApiError, type Schemas } from '../api-client';
 import { html, type SafeHtml } from '../html';
 import type { WebContext } from '../context';
 import { nameOf, type NamedItem } from '../reference';
-import { emptyState, field, fmtDate, fmtNum, layout, pager, programmeName, send, stageBadge, stageLabel, type PageCtx } from '../ui';
+import {
+  emptyState,
+  field,
+  fmtDate,
+  fmtNum,
+  layout,
+  pager,
+  programmeName,
+  send,
+  stageBadge,
+  stageLabel,
+  type PageCtx,
+} from '../ui';
 import { countryName, subjectHref, type Reference } from '../views';
 
 const enc = encodeURIComponent;
@@ -21,7 +33,12 @@ function funnelOf(programme: Programme): { funnel: (Phase | Outcome)[]; other: O
 }
 
 /** Horizontal funnel: one bar per phase, width by count; numbers written next to the bars. */
-function funnelSvg(ctx: PageCtx, programme: Programme, counts: Partial<Record<string, number>>, titleId: string): SafeHtml {
+function funnelSvg(
+  ctx: PageCtx,
+  programme: Programme,
+  counts: Partial<Record<string, number>>,
+  titleId: string,
+): SafeHtml {
   const FUNNEL = funnelOf(programme).funnel;
   const max = Math.max(1, ...FUNNEL.map((s) => counts[s] ?? 0));
   const rowH = 30;
@@ -76,30 +93,64 @@ export function pipelinePages(router: Router, web: WebContext): void {
 
   function filtersOf(ctx: PageCtx) {
     const q = ctx.req.query;
-    const programme: Programme | '' = typeof q.programme === 'string' && (PROGRAMMES as readonly string[]).includes(q.programme) ? (q.programme as Programme) : '';
-    const country = ctx.user.role === 'co_approver' ? ctx.user.countryCode ?? '' : typeof q.country === 'string' && /^[A-Z]{2}$/.test(q.country) ? q.country : '';
-    const stage: Phase | Outcome | '' = typeof q.stage === 'string' && (PHASE_FILTERS as readonly string[]).includes(q.stage) ? (q.stage as Phase | Outcome) : '';
+    const programme: Programme | '' =
+      typeof q.programme === 'string' && (PROGRAMMES as readonly string[]).includes(q.programme)
+        ? (q.programme as Programme)
+        : '';
+    const country =
+      ctx.user.role === 'co_approver'
+        ? (ctx.user.countryCode ?? '')
+        : typeof q.country === 'string' && /^[A-Z]{2}$/.test(q.country)
+          ? q.country
+          : '';
+    const stage: Phase | Outcome | '' =
+      typeof q.stage === 'string' && (PHASE_FILTERS as readonly string[]).includes(q.stage)
+        ? (q.stage as Phase | Outcome)
+        : '';
     const page = Math.max(1, Number(q.page) || 1);
     return { programme, country, stage, page };
   }
-  const qs = (f: Record<string, string | number>) => new URLSearchParams(Object.entries(f).filter(([, v]) => v !== '' && v !== undefined).map(([k, v]) => [k, String(v)] as [string, string])).toString();
+  const qs = (f: Record<string, string | number>) =>
+    new URLSearchParams(
+      Object.entries(f)
+        .filter(([, v]) => v !== '' && v !== undefined)
+        .map(([k, v]) => [k, String(v)] as [string, string]),
+    ).toString();
 
-  router.get('/pipeline', web.page(async (ctx) => {
-    const { t, lang, user } = ctx;
-    const f = filtersOf(ctx);
-    const countries = await ref.countries();
-    const perCountry = user.role !== 'co_approver' && !f.country;
-    // One call for the dashboard, one per country for the country table: all at once.
-    const [v, byCountry] = await Promise.all([
-      ctx.api.get('/pipeline', { query: { programme: f.programme || undefined, country: f.country || undefined, stage: f.stage || undefined, page: f.page, pageSize: 25 } }),
-      perCountry
-        ? Promise.all(countries.map((c) => ctx.api.get('/pipeline', { query: { programme: f.programme || undefined, country: c.id, pageSize: 1 } }).then((p) => ({ c, p })).catch(() => null)))
-        : Promise.resolve([]),
-    ]);
-    const refs: Reference = { areas: [], countries };
-    const programmes = f.programme ? [f.programme] : [...PROGRAMMES];
+  router.get(
+    '/pipeline',
+    web.page(
+      async (ctx) => {
+        const { t, lang, user } = ctx;
+        const f = filtersOf(ctx);
+        const countries = await ref.countries();
+        const perCountry = user.role !== 'co_approver' && !f.country;
+        // One call for the dashboard, one per country for the country table: all at once.
+        const [v, byCountry] = await Promise.all([
+          ctx.api.get('/pipeline', {
+            query: {
+              programme: f.programme || undefined,
+              country: f.country || undefined,
+              stage: f.stage || undefined,
+              page: f.page,
+              pageSize: 25,
+            },
+          }),
+          perCountry
+            ? Promise.all(
+                countries.map((c) =>
+                  ctx.api
+                    .get('/pipeline', { query: { programme: f.programme || undefined, country: c.id, pageSize: 1 } })
+                    .then((p) => ({ c, p }))
+                    .catch(() => null),
+                ),
+              )
+            : Promise.resolve([]),
+        ]);
+        const refs: Reference = { areas: [], countries };
+        const programmes = f.programme ? [f.programme] : [...PROGRAMMES];
 
-    const filters = html`<form method="get" action="/app/pipeline" class="filters card" role="search" aria-label="${t('pipeline.filters')}">
+        const filters = html`<form method="get" action="/app/pipeline" class="filters card" role="search" aria-label="${t('pipeline.filters')}">
       ${field(ctx, { name: 'programme', label: t('pipeline.programme'), type: 'select', value: f.programme, options: [{ value: '', label: t('filter.all') }, ...PROGRAMMES.map((p) => ({ value: p, label: programmeName(ctx, p) }))] })}
       ${user.role === 'co_approver' ? '' : field(ctx, { name: 'country', label: t('field.country'), type: 'select', value: f.country, options: [{ value: '', label: t('filter.all') }, ...countries.map((c) => ({ value: c.id, label: nameOf(countries, c.id, lang) }))] })}
       ${field(ctx, { name: 'stage', label: t('field.stage'), type: 'select', value: f.stage, options: [{ value: '', label: t('filter.all') }, ...PHASE_FILTERS.map((s) => ({ value: s, label: stageLabel(ctx, s) }))] })}
@@ -107,52 +158,70 @@ export function pipelinePages(router: Router, web: WebContext): void {
       <a class="btn btn-link" href="/app/pipeline/export.csv?${qs({ programme: f.programme, country: f.country, stage: f.stage })}" download>${t('pipeline.csv')}</a></div>
     </form>`;
 
-    const kpis = html`<ul class="kpis" aria-label="${t('pipeline.kpis')}">
+        const kpis = html`<ul class="kpis" aria-label="${t('pipeline.kpis')}">
       ${programmes.map((p) => html`<li class="kpi"><span class="kpi-n">${fmtNum(activeCount(v, p), lang, 0)}</span><span class="kpi-l">${t('pipeline.activeIn', { programme: programmeName(ctx, p) })}</span></li>`)}
       <li class="kpi${v.overdueOpenTasks ? ' kpi-alert' : ''}" data-kpi="overdue"><span class="kpi-n">${v.overdueOpenTasks ? html`<span aria-hidden="true">⚠ </span>` : ''}${fmtNum(v.overdueOpenTasks, lang, 0)}</span><span class="kpi-l">${t('pipeline.overdueTasks')}</span></li>
       <li class="kpi${v.failedNotifications ? ' kpi-alert' : ''}" data-kpi="failed"><span class="kpi-n">${v.failedNotifications ? html`<span aria-hidden="true">⚠ </span>` : ''}${fmtNum(v.failedNotifications, lang, 0)}</span><span class="kpi-l">${t('pipeline.failedNotifications')}</span></li>
     </ul>`;
 
-    const countryTable = byCountry.length
-      ? html`<section class="card"><h2 id="by-country-h">${t('pipeline.byCountry')}</h2><table class="table compact table-scroll" aria-labelledby="by-country-h">
+        const countryTable = byCountry.length
+          ? html`<section class="card"><h2 id="by-country-h">${t('pipeline.byCountry')}</h2><table class="table compact table-scroll" aria-labelledby="by-country-h">
         <thead><tr><th scope="col">${t('field.country')}</th>${programmes.map((p) => html`<th scope="col" class="num">${programmeName(ctx, p)}</th>`)}<th scope="col" class="num">${t('pipeline.overdueTasks')}</th></tr></thead>
         <tbody>${(byCountry.filter(Boolean) as { c: NamedItem; p: PipelineView }[]).map(({ c, p }) => html`<tr><th scope="row"><a href="/app/pipeline?${qs({ programme: f.programme, country: c.id })}">${nameOf(countries, c.id, lang)}</a></th>${programmes.map((pr) => html`<td class="num">${fmtNum(activeCount(p, pr), lang, 0)}</td>`)}<td class="num">${p.overdueOpenTasks ? html`<span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${fmtNum(p.overdueOpenTasks, lang, 0)}</span>` : '0'}</td></tr>`)}</tbody></table></section>`
-      : '';
+          : '';
 
-    const items = v.items.length
-      ? html`<table class="table table-stack"><caption>${t('pipeline.itemsCaption')}</caption>
+        const items = v.items.length
+          ? html`<table class="table table-stack"><caption>${t('pipeline.itemsCaption')}</caption>
         <thead><tr><th scope="col">${t('field.title')}</th><th scope="col">${t('pipeline.programme')}</th><th scope="col">${t('field.country')}</th><th scope="col">${t('field.stage')}</th><th scope="col" class="num">${t('pipeline.daysInStage')}</th><th scope="col" class="num">${t('pipeline.ageDays')}</th></tr></thead>
-        <tbody>${v.items.map((i) => html`<tr>
+        <tbody>${v.items.map(
+          (i) => html`<tr>
           <td data-label="${t('field.title')}"><a href="${subjectHref(i.type, i.id)}">${i.title}</a></td>
           <td data-label="${t('pipeline.programme')}">${programmeName(ctx, i.programme)}</td>
           <td data-label="${t('field.country')}">${countryName(ctx, refs, i.countryCode)}</td>
           <td data-label="${t('field.stage')}">${stageBadge(ctx, i.stage, i.programme)}</td>
           <td data-label="${t('pipeline.daysInStage')}" class="num">${fmtNum(i.daysInStage, lang)}</td>
-          <td data-label="${t('pipeline.ageDays')}" class="num">${fmtNum(i.ageDays, lang)}</td></tr>`)}</tbody></table>
+          <td data-label="${t('pipeline.ageDays')}" class="num">${fmtNum(i.ageDays, lang)}</td></tr>`,
+        )}</tbody></table>
         ${pager(ctx, v, (n) => `/app/pipeline?${qs({ programme: f.programme, country: f.country, stage: f.stage, page: n })}`)}`
-      : emptyState(t('pipeline.noItems'));
+          : emptyState(t('pipeline.noItems'));
 
-    const title = user.role === 'co_approver' ? t('pipeline.countryTitle', { country: countryName(ctx, refs, user.countryCode) }) : t('pipeline.title');
-    const body = html`${filters}${kpis}
+        const title =
+          user.role === 'co_approver'
+            ? t('pipeline.countryTitle', { country: countryName(ctx, refs, user.countryCode) })
+            : t('pipeline.title');
+        const body = html`${filters}${kpis}
       <div class="grid-2 programmes">${programmes.map((p) => programmeSection(ctx, p, v))}</div>
       ${countryTable}
       <section class="card"><h2>${t('pipeline.itemsTitle')}</h2><p class="muted">${t('pipeline.itemsNote', { n: v.total })}</p>${items}</section>
       <p class="muted small">${t('pipeline.asOf', { time: fmtDate(new Date().toISOString(), lang, true) })}</p>`;
-    send(ctx, layout(ctx, { title, body, wide: true }));
-  }, { roles }));
+        send(ctx, layout(ctx, { title, body, wide: true }));
+      },
+      { roles },
+    ),
+  );
 
   // The API's CSV needs the bearer token, which the browser does not hold: stream it through.
-  router.get('/pipeline/export.csv', web.page(async (ctx) => {
-    const f = filtersOf(ctx);
-    const res = await ctx.api.raw('/pipeline/export.csv', { query: { programme: f.programme || undefined, country: f.country || undefined, stage: f.stage || undefined } });
-    if (!res.ok) {
-      const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-      throw new ApiError(res.status, body?.error ?? { code: 'http_error', message: `HTTP ${res.status}` });
-    }
-    ctx.res.setHeader('Content-Type', res.headers.get('content-type') ?? 'text/csv; charset=utf-8');
-    ctx.res.setHeader('Content-Disposition', res.headers.get('content-disposition') ?? 'attachment; filename="pipeline.csv"');
-    ctx.res.setHeader('Cache-Control', 'no-store');
-    ctx.res.send(Buffer.from(await res.arrayBuffer()));
-  }, { roles }));
+  router.get(
+    '/pipeline/export.csv',
+    web.page(
+      async (ctx) => {
+        const f = filtersOf(ctx);
+        const res = await ctx.api.raw('/pipeline/export.csv', {
+          query: { programme: f.programme || undefined, country: f.country || undefined, stage: f.stage || undefined },
+        });
+        if (!res.ok) {
+          const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+          throw new ApiError(res.status, body?.error ?? { code: 'http_error', message: `HTTP ${res.status}` });
+        }
+        ctx.res.setHeader('Content-Type', res.headers.get('content-type') ?? 'text/csv; charset=utf-8');
+        ctx.res.setHeader(
+          'Content-Disposition',
+          res.headers.get('content-disposition') ?? 'attachment; filename="pipeline.csv"',
+        );
+        ctx.res.setHeader('Cache-Control', 'no-store');
+        ctx.res.send(Buffer.from(await res.arrayBuffer()));
+      },
+      { roles },
+    ),
+  );
 }
-

@@ -61,13 +61,19 @@ export function proposalPages(router: Router, web: WebContext): void {
   const { ref } = web;
 
   // ---------------------------------------------------------------- open calls
-  router.get('/calls', web.page(async (ctx) => {
-    const { t, lang } = ctx;
-    const [calls, areas, countries] = await Promise.all([ctx.api.get('/calls', { query: { pageSize: 100 } }), ref.thematicAreas(), ref.countries()]);
-    const refs: Reference = { areas, countries };
-    const body = calls.items.length
-      ? html`<ul class="cards">${calls.items.map(
-          (c) => html`<li class="card call">
+  router.get(
+    '/calls',
+    web.page(async (ctx) => {
+      const { t, lang } = ctx;
+      const [calls, areas, countries] = await Promise.all([
+        ctx.api.get('/calls', { query: { pageSize: 100 } }),
+        ref.thematicAreas(),
+        ref.countries(),
+      ]);
+      const refs: Reference = { areas, countries };
+      const body = calls.items.length
+        ? html`<ul class="cards">${calls.items.map(
+            (c) => html`<li class="card call">
             <h2><span class="muted small">${countryName(ctx, refs, c.countryCode)}</span><br>${c.title}</h2>
             <p>${c.challengeStatement}</p>
             ${facts([
@@ -79,20 +85,42 @@ export function proposalPages(router: Router, web: WebContext): void {
             ])}
             ${ctx.user.role === 'applicant' ? html`<p><a class="btn btn-primary" href="/app/proposals/new?call=${enc(c.id)}">${t('call.apply')}<span class="visually-hidden">: ${c.title}</span></a></p>` : ''}
           </li>`,
-        )}</ul>`
-      : emptyState(t('call.none'));
-    send(ctx, layout(ctx, { title: t('call.title'), lead: t('call.lead'), body }));
-  }));
+          )}</ul>`
+        : emptyState(t('call.none'));
+      send(ctx, layout(ctx, { title: t('call.title'), lead: t('call.lead'), body }));
+    }),
+  );
 
   // ---------------------------------------------------------------- new proposal (drafts kept in the browser)
-  async function renderNew(ctx: PageCtx, callId: string, v: ProposalValues, state: FormState, idemKey: string, status = 200, extraRows = 0): Promise<void> {
+  async function renderNew(
+    ctx: PageCtx,
+    callId: string,
+    v: ProposalValues,
+    state: FormState,
+    idemKey: string,
+    status = 200,
+    extraRows = 0,
+  ): Promise<void> {
     const { t, lang } = ctx;
-    const [calls, areas] = await Promise.all([ctx.api.get('/calls', { query: { pageSize: 100 } }), ref.thematicAreas()]);
+    const [calls, areas] = await Promise.all([
+      ctx.api.get('/calls', { query: { pageSize: 100 } }),
+      ref.thematicAreas(),
+    ]);
     const call = calls.items.find((c) => c.id === callId);
-    if (!call) return send(ctx, layout(ctx, { title: t('call.notOpen'), body: html`<p><a href="/app/calls">${t('call.title')}</a></p>` }), 404);
+    if (!call)
+      return send(
+        ctx,
+        layout(ctx, { title: t('call.notOpen'), body: html`<p><a href="/app/calls">${t('call.title')}</a></p>` }),
+        404,
+      );
     const body = html`
       <section class="card card-accent"><h2>${call.title}</h2><p>${call.challengeStatement}</p>
-        ${facts([[t('call.grant'), `${fmtUsd(call.minGrantUsd, lang)} – ${fmtUsd(call.maxGrantUsd, lang)}`], [t('call.coFinancing'), t('call.coFinancingMin', { pct: call.coFinancingMinPct })], [t('call.duration'), t('unit.upToMonths', { n: call.maxDurationMonths })], [t('call.closes'), fmtDate(call.closesAt, lang)]])}
+        ${facts([
+          [t('call.grant'), `${fmtUsd(call.minGrantUsd, lang)} – ${fmtUsd(call.maxGrantUsd, lang)}`],
+          [t('call.coFinancing'), t('call.coFinancingMin', { pct: call.coFinancingMinPct })],
+          [t('call.duration'), t('unit.upToMonths', { n: call.maxDurationMonths })],
+          [t('call.closes'), fmtDate(call.closesAt, lang)],
+        ])}
       </section>
       ${errorSummary(ctx, state, proposalLabels(ctx))}
       <form method="post" action="/app/proposals/new?call=${enc(call.id)}" class="form" novalidate data-draft="proposal:${call.id}" data-msg-saved="${t('draft.saved')}" data-msg-restored="${t('draft.restored')}" data-msg-discarded="${t('draft.discarded')}" data-once>
@@ -106,52 +134,85 @@ export function proposalPages(router: Router, web: WebContext): void {
         </div>
         <p class="hint" data-draft-note hidden>${t('proposal.draftNote')}</p>
       </form>`;
-    send(ctx, layout(ctx, { title: t('proposal.newTitle'), back: { href: '/app/calls', label: t('call.title') }, body }), status);
+    send(
+      ctx,
+      layout(ctx, { title: t('proposal.newTitle'), back: { href: '/app/calls', label: t('call.title') }, body }),
+      status,
+    );
   }
 
-  router.get('/proposals/new', web.page(async (ctx) => {
-    const callId = String(ctx.req.query.call ?? '');
-    if (!callId) return ctx.res.redirect(303, '/app/calls');
-    await renderNew(ctx, callId, emptyProposal(callId, ''), emptyForm(), randomUUID());
-  }, { roles: ['applicant'] }));
+  router.get(
+    '/proposals/new',
+    web.page(
+      async (ctx) => {
+        const callId = String(ctx.req.query.call ?? '');
+        if (!callId) return ctx.res.redirect(303, '/app/calls');
+        await renderNew(ctx, callId, emptyProposal(callId, ''), emptyForm(), randomUUID());
+      },
+      { roles: ['applicant'] },
+    ),
+  );
 
-  router.post('/proposals/new', web.action(async (ctx) => {
-    const body = ctx.req.body as Body;
-    const v = proposalValuesFrom(body);
-    const key = formIdempotencyKey(ctx.user.id, 'proposals/new', body);
-    if (body._addRow) return renderNew(ctx, v.callId, v, emptyForm(), key, 200, 1);
-    const res = await ctx.api.send('POST', '/proposals', { body: proposalPayload(v), headers: idempotencyHeader(key) });
-    if (res.ok) return ctx.res.redirect(303, `/app/proposals/${enc(res.body.id)}?notice=submitted&draft=${enc(`proposal:${v.callId}`)}`);
-    if (res.status === 400) {
-      const state = mapDetails(ctx.lang, res.body.error.details ?? [{ path: '', message: res.body.error.message }], proposalFieldNames(v, 12));
-      return renderNew(ctx, v.callId, v, state, key, 400);
-    }
-    throw new ApiError(res.status, res.body.error);
-  }, { roles: ['applicant'] }));
+  router.post(
+    '/proposals/new',
+    web.action(
+      async (ctx) => {
+        const body = ctx.req.body as Body;
+        const v = proposalValuesFrom(body);
+        const key = formIdempotencyKey(ctx.user.id, 'proposals/new', body);
+        if (body._addRow) return renderNew(ctx, v.callId, v, emptyForm(), key, 200, 1);
+        const res = await ctx.api.send('POST', '/proposals', {
+          body: proposalPayload(v),
+          headers: idempotencyHeader(key),
+        });
+        if (res.ok)
+          return ctx.res.redirect(
+            303,
+            `/app/proposals/${enc(res.body.id)}?notice=submitted&draft=${enc(`proposal:${v.callId}`)}`,
+          );
+        if (res.status === 400) {
+          const state = mapDetails(
+            ctx.lang,
+            res.body.error.details ?? [{ path: '', message: res.body.error.message }],
+            proposalFieldNames(v, 12),
+          );
+          return renderNew(ctx, v.callId, v, state, key, 400);
+        }
+        throw new ApiError(res.status, res.body.error);
+      },
+      { roles: ['applicant'] },
+    ),
+  );
 
   // ---------------------------------------------------------------- list
-  router.get('/proposals', web.page(async (ctx) => {
-    const { t, lang, user } = ctx;
-    const stage = typeof ctx.req.query.stage === 'string' && ctx.req.query.stage ? ctx.req.query.stage : '';
-    const page = Math.max(1, Number(ctx.req.query.page) || 1);
-    const [list, tasks, countries] = await Promise.all([
-      // An unknown stage from the address bar is the API's 400 to report, as before.
-      ctx.api.get('/proposals', { query: { pageSize: 50, page, stage: (stage || undefined) as Stage | undefined } }),
-      user.role === 'applicant' || user.role === 'reviewer' ? ctx.api.get('/tasks', { query: { pageSize: 100 } }) : Promise.resolve(null),
-      ref.countries(),
-    ]);
-    const refs: Reference = { areas: [], countries };
-    const mine = (tasks?.items ?? []).filter((x) => x.subject.type === 'proposal');
-    const waiting = mine.length
-      ? html`<section class="card card-warn" aria-labelledby="waiting-h"><h2 id="waiting-h">${t('proposals.waitingForYou')}</h2><ul class="waiting">${mine.map(
-          (x) => html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${x.subject.title}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`,
-        )}</ul></section>`
-      : '';
-    const scores = PRIVILEGED.has(user.role) && user.role !== 'co_approver';
-    const table = list.items.length
-      ? html`<table class="table table-stack"><caption class="visually-hidden">${t('proposals.caption')}</caption>
+  router.get(
+    '/proposals',
+    web.page(async (ctx) => {
+      const { t, lang, user } = ctx;
+      const stage = typeof ctx.req.query.stage === 'string' && ctx.req.query.stage ? ctx.req.query.stage : '';
+      const page = Math.max(1, Number(ctx.req.query.page) || 1);
+      const [list, tasks, countries] = await Promise.all([
+        // An unknown stage from the address bar is the API's 400 to report, as before.
+        ctx.api.get('/proposals', { query: { pageSize: 50, page, stage: (stage || undefined) as Stage | undefined } }),
+        user.role === 'applicant' || user.role === 'reviewer'
+          ? ctx.api.get('/tasks', { query: { pageSize: 100 } })
+          : Promise.resolve(null),
+        ref.countries(),
+      ]);
+      const refs: Reference = { areas: [], countries };
+      const mine = (tasks?.items ?? []).filter((x) => x.subject.type === 'proposal');
+      const waiting = mine.length
+        ? html`<section class="card card-warn" aria-labelledby="waiting-h"><h2 id="waiting-h">${t('proposals.waitingForYou')}</h2><ul class="waiting">${mine.map(
+            (x) =>
+              html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${x.subject.title}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`,
+          )}</ul></section>`
+        : '';
+      const scores = PRIVILEGED.has(user.role) && user.role !== 'co_approver';
+      const table = list.items.length
+        ? html`<table class="table table-stack"><caption class="visually-hidden">${t('proposals.caption')}</caption>
         <thead><tr><th scope="col">${t('field.title')}</th>${user.role === 'applicant' ? '' : html`<th scope="col">${t('field.institution')}</th>`}<th scope="col">${t('field.country')}</th><th scope="col">${t('field.stage')}</th><th scope="col">${t('field.submitted')}</th><th scope="col" class="num">${t('field.requestedAmountUsd')}</th>${scores ? html`<th scope="col" class="num">${t('selection.weightedTotal')}</th>` : ''}</tr></thead>
-        <tbody>${list.items.map((p) => html`<tr>
+        <tbody>${list.items.map(
+          (p) => html`<tr>
           <td data-label="${t('field.title')}"><a href="/app/proposals/${enc(p.id)}">${p.title}</a></td>
           ${user.role === 'applicant' ? '' : html`<td data-label="${t('field.institution')}">${p.institution.name ?? ''}</td>`}
           <td data-label="${t('field.country')}">${countryName(ctx, refs, p.countryCode)}</td>
@@ -159,26 +220,48 @@ export function proposalPages(router: Router, web: WebContext): void {
           <td data-label="${t('field.submitted')}">${fmtDate(p.createdAt, lang)}</td>
           <td data-label="${t('field.requestedAmountUsd')}" class="num">${fmtUsd(p.requestedAmountUsd, lang)}</td>
           ${scores ? html`<td data-label="${t('selection.weightedTotal')}" class="num">${fmtNum(p.weightedScore ?? null, lang)}</td>` : ''}
-        </tr>`)}</tbody></table>
+        </tr>`,
+        )}</tbody></table>
         ${pager(ctx, list, (n) => `/app/proposals?${new URLSearchParams({ ...(stage ? { stage } : {}), page: String(n) }).toString()}`)}`
-      : emptyState(user.role === 'applicant' ? t('proposals.noneApplicant') : t('proposals.none'));
-    const title = user.role === 'applicant' ? t('nav.myProposals') : user.role === 'reviewer' ? t('nav.assignedProposals') : t('nav.proposals');
-    const actions = user.role === 'applicant' ? html`<p><a class="btn btn-primary" href="/app/calls">${t('proposals.new')}</a></p>` : '';
-    send(ctx, layout(ctx, { title, body: html`${actions}${waiting}${table}` }));
-  }));
+        : emptyState(user.role === 'applicant' ? t('proposals.noneApplicant') : t('proposals.none'));
+      const title =
+        user.role === 'applicant'
+          ? t('nav.myProposals')
+          : user.role === 'reviewer'
+            ? t('nav.assignedProposals')
+            : t('nav.proposals');
+      const actions =
+        user.role === 'applicant'
+          ? html`<p><a class="btn btn-primary" href="/app/calls">${t('proposals.new')}</a></p>`
+          : '';
+      send(ctx, layout(ctx, { title, body: html`${actions}${waiting}${table}` }));
+    }),
+  );
 
   // ---------------------------------------------------------------- one proposal
-  router.get('/proposals/:id', web.page(async (ctx) => {
-    const { t, lang, user } = ctx;
-    const [p, areas, countries] = await Promise.all([ctx.api.get('/proposals/{id}', { params: { id: ctx.req.params.id } }), ref.thematicAreas(), ref.countries()]);
-    const refs: Reference = { areas, countries };
-    const privileged = PRIVILEGED.has(user.role);
-    const full = p.view === 'full' ? p : undefined;
-    const names = privileged ? await ref.userNames([...p.timeline.map((e) => e.actorId ?? ''), ...(full?.reviews ?? []).map((r) => r.reviewerId)].filter(Boolean)) : new Map<string, string>();
-    const terminal = isTerminal(p.stage);
-    const draftKey = typeof ctx.req.query.draft === 'string' ? ctx.req.query.draft : '';
+  router.get(
+    '/proposals/:id',
+    web.page(async (ctx) => {
+      const { t, lang, user } = ctx;
+      const [p, areas, countries] = await Promise.all([
+        ctx.api.get('/proposals/{id}', { params: { id: ctx.req.params.id } }),
+        ref.thematicAreas(),
+        ref.countries(),
+      ]);
+      const refs: Reference = { areas, countries };
+      const privileged = PRIVILEGED.has(user.role);
+      const full = p.view === 'full' ? p : undefined;
+      const names = privileged
+        ? await ref.userNames(
+            [...p.timeline.map((e) => e.actorId ?? ''), ...(full?.reviews ?? []).map((r) => r.reviewerId)].filter(
+              Boolean,
+            ),
+          )
+        : new Map<string, string>();
+      const terminal = isTerminal(p.stage);
+      const draftKey = typeof ctx.req.query.draft === 'string' ? ctx.req.query.draft : '';
 
-    const status = html`<section class="card status" aria-labelledby="status-h">
+      const status = html`<section class="card status" aria-labelledby="status-h">
       <h2 id="status-h">${t('status.title')}</h2>
       ${stepper(ctx, p.stage, p.timeline, 'challenge_fund')}
       <h3>${t('status.now')}</h3>
@@ -187,52 +270,84 @@ export function proposalPages(router: Router, web: WebContext): void {
       <p>${t(`next.proposal.${p.stage}` as Key, { country: countryName(ctx, refs, p.countryCode) })}</p>
     </section>`;
 
-    let review: HtmlValue = '';
-    if (full?.reviews && full.reviews.length) {
-      const keys = [...new Set(full.reviews.flatMap((r) => Object.keys(r.scores ?? {})))];
-      review = html`<section class="card"><h2>${t('selection.title')}</h2>
+      let review: HtmlValue = '';
+      if (full?.reviews && full.reviews.length) {
+        const keys = [...new Set(full.reviews.flatMap((r) => Object.keys(r.scores ?? {})))];
+        review = html`<section class="card"><h2>${t('selection.title')}</h2>
         ${full.weightedScore !== undefined && full.weightedScore !== null ? html`<p class="scoreline ${full.passMarkMet ? 'is-pass' : 'is-fail'}"><span class="big">${fmtNum(full.weightedScore, lang)}</span> / 100 · <strong>${full.passMarkMet ? html`<span aria-hidden="true">✓ </span>${t('selection.met')}` : html`<span aria-hidden="true">✕ </span>${t('selection.notMet')}`}</strong></p>` : ''}
         <table class="table"><caption>${t('selection.caption')}</caption><thead><tr><th scope="col">${t('selection.reviewer')}</th><th scope="col">${t('review.coi')}</th>${keys.map((k) => html`<th scope="col" class="num">${criterionLabel(ctx, k)}</th>`)}<th scope="col" class="num">${t('selection.total')}</th></tr></thead>
         <tbody>${full.reviews.map((r) => html`<tr><th scope="row">${names.get(r.reviewerId) ?? r.reviewerId}</th><td>${r.coi === 'conflict' ? html`<span class="badge badge-warn">${t('review.conflict')}</span>` : r.submittedAt ? t('review.noConflict') : t('review.pending')}</td>${keys.map((k) => html`<td class="num">${fmtNum(r.scores?.[k] ?? null, lang)}</td>`)}<td class="num">${fmtNum(r.total, lang)}</td></tr>`)}</tbody></table></section>`;
-    } else if (full?.myReview) {
-      review = html`<section class="card"><h2>${t('review.mine')}</h2>${facts(Object.entries(full.myReview.scores ?? {}).map(([k, v]) => [criterionLabel(ctx, k), fmtNum(v, lang)] as [string, string]))}</section>`;
-    }
+      } else if (full?.myReview) {
+        review = html`<section class="card"><h2>${t('review.mine')}</h2>${facts(Object.entries(full.myReview.scores ?? {}).map(([k, v]) => [criterionLabel(ctx, k), fmtNum(v, lang)] as [string, string]))}</section>`;
+      }
 
-    const openTasks = privileged && p.openTasks.length
-      ? html`<section class="card"><h2>${t('proposal.openTasks')}</h2><ul class="waiting">${p.openTasks.map((x) => html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${t(`actor.${x.assigneeRole}` as Key)}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`)}</ul></section>`
-      : '';
+      const openTasks =
+        privileged && p.openTasks.length
+          ? html`<section class="card"><h2>${t('proposal.openTasks')}</h2><ul class="waiting">${p.openTasks.map((x) => html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${t(`actor.${x.assigneeRole}` as Key)}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`)}</ul></section>`
+          : '';
 
-    const withdraw = user.role === 'applicant' && !terminal
-      ? html`<details class="card danger-zone"><summary>${t('proposal.withdraw')}</summary>
+      const withdraw =
+        user.role === 'applicant' && !terminal
+          ? html`<details class="card danger-zone"><summary>${t('proposal.withdraw')}</summary>
         <form method="post" action="/app/proposals/${enc(p.id)}/withdraw" data-once>
           ${csrfField(ctx)}${idempotencyField()}
           ${field(ctx, { name: 'reason', label: t('proposal.withdrawReason'), type: 'textarea', rows: 2 })}
           <div class="choice"><input type="checkbox" id="withdraw-confirm" name="confirm" value="yes" required><label for="withdraw-confirm">${t('proposal.withdrawConfirm')}</label></div>
           <button type="submit" class="btn btn-danger"><span aria-hidden="true">✕ </span>${t('proposal.withdraw')}</button>
         </form></details>`
-      : '';
+          : '';
 
-    const limited = p.view === 'limited' ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">! </span>${t('review.limited')}</p>` : '';
-    const details = html`<section class="card"><h2>${t('proposal.details')}</h2>${limited}${proposalFacts(ctx, p, refs)}${proposalTexts(ctx, p, privileged || user.role === 'reviewer')}</section>`;
-    const history = html`<section class="card"><h2>${t('history.title')}</h2>${timelineList(ctx, p.timeline, names, { privileged, programme: 'challenge_fund', milestones: milestoneTitles(full?.agreement) })}</section>`;
-    const agreement = agreementCard(ctx, full?.agreement);
-    const documents = documentsCard(ctx, { type: 'proposal', id: p.id }, await loadDocuments(ctx, { type: 'proposal', id: p.id }), { canUpload: !terminal && ['applicant', 'co_approver', 'fund_manager'].includes(user.role) });
+      const limited =
+        p.view === 'limited'
+          ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">! </span>${t('review.limited')}</p>`
+          : '';
+      const details = html`<section class="card"><h2>${t('proposal.details')}</h2>${limited}${proposalFacts(ctx, p, refs)}${proposalTexts(ctx, p, privileged || user.role === 'reviewer')}</section>`;
+      const history = html`<section class="card"><h2>${t('history.title')}</h2>${timelineList(ctx, p.timeline, names, { privileged, programme: 'challenge_fund', milestones: milestoneTitles(full?.agreement) })}</section>`;
+      const agreement = agreementCard(ctx, full?.agreement);
+      const documents = documentsCard(
+        ctx,
+        { type: 'proposal', id: p.id },
+        await loadDocuments(ctx, { type: 'proposal', id: p.id }),
+        { canUpload: !terminal && ['applicant', 'co_approver', 'fund_manager'].includes(user.role) },
+      );
 
-    const body = user.role === 'applicant'
-      ? html`<div class="layout-2"${draftKey ? html` data-clear-draft="${draftKey}"` : ''}><div class="col-main">${status}${agreement}${documents}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
-      : html`<div class="layout-2"><div class="col-main">${p.stage !== 'closed' ? status : ''}${openTasks}${agreement}${documents}${review}${details}</div><aside class="col-side">${history}</aside></div>`;
-    send(ctx, layout(ctx, { title: p.title, back: { href: '/app/proposals', label: user.role === 'applicant' ? t('nav.myProposals') : t('nav.proposals') }, body, wide: true }));
-  }));
+      const body =
+        user.role === 'applicant'
+          ? html`<div class="layout-2"${draftKey ? html` data-clear-draft="${draftKey}"` : ''}><div class="col-main">${status}${agreement}${documents}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
+          : html`<div class="layout-2"><div class="col-main">${p.stage !== 'closed' ? status : ''}${openTasks}${agreement}${documents}${review}${details}</div><aside class="col-side">${history}</aside></div>`;
+      send(
+        ctx,
+        layout(ctx, {
+          title: p.title,
+          back: {
+            href: '/app/proposals',
+            label: user.role === 'applicant' ? t('nav.myProposals') : t('nav.proposals'),
+          },
+          body,
+          wide: true,
+        }),
+      );
+    }),
+  );
 
-  router.post('/proposals/:id/withdraw', web.action(async (ctx) => {
-    const id = ctx.req.params.id;
-    if (ctx.req.body.confirm !== 'yes') return ctx.res.redirect(303, `/app/proposals/${enc(id)}`);
-    const reason = String(ctx.req.body.reason ?? '').trim();
-    const key = formIdempotencyKey(ctx.user.id, `withdraw:${id}`, ctx.req.body as Body);
-    const res = await ctx.api.send('POST', '/proposals/{id}/withdraw', { params: { id }, body: reason ? { reason } : {}, headers: idempotencyHeader(key) });
-    if (res.ok) return ctx.res.redirect(303, `/app/proposals/${enc(id)}?notice=withdrawn`);
-    if (res.status === 409) return ctx.res.redirect(303, `/app/proposals/${enc(id)}?notice=conflict`);
-    throw new ApiError(res.status, res.body.error);
-  }, { roles: ['applicant'] }));
+  router.post(
+    '/proposals/:id/withdraw',
+    web.action(
+      async (ctx) => {
+        const id = ctx.req.params.id;
+        if (ctx.req.body.confirm !== 'yes') return ctx.res.redirect(303, `/app/proposals/${enc(id)}`);
+        const reason = String(ctx.req.body.reason ?? '').trim();
+        const key = formIdempotencyKey(ctx.user.id, `withdraw:${id}`, ctx.req.body as Body);
+        const res = await ctx.api.send('POST', '/proposals/{id}/withdraw', {
+          params: { id },
+          body: reason ? { reason } : {},
+          headers: idempotencyHeader(key),
+        });
+        if (res.ok) return ctx.res.redirect(303, `/app/proposals/${enc(id)}?notice=withdrawn`);
+        if (res.status === 409) return ctx.res.redirect(303, `/app/proposals/${enc(id)}?notice=conflict`);
+        throw new ApiError(res.status, res.body.error);
+      },
+      { roles: ['applicant'] },
+    ),
+  );
 }
-

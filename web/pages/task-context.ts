@@ -4,15 +4,7 @@ import { attr, html, type HtmlValue, type SafeHtml } from '../html';
 import { findingsOf, findingText } from '../findings';
 import type { Key } from '../i18n';
 import { nameOf } from '../reference';
-import {
-  emptyState,
-  facts,
-  fmtDate,
-  fmtNum,
-  fmtUsd,
-  prose,
-  type PageCtx,
-} from '../ui';
+import { emptyState, facts, fmtDate, fmtNum, fmtUsd, prose, type PageCtx } from '../ui';
 import {
   criterionLabel,
   deliverablesTable,
@@ -39,12 +31,22 @@ export function reasonsList(ctx: PageCtx, reasons: unknown): SafeHtml {
   })}</ul>`;
 }
 
-export function scoresPanel(ctx: PageCtx, task: TaskView, proposal: ProposalView | null, names: Map<string, string>, rubric: { key: string; label?: string; weight?: number }[]): SafeHtml {
+export function scoresPanel(
+  ctx: PageCtx,
+  task: TaskView,
+  proposal: ProposalView | null,
+  names: Map<string, string>,
+  rubric: { key: string; label?: string; weight?: number }[],
+): SafeHtml {
   const { t, lang } = ctx;
   const c = task.context ?? {};
   const scores = (c.scores ?? {}) as Record<string, Record<string, number>>;
-  const criteria: { key: string; label?: string; weight?: number }[] = rubric.length ? rubric : [...new Set(Object.values(scores).flatMap((s) => Object.keys(s)))].map((key) => ({ key }));
-  const totals = new Map((proposal?.view === 'full' ? proposal.reviews ?? [] : []).map((r) => [r.reviewerId, r.total]));
+  const criteria: { key: string; label?: string; weight?: number }[] = rubric.length
+    ? rubric
+    : [...new Set(Object.values(scores).flatMap((s) => Object.keys(s)))].map((key) => ({ key }));
+  const totals = new Map(
+    (proposal?.view === 'full' ? (proposal.reviews ?? []) : []).map((r) => [r.reviewerId, r.total]),
+  );
   const weighted = typeof c.weightedScore === 'number' ? c.weightedScore : null;
   const passMark = typeof c.passMark === 'number' ? c.passMark : null;
   const met = c.passMarkMet === true;
@@ -71,7 +73,16 @@ export function breakdownHead(ctx: PageCtx): SafeHtml {
   return html`${BREAKDOWN_KEYS.map((k) => html`<th scope="col" class="num">${ctx.t(`match.${k}` as Key)}<br><span class="muted small">${ctx.t('match.outOf', { n: max[k] })}</span></th>`)}`;
 }
 
-export function shortlistTable(ctx: PageCtx, entries: ShortlistEntry[], caption: string, opts: { select?: { name: string; type: 'checkbox' | 'radio'; checked: string[] }; fees?: boolean; compact?: boolean } = {}): SafeHtml {
+export function shortlistTable(
+  ctx: PageCtx,
+  entries: ShortlistEntry[],
+  caption: string,
+  opts: {
+    select?: { name: string; type: 'checkbox' | 'radio'; checked: string[] };
+    fees?: boolean;
+    compact?: boolean;
+  } = {},
+): SafeHtml {
   const { t, lang } = ctx;
   if (!entries.length) return emptyState(t('shortlist.empty'));
   return html`<table class="table table-scroll">
@@ -93,7 +104,17 @@ export function shortlistTable(ctx: PageCtx, entries: ShortlistEntry[], caption:
 
 export type RosterHit = Schemas['Expert'];
 
-export function contextPanel(ctx: PageCtx, task: TaskView, extra: { proposal: ProposalView | null; request: ExpertRequestView | null; names: Map<string, string>; ref: Reference; rubric: { key: string; label?: string; weight?: number }[] }): HtmlValue {
+export function contextPanel(
+  ctx: PageCtx,
+  task: TaskView,
+  extra: {
+    proposal: ProposalView | null;
+    request: ExpertRequestView | null;
+    names: Map<string, string>;
+    ref: Reference;
+    rubric: { key: string; label?: string; weight?: number }[];
+  },
+): HtmlValue {
   const { t, lang } = ctx;
   const c = task.context ?? {};
   const card = (title: string, body: HtmlValue) => html`<section class="card"><h2>${title}</h2>${body}</section>`;
@@ -103,12 +124,24 @@ export function contextPanel(ctx: PageCtx, task: TaskView, extra: { proposal: Pr
     case 'conflict_declaration':
       return html`<section class="card card-accent" aria-labelledby="coi-h"><h2 id="coi-h">${t('coi.title')}</h2><p>${t('coi.intro')}</p></section>`;
     case 'alignment_review':
-      return card(t('context.alignment'), html`${reasonsList(ctx, c.reasons)}${Array.isArray(c.matchedOutcomes) && c.matchedOutcomes.length ? html`<p>${t('context.matchedOutcomes')}: ${(c.matchedOutcomes as unknown[]).map((o) => (typeof o === 'string' ? o : String((o as { code?: string; title?: string }).code ?? (o as { title?: string }).title ?? ''))).join(', ')}</p>` : ''}`);
+      return card(
+        t('context.alignment'),
+        html`${reasonsList(ctx, c.reasons)}${Array.isArray(c.matchedOutcomes) && c.matchedOutcomes.length ? html`<p>${t('context.matchedOutcomes')}: ${(c.matchedOutcomes as unknown[]).map((o) => (typeof o === 'string' ? o : String((o as { code?: string; title?: string }).code ?? (o as { title?: string }).title ?? ''))).join(', ')}</p>` : ''}`,
+      );
     case 'policy_exception':
     case 'fee_approval':
       return card(
         t('context.policy'),
-        html`${c.expertName ? facts([[t('shortlist.expert'), String(c.expertName)], [t('shortlist.dailyFee'), fmtUsd(Number(c.dailyFeeCents) / 100, lang)], [t('field.workingDays'), String(c.workingDays ?? '')], [t('field.contractValueUsd'), fmtUsd(Number(c.contractValueCents) / 100, lang)]]) : ''}${reasonsList(ctx, c.findings)}`,
+        html`${
+          c.expertName
+            ? facts([
+                [t('shortlist.expert'), String(c.expertName)],
+                [t('shortlist.dailyFee'), fmtUsd(Number(c.dailyFeeCents) / 100, lang)],
+                [t('field.workingDays'), String(c.workingDays ?? '')],
+                [t('field.contractValueUsd'), fmtUsd(Number(c.contractValueCents) / 100, lang)],
+              ])
+            : ''
+        }${reasonsList(ctx, c.findings)}`,
       );
     case 'selection_decision':
     case 'waitlist_review':
@@ -117,15 +150,30 @@ export function contextPanel(ctx: PageCtx, task: TaskView, extra: { proposal: Pr
       const tranches = (c.tranches ?? []) as { seq: number; pct: number; amountCents: number; milestone: string }[];
       return card(
         t('context.contract'),
-        html`${facts([[t('field.contractValueUsd'), fmtUsd(Number(c.valueUsd), lang)], [t('shortlist.expert'), c.expertName ? String(c.expertName) : ''], [t('field.modality'), c.modality ? t(`modality.${String(c.modality)}` as Key) : ''], [t('field.destination'), c.destination ? String(c.destination) : '']])}
-        ${tranches.length ? html`<table class="table"><caption>${t('context.tranches')}</caption><thead><tr><th scope="col">#</th><th scope="col">${t('context.trancheFor')}</th><th scope="col" class="num">%</th><th scope="col" class="num">${t('field.amountUsd')}</th></tr></thead>
-        <tbody>${tranches.map((x) => html`<tr><td>${x.seq}</td><td>${x.milestone}</td><td class="num">${x.pct}</td><td class="num">${fmtUsd(x.amountCents / 100, lang)}</td></tr>`)}</tbody></table>` : ''}`,
+        html`${facts([
+          [t('field.contractValueUsd'), fmtUsd(Number(c.valueUsd), lang)],
+          [t('shortlist.expert'), c.expertName ? String(c.expertName) : ''],
+          [t('field.modality'), c.modality ? t(`modality.${String(c.modality)}` as Key) : ''],
+          [t('field.destination'), c.destination ? String(c.destination) : ''],
+        ])}
+        ${
+          tranches.length
+            ? html`<table class="table"><caption>${t('context.tranches')}</caption><thead><tr><th scope="col">#</th><th scope="col">${t('context.trancheFor')}</th><th scope="col" class="num">%</th><th scope="col" class="num">${t('field.amountUsd')}</th></tr></thead>
+        <tbody>${tranches.map((x) => html`<tr><td>${x.seq}</td><td>${x.milestone}</td><td class="num">${x.pct}</td><td class="num">${fmtUsd(x.amountCents / 100, lang)}</td></tr>`)}</tbody></table>`
+            : ''
+        }`,
       );
     }
     case 'progress_report':
     case 'report_verification': {
       const m = (c.milestone ?? {}) as { title?: string; dueDate?: string };
-      return card(t('context.milestone'), html`${facts([[t('field.milestoneTitle'), m.title ?? ''], [t('field.dueDate'), fmtDate(m.dueDate, lang)]])}${c.report ? html`<h3>${t('context.report')}</h3>${prose(c.report)}` : ''}`);
+      return card(
+        t('context.milestone'),
+        html`${facts([
+          [t('field.milestoneTitle'), m.title ?? ''],
+          [t('field.dueDate'), fmtDate(m.dueDate, lang)],
+        ])}${c.report ? html`<h3>${t('context.report')}</h3>${prose(c.report)}` : ''}`,
+      );
     }
     case 'evaluation':
       return c.finalReport ? card(t('context.finalReport'), prose(c.finalReport)) : '';
@@ -134,16 +182,34 @@ export function contextPanel(ctx: PageCtx, task: TaskView, extra: { proposal: Pr
       const d = (c.deliverable ?? {}) as { title?: string; dueDate?: string; amountUsd?: number };
       return card(
         t('context.deliverable'),
-        html`${facts([[t('field.deliverableTitle'), d.title ?? ''], [t('field.dueDate'), fmtDate(d.dueDate, lang)], [t('field.amountUsd'), d.amountUsd !== undefined ? fmtUsd(d.amountUsd, lang) : '']])}
+        html`${facts([
+          [t('field.deliverableTitle'), d.title ?? ''],
+          [t('field.dueDate'), fmtDate(d.dueDate, lang)],
+          [t('field.amountUsd'), d.amountUsd !== undefined ? fmtUsd(d.amountUsd, lang) : ''],
+        ])}
         ${c.report ? html`<h3>${t('context.report')}</h3>${prose(c.report)}` : ''}${c.link ? (/^https?:\/\//i.test(String(c.link)) ? html`<p><a href="${String(c.link)}" rel="noopener noreferrer">${t('context.link')}</a></p>` : html`<p>${t('context.link')}: <code>${String(c.link)}</code></p>`) : ''}`,
       );
     }
     case 'shortlist_review': {
-      const criteria = (c.criteria ?? {}) as { thematicAreaId?: string; languages?: string[]; startDate?: string; endDate?: string; maxDailyFeeCents?: number };
+      const criteria = (c.criteria ?? {}) as {
+        thematicAreaId?: string;
+        languages?: string[];
+        startDate?: string;
+        endDate?: string;
+        maxDailyFeeCents?: number;
+      };
       return card(
         t('shortlist.title'),
         html`<p>${t('shortlist.intro', { n: Number(c.eligibleCount ?? 0) })}</p>
-        ${facts([[t('field.thematicArea'), nameOf(extra.ref.areas, criteria.thematicAreaId, lang)], [t('field.languages'), languagesList(ctx, criteria.languages)], [t('field.period'), criteria.startDate ? `${fmtDate(criteria.startDate, lang)} – ${fmtDate(criteria.endDate, lang)}` : ''], [t('shortlist.budget'), criteria.maxDailyFeeCents ? fmtUsd(criteria.maxDailyFeeCents / 100, lang) : '']])}
+        ${facts([
+          [t('field.thematicArea'), nameOf(extra.ref.areas, criteria.thematicAreaId, lang)],
+          [t('field.languages'), languagesList(ctx, criteria.languages)],
+          [
+            t('field.period'),
+            criteria.startDate ? `${fmtDate(criteria.startDate, lang)} – ${fmtDate(criteria.endDate, lang)}` : '',
+          ],
+          [t('shortlist.budget'), criteria.maxDailyFeeCents ? fmtUsd(criteria.maxDailyFeeCents / 100, lang) : ''],
+        ])}
         ${shortlistTable(ctx, (c.shortlist ?? []) as ShortlistEntry[], t('shortlist.caption'))}`,
       );
     }
@@ -172,4 +238,3 @@ export function contextPanel(ctx: PageCtx, task: TaskView, extra: { proposal: Pr
       return '';
   }
 }
-

@@ -63,34 +63,70 @@ export function dataKeyOf(kind: string, decision: string): DecisionDataKey | und
 }
 
 export function commentField(ctx: PageCtx, o: DecisionOption, values: Body, state: FormState, id: string): SafeHtml {
-  const label = !o.commentRequired ? ctx.t('decide.comment') : o.decision === 'request_changes' || o.decision === 'request_revision' ? ctx.t('decide.whatToChange') : ctx.t('decide.reason');
-  return field(ctx, { name: 'comment', label, type: 'textarea', rows: 3, value: str(values, 'comment'), required: o.commentRequired, state, className: id });
+  const label = !o.commentRequired
+    ? ctx.t('decide.comment')
+    : o.decision === 'request_changes' || o.decision === 'request_revision'
+      ? ctx.t('decide.whatToChange')
+      : ctx.t('decide.reason');
+  return field(ctx, {
+    name: 'comment',
+    label,
+    type: 'textarea',
+    rows: 3,
+    value: str(values, 'comment'),
+    required: o.commentRequired,
+    state,
+    className: id,
+  });
 }
 
 export function decisionFieldNames(dataKey: DecisionDataKey | undefined, extra: string[]): string[] {
   const base = ['comment', 'decision'];
   switch (dataKey as string | undefined) {
-    case 'noConflict': return [...base, 'data.noConflictDeclared'];
-    case 'signature': return [...base, 'data.documentSha256', 'data.statement'];
-    case 'assignReviewers': return [...base, 'data.reviewerIds'];
-    case 'score': return [...base, 'data.scores', ...extra.map((k) => `data.scores.${k}`), 'data.noConflictDeclared'];
+    case 'noConflict':
+      return [...base, 'data.noConflictDeclared'];
+    case 'signature':
+      return [...base, 'data.documentSha256', 'data.statement'];
+    case 'assignReviewers':
+      return [...base, 'data.reviewerIds'];
+    case 'score':
+      return [...base, 'data.scores', ...extra.map((k) => `data.scores.${k}`), 'data.noConflictDeclared'];
     case 'conflict':
-    case 'invitationDecline': return [...base, 'data.reason'];
+    case 'invitationDecline':
+      return [...base, 'data.reason'];
     case 'justification':
-    case 'optionalJustification': return [...base, 'data.justification'];
-    case 'report': return [...base, 'data.report', 'data.beneficiariesReached'];
-    case 'evaluation': return [...base, 'data.ratings', ...EVALUATION_CRITERIA.map((k) => `data.ratings.${k}`), 'data.narrative', 'data.beneficiaries'];
-    case 'feedback': return [...base, 'data.rating', 'data.narrative'];
-    case 'shortlistEdit': return [...base, 'data.expertIds'];
-    case 'invitationAccept': return [...base, 'data.confirmations'];
-    case 'candidateSelect': return [...base, 'data.expertIds', 'data.justification'];
-    case 'deliverable': return [...base, 'data.report', 'data.link'];
-    default: return base;
+    case 'optionalJustification':
+      return [...base, 'data.justification'];
+    case 'report':
+      return [...base, 'data.report', 'data.beneficiariesReached'];
+    case 'evaluation':
+      return [
+        ...base,
+        'data.ratings',
+        ...EVALUATION_CRITERIA.map((k) => `data.ratings.${k}`),
+        'data.narrative',
+        'data.beneficiaries',
+      ];
+    case 'feedback':
+      return [...base, 'data.rating', 'data.narrative'];
+    case 'shortlistEdit':
+      return [...base, 'data.expertIds'];
+    case 'invitationAccept':
+      return [...base, 'data.confirmations'];
+    case 'candidateSelect':
+      return [...base, 'data.expertIds', 'data.justification'];
+    case 'deliverable':
+      return [...base, 'data.report', 'data.link'];
+    default:
+      return base;
   }
 }
 
 export function ratingOptions(ctx: PageCtx) {
-  return [{ value: '', label: ctx.t('form.choose') }, ...[5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: `${n} — ${ctx.t(`rating.${n}` as Key)}` }))];
+  return [
+    { value: '', label: ctx.t('form.choose') },
+    ...[5, 4, 3, 2, 1].map((n) => ({ value: String(n), label: `${n} — ${ctx.t(`rating.${n}` as Key)}` })),
+  ];
 }
 
 export interface FormExtras {
@@ -115,7 +151,11 @@ export interface ReviewerChoice {
  * eligible one, with institution and current workload; one who conflicts with the applicant's
  * institution, or is already on the proposal, is listed with the reason and nothing to tick.
  */
-export function reviewerTable(ctx: PageCtx, choices: ReviewerChoice[], o: { replacing: boolean; selected: string[]; state: FormState }): SafeHtml {
+export function reviewerTable(
+  ctx: PageCtx,
+  choices: ReviewerChoice[],
+  o: { replacing: boolean; selected: string[]; state: FormState },
+): SafeHtml {
   const { t, lang } = ctx;
   const id = fieldId('data.reviewerIds');
   const errors = o.state.errors.get('data.reviewerIds') ?? [];
@@ -126,7 +166,11 @@ export function reviewerTable(ctx: PageCtx, choices: ReviewerChoice[], o: { repl
     <table class="table table-stack reviewers"><caption class="visually-hidden">${t('assign.caption')}</caption>
       <thead><tr><th scope="col"><span class="visually-hidden">${t('shortlist.choose')}</span></th><th scope="col">${t('selection.reviewer')}</th><th scope="col">${t('field.institution')}</th><th scope="col" class="num">${t('assign.openReviews')}</th></tr></thead>
       <tbody>${choices.map((r, i) => {
-        const blocked = r.conflict ? t('assign.conflictSameInstitution') : r.alreadyAssigned ? t('assign.alreadyAssigned') : '';
+        const blocked = r.conflict
+          ? t('assign.conflictSameInstitution')
+          : r.alreadyAssigned
+            ? t('assign.alreadyAssigned')
+            : '';
         const box = `${id}-${i}`;
         return html`<tr${attr('class', blocked ? 'row-blocked' : null)}>
           <td data-label="${t('shortlist.choose')}">${blocked ? html`<span aria-hidden="true">✕</span>` : html`<input type="${o.replacing ? 'radio' : 'checkbox'}" id="${box}" name="data.reviewerIds" value="${r.userId}"${attr('checked', o.selected.includes(r.userId))}>`}</td>
@@ -139,7 +183,15 @@ export function reviewerTable(ctx: PageCtx, choices: ReviewerChoice[], o: { repl
   </fieldset>`;
 }
 
-export function dataFields(ctx: PageCtx, task: TaskView, o: DecisionOption, dataKey: DecisionDataKey | undefined, values: Body, state: FormState, x: FormExtras): HtmlValue {
+export function dataFields(
+  ctx: PageCtx,
+  task: TaskView,
+  o: DecisionOption,
+  dataKey: DecisionDataKey | undefined,
+  values: Body,
+  state: FormState,
+  x: FormExtras,
+): HtmlValue {
   const { t, lang } = ctx;
   const c = task.context ?? {};
   switch (dataKey as string | undefined) {
@@ -154,23 +206,45 @@ export function dataFields(ctx: PageCtx, task: TaskView, o: DecisionOption, data
       });
     case 'signature': {
       // A signature confirms the statement of one version of the agreement, named by its SHA-256.
-      const docs = ((c.agreement ?? {}) as { documents?: { id: string; language: string; sha256: string; name: string; statement: string }[] }).documents ?? [];
+      const docs =
+        (
+          (c.agreement ?? {}) as {
+            documents?: { id: string; language: string; sha256: string; name: string; statement: string }[];
+          }
+        ).documents ?? [];
       if (!docs.length) return commentField(ctx, o, values, state, '');
       const chosen = str(values, 'data.documentSha256');
       return html`<fieldset class="group" id="f-data-documentSha256" tabindex="-1"><legend>${t('sign.legend')}</legend>
-        ${docs.map((d) => html`<div class="check"><input type="radio" id="sig-${d.language}" name="data.documentSha256" value="${d.sha256}"${chosen === d.sha256 ? ' checked' : ''} required>
-          <label for="sig-${d.language}">${d.statement} (${d.language.toUpperCase()}; ${t('sign.sha')} <code>${d.sha256.slice(0, 16)}…</code>)</label></div>`)}
+        ${docs.map(
+          (
+            d,
+          ) => html`<div class="check"><input type="radio" id="sig-${d.language}" name="data.documentSha256" value="${d.sha256}"${chosen === d.sha256 ? ' checked' : ''} required>
+          <label for="sig-${d.language}">${d.statement} (${d.language.toUpperCase()}; ${t('sign.sha')} <code>${d.sha256.slice(0, 16)}…</code>)</label></div>`,
+        )}
         </fieldset>${commentField(ctx, o, values, state, '')}`;
     }
     case 'assignReviewers': {
       const choices = Array.isArray(c.reviewers) ? (c.reviewers as ReviewerChoice[]) : null;
       if (!choices) {
-        return field(ctx, { name: 'data.reviewerIds', label: t('assign.ids'), value: list(values, 'data.reviewerIds').join(', '), required: true, state, hint: t('assign.idsHint') });
+        return field(ctx, {
+          name: 'data.reviewerIds',
+          label: t('assign.ids'),
+          value: list(values, 'data.reviewerIds').join(', '),
+          required: true,
+          state,
+          hint: t('assign.idsHint'),
+        });
       }
-      return reviewerTable(ctx, choices, { replacing: !!c.replacing, selected: list(values, 'data.reviewerIds'), state });
+      return reviewerTable(ctx, choices, {
+        replacing: !!c.replacing,
+        selected: list(values, 'data.reviewerIds'),
+        state,
+      });
     }
     case 'score': {
-      const rubric = x.rubric.length ? x.rubric : [{ key: 'innovation' }, { key: 'feasibility_sustainability' }, { key: 'social_benefit' }];
+      const rubric = x.rubric.length
+        ? x.rubric
+        : [{ key: 'innovation' }, { key: 'feasibility_sustainability' }, { key: 'social_benefit' }];
       return html`<fieldset class="group" id="f-data-scores" tabindex="-1"><legend>${t('score.rubric')}</legend>
         <div class="grid-3">${rubric.map((r) => field(ctx, { name: `data.scores.${r.key}`, label: criterionLabel(ctx, r.key, r.label), type: 'number', min: 0, max: r.max ?? 100, step: 'any', value: str(values, `data.scores.${r.key}`), required: true, state, hint: t('score.hint', { max: r.max ?? 100, weight: r.weight ?? '—' }) }))}</div>
         </fieldset>
@@ -178,11 +252,28 @@ export function dataFields(ctx: PageCtx, task: TaskView, o: DecisionOption, data
     }
     case 'conflict':
     case 'invitationDecline':
-      return field(ctx, { name: 'data.reason', label: t(dataKey === 'conflict' ? 'coi.reason' : 'invitation.declineReason'), type: 'textarea', rows: 3, value: str(values, 'data.reason'), required: true, state });
+      return field(ctx, {
+        name: 'data.reason',
+        label: t(dataKey === 'conflict' ? 'coi.reason' : 'invitation.declineReason'),
+        type: 'textarea',
+        rows: 3,
+        value: str(values, 'data.reason'),
+        required: true,
+        state,
+      });
     case 'justification':
     case 'optionalJustification': {
       const required = dataKey === 'justification' || (task.context?.passMarkMet === false && o.decision === 'select');
-      return field(ctx, { name: 'data.justification', label: t('decide.justification'), type: 'textarea', rows: 3, value: str(values, 'data.justification'), required, state, hint: required && dataKey === 'optionalJustification' ? t('decide.belowPassMark') : undefined });
+      return field(ctx, {
+        name: 'data.justification',
+        label: t('decide.justification'),
+        type: 'textarea',
+        rows: 3,
+        value: str(values, 'data.justification'),
+        required,
+        state,
+        hint: required && dataKey === 'optionalJustification' ? t('decide.belowPassMark') : undefined,
+      });
     }
     case 'report':
       return html`${field(ctx, { name: 'data.report', label: t('decide.report'), type: 'textarea', rows: 8, value: str(values, 'data.report'), required: true, state })}
@@ -203,18 +294,27 @@ export function dataFields(ctx: PageCtx, task: TaskView, o: DecisionOption, data
       const hits = x.roster.filter((h) => !currentIds.has(h.id));
       return html`<div id="f-data-expertIds" tabindex="-1">
         ${shortlistTable(ctx, current, t('shortlist.keep'), { select: { name: 'data.expertIds', type: 'checkbox', checked }, compact: true })}
-        ${hits.length
-          ? html`<table class="table table-scroll"><caption>${t('roster.addFromSearch')}</caption>
+        ${
+          hits.length
+            ? html`<table class="table table-scroll"><caption>${t('roster.addFromSearch')}</caption>
             <thead><tr><th scope="col"><span class="visually-hidden">${t('shortlist.choose')}</span></th><th scope="col">${t('shortlist.expert')}</th><th scope="col">${t('field.thematicArea')}</th><th scope="col">${t('field.languages')}</th><th scope="col" class="num">${t('shortlist.dailyFee')}</th><th scope="col" class="num">${t('shortlist.rating')}</th></tr></thead>
             <tbody>${hits.map((h, i) => html`<tr><td><input type="checkbox" id="add-${i}" name="data.expertIds" value="${h.id}"${attr('checked', checked.includes(h.id))}></td><th scope="row"><label for="add-${i}">${h.name}</label></th><td>${h.thematicAreaIds.map((a) => nameOf(x.ref.areas, a, lang)).join(', ')}</td><td>${languagesList(ctx as never, h.languages)}</td><td class="num">${fmtUsd(h.dailyFeeUsd, lang)}</td><td class="num">${fmtNum(h.rating, lang)}</td></tr>`)}</tbody></table>`
-          : html`<p class="muted">${t('roster.searchToAdd')}</p>`}
+            : html`<p class="muted">${t('roster.searchToAdd')}</p>`
+        }
         ${state.errors.get('data.expertIds') ? html`<p class="error"><span aria-hidden="true">✖ </span>${state.errors.get('data.expertIds')!.join('; ')}</p>` : ''}
       </div>
       ${commentField(ctx, o, values, state, '')}`;
     }
     case 'invitationAccept': {
-      const msgs = [...(state.errors.get('data.availabilityConfirmed') ?? []), ...(state.errors.get('data.noConflictDeclared') ?? []), ...(state.errors.get('data.confirmations') ?? [])];
-      const local: FormState = { errors: new Map(msgs.length ? [['data.confirmations', [...new Set(msgs)]]] : []), general: [] };
+      const msgs = [
+        ...(state.errors.get('data.availabilityConfirmed') ?? []),
+        ...(state.errors.get('data.noConflictDeclared') ?? []),
+        ...(state.errors.get('data.confirmations') ?? []),
+      ];
+      const local: FormState = {
+        errors: new Map(msgs.length ? [['data.confirmations', [...new Set(msgs)]]] : []),
+        general: [],
+      };
       return choiceGroup(ctx, {
         name: 'data.confirmations',
         legend: t('invitation.confirm'),
@@ -238,11 +338,15 @@ export function dataFields(ctx: PageCtx, task: TaskView, o: DecisionOption, data
         ${field(ctx, { name: 'data.link', label: t('decide.link'), type: 'url', value: str(values, 'data.link'), state, hint: t('decide.linkHint') })}`;
     case 'proposalChanges': {
       if (task.subject.type === 'proposal' && x.proposal) {
-        const v = values.decision ? proposalValuesFrom(values) : proposalValuesOf({ ...x.proposal, callId: x.proposal.call?.id });
+        const v = values.decision
+          ? proposalValuesFrom(values)
+          : proposalValuesOf({ ...x.proposal, callId: x.proposal.call?.id });
         return proposalFormFields(ctx, v, state, { areas: x.ref.areas, extraRows: values._addRow ? 1 : 0 });
       }
       const original = (c.request ?? x.request ?? {}) as Record<string, unknown>;
-      const v = values.decision ? expertRequestValuesFrom(values) : expertRequestValuesOf({ ...original, countryCode: task.subject.countryCode });
+      const v = values.decision
+        ? expertRequestValuesFrom(values)
+        : expertRequestValuesOf({ ...original, countryCode: task.subject.countryCode });
       return expertRequestFormFields(ctx, v, state, { areas: x.ref.areas, extraRows: values._addRow ? 1 : 0 });
     }
     case 'comment':
@@ -259,22 +363,50 @@ export function decisionForms(ctx: PageCtx, task: TaskView, failed: Failed | und
   }
   if (!task.allowedDecisions.length) {
     // A task of the caller's role and country that is not offered to them: they are excluded from it (they raised the request).
-    const excluded = !task.assignedToMe && !task.assigneeUserId && task.assigneeRole === ctx.user.role && (!task.assigneeCountryCode || task.assigneeCountryCode === ctx.user.countryCode);
-    const why = task.assignedToMe ? t('decide.none') : excluded ? t('decide.excluded') : t('decide.notYours', { who: t(`who.${task.assigneeRole}` as Key) });
+    const excluded =
+      !task.assignedToMe &&
+      !task.assigneeUserId &&
+      task.assigneeRole === ctx.user.role &&
+      (!task.assigneeCountryCode || task.assigneeCountryCode === ctx.user.countryCode);
+    const why = task.assignedToMe
+      ? t('decide.none')
+      : excluded
+        ? t('decide.excluded')
+        : t('decide.notYours', { who: t(`who.${task.assigneeRole}` as Key) });
     return html`<section class="card"><h2>${t('decide.title')}</h2><p>${why}</p></section>`;
   }
   return html`<div class="decisions">${task.allowedDecisions.map((o) => oneDecisionForm(ctx, task, o, failed, x))}</div>`;
 }
 
 /** Labels of the fields of a decision form, for the error summary. */
-export function decisionLabels(ctx: PageCtx, task: TaskView, dataKey: DecisionDataKey | undefined, x: FormExtras): Record<string, string> {
+export function decisionLabels(
+  ctx: PageCtx,
+  task: TaskView,
+  dataKey: DecisionDataKey | undefined,
+  x: FormExtras,
+): Record<string, string> {
   const { t } = ctx;
-  if (dataKey === 'proposalChanges') return task.subject.type === 'proposal' ? proposalLabels(ctx) : expertRequestLabels(ctx);
+  if (dataKey === 'proposalChanges')
+    return task.subject.type === 'proposal' ? proposalLabels(ctx) : expertRequestLabels(ctx);
   const labels: Record<string, string> = {
-    comment: t('decide.comment'), decision: t('decide.title'), 'data.reviewerIds': t('assign.reviewers'), 'data.reason': t(dataKey === 'conflict' ? 'coi.reason' : 'invitation.declineReason'),
-    'data.justification': t('decide.justification'), 'data.report': t(dataKey === 'deliverable' ? 'decide.deliverableReport' : 'decide.report'), 'data.beneficiariesReached': t('decide.beneficiaries'),
-    'data.beneficiaries': t('decide.beneficiaries'), 'data.narrative': t('evaluation.narrative'), 'data.rating': t('feedback.rating'), 'data.expertIds': t('shortlist.expert'),
-    'data.confirmations': t('invitation.confirm'), 'data.documentSha256': t('sign.legend'), 'data.statement': t('sign.legend'), 'data.noConflictDeclared': t('coi.declaration'), 'data.link': t('decide.link'), 'data.scores': t('score.rubric'), 'data.ratings': t('evaluation.ratings'),
+    comment: t('decide.comment'),
+    decision: t('decide.title'),
+    'data.reviewerIds': t('assign.reviewers'),
+    'data.reason': t(dataKey === 'conflict' ? 'coi.reason' : 'invitation.declineReason'),
+    'data.justification': t('decide.justification'),
+    'data.report': t(dataKey === 'deliverable' ? 'decide.deliverableReport' : 'decide.report'),
+    'data.beneficiariesReached': t('decide.beneficiaries'),
+    'data.beneficiaries': t('decide.beneficiaries'),
+    'data.narrative': t('evaluation.narrative'),
+    'data.rating': t('feedback.rating'),
+    'data.expertIds': t('shortlist.expert'),
+    'data.confirmations': t('invitation.confirm'),
+    'data.documentSha256': t('sign.legend'),
+    'data.statement': t('sign.legend'),
+    'data.noConflictDeclared': t('coi.declaration'),
+    'data.link': t('decide.link'),
+    'data.scores': t('score.rubric'),
+    'data.ratings': t('evaluation.ratings'),
   };
   for (const r of x.rubric) labels[`data.scores.${r.key}`] = criterionLabel(ctx as never, r.key, r.label);
   for (const k of EVALUATION_CRITERIA) labels[`data.ratings.${k}`] = criterionLabel(ctx as never, k);
@@ -287,7 +419,13 @@ export function keptKey(values: Body): string | undefined {
   return typeof key === 'string' && /^[A-Za-z0-9-]{8,80}$/.test(key) ? key : undefined;
 }
 
-export function oneDecisionForm(ctx: PageCtx, task: TaskView, o: DecisionOption, failed: Failed | undefined, x: FormExtras): SafeHtml {
+export function oneDecisionForm(
+  ctx: PageCtx,
+  task: TaskView,
+  o: DecisionOption,
+  failed: Failed | undefined,
+  x: FormExtras,
+): SafeHtml {
   const {} = ctx;
   const mine = failed?.decision === o.decision;
   const values: Body = mine ? failed!.values : {};
@@ -307,4 +445,3 @@ export function oneDecisionForm(ctx: PageCtx, task: TaskView, o: DecisionOption,
     </form>
   </section>`;
 }
-

@@ -2,22 +2,8 @@
 import { TASK_KINDS, type TaskKind } from '../../domain/tasks';
 import { attr, html, type SafeHtml } from '../html';
 import type { NamedItem } from '../reference';
-import {
-  dueBadge,
-  emptyState,
-  field,
-  fmtDate,
-  layout,
-  type PageCtx,
-} from '../ui';
-import {
-  countryName,
-  kindLabel,
-  taskHref,
-  type Page,
-  type Reference,
-  type TaskView,
-} from '../views';
+import { dueBadge, emptyState, field, fmtDate, layout, type PageCtx } from '../ui';
+import { countryName, kindLabel, taskHref, type Page, type Reference, type TaskView } from '../views';
 
 export interface InboxFilters {
   kind: string;
@@ -37,16 +23,32 @@ export function inboxFilters(ctx: PageCtx): InboxFilters {
 
 /** The inbox's filters as GET /tasks query parameters. */
 export function inboxQuery(f: InboxFilters) {
-  return { pageSize: 100, kind: (f.kind || undefined) as TaskKind | undefined, country: f.country || undefined, overdue: f.overdue ? ('true' as const) : undefined };
+  return {
+    pageSize: 100,
+    kind: (f.kind || undefined) as TaskKind | undefined,
+    country: f.country || undefined,
+    overdue: f.overdue ? ('true' as const) : undefined,
+  };
 }
 
 /** Counts of all open tasks by kind, country and overdue: the choices of the filters. */
 export function facetsOf(all: TaskView[]) {
-  const count = (key: (x: TaskView) => string) => all.reduce((m, x) => m.set(key(x), (m.get(key(x)) ?? 0) + 1), new Map<string, number>());
-  return { kinds: count((x) => x.kind), countries: count((x) => x.subject.countryCode), overdue: all.filter((x) => x.overdue).length };
+  const count = (key: (x: TaskView) => string) =>
+    all.reduce((m, x) => m.set(key(x), (m.get(key(x)) ?? 0) + 1), new Map<string, number>());
+  return {
+    kinds: count((x) => x.kind),
+    countries: count((x) => x.subject.countryCode),
+    overdue: all.filter((x) => x.overdue).length,
+  };
 }
 
-export function inboxPage(ctx: PageCtx, tasks: Page<TaskView>, all: Page<TaskView>, countries: NamedItem[], f: InboxFilters): SafeHtml {
+export function inboxPage(
+  ctx: PageCtx,
+  tasks: Page<TaskView>,
+  all: Page<TaskView>,
+  countries: NamedItem[],
+  f: InboxFilters,
+): SafeHtml {
   const { t, lang } = ctx;
   const overdue = tasks.items.filter((x) => x.overdue).length;
   const ref: Reference = { areas: [], countries };
@@ -59,9 +61,22 @@ export function inboxPage(ctx: PageCtx, tasks: Page<TaskView>, all: Page<TaskVie
   const filterForm = all.total
     ? html`<form method="get" action="/app/inbox" class="filters card" role="search" aria-label="${t('inbox.filters')}">
       ${field(ctx, { name: 'kind', label: t('inbox.kind'), type: 'select', value: f.kind, options: [{ value: '', label: withCount(t('filter.all'), all.total) }, ...[...facets.kinds.entries()].map(([kind, n]) => ({ value: kind, label: withCount(kindLabel(lang, kind), n) })).sort((a, b) => a.label.localeCompare(b.label, lang))] })}
-      ${facets.countries.size > 1 || f.country
-        ? field(ctx, { name: 'country', label: t('field.country'), type: 'select', value: f.country, options: [{ value: '', label: t('filter.all') }, ...[...facets.countries.entries()].map(([code, n]) => ({ value: code, label: withCount(countryName(ctx, ref, code), n) })).sort((a, b) => a.label.localeCompare(b.label, lang))] })
-        : ''}
+      ${
+        facets.countries.size > 1 || f.country
+          ? field(ctx, {
+              name: 'country',
+              label: t('field.country'),
+              type: 'select',
+              value: f.country,
+              options: [
+                { value: '', label: t('filter.all') },
+                ...[...facets.countries.entries()]
+                  .map(([code, n]) => ({ value: code, label: withCount(countryName(ctx, ref, code), n) }))
+                  .sort((a, b) => a.label.localeCompare(b.label, lang)),
+              ],
+            })
+          : ''
+      }
       <div class="choice filter-check"><input type="checkbox" id="f-overdue" name="overdue" value="true"${attr('checked', f.overdue)}><label for="f-overdue">${withCount(t('inbox.overdueOnly'), facets.overdue)}</label></div>
       <div class="filter-actions"><button type="submit" class="btn btn-secondary">${t('filter.apply')}</button>${filtered ? html` <a class="btn btn-link" href="/app/inbox">${t('filter.clear')}</a>` : ''}</div>
     </form>`
@@ -83,4 +98,3 @@ export function inboxPage(ctx: PageCtx, tasks: Page<TaskView>, all: Page<TaskVie
     : emptyState(filtered ? t('inbox.noneMatch') : t('inbox.empty'));
   return layout(ctx, { title: t('inbox.title'), body: html`${filterForm}${body}` });
 }
-

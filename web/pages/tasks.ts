@@ -20,18 +20,7 @@ import { attr, html, type HtmlValue } from '../html';
 import { apiMessage, type Key } from '../i18n';
 import type { WebContext } from '../context';
 import { nameOf } from '../reference';
-import {
-  dueBadge,
-  emptyForm,
-  field,
-  fmtDate,
-  layout,
-  mapDetails,
-  prose,
-  send,
-  stageBadge,
-  type PageCtx,
-} from '../ui';
+import { dueBadge, emptyForm, field, fmtDate, layout, mapDetails, prose, send, stageBadge, type PageCtx } from '../ui';
 import { formIdempotencyKey, idempotencyHeader } from '../idempotency';
 import {
   deliverablesTable,
@@ -49,11 +38,28 @@ import {
 
 import { inboxFilters, inboxPage, inboxQuery } from './task-inbox';
 import { contextPanel, type RosterHit } from './task-context';
-import { dataKeyOf, decisionFieldNames, decisionForms, EVALUATION_CRITERIA, type Failed, type FormExtras } from './task-forms';
+import {
+  dataKeyOf,
+  decisionFieldNames,
+  decisionForms,
+  EVALUATION_CRITERIA,
+  type Failed,
+  type FormExtras,
+} from './task-forms';
 
 const enc = encodeURIComponent;
 /** Task kinds whose decision forms are large: they take the main column (others sit beside the subject). */
-const BIG_FORMS = new Set(['revise', 'shortlist_review', 'candidate_selection', 'review_score', 'evaluation', 'assign_reviewers', 'progress_report', 'final_report', 'deliverable_submission']);
+const BIG_FORMS = new Set([
+  'revise',
+  'shortlist_review',
+  'candidate_selection',
+  'review_score',
+  'evaluation',
+  'assign_reviewers',
+  'progress_report',
+  'final_report',
+  'deliverable_submission',
+]);
 const PRIVILEGED = new Set(['fund_manager', 'co_approver', 'admin']);
 
 function kindOfTaskId(id: string): string {
@@ -83,12 +89,16 @@ export function taskPages(router: Router, web: WebContext): void {
     const subject = subjectOfTaskId(id);
     const q = ctx.req.query;
     const rosterQuery: { q?: string; thematicArea?: string; language?: string } = {};
-    for (const k of ['q', 'thematicArea', 'language'] as const) if (typeof q[k] === 'string' && q[k]) rosterQuery[k] = String(q[k]);
+    for (const k of ['q', 'thematicArea', 'language'] as const)
+      if (typeof q[k] === 'string' && q[k]) rosterQuery[k] = String(q[k]);
     // Everything the page needs, at once (the subject's id is part of the task id).
     const [task, subj, areas, countries, roster, calls] = await Promise.all([
       api.get('/tasks/{id}', { params: { id } }),
       subject
-        ? (subject.type === 'proposal' ? api.get('/proposals/{id}', { params: { id: subject.id } }) : api.get('/expert-requests/{id}', { params: { id: subject.id } })).catch((err: unknown) => {
+        ? (subject.type === 'proposal'
+            ? api.get('/proposals/{id}', { params: { id: subject.id } })
+            : api.get('/expert-requests/{id}', { params: { id: subject.id } })
+          ).catch((err: unknown) => {
             if (err instanceof ApiError && (err.status === 404 || err.status === 403)) return null;
             throw err;
           })
@@ -96,10 +106,16 @@ export function taskPages(router: Router, web: WebContext): void {
       ref.thematicAreas(),
       ref.countries(),
       kind === 'shortlist_review' && Object.keys(rosterQuery).length
-        ? api.get('/experts', { query: { pageSize: 20, ...rosterQuery } }).then((p) => p.items).catch(() => [] as RosterHit[])
+        ? api
+            .get('/experts', { query: { pageSize: 20, ...rosterQuery } })
+            .then((p) => p.items)
+            .catch(() => [] as RosterHit[])
         : Promise.resolve([] as RosterHit[]),
       kind === 'selection_decision' || kind === 'waitlist_review'
-        ? api.get('/calls', { query: { pageSize: 100 } }).then((p) => p.items).catch(() => [])
+        ? api
+            .get('/calls', { query: { pageSize: 100 } })
+            .then((p) => p.items)
+            .catch(() => [])
         : Promise.resolve([]),
     ]);
     const proposal = subj && 'view' in subj ? subj : null;
@@ -107,9 +123,15 @@ export function taskPages(router: Router, web: WebContext): void {
     const privileged = PRIVILEGED.has(ctx.user.role);
     const refs: Reference = { areas, countries };
     const timeline = subj?.timeline ?? [];
-    const nameIds = [...timeline.map((e) => e.actorId ?? ''), ...Object.keys(((task.context ?? {}).scores ?? {}) as object)].filter(Boolean);
+    const nameIds = [
+      ...timeline.map((e) => e.actorId ?? ''),
+      ...Object.keys(((task.context ?? {}).scores ?? {}) as object),
+    ].filter(Boolean);
     const names = privileged ? await ref.userNames(nameIds) : new Map<string, string>();
-    const rubric = (task.context?.rubric as FormExtras['rubric'] | undefined) ?? calls.find((c) => c.id === proposal?.call?.id)?.rubric ?? [];
+    const rubric =
+      (task.context?.rubric as FormExtras['rubric'] | undefined) ??
+      calls.find((c) => c.id === proposal?.call?.id)?.rubric ??
+      [];
     const x: FormExtras = { rubric, roster, proposal, request, ref: refs };
 
     const subjectTitle = subj?.title ?? task.subject.title;
@@ -129,182 +151,252 @@ export function taskPages(router: Router, web: WebContext): void {
         <details class="texts"${attr('open', task.kind === 'co_endorsement')}><summary>${t('request.showFull')}</summary><h3>${t('field.objectives')}</h3>${prose(request.objectives)}${deliverablesTable(ctx, request.deliverables)}</details></section>`;
     }
 
-    const rosterSearch = task.kind === 'shortlist_review' && task.status === 'open' && task.allowedDecisions.length
-      ? html`<section class="card"><h2>${t('roster.searchTitle')}</h2>
+    const rosterSearch =
+      task.kind === 'shortlist_review' && task.status === 'open' && task.allowedDecisions.length
+        ? html`<section class="card"><h2>${t('roster.searchTitle')}</h2>
         <form method="get" action="/app/tasks/${enc(task.id)}" class="filters" role="search">
           ${field(ctx, { name: 'q', label: t('roster.q'), value: typeof q.q === 'string' ? q.q : '' })}
           ${field(ctx, { name: 'thematicArea', label: t('field.thematicArea'), type: 'select', value: typeof q.thematicArea === 'string' ? q.thematicArea : '', options: [{ value: '', label: t('filter.any') }, ...areas.map((a) => ({ value: a.id, label: nameOf(areas, a.id, lang) }))] })}
           ${field(ctx, { name: 'language', label: t('field.language'), value: typeof q.language === 'string' ? q.language : '', placeholder: 'ru' })}
           <button type="submit" class="btn btn-secondary">${t('roster.search')}</button>
         </form></section>`
-      : '';
+        : '';
 
     const context = contextPanel(ctx, task, { proposal, request, names, ref: refs, rubric });
     // The documents of the subject: a revision (or a report) may add files; a signer sees the agreement it signs.
-    const withDocuments = subject && ['revise', 'contract_signature', 'progress_report', 'final_report', 'deliverable_submission', 'report_verification', 'deliverable_acceptance'].includes(task.kind);
-    const documents = withDocuments && subject
-      ? documentsCard(ctx, subject, await loadDocuments(ctx, subject), {
-          canUpload: task.status === 'open' && ['revise', 'progress_report', 'final_report', 'deliverable_submission'].includes(task.kind), taskId: task.id,
-        })
-      : '';
+    const withDocuments =
+      subject &&
+      [
+        'revise',
+        'contract_signature',
+        'progress_report',
+        'final_report',
+        'deliverable_submission',
+        'report_verification',
+        'deliverable_acceptance',
+      ].includes(task.kind);
+    const documents =
+      withDocuments && subject
+        ? documentsCard(ctx, subject, await loadDocuments(ctx, subject), {
+            canUpload:
+              task.status === 'open' &&
+              ['revise', 'progress_report', 'final_report', 'deliverable_submission'].includes(task.kind),
+            taskId: task.id,
+          })
+        : '';
     const decisions = html`${documents}${decisionForms(ctx, task, failed, x)}`;
     const history = html`<section class="card" aria-labelledby="history-h"><h2 id="history-h">${t('history.title')}</h2>${timelineList(ctx, timeline, names, { privileged, programme: task.programme, milestones: milestoneTitles(subj && 'agreement' in subj ? subj.agreement : null) })}</section>`;
     const big = BIG_FORMS.has(task.kind) || task.status !== 'open';
     const body = big
       ? html`${header}<div class="layout-2"><div class="col-main">${context}${rosterSearch}${decisions}${about}</div><div class="col-side">${history}</div></div>`
       : html`${header}<div class="layout-2"><div class="col-main">${context}${about}</div><div class="col-side">${decisions}${history}</div></div>`;
-    send(ctx, layout(ctx, { title: kindLabel(lang, task.kind), body, back: { href: '/app/inbox', label: t('nav.tasks') }, wide: true }), status);
+    send(
+      ctx,
+      layout(ctx, {
+        title: kindLabel(lang, task.kind),
+        body,
+        back: { href: '/app/inbox', label: t('nav.tasks') },
+        wide: true,
+      }),
+      status,
+    );
   }
 
-  router.get('/inbox', web.page(async (ctx) => {
-    const f = inboxFilters(ctx);
-    const filtered = !!(f.kind || f.country || f.overdue);
-    const [all, countries] = await Promise.all([ctx.api.get('/tasks', { query: { pageSize: 100 } }), ref.countries()]);
-    const tasks = filtered ? await ctx.api.get('/tasks', { query: inboxQuery(f) }) : all;
-    send(ctx, inboxPage(ctx, tasks, all, countries, f));
-  }));
-  router.get('/tasks', web.page(async (ctx) => ctx.res.redirect(303, '/app/inbox')));
+  router.get(
+    '/inbox',
+    web.page(async (ctx) => {
+      const f = inboxFilters(ctx);
+      const filtered = !!(f.kind || f.country || f.overdue);
+      const [all, countries] = await Promise.all([
+        ctx.api.get('/tasks', { query: { pageSize: 100 } }),
+        ref.countries(),
+      ]);
+      const tasks = filtered ? await ctx.api.get('/tasks', { query: inboxQuery(f) }) : all;
+      send(ctx, inboxPage(ctx, tasks, all, countries, f));
+    }),
+  );
+  router.get(
+    '/tasks',
+    web.page(async (ctx) => ctx.res.redirect(303, '/app/inbox')),
+  );
 
-  router.get('/tasks/:id', web.page(async (ctx) => renderTask(ctx, ctx.req.params.id)));
+  router.get(
+    '/tasks/:id',
+    web.page(async (ctx) => renderTask(ctx, ctx.req.params.id)),
+  );
   // The address a refused decision leaves in the browser: reopening it shows the task again.
-  router.get('/tasks/:id/decide', web.page(async (ctx) => ctx.res.redirect(303, taskHref(ctx.req.params.id))));
+  router.get(
+    '/tasks/:id/decide',
+    web.page(async (ctx) => ctx.res.redirect(303, taskHref(ctx.req.params.id))),
+  );
 
-  router.post('/tasks/:id/decide', web.action(async (ctx) => {
-    const id = ctx.req.params.id;
-    const body = ctx.req.body as Body;
-    const decision = str(body, 'decision');
-    const kind = kindOfTaskId(id);
-    const dataKey = dataKeyOf(kind, decision);
-    if (body._addRow) return renderTask(ctx, id, { decision, state: emptyForm(), values: body });
+  router.post(
+    '/tasks/:id/decide',
+    web.action(async (ctx) => {
+      const id = ctx.req.params.id;
+      const body = ctx.req.body as Body;
+      const decision = str(body, 'decision');
+      const kind = kindOfTaskId(id);
+      const dataKey = dataKeyOf(kind, decision);
+      if (body._addRow) return renderTask(ctx, id, { decision, state: emptyForm(), values: body });
 
-    const payload: { decision: string; comment?: string; data?: Record<string, unknown> } = { decision };
-    const comment = str(body, 'comment').trim();
-    if (comment) payload.comment = comment;
-    let fields = decisionFieldNames(dataKey, Object.keys(body).filter((k) => k.startsWith('data.scores.')).map((k) => k.slice('data.scores.'.length)));
-    const data: Record<string, unknown> = {};
-    const optionalText = (name: string, key: string) => {
-      const v = str(body, name).trim();
-      if (v) data[key] = v;
-    };
-    switch (dataKey as string | undefined) {
-      case 'noConflict':
-        data.noConflictDeclared = list(body, 'data.noConflictDeclared').includes('true');
-        break;
-      case 'signature': {
-        const sha = str(body, 'data.documentSha256');
-        if (sha) {
-          // The statement is the one shown beside the version the signer ticked.
-          const task = await ctx.api.get('/tasks/{id}', { params: { id } });
-          const doc = (((task.context ?? {}).agreement ?? {}) as { documents?: { sha256: string; statement: string }[] }).documents?.find((d) => d.sha256 === sha);
-          data.documentSha256 = sha;
-          if (doc) data.statement = doc.statement;
+      const payload: { decision: string; comment?: string; data?: Record<string, unknown> } = { decision };
+      const comment = str(body, 'comment').trim();
+      if (comment) payload.comment = comment;
+      let fields = decisionFieldNames(
+        dataKey,
+        Object.keys(body)
+          .filter((k) => k.startsWith('data.scores.'))
+          .map((k) => k.slice('data.scores.'.length)),
+      );
+      const data: Record<string, unknown> = {};
+      const optionalText = (name: string, key: string) => {
+        const v = str(body, name).trim();
+        if (v) data[key] = v;
+      };
+      switch (dataKey as string | undefined) {
+        case 'noConflict':
+          data.noConflictDeclared = list(body, 'data.noConflictDeclared').includes('true');
+          break;
+        case 'signature': {
+          const sha = str(body, 'data.documentSha256');
+          if (sha) {
+            // The statement is the one shown beside the version the signer ticked.
+            const task = await ctx.api.get('/tasks/{id}', { params: { id } });
+            const doc = (
+              ((task.context ?? {}).agreement ?? {}) as { documents?: { sha256: string; statement: string }[] }
+            ).documents?.find((d) => d.sha256 === sha);
+            data.documentSha256 = sha;
+            if (doc) data.statement = doc.statement;
+          }
+          break;
         }
-        break;
-      }
-      case 'assignReviewers':
-        data.reviewerIds = list(body, 'data.reviewerIds').flatMap((s) => s.split(/[\s,;]+/)).filter(Boolean);
-        break;
-      case 'score': {
-        const scores: Record<string, unknown> = {};
-        for (const k of Object.keys(body)) if (k.startsWith('data.scores.')) scores[k.slice('data.scores.'.length)] = num(str(body, k)) ?? null;
-        data.scores = scores;
-        break;
-      }
-      case 'conflict':
-      case 'invitationDecline':
-        data.reason = str(body, 'data.reason');
-        break;
-      case 'justification':
-        data.justification = str(body, 'data.justification');
-        break;
-      case 'optionalJustification':
-        optionalText('data.justification', 'justification');
-        break;
-      case 'report':
-        data.report = str(body, 'data.report');
-        if (str(body, 'data.beneficiariesReached').trim()) data.beneficiariesReached = num(str(body, 'data.beneficiariesReached'));
-        break;
-      case 'evaluation': {
-        const ratings: Record<string, unknown> = {};
-        for (const k of EVALUATION_CRITERIA) if (str(body, `data.ratings.${k}`)) ratings[k] = num(str(body, `data.ratings.${k}`));
-        data.ratings = ratings;
-        data.narrative = str(body, 'data.narrative');
-        if (str(body, 'data.beneficiaries').trim()) data.beneficiaries = num(str(body, 'data.beneficiaries'));
-        break;
-      }
-      case 'feedback':
-        data.rating = num(str(body, 'data.rating')) ?? null;
-        data.narrative = str(body, 'data.narrative');
-        break;
-      case 'shortlistEdit':
-        data.expertIds = [...new Set(list(body, 'data.expertIds'))];
-        break;
-      case 'invitationAccept': {
-        const confirmations = list(body, 'data.confirmations');
-        data.availabilityConfirmed = confirmations.includes('availabilityConfirmed');
-        data.noConflictDeclared = confirmations.includes('noConflictDeclared');
-        break;
-      }
-      case 'candidateSelect':
-        data.expertIds = list(body, 'data.expertIds').slice(0, 1);
-        optionalText('data.justification', 'justification');
-        break;
-      case 'deliverable':
-        data.report = str(body, 'data.report');
-        optionalText('data.link', 'link');
-        break;
-      case 'proposalChanges': {
-        const subject = subjectOfTaskId(id);
-        if (subject?.type === 'proposal') {
-          const current = await ctx.api.get('/proposals/{id}', { params: { id: subject.id } });
-          const v = proposalValuesFrom(body);
-          Object.assign(data, proposalChanges(v, proposalPayload(proposalValuesOf({ ...current, callId: current.call?.id }))));
-          fields = [...fields, ...proposalFieldNames(v, 12).map((f) => `data.${f}`)];
-        } else {
-          const task = await ctx.api.get('/tasks/{id}', { params: { id } });
-          const original = ((task.context ?? {}).request ?? {}) as Record<string, unknown>;
-          const v = expertRequestValuesFrom(body);
-          Object.assign(data, expertRequestChanges(v, original));
-          fields = [...fields, ...expertRequestFieldNames(v).map((f) => `data.${f}`)];
+        case 'assignReviewers':
+          data.reviewerIds = list(body, 'data.reviewerIds')
+            .flatMap((s) => s.split(/[\s,;]+/))
+            .filter(Boolean);
+          break;
+        case 'score': {
+          const scores: Record<string, unknown> = {};
+          for (const k of Object.keys(body))
+            if (k.startsWith('data.scores.')) scores[k.slice('data.scores.'.length)] = num(str(body, k)) ?? null;
+          data.scores = scores;
+          break;
         }
-        break;
+        case 'conflict':
+        case 'invitationDecline':
+          data.reason = str(body, 'data.reason');
+          break;
+        case 'justification':
+          data.justification = str(body, 'data.justification');
+          break;
+        case 'optionalJustification':
+          optionalText('data.justification', 'justification');
+          break;
+        case 'report':
+          data.report = str(body, 'data.report');
+          if (str(body, 'data.beneficiariesReached').trim())
+            data.beneficiariesReached = num(str(body, 'data.beneficiariesReached'));
+          break;
+        case 'evaluation': {
+          const ratings: Record<string, unknown> = {};
+          for (const k of EVALUATION_CRITERIA)
+            if (str(body, `data.ratings.${k}`)) ratings[k] = num(str(body, `data.ratings.${k}`));
+          data.ratings = ratings;
+          data.narrative = str(body, 'data.narrative');
+          if (str(body, 'data.beneficiaries').trim()) data.beneficiaries = num(str(body, 'data.beneficiaries'));
+          break;
+        }
+        case 'feedback':
+          data.rating = num(str(body, 'data.rating')) ?? null;
+          data.narrative = str(body, 'data.narrative');
+          break;
+        case 'shortlistEdit':
+          data.expertIds = [...new Set(list(body, 'data.expertIds'))];
+          break;
+        case 'invitationAccept': {
+          const confirmations = list(body, 'data.confirmations');
+          data.availabilityConfirmed = confirmations.includes('availabilityConfirmed');
+          data.noConflictDeclared = confirmations.includes('noConflictDeclared');
+          break;
+        }
+        case 'candidateSelect':
+          data.expertIds = list(body, 'data.expertIds').slice(0, 1);
+          optionalText('data.justification', 'justification');
+          break;
+        case 'deliverable':
+          data.report = str(body, 'data.report');
+          optionalText('data.link', 'link');
+          break;
+        case 'proposalChanges': {
+          const subject = subjectOfTaskId(id);
+          if (subject?.type === 'proposal') {
+            const current = await ctx.api.get('/proposals/{id}', { params: { id: subject.id } });
+            const v = proposalValuesFrom(body);
+            Object.assign(
+              data,
+              proposalChanges(v, proposalPayload(proposalValuesOf({ ...current, callId: current.call?.id }))),
+            );
+            fields = [...fields, ...proposalFieldNames(v, 12).map((f) => `data.${f}`)];
+          } else {
+            const task = await ctx.api.get('/tasks/{id}', { params: { id } });
+            const original = ((task.context ?? {}).request ?? {}) as Record<string, unknown>;
+            const v = expertRequestValuesFrom(body);
+            Object.assign(data, expertRequestChanges(v, original));
+            fields = [...fields, ...expertRequestFieldNames(v).map((f) => `data.${f}`)];
+          }
+          break;
+        }
+        default:
+          break;
       }
-      default:
-        break;
-    }
-    if (dataKey && dataKey !== 'comment' && dataKey !== 'none') payload.data = data;
+      if (dataKey && dataKey !== 'comment' && dataKey !== 'none') payload.data = data;
 
-    const key = formIdempotencyKey(ctx.user.id, `decide:${id}`, body);
-    const res = await ctx.api.send('POST', '/tasks/{id}/decision', { params: { id }, body: payload, headers: idempotencyHeader(key) });
-    if (res.ok) {
-      const subject = subjectOfTaskId(id);
-      if (kind === 'conflict_declaration' && decision === 'declare_no_conflict' && subject) {
-        const next = await findOpenTask(ctx, subject.id, 'review_score');
-        return ctx.res.redirect(303, next ? `${taskHref(next)}?notice=coiDeclared` : `${subjectHref(subject.type, subject.id)}?notice=coiDeclared`);
-      }
-      const to = ctx.user.role === 'applicant' && subject ? `${subjectHref(subject.type, subject.id)}?notice=decided` : '/app/inbox?notice=decided';
-      return ctx.res.redirect(303, to);
-    }
-    // Decided by someone else meanwhile: say so and show the task as it is now.
-    if (res.status === 409 && (res.body.error.code === 'task_not_open' || !res.body.error.code)) return ctx.res.redirect(303, `/app/tasks/${enc(id)}?notice=conflict`);
-    if (res.status === 409 || res.status === 403) {
-      // Refused by the workflow's rules (e.g. the requester endorsing its own request): shown with the form.
-      const state = emptyForm();
-      state.general.push(apiMessage(ctx.lang, res.body.error.message));
-      return renderTask(ctx, id, { decision, state, values: body }, res.status);
-    }
-    if (res.status === 400) {
-      // Field names in forms are the API's paths, minus the `data.` prefix for the embedded subject forms.
-      const formFields = dataKey === 'proposalChanges' ? fields.map((f) => f.replace(/^data\./, '')) : fields;
-      const details = (res.body.error.details ?? [{ path: '', message: res.body.error.message }]).map((d) => {
-        if (dataKey === 'proposalChanges') return { ...d, path: d.path.replace(/^data\./, '') };
-        if (dataKey === 'invitationAccept' && /^data\.(availabilityConfirmed|noConflictDeclared)/.test(d.path)) return { ...d, path: 'data.confirmations' };
-        return d;
+      const key = formIdempotencyKey(ctx.user.id, `decide:${id}`, body);
+      const res = await ctx.api.send('POST', '/tasks/{id}/decision', {
+        params: { id },
+        body: payload,
+        headers: idempotencyHeader(key),
       });
-      const state = mapDetails(ctx.lang, details, formFields);
-      return renderTask(ctx, id, { decision, state, values: body }, 400);
-    }
-    throw new ApiError(res.status, res.body.error);
-  }));
+      if (res.ok) {
+        const subject = subjectOfTaskId(id);
+        if (kind === 'conflict_declaration' && decision === 'declare_no_conflict' && subject) {
+          const next = await findOpenTask(ctx, subject.id, 'review_score');
+          return ctx.res.redirect(
+            303,
+            next
+              ? `${taskHref(next)}?notice=coiDeclared`
+              : `${subjectHref(subject.type, subject.id)}?notice=coiDeclared`,
+          );
+        }
+        const to =
+          ctx.user.role === 'applicant' && subject
+            ? `${subjectHref(subject.type, subject.id)}?notice=decided`
+            : '/app/inbox?notice=decided';
+        return ctx.res.redirect(303, to);
+      }
+      // Decided by someone else meanwhile: say so and show the task as it is now.
+      if (res.status === 409 && (res.body.error.code === 'task_not_open' || !res.body.error.code))
+        return ctx.res.redirect(303, `/app/tasks/${enc(id)}?notice=conflict`);
+      if (res.status === 409 || res.status === 403) {
+        // Refused by the workflow's rules (e.g. the requester endorsing its own request): shown with the form.
+        const state = emptyForm();
+        state.general.push(apiMessage(ctx.lang, res.body.error.message));
+        return renderTask(ctx, id, { decision, state, values: body }, res.status);
+      }
+      if (res.status === 400) {
+        // Field names in forms are the API's paths, minus the `data.` prefix for the embedded subject forms.
+        const formFields = dataKey === 'proposalChanges' ? fields.map((f) => f.replace(/^data\./, '')) : fields;
+        const details = (res.body.error.details ?? [{ path: '', message: res.body.error.message }]).map((d) => {
+          if (dataKey === 'proposalChanges') return { ...d, path: d.path.replace(/^data\./, '') };
+          if (dataKey === 'invitationAccept' && /^data\.(availabilityConfirmed|noConflictDeclared)/.test(d.path))
+            return { ...d, path: 'data.confirmations' };
+          return d;
+        });
+        const state = mapDetails(ctx.lang, details, formFields);
+        return renderTask(ctx, id, { decision, state, values: body }, 400);
+      }
+      throw new ApiError(res.status, res.body.error);
+    }),
+  );
 }
-
