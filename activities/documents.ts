@@ -4,7 +4,8 @@ import path from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { signatureStatement } from '../domain/documents';
 import { ruleSetInForce } from '../domain/policy/rules';
-import { renderAgreementPdf, type AgreementInput, type AgreementSignature } from '../lib/agreement-pdf';
+import type { AgreementInput, AgreementSignature } from '../lib/agreement-pdf';
+import { renderAgreementPdfOffThread as renderAgreementPdf } from '../lib/agreement-pdf-thread';
 import { initialScanState, newDocumentId } from '../lib/documents';
 import { sha256Of } from '../lib/storage';
 import { loadRuleSets } from './policy';
@@ -99,6 +100,20 @@ export function createDocumentActivities(deps: ActivityDeps) {
     });
   }
 
+  /**
+   * Tells the server the activity is alive between the steps of a rendering, so an attempt lost with
+   * a killed worker is retried after the heartbeat timeout, not after the whole start-to-close one.
+   */
+  function heartbeat(detail: string): void {
+    let context: Context;
+    try {
+      context = Context.current();
+    } catch {
+      return; // called outside an activity (a test calling it directly)
+    }
+    context.heartbeat(detail);
+  }
+
   /** Stores one generated version (or returns the one a previous run stored). */
   async function storeGenerated(
     input: GenerateAgreementInput,
@@ -116,7 +131,9 @@ export function createDocumentActivities(deps: ActivityDeps) {
     });
     const existing = await prisma.document.findUnique({ where: { generatedKey } });
     if (existing) return ref(existing);
+    heartbeat(`rendering ${generatedKey}`);
     const bytes = Buffer.from(await render());
+    heartbeat(`storing ${generatedKey}`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agreement-'));
     try {
       const file = path.join(dir, 'agreement.pdf');

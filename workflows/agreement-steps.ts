@@ -12,6 +12,8 @@ import { documentScanWorkflow, documentScanWorkflowId } from './document-scan';
 
 const { generateAgreement, stampAgreement } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
+  // Rendering beats between its steps: an attempt lost with a killed worker is retried after this, not after 2 minutes.
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '1 second',
     maximumInterval: '30 seconds',

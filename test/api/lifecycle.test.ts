@@ -318,7 +318,8 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
       at: expect.any(String),
     },
   ]);
-  expect((await decideVia('coKg', id, 'contract_signature', 'sign')).stage).toBe('mission');
+  await decideVia('coKg', id, 'contract_signature', 'sign');
+  expect(await settledStage(`/proposals/${id}`, 'mission')).toBe('mission');
   const signed = await agreementOf('reviewer1');
   expect(signed.status).toBe('signed');
   expect(signed.signatures.map((x) => [x.party, x.signedBy.id])).toEqual([
@@ -493,7 +494,8 @@ test('Experts on Demand: register, endorse, shortlist, invitations, selection, c
       });
   }
   await decideVia(chosenWho, id, 'contract_signature', 'sign');
-  expect((await decideVia('coKg', id, 'contract_signature', 'sign')).stage).toBe('mission');
+  await decideVia('coKg', id, 'contract_signature', 'sign');
+  expect(await settledStage(`/proposals/${id}`, 'mission')).toBe('mission');
   const deliverables = expertRequestPayload().deliverables;
   let last = '';
   for (let i = 0; i < deliverables.length; i++) {

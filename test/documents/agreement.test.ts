@@ -144,7 +144,12 @@ test('generated in EN and RU at contracting, signed with the statement and SHA-2
     data: { documentSha256: ru.sha256, statement: ru.statement },
   });
   expect(coSigned.status).toBe(200);
-  expect(coSigned.body.stage).toBe('mission');
+  // The answer comes once the signature is recorded; the stamping and the move to the mission follow.
+  expect(['contracting', 'mission']).toContain(coSigned.body.stage);
+  await eventually(async () => {
+    const res = await as(h.app, await h.token('coKg')).get(`/proposals/${id}`);
+    return res.body.stage === 'mission';
+  }, 30_000);
 
   // Stamped: a new version of each language, with both signatures; the originals are kept.
   const list = await eventually(async () => {

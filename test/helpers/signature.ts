@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../../lib/db';
+import { eventually } from './wait';
 
 /** The signature data a signer sends for a task that shows an agreement: a version's SHA-256 and its statement, as confirmed. */
 export function signatureData(
@@ -20,7 +21,10 @@ export function useSignatureDatabase(prisma: PrismaClient): void {
 
 /** The signature data of a task, from its read-model row (committed when the task opened). */
 export async function signatureDataOfTask(taskId: string): Promise<Record<string, unknown> | undefined> {
-  if (!database) return undefined;
-  const row = await database.task.findUnique({ where: { id: taskId }, select: { context: true } });
-  return signatureData(row?.context as Record<string, unknown> | null);
+  const db = database;
+  if (!db) return undefined;
+  // The workflow shows a task before its row reaches the read model (steps are applied in the
+  // background, later still after a worker kill): wait for the row.
+  const row = await eventually(() => db.task.findUnique({ where: { id: taskId }, select: { context: true } }), 60_000);
+  return signatureData(row.context as Record<string, unknown> | null);
 }

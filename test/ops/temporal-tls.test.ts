@@ -310,7 +310,7 @@ describe('namespace and search attributes', () => {
       const { code, cause } = await runUntilExit(script, temporalEnv({ TEMPORAL_NAMESPACE: 'bare' }));
       expect(code).toBe(1);
       expect(cause).toMatch(
-        /namespace "bare" on Temporal at 127\.0\.0\.1:\d+ lacks the search attributes Programme, Stage, CountryCode; create with: temporal operator search-attribute create --namespace bare --name Programme --type Keyword/,
+        /namespace "bare" on Temporal at 127\.0\.0\.1:\d+ lacks the search attributes Programme, Stage, ProgrammeStage, CountryCode; create with: temporal operator search-attribute create --namespace bare --name Programme --type Keyword/,
       );
     }
   }, 180_000);
@@ -337,7 +337,7 @@ describe('namespace and search attributes', () => {
           loadConfig({ TEMPORAL_ADDRESS: plainAddress, TEMPORAL_NAMESPACE: 'bare' }),
         ),
       ).rejects.toThrow(
-        /namespace "bare" on Temporal at 127\.0\.0\.1:\d+ lacks the search attributes Programme, Stage, CountryCode/,
+        /namespace "bare" on Temporal at 127\.0\.0\.1:\d+ lacks the search attributes Programme, Stage, ProgrammeStage, CountryCode/,
       );
     } finally {
       await connection.close();
