@@ -147,6 +147,8 @@ function setAt(root: unknown, path: (string | number)[], value: unknown): unknow
   const copy = structuredClone(root) as Record<string | number, unknown>;
   let node = copy;
   for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  // An earlier mutation may have replaced a parent of this path with a scalar or null: nothing to set.
+  if (node === null || typeof node !== 'object') return copy;
   const last = path[path.length - 1];
   if (value === undefined) {
     if (Array.isArray(node)) node.splice(Number(last), 1);
