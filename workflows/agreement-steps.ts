@@ -2,8 +2,12 @@
  * The grant agreement's documents in the proposal workflow: generated when contracting begins,
  * shown to the signers (task context), each signature checked against the exact bytes and the
  * statement shown, and stamped with both signatures once signed. Generated files are scanned like
- * uploads (a child workflow each, abandoned with the parent).
+ * uploads (a child workflow each, abandoned with the parent). Stamping runs in a child workflow of
+ * its own: the signatures are recorded with the decisions, and the project goes on to its mission
+ * while the stamped copy is drawn (a render waits its turn for a thread when many agreements are
+ * signed at once).
  */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { AgreementDocumentRef, GenerateAgreementInput, SignatureInput } from '../activities/documents';
@@ -11,9 +15,10 @@ import type { DecisionProblem } from '../domain/tasks';
 import { documentScanWorkflow, documentScanWorkflowId } from './document-scan';
 
 const { generateAgreement, stampAgreement } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  // Rendering beats between its steps: an attempt lost with a killed worker is retried after this, not after 2 minutes.
-  heartbeatTimeout: '30 seconds',
+  // Generous: under load an attempt may wait its turn for a render thread (beating all the while).
+  startToCloseTimeout: '10 minutes',
+  // The attempt beats every 2 seconds while it runs: one lost with a killed worker is retried after this.
+  heartbeatTimeout: '15 seconds',
   retry: {
     initialInterval: '1 second',
     maximumInterval: '30 seconds',
@@ -21,15 +26,33 @@ const { generateAgreement, stampAgreement } = proxyActivities<Activities>({
   },
 });
 
-async function scanGenerated(documents: AgreementDocumentRef[]): Promise<void> {
-  for (const d of documents) {
-    if (d.scanState !== 'pending') continue;
-    await startChild(documentScanWorkflow, {
-      workflowId: documentScanWorkflowId(d.id),
-      args: [{ documentId: d.id }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-    });
+/**
+ * Starts a child workflow that outlives this one, unless one with its id already runs or ran: a
+ * document's scan has other starters (a restarted worker starts the scans of all pending documents).
+ */
+async function startOnce(start: () => Promise<unknown>): Promise<void> {
+  try {
+    await start();
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
+}
+
+/** Starts the scans of the pending documents at once (one workflow task, not one per document). */
+async function scanGenerated(documents: AgreementDocumentRef[]): Promise<void> {
+  await Promise.all(
+    documents
+      .filter((d) => d.scanState === 'pending')
+      .map((d) =>
+        startOnce(() =>
+          startChild(documentScanWorkflow, {
+            workflowId: documentScanWorkflowId(d.id),
+            args: [{ documentId: d.id }],
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+          }),
+        ),
+      ),
+  );
 }
 
 export async function prepareAgreement(input: GenerateAgreementInput): Promise<{ documents: AgreementDocumentRef[] }> {
@@ -38,8 +61,24 @@ export async function prepareAgreement(input: GenerateAgreementInput): Promise<{
   return out;
 }
 
-export async function stampSignedAgreement(
-  input: GenerateAgreementInput & { signatures: SignatureInput[] },
+export type StampAgreementInput = GenerateAgreementInput & { signatures: SignatureInput[] };
+
+export const agreementStampWorkflowId = (workflowId: string) => `agreement-stamp-${workflowId}`;
+
+/** Starts the stamping (its own workflow, which outlives the proposal's); returns once it has started. */
+export async function stampSignedAgreement(input: StampAgreementInput): Promise<void> {
+  await startOnce(() =>
+    startChild(agreementStampWorkflow, {
+      workflowId: agreementStampWorkflowId(input.workflowId),
+      args: [input],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    }),
+  );
+}
+
+/** Records the signatures on the documents, stores the stamped versions (EN, RU) and scans them. */
+export async function agreementStampWorkflow(
+  input: StampAgreementInput,
 ): Promise<{ documents: AgreementDocumentRef[] }> {
   const out = await stampAgreement(input);
   await scanGenerated(out.documents);
