@@ -12,6 +12,29 @@ import type { Language } from '../domain/roles';
 
 const FONT_DIR = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 
+/**
+ * The fonts read and parsed once per process: parsing DejaVu's tables was most of a render. pdf-lib
+ * asks fontkit to parse the bytes it is given on every embedding; the parsed font is immutable for
+ * subsetting (each document makes its own subset), so one parse per font file serves every render.
+ */
+const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
+const fontBytes = new Map<string, Uint8Array>();
+const parsedFonts = new WeakMap<Uint8Array, ReturnType<typeof fontkit.create>>();
+const cachingFontkit: typeof fontkit = {
+  ...fontkit,
+  create(data: Uint8Array, postscriptName?: string) {
+    if (postscriptName !== undefined) return fontkit.create(data, postscriptName);
+    let font = parsedFonts.get(data);
+    if (!font) parsedFonts.set(data, (font = fontkit.create(data)));
+    return font;
+  },
+};
+function fontFile(kind: keyof typeof FONT_FILES): Uint8Array {
+  let bytes = fontBytes.get(kind);
+  if (!bytes) fontBytes.set(kind, (bytes = fs.readFileSync(path.join(FONT_DIR, FONT_FILES[kind]))));
+  return bytes;
+}
+
 export interface AgreementSignature {
   name: string;
   role: string;
@@ -230,9 +253,9 @@ class Writer {
 export async function renderAgreementPdf(input: AgreementInput): Promise<Uint8Array> {
   const t = TEXT[input.language];
   const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(fontkit);
-  const font = await doc.embedFont(fs.readFileSync(path.join(FONT_DIR, 'DejaVuSans.ttf')), { subset: true });
-  const bold = await doc.embedFont(fs.readFileSync(path.join(FONT_DIR, 'DejaVuSans-Bold.ttf')), { subset: true });
+  doc.registerFontkit(cachingFontkit);
+  const font = await doc.embedFont(fontFile('regular'), { subset: true });
+  const bold = await doc.embedFont(fontFile('bold'), { subset: true });
   const when = new Date(input.date);
   doc.setTitle(`${t.title} ${input.reference}`);
   doc.setLanguage(input.language);
