@@ -101,17 +101,52 @@ export function createDocumentActivities(deps: ActivityDeps) {
   }
 
   /**
-   * Tells the server the activity is alive between the steps of a rendering, so an attempt lost with
-   * a killed worker is retried after the heartbeat timeout, not after the whole start-to-close one.
+   * Runs an activity's work while telling the server, every few seconds, that the attempt is alive:
+   * an attempt lost with a killed worker is retried after the heartbeat timeout, and one that only
+   * waits (for a render thread under load) is not taken for dead and run twice. The signal aborts
+   * when the server has given the attempt up (cancelled, or timed out after all).
    */
-  function heartbeat(detail: string): void {
+  async function whileBeating<T>(detail: string, work: (signal?: AbortSignal) => Promise<T>): Promise<T> {
     let context: Context;
     try {
       context = Context.current();
     } catch {
-      return; // called outside an activity (a test calling it directly)
+      return work(); // called outside an activity (a test calling it directly)
     }
     context.heartbeat(detail);
+    const beat = setInterval(() => context.heartbeat(detail), HEARTBEAT_EVERY_MS);
+    try {
+      return await work(context.cancellationSignal);
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  /**
+   * Scans a file the system has just made, within the same activity: clamd answers for a small PDF
+   * in milliseconds, where a scan workflow per generated file would double the work of contracting.
+   * A scan that cannot run now leaves the file pending; the workflow then starts its scan workflow,
+   * which retries until clamd answers.
+   */
+  async function scanGeneratedNow(documentId: string): Promise<string> {
+    try {
+      const { state, outboxKeys } = await scanOne({ documentId });
+      if (outboxKeys.length)
+        await deliverOutbox(
+          prisma,
+          deps.mailer,
+          { keys: outboxKeys },
+          deps.logger.child({ activity: 'scanGenerated' }),
+        );
+      return state;
+    } catch (err) {
+      deps.logger.warn(
+        { event: 'generated_scan_deferred', documentId, err: err instanceof Error ? err.message : String(err) },
+        'generated document not scanned now; its scan workflow will',
+      );
+      const doc = await prisma.document.findUniqueOrThrow({ where: { id: documentId }, select: { scanState: true } });
+      return doc.scanState;
+    }
   }
 
   /** Stores one generated version (or returns the one a previous run stored). */
@@ -120,20 +155,26 @@ export function createDocumentActivities(deps: ActivityDeps) {
     language: 'en' | 'ru',
     version: number,
     previousId: string | null,
-    render: () => Promise<Uint8Array>,
+    render: (signal?: AbortSignal) => Promise<Uint8Array>,
+    signal?: AbortSignal,
   ): Promise<AgreementDocumentRef> {
     const documents = requireDocuments(deps);
     const generatedKey = `${input.workflowId}:grant_agreement:${language}:v${version}`;
-    const ref = (d: { id: string; sha256: string; name: string; scanState: string }): AgreementDocumentRef => ({
+    const ref = async (d: {
+      id: string;
+      sha256: string;
+      name: string;
+      scanState: string;
+    }): Promise<AgreementDocumentRef> => ({
       ...d,
+      scanState: d.scanState === 'pending' ? await scanGeneratedNow(d.id) : d.scanState,
       language,
       statement: signatureStatement('grant_agreement', language),
     });
     const existing = await prisma.document.findUnique({ where: { generatedKey } });
     if (existing) return ref(existing);
-    heartbeat(`rendering ${generatedKey}`);
-    const bytes = Buffer.from(await render());
-    heartbeat(`storing ${generatedKey}`);
+    const bytes = Buffer.from(await render(signal));
+    signal?.throwIfAborted();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'agreement-'));
     try {
       const file = path.join(dir, 'agreement.pdf');
@@ -191,71 +232,7 @@ export function createDocumentActivities(deps: ActivityDeps) {
      * document stays pending. Idempotent: a document no longer pending is not scanned again.
      */
     async scanDocument(input: { documentId: string }): Promise<{ state: string; outboxKeys: string[] }> {
-      const documents = requireDocuments(deps);
-      const doc = await prisma.document.findUnique({ where: { id: input.documentId } });
-      if (!doc) throw ApplicationFailure.nonRetryable(`no document ${input.documentId}`, 'NotFound');
-      if (doc.scanState !== 'pending') return { state: doc.scanState, outboxKeys: [] };
-      if (documents.scanner.mode === 'off')
-        throw ApplicationFailure.nonRetryable('the scanner is off; the document stays pending', 'ScannerOff');
-      let outcome;
-      try {
-        outcome = await scanStream(
-          { address: documents.scanner.address, timeoutMs: documents.scanner.timeoutMs },
-          await documents.storage.read(doc.storageKey),
-        );
-      } catch (err) {
-        if (err instanceof ScannerUnavailableError) {
-          deps.logger.warn(
-            { event: 'scan_retry', documentId: doc.id, attempt: Context.current().info.attempt, err: err.message },
-            'malware scan not possible now; will retry',
-          );
-        }
-        throw err;
-      }
-      const detail =
-        outcome.state === 'infected' ? outcome.signature : outcome.state === 'scan_failed' ? outcome.reason : null;
-      const subject = await subjectSummary(prisma, doc.subjectType as SubjectType, doc.subjectId);
-      const step = `scan:${doc.id}`;
-      const outboxKeys = await inTransaction(prisma, async (tx) => {
-        const changed = await tx.document.updateMany({
-          where: { id: doc.id, scanState: 'pending' },
-          data: { scanState: outcome.state, scanDetail: detail, scannedAt: new Date() },
-        });
-        if (changed.count === 0) return [];
-        await tx.auditEvent.create({
-          data: {
-            key: `document:${doc.id}:scanned`,
-            workflowId: subject?.workflowId ?? null,
-            subjectType: doc.subjectType,
-            subjectId: doc.subjectId,
-            actorRole: 'system',
-            action: `document_${outcome.state === 'clean' ? 'scanned_clean' : outcome.state}`,
-            data: { documentId: doc.id, name: doc.name, sha256: doc.sha256, ...(detail ? { finding: detail } : {}) },
-          },
-        });
-        if (outcome.state !== 'infected' || !subject) return [];
-        const data = {
-          subjectType: doc.subjectType as SubjectType,
-          subjectId: doc.subjectId,
-          subjectTitle: subject.title,
-          countryCode: subject.countryCode,
-          documentName: doc.name,
-          finding: detail ?? undefined,
-        };
-        const notifications: NotificationRequest[] = [
-          ...(doc.uploaderId
-            ? [{ template: 'document_quarantined' as const, to: { userId: doc.uploaderId }, data }]
-            : []),
-          { template: 'document_quarantined', to: { role: 'fund_manager' }, data },
-        ];
-        return enqueueNotifications(tx, {
-          workflowId: `document-${doc.id}`,
-          step,
-          notifications,
-          baseUrl: deps.baseUrl,
-        });
-      });
-      return { state: outcome.state, outboxKeys };
+      return whileBeating(`scanning ${input.documentId}`, () => scanOne(input));
     },
 
     /**
@@ -263,12 +240,23 @@ export function createDocumentActivities(deps: ActivityDeps) {
      * each version has a generatedKey, so a retry returns the documents stored by the first run.
      */
     async generateAgreement(input: GenerateAgreementInput): Promise<{ documents: AgreementDocumentRef[] }> {
-      const base = await agreementBase(input);
-      const documents: AgreementDocumentRef[] = [];
-      for (const language of ['en', 'ru'] as const) {
-        documents.push(await storeGenerated(input, language, 1, null, () => renderAgreementPdf({ ...base(language) })));
-      }
-      return { documents };
+      return whileBeating(`generating the agreement of ${input.proposalId}`, async (signal) => {
+        const base = await agreementBase(input);
+        const documents: AgreementDocumentRef[] = [];
+        for (const language of ['en', 'ru'] as const) {
+          documents.push(
+            await storeGenerated(
+              input,
+              language,
+              1,
+              null,
+              (abort) => renderAgreementPdf({ ...base(language) }, abort),
+              signal,
+            ),
+          );
+        }
+        return { documents };
+      });
     },
 
     /**
@@ -279,81 +267,9 @@ export function createDocumentActivities(deps: ActivityDeps) {
     async stampAgreement(
       input: GenerateAgreementInput & { signatures: SignatureInput[] },
     ): Promise<{ documents: AgreementDocumentRef[] }> {
-      const originals = await prisma.document.findMany({
-        where: {
-          subjectType: 'proposal',
-          subjectId: input.proposalId,
-          documentType: 'grant_agreement',
-          version: 1,
-          uploaderId: null,
-        },
-      });
-      const users = await prisma.user.findMany({
-        where: { id: { in: input.signatures.map((s) => s.userId) } },
-        select: { id: true, name: true, role: true, countryCode: true, institution: { select: { name: true } } },
-      });
-      const offices = await prisma.countryOffice.findMany({ select: { countryCode: true, name: true } });
-      const signed: AgreementSignature[] = [];
-      for (const s of input.signatures) {
-        const doc = originals.find((d) => d.sha256 === s.documentSha256);
-        if (!doc)
-          throw ApplicationFailure.nonRetryable(`no agreement with SHA-256 ${s.documentSha256}`, 'ValidationError');
-        const user = users.find((u) => u.id === s.userId);
-        await prisma.$transaction([
-          prisma.documentSignature.upsert({
-            where: { id: `${doc.id}:${s.userId}` },
-            update: {},
-            create: {
-              id: `${doc.id}:${s.userId}`,
-              documentId: doc.id,
-              signerId: s.userId,
-              signerRole: s.role,
-              sha256: s.documentSha256,
-              statement: s.statement,
-              signedAt: new Date(s.at),
-            },
-          }),
-          prisma.auditEvent.upsert({
-            where: { key: `${input.workflowId}:signed:${s.userId}` },
-            update: {},
-            create: {
-              key: `${input.workflowId}:signed:${s.userId}`,
-              workflowId: input.workflowId,
-              subjectType: 'proposal',
-              subjectId: input.proposalId,
-              actorId: s.userId,
-              actorRole: s.role,
-              action: 'document_signed',
-              comment: s.statement,
-              data: { documentId: doc.id, sha256: s.documentSha256, language: doc.language, signedAt: s.at },
-            },
-          }),
-        ]);
-        const organisation =
-          user?.institution?.name ?? offices.find((o) => o.countryCode === user?.countryCode)?.name ?? 'UNDP';
-        signed.push({
-          name: user?.name ?? s.userId,
-          role: s.role,
-          organisation,
-          at: s.at,
-          sha256: s.documentSha256,
-          statement: s.statement,
-        });
-      }
-      const base = await agreementBase(input);
-      const documents: AgreementDocumentRef[] = [];
-      for (const language of ['en', 'ru'] as const) {
-        const previous = originals.find((d) => d.language === language);
-        documents.push(
-          await storeGenerated(input, language, 2, previous?.id ?? null, () =>
-            renderAgreementPdf({
-              ...base(language),
-              signed: { signatures: signed, unsignedSha256: previous?.sha256 ?? '' },
-            }),
-          ),
-        );
-      }
-      return { documents };
+      return whileBeating(`stamping the agreement of ${input.proposalId}`, (signal) =>
+        stampWithSignatures(input, signal),
+      );
     },
 
     /** Sends the mails a scan enqueued (the outbox's delivery, as for workflow steps). */
@@ -366,7 +282,165 @@ export function createDocumentActivities(deps: ActivityDeps) {
       );
     },
   };
+
+  async function scanOne(input: { documentId: string }): Promise<{ state: string; outboxKeys: string[] }> {
+    const documents = requireDocuments(deps);
+    const doc = await prisma.document.findUnique({ where: { id: input.documentId } });
+    if (!doc) throw ApplicationFailure.nonRetryable(`no document ${input.documentId}`, 'NotFound');
+    if (doc.scanState !== 'pending') return { state: doc.scanState, outboxKeys: [] };
+    if (documents.scanner.mode === 'off')
+      throw ApplicationFailure.nonRetryable('the scanner is off; the document stays pending', 'ScannerOff');
+    let outcome;
+    try {
+      outcome = await scanStream(
+        { address: documents.scanner.address, timeoutMs: documents.scanner.timeoutMs },
+        await documents.storage.read(doc.storageKey),
+      );
+    } catch (err) {
+      if (err instanceof ScannerUnavailableError) {
+        deps.logger.warn(
+          { event: 'scan_retry', documentId: doc.id, attempt: Context.current().info.attempt, err: err.message },
+          'malware scan not possible now; will retry',
+        );
+      }
+      throw err;
+    }
+    const detail =
+      outcome.state === 'infected' ? outcome.signature : outcome.state === 'scan_failed' ? outcome.reason : null;
+    const subject = await subjectSummary(prisma, doc.subjectType as SubjectType, doc.subjectId);
+    const step = `scan:${doc.id}`;
+    const outboxKeys = await inTransaction(prisma, async (tx) => {
+      const changed = await tx.document.updateMany({
+        where: { id: doc.id, scanState: 'pending' },
+        data: { scanState: outcome.state, scanDetail: detail, scannedAt: new Date() },
+      });
+      if (changed.count === 0) return [];
+      await tx.auditEvent.create({
+        data: {
+          key: `document:${doc.id}:scanned`,
+          workflowId: subject?.workflowId ?? null,
+          subjectType: doc.subjectType,
+          subjectId: doc.subjectId,
+          actorRole: 'system',
+          action: `document_${outcome.state === 'clean' ? 'scanned_clean' : outcome.state}`,
+          data: { documentId: doc.id, name: doc.name, sha256: doc.sha256, ...(detail ? { finding: detail } : {}) },
+        },
+      });
+      if (outcome.state !== 'infected' || !subject) return [];
+      const data = {
+        subjectType: doc.subjectType as SubjectType,
+        subjectId: doc.subjectId,
+        subjectTitle: subject.title,
+        countryCode: subject.countryCode,
+        documentName: doc.name,
+        finding: detail ?? undefined,
+      };
+      const notifications: NotificationRequest[] = [
+        ...(doc.uploaderId
+          ? [{ template: 'document_quarantined' as const, to: { userId: doc.uploaderId }, data }]
+          : []),
+        { template: 'document_quarantined', to: { role: 'fund_manager' }, data },
+      ];
+      return enqueueNotifications(tx, {
+        workflowId: `document-${doc.id}`,
+        step,
+        notifications,
+        baseUrl: deps.baseUrl,
+      });
+    });
+    return { state: outcome.state, outboxKeys };
+  }
+
+  async function stampWithSignatures(
+    input: GenerateAgreementInput & { signatures: SignatureInput[] },
+    signal?: AbortSignal,
+  ): Promise<{ documents: AgreementDocumentRef[] }> {
+    const originals = await prisma.document.findMany({
+      where: {
+        subjectType: 'proposal',
+        subjectId: input.proposalId,
+        documentType: 'grant_agreement',
+        version: 1,
+        uploaderId: null,
+      },
+    });
+    const users = await prisma.user.findMany({
+      where: { id: { in: input.signatures.map((s) => s.userId) } },
+      select: { id: true, name: true, role: true, countryCode: true, institution: { select: { name: true } } },
+    });
+    const offices = await prisma.countryOffice.findMany({ select: { countryCode: true, name: true } });
+    const signed: AgreementSignature[] = [];
+    for (const s of input.signatures) {
+      const doc = originals.find((d) => d.sha256 === s.documentSha256);
+      if (!doc)
+        throw ApplicationFailure.nonRetryable(`no agreement with SHA-256 ${s.documentSha256}`, 'ValidationError');
+      const user = users.find((u) => u.id === s.userId);
+      await prisma.$transaction([
+        prisma.documentSignature.upsert({
+          where: { id: `${doc.id}:${s.userId}` },
+          update: {},
+          create: {
+            id: `${doc.id}:${s.userId}`,
+            documentId: doc.id,
+            signerId: s.userId,
+            signerRole: s.role,
+            sha256: s.documentSha256,
+            statement: s.statement,
+            signedAt: new Date(s.at),
+          },
+        }),
+        prisma.auditEvent.upsert({
+          where: { key: `${input.workflowId}:signed:${s.userId}` },
+          update: {},
+          create: {
+            key: `${input.workflowId}:signed:${s.userId}`,
+            workflowId: input.workflowId,
+            subjectType: 'proposal',
+            subjectId: input.proposalId,
+            actorId: s.userId,
+            actorRole: s.role,
+            action: 'document_signed',
+            comment: s.statement,
+            data: { documentId: doc.id, sha256: s.documentSha256, language: doc.language, signedAt: s.at },
+          },
+        }),
+      ]);
+      const organisation =
+        user?.institution?.name ?? offices.find((o) => o.countryCode === user?.countryCode)?.name ?? 'UNDP';
+      signed.push({
+        name: user?.name ?? s.userId,
+        role: s.role,
+        organisation,
+        at: s.at,
+        sha256: s.documentSha256,
+        statement: s.statement,
+      });
+    }
+    const base = await agreementBase(input);
+    const documents: AgreementDocumentRef[] = [];
+    for (const language of ['en', 'ru'] as const) {
+      const previous = originals.find((d) => d.language === language);
+      documents.push(
+        await storeGenerated(
+          input,
+          language,
+          2,
+          previous?.id ?? null,
+          (abort) =>
+            renderAgreementPdf(
+              { ...base(language), signed: { signatures: signed, unsignedSha256: previous?.sha256 ?? '' } },
+              abort,
+            ),
+          signal,
+        ),
+      );
+    }
+    return { documents };
+  }
 }
+
+/** Well inside the agreement activities' heartbeat timeout (workflows/agreement-steps.ts). */
+const HEARTBEAT_EVERY_MS = 2_000;
 
 // ---------------------------------------------------------------- generated agreements
 

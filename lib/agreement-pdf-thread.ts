@@ -79,9 +79,28 @@ function pump(): void {
   }
 }
 
-export function renderAgreementPdfOffThread(input: AgreementInput): Promise<Uint8Array> {
+/** Renders on the pool; a job still queued when `signal` aborts (its activity attempt given up) is dropped. */
+export function renderAgreementPdfOffThread(input: AgreementInput, signal?: AbortSignal): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
-    queue.push({ id: nextId++, input, resolve, reject });
+    if (signal?.aborted) return reject(signal.reason);
+    const job: Job = { id: nextId++, input, resolve, reject };
+    const drop = () => {
+      const at = queue.indexOf(job);
+      if (at < 0) return; // already rendering: it finishes, its result unused
+      queue.splice(at, 1);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', drop, { once: true });
+    const settle = () => signal?.removeEventListener('abort', drop);
+    job.resolve = (bytes) => {
+      settle();
+      resolve(bytes);
+    };
+    job.reject = (err) => {
+      settle();
+      reject(err);
+    };
+    queue.push(job);
     pump();
   });
 }

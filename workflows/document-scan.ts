@@ -8,6 +8,8 @@ import type { Activities } from '../activities';
 
 const { scanDocument } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
+  // The scan beats while it runs: one lost with a killed worker is retried after this, not after 5 minutes.
+  heartbeatTimeout: '15 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
