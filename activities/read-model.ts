@@ -1,6 +1,7 @@
 import { Prisma } from '../generated/prisma/client';
 import { isTerminal } from '../domain/stages';
-import type { StepCommit, StepResult, SubjectPatch, SubjectRef } from '../domain/steps';
+import type { StepCommit, StepResult, SubjectPatch, SubjectRowInit } from '../domain/steps';
+import { subjectTable } from '../lib/subject-table';
 import { insertOutboxRows, outboxRowsOf, type OutboxRow } from './notifications/outbox';
 import { inTransaction } from '../lib/db';
 import type { ActivityDeps } from './deps';
@@ -13,20 +14,9 @@ const jsonText = (v: unknown): string | null => (v === undefined || v === null ?
 const optionalJson = (v: unknown) =>
   v === undefined ? undefined : v === null ? (null as unknown as Prisma.InputJsonValue) : json(v);
 
-function subjectData(patch: SubjectPatch): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === undefined) continue;
-    out[k] = ['nationalPartner', 'sdgs', 'milestones', 'findings', 'shortlist', 'deliverables', 'languages'].includes(k)
-      ? optionalJson(v)
-      : v;
-  }
-  return out;
-}
-
-async function updateSubject(tx: Tx, subject: SubjectRef, data: Record<string, unknown>): Promise<void> {
-  if (subject.type === 'proposal') await tx.proposal.update({ where: { id: subject.id }, data });
-  else await tx.expertRequest.update({ where: { id: subject.id }, data });
+/** A subject row's columns as Prisma takes them: JSON columns get objects and arrays as they are; undefined is left out. */
+function subjectData(columns: SubjectPatch | SubjectRowInit): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
 }
 
 /**
@@ -48,9 +38,8 @@ export function createReadModelActivities(deps: ActivityDeps) {
     const at = new Date(atIso);
     const base = { workflowId, subjectType: subject.type, subjectId: subject.id };
 
-    if (step.createProposal) {
-      const p = step.createProposal;
-      await tx.proposal.upsert({
+    if (step.create) {
+      await subjectTable(tx, subject.type).upsert({
         where: { id: subject.id },
         update: {},
         create: {
@@ -58,50 +47,7 @@ export function createReadModelActivities(deps: ActivityDeps) {
           workflowId,
           countryCode: subject.countryCode,
           title: subject.title,
-          callId: p.callId,
-          institutionId: p.institutionId,
-          applicantId: p.applicantId,
-          summary: p.summary,
-          nationalPartner: json(p.nationalPartner),
-          sdgs: json(p.sdgs),
-          thematicAreaId: p.thematicAreaId,
-          requestedAmountCents: p.requestedAmountCents,
-          coFinancingCents: p.coFinancingCents,
-          durationMonths: p.durationMonths,
-          innovation: p.innovation,
-          expectedResults: p.expectedResults,
-          milestones: json(p.milestones),
-          stage: step.stage?.to ?? 'intake',
-          stageEnteredAt: at,
-          createdAt: at,
-        },
-      });
-    }
-    if (step.createExpertRequest) {
-      const r = step.createExpertRequest;
-      await tx.expertRequest.upsert({
-        where: { id: subject.id },
-        update: {},
-        create: {
-          id: subject.id,
-          workflowId,
-          countryCode: subject.countryCode,
-          title: subject.title,
-          requesterId: r.requesterId,
-          nationalPartner: json(r.nationalPartner),
-          objectives: r.objectives,
-          deliverables: json(r.deliverables),
-          modality: r.modality,
-          workingDays: r.workingDays,
-          startDate: new Date(r.startDate),
-          endDate: new Date(r.endDate),
-          languages: json(r.languages),
-          thematicAreaId: r.thematicAreaId,
-          sdgs: json(r.sdgs),
-          destination: r.destination ?? null,
-          travelDays: r.travelDays ?? null,
-          perDiemUsd: r.perDiemUsd ?? null,
-          contractValueCents: r.contractValueCents,
+          ...subjectData(step.create),
           stage: step.stage?.to ?? 'intake',
           stageEnteredAt: at,
           createdAt: at,
@@ -110,12 +56,13 @@ export function createReadModelActivities(deps: ActivityDeps) {
     }
 
     const subjectUpdate: Record<string, unknown> = step.patch ? subjectData(step.patch) : {};
-    if (step.stage && !(step.createProposal || step.createExpertRequest)) {
+    if (step.stage && !step.create) {
       subjectUpdate.stage = step.stage.to;
       subjectUpdate.stageEnteredAt = at;
       if (isTerminal(step.stage.to)) subjectUpdate.closedAt = at;
     }
-    if (Object.keys(subjectUpdate).length) await updateSubject(tx, subject, subjectUpdate);
+    if (Object.keys(subjectUpdate).length)
+      await subjectTable(tx, subject.type).update({ where: { id: subject.id }, data: subjectUpdate });
 
     // Tasks change on nearly every step: plain SQL, as Prisma 6 compiles each ORM query anew
     // (about 0.3-1 ms of CPU each, the largest cost of a commit; see bench/README.md).

@@ -1,6 +1,6 @@
 import type { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../lib/db';
-import { programmeSpec, type Programme, type SubjectType } from '../domain/registry';
+import { isProgramme, programmeSpec, type Programme, type SubjectType } from '../domain/registry';
 import type { Actor } from '../domain/roles';
 import type { TaskKind } from '../domain/tasks';
 import type { AuthUser } from './types';
@@ -104,11 +104,15 @@ export function myTasksWhere(user: AuthUser, status = 'open'): Prisma.TaskWhereI
 }
 
 /**
- * Whether the caller may read a task: its assignee, fund managers and admins, and the
- * country office of the task's country. Others get 404.
+ * Whether the caller may read a task: its assignee, and whoever the task's programme lets see
+ * its subjects by an `all` or same-country scope rule (fund managers and admins, the country
+ * office of the task's country). A task carries its subject's country, not its institution, so
+ * other rules reach a task only through its assignee. Others get 404.
  */
-export function canReadTask(task: Assignee & { countryCode: string }, user: AuthUser): boolean {
+export function canReadTask(task: Assignee & { countryCode: string; programme: string }, user: AuthUser): boolean {
   if (fitsAssignee(task, user)) return true;
-  if (user.role === 'fund_manager' || user.role === 'admin') return true;
-  return user.role === 'co_approver' && !!user.countryCode && task.countryCode === user.countryCode;
+  const rule = isProgramme(task.programme) ? programmeSpec(task.programme).roles[user.role]?.scope : undefined;
+  if (!rule) return false;
+  if ('all' in rule) return true;
+  return 'same' in rule && rule.same === 'countryCode' && !!user.countryCode && task.countryCode === user.countryCode;
 }

@@ -3,7 +3,7 @@
  * the entries (pure data) can be read by workflows, activities, the API and the web app alike.
  */
 import type { Language, Role } from './roles';
-import type { Outcome, Phase } from './stages';
+import type { Outcome, Phase } from './phases';
 import type { TaskKind } from './tasks';
 
 export type Bilingual = Record<Language, string>;
@@ -19,6 +19,11 @@ export type StageLabelOverride = Partial<StageLabel>;
 export interface StageSpec<S extends string = string> {
   name: S;
   phase: Phase;
+}
+
+/** A stage list that follows the shared phases one to one, each stage named after its phase. */
+export function phaseStages<const P extends Phase>(...phases: P[]): readonly { name: P; phase: P }[] {
+  return phases.map((phase) => ({ name: phase, phase }));
 }
 
 /**
@@ -44,6 +49,25 @@ export interface ResultIndicator {
   source: 'evaluation_beneficiaries' | 'payments_total' | 'deliverables_accepted' | 'evaluation_rating';
 }
 
+/** A programme's dictionary: its words, English and Russian, used by the API, the web app and the mails alike. */
+export interface ProgrammeLabels<S extends string = string> {
+  name: Bilingual;
+  /** The subject in words ("Proposal"), and the link to it in mails ("Open the proposal"). */
+  subject: Bilingual;
+  openSubject: Bilingual;
+  /** What a payment is for: the word in a sentence and the field label ("milestone" / "Milestone"). */
+  paymentItem: { word: Bilingual; field: Bilingual };
+  /** Stage labels that differ from their phase's (domain/stage-labels.ts). */
+  stages?: Partial<Record<S, StageLabelOverride>>;
+  /** What the subject waits for in each active stage while no task of it is open. */
+  waiting: Partial<Record<S, Bilingual>>;
+  /**
+   * What a task of each of the programme's own kinds asks of its assignee: one sentence in its
+   * mail (the kinds of the shared steps: domain/programmes/shared.ts).
+   */
+  taskMails: Partial<Record<TaskKind, Bilingual>>;
+}
+
 export interface ProgrammeSpec<P extends string = string, T extends string = string, S extends string = string> {
   id: P;
   /** The subject type every shared table (tasks, audit, contracts…) keys on. */
@@ -65,14 +89,6 @@ export interface ProgrammeSpec<P extends string = string, T extends string = str
   withdrawal: { stages: readonly S[]; by: 'owner_institution' | 'country_office' };
   roles: Partial<Record<Role, ProgrammeRole>>;
   resultIndicators: readonly ResultIndicator[];
-  labels: {
-    name: Bilingual;
-    /** The subject in words ("Proposal"), and the link to it in mails ("Open the proposal"). */
-    subject: Bilingual;
-    openSubject: Bilingual;
-    /** What a payment is for: the word in a sentence and the field label ("milestone" / "Milestone"). */
-    paymentItem: { word: Bilingual; field: Bilingual };
-    /** Stage labels that differ from their phase's (domain/stage-labels.ts). */
-    stages?: Partial<Record<S, StageLabelOverride>>;
-  };
+  /** Its dictionary (domain/programmes/<programme>-words.ts). */
+  labels: ProgrammeLabels<S>;
 }

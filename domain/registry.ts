@@ -4,11 +4,13 @@
  * it instead of naming programmes. Adding a programme: docs/adding-a-programme.md.
  */
 import type { Actor, Language } from './roles';
-import type { ProgrammeSpec, StageLabel } from './programme';
+import type { Bilingual, ProgrammeSpec, StageLabel } from './programme';
 import { CHALLENGE_FUND } from './programmes/challenge-fund';
 import { EXPERTS_ON_DEMAND } from './programmes/experts-on-demand';
+import { SHARED_TASK_MAILS } from './programmes/shared';
 import { PHASE_AND_OUTCOME_LABELS } from './stage-labels';
 import type { Outcome, Phase } from './stages';
+import type { TaskKind } from './tasks';
 
 export const PROGRAMME_LIST = [CHALLENGE_FUND, EXPERTS_ON_DEMAND] as const;
 
@@ -145,3 +147,30 @@ export function stageLabel(
   const phase = programme ? phaseOf(programme, stage) : (stage as Phase | Outcome);
   return (phase && PHASE_AND_OUTCOME_LABELS[phase]?.[form][language]) ?? undefined;
 }
+
+/** What the subject waits for in `stage` while no task of it is open, from the programme's dictionary. */
+export function waitingPhrase(programme: Programme, stage: string, language: Language): string | undefined {
+  return (programmeSpec(programme).labels.waiting as Record<string, Bilingual | undefined>)[stage]?.[language];
+}
+
+/**
+ * What a task of each kind asks of its assignee (one sentence in its mail): the shared steps' kinds
+ * and each programme's own, merged from the dictionaries. A kind worded twice, or a kind (or a
+ * stage's waiting phrase) worded nowhere, is an error at load.
+ */
+export const TASK_MAIL_PURPOSE: Readonly<Record<TaskKind, Bilingual>> = (() => {
+  const merged: Partial<Record<TaskKind, Bilingual>> = { ...SHARED_TASK_MAILS };
+  for (const p of PROGRAMME_LIST) {
+    for (const [kind, words] of Object.entries(p.labels.taskMails) as [TaskKind, Bilingual][]) {
+      if (merged[kind]) throw new Error(`task kind ${kind} is worded twice (${p.id})`);
+      merged[kind] = words;
+    }
+  }
+  const missing: string[] = [];
+  for (const p of PROGRAMME_LIST) {
+    missing.push(...p.taskKinds.filter((kind) => !merged[kind]));
+    for (const { name } of p.stages) if (!(name in p.labels.waiting)) missing.push(`${p.id} waiting in ${name}`);
+  }
+  if (missing.length) throw new Error(`missing from the programmes' dictionaries: ${missing.join(', ')}`);
+  return merged as Record<TaskKind, Bilingual>;
+})();

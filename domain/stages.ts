@@ -18,23 +18,7 @@ export {
   type SubjectType,
 } from './registry';
 
-export const PHASES = [
-  'intake', // national demand: eligibility / request validation
-  'co_endorsement',
-  'alignment_check', // UNDAF / Cooperation Framework
-  'selection',
-  'contracting',
-  'mission', // implementation
-  'evaluation',
-] as const;
-export type Phase = (typeof PHASES)[number];
-
-/**
- * closed: completed; rejected: ineligible, not selected, not funded; withdrawn; cancelled;
- * terminated: started, then ended before its term (an internship ended early).
- */
-export const OUTCOMES = ['closed', 'rejected', 'withdrawn', 'cancelled', 'terminated'] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+export { OUTCOMES, PHASES, type Outcome, type Phase } from './phases';
 
 export function isTerminal(stage: string): boolean {
   return TERMINAL_STAGE_NAMES.has(stage);

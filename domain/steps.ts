@@ -74,6 +74,7 @@ export interface ExpertRequestRowInit {
   deliverables: unknown[];
   modality: string;
   workingDays: number;
+  /** ISO timestamp of the day (a date column). */
   startDate: string;
   endDate: string;
   languages: string[];
@@ -84,6 +85,9 @@ export interface ExpertRequestRowInit {
   perDiemUsd?: number | null;
   contractValueCents: number;
 }
+
+/** The programme-specific columns of a new subject row. */
+export type SubjectRowInit = ProposalRowInit | ExpertRequestRowInit;
 
 /** Subject fields a step may change (never id, institution, country or stage directly): the columns of both programmes' tables. */
 export interface SubjectPatch {
@@ -171,8 +175,8 @@ export interface StepCommit {
   /** Workflow time of the step (deterministic), ISO string. */
   at: string;
   subject: SubjectRef;
-  createProposal?: ProposalRowInit;
-  createExpertRequest?: ExpertRequestRowInit;
+  /** The subject's row, created with the step (its programme's own columns; the base ones come from `subject`). */
+  create?: SubjectRowInit;
   stage?: { from: Stage | null; to: Stage };
   patch?: SubjectPatch;
   openTasks?: TaskRow[];

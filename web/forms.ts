@@ -236,11 +236,22 @@ export function proposalLabels(ctx: AnonCtx): Record<string, string> {
     expectedResults: t('field.expectedResults'),
     milestones: t('field.milestones'),
   };
-  for (let i = 0; i < 12; i++) {
-    labels[`milestones.${i}.title`] = `${t('field.milestone')} ${i + 1}: ${t('field.milestoneTitle')}`;
-    labels[`milestones.${i}.dueDate`] = `${t('field.milestone')} ${i + 1}: ${t('field.dueDate')}`;
-    labels[`milestones.${i}.description`] = `${t('field.milestone')} ${i + 1}: ${t('field.description')}`;
-  }
+  return {
+    ...labels,
+    ...rowLabels('milestones', t('field.milestone'), {
+      title: t('field.milestoneTitle'),
+      dueDate: t('field.dueDate'),
+      description: t('field.description'),
+    }),
+  };
+}
+
+/** Labels of the inputs of a repeating row table ("Milestone 2: Due date"), for the error summary. */
+function rowLabels(name: string, row: string, columns: Record<string, string>): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (let i = 0; i < 12; i++)
+    for (const [column, label] of Object.entries(columns))
+      labels[`${name}.${i}.${column}`] = `${row} ${i + 1}: ${label}`;
   return labels;
 }
 
@@ -583,12 +594,14 @@ export function expertRequestLabels(ctx: AnonCtx): Record<string, string> {
     travelDays: t('field.travelDays'),
     perDiemUsd: t('field.perDiemUsd'),
   };
-  for (let i = 0; i < 12; i++) {
-    labels[`deliverables.${i}.title`] = `${t('field.deliverable')} ${i + 1}: ${t('field.deliverableTitle')}`;
-    labels[`deliverables.${i}.dueDate`] = `${t('field.deliverable')} ${i + 1}: ${t('field.dueDate')}`;
-    labels[`deliverables.${i}.amountUsd`] = `${t('field.deliverable')} ${i + 1}: ${t('field.amountUsd')}`;
-  }
-  return labels;
+  return {
+    ...labels,
+    ...rowLabels('deliverables', t('field.deliverable'), {
+      title: t('field.deliverableTitle'),
+      dueDate: t('field.dueDate'),
+      amountUsd: t('field.amountUsd'),
+    }),
+  };
 }
 
 export function expertRequestFormFields(

@@ -2,7 +2,14 @@ import type { Request, Response } from 'express';
 import type { AuthMode } from '../lib/config';
 import type { ApiClient } from './api-client';
 import { attr, html, raw, type HtmlValue, type SafeHtml } from './html';
-import { phaseOf, programmeSpec, stageLabel as registryStageLabel, type Programme } from '../domain/registry';
+import {
+  phaseOf,
+  programmeOfSubject,
+  programmeSpec,
+  stageLabel as registryStageLabel,
+  type Programme,
+  type SubjectType,
+} from '../domain/registry';
 import { isTerminal } from '../domain/stages';
 import { apiMessage, t as translate, type Key, type Lang, type Vars } from './i18n';
 import type { Reference } from './reference';
@@ -250,6 +257,11 @@ export function stageLabel(ctx: { lang: Lang }, stage: string, programme?: Progr
 
 export function programmeName(ctx: { lang: Lang }, programme: Programme): string {
   return programmeSpec(programme).labels.name[ctx.lang];
+}
+
+/** The subject of a programme in words ("Proposal", "Expert request"), from its dictionary. */
+export function subjectWord(ctx: { lang: Lang }, type: SubjectType): string {
+  return programmeOfSubject(type).labels.subject[ctx.lang];
 }
 
 // ---------------------------------------------------------------- forms

@@ -4,6 +4,7 @@ import {
   programmeOfSubject,
   programmeSpec,
   subjectOfWorkflowId,
+  waitingPhrase,
   type Programme,
   type SubjectType,
 } from '../domain/registry';
@@ -396,10 +397,7 @@ export function waitingOn(ctx: AnonCtx, tasks: OpenTask[], stage: string, progra
     }
     return html`<li>${t('status.waitingFor', { who: t(`who.${task.assigneeRole}` as Key) })}: ${kindLabel(lang, task.kind)}${task.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(task.dueAt, lang) })}` : ''}</li>`;
   });
-  if (!items.length && !isTerminal(stage)) {
-    items.push(
-      html`<li>${t(programme === 'challenge_fund' ? (`waiting.proposal.${stage}` as Key) : (`waiting.eod.${stage}` as Key))}</li>`,
-    );
-  }
+  const waiting = items.length || isTerminal(stage) ? undefined : waitingPhrase(programme, stage, lang);
+  if (waiting) items.push(html`<li>${waiting}</li>`);
   return items.length ? html`<ul class="waiting">${items}</ul>` : html``;
 }

@@ -43,20 +43,14 @@ import {
   alignmentWithReview,
   endorsementWithRevisions,
   paidItems,
+  PROGRAMME_ACTIVITY_OPTIONS,
   rejectWith,
   twoPartySignature,
   type DraftContract,
 } from './shared-steps';
 import type { DecideInput } from './messages';
 
-const expertActivities = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '500 ms',
-    maximumInterval: '10 seconds',
-    nonRetryableErrorTypes: ['PolicyViolation', 'ValidationError'],
-  },
-});
+const expertActivities = proxyActivities<Activities>(PROGRAMME_ACTIVITY_OPTIONS);
 
 export interface ExpertRequestWorkflowInput {
   requestId: string;
@@ -204,7 +198,7 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     if (lc.state.seq === 0) {
       await lc.commit({
         stage: { from: null, to: 'intake' },
-        createExpertRequest: expertRequestRowInit(input.request, requester.userId, input.submittedAt),
+        create: expertRequestRowInit(input.request, requester.userId, input.submittedAt),
         audit: [{ action: 'registered', actorId: requester.userId, actorRole: 'co_approver', toStage: 'intake' }],
       });
     }
@@ -631,21 +625,11 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     });
   }
 
-  const STAGE_STEPS: Partial<Record<Stage, () => Promise<void>>> = {
-    intake,
-    co_endorsement: endorsement,
-    alignment_check: alignment,
-    selection,
-    contracting,
-    mission,
-    evaluation,
-  };
-
-  return lc.runStages(STAGE_STEPS, {
-    continueAsNewAfterSteps: input.continueAsNewAfterSteps,
-    continueAsNew: () =>
-      continueAsNew<typeof expertRequestWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
-  });
+  return lc.runStages(
+    { intake, co_endorsement: endorsement, alignment_check: alignment, selection, contracting, mission, evaluation },
+    input.continueAsNewAfterSteps,
+    () => continueAsNew<typeof expertRequestWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
+  );
 }
 
 /** Experts-on-Demand rules a decision must meet beyond its shape (pure: runs in the Update validator). */

@@ -672,7 +672,8 @@ export class Lifecycle {
    */
   runStages(
     steps: Partial<Record<Stage, () => Promise<void>>>,
-    opts: { continueAsNewAfterSteps?: number; continueAsNew: () => Promise<never> },
+    continueAsNewAfterSteps: number | undefined,
+    continueAsNew: () => Promise<never>,
   ): Promise<Stage> {
     return this.run(async () => {
       for (;;) {
@@ -680,9 +681,9 @@ export class Lifecycle {
         if (!step) return;
         await step();
         this.throwIfWithdrawing();
-        if (this.shouldContinueAsNew(opts.continueAsNewAfterSteps)) {
+        if (this.shouldContinueAsNew(continueAsNewAfterSteps)) {
           await this.drain();
-          await opts.continueAsNew();
+          await continueAsNew();
         }
       }
     });

@@ -22,20 +22,14 @@ import {
   alignmentWithReview,
   endorsementWithRevisions,
   paidItems,
+  PROGRAMME_ACTIVITY_OPTIONS,
   rejectWith,
   twoPartySignature,
   type DraftContract,
 } from './shared-steps';
 import type { DecideInput } from './messages';
 
-const proposalActivities = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '500 ms',
-    maximumInterval: '10 seconds',
-    nonRetryableErrorTypes: ['PolicyViolation', 'ValidationError'],
-  },
-});
+const proposalActivities = proxyActivities<Activities>(PROGRAMME_ACTIVITY_OPTIONS);
 
 export interface ProposalWorkflowInput {
   proposalId: string;
@@ -135,7 +129,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     if (lc.state.seq === 0) {
       await lc.commit({
         stage: { from: null, to: 'intake' },
-        createProposal: {
+        create: {
           callId: p().callId,
           institutionId: applicant.institutionId,
           applicantId: applicant.userId,
@@ -509,21 +503,11 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     });
   }
 
-  const STAGE_STEPS: Partial<Record<Stage, () => Promise<void>>> = {
-    intake,
-    co_endorsement: endorsement,
-    alignment_check: alignment,
-    selection,
-    contracting,
-    mission,
-    evaluation,
-  };
-
-  return lc.runStages(STAGE_STEPS, {
-    continueAsNewAfterSteps: input.continueAsNewAfterSteps,
-    continueAsNew: () =>
-      continueAsNew<typeof proposalWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
-  });
+  return lc.runStages(
+    { intake, co_endorsement: endorsement, alignment_check: alignment, selection, contracting, mission, evaluation },
+    input.continueAsNewAfterSteps,
+    () => continueAsNew<typeof proposalWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
+  );
 }
 
 function justification(d: Decision): string | undefined {

@@ -8,7 +8,18 @@ import { failedReasons, type PolicyResult, type Reason } from '../domain/policy/
 import type { AlignmentCheck } from '../domain/policy/alignment';
 import type { AuditEntry, ContractRow, DeliverableRow, StepCommit } from '../domain/steps';
 import type { NotificationRequest } from '../domain/notifications';
+import type { ActivityOptions } from '@temporalio/workflow';
 import type { Decision, Lifecycle, TaskSpec } from './lifecycle';
+
+/** The options of a programme workflow's own activities: a policy or validation failure is final, anything else is retried. */
+export const PROGRAMME_ACTIVITY_OPTIONS: ActivityOptions = {
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '500 ms',
+    maximumInterval: '10 seconds',
+    nonRetryableErrorTypes: ['PolicyViolation', 'ValidationError'],
+  },
+};
 
 type Actor = Decision['actor'];
 

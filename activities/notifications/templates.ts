@@ -6,7 +6,7 @@
  * optional values are left out rather than printed, so no mail ever says "undefined".
  */
 import { NOTIFICATION_TEMPLATES, type NotificationData, type NotificationTemplate } from '../../domain/notifications';
-import { programmeOfSubject, stageLabel } from '../../domain/registry';
+import { programmeOfSubject, stageLabel, TASK_MAIL_PURPOSE } from '../../domain/registry';
 import type { Language } from '../../domain/roles';
 import { TASK_KINDS, type TaskKind } from '../../domain/tasks';
 import { findingText } from '../../web/findings';
@@ -176,98 +176,6 @@ function outcomeWords(outcome: string | undefined, language: Language): string |
   const label = dictionary(language, key);
   return label !== key ? label : stageLabel(value, language, 'phrase');
 }
-
-/** What a task of each kind asks of its assignee: one sentence in every task mail, so no kind borrows another's wording. */
-export const TASK_MAIL_PURPOSE: Record<TaskKind, { en: string; ru: string }> = {
-  co_endorsement: {
-    en: 'Decide on behalf of the Country Office: endorse it, ask for changes, or reject it.',
-    ru: 'Примите решение от имени странового офиса: одобрить, запросить изменения или отклонить.',
-  },
-  revise: {
-    en: 'Revise and resubmit it; it is then checked again.',
-    ru: 'Доработайте и отправьте повторно; после этого проверка пройдёт снова.',
-  },
-  alignment_review: {
-    en: 'The automatic check found only a partial match with the country’s Cooperation Framework: confirm the alignment or reject it.',
-    ru: 'Автоматическая проверка нашла лишь частичное соответствие Рамочной программе сотрудничества: подтвердите соответствие или отклоните.',
-  },
-  policy_exception: {
-    en: 'The grant needs an exception from the policy rules: approve it with a justification, or reject it.',
-    ru: 'Для гранта нужно исключение из правил: утвердите его с обоснованием или отклоните.',
-  },
-  contract_signature: {
-    en: 'Read the contract and its payment schedule, then sign it or decline.',
-    ru: 'Ознакомьтесь с договором и графиком платежей, затем подпишите его или откажитесь.',
-  },
-  assign_reviewers: {
-    en: 'Assign at least two independent reviewers; the list shows each reviewer’s workload and any conflict with the applicant’s institution.',
-    ru: 'Назначьте не менее двух независимых рецензентов; в списке видны загрузка каждого и конфликт с организацией заявителя.',
-  },
-  conflict_declaration: {
-    en: 'You are asked to review a proposal. First declare whether you have a conflict of interest; the proposal opens after that.',
-    ru: 'Вас просят отрецензировать заявку. Сначала заявите, есть ли у вас конфликт интересов; после этого заявка откроется.',
-  },
-  review_score: {
-    en: 'Score the proposal against the criteria of the call.',
-    ru: 'Оцените заявку по критериям конкурса.',
-  },
-  selection_decision: {
-    en: 'The reviewers’ scores are in: select the proposal, put it on the waiting list, or reject it.',
-    ru: 'Оценки рецензентов получены: отберите заявку, включите её в резерв или отклоните.',
-  },
-  waitlist_review: {
-    en: 'The proposal is on the waiting list: select it or reject it.',
-    ru: 'Заявка в резерве: отберите или отклоните её.',
-  },
-  progress_report: {
-    en: 'Report on the milestone; its tranche is released once the Country Office verifies the report.',
-    ru: 'Отчитайтесь о выполнении этапа; транш за этап перечисляется после проверки отчёта страновым офисом.',
-  },
-  report_verification: {
-    en: 'Verify the progress report: accepting it releases the tranche of the milestone.',
-    ru: 'Проверьте отчёт о ходе работ: после его принятия перечисляется транш за этап.',
-  },
-  final_report: {
-    en: 'Submit the final report on the results of the project; the Country Office and the fund manager evaluate them on its basis.',
-    ru: 'Представьте итоговый отчёт о результатах проекта; на его основе страновой офис и менеджер фонда оценят результаты.',
-  },
-  evaluation: {
-    en: 'The project is complete: rate its relevance, effectiveness, efficiency and sustainability from the final report.',
-    ru: 'Проект завершён: оцените по итоговому отчёту его актуальность, результативность, эффективность и устойчивость.',
-  },
-  shortlist_review: {
-    en: 'Roster matching proposed a shortlist of experts: confirm it or change it before the invitations go out.',
-    ru: 'Подбор по реестру предложил короткий список экспертов: подтвердите или измените его до рассылки приглашений.',
-  },
-  invitation_response: {
-    en: 'If you accept, the Country Office compares you with the other candidates who accepted.',
-    ru: 'Если вы примете приглашение, страновой офис сравнит вас с другими принявшими его кандидатами.',
-  },
-  candidate_selection: {
-    en: 'Compare the experts who accepted the invitation and select one, or reject them all.',
-    ru: 'Сравните экспертов, принявших приглашение, и выберите одного или отклоните всех.',
-  },
-  fee_approval: {
-    en: 'The individual contract needs your approval (for example, a daily fee above the threshold): approve it with a justification, or reject it.',
-    ru: 'Индивидуальный договор требует вашего утверждения (например, дневная ставка выше порога): утвердите его с обоснованием или отклоните.',
-  },
-  deliverable_submission: {
-    en: 'Submit the deliverable; it is paid once the Country Office accepts it.',
-    ru: 'Представьте результат; он оплачивается после принятия страновым офисом.',
-  },
-  deliverable_acceptance: {
-    en: 'Review the deliverable: accepting it releases its payment to the expert.',
-    ru: 'Проверьте результат: после его принятия эксперту перечисляется оплата.',
-  },
-  expert_evaluation: {
-    en: 'The assignment is complete: rate the expert’s work. Ratings feed the expert roster.',
-    ru: 'Задание выполнено: оцените работу эксперта. Оценки учитываются в реестре экспертов.',
-  },
-  assignment_feedback: {
-    en: 'The assignment is complete: rate how the Country Office prepared and supported it.',
-    ru: 'Задание выполнено: оцените, как страновой офис подготовил и поддержал его.',
-  },
-};
 
 function taskPurpose(kind: string | undefined, language: Language): string[] {
   if (!kind || !Object.prototype.hasOwnProperty.call(TASK_MAIL_PURPOSE, kind)) return [];

@@ -8,19 +8,16 @@ import type { ExpertRequestWorkflowInput } from '../../workflows/expert-request'
 import type { ApiContext } from '../context';
 import { agreementOf } from '../agreements';
 import { startSubjectWorkflow } from '../start-subject';
-import { executeWithdraw } from '../decide';
 import { forbidden, notFound, validationFailed } from '../errors';
-import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
 import {
   createdSubjectSchema,
   expertRequestListQuerySchema,
   expertRequestPageSchema,
   expertRequestSchema,
-  stageResponseSchema,
-  withdrawBodySchema,
 } from '../schemas';
 import { subjectScope } from '../scope';
+import { subjectListRoute, subjectWithdrawRoute } from '../subject-routes';
 import type { AuthUser } from '../types';
 import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
 
@@ -38,6 +35,21 @@ async function findVisibleRequest<S extends Prisma.ExpertRequestSelect>(
   if (!row) throw notFound('expert request');
   return row;
 }
+
+const LIST_SELECT = {
+  id: true,
+  title: true,
+  countryCode: true,
+  modality: true,
+  workingDays: true,
+  startDate: true,
+  endDate: true,
+  stage: true,
+  stageEnteredAt: true,
+  contractValueCents: true,
+  createdAt: true,
+  closedAt: true,
+} as const;
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
@@ -74,74 +86,34 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
       const area = await prisma.thematicArea.findUnique({ where: { id: body.thematicAreaId }, select: { id: true } });
       if (!area) throw validationFailed([{ path: 'thematicAreaId', message: 'no such thematic area' }]);
 
-      const id = subjectId(PROGRAMME.subjectIdPrefix, user.id, idempotencyKey);
-      const input: ExpertRequestWorkflowInput = {
-        requestId: id,
-        requester: { userId: user.id, countryCode: user.countryCode },
-        request: body,
-        submittedAt: new Date().toISOString(),
-        sla: ctx.sla,
-      };
-      return {
-        status: 201,
-        body: await startSubjectWorkflow(ctx, PROGRAMME.id, {
-          id,
-          args: [input],
-          countryCode: body.countryCode,
-          idempotencyKey,
+      const countryCode = user.countryCode;
+      return startSubjectWorkflow(ctx, PROGRAMME.id, {
+        user,
+        idempotencyKey,
+        countryCode: body.countryCode,
+        input: (id): ExpertRequestWorkflowInput => ({
+          requestId: id,
+          requester: { userId: user.id, countryCode },
+          request: body,
+          submittedAt: new Date().toISOString(),
+          sla: ctx.sla,
         }),
-      };
+      });
     },
   );
 
-  router.add(
-    {
-      method: 'get',
-      path: '/expert-requests',
-      operationId: 'listExpertRequests',
-      cached: true,
-      tag: 'Experts on Demand',
-      summary: 'List the expert requests you may see',
-      roles: READ_ROLES,
-      query: expertRequestListQuerySchema,
-      success: {
-        status: 200,
-        description: 'A page of requests, newest first',
-        schema: expertRequestPageSchema,
-        links: {
-          getExpertRequest: { operationId: 'getExpertRequest', parameters: { id: '$response.body#/items/0/id' } },
-        },
-      },
-    },
-    async ({ user, query }) => {
-      const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.ExpertRequestWhereInput;
-      const where: Prisma.ExpertRequestWhereInput = {
-        AND: [scope, query.stage ? { stage: query.stage } : {}, query.country ? { countryCode: query.country } : {}],
-      };
-      const [total, rows] = await Promise.all([
-        prisma.expertRequest.count({ where }),
-        prisma.expertRequest.findMany({
-          where,
-          select: {
-            id: true,
-            title: true,
-            countryCode: true,
-            modality: true,
-            workingDays: true,
-            startDate: true,
-            endDate: true,
-            stage: true,
-            stageEnteredAt: true,
-            contractValueCents: true,
-            createdAt: true,
-            closedAt: true,
-          },
-          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-          skip: (query.page - 1) * query.pageSize,
-          take: query.pageSize,
-        }),
-      ]);
-      const items = rows.map((r) => ({
+  subjectListRoute(router, ctx, PROGRAMME.id, {
+    operationId: 'listExpertRequests',
+    tag: 'Experts on Demand',
+    summary: 'List the expert requests you may see',
+    roles: READ_ROLES,
+    query: expertRequestListQuerySchema,
+    schema: expertRequestPageSchema,
+    description: 'A page of requests, newest first',
+    getOperationId: 'getExpertRequest',
+    select: LIST_SELECT,
+    items: (rows: Prisma.ExpertRequestGetPayload<{ select: typeof LIST_SELECT }>[]) =>
+      rows.map((r) => ({
         id: r.id,
         title: r.title,
         countryCode: r.countryCode,
@@ -154,10 +126,8 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
         contractValueUsd: centsToUsd(r.contractValueCents),
         createdAt: r.createdAt.toISOString(),
         closedAt: r.closedAt?.toISOString() ?? null,
-      }));
-      return { body: paged(items, total, query.page, query.pageSize) };
-    },
-  );
+      })),
+  });
 
   router.add(
     {
@@ -260,33 +230,10 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
   );
 
-  router.add(
-    {
-      method: 'post',
-      path: '/expert-requests/:id/withdraw',
-      operationId: 'withdrawExpertRequest',
-      tag: 'Experts on Demand',
-      summary: 'Withdraw an expert request',
-      description:
-        'The body (a reason) is optional. Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
-      roles: ['co_approver'],
-      body: withdrawBodySchema,
-      idempotent: true,
-      params: { id: REQUEST_ID },
-      success: { status: 200, description: 'Withdrawn', schema: stageResponseSchema },
-      errors: [404, 409],
-    },
-    async ({ user, params, body, req, idempotencyKey }) => {
-      const r = await findVisibleRequest(ctx, user, params.id, { id: true, stage: true, workflowId: true });
-      const { stage } = await executeWithdraw(
-        ctx,
-        user,
-        { workflowId: r.workflowId, stage: r.stage, what: 'expert request' },
-        body.reason,
-        req.requestId,
-        idempotencyKey,
-      );
-      return { body: { id: r.id, stage } };
-    },
-  );
+  subjectWithdrawRoute(router, ctx, PROGRAMME.id, {
+    operationId: 'withdrawExpertRequest',
+    tag: 'Experts on Demand',
+    summary: 'Withdraw an expert request',
+    id: REQUEST_ID,
+  });
 }

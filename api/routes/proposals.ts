@@ -7,9 +7,8 @@ import type { ApiContext } from '../context';
 import { agreementOf } from '../agreements';
 import { assertRequiredDocuments, attachStagedDocuments } from '../documents';
 import { startSubjectWorkflow } from '../start-subject';
-import { assertNotTerminal, executeDecision, executeWithdraw } from '../decide';
+import { assertNotTerminal, executeDecision } from '../decide';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
-import { paged, subjectId } from '../ids';
 import type { ApiRouter } from '../router';
 import {
   createdSubjectSchema,
@@ -18,11 +17,10 @@ import {
   proposalListQuerySchema,
   proposalPageSchema,
   proposalSchema,
-  stageResponseSchema,
-  withdrawBodySchema,
 } from '../schemas';
 import { institutionApproved } from './institutions';
 import { subjectScope } from '../scope';
+import { subjectListRoute, subjectWithdrawRoute } from '../subject-routes';
 import type { AuthUser } from '../types';
 import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
 
@@ -48,6 +46,20 @@ function reviewView(r: {
     submittedAt: r.submittedAt?.toISOString() ?? null,
   };
 }
+
+const LIST_SELECT = {
+  id: true,
+  title: true,
+  countryCode: true,
+  callId: true,
+  institutionId: true,
+  stage: true,
+  stageEnteredAt: true,
+  requestedAmountCents: true,
+  createdAt: true,
+  closedAt: true,
+  weightedScore: true,
+} as const;
 
 async function findVisibleProposal<S extends Prisma.ProposalSelect>(
   ctx: ApiContext,
@@ -108,83 +120,42 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (call.countryCode !== body.countryCode)
         throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
 
-      const id = subjectId(PROGRAMME.subjectIdPrefix, user.id, idempotencyKey);
-      await attachStagedDocuments(ctx, user, id, body.documentIds ?? [], call.requiredDocumentTypes as string[]);
-      const input: ProposalWorkflowInput = {
-        proposalId: id,
-        applicant: { userId: user.id, institutionId: institution.id, institutionName: institution.name },
-        proposal: body,
-        submittedAt: new Date().toISOString(),
-        sla: ctx.sla,
-      };
-      return {
-        status: 201,
-        body: await startSubjectWorkflow(ctx, PROGRAMME.id, {
-          id,
-          args: [input],
-          countryCode: body.countryCode,
-          idempotencyKey,
+      return startSubjectWorkflow(ctx, PROGRAMME.id, {
+        user,
+        idempotencyKey,
+        countryCode: body.countryCode,
+        prepare: (id) =>
+          attachStagedDocuments(ctx, user, id, body.documentIds ?? [], call.requiredDocumentTypes as string[]),
+        input: (id): ProposalWorkflowInput => ({
+          proposalId: id,
+          applicant: { userId: user.id, institutionId: institution.id, institutionName: institution.name },
+          proposal: body,
+          submittedAt: new Date().toISOString(),
+          sla: ctx.sla,
         }),
-      };
+      });
     },
   );
 
-  router.add(
-    {
-      method: 'get',
-      path: '/proposals',
-      operationId: 'listProposals',
-      cached: true,
-      tag: 'Challenge Fund',
-      summary: 'List the proposals you may see',
-      roles: READ_ROLES,
-      query: proposalListQuerySchema,
-      success: {
-        status: 200,
-        description: 'A page of proposals, newest first',
-        schema: proposalPageSchema,
-        links: { getProposal: { operationId: 'getProposal', parameters: { id: '$response.body#/items/0/id' } } },
-      },
-    },
-    async ({ user, query }) => {
-      const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.ProposalWhereInput;
-      const where: Prisma.ProposalWhereInput = {
-        AND: [
-          scope,
-          query.stage ? { stage: query.stage } : {},
-          query.country ? { countryCode: query.country } : {},
-          query.callId ? { callId: query.callId } : {},
-        ],
-      };
-      const [total, rows] = await Promise.all([
-        prisma.proposal.count({ where }),
-        prisma.proposal.findMany({
-          where,
-          select: {
-            id: true,
-            title: true,
-            countryCode: true,
-            callId: true,
-            institutionId: true,
-            stage: true,
-            stageEnteredAt: true,
-            requestedAmountCents: true,
-            createdAt: true,
-            closedAt: true,
-            weightedScore: true,
-          },
-          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-          skip: (query.page - 1) * query.pageSize,
-          take: query.pageSize,
-        }),
-      ]);
+  subjectListRoute(router, ctx, PROGRAMME.id, {
+    operationId: 'listProposals',
+    tag: 'Challenge Fund',
+    summary: 'List the proposals you may see',
+    roles: READ_ROLES,
+    query: proposalListQuerySchema,
+    schema: proposalPageSchema,
+    description: 'A page of proposals, newest first',
+    getOperationId: 'getProposal',
+    filters: (query) => [query.callId ? { callId: query.callId } : {}],
+    select: LIST_SELECT,
+    items: async (rows: Prisma.ProposalGetPayload<{ select: typeof LIST_SELECT }>[], user) => {
       const institutionIds = [...new Set(rows.map((r) => r.institutionId))];
       const institutions = new Map(
         (
           await prisma.institution.findMany({ where: { id: { in: institutionIds } }, select: { id: true, name: true } })
         ).map((i) => [i.id, i.name]),
       );
-      const items = rows.map((r) => ({
+      return rows.map((r) => ({
         id: r.id,
         title: r.title,
         countryCode: r.countryCode,
@@ -197,9 +168,8 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         closedAt: r.closedAt?.toISOString() ?? null,
         ...(seesScores(user) ? { weightedScore: r.weightedScore } : {}),
       }));
-      return { body: paged(items, total, query.page, query.pageSize) };
     },
-  );
+  });
 
   router.add(
     {
@@ -374,33 +344,10 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
   );
 
-  router.add(
-    {
-      method: 'post',
-      path: '/proposals/:id/withdraw',
-      operationId: 'withdrawProposal',
-      tag: 'Challenge Fund',
-      summary: 'Withdraw a proposal',
-      description:
-        'The body (a reason) is optional. Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
-      roles: ['applicant'],
-      body: withdrawBodySchema,
-      idempotent: true,
-      params: { id: PROPOSAL_ID },
-      success: { status: 200, description: 'Withdrawn', schema: stageResponseSchema },
-      errors: [404, 409],
-    },
-    async ({ user, params, body, req, idempotencyKey }) => {
-      const p = await findVisibleProposal(ctx, user, params.id, { id: true, stage: true, workflowId: true });
-      const { stage } = await executeWithdraw(
-        ctx,
-        user,
-        { workflowId: p.workflowId, stage: p.stage, what: 'proposal' },
-        body.reason,
-        req.requestId,
-        idempotencyKey,
-      );
-      return { body: { id: p.id, stage } };
-    },
-  );
+  subjectWithdrawRoute(router, ctx, PROGRAMME.id, {
+    operationId: 'withdrawProposal',
+    tag: 'Challenge Fund',
+    summary: 'Withdraw a proposal',
+    id: PROPOSAL_ID,
+  });
 }

@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { decisionBodySchema } from '../../domain/tasks';
 import type { Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../../lib/db';
+import { subjectTable } from '../../lib/subject-table';
+import { SUBJECT_TYPES } from '../../domain/registry';
 import type { ApiContext } from '../context';
 import { executeDecision } from '../decide';
 import { forbidden, notFound } from '../errors';
@@ -28,22 +30,20 @@ const TASK_SELECT = {
   createdAt: true,
 } as const;
 
-/** Subject titles for a batch of tasks: two queries, whatever the number of tasks. */
+/** Subject titles for a batch of tasks: one query per programme that has any, whatever the number of tasks. */
 async function subjectTitles(
   prisma: PrismaClient,
   tasks: { subjectType: string; subjectId: string }[],
 ): Promise<Map<string, string>> {
-  const proposalIds = [...new Set(tasks.filter((t) => t.subjectType === 'proposal').map((t) => t.subjectId))];
-  const requestIds = [...new Set(tasks.filter((t) => t.subjectType === 'expert_request').map((t) => t.subjectId))];
-  const [proposals, requests] = await Promise.all([
-    proposalIds.length
-      ? prisma.proposal.findMany({ where: { id: { in: proposalIds } }, select: { id: true, title: true } })
-      : [],
-    requestIds.length
-      ? prisma.expertRequest.findMany({ where: { id: { in: requestIds } }, select: { id: true, title: true } })
-      : [],
-  ]);
-  return new Map([...proposals, ...requests].map((s) => [s.id, s.title]));
+  const rows = await Promise.all(
+    SUBJECT_TYPES.map((type) => {
+      const ids = [...new Set(tasks.filter((t) => t.subjectType === type).map((t) => t.subjectId))];
+      return ids.length
+        ? subjectTable(prisma, type).findMany({ where: { id: { in: ids } }, select: { id: true, title: true } })
+        : [];
+    }),
+  );
+  return new Map(rows.flat().map((s) => [s.id as string, s.title as string]));
 }
 
 const TASK_ID = {
@@ -186,6 +186,7 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
           assigneeRole: true,
           assigneeCountryCode: true,
           countryCode: true,
+          programme: true,
           exclusions: { select: { userId: true } },
         },
       });

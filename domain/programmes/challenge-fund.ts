@@ -1,4 +1,7 @@
-import type { ProgrammeSpec } from '../programme';
+import { PHASES } from '../phases';
+import { phaseStages, type ProgrammeSpec } from '../programme';
+import { CHALLENGE_FUND_WORDS } from './challenge-fund-words';
+import { COUNTRY_OFFICE_AND_FUND_ROLES } from './shared';
 
 /** Russian Challenge Fund: institutions propose solutions to challenges published by Country Offices. */
 export const CHALLENGE_FUND = {
@@ -9,15 +12,7 @@ export const CHALLENGE_FUND = {
   workflowIdPrefix: 'proposal-',
   subjectIdPrefix: 'p',
   apiPath: 'proposals',
-  stages: [
-    { name: 'intake', phase: 'intake' },
-    { name: 'co_endorsement', phase: 'co_endorsement' },
-    { name: 'alignment_check', phase: 'alignment_check' },
-    { name: 'selection', phase: 'selection' },
-    { name: 'contracting', phase: 'contracting' },
-    { name: 'mission', phase: 'mission' },
-    { name: 'evaluation', phase: 'evaluation' },
-  ],
+  stages: phaseStages(...PHASES),
   endings: { closed: 'closed', rejected: 'rejected', withdrawn: 'withdrawn', cancelled: 'cancelled' },
   taskKinds: [
     'co_endorsement',
@@ -41,10 +36,8 @@ export const CHALLENGE_FUND = {
   },
   roles: {
     applicant: { scope: { same: 'institutionId' }, accounts: { selfRegistration: true } },
-    co_approver: { scope: { same: 'countryCode' }, accounts: { invitedBy: 'admin' } },
+    ...COUNTRY_OFFICE_AND_FUND_ROLES,
     reviewer: { scope: { tasks: ['conflict_declaration', 'review_score'] }, accounts: { invitedBy: 'fund_manager' } },
-    fund_manager: { scope: { all: true }, accounts: { invitedBy: 'admin' } },
-    admin: { scope: { all: true }, accounts: { invitedBy: 'admin' } },
   },
   resultIndicators: [
     {
@@ -59,10 +52,5 @@ export const CHALLENGE_FUND = {
       source: 'evaluation_rating',
     },
   ],
-  labels: {
-    name: { en: 'Russian Challenge Fund', ru: 'Российский фонд решений' },
-    subject: { en: 'Proposal', ru: 'Предложение' },
-    openSubject: { en: 'Open the proposal', ru: 'Открыть предложение' },
-    paymentItem: { word: { en: 'milestone', ru: 'этап' }, field: { en: 'Milestone', ru: 'Этап' } },
-  },
+  labels: CHALLENGE_FUND_WORDS,
 } as const satisfies ProgrammeSpec;

@@ -1,4 +1,7 @@
-import type { ProgrammeSpec } from '../programme';
+import { PHASES } from '../phases';
+import { phaseStages, type ProgrammeSpec } from '../programme';
+import { EXPERTS_ON_DEMAND_WORDS } from './experts-on-demand-words';
+import { COUNTRY_OFFICE_AND_FUND_ROLES } from './shared';
 
 /** Experts on Demand: Country Offices request short-term Russian experts. */
 export const EXPERTS_ON_DEMAND = {
@@ -9,15 +12,7 @@ export const EXPERTS_ON_DEMAND = {
   workflowIdPrefix: 'expert-request-',
   subjectIdPrefix: 'er',
   apiPath: 'expert-requests',
-  stages: [
-    { name: 'intake', phase: 'intake' },
-    { name: 'co_endorsement', phase: 'co_endorsement' },
-    { name: 'alignment_check', phase: 'alignment_check' },
-    { name: 'selection', phase: 'selection' },
-    { name: 'contracting', phase: 'contracting' },
-    { name: 'mission', phase: 'mission' },
-    { name: 'evaluation', phase: 'evaluation' },
-  ],
+  stages: phaseStages(...PHASES),
   endings: { closed: 'closed', rejected: 'rejected', withdrawn: 'withdrawn', cancelled: 'cancelled' },
   taskKinds: [
     'co_endorsement',
@@ -39,10 +34,8 @@ export const EXPERTS_ON_DEMAND = {
     by: 'country_office',
   },
   roles: {
-    co_approver: { scope: { same: 'countryCode' }, accounts: { invitedBy: 'admin' } },
+    ...COUNTRY_OFFICE_AND_FUND_ROLES,
     expert: { scope: { tasks: ['invitation_response'] }, accounts: { createdWhen: 'first invited from the roster' } },
-    fund_manager: { scope: { all: true }, accounts: { invitedBy: 'admin' } },
-    admin: { scope: { all: true }, accounts: { invitedBy: 'admin' } },
   },
   resultIndicators: [
     {
@@ -57,13 +50,5 @@ export const EXPERTS_ON_DEMAND = {
       source: 'evaluation_rating',
     },
   ],
-  labels: {
-    name: { en: 'Experts on Demand', ru: 'Эксперты по запросу' },
-    subject: { en: 'Expert request', ru: 'Запрос на эксперта' },
-    openSubject: { en: 'Open the expert request', ru: 'Открыть запрос' },
-    paymentItem: { word: { en: 'deliverable', ru: 'результат' }, field: { en: 'Deliverable', ru: 'Результат' } },
-    stages: {
-      mission: { name: { en: 'Mission', ru: 'Миссия' } },
-    },
-  },
+  labels: EXPERTS_ON_DEMAND_WORDS,
 } as const satisfies ProgrammeSpec;

@@ -1,11 +1,7 @@
 import { NOTIFICATION_TEMPLATES, type NotificationData } from '../../domain/notifications';
 import { TASK_KINDS, type TaskKind } from '../../domain/tasks';
-import {
-  primaryLinkOf,
-  renderDigest,
-  renderNotification,
-  TASK_MAIL_PURPOSE,
-} from '../../activities/notifications/templates';
+import { TASK_MAIL_PURPOSE } from '../../domain/registry';
+import { primaryLinkOf, renderDigest, renderNotification } from '../../activities/notifications/templates';
 
 const BASE = 'https://rus-undp.example.org/';
 const FORBIDDEN = /undefined|null|NaN|Invalid Date|\[object Object\]/;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../api/auth';
+import { CALL_EXAMPLE } from '../../api/examples';
 import { DEMO_USERS } from '../../domain/demo';
 import { poolOf } from '../../lib/db';
 import { mulberry32 } from '../../prisma/seed-data';
@@ -228,24 +229,6 @@ const ROLES: DemoKey[] = [
 ];
 let badTokens: string[] = [];
 
-const callPayload = () => ({
-  countryCode: 'KG',
-  title: 'Fuzz call',
-  challengeStatement: 'Cut water losses.',
-  opensAt: '2027-01-01',
-  closesAt: '2027-03-31',
-  minGrantUsd: 20_000,
-  maxGrantUsd: 40_000,
-  coFinancingMinPct: 20,
-  maxDurationMonths: 12,
-  rubric: [
-    { key: 'innovation', label: 'Innovation', weight: 30, max: 100 },
-    { key: 'feasibility', label: 'Feasibility', weight: 70, max: 100 },
-  ],
-  passMark: 60,
-  thematicAreaIds: ['water-resources'],
-});
-
 /** Who may plausibly call each operation: most valid-token requests come from them, to get past the role gates. */
 const ACTORS: Record<string, DemoKey[]> = {
   'post /proposals': ['applicant', 'applicant2'],
@@ -290,7 +273,7 @@ function seedBody(op: string, rng: Rng, schema: Record<string, unknown> | undefi
     case 'post /tasks/{id}/decision':
       return rng.pick(DECISIONS) as unknown as Json;
     case 'post /calls':
-      return callPayload() as unknown as Json;
+      return { ...CALL_EXAMPLE, title: 'Fuzz call' } as unknown as Json;
     case 'post /experts':
       return {
         name: 'Fuzz Expert',

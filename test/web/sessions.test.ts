@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO_USERS } from '../../domain/demo';
 import { startApiHarness, type ApiHarness } from '../api/harness';
+import { proposalFormFields } from '../fixtures/payloads';
 import { eventually } from '../helpers/wait';
 
 /**
@@ -161,25 +162,7 @@ test('a creating form sent twice creates once, with or without its hidden key', 
   await browser.signIn(DEMO_USERS.applicant.email);
   const page = await browser.get('/app/proposals/new?call=call-kg');
   expect(page.status).toBe(200);
-  const fields = {
-    _csrf: Browser.hidden(page.html, '_csrf'),
-    callId: 'call-kg',
-    countryCode: 'KG',
-    summary: 'S',
-    'nationalPartner.name': 'N',
-    'nationalPartner.contact': 'C',
-    'nationalPartner.demandEvidence': 'E',
-    sdgs: ['13', '11'],
-    thematicAreaId: 'climate-adaptation',
-    requestedAmountUsd: '30000',
-    coFinancingUsd: '8000',
-    durationMonths: '12',
-    innovation: 'I',
-    expectedResults: 'R',
-    'milestones.0.title': 'M1',
-    'milestones.0.dueDate': '2027-03-31',
-    'milestones.0.description': '',
-  };
+  const fields = { _csrf: Browser.hidden(page.html, '_csrf'), ...proposalFormFields() };
   for (const [title, withKey] of [
     ['Sent twice with its key', true],
     ['Sent twice without a key', false],

@@ -16,7 +16,7 @@ import {
 import { requestFindings } from '../../domain/expert-request';
 import { findingText } from '../../web/findings';
 import { apiMessage, DICTIONARY, t } from '../../web/i18n';
-import { expertRequestPayload } from '../fixtures/payloads';
+import { expertRequestPayload, proposalFormFields } from '../fixtures/payloads';
 import { CookieJar } from '../../web/session';
 import { mapDetails } from '../../web/ui';
 import { historyLines, type TimelineEvent } from '../../web/views';
@@ -282,23 +282,8 @@ test('form bodies become API payloads; a resubmission carries only what changed'
   expect(num('')).toBeUndefined();
   expect(num('abc')).toBe('abc');
   const body = {
-    callId: 'call-kg',
-    countryCode: 'KG',
+    ...proposalFormFields(),
     title: 'T',
-    summary: 'S',
-    'nationalPartner.name': 'N',
-    'nationalPartner.contact': 'C',
-    'nationalPartner.demandEvidence': 'E',
-    sdgs: ['13', '11'],
-    thematicAreaId: 'climate-adaptation',
-    requestedAmountUsd: '30000',
-    coFinancingUsd: '8000',
-    durationMonths: '12',
-    innovation: 'I',
-    expectedResults: 'R',
-    'milestones.0.title': 'M1',
-    'milestones.0.dueDate': '2027-03-31',
-    'milestones.0.description': '',
     'milestones.1.title': '',
     'milestones.1.dueDate': '',
     'milestones.1.description': '',

@@ -1,18 +1,6 @@
 /** The decision forms of a task page: one form per allowed decision, its data fields per decision data kind. */
 import { TASK_KINDS, type DecisionDataKey } from '../../domain/tasks';
-import {
-  expertRequestFormFields,
-  expertRequestLabels,
-  expertRequestValuesFrom,
-  expertRequestValuesOf,
-  list,
-  proposalFormFields,
-  proposalLabels,
-  proposalValuesFrom,
-  proposalValuesOf,
-  str,
-  type Body,
-} from '../forms';
+import { list, str, type Body } from '../forms';
 import { attr, html, type HtmlValue, type SafeHtml } from '../html';
 import type { Key } from '../i18n';
 import { nameOf } from '../reference';
@@ -44,6 +32,7 @@ import {
 } from '../views';
 
 import { shortlistTable, type RosterHit } from './task-context';
+import { taskPageProgramme } from './task-programmes';
 
 const enc = encodeURIComponent;
 const DANGER = new Set(['reject', 'decline', 'declare_conflict']);
@@ -336,19 +325,8 @@ export function dataFields(
     case 'deliverable':
       return html`${field(ctx, { name: 'data.report', label: t('decide.deliverableReport'), type: 'textarea', rows: 8, value: str(values, 'data.report'), required: true, state })}
         ${field(ctx, { name: 'data.link', label: t('decide.link'), type: 'url', value: str(values, 'data.link'), state, hint: t('decide.linkHint') })}`;
-    case 'proposalChanges': {
-      if (task.subject.type === 'proposal' && x.proposal) {
-        const v = values.decision
-          ? proposalValuesFrom(values)
-          : proposalValuesOf({ ...x.proposal, callId: x.proposal.call?.id });
-        return proposalFormFields(ctx, v, state, { areas: x.ref.areas, extraRows: values._addRow ? 1 : 0 });
-      }
-      const original = (c.request ?? x.request ?? {}) as Record<string, unknown>;
-      const v = values.decision
-        ? expertRequestValuesFrom(values)
-        : expertRequestValuesOf({ ...original, countryCode: task.subject.countryCode });
-      return expertRequestFormFields(ctx, v, state, { areas: x.ref.areas, extraRows: values._addRow ? 1 : 0 });
-    }
+    case 'proposalChanges':
+      return taskPageProgramme(task.subject.type).revisionFields(ctx, task, values, state, x);
     case 'comment':
     case 'none':
     default:
@@ -386,8 +364,7 @@ export function decisionLabels(
   x: FormExtras,
 ): Record<string, string> {
   const { t } = ctx;
-  if (dataKey === 'proposalChanges')
-    return task.subject.type === 'proposal' ? proposalLabels(ctx) : expertRequestLabels(ctx);
+  if (dataKey === 'proposalChanges') return taskPageProgramme(task.subject.type).revisionLabels(ctx);
   const labels: Record<string, string> = {
     comment: t('decide.comment'),
     decision: t('decide.title'),

@@ -2,7 +2,7 @@
 import { TASK_KINDS, type TaskKind } from '../../domain/tasks';
 import { attr, html, type SafeHtml } from '../html';
 import type { NamedItem } from '../reference';
-import { dueBadge, emptyState, field, fmtDate, layout, type PageCtx } from '../ui';
+import { dueBadge, emptyState, field, fmtDate, layout, subjectWord, type PageCtx } from '../ui';
 import { countryName, kindLabel, taskHref, type Page, type Reference, type TaskView } from '../views';
 
 export interface InboxFilters {
@@ -89,7 +89,7 @@ export function inboxPage(
         <tbody>${tasks.items.map(
           (x) => html`<tr class="${x.overdue ? 'row-overdue' : ''}">
             <td data-label="${t('inbox.task')}"><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a></td>
-            <td data-label="${t('inbox.subject')}"><span class="muted small">${t(x.subject.type === 'proposal' ? 'subject.proposal' : 'subject.expert_request')}</span><br>${x.subject.title}</td>
+            <td data-label="${t('inbox.subject')}"><span class="muted small">${subjectWord(ctx, x.subject.type)}</span><br>${x.subject.title}</td>
             <td data-label="${t('field.country')}">${countryName(ctx, ref, x.subject.countryCode)}</td>
             <td data-label="${t('inbox.due')}">${x.dueAt ? html`<time datetime="${x.dueAt}">${fmtDate(x.dueAt, lang)}</time>` : '—'} ${dueBadge(ctx, x)}</td>
           </tr>`,

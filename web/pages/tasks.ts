@@ -2,25 +2,24 @@ import { documentsCard, loadDocuments } from './documents';
 import type { Router } from 'express';
 import type { TaskKind } from '../../domain/tasks';
 import { ApiError } from '../api-client';
-import {
-  expertRequestChanges,
-  expertRequestFieldNames,
-  expertRequestValuesFrom,
-  list,
-  num,
-  proposalChanges,
-  proposalFieldNames,
-  proposalPayload,
-  proposalValuesFrom,
-  proposalValuesOf,
-  str,
-  type Body,
-} from '../forms';
+import { list, num, str, type Body } from '../forms';
 import { attr, html, type HtmlValue } from '../html';
 import { apiMessage, type Key } from '../i18n';
 import type { WebContext } from '../context';
 import { nameOf } from '../reference';
-import { dueBadge, emptyForm, field, fmtDate, layout, mapDetails, prose, send, stageBadge, type PageCtx } from '../ui';
+import {
+  dueBadge,
+  emptyForm,
+  field,
+  fmtDate,
+  layout,
+  mapDetails,
+  prose,
+  send,
+  stageBadge,
+  subjectWord,
+  type PageCtx,
+} from '../ui';
 import { formIdempotencyKey, idempotencyHeader } from '../idempotency';
 import {
   deliverablesTable,
@@ -38,6 +37,7 @@ import {
 
 import { inboxFilters, inboxPage, inboxQuery } from './task-inbox';
 import { contextPanel, type RosterHit } from './task-context';
+import { taskPageProgramme } from './task-programmes';
 import {
   dataKeyOf,
   decisionFieldNames,
@@ -95,13 +95,12 @@ export function taskPages(router: Router, web: WebContext): void {
     const [task, subj, areas, countries, roster, calls] = await Promise.all([
       api.get('/tasks/{id}', { params: { id } }),
       subject
-        ? (subject.type === 'proposal'
-            ? api.get('/proposals/{id}', { params: { id: subject.id } })
-            : api.get('/expert-requests/{id}', { params: { id: subject.id } })
-          ).catch((err: unknown) => {
-            if (err instanceof ApiError && (err.status === 404 || err.status === 403)) return null;
-            throw err;
-          })
+        ? taskPageProgramme(subject.type)
+            .subject(ctx, subject.id)
+            .catch((err: unknown) => {
+              if (err instanceof ApiError && (err.status === 404 || err.status === 403)) return null;
+              throw err;
+            })
         : Promise.resolve(null),
       ref.thematicAreas(),
       ref.countries(),
@@ -136,7 +135,7 @@ export function taskPages(router: Router, web: WebContext): void {
 
     const subjectTitle = subj?.title ?? task.subject.title;
     const header = html`<div class="task-meta">
-      <p><span class="muted">${t(task.subject.type === 'proposal' ? 'subject.proposal' : 'subject.expert_request')}:</span> <a href="${subjectHref(task.subject.type, task.subject.id)}">${subjectTitle}</a></p>
+      <p><span class="muted">${subjectWord(ctx, task.subject.type)}:</span> <a href="${subjectHref(task.subject.type, task.subject.id)}">${subjectTitle}</a></p>
       <p>${stageBadge(ctx, task.stage, task.programme)} ${task.status === 'open' ? html`<span>${t('task.due')}: ${task.dueAt ? html`<time datetime="${task.dueAt}">${fmtDate(task.dueAt, lang, true)}</time>` : '—'}</span> ${dueBadge(ctx, task)}` : html`<span class="badge badge-muted">${t(`taskStatus.${task.status}` as Key)}</span>`}</p>
     </div>`;
 
@@ -330,21 +329,14 @@ export function taskPages(router: Router, web: WebContext): void {
           break;
         case 'proposalChanges': {
           const subject = subjectOfTaskId(id);
-          if (subject?.type === 'proposal') {
-            const current = await ctx.api.get('/proposals/{id}', { params: { id: subject.id } });
-            const v = proposalValuesFrom(body);
-            Object.assign(
-              data,
-              proposalChanges(v, proposalPayload(proposalValuesOf({ ...current, callId: current.call?.id }))),
-            );
-            fields = [...fields, ...proposalFieldNames(v, 12).map((f) => `data.${f}`)];
-          } else {
-            const task = await ctx.api.get('/tasks/{id}', { params: { id } });
-            const original = ((task.context ?? {}).request ?? {}) as Record<string, unknown>;
-            const v = expertRequestValuesFrom(body);
-            Object.assign(data, expertRequestChanges(v, original));
-            fields = [...fields, ...expertRequestFieldNames(v).map((f) => `data.${f}`)];
-          }
+          if (!subject) break;
+          const revision = await taskPageProgramme(subject.type).revisionChanges(
+            ctx,
+            { id, subjectId: subject.id },
+            body,
+          );
+          Object.assign(data, revision.data);
+          fields = [...fields, ...revision.fields.map((f) => `data.${f}`)];
           break;
         }
         default:
