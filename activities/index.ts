@@ -1,3 +1,6 @@
+import { createClock } from '../lib/clock';
+import { createCalendarActivities } from './calendar';
+import { createCallActivities } from './call';
 import type { ActivityDeps } from './deps';
 import { createDocumentActivities } from './documents';
 import { createExpertRequestActivities } from './expert-request';
@@ -9,14 +12,17 @@ import { createReadModelActivities } from './read-model';
 export type { ActivityDeps } from './deps';
 
 /** All activities, built from injected dependencies (house style of temporalio/samples-typescript). */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(given: ActivityDeps) {
+  const deps = { ...given, clock: given.clock ?? createClock({ prisma: given.prisma }) };
   return {
+    ...createCalendarActivities(deps),
     ...createReadModelActivities(deps),
     ...createNotifyActivities(deps),
     ...createPolicyActivities(deps),
     ...createProposalActivities(deps),
     ...createExpertRequestActivities(deps),
     ...createDocumentActivities(deps),
+    ...createCallActivities(deps),
   };
 }
 

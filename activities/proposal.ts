@@ -1,3 +1,4 @@
+import { budgetTotals, type BudgetLine } from '../domain/budget';
 import { checkGrant } from '../domain/policy/grant';
 import type { PolicyResult } from '../domain/policy/findings';
 import type { RubricCriterion } from '../domain/policy/scoring';
@@ -18,11 +19,21 @@ export interface ScreeningInput {
   durationMonths: number;
   localPartnerEvidence: string | null;
   submittedAt: string;
+  /** The budget lines, when the proposal has them (the indirect-cost cap is checked on them). */
+  budget?: BudgetLine[];
+  /** Checked at intake only (contracting comes after some may have fallen due). */
+  milestoneDueDates?: string[];
 }
 
 export interface ScreeningResult {
   policy: PolicyResult;
-  call: { title: string; rubric: RubricCriterion[]; passMark: number } | null;
+  call: {
+    title: string;
+    rubric: RubricCriterion[];
+    passMark: number;
+    /** The call's workflow when the call has a closing date: its proposals wait for its ranked selection. */
+    callWorkflowId?: string | null;
+  } | null;
 }
 
 /** Grants already awarded (contract signed) to an institution, this proposal excluded. */
@@ -38,62 +49,80 @@ async function awardedToInstitutionCents(
   return proposals.reduce((sum, p) => sum + p.requestedAmountCents, 0);
 }
 
+async function grantFacts(prisma: PrismaClient, input: ScreeningInput) {
+  const call = await prisma.call.findUnique({ where: { id: input.callId } });
+  const country = await prisma.country.findUnique({ where: { code: input.countryCode } });
+  const totals = input.budget ? budgetTotals(input.budget) : null;
+  return {
+    call,
+    facts: {
+      requestedCents: input.requestedCents,
+      coFinancingCents: input.coFinancingCents,
+      callMinCents: call?.minGrantCents ?? 0,
+      callMaxCents: call?.maxGrantCents ?? 0,
+      callCoFinancingMinPct: call?.coFinancingMinPct ?? 20,
+      callOpensAt: (call?.opensAt ?? new Date(0)).toISOString(),
+      // A rolling call (no closing date) is open for as long as it is published.
+      callClosesAt: (call ? (call.closesAt ?? new Date('9999-12-31T23:59:59.999Z')) : new Date(0)).toISOString(),
+      submittedAt: input.submittedAt,
+      countryEligible: Boolean(country?.eligibleChallengeFund) && call?.countryCode === input.countryCode,
+      localPartnerEvidence: input.localPartnerEvidence,
+      cumulativeAwardedToInstitutionCents: await awardedToInstitutionCents(
+        prisma,
+        input.institutionId,
+        input.proposalId,
+      ),
+      durationMonths: input.durationMonths,
+      callMaxDurationMonths: call?.maxDurationMonths ?? 12,
+      ...(totals ? { budget: { indirectCents: totals.indirectCents, directCents: totals.directCents } } : {}),
+      ...(input.milestoneDueDates ? { milestoneDueDates: input.milestoneDueDates } : {}),
+    },
+  };
+}
+
+/**
+ * Intake eligibility: call open, country eligible, amounts, co-financing, indirect costs, local partner
+ * evidence, duration, milestone dates, required documents. The workflow's screening and the API's
+ * check before it starts a workflow both run this, on the rule set in force on the submission day.
+ */
+export async function screenProposalFacts(prisma: PrismaClient, input: ScreeningInput): Promise<ScreeningResult> {
+  const { call, facts } = await grantFacts(prisma, input);
+  const ruleSet = ruleSetInForce(await loadRuleSets(prisma), input.submittedAt);
+  const policy = checkGrant(ruleSet, facts);
+  if (!call) {
+    policy.outcome = 'fail';
+    policy.findings.unshift({
+      rule: 'call_exists',
+      outcome: 'fail',
+      message: `Call ${input.callId} does not exist`,
+      data: { callId: input.callId },
+    });
+  }
+  return {
+    policy,
+    call: call
+      ? {
+          title: call.title,
+          rubric: call.rubric as unknown as RubricCriterion[],
+          passMark: call.passMark,
+          callWorkflowId: call.workflowId && call.closesAt ? call.workflowId : null,
+        }
+      : null,
+  };
+}
+
 export function createProposalActivities(deps: ActivityDeps) {
   const { prisma } = deps;
 
-  async function grantFacts(input: ScreeningInput) {
-    const call = await prisma.call.findUnique({ where: { id: input.callId } });
-    const country = await prisma.country.findUnique({ where: { code: input.countryCode } });
-    return {
-      call,
-      facts: {
-        requestedCents: input.requestedCents,
-        coFinancingCents: input.coFinancingCents,
-        callMinCents: call?.minGrantCents ?? 0,
-        callMaxCents: call?.maxGrantCents ?? 0,
-        callCoFinancingMinPct: call?.coFinancingMinPct ?? 20,
-        callOpensAt: (call?.opensAt ?? new Date(0)).toISOString(),
-        callClosesAt: (call?.closesAt ?? new Date(0)).toISOString(),
-        submittedAt: input.submittedAt,
-        countryEligible: Boolean(country?.eligibleChallengeFund) && call?.countryCode === input.countryCode,
-        localPartnerEvidence: input.localPartnerEvidence,
-        cumulativeAwardedToInstitutionCents: await awardedToInstitutionCents(
-          prisma,
-          input.institutionId,
-          input.proposalId,
-        ),
-        durationMonths: input.durationMonths,
-        callMaxDurationMonths: call?.maxDurationMonths ?? 12,
-      },
-    };
-  }
-
   return {
-    /** Intake eligibility: call open, country eligible, amounts, co-financing, local partner evidence. */
+    /** Intake eligibility (screenProposalFacts). */
     async screenProposal(input: ScreeningInput): Promise<ScreeningResult> {
-      const { call, facts } = await grantFacts(input);
-      const ruleSet = ruleSetInForce(await loadRuleSets(prisma), input.submittedAt);
-      const policy = checkGrant(ruleSet, facts);
-      if (!call) {
-        policy.outcome = 'fail';
-        policy.findings.unshift({
-          rule: 'call_exists',
-          outcome: 'fail',
-          message: `Call ${input.callId} does not exist`,
-          data: { callId: input.callId },
-        });
-      }
-      return {
-        policy,
-        call: call
-          ? { title: call.title, rubric: call.rubric as unknown as RubricCriterion[], passMark: call.passMark }
-          : null,
-      };
+      return screenProposalFacts(prisma, input);
     },
 
     /** Contracting: the same grant rules on the decision date, with the cumulative amount as of now. */
     async checkGrantPolicy(input: ScreeningInput & { decisionDate: string }): Promise<PolicyResult> {
-      const { facts } = await grantFacts(input);
+      const { facts } = await grantFacts(prisma, { ...input, milestoneDueDates: undefined });
       const ruleSet = ruleSetInForce(await loadRuleSets(prisma), input.decisionDate);
       // The call window matters at submission only; contracting happens after it may have closed.
       return checkGrant(ruleSet, { ...facts, submittedAt: facts.callOpensAt });

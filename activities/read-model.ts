@@ -1,4 +1,5 @@
 import { Prisma } from '../generated/prisma/client';
+import { messageSideOf } from '../domain/messages';
 import { isTerminal } from '../domain/stages';
 import type { StepCommit, StepResult, SubjectPatch, SubjectRowInit } from '../domain/steps';
 import { subjectTable } from '../lib/subject-table';
@@ -69,9 +70,9 @@ export function createReadModelActivities(deps: ActivityDeps) {
     const now = new Date();
     for (const t of step.openTasks ?? []) {
       await tx.$executeRaw`INSERT INTO "Task" ("id", "workflowId", "programme", "subjectType", "subjectId", "kind", "stage", "status",
-          "assigneeUserId", "assigneeRole", "assigneeCountryCode", "countryCode", "title", "dueAt", "remindAt", "overdue", "context", "createdAt", "updatedAt")
+          "assigneeUserId", "assigneeRole", "assigneeCountryCode", "assigneeInstitutionId", "countryCode", "title", "dueAt", "remindAt", "overdue", "context", "createdAt", "updatedAt")
         VALUES (${t.id}, ${workflowId}, ${subject.programme}, ${subject.type}, ${subject.id}, ${t.kind}, ${t.stage}, 'open',
-          ${t.assigneeUserId ?? null}, ${t.assigneeRole}, ${t.assigneeCountryCode ?? null}, ${subject.countryCode}, ${t.title},
+          ${t.assigneeUserId ?? null}, ${t.assigneeRole}, ${t.assigneeCountryCode ?? null}, ${t.assigneeInstitutionId ?? null}, ${subject.countryCode}, ${t.title},
           ${t.dueAt ? new Date(t.dueAt) : null}, ${t.remindAt ? new Date(t.remindAt) : null}, false, ${jsonText(t.context)}, ${at}, ${now})
         ON CONFLICT ("id") DO NOTHING`;
       for (const userId of t.excludeUserIds ?? []) {
@@ -89,11 +90,18 @@ export function createReadModelActivities(deps: ActivityDeps) {
         WHERE "id" = ${c.id}`;
       if (changed !== 1) throw new Error(`task ${c.id} to close is not in the read model`);
     }
+    for (const r of step.reassignTasks ?? []) {
+      await tx.$executeRaw`UPDATE "Task" SET "assigneeUserId" = ${r.assigneeUserId}, "updatedAt" = ${now} WHERE "id" = ${r.id} AND "status" = 'open'`;
+    }
     for (const f of step.flagTasks ?? []) {
       if (f.reminded)
         await tx.$executeRaw`UPDATE "Task" SET "remindedAt" = ${at}, "updatedAt" = ${now} WHERE "id" = ${f.id}`;
       if (f.overdue)
         await tx.$executeRaw`UPDATE "Task" SET "overdue" = true, "escalatedAt" = ${at}, "updatedAt" = ${now} WHERE "id" = ${f.id}`;
+    }
+    for (const r of step.retimeTasks ?? []) {
+      await tx.$executeRaw`UPDATE "Task" SET "dueAt" = ${r.dueAt ? new Date(r.dueAt) : null}, "remindAt" = ${r.remindAt ? new Date(r.remindAt) : null},
+          "overdue" = false, "remindedAt" = NULL, "escalatedAt" = NULL, "updatedAt" = ${now} WHERE "id" = ${r.id}`;
     }
     const stepKey = `${workflowId}:${step.seq}`;
     for (const [i, a] of (step.audit ?? []).entries()) {
@@ -177,6 +185,12 @@ export function createReadModelActivities(deps: ActivityDeps) {
         create: { id: `${workflowId}:d${d.seq}`, ...base, seq: d.seq, ...data },
       });
     }
+    for (const d of step.deliverableDates ?? []) {
+      await tx.deliverable.updateMany({
+        where: { workflowId, seq: d.seq },
+        data: { dueDate: new Date(d.dueDate) },
+      });
+    }
     for (const p of step.payments ?? []) {
       await tx.payment.upsert({
         where: { id: `${workflowId}:p${p.seq}` },
@@ -207,6 +221,24 @@ export function createReadModelActivities(deps: ActivityDeps) {
           beneficiaries: e.beneficiaries ?? null,
           createdAt: at,
         },
+      });
+    }
+    for (const [i, m] of (step.messages ?? []).entries()) {
+      const id = `${workflowId}:${step.seq}:m${i}`;
+      const side = messageSideOf(subject.programme, { role: m.authorRole }, {})?.key ?? m.authorRole;
+      await tx.$executeRaw`INSERT INTO "Message" ("id", "workflowId", "subjectType", "subjectId", "authorId", "authorRole", "side", "body", "createdAt")
+        VALUES (${id}, ${workflowId}, ${subject.type}, ${subject.id}, ${m.authorId}, ${m.authorRole}, ${side}, ${m.body}, ${at})
+        ON CONFLICT ("id") DO NOTHING`;
+      batch.audit.push({
+        key: `${workflowId}:${step.seq}:message:${i}`,
+        workflowId,
+        subjectType: subject.type,
+        subjectId: subject.id,
+        actorId: m.authorId,
+        actorRole: m.authorRole,
+        action: 'message_posted',
+        data: { messageId: id, side },
+        at,
       });
     }
     if (step.expertRating) {

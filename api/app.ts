@@ -6,7 +6,6 @@ import { mountWeb } from '../web';
 import rateLimit, { type Options as RateLimitOptions } from 'express-rate-limit';
 import helmet from 'helmet';
 import path from 'node:path';
-import { slaFromDays, type SlaSettings } from '../domain/tasks';
 import type { AppConfig } from '../lib/config';
 import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
@@ -29,8 +28,6 @@ export interface AppDeps {
   config: AppConfig;
   logger: Logger;
   taskQueue: string;
-  /** SLA durations passed to new workflows; default from the SLA_* settings. */
-  sla?: SlaSettings;
   /** Upper bound of one Temporal call while a client waits (default TEMPORAL_CALL_TIMEOUT_MS). */
   temporalTimeoutMs?: number;
   /** Prometheus metrics (api/metrics.ts); api/main.ts passes its own to serve them on METRICS_PORT. */
@@ -43,15 +40,6 @@ const REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
 const BODY_LIMIT = '1mb';
 /** Swagger UI's files, served from node_modules (no CDN). */
 const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
-
-export function slaFromConfig(config: AppConfig): SlaSettings {
-  return slaFromDays({
-    default: config.SLA_DEFAULT_DAYS,
-    endorsement: config.SLA_ENDORSEMENT_DAYS,
-    invitation: config.SLA_INVITATION_DAYS,
-    reminderBefore: config.SLA_REMINDER_BEFORE_DAYS,
-  });
-}
 
 /** X-Request-Id on every response, a child logger per request, one JSON line per request. */
 function requestContext(logger: Logger): RequestHandler {
@@ -123,7 +111,6 @@ export function createApp(deps: AppDeps): express.Application {
     config,
     logger,
     taskQueue: deps.taskQueue,
-    sla: deps.sla ?? slaFromConfig(config),
     auth,
     readCache,
     temporalTimeoutMs: deps.temporalTimeoutMs ?? config.TEMPORAL_CALL_TIMEOUT_MS,

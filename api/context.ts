@@ -15,7 +15,6 @@ export interface ApiContext {
   config: AppConfig;
   logger: Logger;
   taskQueue: string;
-  sla: SlaSettings;
   auth: Authenticator;
   /** Read results keyed by the database version (GET routes declared `cached`). */
   readCache: ReadCache;

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { isTerminal } from '../domain/stages';
 import { checkDecisionShape, type DecisionBody } from '../domain/tasks';
-import { decideUpdate, withdrawUpdate, type DecideResult } from '../workflows/messages';
+import {
+  cancelUpdate,
+  decideUpdate,
+  requestExtensionUpdate,
+  withdrawUpdate,
+  type DecideResult,
+} from '../workflows/messages';
+import type { ExtensionRequest } from '../domain/schemas';
 import { withTemporalDeadline, type ApiContext } from './context';
 import { conflict, fromTemporal, HttpError, validationFailed } from './errors';
 import { canonicalJson } from './idempotency';
@@ -16,7 +23,7 @@ import type { AuthUser } from './types';
  * of the decision that was applied, instead of "no longer open".
  */
 export function keyedUpdateId(
-  kind: 'decide' | 'withdraw',
+  kind: 'decide' | 'withdraw' | 'extension' | 'cancel',
   userId: string,
   key: string,
   target: string,
@@ -119,6 +126,54 @@ export async function executeWithdraw(
   const update = () =>
     withTemporalDeadline(ctx, () =>
       handle.executeUpdate(withdrawUpdate, {
+        ...(updateId ? { updateId } : {}),
+        args: [{ actor: actorOf(user), reason, requestId }],
+      }),
+    );
+  const refusal = terminalRefusal(subject.stage, subject.what);
+  return refusal ? replayOrRefuse(refusal, updateId, update) : update();
+}
+
+/** A no-cost extension asked of the proposal's workflow (its validator checks the milestone, the date and the asker). */
+export async function executeExtensionRequest(
+  ctx: ApiContext,
+  user: AuthUser,
+  subject: { workflowId: string; stage: string },
+  body: ExtensionRequest,
+  requestId: string,
+  idempotencyKey?: string,
+): Promise<{ taskId: string }> {
+  const updateId = idempotencyKey
+    ? keyedUpdateId('extension', user.id, idempotencyKey, subject.workflowId, body)
+    : undefined;
+  const handle = ctx.temporal.workflow.getHandle(subject.workflowId);
+  const update = () =>
+    withTemporalDeadline(ctx, () =>
+      handle.executeUpdate(requestExtensionUpdate, {
+        ...(updateId ? { updateId } : {}),
+        args: [{ ...body, actor: actorOf(user), requestId }],
+      }),
+    );
+  const refusal = terminalRefusal(subject.stage, 'proposal');
+  return refusal ? replayOrRefuse(refusal, updateId, update) : update();
+}
+
+/** A fund manager's cancellation, as the `cancel` Update (its validator is the authority; domain/cancellation.ts). */
+export async function executeCancel(
+  ctx: ApiContext,
+  user: AuthUser,
+  subject: { workflowId: string; stage: string; what: string },
+  reason: string,
+  requestId: string,
+  idempotencyKey?: string,
+) {
+  const updateId = idempotencyKey
+    ? keyedUpdateId('cancel', user.id, idempotencyKey, subject.workflowId, { reason })
+    : undefined;
+  const handle = ctx.temporal.workflow.getHandle(subject.workflowId);
+  const update = () =>
+    withTemporalDeadline(ctx, () =>
+      handle.executeUpdate(cancelUpdate, {
         ...(updateId ? { updateId } : {}),
         args: [{ actor: actorOf(user), reason, requestId }],
       }),

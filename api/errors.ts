@@ -15,6 +15,9 @@ import { FAILURE } from '../workflows/messages';
 export interface ErrorDetail {
   path: string;
   message: string;
+  /** A policy rule the request breaks (intake rules), with the figures behind it. */
+  rule?: string;
+  figures?: Record<string, number | string | boolean | null>;
 }
 
 export class HttpError extends Error {
@@ -35,6 +38,14 @@ export const validationFailed = (details: ErrorDetail[]) =>
   new HttpError(400, 'validation_failed', 'the request is invalid', details);
 export const unauthorized = (message = 'a valid bearer token is required') =>
   new HttpError(401, 'unauthorized', message);
+/** A proposal that intake screening would reject: refused before any workflow starts, naming each rule and its figures. */
+export const intakeRefused = (details: ErrorDetail[]) =>
+  new HttpError(
+    400,
+    'intake_rules_failed',
+    `the proposal does not meet the intake rules: ${details.map((d) => d.message).join(' ')}`,
+    details,
+  );
 export const forbidden = (message = 'your role may not do this') => new HttpError(403, 'forbidden', message);
 export const notFound = (what = 'resource') => new HttpError(404, 'not_found', `${what} not found`);
 export const conflict = (message: string, code = 'conflict') => new HttpError(409, code, message);
@@ -52,6 +63,7 @@ const FAILURE_STATUS: Record<string, [number, string]> = {
   [FAILURE.taskNotOpen]: [409, 'task_not_open'],
   [FAILURE.forbidden]: [403, 'forbidden'],
   [FAILURE.invalidDecision]: [400, 'invalid_decision'],
+  [FAILURE.invalidInput]: [400, 'validation_failed'],
   [FAILURE.notAllowedNow]: [409, 'not_allowed_now'],
 };
 
@@ -89,7 +101,7 @@ export function fromTemporal(err: unknown): HttpError | undefined {
         status,
         code,
         cause.message,
-        cause.type === FAILURE.invalidDecision ? detailsOf(cause) : undefined,
+        cause.type === FAILURE.invalidDecision || cause.type === FAILURE.invalidInput ? detailsOf(cause) : undefined,
       );
     }
     return new HttpError(409, 'update_refused', cause?.message ?? 'the workflow refused the request');

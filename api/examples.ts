@@ -1,11 +1,11 @@
-import type { CallCreate, ExpertRequestCreate, ProposalCreate } from '../domain/schemas';
+import type { CallCreate, ExpertRequestCreate, ProposalCreate, ProposalData } from '../domain/schemas';
 
 /**
  * Valid request bodies for the seeded demo data (the Kyrgyzstan call and Country Office, the
  * roster's thematic areas): the OpenAPI document's examples and the tests' valid payloads
  * (test/fixtures/payloads.ts), so a client copying an example sends a request that works.
  */
-export const PROPOSAL_EXAMPLE: ProposalCreate = {
+export const PROPOSAL_EXAMPLE: ProposalData = {
   callId: 'call-kg',
   title: 'Glacial lake early warning with low-cost sensors',
   summary: 'Community-run sensor network and SMS alerts for mudflows in the Chui valley.',
@@ -26,6 +26,76 @@ export const PROPOSAL_EXAMPLE: ProposalCreate = {
     { title: 'Sensors installed', dueDate: '2027-03-31' },
     { title: 'Alerting live', dueDate: '2027-06-30' },
     { title: 'Handover to the ministry', dueDate: '2027-09-30' },
+  ],
+};
+
+/**
+ * The same proposal with its budget as line items (the document's example): USD 38,000 in all,
+ * 30,000 requested from the fund, 8,000 co-financed (21%), indirect costs 5.6% of the direct ones.
+ */
+export const PROPOSAL_BUDGET_EXAMPLE: ProposalCreate = {
+  ...(({ requestedAmountUsd: _r, coFinancingUsd: _c, ...rest }) => rest)(PROPOSAL_EXAMPLE),
+  budget: [
+    {
+      category: 'personnel',
+      description: 'Field engineers',
+      unit: 'person-month',
+      quantity: 10,
+      unitCostUsd: 1_500,
+      requestedUsd: 9_000,
+      coFinancingCashUsd: 6_000,
+      coFinancingInKindUsd: 0,
+    },
+    {
+      category: 'equipment',
+      description: 'LoRaWAN sensors and gateways',
+      unit: 'unit',
+      quantity: 40,
+      unitCostUsd: 300,
+      requestedUsd: 12_000,
+      coFinancingCashUsd: 0,
+      coFinancingInKindUsd: 0,
+    },
+    {
+      category: 'travel',
+      description: 'Installation trips',
+      unit: 'trip',
+      quantity: 6,
+      unitCostUsd: 500,
+      requestedUsd: 3_000,
+      coFinancingCashUsd: 0,
+      coFinancingInKindUsd: 0,
+    },
+    {
+      category: 'training_events',
+      description: 'Village training sessions',
+      unit: 'session',
+      quantity: 12,
+      unitCostUsd: 250,
+      requestedUsd: 1_000,
+      coFinancingCashUsd: 0,
+      coFinancingInKindUsd: 2_000,
+    },
+    {
+      category: 'other',
+      description: 'SMS gateway subscription',
+      unit: 'year',
+      quantity: 1,
+      unitCostUsd: 3_000,
+      requestedUsd: 3_000,
+      coFinancingCashUsd: 0,
+      coFinancingInKindUsd: 0,
+    },
+    {
+      category: 'indirect_costs',
+      description: 'Administration and audit',
+      unit: 'lump sum',
+      quantity: 1,
+      unitCostUsd: 2_000,
+      requestedUsd: 2_000,
+      coFinancingCashUsd: 0,
+      coFinancingInKindUsd: 0,
+    },
   ],
 };
 

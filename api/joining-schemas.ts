@@ -60,6 +60,12 @@ export const expertProfileFieldsSchema = z.strictObject({
 });
 
 const registrationBase = {
+  role: z
+    .enum(ROLES)
+    .optional()
+    .describe(
+      'The role you register for, when several roles of the programme registry register with this form (default: the one that does)',
+    ),
   email: emailSchema,
   name: text(200).describe('your full name'),
   language: z.enum(LANGUAGES),

@@ -121,6 +121,20 @@ interface Registered {
   handler: Handler<Schema | undefined, Schema | undefined, Schema | undefined>;
 }
 
+type Links = NonNullable<RouteSpec<undefined, undefined, undefined>['success']['links']>;
+
+/** OpenAPI links from an answer carrying a resource's `id` to the operations that take that id. */
+export function linksById(...operationIds: string[]): Links {
+  return Object.fromEntries(
+    operationIds.map((operationId) => [operationId, { operationId, parameters: { id: '$response.body#/id' } }]),
+  );
+}
+
+/** A 201 answer with the created resource, linked to the operations that take its id. */
+export function created<R>(schema: R, ...operationIds: string[]) {
+  return { status: 201, description: 'Created', schema, links: linksById(...operationIds) };
+}
+
 export class ApiRouter {
   readonly routes: Registered[] = [];
 
@@ -271,7 +285,8 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
       if (key !== undefined) {
         const outcome = await withIdempotency(
           prisma,
-          { userId: user.id, key, hash: requestHash(req.method, req.path, req.body) },
+          // A route without a body ignores whatever was sent (and its depth was never checked): it is not part of the request.
+          { userId: user.id, key, hash: requestHash(req.method, req.path, spec.body ? req.body : null) },
           () => answer(req, ctx),
           { waitMs: idempotencyWaitMs },
         );

@@ -1,6 +1,8 @@
 import { iso, z } from 'zod';
 import { LANGUAGES, ROLES } from '../domain/roles';
+import type { BudgetTotals } from '../domain/budget';
 import {
+  budgetLineSchema,
   countryCodeSchema,
   deliverableSpecSchema,
   emailSchema,
@@ -13,15 +15,19 @@ import {
 } from '../domain/schemas';
 import { MODALITIES, OUTCOMES, PHASES, PROGRAMMES, STAGES, SUBJECT_TYPES, TASK_STATUSES } from '../domain/stages';
 import { DOCUMENT_TYPES, SCAN_STATES, UPLOADABLE_DOCUMENT_TYPES } from '../domain/documents';
+import { CALL_STATUSES, SELECTION_DECISIONS } from '../domain/calls';
 import {
   callCreateSchema,
+  callFieldsSchema,
+  callPatchSchema,
   expertRequestCreateSchema,
   proposalChangesSchema,
   proposalCreateSchema,
+  extensionRequestSchema,
 } from '../domain/schemas';
 import { decisionBodySchema, TASK_KIND_NAMES } from '../domain/tasks';
 import { queryWithExample, requestBody, responseBody } from './contract';
-import { CALL_EXAMPLE, EXPERT_EXAMPLE, EXPERT_REQUEST_EXAMPLE, PROPOSAL_EXAMPLE } from './examples';
+import { CALL_EXAMPLE, EXPERT_EXAMPLE, EXPERT_REQUEST_EXAMPLE, PROPOSAL_BUDGET_EXAMPLE } from './examples';
 
 /**
  * Schemas the HTTP API needs beyond the shared ones in domain/schemas.ts and domain/tasks.ts.
@@ -207,6 +213,11 @@ export const errorResponseSchema = z.strictObject({
         z.strictObject({
           path: z.string().describe('Dotted path of the field, e.g. milestones.0.dueDate; (body) for the body itself'),
           message: z.string(),
+          rule: z.string().optional().describe('The policy rule broken (intake rules, code intake_rules_failed)'),
+          figures: z
+            .record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.null()]))
+            .optional()
+            .describe('The figures behind the rule: amounts in USD cents (…Cents), percentages, dates'),
         }),
       )
       .optional(),
@@ -251,6 +262,10 @@ export const openApiDocumentSchema = jsonObject.describe('An OpenAPI 3.1 documen
 export const createdSubjectSchema = z.strictObject({ id: z.string(), workflowId: z.string(), stage });
 export const stageResponseSchema = z.strictObject({ id: z.string(), stage });
 export const decisionResponseSchema = z.strictObject({ taskId: z.string(), decision: z.string(), stage });
+export const extensionResponseSchema = z.strictObject({
+  id: z.string().describe('The proposal'),
+  taskId: z.string().describe("The Country Office's task deciding the extension"),
+});
 
 // ---------- tasks ----------
 
@@ -289,6 +304,10 @@ const taskFields = {
   assigneeUserId: z.string().nullable(),
   assigneeRole: role,
   assigneeCountryCode: z.string().nullable(),
+  assigneeInstitutionId: z
+    .string()
+    .nullable()
+    .describe('Set when any member (of assigneeRole) of this institution may act: the applicant side of a proposal'),
   assignedToMe: z.boolean(),
   context: taskContextSchema.nullable(),
 };
@@ -321,22 +340,118 @@ export const timelineEventSchema = z.strictObject({
 
 // ---------- calls ----------
 
+const deliveryState = z.enum(['pending', 'delivered', 'already_decided', 'closed']).nullable();
+
+/** What the call workflow shows the fund manager: what review waits for, reviewers, ranking, selection delivery. */
+export const callProgressSchema = z.strictObject({
+  waitingFor: z
+    .array(z.strictObject({ proposalId: z.string(), title: z.string(), stage: z.string() }))
+    .describe('Proposals not yet through the alignment check: the review waits for them'),
+  startedWithoutWaiting: z.boolean(),
+  proposals: z.array(
+    z.strictObject({
+      proposalId: z.string(),
+      title: z.string(),
+      institutionId: z.string(),
+      stage: z.string(),
+      requestedUsd: z.number(),
+      weightedScore: z.number().nullable(),
+      reviewerIds: z.array(z.string()),
+      reviewersDelivery: deliveryState,
+      decision: z.enum(SELECTION_DECISIONS).nullable(),
+      justification: z.string().nullable(),
+      selectionDelivery: deliveryState,
+      fromWaitlist: z.boolean(),
+    }),
+  ),
+  workload: z.record(z.string(), int).describe('Reviews per reviewer of the pool'),
+  shortfalls: z.array(z.strictObject({ proposalId: z.string(), eligible: int })),
+  conflicts: z.array(z.strictObject({ reviewerId: z.string(), proposalId: z.string() })),
+  ranking: z
+    .array(
+      z.strictObject({
+        proposalId: z.string(),
+        title: z.string(),
+        rank: int,
+        weightedScore: z.number(),
+        requestedUsd: z.number(),
+        passMarkMet: z.boolean(),
+        suggested: z.enum(SELECTION_DECISIONS),
+        runningTotalUsd: z.number(),
+      }),
+    )
+    .describe('Scored proposals awaiting the selection, best first, with what the envelope allows'),
+  envelopeUsd: z.number().nullable(),
+  committedUsd: z.number(),
+  freedUsd: z.number(),
+  nextFromWaitlist: z.string().nullable(),
+  delivery: z.strictObject({ total: int, delivered: int, closed: int, pending: int }),
+  history: z.array(z.strictObject({ at: timestamp, action: z.string(), actorId: z.string().nullable() })),
+});
+
 export const callSchema = z.strictObject({
   id: z.string(),
+  workflowId: z.string().nullable(),
+  status: z.enum(CALL_STATUSES),
   countryCode: z.string(),
   title: z.string(),
+  titleRu: z.string().nullable(),
   challengeStatement: z.string(),
+  challengeStatementRu: z.string().nullable(),
   opensAt: timestamp,
-  closesAt: timestamp,
+  closesAt: timestamp.nullable().describe('The closing instant; null for a rolling call'),
+  closesLocal: z.string().nullable().describe('The closing date-time as set, in `timeZone`'),
+  timeZone: z.string(),
+  rolling: z.boolean(),
   minGrantUsd: z.number(),
   maxGrantUsd: z.number(),
+  budgetEnvelopeUsd: z.number().nullable(),
   coFinancingMinPct: int,
   maxDurationMonths: int,
   rubric: z.array(rubricCriterionSchema),
   passMark: int,
   thematicAreaIds: z.array(z.string()),
+  sdgs: z.array(int),
   requiredDocumentTypes: z.array(z.enum(UPLOADABLE_DOCUMENT_TYPES)).describe('Document types each proposal must carry'),
   createdAt: timestamp,
+  reviewerPool: z.array(z.string()).optional().describe('Fund managers only'),
+  reviewersPerProposal: int.optional().describe('Fund managers only'),
+  progress: callProgressSchema.nullable().optional().describe('Fund managers only'),
+});
+
+export const callExtensionSchema = z
+  .strictObject({
+    closesAt: isoDate,
+    closingTime: callFieldsSchema.shape.closingTime.unwrap().optional(),
+    timeZone: callFieldsSchema.shape.timeZone.unwrap().optional(),
+  })
+  .describe('The new closing day (and time, zone): later than the current closing');
+export const callReviewStartSchema = z.strictObject({
+  withoutWaiting: z
+    .boolean()
+    .default(false)
+    .describe('Start although proposals are still before the alignment check; they get reviewers when they arrive'),
+});
+export const callAssignmentSchema = z.strictObject({
+  proposalId: z.string().min(1).max(200),
+  reviewerIds: z.array(z.string().min(1).max(100)).min(1).max(5),
+});
+export const callConflictSchema = z.strictObject({ proposalId: z.string().min(1).max(200) });
+export const callSelectionSchema = z.strictObject({
+  decisions: z
+    .array(
+      z.strictObject({
+        proposalId: z.string().min(1).max(200),
+        decision: z.enum(SELECTION_DECISIONS),
+        justification: text(2000).optional().describe('Required for a choice against the ranking'),
+      }),
+    )
+    .min(1)
+    .max(500),
+});
+export const callWaitlistSelectionSchema = z.strictObject({
+  proposalId: z.string().min(1).max(200),
+  justification: text(2000).optional(),
 });
 
 // ---------- agreements ----------
@@ -379,6 +494,36 @@ export type AgreementView = z.infer<typeof agreementSchema>;
 // ---------- proposals ----------
 
 const named = z.strictObject({ id: z.string(), name: z.string().nullable() });
+
+/** What a budget adds up to (domain/budget.ts budgetTotals), in USD. */
+export const budgetTotalsSchema = z.strictObject({
+  lineCostUsd: z.array(z.number()).describe('Quantity × unit cost of each line, in order'),
+  totalUsd: z.number(),
+  requestedUsd: z.number(),
+  coFinancingCashUsd: z.number(),
+  coFinancingInKindUsd: z.number(),
+  coFinancingUsd: z.number(),
+  directUsd: z.number(),
+  indirectUsd: z.number(),
+  coFinancingPct: z.number().describe('Co-financing in percent of the total budget'),
+  indirectPct: z.number().describe('Indirect costs in percent of the direct costs'),
+});
+
+export function budgetTotalsView(t: BudgetTotals): z.infer<typeof budgetTotalsSchema> {
+  const usd = (c: number) => c / 100;
+  return {
+    lineCostUsd: t.lineCostCents.map(usd),
+    totalUsd: usd(t.totalCents),
+    requestedUsd: usd(t.requestedCents),
+    coFinancingCashUsd: usd(t.coFinancingCashCents),
+    coFinancingInKindUsd: usd(t.coFinancingInKindCents),
+    coFinancingUsd: usd(t.coFinancingCents),
+    directUsd: usd(t.directCents),
+    indirectUsd: usd(t.indirectCents),
+    coFinancingPct: t.coFinancingPct,
+    indirectPct: t.indirectPct,
+  };
+}
 
 export const proposalSummarySchema = z.strictObject({
   id: z.string(),
@@ -431,8 +576,13 @@ export const proposalFullSchema = z.strictObject({
   applicantId: z.string(),
   summary: z.string(),
   nationalPartner: nationalPartnerSchema,
-  requestedAmountUsd: z.number(),
-  coFinancingUsd: z.number(),
+  budget: z
+    .array(budgetLineSchema)
+    .nullable()
+    .describe('Budget line items; null for a proposal submitted with the two totals only (before line items)'),
+  budgetTotals: budgetTotalsSchema.nullable().describe('Computed from `budget`; null without line items'),
+  requestedAmountUsd: z.number().describe('Computed from the budget lines'),
+  coFinancingUsd: z.number().describe('Computed from the budget lines (cash + in kind)'),
   durationMonths: int,
   innovation: z.string(),
   expectedResults: z.string(),
@@ -599,14 +749,35 @@ export const auditEventSchema = timelineEventSchema.extend({
 
 // ---------- names and examples of the document's schemas ----------
 
-requestBody('ProposalCreate', proposalCreateSchema, PROPOSAL_EXAMPLE);
+requestBody('ProposalCreate', proposalCreateSchema, PROPOSAL_BUDGET_EXAMPLE);
 requestBody('ProposalChanges', proposalChangesSchema, {
   title: 'Glacial lake early warning for the Chui and Talas valleys',
   durationMonths: 10,
 });
 requestBody('ExpertRequestCreate', expertRequestCreateSchema, EXPERT_REQUEST_EXAMPLE);
 requestBody('CallCreate', callCreateSchema, CALL_EXAMPLE);
+requestBody('CallPatch', callPatchSchema, { title: 'Smart irrigation challenge 2027 (second round)', passMark: 65 });
+requestBody('CallExtension', callExtensionSchema, {
+  closesAt: '2027-04-30',
+  closingTime: '17:00',
+  timeZone: 'Asia/Bishkek',
+});
+requestBody('CallReviewStart', callReviewStartSchema, { withoutWaiting: false });
+requestBody('CallAssignment', callAssignmentSchema, {
+  proposalId: 'prop-demo',
+  reviewerIds: ['u-reviewer-1', 'u-reviewer-2'],
+});
+requestBody('CallConflict', callConflictSchema, { proposalId: 'prop-demo' });
+requestBody('CallSelection', callSelectionSchema, {
+  decisions: [{ proposalId: 'prop-demo', decision: 'select' }],
+});
+requestBody('CallWaitlistSelection', callWaitlistSelectionSchema, { proposalId: 'prop-demo' });
 requestBody('Decision', decisionBodySchema, { decision: 'endorse', comment: 'Matches the national adaptation plan.' });
+requestBody('ExtensionRequest', extensionRequestSchema, {
+  milestone: 1,
+  newDueDate: '2027-05-31',
+  reason: 'The sensors are held at customs; installation needs two more months.',
+});
 requestBody('Withdrawal', withdrawBodySchema, { reason: 'The national partner withdrew its request.' });
 requestBody('DevTokenRequest', devTokenBodySchema, { email: 'fund.manager@undp.example.org' });
 requestBody('MePatch', mePatchSchema, { language: 'ru', notifyReminders: false });
@@ -621,6 +792,7 @@ responseBody('Health', healthResponseSchema);
 responseBody('Liveness', livenessResponseSchema);
 responseBody('OpenApiDocument', openApiDocumentSchema);
 responseBody('Token', tokenResponseSchema);
+responseBody('ExtensionRequested', extensionResponseSchema);
 responseBody('Me', meResponseSchema);
 responseBody('Created', createdSubjectSchema);
 responseBody('StageChange', stageResponseSchema);
@@ -635,6 +807,7 @@ responseBody('Task', taskSchema);
 responseBody('TaskDetail', taskDetailSchema);
 responseBody('TimelineEvent', timelineEventSchema);
 responseBody('Call', callSchema);
+responseBody('CallProgress', callProgressSchema);
 responseBody('ProposalSummary', proposalSummarySchema);
 responseBody('ProposalFull', proposalFullSchema);
 responseBody('ProposalLimited', proposalLimitedSchema);

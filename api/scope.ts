@@ -2,6 +2,7 @@ import type { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../lib/db';
 import { isProgramme, programmeSpec, type Programme, type SubjectType } from '../domain/registry';
 import type { Actor } from '../domain/roles';
+import { isTaskAssignee, type TaskAssignee } from '../domain/steps';
 import type { TaskKind } from '../domain/tasks';
 import type { AuthUser } from './types';
 
@@ -55,18 +56,11 @@ export async function subjectScope(prisma: PrismaClient, programme: Programme, u
   return { id: { in: await subjectIdsWithTasks(prisma, user.id, spec.subjectType as SubjectType, rule.tasks) } };
 }
 
-interface Assignee {
-  assigneeUserId: string | null;
-  assigneeRole: string;
-  assigneeCountryCode: string | null;
-}
+type Assignee = TaskAssignee;
 
-/** The task is named to this caller, or to its role (and country). */
+/** The task waits for this caller: named to them, to their institution's members of their role, or to their role (and country). */
 function fitsAssignee(task: Assignee, user: AuthUser): boolean {
-  if (task.assigneeUserId) return task.assigneeUserId === user.id;
-  return (
-    task.assigneeRole === user.role && (!task.assigneeCountryCode || task.assigneeCountryCode === user.countryCode)
-  );
+  return isTaskAssignee(task, actorOf(user));
 }
 
 /** True when this caller is among the users who may not decide the task (select `exclusions` with TASK_LITE_SELECT). */
@@ -88,7 +82,8 @@ const notExcluded = (user: AuthUser) => ({ exclusions: { none: { userId: user.id
 /**
  * Where-clause of the tasks waiting for `user` (GET /tasks), open unless another status is
  * asked for. Written as a flat OR of complete conditions, each matching an index
- * (assigneeUserId, status, dueAt) or (assigneeRole, assigneeCountryCode, status, dueAt): the database
+ * (assigneeUserId, status, dueAt), (assigneeInstitutionId, status, dueAt) or
+ * (assigneeRole, assigneeCountryCode, status, dueAt): the database
  * then reads just those rows, instead of every open task of every country
  * (`status = 'open' AND (… OR …)` scanned them all). Tasks the user is excluded from are not theirs.
  */
@@ -97,8 +92,10 @@ export function myTasksWhere(user: AuthUser, status = 'open'): Prisma.TaskWhereI
   return {
     OR: [
       { status, assigneeUserId: user.id },
-      { ...byRole, assigneeCountryCode: null },
-      ...(user.countryCode ? [{ ...byRole, assigneeCountryCode: user.countryCode }] : []),
+      // Tasks of the caller's institution (any member of the role acts), only while they belong to it.
+      ...(user.institutionId ? [{ ...byRole, assigneeInstitutionId: user.institutionId }] : []),
+      { ...byRole, assigneeInstitutionId: null, assigneeCountryCode: null },
+      ...(user.countryCode ? [{ ...byRole, assigneeInstitutionId: null, assigneeCountryCode: user.countryCode }] : []),
     ],
   };
 }

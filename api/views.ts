@@ -65,6 +65,7 @@ export interface TaskRowLite {
   assigneeUserId: string | null;
   assigneeRole: string;
   assigneeCountryCode: string | null;
+  assigneeInstitutionId: string | null;
   countryCode: string;
   dueAt: Date | null;
   overdue: boolean;
@@ -81,6 +82,7 @@ export const TASK_LITE_SELECT = {
   assigneeUserId: true,
   assigneeRole: true,
   assigneeCountryCode: true,
+  assigneeInstitutionId: true,
   countryCode: true,
   dueAt: true,
   overdue: true,
@@ -120,6 +122,7 @@ export function visibleOpenTasks(tasks: TaskRowLite[], user: AuthUser): z.input<
         assigneeUserId: isPrivileged(user) || mine ? t.assigneeUserId : null,
         assigneeRole: asRole(t.assigneeRole),
         assigneeCountryCode: t.assigneeCountryCode,
+        assigneeInstitutionId: t.assigneeInstitutionId,
         assignedToMe: mine,
         context: isPrivileged(user) ? asObject(t.context) : mine ? sanitizeContext(t.context) : null,
       };
@@ -152,6 +155,7 @@ export function taskView(t: TaskRow, user: AuthUser, subjectTitle: string): z.in
     assigneeUserId: t.assigneeUserId,
     assigneeRole: asRole(t.assigneeRole),
     assigneeCountryCode: t.assigneeCountryCode,
+    assigneeInstitutionId: t.assigneeInstitutionId,
     assignedToMe: mine,
     allowedDecisions: t.status === 'open' && mine && user.role !== 'admin' ? decisionOptions(t.kind, t.context) : [],
     context: isPrivileged(user) ? asObject(t.context) : sanitizeContext(t.context),
@@ -248,7 +252,8 @@ export async function timeline(
       const data = (r.data ?? {}) as Record<string, unknown>;
       const own = r.actorId === user.id;
       const stageChange = r.toStage !== null && r.toStage !== r.fromStage;
-      if (r.action === 'scored') return false;
+      // Staff-only: an internal note's existence is not shown either (its text is never in the audit trail).
+      if (r.action === 'scored' || r.action === 'internal_note') return false;
       if (user.role === 'applicant') {
         const kind = kindOfEvent(data);
         return !(kind && INTERNAL_KINDS.has(kind));

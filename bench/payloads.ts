@@ -1,9 +1,9 @@
-import type { ExpertRequestCreate, ProposalCreate } from '../domain/schemas';
+import type { ExpertRequestCreate, ProposalData } from '../domain/schemas';
 import type { PrismaClient } from '../lib/db';
 import { expertRequestPayload as validRequest, proposalPayload as validProposal } from '../test/fixtures/payloads';
 
 /** The tests' valid Challenge Fund proposal for the seeded Kyrgyzstan call, numbered. */
-export function proposalPayload(n: number): ProposalCreate {
+export function proposalPayload(n: number): ProposalData {
   return validProposal({ title: `Glacial lake early warning with low-cost sensors #${n}` });
 }
 

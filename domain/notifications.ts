@@ -14,6 +14,8 @@ export const NOTIFICATION_TEMPLATES = [
   'payment_released',
   'evaluation_requested',
   'document_quarantined',
+  'call_deadline_extended',
+  'message_posted',
 ] as const;
 export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 
@@ -21,7 +23,10 @@ export type NotificationTemplate = (typeof NOTIFICATION_TEMPLATES)[number];
 export const NON_ESSENTIAL_TEMPLATES: readonly NotificationTemplate[] = ['reminder'];
 
 export type Recipient =
-  { userId: string } | { role: Role; countryCode?: string | null; excludeUserIds?: string[] } | { expertId: string };
+  | { userId: string }
+  /** Active users of the role, in the country or (the applicant side) the institution when named. */
+  | { role: Role; countryCode?: string | null; institutionId?: string | null; excludeUserIds?: string[] }
+  | { expertId: string };
 
 /** Everything a template may show. All strings/numbers; dates as ISO strings. */
 export interface NotificationData {
@@ -43,8 +48,13 @@ export interface NotificationData {
   /** A document a mail is about (its sanitised name), and what the malware scan found in it. */
   documentName?: string;
   finding?: string;
+  /** A message on the subject's thread: who wrote it, and for which side (its key); its text travels as `comment`. */
+  from?: string;
+  fromSide?: string;
   /** Why the system decided (failed policy rules), worded per language by the template. */
   reasons?: Reason[];
+  /** Where the mail links to, when not the task or the subject (a call's page). */
+  url?: string;
 }
 
 export interface NotificationRequest {

@@ -2,7 +2,7 @@
  * What a programme declares about itself: one entry each in domain/registry.ts. Types only, so
  * the entries (pure data) can be read by workflows, activities, the API and the web app alike.
  */
-import type { Language, Role } from './roles';
+import type { Language } from './roles';
 import type { Outcome, Phase } from './phases';
 import type { TaskKind } from './tasks';
 
@@ -34,12 +34,51 @@ export function phaseStages<const P extends Phase>(...phases: P[]): readonly { n
  */
 export type ScopeRule = { all: true } | { same: 'institutionId' | 'countryCode' } | { tasks: readonly TaskKind[] };
 
-/** How accounts of a role come to exist. */
-export type AccountOrigin = { selfRegistration: true } | { invitedBy: Role } | { createdWhen: string };
+/**
+ * How people come to hold a role and sign in: the sign-up, invitation and just-in-time code reads
+ * this (domain/joining.ts), never a role name. Roles are named by their registry keys.
+ */
+export interface RoleJoining {
+  /** Self-registration: the form a person fills in to get this role (none: the role is never self-made). */
+  selfRegistration?: 'institution' | 'expert_profile';
+  /** Who must approve a self-registration before its holder can act (an institution's proposals are submitted, a profile enters matching). */
+  approvedBy?: string;
+  /** Roles that may invite a person to this role (an institution's owner invites colleagues: scope 'inviter_institution'). */
+  invitedBy: readonly string[];
+  /** The scope an invitation must name: the inviter's own institution, or a country chosen by the inviter. */
+  invitationScope?: 'inviter_institution' | 'country';
+  /** A first OIDC sign-in may create the account when a configured claim maps to this role (staff only). */
+  oidcJustInTime: boolean;
+  /** Which sign-in a deployment offers this role (AUTH_MODE lists what runs). */
+  signIn: readonly ('oidc' | 'email')[];
+}
 
-export interface ProgrammeRole {
+/** A role as a programme's entry brings it: the role in words and how it joins (the same in every programme that has it), and what it sees here. */
+export interface RoleSpec {
+  /** The role in words, as a sentence uses it ("invites you as a reviewer"). */
+  label: Bilingual;
+  joining: RoleJoining;
+}
+
+export interface ProgrammeRole extends RoleSpec {
+  /** Which of this programme's subjects the role sees (api/scope.ts applies it). */
   scope: ScopeRule;
-  accounts: AccountOrigin;
+}
+
+/** Whom a side's messages reach by mail: the subject's owner, the Country Office of its country, the fund managers, the selected expert. */
+export type MessageAudience = 'owner' | 'country_office' | 'fund_managers' | 'selected_expert';
+
+/**
+ * One side of a subject's message thread (domain/messages.ts): the roles that write for it and
+ * whom its messages reach. A message is mailed to every side but its author's.
+ */
+export interface MessageSide {
+  key: string;
+  /** Role names of the registry (strings here: roles come from the entries that declare these sides). */
+  roles: readonly string[];
+  /** Who of the side gets the mails of the other sides; `selected_expert` also limits the side to that expert. */
+  audience: readonly MessageAudience[];
+  label: Bilingual;
 }
 
 export interface ResultIndicator {
@@ -87,8 +126,15 @@ export interface ProgrammeSpec<P extends string = string, T extends string = str
   taskKinds: readonly TaskKind[];
   /** Stages in which the subject may be withdrawn, and by whom (the owner institution or the Country Office). */
   withdrawal: { stages: readonly S[]; by: 'owner_institution' | 'country_office' };
-  roles: Partial<Record<Role, ProgrammeRole>>;
+  /** Its roles, keyed by role name: the roles of every entry together are domain/roles.ts ROLES. */
+  roles: Readonly<Record<string, ProgrammeRole>>;
   resultIndicators: readonly ResultIndicator[];
+  /** The message thread every subject has: its sides, and the subject columns naming its owner and selected expert. */
+  messages: {
+    sides: readonly MessageSide[];
+    ownerColumn: string;
+    selectedExpertColumn?: string;
+  };
   /** Its dictionary (domain/programmes/<programme>-words.ts). */
   labels: ProgrammeLabels<S>;
 }

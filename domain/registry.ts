@@ -104,7 +104,7 @@ export function canTransition(programme: Programme, from: string, to: string): b
 
 /** Why an Update is refused, typed: the workflow maps the code to its failure type, the API to a status. */
 export interface Refusal {
-  code: 'forbidden' | 'not_allowed_now';
+  code: 'forbidden' | 'not_allowed_now' | 'invalid';
   message: string;
 }
 

@@ -1,6 +1,8 @@
 import { iso, z } from 'zod';
 import { requirableDocumentTypeSchema } from './documents';
+import { BUDGET_CATEGORIES, budgetAmountsUsd, budgetLineProblems } from './budget';
 import { MODALITIES } from './stages';
+import { isTimeZone } from './zoned-time';
 
 /** Payload schemas shared by the API, the OpenAPI document, the workflows and the tests. */
 
@@ -64,6 +66,29 @@ export const milestoneSchema = z
   .object({ title: shortText, dueDate: isoDate, description: textOrBlank(2000).optional() })
   .strict();
 
+/** One budget line: the cost (quantity × unit cost) and how it is paid (fund, cash and in-kind co-financing). */
+export const budgetLineSchema = z
+  .object({
+    category: z.enum(BUDGET_CATEGORIES),
+    description: text(300),
+    unit: text(40).describe('e.g. month, person-day, unit, trip, lump sum'),
+    quantity: z.number().gt(0).max(100_000),
+    unitCostUsd: usd,
+    requestedUsd: usd.describe('Requested from the fund'),
+    coFinancingCashUsd: usd,
+    coFinancingInKindUsd: usd,
+  })
+  .strict();
+export type BudgetLineInput = z.infer<typeof budgetLineSchema>;
+
+const budgetSchema = z
+  .array(budgetLineSchema)
+  .min(1)
+  .max(60)
+  .describe(
+    "Budget line items. The requested amount, the co-financing and its share are computed from them; each line's requested, cash and in-kind amounts add up to its quantity × unit cost.",
+  );
+
 const proposalFields = {
   callId: z.string().min(1).max(100),
   title: shortText,
@@ -72,13 +97,58 @@ const proposalFields = {
   nationalPartner: nationalPartnerSchema,
   sdgs: z.array(sdg).min(1).max(17),
   thematicAreaId: z.string().min(1).max(100),
-  requestedAmountUsd: usd,
-  coFinancingUsd: usd,
+  budget: budgetSchema.optional(),
+  requestedAmountUsd: usd
+    .optional()
+    .describe(
+      "Deprecated: the total requested, for a proposal without `budget`; with `budget` it is computed (if sent, it must equal the lines' sum)",
+    ),
+  coFinancingUsd: usd
+    .optional()
+    .describe(
+      "Deprecated: the total co-financing, for a proposal without `budget`; with `budget` it is computed (if sent, it must equal the lines' sum)",
+    ),
   durationMonths: z.number().int().min(1).max(60),
   innovation: longText,
   expectedResults: longText,
   milestones: z.array(milestoneSchema).min(1).max(12),
 };
+
+/**
+ * The budget's own consistency (each line's sources add up to its cost) and the transition from the
+ * two typed totals: a proposal has `budget` lines, or (deprecated) both totals; totals sent with a
+ * budget must be the budget's.
+ */
+function budgetConsistency(
+  p: { budget?: BudgetLineInput[]; requestedAmountUsd?: number; coFinancingUsd?: number },
+  ctx: z.core.$RefinementCtx,
+  totalsRequired: boolean,
+): void {
+  if (p.budget) {
+    for (const problem of budgetLineProblems(p.budget))
+      ctx.addIssue({
+        code: 'custom',
+        path: problem.path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+        message: problem.message,
+      });
+    const computed = budgetAmountsUsd(p.budget);
+    if (computed.requestedAmountUsd > MAX_USD)
+      ctx.addIssue({ code: 'custom', path: ['budget'], message: `the requested total must be at most ${MAX_USD}` });
+    for (const key of ['requestedAmountUsd', 'coFinancingUsd'] as const) {
+      const sent = p[key];
+      if (sent !== undefined && Math.round(sent * 100) !== Math.round(computed[key] * 100))
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `is computed from the budget lines (${computed[key]}); leave it out or send that figure`,
+        });
+    }
+  } else if (totalsRequired) {
+    for (const key of ['requestedAmountUsd', 'coFinancingUsd'] as const)
+      if (p[key] === undefined)
+        ctx.addIssue({ code: 'custom', path: [key], message: 'required when the proposal has no budget lines' });
+  }
+}
 
 export const proposalCreateSchema = z
   .object({
@@ -89,8 +159,25 @@ export const proposalCreateSchema = z
       .max(20)
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((p, ctx) => budgetConsistency(p, ctx, true));
 export type ProposalCreate = z.infer<typeof proposalCreateSchema>;
+
+/** A proposal as the workflow and the read model hold it: the two totals always present (computed from the budget). */
+export type ProposalData = Omit<ProposalCreate, 'requestedAmountUsd' | 'coFinancingUsd'> & {
+  requestedAmountUsd: number;
+  coFinancingUsd: number;
+};
+
+/** The proposal with its totals computed from its budget lines (kept as sent when it has none). */
+export function withBudgetTotals<
+  T extends { budget?: BudgetLineInput[]; requestedAmountUsd?: number; coFinancingUsd?: number },
+>(p: T): T & { requestedAmountUsd: number; coFinancingUsd: number } {
+  const totals = p.budget
+    ? budgetAmountsUsd(p.budget)
+    : { requestedAmountUsd: p.requestedAmountUsd ?? 0, coFinancingUsd: p.coFinancingUsd ?? 0 };
+  return { ...p, ...totals };
+}
 
 /** Fields an applicant may change on resubmission (not the call, country or institution). */
 export const proposalChangesSchema = z
@@ -100,8 +187,9 @@ export const proposalChangesSchema = z
     nationalPartner: proposalFields.nationalPartner,
     sdgs: proposalFields.sdgs,
     thematicAreaId: proposalFields.thematicAreaId,
-    requestedAmountUsd: proposalFields.requestedAmountUsd,
-    coFinancingUsd: proposalFields.coFinancingUsd,
+    budget: budgetSchema,
+    requestedAmountUsd: usd,
+    coFinancingUsd: usd,
     durationMonths: proposalFields.durationMonths,
     innovation: proposalFields.innovation,
     expectedResults: proposalFields.expectedResults,
@@ -110,8 +198,19 @@ export const proposalChangesSchema = z
   .partial()
   .strict()
   .refine((o) => Object.keys(o).length > 0, 'at least one field must change')
+  .superRefine((p, ctx) => budgetConsistency(p, ctx, false))
   .meta({ minProperties: 1 });
 export type ProposalChanges = z.infer<typeof proposalChangesSchema>;
+
+/** A no-cost extension asked by the applicant: a milestone (from 1) moves to a later date, for a reason. */
+export const extensionRequestSchema = z
+  .object({
+    milestone: z.number().int().min(1).max(12),
+    newDueDate: isoDate,
+    reason: text(2000),
+  })
+  .strict();
+export type ExtensionRequest = z.infer<typeof extensionRequestSchema>;
 
 export const deliverableSpecSchema = z
   .object({ title: shortText, dueDate: isoDate, amountUsd: usd.refine((n) => n > 0, 'must be positive') })
@@ -176,33 +275,93 @@ export const rubricCriterionSchema = z
   .strict();
 export type RubricCriterion = z.infer<typeof rubricCriterionSchema>;
 
-export const callCreateSchema = z
+/** A local time of day, "17:00" (seconds allowed: "17:00:30"). */
+const timeOfDay = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$/, 'must be a time of day HH:MM');
+/** An IANA time zone name ("Asia/Bishkek"); checked against the runtime's zone database. */
+export const timeZoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((tz) => isTimeZone(tz), 'must be an IANA time zone, e.g. Asia/Bishkek');
+
+/** The editable fields of a call (one source for create, edit and the call workflow). */
+const callFields = {
+  countryCode: countryCodeSchema,
+  title: shortText,
+  titleRu: shortText.optional(),
+  challengeStatement: longText,
+  challengeStatementRu: longText.optional(),
+  thematicAreaIds: z.array(z.string().min(1).max(100)).min(1).max(20),
+  sdgs: z.array(sdg).max(17),
+  budgetEnvelopeUsd: usd.optional().describe('The money the call may award in all; selection stays within it'),
+  minGrantUsd: usd,
+  maxGrantUsd: usd,
+  coFinancingMinPct: z.number().int().min(0).max(100),
+  maxDurationMonths: z.number().int().min(1).max(60),
+  /** Document types each proposal to this call must carry (checked at intake, by the API and the workflow). */
+  requiredDocumentTypes: z.array(requirableDocumentTypeSchema).max(10),
+  rubric: z.array(rubricCriterionSchema).min(1).max(10),
+  passMark: z.number().int().min(0).max(100),
+  reviewerPool: z.array(z.string().min(1).max(100)).max(100).describe('User ids of the reviewers'),
+  reviewersPerProposal: z.number().int().min(1).max(5),
+  opensAt: isoDate,
+  closesAt: isoDate.nullable().describe('The closing day, in `timeZone`; null for a rolling call (no deadline)'),
+  closingTime: timeOfDay.describe('The closing time on `closesAt`, in `timeZone`'),
+  timeZone: timeZoneSchema,
+};
+export const callFieldsSchema = z
   .object({
-    countryCode: countryCodeSchema,
-    title: shortText,
-    challengeStatement: longText,
-    opensAt: isoDate,
-    closesAt: isoDate,
-    minGrantUsd: usd,
-    maxGrantUsd: usd,
-    coFinancingMinPct: z.number().int().min(0).max(100).default(20),
-    maxDurationMonths: z.number().int().min(1).max(60).default(12),
-    rubric: z.array(rubricCriterionSchema).min(1).max(10),
-    passMark: z.number().int().min(0).max(100).default(60),
-    thematicAreaIds: z.array(z.string().min(1)).min(1).max(20),
-    /** Document types each proposal to this call must carry (checked at submission and resubmission). */
-    requiredDocumentTypes: z.array(requirableDocumentTypeSchema).max(10).default([]),
+    ...callFields,
+    sdgs: callFields.sdgs.default([]),
+    coFinancingMinPct: callFields.coFinancingMinPct.default(20),
+    maxDurationMonths: callFields.maxDurationMonths.default(12),
+    requiredDocumentTypes: callFields.requiredDocumentTypes.default([]),
+    passMark: callFields.passMark.default(60),
+    reviewerPool: callFields.reviewerPool.default([]),
+    reviewersPerProposal: callFields.reviewersPerProposal.default(2),
+    closingTime: callFields.closingTime.default('23:59'),
+    timeZone: callFields.timeZone.default('UTC'),
+  })
+  .strict();
+export type CallFields = z.infer<typeof callFieldsSchema>;
+
+/** Rules across fields of a call; the same after a create and after an edit. */
+export function callFieldProblems(c: CallFields): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (c.closesAt !== null && c.closesAt <= c.opensAt)
+    problems.push({ path: 'closesAt', message: 'must be after opensAt' });
+  if (c.maxGrantUsd < c.minGrantUsd) problems.push({ path: 'maxGrantUsd', message: 'must be at least minGrantUsd' });
+  if (c.budgetEnvelopeUsd !== undefined && c.budgetEnvelopeUsd < c.maxGrantUsd)
+    problems.push({ path: 'budgetEnvelopeUsd', message: 'must be at least maxGrantUsd' });
+  const total = c.rubric.reduce((s, r) => s + r.weight, 0);
+  if (total !== 100) problems.push({ path: 'rubric', message: `weights must sum to 100 (got ${total})` });
+  if (c.passMark > 100) problems.push({ path: 'passMark', message: 'must be at most 100' });
+  if (new Set(c.reviewerPool).size !== c.reviewerPool.length)
+    problems.push({ path: 'reviewerPool', message: 'reviewers must be distinct' });
+  return problems;
+}
+
+export const callCreateSchema = callFieldsSchema
+  .extend({
+    draft: z
+      .boolean()
+      .default(false)
+      .describe('Keep the call as a draft (edit, then publish); otherwise it is published at once'),
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.closesAt <= c.opensAt) ctx.addIssue({ code: 'custom', path: ['closesAt'], message: 'must be after opensAt' });
-    if (c.maxGrantUsd < c.minGrantUsd)
-      ctx.addIssue({ code: 'custom', path: ['maxGrantUsd'], message: 'must be at least minGrantUsd' });
-    const total = c.rubric.reduce((s, r) => s + r.weight, 0);
-    if (total !== 100)
-      ctx.addIssue({ code: 'custom', path: ['rubric'], message: `weights must sum to 100 (got ${total})` });
+    for (const p of callFieldProblems(c)) ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
   });
-export type CallCreate = z.infer<typeof callCreateSchema>;
+export type CallCreate = z.input<typeof callCreateSchema>;
+
+/** An edit of a draft call: any of its fields. */
+export const callPatchSchema = z
+  .object(callFields)
+  .partial()
+  .strict()
+  .refine((o) => Object.keys(o).length > 0, 'at least one field must change')
+  .meta({ minProperties: 1 });
+export type CallPatch = z.infer<typeof callPatchSchema>;
 
 export function usdToCents(usd: number): number {
   return Math.round(usd * 100);

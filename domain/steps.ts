@@ -1,5 +1,5 @@
 import type { NotificationRequest } from './notifications';
-import type { Role } from './roles';
+import type { Actor, Role } from './roles';
 import type { Programme, Stage, SubjectType } from './stages';
 import type { TaskKind } from './tasks';
 
@@ -16,13 +16,37 @@ export interface SubjectRef {
   title: string;
 }
 
-export interface TaskRow {
+/**
+ * Whom a task waits for: one named user; else the members of `assigneeRole` in one institution
+ * (the applicant side of a proposal: colleagues work on it together); else anyone of the role,
+ * in `assigneeCountryCode` when set.
+ */
+export interface TaskAssignee {
+  assigneeUserId?: string | null;
+  assigneeRole: string;
+  assigneeCountryCode?: string | null;
+  assigneeInstitutionId?: string | null;
+}
+
+/**
+ * Whether the task waits for `actor`: the one rule the workflow's decision validator, the API's
+ * scope, the task lists and the web app apply (exclusions are checked beside it).
+ */
+export function isTaskAssignee(
+  task: TaskAssignee,
+  actor: Pick<Actor, 'userId' | 'role' | 'countryCode' | 'institutionId'>,
+): boolean {
+  if (task.assigneeUserId) return task.assigneeUserId === actor.userId;
+  if (task.assigneeRole !== actor.role) return false;
+  if (task.assigneeInstitutionId) return !!actor.institutionId && actor.institutionId === task.assigneeInstitutionId;
+  return !task.assigneeCountryCode || task.assigneeCountryCode === actor.countryCode;
+}
+
+export interface TaskRow extends TaskAssignee {
   id: string;
   kind: TaskKind;
   stage: Stage;
-  assigneeUserId?: string | null;
   assigneeRole: Role;
-  assigneeCountryCode?: string | null;
   title: string;
   dueAt?: string | null;
   remindAt?: string | null;
@@ -59,6 +83,8 @@ export interface ProposalRowInit {
   nationalPartner: Record<string, unknown>;
   sdgs: number[];
   thematicAreaId: string;
+  /** Budget line items; null for a proposal submitted with the two totals only. */
+  budget?: unknown[];
   requestedAmountCents: number;
   coFinancingCents: number;
   durationMonths: number;
@@ -99,6 +125,7 @@ export interface SubjectPatch {
   nationalPartner?: Record<string, unknown>;
   sdgs?: number[];
   thematicAreaId?: string;
+  budget?: unknown[];
   requestedAmountCents?: number;
   coFinancingCents?: number;
   durationMonths?: number;
@@ -182,15 +209,23 @@ export interface StepCommit {
   openTasks?: TaskRow[];
   closeTasks?: TaskClose[];
   flagTasks?: { id: string; reminded?: boolean; overdue?: boolean }[];
+  /** Open tasks whose dates moved (a no-cost extension): reminder and escalation start over. */
+  retimeTasks?: { id: string; dueAt: string | null; remindAt: string | null }[];
+  /** Open tasks handed to another person (domain/reassignment.ts). */
+  reassignTasks?: { id: string; assigneeUserId: string }[];
   audit?: AuditEntry[];
   reviews?: ReviewRow[];
   contract?: ContractRow;
   deliverables?: DeliverableRow[];
+  /** Deliverables (milestones) whose due date moved (a no-cost extension). */
+  deliverableDates?: { seq: number; dueDate: string }[];
   payments?: PaymentRow[];
   evaluations?: EvaluationRow[];
   /** A finished assignment's rating folded into the roster profile (running average). */
   expertRating?: { expertId: string; rating: number };
   notifications?: NotificationRequest[];
+  /** Posted on the subject's thread with the step (a request for changes opens with the Country Office's message); not mailed. */
+  messages?: { authorId: string; authorRole: Role; body: string }[];
 }
 
 export interface StepResult {

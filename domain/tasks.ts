@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { fieldProblems, text, textOrBlank, type FieldProblem } from './schemas';
 import type { NotificationTemplate } from './notifications';
-import type { Role } from './roles';
 import type { Phase } from './stages';
 
-/** SLA keys: every human step's due time comes from configuration (days), or from test input (ms). */
+/** SLA keys: every human step's due time comes from configuration (days, counted by the Clock). */
 export const SLA_KEYS = [
   'endorsement',
   'revision',
@@ -23,6 +22,24 @@ export interface SlaSetting {
 }
 export type SlaSettings = Record<SlaKey, SlaSetting>;
 
+/** The SLA settings (SLA_*_DAYS): whole numbers are working days of the office, fractions a plain duration. */
+export interface SlaDays {
+  default: number;
+  endorsement: number;
+  invitation: number;
+  reminderBefore: number;
+}
+
+export const DEFAULT_SLA_DAYS: SlaDays = { default: 7, endorsement: 10, invitation: 5, reminderBefore: 3 };
+
+/** Days until a step of this SLA falls due, and days before that its reminder goes out. */
+export function slaDaysOf(key: SlaKey, days: SlaDays): { dueDays: number; remindBeforeDays: number } {
+  const due = key === 'endorsement' ? days.endorsement : key === 'invitation' ? days.invitation : days.default;
+  const remind = Math.min(days.reminderBefore, due / 2);
+  return { dueDays: due, remindBeforeDays: Number.isInteger(due) ? Math.floor(remind) : remind };
+}
+
+/** Workflows started before the Clock carried their SLAs in milliseconds (kept for their replay). */
 export function slaFromDays(days: {
   default: number;
   endorsement: number;
@@ -99,8 +116,12 @@ interface DecisionSpec {
 export interface TaskKindSpec {
   /** The phase the task belongs to. */
   stage: Phase;
-  /** Role that acts on this task; a task may also name one user. */
-  role: Role;
+  /**
+   * Role that acts on this task; a task may also name one user. A role the registry's entries
+   * bring (typed as a string here, as roles come from the registry, which names task kinds;
+   * domain/roles.ts checks every kind's role at compile time).
+   */
+  role: string;
   sla: SlaKey;
   /** On SLA expiry: escalate to fund managers (default) or expire with this decision. */
   expireWith?: string;
@@ -224,6 +245,15 @@ export const TASK_KINDS = {
     decisions: { accept: { data: 'comment' }, request_revision: requestChanges },
     label: 'Verify the progress report',
     labelRu: 'Проверить отчёт о ходе работ',
+    mail: 'task_assigned',
+  },
+  extension_decision: {
+    stage: 'mission',
+    role: 'co_approver',
+    sla: 'decision',
+    decisions: { approve: { data: 'comment' }, reject },
+    label: 'Decide on a no-cost extension',
+    labelRu: 'Решение о продлении срока без изменения бюджета',
     mail: 'task_assigned',
   },
   final_report: {

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { z } from 'zod';
-import { JOINING } from '../domain/joining';
+import { justInTimeRoles } from '../domain/joining';
 import { ROLES } from '../domain/roles';
 import { checkTemporalTlsFiles } from './temporal-connection';
 
@@ -20,7 +20,10 @@ const oidcRoleRuleSchema = z
       .transform((v) => v.toLowerCase()),
     role: z
       .enum(ROLES)
-      .refine((r) => JOINING[r].oidcJustInTime, 'is not a role a first sign-in may create (see domain/joining.ts)'),
+      .refine(
+        (r) => justInTimeRoles().includes(r),
+        'is not a role a first sign-in may create (see the registry, domain/joining.ts)',
+      ),
     countryCode: z
       .string()
       .regex(/^[A-Z]{2}$/)

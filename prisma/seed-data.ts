@@ -453,7 +453,25 @@ export interface CountryOfficeRow {
   name: string;
   city: string;
   email: string;
+  timeZone: string;
 }
+
+/** The IANA time zone of each Country Office's city. */
+const OFFICE_TIME_ZONES: Record<string, string> = {
+  AM: 'Asia/Yerevan',
+  AZ: 'Asia/Baku',
+  BY: 'Europe/Minsk',
+  CU: 'America/Havana',
+  KZ: 'Asia/Almaty',
+  KG: 'Asia/Bishkek',
+  LA: 'Asia/Vientiane',
+  MD: 'Europe/Chisinau',
+  TJ: 'Asia/Dushanbe',
+  TM: 'Asia/Ashgabat',
+  UZ: 'Asia/Tashkent',
+  RS: 'Europe/Belgrade',
+  MN: 'Asia/Ulaanbaatar',
+};
 
 export const COUNTRY_OFFICES: CountryOfficeRow[] = COUNTRY_SPECS.map((c) => ({
   id: `co-${c.code.toLowerCase()}`,
@@ -461,6 +479,7 @@ export const COUNTRY_OFFICES: CountryOfficeRow[] = COUNTRY_SPECS.map((c) => ({
   name: `UNDP ${c.name}`,
   city: c.city,
   email: `registry.${c.code.toLowerCase()}@undp.example.org`,
+  timeZone: OFFICE_TIME_ZONES[c.code] ?? 'UTC',
 }));
 
 export interface CooperationFrameworkRow {

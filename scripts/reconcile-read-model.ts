@@ -89,6 +89,7 @@ async function repairSubject(
       assigneeUserId: t.assigneeUserId,
       assigneeRole: t.assigneeRole,
       assigneeCountryCode: t.assigneeCountryCode,
+      assigneeInstitutionId: t.assigneeInstitutionId ?? null,
       title: t.title,
       dueAt: t.dueAt ? new Date(t.dueAt) : null,
       overdue: t.overdue,
@@ -114,6 +115,7 @@ async function repairSubject(
       row.status !== 'open' ||
       row.assigneeUserId !== t.assigneeUserId ||
       row.assigneeRole !== t.assigneeRole ||
+      row.assigneeInstitutionId !== (t.assigneeInstitutionId ?? null) ||
       row.kind !== t.kind
     ) {
       await prisma.task.update({

@@ -1,3 +1,10 @@
+import {
+  BUDGET_CATEGORIES,
+  BUDGET_CATEGORY_LABELS,
+  budgetTotals,
+  legacyBudgetLine,
+  type BudgetLine,
+} from '../domain/budget';
 import { MODALITIES } from '../domain/stages';
 import type { FormBody, Schemas } from './api-client';
 import { html, type SafeHtml } from './html';
@@ -50,6 +57,25 @@ const SDGS = Array.from({ length: 17 }, (_, i) => String(i + 1));
 // ---------------------------------------------------------------- proposal
 
 export const MILESTONE_KEYS = ['title', 'dueDate', 'description'] as const;
+/** The cells of a budget line, in column order (payload field names). */
+export const BUDGET_KEYS = [
+  'category',
+  'description',
+  'unit',
+  'quantity',
+  'unitCostUsd',
+  'requestedUsd',
+  'coFinancingCashUsd',
+  'coFinancingInKindUsd',
+] as const;
+type BudgetKey = (typeof BUDGET_KEYS)[number];
+const BUDGET_NUMBERS: readonly BudgetKey[] = [
+  'quantity',
+  'unitCostUsd',
+  'requestedUsd',
+  'coFinancingCashUsd',
+  'coFinancingInKindUsd',
+];
 
 export interface ProposalValues {
   callId: string;
@@ -61,6 +87,8 @@ export interface ProposalValues {
   partnerEvidence: string;
   sdgs: string[];
   thematicAreaId: string;
+  budget: Record<BudgetKey, string>[];
+  /** Deprecated typed totals (a form posted without budget lines, before line items). */
   requestedAmountUsd: string;
   coFinancingUsd: string;
   durationMonths: string;
@@ -80,6 +108,8 @@ export function proposalValuesFrom(body: Body): ProposalValues {
     partnerEvidence: str(body, 'nationalPartner.demandEvidence'),
     sdgs: list(body, 'sdgs'),
     thematicAreaId: str(body, 'thematicAreaId'),
+    // A row with only its category chosen is an empty row (the select always has a value).
+    budget: rows(body, 'budget', BUDGET_KEYS).filter((r) => BUDGET_KEYS.some((k) => k !== 'category' && r[k].trim())),
     requestedAmountUsd: str(body, 'requestedAmountUsd'),
     coFinancingUsd: str(body, 'coFinancingUsd'),
     durationMonths: str(body, 'durationMonths'),
@@ -103,8 +133,9 @@ export function proposalPayload(v: ProposalValues): FormBody<Schemas['ProposalCr
     }),
     sdgs: v.sdgs.map((s) => num(s)),
     thematicAreaId: txt(v.thematicAreaId),
-    requestedAmountUsd: num(v.requestedAmountUsd),
-    coFinancingUsd: num(v.coFinancingUsd),
+    ...(v.budget.length || !(v.requestedAmountUsd || v.coFinancingUsd)
+      ? { budget: budgetPayload(v.budget) }
+      : { requestedAmountUsd: num(v.requestedAmountUsd), coFinancingUsd: num(v.coFinancingUsd) }),
     durationMonths: num(v.durationMonths),
     innovation: txt(v.innovation),
     expectedResults: txt(v.expectedResults),
@@ -112,6 +143,18 @@ export function proposalPayload(v: ProposalValues): FormBody<Schemas['ProposalCr
       clean({ title: txt(m.title), dueDate: txt(m.dueDate), description: txt(m.description) }),
     ),
   });
+}
+
+/** Budget rows as payload lines: numbers where typed as numbers, the raw text otherwise (the API names it). */
+export function budgetPayload(rows: Record<BudgetKey, string>[]): Record<string, unknown>[] {
+  return rows.map((r) =>
+    clean(
+      Object.fromEntries(BUDGET_KEYS.map((k) => [k, BUDGET_NUMBERS.includes(k) ? num(r[k]) : txt(r[k])])) as Record<
+        string,
+        unknown
+      >,
+    ),
+  );
 }
 
 /** Only what changed (the revise decision refuses call, country and unchanged-only bodies). */
@@ -124,6 +167,7 @@ export function proposalChanges(v: ProposalValues, original: Record<string, unkn
     'nationalPartner',
     'sdgs',
     'thematicAreaId',
+    'budget',
     'requestedAmountUsd',
     'coFinancingUsd',
     'durationMonths',
@@ -144,6 +188,7 @@ export function proposalValuesOf(p: {
   nationalPartner?: { name?: string | null; contact?: string; demandEvidence?: string };
   sdgs: number[];
   thematicAreaId: string;
+  budget?: BudgetLine[] | null;
   requestedAmountUsd?: number;
   coFinancingUsd?: number;
   durationMonths?: number;
@@ -161,8 +206,13 @@ export function proposalValuesOf(p: {
     partnerEvidence: p.nationalPartner?.demandEvidence ?? '',
     sdgs: p.sdgs.map(String),
     thematicAreaId: p.thematicAreaId,
-    requestedAmountUsd: p.requestedAmountUsd === undefined ? '' : String(p.requestedAmountUsd),
-    coFinancingUsd: p.coFinancingUsd === undefined ? '' : String(p.coFinancingUsd),
+    // A proposal from before line items shows its two totals as one line to break down.
+    budget: (
+      p.budget ??
+      (p.requestedAmountUsd === undefined ? [] : [legacyBudgetLine(p.requestedAmountUsd, p.coFinancingUsd ?? 0)])
+    ).map((l) => Object.fromEntries(BUDGET_KEYS.map((k) => [k, String(l[k] ?? '')])) as Record<BudgetKey, string>),
+    requestedAmountUsd: '',
+    coFinancingUsd: '',
     durationMonths: p.durationMonths === undefined ? '' : String(p.durationMonths),
     innovation: p.innovation ?? '',
     expectedResults: p.expectedResults ?? '',
@@ -170,6 +220,40 @@ export function proposalValuesOf(p: {
       title: m.title,
       dueDate: m.dueDate,
       description: m.description ?? '',
+    })),
+  };
+}
+
+/** A draft's data (a partial payload, possibly with text where numbers belong) as form values. */
+export function draftValues(callId: string, data: Record<string, unknown>): ProposalValues {
+  const s = (v: unknown) => (v === undefined || v === null || typeof v === 'object' ? '' : String(v));
+  const list = (v: unknown) =>
+    (Array.isArray(v) ? v : []).map((x) => (x && typeof x === 'object' ? x : {}) as Record<string, unknown>);
+  const partner = (
+    data.nationalPartner && typeof data.nationalPartner === 'object' ? data.nationalPartner : {}
+  ) as Record<string, unknown>;
+  return {
+    callId,
+    countryCode: '',
+    title: s(data.title),
+    summary: s(data.summary),
+    partnerName: s(partner.name),
+    partnerContact: s(partner.contact),
+    partnerEvidence: s(partner.demandEvidence),
+    sdgs: (Array.isArray(data.sdgs) ? data.sdgs : []).map(String),
+    thematicAreaId: s(data.thematicAreaId),
+    budget: list(data.budget).map(
+      (l) => Object.fromEntries(BUDGET_KEYS.map((k) => [k, s(l[k])])) as Record<BudgetKey, string>,
+    ),
+    requestedAmountUsd: s(data.requestedAmountUsd),
+    coFinancingUsd: s(data.coFinancingUsd),
+    durationMonths: s(data.durationMonths),
+    innovation: s(data.innovation),
+    expectedResults: s(data.expectedResults),
+    milestones: list(data.milestones).map((m) => ({
+      title: s(m.title),
+      dueDate: s(m.dueDate),
+      description: s(m.description),
     })),
   };
 }
@@ -184,6 +268,7 @@ export const emptyProposal = (callId: string, countryCode: string): ProposalValu
   partnerEvidence: '',
   sdgs: [],
   thematicAreaId: '',
+  budget: [],
   requestedAmountUsd: '',
   coFinancingUsd: '',
   durationMonths: '',
@@ -202,6 +287,10 @@ export const PROPOSAL_FIELDS = [
   'nationalPartner.demandEvidence',
   'sdgs',
   'thematicAreaId',
+  'budget',
+  'budget.total.requestedUsd',
+  'budget.total.coFinancingPct',
+  'budget.total.indirectPct',
   'requestedAmountUsd',
   'coFinancingUsd',
   'durationMonths',
@@ -214,6 +303,8 @@ export function proposalFieldNames(v: ProposalValues, rowsShown: number): string
   const out = [...PROPOSAL_FIELDS];
   for (let i = 0; i < Math.max(rowsShown, v.milestones.length); i++)
     for (const k of MILESTONE_KEYS) out.push(`milestones.${i}.${k}`);
+  for (let i = 0; i < Math.max(rowsShown, v.budget.length); i++)
+    for (const k of BUDGET_KEYS) out.push(`budget.${i}.${k}`);
   return out;
 }
 
@@ -229,6 +320,10 @@ export function proposalLabels(ctx: AnonCtx): Record<string, string> {
     'nationalPartner.demandEvidence': t('field.partnerEvidence'),
     sdgs: t('field.sdgs'),
     thematicAreaId: t('field.thematicArea'),
+    budget: t('budget.legend'),
+    'budget.total.requestedUsd': `${t('budget.totals')}: ${t('budget.requested')}`,
+    'budget.total.coFinancingPct': t('budget.coFinancingShare'),
+    'budget.total.indirectPct': t('budget.indirectShare'),
     requestedAmountUsd: t('field.requestedAmountUsd'),
     coFinancingUsd: t('field.coFinancingUsd'),
     durationMonths: t('field.durationMonths'),
@@ -243,13 +338,14 @@ export function proposalLabels(ctx: AnonCtx): Record<string, string> {
       dueDate: t('field.dueDate'),
       description: t('field.description'),
     }),
+    ...rowLabels('budget', t('budget.line'), Object.fromEntries(budgetColumns(ctx)), 60),
   };
 }
 
 /** Labels of the inputs of a repeating row table ("Milestone 2: Due date"), for the error summary. */
-function rowLabels(name: string, row: string, columns: Record<string, string>): Record<string, string> {
+function rowLabels(name: string, row: string, columns: Record<string, string>, rows = 12): Record<string, string> {
   const labels: Record<string, string> = {};
-  for (let i = 0; i < 12; i++)
+  for (let i = 0; i < rows; i++)
     for (const [column, label] of Object.entries(columns))
       labels[`${name}.${i}.${column}`] = `${row} ${i + 1}: ${label}`;
   return labels;
@@ -301,11 +397,107 @@ function rowTable(
   </fieldset>`;
 }
 
+/** The budget's columns: payload key and label, in order. */
+function budgetColumns(ctx: AnonCtx): [BudgetKey, string][] {
+  const { t } = ctx;
+  return [
+    ['category', t('budget.category')],
+    ['description', t('budget.description')],
+    ['unit', t('budget.unit')],
+    ['quantity', t('budget.quantity')],
+    ['unitCostUsd', t('budget.unitCost')],
+    ['requestedUsd', t('budget.requested')],
+    ['coFinancingCashUsd', t('budget.cash')],
+    ['coFinancingInKindUsd', t('budget.inKind')],
+  ];
+}
+
+/** Budget rows as lines for the computations (what is not a number counts as 0 until corrected). */
+export function budgetLinesOf(rows: Record<BudgetKey, string>[]): Partial<BudgetLine>[] {
+  return budgetPayload(rows).map((l) =>
+    Object.fromEntries(Object.entries(l).filter(([, v]) => typeof v === 'number' || typeof v === 'string')),
+  ) as Partial<BudgetLine>[];
+}
+
+const money = (usd: number, lang: Lang) =>
+  new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', {
+    minimumFractionDigits: 0,
+    maximumFractionDigits: 2,
+  }).format(usd);
+const percent = (pct: number, lang: Lang) =>
+  `${new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', { maximumFractionDigits: 2 }).format(pct)} %`;
+
+/** An error slot for a computed total (the API names `budget.total.*`); the page script fills it live. */
+function totalSlot(name: string, state: FormState): SafeHtml {
+  const errors = state.errors.get(name) ?? [];
+  return html`<div class="total-error${errors.length ? ' has-error' : ''}" id="${fieldId(name)}" tabindex="-1" data-error-for="${name}" aria-live="polite">${errors.length ? html`<p class="error"><span aria-hidden="true">✖ </span>${errors.join('; ')}</p>` : ''}</div>`;
+}
+
+/**
+ * The budget as an editable table: one row per line, the line's cost and the totals computed (on the
+ * server with domain/budget.ts, and again live from the draft's autosave answer), errors per cell.
+ * On a phone each row stacks into a card (table-stack).
+ */
+function budgetTable(ctx: AnonCtx, rowsIn: Record<BudgetKey, string>[], state: FormState, extraRows: number): SafeHtml {
+  const { t, lang } = ctx;
+  const max = 60;
+  const count = Math.min(max, Math.max(3, rowsIn.length + 1 + extraRows));
+  const totals = budgetTotals(budgetLinesOf(rowsIn));
+  const columns = budgetColumns(ctx);
+  const options = BUDGET_CATEGORIES.map((c) => ({ value: c, label: BUDGET_CATEGORY_LABELS[c][lang] }));
+  const errors = state.errors.get('budget') ?? [];
+  const cell = (i: number, key: BudgetKey, label: string, value: string) =>
+    html`<td data-label="${label}" class="${BUDGET_NUMBERS.includes(key) ? 'num ' : ''}col-${key}">${field(ctx, {
+      name: `budget.${i}.${key}`,
+      label,
+      hideLabel: true,
+      srPrefix: `${t('budget.line')} ${i + 1}:`,
+      type: key === 'category' ? 'select' : 'text',
+      options: key === 'category' ? options : undefined,
+      value: key === 'category' ? value || 'personnel' : value,
+      state,
+      ...(BUDGET_NUMBERS.includes(key) ? { inputmode: 'decimal' } : {}),
+    })}</td>`;
+  const out = (name: string, value: string) => html`<output data-total="${name}">${value}</output>`;
+  return html`<fieldset class="group budget" id="${fieldId('budget')}" tabindex="-1" data-rows="budget" data-max="${max}" data-budget>
+    <legend>${t('budget.legend')} <span class="req">(${t('form.required')})</span></legend>
+    <p class="hint" id="budget-hint">${t('budget.hint')}</p>
+    ${errors.length ? html`<p class="error"><span aria-hidden="true">✖ </span>${errors.join('; ')}</p>` : ''}
+    <div class="table-scroll">
+    <table class="table table-stack budget-table" aria-describedby="budget-hint">
+      <caption class="visually-hidden">${t('budget.caption')}</caption>
+      <thead><tr><th scope="col">#</th>${columns.slice(0, 5).map(([, l]) => html`<th scope="col">${l}</th>`)}<th scope="col" class="num">${t('budget.lineCost')}</th>${columns.slice(5).map(([, l]) => html`<th scope="col" class="num">${l}</th>`)}</tr></thead>
+      <tbody class="row-list">
+      ${Array.from({ length: count }, (_, i) => {
+        const v = rowsIn[i] ?? ({} as Record<BudgetKey, string>);
+        return html`<tr data-row>
+          <td data-label="${t('budget.line')}" class="row-title">${t('budget.line')} ${i + 1}</td>
+          ${columns.slice(0, 5).map(([k, l]) => cell(i, k, l, v[k] ?? ''))}
+          <td data-label="${t('budget.lineCost')}" class="num"><output data-line-cost="${i}">${i < rowsIn.length ? money((totals.lineCostCents[i] ?? 0) / 100, lang) : ''}</output></td>
+          ${columns.slice(5).map(([k, l]) => cell(i, k, l, v[k] ?? ''))}
+        </tr>`;
+      })}
+      </tbody>
+    </table>
+    </div>
+    <button type="submit" name="_addRow" value="budget" class="btn btn-secondary" data-add-row="budget"${count >= max ? html` disabled` : ''}>${t('form.addRow')}</button>
+    <dl class="facts budget-totals" aria-live="polite">
+      <div><dt>${t('budget.total')}</dt><dd>${out('totalUsd', money(totals.totalCents / 100, lang))}</dd></div>
+      <div><dt>${t('budget.requested')}</dt><dd>${out('requestedUsd', money(totals.requestedCents / 100, lang))}${totalSlot('budget.total.requestedUsd', state)}</dd></div>
+      <div><dt>${t('budget.cash')}</dt><dd>${out('coFinancingCashUsd', money(totals.coFinancingCashCents / 100, lang))}</dd></div>
+      <div><dt>${t('budget.inKind')}</dt><dd>${out('coFinancingInKindUsd', money(totals.coFinancingInKindCents / 100, lang))}</dd></div>
+      <div><dt>${t('budget.coFinancingShare')}</dt><dd>${out('coFinancingPct', percent(totals.coFinancingPct, lang))}${totalSlot('budget.total.coFinancingPct', state)}</dd></div>
+      <div><dt>${t('budget.indirectShare')}</dt><dd>${out('indirectPct', percent(totals.indirectPct, lang))}${totalSlot('budget.total.indirectPct', state)}</dd></div>
+    </dl>
+    <p class="hint">${t('budget.trancheNote')} ${out('requestedUsd', money(totals.requestedCents / 100, lang))}</p>
+  </fieldset>`;
+}
+
 export function proposalFormFields(
   ctx: AnonCtx,
   v: ProposalValues,
   state: FormState,
-  opts: { areas: NamedItem[]; areaIds?: string[]; revise?: boolean; extraRows?: number },
+  opts: { areas: NamedItem[]; areaIds?: string[]; revise?: boolean; extraRows?: number; extraBudgetRows?: number },
 ): SafeHtml {
   const { t, lang } = ctx;
   const areaIds = opts.areaIds?.length ? opts.areaIds : opts.areas.map((a) => a.id);
@@ -331,10 +523,9 @@ export function proposalFormFields(
     ${field(ctx, { name: 'nationalPartner.contact', label: t('field.partnerContact'), value: v.partnerContact, required: true, state })}
     ${field(ctx, { name: 'nationalPartner.demandEvidence', label: t('field.partnerEvidence'), type: 'textarea', rows: 3, value: v.partnerEvidence, required: true, state, hint: t('hint.partnerEvidence') })}
   </fieldset>
+  ${budgetTable(ctx, v.budget, state, opts.extraBudgetRows ?? 0)}
   <fieldset class="group"><legend>${t('form.sectionBudget')}</legend>
     <div class="grid-3">
-    ${field(ctx, { name: 'requestedAmountUsd', label: t('field.requestedAmountUsd'), type: 'number', min: 0, step: 'any', value: v.requestedAmountUsd, required: true, state, inputmode: 'decimal' })}
-    ${field(ctx, { name: 'coFinancingUsd', label: t('field.coFinancingUsd'), type: 'number', min: 0, step: 'any', value: v.coFinancingUsd, required: true, state, hint: t('hint.coFinancing'), inputmode: 'decimal' })}
     ${field(ctx, { name: 'durationMonths', label: t('field.durationMonths'), type: 'number', min: 1, max: 60, value: v.durationMonths, required: true, state })}
     </div>
   </fieldset>

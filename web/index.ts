@@ -9,11 +9,15 @@ import { ApiError, apiBaseFor, createApiClient } from './api-client';
 import { html } from './html';
 import { knownApiMessage, LANGS, type Lang } from './i18n';
 import { authRoutes } from './pages/auth';
+import { callPages } from './pages/calls';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
 import { documentPages } from './pages/documents';
+import { messagePages } from './pages/messages';
 import { proposalPages } from './pages/proposals';
 import { rosterPages } from './pages/roster';
+import { holidayPages } from './pages/holidays';
+import { reassignPages } from './pages/reassign';
 import { taskPages } from './pages/tasks';
 import { createReference, type Reference } from './reference';
 import type { WebContext, WebDeps } from './context';
@@ -241,12 +245,16 @@ export function createWebRouter(deps: WebDeps): express.Router {
   );
 
   authRoutes(router, web);
+  reassignPages(router, web);
   taskPages(router, web);
   documentPages(router, web);
   proposalPages(router, web);
+  callPages(router, web);
   expertRequestPages(router, web);
+  messagePages(router, web);
   pipelinePages(router, web);
   rosterPages(router, web);
+  holidayPages(router, web);
 
   router.use(
     web.anon(async (ctx) => {

@@ -12,6 +12,7 @@ import {
 } from '../domain/registry';
 import { isTerminal } from '../domain/stages';
 import { apiMessage, t as translate, type Key, type Lang, type Vars } from './i18n';
+import { findingText } from './findings';
 import type { Reference } from './reference';
 import type { Session, SessionUser } from './session';
 
@@ -112,13 +113,25 @@ export const NOTICES = [
   'saved',
   'resubmitted',
   'coiDeclared',
+  'extensionRequested',
+  'extensionRefused',
+  'reassigned',
+  'messageSent',
+  'noteAdded',
+  'messageEmpty',
+  'cancelled',
+  'cancelReason',
+  'draftCopied',
+  'draftDeleted',
 ] as const;
+/** Notices that report a problem (an alert, not a status). */
+const WARN_NOTICES: readonly string[] = ['conflict', 'extensionRefused', 'messageEmpty', 'cancelReason'];
 export type Notice = (typeof NOTICES)[number];
 
 function noticeBox(ctx: AnonCtx): SafeHtml {
   const n = String(ctx.req.query.notice ?? '');
   if (!(NOTICES as readonly string[]).includes(n)) return html``;
-  const warn = n === 'conflict';
+  const warn = WARN_NOTICES.includes(n);
   return html`<div class="notice ${warn ? 'notice-warn' : 'notice-ok'}" role="${warn ? 'alert' : 'status'}"><span class="notice-icon" aria-hidden="true">${warn ? '!' : '✓'}</span><p>${ctx.t(`notice.${n}` as Key)}</p></div>`;
 }
 
@@ -282,7 +295,7 @@ export function fieldId(name: string): string {
 /** API error details → errors next to the fields they name (longest field-name prefix), the rest general. */
 export function mapDetails(
   lang: Lang,
-  details: { path: string; message: string }[] | undefined,
+  details: { path: string; message: string; rule?: string; figures?: Record<string, unknown> }[] | undefined,
   fields: string[],
   aliases: Record<string, string> = {},
 ): FormState {
@@ -296,7 +309,10 @@ export function mapDetails(
       if ((path === f || path.startsWith(`${f}.`)) && (!target || f.length > target.length)) target = f;
     }
     target ??= fields.find((f) => f.startsWith(`${path}.`));
-    const message = apiMessage(lang, d.message);
+    // An intake rule is worded from its code and figures in the reader's language (web/findings.ts).
+    const message = d.rule
+      ? findingText(lang, { rule: d.rule, outcome: 'fail', data: d.figures })
+      : apiMessage(lang, d.message);
     if (target) state.errors.set(target, [...(state.errors.get(target) ?? []), message]);
     else state.general.push(d.path && d.path !== '(body)' ? `${d.path}: ${message}` : message);
   }

@@ -1,4 +1,5 @@
 import { TASK_KINDS } from '../domain/tasks';
+import { BUDGET_CATEGORY_LABELS } from '../domain/budget';
 import {
   phaseOf,
   programmeOfSubject,
@@ -14,7 +15,7 @@ import { html, type HtmlValue, type SafeHtml } from './html';
 import type { Key, Lang } from './i18n';
 import { findingsOf, findingText } from './findings';
 import { nameOf, type NamedItem } from './reference';
-import { facts, fmtDate, fmtUsd, prose, stageBadge, stageLabel, type AnonCtx } from './ui';
+import { facts, fmtDate, fmtNum, fmtUsd, prose, stageBadge, stageLabel, type AnonCtx } from './ui';
 
 // ---------------------------------------------------------------- API shapes: the document's types (web/api-client.ts)
 
@@ -44,6 +45,13 @@ export interface Reference {
 }
 
 // ---------------------------------------------------------------- helpers
+
+const STAFF_VIEWERS = new Set(['fund_manager', 'co_approver', 'admin']);
+
+/** Staff who see a subject's whole record (who acted on its timeline, its reviews). */
+export function isStaffViewer(role: string): boolean {
+  return STAFF_VIEWERS.has(role);
+}
 
 /** Task ids are `<workflowId>:<kind>:…`; the workflow id names the subject, so a task page can fetch both at once. */
 export function subjectOfTaskId(taskId: string): { type: SubjectType; id: string } | undefined {
@@ -124,6 +132,41 @@ export function proposalFacts(ctx: AnonCtx, p: ProposalView, ref: Reference): Sa
   ]);
 }
 
+/** A submitted budget: its lines with their costs, the totals and the shares (computed by the API). */
+function budgetView(
+  ctx: AnonCtx,
+  lines: NonNullable<Schemas['ProposalFull']['budget']>,
+  totals: NonNullable<Schemas['ProposalFull']['budgetTotals']>,
+): SafeHtml {
+  const { t, lang } = ctx;
+  const usd = (n: number) => fmtUsd(n, lang);
+  const head = [
+    t('budget.category'),
+    t('budget.description'),
+    t('budget.quantity'),
+    t('budget.lineCost'),
+    t('budget.requested'),
+    t('budget.cash'),
+    t('budget.inKind'),
+  ];
+  return html`<table class="table table-stack"><caption class="visually-hidden">${t('budget.caption')}</caption>
+    <thead><tr>${head.map((h, i) => html`<th scope="col"${i >= 3 ? html` class="num"` : ''}>${h}</th>`)}</tr></thead>
+    <tbody>${lines.map(
+      (
+        l,
+        i,
+      ) => html`<tr><td data-label="${head[0]}">${BUDGET_CATEGORY_LABELS[l.category][lang]}</td><td data-label="${head[1]}">${l.description}</td>
+      <td data-label="${head[2]}">${fmtNum(l.quantity, lang)} × ${usd(l.unitCostUsd)} / ${l.unit}</td><td data-label="${head[3]}" class="num">${usd(totals.lineCostUsd[i] ?? 0)}</td>
+      <td data-label="${head[4]}" class="num">${usd(l.requestedUsd)}</td><td data-label="${head[5]}" class="num">${usd(l.coFinancingCashUsd)}</td><td data-label="${head[6]}" class="num">${usd(l.coFinancingInKindUsd)}</td></tr>`,
+    )}</tbody>
+    <tfoot><tr><th scope="row" colspan="3">${t('budget.totals')}</th><td data-label="${head[3]}" class="num">${usd(totals.totalUsd)}</td><td data-label="${head[4]}" class="num">${usd(totals.requestedUsd)}</td><td data-label="${head[5]}" class="num">${usd(totals.coFinancingCashUsd)}</td><td data-label="${head[6]}" class="num">${usd(totals.coFinancingInKindUsd)}</td></tr></tfoot>
+  </table>
+  ${facts([
+    [t('budget.coFinancingShare'), `${fmtNum(totals.coFinancingPct, lang, 2)} %`],
+    [t('budget.indirectShare'), `${fmtNum(totals.indirectPct, lang, 2)} %`],
+  ])}`;
+}
+
 export function proposalTexts(ctx: AnonCtx, p: ProposalView, open = true): SafeHtml {
   const { t, lang } = ctx;
   if (p.view !== 'full') return html``;
@@ -133,6 +176,7 @@ export function proposalTexts(ctx: AnonCtx, p: ProposalView, open = true): SafeH
     ${section(t('field.partnerEvidence'), prose(p.nationalPartner?.demandEvidence))}
     ${section(t('field.innovation'), prose(p.innovation))}
     ${section(t('field.expectedResults'), prose(p.expectedResults))}
+    ${p.budget?.length && p.budgetTotals ? section(t('budget.legend'), budgetView(ctx, p.budget, p.budgetTotals)) : ''}
     ${
       p.milestones?.length
         ? section(

@@ -15,6 +15,7 @@ import { createMailer } from '../lib/mailer';
 import { createStorage } from '../lib/storage';
 import { describeTemporalConnection, temporalConnectionOptions } from '../lib/temporal-connection';
 import { connectTemporalClient, temporalStartError, verifyTemporalNamespace } from '../lib/temporal-setup';
+import { createClock } from '../lib/clock';
 import { createWorker } from './create-worker';
 import { ensureDigestSchedule } from './schedules';
 import { ensurePendingScans } from './document-scans';
@@ -92,6 +93,13 @@ async function main(): Promise<void> {
       logger,
       baseUrl: publicBaseUrl(cfg),
       documents: documentServicesFromConfig(cfg, createStorage(cfg)),
+      clock: createClock({ prisma }),
+      sla: {
+        default: cfg.SLA_DEFAULT_DAYS,
+        endorsement: cfg.SLA_ENDORSEMENT_DAYS,
+        invitation: cfg.SLA_INVITATION_DAYS,
+        reminderBefore: cfg.SLA_REMINDER_BEFORE_DAYS,
+      },
     },
     workflowBundle: { codePath },
     tuning: { maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS },

@@ -21,7 +21,7 @@
  * - Withdrawal: any co_approver of the request's country (the request belongs to the Country
  *   Office, not to one person), up to and including contracting; a draft contract is voided.
  */
-import { continueAsNew, proxyActivities } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ShortlistEntry } from '../activities/expert-request';
 import { candidateSelectionProblems, dailyBudgetCents, type SelectionPolicy } from '../domain/matching';
@@ -58,7 +58,8 @@ export interface ExpertRequestWorkflowInput {
   requester: { userId: string; countryCode: string };
   request: ExpertRequestCreate;
   submittedAt: string;
-  sla: SlaSettings;
+  /** SLAs of workflows started before the Clock (their replay only). */
+  sla?: SlaSettings;
   /** Tests: continue as new after this many steps in one run (production waits for Temporal's suggestion). */
   continueAsNewAfterSteps?: number;
   resume?: { lifecycle: LifecycleState; progress: ExpertRequestProgress };
@@ -523,7 +524,12 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
   async function mission(): Promise<void> {
     const expert = progress.selected!;
     const r = req();
+    const datedDeliverables = patched('deadlines-from-clock');
     const done = await paidItems(lc, {
+      // Each deliverable is due on its date (reminded before it), in the Country Office's calendar.
+      submissionDeadline: datedDeliverables
+        ? async (i) => (await lc.schedule([{ kind: 'deliverable', dueDate: r.deliverables[i].dueDate }]))[0]
+        : undefined,
       count: r.deliverables.length,
       next: () => progress.deliverableIndex,
       advance: () => progress.deliverableIndex++,

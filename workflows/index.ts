@@ -5,3 +5,4 @@ export { dailyDigestWorkflow } from './digest';
 export { documentScanWorkflow } from './document-scan';
 export { agreementStampWorkflow } from './agreement-steps';
 export { accountMailWorkflow } from './account-mail';
+export { callWorkflow } from './call';

@@ -7,6 +7,7 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -14,22 +15,29 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import type { DeadlineSpec, TaskDeadline } from '../domain/deadline-rules';
 import type { NotificationRequest, NotificationTemplate, Recipient } from '../domain/notifications';
 import type { Reason } from '../domain/policy/findings';
+import { cancellationRefusal } from '../domain/cancellation';
+import { reassignProblems, reassignRefusal } from '../domain/reassignment';
 import { withdrawalRefusal, type Refusal } from '../domain/registry';
 import type { Actor } from '../domain/roles';
 import { canTransition, isTerminal, type Programme, type Stage, type SubjectType } from '../domain/stages';
-import type { AuditEntry, StepCommit, SubjectRef, TaskRow } from '../domain/steps';
+import { isTaskAssignee, type AuditEntry, type StepCommit, type SubjectRef, type TaskRow } from '../domain/steps';
 import { checkDecisionShape, TASK_KINDS, type DecisionProblem, type SlaSettings, type TaskKind } from '../domain/tasks';
 import {
+  cancelUpdate,
   decideUpdate,
   FAILURE,
+  reassignUpdate,
   stateQuery,
   syncUpdate,
   withdrawUpdate,
+  type CancelInput,
   type DecideInput,
   type HistoryEntry,
   type LifecycleView,
+  type ReassignInput,
   type TaskView,
   type WithdrawInput,
 } from './messages';
@@ -53,6 +61,12 @@ const COMMIT_OPTIONS = {
  * at all.
  */
 const { commitSteps } = proxyLocalActivities<Activities>(COMMIT_OPTIONS);
+/**
+ * Task dates, from the Clock. An ordinary activity, not a local one: its result must be ordered in
+ * history with the Updates around it (a local activity resolving in a later workflow task than on
+ * replay made histories with a withdrawal Update non-deterministic).
+ */
+const { scheduleDeadlines } = proxyActivities<Activities>(COMMIT_OPTIONS);
 const { commitSteps: commitStepsDurably } = proxyActivities<Activities>(COMMIT_OPTIONS);
 
 // Delivery waits out an SMTP outage: retried with backoff until the relay answers.
@@ -83,7 +97,13 @@ interface TaskState extends TaskRow {
   decision?: Decision;
   /** Seq of the step that recorded the decision (or the cancellation). */
   closedSeq?: number;
+  /** When the timers for remindAt and dueAt fire (the Clock's answer; absent on tasks opened before it). */
+  timers?: { dueAt: string; remindAt: string | null };
+  /** Bumped when the task's dates move: its waiting re-arms the timers. */
+  retimed?: number;
 }
+
+const DAY_MS = 86_400_000;
 
 /** Serializable kernel state carried across continue-as-new. */
 export interface LifecycleState {
@@ -97,16 +117,20 @@ export interface LifecycleState {
 
 export interface TaskSpec {
   kind: TaskKind;
-  /** One named user, or anyone with `role` (in `countryCode`). */
+  /** One named user; or the members of `role` in `institutionId`; or anyone with `role` (in `countryCode`). */
   assigneeUserId?: string | null;
   role?: TaskRow['assigneeRole'];
   countryCode?: string | null;
+  institutionId?: string | null;
   /** Users who may not decide although their role fits (e.g. the requester endorsing own request). */
   excludeUserIds?: string[];
   title?: string;
   context?: Record<string, unknown>;
   /** Suffix that keeps parallel tasks of one kind apart (reviewer id, expert id, milestone). */
   key?: string;
+  /** Dates computed already (scheduleDeadlines); else from `deadlineSpec`, by default the kind's SLA. */
+  deadline?: TaskDeadline;
+  deadlineSpec?: DeadlineSpec;
 }
 
 export interface LifecycleOptions {
@@ -115,7 +139,8 @@ export interface LifecycleOptions {
   subjectId: string;
   countryCode: string;
   title: string;
-  sla: SlaSettings;
+  /** SLAs in milliseconds of workflows started before the Clock (their replay only); dates now come from scheduleDeadlines. */
+  sla?: SlaSettings;
   /** Who hears about outcomes: the applicant or the requesting CO user. */
   owner: Recipient;
   resume?: LifecycleState;
@@ -123,14 +148,17 @@ export interface LifecycleOptions {
   validateDecision?: (task: TaskRow, input: DecideInput) => DecisionProblem[];
   /** Who owns the subject, for the programme's withdrawal rule (domain/registry.ts withdrawalRefusal). */
   ownerInstitutionId?: string;
+  /** Tells the programme that an open task now waits for another person (e.g. a reviewer slot changes hands). */
+  onReassign?: (task: TaskRow, fromUserId: string, toUserId: string) => void;
 }
 
-/** Thrown through the lifecycle code when the subject is withdrawn; `run` turns it into the withdrawn stage. */
+/** Thrown through the lifecycle code when the subject is withdrawn or cancelled; `run` turns it into that stage. */
 class Withdrawn extends Error {}
 
 const REFUSAL_FAILURE: Record<Refusal['code'], string> = {
   forbidden: FAILURE.forbidden,
   not_allowed_now: FAILURE.notAllowedNow,
+  invalid: FAILURE.invalidDecision,
 };
 
 function failure(type: string, message: string, details?: unknown): ApplicationFailure {
@@ -152,6 +180,8 @@ export class Lifecycle {
   private flushed: Promise<void> = Promise.resolve();
   private deliveries: Promise<unknown>[] = [];
   private withdrawal?: WithdrawInput;
+  /** A fund manager's cancellation, accepted: the subject ends in `cancelled` at the next wait. */
+  private cancellation?: CancelInput;
   /** An Update was accepted since the last ordinary commit activity: the next flush must be one. */
   private acceptanceNotDurable = false;
   /** Highest seq applied to the read model: a decision answers once its step is applied. */
@@ -179,6 +209,11 @@ export class Lifecycle {
 
   setTitle(title: string): void {
     this.state.title = title;
+  }
+
+  /** A programme's own Update was accepted: the next commit must be durable with it (see COMMIT_OPTIONS). */
+  updateAccepted(): void {
+    this.acceptanceNotDurable = true;
   }
 
   /** Registers the Update and Query handlers; call once, first thing in the workflow. */
@@ -229,6 +264,34 @@ export class Lifecycle {
       { validator: (input) => this.validateDecision(input) },
     );
     setHandler(
+      reassignUpdate,
+      async (input) => {
+        const task = this.state.tasks[input.taskId];
+        const from = task.assigneeUserId!;
+        this.acceptanceNotDurable = true;
+        task.assigneeUserId = input.to.userId;
+        this.opts.onReassign?.(task, from, input.to.userId);
+        await this.commit({
+          reassignTasks: [{ id: task.id, assigneeUserId: input.to.userId }],
+          audit: [
+            {
+              action: 'task_reassigned',
+              actorId: input.actor.userId,
+              actorRole: input.actor.role,
+              comment: input.reason?.trim() || null,
+              data: { taskId: task.id, kind: task.kind, from, to: input.to.userId },
+              requestId: input.requestId ?? null,
+            },
+          ],
+          notifications: [this.taskNotice(task, TASK_KINDS[task.kind].mail)],
+        });
+        const seq = this.state.seq;
+        await condition(() => this.appliedSeq >= seq);
+        return { taskId: task.id, assigneeUserId: input.to.userId, stage: this.state.stage };
+      },
+      { validator: (input) => this.validateReassign(input) },
+    );
+    setHandler(
       withdrawUpdate,
       async (input) => {
         this.acceptanceNotDurable = true;
@@ -243,6 +306,8 @@ export class Lifecycle {
               FAILURE.notAllowedNow,
               `cannot withdraw: the subject is ${this.withdrawal ? 'already being withdrawn' : this.state.stage}`,
             );
+          if (this.cancellation)
+            throw failure(FAILURE.notAllowedNow, 'cannot withdraw: the subject is being cancelled');
           const refusal = withdrawalRefusal(this.opts.programme, input.actor, this.state.stage, {
             institutionId: this.opts.ownerInstitutionId,
             countryCode: this.opts.countryCode,
@@ -251,19 +316,45 @@ export class Lifecycle {
         },
       },
     );
+    setHandler(
+      cancelUpdate,
+      async (input) => {
+        this.acceptanceNotDurable = true;
+        this.cancellation = { ...input, reason: input.reason.trim() };
+        await condition(() => isTerminal(this.state.stage) && this.idle());
+        return { stage: this.state.stage };
+      },
+      {
+        validator: (input) => {
+          if (this.ending)
+            throw failure(
+              FAILURE.notAllowedNow,
+              `cannot cancel: the subject is already being ${this.withdrawal ? 'withdrawn' : 'cancelled'}`,
+            );
+          const refusal = cancellationRefusal(input.actor, this.state.stage, input.reason);
+          if (refusal)
+            throw failure(
+              REFUSAL_FAILURE[refusal.code],
+              refusal.message,
+              refusal.code === 'invalid' ? [{ path: 'reason', message: refusal.message }] : undefined,
+            );
+        },
+      },
+    );
+  }
+
+  /** The withdrawal or cancellation under way, if any: the subject ends at the next wait. */
+  private get ending(): WithdrawInput | CancelInput | undefined {
+    return this.withdrawal ?? this.cancellation;
   }
 
   private validateDecision(input: DecideInput): void {
     const task = this.state.tasks[input.taskId];
     if (!task) throw failure(FAILURE.taskNotFound, `task ${input.taskId} does not exist`);
-    if (task.status !== 'open' || this.withdrawal)
+    if (task.status !== 'open' || this.ending)
       throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
     const actor = input.actor;
-    const assigned = task.assigneeUserId
-      ? actor.userId === task.assigneeUserId
-      : actor.role === task.assigneeRole &&
-        (!task.assigneeCountryCode || actor.countryCode === task.assigneeCountryCode);
-    if (!assigned) throw failure(FAILURE.forbidden, `task ${input.taskId} is not assigned to you`);
+    if (!isTaskAssignee(task, actor)) throw failure(FAILURE.forbidden, `task ${input.taskId} is not assigned to you`);
     if (task.excludeUserIds.includes(actor.userId))
       throw failure(FAILURE.forbidden, 'you may not decide this task (you raised the request)');
     const problems = checkDecisionShape(task.kind, {
@@ -274,6 +365,27 @@ export class Lifecycle {
     if (problems.length === 0 && this.opts.validateDecision) problems.push(...this.opts.validateDecision(task, input));
     if (problems.length)
       throw failure(FAILURE.invalidDecision, problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
+  }
+
+  private validateReassign(input: ReassignInput): void {
+    const task = this.state.tasks[input.taskId];
+    if (!task) throw failure(FAILURE.taskNotFound, `task ${input.taskId} does not exist`);
+    if (task.status !== 'open' || this.ending)
+      throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
+    const reassignable = { ...task, countryCode: this.opts.countryCode };
+    const refusal = reassignRefusal(reassignable, input.actor);
+    if (refusal) throw failure(REFUSAL_FAILURE[refusal.code], refusal.message);
+    const holding = Object.values(this.state.tasks)
+      .filter((t) => t.kind === task.kind && (t.status === 'open' || t.status === 'deciding') && t.assigneeUserId)
+      .map((t) => t.assigneeUserId!);
+    const problems = reassignProblems(
+      reassignable,
+      input.to,
+      { ownerInstitutionId: this.opts.ownerInstitutionId },
+      holding,
+    );
+    if (problems.length)
+      throw failure(FAILURE.invalidInput, problems.map((p) => `${p.path}: ${p.message}`).join('; '), problems);
   }
 
   view(): LifecycleView {
@@ -287,6 +399,7 @@ export class Lifecycle {
         assigneeUserId: t.assigneeUserId ?? null,
         assigneeRole: t.assigneeRole,
         assigneeCountryCode: t.assigneeCountryCode ?? null,
+        assigneeInstitutionId: t.assigneeInstitutionId ?? null,
         title: t.title,
         dueAt: t.dueAt ?? null,
         overdue: t.overdue,
@@ -441,11 +554,16 @@ export class Lifecycle {
     extra: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject' | 'openTasks'> = {},
   ): Promise<string[]> {
     const now = Date.now();
-    const rows: TaskState[] = specs.map((spec) => {
-      const kind = TASK_KINDS[spec.kind];
+    const ids = specs.map((spec) => {
       const n = (this.state.counters[spec.kind] = (this.state.counters[spec.kind] ?? 0) + 1);
-      const sla = this.opts.sla[kind.sla];
-      const id = `${this.workflowId}:${spec.kind}:${spec.key ? `${spec.key}:` : ''}${n}`;
+      return `${this.workflowId}:${spec.kind}:${spec.key ? `${spec.key}:` : ''}${n}`;
+    });
+    const deadlines = patched('deadlines-from-clock') ? await this.deadlinesOf(specs) : undefined;
+    const rows: TaskState[] = specs.map((spec, i) => {
+      const kind = TASK_KINDS[spec.kind];
+      const id = ids[i];
+      const deadline = deadlines?.[i];
+      const sla = this.opts.sla?.[kind.sla] ?? { dueMs: 7 * DAY_MS, remindBeforeMs: 3 * DAY_MS };
       return {
         id,
         kind: spec.kind,
@@ -453,9 +571,13 @@ export class Lifecycle {
         assigneeUserId: spec.assigneeUserId ?? null,
         assigneeRole: spec.role ?? kind.role,
         assigneeCountryCode: spec.countryCode ?? null,
+        ...(spec.institutionId ? { assigneeInstitutionId: spec.institutionId } : {}),
         title: spec.title ?? `${kind.label}: ${this.state.title}`,
-        dueAt: new Date(now + sla.dueMs).toISOString(),
-        remindAt: new Date(now + Math.max(0, sla.dueMs - sla.remindBeforeMs)).toISOString(),
+        dueAt: deadline ? deadline.dueAt : new Date(now + sla.dueMs).toISOString(),
+        remindAt: deadline
+          ? deadline.remindAt
+          : new Date(now + Math.max(0, sla.dueMs - sla.remindBeforeMs)).toISOString(),
+        ...(deadline ? { timers: { dueAt: deadline.timers.dueAt, remindAt: deadline.timers.remindAt } } : {}),
         context: spec.context ?? null,
         status: 'open',
         excludeUserIds: spec.excludeUserIds ?? [],
@@ -479,6 +601,7 @@ export class Lifecycle {
           pending: _p,
           rejection: _j,
           decision: _d,
+          timers: _t,
           ...row
         }) => (excludeUserIds.length ? { ...row, excludeUserIds } : row),
       ),
@@ -486,7 +609,13 @@ export class Lifecycle {
         ...rows.map((t) => ({
           action: 'task_opened',
           actorRole: 'system',
-          data: { taskId: t.id, kind: t.kind, assigneeUserId: t.assigneeUserId ?? null, assigneeRole: t.assigneeRole },
+          data: {
+            taskId: t.id,
+            kind: t.kind,
+            assigneeUserId: t.assigneeUserId ?? null,
+            assigneeRole: t.assigneeRole,
+            ...(t.assigneeInstitutionId ? { assigneeInstitutionId: t.assigneeInstitutionId } : {}),
+          },
         })),
         ...(extra.audit ?? []),
       ],
@@ -495,11 +624,65 @@ export class Lifecycle {
     return rows.map((r) => r.id);
   }
 
+  /** The dates of tasks about to open: given, or asked of the Clock in one activity. */
+  private async deadlinesOf(specs: TaskSpec[]): Promise<TaskDeadline[]> {
+    const missing = specs.flatMap((s, i) => (s.deadline ? [] : [i]));
+    const computed = missing.length
+      ? await this.schedule(
+          missing.map((i) => specs[i].deadlineSpec ?? { kind: 'sla', sla: TASK_KINDS[specs[i].kind].sla }),
+        )
+      : [];
+    const out = specs.map((s) => s.deadline);
+    missing.forEach((i, j) => (out[i] = computed[j]));
+    return out as TaskDeadline[];
+  }
+
+  /** Asks the Clock for dates (e.g. of a task that opens later); the workflow is busy meanwhile (see idle). */
+  async schedule(items: DeadlineSpec[]): Promise<TaskDeadline[]> {
+    this.inFlight++;
+    try {
+      return await scheduleDeadlines({ countryCode: this.opts.countryCode, items });
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  /**
+   * Sleeps until a timer instant the Clock returned, or until `interrupt` says the date changed.
+   * Answers true when the instant came; a withdrawal ends the wait.
+   */
+  async sleepUntil(timerAt: string, interrupt: () => boolean): Promise<boolean> {
+    await this.flush();
+    const ms = Date.parse(timerAt) - Date.now();
+    if (ms <= 0) return true;
+    const woken = await condition(() => interrupt() || this.withdrawal !== undefined, ms);
+    this.throwIfWithdrawing();
+    return !woken;
+  }
+
+  /** Moves an open task's dates (a no-cost extension): the read model follows, its timers re-arm. */
+  async retimeTask(taskId: string, deadline: TaskDeadline, audit: AuditEntry[] = []): Promise<void> {
+    const task = this.state.tasks[taskId];
+    if (!task || (task.status !== 'open' && task.status !== 'deciding')) return;
+    task.dueAt = deadline.dueAt;
+    task.remindAt = deadline.remindAt;
+    task.timers = { dueAt: deadline.timers.dueAt, remindAt: deadline.timers.remindAt };
+    task.overdue = false;
+    task.reminded = false;
+    task.retimed = (task.retimed ?? 0) + 1;
+    await this.commit({
+      retimeTasks: [{ id: taskId, dueAt: deadline.dueAt, remindAt: deadline.remindAt }],
+      audit: [{ action: 'task_retimed', actorRole: 'system', data: { taskId, dueAt: deadline.dueAt } }, ...audit],
+    });
+  }
+
   private taskNotice(task: TaskRow, template: NotificationTemplate): NotificationRequest {
     const excluded = task.excludeUserIds?.length ? { excludeUserIds: task.excludeUserIds } : {};
     const to: Recipient = task.assigneeUserId
       ? { userId: task.assigneeUserId }
-      : { role: task.assigneeRole, countryCode: task.assigneeCountryCode, ...excluded };
+      : task.assigneeInstitutionId
+        ? { role: task.assigneeRole, institutionId: task.assigneeInstitutionId, ...excluded }
+        : { role: task.assigneeRole, countryCode: task.assigneeCountryCode, ...excluded };
     return {
       template,
       to,
@@ -521,10 +704,14 @@ export class Lifecycle {
     const kind = TASK_KINDS[task.kind] as (typeof TASK_KINDS)[TaskKind] & { expireWith?: string };
     for (;;) {
       await this.flush();
-      const settled = () => task.status !== 'open' || this.withdrawal !== undefined;
+      const settled = () => task.status !== 'open' || this.ending !== undefined;
+      const version = task.retimed ?? 0;
+      const wake = () => settled() || (task.retimed ?? 0) !== version;
       const now = Date.now();
-      if (!task.reminded && task.remindAt && Date.parse(task.remindAt) > now) {
-        if (!(await condition(settled, Date.parse(task.remindAt) - now))) {
+      const remindAt = task.timers ? task.timers.remindAt : task.remindAt;
+      const dueAt = task.timers ? task.timers.dueAt : task.dueAt;
+      if (!task.reminded && remindAt && Date.parse(remindAt) > now) {
+        if (!(await condition(wake, Date.parse(remindAt) - now))) {
           task.reminded = true;
           await this.commit({
             flagTasks: [{ id: task.id, reminded: true }],
@@ -533,9 +720,9 @@ export class Lifecycle {
           });
           continue;
         }
-      } else if (!task.overdue && task.dueAt) {
-        const dueIn = Math.max(1, Date.parse(task.dueAt) - now);
-        if (!(await condition(settled, dueIn))) {
+      } else if (!task.overdue && dueAt) {
+        const dueIn = Math.max(1, Date.parse(dueAt) - now);
+        if (!(await condition(wake, dueIn))) {
           if (kind.expireWith) {
             task.status = 'deciding';
             task.pending = {
@@ -555,7 +742,7 @@ export class Lifecycle {
                 {
                   template: 'overdue_escalation',
                   to: { role: 'fund_manager' },
-                  data: this.noticeData({ taskId: task.id, taskKind: task.kind, dueAt: task.dueAt }),
+                  data: this.noticeData({ taskId: task.id, taskKind: task.kind, dueAt: task.dueAt ?? undefined }),
                 },
               ],
             });
@@ -563,10 +750,12 @@ export class Lifecycle {
           }
         }
       } else {
-        await condition(settled);
+        await condition(wake);
       }
+      // Its dates moved: wait again on the new ones.
+      if (!settled()) continue;
       if (task.status === 'cancelled') return null;
-      if (this.withdrawal && task.status === 'open') throw new Withdrawn();
+      if (this.ending && task.status === 'open') throw new Withdrawn();
       const decision = task.pending!;
       if (check && !decision.expired) {
         const problems = await check(decision);
@@ -609,9 +798,13 @@ export class Lifecycle {
     }
   }
 
-  /** Opens one task and waits for its decision. */
-  async ask(spec: TaskSpec, check?: (d: Decision) => Promise<DecisionProblem[]>): Promise<Decision> {
-    const [id] = await this.openTasks([spec]);
+  /** Opens one task (with `extra` in the same step) and waits for its decision. */
+  async ask(
+    spec: TaskSpec,
+    check?: (d: Decision) => Promise<DecisionProblem[]>,
+    extra?: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject' | 'openTasks'>,
+  ): Promise<Decision> {
+    const [id] = await this.openTasks([spec], extra);
     const decision = await this.awaitTask(id, check);
     if (!decision)
       throw ApplicationFailure.nonRetryable(`task ${id} was cancelled while awaited alone`, 'IllegalState');
@@ -661,6 +854,8 @@ export class Lifecycle {
       const w = this.withdrawal;
       await this.cancelTasks(this.openTaskIds(), 'withdrawn');
       await this.transition('withdrawn', { action: 'withdraw', actor: w.actor, comment: w.reason, notifyOwner: true });
+    } else if (this.cancellation && !isTerminal(this.state.stage)) {
+      await this.cancel(this.cancellation);
     }
     await this.drain();
     return this.state.stage;
@@ -683,27 +878,68 @@ export class Lifecycle {
         this.throwIfWithdrawing();
         if (this.shouldContinueAsNew(continueAsNewAfterSteps)) {
           await this.drain();
+          // A withdrawal or cancellation accepted while draining ends the subject here, not in the next run.
+          this.throwIfWithdrawing();
           await continueAsNew();
         }
       }
     });
   }
 
-  /** True when the subject is being withdrawn: long loops check it between steps. */
+  /** True when the subject is being withdrawn or cancelled: long loops check it between steps. */
   get withdrawing(): boolean {
-    return this.withdrawal !== undefined;
+    return this.ending !== undefined;
   }
 
   throwIfWithdrawing(): void {
-    if (this.withdrawal) throw new Withdrawn();
+    if (this.ending) throw new Withdrawn();
   }
 
-  /** Mails sent and handlers finished: safe to complete or continue-as-new. */
+  /**
+   * The fund manager's cancellation: open tasks close, the subject ends in `cancelled`, and the
+   * parties are told with the reason: the owner, the Country Office of the country and whoever
+   * had an open task.
+   */
+  private async cancel(c: CancelInput): Promise<void> {
+    const open = this.openTaskIds().map((id) => this.state.tasks[id]);
+    await this.cancelTasks(
+      open.map((t) => t.id),
+      'cancelled by a fund manager',
+    );
+    const told: Recipient[] = [
+      this.opts.owner,
+      { role: 'co_approver', countryCode: this.opts.countryCode },
+      ...open.map((t): Recipient =>
+        t.assigneeUserId
+          ? { userId: t.assigneeUserId }
+          : { role: t.assigneeRole, countryCode: t.assigneeCountryCode, excludeUserIds: t.excludeUserIds },
+      ),
+    ];
+    await this.transition('cancelled', {
+      action: 'cancel',
+      actor: c.actor,
+      comment: c.reason,
+      data: c.requestId ? { requestId: c.requestId } : undefined,
+      extra: {
+        patch: { outcome: 'cancelled' },
+        notifications: told.map((to) => ({
+          template: 'decision_outcome' as const,
+          to,
+          data: this.noticeData({ stage: 'cancelled', decision: 'cancel', outcome: 'cancel', comment: c.reason }),
+        })),
+      },
+    });
+  }
+
+  /**
+   * Mails sent and handlers finished: safe to complete or continue-as-new. A withdrawal or
+   * cancellation handler waits for the subject to end, so it stops the wait (the caller ends it).
+   */
   async drain(): Promise<void> {
     await this.flush();
     await Promise.all(this.deliveries);
     this.deliveries = [];
-    await condition(allHandlersFinished);
+    await condition(() => allHandlersFinished() || (this.ending !== undefined && !isTerminal(this.state.stage)));
   }
 
   /** At a step boundary with no open task: should the workflow continue as new? */

@@ -3,13 +3,31 @@
  * intake to closed. Stages are entered through the shared Lifecycle kernel; each stage
  * function is re-entrant from `progress`, so the workflow can continue as new between steps.
  */
-import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { failedReasons } from '../domain/policy/findings';
 import { validateScores, weightedScore, type RubricCriterion } from '../domain/policy/scoring';
 import { trancheSchedule } from '../domain/policy/tranches';
-import { proposalChangesSchema, usdToCents, type ProposalCreate } from '../domain/schemas';
-import type { Stage } from '../domain/stages';
+import { addDays } from '../domain/calendar';
+import { deadlineRulesInForce, type DeadlineSpec, type TaskDeadline } from '../domain/deadline-rules';
+import {
+  extensionRequestSchema,
+  proposalChangesSchema,
+  usdToCents,
+  withBudgetTotals,
+  type ProposalCreate,
+  type ProposalData,
+} from '../domain/schemas';
+import { isTerminal, type Stage } from '../domain/stages';
 import type { DeliverableRow } from '../domain/steps';
 import type { DecisionProblem, SlaSettings } from '../domain/tasks';
 import {
@@ -27,23 +45,33 @@ import {
   twoPartySignature,
   type DraftContract,
 } from './shared-steps';
-import type { DecideInput } from './messages';
+import { FAILURE, requestExtensionUpdate, type DecideInput, type ExtensionRequestInput } from './messages';
+import {
+  callReviewersUpdate,
+  callSelectionUpdate,
+  proposalChangedSignal,
+  PROPOSAL_CLOSED,
+  type CallDeliveryResult,
+  type CallSelectionInput,
+} from './call-messages';
 
 const proposalActivities = proxyActivities<Activities>(PROGRAMME_ACTIVITY_OPTIONS);
 
 export interface ProposalWorkflowInput {
   proposalId: string;
   applicant: { userId: string; institutionId: string; institutionName: string };
-  proposal: ProposalCreate;
+  /** The proposal as submitted, its totals computed from its budget lines (domain/schemas.ts withBudgetTotals). */
+  proposal: ProposalData;
   submittedAt: string;
-  sla: SlaSettings;
+  /** SLAs of workflows started before the Clock (their replay only). */
+  sla?: SlaSettings;
   /** Tests: continue as new after this many steps in one run (production waits for Temporal's suggestion). */
   continueAsNewAfterSteps?: number;
   resume?: { lifecycle: LifecycleState; progress: ProposalProgress };
 }
 
 export interface ProposalProgress {
-  proposal: ProposalCreate;
+  proposal: ProposalData;
   rubric: RubricCriterion[];
   passMark: number;
   reviewers: string[];
@@ -52,6 +80,30 @@ export interface ProposalProgress {
   passMarkMet: boolean | null;
   milestoneIndex: number;
   waitlisted: boolean;
+  /** The workflow of the proposal's call when the call has a closing date: it assigns reviewers and selects. */
+  callWorkflowId?: string | null;
+  callReviewers?: string[];
+  callDecision?: CallSelectionInput;
+  callWaitlistDecision?: CallSelectionInput;
+  /**
+   * Call Updates applied, by update id, with their result: the server deduplicates an update id
+   * within one run only, and this state survives continue-as-new, so a repeat gets the first answer.
+   */
+  appliedCallUpdates?: Record<string, CallDeliveryResult>;
+  /** No-cost extensions asked for (absent in workflows started before them). */
+  extensions?: ExtensionRecord[];
+  /** Bumped when a milestone's date moves: a wait for a report to open starts over. */
+  datesVersion?: number;
+}
+
+export interface ExtensionRecord {
+  taskId: string;
+  milestone: number;
+  fromDate: string;
+  newDueDate: string;
+  reason: string;
+  requestedBy: string;
+  status: 'open' | 'approved' | 'rejected' | 'cancelled';
 }
 
 export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<Stage> {
@@ -68,6 +120,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     waitlisted: false,
   };
   const p = () => progress.proposal;
+  // The applicant side is the institution: any of its members works on these tasks and hears of the outcome.
+  const applicantSide = { role: 'applicant', institutionId: applicant.institutionId } as const;
 
   const lc = new Lifecycle({
     programme: 'challenge_fund',
@@ -76,12 +130,18 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     countryCode: input.proposal.countryCode,
     title: input.proposal.title,
     sla: input.sla,
-    owner: { userId: applicant.userId },
+    owner: applicantSide,
     resume: input.resume?.lifecycle,
     validateDecision: (task, d) => validateProposalDecision(task.kind, task.context ?? {}, d, progress),
     ownerInstitutionId: applicant.institutionId,
+    // A reviewer's slot handed to another reviewer: the replacement counts as assigned.
+    onReassign: (_task, from, to) => {
+      progress.reviewers = progress.reviewers.map((r) => (r === from ? to : r));
+    },
   });
   lc.install();
+  installExtensions();
+  installCallHandlers(progress, () => lc.stage);
   const { screenProposal, checkAlignment, validateReviewers, checkGrantPolicy } = lc.track({
     screenProposal: proposalActivities.screenProposal,
     checkAlignment: proposalActivities.checkAlignment,
@@ -104,6 +164,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     durationMonths: p().durationMonths,
     localPartnerEvidence: p().nationalPartner.demandEvidence,
     submittedAt: input.submittedAt,
+    budget: p().budget,
+    milestoneDueDates: p().milestones.map((m) => m.dueDate),
   });
   const reject = rejectWith(lc);
 
@@ -113,6 +175,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     if (screening.call) {
       progress.rubric = screening.call.rubric;
       progress.passMark = screening.call.passMark;
+      if (screening.call.callWorkflowId) progress.callWorkflowId = screening.call.callWorkflowId;
     }
     if (screening.policy.outcome === 'fail') {
       await reject('ineligible', screening.policy, undefined, undefined, failedReasons(screening.policy.findings));
@@ -137,6 +200,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
           nationalPartner: p().nationalPartner,
           sdgs: p().sdgs,
           thematicAreaId: p().thematicAreaId,
+          budget: p().budget,
           requestedAmountCents: usdToCents(p().requestedAmountUsd),
           coFinancingCents: usdToCents(p().coFinancingUsd),
           durationMonths: p().durationMonths,
@@ -155,14 +219,16 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       endorsement: () => ({ kind: 'co_endorsement', role: 'co_approver', countryCode: p().countryCode }),
       revision: (requestedChanges) => ({
         kind: 'revise',
-        assigneeUserId: applicant.userId,
+        ...applicantSide,
         context: { requestedChanges },
       }),
       applyRevision: async (revision) => {
         const changes = proposalChangesSchema.parse(revision.data);
-        progress.proposal = { ...progress.proposal, ...changes };
+        // New budget lines bring their own totals (computed, never typed).
+        const amounts = changes.budget ? withBudgetTotals({ budget: changes.budget }) : changes;
+        progress.proposal = { ...progress.proposal, ...changes, ...pickTotals(amounts) };
         if (changes.title) lc.setTitle(changes.title);
-        const { requestedAmountUsd, coFinancingUsd, ...sameFields } = changes;
+        const { requestedAmountUsd, coFinancingUsd, ...sameFields } = { ...changes, ...pickTotals(amounts) };
         await lc.commit({
           patch: {
             ...sameFields,
@@ -211,6 +277,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
         role: 'reviewer',
         key: reviewer,
       });
+      // Whoever decided holds the slot (the task may have been reassigned while open).
+      reviewer = coi.actor.userId;
       let conflict: Decision | null = coi.decision === 'declare_conflict' ? coi : null;
       if (!conflict) {
         await lc.commit({ reviews: [{ reviewerId: reviewer, taskId: coi.taskId, coi: 'none' }] });
@@ -221,6 +289,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
           key: reviewer,
           context: { rubric: progress.rubric },
         });
+        reviewer = d.actor.userId;
         if (d.decision === 'submit_score') {
           const scores = d.data.scores as Record<string, number>;
           progress.scores[reviewer] = scores;
@@ -262,7 +331,95 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     }
   }
 
+  /** The reviewers score (each slot after its conflict declaration), then the weighted score is recorded. */
+  async function review(reviewers: string[]): Promise<void> {
+    progress.reviewers = [...reviewers];
+    await Promise.all(reviewers.map((r) => reviewSlot(r)));
+    const score = weightedScore(progress.rubric, Object.values(progress.scores));
+    progress.weightedScore = score.total;
+    progress.passMarkMet = score.total >= progress.passMark;
+    await lc.commit({
+      patch: { weightedScore: score.total, passMarkMet: progress.passMarkMet },
+      audit: [
+        {
+          action: 'scored',
+          actorRole: 'system',
+          data: { weightedScore: score.total, passMark: progress.passMark, reviewers: score.reviewers },
+        },
+      ],
+    });
+  }
+
+  /** Tells the call workflow that this proposal changed (it re-reads its proposals from the read model). */
+  async function tellCall(): Promise<void> {
+    if (!progress.callWorkflowId) return;
+    await lc.flush();
+    try {
+      await getExternalWorkflowHandle(progress.callWorkflowId).signal(proposalChangedSignal, {
+        proposalId: input.proposalId,
+      });
+    } catch {
+      // The call has finished: nobody to tell.
+    }
+  }
+
+  /** Waits for the call (or a withdrawal, which ends the proposal). */
+  async function untilCall(ready: () => boolean): Promise<void> {
+    await condition(() => ready() || lc.withdrawing);
+    lc.throwIfWithdrawing();
+  }
+
+  /**
+   * Selection in a call with a closing date: the call assigns the reviewers and, once every
+   * proposal of the call is scored, issues one ranked selection; a waitlisted proposal then waits
+   * for the call's later decision (selected when money frees up, or rejected when the call is archived).
+   */
+  async function callSelection(): Promise<void> {
+    await tellCall();
+    if (!progress.waitlisted) {
+      if (progress.weightedScore === null) {
+        await untilCall(() => progress.callReviewers !== undefined);
+        await review(progress.callReviewers!);
+        await tellCall();
+      }
+      await untilCall(() => progress.callDecision !== undefined);
+      const d = progress.callDecision!;
+      if (d.decision === 'reject') return reject('not_selected', null, d.justification, d.actor);
+      if (d.decision === 'select')
+        return lc.transition('contracting', {
+          action: 'selected',
+          actor: d.actor,
+          comment: d.justification,
+          data: { rank: d.rank },
+          notifyOwner: true,
+        });
+      progress.waitlisted = true;
+      await lc.commit({
+        audit: [
+          {
+            action: 'waitlisted',
+            actorId: d.actor.userId,
+            actorRole: d.actor.role,
+            comment: d.justification,
+            data: { rank: d.rank },
+          },
+        ],
+        notifications: [lc.ownerNotice('decision_outcome', { outcome: 'waitlisted', comment: d.justification })],
+      });
+    }
+    await untilCall(() => progress.callWaitlistDecision !== undefined);
+    const later = progress.callWaitlistDecision!;
+    if (later.decision !== 'select') return reject('not_selected', null, later.justification, later.actor);
+    await lc.transition('contracting', {
+      action: 'selected_from_waitlist',
+      actor: later.actor,
+      comment: later.justification,
+      notifyOwner: true,
+    });
+  }
+
   async function selection(): Promise<void> {
+    if (progress.callWorkflowId) return callSelection();
     if (!progress.waitlisted) {
       if (progress.weightedScore === null) {
         const assign = await lc.ask({ kind: 'assign_reviewers', role: 'fund_manager' }, (d) =>
@@ -273,22 +430,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
             expected: 'at_least_2',
           }),
         );
-        const reviewers = assign.data.reviewerIds as string[];
-        progress.reviewers = [...reviewers];
-        await Promise.all(reviewers.map((r) => reviewSlot(r)));
-        const score = weightedScore(progress.rubric, Object.values(progress.scores));
-        progress.weightedScore = score.total;
-        progress.passMarkMet = score.total >= progress.passMark;
-        await lc.commit({
-          patch: { weightedScore: score.total, passMarkMet: progress.passMarkMet },
-          audit: [
-            {
-              action: 'scored',
-              actorRole: 'system',
-              data: { weightedScore: score.total, passMark: progress.passMark, reviewers: score.reviewers },
-            },
-          ],
-        });
+        await review(assign.data.reviewerIds as string[]);
       }
       const context = {
         weightedScore: progress.weightedScore,
@@ -377,16 +519,18 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
         dueDate: m.dueDate,
       })),
     };
-    const agreement = await prepareAgreement(agreementInput);
-    const signContext = { valueUsd: total / 100, tranches, agreement };
+    // Workflows that reached contracting before agreements were documents sign without them.
+    const agreement = patched('agreement-documents') ? await prepareAgreement(agreementInput) : undefined;
+    const signContext = agreement
+      ? { valueUsd: total / 100, tranches, agreement }
+      : { valueUsd: total / 100, tranches };
     const signature = await twoPartySignature(
       lc,
       contract,
       [
         {
           kind: 'contract_signature',
-          assigneeUserId: applicant.userId,
-          role: 'applicant',
+          ...applicantSide,
           key: 'applicant',
           context: signContext,
         },
@@ -417,7 +561,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       documentSha256: String(d.data.documentSha256),
       statement: String(d.data.statement),
     }));
-    await stampSignedAgreement({ ...agreementInput, signatures });
+    if (agreement) await stampSignedAgreement({ ...agreementInput, signatures });
     await lc.transition('mission', {
       action: 'contract_signed',
       notifyOwner: true,
@@ -427,7 +571,13 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
 
   async function mission(): Promise<void> {
     const amounts = trancheSchedule(usdToCents(p().requestedAmountUsd), p().milestones.length);
+    const datedReports = patched('milestone-report-dates');
+    // Extensions asked before a continue-as-new are awaited again.
+    for (const ext of progress.extensions ?? []) if (ext.status === 'open') extensionRuns.push(decideExtension(ext));
     const done = await paidItems(lc, {
+      submissionDeadline: datedReports
+        ? (i) => datedTask(() => ({ kind: 'milestone_report', dueDate: p().milestones[i].dueDate }))
+        : undefined,
       count: p().milestones.length,
       next: () => progress.milestoneIndex,
       advance: () => progress.milestoneIndex++,
@@ -437,8 +587,7 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
           row: { seq: i + 1, title: m.title, dueDate: m.dueDate, amountCents: amounts[i], status: 'pending' },
           submission: {
             kind: 'progress_report',
-            assigneeUserId: applicant.userId,
-            role: 'applicant',
+            ...applicantSide,
             key: `m${i + 1}`,
             context: { milestone: m },
           },
@@ -467,11 +616,187 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       }),
       shouldContinueAsNew: () => lc.shouldContinueAsNew(input.continueAsNewAfterSteps),
     });
-    if (done) await lc.transition('evaluation', { action: 'implementation_completed' });
+    if (!done) return;
+    const pending = (progress.extensions ?? []).filter((e) => e.status === 'open').map((e) => e.taskId);
+    await lc.cancelTasks(pending, 'every milestone is accepted');
+    await Promise.all(extensionRuns.splice(0));
+    await lc.transition('evaluation', { action: 'implementation_completed' });
+  }
+
+  /**
+   * The dates of a task that opens later (a report before its milestone's date): asked of the Clock,
+   * then slept until it opens; asked again when a date moves meanwhile (a no-cost extension).
+   */
+  async function datedTask(spec: () => DeadlineSpec): Promise<TaskDeadline> {
+    for (;;) {
+      const version = progress.datesVersion ?? 0;
+      const [deadline] = await lc.schedule([spec()]);
+      const moved = () => (progress.datesVersion ?? 0) !== version;
+      if (!moved() && (await lc.sleepUntil(deadline.timers.opensAt, moved))) return deadline;
+    }
+  }
+
+  /** The proposal's end date: its last milestone's (contract end and final report follow it). */
+  function endDate(): string {
+    return p()
+      .milestones.map((m) => m.dueDate)
+      .sort()
+      .at(-1)!;
+  }
+
+  // ---------- no-cost extensions ----------
+
+  const extensionRuns: Promise<void>[] = [];
+
+  function installExtensions(): void {
+    setHandler(
+      requestExtensionUpdate,
+      async (req) => {
+        lc.updateAccepted();
+        const i = req.milestone - 1;
+        const m = p().milestones[i];
+        const ext: ExtensionRecord = {
+          taskId: '',
+          milestone: req.milestone,
+          fromDate: m.dueDate,
+          newDueDate: req.newDueDate,
+          reason: req.reason.trim(),
+          requestedBy: req.actor.userId,
+          status: 'open',
+        };
+        (progress.extensions ??= []).push(ext);
+        const [taskId] = await lc.openTasks(
+          [
+            {
+              kind: 'extension_decision',
+              role: 'co_approver',
+              countryCode: p().countryCode,
+              key: `m${req.milestone}`,
+              context: { milestone: { ...m, seq: req.milestone }, newDueDate: req.newDueDate, reason: ext.reason },
+            },
+          ],
+          {
+            audit: [
+              {
+                action: 'extension_requested',
+                actorId: req.actor.userId,
+                actorRole: req.actor.role,
+                comment: ext.reason,
+                data: { milestone: req.milestone, fromDate: m.dueDate, toDate: req.newDueDate },
+                requestId: req.requestId ?? null,
+              },
+            ],
+          },
+        );
+        ext.taskId = taskId;
+        extensionRuns.push(decideExtension(ext));
+        await lc.flush();
+        return { taskId };
+      },
+      { validator: (req) => validateExtension(req) },
+    );
+  }
+
+  function validateExtension(req: ExtensionRequestInput): void {
+    const refuse = (type: string, message: string, details?: unknown) => {
+      throw ApplicationFailure.create({ type, message, nonRetryable: true, details: details ? [details] : undefined });
+    };
+    if (req.actor.role !== 'applicant' || req.actor.institutionId !== applicant.institutionId)
+      refuse(FAILURE.forbidden, 'only the applicant institution may ask for a no-cost extension');
+    if (lc.stage !== 'mission')
+      refuse(FAILURE.notAllowedNow, `no extension in stage ${lc.stage}: only during implementation`);
+    const parsed = extensionRequestSchema.safeParse({
+      milestone: req.milestone,
+      newDueDate: req.newDueDate,
+      reason: req.reason,
+    });
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((x) => ({ path: x.path.join('.'), message: x.message }));
+      refuse(FAILURE.invalidDecision, problems.map((x) => `${x.path}: ${x.message}`).join('; '), problems);
+    }
+    const i = req.milestone - 1;
+    const milestones = p().milestones;
+    if (i >= milestones.length)
+      refuse(FAILURE.invalidDecision, `milestone: the proposal has ${milestones.length} milestones`, [
+        { path: 'milestone', message: `at most ${milestones.length}` },
+      ]);
+    if (i < progress.milestoneIndex) refuse(FAILURE.notAllowedNow, `milestone ${req.milestone} is already accepted`);
+    if ((progress.extensions ?? []).some((e) => e.milestone === req.milestone && e.status === 'open'))
+      refuse(FAILURE.notAllowedNow, `an extension of milestone ${req.milestone} awaits the Country Office's decision`);
+    const current = milestones[i].dueDate;
+    const today = new Date().toISOString().slice(0, 10);
+    const max = addDays(current, deadlineRulesInForce(today).rules.maxExtensionDays);
+    const next = milestones[i + 1]?.dueDate;
+    const problem =
+      req.newDueDate <= current
+        ? `must be after the milestone's current date ${current}`
+        : req.newDueDate > max
+          ? `at most ${max} (${deadlineRulesInForce(today).rules.maxExtensionDays} days after ${current})`
+          : next !== undefined && req.newDueDate > next
+            ? `must not be after the next milestone's date ${next}`
+            : null;
+    if (problem) refuse(FAILURE.invalidDecision, `newDueDate: ${problem}`, [{ path: 'newDueDate', message: problem }]);
+  }
+
+  /** The Country Office decides; an approval moves the milestone, its report task's dates and timers. */
+  async function decideExtension(ext: ExtensionRecord): Promise<void> {
+    const d = await lc.awaitTask(ext.taskId);
+    if (!d) {
+      ext.status = 'cancelled';
+      return;
+    }
+    const outcome = { milestone: ext.milestone, fromDate: ext.fromDate, toDate: ext.newDueDate };
+    if (d.decision !== 'approve') {
+      ext.status = 'rejected';
+      await lc.commit({
+        audit: [
+          {
+            action: 'extension_refused',
+            actorId: d.actor.userId,
+            actorRole: d.actor.role,
+            comment: d.comment,
+            data: outcome,
+          },
+        ],
+        notifications: [lc.ownerNotice('decision_outcome', { outcome: 'extension_refused', comment: d.comment })],
+      });
+      return;
+    }
+    ext.status = 'approved';
+    const i = ext.milestone - 1;
+    progress.proposal = {
+      ...progress.proposal,
+      milestones: p().milestones.map((m, j) => (j === i ? { ...m, dueDate: ext.newDueDate } : m)),
+    };
+    progress.datesVersion = (progress.datesVersion ?? 0) + 1;
+    await lc.commit({
+      patch: { milestones: p().milestones },
+      deliverableDates: [{ seq: ext.milestone, dueDate: ext.newDueDate }],
+      audit: [
+        {
+          action: 'extension_approved',
+          actorId: d.actor.userId,
+          actorRole: d.actor.role,
+          comment: d.comment,
+          data: outcome,
+        },
+      ],
+      notifications: [lc.ownerNotice('decision_outcome', { outcome: 'extension_approved', comment: d.comment })],
+    });
+    const open = lc.openTaskIds().find((id) => id.includes(`:progress_report:m${ext.milestone}:`));
+    if (open) {
+      const [deadline] = await lc.schedule([{ kind: 'milestone_report', dueDate: ext.newDueDate }]);
+      await lc.retimeTask(open, deadline);
+    }
   }
 
   async function evaluation(): Promise<void> {
-    const final = await lc.ask({ kind: 'final_report', assigneeUserId: applicant.userId, role: 'applicant' });
+    const finalReport = { kind: 'final_report', ...applicantSide } as const;
+    const final = await lc.ask(
+      patched('milestone-report-dates')
+        ? { ...finalReport, deadline: await datedTask(() => ({ kind: 'final_report', endDate: endDate() })) }
+        : finalReport,
+    );
     const ids = await lc.openTasks([
       {
         kind: 'evaluation',
@@ -503,11 +828,77 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     });
   }
 
-  return lc.runStages(
+  const stage = await lc.runStages(
     { intake, co_endorsement: endorsement, alignment_check: alignment, selection, contracting, mission, evaluation },
     input.continueAsNewAfterSteps,
     () => continueAsNew<typeof proposalWorkflow>({ ...input, resume: { lifecycle: lc.state, progress } }),
   );
+  await tellCall();
+  return stage;
+}
+
+/**
+ * The Updates a call workflow delivers (reviewers, selection): applied once per update id, a repeat
+ * answered with the first result, "already decided" when another decision came first; a proposal
+ * that has closed refuses them (ProposalClosed: the call stops delivering).
+ */
+function installCallHandlers(progress: ProposalProgress, stage: () => Stage): void {
+  const applied = () => (progress.appliedCallUpdates ??= {});
+  const refuseUnlessCallDriven = (updateId: string) => {
+    if (applied()[updateId]) return;
+    if (isTerminal(stage()))
+      throw ApplicationFailure.create({
+        type: PROPOSAL_CLOSED,
+        message: `the proposal is ${stage()}`,
+        nonRetryable: true,
+      });
+    if (!progress.callWorkflowId)
+      throw ApplicationFailure.create({
+        type: FAILURE.notAllowedNow,
+        message: 'the proposal is selected on its own (its call has no closing date or no workflow)',
+        nonRetryable: true,
+      });
+  };
+  const once = (updateId: string, apply: () => boolean): CallDeliveryResult => {
+    const prior = applied()[updateId];
+    if (prior) return prior;
+    const result: CallDeliveryResult = { outcome: apply() ? 'applied' : 'already_decided' };
+    applied()[updateId] = result;
+    return result;
+  };
+  setHandler(
+    callReviewersUpdate,
+    ({ updateId, reviewerIds }) =>
+      once(updateId, () => {
+        if (progress.callReviewers || progress.weightedScore !== null) return false;
+        progress.callReviewers = reviewerIds;
+        return true;
+      }),
+    { validator: ({ updateId }) => refuseUnlessCallDriven(updateId) },
+  );
+  setHandler(
+    callSelectionUpdate,
+    (selection) =>
+      once(selection.updateId, () => {
+        if (stage() !== 'selection') return false;
+        if (selection.phase === 'waitlist') {
+          if (progress.callDecision?.decision !== 'waitlist' || progress.callWaitlistDecision) return false;
+          progress.callWaitlistDecision = selection;
+        } else {
+          if (progress.callDecision) return false;
+          progress.callDecision = selection;
+        }
+        return true;
+      }),
+    { validator: ({ updateId }) => refuseUnlessCallDriven(updateId) },
+  );
+}
+
+function pickTotals(o: { requestedAmountUsd?: number; coFinancingUsd?: number }) {
+  return {
+    ...(o.requestedAmountUsd === undefined ? {} : { requestedAmountUsd: o.requestedAmountUsd }),
+    ...(o.coFinancingUsd === undefined ? {} : { coFinancingUsd: o.coFinancingUsd }),
+  };
 }
 
 function justification(d: Decision): string | undefined {
@@ -524,9 +915,17 @@ function validateProposalDecision(
   const data = d.data ?? {};
   if (kind === 'revise') {
     const parsed = proposalChangesSchema.safeParse(data);
-    return parsed.success
-      ? []
-      : parsed.error.issues.map((i) => ({ path: ['data', ...i.path].join('.'), message: i.message }));
+    if (!parsed.success)
+      return parsed.error.issues.map((i) => ({ path: ['data', ...i.path].join('.'), message: i.message }));
+    // A proposal with budget lines changes its amounts through its lines, never by typed totals.
+    if (progress.proposal.budget && !parsed.data.budget)
+      return (['requestedAmountUsd', 'coFinancingUsd'] as const)
+        .filter((k) => parsed.data[k] !== undefined)
+        .map((k) => ({
+          path: `data.${k}`,
+          message: 'this proposal has budget lines: change the lines (budget) instead',
+        }));
+    return [];
   }
   if (kind === 'contract_signature' && d.decision === 'sign') return signatureProblems(context, data);
   if (kind === 'review_score' && d.decision === 'submit_score') {

@@ -8,6 +8,7 @@ import { failedReasons, type PolicyResult, type Reason } from '../domain/policy/
 import type { AlignmentCheck } from '../domain/policy/alignment';
 import type { AuditEntry, ContractRow, DeliverableRow, StepCommit } from '../domain/steps';
 import type { NotificationRequest } from '../domain/notifications';
+import type { TaskDeadline } from '../domain/deadline-rules';
 import type { ActivityOptions } from '@temporalio/workflow';
 import type { Decision, Lifecycle, TaskSpec } from './lifecycle';
 
@@ -64,7 +65,12 @@ export async function endorsementWithRevisions(lc: Lifecycle, o: EndorsementOpti
     if (d.decision === 'endorse')
       return lc.transition('alignment_check', { action: 'endorsed', actor: d.actor, comment: d.comment });
     if (d.decision === 'reject') return o.reject('co_rejected', null, d.comment, d.actor);
-    const revision = await lc.ask(o.revision(d.comment ?? ''));
+    // The request for changes opens the subject's message thread with the Country Office's words.
+    const revision = await lc.ask(
+      o.revision(d.comment ?? ''),
+      undefined,
+      d.comment ? { messages: [{ authorId: d.actor.userId, authorRole: d.actor.role, body: d.comment }] } : undefined,
+    );
     await o.applyRevision(revision);
     if (!(await o.screen())) return;
   }
@@ -170,6 +176,11 @@ export interface PaidItemsOptions {
     row: DeliverableRow,
     verifier: Decision,
   ) => { payee: string; audit: AuditEntry; notification: NotificationRequest };
+  /**
+   * The first submission task's dates (it may wait until they open): e.g. a milestone report opens
+   * some days before the milestone's date. Without it the task opens at once on its SLA.
+   */
+  submissionDeadline?: (i: number) => Promise<TaskDeadline>;
   /** Keep the report on the row when a revision is asked for. */
   keepReportOnRevision?: boolean;
   /** Continue as new between items when this says so. */
@@ -185,8 +196,11 @@ export async function paidItems(lc: Lifecycle, o: PaidItemsOptions): Promise<boo
   while (o.next() < o.count) {
     const i = o.next();
     const { row, submission, verification } = o.item(i);
+    let deadline = o.submissionDeadline ? await o.submissionDeadline(i) : undefined;
     for (;;) {
-      const sub = await lc.ask(submission);
+      // A resubmission after a revision request is due on the SLA, from the request.
+      const sub = await lc.ask(deadline ? { ...o.item(i).submission, deadline } : submission);
+      deadline = undefined;
       const report = String(sub.data.report);
       await lc.commit({ deliverables: [{ ...row, status: 'submitted', report }] });
       const v = await lc.ask(verification(sub));

@@ -142,9 +142,11 @@ async function resolveRecipients(tx: Tx, to: Recipient): Promise<ResolvedRecipie
     ).map(fromUser);
   if ('userId' in to) return activeUsers(Prisma.sql`"id" = ${to.userId}`);
   if ('role' in to) {
-    const byRole = to.countryCode
-      ? Prisma.sql`"role" = ${to.role} AND "countryCode" = ${to.countryCode}`
-      : Prisma.sql`"role" = ${to.role}`;
+    const byRole = to.institutionId
+      ? Prisma.sql`"role" = ${to.role} AND "institutionId" = ${to.institutionId}`
+      : to.countryCode
+        ? Prisma.sql`"role" = ${to.role} AND "countryCode" = ${to.countryCode}`
+        : Prisma.sql`"role" = ${to.role}`;
     // Users who may not decide the task (e.g. its requester) are not told about it either.
     const excluded = to.excludeUserIds?.length
       ? Prisma.sql` AND "id" NOT IN (${Prisma.join(to.excludeUserIds)})`

@@ -6,7 +6,8 @@
  * optional values are left out rather than printed, so no mail ever says "undefined".
  */
 import { NOTIFICATION_TEMPLATES, type NotificationData, type NotificationTemplate } from '../../domain/notifications';
-import { programmeOfSubject, stageLabel, TASK_MAIL_PURPOSE } from '../../domain/registry';
+import { sideLabel } from '../../domain/messages';
+import { programmeOfSubject, stageLabel, TASK_MAIL_PURPOSE, type Programme } from '../../domain/registry';
 import type { Language } from '../../domain/roles';
 import { TASK_KINDS, type TaskKind } from '../../domain/tasks';
 import { findingText } from '../../web/findings';
@@ -342,6 +343,10 @@ interface Content {
   subject: string;
   heading: string;
   intro: string[];
+  /** The label of the quoted `comment` (default: "Comment"). */
+  quoteLabel?: string;
+  /** A fragment of the subject's page the link opens at (its message thread). */
+  anchor?: string;
   /** Extra fields besides subject, country and task that every mail shows. */
   fields?: Array<[string, string | undefined]>;
 }
@@ -364,6 +369,8 @@ interface Context {
   finding: string | undefined;
   /** What a payment of the programme is for: "milestone" / "deliverable", and its field label. */
   paymentItem: { word: string; field: string };
+  /** Who wrote a message. */
+  from: string | undefined;
 }
 
 type TemplateText = (c: Context) => Content;
@@ -527,6 +534,24 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
       fields: [['Сумма договора', c.amount]],
     }),
   },
+  call_deadline_extended: {
+    en: (c) => ({
+      subject: `Deadline extended: ${c.title}`,
+      heading: `The call “${c.title}” now closes later`,
+      intro: [
+        `The fund manager extended the deadline of the call “${c.title}”, for which you hold a draft proposal.`,
+        ...(c.due ? [`Proposals are now accepted until ${c.due}.`] : []),
+      ],
+    }),
+    ru: (c) => ({
+      subject: `Срок продлён: ${c.title}`,
+      heading: `Конкурс «${c.title}» закрывается позже`,
+      intro: [
+        `Фонд продлил срок приёма заявок конкурса «${c.title}», по которому у вас есть черновик заявки.`,
+        ...(c.due ? [`Заявки принимаются до ${c.due}.`] : []),
+      ],
+    }),
+  },
   payment_released: {
     en: (c) => {
       const forWhat = c.milestone ? ` for ${c.paymentItem.word} ${c.milestone}` : '';
@@ -573,6 +598,28 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
       ],
     }),
   },
+  message_posted: {
+    en: (c) => ({
+      subject: `New message: ${c.title}`,
+      heading: `New message on “${c.title}”`,
+      intro: [
+        `${c.from ?? 'Someone'} wrote on the ${c.what.toLowerCase()} “${c.title}”.`,
+        'Reply on the site: the thread is part of the record, and everyone on it sees your answer.',
+      ],
+      quoteLabel: 'Message',
+      anchor: 'messages',
+    }),
+    ru: (c) => ({
+      subject: `Новое сообщение: ${c.title}`,
+      heading: `Новое сообщение по «${c.title}»`,
+      intro: [
+        `${c.from ?? 'Участник'} пишет по объекту «${c.title}» (${c.what.toLowerCase()}).`,
+        'Ответьте на сайте: переписка входит в дело, и ваш ответ увидят все её участники.',
+      ],
+      quoteLabel: 'Сообщение',
+      anchor: 'messages',
+    }),
+  },
 };
 
 /** Renders one notification in the recipient's language. Pure; safe for any data. */
@@ -602,9 +649,14 @@ export function renderNotification(
     paymentItem: { word: programme.labels.paymentItem.word[lang], field: programme.labels.paymentItem.field[lang] },
     document: present(data.documentName),
     finding: present(data.finding),
+    from: present(data.from)
+      ? `${present(data.from)}${data.fromSide ? ` (${sideLabel(programme.id as Programme, data.fromSide, lang)})` : ''}`
+      : undefined,
   };
   const content = texts[lang](context);
-  const url = notificationLink(data, links.baseUrl);
+  // The anchor is on the subject's page: a link to a task goes to the task as it is.
+  const anchor = content.anchor && !present(data.taskId) ? `#${content.anchor}` : '';
+  const url = present(data.url) ?? `${notificationLink(data, links.baseUrl)}${anchor}`;
   const linkLabel = present(data.taskId) ? labels.openTask : programme.labels.openSubject[lang];
 
   const fields: Array<[string, string | undefined]> = [
@@ -621,7 +673,7 @@ export function renderNotification(
     { kind: 'fields', rows: fields },
   ];
   const comment = present(data.comment);
-  if (comment) blocks.push({ kind: 'quote', label: labels.comment, text: comment });
+  if (comment) blocks.push({ kind: 'quote', label: content.quoteLabel ?? labels.comment, text: comment });
   const reasons = Array.isArray(data.reasons) ? data.reasons : [];
   if (reasons.length) {
     blocks.push({ kind: 'paragraph', text: `${labels.reasons}:` });

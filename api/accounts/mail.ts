@@ -30,18 +30,6 @@ export async function withAccountMails<T>(
   mails: AccountMail[],
   step: (tx: Prisma.TransactionClient) => Promise<T>,
 ): Promise<T> {
-  const keys = mails.map((m) => m.key);
-  if (keys.length) {
-    const id = createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 32);
-    await withTemporalDeadline(ctx, () =>
-      ctx.temporal.workflow.start('accountMailWorkflow', {
-        workflowId: `account-mail-${id}`,
-        taskQueue: ctx.taskQueue,
-        args: [{ keys, rowsBy: new Date(Date.now() + ROWS_WAIT_MS).toISOString() }],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      }),
-    );
-  }
   const rows: OutboxRow[] = mails.map((m) => ({
     key: m.key,
     workflowId: null,
@@ -54,6 +42,31 @@ export async function withAccountMails<T>(
     html: m.mail.html,
     status: m.send ? 'pending' : 'skipped',
   }));
+  return withOutboxMails(ctx, rows, step);
+}
+
+/**
+ * A step the API takes itself (an account step, a message on a subject's thread) with its
+ * rendered outbox rows: the delivery workflow (accountMailWorkflow → deliverOutbox, the same
+ * delivery as every mail) starts first, then the step and the rows commit in one transaction.
+ */
+export async function withOutboxMails<T>(
+  ctx: ApiContext,
+  rows: OutboxRow[],
+  step: (tx: Prisma.TransactionClient) => Promise<T>,
+): Promise<T> {
+  const keys = rows.map((r) => r.key);
+  if (keys.length) {
+    const id = createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 32);
+    await withTemporalDeadline(ctx, () =>
+      ctx.temporal.workflow.start('accountMailWorkflow', {
+        workflowId: `account-mail-${id}`,
+        taskQueue: ctx.taskQueue,
+        args: [{ keys, rowsBy: new Date(Date.now() + ROWS_WAIT_MS).toISOString() }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
+    );
+  }
   return ctx.prisma.$transaction(async (tx) => {
     const result = await step(tx);
     await insertOutboxRows(tx, rows);

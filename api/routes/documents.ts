@@ -412,7 +412,7 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
   router.add(
     uploadSpec(
       '/proposals/:id/documents',
-      'uploadProposalDocuments',
+      'createProposalDocuments',
       'Documents',
       'Attach documents to a proposal',
       { id: PROPOSAL_ID },
@@ -423,7 +423,7 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
   router.add(
     uploadSpec(
       '/expert-requests/:id/documents',
-      'uploadExpertRequestDocuments',
+      'createExpertRequestDocuments',
       'Documents',
       'Attach documents to an expert request',
       { id: REQUEST_ID },
@@ -435,7 +435,7 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       ...uploadSpec(
         '/documents',
-        'uploadStagedDocuments',
+        'createStagedDocuments',
         'Documents',
         'Upload documents for a proposal you are about to submit',
         {},
@@ -499,7 +499,7 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'get',
       path: '/documents/:id/content',
-      operationId: 'downloadDocument',
+      operationId: 'getDocumentContent',
       tag: 'Documents',
       summary: 'Download a document',
       description:
@@ -565,7 +565,7 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'post',
       path: '/documents/:id/release',
-      operationId: 'releaseDocument',
+      operationId: 'createDocumentRelease',
       tag: 'Documents',
       summary: 'Release a file the scanner could not judge',
       description:

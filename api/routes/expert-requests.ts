@@ -9,7 +9,7 @@ import type { ApiContext } from '../context';
 import { agreementOf } from '../agreements';
 import { startSubjectWorkflow } from '../start-subject';
 import { forbidden, notFound, validationFailed } from '../errors';
-import type { ApiRouter } from '../router';
+import { created, type ApiRouter } from '../router';
 import {
   createdSubjectSchema,
   expertRequestListQuerySchema,
@@ -68,15 +68,7 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
       roles: ['co_approver'],
       body: expertRequestCreateSchema,
       idempotent: true,
-      success: {
-        status: 201,
-        description: 'Created',
-        schema: createdSubjectSchema,
-        links: {
-          getExpertRequest: { operationId: 'getExpertRequest', parameters: { id: '$response.body#/id' } },
-          withdrawExpertRequest: { operationId: 'withdrawExpertRequest', parameters: { id: '$response.body#/id' } },
-        },
-      },
+      success: created(createdSubjectSchema, 'getExpertRequest', 'withdrawExpertRequest'),
       errors: [409],
     },
     async ({ user, body, idempotencyKey }) => {
@@ -96,7 +88,6 @@ export function expertRequestRoutes(router: ApiRouter, ctx: ApiContext): void {
           requester: { userId: user.id, countryCode },
           request: body,
           submittedAt: new Date().toISOString(),
-          sla: ctx.sla,
         }),
       });
     },

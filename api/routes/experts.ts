@@ -4,7 +4,7 @@ import { centsToUsd, usdToCents } from '../../domain/schemas';
 import type { ApiContext } from '../context';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { paged, subjectId } from '../ids';
-import type { ApiRouter } from '../router';
+import { created, type ApiRouter } from '../router';
 import {
   expertCreateSchema,
   expertListQuerySchema,
@@ -179,15 +179,7 @@ export function expertRoutes(router: ApiRouter, ctx: ApiContext): void {
       roles: ['fund_manager', 'admin'],
       body: expertCreateSchema,
       idempotent: true,
-      success: {
-        status: 201,
-        description: 'Created',
-        schema: expertSchema,
-        links: {
-          getExpert: { operationId: 'getExpert', parameters: { id: '$response.body#/id' } },
-          updateExpert: { operationId: 'updateExpert', parameters: { id: '$response.body#/id' } },
-        },
-      },
+      success: created(expertSchema, 'getExpert', 'updateExpert'),
       errors: [409],
     },
     async ({ user, body, idempotencyKey }) => {

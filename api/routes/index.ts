@@ -4,16 +4,20 @@ import { buildOpenApi } from '../openapi';
 import { ApiRouter } from '../router';
 import { accountRoutes } from './accounts';
 import { auditRoutes } from './audit';
+import { calendarRoutes } from './calendar';
 import { callRoutes } from './calls';
 import { documentRoutes } from './documents';
+import { draftRoutes } from './drafts';
 import { expertApplicationRoutes } from './expert-applications';
 import { expertRequestRoutes } from './expert-requests';
 import { expertRoutes } from './experts';
 import { institutionRoutes } from './institutions';
 import { joiningRoutes } from './joining';
+import { messageRoutes } from './messages';
 import { pipelineRoutes } from './pipeline';
 import { privacyRoutes } from './privacy';
 import { proposalRoutes } from './proposals';
+import { reassignmentRoutes } from './reassignment';
 import { API_VERSION, systemRoutes } from './system';
 import { taskRoutes } from './tasks';
 import { userRoutes } from './users';
@@ -24,8 +28,11 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   systemRoutes(router, ctx);
   callRoutes(router, ctx);
   proposalRoutes(router, ctx);
+  draftRoutes(router, ctx);
   expertRequestRoutes(router, ctx);
+  messageRoutes(router, ctx);
   taskRoutes(router, ctx);
+  reassignmentRoutes(router, ctx);
   pipelineRoutes(router, ctx);
   expertRoutes(router, ctx);
   auditRoutes(router, ctx);
@@ -36,6 +43,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   institutionRoutes(router, ctx);
   expertApplicationRoutes(router, ctx);
   privacyRoutes(router, ctx);
+  calendarRoutes(router, ctx);
   return router;
 }
 

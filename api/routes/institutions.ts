@@ -145,18 +145,23 @@ export function institutionRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
   );
 
+  /** What a read of one institution shares: its members and the staff see it, others get 404. */
+  const institutionReadRoute = {
+    cached: true,
+    tag: 'Institutions',
+    roles: ['applicant', ...STAFF] as const,
+    params: { id: INSTITUTION_ID },
+    errors: [404],
+  };
+
   router.add(
     {
+      ...institutionReadRoute,
       method: 'get',
       path: '/institutions/:id',
       operationId: 'getInstitution',
-      cached: true,
-      tag: 'Institutions',
       summary: 'One institution',
-      roles: ['applicant', ...STAFF],
-      params: { id: INSTITUTION_ID },
       success: { status: 200, description: 'The institution', schema: institutionSchema },
-      errors: [404],
     },
     async ({ user, params }) => {
       const { row, profile, myRole } = await access(user, params.id);
@@ -270,16 +275,12 @@ export function institutionRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   router.add(
     {
+      ...institutionReadRoute,
       method: 'get',
       path: '/institutions/:id/members',
       operationId: 'listInstitutionMembers',
-      cached: true,
-      tag: 'Institutions',
       summary: 'The people of an institution',
-      roles: ['applicant', ...STAFF],
-      params: { id: INSTITUTION_ID },
       success: { status: 200, description: 'Owners first', schema: memberListSchema },
-      errors: [404],
     },
     async ({ user, params }) => {
       await access(user, params.id);

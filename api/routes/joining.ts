@@ -6,7 +6,7 @@ import {
   invitationMail,
   registrationConfirmMail,
 } from '../../activities/notifications/account-mails';
-import { JOINING } from '../../domain/joining';
+import { inviterRoles, registrationRole, roleJoining, roleLabel } from '../../domain/joining';
 import type { Language, Role } from '../../domain/roles';
 import { publicBaseUrl } from '../../lib/config';
 import { auditAccount } from '../accounts/audit';
@@ -40,14 +40,15 @@ import type { AuthUser } from '../types';
 const REGISTRATION_TTL_HOURS = 48;
 const INVITATION_TTL_DAYS = 14;
 const REGISTERED_MESSAGE = 'Check your e-mail: the link in it finishes the registration.';
-const ROLE_LABELS: Record<Role, { en: string; ru: string }> = {
-  applicant: { en: 'applicant', ru: 'заявитель' },
-  co_approver: { en: 'Country Office approver', ru: 'сотрудник странового офиса' },
-  fund_manager: { en: 'fund manager', ru: 'менеджер фонда' },
-  reviewer: { en: 'reviewer', ru: 'рецензент' },
-  expert: { en: 'expert', ru: 'эксперт' },
-  admin: { en: 'administrator', ru: 'администратор' },
-};
+/** The registration forms (`kind`) and the self-registration each is (domain/programme.ts RoleJoining). */
+const REGISTRATION_FORMS = { institution: 'institution', expert: 'expert_profile' } as const;
+
+/** The role a registration is for (the programme registry decides), or a 400 naming `role`. */
+function roleOfRegistration(kind: keyof typeof REGISTRATION_FORMS, requested?: Role): Role {
+  const found = registrationRole(REGISTRATION_FORMS[kind], requested);
+  if ('problem' in found) throw validationFailed([{ path: 'role', message: found.problem }]);
+  return found.role;
+}
 
 const linkInvalid = (message: string) => new HttpError(401, 'link_invalid', message);
 type InstitutionFields = z.output<typeof institutionFieldsSchema>;
@@ -60,6 +61,14 @@ export function joiningRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma, config } = ctx;
   const base = () => publicBaseUrl(config).replace(/\/+$/, '');
   const windowMs = config.EMAIL_LINK_LIMIT_WINDOW_MINUTES * 60_000;
+  /** A link from a mail that makes the account and signs it in; each route gets its own limiter. */
+  const accountFromLinkRoute = () => ({
+    tag: 'Joining',
+    auth: false,
+    before: [ctx.rateLimiter(config.EMAIL_LINK_LIMIT_PER_IP * 2, windowMs)],
+    success: { status: 201, description: 'The account, signed in', schema: joinedSchema },
+    errors: [401, 409, 429],
+  });
   const addressKey = (req: { body?: unknown }) => {
     const email = (req.body as { email?: unknown } | undefined)?.email;
     return `register:${typeof email === 'string' ? sha256Hex(email.trim().toLowerCase()) : 'none'}`;
@@ -105,7 +114,7 @@ export function joiningRoutes(router: ApiRouter, ctx: ApiContext): void {
       auth: false,
       summary: 'Register an institution or an expert profile',
       description:
-        'The roles that register themselves are declared in domain/joining.ts. A confirmation link is mailed (valid 48 h); the account exists once it is confirmed. ' +
+        'The roles that register themselves are declared in the programme registry (domain/programmes/, read by domain/joining.ts). A confirmation link is mailed (valid 48 h); the account exists once it is confirmed. ' +
         'The answer is the same whether or not the address already has an account (that address is mailed a sign-in hint instead). An institution already registered (same registration number in the country, or same name) is 409 `duplicate_institution`. Limited per address and per IP.',
       body: registrationSchema,
       before: [
@@ -121,6 +130,7 @@ export function joiningRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
     async ({ body }) => {
       checkTermsVersion(body.termsVersion);
+      const role = roleOfRegistration(body.kind, body.role);
       if (body.kind === 'institution') await checkDuplicate(body.institution);
       else {
         const found = new Set(
@@ -149,7 +159,8 @@ export function joiningRoutes(router: ApiRouter, ctx: ApiContext): void {
             what: body.kind,
             hours: REGISTRATION_TTL_HOURS,
           });
-      const { email: _e, acceptTerms: _a, termsVersion, kind, language: _l, ...data } = body;
+      const { email: _e, acceptTerms: _a, termsVersion, kind, language: _l, role: _r, ...fields } = body;
+      const data = { ...fields, role };
       await withAccountMails(
         ctx,
         [
@@ -186,15 +197,11 @@ export function joiningRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'post',
       path: '/registrations/confirm',
       operationId: 'createAccountFromRegistration',
-      tag: 'Joining',
-      auth: false,
       summary: 'Confirm a registration: the account is made and signed in',
       description:
         'An institution: its registrant becomes its owner, and its proposals can be submitted once a fund manager approves it (drafts meanwhile). An expert: the profile goes to a fund manager for approval. The link works once.',
       body: tokenBodySchema,
-      before: [ctx.rateLimiter(config.EMAIL_LINK_LIMIT_PER_IP * 2, windowMs)],
-      success: { status: 201, description: 'The account, signed in', schema: joinedSchema },
-      errors: [401, 409, 429],
+      ...accountFromLinkRoute(),
     },
     async ({ body, req }) => {
       const tokenHash = sha256Hex(body.token);
@@ -211,10 +218,14 @@ export function joiningRoutes(router: ApiRouter, ctx: ApiContext): void {
             : 'this confirmation link has expired: register again',
         );
       const kind = reg.kind as 'institution' | 'expert';
-      const role: Role = (Object.keys(JOINING) as Role[]).find(
-        (r) => JOINING[r].selfRegistration === (kind === 'institution' ? 'institution' : 'expert_profile'),
-      )!;
-      const data = reg.data as { name: string; institution?: InstitutionFields; profile?: Record<string, unknown> };
+      const data = reg.data as {
+        name: string;
+        role?: Role;
+        institution?: InstitutionFields;
+        profile?: Record<string, unknown>;
+      };
+      // Registrations made before the role was recorded: the registry's one role for the form.
+      const role: Role = data.role ?? roleOfRegistration(kind, undefined);
       if (await prisma.user.findUnique({ where: { email: reg.email }, select: { id: true } })) {
         await prisma.pendingRegistration.update({ where: { id: reg.id }, data: { confirmedAt: null } });
         throw conflict('an account already uses this address: sign in', 'account_exists');
@@ -365,7 +376,7 @@ export function joiningRoutes(router: ApiRouter, ctx: ApiContext): void {
     const mail = invitationMail(inv.language, {
       url: `${base()}/app/invitations/${secret}`,
       inviter: inviter.name,
-      roleLabel: ROLE_LABELS[inv.role],
+      roleLabel: roleLabel(inv.role),
       institution: inv.institutionName,
       days: INVITATION_TTL_DAYS,
     });
@@ -386,9 +397,7 @@ export function joiningRoutes(router: ApiRouter, ctx: ApiContext): void {
     );
   }
 
-  const INVITER_ROLES = (Object.keys(JOINING) as Role[])
-    .flatMap((r) => JOINING[r].invitedBy)
-    .filter((r, i, all) => all.indexOf(r) === i);
+  const INVITER_ROLES = inviterRoles();
 
   router.add(
     {
@@ -398,14 +407,14 @@ export function joiningRoutes(router: ApiRouter, ctx: ApiContext): void {
       tag: 'Joining',
       summary: 'Invite a person to a role',
       description:
-        'Who may invite whom is declared per role (domain/joining.ts): an administrator invites staff (a CO approver with its country, reviewers, fund managers, administrators); an institution owner invites colleagues to the institution (owner or member). The invitation is mailed and works for 14 days.',
+        'Who may invite whom is declared per role in the programme registry (domain/programmes/, read by domain/joining.ts): an administrator invites staff (a CO approver with its country, reviewers, fund managers, administrators); an institution owner invites colleagues to the institution (owner or member). The invitation is mailed and works for 14 days.',
       roles: INVITER_ROLES,
       body: invitationCreateSchema,
       success: { status: 201, description: 'Invited', schema: invitationSchema },
       errors: [409],
     },
     async ({ user, body, req }) => {
-      const joining = JOINING[body.role];
+      const joining = roleJoining(body.role);
       if (!joining.invitedBy.includes(user.role))
         throw forbidden(`the ${user.role} role may not invite a ${body.role}`);
       let institutionId: string | null = null;
@@ -613,15 +622,11 @@ export function joiningRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'post',
       path: '/invitations/accept',
       operationId: 'createAccountFromInvitation',
-      tag: 'Joining',
-      auth: false,
       summary: 'Accept an invitation: the account is made and signed in',
       description:
         'The link works once, until it expires or is revoked; a resent invitation has a new link and the old one stops working.',
       body: invitationAcceptSchema,
-      before: [ctx.rateLimiter(config.EMAIL_LINK_LIMIT_PER_IP * 2, windowMs)],
-      success: { status: 201, description: 'The account, signed in', schema: joinedSchema },
-      errors: [401, 409, 429],
+      ...accountFromLinkRoute(),
     },
     async ({ body, req }) => {
       checkTermsVersion(body.termsVersion);

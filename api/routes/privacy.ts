@@ -116,6 +116,8 @@ export function privacyRoutes(router: ApiRouter, ctx: ApiContext): void {
         events,
         invitationsSent,
         mails,
+        messagesWritten,
+        internalNotesWritten,
       ] = await Promise.all([
         prisma.accountState.findUnique({
           where: { userId: u.id },
@@ -166,6 +168,18 @@ export function privacyRoutes(router: ApiRouter, ctx: ApiContext): void {
           orderBy: { id: 'asc' },
           take: 10_000,
         }),
+        prisma.message.findMany({
+          where: { authorId: u.id },
+          select: { id: true, subjectType: true, subjectId: true, body: true, createdAt: true },
+          orderBy: { createdAt: 'asc' },
+          take: 10_000,
+        }),
+        prisma.internalNote.findMany({
+          where: { authorId: u.id },
+          select: { id: true, subjectType: true, subjectId: true, body: true, createdAt: true },
+          orderBy: { createdAt: 'asc' },
+          take: 10_000,
+        }),
       ]);
       res.setHeader('Content-Disposition', `attachment; filename="my-data-${u.id}.json"`);
       return {
@@ -198,6 +212,8 @@ export function privacyRoutes(router: ApiRouter, ctx: ApiContext): void {
           auditEventsAsActor: events,
           invitationsSent,
           mails,
+          messagesWritten,
+          internalNotesWritten,
         } as Record<string, unknown>,
       };
     },
@@ -270,7 +286,7 @@ export function privacyRoutes(router: ApiRouter, ctx: ApiContext): void {
         throw new HttpError(
           409,
           'open_tasks',
-          `${open.length} open task(s) are assigned to this person: reassign them first`,
+          `${open.length} open task(s) are assigned to this person: reassign them first (listPersonOpenTasks, then updateTaskAssignee for each)`,
           open.map((t, i) => ({ path: `tasks.${i}`, message: `${t.kind}: ${t.title} (${t.id})` })),
         );
       }
@@ -323,8 +339,11 @@ export function privacyRoutes(router: ApiRouter, ctx: ApiContext): void {
           where: { OR: [{ recipientId: target.id }, { toEmail: oldEmail }] },
           data: { toEmail: erasedEmail, subject: '[erased]', text: '[erased]', html: '[erased]' },
         });
-        // The audit trail keeps every event, naming the person by the pseudonym.
+        // The audit trail keeps every event, naming the person by the pseudonym; so do the
+        // subjects' message threads and internal notes (on the record, the author pseudonymised).
         await tx.auditEvent.updateMany({ where: { actorId: target.id }, data: { actorId: pseudonym } });
+        await tx.message.updateMany({ where: { authorId: target.id }, data: { authorId: pseudonym } });
+        await tx.internalNote.updateMany({ where: { authorId: target.id }, data: { authorId: pseudonym } });
         await tx.auditEvent.updateMany({
           where: { subjectType: 'user', subjectId: target.id },
           data: { subjectId: pseudonym },

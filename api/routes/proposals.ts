@@ -1,18 +1,32 @@
 import type { Prisma } from '../../generated/prisma/client';
 import type { z } from 'zod';
-import { centsToUsd, proposalChangesSchema, proposalCreateSchema, type ProposalCreate } from '../../domain/schemas';
+import { budgetTotals, type BudgetLine } from '../../domain/budget';
+import { intakeProblems } from '../../domain/intake';
+import {
+  centsToUsd,
+  extensionRequestSchema,
+  proposalChangesSchema,
+  proposalCreateSchema,
+  usdToCents,
+  withBudgetTotals,
+  type ProposalCreate,
+} from '../../domain/schemas';
+import { screenProposalFacts } from '../../activities/proposal';
 import { CHALLENGE_FUND as PROGRAMME } from '../../domain/programmes/challenge-fund';
 import type { ProposalWorkflowInput } from '../../workflows/proposal';
 import type { ApiContext } from '../context';
 import { agreementOf } from '../agreements';
 import { assertRequiredDocuments, attachStagedDocuments } from '../documents';
 import { startSubjectWorkflow } from '../start-subject';
-import { assertNotTerminal, executeDecision } from '../decide';
-import { conflict, forbidden, notFound, validationFailed } from '../errors';
-import type { ApiRouter } from '../router';
+import { assertNotTerminal, executeDecision, executeExtensionRequest } from '../decide';
+import { conflict, forbidden, intakeRefused, notFound, validationFailed } from '../errors';
+import { created, type ApiRouter } from '../router';
+import { callClosedRefusal } from './calls';
 import {
+  budgetTotalsView,
   createdSubjectSchema,
   decisionResponseSchema,
+  extensionResponseSchema,
   proposalFullSchema,
   proposalListQuerySchema,
   proposalPageSchema,
@@ -84,20 +98,14 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       tag: 'Challenge Fund',
       summary: 'Submit a Challenge Fund proposal',
       description:
-        'Starts the proposal workflow (update-with-start) and answers once the read model has the proposal. Accepts Idempotency-Key.',
+        'Starts the proposal workflow (update-with-start) and answers once the read model has the proposal. Accepts Idempotency-Key. ' +
+        'The amounts come from `budget` (line items; the requested total, the co-financing and its share are computed). ' +
+        "A proposal that intake screening would reject (over the call's or the rule set's limits, too long, too little co-financing, indirect costs over the cap, a milestone in the past or after the end) " +
+        'is refused with 400 `intake_rules_failed`, each detail naming its `rule` and `figures`; no workflow is started.',
       roles: ['applicant'],
       body: proposalCreateSchema,
       idempotent: true,
-      success: {
-        status: 201,
-        description: 'Created',
-        schema: createdSubjectSchema,
-        links: {
-          getProposal: { operationId: 'getProposal', parameters: { id: '$response.body#/id' } },
-          resubmitProposal: { operationId: 'resubmitProposal', parameters: { id: '$response.body#/id' } },
-          withdrawProposal: { operationId: 'withdrawProposal', parameters: { id: '$response.body#/id' } },
-        },
-      },
+      success: created(createdSubjectSchema, 'getProposal', 'resubmitProposal', 'withdrawProposal'),
       errors: [409],
     },
     async ({ user, body, idempotencyKey }) => {
@@ -106,7 +114,16 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         prisma.institution.findUnique({ where: { id: user.institutionId }, select: { id: true, name: true } }),
         prisma.call.findUnique({
           where: { id: body.callId },
-          select: { id: true, countryCode: true, requiredDocumentTypes: true },
+          select: {
+            id: true,
+            countryCode: true,
+            status: true,
+            opensAt: true,
+            closesAt: true,
+            closesLocal: true,
+            timeZone: true,
+            requiredDocumentTypes: true,
+          },
         }),
       ]);
       if (!institution) throw forbidden('your institution is not registered');
@@ -116,10 +133,30 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
           `your institution is ${approval.status.replace('_', ' ')}: proposals can be submitted once a fund manager approves it (drafts are kept meanwhile)`,
           'institution_not_approved',
         );
-      if (!call) throw validationFailed([{ path: 'callId', message: 'no such call' }]);
+      if (!call || call.status === 'draft') throw validationFailed([{ path: 'callId', message: 'no such call' }]);
+      const closed = callClosedRefusal(call, new Date());
+      if (closed) throw conflict(closed, 'call_closed');
       if (call.countryCode !== body.countryCode)
         throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
 
+      const proposal = withBudgetTotals(body);
+      const submittedAt = new Date().toISOString();
+      // What intake screening would reject is refused here, before a workflow starts (the same check).
+      const screening = await screenProposalFacts(prisma, {
+        proposalId: '(new)',
+        callId: proposal.callId,
+        institutionId: institution.id,
+        countryCode: proposal.countryCode,
+        requestedCents: usdToCents(proposal.requestedAmountUsd),
+        coFinancingCents: usdToCents(proposal.coFinancingUsd),
+        durationMonths: proposal.durationMonths,
+        localPartnerEvidence: proposal.nationalPartner.demandEvidence,
+        submittedAt,
+        budget: proposal.budget,
+        milestoneDueDates: proposal.milestones.map((m) => m.dueDate),
+      });
+      if (screening.policy.outcome === 'fail')
+        throw intakeRefused(intakeProblems(screening.policy.findings, Boolean(proposal.budget)));
       return startSubjectWorkflow(ctx, PROGRAMME.id, {
         user,
         idempotencyKey,
@@ -129,9 +166,8 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         input: (id): ProposalWorkflowInput => ({
           proposalId: id,
           applicant: { userId: user.id, institutionId: institution.id, institutionName: institution.name },
-          proposal: body,
-          submittedAt: new Date().toISOString(),
-          sla: ctx.sla,
+          proposal,
+          submittedAt,
         }),
       });
     },
@@ -204,6 +240,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         nationalPartner: true,
         sdgs: true,
         thematicAreaId: true,
+        budget: true,
         requestedAmountCents: true,
         coFinancingCents: true,
         durationMonths: true,
@@ -247,6 +284,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         timeline: events,
       };
       const partner = p.nationalPartner as ProposalCreate['nationalPartner'];
+      const budgetLines = (p.budget as BudgetLine[] | null) ?? null;
       let myReview: z.input<typeof proposalFullSchema>['myReview'];
       if (user.role === 'reviewer') {
         const review = await prisma.review.findUnique({
@@ -272,6 +310,8 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         applicantId: p.applicantId,
         summary: p.summary,
         nationalPartner: partner,
+        budget: budgetLines,
+        budgetTotals: budgetLines ? budgetTotalsView(budgetTotals(budgetLines)) : null,
         requestedAmountUsd: centsToUsd(p.requestedAmountCents),
         coFinancingUsd: centsToUsd(p.coFinancingCents),
         durationMonths: p.durationMonths,
@@ -341,6 +381,43 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         idempotencyKey,
       );
       return { body: result };
+    },
+  );
+
+  router.add(
+    {
+      method: 'post',
+      path: '/proposals/:id/extensions',
+      operationId: 'createExtension',
+      tag: 'Challenge Fund',
+      summary: 'Ask for a no-cost extension of a milestone',
+      description:
+        "During implementation the applicant asks to move a milestone's date, with a reason; the Country Office " +
+        'decides in a task (`extension_decision`). Once approved, the report task of the milestone moves with its ' +
+        'reminder and escalation. The new date must be later than the current one, within the extension limit of ' +
+        'the deadline rules, and not after the next milestone. Accepts Idempotency-Key.',
+      roles: ['applicant'],
+      body: extensionRequestSchema,
+      idempotent: true,
+      params: { id: PROPOSAL_ID },
+      success: {
+        status: 201,
+        description: 'Asked: the Country Office has a task to decide it',
+        schema: extensionResponseSchema,
+      },
+      errors: [404, 409],
+    },
+    async ({ user, params, body, req, idempotencyKey }) => {
+      const p = await findVisibleProposal(ctx, user, params.id, { id: true, stage: true, workflowId: true });
+      const { taskId } = await executeExtensionRequest(
+        ctx,
+        user,
+        { workflowId: p.workflowId, stage: p.stage },
+        body,
+        req.requestId,
+        idempotencyKey,
+      );
+      return { status: 201, body: { id: p.id, taskId } };
     },
   );
 

@@ -9,7 +9,7 @@ import { executeDecision } from '../decide';
 import { forbidden, notFound } from '../errors';
 import { paged } from '../ids';
 import { withReviewerChoices } from '../reviewers';
-import type { ApiRouter } from '../router';
+import { linksById, type ApiRouter } from '../router';
 import type { AuthUser } from '../types';
 import {
   decisionResponseSchema,
@@ -82,7 +82,7 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
       tag: 'Tasks',
       summary: 'Your tasks: open ones soonest due first, or those decided or cancelled',
       description:
-        'Tasks named to you, or to your role (and country) and to no one in particular, except those you may not decide (e.g. the endorsement of a request you raised). ' +
+        'Tasks named to you, to the members of your institution (the applicant side of a proposal), or to your role (and country) and to no one in particular, except those you may not decide (e.g. the endorsement of a request you raised). ' +
         'Filter by subject, kind, status, country, overdue and due day. Each lists its allowed decisions with the JSON Schema of the data each needs.',
       query: taskListQuerySchema,
       success: {
@@ -137,7 +137,7 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
         status: 200,
         description: 'The task',
         schema: taskDetailSchema,
-        links: { decideTask: { operationId: 'decideTask', parameters: { id: '$response.body#/id' } } },
+        links: linksById('decideTask'),
       },
       errors: [404],
     },
@@ -185,6 +185,7 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
           assigneeUserId: true,
           assigneeRole: true,
           assigneeCountryCode: true,
+          assigneeInstitutionId: true,
           countryCode: true,
           programme: true,
           exclusions: { select: { userId: true } },

@@ -20,6 +20,20 @@ export interface GrantFacts {
   cumulativeAwardedToInstitutionCents: number;
   durationMonths: number;
   callMaxDurationMonths: number;
+  /** From the budget lines (absent for a proposal with the two totals only): indirect and direct costs. */
+  budget?: { indirectCents: number; directCents: number };
+  /** Milestone due dates (YYYY-MM-DD) in order: checked at intake, from the submission day to the project's end. */
+  milestoneDueDates?: string[];
+  /** The call's required document types and those the proposal carries (checked when the call requires some). */
+  documents?: { required: string[]; provided: string[] };
+}
+
+/** The day `months` calendar months after `day` (YYYY-MM-DD), clamped to the month's last day. */
+export function addMonths(day: string, months: number): string {
+  const [y, m, d] = day.slice(0, 10).split('-').map(Number);
+  const first = new Date(Date.UTC(y, m - 1 + months, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(d, last))).toISOString().slice(0, 10);
 }
 
 /**
@@ -134,7 +148,84 @@ export function checkGrant(ruleSet: PolicyRuleSetRecord, facts: GrantFacts): Pol
     ),
   );
 
+  if (facts.budget) findings.push(indirectCostFinding(facts.budget, r.maxIndirectCostPct));
+  if (facts.milestoneDueDates) findings.push(...milestoneFindings(facts));
+  if (facts.documents && facts.documents.required.length) {
+    const missing = facts.documents.required.filter((t) => !facts.documents!.provided.includes(t));
+    findings.push(
+      finding(
+        'required_documents',
+        missing.length ? 'fail' : 'pass',
+        missing.length
+          ? `Required documents missing: ${missing.join(', ')}.`
+          : 'Every document the call requires is attached.',
+        { missing: missing.join(','), required: facts.documents.required.join(',') },
+      ),
+    );
+  }
+
   return { outcome: worstOutcome(findings), findings, ruleSetId: ruleSet.id };
+}
+
+function indirectCostFinding(budget: { indirectCents: number; directCents: number }, maxPct: number): Finding {
+  // Integer comparison: indirect / direct <= maxPct / 100.
+  const ok = budget.indirectCents * 100 <= maxPct * budget.directCents;
+  const actualPct = budget.directCents > 0 ? Math.round((budget.indirectCents * 10_000) / budget.directCents) / 100 : 0;
+  const maximumCents = Math.floor((maxPct * budget.directCents) / 100);
+  return finding(
+    'indirect_cost_cap',
+    ok ? 'pass' : 'fail',
+    `Indirect costs ${formatUsd(budget.indirectCents)} are ${actualPct}% of the direct costs ${formatUsd(budget.directCents)}; ` +
+      `at most ${maxPct}% is allowed (${formatUsd(maximumCents)}).`,
+    {
+      indirectCents: budget.indirectCents,
+      directCents: budget.directCents,
+      actualPct,
+      maxPct,
+      maximumIndirectCents: maximumCents,
+    },
+  );
+}
+
+/** Each milestone falls due between the submission day and the project's end (submission + duration). */
+function milestoneFindings(facts: GrantFacts): Finding[] {
+  const startDate = facts.submittedAt.slice(0, 10);
+  const endDate = addMonths(startDate, facts.durationMonths);
+  const out: Finding[] = [];
+  (facts.milestoneDueDates ?? []).forEach((dueDate, i) => {
+    if (dueDate < startDate)
+      out.push(
+        finding(
+          'milestone_in_past',
+          'fail',
+          `Milestone ${i + 1} is due ${dueDate}, before the submission day ${startDate}.`,
+          {
+            milestone: i + 1,
+            dueDate,
+            startDate,
+          },
+        ),
+      );
+    else if (dueDate > endDate)
+      out.push(
+        finding(
+          'milestone_after_end',
+          'fail',
+          `Milestone ${i + 1} is due ${dueDate}, after the project's end ${endDate} (${facts.durationMonths} months from ${startDate}).`,
+          { milestone: i + 1, dueDate, endDate, durationMonths: facts.durationMonths },
+        ),
+      );
+  });
+  if (!out.length)
+    out.push(
+      finding(
+        'milestones_in_period',
+        'pass',
+        `Every milestone falls due between ${startDate} and the project's end ${endDate}.`,
+        { startDate, endDate },
+      ),
+    );
+  return out;
 }
 
 function coFinancingFinding(facts: GrantFacts, requiredPct: number): Finding {

@@ -36,6 +36,15 @@ export interface PolicyRules {
   innovationDirectAwardLimitCents: number;
   /** Minimum co-financing, in percent of the total budget (grant + co-financing). */
   minCoFinancingPct: number;
+  /** Maximum indirect costs of a grant budget, in percent of its direct costs. */
+  maxIndirectCostPct: number;
+}
+
+/** A record in force over a range of days (a rule set, a deadline rule set). */
+export interface DatedRecord {
+  id: string;
+  effectiveFrom: string;
+  effectiveTo: string | null;
 }
 
 export interface PolicyRuleSetRecord {
@@ -61,6 +70,13 @@ const USD = 100;
  * time-based IC payment still allowed (the lump-sum-only rule is what the 2025 revision introduced);
  * innovation direct award 30,000. Grant caps (150,000 / 300,000), 3 candidates, 30% financial weight
  * and 20% co-financing are the same in both.
+ *
+ * maxIndirectCostPct (both sets: 7% of direct costs). POPP publishes no indirect-cost ceiling for
+ * low-value grants; 7% is the rate UNDP's own cost recovery applies under its Global Fund framework
+ * agreement (UNDP Global Fund Implementation Guidance Manual, "Cost recovery": GMS 7%), and the
+ * ceiling of indirect costs in grants under the EU Financial Regulation (2018/1046, art. 181(6)) that
+ * the partnership's sister challenge funds follow. A product choice to confirm with the fund's
+ * guidelines; migration 20261201192443_budgets_and_drafts writes it into stored rule sets.
  */
 export const RULE_SETS: readonly PolicyRuleSetRecord[] = [
   {
@@ -82,6 +98,7 @@ export const RULE_SETS: readonly PolicyRuleSetRecord[] = [
       cumulativeGrantCapPerRecipientCents: 300_000 * USD,
       innovationDirectAwardLimitCents: 30_000 * USD,
       minCoFinancingPct: 20,
+      maxIndirectCostPct: 7,
     },
   },
   {
@@ -103,6 +120,7 @@ export const RULE_SETS: readonly PolicyRuleSetRecord[] = [
       cumulativeGrantCapPerRecipientCents: 300_000 * USD,
       innovationDirectAwardLimitCents: 40_000 * USD,
       minCoFinancingPct: 20,
+      maxIndirectCostPct: 7,
     },
   },
 ];
@@ -112,9 +130,12 @@ export const RULE_SETS: readonly PolicyRuleSetRecord[] = [
  * If several cover it (an older open-ended set not yet closed when a newer one was added),
  * the one with the latest effectiveFrom wins: a newer revision supersedes the older.
  */
-export function ruleSetInForce(ruleSets: readonly PolicyRuleSetRecord[], decisionDateIso: string): PolicyRuleSetRecord {
+export function ruleSetInForce<T extends DatedRecord = PolicyRuleSetRecord>(
+  ruleSets: readonly T[],
+  decisionDateIso: string,
+): T {
   const day = utcDay(decisionDateIso);
-  let chosen: PolicyRuleSetRecord | undefined;
+  let chosen: T | undefined;
   for (const set of ruleSets) {
     const from = utcDay(set.effectiveFrom);
     const to = set.effectiveTo === null ? null : utcDay(set.effectiveTo);
@@ -142,6 +163,7 @@ const RULE_TYPES: Record<keyof PolicyRules, 'number' | 'boolean'> = {
   cumulativeGrantCapPerRecipientCents: 'number',
   innovationDirectAwardLimitCents: 'number',
   minCoFinancingPct: 'number',
+  maxIndirectCostPct: 'number',
 };
 
 /** Checks a rules value read from storage (a Json column) and returns it typed; throws naming the bad keys. */

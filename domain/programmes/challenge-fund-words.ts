@@ -51,6 +51,10 @@ export const CHALLENGE_FUND_WORDS = {
       en: 'Verify the progress report: accepting it releases the tranche of the milestone.',
       ru: 'Проверьте отчёт о ходе работ: после его принятия перечисляется транш за этап.',
     },
+    extension_decision: {
+      en: 'The applicant asks to move a milestone’s date without changing the budget: approve the new date or refuse it, with a reason.',
+      ru: 'Заявитель просит перенести срок этапа без изменения бюджета: утвердите новую дату или откажите, указав причину.',
+    },
     final_report: {
       en: 'Submit the final report on the results of the project; the Country Office and the fund manager evaluate them on its basis.',
       ru: 'Представьте итоговый отчёт о результатах проекта; на его основе страновой офис и менеджер фонда оценят результаты.',

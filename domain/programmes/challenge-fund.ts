@@ -1,6 +1,7 @@
 import { PHASES } from '../phases';
 import { phaseStages, type ProgrammeSpec } from '../programme';
 import { CHALLENGE_FUND_WORDS } from './challenge-fund-words';
+import { SHARED_ROLES } from './roles';
 import { COUNTRY_OFFICE_AND_FUND_ROLES } from './shared';
 
 /** Russian Challenge Fund: institutions propose solutions to challenges published by Country Offices. */
@@ -27,6 +28,7 @@ export const CHALLENGE_FUND = {
     'contract_signature',
     'progress_report',
     'report_verification',
+    'extension_decision',
     'final_report',
     'evaluation',
   ],
@@ -35,9 +37,27 @@ export const CHALLENGE_FUND = {
     by: 'owner_institution',
   },
   roles: {
-    applicant: { scope: { same: 'institutionId' }, accounts: { selfRegistration: true } },
+    applicant: { ...SHARED_ROLES.applicant, scope: { same: 'institutionId' } },
     ...COUNTRY_OFFICE_AND_FUND_ROLES,
-    reviewer: { scope: { tasks: ['conflict_declaration', 'review_score'] }, accounts: { invitedBy: 'fund_manager' } },
+    reviewer: { ...SHARED_ROLES.reviewer, scope: { tasks: ['conflict_declaration', 'review_score'] } },
+  },
+  // The applicant institution writes with the Country Office and the fund managers.
+  messages: {
+    sides: [
+      {
+        key: 'applicant',
+        roles: ['applicant'],
+        audience: ['owner'],
+        label: { en: 'Applicant', ru: 'Заявитель' },
+      },
+      {
+        key: 'fund',
+        roles: ['co_approver', 'fund_manager'],
+        audience: ['country_office', 'fund_managers'],
+        label: { en: 'Country Office and fund managers', ru: 'Страновой офис и менеджеры фонда' },
+      },
+    ],
+    ownerColumn: 'applicantId',
   },
   resultIndicators: [
     {

@@ -1,6 +1,7 @@
 import { PHASES } from '../phases';
 import { phaseStages, type ProgrammeSpec } from '../programme';
 import { EXPERTS_ON_DEMAND_WORDS } from './experts-on-demand-words';
+import { SHARED_ROLES } from './roles';
 import { COUNTRY_OFFICE_AND_FUND_ROLES } from './shared';
 
 /** Experts on Demand: Country Offices request short-term Russian experts. */
@@ -35,7 +36,33 @@ export const EXPERTS_ON_DEMAND = {
   },
   roles: {
     ...COUNTRY_OFFICE_AND_FUND_ROLES,
-    expert: { scope: { tasks: ['invitation_response'] }, accounts: { createdWhen: 'first invited from the roster' } },
+    // Roster experts register themselves (or get an account when first invited from the roster).
+    expert: { ...SHARED_ROLES.expert, scope: { tasks: ['invitation_response'] } },
+  },
+  // The requesting Country Office, the fund managers and, once selected, the expert: three sides.
+  messages: {
+    sides: [
+      {
+        key: 'country_office',
+        roles: ['co_approver'],
+        audience: ['country_office'],
+        label: { en: 'Country Office', ru: 'Страновой офис' },
+      },
+      {
+        key: 'fund',
+        roles: ['fund_manager'],
+        audience: ['fund_managers'],
+        label: { en: 'Fund managers', ru: 'Менеджеры фонда' },
+      },
+      {
+        key: 'expert',
+        roles: ['expert'],
+        audience: ['selected_expert'],
+        label: { en: 'Expert', ru: 'Эксперт' },
+      },
+    ],
+    ownerColumn: 'requesterId',
+    selectedExpertColumn: 'selectedExpertId',
   },
   resultIndicators: [
     {

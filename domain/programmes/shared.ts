@@ -1,13 +1,13 @@
 import type { Bilingual, ProgrammeRole } from '../programme';
-import type { Role } from '../roles';
 import type { TaskKind } from '../tasks';
+import { SHARED_ROLES } from './roles';
 
 /** The Country Office and the fund's staff, as every programme run with the Country Offices has them. */
 export const COUNTRY_OFFICE_AND_FUND_ROLES = {
-  co_approver: { scope: { same: 'countryCode' }, accounts: { invitedBy: 'admin' } },
-  fund_manager: { scope: { all: true }, accounts: { invitedBy: 'admin' } },
-  admin: { scope: { all: true }, accounts: { invitedBy: 'admin' } },
-} as const satisfies Partial<Record<Role, ProgrammeRole>>;
+  co_approver: { ...SHARED_ROLES.co_approver, scope: { same: 'countryCode' } },
+  fund_manager: { ...SHARED_ROLES.fund_manager, scope: { all: true } },
+  admin: { ...SHARED_ROLES.admin, scope: { all: true } },
+} as const satisfies Record<string, ProgrammeRole>;
 
 /**
  * What a task of the shared steps (workflows/shared-steps.ts) asks of its assignee: one sentence in

@@ -77,6 +77,22 @@ test('erasure is refused while tasks wait for the person, naming them; then it a
       action: 'coi_declared',
     },
   });
+  // What they wrote on a subject's thread stays on the record, under the pseudonym.
+  await h.db.prisma.message.create({
+    data: {
+      id: 'msg-privacy',
+      workflowId: 'wf-privacy',
+      subjectType: 'proposal',
+      subjectId: 'p-privacy',
+      authorId: who.id,
+      authorRole: 'reviewer',
+      side: 'fund',
+      body: 'A question on the glacier proposal.',
+    },
+  });
+  expect((await mine.get('/me/data')).body.messagesWritten).toEqual([
+    expect.objectContaining({ id: 'msg-privacy', body: 'A question on the glacier proposal.' }),
+  ]);
   const refused = await admin.post(`/users/${who.id}/erase`);
   expect(refused.status).toBe(409);
   expect(refused.body.error).toMatchObject({
@@ -106,6 +122,10 @@ test('erasure is refused while tasks wait for the person, naming them; then it a
   });
   expect(events.map((e) => e.action)).toEqual(['erasure_requested', 'coi_declared', 'account_erased']);
   expect(await h.db.prisma.auditEvent.count({ where: { OR: [{ actorId: who.id }, { subjectId: who.id }] } })).toBe(0);
+  expect(await h.db.prisma.message.findUniqueOrThrow({ where: { id: 'msg-privacy' } })).toMatchObject({
+    authorId: pseudonym,
+    body: 'A question on the glacier proposal.',
+  });
   expect(JSON.stringify(await h.db.prisma.outbox.findMany({ where: { recipientId: who.id } }))).not.toContain(
     who.email,
   );

@@ -1,36 +1,34 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DEMO_USERS } from '../../domain/demo';
-import { startApiHarness, type ApiHarness } from '../api/harness';
+import { startStack, type Stack } from '../../lib/stack';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 /**
- * Sessions and personal API tokens, and what ends them, across TWO API instances: two apps in
- * this test process, each with its own read cache, listening on their own ports and sharing the
- * database (spawning two API processes per test would triple the file's time on this machine).
- * A change made through instance A is refused on the very next request to instance B, although
- * B had just served (and cached) that user.
+ * Sessions and personal API tokens, and what ends them, across TWO API processes (as a
+ * deployment runs them), each with its own read cache, listening on their own ports and sharing
+ * the database. A change made through instance A is refused on the very next request to
+ * instance B, although B had just served (and cached) that user.
  */
-let h: ApiHarness;
-const servers: Server[] = [];
+let stack: Stack;
+let db: TestDatabase;
 let A: string;
 let B: string;
 
-async function listen(app: ReturnType<ApiHarness['makeApp']>): Promise<string> {
-  const server = app.listen(0, '127.0.0.1');
-  servers.push(server);
-  await new Promise((resolve) => server.once('listening', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
 beforeAll(async () => {
-  h = await startApiHarness('sessions-tokens', { worker: false });
-  // A long read-cache lifetime: only the database version can make B read the account again.
-  A = await listen(h.makeApp({ READ_CACHE_TTL_MS: '60000', SESSION_IDLE_MINUTES: '30' }));
-  B = await listen(h.makeApp({ READ_CACHE_TTL_MS: '60000', SESSION_IDLE_MINUTES: '30' }));
-});
+  db = await createTestDatabase('sessions-tokens');
+  stack = await startStack({
+    databaseUrl: db.url,
+    migrated: true,
+    worker: false,
+    // A long read-cache lifetime: only the database version can make B read the account again.
+    env: { READ_CACHE_TTL_MS: '60000', SESSION_IDLE_MINUTES: '30', RATE_LIMIT_PER_MINUTE: '10000' },
+  });
+  const [a, b] = await Promise.all([stack.spawnApi(), stack.spawnApi()]);
+  expect(a.proc.pid).not.toBe(b.proc.pid);
+  [A, B] = [a.url, b.url];
+}, 180_000);
 afterAll(async () => {
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  await h?.stop();
+  await stack?.stop();
+  await db?.close();
 });
 
 async function call(base: string, method: string, path: string, token?: string, body?: unknown) {
@@ -77,7 +75,7 @@ test('a personal token: shown once, stored hashed, listed with its last use, rev
   });
 
   // Only a hash is stored: no column of the row holds the token.
-  const row = await h.db.prisma.apiToken.findUniqueOrThrow({ where: { id: created.body.id } });
+  const row = await db.prisma.apiToken.findUniqueOrThrow({ where: { id: created.body.id } });
   expect(JSON.stringify(row)).not.toContain(token.slice(6));
 
   // Accepted as a bearer token by the API (on either instance), and its use is listed.
@@ -101,7 +99,7 @@ test('sessions end after their idle and absolute timeouts, and at sign-out', asy
   const idle = await session(A, DEMO_USERS.coKg.email);
   expect((await call(B, 'GET', '/me', idle)).status).toBe(200);
   // The clock moves 31 minutes on without a request.
-  await h.db.prisma.apiToken.updateMany({
+  await db.prisma.apiToken.updateMany({
     where: { kind: 'session', userId: DEMO_USERS.coKg.id },
     data: { lastUsedAt: new Date(Date.now() - 31 * 60_000) },
   });
@@ -111,7 +109,7 @@ test('sessions end after their idle and absolute timeouts, and at sign-out', asy
 
   const absolute = await session(A, DEMO_USERS.coTj.email);
   expect((await call(B, 'GET', '/me', absolute)).status).toBe(200);
-  await h.db.prisma.apiToken.updateMany({
+  await db.prisma.apiToken.updateMany({
     where: { kind: 'session', userId: DEMO_USERS.coTj.id },
     data: { expiresAt: new Date(Date.now() - 1000) },
   });
@@ -134,7 +132,7 @@ test('sign-out everywhere ends sessions, personal tokens and signed tokens on ev
   expect(out.status).toBe(200);
   expect(out.body.revokedTokens).toBe(3);
   for (const t of [jwt, s1, s2, personal]) expect((await call(B, 'GET', '/me', t)).status).toBe(401);
-  const audit = await h.db.prisma.auditEvent.findFirst({
+  const audit = await db.prisma.auditEvent.findFirst({
     where: { subjectId: DEMO_USERS.reviewer2.id, action: 'signed_out_everywhere' },
   });
   expect(audit).toMatchObject({ actorId: DEMO_USERS.reviewer2.id, subjectType: 'user' });
@@ -157,7 +155,7 @@ test('a deactivated account is refused on its next request on the other instance
   expect((await call(B, 'GET', '/me', s)).status).toBe(401);
   await new Promise((r) => setTimeout(r, 1100)); // a signed token of the same second as the revocation counts as older
   expect((await call(B, 'GET', '/me', await session(B, who.email))).status).toBe(200);
-  const events = await h.db.prisma.auditEvent.findMany({ where: { subjectId: who.id }, orderBy: { id: 'asc' } });
+  const events = await db.prisma.auditEvent.findMany({ where: { subjectId: who.id }, orderBy: { id: 'asc' } });
   expect(events.map((e) => e.action)).toEqual(['account_deactivated', 'account_reactivated']);
   expect(events[0]).toMatchObject({
     actorId: DEMO_USERS.admin.id,

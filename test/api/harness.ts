@@ -16,7 +16,6 @@ import { logger as baseLogger, type Logger } from '../../lib/logger';
 import { seedDatabase } from '../../prisma/seed';
 import { createWorker } from '../../worker/create-worker';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { quietSla } from '../helpers/sla';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -121,7 +120,6 @@ export async function startApiHarness(
       config: testConfig(overrides),
       logger,
       taskQueue,
-      sla: quietSla(),
       temporalTimeoutMs: 20_000,
       documents,
       ...extra,

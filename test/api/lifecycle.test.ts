@@ -287,7 +287,7 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
       milestone: 'Sensors installed',
       pct: 40,
       amountUsd: 12_000,
-      dueDate: '2027-03-31',
+      dueDate: proposalPayload().milestones[0].dueDate,
       status: 'scheduled',
       releasedAt: null,
     },
@@ -296,7 +296,7 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
       milestone: 'Alerting live',
       pct: 40,
       amountUsd: 12_000,
-      dueDate: '2027-06-30',
+      dueDate: proposalPayload().milestones[1].dueDate,
       status: 'scheduled',
       releasedAt: null,
     },
@@ -305,7 +305,7 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
       milestone: 'Handover to the ministry',
       pct: 20,
       amountUsd: 6_000,
-      dueDate: '2027-09-30',
+      dueDate: proposalPayload().milestones[2].dueDate,
       status: 'scheduled',
       releasedAt: null,
     },
@@ -446,6 +446,11 @@ test('Experts on Demand: register, endorse, shortlist, invitations, selection, c
   const shortlist = fmReq.body.shortlist as { expertId: string; userId: string }[];
   expect(shortlist.length).toBeGreaterThanOrEqual(3);
   await decideVia('fundManager', id, 'shortlist_review', 'confirm');
+  // The invitations open in the step after the confirmation (their dates come from the Clock).
+  await eventually(
+    async () =>
+      (await h.db.prisma.task.count({ where: { subjectId: id, kind: 'invitation_response', status: 'open' } })) >= 3,
+  );
 
   // Invited experts answer; each sees the request but never the shortlist or fees.
   const emails = new Map(
@@ -495,7 +500,7 @@ test('Experts on Demand: register, endorse, shortlist, invitations, selection, c
   }
   await decideVia(chosenWho, id, 'contract_signature', 'sign');
   await decideVia('coKg', id, 'contract_signature', 'sign');
-  expect(await settledStage(`/proposals/${id}`, 'mission')).toBe('mission');
+  expect(await settledStage(`/expert-requests/${id}`, 'mission')).toBe('mission');
   const deliverables = expertRequestPayload().deliverables;
   let last = '';
   for (let i = 0; i < deliverables.length; i++) {

@@ -2,11 +2,9 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { DEMO_USERS } from '../../domain/demo';
 import type { Actor } from '../../domain/roles';
 import type { PrismaClient } from '../../lib/db';
-import type { SlaSettings } from '../../domain/tasks';
 import { proposalWorkflow } from '../../workflows/proposal';
 import { proposalPayload } from '../fixtures/payloads';
 import { decide } from './lifecycle';
-import { quietSla } from './sla';
 
 export const REVIEWERS = [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id];
 const SCORES = { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 };
@@ -60,7 +58,6 @@ export function startProposal(
   taskQueue: string,
   id: string,
   applicant: Applicant = DEMO_APPLICANT,
-  sla: SlaSettings = quietSla(),
 ): Promise<WorkflowHandle<typeof proposalWorkflow>> {
   return client.workflow.start(proposalWorkflow, {
     taskQueue,
@@ -71,7 +68,6 @@ export function startProposal(
         applicant,
         proposal: proposalPayload(),
         submittedAt: new Date().toISOString(),
-        sla,
       },
     ],
   });
@@ -104,7 +100,11 @@ export async function driveProposalToClosed(
     await step(decide(h, 'review_score', who, 'submit_score', { data: { scores: SCORES }, match: byUser(id) }));
   }
   await step(decide(h, 'selection_decision', 'fundManager', 'select'));
-  await step(decide(h, 'contract_signature', applicantActor, 'sign', { match: byUser(applicant.userId) }));
+  await step(
+    decide(h, 'contract_signature', applicantActor, 'sign', {
+      match: (t) => t.assigneeInstitutionId === applicant.institutionId,
+    }),
+  );
   await step(decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' }));
   for (let i = 0; i < 3; i++) {
     await step(

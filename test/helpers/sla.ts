@@ -1,15 +1,12 @@
-import { SLA_KEYS, type SlaSettings } from '../../domain/tasks';
+import { compressedTime, createClock, type Clock } from '../../lib/clock';
+import type { PrismaClient } from '../../lib/db';
 
-/** SLAs long enough never to fire during a test. */
-export function quietSla(): SlaSettings {
-  const out = {} as SlaSettings;
-  for (const k of SLA_KEYS) out[k] = { dueMs: 3_600_000, remindBeforeMs: 600_000 };
-  return out;
-}
-
-/** Second-scale SLAs for reminder / escalation tests. */
-export function fastSla(dueMs: number, remindBeforeMs: number): SlaSettings {
-  const out = {} as SlaSettings;
-  for (const k of SLA_KEYS) out[k] = { dueMs, remindBeforeMs };
-  return out;
+/**
+ * A Clock on which a calendar day lasts `dayMs` of real time from now (the calendar showing `from`, default now): the one way tests make
+ * deadlines (SLAs, milestone dates) arrive within seconds. Give it to a worker's activities
+ * (`ctx.withWorker(fn, { clock })`); without it a worker runs on real time, where no SLA fires
+ * during a test.
+ */
+export function compressedClock(prisma: PrismaClient, dayMs: number, from?: Date): Clock {
+  return createClock({ prisma, time: compressedTime({ dayMs, from }) });
 }

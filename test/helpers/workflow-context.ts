@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
+import { createClock } from '../../lib/clock';
 import { logger } from '../../lib/logger';
 import { testDocuments } from '../api/harness';
 import { seedDatabase } from '../../prisma/seed';
@@ -16,8 +17,8 @@ export interface WorkflowTestContext {
   smtp: TestSmtp;
   bundle: WorkflowBundleWithSourceMap;
   deps: ActivityDeps;
-  /** Runs `fn` while a worker on a fresh task queue serves it. */
-  withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T>;
+  /** Runs `fn` while a worker on a fresh task queue serves it (`deps` override the context's, e.g. a compressed clock). */
+  withWorker<T>(fn: (taskQueue: string) => Promise<T>, deps?: Partial<ActivityDeps>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -35,6 +36,7 @@ export async function startWorkflowTestContext(label: string): Promise<WorkflowT
     logger,
     baseUrl: 'http://localhost:3000',
     documents: testDocuments(),
+    clock: createClock({ prisma: db.prisma }),
   };
   return {
     env,
@@ -42,9 +44,14 @@ export async function startWorkflowTestContext(label: string): Promise<WorkflowT
     smtp,
     bundle,
     deps,
-    async withWorker(fn) {
+    async withWorker(fn, overrides) {
       const taskQueue = uniqueTaskQueue(label);
-      const worker = await createWorker({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, deps });
+      const worker = await createWorker({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowBundle: bundle,
+        deps: { ...deps, ...overrides },
+      });
       return worker.runUntil(fn(taskQueue));
     },
     async stop() {

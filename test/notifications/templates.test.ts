@@ -20,6 +20,8 @@ const full: NotificationData = {
   comment: 'Please attach the letter of intent\nfrom the Ministry of Education.',
   amountUsd: 20000,
   outcome: 'rejected',
+  from: 'Aigul Toktogulova',
+  fromSide: 'fund',
 };
 
 const minimal: NotificationData = {
@@ -68,7 +70,9 @@ describe.each(NOTIFICATION_TEMPLATES.map((t) => [t]))('%s', (template) => {
       const mail = renderNotification(template, language, minimal, { baseUrl: BASE });
       for (const part of [mail.subject, mail.text, mail.html]) expect(part).not.toMatch(FORBIDDEN);
       expect(mail.text).toContain('https://rus-undp.example.org/expert-requests/er-7');
-      expect(primaryLinkOf(mail.html)).toBe('https://rus-undp.example.org/expert-requests/er-7');
+      // A message links to the thread on the subject's page.
+      const anchor = template === 'message_posted' ? '#messages' : '';
+      expect(primaryLinkOf(mail.html)).toBe(`https://rus-undp.example.org/expert-requests/er-7${anchor}`);
       if (language === 'ru') expect(mail.text).toMatch(CYRILLIC);
     },
   );
@@ -251,6 +255,7 @@ test('Russian mails: every template, for every task kind and outcome, has no Eng
     ...full,
     subjectTitle: 'Раннее оповещение о прорыве ледниковых озёр',
     comment: 'Приложите письмо министерства.',
+    from: 'Айгуль Токтогулова',
     milestoneSeq: 2,
     milestoneTitle: 'Датчики установлены',
     reasons: [
@@ -314,4 +319,20 @@ test('Russian mails: every template, for every task kind and outcome, has no Eng
   ).text;
   expect(reasons).toContain('Причины:');
   expect(reasons).toMatch(/Софинансирование 1\s000 долларов США составляет 3,23% общего бюджета/);
+});
+
+test('a message mail names its author and side in the recipient’s language and links to the thread', () => {
+  const data: NotificationData = {
+    ...minimal,
+    comment: 'When does the mission start?',
+    from: 'Elena Smirnova',
+    fromSide: 'fund',
+  };
+  const en = renderNotification('message_posted', 'en', data, { baseUrl: BASE });
+  expect(en.text).toContain('Elena Smirnova (Fund managers) wrote');
+  expect(en.text).toContain('> When does the mission start?');
+  expect(primaryLinkOf(en.html)).toBe('https://rus-undp.example.org/expert-requests/er-7#messages');
+  const ru = renderNotification('message_posted', 'ru', data, { baseUrl: BASE });
+  expect(ru.subject).toContain('Новое сообщение');
+  expect(ru.text).toContain('Elena Smirnova (Менеджеры фонда) пишет');
 });

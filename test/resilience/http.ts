@@ -217,6 +217,7 @@ interface OpenTask {
   kind: string;
   assigneeUserId: string | null;
   assigneeRole: string;
+  assigneeInstitutionId?: string | null;
 }
 interface Step {
   who: Who;
@@ -264,7 +265,7 @@ export const PROPOSAL_STEPS: Step[] = [
     who: 'applicant',
     kind: 'contract_signature',
     body: { decision: 'sign' },
-    match: (t, a) => t.assigneeUserId === a.userId,
+    match: (t, a) => t.assigneeInstitutionId === a.institutionId,
   },
   {
     who: 'coKg',

@@ -9,7 +9,6 @@ import { proposalWorkflow } from '../../workflows/proposal';
 import { proposalPayload } from '../fixtures/payloads';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { decideAndSettle, openTask } from '../helpers/lifecycle';
-import { quietSla } from '../helpers/sla';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -52,7 +51,6 @@ test('reconcile repairs a corrupted stage, a deleted task and a task closed behi
             applicant: { userId: DEMO_USERS.applicant.id, institutionId: 'inst-tpu', institutionName: 'TPU' },
             proposal: proposalPayload(),
             submittedAt: new Date().toISOString(),
-            sla: quietSla(),
           },
         ],
       });

@@ -32,6 +32,7 @@ interface TaskCell {
   countryCode: string;
   assigneeUserId: string | null;
   assigneeRole: string;
+  assigneeInstitutionId: string | null;
   excluded: string[];
   body: Record<string, unknown>;
 }
@@ -92,8 +93,14 @@ beforeAll(async () => {
   await decideAs('fundManager', (await openTaskOf(erKg, 'shortlist_review')).id, { decision: 'confirm' });
 
   const reviewers = [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id];
+  // The invitations open in the step after the confirmation (their dates come from the Clock).
   const invited = (
-    await h.db.prisma.task.findMany({ where: { subjectId: erKg, kind: 'invitation_response', status: 'open' } })
+    await eventually(async () => {
+      const rows = await h.db.prisma.task.findMany({
+        where: { subjectId: erKg, kind: 'invitation_response', status: 'open' },
+      });
+      return rows.length ? rows : undefined;
+    })
   ).map((t) => t.assigneeUserId!);
   expect(invited).toContain(DEMO_USERS.expert1.id);
   expect(invited).not.toContain(DEMO_USERS.expert2.id);
@@ -154,6 +161,7 @@ beforeAll(async () => {
       countryCode: ctx.countryCode,
       assigneeUserId: t.assigneeUserId,
       assigneeRole: t.assigneeRole,
+      assigneeInstitutionId: t.assigneeInstitutionId,
       excluded,
       body,
     };
@@ -195,6 +203,7 @@ afterAll(async () => {
 
 function assigned(t: TaskCell, user: User): boolean {
   if (t.assigneeUserId) return t.assigneeUserId === user.id;
+  if (t.assigneeInstitutionId) return t.assigneeRole === user.role && user.institutionId === t.assigneeInstitutionId;
   return t.assigneeRole === user.role && (user.role !== 'co_approver' || user.countryCode === t.countryCode);
 }
 function readsTask(t: TaskCell, user: User): boolean {

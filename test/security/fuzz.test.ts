@@ -638,7 +638,10 @@ const CREATES: Record<string, string> = {
   'post /calls': 'Call',
   'post /experts': 'Expert',
 };
+/** Messages: each distinct one is mailed through one delivery workflow (api/accounts/mail.ts withOutboxMails). */
+const MAILED_CREATES = ['post /proposals/{id}/messages', 'post /expert-requests/{id}/messages'];
 const WORKFLOW_TABLES = [
+  'Message',
   'Task',
   'TaskExclusion',
   'AuditEvent',
@@ -665,6 +668,12 @@ const MAY_CHANGE: Record<string, string[]> = {
   'post /expert-requests/{id}/withdraw': WORKFLOW_TABLES,
   'patch /me': ['User'],
   'patch /experts/{id}': ['Expert'],
+  'post /proposals/{id}/messages': ['Message', 'AuditEvent', 'Outbox', 'IdempotencyRecord'],
+  'post /expert-requests/{id}/messages': ['Message', 'AuditEvent', 'Outbox', 'IdempotencyRecord'],
+  'post /proposals/{id}/notes': ['InternalNote', 'AuditEvent', 'IdempotencyRecord'],
+  'post /expert-requests/{id}/notes': ['InternalNote', 'AuditEvent', 'IdempotencyRecord'],
+  'post /proposals/{id}/cancel': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
+  'post /expert-requests/{id}/cancel': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
 };
 
 test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no unexplained change`, async () => {
@@ -714,7 +723,8 @@ test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no
           unauthenticated.push(what);
         if (res.status >= 200 && res.status < 300) {
           succeeded[c.op] = (succeeded[c.op] ?? 0) + 1;
-          if (CREATES[c.op] && res.body?.id) (created[c.op] ??= new Set()).add(res.body.id);
+          if ((CREATES[c.op] || MAILED_CREATES.includes(c.op)) && res.body?.id)
+            (created[c.op] ??= new Set()).add(res.body.id);
         }
       }
     }),
@@ -739,9 +749,16 @@ test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
 
-  // Temporal: one new workflow per distinct successful creation of a proposal or an expert request.
-  const newSubjects = (created['post /proposals']?.size ?? 0) + (created['post /expert-requests']?.size ?? 0);
-  expect({ seed: SEED, workflows: after.workflows - before.workflows }).toEqual({ seed: SEED, workflows: newSubjects });
+  // Temporal: one new workflow per distinct successful creation of a proposal, an expert request or a call,
+  // and one mail delivery per distinct message.
+  const newWorkflows = ['post /proposals', 'post /expert-requests', 'post /calls', ...MAILED_CREATES].reduce(
+    (n, op) => n + (created[op]?.size ?? 0),
+    0,
+  );
+  expect({ seed: SEED, workflows: after.workflows - before.workflows }).toEqual({
+    seed: SEED,
+    workflows: newWorkflows,
+  });
   // Creations: exactly one row per distinct created id.
   for (const [op, table] of Object.entries(CREATES)) {
     expect({ seed: SEED, table, added: after.counts[table] - before.counts[table] }).toEqual({

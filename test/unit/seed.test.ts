@@ -94,7 +94,7 @@ test('the reference data has the promised size and shape', async () => {
     passMark: 60,
   });
   const today = new Date('2026-11-26T12:00:00Z');
-  expect(call.opensAt <= today && today <= call.closesAt).toBe(true);
+  expect(call.opensAt <= today && today <= call.closesAt!).toBe(true);
   expect((call.rubric as { key: string; weight: number }[]).map((c) => [c.key, c.weight])).toEqual([
     ['innovation', 30],
     ['feasibility_sustainability', 35],

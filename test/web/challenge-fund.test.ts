@@ -1,6 +1,14 @@
 import type { Page } from 'playwright-core';
 import { DEMO_USERS } from '../../domain/demo';
-import { axeViolations, check, eventually, screenshot, startWebHarness, type WebHarness } from './harness';
+import {
+  axeViolations,
+  check,
+  eventually,
+  fillValidBudget,
+  screenshot,
+  startWebHarness,
+  type WebHarness,
+} from './harness';
 
 /**
  * The Challenge Fund in a real browser against the real app (API + web pages + worker +
@@ -47,8 +55,9 @@ test('applicant → CO endorsement (keyboard only) → funnel moves → reviewer
   // The form belongs to "Open calls" (it was opened from a call), not to "My proposals".
   await check(applicant.locator('.mainnav a[aria-current="page"]')).toHaveText('Open calls');
   await applicant.locator('#f-title').fill(TITLE);
-  // Drafts are kept in the browser (the API has no draft route): a reload restores the text.
-  await applicant.waitForTimeout(800);
+  // Drafts are kept on the server as they are typed: the address becomes the draft's, a reload restores the text.
+  await applicant.waitForURL(/\/app\/drafts\/draft-[0-9a-z]+$/);
+  await check(applicant.locator('[data-draft-status]')).toContainText('Saved at');
   await applicant.reload();
   await check(applicant.locator('#f-title')).toHaveValue(TITLE);
   await applicant.getByRole('button', { name: 'Submit the proposal' }).click();
@@ -59,11 +68,13 @@ test('applicant → CO endorsement (keyboard only) → funnel moves → reviewer
   await check(applicant.locator('#f-milestones')).toContainText('Choose or add at least 1');
   await check(applicant.locator('#f-title')).toHaveValue(TITLE);
   await screenshot(applicant, 'applicant-proposal-form-errors');
-  // The address still names the call: opening it again shows the form of that call, not the list of calls.
-  expect(new URL(applicant.url()).pathname + new URL(applicant.url()).search).toBe('/app/proposals/new?call=call-kg');
   await check(applicant.locator('.mainnav a[aria-current="page"]')).toHaveText('Open calls');
-  await applicant.goto(applicant.url());
-  await check(applicant.locator('h1')).toHaveText('New proposal');
+  // The draft is listed on "My proposals" with its call's deadline; opening it restores the text.
+  await applicant.goto('/app/proposals');
+  const draftRow = applicant.locator('tr[data-draft-row]', { hasText: TITLE });
+  await check(draftRow).toContainText('31 Dec 2027');
+  await draftRow.getByRole('link', { name: 'Continue' }).click();
+  await check(applicant.locator('h1')).toHaveText('Proposal draft');
   await check(applicant.locator('#f-title')).toHaveValue(TITLE); // the draft, restored
   await applicant.getByRole('button', { name: 'Submit the proposal' }).click();
   await check(applicant.locator('#f-summary-error')).toContainText('This field is required');
@@ -75,8 +86,7 @@ test('applicant → CO endorsement (keyboard only) → funnel moves → reviewer
   await applicant.locator('#f-nationalPartner-name').fill('Ministry of Emergency Situations');
   await applicant.locator('#f-nationalPartner-contact').fill('mes@example.kg');
   await applicant.locator('#f-nationalPartner-demandEvidence').fill('Letter of intent No. 14-2/2026 of 12 March 2026');
-  await applicant.locator('#f-requestedAmountUsd').fill('30000');
-  await applicant.locator('#f-coFinancingUsd').fill('8000');
+  await fillValidBudget(applicant);
   await applicant.locator('#f-durationMonths').fill('12');
   await applicant.locator('#f-innovation').fill('LoRaWAN sensors, solar powered, open firmware.');
   await applicant.locator('#f-expectedResults').fill('12 villages covered; alert lead time from 5 to 40 minutes.');
@@ -85,7 +95,7 @@ test('applicant → CO endorsement (keyboard only) → funnel moves → reviewer
   await applicant.locator('#f-milestones-1-title').fill('Alerting live');
   await applicant.locator('#f-milestones-1-dueDate').fill('2027-06-30');
   // "Add a row" works in place with JS (and as a round trip without).
-  await applicant.getByRole('button', { name: 'Add a row' }).click();
+  await applicant.locator('[data-add-row="milestones"]').click();
   await check(applicant.locator('#f-milestones-2-title')).toBeFocused();
   await applicant.locator('#f-milestones-2-title').fill('Handover to the ministry');
   await applicant.locator('#f-milestones-2-dueDate').fill('2027-09-30');
@@ -97,7 +107,7 @@ test('applicant → CO endorsement (keyboard only) → funnel moves → reviewer
   await check(applicant.locator('.step-current')).toContainText('Country Office endorsement');
   await check(applicant.locator('.status')).toContainText('Waiting for the UNDP Country Office');
   // The draft is gone once the proposal is submitted.
-  expect(await applicant.evaluate(`localStorage.getItem('rud_draft:proposal:call-kg')`)).toBeNull();
+  expect(await h.db.prisma.proposalDraft.count({ where: { title: TITLE } })).toBe(0);
   await screenshot(applicant, 'applicant-proposal-status');
 
   // ---- the CO approver endorses from the inbox, keyboard only

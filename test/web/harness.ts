@@ -14,7 +14,6 @@ import { seedDatabase } from '../../prisma/seed';
 import { createWorker } from '../../worker/create-worker';
 import { testDocuments } from '../api/harness';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { quietSla } from '../helpers/sla';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -25,6 +24,8 @@ export const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js')
 
 export interface WebHarness {
   env: TestWorkflowEnvironment;
+  /** The worker's task queue (to start a workflow directly, as the API would). */
+  taskQueue: string;
   db: TestDatabase;
   smtp: TestSmtp;
   baseUrl: string;
@@ -82,7 +83,6 @@ export async function startWebHarness(
     config,
     logger,
     taskQueue,
-    sla: quietSla(),
     temporalTimeoutMs: 20_000,
     documents,
   });
@@ -105,6 +105,7 @@ export async function startWebHarness(
 
   const h: WebHarness = {
     env,
+    taskQueue,
     db,
     smtp,
     baseUrl,
@@ -283,4 +284,51 @@ export function check(locator: Locator, timeoutMs = 10_000) {
         return { ok: !matches(a, text), actual: a };
       }),
   };
+}
+
+/** One budget line of the proposal form typed in (row `i`); amounts in USD. */
+export async function fillBudgetLine(
+  page: Page,
+  i: number,
+  line: {
+    category?: string;
+    description: string;
+    unit: string;
+    quantity: number;
+    unitCost: number;
+    requested: number;
+    cash?: number;
+    inKind?: number;
+  },
+): Promise<void> {
+  if (line.category) await page.locator(`#f-budget-${i}-category`).selectOption(line.category);
+  await page.locator(`#f-budget-${i}-description`).fill(line.description);
+  await page.locator(`#f-budget-${i}-unit`).fill(line.unit);
+  await page.locator(`#f-budget-${i}-quantity`).fill(String(line.quantity));
+  await page.locator(`#f-budget-${i}-unitCostUsd`).fill(String(line.unitCost));
+  await page.locator(`#f-budget-${i}-requestedUsd`).fill(String(line.requested));
+  await page.locator(`#f-budget-${i}-coFinancingCashUsd`).fill(String(line.cash ?? 0));
+  await page.locator(`#f-budget-${i}-coFinancingInKindUsd`).fill(String(line.inKind ?? 0));
+}
+
+/** USD 30,000 requested and 8,000 co-financed (21%), as two lines. */
+export async function fillValidBudget(page: Page): Promise<void> {
+  await fillBudgetLine(page, 0, {
+    category: 'personnel',
+    description: 'Engineers',
+    unit: 'person-month',
+    quantity: 10,
+    unitCost: 2_200,
+    requested: 22_000,
+  });
+  await fillBudgetLine(page, 1, {
+    category: 'equipment',
+    description: 'Sensors',
+    unit: 'lot',
+    quantity: 1,
+    unitCost: 16_000,
+    requested: 8_000,
+    cash: 5_000,
+    inKind: 3_000,
+  });
 }

@@ -1,7 +1,15 @@
 import type { Page } from 'playwright-core';
 import { createActivities } from '../../activities';
 import { logger } from '../../lib/logger';
-import { axeViolations, check, eventually, screenshot, startWebHarness, type WebHarness } from './harness';
+import {
+  axeViolations,
+  check,
+  eventually,
+  fillValidBudget,
+  screenshot,
+  startWebHarness,
+  type WebHarness,
+} from './harness';
 
 /**
  * The issue's acceptance, in Chromium against the real stack: a new person registers an
@@ -134,8 +142,7 @@ test('institution registers, confirms, invites a colleague who joins, is approve
   await colleague.locator('#f-nationalPartner-name').fill('Ministry of Emergency Situations');
   await colleague.locator('#f-nationalPartner-contact').fill('mes@example.kg');
   await colleague.locator('#f-nationalPartner-demandEvidence').fill('Letter of intent No. 7 of 2 April 2026');
-  await colleague.locator('#f-requestedAmountUsd').fill('30000');
-  await colleague.locator('#f-coFinancingUsd').fill('8000');
+  await fillValidBudget(colleague);
   await colleague.locator('#f-durationMonths').fill('12');
   await colleague.locator('#f-innovation').fill('Fibre-optic temperature sensing.');
   await colleague.locator('#f-expectedResults').fill('Six slopes monitored.');

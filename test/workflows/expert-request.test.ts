@@ -12,7 +12,7 @@ import type { ExpertRequestCreate } from '../../domain/schemas';
 import type { SlaSettings } from '../../domain/tasks';
 import { recordHistory } from '../helpers/histories';
 import { actorOf, decide, decideAndSettle, openTask, updateFailureType } from '../helpers/lifecycle';
-import { fastSla, quietSla } from '../helpers/sla';
+import { compressedClock } from '../helpers/sla';
 import { startWorkflowTestContext, type WorkflowTestContext } from '../helpers/workflow-context';
 import { expertRequestPayload } from '../fixtures/payloads';
 
@@ -39,7 +39,7 @@ type Handle = WorkflowHandleWithFirstExecutionRunId<typeof expertRequestWorkflow
 
 function start(
   taskQueue: string,
-  opts: { request?: Partial<ExpertRequestCreate>; sla?: SlaSettings; continueAsNewAfterSteps?: number } = {},
+  opts: { request?: Partial<ExpertRequestCreate>; continueAsNewAfterSteps?: number } = {},
 ): Promise<Handle> {
   const id = `er-${Date.now()}-${++counter}`;
   return env.client.workflow.start(expertRequestWorkflow, {
@@ -51,7 +51,6 @@ function start(
         requester: { userId: DEMO_USERS.coKg.id, countryCode: 'KG' },
         request: expertRequestPayload(opts.request),
         submittedAt: new Date().toISOString(),
-        sla: opts.sla ?? quietSla(),
         continueAsNewAfterSteps: opts.continueAsNewAfterSteps,
       },
     ],
@@ -400,29 +399,33 @@ test('every invited expert declines: cancelled, no candidate', async () => {
 });
 
 test('invitations expire on their SLA: cancelled, no candidate', async () => {
-  await withWorker(async (tq) => {
-    const h = await start(tq, { sla: { ...quietSla(), invitation: fastSla(1_500, 500).invitation } });
-    await throughShortlist(h);
-    await answerInvitation(h, 'exp-042', 'decline');
-    expect(await h.result()).toBe('cancelled');
-    const tasks = await db.prisma.task.findMany({
-      where: { workflowId: h.workflowId, kind: 'invitation_response' },
-      orderBy: { id: 'asc' },
-    });
-    expect(tasks.map((t) => [t.assigneeUserId, t.status, t.decision])).toEqual(
-      expect.arrayContaining([
-        [DEMO_USERS.expert1.id, 'done', 'expired'],
-        ['u-exp-010', 'done', 'expired'],
-        ['u-exp-031', 'done', 'expired'],
-        ['u-exp-042', 'done', 'decline'],
-      ]),
-    );
-    expect(tasks.every((t) => t.remindedAt !== null || t.decision === 'decline')).toBe(true);
-    expect(await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } })).toMatchObject({
-      stage: 'cancelled',
-      outcome: 'no_candidate',
-    });
-  });
+  // A day lasts 0.5 s: the invitations' 5 working days pass in a few seconds.
+  await ctx.withWorker(
+    async (tq) => {
+      const h = await start(tq);
+      await throughShortlist(h);
+      await answerInvitation(h, 'exp-042', 'decline');
+      expect(await h.result()).toBe('cancelled');
+      const tasks = await db.prisma.task.findMany({
+        where: { workflowId: h.workflowId, kind: 'invitation_response' },
+        orderBy: { id: 'asc' },
+      });
+      expect(tasks.map((t) => [t.assigneeUserId, t.status, t.decision])).toEqual(
+        expect.arrayContaining([
+          [DEMO_USERS.expert1.id, 'done', 'expired'],
+          ['u-exp-010', 'done', 'expired'],
+          ['u-exp-031', 'done', 'expired'],
+          ['u-exp-042', 'done', 'decline'],
+        ]),
+      );
+      expect(tasks.every((t) => t.remindedAt !== null || t.decision === 'decline')).toBe(true);
+      expect(await db.prisma.expertRequest.findUniqueOrThrow({ where: { id: requestId(h) } })).toMatchObject({
+        stage: 'cancelled',
+        outcome: 'no_candidate',
+      });
+    },
+    { clock: compressedClock(db.prisma, 500) },
+  );
 });
 
 test('above the direct-contracting limit, fewer than 3 candidates cannot be selected; the CO rejects them', async () => {

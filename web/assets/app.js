@@ -41,7 +41,9 @@
           var v = el.getAttribute(attr);
           if (v) el.setAttribute(attr, v.replace(new RegExp('(' + prefix + '[.-])\\d+'), '$1' + index));
         });
-        if ('value' in el && el.tagName !== 'BUTTON') el.value = '';
+        if (el.tagName === 'SELECT') el.selectedIndex = 0;
+        else if ('value' in el && el.tagName !== 'BUTTON' && el.tagName !== 'OUTPUT') el.value = '';
+        if (el.tagName === 'OUTPUT') el.textContent = '';
         el.removeAttribute('aria-invalid');
         el.removeAttribute('required');
       });
@@ -53,6 +55,10 @@
       });
       clone.querySelectorAll('.req').forEach(function (el) {
         el.remove();
+      });
+      clone.querySelectorAll('[data-line-cost]').forEach(function (out) {
+        out.setAttribute('data-line-cost', String(index));
+        out.textContent = '';
       });
       var title = clone.querySelector('.row-title');
       if (title) title.textContent = title.textContent.replace(/\d+\s*$/, String(index + 1));
@@ -87,105 +93,133 @@
     update();
   });
 
-  // Proposal drafts: the API has no draft route, so drafts live in this browser (localStorage).
-  var store;
-  try {
-    store = window.localStorage;
-    store.setItem('rud_probe', '1');
-    store.removeItem('rud_probe');
-  } catch (e) {
-    store = null;
-  }
-  var clear = document.querySelector('[data-clear-draft]');
-  if (clear && store) store.removeItem('rud_draft:' + clear.getAttribute('data-clear-draft'));
-
-  document.querySelectorAll('form[data-draft]').forEach(function (form) {
-    if (!store) return;
-    var key = 'rud_draft:' + form.getAttribute('data-draft');
-    var status = form.querySelector('[data-draft-status]');
-    var save = form.querySelector('[data-save-draft]');
-    var discard = form.querySelector('[data-discard-draft]');
-    var note = form.querySelector('[data-draft-note]');
-    [save, discard, note].forEach(function (el) {
-      if (el) el.hidden = false;
+  // Confirmations (deleting a draft): a plain form posts without asking when scripts are off.
+  document.querySelectorAll('form[data-confirm]').forEach(function (form) {
+    form.addEventListener('submit', function (e) {
+      if (!window.confirm(form.getAttribute('data-confirm'))) e.preventDefault();
     });
-    var skip = { _csrf: 1, idempotencyKey: 1, callId: 1, countryCode: 1 };
-    var isFresh =
-      !form.querySelector('.has-error') &&
-      !Array.prototype.some.call(form.querySelectorAll('input[type=text], textarea'), function (el) {
-        return el.value;
-      });
+  });
 
-    function collect() {
-      var data = {};
-      Array.prototype.forEach.call(form.elements, function (el) {
-        if (!el.name || skip[el.name] || el.type === 'submit' || el.type === 'button') return;
-        if (el.type === 'checkbox' || el.type === 'radio') {
-          if (!el.checked) return;
-          (data[el.name] = data[el.name] || []).push(el.value);
-        } else if (el.value) {
-          data[el.name] = el.value;
-        }
-      });
-      return data;
-    }
+  // Proposal drafts live on the server: the form is saved as it is typed (a draft is created on the
+  // first change), and each save answers the budget's totals and the problems per cell, computed by
+  // the same functions as the submission; they are shown in place.
+  document.querySelectorAll('form[data-autosave]').forEach(function (form) {
+    var url = form.getAttribute('data-autosave');
+    var status = form.querySelector('[data-draft-status]');
+    var draftField = form.querySelector('input[name="draftId"]');
+    var timer;
+    var inFlight = null;
+    var again = false;
+
     function say(text) {
       if (!status) return;
       status.hidden = false;
       status.textContent = text;
     }
-    function persist(announce) {
-      store.setItem(key, JSON.stringify({ at: new Date().toISOString(), data: collect() }));
-      if (announce)
-        say(form.getAttribute('data-msg-saved') + ' ' + new Date().toLocaleTimeString(document.documentElement.lang));
-    }
-    function ensureRows(name) {
-      var m = /^(\w+)\.(\d+)\./.exec(name);
-      if (!m) return;
-      var button = form.querySelector('[data-add-row="' + m[1] + '"]');
-      var guard = 0;
-      while (button && !form.querySelector('[name="' + name.replace(/"/g, '') + '"]') && guard++ < 12) button.click();
-    }
-    if (isFresh) {
-      var saved = null;
-      try {
-        saved = JSON.parse(store.getItem(key) || 'null');
-      } catch (e) {
-        saved = null;
-      }
-      if (saved && saved.data) {
-        Object.keys(saved.data).forEach(function (name) {
-          ensureRows(name);
-          var value = saved.data[name];
-          form.querySelectorAll('[name="' + name.replace(/"/g, '') + '"]').forEach(function (el) {
-            if (el.type === 'checkbox' || el.type === 'radio')
-              el.checked = Array.isArray(value) && value.indexOf(el.value) >= 0;
-            else el.value = value;
+    function setError(name, messages) {
+      var slot = form.querySelector('[data-error-for="' + name + '"]');
+      var input = form.querySelector('[name="' + name + '"]');
+      var holder = slot || (input && input.closest('.field'));
+      if (!holder) return;
+      var id = slot ? slot.id : input.id;
+      var p = holder.querySelector('.error');
+      if (messages && messages.length) {
+        if (!p) {
+          p = document.createElement('p');
+          p.className = 'error';
+          p.id = id + '-error';
+          if (input && !slot) holder.insertBefore(p, input);
+          else holder.appendChild(p);
+        }
+        p.textContent = '✖ ' + messages.join('; ');
+        holder.classList.add('has-error');
+        if (input && !slot) {
+          input.setAttribute('aria-invalid', 'true');
+          var d = (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+          if (d.indexOf(p.id) < 0) d.push(p.id);
+          input.setAttribute('aria-describedby', d.join(' '));
+        }
+      } else if (p) {
+        p.remove();
+        holder.classList.remove('has-error');
+        if (input && !slot) {
+          input.removeAttribute('aria-invalid');
+          var rest = (input.getAttribute('aria-describedby') || '').split(' ').filter(function (x) {
+            return x && x !== id + '-error';
           });
-        });
-        say(
-          form.getAttribute('data-msg-restored') +
-            ' ' +
-            new Date(saved.at).toLocaleString(document.documentElement.lang),
-        );
+          if (rest.length) input.setAttribute('aria-describedby', rest.join(' '));
+          else input.removeAttribute('aria-describedby');
+        }
       }
     }
-    var timer;
-    form.addEventListener('input', function () {
+    function show(answer) {
+      var totals = answer.totals;
+      if (totals) {
+        form.querySelectorAll('[data-total]').forEach(function (out) {
+          var v = totals[out.getAttribute('data-total')];
+          if (v !== undefined) out.textContent = v;
+        });
+        form.querySelectorAll('[data-line-cost]').forEach(function (out) {
+          var v = totals.lineCostUsd[Number(out.getAttribute('data-line-cost'))];
+          out.textContent = v === undefined ? '' : v;
+        });
+      }
+      // Live errors are the budget's cells and totals, and the intake rules; the rest shows on submission.
+      var live = {};
+      form.querySelectorAll('[name^="budget."], [data-error-for]').forEach(function (el) {
+        live[el.getAttribute('name') || el.getAttribute('data-error-for')] = true;
+      });
+      Object.keys(answer.errors).forEach(function (name) {
+        live[name] = true;
+      });
+      Object.keys(live).forEach(function (name) {
+        var managed = /^budget\./.test(name) || answer.errors[name];
+        if (managed || form.querySelector('[data-error-for="' + name + '"]')) setError(name, answer.errors[name]);
+      });
+    }
+    function save() {
+      if (inFlight) {
+        again = true;
+        return;
+      }
+      var body = new URLSearchParams(new FormData(form));
+      body.delete('idempotencyKey');
+      inFlight = fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: body,
+        credentials: 'same-origin',
+      })
+        .then(function (res) {
+          if (!res.ok) throw new Error('HTTP ' + res.status);
+          return res.json();
+        })
+        .then(function (answer) {
+          if (draftField && !draftField.value) {
+            draftField.value = answer.draftId;
+            if (window.history && history.replaceState) history.replaceState(null, '', '/app/drafts/' + answer.draftId);
+          }
+          form.setAttribute('data-draft-id', answer.draftId);
+          say(form.getAttribute('data-msg-saved').replace('{time}', answer.savedAt));
+          show(answer);
+        })
+        .catch(function () {
+          say(form.getAttribute('data-msg-failed'));
+        })
+        .then(function () {
+          inFlight = null;
+          if (again) {
+            again = false;
+            save();
+          }
+        });
+    }
+    function schedule() {
       clearTimeout(timer);
-      timer = setTimeout(function () {
-        persist(false);
-      }, 600);
-    });
-    if (save)
-      save.addEventListener('click', function () {
-        persist(true);
-      });
-    if (discard)
-      discard.addEventListener('click', function () {
-        store.removeItem(key);
-        say(form.getAttribute('data-msg-discarded'));
-      });
+      timer = setTimeout(save, 700);
+    }
+    form.addEventListener('input', schedule);
+    form.addEventListener('change', schedule);
   });
 })();
 

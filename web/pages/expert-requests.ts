@@ -1,3 +1,4 @@
+import { askToCancel, conversationSections } from './messages';
 import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import { ApiError } from '../api-client';
@@ -39,6 +40,7 @@ import {
   countryName,
   deliverablesTable,
   expertRequestFacts,
+  isStaffViewer,
   kindLabel,
   milestoneTitles,
   stepper,
@@ -48,7 +50,6 @@ import {
   type Reference,
 } from '../views';
 const enc = encodeURIComponent;
-const PRIVILEGED = new Set(['fund_manager', 'co_approver', 'admin']);
 
 export function expertRequestPages(router: Router, web: WebContext): void {
   const { ref } = web;
@@ -164,7 +165,7 @@ export function expertRequestPages(router: Router, web: WebContext): void {
         ref.countries(),
       ]);
       const refs: Reference = { areas, countries };
-      const privileged = PRIVILEGED.has(user.role);
+      const privileged = isStaffViewer(user.role);
       const names = privileged
         ? await ref.userNames(r.timeline.map((e) => e.actorId ?? '').filter(Boolean))
         : new Map<string, string>();
@@ -189,7 +190,8 @@ export function expertRequestPages(router: Router, web: WebContext): void {
           : '';
       const details = html`<section class="card"><h2>${t('request.details')}</h2>${expertRequestFacts(ctx, r, refs)}<h3>${t('field.objectives')}</h3>${proseOf(r.objectives)}${deliverablesTable(ctx, r.deliverables)}</section>`;
       const history = html`<section class="card"><h2>${t('history.title')}</h2>${timelineList(ctx, r.timeline, names, { privileged, programme: 'experts_on_demand', milestones: milestoneTitles(r.agreement) })}</section>`;
-      const body = html`<div class="layout-2"><div class="col-main">${status}${openTasks}${agreementCard(ctx, r.agreement)}${shortlist}${details}</div><aside class="col-side">${history}</aside></div>`;
+      const { thread, notes, cancel } = await conversationSections(ctx, 'experts_on_demand', r);
+      const body = html`<div class="layout-2"><div class="col-main">${status}${user.role === 'co_approver' ? askToCancel(ctx, 'experts_on_demand', r.stage) : ''}${openTasks}${thread}${notes}${agreementCard(ctx, r.agreement)}${shortlist}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
       send(
         ctx,
         layout(ctx, {

@@ -20,7 +20,9 @@ import {
   type FormState,
   type PageCtx,
 } from '../ui';
+import { invitableBy } from '../../domain/joining';
 import { nameOf } from '../reference';
+import { personOpenTasks } from './reassign';
 
 /**
  * Joining in the web app: self-registration (an institution, or an expert profile) confirmed by
@@ -50,7 +52,8 @@ const EXPERT_FIELDS = [
   'availabilityTo',
   'cv',
 ] as const;
-const STAFF_ROLES = ['co_approver', 'reviewer', 'fund_manager', 'admin'] as const;
+/** The roles an administrator invites and assigns, as the programme registry declares them. */
+const STAFF_ROLES = invitableBy('admin');
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
@@ -669,6 +672,7 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
           <button type="submit" class="btn btn-primary">${t('inv.send')}</button></form>
         ${invitations.items.length ? html`<h3>${t('inst.invitations')}</h3><ul class="plain">${invitations.items.map((i) => html`<li>${i.email} · ${t(`role.${i.role}` as Key)}${i.countryCode ? ` (${i.countryCode})` : ''} · ${t(`inv.status.${i.status}` as Key)}</li>`)}</ul>` : ''}
       </section>
+      <p><a href="/app/holidays">${t('nav.holidays')}</a></p>
       <section class="card"><h2>${t('people.all')}</h2>
         <form method="get" action="/app/people" class="filters">${field(ctx, { name: 'q', label: t('people.search'), value: q })}<button type="submit" class="btn btn-secondary">${t('filter.apply')}</button></form>
         <table class="table table-stack"><caption class="visually-hidden">${t('people.all')}</caption>
@@ -682,7 +686,7 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
               u.id === ctx.user.id || u.erasedAt
                 ? ''
                 : html`<form method="post" action="/app/people/${u.id}" class="inline">${csrfField(ctx)}
-              <label class="visually-hidden" for="role-${u.id}">${t('join.role')}: ${u.name}</label><select id="role-${u.id}" name="role">${STAFF_ROLES.concat([]).map((r) => html`<option value="${r}"${r === u.role ? html` selected` : ''}>${t(`role.${r}` as Key)}</option>`)}${(STAFF_ROLES as readonly string[]).includes(u.role) ? '' : html`<option value="${u.role}" selected>${t(`role.${u.role}` as Key)}</option>`}</select>
+              <label class="visually-hidden" for="role-${u.id}">${t('join.role')}: ${u.name}</label><select id="role-${u.id}" name="role">${STAFF_ROLES.map((r) => html`<option value="${r}"${r === u.role ? html` selected` : ''}>${t(`role.${r}` as Key)}</option>`)}${(STAFF_ROLES as readonly string[]).includes(u.role) ? '' : html`<option value="${u.role}" selected>${t(`role.${u.role}` as Key)}</option>`}</select>
               <label class="visually-hidden" for="country-${u.id}">${t('field.country')}: ${u.name}</label><select id="country-${u.id}" name="countryCode">${countryOptions.map((c) => html`<option value="${c.value}"${c.value === (u.countryCode ?? '') ? html` selected` : ''}>${c.label}</option>`)}</select>
               <button type="submit" class="btn btn-secondary">${t('people.save')}<span class="visually-hidden"> ${u.name}</span></button>
               <button type="submit" name="active" value="${u.active ? 'false' : 'true'}" class="btn ${u.active ? 'btn-danger' : 'btn-secondary'}">${t(u.active ? 'people.deactivate' : 'people.reactivate')}<span class="visually-hidden"> ${u.name}</span></button></form>`
@@ -752,7 +756,7 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
             ctx,
             layout(ctx, {
               title: ctx.t('people.eraseRefused'),
-              body: html`<div class="error-summary" role="alert" tabindex="-1" data-focus><p>${ctx.t('people.eraseOpenTasks')}</p><ul>${(res.body.error.details ?? []).map((d) => html`<li>${d.message}</li>`)}</ul></div><p><a href="/app/people">${ctx.t('people.back')}</a></p>`,
+              body: html`<div class="error-summary" role="alert" tabindex="-1" data-focus><p>${ctx.t('people.eraseOpenTasks')}</p>${await personOpenTasks(ctx, String(ctx.req.params.id), '/app/people')}</div><p><a href="/app/people">${ctx.t('people.back')}</a></p>`,
             }),
             409,
           );

@@ -175,6 +175,17 @@ export function contextPanel(
         ])}${c.report ? html`<h3>${t('context.report')}</h3>${prose(c.report)}` : ''}`,
       );
     }
+    case 'extension_decision': {
+      const m = (c.milestone ?? {}) as { title?: string; dueDate?: string };
+      return card(
+        t('context.milestone'),
+        html`${facts([
+          [t('field.milestoneTitle'), m.title ?? ''],
+          [t('field.dueDate'), fmtDate(m.dueDate, lang)],
+          [t('extension.newDueDate'), fmtDate(typeof c.newDueDate === 'string' ? c.newDueDate : undefined, lang)],
+        ])}<h3>${t('extension.reason')}</h3>${prose(c.reason)}`,
+      );
+    }
     case 'evaluation':
       return c.finalReport ? card(t('context.finalReport'), prose(c.finalReport)) : '';
     case 'deliverable_submission':

@@ -1,4 +1,6 @@
 /** The decision forms of a task page: one form per allowed decision, its data fields per decision data kind. */
+import type { Role } from '../../domain/roles';
+import { isTaskAssignee } from '../../domain/steps';
 import { TASK_KINDS, type DecisionDataKey } from '../../domain/tasks';
 import { list, str, type Body } from '../forms';
 import { attr, html, type HtmlValue, type SafeHtml } from '../html';
@@ -340,12 +342,9 @@ export function decisionForms(ctx: PageCtx, task: TaskView, failed: Failed | und
     return html`<section class="card"><h2>${t('decide.closedTitle')}</h2><p>${task.decision ? t('decide.closedWith', { decision: decisionLabel(ctx, task.decision), date: fmtDate(task.decidedAt, ctx.lang, true) }) : t('decide.closed')}</p></section>`;
   }
   if (!task.allowedDecisions.length) {
-    // A task of the caller's role and country that is not offered to them: they are excluded from it (they raised the request).
+    // A task waiting for the caller that is not offered to them: they are excluded from it (they raised the request).
     const excluded =
-      !task.assignedToMe &&
-      !task.assigneeUserId &&
-      task.assigneeRole === ctx.user.role &&
-      (!task.assigneeCountryCode || task.assigneeCountryCode === ctx.user.countryCode);
+      !task.assignedToMe && isTaskAssignee(task, { ...ctx.user, userId: ctx.user.id, role: ctx.user.role as Role });
     const why = task.assignedToMe
       ? t('decide.none')
       : excluded

@@ -49,7 +49,11 @@ const TASK_PAGE_PROGRAMMES: Record<Programme, TaskPageProgramme> = {
         values.decision || !current
           ? proposalValuesFrom(values)
           : proposalValuesOf({ ...current, callId: current.call?.id });
-      return proposalFormFields(ctx, v, state, { areas: x.ref.areas, extraRows: extraRows(values) });
+      return proposalFormFields(ctx, v, state, {
+        areas: x.ref.areas,
+        extraRows: values._addRow === 'budget' ? 0 : extraRows(values),
+        extraBudgetRows: values._addRow === 'budget' ? 1 : 0,
+      });
     },
     revisionLabels: proposalLabels,
     revisionChanges: async (ctx, task, body) => {

@@ -1,5 +1,8 @@
 import { documentsCard, loadDocuments } from './documents';
 import type { Router } from 'express';
+import { reassignRefusal } from '../../domain/reassignment';
+import type { Role } from '../../domain/roles';
+import { reassignHref } from './reassign';
 import type { TaskKind } from '../../domain/tasks';
 import { ApiError } from '../api-client';
 import { list, num, str, type Body } from '../forms';
@@ -24,6 +27,7 @@ import { formIdempotencyKey, idempotencyHeader } from '../idempotency';
 import {
   deliverablesTable,
   expertRequestFacts,
+  isStaffViewer,
   kindLabel,
   milestoneTitles,
   proposalFacts,
@@ -60,7 +64,6 @@ const BIG_FORMS = new Set([
   'final_report',
   'deliverable_submission',
 ]);
-const PRIVILEGED = new Set(['fund_manager', 'co_approver', 'admin']);
 
 function kindOfTaskId(id: string): string {
   return id.split(':')[1] ?? '';
@@ -119,7 +122,7 @@ export function taskPages(router: Router, web: WebContext): void {
     ]);
     const proposal = subj && 'view' in subj ? subj : null;
     const request = subj && !('view' in subj) ? subj : null;
-    const privileged = PRIVILEGED.has(ctx.user.role);
+    const privileged = isStaffViewer(ctx.user.role);
     const refs: Reference = { areas, countries };
     const timeline = subj?.timeline ?? [];
     const nameIds = [
@@ -134,9 +137,14 @@ export function taskPages(router: Router, web: WebContext): void {
     const x: FormExtras = { rubric, roster, proposal, request, ref: refs };
 
     const subjectTitle = subj?.title ?? task.subject.title;
+    // Staff who may hand this task to someone else (domain/reassignment.ts) get the link.
+    const reassignable =
+      task.status === 'open' &&
+      !reassignRefusal({ ...task, countryCode: task.subject.countryCode }, { role: ctx.user.role as Role });
     const header = html`<div class="task-meta">
       <p><span class="muted">${subjectWord(ctx, task.subject.type)}:</span> <a href="${subjectHref(task.subject.type, task.subject.id)}">${subjectTitle}</a></p>
       <p>${stageBadge(ctx, task.stage, task.programme)} ${task.status === 'open' ? html`<span>${t('task.due')}: ${task.dueAt ? html`<time datetime="${task.dueAt}">${fmtDate(task.dueAt, lang, true)}</time>` : '—'}</span> ${dueBadge(ctx, task)}` : html`<span class="badge badge-muted">${t(`taskStatus.${task.status}` as Key)}</span>`}</p>
+      ${reassignable ? html`<p><a class="btn btn-secondary" href="${reassignHref(task.id)}">${t('reassign.action')}</a></p>` : ''}
     </div>`;
 
     let about: HtmlValue = '';

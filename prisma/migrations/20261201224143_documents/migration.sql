@@ -1,6 +1,3 @@
--- AlterTable
-ALTER TABLE "Call" ADD COLUMN     "requiredDocumentTypes" JSONB NOT NULL DEFAULT '[]';
-
 -- CreateTable
 CREATE TABLE "Document" (
     "id" TEXT NOT NULL,

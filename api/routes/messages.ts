@@ -1,0 +1,391 @@
+import { z } from 'zod';
+import { outboxRowsOf } from '../../activities/notifications/outbox';
+import { CANCEL_ROLES, cancelBodySchema } from '../../domain/cancellation';
+import {
+  audienceOfMessage,
+  messageBodySchema,
+  messageReadRoles,
+  messageSideOf,
+  messageWriteRoles,
+  NOTE_ROLES,
+  sideLabel,
+} from '../../domain/messages';
+import type { NotificationRequest, Recipient } from '../../domain/notifications';
+import type { MessageAudience } from '../../domain/programme';
+import { PROGRAMME_LIST, programmeSpec, type Programme, type SubjectType } from '../../domain/registry';
+import { ROLES } from '../../domain/roles';
+import { STAGES } from '../../domain/stages';
+import { publicBaseUrl } from '../../lib/config';
+import type { PrismaClient } from '../../lib/db';
+import { withOutboxMails } from '../accounts/mail';
+import type { ApiContext } from '../context';
+import { requestBody, responseBody } from '../contract';
+import { executeCancel } from '../decide';
+import { forbidden, notFound } from '../errors';
+import { subjectId } from '../ids';
+import type { ApiRouter } from '../router';
+import { subjectScope } from '../scope';
+import type { AuthUser } from '../types';
+
+/**
+ * Every subject of every programme in the registry has, under its own path
+ * (`/proposals/{id}/…`, `/expert-requests/{id}/…`):
+ * - a message thread between the sides its programme declares (domain/messages.ts), on the record
+ *   (Message row and audit event) and mailed to the other sides through the outbox;
+ * - staff-only internal notes, kept in their own table, never listed, mailed or put in the
+ *   timeline for anyone outside NOTE_ROLES;
+ * - the fund manager's cancellation (the `cancel` Update).
+ */
+
+requestBody('MessageBody', messageBodySchema, {
+  body: 'Could you confirm that the letter of intent from the Ministry is signed? The scan looks unsigned.',
+});
+requestBody('Cancellation', cancelBodySchema, {
+  reason: 'The national partner no longer supports the project (letter of 3 December).',
+});
+
+const author = z.strictObject({ id: z.string(), name: z.string().nullable(), role: z.enum(ROLES) });
+const threadMessageSchema = z.strictObject({
+  id: z.string(),
+  side: z.string().describe("The author's side of the thread (the programme's declared sides)"),
+  sideLabel: z.string(),
+  author,
+  body: z.string(),
+  createdAt: z.string(),
+});
+const threadSchema = responseBody(
+  'MessageThread',
+  z.strictObject({
+    items: z.array(threadMessageSchema).describe('Oldest first'),
+    sides: z.array(z.strictObject({ key: z.string(), label: z.string() })),
+    mySide: z.string().nullable().describe('The side the caller writes for; null: the caller reads only'),
+  }),
+);
+responseBody('Message', threadMessageSchema);
+const noteSchema = responseBody(
+  'InternalNote',
+  z.strictObject({ id: z.string(), author, body: z.string(), createdAt: z.string() }),
+);
+const notesSchema = responseBody(
+  'InternalNotes',
+  z.strictObject({ items: z.array(noteSchema).describe('Oldest first') }),
+);
+const cancelledSchema = responseBody('Cancelled', z.strictObject({ id: z.string(), stage: z.enum(STAGES) }));
+
+interface SubjectRow {
+  id: string;
+  workflowId: string;
+  stage: string;
+  countryCode: string;
+  title: string;
+  owner: string | null;
+  selectedExpertId: string | null;
+}
+
+/** `proposal` → `Proposal`, `expert_request` → `ExpertRequest` (operation ids). */
+const pascal = (s: string) =>
+  s
+    .split('_')
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
+
+type Delegate = { findFirst(args: unknown): Promise<Record<string, unknown> | null> };
+
+/** The subject as the caller may see it (its programme's scope rule), else 404. */
+async function visibleSubject(prisma: PrismaClient, programme: Programme, user: AuthUser, id: string) {
+  const spec = programmeSpec(programme);
+  const { ownerColumn, selectedExpertColumn } = spec.messages;
+  const table = spec.subjectTable[0].toLowerCase() + spec.subjectTable.slice(1);
+  const delegate = (prisma as unknown as Record<string, Delegate>)[table];
+  const scope = await subjectScope(prisma, programme, user);
+  const row = await delegate.findFirst({
+    where: { AND: [{ id }, scope] },
+    select: {
+      id: true,
+      workflowId: true,
+      stage: true,
+      countryCode: true,
+      title: true,
+      [ownerColumn]: true,
+      ...(selectedExpertColumn ? { [selectedExpertColumn]: true } : {}),
+    },
+  });
+  if (!row) throw notFound(spec.labels.subject.en.toLowerCase());
+  return {
+    id: row.id as string,
+    workflowId: row.workflowId as string,
+    stage: row.stage as string,
+    countryCode: row.countryCode as string,
+    title: row.title as string,
+    owner: (row[ownerColumn] as string | null) ?? null,
+    selectedExpertId: selectedExpertColumn ? ((row[selectedExpertColumn] as string | null) ?? null) : null,
+  } satisfies SubjectRow;
+}
+
+function recipientsOf(audience: MessageAudience, s: SubjectRow): Recipient[] {
+  switch (audience) {
+    case 'owner':
+      return s.owner ? [{ userId: s.owner }] : [];
+    case 'country_office':
+      return [{ role: 'co_approver', countryCode: s.countryCode }];
+    case 'fund_managers':
+      return [{ role: 'fund_manager' }];
+    case 'selected_expert':
+      return s.selectedExpertId ? [{ expertId: s.selectedExpertId }] : [];
+  }
+}
+
+async function namesOf(prisma: PrismaClient, ids: string[]): Promise<Map<string, string>> {
+  const users = await prisma.user.findMany({
+    where: { id: { in: [...new Set(ids)] } },
+    select: { id: true, name: true },
+  });
+  return new Map(users.map((u) => [u.id, u.name]));
+}
+
+const asRole = (r: string) => r as (typeof ROLES)[number];
+const languageOf = (user: AuthUser): 'en' | 'ru' => (user.language === 'ru' ? 'ru' : 'en');
+
+export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
+  const { prisma } = ctx;
+  for (const spec of PROGRAMME_LIST) {
+    const programme = spec.id;
+    const subjectType = spec.subjectType as SubjectType;
+    const name = pascal(spec.subjectType);
+    const what = spec.labels.subject.en.toLowerCase();
+    const base = `/${spec.apiPath}/:id`;
+    const params = { id: { description: `The ${what} id`, example: `${spec.subjectIdPrefix}-0a1b2c3d4e5f6g7h` } };
+
+    const messageView = (
+      m: { id: string; side: string; authorId: string; authorRole: string; body: string; createdAt: Date },
+      names: Map<string, string>,
+      language: 'en' | 'ru',
+    ) => ({
+      id: m.id,
+      side: m.side,
+      sideLabel: sideLabel(programme, m.side, language),
+      author: { id: m.authorId, name: names.get(m.authorId) ?? null, role: asRole(m.authorRole) },
+      body: m.body,
+      createdAt: m.createdAt.toISOString(),
+    });
+
+    router.add(
+      {
+        method: 'get',
+        path: `${base}/messages`,
+        operationId: `list${name}Messages`,
+        cached: true,
+        tag: 'Messages',
+        summary: `The ${what}'s message thread`,
+        description:
+          `Messages between the sides of the ${what} (${spec.messages.sides.map((s) => s.label.en).join('; ')}), oldest first. ` +
+          'Staff-only internal notes are never part of it (see the notes route).',
+        roles: messageReadRoles(programme),
+        params,
+        success: { status: 200, description: 'The thread', schema: threadSchema },
+        errors: [404],
+      },
+      async ({ user, params: p }) => {
+        const s = await visibleSubject(prisma, programme, user, p.id);
+        const mine = messageSideOf(programme, user, s);
+        // An expert reads the thread only once selected for the request (the side admits that expert alone).
+        if (user.role === 'expert' && !mine) throw notFound(what);
+        const rows = await prisma.message.findMany({
+          where: { subjectType, subjectId: s.id },
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+          take: 1000,
+        });
+        const names = await namesOf(
+          prisma,
+          rows.map((r) => r.authorId),
+        );
+        return {
+          body: {
+            items: rows.map((r) => messageView(r, names, languageOf(user))),
+            sides: spec.messages.sides.map((side) => ({ key: side.key, label: side.label[languageOf(user)] })),
+            mySide: mine?.key ?? null,
+          },
+        };
+      },
+    );
+
+    router.add(
+      {
+        method: 'post',
+        path: `${base}/messages`,
+        operationId: `create${name}Message`,
+        tag: 'Messages',
+        summary: `Write on the ${what}'s thread`,
+        description:
+          "The message is recorded (thread and audit trail) and mailed, in each recipient's language with a link, to the other sides of the thread. " +
+          'Accepts Idempotency-Key: a retry with the same key and body records and mails it once.',
+        roles: messageWriteRoles(programme),
+        body: messageBodySchema,
+        idempotent: true,
+        params,
+        success: { status: 201, description: 'Posted', schema: threadMessageSchema },
+        errors: [404],
+      },
+      async ({ user, params: p, body, req, idempotencyKey }) => {
+        const s = await visibleSubject(prisma, programme, user, p.id);
+        const side = messageSideOf(programme, user, s);
+        if (!side) {
+          if (user.role === 'expert') throw notFound(what);
+          throw forbidden(`you have no side on this ${what}'s thread`);
+        }
+        const id = subjectId('msg', user.id, idempotencyKey);
+        const createdAt = new Date();
+        const notifications: NotificationRequest[] = audienceOfMessage(programme, side.key)
+          .flatMap((a) => recipientsOf(a, s))
+          .map((to) => ({
+            template: 'message_posted',
+            to,
+            data: {
+              subjectType,
+              subjectId: s.id,
+              subjectTitle: s.title,
+              countryCode: s.countryCode,
+              stage: s.stage,
+              comment: body.body,
+              from: user.name,
+              fromSide: side.key,
+            },
+          }));
+        // Rendered now, per recipient and language; the same key on a retry (the id comes from the Idempotency-Key).
+        const rows = (
+          await outboxRowsOf(prisma, {
+            workflowId: s.workflowId,
+            step: `message-${id}`,
+            notifications,
+            baseUrl: publicBaseUrl(ctx.config),
+          })
+        ).filter((r) => r.recipientId !== user.id);
+        await withOutboxMails(ctx, rows, async (tx) => {
+          await tx.$executeRaw`INSERT INTO "Message" ("id", "workflowId", "subjectType", "subjectId", "authorId", "authorRole", "side", "body", "createdAt")
+            VALUES (${id}, ${s.workflowId}, ${subjectType}, ${s.id}, ${user.id}, ${user.role}, ${side.key}, ${body.body}, ${createdAt})
+            ON CONFLICT ("id") DO NOTHING`;
+          await tx.$executeRaw`INSERT INTO "AuditEvent" ("key", "workflowId", "subjectType", "subjectId", "actorId", "actorRole", "action", "data", "requestId", "at")
+            VALUES (${`message:${id}`}, ${s.workflowId}, ${subjectType}, ${s.id}, ${user.id}, ${user.role}, 'message_posted',
+              ${JSON.stringify({ messageId: id, side: side.key, mailed: rows.length })}::jsonb, ${req.requestId}, ${createdAt})
+            ON CONFLICT ("key") DO NOTHING`;
+        });
+        const stored = await prisma.message.findUniqueOrThrow({ where: { id } });
+        return {
+          status: 201,
+          body: messageView(stored, new Map([[user.id, user.name]]), languageOf(user)),
+        };
+      },
+    );
+
+    router.add(
+      {
+        method: 'get',
+        path: `${base}/notes`,
+        operationId: `list${name}Notes`,
+        cached: true,
+        tag: 'Messages',
+        summary: `Staff-only internal notes on the ${what}`,
+        description:
+          'For the Country Office, fund managers and administrators who may see the subject; never shown or mailed to applicants, experts or reviewers.',
+        roles: NOTE_ROLES,
+        params,
+        success: { status: 200, description: 'The notes', schema: notesSchema },
+        errors: [404],
+      },
+      async ({ user, params: p }) => {
+        const s = await visibleSubject(prisma, programme, user, p.id);
+        const rows = await prisma.internalNote.findMany({
+          where: { subjectType, subjectId: s.id },
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+          take: 1000,
+        });
+        const names = await namesOf(
+          prisma,
+          rows.map((r) => r.authorId),
+        );
+        return {
+          body: {
+            items: rows.map((r) => ({
+              id: r.id,
+              author: { id: r.authorId, name: names.get(r.authorId) ?? null, role: asRole(r.authorRole) },
+              body: r.body,
+              createdAt: r.createdAt.toISOString(),
+            })),
+          },
+        };
+      },
+    );
+
+    router.add(
+      {
+        method: 'post',
+        path: `${base}/notes`,
+        operationId: `create${name}Note`,
+        tag: 'Messages',
+        summary: `Add a staff-only internal note on the ${what}`,
+        description:
+          'Recorded in the audit trail (without its text); not mailed. Accepts Idempotency-Key: a retry with the same key and body records it once.',
+        roles: NOTE_ROLES,
+        body: messageBodySchema,
+        idempotent: true,
+        params,
+        success: { status: 201, description: 'Added', schema: noteSchema },
+        errors: [404],
+      },
+      async ({ user, params: p, body, req, idempotencyKey }) => {
+        const s = await visibleSubject(prisma, programme, user, p.id);
+        const id = subjectId('note', user.id, idempotencyKey);
+        const createdAt = new Date();
+        await prisma.$transaction(async (tx) => {
+          await tx.$executeRaw`INSERT INTO "InternalNote" ("id", "subjectType", "subjectId", "authorId", "authorRole", "body", "createdAt")
+            VALUES (${id}, ${subjectType}, ${s.id}, ${user.id}, ${user.role}, ${body.body}, ${createdAt}) ON CONFLICT ("id") DO NOTHING`;
+          await tx.$executeRaw`INSERT INTO "AuditEvent" ("key", "workflowId", "subjectType", "subjectId", "actorId", "actorRole", "action", "data", "requestId", "at")
+            VALUES (${`note:${id}`}, ${s.workflowId}, ${subjectType}, ${s.id}, ${user.id}, ${user.role}, 'internal_note',
+              ${JSON.stringify({ noteId: id })}::jsonb, ${req.requestId}, ${createdAt})
+            ON CONFLICT ("key") DO NOTHING`;
+        });
+        const stored = await prisma.internalNote.findUniqueOrThrow({ where: { id } });
+        return {
+          status: 201,
+          body: {
+            id: stored.id,
+            author: { id: user.id, name: user.name, role: user.role },
+            body: stored.body,
+            createdAt: stored.createdAt.toISOString(),
+          },
+        };
+      },
+    );
+
+    router.add(
+      {
+        method: 'post',
+        path: `${base}/cancel`,
+        operationId: `cancel${name}`,
+        tag: 'Messages',
+        summary: `Cancel the ${what} (fund managers)`,
+        description:
+          `Any stage before the ${what} closes, with a reason: its open tasks close, it ends in \`cancelled\`, and the owner, the Country Office and whoever had an open task are told by mail. ` +
+          'Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
+        roles: CANCEL_ROLES,
+        body: cancelBodySchema,
+        idempotent: true,
+        params,
+        success: { status: 200, description: 'Cancelled', schema: cancelledSchema },
+        errors: [404, 409],
+      },
+      async ({ user, params: p, body, req, idempotencyKey }) => {
+        const s = await visibleSubject(prisma, programme, user, p.id);
+        const { stage } = await executeCancel(
+          ctx,
+          user,
+          { workflowId: s.workflowId, stage: s.stage, what },
+          body.reason,
+          req.requestId,
+          idempotencyKey,
+        );
+        return { body: { id: s.id, stage } };
+      },
+    );
+  }
+}
