@@ -1,35 +1,23 @@
-import { DOCUMENT_TYPE_LABELS, type DocumentType } from '../domain/documents';
+import { documentFacts } from '../activities/proposal';
+import { intakeProblems } from '../domain/intake';
+import { requiredDocumentsFinding } from '../domain/policy/grant';
 import { inTransaction } from '../lib/db';
 import type { ApiContext } from './context';
-import { validationFailed, type ErrorDetail } from './errors';
-import { missingTypes } from './routes/documents';
+import { intakeRefused, validationFailed, type ErrorDetail } from './errors';
 import type { AuthUser } from './types';
 
-function missingDetail(missing: string[]): ErrorDetail[] {
-  return missing.map((t) => ({
-    path: 'documentIds',
-    message: `a ${DOCUMENT_TYPE_LABELS[t as DocumentType]?.en.toLowerCase() ?? t} (${t}) is required by the call`,
-  }));
-}
-
 /**
- * Submission: the documents uploaded beforehand (POST /documents) must be the caller's own and
- * cover the call's required types (400 naming each missing one); they are then attached to the
- * proposal, audited. A retry under the same Idempotency-Key finds them attached already.
+ * The documents uploaded beforehand (POST /documents) that a new proposal names: the caller's own
+ * staged ones (or, on a retry under the same Idempotency-Key, already attached to it); 400 for an
+ * id that is neither. Their types are what intake screening counts against the call's required ones.
  */
-export async function attachStagedDocuments(
-  ctx: ApiContext,
-  user: AuthUser,
-  proposalId: string,
-  documentIds: string[],
-  required: string[],
-): Promise<void> {
-  const { prisma } = ctx;
+export async function stagedDocuments(ctx: ApiContext, user: AuthUser, proposalId: string, documentIds: string[]) {
   const docs = documentIds.length
-    ? await prisma.document.findMany({
+    ? await ctx.prisma.document.findMany({
         where: {
           id: { in: documentIds },
           deleted: false,
+          scanState: { not: 'infected' },
           OR: [
             { subjectType: 'staged', subjectId: user.id },
             { subjectType: 'proposal', subjectId: proposalId },
@@ -41,8 +29,22 @@ export async function attachStagedDocuments(
   const problems: ErrorDetail[] = documentIds.flatMap((id, i) =>
     found.has(id) ? [] : [{ path: `documentIds.${i}`, message: 'no such document of yours waiting to be attached' }],
   );
-  problems.push(...missingDetail(missingTypes(required, docs)));
   if (problems.length) throw validationFailed(problems);
+  return docs;
+}
+
+/**
+ * Submission: the staged documents a proposal names are attached to it, audited (their types were
+ * counted by intake screening before). A retry under the same Idempotency-Key finds them attached already.
+ */
+export async function attachStagedDocuments(
+  ctx: ApiContext,
+  user: AuthUser,
+  proposalId: string,
+  documentIds: string[],
+): Promise<void> {
+  const { prisma } = ctx;
+  const docs = await stagedDocuments(ctx, user, proposalId, documentIds);
   const staged = docs.filter((d) => d.subjectType === 'staged');
   if (!staged.length) return;
   await inTransaction(prisma, async (tx) => {
@@ -74,17 +76,17 @@ export async function attachStagedDocuments(
   });
 }
 
-/** Resubmission: the proposal's live documents must still cover its call's required types. */
+/** Resubmission: the proposal's live documents must still cover its call's required types (intake's rule). */
 export async function assertRequiredDocuments(ctx: ApiContext, proposalId: string): Promise<void> {
   const p = await ctx.prisma.proposal.findUnique({ where: { id: proposalId }, select: { callId: true } });
   if (!p) return;
   const call = await ctx.prisma.call.findUnique({ where: { id: p.callId }, select: { requiredDocumentTypes: true } });
-  const required = (call?.requiredDocumentTypes as string[] | undefined) ?? [];
-  if (!required.length) return;
-  const docs = await ctx.prisma.document.findMany({
-    where: { subjectType: 'proposal', subjectId: proposalId, deleted: false },
-    select: { documentType: true, deleted: true, scanState: true },
-  });
-  const missing = missingTypes(required, docs);
-  if (missing.length) throw validationFailed(missingDetail(missing));
+  const { documents } = await documentFacts(
+    ctx.prisma,
+    (call?.requiredDocumentTypes as string[] | undefined) ?? [],
+    proposalId,
+  );
+  if (!documents) return;
+  const finding = requiredDocumentsFinding(documents);
+  if (finding.outcome === 'fail') throw intakeRefused(intakeProblems([finding], false));
 }

@@ -26,6 +26,9 @@ export const UPLOADABLE_DOCUMENT_TYPES = DOCUMENT_TYPES.filter((t) => !GENERATED
   DocumentType,
   'grant_agreement' | 'individual_contract'
 >[];
+/** A document's id as the API hands it out. */
+export const documentIdSchema = z.string().regex(/^doc-[0-9a-f]{20}$/, 'must be a document id');
+
 /** Types a call may require of its proposals. */
 export const requirableDocumentTypeSchema = z.enum(UPLOADABLE_DOCUMENT_TYPES as [string, ...string[]]);
 

@@ -1,5 +1,5 @@
 import { iso, z } from 'zod';
-import { requirableDocumentTypeSchema } from './documents';
+import { documentIdSchema, requirableDocumentTypeSchema } from './documents';
 import { BUDGET_CATEGORIES, budgetAmountsUsd, budgetLineProblems } from './budget';
 import { MODALITIES } from './stages';
 import { isTimeZone } from './zoned-time';
@@ -154,10 +154,7 @@ export const proposalCreateSchema = z
   .object({
     ...proposalFields,
     /** Documents uploaded beforehand (POST /documents); they are attached to the new proposal. */
-    documentIds: z
-      .array(z.string().regex(/^doc-[0-9a-f]{20}$/, 'must be a document id from POST /documents'))
-      .max(20)
-      .optional(),
+    documentIds: z.array(documentIdSchema.describe('A document id from POST /documents')).max(20).optional(),
   })
   .strict()
   .superRefine((p, ctx) => budgetConsistency(p, ctx, true));

@@ -493,6 +493,10 @@ const en = {
   'messages.yours': 'Your message',
   'messages.mailed': 'The other side is told by e-mail, in their language, with a link back here.',
   'messages.send': 'Send the message',
+  'messages.attach': 'Attach your documents',
+  'messages.attachHint': 'Readers download them once the malware scan finds them clean.',
+  'messages.attachHow': 'To attach a file, upload it under Documents first; it can then be ticked here.',
+  'messages.attachments': 'Attachments',
   'notes.title': 'Internal notes',
   'notes.staffOnly': 'Staff only',
   'notes.who':
@@ -1391,6 +1395,10 @@ const ru: Record<Key, string> = {
   'messages.yours': 'Ваше сообщение',
   'messages.mailed': 'Другая сторона получит письмо на своём языке со ссылкой на эту страницу.',
   'messages.send': 'Отправить сообщение',
+  'messages.attach': 'Приложить ваши документы',
+  'messages.attachHint': 'Участники смогут скачать их, когда проверка на вредоносное ПО признает их чистыми.',
+  'messages.attachHow': 'Чтобы приложить файл, сначала загрузите его в разделе «Документы»; затем отметьте его здесь.',
+  'messages.attachments': 'Вложения',
   'notes.title': 'Внутренние заметки',
   'notes.staffOnly': 'Только для сотрудников',
   'notes.who':

@@ -604,6 +604,7 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
       heading: `New message on “${c.title}”`,
       intro: [
         `${c.from ?? 'Someone'} wrote on the ${c.what.toLowerCase()} “${c.title}”.`,
+        ...(c.document ? [`Attached: ${c.document} (on the site, once scanned for malware).`] : []),
         'Reply on the site: the thread is part of the record, and everyone on it sees your answer.',
       ],
       quoteLabel: 'Message',
@@ -614,6 +615,7 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
       heading: `Новое сообщение по «${c.title}»`,
       intro: [
         `${c.from ?? 'Участник'} пишет по объекту «${c.title}» (${c.what.toLowerCase()}).`,
+        ...(c.document ? [`Вложения: ${c.document} (на сайте, после проверки на вредоносное ПО).`] : []),
         'Ответьте на сайте: переписка входит в дело, и ваш ответ увидят все её участники.',
       ],
       quoteLabel: 'Сообщение',

@@ -63,7 +63,7 @@ const PROPOSAL_ID = { description: 'The proposal id', example: 'p-0a1b2c3d4e5f6g
 const REQUEST_ID = { description: 'The expert request id', example: 'r-0a1b2c3d4e5f6g7h' };
 
 /** Who may download a document now: nobody an infected one; the uploader a pending one; everyone in scope a clean, released or unscanned one. */
-function downloadable(doc: DocumentRow, user: AuthUser): boolean {
+export function downloadable(doc: DocumentRow, user: AuthUser): boolean {
   if (doc.deleted || doc.scanState === 'infected') return false;
   if (doc.scanState === 'clean' || doc.scanState === 'not_scanned') return true;
   if (doc.scanState === 'scan_failed' && doc.releasedAt) return true;
@@ -103,6 +103,7 @@ function documentView(doc: DocumentRow, user: AuthUser): z.input<typeof document
     released: !!doc.releasedAt,
     uploaderId: doc.uploaderId,
     taskId: doc.taskId,
+    messageId: doc.messageId,
     createdAt: doc.createdAt.toISOString(),
     downloadable: downloadable(doc, user),
     signatures: (doc.signatures ?? []).map((s) => ({

@@ -8,6 +8,7 @@ import { LocalStorage } from '../../lib/storage';
 import { as, startApiHarness, testDocuments, type ApiHarness, type DemoKey } from '../api/harness';
 import { startTestClamd } from '../helpers/clamd';
 import { eventually } from '../helpers/wait';
+import { screenProposalFacts } from '../../activities/proposal';
 import { proposalPayload } from '../fixtures/payloads';
 
 /**
@@ -341,6 +342,33 @@ test("a call's required document types: a submission without them is 400 naming 
     const list = await applicant.get(`/proposals/${ok.body.id}/documents`);
     expect(list.body).toMatchObject({ requiredDocumentTypes: ['letter_of_support', 'cv'], missingDocumentTypes: [] });
     expect(list.body.items).toHaveLength(2);
+    expect(onlyOne.body.error).toMatchObject({ code: 'intake_rules_failed' });
+    expect(onlyOne.body.error.details).toEqual([
+      expect.objectContaining({
+        path: 'documentIds',
+        rule: 'required_documents',
+        figures: expect.objectContaining({ missing: 'cv' }),
+      }),
+    ]);
+
+    // The workflow's intake screening runs the same rule on the proposal's own documents.
+    const screen = (id: string) =>
+      screenProposalFacts(h.db.prisma, {
+        proposalId: id,
+        callId: 'call-kg',
+        institutionId: 'inst-tpu',
+        countryCode: 'KG',
+        requestedCents: 4_000_000,
+        coFinancingCents: 1_000_000,
+        durationMonths: 12,
+        localPartnerEvidence: 'letter',
+        submittedAt: new Date().toISOString(),
+      });
+    const requiredFinding = async (id: string) =>
+      (await screen(id)).policy.findings.find((f) => f.rule === 'required_documents');
+    expect(await requiredFinding(ok.body.id)).toMatchObject({ outcome: 'pass' });
+    await applicant.post(`/documents/${cv.body.items[0].id}/delete`);
+    expect(await requiredFinding(ok.body.id)).toMatchObject({ outcome: 'fail', data: { missing: 'cv' } });
   } finally {
     await h.db.prisma.call.update({ where: { id: 'call-kg' }, data: { requiredDocumentTypes: [] } });
   }
@@ -376,4 +404,81 @@ test("a document whose scan was never started (Temporal down at upload) is scann
   });
   expect(await ensurePendingScans(h.env.client, h.db.prisma, h.taskQueue)).toBeGreaterThanOrEqual(1);
   await eventually(async () => (await docState(row.id)) === 'clean', 30_000);
+});
+
+test('message attachments: the author attaches own uploads of the subject; readers download them once clean; others refused', async () => {
+  const applicant = as(h.app, await token('applicant'));
+  const letter = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [
+    { name: 'signed letter.pdf', bytes: pdf('letter for the thread') },
+  ]);
+  const virus = await uploadAs('applicant', `/proposals/${proposalId}/documents`, [
+    { name: 'scan.pdf', bytes: Buffer.concat([pdf('thread scan'), Buffer.from(TEST_MALWARE_MARKER)]) },
+  ]);
+  const coUpload = await uploadAs('coKg', `/proposals/${proposalId}/documents`, [
+    { name: 'co note.pdf', bytes: pdf('co note for the thread') },
+  ]);
+  expect([letter.status, virus.status, coUpload.status]).toEqual([201, 201, 201]);
+  const letterId = letter.body.items[0].id as string;
+  const virusId = virus.body.items[0].id as string;
+  await eventually(async () => (await docState(virusId)) === 'infected', 30_000);
+
+  // Someone else's upload, a quarantined file, an unknown id: 400 naming each, nothing recorded.
+  const refused = await applicant.post(`/proposals/${proposalId}/messages`, {
+    body: 'With attachments',
+    documentIds: [coUpload.body.items[0].id, virusId, 'doc-00000000000000000000'],
+  });
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.details.map((d: { path: string }) => d.path)).toEqual([
+    'documentIds.0',
+    'documentIds.1',
+    'documentIds.2',
+  ]);
+  expect(await h.db.prisma.message.count({ where: { subjectId: proposalId, body: 'With attachments' } })).toBe(0);
+
+  const posted = await applicant
+    .post(`/proposals/${proposalId}/messages`, { body: 'Here is the signed letter.', documentIds: [letterId] })
+    .set('Idempotency-Key', 'thread-letter-1');
+  expect(posted.status).toBe(201);
+  expect(posted.body.attachments).toEqual([
+    expect.objectContaining({ id: letterId, name: 'signed letter.pdf', downloadable: true }),
+  ]);
+  // A retry under the same key is the same message; another message may not take the same file.
+  const retried = await applicant
+    .post(`/proposals/${proposalId}/messages`, { body: 'Here is the signed letter.', documentIds: [letterId] })
+    .set('Idempotency-Key', 'thread-letter-1');
+  expect([retried.status, retried.body.id]).toEqual([201, posted.body.id]);
+  const again = await applicant.post(`/proposals/${proposalId}/messages`, {
+    body: 'Again',
+    documentIds: [letterId],
+  });
+  expect(again.status).toBe(400);
+  expect(again.body.error.details[0]).toMatchObject({
+    path: 'documentIds.0',
+    message: 'already attached to another message',
+  });
+
+  // The Country Office reads the thread with the attachment and downloads it once clean (audited).
+  await eventually(async () => (await docState(letterId)) === 'clean', 30_000);
+  const co = as(h.app, await token('coKg'));
+  const thread = await co.get(`/proposals/${proposalId}/messages`);
+  const message = thread.body.items.find((m: { id: string }) => m.id === posted.body.id);
+  expect(message.attachments).toEqual([
+    { id: letterId, name: 'signed letter.pdf', size: expect.any(Number), scanState: 'clean', downloadable: true },
+  ]);
+  const got = await co.get(`/documents/${letterId}/content`).buffer(true);
+  expect(got.status).toBe(200);
+  expect(sha(got.body as Buffer)).toBe(sha(pdf('letter for the thread')));
+  expect((await h.db.prisma.document.findUniqueOrThrow({ where: { id: letterId } })).messageId).toBe(posted.body.id);
+  // Another institution sees neither the thread nor the file.
+  const other = as(h.app, await token('applicant2'));
+  expect((await other.get(`/proposals/${proposalId}/messages`)).status).toBe(404);
+  expect((await other.get(`/documents/${letterId}/content`)).status).toBe(404);
+  // The Country Office's mail names the attachment.
+  const mail = await eventually(async () => {
+    const rows = await h.db.prisma.outbox.findMany({
+      where: { template: 'message_posted', key: { contains: `:message-${posted.body.id}:` } },
+    });
+    return rows.length ? rows : undefined;
+  }, 30_000);
+  expect(mail.some((m) => m.text.includes('signed letter.pdf'))).toBe(true);
 });
