@@ -61,7 +61,13 @@ export interface RouteSpec<
     description: string;
     /** JSON answers: named with responseBody() (api/contract.ts). Omitted for other content types. */
     schema?: R;
-    contentType?: 'application/json' | 'text/csv' | 'text/html' | 'text/javascript' | 'application/octet-stream';
+    contentType?:
+      | 'application/json'
+      | 'text/csv'
+      | 'text/html'
+      | 'text/javascript'
+      | 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+      | 'application/octet-stream';
     headers?: ExtraHeader[];
     /** Files: every media type the answer may have (the document lists each). */
     mediaTypes?: readonly string[];
