@@ -2,6 +2,7 @@ import { createClock } from '../lib/clock';
 import { createCalendarActivities } from './calendar';
 import { createCallActivities } from './call';
 import type { ActivityDeps } from './deps';
+import { createDocumentActivities } from './documents';
 import { createExpertRequestActivities } from './expert-request';
 import { createNotifyActivities } from './notify';
 import { createPolicyActivities } from './policy';
@@ -20,6 +21,7 @@ export function createActivities(given: ActivityDeps) {
     ...createPolicyActivities(deps),
     ...createProposalActivities(deps),
     ...createExpertRequestActivities(deps),
+    ...createDocumentActivities(deps),
     ...createCallActivities(deps),
   };
 }

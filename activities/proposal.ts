@@ -23,6 +23,11 @@ export interface ScreeningInput {
   budget?: BudgetLine[];
   /** Checked at intake only (contracting comes after some may have fallen due). */
   milestoneDueDates?: string[];
+  /**
+   * The types of the documents the proposal carries, when the API checks before the proposal exists
+   * (its staged uploads); absent: the proposal's own live documents are read.
+   */
+  documentTypes?: string[];
 }
 
 export interface ScreeningResult {
@@ -49,10 +54,36 @@ async function awardedToInstitutionCents(
   return proposals.reduce((sum, p) => sum + p.requestedAmountCents, 0);
 }
 
+/** The types of a proposal's documents that count towards its call's required ones (not deleted, not infected). */
+export async function proposalDocumentTypes(prisma: PrismaClient, proposalId: string): Promise<string[]> {
+  const docs = await prisma.document.findMany({
+    where: { subjectType: 'proposal', subjectId: proposalId, deleted: false, scanState: { not: 'infected' } },
+    select: { documentType: true },
+  });
+  return [...new Set(docs.map((d) => d.documentType))];
+}
+
+/** What the required-documents rule is given: the call's required types and the proposal's (none required: nothing). */
+export async function documentFacts(
+  prisma: PrismaClient,
+  required: string[],
+  proposalId: string,
+  given?: string[],
+): Promise<{ documents?: { required: string[]; provided: string[] } }> {
+  if (!required.length) return {};
+  return { documents: { required, provided: given ?? (await proposalDocumentTypes(prisma, proposalId)) } };
+}
+
 async function grantFacts(prisma: PrismaClient, input: ScreeningInput) {
   const call = await prisma.call.findUnique({ where: { id: input.callId } });
   const country = await prisma.country.findUnique({ where: { code: input.countryCode } });
   const totals = input.budget ? budgetTotals(input.budget) : null;
+  const documents = await documentFacts(
+    prisma,
+    (call?.requiredDocumentTypes as string[] | undefined) ?? [],
+    input.proposalId,
+    input.documentTypes,
+  );
   return {
     call,
     facts: {
@@ -76,6 +107,7 @@ async function grantFacts(prisma: PrismaClient, input: ScreeningInput) {
       callMaxDurationMonths: call?.maxDurationMonths ?? 12,
       ...(totals ? { budget: { indirectCents: totals.indirectCents, directCents: totals.directCents } } : {}),
       ...(input.milestoneDueDates ? { milestoneDueDates: input.milestoneDueDates } : {}),
+      ...documents,
     },
   };
 }
@@ -124,8 +156,8 @@ export function createProposalActivities(deps: ActivityDeps) {
     async checkGrantPolicy(input: ScreeningInput & { decisionDate: string }): Promise<PolicyResult> {
       const { facts } = await grantFacts(prisma, { ...input, milestoneDueDates: undefined });
       const ruleSet = ruleSetInForce(await loadRuleSets(prisma), input.decisionDate);
-      // The call window matters at submission only; contracting happens after it may have closed.
-      return checkGrant(ruleSet, { ...facts, submittedAt: facts.callOpensAt });
+      // The call window and the required documents matter at submission only; contracting comes later.
+      return checkGrant(ruleSet, { ...facts, documents: undefined, submittedAt: facts.callOpensAt });
     },
 
     /** Reviewers must be distinct reviewer accounts from another institution than the applicant's. */

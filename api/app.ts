@@ -10,6 +10,8 @@ import type { AppConfig } from '../lib/config';
 import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import { databaseVersion } from '../lib/db';
+import { documentServicesFromConfig, type DocumentServices } from '../lib/documents';
+import { createStorage } from '../lib/storage';
 import { strictTransportSecurity, trustProxyValue } from '../lib/hsts';
 import { createAuthenticator, requireAuth } from './auth';
 import { PostgresRateLimitStore } from './rate-limit-store';
@@ -30,6 +32,8 @@ export interface AppDeps {
   temporalTimeoutMs?: number;
   /** Prometheus metrics (api/metrics.ts); api/main.ts passes its own to serve them on METRICS_PORT. */
   metrics?: ApiMetrics;
+  /** Document storage and scanner; default from the STORAGE, S3_*, SCANNER, CLAMD_* and DOCUMENT_* settings. */
+  documents?: DocumentServices;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
@@ -110,6 +114,7 @@ export function createApp(deps: AppDeps): express.Application {
     auth,
     readCache,
     temporalTimeoutMs: deps.temporalTimeoutMs ?? config.TEMPORAL_CALL_TIMEOUT_MS,
+    documents: deps.documents ?? documentServicesFromConfig(config, createStorage(config)),
     // Each route's limiter counts apart, as before: numbered in the order routes are declared, the same in every instance.
     rateLimiter: (limit, windowMs, key) => limiter(prisma, `route${++routeLimiters}`, limit, key, windowMs),
   };

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Request, RequestHandler } from 'express';
 import type { AppConfig } from '../lib/config';
+import type { DocumentServices } from '../lib/documents';
 import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
 import type { SlaSettings } from '../domain/tasks';
@@ -19,6 +20,8 @@ export interface ApiContext {
   readCache: ReadCache;
   /** Upper bound for one Temporal call made while a client waits (Updates included). */
   temporalTimeoutMs: number;
+  /** Document storage, scanner settings and limits. */
+  documents: DocumentServices;
   /**
    * The project's rate limit (429 with Retry-After) for one route: `limit` requests per window and
    * key (default: the client's IP). Used through this interface only, whatever store backs it.

@@ -141,6 +141,7 @@ export const CALL_EXAMPLE: CallCreate = {
   ],
   passMark: 60,
   thematicAreaIds: ['water-resources'],
+  requiredDocumentTypes: [],
 };
 
 export const EXPERT_EXAMPLE = {

@@ -105,8 +105,9 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'Your role may not do this, or the task is assigned to someone else',
   404: 'Not found, or outside your scope',
   409: 'Conflict with the current state (task no longer open, Idempotency-Key reused with another body...)',
-  413: 'Body larger than 1 MB',
-  415: 'Body is not application/json',
+  413: 'Body larger than 1 MB (uploads: a file over the per-file limit, or files over what the object may still hold; nothing is stored)',
+  415: 'Body is not application/json (uploads: not multipart/form-data)',
+  416: 'The Range asked for is not within the file',
   429: 'Too many requests; see Retry-After',
   503: 'Temporal or the database is unavailable; see Retry-After',
 };
@@ -145,6 +146,17 @@ const HEADERS = {
     schema: { type: 'string' },
   },
   'Content-Disposition': { description: 'The download file name', required: true, schema: { type: 'string' } },
+  'Content-Range': {
+    description: 'Range answers: the bytes sent and the file size (`bytes 0-1023/20480`)',
+    required: false,
+    schema: { type: 'string' },
+  },
+  'Accept-Ranges': {
+    description: '`bytes`: the file may be fetched in ranges (Range: bytes=start-end)',
+    required: true,
+    schema: { type: 'string', enum: ['bytes'] },
+  },
+  ETag: { description: 'The SHA-256 of the file, quoted', required: true, schema: { type: 'string' } },
 } satisfies Record<string, { description: string; required: boolean; schema: JsonSchema }>;
 type HeaderName = keyof typeof HEADERS;
 
@@ -186,10 +198,11 @@ function operation(spec: RouteSpec) {
   if (auth) statuses.add(401);
   if (spec.roles) statuses.add(403);
   if (spec.path.includes(':')) statuses.add(404);
-  if (spec.body) {
+  if (spec.body || spec.multipart) {
     statuses.add(413);
     statuses.add(415);
   }
+  if (spec.multipart) statuses.add(400);
   if (spec.idempotent) statuses.add(409);
   if (mutating) statuses.add(429);
   statuses.add(503);
@@ -205,9 +218,12 @@ function operation(spec: RouteSpec) {
   const successSchema = spec.success.schema
     ? ref(nameOf(responseSchemas, spec.success.schema, `${spec.operationId}: the ${spec.success.status} answer`))
     : { type: 'string' };
+  const content = spec.success.mediaTypes
+    ? Object.fromEntries(spec.success.mediaTypes.map((m) => [m, { schema: { type: 'string', contentMediaType: m } }]))
+    : { [contentType]: { schema: successSchema } };
   const success = {
     headers: headers(successHeaders),
-    content: { [contentType]: { schema: successSchema } },
+    content,
     ...(spec.success.links ? { links: spec.success.links } : {}),
   };
   const responses: Record<string, unknown> = {
@@ -217,7 +233,10 @@ function operation(spec: RouteSpec) {
     responses[String(also.status)] = {
       description: also.description,
       content: success.content,
-      headers: headers([...common, ...(also.status === 503 || also.status === 429 ? (['Retry-After'] as const) : [])]),
+      headers: headers([
+        ...(also.status < 300 ? successHeaders : common),
+        ...(also.status === 503 || also.status === 429 ? (['Retry-After'] as const) : []),
+      ]),
     };
   }
   for (const status of [...statuses].sort()) {
@@ -255,6 +274,17 @@ function operation(spec: RouteSpec) {
       required: !spec.body.safeParse({}).success,
       content: {
         'application/json': { schema: ref(name), ...(meta?.example !== undefined ? { example: meta.example } : {}) },
+      },
+    };
+  }
+  if (spec.multipart) {
+    requestBody = {
+      required: true,
+      content: {
+        'multipart/form-data': {
+          schema: spec.multipart.schema,
+          ...(spec.multipart.encoding ? { encoding: spec.multipart.encoding } : {}),
+        },
       },
     };
   }

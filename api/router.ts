@@ -17,7 +17,7 @@ export type Method = 'get' | 'post' | 'patch';
 type Schema = z.ZodType;
 
 /** Response headers a route sends besides the ones every route of its kind sends (api/openapi.ts). */
-export type ExtraHeader = 'Server-Timing' | 'Content-Disposition';
+export type ExtraHeader = 'Server-Timing' | 'Content-Disposition' | 'Content-Range' | 'Accept-Ranges' | 'ETag';
 
 export interface RouteSpec<
   B extends Schema | undefined = Schema | undefined,
@@ -39,6 +39,11 @@ export interface RouteSpec<
   body?: B;
   /** Named with queryWithExample() (api/contract.ts). */
   query?: Q;
+  /**
+   * A `multipart/form-data` body the handler streams itself (file uploads): its JSON Schema for the
+   * document (string fields, files as `contentMediaType` strings). Never parsed or buffered by the router.
+   */
+  multipart?: { schema: Record<string, unknown>; encoding?: Record<string, unknown> };
   /** Every `:name` of the path, with a description and an example value. */
   params?: Record<string, { description: string; example: string }>;
   /** Middleware run before authentication and validation (e.g. a route's own rate limits). */
@@ -61,8 +66,11 @@ export interface RouteSpec<
       | 'text/csv'
       | 'text/html'
       | 'text/javascript'
-      | 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      | 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+      | 'application/octet-stream';
     headers?: ExtraHeader[];
+    /** Files: every media type the answer may have (the document lists each). */
+    mediaTypes?: readonly string[];
     /**
      * OpenAPI links: operations the answer leads to, with where their parameters come from (a
      * runtime expression such as `$response.body#/id`). Clients and fuzzers follow them.
@@ -283,7 +291,8 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
       if (key !== undefined) {
         const outcome = await withIdempotency(
           prisma,
-          { userId: user.id, key, hash: requestHash(req.method, req.path, req.body) },
+          // A route without a body ignores whatever was sent (and its depth was never checked): it is not part of the request.
+          { userId: user.id, key, hash: requestHash(req.method, req.path, spec.body ? req.body : null) },
           () => answer(req, ctx),
           { waitMs: idempotencyWaitMs },
         );

@@ -16,9 +16,17 @@ import type { AuthUser } from './types';
 export async function startSubjectWorkflow(
   ctx: ApiContext,
   programme: Programme,
-  start: { user: AuthUser; idempotencyKey?: string; countryCode: string; input: (id: string) => unknown },
+  start: {
+    user: AuthUser;
+    idempotencyKey?: string;
+    countryCode: string;
+    input: (id: string) => unknown;
+    /** What must hold under the subject's id before its workflow starts (e.g. its staged documents attached). */
+    prepare?: (id: string) => Promise<void>;
+  },
 ): Promise<{ status: 201; body: { id: string; workflowId: string; stage: Stage } }> {
   const id = subjectId(programmeSpec(programme).subjectIdPrefix, start.user.id, start.idempotencyKey);
+  await start.prepare?.(id);
   return { status: 201, body: await startWorkflow(ctx, programme, { ...start, id, args: [start.input(id)] }) };
 }
 

@@ -5,6 +5,7 @@
  * the workflows (a request for changes opens the thread with the Country Office's message).
  */
 import { z } from 'zod';
+import { documentIdSchema } from './documents';
 import type { MessageAudience, MessageSide } from './programme';
 import { programmeSpec, type Programme } from './registry';
 import type { Role } from './roles';
@@ -15,6 +16,21 @@ export const MESSAGE_MAX_CHARS = 5000;
 /** A message on the thread, or an internal note: the text people type. */
 export const messageBodySchema = z.object({ body: text(MESSAGE_MAX_CHARS) }).strict();
 export type MessageBody = z.infer<typeof messageBodySchema>;
+
+export const MESSAGE_MAX_ATTACHMENTS = 5;
+
+/** A message on the thread: its text and the documents attached to it (uploaded to the subject by the author beforehand). */
+export const messagePostSchema = messageBodySchema
+  .extend({
+    documentIds: z
+      .array(documentIdSchema)
+      .max(MESSAGE_MAX_ATTACHMENTS)
+      .optional()
+      .describe(
+        "Documents you uploaded to this subject (its documents route) and have not attached to another message; they are scanned for malware like every upload, and served to the thread's readers once clean",
+      ),
+  })
+  .strict();
 
 /** Staff read and write internal notes (in their scope of the subject); nobody else ever sees them. */
 export const NOTE_ROLES = ['co_approver', 'fund_manager', 'admin'] as const satisfies readonly Role[];

@@ -13,6 +13,7 @@ export const NOTIFICATION_TEMPLATES = [
   'contract_to_sign',
   'payment_released',
   'evaluation_requested',
+  'document_quarantined',
   'call_deadline_extended',
   'message_posted',
 ] as const;
@@ -44,6 +45,9 @@ export interface NotificationData {
   milestoneSeq?: number;
   milestoneTitle?: string;
   outcome?: string;
+  /** A document a mail is about (its sanitised name), and what the malware scan found in it. */
+  documentName?: string;
+  finding?: string;
   /** A message on the subject's thread: who wrote it, and for which side (its key); its text travels as `comment`. */
   from?: string;
   fromSide?: string;

@@ -1,4 +1,5 @@
 import { iso, z } from 'zod';
+import { documentIdSchema, requirableDocumentTypeSchema } from './documents';
 import { BUDGET_CATEGORIES, budgetAmountsUsd, budgetLineProblems } from './budget';
 import { MODALITIES } from './stages';
 import { isTimeZone } from './calendar';
@@ -150,7 +151,11 @@ function budgetConsistency(
 }
 
 export const proposalCreateSchema = z
-  .object(proposalFields)
+  .object({
+    ...proposalFields,
+    /** Documents uploaded beforehand (POST /documents); they are attached to the new proposal. */
+    documentIds: z.array(documentIdSchema.describe('A document id from POST /documents')).max(20).optional(),
+  })
   .strict()
   .superRefine((p, ctx) => budgetConsistency(p, ctx, true));
 export type ProposalCreate = z.infer<typeof proposalCreateSchema>;
@@ -290,7 +295,8 @@ const callFields = {
   maxGrantUsd: usd,
   coFinancingMinPct: z.number().int().min(0).max(100),
   maxDurationMonths: z.number().int().min(1).max(60),
-  requiredDocumentTypes: z.array(text(100)).max(20),
+  /** Document types each proposal to this call must carry (checked at intake, by the API and the workflow). */
+  requiredDocumentTypes: z.array(requirableDocumentTypeSchema).max(10),
   rubric: z.array(rubricCriterionSchema).min(1).max(10),
   passMark: z.number().int().min(0).max(100),
   reviewerPool: z.array(z.string().min(1).max(100)).max(100).describe('User ids of the reviewers'),

@@ -65,6 +65,16 @@ const rating = z.number().int().min(1).max(5);
 export const decisionData = {
   none: z.object({}).strict(),
   comment: z.object({}).strict(),
+  /** Signing a generated agreement: the SHA-256 of the version read and the statement confirmed (required when the task shows a document). */
+  signature: z
+    .object({
+      documentSha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex')
+        .optional(),
+      statement: z.string().min(1).max(300).optional(),
+    })
+    .strict(),
   assignReviewers: z.object({ reviewerIds: z.array(z.string().min(1)).min(1).max(10) }).strict(),
   score: z
     .object({
@@ -168,7 +178,7 @@ export const TASK_KINDS = {
     stage: 'contracting',
     role: 'applicant',
     sla: 'signature',
-    decisions: { sign: { data: 'comment' }, decline: reject },
+    decisions: { sign: { data: 'signature' }, decline: reject },
     label: 'Sign the contract',
     labelRu: 'Подписать договор',
     mail: 'contract_to_sign',

@@ -193,6 +193,30 @@ export const configSchema = z.object({
     .default('127.0.0.1'),
   /** The worker's Temporal SDK metrics (Prometheus text at /metrics, no token) on this port when set. */
   WORKER_METRICS_PORT: port.optional(),
+  /** Where document bytes live: `local` (DATA_DIR/documents, one machine) or `s3` (any S3-compatible store; needed with several API instances). */
+  STORAGE: z.enum(['local', 's3']).default('local'),
+  /** S3-compatible endpoint (unset: AWS). Checksums are sent only where required when it is not AWS. */
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Path-style URLs (endpoint/bucket/key), which most S3-compatible servers need. */
+  S3_FORCE_PATH_STYLE: bool.default(true),
+  /** Largest single file, in megabytes. */
+  DOCUMENT_MAX_FILE_MB: z.coerce.number().positive().max(5000).default(20),
+  /** Largest total of the live documents of one proposal or request, in megabytes. */
+  DOCUMENT_MAX_OBJECT_MB: z.coerce.number().positive().max(50_000).default(100),
+  /** `clamd`: every file is scanned before anyone but its uploader may download it; `off`: files are marked "not scanned" (refused in production). */
+  SCANNER: z.enum(['clamd', 'off']).default('clamd'),
+  /** clamd's TCP address (host:port) or unix socket path. */
+  CLAMD_ADDRESS: z.string().min(1).default('127.0.0.1:3310'),
+  /** How long one scan may wait for clamd's answer. */
+  CLAMD_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** npm start: start clamd from the PATH when installed (test signature only unless CLAMD_DATABASE_DIR is set). */
+  CLAMD_START: bool.default(true),
+  /** Signature database clamd started by npm start uses (kept current with freshclam in production). Unset: the repository's test signature only. */
+  CLAMD_DATABASE_DIR: z.string().min(1).optional(),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;
@@ -223,6 +247,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `Invalid configuration:\n  AUTH_MODE: dev tokens are not allowed when ${productionLikeReason(cfg)}`,
     );
   }
+  if (cfg.NODE_ENV === 'production' && cfg.SCANNER === 'off') {
+    throw new ConfigError(
+      'Invalid configuration:\n  SCANNER: off (files not scanned for malware) is not allowed when NODE_ENV=production',
+    );
+  }
+  if (cfg.STORAGE === 's3' && !cfg.S3_BUCKET)
+    throw new ConfigError('Invalid configuration:\n  S3_BUCKET: required when STORAGE=s3');
+  if (cfg.DOCUMENT_MAX_OBJECT_MB < cfg.DOCUMENT_MAX_FILE_MB)
+    throw new ConfigError('Invalid configuration:\n  DOCUMENT_MAX_OBJECT_MB: must be at least DOCUMENT_MAX_FILE_MB');
   const tlsProblems = checkTemporalTlsFiles(cfg);
   if (tlsProblems.length)
     throw new ConfigError(`Invalid configuration:\n${tlsProblems.map((p) => `  ${p}`).join('\n')}`);

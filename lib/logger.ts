@@ -16,6 +16,7 @@ export const logger = pino({
       'password',
       'SMTP_PASSWORD',
       'AUTH_DEV_SECRET',
+      'S3_SECRET_ACCESS_KEY',
     ],
     censor: '[redacted]',
   },

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { findClamd, startClamdProcess, type ClamdProcess } from './clamd-process';
 import { EMBEDDED_DATABASE } from './database';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { ensureDatabase } from './pg';
@@ -81,6 +82,12 @@ export interface StackOptions {
   api?: boolean;
   /** Pipe child output here (default: discard, errors only). */
   log?: (line: string) => void;
+  /**
+   * Start a real clamd (the repository's test signature) as `npm start` does, when installed and
+   * `env` names no scanner (default true). Without a scanner every document stays pending and its
+   * scan retries for as long as the stack runs.
+   */
+  scanner?: boolean;
 }
 
 export interface Stack {
@@ -93,6 +100,8 @@ export interface Stack {
   worker?: ChildProcess;
   api?: ChildProcess;
   temporal?: ChildProcess;
+  /** The stack's own clamd, when it started one. */
+  clamd?: ClamdProcess;
   startTemporal(): Promise<void>;
   stopTemporal(signal?: NodeJS.Signals): Promise<void>;
   startWorker(): Promise<ChildProcess>;
@@ -159,6 +168,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     READY_POLLER_MAX_AGE_SECONDS: String(DEV_READY_POLLER_MAX_AGE_SECONDS),
     ...opts.env,
   };
+  let clamd: ClamdProcess | undefined;
+  if (opts.scanner !== false && !opts.env?.SCANNER && !opts.env?.CLAMD_ADDRESS && findClamd()) {
+    try {
+      clamd = await startClamdProcess({
+        dir: path.join(dataDir, 'clamd'),
+        port: await freePort(),
+        maxFileMb: Number(env.DOCUMENT_MAX_FILE_MB ?? 20),
+      });
+    } catch (err) {
+      await embedded?.stop();
+      throw err;
+    }
+    env.CLAMD_ADDRESS = clamd.address;
+  }
   const pipe = (name: string, proc: ChildProcess) => {
     const forward = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n')) if (line.trim()) opts.log?.(`[${name}] ${line}`);
@@ -175,6 +198,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     if (!opts.migrated) prepare('prisma.ts', ['migrate', 'deploy'], 'migrate');
     if (opts.seed !== false) prepare('seed.ts', [], 'seed');
   } catch (err) {
+    await clamd?.stop();
     await embedded?.stop();
     throw err;
   }
@@ -201,6 +225,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     taskQueue: env.TASK_QUEUE!,
     apiUrl: `http://127.0.0.1:${apiPort}`,
     env,
+    clamd,
     async startTemporal() {
       const args = [
         'server',
@@ -271,6 +296,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       await Promise.all([...spawned].filter(([, service]) => service === 'api').map(([p]) => stopProcess(p)));
       await Promise.all([...spawned.keys()].map((p) => stopProcess(p)));
       await stopProcess(stack.temporal);
+      await clamd?.stop();
       await embedded?.stop();
       if (!opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -5,7 +5,44 @@ import { authModes, type AppConfig } from './config';
  * What `npm start` prints once the stack is ready: where things are, and how to sign in in the
  * mode that runs (demo accounts only in dev mode; the identity provider in OIDC mode).
  */
-export function startBanner(cfg: AppConfig, opts: { temporalAddress?: string; ownTemporal: boolean }): string[] {
+/** The malware scanner as npm start found it. */
+export type ScannerStatus =
+  | { state: 'off' }
+  | { state: 'running'; address: string; testSignatureOnly: boolean }
+  | { state: 'external' | 'failed'; address: string }
+  | { state: 'missing' };
+
+export function scannerLines(scanner: ScannerStatus): string[] {
+  switch (scanner.state) {
+    case 'off':
+      return ['  Malware scanner   OFF (SCANNER=off): uploads are marked "not scanned" for everyone to see'];
+    case 'running':
+      return [
+        `  Malware scanner   clamd on ${scanner.address}`,
+        ...(scanner.testSignatureOnly
+          ? [
+              '                    with the test signature only: it detects nothing real (set CLAMD_DATABASE_DIR to a freshclam database)',
+            ]
+          : []),
+      ];
+    case 'external':
+      return [`  Malware scanner   clamd at ${scanner.address}`];
+    case 'failed':
+      return [
+        `  Malware scanner   NOT RUNNING (clamd did not start): uploads stay "awaiting malware scan" until a clamd answers on ${scanner.address}`,
+      ];
+    case 'missing':
+      return [
+        '  Malware scanner   NOT INSTALLED: uploads stay "awaiting malware scan" and only their uploader may download them.',
+        '                    Install it with `apt-get install clamav-daemon` (Debian/Ubuntu) or `brew install clamav` (macOS), then restart; or set SCANNER=off to mark uploads "not scanned".',
+      ];
+  }
+}
+
+export function startBanner(
+  cfg: AppConfig,
+  opts: { temporalAddress?: string; ownTemporal: boolean; scanner?: ScannerStatus },
+): string[] {
   const modes = authModes(cfg);
   const signIn = [
     ...(modes.includes('dev')
@@ -35,6 +72,7 @@ export function startBanner(cfg: AppConfig, opts: { temporalAddress?: string; ow
     cfg.MAIL_CATCHER
       ? `  Mail inbox        http://localhost:${cfg.MAIL_CATCHER_UI_PORT}   (SMTP on 127.0.0.1:${cfg.SMTP_PORT})`
       : `  SMTP relay        ${cfg.SMTP_HOST}:${cfg.SMTP_PORT}`,
+    ...(opts.scanner ? scannerLines(opts.scanner) : []),
     ...signIn,
     'Press Ctrl-C to stop (the API first, then the worker drains, then the mail catcher and Temporal).',
     '',

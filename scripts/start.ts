@@ -17,8 +17,9 @@ import net from 'node:net';
 import path from 'node:path';
 import { ConfigError, hasAuthMode, loadConfig, type AppConfig } from '../lib/config';
 import { resolveDatabase, type ResolvedDatabase } from '../lib/database';
+import { findClamd, startClamdProcess, type ClamdProcess } from '../lib/clamd-process';
 import { startMailCatcher, type MailCatcher } from '../lib/mail-catcher';
-import { startBanner } from '../lib/start-banner';
+import { startBanner, type ScannerStatus } from '../lib/start-banner';
 import {
   DEV_READY_POLLER_MAX_AGE_SECONDS,
   DEV_SERVER_ARGS,
@@ -155,6 +156,10 @@ async function shutdown(code: number): Promise<void> {
   say('stopping: the API, then the worker drains, then the mail catcher, Temporal and the database');
   await stopChild('api', 'API');
   await stopChild('worker', 'worker');
+  if (clamd) {
+    await clamd.stop().catch(() => undefined);
+    say('malware scanner stopped');
+  }
   if (mailCatcher) {
     await mailCatcher.stop().catch(() => undefined);
     say('mail catcher stopped');
@@ -168,6 +173,7 @@ async function shutdown(code: number): Promise<void> {
 
 /** If this process dies some other way, its children must not outlive it. */
 function killChildrenNow(): void {
+  if (clamd && clamd.child.exitCode === null) clamd.child.kill('SIGKILL');
   for (const c of children.values()) {
     if (c.proc.exitCode === null && c.proc.signalCode === null) {
       try {
@@ -275,13 +281,46 @@ async function main(): Promise<void> {
     env.SMTP_HOST = '127.0.0.1';
   }
 
+  scanner = await startScanner(cfg, dataDir);
+
   // The worker's own shutdown grace is 10 s for running activities; allow for the workflow bundle too.
   child('worker', ...tsNode('worker/main.ts'), { ...env, SERVICE_NAME: 'worker' }, 30_000);
   child('api', ...tsNode('api/main.ts'), { ...env, SERVICE_NAME: 'api' }, 15_000);
   await waitForPort(cfg.PORT, 60_000);
   say('waiting until the API is ready (database, Temporal, a worker polling the task queue)');
   await waitUntilReady(cfg.PORT, 180_000);
-  process.stdout.write(`${startBanner(cfg, { ownTemporal, temporalAddress: env.TEMPORAL_ADDRESS }).join('\n')}\n`);
+  process.stdout.write(
+    `${startBanner(cfg, { ownTemporal, temporalAddress: env.TEMPORAL_ADDRESS, scanner }).join('\n')}\n`,
+  );
+}
+
+let clamd: ClamdProcess | undefined;
+let scanner: ScannerStatus = { state: 'off' };
+
+/** clamd as the tests run it (generated config under DATA_DIR/clamd), when installed and CLAMD_ADDRESS is local. */
+async function startScanner(cfg: AppConfig, dataDir: string): Promise<ScannerStatus> {
+  if (cfg.SCANNER === 'off') return { state: 'off' };
+  const m = /^(127\.0\.0\.1|localhost):(\d+)$/.exec(cfg.CLAMD_ADDRESS);
+  if (!cfg.CLAMD_START || !m) return { state: 'external', address: cfg.CLAMD_ADDRESS };
+  if (!findClamd()) return { state: 'missing' };
+  say(
+    `starting the malware scanner (clamd on ${cfg.CLAMD_ADDRESS}${cfg.CLAMD_DATABASE_DIR ? `, signatures in ${cfg.CLAMD_DATABASE_DIR}` : ', test signature only'})`,
+  );
+  try {
+    clamd = await startClamdProcess({
+      dir: path.join(dataDir, 'clamd'),
+      port: Number(m[2]),
+      maxFileMb: cfg.DOCUMENT_MAX_FILE_MB,
+      databaseDir: cfg.CLAMD_DATABASE_DIR ? path.resolve(root, cfg.CLAMD_DATABASE_DIR) : undefined,
+    });
+    say(`malware scanner ready in ${clamd.startupMs} ms`);
+    return { state: 'running', address: clamd.address, testSignatureOnly: clamd.testSignatureOnly };
+  } catch (err) {
+    say(
+      `the malware scanner did not start: ${err instanceof Error ? err.message : String(err)}; uploads stay pending until a clamd answers on ${cfg.CLAMD_ADDRESS}`,
+    );
+    return { state: 'failed', address: cfg.CLAMD_ADDRESS };
+  }
 }
 
 main().catch((err) => {

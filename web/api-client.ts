@@ -79,6 +79,16 @@ export interface ApiClient {
   ): Promise<ApiResponse<SuccessOf<Operation<P, Lowercase<M>>>>>;
   /** A raw response of a documented GET (CSV export). */
   raw<P extends PathsFor<'get'>>(path: P, ...options: OptionsArg<Operation<P, 'get'>>): Promise<Response>;
+  /** A documented GET whose answer is passed on as it comes (file downloads), with extra request headers (Range). */
+  download(
+    path: '/documents/{id}/content',
+    options: { params: { id: string }; headers?: Record<string, string> },
+  ): Promise<Response>;
+  /** A documented multipart POST whose body is streamed from the browser's request as it arrives (file uploads). */
+  upload(
+    path: '/proposals/{id}/documents' | '/expert-requests/{id}/documents',
+    options: { params: { id: string }; body: NodeJS.ReadableStream; contentType: string; contentLength?: string },
+  ): Promise<Response>;
 }
 
 /** `/proposals/{id}` with `{ id }` and a query object → `/proposals/p-1?page=2` (undefined query values left out). */
@@ -185,6 +195,23 @@ export function createApiClient(
         headers: headers({ Accept: 'text/csv' }),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
+    },
+    download(path: string, options: Untyped): Promise<Response> {
+      return fetch(`${base}${apiUrl(path, options)}`, { headers: headers({ Accept: '*/*', ...options.headers }) });
+    },
+    upload(
+      path: string,
+      options: Untyped & { body: NodeJS.ReadableStream; contentType: string; contentLength?: string },
+    ): Promise<Response> {
+      return fetch(`${base}${apiUrl(path, options)}`, {
+        method: 'POST',
+        headers: headers({
+          'Content-Type': options.contentType,
+          ...(options.contentLength ? { 'Content-Length': options.contentLength } : {}),
+        }),
+        body: options.body as unknown as RequestInit['body'],
+        duplex: 'half',
+      } as RequestInit);
     },
   };
   // The typed signatures (ApiClient) over the untyped implementation: the types come from the document.

@@ -12,6 +12,7 @@ import { authRoutes } from './pages/auth';
 import { callPages } from './pages/calls';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
+import { documentPages } from './pages/documents';
 import { resultPages } from './pages/results';
 import { messagePages } from './pages/messages';
 import { proposalPages } from './pages/proposals';
@@ -247,6 +248,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   authRoutes(router, web);
   reassignPages(router, web);
   taskPages(router, web);
+  documentPages(router, web);
   proposalPages(router, web);
   callPages(router, web);
   expertRequestPages(router, web);

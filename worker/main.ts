@@ -10,12 +10,15 @@ import { ConfigError, loadConfig, publicBaseUrl, type AppConfig } from '../lib/c
 import { resolveDatabase } from '../lib/database';
 import { openDatabase } from '../lib/db';
 import { logger } from '../lib/logger';
+import { documentServicesFromConfig } from '../lib/documents';
 import { createMailer } from '../lib/mailer';
+import { createStorage } from '../lib/storage';
 import { describeTemporalConnection, temporalConnectionOptions } from '../lib/temporal-connection';
 import { connectTemporalClient, temporalStartError, verifyTemporalNamespace } from '../lib/temporal-setup';
 import { createClock } from '../lib/clock';
 import { createWorker } from './create-worker';
 import { ensureDigestSchedule } from './schedules';
+import { ensurePendingScans } from './document-scans';
 
 /** Bundles the workflows in a child process (same node flags, e.g. the tsx loader) and returns the file. */
 async function bundleWorkflows(): Promise<string> {
@@ -91,6 +94,7 @@ async function main(): Promise<void> {
       mailer,
       logger,
       baseUrl: publicBaseUrl(cfg),
+      documents: documentServicesFromConfig(cfg, createStorage(cfg)),
       clock: createClock({ prisma }),
       sla: {
         default: cfg.SLA_DEFAULT_DAYS,
@@ -119,18 +123,27 @@ async function main(): Promise<void> {
   );
   // The daily digest schedule lives in Temporal; creating it is idempotent, and a failure only costs digests.
   const clientConnection = await connectTemporalClient(cfg);
-  await ensureDigestSchedule(
-    new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE }),
-    cfg.TASK_QUEUE,
-  )
+  const client = new Client({ connection: clientConnection, namespace: cfg.TEMPORAL_NAMESPACE });
+  await ensureDigestSchedule(client, cfg.TASK_QUEUE)
     .then((outcome) => logger.info({ event: 'digest_schedule', outcome }, 'daily digest schedule ready'))
     .catch((err) =>
       logger.warn(
         { event: 'digest_schedule_failed', err: err instanceof Error ? err.message : String(err) },
         'daily digest schedule not created',
       ),
-    )
-    .finally(() => clientConnection.close());
+    );
+  // Documents whose scan the API could not start (Temporal unreachable at upload): scanned now.
+  if (cfg.SCANNER === 'clamd') {
+    await ensurePendingScans(client, prisma, cfg.TASK_QUEUE)
+      .then((n) => n && logger.info({ event: 'pending_scans', documents: n }, 'scans of pending documents started'))
+      .catch((err) =>
+        logger.warn(
+          { event: 'pending_scans_failed', err: err instanceof Error ? err.message : String(err) },
+          'scans of pending documents not started',
+        ),
+      );
+  }
+  await clientConnection.close();
   // Worker.run() drains on SIGINT/SIGTERM (shutdown signals are installed by the SDK).
   await worker.run();
   await connection.close();

@@ -2,5 +2,7 @@
 export { proposalWorkflow } from './proposal';
 export { expertRequestWorkflow } from './expert-request';
 export { dailyDigestWorkflow } from './digest';
+export { documentScanWorkflow } from './document-scan';
+export { agreementStampWorkflow } from './agreement-steps';
 export { accountMailWorkflow } from './account-mail';
 export { callWorkflow } from './call';

@@ -10,6 +10,7 @@ import {
   getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { failedReasons } from '../domain/policy/findings';
@@ -28,6 +29,11 @@ import {
 import { isTerminal, type Stage } from '../domain/stages';
 import type { DeliverableRow } from '../domain/steps';
 import type { DecisionProblem } from '../domain/tasks';
+import {
+  prepareAgreement as prepareAgreementStep,
+  signatureProblems,
+  stampSignedAgreement as stampSignedAgreementStep,
+} from './agreement-steps';
 import { Lifecycle, type Decision, type LifecycleState } from './lifecycle';
 import {
   alignmentWithReview,
@@ -137,6 +143,11 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     checkAlignment: proposalActivities.checkAlignment,
     validateReviewers: proposalActivities.validateReviewers,
     checkGrantPolicy: proposalActivities.checkGrantPolicy,
+  });
+  // Tracked: a decision's answer comes once the workflow waits again (the drafted contract, the next task).
+  const { prepareAgreement, stampSignedAgreement } = lc.track({
+    prepareAgreement: prepareAgreementStep,
+    stampSignedAgreement: stampSignedAgreementStep,
   });
 
   const screeningInput = () => ({
@@ -492,6 +503,20 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
       exceptionNote,
       signatures: {},
     };
+    // The agreement as documents (EN, RU), shown to the signers: a signature names the bytes it signs.
+    const agreementInput = {
+      proposalId: input.proposalId,
+      workflowId: workflowInfo().workflowId,
+      date: new Date().toISOString(),
+      tranches: p().milestones.map((m, i) => ({
+        seq: i + 1,
+        amountCents: amounts[i],
+        milestone: m.title,
+        dueDate: m.dueDate,
+      })),
+    };
+    const agreement = await prepareAgreement(agreementInput);
+    const signContext = { valueUsd: total / 100, tranches, agreement };
     const signature = await twoPartySignature(
       lc,
       contract,
@@ -500,14 +525,14 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
           kind: 'contract_signature',
           ...applicantSide,
           key: 'applicant',
-          context: { valueUsd: total / 100, tranches },
+          context: signContext,
         },
         {
           kind: 'contract_signature',
           role: 'co_approver',
           countryCode: p().countryCode,
           key: 'co',
-          context: { valueUsd: total / 100, tranches },
+          context: signContext,
         },
       ],
       { extra: { deliverables } },
@@ -522,6 +547,14 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
         extra: { contract: { ...contract, status: 'declined' } },
       });
     }
+    const signatures = signature.signatures.map((d) => ({
+      userId: d.actor.userId,
+      role: d.actor.role,
+      at: new Date().toISOString(),
+      documentSha256: String(d.data.documentSha256),
+      statement: String(d.data.statement),
+    }));
+    await stampSignedAgreement({ ...agreementInput, signatures });
     await lc.transition('mission', {
       action: 'contract_signed',
       notifyOwner: true,
@@ -883,6 +916,7 @@ function validateProposalDecision(
         }));
     return [];
   }
+  if (kind === 'contract_signature' && d.decision === 'sign') return signatureProblems(context, data);
   if (kind === 'review_score' && d.decision === 'submit_score') {
     return validateScores(progress.rubric, (data.scores ?? {}) as Record<string, unknown>).map((p) => ({
       path: `data.scores.${p.key}`,

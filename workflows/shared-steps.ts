@@ -120,7 +120,7 @@ export async function twoPartySignature(
     extra?: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject' | 'openTasks' | 'contract'>;
     voidOnWithdrawal?: string;
   } = {},
-): Promise<{ declined: Decision } | { declined?: undefined; signed: ContractRow }> {
+): Promise<{ declined: Decision } | { declined?: undefined; signed: ContractRow; signatures: Decision[] }> {
   const ids = await lc.openTasks(parties, { ...opts.extra, contract: { ...contract, status: 'awaiting_signatures' } });
   let results: (Decision | null)[];
   try {
@@ -151,7 +151,10 @@ export async function twoPartySignature(
   results.forEach((d, i) => {
     if (d) signatures[parties[i].key] = { by: d.actor.userId, at: new Date().toISOString() };
   });
-  return { signed: { ...contract, signatures, status: 'signed' } };
+  return {
+    signed: { ...contract, signatures, status: 'signed' },
+    signatures: results.filter((d): d is Decision => d !== null),
+  };
 }
 
 export interface PaidItem {

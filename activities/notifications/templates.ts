@@ -364,6 +364,9 @@ interface Context {
   purpose: string[];
   /** "Proposal" / "Expert request" in the mail's language. */
   what: string;
+  /** A document's name and the scanner's finding (document mails). */
+  document: string | undefined;
+  finding: string | undefined;
   /** What a payment of the programme is for: "milestone" / "deliverable", and its field label. */
   paymentItem: { word: string; field: string };
   /** Who wrote a message. */
@@ -373,6 +376,24 @@ interface Context {
 type TemplateText = (c: Context) => Content;
 
 const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }> = {
+  document_quarantined: {
+    en: (c) => ({
+      subject: `Malware found in a document: ${c.title}`,
+      heading: 'A document was quarantined',
+      intro: [
+        `The malware scanner found ${c.finding ?? 'malware'} in the document “${c.document ?? ''}” attached to the ${c.what.toLowerCase()} “${c.title}”.`,
+        'The file is kept for the administrator and is never served. If it is needed, upload a clean copy.',
+      ],
+    }),
+    ru: (c) => ({
+      subject: `В документе найдено вредоносное ПО: ${c.title}`,
+      heading: 'Документ изолирован',
+      intro: [
+        `Антивирус обнаружил ${c.finding ?? 'вредоносное ПО'} в документе «${c.document ?? ''}» по объекту «${c.title}» (${c.what.toLowerCase()}).`,
+        'Файл сохранён для администратора и никому не выдаётся. Если он нужен, загрузите чистую копию.',
+      ],
+    }),
+  },
   task_assigned: {
     en: (c) => ({
       subject: `New task: ${c.task ?? 'action needed'} – ${c.title}`,
@@ -583,6 +604,7 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
       heading: `New message on “${c.title}”`,
       intro: [
         `${c.from ?? 'Someone'} wrote on the ${c.what.toLowerCase()} “${c.title}”.`,
+        ...(c.document ? [`Attached: ${c.document} (on the site, once scanned for malware).`] : []),
         'Reply on the site: the thread is part of the record, and everyone on it sees your answer.',
       ],
       quoteLabel: 'Message',
@@ -593,6 +615,7 @@ const TEXTS: Record<NotificationTemplate, { en: TemplateText; ru: TemplateText }
       heading: `Новое сообщение по «${c.title}»`,
       intro: [
         `${c.from ?? 'Участник'} пишет по объекту «${c.title}» (${c.what.toLowerCase()}).`,
+        ...(c.document ? [`Вложения: ${c.document} (на сайте, после проверки на вредоносное ПО).`] : []),
         'Ответьте на сайте: переписка входит в дело, и ваш ответ увидят все её участники.',
       ],
       quoteLabel: 'Сообщение',
@@ -626,6 +649,8 @@ export function renderNotification(
     purpose: taskPurpose(data.taskKind, lang),
     what: programme.labels.subject[lang],
     paymentItem: { word: programme.labels.paymentItem.word[lang], field: programme.labels.paymentItem.field[lang] },
+    document: present(data.documentName),
+    finding: present(data.finding),
     from: present(data.from)
       ? `${present(data.from)}${data.fromSide ? ` (${sideLabel(programme.id as Programme, data.fromSide, lang)})` : ''}`
       : undefined,

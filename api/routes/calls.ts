@@ -126,7 +126,7 @@ export function callView(c: CallRow, user?: AuthUser): CallBody {
     passMark: c.passMark,
     thematicAreaIds: c.thematicAreaIds as string[],
     sdgs: c.sdgs as number[],
-    requiredDocumentTypes: c.requiredDocumentTypes as string[],
+    requiredDocumentTypes: c.requiredDocumentTypes as z.input<typeof callSchema>['requiredDocumentTypes'],
     createdAt: c.createdAt.toISOString(),
     ...(staff
       ? {

@@ -6,6 +6,7 @@ import { accountRoutes } from './accounts';
 import { auditRoutes } from './audit';
 import { calendarRoutes } from './calendar';
 import { callRoutes } from './calls';
+import { documentRoutes } from './documents';
 import { draftRoutes } from './drafts';
 import { expertApplicationRoutes } from './expert-applications';
 import { expertRequestRoutes } from './expert-requests';
@@ -36,6 +37,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   pipelineRoutes(router, ctx);
   expertRoutes(router, ctx);
   auditRoutes(router, ctx);
+  documentRoutes(router, ctx);
   accountRoutes(router, ctx);
   userRoutes(router, ctx);
   joiningRoutes(router, ctx);

@@ -4,6 +4,7 @@ import { CANCEL_ROLES, cancelBodySchema } from '../../domain/cancellation';
 import {
   audienceOfMessage,
   messageBodySchema,
+  messagePostSchema,
   messageReadRoles,
   messageSideOf,
   messageWriteRoles,
@@ -13,6 +14,7 @@ import {
 import type { NotificationRequest, Recipient } from '../../domain/notifications';
 import type { MessageAudience } from '../../domain/programme';
 import { PROGRAMME_LIST, programmeSpec, type Programme, type SubjectType } from '../../domain/registry';
+import { SCAN_STATES } from '../../domain/documents';
 import { ROLES } from '../../domain/roles';
 import { STAGES } from '../../domain/stages';
 import { publicBaseUrl } from '../../lib/config';
@@ -22,9 +24,10 @@ import { withOutboxMails } from '../accounts/mail';
 import type { ApiContext } from '../context';
 import { requestBody, responseBody } from '../contract';
 import { executeCancel } from '../decide';
-import { forbidden, notFound } from '../errors';
+import { forbidden, notFound, validationFailed, type ErrorDetail } from '../errors';
 import { subjectId } from '../ids';
 import type { ApiRouter } from '../router';
+import { downloadable } from './documents';
 import { subjectScope } from '../scope';
 import type { AuthUser } from '../types';
 
@@ -41,17 +44,32 @@ import type { AuthUser } from '../types';
 requestBody('MessageBody', messageBodySchema, {
   body: 'Could you confirm that the letter of intent from the Ministry is signed? The scan looks unsigned.',
 });
+requestBody('MessagePost', messagePostSchema, {
+  body: 'Here is the signed letter of intent from the Ministry.',
+  documentIds: ['doc-0123456789abcdef0123'],
+});
 requestBody('Cancellation', cancelBodySchema, {
   reason: 'The national partner no longer supports the project (letter of 3 December).',
 });
 
 const author = z.strictObject({ id: z.string(), name: z.string().nullable(), role: z.enum(ROLES) });
+const attachmentSchema = responseBody(
+  'MessageAttachment',
+  z.strictObject({
+    id: z.string().describe('A document: GET /documents/{id}, its bytes at /documents/{id}/content'),
+    name: z.string(),
+    size: z.number().int(),
+    scanState: z.enum(SCAN_STATES),
+    downloadable: z.boolean().describe('Whether you may download it now (after its malware scan)'),
+  }),
+);
 const threadMessageSchema = z.strictObject({
   id: z.string(),
   side: z.string().describe("The author's side of the thread (the programme's declared sides)"),
   sideLabel: z.string(),
   author,
   body: z.string(),
+  attachments: z.array(attachmentSchema),
   createdAt: z.string(),
 });
 const threadSchema = responseBody(
@@ -145,6 +163,63 @@ async function namesOf(prisma: PrismaClient, ids: string[]): Promise<Map<string,
 }
 
 const asRole = (r: string) => r as (typeof ROLES)[number];
+
+type Attachment = z.infer<typeof attachmentSchema>;
+
+/** The live documents attached to these messages, by message id. */
+async function attachmentsOf(prisma: PrismaClient, messageIds: string[], user: AuthUser) {
+  const docs = messageIds.length
+    ? await prisma.document.findMany({
+        where: { messageId: { in: messageIds }, deleted: false },
+        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      })
+    : [];
+  const out = new Map<string, Attachment[]>();
+  for (const d of docs)
+    out.set(d.messageId!, [
+      ...(out.get(d.messageId!) ?? []),
+      {
+        id: d.id,
+        name: d.name,
+        size: d.size,
+        scanState: d.scanState as Attachment['scanState'],
+        downloadable: downloadable(d, user),
+      },
+    ]);
+  return out;
+}
+
+/**
+ * The documents a new message names: each uploaded by its author to this subject, live, not
+ * quarantined and not attached to another message (a retry of the same message finds them its own).
+ */
+async function attachableDocuments(
+  prisma: PrismaClient,
+  user: AuthUser,
+  subject: { type: SubjectType; id: string },
+  messageId: string,
+  documentIds: string[],
+) {
+  if (!documentIds.length) return [];
+  const docs = await prisma.document.findMany({
+    where: { id: { in: documentIds }, subjectType: subject.type, subjectId: subject.id, deleted: false },
+  });
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  const problems: ErrorDetail[] = [];
+  documentIds.forEach((id, i) => {
+    const d = byId.get(id);
+    const path = `documentIds.${i}`;
+    if (documentIds.indexOf(id) !== i) problems.push({ path, message: 'named twice' });
+    else if (!d || d.uploaderId !== user.id)
+      problems.push({ path, message: 'no such document of yours on this subject (upload it to its documents first)' });
+    else if (d.scanState === 'infected')
+      problems.push({ path, message: 'malware was found in this file: it is quarantined' });
+    else if (d.messageId && d.messageId !== messageId)
+      problems.push({ path, message: 'already attached to another message' });
+  });
+  if (problems.length) throw validationFailed(problems);
+  return documentIds.map((id) => byId.get(id)!);
+}
 const languageOf = (user: AuthUser): 'en' | 'ru' => (user.language === 'ru' ? 'ru' : 'en');
 
 /** A written entry of a subject (message or internal note) as the API shows it: its author with their name. */
@@ -200,9 +275,22 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
     const base = `/${spec.apiPath}/:id`;
     const params = { id: { description: `The ${what} id`, example: `${spec.subjectIdPrefix}-0a1b2c3d4e5f6g7h` } };
 
-    const messageView = (m: WrittenEntry & { side: string }, names: Map<string, string>, language: 'en' | 'ru') => {
+    const messageView = (
+      m: WrittenEntry & { side: string },
+      names: Map<string, string>,
+      language: 'en' | 'ru',
+      attachments: Map<string, Attachment[]>,
+    ) => {
       const { author, body, createdAt } = entryView(m, names);
-      return { id: m.id, side: m.side, sideLabel: sideLabel(programme, m.side, language), author, body, createdAt };
+      return {
+        id: m.id,
+        side: m.side,
+        sideLabel: sideLabel(programme, m.side, language),
+        author,
+        body,
+        attachments: attachments.get(m.id) ?? [],
+        createdAt,
+      };
     };
 
     router.add(
@@ -227,13 +315,20 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
         // An expert reads the thread only once selected for the request (the side admits that expert alone).
         if (user.role === 'expert' && !mine) throw notFound(what);
         const rows = await prisma.message.findMany(entriesOfSubject(subjectType, s.id));
-        const names = await namesOf(
-          prisma,
-          rows.map((r) => r.authorId),
-        );
+        const [names, attachments] = await Promise.all([
+          namesOf(
+            prisma,
+            rows.map((r) => r.authorId),
+          ),
+          attachmentsOf(
+            prisma,
+            rows.map((r) => r.id),
+            user,
+          ),
+        ]);
         return {
           body: {
-            items: rows.map((r) => messageView(r, names, languageOf(user))),
+            items: rows.map((r) => messageView(r, names, languageOf(user), attachments)),
             sides: spec.messages.sides.map((side) => ({ key: side.key, label: side.label[languageOf(user)] })),
             mySide: mine?.key ?? null,
           },
@@ -250,9 +345,10 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
         summary: `Write on the ${what}'s thread`,
         description:
           "The message is recorded (thread and audit trail) and mailed, in each recipient's language with a link, to the other sides of the thread. " +
+          `Attachments: upload the files to the ${what}'s documents first (scanned for malware like every upload), then name them in \`documentIds\`. ` +
           'Accepts Idempotency-Key: a retry with the same key and body records and mails it once.',
         roles: messageWriteRoles(programme),
-        body: messageBodySchema,
+        body: messagePostSchema,
         idempotent: true,
         params,
         success: { status: 201, description: 'Posted', schema: threadMessageSchema },
@@ -266,6 +362,13 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
           throw forbidden(`you have no side on this ${what}'s thread`);
         }
         const id = subjectId('msg', user.id, idempotencyKey);
+        const attached = await attachableDocuments(
+          prisma,
+          user,
+          { type: subjectType, id: s.id },
+          id,
+          body.documentIds ?? [],
+        );
         const createdAt = new Date();
         const notifications: NotificationRequest[] = audienceOfMessage(programme, side.key)
           .flatMap((a) => recipientsOf(a, s))
@@ -281,6 +384,7 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
               comment: body.body,
               from: user.name,
               fromSide: side.key,
+              ...(attached.length ? { documentName: attached.map((d) => d.name).join(', ') } : {}),
             },
           }));
         // Rendered now, per recipient and language; the same key on a retry (the id comes from the Idempotency-Key).
@@ -296,6 +400,15 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
           await tx.$executeRaw`INSERT INTO "Message" ("id", "workflowId", "subjectType", "subjectId", "authorId", "authorRole", "side", "body", "createdAt")
             VALUES (${id}, ${s.workflowId}, ${subjectType}, ${s.id}, ${user.id}, ${user.role}, ${side.key}, ${body.body}, ${createdAt})
             ON CONFLICT ("id") DO NOTHING`;
+          if (attached.length) {
+            const claimed = await tx.document.updateMany({
+              where: { id: { in: attached.map((d) => d.id) }, OR: [{ messageId: null }, { messageId: id }] },
+              data: { messageId: id },
+            });
+            // Another message took one meanwhile: nothing of this one is recorded.
+            if (claimed.count !== attached.length)
+              throw validationFailed([{ path: 'documentIds', message: 'already attached to another message' }]);
+          }
           await auditWrittenEntry(tx, {
             key: `message:${id}`,
             workflowId: s.workflowId,
@@ -303,7 +416,7 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
             subjectId: s.id,
             user,
             action: 'message_posted',
-            data: { messageId: id, side: side.key, mailed: rows.length },
+            data: { messageId: id, side: side.key, mailed: rows.length, documentIds: attached.map((d) => d.id) },
             requestId: req.requestId,
             at: createdAt,
           });
@@ -311,7 +424,12 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
         const stored = await prisma.message.findUniqueOrThrow({ where: { id } });
         return {
           status: 201,
-          body: messageView(stored, new Map([[user.id, user.name]]), languageOf(user)),
+          body: messageView(
+            stored,
+            new Map([[user.id, user.name]]),
+            languageOf(user),
+            await attachmentsOf(prisma, [id], user),
+          ),
         };
       },
     );

@@ -16,9 +16,11 @@ import { CHALLENGE_FUND as PROGRAMME } from '../../domain/programmes/challenge-f
 import type { ProposalWorkflowInput } from '../../workflows/proposal';
 import type { ApiContext } from '../context';
 import { agreementOf } from '../agreements';
+import { assertRequiredDocuments, attachStagedDocuments, stagedDocuments } from '../documents';
 import { startSubjectWorkflow } from '../start-subject';
 import { assertNotTerminal, executeDecision, executeExtensionRequest } from '../decide';
 import { conflict, forbidden, intakeRefused, notFound, validationFailed } from '../errors';
+import { subjectId } from '../ids';
 import { created, type ApiRouter } from '../router';
 import { callClosedRefusal } from './calls';
 import {
@@ -137,8 +139,16 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (call.countryCode !== body.countryCode)
         throw validationFailed([{ path: 'countryCode', message: `the call is for ${call.countryCode}` }]);
 
-      const proposal = withBudgetTotals(body);
+      const { documentIds = [], ...fields } = body;
+      const proposal = withBudgetTotals(fields);
       const submittedAt = new Date().toISOString();
+      // A retry under the same Idempotency-Key may find them attached to the proposal it names already.
+      const staged = await stagedDocuments(
+        ctx,
+        user,
+        subjectId(PROGRAMME.subjectIdPrefix, user.id, idempotencyKey ?? '(none)'),
+        documentIds,
+      );
       // What intake screening would reject is refused here, before a workflow starts (the same check).
       const screening = await screenProposalFacts(prisma, {
         proposalId: '(new)',
@@ -152,6 +162,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         submittedAt,
         budget: proposal.budget,
         milestoneDueDates: proposal.milestones.map((m) => m.dueDate),
+        documentTypes: staged.map((d) => d.documentType),
       });
       if (screening.policy.outcome === 'fail')
         throw intakeRefused(intakeProblems(screening.policy.findings, Boolean(proposal.budget)));
@@ -159,6 +170,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         user,
         idempotencyKey,
         countryCode: body.countryCode,
+        prepare: (id) => attachStagedDocuments(ctx, user, id, documentIds),
         input: (id): ProposalWorkflowInput => ({
           proposalId: id,
           applicant: { userId: user.id, institutionId: institution.id, institutionName: institution.name },
@@ -367,6 +379,7 @@ export function proposalRoutes(router: ApiRouter, ctx: ApiContext): void {
         select: { id: true, workflowId: true, kind: true, status: true },
       });
       if (!task) throw conflict('no changes were requested for this proposal', 'not_allowed_now');
+      await assertRequiredDocuments(ctx, p.id);
       const result = await executeDecision(
         ctx,
         user,

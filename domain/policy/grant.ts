@@ -1,3 +1,4 @@
+import { DOCUMENT_TYPE_LABELS, type DocumentType } from '../documents';
 import { instant } from './dates';
 import { finding, formatUsd, worstOutcome, type Finding, type PolicyResult } from './findings';
 import type { PolicyRuleSetRecord } from './rules';
@@ -150,21 +151,23 @@ export function checkGrant(ruleSet: PolicyRuleSetRecord, facts: GrantFacts): Pol
 
   if (facts.budget) findings.push(indirectCostFinding(facts.budget, r.maxIndirectCostPct));
   if (facts.milestoneDueDates) findings.push(...milestoneFindings(facts));
-  if (facts.documents && facts.documents.required.length) {
-    const missing = facts.documents.required.filter((t) => !facts.documents!.provided.includes(t));
-    findings.push(
-      finding(
-        'required_documents',
-        missing.length ? 'fail' : 'pass',
-        missing.length
-          ? `Required documents missing: ${missing.join(', ')}.`
-          : 'Every document the call requires is attached.',
-        { missing: missing.join(','), required: facts.documents.required.join(',') },
-      ),
-    );
-  }
+  if (facts.documents && facts.documents.required.length) findings.push(requiredDocumentsFinding(facts.documents));
 
   return { outcome: worstOutcome(findings), findings, ruleSetId: ruleSet.id };
+}
+
+/** The call's required document types against those the proposal carries (intake, and a resubmission's check). */
+export function requiredDocumentsFinding(documents: { required: string[]; provided: string[] }): Finding {
+  const missing = documents.required.filter((t) => !documents.provided.includes(t));
+  const named = missing.map((t) => `${DOCUMENT_TYPE_LABELS[t as DocumentType]?.en ?? t} (${t})`);
+  return finding(
+    'required_documents',
+    missing.length ? 'fail' : 'pass',
+    missing.length
+      ? `Required documents missing: ${named.join(', ')}.`
+      : 'Every document the call requires is attached.',
+    { missing: missing.join(','), required: documents.required.join(',') },
+  );
 }
 
 function indirectCostFinding(budget: { indirectCents: number; directCents: number }, maxPct: number): Finding {

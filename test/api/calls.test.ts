@@ -54,11 +54,11 @@ test('a draft is created, edited with field-level checks, hidden outside the fun
   const edited = await fm.patch(`/calls/${id}`, {
     titleRu: 'Умное орошение 2027',
     budgetEnvelopeUsd: 120_000,
-    requiredDocumentTypes: ['Letter of intent'],
+    requiredDocumentTypes: ['letter_of_support'],
   });
   expect(edited.status).toBe(200);
   expect(edited.body).toMatchObject({ titleRu: 'Умное орошение 2027', budgetEnvelopeUsd: 120_000, status: 'draft' });
-  expect(edited.body.requiredDocumentTypes).toEqual(['Letter of intent']);
+  expect(edited.body.requiredDocumentTypes).toEqual(['letter_of_support']);
 
   // A proposal to a draft is refused; publishing opens it.
   expect((await applicant.post('/proposals', proposalPayload({ callId: id }))).status).toBe(400);

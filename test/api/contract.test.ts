@@ -83,6 +83,12 @@ test('every request body and parameter has an example that passes its own schema
     const body = op.requestBody as { content: Record<string, { schema: Json; example?: unknown }> } | undefined;
     if (body) {
       bodies++;
+      // File uploads: a multipart form whose schema names its fields (files cannot have an example).
+      if (body.content['multipart/form-data']) {
+        if (!(body.content['multipart/form-data'].schema.properties as Json | undefined)?.file)
+          failures.push(`${method} ${p} multipart body: no file field`);
+        continue;
+      }
       const media = body.content['application/json'];
       if (media.example === undefined) failures.push(`${method} ${p} body: no example`);
       else if (!compile(media.schema)(media.example))
@@ -153,7 +159,10 @@ test('no string a request carries may hold a NUL character, and the document say
 
 test('response headers are documented: X-Request-Id, rate limits, Retry-After, Idempotent-Replayed, Server-Timing', () => {
   expect(Object.keys(doc.components.headers).sort()).toEqual([
+    'Accept-Ranges',
     'Content-Disposition',
+    'Content-Range',
+    'ETag',
     'Idempotent-Replayed',
     'RateLimit',
     'RateLimit-Policy',
@@ -219,8 +228,18 @@ function decisionFor(
     case 'policy_exception':
     case 'fee_approval':
       return { decision: 'approve', data: { justification: 'Approved by the Bureau Director' } };
-    case 'contract_signature':
-      return { decision: 'sign' };
+    case 'contract_signature': {
+      // Signing an agreement confirms its statement for the exact bytes shown (the English version here).
+      const en = (
+        (
+          task.context?.agreement as
+            { documents?: { language: string; sha256: string; statement: string }[] } | undefined
+        )?.documents ?? []
+      ).find((d) => d.language === 'en');
+      return en
+        ? { decision: 'sign', data: { documentSha256: en.sha256, statement: en.statement } }
+        : { decision: 'sign' };
+    }
     case 'progress_report':
     case 'final_report':
       return { decision: 'submit_report', data: { report: `Report ${n}` } };
@@ -657,6 +676,62 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.get(`/expert-requests/${r.body.id}`, await tokenOf(chosenUser.email))).body.selectedForMe).toBe(
     true,
   );
+
+  // Documents: uploads (multipart), lists, details, downloads whole and in ranges, release refused, soft delete.
+  const upload = async (url: string, token: string, name: string, bytes: Buffer, documentType = 'other') => {
+    const res = await request(h.app)
+      .post(url)
+      .set('Authorization', `Bearer ${token}`)
+      .field('documentType', documentType)
+      .attach('file', bytes, name);
+    checker.check('post', url, res);
+    return res;
+  };
+  const pdfBytes = (t: string) => Buffer.from(`%PDF-1.4\n% ${t}\n%%EOF\n`);
+  const pd = await api.post('/proposals', proposalPayload({ title: 'Contract test documents' }), applicant);
+  const rd = await api.post('/expert-requests', expertRequestPayload({ title: 'Contract test documents' }), co);
+  const onProposal = await upload(
+    `/proposals/${pd.body.id}/documents`,
+    applicant,
+    'letter.pdf',
+    pdfBytes('letter'),
+    'letter_of_support',
+  );
+  expect(onProposal.status).toBe(201);
+  expect(
+    (await upload(`/expert-requests/${rd.body.id}/documents`, co, 'tor.pdf', pdfBytes('tor'), 'terms_of_reference'))
+      .status,
+  ).toBe(201);
+  expect((await upload('/documents', applicant, 'cv.pdf', pdfBytes('cv'), 'cv')).status).toBe(201);
+  expect(
+    (
+      await upload(
+        `/proposals/${pd.body.id}/documents`,
+        applicant,
+        'page.pdf',
+        Buffer.from('<html><body>hi</body></html>'),
+      )
+    ).status,
+  ).toBe(415);
+  expect((await api.get(`/proposals/${p.body.id}/documents`, co)).status).toBe(200);
+  expect((await api.get(`/expert-requests/${rd.body.id}/documents`, fm)).status).toBe(200);
+  const docId = onProposal.body.items[0].id as string;
+  expect((await api.get(`/documents/${docId}`, co)).status).toBe(200);
+  expect((await api.get(`/documents/${docId}/content`, co)).status).toBe(200);
+  expect((await api.get(`/documents/${docId}/content`, co, { Range: 'bytes=0-3' })).status).toBe(206);
+  expect((await api.post(`/documents/${docId}/release`, { reason: 'checked by hand' }, fm)).status).toBe(409);
+  const agreementDoc = await h.db.prisma.document.findFirst({
+    where: { subjectId: p.body.id, documentType: 'grant_agreement', scanState: 'clean' },
+  });
+  if (agreementDoc) expect((await api.get(`/documents/${agreementDoc.id}/content`, applicant)).status).toBe(200);
+  const scanFailed = await h.db.prisma.document.update({
+    where: { id: docId },
+    data: { scanState: 'scan_failed', scanDetail: 'Heuristics.Limits.Exceeded.MaxScanSize' },
+  });
+  expect(
+    (await api.post(`/documents/${scanFailed.id}/release`, { reason: 'Opened by hand: a letter' }, fm)).status,
+  ).toBe(200);
+  expect((await api.post(`/documents/${docId}/delete`, {}, applicant)).status).toBe(200);
 
   // Withdrawals (with and without a body), the pipeline and its export.
   const toWithdraw = await api.post('/proposals', proposalPayload({ title: 'Contract test withdrawal' }), applicant);

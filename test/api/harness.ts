@@ -4,7 +4,12 @@ import type { Worker } from '@temporalio/worker';
 import pino from 'pino';
 import request from 'supertest';
 import type { Application } from 'express';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createApp, type AppDeps } from '../../api/app';
+import type { DocumentServices } from '../../lib/documents';
+import { LocalStorage } from '../../lib/storage';
 import { DEMO_USERS } from '../../domain/demo';
 import { loadConfig, type AppConfig } from '../../lib/config';
 import { logger as baseLogger, type Logger } from '../../lib/logger';
@@ -68,7 +73,22 @@ export interface ApiHarness {
  * One real Temporal dev server, one migrated + seeded PostgreSQL database, one loopback SMTP server
  * and one worker (random task queue) for a whole test file; the app under test is wired to them.
  */
-export async function startApiHarness(label: string, opts: { worker?: boolean } = {}): Promise<ApiHarness> {
+/** Documents in a temporary folder, not scanned, unless a test brings its own storage and scanner. */
+export function testDocuments(overrides: Partial<DocumentServices> = {}): DocumentServices {
+  return {
+    storage: new LocalStorage(fs.mkdtempSync(path.join(os.tmpdir(), 'documents-test-'))),
+    scanner: { mode: 'off', address: '127.0.0.1:1', timeoutMs: 10_000 },
+    maxFileBytes: 20 * 1024 * 1024,
+    maxObjectBytes: 100 * 1024 * 1024,
+    ...overrides,
+  };
+}
+
+export async function startApiHarness(
+  label: string,
+  opts: { worker?: boolean; documents?: DocumentServices } = {},
+): Promise<ApiHarness> {
+  const documents = opts.documents ?? testDocuments();
   const [env, db, smtp, bundle] = await Promise.all([
     startTestTemporal(),
     createTestDatabase(label),
@@ -86,7 +106,7 @@ export async function startApiHarness(label: string, opts: { worker?: boolean } 
       namespace: env.namespace,
       taskQueue,
       workflowBundle: bundle,
-      deps: { prisma: db.prisma, mailer: smtp.mailer, logger: baseLogger, baseUrl: 'http://localhost:3000' },
+      deps: { prisma: db.prisma, mailer: smtp.mailer, logger: baseLogger, baseUrl: 'http://localhost:3000', documents },
     });
     const stop = new Promise<void>((resolve) => {
       release = resolve;
@@ -102,6 +122,7 @@ export async function startApiHarness(label: string, opts: { worker?: boolean } 
       logger,
       taskQueue,
       temporalTimeoutMs: 20_000,
+      documents,
       ...extra,
     });
   const app = makeApp();

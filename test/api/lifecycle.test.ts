@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { DEMO_USERS } from '../../domain/demo';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
+import { signatureData } from '../helpers/signature';
 import { eventually } from '../helpers/wait';
 import { as, startApiHarness, type ApiHarness, type DemoKey } from './harness';
 
@@ -76,9 +77,14 @@ async function decideVia(
 ) {
   const task = await taskOf(who, subjectId, kind);
   expect(task.allowedDecisions.map((d) => d.decision)).toContain(decision);
+  const signed =
+    kind === 'contract_signature' && decision === 'sign' && !extra.data
+      ? signatureData((await as(h.app, await tokenFor(who)).get(`/tasks/${encodeURIComponent(task.id)}`)).body.context)
+      : undefined;
   const res = await as(h.app, await tokenFor(who)).post(`/tasks/${encodeURIComponent(task.id)}/decision`, {
     decision,
     ...extra,
+    ...(signed ? { data: signed } : {}),
   });
   if (res.status !== 200)
     throw new Error(`${kind}/${decision} by ${JSON.stringify(who)}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -312,7 +318,8 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
       at: expect.any(String),
     },
   ]);
-  expect((await decideVia('coKg', id, 'contract_signature', 'sign')).stage).toBe('mission');
+  await decideVia('coKg', id, 'contract_signature', 'sign');
+  expect(await settledStage(`/proposals/${id}`, 'mission')).toBe('mission');
   const signed = await agreementOf('reviewer1');
   expect(signed.status).toBe('signed');
   expect(signed.signatures.map((x) => [x.party, x.signedBy.id])).toEqual([
@@ -492,7 +499,8 @@ test('Experts on Demand: register, endorse, shortlist, invitations, selection, c
       });
   }
   await decideVia(chosenWho, id, 'contract_signature', 'sign');
-  expect((await decideVia('coKg', id, 'contract_signature', 'sign')).stage).toBe('mission');
+  await decideVia('coKg', id, 'contract_signature', 'sign');
+  expect(await settledStage(`/expert-requests/${id}`, 'mission')).toBe('mission');
   const deliverables = expertRequestPayload().deliverables;
   let last = '';
   for (let i = 0; i < deliverables.length; i++) {

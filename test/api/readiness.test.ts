@@ -3,7 +3,7 @@ import { logger } from '../../lib/logger';
 import { createWorker } from '../../worker/create-worker';
 import { testWorkflowBundle } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, testDocuments, type ApiHarness } from './harness';
 
 /**
  * Liveness and readiness: /health/live answers whenever the process runs; /health/ready (and
@@ -39,7 +39,13 @@ test('ready only while a worker polls the task queue; live regardless', async ()
     namespace: h.env.namespace,
     taskQueue: h.taskQueue,
     workflowBundle: await testWorkflowBundle(),
-    deps: { prisma: h.db.prisma, mailer: h.smtp.mailer, logger, baseUrl: 'http://localhost:3000' },
+    deps: {
+      prisma: h.db.prisma,
+      mailer: h.smtp.mailer,
+      logger,
+      baseUrl: 'http://localhost:3000',
+      documents: testDocuments(),
+    },
   });
   const running = worker.run();
   try {

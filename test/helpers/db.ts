@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { openDatabase, type PrismaClient } from '../../lib/db';
 import { dropDatabase, ensureDatabase, withDatabase } from '../../lib/pg';
+import { useSignatureDatabase } from './signature';
 import { TEMPLATE_DATABASE, testAdminUrl } from './test-postgres';
 
 export interface TestDatabase {
@@ -20,6 +21,7 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
   await ensureDatabase(admin, name, TEMPLATE_DATABASE);
   const url = withDatabase(admin, name);
   const prisma = await openDatabase(url);
+  useSignatureDatabase(prisma);
   return {
     url,
     name,

@@ -127,3 +127,17 @@ export async function driveProposalToClosed(
     }),
   );
 }
+
+/**
+ * How many audit rows the workflow's own steps wrote: the rows of the actions its history holds.
+ * Documents write rows of their own beside them (signatures, uploads, scans, downloads), which a
+ * workflow's history does not list.
+ */
+export async function auditRowsOfHistory(
+  prisma: PrismaClient,
+  workflowId: string,
+  history: readonly { action: string }[],
+): Promise<number> {
+  const actions = [...new Set(history.map((e) => e.action))];
+  return prisma.auditEvent.count({ where: { workflowId, action: { in: actions } } });
+}

@@ -6,6 +6,7 @@ import type { Actor } from '../../domain/roles';
 import type { TaskKind } from '../../domain/tasks';
 import type { Stage } from '../../domain/stages';
 import { decideUpdate, stateQuery, syncUpdate, type DecideResult, type TaskView } from '../../workflows/messages';
+import { signatureDataOfTask } from './signature';
 import { retryTransient } from './wait';
 
 type DemoKey = keyof typeof DEMO_USERS;
@@ -61,6 +62,10 @@ export async function decide(
 ): Promise<DecideResult> {
   const task = await openTask(handle, kind, extra.match);
   const actor = typeof who === 'string' ? actorOf(who) : who;
+  // Signing an agreement confirms what the task shows (the SHA-256 and statement of its English version).
+  const data =
+    extra.data ??
+    (kind === 'contract_signature' && decision === 'sign' ? await signatureDataOfTask(task.id) : undefined);
   // One Update id for every attempt: a retry after a timeout gets the outcome of the attempt that was applied.
   const updateId = randomUUID();
   try {
@@ -68,7 +73,7 @@ export async function decide(
       () =>
         handle.executeUpdate(decideUpdate, {
           updateId,
-          args: [{ taskId: task.id, actor, decision, comment: extra.comment, data: extra.data }],
+          args: [{ taskId: task.id, actor, decision, comment: extra.comment, data }],
         }),
       { what: `${kind} on ${handle.workflowId}` },
     );

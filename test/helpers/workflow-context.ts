@@ -3,6 +3,7 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
 import { createClock } from '../../lib/clock';
 import { logger } from '../../lib/logger';
+import { testDocuments } from '../api/harness';
 import { seedDatabase } from '../../prisma/seed';
 import { createWorker } from '../../worker/create-worker';
 import { createTestDatabase, type TestDatabase } from './db';
@@ -34,6 +35,7 @@ export async function startWorkflowTestContext(label: string): Promise<WorkflowT
     mailer: smtp.mailer,
     logger,
     baseUrl: 'http://localhost:3000',
+    documents: testDocuments(),
     clock: createClock({ prisma: db.prisma }),
   };
   return {

@@ -3,6 +3,7 @@ import type { PrismaClient } from '../../lib/db';
 import { startStack, type Stack } from '../../lib/stack';
 import { proposalPayload } from '../fixtures/payloads';
 import type { Applicant } from '../helpers/drive';
+import { signatureData } from '../helpers/signature';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 
@@ -395,7 +396,15 @@ export async function driveProposalOverHttp(
         continue;
       }
       attempts++;
-      const res = await api.post(`/tasks/${encodeURIComponent(task.id)}/decision`, step.body, tokens[step.who]);
+      let body = step.body;
+      if (step.kind === 'contract_signature' && !body.data) {
+        // Signing confirms the statement of the agreement version shown by the task.
+        const detail = await api.get(`/tasks/${encodeURIComponent(task.id)}`, tokens[step.who]);
+        const data =
+          detail.status === 200 ? signatureData(detail.body.context as Record<string, unknown> | null) : undefined;
+        if (data) body = { ...body, data };
+      }
+      const res = await api.post(`/tasks/${encodeURIComponent(task.id)}/decision`, body, tokens[step.who]);
       last = res;
       if (res.status === 200) {
         decided.add(task.id);

@@ -1,3 +1,4 @@
+import { testDocuments } from '../api/harness';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { reconcileReadModel } from '../../scripts/reconcile-read-model';
 import { DEMO_USERS } from '../../domain/demo';
@@ -32,7 +33,13 @@ test('reconcile repairs a corrupted stage, a deleted task and a task closed behi
     namespace: env.namespace,
     taskQueue,
     workflowBundle: await testWorkflowBundle(),
-    deps: { prisma: db.prisma, mailer: smtp.mailer, logger, baseUrl: 'http://localhost:3000' },
+    deps: {
+      prisma: db.prisma,
+      mailer: smtp.mailer,
+      logger,
+      baseUrl: 'http://localhost:3000',
+      documents: testDocuments(),
+    },
   });
   await worker.runUntil(async () => {
     const start = (id: string) =>

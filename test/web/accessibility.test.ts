@@ -1,3 +1,4 @@
+import { signatureData } from '../helpers/signature';
 import type { Page } from 'playwright-core';
 import { DEMO_USERS } from '../../domain/demo';
 import { proposalWorkflow } from '../../workflows/proposal';
@@ -39,6 +40,11 @@ async function decide(
   comment?: string,
 ): Promise<void> {
   const id = await taskOf(who, subjectId, kind);
+  if (!data && kind === 'contract_signature' && decision === 'sign')
+    data = signatureData(
+      (await h.api<{ context: Record<string, unknown> | null }>(who, 'GET', `/tasks/${encodeURIComponent(id)}`)).body
+        .context,
+    );
   const res = await h.api(who, 'POST', `/tasks/${encodeURIComponent(id)}/decision`, {
     decision,
     ...(data ? { data } : {}),
@@ -300,7 +306,22 @@ async function englishOnRussianPage(page: Page, userTexts: string[]): Promise<st
   for (const u of userTexts) text = text.split(u).join(' ');
   text = text.replace(/[\w.+-]+@[\w.-]+/g, ' ').replace(/https?:\/\/\S+/g, ' ');
   // Language and country codes, "English" in the language switch (said in its own language), formats.
-  const ALLOWED = new Set(['EN', 'RU', 'English', 'UTC', 'CSV', 'KG', 'TJ', 'e', 'mail', 'ru', 'de', 'zh']);
+  const ALLOWED = new Set([
+    'EN',
+    'RU',
+    'English',
+    'UTC',
+    'CSV',
+    'PDF',
+    'ZIP',
+    'KG',
+    'TJ',
+    'e',
+    'mail',
+    'ru',
+    'de',
+    'zh',
+  ]);
   return (text.match(/[A-Za-z][A-Za-z-]*/g) ?? [])
     .flatMap((w) => w.split('-'))
     .filter((w) => w.length > 1 && !ALLOWED.has(w));
@@ -334,6 +355,8 @@ async function userTexts(): Promise<string[]> {
     ...(await db.call.findMany({ select: { title: true, challengeStatement: true } })),
     ...(await db.user.findMany({ select: { name: true } })),
     ...(await db.institution.findMany({ select: { name: true } })),
+    // File names are what their uploader called them (generated agreements carry their language's name).
+    ...(await db.document.findMany({ select: { name: true } })),
     // The sign-in page names demo applicants and reviewers by their institution's code (inst-tpu → TPU).
     ...(await db.institution.findMany({ select: { id: true } })).map((i) => i.id.replace(/^inst-/, '').toUpperCase()),
     ...(await db.expert.findMany({ select: { name: true, bio: true } })),

@@ -90,8 +90,13 @@ test('Challenge Fund: every step decided in the browser, to closed', async () =>
     });
   }
   await decideInBrowser('fundManager', id, 'selection_decision', 'select');
-  await decideInBrowser('applicant', id, 'contract_signature', 'sign');
-  await decideInBrowser('coKg', id, 'contract_signature', 'sign');
+  // Each signer ticks the statement of the agreement it read (the Russian version for the CO, the English one for the applicant).
+  await decideInBrowser('applicant', id, 'contract_signature', 'sign', async (form) =>
+    form.getByLabel(/I have read and sign the grant agreement/).check(),
+  );
+  await decideInBrowser('coKg', id, 'contract_signature', 'sign', async (form) =>
+    form.getByLabel(/Я прочитал\(а\) и подписываю документ «Грантовое соглашение»/).check(),
+  );
   for (let i = 0; i < proposalPayload().milestones.length; i++) {
     await decideInBrowser(
       'applicant',

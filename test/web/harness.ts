@@ -12,6 +12,7 @@ import { loadConfig } from '../../lib/config';
 import { logger as baseLogger } from '../../lib/logger';
 import { seedDatabase } from '../../prisma/seed';
 import { createWorker } from '../../worker/create-worker';
+import { testDocuments } from '../api/harness';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
@@ -74,6 +75,7 @@ export async function startWebHarness(
     startTestSmtp(),
     testWorkflowBundle(),
   ]);
+  const documents = testDocuments();
   await seedDatabase(db.prisma);
   const taskQueue = uniqueTaskQueue(`web-${label}`);
   const worker: Worker = await createWorker({
@@ -81,7 +83,7 @@ export async function startWebHarness(
     namespace: env.namespace,
     taskQueue,
     workflowBundle: bundle,
-    deps: { prisma: db.prisma, mailer: smtp.mailer, logger: baseLogger, baseUrl: 'http://localhost:3000' },
+    deps: { prisma: db.prisma, mailer: smtp.mailer, logger: baseLogger, baseUrl: 'http://localhost:3000', documents },
   });
   let release: () => void = () => undefined;
   const running = worker.runUntil(new Promise<void>((resolve) => (release = resolve)));
@@ -103,6 +105,7 @@ export async function startWebHarness(
     logger,
     taskQueue,
     temporalTimeoutMs: 20_000,
+    documents,
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

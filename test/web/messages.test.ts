@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { DEMO_USERS } from '../../domain/demo';
 import { proposalPayload } from '../fixtures/payloads';
+import { signatureData } from '../helpers/signature';
 import { axeViolations, check, eventually, screenshot, startWebHarness, type WebHarness } from './harness';
 
 /**
@@ -39,7 +40,20 @@ async function decideVia(
     );
     return res.body.items[0];
   });
-  const res = await h.api(who, 'POST', `/tasks/${encodeURIComponent(task.id)}/decision`, { decision, data });
+  // A signature names the agreement version it signs and confirms its statement.
+  const signed =
+    !data && kind === 'contract_signature' && decision === 'sign'
+      ? signatureData(
+          (
+            await h.api<{ context: Record<string, unknown> | null }>(
+              who,
+              'GET',
+              `/tasks/${encodeURIComponent(task.id)}`,
+            )
+          ).body.context,
+        )
+      : data;
+  const res = await h.api(who, 'POST', `/tasks/${encodeURIComponent(task.id)}/decision`, { decision, data: signed });
   expect({ kind, status: res.status }).toEqual({ kind, status: 200 });
 }
 

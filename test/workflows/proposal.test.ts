@@ -1,6 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createActivities } from '../../activities';
 import { createWorker } from '../../worker/create-worker';
+import { ensurePendingScans } from '../../worker/document-scans';
+import { documentScanWorkflowId } from '../../workflows/document-scan';
 import { proposalWorkflow } from '../../workflows/proposal';
 import { decideUpdate, stateQuery, withdrawUpdate } from '../../workflows/messages';
 import { DEMO_USERS } from '../../domain/demo';
@@ -11,6 +14,7 @@ import { uniqueTaskQueue } from '../helpers/temporal';
 import { startWorkflowTestContext, type WorkflowTestContext } from '../helpers/workflow-context';
 import { proposalPayload } from '../fixtures/payloads';
 import { recordHistory } from '../helpers/histories';
+import { testDocuments } from '../api/harness';
 
 let env: TestWorkflowEnvironment;
 let db: WorkflowTestContext['db'];
@@ -98,7 +102,11 @@ test('happy path: intake to closed, with read model and audit trail', async () =
       match: (t) => t.assigneeInstitutionId === DEMO_USERS.applicant.institutionId,
     });
     expect(
-      (await decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' })).stage,
+      (
+        await decideAndSettle(h, 'contract_signature', 'coKg', 'sign', {
+          match: (t) => t.assigneeRole === 'co_approver',
+        })
+      ).stage,
     ).toBe('mission');
     for (let i = 0; i < 3; i++) {
       await decide(h, 'progress_report', 'applicant', 'submit_report', { data: { report: `Milestone ${i + 1} done` } });
@@ -180,7 +188,7 @@ async function throughContracting(h: Awaited<ReturnType<typeof start>>) {
   await decide(h, 'contract_signature', 'applicant', 'sign', {
     match: (t) => t.assigneeInstitutionId === DEMO_USERS.applicant.institutionId,
   });
-  return decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' });
+  return decideAndSettle(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' });
 }
 
 const proposalRow = (h: { workflowId: string }) =>
@@ -569,8 +577,7 @@ describe('durability', () => {
     });
     await second.runUntil(async () => {
       await decide(h, 'selection_decision', 'fundManager', 'select');
-      await throughContracting(h);
-      expect((await h.query(stateQuery)).stage).toBe('mission');
+      expect((await throughContracting(h)).stage).toBe('mission');
       await h.terminate();
     });
     const tasks = await db.prisma.task.findMany({ where: { workflowId: h.workflowId } });
@@ -580,6 +587,47 @@ describe('durability', () => {
     const audit = await db.prisma.auditEvent.findMany({ where: { workflowId: h.workflowId } });
     expect(audit.filter((a) => a.action === 'decision')).toHaveLength(9);
     expect(tasks.filter((t) => t.kind === 'review_score')).toHaveLength(2);
+  });
+
+  test('scans of the agreement started first by a restarted worker: the proposal joins them and goes on', async () => {
+    const taskQueue = uniqueTaskQueue('scan-race');
+    // No clamd here: the generated agreement stays pending, as it does on a stack whose worker was just replaced.
+    const deps = {
+      ...ctx.deps,
+      documents: testDocuments({ scanner: { mode: 'clamd', address: '127.0.0.1:1', timeoutMs: 1000 } }),
+    };
+    const activities = createActivities(deps);
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: bundle,
+      activities: {
+        ...activities,
+        // Between the generation and the workflow's own start of the scans, a worker starting up starts
+        // the scans of every pending document: the workflow's start then finds them running.
+        async generateAgreement(input: Parameters<typeof activities.generateAgreement>[0]) {
+          const out = await activities.generateAgreement(input);
+          await ensurePendingScans(env.client, db.prisma, taskQueue);
+          return out;
+        },
+      },
+    });
+    await worker.runUntil(async () => {
+      const h = await start(taskQueue);
+      await throughScoring(h);
+      await decide(h, 'selection_decision', 'fundManager', 'select');
+      expect((await throughContracting(h)).stage).toBe('mission');
+      const generated = await db.prisma.document.findMany({
+        where: { subjectId: h.workflowId.replace(/^proposal-/, ''), documentType: 'grant_agreement', version: 1 },
+      });
+      expect(generated.map((d) => d.scanState)).toEqual(['pending', 'pending']);
+      for (const d of generated) {
+        const scan = env.client.workflow.getHandle(documentScanWorkflowId(d.id));
+        expect((await scan.describe()).status.name).toBe('RUNNING');
+        await scan.terminate('no clamd in this test');
+      }
+      await h.terminate();
+    });
   });
 
   test('continue-as-new keeps state: a lifecycle split over several runs still closes', async () => {

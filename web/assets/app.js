@@ -222,3 +222,69 @@
     form.addEventListener('change', schedule);
   });
 })();
+
+// Uploads with progress: the form is sent by XHR (the page works without it, as a plain form post);
+// each refused file is named with the API's reason.
+(function () {
+  var ru = document.documentElement.lang === 'ru';
+  document.querySelectorAll('form[data-upload]').forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      if (!window.FormData || !window.XMLHttpRequest) return;
+      event.preventDefault();
+      var progress = form.querySelector('progress');
+      var status = form.querySelector('.upload-status');
+      var button = form.querySelector('button[type="submit"]');
+      var input = form.querySelector('input[type="file"]');
+      var names = Array.prototype.map.call(input.files || [], function (f) {
+        return f.name;
+      });
+      var xhr = new XMLHttpRequest();
+      xhr.open('POST', form.action);
+      xhr.setRequestHeader('Accept', 'application/json');
+      xhr.upload.addEventListener('progress', function (e) {
+        if (!e.lengthComputable) return;
+        progress.hidden = false;
+        progress.value = Math.round((e.loaded / e.total) * 100);
+        status.textContent = (ru ? 'Загружено ' : 'Uploaded ') + progress.value + '%';
+      });
+      xhr.addEventListener('load', function () {
+        button.disabled = false;
+        var body = null;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch (e) {
+          body = null;
+        }
+        if (xhr.status === 201) {
+          status.textContent = ru
+            ? 'Файлы загружены и ожидают проверки на вредоносное ПО.'
+            : 'Uploaded; the files await their malware scan.';
+          setTimeout(function () {
+            window.location.reload();
+          }, 700);
+          return;
+        }
+        progress.hidden = true;
+        var error = (body && body.error) || { message: 'HTTP ' + xhr.status };
+        var list = document.createElement('ul');
+        (error.details || []).forEach(function (d) {
+          var m = /^file\.(\d+)$/.exec(d.path);
+          var li = document.createElement('li');
+          li.textContent = (m && names[+m[1]] ? names[+m[1]] + ': ' : '') + d.message;
+          list.appendChild(li);
+        });
+        status.textContent = (ru ? 'Не загружено: ' : 'Not uploaded: ') + error.message;
+        if (list.childNodes.length) status.appendChild(list);
+        status.classList.add('is-error');
+      });
+      xhr.addEventListener('error', function () {
+        button.disabled = false;
+        status.textContent = ru ? 'Соединение прервано; попробуйте ещё раз.' : 'The connection broke off; try again.';
+      });
+      button.disabled = true;
+      status.classList.remove('is-error');
+      status.textContent = ru ? 'Загрузка…' : 'Uploading…';
+      xhr.send(new FormData(form));
+    });
+  });
+})();

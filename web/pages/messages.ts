@@ -14,6 +14,8 @@ import type { WebContext } from '../context';
 import { html, type HtmlValue } from '../html';
 import { formIdempotencyKey, idempotencyField, idempotencyHeader } from '../idempotency';
 import { csrfField, field, fmtDate, prose, type PageCtx } from '../ui';
+import { loadDocuments } from './documents';
+import { SCAN_STATE_LABELS, type ScanState } from '../../domain/documents';
 
 const enc = encodeURIComponent;
 
@@ -32,13 +34,27 @@ const has = (roles: readonly string[], role: string) => roles.includes(role);
 /** A thread's or a note's entry. */
 function entry(
   ctx: PageCtx,
-  m: { author: { id: string; name: string | null }; body: string; createdAt: string },
+  m: {
+    author: { id: string; name: string | null };
+    body: string;
+    createdAt: string;
+    attachments?: { id: string; name: string; scanState: string; downloadable: boolean }[];
+  },
   meta: string,
 ) {
   const mine = m.author.id === ctx.user.id;
+  const attachments = m.attachments ?? [];
   return html`<li class="message${mine ? ' message-mine' : ''}">
     <p class="message-meta"><strong>${mine ? ctx.t('actor.you') : (m.author.name ?? ctx.t('actor.system'))}</strong>${meta ? html` · ${meta}` : ''} · <time datetime="${m.createdAt}">${fmtDate(m.createdAt, ctx.lang, true)}</time></p>
     <div class="message-body">${prose(m.body)}</div>
+    ${
+      attachments.length
+        ? html`<p class="message-attachments">${ctx.t('messages.attachments')}:</p><ul class="message-attachments">${attachments.map(
+            (a) =>
+              html`<li>${a.downloadable ? html`<a href="/app/documents/${enc(a.id)}/content" download>${a.name}</a>` : a.name}${a.scanState === 'clean' ? '' : html` <span class="muted">(${SCAN_STATE_LABELS[a.scanState as ScanState]?.[ctx.lang === 'ru' ? 'ru' : 'en'] ?? a.scanState})</span>`}</li>`,
+          )}</ul>`
+        : ''
+    }
   </li>`;
 }
 
@@ -55,7 +71,8 @@ export async function conversationSections(
   const params = { params: { id: subject.id } };
   const readsThread = has(messageReadRoles(programme), user.role);
   const readsNotes = has(NOTE_ROLES, user.role);
-  const [thread, notes] = await Promise.all([
+  const subjectType = programmeSpec(programme).subjectType as 'proposal' | 'expert_request';
+  const [thread, notes, documents] = await Promise.all([
     readsThread
       ? ctx.api.get(apiPathOf(programme, 'messages') as MessagesPath, params).catch((err: unknown) => {
           // An expert other than the selected one has no place on the thread (404): no section.
@@ -64,7 +81,12 @@ export async function conversationSections(
         })
       : Promise.resolve(null),
     readsNotes ? ctx.api.get(apiPathOf(programme, 'notes') as NotesPath, params) : Promise.resolve(null),
+    readsThread ? loadDocuments(ctx, { type: subjectType, id: subject.id }) : Promise.resolve(null),
   ]);
+  // Attachable: the caller's own uploads to this subject not yet on a message (and not quarantined).
+  const attachable = (documents?.items ?? []).filter(
+    (d) => d.uploaderId === user.id && !d.messageId && d.scanState !== 'infected',
+  );
   const action = pageOf(programme, subject.id);
 
   const threadHtml = thread
@@ -81,6 +103,13 @@ export async function conversationSections(
           ? html`<form method="post" action="${action}/messages" class="form" data-once>
           ${csrfField(ctx)}${idempotencyField()}
           ${field(ctx, { name: 'body', label: t('messages.yours'), type: 'textarea', rows: 4, required: true, hint: t('messages.mailed') })}
+          ${
+            attachable.length
+              ? html`<fieldset class="choices"><legend>${t('messages.attach')}</legend>
+              ${attachable.map((d) => html`<div class="choice"><input type="checkbox" id="attach-${d.id}" name="documentIds" value="${d.id}"><label for="attach-${d.id}">${d.name}</label></div>`)}
+              <p class="hint">${t('messages.attachHint')}</p></fieldset>`
+              : html`<p class="hint">${t('messages.attachHow')}</p>`
+          }
           <button type="submit" class="btn btn-primary">${t('messages.send')}</button>
         </form>`
           : ''
@@ -146,7 +175,12 @@ export function messagePages(router: Router, web: WebContext): void {
               apiPathOf(programme, what) as MessagesPath | NotesPath as MessagesPath,
               {
                 params: { id },
-                body: { body: String(ctx.req.body.body ?? '') },
+                body: {
+                  body: String(ctx.req.body.body ?? ''),
+                  ...(what === 'messages' && ctx.req.body.documentIds
+                    ? { documentIds: ([] as unknown[]).concat(ctx.req.body.documentIds).map(String) }
+                    : {}),
+                },
                 headers: idempotencyHeader(key),
               },
             );

@@ -16,6 +16,7 @@ import {
   type ProposalValues,
 } from '../forms';
 import { html, type HtmlValue } from '../html';
+import { documentsCard, loadDocuments } from './documents';
 import type { Key } from '../i18n';
 import type { WebContext } from '../context';
 import { nameOf } from '../reference';
@@ -473,11 +474,17 @@ export function proposalPages(router: Router, web: WebContext): void {
       const details = html`<section class="card"><h2>${t('proposal.details')}</h2>${limited}${proposalFacts(ctx, p, refs)}${proposalTexts(ctx, p, privileged || user.role === 'reviewer')}</section>`;
       const history = html`<section class="card"><h2>${t('history.title')}</h2>${timelineList(ctx, p.timeline, names, { privileged, programme: 'challenge_fund', milestones: milestoneTitles(full?.agreement) })}</section>`;
       const agreement = agreementCard(ctx, full?.agreement);
+      const documents = documentsCard(
+        ctx,
+        { type: 'proposal', id: p.id },
+        await loadDocuments(ctx, { type: 'proposal', id: p.id }),
+        { canUpload: !terminal && ['applicant', 'co_approver', 'fund_manager'].includes(user.role) },
+      );
 
       const body =
         user.role === 'applicant'
-          ? html`<div class="layout-2"><div class="col-main">${status}${askToCancel(ctx, 'challenge_fund', p.stage)}${copy}${thread}${agreement}${extension}${resultsLink(ctx, 'challenge_fund', p.id)}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
-          : html`<div class="layout-2"><div class="col-main">${p.stage !== 'closed' ? status : ''}${openTasks}${thread}${notes}${agreement}${review}${resultsLink(ctx, 'challenge_fund', p.id)}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
+          ? html`<div class="layout-2"><div class="col-main">${status}${askToCancel(ctx, 'challenge_fund', p.stage)}${copy}${thread}${agreement}${documents}${extension}${resultsLink(ctx, 'challenge_fund', p.id)}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
+          : html`<div class="layout-2"><div class="col-main">${p.stage !== 'closed' ? status : ''}${openTasks}${thread}${notes}${agreement}${documents}${review}${resultsLink(ctx, 'challenge_fund', p.id)}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
       send(
         ctx,
         layout(ctx, {

@@ -76,6 +76,8 @@ export function decisionFieldNames(dataKey: DecisionDataKey | undefined, extra: 
   switch (dataKey as string | undefined) {
     case 'noConflict':
       return [...base, 'data.noConflictDeclared'];
+    case 'signature':
+      return [...base, 'data.documentSha256', 'data.statement'];
     case 'assignReviewers':
       return [...base, 'data.reviewerIds'];
     case 'score':
@@ -193,6 +195,25 @@ export function dataFields(
         state,
         required: true,
       });
+    case 'signature': {
+      // A signature confirms the statement of one version of the agreement, named by its SHA-256.
+      const docs =
+        (
+          (c.agreement ?? {}) as {
+            documents?: { id: string; language: string; sha256: string; name: string; statement: string }[];
+          }
+        ).documents ?? [];
+      if (!docs.length) return commentField(ctx, o, values, state, '');
+      const chosen = str(values, 'data.documentSha256');
+      return html`<fieldset class="group" id="f-data-documentSha256" tabindex="-1"><legend>${t('sign.legend')}</legend>
+        ${docs.map(
+          (
+            d,
+          ) => html`<div class="check"><input type="radio" id="sig-${d.language}" name="data.documentSha256" value="${d.sha256}"${chosen === d.sha256 ? ' checked' : ''} required>
+          <label for="sig-${d.language}">${d.statement} (${d.language.toUpperCase()}; ${t('sign.sha')} <code>${d.sha256.slice(0, 16)}…</code>)</label></div>`,
+        )}
+        </fieldset>${commentField(ctx, o, values, state, '')}`;
+    }
     case 'assignReviewers': {
       const choices = Array.isArray(c.reviewers) ? (c.reviewers as ReviewerChoice[]) : null;
       if (!choices) {
@@ -356,6 +377,8 @@ export function decisionLabels(
     'data.rating': t('feedback.rating'),
     'data.expertIds': t('shortlist.expert'),
     'data.confirmations': t('invitation.confirm'),
+    'data.documentSha256': t('sign.legend'),
+    'data.statement': t('sign.legend'),
     'data.noConflictDeclared': t('coi.declaration'),
     'data.link': t('decide.link'),
     'data.scores': t('score.rubric'),

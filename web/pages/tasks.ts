@@ -1,3 +1,4 @@
+import { documentsCard, loadDocuments } from './documents';
 import type { Router } from 'express';
 import { reassignRefusal } from '../../domain/reassignment';
 import type { Role } from '../../domain/roles';
@@ -169,7 +170,28 @@ export function taskPages(router: Router, web: WebContext): void {
         : '';
 
     const context = contextPanel(ctx, task, { proposal, request, names, ref: refs, rubric });
-    const decisions = decisionForms(ctx, task, failed, x);
+    // The documents of the subject: a revision (or a report) may add files; a signer sees the agreement it signs.
+    const withDocuments =
+      subject &&
+      [
+        'revise',
+        'contract_signature',
+        'progress_report',
+        'final_report',
+        'deliverable_submission',
+        'report_verification',
+        'deliverable_acceptance',
+      ].includes(task.kind);
+    const documents =
+      withDocuments && subject
+        ? documentsCard(ctx, subject, await loadDocuments(ctx, subject), {
+            canUpload:
+              task.status === 'open' &&
+              ['revise', 'progress_report', 'final_report', 'deliverable_submission'].includes(task.kind),
+            taskId: task.id,
+          })
+        : '';
+    const decisions = html`${documents}${decisionForms(ctx, task, failed, x)}`;
     const history = html`<section class="card" aria-labelledby="history-h"><h2 id="history-h">${t('history.title')}</h2>${timelineList(ctx, timeline, names, { privileged, programme: task.programme, milestones: milestoneTitles(subj && 'agreement' in subj ? subj.agreement : null) })}</section>`;
     const big = BIG_FORMS.has(task.kind) || task.status !== 'open';
     const body = big
@@ -243,6 +265,19 @@ export function taskPages(router: Router, web: WebContext): void {
         case 'noConflict':
           data.noConflictDeclared = list(body, 'data.noConflictDeclared').includes('true');
           break;
+        case 'signature': {
+          const sha = str(body, 'data.documentSha256');
+          if (sha) {
+            // The statement is the one shown beside the version the signer ticked.
+            const task = await ctx.api.get('/tasks/{id}', { params: { id } });
+            const doc = (
+              ((task.context ?? {}).agreement ?? {}) as { documents?: { sha256: string; statement: string }[] }
+            ).documents?.find((d) => d.sha256 === sha);
+            data.documentSha256 = sha;
+            if (doc) data.statement = doc.statement;
+          }
+          break;
+        }
         case 'assignReviewers':
           data.reviewerIds = list(body, 'data.reviewerIds')
             .flatMap((s) => s.split(/[\s,;]+/))

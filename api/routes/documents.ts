@@ -1,0 +1,657 @@
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import type { Document, DocumentSignature, Prisma } from '../../generated/prisma/client';
+import {
+  ALLOWED_CONTENT_TYPES,
+  contentDisposition,
+  UPLOADABLE_DOCUMENT_TYPES,
+  type DocumentType,
+  type SubjectType,
+} from '../../domain/documents';
+import { text } from '../../domain/schemas';
+import { inTransaction } from '../../lib/db';
+import { initialScanState, judgeContent, liveBytes, newDocumentId, sanitiseFileName } from '../../lib/documents';
+import { documentScanWorkflowId, type documentScanWorkflow } from '../../workflows/document-scan';
+import type { ApiContext } from '../context';
+import { requestBody } from '../contract';
+import { conflict, forbidden, HttpError, notFound, validationFailed, type ErrorDetail } from '../errors';
+import type { ApiRouter } from '../router';
+import { documentListSchema, documentSchema, uploadResultSchema } from '../schemas';
+import { subjectScope } from '../scope';
+import type { AuthUser } from '../types';
+import { receiveUpload, tooLarge } from '../uploads';
+
+type DocumentRow = Document & { signatures?: DocumentSignature[] };
+type Owner = SubjectType | 'staged';
+
+/** The proposal or request a document belongs to, as the caller may see it. */
+interface Subject {
+  type: Owner;
+  id: string;
+  workflowId: string | null;
+  requiredTypes: string[];
+  /** The caller may add documents to it. */
+  mayUpload: boolean;
+}
+
+const UPLOAD_FORM = {
+  type: 'object',
+  required: ['documentType', 'file'],
+  properties: {
+    documentType: { type: 'string', enum: UPLOADABLE_DOCUMENT_TYPES, description: 'What the files are' },
+    taskId: { type: 'string', description: 'The task the files are for (a revision, a report), if any' },
+    file: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 10,
+      items: { type: 'string', format: 'binary', contentMediaType: 'application/octet-stream' },
+      description:
+        'One or more files (the same field repeated). Types are judged from the content: PDF, PNG, JPEG, DOCX, XLSX, PPTX, ODT, ODS, ZIP, plain text; never HTML',
+    },
+  },
+};
+const UPLOAD_ENCODING = { file: { contentType: 'application/octet-stream' } };
+
+const releaseBodySchema = requestBody(
+  'DocumentRelease',
+  z.strictObject({ reason: text(2000).describe('Why the file may be served although it could not be scanned') }),
+  { reason: 'Checked by hand: the archive holds the budget spreadsheets the applicant described.' },
+);
+
+const DOCUMENT_ID = { description: 'The document id', example: 'doc-0123456789abcdef0123' };
+const PROPOSAL_ID = { description: 'The proposal id', example: 'p-0a1b2c3d4e5f6g7h' };
+const REQUEST_ID = { description: 'The expert request id', example: 'r-0a1b2c3d4e5f6g7h' };
+
+/** Who may download a document now: nobody an infected one; the uploader a pending one; everyone in scope a clean, released or unscanned one. */
+export function downloadable(doc: DocumentRow, user: AuthUser): boolean {
+  if (doc.deleted || doc.scanState === 'infected') return false;
+  if (doc.scanState === 'clean' || doc.scanState === 'not_scanned') return true;
+  if (doc.scanState === 'scan_failed' && doc.releasedAt) return true;
+  return doc.uploaderId === user.id;
+}
+
+function refusal(doc: DocumentRow): HttpError {
+  if (doc.scanState === 'infected')
+    return conflict('malware was found in this file: it is quarantined and never served', 'document_quarantined');
+  if (doc.scanState === 'scan_failed')
+    return conflict(
+      'this file could not be scanned for malware; a fund manager must release it first',
+      'document_scan_failed',
+    );
+  return conflict(
+    'this file is awaiting its malware scan; only its uploader may download it until then',
+    'document_awaiting_scan',
+  );
+}
+
+function documentView(doc: DocumentRow, user: AuthUser): z.input<typeof documentSchema> {
+  const privileged = user.role === 'fund_manager' || user.role === 'admin';
+  return {
+    id: doc.id,
+    subjectType: doc.subjectType as Owner,
+    subjectId: doc.subjectId,
+    documentType: doc.documentType as DocumentType,
+    version: doc.version,
+    name: doc.name,
+    size: doc.size,
+    sha256: doc.sha256,
+    contentType: doc.contentType,
+    language: (doc.language as 'en' | 'ru' | null) ?? null,
+    scanState: doc.scanState as z.input<typeof documentSchema>['scanState'],
+    scanDetail: privileged ? doc.scanDetail : null,
+    scannedAt: doc.scannedAt?.toISOString() ?? null,
+    released: !!doc.releasedAt,
+    uploaderId: doc.uploaderId,
+    taskId: doc.taskId,
+    messageId: doc.messageId,
+    createdAt: doc.createdAt.toISOString(),
+    downloadable: downloadable(doc, user),
+    signatures: (doc.signatures ?? []).map((s) => ({
+      signerId: s.signerId,
+      signerRole: s.signerRole,
+      signedAt: s.signedAt.toISOString(),
+      sha256: s.sha256,
+      statement: s.statement,
+    })),
+  };
+}
+
+/** Types required and not yet among the live documents. */
+export function missingTypes(
+  required: string[],
+  docs: { documentType: string; deleted: boolean; scanState: string }[],
+): string[] {
+  const have = new Set(docs.filter((d) => !d.deleted && d.scanState !== 'infected').map((d) => d.documentType));
+  return required.filter((t) => !have.has(t));
+}
+
+export async function loadSubject(ctx: ApiContext, user: AuthUser, type: Owner, id: string): Promise<Subject> {
+  const { prisma } = ctx;
+  if (type === 'staged') {
+    if (id !== user.id) throw notFound('document');
+    return { type, id, workflowId: null, requiredTypes: [], mayUpload: true };
+  }
+  if (type === 'proposal') {
+    const scope = (await subjectScope(prisma, 'challenge_fund', user)) as Prisma.ProposalWhereInput;
+    const p = await prisma.proposal.findFirst({
+      where: { AND: [{ id }, scope] },
+      select: { id: true, workflowId: true, callId: true, closedAt: true },
+    });
+    if (!p) throw notFound('proposal');
+    if (user.role === 'reviewer') {
+      // A reviewer opens the documents with the full proposal: after its no-conflict declaration.
+      const review = await prisma.review.findUnique({
+        where: { proposalId_reviewerId: { proposalId: id, reviewerId: user.id } },
+        select: { coi: true, submittedAt: true },
+      });
+      if (!review || review.coi !== 'none' || !review.submittedAt) throw notFound('proposal');
+    }
+    const call = await prisma.call.findUnique({ where: { id: p.callId }, select: { requiredDocumentTypes: true } });
+    return {
+      type,
+      id,
+      workflowId: p.workflowId,
+      requiredTypes: (call?.requiredDocumentTypes as string[] | undefined) ?? [],
+      mayUpload: !p.closedAt && ['applicant', 'co_approver', 'fund_manager'].includes(user.role),
+    };
+  }
+  const scope = (await subjectScope(prisma, 'experts_on_demand', user)) as Prisma.ExpertRequestWhereInput;
+  const r = await prisma.expertRequest.findFirst({
+    where: { AND: [{ id }, scope] },
+    select: { id: true, workflowId: true, closedAt: true, selectedExpertId: true },
+  });
+  if (!r) throw notFound('expert request');
+  const selectedExpert = user.role === 'expert' && !!user.expertId && r.selectedExpertId === user.expertId;
+  return {
+    type,
+    id,
+    workflowId: r.workflowId,
+    requiredTypes: [],
+    mayUpload: !r.closedAt && (['co_approver', 'fund_manager'].includes(user.role) || selectedExpert),
+  };
+}
+
+/** The document and its subject, when the caller may see both (else 404). */
+async function visibleDocument(
+  ctx: ApiContext,
+  user: AuthUser,
+  id: string,
+): Promise<{ doc: DocumentRow; subject: Subject }> {
+  const doc = await ctx.prisma.document.findUnique({
+    where: { id },
+    include: { signatures: { orderBy: { signedAt: 'asc' } } },
+  });
+  if (!doc || doc.deleted) throw notFound('document');
+  const subject = await loadSubject(ctx, user, doc.subjectType as Owner, doc.subjectId).catch((err) => {
+    throw err instanceof HttpError && err.status === 404 ? notFound('document') : err;
+  });
+  return { doc, subject };
+}
+
+/** Starts the malware scan of each document (idempotent by workflow id); a failure leaves them pending for the sweep. */
+export async function startScans(ctx: ApiContext, documentIds: string[]): Promise<void> {
+  if (ctx.documents.scanner.mode !== 'clamd') return;
+  for (const documentId of documentIds) {
+    try {
+      await ctx.temporal.workflow.start<typeof documentScanWorkflow>('documentScanWorkflow', {
+        workflowId: documentScanWorkflowId(documentId),
+        taskQueue: ctx.taskQueue,
+        args: [{ documentId }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    } catch (err) {
+      ctx.logger.warn(
+        { event: 'scan_not_started', documentId, err: err instanceof Error ? err.message : String(err) },
+        'malware scan not started; the document stays pending until the sweep starts it',
+      );
+    }
+  }
+}
+
+function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | undefined {
+  if (!header) return undefined;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return undefined; // not one simple range: the whole file (RFC 9110 allows ignoring it)
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0) return 'unsatisfiable';
+    start = Math.max(0, size - suffix);
+    end = size - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  }
+  if (start >= size || end < start) return 'unsatisfiable';
+  return { start, end };
+}
+
+export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
+  const { prisma } = ctx;
+
+  async function upload(
+    user: AuthUser,
+    req: Parameters<Parameters<ApiRouter['add']>[1]>[0]['req'],
+    type: Owner,
+    id: string,
+  ) {
+    const subject = await loadSubject(ctx, user, type, id);
+    if (!subject.mayUpload) throw forbidden('you may not add documents here');
+    const { maxFileBytes, maxObjectBytes } = ctx.documents;
+    const used =
+      type === 'staged'
+        ? ((
+            await prisma.document.aggregate({
+              where: { subjectType: 'staged', subjectId: id, deleted: false },
+              _sum: { size: true },
+            })
+          )._sum.size ?? 0)
+        : await liveBytes(prisma, type, id);
+    if (used >= maxObjectBytes) throw tooLarge('this object already holds as many documents as it may');
+    const received = await receiveUpload(req, { maxFileBytes, budgetBytes: maxObjectBytes - used });
+    try {
+      const problems: ErrorDetail[] = [];
+      const documentType = received.fields.documentType;
+      if (!UPLOADABLE_DOCUMENT_TYPES.includes(documentType as never))
+        problems.push({ path: 'documentType', message: `must be one of ${UPLOADABLE_DOCUMENT_TYPES.join(', ')}` });
+      const files = received.files.filter((f) => f.field === 'file');
+      if (!files.length) problems.push({ path: 'file', message: 'at least one file is required (field "file")' });
+      for (const f of received.files)
+        if (f.field !== 'file') problems.push({ path: f.field, message: 'unknown file field; send files as "file"' });
+      const taskId = received.fields.taskId?.trim() || null;
+      if (taskId) {
+        const task = await prisma.task.findUnique({ where: { id: taskId }, select: { subjectId: true } });
+        if (!task || task.subjectId !== id) problems.push({ path: 'taskId', message: 'no such task on this object' });
+      }
+      if (problems.length) throw validationFailed(problems);
+
+      const judged = await Promise.all(files.map((f) => judgeContent(f.path)));
+      const refused = judged.flatMap((j, i) =>
+        'refused' in j ? [{ path: `file.${i}`, message: `${files[i].filename || 'the file'}: ${j.refused}` }] : [],
+      );
+      if (refused.length)
+        throw new HttpError(
+          415,
+          'unsupported_file_type',
+          'a file is of a type that is not accepted (judged from its content)',
+          refused,
+        );
+
+      const seen = new Map<string, number>();
+      const dupes: ErrorDetail[] = [];
+      files.forEach((f, i) => {
+        if (seen.has(f.sha256))
+          dupes.push({ path: `file.${i}`, message: `the same content as file ${seen.get(f.sha256)} of this upload` });
+        else seen.set(f.sha256, i);
+      });
+      const existing = await prisma.document.findMany({
+        where: { subjectType: type, subjectId: id, deleted: false, sha256: { in: [...seen.keys()] } },
+        select: { id: true, name: true, sha256: true },
+      });
+      for (const e of existing)
+        dupes.push({ path: `file.${seen.get(e.sha256)}`, message: `already attached as "${e.name}" (${e.id})` });
+      if (dupes.length)
+        throw new HttpError(409, 'duplicate_document', 'a file is already attached to this object', dupes);
+
+      const state = initialScanState(ctx.documents.scanner);
+      const rows: Omit<Prisma.DocumentUncheckedCreateInput, 'version' | 'previousId'>[] = [];
+      for (const [i, f] of files.entries()) {
+        const kind = judged[i] as { contentType: string; extension: string };
+        const storageKey = await ctx.documents.storage.putFile(f.path, f.sha256, f.size);
+        rows.push({
+          id: newDocumentId(),
+          subjectType: type,
+          subjectId: id,
+          documentType,
+          name: sanitiseFileName(f.filename, kind.extension),
+          size: f.size,
+          sha256: f.sha256,
+          storageKey,
+          contentType: kind.contentType,
+          scanState: state,
+          uploaderId: user.id,
+          taskId,
+        });
+      }
+      const created = await inTransaction(prisma, async (tx) => {
+        // Re-checked under the lock of this transaction's inserts: another upload may have used the budget meanwhile.
+        const out: Document[] = [];
+        for (const row of rows) {
+          const previous = await tx.document.findFirst({
+            where: { subjectType: type, subjectId: id, documentType, name: row.name as string, deleted: false },
+            orderBy: { version: 'desc' },
+            select: { id: true, version: true },
+          });
+          out.push(
+            await tx.document.create({
+              data: { ...row, version: (previous?.version ?? 0) + 1, previousId: previous?.id ?? null },
+            }),
+          );
+        }
+        await tx.auditEvent.createMany({
+          data: out.map((d) => ({
+            key: `document:${d.id}:uploaded`,
+            workflowId: subject.workflowId,
+            subjectType: type,
+            subjectId: id,
+            actorId: user.id,
+            actorRole: user.role,
+            action: 'document_uploaded',
+            requestId: req.requestId,
+            data: {
+              documentId: d.id,
+              name: d.name,
+              documentType: d.documentType,
+              size: d.size,
+              sha256: d.sha256,
+              contentType: d.contentType,
+              version: d.version,
+              scanState: d.scanState,
+            },
+          })),
+        });
+        return out;
+      });
+      await startScans(
+        ctx,
+        created.map((d) => d.id),
+      );
+      return { status: 201, body: { items: created.map((d) => documentView(d, user)) } };
+    } finally {
+      received.cleanup();
+    }
+  }
+
+  async function list(user: AuthUser, type: SubjectType, id: string) {
+    const subject = await loadSubject(ctx, user, type, id);
+    const docs = await prisma.document.findMany({
+      where: { subjectType: type, subjectId: id, deleted: false },
+      include: { signatures: { orderBy: { signedAt: 'asc' } } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return {
+      body: {
+        items: docs.map((d) => documentView(d, user)),
+        limits: {
+          maxFileBytes: ctx.documents.maxFileBytes,
+          maxObjectBytes: ctx.documents.maxObjectBytes,
+          usedBytes: docs.filter((d) => d.uploaderId).reduce((s, d) => s + d.size, 0),
+        },
+        requiredDocumentTypes: subject.requiredTypes as (typeof UPLOADABLE_DOCUMENT_TYPES)[number][],
+        missingDocumentTypes: missingTypes(subject.requiredTypes, docs) as (typeof UPLOADABLE_DOCUMENT_TYPES)[number][],
+      },
+    };
+  }
+
+  const uploadSpec = (
+    path: string,
+    operationId: string,
+    tag: string,
+    summary: string,
+    params: Record<string, { description: string; example: string }>,
+    roles: ('applicant' | 'co_approver' | 'fund_manager' | 'expert')[],
+  ) => ({
+    method: 'post' as const,
+    path,
+    operationId,
+    tag,
+    summary,
+    description:
+      'Streams the files to storage (never held whole in memory), judges each type from its content, refuses a file already attached (409 `duplicate_document`), ' +
+      'a file over the per-file limit or files over what the object may still hold (413: nothing is stored). Each file is scanned for malware before anyone but its uploader may download it (`scanState`).',
+    roles,
+    params,
+    multipart: { schema: UPLOAD_FORM, encoding: UPLOAD_ENCODING },
+    success: { status: 201, description: 'Stored; each file awaits its malware scan', schema: uploadResultSchema },
+    errors: [409, 413, 415],
+  });
+
+  router.add(
+    uploadSpec(
+      '/proposals/:id/documents',
+      'createProposalDocuments',
+      'Documents',
+      'Attach documents to a proposal',
+      { id: PROPOSAL_ID },
+      ['applicant', 'co_approver', 'fund_manager'],
+    ),
+    async ({ user, req, params }) => upload(user, req, 'proposal', params.id),
+  );
+  router.add(
+    uploadSpec(
+      '/expert-requests/:id/documents',
+      'createExpertRequestDocuments',
+      'Documents',
+      'Attach documents to an expert request',
+      { id: REQUEST_ID },
+      ['co_approver', 'fund_manager', 'expert'],
+    ),
+    async ({ user, req, params }) => upload(user, req, 'expert_request', params.id),
+  );
+  router.add(
+    {
+      ...uploadSpec(
+        '/documents',
+        'createStagedDocuments',
+        'Documents',
+        'Upload documents for a proposal you are about to submit',
+        {},
+        ['applicant'],
+      ),
+      description:
+        'For the documents a call requires at submission: upload them here, then send their ids as `documentIds` with POST /proposals, which attaches them. Same limits and checks as attaching to a proposal.',
+    },
+    async ({ user, req }) => upload(user, req, 'staged', user.id),
+  );
+
+  router.add(
+    {
+      method: 'get',
+      path: '/proposals/:id/documents',
+      operationId: 'listProposalDocuments',
+      tag: 'Documents',
+      summary: 'The documents of a proposal',
+      description:
+        "With their malware-scan state, whether you may download each, the call's required document types and those still missing.",
+      roles: ['applicant', 'co_approver', 'fund_manager', 'reviewer', 'admin'],
+      params: { id: PROPOSAL_ID },
+      success: { status: 200, description: 'The documents', schema: documentListSchema },
+      errors: [404],
+    },
+    async ({ user, params }) => list(user, 'proposal', params.id),
+  );
+  router.add(
+    {
+      method: 'get',
+      path: '/expert-requests/:id/documents',
+      operationId: 'listExpertRequestDocuments',
+      tag: 'Documents',
+      summary: 'The documents of an expert request',
+      roles: ['co_approver', 'fund_manager', 'expert', 'admin'],
+      params: { id: REQUEST_ID },
+      success: { status: 200, description: 'The documents', schema: documentListSchema },
+      errors: [404],
+    },
+    async ({ user, params }) => list(user, 'expert_request', params.id),
+  );
+
+  router.add(
+    {
+      method: 'get',
+      path: '/documents/:id',
+      operationId: 'getDocument',
+      tag: 'Documents',
+      summary: "A document's details and signatures",
+      params: { id: DOCUMENT_ID },
+      success: { status: 200, description: 'The document', schema: documentSchema },
+      errors: [404],
+    },
+    async ({ user, params }) => {
+      const { doc } = await visibleDocument(ctx, user, params.id);
+      return { body: documentView(doc, user) };
+    },
+  );
+
+  router.add(
+    {
+      method: 'get',
+      path: '/documents/:id/content',
+      operationId: 'getDocumentContent',
+      tag: 'Documents',
+      summary: 'Download a document',
+      description:
+        'Always as an attachment (`Content-Disposition: attachment`, `X-Content-Type-Options: nosniff`, a sandboxing CSP), never rendered inline. ' +
+        'Supports one byte range (`Range: bytes=start-end`, 206). A file awaiting its scan is served to its uploader only, a quarantined one never (409).',
+      params: { id: DOCUMENT_ID },
+      success: {
+        status: 200,
+        description: 'The file, with the content type judged at upload',
+        contentType: 'application/octet-stream',
+        mediaTypes: Object.keys(ALLOWED_CONTENT_TYPES),
+        headers: ['Content-Disposition', 'Accept-Ranges', 'ETag', 'Content-Range'],
+      },
+      alsoAnswers: [{ status: 206, description: 'The byte range asked for' }],
+      errors: [404, 409, 416],
+    },
+    async ({ user, params, req, res }) => {
+      const { doc, subject } = await visibleDocument(ctx, user, params.id);
+      if (!downloadable(doc, user)) throw refusal(doc);
+      const range = req.method === 'GET' ? parseRange(req.get('Range'), doc.size) : undefined;
+      if (range === 'unsatisfiable') {
+        throw new HttpError(416, 'range_not_satisfiable', `the file has ${doc.size} bytes`, undefined, {
+          'Content-Range': `bytes */${doc.size}`,
+        });
+      }
+      if (doc.uploaderId !== user.id && (!range || range.start === 0)) {
+        await prisma.auditEvent.create({
+          data: {
+            key: `document:${doc.id}:downloaded:${req.requestId}:${Date.now()}`,
+            workflowId: subject.workflowId,
+            subjectType: doc.subjectType,
+            subjectId: doc.subjectId,
+            actorId: user.id,
+            actorRole: user.role,
+            action: 'document_downloaded',
+            requestId: req.requestId,
+            data: { documentId: doc.id, name: doc.name, sha256: doc.sha256 },
+          },
+        });
+      }
+      const stream = await ctx.documents.storage.read(doc.storageKey, range ?? undefined);
+      res.status(range ? 206 : 200);
+      res.setHeader('Content-Type', doc.contentType);
+      res.setHeader('Content-Disposition', contentDisposition(doc.name));
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+      res.setHeader('Accept-Ranges', 'bytes');
+      res.setHeader('ETag', `"${doc.sha256}"`);
+      res.setHeader('Content-Length', String(range ? range.end - range.start + 1 : doc.size));
+      if (range) res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${doc.size}`);
+      if (req.method === 'HEAD') {
+        stream.destroy();
+        res.end();
+        return;
+      }
+      await pipeline(stream, res).catch((err) =>
+        req.log.warn({ documentId: doc.id, err: (err as Error).message }, 'download interrupted'),
+      );
+    },
+  );
+
+  router.add(
+    {
+      method: 'post',
+      path: '/documents/:id/release',
+      operationId: 'createDocumentRelease',
+      tag: 'Documents',
+      summary: 'Release a file the scanner could not judge',
+      description:
+        "For a `scan_failed` file (over the scanner's limits): a fund manager checked it by hand. Audited with the reason. Never for an infected file.",
+      roles: ['fund_manager'],
+      params: { id: DOCUMENT_ID },
+      body: releaseBodySchema,
+      success: { status: 200, description: 'Released', schema: documentSchema },
+      errors: [404, 409],
+    },
+    async ({ user, params, body, req }) => {
+      const { doc, subject } = await visibleDocument(ctx, user, params.id);
+      if (doc.scanState !== 'scan_failed')
+        throw conflict(
+          `only a file whose scan failed may be released (this one is ${doc.scanState})`,
+          'not_allowed_now',
+        );
+      if (doc.releasedAt) return { body: documentView(doc, user) };
+      const updated = await inTransaction(prisma, async (tx) => {
+        const d = await tx.document.update({
+          where: { id: doc.id },
+          data: { releasedById: user.id, releasedAt: new Date() },
+          include: { signatures: true },
+        });
+        await tx.auditEvent.create({
+          data: {
+            key: `document:${doc.id}:released`,
+            workflowId: subject.workflowId,
+            subjectType: doc.subjectType,
+            subjectId: doc.subjectId,
+            actorId: user.id,
+            actorRole: user.role,
+            action: 'document_released',
+            comment: body.reason,
+            requestId: req.requestId,
+            data: { documentId: doc.id, name: doc.name, sha256: doc.sha256, scanDetail: doc.scanDetail },
+          },
+        });
+        return d;
+      });
+      return { body: documentView(updated, user) };
+    },
+  );
+
+  router.add(
+    {
+      method: 'post',
+      path: '/documents/:id/delete',
+      operationId: 'deleteDocument',
+      tag: 'Documents',
+      summary: 'Delete a document (soft, audited)',
+      description:
+        'Its uploader or a fund manager. The file is kept (objects are immutable) and the deletion is in the audit trail; generated agreements cannot be deleted.',
+      roles: ['applicant', 'co_approver', 'fund_manager', 'expert'],
+      params: { id: DOCUMENT_ID },
+      success: { status: 200, description: 'Deleted', schema: documentSchema },
+      errors: [404, 409],
+    },
+    async ({ user, params, req }) => {
+      const { doc, subject } = await visibleDocument(ctx, user, params.id);
+      if (!doc.uploaderId) throw conflict('a generated document cannot be deleted', 'not_allowed_now');
+      if (doc.uploaderId !== user.id && user.role !== 'fund_manager')
+        throw forbidden('only its uploader or a fund manager may delete a document');
+      const updated = await inTransaction(prisma, async (tx) => {
+        const d = await tx.document.update({
+          where: { id: doc.id },
+          data: { deleted: true, deletedAt: new Date(), deletedById: user.id },
+          include: { signatures: true },
+        });
+        await tx.auditEvent.create({
+          data: {
+            key: `document:${doc.id}:deleted`,
+            workflowId: subject.workflowId,
+            subjectType: doc.subjectType,
+            subjectId: doc.subjectId,
+            actorId: user.id,
+            actorRole: user.role,
+            action: 'document_deleted',
+            requestId: req.requestId,
+            data: { documentId: doc.id, name: doc.name, sha256: doc.sha256 },
+          },
+        });
+        return d;
+      });
+      return { body: documentView(updated, user) };
+    },
+  );
+}

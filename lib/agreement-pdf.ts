@@ -1,0 +1,332 @@
+/**
+ * The grant agreement as a PDF, in English or Russian, from one template. The standard PDF fonts
+ * have no Cyrillic: DejaVu Sans (npm dejavu-fonts-ttf) is embedded (subset) through fontkit.
+ * Generation is deterministic for the same input (fixed dates, no random ids), so a retried
+ * activity produces the same bytes and the same SHA-256.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { Language } from '../domain/roles';
+
+const FONT_DIR = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
+
+/**
+ * The fonts read and parsed once per process: parsing DejaVu's tables was most of a render. pdf-lib
+ * asks fontkit to parse the bytes it is given on every embedding; the parsed font is immutable for
+ * subsetting (each document makes its own subset), so one parse per font file serves every render.
+ */
+const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
+const fontBytes = new Map<string, Uint8Array>();
+const parsedFonts = new WeakMap<Uint8Array, ReturnType<typeof fontkit.create>>();
+const cachingFontkit: typeof fontkit = {
+  ...fontkit,
+  create(data: Uint8Array, postscriptName?: string) {
+    if (postscriptName !== undefined) return fontkit.create(data, postscriptName);
+    let font = parsedFonts.get(data);
+    if (!font) parsedFonts.set(data, (font = fontkit.create(data)));
+    return font;
+  },
+};
+function fontFile(kind: keyof typeof FONT_FILES): Uint8Array {
+  let bytes = fontBytes.get(kind);
+  if (!bytes) fontBytes.set(kind, (bytes = fs.readFileSync(path.join(FONT_DIR, FONT_FILES[kind]))));
+  return bytes;
+}
+
+export interface AgreementSignature {
+  name: string;
+  role: string;
+  organisation: string;
+  at: string;
+  sha256: string;
+  statement: string;
+}
+
+export interface AgreementInput {
+  language: Language;
+  reference: string;
+  /** The date the agreement was generated (ISO): printed, and the PDF's dates (deterministic bytes). */
+  date: string;
+  grantor: { name: string; office: string; country: string };
+  recipient: { name: string; city: string | null };
+  nationalPartner: string;
+  project: { title: string; summary: string; durationMonths: number; expectedResults: string };
+  amountUsd: number;
+  coFinancingUsd: number;
+  tranches: { seq: number; amountUsd: number; milestone: string; dueDate: string }[];
+  ruleSet: { name: string; effectiveFrom: string };
+  /** Set on the stamped version: the signatures, and the SHA-256 of the unsigned version they signed. */
+  signed?: { signatures: AgreementSignature[]; unsignedSha256: string };
+}
+
+const TEXT: Record<Language, Record<string, string>> = {
+  en: {
+    title: 'GRANT AGREEMENT',
+    subtitle: 'Russian Challenge Fund — Russia-UNDP Partnership',
+    ref: 'Reference',
+    date: 'Date',
+    parties: '1. Parties',
+    grantor: 'Grantor',
+    recipient: 'Recipient',
+    partner: 'National partner',
+    project: '2. Project',
+    projectTitle: 'Title',
+    duration: 'Duration',
+    months: 'months',
+    results: 'Expected results',
+    amounts: '3. Amounts',
+    grant: 'Grant amount',
+    cofin: 'Co-financing by the Recipient (cash or in kind)',
+    total: 'Total project budget',
+    schedule: '4. Tranche schedule',
+    scheduleNote: 'Each tranche is released after the Country Office verified the progress report of its milestone.',
+    tranche: 'Tranche',
+    milestone: 'Milestone',
+    due: 'due',
+    reporting: '5. Reporting duties',
+    reportingText:
+      'The Recipient submits a progress report for each milestone by its due date, and a final report with the results achieved and the beneficiaries reached at the end of the project. ' +
+      'The Recipient keeps records of the use of funds for audit for five years and informs the Grantor at once of any change to the project or its partners.',
+    rules: '6. Rules in force',
+    rulesText:
+      'This agreement is governed by the UNDP Programme and Operations Policies and Procedures (POPP), rule set',
+    effective: 'effective from',
+    signatures: '7. Signatures',
+    unsigned: 'Awaiting the signatures of both parties.',
+    signedBy: 'Signed by',
+    at: 'at',
+    signedSha: 'signed the document with SHA-256',
+    statement: 'Confirmed statement',
+    stamp: 'SIGNED BY BOTH PARTIES',
+    page: 'Page',
+  },
+  ru: {
+    title: 'ГРАНТОВОЕ СОГЛАШЕНИЕ',
+    subtitle: 'Российский фонд решений — Партнёрство Россия–ПРООН',
+    ref: 'Номер',
+    date: 'Дата',
+    parties: '1. Стороны',
+    grantor: 'Грантодатель',
+    recipient: 'Грантополучатель',
+    partner: 'Национальный партнёр',
+    project: '2. Проект',
+    projectTitle: 'Название',
+    duration: 'Срок',
+    months: 'мес.',
+    results: 'Ожидаемые результаты',
+    amounts: '3. Суммы',
+    grant: 'Сумма гранта',
+    cofin: 'Софинансирование грантополучателя (денежное или в натуральной форме)',
+    total: 'Общий бюджет проекта',
+    schedule: '4. График траншей',
+    scheduleNote:
+      'Каждый транш перечисляется после того, как страновой офис проверил отчёт о ходе работ по соответствующему этапу.',
+    tranche: 'Транш',
+    milestone: 'Этап',
+    due: 'срок',
+    reporting: '5. Обязанности по отчётности',
+    reportingText:
+      'Грантополучатель представляет отчёт о ходе работ по каждому этапу в установленный срок и итоговый отчёт о достигнутых результатах и охваченных бенефициарах по завершении проекта. ' +
+      'Грантополучатель хранит документы об использовании средств для аудита в течение пяти лет и незамедлительно сообщает грантодателю о любых изменениях проекта или его партнёров.',
+    rules: '6. Применимые правила',
+    rulesText:
+      'Настоящее соглашение регулируется Правилами и процедурами программ и операций ПРООН (POPP), набор правил',
+    effective: 'действует с',
+    signatures: '7. Подписи',
+    unsigned: 'Ожидает подписей обеих сторон.',
+    signedBy: 'Подписано',
+    at: '',
+    signedSha: 'подписан документ с SHA-256',
+    statement: 'Подтверждённое заявление',
+    stamp: 'ПОДПИСАНО ОБЕИМИ СТОРОНАМИ',
+    page: 'Стр.',
+  },
+};
+
+function usd(n: number, language: Language): string {
+  const s = new Intl.NumberFormat(language === 'ru' ? 'ru-RU' : 'en-US', {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  }).format(n);
+  // ru-RU groups with a narrow no-break space, which DejaVu has; keep it simple for text extraction.
+  return language === 'ru' ? `${s.replace(/\u202f|\u00a0/g, ' ')} долл. США` : `USD ${s}`;
+}
+
+class Writer {
+  page!: PDFPage;
+  y = 0;
+  pages = 0;
+  readonly margin = 56;
+  readonly width = 595.28;
+  readonly height = 841.89;
+
+  constructor(
+    private readonly doc: PDFDocument,
+    readonly font: PDFFont,
+    readonly bold: PDFFont,
+  ) {
+    this.newPage();
+  }
+
+  newPage(): void {
+    this.page = this.doc.addPage([this.width, this.height]);
+    this.pages++;
+    this.y = this.height - this.margin;
+  }
+
+  private ensure(h: number): void {
+    if (this.y - h < this.margin) this.newPage();
+  }
+
+  private wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+    const lines: string[] = [];
+    for (const paragraph of text.split('\n')) {
+      let line = '';
+      for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+        const candidate = line ? `${line} ${word}` : word;
+        if (font.widthOfTextAtSize(candidate, size) <= width || !line) line = candidate;
+        else {
+          lines.push(line);
+          line = word;
+        }
+      }
+      lines.push(line);
+    }
+    return lines;
+  }
+
+  text(
+    text: string,
+    opts: { size?: number; bold?: boolean; indent?: number; gap?: number; color?: [number, number, number] } = {},
+  ): void {
+    const size = opts.size ?? 10;
+    const font = opts.bold ? this.bold : this.font;
+    const indent = opts.indent ?? 0;
+    for (const line of this.wrap(text, font, size, this.width - 2 * this.margin - indent)) {
+      this.ensure(size * 1.4);
+      this.page.drawText(line, {
+        x: this.margin + indent,
+        y: this.y - size,
+        size,
+        font,
+        color: rgb(...(opts.color ?? [0, 0, 0])),
+      });
+      this.y -= size * 1.4;
+    }
+    this.y -= opts.gap ?? 2;
+  }
+
+  heading(text: string): void {
+    this.y -= 6;
+    this.text(text, { size: 12, bold: true, gap: 4 });
+  }
+
+  field(label: string, value: string): void {
+    this.text(`${label}: ${value}`, { indent: 8 });
+  }
+
+  stamp(text: string): void {
+    this.ensure(40);
+    const size = 14;
+    const w = this.bold.widthOfTextAtSize(text, size) + 20;
+    this.page.drawRectangle({
+      x: this.margin,
+      y: this.y - 30,
+      width: w,
+      height: 26,
+      borderColor: rgb(0.1, 0.45, 0.2),
+      borderWidth: 2,
+    });
+    this.page.drawText(text, {
+      x: this.margin + 10,
+      y: this.y - 22,
+      size,
+      font: this.bold,
+      color: rgb(0.1, 0.45, 0.2),
+    });
+    this.y -= 40;
+  }
+}
+
+export async function renderAgreementPdf(input: AgreementInput): Promise<Uint8Array> {
+  const t = TEXT[input.language];
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  doc.registerFontkit(cachingFontkit);
+  const font = await doc.embedFont(fontFile('regular'), { subset: true });
+  const bold = await doc.embedFont(fontFile('bold'), { subset: true });
+  const when = new Date(input.date);
+  doc.setTitle(`${t.title} ${input.reference}`);
+  doc.setLanguage(input.language);
+  doc.setProducer('Russia-UNDP Partnership workflow engine');
+  doc.setCreator('Russia-UNDP Partnership workflow engine');
+  doc.setCreationDate(when);
+  doc.setModificationDate(
+    input.signed
+      ? new Date(
+          input.signed.signatures
+            .map((s) => s.at)
+            .sort()
+            .pop() ?? input.date,
+        )
+      : when,
+  );
+
+  const w = new Writer(doc, font, bold);
+  w.text(t.title, { size: 18, bold: true });
+  w.text(t.subtitle, { size: 11, gap: 6 });
+  w.text(`${t.ref}: ${input.reference}    ${t.date}: ${input.date.slice(0, 10)}`, { gap: 8 });
+  if (input.signed) w.stamp(t.stamp);
+
+  w.heading(t.parties);
+  w.field(t.grantor, `${input.grantor.name}, ${input.grantor.office} (${input.grantor.country})`);
+  w.field(t.recipient, `${input.recipient.name}${input.recipient.city ? `, ${input.recipient.city}` : ''}`);
+  w.field(t.partner, input.nationalPartner);
+
+  w.heading(t.project);
+  w.field(t.projectTitle, input.project.title);
+  w.text(input.project.summary, { indent: 8 });
+  w.field(t.duration, `${input.project.durationMonths} ${t.months}`);
+  w.field(t.results, input.project.expectedResults);
+
+  w.heading(t.amounts);
+  w.field(t.grant, usd(input.amountUsd, input.language));
+  w.field(t.cofin, usd(input.coFinancingUsd, input.language));
+  w.field(t.total, usd(input.amountUsd + input.coFinancingUsd, input.language));
+
+  w.heading(t.schedule);
+  w.text(t.scheduleNote, { indent: 8 });
+  for (const tr of input.tranches) {
+    w.text(
+      `${t.tranche} ${tr.seq}: ${usd(tr.amountUsd, input.language)} — ${t.milestone} “${tr.milestone}”, ${t.due} ${tr.dueDate}`,
+      { indent: 8 },
+    );
+  }
+
+  w.heading(t.reporting);
+  w.text(t.reportingText, { indent: 8 });
+
+  w.heading(t.rules);
+  w.text(`${t.rulesText} “${input.ruleSet.name}”, ${t.effective} ${input.ruleSet.effectiveFrom.slice(0, 10)}.`, {
+    indent: 8,
+  });
+
+  w.heading(t.signatures);
+  if (!input.signed) {
+    w.text(t.unsigned, { indent: 8 });
+  } else {
+    for (const s of input.signed.signatures) {
+      w.text(
+        `${t.signedBy}: ${s.name} (${s.role}, ${s.organisation}) ${t.at} ${s.at.replace('T', ' ').slice(0, 19)} UTC`.replace(
+          '  ',
+          ' ',
+        ),
+        { indent: 8, bold: true },
+      );
+      w.text(`${t.statement}: “${s.statement}”`, { indent: 16 });
+      w.text(`${t.signedSha}: ${s.sha256}`, { indent: 16, size: 8, gap: 6 });
+    }
+  }
+  return doc.save({ useObjectStreams: false });
+}

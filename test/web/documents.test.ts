@@ -1,0 +1,174 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DEMO_USERS } from '../../domain/demo';
+import { proposalPayload } from '../fixtures/payloads';
+import { signatureData } from '../helpers/signature';
+import {
+  axeViolations,
+  check,
+  eventually,
+  screenshot,
+  startWebHarness,
+  type DemoKey,
+  type WebHarness,
+} from './harness';
+
+/**
+ * Documents in the browser: the CO asks for a letter, the applicant uploads it on the revision task
+ * (progress, per-file errors), the CO downloads it from the proposal page; the agreement is generated,
+ * both parties sign, and the stamped Russian PDF downloaded from the proposal page names both signers.
+ */
+let h: WebHarness;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'web-documents-'));
+
+beforeAll(async () => {
+  h = await startWebHarness('documents');
+});
+afterAll(async () => {
+  await h?.stop();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+async function task(
+  who: DemoKey,
+  subjectId: string,
+  kind: string,
+): Promise<{ id: string; context: Record<string, unknown> | null }> {
+  return eventually(async () => {
+    const res = await h.api<{ items: { id: string; kind: string; subject: { id: string } }[] }>(
+      who,
+      'GET',
+      '/tasks?pageSize=100',
+    );
+    const t = res.body.items.find((x) => x.subject.id === subjectId && x.kind === kind);
+    return t
+      ? (
+          await h.api<{ id: string; context: Record<string, unknown> | null }>(
+            who,
+            'GET',
+            `/tasks/${encodeURIComponent(t.id)}`,
+          )
+        ).body
+      : undefined;
+  }, 60_000);
+}
+
+async function decide(who: DemoKey, subjectId: string, kind: string, body: Record<string, unknown>) {
+  const t = await task(who, subjectId, kind);
+  const res = await h.api(who, 'POST', `/tasks/${encodeURIComponent(t.id)}/decision`, body);
+  if (res.status !== 200) throw new Error(`${kind}: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+const letter = Buffer.from('%PDF-1.4\n% Letter of the Ministry of Emergency Situations\n%%EOF\n');
+
+test('request for a letter → uploaded in the revision → downloaded by the CO → agreement signed and stamped, downloadable', async () => {
+  const created = await h.api<{ id: string }>(
+    'applicant',
+    'POST',
+    '/proposals',
+    proposalPayload({ title: 'Mudflow alerts for Naryn' }),
+  );
+  const id = created.body.id;
+  await decide('coKg', id, 'co_endorsement', {
+    decision: 'request_changes',
+    comment: 'Please attach the ministry letter.',
+  });
+
+  // The applicant's revision task: the documents card with its upload form.
+  const revise = await task('applicant', id, 'revise');
+  const page = await h.as('applicant', { axe: true });
+  await page.goto(`/app/tasks/${encodeURIComponent(revise.id)}`);
+  await check(page.getByRole('heading', { name: 'Documents' })).toBeVisible();
+  const form = page.locator('form[data-upload]');
+  // A page named .pdf is refused, with the file named in the error.
+  await form.locator('select[name="documentType"]').selectOption('ministry_letter');
+  await form.locator('input[type="file"]').setInputFiles({
+    name: 'letter.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('<html><body>not a pdf</body></html>'),
+  });
+  await form.locator('button[type="submit"]').click();
+  await check(form.locator('.upload-status')).toContainText('letter.pdf: ');
+  await check(form.locator('.upload-status')).toContainText('HTML');
+  // The real letter: progress, then the list shows it with its scan state.
+  await form
+    .locator('input[type="file"]')
+    .setInputFiles({ name: 'Ministry letter.pdf', mimeType: 'application/pdf', buffer: letter });
+  await form.locator('button[type="submit"]').click();
+  await check(page.locator('#documents table')).toContainText('Ministry letter.pdf');
+  await check(page.locator('#documents table')).toContainText('Not scanned');
+  expect(await axeViolations(page)).toEqual([]);
+  await screenshot(page, 'task-revise-documents');
+  expect(
+    (
+      await h.api('applicant', 'POST', `/proposals/${id}/resubmit`, {
+        title: 'Mudflow alerts for Naryn (with the letter)',
+      })
+    ).status,
+  ).toBe(200);
+
+  // The CO downloads it from the proposal page.
+  const co = await h.as('coKg', { axe: true });
+  await co.goto(`/app/proposals/${id}`);
+  const [download] = await Promise.all([
+    co.waitForEvent('download'),
+    co.getByRole('link', { name: 'Ministry letter.pdf' }).click(),
+  ]);
+  const saved = path.join(tmp, 'letter.pdf');
+  await download.saveAs(saved);
+  expect(createHash('sha256').update(fs.readFileSync(saved)).digest('hex')).toBe(
+    createHash('sha256').update(letter).digest('hex'),
+  );
+  expect(await axeViolations(co)).toEqual([]);
+
+  // On to contracting; each party signs what the task shows.
+  await decide('coKg', id, 'co_endorsement', { decision: 'endorse' });
+  await decide('fundManager', id, 'assign_reviewers', {
+    decision: 'assign',
+    data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] },
+  });
+  for (const r of ['reviewer1', 'reviewer2'] as const) {
+    await decide(r, id, 'conflict_declaration', {
+      decision: 'declare_no_conflict',
+      data: { noConflictDeclared: true },
+    });
+    const scoring = await task(r, id, 'review_score');
+    const keys = ((scoring.context?.rubric ?? []) as { key: string }[]).map((k) => k.key);
+    await decide(r, id, 'review_score', {
+      decision: 'submit_score',
+      data: { scores: Object.fromEntries(keys.map((k) => [k, 85])) },
+    });
+  }
+  await decide('fundManager', id, 'selection_decision', { decision: 'select' });
+  const applicantSign = await task('applicant', id, 'contract_signature');
+  await decide('applicant', id, 'contract_signature', {
+    decision: 'sign',
+    data: signatureData(applicantSign.context, 'en'),
+  });
+  const coSign = await task('coKg', id, 'contract_signature');
+  await decide('coKg', id, 'contract_signature', { decision: 'sign', data: signatureData(coSign.context, 'ru') });
+
+  // The stamped Russian version, downloaded from the proposal page in Russian.
+  const ru = await h.as('applicant', { lang: 'ru', axe: true });
+  await eventually(async () => {
+    await ru.goto(`/app/proposals/${id}`);
+    return (await ru.locator('#documents a', { hasText: '(подписано) RU' }).count()) > 0;
+  }, 30_000);
+  expect(await axeViolations(ru)).toEqual([]);
+  await screenshot(ru, 'proposal-documents-ru');
+  const [pdf] = await Promise.all([
+    ru.waitForEvent('download'),
+    ru.locator('#documents a', { hasText: '(подписано) RU' }).click(),
+  ]);
+  const file = path.join(tmp, 'signed-ru.pdf');
+  await pdf.saveAs(file);
+  const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  expect(text).toContain('ПОДПИСАНО ОБЕИМИ СТОРОНАМИ');
+  expect(text).toContain('Tomsk Polytechnic University');
+  expect(text).toContain('30 000,00 долл. США');
+  expect(text).toContain(`Подписано: ${DEMO_USERS.applicant.name}`);
+  expect(text).toContain(`Подписано: ${DEMO_USERS.coKg.name}`);
+});
