@@ -234,7 +234,9 @@ export class Lifecycle {
     setHandler(
       decideUpdate,
       async (input) => {
-        const task = this.state.tasks[input.taskId];
+        const task = this.state.tasks[input.taskId] ?? (await this.acceptedTask(input.taskId));
+        if (task.status !== 'open' || this.ending)
+          throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
         this.acceptanceNotDurable = true;
         task.status = 'deciding';
         task.rejection = undefined;
@@ -266,7 +268,9 @@ export class Lifecycle {
     setHandler(
       reassignUpdate,
       async (input) => {
-        const task = this.state.tasks[input.taskId];
+        const task = this.state.tasks[input.taskId] ?? (await this.acceptedTask(input.taskId));
+        if (task.status !== 'open' || this.ending)
+          throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
         const from = task.assigneeUserId!;
         this.acceptanceNotDurable = true;
         task.assigneeUserId = input.to.userId;
@@ -341,6 +345,19 @@ export class Lifecycle {
         },
       },
     );
+  }
+
+  /**
+   * The task an accepted decide/reassign Update names, once it exists. Live, the validator has just
+   * seen it; on replay validators do not run, and Core may hand the Update over in the same
+   * activation as the activity result that opens the task (jobs are ordered Updates first), e.g.
+   * when the workflow task it was accepted in followed one that completed without commands (a local
+   * activity heartbeat) or was retried after a worker died. So the handler waits for the task the
+   * replayed history is about to open, instead of acting on state that is not there yet.
+   */
+  private async acceptedTask(taskId: string): Promise<TaskState> {
+    await condition(() => this.state.tasks[taskId] !== undefined);
+    return this.state.tasks[taskId];
   }
 
   /** The withdrawal or cancellation under way, if any: the subject ends at the next wait. */
