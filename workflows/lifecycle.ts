@@ -349,11 +349,10 @@ export class Lifecycle {
 
   /**
    * The task an accepted decide/reassign Update names, once it exists. Live, the validator has just
-   * seen it; on replay validators do not run, and Core may hand the Update over in the same
-   * activation as the activity result that opens the task (jobs are ordered Updates first), e.g.
-   * when the workflow task it was accepted in followed one that completed without commands (a local
-   * activity heartbeat) or was retried after a worker died. So the handler waits for the task the
-   * replayed history is about to open, instead of acting on state that is not there yet.
+   * seen it. On replay validators do not run, and Core builds each activation from history with
+   * Update jobs ahead of activity resolutions: an accepted Update can reach its handler in the
+   * activation whose `scheduleDeadlines` result opens the task (the worker-crash test met this
+   * after a SIGKILL). The handler then waits for the task the replayed history is about to open.
    */
   private async acceptedTask(taskId: string): Promise<TaskState> {
     await condition(() => this.state.tasks[taskId] !== undefined);
