@@ -229,7 +229,9 @@ export class Lifecycle {
     setHandler(
       decideUpdate,
       async (input) => {
-        const task = this.state.tasks[input.taskId];
+        const task = this.state.tasks[input.taskId] ?? (await this.acceptedTask(input.taskId));
+        if (task.status !== 'open' || this.ending)
+          throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
         this.acceptanceNotDurable = true;
         task.status = 'deciding';
         task.rejection = undefined;
@@ -261,7 +263,9 @@ export class Lifecycle {
     setHandler(
       reassignUpdate,
       async (input) => {
-        const task = this.state.tasks[input.taskId];
+        const task = this.state.tasks[input.taskId] ?? (await this.acceptedTask(input.taskId));
+        if (task.status !== 'open' || this.ending)
+          throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
         const from = task.assigneeUserId!;
         this.acceptanceNotDurable = true;
         task.assigneeUserId = input.to.userId;
@@ -336,6 +340,18 @@ export class Lifecycle {
         },
       },
     );
+  }
+
+  /**
+   * The task an accepted decide/reassign Update names, once it exists. Live, the validator has just
+   * seen it. On replay validators do not run, and Core builds each activation from history with
+   * Update jobs ahead of activity resolutions: an accepted Update can reach its handler in the
+   * activation whose `scheduleDeadlines` result opens the task (the worker-crash test met this
+   * after a SIGKILL). The handler then waits for the task the replayed history is about to open.
+   */
+  private async acceptedTask(taskId: string): Promise<TaskState> {
+    await condition(() => this.state.tasks[taskId] !== undefined);
+    return this.state.tasks[taskId];
   }
 
   /** The withdrawal or cancellation under way, if any: the subject ends at the next wait. */

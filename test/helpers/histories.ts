@@ -18,3 +18,18 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
     JSON.stringify({ workflowId: handle.workflowId, history }),
   );
 }
+
+export const ARTIFACT_HISTORIES_DIR = path.resolve(__dirname, '..', 'artifacts', 'histories');
+
+/**
+ * Stores a workflow's history under test/artifacts/histories/ (same format as test/histories/),
+ * e.g. of a workflow a test found broken, so `scripts/replay-history.ts` can replay it offline.
+ * Answers the file written.
+ */
+export async function saveHistoryArtifact(handle: WorkflowHandle, label: string): Promise<string> {
+  const history = await handle.fetchHistory();
+  fs.mkdirSync(ARTIFACT_HISTORIES_DIR, { recursive: true });
+  const file = path.join(ARTIFACT_HISTORIES_DIR, `${label}-${handle.workflowId}.json`);
+  fs.writeFileSync(file, JSON.stringify({ workflowId: handle.workflowId, history }));
+  return file;
+}

@@ -5,6 +5,7 @@ import { stateQuery } from '../../workflows/messages';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { checkDeliveryRule } from '../helpers/delivery-rule';
 import { auditRowsOfHistory, createApplicants, driveProposalToClosed, startProposal } from '../helpers/drive';
+import { saveHistoryArtifact } from '../helpers/histories';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { allSettledOrThrow, retryTransient } from '../helpers/wait';
 
@@ -49,7 +50,16 @@ test(`SIGKILL of the worker with ${LIFECYCLES} lifecycles in flight: all complet
     }
   };
   // Settled, not Promise.all: no driver may still call Temporal after a failure has closed the connection.
-  await allSettledOrThrow(handles.map((h, i) => driveProposalToClosed(h, applicants[i], crash)));
+  // A lifecycle that cannot be driven on (e.g. its workflow task fails after the restart) leaves its
+  // history under test/artifacts/histories/ for `scripts/replay-history.ts`.
+  await allSettledOrThrow(
+    handles.map((h, i) =>
+      driveProposalToClosed(h, applicants[i], crash).catch(async (err: unknown) => {
+        const file = await saveHistoryArtifact(h, 'worker-crash').catch(() => 'not saved');
+        throw new Error(`driving ${h.workflowId} failed (history in ${file}): ${String(err)}`, { cause: err });
+      }),
+    ),
+  );
   expect(killed).toBe(true);
   const results = await Promise.all(handles.map((h) => h.result()));
   expect(results.every((r) => r === 'closed')).toBe(true);
@@ -57,7 +67,12 @@ test(`SIGKILL of the worker with ${LIFECYCLES} lifecycles in flight: all complet
   let missing = 0;
   let duplicated = 0;
   for (const h of handles) {
-    const view = await retryTransient(() => h.query(stateQuery));
+    // A completed workflow is replayed from its history to answer: a failure here is non-determinism.
+    // Its history is kept under test/artifacts/histories/ for `scripts/replay-history.ts`.
+    const view = await retryTransient(() => h.query(stateQuery)).catch(async (err: unknown) => {
+      const file = await saveHistoryArtifact(h, 'worker-crash').catch(() => 'not saved');
+      throw new Error(`state query of ${h.workflowId} failed (history in ${file}): ${String(err)}`, { cause: err });
+    });
     const opened = view.history.filter((e) => e.action === 'task_opened').length;
     const tasks = await prisma.task.count({ where: { workflowId: h.workflowId } });
     const decisions = await prisma.auditEvent.count({ where: { workflowId: h.workflowId, action: 'decision' } });
