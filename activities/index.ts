@@ -2,6 +2,7 @@ import { createClock } from '../lib/clock';
 import { createCalendarActivities } from './calendar';
 import { createCallActivities } from './call';
 import type { ActivityDeps } from './deps';
+import { createEventTravelActivities } from './event-travel';
 import { createExpertRequestActivities } from './expert-request';
 import { createNotifyActivities } from './notify';
 import { createPolicyActivities } from './policy';
@@ -21,6 +22,7 @@ export function createActivities(given: ActivityDeps) {
     ...createProposalActivities(deps),
     ...createExpertRequestActivities(deps),
     ...createCallActivities(deps),
+    ...createEventTravelActivities(deps),
   };
 }
 
