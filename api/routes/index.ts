@@ -8,6 +8,7 @@ import { calendarRoutes } from './calendar';
 import { callRoutes } from './calls';
 import { draftRoutes } from './drafts';
 import { expertApplicationRoutes } from './expert-applications';
+import { eventTravelRoutes } from './event-travel';
 import { expertRequestRoutes } from './expert-requests';
 import { expertRoutes } from './experts';
 import { institutionRoutes } from './institutions';
@@ -29,6 +30,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   proposalRoutes(router, ctx);
   draftRoutes(router, ctx);
   expertRequestRoutes(router, ctx);
+  eventTravelRoutes(router, ctx);
   messageRoutes(router, ctx);
   taskRoutes(router, ctx);
   reassignmentRoutes(router, ctx);

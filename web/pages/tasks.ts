@@ -40,6 +40,7 @@ import {
 
 import { inboxFilters, inboxPage, inboxQuery } from './task-inbox';
 import { contextPanel, type RosterHit } from './task-context';
+import { travelDecisionData } from './event-travel-forms';
 import { taskPageProgramme } from './task-programmes';
 import {
   dataKeyOf,
@@ -120,7 +121,7 @@ export function taskPages(router: Router, web: WebContext): void {
         : Promise.resolve([]),
     ]);
     const proposal = subj && 'view' in subj ? subj : null;
-    const request = subj && !('view' in subj) ? subj : null;
+    const request = subj && 'modality' in subj ? subj : null;
     const privileged = isStaffViewer(ctx.user.role);
     const refs: Reference = { areas, countries };
     const timeline = subj?.timeline ?? [];
@@ -313,6 +314,7 @@ export function taskPages(router: Router, web: WebContext): void {
           break;
         }
         default:
+          Object.assign(data, travelDecisionData(dataKey, body) ?? {});
           break;
       }
       if (dataKey && dataKey !== 'comment' && dataKey !== 'none') payload.data = data;
