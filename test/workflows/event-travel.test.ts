@@ -201,7 +201,7 @@ test('ineligible at intake: each rule of the dated rule set rejects with its fig
     },
     { clock: (clock = compressedClock(ctx.db.prisma, DAY_MS)) },
   );
-});
+}, 300_000);
 
 test('lifecycles: changes requested then approved and settled with a reimbursement; rejected; withdrawn; over the budget refused; cancelled before departure (advance recovered); dates changed, report late, settled with a recovery', async () => {
   await ctx.withWorker(
@@ -361,7 +361,7 @@ test('lifecycles: changes requested then approved and settled with a reimburseme
     },
     { clock: (clock = compressedClock(ctx.db.prisma, DAY_MS)) },
   );
-});
+}, 300_000);
 
 test('the state query names the programme’s stages', async () => {
   await ctx.withWorker(async (tq) => {
