@@ -5,7 +5,6 @@ import type { Prisma } from '../generated/prisma/client';
 import type { CallProposal } from '../domain/calls';
 import type { PoolReviewer } from '../domain/reviewer-assignment';
 import { usdToCents } from '../domain/schemas';
-import { zonedInstant } from '../domain/zoned-time';
 import { inTransaction } from '../lib/db';
 import {
   callReviewersUpdate,
@@ -15,14 +14,19 @@ import {
   type CallSelectionInput,
   type CallView,
 } from '../workflows/call-messages';
+import type { Clock } from '../lib/clock';
 import type { ActivityDeps } from './deps';
 import { deliverOutbox, insertOutboxRows, outboxRowsOf } from './notifications/outbox';
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
 
 /** Activities of the call workflow: its read model, its calendar, its proposals and the delivery of its decisions. */
-export function createCallActivities(deps: ActivityDeps) {
-  const { prisma } = deps;
+export function createCallActivities(deps: ActivityDeps & { clock: Clock }) {
+  const { prisma, clock } = deps;
+
+  /** The calendar instant a call closes at: its closing day and time in its own time zone, by the Clock. */
+  const closingInstant = (f: { countryCode: string; closesAt: string; closingTime: string; timeZone: string }) =>
+    clock.instantOf(f.closesAt, { countryCode: f.countryCode, timeZone: f.timeZone }, f.closingTime);
 
   return {
     /**
@@ -57,7 +61,7 @@ export function createCallActivities(deps: ActivityDeps) {
         closesAt: view.closesAt
           ? new Date(view.closesAt)
           : f.closesAt
-            ? new Date(zonedInstant(f.closesAt, f.closingTime, f.timeZone))
+            ? closingInstant({ ...f, closesAt: f.closesAt })
             : null,
         closesLocal: f.closesAt ? `${f.closesAt}T${f.closingTime}` : null,
         timeZone: f.timeZone,
@@ -86,13 +90,17 @@ export function createCallActivities(deps: ActivityDeps) {
       });
     },
 
-    /** The instant a call closes: its closing day and time in its time zone (null: a rolling call). */
+    /**
+     * The calendar instant a call closes at (null: a rolling call). Its workflow's timer instant comes,
+     * like every deadline's, from scheduleDeadlines (an `at` item).
+     */
     async callClosingInstant(input: {
+      countryCode: string;
       closesAt: string | null;
       closingTime: string;
       timeZone: string;
     }): Promise<string | null> {
-      return input.closesAt === null ? null : zonedInstant(input.closesAt, input.closingTime, input.timeZone);
+      return input.closesAt === null ? null : closingInstant({ ...input, closesAt: input.closesAt }).toISOString();
     },
 
     /** The proposals submitted to a call, as the read model has them now. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { UpdateDefinition } from '@temporalio/common';
 import { isTerminal } from '../domain/stages';
 import { checkDecisionShape, type DecisionBody } from '../domain/tasks';
 import {
@@ -119,19 +120,13 @@ export async function executeWithdraw(
   requestId: string,
   idempotencyKey?: string,
 ) {
-  const updateId = idempotencyKey
-    ? keyedUpdateId('withdraw', user.id, idempotencyKey, subject.workflowId, { reason: reason ?? null })
-    : undefined;
-  const handle = ctx.temporal.workflow.getHandle(subject.workflowId);
-  const update = () =>
-    withTemporalDeadline(ctx, () =>
-      handle.executeUpdate(withdrawUpdate, {
-        ...(updateId ? { updateId } : {}),
-        args: [{ actor: actorOf(user), reason, requestId }],
-      }),
-    );
-  const refusal = terminalRefusal(subject.stage, subject.what);
-  return refusal ? replayOrRefuse(refusal, updateId, update) : update();
+  return executeSubjectUpdate(ctx, user, subject, {
+    kind: 'withdraw',
+    definition: withdrawUpdate,
+    arg: { actor: actorOf(user), reason, requestId },
+    keyed: { reason: reason ?? null },
+    idempotencyKey,
+  });
 }
 
 /** A no-cost extension asked of the proposal's workflow (its validator checks the milestone, the date and the asker). */
@@ -143,19 +138,18 @@ export async function executeExtensionRequest(
   requestId: string,
   idempotencyKey?: string,
 ): Promise<{ taskId: string }> {
-  const updateId = idempotencyKey
-    ? keyedUpdateId('extension', user.id, idempotencyKey, subject.workflowId, body)
-    : undefined;
-  const handle = ctx.temporal.workflow.getHandle(subject.workflowId);
-  const update = () =>
-    withTemporalDeadline(ctx, () =>
-      handle.executeUpdate(requestExtensionUpdate, {
-        ...(updateId ? { updateId } : {}),
-        args: [{ ...body, actor: actorOf(user), requestId }],
-      }),
-    );
-  const refusal = terminalRefusal(subject.stage, 'proposal');
-  return refusal ? replayOrRefuse(refusal, updateId, update) : update();
+  return executeSubjectUpdate(
+    ctx,
+    user,
+    { ...subject, what: 'proposal' },
+    {
+      kind: 'extension',
+      definition: requestExtensionUpdate,
+      arg: { ...body, actor: actorOf(user), requestId },
+      keyed: body,
+      idempotencyKey,
+    },
+  );
 }
 
 /** A fund manager's cancellation, as the `cancel` Update (its validator is the authority; domain/cancellation.ts). */
@@ -167,16 +161,39 @@ export async function executeCancel(
   requestId: string,
   idempotencyKey?: string,
 ) {
-  const updateId = idempotencyKey
-    ? keyedUpdateId('cancel', user.id, idempotencyKey, subject.workflowId, { reason })
+  return executeSubjectUpdate(ctx, user, subject, {
+    kind: 'cancel',
+    definition: cancelUpdate,
+    arg: { actor: actorOf(user), reason, requestId },
+    keyed: { reason },
+    idempotencyKey,
+  });
+}
+
+/**
+ * Sends the caller's Update to a subject's workflow: under a keyed id when the request carries an
+ * Idempotency-Key (`keyed`: what the key covers besides the caller and the workflow), and refused
+ * with 409 once the read model shows the subject ended, unless it replays the caller's own Update.
+ */
+function executeSubjectUpdate<Ret, Arg>(
+  ctx: ApiContext,
+  user: AuthUser,
+  subject: { workflowId: string; stage: string; what: string },
+  u: {
+    kind: 'withdraw' | 'extension' | 'cancel';
+    definition: UpdateDefinition<Ret, [Arg]>;
+    arg: Arg;
+    keyed: unknown;
+    idempotencyKey?: string;
+  },
+): Promise<Ret> {
+  const updateId = u.idempotencyKey
+    ? keyedUpdateId(u.kind, user.id, u.idempotencyKey, subject.workflowId, u.keyed)
     : undefined;
   const handle = ctx.temporal.workflow.getHandle(subject.workflowId);
   const update = () =>
     withTemporalDeadline(ctx, () =>
-      handle.executeUpdate(cancelUpdate, {
-        ...(updateId ? { updateId } : {}),
-        args: [{ actor: actorOf(user), reason, requestId }],
-      }),
+      handle.executeUpdate(u.definition, { ...(updateId ? { updateId } : {}), args: [u.arg] }),
     );
   const refusal = terminalRefusal(subject.stage, subject.what);
   return refusal ? replayOrRefuse(refusal, updateId, update) : update();

@@ -93,8 +93,9 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** True when `timeZone` is an IANA zone this runtime knows. */
+/** True when `timeZone` is an IANA zone name this runtime knows ("Asia/Bishkek", "UTC"; not an offset such as "+05:00"). */
 export function isTimeZone(timeZone: string): boolean {
+  if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(timeZone)) return false;
   try {
     formatter(timeZone);
     return true;
@@ -118,12 +119,12 @@ export function dayIn(instant: Date | number, timeZone: string): Day {
 }
 
 /**
- * The instant at which the wall clock of `timeZone` shows `time` (HH:MM) on `day`. A time skipped
- * by a daylight-saving change resolves to the instant just after the gap.
+ * The instant at which the wall clock of `timeZone` shows `time` (HH:MM or HH:MM:SS) on `day`. A time
+ * skipped by a daylight-saving change resolves to the instant just after the gap.
  */
 export function zonedInstant(day: Day, timeZone: string, time = '00:00'): Date {
-  const [hh, mm] = time.split(':').map(Number);
-  const wall = utcMidnight(day) + (hh * 60 + mm) * 60_000;
+  const [hh, mm, ss = 0] = time.split(':').map(Number);
+  const wall = utcMidnight(day) + ((hh * 60 + mm) * 60 + ss) * 1000;
   // Two rounds find the offset in force at that wall time (the second corrects across a DST change).
   let guess = wall;
   for (let i = 0; i < 2; i++) guess = wall - (wallClockAsUtc(guess, timeZone) - guess);

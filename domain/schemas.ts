@@ -1,7 +1,7 @@
 import { iso, z } from 'zod';
 import { BUDGET_CATEGORIES, budgetAmountsUsd, budgetLineProblems } from './budget';
 import { MODALITIES } from './stages';
-import { isTimeZone } from './zoned-time';
+import { isTimeZone } from './calendar';
 
 /** Payload schemas shared by the API, the OpenAPI document, the workflows and the tests. */
 

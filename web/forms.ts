@@ -493,6 +493,33 @@ function budgetTable(ctx: AnonCtx, rowsIn: Record<BudgetKey, string>[], state: F
   </fieldset>`;
 }
 
+/** The thematic area and SDG fields both programmes' forms ask for. */
+function thematicAreaAndSdgFields(
+  ctx: AnonCtx,
+  v: { thematicAreaId: string; sdgs: string[] },
+  state: FormState,
+  areaOptions: { value: string; label: string }[],
+): SafeHtml {
+  const { t } = ctx;
+  return html`${field(ctx, { name: 'thematicAreaId', label: t('field.thematicArea'), type: 'select', value: v.thematicAreaId, options: areaOptions, required: true, state })}
+    ${choiceGroup(ctx, { name: 'sdgs', legend: t('field.sdgs'), options: SDGS.map((n) => ({ value: n, label: `${t('sdg.short')} ${n}` })), selected: v.sdgs, state, required: true, className: 'sdgs' })}`;
+}
+
+/** The national partner who asked for the work: a fieldset of both programmes' forms. */
+function nationalPartnerFieldset(
+  ctx: AnonCtx,
+  v: { partnerName: string; partnerContact: string; partnerEvidence: string },
+  state: FormState,
+  evidenceHint?: string,
+): SafeHtml {
+  const { t } = ctx;
+  return html`<fieldset class="group"><legend>${t('form.sectionPartner')}</legend>
+    ${field(ctx, { name: 'nationalPartner.name', label: t('field.partnerName'), value: v.partnerName, required: true, state })}
+    ${field(ctx, { name: 'nationalPartner.contact', label: t('field.partnerContact'), value: v.partnerContact, required: true, state })}
+    ${field(ctx, { name: 'nationalPartner.demandEvidence', label: t('field.partnerEvidence'), type: 'textarea', rows: 3, value: v.partnerEvidence, required: true, state, hint: evidenceHint })}
+  </fieldset>`;
+}
+
 export function proposalFormFields(
   ctx: AnonCtx,
   v: ProposalValues,
@@ -515,14 +542,9 @@ export function proposalFormFields(
   <fieldset class="group"><legend>${t('form.sectionProject')}</legend>
     ${field(ctx, { name: 'title', label: t('field.title'), value: v.title, required: true, state })}
     ${field(ctx, { name: 'summary', label: t('field.summary'), type: 'textarea', value: v.summary, required: true, state, hint: t('hint.summary') })}
-    ${field(ctx, { name: 'thematicAreaId', label: t('field.thematicArea'), type: 'select', value: v.thematicAreaId, options: areaOptions, required: true, state })}
-    ${choiceGroup(ctx, { name: 'sdgs', legend: t('field.sdgs'), options: SDGS.map((n) => ({ value: n, label: `${t('sdg.short')} ${n}` })), selected: v.sdgs, state, required: true, className: 'sdgs' })}
+    ${thematicAreaAndSdgFields(ctx, v, state, areaOptions)}
   </fieldset>
-  <fieldset class="group"><legend>${t('form.sectionPartner')}</legend>
-    ${field(ctx, { name: 'nationalPartner.name', label: t('field.partnerName'), value: v.partnerName, required: true, state })}
-    ${field(ctx, { name: 'nationalPartner.contact', label: t('field.partnerContact'), value: v.partnerContact, required: true, state })}
-    ${field(ctx, { name: 'nationalPartner.demandEvidence', label: t('field.partnerEvidence'), type: 'textarea', rows: 3, value: v.partnerEvidence, required: true, state, hint: t('hint.partnerEvidence') })}
-  </fieldset>
+  ${nationalPartnerFieldset(ctx, v, state, t('hint.partnerEvidence'))}
   ${budgetTable(ctx, v.budget, state, opts.extraBudgetRows ?? 0)}
   <fieldset class="group"><legend>${t('form.sectionBudget')}</legend>
     <div class="grid-3">
@@ -660,23 +682,9 @@ export function expertRequestChanges(
 ): Record<string, unknown> {
   const next: Record<string, unknown> = expertRequestPayload(v);
   const out: Record<string, unknown> = {};
-  for (const key of [
-    'title',
-    'nationalPartner',
-    'objectives',
-    'deliverables',
-    'modality',
-    'workingDays',
-    'startDate',
-    'endDate',
-    'languages',
-    'thematicAreaId',
-    'sdgs',
-    'contractValueUsd',
-    'destination',
-    'travelDays',
-    'perDiemUsd',
-  ]) {
+  // What a resubmission may change: the form's fields by their top-level payload key, the country excepted.
+  const changeable = new Set(EXPERT_REQUEST_FIELDS.filter((f) => f !== 'countryCode').map((f) => f.split('.')[0]));
+  for (const key of changeable) {
     const a = next[key] ?? null;
     const b = original[key] ?? null;
     if (JSON.stringify(a) !== JSON.stringify(b)) out[key] = a;
@@ -821,14 +829,9 @@ export function expertRequestFormFields(
   <fieldset class="group"><legend>${t('form.sectionRequest')}</legend>
     ${field(ctx, { name: 'title', label: t('field.title'), value: v.title, required: true, state })}
     ${field(ctx, { name: 'objectives', label: t('field.objectives'), type: 'textarea', value: v.objectives, required: true, state, hint: t('hint.objectives') })}
-    ${field(ctx, { name: 'thematicAreaId', label: t('field.thematicArea'), type: 'select', value: v.thematicAreaId, options: areaOptions, required: true, state })}
-    ${choiceGroup(ctx, { name: 'sdgs', legend: t('field.sdgs'), options: SDGS.map((n) => ({ value: n, label: `${t('sdg.short')} ${n}` })), selected: v.sdgs, state, required: true, className: 'sdgs' })}
+    ${thematicAreaAndSdgFields(ctx, v, state, areaOptions)}
   </fieldset>
-  <fieldset class="group"><legend>${t('form.sectionPartner')}</legend>
-    ${field(ctx, { name: 'nationalPartner.name', label: t('field.partnerName'), value: v.partnerName, required: true, state })}
-    ${field(ctx, { name: 'nationalPartner.contact', label: t('field.partnerContact'), value: v.partnerContact, required: true, state })}
-    ${field(ctx, { name: 'nationalPartner.demandEvidence', label: t('field.partnerEvidence'), type: 'textarea', rows: 3, value: v.partnerEvidence, required: true, state })}
-  </fieldset>
+  ${nationalPartnerFieldset(ctx, v, state)}
   <fieldset class="group"><legend>${t('form.sectionAssignment')}</legend>
     ${choiceGroup(ctx, { name: 'modality', legend: t('field.modality'), type: 'radio', options: MODALITIES.map((m) => ({ value: m, label: t(`modality.${m}` as Key) })), selected: [v.modality], state, required: true, className: 'inline' })}
     <div class="grid-3">

@@ -319,6 +319,32 @@ export function mapDetails(
   return state;
 }
 
+/** A posted form field as trimmed text ('' when missing or not a single value). */
+export const formText = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
+
+/** The named fields of a posted form, each as trimmed text. */
+export function formTexts<K extends string>(body: Record<string, unknown>, names: readonly K[]): Record<K, string> {
+  return Object.fromEntries(names.map((n) => [n, formText(body[n])])) as Record<K, string>;
+}
+
+/**
+ * A form the API refused, as the form's state: the API's field errors next to `fields`, else one
+ * general line (`conflict` for a 409 when given, else the API's message in the reader's language).
+ */
+export function refusedForm(
+  ctx: AnonCtx,
+  refusal: { status: number; body: { error: { message: string; details?: { path: string; message: string }[] } } },
+  fields: string[],
+  conflict?: string,
+): FormState {
+  const state = mapDetails(ctx.lang, refusal.body.error.details, fields);
+  if (!state.errors.size)
+    state.general.push(
+      refusal.status === 409 && conflict ? conflict : apiMessage(ctx.lang, refusal.body.error.message),
+    );
+  return state;
+}
+
 export function errorSummary(ctx: AnonCtx, state: FormState, labels: Record<string, string>): SafeHtml {
   if (!state.errors.size && !state.general.length) return html``;
   return html`<div class="error-summary" role="alert" tabindex="-1" data-focus>

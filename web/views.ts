@@ -445,3 +445,33 @@ export function waitingOn(ctx: AnonCtx, tasks: OpenTask[], stage: string, progra
   if (waiting) items.push(html`<li>${waiting}</li>`);
   return items.length ? html`<ul class="waiting">${items}</ul>` : html``;
 }
+
+/**
+ * The "Status" card of a subject's page: where it stands, whom it waits for, what comes next
+ * (`next`, the programme's sentence for the stage) and anything the page adds under it.
+ */
+export function statusSection(
+  ctx: AnonCtx,
+  subject: { stage: string; timeline: TimelineEvent[]; openTasks: OpenTask[] },
+  programme: Programme,
+  next: string,
+  extra: HtmlValue = '',
+): SafeHtml {
+  const { t } = ctx;
+  return html`<section class="card status" aria-labelledby="status-h">
+      <h2 id="status-h">${t('status.title')}</h2>
+      ${stepper(ctx, subject.stage, subject.timeline, programme)}
+      <h3>${t('status.now')}</h3>
+      ${waitingOn(ctx, subject.openTasks, subject.stage, programme)}
+      <h3>${t('status.next')}</h3>
+      <p>${next}</p>
+      ${extra}
+    </section>`;
+}
+
+/** Staff's card of a subject's open tasks: each with its assignee, due date and whether it is overdue. */
+export function openTasksSection(ctx: AnonCtx, tasks: OpenTask[]): HtmlValue {
+  const { t, lang } = ctx;
+  if (!tasks.length) return '';
+  return html`<section class="card"><h2>${t('proposal.openTasks')}</h2><ul class="waiting">${tasks.map((x) => html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${t(`actor.${x.assigneeRole}` as Key)}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`)}</ul></section>`;
+}

@@ -51,10 +51,11 @@ import {
 } from './call-messages';
 import { FAILURE } from './messages';
 
-const { saveCall, callClosingInstant, callProposals, reviewerPool, notifyCallExtended } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds' },
-});
+const { saveCall, callClosingInstant, scheduleDeadlines, callProposals, reviewerPool, notifyCallExtended } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '500 ms', maximumInterval: '10 seconds' },
+  });
 // A decision reaches its proposal however long that takes; a closed proposal stops it.
 const { deliverToProposal } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -84,6 +85,8 @@ export interface CallState {
   status: CallStatus;
   fields: CallFields;
   closesAt: string | null;
+  /** When the closing timer fires (scheduleDeadlines: the Clock's timer instant of `closesAt`). */
+  closingTimerAt: string | null;
   proposals: CallProposal[];
   entries: Record<string, Entry>;
   pool: PoolReviewer[];
@@ -131,6 +134,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallStatus
     status: 'draft',
     fields: input.fields,
     closesAt: null,
+    closingTimerAt: null,
     proposals: [],
     entries: {},
     pool: [],
@@ -333,15 +337,22 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallStatus
     },
   );
 
+  /** The calendar instant of a closing and the instant its timer fires at, from the Clock (null: a rolling call). */
+  async function closingOf(f: Pick<CallFields, 'closesAt' | 'closingTime' | 'timeZone'>) {
+    const { countryCode } = s.fields;
+    const closesAt = await callClosingInstant({ countryCode, ...f });
+    if (closesAt === null) return null;
+    const [deadline] = await scheduleDeadlines({ countryCode, items: [{ kind: 'at', at: closesAt }] });
+    return { closesAt, timerAt: deadline.timers.dueAt, passed: Date.parse(deadline.timers.dueAt) <= Date.now() };
+  }
+
   async function publish(actor: Actor | null): Promise<void> {
-    const closesAt = await callClosingInstant({
-      closesAt: s.fields.closesAt,
-      closingTime: s.fields.closingTime,
-      timeZone: s.fields.timeZone,
-    });
-    if (closesAt !== null && Date.parse(closesAt) <= Date.now())
+    const closing = await closingOf(s.fields);
+    if (closing?.passed)
       throw invalid([{ path: 'closesAt', message: 'the closing time has passed: extend it before publishing' }]);
+    const closesAt = closing?.closesAt ?? null;
     s.closesAt = closesAt;
+    s.closingTimerAt = closing?.timerAt ?? null;
     s.status = 'published';
     event('published', actor, { closesAt });
   }
@@ -374,12 +385,14 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallStatus
         closingTime: closingTime ?? s.fields.closingTime,
         timeZone: timeZone ?? s.fields.timeZone,
       };
-      const instant = (await callClosingInstant(next))!;
+      const closing = (await closingOf(next))!;
+      const instant = closing.closesAt;
       if (s.status !== 'published') throw failure(FAILURE.notAllowedNow, `the call closed meanwhile (${s.status})`);
       if (s.closesAt && Date.parse(instant) <= Date.parse(s.closesAt))
         throw invalid([{ path: 'closesAt', message: `must be later than the current closing (${s.closesAt})` }]);
       s.fields = { ...s.fields, ...next };
       s.closesAt = instant;
+      s.closingTimerAt = closing.timerAt;
       s.extensions++;
       closingChanged = true;
       event('deadline_extended', actor, { closesAt: instant });
@@ -630,7 +643,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallStatus
     }
     if (s.status === 'published') {
       closingChanged = false;
-      const dueIn = Date.parse(s.closesAt!) - Date.now();
+      const dueIn = Date.parse(s.closingTimerAt!) - Date.now();
       if (dueIn > 0 && (await condition(() => closingChanged || refreshWanted, dueIn))) {
         if (refreshWanted) {
           await refresh();

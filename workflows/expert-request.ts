@@ -21,7 +21,7 @@
  * - Withdrawal: any co_approver of the request's country (the request belongs to the Country
  *   Office, not to one person), up to and including contracting; a draft contract is voided.
  */
-import { continueAsNew, patched, proxyActivities } from '@temporalio/workflow';
+import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ShortlistEntry } from '../activities/expert-request';
 import { candidateSelectionProblems, dailyBudgetCents, type SelectionPolicy } from '../domain/matching';
@@ -37,7 +37,7 @@ import { failedReasons } from '../domain/policy/findings';
 import { usdToCents, type ExpertRequestCreate } from '../domain/schemas';
 import type { Stage } from '../domain/stages';
 import type { DeliverableRow } from '../domain/steps';
-import type { DecisionProblem, SlaSettings } from '../domain/tasks';
+import type { DecisionProblem } from '../domain/tasks';
 import { Lifecycle, type Decision, type LifecycleState } from './lifecycle';
 import {
   alignmentWithReview,
@@ -58,8 +58,6 @@ export interface ExpertRequestWorkflowInput {
   requester: { userId: string; countryCode: string };
   request: ExpertRequestCreate;
   submittedAt: string;
-  /** SLAs of workflows started before the Clock (their replay only). */
-  sla?: SlaSettings;
   /** Tests: continue as new after this many steps in one run (production waits for Temporal's suggestion). */
   continueAsNewAfterSteps?: number;
   resume?: { lifecycle: LifecycleState; progress: ExpertRequestProgress };
@@ -103,7 +101,6 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     subjectId: input.requestId,
     countryCode,
     title: String(input.request.title ?? 'Expert request'),
-    sla: input.sla,
     owner: { userId: requester.userId },
     resume: input.resume?.lifecycle,
     validateDecision: (task, d) => validateExpertRequestDecision(task.kind, d, progress),
@@ -524,12 +521,10 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
   async function mission(): Promise<void> {
     const expert = progress.selected!;
     const r = req();
-    const datedDeliverables = patched('deadlines-from-clock');
     const done = await paidItems(lc, {
       // Each deliverable is due on its date (reminded before it), in the Country Office's calendar.
-      submissionDeadline: datedDeliverables
-        ? async (i) => (await lc.schedule([{ kind: 'deliverable', dueDate: r.deliverables[i].dueDate }]))[0]
-        : undefined,
+      submissionDeadline: async (i) =>
+        (await lc.schedule([{ kind: 'deliverable', dueDate: r.deliverables[i].dueDate }]))[0],
       count: r.deliverables.length,
       next: () => progress.deliverableIndex,
       advance: () => progress.deliverableIndex++,

@@ -7,7 +7,6 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -24,7 +23,7 @@ import { withdrawalRefusal, type Refusal } from '../domain/registry';
 import type { Actor } from '../domain/roles';
 import { canTransition, isTerminal, type Programme, type Stage, type SubjectType } from '../domain/stages';
 import { isTaskAssignee, type AuditEntry, type StepCommit, type SubjectRef, type TaskRow } from '../domain/steps';
-import { checkDecisionShape, TASK_KINDS, type DecisionProblem, type SlaSettings, type TaskKind } from '../domain/tasks';
+import { checkDecisionShape, TASK_KINDS, type DecisionProblem, type TaskKind } from '../domain/tasks';
 import {
   cancelUpdate,
   decideUpdate,
@@ -103,8 +102,6 @@ interface TaskState extends TaskRow {
   retimed?: number;
 }
 
-const DAY_MS = 86_400_000;
-
 /** Serializable kernel state carried across continue-as-new. */
 export interface LifecycleState {
   stage: Stage;
@@ -139,8 +136,6 @@ export interface LifecycleOptions {
   subjectId: string;
   countryCode: string;
   title: string;
-  /** SLAs in milliseconds of workflows started before the Clock (their replay only); dates now come from scheduleDeadlines. */
-  sla?: SlaSettings;
   /** Who hears about outcomes: the applicant or the requesting CO user. */
   owner: Recipient;
   resume?: LifecycleState;
@@ -556,17 +551,15 @@ export class Lifecycle {
     specs: TaskSpec[],
     extra: Omit<StepCommit, 'workflowId' | 'seq' | 'at' | 'subject' | 'openTasks'> = {},
   ): Promise<string[]> {
-    const now = Date.now();
     const ids = specs.map((spec) => {
       const n = (this.state.counters[spec.kind] = (this.state.counters[spec.kind] ?? 0) + 1);
       return `${this.workflowId}:${spec.kind}:${spec.key ? `${spec.key}:` : ''}${n}`;
     });
-    const deadlines = patched('deadlines-from-clock') ? await this.deadlinesOf(specs) : undefined;
+    const deadlines = await this.deadlinesOf(specs);
     const rows: TaskState[] = specs.map((spec, i) => {
       const kind = TASK_KINDS[spec.kind];
       const id = ids[i];
-      const deadline = deadlines?.[i];
-      const sla = this.opts.sla?.[kind.sla] ?? { dueMs: 7 * DAY_MS, remindBeforeMs: 3 * DAY_MS };
+      const deadline = deadlines[i];
       return {
         id,
         kind: spec.kind,
@@ -576,11 +569,9 @@ export class Lifecycle {
         assigneeCountryCode: spec.countryCode ?? null,
         ...(spec.institutionId ? { assigneeInstitutionId: spec.institutionId } : {}),
         title: spec.title ?? `${kind.label}: ${this.state.title}`,
-        dueAt: deadline ? deadline.dueAt : new Date(now + sla.dueMs).toISOString(),
-        remindAt: deadline
-          ? deadline.remindAt
-          : new Date(now + Math.max(0, sla.dueMs - sla.remindBeforeMs)).toISOString(),
-        ...(deadline ? { timers: { dueAt: deadline.timers.dueAt, remindAt: deadline.timers.remindAt } } : {}),
+        dueAt: deadline.dueAt,
+        remindAt: deadline.remindAt,
+        timers: { dueAt: deadline.timers.dueAt, remindAt: deadline.timers.remindAt },
         context: spec.context ?? null,
         status: 'open',
         excludeUserIds: spec.excludeUserIds ?? [],

@@ -8,7 +8,6 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
-  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -28,7 +27,7 @@ import {
 } from '../domain/schemas';
 import { isTerminal, type Stage } from '../domain/stages';
 import type { DeliverableRow } from '../domain/steps';
-import type { DecisionProblem, SlaSettings } from '../domain/tasks';
+import type { DecisionProblem } from '../domain/tasks';
 import { Lifecycle, type Decision, type LifecycleState } from './lifecycle';
 import {
   alignmentWithReview,
@@ -57,8 +56,6 @@ export interface ProposalWorkflowInput {
   /** The proposal as submitted, its totals computed from its budget lines (domain/schemas.ts withBudgetTotals). */
   proposal: ProposalData;
   submittedAt: string;
-  /** SLAs of workflows started before the Clock (their replay only). */
-  sla?: SlaSettings;
   /** Tests: continue as new after this many steps in one run (production waits for Temporal's suggestion). */
   continueAsNewAfterSteps?: number;
   resume?: { lifecycle: LifecycleState; progress: ProposalProgress };
@@ -123,7 +120,6 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     subjectId: input.proposalId,
     countryCode: input.proposal.countryCode,
     title: input.proposal.title,
-    sla: input.sla,
     owner: applicantSide,
     resume: input.resume?.lifecycle,
     validateDecision: (task, d) => validateProposalDecision(task.kind, task.context ?? {}, d, progress),
@@ -535,13 +531,10 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
 
   async function mission(): Promise<void> {
     const amounts = trancheSchedule(usdToCents(p().requestedAmountUsd), p().milestones.length);
-    const datedReports = patched('milestone-report-dates');
     // Extensions asked before a continue-as-new are awaited again.
     for (const ext of progress.extensions ?? []) if (ext.status === 'open') extensionRuns.push(decideExtension(ext));
     const done = await paidItems(lc, {
-      submissionDeadline: datedReports
-        ? (i) => datedTask(() => ({ kind: 'milestone_report', dueDate: p().milestones[i].dueDate }))
-        : undefined,
+      submissionDeadline: (i) => datedTask(() => ({ kind: 'milestone_report', dueDate: p().milestones[i].dueDate })),
       count: p().milestones.length,
       next: () => progress.milestoneIndex,
       advance: () => progress.milestoneIndex++,
@@ -756,11 +749,10 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
 
   async function evaluation(): Promise<void> {
     const finalReport = { kind: 'final_report', ...applicantSide } as const;
-    const final = await lc.ask(
-      patched('milestone-report-dates')
-        ? { ...finalReport, deadline: await datedTask(() => ({ kind: 'final_report', endDate: endDate() })) }
-        : finalReport,
-    );
+    const final = await lc.ask({
+      ...finalReport,
+      deadline: await datedTask(() => ({ kind: 'final_report', endDate: endDate() })),
+    });
     const ids = await lc.openTasks([
       {
         kind: 'evaluation',

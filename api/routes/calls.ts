@@ -10,7 +10,7 @@ import {
   type CallFields,
   type RubricCriterion,
 } from '../../domain/schemas';
-import { zonedInstant } from '../../domain/zoned-time';
+import { zonedInstant } from '../../domain/calendar';
 import type { callWorkflow, CallWorkflowInput } from '../../workflows/call';
 import {
   adjustReviewersUpdate,
@@ -309,7 +309,7 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
       const { draft, ...fields } = body;
       await checkReferences(fields);
       if (!draft && fields.closesAt !== null) {
-        const closes = zonedInstant(fields.closesAt, fields.closingTime, fields.timeZone);
+        const closes = zonedInstant(fields.closesAt, fields.timeZone, fields.closingTime).toISOString();
         if (Date.parse(closes) <= Date.now())
           throw validationFailed([{ path: 'closesAt', message: `the closing time (${closes}) has passed` }]);
       }
@@ -441,7 +441,11 @@ export function callRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
     async ({ user, params, body }) => {
       const call = await visibleCall(params.id, user);
-      const instant = zonedInstant(body.closesAt, body.closingTime ?? '23:59', body.timeZone ?? call.timeZone);
+      const instant = zonedInstant(
+        body.closesAt,
+        body.timeZone ?? call.timeZone,
+        body.closingTime ?? '23:59',
+      ).toISOString();
       if (Date.parse(instant) <= Date.now())
         throw validationFailed([{ path: 'closesAt', message: `the new closing (${instant}) has passed` }]);
       if (call.closesAt && Date.parse(instant) <= call.closesAt.getTime())

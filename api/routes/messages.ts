@@ -16,6 +16,7 @@ import { PROGRAMME_LIST, programmeSpec, type Programme, type SubjectType } from 
 import { ROLES } from '../../domain/roles';
 import { STAGES } from '../../domain/stages';
 import { publicBaseUrl } from '../../lib/config';
+import type { Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../../lib/db';
 import { withOutboxMails } from '../accounts/mail';
 import type { ApiContext } from '../context';
@@ -146,6 +147,49 @@ async function namesOf(prisma: PrismaClient, ids: string[]): Promise<Map<string,
 const asRole = (r: string) => r as (typeof ROLES)[number];
 const languageOf = (user: AuthUser): 'en' | 'ru' => (user.language === 'ru' ? 'ru' : 'en');
 
+/** A written entry of a subject (message or internal note) as the API shows it: its author with their name. */
+interface WrittenEntry {
+  id: string;
+  authorId: string;
+  authorRole: string;
+  body: string;
+  createdAt: Date;
+}
+const entryView = (e: WrittenEntry, names: Map<string, string>) => ({
+  id: e.id,
+  author: { id: e.authorId, name: names.get(e.authorId) ?? null, role: asRole(e.authorRole) },
+  body: e.body,
+  createdAt: e.createdAt.toISOString(),
+});
+
+/** The query of a subject's messages or notes: oldest first, at most 1000. */
+const entriesOfSubject = (subjectType: SubjectType, subjectId: string) => ({
+  where: { subjectType, subjectId },
+  orderBy: [{ createdAt: 'asc' as const }, { id: 'asc' as const }],
+  take: 1000,
+});
+
+/** The audit event of an entry the caller wrote on a subject, in the entry's transaction; recorded once per key. */
+function auditWrittenEntry(
+  tx: Prisma.TransactionClient,
+  e: {
+    key: string;
+    workflowId: string;
+    subjectType: SubjectType;
+    subjectId: string;
+    user: AuthUser;
+    action: 'message_posted' | 'internal_note';
+    data: Record<string, unknown>;
+    requestId: string;
+    at: Date;
+  },
+) {
+  return tx.$executeRaw`INSERT INTO "AuditEvent" ("key", "workflowId", "subjectType", "subjectId", "actorId", "actorRole", "action", "data", "requestId", "at")
+    VALUES (${e.key}, ${e.workflowId}, ${e.subjectType}, ${e.subjectId}, ${e.user.id}, ${e.user.role}, ${e.action},
+      ${JSON.stringify(e.data)}::jsonb, ${e.requestId}, ${e.at})
+    ON CONFLICT ("key") DO NOTHING`;
+}
+
 export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;
   for (const spec of PROGRAMME_LIST) {
@@ -156,18 +200,10 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
     const base = `/${spec.apiPath}/:id`;
     const params = { id: { description: `The ${what} id`, example: `${spec.subjectIdPrefix}-0a1b2c3d4e5f6g7h` } };
 
-    const messageView = (
-      m: { id: string; side: string; authorId: string; authorRole: string; body: string; createdAt: Date },
-      names: Map<string, string>,
-      language: 'en' | 'ru',
-    ) => ({
-      id: m.id,
-      side: m.side,
-      sideLabel: sideLabel(programme, m.side, language),
-      author: { id: m.authorId, name: names.get(m.authorId) ?? null, role: asRole(m.authorRole) },
-      body: m.body,
-      createdAt: m.createdAt.toISOString(),
-    });
+    const messageView = (m: WrittenEntry & { side: string }, names: Map<string, string>, language: 'en' | 'ru') => {
+      const { author, body, createdAt } = entryView(m, names);
+      return { id: m.id, side: m.side, sideLabel: sideLabel(programme, m.side, language), author, body, createdAt };
+    };
 
     router.add(
       {
@@ -190,11 +226,7 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
         const mine = messageSideOf(programme, user, s);
         // An expert reads the thread only once selected for the request (the side admits that expert alone).
         if (user.role === 'expert' && !mine) throw notFound(what);
-        const rows = await prisma.message.findMany({
-          where: { subjectType, subjectId: s.id },
-          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-          take: 1000,
-        });
+        const rows = await prisma.message.findMany(entriesOfSubject(subjectType, s.id));
         const names = await namesOf(
           prisma,
           rows.map((r) => r.authorId),
@@ -264,10 +296,17 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
           await tx.$executeRaw`INSERT INTO "Message" ("id", "workflowId", "subjectType", "subjectId", "authorId", "authorRole", "side", "body", "createdAt")
             VALUES (${id}, ${s.workflowId}, ${subjectType}, ${s.id}, ${user.id}, ${user.role}, ${side.key}, ${body.body}, ${createdAt})
             ON CONFLICT ("id") DO NOTHING`;
-          await tx.$executeRaw`INSERT INTO "AuditEvent" ("key", "workflowId", "subjectType", "subjectId", "actorId", "actorRole", "action", "data", "requestId", "at")
-            VALUES (${`message:${id}`}, ${s.workflowId}, ${subjectType}, ${s.id}, ${user.id}, ${user.role}, 'message_posted',
-              ${JSON.stringify({ messageId: id, side: side.key, mailed: rows.length })}::jsonb, ${req.requestId}, ${createdAt})
-            ON CONFLICT ("key") DO NOTHING`;
+          await auditWrittenEntry(tx, {
+            key: `message:${id}`,
+            workflowId: s.workflowId,
+            subjectType,
+            subjectId: s.id,
+            user,
+            action: 'message_posted',
+            data: { messageId: id, side: side.key, mailed: rows.length },
+            requestId: req.requestId,
+            at: createdAt,
+          });
         });
         const stored = await prisma.message.findUniqueOrThrow({ where: { id } });
         return {
@@ -294,25 +333,12 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
       },
       async ({ user, params: p }) => {
         const s = await visibleSubject(prisma, programme, user, p.id);
-        const rows = await prisma.internalNote.findMany({
-          where: { subjectType, subjectId: s.id },
-          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-          take: 1000,
-        });
+        const rows = await prisma.internalNote.findMany(entriesOfSubject(subjectType, s.id));
         const names = await namesOf(
           prisma,
           rows.map((r) => r.authorId),
         );
-        return {
-          body: {
-            items: rows.map((r) => ({
-              id: r.id,
-              author: { id: r.authorId, name: names.get(r.authorId) ?? null, role: asRole(r.authorRole) },
-              body: r.body,
-              createdAt: r.createdAt.toISOString(),
-            })),
-          },
-        };
+        return { body: { items: rows.map((r) => entryView(r, names)) } };
       },
     );
 
@@ -339,21 +365,20 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
         await prisma.$transaction(async (tx) => {
           await tx.$executeRaw`INSERT INTO "InternalNote" ("id", "subjectType", "subjectId", "authorId", "authorRole", "body", "createdAt")
             VALUES (${id}, ${subjectType}, ${s.id}, ${user.id}, ${user.role}, ${body.body}, ${createdAt}) ON CONFLICT ("id") DO NOTHING`;
-          await tx.$executeRaw`INSERT INTO "AuditEvent" ("key", "workflowId", "subjectType", "subjectId", "actorId", "actorRole", "action", "data", "requestId", "at")
-            VALUES (${`note:${id}`}, ${s.workflowId}, ${subjectType}, ${s.id}, ${user.id}, ${user.role}, 'internal_note',
-              ${JSON.stringify({ noteId: id })}::jsonb, ${req.requestId}, ${createdAt})
-            ON CONFLICT ("key") DO NOTHING`;
+          await auditWrittenEntry(tx, {
+            key: `note:${id}`,
+            workflowId: s.workflowId,
+            subjectType,
+            subjectId: s.id,
+            user,
+            action: 'internal_note',
+            data: { noteId: id },
+            requestId: req.requestId,
+            at: createdAt,
+          });
         });
         const stored = await prisma.internalNote.findUniqueOrThrow({ where: { id } });
-        return {
-          status: 201,
-          body: {
-            id: stored.id,
-            author: { id: user.id, name: user.name, role: user.role },
-            body: stored.body,
-            createdAt: stored.createdAt.toISOString(),
-          },
-        };
+        return { status: 201, body: entryView(stored, new Map([[user.id, user.name]])) };
       },
     );
 

@@ -173,23 +173,34 @@ class Driver {
     return { stage: res.body.stage, task };
   }
 
-  async challengeFund(n: number, applicant: BenchApplicant): Promise<string> {
-    const token = await this.api.token(applicant.email);
-    const created = await this.api.call<{ id: string; stage: string }>(
-      'create',
-      'POST',
-      '/proposals',
-      token,
-      proposalPayload(n),
-      { 'idempotency-key': `bench-cf-${n}` },
-    );
+  /**
+   * Creates a subject over HTTP as `email` (the key makes a retried run reuse it) and answers its id
+   * with a decider bound to it: `d(email, kind, decision, body)`.
+   */
+  private async create(email: string, type: SubjectType, path: string, payload: unknown, key: string) {
+    const token = await this.api.token(email);
+    const created = await this.api.call<{ id: string }>('create', 'POST', path, token, payload, {
+      'idempotency-key': key,
+    });
     const id = created.body.id;
     const d = (
-      email: string,
+      who: string,
       kind: string,
       decision: string,
       body?: { data?: Record<string, unknown>; comment?: string },
-    ) => this.decide(email, 'proposal', id, kind, decision, body);
+    ) => this.decide(who, type, id, kind, decision, body);
+    return { id, d };
+  }
+
+  /** The subject's workflow id once its read model shows it closed (the last decision's answer may precede that). */
+  private async closed(type: SubjectType, id: string, lastStage: string): Promise<string> {
+    if (lastStage !== 'closed')
+      await this.viewUntil<{ stage: string }>(EMAIL.fm, type, id, (v) => v.stage === 'closed');
+    return workflowIdFor(type, id);
+  }
+
+  async challengeFund(n: number, applicant: BenchApplicant): Promise<string> {
+    const { id, d } = await this.create(applicant.email, 'proposal', '/proposals', proposalPayload(n), `bench-cf-${n}`);
     await d(EMAIL.coKg, 'co_endorsement', 'endorse', { comment: 'Matches our CPD outcome 2' });
     await d(EMAIL.fm, 'assign_reviewers', 'assign', {
       data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] },
@@ -211,28 +222,17 @@ class Driver {
     const evaluation = { ratings: { relevance: 5, effectiveness: 4 }, narrative: 'Works well', beneficiaries: 5400 };
     await d(EMAIL.coKg, 'evaluation', 'submit_evaluation', { data: evaluation });
     const last = await d(EMAIL.fm, 'evaluation', 'submit_evaluation', { data: evaluation });
-    if (last.stage !== 'closed')
-      await this.viewUntil<{ stage: string }>(EMAIL.fm, 'proposal', id, (v) => v.stage === 'closed');
-    return workflowIdFor('proposal', id);
+    return this.closed('proposal', id, last.stage);
   }
 
   async expertsOnDemand(n: number): Promise<string> {
-    const token = await this.api.token(EMAIL.coKg);
-    const created = await this.api.call<{ id: string }>(
-      'create',
-      'POST',
+    const { id, d } = await this.create(
+      EMAIL.coKg,
+      'expert_request',
       '/expert-requests',
-      token,
       expertRequestPayload(n),
-      { 'idempotency-key': `bench-eod-${n}` },
+      `bench-eod-${n}`,
     );
-    const id = created.body.id;
-    const d = (
-      email: string,
-      kind: string,
-      decision: string,
-      body?: { data?: Record<string, unknown>; comment?: string },
-    ) => this.decide(email, 'expert_request', id, kind, decision, body);
     await d(EMAIL.coKg2, 'co_endorsement', 'endorse', { comment: 'Endorsed by the head of office' });
     const request = await this.viewUntil<{ shortlist: { expertId: string; userId: string }[] }>(
       EMAIL.fm,
@@ -286,9 +286,7 @@ class Driver {
     stage = (
       await d(expert, 'assignment_feedback', 'submit_feedback', { data: { rating: 4, narrative: 'Well prepared' } })
     ).stage;
-    if (stage !== 'closed')
-      await this.viewUntil<{ stage: string }>(EMAIL.fm, 'expert_request', id, (v) => v.stage === 'closed');
-    return workflowIdFor('expert_request', id);
+    return this.closed('expert_request', id, stage);
   }
 }
 

@@ -33,23 +33,28 @@ function openssl(dir: string, args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
 }
 
+/** `openssl req` arguments for a new P-256 key `name`.key, unencrypted, and a request or certificate `out` for CN=name. */
+const newKeyRequest = (name: string, out: string) => [
+  '-newkey',
+  'ec',
+  '-pkeyopt',
+  'ec_paramgen_curve:P-256',
+  '-nodes',
+  '-keyout',
+  `${name}.key`,
+  '-out',
+  out,
+  '-subj',
+  `/CN=${name}`,
+];
+
 function makeCa(dir: string, name: string): { cert: string; key: string } {
   openssl(dir, [
     'req',
     '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
     '-days',
     '2',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.crt`,
-    '-subj',
-    `/CN=${name}`,
+    ...newKeyRequest(name, `${name}.crt`),
     '-addext',
     'basicConstraints=critical,CA:TRUE',
     '-addext',
@@ -59,20 +64,7 @@ function makeCa(dir: string, name: string): { cert: string; key: string } {
 }
 
 function makeLeaf(dir: string, ca: { cert: string; key: string }, name: string, extensions: string[]): CertPair {
-  openssl(dir, [
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    `/CN=${name}`,
-  ]);
+  openssl(dir, ['req', ...newKeyRequest(name, `${name}.csr`)]);
   fs.writeFileSync(
     path.join(dir, `${name}.ext`),
     ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', ...extensions].join('\n'),

@@ -1,4 +1,4 @@
-import { addDays, addWorkingDays, dayIn, endOfDay, zonedInstant } from '../../domain/calendar';
+import { addDays, addWorkingDays, dayIn, endOfDay, isTimeZone, zonedInstant } from '../../domain/calendar';
 import { compressedTime, createClock, dateHolidaysOf } from '../../lib/clock';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
@@ -12,6 +12,21 @@ describe('calendar (pure)', () => {
     expect(endOfDay('2027-03-31', 'Asia/Bishkek').toISOString()).toBe('2027-03-31T17:59:59.999Z');
     expect(dayIn(new Date('2027-03-30T18:30:00Z'), 'Asia/Bishkek')).toBe('2027-03-31');
     expect(dayIn(new Date('2027-03-30T18:30:00Z'), 'UTC')).toBe('2027-03-30');
+  });
+
+  test('a time of day may carry seconds; only IANA zone names are time zones', () => {
+    expect(zonedInstant('2027-03-31', 'Asia/Bishkek', '17:00:30').toISOString()).toBe('2027-03-31T11:00:30.000Z');
+    expect([isTimeZone('Asia/Bishkek'), isTimeZone('UTC'), isTimeZone('America/Argentina/Buenos_Aires')]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect([isTimeZone('Mars/Olympus'), isTimeZone('+05:00'), isTimeZone(''), isTimeZone('Asia/../UTC')]).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   test('N days and N working days before and after a date skip weekends and holidays', () => {

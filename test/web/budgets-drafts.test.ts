@@ -6,10 +6,10 @@ import {
   check,
   eventually,
   fillBudgetLine,
+  fillProposalForm,
   fillValidBudget,
   screenshot,
-  startWebHarness,
-  type WebHarness,
+  useWebHarness,
 } from './harness';
 
 /**
@@ -17,10 +17,9 @@ import {
  * over-limit proposal that cannot be submitted (errors per field, in Russian on a Russian page, no
  * workflow started), drafts autosaved, listed, shared with a colleague, copied and deleted.
  */
-let h: WebHarness;
+const h = useWebHarness('budgets');
 
 beforeAll(async () => {
-  h = await startWebHarness('budgets');
   await h.db.prisma.user.create({
     data: {
       id: 'u-tpu-colleague-web',
@@ -33,25 +32,23 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  await h?.stop();
-});
-
 test('Russian page: live totals, an over-limit budget refused with errors per field in Russian, no workflow started', async () => {
   const page = await h.as('applicant', { lang: 'ru', axe: true });
   await page.goto('/app/proposals/new?call=call-kg');
   await page.locator('#f-title').fill('Датчики селей: бюджет сверх лимита');
-  await page.locator('#f-summary').fill('Сеть датчиков и оповещения по SMS.');
-  await page.locator('#f-thematicAreaId').selectOption('climate-adaptation');
+  await fillProposalForm(page, {
+    summary: 'Сеть датчиков и оповещения по SMS.',
+    partner: {
+      name: 'Министерство чрезвычайных ситуаций',
+      contact: 'mes@example.kg',
+      demandEvidence: 'Письмо о намерениях № 14-2',
+    },
+    durationMonths: 18,
+    innovation: 'Дешёвые датчики с открытой прошивкой.',
+    expectedResults: 'Охвачено 12 сёл.',
+    milestones: [{ title: 'Датчики установлены', dueDate: '2025-03-31' }],
+  });
   await page.locator('#f-sdgs-12').check();
-  await page.locator('#f-nationalPartner-name').fill('Министерство чрезвычайных ситуаций');
-  await page.locator('#f-nationalPartner-contact').fill('mes@example.kg');
-  await page.locator('#f-nationalPartner-demandEvidence').fill('Письмо о намерениях № 14-2');
-  await page.locator('#f-durationMonths').fill('18');
-  await page.locator('#f-innovation').fill('Дешёвые датчики с открытой прошивкой.');
-  await page.locator('#f-expectedResults').fill('Охвачено 12 сёл.');
-  await page.locator('#f-milestones-0-title').fill('Датчики установлены');
-  await page.locator('#f-milestones-0-dueDate').fill('2025-03-31');
   // 50,000 requested (the call allows 20,000–40,000), 5,000 in kind (9%), indirect 10,000 (25% of direct).
   await fillBudgetLine(page, 0, {
     category: 'equipment',

@@ -4,10 +4,11 @@ import {
   axeViolations,
   check,
   eventually,
+  fillProposalForm,
   fillValidBudget,
   screenshot,
-  startWebHarness,
-  type WebHarness,
+  useWebHarness,
+  VALID_PROPOSAL_FORM,
 } from './harness';
 
 /**
@@ -16,15 +17,7 @@ import {
  * its inbox with the keyboard only, the fund manager sees the funnel move and assigns reviewers,
  * a reviewer declares no conflict of interest and scores, the fund manager sees the scores.
  */
-let h: WebHarness;
-
-beforeAll(async () => {
-  h = await startWebHarness('cf');
-});
-
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useWebHarness('cf');
 
 const TITLE = 'Solar-powered mudflow sensors for Chui valley villages';
 
@@ -79,21 +72,17 @@ test('applicant → CO endorsement (keyboard only) → funnel moves → reviewer
   await applicant.getByRole('button', { name: 'Submit the proposal' }).click();
   await check(applicant.locator('#f-summary-error')).toContainText('This field is required');
 
-  await applicant.locator('#f-summary').fill('Community-run sensor network with SMS alerts for mudflows.');
-  await applicant.locator('#f-thematicAreaId').selectOption('climate-adaptation');
+  await fillProposalForm(applicant, {
+    ...VALID_PROPOSAL_FORM,
+    summary: 'Community-run sensor network with SMS alerts for mudflows.',
+    partner: { ...VALID_PROPOSAL_FORM.partner, demandEvidence: 'Letter of intent No. 14-2/2026 of 12 March 2026' },
+    innovation: 'LoRaWAN sensors, solar powered, open firmware.',
+    expectedResults: '12 villages covered; alert lead time from 5 to 40 minutes.',
+    milestones: [VALID_PROPOSAL_FORM.milestones[0], { title: 'Alerting live', dueDate: '2027-06-30' }],
+  });
   await applicant.getByLabel('SDG 13', { exact: true }).check();
   await applicant.getByLabel('SDG 11', { exact: true }).check();
-  await applicant.locator('#f-nationalPartner-name').fill('Ministry of Emergency Situations');
-  await applicant.locator('#f-nationalPartner-contact').fill('mes@example.kg');
-  await applicant.locator('#f-nationalPartner-demandEvidence').fill('Letter of intent No. 14-2/2026 of 12 March 2026');
   await fillValidBudget(applicant);
-  await applicant.locator('#f-durationMonths').fill('12');
-  await applicant.locator('#f-innovation').fill('LoRaWAN sensors, solar powered, open firmware.');
-  await applicant.locator('#f-expectedResults').fill('12 villages covered; alert lead time from 5 to 40 minutes.');
-  await applicant.locator('#f-milestones-0-title').fill('Sensors installed');
-  await applicant.locator('#f-milestones-0-dueDate').fill('2027-03-31');
-  await applicant.locator('#f-milestones-1-title').fill('Alerting live');
-  await applicant.locator('#f-milestones-1-dueDate').fill('2027-06-30');
   // "Add a row" works in place with JS (and as a round trip without).
   await applicant.locator('[data-add-row="milestones"]').click();
   await check(applicant.locator('#f-milestones-2-title')).toBeFocused();

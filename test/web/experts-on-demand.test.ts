@@ -1,4 +1,4 @@
-import { check, eventually, screenshot, startWebHarness, type WebHarness } from './harness';
+import { check, eventually, screenshot, useWebHarness } from './harness';
 
 /**
  * Experts on Demand in a real browser: the Country Office registers a request (deliverable rows,
@@ -6,15 +6,7 @@ import { check, eventually, screenshot, startWebHarness, type WebHarness } from 
  * the shortlist with its score breakdown and a roster search, an invited expert accepts the
  * invitation and another declines.
  */
-let h: WebHarness;
-
-beforeAll(async () => {
-  h = await startWebHarness('eod');
-});
-
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useWebHarness('eod');
 
 const TITLE = 'Mudflow hazard mapping for five Naryn villages';
 

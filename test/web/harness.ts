@@ -45,6 +45,25 @@ export interface WebHarness {
   stop(): Promise<void>;
 }
 
+/**
+ * The harness of a test file: started before its tests (jest's beforeAll, so `timeoutMs` bounds the
+ * start), stopped after them. Its fields are there once the first test runs.
+ */
+export function useWebHarness(
+  label: string,
+  configOverrides: Record<string, string> = {},
+  timeoutMs?: number,
+): WebHarness {
+  const h = {} as WebHarness;
+  beforeAll(async () => {
+    Object.assign(h, await startWebHarness(label, configOverrides));
+  }, timeoutMs);
+  afterAll(async () => {
+    await h.stop?.();
+  });
+  return h;
+}
+
 export async function startWebHarness(
   label: string,
   configOverrides: Record<string, string> = {},
@@ -281,6 +300,50 @@ export function check(locator: Locator, timeoutMs = 10_000) {
         return { ok: !matches(a, text), actual: a };
       }),
   };
+}
+
+/** What the proposal form asks besides its title, budget and SDGs, typed in as a person would. */
+export interface ProposalFormEntry {
+  summary: string;
+  thematicAreaId?: string;
+  partner: { name: string; contact: string; demandEvidence: string };
+  durationMonths: number;
+  innovation: string;
+  expectedResults: string;
+  milestones: { title: string; dueDate: string }[];
+}
+
+/** A proposal the intake accepts, for tests that are not about its contents. */
+export const VALID_PROPOSAL_FORM: ProposalFormEntry = {
+  summary: 'Ground temperature sensors with SMS alerts for thaw-driven landslides.',
+  partner: {
+    name: 'Ministry of Emergency Situations',
+    contact: 'mes@example.kg',
+    demandEvidence: 'Letter of intent No. 7 of 2 April 2026',
+  },
+  durationMonths: 12,
+  innovation: 'Fibre-optic temperature sensing.',
+  expectedResults: 'Six slopes monitored.',
+  milestones: [
+    { title: 'Sensors installed', dueDate: '2027-03-31' },
+    { title: 'Alerts live', dueDate: '2027-06-30' },
+  ],
+};
+
+/** Types a proposal's texts, partner, duration and milestones into the form (the title, budget and SDGs are the caller's). */
+export async function fillProposalForm(page: Page, e: ProposalFormEntry = VALID_PROPOSAL_FORM): Promise<void> {
+  await page.locator('#f-summary').fill(e.summary);
+  await page.locator('#f-thematicAreaId').selectOption(e.thematicAreaId ?? 'climate-adaptation');
+  await page.locator('#f-nationalPartner-name').fill(e.partner.name);
+  await page.locator('#f-nationalPartner-contact').fill(e.partner.contact);
+  await page.locator('#f-nationalPartner-demandEvidence').fill(e.partner.demandEvidence);
+  await page.locator('#f-durationMonths').fill(String(e.durationMonths));
+  await page.locator('#f-innovation').fill(e.innovation);
+  await page.locator('#f-expectedResults').fill(e.expectedResults);
+  for (const [i, m] of e.milestones.entries()) {
+    await page.locator(`#f-milestones-${i}-title`).fill(m.title);
+    await page.locator(`#f-milestones-${i}-dueDate`).fill(m.dueDate);
+  }
 }
 
 /** One budget line of the proposal form typed in (row `i`); amounts in USD. */

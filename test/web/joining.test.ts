@@ -5,10 +5,10 @@ import {
   axeViolations,
   check,
   eventually,
+  fillProposalForm,
   fillValidBudget,
   screenshot,
-  startWebHarness,
-  type WebHarness,
+  useWebHarness,
 } from './harness';
 
 /**
@@ -18,13 +18,7 @@ import {
  * the owner sees it; a new expert registers, is approved and then appears in a matching
  * shortlist. Every new page is checked with axe, in English and Russian, and on a phone.
  */
-let h: WebHarness;
-beforeAll(async () => {
-  h = await startWebHarness('joining', { AUTH_MODE: 'dev,email' });
-}, 180_000);
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useWebHarness('joining', { AUTH_MODE: 'dev,email' }, 180_000);
 
 async function fresh(opts: { lang?: 'en' | 'ru'; phone?: boolean } = {}): Promise<Page> {
   const context = await h.browser.newContext({
@@ -136,20 +130,9 @@ test('institution registers, confirms, invites a colleague who joins, is approve
   await colleague.goto('/app/calls');
   await colleague.locator('a[href="/app/proposals/new?call=call-kg"]').click();
   await colleague.locator('#f-title').fill(TITLE);
-  await colleague.locator('#f-summary').fill('Ground temperature sensors with SMS alerts for thaw-driven landslides.');
-  await colleague.locator('#f-thematicAreaId').selectOption('climate-adaptation');
+  await fillProposalForm(colleague);
   await colleague.getByLabel('SDG 13', { exact: true }).check();
-  await colleague.locator('#f-nationalPartner-name').fill('Ministry of Emergency Situations');
-  await colleague.locator('#f-nationalPartner-contact').fill('mes@example.kg');
-  await colleague.locator('#f-nationalPartner-demandEvidence').fill('Letter of intent No. 7 of 2 April 2026');
   await fillValidBudget(colleague);
-  await colleague.locator('#f-durationMonths').fill('12');
-  await colleague.locator('#f-innovation').fill('Fibre-optic temperature sensing.');
-  await colleague.locator('#f-expectedResults').fill('Six slopes monitored.');
-  await colleague.locator('#f-milestones-0-title').fill('Sensors installed');
-  await colleague.locator('#f-milestones-0-dueDate').fill('2027-03-31');
-  await colleague.locator('#f-milestones-1-title').fill('Alerts live');
-  await colleague.locator('#f-milestones-1-dueDate').fill('2027-06-30');
   await colleague.getByRole('button', { name: 'Submit the proposal' }).click();
   await colleague.waitForURL(/\/app\/proposals\/p-[0-9a-z]+\?notice=submitted/);
   await owner.goto('/app/proposals');

@@ -41,12 +41,10 @@ import {
   deliverablesTable,
   expertRequestFacts,
   isStaffViewer,
-  kindLabel,
   milestoneTitles,
-  stepper,
-  taskHref,
+  openTasksSection,
+  statusSection,
   timelineList,
-  waitingOn,
   type Reference,
 } from '../views';
 const enc = encodeURIComponent;
@@ -169,25 +167,17 @@ export function expertRequestPages(router: Router, web: WebContext): void {
       const names = privileged
         ? await ref.userNames(r.timeline.map((e) => e.actorId ?? '').filter(Boolean))
         : new Map<string, string>();
-      const status = html`<section class="card status" aria-labelledby="status-h">
-      <h2 id="status-h">${t('status.title')}</h2>
-      ${stepper(ctx, r.stage, r.timeline, 'experts_on_demand')}
-      <h3>${t('status.now')}</h3>
-      ${waitingOn(ctx, r.openTasks, r.stage, 'experts_on_demand')}
-      <h3>${t('status.next')}</h3>
-      <p>${t(`next.eod.${r.stage}` as Key)}</p>
-      ${r.selectedForMe ? html`<p class="notice notice-ok" role="status"><span aria-hidden="true">✓ </span>${t('request.selectedForMe')}</p>` : ''}
-    </section>`;
+      const selectedForMe = r.selectedForMe
+        ? html`<p class="notice notice-ok" role="status"><span aria-hidden="true">✓ </span>${t('request.selectedForMe')}</p>`
+        : '';
+      const status = statusSection(ctx, r, 'experts_on_demand', t(`next.eod.${r.stage}` as Key), selectedForMe);
       const shortlist =
         privileged && Array.isArray(r.shortlist) && r.shortlist.length
           ? html`<section class="card"><h2>${t('shortlist.title')}</h2><table class="table table-scroll"><caption>${t('shortlist.caption')}</caption>
         <thead><tr><th scope="col">${t('shortlist.expert')}</th><th scope="col" class="num">${t('shortlist.score')}</th><th scope="col" class="num">${t('shortlist.dailyFee')}</th><th scope="col" class="num">${t('shortlist.rating')}</th><th scope="col">${t('request.selected')}</th></tr></thead>
         <tbody>${r.shortlist.map((e) => html`<tr><th scope="row">${e.name}</th><td class="num">${fmtNum(e.score, lang)}</td><td class="num">${fmtUsd(e.dailyFeeCents / 100, lang)}</td><td class="num">${fmtNum(e.rating, lang)}</td><td>${r.selectedExpertId === e.expertId ? html`<span class="badge badge-ok"><span aria-hidden="true">✓ </span>${t('request.selected')}</span>` : ''}</td></tr>`)}</tbody></table></section>`
           : '';
-      const openTasks =
-        privileged && r.openTasks.length
-          ? html`<section class="card"><h2>${t('proposal.openTasks')}</h2><ul class="waiting">${r.openTasks.map((x) => html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${t(`actor.${x.assigneeRole}` as Key)}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`)}</ul></section>`
-          : '';
+      const openTasks = privileged ? openTasksSection(ctx, r.openTasks) : '';
       const details = html`<section class="card"><h2>${t('request.details')}</h2>${expertRequestFacts(ctx, r, refs)}<h3>${t('field.objectives')}</h3>${proseOf(r.objectives)}${deliverablesTable(ctx, r.deliverables)}</section>`;
       const history = html`<section class="card"><h2>${t('history.title')}</h2>${timelineList(ctx, r.timeline, names, { privileged, programme: 'experts_on_demand', milestones: milestoneTitles(r.agreement) })}</section>`;
       const { thread, notes, cancel } = await conversationSections(ctx, 'experts_on_demand', r);

@@ -7,15 +7,16 @@ import {
   errorSummary,
   field,
   fmtDate,
+  formText,
+  formTexts,
   layout,
-  mapDetails,
+  refusedForm,
   send,
   type FormState,
   type PageCtx,
 } from '../ui';
 
 const enc = encodeURIComponent;
-const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
 /**
  * Public holidays per country (the working-day calendar of deadlines): administrators see a year,
@@ -31,10 +32,10 @@ export function holidayPages(router: Router, web: WebContext): void {
   ) {
     const { t, lang } = ctx;
     const countries = await ctx.ref.countries();
-    const country = /^[A-Z]{2}$/.test(str(ctx.req.query.country))
-      ? str(ctx.req.query.country)
+    const country = /^[A-Z]{2}$/.test(formText(ctx.req.query.country))
+      ? formText(ctx.req.query.country)
       : (countries[0]?.id ?? 'KG');
-    const yearParam = Number(str(ctx.req.query.year));
+    const yearParam = Number(formText(ctx.req.query.year));
     const year =
       Number.isInteger(yearParam) && yearParam >= 2000 && yearParam <= 2100 ? yearParam : new Date().getUTCFullYear();
     const list = await ctx.api.get('/calendar/holidays', { query: { country, year } });
@@ -82,12 +83,7 @@ export function holidayPages(router: Router, web: WebContext): void {
     '/holidays',
     web.action(
       async (ctx) => {
-        const values = {
-          countryCode: str(ctx.req.body.countryCode),
-          date: str(ctx.req.body.date),
-          name: str(ctx.req.body.name),
-          nameRu: str(ctx.req.body.nameRu),
-        };
+        const values = formTexts(ctx.req.body, ['countryCode', 'date', 'name', 'nameRu']);
         const res = await ctx.api.send('POST', '/calendar/holidays', {
           body: {
             countryCode: values.countryCode,
@@ -98,9 +94,7 @@ export function holidayPages(router: Router, web: WebContext): void {
         });
         const year = values.date.slice(0, 4);
         if (!res.ok) {
-          const state = mapDetails(ctx.lang, res.body.error.details, ['date', 'name', 'nameRu']);
-          if (!state.errors.size)
-            state.general.push(res.status === 409 ? ctx.t('holidays.exists') : ctx.t('error.generic'));
+          const state = refusedForm(ctx, res, ['date', 'name', 'nameRu'], ctx.t('holidays.exists'));
           ctx.req.query.country = values.countryCode;
           return holidaysPage(ctx, state, values, 400);
         }
@@ -113,8 +107,8 @@ export function holidayPages(router: Router, web: WebContext): void {
     '/holidays/remove',
     web.action(
       async (ctx) => {
-        const countryCode = str(ctx.req.body.countryCode);
-        const date = str(ctx.req.body.date);
+        const countryCode = formText(ctx.req.body.countryCode);
+        const date = formText(ctx.req.body.date);
         const res = await ctx.api.send('POST', '/calendar/holidays/revoke', { body: { countryCode, date } });
         ctx.res.redirect(
           303,

@@ -12,9 +12,12 @@ import {
   facts,
   field,
   fmtDate,
+  formText,
+  formTexts,
   hidden,
   layout,
   mapDetails,
+  refusedForm,
   send,
   type AnonCtx,
   type FormState,
@@ -55,10 +58,9 @@ const EXPERT_FIELDS = [
 /** The roles an administrator invites and assigns, as the programme registry declares them. */
 const STAFF_ROLES = invitableBy('admin');
 
-const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
 const words = (v: unknown): string[] =>
-  str(v)
+  formText(v)
     .split(/[\s,;]+/)
     .filter(Boolean);
 
@@ -111,7 +113,7 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
       acceptTerms: t('join.termsLegend'),
     };
     const f = (name: string, o: Partial<Parameters<typeof field>[1]> = {}) =>
-      field(ctx, { name, label: labels[name], value: str(v[name]), state, ...o });
+      field(ctx, { name, label: labels[name], value: formText(v[name]), state, ...o });
     const specific =
       kind === 'institution'
         ? html`<section class="card"><h2>${t('join.institutionTitle')}</h2>
@@ -168,24 +170,24 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
         const b = ctx.req.body as Record<string, unknown>;
         const base = {
           kind,
-          email: str(b.email),
-          name: str(b.name),
+          email: formText(b.email),
+          name: formText(b.name),
           language: ctx.lang,
           acceptTerms: list(b.acceptTerms).includes('yes') ? true : false,
-          termsVersion: str(b.termsVersion),
+          termsVersion: formText(b.termsVersion),
         };
         const body =
           kind === 'institution'
             ? {
                 ...base,
                 institution: {
-                  legalNameEn: str(b.legalNameEn),
-                  legalNameRu: str(b.legalNameRu),
-                  countryCode: str(b.countryCode),
-                  type: str(b.type),
-                  registrationNumber: str(b.registrationNumber),
-                  address: str(b.address),
-                  ...(str(b.website) ? { website: str(b.website) } : {}),
+                  legalNameEn: formText(b.legalNameEn),
+                  legalNameRu: formText(b.legalNameRu),
+                  countryCode: formText(b.countryCode),
+                  type: formText(b.type),
+                  registrationNumber: formText(b.registrationNumber),
+                  address: formText(b.address),
+                  ...(formText(b.website) ? { website: formText(b.website) } : {}),
                 },
               }
             : {
@@ -194,14 +196,14 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
                   thematicAreaIds: list(b.thematicAreaIds),
                   languages: words(b.languages).map((w) => w.toLowerCase()),
                   countriesOfExperience: words(b.countriesOfExperience).map((w) => w.toUpperCase()),
-                  education: str(b.education),
-                  yearsExperience: str(b.yearsExperience) === '' ? '' : Number(b.yearsExperience),
-                  dailyFeeUsd: str(b.dailyFeeUsd) === '' ? '' : Number(b.dailyFeeUsd),
+                  education: formText(b.education),
+                  yearsExperience: formText(b.yearsExperience) === '' ? '' : Number(b.yearsExperience),
+                  dailyFeeUsd: formText(b.dailyFeeUsd) === '' ? '' : Number(b.dailyFeeUsd),
                   availability:
-                    str(b.availabilityFrom) || str(b.availabilityTo)
-                      ? [{ from: str(b.availabilityFrom), to: str(b.availabilityTo) }]
+                    formText(b.availabilityFrom) || formText(b.availabilityTo)
+                      ? [{ from: formText(b.availabilityFrom), to: formText(b.availabilityTo) }]
                       : [],
-                  cv: str(b.cv),
+                  cv: formText(b.cv),
                 },
               };
         let res;
@@ -275,7 +277,7 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
     web.anonAction(async (ctx) => {
       let res;
       try {
-        res = await ctx.api.send('POST', '/registrations/confirm', { body: { token: str(ctx.req.body.token) } });
+        res = await ctx.api.send('POST', '/registrations/confirm', { body: { token: formText(ctx.req.body.token) } });
       } catch (err) {
         if (err instanceof ApiError && err.status === 401)
           return linkRefused(
@@ -352,7 +354,7 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
     '/invitations/:token',
     web.anonAction(async (ctx) => {
       const token = String(ctx.req.params.token);
-      const name = str(ctx.req.body.name);
+      const name = formText(ctx.req.body.name);
       let res;
       try {
         res = await ctx.api.send('POST', '/invitations/accept', {
@@ -360,7 +362,7 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
             token,
             name,
             acceptTerms: list(ctx.req.body.acceptTerms).includes('yes') as true,
-            termsVersion: str(ctx.req.body.termsVersion),
+            termsVersion: formText(ctx.req.body.termsVersion),
           },
         });
       } catch (err) {
@@ -480,12 +482,12 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
     '/institution/invitations',
     web.action(
       async (ctx) => {
-        const email = str(ctx.req.body.email);
+        const email = formText(ctx.req.body.email);
         const res = await ctx.api.send('POST', '/invitations', {
           body: {
             email,
             role: 'applicant',
-            institutionRole: str(ctx.req.body.institutionRole) === 'owner' ? 'owner' : 'member',
+            institutionRole: formText(ctx.req.body.institutionRole) === 'owner' ? 'owner' : 'member',
             language: ctx.lang,
           },
         });
@@ -521,7 +523,7 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
       async (ctx) => {
         const res = await ctx.api.send('PATCH', '/institutions/{id}/members/{userId}', {
           params: { id: ctx.user.institutionId ?? '-', userId: String(ctx.req.params.userId) },
-          body: { role: str(ctx.req.body.role) === 'owner' ? 'owner' : 'member' },
+          body: { role: formText(ctx.req.body.role) === 'owner' ? 'owner' : 'member' },
         });
         ctx.res.redirect(303, `/app/institution?notice=${res.ok ? 'saved' : 'conflict'}`);
       },
@@ -612,8 +614,8 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
       `/approvals/${kind}/:id`,
       web.action(
         async (ctx) => {
-          const reason = str(ctx.req.body.reason);
-          const decision = str(ctx.req.body.decision) === 'reject' ? 'reject' : 'approve';
+          const reason = formText(ctx.req.body.reason);
+          const decision = formText(ctx.req.body.decision) === 'reject' ? 'reject' : 'approve';
           const res = await ctx.api.send('POST', path, {
             params: { id: String(ctx.req.params.id) },
             body: (decision === 'reject' ? { decision, reason } : { decision, ...(reason ? { reason } : {}) }) as never,
@@ -644,7 +646,7 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
     status = 200,
   ): Promise<void> {
     const { t, lang } = ctx;
-    const q = str(ctx.req.query.q);
+    const q = formText(ctx.req.query.q);
     const [users, invitations, erasures, countries] = await Promise.all([
       ctx.api.get('/users', { query: { pageSize: 100, ...(q ? { q } : {}) } }),
       ctx.api.get('/invitations'),
@@ -704,11 +706,7 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
     '/people/invitations',
     web.action(
       async (ctx) => {
-        const values = {
-          email: str(ctx.req.body.email),
-          role: str(ctx.req.body.role),
-          countryCode: str(ctx.req.body.countryCode),
-        };
+        const values = formTexts(ctx.req.body, ['email', 'role', 'countryCode']);
         const res = await ctx.api.send('POST', '/invitations', {
           body: {
             email: values.email,
@@ -718,9 +716,7 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
           },
         });
         if (!res.ok) {
-          const state = mapDetails(ctx.lang, res.body.error.details, ['email', 'role', 'countryCode']);
-          if (!state.errors.size)
-            state.general.push(res.status === 409 ? ctx.t('join.accountExists') : ctx.t('error.generic'));
+          const state = refusedForm(ctx, res, ['email', 'role', 'countryCode'], ctx.t('join.accountExists'));
           return peoplePage(ctx, state, values, 400);
         }
         ctx.res.redirect(303, '/app/people?notice=saved');
@@ -732,13 +728,13 @@ export function joiningPages(router: Router, web: WebContext, openSession: OpenS
     '/people/:id',
     web.action(
       async (ctx) => {
-        const role = str(ctx.req.body.role);
-        const active = str(ctx.req.body.active);
+        const role = formText(ctx.req.body.role);
+        const active = formText(ctx.req.body.active);
         const body = active
           ? { active: active === 'true' }
           : {
               role: role as 'reviewer',
-              countryCode: role === 'co_approver' ? str(ctx.req.body.countryCode) || null : null,
+              countryCode: role === 'co_approver' ? formText(ctx.req.body.countryCode) || null : null,
             };
         const res = await ctx.api.send('PATCH', '/users/{id}', { params: { id: String(ctx.req.params.id) }, body });
         ctx.res.redirect(303, `/app/people?notice=${res.ok ? 'saved' : 'conflict'}`);

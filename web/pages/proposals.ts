@@ -48,12 +48,12 @@ import {
   isStaffViewer,
   kindLabel,
   milestoneTitles,
+  openTasksSection,
   proposalFacts,
   proposalTexts,
-  stepper,
+  statusSection,
   taskHref,
   timelineList,
-  waitingOn,
   type Reference,
 } from '../views';
 
@@ -417,14 +417,8 @@ export function proposalPages(router: Router, web: WebContext): void {
         : new Map<string, string>();
       const terminal = isTerminal(p.stage);
 
-      const status = html`<section class="card status" aria-labelledby="status-h">
-      <h2 id="status-h">${t('status.title')}</h2>
-      ${stepper(ctx, p.stage, p.timeline, 'challenge_fund')}
-      <h3>${t('status.now')}</h3>
-      ${waitingOn(ctx, p.openTasks, p.stage, 'challenge_fund')}
-      <h3>${t('status.next')}</h3>
-      <p>${t(`next.proposal.${p.stage}` as Key, { country: countryName(ctx, refs, p.countryCode) })}</p>
-    </section>`;
+      const next = t(`next.proposal.${p.stage}` as Key, { country: countryName(ctx, refs, p.countryCode) });
+      const status = statusSection(ctx, p, 'challenge_fund', next);
 
       let review: HtmlValue = '';
       if (full?.reviews && full.reviews.length) {
@@ -437,10 +431,7 @@ export function proposalPages(router: Router, web: WebContext): void {
         review = html`<section class="card"><h2>${t('review.mine')}</h2>${facts(Object.entries(full.myReview.scores ?? {}).map(([k, v]) => [criterionLabel(ctx, k), fmtNum(v, lang)] as [string, string]))}</section>`;
       }
 
-      const openTasks =
-        privileged && p.openTasks.length
-          ? html`<section class="card"><h2>${t('proposal.openTasks')}</h2><ul class="waiting">${p.openTasks.map((x) => html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${t(`actor.${x.assigneeRole}` as Key)}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`)}</ul></section>`
-          : '';
+      const openTasks = privileged ? openTasksSection(ctx, p.openTasks) : '';
 
       const { thread, notes, cancel } = await conversationSections(ctx, 'challenge_fund', p);
       const withdrawable = (CHALLENGE_FUND.withdrawal.stages as readonly string[]).includes(p.stage);

@@ -9,8 +9,10 @@ import {
   errorSummary,
   field,
   fmtDate,
+  formText,
+  formTexts,
   layout,
-  mapDetails,
+  refusedForm,
   send,
   type FormState,
   type PageCtx,
@@ -23,7 +25,6 @@ import { taskHref } from '../views';
  * decides who is eligible (GET /tasks/{id}/candidates) and reassigns (POST /tasks/{id}/reassign).
  */
 const STAFF = ['admin', 'fund_manager'] as const;
-const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
 export function reassignHref(taskId: string, back?: string): string {
   return `${taskHref(taskId)}/reassign${back ? `?back=${encodeURIComponent(back)}` : ''}`;
@@ -31,7 +32,7 @@ export function reassignHref(taskId: string, back?: string): string {
 
 /** Where to go back to after reassigning: a page inside the app, else the task. */
 function backOf(ctx: PageCtx, taskId: string): string {
-  const back = str(ctx.req.query.back ?? ctx.req.body?.back);
+  const back = formText(ctx.req.query.back ?? ctx.req.body?.back);
   return /^\/app\/[A-Za-z0-9/_?=&%.-]*$/.test(back) && !back.startsWith('//') ? back : taskHref(taskId);
 }
 
@@ -90,7 +91,7 @@ export function reassignPages(router: Router, web: WebContext): void {
     web.action(
       async (ctx) => {
         const id = String(ctx.req.params.id);
-        const values = { toUserId: str(ctx.req.body.toUserId), reason: str(ctx.req.body.reason) };
+        const values = formTexts(ctx.req.body, ['toUserId', 'reason']);
         if (!values.toUserId) {
           const state = emptyForm();
           state.errors.set('toUserId', [ctx.t('reassign.choose')]);
@@ -101,8 +102,7 @@ export function reassignPages(router: Router, web: WebContext): void {
           body: { toUserId: values.toUserId, ...(values.reason ? { reason: values.reason } : {}) },
         });
         if (!res.ok) {
-          const state = mapDetails(ctx.lang, res.body.error.details, ['toUserId', 'reason']);
-          if (!state.errors.size) state.general.push(apiMessage(ctx.lang, res.body.error.message));
+          const state = refusedForm(ctx, res, ['toUserId', 'reason']);
           return reassignPage(ctx, state, values, res.status === 409 ? 409 : 400);
         }
         const back = backOf(ctx, id);
