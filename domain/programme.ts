@@ -33,9 +33,7 @@ export function phaseStages<const P extends Phase>(...phases: P[]): readonly { n
  * - `tasks`: subjects on which the user has (or had) a task of one of `kinds`.
  */
 export type ScopeRule =
-  | { all: true }
-  | { same: 'institutionId' | 'countryCode' | 'expertId' }
-  | { tasks: readonly TaskKind[] };
+  { all: true } | { same: 'institutionId' | 'countryCode' | 'expertId' } | { tasks: readonly TaskKind[] };
 
 /**
  * How people come to hold a role and sign in: the sign-up, invitation and just-in-time code reads
@@ -88,7 +86,8 @@ export interface ResultIndicator {
   key: string;
   label: Bilingual;
   /** Where the figure comes from in the shared tables. */
-  source: 'evaluation_beneficiaries' | 'payments_total' | 'deliverables_accepted' | 'evaluation_rating' | 'subjects_closed';
+  source:
+    'evaluation_beneficiaries' | 'payments_total' | 'deliverables_accepted' | 'evaluation_rating' | 'subjects_closed';
 }
 
 /** A programme's dictionary: its words, English and Russian, used by the API, the web app and the mails alike. */

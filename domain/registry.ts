@@ -129,7 +129,10 @@ export function withdrawalRefusal(
   ) {
     return { code: 'forbidden', message: `only a co_approver of the ${owner.countryCode} Country Office may withdraw` };
   }
-  if (withdrawal.by === 'owner_expert' && !(actor.role === 'expert' && !!actor.expertId && actor.expertId === owner.expertId))
+  if (
+    withdrawal.by === 'owner_expert' &&
+    !(actor.role === 'expert' && !!actor.expertId && actor.expertId === owner.expertId)
+  )
     return { code: 'forbidden', message: 'only the expert who applied may withdraw' };
   return withdrawal.stages.includes(stage)
     ? null
