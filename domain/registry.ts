@@ -150,7 +150,8 @@ export function stageLabel(
     ? (programmeSpec(programme).labels.stages as Record<string, Partial<StageLabel>> | undefined)?.[stage]?.[form]
     : undefined;
   if (own) return own[language];
-  const phase = programme ? phaseOf(programme, stage) : (stage as Phase | Outcome);
+  // A task's stage is its kind's phase, which a programme's own stage list may not name (event travel's `selection`).
+  const phase = (programme ? phaseOf(programme, stage) : undefined) ?? (stage as Phase | Outcome);
   return (phase && PHASE_AND_OUTCOME_LABELS[phase]?.[form][language]) ?? undefined;
 }
 

@@ -10,7 +10,7 @@ import { EVENT_TRAVEL } from '../../domain/programmes/event-travel';
 import { html } from '../html';
 import type { WebContext } from '../context';
 import { emptyState, fmtDate, fmtUsd, layout, pager, send, stageBadge } from '../ui';
-import { agreementCard, isStaffViewer, openTasksSection, statusSection, timelineList } from '../views';
+import { agreementCard, countryName, isStaffViewer, openTasksSection, statusSection, timelineList } from '../views';
 import { conversationSections } from './messages';
 
 const enc = encodeURIComponent;
@@ -50,7 +50,10 @@ const W = {
   panellist: { en: 'Panellist', ru: 'Участник дискуссии' },
   presenter: { en: 'Presenter of a Russian solution', ru: 'Презентация российского решения' },
   airfare: { en: 'Airfare (economy)', ru: 'Авиабилет (эконом)' },
-  dsa: { en: 'Daily subsistence allowance', ru: 'Суточные (DSA)' },
+  dsa: { en: 'Daily subsistence allowance', ru: 'Суточные' },
+  nights: { en: 'nights', ru: 'ноч.' },
+  economy: { en: 'economy class, return', ru: 'эконом-класс, туда и обратно' },
+  journeys: { en: 'journeys', ru: 'поездки' },
   terminal: { en: 'Terminal expenses', ru: 'Терминальные расходы' },
   registration: { en: 'Registration fee', ru: 'Регистрационный взнос' },
   visa: { en: 'Visa', ru: 'Виза' },
@@ -67,14 +70,18 @@ export function eventTravelPages(router: Router, web: WebContext): void {
       const { lang } = ctx;
       const w = (k: keyof typeof W) => W[k][lang];
       const page = Math.max(1, Number(ctx.req.query.page) || 1);
-      const list = await ctx.api.get('/event-travel', { query: { pageSize: 50, page } });
+      const [list, countries] = await Promise.all([
+        ctx.api.get('/event-travel', { query: { pageSize: 50, page } }),
+        web.ref.countries(),
+      ]);
+      const refs = { areas: [], countries };
       const table = list.items.length
         ? html`<table class="table table-stack"><caption class="visually-hidden">${w('caption')}</caption>
           <thead><tr><th scope="col">${w('event')}</th><th scope="col">${w('place')}</th><th scope="col">${w('dates')}</th><th scope="col">${w('stage')}</th><th scope="col" class="num">${w('approved')}</th></tr></thead>
           <tbody>${list.items.map(
             (r) => html`<tr>
             <td data-label="${w('event')}"><a href="/app${path}/${enc(r.id)}">${r.title}</a></td>
-            <td data-label="${w('place')}">${r.eventCity} (${r.countryCode})</td>
+            <td data-label="${w('place')}">${r.eventCity}, ${countryName(ctx, refs, r.countryCode)}</td>
             <td data-label="${w('dates')}">${fmtDate(r.departureDate, lang)} – ${fmtDate(r.returnDate, lang)}</td>
             <td data-label="${w('stage')}">${stageBadge(ctx, r.stage, 'event_travel')}</td>
             <td data-label="${w('approved')}" class="num">${r.approvedUsd === null ? '—' : fmtUsd(r.approvedUsd, lang)}</td>
@@ -90,7 +97,11 @@ export function eventTravelPages(router: Router, web: WebContext): void {
     web.page(async (ctx) => {
       const { lang, user } = ctx;
       const w = (k: keyof typeof W) => W[k][lang];
-      const r = await ctx.api.get('/event-travel/{id}', { params: { id: ctx.req.params.id } });
+      const [r, countries] = await Promise.all([
+        ctx.api.get('/event-travel/{id}', { params: { id: ctx.req.params.id } }),
+        web.ref.countries(),
+      ]);
+      const refs = { areas: [], countries };
       const privileged = isStaffViewer(user.role);
       const names = privileged
         ? await web.ref.userNames(r.timeline.map((e) => e.actorId ?? '').filter(Boolean))
@@ -101,12 +112,26 @@ export function eventTravelPages(router: Router, web: WebContext): void {
         invitation?: { from: string; date: string; reference?: string } | null;
         contribution?: { title: string; abstract: string };
       };
-      const lines = ((r.estimate as { lines?: Line[] } | null)?.lines ?? []) as Line[];
+      const estimate = r.estimate as {
+        lines?: Line[];
+        nights?: number;
+        dsaRate?: { usdPerNight: number } | null;
+      } | null;
+      const lines = (estimate?.lines ?? []) as Line[];
+      // The basis in the reader's language, from the figures (the stored sentence is English).
+      const basis = (l: Line) =>
+        l.key === 'airfare'
+          ? w('economy')
+          : l.key === 'dsa' && estimate?.dsaRate
+            ? `${estimate.nights ?? 0} ${w('nights')} × ${fmtUsd(estimate.dsaRate.usdPerNight, lang)}`
+            : l.key === 'terminal'
+              ? `2 ${w('journeys')} × ${fmtUsd(l.amountCents / 200, lang)}`
+              : '—';
       const total = lines.reduce((s, l) => s + l.amountCents, 0);
       const costs = lines.length
         ? html`<section class="card"><h2>${w('costs')}</h2><table class="table table-scroll"><caption>${w('costsCaption')}</caption>
           <thead><tr><th scope="col">${w('line')}</th><th scope="col">${w('basis')}</th><th scope="col" class="num">${w('amount')}</th></tr></thead>
-          <tbody>${lines.map((l) => html`<tr><th scope="row">${W[l.key]?.[lang] ?? l.key}</th><td>${l.basis}</td><td class="num">${fmtUsd(l.amountCents / 100, lang)}</td></tr>`)}
+          <tbody>${lines.map((l) => html`<tr><th scope="row">${W[l.key]?.[lang] ?? l.key}</th><td>${basis(l)}</td><td class="num">${fmtUsd(l.amountCents / 100, lang)}</td></tr>`)}
           <tr><th scope="row">${w('total')}</th><td></td><td class="num">${fmtUsd(total / 100, lang)}</td></tr></tbody></table>
           ${r.advanceUsd === null ? '' : html`<p>${w('advance')}: ${fmtUsd(r.advanceUsd, lang)}</p>`}
           ${r.paymentsUsd.length ? html`<p>${w('payments')}: ${r.paymentsUsd.map((p) => fmtUsd(p, lang)).join(' · ')}</p>` : ''}</section>`
@@ -116,7 +141,7 @@ export function eventTravelPages(router: Router, web: WebContext): void {
         : w('invitationPending');
       const details = html`<section class="card"><h2>${w('event')}</h2><dl class="facts">
         <dt>${w('organiser')}</dt><dd>${app.event?.organiser ?? '—'}</dd>
-        <dt>${w('place')}</dt><dd>${r.eventCity} (${r.countryCode}), ${fmtDate(r.eventStartDate, lang)} – ${fmtDate(r.eventEndDate, lang)}</dd>
+        <dt>${w('place')}</dt><dd>${r.eventCity}, ${countryName(ctx, refs, r.countryCode)}, ${fmtDate(r.eventStartDate, lang)} – ${fmtDate(r.eventEndDate, lang)}</dd>
         <dt>${w('dates')}</dt><dd>${fmtDate(r.departureDate, lang)} – ${fmtDate(r.returnDate, lang)}</dd>
         <dt>${w('role')}</dt><dd>${W[r.role][lang]}${app.solution ? html`: ${app.solution}` : ''}</dd>
         <dt>${w('invitation')}</dt><dd>${invitation}</dd>
