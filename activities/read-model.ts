@@ -6,6 +6,7 @@ import { subjectTable } from '../lib/subject-table';
 import { insertOutboxRows, outboxRowsOf, type OutboxRow } from './notifications/outbox';
 import { inTransaction } from '../lib/db';
 import type { ActivityDeps } from './deps';
+import { recordDecision } from './provenance';
 
 type Tx = Prisma.TransactionClient;
 
@@ -104,6 +105,7 @@ export function createReadModelActivities(deps: ActivityDeps) {
           "overdue" = false, "remindedAt" = NULL, "escalatedAt" = NULL, "updatedAt" = ${now} WHERE "id" = ${r.id}`;
     }
     const stepKey = `${workflowId}:${step.seq}`;
+    await recordDecision(tx, step, stepKey);
     for (const [i, a] of (step.audit ?? []).entries()) {
       batch.audit.push({
         key: `${stepKey}:${i}`,

@@ -56,7 +56,12 @@ export interface RouteSpec<
     description: string;
     /** JSON answers: named with responseBody() (api/contract.ts). Omitted for other content types. */
     schema?: R;
-    contentType?: 'application/json' | 'text/csv' | 'text/html' | 'text/javascript';
+    contentType?:
+      | 'application/json'
+      | 'text/csv'
+      | 'text/html'
+      | 'text/javascript'
+      | 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
     headers?: ExtraHeader[];
     /**
      * OpenAPI links: operations the answer leads to, with where their parameters come from (a

@@ -2,6 +2,8 @@
  * Every label and message of the web app, in English and Russian. `ru` is typed against `en`,
  * so a key missing in one language fails the type check. Placeholders: `{name}`.
  */
+import { RESULTS_EN, RESULTS_RU } from './results-words';
+
 export const LANGS = ['en', 'ru'] as const;
 export type Lang = (typeof LANGS)[number];
 export type Vars = Record<string, string | number>;
@@ -233,6 +235,7 @@ const FINDINGS_RU: Record<keyof typeof FINDINGS_EN, string> = {
 
 const en = {
   ...FINDINGS_EN,
+  ...RESULTS_EN,
   'app.name': 'Russia–UNDP Partnership',
   'app.footer': 'Russia–UNDP Partnership · Russian Challenge Fund and Experts on Demand',
   'a11y.skip': 'Skip to main content',
@@ -1128,6 +1131,7 @@ export type Key = keyof typeof en;
 
 const ru: Record<Key, string> = {
   ...FINDINGS_RU,
+  ...RESULTS_RU,
   'app.name': 'Партнёрство Россия–ПРООН',
   'app.footer': 'Партнёрство Россия–ПРООН · Российский фонд решений и программа «Эксперты по запросу»',
   'a11y.skip': 'Перейти к основному содержанию',

@@ -13,6 +13,7 @@ import { callPages } from './pages/calls';
 import { eventTravelPages } from './pages/event-travel';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
+import { resultPages } from './pages/results';
 import { messagePages } from './pages/messages';
 import { proposalPages } from './pages/proposals';
 import { rosterPages } from './pages/roster';
@@ -253,6 +254,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   eventTravelPages(router, web);
   messagePages(router, web);
   pipelinePages(router, web);
+  resultPages(router, web);
   rosterPages(router, web);
   holidayPages(router, web);
 

@@ -48,6 +48,7 @@ interface NavItem {
   match: RegExp;
 }
 
+/** The results (/app/results) open from the pipeline page, under its menu item: the header keeps one row in Russian. */
 const NAV: Record<string, NavItem[]> = {
   applicant: [
     // A new proposal is written from an open call: its form belongs to "Open calls".
@@ -60,11 +61,11 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
     { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
-    { href: '/app/pipeline', key: 'nav.countryPipeline', match: /^\/app\/pipeline/ },
+    { href: '/app/pipeline', key: 'nav.countryPipeline', match: /^\/app\/(pipeline|results)/ },
     { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },
   ],
   fund_manager: [
-    { href: '/app/pipeline', key: 'nav.pipeline', match: /^\/app\/pipeline/ },
+    { href: '/app/pipeline', key: 'nav.pipeline', match: /^\/app\/(pipeline|results)/ },
     { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
     { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
@@ -80,7 +81,7 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/profile', key: 'nav.profile', match: /^\/app\/profile/ },
   ],
   admin: [
-    { href: '/app/pipeline', key: 'nav.pipeline', match: /^\/app\/pipeline/ },
+    { href: '/app/pipeline', key: 'nav.pipeline', match: /^\/app\/(pipeline|results)/ },
     { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
     { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },

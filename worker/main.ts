@@ -79,7 +79,9 @@ async function main(): Promise<void> {
   const prisma = await openDatabase(database.url, { max: 20 });
   const mailer = createMailer(cfg, { afterAccept: mailTestHold() });
   const connection = await connectWorker(cfg);
-  const codePath = await bundleWorkflows();
+  // A bundle made beforehand (WORKFLOW_BUNDLE_PATH: the test run makes one for all its workers) is used as is and kept.
+  const prebuilt = process.env.WORKFLOW_BUNDLE_PATH || undefined;
+  const codePath = prebuilt ?? (await bundleWorkflows());
   const worker = await createWorker({
     connection,
     namespace: cfg.TEMPORAL_NAMESPACE,
@@ -99,7 +101,9 @@ async function main(): Promise<void> {
     },
     workflowBundle: { codePath },
     tuning: { maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS },
-  }).finally(() => fs.rmSync(codePath, { force: true }));
+  }).finally(() => {
+    if (!prebuilt) fs.rmSync(codePath, { force: true });
+  });
   // Start and stop are always logged (at least at info), whatever LOG_LEVEL says: supervisors wait for `worker_started`.
   const lifecycleLog =
     logger.isLevelEnabled('info') || logger.level === 'silent' ? logger : logger.child({}, { level: 'info' });

@@ -18,6 +18,7 @@ import { pipelineRoutes } from './pipeline';
 import { privacyRoutes } from './privacy';
 import { proposalRoutes } from './proposals';
 import { reassignmentRoutes } from './reassignment';
+import { resultRoutes } from './results';
 import { API_VERSION, systemRoutes } from './system';
 import { taskRoutes } from './tasks';
 import { userRoutes } from './users';
@@ -44,6 +45,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   expertApplicationRoutes(router, ctx);
   privacyRoutes(router, ctx);
   calendarRoutes(router, ctx);
+  resultRoutes(router, ctx);
   return router;
 }
 

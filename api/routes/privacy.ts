@@ -344,6 +344,11 @@ export function privacyRoutes(router: ApiRouter, ctx: ApiContext): void {
         await tx.auditEvent.updateMany({ where: { actorId: target.id }, data: { actorId: pseudonym } });
         await tx.message.updateMany({ where: { authorId: target.id }, data: { authorId: pseudonym } });
         await tx.internalNote.updateMany({ where: { authorId: target.id }, data: { authorId: pseudonym } });
+        // Decision provenance and reported results name the person by the pseudonym too.
+        await tx.decisionRecord.updateMany({ where: { actorId: target.id }, data: { actorId: pseudonym } });
+        await tx.$executeRaw`UPDATE "DecisionRecord" SET "decisions" = replace("decisions"::text, ${`"${target.id}"`}, ${`"${pseudonym}"`})::jsonb
+          WHERE "decisions"::text LIKE ${`%"${target.id}"%`}`;
+        await tx.resultReport.updateMany({ where: { enteredById: target.id }, data: { enteredById: pseudonym } });
         await tx.auditEvent.updateMany({
           where: { subjectType: 'user', subjectId: target.id },
           data: { subjectId: pseudonym },

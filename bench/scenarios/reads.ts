@@ -327,6 +327,8 @@ export async function runReads(opts: ReadsOptions): Promise<ReadsResult> {
       ['GET /pipeline', () => '/pipeline', fm],
       ['GET /pipeline?programme&country', () => `/pipeline?programme=challenge_fund&country=${BUSY}`, fm],
       ['GET /pipeline?stage (CO)', () => '/pipeline?stage=mission', co],
+      ['GET /results', () => '/results', fm],
+      ['GET /results?sdg (CO)', () => '/results?sdg=6', co],
       ['GET /tasks (busy CO)', () => '/tasks', co],
       ['GET /proposals?page=', () => `/proposals?page=${1 + Math.floor(Math.random() * lastPage)}`, fm],
     ];

@@ -687,6 +687,39 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.get('/pipeline?programme=experts_on_demand', co)).status).toBe(200);
   expect((await api.get('/pipeline/export.csv?programme=challenge_fund', fm)).status).toBe(200);
 
+  // Results: the closed subjects report a period, the dashboard, its drill-down, exports and provenance.
+  const lastMonth = { periodStart: daysFromToday(-40), periodEnd: daysFromToday(-10) };
+  expect(
+    (await api.post(`/proposals/${p.body.id}/results/reports`, { ...lastMonth, values: { beneficiaries: 120 } }, fm))
+      .status,
+  ).toBe(201);
+  expect(
+    (
+      await api.post(
+        `/expert-requests/${r.body.id}/results/reports`,
+        { ...lastMonth, values: { beneficiaries: 30, peopleTrained: 30, trainings: 2 } },
+        co,
+      )
+    ).status,
+  ).toBe(201);
+  for (const [path, id] of [
+    ['/proposals', p.body.id],
+    ['/expert-requests', r.body.id],
+  ]) {
+    expect((await api.get(`${path}/${id}/results`, fm)).status).toBe(200);
+    const provenance = await api.get(`${path}/${id}/provenance`, fm);
+    expect(provenance.status).toBe(200);
+    expect(provenance.body.decisions.length).toBeGreaterThan(0);
+  }
+  expect((await api.get('/results?country=KG', fm)).body.totals.beneficiaries).toBeGreaterThanOrEqual(150);
+  expect((await api.get('/results/items?phase=closed', co)).status).toBe(200);
+  for (const url of [
+    '/results/pipeline.csv',
+    '/results/pipeline.xlsx',
+    '/results/export.csv?by=sdg',
+    '/results/export.xlsx',
+  ])
+    expect((await api.get(url, fm)).status).toBe(200);
   // The calendar: holidays of a year, one entered and revoked, the offices' calendars.
   expect((await api.get('/calendar/holidays?country=RU&year=2027', admin)).status).toBe(200);
   const holiday = { countryCode: 'KG', date: '2027-03-22', name: 'Nooruz', nameRu: 'Нооруз' };
@@ -716,6 +749,9 @@ test('every route answers what the document says, through both lifecycles over H
     expect((await api.get(`${s.path}/${s.id}/messages`, fm)).status).toBe(200);
     expect((await api.post(`${s.path}/${s.id}/notes`, { body: 'Check the co-financing.' }, fm)).status).toBe(201);
     expect((await api.get(`${s.path}/${s.id}/notes`, fm)).status).toBe(200);
+    expect(
+      (await api.post(`${s.path}/${s.id}/results/targets`, { values: { beneficiaries: 500 } }, s.party)).status,
+    ).toBe(200);
     expect((await api.post(`${s.path}/${s.id}/cancel`, { reason: 'Duplicate.' }, fm)).status).toBe(200);
   }
 

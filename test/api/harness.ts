@@ -83,6 +83,7 @@ export async function startApiHarness(label: string, opts: { worker?: boolean } 
   if (opts.worker !== false) {
     worker = await createWorker({
       connection: env.nativeConnection,
+      namespace: env.namespace,
       taskQueue,
       workflowBundle: bundle,
       deps: { prisma: db.prisma, mailer: smtp.mailer, logger: baseLogger, baseUrl: 'http://localhost:3000' },
@@ -97,7 +98,7 @@ export async function startApiHarness(label: string, opts: { worker?: boolean } 
     createApp({
       prisma: db.prisma,
       temporal: env.client,
-      config: testConfig(overrides),
+      config: testConfig({ TEMPORAL_NAMESPACE: env.namespace ?? 'default', ...overrides }),
       logger,
       taskQueue,
       temporalTimeoutMs: 20_000,

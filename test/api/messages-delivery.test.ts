@@ -65,6 +65,7 @@ test('messages posted while no worker runs are recorded at once and mailed exact
   // A worker comes: every mail goes, once, under its row's Message-ID.
   const worker = await createWorker({
     connection: h.env.nativeConnection,
+    namespace: h.env.namespace,
     taskQueue: h.taskQueue,
     workflowBundle: await testWorkflowBundle(),
     deps: { prisma: h.db.prisma, mailer: h.smtp.mailer, logger: baseLogger, baseUrl: 'http://localhost:3000' },

@@ -36,6 +36,7 @@ test('ready only while a worker polls the task queue; live regardless', async ()
 
   const worker = await createWorker({
     connection: h.env.nativeConnection,
+    namespace: h.env.namespace,
     taskQueue: h.taskQueue,
     workflowBundle: await testWorkflowBundle(),
     deps: { prisma: h.db.prisma, mailer: h.smtp.mailer, logger, baseUrl: 'http://localhost:3000' },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   bundleWorkflowCode,
@@ -10,6 +11,8 @@ import {
 import { DEV_SERVER_ARGS, requireTemporalCli } from '../../lib/temporal-cli';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { WORKFLOW_BUNDLE_VARIABLE } from './run-env';
+import { claimTestNamespace } from './temporal-server';
 
 let runtimeInstalled = false;
 
@@ -27,9 +30,15 @@ function installQuietRuntime(): void {
   }
 }
 
-/** One real Temporal dev server (the `temporal` CLI) per test file, with our search attributes. */
-export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
+/**
+ * A real Temporal dev server (the `temporal` CLI) with our search attributes: a namespace of its
+ * own on the run's shared server (give workers `env.namespace`), or a server of its own when the
+ * run has none (or `own`).
+ */
+export async function startTestTemporal(opts: { own?: boolean } = {}): Promise<TestWorkflowEnvironment> {
   installQuietRuntime();
+  const shared = opts.own ? undefined : claimTestNamespace();
+  if (shared) return TestWorkflowEnvironment.createFromExistingServer(shared);
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: requireTemporalCli() },
@@ -42,9 +51,15 @@ export async function startTestTemporal(): Promise<TestWorkflowEnvironment> {
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** Workflow code bundled once per test file (module registry is per file under jest). */
+/**
+ * The workflow code: the run's bundle made once by the global setup, read from its file; bundled
+ * here (once per test file) only when there is none, e.g. a test file run outside jest's setup.
+ */
 export function testWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const prebuilt = process.env[WORKFLOW_BUNDLE_VARIABLE];
+  bundle ??= prebuilt
+    ? fs.promises.readFile(prebuilt, 'utf8').then((code) => ({ code, sourceMap: '' }))
+    : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   return bundle;
 }
 

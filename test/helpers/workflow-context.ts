@@ -46,6 +46,7 @@ export async function startWorkflowTestContext(label: string): Promise<WorkflowT
       const taskQueue = uniqueTaskQueue(label);
       const worker = await createWorker({
         connection: env.nativeConnection,
+        namespace: env.namespace,
         taskQueue,
         workflowBundle: bundle,
         deps: { ...deps, ...overrides },

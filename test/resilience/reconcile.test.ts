@@ -29,6 +29,7 @@ test('reconcile repairs a corrupted stage, a deleted task and a task closed behi
   const taskQueue = uniqueTaskQueue('reconcile');
   const worker = await createWorker({
     connection: env.nativeConnection,
+    namespace: env.namespace,
     taskQueue,
     workflowBundle: await testWorkflowBundle(),
     deps: { prisma: db.prisma, mailer: smtp.mailer, logger, baseUrl: 'http://localhost:3000' },

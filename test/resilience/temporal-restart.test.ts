@@ -24,8 +24,10 @@ import {
  * process is never restarted, so its Temporal client has to reconnect by itself.
  */
 const LIFECYCLES = 20;
-/** How long the server stays down: longer than the client's gRPC retries (~20 s), so requests fail rather than wait it out. */
-const OUTAGE_MS = 25_000;
+/** How long the API waits for Temporal before answering 503 (TEMPORAL_CALL_TIMEOUT_MS; 15 s by default). */
+const CALL_TIMEOUT_MS = 8_000;
+/** How long the server stays down: twice the API's wait, so requests fail rather than wait the outage out. */
+const OUTAGE_MS = 2 * CALL_TIMEOUT_MS;
 
 let stack: Stack;
 let smtp: TestSmtp;
@@ -34,7 +36,10 @@ let api: HttpApi;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  ({ stack, smtp, prisma, api } = await startHttpStack({ env: { OUTBOX_LEASE_MS: '3000' }, log: (l) => logs.push(l) }));
+  ({ stack, smtp, prisma, api } = await startHttpStack({
+    env: { OUTBOX_LEASE_MS: '3000', TEMPORAL_CALL_TIMEOUT_MS: String(CALL_TIMEOUT_MS) },
+    log: (l) => logs.push(l),
+  }));
 }, 180_000);
 
 afterAll(() => stopHttpStack({ stack, smtp, prisma, api }));

@@ -671,7 +671,10 @@ const WORKFLOW_TABLES = [
   'Proposal',
   'ExpertRequest',
   'EventTravel',
+  'DecisionRecord',
 ];
+/** Indicators of a subject (api/routes/results.ts): its reports, their values and the audit event. */
+const RESULT_TABLES = ['ResultReport', 'ResultValue', 'AuditEvent'];
 /** What a successful request of each operation may change; anything unknown (a new route) may change anything. */
 const MAY_CHANGE: Record<string, string[]> = {
   'post /auth/dev-token': [],
@@ -696,6 +699,12 @@ const MAY_CHANGE: Record<string, string[]> = {
   'post /event-travel/{id}/messages': ['Message', 'AuditEvent', 'Outbox', 'IdempotencyRecord'],
   'post /event-travel/{id}/notes': ['InternalNote', 'AuditEvent', 'IdempotencyRecord'],
   'post /event-travel/{id}/cancel': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
+  'post /proposals/{id}/results/targets': RESULT_TABLES,
+  'post /proposals/{id}/results/reports': RESULT_TABLES,
+  'post /expert-requests/{id}/results/targets': RESULT_TABLES,
+  'post /expert-requests/{id}/results/reports': RESULT_TABLES,
+  'post /event-travel/{id}/results/targets': RESULT_TABLES,
+  'post /event-travel/{id}/results/reports': RESULT_TABLES,
 };
 
 test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no unexplained change`, async () => {

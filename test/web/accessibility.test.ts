@@ -197,6 +197,10 @@ const PAGES: MainPage[] = [
   { name: 'co-pipeline', who: 'coKg', path: () => '/app/pipeline' },
   { name: 'co-proposal', who: 'coKg', path: () => `/app/proposals/${ids.p2}` },
   { name: 'fm-pipeline', who: 'fundManager', path: () => '/app/pipeline' },
+  { name: 'fm-results', who: 'fundManager', path: () => '/app/results' },
+  { name: 'fm-results-items', who: 'fundManager', path: () => '/app/results/items?phase=selection' },
+  { name: 'co-results', who: 'coKg', path: () => '/app/results?sdg=6' },
+  { name: 'applicant-results', who: 'applicant', path: () => `/app/proposals/${ids.p1}/results` },
   { name: 'fm-inbox', who: 'fundManager', path: () => '/app/inbox' },
   { name: 'fm-proposals', who: 'fundManager', path: () => '/app/proposals' },
   {
@@ -269,6 +273,7 @@ test('every label and message is translated: no English left on the Russian page
     '/app/inbox',
     `/app/tasks/${encodeURIComponent(ids.p1Endorse)}`,
     '/app/pipeline',
+    '/app/results',
     '/app/expert-requests/new',
   ]) {
     await page.goto(path);
@@ -535,6 +540,7 @@ test('phone-sized screens: no horizontal scrolling, tables become cards', async 
     ['applicant', () => `/app/proposals/${ids.p1}`, 'phone-applicant-proposal'],
     ['coKg', () => '/app/inbox', 'phone-co-inbox'],
     ['fundManager', () => '/app/pipeline', 'phone-fm-pipeline'],
+    ['fundManager', () => '/app/results', 'phone-fm-results'],
     ['coKg', () => '/app/expert-requests/new', 'phone-co-expert-request-form'],
     ['applicant2', () => `/app/proposals/${ids.p4}`, 'phone-applicant-agreement'],
     ['fundManager', () => `/app/tasks/${encodeURIComponent(ids.p5Assign)}`, 'phone-fm-task-assign'],

@@ -78,6 +78,7 @@ export async function startWebHarness(
   const taskQueue = uniqueTaskQueue(`web-${label}`);
   const worker: Worker = await createWorker({
     connection: env.nativeConnection,
+    namespace: env.namespace,
     taskQueue,
     workflowBundle: bundle,
     deps: { prisma: db.prisma, mailer: smtp.mailer, logger: baseLogger, baseUrl: 'http://localhost:3000' },
@@ -90,6 +91,7 @@ export async function startWebHarness(
     AUTH_MODE: 'dev',
     AUTH_DEV_SECRET: 'web-test-secret-0123456789abcdef',
     RATE_LIMIT_PER_MINUTE: '10000',
+    TEMPORAL_NAMESPACE: env.namespace ?? 'default',
     ...configOverrides,
   });
   const logger = pino({ level: 'warn' });

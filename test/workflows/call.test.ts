@@ -49,6 +49,7 @@ async function withFlakyDeliveryWorker<T>(fn: (taskQueue: string) => Promise<T>,
   const activities = createActivities(ctx.deps);
   const worker = await Worker.create({
     connection: ctx.env.nativeConnection,
+    namespace: ctx.env.namespace,
     taskQueue,
     workflowBundle: ctx.bundle,
     activities: {

@@ -86,7 +86,13 @@ test('a report task for a milestone due in 90 days opens before that date and fa
     { title: 'Handover', dueDate: daysFromToday(200) },
   ];
   // Up to the signatures on real time (nothing falls due meanwhile)…
-  const realWorker = await createWorker({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, deps });
+  const realWorker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace,
+    taskQueue,
+    workflowBundle: bundle,
+    deps,
+  });
   const h = await realWorker.runUntil(async () => {
     const handle = await start(taskQueue, milestones);
     await toSignatures(handle);
@@ -96,6 +102,7 @@ test('a report task for a milestone due in 90 days opens before that date and fa
   const clock = compressedClock(db.prisma, 100);
   const compressed = await createWorker({
     connection: env.nativeConnection,
+    namespace: env.namespace,
     taskQueue,
     workflowBundle: bundle,
     deps: { ...deps, clock },

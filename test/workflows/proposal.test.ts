@@ -549,6 +549,7 @@ describe('durability', () => {
     const deps = ctx.deps;
     const first = await createWorker({
       connection: env.nativeConnection,
+      namespace: env.namespace,
       taskQueue,
       workflowBundle: bundle,
       deps,
@@ -559,7 +560,13 @@ describe('durability', () => {
       await throughScoring(handle);
       return handle;
     });
-    const second = await createWorker({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, deps });
+    const second = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace,
+      taskQueue,
+      workflowBundle: bundle,
+      deps,
+    });
     await second.runUntil(async () => {
       await decide(h, 'selection_decision', 'fundManager', 'select');
       await throughContracting(h);

@@ -1,4 +1,5 @@
 import { askToCancel, conversationSections } from './messages';
+import { resultsLink } from './results';
 import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
 import { ApiError } from '../api-client';
@@ -181,7 +182,7 @@ export function expertRequestPages(router: Router, web: WebContext): void {
       const details = html`<section class="card"><h2>${t('request.details')}</h2>${expertRequestFacts(ctx, r, refs)}<h3>${t('field.objectives')}</h3>${proseOf(r.objectives)}${deliverablesTable(ctx, r.deliverables)}</section>`;
       const history = html`<section class="card"><h2>${t('history.title')}</h2>${timelineList(ctx, r.timeline, names, { privileged, programme: 'experts_on_demand', milestones: milestoneTitles(r.agreement) })}</section>`;
       const { thread, notes, cancel } = await conversationSections(ctx, 'experts_on_demand', r);
-      const body = html`<div class="layout-2"><div class="col-main">${status}${user.role === 'co_approver' ? askToCancel(ctx, 'experts_on_demand', r.stage) : ''}${openTasks}${thread}${notes}${agreementCard(ctx, r.agreement)}${shortlist}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
+      const body = html`<div class="layout-2"><div class="col-main">${status}${user.role === 'co_approver' ? askToCancel(ctx, 'experts_on_demand', r.stage) : ''}${openTasks}${thread}${notes}${agreementCard(ctx, r.agreement)}${shortlist}${resultsLink(ctx, 'experts_on_demand', r.id)}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
       send(
         ctx,
         layout(ctx, {

@@ -155,7 +155,8 @@ export function pipelinePages(router: Router, web: WebContext): void {
       ${user.role === 'co_approver' ? '' : field(ctx, { name: 'country', label: t('field.country'), type: 'select', value: f.country, options: [{ value: '', label: t('filter.all') }, ...countries.map((c) => ({ value: c.id, label: nameOf(countries, c.id, lang) }))] })}
       ${field(ctx, { name: 'stage', label: t('field.stage'), type: 'select', value: f.stage, options: [{ value: '', label: t('filter.all') }, ...PHASE_FILTERS.map((s) => ({ value: s, label: stageLabel(ctx, s) }))] })}
       <div class="filter-actions"><button type="submit" class="btn btn-secondary">${t('filter.apply')}</button>
-      <a class="btn btn-link" href="/app/pipeline/export.csv?${qs({ programme: f.programme, country: f.country, stage: f.stage })}" download>${t('pipeline.csv')}</a></div>
+      <a class="btn btn-link" href="/app/pipeline/export.csv?${qs({ programme: f.programme, country: f.country, stage: f.stage })}" download>${t('pipeline.csv')}</a>
+      <a class="btn btn-link" href="/app/results?${qs({ programme: f.programme, country: f.country })}">${t('results.title')}</a></div>
     </form>`;
 
         const kpis = html`<ul class="kpis" aria-label="${t('pipeline.kpis')}">

@@ -40,6 +40,7 @@ import {
 } from '../ui';
 import { formIdempotencyKey, idempotencyField, idempotencyHeader } from '../idempotency';
 import { askToCancel, conversationSections } from './messages';
+import { resultsLink } from './results';
 import { CHALLENGE_FUND } from '../../domain/programmes/challenge-fund';
 import {
   agreementCard,
@@ -475,8 +476,8 @@ export function proposalPages(router: Router, web: WebContext): void {
 
       const body =
         user.role === 'applicant'
-          ? html`<div class="layout-2"><div class="col-main">${status}${askToCancel(ctx, 'challenge_fund', p.stage)}${copy}${thread}${agreement}${extension}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
-          : html`<div class="layout-2"><div class="col-main">${p.stage !== 'closed' ? status : ''}${openTasks}${thread}${notes}${agreement}${review}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
+          ? html`<div class="layout-2"><div class="col-main">${status}${askToCancel(ctx, 'challenge_fund', p.stage)}${copy}${thread}${agreement}${extension}${resultsLink(ctx, 'challenge_fund', p.id)}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
+          : html`<div class="layout-2"><div class="col-main">${p.stage !== 'closed' ? status : ''}${openTasks}${thread}${notes}${agreement}${review}${resultsLink(ctx, 'challenge_fund', p.id)}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
       send(
         ctx,
         layout(ctx, {

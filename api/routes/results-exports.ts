@@ -1,0 +1,232 @@
+import ExcelJS from 'exceljs';
+import type { Response } from 'express';
+import { PROGRAMME_LIST } from '../../domain/registry';
+import type { Outcome, Phase } from '../../domain/stages';
+import type { ApiContext } from '../context';
+import { toCsv } from '../csv';
+import type { ApiRouter } from '../router';
+import { pipelineTableQuerySchema, RESULT_GROUPINGS, resultsExportQuerySchema } from '../results-schemas';
+import { drillDown, groupBy, phaseDates, resultItems, type ResultItem } from '../results-data';
+import { drillDownOf, resultFiltersFor } from './results';
+
+/**
+ * Exports of the results: the pipeline table (institution, amounts, scores, the day each phase was
+ * entered) as CSV and XLSX, and the results grouped by country, SDG or thematic area. They list
+ * exactly the items the dashboard's figures count under the same filters.
+ */
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' as const;
+const ROLES = ['fund_manager', 'co_approver', 'admin'] as const;
+const usd = (cents: number) => cents / 100;
+const day = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : null);
+
+/** Phases every programme goes through, in order: the stage-date columns. */
+const PHASE_COLUMNS = [...new Set(PROGRAMME_LIST.flatMap((p) => p.stages.map((s) => s.phase)))] as Phase[];
+
+const PIPELINE_COLUMNS = [
+  'programme',
+  'type',
+  'id',
+  'title',
+  'party',
+  'countryCode',
+  'stage',
+  'phase',
+  'sdgs',
+  'thematicAreaId',
+  'score',
+  'requestedUsd',
+  'committedUsd',
+  'coFinancingUsd',
+  'disbursedUsd',
+  'beneficiariesTarget',
+  'beneficiaries',
+  'beneficiariesWomen',
+  'beneficiariesMen',
+  'beneficiariesYouth',
+  'submittedAt',
+  ...PHASE_COLUMNS.map((p) => `entered_${p}` as const),
+  'closedAt',
+] as const;
+type PipelineColumn = (typeof PIPELINE_COLUMNS)[number];
+type Cell = string | number | null;
+
+function pipelineRow(i: ResultItem, dates: Partial<Record<Phase | Outcome, Date>>): Record<PipelineColumn, Cell> {
+  const row: Record<string, Cell> = {
+    programme: i.programme,
+    type: i.type,
+    id: i.id,
+    title: i.title,
+    party: i.party,
+    countryCode: i.countryCode,
+    stage: i.stage,
+    phase: i.phase,
+    sdgs: i.sdgs.join(' '),
+    thematicAreaId: i.thematicAreaId,
+    score: i.score,
+    requestedUsd: usd(i.requestedCents),
+    committedUsd: usd(i.committedCents),
+    coFinancingUsd: usd(i.coFinancingCents),
+    disbursedUsd: usd(i.disbursedCents),
+    beneficiariesTarget: i.beneficiariesTarget,
+    beneficiaries: i.beneficiaries,
+    beneficiariesWomen: i.beneficiariesWomen,
+    beneficiariesMen: i.beneficiariesMen,
+    beneficiariesYouth: i.beneficiariesYouth,
+    submittedAt: day(i.createdAt),
+    closedAt: day(i.closedAt),
+  };
+  // Intake starts at submission when no stage change into it was recorded.
+  for (const p of PHASE_COLUMNS) row[`entered_${p}`] = day(dates[p] ?? (p === 'intake' ? i.createdAt : null));
+  return row as Record<PipelineColumn, Cell>;
+}
+
+const GROUP_COLUMNS = [
+  'items',
+  'funded',
+  'committedUsd',
+  'coFinancingUsd',
+  'disbursedUsd',
+  'beneficiariesTarget',
+  'beneficiaries',
+  'beneficiariesWomen',
+  'beneficiariesMen',
+  'beneficiariesYouth',
+] as const;
+
+/** One row per country, SDG or thematic area (an item with several SDGs counts under each). */
+export function groupedRows(items: readonly ResultItem[], by: (typeof RESULT_GROUPINGS)[number]) {
+  const keyOf = (i: ResultItem): (string | number)[] =>
+    by === 'country' ? [i.countryCode] : by === 'sdg' ? i.sdgs : i.thematicAreaId ? [i.thematicAreaId] : [];
+  const keys = [...groupBy(items, keyOf).keys()].sort((a, b) =>
+    typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)),
+  );
+  return keys.map((k) => {
+    const of = items.filter((i) => keyOf(i).includes(k));
+    const sum = (f: (i: ResultItem) => number) => of.reduce((s, i) => s + f(i), 0);
+    return {
+      [by]: k,
+      items: of.length,
+      funded: of.filter((i) => i.committedCents > 0).length,
+      committedUsd: usd(sum((i) => i.committedCents)),
+      coFinancingUsd: usd(sum((i) => i.coFinancingCents)),
+      disbursedUsd: usd(sum((i) => i.disbursedCents)),
+      beneficiariesTarget: sum((i) => i.beneficiariesTarget ?? 0),
+      beneficiaries: sum((i) => i.beneficiaries ?? 0),
+      beneficiariesWomen: sum((i) => i.beneficiariesWomen ?? 0),
+      beneficiariesMen: sum((i) => i.beneficiariesMen ?? 0),
+      beneficiariesYouth: sum((i) => i.beneficiariesYouth ?? 0),
+    } as Record<string, Cell>;
+  });
+}
+
+async function sendXlsx(
+  res: Response,
+  filename: string,
+  sheets: { name: string; columns: readonly string[]; rows: Record<string, Cell>[] }[],
+) {
+  const book = new ExcelJS.Workbook();
+  book.creator = 'Russia-UNDP Partnership';
+  for (const s of sheets) {
+    const sheet = book.addWorksheet(s.name);
+    sheet.columns = s.columns.map((c) => ({ header: c, key: c, width: Math.max(10, Math.min(40, c.length + 4)) }));
+    sheet.getRow(1).font = { bold: true };
+    sheet.views = [{ state: 'frozen', ySplit: 1 }];
+    for (const r of s.rows) sheet.addRow(r);
+  }
+  const buffer = Buffer.from(await book.xlsx.writeBuffer());
+  res.setHeader('Content-Type', XLSX);
+  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+  res.status(200).send(buffer);
+}
+
+function sendCsv(res: Response, filename: string, columns: readonly string[], rows: Record<string, Cell>[]) {
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+  res.status(200).send(toCsv(columns, rows));
+}
+
+export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
+  const { prisma } = ctx;
+
+  async function pipelineRows(
+    user: Parameters<typeof resultFiltersFor>[0],
+    query: Parameters<typeof drillDownOf>[0] & Parameters<typeof resultFiltersFor>[1],
+  ) {
+    const items = drillDown(await resultItems(prisma, resultFiltersFor(user, query)), drillDownOf(query));
+    const dates = await phaseDates(prisma, items);
+    return items.map((i) => pipelineRow(i, dates.get(i.id) ?? {}));
+  }
+
+  for (const format of ['csv', 'xlsx'] as const) {
+    const upper = format.toUpperCase();
+    router.add(
+      {
+        method: 'get',
+        path: `/results/pipeline.${format}`,
+        operationId: `exportResultsPipeline${upper === 'CSV' ? 'Csv' : 'Xlsx'}`,
+        tag: 'Results',
+        summary: `The pipeline as ${upper}: institution, amounts, scores, stage dates, results`,
+        description:
+          'The results filters and scope (a co_approver: its country), and the drill-down narrowing; every item, newest first. ' +
+          '`entered_<phase>` is the first day the item entered the phase. Amounts in US dollars.' +
+          (format === 'csv' ? ' Cells a spreadsheet would read as a formula are prefixed with an apostrophe.' : ''),
+        roles: ROLES,
+        query: pipelineTableQuerySchema,
+        success: {
+          status: 200,
+          description: format === 'csv' ? 'CSV (UTF-8 with a byte order mark)' : 'An Excel workbook',
+          contentType: format === 'csv' ? 'text/csv' : XLSX,
+          headers: ['Content-Disposition'],
+        },
+      },
+      async ({ user, query, res }) => {
+        const rows = await pipelineRows(user, query);
+        if (format === 'csv') sendCsv(res, 'pipeline.csv', PIPELINE_COLUMNS, rows);
+        else await sendXlsx(res, 'pipeline.xlsx', [{ name: 'Pipeline', columns: PIPELINE_COLUMNS, rows }]);
+      },
+    );
+
+    router.add(
+      {
+        method: 'get',
+        path: `/results/export.${format}`,
+        operationId: `exportResultsBy${upper === 'CSV' ? 'Csv' : 'Xlsx'}`,
+        tag: 'Results',
+        summary: `Results by country, SDG or thematic area as ${upper}`,
+        description:
+          'One row per country, SDG or thematic area (`by`) with the items, money and beneficiaries of the filtered items; ' +
+          'an item addressing several SDGs counts under each.' +
+          (format === 'xlsx' ? ' The workbook has a sheet per grouping and the pipeline.' : ''),
+        roles: ROLES,
+        query: resultsExportQuerySchema,
+        success: {
+          status: 200,
+          description: format === 'csv' ? 'CSV (UTF-8 with a byte order mark)' : 'An Excel workbook',
+          contentType: format === 'csv' ? 'text/csv' : XLSX,
+          headers: ['Content-Disposition'],
+        },
+      },
+      async ({ user, query, res }) => {
+        const items = await resultItems(prisma, resultFiltersFor(user, query));
+        if (format === 'csv') {
+          sendCsv(res, `results-by-${query.by}.csv`, [query.by, ...GROUP_COLUMNS], groupedRows(items, query.by));
+          return;
+        }
+        const dates = await phaseDates(prisma, items);
+        await sendXlsx(res, 'results.xlsx', [
+          ...[query.by, ...RESULT_GROUPINGS.filter((g) => g !== query.by)].map((by) => ({
+            name: `By ${by}`,
+            columns: [by, ...GROUP_COLUMNS],
+            rows: groupedRows(items, by),
+          })),
+          {
+            name: 'Pipeline',
+            columns: PIPELINE_COLUMNS,
+            rows: items.map((i) => pipelineRow(i, dates.get(i.id) ?? {})),
+          },
+        ]);
+      },
+    );
+  }
+}
