@@ -22,6 +22,7 @@ beforeAll(async () => {
   h = await startApiHarness('event-travel', { worker: false });
   const worker = await createWorker({
     connection: h.env.nativeConnection,
+    namespace: h.env.namespace,
     taskQueue: h.taskQueue,
     workflowBundle: await testWorkflowBundle(),
     deps: {
