@@ -3,6 +3,7 @@ import { createCalendarActivities } from './calendar';
 import { createCallActivities } from './call';
 import type { ActivityDeps } from './deps';
 import { createDocumentActivities } from './documents';
+import { createEventTravelActivities } from './event-travel';
 import { createExpertRequestActivities } from './expert-request';
 import { createNotifyActivities } from './notify';
 import { createPolicyActivities } from './policy';
@@ -23,6 +24,7 @@ export function createActivities(given: ActivityDeps) {
     ...createExpertRequestActivities(deps),
     ...createDocumentActivities(deps),
     ...createCallActivities(deps),
+    ...createEventTravelActivities(deps),
   };
 }
 

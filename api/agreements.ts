@@ -81,7 +81,7 @@ export async function agreementOf(
     };
   });
   return {
-    kind: contract.kind === 'individual_contract' ? 'individual_contract' : 'grant',
+    kind: (['individual_contract', 'travel_authorisation'] as const).find((k) => k === contract.kind) ?? 'grant',
     partyName: contract.partyName,
     valueUsd: centsToUsd(contract.valueCents),
     status:

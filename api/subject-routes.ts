@@ -101,7 +101,11 @@ export function subjectListRoute<Q extends z.ZodType<SubjectListQuery>, R extend
 }
 
 /** Who withdraws, by the programme's withdrawal rule. */
-const WITHDRAWING_ROLES = { owner_institution: ['applicant'], country_office: ['co_approver'] } as const;
+const WITHDRAWING_ROLES = {
+  owner_institution: ['applicant'],
+  country_office: ['co_approver'],
+  owner_expert: ['expert'],
+} as const;
 
 /**
  * POST /<apiPath>/:id/withdraw of a programme: the withdrawal rule of its registry entry decides

@@ -29,10 +29,11 @@ export function phaseStages<const P extends Phase>(...phases: P[]): readonly { n
 /**
  * Which subjects a role may read (and act on) in a programme:
  * - `all`: every subject;
- * - `same`: subjects whose `column` equals the user's attribute of the same name;
+ * - `same`: subjects whose `column` equals the user's attribute of the same name (an expert's own: `expertId`);
  * - `tasks`: subjects on which the user has (or had) a task of one of `kinds`.
  */
-export type ScopeRule = { all: true } | { same: 'institutionId' | 'countryCode' } | { tasks: readonly TaskKind[] };
+export type ScopeRule =
+  { all: true } | { same: 'institutionId' | 'countryCode' | 'expertId' } | { tasks: readonly TaskKind[] };
 
 /**
  * How people come to hold a role and sign in: the sign-up, invitation and just-in-time code reads
@@ -85,7 +86,8 @@ export interface ResultIndicator {
   key: string;
   label: Bilingual;
   /** Where the figure comes from in the shared tables. */
-  source: 'evaluation_beneficiaries' | 'payments_total' | 'deliverables_accepted' | 'evaluation_rating';
+  source:
+    'evaluation_beneficiaries' | 'payments_total' | 'deliverables_accepted' | 'evaluation_rating' | 'subjects_closed';
 }
 
 /** A programme's dictionary: its words, English and Russian, used by the API, the web app and the mails alike. */
@@ -124,8 +126,8 @@ export interface ProgrammeSpec<P extends string = string, T extends string = str
   /** Terminal stages, each mapped to a shared outcome. The one mapped to `closed` follows the last active stage. */
   endings: Readonly<Record<string, Outcome>>;
   taskKinds: readonly TaskKind[];
-  /** Stages in which the subject may be withdrawn, and by whom (the owner institution or the Country Office). */
-  withdrawal: { stages: readonly S[]; by: 'owner_institution' | 'country_office' };
+  /** Stages in which the subject may be withdrawn, and by whom (the owner institution, the Country Office, or the expert who owns it). */
+  withdrawal: { stages: readonly S[]; by: 'owner_institution' | 'country_office' | 'owner_expert' };
   /** Its roles, keyed by role name: the roles of every entry together are domain/roles.ts ROLES. */
   roles: Readonly<Record<string, ProgrammeRole>>;
   resultIndicators: readonly ResultIndicator[];

@@ -7,12 +7,13 @@ import type { Actor, Language } from './roles';
 import type { Bilingual, ProgrammeSpec, StageLabel } from './programme';
 import { CHALLENGE_FUND } from './programmes/challenge-fund';
 import { EXPERTS_ON_DEMAND } from './programmes/experts-on-demand';
+import { EVENT_TRAVEL } from './programmes/event-travel';
 import { SHARED_TASK_MAILS } from './programmes/shared';
 import { PHASE_AND_OUTCOME_LABELS } from './stage-labels';
 import type { Outcome, Phase } from './stages';
 import type { TaskKind } from './tasks';
 
-export const PROGRAMME_LIST = [CHALLENGE_FUND, EXPERTS_ON_DEMAND] as const;
+export const PROGRAMME_LIST = [CHALLENGE_FUND, EXPERTS_ON_DEMAND, EVENT_TRAVEL] as const;
 
 type Entry = (typeof PROGRAMME_LIST)[number];
 type Distribute<E> = E extends Entry ? E['stages'][number]['name'] | keyof E['endings'] : never;
@@ -113,7 +114,7 @@ export function withdrawalRefusal(
   programme: Programme,
   actor: Actor,
   stage: string,
-  owner: { institutionId?: string | null; countryCode: string },
+  owner: { institutionId?: string | null; countryCode: string; expertId?: string | null },
 ): Refusal | null {
   const { withdrawal } = programmeSpec(programme);
   if (
@@ -128,6 +129,11 @@ export function withdrawalRefusal(
   ) {
     return { code: 'forbidden', message: `only a co_approver of the ${owner.countryCode} Country Office may withdraw` };
   }
+  if (
+    withdrawal.by === 'owner_expert' &&
+    !(actor.role === 'expert' && !!actor.expertId && actor.expertId === owner.expertId)
+  )
+    return { code: 'forbidden', message: 'only the expert who applied may withdraw' };
   return withdrawal.stages.includes(stage)
     ? null
     : { code: 'not_allowed_now', message: `cannot withdraw in stage ${stage}; ask the fund manager to cancel` };
@@ -144,7 +150,8 @@ export function stageLabel(
     ? (programmeSpec(programme).labels.stages as Record<string, Partial<StageLabel>> | undefined)?.[stage]?.[form]
     : undefined;
   if (own) return own[language];
-  const phase = programme ? phaseOf(programme, stage) : (stage as Phase | Outcome);
+  // A task's stage is its kind's phase, which a programme's own stage list may not name (event travel's `selection`).
+  const phase = (programme ? phaseOf(programme, stage) : undefined) ?? (stage as Phase | Outcome);
   return (phase && PHASE_AND_OUTCOME_LABELS[phase]?.[form][language]) ?? undefined;
 }
 

@@ -2,6 +2,7 @@ import type { NotificationRequest } from './notifications';
 import type { Actor, Role } from './roles';
 import type { Programme, Stage, SubjectType } from './stages';
 import type { TaskKind } from './tasks';
+import type { EventTravelRowInit } from './event-travel';
 
 /**
  * A step of a lifecycle as the read model sees it: everything one workflow step changed,
@@ -113,7 +114,7 @@ export interface ExpertRequestRowInit {
 }
 
 /** The programme-specific columns of a new subject row. */
-export type SubjectRowInit = ProposalRowInit | ExpertRequestRowInit;
+export type SubjectRowInit = ProposalRowInit | ExpertRequestRowInit | EventTravelRowInit;
 
 /** Subject fields a step may change (never id, institution, country or stage directly): the columns of both programmes' tables. */
 export interface SubjectPatch {
@@ -150,6 +151,21 @@ export interface SubjectPatch {
   contractValueCents?: number;
   shortlist?: unknown;
   selectedExpertId?: string | null;
+  // SDG event travel (EventTravel)
+  eventName?: string;
+  eventCity?: string;
+  eventStartDate?: string;
+  eventEndDate?: string;
+  role?: string;
+  departureDate?: string;
+  returnDate?: string;
+  application?: unknown;
+  estimateCents?: number;
+  approvedCosts?: unknown;
+  approvedCents?: number | null;
+  advanceCents?: number | null;
+  settlement?: unknown;
+  report?: unknown;
 }
 
 export interface ReviewRow {
@@ -162,7 +178,7 @@ export interface ReviewRow {
 }
 
 export interface ContractRow {
-  kind: 'grant' | 'individual_contract';
+  kind: 'grant' | 'individual_contract' | 'travel_authorisation';
   partyName: string;
   valueCents: number;
   tranches: { seq: number; pct: number; amountCents: number; milestone: string }[];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fieldProblems, text, textOrBlank, type FieldProblem } from './schemas';
 import type { NotificationTemplate } from './notifications';
 import type { Phase } from './stages';
+import { travelApprovalSchema, travelReportSchema, tripCancelSchema, tripChangeSchema } from './event-travel';
 
 /** SLA keys: every human step's due time comes from configuration (days, counted by the Clock). */
 export const SLA_KEYS = [
@@ -104,6 +105,10 @@ export const decisionData = {
     .strict(),
   deliverable: z.object({ report: text(20000), link: z.string().url().max(2000).optional() }).strict(),
   proposalChanges: z.record(z.string(), z.unknown()),
+  travelApproval: travelApprovalSchema,
+  tripChange: tripChangeSchema,
+  tripCancel: tripCancelSchema,
+  travelReport: travelReportSchema,
 } as const;
 export type DecisionDataKey = keyof typeof decisionData;
 
@@ -347,6 +352,54 @@ export const TASK_KINDS = {
     label: 'Rate the assignment',
     labelRu: 'Оценить задание',
     mail: 'evaluation_requested',
+  },
+  // SDG event travel
+  travel_review: {
+    stage: 'selection',
+    role: 'fund_manager',
+    sla: 'decision',
+    decisions: { approve: { data: 'travelApproval' }, request_changes: requestChanges, reject },
+    label: 'Review the event travel application',
+    labelRu: 'Рассмотреть заявку на поездку',
+    mail: 'task_assigned',
+  },
+  travel_revision: {
+    stage: 'selection',
+    role: 'expert',
+    sla: 'revision',
+    decisions: { resubmit: { data: 'proposalChanges' } },
+    label: 'Revise the travel application',
+    labelRu: 'Доработать заявку на поездку',
+    mail: 'changes_requested',
+  },
+  trip_confirmation: {
+    stage: 'mission',
+    role: 'expert',
+    sla: 'decision',
+    // Open until departure: it then expires, and the trip is under way.
+    expireWith: 'departed',
+    decisions: { change_dates: { data: 'tripChange' }, cancel_trip: { data: 'tripCancel' } },
+    label: 'Before departure: change the dates or cancel the trip',
+    labelRu: 'До отъезда: изменить даты или отменить поездку',
+    mail: 'task_assigned',
+  },
+  travel_report: {
+    stage: 'evaluation',
+    role: 'expert',
+    sla: 'report',
+    decisions: { submit_report: { data: 'travelReport' } },
+    label: 'Submit the back-to-office report',
+    labelRu: 'Представить отчёт о поездке',
+    mail: 'task_assigned',
+  },
+  settlement_verification: {
+    stage: 'evaluation',
+    role: 'fund_manager',
+    sla: 'verification',
+    decisions: { verify: { data: 'comment' }, request_revision: requestChanges },
+    label: 'Verify the report and the settlement',
+    labelRu: 'Проверить отчёт и окончательный расчёт',
+    mail: 'task_assigned',
   },
 } as const satisfies Record<string, TaskKindSpec>;
 

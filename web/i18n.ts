@@ -105,6 +105,21 @@ const FINDINGS_EN = {
   'finding.request_valid.fail': 'The request is incomplete or inconsistent.',
   'finding.requester_country.pass': 'Registered by the Country Office of the country.',
   'finding.requester_country.fail': 'A Country Office may register requests for its own country only.',
+  // SDG event travel (domain/policy/travel.ts)
+  'finding.event_outside_russia.pass': 'The event is held outside Russia ({countryCode}).',
+  'finding.event_outside_russia.fail': 'The event is held in Russia: the programme funds events abroad only.',
+  'finding.sdg_related.pass': 'The event addresses the SDGs {sdgs}.',
+  'finding.sdg_related.fail': 'The event names no Sustainable Development Goal.',
+  'finding.roster_profile_active.pass': 'The expert has an approved, active roster profile.',
+  'finding.roster_profile_active.fail': 'The expert has no approved, active roster profile.',
+  'finding.applied_in_advance.pass':
+    'Applied {daysBeforeDeparture} days before departure; at least {minWeeks} weeks are required ({latestDay} at the latest).',
+  'finding.applied_in_advance.fail':
+    'Applied {daysBeforeDeparture} days before departure; applications are due {minWeeks} weeks before it ({latestDay} at the latest).',
+  'finding.annual_event_limit.pass': '{fundedThisYear} funded events this year; at most {max}.',
+  'finding.annual_event_limit.fail': 'Already {fundedThisYear} funded events this year: at most {max}.',
+  'finding.speaking_role_invited.pass': 'A speaking role with an invitation from the organiser.',
+  'finding.speaking_role_invited.fail': 'The programme funds a speaking role with an invitation from the organiser.',
 };
 const FINDINGS_RU: Record<keyof typeof FINDINGS_EN, string> = {
   'finding.unknown': 'Правило «{rule}»: {outcome}.',
@@ -201,6 +216,21 @@ const FINDINGS_RU: Record<keyof typeof FINDINGS_EN, string> = {
     'Срок этапа {milestone} — {dueDate}, позже окончания проекта {endDate} ({durationMonths} мес. от подачи).',
   'finding.required_documents.pass': 'Все документы, которых требует конкурс, приложены.',
   'finding.required_documents.fail': 'Не хватает документов, которых требует конкурс: {missing}.',
+  'finding.event_outside_russia.pass': 'Мероприятие проходит за пределами России ({countryCode}).',
+  'finding.event_outside_russia.fail':
+    'Мероприятие проходит в России: программа финансирует только зарубежные мероприятия.',
+  'finding.sdg_related.pass': 'Мероприятие посвящено ЦУР {sdgs}.',
+  'finding.sdg_related.fail': 'Мероприятие не связано ни с одной Целью устойчивого развития.',
+  'finding.roster_profile_active.pass': 'У эксперта утверждённый действующий профиль в реестре.',
+  'finding.roster_profile_active.fail': 'У эксперта нет утверждённого действующего профиля в реестре.',
+  'finding.applied_in_advance.pass':
+    'Заявка подана за {daysBeforeDeparture} дн. до отъезда; требуется не менее {minWeeks} нед. (не позднее {latestDay}).',
+  'finding.applied_in_advance.fail':
+    'Заявка подана за {daysBeforeDeparture} дн. до отъезда; заявки принимаются не позднее чем за {minWeeks} нед. ({latestDay}).',
+  'finding.annual_event_limit.pass': 'Профинансировано мероприятий в этом году: {fundedThisYear}; не более {max}.',
+  'finding.annual_event_limit.fail': 'В этом году уже профинансировано {fundedThisYear} мероприятий: не более {max}.',
+  'finding.speaking_role_invited.pass': 'Выступление по приглашению организатора.',
+  'finding.speaking_role_invited.fail': 'Программа финансирует выступление по приглашению организатора.',
 };
 
 const en = {

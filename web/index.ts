@@ -10,6 +10,7 @@ import { html } from './html';
 import { knownApiMessage, LANGS, type Lang } from './i18n';
 import { authRoutes } from './pages/auth';
 import { callPages } from './pages/calls';
+import { eventTravelPages } from './pages/event-travel';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
 import { documentPages } from './pages/documents';
@@ -252,6 +253,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   proposalPages(router, web);
   callPages(router, web);
   expertRequestPages(router, web);
+  eventTravelPages(router, web);
   messagePages(router, web);
   pipelinePages(router, web);
   resultPages(router, web);

@@ -78,6 +78,16 @@ export function createReference(prisma?: PrismaClient): Reference {
 export function nameOf(items: NamedItem[], id: string | null | undefined, lang: Lang): string {
   if (!id) return '';
   const item = items.find((i) => i.id === id);
-  if (!item) return id;
+  if (!item) return regionName(id, lang) ?? id;
   return lang === 'ru' ? item.nameRu : item.name;
+}
+
+/** A country outside the reference list (an SDG event's host country): its name from the runtime's ICU data. */
+function regionName(code: string, lang: Lang): string | undefined {
+  if (!/^[A-Z]{2}$/.test(code)) return undefined;
+  try {
+    return new Intl.DisplayNames([lang], { type: 'region' }).of(code);
+  } catch {
+    return undefined;
+  }
 }

@@ -143,6 +143,8 @@ export interface LifecycleOptions {
   validateDecision?: (task: TaskRow, input: DecideInput) => DecisionProblem[];
   /** Who owns the subject, for the programme's withdrawal rule (domain/registry.ts withdrawalRefusal). */
   ownerInstitutionId?: string;
+  /** The roster expert who owns the subject (withdrawal rule `owner_expert`). */
+  ownerExpertId?: string;
   /** Tells the programme that an open task now waits for another person (e.g. a reviewer slot changes hands). */
   onReassign?: (task: TaskRow, fromUserId: string, toUserId: string) => void;
 }
@@ -310,6 +312,7 @@ export class Lifecycle {
           const refusal = withdrawalRefusal(this.opts.programme, input.actor, this.state.stage, {
             institutionId: this.opts.ownerInstitutionId,
             countryCode: this.opts.countryCode,
+            expertId: this.opts.ownerExpertId,
           });
           if (refusal) throw failure(REFUSAL_FAILURE[refusal.code], refusal.message);
         },

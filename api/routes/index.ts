@@ -9,6 +9,7 @@ import { callRoutes } from './calls';
 import { documentRoutes } from './documents';
 import { draftRoutes } from './drafts';
 import { expertApplicationRoutes } from './expert-applications';
+import { eventTravelRoutes } from './event-travel';
 import { expertRequestRoutes } from './expert-requests';
 import { expertRoutes } from './experts';
 import { institutionRoutes } from './institutions';
@@ -31,6 +32,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   proposalRoutes(router, ctx);
   draftRoutes(router, ctx);
   expertRequestRoutes(router, ctx);
+  eventTravelRoutes(router, ctx);
   messageRoutes(router, ctx);
   taskRoutes(router, ctx);
   reassignmentRoutes(router, ctx);

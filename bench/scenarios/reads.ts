@@ -57,6 +57,11 @@ const STAGE_WEIGHTS: Record<Stage, number> = {
   rejected: 12,
   withdrawn: 4,
   cancelled: 2,
+  // Stages of SDG event travel, which this scenario does not generate.
+  review: 0,
+  travel_authorisation: 0,
+  trip: 0,
+  settlement: 0,
 };
 
 function pickStage(rand: () => number): Stage {

@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import request from 'supertest';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../api/auth';
 import { CALL_EXAMPLE } from '../../api/examples';
+import { EVENT_TRAVEL_EXAMPLE } from '../../api/event-travel-schemas';
 import { DEMO_USERS } from '../../domain/demo';
 import { poolOf } from '../../lib/db';
 import { mulberry32 } from '../../prisma/seed-data';
@@ -236,6 +237,8 @@ const ACTORS: Record<string, DemoKey[]> = {
   'post /proposals/{id}/withdraw': ['applicant', 'applicant2'],
   'post /expert-requests': ['coKg', 'coKg2'],
   'post /expert-requests/{id}/withdraw': ['coKg'],
+  'post /event-travel': ['expert1', 'expert2', 'fundManager'],
+  'post /event-travel/{id}/withdraw': ['expert1'],
   'post /tasks/{id}/decision': ['coKg', 'coKg2', 'applicant2', 'fundManager'],
   'post /calls': ['fundManager'],
   'post /experts': ['fundManager', 'admin'],
@@ -267,9 +270,14 @@ function seedBody(op: string, rng: Rng, schema: Record<string, unknown> | undefi
       return { title: 'Resubmitted title' };
     case 'post /proposals/{id}/withdraw':
     case 'post /expert-requests/{id}/withdraw':
+    case 'post /event-travel/{id}/withdraw':
       return rng.chance(0.5) ? {} : { reason: 'changed plans' };
     case 'post /expert-requests':
       return expertRequestPayload({ title: `Fuzz ${rng.int(0, 1e9)}` }) as unknown as Json;
+    case 'post /event-travel':
+      return (rng.chance(0.3)
+        ? { ...EVENT_TRAVEL_EXAMPLE, expertId: 'exp-002' }
+        : EVENT_TRAVEL_EXAMPLE) as unknown as Json;
     case 'post /tasks/{id}/decision':
       return rng.pick(DECISIONS) as unknown as Json;
     case 'post /calls':
@@ -346,7 +354,9 @@ function makeCase(op: string, rng: Rng, mutation: (typeof MUTATIONS)[number]): C
             ? 'expert'
             : path.split('/')[1] === 'expert-requests'
               ? 'er'
-              : 'p',
+              : path.split('/')[1] === 'event-travel'
+                ? 'et'
+                : 'p',
       ),
     )
     .map(([, v]) => v);
@@ -596,7 +606,8 @@ beforeAll(async () => {
   const p1 = await applicant.post('/proposals', proposalPayload({ title: 'Fuzz target' }));
   const p2 = await as(h.app, TOKENS.applicant2!).post('/proposals', proposalPayload({ title: 'Fuzz revise target' }));
   const er = await as(h.app, TOKENS.coKg!).post('/expert-requests', expertRequestPayload());
-  expect([p1.status, p2.status, er.status]).toEqual([201, 201, 201]);
+  const et = await as(h.app, TOKENS.expert1!).post('/event-travel', EVENT_TRAVEL_EXAMPLE);
+  expect([p1.status, p2.status, er.status, et.status]).toEqual([201, 201, 201, 201]);
   const co = as(h.app, TOKENS.coKg!);
   const tasks = (await co.get('/tasks?pageSize=100')).body.items as {
     id: string;
@@ -616,6 +627,7 @@ beforeAll(async () => {
     p1: p1.body.id,
     p2: p2.body.id,
     er: er.body.id,
+    et: et.body.id,
     expert: 'exp-001',
     expert2: 'exp-002',
     user: DEMO_USERS.admin.id,
@@ -635,11 +647,16 @@ afterAll(async () => {
 const CREATES: Record<string, string> = {
   'post /proposals': 'Proposal',
   'post /expert-requests': 'ExpertRequest',
+  'post /event-travel': 'EventTravel',
   'post /calls': 'Call',
   'post /experts': 'Expert',
 };
 /** Messages: each distinct one is mailed through one delivery workflow (api/accounts/mail.ts withOutboxMails). */
-const MAILED_CREATES = ['post /proposals/{id}/messages', 'post /expert-requests/{id}/messages'];
+const MAILED_CREATES = [
+  'post /proposals/{id}/messages',
+  'post /expert-requests/{id}/messages',
+  'post /event-travel/{id}/messages',
+];
 const WORKFLOW_TABLES = [
   'Message',
   'Task',
@@ -654,6 +671,7 @@ const WORKFLOW_TABLES = [
   'Evaluation',
   'Proposal',
   'ExpertRequest',
+  'EventTravel',
   'DecisionRecord',
 ];
 /** Indicators of a subject (api/routes/results.ts): its reports, their values and the audit event. */
@@ -677,10 +695,17 @@ const MAY_CHANGE: Record<string, string[]> = {
   'post /expert-requests/{id}/notes': ['InternalNote', 'AuditEvent', 'IdempotencyRecord'],
   'post /proposals/{id}/cancel': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
   'post /expert-requests/{id}/cancel': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
+  'post /event-travel': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
+  'post /event-travel/{id}/withdraw': WORKFLOW_TABLES,
+  'post /event-travel/{id}/messages': ['Message', 'AuditEvent', 'Outbox', 'IdempotencyRecord'],
+  'post /event-travel/{id}/notes': ['InternalNote', 'AuditEvent', 'IdempotencyRecord'],
+  'post /event-travel/{id}/cancel': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
   'post /proposals/{id}/results/targets': RESULT_TABLES,
   'post /proposals/{id}/results/reports': RESULT_TABLES,
   'post /expert-requests/{id}/results/targets': RESULT_TABLES,
   'post /expert-requests/{id}/results/reports': RESULT_TABLES,
+  'post /event-travel/{id}/results/targets': RESULT_TABLES,
+  'post /event-travel/{id}/results/reports': RESULT_TABLES,
 };
 
 test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no unexplained change`, async () => {
@@ -758,10 +783,13 @@ test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no
 
   // Temporal: one new workflow per distinct successful creation of a proposal, an expert request or a call,
   // and one mail delivery per distinct message.
-  const newWorkflows = ['post /proposals', 'post /expert-requests', 'post /calls', ...MAILED_CREATES].reduce(
-    (n, op) => n + (created[op]?.size ?? 0),
-    0,
-  );
+  const newWorkflows = [
+    'post /proposals',
+    'post /expert-requests',
+    'post /event-travel',
+    'post /calls',
+    ...MAILED_CREATES,
+  ].reduce((n, op) => n + (created[op]?.size ?? 0), 0);
   expect({ seed: SEED, workflows: after.workflows - before.workflows }).toEqual({
     seed: SEED,
     workflows: newWorkflows,

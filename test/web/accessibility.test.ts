@@ -1,5 +1,6 @@
 import { signatureData } from '../helpers/signature';
 import type { Page } from 'playwright-core';
+import { EVENT_TRAVEL_EXAMPLE } from '../../api/event-travel-schemas';
 import { DEMO_USERS } from '../../domain/demo';
 import { proposalWorkflow } from '../../workflows/proposal';
 import { daysFromToday, expertRequestPayload, proposalPayload } from '../fixtures/payloads';
@@ -171,6 +172,10 @@ beforeAll(async () => {
   ids.p5 = p5.body.id;
   await decide('coKg', ids.p5, 'co_endorsement', 'endorse');
   ids.p5Assign = await taskOf('fundManager', ids.p5, 'assign_reviewers');
+  // An expert's event travel application, waiting for the fund manager's review.
+  const et = await h.api<{ id: string }>('expert1', 'POST', '/event-travel', EVENT_TRAVEL_EXAMPLE);
+  ids.et = et.body.id;
+  ids.etReview = await taskOf('fundManager', ids.et, 'travel_review');
 });
 
 afterAll(async () => {
@@ -219,6 +224,9 @@ const PAGES: MainPage[] = [
   { name: 'expert-invitation', who: 'invitedExpert', path: () => `/app/tasks/${encodeURIComponent(ids.invitation)}` },
   { name: 'expert-assignments', who: 'invitedExpert', path: () => '/app/expert-requests' },
   { name: 'expert-profile', who: 'expert1', path: () => '/app/profile' },
+  { name: 'expert-event-travel-list', who: 'expert1', path: () => '/app/event-travel' },
+  { name: 'expert-event-travel', who: 'expert1', path: () => `/app/event-travel/${ids.et}` },
+  { name: 'fm-task-travel-review', who: 'fundManager', path: () => `/app/tasks/${encodeURIComponent(ids.etReview)}` },
   { name: 'applicant-rejected', who: 'applicant', path: () => `/app/proposals/${ids.p3}` },
   { name: 'applicant-agreement', who: 'applicant2', path: () => `/app/proposals/${ids.p4}` },
   { name: 'applicant-report-task', who: 'applicant2', path: () => `/app/tasks/${encodeURIComponent(ids.p4Report)}` },

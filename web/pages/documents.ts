@@ -17,6 +17,10 @@ const enc = encodeURIComponent;
 type DocumentList = Schemas['DocumentList'];
 type Subject = { type: 'proposal' | 'expert_request'; id: string };
 
+/** Whether a subject has documents (the programmes whose routes take uploads). */
+export const hasDocuments = (subject: { type: string; id: string }): subject is Subject =>
+  subject.type === 'proposal' || subject.type === 'expert_request';
+
 const STATE_BADGE: Record<ScanState, string> = {
   pending: 'badge-warn',
   clean: 'badge-ok',

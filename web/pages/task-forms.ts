@@ -34,6 +34,7 @@ import {
 } from '../views';
 
 import { shortlistTable, type RosterHit } from './task-context';
+import { travelDecisionFields } from './event-travel-forms';
 import { taskPageProgramme } from './task-programmes';
 
 const enc = encodeURIComponent;
@@ -185,6 +186,8 @@ export function dataFields(
 ): HtmlValue {
   const { t, lang } = ctx;
   const c = task.context ?? {};
+  const travel = travelDecisionFields(ctx as never, dataKey, values, state);
+  if (travel) return html`${travel}${commentField(ctx, o, values, state, '')}`;
   switch (dataKey as string | undefined) {
     case 'noConflict':
       return choiceGroup(ctx, {

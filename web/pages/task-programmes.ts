@@ -23,11 +23,13 @@ import {
 import type { HtmlValue } from '../html';
 import type { FormState, PageCtx } from '../ui';
 import type { ExpertRequestView, ProposalView, TaskView } from '../views';
+import type { Schemas } from '../api-client';
+import { travelRevisionChanges, travelRevisionFields, travelRevisionLabels } from './event-travel-forms';
 import type { FormExtras } from './task-forms';
 
 export interface TaskPageProgramme {
   /** The subject as the caller may see it. */
-  subject(ctx: PageCtx, id: string): Promise<ProposalView | ExpertRequestView>;
+  subject(ctx: PageCtx, id: string): Promise<ProposalView | ExpertRequestView | Schemas['EventTravel']>;
   /** The revision form: its fields (from the values posted, else from the subject as it is), their labels, and the changes a posted form makes. */
   revisionFields(ctx: PageCtx, task: TaskView, values: Body, state: FormState, x: FormExtras): HtmlValue;
   revisionLabels(ctx: PageCtx): Record<string, string>;
@@ -80,6 +82,16 @@ const TASK_PAGE_PROGRAMMES: Record<Programme, TaskPageProgramme> = {
       const original = ((current.context ?? {}).request ?? {}) as Record<string, unknown>;
       const v = expertRequestValuesFrom(body);
       return { data: expertRequestChanges(v, original), fields: expertRequestFieldNames(v) };
+    },
+  },
+  event_travel: {
+    subject: (ctx, id) => ctx.api.get('/event-travel/{id}', { params: { id } }),
+    revisionFields: (ctx, task, values, state) =>
+      travelRevisionFields(ctx as never, ((task.context ?? {}).application ?? {}) as object, values, state),
+    revisionLabels: travelRevisionLabels,
+    revisionChanges: async (ctx, task, body) => {
+      const current = await ctx.api.get('/tasks/{id}', { params: { id: task.id } });
+      return travelRevisionChanges(((current.context ?? {}).application ?? {}) as object, body);
     },
   },
 };

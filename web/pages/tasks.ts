@@ -1,4 +1,4 @@
-import { documentsCard, loadDocuments } from './documents';
+import { documentsCard, hasDocuments, loadDocuments } from './documents';
 import type { Router } from 'express';
 import { reassignRefusal } from '../../domain/reassignment';
 import type { Role } from '../../domain/roles';
@@ -41,6 +41,7 @@ import {
 
 import { inboxFilters, inboxPage, inboxQuery } from './task-inbox';
 import { contextPanel, type RosterHit } from './task-context';
+import { travelDecisionData } from './event-travel-forms';
 import { taskPageProgramme } from './task-programmes';
 import {
   dataKeyOf,
@@ -121,7 +122,7 @@ export function taskPages(router: Router, web: WebContext): void {
         : Promise.resolve([]),
     ]);
     const proposal = subj && 'view' in subj ? subj : null;
-    const request = subj && !('view' in subj) ? subj : null;
+    const request = subj && 'modality' in subj ? subj : null;
     const privileged = isStaffViewer(ctx.user.role);
     const refs: Reference = { areas, countries };
     const timeline = subj?.timeline ?? [];
@@ -173,6 +174,7 @@ export function taskPages(router: Router, web: WebContext): void {
     // The documents of the subject: a revision (or a report) may add files; a signer sees the agreement it signs.
     const withDocuments =
       subject &&
+      hasDocuments(subject) &&
       [
         'revise',
         'contract_signature',
@@ -183,7 +185,7 @@ export function taskPages(router: Router, web: WebContext): void {
         'deliverable_acceptance',
       ].includes(task.kind);
     const documents =
-      withDocuments && subject
+      withDocuments && subject && hasDocuments(subject)
         ? documentsCard(ctx, subject, await loadDocuments(ctx, subject), {
             canUpload:
               task.status === 'open' &&
@@ -348,6 +350,7 @@ export function taskPages(router: Router, web: WebContext): void {
           break;
         }
         default:
+          Object.assign(data, travelDecisionData(dataKey, body) ?? {});
           break;
       }
       if (dataKey && dataKey !== 'comment' && dataKey !== 'none') payload.data = data;

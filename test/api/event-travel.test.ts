@@ -1,0 +1,157 @@
+import { EVENT_TRAVEL_EXAMPLE } from '../../api/event-travel-schemas';
+import { addDays } from '../../domain/calendar';
+import type { EventTravelCreate } from '../../domain/event-travel';
+import { logger } from '../../lib/logger';
+import { createWorker } from '../../worker/create-worker';
+import { compressedClock } from '../helpers/sla';
+import { testWorkflowBundle } from '../helpers/temporal';
+import { eventually } from '../helpers/wait';
+import { as, startApiHarness, type ApiHarness } from './harness';
+
+/**
+ * SDG event travel over real HTTP, from the expert's application to closed, by the right users:
+ * the expert applies, the fund manager reviews and approves, both sign the travel authorisation,
+ * the trip runs on a compressed Clock (a day lasts DAY_MS), the expert reports, the fund manager
+ * verifies the settlement. Scope: another expert sees nothing of it.
+ */
+const DAY_MS = 200;
+let h: ApiHarness;
+let stopWorker: () => Promise<void>;
+
+beforeAll(async () => {
+  h = await startApiHarness('event-travel', { worker: false });
+  const worker = await createWorker({
+    connection: h.env.nativeConnection,
+    namespace: h.env.namespace,
+    taskQueue: h.taskQueue,
+    workflowBundle: await testWorkflowBundle(),
+    deps: {
+      prisma: h.db.prisma,
+      mailer: h.smtp.mailer,
+      logger,
+      baseUrl: 'http://localhost:3000',
+      clock: compressedClock(h.db.prisma, DAY_MS),
+    },
+  });
+  let release: () => void = () => undefined;
+  const running = worker.runUntil(new Promise<void>((r) => (release = r)));
+  stopWorker = async () => {
+    release();
+    await running;
+  };
+});
+
+afterAll(async () => {
+  await stopWorker?.();
+  await h?.stop();
+});
+
+function application(): EventTravelCreate {
+  const today = new Date().toISOString().slice(0, 10);
+  const departureDate = addDays(today, 35);
+  const returnDate = addDays(departureDate, 3);
+  const a = structuredClone(EVENT_TRAVEL_EXAMPLE);
+  return {
+    ...a,
+    event: { ...a.event, startDate: addDays(departureDate, 1), endDate: addDays(returnDate, -1) },
+    invitation: { ...a.invitation!, date: today },
+    itinerary: { ...a.itinerary, departureDate, returnDate },
+  };
+}
+
+type Task = { id: string; kind: string; subject: { id: string } };
+
+test('HTTP lifecycle: application by the expert to closed, with field-level refusals and the expert’s scope', async () => {
+  const expert = as(h.app, await h.token('expert1'));
+  const other = as(h.app, await h.token('expert2'));
+  const fm = as(h.app, await h.token('fundManager'));
+  const co = as(h.app, await h.token('coKg'));
+  const body = application();
+
+  // Refusals name the field, and start nothing.
+  const before = await h.db.prisma.eventTravel.count();
+  const badDates = await expert.post('/event-travel').send({
+    ...body,
+    itinerary: { ...body.itinerary, returnDate: addDays(body.itinerary.departureDate, -1) },
+  });
+  expect(badDates.status).toBe(400);
+  expect(badDates.body.error.details.map((d: { path: string }) => d.path)).toContain('itinerary.returnDate');
+  const presenter = await expert.post('/event-travel').send({ ...body, role: 'presenter' });
+  expect(presenter.status).toBe(400);
+  expect(presenter.body.error.details.map((d: { path: string }) => d.path)).toEqual(['solution']);
+  const noExpert = await fm.post('/event-travel').send(body);
+  expect(noExpert.status).toBe(400);
+  expect(noExpert.body.error.details[0].path).toBe('expertId');
+  expect((await co.post('/event-travel').send(body)).status).toBe(403);
+  expect(await h.db.prisma.eventTravel.count()).toBe(before);
+
+  const created = await expert.post('/event-travel').send(body);
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  expect(created.body.workflowId).toBe(`event-travel-${id}`);
+
+  // Only the expert who applied (and the fund) see it.
+  expect((await other.get(`/event-travel/${id}`)).status).toBe(404);
+  expect((await other.get('/event-travel')).body.items.map((i: { id: string }) => i.id)).not.toContain(id);
+  expect((await expert.get('/event-travel')).body.items.map((i: { id: string }) => i.id)).toContain(id);
+
+  const taskOf = async (client: typeof fm, kind: string) =>
+    eventually(async () => {
+      const res = await client.get(`/tasks?subject=${id}&pageSize=50`);
+      return (res.body.items as Task[]).find((t) => t.kind === kind);
+    }, 60_000);
+  const decide = (client: typeof fm, task: Task, payload: object) =>
+    client.post(`/tasks/${encodeURIComponent(task.id)}/decision`).send(payload);
+
+  const review = await taskOf(fm, 'travel_review');
+  const incomplete = await decide(fm, review, { decision: 'approve', data: { scores: { sdgRelevance: 9 } } });
+  expect(incomplete.status).toBe(400);
+  expect(incomplete.body.error.details.map((d: { path: string }) => d.path)).toEqual(
+    expect.arrayContaining(['data.scores.sdgRelevance', 'data.scores.visibility']),
+  );
+  const approved = await decide(fm, review, {
+    decision: 'approve',
+    data: { scores: { sdgRelevance: 5, visibility: 4, partnerCountryAudience: 4, undpProgrammeLink: 3 } },
+  });
+  expect(approved.status).toBe(200);
+
+  const detail = (await expert.get(`/event-travel/${id}`)).body;
+  expect(detail.stage).toBe('travel_authorisation');
+  const lines = (detail.estimate as { lines: { key: string; amountCents: number }[] }).lines;
+  expect(lines.map((l) => l.key)).toEqual(['airfare', 'dsa', 'terminal', 'registration', 'visa']);
+  expect(lines.find((l) => l.key === 'dsa')!.amountCents).toBeGreaterThan(0);
+
+  await decide(expert, await taskOf(expert, 'contract_signature'), { decision: 'sign' }).expect(200);
+  await decide(fm, await taskOf(fm, 'contract_signature'), { decision: 'sign' }).expect(200);
+
+  const report = await taskOf(expert, 'travel_report');
+  expect(
+    (
+      await decide(expert, report, {
+        decision: 'submit_report',
+        data: {
+          presented: 'Presented small hydropower solutions',
+          contacts: 'Ministry of Energy of Kyrgyzstan',
+          followUp: 'A feasibility study request',
+          actualDepartureDate: body.itinerary.departureDate,
+          actualReturnDate: body.itinerary.returnDate,
+          attendanceProof: 'Certificate of attendance',
+        },
+      })
+    ).status,
+  ).toBe(200);
+  await decide(fm, await taskOf(fm, 'settlement_verification'), { decision: 'verify' }).expect(200);
+
+  const closed = await eventually(async () => {
+    const r = (await expert.get(`/event-travel/${id}`)).body;
+    return r.stage === 'closed' ? r : null;
+  }, 30_000);
+  expect(closed.agreement.kind).toBe('travel_authorisation');
+  expect(closed.paymentsUsd[0]).toBe(closed.advanceUsd);
+  // As planned: DSA + terminal minus the 80% advance of both leaves 20% of them to pay.
+  expect(closed.settlement.balanceCents).toBeGreaterThan(0);
+  expect(closed.paymentsUsd).toEqual([closed.advanceUsd, closed.settlement.balanceCents / 100]);
+  expect(closed.timeline.map((e: { action: string }) => e.action)).toEqual(
+    expect.arrayContaining(['applied', 'approved', 'authorised', 'returned', 'settled']),
+  );
+});

@@ -1,0 +1,163 @@
+/**
+ * SDG event travel in the web app: the list of applications (an expert's own; all for the fund)
+ * and an application's page: its status and steps, the event, the contribution, the cost lines
+ * (estimate, then the approved breakdown), the travel authorisation and payments, the report and
+ * the settlement, the thread and the history. Decisions go through the shared task pages.
+ */
+import type { Router } from 'express';
+import type { Bilingual } from '../../domain/programme';
+import { EVENT_TRAVEL } from '../../domain/programmes/event-travel';
+import { html } from '../html';
+import type { WebContext } from '../context';
+import { emptyState, fmtDate, fmtUsd, layout, pager, send, stageBadge } from '../ui';
+import { agreementCard, countryName, isStaffViewer, openTasksSection, statusSection, timelineList } from '../views';
+import { conversationSections } from './messages';
+
+const enc = encodeURIComponent;
+const W = {
+  list: { en: 'SDG event travel', ru: 'Поездки на мероприятия по ЦУР' },
+  caption: { en: 'Event travel applications', ru: 'Заявки на поездки' },
+  none: { en: 'No travel applications yet.', ru: 'Заявок на поездки пока нет.' },
+  event: { en: 'Event', ru: 'Мероприятие' },
+  place: { en: 'Place', ru: 'Место' },
+  dates: { en: 'Travel dates', ru: 'Даты поездки' },
+  stage: { en: 'Stage', ru: 'Этап' },
+  approved: { en: 'Approved', ru: 'Утверждено' },
+  organiser: { en: 'Organiser', ru: 'Организатор' },
+  role: { en: 'Role', ru: 'Роль' },
+  contribution: { en: 'Contribution', ru: 'Выступление' },
+  invitation: { en: 'Invitation', ru: 'Приглашение' },
+  invitationPending: {
+    en: 'No invitation recorded.',
+    ru: 'Приглашение не указано.',
+  },
+  costs: { en: 'Costs', ru: 'Расходы' },
+  costsCaption: { en: 'Cost lines under the travel rules', ru: 'Статьи расходов по правилам поездок' },
+  line: { en: 'Line', ru: 'Статья' },
+  basis: { en: 'Basis', ru: 'Основание' },
+  amount: { en: 'Amount', ru: 'Сумма' },
+  total: { en: 'Total', ru: 'Итого' },
+  advance: { en: 'Advance', ru: 'Аванс' },
+  payments: { en: 'Payments', ru: 'Платежи' },
+  report: { en: 'Back-to-office report', ru: 'Отчёт о поездке' },
+  settlement: { en: 'Settlement', ru: 'Окончательный расчёт' },
+  next: {
+    en: 'The fund reviews the application, authorises the trip and settles it after your report.',
+    ru: 'Фонд рассматривает заявку, разрешает поездку и производит расчёт после вашего отчёта.',
+  },
+  history: { en: 'History', ru: 'История' },
+  speaker: { en: 'Speaker', ru: 'Докладчик' },
+  panellist: { en: 'Panellist', ru: 'Участник дискуссии' },
+  presenter: { en: 'Presenter of a Russian solution', ru: 'Презентация российского решения' },
+  airfare: { en: 'Airfare (economy)', ru: 'Авиабилет (эконом)' },
+  dsa: { en: 'Daily subsistence allowance', ru: 'Суточные' },
+  nights: { en: 'nights', ru: 'ноч.' },
+  economy: { en: 'economy class, return', ru: 'эконом-класс, туда и обратно' },
+  journeys: { en: 'journeys', ru: 'поездки' },
+  terminal: { en: 'Terminal expenses', ru: 'Терминальные расходы' },
+  registration: { en: 'Registration fee', ru: 'Регистрационный взнос' },
+  visa: { en: 'Visa', ru: 'Виза' },
+} satisfies Record<string, Bilingual>;
+
+type Line = { key: keyof typeof W; amountCents: number; basis: string };
+
+export function eventTravelPages(router: Router, web: WebContext): void {
+  const path = `/${EVENT_TRAVEL.apiPath}`;
+
+  router.get(
+    path,
+    web.page(async (ctx) => {
+      const { lang } = ctx;
+      const w = (k: keyof typeof W) => W[k][lang];
+      const page = Math.max(1, Number(ctx.req.query.page) || 1);
+      const [list, countries] = await Promise.all([
+        ctx.api.get('/event-travel', { query: { pageSize: 50, page } }),
+        web.ref.countries(),
+      ]);
+      const refs = { areas: [], countries };
+      const table = list.items.length
+        ? html`<table class="table table-stack"><caption class="visually-hidden">${w('caption')}</caption>
+          <thead><tr><th scope="col">${w('event')}</th><th scope="col">${w('place')}</th><th scope="col">${w('dates')}</th><th scope="col">${w('stage')}</th><th scope="col" class="num">${w('approved')}</th></tr></thead>
+          <tbody>${list.items.map(
+            (r) => html`<tr>
+            <td data-label="${w('event')}"><a href="/app${path}/${enc(r.id)}">${r.title}</a></td>
+            <td data-label="${w('place')}">${r.eventCity}, ${countryName(ctx, refs, r.countryCode)}</td>
+            <td data-label="${w('dates')}">${fmtDate(r.departureDate, lang)} – ${fmtDate(r.returnDate, lang)}</td>
+            <td data-label="${w('stage')}">${stageBadge(ctx, r.stage, 'event_travel')}</td>
+            <td data-label="${w('approved')}" class="num">${r.approvedUsd === null ? '—' : fmtUsd(r.approvedUsd, lang)}</td>
+          </tr>`,
+          )}</tbody></table>${pager(ctx, list, (n) => `/app${path}?page=${n}`)}`
+        : emptyState(w('none'));
+      send(ctx, layout(ctx, { title: w('list'), body: table }));
+    }),
+  );
+
+  router.get(
+    `${path}/:id`,
+    web.page(async (ctx) => {
+      const { lang, user } = ctx;
+      const w = (k: keyof typeof W) => W[k][lang];
+      const [r, countries] = await Promise.all([
+        ctx.api.get('/event-travel/{id}', { params: { id: ctx.req.params.id } }),
+        web.ref.countries(),
+      ]);
+      const refs = { areas: [], countries };
+      const privileged = isStaffViewer(user.role);
+      const names = privileged
+        ? await web.ref.userNames(r.timeline.map((e) => e.actorId ?? '').filter(Boolean))
+        : new Map<string, string>();
+      const app = r.application as {
+        event?: { organiser?: string; website?: string; expectedAudience?: string };
+        solution?: string;
+        invitation?: { from: string; date: string; reference?: string } | null;
+        contribution?: { title: string; abstract: string };
+      };
+      const estimate = r.estimate as {
+        lines?: Line[];
+        nights?: number;
+        dsaRate?: { usdPerNight: number } | null;
+      } | null;
+      const lines = (estimate?.lines ?? []) as Line[];
+      // The basis in the reader's language, from the figures (the stored sentence is English).
+      const basis = (l: Line) =>
+        l.key === 'airfare'
+          ? w('economy')
+          : l.key === 'dsa' && estimate?.dsaRate
+            ? `${estimate.nights ?? 0} ${w('nights')} × ${fmtUsd(estimate.dsaRate.usdPerNight, lang)}`
+            : l.key === 'terminal'
+              ? `2 ${w('journeys')} × ${fmtUsd(l.amountCents / 200, lang)}`
+              : '—';
+      const total = lines.reduce((s, l) => s + l.amountCents, 0);
+      const costs = lines.length
+        ? html`<section class="card"><h2>${w('costs')}</h2><table class="table table-scroll"><caption>${w('costsCaption')}</caption>
+          <thead><tr><th scope="col">${w('line')}</th><th scope="col">${w('basis')}</th><th scope="col" class="num">${w('amount')}</th></tr></thead>
+          <tbody>${lines.map((l) => html`<tr><th scope="row">${W[l.key]?.[lang] ?? l.key}</th><td>${basis(l)}</td><td class="num">${fmtUsd(l.amountCents / 100, lang)}</td></tr>`)}
+          <tr><th scope="row">${w('total')}</th><td></td><td class="num">${fmtUsd(total / 100, lang)}</td></tr></tbody></table>
+          ${r.advanceUsd === null ? '' : html`<p>${w('advance')}: ${fmtUsd(r.advanceUsd, lang)}</p>`}
+          ${r.paymentsUsd.length ? html`<p>${w('payments')}: ${r.paymentsUsd.map((p) => fmtUsd(p, lang)).join(' · ')}</p>` : ''}</section>`
+        : '';
+      const invitation = app.invitation
+        ? html`${app.invitation.from}, ${fmtDate(app.invitation.date, lang)}${app.invitation.reference ? html` (${app.invitation.reference})` : ''}`
+        : w('invitationPending');
+      const details = html`<section class="card"><h2>${w('event')}</h2><dl class="facts">
+        <dt>${w('organiser')}</dt><dd>${app.event?.organiser ?? '—'}</dd>
+        <dt>${w('place')}</dt><dd>${r.eventCity}, ${countryName(ctx, refs, r.countryCode)}, ${fmtDate(r.eventStartDate, lang)} – ${fmtDate(r.eventEndDate, lang)}</dd>
+        <dt>${w('dates')}</dt><dd>${fmtDate(r.departureDate, lang)} – ${fmtDate(r.returnDate, lang)}</dd>
+        <dt>${w('role')}</dt><dd>${W[r.role][lang]}${app.solution ? html`: ${app.solution}` : ''}</dd>
+        <dt>${w('invitation')}</dt><dd>${invitation}</dd>
+        <dt>${w('contribution')}</dt><dd>${app.contribution?.title ?? '—'}</dd></dl>
+        ${app.contribution ? html`<p>${app.contribution.abstract}</p>` : ''}</section>`;
+      const settlement = r.settlement as { basis?: string; balanceCents?: number } | null;
+      const report = r.report as { presented?: string; followUp?: string } | null;
+      const after =
+        report || settlement
+          ? html`<section class="card"><h2>${w('report')}</h2>${report?.presented ? html`<p>${report.presented}</p>` : ''}${report?.followUp ? html`<p>${report.followUp}</p>` : ''}
+          ${settlement ? html`<h3>${w('settlement')}</h3><p>${settlement.basis ?? ''}: ${fmtUsd((settlement.balanceCents ?? 0) / 100, lang)}</p>` : ''}</section>`
+          : '';
+      const { thread, notes, cancel } = await conversationSections(ctx, 'event_travel', r);
+      const history = html`<section class="card"><h2>${w('history')}</h2>${timelineList(ctx, r.timeline, names, { privileged, programme: 'event_travel', milestones: new Map() })}</section>`;
+      const body = html`<div class="layout-2"><div class="col-main">${statusSection(ctx, r, 'event_travel', w('next'))}${privileged ? openTasksSection(ctx, r.openTasks) : ''}${thread}${notes}${agreementCard(ctx, r.agreement)}${costs}${after}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
+      send(ctx, layout(ctx, { title: r.title, back: { href: `/app${path}`, label: w('list') }, body, wide: true }));
+    }),
+  );
+}
