@@ -4,7 +4,7 @@ import type { Actor } from '../../domain/roles';
 import type { PrismaClient } from '../../lib/db';
 import { proposalWorkflow } from '../../workflows/proposal';
 import { proposalPayload } from '../fixtures/payloads';
-import { decide } from './lifecycle';
+import { decide as decideTask } from './lifecycle';
 
 export const REVIEWERS = [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id];
 const SCORES = { innovation: 80, feasibility_sustainability: 70, social_benefit: 75 };
@@ -78,8 +78,11 @@ export async function driveProposalToClosed(
   h: WorkflowHandle,
   applicant: Applicant = DEMO_APPLICANT,
   onStep?: (n: number) => Promise<void> | void,
+  taskWaitMs?: number,
 ): Promise<void> {
   const applicantActor: Actor = { userId: applicant.userId, role: 'applicant', institutionId: applicant.institutionId };
+  const decide: typeof decideTask = (handle, kind, who, decision, extra = {}) =>
+    decideTask(handle, kind, who, decision, { waitMs: taskWaitMs, ...extra });
   let n = 0;
   const step = async (p: Promise<unknown>) => {
     await p;

@@ -58,9 +58,15 @@ export async function decide(
   kind: TaskKind,
   who: DemoKey | Actor,
   decision: string,
-  extra: { comment?: string; data?: Record<string, unknown>; match?: (t: TaskView) => boolean } = {},
+  extra: {
+    comment?: string;
+    data?: Record<string, unknown>;
+    match?: (t: TaskView) => boolean;
+    /** How long the task may take to open (a worker restarting on a loaded machine replays first). */
+    waitMs?: number;
+  } = {},
 ): Promise<DecideResult> {
-  const task = await openTask(handle, kind, extra.match);
+  const task = await openTask(handle, kind, extra.match, extra.waitMs);
   const actor = typeof who === 'string' ? actorOf(who) : who;
   // Signing an agreement confirms what the task shows (the SHA-256 and statement of its English version).
   const data =

@@ -49,12 +49,16 @@ test(`SIGKILL of the worker with ${LIFECYCLES} lifecycles in flight: all complet
       await stack.startWorker();
     }
   };
+  // After the kill, the new worker replays all 50 histories before it answers: on a loaded 2-core
+  // machine a workflow task may time out (10 s) and wait for its retry, so a task may take over a
+  // minute to open. Completion is what this test asserts, not how soon.
+  const taskWaitMs = 240_000;
   // Settled, not Promise.all: no driver may still call Temporal after a failure has closed the connection.
   // A lifecycle that cannot be driven on (e.g. its workflow task fails after the restart) leaves its
   // history under test/artifacts/histories/ for `scripts/replay-history.ts`.
   await allSettledOrThrow(
     handles.map((h, i) =>
-      driveProposalToClosed(h, applicants[i], crash).catch(async (err: unknown) => {
+      driveProposalToClosed(h, applicants[i], crash, taskWaitMs).catch(async (err: unknown) => {
         const file = await saveHistoryArtifact(h, 'worker-crash').catch(() => 'not saved');
         throw new Error(`driving ${h.workflowId} failed (history in ${file}): ${String(err)}`, { cause: err });
       }),
