@@ -20,6 +20,8 @@ interface ProgrammeColumns {
   party?: string;
   /** The selection score. */
   score?: string;
+  /** The thematic area's id (a programme without thematic areas has none: NULL). */
+  thematicArea?: string;
 }
 
 const COLUMNS: Readonly<Record<string, ProgrammeColumns>> = {
@@ -28,12 +30,20 @@ const COLUMNS: Readonly<Record<string, ProgrammeColumns>> = {
     coFinancing: 't."coFinancingCents"',
     party: '(SELECT i."name" FROM "Institution" i WHERE i."id" = t."institutionId")',
     score: 't."weightedScore"',
+    thematicArea: 't."thematicAreaId"',
   },
   experts_on_demand: {
     amount: 't."contractValueCents"',
     party: `t."nationalPartner"->>'name'`,
+    thematicArea: 't."thematicAreaId"',
+  },
+  event_travel: {
+    amount: 'COALESCE(t."approvedCents", t."estimateCents")',
   },
 };
+
+/** A programme's column expression, or NULL where it has none. */
+const column = (sql: string | undefined) => Prisma.raw(sql ?? 'NULL');
 
 export interface ResultFilters {
   programme?: Programme;
@@ -86,12 +96,12 @@ export interface ResultItem {
   paidYears: number[];
 }
 
-function whereOf(f: ResultFilters): Prisma.Sql {
+function whereOf(f: ResultFilters, c: ProgrammeColumns): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`1 = 1`];
   if (f.country) parts.push(Prisma.sql`t."countryCode" = ${f.country}`);
   if (f.year) parts.push(Prisma.sql`EXTRACT(YEAR FROM t."createdAt") = ${f.year}`);
   if (f.sdg) parts.push(Prisma.sql`t."sdgs" @> ${JSON.stringify([f.sdg])}::jsonb`);
-  if (f.thematicArea) parts.push(Prisma.sql`t."thematicAreaId" = ${f.thematicArea}`);
+  if (f.thematicArea) parts.push(Prisma.sql`${column(c.thematicArea)} = ${f.thematicArea}`);
   return Prisma.join(parts, ' AND ');
 }
 
@@ -119,11 +129,10 @@ export async function resultItems(prisma: PrismaClient, f: ResultFilters): Promi
   const programmes = PROGRAMME_LIST.filter((p) => !f.programme || p.id === f.programme);
   const selects = programmes.map((p) => {
     const c = COLUMNS[p.id] ?? {};
-    const col = (sql: string | undefined) => Prisma.raw(sql ?? 'NULL');
     return Prisma.sql`SELECT ${p.subjectType}::text AS "type", ${p.id}::text AS "programme", t."id", t."title", t."countryCode", t."stage",
-      t."sdgs", t."thematicAreaId", ${col(c.party)}::text AS "party", ${col(c.score)}::float8 AS "score", t."createdAt", t."closedAt",
-      ${col(c.amount)}::bigint AS "requested", ${col(c.coFinancing)}::bigint AS "coFinancing"
-      FROM ${Prisma.raw(`"${p.subjectTable}"`)} t WHERE ${whereOf(f)}`;
+      t."sdgs", ${column(c.thematicArea)}::text AS "thematicAreaId", ${column(c.party)}::text AS "party", ${column(c.score)}::float8 AS "score", t."createdAt", t."closedAt",
+      ${column(c.amount)}::bigint AS "requested", ${column(c.coFinancing)}::bigint AS "coFinancing"
+      FROM ${Prisma.raw(`"${p.subjectTable}"`)} t WHERE ${whereOf(f, c)}`;
   });
   if (!selects.length) return [];
   const rows = await prisma.$queryRaw<Row[]>(Prisma.sql`
