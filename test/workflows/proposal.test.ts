@@ -521,12 +521,14 @@ describe('SLA', () => {
       async (tq) => {
         const h = await start(tq);
         const task = await openTask(h, 'co_endorsement');
+        // The workflow shows the task before its step is committed to the read model: wait for its row.
         const deadline = Date.now() + 15_000;
-        let row = await db.prisma.task.findUniqueOrThrow({ where: { id: task.id } });
-        while (!row.overdue && Date.now() < deadline) {
+        let row = await db.prisma.task.findUnique({ where: { id: task.id } });
+        while (!row?.overdue && Date.now() < deadline) {
           await new Promise((r) => setTimeout(r, 200));
-          row = await db.prisma.task.findUniqueOrThrow({ where: { id: task.id } });
+          row = await db.prisma.task.findUnique({ where: { id: task.id } });
         }
+        if (!row) throw new Error(`task ${task.id} never reached the read model`);
         expect(row.remindedAt).not.toBeNull();
         expect(row.overdue).toBe(true);
         expect(row.status).toBe('open');
@@ -599,6 +601,7 @@ describe('durability', () => {
     const activities = createActivities(deps);
     const worker = await Worker.create({
       connection: env.nativeConnection,
+      namespace: env.namespace,
       taskQueue,
       workflowBundle: bundle,
       activities: {
