@@ -10,7 +10,8 @@ import express, { type Request, type RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { failedNotificationCount } from '../activities/notifications/outbox';
 import { PROGRAMMES, STAGES, type Programme } from '../domain/stages';
-import { programmeSpec } from '../domain/registry';
+import { subjectTable } from '../lib/subject-table';
+import { programmeSpec, type SubjectType } from '../domain/registry';
 import type { AppConfig } from '../lib/config';
 import type { PrismaClient } from '../lib/db';
 
@@ -79,15 +80,22 @@ function domainGauges(registry: Registry, prisma: PrismaClient, now: () => Date)
 
   async function read() {
     const at = now();
-    const [open, overdue, proposals, requests, pending, failed] = await Promise.all([
+    const byStage = Promise.all(
+      PROGRAMMES.map((programme) =>
+        subjectTable(prisma, programmeSpec(programme).subjectType as SubjectType).groupBy({
+          by: ['stage'],
+          _count: { _all: true },
+        }),
+      ),
+    );
+    const [open, overdue, stages, pending, failed] = await Promise.all([
       prisma.task.groupBy({ by: ['programme', 'kind'], where: { status: 'open' }, _count: { _all: true } }),
       prisma.task.groupBy({
         by: ['programme', 'kind'],
         where: { status: 'open', dueAt: { lt: at } },
         _count: { _all: true },
       }),
-      prisma.proposal.groupBy({ by: ['stage'], _count: { _all: true } }),
-      prisma.expertRequest.groupBy({ by: ['stage'], _count: { _all: true } }),
+      byStage,
       prisma.outbox.aggregate({ where: { status: 'pending' }, _count: { _all: true }, _min: { createdAt: true } }),
       failedNotificationCount(prisma),
     ]);
@@ -95,7 +103,10 @@ function domainGauges(registry: Registry, prisma: PrismaClient, now: () => Date)
       at,
       open,
       overdue,
-      byProgramme: { challenge_fund: proposals, experts_on_demand: requests } as Record<Programme, typeof proposals>,
+      byProgramme: Object.fromEntries(PROGRAMMES.map((programme, i) => [programme, stages[i]])) as Record<
+        Programme,
+        (typeof stages)[number]
+      >,
       pending,
       failed,
     };

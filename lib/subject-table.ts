@@ -19,6 +19,7 @@ export interface SubjectTable {
   }): Promise<Record<string, unknown>[]>;
   findFirst(args: { where: Where; select: Record<string, true> }): Promise<Record<string, unknown> | null>;
   count(args: { where: Where }): Promise<number>;
+  groupBy(args: { by: ['stage']; _count: { _all: true } }): Promise<{ stage: string; _count: { _all: number } }[]>;
   upsert(args: { where: { id: string }; update: Where; create: Where }): Promise<unknown>;
   update(args: { where: { id: string }; data: Where }): Promise<unknown>;
 }
