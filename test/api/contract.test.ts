@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { CALL_EXAMPLE, EXPERT_EXAMPLE } from '../../api/examples';
 import { DEMO_USERS } from '../../domain/demo';
-import { daysFromToday, expertRequestPayload, proposalPayload } from '../fixtures/payloads';
+import { daysFromToday, eventTravelPayload, expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import { eventually } from '../helpers/wait';
 import { checkedClient, ContractChecker, jsonSchemaValidator, type OpenApiDoc } from './contract';
 import { startApiHarness, type ApiHarness } from './harness';
@@ -829,6 +829,39 @@ test('every route answers what the document says, through both lifecycles over H
     ).toBe(200);
     expect((await api.post(`${s.path}/${s.id}/cancel`, { reason: 'Duplicate.' }, fm)).status).toBe(200);
   }
+
+  // SDG event travel: an expert's application through the routes of its own and the generic ones.
+  const travel = await api.post('/event-travel', eventTravelPayload(), expert1);
+  expect(travel.status).toBe(201);
+  const travelPath = `/event-travel/${travel.body.id}`;
+  expect((await api.get('/event-travel', fm)).status).toBe(200);
+  expect((await api.get(travelPath, expert1)).status).toBe(200);
+  expect((await api.post(`${travelPath}/messages`, { body: 'Is the visa fee covered?' }, expert1)).status).toBe(201);
+  expect((await api.get(`${travelPath}/messages`, fm)).status).toBe(200);
+  expect((await api.post(`${travelPath}/notes`, { body: 'Check the DSA nights.' }, fm)).status).toBe(201);
+  expect((await api.get(`${travelPath}/notes`, fm)).status).toBe(200);
+  expect((await api.post(`${travelPath}/results/targets`, { values: { beneficiaries: 40 } }, fm)).status).toBe(200);
+  expect((await api.get(`${travelPath}/provenance`, fm)).status).toBe(200);
+  // Results are reported from the trip on, which begins on the departure date (weeks away by the
+  // eligibility rules): for the answer's shape, the read model's row is put in that stage.
+  // It waits for the fund manager's review then, so no step of the workflow writes the row meanwhile.
+  await eventually(
+    async () =>
+      (await h.db.prisma.task.findFirst({
+        where: { subjectId: travel.body.id, kind: 'travel_review', status: 'open' },
+      })) ?? undefined,
+  );
+  const { stage: travelStage } = await h.db.prisma.eventTravel.findUniqueOrThrow({ where: { id: travel.body.id } });
+  await h.db.prisma.eventTravel.update({ where: { id: travel.body.id }, data: { stage: 'trip' } });
+  expect(
+    (await api.post(`${travelPath}/results/reports`, { ...lastMonth, values: { beneficiaries: 35 } }, expert1)).status,
+  ).toBe(201);
+  expect((await api.get(`${travelPath}/results`, expert1)).status).toBe(200);
+  await h.db.prisma.eventTravel.update({ where: { id: travel.body.id }, data: { stage: travelStage } });
+  expect((await api.post(`${travelPath}/cancel`, { reason: 'Duplicate.' }, fm)).status).toBe(200);
+  const toWithdrawTravel = await api.post('/event-travel', eventTravelPayload(), expert1);
+  expect(toWithdrawTravel.status).toBe(201);
+  expect((await api.post(`/event-travel/${toWithdrawTravel.body.id}/withdraw`, {}, expert1)).status).toBe(200);
 
   // 413, 415, 429 and 503 answers are documented too.
   expect((await api.post('/proposals', { summary: 'x'.repeat(1_100_000) }, applicant)).status).toBe(413);

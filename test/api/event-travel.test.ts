@@ -1,8 +1,7 @@
-import { EVENT_TRAVEL_EXAMPLE } from '../../api/event-travel-schemas';
 import { addDays } from '../../domain/calendar';
-import type { EventTravelCreate } from '../../domain/event-travel';
 import { logger } from '../../lib/logger';
 import { createWorker } from '../../worker/create-worker';
+import { eventTravelPayload } from '../fixtures/payloads';
 import { compressedClock } from '../helpers/sla';
 import { testWorkflowBundle } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
@@ -46,19 +45,6 @@ afterAll(async () => {
   await h?.stop();
 });
 
-function application(): EventTravelCreate {
-  const today = new Date().toISOString().slice(0, 10);
-  const departureDate = addDays(today, 35);
-  const returnDate = addDays(departureDate, 3);
-  const a = structuredClone(EVENT_TRAVEL_EXAMPLE);
-  return {
-    ...a,
-    event: { ...a.event, startDate: addDays(departureDate, 1), endDate: addDays(returnDate, -1) },
-    invitation: { ...a.invitation!, date: today },
-    itinerary: { ...a.itinerary, departureDate, returnDate },
-  };
-}
-
 type Task = { id: string; kind: string; subject: { id: string } };
 
 test('HTTP lifecycle: application by the expert to closed, with field-level refusals and the expert’s scope', async () => {
@@ -66,7 +52,7 @@ test('HTTP lifecycle: application by the expert to closed, with field-level refu
   const other = as(h.app, await h.token('expert2'));
   const fm = as(h.app, await h.token('fundManager'));
   const co = as(h.app, await h.token('coKg'));
-  const body = application();
+  const body = eventTravelPayload();
 
   // Refusals name the field, and start nothing.
   const before = await h.db.prisma.eventTravel.count();
