@@ -3,6 +3,7 @@ import { DEMO_USERS } from '../../domain/demo';
 import { currentTerms } from '../../domain/terms';
 import { proposalPayload } from '../fixtures/payloads';
 import { as, startApiHarness, type ApiHarness } from '../api/harness';
+import { signatureData } from '../helpers/signature';
 import { eventually } from '../helpers/wait';
 
 /**
@@ -28,6 +29,7 @@ interface TaskItem {
   assigneeUserId: string | null;
   assigneeInstitutionId: string | null;
   assignedToMe: boolean;
+  context?: Record<string, unknown> | null;
 }
 
 async function openTaskOf(token: string, subjectId: string, kind: string): Promise<TaskItem> {
@@ -43,7 +45,9 @@ async function decide(token: string, taskId: string, body: Record<string, unknow
 
 async function decideOk(token: string, subjectId: string, kind: string, body: Record<string, unknown>) {
   const task = await openTaskOf(token, subjectId, kind);
-  const res = await decide(token, task.id, body);
+  // A signer confirms the agreement the task shows (its version's SHA-256 and statement).
+  const signing = kind === 'contract_signature' && body.decision === 'sign' && !body.data;
+  const res = await decide(token, task.id, signing ? { ...body, data: signatureData(task.context) } : body);
   if (res.status !== 200) throw new Error(`${kind}: ${res.status} ${JSON.stringify(res.body)}`);
   return task;
 }
@@ -153,7 +157,9 @@ test('a colleague revises and signs; another institution gets 404; a removed mem
   const signature = await openTaskOf(colleague.token, proposalId, 'contract_signature');
   expect(signature).toMatchObject({ assigneeInstitutionId: TPU, assignedToMe: true });
   expect((await decide(other, signature.id, { decision: 'sign' })).status).toBe(404);
-  expect((await decide(colleague.token, signature.id, { decision: 'sign' })).status).toBe(200);
+  expect(
+    (await decide(colleague.token, signature.id, { decision: 'sign', data: signatureData(signature.context) })).status,
+  ).toBe(200);
   await decideOk(coKg, proposalId, 'contract_signature', { decision: 'sign' });
 
   // The audit trail names the person who acted.

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { CALL_EXAMPLE, EXPERT_EXAMPLE } from '../../api/examples';
 import { DEMO_USERS } from '../../domain/demo';
+import { PROGRAMMES } from '../../domain/stages';
 import type { CallCreate } from '../../domain/schemas';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import { as, startApiHarness, type ApiHarness } from './harness';
@@ -535,7 +536,7 @@ test('pipeline: counts, failed notifications, items with age; CSV export neutral
   const fm = as(h.app, await h.token('fundManager'));
   const res = await fm.get('/pipeline?pageSize=5');
   expect(res.status).toBe(200);
-  expect(Object.keys(res.body.countsByStage).sort()).toEqual(['challenge_fund', 'experts_on_demand']);
+  expect(Object.keys(res.body.countsByStage).sort()).toEqual([...PROGRAMMES].sort());
   expect(res.body.countsByStage.challenge_fund.co_endorsement).toBeGreaterThanOrEqual(2);
   expect(res.body.failedNotifications).toBe(1);
   expect(typeof res.body.overdueOpenTasks).toBe('number');
