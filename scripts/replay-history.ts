@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from '../worker/workflows-path';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../worker/workflows-path';
 
 async function main(): Promise<void> {
   const files = process.argv.slice(2);
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   }
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const workflowBundle = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
+    ...WORKFLOW_BUNDLE_OPTIONS,
     logger: new DefaultLogger('WARN'),
   });
   let failed = 0;

@@ -5,12 +5,12 @@
  */
 import fs from 'node:fs';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from './workflows-path';
+import { WORKFLOW_BUNDLE_OPTIONS } from './workflows-path';
 
 async function main(): Promise<void> {
   const out = process.argv[2];
   if (!out) throw new Error('usage: bundle-workflows.ts <out.js>');
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const bundle = await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: new DefaultLogger('WARN') });
   fs.writeFileSync(out, bundle.code);
 }
 

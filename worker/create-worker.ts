@@ -1,7 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 
-import { WORKFLOWS_PATH } from './workflows-path';
+import { WORKFLOW_BUNDLER_OPTIONS, WORKFLOWS_PATH } from './workflows-path';
 
 export { WORKFLOWS_PATH };
 
@@ -25,7 +25,7 @@ export function createWorker(setup: WorkerSetup): Promise<Worker> {
     namespace: setup.namespace ?? 'default',
     taskQueue: setup.taskQueue,
     activities: createActivities(setup.deps),
-    ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS }),
     // Let running activities (a read-model commit, a mail) finish on shutdown instead of timing out later.
     shutdownGraceTime: '10 seconds',
     ...setup.tuning,

@@ -10,7 +10,7 @@ import {
 } from '@temporalio/worker';
 import { DEV_SERVER_ARGS, requireTemporalCli } from '../../lib/temporal-cli';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../workflows/search-attributes';
-import { WORKFLOWS_PATH } from '../../worker/create-worker';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/workflows-path';
 import { WORKFLOW_BUNDLE_VARIABLE } from './run-env';
 import { claimTestNamespace } from './temporal-server';
 
@@ -59,7 +59,7 @@ export function testWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   const prebuilt = process.env[WORKFLOW_BUNDLE_VARIABLE];
   bundle ??= prebuilt
     ? fs.promises.readFile(prebuilt, 'utf8').then((code) => ({ code, sourceMap: '' }))
-    : bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+    : bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: new DefaultLogger('WARN') });
   return bundle;
 }
 
