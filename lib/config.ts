@@ -72,8 +72,14 @@ export const configSchema = z.object({
   /** Temporal Cloud API key, sent as `authorization: Bearer …` on every call. */
   TEMPORAL_API_KEY: z.string().min(1).optional(),
   TASK_QUEUE: z.string().min(1).default('rus-undp'),
-  /** Workflow executions the worker keeps in memory (sticky cache), about 0.8 MB each (bench: open workflows); others are replayed from history when next needed. 0 disables the cache. */
+  /** Workflow executions the worker keeps in memory (sticky cache), about 1 MB each (bench: worker-memory); others are replayed from history when next needed. 0 disables the cache. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(100),
+  /**
+   * How much V8 lets the worker's heaps grow past what survived the last full collection, in percent
+   * (V8's --heap-growing-percent). 0: V8's own factor, up to 300% on a machine with much memory, so
+   * evicted workflows pile up as garbage; a lower figure collects them sooner for a little more GC time.
+   */
+  WORKER_HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(300).default(0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Comma-separated sign-in modes: `dev` (local demo sign-in), `oidc` (staff through the

@@ -25,7 +25,9 @@ export function createWorker(setup: WorkerSetup): Promise<Worker> {
     namespace: setup.namespace ?? 'default',
     taskQueue: setup.taskQueue,
     activities: createActivities(setup.deps),
-    ...(setup.workflowBundle ? { workflowBundle: setup.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS }),
+    ...(setup.workflowBundle
+      ? { workflowBundle: setup.workflowBundle }
+      : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS }),
     // Let running activities (a read-model commit, a mail) finish on shutdown instead of timing out later.
     shutdownGraceTime: '10 seconds',
     ...setup.tuning,

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { promisify } from 'node:util';
 import net from 'node:net';
 import { Client } from '@temporalio/client';
@@ -70,6 +71,9 @@ function mailTestHold(): ((mail: { messageId: string; to: string }) => Promise<v
 /** Worker process: `npm run worker` (npm start runs it as a child). */
 async function main(): Promise<void> {
   const cfg = loadConfig();
+  // Before the workflow thread exists: V8 reads the factor at each collection, in every isolate of the process.
+  if (cfg.WORKER_HEAP_GROWING_PERCENT)
+    v8.setFlagsFromString(`--heap-growing-percent=${cfg.WORKER_HEAP_GROWING_PERCENT}`);
   const metricsAddress = metricsBindAddress(cfg);
   Runtime.install({
     telemetryOptions: {
