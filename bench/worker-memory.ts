@@ -9,7 +9,7 @@
  * environment and sends a Query to every workflow, which replays each into the worker's cache
  * (default 100) and evicts the oldest. Prints the worker's RSS before, after and at its peak,
  * and the Queries per second (the cost of bringing a workflow into the cache).
- * Default settings: V8's own heap growth, and WORKER_HEAP_GROWING_PERCENT=50.
+ * Default settings: V8's own heap growth (0), and WORKER_HEAP_GROWING_PERCENT=50 (the default).
  * A setting may name another bundle (WORKFLOW_BUNDLE_PATH), e.g. one made from an older commit.
  */
 import { performance } from 'node:perf_hooks';

@@ -11,7 +11,11 @@ describe('configuration', () => {
       EMBEDDED_PG_PORT: 5433,
       AUTH_MODE: 'dev',
       TEMPORAL_NAMESPACE: 'default',
+      WORKER_MAX_CACHED_WORKFLOWS: 100,
+      // Evicted workflows are collected before the worker's heaps grow far past their live size (bench:worker-memory).
+      WORKER_HEAP_GROWING_PERCENT: 50,
     });
+    expect(loadConfig({ WORKER_HEAP_GROWING_PERCENT: '0' }).WORKER_HEAP_GROWING_PERCENT).toBe(0);
     // No DATABASE_URL: the embedded PostgreSQL server under DATA_DIR.
     expect(cfg.DATABASE_URL).toBeUndefined();
     expect(
@@ -25,6 +29,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_URL: 'file:./data/app.db' })).toThrow(/DATABASE_URL: must be a PostgreSQL URL/);
     expect(() => loadConfig({ EMBEDDED_PG_PORT: '70000' })).toThrow(/EMBEDDED_PG_PORT/);
+    expect(() => loadConfig({ WORKER_HEAP_GROWING_PERCENT: '-5' })).toThrow(/WORKER_HEAP_GROWING_PERCENT/);
     expect(() => loadConfig({ AUTH_MODE: 'oidc' })).toThrow(/OIDC_ISSUER/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/AUTH_MODE/);
   });
