@@ -13,14 +13,12 @@
  * A setting may name another bundle (WORKFLOW_BUNDLE_PATH), e.g. one made from an older commit.
  */
 import { performance } from 'node:perf_hooks';
-import type { proposalWorkflow, ProposalWorkflowInput } from '../workflows/proposal';
 import { stateQuery } from '../workflows/messages';
-import { workflowIdFor } from '../domain/registry';
-import { subjectSearchAttributes } from '../workflows/search-attributes';
 import { startBenchStack } from './lib/bench-stack';
 import { log } from './lib/report';
 import { pool } from './lib/stats';
-import { createApplicants, proposalPayload } from './payloads';
+import { createApplicants } from './payloads';
+import { openWorkflowId as workflowId, startOpenProposal } from './scenarios/open-workflows';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,7 +29,6 @@ const configs: { name: string; env: Record<string, string> }[] = JSON.parse(
   arg('configs') ??
     '[{"name":"V8 heap growth","env":{"WORKER_HEAP_GROWING_PERCENT":"0"}},{"name":"heap growth 50%","env":{"WORKER_HEAP_GROWING_PERCENT":"50"}}]',
 );
-const workflowId = (i: number) => workflowIdFor('proposal', `p-open${String(i).padStart(6, '0')}`);
 
 async function main(): Promise<void> {
   const bench = await startBenchStack({ label: 'worker-memory', env: configs[0].env });
@@ -39,25 +36,7 @@ async function main(): Promise<void> {
     const { stack, prisma, client } = bench;
     const applicants = await createApplicants(prisma, 100, `wm${Date.now().toString(36)}`);
     const t0 = performance.now();
-    await pool(N, 20, async (i) => {
-      const a = applicants[i % applicants.length];
-      const input: ProposalWorkflowInput = {
-        proposalId: `p-open${String(i).padStart(6, '0')}`,
-        applicant: {
-          userId: a.userId,
-          institutionId: a.institutionId,
-          institutionName: `Bench institute ${a.institutionId}`,
-        },
-        proposal: proposalPayload(i),
-        submittedAt: new Date().toISOString(),
-      };
-      await client.workflow.start<typeof proposalWorkflow>('proposalWorkflow', {
-        workflowId: workflowId(i),
-        taskQueue: stack.taskQueue,
-        args: [input],
-        typedSearchAttributes: subjectSearchAttributes('challenge_fund', 'intake', 'KG'),
-      });
-    });
+    await pool(N, 20, (i) => startOpenProposal(client, stack.taskQueue, applicants, i));
     const waiting = () =>
       prisma.task.count({
         where: { kind: 'co_endorsement', status: 'open', workflowId: { startsWith: 'proposal-p-open' } },

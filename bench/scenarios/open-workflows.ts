@@ -15,7 +15,36 @@ import { startBenchStack, type BenchStack } from '../lib/bench-stack';
 import { ApiClient, serverTiming } from '../lib/http';
 import { log, table, verdict, writeResult } from '../lib/report';
 import { pool, Samples, summarize, type Summary } from '../lib/stats';
-import { createApplicants, proposalPayload } from '../payloads';
+import type { Client } from '@temporalio/client';
+import { createApplicants, proposalPayload, type BenchApplicant } from '../payloads';
+
+/** The i-th open proposal of the memory scenarios: its workflow runs the intake and waits at CO endorsement. */
+export const openWorkflowId = (i: number) => workflowIdFor('proposal', `p-open${String(i).padStart(6, '0')}`);
+
+export async function startOpenProposal(
+  client: Client,
+  taskQueue: string,
+  applicants: BenchApplicant[],
+  i: number,
+): Promise<void> {
+  const a = applicants[i % applicants.length];
+  const input: ProposalWorkflowInput = {
+    proposalId: `p-open${String(i).padStart(6, '0')}`,
+    applicant: {
+      userId: a.userId,
+      institutionId: a.institutionId,
+      institutionName: `Bench institute ${a.institutionId}`,
+    },
+    proposal: proposalPayload(i),
+    submittedAt: new Date().toISOString(),
+  };
+  await client.workflow.start<typeof proposalWorkflow>('proposalWorkflow', {
+    workflowId: openWorkflowId(i),
+    taskQueue,
+    args: [input],
+    typedSearchAttributes: subjectSearchAttributes('challenge_fund', 'intake', 'KG'),
+  });
+}
 
 export interface OpenOptions {
   workflows: number;
@@ -113,25 +142,8 @@ export async function runOpenWorkflows(opts: OpenOptions): Promise<OpenResult> {
     const t0 = performance.now();
     let errors = 0;
     await pool(opts.workflows, 20, async (i) => {
-      const a = applicants[i % applicants.length];
-      const id = `p-open${String(i).padStart(6, '0')}`;
-      const input: ProposalWorkflowInput = {
-        proposalId: id,
-        applicant: {
-          userId: a.userId,
-          institutionId: a.institutionId,
-          institutionName: `Bench institute ${a.institutionId}`,
-        },
-        proposal: proposalPayload(i),
-        submittedAt: new Date().toISOString(),
-      };
       try {
-        await client.workflow.start<typeof proposalWorkflow>('proposalWorkflow', {
-          workflowId: workflowIdFor('proposal', id),
-          taskQueue: stack.taskQueue,
-          args: [input],
-          typedSearchAttributes: subjectSearchAttributes('challenge_fund', 'intake', 'KG'),
-        });
+        await startOpenProposal(client, stack.taskQueue, applicants, i);
       } catch (err) {
         errors++;
         if (errors <= 3) log(`start error: ${err instanceof Error ? err.message : String(err)}`);
