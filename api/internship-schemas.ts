@@ -27,7 +27,8 @@ export const POSTING_EXAMPLE: PostingFields = {
   months: 4,
   startWindowFrom: '2027-09-01',
   startWindowTo: '2027-09-30',
-  termsOfReference: 'Research support for the small hydropower portfolio; data analysis; drafting of knowledge products.',
+  termsOfReference:
+    'Research support for the small hydropower portfolio; data analysis; drafting of knowledge products.',
   languages: ['en', 'ru'],
   fieldOfStudy: 'Energy economics',
   places: 2,

@@ -121,9 +121,7 @@ export const universityVerificationSchema = z
   })
   .strict();
 
-export const interviewSchema = z
-  .object({ interviewDate: isoDateSchema, notes: text(10000) })
-  .strict();
+export const interviewSchema = z.object({ interviewDate: isoDateSchema, notes: text(10000) }).strict();
 
 export const onboardingSchema = z
   .object({

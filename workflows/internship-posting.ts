@@ -104,7 +104,10 @@ export async function internshipPostingWorkflow(input: InternshipPostingInput): 
     {
       validator: ({ actor, applicationDeadline }) => {
         if (!mayManage(actor, fields.countryCode))
-          throw refuse(FAILURE.forbidden, `only the ${fields.countryCode} Country Office or a fund manager may extend it`);
+          throw refuse(
+            FAILURE.forbidden,
+            `only the ${fields.countryCode} Country Office or a fund manager may extend it`,
+          );
         if (status !== 'open') throw refuse(FAILURE.notAllowedNow, `the posting is ${status}`);
         if (applicationDeadline <= deadline)
           throw refuse(FAILURE.invalidInput, `must be after the current deadline (${deadline})`, 'applicationDeadline');
@@ -123,7 +126,10 @@ export async function internshipPostingWorkflow(input: InternshipPostingInput): 
     {
       validator: ({ actor, reason }) => {
         if (!mayManage(actor, fields.countryCode))
-          throw refuse(FAILURE.forbidden, `only the ${fields.countryCode} Country Office or a fund manager may withdraw it`);
+          throw refuse(
+            FAILURE.forbidden,
+            `only the ${fields.countryCode} Country Office or a fund manager may withdraw it`,
+          );
         if (status === 'withdrawn' || status === 'filled' || withdrawal)
           throw refuse(FAILURE.notAllowedNow, `the posting is ${withdrawal ? 'being withdrawn' : status}`);
         if (!reason.trim()) throw refuse(FAILURE.invalidInput, 'give a reason', 'reason');

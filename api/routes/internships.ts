@@ -332,7 +332,8 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
     roles: READ_ROLES,
     query: internshipListQuerySchema,
     schema: internshipPageSchema,
-    description: 'A page of applications, newest first (a university sees its own students’; a Country Office its country’s)',
+    description:
+      'A page of applications, newest first (a university sees its own students’; a Country Office its country’s)',
     getOperationId: 'getInternship',
     select: SUMMARY_SELECT,
     items: (rows: SummaryRow[]) => rows.map(summary),

@@ -60,7 +60,8 @@ export const INTERNSHIP_RULE_SETS: readonly InternshipRuleSetRecord[] = [
       maxActivePlacements: 'illustrative (issue 32: "one active placement at a time"); product decision of the fund',
       insuranceProofRequired:
         'IPC-IG/UNDP internship conditions, 3. Medical Health and Life Coverage: the intern must carry adequate medical and life insurance, https://www.ipc-undp.org/internships/apply-now',
-      maxFunderSharePct: 'illustrative; the partnership publishes no cap on a university\'s parallel funding (MGIMO, seed text)',
+      maxFunderSharePct:
+        "illustrative; the partnership publishes no cap on a university's parallel funding (MGIMO, seed text)",
     },
   },
 ];
