@@ -239,7 +239,7 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'post',
       path: `/${POSTINGS}/:id/extend`,
-      operationId: 'extendInternshipPosting',
+      operationId: 'updateInternshipPostingDeadline',
       tag: TAG,
       summary: 'Extend an open posting’s application deadline',
       roles: ['co_approver', 'fund_manager'],

@@ -35,6 +35,7 @@ CREATE TABLE "Internship" (
     "months" INTEGER NOT NULL,
     "startDate" DATE NOT NULL,
     "application" JSONB NOT NULL,
+    "sdgs" JSONB NOT NULL DEFAULT '[]',
     "interview" JSONB,
     "funderSharePct" INTEGER,
     "funderName" TEXT,
