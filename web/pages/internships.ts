@@ -11,7 +11,15 @@ import { INTERNSHIPS } from '../../domain/programmes/internships';
 import { html } from '../html';
 import type { WebContext } from '../context';
 import { emptyState, fmtDate, fmtUsd, layout, pager, send, stageBadge } from '../ui';
-import { agreementCard, countryName, isStaffViewer, openTasksSection, statusSection, timelineList } from '../views';
+import {
+  agreementCard,
+  countryName,
+  isStaffViewer,
+  languagesList,
+  openTasksSection,
+  statusSection,
+  timelineList,
+} from '../views';
 import { conversationSections } from './messages';
 
 const enc = encodeURIComponent;
@@ -125,7 +133,7 @@ export function internshipPages(router: Router, web: WebContext): void {
         <dt>${w('start')}</dt><dd>${fmtDate(r.startDate, lang)} (${r.months} ${w('months').toLowerCase()})</dd>
         <dt>${w('programme')}</dt><dd>${r.masterProgramme}</dd>
         <dt>${w('field')}</dt><dd>${app.fieldOfStudy ?? '—'}</dd>
-        <dt>${w('languages')}</dt><dd>${(app.languages ?? []).join(', ')}</dd></dl>
+        <dt>${w('languages')}</dt><dd>${languagesList(ctx, app.languages)}</dd></dl>
         ${app.motivation ? html`<h3>${w('motivation')}</h3><p>${app.motivation}</p>` : ''}</section>`;
       const funding = stipend
         ? html`<section class="card"><h2>${w('split')}</h2><dl class="facts">
