@@ -8,9 +8,9 @@ import type { Stage } from '../../domain/stages';
 import type { Clock } from '../../lib/clock';
 import { internshipWorkflow, internshipPostingWorkflow, STIPEND_PAYMENT } from '../../workflows/internship';
 import { postingStateQuery } from '../../workflows/internship-messages';
-import { withdrawUpdate } from '../../workflows/messages';
+import { cancelUpdate, withdrawUpdate } from '../../workflows/messages';
 import { recordHistory } from '../helpers/histories';
-import { decide } from '../helpers/lifecycle';
+import { actorOf, decide } from '../helpers/lifecycle';
 import { compressedClock } from '../helpers/sla';
 import { eventually } from '../helpers/wait';
 import { startWorkflowTestContext, type WorkflowTestContext } from '../helpers/workflow-context';
@@ -279,6 +279,48 @@ test('not selected, withdrawn, ineligible, not verified, and a filled posting te
       const placed = await ctx.db.prisma.internshipPosting.findUniqueOrThrow({ where: { id: single.id } });
       expect(placed.placesFilled).toBe(1);
       await recordHistory(waiting, 'internship-posting-filled-not-selected');
+    },
+    { clock },
+  );
+}, 300_000);
+
+test('a placement cancelled after its first month: no further payment, and what was paid adds up for the month served', async () => {
+  await ctx.withWorker(
+    async (tq) => {
+      const posting = await post(tq, { places: 1 }, 30);
+      const s = await student();
+      const h = await apply(tq, posting, s);
+      await verify(h, 50);
+      await shortlistAndSelect(h);
+      await decide(h, 'contract_signature', s.actor, 'sign', { match: (t) => t.assigneeUserId === s.userId });
+      await decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeRole === 'co_approver' });
+      await decide(h, 'contract_signature', university, 'sign', {
+        match: (t) => t.assigneeRole === 'university_contact',
+      });
+      await decide(h, 'internship_onboarding', s.actor, 'complete', {
+        data: { insurancePolicy: 'Ingosstrakh 777', insuranceValidTo: addDays(posting.fields.startWindowFrom, 120) },
+      });
+      await decide(h, 'internship_funder_payment', university, 'confirm_paid', {
+        data: { paidOn: await today() },
+        match: (t) => t.id.includes(':m1:'),
+        waitMs: 120_000,
+      });
+      await eventually(
+        async () => (await ctx.db.prisma.payment.count({ where: { subjectId: idOf(h) } })) === 2,
+        30_000,
+      );
+      await h.executeUpdate(cancelUpdate, {
+        args: [{ actor: actorOf('fundManager'), reason: 'The intern left the duty station' }],
+      });
+      expect(await finalStage(h)).toBe('cancelled');
+      // Two months later nothing more was paid: the fund's and the funder's share of month 1 only.
+      await new Promise((r) => setTimeout(r, 60 * DAY_MS));
+      const monthly = stipendCentsOn('KG', posting.fields.startWindowFrom)!.cents;
+      const payments = await ctx.db.prisma.payment.findMany({ where: { subjectId: idOf(h) } });
+      expect(payments.map((p) => p.id.split(':').pop()).sort()).toEqual(['p1', 'p101']);
+      expect(payments.reduce((sum, p) => sum + p.amountCents, 0)).toBe(monthly);
+      expect((await row(h)).monthsServed).toBe(1);
+      await recordHistory(h, 'internship-cancelled-in-placement');
     },
     { clock },
   );
