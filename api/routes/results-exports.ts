@@ -16,7 +16,7 @@ import { drillDownOf, resultFiltersFor } from './results';
  */
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' as const;
-const ROLES = ['fund_manager', 'co_approver', 'admin'] as const;
+const ROLES = ['fund_manager', 'co_approver', 'admin', 'auditor'] as const;
 const usd = (cents: number) => cents / 100;
 const day = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : null);
 

@@ -37,7 +37,7 @@ import { subjectHref } from '../views';
 
 type Dashboard = Schemas['ResultsDashboard'];
 type SubjectResults = Schemas['SubjectResults'];
-const ROLES = ['fund_manager', 'co_approver', 'admin'] as const;
+const ROLES = ['fund_manager', 'co_approver', 'admin', 'auditor'] as const;
 const PHASE_FILTERS: readonly string[] = [...PHASES, ...OUTCOMES];
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
