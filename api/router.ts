@@ -275,7 +275,9 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
         if (spec.roles && !spec.roles.includes(user.role))
           throw forbidden(`the ${user.role} role may not ${spec.method.toUpperCase()} ${spec.path}`);
         if (spec.method !== 'get' && !spec.ownAccount && READ_ONLY_ROLES.has(user.role))
-          throw forbidden(`the ${user.role} role reads and changes nothing: ${spec.method.toUpperCase()} ${spec.path} is refused`);
+          throw forbidden(
+            `the ${user.role} role reads and changes nothing: ${spec.method.toUpperCase()} ${spec.path} is refused`,
+          );
       }
       const badInUrl = bodyProblem(req.params) ?? bodyProblem(req.query);
       if (badInUrl) throw validationFailed([badInUrl]);

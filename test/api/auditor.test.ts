@@ -124,7 +124,6 @@ test('every documented write is 403 for the auditor, and nothing changes', async
   const me = await auditor.patch('/me', { language: 'ru' });
   expect(me.status).toBe(200);
   expect(
-    (await h.db.prisma.user.findUnique({ where: { id: DEMO_USERS.auditor.id }, select: { language: true } }))
-      ?.language,
+    (await h.db.prisma.user.findUnique({ where: { id: DEMO_USERS.auditor.id }, select: { language: true } }))?.language,
   ).toBe('ru');
 });
