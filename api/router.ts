@@ -72,6 +72,7 @@ export interface RouteSpec<
       | 'text/html'
       | 'text/javascript'
       | 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+      | 'application/pdf'
       | 'application/octet-stream';
     headers?: ExtraHeader[];
     /** Files: every media type the answer may have (the document lists each). */

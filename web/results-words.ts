@@ -82,6 +82,9 @@ export const RESULTS_EN = {
   'results.valueHint': 'Leave empty what you do not report.',
   'action.results_targets_set': 'Result targets stated',
   'action.results_reported': 'Results reported',
+  'results.summaryTitle': 'One-page summary of a country (PDF)',
+  'results.summaryLanguage': 'Language of the summary',
+  'results.summaryPdf': 'Download the summary (PDF)',
   'provenance.title': 'How decisions were made: {title}',
   'provenance.lead':
     'Every automatic check and human decision, oldest first: who or what decided and when, under which dated rule set, what each rule found with its figures, and the workflow run that recorded it. Kept in the database, also after Temporal deletes the history.',
@@ -191,6 +194,9 @@ export const RESULTS_RU: Record<keyof typeof RESULTS_EN, string> = {
   'results.valueHint': 'Оставьте пустым то, о чём не сообщаете.',
   'action.results_targets_set': 'Указаны целевые значения результатов',
   'action.results_reported': 'Сообщено о результатах',
+  'results.summaryTitle': 'Сводка по стране на одной странице (PDF)',
+  'results.summaryLanguage': 'Язык сводки',
+  'results.summaryPdf': 'Скачать сводку (PDF)',
   'provenance.title': 'Как принимались решения: {title}',
   'provenance.lead':
     'Каждая автоматическая проверка и каждое решение человека, от ранних к поздним: кто или что решило и когда, по какому набору правил (с датой вступления в силу), что установило каждое правило и на каких данных, какой запуск процесса это записал. Хранится в базе данных и после того, как сервер процессов удалит историю.',
@@ -214,6 +220,7 @@ export const RESULTS_RU: Record<keyof typeof RESULTS_EN, string> = {
   'provenance.activity': 'Операция',
   'provenance.history': 'История процесса',
   'provenance.historyKept': 'Ещё хранится на сервере процессов',
-  'provenance.historyDeleted': 'Удалена сервером процессов по истечении срока хранения; эта запись остаётся в базе данных',
+  'provenance.historyDeleted':
+    'Удалена сервером процессов по истечении срока хранения; эта запись остаётся в базе данных',
   'provenance.none': 'Решений пока не записано.',
 };
