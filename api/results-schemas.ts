@@ -46,6 +46,14 @@ export const resultItemsQuerySchema = queryWithExample(paginationSchema.extend({
   reported: 'true',
 });
 
+export const resultsSummaryQuerySchema = queryWithExample(
+  z.object({
+    ...resultFilters,
+    lang: z.enum(['en', 'ru']).default('en').describe('Language of the summary'),
+  }),
+  { ...filtersExample, lang: 'ru' },
+);
+
 export const RESULT_GROUPINGS = ['country', 'sdg', 'thematicArea'] as const;
 export const resultsExportQuerySchema = queryWithExample(
   z.object({ ...resultFilters, by: z.enum(RESULT_GROUPINGS).default('country').describe('One row per …') }),

@@ -1,6 +1,6 @@
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import type { Role } from '../domain/roles';
+import { READ_ONLY_ROLES, type Role } from '../domain/roles';
 import type { PrismaClient } from '../lib/db';
 import { forbidden, HttpError, unauthorized, validationFailed, zodDetails } from './errors';
 import { requestHash, validKey, withIdempotency } from './idempotency';
@@ -35,6 +35,11 @@ export interface RouteSpec<
   auth?: boolean;
   /** Roles allowed at all; others get 403. Omitted: every authenticated role. */
   roles?: readonly Role[];
+  /**
+   * A write on the caller's own account (sign-out, tokens, preferences, terms): the only writes a
+   * read-only role (domain/roles.ts READ_ONLY_ROLES, the auditor) may send; any other is 403.
+   */
+  ownAccount?: boolean;
   /** Named with requestBody() (api/contract.ts). A body that accepts `{}` is documented as optional. */
   body?: B;
   /** Named with queryWithExample() (api/contract.ts). */
@@ -67,6 +72,7 @@ export interface RouteSpec<
       | 'text/html'
       | 'text/javascript'
       | 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+      | 'application/pdf'
       | 'application/octet-stream';
     headers?: ExtraHeader[];
     /** Files: every media type the answer may have (the document lists each). */
@@ -269,6 +275,10 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
         if (!user) throw unauthorized();
         if (spec.roles && !spec.roles.includes(user.role))
           throw forbidden(`the ${user.role} role may not ${spec.method.toUpperCase()} ${spec.path}`);
+        if (spec.method !== 'get' && !spec.ownAccount && READ_ONLY_ROLES.has(user.role))
+          throw forbidden(
+            `the ${user.role} role reads and changes nothing: ${spec.method.toUpperCase()} ${spec.path} is refused`,
+          );
       }
       const badInUrl = bodyProblem(req.params) ?? bodyProblem(req.query);
       if (badInUrl) throw validationFailed([badInUrl]);

@@ -53,7 +53,9 @@ const SENSITIVE_CONTEXT_KEYS = new Set([
 ]);
 
 export function isPrivileged(user: AuthUser): boolean {
-  return user.role === 'fund_manager' || user.role === 'admin' || user.role === 'co_approver';
+  return (
+    user.role === 'fund_manager' || user.role === 'admin' || user.role === 'co_approver' || user.role === 'auditor'
+  );
 }
 
 export interface TaskRowLite {

@@ -84,4 +84,5 @@ export const DEMO_USERS = {
     expertId: 'exp-002',
   },
   admin: { id: 'u-admin', email: 'admin@undp.example.org', name: 'System Administrator', role: 'admin' },
+  auditor: { id: 'u-auditor', email: 'auditor@undp.example.org', name: 'Irina Kovaleva', role: 'auditor' },
 } as const;

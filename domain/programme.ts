@@ -59,6 +59,11 @@ export interface RoleSpec {
   /** The role in words, as a sentence uses it ("invites you as a reviewer"). */
   label: Bilingual;
   joining: RoleJoining;
+  /**
+   * A read-only role (the auditor): it reads what its scope shows and changes nothing. The API refuses
+   * every write it sends (403) but those on its own account (sign-out, its tokens, terms, preferences).
+   */
+  readOnly?: true;
 }
 
 export interface ProgrammeRole extends RoleSpec {

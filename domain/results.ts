@@ -143,3 +143,9 @@ export function periodBreaches(
     });
   return out;
 }
+
+/**
+ * Past items imported as read-model rows (`npm run seed -- --history N`) have workflow ids with this
+ * prefix: no workflow ever ran them, so reconcile skips them and their provenance says "imported".
+ */
+export const IMPORTED_WORKFLOW_PREFIX = 'imported-';

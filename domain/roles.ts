@@ -11,6 +11,15 @@ export const ROLES = [...new Set(PROGRAMME_LIST.flatMap((p) => Object.keys(p.rol
   ...Role[],
 ];
 
+/** Roles that read and never write (the auditor): declared `readOnly` by the registry's entries. */
+export const READ_ONLY_ROLES: ReadonlySet<Role> = new Set(
+  PROGRAMME_LIST.flatMap((p) =>
+    Object.entries(p.roles as Record<string, { readOnly?: true }>)
+      .filter(([, r]) => r.readOnly)
+      .map(([name]) => name as Role),
+  ),
+);
+
 /** Compile-time check: every task kind is acted on by a role of the registry. */
 type TaskRoles = (typeof TASK_KINDS)[keyof typeof TASK_KINDS]['role'];
 export type TaskRolesAreRoles = TaskRoles extends Role ? true : never;

@@ -20,7 +20,7 @@ const FONT_DIR = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/packag
 const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
 const fontBytes = new Map<string, Uint8Array>();
 const parsedFonts = new WeakMap<Uint8Array, ReturnType<typeof fontkit.create>>();
-const cachingFontkit: typeof fontkit = {
+export const cachingFontkit: typeof fontkit = {
   ...fontkit,
   create(data: Uint8Array, postscriptName?: string) {
     if (postscriptName !== undefined) return fontkit.create(data, postscriptName);
@@ -29,7 +29,7 @@ const cachingFontkit: typeof fontkit = {
     return font;
   },
 };
-function fontFile(kind: keyof typeof FONT_FILES): Uint8Array {
+export function fontFile(kind: keyof typeof FONT_FILES): Uint8Array {
   let bytes = fontBytes.get(kind);
   if (!bytes) fontBytes.set(kind, (bytes = fs.readFileSync(path.join(FONT_DIR, FONT_FILES[kind]))));
   return bytes;
@@ -154,7 +154,7 @@ function usd(n: number, language: Language): string {
   return language === 'ru' ? `${s.replace(/\u202f|\u00a0/g, ' ')} долл. США` : `USD ${s}`;
 }
 
-class Writer {
+export class Writer {
   page!: PDFPage;
   y = 0;
   pages = 0;
@@ -184,7 +184,8 @@ class Writer {
     const lines: string[] = [];
     for (const paragraph of text.split('\n')) {
       let line = '';
-      for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      // Ordinary spaces only: a no-break space (a figure's digit groups) keeps its words on one line.
+      for (const word of paragraph.split(/[ \t]+/).filter(Boolean)) {
         const candidate = line ? `${line} ${word}` : word;
         if (font.widthOfTextAtSize(candidate, size) <= width || !line) line = candidate;
         else {

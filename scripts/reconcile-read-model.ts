@@ -1,6 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Prisma } from '../generated/prisma/client';
 import { PROGRAMME_LIST, type Programme, type SubjectType } from '../domain/registry';
+import { IMPORTED_WORKFLOW_PREFIX } from '../domain/results';
 import { isTerminal } from '../domain/stages';
 import type { PrismaClient } from '../lib/db';
 import { stateQuery, type LifecycleView } from '../workflows/messages';
@@ -45,6 +46,8 @@ export async function reconcileReadModel(
   }
   const report: ReconcileReport = { checked: 0, changes: [], unreachable: [] };
   for (const subject of subjects) {
+    // Imported past items never had a workflow: nothing to compare.
+    if (subject.workflowId.startsWith(IMPORTED_WORKFLOW_PREFIX)) continue;
     let view: LifecycleView;
     try {
       view = await client.workflow.getHandle(subject.workflowId).query(stateQuery);

@@ -15,6 +15,7 @@ import { internshipPages } from './pages/internships';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
 import { documentPages } from './pages/documents';
+import { provenancePages } from './pages/provenance';
 import { resultPages } from './pages/results';
 import { messagePages } from './pages/messages';
 import { proposalPages } from './pages/proposals';
@@ -259,6 +260,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   messagePages(router, web);
   pipelinePages(router, web);
   resultPages(router, web);
+  provenancePages(router, web);
   rosterPages(router, web);
   holidayPages(router, web);
 

@@ -80,6 +80,12 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/expert-requests', key: 'nav.assignments', match: /^\/app\/expert-requests/ },
     { href: '/app/profile', key: 'nav.profile', match: /^\/app\/profile/ },
   ],
+  auditor: [
+    { href: '/app/results', key: 'nav.results', match: /^\/app\/results/ },
+    { href: '/app/pipeline', key: 'nav.pipeline', match: /^\/app\/pipeline/ },
+    { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
+    { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
+  ],
   admin: [
     { href: '/app/pipeline', key: 'nav.pipeline', match: /^\/app\/(pipeline|results)/ },
     { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
@@ -96,6 +102,7 @@ export const HOME: Record<string, string> = {
   reviewer: '/app/inbox',
   expert: '/app/inbox',
   admin: '/app/pipeline',
+  auditor: '/app/results',
 };
 
 const LOGO = raw(

@@ -46,7 +46,7 @@ export interface Reference {
 
 // ---------------------------------------------------------------- helpers
 
-const STAFF_VIEWERS = new Set(['fund_manager', 'co_approver', 'admin']);
+const STAFF_VIEWERS = new Set(['fund_manager', 'co_approver', 'admin', 'auditor']);
 
 /** Staff who see a subject's whole record (who acted on its timeline, its reviews). */
 export function isStaffViewer(role: string): boolean {

@@ -181,6 +181,7 @@ export function accountRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'post',
       path: '/auth/session',
+      ownAccount: true,
       operationId: 'createSession',
       tag: 'Auth',
       summary: 'Exchange a sign-in token for a session token',
@@ -205,6 +206,7 @@ export function accountRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'post',
       path: '/auth/sign-out',
+      ownAccount: true,
       operationId: 'revokeSession',
       tag: 'Auth',
       summary: 'End this session',
@@ -226,6 +228,7 @@ export function accountRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'post',
       path: '/me/sign-out-everywhere',
+      ownAccount: true,
       operationId: 'revokeAllSessions',
       tag: 'Me',
       summary: 'End all your sessions and revoke all your tokens',
@@ -307,6 +310,7 @@ export function accountRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'post',
       path: '/me/tokens',
+      ownAccount: true,
       operationId: 'createPersonalToken',
       tag: 'Me',
       summary: 'Create a personal API token',
@@ -344,6 +348,7 @@ export function accountRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'post',
       path: '/me/tokens/:id/revoke',
+      ownAccount: true,
       operationId: 'revokePersonalToken',
       tag: 'Me',
       summary: 'Revoke one of your personal API tokens',

@@ -14,7 +14,7 @@ export function auditRoutes(router: ApiRouter, ctx: ApiContext): void {
       cached: true,
       tag: 'Audit',
       summary: 'The audit trail, newest first',
-      roles: ['fund_manager', 'admin'],
+      roles: ['fund_manager', 'admin', 'auditor'],
       query: auditQuerySchema,
       success: { status: 200, description: 'A page of audit events', schema: auditPageSchema },
     },

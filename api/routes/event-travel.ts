@@ -15,7 +15,7 @@ import { subjectListRoute, subjectWithdrawRoute } from '../subject-routes';
 import { asObject, asStage, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
 
 const TAG = 'SDG event travel';
-const READ_ROLES = ['fund_manager', 'expert', 'admin'] as const;
+const READ_ROLES = ['fund_manager', 'expert', 'admin', 'auditor'] as const;
 const TRAVEL_ID = { description: 'The event travel application id', example: 'et-0a1b2c3d4e5f6g7h' };
 
 const day = (d: Date) => d.toISOString().slice(0, 10);

@@ -21,7 +21,7 @@ import { subjectListRoute, subjectWithdrawRoute } from '../subject-routes';
 import type { AuthUser } from '../types';
 import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
 
-const READ_ROLES = ['co_approver', 'fund_manager', 'expert', 'admin'] as const;
+const READ_ROLES = ['co_approver', 'fund_manager', 'expert', 'admin', 'auditor'] as const;
 const REQUEST_ID = { description: 'The expert request id', example: 'er-0a1b2c3d4e5f6g7h' };
 
 async function findVisibleRequest<S extends Prisma.ExpertRequestSelect>(

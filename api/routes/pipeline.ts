@@ -125,7 +125,7 @@ export function pipelineRoutes(router: ApiRouter, ctx: ApiContext): void {
       description:
         'Fund managers (and admins) see everything, a co_approver its own country. `countsByStage` counts the items of each programme by shared phase and outcome ' +
         '(programme and country filters apply); `averageDaysInStage` is the mean time the items now in each phase have spent in their stage; `stage` (a phase or outcome) filters the items.',
-      roles: ['fund_manager', 'co_approver', 'admin'],
+      roles: ['fund_manager', 'co_approver', 'admin', 'auditor'],
       query: pipelineQuerySchema,
       success: { status: 200, description: 'The pipeline', schema: pipelineSchema },
     },
@@ -214,7 +214,7 @@ export function pipelineRoutes(router: ApiRouter, ctx: ApiContext): void {
       summary: 'Pipeline items as CSV',
       description:
         'Same filters and scope as /pipeline; every item (up to 100,000). Cells that a spreadsheet would read as a formula are prefixed with an apostrophe.',
-      roles: ['fund_manager', 'co_approver', 'admin'],
+      roles: ['fund_manager', 'co_approver', 'admin', 'auditor'],
       query: pipelineExportQuerySchema,
       success: {
         status: 200,

@@ -70,6 +70,7 @@ export function privacyRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'post',
       path: '/me/terms',
+      ownAccount: true,
       operationId: 'createTermsAcceptance',
       tag: 'Privacy',
       summary: 'Accept the current privacy notice and terms',
@@ -223,6 +224,7 @@ export function privacyRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'post',
       path: '/me/erasure-request',
+      ownAccount: true,
       operationId: 'createErasureRequest',
       tag: 'Privacy',
       summary: 'Ask for your personal data to be erased',

@@ -39,7 +39,7 @@ import { subjectListRoute, subjectWithdrawRoute } from '../subject-routes';
 import type { AuthUser } from '../types';
 import { asObject, asStage, isPrivileged, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
 
-const READ_ROLES = ['applicant', 'co_approver', 'fund_manager', 'reviewer', 'admin'] as const;
+const READ_ROLES = ['applicant', 'co_approver', 'fund_manager', 'reviewer', 'admin', 'auditor'] as const;
 const PROPOSAL_ID = { description: 'The proposal id', example: 'p-0a1b2c3d4e5f6g7h' };
 
 /** Scores are for the selection committee: never applicants, and reviewers only see their own review. */

@@ -1,12 +1,19 @@
 import ExcelJS from 'exceljs';
 import type { Response } from 'express';
-import { PROGRAMME_LIST } from '../../domain/registry';
+import { PROGRAMME_LIST, stageLabel, type Programme } from '../../domain/registry';
+import { renderCountrySummaryPdf } from '../../lib/results-pdf';
+import { validationFailed } from '../errors';
 import type { Outcome, Phase } from '../../domain/stages';
 import type { ApiContext } from '../context';
 import { toCsv } from '../csv';
 import type { ApiRouter } from '../router';
-import { pipelineTableQuerySchema, RESULT_GROUPINGS, resultsExportQuerySchema } from '../results-schemas';
-import { drillDown, groupBy, phaseDates, resultItems, type ResultItem } from '../results-data';
+import {
+  pipelineTableQuerySchema,
+  RESULT_GROUPINGS,
+  resultsExportQuerySchema,
+  resultsSummaryQuerySchema,
+} from '../results-schemas';
+import { drillDown, groupBy, phaseDates, resultItems, totalsOf, type ResultItem } from '../results-data';
 import { drillDownOf, resultFiltersFor } from './results';
 
 /**
@@ -16,7 +23,7 @@ import { drillDownOf, resultFiltersFor } from './results';
  */
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' as const;
-const ROLES = ['fund_manager', 'co_approver', 'admin'] as const;
+const ROLES = ['fund_manager', 'co_approver', 'admin', 'auditor'] as const;
 const usd = (cents: number) => cents / 100;
 const day = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : null);
 
@@ -229,4 +236,96 @@ export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
       },
     );
   }
+
+  router.add(
+    {
+      method: 'get',
+      path: '/results/summary.pdf',
+      operationId: 'exportResultsCountrySummaryPdf',
+      tag: 'Results',
+      summary: "A country's results on one printable page (PDF, English or Russian)",
+      description:
+        'For donor reporting: the dashboard figures of one country under the same filters and scope (items, committed, ' +
+        'co-financing, disbursed, beneficiaries with target and breakdown, completed per programme), beneficiaries by SDG, ' +
+        'thematic areas and the largest items. `country` is required (a co_approver: its own). One A4 page.',
+      roles: ROLES,
+      query: resultsSummaryQuerySchema,
+      success: {
+        status: 200,
+        description: 'A one-page PDF',
+        contentType: 'application/pdf',
+        headers: ['Content-Disposition'],
+      },
+    },
+    async ({ user, query, res }) => {
+      const f = resultFiltersFor(user, query);
+      if (!f.country) throw validationFailed([{ path: 'country', message: 'name the country of the summary' }]);
+      const lang = query.lang;
+      const [items, country, areas] = await Promise.all([
+        resultItems(prisma, f),
+        prisma.country.findUnique({ where: { code: f.country }, select: { name: true, nameRu: true } }),
+        prisma.thematicArea.findMany({ select: { id: true, name: true, nameRu: true } }),
+      ]);
+      const areaName = (id: string) => {
+        const a = areas.find((x) => x.id === id);
+        return a ? (lang === 'ru' ? a.nameRu : a.name) : id;
+      };
+      const programmeName = (id: string) => PROGRAMME_LIST.find((p) => p.id === id)?.labels.name[lang] ?? id;
+      const t = totalsOf(items);
+      const byGroup = (keys: (i: ResultItem) => (string | number)[]) =>
+        [...groupBy(items, keys).entries()].map(([k, g]) => ({ key: k, ...g }));
+      const pdf = await renderCountrySummaryPdf({
+        language: lang,
+        date: new Date().toISOString(),
+        country: { code: f.country, name: country ? (lang === 'ru' ? country.nameRu : country.name) : f.country },
+        filters: [
+          f.programme ? programmeName(f.programme) : '',
+          f.year ? String(f.year) : '',
+          f.sdg ? `${lang === 'ru' ? 'ЦУР' : 'SDG'} ${f.sdg}` : '',
+          f.thematicArea ? areaName(f.thematicArea) : '',
+        ]
+          .filter(Boolean)
+          .join(' · '),
+        totals: {
+          items: t.items,
+          funded: t.funded,
+          committedUsd: usd(t.committedCents),
+          coFinancingUsd: usd(t.coFinancingCents),
+          disbursedUsd: usd(t.disbursedCents),
+          beneficiariesTarget: t.beneficiariesTarget,
+          beneficiaries: t.beneficiaries,
+          beneficiariesWomen: t.beneficiariesWomen,
+          beneficiariesMen: t.beneficiariesMen,
+          beneficiariesYouth: t.beneficiariesYouth,
+          completed: PROGRAMME_LIST.filter((p) => !f.programme || p.id === f.programme).map((p) => ({
+            programme: p.labels.name[lang],
+            items: t.completedByProgramme[p.id] ?? 0,
+          })),
+        },
+        bySdg: byGroup((i) => i.sdgs)
+          .sort((a, b) => Number(a.key) - Number(b.key))
+          .map((g) => ({ sdg: Number(g.key), items: g.items, beneficiaries: g.beneficiaries })),
+        byArea: byGroup((i) => (i.thematicAreaId ? [i.thematicAreaId] : []))
+          .sort((a, b) => b.committedCents - a.committedCents || b.items - a.items)
+          .map((g) => ({
+            name: areaName(String(g.key)),
+            items: g.items,
+            committedUsd: usd(g.committedCents),
+            beneficiaries: g.beneficiaries,
+          })),
+        items: [...items]
+          .sort((a, b) => b.committedCents - a.committedCents || b.requestedCents - a.requestedCents)
+          .map((i) => ({
+            title: i.title,
+            programme: programmeName(i.programme),
+            stage: stageLabel(i.stage, lang, 'name', i.programme as Programme) ?? i.stage,
+            committedUsd: usd(i.committedCents),
+            beneficiaries: i.beneficiaries,
+          })),
+      });
+      res.setHeader('Content-Type', 'application/pdf');
+      res.setHeader('Content-Disposition', `attachment; filename="results-${f.country}-${lang}.pdf"`);
+      res.status(200).send(Buffer.from(pdf));
+    },
+  );
 }

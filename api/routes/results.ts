@@ -47,7 +47,7 @@ import { resultExportRoutes } from './results-exports';
 /** Who states a subject's targets and who reports its actuals (each only on the subjects their role's scope shows them). */
 const TARGET_ROLES: readonly Role[] = ['applicant', 'co_approver', 'fund_manager'];
 const REPORT_ROLES: readonly Role[] = ['applicant', 'co_approver', 'fund_manager', 'expert'];
-const DASHBOARD_ROLES: readonly Role[] = ['fund_manager', 'co_approver', 'admin'];
+const DASHBOARD_ROLES: readonly Role[] = ['fund_manager', 'co_approver', 'admin', 'auditor'];
 
 const usd = (cents: number) => cents / 100;
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
@@ -210,7 +210,7 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
           'Every automatic and human decision step, oldest first: who or what decided and when, the rule set in force (id, name, ' +
           'effective date), each rule evaluated with its outcome and input figures, the task decisions, payments and stage change, ' +
           'and the workflow id, run id and committing activity. Kept in the database: it answers after Temporal deleted the history.',
-        roles: ['fund_manager', 'admin', 'co_approver'],
+        roles: ['fund_manager', 'admin', 'co_approver', 'auditor'],
         params: idParam,
         success: { status: 200, description: 'The decisions', schema: provenanceSchema },
         errors: [404],

@@ -237,6 +237,7 @@ export function systemRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'patch',
       path: '/me',
+      ownAccount: true,
       operationId: 'updateMe',
       tag: 'Me',
       summary: 'Change your language and notification preferences',

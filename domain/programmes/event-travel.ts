@@ -38,6 +38,7 @@ export const EVENT_TRAVEL = {
   roles: {
     fund_manager: { ...SHARED_ROLES.fund_manager, scope: { all: true } },
     admin: { ...SHARED_ROLES.admin, scope: { all: true } },
+    auditor: { ...SHARED_ROLES.auditor, scope: { all: true } },
     // An expert sees only their own applications.
     expert: { ...SHARED_ROLES.expert, scope: { same: 'expertId' } },
   },

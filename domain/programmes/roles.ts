@@ -38,6 +38,12 @@ export const SHARED_ROLES = {
       signIn: ['email'],
     },
   },
+  // Reads the whole portfolio (results, provenance of decisions, audit trail) and decides nothing.
+  auditor: {
+    label: { en: 'auditor', ru: 'аудитор' },
+    joining: { invitedBy: ['admin'], oidcJustInTime: true, signIn: ['oidc', 'email'] },
+    readOnly: true,
+  },
   admin: {
     label: { en: 'administrator', ru: 'администратор' },
     joining: { invitedBy: ['admin'], oidcJustInTime: true, signIn: ['oidc', 'email'] },

@@ -7,6 +7,7 @@ export const COUNTRY_OFFICE_AND_FUND_ROLES = {
   co_approver: { ...SHARED_ROLES.co_approver, scope: { same: 'countryCode' } },
   fund_manager: { ...SHARED_ROLES.fund_manager, scope: { all: true } },
   admin: { ...SHARED_ROLES.admin, scope: { all: true } },
+  auditor: { ...SHARED_ROLES.auditor, scope: { all: true } },
 } as const satisfies Record<string, ProgrammeRole>;
 
 /**

@@ -211,6 +211,7 @@ function readsTask(t: TaskCell, user: User): boolean {
     assigned(t, user) ||
     user.role === 'fund_manager' ||
     user.role === 'admin' ||
+    user.role === 'auditor' ||
     (user.role === 'co_approver' && user.countryCode === t.countryCode)
   );
 }
@@ -218,7 +219,7 @@ function readsTask(t: TaskCell, user: User): boolean {
 const taskRead = (t: TaskCell, user: User) => (readsTask(t, user) ? 200 : 404);
 /** POST /tasks/:id/decision: 'allowed' cells are not sent (they would decide). */
 function taskDecide(t: TaskCell, user: User): number | 'allowed' {
-  if (user.role === 'admin') return 403; // admins never decide
+  if (user.role === 'admin' || user.role === 'auditor') return 403; // admins and auditors never decide
   if (!readsTask(t, user)) return 404;
   if (!assigned(t, user) || t.excluded.includes(user.id)) return 403;
   return 'allowed';
@@ -226,10 +227,10 @@ function taskDecide(t: TaskCell, user: User): number | 'allowed' {
 function readsSubject(s: Subject, user: User): number {
   const readRoles =
     s.type === 'proposal'
-      ? ['applicant', 'co_approver', 'fund_manager', 'reviewer', 'admin']
-      : ['co_approver', 'fund_manager', 'expert', 'admin'];
+      ? ['applicant', 'co_approver', 'fund_manager', 'reviewer', 'admin', 'auditor']
+      : ['co_approver', 'fund_manager', 'expert', 'admin', 'auditor'];
   if (!readRoles.includes(user.role)) return 403;
-  if (user.role === 'fund_manager' || user.role === 'admin') return 200;
+  if (user.role === 'fund_manager' || user.role === 'admin' || user.role === 'auditor') return 200;
   if (user.role === 'co_approver') return user.countryCode === s.countryCode ? 200 : 404;
   if (user.role === 'applicant') return user.institutionId === s.institutionId ? 200 : 404;
   return s.involved.includes(user.id) ? 200 : 404; // reviewers and experts: only what they were asked to work on
@@ -309,9 +310,9 @@ test('subjects and their audit trail: every subject × every user × read, withd
             wrong.push(`POST ${path} (${s.name}) as ${who}: ${res.status}, expected ${change}`);
         }
       }
-      // The audit trail of the subject: the fund manager and admins only.
+      // The audit trail of the subject: the fund manager, admins and auditors only.
       const audit = await client.get(`/audit?subject=${encodeURIComponent(s.id)}`);
-      const auditExpected = user.role === 'fund_manager' || user.role === 'admin' ? 200 : 403;
+      const auditExpected = ['fund_manager', 'admin', 'auditor'].includes(user.role) ? 200 : 403;
       if (audit.status !== auditExpected)
         wrong.push(`GET audit of ${s.name} as ${who}: ${audit.status}, expected ${auditExpected}`);
       if (audit.status === 200 && !(audit.body.items as { subjectId: string }[]).every((e) => e.subjectId === s.id))

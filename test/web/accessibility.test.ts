@@ -241,6 +241,11 @@ const PAGES: MainPage[] = [
   { name: 'fm-task-assign', who: 'fundManager', path: () => `/app/tasks/${encodeURIComponent(ids.p5Assign)}` },
   { name: 'fm-agreement', who: 'fundManager', path: () => `/app/proposals/${ids.p4}` },
   { name: 'co-inbox-filtered', who: 'coKg', path: () => '/app/inbox?overdue=true&kind=co_endorsement' },
+  { name: 'auditor-results', who: 'auditor', path: () => '/app/results' },
+  { name: 'auditor-proposal', who: 'auditor', path: () => `/app/proposals/${ids.p4}` },
+  { name: 'auditor-provenance-rejected', who: 'auditor', path: () => `/app/proposals/${ids.p3}/provenance` },
+  { name: 'auditor-provenance-agreement', who: 'auditor', path: () => `/app/proposals/${ids.p4}/provenance` },
+  { name: 'co-provenance', who: 'coKg', path: () => `/app/proposals/${ids.p2}/provenance` },
 ];
 
 /** Internship pages: checked in a test of their own, so the main pages' test keeps its length. */
@@ -333,6 +338,8 @@ test('every label and message is translated: no English left on the Russian page
 async function englishOnRussianPage(page: Page, userTexts: string[]): Promise<string[]> {
   let text = String(
     await page.evaluate(`(() => {
+      // Codes (rule codes, workflow and run ids, stored figures) are shown as <code>: not words.
+      document.querySelectorAll('code').forEach((el) => { el.style.display = 'none'; });
       const attrs = [...document.querySelectorAll('[aria-label], [placeholder], [title], [data-label], img[alt]')]
         .flatMap((el) => ['aria-label', 'placeholder', 'title', 'data-label', 'alt'].map((a) => el.getAttribute(a) || ''));
       return [document.title, document.body.innerText, ...attrs].join('\\n');
@@ -349,6 +356,7 @@ async function englishOnRussianPage(page: Page, userTexts: string[]): Promise<st
     'CSV',
     'PDF',
     'ZIP',
+    'JSON',
     'KG',
     'TJ',
     'e',
@@ -397,6 +405,8 @@ async function userTexts(): Promise<string[]> {
     ...(await db.expert.findMany({ select: { name: true, bio: true } })),
     ...(await db.auditEvent.findMany({ where: { comment: { not: null } }, select: { comment: true } })),
     ...(await db.task.findMany({ select: { title: true, context: true } })),
+    // Rule sets are named by the administrator who entered them.
+    ...(await db.policyRuleSet.findMany({ select: { name: true } })),
   ];
   // Longest first, so a title is taken out before a shorter text inside it.
   return [
@@ -622,4 +632,43 @@ test('without JavaScript: forms still work (rows added by a round trip, errors f
   await page.getByRole('button', { name: 'Submit the proposal' }).click();
   await check(page.locator('.error-summary')).toContainText('Summary: This field is required');
   await context.close();
+});
+
+test('provenance: each decision with its dated rule set, findings and figures, who decided and the run; linked from the subject; JSON', async () => {
+  type Prov = {
+    workflowId: string;
+    decisions: {
+      key: string;
+      ruleSet: { id: string; effectiveFrom: string | null } | null;
+      findings: { rule: string; figures: Record<string, unknown> | null }[];
+      workflow: { runId: string | null };
+    }[];
+  };
+  const api = (await h.api<Prov>('auditor', 'GET', `/proposals/${ids.p3}/provenance`)).body;
+  const screening = api.decisions.find((d) => d.ruleSet && d.findings.length);
+  expect(screening).toBeDefined();
+  const page = await pageFor('auditor', 'en');
+  await page.goto(`/app/proposals/${ids.p3}`);
+  await page.locator('.provenance-link a').click();
+  await page.waitForURL(`**/app/proposals/${ids.p3}/provenance`);
+  const card = page.locator(`[data-decision="${screening!.key}"]`);
+  await check(card).toContainText(screening!.ruleSet!.id);
+  await check(card).toContainText('in force from');
+  for (const f of screening!.findings) await check(card.locator(`[data-rule="${f.rule}"]`)).toHaveCount(1);
+  // The co-financing finding names its figures: the page shows each of them.
+  const co = screening!.findings.find((f) => f.figures && Object.keys(f.figures).length)!;
+  for (const k of Object.keys(co.figures!))
+    await check(card.locator(`[data-rule="${co.rule}"] [data-figure="${k}"]`)).toHaveCount(1);
+  await check(card.locator('[data-workflow-id]')).toHaveText(api.workflowId);
+  await check(card.locator('[data-run-id]')).toHaveText(screening!.workflow.runId!);
+  // Exportable as JSON: the API's record, as is.
+  const json = await page.request.get(`/app/proposals/${ids.p3}/provenance.json`);
+  expect(json.status()).toBe(200);
+  expect(json.headers()['content-disposition']).toContain('attachment');
+  expect(await json.json()).toEqual(api);
+  // An applicant has no provenance page and no link to one.
+  const applicant = await pageFor('applicant', 'en');
+  await applicant.goto(`/app/proposals/${ids.p3}`);
+  await check(applicant.locator('.provenance-link')).toHaveCount(0);
+  expect((await applicant.goto(`/app/proposals/${ids.p3}/provenance`))?.status()).toBe(403);
 });

@@ -12,6 +12,7 @@ import type { WebContext } from '../context';
 import { emptyState, fmtDate, fmtUsd, layout, pager, send, stageBadge } from '../ui';
 import { agreementCard, countryName, isStaffViewer, openTasksSection, statusSection, timelineList } from '../views';
 import { conversationSections } from './messages';
+import { provenanceLink } from './provenance';
 
 const enc = encodeURIComponent;
 const W = {
@@ -156,7 +157,7 @@ export function eventTravelPages(router: Router, web: WebContext): void {
           : '';
       const { thread, notes, cancel } = await conversationSections(ctx, 'event_travel', r);
       const history = html`<section class="card"><h2>${w('history')}</h2>${timelineList(ctx, r.timeline, names, { privileged, programme: 'event_travel', milestones: new Map() })}</section>`;
-      const body = html`<div class="layout-2"><div class="col-main">${statusSection(ctx, r, 'event_travel', w('next'))}${privileged ? openTasksSection(ctx, r.openTasks) : ''}${thread}${notes}${agreementCard(ctx, r.agreement)}${costs}${after}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
+      const body = html`<div class="layout-2"><div class="col-main">${statusSection(ctx, r, 'event_travel', w('next'))}${privileged ? openTasksSection(ctx, r.openTasks) : ''}${thread}${notes}${agreementCard(ctx, r.agreement)}${costs}${after}${provenanceLink(ctx, 'event_travel', r.id)}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
       send(ctx, layout(ctx, { title: r.title, back: { href: `/app${path}`, label: w('list') }, body, wide: true }));
     }),
   );

@@ -1,6 +1,7 @@
 import { isTerminal } from '../../domain/stages';
 import { documentsCard, loadDocuments } from './documents';
 import { askToCancel, conversationSections } from './messages';
+import { provenanceLink } from './provenance';
 import { resultsLink } from './results';
 import { randomUUID } from 'node:crypto';
 import type { Router } from 'express';
@@ -192,7 +193,7 @@ export function expertRequestPages(router: Router, web: WebContext): void {
         await loadDocuments(ctx, { type: 'expert_request', id: r.id }),
         { canUpload: !isTerminal(r.stage) && (['co_approver', 'fund_manager'].includes(user.role) || selectedExpert) },
       );
-      const body = html`<div class="layout-2"><div class="col-main">${status}${user.role === 'co_approver' ? askToCancel(ctx, 'experts_on_demand', r.stage) : ''}${openTasks}${thread}${notes}${agreementCard(ctx, r.agreement)}${documents}${shortlist}${resultsLink(ctx, 'experts_on_demand', r.id)}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
+      const body = html`<div class="layout-2"><div class="col-main">${status}${user.role === 'co_approver' ? askToCancel(ctx, 'experts_on_demand', r.stage) : ''}${openTasks}${thread}${notes}${agreementCard(ctx, r.agreement)}${documents}${shortlist}${resultsLink(ctx, 'experts_on_demand', r.id)}${provenanceLink(ctx, 'experts_on_demand', r.id)}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
       send(
         ctx,
         layout(ctx, {

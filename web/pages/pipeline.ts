@@ -89,7 +89,7 @@ function activeCount(v: PipelineView, programme: Programme): number {
 
 export function pipelinePages(router: Router, web: WebContext): void {
   const { ref } = web;
-  const roles = ['fund_manager', 'co_approver', 'admin'] as const;
+  const roles = ['fund_manager', 'co_approver', 'admin', 'auditor'] as const;
 
   function filtersOf(ctx: PageCtx) {
     const q = ctx.req.query;

@@ -41,6 +41,7 @@ import {
 } from '../ui';
 import { formIdempotencyKey, idempotencyField, idempotencyHeader } from '../idempotency';
 import { askToCancel, conversationSections } from './messages';
+import { provenanceLink } from './provenance';
 import { resultsLink } from './results';
 import { CHALLENGE_FUND } from '../../domain/programmes/challenge-fund';
 import {
@@ -483,8 +484,8 @@ export function proposalPages(router: Router, web: WebContext): void {
 
       const body =
         user.role === 'applicant'
-          ? html`<div class="layout-2"><div class="col-main">${status}${askToCancel(ctx, 'challenge_fund', p.stage)}${copy}${thread}${agreement}${documents}${extension}${resultsLink(ctx, 'challenge_fund', p.id)}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
-          : html`<div class="layout-2"><div class="col-main">${p.stage !== 'closed' ? status : ''}${openTasks}${thread}${notes}${agreement}${documents}${review}${resultsLink(ctx, 'challenge_fund', p.id)}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
+          ? html`<div class="layout-2"><div class="col-main">${status}${askToCancel(ctx, 'challenge_fund', p.stage)}${copy}${thread}${agreement}${documents}${extension}${resultsLink(ctx, 'challenge_fund', p.id)}${provenanceLink(ctx, 'challenge_fund', p.id)}${details}${withdraw}</div><aside class="col-side">${history}</aside></div>`
+          : html`<div class="layout-2"><div class="col-main">${p.stage !== 'closed' ? status : ''}${openTasks}${thread}${notes}${agreement}${documents}${review}${resultsLink(ctx, 'challenge_fund', p.id)}${provenanceLink(ctx, 'challenge_fund', p.id)}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
       send(
         ctx,
         layout(ctx, {

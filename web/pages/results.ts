@@ -37,7 +37,7 @@ import { subjectHref } from '../views';
 
 type Dashboard = Schemas['ResultsDashboard'];
 type SubjectResults = Schemas['SubjectResults'];
-const ROLES = ['fund_manager', 'co_approver', 'admin'] as const;
+const ROLES = ['fund_manager', 'co_approver', 'admin', 'auditor'] as const;
 const PHASE_FILTERS: readonly string[] = [...PHASES, ...OUTCOMES];
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
@@ -193,7 +193,23 @@ export function resultPages(router: Router, web: WebContext): void {
           <li><a href="/app/results/export.csv?${qs({ ...base, by: 'sdg' })}" download>${t('results.bySdgCsv')}</a></li>
           <li><a href="/app/results/export.csv?${qs({ ...base, by: 'thematicArea' })}" download>${t('results.byAreaCsv')}</a></li>
           <li><a href="/app/results/export.xlsx?${qs({ ...base, by: 'country' })}" download>${t('results.workbook')}</a></li>
-        </ul></nav>`;
+        </ul>
+        <form method="get" action="/app/results/summary.pdf" class="summary-form" aria-labelledby="summary-h"><h3 id="summary-h">${t('results.summaryTitle')}</h3>
+          ${Object.entries({ programme: f.programme, year: f.year, sdg: f.sdg, thematicArea: f.thematicArea })
+            .filter(([, v]) => v)
+            .map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
+          ${user.role === 'co_approver' ? html`<input type="hidden" name="country" value="${f.country}">` : field(ctx, { name: 'country', label: t('field.country'), type: 'select', value: f.country, required: true, options: countries.map((c) => ({ value: c.id, label: nameOf(countries, c.id, lang) })) })}
+          ${field(ctx, {
+            name: 'lang',
+            label: t('results.summaryLanguage'),
+            type: 'select',
+            value: lang,
+            options: [
+              { value: 'en', label: 'English' },
+              { value: 'ru', label: 'Русский' },
+            ],
+          })}
+          <button type="submit" class="btn btn-secondary">${t('results.summaryPdf')}</button></form></nav>`;
 
         const T = v.totals;
         const kpi = (n: string, label: string, href: string, key: string, sub?: string) =>
@@ -389,7 +405,7 @@ export function resultPages(router: Router, web: WebContext): void {
   );
 
   // Downloads: the API's files need the bearer token, which the browser does not hold: streamed through.
-  for (const file of ['pipeline.csv', 'pipeline.xlsx', 'export.csv', 'export.xlsx'] as const) {
+  for (const file of ['pipeline.csv', 'pipeline.xlsx', 'export.csv', 'export.xlsx', 'summary.pdf'] as const) {
     router.get(
       `/results/${file}`,
       web.page(
@@ -399,7 +415,12 @@ export function resultPages(router: Router, web: WebContext): void {
           const by = ['country', 'sdg', 'thematicArea'].includes(str(ctx.req.query.by))
             ? str(ctx.req.query.by)
             : 'country';
-          const query = { ...apiQuery(f), ...(file.startsWith('pipeline') ? { ...n } : { by }) };
+          const summaryLang =
+            str(ctx.req.query.lang) === 'ru' ? 'ru' : str(ctx.req.query.lang) === 'en' ? 'en' : ctx.lang;
+          const query = {
+            ...apiQuery(f),
+            ...(file.startsWith('pipeline') ? { ...n } : file === 'summary.pdf' ? { lang: summaryLang } : { by }),
+          };
           const res = await ctx.api.raw(`/results/${file}` as '/results/pipeline.csv', { query: query as never });
           if (!res.ok) {
             const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
