@@ -492,6 +492,9 @@ const en = {
   'notice.registered': 'The request was registered.',
   'notice.withdrawn': 'Withdrawn.',
   'nav.holidays': 'Public holidays',
+  'nav.eventTravel': 'Event travel',
+  'notice.applied':
+    'Your application was sent: its eligibility is checked at once, then the fund reviews it. We will keep you informed by e-mail.',
   'holidays.title': 'Public holidays',
   'holidays.show': 'Holidays of a country',
   'holidays.year': 'Year',
@@ -1395,6 +1398,9 @@ const ru: Record<Key, string> = {
   'notice.registered': 'Запрос зарегистрирован.',
   'notice.withdrawn': 'Отозвано.',
   'nav.holidays': 'Праздничные дни',
+  'nav.eventTravel': 'Поездки',
+  'notice.applied':
+    'Заявка отправлена: условия проверяются сразу, затем её рассматривает фонд. Мы будем сообщать о ходе рассмотрения по e-mail.',
   'holidays.title': 'Праздничные дни',
   'holidays.show': 'Праздники страны',
   'holidays.year': 'Год',
@@ -2247,6 +2253,34 @@ const API_MESSAGES: Rule[] = [
     /^task \S+ is not assigned to you$/,
     'This task is assigned to someone else',
     'Эта задача назначена другому пользователю',
+  ],
+  // SDG event travel (domain/event-travel.ts, api/routes/event-travel.ts).
+  [/^must be on or after the start date$/, 'Must be on or after the first day', 'Не раньше первого дня'],
+  [/^must be on or after the departure date$/, 'Must be on or after the departure date', 'Не раньше даты отъезда'],
+  [
+    /^must be on or before the event’s first day$/,
+    'Must be on or before the event’s first day',
+    'Не позже первого дня мероприятия',
+  ],
+  [
+    /^must be on or after the event’s last day$/,
+    'Must be on or after the event’s last day',
+    'Не раньше последнего дня мероприятия',
+  ],
+  [
+    /^name the Russian solution you present$/,
+    'Name the Russian solution you present',
+    'Назовите представляемое российское решение',
+  ],
+  [
+    /^name the roster expert you apply for$/,
+    'Name the roster expert you apply for',
+    'Укажите эксперта реестра, за которого подаёте заявку',
+  ],
+  [
+    /^no roster expert with an account has this id$/,
+    'No roster expert with an account has this id',
+    'Нет эксперта реестра с учётной записью и таким номером',
   ],
 ];
 

@@ -11,6 +11,7 @@ import { knownApiMessage, LANGS, type Lang } from './i18n';
 import { authRoutes } from './pages/auth';
 import { callPages } from './pages/calls';
 import { eventTravelPages } from './pages/event-travel';
+import { eventTravelApplyPages } from './pages/event-travel-apply';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
 import { documentPages } from './pages/documents';
@@ -253,6 +254,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   proposalPages(router, web);
   callPages(router, web);
   expertRequestPages(router, web);
+  eventTravelApplyPages(router, web);
   eventTravelPages(router, web);
   messagePages(router, web);
   pipelinePages(router, web);

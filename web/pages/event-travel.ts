@@ -11,6 +11,7 @@ import { html } from '../html';
 import type { WebContext } from '../context';
 import { emptyState, fmtDate, fmtUsd, layout, pager, send, stageBadge } from '../ui';
 import { agreementCard, countryName, isStaffViewer, openTasksSection, statusSection, timelineList } from '../views';
+import { APPLY_WORDS } from './event-travel-apply';
 import { conversationSections } from './messages';
 
 const enc = encodeURIComponent;
@@ -75,6 +76,9 @@ export function eventTravelPages(router: Router, web: WebContext): void {
         web.ref.countries(),
       ]);
       const refs = { areas: [], countries };
+      const apply = ['expert', 'fund_manager'].includes(ctx.user.role)
+        ? html`<p><a class="btn btn-primary" href="/app${path}/new">${APPLY_WORDS.apply[lang]}</a></p>`
+        : '';
       const table = list.items.length
         ? html`<table class="table table-stack"><caption class="visually-hidden">${w('caption')}</caption>
           <thead><tr><th scope="col">${w('event')}</th><th scope="col">${w('place')}</th><th scope="col">${w('dates')}</th><th scope="col">${w('stage')}</th><th scope="col" class="num">${w('approved')}</th></tr></thead>
@@ -88,7 +92,7 @@ export function eventTravelPages(router: Router, web: WebContext): void {
           </tr>`,
           )}</tbody></table>${pager(ctx, list, (n) => `/app${path}?page=${n}`)}`
         : emptyState(w('none'));
-      send(ctx, layout(ctx, { title: w('list'), body: table }));
+      send(ctx, layout(ctx, { title: w('list'), body: html`${apply}${table}` }));
     }),
   );
 
