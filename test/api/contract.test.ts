@@ -831,7 +831,17 @@ test('every route answers what the document says, through both lifecycles over H
   }
 
   // SDG event travel: an expert's application through the routes of its own and the generic ones.
-  const travel = await api.post('/event-travel', eventTravelPayload(), expert1);
+  const letter = await request(h.app)
+    .post('/documents')
+    .set('Authorization', `Bearer ${expert1}`)
+    .field('documentType', 'invitation_letter')
+    .attach('file', Buffer.from('Invitation to speak at the forum, ref DESA/2027/17'), 'invitation.txt');
+  expect(letter.status).toBe(201);
+  const travel = await api.post(
+    '/event-travel',
+    { ...eventTravelPayload(), documentIds: [letter.body.items[0].id] },
+    expert1,
+  );
   expect(travel.status).toBe(201);
   const travelPath = `/event-travel/${travel.body.id}`;
   expect((await api.get('/event-travel', fm)).status).toBe(200);

@@ -35,6 +35,12 @@ async function fillApplication(page: Page, o: { returnDate: string }): Promise<v
   await page.locator('#f-contribution-abstract').fill('Lessons from Russian deployments for Kyrgyzstan.');
   await page.locator('#f-invitation-from').fill('UN DESA, Division for SDGs');
   await page.locator('#f-invitation-date').fill(`${year}-03-01`);
+  if (await page.locator('#f-invitationLetter').isVisible())
+    await page.locator('#f-invitationLetter').setInputFiles({
+      name: 'invitation.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(`UN DESA invites you to speak at the forum. ${Math.random()}`),
+    });
   await page.locator('#f-itinerary-departureCity').fill('Moscow');
   await page.locator('#f-itinerary-departureDate').fill(EVENT.departureDate);
   await page.locator('#f-itinerary-returnDate').fill(o.returnDate);
@@ -68,6 +74,8 @@ test('a roster expert applies from the menu: field errors next to the fields, th
   );
   await check(expert.locator('#f-event-name')).toHaveValue(EVENT.name);
   await check(expert.locator('#f-event-countryCode')).toHaveValue('CH');
+  // The letter uploaded with the refused try is kept (named), not asked for again.
+  await check(expert.locator('.field:has(#f-invitationLetter) .hint')).toContainText('Uploaded: invitation.txt');
   expect(await expert.locator('#f-event-sdgs-6').isChecked()).toBe(true);
   expect(await h.db.prisma.eventTravel.count()).toBe(0);
   await screenshot(expert, 'event-travel-form-errors');
@@ -76,13 +84,18 @@ test('a roster expert applies from the menu: field errors next to the fields, th
   await expert.getByRole('button', { name: 'Send the application' }).click();
   await expert.waitForURL(/\/app\/event-travel\/et-[0-9a-z]+\?notice=applied/);
   const id = /\/app\/event-travel\/(et-[0-9a-z]+)/.exec(expert.url())![1];
-  await check(expert.locator('[role="status"]')).toContainText('Your application was sent');
+  await check(expert.locator('.notice[role="status"]')).toContainText('Your application was sent');
 
   // Eligibility runs in the workflow; the application then waits for the fund's review.
   await eventually(async () => (await h.db.prisma.eventTravel.findUnique({ where: { id } }))?.stage === 'review');
   await expert.reload();
   await check(expert.locator('.step-current')).toContainText('Review');
   await check(expert.locator('main')).toContainText('Small hydropower for remote communities');
+  // The letter is on the application, of its type; eligibility counted it.
+  await check(expert.locator('#documents')).toContainText('invitation.txt');
+  await check(expert.locator('#documents')).toContainText('Invitation letter from the organiser');
+  const letters = await h.db.prisma.document.findMany({ where: { subjectType: 'event_travel', subjectId: id } });
+  expect(letters.map((d) => d.documentType)).toEqual(['invitation_letter']);
   expect(await axeViolations(expert)).toEqual([]);
   await expert.goto('/app/event-travel');
   await check(expert.locator('tbody tr', { hasText: EVENT.name })).toContainText('Review');

@@ -87,8 +87,28 @@ function application(inDays: number, nights = 4, over: Partial<EventTravelApplic
   };
 }
 
+/** The invitation letter as the API attaches it with the application: an uploaded document, scanned as given. */
+async function attachInvitationLetter(travelId: string, scanState = 'clean'): Promise<void> {
+  await ctx.db.prisma.document.create({
+    data: {
+      id: `doc-${Date.now().toString(16).padStart(12, '0')}${(++counter).toString(16).padStart(8, '0')}`,
+      subjectType: 'event_travel',
+      subjectId: travelId,
+      documentType: 'invitation_letter',
+      name: 'invitation.pdf',
+      size: 1000,
+      sha256: travelId,
+      storageKey: `test/${travelId}`,
+      contentType: 'application/pdf',
+      scanState,
+    },
+  });
+}
+
 async function start(tq: string, who: Traveller, app: EventTravelApplication, appliedBy?: Actor): Promise<Handle> {
   const id = `et-test-${Date.now()}-${++counter}`;
+  // The speaking-role rule counts a clean uploaded letter; a test application without an invitation has none.
+  if (app.invitation !== null) await attachInvitationLetter(id);
   return ctx.env.client.workflow.start(eventTravelWorkflow, {
     taskQueue: tq,
     workflowId: `event-travel-${id}`,

@@ -4,6 +4,8 @@
  * next to the fields; the API (and then the workflow's eligibility rules) decide, the form only asks.
  */
 import { randomUUID } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
+import busboy from 'busboy';
 import type { Router } from 'express';
 import { DSA_RATES } from '../../domain/policy/travel';
 import type { Bilingual } from '../../domain/programme';
@@ -18,10 +20,10 @@ import { formIdempotencyKey, idempotencyHeader } from '../idempotency';
 import type { Lang } from '../i18n';
 import {
   choiceGroup,
-  csrfField,
   emptyForm,
   errorSummary,
   field,
+  fieldId,
   hidden,
   layout,
   mapDetails,
@@ -81,8 +83,17 @@ export const APPLY_WORDS = {
   'invitation.date': { en: 'Date of the letter', ru: 'Дата письма' },
   'invitation.reference': { en: 'Reference (optional)', ru: 'Номер письма (необязательно)' },
   invitationHint: {
-    en: 'Leave blank if you have no invitation yet: the application is then not eligible for a speaking role.',
-    ru: 'Оставьте пустым, если приглашения ещё нет: тогда заявка не проходит по условию о выступлении.',
+    en: 'Attach the organiser’s letter: a speaking role is eligible only with a letter that passed its malware scan.',
+    ru: 'Приложите письмо организатора: выступление проходит по условиям только с письмом, прошедшим проверку на вредоносное ПО.',
+  },
+  invitationLetter: { en: 'The invitation letter (a file)', ru: 'Письмо-приглашение (файл)' },
+  letterHint: {
+    en: 'PDF, an image or a text document, up to 20 MB. It is scanned for malware before eligibility is checked.',
+    ru: 'PDF, изображение или текстовый документ, до 20 МБ. Перед проверкой условий файл проверяется на вредоносное ПО.',
+  },
+  letterKept: {
+    en: 'Uploaded: {name}. Choose another file only to replace it.',
+    ru: 'Загружено: {name}. Выберите другой файл, только чтобы заменить его.',
   },
   sectionItinerary: { en: 'Itinerary', ru: 'Маршрут' },
   'itinerary.departureCity': { en: 'Departure city', ru: 'Город отправления' },
@@ -120,6 +131,7 @@ const FIELDS = [
   'invitation.from',
   'invitation.date',
   'invitation.reference',
+  'invitationLetter',
   'itinerary.departureCity',
   'itinerary.departureDate',
   'itinerary.returnDate',
@@ -155,6 +167,7 @@ export function travelApplicationPayload(body: Body, forExpert: boolean): Record
       : null;
   return {
     ...(forExpert ? { expertId: s('expertId') } : {}),
+    ...(s('documentIds') ? { documentIds: [s('documentIds')] } : {}),
     event: {
       name: s('event.name'),
       organiser: s('event.organiser'),
@@ -189,6 +202,8 @@ export function eventTravelApplyPages(router: Router, web: WebContext): void {
 
   async function render(ctx: PageCtx, values: Body, state: FormState, key: string, status = 200): Promise<void> {
     const { lang, user } = ctx;
+    const letterId = str(values, 'documentIds');
+    const letter = letterId ? { id: letterId, name: str(values, 'letterName') || letterId } : null;
     const w = (k: Word) => APPLY_WORDS[k][lang];
     const v = (name: string) => str(values, name);
     const f = (
@@ -228,8 +243,8 @@ export function eventTravelApplyPages(router: Router, web: WebContext): void {
     const countries = [{ value: '', label: ctx.t('form.choose') }, ...eventCountries(lang)];
     const body = html`<p class="lead">${w('lead')}</p><p>${w('rules')}</p>
       ${errorSummary(ctx, state, labels)}
-      <form method="post" action="/app${path}/new" class="form" novalidate data-once>
-        ${csrfField(ctx)}${hidden('idempotencyKey', key)}
+      <form method="post" action="/app${path}/new?_csrf=${enc(ctx.csrf)}" enctype="multipart/form-data" class="form" novalidate data-once>
+        ${hidden('idempotencyKey', key)}${letter ? hidden('documentIds', letter.id) : ''}${letter ? hidden('letterName', letter.name) : ''}
         ${expertSection}
         <fieldset class="group"><legend>${w('sectionEvent')}</legend>
           ${f('event.name')}
@@ -250,6 +265,7 @@ export function eventTravelApplyPages(router: Router, web: WebContext): void {
         <fieldset class="group" id="f-invitation" tabindex="-1"><legend>${w('sectionInvitation')}</legend>
           <p class="hint">${w('invitationHint')}</p>
           <div class="grid-3">${f('invitation.from', { required: false })}${f('invitation.date', { type: 'date', required: false })}${f('invitation.reference', { required: false })}</div>
+          ${letterField(ctx, state, letter)}
         </fieldset>
         <fieldset class="group"><legend>${w('sectionItinerary')}</legend>
           <div class="grid-3">${f('itinerary.departureCity')}${f('itinerary.departureDate', { type: 'date' })}${f('itinerary.returnDate', { type: 'date' })}</div>
@@ -279,12 +295,30 @@ export function eventTravelApplyPages(router: Router, web: WebContext): void {
     ),
   );
 
+  // Multipart (the letter is a file): parsed here, the file streamed on to POST /documents as it
+  // arrives; the CSRF token is in the URL, as for the documents' upload forms.
   router.post(
     `${path}/new`,
-    web.action(
+    web.page(
       async (ctx) => {
-        const body = ctx.req.body as Body;
+        if (!web.jar.csrfValid(ctx.req, ctx.session, ctx.req.query._csrf)) {
+          ctx.req.resume();
+          ctx.res.status(403);
+          return void ctx.res.send(ctx.t('error.csrf'));
+        }
+        const { body, upload } = await receiveApplication(ctx);
         const key = formIdempotencyKey(ctx.user.id, 'event-travel/new', body);
+        if (upload && 'id' in upload) {
+          body.documentIds = upload.id;
+          body.letterName = upload.name;
+        }
+        if (upload && 'problems' in upload) {
+          const state = mapDetails(ctx.lang, upload.problems, [...FIELDS], {
+            file: 'invitationLetter',
+            documentType: 'invitationLetter',
+          });
+          return render(ctx, body, state, key, 400);
+        }
         const res = await ctx.api.send('POST', '/event-travel', {
           body: travelApplicationPayload(body, ctx.user.role === 'fund_manager') as never,
           headers: idempotencyHeader(key),
@@ -295,6 +329,7 @@ export function eventTravelApplyPages(router: Router, web: WebContext): void {
             ctx.lang,
             res.body.error.details ?? [{ path: '', message: res.body.error.message }],
             [...FIELDS],
+            { documentIds: 'invitationLetter' },
           );
           return render(ctx, body, state, key, res.status);
         }
@@ -303,4 +338,74 @@ export function eventTravelApplyPages(router: Router, web: WebContext): void {
       { roles: ROLES },
     ),
   );
+}
+
+type LetterUpload = { id: string; name: string } | { problems: { path: string; message: string }[] };
+
+/**
+ * The posted form: its fields, and the invitation letter (when a file was chosen) streamed to the
+ * API's staged uploads as it arrives (never held whole here).
+ */
+function receiveApplication(ctx: PageCtx): Promise<{ body: Body; upload: LetterUpload | null }> {
+  return new Promise((resolve, reject) => {
+    const body: Body = {};
+    let upload: Promise<LetterUpload> | null = null;
+    const parser = busboy({ headers: ctx.req.headers, limits: { files: 1, fields: 200, fieldSize: 64 * 1024 } });
+    parser.on('field', (name, value) => {
+      const had = body[name];
+      body[name] = had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value];
+    });
+    parser.on('file', (name, file, info) => {
+      if (name !== 'invitationLetter' || !info.filename || upload) return void file.resume();
+      upload = stageLetter(ctx, file, info.filename);
+    });
+    parser.on('error', reject);
+    parser.on('close', () => {
+      (upload ?? Promise.resolve(null)).then((u) => resolve({ body, upload: u }), reject);
+    });
+    ctx.req.pipe(parser);
+  });
+}
+
+async function stageLetter(ctx: PageCtx, file: Readable, filename: string): Promise<LetterUpload> {
+  const boundary = `----rud-${randomUUID()}`;
+  const safeName = filename.replace(/["\r\n\\]/g, '_');
+  const envelope = new PassThrough();
+  envelope.write(
+    `--${boundary}\r\nContent-Disposition: form-data; name="documentType"\r\n\r\ninvitation_letter\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  file.on('end', () => envelope.end(`\r\n--${boundary}--\r\n`));
+  file.on('error', (err) => envelope.destroy(err));
+  file.pipe(envelope, { end: false });
+  const res = await ctx.api.upload('/documents', {
+    body: envelope,
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  });
+  const answer = (await res.json().catch(() => null)) as {
+    items?: { id: string; name: string }[];
+    error?: { message: string; details?: { path: string; message: string }[] };
+  } | null;
+  file.resume();
+  if (res.status === 201 && answer?.items?.[0]) return { id: answer.items[0].id, name: answer.items[0].name };
+  if (res.status === 401 || res.status >= 500) throw new ApiError(res.status, answer?.error as never);
+  return {
+    problems: answer?.error?.details?.length
+      ? answer.error.details.map((d) => ({ path: 'invitationLetter', message: d.message }))
+      : [{ path: 'invitationLetter', message: answer?.error?.message ?? `HTTP ${res.status}` }],
+  };
+}
+
+/** The letter's file field, or the letter uploaded on an earlier try (kept; a new file replaces it). */
+function letterField(ctx: PageCtx, state: FormState, letter: { id: string; name: string } | null) {
+  const w = (k: Word) => APPLY_WORDS[k][ctx.lang];
+  const id = fieldId('invitationLetter');
+  const errors = state.errors.get('invitationLetter') ?? [];
+  const hint = letter ? w('letterKept').replace('{name}', letter.name) : w('letterHint');
+  return html`<div class="field${errors.length ? ' has-error' : ''}">
+    <label for="${id}">${w('invitationLetter')}</label>
+    <p class="hint" id="${id}-hint">${hint}</p>
+    ${errors.length ? html`<p class="error" id="${id}-error"><span aria-hidden="true">✖ </span>${errors.join('; ')}</p>` : ''}
+    <input type="file" id="${id}" name="invitationLetter" accept=".pdf,.png,.jpg,.jpeg,.docx,.odt,.txt" aria-describedby="${id}-hint${errors.length ? ` ${id}-error` : ''}"${errors.length ? html` aria-invalid="true"` : ''}>
+  </div>`;
 }
