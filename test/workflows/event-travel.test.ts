@@ -105,10 +105,16 @@ async function attachInvitationLetter(travelId: string, scanState = 'clean'): Pr
   });
 }
 
-async function start(tq: string, who: Traveller, app: EventTravelApplication, appliedBy?: Actor): Promise<Handle> {
+async function start(
+  tq: string,
+  who: Traveller,
+  app: EventTravelApplication,
+  appliedBy?: Actor,
+  letter: string | null = app.invitation === null ? null : 'clean',
+): Promise<Handle> {
   const id = `et-test-${Date.now()}-${++counter}`;
-  // The speaking-role rule counts a clean uploaded letter; a test application without an invitation has none.
-  if (app.invitation !== null) await attachInvitationLetter(id);
+  // The speaking-role rule counts a clean uploaded letter (`letter`: its scan state; null: none uploaded).
+  if (letter) await attachInvitationLetter(id, letter);
   return ctx.env.client.workflow.start(eventTravelWorkflow, {
     taskQueue: tq,
     workflowId: `event-travel-${id}`,
@@ -394,6 +400,28 @@ test('lifecycles: changes requested then approved and settled with a reimburseme
     { clock: (clock = compressedClock(ctx.db.prisma, DAY_MS)) },
   );
 }, 300_000);
+
+test('the invitation letter: eligibility waits for its malware scan, counts a clean one and refuses an infected one', async () => {
+  await ctx.withWorker(async (tq) => {
+    const waiting = await start(tq, await traveller(), application(60), undefined, 'pending');
+    const infected = await start(tq, await traveller(), application(60), undefined, 'infected');
+    // The infected letter does not count: the speaking-role rule fails alone.
+    const refused = await eventually(async () => {
+      const r = await row(infected).catch(() => null);
+      return r?.stage === 'rejected' ? r : undefined;
+    }, 30_000);
+    const findings = (refused.findings as { findings: { rule: string; outcome: string }[] }).findings;
+    expect(findings.filter((f) => f.outcome === 'fail').map((f) => f.rule)).toEqual(['speaking_role_invited']);
+    // The pending one holds the application at intake (the screening retries) until the scan says clean.
+    expect((await row(waiting).catch(() => null))?.stage ?? 'intake').toBe('intake');
+    await ctx.db.prisma.document.updateMany({
+      where: { subjectType: 'event_travel', subjectId: idOf(waiting) },
+      data: { scanState: 'clean', scannedAt: new Date() },
+    });
+    await inReview(waiting);
+    await waiting.cancel();
+  });
+});
 
 test('the state query names the programme’s stages', async () => {
   await ctx.withWorker(async (tq) => {
