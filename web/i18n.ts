@@ -993,6 +993,8 @@ const en = {
   'callPage.passMark': 'Pass mark',
   'callPage.waitingFor': 'The review waits for these proposals (before the alignment check)',
   'callPage.nothingWaits': 'No proposal is waiting: every one has passed the alignment check or left.',
+  'callPage.reviewStartsAt':
+    'The review starts by itself on {when}; until then you may adjust the reviewers or start it now.',
   'callPage.proposals': 'Proposals and reviewers',
   'callPage.reviewers': 'Reviewers',
   'callPage.workload': 'Reviews per reviewer',
@@ -1895,6 +1897,8 @@ const ru: Record<Key, string> = {
   'callPage.passMark': 'Проходной балл',
   'callPage.waitingFor': 'Рецензирование ждёт эти заявки (до проверки соответствия)',
   'callPage.nothingWaits': 'Ожидающих заявок нет: все прошли проверку соответствия или выбыли.',
+  'callPage.reviewStartsAt':
+    'Рассмотрение начнётся само {when}; до этого можно изменить рецензентов или начать сейчас.',
   'callPage.proposals': 'Заявки и рецензенты',
   'callPage.reviewers': 'Рецензенты',
   'callPage.workload': 'Рецензий на рецензента',
