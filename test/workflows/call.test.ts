@@ -9,6 +9,7 @@ import {
   callSelectionUpdate,
   callStateQuery,
   callUpdateId,
+  callWorkflowId,
   declareCallConflictUpdate,
   editCallUpdate,
   extendCallUpdate,
@@ -21,6 +22,7 @@ import {
 import { withdrawUpdate } from '../../workflows/messages';
 import { proposalWorkflow } from '../../workflows/proposal';
 import { proposalPayload } from '../fixtures/payloads';
+import { ensureCallWorkflows } from '../../worker/calls';
 import { recordHistory } from '../helpers/histories';
 import { compressedClock } from '../helpers/sla';
 import { actorOf, decide, settledStage, updateFailureType } from '../helpers/lifecycle';
@@ -371,6 +373,31 @@ test('review starts by itself a working day after the call closed and its last p
     },
     { clock: compressedClock(ctx.db.prisma, DAY_MS) },
   );
+});
+
+test('the seeded calls (rows without a workflow) get their workflows at start, once', async () => {
+  await ctx.withWorker(async (tq) => {
+    const seeded = await ctx.db.prisma.call.findMany({ where: { workflowId: null }, select: { id: true } });
+    expect(seeded.length).toBeGreaterThan(0);
+    expect(await ensureCallWorkflows(ctx.env.client, ctx.db.prisma, tq)).toBe(seeded.length);
+    const rows = await eventually(async () => {
+      const r = await ctx.db.prisma.call.findMany({ where: { id: { in: seeded.map((c) => c.id) } } });
+      return r.every((c) => c.workflowId === callWorkflowId(c.id) && c.status === 'published') ? r : undefined;
+    }, 30_000);
+    // Its workflow holds the call's fields as the row has them, published.
+    const kg = ctx.env.client.workflow.getHandle(callWorkflowId('call-kg'));
+    const view = await until(kg, (v) => v.status === 'published');
+    expect(view.fields.closesAt).toBe(
+      rows
+        .find((c) => c.id === 'call-kg')!
+        .closesAt!.toISOString()
+        .slice(0, 10),
+    );
+    expect(view.fields.reviewerPool.length).toBeGreaterThan(1);
+    // A second start finds nothing left to start.
+    expect(await ensureCallWorkflows(ctx.env.client, ctx.db.prisma, tq)).toBe(0);
+    for (const c of seeded) await ctx.env.client.workflow.getHandle(callWorkflowId(c.id)).terminate('test over');
+  });
 });
 
 test('a rolling call stays published and its proposals are selected one by one', async () => {
