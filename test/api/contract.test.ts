@@ -831,15 +831,19 @@ test('every route answers what the document says, through both lifecycles over H
   }
 
   // SDG event travel: an expert's application through the routes of its own and the generic ones.
-  const letter = await request(h.app)
-    .post('/documents')
-    .set('Authorization', `Bearer ${expert1}`)
-    .field('documentType', 'invitation_letter')
-    .attach('file', Buffer.from('Invitation to speak at the forum, ref DESA/2027/17'), 'invitation.txt');
-  expect(letter.status).toBe(201);
+  // Each application names its invitation letter, uploaded beforehand (eligibility counts a clean one).
+  const letterId = async (ref: string) => {
+    const letter = await request(h.app)
+      .post('/documents')
+      .set('Authorization', `Bearer ${expert1}`)
+      .field('documentType', 'invitation_letter')
+      .attach('file', Buffer.from(`Invitation to speak at the forum, ref ${ref}`), 'invitation.txt');
+    expect(letter.status).toBe(201);
+    return letter.body.items[0].id as string;
+  };
   const travel = await api.post(
     '/event-travel',
-    { ...eventTravelPayload(), documentIds: [letter.body.items[0].id] },
+    { ...eventTravelPayload(), documentIds: [await letterId('DESA/2027/17')] },
     expert1,
   );
   expect(travel.status).toBe(201);
@@ -869,7 +873,11 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.get(`${travelPath}/results`, expert1)).status).toBe(200);
   await h.db.prisma.eventTravel.update({ where: { id: travel.body.id }, data: { stage: travelStage } });
   expect((await api.post(`${travelPath}/cancel`, { reason: 'Duplicate.' }, fm)).status).toBe(200);
-  const toWithdrawTravel = await api.post('/event-travel', eventTravelPayload(), expert1);
+  const toWithdrawTravel = await api.post(
+    '/event-travel',
+    { ...eventTravelPayload(), documentIds: [await letterId('DESA/2027/18')] },
+    expert1,
+  );
   expect(toWithdrawTravel.status).toBe(201);
   expect((await api.post(`/event-travel/${toWithdrawTravel.body.id}/withdraw`, {}, expert1)).status).toBe(200);
 
