@@ -833,11 +833,7 @@ test('every route answers what the document says, through both lifecycles over H
   // SDG event travel: an expert's application through the routes of its own and the generic ones.
   // Each application names its invitation letter, uploaded beforehand (eligibility counts a clean one).
   const letterId = async (ref: string) => {
-    const letter = await request(h.app)
-      .post('/documents')
-      .set('Authorization', `Bearer ${expert1}`)
-      .field('documentType', 'invitation_letter')
-      .attach('file', Buffer.from(`Invitation to speak at the forum, ref ${ref}`), 'invitation.txt');
+    const letter = await upload('/documents', expert1, 'invitation.pdf', pdfBytes(ref), 'invitation_letter');
     expect(letter.status).toBe(201);
     return letter.body.items[0].id as string;
   };
@@ -856,6 +852,10 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.get(`${travelPath}/notes`, fm)).status).toBe(200);
   expect((await api.post(`${travelPath}/results/targets`, { values: { beneficiaries: 40 } }, fm)).status).toBe(200);
   expect((await api.get(`${travelPath}/provenance`, fm)).status).toBe(200);
+  expect(
+    (await upload(`${travelPath}/documents`, expert1, 'boarding.pdf', pdfBytes('boarding'), 'attendance_proof')).status,
+  ).toBe(201);
+  expect((await api.get(`${travelPath}/documents`, expert1)).body.items).toHaveLength(2);
   // Results are reported from the trip on, which begins on the departure date (weeks away by the
   // eligibility rules): for the answer's shape, the read model's row is put in that stage.
   // It waits for the fund manager's review then, so no step of the workflow writes the row meanwhile.
