@@ -90,6 +90,13 @@ export function createCallActivities(deps: ActivityDeps & { clock: Clock }) {
       });
     },
 
+    /** When a closed call's review starts by itself: 09:00 of the office's next working day. */
+    async reviewAutoStartInstant(input: { countryCode: string }): Promise<string> {
+      const office = await clock.office(input.countryCode);
+      const day = await clock.addWorkingDays(clock.today(office), 1, office);
+      return clock.instantOf(day, office, '09:00').toISOString();
+    },
+
     /**
      * The calendar instant a call closes at (null: a rolling call). Its workflow's timer instant comes,
      * like every deadline's, from scheduleDeadlines (an `at` item).

@@ -3,6 +3,7 @@
  * under the dated travel rules and the DSA table, and the dates of its tasks in the calendar of the
  * office that runs the programme. Reads only, hence idempotent.
  */
+import { ApplicationFailure } from '@temporalio/activity';
 import type { DeadlineSpec, TaskDeadline } from '../domain/deadline-rules';
 import type { EventTravelApplication } from '../domain/event-travel';
 import { EVENT_TRAVEL_SETTINGS } from '../domain/programmes/event-travel';
@@ -92,6 +93,26 @@ export function createEventTravelActivities(deps: ActivityDeps & { clock: Clock 
     };
   }
 
+  /**
+   * Whether the application carries a clean invitation letter (an uploaded document of type
+   * invitation_letter: scanned clean, released by a fund manager after a failed scan, or stored
+   * while scanning is off). A letter still awaiting its scan makes the activity retry (the
+   * workflow's retry policy) until the scanner has judged it.
+   */
+  async function invitationLetter(travelId: string): Promise<boolean> {
+    const letters = await prisma.document.findMany({
+      where: { subjectType: 'event_travel', subjectId: travelId, documentType: 'invitation_letter', deleted: false },
+      select: { scanState: true, releasedAt: true },
+    });
+    const usable = letters.some(
+      (d) =>
+        d.scanState === 'clean' || d.scanState === 'not_scanned' || (d.scanState === 'scan_failed' && !!d.releasedAt),
+    );
+    if (!usable && letters.some((d) => d.scanState === 'pending'))
+      throw ApplicationFailure.retryable('the invitation letter awaits its malware scan', 'DocumentAwaitingScan');
+    return usable;
+  }
+
   return {
     /** Eligibility of an application under the rule set in force today, with the cost estimate. */
     async screenEventTravel(input: {
@@ -117,6 +138,7 @@ export function createEventTravelActivities(deps: ActivityDeps & { clock: Clock 
           departureDate: { gte: new Date(`${year}-01-01T00:00:00Z`), lt: new Date(`${year + 1}-01-01T00:00:00Z`) },
         },
       });
+      const invitation = await invitationLetter(input.travelId);
       const findings = travelEligibility(
         {
           today: input.appliedOn ?? day,
@@ -124,7 +146,7 @@ export function createEventTravelActivities(deps: ActivityDeps & { clock: Clock 
           sdgs: app.event.sdgs,
           departureDate: app.itinerary.departureDate,
           role: app.role,
-          invitationReceived: app.invitation !== null,
+          invitationReceived: invitation,
           expert: { profileFound: expert !== null, accountActive: account?.active === true },
           fundedEventsThisYear: funded,
         },

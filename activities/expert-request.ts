@@ -13,6 +13,7 @@ import {
 import { checkIndividualContract } from '../domain/policy/individual-contract';
 import { finding, worstOutcome, type Finding, type PolicyOutcome, type PolicyResult } from '../domain/policy/findings';
 import { ruleSetInForce } from '../domain/policy/rules';
+import { DSA_RATES, dsaRateOn } from '../domain/policy/travel';
 import type { Modality } from '../domain/stages';
 import type { DecisionProblem } from '../domain/tasks';
 import type { PrismaClient } from '../lib/db';
@@ -64,27 +65,6 @@ export interface ExpertContractCheck {
   dsaRateCents: number | null;
 }
 
-/**
- * Illustrative UN DSA rates (USD per day) of the partner countries' capitals, used when no rate is
- * recorded on the request (ExpertRequest.dailySubsistenceUsd, set by an admin, wins). Reference data
- * for the per-diem cap, not policy limits; replace with the ICSC table when one is imported.
- */
-export const DSA_RATES_USD: Readonly<Record<string, number>> = {
-  AM: 215,
-  AZ: 240,
-  BY: 190,
-  CU: 185,
-  KG: 160,
-  KZ: 230,
-  LA: 140,
-  MD: 180,
-  MN: 150,
-  RS: 200,
-  TJ: 170,
-  TM: 220,
-  UZ: 175,
-};
-
 const asArray = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 
 type ExpertRecord = Awaited<ReturnType<PrismaClient['expert']['findMany']>>[number];
@@ -109,12 +89,22 @@ const iso = (d: Date) => d.toISOString().slice(0, 10);
 export function createExpertRequestActivities(deps: ActivityDeps) {
   const { prisma, logger } = deps;
 
+  /**
+   * The DSA rate of the mission's country: the one recorded on the request (an admin's override, or
+   * the rate recorded at intake) wins; else the rate of the shared dated DSA table
+   * (domain/policy/travel.ts) in force on the mission's first day.
+   */
   async function dsaRateCents(requestId: string | null, countryCode: string): Promise<number | null> {
     const row = requestId
-      ? await prisma.expertRequest.findUnique({ where: { id: requestId }, select: { dailySubsistenceUsd: true } })
+      ? await prisma.expertRequest.findUnique({
+          where: { id: requestId },
+          select: { dailySubsistenceUsd: true, startDate: true },
+        })
       : null;
-    const usd = row?.dailySubsistenceUsd ?? DSA_RATES_USD[countryCode] ?? null;
-    return usd === null ? null : usd * 100;
+    if (row?.dailySubsistenceUsd != null) return row.dailySubsistenceUsd * 100;
+    const day = iso(row?.startDate ?? new Date());
+    const rate = dsaRateOn(DSA_RATES, countryCode, null, day);
+    return rate === null ? null : Math.round(rate.usdPerNight * 100);
   }
 
   /** Assignments that block an expert: requests past selection (contracting, mission, evaluation) overlapping the dates. */

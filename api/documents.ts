@@ -6,12 +6,21 @@ import type { ApiContext } from './context';
 import { intakeRefused, validationFailed, type ErrorDetail } from './errors';
 import type { AuthUser } from './types';
 
+/** What staged uploads (POST /documents) are attached to when a proposal or an event travel application is submitted. */
+type StagedTarget = 'proposal' | 'event_travel';
+
 /**
  * The documents uploaded beforehand (POST /documents) that a new proposal names: the caller's own
  * staged ones (or, on a retry under the same Idempotency-Key, already attached to it); 400 for an
  * id that is neither. Their types are what intake screening counts against the call's required ones.
  */
-export async function stagedDocuments(ctx: ApiContext, user: AuthUser, proposalId: string, documentIds: string[]) {
+export async function stagedDocuments(
+  ctx: ApiContext,
+  user: AuthUser,
+  proposalId: string,
+  documentIds: string[],
+  subjectType: StagedTarget = 'proposal',
+) {
   const docs = documentIds.length
     ? await ctx.prisma.document.findMany({
         where: {
@@ -20,7 +29,7 @@ export async function stagedDocuments(ctx: ApiContext, user: AuthUser, proposalI
           scanState: { not: 'infected' },
           OR: [
             { subjectType: 'staged', subjectId: user.id },
-            { subjectType: 'proposal', subjectId: proposalId },
+            { subjectType, subjectId: proposalId },
           ],
         },
       })
@@ -42,20 +51,21 @@ export async function attachStagedDocuments(
   user: AuthUser,
   proposalId: string,
   documentIds: string[],
+  subjectType: StagedTarget = 'proposal',
 ): Promise<void> {
   const { prisma } = ctx;
-  const docs = await stagedDocuments(ctx, user, proposalId, documentIds);
+  const docs = await stagedDocuments(ctx, user, proposalId, documentIds, subjectType);
   const staged = docs.filter((d) => d.subjectType === 'staged');
   if (!staged.length) return;
   await inTransaction(prisma, async (tx) => {
     await tx.document.updateMany({
       where: { id: { in: staged.map((d) => d.id) }, subjectType: 'staged' },
-      data: { subjectType: 'proposal', subjectId: proposalId },
+      data: { subjectType, subjectId: proposalId },
     });
     await tx.auditEvent.createMany({
       data: staged.map((d) => ({
         key: `document:${d.id}:attached`,
-        subjectType: 'proposal',
+        subjectType,
         subjectId: proposalId,
         actorId: user.id,
         actorRole: user.role,

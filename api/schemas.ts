@@ -348,6 +348,12 @@ export const callProgressSchema = z.strictObject({
     .array(z.strictObject({ proposalId: z.string(), title: z.string(), stage: z.string() }))
     .describe('Proposals not yet through the alignment check: the review waits for them'),
   startedWithoutWaiting: z.boolean(),
+  reviewStartsAt: z
+    .string()
+    .nullable()
+    .describe(
+      'Closed with nothing to wait for: when the review starts by itself (until then reviewers may be adjusted)',
+    ),
   proposals: z.array(
     z.strictObject({
       proposalId: z.string(),

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { countryCodeSchema, fieldProblems, isoDateSchema, text, usdToCents, type FieldProblem } from './schemas';
+import { documentIdSchema } from './documents';
 import type { SubjectPatch } from './steps';
 
 export const SPEAKING_ROLES = ['speaker', 'panellist', 'presenter'] as const;
@@ -30,8 +31,9 @@ export const eventSchema = z
   .strict();
 
 /**
- * The invitation letter. The document itself comes with the documents subsystem (issue 28); until
- * it is merged the application records who invited the expert, when and the letter's reference.
+ * Who invited the expert, when, and the letter's reference. The letter itself is an uploaded
+ * document of type invitation_letter (attached with the application, or later): eligibility counts
+ * only a clean one.
  */
 export const invitationSchema = z
   .object({ from: text(300), date: isoDateSchema, reference: text(300).optional() })
@@ -98,7 +100,14 @@ export type EventTravelApplication = z.output<typeof eventTravelApplicationSchem
 
 /** The create body: the application, and the expert it is for when a fund manager applies on their behalf. */
 export const eventTravelCreateSchema = eventTravelFieldsSchema
-  .extend({ expertId: z.string().min(1).max(100).optional().describe('Fund managers: the roster expert applying') })
+  .extend({
+    expertId: z.string().min(1).max(100).optional().describe('Fund managers: the roster expert applying'),
+    documentIds: z
+      .array(documentIdSchema)
+      .max(10)
+      .optional()
+      .describe('Documents uploaded beforehand (POST /documents) to attach: the invitation letter'),
+  })
   .superRefine(crossFieldProblems);
 export type EventTravelCreate = z.input<typeof eventTravelCreateSchema>;
 

@@ -140,6 +140,7 @@ interface DateHoliday {
 }
 interface HolidaysInstance {
   init(country: string): boolean;
+  getCountries(lang?: string): Record<string, string>;
   getHolidays(year: number, lang?: string): DateHoliday[] | undefined;
 }
 type HolidaysCtor = new (country?: string, opts?: { languages?: string[]; timezone?: string }) => HolidaysInstance;
@@ -154,6 +155,11 @@ function dateHolidays(): { ctor: HolidaysCtor; version: string } {
     holidaysPackage = { ctor, version };
   }
   return holidaysPackage;
+}
+
+/** The ISO codes of the countries date-holidays knows (a list of the world's countries for forms). */
+export function dateHolidaysCountryCodes(): string[] {
+  return Object.keys(new (dateHolidays().ctor)().getCountries());
 }
 
 export interface HolidayEntry {

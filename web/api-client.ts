@@ -86,8 +86,9 @@ export interface ApiClient {
   ): Promise<Response>;
   /** A documented multipart POST whose body is streamed from the browser's request as it arrives (file uploads). */
   upload(
-    path: '/proposals/{id}/documents' | '/expert-requests/{id}/documents',
-    options: { params: { id: string }; body: NodeJS.ReadableStream; contentType: string; contentLength?: string },
+    path:
+      '/proposals/{id}/documents' | '/expert-requests/{id}/documents' | '/event-travel/{id}/documents' | '/documents',
+    options: { params?: { id: string }; body: NodeJS.ReadableStream; contentType: string; contentLength?: string },
   ): Promise<Response>;
 }
 

@@ -499,6 +499,9 @@ const en = {
   'notice.registered': 'The request was registered.',
   'notice.withdrawn': 'Withdrawn.',
   'nav.holidays': 'Public holidays',
+  'nav.eventTravel': 'Event travel',
+  'notice.applied':
+    'Your application was sent: its eligibility is checked at once, then the fund reviews it. We will keep you informed by e-mail.',
   'holidays.title': 'Public holidays',
   'holidays.show': 'Holidays of a country',
   'holidays.year': 'Year',
@@ -997,6 +1000,8 @@ const en = {
   'callPage.passMark': 'Pass mark',
   'callPage.waitingFor': 'The review waits for these proposals (before the alignment check)',
   'callPage.nothingWaits': 'No proposal is waiting: every one has passed the alignment check or left.',
+  'callPage.reviewStartsAt':
+    'The review starts by itself on {when}; until then you may adjust the reviewers or start it now.',
   'callPage.proposals': 'Proposals and reviewers',
   'callPage.reviewers': 'Reviewers',
   'callPage.workload': 'Reviews per reviewer',
@@ -1409,6 +1414,9 @@ const ru: Record<Key, string> = {
   'notice.registered': 'Запрос зарегистрирован.',
   'notice.withdrawn': 'Отозвано.',
   'nav.holidays': 'Праздничные дни',
+  'nav.eventTravel': 'Поездки',
+  'notice.applied':
+    'Заявка отправлена: условия проверяются сразу, затем её рассматривает фонд. Мы будем сообщать о ходе рассмотрения по e-mail.',
   'holidays.title': 'Праздничные дни',
   'holidays.show': 'Праздники страны',
   'holidays.year': 'Год',
@@ -1903,6 +1911,8 @@ const ru: Record<Key, string> = {
   'callPage.passMark': 'Проходной балл',
   'callPage.waitingFor': 'Рецензирование ждёт эти заявки (до проверки соответствия)',
   'callPage.nothingWaits': 'Ожидающих заявок нет: все прошли проверку соответствия или выбыли.',
+  'callPage.reviewStartsAt':
+    'Рассмотрение начнётся само {when}; до этого можно изменить рецензентов или начать сейчас.',
   'callPage.proposals': 'Заявки и рецензенты',
   'callPage.reviewers': 'Рецензенты',
   'callPage.workload': 'Рецензий на рецензента',
@@ -2261,6 +2271,34 @@ const API_MESSAGES: Rule[] = [
     /^task \S+ is not assigned to you$/,
     'This task is assigned to someone else',
     'Эта задача назначена другому пользователю',
+  ],
+  // SDG event travel (domain/event-travel.ts, api/routes/event-travel.ts).
+  [/^must be on or after the start date$/, 'Must be on or after the first day', 'Не раньше первого дня'],
+  [/^must be on or after the departure date$/, 'Must be on or after the departure date', 'Не раньше даты отъезда'],
+  [
+    /^must be on or before the event’s first day$/,
+    'Must be on or before the event’s first day',
+    'Не позже первого дня мероприятия',
+  ],
+  [
+    /^must be on or after the event’s last day$/,
+    'Must be on or after the event’s last day',
+    'Не раньше последнего дня мероприятия',
+  ],
+  [
+    /^name the Russian solution you present$/,
+    'Name the Russian solution you present',
+    'Назовите представляемое российское решение',
+  ],
+  [
+    /^name the roster expert you apply for$/,
+    'Name the roster expert you apply for',
+    'Укажите эксперта реестра, за которого подаёте заявку',
+  ],
+  [
+    /^no roster expert with an account has this id$/,
+    'No roster expert with an account has this id',
+    'Нет эксперта реестра с учётной записью и таким номером',
   ],
 ];
 

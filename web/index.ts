@@ -11,6 +11,7 @@ import { knownApiMessage, LANGS, type Lang } from './i18n';
 import { authRoutes } from './pages/auth';
 import { callPages } from './pages/calls';
 import { eventTravelPages } from './pages/event-travel';
+import { eventTravelApplyPages } from './pages/event-travel-apply';
 import { internshipPages } from './pages/internships';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
@@ -255,6 +256,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   proposalPages(router, web);
   callPages(router, web);
   expertRequestPages(router, web);
+  eventTravelApplyPages(router, web);
   eventTravelPages(router, web);
   internshipPages(router, web);
   messagePages(router, web);

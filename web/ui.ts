@@ -70,6 +70,7 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
     { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },
+    { href: '/app/event-travel', key: 'nav.eventTravel', match: /^\/app\/event-travel/ },
   ],
   reviewer: [
     { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
@@ -78,6 +79,7 @@ const NAV: Record<string, NavItem[]> = {
   expert: [
     { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
     { href: '/app/expert-requests', key: 'nav.assignments', match: /^\/app\/expert-requests/ },
+    { href: '/app/event-travel', key: 'nav.eventTravel', match: /^\/app\/event-travel/ },
     { href: '/app/profile', key: 'nav.profile', match: /^\/app\/profile/ },
   ],
   auditor: [
@@ -131,6 +133,7 @@ export const NOTICES = [
   'cancelReason',
   'draftCopied',
   'draftDeleted',
+  'applied',
 ] as const;
 /** Notices that report a problem (an alert, not a status). */
 const WARN_NOTICES: readonly string[] = ['conflict', 'extensionRefused', 'messageEmpty', 'cancelReason'];
@@ -385,6 +388,8 @@ export interface FieldOpts {
   /** Read before the label by screen readers only (row number of a repeating row). */
   srPrefix?: string;
   inputmode?: string;
+  /** The id of a <datalist> that suggests values. */
+  list?: string;
 }
 
 export function field(ctx: { t: AnonCtx['t'] }, o: FieldOpts): SafeHtml {
@@ -399,7 +404,7 @@ export function field(ctx: { t: AnonCtx['t'] }, o: FieldOpts): SafeHtml {
   } else if (o.type === 'select') {
     control = html`<select ${common}>${(o.options ?? []).map((op) => html`<option value="${op.value}"${attr('selected', op.value === value)}>${op.label}</option>`)}</select>`;
   } else {
-    control = html`<input ${common} type="${o.type ?? 'text'}" value="${value}"${attr('min', o.min)}${attr('max', o.max)}${attr('step', o.step)}${attr('placeholder', o.placeholder)}${attr('autocomplete', o.autocomplete)}${attr('inputmode', o.inputmode)}>`;
+    control = html`<input ${common} type="${o.type ?? 'text'}" value="${value}"${attr('min', o.min)}${attr('max', o.max)}${attr('step', o.step)}${attr('placeholder', o.placeholder)}${attr('autocomplete', o.autocomplete)}${attr('inputmode', o.inputmode)}${attr('list', o.list)}>`;
   }
   return html`<div class="field${errors.length ? ' has-error' : ''}${o.className ? ` ${o.className}` : ''}">
     <label for="${id}"${attr('class', o.hideLabel ? 'visually-hidden' : null)}>${o.srPrefix ? html`<span class="visually-hidden">${o.srPrefix} </span>` : ''}${o.label}${o.required ? html` <span class="req">(${ctx.t('form.required')})</span>` : ''}</label>

@@ -50,6 +50,8 @@ export interface CallView {
   waitingFor: { proposalId: string; title: string; stage: string }[];
   /** Review started without waiting for these; they get reviewers when they arrive. */
   startedWithoutWaiting: boolean;
+  /** When the review starts by itself (closed, nothing waits): the fund manager may adjust reviewers or start it sooner until then. */
+  reviewStartsAt?: string | null;
   proposals: CallProposalView[];
   /** Reviews per reviewer of the pool. */
   workload: Record<string, number>;

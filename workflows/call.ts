@@ -11,6 +11,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -51,11 +52,18 @@ import {
 } from './call-messages';
 import { FAILURE } from './messages';
 
-const { saveCall, callClosingInstant, scheduleDeadlines, callProposals, reviewerPool, notifyCallExtended } =
-  proxyActivities<Activities>({
-    startToCloseTimeout: '30 seconds',
-    retry: { initialInterval: '500 ms', maximumInterval: '10 seconds' },
-  });
+const {
+  saveCall,
+  callClosingInstant,
+  scheduleDeadlines,
+  callProposals,
+  reviewerPool,
+  notifyCallExtended,
+  reviewAutoStartInstant,
+} = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 ms', maximumInterval: '10 seconds' },
+});
 // A decision reaches its proposal however long that takes; a closed proposal stops it.
 const { deliverToProposal } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -93,6 +101,8 @@ export interface CallState {
   conflicts: { reviewerId: string; proposalId: string }[];
   shortfalls: { proposalId: string; eligible: number }[];
   startedWithoutWaiting: boolean;
+  /** Closed with every proposal through the alignment check: the calendar instant the review starts by itself, and its timer's. */
+  reviewAutoStart?: { at: string; timerAt: string } | null;
   archiving: boolean;
   extensions: number;
   history: CallEvent[];
@@ -205,6 +215,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallStatus
       closesAt: s.closesAt,
       waitingFor: waitingFor().map((p) => ({ proposalId: p.proposalId, title: p.title, stage: p.stage })),
       startedWithoutWaiting: s.startedWithoutWaiting,
+      reviewStartsAt: s.status === 'closed' ? (s.reviewAutoStart?.at ?? null) : null,
       proposals: s.proposals.map((p) => {
         const e = s.entries[p.proposalId];
         return {
@@ -665,6 +676,30 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallStatus
       await refresh();
       planReviewers();
       await persist();
+      continue;
+    }
+    // Closed, and every proposal through the alignment check or gone: the review starts by itself after
+    // a working day of the office (time for the fund manager to adjust the planned reviewers, or start sooner).
+    if (
+      s.status === 'closed' &&
+      !waitingFor().length &&
+      s.proposals.some((p) => !isLeft(p.stage)) &&
+      patched('call-review-auto-start')
+    ) {
+      if (!s.reviewAutoStart) {
+        const at = await reviewAutoStartInstant({ countryCode: s.fields.countryCode });
+        const [deadline] = await scheduleDeadlines({ countryCode: s.fields.countryCode, items: [{ kind: 'at', at }] });
+        s.reviewAutoStart = { at: deadline.dueAt, timerAt: deadline.timers.dueAt };
+        await persist();
+      }
+      const dueIn = Date.parse(s.reviewAutoStart.timerAt) - Date.now();
+      if (dueIn > 0 && (await condition(() => refreshWanted || s.status !== 'closed' || s.archiving, dueIn))) continue;
+      if (s.status === 'closed' && !waitingFor().length) {
+        planReviewers();
+        s.status = 'review';
+        event('review_started', null, { automatic: true, without: [] });
+        await persist();
+      }
       continue;
     }
     const due = undelivered();

@@ -82,6 +82,7 @@ function progressView(v: CallView): NonNullable<CallBody['progress']> {
   return {
     waitingFor: v.waitingFor,
     startedWithoutWaiting: v.startedWithoutWaiting,
+    reviewStartsAt: v.reviewStartsAt ?? null,
     proposals: v.proposals.map(({ requestedCents, ...p }) => ({ ...p, requestedUsd: usd(requestedCents) })),
     workload: v.workload,
     shortfalls: v.shortfalls,

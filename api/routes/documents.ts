@@ -61,6 +61,7 @@ const releaseBodySchema = requestBody(
 const DOCUMENT_ID = { description: 'The document id', example: 'doc-0123456789abcdef0123' };
 const PROPOSAL_ID = { description: 'The proposal id', example: 'p-0a1b2c3d4e5f6g7h' };
 const REQUEST_ID = { description: 'The expert request id', example: 'r-0a1b2c3d4e5f6g7h' };
+const TRAVEL_ID = { description: 'The event travel application id', example: 'et-0a1b2c3d4e5f6g7h' };
 
 /** Who may download a document now: nobody an infected one; the uploader a pending one; everyone in scope a clean, released or unscanned one. */
 export function downloadable(doc: DocumentRow, user: AuthUser): boolean {
@@ -153,6 +154,25 @@ export async function loadSubject(ctx: ApiContext, user: AuthUser, type: Owner, 
       workflowId: p.workflowId,
       requiredTypes: (call?.requiredDocumentTypes as string[] | undefined) ?? [],
       mayUpload: !p.closedAt && ['applicant', 'co_approver', 'fund_manager'].includes(user.role),
+    };
+  }
+  if (type === 'event_travel') {
+    // The expert's own application (an expert sees only their own); fund managers and admins see all.
+    const scope = (await subjectScope(prisma, 'event_travel', user)) as Prisma.EventTravelWhereInput;
+    const t = await prisma.eventTravel.findFirst({
+      where: { AND: [{ id }, scope] },
+      select: { id: true, workflowId: true, closedAt: true, expertId: true, stage: true },
+    });
+    if (!t) throw notFound('event travel application');
+    // Every role of the programme speaks, so the organiser's letter is required; proof of attendance from the trip on.
+    const afterDeparture = ['trip', 'settlement', 'closed'].includes(t.stage);
+    const ownExpert = user.role === 'expert' && !!user.expertId && t.expertId === user.expertId;
+    return {
+      type,
+      id,
+      workflowId: t.workflowId,
+      requiredTypes: ['invitation_letter', ...(afterDeparture ? ['attendance_proof'] : [])],
+      mayUpload: !t.closedAt && (user.role === 'fund_manager' || ownExpert),
     };
   }
   const scope = (await subjectScope(prisma, 'experts_on_demand', user)) as Prisma.ExpertRequestWhereInput;
@@ -433,17 +453,29 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
     async ({ user, req, params }) => upload(user, req, 'expert_request', params.id),
   );
   router.add(
+    uploadSpec(
+      '/event-travel/:id/documents',
+      'createEventTravelDocuments',
+      'Documents',
+      'Attach documents to an event travel application (the invitation letter, proof of attendance)',
+      { id: TRAVEL_ID },
+      ['expert', 'fund_manager'],
+    ),
+    async ({ user, req, params }) => upload(user, req, 'event_travel', params.id),
+  );
+  router.add(
     {
       ...uploadSpec(
         '/documents',
         'createStagedDocuments',
         'Documents',
-        'Upload documents for a proposal you are about to submit',
+        'Upload documents for a proposal or an event travel application you are about to submit',
         {},
-        ['applicant'],
+        ['applicant', 'expert', 'fund_manager'],
       ),
       description:
-        'For the documents a call requires at submission: upload them here, then send their ids as `documentIds` with POST /proposals, which attaches them. Same limits and checks as attaching to a proposal.',
+        'For the documents a call requires at submission: upload them here, then send their ids as `documentIds` with POST /proposals, which attaches them. ' +
+        'The same for the invitation letter of an event travel application (`documentIds` with POST /event-travel). Same limits and checks as attaching to a proposal.',
     },
     async ({ user, req }) => upload(user, req, 'staged', user.id),
   );
@@ -477,6 +509,21 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
       errors: [404],
     },
     async ({ user, params }) => list(user, 'expert_request', params.id),
+  );
+
+  router.add(
+    {
+      method: 'get',
+      path: '/event-travel/:id/documents',
+      operationId: 'listEventTravelDocuments',
+      tag: 'Documents',
+      summary: 'The documents of an event travel application',
+      roles: ['fund_manager', 'expert', 'admin'],
+      params: { id: TRAVEL_ID },
+      success: { status: 200, description: 'The documents', schema: documentListSchema },
+      errors: [404],
+    },
+    async ({ user, params }) => list(user, 'event_travel', params.id),
   );
 
   router.add(

@@ -4,6 +4,7 @@ import { EVENT_TRAVEL as PROGRAMME } from '../../domain/programmes/event-travel'
 import { centsToUsd } from '../../domain/schemas';
 import type { EventTravelWorkflowInput } from '../../workflows/event-travel';
 import { agreementOf } from '../agreements';
+import { attachStagedDocuments } from '../documents';
 import type { ApiContext } from '../context';
 import { forbidden, notFound, validationFailed } from '../errors';
 import { eventTravelListQuerySchema, eventTravelPageSchema, eventTravelSchema } from '../event-travel-schemas';
@@ -73,8 +74,9 @@ export function eventTravelRoutes(router: ApiRouter, ctx: ApiContext): void {
       description:
         'A roster expert applies for themselves; a fund manager applies on an expert’s behalf (`expertId`). Starts the application’s workflow, ' +
         'which checks eligibility under the dated travel rule set (event outside Russia, SDG-related, active roster profile, applied in advance, ' +
-        'annual limit, a speaking role with an invitation) and computes the cost lines (DSA nights at the rate of the event city, terminal expenses). ' +
-        'The invitation letter is described (from, date, reference) until documents can be uploaded. Accepts Idempotency-Key.',
+        'annual limit, a speaking role with an invitation letter: a clean uploaded document of type `invitation_letter`) and computes the cost lines ' +
+        '(DSA nights at the rate of the event city, terminal expenses). Upload the letter first (POST /documents) and name it in `documentIds`; ' +
+        'eligibility waits for its malware scan. Accepts Idempotency-Key.',
       roles: ['expert', 'fund_manager'],
       body: eventTravelCreateSchema,
       idempotent: true,
@@ -82,7 +84,7 @@ export function eventTravelRoutes(router: ApiRouter, ctx: ApiContext): void {
       errors: [409],
     },
     async ({ user, body, idempotencyKey }) => {
-      const { expertId: forExpert, ...rest } = body;
+      const { expertId: forExpert, documentIds = [], ...rest } = body;
       let expertId: string;
       if (user.role === 'expert') {
         if (!user.expertId) throw forbidden('your account has no roster profile');
@@ -100,6 +102,8 @@ export function eventTravelRoutes(router: ApiRouter, ctx: ApiContext): void {
         user,
         idempotencyKey,
         countryCode: application.event.countryCode,
+        // The invitation letter uploaded beforehand is attached before eligibility is checked.
+        prepare: (id) => attachStagedDocuments(ctx, user, id, documentIds, 'event_travel'),
         input: (id): EventTravelWorkflowInput => ({
           travelId: id,
           expert: { expertId, userId: account.id },

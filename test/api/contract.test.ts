@@ -832,7 +832,17 @@ test('every route answers what the document says, through both lifecycles over H
   }
 
   // SDG event travel: an expert's application through the routes of its own and the generic ones.
-  const travel = await api.post('/event-travel', eventTravelPayload(), expert1);
+  // Each application names its invitation letter, uploaded beforehand (eligibility counts a clean one).
+  const letterId = async (ref: string) => {
+    const letter = await upload('/documents', expert1, 'invitation.pdf', pdfBytes(ref), 'invitation_letter');
+    expect(letter.status).toBe(201);
+    return letter.body.items[0].id as string;
+  };
+  const travel = await api.post(
+    '/event-travel',
+    { ...eventTravelPayload(), documentIds: [await letterId('DESA/2027/17')] },
+    expert1,
+  );
   expect(travel.status).toBe(201);
   const travelPath = `/event-travel/${travel.body.id}`;
   expect((await api.get('/event-travel', fm)).status).toBe(200);
@@ -843,6 +853,10 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.get(`${travelPath}/notes`, fm)).status).toBe(200);
   expect((await api.post(`${travelPath}/results/targets`, { values: { beneficiaries: 40 } }, fm)).status).toBe(200);
   expect((await api.get(`${travelPath}/provenance`, fm)).status).toBe(200);
+  expect(
+    (await upload(`${travelPath}/documents`, expert1, 'boarding.pdf', pdfBytes('boarding'), 'attendance_proof')).status,
+  ).toBe(201);
+  expect((await api.get(`${travelPath}/documents`, expert1)).body.items).toHaveLength(2);
   // Results are reported from the trip on, which begins on the departure date (weeks away by the
   // eligibility rules): for the answer's shape, the read model's row is put in that stage.
   // It waits for the fund manager's review then, so no step of the workflow writes the row meanwhile.
@@ -860,7 +874,11 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.get(`${travelPath}/results`, expert1)).status).toBe(200);
   await h.db.prisma.eventTravel.update({ where: { id: travel.body.id }, data: { stage: travelStage } });
   expect((await api.post(`${travelPath}/cancel`, { reason: 'Duplicate.' }, fm)).status).toBe(200);
-  const toWithdrawTravel = await api.post('/event-travel', eventTravelPayload(), expert1);
+  const toWithdrawTravel = await api.post(
+    '/event-travel',
+    { ...eventTravelPayload(), documentIds: [await letterId('DESA/2027/18')] },
+    expert1,
+  );
   expect(toWithdrawTravel.status).toBe(201);
   expect((await api.post(`/event-travel/${toWithdrawTravel.body.id}/withdraw`, {}, expert1)).status).toBe(200);
 

@@ -5,7 +5,7 @@ import { eventTravelPayload } from '../fixtures/payloads';
 import { compressedClock } from '../helpers/sla';
 import { testWorkflowBundle } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
-import { as, startApiHarness, type ApiHarness } from './harness';
+import { as, stageInvitationLetter, startApiHarness, type ApiHarness } from './harness';
 
 /**
  * SDG event travel over real HTTP, from the expert's application to closed, by the right users:
@@ -52,7 +52,8 @@ test('HTTP lifecycle: application by the expert to closed, with field-level refu
   const other = as(h.app, await h.token('expert2'));
   const fm = as(h.app, await h.token('fundManager'));
   const co = as(h.app, await h.token('coKg'));
-  const body = eventTravelPayload();
+  // The invitation letter is uploaded first and named by the application (eligibility counts a clean one).
+  const body = { ...eventTravelPayload(), documentIds: [await stageInvitationLetter(h.app, await h.token('expert1'))] };
 
   // Refusals name the field, and start nothing.
   const before = await h.db.prisma.eventTravel.count();

@@ -165,3 +165,19 @@ export function as(app: Application, token: string) {
     patch: (url: string, body?: unknown) => auth(request(app).patch(url)).send(body as object),
   };
 }
+
+/**
+ * Uploads an invitation letter before an event travel application (POST /documents, staged) and
+ * answers its id, for the application's `documentIds`. Each letter's text is unique (the same
+ * content twice among one's staged uploads is refused).
+ */
+export async function stageInvitationLetter(app: Application, token: string): Promise<string> {
+  const text = `Invitation to speak at the High-level Political Forum side event. Ref ${Date.now()}-${Math.random()}`;
+  const res = await request(app)
+    .post('/documents')
+    .set('Authorization', `Bearer ${token}`)
+    .field('documentType', 'invitation_letter')
+    .attach('file', Buffer.from(text), 'invitation.txt');
+  if (res.status !== 201) throw new Error(`staging the invitation letter: ${res.status} ${JSON.stringify(res.body)}`);
+  return (res.body as { items: { id: string }[] }).items[0].id;
+}

@@ -9,6 +9,7 @@ import {
   callSelectionUpdate,
   callStateQuery,
   callUpdateId,
+  callWorkflowId,
   declareCallConflictUpdate,
   editCallUpdate,
   extendCallUpdate,
@@ -21,7 +22,9 @@ import {
 import { withdrawUpdate } from '../../workflows/messages';
 import { proposalWorkflow } from '../../workflows/proposal';
 import { proposalPayload } from '../fixtures/payloads';
+import { ensureCallWorkflows } from '../../worker/calls';
 import { recordHistory } from '../helpers/histories';
+import { compressedClock } from '../helpers/sla';
 import { actorOf, decide, settledStage, updateFailureType } from '../helpers/lifecycle';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
@@ -339,6 +342,61 @@ test('review waits for stragglers unless the fund manager starts without them; a
     const assigned = await until(call, (v) => v.proposals.every((p) => p.reviewersDelivery === 'delivered'));
     expect(assigned.proposals.find((p) => p.proposalId === idOf(late))!.reviewerIds).toHaveLength(2);
     for (const p of [early, late]) await p.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant2') }] });
+  });
+});
+
+test('review starts by itself a working day after the call closed and its last proposal passed the alignment check', async () => {
+  const DAY_MS = 800;
+  await ctx.withWorker(
+    async (tq) => {
+      // Closes 30 (compressed) days after the clock started (the worker's start takes some of them); the proposal
+      // is still before its endorsement then.
+      const call = await startCall(tq, callFields(closingIn(30 * 86_400_000)), true);
+      const p = await submit(tq, callIdOf(call), 'applicant2', 30_000, 8_000);
+      const closed = await until(call, (v) => v.status === 'closed' && v.waitingFor.length === 1);
+      expect(closed.reviewStartsAt).toBeNull();
+      // While a proposal waits for its endorsement, the review does not start (several compressed days).
+      await new Promise((r) => setTimeout(r, 3 * DAY_MS));
+      expect((await state(call)).status).toBe('closed');
+
+      await decide(p, 'co_endorsement', 'coKg', 'endorse');
+      // Nothing waits now: the review is due at 09:00 of the office's next working day, shown on the call…
+      const due = await until(call, (v) => v.status === 'closed' && !!v.reviewStartsAt);
+      expect(Date.parse(due.reviewStartsAt!)).toBeGreaterThan(Date.parse(closed.closesAt!));
+      // …and then starts by itself, with reviewers planned from the pool.
+      const review = await until(call, (v) => v.status === 'review', 30_000);
+      expect(review.history.find((e) => e.action === 'review_started')?.actorId).toBeNull();
+      expect(review.startedWithoutWaiting).toBe(false);
+      const assigned = await until(call, (v) => v.proposals.every((q) => q.reviewersDelivery === 'delivered'));
+      expect(assigned.proposals[0].reviewerIds).toHaveLength(2);
+      await p.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant2') }] });
+    },
+    { clock: compressedClock(ctx.db.prisma, DAY_MS) },
+  );
+});
+
+test('the seeded calls (rows without a workflow) get their workflows at start, once', async () => {
+  await ctx.withWorker(async (tq) => {
+    const seeded = await ctx.db.prisma.call.findMany({ where: { workflowId: null }, select: { id: true } });
+    expect(seeded.length).toBeGreaterThan(0);
+    expect(await ensureCallWorkflows(ctx.env.client, ctx.db.prisma, tq)).toBe(seeded.length);
+    const rows = await eventually(async () => {
+      const r = await ctx.db.prisma.call.findMany({ where: { id: { in: seeded.map((c) => c.id) } } });
+      return r.every((c) => c.workflowId === callWorkflowId(c.id) && c.status === 'published') ? r : undefined;
+    }, 30_000);
+    // Its workflow holds the call's fields as the row has them, published.
+    const kg = ctx.env.client.workflow.getHandle(callWorkflowId('call-kg'));
+    const view = await until(kg, (v) => v.status === 'published');
+    expect(view.fields.closesAt).toBe(
+      rows
+        .find((c) => c.id === 'call-kg')!
+        .closesAt!.toISOString()
+        .slice(0, 10),
+    );
+    expect(view.fields.reviewerPool.length).toBeGreaterThan(1);
+    // A second start finds nothing left to start.
+    expect(await ensureCallWorkflows(ctx.env.client, ctx.db.prisma, tq)).toBe(0);
+    for (const c of seeded) await ctx.env.client.workflow.getHandle(callWorkflowId(c.id)).terminate('test over');
   });
 });
 

@@ -87,8 +87,34 @@ function application(inDays: number, nights = 4, over: Partial<EventTravelApplic
   };
 }
 
-async function start(tq: string, who: Traveller, app: EventTravelApplication, appliedBy?: Actor): Promise<Handle> {
+/** The invitation letter as the API attaches it with the application: an uploaded document, scanned as given. */
+async function attachInvitationLetter(travelId: string, scanState = 'clean'): Promise<void> {
+  await ctx.db.prisma.document.create({
+    data: {
+      id: `doc-${Date.now().toString(16).padStart(12, '0')}${(++counter).toString(16).padStart(8, '0')}`,
+      subjectType: 'event_travel',
+      subjectId: travelId,
+      documentType: 'invitation_letter',
+      name: 'invitation.pdf',
+      size: 1000,
+      sha256: travelId,
+      storageKey: `test/${travelId}`,
+      contentType: 'application/pdf',
+      scanState,
+    },
+  });
+}
+
+async function start(
+  tq: string,
+  who: Traveller,
+  app: EventTravelApplication,
+  appliedBy?: Actor,
+  letter: string | null = app.invitation === null ? null : 'clean',
+): Promise<Handle> {
   const id = `et-test-${Date.now()}-${++counter}`;
+  // The speaking-role rule counts a clean uploaded letter (`letter`: its scan state; null: none uploaded).
+  if (letter) await attachInvitationLetter(id, letter);
   return ctx.env.client.workflow.start(eventTravelWorkflow, {
     taskQueue: tq,
     workflowId: `event-travel-${id}`,
@@ -374,6 +400,28 @@ test('lifecycles: changes requested then approved and settled with a reimburseme
     { clock: (clock = compressedClock(ctx.db.prisma, DAY_MS)) },
   );
 }, 300_000);
+
+test('the invitation letter: eligibility waits for its malware scan, counts a clean one and refuses an infected one', async () => {
+  await ctx.withWorker(async (tq) => {
+    const waiting = await start(tq, await traveller(), application(60), undefined, 'pending');
+    const infected = await start(tq, await traveller(), application(60), undefined, 'infected');
+    // The infected letter does not count: the speaking-role rule fails alone.
+    const refused = await eventually(async () => {
+      const r = await row(infected).catch(() => null);
+      return r?.stage === 'rejected' ? r : undefined;
+    }, 30_000);
+    const findings = (refused.findings as { findings: { rule: string; outcome: string }[] }).findings;
+    expect(findings.filter((f) => f.outcome === 'fail').map((f) => f.rule)).toEqual(['speaking_role_invited']);
+    // The pending one holds the application at intake (the screening retries) until the scan says clean.
+    expect((await row(waiting).catch(() => null))?.stage ?? 'intake').toBe('intake');
+    await ctx.db.prisma.document.updateMany({
+      where: { subjectType: 'event_travel', subjectId: idOf(waiting) },
+      data: { scanState: 'clean', scannedAt: new Date() },
+    });
+    await inReview(waiting);
+    await waiting.cancel();
+  });
+});
 
 test('the state query names the programme’s stages', async () => {
   await ctx.withWorker(async (tq) => {

@@ -185,7 +185,7 @@ export function callPages(router: Router, web: WebContext): void {
             p.waitingFor.length
               ? html`<ul>${p.waitingFor.map((w) => html`<li><a href="/app/proposals/${enc(w.proposalId)}">${w.title}</a></li>`)}</ul>`
               : html`<p>${t('callPage.nothingWaits')}</p>`
-          }</section>`,
+          }${p.reviewStartsAt ? html`<p class="notice notice-ok" role="note">${t('callPage.reviewStartsAt', { when: fmtDate(p.reviewStartsAt, lang, true) })}</p>` : ''}</section>`,
         );
       if (p.proposals.length)
         sections.push(html`<section class="card"><h2>${t('callPage.proposals')}</h2>

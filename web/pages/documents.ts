@@ -15,11 +15,13 @@ import { fmtDate, type PageCtx } from '../ui';
 
 const enc = encodeURIComponent;
 type DocumentList = Schemas['DocumentList'];
-type Subject = { type: 'proposal' | 'expert_request'; id: string };
+type Subject = { type: 'proposal' | 'expert_request' | 'event_travel'; id: string };
 
 /** Whether a subject has documents (the programmes whose routes take uploads). */
 export const hasDocuments = (subject: { type: string; id: string }): subject is Subject =>
-  subject.type === 'proposal' || subject.type === 'expert_request';
+  subject.type === 'proposal' || subject.type === 'expert_request' || subject.type === 'event_travel';
+
+const API_PATH = { proposal: 'proposals', expert_request: 'expert-requests', event_travel: 'event-travel' } as const;
 
 const STATE_BADGE: Record<ScanState, string> = {
   pending: 'badge-warn',
@@ -37,7 +39,7 @@ function sizeText(bytes: number, lang: string): string {
     : `${Math.max(1, Math.round(bytes / 1024)).toLocaleString(lang)} ${KB}`;
 }
 
-const apiPath = (s: Subject) => (s.type === 'proposal' ? `/proposals/${enc(s.id)}` : `/expert-requests/${enc(s.id)}`);
+const apiPath = (s: Subject) => `/${API_PATH[s.type]}/${enc(s.id)}`;
 
 /** The documents of a proposal or request: scan state, download links, what the call still requires, and the upload form. */
 export function documentsCard(
@@ -93,9 +95,10 @@ export function documentsCard(
 /** The documents of a subject for a page, or null when the caller may not see them. */
 export async function loadDocuments(ctx: PageCtx, subject: Subject): Promise<DocumentList | null> {
   try {
-    return subject.type === 'proposal'
-      ? await ctx.api.get('/proposals/{id}/documents', { params: { id: subject.id } })
-      : await ctx.api.get('/expert-requests/{id}/documents', { params: { id: subject.id } });
+    const params = { params: { id: subject.id } };
+    if (subject.type === 'proposal') return await ctx.api.get('/proposals/{id}/documents', params);
+    if (subject.type === 'event_travel') return await ctx.api.get('/event-travel/{id}/documents', params);
+    return await ctx.api.get('/expert-requests/{id}/documents', params);
   } catch {
     return null;
   }
@@ -133,8 +136,8 @@ export function documentPages(router: Router, web: WebContext): void {
   );
 
   // Uploads: the browser's multipart body is streamed to the API as it arrives (the CSRF token is in the URL: the body is not parsed here).
-  for (const type of ['proposal', 'expert_request'] as const) {
-    const pathOf = type === 'proposal' ? '/proposals/:id/documents' : '/expert-requests/:id/documents';
+  for (const type of ['proposal', 'expert_request', 'event_travel'] as const) {
+    const pathOf = `/${API_PATH[type]}/:id/documents`;
     router.post(
       pathOf,
       web.page(async (ctx) => {
@@ -148,15 +151,12 @@ export function documentPages(router: Router, web: WebContext): void {
             ? ctx.res.json({ error: { code: 'csrf', message: ctx.t('error.csrf') } })
             : ctx.res.send(ctx.t('error.csrf')));
         }
-        const res = await ctx.api.upload(
-          type === 'proposal' ? '/proposals/{id}/documents' : '/expert-requests/{id}/documents',
-          {
-            params: { id },
-            body: ctx.req,
-            contentType: ctx.req.get('Content-Type') ?? '',
-            contentLength: ctx.req.get('Content-Length'),
-          },
-        );
+        const res = await ctx.api.upload(`/${API_PATH[type]}/{id}/documents` as const, {
+          params: { id },
+          body: ctx.req,
+          contentType: ctx.req.get('Content-Type') ?? '',
+          contentLength: ctx.req.get('Content-Length'),
+        });
         const body = await res.text();
         if (wantsJson) {
           ctx.res.status(res.status).type('application/json').send(body);

@@ -6,11 +6,14 @@
  */
 import type { Router } from 'express';
 import type { Bilingual } from '../../domain/programme';
+import { isTerminal } from '../../domain/stages';
 import { EVENT_TRAVEL } from '../../domain/programmes/event-travel';
 import { html } from '../html';
 import type { WebContext } from '../context';
 import { emptyState, fmtDate, fmtUsd, layout, pager, send, stageBadge } from '../ui';
 import { agreementCard, countryName, isStaffViewer, openTasksSection, statusSection, timelineList } from '../views';
+import { APPLY_WORDS } from './event-travel-apply';
+import { documentsCard, loadDocuments } from './documents';
 import { conversationSections } from './messages';
 import { provenanceLink } from './provenance';
 
@@ -76,6 +79,9 @@ export function eventTravelPages(router: Router, web: WebContext): void {
         web.ref.countries(),
       ]);
       const refs = { areas: [], countries };
+      const apply = ['expert', 'fund_manager'].includes(ctx.user.role)
+        ? html`<p><a class="btn btn-primary" href="/app${path}/new">${APPLY_WORDS.apply[lang]}</a></p>`
+        : '';
       const table = list.items.length
         ? html`<table class="table table-stack"><caption class="visually-hidden">${w('caption')}</caption>
           <thead><tr><th scope="col">${w('event')}</th><th scope="col">${w('place')}</th><th scope="col">${w('dates')}</th><th scope="col">${w('stage')}</th><th scope="col" class="num">${w('approved')}</th></tr></thead>
@@ -89,7 +95,7 @@ export function eventTravelPages(router: Router, web: WebContext): void {
           </tr>`,
           )}</tbody></table>${pager(ctx, list, (n) => `/app${path}?page=${n}`)}`
         : emptyState(w('none'));
-      send(ctx, layout(ctx, { title: w('list'), body: table }));
+      send(ctx, layout(ctx, { title: w('list'), body: html`${apply}${table}` }));
     }),
   );
 
@@ -156,8 +162,14 @@ export function eventTravelPages(router: Router, web: WebContext): void {
           ${settlement ? html`<h3>${w('settlement')}</h3><p>${settlement.basis ?? ''}: ${fmtUsd((settlement.balanceCents ?? 0) / 100, lang)}</p>` : ''}</section>`
           : '';
       const { thread, notes, cancel } = await conversationSections(ctx, 'event_travel', r);
+      // The invitation letter and proof of attendance: the expert who travels and the fund upload.
+      const subject = { type: 'event_travel' as const, id: r.id };
+      const ownExpert = user.role === 'expert' && !!user.expertId && user.expertId === r.expertId;
+      const documents = documentsCard(ctx, subject, await loadDocuments(ctx, subject), {
+        canUpload: !isTerminal(r.stage) && (user.role === 'fund_manager' || ownExpert),
+      });
       const history = html`<section class="card"><h2>${w('history')}</h2>${timelineList(ctx, r.timeline, names, { privileged, programme: 'event_travel', milestones: new Map() })}</section>`;
-      const body = html`<div class="layout-2"><div class="col-main">${statusSection(ctx, r, 'event_travel', w('next'))}${privileged ? openTasksSection(ctx, r.openTasks) : ''}${thread}${notes}${agreementCard(ctx, r.agreement)}${costs}${after}${provenanceLink(ctx, 'event_travel', r.id)}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
+      const body = html`<div class="layout-2"><div class="col-main">${statusSection(ctx, r, 'event_travel', w('next'))}${privileged ? openTasksSection(ctx, r.openTasks) : ''}${thread}${notes}${agreementCard(ctx, r.agreement)}${documents}${costs}${after}${provenanceLink(ctx, 'event_travel', r.id)}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
       send(ctx, layout(ctx, { title: r.title, back: { href: `/app${path}`, label: w('list') }, body, wide: true }));
     }),
   );

@@ -1,0 +1,411 @@
+/**
+ * SDG event travel: the "new application" form, for a roster expert (for themselves) and for a fund
+ * manager (on an expert's behalf). Field names are the API's paths, so its field-level answers land
+ * next to the fields; the API (and then the workflow's eligibility rules) decide, the form only asks.
+ */
+import { randomUUID } from 'node:crypto';
+import { PassThrough, type Readable } from 'node:stream';
+import busboy from 'busboy';
+import type { Router } from 'express';
+import { DSA_RATES } from '../../domain/policy/travel';
+import type { Bilingual } from '../../domain/programme';
+import { EVENT_TRAVEL } from '../../domain/programmes/event-travel';
+import { SPEAKING_ROLES } from '../../domain/event-travel';
+import { dateHolidaysCountryCodes } from '../../lib/clock';
+import { ApiError } from '../api-client';
+import type { WebContext } from '../context';
+import { list, num, str, type Body } from '../forms';
+import { html } from '../html';
+import { formIdempotencyKey, idempotencyHeader } from '../idempotency';
+import type { Lang } from '../i18n';
+import {
+  choiceGroup,
+  emptyForm,
+  errorSummary,
+  field,
+  fieldId,
+  hidden,
+  layout,
+  mapDetails,
+  send,
+  type FormState,
+  type PageCtx,
+} from '../ui';
+
+const enc = encodeURIComponent;
+const ROLES = ['expert', 'fund_manager'] as const;
+
+export const APPLY_WORDS = {
+  title: { en: 'Apply for SDG event travel', ru: 'Заявка на поездку на мероприятие по ЦУР' },
+  apply: { en: 'Apply for an event', ru: 'Подать заявку на поездку' },
+  lead: {
+    en: 'The partnership funds roster experts’ travel to present Russian knowledge and solutions at international SDG events held outside Russia. Economy airfare, the UN daily subsistence allowance of the event city and terminal expenses follow the UN travel rules in force.',
+    ru: 'Партнёрство оплачивает поездки экспертов реестра для представления российских знаний и решений на международных мероприятиях по ЦУР за пределами России. Авиабилет эконом-класса, суточные ООН по городу мероприятия и терминальные расходы — по действующим правилам поездок ООН.',
+  },
+  rules: {
+    en: 'Apply at least 4 weeks before departure; a speaking role needs an invitation from the organiser.',
+    ru: 'Подайте заявку не позднее чем за 4 недели до отъезда; для выступления нужно приглашение организатора.',
+  },
+  submit: { en: 'Send the application', ru: 'Отправить заявку' },
+  sectionExpert: { en: 'Roster expert', ru: 'Эксперт реестра' },
+  expertId: { en: 'Roster id of the expert', ru: 'Номер эксперта в реестре' },
+  expertHint: {
+    en: 'Start typing a name or an id (such as exp-001); the expert must have an account.',
+    ru: 'Начните вводить имя или номер (например, exp-001); у эксперта должна быть учётная запись.',
+  },
+  sectionEvent: { en: 'The event', ru: 'Мероприятие' },
+  'event.name': { en: 'Name of the event', ru: 'Название мероприятия' },
+  'event.organiser': { en: 'Organiser', ru: 'Организатор' },
+  'event.city': { en: 'City', ru: 'Город' },
+  'event.countryCode': { en: 'Country (outside Russia)', ru: 'Страна (за пределами России)' },
+  'event.startDate': { en: 'First day', ru: 'Первый день' },
+  'event.endDate': { en: 'Last day', ru: 'Последний день' },
+  'event.website': { en: 'Website', ru: 'Сайт' },
+  'event.sdgs': { en: 'SDGs the event addresses', ru: 'ЦУР, которым посвящено мероприятие' },
+  'event.expectedAudience': { en: 'Expected audience', ru: 'Ожидаемая аудитория' },
+  audienceHint: {
+    en: 'Who attends: partner-country delegations, agencies, approximate numbers.',
+    ru: 'Кто участвует: делегации стран-партнёров, агентства, примерное число участников.',
+  },
+  sectionRole: { en: 'Your role and contribution', ru: 'Роль и выступление' },
+  role: { en: 'Role', ru: 'Роль' },
+  speaker: { en: 'Speaker', ru: 'Докладчик' },
+  panellist: { en: 'Panellist', ru: 'Участник дискуссии' },
+  presenter: { en: 'Presenter of a Russian solution', ru: 'Презентация российского решения' },
+  solution: { en: 'The Russian solution presented', ru: 'Представляемое российское решение' },
+  solutionHint: { en: 'Required for a presenter.', ru: 'Обязательно для презентации решения.' },
+  sideEvent: { en: 'At a side event', ru: 'На параллельном мероприятии' },
+  format: { en: 'Format', ru: 'Формат' },
+  'contribution.title': { en: 'Title of the contribution', ru: 'Название выступления' },
+  'contribution.abstract': { en: 'Abstract', ru: 'Аннотация' },
+  sectionInvitation: { en: 'Invitation from the organiser', ru: 'Приглашение организатора' },
+  'invitation.from': { en: 'Invited by', ru: 'Кто пригласил' },
+  'invitation.date': { en: 'Date of the letter', ru: 'Дата письма' },
+  'invitation.reference': { en: 'Reference (optional)', ru: 'Номер письма (необязательно)' },
+  invitationHint: {
+    en: 'Attach the organiser’s letter: a speaking role is eligible only with a letter that passed its malware scan.',
+    ru: 'Приложите письмо организатора: выступление проходит по условиям только с письмом, прошедшим проверку на вредоносное ПО.',
+  },
+  invitationLetter: { en: 'The invitation letter (a file)', ru: 'Письмо-приглашение (файл)' },
+  letterHint: {
+    en: 'PDF, an image or a text document, up to 20 MB. It is scanned for malware before eligibility is checked.',
+    ru: 'PDF, изображение или текстовый документ, до 20 МБ. Перед проверкой условий файл проверяется на вредоносное ПО.',
+  },
+  letterKept: {
+    en: 'Uploaded: {name}. Choose another file only to replace it.',
+    ru: 'Загружено: {name}. Выберите другой файл, только чтобы заменить его.',
+  },
+  sectionItinerary: { en: 'Itinerary', ru: 'Маршрут' },
+  'itinerary.departureCity': { en: 'Departure city', ru: 'Город отправления' },
+  'itinerary.departureDate': { en: 'Departure date', ru: 'Дата отъезда' },
+  'itinerary.returnDate': { en: 'Return date', ru: 'Дата возвращения' },
+  sectionCosts: { en: 'Cost estimate (USD)', ru: 'Смета расходов (долл. США)' },
+  costsHint: {
+    en: 'The daily subsistence allowance and terminal expenses are computed from the UN rates in force; enter the other lines.',
+    ru: 'Суточные и терминальные расходы рассчитываются по действующим ставкам ООН; укажите остальные статьи.',
+  },
+  'costs.airfareUsd': { en: 'Airfare, economy return', ru: 'Авиабилет эконом-класса туда и обратно' },
+  'costs.registrationFeeUsd': { en: 'Registration fee', ru: 'Регистрационный взнос' },
+  'costs.visaUsd': { en: 'Visa', ru: 'Виза' },
+} satisfies Record<string, Bilingual>;
+type Word = keyof typeof APPLY_WORDS;
+
+/** The form's fields, named by the API's paths (field-level answers are matched on them). */
+const FIELDS = [
+  'expertId',
+  'event.name',
+  'event.organiser',
+  'event.city',
+  'event.countryCode',
+  'event.startDate',
+  'event.endDate',
+  'event.website',
+  'event.sdgs',
+  'event.expectedAudience',
+  'role',
+  'solution',
+  'sideEvent',
+  'contribution.title',
+  'contribution.abstract',
+  'invitation',
+  'invitation.from',
+  'invitation.date',
+  'invitation.reference',
+  'invitationLetter',
+  'itinerary.departureCity',
+  'itinerary.departureDate',
+  'itinerary.returnDate',
+  'costs.airfareUsd',
+  'costs.registrationFeeUsd',
+  'costs.visaUsd',
+] as const;
+
+const SDGS = Array.from({ length: 17 }, (_, i) => String(i + 1));
+
+const countryCache = new Map<Lang, { value: string; label: string }[]>();
+/** Countries an event may be held in (every country but Russia), named in the page's language. */
+function eventCountries(lang: Lang): { value: string; label: string }[] {
+  const cached = countryCache.get(lang);
+  if (cached) return cached;
+  const names = new Intl.DisplayNames([lang], { type: 'region', fallback: 'code' });
+  const codes = new Set([...dateHolidaysCountryCodes(), ...DSA_RATES.map((r) => r.countryCode)]);
+  codes.delete('RU');
+  const out = [...codes]
+    .map((code) => ({ value: code, label: names.of(code) ?? code }))
+    .sort((a, b) => a.label.localeCompare(b.label, lang));
+  countryCache.set(lang, out);
+  return out;
+}
+
+/** The create body a posted form makes (text as typed; the API says what is wrong with it). */
+export function travelApplicationPayload(body: Body, forExpert: boolean): Record<string, unknown> {
+  const s = (name: string) => str(body, name).trim();
+  const optional = (name: string) => s(name) || undefined;
+  const invitation =
+    s('invitation.from') || s('invitation.date') || s('invitation.reference')
+      ? { from: s('invitation.from'), date: s('invitation.date'), reference: optional('invitation.reference') }
+      : null;
+  return {
+    ...(forExpert ? { expertId: s('expertId') } : {}),
+    ...(s('documentIds') ? { documentIds: [s('documentIds')] } : {}),
+    event: {
+      name: s('event.name'),
+      organiser: s('event.organiser'),
+      city: s('event.city'),
+      countryCode: s('event.countryCode'),
+      startDate: s('event.startDate'),
+      endDate: s('event.endDate'),
+      website: s('event.website'),
+      sdgs: list(body, 'event.sdgs').map(Number),
+      expectedAudience: s('event.expectedAudience'),
+    },
+    role: s('role'),
+    solution: optional('solution'),
+    sideEvent: s('sideEvent') === 'on',
+    invitation,
+    contribution: { title: s('contribution.title'), abstract: s('contribution.abstract') },
+    itinerary: {
+      departureCity: s('itinerary.departureCity'),
+      departureDate: s('itinerary.departureDate'),
+      returnDate: s('itinerary.returnDate'),
+    },
+    costs: {
+      airfareUsd: num(s('costs.airfareUsd')),
+      registrationFeeUsd: num(s('costs.registrationFeeUsd')) ?? 0,
+      visaUsd: num(s('costs.visaUsd')) ?? 0,
+    },
+  };
+}
+
+export function eventTravelApplyPages(router: Router, web: WebContext): void {
+  const path = `/${EVENT_TRAVEL.apiPath}`;
+
+  async function render(ctx: PageCtx, values: Body, state: FormState, key: string, status = 200): Promise<void> {
+    const { lang, user } = ctx;
+    const letterId = str(values, 'documentIds');
+    const letter = letterId ? { id: letterId, name: str(values, 'letterName') || letterId } : null;
+    const w = (k: Word) => APPLY_WORDS[k][lang];
+    const v = (name: string) => str(values, name);
+    const f = (
+      name: (typeof FIELDS)[number],
+      o: {
+        type?: 'text' | 'number' | 'date' | 'url' | 'textarea';
+        required?: boolean;
+        hint?: string;
+        rows?: number;
+      } = {},
+    ) =>
+      field(ctx, {
+        name,
+        label: w(name as Word),
+        value: v(name),
+        type: o.type,
+        required: o.required ?? true,
+        hint: o.hint,
+        rows: o.rows,
+        state,
+        ...(o.type === 'number' ? { min: 0, step: 'any', inputmode: 'decimal' } : {}),
+      });
+    const forExpert = user.role === 'fund_manager';
+    const experts = forExpert ? await ctx.api.get('/experts', { query: { pageSize: 100, page: 1 } }) : null;
+    const labels = Object.fromEntries(
+      FIELDS.map((n) => [
+        n,
+        n in APPLY_WORDS ? w(n as Word) : n === 'expertId' ? w('expertId') : w('sectionInvitation'),
+      ]),
+    );
+    const expertSection = experts
+      ? html`<fieldset class="group"><legend>${w('sectionExpert')}</legend>
+        ${field(ctx, { name: 'expertId', label: w('expertId'), value: v('expertId'), required: true, state, hint: w('expertHint'), autocomplete: 'off', list: 'roster-experts' })}
+        <datalist id="roster-experts">${experts.items.map((e) => html`<option value="${e.id}">${e.name}</option>`)}</datalist>
+      </fieldset>`
+      : '';
+    const countries = [{ value: '', label: ctx.t('form.choose') }, ...eventCountries(lang)];
+    const body = html`<p class="lead">${w('lead')}</p><p>${w('rules')}</p>
+      ${errorSummary(ctx, state, labels)}
+      <form method="post" action="/app${path}/new?_csrf=${enc(ctx.csrf)}" enctype="multipart/form-data" class="form" novalidate data-once>
+        ${hidden('idempotencyKey', key)}${letter ? hidden('documentIds', letter.id) : ''}${letter ? hidden('letterName', letter.name) : ''}
+        ${expertSection}
+        <fieldset class="group"><legend>${w('sectionEvent')}</legend>
+          ${f('event.name')}
+          <div class="grid-2">${f('event.organiser')}${f('event.website', { type: 'url' })}</div>
+          <div class="grid-2">${f('event.city')}
+            ${field(ctx, { name: 'event.countryCode', label: w('event.countryCode'), type: 'select', value: v('event.countryCode'), options: countries, required: true, state })}</div>
+          <div class="grid-2">${f('event.startDate', { type: 'date' })}${f('event.endDate', { type: 'date' })}</div>
+          ${choiceGroup(ctx, { name: 'event.sdgs', legend: w('event.sdgs'), options: SDGS.map((n) => ({ value: n, label: `${ctx.t('sdg.short')} ${n}` })), selected: list(values, 'event.sdgs'), state, required: true, className: 'sdgs' })}
+          ${f('event.expectedAudience', { type: 'textarea', rows: 3, hint: w('audienceHint') })}
+        </fieldset>
+        <fieldset class="group"><legend>${w('sectionRole')}</legend>
+          ${choiceGroup(ctx, { name: 'role', legend: w('role'), type: 'radio', options: SPEAKING_ROLES.map((r) => ({ value: r, label: w(r) })), selected: [v('role') || 'speaker'], state, required: true, className: 'inline' })}
+          ${f('solution', { required: false, hint: w('solutionHint') })}
+          ${choiceGroup(ctx, { name: 'sideEvent', legend: w('format'), options: [{ value: 'on', label: w('sideEvent') }], selected: v('sideEvent') === 'on' ? ['on'] : [], state, className: 'inline' })}
+          ${f('contribution.title')}
+          ${f('contribution.abstract', { type: 'textarea', rows: 5 })}
+        </fieldset>
+        <fieldset class="group" id="f-invitation" tabindex="-1"><legend>${w('sectionInvitation')}</legend>
+          <p class="hint">${w('invitationHint')}</p>
+          <div class="grid-3">${f('invitation.from', { required: false })}${f('invitation.date', { type: 'date', required: false })}${f('invitation.reference', { required: false })}</div>
+          ${letterField(ctx, state, letter)}
+        </fieldset>
+        <fieldset class="group"><legend>${w('sectionItinerary')}</legend>
+          <div class="grid-3">${f('itinerary.departureCity')}${f('itinerary.departureDate', { type: 'date' })}${f('itinerary.returnDate', { type: 'date' })}</div>
+        </fieldset>
+        <fieldset class="group"><legend>${w('sectionCosts')}</legend>
+          <p class="hint">${w('costsHint')}</p>
+          <div class="grid-3">${f('costs.airfareUsd', { type: 'number' })}${f('costs.registrationFeeUsd', { type: 'number', required: false })}${f('costs.visaUsd', { type: 'number', required: false })}</div>
+        </fieldset>
+        <div class="actions"><button type="submit" class="btn btn-primary">${w('submit')}</button></div>
+      </form>`;
+    send(
+      ctx,
+      layout(ctx, { title: w('title'), back: { href: `/app${path}`, label: ctx.t('nav.eventTravel') }, body }),
+      status,
+    );
+  }
+
+  router.get(
+    `${path}/new`,
+    web.page(
+      async (ctx) => {
+        const prefill: Body = {};
+        if (typeof ctx.req.query.expert === 'string') prefill.expertId = ctx.req.query.expert;
+        return render(ctx, prefill, emptyForm(), randomUUID());
+      },
+      { roles: ROLES },
+    ),
+  );
+
+  // Multipart (the letter is a file): parsed here, the file streamed on to POST /documents as it
+  // arrives; the CSRF token is in the URL, as for the documents' upload forms.
+  router.post(
+    `${path}/new`,
+    web.page(
+      async (ctx) => {
+        if (!web.jar.csrfValid(ctx.req, ctx.session, ctx.req.query._csrf)) {
+          ctx.req.resume();
+          ctx.res.status(403);
+          return void ctx.res.send(ctx.t('error.csrf'));
+        }
+        const { body, upload } = await receiveApplication(ctx);
+        const key = formIdempotencyKey(ctx.user.id, 'event-travel/new', body);
+        if (upload && 'id' in upload) {
+          body.documentIds = upload.id;
+          body.letterName = upload.name;
+        }
+        if (upload && 'problems' in upload) {
+          const state = mapDetails(ctx.lang, upload.problems, [...FIELDS], {
+            file: 'invitationLetter',
+            documentType: 'invitationLetter',
+          });
+          return render(ctx, body, state, key, 400);
+        }
+        const res = await ctx.api.send('POST', '/event-travel', {
+          body: travelApplicationPayload(body, ctx.user.role === 'fund_manager') as never,
+          headers: idempotencyHeader(key),
+        });
+        if (res.ok) return ctx.res.redirect(303, `/app${path}/${enc((res.body as { id: string }).id)}?notice=applied`);
+        if (res.status === 400 || res.status === 403) {
+          const state = mapDetails(
+            ctx.lang,
+            res.body.error.details ?? [{ path: '', message: res.body.error.message }],
+            [...FIELDS],
+            { documentIds: 'invitationLetter' },
+          );
+          return render(ctx, body, state, key, res.status);
+        }
+        throw new ApiError(res.status, res.body.error);
+      },
+      { roles: ROLES },
+    ),
+  );
+}
+
+type LetterUpload = { id: string; name: string } | { problems: { path: string; message: string }[] };
+
+/**
+ * The posted form: its fields, and the invitation letter (when a file was chosen) streamed to the
+ * API's staged uploads as it arrives (never held whole here).
+ */
+function receiveApplication(ctx: PageCtx): Promise<{ body: Body; upload: LetterUpload | null }> {
+  return new Promise((resolve, reject) => {
+    const body: Body = {};
+    let upload: Promise<LetterUpload> | null = null;
+    const parser = busboy({ headers: ctx.req.headers, limits: { files: 1, fields: 200, fieldSize: 64 * 1024 } });
+    parser.on('field', (name, value) => {
+      const had = body[name];
+      body[name] = had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value];
+    });
+    parser.on('file', (name, file, info) => {
+      if (name !== 'invitationLetter' || !info.filename || upload) return void file.resume();
+      upload = stageLetter(ctx, file, info.filename);
+    });
+    parser.on('error', reject);
+    parser.on('close', () => {
+      (upload ?? Promise.resolve(null)).then((u) => resolve({ body, upload: u }), reject);
+    });
+    ctx.req.pipe(parser);
+  });
+}
+
+async function stageLetter(ctx: PageCtx, file: Readable, filename: string): Promise<LetterUpload> {
+  const boundary = `----rud-${randomUUID()}`;
+  const safeName = filename.replace(/["\r\n\\]/g, '_');
+  const envelope = new PassThrough();
+  envelope.write(
+    `--${boundary}\r\nContent-Disposition: form-data; name="documentType"\r\n\r\ninvitation_letter\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  );
+  file.on('end', () => envelope.end(`\r\n--${boundary}--\r\n`));
+  file.on('error', (err) => envelope.destroy(err));
+  file.pipe(envelope, { end: false });
+  const res = await ctx.api.upload('/documents', {
+    body: envelope,
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  });
+  const answer = (await res.json().catch(() => null)) as {
+    items?: { id: string; name: string }[];
+    error?: { message: string; details?: { path: string; message: string }[] };
+  } | null;
+  file.resume();
+  if (res.status === 201 && answer?.items?.[0]) return { id: answer.items[0].id, name: answer.items[0].name };
+  if (res.status === 401 || res.status >= 500) throw new ApiError(res.status, answer?.error as never);
+  return {
+    problems: answer?.error?.details?.length
+      ? answer.error.details.map((d) => ({ path: 'invitationLetter', message: d.message }))
+      : [{ path: 'invitationLetter', message: answer?.error?.message ?? `HTTP ${res.status}` }],
+  };
+}
+
+/** The letter's file field, or the letter uploaded on an earlier try (kept; a new file replaces it). */
+function letterField(ctx: PageCtx, state: FormState, letter: { id: string; name: string } | null) {
+  const w = (k: Word) => APPLY_WORDS[k][ctx.lang];
+  const id = fieldId('invitationLetter');
+  const errors = state.errors.get('invitationLetter') ?? [];
+  const hint = letter ? w('letterKept').replace('{name}', letter.name) : w('letterHint');
+  return html`<div class="field${errors.length ? ' has-error' : ''}">
+    <label for="${id}">${w('invitationLetter')}</label>
+    <p class="hint" id="${id}-hint">${hint}</p>
+    ${errors.length ? html`<p class="error" id="${id}-error"><span aria-hidden="true">✖ </span>${errors.join('; ')}</p>` : ''}
+    <input type="file" id="${id}" name="invitationLetter" accept=".pdf,.png,.jpg,.jpeg,.docx,.odt,.txt" aria-describedby="${id}-hint${errors.length ? ` ${id}-error` : ''}"${errors.length ? html` aria-invalid="true"` : ''}>
+  </div>`;
+}
