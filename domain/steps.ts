@@ -3,6 +3,7 @@ import type { Actor, Role } from './roles';
 import type { Programme, Stage, SubjectType } from './stages';
 import type { TaskKind } from './tasks';
 import type { EventTravelRowInit } from './event-travel';
+import type { UnvAssignmentRowInit } from './unv';
 
 /**
  * A step of a lifecycle as the read model sees it: everything one workflow step changed,
@@ -114,7 +115,7 @@ export interface ExpertRequestRowInit {
 }
 
 /** The programme-specific columns of a new subject row. */
-export type SubjectRowInit = ProposalRowInit | ExpertRequestRowInit | EventTravelRowInit;
+export type SubjectRowInit = ProposalRowInit | ExpertRequestRowInit | EventTravelRowInit | UnvAssignmentRowInit;
 
 /** Subject fields a step may change (never id, institution, country or stage directly): the columns of both programmes' tables. */
 export interface SubjectPatch {
@@ -166,6 +167,21 @@ export interface SubjectPatch {
   advanceCents?: number | null;
   settlement?: unknown;
   report?: unknown;
+  // UN Volunteers (UnvAssignment)
+  costEstimate?: unknown;
+  ledger?: unknown;
+  committedCents?: number;
+  transferredCents?: number;
+  spentCents?: number;
+  releasedCents?: number;
+  volunteerName?: string | null;
+  volunteerCandidateId?: string | null;
+  deployedOn?: string | null;
+  plannedEndDate?: string | null;
+  endedOn?: string | null;
+  plannedMonths?: number;
+  reconciliation?: unknown;
+  endReport?: unknown;
 }
 
 export interface ReviewRow {

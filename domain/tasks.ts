@@ -3,6 +3,18 @@ import { fieldProblems, text, textOrBlank, type FieldProblem } from './schemas';
 import type { NotificationTemplate } from './notifications';
 import type { Phase } from './stages';
 import { travelApprovalSchema, travelReportSchema, tripCancelSchema, tripChangeSchema } from './event-travel';
+import {
+  unvClearancesSchema,
+  unvDeploymentSchema,
+  unvEndReportSchema,
+  unvExtensionRequestSchema,
+  unvHostSelectionSchema,
+  unvNotClearedSchema,
+  unvOfferDeclineSchema,
+  unvSeparationSchema,
+  unvShortlistSchema,
+  unvStatementSchema,
+} from './unv';
 
 /** SLA keys: every human step's due time comes from configuration (days, counted by the Clock). */
 export const SLA_KEYS = [
@@ -109,6 +121,16 @@ export const decisionData = {
   tripChange: tripChangeSchema,
   tripCancel: tripCancelSchema,
   travelReport: travelReportSchema,
+  unvShortlist: unvShortlistSchema,
+  unvHostSelection: unvHostSelectionSchema,
+  unvOfferDecline: unvOfferDeclineSchema,
+  unvClearances: unvClearancesSchema,
+  unvNotCleared: unvNotClearedSchema,
+  unvDeployment: unvDeploymentSchema,
+  unvExtensionRequest: unvExtensionRequestSchema,
+  unvSeparation: unvSeparationSchema,
+  unvEndReport: unvEndReportSchema,
+  unvStatement: unvStatementSchema,
 } as const;
 export type DecisionDataKey = keyof typeof decisionData;
 
@@ -399,6 +421,113 @@ export const TASK_KINDS = {
     decisions: { verify: { data: 'comment' }, request_revision: requestChanges },
     label: 'Verify the report and the settlement',
     labelRu: 'Проверить отчёт и окончательный расчёт',
+    mail: 'task_assigned',
+  },
+  // UN Volunteers, fully funded
+  unv_funding_decision: {
+    stage: 'selection',
+    role: 'fund_manager',
+    sla: 'decision',
+    decisions: { approve: { data: 'comment' }, reject },
+    label: 'Decide on full funding of the assignment',
+    labelRu: 'Решить о полном финансировании назначения',
+    mail: 'task_assigned',
+  },
+  unv_shortlist: {
+    stage: 'selection',
+    role: 'unv_officer',
+    sla: 'review',
+    decisions: { propose: { data: 'unvShortlist' } },
+    label: 'Screen candidates and propose a shortlist',
+    labelRu: 'Отобрать кандидатов и предложить короткий список',
+    mail: 'task_assigned',
+  },
+  unv_host_selection: {
+    stage: 'selection',
+    role: 'co_approver',
+    sla: 'decision',
+    decisions: { select: { data: 'unvHostSelection' }, request_more: requestChanges },
+    label: 'Select the volunteer from the shortlist',
+    labelRu: 'Выбрать добровольца из короткого списка',
+    mail: 'task_assigned',
+  },
+  unv_offer: {
+    stage: 'contracting',
+    role: 'unv_officer',
+    sla: 'decision',
+    // Open until the offer's deadline: it then expires and the next candidate is offered.
+    expireWith: 'expired',
+    decisions: { accepted: { data: 'none' }, declined: { data: 'unvOfferDecline' } },
+    label: 'Record the answer to the offer',
+    labelRu: 'Зафиксировать ответ на предложение',
+    mail: 'task_assigned',
+  },
+  unv_clearances: {
+    stage: 'contracting',
+    role: 'unv_officer',
+    sla: 'review',
+    decisions: { cleared: { data: 'unvClearances' }, not_cleared: { data: 'unvNotCleared' } },
+    label: 'Medical and security clearances',
+    labelRu: 'Медицинский допуск и допуск по безопасности',
+    mail: 'task_assigned',
+  },
+  unv_deployment: {
+    stage: 'contracting',
+    role: 'co_approver',
+    sla: 'decision',
+    decisions: { confirm: { data: 'unvDeployment' } },
+    label: 'Confirm the deployment date',
+    labelRu: 'Подтвердить дату направления',
+    mail: 'task_assigned',
+  },
+  unv_assignment: {
+    stage: 'mission',
+    role: 'co_approver',
+    sla: 'report',
+    // Open until the planned end of the assignment: it then expires, and the assignment is complete.
+    expireWith: 'completed',
+    decisions: {
+      request_extension: { data: 'unvExtensionRequest' },
+      separation: { data: 'unvSeparation' },
+    },
+    label: 'During the assignment: extension or early separation',
+    labelRu: 'Во время назначения: продление или досрочное завершение',
+    mail: 'task_assigned',
+  },
+  unv_extension_decision: {
+    stage: 'mission',
+    role: 'fund_manager',
+    sla: 'decision',
+    decisions: { grant: { data: 'comment' }, refuse: reject },
+    label: 'Decide on the extension',
+    labelRu: 'Решить о продлении',
+    mail: 'task_assigned',
+  },
+  unv_end_report: {
+    stage: 'evaluation',
+    role: 'co_approver',
+    sla: 'report',
+    decisions: { submit_report: { data: 'unvEndReport' } },
+    label: 'Submit the end-of-assignment report',
+    labelRu: 'Представить итоговый отчёт о назначении',
+    mail: 'task_assigned',
+  },
+  unv_statement: {
+    stage: 'evaluation',
+    role: 'unv_officer',
+    sla: 'report',
+    decisions: { submit_statement: { data: 'unvStatement' } },
+    label: 'Enter UNV’s financial statement',
+    labelRu: 'Внести финансовый отчёт ДООН',
+    mail: 'task_assigned',
+  },
+  unv_reconciliation: {
+    stage: 'evaluation',
+    role: 'fund_manager',
+    sla: 'verification',
+    decisions: { verify: { data: 'comment' }, request_revision: requestChanges },
+    label: 'Verify the financial reconciliation',
+    labelRu: 'Проверить финансовую сверку',
     mail: 'task_assigned',
   },
 } as const satisfies Record<string, TaskKindSpec>;
