@@ -7,6 +7,7 @@ import { createEventTravelActivities } from './event-travel';
 import { createExpertRequestActivities } from './expert-request';
 import { createNotifyActivities } from './notify';
 import { createPolicyActivities } from './policy';
+import { createUnVolunteersActivities } from './un-volunteers';
 import { createProposalActivities } from './proposal';
 import { createReadModelActivities } from './read-model';
 
@@ -25,6 +26,7 @@ export function createActivities(given: ActivityDeps) {
     ...createDocumentActivities(deps),
     ...createCallActivities(deps),
     ...createEventTravelActivities(deps),
+    ...createUnVolunteersActivities(deps),
   };
 }
 

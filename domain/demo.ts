@@ -84,4 +84,5 @@ export const DEMO_USERS = {
     expertId: 'exp-002',
   },
   admin: { id: 'u-admin', email: 'admin@undp.example.org', name: 'System Administrator', role: 'admin' },
+  unvOfficer: { id: 'u-unv-officer', email: 'officer@unv.example.org', name: 'Maria Keller', role: 'unv_officer' },
 } as const;

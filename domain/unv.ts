@@ -49,9 +49,7 @@ export const unvExtensionRequestSchema = z
   .object({ months: z.number().int().min(1).max(36), justification: text(5000) })
   .strict();
 export const unvSeparationSchema = z.object({ date: isoDateSchema, reason: text(2000) }).strict();
-export const unvEndReportSchema = z
-  .object({ report: text(20000), rating: z.number().int().min(1).max(5) })
-  .strict();
+export const unvEndReportSchema = z.object({ report: text(20000), rating: z.number().int().min(1).max(5) }).strict();
 export const unvStatementSchema = z
   .object({
     periodEnd: isoDateSchema,
@@ -93,8 +91,7 @@ export function unvDecisionProblems(
     const p = unvHostSelectionSchema.safeParse(data);
     if (p.success) {
       const unknown = p.data.ranking.filter((id) => !s.shortlistIds.includes(id));
-      if (unknown.length)
-        return [{ path: 'data.ranking', message: `not on the shortlist: ${unknown.join(', ')}` }];
+      if (unknown.length) return [{ path: 'data.ranking', message: `not on the shortlist: ${unknown.join(', ')}` }];
       if (new Set(p.data.ranking).size !== p.data.ranking.length)
         return [{ path: 'data.ranking', message: 'a candidate is ranked once' }];
     }
@@ -112,10 +109,12 @@ export function unvDecisionProblems(
   }
   if (kind === 'unv_assignment' && decision === 'separation') {
     const p = unvSeparationSchema.safeParse(data);
-    if (p.success && s.deployedOn && (p.data.date < s.deployedOn || (s.plannedEndDate && p.data.date > s.plannedEndDate)))
-      return [
-        { path: 'data.date', message: `must be within the assignment (${s.deployedOn} to ${s.plannedEndDate})` },
-      ];
+    if (
+      p.success &&
+      s.deployedOn &&
+      (p.data.date < s.deployedOn || (s.plannedEndDate && p.data.date > s.plannedEndDate))
+    )
+      return [{ path: 'data.date', message: `must be within the assignment (${s.deployedOn} to ${s.plannedEndDate})` }];
   }
   return [];
 }

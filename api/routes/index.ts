@@ -22,6 +22,7 @@ import { reassignmentRoutes } from './reassignment';
 import { resultRoutes } from './results';
 import { API_VERSION, systemRoutes } from './system';
 import { taskRoutes } from './tasks';
+import { unVolunteersRoutes } from './un-volunteers';
 import { userRoutes } from './users';
 
 /** Every route of the API, declared once: the Express app and the OpenAPI document both come from it. */
@@ -33,6 +34,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   draftRoutes(router, ctx);
   expertRequestRoutes(router, ctx);
   eventTravelRoutes(router, ctx);
+  unVolunteersRoutes(router, ctx);
   messageRoutes(router, ctx);
   taskRoutes(router, ctx);
   reassignmentRoutes(router, ctx);

@@ -162,7 +162,8 @@ export const UNV_RULE_SETS: readonly UnvRuleSetRecord[] = [
         'USD 150 per month of satisfactory service: https://id.scribd.com/document/93767953/Conditions-of-Service-for-International-UNV-Volunteers (earlier Conditions of Service; no newer figure found published)',
       insuranceCentsPerMonth:
         'illustrative amount; the entitlement (life, health, permanent disability insurance, free of cost to the volunteer): https://unjobaid.com/unv-conditions-of-service/',
-      supportCostPct: 'illustrative; UNV’s full-funding support cost is agreed with the funding partner (not found published)',
+      supportCostPct:
+        'illustrative; UNV’s full-funding support cost is agreed with the funding partner (not found published)',
       advanceMonths: 'illustrative (issue 33: "e.g. an advance for the first year"); agreed with UNV',
       offerResponseDays: 'illustrative; product decision of the fund and UNV',
       varianceTolerancePct: 'illustrative; product decision of the fund',
@@ -219,7 +220,9 @@ export function candidateEligibility(
     finding(
       'russian_citizen',
       c.citizenship === 'RU' ? 'pass' : 'fail',
-      c.citizenship === 'RU' ? 'a Russian citizen' : `citizenship ${c.citizenship}: the programme funds Russian citizens`,
+      c.citizenship === 'RU'
+        ? 'a Russian citizen'
+        : `citizenship ${c.citizenship}: the programme funds Russian citizens`,
       { citizenship: c.citizenship },
     ),
     finding(
@@ -372,7 +375,12 @@ export function addMonths(day: string, months: number): string {
 }
 
 /** The first transfer to UNV: the advance (the rule set's first months, capped by the commitment). */
-export function advanceTransferCents(rate: DutyStationRate, months: number, commitmentCents: number, set: UnvRuleSetRecord): number {
+export function advanceTransferCents(
+  rate: DutyStationRate,
+  months: number,
+  commitmentCents: number,
+  set: UnvRuleSetRecord,
+): number {
   const covered = Math.min(months, set.rules.advanceMonths);
   return Math.min(commitmentCents, assignmentCosts(rate, covered, set).totalCents);
 }
