@@ -46,7 +46,7 @@ export const unvClearancesSchema = z.object({ medical: z.literal(true), security
 export const unvNotClearedSchema = z.object({ reason: text(2000) }).strict();
 export const unvDeploymentSchema = z.object({ startDate: isoDateSchema }).strict();
 export const unvExtensionRequestSchema = z
-  .object({ months: z.number().int().min(1).max(36), justification: text(5000) })
+  .object({ months: z.number().int().min(1).max(48), justification: text(5000) })
   .strict();
 export const unvSeparationSchema = z.object({ date: isoDateSchema, reason: text(2000) }).strict();
 export const unvEndReportSchema = z.object({ report: text(20000), rating: z.number().int().min(1).max(5) }).strict();

@@ -438,6 +438,8 @@ export async function unvAssignmentWorkflow(input: UnvAssignmentWorkflowInput): 
       return;
     }
     progress.ledger.estimates.push({ kind: 'extension', months, cents: costs.totalCents, ruleSetId: costs.ruleSetId });
+    // The extension's cost goes to UNV with the decision (the transfers stay within the commitment).
+    const t = transfer(costs.totalCents, 'extension');
     progress.months += months;
     progress.plannedEndDate = addDays(addMonths(progress.deployedOn!, progress.months), -1);
     await lc.commit({
@@ -446,7 +448,9 @@ export async function unvAssignmentWorkflow(input: UnvAssignmentWorkflowInput): 
         plannedEndDate: `${progress.plannedEndDate}T00:00:00.000Z`,
         ...moneyPatch(),
       },
+      payments: t.payments,
       audit: [
+        ...t.audit,
         {
           action: 'extension_granted',
           actorId: d.actor.userId,
