@@ -23,6 +23,7 @@ export const UNV_REQUEST_EXAMPLE: UnvRequest = {
   qualifications: 'Master’s degree in economics or environment; three years in climate finance.',
   languages: ['English', 'Russian'],
   startDate: '2027-03-01',
+  sdgs: [7, 13],
 };
 requestBody('UnvAssignmentCreate', unvRequestSchema, UNV_REQUEST_EXAMPLE);
 

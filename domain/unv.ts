@@ -18,6 +18,7 @@ export const unvRequestSchema = z
     qualifications: text(5000),
     languages: z.array(text(60)).min(1).max(10),
     startDate: isoDateSchema.describe('Start date wished'),
+    sdgs: z.array(z.number().int().min(1).max(17)).max(17).default([]).describe('The SDGs the assignment serves'),
   })
   .strict();
 export type UnvRequest = z.output<typeof unvRequestSchema>;
@@ -128,6 +129,7 @@ export interface UnvAssignmentRowInit {
   unvCategory: string;
   plannedMonths: number;
   wishedStartDate: string;
+  sdgs: number[];
   request: unknown;
 }
 
@@ -139,6 +141,7 @@ export function unvRowInit(req: UnvRequest, requesterId: string): UnvAssignmentR
     unvCategory: req.category,
     plannedMonths: req.months,
     wishedStartDate: `${req.startDate}T00:00:00.000Z`,
+    sdgs: req.sdgs,
     request: req,
   };
 }

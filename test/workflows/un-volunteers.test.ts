@@ -56,6 +56,7 @@ function request(over: Partial<UnvRequest> = {}): UnvRequest {
     qualifications: 'Master’s degree; experience in climate finance.',
     languages: ['English', 'Russian'],
     startDate: addDays(today(), 30),
+    sdgs: [13],
     ...over,
   };
 }

@@ -11,6 +11,7 @@ CREATE TABLE "UnvAssignment" (
     "plannedMonths" INTEGER NOT NULL,
     "wishedStartDate" DATE NOT NULL,
     "request" JSONB NOT NULL,
+    "sdgs" JSONB NOT NULL DEFAULT '[]',
     "costEstimate" JSONB,
     "ledger" JSONB,
     "committedCents" INTEGER NOT NULL DEFAULT 0,
