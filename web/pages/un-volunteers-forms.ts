@@ -8,7 +8,7 @@ import type { Bilingual } from '../../domain/programme';
 import { num, str, type Body } from '../forms';
 import { attr, html, type HtmlValue } from '../html';
 import type { Lang } from '../i18n';
-import { field, type FormState } from '../ui';
+import { facts, field, fmtDate, fmtUsd, type FormState } from '../ui';
 
 const W = {
   candidates: {
@@ -153,4 +153,60 @@ export function unvDecisionData(dataKey: string | undefined, body: Body): Record
     default:
       return undefined;
   }
+}
+
+const C = {
+  money: { en: 'The assignment’s money', ru: 'Финансы назначения' },
+  estimate: { en: 'Cost estimate', ru: 'Смета' },
+  envelopeLeft: { en: 'Left in the year’s envelope', ru: 'Остаток годового лимита' },
+  committed: { en: 'Committed', ru: 'Обязательство' },
+  transferred: { en: 'Transferred to UNV', ru: 'Перечислено ДООН' },
+  spent: { en: 'Spent by UNV', ru: 'Израсходовано ДООН' },
+  candidate: { en: 'Candidate', ru: 'Кандидат' },
+  offerDeadline: { en: 'Offer deadline', ru: 'Срок ответа на предложение' },
+  extension: { en: 'Extension asked', ru: 'Запрошенное продление' },
+  extensionCost: { en: 'Its cost', ru: 'Его стоимость' },
+  variance: { en: 'Variance (committed − spent)', ru: 'Отклонение (обязательство − расходы)' },
+  refund: { en: 'UNV refunds (negative: the fund transfers)', ru: 'Возврат ДООН (минус: перевод фонда)' },
+  overspent: { en: 'Spent more than transferred', ru: 'Израсходовано больше перечисленного' },
+  eligible: { en: 'Eligible candidates', ru: 'Соответствующие кандидаты' },
+} satisfies Record<string, Bilingual>;
+
+type Money = { committedCents?: number; transferredCents?: number; spentCents?: number };
+const usd = (cents: unknown, lang: Lang, fmt: (n: number, lang: Lang) => string) => fmt(Number(cents ?? 0) / 100, lang);
+
+/** What a task of the programme shows its assignee: the money, the estimate and envelope, the candidate, the extension, the reconciliation. */
+export function unvTaskContext(ctx: { lang: Lang }, kind: string, c: Record<string, unknown>): HtmlValue | undefined {
+  const ui = { facts, fmtUsd, fmtDate };
+  if (!kind.startsWith('unv_')) return undefined;
+  const { lang } = ctx;
+  const say = (k: keyof typeof C) => C[k][lang];
+  const money = (c.money ?? {}) as Money;
+  const rows: [string, HtmlValue][] = [
+    [say('committed'), usd(money.committedCents, lang, ui.fmtUsd)],
+    [say('transferred'), usd(money.transferredCents, lang, ui.fmtUsd)],
+    [say('spent'), usd(money.spentCents, lang, ui.fmtUsd)],
+  ];
+  const estimate = c.estimate as { totalCents?: number } | null | undefined;
+  if (estimate?.totalCents !== undefined) rows.unshift([say('estimate'), usd(estimate.totalCents, lang, ui.fmtUsd)]);
+  const envelope = c.envelope as { envelopeCents: number; committedCents: number } | undefined;
+  if (envelope)
+    rows.push([say('envelopeLeft'), usd(envelope.envelopeCents - envelope.committedCents, lang, ui.fmtUsd)]);
+  const candidate = c.candidate as { name?: string; id?: string } | undefined;
+  if (candidate) rows.push([say('candidate'), `${candidate.name ?? ''} (${candidate.id ?? ''})`]);
+  if (typeof c.offerDeadline === 'string') rows.push([say('offerDeadline'), ui.fmtDate(c.offerDeadline, lang)]);
+  const ext = c.extension as { months?: number; costs?: { totalCents?: number } | null } | undefined;
+  if (ext) {
+    rows.push([say('extension'), String(ext.months ?? '')]);
+    rows.push([say('extensionCost'), usd(ext.costs?.totalCents, lang, ui.fmtUsd)]);
+  }
+  const rec = c.reconciliation as { varianceCents?: number; refundCents?: number; overspent?: boolean } | undefined;
+  if (rec) {
+    rows.push([say('variance'), usd(rec.varianceCents, lang, ui.fmtUsd)]);
+    rows.push([say('refund'), usd(rec.refundCents, lang, ui.fmtUsd)]);
+  }
+  const shortlist = c.shortlist as { candidate: { id: string; name: string } }[] | undefined;
+  return html`<section class="card"><h2>${say('money')}</h2>${ui.facts(rows)}
+    ${rec?.overspent ? html`<p class="warn">${say('overspent')}</p>` : ''}
+    ${shortlist?.length ? html`<h3>${say('eligible')}</h3><ul>${shortlist.map((s) => html`<li>${s.candidate.name} (${s.candidate.id})</li>`)}</ul>` : ''}</section>`;
 }
