@@ -20,8 +20,17 @@ import { ROLES } from '../../domain/roles';
 type Roles = Pick<ProgrammeSpec, 'id' | 'roles'>;
 
 test('the existing programmes, through the generic path', () => {
-  expect([...ROLES].sort()).toEqual(['admin', 'applicant', 'co_approver', 'expert', 'fund_manager', 'reviewer']);
-  expect(invitableBy('admin').sort()).toEqual(['admin', 'co_approver', 'fund_manager', 'reviewer']);
+  expect([...ROLES].sort()).toEqual([
+    'admin',
+    'applicant',
+    'co_approver',
+    'expert',
+    'fund_manager',
+    'reviewer',
+    'unv_officer',
+  ]);
+  // UN Volunteers brings the UNV officer: invited by an administrator, like the other staff roles.
+  expect(invitableBy('admin').sort()).toEqual(['admin', 'co_approver', 'fund_manager', 'reviewer', 'unv_officer']);
   expect(invitableBy('applicant')).toEqual(['applicant']);
   expect(invitableBy('expert')).toEqual([]);
   expect(inviterRoles().sort()).toEqual(['admin', 'applicant']);
@@ -88,7 +97,13 @@ test('a programme that brings self-registering roles needs only its registry ent
   expect(rules.justInTime()).not.toContain('host');
   expect(rules.label('candidate')).toEqual({ en: 'internship candidate', ru: 'кандидат на стажировку' });
   // The existing roles are unchanged by the new programme.
-  expect(rules.invitableBy('admin').sort()).toEqual(['admin', 'co_approver', 'fund_manager', 'reviewer']);
+  expect(rules.invitableBy('admin').sort()).toEqual([
+    'admin',
+    'co_approver',
+    'fund_manager',
+    'reviewer',
+    'unv_officer',
+  ]);
 });
 
 test('a role joins the same way in every programme that has it, and names only roles that exist', () => {
