@@ -34,7 +34,7 @@ test('the existing programmes, through the generic path', () => {
   expect(invitableBy('applicant')).toEqual(['applicant']);
   expect(invitableBy('expert')).toEqual([]);
   expect(inviterRoles().sort()).toEqual(['admin', 'applicant']);
-  expect(justInTimeRoles().sort()).toEqual(['admin', 'co_approver', 'fund_manager', 'reviewer']);
+  expect(justInTimeRoles().sort()).toEqual(['admin', 'co_approver', 'fund_manager', 'reviewer', 'unv_officer']);
   expect(registrationRole('institution')).toEqual({ role: 'applicant' });
   expect(registrationRole('expert_profile')).toEqual({ role: 'expert' });
   expect(registrationRole('institution', 'co_approver')).toEqual({
