@@ -5,6 +5,7 @@ import type { ActivityDeps } from './deps';
 import { createDocumentActivities } from './documents';
 import { createEventTravelActivities } from './event-travel';
 import { createExpertRequestActivities } from './expert-request';
+import { createInternshipActivities } from './internship';
 import { createNotifyActivities } from './notify';
 import { createPolicyActivities } from './policy';
 import { createUnVolunteersActivities } from './un-volunteers';
@@ -27,6 +28,7 @@ export function createActivities(given: ActivityDeps) {
     ...createCallActivities(deps),
     ...createEventTravelActivities(deps),
     ...createUnVolunteersActivities(deps),
+    ...createInternshipActivities(deps),
   };
 }
 

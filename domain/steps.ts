@@ -4,6 +4,7 @@ import type { Programme, Stage, SubjectType } from './stages';
 import type { TaskKind } from './tasks';
 import type { EventTravelRowInit } from './event-travel';
 import type { UnvAssignmentRowInit } from './unv';
+import type { InternshipRowInit } from './internship';
 
 /**
  * A step of a lifecycle as the read model sees it: everything one workflow step changed,
@@ -115,7 +116,8 @@ export interface ExpertRequestRowInit {
 }
 
 /** The programme-specific columns of a new subject row. */
-export type SubjectRowInit = ProposalRowInit | ExpertRequestRowInit | EventTravelRowInit | UnvAssignmentRowInit;
+export type SubjectRowInit =
+  ProposalRowInit | ExpertRequestRowInit | EventTravelRowInit | InternshipRowInit | UnvAssignmentRowInit;
 
 /** Subject fields a step may change (never id, institution, country or stage directly): the columns of both programmes' tables. */
 export interface SubjectPatch {
@@ -182,6 +184,12 @@ export interface SubjectPatch {
   plannedMonths?: number;
   reconciliation?: unknown;
   endReport?: unknown;
+  // Internships (Internship)
+  stipend?: unknown;
+  funderSharePct?: number | null;
+  funderName?: string | null;
+  interview?: unknown;
+  monthsServed?: number;
 }
 
 export interface ReviewRow {
@@ -194,7 +202,7 @@ export interface ReviewRow {
 }
 
 export interface ContractRow {
-  kind: 'grant' | 'individual_contract' | 'travel_authorisation';
+  kind: 'grant' | 'individual_contract' | 'travel_authorisation' | 'internship_agreement';
   partyName: string;
   valueCents: number;
   tranches: { seq: number; pct: number; amountCents: number; milestone: string }[];

@@ -22,6 +22,8 @@ import {
 import { canReadTask, isAssignedTo, isExcluded, myTasksWhere } from '../scope';
 import { taskDetailView, taskView, TASK_LITE_SELECT } from '../views';
 
+/** Whoever some task kind waits for (domain/tasks.ts): a new programme's roles decide without a change here. */
+const DECIDING_ROLES = [...new Set(Object.values(TASK_KINDS).map((k) => k.role as Role))];
 const TASK_SELECT = {
   ...TASK_LITE_SELECT,
   subjectType: true,
@@ -70,9 +72,6 @@ function taskListWhere(user: AuthUser, query: TaskListQuery): Prisma.TaskWhereIn
     filters.push({ dueAt: { lt: new Date(Date.parse(`${query.dueBefore}T00:00:00.000Z`) + DAY_MS) } });
   return filters.length === 1 ? filters[0] : { AND: filters };
 }
-
-/** Every role some task kind is assigned to (domain/tasks.ts): they decide through this route. */
-const DECIDING_ROLES = [...new Set(Object.values(TASK_KINDS).map((k) => k.role as Role))];
 
 export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;

@@ -227,6 +227,7 @@ test('the dashboard equals sums computed from the tables under several filters; 
     experts_on_demand: 1,
     event_travel: 0,
     un_volunteers: 0,
+    internships: 0,
   });
   expect(all.body.disbursementByMonth).toEqual([
     { month: '2025-09', usd: 10_000 },

@@ -5,6 +5,7 @@ import { DEV_AUDIENCE, DEV_ISSUER } from '../../api/auth';
 import { CALL_EXAMPLE } from '../../api/examples';
 import { EVENT_TRAVEL_EXAMPLE } from '../../api/event-travel-schemas';
 import { UNV_REQUEST_EXAMPLE } from '../../api/un-volunteers-schemas';
+import { INTERNSHIP_EXAMPLE, POSTING_EXAMPLE } from '../../api/internship-schemas';
 import { DEMO_USERS } from '../../domain/demo';
 import { poolOf } from '../../lib/db';
 import { mulberry32 } from '../../prisma/seed-data';
@@ -242,6 +243,11 @@ const ACTORS: Record<string, DemoKey[]> = {
   'post /event-travel/{id}/withdraw': ['expert1'],
   'post /unv-assignments': ['coKg', 'coKg2'],
   'post /unv-assignments/{id}/withdraw': ['coKg'],
+  'post /internship-postings': ['coKg', 'fundManager'],
+  'post /internship-postings/{id}/extend': ['coKg'],
+  'post /internship-postings/{id}/withdraw': ['coKg'],
+  'post /internships': ['applicant', 'applicant2'],
+  'post /internships/{id}/withdraw': ['applicant'],
   'post /tasks/{id}/decision': ['coKg', 'coKg2', 'applicant2', 'fundManager'],
   'post /calls': ['fundManager'],
   'post /experts': ['fundManager', 'admin'],
@@ -275,6 +281,7 @@ function seedBody(op: string, rng: Rng, schema: Record<string, unknown> | undefi
     case 'post /expert-requests/{id}/withdraw':
     case 'post /event-travel/{id}/withdraw':
     case 'post /unv-assignments/{id}/withdraw':
+    case 'post /internships/{id}/withdraw':
       return rng.chance(0.5) ? {} : { reason: 'changed plans' };
     case 'post /expert-requests':
       return expertRequestPayload({ title: `Fuzz ${rng.int(0, 1e9)}` }) as unknown as Json;
@@ -284,6 +291,14 @@ function seedBody(op: string, rng: Rng, schema: Record<string, unknown> | undefi
         : EVENT_TRAVEL_EXAMPLE) as unknown as Json;
     case 'post /unv-assignments':
       return { ...UNV_REQUEST_EXAMPLE, title: `Fuzz ${rng.int(0, 1e9)}` } as unknown as Json;
+    case 'post /internship-postings':
+      return POSTING_EXAMPLE as unknown as Json;
+    case 'post /internship-postings/{id}/extend':
+      return { applicationDeadline: rng.pick(['2027-07-15', '2027-05-01']) };
+    case 'post /internship-postings/{id}/withdraw':
+      return { reason: 'postponed' };
+    case 'post /internships':
+      return { ...INTERNSHIP_EXAMPLE, postingId: ids.ip } as unknown as Json;
     case 'post /tasks/{id}/decision':
       return rng.pick(DECISIONS) as unknown as Json;
     case 'post /calls':
@@ -364,7 +379,11 @@ function makeCase(op: string, rng: Rng, mutation: (typeof MUTATIONS)[number]): C
                 ? 'et'
                 : path.split('/')[1] === 'unv-assignments'
                   ? 'unv'
-                  : 'p',
+                  : path.split('/')[1] === 'internship-postings'
+                    ? 'ip'
+                    : path.split('/')[1] === 'internships'
+                      ? 'in'
+                      : 'p',
       ),
     )
     .map(([, v]) => v);
@@ -617,6 +636,10 @@ beforeAll(async () => {
   const et = await as(h.app, TOKENS.expert1!).post('/event-travel', EVENT_TRAVEL_EXAMPLE);
   const unv = await as(h.app, TOKENS.coKg!).post('/unv-assignments', UNV_REQUEST_EXAMPLE);
   expect([p1.status, p2.status, er.status, et.status, unv.status]).toEqual([201, 201, 201, 201, 201]);
+  const ip = await as(h.app, TOKENS.coKg!).post('/internship-postings', POSTING_EXAMPLE);
+  expect(ip.status).toBe(201);
+  const internship = await applicant.post('/internships', { ...INTERNSHIP_EXAMPLE, postingId: ip.body.id });
+  expect([p1.status, p2.status, er.status, et.status, internship.status]).toEqual([201, 201, 201, 201, 201]);
   const co = as(h.app, TOKENS.coKg!);
   const tasks = (await co.get('/tasks?pageSize=100')).body.items as {
     id: string;
@@ -638,6 +661,8 @@ beforeAll(async () => {
     er: er.body.id,
     et: et.body.id,
     unv: unv.body.id,
+    ip: ip.body.id,
+    in: internship.body.id,
     expert: 'exp-001',
     expert2: 'exp-002',
     user: DEMO_USERS.admin.id,
@@ -659,6 +684,8 @@ const CREATES: Record<string, string> = {
   'post /expert-requests': 'ExpertRequest',
   'post /event-travel': 'EventTravel',
   'post /unv-assignments': 'UnvAssignment',
+  'post /internship-postings': 'InternshipPosting',
+  'post /internships': 'Internship',
   'post /calls': 'Call',
   'post /experts': 'Expert',
 };
@@ -668,6 +695,7 @@ const MAILED_CREATES = [
   'post /expert-requests/{id}/messages',
   'post /event-travel/{id}/messages',
   'post /unv-assignments/{id}/messages',
+  'post /internships/{id}/messages',
 ];
 const WORKFLOW_TABLES = [
   'Message',
@@ -685,6 +713,8 @@ const WORKFLOW_TABLES = [
   'ExpertRequest',
   'EventTravel',
   'UnvAssignment',
+  'Internship',
+  'InternshipPosting',
   'DecisionRecord',
 ];
 /** Indicators of a subject (api/routes/results.ts): its reports, their values and the audit event. */
@@ -726,6 +756,16 @@ const MAY_CHANGE: Record<string, string[]> = {
   'post /unv-assignments/{id}/cancel': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
   'post /unv-assignments/{id}/results/targets': RESULT_TABLES,
   'post /unv-assignments/{id}/results/reports': RESULT_TABLES,
+  'post /internship-postings': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
+  'post /internship-postings/{id}/extend': ['InternshipPosting'],
+  'post /internship-postings/{id}/withdraw': WORKFLOW_TABLES,
+  'post /internships': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
+  'post /internships/{id}/withdraw': WORKFLOW_TABLES,
+  'post /internships/{id}/messages': ['Message', 'AuditEvent', 'Outbox', 'IdempotencyRecord'],
+  'post /internships/{id}/notes': ['InternalNote', 'AuditEvent', 'IdempotencyRecord'],
+  'post /internships/{id}/cancel': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
+  'post /internships/{id}/results/targets': RESULT_TABLES,
+  'post /internships/{id}/results/reports': RESULT_TABLES,
 };
 
 test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no unexplained change`, async () => {
@@ -808,6 +848,8 @@ test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no
     'post /expert-requests',
     'post /event-travel',
     'post /unv-assignments',
+    'post /internship-postings',
+    'post /internships',
     'post /calls',
     ...MAILED_CREATES,
   ].reduce((n, op) => n + (created[op]?.size ?? 0), 0);

@@ -27,13 +27,17 @@ test('the existing programmes, through the generic path', () => {
     'expert',
     'fund_manager',
     'reviewer',
+    'university_contact',
     'unv_officer',
   ]);
   // UN Volunteers brings the UNV officer: invited by an administrator, like the other staff roles.
   expect(invitableBy('admin').sort()).toEqual(['admin', 'co_approver', 'fund_manager', 'reviewer', 'unv_officer']);
   expect(invitableBy('applicant')).toEqual(['applicant']);
   expect(invitableBy('expert')).toEqual([]);
-  expect(inviterRoles().sort()).toEqual(['admin', 'applicant']);
+  // Internships: a university's contacts invite their colleagues, to their own university.
+  expect(invitableBy('university_contact')).toEqual(['university_contact']);
+  expect(roleJoining('university_contact')).toMatchObject({ invitationScope: 'inviter_institution' });
+  expect(inviterRoles().sort()).toEqual(['admin', 'applicant', 'university_contact']);
   expect(justInTimeRoles().sort()).toEqual(['admin', 'co_approver', 'fund_manager', 'reviewer', 'unv_officer']);
   expect(registrationRole('institution')).toEqual({ role: 'applicant' });
   expect(registrationRole('expert_profile')).toEqual({ role: 'expert' });

@@ -32,7 +32,9 @@ export interface TaskPageProgramme {
   subject(
     ctx: PageCtx,
     id: string,
-  ): Promise<ProposalView | ExpertRequestView | Schemas['EventTravel'] | Schemas['UnvAssignment']>;
+  ): Promise<
+    ProposalView | ExpertRequestView | Schemas['EventTravel'] | Schemas['Internship'] | Schemas['UnvAssignment']
+  >;
   /** The revision form: its fields (from the values posted, else from the subject as it is), their labels, and the changes a posted form makes. */
   revisionFields(ctx: PageCtx, task: TaskView, values: Body, state: FormState, x: FormExtras): HtmlValue;
   revisionLabels(ctx: PageCtx): Record<string, string>;
@@ -103,6 +105,13 @@ const TASK_PAGE_PROGRAMMES: Record<Programme, TaskPageProgramme> = {
     revisionFields: () => '',
     revisionLabels: () => ({}),
     revisionChanges: async () => ({ data: {}, fields: [] }),
+  },
+  // Internships have no revision step: an application is decided as it was submitted.
+  internships: {
+    subject: (ctx, id) => ctx.api.get('/internships/{id}', { params: { id } }),
+    revisionFields: () => '',
+    revisionLabels: () => ({}),
+    revisionChanges: () => Promise.resolve({ data: {}, fields: [] }),
   },
 };
 
