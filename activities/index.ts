@@ -8,6 +8,7 @@ import { createExpertRequestActivities } from './expert-request';
 import { createInternshipActivities } from './internship';
 import { createNotifyActivities } from './notify';
 import { createPolicyActivities } from './policy';
+import { createUnVolunteersActivities } from './un-volunteers';
 import { createProposalActivities } from './proposal';
 import { createReadModelActivities } from './read-model';
 
@@ -26,6 +27,7 @@ export function createActivities(given: ActivityDeps) {
     ...createDocumentActivities(deps),
     ...createCallActivities(deps),
     ...createEventTravelActivities(deps),
+    ...createUnVolunteersActivities(deps),
     ...createInternshipActivities(deps),
   };
 }

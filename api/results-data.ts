@@ -40,6 +40,10 @@ const COLUMNS: Readonly<Record<string, ProgrammeColumns>> = {
   event_travel: {
     amount: 'COALESCE(t."approvedCents", t."estimateCents")',
   },
+  un_volunteers: {
+    amount: 't."committedCents"',
+    party: 't."hostEntity"',
+  },
 };
 
 /** A programme's column expression, or NULL where it has none. */

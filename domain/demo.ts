@@ -85,4 +85,5 @@ export const DEMO_USERS = {
   },
   admin: { id: 'u-admin', email: 'admin@undp.example.org', name: 'System Administrator', role: 'admin' },
   auditor: { id: 'u-auditor', email: 'auditor@undp.example.org', name: 'Irina Kovaleva', role: 'auditor' },
+  unvOfficer: { id: 'u-unv-officer', email: 'officer@unv.example.org', name: 'Maria Keller', role: 'unv_officer' },
 } as const;

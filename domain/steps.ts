@@ -3,6 +3,7 @@ import type { Actor, Role } from './roles';
 import type { Programme, Stage, SubjectType } from './stages';
 import type { TaskKind } from './tasks';
 import type { EventTravelRowInit } from './event-travel';
+import type { UnvAssignmentRowInit } from './unv';
 import type { InternshipRowInit } from './internship';
 
 /**
@@ -115,7 +116,8 @@ export interface ExpertRequestRowInit {
 }
 
 /** The programme-specific columns of a new subject row. */
-export type SubjectRowInit = ProposalRowInit | ExpertRequestRowInit | EventTravelRowInit | InternshipRowInit;
+export type SubjectRowInit =
+  ProposalRowInit | ExpertRequestRowInit | EventTravelRowInit | InternshipRowInit | UnvAssignmentRowInit;
 
 /** Subject fields a step may change (never id, institution, country or stage directly): the columns of both programmes' tables. */
 export interface SubjectPatch {
@@ -167,6 +169,21 @@ export interface SubjectPatch {
   advanceCents?: number | null;
   settlement?: unknown;
   report?: unknown;
+  // UN Volunteers (UnvAssignment)
+  costEstimate?: unknown;
+  ledger?: unknown;
+  committedCents?: number;
+  transferredCents?: number;
+  spentCents?: number;
+  releasedCents?: number;
+  volunteerName?: string | null;
+  volunteerCandidateId?: string | null;
+  deployedOn?: string | null;
+  plannedEndDate?: string | null;
+  endedOn?: string | null;
+  plannedMonths?: number;
+  reconciliation?: unknown;
+  endReport?: unknown;
   // Internships (Internship)
   stipend?: unknown;
   funderSharePct?: number | null;

@@ -12,6 +12,7 @@ import { authRoutes } from './pages/auth';
 import { callPages } from './pages/calls';
 import { eventTravelPages } from './pages/event-travel';
 import { eventTravelApplyPages } from './pages/event-travel-apply';
+import { unVolunteersPages } from './pages/un-volunteers';
 import { internshipPages } from './pages/internships';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
@@ -258,6 +259,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   expertRequestPages(router, web);
   eventTravelApplyPages(router, web);
   eventTravelPages(router, web);
+  unVolunteersPages(router, web);
   internshipPages(router, web);
   messagePages(router, web);
   pipelinePages(router, web);

@@ -23,6 +23,7 @@ import { reassignmentRoutes } from './reassignment';
 import { resultRoutes } from './results';
 import { API_VERSION, systemRoutes } from './system';
 import { taskRoutes } from './tasks';
+import { unVolunteersRoutes } from './un-volunteers';
 import { userRoutes } from './users';
 
 /** Every route of the API, declared once: the Express app and the OpenAPI document both come from it. */
@@ -34,6 +35,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   draftRoutes(router, ctx);
   expertRequestRoutes(router, ctx);
   eventTravelRoutes(router, ctx);
+  unVolunteersRoutes(router, ctx);
   internshipRoutes(router, ctx);
   messageRoutes(router, ctx);
   taskRoutes(router, ctx);

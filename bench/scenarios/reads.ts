@@ -62,6 +62,14 @@ const STAGE_WEIGHTS: Record<Stage, number> = {
   travel_authorisation: 0,
   trip: 0,
   settlement: 0,
+  // Stages of UN Volunteers, which this scenario does not generate.
+  funding_decision: 0,
+  recruitment: 0,
+  deployment: 0,
+  assignment: 0,
+  reconciliation: 0,
+  not_funded: 0,
+  separated_early: 0,
   // Stages of internships, which this scenario does not generate.
   university_verification: 0,
   agreement: 0,

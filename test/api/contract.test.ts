@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { CALL_EXAMPLE, EXPERT_EXAMPLE } from '../../api/examples';
+import { UNV_REQUEST_EXAMPLE } from '../../api/un-volunteers-schemas';
 import { INTERNSHIP_EXAMPLE, POSTING_EXAMPLE } from '../../api/internship-schemas';
 import { DEMO_USERS } from '../../domain/demo';
 import { daysFromToday, eventTravelPayload, expertRequestPayload, proposalPayload } from '../fixtures/payloads';
@@ -882,6 +883,37 @@ test('every route answers what the document says, through both lifecycles over H
   expect(toWithdrawTravel.status).toBe(201);
   expect((await api.post(`/event-travel/${toWithdrawTravel.body.id}/withdraw`, {}, expert1)).status).toBe(200);
 
+  // UN Volunteers: a host's request through the routes of its own and the generic ones.
+  const unv = await api.post('/unv-assignments', UNV_REQUEST_EXAMPLE, co);
+  expect(unv.status).toBe(201);
+  const unvPath = `/unv-assignments/${unv.body.id}`;
+  expect((await api.get('/unv-assignments', fm)).status).toBe(200);
+  expect((await api.get(unvPath, co)).status).toBe(200);
+  expect((await api.post(`${unvPath}/messages`, { body: 'Can the volunteer start in March?' }, co)).status).toBe(201);
+  expect((await api.get(`${unvPath}/messages`, fm)).status).toBe(200);
+  expect((await api.post(`${unvPath}/notes`, { body: 'Within the envelope.' }, fm)).status).toBe(201);
+  expect((await api.get(`${unvPath}/notes`, fm)).status).toBe(200);
+  expect((await api.post(`${unvPath}/results/targets`, { values: { beneficiaries: 40 } }, fm)).status).toBe(200);
+  expect((await api.get(`${unvPath}/provenance`, fm)).status).toBe(200);
+  // Results are reported during the assignment: for the answer's shape, the row is put in that stage
+  // while the workflow waits for the funding decision (no step writes the row meanwhile).
+  await eventually(
+    async () =>
+      (await h.db.prisma.task.findFirst({
+        where: { subjectId: unv.body.id, kind: 'unv_funding_decision', status: 'open' },
+      })) ?? undefined,
+  );
+  const { stage: unvStage } = await h.db.prisma.unvAssignment.findUniqueOrThrow({ where: { id: unv.body.id } });
+  await h.db.prisma.unvAssignment.update({ where: { id: unv.body.id }, data: { stage: 'assignment' } });
+  expect(
+    (await api.post(`${unvPath}/results/reports`, { ...lastMonth, values: { beneficiaries: 35 } }, co)).status,
+  ).toBe(201);
+  expect((await api.get(`${unvPath}/results`, co)).status).toBe(200);
+  await h.db.prisma.unvAssignment.update({ where: { id: unv.body.id }, data: { stage: unvStage } });
+  expect((await api.post(`${unvPath}/cancel`, { reason: 'Duplicate.' }, fm)).status).toBe(200);
+  const toWithdrawUnv = await api.post('/unv-assignments', UNV_REQUEST_EXAMPLE, co);
+  expect(toWithdrawUnv.status).toBe(201);
+  expect((await api.post(`/unv-assignments/${toWithdrawUnv.body.id}/withdraw`, {}, co)).status).toBe(200);
   // Internships: a Country Office's posting (its own routes) and a student's application (its own and the generic ones).
   const posting = await api.post('/internship-postings', POSTING_EXAMPLE, co);
   expect(posting.status).toBe(201);

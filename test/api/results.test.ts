@@ -226,6 +226,7 @@ test('the dashboard equals sums computed from the tables under several filters; 
     challenge_fund: 1,
     experts_on_demand: 1,
     event_travel: 0,
+    un_volunteers: 0,
     internships: 0,
   });
   expect(all.body.disbursementByMonth).toEqual([

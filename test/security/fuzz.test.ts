@@ -4,6 +4,7 @@ import request from 'supertest';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../api/auth';
 import { CALL_EXAMPLE } from '../../api/examples';
 import { EVENT_TRAVEL_EXAMPLE } from '../../api/event-travel-schemas';
+import { UNV_REQUEST_EXAMPLE } from '../../api/un-volunteers-schemas';
 import { INTERNSHIP_EXAMPLE, POSTING_EXAMPLE } from '../../api/internship-schemas';
 import { DEMO_USERS } from '../../domain/demo';
 import { poolOf } from '../../lib/db';
@@ -240,6 +241,8 @@ const ACTORS: Record<string, DemoKey[]> = {
   'post /expert-requests/{id}/withdraw': ['coKg'],
   'post /event-travel': ['expert1', 'expert2', 'fundManager'],
   'post /event-travel/{id}/withdraw': ['expert1'],
+  'post /unv-assignments': ['coKg', 'coKg2'],
+  'post /unv-assignments/{id}/withdraw': ['coKg'],
   'post /internship-postings': ['coKg', 'fundManager'],
   'post /internship-postings/{id}/extend': ['coKg'],
   'post /internship-postings/{id}/withdraw': ['coKg'],
@@ -277,6 +280,7 @@ function seedBody(op: string, rng: Rng, schema: Record<string, unknown> | undefi
     case 'post /proposals/{id}/withdraw':
     case 'post /expert-requests/{id}/withdraw':
     case 'post /event-travel/{id}/withdraw':
+    case 'post /unv-assignments/{id}/withdraw':
     case 'post /internships/{id}/withdraw':
       return rng.chance(0.5) ? {} : { reason: 'changed plans' };
     case 'post /expert-requests':
@@ -285,6 +289,8 @@ function seedBody(op: string, rng: Rng, schema: Record<string, unknown> | undefi
       return (rng.chance(0.3)
         ? { ...EVENT_TRAVEL_EXAMPLE, expertId: 'exp-002' }
         : EVENT_TRAVEL_EXAMPLE) as unknown as Json;
+    case 'post /unv-assignments':
+      return { ...UNV_REQUEST_EXAMPLE, title: `Fuzz ${rng.int(0, 1e9)}` } as unknown as Json;
     case 'post /internship-postings':
       return POSTING_EXAMPLE as unknown as Json;
     case 'post /internship-postings/{id}/extend':
@@ -371,11 +377,13 @@ function makeCase(op: string, rng: Rng, mutation: (typeof MUTATIONS)[number]): C
               ? 'er'
               : path.split('/')[1] === 'event-travel'
                 ? 'et'
-                : path.split('/')[1] === 'internship-postings'
-                  ? 'ip'
-                  : path.split('/')[1] === 'internships'
-                    ? 'in'
-                    : 'p',
+                : path.split('/')[1] === 'unv-assignments'
+                  ? 'unv'
+                  : path.split('/')[1] === 'internship-postings'
+                    ? 'ip'
+                    : path.split('/')[1] === 'internships'
+                      ? 'in'
+                      : 'p',
       ),
     )
     .map(([, v]) => v);
@@ -626,6 +634,8 @@ beforeAll(async () => {
   const p2 = await as(h.app, TOKENS.applicant2!).post('/proposals', proposalPayload({ title: 'Fuzz revise target' }));
   const er = await as(h.app, TOKENS.coKg!).post('/expert-requests', expertRequestPayload());
   const et = await as(h.app, TOKENS.expert1!).post('/event-travel', EVENT_TRAVEL_EXAMPLE);
+  const unv = await as(h.app, TOKENS.coKg!).post('/unv-assignments', UNV_REQUEST_EXAMPLE);
+  expect([p1.status, p2.status, er.status, et.status, unv.status]).toEqual([201, 201, 201, 201, 201]);
   const ip = await as(h.app, TOKENS.coKg!).post('/internship-postings', POSTING_EXAMPLE);
   expect(ip.status).toBe(201);
   const internship = await applicant.post('/internships', { ...INTERNSHIP_EXAMPLE, postingId: ip.body.id });
@@ -650,6 +660,7 @@ beforeAll(async () => {
     p2: p2.body.id,
     er: er.body.id,
     et: et.body.id,
+    unv: unv.body.id,
     ip: ip.body.id,
     in: internship.body.id,
     expert: 'exp-001',
@@ -672,6 +683,7 @@ const CREATES: Record<string, string> = {
   'post /proposals': 'Proposal',
   'post /expert-requests': 'ExpertRequest',
   'post /event-travel': 'EventTravel',
+  'post /unv-assignments': 'UnvAssignment',
   'post /internship-postings': 'InternshipPosting',
   'post /internships': 'Internship',
   'post /calls': 'Call',
@@ -682,6 +694,7 @@ const MAILED_CREATES = [
   'post /proposals/{id}/messages',
   'post /expert-requests/{id}/messages',
   'post /event-travel/{id}/messages',
+  'post /unv-assignments/{id}/messages',
   'post /internships/{id}/messages',
 ];
 const WORKFLOW_TABLES = [
@@ -699,6 +712,7 @@ const WORKFLOW_TABLES = [
   'Proposal',
   'ExpertRequest',
   'EventTravel',
+  'UnvAssignment',
   'Internship',
   'InternshipPosting',
   'DecisionRecord',
@@ -735,6 +749,13 @@ const MAY_CHANGE: Record<string, string[]> = {
   'post /expert-requests/{id}/results/reports': RESULT_TABLES,
   'post /event-travel/{id}/results/targets': RESULT_TABLES,
   'post /event-travel/{id}/results/reports': RESULT_TABLES,
+  'post /unv-assignments': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
+  'post /unv-assignments/{id}/withdraw': WORKFLOW_TABLES,
+  'post /unv-assignments/{id}/messages': ['Message', 'AuditEvent', 'Outbox', 'IdempotencyRecord'],
+  'post /unv-assignments/{id}/notes': ['InternalNote', 'AuditEvent', 'IdempotencyRecord'],
+  'post /unv-assignments/{id}/cancel': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
+  'post /unv-assignments/{id}/results/targets': RESULT_TABLES,
+  'post /unv-assignments/{id}/results/reports': RESULT_TABLES,
   'post /internship-postings': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
   'post /internship-postings/{id}/extend': ['InternshipPosting'],
   'post /internship-postings/{id}/withdraw': WORKFLOW_TABLES,
@@ -826,6 +847,7 @@ test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no
     'post /proposals',
     'post /expert-requests',
     'post /event-travel',
+    'post /unv-assignments',
     'post /internship-postings',
     'post /internships',
     'post /calls',

@@ -29,15 +29,31 @@ test('the existing programmes, through the generic path', () => {
     'fund_manager',
     'reviewer',
     'university_contact',
+    'unv_officer',
   ]);
-  expect(invitableBy('admin').sort()).toEqual(['admin', 'auditor', 'co_approver', 'fund_manager', 'reviewer']);
+  // UN Volunteers brings the UNV officer: invited by an administrator, like the other staff roles.
+  expect(invitableBy('admin').sort()).toEqual([
+    'admin',
+    'auditor',
+    'co_approver',
+    'fund_manager',
+    'reviewer',
+    'unv_officer',
+  ]);
   expect(invitableBy('applicant')).toEqual(['applicant']);
   expect(invitableBy('expert')).toEqual([]);
   // Internships: a university's contacts invite their colleagues, to their own university.
   expect(invitableBy('university_contact')).toEqual(['university_contact']);
   expect(roleJoining('university_contact')).toMatchObject({ invitationScope: 'inviter_institution' });
   expect(inviterRoles().sort()).toEqual(['admin', 'applicant', 'university_contact']);
-  expect(justInTimeRoles().sort()).toEqual(['admin', 'auditor', 'co_approver', 'fund_manager', 'reviewer']);
+  expect(justInTimeRoles().sort()).toEqual([
+    'admin',
+    'auditor',
+    'co_approver',
+    'fund_manager',
+    'reviewer',
+    'unv_officer',
+  ]);
   expect(registrationRole('institution')).toEqual({ role: 'applicant' });
   expect(registrationRole('expert_profile')).toEqual({ role: 'expert' });
   expect(registrationRole('institution', 'co_approver')).toEqual({
@@ -100,7 +116,14 @@ test('a programme that brings self-registering roles needs only its registry ent
   expect(rules.justInTime()).not.toContain('host');
   expect(rules.label('candidate')).toEqual({ en: 'internship candidate', ru: 'кандидат на стажировку' });
   // The existing roles are unchanged by the new programme.
-  expect(rules.invitableBy('admin').sort()).toEqual(['admin', 'auditor', 'co_approver', 'fund_manager', 'reviewer']);
+  expect(rules.invitableBy('admin').sort()).toEqual([
+    'admin',
+    'auditor',
+    'co_approver',
+    'fund_manager',
+    'reviewer',
+    'unv_officer',
+  ]);
 });
 
 test('a role joins the same way in every programme that has it, and names only roles that exist', () => {

@@ -1,6 +1,7 @@
 import { signatureData } from '../helpers/signature';
 import type { Page } from 'playwright-core';
 import { EVENT_TRAVEL_EXAMPLE } from '../../api/event-travel-schemas';
+import { UNV_REQUEST_EXAMPLE } from '../../api/un-volunteers-schemas';
 import { INTERNSHIP_EXAMPLE, POSTING_EXAMPLE } from '../../api/internship-schemas';
 import { DEMO_USERS } from '../../domain/demo';
 import { proposalWorkflow } from '../../workflows/proposal';
@@ -177,6 +178,10 @@ beforeAll(async () => {
   const et = await h.api<{ id: string }>('expert1', 'POST', '/event-travel', EVENT_TRAVEL_EXAMPLE);
   ids.et = et.body.id;
   ids.etReview = await taskOf('fundManager', ids.et, 'travel_review');
+  // A Country Office's request for a UN Volunteer, waiting for the fund manager's funding decision.
+  const unv = await h.api<{ id: string }>('coKg', 'POST', '/unv-assignments', UNV_REQUEST_EXAMPLE);
+  ids.unv = unv.body.id;
+  ids.unvFunding = await taskOf('fundManager', ids.unv, 'unv_funding_decision');
   // A Country Office's internship posting and a student's application to it.
   const ip = await h.api<{ id: string }>('coKg', 'POST', '/internship-postings', POSTING_EXAMPLE);
   const internship = await h.api<{ id: string }>('applicant', 'POST', '/internships', {
@@ -235,6 +240,9 @@ const PAGES: MainPage[] = [
   { name: 'expert-event-travel-list', who: 'expert1', path: () => '/app/event-travel' },
   { name: 'expert-event-travel', who: 'expert1', path: () => `/app/event-travel/${ids.et}` },
   { name: 'fm-task-travel-review', who: 'fundManager', path: () => `/app/tasks/${encodeURIComponent(ids.etReview)}` },
+  { name: 'co-unv-list', who: 'coKg', path: () => '/app/unv-assignments' },
+  { name: 'co-unv-assignment', who: 'coKg', path: () => `/app/unv-assignments/${ids.unv}` },
+  { name: 'fm-task-unv-funding', who: 'fundManager', path: () => `/app/tasks/${encodeURIComponent(ids.unvFunding)}` },
   { name: 'applicant-rejected', who: 'applicant', path: () => `/app/proposals/${ids.p3}` },
   { name: 'applicant-agreement', who: 'applicant2', path: () => `/app/proposals/${ids.p4}` },
   { name: 'applicant-report-task', who: 'applicant2', path: () => `/app/tasks/${encodeURIComponent(ids.p4Report)}` },

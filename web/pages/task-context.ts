@@ -4,6 +4,7 @@ import { attr, html, type HtmlValue, type SafeHtml } from '../html';
 import { findingsOf, findingText } from '../findings';
 import type { Key } from '../i18n';
 import { nameOf } from '../reference';
+import { unvTaskContext } from './un-volunteers-forms';
 import { emptyState, facts, fmtDate, fmtNum, fmtUsd, prose, type PageCtx } from '../ui';
 import {
   criterionLabel,
@@ -246,6 +247,6 @@ export function contextPanel(
     case 'expert_evaluation':
       return c.expertName ? card(t('context.expert'), html`<p>${String(c.expertName)}</p>`) : '';
     default:
-      return '';
+      return unvTaskContext(ctx, task.kind, c) ?? '';
   }
 }

@@ -35,6 +35,7 @@ import {
 
 import { shortlistTable, type RosterHit } from './task-context';
 import { travelDecisionFields } from './event-travel-forms';
+import { unvDecisionFields } from './un-volunteers-forms';
 import { taskPageProgramme } from './task-programmes';
 
 const enc = encodeURIComponent;
@@ -186,7 +187,9 @@ export function dataFields(
 ): HtmlValue {
   const { t, lang } = ctx;
   const c = task.context ?? {};
-  const travel = travelDecisionFields(ctx as never, dataKey, values, state);
+  const travel =
+    travelDecisionFields(ctx as never, dataKey, values, state) ??
+    unvDecisionFields(ctx as never, dataKey, values, state);
   if (travel) return html`${travel}${commentField(ctx, o, values, state, '')}`;
   switch (dataKey as string | undefined) {
     case 'noConflict':

@@ -32,7 +32,9 @@ export interface TaskPageProgramme {
   subject(
     ctx: PageCtx,
     id: string,
-  ): Promise<ProposalView | ExpertRequestView | Schemas['EventTravel'] | Schemas['Internship']>;
+  ): Promise<
+    ProposalView | ExpertRequestView | Schemas['EventTravel'] | Schemas['Internship'] | Schemas['UnvAssignment']
+  >;
   /** The revision form: its fields (from the values posted, else from the subject as it is), their labels, and the changes a posted form makes. */
   revisionFields(ctx: PageCtx, task: TaskView, values: Body, state: FormState, x: FormExtras): HtmlValue;
   revisionLabels(ctx: PageCtx): Record<string, string>;
@@ -96,6 +98,13 @@ const TASK_PAGE_PROGRAMMES: Record<Programme, TaskPageProgramme> = {
       const current = await ctx.api.get('/tasks/{id}', { params: { id: task.id } });
       return travelRevisionChanges(((current.context ?? {}).application ?? {}) as object, body);
     },
+  },
+  // No revision step: the host withdraws and requests again.
+  un_volunteers: {
+    subject: (ctx, id) => ctx.api.get('/unv-assignments/{id}', { params: { id } }),
+    revisionFields: () => '',
+    revisionLabels: () => ({}),
+    revisionChanges: async () => ({ data: {}, fields: [] }),
   },
   // Internships have no revision step: an application is decided as it was submitted.
   internships: {

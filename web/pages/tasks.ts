@@ -42,6 +42,7 @@ import {
 import { inboxFilters, inboxPage, inboxQuery } from './task-inbox';
 import { contextPanel, type RosterHit } from './task-context';
 import { travelDecisionData } from './event-travel-forms';
+import { unvDecisionData } from './un-volunteers-forms';
 import { taskPageProgramme } from './task-programmes';
 import {
   dataKeyOf,
@@ -350,7 +351,7 @@ export function taskPages(router: Router, web: WebContext): void {
           break;
         }
         default:
-          Object.assign(data, travelDecisionData(dataKey, body) ?? {});
+          Object.assign(data, travelDecisionData(dataKey, body) ?? unvDecisionData(dataKey, body) ?? {});
           break;
       }
       if (dataKey && dataKey !== 'comment' && dataKey !== 'none') payload.data = data;

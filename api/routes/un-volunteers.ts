@@ -1,0 +1,189 @@
+import type { Prisma } from '../../generated/prisma/client';
+import { UN_VOLUNTEERS as PROGRAMME } from '../../domain/programmes/un-volunteers';
+import type { UnvCategory } from '../../domain/policy/unv';
+import { centsToUsd } from '../../domain/schemas';
+import { unvRequestSchema } from '../../domain/unv';
+import type { UnvAssignmentWorkflowInput } from '../../workflows/un-volunteers';
+import type { ApiContext } from '../context';
+import { forbidden, notFound } from '../errors';
+import { unvAssignmentSchema, unvListQuerySchema, unvPageSchema } from '../un-volunteers-schemas';
+import { created, type ApiRouter } from '../router';
+import { createdSubjectSchema } from '../schemas';
+import { subjectScope } from '../scope';
+import { startSubjectWorkflow } from '../start-subject';
+import { subjectListRoute, subjectWithdrawRoute } from '../subject-routes';
+import { asObject, asStage, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
+
+const TAG = 'UN Volunteers';
+const READ_ROLES = ['fund_manager', 'co_approver', 'unv_officer', 'admin'] as const;
+const ASSIGNMENT_ID = { description: 'The UN Volunteer assignment id', example: 'unv-0a1b2c3d4e5f6g7h' };
+
+const dayOrNull = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
+
+const SUMMARY_SELECT = {
+  id: true,
+  title: true,
+  countryCode: true,
+  dutyStationCity: true,
+  hostEntity: true,
+  unvCategory: true,
+  plannedMonths: true,
+  volunteerName: true,
+  deployedOn: true,
+  plannedEndDate: true,
+  committedCents: true,
+  transferredCents: true,
+  spentCents: true,
+  stage: true,
+  stageEnteredAt: true,
+  createdAt: true,
+  closedAt: true,
+} as const;
+type SummaryRow = Prisma.UnvAssignmentGetPayload<{ select: typeof SUMMARY_SELECT }>;
+
+function summary(r: SummaryRow) {
+  return {
+    id: r.id,
+    title: r.title,
+    countryCode: r.countryCode,
+    dutyStationCity: r.dutyStationCity,
+    hostEntity: r.hostEntity,
+    category: r.unvCategory as UnvCategory,
+    plannedMonths: r.plannedMonths,
+    volunteerName: r.volunteerName,
+    deployedOn: dayOrNull(r.deployedOn),
+    plannedEndDate: dayOrNull(r.plannedEndDate),
+    committedUsd: centsToUsd(r.committedCents),
+    transferredUsd: centsToUsd(r.transferredCents),
+    spentUsd: centsToUsd(r.spentCents),
+    stage: asStage(r.stage),
+    stageEnteredAt: r.stageEnteredAt.toISOString(),
+    createdAt: r.createdAt.toISOString(),
+    closedAt: r.closedAt?.toISOString() ?? null,
+  };
+}
+
+export function unVolunteersRoutes(router: ApiRouter, ctx: ApiContext): void {
+  const { prisma } = ctx;
+
+  router.add(
+    {
+      method: 'post',
+      path: `/${PROGRAMME.apiPath}`,
+      operationId: 'createUnvAssignment',
+      tag: TAG,
+      summary: 'Request a fully funded UN Volunteer (the host’s description of assignment)',
+      description:
+        'A Country Office approver of the duty station’s country submits the description of assignment. Starts its workflow, which checks ' +
+        'the request under the dated UNV rule set (rates for the duty station, the category’s duration bounds) and computes the cost estimate ' +
+        '(living allowance × months, settling-in grant, insurance, travel, resettlement allowance, UNV’s support cost) for the fund manager’s ' +
+        'funding decision. Accepts Idempotency-Key.',
+      roles: ['co_approver'],
+      body: unvRequestSchema,
+      idempotent: true,
+      success: created(createdSubjectSchema, 'getUnvAssignment', 'withdrawUnvAssignment'),
+      errors: [409],
+    },
+    async ({ user, body, idempotencyKey }) => {
+      if (user.countryCode !== body.dutyStation.countryCode)
+        throw forbidden(`you host assignments in your own country (${user.countryCode ?? 'none'}) only`);
+      return startSubjectWorkflow(ctx, PROGRAMME.id, {
+        user,
+        idempotencyKey,
+        countryCode: body.dutyStation.countryCode,
+        input: (id): UnvAssignmentWorkflowInput => ({
+          assignmentId: id,
+          requester: { userId: user.id, role: user.role },
+          request: body,
+          submittedAt: new Date().toISOString(),
+        }),
+      });
+    },
+  );
+
+  subjectListRoute(router, ctx, PROGRAMME.id, {
+    operationId: 'listUnvAssignments',
+    tag: TAG,
+    summary: 'List the UN Volunteer assignments you may see',
+    roles: READ_ROLES,
+    query: unvListQuerySchema,
+    schema: unvPageSchema,
+    description: 'A page of assignments, newest first (a Country Office sees those of its country)',
+    getOperationId: 'getUnvAssignment',
+    select: SUMMARY_SELECT,
+    items: (rows: SummaryRow[]) => rows.map(summary),
+  });
+
+  router.add(
+    {
+      method: 'get',
+      path: `/${PROGRAMME.apiPath}/:id`,
+      operationId: 'getUnvAssignment',
+      cached: true,
+      tag: TAG,
+      summary: 'A UN Volunteer assignment with its money, open tasks and timeline',
+      roles: READ_ROLES,
+      params: { id: ASSIGNMENT_ID },
+      success: { status: 200, description: 'The assignment', schema: unvAssignmentSchema },
+      errors: [404],
+    },
+    async ({ user, params }) => {
+      const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.UnvAssignmentWhereInput;
+      const r = await prisma.unvAssignment.findFirst({
+        where: { AND: [{ id: params.id }, scope] },
+        select: {
+          ...SUMMARY_SELECT,
+          workflowId: true,
+          requesterId: true,
+          request: true,
+          costEstimate: true,
+          ledger: true,
+          releasedCents: true,
+          shortlist: true,
+          endedOn: true,
+          reconciliation: true,
+          endReport: true,
+          findings: true,
+          outcome: true,
+          updatedAt: true,
+        },
+      });
+      if (!r) throw notFound('UN Volunteer assignment');
+      const [tasks, events] = await Promise.all([
+        prisma.task.findMany({
+          where: { subjectId: r.id, subjectType: PROGRAMME.subjectType, status: 'open' },
+          select: TASK_LITE_SELECT,
+          orderBy: { createdAt: 'asc' },
+        }),
+        timeline(prisma, r.id, user),
+      ]);
+      return {
+        body: {
+          ...summary(r),
+          workflowId: r.workflowId,
+          requesterId: r.requesterId,
+          request: asObject(r.request) ?? {},
+          costEstimate: asObject(r.costEstimate),
+          ledger: asObject(r.ledger),
+          releasedUsd: centsToUsd(r.releasedCents),
+          shortlist: Array.isArray(r.shortlist) ? (r.shortlist as unknown[]) : null,
+          endedOn: dayOrNull(r.endedOn),
+          reconciliation: asObject(r.reconciliation),
+          endReport: asObject(r.endReport),
+          findings: asObject(r.findings),
+          outcome: r.outcome,
+          updatedAt: r.updatedAt.toISOString(),
+          openTasks: visibleOpenTasks(tasks, user),
+          timeline: events,
+        },
+      };
+    },
+  );
+
+  subjectWithdrawRoute(router, ctx, PROGRAMME.id, {
+    operationId: 'withdrawUnvAssignment',
+    tag: TAG,
+    summary: 'Withdraw a UN Volunteer request (the host Country Office, until a volunteer is recruited)',
+    id: ASSIGNMENT_ID,
+  });
+}

@@ -1,0 +1,84 @@
+import type { ProgrammeSpec } from '../programme';
+import { COUNTRY_OFFICE_AND_FUND_ROLES } from './shared';
+import { UN_VOLUNTEERS_WORDS } from './un-volunteers-words';
+
+/**
+ * UN Volunteers fully funded by the partnership (issue 33): a host (a UNDP Country Office or another
+ * UN entity in a partner country) asks for a volunteer; the fund commits the assignment's full cost,
+ * transfers it to UNV, which recruits and pays the volunteer, and reconciles UNV's statements.
+ */
+export const UN_VOLUNTEERS = {
+  id: 'un_volunteers',
+  subjectType: 'unv_assignment',
+  subjectTable: 'UnvAssignment',
+  workflowType: 'unvAssignmentWorkflow',
+  workflowIdPrefix: 'unv-assignment-',
+  subjectIdPrefix: 'unv',
+  apiPath: 'unv-assignments',
+  stages: [
+    // The kernel starts every subject in `intake`: here, the host's request and its checks.
+    { name: 'intake', phase: 'intake' },
+    { name: 'funding_decision', phase: 'selection' },
+    { name: 'recruitment', phase: 'selection' },
+    { name: 'deployment', phase: 'contracting' },
+    { name: 'assignment', phase: 'mission' },
+    { name: 'reconciliation', phase: 'evaluation' },
+  ],
+  endings: {
+    closed: 'closed',
+    not_funded: 'rejected',
+    withdrawn: 'withdrawn',
+    separated_early: 'terminated',
+    cancelled: 'cancelled',
+  },
+  taskKinds: [
+    'unv_funding_decision',
+    'unv_shortlist',
+    'unv_host_selection',
+    'unv_offer',
+    'unv_clearances',
+    'unv_deployment',
+    'unv_assignment',
+    'unv_extension_decision',
+    'unv_end_report',
+    'unv_statement',
+    'unv_reconciliation',
+  ],
+  // The host withdraws its request until a volunteer is recruited; after that, a fund manager cancels.
+  withdrawal: { stages: ['intake', 'funding_decision', 'recruitment'], by: 'country_office' },
+  roles: {
+    // The host Country Office sees the assignments of its country only.
+    ...COUNTRY_OFFICE_AND_FUND_ROLES,
+    unv_officer: {
+      label: { en: 'UNV officer', ru: 'сотрудник программы ДООН' },
+      joining: { invitedBy: ['admin'], oidcJustInTime: true, signIn: ['oidc', 'email'] },
+      scope: { all: true },
+    },
+  },
+  messages: {
+    sides: [
+      {
+        key: 'host',
+        roles: ['co_approver'],
+        audience: ['country_office'],
+        label: { en: 'Host', ru: 'Принимающая организация' },
+      },
+      {
+        key: 'fund',
+        roles: ['fund_manager'],
+        audience: ['fund_managers'],
+        label: { en: 'Fund managers', ru: 'Менеджеры фонда' },
+      },
+    ],
+    ownerColumn: 'requesterId',
+  },
+  resultIndicators: [
+    {
+      key: 'assignmentsCompleted',
+      label: { en: 'Assignments completed', ru: 'Завершено назначений' },
+      source: 'subjects_closed',
+    },
+    { key: 'transferredToUnv', label: { en: 'Transferred to UNV', ru: 'Перечислено ДООН' }, source: 'payments_total' },
+  ],
+  labels: UN_VOLUNTEERS_WORDS,
+} as const satisfies ProgrammeSpec;

@@ -1,0 +1,190 @@
+import { addDays } from '../../domain/calendar';
+import { addMonths } from '../../domain/policy/unv';
+import type { Clock } from '../../lib/clock';
+import { logger } from '../../lib/logger';
+import { createWorker } from '../../worker/create-worker';
+import { UNV_REQUEST_EXAMPLE } from '../../api/un-volunteers-schemas';
+import { compressedClock } from '../helpers/sla';
+import { testWorkflowBundle } from '../helpers/temporal';
+import { eventually } from '../helpers/wait';
+import { as, startApiHarness, type ApiHarness } from './harness';
+
+/**
+ * UN Volunteers fully funded over real HTTP, from the host's request to closed, by the right users:
+ * the Kyrgyzstan Country Office requests, the fund manager funds, the UNV officer proposes and
+ * records the offer and the clearances, the host selects and confirms the deployment, the
+ * assignment ends on a compressed Clock (a day lasts DAY_MS), the host reports, UNV's statement is
+ * reconciled and the fund manager verifies it. Refusals: 400 with fields, 403, 404.
+ */
+const DAY_MS = 400;
+let h: ApiHarness;
+let clock: Clock;
+let stopWorker: () => Promise<void>;
+
+beforeAll(async () => {
+  h = await startApiHarness('un-volunteers', { worker: false });
+  clock = compressedClock(h.db.prisma, DAY_MS);
+  const worker = await createWorker({
+    connection: h.env.nativeConnection,
+    namespace: h.env.namespace,
+    taskQueue: h.taskQueue,
+    workflowBundle: await testWorkflowBundle(),
+    deps: { prisma: h.db.prisma, mailer: h.smtp.mailer, logger, baseUrl: 'http://localhost:3000', clock },
+  });
+  let release: () => void = () => undefined;
+  const running = worker.runUntil(new Promise<void>((r) => (release = r)));
+  stopWorker = async () => {
+    release();
+    await running;
+  };
+});
+
+afterAll(async () => {
+  await stopWorker?.();
+  await h?.stop();
+});
+
+type Task = { id: string; kind: string; subject: { id: string } };
+
+test('HTTP lifecycle: the host’s request to closed, with 400/403/404 and the host’s scope', async () => {
+  const host = as(h.app, await h.token('coKg'));
+  const otherCo = as(h.app, await h.token('coTj'));
+  const fm = as(h.app, await h.token('fundManager'));
+  const unv = as(h.app, await h.token('unvOfficer'));
+  const expert = as(h.app, await h.token('expert1'));
+  const today = () => clock.today({ countryCode: 'KG', timeZone: 'Asia/Bishkek' });
+  const body = { ...UNV_REQUEST_EXAMPLE, months: 6, startDate: addDays(today(), 30) };
+
+  // Refusals name the field, and start nothing.
+  const before = await h.db.prisma.unvAssignment.count();
+  const bad = await host.post('/unv-assignments').send({ ...body, category: 'senior', months: 0 });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(
+    expect.arrayContaining(['category', 'months']),
+  );
+  // Another country's office hosts in its own country only; other roles do not request.
+  expect((await otherCo.post('/unv-assignments').send(body)).status).toBe(403);
+  expect((await expert.post('/unv-assignments').send(body)).status).toBe(403);
+  expect((await fm.post('/unv-assignments').send(body)).status).toBe(403);
+  expect(await h.db.prisma.unvAssignment.count()).toBe(before);
+
+  const created = await host.post('/unv-assignments').send(body);
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  expect(created.body.workflowId).toBe(`unv-assignment-${id}`);
+
+  // The host's country, the fund and UNV see it; another Country Office and an expert do not.
+  expect((await otherCo.get(`/unv-assignments/${id}`)).status).toBe(404);
+  expect((await otherCo.get('/unv-assignments')).body.items.map((i: { id: string }) => i.id)).not.toContain(id);
+  expect((await expert.get(`/unv-assignments/${id}`)).status).toBe(403);
+  expect((await host.get('/unv-assignments/unv-nope')).status).toBe(404);
+  expect((await unv.get('/unv-assignments')).body.items.map((i: { id: string }) => i.id)).toContain(id);
+
+  const taskOf = async (client: typeof fm, kind: string) =>
+    eventually(async () => {
+      const res = await client.get(`/tasks?subject=${id}&pageSize=50`);
+      return (res.body.items as Task[]).find((t) => t.kind === kind);
+    }, 60_000);
+  const decide = (client: typeof fm, task: Task, payload: object) =>
+    client.post(`/tasks/${encodeURIComponent(task.id)}/decision`).send(payload);
+
+  const funding = await taskOf(fm, 'unv_funding_decision');
+  // The host cannot fund its own request.
+  expect((await decide(host, funding, { decision: 'approve' })).status).toBe(403);
+  await decide(fm, funding, { decision: 'approve' }).expect(200);
+  const funded = (await host.get(`/unv-assignments/${id}`)).body;
+  expect(funded.stage).toBe('recruitment');
+  expect((funded.costEstimate as { lines: { key: string }[] }).lines.map((l) => l.key)).toEqual([
+    'vla',
+    'insurance',
+    'resettlement',
+    'settling_in',
+    'travel',
+    'support',
+  ]);
+  expect(funded.committedUsd).toBe((funded.costEstimate as { totalCents: number }).totalCents / 100);
+
+  const shortlist = await taskOf(unv, 'unv_shortlist');
+  const invalid = await decide(unv, shortlist, { decision: 'propose', data: { candidates: [{ id: 'x' }] } });
+  expect(invalid.status).toBe(400);
+  expect(invalid.body.error.details.map((d: { path: string }) => d.path)).toContain('data.candidates.0.name');
+  await decide(unv, shortlist, {
+    decision: 'propose',
+    data: {
+      candidates: [
+        {
+          id: 'c-1',
+          name: 'Olga Ivanova',
+          citizenship: 'RU',
+          birthDate: '1991-04-02',
+          degree: 'master',
+          yearsExperience: 7,
+        },
+      ],
+    },
+  }).expect(200);
+  await decide(host, await taskOf(host, 'unv_host_selection'), {
+    decision: 'select',
+    data: { ranking: ['c-1'] },
+  }).expect(200);
+  await decide(unv, await taskOf(unv, 'unv_offer'), { decision: 'accepted', data: {} }).expect(200);
+  await decide(unv, await taskOf(unv, 'unv_clearances'), {
+    decision: 'cleared',
+    data: { medical: true, security: true },
+  }).expect(200);
+  // A deployment under way whose planned end is a few days ahead.
+  const startDate = addMonths(addDays(today(), 6), -6);
+  await decide(host, await taskOf(host, 'unv_deployment'), { decision: 'confirm', data: { startDate } }).expect(200);
+  // The advance is computed after the decision is recorded: the stage follows.
+  const deployed = await eventually(async () => {
+    const r = (await fm.get(`/unv-assignments/${id}`)).body;
+    return r.stage === 'assignment' ? r : null;
+  }, 30_000);
+  expect(deployed.volunteerName).toBe('Olga Ivanova');
+  expect(deployed.transferredUsd).toBe(deployed.committedUsd);
+
+  // The planned end passes; the host reports and UNV's statement is reconciled.
+  const report = await taskOf(host, 'unv_end_report');
+  await decide(host, report, {
+    decision: 'submit_report',
+    data: { report: 'Portfolio handed over.', rating: 5 },
+  }).expect(200);
+  const statement = await taskOf(unv, 'unv_statement');
+  await decide(unv, statement, {
+    decision: 'submit_statement',
+    data: { periodEnd: today(), spentUsd: deployed.transferredUsd },
+  }).expect(200);
+  await decide(fm, await taskOf(fm, 'unv_reconciliation'), { decision: 'verify' }).expect(200);
+
+  const closed = await eventually(async () => {
+    const r = (await host.get(`/unv-assignments/${id}`)).body;
+    return r.stage === 'closed' ? r : null;
+  }, 60_000);
+  expect(closed.spentUsd).toBe(closed.transferredUsd);
+  expect(closed.committedUsd).toBe(closed.transferredUsd);
+  expect(closed.reconciliation).toMatchObject({ varianceCents: 0, overspent: false });
+  expect(closed.timeline.map((e: { action: string }) => e.action)).toEqual(
+    expect.arrayContaining([
+      'requested',
+      'funded',
+      'candidates_ranked',
+      'deployed',
+      'assignment_completed',
+      'reconciled',
+    ]),
+  );
+}, 300_000);
+
+test('withdrawal: the host withdraws before recruitment ends; the fund manager may not', async () => {
+  const host = as(h.app, await h.token('coKg'));
+  const fm = as(h.app, await h.token('fundManager'));
+  const created = await host.post('/unv-assignments').send({ ...UNV_REQUEST_EXAMPLE, months: 6 });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  await eventually(async () => (await host.get(`/unv-assignments/${id}`)).body.stage === 'funding_decision');
+  expect((await fm.post(`/unv-assignments/${id}/withdraw`).send({ reason: 'x' })).status).toBe(403);
+  expect((await host.post('/unv-assignments/unv-nope/withdraw').send({ reason: 'x' })).status).toBe(404);
+  const w = await host.post(`/unv-assignments/${id}/withdraw`).send({ reason: 'Funded by the host itself' });
+  expect(w.status).toBe(200);
+  expect((await host.get(`/unv-assignments/${id}`)).body.stage).toBe('withdrawn');
+}, 120_000);
