@@ -90,3 +90,17 @@ export async function assertRequiredDocuments(ctx: ApiContext, proposalId: strin
   const finding = requiredDocumentsFinding(documents);
   if (finding.outcome === 'fail') throw intakeRefused(intakeProblems([finding], false));
 }
+
+/**
+ * A decision that resubmits a proposal after requested changes, by whichever route it comes
+ * (POST /proposals/{id}/resubmit or the generic POST /tasks/{id}/decision), must leave the proposal
+ * carrying its call's required documents: the same rule and the same 400 as submission.
+ */
+export async function assertDecisionDocuments(
+  ctx: ApiContext,
+  task: { kind: string; subjectType: string; subjectId: string },
+  decision: string,
+): Promise<void> {
+  if (task.subjectType === 'proposal' && task.kind === 'revise' && decision === 'resubmit')
+    await assertRequiredDocuments(ctx, task.subjectId);
+}

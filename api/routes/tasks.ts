@@ -6,6 +6,7 @@ import { subjectTable } from '../../lib/subject-table';
 import { SUBJECT_TYPES } from '../../domain/registry';
 import type { ApiContext } from '../context';
 import { executeDecision } from '../decide';
+import { assertDecisionDocuments } from '../documents';
 import { forbidden, notFound } from '../errors';
 import { paged } from '../ids';
 import { withReviewerChoices } from '../reviewers';
@@ -188,6 +189,8 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
           assigneeInstitutionId: true,
           countryCode: true,
           programme: true,
+          subjectType: true,
+          subjectId: true,
           exclusions: { select: { userId: true } },
         },
       });
@@ -195,6 +198,7 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
       // The workflow's own words for the same refusal (the web app translates them).
       if (isExcluded(task, user)) throw forbidden('you may not decide this task (you raised the request)');
       if (!isAssignedTo(task, user)) throw forbidden('this task is assigned to someone else');
+      if (task.status === 'open') await assertDecisionDocuments(ctx, task, body.decision);
       const started = performance.now();
       const result = await executeDecision(ctx, user, task, body, req.requestId, idempotencyKey);
       // The Temporal Update round trip (validator, workflow steps, read-model commits), for clients and benchmarks.

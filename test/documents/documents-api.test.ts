@@ -482,3 +482,64 @@ test('message attachments: the author attaches own uploads of the subject; reade
   }, 30_000);
   expect(mail.some((m) => m.text.includes('signed letter.pdf'))).toBe(true);
 });
+
+test("a resubmission through the generic task decision route is checked like submission: the call's required documents, 400 with the field", async () => {
+  await h.db.prisma.call.update({ where: { id: 'call-kg' }, data: { requiredDocumentTypes: ['letter_of_support'] } });
+  try {
+    const applicant = as(h.app, await token('applicant'));
+    const letter = await uploadAs('applicant', '/documents', [{ name: 'letter.pdf', bytes: pdf('resubmit letter') }]);
+    const created = await applicant.post(
+      '/proposals',
+      proposalPayload({ title: 'Resubmitted by task', documentIds: [letter.body.items[0].id] }),
+    );
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const openTask = (who: DemoKey, kind: string) =>
+      eventually(async () => {
+        const res = await as(h.app, await token(who)).get(`/tasks?subject=${id}&kind=${kind}&status=open`);
+        return res.body.items?.[0]?.id as string | undefined;
+      }, 60_000);
+    const endorsement = await openTask('coKg', 'co_endorsement');
+    const asked = await as(h.app, await token('coKg')).post(`/tasks/${encodeURIComponent(endorsement)}/decision`, {
+      decision: 'request_changes',
+      comment: 'Please send a new letter of support.',
+    });
+    expect(asked.status).toBe(200);
+    const revise = await openTask('applicant', 'revise');
+    // The applicant withdraws the letter and resubmits through the generic route: refused, nothing decided.
+    expect((await applicant.post(`/documents/${letter.body.items[0].id}/delete`)).status).toBe(200);
+    const refused = await applicant.post(`/tasks/${encodeURIComponent(revise)}/decision`, {
+      decision: 'resubmit',
+      data: { title: 'Resubmitted by task (v2)' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'intake_rules_failed' });
+    expect(refused.body.error.details).toEqual([
+      expect.objectContaining({
+        path: 'documentIds',
+        rule: 'required_documents',
+        figures: expect.objectContaining({ missing: 'letter_of_support' }),
+      }),
+    ]);
+    expect((await h.db.prisma.task.findUniqueOrThrow({ where: { id: revise } })).status).toBe('open');
+    // The same refusal on the proposal's own resubmit route (one rule).
+    const viaRoute = await applicant.post(`/proposals/${id}/resubmit`, { title: 'Resubmitted by task (v2)' });
+    expect([viaRoute.status, viaRoute.body.error.details[0].rule]).toEqual([400, 'required_documents']);
+
+    // With a new letter on the proposal (its task named), the same decision goes through.
+    const again = await request(h.app)
+      .post(`/proposals/${id}/documents`)
+      .set('Authorization', `Bearer ${await token('applicant')}`)
+      .field('documentType', 'letter_of_support')
+      .field('taskId', revise)
+      .attach('file', pdf('the new letter'), 'new letter.pdf');
+    expect(again.status).toBe(201);
+    const ok = await applicant.post(`/tasks/${encodeURIComponent(revise)}/decision`, {
+      decision: 'resubmit',
+      data: { title: 'Resubmitted by task (v2)' },
+    });
+    expect(ok.status).toBe(200);
+  } finally {
+    await h.db.prisma.call.update({ where: { id: 'call-kg' }, data: { requiredDocumentTypes: [] } });
+  }
+});
