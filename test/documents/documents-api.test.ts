@@ -543,3 +543,55 @@ test("a resubmission through the generic task decision route is checked like sub
     await h.db.prisma.call.update({ where: { id: 'call-kg' }, data: { requiredDocumentTypes: [] } });
   }
 });
+
+test('expert CVs on roster profiles: uploaded by the expert, scanned, downloadable once clean by those who see the profile, by no other expert', async () => {
+  const bytes = pdf('CV of expert one');
+  const notCv = await uploadAs('expert1', '/experts/exp-001/documents', [{ name: 'cv.pdf', bytes }], 'budget_detail');
+  expect([notCv.status, notCv.body.error.details[0].path]).toEqual([400, 'documentType']);
+  // Another expert's profile: as if it did not exist, for upload, list and download alike.
+  expect((await uploadAs('expert2', '/experts/exp-001/documents', [{ name: 'cv.pdf', bytes }], 'cv')).status).toBe(404);
+  // A CO approver reads profiles but does not keep them.
+  expect((await uploadAs('coKg', '/experts/exp-001/documents', [{ name: 'cv.pdf', bytes }], 'cv')).status).toBe(403);
+
+  const up = await uploadAs('expert1', '/experts/exp-001/documents', [{ name: 'Резюме.pdf', bytes }], 'cv');
+  expect(up.status).toBe(201);
+  const doc = up.body.items[0];
+  expect(doc).toMatchObject({ subjectType: 'expert', subjectId: 'exp-001', documentType: 'cv', sha256: sha(bytes) });
+  await eventually(async () => (await docState(doc.id)) === 'clean', 30_000);
+
+  for (const who of ['fundManager', 'coKg', 'admin', 'expert1'] as const) {
+    const list = await as(h.app, await token(who)).get('/experts/exp-001/documents');
+    expect([who, list.status]).toEqual([who, 200]);
+    expect(list.body.items).toEqual([expect.objectContaining({ id: doc.id, scanState: 'clean', downloadable: true })]);
+    const got = await as(h.app, await token(who))
+      .get(`/documents/${doc.id}/content`)
+      .buffer(true);
+    expect([who, got.status, sha(got.body as Buffer)]).toEqual([who, 200, sha(bytes)]);
+    expect(got.headers['content-disposition']).toMatch(/^attachment;/);
+  }
+  for (const who of ['expert2', 'applicant', 'reviewer1'] as const) {
+    const r = as(h.app, await token(who));
+    // Roles that never read the roster are refused by role (403), as for the profile itself; another expert gets 404.
+    expect([who, (await r.get('/experts/exp-001/documents')).status]).toEqual([who, who === 'expert2' ? 404 : 403]);
+    expect([who, (await r.get(`/documents/${doc.id}/content`)).status]).toEqual([who, 404]);
+  }
+
+  // An infected CV is quarantined: never served, even to its uploader.
+  const virus = await uploadAs(
+    'expert1',
+    '/experts/exp-001/documents',
+    [{ name: 'cv2.pdf', bytes: Buffer.concat([pdf('cv two'), Buffer.from(TEST_MALWARE_MARKER)]) }],
+    'cv',
+  );
+  expect(virus.status).toBe(201);
+  const virusId = virus.body.items[0].id as string;
+  await eventually(async () => (await docState(virusId)) === 'infected', 30_000);
+  for (const who of ['expert1', 'fundManager'] as const)
+    expect((await as(h.app, await token(who)).get(`/documents/${virusId}/content`)).body.error.code).toBe(
+      'document_quarantined',
+    );
+  const audit = await h.db.prisma.auditEvent.findMany({ where: { subjectType: 'expert', subjectId: 'exp-001' } });
+  expect(audit.map((a) => a.action)).toEqual(
+    expect.arrayContaining(['document_uploaded', 'document_scanned_clean', 'document_downloaded', 'document_infected']),
+  );
+});
