@@ -86,8 +86,12 @@ export interface ApiClient {
   ): Promise<Response>;
   /** A documented multipart POST whose body is streamed from the browser's request as it arrives (file uploads). */
   upload(
-    path: '/proposals/{id}/documents' | '/expert-requests/{id}/documents',
+    path: '/proposals/{id}/documents' | '/expert-requests/{id}/documents' | '/experts/{id}/documents',
     options: { params: { id: string }; body: NodeJS.ReadableStream; contentType: string; contentLength?: string },
+  ): Promise<Response>;
+  upload(
+    path: '/documents',
+    options: { body: NodeJS.ReadableStream; contentType: string; contentLength?: string },
   ): Promise<Response>;
 }
 

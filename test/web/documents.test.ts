@@ -172,3 +172,37 @@ test('request for a letter → uploaded in the revision → downloaded by the CO
   expect(text).toContain(`Подписано: ${DEMO_USERS.applicant.name}`);
   expect(text).toContain(`Подписано: ${DEMO_USERS.coKg.name}`);
 });
+
+test("an expert's CV: uploaded on the profile page, listed with its scan state, downloaded by the fund manager from the roster profile", async () => {
+  const cv = Buffer.from('%PDF-1.4\n% Curriculum vitae of expert one\n%%EOF\n');
+  const page = await h.as('expert1', { axe: true });
+  await page.goto('/app/profile');
+  await check(page.getByRole('heading', { name: 'CV' })).toBeVisible();
+  const form = page.locator('form[data-upload]');
+  await check(form.locator('select[name="documentType"] option')).toHaveCount(1);
+  await form
+    .locator('input[type="file"]')
+    .setInputFiles({ name: 'CV Expert One.pdf', mimeType: 'application/pdf', buffer: cv });
+  await form.locator('button[type="submit"]').click();
+  await check(page.locator('#documents table')).toContainText('CV Expert One.pdf');
+  expect(await axeViolations(page)).toEqual([]);
+
+  const fm = await h.as('fundManager', { axe: true });
+  await fm.goto('/app/roster');
+  await fm.getByRole('link', { name: DEMO_USERS.expert1.name }).first().click();
+  await check(fm.getByRole('heading', { name: DEMO_USERS.expert1.name })).toBeVisible();
+  const [download] = await Promise.all([
+    fm.waitForEvent('download'),
+    fm.getByRole('link', { name: 'CV Expert One.pdf' }).click(),
+  ]);
+  const saved = path.join(tmp, 'cv.pdf');
+  await download.saveAs(saved);
+  expect(createHash('sha256').update(fs.readFileSync(saved)).digest('hex')).toBe(
+    createHash('sha256').update(cv).digest('hex'),
+  );
+  expect(await axeViolations(fm)).toEqual([]);
+  // Another expert sees neither the profile nor the file.
+  const other = await h.as('expert2');
+  const res = await other.goto(`/app/roster/${DEMO_USERS.expert1.expertId}`);
+  expect(res?.status()).toBe(403);
+});

@@ -37,14 +37,17 @@ function sizeText(bytes: number, lang: string): string {
     : `${Math.max(1, Math.round(bytes / 1024)).toLocaleString(lang)} ${KB}`;
 }
 
-const apiPath = (s: Subject) => (s.type === 'proposal' ? `/proposals/${enc(s.id)}` : `/expert-requests/${enc(s.id)}`);
+/** What a documents card may show: a programme subject, or an expert's roster profile (its CVs). */
+type CardSubject = Subject | { type: 'expert'; id: string };
+const API_COLLECTION = { proposal: 'proposals', expert_request: 'expert-requests', expert: 'experts' } as const;
+const apiPath = (s: CardSubject) => `/${API_COLLECTION[s.type]}/${enc(s.id)}`;
 
 /** The documents of a proposal or request: scan state, download links, what the call still requires, and the upload form. */
 export function documentsCard(
   ctx: PageCtx,
-  subject: Subject,
+  subject: CardSubject,
   list: DocumentList | null,
-  opts: { canUpload: boolean; taskId?: string; heading?: string },
+  opts: { canUpload: boolean; taskId?: string; heading?: string; types?: readonly string[] },
 ): HtmlValue {
   if (!list) return '';
   const { lang } = ctx;
@@ -68,7 +71,7 @@ export function documentsCard(
   const form = opts.canUpload
     ? html`<form class="upload" method="post" enctype="multipart/form-data" action="/app${apiPath(subject)}/documents?_csrf=${enc(ctx.csrf)}${opts.taskId ? `&taskId=${enc(opts.taskId)}` : ''}" data-upload>
         <div class="field"><label for="doc-type-${subject.id}">${ru ? 'Тип документа' : 'Document type'}</label>
-          <select id="doc-type-${subject.id}" name="documentType" required>${UPLOADABLE_DOCUMENT_TYPES.map((t) => html`<option value="${t}"${missing[0] === t ? ' selected' : ''}>${label(t)}</option>`)}</select></div>
+          <select id="doc-type-${subject.id}" name="documentType" required>${(opts.types ?? UPLOADABLE_DOCUMENT_TYPES).map((t) => html`<option value="${t}"${missing[0] === t ? ' selected' : ''}>${label(t)}</option>`)}</select></div>
         ${opts.taskId ? html`<input type="hidden" name="taskId" value="${opts.taskId}">` : ''}
         <div class="field"><label for="doc-file-${subject.id}">${ru ? 'Файлы' : 'Files'}</label>
           <input type="file" id="doc-file-${subject.id}" name="file" multiple required aria-describedby="doc-hint-${subject.id}">
@@ -91,8 +94,9 @@ export function documentsCard(
 }
 
 /** The documents of a subject for a page, or null when the caller may not see them. */
-export async function loadDocuments(ctx: PageCtx, subject: Subject): Promise<DocumentList | null> {
+export async function loadDocuments(ctx: PageCtx, subject: CardSubject): Promise<DocumentList | null> {
   try {
+    if (subject.type === 'expert') return await ctx.api.get('/experts/{id}/documents', { params: { id: subject.id } });
     return subject.type === 'proposal'
       ? await ctx.api.get('/proposals/{id}/documents', { params: { id: subject.id } })
       : await ctx.api.get('/expert-requests/{id}/documents', { params: { id: subject.id } });
@@ -133,13 +137,18 @@ export function documentPages(router: Router, web: WebContext): void {
   );
 
   // Uploads: the browser's multipart body is streamed to the API as it arrives (the CSRF token is in the URL: the body is not parsed here).
-  for (const type of ['proposal', 'expert_request'] as const) {
-    const pathOf = type === 'proposal' ? '/proposals/:id/documents' : '/expert-requests/:id/documents';
+  for (const type of ['proposal', 'expert_request', 'expert'] as const) {
     router.post(
-      pathOf,
+      `/${API_COLLECTION[type]}/:id/documents`,
       web.page(async (ctx) => {
         const id = ctx.req.params.id;
-        const back = `/app${apiPath({ type, id })}`;
+        // A profile's CVs: back to the expert's own profile page, or to the profile in the roster.
+        const back =
+          type === 'expert'
+            ? ctx.user.expertId === id
+              ? '/app/profile'
+              : `/app/roster/${enc(id)}`
+            : `/app${apiPath({ type, id })}`;
         const wantsJson = (ctx.req.get('Accept') ?? '').includes('application/json');
         if (!web.jar.csrfValid(ctx.req, ctx.session, ctx.req.query._csrf)) {
           ctx.req.resume();
@@ -149,7 +158,11 @@ export function documentPages(router: Router, web: WebContext): void {
             : ctx.res.send(ctx.t('error.csrf')));
         }
         const res = await ctx.api.upload(
-          type === 'proposal' ? '/proposals/{id}/documents' : '/expert-requests/{id}/documents',
+          type === 'proposal'
+            ? '/proposals/{id}/documents'
+            : type === 'expert'
+              ? '/experts/{id}/documents'
+              : '/expert-requests/{id}/documents',
           {
             params: { id },
             body: ctx.req,
