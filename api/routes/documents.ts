@@ -381,7 +381,7 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
     }
   }
 
-  async function list(user: AuthUser, type: SubjectType | 'expert', id: string) {
+  async function list(user: AuthUser, type: Owner, id: string) {
     const subject = await loadSubject(ctx, user, type, id);
     const docs = await prisma.document.findMany({
       where: { subjectType: type, subjectId: id, deleted: false },
@@ -508,6 +508,21 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
       errors: [404],
     },
     async ({ user, params }) => list(user, 'expert_request', params.id),
+  );
+
+  router.add(
+    {
+      method: 'get',
+      path: '/documents',
+      operationId: 'listStagedDocuments',
+      tag: 'Documents',
+      summary: 'Your uploads waiting for a proposal',
+      description:
+        'The documents you uploaded with POST /documents that no proposal names yet, with their malware-scan state: send their ids as `documentIds` with POST /proposals.',
+      roles: ['applicant'],
+      success: { status: 200, description: 'The documents', schema: documentListSchema },
+    },
+    async ({ user }) => list(user, 'staged', user.id),
   );
 
   router.add(

@@ -10,6 +10,8 @@ import {
   axeViolations,
   check,
   eventually,
+  fillProposalForm,
+  fillValidBudget,
   screenshot,
   startWebHarness,
   type DemoKey,
@@ -205,4 +207,60 @@ test("an expert's CV: uploaded on the profile page, listed with its scan state, 
   const other = await h.as('expert2');
   const res = await other.goto(`/app/roster/${DEMO_USERS.expert1.expertId}`);
   expect(res?.status()).toBe(403);
+});
+
+test('new proposal: the required letter is uploaded on the form (a bad file named with its error), ticked, and submitted with the proposal', async () => {
+  await h.db.prisma.call.update({ where: { id: 'call-kg' }, data: { requiredDocumentTypes: ['letter_of_support'] } });
+  try {
+    const page = await h.as('applicant', { axe: true });
+    await page.goto('/app/proposals/new?call=call-kg');
+    const section = page.locator('#f-documentIds');
+    await check(section).toContainText('Not uploaded yet: Letter of support from the national partner');
+    await page.locator('#f-title').fill('Glacier lake alerts with the ministry letter');
+    await fillProposalForm(page);
+    await page.locator('#f-sdgs-13').check();
+    await fillValidBudget(page);
+
+    const upload = section.locator('form[data-staged]');
+    await check(upload.locator('select[name="documentType"]')).toHaveValue('letter_of_support');
+    // Two files at once: the HTML one is refused and named; nothing of that upload is kept.
+    await upload.locator('input[type="file"]').setInputFiles([
+      { name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><body>no</body></html>') },
+      { name: 'Letter of support.pdf', mimeType: 'application/pdf', buffer: letter },
+    ]);
+    await upload.locator('button[type="submit"]').click();
+    await check(upload.locator('.upload-status')).toContainText('fake.pdf: ');
+    await check(upload.locator('.upload-status')).toContainText('HTML');
+    await upload
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'Letter of support.pdf', mimeType: 'application/pdf', buffer: letter });
+    await upload.locator('button[type="submit"]').click();
+    const box = section.getByRole('checkbox', { name: 'Letter of support.pdf' });
+    await check(box).toBeVisible();
+    expect(await box.isChecked()).toBe(true);
+    // What was typed is still there (no reload).
+    await check(page.locator('#f-title')).toHaveValue('Glacier lake alerts with the ministry letter');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Unticked, the submission is refused next to the documents; ticked, it goes through.
+    await box.uncheck();
+    await page.locator('#proposal-form .actions button[type="submit"]:not([name])').click();
+    await check(page.locator('#f-documentIds .error')).toContainText('Letter of support');
+    await page.getByRole('checkbox', { name: /Letter of support\.pdf/ }).check();
+    await page.locator('#proposal-form .actions button[type="submit"]:not([name])').click();
+    await page.waitForURL(/\/app\/proposals\/p-[^/?]+\?notice=submitted/);
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    await check(page.locator('#documents table')).toContainText('Letter of support.pdf');
+    const docs = await h.api<{ items: { name: string; documentType: string }[]; missingDocumentTypes: string[] }>(
+      'applicant',
+      'GET',
+      `/proposals/${id}/documents`,
+    );
+    expect(docs.body.items.map((d) => [d.name, d.documentType])).toEqual([
+      ['Letter of support.pdf', 'letter_of_support'],
+    ]);
+    expect(docs.body.missingDocumentTypes).toEqual([]);
+  } finally {
+    await h.db.prisma.call.update({ where: { id: 'call-kg' }, data: { requiredDocumentTypes: [] } });
+  }
 });
