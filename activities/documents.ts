@@ -307,7 +307,11 @@ export function createDocumentActivities(deps: ActivityDeps) {
     }
     const detail =
       outcome.state === 'infected' ? outcome.signature : outcome.state === 'scan_failed' ? outcome.reason : null;
-    const subject = await subjectSummary(prisma, doc.subjectType as SubjectType, doc.subjectId);
+    // A CV on a roster profile belongs to no programme subject: audited, shown on the profile, not mailed.
+    const subject =
+      doc.subjectType === 'expert'
+        ? undefined
+        : await subjectSummary(prisma, doc.subjectType as SubjectType, doc.subjectId);
     const step = `scan:${doc.id}`;
     const outboxKeys = await inTransaction(prisma, async (tx) => {
       const changed = await tx.document.updateMany({

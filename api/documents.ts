@@ -1,7 +1,9 @@
 import { documentFacts } from '../activities/proposal';
 import { intakeProblems } from '../domain/intake';
 import { requiredDocumentsFinding } from '../domain/policy/grant';
+import { checkDecisionShape, type DecisionBody } from '../domain/tasks';
 import { inTransaction } from '../lib/db';
+import { isTaskKind } from './json-schema';
 import type { ApiContext } from './context';
 import { intakeRefused, validationFailed, type ErrorDetail } from './errors';
 import type { AuthUser } from './types';
@@ -99,4 +101,66 @@ export async function assertRequiredDocuments(ctx: ApiContext, proposalId: strin
   if (!documents) return;
   const finding = requiredDocumentsFinding(documents);
   if (finding.outcome === 'fail') throw intakeRefused(intakeProblems([finding], false));
+}
+
+/** Task kinds whose submission names documents (`data.documentIds`): reports and deliverables. */
+const SUBMITS_DOCUMENTS: readonly string[] = ['progress_report', 'final_report', 'deliverable_submission'];
+
+/**
+ * The documents a decision names: the submitter's own live uploads to the task's subject (uploaded
+ * through the same streamed, type-checked, scanned route as every attachment), not quarantined, not
+ * submitted with another task. 400 naming each that is not.
+ */
+async function submittedDocuments(
+  ctx: ApiContext,
+  user: AuthUser,
+  task: { id: string; subjectType: string; subjectId: string },
+  documentIds: string[],
+) {
+  const docs = await ctx.prisma.document.findMany({
+    where: { id: { in: documentIds }, subjectType: task.subjectType, subjectId: task.subjectId, deleted: false },
+    select: { id: true, uploaderId: true, scanState: true, taskId: true },
+  });
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  const problems: ErrorDetail[] = [];
+  documentIds.forEach((id, i) => {
+    const d = byId.get(id);
+    const path = `data.documentIds.${i}`;
+    if (documentIds.indexOf(id) !== i) problems.push({ path, message: 'named twice' });
+    else if (!d || d.uploaderId !== user.id)
+      problems.push({ path, message: 'no such document of yours on this subject (upload it to its documents first)' });
+    else if (d.scanState === 'infected')
+      problems.push({ path, message: 'malware was found in this file: it is quarantined' });
+    else if (d.taskId && d.taskId !== task.id) problems.push({ path, message: 'already submitted with another task' });
+  });
+  if (problems.length) throw validationFailed(problems);
+}
+
+/**
+ * What a decision's documents must satisfy before it reaches the workflow, by whichever route it
+ * comes: a resubmission after requested changes (POST /proposals/{id}/resubmit or the generic
+ * POST /tasks/{id}/decision) must leave the proposal carrying its call's required documents (the
+ * same rule and 400 as submission); a report or deliverable names only the submitter's own uploads.
+ */
+export async function assertDecisionDocuments(
+  ctx: ApiContext,
+  user: AuthUser,
+  task: { id: string; kind: string; subjectType: string; subjectId: string },
+  body: { decision: string; data?: unknown },
+): Promise<string[]> {
+  if (task.subjectType === 'proposal' && task.kind === 'revise' && body.decision === 'resubmit')
+    await assertRequiredDocuments(ctx, task.subjectId);
+  // A malformed body gets the decision's own field-level 400 (executeDecision) rather than ours.
+  if (!isTaskKind(task.kind) || checkDecisionShape(task.kind, body as DecisionBody).length) return [];
+  const named = (body.data as { documentIds?: unknown } | undefined)?.documentIds;
+  if (!SUBMITS_DOCUMENTS.includes(task.kind) || !Array.isArray(named) || !named.length) return [];
+  const ids = named.filter((id): id is string => typeof id === 'string');
+  await submittedDocuments(ctx, user, task, ids);
+  return ids;
+}
+
+/** Once the submission is decided, its documents belong to the task (shown with it; never submitted again). */
+export async function linkSubmittedDocuments(ctx: ApiContext, taskId: string, documentIds: string[]): Promise<void> {
+  if (!documentIds.length) return;
+  await ctx.prisma.document.updateMany({ where: { id: { in: documentIds }, taskId: null }, data: { taskId } });
 }

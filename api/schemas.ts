@@ -840,9 +840,9 @@ export const documentSchema = responseBody(
   z.strictObject({
     id: z.string(),
     subjectType: z
-      .enum([...SUBJECT_TYPES, 'staged'])
+      .enum([...SUBJECT_TYPES, 'staged', 'expert'])
       .describe(
-        '`staged`: uploaded before its proposal exists (POST /documents), attached when the proposal is submitted',
+        '`staged`: uploaded before its proposal exists (POST /documents), attached when the proposal is submitted; `expert`: a CV on a roster profile',
       ),
     subjectId: z.string(),
     documentType: z.enum(DOCUMENT_TYPES),

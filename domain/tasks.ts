@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { documentIdSchema } from './documents';
 import { fieldProblems, text, textOrBlank, type FieldProblem } from './schemas';
 import type { NotificationTemplate } from './notifications';
 import type { Phase } from './stages';
@@ -76,6 +77,13 @@ export function slaFromDays(days: {
 
 const rating = z.number().int().min(1).max(5);
 
+/** Files a report or deliverable is submitted with: the submitter's uploads to the subject (the API checks them). */
+const submittedDocuments = z
+  .array(documentIdSchema)
+  .max(10)
+  .optional()
+  .describe('Documents you uploaded to this proposal or request (POST …/documents), submitted with it');
+
 export const decisionData = {
   none: z.object({}).strict(),
   comment: z.object({}).strict(),
@@ -101,7 +109,13 @@ export const decisionData = {
   conflict: z.object({ reason: text(2000) }).strict(),
   justification: z.object({ justification: text(5000) }).strict(),
   optionalJustification: z.object({ justification: text(5000).optional() }).strict(),
-  report: z.object({ report: text(20000), beneficiariesReached: z.number().int().min(0).optional() }).strict(),
+  report: z
+    .object({
+      report: text(20000),
+      beneficiariesReached: z.number().int().min(0).optional(),
+      documentIds: submittedDocuments,
+    })
+    .strict(),
   evaluation: z
     .object({
       ratings: z.record(z.string(), rating).refine((r) => Object.keys(r).length > 0, 'at least one criterion'),
@@ -116,7 +130,9 @@ export const decisionData = {
   candidateSelect: z
     .object({ expertIds: z.array(z.string().min(1)).min(1).max(1), justification: text(5000).optional() })
     .strict(),
-  deliverable: z.object({ report: text(20000), link: z.string().url().max(2000).optional() }).strict(),
+  deliverable: z
+    .object({ report: text(20000), link: z.string().url().max(2000).optional(), documentIds: submittedDocuments })
+    .strict(),
   proposalChanges: z.record(z.string(), z.unknown()),
   travelApproval: travelApprovalSchema,
   tripChange: tripChangeSchema,

@@ -84,7 +84,7 @@ export const initialScanState = (scanner: ScannerSettings): ScanState =>
 /** Bytes of the live documents of a subject (the per-object limit counts these). */
 export async function liveBytes(
   prisma: PrismaClient | Prisma.TransactionClient,
-  subjectType: SubjectType,
+  subjectType: SubjectType | 'expert',
   subjectId: string,
 ): Promise<number> {
   const agg = await prisma.document.aggregate({

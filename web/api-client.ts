@@ -87,7 +87,11 @@ export interface ApiClient {
   /** A documented multipart POST whose body is streamed from the browser's request as it arrives (file uploads). */
   upload(
     path:
-      '/proposals/{id}/documents' | '/expert-requests/{id}/documents' | '/event-travel/{id}/documents' | '/documents',
+      | '/proposals/{id}/documents'
+      | '/expert-requests/{id}/documents'
+      | '/event-travel/{id}/documents'
+      | '/experts/{id}/documents'
+      | '/documents',
     options: { params?: { id: string }; body: NodeJS.ReadableStream; contentType: string; contentLength?: string },
   ): Promise<Response>;
 }

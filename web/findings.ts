@@ -1,3 +1,4 @@
+import { DOCUMENT_TYPE_LABELS, type DocumentType } from '../domain/documents';
 import { t, type Key, type Lang } from './i18n';
 
 /**
@@ -42,6 +43,15 @@ function figure(key: string, value: unknown, lang: Lang): string {
     return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', { maximumFractionDigits: 2 }).format(value);
   }
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}/.test(value)) return formatDay(value, lang);
+  // Document types (the required-documents rule) by their names in the reader's language.
+  if ((key === 'missing' || key === 'required') && typeof value === 'string')
+    return (
+      value
+        .split(',')
+        .filter(Boolean)
+        .map((c) => DOCUMENT_TYPE_LABELS[c as DocumentType]?.[lang] ?? c)
+        .join(', ') || '—'
+    );
   // Lists of codes (framework outcomes, SDGs) as stored: "1.2,2.1" → "1.2, 2.1".
   if (typeof value === 'string') return value.split(',').filter(Boolean).join(', ') || '—';
   return String(value);

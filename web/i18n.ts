@@ -1148,6 +1148,9 @@ const en = {
   'profile.save': 'Save the profile',
   'profile.record': 'Your record',
   'profile.emailNote': 'To change your e-mail address, write to the fund manager.',
+  'profile.cvs': 'CV',
+  'roster.profile': 'Expert profile',
+  'roster.bio': 'Biography',
 };
 
 export type Key = keyof typeof en;
@@ -2061,6 +2064,9 @@ const ru: Record<Key, string> = {
   'profile.save': 'Сохранить профиль',
   'profile.record': 'Ваши показатели',
   'profile.emailNote': 'Чтобы изменить адрес e-mail, напишите менеджеру фонда.',
+  'profile.cvs': 'Резюме',
+  'roster.profile': 'Профиль эксперта',
+  'roster.bio': 'Биография',
 };
 
 export const DICTIONARY: Record<Lang, Record<Key, string>> = { en, ru };

@@ -22,7 +22,12 @@ import type { AuthUser } from '../types';
 import { receiveUpload, tooLarge } from '../uploads';
 
 type DocumentRow = Document & { signatures?: DocumentSignature[] };
-type Owner = SubjectType | 'staged';
+/** Besides the programmes' subjects: uploads waiting for their proposal, and an expert's roster profile (its CVs). */
+type Owner = SubjectType | 'staged' | 'expert';
+/** What a roster profile carries. */
+const PROFILE_DOCUMENT_TYPES: readonly string[] = ['cv'];
+/** Who reads the roster (api/routes/experts.ts): they see every profile; an expert sees its own only. */
+const ROSTER_READERS: readonly string[] = ['fund_manager', 'co_approver', 'admin'];
 
 /** The proposal or request a document belongs to, as the caller may see it. */
 interface Subject {
@@ -62,6 +67,7 @@ const DOCUMENT_ID = { description: 'The document id', example: 'doc-0123456789ab
 const PROPOSAL_ID = { description: 'The proposal id', example: 'p-0a1b2c3d4e5f6g7h' };
 const REQUEST_ID = { description: 'The expert request id', example: 'r-0a1b2c3d4e5f6g7h' };
 const TRAVEL_ID = { description: 'The event travel application id', example: 'et-0a1b2c3d4e5f6g7h' };
+const EXPERT_ID = { description: 'The expert id', example: 'exp-001' };
 
 /** Who may download a document now: nobody an infected one; the uploader a pending one; everyone in scope a clean, released or unscanned one. */
 export function downloadable(doc: DocumentRow, user: AuthUser): boolean {
@@ -131,6 +137,13 @@ export async function loadSubject(ctx: ApiContext, user: AuthUser, type: Owner, 
   if (type === 'staged') {
     if (id !== user.id) throw notFound('document');
     return { type, id, workflowId: null, requiredTypes: [], mayUpload: true };
+  }
+  if (type === 'expert') {
+    // Exactly who may see the profile (GET /experts/{id}); the expert and fund managers keep it.
+    const own = user.role === 'expert' && user.expertId === id;
+    if (!own && !ROSTER_READERS.includes(user.role)) throw notFound('expert');
+    if (!(await prisma.expert.findUnique({ where: { id }, select: { id: true } }))) throw notFound('expert');
+    return { type, id, workflowId: null, requiredTypes: [], mayUpload: own || user.role === 'fund_manager' };
   }
   if (type === 'proposal') {
     const scope = (await subjectScope(prisma, 'challenge_fund', user)) as Prisma.ProposalWhereInput;
@@ -278,6 +291,8 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
       const documentType = received.fields.documentType;
       if (!UPLOADABLE_DOCUMENT_TYPES.includes(documentType as never))
         problems.push({ path: 'documentType', message: `must be one of ${UPLOADABLE_DOCUMENT_TYPES.join(', ')}` });
+      else if (type === 'expert' && !PROFILE_DOCUMENT_TYPES.includes(documentType))
+        problems.push({ path: 'documentType', message: `a roster profile takes ${PROFILE_DOCUMENT_TYPES.join(', ')}` });
       const files = received.files.filter((f) => f.field === 'file');
       if (!files.length) problems.push({ path: 'file', message: 'at least one file is required (field "file")' });
       for (const f of received.files)
@@ -386,7 +401,7 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
     }
   }
 
-  async function list(user: AuthUser, type: SubjectType, id: string) {
+  async function list(user: AuthUser, type: Owner, id: string) {
     const subject = await loadSubject(ctx, user, type, id);
     const docs = await prisma.document.findMany({
       where: { subjectType: type, subjectId: id, deleted: false },
@@ -466,6 +481,22 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
   router.add(
     {
       ...uploadSpec(
+        '/experts/:id/documents',
+        'createExpertDocuments',
+        'Roster',
+        "Attach CVs to an expert's roster profile",
+        { id: EXPERT_ID },
+        ['expert', 'fund_manager'],
+      ),
+      description:
+        'The expert on its own profile, or a fund manager. `documentType` is `cv`. Scanned for malware like every upload: ' +
+        'until a CV is clean only its uploader may download it; once clean, everyone who may see the profile may (fund managers, CO approvers, administrators, the expert).',
+    },
+    async ({ user, req, params }) => upload(user, req, 'expert', params.id),
+  );
+  router.add(
+    {
+      ...uploadSpec(
         '/documents',
         'createStagedDocuments',
         'Documents',
@@ -524,6 +555,38 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
       errors: [404],
     },
     async ({ user, params }) => list(user, 'event_travel', params.id),
+  );
+
+  router.add(
+    {
+      method: 'get',
+      path: '/documents',
+      operationId: 'listStagedDocuments',
+      tag: 'Documents',
+      summary: 'Your uploads waiting for a proposal',
+      description:
+        'The documents you uploaded with POST /documents that no proposal names yet, with their malware-scan state: send their ids as `documentIds` with POST /proposals.',
+      roles: ['applicant'],
+      success: { status: 200, description: 'The documents', schema: documentListSchema },
+    },
+    async ({ user }) => list(user, 'staged', user.id),
+  );
+
+  router.add(
+    {
+      method: 'get',
+      path: '/experts/:id/documents',
+      operationId: 'listExpertDocuments',
+      tag: 'Roster',
+      summary: "The CVs on an expert's roster profile",
+      description:
+        'For those who may see the profile: fund managers, CO approvers, administrators and the expert itself.',
+      roles: ['fund_manager', 'co_approver', 'admin', 'expert'],
+      params: { id: EXPERT_ID },
+      success: { status: 200, description: 'The documents', schema: documentListSchema },
+      errors: [404],
+    },
+    async ({ user, params }) => list(user, 'expert', params.id),
   );
 
   router.add(

@@ -315,6 +315,12 @@ export function privacyRoutes(router: ApiRouter, ctx: ApiContext): void {
             where: { id: target.expertId },
             data: { name: `Erased expert ${pseudonym.slice(7)}`, email: erasedEmail, bio: '', availability: [] },
           });
+        // The CVs on the profile are personal data: soft-deleted like every document (never served again).
+        if (target.expertId)
+          await tx.document.updateMany({
+            where: { subjectType: 'expert', subjectId: target.expertId, deleted: false },
+            data: { deleted: true, deletedAt: new Date(), deletedById: user.id },
+          });
         if (target.expertId)
           await tx.expertStanding.upsert({
             where: { expertId: target.expertId },

@@ -7,6 +7,7 @@ import { subjectTable } from '../../lib/subject-table';
 import { SUBJECT_TYPES } from '../../domain/registry';
 import type { ApiContext } from '../context';
 import { executeDecision } from '../decide';
+import { assertDecisionDocuments, linkSubmittedDocuments } from '../documents';
 import { forbidden, notFound } from '../errors';
 import { paged } from '../ids';
 import { withReviewerChoices } from '../reviewers';
@@ -191,6 +192,8 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
           assigneeInstitutionId: true,
           countryCode: true,
           programme: true,
+          subjectType: true,
+          subjectId: true,
           exclusions: { select: { userId: true } },
         },
       });
@@ -198,8 +201,10 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
       // The workflow's own words for the same refusal (the web app translates them).
       if (isExcluded(task, user)) throw forbidden('you may not decide this task (you raised the request)');
       if (!isAssignedTo(task, user)) throw forbidden('this task is assigned to someone else');
+      const documentIds = task.status === 'open' ? await assertDecisionDocuments(ctx, user, task, body) : [];
       const started = performance.now();
       const result = await executeDecision(ctx, user, task, body, req.requestId, idempotencyKey);
+      await linkSubmittedDocuments(ctx, task.id, documentIds);
       // The Temporal Update round trip (validator, workflow steps, read-model commits), for clients and benchmarks.
       res.setHeader('Server-Timing', `temporal;dur=${(performance.now() - started).toFixed(1)};desc="decide Update"`);
       return { body: result };

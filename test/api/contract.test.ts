@@ -705,6 +705,9 @@ test('every route answers what the document says, through both lifecycles over H
       .status,
   ).toBe(201);
   expect((await upload('/documents', applicant, 'cv.pdf', pdfBytes('cv'), 'cv')).status).toBe(201);
+  expect((await api.get('/documents', applicant)).status).toBe(200);
+  expect((await upload('/experts/exp-001/documents', expert1, 'cv.pdf', pdfBytes('expert cv'), 'cv')).status).toBe(201);
+  expect((await api.get('/experts/exp-001/documents', fm)).status).toBe(200);
   expect(
     (
       await upload(

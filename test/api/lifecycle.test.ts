@@ -3,21 +3,54 @@ import { DEMO_USERS } from '../../domain/demo';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import { signatureData } from '../helpers/signature';
 import { eventually } from '../helpers/wait';
-import { as, startApiHarness, type ApiHarness, type DemoKey } from './harness';
+import { TEST_MALWARE_MARKER } from '../../lib/clamd-process';
+import { startTestClamd } from '../helpers/clamd';
+import { as, startApiHarness, testDocuments, type ApiHarness, type DemoKey } from './harness';
 
 /**
  * Both programmes driven end to end through HTTP only, each step by the user whose role it is,
  * against a real Temporal dev server, a worker and a seeded PostgreSQL read model.
  */
 let h: ApiHarness;
+let clamd: Awaited<ReturnType<typeof startTestClamd>>;
 
 beforeAll(async () => {
-  h = await startApiHarness('lifecycle');
+  // Reports and deliverables carry files: scanned by a real clamd (the repository's test signature).
+  clamd = await startTestClamd();
+  h = await startApiHarness('lifecycle', {
+    documents: testDocuments({ scanner: { mode: 'clamd', address: clamd.address, timeoutMs: 20_000 } }),
+  });
 });
 
 afterAll(async () => {
   await h?.stop();
+  await clamd?.stop();
 });
+
+const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
+
+/** Uploads one file to a subject's documents (for a task, when named) and answers the document. */
+async function uploadFile(
+  who: DemoKey | { email: string },
+  url: string,
+  documentType: string,
+  name: string,
+  bytes: Buffer,
+  taskId?: string,
+): Promise<{ id: string }> {
+  let r = request(h.app)
+    .post(url)
+    .set('Authorization', `Bearer ${await tokenFor(who)}`)
+    .field('documentType', documentType);
+  if (taskId) r = r.field('taskId', taskId);
+  const res = await r.attach('file', bytes, name);
+  expect(res.status).toBe(201);
+  return res.body.items[0];
+}
+
+/** Waits for a document's malware scan to end in `state`. */
+const scanned = (id: string, state: string) =>
+  eventually(async () => (await h.db.prisma.document.findUniqueOrThrow({ where: { id } })).scanState === state, 30_000);
 
 interface TaskItem {
   id: string;
@@ -327,9 +360,41 @@ test('Challenge Fund: submit, request changes, resubmit, review, select, contrac
     ['co', DEMO_USERS.coKg.id],
   ]);
   for (let i = 0; i < 3; i++) {
-    await decideVia('applicant', id, 'progress_report', 'submit_report', {
-      data: { report: `Milestone ${i + 1} done` },
-    });
+    if (i === 0) {
+      // The first report goes with a file: only the submitter's own uploads to this proposal may be named.
+      const reportTask = await taskOf('applicant', id, 'progress_report');
+      const coNote = await uploadFile('coKg', `/proposals/${id}/documents`, 'other', 'co note.pdf', pdf('co note'));
+      const refused = await applicant.post(`/tasks/${encodeURIComponent(reportTask.id)}/decision`, {
+        decision: 'submit_report',
+        data: { report: 'Milestone 1 done', documentIds: [coNote.id] },
+      });
+      expect([refused.status, refused.body.error?.details?.[0]?.path]).toEqual([400, 'data.documentIds.0']);
+      const file = await uploadFile(
+        'applicant',
+        `/proposals/${id}/documents`,
+        'progress_report',
+        'Progress report 1.pdf',
+        pdf('progress report one'),
+        reportTask.id,
+      );
+      await decideVia('applicant', id, 'progress_report', 'submit_report', {
+        data: { report: 'Milestone 1 done', documentIds: [file.id] },
+      });
+      expect((await h.db.prisma.document.findUniqueOrThrow({ where: { id: file.id } })).taskId).toBe(reportTask.id);
+      // The Country Office verifying the report downloads the file once it is scanned clean.
+      await scanned(file.id, 'clean');
+      const got = await as(h.app, await h.token('coKg')).get(`/documents/${file.id}/content`);
+      expect(got.status).toBe(200);
+      const verification = await taskOf('coKg', id, 'report_verification');
+      const listed = await as(h.app, await h.token('coKg')).get(`/proposals/${id}/documents`);
+      expect(listed.body.items).toEqual(
+        expect.arrayContaining([expect.objectContaining({ id: file.id, taskId: reportTask.id, scanState: 'clean' })]),
+      );
+      expect(verification.kind).toBe('report_verification');
+    } else
+      await decideVia('applicant', id, 'progress_report', 'submit_report', {
+        data: { report: `Milestone ${i + 1} done` },
+      });
     if (i === 0) expect((await agreementOf('applicant')).tranches[0].status).toBe('under_review');
     await decideVia('coKg', id, 'report_verification', 'accept');
     if (i === 0) {
@@ -504,9 +569,45 @@ test('Experts on Demand: register, endorse, shortlist, invitations, selection, c
   const deliverables = expertRequestPayload().deliverables;
   let last = '';
   for (let i = 0; i < deliverables.length; i++) {
-    await decideVia(chosenWho, id, 'deliverable_submission', 'submit_deliverable', {
-      data: { report: `Deliverable ${i + 1}` },
-    });
+    if (i === 0) {
+      // The first deliverable is a file instead of a link: a quarantined upload is refused, a clean one goes.
+      const submission = await taskOf(chosenWho, id, 'deliverable_submission');
+      const expert = as(h.app, await tokenFor(chosenWho));
+      const infected = await uploadFile(
+        chosenWho,
+        `/expert-requests/${id}/documents`,
+        'deliverable',
+        'inception.pdf',
+        Buffer.concat([pdf('inception'), Buffer.from(TEST_MALWARE_MARKER)]),
+        submission.id,
+      );
+      await scanned(infected.id, 'infected');
+      const refused = await expert.post(`/tasks/${encodeURIComponent(submission.id)}/decision`, {
+        decision: 'submit_deliverable',
+        data: { report: 'Deliverable 1', documentIds: [infected.id] },
+      });
+      expect([refused.status, refused.body.error?.details?.[0]]).toEqual([
+        400,
+        { path: 'data.documentIds.0', message: 'malware was found in this file: it is quarantined' },
+      ]);
+      const file = await uploadFile(
+        chosenWho,
+        `/expert-requests/${id}/documents`,
+        'deliverable',
+        'Inception report.pdf',
+        pdf('inception report'),
+        submission.id,
+      );
+      await decideVia(chosenWho, id, 'deliverable_submission', 'submit_deliverable', {
+        data: { report: 'Deliverable 1', documentIds: [file.id] },
+      });
+      await scanned(file.id, 'clean');
+      const got = await as(h.app, await h.token('coKg')).get(`/documents/${file.id}/content`);
+      expect([got.status, got.headers['content-disposition']]).toEqual([200, expect.stringMatching(/^attachment;/)]);
+    } else
+      await decideVia(chosenWho, id, 'deliverable_submission', 'submit_deliverable', {
+        data: { report: `Deliverable ${i + 1}` },
+      });
     last = (await decideVia('coKg', id, 'deliverable_acceptance', 'accept')).stage;
   }
   expect(last).toBe('evaluation');

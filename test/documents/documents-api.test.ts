@@ -482,3 +482,116 @@ test('message attachments: the author attaches own uploads of the subject; reade
   }, 30_000);
   expect(mail.some((m) => m.text.includes('signed letter.pdf'))).toBe(true);
 });
+
+test("a resubmission through the generic task decision route is checked like submission: the call's required documents, 400 with the field", async () => {
+  await h.db.prisma.call.update({ where: { id: 'call-kg' }, data: { requiredDocumentTypes: ['letter_of_support'] } });
+  try {
+    const applicant = as(h.app, await token('applicant'));
+    const letter = await uploadAs('applicant', '/documents', [{ name: 'letter.pdf', bytes: pdf('resubmit letter') }]);
+    const created = await applicant.post(
+      '/proposals',
+      proposalPayload({ title: 'Resubmitted by task', documentIds: [letter.body.items[0].id] }),
+    );
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const openTask = (who: DemoKey, kind: string) =>
+      eventually(async () => {
+        const res = await as(h.app, await token(who)).get(`/tasks?subject=${id}&kind=${kind}&status=open`);
+        return res.body.items?.[0]?.id as string | undefined;
+      }, 60_000);
+    const endorsement = await openTask('coKg', 'co_endorsement');
+    const asked = await as(h.app, await token('coKg')).post(`/tasks/${encodeURIComponent(endorsement)}/decision`, {
+      decision: 'request_changes',
+      comment: 'Please send a new letter of support.',
+    });
+    expect(asked.status).toBe(200);
+    const revise = await openTask('applicant', 'revise');
+    // The applicant withdraws the letter and resubmits through the generic route: refused, nothing decided.
+    expect((await applicant.post(`/documents/${letter.body.items[0].id}/delete`)).status).toBe(200);
+    const refused = await applicant.post(`/tasks/${encodeURIComponent(revise)}/decision`, {
+      decision: 'resubmit',
+      data: { title: 'Resubmitted by task (v2)' },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ code: 'intake_rules_failed' });
+    expect(refused.body.error.details).toEqual([
+      expect.objectContaining({
+        path: 'documentIds',
+        rule: 'required_documents',
+        figures: expect.objectContaining({ missing: 'letter_of_support' }),
+      }),
+    ]);
+    expect((await h.db.prisma.task.findUniqueOrThrow({ where: { id: revise } })).status).toBe('open');
+    // The same refusal on the proposal's own resubmit route (one rule).
+    const viaRoute = await applicant.post(`/proposals/${id}/resubmit`, { title: 'Resubmitted by task (v2)' });
+    expect([viaRoute.status, viaRoute.body.error.details[0].rule]).toEqual([400, 'required_documents']);
+
+    // With a new letter on the proposal (its task named), the same decision goes through.
+    const again = await request(h.app)
+      .post(`/proposals/${id}/documents`)
+      .set('Authorization', `Bearer ${await token('applicant')}`)
+      .field('documentType', 'letter_of_support')
+      .field('taskId', revise)
+      .attach('file', pdf('the new letter'), 'new letter.pdf');
+    expect(again.status).toBe(201);
+    const ok = await applicant.post(`/tasks/${encodeURIComponent(revise)}/decision`, {
+      decision: 'resubmit',
+      data: { title: 'Resubmitted by task (v2)' },
+    });
+    expect(ok.status).toBe(200);
+  } finally {
+    await h.db.prisma.call.update({ where: { id: 'call-kg' }, data: { requiredDocumentTypes: [] } });
+  }
+});
+
+test('expert CVs on roster profiles: uploaded by the expert, scanned, downloadable once clean by those who see the profile, by no other expert', async () => {
+  const bytes = pdf('CV of expert one');
+  const notCv = await uploadAs('expert1', '/experts/exp-001/documents', [{ name: 'cv.pdf', bytes }], 'budget_detail');
+  expect([notCv.status, notCv.body.error.details[0].path]).toEqual([400, 'documentType']);
+  // Another expert's profile: as if it did not exist, for upload, list and download alike.
+  expect((await uploadAs('expert2', '/experts/exp-001/documents', [{ name: 'cv.pdf', bytes }], 'cv')).status).toBe(404);
+  // A CO approver reads profiles but does not keep them.
+  expect((await uploadAs('coKg', '/experts/exp-001/documents', [{ name: 'cv.pdf', bytes }], 'cv')).status).toBe(403);
+
+  const up = await uploadAs('expert1', '/experts/exp-001/documents', [{ name: 'Резюме.pdf', bytes }], 'cv');
+  expect(up.status).toBe(201);
+  const doc = up.body.items[0];
+  expect(doc).toMatchObject({ subjectType: 'expert', subjectId: 'exp-001', documentType: 'cv', sha256: sha(bytes) });
+  await eventually(async () => (await docState(doc.id)) === 'clean', 30_000);
+
+  for (const who of ['fundManager', 'coKg', 'admin', 'expert1'] as const) {
+    const list = await as(h.app, await token(who)).get('/experts/exp-001/documents');
+    expect([who, list.status]).toEqual([who, 200]);
+    expect(list.body.items).toEqual([expect.objectContaining({ id: doc.id, scanState: 'clean', downloadable: true })]);
+    const got = await as(h.app, await token(who))
+      .get(`/documents/${doc.id}/content`)
+      .buffer(true);
+    expect([who, got.status, sha(got.body as Buffer)]).toEqual([who, 200, sha(bytes)]);
+    expect(got.headers['content-disposition']).toMatch(/^attachment;/);
+  }
+  for (const who of ['expert2', 'applicant', 'reviewer1'] as const) {
+    const r = as(h.app, await token(who));
+    // Roles that never read the roster are refused by role (403), as for the profile itself; another expert gets 404.
+    expect([who, (await r.get('/experts/exp-001/documents')).status]).toEqual([who, who === 'expert2' ? 404 : 403]);
+    expect([who, (await r.get(`/documents/${doc.id}/content`)).status]).toEqual([who, 404]);
+  }
+
+  // An infected CV is quarantined: never served, even to its uploader.
+  const virus = await uploadAs(
+    'expert1',
+    '/experts/exp-001/documents',
+    [{ name: 'cv2.pdf', bytes: Buffer.concat([pdf('cv two'), Buffer.from(TEST_MALWARE_MARKER)]) }],
+    'cv',
+  );
+  expect(virus.status).toBe(201);
+  const virusId = virus.body.items[0].id as string;
+  await eventually(async () => (await docState(virusId)) === 'infected', 30_000);
+  for (const who of ['expert1', 'fundManager'] as const)
+    expect((await as(h.app, await token(who)).get(`/documents/${virusId}/content`)).body.error.code).toBe(
+      'document_quarantined',
+    );
+  const audit = await h.db.prisma.auditEvent.findMany({ where: { subjectType: 'expert', subjectId: 'exp-001' } });
+  expect(audit.map((a) => a.action)).toEqual(
+    expect.arrayContaining(['document_uploaded', 'document_scanned_clean', 'document_downloaded', 'document_infected']),
+  );
+});

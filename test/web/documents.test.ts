@@ -10,6 +10,8 @@ import {
   axeViolations,
   check,
   eventually,
+  fillProposalForm,
+  fillValidBudget,
   screenshot,
   startWebHarness,
   type DemoKey,
@@ -171,4 +173,94 @@ test('request for a letter → uploaded in the revision → downloaded by the CO
   expect(text).toContain('30 000,00 долл. США');
   expect(text).toContain(`Подписано: ${DEMO_USERS.applicant.name}`);
   expect(text).toContain(`Подписано: ${DEMO_USERS.coKg.name}`);
+});
+
+test("an expert's CV: uploaded on the profile page, listed with its scan state, downloaded by the fund manager from the roster profile", async () => {
+  const cv = Buffer.from('%PDF-1.4\n% Curriculum vitae of expert one\n%%EOF\n');
+  const page = await h.as('expert1', { axe: true });
+  await page.goto('/app/profile');
+  await check(page.getByRole('heading', { name: 'CV' })).toBeVisible();
+  const form = page.locator('form[data-upload]');
+  await check(form.locator('select[name="documentType"] option')).toHaveCount(1);
+  await form
+    .locator('input[type="file"]')
+    .setInputFiles({ name: 'CV Expert One.pdf', mimeType: 'application/pdf', buffer: cv });
+  await form.locator('button[type="submit"]').click();
+  await check(page.locator('#documents table')).toContainText('CV Expert One.pdf');
+  expect(await axeViolations(page)).toEqual([]);
+
+  const fm = await h.as('fundManager', { axe: true });
+  await fm.goto('/app/roster');
+  await fm.getByRole('link', { name: DEMO_USERS.expert1.name }).first().click();
+  await check(fm.getByRole('heading', { name: DEMO_USERS.expert1.name })).toBeVisible();
+  const [download] = await Promise.all([
+    fm.waitForEvent('download'),
+    fm.getByRole('link', { name: 'CV Expert One.pdf' }).click(),
+  ]);
+  const saved = path.join(tmp, 'cv.pdf');
+  await download.saveAs(saved);
+  expect(createHash('sha256').update(fs.readFileSync(saved)).digest('hex')).toBe(
+    createHash('sha256').update(cv).digest('hex'),
+  );
+  expect(await axeViolations(fm)).toEqual([]);
+  // Another expert sees neither the profile nor the file.
+  const other = await h.as('expert2');
+  const res = await other.goto(`/app/roster/${DEMO_USERS.expert1.expertId}`);
+  expect(res?.status()).toBe(403);
+});
+
+test('new proposal: the required letter is uploaded on the form (a bad file named with its error), ticked, and submitted with the proposal', async () => {
+  await h.db.prisma.call.update({ where: { id: 'call-kg' }, data: { requiredDocumentTypes: ['letter_of_support'] } });
+  try {
+    const page = await h.as('applicant', { axe: true });
+    await page.goto('/app/proposals/new?call=call-kg');
+    const section = page.locator('#f-documentIds');
+    await check(section).toContainText('Not uploaded yet: Letter of support from the national partner');
+    await page.locator('#f-title').fill('Glacier lake alerts with the ministry letter');
+    await fillProposalForm(page);
+    await page.locator('#f-sdgs-13').check();
+    await fillValidBudget(page);
+
+    const upload = section.locator('form[data-staged]');
+    await check(upload.locator('select[name="documentType"]')).toHaveValue('letter_of_support');
+    // Two files at once: the HTML one is refused and named; nothing of that upload is kept.
+    await upload.locator('input[type="file"]').setInputFiles([
+      { name: 'fake.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><body>no</body></html>') },
+      { name: 'Letter of support.pdf', mimeType: 'application/pdf', buffer: letter },
+    ]);
+    await upload.locator('button[type="submit"]').click();
+    await check(upload.locator('.upload-status')).toContainText('fake.pdf: ');
+    await check(upload.locator('.upload-status')).toContainText('HTML');
+    await upload
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'Letter of support.pdf', mimeType: 'application/pdf', buffer: letter });
+    await upload.locator('button[type="submit"]').click();
+    const box = section.getByRole('checkbox', { name: 'Letter of support.pdf' });
+    await check(box).toBeVisible();
+    expect(await box.isChecked()).toBe(true);
+    // What was typed is still there (no reload).
+    await check(page.locator('#f-title')).toHaveValue('Glacier lake alerts with the ministry letter');
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Unticked, the submission is refused next to the documents; ticked, it goes through.
+    await box.uncheck();
+    await page.locator('#proposal-form .actions button[type="submit"]:not([name])').click();
+    await check(page.locator('#f-documentIds .error')).toContainText('Letter of support');
+    await page.getByRole('checkbox', { name: /Letter of support\.pdf/ }).check();
+    await page.locator('#proposal-form .actions button[type="submit"]:not([name])').click();
+    await page.waitForURL(/\/app\/proposals\/p-[^/?]+\?notice=submitted/);
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    await check(page.locator('#documents table')).toContainText('Letter of support.pdf');
+    const docs = await h.api<{ items: { name: string; documentType: string }[]; missingDocumentTypes: string[] }>(
+      'applicant',
+      'GET',
+      `/proposals/${id}/documents`,
+    );
+    expect(docs.body.items.map((d) => [d.name, d.documentType])).toEqual([
+      ['Letter of support.pdf', 'letter_of_support'],
+    ]);
+    expect(docs.body.missingDocumentTypes).toEqual([]);
+  } finally {
+    await h.db.prisma.call.update({ where: { id: 'call-kg' }, data: { requiredDocumentTypes: [] } });
+  }
 });

@@ -223,6 +223,32 @@
   });
 })();
 
+// Staged uploads of the new-proposal page: one ticked checkbox per uploaded file, joined to the proposal's form.
+function addStaged(form, items) {
+  var section = form.closest('section');
+  var list = section && section.querySelector('[data-staged-list]');
+  if (!list) return;
+  var empty = section.querySelector('[data-staged-empty]');
+  if (empty) empty.remove();
+  items.forEach(function (d) {
+    var li = document.createElement('li');
+    li.className = 'choice';
+    var box = document.createElement('input');
+    box.type = 'checkbox';
+    box.id = 'staged-' + d.id;
+    box.name = 'documentIds';
+    box.value = d.id;
+    box.checked = true;
+    box.setAttribute('form', form.getAttribute('data-form-id'));
+    var label = document.createElement('label');
+    label.htmlFor = box.id;
+    label.textContent = d.name;
+    li.appendChild(box);
+    li.appendChild(label);
+    list.appendChild(li);
+  });
+}
+
 // Uploads with progress: the form is sent by XHR (the page works without it, as a plain form post);
 // each refused file is named with the API's reason.
 (function () {
@@ -259,6 +285,13 @@
           status.textContent = ru
             ? 'Файлы загружены и ожидают проверки на вредоносное ПО.'
             : 'Uploaded; the files await their malware scan.';
+          if (form.hasAttribute('data-staged')) {
+            // The new-proposal page: the uploads join the list, ticked to go with the form; nothing typed is lost.
+            addStaged(form, (body && body.items) || []);
+            progress.hidden = true;
+            input.value = '';
+            return;
+          }
           setTimeout(function () {
             window.location.reload();
           }, 700);

@@ -11,7 +11,7 @@ import {
 import type { Schemas } from '../api-client';
 import { html, type HtmlValue } from '../html';
 import type { WebContext } from '../index';
-import { fmtDate, type PageCtx } from '../ui';
+import { fmtDate, layout, send, type PageCtx } from '../ui';
 
 const enc = encodeURIComponent;
 type DocumentList = Schemas['DocumentList'];
@@ -39,14 +39,17 @@ function sizeText(bytes: number, lang: string): string {
     : `${Math.max(1, Math.round(bytes / 1024)).toLocaleString(lang)} ${KB}`;
 }
 
-const apiPath = (s: Subject) => `/${API_PATH[s.type]}/${enc(s.id)}`;
+/** What a documents card may show: a programme subject, or an expert's roster profile (its CVs). */
+type CardSubject = Subject | { type: 'expert'; id: string };
+const API_COLLECTION = { ...API_PATH, expert: 'experts' } as const;
+const apiPath = (s: CardSubject) => `/${API_COLLECTION[s.type]}/${enc(s.id)}`;
 
 /** The documents of a proposal or request: scan state, download links, what the call still requires, and the upload form. */
 export function documentsCard(
   ctx: PageCtx,
-  subject: Subject,
+  subject: CardSubject,
   list: DocumentList | null,
-  opts: { canUpload: boolean; taskId?: string; heading?: string },
+  opts: { canUpload: boolean; taskId?: string; heading?: string; types?: readonly string[] },
 ): HtmlValue {
   if (!list) return '';
   const { lang } = ctx;
@@ -70,7 +73,7 @@ export function documentsCard(
   const form = opts.canUpload
     ? html`<form class="upload" method="post" enctype="multipart/form-data" action="/app${apiPath(subject)}/documents?_csrf=${enc(ctx.csrf)}${opts.taskId ? `&taskId=${enc(opts.taskId)}` : ''}" data-upload>
         <div class="field"><label for="doc-type-${subject.id}">${ru ? 'Тип документа' : 'Document type'}</label>
-          <select id="doc-type-${subject.id}" name="documentType" required>${UPLOADABLE_DOCUMENT_TYPES.map((t) => html`<option value="${t}"${missing[0] === t ? ' selected' : ''}>${label(t)}</option>`)}</select></div>
+          <select id="doc-type-${subject.id}" name="documentType" required>${(opts.types ?? UPLOADABLE_DOCUMENT_TYPES).map((t) => html`<option value="${t}"${missing[0] === t ? ' selected' : ''}>${label(t)}</option>`)}</select></div>
         ${opts.taskId ? html`<input type="hidden" name="taskId" value="${opts.taskId}">` : ''}
         <div class="field"><label for="doc-file-${subject.id}">${ru ? 'Файлы' : 'Files'}</label>
           <input type="file" id="doc-file-${subject.id}" name="file" multiple required aria-describedby="doc-hint-${subject.id}">
@@ -92,9 +95,65 @@ export function documentsCard(
   </section>`;
 }
 
-/** The documents of a subject for a page, or null when the caller may not see them. */
-export async function loadDocuments(ctx: PageCtx, subject: Subject): Promise<DocumentList | null> {
+/**
+ * The new-proposal page's documents: each file is uploaded on its own (POST /documents, with progress
+ * and a per-file error) before the proposal is submitted; the ticked uploads go with the proposal's
+ * form (`form` attribute) as `documentIds`. Without JavaScript the upload is a plain multipart post
+ * and the page comes back with the file listed (the note says to upload before typing).
+ */
+export function stagedDocumentsSection(
+  ctx: PageCtx,
+  list: DocumentList | null,
+  opts: { callId: string; required: readonly string[]; formId: string; checked?: string[]; error?: string[] },
+): HtmlValue {
+  if (!list) return '';
+  const ru = ctx.lang === 'ru';
+  const label = (t: string) => DOCUMENT_TYPE_LABELS[t as DocumentType]?.[ru ? 'ru' : 'en'] ?? t;
+  const have = new Set<string>(list.items.filter((d) => d.scanState !== 'infected').map((d) => d.documentType));
+  const missing = opts.required.filter((t) => !have.has(t));
+  const types: string[] = [...opts.required, ...UPLOADABLE_DOCUMENT_TYPES.filter((t) => !opts.required.includes(t))];
+  const checked = (id: string) => (opts.checked ? opts.checked.includes(id) : true);
+  const item = (d: DocumentList['items'][number]) =>
+    html`<li class="choice"><input type="checkbox" id="staged-${d.id}" name="documentIds" value="${d.id}" form="${opts.formId}"${checked(d.id) && d.scanState !== 'infected' ? ' checked' : ''}${d.scanState === 'infected' ? ' disabled' : ''}><label for="staged-${d.id}">${d.name} <span class="muted">(${label(d.documentType)})</span> <span class="badge ${STATE_BADGE[d.scanState]}">${SCAN_STATE_LABELS[d.scanState][ru ? 'ru' : 'en']}</span></label></li>`;
+  const limitText = ru
+    ? `До ${sizeText(list.limits.maxFileBytes, ctx.lang)} на файл. PDF, изображения, текстовые документы, таблицы и презентации, архивы ZIP или простой текст.`
+    : `Up to ${sizeText(list.limits.maxFileBytes, ctx.lang)} per file. PDF, images, Office and OpenDocument files, ZIP or plain text.`;
+  return html`<section class="card" aria-labelledby="staged-h" id="f-documentIds" tabindex="-1">
+    <h2 id="staged-h">${ru ? 'Документы заявки' : 'Documents of the proposal'}</h2>
+    ${opts.required.length ? html`<p>${ru ? 'Конкурс требует: ' : 'The call requires: '}${opts.required.map(label).join(', ')}.</p>` : ''}
+    ${opts.error?.length ? html`<p class="error"><span aria-hidden="true">✖ </span>${opts.error.join('; ')}</p>` : ''}
+    ${missing.length ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">! </span>${ru ? 'Ещё не загружены: ' : 'Not uploaded yet: '}${missing.map(label).join(', ')}</p>` : ''}
+    <fieldset class="group"><legend>${ru ? 'Отправить с заявкой' : 'Submit with the proposal'}</legend>
+      <ul class="staged-list plain" data-staged-list>${list.items.map(item)}</ul>
+      ${list.items.length ? '' : html`<p class="muted" data-staged-empty>${ru ? 'Документов пока нет.' : 'No documents yet.'}</p>`}
+    </fieldset>
+    <noscript><p class="notice notice-warn"><span aria-hidden="true">! </span>${ru ? 'Без JavaScript загружайте документы до заполнения формы: после каждой загрузки страница открывается заново.' : 'Without JavaScript, upload the documents before filling in the form: the page reloads after each upload.'}</p></noscript>
+    <form class="upload" method="post" enctype="multipart/form-data" action="/app/documents?_csrf=${enc(ctx.csrf)}&call=${enc(opts.callId)}" data-upload data-staged data-form-id="${opts.formId}" data-label-checkbox="${ru ? 'Отправить с заявкой' : 'Submit with the proposal'}">
+      <div class="field"><label for="staged-type">${ru ? 'Тип документа' : 'Document type'}</label>
+        <select id="staged-type" name="documentType" required>${types.map((t) => html`<option value="${t}"${missing[0] === t ? ' selected' : ''}>${label(t)}</option>`)}</select></div>
+      <div class="field"><label for="staged-file">${ru ? 'Файлы' : 'Files'}</label>
+        <input type="file" id="staged-file" name="file" multiple required aria-describedby="staged-hint">
+        <p class="hint" id="staged-hint">${limitText}</p></div>
+      <progress max="100" value="0" hidden aria-label="${ru ? 'Загрузка' : 'Upload progress'}"></progress>
+      <div class="upload-status" role="status" aria-live="polite"></div>
+      <button type="submit" class="btn btn-secondary">${ru ? 'Загрузить' : 'Upload'}</button>
+    </form>
+  </section>`;
+}
+
+/** The caller's uploads waiting for a proposal (POST /documents), or null when they cannot be read. */
+export async function loadStagedDocuments(ctx: PageCtx): Promise<DocumentList | null> {
   try {
+    return await ctx.api.get('/documents');
+  } catch {
+    return null;
+  }
+}
+
+/** The documents of a subject for a page, or null when the caller may not see them. */
+export async function loadDocuments(ctx: PageCtx, subject: CardSubject): Promise<DocumentList | null> {
+  try {
+    if (subject.type === 'expert') return await ctx.api.get('/experts/{id}/documents', { params: { id: subject.id } });
     const params = { params: { id: subject.id } };
     if (subject.type === 'proposal') return await ctx.api.get('/proposals/{id}/documents', params);
     if (subject.type === 'event_travel') return await ctx.api.get('/event-travel/{id}/documents', params);
@@ -135,14 +194,60 @@ export function documentPages(router: Router, web: WebContext): void {
     }),
   );
 
+  // Staged uploads from the new-proposal page: streamed to POST /documents; without JavaScript, back to the form (or the refusal, per file).
+  router.post(
+    '/documents',
+    web.page(async (ctx) => {
+      const wantsJson = (ctx.req.get('Accept') ?? '').includes('application/json');
+      if (!web.jar.csrfValid(ctx.req, ctx.session, ctx.req.query._csrf)) {
+        ctx.req.resume();
+        ctx.res.status(403);
+        return void (wantsJson
+          ? ctx.res.json({ error: { code: 'csrf', message: ctx.t('error.csrf') } })
+          : ctx.res.send(ctx.t('error.csrf')));
+      }
+      const res = await ctx.api.upload('/documents', {
+        body: ctx.req,
+        contentType: ctx.req.get('Content-Type') ?? '',
+        contentLength: ctx.req.get('Content-Length'),
+      });
+      const text = await res.text();
+      if (wantsJson) return void ctx.res.status(res.status).type('application/json').send(text);
+      const callId = typeof ctx.req.query.call === 'string' ? ctx.req.query.call : '';
+      const back = callId ? `/app/proposals/new?call=${enc(callId)}` : '/app/calls';
+      if (res.ok) return ctx.res.redirect(303, `${back}#f-documentIds`);
+      let error: { message?: string; details?: { path: string; message: string }[] } = {};
+      try {
+        error = (JSON.parse(text) as { error: typeof error }).error ?? {};
+      } catch {
+        error = { message: `HTTP ${res.status}` };
+      }
+      const ru = ctx.lang === 'ru';
+      send(
+        ctx,
+        layout(ctx, {
+          title: ru ? 'Файл не загружен' : 'The file was not uploaded',
+          back: { href: back, label: ru ? 'К заявке' : 'Back to the proposal' },
+          body: html`<section class="card" role="alert"><p>${error.message ?? ''}</p>${error.details?.length ? html`<ul>${error.details.map((d) => html`<li>${d.message}</li>`)}</ul>` : ''}</section>`,
+        }),
+        res.status >= 400 && res.status < 500 ? res.status : 502,
+      );
+    }),
+  );
+
   // Uploads: the browser's multipart body is streamed to the API as it arrives (the CSRF token is in the URL: the body is not parsed here).
-  for (const type of ['proposal', 'expert_request', 'event_travel'] as const) {
-    const pathOf = `/${API_PATH[type]}/:id/documents`;
+  for (const type of ['proposal', 'expert_request', 'event_travel', 'expert'] as const) {
     router.post(
-      pathOf,
+      `/${API_COLLECTION[type]}/:id/documents`,
       web.page(async (ctx) => {
         const id = ctx.req.params.id;
-        const back = `/app${apiPath({ type, id })}`;
+        // A profile's CVs: back to the expert's own profile page, or to the profile in the roster.
+        const back =
+          type === 'expert'
+            ? ctx.user.expertId === id
+              ? '/app/profile'
+              : `/app/roster/${enc(id)}`
+            : `/app${apiPath({ type, id })}`;
         const wantsJson = (ctx.req.get('Accept') ?? '').includes('application/json');
         if (!web.jar.csrfValid(ctx.req, ctx.session, ctx.req.query._csrf)) {
           ctx.req.resume();
@@ -151,7 +256,7 @@ export function documentPages(router: Router, web: WebContext): void {
             ? ctx.res.json({ error: { code: 'csrf', message: ctx.t('error.csrf') } })
             : ctx.res.send(ctx.t('error.csrf')));
         }
-        const res = await ctx.api.upload(`/${API_PATH[type]}/{id}/documents` as const, {
+        const res = await ctx.api.upload(`/${API_COLLECTION[type]}/{id}/documents` as const, {
           params: { id },
           body: ctx.req,
           contentType: ctx.req.get('Content-Type') ?? '',

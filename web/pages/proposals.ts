@@ -6,6 +6,7 @@ import { ApiError } from '../api-client';
 import {
   draftValues,
   emptyProposal,
+  list,
   proposalFieldNames,
   proposalFormFields,
   proposalLabels,
@@ -16,7 +17,7 @@ import {
   type ProposalValues,
 } from '../forms';
 import { html, type HtmlValue } from '../html';
-import { documentsCard, loadDocuments } from './documents';
+import { documentsCard, loadDocuments, loadStagedDocuments, stagedDocumentsSection } from './documents';
 import type { Key } from '../i18n';
 import type { WebContext } from '../context';
 import { nameOf } from '../reference';
@@ -103,12 +104,13 @@ export function proposalPages(router: Router, web: WebContext): void {
     v: ProposalValues,
     state: FormState,
     idemKey: string,
-    opts: { status?: number; extra?: string; draftId?: string } = {},
+    opts: { status?: number; extra?: string; draftId?: string; documentIds?: string[] } = {},
   ): Promise<void> {
     const { t, lang } = ctx;
-    const [calls, areas] = await Promise.all([
+    const [calls, areas, staged] = await Promise.all([
       ctx.api.get('/calls', { query: { pageSize: 100 } }),
       ref.thematicAreas(),
+      loadStagedDocuments(ctx),
     ]);
     const call = calls.items.find((c) => c.id === callId);
     if (!call)
@@ -126,8 +128,9 @@ export function proposalPages(router: Router, web: WebContext): void {
           [t('call.closes'), fmtDate(call.closesAt, lang)],
         ])}
       </section>
-      ${errorSummary(ctx, state, proposalLabels(ctx))}
-      <form method="post" action="/app/proposals/new?call=${enc(call.id)}" class="form" novalidate data-autosave="/app/drafts/autosave" data-msg-saved="${t('drafts.savedAt', { time: '{time}' })}" data-msg-failed="${t('drafts.saveFailed')}" data-once>
+      ${errorSummary(ctx, state, { ...proposalLabels(ctx), documentIds: lang === 'ru' ? 'Документы заявки' : 'Documents of the proposal' })}
+      ${stagedDocumentsSection(ctx, staged, { callId: call.id, required: call.requiredDocumentTypes, formId: 'proposal-form', checked: opts.documentIds, error: state.errors.get('documentIds') })}
+      <form method="post" id="proposal-form" action="/app/proposals/new?call=${enc(call.id)}" class="form" novalidate data-autosave="/app/drafts/autosave" data-msg-saved="${t('drafts.savedAt', { time: '{time}' })}" data-msg-failed="${t('drafts.saveFailed')}" data-once>
         ${csrfField(ctx)}${hidden('idempotencyKey', idemKey)}${hidden('callId', call.id)}${hidden('countryCode', call.countryCode)}${hidden('draftId', opts.draftId ?? '')}
         <p class="hint">${t('drafts.autosaveNote')}</p>
         <p class="draft-status" data-draft-status aria-live="polite" hidden></p>
@@ -197,14 +200,20 @@ export function proposalPages(router: Router, web: WebContext): void {
         const v = proposalValuesFrom(body);
         const draftId = str(body, 'draftId');
         const key = formIdempotencyKey(ctx.user.id, 'proposals/new', body);
+        // The uploads ticked in the documents section (outside the form, joined to it by its id).
+        const documentIds = list(body, 'documentIds');
         if (body._addRow)
-          return renderNew(ctx, v.callId, v, emptyForm(), key, { extra: str(body, '_addRow'), draftId });
+          return renderNew(ctx, v.callId, v, emptyForm(), key, {
+            extra: str(body, '_addRow'),
+            draftId,
+            documentIds,
+          });
         if (body._saveDraft) {
           const draft = await saveDraft(ctx, v, draftId);
           return ctx.res.redirect(303, `/app/drafts/${enc(draft.id)}?notice=saved`);
         }
         const res = await ctx.api.send('POST', '/proposals', {
-          body: proposalPayload(v),
+          body: { ...proposalPayload(v), ...(documentIds.length ? { documentIds } : {}) },
           headers: idempotencyHeader(key),
         });
         if (res.ok) {
@@ -216,9 +225,9 @@ export function proposalPages(router: Router, web: WebContext): void {
           const state = mapDetails(
             ctx.lang,
             res.body.error.details ?? [{ path: '', message: res.body.error.message }],
-            proposalFieldNames(v, 12),
+            [...proposalFieldNames(v, 12), 'documentIds'],
           );
-          return renderNew(ctx, v.callId, v, state, key, { status: 400, draftId });
+          return renderNew(ctx, v.callId, v, state, key, { status: 400, draftId, documentIds });
         }
         throw new ApiError(res.status, res.body.error);
       },

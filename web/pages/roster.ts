@@ -22,7 +22,10 @@ import {
   type PageCtx,
 } from '../ui';
 import { languagesList } from '../views';
+import { documentsCard, loadDocuments } from './documents';
 
+/** What a roster profile carries (the API's rule for POST /experts/{id}/documents). */
+const PROFILE_DOCUMENT_TYPES = ['cv'] as const;
 const SDGS = Array.from({ length: 17 }, (_, i) => String(i + 1));
 
 export function rosterPages(router: Router, web: WebContext): void {
@@ -59,7 +62,7 @@ export function rosterPages(router: Router, web: WebContext): void {
         <thead><tr><th scope="col">${t('shortlist.expert')}</th><th scope="col">${t('field.thematicArea')}</th><th scope="col">${t('field.languages')}</th><th scope="col">${t('roster.countries')}</th><th scope="col" class="num">${t('shortlist.dailyFee')}</th><th scope="col" class="num">${t('shortlist.rating')}</th><th scope="col" class="num">${t('roster.assignments')}</th></tr></thead>
         <tbody>${experts.items.map(
           (e) => html`<tr>
-          <td data-label="${t('shortlist.expert')}"><strong>${e.name}</strong><br><span class="muted small">${e.email}</span></td>
+          <td data-label="${t('shortlist.expert')}"><strong><a href="/app/roster/${encodeURIComponent(e.id)}">${e.name}</a></strong><br><span class="muted small">${e.email}</span></td>
           <td data-label="${t('field.thematicArea')}">${e.thematicAreaIds.map((a) => nameOf(areas, a, lang)).join(', ')}</td>
           <td data-label="${t('field.languages')}">${languagesList(ctx, e.languages)}</td>
           <td data-label="${t('roster.countries')}">${e.countriesOfExperience.map((c) => nameOf(countries, c, lang)).join(', ')}</td>
@@ -80,13 +83,55 @@ export function rosterPages(router: Router, web: WebContext): void {
     ),
   );
 
+  // ---------------------------------------------------------------- one profile, as the roster's readers see it
+  router.get(
+    '/roster/:id',
+    web.page(
+      async (ctx) => {
+        const { t, lang } = ctx;
+        const expert = { type: 'expert' as const, id: ctx.req.params.id };
+        const [e, areas, countries, cvs] = await Promise.all([
+          ctx.api.get('/experts/{id}', { params: { id: expert.id } }),
+          ref.thematicAreas(),
+          ref.countries(),
+          loadDocuments(ctx, expert),
+        ]);
+        const body = html`<div class="layout-2"><div class="col-main"><section class="card">
+          <dl class="facts">
+            <div><dt>${t('auth.email')}</dt><dd>${e.email}</dd></div>
+            <div><dt>${t('field.thematicArea')}</dt><dd>${e.thematicAreaIds.map((a) => nameOf(areas, a, lang)).join(', ')}</dd></div>
+            <div><dt>${t('field.languages')}</dt><dd>${languagesList(ctx, e.languages)}</dd></div>
+            <div><dt>${t('roster.countries')}</dt><dd>${e.countriesOfExperience.map((c) => nameOf(countries, c, lang)).join(', ')}</dd></div>
+            <div><dt>${t('shortlist.dailyFee')}</dt><dd>${fmtUsd(e.dailyFeeUsd, lang)}</dd></div>
+            <div><dt>${t('shortlist.rating')}</dt><dd>${e.ratingCount ? `${fmtNum(e.rating, lang)} (${e.ratingCount})` : t('roster.unrated')}</dd></div>
+            <div><dt>${t('roster.assignments')}</dt><dd>${e.assignmentsCount}</dd></div>
+          </dl>
+          ${e.bio ? html`<h2>${t('roster.bio')}</h2><p>${e.bio}</p>` : ''}
+        </section></div>
+        <aside class="col-side">${documentsCard(ctx, expert, cvs, { canUpload: ctx.user.role === 'fund_manager', heading: t('profile.cvs'), types: PROFILE_DOCUMENT_TYPES })}</aside></div>`;
+        send(
+          ctx,
+          layout(ctx, {
+            title: e.name,
+            body,
+            wide: true,
+            back: { href: '/app/roster', label: t('nav.roster') },
+          }),
+        );
+      },
+      { roles: ['fund_manager', 'co_approver', 'admin'] },
+    ),
+  );
+
   // ---------------------------------------------------------------- an expert's own profile
   async function renderProfile(ctx: PageCtx, values: Body | undefined, state: FormState, status = 200): Promise<void> {
     const { t, lang } = ctx;
-    const [e, areas, countries] = await Promise.all([
-      ctx.api.get('/experts/{id}', { params: { id: ctx.user.expertId ?? '-' } }),
+    const expert = { type: 'expert' as const, id: ctx.user.expertId ?? '-' };
+    const [e, areas, countries, cvs] = await Promise.all([
+      ctx.api.get('/experts/{id}', { params: { id: expert.id } }),
       ref.thematicAreas(),
       ref.countries(),
+      loadDocuments(ctx, expert),
     ]);
     const v = values ?? {
       name: e.name,
@@ -151,7 +196,8 @@ export function rosterPages(router: Router, web: WebContext): void {
       </form></div>
       <aside class="col-side"><section class="card"><h2>${t('profile.record')}</h2>
         <dl class="facts"><div><dt>${t('shortlist.rating')}</dt><dd>${e.ratingCount ? `${fmtNum(e.rating, lang)} (${e.ratingCount})` : t('roster.unrated')}</dd></div><div><dt>${t('roster.assignments')}</dt><dd>${e.assignmentsCount}</dd></div><div><dt>${t('auth.email')}</dt><dd>${e.email}</dd></div></dl>
-        <p class="muted small">${t('profile.emailNote')}</p></section></aside></div>`;
+        <p class="muted small">${t('profile.emailNote')}</p></section>
+        ${documentsCard(ctx, expert, cvs, { canUpload: true, heading: t('profile.cvs'), types: PROFILE_DOCUMENT_TYPES })}</aside></div>`;
     send(ctx, layout(ctx, { title: t('nav.profile'), body, wide: true }), status);
   }
 

@@ -91,7 +91,7 @@ export function decisionFieldNames(dataKey: DecisionDataKey | undefined, extra: 
     case 'optionalJustification':
       return [...base, 'data.justification'];
     case 'report':
-      return [...base, 'data.report', 'data.beneficiariesReached'];
+      return [...base, 'data.report', 'data.beneficiariesReached', 'data.documentIds'];
     case 'evaluation':
       return [
         ...base,
@@ -109,7 +109,7 @@ export function decisionFieldNames(dataKey: DecisionDataKey | undefined, extra: 
     case 'candidateSelect':
       return [...base, 'data.expertIds', 'data.justification'];
     case 'deliverable':
-      return [...base, 'data.report', 'data.link'];
+      return [...base, 'data.report', 'data.link', 'data.documentIds'];
     default:
       return base;
   }
@@ -128,6 +128,23 @@ export interface FormExtras {
   proposal: ProposalView | null;
   request: ExpertRequestView | null;
   ref: Reference;
+  /** Files the caller uploaded for this task (a report's or deliverable's), offered to submit with it. */
+  taskFiles?: { id: string; name: string }[];
+}
+
+/** The files uploaded for this task, each ticked to go with the submission (all by default). */
+function submittedFilesField(ctx: PageCtx, values: Body, state: FormState, x: FormExtras): HtmlValue {
+  const files = x.taskFiles ?? [];
+  const ru = ctx.lang === 'ru';
+  if (!files.length)
+    return html`<p class="muted" id="f-data-documentIds">${ru ? 'Файлы к отчёту загрузите выше, в разделе «Документы»: они будут предложены здесь.' : 'Upload files for it under Documents above: they are offered here.'}</p>`;
+  return choiceGroup(ctx, {
+    name: 'data.documentIds',
+    legend: ru ? 'Файлы, представляемые с ним' : 'Files submitted with it',
+    options: files.map((f) => ({ value: f.id, label: f.name })),
+    selected: values.decision ? list(values, 'data.documentIds') : files.map((f) => f.id),
+    state,
+  });
 }
 
 export interface ReviewerChoice {
@@ -274,7 +291,8 @@ export function dataFields(
     }
     case 'report':
       return html`${field(ctx, { name: 'data.report', label: t('decide.report'), type: 'textarea', rows: 8, value: str(values, 'data.report'), required: true, state })}
-        ${task.kind === 'final_report' ? field(ctx, { name: 'data.beneficiariesReached', label: t('decide.beneficiaries'), type: 'number', min: 0, value: str(values, 'data.beneficiariesReached'), state }) : ''}`;
+        ${task.kind === 'final_report' ? field(ctx, { name: 'data.beneficiariesReached', label: t('decide.beneficiaries'), type: 'number', min: 0, value: str(values, 'data.beneficiariesReached'), state }) : ''}
+        ${submittedFilesField(ctx, values, state, x)}`;
     case 'evaluation':
       return html`<fieldset class="group" id="f-data-ratings" tabindex="-1"><legend>${t('evaluation.ratings')}</legend><div class="grid-2">
         ${EVALUATION_CRITERIA.map((k) => field(ctx, { name: `data.ratings.${k}`, label: criterionLabel(ctx, k), type: 'select', options: ratingOptions(ctx), value: str(values, `data.ratings.${k}`), required: true, state }))}
@@ -332,7 +350,8 @@ export function dataFields(
     }
     case 'deliverable':
       return html`${field(ctx, { name: 'data.report', label: t('decide.deliverableReport'), type: 'textarea', rows: 8, value: str(values, 'data.report'), required: true, state })}
-        ${field(ctx, { name: 'data.link', label: t('decide.link'), type: 'url', value: str(values, 'data.link'), state, hint: t('decide.linkHint') })}`;
+        ${field(ctx, { name: 'data.link', label: t('decide.link'), type: 'url', value: str(values, 'data.link'), state, hint: t('decide.linkHint') })}
+        ${submittedFilesField(ctx, values, state, x)}`;
     case 'proposalChanges':
       return taskPageProgramme(task.subject.type).revisionFields(ctx, task, values, state, x);
     case 'comment':

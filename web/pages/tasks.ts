@@ -185,9 +185,13 @@ export function taskPages(router: Router, web: WebContext): void {
         'report_verification',
         'deliverable_acceptance',
       ].includes(task.kind);
+    const documentList = withDocuments && subject && hasDocuments(subject) ? await loadDocuments(ctx, subject) : null;
+    x.taskFiles = (documentList?.items ?? [])
+      .filter((d) => d.taskId === task.id && d.uploaderId === ctx.user.id && d.scanState !== 'infected')
+      .map((d) => ({ id: d.id, name: d.name }));
     const documents =
       withDocuments && subject && hasDocuments(subject)
-        ? documentsCard(ctx, subject, await loadDocuments(ctx, subject), {
+        ? documentsCard(ctx, subject, documentList, {
             canUpload:
               task.status === 'open' &&
               ['revise', 'progress_report', 'final_report', 'deliverable_submission'].includes(task.kind),
@@ -305,6 +309,7 @@ export function taskPages(router: Router, web: WebContext): void {
           break;
         case 'report':
           data.report = str(body, 'data.report');
+          if (list(body, 'data.documentIds').length) data.documentIds = list(body, 'data.documentIds');
           if (str(body, 'data.beneficiariesReached').trim())
             data.beneficiariesReached = num(str(body, 'data.beneficiariesReached'));
           break;
@@ -337,6 +342,7 @@ export function taskPages(router: Router, web: WebContext): void {
         case 'deliverable':
           data.report = str(body, 'data.report');
           optionalText('data.link', 'link');
+          if (list(body, 'data.documentIds').length) data.documentIds = list(body, 'data.documentIds');
           break;
         case 'proposalChanges': {
           const subject = subjectOfTaskId(id);
