@@ -2,6 +2,7 @@ import { documentFacts } from '../activities/proposal';
 import { intakeProblems } from '../domain/intake';
 import { requiredDocumentsFinding } from '../domain/policy/grant';
 import { inTransaction } from '../lib/db';
+import { documentAuditData } from '../lib/documents';
 import type { ApiContext } from './context';
 import { intakeRefused, validationFailed, type ErrorDetail } from './errors';
 import type { AuthUser } from './types';
@@ -60,16 +61,7 @@ export async function attachStagedDocuments(
         actorId: user.id,
         actorRole: user.role,
         action: 'document_uploaded',
-        data: {
-          documentId: d.id,
-          name: d.name,
-          documentType: d.documentType,
-          size: d.size,
-          sha256: d.sha256,
-          contentType: d.contentType,
-          version: d.version,
-          scanState: d.scanState,
-        },
+        data: documentAuditData(d),
       })),
       skipDuplicates: true,
     });

@@ -8,9 +8,20 @@ import {
   type DocumentType,
   type SubjectType,
 } from '../../domain/documents';
+import type { DocumentsSpec } from '../../domain/programme';
+import { programmeOfSubject, PROGRAMMES_WITH_DOCUMENTS } from '../../domain/registry';
+import type { Role } from '../../domain/roles';
 import { text } from '../../domain/schemas';
 import { inTransaction } from '../../lib/db';
-import { initialScanState, judgeContent, liveBytes, newDocumentId, sanitiseFileName } from '../../lib/documents';
+import {
+  documentAuditData,
+  initialScanState,
+  judgeContent,
+  liveBytes,
+  newDocumentId,
+  sanitiseFileName,
+} from '../../lib/documents';
+import { subjectTable } from '../../lib/subject-table';
 import { documentScanWorkflowId, type documentScanWorkflow } from '../../workflows/document-scan';
 import type { ApiContext } from '../context';
 import { requestBody } from '../contract';
@@ -18,6 +29,7 @@ import { conflict, forbidden, HttpError, notFound, validationFailed, type ErrorD
 import type { ApiRouter } from '../router';
 import { documentListSchema, documentSchema, uploadResultSchema } from '../schemas';
 import { subjectScope } from '../scope';
+import { operationName, subjectIdParam } from '../subject-routes';
 import type { AuthUser } from '../types';
 import { receiveUpload, tooLarge } from '../uploads';
 
@@ -59,8 +71,10 @@ const releaseBodySchema = requestBody(
 );
 
 const DOCUMENT_ID = { description: 'The document id', example: 'doc-0123456789abcdef0123' };
-const PROPOSAL_ID = { description: 'The proposal id', example: 'p-0a1b2c3d4e5f6g7h' };
-const REQUEST_ID = { description: 'The expert request id', example: 'r-0a1b2c3d4e5f6g7h' };
+
+/** Who may attach documents to the programme's subjects: its upload roles, and the selected expert. */
+const uploadRoles = ({ documents }: { documents: DocumentsSpec }): Role[] =>
+  [...documents.uploadBy, ...(documents.selectedExpertUploads ? ['expert'] : [])] as Role[];
 
 /** Who may download a document now: nobody an infected one; the uploader a pending one; everyone in scope a clean, released or unscanned one. */
 export function downloadable(doc: DocumentRow, user: AuthUser): boolean {
@@ -131,43 +145,42 @@ export async function loadSubject(ctx: ApiContext, user: AuthUser, type: Owner, 
     if (id !== user.id) throw notFound('document');
     return { type, id, workflowId: null, requiredTypes: [], mayUpload: true };
   }
-  if (type === 'proposal') {
-    const scope = (await subjectScope(prisma, 'challenge_fund', user)) as Prisma.ProposalWhereInput;
-    const p = await prisma.proposal.findFirst({
-      where: { AND: [{ id }, scope] },
-      select: { id: true, workflowId: true, callId: true, closedAt: true },
+  const spec = programmeOfSubject(type);
+  const what = spec.labels.subject.en.toLowerCase();
+  const rules = spec.documents;
+  if (!rules) throw notFound(what);
+  const expertColumn = rules.selectedExpertUploads ? spec.messages.selectedExpertColumn : undefined;
+  const row = (await subjectTable(prisma, type).findFirst({
+    where: { AND: [{ id }, await subjectScope(prisma, spec.id, user)] },
+    select: {
+      id: true,
+      workflowId: true,
+      closedAt: true,
+      ...(rules.requiredTypes === 'call' ? { callId: true } : {}),
+      ...(expertColumn ? { [expertColumn]: true } : {}),
+    },
+  })) as { workflowId: string; closedAt: Date | null; callId?: string; [column: string]: unknown } | null;
+  if (!row) throw notFound(what);
+  if (rules.afterReview?.includes(user.role)) {
+    // A reviewer opens the documents with the full subject: after its no-conflict declaration.
+    const review = await prisma.review.findUnique({
+      where: { proposalId_reviewerId: { proposalId: id, reviewerId: user.id } },
+      select: { coi: true, submittedAt: true },
     });
-    if (!p) throw notFound('proposal');
-    if (user.role === 'reviewer') {
-      // A reviewer opens the documents with the full proposal: after its no-conflict declaration.
-      const review = await prisma.review.findUnique({
-        where: { proposalId_reviewerId: { proposalId: id, reviewerId: user.id } },
-        select: { coi: true, submittedAt: true },
-      });
-      if (!review || review.coi !== 'none' || !review.submittedAt) throw notFound('proposal');
-    }
-    const call = await prisma.call.findUnique({ where: { id: p.callId }, select: { requiredDocumentTypes: true } });
-    return {
-      type,
-      id,
-      workflowId: p.workflowId,
-      requiredTypes: (call?.requiredDocumentTypes as string[] | undefined) ?? [],
-      mayUpload: !p.closedAt && ['applicant', 'co_approver', 'fund_manager'].includes(user.role),
-    };
+    if (!review || review.coi !== 'none' || !review.submittedAt) throw notFound(what);
   }
-  const scope = (await subjectScope(prisma, 'experts_on_demand', user)) as Prisma.ExpertRequestWhereInput;
-  const r = await prisma.expertRequest.findFirst({
-    where: { AND: [{ id }, scope] },
-    select: { id: true, workflowId: true, closedAt: true, selectedExpertId: true },
-  });
-  if (!r) throw notFound('expert request');
-  const selectedExpert = user.role === 'expert' && !!user.expertId && r.selectedExpertId === user.expertId;
+  const call =
+    row.callId === undefined
+      ? null
+      : await prisma.call.findUnique({ where: { id: row.callId }, select: { requiredDocumentTypes: true } });
+  const selectedExpert =
+    !!expertColumn && user.role === 'expert' && !!user.expertId && row[expertColumn] === user.expertId;
   return {
     type,
     id,
-    workflowId: r.workflowId,
-    requiredTypes: [],
-    mayUpload: !r.closedAt && (['co_approver', 'fund_manager'].includes(user.role) || selectedExpert),
+    workflowId: row.workflowId,
+    requiredTypes: (call?.requiredDocumentTypes as string[] | undefined) ?? [],
+    mayUpload: !row.closedAt && (rules.uploadBy.includes(user.role) || selectedExpert),
   };
 }
 
@@ -342,16 +355,7 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
             actorRole: user.role,
             action: 'document_uploaded',
             requestId: req.requestId,
-            data: {
-              documentId: d.id,
-              name: d.name,
-              documentType: d.documentType,
-              size: d.size,
-              sha256: d.sha256,
-              contentType: d.contentType,
-              version: d.version,
-              scanState: d.scanState,
-            },
+            data: documentAuditData(d),
           })),
         });
         return out;
@@ -393,7 +397,7 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
     tag: string,
     summary: string,
     params: Record<string, { description: string; example: string }>,
-    roles: ('applicant' | 'co_approver' | 'fund_manager' | 'expert')[],
+    roles: Role[],
   ) => ({
     method: 'post' as const,
     path,
@@ -410,28 +414,40 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
     errors: [409, 413, 415],
   });
 
-  router.add(
-    uploadSpec(
-      '/proposals/:id/documents',
-      'createProposalDocuments',
-      'Documents',
-      'Attach documents to a proposal',
-      { id: PROPOSAL_ID },
-      ['applicant', 'co_approver', 'fund_manager'],
-    ),
-    async ({ user, req, params }) => upload(user, req, 'proposal', params.id),
-  );
-  router.add(
-    uploadSpec(
-      '/expert-requests/:id/documents',
-      'createExpertRequestDocuments',
-      'Documents',
-      'Attach documents to an expert request',
-      { id: REQUEST_ID },
-      ['co_approver', 'fund_manager', 'expert'],
-    ),
-    async ({ user, req, params }) => upload(user, req, 'expert_request', params.id),
-  );
+  for (const spec of PROGRAMMES_WITH_DOCUMENTS) {
+    const type = spec.subjectType as SubjectType;
+    const what = spec.labels.subject.en.toLowerCase();
+    router.add(
+      uploadSpec(
+        `/${spec.apiPath}/:id/documents`,
+        `create${operationName(spec)}Documents`,
+        'Documents',
+        `Attach documents to the ${what}`,
+        subjectIdParam(spec),
+        uploadRoles(spec),
+      ),
+      async ({ user, req, params }) => upload(user, req, type, params.id),
+    );
+    router.add(
+      {
+        method: 'get',
+        path: `/${spec.apiPath}/:id/documents`,
+        operationId: `list${operationName(spec)}Documents`,
+        tag: 'Documents',
+        summary: `The documents of the ${what}`,
+        description:
+          'With their malware-scan state and whether you may download each' +
+          (spec.documents.requiredTypes === 'call'
+            ? ", the call's required document types and those still missing."
+            : '.'),
+        roles: spec.documents.readBy as Role[],
+        params: subjectIdParam(spec),
+        success: { status: 200, description: 'The documents', schema: documentListSchema },
+        errors: [404],
+      },
+      async ({ user, params }) => list(user, type, params.id),
+    );
+  }
   router.add(
     {
       ...uploadSpec(
@@ -446,37 +462,6 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
         'For the documents a call requires at submission: upload them here, then send their ids as `documentIds` with POST /proposals, which attaches them. Same limits and checks as attaching to a proposal.',
     },
     async ({ user, req }) => upload(user, req, 'staged', user.id),
-  );
-
-  router.add(
-    {
-      method: 'get',
-      path: '/proposals/:id/documents',
-      operationId: 'listProposalDocuments',
-      tag: 'Documents',
-      summary: 'The documents of a proposal',
-      description:
-        "With their malware-scan state, whether you may download each, the call's required document types and those still missing.",
-      roles: ['applicant', 'co_approver', 'fund_manager', 'reviewer', 'admin'],
-      params: { id: PROPOSAL_ID },
-      success: { status: 200, description: 'The documents', schema: documentListSchema },
-      errors: [404],
-    },
-    async ({ user, params }) => list(user, 'proposal', params.id),
-  );
-  router.add(
-    {
-      method: 'get',
-      path: '/expert-requests/:id/documents',
-      operationId: 'listExpertRequestDocuments',
-      tag: 'Documents',
-      summary: 'The documents of an expert request',
-      roles: ['co_approver', 'fund_manager', 'expert', 'admin'],
-      params: { id: REQUEST_ID },
-      success: { status: 200, description: 'The documents', schema: documentListSchema },
-      errors: [404],
-    },
-    async ({ user, params }) => list(user, 'expert_request', params.id),
   );
 
   router.add(

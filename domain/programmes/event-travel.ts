@@ -57,6 +57,8 @@ export const EVENT_TRAVEL = {
     { key: 'eventsAttended', label: { en: 'Events attended', ru: 'Посещено мероприятий' }, source: 'subjects_closed' },
     { key: 'travelPaid', label: { en: 'Paid for travel', ru: 'Оплачено поездок' }, source: 'payments_total' },
   ],
+  // No documents: the application, the trip and the settlement are forms and decisions.
+  resultColumns: { amount: 'COALESCE(t."approvedCents", t."estimateCents")' },
   labels: EVENT_TRAVEL_WORDS,
 } as const satisfies ProgrammeSpec;
 

@@ -8,6 +8,7 @@ import {
   type DocumentType,
   type ScanState,
 } from '../../domain/documents';
+import { documentsOf, programmeOfSubject, PROGRAMMES_WITH_DOCUMENTS, type SubjectType } from '../../domain/registry';
 import type { Schemas } from '../api-client';
 import { html, type HtmlValue } from '../html';
 import type { WebContext } from '../index';
@@ -15,11 +16,12 @@ import { fmtDate, type PageCtx } from '../ui';
 
 const enc = encodeURIComponent;
 type DocumentList = Schemas['DocumentList'];
-type Subject = { type: 'proposal' | 'expert_request'; id: string };
+type Subject = { type: SubjectType; id: string };
+/** The typed client's name for the documents routes of every programme that has them (the same shape). */
+type DocumentsPath = '/proposals/{id}/documents';
 
-/** Whether a subject has documents (the programmes whose routes take uploads). */
-export const hasDocuments = (subject: { type: string; id: string }): subject is Subject =>
-  subject.type === 'proposal' || subject.type === 'expert_request';
+/** Whether a subject has documents: its programme's registry entry declares them. */
+export const hasDocuments = (subject: { type: string; id: string }): subject is Subject => !!documentsOf(subject.type);
 
 const STATE_BADGE: Record<ScanState, string> = {
   pending: 'badge-warn',
@@ -37,7 +39,8 @@ function sizeText(bytes: number, lang: string): string {
     : `${Math.max(1, Math.round(bytes / 1024)).toLocaleString(lang)} ${KB}`;
 }
 
-const apiPath = (s: Subject) => (s.type === 'proposal' ? `/proposals/${enc(s.id)}` : `/expert-requests/${enc(s.id)}`);
+const apiPath = (s: Subject) => `/${programmeOfSubject(s.type).apiPath}/${enc(s.id)}`;
+const documentsPath = (type: SubjectType) => `/${programmeOfSubject(type).apiPath}/{id}/documents` as DocumentsPath;
 
 /** The documents of a proposal or request: scan state, download links, what the call still requires, and the upload form. */
 export function documentsCard(
@@ -90,12 +93,11 @@ export function documentsCard(
   </section>`;
 }
 
-/** The documents of a subject for a page, or null when the caller may not see them. */
+/** The documents of a subject for a page, or null when its programme takes none or the caller may not see them. */
 export async function loadDocuments(ctx: PageCtx, subject: Subject): Promise<DocumentList | null> {
+  if (!hasDocuments(subject)) return null;
   try {
-    return subject.type === 'proposal'
-      ? await ctx.api.get('/proposals/{id}/documents', { params: { id: subject.id } })
-      : await ctx.api.get('/expert-requests/{id}/documents', { params: { id: subject.id } });
+    return await ctx.api.get(documentsPath(subject.type), { params: { id: subject.id } });
   } catch {
     return null;
   }
@@ -133,10 +135,10 @@ export function documentPages(router: Router, web: WebContext): void {
   );
 
   // Uploads: the browser's multipart body is streamed to the API as it arrives (the CSRF token is in the URL: the body is not parsed here).
-  for (const type of ['proposal', 'expert_request'] as const) {
-    const pathOf = type === 'proposal' ? '/proposals/:id/documents' : '/expert-requests/:id/documents';
+  for (const spec of PROGRAMMES_WITH_DOCUMENTS) {
+    const type = spec.subjectType as SubjectType;
     router.post(
-      pathOf,
+      `/${spec.apiPath}/:id/documents`,
       web.page(async (ctx) => {
         const id = ctx.req.params.id;
         const back = `/app${apiPath({ type, id })}`;
@@ -148,15 +150,12 @@ export function documentPages(router: Router, web: WebContext): void {
             ? ctx.res.json({ error: { code: 'csrf', message: ctx.t('error.csrf') } })
             : ctx.res.send(ctx.t('error.csrf')));
         }
-        const res = await ctx.api.upload(
-          type === 'proposal' ? '/proposals/{id}/documents' : '/expert-requests/{id}/documents',
-          {
-            params: { id },
-            body: ctx.req,
-            contentType: ctx.req.get('Content-Type') ?? '',
-            contentLength: ctx.req.get('Content-Length'),
-          },
-        );
+        const res = await ctx.api.upload(documentsPath(type), {
+          params: { id },
+          body: ctx.req,
+          contentType: ctx.req.get('Content-Type') ?? '',
+          contentLength: ctx.req.get('Content-Length'),
+        });
         const body = await res.text();
         if (wantsJson) {
           ctx.res.status(res.status).type('application/json').send(body);
