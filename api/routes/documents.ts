@@ -246,6 +246,34 @@ function parseRange(
 export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;
 
+  /** Updates a document and audits the change, in one transaction. */
+  async function changeDocument(
+    user: AuthUser,
+    target: { doc: DocumentRow; subject: Subject; requestId?: string },
+    data: Prisma.DocumentUpdateInput,
+    audit: { action: string; key: string; comment?: string; data: Prisma.InputJsonObject },
+  ): Promise<DocumentRow> {
+    const { doc, subject, requestId } = target;
+    return inTransaction(prisma, async (tx) => {
+      const d = await tx.document.update({ where: { id: doc.id }, data, include: { signatures: true } });
+      await tx.auditEvent.create({
+        data: {
+          key: `document:${doc.id}:${audit.key}`,
+          workflowId: subject.workflowId,
+          subjectType: doc.subjectType,
+          subjectId: doc.subjectId,
+          actorId: user.id,
+          actorRole: user.role,
+          action: audit.action,
+          comment: audit.comment,
+          requestId,
+          data: audit.data,
+        },
+      });
+      return d;
+    });
+  }
+
   async function upload(
     user: AuthUser,
     req: Parameters<Parameters<ApiRouter['add']>[1]>[0]['req'],
@@ -570,28 +598,17 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
           'not_allowed_now',
         );
       if (doc.releasedAt) return { body: documentView(doc, user) };
-      const updated = await inTransaction(prisma, async (tx) => {
-        const d = await tx.document.update({
-          where: { id: doc.id },
-          data: { releasedById: user.id, releasedAt: new Date() },
-          include: { signatures: true },
-        });
-        await tx.auditEvent.create({
-          data: {
-            key: `document:${doc.id}:released`,
-            workflowId: subject.workflowId,
-            subjectType: doc.subjectType,
-            subjectId: doc.subjectId,
-            actorId: user.id,
-            actorRole: user.role,
-            action: 'document_released',
-            comment: body.reason,
-            requestId: req.requestId,
-            data: { documentId: doc.id, name: doc.name, sha256: doc.sha256, scanDetail: doc.scanDetail },
-          },
-        });
-        return d;
-      });
+      const updated = await changeDocument(
+        user,
+        { doc, subject, requestId: req.requestId },
+        { releasedById: user.id, releasedAt: new Date() },
+        {
+          action: 'document_released',
+          key: 'released',
+          comment: body.reason,
+          data: { documentId: doc.id, name: doc.name, sha256: doc.sha256, scanDetail: doc.scanDetail },
+        },
+      );
       return { body: documentView(updated, user) };
     },
   );
@@ -615,27 +632,16 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (!doc.uploaderId) throw conflict('a generated document cannot be deleted', 'not_allowed_now');
       if (doc.uploaderId !== user.id && user.role !== 'fund_manager')
         throw forbidden('only its uploader or a fund manager may delete a document');
-      const updated = await inTransaction(prisma, async (tx) => {
-        const d = await tx.document.update({
-          where: { id: doc.id },
-          data: { deleted: true, deletedAt: new Date(), deletedById: user.id },
-          include: { signatures: true },
-        });
-        await tx.auditEvent.create({
-          data: {
-            key: `document:${doc.id}:deleted`,
-            workflowId: subject.workflowId,
-            subjectType: doc.subjectType,
-            subjectId: doc.subjectId,
-            actorId: user.id,
-            actorRole: user.role,
-            action: 'document_deleted',
-            requestId: req.requestId,
-            data: { documentId: doc.id, name: doc.name, sha256: doc.sha256 },
-          },
-        });
-        return d;
-      });
+      const updated = await changeDocument(
+        user,
+        { doc, subject, requestId: req.requestId },
+        { deleted: true, deletedAt: new Date(), deletedById: user.id },
+        {
+          action: 'document_deleted',
+          key: 'deleted',
+          data: { documentId: doc.id, name: doc.name, sha256: doc.sha256 },
+        },
+      );
       return { body: documentView(updated, user) };
     },
   );

@@ -11,7 +11,7 @@ import {
 import { documentsOf, programmeOfSubject, PROGRAMMES_WITH_DOCUMENTS, type SubjectType } from '../../domain/registry';
 import type { Schemas } from '../api-client';
 import { html, type HtmlValue } from '../html';
-import type { WebContext } from '../index';
+import type { WebContext } from '../context';
 import { fmtDate, type PageCtx } from '../ui';
 
 const enc = encodeURIComponent;
