@@ -1,9 +1,4 @@
-/**
- * The suites that kill and restart processes of the real stack (worker, API, Temporal, the mail
- * path, `npm start` itself, several instances): about eight minutes together, so they run as
- * `npm run test:resilience` (jest.resilience.config.js), beside `npm test` in CI (.ci/run).
- */
-const RESILIENCE_SUITES = ['api-crash', 'instances', 'mail-crash', 'start-stop', 'temporal-restart', 'worker-crash'];
+const RESILIENCE_SUITES = require('./test/resilience-suites');
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -15,4 +10,3 @@ module.exports = {
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
 };
-module.exports.RESILIENCE_SUITES = RESILIENCE_SUITES;
