@@ -7,13 +7,10 @@ import request from 'supertest';
 import { CALL_EXAMPLE, EXPERT_EXAMPLE } from '../../api/examples';
 import { DEMO_USERS } from '../../domain/demo';
 import { daysFromToday, eventTravelPayload, expertRequestPayload, proposalPayload } from '../fixtures/payloads';
-import { logger } from '../../lib/logger';
-import { createWorker } from '../../worker/create-worker';
-import { compressedClock } from '../helpers/sla';
-import { testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
+import { uniqueTaskQueue } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
 import { checkedClient, ContractChecker, jsonSchemaValidator, type OpenApiDoc } from './contract';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, startCompressedWorker, type ApiHarness } from './harness';
 
 /**
  * The OpenAPI document as a client developer uses it (issue 24, items 13 and 14): a valid 3.1
@@ -36,25 +33,7 @@ let stopTravelWorker: (() => Promise<void>) | undefined;
 /** A worker on a queue of its own whose Clock is compressed from now on; answers its queue. */
 async function startTravelWorker(): Promise<string> {
   const taskQueue = uniqueTaskQueue('contract-travel');
-  const worker = await createWorker({
-    connection: h.env.nativeConnection,
-    namespace: h.env.namespace,
-    taskQueue,
-    workflowBundle: await testWorkflowBundle(),
-    deps: {
-      prisma: h.db.prisma,
-      mailer: h.smtp.mailer,
-      logger,
-      baseUrl: 'http://localhost:3000',
-      clock: compressedClock(h.db.prisma, TRAVEL_DAY_MS),
-    },
-  });
-  let release: () => void = () => undefined;
-  const running = worker.runUntil(new Promise<void>((r) => (release = r)));
-  stopTravelWorker = async () => {
-    release();
-    await running;
-  };
+  stopTravelWorker = await startCompressedWorker(h, TRAVEL_DAY_MS, taskQueue);
   return taskQueue;
 }
 
