@@ -5,6 +5,7 @@ import type { ActivityDeps } from './deps';
 import { createDocumentActivities } from './documents';
 import { createEventTravelActivities } from './event-travel';
 import { createExpertRequestActivities } from './expert-request';
+import { createInternshipActivities } from './internship';
 import { createNotifyActivities } from './notify';
 import { createPolicyActivities } from './policy';
 import { createProposalActivities } from './proposal';
@@ -25,6 +26,7 @@ export function createActivities(given: ActivityDeps) {
     ...createDocumentActivities(deps),
     ...createCallActivities(deps),
     ...createEventTravelActivities(deps),
+    ...createInternshipActivities(deps),
   };
 }
 

@@ -81,7 +81,10 @@ export async function agreementOf(
     };
   });
   return {
-    kind: (['individual_contract', 'travel_authorisation'] as const).find((k) => k === contract.kind) ?? 'grant',
+    kind:
+      (['individual_contract', 'travel_authorisation', 'internship_agreement'] as const).find(
+        (k) => k === contract.kind,
+      ) ?? 'grant',
     partyName: contract.partyName,
     valueUsd: centsToUsd(contract.valueCents),
     status:

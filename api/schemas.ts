@@ -479,7 +479,7 @@ export const trancheSchema = z.strictObject({
   releasedAt: timestamp.nullable().describe('when it was paid'),
 });
 export const agreementSchema = z.strictObject({
-  kind: z.enum(['grant', 'individual_contract', 'travel_authorisation']),
+  kind: z.enum(['grant', 'individual_contract', 'travel_authorisation', 'internship_agreement']),
   partyName: z.string().describe('the grantee institution or the expert'),
   valueUsd: z.number(),
   status: z.enum(['awaiting_signatures', 'signed', 'declined']),

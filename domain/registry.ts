@@ -8,12 +8,13 @@ import type { Bilingual, DocumentsSpec, ProgrammeSpec, StageLabel } from './prog
 import { CHALLENGE_FUND } from './programmes/challenge-fund';
 import { EXPERTS_ON_DEMAND } from './programmes/experts-on-demand';
 import { EVENT_TRAVEL } from './programmes/event-travel';
+import { INTERNSHIPS } from './programmes/internships';
 import { SHARED_TASK_MAILS } from './programmes/shared';
 import { PHASE_AND_OUTCOME_LABELS } from './stage-labels';
 import type { Outcome, Phase } from './stages';
 import type { TaskKind } from './tasks';
 
-export const PROGRAMME_LIST = [CHALLENGE_FUND, EXPERTS_ON_DEMAND, EVENT_TRAVEL] as const;
+export const PROGRAMME_LIST = [CHALLENGE_FUND, EXPERTS_ON_DEMAND, EVENT_TRAVEL, INTERNSHIPS] as const;
 
 type Entry = (typeof PROGRAMME_LIST)[number];
 type Distribute<E> = E extends Entry ? E['stages'][number]['name'] | keyof E['endings'] : never;

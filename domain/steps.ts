@@ -3,6 +3,7 @@ import type { Actor, Role } from './roles';
 import type { Programme, Stage, SubjectType } from './stages';
 import type { TaskKind } from './tasks';
 import type { EventTravelRowInit } from './event-travel';
+import type { InternshipRowInit } from './internship';
 
 /**
  * A step of a lifecycle as the read model sees it: everything one workflow step changed,
@@ -114,7 +115,7 @@ export interface ExpertRequestRowInit {
 }
 
 /** The programme-specific columns of a new subject row. */
-export type SubjectRowInit = ProposalRowInit | ExpertRequestRowInit | EventTravelRowInit;
+export type SubjectRowInit = ProposalRowInit | ExpertRequestRowInit | EventTravelRowInit | InternshipRowInit;
 
 /** Subject fields a step may change (never id, institution, country or stage directly): the columns of both programmes' tables. */
 export interface SubjectPatch {
@@ -166,6 +167,12 @@ export interface SubjectPatch {
   advanceCents?: number | null;
   settlement?: unknown;
   report?: unknown;
+  // Internships (Internship)
+  stipend?: unknown;
+  funderSharePct?: number | null;
+  funderName?: string | null;
+  interview?: unknown;
+  monthsServed?: number;
 }
 
 export interface ReviewRow {
@@ -178,7 +185,7 @@ export interface ReviewRow {
 }
 
 export interface ContractRow {
-  kind: 'grant' | 'individual_contract' | 'travel_authorisation';
+  kind: 'grant' | 'individual_contract' | 'travel_authorisation' | 'internship_agreement';
   partyName: string;
   valueCents: number;
   tranches: { seq: number; pct: number; amountCents: number; milestone: string }[];

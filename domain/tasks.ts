@@ -3,6 +3,7 @@ import { fieldProblems, text, textOrBlank, type FieldProblem } from './schemas';
 import type { NotificationTemplate } from './notifications';
 import type { Phase } from './stages';
 import { travelApprovalSchema, travelReportSchema, tripCancelSchema, tripChangeSchema } from './event-travel';
+import { funderPaymentSchema, interviewSchema, onboardingSchema, universityVerificationSchema } from './internship';
 
 /** SLA keys: every human step's due time comes from configuration (days, counted by the Clock). */
 export const SLA_KEYS = [
@@ -109,6 +110,10 @@ export const decisionData = {
   tripChange: tripChangeSchema,
   tripCancel: tripCancelSchema,
   travelReport: travelReportSchema,
+  universityVerification: universityVerificationSchema,
+  interview: interviewSchema,
+  onboarding: onboardingSchema,
+  funderPayment: funderPaymentSchema,
 } as const;
 export type DecisionDataKey = keyof typeof decisionData;
 
@@ -399,6 +404,81 @@ export const TASK_KINDS = {
     decisions: { verify: { data: 'comment' }, request_revision: requestChanges },
     label: 'Verify the report and the settlement',
     labelRu: 'Проверить отчёт и окончательный расчёт',
+    mail: 'task_assigned',
+  },
+  // Internships
+  internship_university_verification: {
+    stage: 'co_endorsement',
+    role: 'university_contact',
+    sla: 'endorsement',
+    decisions: { verify: { data: 'universityVerification' }, decline: reject },
+    label: 'Verify the student’s enrolment',
+    labelRu: 'Подтвердить обучение студента',
+    mail: 'task_assigned',
+  },
+  internship_shortlist: {
+    stage: 'selection',
+    role: 'co_approver',
+    sla: 'decision',
+    decisions: { shortlist: { data: 'comment' }, not_select: reject },
+    label: 'Shortlist the internship applicant',
+    labelRu: 'Включить кандидата на стажировку в короткий список',
+    mail: 'task_assigned',
+  },
+  internship_interview: {
+    stage: 'selection',
+    role: 'co_approver',
+    sla: 'decision',
+    decisions: { select: { data: 'interview' }, not_select: { data: 'interview', commentRequired: true } },
+    label: 'Interview and select the intern',
+    labelRu: 'Провести собеседование и выбрать стажёра',
+    mail: 'task_assigned',
+  },
+  internship_onboarding: {
+    stage: 'contracting',
+    role: 'applicant',
+    sla: 'decision',
+    // Due on the start date: it then expires, and the placement does not start.
+    expireWith: 'incomplete',
+    decisions: { complete: { data: 'onboarding' } },
+    label: 'Onboarding: insurance proof (and visa)',
+    labelRu: 'Оформление: страховка (и виза)',
+    mail: 'task_assigned',
+  },
+  internship_funder_payment: {
+    stage: 'mission',
+    role: 'university_contact',
+    sla: 'verification',
+    decisions: { confirm_paid: { data: 'funderPayment' } },
+    label: 'Confirm the university’s stipend share was paid',
+    labelRu: 'Подтвердить выплату доли стипендии университетом',
+    mail: 'task_assigned',
+  },
+  internship_midterm_review: {
+    stage: 'mission',
+    role: 'co_approver',
+    sla: 'evaluation',
+    decisions: { submit: { data: 'feedback' } },
+    label: 'Mid-term review of the intern',
+    labelRu: 'Промежуточная оценка стажёра',
+    mail: 'task_assigned',
+  },
+  internship_final_evaluation: {
+    stage: 'evaluation',
+    role: 'co_approver',
+    sla: 'evaluation',
+    decisions: { submit: { data: 'feedback' } },
+    label: 'Final evaluation of the internship',
+    labelRu: 'Итоговая оценка стажировки',
+    mail: 'task_assigned',
+  },
+  internship_final_report: {
+    stage: 'evaluation',
+    role: 'applicant',
+    sla: 'report',
+    decisions: { submit_report: { data: 'report' } },
+    label: 'Submit the internship’s final report',
+    labelRu: 'Представить итоговый отчёт о стажировке',
     mail: 'task_assigned',
   },
 } as const satisfies Record<string, TaskKindSpec>;

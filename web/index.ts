@@ -11,6 +11,7 @@ import { knownApiMessage, LANGS, type Lang } from './i18n';
 import { authRoutes } from './pages/auth';
 import { callPages } from './pages/calls';
 import { eventTravelPages } from './pages/event-travel';
+import { internshipPages } from './pages/internships';
 import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
 import { documentPages } from './pages/documents';
@@ -254,6 +255,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   callPages(router, web);
   expertRequestPages(router, web);
   eventTravelPages(router, web);
+  internshipPages(router, web);
   messagePages(router, web);
   pipelinePages(router, web);
   resultPages(router, web);

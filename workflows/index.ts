@@ -2,6 +2,7 @@
 export { proposalWorkflow } from './proposal';
 export { expertRequestWorkflow } from './expert-request';
 export { eventTravelWorkflow } from './event-travel';
+export { internshipWorkflow, internshipPostingWorkflow } from './internship';
 export { dailyDigestWorkflow } from './digest';
 export { documentScanWorkflow } from './document-scan';
 export { agreementStampWorkflow } from './agreement-steps';

@@ -10,6 +10,7 @@ import { documentRoutes } from './documents';
 import { draftRoutes } from './drafts';
 import { expertApplicationRoutes } from './expert-applications';
 import { eventTravelRoutes } from './event-travel';
+import { internshipRoutes } from './internships';
 import { expertRequestRoutes } from './expert-requests';
 import { expertRoutes } from './experts';
 import { institutionRoutes } from './institutions';
@@ -33,6 +34,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   draftRoutes(router, ctx);
   expertRequestRoutes(router, ctx);
   eventTravelRoutes(router, ctx);
+  internshipRoutes(router, ctx);
   messageRoutes(router, ctx);
   taskRoutes(router, ctx);
   reassignmentRoutes(router, ctx);

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { decisionBodySchema } from '../../domain/tasks';
+import { decisionBodySchema, TASK_KINDS } from '../../domain/tasks';
+import type { Role } from '../../domain/roles';
 import type { Prisma } from '../../generated/prisma/client';
 import type { PrismaClient } from '../../lib/db';
 import { subjectTable } from '../../lib/subject-table';
@@ -21,6 +22,8 @@ import {
 import { canReadTask, isAssignedTo, isExcluded, myTasksWhere } from '../scope';
 import { taskDetailView, taskView, TASK_LITE_SELECT } from '../views';
 
+/** Whoever some task kind waits for (domain/tasks.ts): a new programme's roles decide without a change here. */
+const DECIDING_ROLES = [...new Set(Object.values(TASK_KINDS).map((k) => k.role as Role))];
 const TASK_SELECT = {
   ...TASK_LITE_SELECT,
   subjectType: true,
@@ -167,7 +170,7 @@ export function taskRoutes(router: ApiRouter, ctx: ApiContext): void {
         'The workflow validates stage, assignee and data: 400 (invalid decision, with details), 403 (not your task), 404, 409 (no longer open). ' +
         'Accepts Idempotency-Key: a retry with the same key and body gets the answer of the decision that was applied, even when the first attempt ended in 503 or no answer. ' +
         '503 with Retry-After when Temporal or the worker does not answer within TEMPORAL_CALL_TIMEOUT_MS, or the task is not ready in its workflow yet: retry with the same key.',
-      roles: ['applicant', 'co_approver', 'fund_manager', 'reviewer', 'expert'],
+      roles: DECIDING_ROLES,
       body: decisionBodySchema,
       idempotent: true,
       params: { id: TASK_ID },

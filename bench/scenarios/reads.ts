@@ -62,6 +62,12 @@ const STAGE_WEIGHTS: Record<Stage, number> = {
   travel_authorisation: 0,
   trip: 0,
   settlement: 0,
+  // Stages of internships, which this scenario does not generate.
+  university_verification: 0,
+  agreement: 0,
+  placement: 0,
+  not_selected: 0,
+  terminated: 0,
 };
 
 function pickStage(rand: () => number): Stage {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import request from 'supertest';
 import { CALL_EXAMPLE, EXPERT_EXAMPLE } from '../../api/examples';
+import { INTERNSHIP_EXAMPLE, POSTING_EXAMPLE } from '../../api/internship-schemas';
 import { DEMO_USERS } from '../../domain/demo';
 import { daysFromToday, eventTravelPayload, expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import { uniqueTaskQueue } from '../helpers/temporal';
@@ -892,6 +893,52 @@ test('every route answers what the document says, through both lifecycles over H
   const toWithdrawTravel = await api.post('/event-travel', eventTravelPayload(), expert1);
   expect(toWithdrawTravel.status).toBe(201);
   expect((await api.post(`/event-travel/${toWithdrawTravel.body.id}/withdraw`, {}, expert1)).status).toBe(200);
+
+  // Internships: a Country Office's posting (its own routes) and a student's application (its own and the generic ones).
+  const posting = await api.post('/internship-postings', POSTING_EXAMPLE, co);
+  expect(posting.status).toBe(201);
+  const postingPath = `/internship-postings/${posting.body.id}`;
+  expect((await api.get('/internship-postings', applicant)).status).toBe(200);
+  expect((await api.get(postingPath, co)).status).toBe(200);
+  expect((await api.post(`${postingPath}/extend`, { applicationDeadline: '2027-07-15' }, co)).status).toBe(200);
+  const internship = await api.post('/internships', { ...INTERNSHIP_EXAMPLE, postingId: posting.body.id }, applicant);
+  expect(internship.status).toBe(201);
+  const internshipPath = `/internships/${internship.body.id}`;
+  expect((await api.get('/internships', co)).status).toBe(200);
+  expect((await api.get(internshipPath, applicant)).status).toBe(200);
+  expect((await api.post(`${internshipPath}/messages`, { body: 'Is a visa needed?' }, applicant)).status).toBe(201);
+  expect((await api.get(`${internshipPath}/messages`, co)).status).toBe(200);
+  expect((await api.post(`${internshipPath}/notes`, { body: 'Strong profile.' }, fm)).status).toBe(201);
+  expect((await api.get(`${internshipPath}/provenance`, fm)).status).toBe(200);
+  expect((await api.get(`${internshipPath}/notes`, fm)).status).toBe(200);
+  expect((await api.post(`${internshipPath}/results/targets`, { values: { beneficiaries: 1 } }, fm)).status).toBe(200);
+  // Results are reported from the placement on (months away): for the answer's shape, the read
+  // model's row is put in that stage while the workflow waits for the university's verification.
+  await eventually(
+    async () =>
+      (await h.db.prisma.task.findFirst({
+        where: { subjectId: internship.body.id, kind: 'internship_university_verification', status: 'open' },
+      })) ?? undefined,
+  );
+  await h.db.prisma.internship.update({ where: { id: internship.body.id }, data: { stage: 'placement' } });
+  expect(
+    (await api.post(`${internshipPath}/results/reports`, { ...lastMonth, values: { beneficiaries: 1 } }, applicant))
+      .status,
+  ).toBe(201);
+  expect((await api.get(`${internshipPath}/results`, applicant)).status).toBe(200);
+  await h.db.prisma.internship.update({
+    where: { id: internship.body.id },
+    data: { stage: 'university_verification' },
+  });
+  const toWithdrawInternship = await api.post(
+    '/internships',
+    { ...INTERNSHIP_EXAMPLE, postingId: posting.body.id },
+    applicant,
+  );
+  expect(toWithdrawInternship.status).toBe(201);
+  expect((await api.post(`/internships/${toWithdrawInternship.body.id}/withdraw`, {}, applicant)).status).toBe(200);
+  expect((await api.post(`${internshipPath}/cancel`, { reason: 'Duplicate.' }, fm)).status).toBe(200);
+  expect((await api.post(`${postingPath}/withdraw`, { reason: 'Postponed.' }, co)).status).toBe(200);
 
   // 413, 415, 429 and 503 answers are documented too.
   expect((await api.post('/proposals', { summary: 'x'.repeat(1_100_000) }, applicant)).status).toBe(413);

@@ -222,7 +222,12 @@ test('the dashboard equals sums computed from the tables under several filters; 
     disbursedUsd: 44_000,
   });
   // Every programme of the registry is listed, at 0 when none of its items is completed.
-  expect(all.body.totals.completedByProgramme).toEqual({ challenge_fund: 1, experts_on_demand: 1, event_travel: 0 });
+  expect(all.body.totals.completedByProgramme).toEqual({
+    challenge_fund: 1,
+    experts_on_demand: 1,
+    event_travel: 0,
+    internships: 0,
+  });
   expect(all.body.disbursementByMonth).toEqual([
     { month: '2025-09', usd: 10_000 },
     { month: '2026-02', usd: 15_000 },

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../api/auth';
 import { CALL_EXAMPLE } from '../../api/examples';
 import { EVENT_TRAVEL_EXAMPLE } from '../../api/event-travel-schemas';
+import { INTERNSHIP_EXAMPLE, POSTING_EXAMPLE } from '../../api/internship-schemas';
 import { DEMO_USERS } from '../../domain/demo';
 import { poolOf } from '../../lib/db';
 import { mulberry32 } from '../../prisma/seed-data';
@@ -239,6 +240,11 @@ const ACTORS: Record<string, DemoKey[]> = {
   'post /expert-requests/{id}/withdraw': ['coKg'],
   'post /event-travel': ['expert1', 'expert2', 'fundManager'],
   'post /event-travel/{id}/withdraw': ['expert1'],
+  'post /internship-postings': ['coKg', 'fundManager'],
+  'post /internship-postings/{id}/extend': ['coKg'],
+  'post /internship-postings/{id}/withdraw': ['coKg'],
+  'post /internships': ['applicant', 'applicant2'],
+  'post /internships/{id}/withdraw': ['applicant'],
   'post /tasks/{id}/decision': ['coKg', 'coKg2', 'applicant2', 'fundManager'],
   'post /calls': ['fundManager'],
   'post /experts': ['fundManager', 'admin'],
@@ -271,6 +277,7 @@ function seedBody(op: string, rng: Rng, schema: Record<string, unknown> | undefi
     case 'post /proposals/{id}/withdraw':
     case 'post /expert-requests/{id}/withdraw':
     case 'post /event-travel/{id}/withdraw':
+    case 'post /internships/{id}/withdraw':
       return rng.chance(0.5) ? {} : { reason: 'changed plans' };
     case 'post /expert-requests':
       return expertRequestPayload({ title: `Fuzz ${rng.int(0, 1e9)}` }) as unknown as Json;
@@ -278,6 +285,14 @@ function seedBody(op: string, rng: Rng, schema: Record<string, unknown> | undefi
       return (rng.chance(0.3)
         ? { ...EVENT_TRAVEL_EXAMPLE, expertId: 'exp-002' }
         : EVENT_TRAVEL_EXAMPLE) as unknown as Json;
+    case 'post /internship-postings':
+      return POSTING_EXAMPLE as unknown as Json;
+    case 'post /internship-postings/{id}/extend':
+      return { applicationDeadline: rng.pick(['2027-07-15', '2027-05-01']) };
+    case 'post /internship-postings/{id}/withdraw':
+      return { reason: 'postponed' };
+    case 'post /internships':
+      return { ...INTERNSHIP_EXAMPLE, postingId: ids.ip } as unknown as Json;
     case 'post /tasks/{id}/decision':
       return rng.pick(DECISIONS) as unknown as Json;
     case 'post /calls':
@@ -356,7 +371,11 @@ function makeCase(op: string, rng: Rng, mutation: (typeof MUTATIONS)[number]): C
               ? 'er'
               : path.split('/')[1] === 'event-travel'
                 ? 'et'
-                : 'p',
+                : path.split('/')[1] === 'internship-postings'
+                  ? 'ip'
+                  : path.split('/')[1] === 'internships'
+                    ? 'in'
+                    : 'p',
       ),
     )
     .map(([, v]) => v);
@@ -607,7 +626,10 @@ beforeAll(async () => {
   const p2 = await as(h.app, TOKENS.applicant2!).post('/proposals', proposalPayload({ title: 'Fuzz revise target' }));
   const er = await as(h.app, TOKENS.coKg!).post('/expert-requests', expertRequestPayload());
   const et = await as(h.app, TOKENS.expert1!).post('/event-travel', EVENT_TRAVEL_EXAMPLE);
-  expect([p1.status, p2.status, er.status, et.status]).toEqual([201, 201, 201, 201]);
+  const ip = await as(h.app, TOKENS.coKg!).post('/internship-postings', POSTING_EXAMPLE);
+  expect(ip.status).toBe(201);
+  const internship = await applicant.post('/internships', { ...INTERNSHIP_EXAMPLE, postingId: ip.body.id });
+  expect([p1.status, p2.status, er.status, et.status, internship.status]).toEqual([201, 201, 201, 201, 201]);
   const co = as(h.app, TOKENS.coKg!);
   const tasks = (await co.get('/tasks?pageSize=100')).body.items as {
     id: string;
@@ -628,6 +650,8 @@ beforeAll(async () => {
     p2: p2.body.id,
     er: er.body.id,
     et: et.body.id,
+    ip: ip.body.id,
+    in: internship.body.id,
     expert: 'exp-001',
     expert2: 'exp-002',
     user: DEMO_USERS.admin.id,
@@ -648,6 +672,8 @@ const CREATES: Record<string, string> = {
   'post /proposals': 'Proposal',
   'post /expert-requests': 'ExpertRequest',
   'post /event-travel': 'EventTravel',
+  'post /internship-postings': 'InternshipPosting',
+  'post /internships': 'Internship',
   'post /calls': 'Call',
   'post /experts': 'Expert',
 };
@@ -656,6 +682,7 @@ const MAILED_CREATES = [
   'post /proposals/{id}/messages',
   'post /expert-requests/{id}/messages',
   'post /event-travel/{id}/messages',
+  'post /internships/{id}/messages',
 ];
 const WORKFLOW_TABLES = [
   'Message',
@@ -672,6 +699,8 @@ const WORKFLOW_TABLES = [
   'Proposal',
   'ExpertRequest',
   'EventTravel',
+  'Internship',
+  'InternshipPosting',
   'DecisionRecord',
 ];
 /** Indicators of a subject (api/routes/results.ts): its reports, their values and the audit event. */
@@ -706,6 +735,16 @@ const MAY_CHANGE: Record<string, string[]> = {
   'post /expert-requests/{id}/results/reports': RESULT_TABLES,
   'post /event-travel/{id}/results/targets': RESULT_TABLES,
   'post /event-travel/{id}/results/reports': RESULT_TABLES,
+  'post /internship-postings': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
+  'post /internship-postings/{id}/extend': ['InternshipPosting'],
+  'post /internship-postings/{id}/withdraw': WORKFLOW_TABLES,
+  'post /internships': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
+  'post /internships/{id}/withdraw': WORKFLOW_TABLES,
+  'post /internships/{id}/messages': ['Message', 'AuditEvent', 'Outbox', 'IdempotencyRecord'],
+  'post /internships/{id}/notes': ['InternalNote', 'AuditEvent', 'IdempotencyRecord'],
+  'post /internships/{id}/cancel': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
+  'post /internships/{id}/results/targets': RESULT_TABLES,
+  'post /internships/{id}/results/reports': RESULT_TABLES,
 };
 
 test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no unexplained change`, async () => {
@@ -787,6 +826,8 @@ test(`fuzz: ${REQUESTS} generated requests to every POST/PATCH route, no 5xx, no
     'post /proposals',
     'post /expert-requests',
     'post /event-travel',
+    'post /internship-postings',
+    'post /internships',
     'post /calls',
     ...MAILED_CREATES,
   ].reduce((n, op) => n + (created[op]?.size ?? 0), 0);

@@ -20,11 +20,22 @@ import { ROLES } from '../../domain/roles';
 type Roles = Pick<ProgrammeSpec, 'id' | 'roles'>;
 
 test('the existing programmes, through the generic path', () => {
-  expect([...ROLES].sort()).toEqual(['admin', 'applicant', 'co_approver', 'expert', 'fund_manager', 'reviewer']);
+  expect([...ROLES].sort()).toEqual([
+    'admin',
+    'applicant',
+    'co_approver',
+    'expert',
+    'fund_manager',
+    'reviewer',
+    'university_contact',
+  ]);
   expect(invitableBy('admin').sort()).toEqual(['admin', 'co_approver', 'fund_manager', 'reviewer']);
   expect(invitableBy('applicant')).toEqual(['applicant']);
   expect(invitableBy('expert')).toEqual([]);
-  expect(inviterRoles().sort()).toEqual(['admin', 'applicant']);
+  // Internships: a university's contacts invite their colleagues, to their own university.
+  expect(invitableBy('university_contact')).toEqual(['university_contact']);
+  expect(roleJoining('university_contact')).toMatchObject({ invitationScope: 'inviter_institution' });
+  expect(inviterRoles().sort()).toEqual(['admin', 'applicant', 'university_contact']);
   expect(justInTimeRoles().sort()).toEqual(['admin', 'co_approver', 'fund_manager', 'reviewer']);
   expect(registrationRole('institution')).toEqual({ role: 'applicant' });
   expect(registrationRole('expert_profile')).toEqual({ role: 'expert' });

@@ -1,6 +1,7 @@
 import { signatureData } from '../helpers/signature';
 import type { Page } from 'playwright-core';
 import { EVENT_TRAVEL_EXAMPLE } from '../../api/event-travel-schemas';
+import { INTERNSHIP_EXAMPLE, POSTING_EXAMPLE } from '../../api/internship-schemas';
 import { DEMO_USERS } from '../../domain/demo';
 import { proposalWorkflow } from '../../workflows/proposal';
 import { daysFromToday, expertRequestPayload, proposalPayload } from '../fixtures/payloads';
@@ -176,6 +177,13 @@ beforeAll(async () => {
   const et = await h.api<{ id: string }>('expert1', 'POST', '/event-travel', EVENT_TRAVEL_EXAMPLE);
   ids.et = et.body.id;
   ids.etReview = await taskOf('fundManager', ids.et, 'travel_review');
+  // A Country Office's internship posting and a student's application to it.
+  const ip = await h.api<{ id: string }>('coKg', 'POST', '/internship-postings', POSTING_EXAMPLE);
+  const internship = await h.api<{ id: string }>('applicant', 'POST', '/internships', {
+    ...INTERNSHIP_EXAMPLE,
+    postingId: ip.body.id,
+  });
+  ids.in = internship.body.id;
 });
 
 afterAll(async () => {
@@ -235,6 +243,14 @@ const PAGES: MainPage[] = [
   { name: 'co-inbox-filtered', who: 'coKg', path: () => '/app/inbox?overdue=true&kind=co_endorsement' },
 ];
 
+/** Internship pages: checked in a test of their own, so the main pages' test keeps its length. */
+const INTERNSHIP_PAGES: MainPage[] = [
+  { name: 'student-internships', who: 'applicant', path: () => '/app/internships' },
+  { name: 'student-internship', who: 'applicant', path: () => `/app/internships/${ids.in}` },
+  { name: 'co-internships', who: 'coKg', path: () => '/app/internships' },
+  { name: 'fm-internship', who: 'fundManager', path: () => `/app/internships/${ids.in}` },
+];
+
 const pages = new Map<string, Page>();
 async function pageFor(who: MainPage['who'], lang: 'en' | 'ru'): Promise<Page> {
   const key = `${who ?? 'anonymous'}:${lang}`;
@@ -254,9 +270,9 @@ async function pageFor(who: MainPage['who'], lang: 'en' | 'ru'): Promise<Page> {
   return page;
 }
 
-test.each(['en', 'ru'] as const)('axe-core: no serious or critical violation on any main page (%s)', async (lang) => {
+async function axeFindings(list: MainPage[], lang: 'en' | 'ru'): Promise<Record<string, unknown>> {
   const found: Record<string, unknown> = {};
-  for (const p of PAGES) {
+  for (const p of list) {
     const page = await pageFor(p.who, lang);
     const res = await page.goto(p.path());
     expect({ page: p.name, status: res?.status() }).toEqual({ page: p.name, status: 200 });
@@ -270,8 +286,19 @@ test.each(['en', 'ru'] as const)('axe-core: no serious or critical violation on 
       await screenshot(page, `${p.name}${lang === 'ru' ? '-ru' : ''}`);
     }
   }
-  expect(found).toEqual({});
+  return found;
+}
+
+test.each(['en', 'ru'] as const)('axe-core: no serious or critical violation on any main page (%s)', async (lang) => {
+  expect(await axeFindings(PAGES, lang)).toEqual({});
 });
+
+test.each(['en', 'ru'] as const)(
+  'axe-core: no serious or critical violation on the internship pages (%s)',
+  async (lang) => {
+    expect(await axeFindings(INTERNSHIP_PAGES, lang)).toEqual({});
+  },
+);
 
 test('every label and message is translated: no English left on the Russian pages', async () => {
   const page = await pageFor('coKg', 'ru');
@@ -391,7 +418,7 @@ test('Russian pages: no English word outside names and codes, on every page, err
     { name: 'not-found-proposal', who: 'applicant', path: () => '/app/proposals/p-doesnotexist' },
     { name: 'not-found-task', who: 'coKg', path: () => '/app/tasks/proposal-p-x%3Aco_endorsement%3A1' },
   ];
-  for (const p of [...PAGES, ...extra]) {
+  for (const p of [...PAGES, ...INTERNSHIP_PAGES, ...extra]) {
     const page = await pageFor(p.who, 'ru');
     await page.goto(p.path());
     const english = await englishOnRussianPage(page, texts);

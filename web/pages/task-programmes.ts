@@ -29,7 +29,10 @@ import type { FormExtras } from './task-forms';
 
 export interface TaskPageProgramme {
   /** The subject as the caller may see it. */
-  subject(ctx: PageCtx, id: string): Promise<ProposalView | ExpertRequestView | Schemas['EventTravel']>;
+  subject(
+    ctx: PageCtx,
+    id: string,
+  ): Promise<ProposalView | ExpertRequestView | Schemas['EventTravel'] | Schemas['Internship']>;
   /** The revision form: its fields (from the values posted, else from the subject as it is), their labels, and the changes a posted form makes. */
   revisionFields(ctx: PageCtx, task: TaskView, values: Body, state: FormState, x: FormExtras): HtmlValue;
   revisionLabels(ctx: PageCtx): Record<string, string>;
@@ -93,6 +96,13 @@ const TASK_PAGE_PROGRAMMES: Record<Programme, TaskPageProgramme> = {
       const current = await ctx.api.get('/tasks/{id}', { params: { id: task.id } });
       return travelRevisionChanges(((current.context ?? {}).application ?? {}) as object, body);
     },
+  },
+  // Internships have no revision step: an application is decided as it was submitted.
+  internships: {
+    subject: (ctx, id) => ctx.api.get('/internships/{id}', { params: { id } }),
+    revisionFields: () => '',
+    revisionLabels: () => ({}),
+    revisionChanges: () => Promise.resolve({ data: {}, fields: [] }),
   },
 };
 

@@ -1,0 +1,426 @@
+import { WithStartWorkflowOperation, type Workflow } from '@temporalio/client';
+import type { Prisma } from '../../generated/prisma/client';
+import { internshipApplicationSchema, postingFieldsSchema, postingProblems } from '../../domain/internship';
+import { internshipRulesInForce, stipendCentsOn } from '../../domain/policy/internship';
+import { INTERNSHIPS as PROGRAMME } from '../../domain/programmes/internships';
+import { centsToUsd } from '../../domain/schemas';
+import type { InternshipWorkflowInput } from '../../workflows/internship';
+import {
+  extendPostingUpdate,
+  postingReadyUpdate,
+  withdrawPostingUpdate,
+  type PostingView,
+} from '../../workflows/internship-messages';
+import type { InternshipPostingInput } from '../../workflows/internship-posting';
+import { agreementOf } from '../agreements';
+import { withTemporalDeadline, type ApiContext } from '../context';
+import { conflict, forbidden, notFound, validationFailed } from '../errors';
+import { subjectId } from '../ids';
+import {
+  internshipListQuerySchema,
+  internshipPageSchema,
+  internshipSchema,
+  postingExtendSchema,
+  postingListQuerySchema,
+  postingPageSchema,
+  postingSchema,
+  postingWithdrawSchema,
+} from '../internship-schemas';
+import { created, type ApiRouter } from '../router';
+import { createdSubjectSchema } from '../schemas';
+import { subjectScope } from '../scope';
+import { startSubjectWorkflow } from '../start-subject';
+import { subjectListRoute, subjectWithdrawRoute } from '../subject-routes';
+import type { AuthUser } from '../types';
+import { asObject, asStage, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
+
+const TAG = 'Internships';
+const POSTINGS = 'internship-postings';
+const POSTING_WORKFLOW_PREFIX = 'internship-posting-';
+const READ_ROLES = ['fund_manager', 'co_approver', 'applicant', 'university_contact', 'admin'] as const;
+const INTERNSHIP_ID = { description: 'The internship application id', example: 'in-0a1b2c3d4e5f6g7h' };
+const POSTING_ID = { description: 'The internship posting id', example: 'ip-0a1b2c3d4e5f6g7h' };
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const today = () => new Date().toISOString().slice(0, 10);
+
+const POSTING_SELECT = {
+  id: true,
+  workflowId: true,
+  title: true,
+  countryCode: true,
+  months: true,
+  startDate: true,
+  applicationDeadline: true,
+  places: true,
+  placesFilled: true,
+  status: true,
+  stipendCents: true,
+  extensions: true,
+  createdAt: true,
+  closedAt: true,
+} as const;
+type PostingRow = Prisma.InternshipPostingGetPayload<{ select: typeof POSTING_SELECT }>;
+
+function postingSummary(r: PostingRow) {
+  return {
+    id: r.id,
+    workflowId: r.workflowId,
+    title: r.title,
+    countryCode: r.countryCode,
+    months: r.months,
+    startDate: day(r.startDate),
+    applicationDeadline: day(r.applicationDeadline),
+    places: r.places,
+    placesFilled: r.placesFilled,
+    status: r.status as PostingView['status'],
+    stipendUsdPerMonth: centsToUsd(r.stipendCents),
+    extensions: r.extensions,
+    createdAt: r.createdAt.toISOString(),
+    closedAt: r.closedAt?.toISOString() ?? null,
+  };
+}
+
+const SUMMARY_SELECT = {
+  id: true,
+  title: true,
+  countryCode: true,
+  postingId: true,
+  institutionId: true,
+  masterProgramme: true,
+  months: true,
+  startDate: true,
+  monthsServed: true,
+  stage: true,
+  stageEnteredAt: true,
+  createdAt: true,
+  closedAt: true,
+} as const;
+type SummaryRow = Prisma.InternshipGetPayload<{ select: typeof SUMMARY_SELECT }>;
+
+function summary(r: SummaryRow) {
+  return {
+    ...r,
+    startDate: day(r.startDate),
+    stage: asStage(r.stage),
+    stageEnteredAt: r.stageEnteredAt.toISOString(),
+    createdAt: r.createdAt.toISOString(),
+    closedAt: r.closedAt?.toISOString() ?? null,
+  };
+}
+
+/** A posting is managed by the Country Office of its country (its supervisors) or a fund manager. */
+function postingScope(user: AuthUser): Prisma.InternshipPostingWhereInput {
+  return user.role === 'co_approver' ? { countryCode: user.countryCode ?? '' } : {};
+}
+
+export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
+  const { prisma } = ctx;
+
+  // ---------- postings ----------
+
+  router.add(
+    {
+      method: 'post',
+      path: `/${POSTINGS}`,
+      operationId: 'createInternshipPosting',
+      tag: TAG,
+      summary: 'Post an internship placement (a Country Office, or a fund manager)',
+      description:
+        'Starts the posting’s workflow: open until its application deadline (extendable), filled when its last place is taken, or withdrawn. ' +
+        'The duration must lie within the internship rule set’s bounds and the duty station must have a stipend rate. Accepts Idempotency-Key.',
+      roles: ['co_approver', 'fund_manager'],
+      body: postingFieldsSchema,
+      idempotent: true,
+      success: created(postingSchema, 'getInternshipPosting'),
+    },
+    async ({ user, body, idempotencyKey }) => {
+      if (user.role === 'co_approver' && user.countryCode !== body.countryCode)
+        throw forbidden(`a Country Office posts for its own country (${user.countryCode})`);
+      const set = internshipRulesInForce(today());
+      const problems = postingProblems(body, set.rules);
+      if (!stipendCentsOn(body.countryCode, body.startWindowFrom))
+        problems.push({ path: 'countryCode', message: 'no stipend rate is known for this duty station' });
+      if (body.applicationDeadline < today())
+        problems.push({ path: 'applicationDeadline', message: 'must not be in the past' });
+      if (problems.length) throw validationFailed(problems);
+      const id = subjectId('ip', user.id, idempotencyKey);
+      const input: InternshipPostingInput = { postingId: id, createdById: user.id, fields: body };
+      const operation = new WithStartWorkflowOperation<Workflow>('internshipPostingWorkflow', {
+        workflowId: `${POSTING_WORKFLOW_PREFIX}${id}`,
+        taskQueue: ctx.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: idempotencyKey ? 'USE_EXISTING' : 'FAIL',
+      });
+      await withTemporalDeadline(ctx, () =>
+        ctx.temporal.workflow.executeUpdateWithStart(postingReadyUpdate, { startWorkflowOperation: operation }),
+      );
+      const row = await prisma.internshipPosting.findUniqueOrThrow({ where: { id }, select: POSTING_SELECT });
+      const fields = await prisma.internshipPosting.findUniqueOrThrow({ where: { id }, select: { fields: true } });
+      return { status: 201, body: { ...postingSummary(row), fields: asObject(fields.fields) ?? {} } };
+    },
+  );
+
+  router.add(
+    {
+      method: 'get',
+      path: `/${POSTINGS}`,
+      operationId: 'listInternshipPostings',
+      cached: true,
+      tag: TAG,
+      summary: 'List internship postings (students see every open posting; a Country Office its own country’s)',
+      query: postingListQuerySchema,
+      success: { status: 200, description: 'A page of postings, newest first', schema: postingPageSchema },
+    },
+    async ({ user, query }) => {
+      const where: Prisma.InternshipPostingWhereInput = {
+        AND: [
+          postingScope(user),
+          query.status ? { status: query.status } : {},
+          query.country ? { countryCode: query.country } : {},
+        ],
+      };
+      const [rows, total] = await Promise.all([
+        prisma.internshipPosting.findMany({
+          where,
+          select: POSTING_SELECT,
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+          skip: (query.page - 1) * query.pageSize,
+          take: query.pageSize,
+        }),
+        prisma.internshipPosting.count({ where }),
+      ]);
+      return { body: { items: rows.map(postingSummary), total, page: query.page, pageSize: query.pageSize } };
+    },
+  );
+
+  router.add(
+    {
+      method: 'get',
+      path: `/${POSTINGS}/:id`,
+      operationId: 'getInternshipPosting',
+      cached: true,
+      tag: TAG,
+      summary: 'An internship posting',
+      params: { id: POSTING_ID },
+      success: { status: 200, description: 'The posting', schema: postingSchema },
+      errors: [404],
+    },
+    async ({ user, params }) => {
+      const r = await prisma.internshipPosting.findFirst({
+        where: { AND: [{ id: params.id }, postingScope(user)] },
+        select: { ...POSTING_SELECT, fields: true },
+      });
+      if (!r) throw notFound('internship posting');
+      return { body: { ...postingSummary(r), fields: asObject(r.fields) ?? {} } };
+    },
+  );
+
+  /** An Update on a posting the caller may see (404 otherwise); the workflow checks who may change it. */
+  async function postingUpdate<A>(
+    user: AuthUser,
+    id: string,
+    run: (handle: ReturnType<ApiContext['temporal']['workflow']['getHandle']>) => Promise<A>,
+  ): Promise<{ body: ReturnType<typeof postingSummary> & { fields: Record<string, unknown> } }> {
+    const r = await prisma.internshipPosting.findFirst({
+      where: { AND: [{ id }, postingScope(user)] },
+      select: { workflowId: true },
+    });
+    if (!r) throw notFound('internship posting');
+    await withTemporalDeadline(ctx, () => run(ctx.temporal.workflow.getHandle(r.workflowId)));
+    const row = await prisma.internshipPosting.findUniqueOrThrow({
+      where: { id },
+      select: { ...POSTING_SELECT, fields: true },
+    });
+    return { body: { ...postingSummary(row), fields: asObject(row.fields) ?? {} } };
+  }
+
+  router.add(
+    {
+      method: 'post',
+      path: `/${POSTINGS}/:id/extend`,
+      operationId: 'updateInternshipPostingDeadline',
+      tag: TAG,
+      summary: 'Extend an open posting’s application deadline',
+      roles: ['co_approver', 'fund_manager'],
+      params: { id: POSTING_ID },
+      body: postingExtendSchema,
+      success: { status: 200, description: 'The posting', schema: postingSchema },
+      errors: [404, 409],
+    },
+    ({ user, params, body }) =>
+      postingUpdate(user, params.id, (h) =>
+        h.executeUpdate(extendPostingUpdate, {
+          args: [{ actor: actorOf(user), applicationDeadline: body.applicationDeadline }],
+        }),
+      ),
+  );
+
+  router.add(
+    {
+      method: 'post',
+      path: `/${POSTINGS}/:id/withdraw`,
+      operationId: 'withdrawInternshipPosting',
+      tag: TAG,
+      summary: 'Withdraw a posting: applications still waiting for a place end not selected',
+      roles: ['co_approver', 'fund_manager'],
+      params: { id: POSTING_ID },
+      body: postingWithdrawSchema,
+      success: { status: 200, description: 'The posting', schema: postingSchema },
+      errors: [404, 409],
+    },
+    ({ user, params, body }) =>
+      postingUpdate(user, params.id, (h) =>
+        h.executeUpdate(withdrawPostingUpdate, { args: [{ actor: actorOf(user), reason: body.reason }] }),
+      ),
+  );
+
+  // ---------- applications ----------
+
+  router.add(
+    {
+      method: 'post',
+      path: `/${PROGRAMME.apiPath}`,
+      operationId: 'createInternship',
+      tag: TAG,
+      summary: 'Apply for an internship posting (a student, as an applicant of their university)',
+      description:
+        'Starts the application’s workflow: eligibility under the dated internship rule set (a Master’s student, or a graduate starting ' +
+        'within the rule’s window; the posting’s duration within bounds; one active placement at a time), then the university’s ' +
+        'verification, the Country Office’s shortlist, interview and selection. Accepts Idempotency-Key.',
+      roles: ['applicant'],
+      body: internshipApplicationSchema,
+      idempotent: true,
+      success: created(createdSubjectSchema, 'getInternship', 'withdrawInternship'),
+      errors: [409],
+    },
+    async ({ user, body, idempotencyKey }) => {
+      if (!user.institutionId) throw forbidden('your account belongs to no university');
+      const posting = await prisma.internshipPosting.findUnique({ where: { id: body.postingId } });
+      if (!posting) throw validationFailed([{ path: 'postingId', message: 'no internship posting has this id' }]);
+      if (posting.status !== 'open') throw conflict(`the posting is ${posting.status}`, 'posting_not_open');
+      const fields = posting.fields as { hostOffice: string; unit: string; supervisorName: string };
+      return startSubjectWorkflow(ctx, PROGRAMME.id, {
+        user,
+        idempotencyKey,
+        countryCode: posting.countryCode,
+        input: (id): InternshipWorkflowInput => ({
+          internshipId: id,
+          student: { userId: user.id, name: user.name, institutionId: user.institutionId! },
+          application: body,
+          terms: {
+            postingId: posting.id,
+            title: posting.title,
+            countryCode: posting.countryCode,
+            hostOffice: fields.hostOffice,
+            unit: fields.unit,
+            supervisorName: fields.supervisorName,
+            months: posting.months,
+            startDate: day(posting.startDate),
+          },
+          postingWorkflowId: posting.workflowId,
+          submittedAt: new Date().toISOString(),
+        }),
+      });
+    },
+  );
+
+  subjectListRoute(router, ctx, PROGRAMME.id, {
+    operationId: 'listInternships',
+    tag: TAG,
+    summary: 'List the internship applications you may see',
+    roles: READ_ROLES,
+    query: internshipListQuerySchema,
+    schema: internshipPageSchema,
+    description:
+      'A page of applications, newest first (a university sees its own students’; a Country Office its country’s)',
+    getOperationId: 'getInternship',
+    select: SUMMARY_SELECT,
+    items: (rows: SummaryRow[]) => rows.map(summary),
+  });
+
+  router.add(
+    {
+      method: 'get',
+      path: `/${PROGRAMME.apiPath}/:id`,
+      operationId: 'getInternship',
+      cached: true,
+      tag: TAG,
+      summary: 'An internship application (the placement once selected) with its open tasks, timeline and payments',
+      roles: READ_ROLES,
+      params: { id: INTERNSHIP_ID },
+      success: { status: 200, description: 'The application', schema: internshipSchema },
+      errors: [404],
+    },
+    async ({ user, params }) => {
+      const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.InternshipWhereInput;
+      const r = await prisma.internship.findFirst({
+        where: { AND: [{ id: params.id }, scope] },
+        select: {
+          ...SUMMARY_SELECT,
+          workflowId: true,
+          studentUserId: true,
+          application: true,
+          interview: true,
+          funderSharePct: true,
+          funderName: true,
+          stipend: true,
+          findings: true,
+          outcome: true,
+          updatedAt: true,
+        },
+      });
+      if (!r) throw notFound('internship application');
+      const [tasks, events, agreement, payments] = await Promise.all([
+        prisma.task.findMany({
+          where: { subjectId: r.id, subjectType: PROGRAMME.subjectType, status: 'open' },
+          select: TASK_LITE_SELECT,
+          orderBy: { createdAt: 'asc' },
+        }),
+        timeline(prisma, r.id, user),
+        agreementOf(prisma, r),
+        prisma.payment.findMany({
+          where: { subjectId: r.id, subjectType: PROGRAMME.subjectType },
+          select: { payee: true, amountCents: true },
+          orderBy: { id: 'asc' },
+        }),
+      ]);
+      return {
+        body: {
+          ...summary(r),
+          workflowId: r.workflowId,
+          studentUserId: r.studentUserId,
+          application: asObject(r.application) ?? {},
+          interview: asObject(r.interview),
+          funderSharePct: r.funderSharePct,
+          funderName: r.funderName,
+          stipend: asObject(r.stipend),
+          findings: asObject(r.findings),
+          outcome: r.outcome,
+          updatedAt: r.updatedAt.toISOString(),
+          openTasks: visibleOpenTasks(tasks, user),
+          timeline: events,
+          agreement,
+          payments: payments.map((p) => ({ payee: p.payee, amountUsd: centsToUsd(p.amountCents) })),
+        },
+      };
+    },
+  );
+
+  subjectWithdrawRoute(router, ctx, PROGRAMME.id, {
+    operationId: 'withdrawInternship',
+    tag: TAG,
+    summary: 'Withdraw an internship application (the student, until selected)',
+    id: INTERNSHIP_ID,
+  });
+}
+
+function actorOf(user: AuthUser) {
+  return {
+    userId: user.id,
+    role: user.role,
+    countryCode: user.countryCode,
+    institutionId: user.institutionId,
+    expertId: user.expertId,
+  };
+}

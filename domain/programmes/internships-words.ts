@@ -1,0 +1,90 @@
+import type { ProgrammeLabels } from '../programme';
+
+/** Internships in words, English and Russian (merged by domain/registry.ts). */
+export const INTERNSHIP_WORDS = {
+  name: { en: 'Internships', ru: 'Стажировки' },
+  subject: { en: 'Internship application', ru: 'Заявка на стажировку' },
+  openSubject: { en: 'Open the internship application', ru: 'Открыть заявку на стажировку' },
+  paymentItem: { word: { en: 'stipend month', ru: 'месяц стипендии' }, field: { en: 'Month', ru: 'Месяц' } },
+  stages: {
+    intake: {
+      name: { en: 'Application and eligibility', ru: 'Заявка и проверка условий' },
+      phrase: { en: 'being checked for eligibility', ru: 'проверяется на соответствие условиям' },
+    },
+    university_verification: {
+      name: { en: 'University verification', ru: 'Подтверждение университетом' },
+      phrase: { en: 'awaiting the university’s verification', ru: 'ожидает подтверждения университетом' },
+    },
+    selection: {
+      name: { en: 'Shortlist, interview and selection', ru: 'Отбор, собеседование и выбор' },
+      phrase: { en: 'in selection', ru: 'на этапе отбора' },
+    },
+    agreement: {
+      name: { en: 'Agreement and onboarding', ru: 'Соглашение и оформление' },
+      phrase: { en: 'in agreement and onboarding', ru: 'на этапе соглашения и оформления' },
+    },
+    placement: { name: { en: 'Placement', ru: 'Стажировка' }, phrase: { en: 'on placement', ru: 'на стажировке' } },
+    evaluation: {
+      name: { en: 'Evaluation and certificate', ru: 'Оценка и сертификат' },
+      phrase: { en: 'in evaluation', ru: 'на этапе оценки' },
+    },
+    not_selected: {
+      name: { en: 'Not selected', ru: 'Не отобран' },
+      phrase: { en: 'not selected', ru: 'не отобран' },
+    },
+  },
+  waiting: {
+    intake: { en: 'Automatic eligibility checks are running.', ru: 'Идёт автоматическая проверка условий.' },
+    university_verification: {
+      en: 'Waiting for the university to verify the enrolment.',
+      ru: 'Ожидается подтверждение обучения университетом.',
+    },
+    selection: { en: 'Waiting for the Country Office’s selection.', ru: 'Ожидается решение странового офиса.' },
+    agreement: {
+      en: 'Waiting for the agreement’s signatures and the onboarding.',
+      ru: 'Ожидаются подписи соглашения и оформление.',
+    },
+    placement: {
+      en: 'The placement is under way; stipends are paid monthly.',
+      ru: 'Идёт стажировка; стипендия выплачивается ежемесячно.',
+    },
+    evaluation: {
+      en: 'Waiting for the final evaluation and the final report.',
+      ru: 'Ожидаются итоговая оценка и итоговый отчёт.',
+    },
+  },
+  taskMails: {
+    internship_university_verification: {
+      en: 'Confirm that the student is enrolled in (or recently graduated from) the Master’s programme named, and declare any share of the stipend your university pays as a parallel funder.',
+      ru: 'Подтвердите, что студент обучается (или недавно окончил) указанную магистерскую программу, и укажите долю стипендии, которую ваш университет выплачивает как параллельный источник финансирования.',
+    },
+    internship_shortlist: {
+      en: 'Shortlist the applicant for an interview, or tell them they were not selected.',
+      ru: 'Включите кандидата в короткий список для собеседования или сообщите, что он не отобран.',
+    },
+    internship_interview: {
+      en: 'Record the interview (date and notes) and select the applicant within the posting’s places, or not.',
+      ru: 'Внесите данные собеседования (дату и заметки) и выберите кандидата в пределах мест вакансии или откажите.',
+    },
+    internship_onboarding: {
+      en: 'Before the start date: give proof of medical and life insurance for the whole placement (and your visa, if you need one).',
+      ru: 'До даты начала: представьте подтверждение медицинского страхования и страхования жизни на весь срок стажировки (и визу, если она нужна).',
+    },
+    internship_funder_payment: {
+      en: 'Confirm that your university paid its share of this month’s stipend.',
+      ru: 'Подтвердите, что ваш университет выплатил свою долю стипендии за этот месяц.',
+    },
+    internship_midterm_review: {
+      en: 'Review the intern’s progress at mid-term: a rating and a few lines.',
+      ru: 'Оцените работу стажёра на середине срока: оценка и несколько строк.',
+    },
+    internship_final_evaluation: {
+      en: 'Evaluate the internship as its supervisor; the certificate follows.',
+      ru: 'Оцените стажировку как руководитель; затем будет выдан сертификат.',
+    },
+    internship_final_report: {
+      en: 'Submit your final report on the internship; the certificate follows.',
+      ru: 'Представьте итоговый отчёт о стажировке; затем будет выдан сертификат.',
+    },
+  },
+} as const satisfies ProgrammeLabels;

@@ -1,0 +1,203 @@
+import request from 'supertest';
+import { addDays } from '../../domain/calendar';
+import { stipendCentsOn } from '../../domain/policy/internship';
+import type { Clock } from '../../lib/clock';
+import { logger } from '../../lib/logger';
+import { createWorker } from '../../worker/create-worker';
+import { compressedClock } from '../helpers/sla';
+import { testWorkflowBundle } from '../helpers/temporal';
+import { eventually } from '../helpers/wait';
+import { as, startApiHarness, type ApiHarness } from './harness';
+
+/**
+ * Internships over real HTTP, from the Country Office's posting to the certificate, by the right
+ * users: the Country Office posts, a student (an applicant of TPU) applies, TPU's university
+ * contact verifies, the Country Office shortlists, interviews and selects, the student and the
+ * Country Office sign, the student completes onboarding, the stipend is paid monthly on a
+ * compressed Clock (a day lasts DAY_MS), the supervisor evaluates and the student reports.
+ * Scope: another university's student sees nothing of it; another Country Office cannot post for KG.
+ */
+const DAY_MS = 200;
+let h: ApiHarness;
+let clock: Clock;
+let stopWorker: () => Promise<void>;
+
+beforeAll(async () => {
+  h = await startApiHarness('internships', { worker: false });
+  clock = compressedClock(h.db.prisma, DAY_MS);
+  const worker = await createWorker({
+    connection: h.env.nativeConnection,
+    namespace: h.env.namespace,
+    taskQueue: h.taskQueue,
+    workflowBundle: await testWorkflowBundle(),
+    deps: { prisma: h.db.prisma, mailer: h.smtp.mailer, logger, baseUrl: 'http://localhost:3000', clock },
+  });
+  let release: () => void = () => undefined;
+  const running = worker.runUntil(new Promise<void>((r) => (release = r)));
+  stopWorker = async () => {
+    release();
+    await running;
+  };
+  await h.db.prisma.user.create({
+    data: {
+      id: 'u-uni-tpu',
+      email: 'internships@tpu.example.org',
+      name: 'TPU internships office',
+      role: 'university_contact',
+      institutionId: 'inst-tpu',
+    },
+  });
+});
+
+afterAll(async () => {
+  await stopWorker?.();
+  await h?.stop();
+});
+
+type Task = { id: string; kind: string; subject: { id: string } };
+
+async function tokenOf(email: string): Promise<string> {
+  const res = await request(h.app).post('/auth/dev-token').send({ email });
+  expect(res.status).toBe(200);
+  return res.body.token as string;
+}
+
+test('HTTP lifecycle: posting by the Country Office, application by a student to the certificate, refusals and scope', async () => {
+  const co = as(h.app, await h.token('coKg'));
+  const coTj = as(h.app, await h.token('coTj'));
+  const student = as(h.app, await h.token('applicant'));
+  const otherUniversity = as(h.app, await h.token('applicant2'));
+  const expert = as(h.app, await h.token('expert1'));
+  const uni = as(h.app, await tokenOf('internships@tpu.example.org'));
+
+  const today = clock.today(await clock.office('KG'));
+  const posting = {
+    title: 'Intern, Climate and Energy',
+    countryCode: 'KG',
+    hostOffice: 'UNDP Kyrgyzstan',
+    unit: 'Climate, Energy and Environment',
+    supervisorName: 'Aida Bekova',
+    months: 3,
+    startWindowFrom: addDays(today, 40),
+    startWindowTo: addDays(today, 60),
+    termsOfReference: 'Research support for the small hydropower portfolio.',
+    languages: ['en', 'ru'],
+    fieldOfStudy: 'Energy economics',
+    places: 2,
+    applicationDeadline: addDays(today, 40),
+  };
+
+  // Refusals name the field, and start nothing.
+  const tooLong = await co.post('/internship-postings').send({ ...posting, months: 9 });
+  expect(tooLong.status).toBe(400);
+  expect(tooLong.body.error.details.map((d: { path: string }) => d.path)).toEqual(['months']);
+  expect((await coTj.post('/internship-postings').send(posting)).status).toBe(403);
+  expect((await student.post('/internship-postings').send(posting)).status).toBe(403);
+  expect(await h.db.prisma.internshipPosting.count()).toBe(0);
+
+  const posted = await co.post('/internship-postings').send(posting);
+  expect(posted.status).toBe(201);
+  expect(posted.body).toMatchObject({ status: 'open', places: 2, placesFilled: 0 });
+  const postingId = posted.body.id as string;
+  expect((await student.get('/internship-postings?status=open')).body.items.map((p: { id: string }) => p.id)).toContain(
+    postingId,
+  );
+  expect((await coTj.get(`/internship-postings/${postingId}`)).status).toBe(404);
+  const extended = await co
+    .post(`/internship-postings/${postingId}/extend`)
+    .send({ applicationDeadline: addDays(today, 45) });
+  expect(extended.status).toBe(400);
+  expect(extended.body.error.details.map((d: { path: string }) => d.path)).toEqual(['applicationDeadline']);
+
+  const application = {
+    postingId,
+    masterProgramme: 'MA International Relations',
+    degree: 'masters',
+    studyYear: 2,
+    enrolmentStatus: 'enrolled',
+    fieldOfStudy: 'Energy economics',
+    languages: ['en', 'ru'],
+    motivation: 'Research on small hydropower.',
+  };
+  const noDate = await student.post('/internships').send({ ...application, enrolmentStatus: 'graduated' });
+  expect(noDate.status).toBe(400);
+  expect(noDate.body.error.details.map((d: { path: string }) => d.path)).toEqual(['graduationDate']);
+  const noPosting = await student.post('/internships').send({ ...application, postingId: 'ip-nothing' });
+  expect(noPosting.status).toBe(400);
+  expect(noPosting.body.error.details.map((d: { path: string }) => d.path)).toEqual(['postingId']);
+  expect((await expert.post('/internships').send(application)).status).toBe(403);
+  expect(await h.db.prisma.internship.count()).toBe(0);
+
+  const created = await student.post('/internships').send(application);
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  expect(created.body.workflowId).toBe(`internship-${id}`);
+
+  // A university sees its own students only; a Country Office its country's.
+  expect((await otherUniversity.get(`/internships/${id}`)).status).toBe(404);
+  expect((await otherUniversity.get('/internships')).body.items.map((i: { id: string }) => i.id)).not.toContain(id);
+  expect((await coTj.get(`/internships/${id}`)).status).toBe(404);
+  expect((await uni.get(`/internships/${id}`)).status).toBe(200);
+  expect((await co.get('/internships')).body.items.map((i: { id: string }) => i.id)).toContain(id);
+  expect((await student.get('/internships/in-nothing')).status).toBe(404);
+
+  const taskOf = async (client: typeof co, kind: string) =>
+    eventually(async () => {
+      const res = await client.get(`/tasks?subject=${id}&pageSize=50`);
+      return (res.body.items as Task[]).find((t) => t.kind === kind);
+    }, 90_000);
+  const decide = (client: typeof co, task: Task, payload: object) =>
+    client.post(`/tasks/${encodeURIComponent(task.id)}/decision`).send(payload);
+
+  const verification = await taskOf(uni, 'internship_university_verification');
+  // A task waits for its assignee only: to anyone else (another university's student, the student) it does not exist.
+  expect((await decide(otherUniversity, verification, { decision: 'verify' })).status).toBe(404);
+  expect((await decide(student, verification, { decision: 'verify', data: { enrolmentConfirmed: true } })).status).toBe(
+    404,
+  );
+  const unconfirmed = await decide(uni, verification, { decision: 'verify', data: {} });
+  expect(unconfirmed.status).toBe(400);
+  expect(unconfirmed.body.error.details.map((d: { path: string }) => d.path)).toEqual(['data.enrolmentConfirmed']);
+  await decide(uni, verification, { decision: 'verify', data: { enrolmentConfirmed: true } }).expect(200);
+
+  await decide(co, await taskOf(co, 'internship_shortlist'), { decision: 'shortlist' }).expect(200);
+  await decide(co, await taskOf(co, 'internship_interview'), {
+    decision: 'select',
+    data: { interviewDate: today, notes: 'Strong analytical skills.' },
+  }).expect(200);
+  expect((await co.get(`/internship-postings/${postingId}`)).body.placesFilled).toBe(1);
+  // Past selection, the student can no longer withdraw.
+  expect((await student.post(`/internships/${id}/withdraw`).send({ reason: 'changed my mind' })).status).toBe(409);
+
+  await decide(student, await taskOf(student, 'contract_signature'), { decision: 'sign' }).expect(200);
+  await decide(co, await taskOf(co, 'contract_signature'), { decision: 'sign' }).expect(200);
+  await decide(student, await taskOf(student, 'internship_onboarding'), {
+    decision: 'complete',
+    data: { insurancePolicy: 'Ingosstrakh 12345', insuranceValidTo: addDays(today, 200) },
+  }).expect(200);
+  await decide(co, await taskOf(co, 'internship_midterm_review'), {
+    decision: 'submit',
+    data: { rating: 4, narrative: 'On track.' },
+  }).expect(200);
+  await decide(co, await taskOf(co, 'internship_final_evaluation'), {
+    decision: 'submit',
+    data: { rating: 5, narrative: 'Excellent.' },
+  }).expect(200);
+  await decide(student, await taskOf(student, 'internship_final_report'), {
+    decision: 'submit_report',
+    data: { report: 'Three months on the hydropower portfolio.' },
+  }).expect(200);
+
+  const closed = await eventually(async () => {
+    const r = (await student.get(`/internships/${id}`)).body;
+    return r.stage === 'closed' ? r : null;
+  }, 30_000);
+  expect(closed.agreement.kind).toBe('internship_agreement');
+  expect(closed.monthsServed).toBe(3);
+  const monthly = stipendCentsOn('KG', posting.startWindowFrom)!.cents / 100;
+  // No parallel funder here: the fund pays the whole stipend each month.
+  expect(closed.payments.map((p: { amountUsd: number }) => p.amountUsd)).toEqual([monthly, monthly, monthly]);
+  expect(closed.timeline.map((e: { action: string }) => e.action)).toEqual(
+    expect.arrayContaining(['applied', 'enrolment_verified', 'selected', 'started', 'certificate_issued']),
+  );
+}, 240_000);
