@@ -4,6 +4,7 @@ import { requiredDocumentsFinding } from '../domain/policy/grant';
 import { checkDecisionShape, type DecisionBody } from '../domain/tasks';
 import { inTransaction } from '../lib/db';
 import { isTaskKind } from './json-schema';
+import { documentAuditData } from '../lib/documents';
 import type { ApiContext } from './context';
 import { intakeRefused, validationFailed, type ErrorDetail } from './errors';
 import type { AuthUser } from './types';
@@ -72,16 +73,7 @@ export async function attachStagedDocuments(
         actorId: user.id,
         actorRole: user.role,
         action: 'document_uploaded',
-        data: {
-          documentId: d.id,
-          name: d.name,
-          documentType: d.documentType,
-          size: d.size,
-          sha256: d.sha256,
-          contentType: d.contentType,
-          version: d.version,
-          scanState: d.scanState,
-        },
+        data: documentAuditData(d),
       })),
       skipDuplicates: true,
     });

@@ -2,6 +2,7 @@ import { Prisma } from '../generated/prisma/client';
 import { phaseOf, PROGRAMME_LIST, type Programme, type SubjectType } from '../domain/registry';
 import type { Outcome, Phase } from '../domain/stages';
 import type { PrismaClient } from '../lib/db';
+import type { ResultColumns } from '../domain/programme';
 
 /**
  * The rows behind the results dashboard, its drill-down and its exports: one row per subject of
@@ -9,42 +10,6 @@ import type { PrismaClient } from '../lib/db';
  * released payments), its reported results and what the pipeline export adds (party, score).
  * The dashboard sums exactly these rows, so the exports list exactly what the figures count.
  */
-
-/** Where a programme keeps what the results read; a programme without an entry has none of these columns. */
-interface ProgrammeColumns {
-  /** USD cents the item asks for (the funnel's money). */
-  amount?: string;
-  /** USD cents of co-financing (committed with the item's signed contract). */
-  coFinancing?: string;
-  /** The party's name: the applicant institution, the national partner. */
-  party?: string;
-  /** The selection score. */
-  score?: string;
-  /** The thematic area's id (a programme without thematic areas has none: NULL). */
-  thematicArea?: string;
-}
-
-const COLUMNS: Readonly<Record<string, ProgrammeColumns>> = {
-  challenge_fund: {
-    amount: 't."requestedAmountCents"',
-    coFinancing: 't."coFinancingCents"',
-    party: '(SELECT i."name" FROM "Institution" i WHERE i."id" = t."institutionId")',
-    score: 't."weightedScore"',
-    thematicArea: 't."thematicAreaId"',
-  },
-  experts_on_demand: {
-    amount: 't."contractValueCents"',
-    party: `t."nationalPartner"->>'name'`,
-    thematicArea: 't."thematicAreaId"',
-  },
-  event_travel: {
-    amount: 'COALESCE(t."approvedCents", t."estimateCents")',
-  },
-  un_volunteers: {
-    amount: 't."committedCents"',
-    party: 't."hostEntity"',
-  },
-};
 
 /** A programme's column expression, or NULL where it has none. */
 const column = (sql: string | undefined) => Prisma.raw(sql ?? 'NULL');
@@ -100,7 +65,7 @@ export interface ResultItem {
   paidYears: number[];
 }
 
-function whereOf(f: ResultFilters, c: ProgrammeColumns): Prisma.Sql {
+function whereOf(f: ResultFilters, c: ResultColumns): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`1 = 1`];
   if (f.country) parts.push(Prisma.sql`t."countryCode" = ${f.country}`);
   if (f.year) parts.push(Prisma.sql`EXTRACT(YEAR FROM t."createdAt") = ${f.year}`);
@@ -132,7 +97,7 @@ interface Row {
 export async function resultItems(prisma: PrismaClient, f: ResultFilters): Promise<ResultItem[]> {
   const programmes = PROGRAMME_LIST.filter((p) => !f.programme || p.id === f.programme);
   const selects = programmes.map((p) => {
-    const c = COLUMNS[p.id] ?? {};
+    const c: ResultColumns = p.resultColumns;
     return Prisma.sql`SELECT ${p.subjectType}::text AS "type", ${p.id}::text AS "programme", t."id", t."title", t."countryCode", t."stage",
       t."sdgs", ${column(c.thematicArea)}::text AS "thematicAreaId", ${column(c.party)}::text AS "party", ${column(c.score)}::float8 AS "score", t."createdAt", t."closedAt",
       ${column(c.amount)}::bigint AS "requested", ${column(c.coFinancing)}::bigint AS "coFinancing"

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ProgrammeSpec } from '../domain/programme';
 import { programmeSpec, type Programme, type SubjectType } from '../domain/registry';
 import type { Role } from '../domain/roles';
 import { subjectTable } from '../lib/subject-table';
@@ -10,6 +11,21 @@ import type { ApiRouter } from './router';
 import { stageResponseSchema, withdrawBodySchema } from './schemas';
 import { subjectScope } from './scope';
 import type { AuthUser } from './types';
+
+/** The subject's part of a programme's operation ids: `proposal` → `Proposal`, `expert_request` → `ExpertRequest`. */
+export function operationName(spec: ProgrammeSpec): string {
+  return spec.subjectType.replace(/(^|_)([a-z])/g, (_m, _p, c: string) => c.toUpperCase());
+}
+
+/** The documented `:id` parameter of a programme's subject routes. */
+export function subjectIdParam(spec: ProgrammeSpec): { id: { description: string; example: string } } {
+  return {
+    id: {
+      description: `The ${spec.labels.subject.en.toLowerCase()} id`,
+      example: `${spec.subjectIdPrefix}-0a1b2c3d4e5f6g7h`,
+    },
+  };
+}
 
 /** The query every subject list takes: a page, and a stage and a country to narrow it to. */
 interface SubjectListQuery {

@@ -206,37 +206,35 @@ export interface EventTravelRowInit {
   estimateCents: number;
 }
 
+const midnight = (date: string) => `${date}T00:00:00.000Z`;
+
+/** The columns an application fills in: when it is made and on each revision. */
+function applicationColumns(app: EventTravelApplication) {
+  return {
+    eventName: app.event.name,
+    eventCity: app.event.city,
+    eventStartDate: midnight(app.event.startDate),
+    eventEndDate: midnight(app.event.endDate),
+    sdgs: app.event.sdgs,
+    role: app.role,
+    departureDate: midnight(app.itinerary.departureDate),
+    returnDate: midnight(app.itinerary.returnDate),
+    application: app,
+  };
+}
+
 export function eventTravelRowInit(
   app: EventTravelApplication,
   who: { expertId: string; expertUserId: string; appliedById: string },
 ): EventTravelRowInit {
   return {
     ...who,
-    eventName: app.event.name,
-    eventCity: app.event.city,
-    eventStartDate: `${app.event.startDate}T00:00:00.000Z`,
-    eventEndDate: `${app.event.endDate}T00:00:00.000Z`,
-    sdgs: app.event.sdgs,
-    role: app.role,
-    departureDate: `${app.itinerary.departureDate}T00:00:00.000Z`,
-    returnDate: `${app.itinerary.returnDate}T00:00:00.000Z`,
-    application: app,
+    ...applicationColumns(app),
     estimateCents: usdToCents(app.costs.airfareUsd + app.costs.registrationFeeUsd + app.costs.visaUsd),
   };
 }
 
 /** The columns an application's revision changes. */
 export function travelApplicationPatch(app: EventTravelApplication): SubjectPatch {
-  return {
-    title: app.event.name,
-    eventName: app.event.name,
-    eventCity: app.event.city,
-    eventStartDate: `${app.event.startDate}T00:00:00.000Z`,
-    eventEndDate: `${app.event.endDate}T00:00:00.000Z`,
-    sdgs: app.event.sdgs,
-    role: app.role,
-    departureDate: `${app.itinerary.departureDate}T00:00:00.000Z`,
-    returnDate: `${app.itinerary.returnDate}T00:00:00.000Z`,
-    application: app,
-  };
+  return { title: app.event.name, ...applicationColumns(app) };
 }

@@ -95,6 +95,44 @@ export interface ResultIndicator {
     'evaluation_beneficiaries' | 'payments_total' | 'deliverables_accepted' | 'evaluation_rating' | 'subjects_closed';
 }
 
+/**
+ * The documents a programme's subjects take (an entry without it takes none): its routes
+ * `/<apiPath>/:id/documents` (operation ids `create<SubjectType>Documents`, `list<SubjectType>Documents`),
+ * the documents card of its page and tasks, and message attachments read this.
+ */
+export interface DocumentsSpec {
+  /** Roles that may attach files while the subject is open (each within its scope rule). */
+  uploadBy: readonly string[];
+  /** The expert selected for the subject (its `messages.selectedExpertColumn`) may attach files too. */
+  selectedExpertUploads?: boolean;
+  /** Roles that may list them (each within its scope rule). */
+  readBy: readonly string[];
+  /** Roles that open them only after declaring no conflict of interest in a submitted review of the subject. */
+  afterReview?: readonly string[];
+  /**
+   * The document types the subject must hold: its call's list, or the programme's own (each from the
+   * listed stages on, or always); absent, none.
+   */
+  requiredTypes?: 'call' | readonly { type: string; fromStages?: readonly string[] }[];
+}
+
+/**
+ * Where the results dashboard and its exports read a programme's figures in its subject table
+ * (`t`): SQL expressions; a figure without one is NULL for the programme.
+ */
+export interface ResultColumns {
+  /** USD cents the subject asks for (the funnel's money). */
+  amount?: string;
+  /** USD cents of co-financing (committed with the subject's signed contract). */
+  coFinancing?: string;
+  /** The party's name: the applicant institution, the national partner. */
+  party?: string;
+  /** The selection score. */
+  score?: string;
+  /** The thematic area's id. */
+  thematicArea?: string;
+}
+
 /** A programme's dictionary: its words, English and Russian, used by the API, the web app and the mails alike. */
 export interface ProgrammeLabels<S extends string = string> {
   name: Bilingual;
@@ -136,6 +174,10 @@ export interface ProgrammeSpec<P extends string = string, T extends string = str
   /** Its roles, keyed by role name: the roles of every entry together are domain/roles.ts ROLES. */
   roles: Readonly<Record<string, ProgrammeRole>>;
   resultIndicators: readonly ResultIndicator[];
+  /** Where the results dashboard reads its money, party, score and thematic area (api/results-data.ts). */
+  resultColumns: ResultColumns;
+  /** The documents its subjects take; absent: none (no document routes, no documents card). */
+  documents?: DocumentsSpec;
   /** The message thread every subject has: its sides, and the subject columns naming its owner and selected expert. */
   messages: {
     sides: readonly MessageSide[];

@@ -4,7 +4,7 @@
  * it instead of naming programmes. Adding a programme: docs/adding-a-programme.md.
  */
 import type { Actor, Language } from './roles';
-import type { Bilingual, ProgrammeSpec, StageLabel } from './programme';
+import type { Bilingual, DocumentsSpec, ProgrammeSpec, StageLabel } from './programme';
 import { CHALLENGE_FUND } from './programmes/challenge-fund';
 import { EXPERTS_ON_DEMAND } from './programmes/experts-on-demand';
 import { EVENT_TRAVEL } from './programmes/event-travel';
@@ -46,6 +46,15 @@ const BY_SUBJECT = new Map<string, ProgrammeSpec>(PROGRAMME_LIST.map((p) => [p.s
 export function programmeSpec(id: Programme): ProgrammeSpec {
   return BY_ID.get(id)!;
 }
+
+/** The documents the subject type's programme takes, or undefined when its subjects take none. */
+export function documentsOf(type: string): DocumentsSpec | undefined {
+  return BY_SUBJECT.get(type)?.documents;
+}
+
+/** The programmes whose subjects take documents. */
+export const PROGRAMMES_WITH_DOCUMENTS: readonly (ProgrammeSpec & { documents: DocumentsSpec })[] =
+  PROGRAMME_LIST.filter((p): p is Entry & { documents: DocumentsSpec } => 'documents' in p);
 
 export function isProgramme(id: string): id is Programme {
   return BY_ID.has(id);

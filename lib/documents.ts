@@ -114,3 +114,26 @@ export interface NewDocument {
 }
 
 export { sanitiseFileName };
+
+/** What the audit trail records of a document added to a subject (uploaded, or attached from staging). */
+export function documentAuditData(d: {
+  id: string;
+  name: string;
+  documentType: string;
+  size: number;
+  sha256: string;
+  contentType: string;
+  version: number;
+  scanState: string;
+}) {
+  return {
+    documentId: d.id,
+    name: d.name,
+    documentType: d.documentType,
+    size: d.size,
+    sha256: d.sha256,
+    contentType: d.contentType,
+    version: d.version,
+    scanState: d.scanState,
+  };
+}

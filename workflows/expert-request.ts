@@ -46,6 +46,7 @@ import {
   PROGRAMME_ACTIVITY_OPTIONS,
   rejectWith,
   twoPartySignature,
+  instalmentContract,
   type DraftContract,
 } from './shared-steps';
 import type { DecideInput } from './messages';
@@ -444,28 +445,15 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
       exceptionNote = String(d.data.justification);
     }
 
-    const tranches = r.deliverables.map((d, i) => ({
-      seq: i + 1,
-      pct: Math.round((amounts[i] / value) * 100),
-      amountCents: amounts[i],
-      milestone: d.title,
-    }));
-    const deliverables: DeliverableRow[] = r.deliverables.map((d, i) => ({
-      seq: i + 1,
-      title: d.title,
-      dueDate: d.dueDate,
-      amountCents: amounts[i],
-      status: 'pending',
-    }));
-    const contract: DraftContract = {
+    const { tranches, deliverables, contract } = instalmentContract({
       kind: 'individual_contract',
       partyName: expert.name,
       valueCents: value,
-      tranches,
+      items: r.deliverables,
+      amounts,
       policyFindings: policy,
       exceptionNote,
-      signatures: {},
-    };
+    });
     const context = {
       expertId: expert.expertId,
       expertName: expert.name,

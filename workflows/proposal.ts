@@ -42,6 +42,7 @@ import {
   PROGRAMME_ACTIVITY_OPTIONS,
   rejectWith,
   twoPartySignature,
+  instalmentContract,
   type DraftContract,
 } from './shared-steps';
 import { FAILURE, requestExtensionUpdate, type DecideInput, type ExtensionRequestInput } from './messages';
@@ -481,28 +482,15 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     }
     const total = usdToCents(p().requestedAmountUsd);
     const amounts = trancheSchedule(total, p().milestones.length);
-    const tranches = p().milestones.map((m, i) => ({
-      seq: i + 1,
-      pct: Math.round((amounts[i] / total) * 100),
-      amountCents: amounts[i],
-      milestone: m.title,
-    }));
-    const deliverables: DeliverableRow[] = p().milestones.map((m, i) => ({
-      seq: i + 1,
-      title: m.title,
-      dueDate: m.dueDate,
-      amountCents: amounts[i],
-      status: 'pending',
-    }));
-    const contract: DraftContract = {
+    const { tranches, deliverables, contract } = instalmentContract({
       kind: 'grant',
       partyName: applicant.institutionName,
       valueCents: total,
-      tranches,
+      items: p().milestones,
+      amounts,
       policyFindings: policy,
       exceptionNote,
-      signatures: {},
-    };
+    });
     // The agreement as documents (EN, RU), shown to the signers: a signature names the bytes it signs.
     const agreementInput = {
       proposalId: input.proposalId,

@@ -108,6 +108,44 @@ export async function alignmentWithReview(
 export type DraftContract = Omit<ContractRow, 'status'>;
 
 /**
+ * A contract paid in instalments, one per item (a milestone, a deliverable) of `amounts[i]` cents
+ * out of `valueCents`: its tranches, the deliverable rows it opens and the draft to sign.
+ */
+export function instalmentContract(o: {
+  kind: DraftContract['kind'];
+  partyName: string;
+  valueCents: number;
+  items: readonly { title: string; dueDate: string }[];
+  amounts: readonly number[];
+  policyFindings: unknown;
+  exceptionNote: string | null;
+}) {
+  const tranches = o.items.map((item, i) => ({
+    seq: i + 1,
+    pct: Math.round((o.amounts[i] / o.valueCents) * 100),
+    amountCents: o.amounts[i],
+    milestone: item.title,
+  }));
+  const deliverables: DeliverableRow[] = o.items.map((item, i) => ({
+    seq: i + 1,
+    title: item.title,
+    dueDate: item.dueDate,
+    amountCents: o.amounts[i],
+    status: 'pending',
+  }));
+  const contract: DraftContract = {
+    kind: o.kind,
+    partyName: o.partyName,
+    valueCents: o.valueCents,
+    tranches,
+    policyFindings: o.policyFindings,
+    exceptionNote: o.exceptionNote,
+    signatures: {},
+  };
+  return { tranches, deliverables, contract };
+}
+
+/**
  * The contract drafted and both parties asked to sign, in parallel; a decline cancels the other
  * signature. With `voidOnWithdrawal`, a withdrawal meanwhile voids the draft. Answers the decline,
  * or the contract with both signatures (keyed by each party's task key).

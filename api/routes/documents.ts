@@ -8,9 +8,20 @@ import {
   type DocumentType,
   type SubjectType,
 } from '../../domain/documents';
+import type { DocumentsSpec } from '../../domain/programme';
+import { programmeOfSubject, PROGRAMMES_WITH_DOCUMENTS } from '../../domain/registry';
+import type { Role } from '../../domain/roles';
 import { text } from '../../domain/schemas';
 import { inTransaction } from '../../lib/db';
-import { initialScanState, judgeContent, liveBytes, newDocumentId, sanitiseFileName } from '../../lib/documents';
+import {
+  documentAuditData,
+  initialScanState,
+  judgeContent,
+  liveBytes,
+  newDocumentId,
+  sanitiseFileName,
+} from '../../lib/documents';
+import { subjectTable } from '../../lib/subject-table';
 import { documentScanWorkflowId, type documentScanWorkflow } from '../../workflows/document-scan';
 import type { ApiContext } from '../context';
 import { requestBody } from '../contract';
@@ -18,6 +29,7 @@ import { conflict, forbidden, HttpError, notFound, validationFailed, type ErrorD
 import type { ApiRouter } from '../router';
 import { documentListSchema, documentSchema, uploadResultSchema } from '../schemas';
 import { subjectScope } from '../scope';
+import { operationName, subjectIdParam } from '../subject-routes';
 import type { AuthUser } from '../types';
 import { receiveUpload, tooLarge } from '../uploads';
 
@@ -64,10 +76,11 @@ const releaseBodySchema = requestBody(
 );
 
 const DOCUMENT_ID = { description: 'The document id', example: 'doc-0123456789abcdef0123' };
-const PROPOSAL_ID = { description: 'The proposal id', example: 'p-0a1b2c3d4e5f6g7h' };
-const REQUEST_ID = { description: 'The expert request id', example: 'r-0a1b2c3d4e5f6g7h' };
-const TRAVEL_ID = { description: 'The event travel application id', example: 'et-0a1b2c3d4e5f6g7h' };
 const EXPERT_ID = { description: 'The expert id', example: 'exp-001' };
+
+/** Who may attach documents to the programme's subjects: its upload roles, and the selected expert. */
+const uploadRoles = ({ documents }: { documents: DocumentsSpec }): Role[] =>
+  [...documents.uploadBy, ...(documents.selectedExpertUploads ? ['expert'] : [])] as Role[];
 
 /** Who may download a document now: nobody an infected one; the uploader a pending one; everyone in scope a clean, released or unscanned one. */
 export function downloadable(doc: DocumentRow, user: AuthUser): boolean {
@@ -145,62 +158,53 @@ export async function loadSubject(ctx: ApiContext, user: AuthUser, type: Owner, 
     if (!(await prisma.expert.findUnique({ where: { id }, select: { id: true } }))) throw notFound('expert');
     return { type, id, workflowId: null, requiredTypes: [], mayUpload: own || user.role === 'fund_manager' };
   }
-  if (type === 'proposal') {
-    const scope = (await subjectScope(prisma, 'challenge_fund', user)) as Prisma.ProposalWhereInput;
-    const p = await prisma.proposal.findFirst({
-      where: { AND: [{ id }, scope] },
-      select: { id: true, workflowId: true, callId: true, closedAt: true },
+  const spec = programmeOfSubject(type);
+  const what = spec.labels.subject.en.toLowerCase();
+  const rules = spec.documents;
+  if (!rules) throw notFound(what);
+  const expertColumn = rules.selectedExpertUploads ? spec.messages.selectedExpertColumn : undefined;
+  const row = (await subjectTable(prisma, type).findFirst({
+    where: { AND: [{ id }, await subjectScope(prisma, spec.id, user)] },
+    select: {
+      id: true,
+      workflowId: true,
+      closedAt: true,
+      stage: true,
+      ...(rules.requiredTypes === 'call' ? { callId: true } : {}),
+      ...(expertColumn ? { [expertColumn]: true } : {}),
+    },
+  })) as {
+    workflowId: string;
+    closedAt: Date | null;
+    stage: string;
+    callId?: string;
+    [column: string]: unknown;
+  } | null;
+  if (!row) throw notFound(what);
+  if (rules.afterReview?.includes(user.role)) {
+    // A reviewer opens the documents with the full subject: after its no-conflict declaration.
+    const review = await prisma.review.findUnique({
+      where: { proposalId_reviewerId: { proposalId: id, reviewerId: user.id } },
+      select: { coi: true, submittedAt: true },
     });
-    if (!p) throw notFound('proposal');
-    if (user.role === 'reviewer') {
-      // A reviewer opens the documents with the full proposal: after its no-conflict declaration.
-      const review = await prisma.review.findUnique({
-        where: { proposalId_reviewerId: { proposalId: id, reviewerId: user.id } },
-        select: { coi: true, submittedAt: true },
-      });
-      if (!review || review.coi !== 'none' || !review.submittedAt) throw notFound('proposal');
-    }
-    const call = await prisma.call.findUnique({ where: { id: p.callId }, select: { requiredDocumentTypes: true } });
-    return {
-      type,
-      id,
-      workflowId: p.workflowId,
-      requiredTypes: (call?.requiredDocumentTypes as string[] | undefined) ?? [],
-      mayUpload: !p.closedAt && ['applicant', 'co_approver', 'fund_manager'].includes(user.role),
-    };
+    if (!review || review.coi !== 'none' || !review.submittedAt) throw notFound(what);
   }
-  if (type === 'event_travel') {
-    // The expert's own application (an expert sees only their own); fund managers and admins see all.
-    const scope = (await subjectScope(prisma, 'event_travel', user)) as Prisma.EventTravelWhereInput;
-    const t = await prisma.eventTravel.findFirst({
-      where: { AND: [{ id }, scope] },
-      select: { id: true, workflowId: true, closedAt: true, expertId: true, stage: true },
-    });
-    if (!t) throw notFound('event travel application');
-    // Every role of the programme speaks, so the organiser's letter is required; proof of attendance from the trip on.
-    const afterDeparture = ['trip', 'settlement', 'closed'].includes(t.stage);
-    const ownExpert = user.role === 'expert' && !!user.expertId && t.expertId === user.expertId;
-    return {
-      type,
-      id,
-      workflowId: t.workflowId,
-      requiredTypes: ['invitation_letter', ...(afterDeparture ? ['attendance_proof'] : [])],
-      mayUpload: !t.closedAt && (user.role === 'fund_manager' || ownExpert),
-    };
-  }
-  const scope = (await subjectScope(prisma, 'experts_on_demand', user)) as Prisma.ExpertRequestWhereInput;
-  const r = await prisma.expertRequest.findFirst({
-    where: { AND: [{ id }, scope] },
-    select: { id: true, workflowId: true, closedAt: true, selectedExpertId: true },
-  });
-  if (!r) throw notFound('expert request');
-  const selectedExpert = user.role === 'expert' && !!user.expertId && r.selectedExpertId === user.expertId;
+  const call =
+    row.callId === undefined
+      ? null
+      : await prisma.call.findUnique({ where: { id: row.callId }, select: { requiredDocumentTypes: true } });
+  const requiredTypes =
+    rules.requiredTypes === 'call'
+      ? ((call?.requiredDocumentTypes as string[] | undefined) ?? [])
+      : (rules.requiredTypes ?? []).filter((r) => !r.fromStages || r.fromStages.includes(row.stage)).map((r) => r.type);
+  const selectedExpert =
+    !!expertColumn && user.role === 'expert' && !!user.expertId && row[expertColumn] === user.expertId;
   return {
     type,
     id,
-    workflowId: r.workflowId,
-    requiredTypes: [],
-    mayUpload: !r.closedAt && (['co_approver', 'fund_manager'].includes(user.role) || selectedExpert),
+    workflowId: row.workflowId,
+    requiredTypes,
+    mayUpload: !row.closedAt && (rules.uploadBy.includes(user.role) || selectedExpert),
   };
 }
 
@@ -265,6 +269,34 @@ function parseRange(
 
 export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;
+
+  /** Updates a document and audits the change, in one transaction. */
+  async function changeDocument(
+    user: AuthUser,
+    target: { doc: DocumentRow; subject: Subject; requestId?: string },
+    data: Prisma.DocumentUpdateInput,
+    audit: { action: string; key: string; comment?: string; data: Prisma.InputJsonObject },
+  ): Promise<DocumentRow> {
+    const { doc, subject, requestId } = target;
+    return inTransaction(prisma, async (tx) => {
+      const d = await tx.document.update({ where: { id: doc.id }, data, include: { signatures: true } });
+      await tx.auditEvent.create({
+        data: {
+          key: `document:${doc.id}:${audit.key}`,
+          workflowId: subject.workflowId,
+          subjectType: doc.subjectType,
+          subjectId: doc.subjectId,
+          actorId: user.id,
+          actorRole: user.role,
+          action: audit.action,
+          comment: audit.comment,
+          requestId,
+          data: audit.data,
+        },
+      });
+      return d;
+    });
+  }
 
   async function upload(
     user: AuthUser,
@@ -377,16 +409,7 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
             actorRole: user.role,
             action: 'document_uploaded',
             requestId: req.requestId,
-            data: {
-              documentId: d.id,
-              name: d.name,
-              documentType: d.documentType,
-              size: d.size,
-              sha256: d.sha256,
-              contentType: d.contentType,
-              version: d.version,
-              scanState: d.scanState,
-            },
+            data: documentAuditData(d),
           })),
         });
         return out;
@@ -428,7 +451,7 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
     tag: string,
     summary: string,
     params: Record<string, { description: string; example: string }>,
-    roles: ('applicant' | 'co_approver' | 'fund_manager' | 'expert')[],
+    roles: Role[],
   ) => ({
     method: 'post' as const,
     path,
@@ -445,39 +468,40 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
     errors: [409, 413, 415],
   });
 
-  router.add(
-    uploadSpec(
-      '/proposals/:id/documents',
-      'createProposalDocuments',
-      'Documents',
-      'Attach documents to a proposal',
-      { id: PROPOSAL_ID },
-      ['applicant', 'co_approver', 'fund_manager'],
-    ),
-    async ({ user, req, params }) => upload(user, req, 'proposal', params.id),
-  );
-  router.add(
-    uploadSpec(
-      '/expert-requests/:id/documents',
-      'createExpertRequestDocuments',
-      'Documents',
-      'Attach documents to an expert request',
-      { id: REQUEST_ID },
-      ['co_approver', 'fund_manager', 'expert'],
-    ),
-    async ({ user, req, params }) => upload(user, req, 'expert_request', params.id),
-  );
-  router.add(
-    uploadSpec(
-      '/event-travel/:id/documents',
-      'createEventTravelDocuments',
-      'Documents',
-      'Attach documents to an event travel application (the invitation letter, proof of attendance)',
-      { id: TRAVEL_ID },
-      ['expert', 'fund_manager'],
-    ),
-    async ({ user, req, params }) => upload(user, req, 'event_travel', params.id),
-  );
+  for (const spec of PROGRAMMES_WITH_DOCUMENTS) {
+    const type = spec.subjectType as SubjectType;
+    const what = spec.labels.subject.en.toLowerCase();
+    router.add(
+      uploadSpec(
+        `/${spec.apiPath}/:id/documents`,
+        `create${operationName(spec)}Documents`,
+        'Documents',
+        `Attach documents to the ${what}`,
+        subjectIdParam(spec),
+        uploadRoles(spec),
+      ),
+      async ({ user, req, params }) => upload(user, req, type, params.id),
+    );
+    router.add(
+      {
+        method: 'get',
+        path: `/${spec.apiPath}/:id/documents`,
+        operationId: `list${operationName(spec)}Documents`,
+        tag: 'Documents',
+        summary: `The documents of the ${what}`,
+        description:
+          'With their malware-scan state and whether you may download each' +
+          (spec.documents.requiredTypes === 'call'
+            ? ", the call's required document types and those still missing."
+            : '.'),
+        roles: spec.documents.readBy as Role[],
+        params: subjectIdParam(spec),
+        success: { status: 200, description: 'The documents', schema: documentListSchema },
+        errors: [404],
+      },
+      async ({ user, params }) => list(user, type, params.id),
+    );
+  }
   router.add(
     {
       ...uploadSpec(
@@ -509,52 +533,6 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
         'The same for the invitation letter of an event travel application (`documentIds` with POST /event-travel). Same limits and checks as attaching to a proposal.',
     },
     async ({ user, req }) => upload(user, req, 'staged', user.id),
-  );
-
-  router.add(
-    {
-      method: 'get',
-      path: '/proposals/:id/documents',
-      operationId: 'listProposalDocuments',
-      tag: 'Documents',
-      summary: 'The documents of a proposal',
-      description:
-        "With their malware-scan state, whether you may download each, the call's required document types and those still missing.",
-      roles: ['applicant', 'co_approver', 'fund_manager', 'reviewer', 'admin'],
-      params: { id: PROPOSAL_ID },
-      success: { status: 200, description: 'The documents', schema: documentListSchema },
-      errors: [404],
-    },
-    async ({ user, params }) => list(user, 'proposal', params.id),
-  );
-  router.add(
-    {
-      method: 'get',
-      path: '/expert-requests/:id/documents',
-      operationId: 'listExpertRequestDocuments',
-      tag: 'Documents',
-      summary: 'The documents of an expert request',
-      roles: ['co_approver', 'fund_manager', 'expert', 'admin'],
-      params: { id: REQUEST_ID },
-      success: { status: 200, description: 'The documents', schema: documentListSchema },
-      errors: [404],
-    },
-    async ({ user, params }) => list(user, 'expert_request', params.id),
-  );
-
-  router.add(
-    {
-      method: 'get',
-      path: '/event-travel/:id/documents',
-      operationId: 'listEventTravelDocuments',
-      tag: 'Documents',
-      summary: 'The documents of an event travel application',
-      roles: ['fund_manager', 'expert', 'admin'],
-      params: { id: TRAVEL_ID },
-      success: { status: 200, description: 'The documents', schema: documentListSchema },
-      errors: [404],
-    },
-    async ({ user, params }) => list(user, 'event_travel', params.id),
   );
 
   router.add(
@@ -695,28 +673,17 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
           'not_allowed_now',
         );
       if (doc.releasedAt) return { body: documentView(doc, user) };
-      const updated = await inTransaction(prisma, async (tx) => {
-        const d = await tx.document.update({
-          where: { id: doc.id },
-          data: { releasedById: user.id, releasedAt: new Date() },
-          include: { signatures: true },
-        });
-        await tx.auditEvent.create({
-          data: {
-            key: `document:${doc.id}:released`,
-            workflowId: subject.workflowId,
-            subjectType: doc.subjectType,
-            subjectId: doc.subjectId,
-            actorId: user.id,
-            actorRole: user.role,
-            action: 'document_released',
-            comment: body.reason,
-            requestId: req.requestId,
-            data: { documentId: doc.id, name: doc.name, sha256: doc.sha256, scanDetail: doc.scanDetail },
-          },
-        });
-        return d;
-      });
+      const updated = await changeDocument(
+        user,
+        { doc, subject, requestId: req.requestId },
+        { releasedById: user.id, releasedAt: new Date() },
+        {
+          action: 'document_released',
+          key: 'released',
+          comment: body.reason,
+          data: { documentId: doc.id, name: doc.name, sha256: doc.sha256, scanDetail: doc.scanDetail },
+        },
+      );
       return { body: documentView(updated, user) };
     },
   );
@@ -740,27 +707,16 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
       if (!doc.uploaderId) throw conflict('a generated document cannot be deleted', 'not_allowed_now');
       if (doc.uploaderId !== user.id && user.role !== 'fund_manager')
         throw forbidden('only its uploader or a fund manager may delete a document');
-      const updated = await inTransaction(prisma, async (tx) => {
-        const d = await tx.document.update({
-          where: { id: doc.id },
-          data: { deleted: true, deletedAt: new Date(), deletedById: user.id },
-          include: { signatures: true },
-        });
-        await tx.auditEvent.create({
-          data: {
-            key: `document:${doc.id}:deleted`,
-            workflowId: subject.workflowId,
-            subjectType: doc.subjectType,
-            subjectId: doc.subjectId,
-            actorId: user.id,
-            actorRole: user.role,
-            action: 'document_deleted',
-            requestId: req.requestId,
-            data: { documentId: doc.id, name: doc.name, sha256: doc.sha256 },
-          },
-        });
-        return d;
-      });
+      const updated = await changeDocument(
+        user,
+        { doc, subject, requestId: req.requestId },
+        { deleted: true, deletedAt: new Date(), deletedById: user.id },
+        {
+          action: 'document_deleted',
+          key: 'deleted',
+          data: { documentId: doc.id, name: doc.name, sha256: doc.sha256 },
+        },
+      );
       return { body: documentView(updated, user) };
     },
   );

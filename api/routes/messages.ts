@@ -13,7 +13,8 @@ import {
 } from '../../domain/messages';
 import type { NotificationRequest, Recipient } from '../../domain/notifications';
 import type { MessageAudience } from '../../domain/programme';
-import { PROGRAMME_LIST, programmeSpec, type Programme, type SubjectType } from '../../domain/registry';
+import { documentsOf, PROGRAMME_LIST, programmeSpec, type Programme, type SubjectType } from '../../domain/registry';
+import { operationName, subjectIdParam } from '../subject-routes';
 import { SCAN_STATES } from '../../domain/documents';
 import { ROLES } from '../../domain/roles';
 import { STAGES } from '../../domain/stages';
@@ -100,13 +101,6 @@ interface SubjectRow {
   owner: string | null;
   selectedExpertId: string | null;
 }
-
-/** `proposal` → `Proposal`, `expert_request` → `ExpertRequest` (operation ids). */
-const pascal = (s: string) =>
-  s
-    .split('_')
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join('');
 
 type Delegate = { findFirst(args: unknown): Promise<Record<string, unknown> | null> };
 
@@ -270,10 +264,10 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
   for (const spec of PROGRAMME_LIST) {
     const programme = spec.id;
     const subjectType = spec.subjectType as SubjectType;
-    const name = pascal(spec.subjectType);
+    const name = operationName(spec);
     const what = spec.labels.subject.en.toLowerCase();
     const base = `/${spec.apiPath}/:id`;
-    const params = { id: { description: `The ${what} id`, example: `${spec.subjectIdPrefix}-0a1b2c3d4e5f6g7h` } };
+    const params = subjectIdParam(spec);
 
     const messageView = (
       m: WrittenEntry & { side: string },
@@ -345,7 +339,9 @@ export function messageRoutes(router: ApiRouter, ctx: ApiContext): void {
         summary: `Write on the ${what}'s thread`,
         description:
           "The message is recorded (thread and audit trail) and mailed, in each recipient's language with a link, to the other sides of the thread. " +
-          `Attachments: upload the files to the ${what}'s documents first (scanned for malware like every upload), then name them in \`documentIds\`. ` +
+          (documentsOf(spec.subjectType)
+            ? `Attachments: upload the files to the ${what}'s documents first (scanned for malware like every upload), then name them in \`documentIds\`. `
+            : `The ${what} takes no documents: \`documentIds\` stays empty. `) +
           'Accepts Idempotency-Key: a retry with the same key and body records and mails it once.',
         roles: messageWriteRoles(programme),
         body: messagePostSchema,

@@ -153,6 +153,16 @@ function sendCsv(res: Response, filename: string, columns: readonly string[], ro
   res.status(200).send(toCsv(columns, rows));
 }
 
+/** The documented answer of an export in `format`: the file, as an attachment. */
+function fileAnswer(format: 'csv' | 'xlsx') {
+  return {
+    status: 200,
+    description: format === 'csv' ? 'CSV (UTF-8 with a byte order mark)' : 'An Excel workbook',
+    contentType: format === 'csv' ? ('text/csv' as const) : XLSX,
+    headers: ['Content-Disposition' as const],
+  };
+}
+
 export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;
 
@@ -167,11 +177,12 @@ export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
 
   for (const format of ['csv', 'xlsx'] as const) {
     const upper = format.toUpperCase();
+    const pascalFormat = upper === 'CSV' ? 'Csv' : 'Xlsx';
     router.add(
       {
         method: 'get',
         path: `/results/pipeline.${format}`,
-        operationId: `exportResultsPipeline${upper === 'CSV' ? 'Csv' : 'Xlsx'}`,
+        operationId: `exportResultsPipeline${pascalFormat}`,
         tag: 'Results',
         summary: `The pipeline as ${upper}: institution, amounts, scores, stage dates, results`,
         description:
@@ -180,12 +191,7 @@ export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
           (format === 'csv' ? ' Cells a spreadsheet would read as a formula are prefixed with an apostrophe.' : ''),
         roles: ROLES,
         query: pipelineTableQuerySchema,
-        success: {
-          status: 200,
-          description: format === 'csv' ? 'CSV (UTF-8 with a byte order mark)' : 'An Excel workbook',
-          contentType: format === 'csv' ? 'text/csv' : XLSX,
-          headers: ['Content-Disposition'],
-        },
+        success: fileAnswer(format),
       },
       async ({ user, query, res }) => {
         const rows = await pipelineRows(user, query);
@@ -198,7 +204,7 @@ export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
       {
         method: 'get',
         path: `/results/export.${format}`,
-        operationId: `exportResultsBy${upper === 'CSV' ? 'Csv' : 'Xlsx'}`,
+        operationId: `exportResultsBy${pascalFormat}`,
         tag: 'Results',
         summary: `Results by country, SDG or thematic area as ${upper}`,
         description:
@@ -207,12 +213,7 @@ export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
           (format === 'xlsx' ? ' The workbook has a sheet per grouping and the pipeline.' : ''),
         roles: ROLES,
         query: resultsExportQuerySchema,
-        success: {
-          status: 200,
-          description: format === 'csv' ? 'CSV (UTF-8 with a byte order mark)' : 'An Excel workbook',
-          contentType: format === 'csv' ? 'text/csv' : XLSX,
-          headers: ['Content-Disposition'],
-        },
+        success: fileAnswer(format),
       },
       async ({ user, query, res }) => {
         const items = await resultItems(prisma, resultFiltersFor(user, query));

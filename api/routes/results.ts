@@ -11,6 +11,7 @@ import {
   type RuleBreach,
 } from '../../domain/results';
 import { phaseOf, PROGRAMME_LIST, type Programme, type SubjectType } from '../../domain/registry';
+import { operationName, subjectIdParam } from '../subject-routes';
 import type { Role } from '../../domain/roles';
 import { createClock } from '../../lib/clock';
 import { subjectTable } from '../../lib/subject-table';
@@ -51,10 +52,6 @@ const DASHBOARD_ROLES: readonly Role[] = ['fund_manager', 'co_approver', 'admin'
 
 const usd = (cents: number) => cents / 100;
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
-
-function pascal(s: string): string {
-  return s.replace(/(^|[_-])([a-z])/g, (_m, _p, c: string) => c.toUpperCase());
-}
 
 /** Co approvers see their own country only; an explicit other country is refused. */
 export function resultFiltersFor(user: AuthUser, q: ResultFilters): ResultFilters {
@@ -139,8 +136,8 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
     const programme = spec.id as Programme;
     const subjectType = spec.subjectType as SubjectType;
     const what = spec.labels.subject.en.toLowerCase();
-    const name = pascal(subjectType);
-    const idParam = { id: { description: `The ${what}'s id`, example: `${spec.subjectIdPrefix}0a1b2c3d4e5f6g7h` } };
+    const name = operationName(spec);
+    const idParam = subjectIdParam(spec);
 
     /** The subject if the caller's role may see it (else 404), with what the results need. */
     async function subjectFor(user: AuthUser, id: string) {

@@ -87,55 +87,48 @@ export interface DsaRate {
 const ILLUSTRATIVE =
   'illustrative: order of magnitude of the ICSC monthly DSA circular (restricted; not found published), to be replaced by the circular in force';
 
+/** Rows of the illustrative DSA table in force from `validFrom`: [country, place, USD per night]. */
+const illustrativeRates = (validFrom: string, rows: readonly (readonly [string, string, number])[]): DsaRate[] =>
+  rows.map(([countryCode, place, usdPerNight]) => ({
+    countryCode,
+    place,
+    usdPerNight,
+    validFrom,
+    validTo: null,
+    source: ILLUSTRATIVE,
+  }));
+
 /**
  * DSA rates: the partner-country capitals (formerly an undated constant of Experts on Demand) and
  * the cities where SDG events are commonly held. One table, dated; a computation takes the rate in
  * force on its date (dsaRateOn).
  */
 export const DSA_RATES: readonly DsaRate[] = [
-  ...(
-    [
-      ['AM', 'Yerevan', 215],
-      ['AZ', 'Baku', 240],
-      ['BY', 'Minsk', 190],
-      ['CU', 'Havana', 185],
-      ['KG', 'Bishkek', 160],
-      ['KZ', 'Astana', 230],
-      ['LA', 'Vientiane', 140],
-      ['MD', 'Chisinau', 180],
-      ['MN', 'Ulaanbaatar', 150],
-      ['RS', 'Belgrade', 200],
-      ['TJ', 'Dushanbe', 170],
-      ['TM', 'Ashgabat', 220],
-      ['UZ', 'Tashkent', 175],
-    ] as const
-  ).map(([countryCode, place, usdPerNight]) => ({
-    countryCode,
-    place,
-    usdPerNight,
-    validFrom: '2019-01-01',
-    validTo: null,
-    source: ILLUSTRATIVE,
-  })),
-  ...(
-    [
-      ['CH', 'Geneva', 451],
-      ['US', 'New York', 456],
-      ['AT', 'Vienna', 340],
-      ['TH', 'Bangkok', 182],
-      ['KE', 'Nairobi', 299],
-      ['AE', 'Dubai', 398],
-      ['ET', 'Addis Ababa', 268],
-      ['CL', 'Santiago', 233],
-    ] as const
-  ).map(([countryCode, place, usdPerNight]) => ({
-    countryCode,
-    place,
-    usdPerNight,
-    validFrom: '2025-01-01',
-    validTo: null,
-    source: ILLUSTRATIVE,
-  })),
+  ...illustrativeRates('2019-01-01', [
+    ['AM', 'Yerevan', 215],
+    ['AZ', 'Baku', 240],
+    ['BY', 'Minsk', 190],
+    ['CU', 'Havana', 185],
+    ['KG', 'Bishkek', 160],
+    ['KZ', 'Astana', 230],
+    ['LA', 'Vientiane', 140],
+    ['MD', 'Chisinau', 180],
+    ['MN', 'Ulaanbaatar', 150],
+    ['RS', 'Belgrade', 200],
+    ['TJ', 'Dushanbe', 170],
+    ['TM', 'Ashgabat', 220],
+    ['UZ', 'Tashkent', 175],
+  ]),
+  ...illustrativeRates('2025-01-01', [
+    ['CH', 'Geneva', 451],
+    ['US', 'New York', 456],
+    ['AT', 'Vienna', 340],
+    ['TH', 'Bangkok', 182],
+    ['KE', 'Nairobi', 299],
+    ['AE', 'Dubai', 398],
+    ['ET', 'Addis Ababa', 268],
+    ['CL', 'Santiago', 233],
+  ]),
 ];
 
 const sameText = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();

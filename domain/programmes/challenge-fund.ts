@@ -72,5 +72,18 @@ export const CHALLENGE_FUND = {
       source: 'evaluation_rating',
     },
   ],
+  resultColumns: {
+    amount: 't."requestedAmountCents"',
+    coFinancing: 't."coFinancingCents"',
+    party: '(SELECT i."name" FROM "Institution" i WHERE i."id" = t."institutionId")',
+    score: 't."weightedScore"',
+    thematicArea: 't."thematicAreaId"',
+  },
+  documents: {
+    uploadBy: ['applicant', 'co_approver', 'fund_manager'],
+    readBy: ['applicant', 'co_approver', 'fund_manager', 'reviewer', 'admin'],
+    afterReview: ['reviewer'],
+    requiredTypes: 'call',
+  },
   labels: CHALLENGE_FUND_WORDS,
 } as const satisfies ProgrammeSpec;

@@ -1,4 +1,4 @@
-import type { ProgrammeLabels } from '../programme';
+import type { Bilingual, ProgrammeLabels } from '../programme';
 
 /** SDG event travel in words, English and Russian (merged by domain/registry.ts). */
 export const EVENT_TRAVEL_WORDS = {
@@ -58,3 +58,78 @@ export const EVENT_TRAVEL_WORDS = {
     },
   },
 } as const satisfies ProgrammeLabels;
+
+/** The words of its pages (web/pages/event-travel.ts): the list, an application's sections, roles and cost lines. */
+export const EVENT_TRAVEL_PAGE_WORDS = {
+  list: { en: 'SDG event travel', ru: 'Поездки на мероприятия по ЦУР' },
+  caption: { en: 'Event travel applications', ru: 'Заявки на поездки' },
+  none: { en: 'No travel applications yet.', ru: 'Заявок на поездки пока нет.' },
+  event: { en: 'Event', ru: 'Мероприятие' },
+  place: { en: 'Place', ru: 'Место' },
+  dates: { en: 'Travel dates', ru: 'Даты поездки' },
+  approved: { en: 'Approved', ru: 'Утверждено' },
+  organiser: { en: 'Organiser', ru: 'Организатор' },
+  role: { en: 'Role', ru: 'Роль' },
+  contribution: { en: 'Contribution', ru: 'Выступление' },
+  invitation: { en: 'Invitation', ru: 'Приглашение' },
+  invitationPending: {
+    en: 'No invitation recorded.',
+    ru: 'Приглашение не указано.',
+  },
+  costs: { en: 'Costs', ru: 'Расходы' },
+  costsCaption: { en: 'Cost lines under the travel rules', ru: 'Статьи расходов по правилам поездок' },
+  line: { en: 'Line', ru: 'Статья' },
+  basis: { en: 'Basis', ru: 'Основание' },
+  amount: { en: 'Amount', ru: 'Сумма' },
+  total: { en: 'Total', ru: 'Итого' },
+  advance: { en: 'Advance', ru: 'Аванс' },
+  payments: { en: 'Payments', ru: 'Платежи' },
+  report: { en: 'Back-to-office report', ru: 'Отчёт о поездке' },
+  settlement: { en: 'Settlement', ru: 'Окончательный расчёт' },
+  next: {
+    en: 'The fund reviews the application, authorises the trip and settles it after your report.',
+    ru: 'Фонд рассматривает заявку, разрешает поездку и производит расчёт после вашего отчёта.',
+  },
+  speaker: { en: 'Speaker', ru: 'Докладчик' },
+  panellist: { en: 'Panellist', ru: 'Участник дискуссии' },
+  presenter: { en: 'Presenter of a Russian solution', ru: 'Презентация российского решения' },
+  airfare: { en: 'Airfare (economy)', ru: 'Авиабилет (эконом)' },
+  dsa: { en: 'Daily subsistence allowance', ru: 'Суточные' },
+  nights: { en: 'nights', ru: 'ноч.' },
+  economy: { en: 'economy class, return', ru: 'эконом-класс, туда и обратно' },
+  journeys: { en: 'journeys', ru: 'поездки' },
+  terminal: { en: 'Terminal expenses', ru: 'Терминальные расходы' },
+  registration: { en: 'Registration fee', ru: 'Регистрационный взнос' },
+  visa: { en: 'Visa', ru: 'Виза' },
+} as const satisfies Record<string, Bilingual>;
+
+/** The words of its decision and revision forms on the task page (web/pages/event-travel-forms.ts). */
+export const EVENT_TRAVEL_FORM_WORDS = {
+  rubric: { en: 'Relevance (0–5 each)', ru: 'Оценка (0–5 по каждому критерию)' },
+  sdgRelevance: { en: 'SDG relevance', ru: 'Связь с ЦУР' },
+  visibility: { en: 'Visibility of Russian knowledge', ru: 'Видимость российских решений' },
+  partnerCountryAudience: { en: 'Partner-country audience', ru: 'Аудитория из стран-партнёров' },
+  undpProgrammeLink: { en: 'Link to UNDP programmes', ru: 'Связь с программами ПРООН' },
+  approvedFigures: {
+    en: 'Approved figures (leave blank to approve the estimate); DSA and terminal expenses follow the travel rules',
+    ru: 'Утверждённые суммы (пусто — как в заявке); суточные и терминальные расходы рассчитываются по правилам',
+  },
+  airfareUsd: { en: 'Airfare, economy return (USD)', ru: 'Авиабилет эконом-класса туда и обратно (долл. США)' },
+  registrationFeeUsd: { en: 'Registration fee (USD)', ru: 'Регистрационный взнос (долл. США)' },
+  visaUsd: { en: 'Visa (USD)', ru: 'Виза (долл. США)' },
+  departureDate: { en: 'Departure date', ru: 'Дата отъезда' },
+  returnDate: { en: 'Return date', ru: 'Дата возвращения' },
+  reason: { en: 'Reason', ru: 'Причина' },
+  presented: { en: 'What you presented', ru: 'Что вы представили' },
+  contacts: { en: 'Contacts made', ru: 'Установленные контакты' },
+  followUp: { en: 'Follow-up opportunities for partner countries', ru: 'Дальнейшие возможности для стран-партнёров' },
+  link: { en: 'A photo or a link (optional)', ru: 'Фото или ссылка (необязательно)' },
+  actualDepartureDate: { en: 'Actual departure date', ru: 'Фактическая дата отъезда' },
+  actualReturnDate: { en: 'Actual return date', ru: 'Фактическая дата возвращения' },
+  attendanceProof: {
+    en: 'Proof of attendance (boarding passes, certificate): describe what you keep',
+    ru: 'Подтверждение участия (посадочные талоны, сертификат): опишите, что у вас есть',
+  },
+  contributionTitle: { en: 'Title of your contribution', ru: 'Название выступления' },
+  contributionAbstract: { en: 'Abstract', ru: 'Аннотация' },
+} as const satisfies Record<string, Bilingual>;

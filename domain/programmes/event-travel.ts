@@ -58,6 +58,18 @@ export const EVENT_TRAVEL = {
     { key: 'eventsAttended', label: { en: 'Events attended', ru: 'Посещено мероприятий' }, source: 'subjects_closed' },
     { key: 'travelPaid', label: { en: 'Paid for travel', ru: 'Оплачено поездок' }, source: 'payments_total' },
   ],
+  // No documents: the application, the trip and the settlement are forms and decisions.
+  resultColumns: { amount: 'COALESCE(t."approvedCents", t."estimateCents")' },
+  // The organiser's invitation letter (every role speaks) and, from the trip on, proof of attendance; the
+  // expert uploads only to their own applications (the expert role's scope).
+  documents: {
+    uploadBy: ['expert', 'fund_manager'],
+    readBy: ['fund_manager', 'expert', 'admin'],
+    requiredTypes: [
+      { type: 'invitation_letter' },
+      { type: 'attendance_proof', fromStages: ['trip', 'settlement', 'closed'] },
+    ],
+  },
   labels: EVENT_TRAVEL_WORDS,
 } as const satisfies ProgrammeSpec;
 

@@ -77,5 +77,15 @@ export const EXPERTS_ON_DEMAND = {
       source: 'evaluation_rating',
     },
   ],
+  resultColumns: {
+    amount: 't."contractValueCents"',
+    party: `t."nationalPartner"->>'name'`,
+    thematicArea: 't."thematicAreaId"',
+  },
+  documents: {
+    uploadBy: ['co_approver', 'fund_manager'],
+    selectedExpertUploads: true,
+    readBy: ['co_approver', 'fund_manager', 'expert', 'admin'],
+  },
   labels: EXPERTS_ON_DEMAND_WORDS,
 } as const satisfies ProgrammeSpec;

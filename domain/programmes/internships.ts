@@ -89,5 +89,7 @@ export const INTERNSHIPS = {
     },
     { key: 'stipendPaid', label: { en: 'Stipends paid', ru: 'Выплачено стипендий' }, source: 'payments_total' },
   ],
+  // No money, party or thematic area of its own on the results dashboard (a stipend is paid through Payments); no documents.
+  resultColumns: {},
   labels: INTERNSHIP_WORDS,
 } as const satisfies ProgrammeSpec;

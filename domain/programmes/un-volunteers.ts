@@ -80,5 +80,6 @@ export const UN_VOLUNTEERS = {
     },
     { key: 'transferredToUnv', label: { en: 'Transferred to UNV', ru: 'Перечислено ДООН' }, source: 'payments_total' },
   ],
+  resultColumns: { amount: 't."committedCents"', party: 't."hostEntity"' },
   labels: UN_VOLUNTEERS_WORDS,
 } as const satisfies ProgrammeSpec;

@@ -9,9 +9,10 @@ import { UNV_REQUEST_EXAMPLE } from '../../api/un-volunteers-schemas';
 import { INTERNSHIP_EXAMPLE, POSTING_EXAMPLE } from '../../api/internship-schemas';
 import { DEMO_USERS } from '../../domain/demo';
 import { daysFromToday, eventTravelPayload, expertRequestPayload, proposalPayload } from '../fixtures/payloads';
+import { uniqueTaskQueue } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
 import { checkedClient, ContractChecker, jsonSchemaValidator, type OpenApiDoc } from './contract';
-import { startApiHarness, type ApiHarness } from './harness';
+import { startApiHarness, startCompressedWorker, type ApiHarness } from './harness';
 
 /**
  * The OpenAPI document as a client developer uses it (issue 24, items 13 and 14): a valid 3.1
@@ -27,7 +28,19 @@ beforeAll(async () => {
   doc = (await request(h.app).get('/openapi.json')).body;
 });
 
+/** A day of the compressed Clock of the event travel worker, in real milliseconds. */
+const TRAVEL_DAY_MS = 400;
+let stopTravelWorker: (() => Promise<void>) | undefined;
+
+/** A worker on a queue of its own whose Clock is compressed from now on; answers its queue. */
+async function startTravelWorker(): Promise<string> {
+  const taskQueue = uniqueTaskQueue('contract-travel');
+  stopTravelWorker = await startCompressedWorker(h, TRAVEL_DAY_MS, taskQueue);
+  return taskQueue;
+}
+
 afterAll(async () => {
+  await stopTravelWorker?.();
   await h?.stop();
 });
 
@@ -842,7 +855,11 @@ test('every route answers what the document says, through both lifecycles over H
     expect(letter.status).toBe(201);
     return letter.body.items[0].id as string;
   };
-  const travel = await api.post(
+  // Results are reported from the trip on, which begins on the departure date (weeks away by the
+  // eligibility rules): this application runs on a worker of its own whose Clock is compressed
+  // from now on (a day lasts TRAVEL_DAY_MS), reached through an app that starts workflows on its queue.
+  const travelApi = checkedClient(h.makeApp({}, { taskQueue: await startTravelWorker() }), checker);
+  const travel = await travelApi.post(
     '/event-travel',
     { ...eventTravelPayload(), documentIds: [await letterId('DESA/2027/17')] },
     expert1,
@@ -861,26 +878,43 @@ test('every route answers what the document says, through both lifecycles over H
     (await upload(`${travelPath}/documents`, expert1, 'boarding.pdf', pdfBytes('boarding'), 'attendance_proof')).status,
   ).toBe(201);
   expect((await api.get(`${travelPath}/documents`, expert1)).body.items).toHaveLength(2);
-  // Results are reported from the trip on, which begins on the departure date (weeks away by the
-  // eligibility rules): for the answer's shape, the read model's row is put in that stage.
-  // It waits for the fund manager's review then, so no step of the workflow writes the row meanwhile.
-  await eventually(
-    async () =>
-      (await h.db.prisma.task.findFirst({
-        where: { subjectId: travel.body.id, kind: 'travel_review', status: 'open' },
-      })) ?? undefined,
-  );
-  const { stage: travelStage } = await h.db.prisma.eventTravel.findUniqueOrThrow({ where: { id: travel.body.id } });
-  await h.db.prisma.eventTravel.update({ where: { id: travel.body.id }, data: { stage: 'trip' } });
+  // Each task as its assignee finds it in their list (the expert signs first, then the fund manager).
+  const decideTravel = async (kind: string, token: string, body: Json) => {
+    const task = await eventually(async () => {
+      const tasks = (await api.get(`/tasks?subject=${travel.body.id}&pageSize=50`, token)).body.items as {
+        id: string;
+        kind: string;
+        status: string;
+      }[];
+      return tasks.find((t) => t.kind === kind && t.status === 'open');
+    }, 60_000);
+    expect((await api.post(`/tasks/${encodeURIComponent(task.id)}/decision`, body, token)).status).toBe(200);
+  };
+  await decideTravel('travel_review', fm, {
+    decision: 'approve',
+    data: { scores: { sdgRelevance: 5, visibility: 4, partnerCountryAudience: 4, undpProgrammeLink: 3 } },
+  });
+  for (const signer of [expert1, fm]) await decideTravel('contract_signature', signer, { decision: 'sign' });
+  await eventually(async () => {
+    const { stage } = await h.db.prisma.eventTravel.findUniqueOrThrow({ where: { id: travel.body.id } });
+    return ['trip', 'settlement'].includes(stage) ? stage : undefined;
+  }, 60_000);
   expect(
     (await api.post(`${travelPath}/results/reports`, { ...lastMonth, values: { beneficiaries: 35 } }, expert1)).status,
   ).toBe(201);
   expect((await api.get(`${travelPath}/results`, expert1)).status).toBe(200);
-  await h.db.prisma.eventTravel.update({ where: { id: travel.body.id }, data: { stage: travelStage } });
-  expect((await api.post(`${travelPath}/cancel`, { reason: 'Duplicate.' }, fm)).status).toBe(200);
-  const toWithdrawTravel = await api.post(
+  const toCancelTravel = await api.post(
     '/event-travel',
     { ...eventTravelPayload(), documentIds: [await letterId('DESA/2027/18')] },
+    expert1,
+  );
+  expect(toCancelTravel.status).toBe(201);
+  expect((await api.post(`/event-travel/${toCancelTravel.body.id}/cancel`, { reason: 'Duplicate.' }, fm)).status).toBe(
+    200,
+  );
+  const toWithdrawTravel = await api.post(
+    '/event-travel',
+    { ...eventTravelPayload(), documentIds: [await letterId('DESA/2027/19')] },
     expert1,
   );
   expect(toWithdrawTravel.status).toBe(201);

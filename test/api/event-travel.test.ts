@@ -1,11 +1,7 @@
 import { addDays } from '../../domain/calendar';
-import { logger } from '../../lib/logger';
-import { createWorker } from '../../worker/create-worker';
 import { eventTravelPayload } from '../fixtures/payloads';
-import { compressedClock } from '../helpers/sla';
-import { testWorkflowBundle } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
-import { as, stageInvitationLetter, startApiHarness, type ApiHarness } from './harness';
+import { as, stageInvitationLetter, startApiHarness, startCompressedWorker, type ApiHarness } from './harness';
 
 /**
  * SDG event travel over real HTTP, from the expert's application to closed, by the right users:
@@ -19,25 +15,7 @@ let stopWorker: () => Promise<void>;
 
 beforeAll(async () => {
   h = await startApiHarness('event-travel', { worker: false });
-  const worker = await createWorker({
-    connection: h.env.nativeConnection,
-    namespace: h.env.namespace,
-    taskQueue: h.taskQueue,
-    workflowBundle: await testWorkflowBundle(),
-    deps: {
-      prisma: h.db.prisma,
-      mailer: h.smtp.mailer,
-      logger,
-      baseUrl: 'http://localhost:3000',
-      clock: compressedClock(h.db.prisma, DAY_MS),
-    },
-  });
-  let release: () => void = () => undefined;
-  const running = worker.runUntil(new Promise<void>((r) => (release = r)));
-  stopWorker = async () => {
-    release();
-    await running;
-  };
+  stopWorker = await startCompressedWorker(h, DAY_MS);
 });
 
 afterAll(async () => {

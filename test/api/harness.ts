@@ -16,6 +16,7 @@ import { logger as baseLogger, type Logger } from '../../lib/logger';
 import { seedDatabase } from '../../prisma/seed';
 import { createWorker } from '../../worker/create-worker';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { compressedClock } from '../helpers/sla';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
 
@@ -153,6 +154,36 @@ export async function startApiHarness(
       await smtp?.stop();
       await db?.close();
     },
+  };
+}
+
+/**
+ * A worker of the harness's Temporal and database whose Clock is compressed from now on (a
+ * calendar day lasts `dayMs`), on `taskQueue`; answers how to stop it.
+ */
+export async function startCompressedWorker(
+  h: ApiHarness,
+  dayMs: number,
+  taskQueue = h.taskQueue,
+): Promise<() => Promise<void>> {
+  const worker = await createWorker({
+    connection: h.env.nativeConnection,
+    namespace: h.env.namespace,
+    taskQueue,
+    workflowBundle: await testWorkflowBundle(),
+    deps: {
+      prisma: h.db.prisma,
+      mailer: h.smtp.mailer,
+      logger: baseLogger,
+      baseUrl: 'http://localhost:3000',
+      clock: compressedClock(h.db.prisma, dayMs),
+    },
+  });
+  let release: () => void = () => undefined;
+  const running = worker.runUntil(new Promise<void>((r) => (release = r)));
+  return async () => {
+    release();
+    await running;
   };
 }
 

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { DEMO_USERS } from '../../domain/demo';
 import type { PrismaClient } from '../../lib/db';
 import { startStack, type Stack } from '../../lib/stack';
@@ -16,6 +18,45 @@ export interface HttpAnswer {
   status: number;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
   headers: Headers;
+}
+
+/** A 500 some API answered in this test file (its request id finds the API's log lines about it). */
+interface ServerError {
+  method: string;
+  path: string;
+  requestId: string | null;
+  body: unknown;
+}
+const serverErrors: ServerError[] = [];
+/** The log of the stack this test file started (one per file). */
+let currentLog: StackLog | undefined;
+
+/**
+ * The lines the stack's processes wrote (the last `max`), kept so that a 500 can be explained:
+ * when an API answered 500, the test prints the lines naming its request id and saves the whole
+ * log under test/artifacts/ (stopHttpStack; another process's lines join with `push`).
+ */
+export class StackLog {
+  private readonly lines: string[] = [];
+  constructor(private readonly max = 20_000) {}
+  push(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > this.max) this.lines.splice(0, this.lines.length - this.max);
+  }
+  /** Saves the log when an API answered 500 since the file started; prints where, and each 500 with its lines. */
+  saveIfServerErrors(name: string): string | null {
+    if (!serverErrors.length) return null;
+    const dir = path.join(__dirname, '..', 'artifacts');
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+    fs.writeFileSync(file, `${this.lines.join('\n')}\n`);
+    const explained = serverErrors.map((e) => ({
+      ...e,
+      log: e.requestId ? this.lines.filter((l) => l.includes(e.requestId!)) : [],
+    }));
+    console.error(`The API answered 500 ${serverErrors.length} time(s); the stack's log is in ${file}\n`, explained);
+    return file;
+  }
 }
 
 export class HttpApi {
@@ -81,6 +122,8 @@ export class HttpApi {
       };
     }
     this.statuses.set(answer.status, (this.statuses.get(answer.status) ?? 0) + 1);
+    if (answer.status === 500)
+      serverErrors.push({ method, path, requestId: answer.headers.get('X-Request-Id'), body: answer.body });
     return answer;
   }
 
@@ -155,6 +198,8 @@ export class BalancedHttpApi extends HttpApi {
 
 export interface HttpStack {
   stack: Stack;
+  /** What the processes wrote (saved under test/artifacts/ when an API answered 500). */
+  log: StackLog;
   smtp: TestSmtp;
   db: TestDatabase;
   prisma: PrismaClient;
@@ -167,17 +212,26 @@ export async function startHttpStack(
 ): Promise<HttpStack> {
   const smtp = await startTestSmtp();
   const db = await createTestDatabase('http-stack');
+  const log = new StackLog();
+  currentLog = log;
   const stack = await startStack({
     api: true,
     databaseUrl: db.url,
     migrated: true,
     env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), RATE_LIMIT_PER_MINUTE: '100000', ...opts.env },
-    log: opts.log,
+    log: (line) => {
+      log.push(line);
+      opts.log?.(line);
+    },
   });
-  return { stack, smtp, db, prisma: db.prisma, api: new HttpApi(stack.apiUrl, opts.requestTimeoutMs) };
+  return { stack, smtp, db, log, prisma: db.prisma, api: new HttpApi(stack.apiUrl, opts.requestTimeoutMs) };
 }
 
+/** The test file's name without its folder and `.test.ts`, for artifacts. */
+const testFileName = () => path.basename(expect.getState().testPath ?? 'stack').replace(/\.test\.ts$/, '');
+
 export async function stopHttpStack(s: Partial<HttpStack>): Promise<void> {
+  (s.log ?? currentLog)?.saveIfServerErrors(testFileName());
   s.api?.close();
   await s.stack?.stop();
   await s.db?.close();

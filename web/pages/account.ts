@@ -3,8 +3,8 @@ import type { Router } from 'express';
 import { ApiError, type Schemas } from '../api-client';
 import { html, type SafeHtml } from '../html';
 import type { Key } from '../i18n';
-import type { WebContext } from '../index';
-import { safeNext } from '../index';
+import type { WebContext } from '../context';
+import { safeNext } from '../context';
 import { parseCookies } from '../session';
 import { afterSignIn } from './auth';
 import {

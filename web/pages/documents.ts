@@ -8,20 +8,20 @@ import {
   type DocumentType,
   type ScanState,
 } from '../../domain/documents';
+import { documentsOf, programmeOfSubject, PROGRAMMES_WITH_DOCUMENTS, type SubjectType } from '../../domain/registry';
 import type { Schemas } from '../api-client';
 import { html, type HtmlValue } from '../html';
-import type { WebContext } from '../index';
+import type { WebContext } from '../context';
 import { fmtDate, layout, send, type PageCtx } from '../ui';
 
 const enc = encodeURIComponent;
 type DocumentList = Schemas['DocumentList'];
-type Subject = { type: 'proposal' | 'expert_request' | 'event_travel'; id: string };
+type Subject = { type: SubjectType; id: string };
+/** The typed client's name for the documents routes of every programme that has them (the same shape). */
+type DocumentsPath = '/proposals/{id}/documents';
 
-/** Whether a subject has documents (the programmes whose routes take uploads). */
-export const hasDocuments = (subject: { type: string; id: string }): subject is Subject =>
-  subject.type === 'proposal' || subject.type === 'expert_request' || subject.type === 'event_travel';
-
-const API_PATH = { proposal: 'proposals', expert_request: 'expert-requests', event_travel: 'event-travel' } as const;
+/** Whether a subject has documents: its programme's registry entry declares them. */
+export const hasDocuments = (subject: { type: string; id: string }): subject is Subject => !!documentsOf(subject.type);
 
 const STATE_BADGE: Record<ScanState, string> = {
   pending: 'badge-warn',
@@ -41,8 +41,9 @@ function sizeText(bytes: number, lang: string): string {
 
 /** What a documents card may show: a programme subject, or an expert's roster profile (its CVs). */
 type CardSubject = Subject | { type: 'expert'; id: string };
-const API_COLLECTION = { ...API_PATH, expert: 'experts' } as const;
-const apiPath = (s: CardSubject) => `/${API_COLLECTION[s.type]}/${enc(s.id)}`;
+const collectionOf = (type: CardSubject['type']) => (type === 'expert' ? 'experts' : programmeOfSubject(type).apiPath);
+const apiPath = (s: CardSubject) => `/${collectionOf(s.type)}/${enc(s.id)}`;
+const documentsPath = (type: CardSubject['type']) => `/${collectionOf(type)}/{id}/documents` as DocumentsPath;
 
 /** The documents of a proposal or request: scan state, download links, what the call still requires, and the upload form. */
 export function documentsCard(
@@ -150,14 +151,11 @@ export async function loadStagedDocuments(ctx: PageCtx): Promise<DocumentList | 
   }
 }
 
-/** The documents of a subject for a page, or null when the caller may not see them. */
+/** The documents of a subject for a page, or null when its programme takes none or the caller may not see them. */
 export async function loadDocuments(ctx: PageCtx, subject: CardSubject): Promise<DocumentList | null> {
+  if (subject.type !== 'expert' && !hasDocuments(subject)) return null;
   try {
-    if (subject.type === 'expert') return await ctx.api.get('/experts/{id}/documents', { params: { id: subject.id } });
-    const params = { params: { id: subject.id } };
-    if (subject.type === 'proposal') return await ctx.api.get('/proposals/{id}/documents', params);
-    if (subject.type === 'event_travel') return await ctx.api.get('/event-travel/{id}/documents', params);
-    return await ctx.api.get('/expert-requests/{id}/documents', params);
+    return await ctx.api.get(documentsPath(subject.type), { params: { id: subject.id } });
   } catch {
     return null;
   }
@@ -236,9 +234,13 @@ export function documentPages(router: Router, web: WebContext): void {
   );
 
   // Uploads: the browser's multipart body is streamed to the API as it arrives (the CSRF token is in the URL: the body is not parsed here).
-  for (const type of ['proposal', 'expert_request', 'event_travel', 'expert'] as const) {
+  const uploadTargets: CardSubject['type'][] = [
+    ...PROGRAMMES_WITH_DOCUMENTS.map((spec) => spec.subjectType as SubjectType),
+    'expert',
+  ];
+  for (const type of uploadTargets) {
     router.post(
-      `/${API_COLLECTION[type]}/:id/documents`,
+      `/${collectionOf(type)}/:id/documents`,
       web.page(async (ctx) => {
         const id = ctx.req.params.id;
         // A profile's CVs: back to the expert's own profile page, or to the profile in the roster.
@@ -256,7 +258,7 @@ export function documentPages(router: Router, web: WebContext): void {
             ? ctx.res.json({ error: { code: 'csrf', message: ctx.t('error.csrf') } })
             : ctx.res.send(ctx.t('error.csrf')));
         }
-        const res = await ctx.api.upload(`/${API_COLLECTION[type]}/{id}/documents` as const, {
+        const res = await ctx.api.upload(documentsPath(type), {
           params: { id },
           body: ctx.req,
           contentType: ctx.req.get('Content-Type') ?? '',

@@ -4,42 +4,14 @@
  * report) and the expert's revision form, in English and Russian; and the decision data a posted
  * form makes. The task page (web/pages/task-forms.ts, tasks.ts) calls these by decision data key.
  */
-import type { Bilingual } from '../../domain/programme';
 import { TRAVEL_RUBRIC } from '../../domain/event-travel';
+import { EVENT_TRAVEL_FORM_WORDS } from '../../domain/programmes/event-travel-words';
 import { num, str, type Body } from '../forms';
 import { html, type HtmlValue } from '../html';
 import type { Lang } from '../i18n';
 import { field, type FormState } from '../ui';
 
-const W = {
-  rubric: { en: 'Relevance (0–5 each)', ru: 'Оценка (0–5 по каждому критерию)' },
-  sdgRelevance: { en: 'SDG relevance', ru: 'Связь с ЦУР' },
-  visibility: { en: 'Visibility of Russian knowledge', ru: 'Видимость российских решений' },
-  partnerCountryAudience: { en: 'Partner-country audience', ru: 'Аудитория из стран-партнёров' },
-  undpProgrammeLink: { en: 'Link to UNDP programmes', ru: 'Связь с программами ПРООН' },
-  approvedFigures: {
-    en: 'Approved figures (leave blank to approve the estimate); DSA and terminal expenses follow the travel rules',
-    ru: 'Утверждённые суммы (пусто — как в заявке); суточные и терминальные расходы рассчитываются по правилам',
-  },
-  airfareUsd: { en: 'Airfare, economy return (USD)', ru: 'Авиабилет эконом-класса туда и обратно (долл. США)' },
-  registrationFeeUsd: { en: 'Registration fee (USD)', ru: 'Регистрационный взнос (долл. США)' },
-  visaUsd: { en: 'Visa (USD)', ru: 'Виза (долл. США)' },
-  departureDate: { en: 'Departure date', ru: 'Дата отъезда' },
-  returnDate: { en: 'Return date', ru: 'Дата возвращения' },
-  reason: { en: 'Reason', ru: 'Причина' },
-  presented: { en: 'What you presented', ru: 'Что вы представили' },
-  contacts: { en: 'Contacts made', ru: 'Установленные контакты' },
-  followUp: { en: 'Follow-up opportunities for partner countries', ru: 'Дальнейшие возможности для стран-партнёров' },
-  link: { en: 'A photo or a link (optional)', ru: 'Фото или ссылка (необязательно)' },
-  actualDepartureDate: { en: 'Actual departure date', ru: 'Фактическая дата отъезда' },
-  actualReturnDate: { en: 'Actual return date', ru: 'Фактическая дата возвращения' },
-  attendanceProof: {
-    en: 'Proof of attendance (boarding passes, certificate): describe what you keep',
-    ru: 'Подтверждение участия (посадочные талоны, сертификат): опишите, что у вас есть',
-  },
-  contributionTitle: { en: 'Title of your contribution', ru: 'Название выступления' },
-  contributionAbstract: { en: 'Abstract', ru: 'Аннотация' },
-} satisfies Record<string, Bilingual>;
+const W = EVENT_TRAVEL_FORM_WORDS;
 type Word = keyof typeof W;
 
 type Ctx = { t: (key: never) => string; lang: Lang };

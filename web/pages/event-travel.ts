@@ -5,9 +5,9 @@
  * the settlement, the thread and the history. Decisions go through the shared task pages.
  */
 import type { Router } from 'express';
-import type { Bilingual } from '../../domain/programme';
 import { isTerminal } from '../../domain/stages';
 import { EVENT_TRAVEL } from '../../domain/programmes/event-travel';
+import { EVENT_TRAVEL_PAGE_WORDS } from '../../domain/programmes/event-travel-words';
 import { html } from '../html';
 import type { WebContext } from '../context';
 import { emptyState, fmtDate, fmtUsd, layout, pager, send, stageBadge } from '../ui';
@@ -18,50 +18,7 @@ import { conversationSections } from './messages';
 import { provenanceLink } from './provenance';
 
 const enc = encodeURIComponent;
-const W = {
-  list: { en: 'SDG event travel', ru: 'Поездки на мероприятия по ЦУР' },
-  caption: { en: 'Event travel applications', ru: 'Заявки на поездки' },
-  none: { en: 'No travel applications yet.', ru: 'Заявок на поездки пока нет.' },
-  event: { en: 'Event', ru: 'Мероприятие' },
-  place: { en: 'Place', ru: 'Место' },
-  dates: { en: 'Travel dates', ru: 'Даты поездки' },
-  stage: { en: 'Stage', ru: 'Этап' },
-  approved: { en: 'Approved', ru: 'Утверждено' },
-  organiser: { en: 'Organiser', ru: 'Организатор' },
-  role: { en: 'Role', ru: 'Роль' },
-  contribution: { en: 'Contribution', ru: 'Выступление' },
-  invitation: { en: 'Invitation', ru: 'Приглашение' },
-  invitationPending: {
-    en: 'No invitation recorded.',
-    ru: 'Приглашение не указано.',
-  },
-  costs: { en: 'Costs', ru: 'Расходы' },
-  costsCaption: { en: 'Cost lines under the travel rules', ru: 'Статьи расходов по правилам поездок' },
-  line: { en: 'Line', ru: 'Статья' },
-  basis: { en: 'Basis', ru: 'Основание' },
-  amount: { en: 'Amount', ru: 'Сумма' },
-  total: { en: 'Total', ru: 'Итого' },
-  advance: { en: 'Advance', ru: 'Аванс' },
-  payments: { en: 'Payments', ru: 'Платежи' },
-  report: { en: 'Back-to-office report', ru: 'Отчёт о поездке' },
-  settlement: { en: 'Settlement', ru: 'Окончательный расчёт' },
-  next: {
-    en: 'The fund reviews the application, authorises the trip and settles it after your report.',
-    ru: 'Фонд рассматривает заявку, разрешает поездку и производит расчёт после вашего отчёта.',
-  },
-  history: { en: 'History', ru: 'История' },
-  speaker: { en: 'Speaker', ru: 'Докладчик' },
-  panellist: { en: 'Panellist', ru: 'Участник дискуссии' },
-  presenter: { en: 'Presenter of a Russian solution', ru: 'Презентация российского решения' },
-  airfare: { en: 'Airfare (economy)', ru: 'Авиабилет (эконом)' },
-  dsa: { en: 'Daily subsistence allowance', ru: 'Суточные' },
-  nights: { en: 'nights', ru: 'ноч.' },
-  economy: { en: 'economy class, return', ru: 'эконом-класс, туда и обратно' },
-  journeys: { en: 'journeys', ru: 'поездки' },
-  terminal: { en: 'Terminal expenses', ru: 'Терминальные расходы' },
-  registration: { en: 'Registration fee', ru: 'Регистрационный взнос' },
-  visa: { en: 'Visa', ru: 'Виза' },
-} satisfies Record<string, Bilingual>;
+const W = EVENT_TRAVEL_PAGE_WORDS;
 
 type Line = { key: keyof typeof W; amountCents: number; basis: string };
 
@@ -84,13 +41,13 @@ export function eventTravelPages(router: Router, web: WebContext): void {
         : '';
       const table = list.items.length
         ? html`<table class="table table-stack"><caption class="visually-hidden">${w('caption')}</caption>
-          <thead><tr><th scope="col">${w('event')}</th><th scope="col">${w('place')}</th><th scope="col">${w('dates')}</th><th scope="col">${w('stage')}</th><th scope="col" class="num">${w('approved')}</th></tr></thead>
+          <thead><tr><th scope="col">${w('event')}</th><th scope="col">${w('place')}</th><th scope="col">${w('dates')}</th><th scope="col">${ctx.t('field.stage')}</th><th scope="col" class="num">${w('approved')}</th></tr></thead>
           <tbody>${list.items.map(
             (r) => html`<tr>
             <td data-label="${w('event')}"><a href="/app${path}/${enc(r.id)}">${r.title}</a></td>
             <td data-label="${w('place')}">${r.eventCity}, ${countryName(ctx, refs, r.countryCode)}</td>
             <td data-label="${w('dates')}">${fmtDate(r.departureDate, lang)} – ${fmtDate(r.returnDate, lang)}</td>
-            <td data-label="${w('stage')}">${stageBadge(ctx, r.stage, 'event_travel')}</td>
+            <td data-label="${ctx.t('field.stage')}">${stageBadge(ctx, r.stage, 'event_travel')}</td>
             <td data-label="${w('approved')}" class="num">${r.approvedUsd === null ? '—' : fmtUsd(r.approvedUsd, lang)}</td>
           </tr>`,
           )}</tbody></table>${pager(ctx, list, (n) => `/app${path}?page=${n}`)}`
@@ -168,7 +125,7 @@ export function eventTravelPages(router: Router, web: WebContext): void {
       const documents = documentsCard(ctx, subject, await loadDocuments(ctx, subject), {
         canUpload: !isTerminal(r.stage) && (user.role === 'fund_manager' || ownExpert),
       });
-      const history = html`<section class="card"><h2>${w('history')}</h2>${timelineList(ctx, r.timeline, names, { privileged, programme: 'event_travel', milestones: new Map() })}</section>`;
+      const history = html`<section class="card"><h2>${ctx.t('history.title')}</h2>${timelineList(ctx, r.timeline, names, { privileged, programme: 'event_travel', milestones: new Map() })}</section>`;
       const body = html`<div class="layout-2"><div class="col-main">${statusSection(ctx, r, 'event_travel', w('next'))}${privileged ? openTasksSection(ctx, r.openTasks) : ''}${thread}${notes}${agreementCard(ctx, r.agreement)}${documents}${costs}${after}${provenanceLink(ctx, 'event_travel', r.id)}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
       send(ctx, layout(ctx, { title: r.title, back: { href: `/app${path}`, label: w('list') }, body, wide: true }));
     }),

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { ApiError, type Schemas } from '../api-client';
 import { html, type SafeHtml } from '../html';
 import type { Key } from '../i18n';
-import type { WebContext } from '../index';
+import type { WebContext } from '../context';
 import {
   choiceGroup,
   csrfField,

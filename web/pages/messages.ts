@@ -7,7 +7,7 @@
 import type { Router } from 'express';
 import { CANCEL_ROLES } from '../../domain/cancellation';
 import { messageReadRoles, NOTE_ROLES } from '../../domain/messages';
-import { PROGRAMME_LIST, programmeSpec, type Programme } from '../../domain/registry';
+import { PROGRAMME_LIST, programmeSpec, type Programme, type SubjectType } from '../../domain/registry';
 import { isTerminal } from '../../domain/stages';
 import { ApiError } from '../api-client';
 import type { WebContext } from '../context';
@@ -71,7 +71,7 @@ export async function conversationSections(
   const params = { params: { id: subject.id } };
   const readsThread = has(messageReadRoles(programme), user.role);
   const readsNotes = has(NOTE_ROLES, user.role);
-  const subjectType = programmeSpec(programme).subjectType as 'proposal' | 'expert_request';
+  const subjectType = programmeSpec(programme).subjectType as SubjectType;
   const [thread, notes, documents] = await Promise.all([
     readsThread
       ? ctx.api.get(apiPathOf(programme, 'messages') as MessagesPath, params).catch((err: unknown) => {

@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { ApiError } from '../api-client';
 import { html, type SafeHtml } from '../html';
 import { apiMessage } from '../i18n';
-import type { WebContext } from '../index';
+import type { WebContext } from '../context';
 import {
   csrfField,
   emptyForm,
