@@ -11,6 +11,7 @@ const RESET = /([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\.lastIndex = 0;/g;
 
 module.exports = function zodSharedLoader(source) {
   const out = source.replace(RESET, (_, target) => `${target}.lastIndex !== 0 && (${target}.lastIndex = 0);`);
-  if (out === source) throw new Error(`zod-shared-loader: no pattern reset found in ${this.resourcePath} (zod changed)`);
+  if (out === source)
+    throw new Error(`zod-shared-loader: no pattern reset found in ${this.resourcePath} (zod changed)`);
   return out;
 };
