@@ -11,7 +11,6 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
-  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -680,12 +679,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallStatus
     }
     // Closed, and every proposal through the alignment check or gone: the review starts by itself after
     // a working day of the office (time for the fund manager to adjust the planned reviewers, or start sooner).
-    if (
-      s.status === 'closed' &&
-      !waitingFor().length &&
-      s.proposals.some((p) => !isLeft(p.stage)) &&
-      patched('call-review-auto-start')
-    ) {
+    if (s.status === 'closed' && !waitingFor().length && s.proposals.some((p) => !isLeft(p.stage))) {
       if (!s.reviewAutoStart) {
         const at = await reviewAutoStartInstant({ countryCode: s.fields.countryCode });
         const [deadline] = await scheduleDeadlines({ countryCode: s.fields.countryCode, items: [{ kind: 'at', at }] });
