@@ -811,6 +811,7 @@ test('every route answers what the document says, through both lifecycles over H
     '/results/pipeline.xlsx',
     '/results/export.csv?by=sdg',
     '/results/export.xlsx',
+    '/results/summary.pdf?country=KG&lang=ru',
   ])
     expect((await api.get(url, fm)).status).toBe(200);
   // The calendar: holidays of a year, one entered and revoked, the offices' calendars.
