@@ -175,7 +175,21 @@ beforeAll(async () => {
   await decide('coKg', ids.p5, 'co_endorsement', 'endorse');
   ids.p5Assign = await taskOf('fundManager', ids.p5, 'assign_reviewers');
   // An expert's event travel application, waiting for the fund manager's review.
-  const et = await h.api<{ id: string }>('expert1', 'POST', '/event-travel', EVENT_TRAVEL_EXAMPLE);
+  // It names the organiser's invitation letter, uploaded beforehand (eligibility requires one).
+  const letterForm = new FormData();
+  letterForm.append('documentType', 'invitation_letter');
+  letterForm.append('file', new Blob(['Invitation to speak at the HLPF side event.']), 'invitation.txt');
+  const letter = await fetch(`${h.baseUrl}/documents`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${await h.token('expert1')}`, Accept: 'application/json' },
+    body: letterForm,
+  });
+  expect(letter.status).toBe(201);
+  const letterId = ((await letter.json()) as { items: { id: string }[] }).items[0].id;
+  const et = await h.api<{ id: string }>('expert1', 'POST', '/event-travel', {
+    ...EVENT_TRAVEL_EXAMPLE,
+    documentIds: [letterId],
+  });
   ids.et = et.body.id;
   ids.etReview = await taskOf('fundManager', ids.et, 'travel_review');
   // A Country Office's request for a UN Volunteer, waiting for the fund manager's funding decision.
