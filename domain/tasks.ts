@@ -606,7 +606,7 @@ export const TASK_KINDS = {
     decisions: { submit: { data: 'feedback' } },
     label: 'Mid-term review of the intern',
     labelRu: 'Промежуточная оценка стажёра',
-    mail: 'task_assigned',
+    mail: 'evaluation_requested',
   },
   internship_final_evaluation: {
     stage: 'evaluation',
@@ -615,7 +615,7 @@ export const TASK_KINDS = {
     decisions: { submit: { data: 'feedback' } },
     label: 'Final evaluation of the internship',
     labelRu: 'Итоговая оценка стажировки',
-    mail: 'task_assigned',
+    mail: 'evaluation_requested',
   },
   internship_final_report: {
     stage: 'evaluation',
