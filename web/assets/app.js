@@ -110,6 +110,7 @@
     var timer;
     var inFlight = null;
     var again = false;
+    var submitting = false;
 
     function say(text) {
       if (!status) return;
@@ -178,6 +179,7 @@
       });
     }
     function save() {
+      if (submitting) return;
       if (inFlight) {
         again = true;
         return;
@@ -220,6 +222,14 @@
     }
     form.addEventListener('input', schedule);
     form.addEventListener('change', schedule);
+    // Once the proposal is sent, no save may follow: one arriving after the submission would
+    // find its draft deleted and create it again.
+    form.addEventListener('submit', function (event) {
+      if (event.defaultPrevented) return;
+      submitting = true;
+      again = false;
+      clearTimeout(timer);
+    });
   });
 })();
 
