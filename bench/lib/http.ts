@@ -13,6 +13,7 @@ export class HttpError extends Error {
 }
 
 export interface Timed<T> {
+  status: number;
   body: T;
   ms: number;
   headers: Headers;
@@ -47,6 +48,8 @@ export class ApiClient {
     token?: string,
     body?: unknown,
     extraHeaders: Record<string, string> = {},
+    /** Error statuses answered to the caller (not thrown, not counted as errors), e.g. [404] while a row may not exist yet. */
+    expected: readonly number[] = [],
   ): Promise<Timed<T>> {
     const headers: Record<string, string> = { ...extraHeaders };
     if (token) headers.authorization = `Bearer ${token}`;
@@ -68,11 +71,11 @@ export class ApiClient {
     const ms = performance.now() - started;
     this.samples.add(group, ms);
     const parsed = text ? (JSON.parse(text) as unknown) : null;
-    if (!res.ok) {
+    if (!res.ok && !expected.includes(res.status)) {
       this.errors++;
       throw new HttpError(res.status, method, path, parsed);
     }
-    return { body: parsed as T, ms, headers: res.headers };
+    return { status: res.status, body: parsed as T, ms, headers: res.headers };
   }
 
   token(email: string): Promise<string> {

@@ -132,10 +132,34 @@ class Driver {
   }
 
   /**
+   * The subject as `email` sees it, or undefined while it answers 404: a caller who sees a subject
+   * only through a task of theirs (an invited expert) gets 404 until that task's row is committed,
+   * which the previous decision's answer does not wait for (it answers once the decision is recorded).
+   */
+  private async viewIfVisible(
+    email: string,
+    type: SubjectType,
+    id: string,
+  ): Promise<{ openTasks: TaskItem[] } | undefined> {
+    const token = await this.api.token(email);
+    const res = await this.api.call<{ openTasks: TaskItem[] }>(
+      'read',
+      'GET',
+      this.subjectPath(type, id),
+      token,
+      undefined,
+      {},
+      [404],
+    );
+    return res.status === 404 ? undefined : res.body;
+  }
+
+  /**
    * Finds the caller's open task of `kind` on the subject and decides it. The task may appear in
    * reads a moment after the previous decision's answer (the automatic steps of the stage run
-   * after it): the driver reads again until it is there, as a client would, and the wait is
-   * counted (`wait until task visible`: 0 when the first read lists it).
+   * after it; until then a caller who sees the subject only through that task gets 404): the
+   * driver reads again until it is there, as a client would, and the wait is counted
+   * (`wait until task visible`: 0 when the first read lists it).
    */
   async decide(
     email: string,
@@ -148,13 +172,15 @@ class Driver {
     let firstRead: number | undefined;
     let task: TaskItem | undefined;
     for (;;) {
-      const subject = await this.view(email, type, id);
+      const subject = await this.viewIfVisible(email, type, id);
       firstRead ??= performance.now();
-      task = subject.openTasks.find((t) => t.kind === kind && t.assignedToMe);
+      task = subject?.openTasks.find((t) => t.kind === kind && t.assignedToMe);
       if (task) break;
       if (performance.now() - firstRead > 30_000)
         throw new Error(
-          `${email} has no open ${kind} task on ${id} (open: ${subject.openTasks.map((t) => t.kind).join(', ') || 'none'})`,
+          subject
+            ? `${email} has no open ${kind} task on ${id} (open: ${subject.openTasks.map((t) => t.kind).join(', ') || 'none'})`
+            : `${email} still gets 404 on ${id} after 30 s (waiting for a ${kind} task)`,
         );
       await new Promise((r) => setTimeout(r, 50));
     }
