@@ -52,6 +52,8 @@ export interface LifecycleResult {
   completed: number;
   lifecyclesPerSecond: number;
   errors: number;
+  /** 503s the driver answered by sending the request again under its Idempotency-Key, as the API documents. */
+  retries: number;
   errorSamples: string[];
   http: Record<string, Summary>;
   /** From the histories: queue waits and run times of workflow tasks and activities. */
@@ -200,6 +202,8 @@ class Driver {
       `/tasks/${encodeURIComponent(task.id)}/decision`,
       token,
       { decision, ...body },
+      // One key per task: a retry after a 503 gets the answer of the decision that was applied.
+      { 'idempotency-key': `bench-decide-${task.id}` },
     );
     const temporalMs = serverTiming(res.headers, 'temporal');
     if (temporalMs !== undefined) this.updates.push(temporalMs);
@@ -491,6 +495,7 @@ export async function runLifecycle(
     completed: done,
     lifecyclesPerSecond: Math.round((done / wallSeconds) * 100) / 100,
     errors,
+    retries: api.retries,
     errorSamples,
     http: samples.summary(),
     temporalTimings: timings.summary(),
@@ -530,6 +535,7 @@ export function printLifecycle(r: LifecycleResult): void {
       ['wall time s', r.wallSeconds, '', ''],
       ['lifecycles/s', r.lifecyclesPerSecond, '', ''],
       ['errors', r.errors, '0', r.errors === 0 ? 'met' : 'MISSED'],
+      ['503s retried under the Idempotency-Key', r.retries, '', ''],
       ['decision p95 ms', r.http.decision?.p95 ?? NaN, '≤ 150', verdict(r.http.decision?.p95 ?? NaN, 150)],
       ['peak RSS worker MB', r.peakRssMb.worker, '', ''],
       ['peak RSS api MB', r.peakRssMb.api, '', ''],
