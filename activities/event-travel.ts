@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { DeadlineSpec, TaskDeadline } from '../domain/deadline-rules';
+import { documentCounts } from '../domain/documents';
 import type { EventTravelApplication } from '../domain/event-travel';
 import { EVENT_TRAVEL_SETTINGS } from '../domain/programmes/event-travel';
 import { worstOutcome, type Finding, type PolicyOutcome } from '../domain/policy/findings';
@@ -104,10 +105,7 @@ export function createEventTravelActivities(deps: ActivityDeps & { clock: Clock 
       where: { subjectType: 'event_travel', subjectId: travelId, documentType: 'invitation_letter', deleted: false },
       select: { scanState: true, releasedAt: true },
     });
-    const usable = letters.some(
-      (d) =>
-        d.scanState === 'clean' || d.scanState === 'not_scanned' || (d.scanState === 'scan_failed' && !!d.releasedAt),
-    );
+    const usable = letters.some(documentCounts);
     if (!usable && letters.some((d) => d.scanState === 'pending'))
       throw ApplicationFailure.retryable('the invitation letter awaits its malware scan', 'DocumentAwaitingScan');
     return usable;

@@ -127,8 +127,8 @@ export const EVENT_TRAVEL_FORM_WORDS = {
   actualDepartureDate: { en: 'Actual departure date', ru: 'Фактическая дата отъезда' },
   actualReturnDate: { en: 'Actual return date', ru: 'Фактическая дата возвращения' },
   attendanceProof: {
-    en: 'Proof of attendance (boarding passes, certificate): describe what you keep',
-    ru: 'Подтверждение участия (посадочные талоны, сертификат): опишите, что у вас есть',
+    en: 'Notes on the proof of attendance (optional; upload the boarding passes or certificate under Documents)',
+    ru: 'Пояснения к подтверждению участия (необязательно; посадочные талоны или сертификат загрузите в разделе «Документы»)',
   },
   contributionTitle: { en: 'Title of your contribution', ru: 'Название выступления' },
   contributionAbstract: { en: 'Abstract', ru: 'Аннотация' },
