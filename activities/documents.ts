@@ -21,7 +21,8 @@ import { scanStream, ScannerUnavailableError } from '../lib/clamd';
 import { inTransaction } from '../lib/db';
 import type { DocumentServices } from '../lib/documents';
 import type { ActivityDeps } from './deps';
-import { deliverOutbox, enqueueNotifications } from './notifications/outbox';
+import { CV_QUARANTINED_TEMPLATE, cvQuarantinedMail } from './notifications/account-mails';
+import { deliverOutbox, enqueueNotifications, enqueueRenderedMail } from './notifications/outbox';
 
 export function requireDocuments(deps: ActivityDeps): DocumentServices {
   if (!deps.documents)
@@ -424,7 +425,7 @@ export function createDocumentActivities(deps: ActivityDeps) {
     }
     const detail =
       outcome.state === 'infected' ? outcome.signature : outcome.state === 'scan_failed' ? outcome.reason : null;
-    // A CV on a roster profile belongs to no programme subject: audited, shown on the profile, not mailed.
+    // A CV on a roster profile belongs to no programme subject: audited, shown on the profile, mailed on its own template.
     const subject =
       doc.subjectType === 'expert'
         ? undefined
@@ -447,7 +448,9 @@ export function createDocumentActivities(deps: ActivityDeps) {
           data: { documentId: doc.id, name: doc.name, sha256: doc.sha256, ...(detail ? { finding: detail } : {}) },
         },
       });
-      if (outcome.state !== 'infected' || !subject) return [];
+      if (outcome.state !== 'infected') return [];
+      if (doc.subjectType === 'expert') return enqueueCvQuarantined(tx, doc, detail);
+      if (!subject) return [];
       const data = {
         subjectType: doc.subjectType as SubjectType,
         subjectId: doc.subjectId,
@@ -470,6 +473,36 @@ export function createDocumentActivities(deps: ActivityDeps) {
       });
     });
     return { state: outcome.state, outboxKeys };
+  }
+
+  /** The quarantined-CV mail to its uploader and the fund managers, each linking to where they see the profile. */
+  async function enqueueCvQuarantined(
+    tx: Prisma.TransactionClient,
+    doc: { id: string; subjectId: string; name: string; uploaderId: string | null },
+    finding: string | null,
+  ): Promise<string[]> {
+    const expert = await tx.expert.findUnique({ where: { id: doc.subjectId }, select: { name: true } });
+    const uploader = doc.uploaderId
+      ? await tx.user.findUnique({ where: { id: doc.uploaderId }, select: { expertId: true } })
+      : null;
+    const base = deps.baseUrl.replace(/\/+$/, '');
+    return enqueueRenderedMail(tx, {
+      workflowId: `document-${doc.id}`,
+      step: `scan:${doc.id}`,
+      template: CV_QUARANTINED_TEMPLATE,
+      to: [...(doc.uploaderId ? [{ userId: doc.uploaderId }] : []), { role: 'fund_manager' }],
+      render: (language, userId) => {
+        const isUploader = userId !== null && userId === doc.uploaderId;
+        const own = isUploader && uploader?.expertId === doc.subjectId;
+        return cvQuarantinedMail(language, {
+          documentName: doc.name,
+          finding,
+          expertName: expert?.name ?? doc.subjectId,
+          url: own ? `${base}/app/profile` : `${base}/app/roster/${encodeURIComponent(doc.subjectId)}`,
+          uploader: isUploader,
+        });
+      },
+    });
   }
 
   async function stampWithSignatures(
