@@ -12,8 +12,7 @@ import { renderIndividualContractPdf, type IndividualContractInput } from './ind
 
 /** What a thread renders: a grant agreement or an expert's individual contract. */
 type PdfJob =
-  | { kind: 'grant_agreement'; input: AgreementInput }
-  | { kind: 'individual_contract'; input: IndividualContractInput };
+  { kind: 'grant_agreement'; input: AgreementInput } | { kind: 'individual_contract'; input: IndividualContractInput };
 const render = (job: PdfJob): Promise<Uint8Array> =>
   job.kind === 'individual_contract' ? renderIndividualContractPdf(job.input) : renderAgreementPdf(job.input);
 

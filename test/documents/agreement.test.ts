@@ -207,8 +207,10 @@ test("an expert's individual contract: generated in EN and RU at contracting wit
   const id = created.body.id as string;
   expect((await decide('coKg2', id, 'co_endorsement', { decision: 'endorse' })).status).toBe(200);
   expect((await decide('fundManager', id, 'shortlist_review', { decision: 'confirm' })).status).toBe(200);
-  const shortlist = (await as(h.app, await h.token('fundManager')).get(`/expert-requests/${id}`)).body
-    .shortlist as { expertId: string; userId: string }[];
+  const shortlist = (await as(h.app, await h.token('fundManager')).get(`/expert-requests/${id}`)).body.shortlist as {
+    expertId: string;
+    userId: string;
+  }[];
   const users = await h.db.prisma.user.findMany({
     where: { id: { in: shortlist.map((e) => e.userId) } },
     select: { id: true, email: true },
