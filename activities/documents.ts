@@ -78,14 +78,7 @@ export function createDocumentActivities(deps: ActivityDeps) {
       language,
       reference: input.proposalId,
       date: input.date,
-      grantor: {
-        name:
-          language === 'ru'
-            ? 'Программа развития ООН (ПРООН), Партнёрство Россия–ПРООН'
-            : 'United Nations Development Programme (UNDP), Russia-UNDP Partnership',
-        office: country?.office?.name ?? (language === 'ru' ? 'Страновой офис ПРООН' : 'UNDP Country Office'),
-        country: (language === 'ru' ? country?.nameRu : country?.name) ?? p.countryCode,
-      },
+      grantor: undpParty(country, p.countryCode, language),
       recipient: { name: p.institution.name, city: p.institution.city },
       nationalPartner: String((p.nationalPartner as { name?: string } | null)?.name ?? ''),
       project: {
@@ -143,14 +136,7 @@ export function createDocumentActivities(deps: ActivityDeps) {
       language,
       reference: input.requestId,
       date: input.date,
-      undp: {
-        name:
-          language === 'ru'
-            ? 'Программа развития ООН (ПРООН), Партнёрство Россия–ПРООН'
-            : 'United Nations Development Programme (UNDP), Russia-UNDP Partnership',
-        office: country?.office?.name ?? (language === 'ru' ? 'Страновой офис ПРООН' : 'UNDP Country Office'),
-        country: (language === 'ru' ? country?.nameRu : country?.name) ?? r.countryCode,
-      },
+      undp: undpParty(country, r.countryCode, language),
       contractor: { name: input.expert.name, email: expert?.email ?? null },
       assignment: {
         title: r.title,
@@ -591,6 +577,22 @@ export function createDocumentActivities(deps: ActivityDeps) {
     }
     return { documents };
   }
+}
+
+/** UNDP as a party of an agreement or contract: the partnership, the Country Office and its country. */
+function undpParty(
+  country: { name: string; nameRu: string; office: { name: string } | null } | null,
+  countryCode: string,
+  language: 'en' | 'ru',
+): { name: string; office: string; country: string } {
+  return {
+    name:
+      language === 'ru'
+        ? 'Программа развития ООН (ПРООН), Партнёрство Россия–ПРООН'
+        : 'United Nations Development Programme (UNDP), Russia-UNDP Partnership',
+    office: country?.office?.name ?? (language === 'ru' ? 'Страновой офис ПРООН' : 'UNDP Country Office'),
+    country: (language === 'ru' ? country?.nameRu : country?.name) ?? countryCode,
+  };
 }
 
 /** Where a generated document belongs and what it is (its key, name and signature statement follow). */
