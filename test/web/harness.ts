@@ -34,7 +34,13 @@ export interface WebHarness {
   /** A new browser context (own cookies) signed in as `who` (a demo key or any user's e-mail), in `lang`. */
   as(
     who: DemoKey | { email: string },
-    opts?: { lang?: 'en' | 'ru'; viewport?: { width: number; height: number }; axe?: boolean },
+    opts?: {
+      lang?: 'en' | 'ru';
+      viewport?: { width: number; height: number };
+      axe?: boolean;
+      /** false: a browser without JavaScript (forms post as plain HTML). */
+      javaScript?: boolean;
+    },
   ): Promise<Page>;
   /** Bearer token for direct API calls (setting up data the test is not about). */
   token(who: DemoKey | { email: string }): Promise<string>;
@@ -145,6 +151,7 @@ export async function startWebHarness(
         baseURL: baseUrl,
         viewport: opts.viewport ?? { width: 1280, height: 900 },
         locale: opts.lang === 'ru' ? 'ru-RU' : 'en-GB',
+        javaScriptEnabled: opts.javaScript ?? true,
       });
       contexts.push(context);
       context.setDefaultTimeout(10_000);
