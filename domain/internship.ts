@@ -4,7 +4,7 @@
  * validators and steps, the API and the tests use it. Rules and figures: domain/policy/internship.ts.
  */
 import { z } from 'zod';
-import { countryCodeSchema, isoDateSchema, text } from './schemas';
+import { countryCodeSchema, emailSchema, isoDateSchema, text } from './schemas';
 
 const language = z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code, e.g. en');
 
@@ -16,6 +16,12 @@ export const postingFieldsSchema = z
     hostOffice: text(200).describe('Host office, e.g. "UNDP Kyrgyzstan"'),
     unit: text(200).describe('Unit within the office'),
     supervisorName: text(200),
+    supervisorEmail: emailSchema
+      .optional()
+      .describe(
+        'The supervisor’s account: a Country Office approver of the duty station, who alone follows the applications for the office. ' +
+          'Default: the Country Office approver posting it; required when a fund manager posts',
+      ),
     months: z.number().int().min(1).max(24).describe('Duration in months (within the rule set’s bounds)'),
     startWindowFrom: isoDateSchema.describe('Earliest start date'),
     startWindowTo: isoDateSchema.describe('Latest start date'),
@@ -78,6 +84,8 @@ export interface PostingTerms {
   hostOffice: string;
   unit: string;
   supervisorName: string;
+  /** The supervisor's account (a co_approver of the country): the office's tasks are theirs, and the application in their scope. */
+  supervisorUserId?: string;
   months: number;
   startDate: string;
 }
@@ -86,6 +94,7 @@ export interface InternshipRowInit {
   postingId: string;
   studentUserId: string;
   institutionId: string;
+  supervisorUserId: string | null;
   masterProgramme: string;
   degree: string;
   months: number;
@@ -102,6 +111,7 @@ export function internshipRowInit(
     postingId: terms.postingId,
     studentUserId: who.studentUserId,
     institutionId: who.institutionId,
+    supervisorUserId: terms.supervisorUserId ?? null,
     masterProgramme: application.masterProgramme,
     degree: application.degree,
     months: terms.months,

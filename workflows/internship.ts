@@ -100,7 +100,12 @@ export async function internshipWorkflow(input: InternshipWorkflowInput): Promis
   const reject = rejectWith(lc);
 
   const studentTask = { assigneeUserId: student.userId, role: 'applicant' as const };
-  const countryOffice = { role: 'co_approver' as const, countryCode: terms.countryCode };
+  // The Country Office's tasks go to the posting's supervisor, who alone of the office sees the application.
+  const countryOffice = {
+    role: 'co_approver' as const,
+    countryCode: terms.countryCode,
+    ...(terms.supervisorUserId ? { assigneeUserId: terms.supervisorUserId } : {}),
+  };
   const university = { role: 'university_contact' as const, institutionId: student.institutionId };
   const context = () => ({
     application: input.application,

@@ -28,7 +28,7 @@ import {
 } from '../internship-schemas';
 import { created, type ApiRouter } from '../router';
 import { createdSubjectSchema } from '../schemas';
-import { subjectScope } from '../scope';
+import { actorOf, subjectScope } from '../scope';
 import { startSubjectWorkflow } from '../start-subject';
 import { subjectListRoute, subjectWithdrawRoute } from '../subject-routes';
 import type { AuthUser } from '../types';
@@ -109,13 +109,37 @@ function summary(r: SummaryRow) {
   };
 }
 
-/** A posting is managed by the Country Office of its country (its supervisors) or a fund manager. */
+/**
+ * Which postings the caller sees: a Country Office approver the ones they supervise or posted (not the
+ * whole country's), a fund manager all; students and universities all, to apply (their applications are
+ * scoped by the registry).
+ */
 function postingScope(user: AuthUser): Prisma.InternshipPostingWhereInput {
-  return user.role === 'co_approver' ? { countryCode: user.countryCode ?? '' } : {};
+  return user.role === 'co_approver' ? { OR: [{ supervisorUserId: user.id }, { createdById: user.id }] } : {};
 }
 
 export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;
+
+  /** The posting's supervisor: the one it names (an active co_approver of the duty station), else the Country Office approver posting it. */
+  async function supervisorOf(
+    user: AuthUser,
+    countryCode: string,
+    email: string | undefined,
+  ): Promise<{ userId: string } | { problem: string }> {
+    if (!email) {
+      return user.role === 'co_approver'
+        ? { userId: user.id }
+        : { problem: 'required: name the Country Office approver who supervises the placement' };
+    }
+    const named = await prisma.user.findFirst({
+      where: { email: { equals: email, mode: 'insensitive' }, role: 'co_approver', countryCode, active: true },
+      select: { id: true },
+    });
+    return named
+      ? { userId: named.id }
+      : { problem: `must be the e-mail of an active Country Office approver of ${countryCode}` };
+  }
 
   // ---------- postings ----------
 
@@ -134,18 +158,25 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
       idempotent: true,
       success: created(postingSchema, 'getInternshipPosting'),
     },
-    async ({ user, body, idempotencyKey }) => {
+    async ({ user, body: { supervisorEmail, ...body }, idempotencyKey }) => {
       if (user.role === 'co_approver' && user.countryCode !== body.countryCode)
         throw forbidden(`a Country Office posts for its own country (${user.countryCode})`);
       const set = internshipRulesInForce(today());
       const problems = postingProblems(body, set.rules);
+      const supervisor = await supervisorOf(user, body.countryCode, supervisorEmail);
+      if ('problem' in supervisor) problems.push({ path: 'supervisorEmail', message: supervisor.problem });
       if (!stipendCentsOn(body.countryCode, body.startWindowFrom))
         problems.push({ path: 'countryCode', message: 'no stipend rate is known for this duty station' });
       if (body.applicationDeadline < today())
         problems.push({ path: 'applicationDeadline', message: 'must not be in the past' });
       if (problems.length) throw validationFailed(problems);
       const id = subjectId('ip', user.id, idempotencyKey);
-      const input: InternshipPostingInput = { postingId: id, createdById: user.id, fields: body };
+      const input: InternshipPostingInput = {
+        postingId: id,
+        createdById: user.id,
+        supervisorUserId: 'userId' in supervisor ? supervisor.userId : undefined,
+        fields: body,
+      };
       const operation = new WithStartWorkflowOperation<Workflow>('internshipPostingWorkflow', {
         workflowId: `${POSTING_WORKFLOW_PREFIX}${id}`,
         taskQueue: ctx.taskQueue,
@@ -310,6 +341,7 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
           application: body,
           terms: {
             postingId: posting.id,
+            ...(posting.supervisorUserId ? { supervisorUserId: posting.supervisorUserId } : {}),
             title: posting.title,
             countryCode: posting.countryCode,
             hostOffice: fields.hostOffice,
@@ -333,7 +365,7 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
     query: internshipListQuerySchema,
     schema: internshipPageSchema,
     description:
-      'A page of applications, newest first (a university sees its own students’; a Country Office its country’s)',
+      'A page of applications, newest first (a student sees their own; a university its students’; a Country Office approver those to the postings they supervise)',
     getOperationId: 'getInternship',
     select: SUMMARY_SELECT,
     items: (rows: SummaryRow[]) => rows.map(summary),
@@ -413,14 +445,4 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
     summary: 'Withdraw an internship application (the student, until selected)',
     id: INTERNSHIP_ID,
   });
-}
-
-function actorOf(user: AuthUser) {
-  return {
-    userId: user.id,
-    role: user.role,
-    countryCode: user.countryCode,
-    institutionId: user.institutionId,
-    expertId: user.expertId,
-  };
 }
