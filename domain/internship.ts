@@ -4,6 +4,8 @@
  * validators and steps, the API and the tests use it. Rules and figures: domain/policy/internship.ts.
  */
 import { z } from 'zod';
+import type { Refusal } from './registry';
+import type { Actor } from './roles';
 import { countryCodeSchema, emailSchema, isoDateSchema, text } from './schemas';
 
 const language = z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code, e.g. en');
@@ -143,4 +145,45 @@ export const onboardingSchema = z
 
 export const funderPaymentSchema = z.object({ paidOn: isoDateSchema, reference: text(200).optional() }).strict();
 
-export const earlyTerminationSchema = z.object({ reason: text(2000) }).strict();
+export const earlyTerminationSchema = z
+  .object({ reason: text(2000).describe('Why the internship ends early') })
+  .strict();
+
+/** What an early termination depends on: the placement and the people on its two sides. */
+export interface TerminationContext {
+  stage: string;
+  countryCode: string;
+  studentUserId: string;
+  supervisorUserId?: string | null;
+  monthsServed: number;
+  months: number;
+  /** A termination was accepted already (or another ending is under way). */
+  ending: boolean;
+}
+
+/**
+ * Whether `actor` may end the placement early now, or why not: either side (the student; the
+ * posting's supervisor, or without one a Country Office approver of the duty station; a fund
+ * manager), while the placement runs and before its last month ends, with a reason.
+ */
+export function terminationRefusal(actor: Actor, c: TerminationContext, reason: string): Refusal | null {
+  const supervisor = c.supervisorUserId
+    ? actor.userId === c.supervisorUserId
+    : actor.role === 'co_approver' && actor.countryCode === c.countryCode;
+  if (!(
+    actor.role === 'fund_manager' ||
+    (actor.role === 'co_approver' && supervisor) ||
+    actor.userId === c.studentUserId
+  ))
+    return {
+      code: 'forbidden',
+      message: 'only the intern, the supervisor or a fund manager may end the internship early',
+    };
+  if (c.stage !== 'placement' || c.ending || c.monthsServed >= c.months)
+    return {
+      code: 'not_allowed_now',
+      message: `an internship ends early only while its placement runs (it is in ${c.stage})`,
+    };
+  if (!reason.trim()) return { code: 'invalid', message: 'give the reason' };
+  return null;
+}

@@ -8,15 +8,18 @@ import type { InternshipWorkflowInput } from '../../workflows/internship';
 import {
   extendPostingUpdate,
   postingReadyUpdate,
+  terminateInternshipUpdate,
   withdrawPostingUpdate,
   type PostingView,
 } from '../../workflows/internship-messages';
 import type { InternshipPostingInput } from '../../workflows/internship-posting';
 import { agreementOf } from '../agreements';
 import { withTemporalDeadline, type ApiContext } from '../context';
+import { executeSubjectUpdate } from '../decide';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { subjectId } from '../ids';
 import {
+  internshipTerminateSchema,
   internshipListQuerySchema,
   internshipPageSchema,
   internshipSchema,
@@ -27,7 +30,7 @@ import {
   postingWithdrawSchema,
 } from '../internship-schemas';
 import { created, type ApiRouter } from '../router';
-import { createdSubjectSchema } from '../schemas';
+import { createdSubjectSchema, stageResponseSchema } from '../schemas';
 import { actorOf, subjectScope } from '../scope';
 import { startSubjectWorkflow } from '../start-subject';
 import { subjectListRoute, subjectWithdrawRoute } from '../subject-routes';
@@ -436,6 +439,51 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
           payments: payments.map((p) => ({ payee: p.payee, amountUsd: centsToUsd(p.amountCents) })),
         },
       };
+    },
+  );
+
+  router.add(
+    {
+      method: 'post',
+      path: `/${PROGRAMME.apiPath}/:id/terminate`,
+      operationId: 'terminateInternship',
+      tag: TAG,
+      summary: 'End a running placement early, with a reason (the intern, the supervisor or a fund manager)',
+      description:
+        'No further month of the stipend is paid; the parallel funder still confirms its shares of the months served, then the ' +
+        'internship ends `terminated` and the intern, the supervisor and the university are told with the reason. ' +
+        'Only while the placement runs (409 otherwise). Accepts Idempotency-Key.',
+      roles: ['applicant', 'co_approver', 'fund_manager'],
+      params: { id: INTERNSHIP_ID },
+      body: internshipTerminateSchema,
+      idempotent: true,
+      success: {
+        status: 200,
+        description: 'Ended early, or waiting for the funder’s confirmations',
+        schema: stageResponseSchema,
+      },
+      errors: [404, 409],
+    },
+    async ({ user, params, body, req, idempotencyKey }) => {
+      const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.InternshipWhereInput;
+      const r = await prisma.internship.findFirst({
+        where: { AND: [{ id: params.id }, scope] },
+        select: { id: true, stage: true, workflowId: true },
+      });
+      if (!r) throw notFound('internship application');
+      const { stage } = await executeSubjectUpdate(
+        ctx,
+        user,
+        { workflowId: r.workflowId, stage: r.stage, what: 'internship' },
+        {
+          kind: 'terminate',
+          definition: terminateInternshipUpdate,
+          arg: { actor: actorOf(user), reason: body.reason, requestId: req.requestId },
+          keyed: { reason: body.reason },
+          idempotencyKey,
+        },
+      );
+      return { body: { id: r.id, stage } };
     },
   );
 
