@@ -94,7 +94,12 @@ export const INTERNSHIPS = {
     },
     { key: 'stipendPaid', label: { en: 'Stipends paid', ru: 'Выплачено стипендий' }, source: 'payments_total' },
   ],
-  // No money, party or thematic area of its own on the results dashboard (a stipend is paid through Payments); no documents.
-  resultColumns: {},
+  // The results dashboard: the fund's share of the agreed stipend (the money asked of the fund), the parallel
+  // funder's share as co-financing (a university such as MGIMO), and the student's university as the party.
+  resultColumns: {
+    amount: `(t."stipend"->>'fundCents')::bigint * t."months"`,
+    coFinancing: `(t."stipend"->>'funderCents')::bigint * t."months"`,
+    party: '(SELECT i."name" FROM "Institution" i WHERE i."id" = t."institutionId")',
+  },
   labels: INTERNSHIP_WORDS,
 } as const satisfies ProgrammeSpec;

@@ -194,6 +194,13 @@ test('HTTP lifecycle: posting by the Country Office, application by a student to
   const monthly = stipendCentsOn('KG', posting.startWindowFrom)!.cents / 100;
   // No parallel funder here: the fund pays the whole stipend each month.
   expect(closed.payments.map((p: { amountUsd: number }) => p.amountUsd)).toEqual([monthly, monthly, monthly]);
+  // The results dashboard reads the programme's columns: the fund's share of the stipend, no co-financing, the university.
+  const fm = as(h.app, await h.token('fundManager'));
+  const results = await fm.get('/results/items?programme=internships&pageSize=100');
+  expect(results.status).toBe(200);
+  const item = results.body.items.find((i: { id: string }) => i.id === id);
+  expect(item).toMatchObject({ requestedUsd: monthly * 3, coFinancingUsd: 0, party: expect.any(String) });
+  expect(item.party.length).toBeGreaterThan(0);
   expect(closed.timeline.map((e: { action: string }) => e.action)).toEqual(
     expect.arrayContaining(['applied', 'enrolment_verified', 'selected', 'started', 'certificate_issued']),
   );
@@ -325,6 +332,12 @@ test('scope of one person: a fellow student and a Country Office approver who do
   expect((await studentB.get(`/tasks/${encodeURIComponent(signature.id)}`)).status).toBe(404);
   expect((await decide(studentB, signature, { decision: 'decline' })).status).toBe(404);
 
+  // Early termination: only while the placement runs, with a reason, by the supervisor (others: 404).
+  expect((await head.post(`/internships/${idA}/terminate`).send({ reason: 'Not mine' })).status).toBe(404);
+  expect((await studentB.post(`/internships/${idA}/terminate`).send({ reason: 'Not mine' })).status).toBe(404);
+  expect((await co.post(`/internships/${idA}/terminate`).send({ reason: '  ' })).status).toBe(400);
+  const early = await co.post(`/internships/${idA}/terminate`).send({ reason: 'Not started yet' });
+  expect(early.status).toBe(409);
   // Withdrawal: a fellow student gets 404 and changes nothing; the student who applied withdraws.
   expect((await studentB.post(`/internships/${idA}/withdraw`).send({ reason: 'not mine' })).status).toBe(404);
   expect((await studentA.get(`/internships/${idA}`)).body.stage).toBe('agreement');
