@@ -446,7 +446,7 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'post',
       path: `/${PROGRAMME.apiPath}/:id/terminate`,
-      operationId: 'terminateInternship',
+      operationId: 'createInternshipTermination',
       tag: TAG,
       summary: 'End a running placement early, with a reason (the intern, the supervisor or a fund manager)',
       description:
