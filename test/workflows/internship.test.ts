@@ -331,7 +331,7 @@ test('a placement cancelled after its first month: no further payment, and what 
 test('early termination by the supervisor: no month paid after it, the funder confirms the month served, terminated, everyone told', async () => {
   await ctx.withWorker(
     async (tq) => {
-      const posting = await post(tq, { places: 1 }, 30);
+      const posting = await post(tq, { places: 1 }, 45);
       const s = await student();
       // The posting's supervisor is the KG approver u-co-kg: the office's tasks are theirs by name.
       const h = await apply(tq, posting, s, {}, 'u-co-kg');
@@ -342,14 +342,14 @@ test('early termination by the supervisor: no month paid after it, the funder co
       await decide(h, 'contract_signature', university, 'sign', {
         match: (t) => t.assigneeRole === 'university_contact',
       });
-      await decide(h, 'internship_onboarding', s.actor, 'complete', {
-        data: { insurancePolicy: 'Ingosstrakh 778', insuranceValidTo: addDays(posting.fields.startWindowFrom, 120) },
-      });
       const terminate = (actor: ReturnType<typeof actorOf>, reason: string) =>
         h.executeUpdate(terminateInternshipUpdate, { args: [{ actor, reason }] });
-      // Before the placement starts there is nothing to end early.
+      // Before the placement starts (onboarding still open) there is nothing to end early.
       await expect(terminate(actorOf('coKg'), 'Too early')).rejects.toMatchObject({
         cause: { type: 'NotAllowedNow' },
+      });
+      await decide(h, 'internship_onboarding', s.actor, 'complete', {
+        data: { insurancePolicy: 'Ingosstrakh 778', insuranceValidTo: addDays(posting.fields.startWindowFrom, 120) },
       });
       // Month 1 ends: the fund pays its share; the funder's confirmation of month 1 is open.
       await eventually(
