@@ -131,6 +131,7 @@ export function createInternshipActivities(deps: ActivityDeps & { clock: Clock }
       workflowId: string;
       fields: PostingFields;
       createdById: string;
+      supervisorUserId?: string;
       status: PostingStatus;
       applicationDeadline: string;
       extensions: number;
@@ -161,6 +162,7 @@ export function createInternshipActivities(deps: ActivityDeps & { clock: Clock }
           places: fields.places,
           stipendCents,
           createdById: input.createdById,
+          supervisorUserId: input.supervisorUserId ?? null,
           ...data,
         },
       });

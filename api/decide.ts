@@ -24,7 +24,7 @@ import type { AuthUser } from './types';
  * of the decision that was applied, instead of "no longer open".
  */
 export function keyedUpdateId(
-  kind: 'decide' | 'withdraw' | 'extension' | 'cancel',
+  kind: 'decide' | 'withdraw' | 'extension' | 'cancel' | 'terminate',
   userId: string,
   key: string,
   target: string,
@@ -175,12 +175,12 @@ export async function executeCancel(
  * Idempotency-Key (`keyed`: what the key covers besides the caller and the workflow), and refused
  * with 409 once the read model shows the subject ended, unless it replays the caller's own Update.
  */
-function executeSubjectUpdate<Ret, Arg>(
+export function executeSubjectUpdate<Ret, Arg>(
   ctx: ApiContext,
   user: AuthUser,
   subject: { workflowId: string; stage: string; what: string },
   u: {
-    kind: 'withdraw' | 'extension' | 'cancel';
+    kind: 'withdraw' | 'extension' | 'cancel' | 'terminate';
     definition: UpdateDefinition<Ret, [Arg]>;
     arg: Arg;
     keyed: unknown;

@@ -1,6 +1,7 @@
 /** The API's schemas of internships (requests from domain/internship.ts; answers here). */
 import { iso, z } from 'zod';
 import {
+  earlyTerminationSchema,
   internshipApplicationSchema,
   POSTING_STATUSES,
   postingFieldsSchema,
@@ -48,6 +49,10 @@ export const INTERNSHIP_EXAMPLE: InternshipApplicationInput = {
   needsVisa: false,
 };
 requestBody('InternshipCreate', internshipApplicationSchema, INTERNSHIP_EXAMPLE);
+
+export const internshipTerminateSchema = requestBody('InternshipTerminate', earlyTerminationSchema, {
+  reason: 'The intern accepted a position at the Ministry and leaves the duty station',
+});
 
 export const postingExtendSchema = requestBody(
   'InternshipPostingExtend',

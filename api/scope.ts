@@ -41,7 +41,7 @@ async function subjectIdsWithTasks(
 const NOTHING = { id: { in: [] as string[] } };
 
 /** A where-clause on a programme's subject table (combine with AND); cast to the table's WhereInput. */
-export type SubjectScope = { id?: { in: string[] }; institutionId?: string; countryCode?: string };
+export type SubjectScope = { id?: { in: string[] } } & Record<string, string | { in: string[] }>;
 
 /** The subjects of `programme` that `user` may see: the scope rule its registry entry declares for the user's role. */
 export async function subjectScope(prisma: PrismaClient, programme: Programme, user: AuthUser): Promise<SubjectScope> {
@@ -49,6 +49,8 @@ export async function subjectScope(prisma: PrismaClient, programme: Programme, u
   const rule = spec.roles[user.role]?.scope;
   if (!rule) return NOTHING;
   if ('all' in rule) return {};
+  // One person's own subjects: the programme's column naming a user (the student, the supervisor) holds the caller.
+  if ('column' in rule) return { [rule.column]: user.id };
   if ('same' in rule) {
     const value = user[rule.same];
     return value ? { [rule.same]: value } : NOTHING;

@@ -130,6 +130,17 @@ const WITHDRAWING_ROLES = {
 } as const;
 
 /**
+ * The roles that may send a withdrawal: by its rule, or (`owner_user`) the roles that see the subjects
+ * they own: a `same: 'userId'` scope on the column naming the owner. The workflow then checks the person.
+ */
+export function withdrawingRoles(spec: ProgrammeSpec): readonly Role[] {
+  if (spec.withdrawal.by !== 'owner_user') return WITHDRAWING_ROLES[spec.withdrawal.by];
+  return Object.entries(spec.roles)
+    .filter(([, r]) => 'column' in r.scope && r.scope.column === spec.messages.ownerColumn)
+    .map(([role]) => role as Role);
+}
+
+/**
  * POST /<apiPath>/:id/withdraw of a programme: the withdrawal rule of its registry entry decides
  * who may and when (the workflow's Update validator); a subject outside the caller's scope is 404.
  */
@@ -150,7 +161,7 @@ export function subjectWithdrawRoute(
       summary: route.summary,
       description:
         'The body (a reason) is optional. Accepts Idempotency-Key: a retry with the same key and body gets the first answer.',
-      roles: WITHDRAWING_ROLES[spec.withdrawal.by],
+      roles: withdrawingRoles(spec),
       body: withdrawBodySchema,
       idempotent: true,
       params: { id: route.id },

@@ -4,7 +4,9 @@
  * validators and steps, the API and the tests use it. Rules and figures: domain/policy/internship.ts.
  */
 import { z } from 'zod';
-import { countryCodeSchema, isoDateSchema, text } from './schemas';
+import type { Refusal } from './registry';
+import type { Actor } from './roles';
+import { countryCodeSchema, emailSchema, isoDateSchema, text } from './schemas';
 
 const language = z.string().regex(/^[a-z]{2}$/, 'must be an ISO 639-1 code, e.g. en');
 
@@ -16,6 +18,12 @@ export const postingFieldsSchema = z
     hostOffice: text(200).describe('Host office, e.g. "UNDP Kyrgyzstan"'),
     unit: text(200).describe('Unit within the office'),
     supervisorName: text(200),
+    supervisorEmail: emailSchema
+      .optional()
+      .describe(
+        'The supervisor’s account: a Country Office approver of the duty station, who alone follows the applications for the office. ' +
+          'Default: the Country Office approver posting it; required when a fund manager posts',
+      ),
     months: z.number().int().min(1).max(24).describe('Duration in months (within the rule set’s bounds)'),
     startWindowFrom: isoDateSchema.describe('Earliest start date'),
     startWindowTo: isoDateSchema.describe('Latest start date'),
@@ -78,6 +86,8 @@ export interface PostingTerms {
   hostOffice: string;
   unit: string;
   supervisorName: string;
+  /** The supervisor's account (a co_approver of the country): the office's tasks are theirs, and the application in their scope. */
+  supervisorUserId?: string;
   months: number;
   startDate: string;
 }
@@ -86,6 +96,7 @@ export interface InternshipRowInit {
   postingId: string;
   studentUserId: string;
   institutionId: string;
+  supervisorUserId: string | null;
   masterProgramme: string;
   degree: string;
   months: number;
@@ -102,6 +113,7 @@ export function internshipRowInit(
     postingId: terms.postingId,
     studentUserId: who.studentUserId,
     institutionId: who.institutionId,
+    supervisorUserId: terms.supervisorUserId ?? null,
     masterProgramme: application.masterProgramme,
     degree: application.degree,
     months: terms.months,
@@ -133,4 +145,45 @@ export const onboardingSchema = z
 
 export const funderPaymentSchema = z.object({ paidOn: isoDateSchema, reference: text(200).optional() }).strict();
 
-export const earlyTerminationSchema = z.object({ reason: text(2000) }).strict();
+export const earlyTerminationSchema = z
+  .object({ reason: text(2000).describe('Why the internship ends early') })
+  .strict();
+
+/** What an early termination depends on: the placement and the people on its two sides. */
+export interface TerminationContext {
+  stage: string;
+  countryCode: string;
+  studentUserId: string;
+  supervisorUserId?: string | null;
+  monthsServed: number;
+  months: number;
+  /** A termination was accepted already (or another ending is under way). */
+  ending: boolean;
+}
+
+/**
+ * Whether `actor` may end the placement early now, or why not: either side (the student; the
+ * posting's supervisor, or without one a Country Office approver of the duty station; a fund
+ * manager), while the placement runs and before its last month ends, with a reason.
+ */
+export function terminationRefusal(actor: Actor, c: TerminationContext, reason: string): Refusal | null {
+  const supervisor = c.supervisorUserId
+    ? actor.userId === c.supervisorUserId
+    : actor.role === 'co_approver' && actor.countryCode === c.countryCode;
+  if (!(
+    actor.role === 'fund_manager' ||
+    (actor.role === 'co_approver' && supervisor) ||
+    actor.userId === c.studentUserId
+  ))
+    return {
+      code: 'forbidden',
+      message: 'only the intern, the supervisor or a fund manager may end the internship early',
+    };
+  if (c.stage !== 'placement' || c.ending || c.monthsServed >= c.months)
+    return {
+      code: 'not_allowed_now',
+      message: `an internship ends early only while its placement runs (it is in ${c.stage})`,
+    };
+  if (!reason.trim()) return { code: 'invalid', message: 'give the reason' };
+  return null;
+}

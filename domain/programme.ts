@@ -29,11 +29,17 @@ export function phaseStages<const P extends Phase>(...phases: P[]): readonly { n
 /**
  * Which subjects a role may read (and act on) in a programme:
  * - `all`: every subject;
- * - `same`: subjects whose `column` equals the user's attribute of the same name (an expert's own: `expertId`);
+ * - `same`: subjects whose column equals the user's attribute of the same name (an expert's own: `expertId`);
+ * - `same: 'userId'`: subjects whose `column` (a user id of the programme's own table: the student who owns an
+ *   application, the supervisor of its posting) is the user's own id: one person's subjects, not their
+ *   institution's or country's;
  * - `tasks`: subjects on which the user has (or had) a task of one of `kinds`.
  */
 export type ScopeRule =
-  { all: true } | { same: 'institutionId' | 'countryCode' | 'expertId' } | { tasks: readonly TaskKind[] };
+  | { all: true }
+  | { same: 'institutionId' | 'countryCode' | 'expertId' }
+  | { same: 'userId'; column: string }
+  | { tasks: readonly TaskKind[] };
 
 /**
  * How people come to hold a role and sign in: the sign-up, invitation and just-in-time code reads
@@ -71,8 +77,11 @@ export interface ProgrammeRole extends RoleSpec {
   scope: ScopeRule;
 }
 
-/** Whom a side's messages reach by mail: the subject's owner, the Country Office of its country, the fund managers, the selected expert. */
-export type MessageAudience = 'owner' | 'country_office' | 'fund_managers' | 'selected_expert';
+/**
+ * Whom a side's messages reach by mail: the subject's owner, the Country Office of its country, the fund
+ * managers, the selected expert, the supervisor the subject names (`messages.supervisorColumn`).
+ */
+export type MessageAudience = 'owner' | 'country_office' | 'fund_managers' | 'selected_expert' | 'supervisor';
 
 /**
  * One side of a subject's message thread (domain/messages.ts): the roles that write for it and
@@ -179,8 +188,12 @@ export interface ProgrammeSpec<P extends string = string, T extends string = str
   /** Terminal stages, each mapped to a shared outcome. The one mapped to `closed` follows the last active stage. */
   endings: Readonly<Record<string, Outcome>>;
   taskKinds: readonly TaskKind[];
-  /** Stages in which the subject may be withdrawn, and by whom (the owner institution, the Country Office, or the expert who owns it). */
-  withdrawal: { stages: readonly S[]; by: 'owner_institution' | 'country_office' | 'owner_expert' };
+  /**
+   * Stages in which the subject may be withdrawn, and by whom: the owner institution (any of its applicants),
+   * the Country Office, the expert who owns it, or the one user who owns it (`owner_user`: the account the
+   * workflow names as its owner, e.g. the student who applied, not their fellow students).
+   */
+  withdrawal: { stages: readonly S[]; by: 'owner_institution' | 'country_office' | 'owner_expert' | 'owner_user' };
   /** Its roles, keyed by role name: the roles of every entry together are domain/roles.ts ROLES. */
   roles: Readonly<Record<string, ProgrammeRole>>;
   resultIndicators: readonly ResultIndicator[];
@@ -193,6 +206,8 @@ export interface ProgrammeSpec<P extends string = string, T extends string = str
     sides: readonly MessageSide[];
     ownerColumn: string;
     selectedExpertColumn?: string;
+    /** The column naming the one staff member who follows the subject for its side (an internship's supervisor). */
+    supervisorColumn?: string;
   };
   /** Its dictionary (domain/programmes/<programme>-words.ts). */
   labels: ProgrammeLabels<S>;

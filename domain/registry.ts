@@ -125,7 +125,7 @@ export function withdrawalRefusal(
   programme: Programme,
   actor: Actor,
   stage: string,
-  owner: { institutionId?: string | null; countryCode: string; expertId?: string | null },
+  owner: { institutionId?: string | null; countryCode: string; expertId?: string | null; userId?: string | null },
 ): Refusal | null {
   const { withdrawal } = programmeSpec(programme);
   if (
@@ -145,6 +145,8 @@ export function withdrawalRefusal(
     !(actor.role === 'expert' && !!actor.expertId && actor.expertId === owner.expertId)
   )
     return { code: 'forbidden', message: 'only the expert who applied may withdraw' };
+  if (withdrawal.by === 'owner_user' && !(!!owner.userId && actor.userId === owner.userId))
+    return { code: 'forbidden', message: 'only the person who applied may withdraw' };
   return withdrawal.stages.includes(stage)
     ? null
     : { code: 'not_allowed_now', message: `cannot withdraw in stage ${stage}; ask the fund manager to cancel` };

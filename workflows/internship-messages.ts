@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PostingStatus } from '../domain/internship';
 import type { Actor } from '../domain/roles';
+import type { Stage } from '../domain/stages';
 
 export interface PostingView {
   postingId: string;
@@ -27,4 +28,12 @@ export const postingStateQuery = defineQuery<PostingView>('postingState');
 /** From an application's workflow: it took place `placeSeq` (the last one: `filled`). */
 export const placeTakenSignal = defineSignal<[{ placeSeq: number; filled: boolean }]>('placeTaken');
 /** From the posting's workflow to an application still waiting: the posting is filled or withdrawn. */
+/**
+ * Ends a running placement early (the intern, the supervisor or a fund manager, with a reason): no
+ * further month is paid; the funder's shares of the months served are still confirmed, then it ends `terminated`.
+ */
+export const terminateInternshipUpdate = defineUpdate<
+  { stage: Stage },
+  [{ actor: Actor; reason: string; requestId?: string }]
+>('terminateInternship');
 export const postingEndedSignal = defineSignal<[{ status: 'filled' | 'withdrawn'; reason?: string }]>('postingEnded');

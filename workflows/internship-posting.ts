@@ -37,6 +37,8 @@ const { saveInternshipPosting, internshipPostingDeadline, internshipsWaiting } =
 export interface InternshipPostingInput {
   postingId: string;
   createdById: string;
+  /** The Country Office approver who supervises it (the API names one: the poster, or the one the posting names). */
+  supervisorUserId?: string;
   fields: PostingFields;
 }
 
@@ -79,6 +81,7 @@ export async function internshipPostingWorkflow(input: InternshipPostingInput): 
       workflowId,
       fields,
       createdById: input.createdById,
+      supervisorUserId: input.supervisorUserId,
       status,
       applicationDeadline: deadline,
       extensions,

@@ -20,18 +20,32 @@
  *   A fund manager's cancellation stops future payments.
  * - Evaluation: the supervisor's final evaluation and the intern's final report, then closed.
  */
-import { condition, continueAsNew, getExternalWorkflowHandle, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { InternshipScreening, PlaceClaim } from '../activities/internship';
 import type { TaskDeadline } from '../domain/deadline-rules';
-import { internshipRowInit, type InternshipApplication, type PostingTerms } from '../domain/internship';
+import {
+  internshipRowInit,
+  terminationRefusal,
+  type InternshipApplication,
+  type PostingTerms,
+} from '../domain/internship';
 import { failedReasons } from '../domain/policy/findings';
 import type { StipendSplit } from '../domain/policy/internship';
-import type { Stage } from '../domain/stages';
+import type { Actor } from '../domain/roles';
+import { isTerminal, type Stage } from '../domain/stages';
 import type { PaymentRow } from '../domain/steps';
 import type { DecisionProblem } from '../domain/tasks';
-import { placeTakenSignal, postingEndedSignal } from './internship-messages';
+import { placeTakenSignal, postingEndedSignal, terminateInternshipUpdate } from './internship-messages';
 import { Lifecycle, type Decision, type LifecycleState, type TaskSpec } from './lifecycle';
+import { FAILURE } from './messages';
 import { PROGRAMME_ACTIVITY_OPTIONS, rejectWith, type DraftContract } from './shared-steps';
 
 // The posting's workflow lives beside it (one line in workflows/index.ts exports both).
@@ -60,6 +74,8 @@ export interface InternshipProgress {
   monthsServed: number;
   /** The posting filled or was withdrawn while this application waited for a place. */
   postingEnded: { status: 'filled' | 'withdrawn'; reason?: string } | null;
+  /** An early termination accepted while the placement ran: no further month is paid. */
+  termination?: { actor: Actor; reason: string; requestId?: string } | null;
 }
 
 /** Payment rows of the subject (keyed by seq): the fund's share of month i, the funder's share of month i. */
@@ -99,8 +115,67 @@ export async function internshipWorkflow(input: InternshipWorkflowInput): Promis
   });
   const reject = rejectWith(lc);
 
+  // Early termination (either side, with a reason): the placement loop stops at its next wait.
+  let awaitingFunder = false;
+  setHandler(
+    terminateInternshipUpdate,
+    async (t) => {
+      lc.updateAccepted();
+      progress.termination = { ...t, reason: t.reason.trim() };
+      await lc.commit({
+        audit: [
+          {
+            action: 'termination_requested',
+            actorId: t.actor.userId,
+            actorRole: t.actor.role,
+            comment: t.reason.trim(),
+            requestId: t.requestId ?? null,
+          },
+        ],
+      });
+      await lc.flush();
+      // Answer once it ended, or while it waits for the funder to confirm the shares of the months served.
+      await condition(() => isTerminal(lc.stage) || awaitingFunder);
+      await lc.flush();
+      return { stage: lc.stage };
+    },
+    {
+      validator: (t) => {
+        const refusal = terminationRefusal(
+          t.actor,
+          {
+            stage: lc.stage,
+            countryCode: terms.countryCode,
+            studentUserId: student.userId,
+            supervisorUserId: terms.supervisorUserId,
+            monthsServed: progress.monthsServed,
+            months: terms.months,
+            ending: !!progress.termination || lc.withdrawing,
+          },
+          t.reason,
+        );
+        if (refusal)
+          throw ApplicationFailure.create({
+            type: {
+              forbidden: FAILURE.forbidden,
+              not_allowed_now: FAILURE.notAllowedNow,
+              invalid: FAILURE.invalidInput,
+            }[refusal.code],
+            message: refusal.message,
+            nonRetryable: true,
+            details: refusal.code === 'invalid' ? [[{ path: 'reason', message: refusal.message }]] : undefined,
+          });
+      },
+    },
+  );
+
   const studentTask = { assigneeUserId: student.userId, role: 'applicant' as const };
-  const countryOffice = { role: 'co_approver' as const, countryCode: terms.countryCode };
+  // The Country Office's tasks go to the posting's supervisor, who alone of the office sees the application.
+  const countryOffice = {
+    role: 'co_approver' as const,
+    countryCode: terms.countryCode,
+    ...(terms.supervisorUserId ? { assigneeUserId: terms.supervisorUserId } : {}),
+  };
   const university = { role: 'university_contact' as const, institutionId: student.institutionId };
   const context = () => ({
     application: input.application,
@@ -330,10 +405,12 @@ export async function internshipWorkflow(input: InternshipWorkflowInput): Promis
     });
     const funderConfirmations: Promise<unknown>[] = [];
     const midterm = Math.ceil(months / 2);
-    for (let month = progress.monthsServed + 1; month <= months; month++) {
+    const midtermTasks: string[] = [];
+    for (let month = progress.monthsServed + 1; month <= months && !progress.termination; month++) {
       const end: TaskDeadline = monthEnds[month - 1];
-      await lc.sleepUntil(end.timers.dueAt, () => lc.withdrawing);
+      await lc.sleepUntil(end.timers.dueAt, () => lc.withdrawing || !!progress.termination);
       lc.throwIfWithdrawing();
+      if (progress.termination) break;
       progress.monthsServed = month;
       const payments: PaymentRow[] = stipend.fundCents
         ? [{ seq: STIPEND_PAYMENT.fund(month), payee: student.name, amountCents: stipend.fundCents }]
@@ -358,6 +435,7 @@ export async function internshipWorkflow(input: InternshipWorkflowInput): Promis
       else await lc.commit(extra);
       for (const [i, id] of ids.entries()) {
         if (tasks[i].kind !== 'internship_funder_payment') {
+          midtermTasks.push(id);
           funderConfirmations.push(lc.awaitTask(id));
           continue;
         }
@@ -386,8 +464,37 @@ export async function internshipWorkflow(input: InternshipWorkflowInput): Promis
         );
       }
     }
+    if (progress.termination) return terminate(midtermTasks, funderConfirmations);
     await Promise.all(funderConfirmations);
     await lc.transition('evaluation', { action: 'placement_completed', data: { monthsServed: progress.monthsServed } });
+  }
+
+  /**
+   * The placement ends early: no review of it is asked any more, the funder still confirms its shares
+   * of the months served (payments add up for them), then `terminated`; the intern, the supervisor and
+   * the university are told with the reason.
+   */
+  async function terminate(reviews: string[], funderConfirmations: Promise<unknown>[]): Promise<void> {
+    const t = progress.termination!;
+    const open = reviews.filter((id) => lc.openTaskIds().includes(id));
+    if (open.length) await lc.cancelTasks(open, 'the internship ended early');
+    awaitingFunder = true;
+    await Promise.all(funderConfirmations);
+    await lc.transition('terminated', {
+      action: 'terminated',
+      actor: t.actor,
+      comment: t.reason,
+      notifyOwner: true,
+      data: { monthsServed: progress.monthsServed },
+      extra: {
+        patch: { outcome: 'terminated' },
+        notifications: [countryOffice, university].map((to) => ({
+          template: 'decision_outcome' as const,
+          to: 'assigneeUserId' in to && to.assigneeUserId ? { userId: to.assigneeUserId } : to,
+          data: lc.noticeData({ stage: 'terminated', outcome: 'terminated', comment: t.reason }),
+        })),
+      },
+    });
   }
 
   async function evaluation(): Promise<void> {

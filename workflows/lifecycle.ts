@@ -313,6 +313,7 @@ export class Lifecycle {
             institutionId: this.opts.ownerInstitutionId,
             countryCode: this.opts.countryCode,
             expertId: this.opts.ownerExpertId,
+            userId: 'userId' in this.opts.owner ? this.opts.owner.userId : null,
           });
           if (refusal) throw failure(REFUSAL_FAILURE[refusal.code], refusal.message);
         },

@@ -8,15 +8,18 @@ import type { InternshipWorkflowInput } from '../../workflows/internship';
 import {
   extendPostingUpdate,
   postingReadyUpdate,
+  terminateInternshipUpdate,
   withdrawPostingUpdate,
   type PostingView,
 } from '../../workflows/internship-messages';
 import type { InternshipPostingInput } from '../../workflows/internship-posting';
 import { agreementOf } from '../agreements';
 import { withTemporalDeadline, type ApiContext } from '../context';
+import { executeSubjectUpdate } from '../decide';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { subjectId } from '../ids';
 import {
+  internshipTerminateSchema,
   internshipListQuerySchema,
   internshipPageSchema,
   internshipSchema,
@@ -27,7 +30,8 @@ import {
   postingWithdrawSchema,
 } from '../internship-schemas';
 import { created, type ApiRouter } from '../router';
-import { createdSubjectSchema } from '../schemas';
+import { createdSubjectSchema, stageResponseSchema } from '../schemas';
+import { actorOf, subjectScope } from '../scope';
 import { startSubjectWorkflow } from '../start-subject';
 import { subjectListRoute, subjectReadRoute, subjectWithdrawRoute } from '../subject-routes';
 import type { AuthUser } from '../types';
@@ -108,13 +112,37 @@ function summary(r: SummaryRow) {
   };
 }
 
-/** A posting is managed by the Country Office of its country (its supervisors) or a fund manager. */
+/**
+ * Which postings the caller sees: a Country Office approver the ones they supervise or posted (not the
+ * whole country's), a fund manager all; students and universities all, to apply (their applications are
+ * scoped by the registry).
+ */
 function postingScope(user: AuthUser): Prisma.InternshipPostingWhereInput {
-  return user.role === 'co_approver' ? { countryCode: user.countryCode ?? '' } : {};
+  return user.role === 'co_approver' ? { OR: [{ supervisorUserId: user.id }, { createdById: user.id }] } : {};
 }
 
 export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;
+
+  /** The posting's supervisor: the one it names (an active co_approver of the duty station), else the Country Office approver posting it. */
+  async function supervisorOf(
+    user: AuthUser,
+    countryCode: string,
+    email: string | undefined,
+  ): Promise<{ userId: string } | { problem: string }> {
+    if (!email) {
+      return user.role === 'co_approver'
+        ? { userId: user.id }
+        : { problem: 'required: name the Country Office approver who supervises the placement' };
+    }
+    const named = await prisma.user.findFirst({
+      where: { email: { equals: email, mode: 'insensitive' }, role: 'co_approver', countryCode, active: true },
+      select: { id: true },
+    });
+    return named
+      ? { userId: named.id }
+      : { problem: `must be the e-mail of an active Country Office approver of ${countryCode}` };
+  }
 
   // ---------- postings ----------
 
@@ -133,18 +161,25 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
       idempotent: true,
       success: created(postingSchema, 'getInternshipPosting'),
     },
-    async ({ user, body, idempotencyKey }) => {
+    async ({ user, body: { supervisorEmail, ...body }, idempotencyKey }) => {
       if (user.role === 'co_approver' && user.countryCode !== body.countryCode)
         throw forbidden(`a Country Office posts for its own country (${user.countryCode})`);
       const set = internshipRulesInForce(today());
       const problems = postingProblems(body, set.rules);
+      const supervisor = await supervisorOf(user, body.countryCode, supervisorEmail);
+      if ('problem' in supervisor) problems.push({ path: 'supervisorEmail', message: supervisor.problem });
       if (!stipendCentsOn(body.countryCode, body.startWindowFrom))
         problems.push({ path: 'countryCode', message: 'no stipend rate is known for this duty station' });
       if (body.applicationDeadline < today())
         problems.push({ path: 'applicationDeadline', message: 'must not be in the past' });
       if (problems.length) throw validationFailed(problems);
       const id = subjectId('ip', user.id, idempotencyKey);
-      const input: InternshipPostingInput = { postingId: id, createdById: user.id, fields: body };
+      const input: InternshipPostingInput = {
+        postingId: id,
+        createdById: user.id,
+        supervisorUserId: 'userId' in supervisor ? supervisor.userId : undefined,
+        fields: body,
+      };
       const operation = new WithStartWorkflowOperation<Workflow>('internshipPostingWorkflow', {
         workflowId: `${POSTING_WORKFLOW_PREFIX}${id}`,
         taskQueue: ctx.taskQueue,
@@ -309,6 +344,7 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
           application: body,
           terms: {
             postingId: posting.id,
+            ...(posting.supervisorUserId ? { supervisorUserId: posting.supervisorUserId } : {}),
             title: posting.title,
             countryCode: posting.countryCode,
             hostOffice: fields.hostOffice,
@@ -332,7 +368,7 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
     query: internshipListQuerySchema,
     schema: internshipPageSchema,
     description:
-      'A page of applications, newest first (a university sees its own students’; a Country Office its country’s)',
+      'A page of applications, newest first (a student sees their own; a university its students’; a Country Office approver those to the postings they supervise)',
     getOperationId: 'getInternship',
     select: SUMMARY_SELECT,
     items: (rows: SummaryRow[]) => rows.map(summary),
@@ -390,20 +426,55 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
     }),
   });
 
+  router.add(
+    {
+      method: 'post',
+      path: `/${PROGRAMME.apiPath}/:id/terminate`,
+      operationId: 'createInternshipTermination',
+      tag: TAG,
+      summary: 'End a running placement early, with a reason (the intern, the supervisor or a fund manager)',
+      description:
+        'No further month of the stipend is paid; the parallel funder still confirms its shares of the months served, then the ' +
+        'internship ends `terminated` and the intern, the supervisor and the university are told with the reason. ' +
+        'Only while the placement runs (409 otherwise). Accepts Idempotency-Key.',
+      roles: ['applicant', 'co_approver', 'fund_manager'],
+      params: { id: INTERNSHIP_ID },
+      body: internshipTerminateSchema,
+      idempotent: true,
+      success: {
+        status: 200,
+        description: 'Ended early, or waiting for the funder’s confirmations',
+        schema: stageResponseSchema,
+      },
+      errors: [404, 409],
+    },
+    async ({ user, params, body, req, idempotencyKey }) => {
+      const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.InternshipWhereInput;
+      const r = await prisma.internship.findFirst({
+        where: { AND: [{ id: params.id }, scope] },
+        select: { id: true, stage: true, workflowId: true },
+      });
+      if (!r) throw notFound('internship application');
+      const { stage } = await executeSubjectUpdate(
+        ctx,
+        user,
+        { workflowId: r.workflowId, stage: r.stage, what: 'internship' },
+        {
+          kind: 'terminate',
+          definition: terminateInternshipUpdate,
+          arg: { actor: actorOf(user), reason: body.reason, requestId: req.requestId },
+          keyed: { reason: body.reason },
+          idempotencyKey,
+        },
+      );
+      return { body: { id: r.id, stage } };
+    },
+  );
+
   subjectWithdrawRoute(router, ctx, PROGRAMME.id, {
     operationId: 'withdrawInternship',
     tag: TAG,
     summary: 'Withdraw an internship application (the student, until selected)',
     id: INTERNSHIP_ID,
   });
-}
-
-function actorOf(user: AuthUser) {
-  return {
-    userId: user.id,
-    role: user.role,
-    countryCode: user.countryCode,
-    institutionId: user.institutionId,
-    expertId: user.expertId,
-  };
 }

@@ -100,6 +100,7 @@ interface SubjectRow {
   title: string;
   owner: string | null;
   selectedExpertId: string | null;
+  supervisor: string | null;
 }
 
 type Delegate = { findFirst(args: unknown): Promise<Record<string, unknown> | null> };
@@ -107,7 +108,7 @@ type Delegate = { findFirst(args: unknown): Promise<Record<string, unknown> | nu
 /** The subject as the caller may see it (its programme's scope rule), else 404. */
 async function visibleSubject(prisma: PrismaClient, programme: Programme, user: AuthUser, id: string) {
   const spec = programmeSpec(programme);
-  const { ownerColumn, selectedExpertColumn } = spec.messages;
+  const { ownerColumn, selectedExpertColumn, supervisorColumn } = spec.messages;
   const table = spec.subjectTable[0].toLowerCase() + spec.subjectTable.slice(1);
   const delegate = (prisma as unknown as Record<string, Delegate>)[table];
   const scope = await subjectScope(prisma, programme, user);
@@ -121,6 +122,7 @@ async function visibleSubject(prisma: PrismaClient, programme: Programme, user: 
       title: true,
       [ownerColumn]: true,
       ...(selectedExpertColumn ? { [selectedExpertColumn]: true } : {}),
+      ...(supervisorColumn ? { [supervisorColumn]: true } : {}),
     },
   });
   if (!row) throw notFound(spec.labels.subject.en.toLowerCase());
@@ -132,6 +134,7 @@ async function visibleSubject(prisma: PrismaClient, programme: Programme, user: 
     title: row.title as string,
     owner: (row[ownerColumn] as string | null) ?? null,
     selectedExpertId: selectedExpertColumn ? ((row[selectedExpertColumn] as string | null) ?? null) : null,
+    supervisor: supervisorColumn ? ((row[supervisorColumn] as string | null) ?? null) : null,
   } satisfies SubjectRow;
 }
 
@@ -145,6 +148,8 @@ function recipientsOf(audience: MessageAudience, s: SubjectRow): Recipient[] {
       return [{ role: 'fund_manager' }];
     case 'selected_expert':
       return s.selectedExpertId ? [{ expertId: s.selectedExpertId }] : [];
+    case 'supervisor':
+      return s.supervisor ? [{ userId: s.supervisor }] : [];
   }
 }
 

@@ -29,6 +29,8 @@ interface Filters {
   country?: string;
   /** A phase or outcome: items of every programme's stages in it. */
   stage?: Phase | Outcome;
+  /** Programmes in which the caller sees only their own subjects (a `same: 'userId'` scope rule): the column naming them. */
+  own?: Partial<Record<Programme, { column: string; userId: string }>>;
 }
 
 const TABLE = Object.fromEntries(
@@ -47,6 +49,8 @@ function programmesOf(f: Filters): Programme[] {
 function whereOf(p: Programme, f: Filters, withStage: boolean): Prisma.Sql {
   const parts: Prisma.Sql[] = [Prisma.sql`1 = 1`];
   if (f.country) parts.push(Prisma.sql`"countryCode" = ${f.country}`);
+  const own = f.own?.[p];
+  if (own) parts.push(Prisma.sql`${Prisma.raw(`"${own.column}"`)} = ${own.userId}`);
   if (withStage && f.stage) {
     const stages = stagesInPhase(p, f.stage);
     parts.push(stages.length ? Prisma.sql`"stage" IN (${Prisma.join(stages)})` : Prisma.sql`1 = 0`);
@@ -54,12 +58,20 @@ function whereOf(p: Programme, f: Filters, withStage: boolean): Prisma.Sql {
   return Prisma.join(parts, ' AND ');
 }
 
-/** Co approvers see their own country only; an explicit other country is refused. */
+/**
+ * Co approvers see their own country only; an explicit other country is refused. Where a programme's
+ * scope rule gives the role only its own subjects (an internship's supervisor), only those count.
+ */
 function effectiveFilters(user: AuthUser, q: Filters): Filters {
-  if (user.role !== 'co_approver') return q;
+  const own: Filters['own'] = {};
+  for (const p of PROGRAMMES) {
+    const rule = programmeSpec(p).roles[user.role]?.scope;
+    if (rule && 'column' in rule) own[p] = { column: rule.column, userId: user.id };
+  }
+  if (user.role !== 'co_approver') return { ...q, own };
   if (!user.countryCode) throw forbidden('your account is not linked to a Country Office');
   if (q.country && q.country !== user.countryCode) throw forbidden(`you see the ${user.countryCode} pipeline only`);
-  return { ...q, country: user.countryCode };
+  return { ...q, country: user.countryCode, own };
 }
 
 interface ItemRow {

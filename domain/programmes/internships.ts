@@ -45,12 +45,16 @@ export const INTERNSHIPS = {
     'internship_final_evaluation',
     'internship_final_report',
   ],
-  // The student (an applicant of their university) withdraws until the agreement.
-  withdrawal: { stages: ['intake', 'university_verification', 'selection'], by: 'owner_institution' },
+  // The student who applied (not a fellow student of their university) withdraws until the agreement.
+  withdrawal: { stages: ['intake', 'university_verification', 'selection'], by: 'owner_user' },
   roles: {
     ...COUNTRY_OFFICE_AND_FUND_ROLES,
-    // Students apply as applicants of their university; a university sees its own students only.
-    applicant: { ...SHARED_ROLES.applicant, scope: { same: 'institutionId' } },
+    // The posting's supervisor (a Country Office approver named on it) sees the applications to their own
+    // postings, not every application of the country.
+    co_approver: { ...SHARED_ROLES.co_approver, scope: { same: 'userId', column: 'supervisorUserId' } },
+    // Students apply as applicants of their university and see their own applications only; their
+    // university sees its students' through its university contacts.
+    applicant: { ...SHARED_ROLES.applicant, scope: { same: 'userId', column: 'studentUserId' } },
     university_contact: {
       label: { en: 'university contact', ru: 'представитель университета' },
       // The university's contacts invite their colleagues (the first one: demo seed or an administrator's database entry).
@@ -69,7 +73,7 @@ export const INTERNSHIPS = {
       {
         key: 'country_office',
         roles: ['co_approver'],
-        audience: ['country_office'],
+        audience: ['supervisor'],
         label: { en: 'Country Office', ru: 'Страновой офис' },
       },
       {
@@ -80,6 +84,7 @@ export const INTERNSHIPS = {
       },
     ],
     ownerColumn: 'studentUserId',
+    supervisorColumn: 'supervisorUserId',
   },
   resultIndicators: [
     {
@@ -89,7 +94,12 @@ export const INTERNSHIPS = {
     },
     { key: 'stipendPaid', label: { en: 'Stipends paid', ru: 'Выплачено стипендий' }, source: 'payments_total' },
   ],
-  // No money, party or thematic area of its own on the results dashboard (a stipend is paid through Payments); no documents.
-  resultColumns: {},
+  // The results dashboard: the fund's share of the agreed stipend (the money asked of the fund), the parallel
+  // funder's share as co-financing (a university such as MGIMO), and the student's university as the party.
+  resultColumns: {
+    amount: `(t."stipend"->>'fundCents')::bigint * t."months"`,
+    coFinancing: `(t."stipend"->>'funderCents')::bigint * t."months"`,
+    party: '(SELECT i."name" FROM "Institution" i WHERE i."id" = t."institutionId")',
+  },
   labels: INTERNSHIP_WORDS,
 } as const satisfies ProgrammeSpec;

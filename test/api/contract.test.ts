@@ -9,6 +9,9 @@ import { UNV_REQUEST_EXAMPLE } from '../../api/un-volunteers-schemas';
 import { INTERNSHIP_EXAMPLE, POSTING_EXAMPLE } from '../../api/internship-schemas';
 import { DEMO_USERS } from '../../domain/demo';
 import { daysFromToday, eventTravelPayload, expertRequestPayload, proposalPayload } from '../fixtures/payloads';
+import { addDays } from '../../domain/calendar';
+import type { Clock } from '../../lib/clock';
+import { compressedClock } from '../helpers/sla';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
 import { checkedClient, ContractChecker, jsonSchemaValidator, type OpenApiDoc } from './contract';
@@ -32,10 +35,13 @@ beforeAll(async () => {
 const TRAVEL_DAY_MS = 400;
 let stopTravelWorker: (() => Promise<void>) | undefined;
 
+let travelClock: Clock;
+
 /** A worker on a queue of its own whose Clock is compressed from now on; answers its queue. */
 async function startTravelWorker(): Promise<string> {
   const taskQueue = uniqueTaskQueue('contract-travel');
-  stopTravelWorker = await startCompressedWorker(h, TRAVEL_DAY_MS, taskQueue);
+  travelClock = compressedClock(h.db.prisma, TRAVEL_DAY_MS);
+  stopTravelWorker = await startCompressedWorker(h, TRAVEL_DAY_MS, taskQueue, travelClock);
   return taskQueue;
 }
 
@@ -999,6 +1005,71 @@ test('every route answers what the document says, through both lifecycles over H
   );
   expect(toWithdrawInternship.status).toBe(201);
   expect((await api.post(`/internships/${toWithdrawInternship.body.id}/withdraw`, {}, applicant)).status).toBe(200);
+  // Early termination needs a running placement: an application on the compressed worker, from the posting to its start.
+  await h.db.prisma.user.create({
+    data: {
+      id: 'u-uni-tpu',
+      email: 'internships@tpu.example.org',
+      name: 'TPU',
+      role: 'university_contact',
+      institutionId: 'inst-tpu',
+    },
+  });
+  const uni = await tokenOf('internships@tpu.example.org');
+  const ct = travelClock.today(await travelClock.office('KG'));
+  const placementPosting = await travelApi.post(
+    '/internship-postings',
+    {
+      ...POSTING_EXAMPLE,
+      months: 3,
+      startWindowFrom: addDays(ct, 60),
+      startWindowTo: addDays(ct, 70),
+      applicationDeadline: addDays(ct, 50),
+    },
+    co,
+  );
+  expect(placementPosting.status).toBe(201);
+  const placed = await travelApi.post(
+    '/internships',
+    { ...INTERNSHIP_EXAMPLE, postingId: placementPosting.body.id },
+    applicant,
+  );
+  expect(placed.status).toBe(201);
+  const decideInternship = async (kind: string, token: string, body: Json) => {
+    const task = await eventually(async () => {
+      const tasks = (await api.get(`/tasks?subject=${placed.body.id}&pageSize=50`, token)).body.items as {
+        id: string;
+        kind: string;
+      }[];
+      return tasks.find((t) => t.kind === kind);
+    }, 60_000);
+    expect((await api.post(`/tasks/${encodeURIComponent(task.id)}/decision`, body, token)).status).toBe(200);
+  };
+  await decideInternship('internship_university_verification', uni, {
+    decision: 'verify',
+    data: { enrolmentConfirmed: true },
+  });
+  await decideInternship('internship_shortlist', co, { decision: 'shortlist' });
+  await decideInternship('internship_interview', co, {
+    decision: 'select',
+    data: { interviewDate: ct, notes: 'Good.' },
+  });
+  for (const signer of [applicant, co]) await decideInternship('contract_signature', signer, { decision: 'sign' });
+  await decideInternship('internship_onboarding', applicant, {
+    decision: 'complete',
+    data: { insurancePolicy: 'Ingosstrakh 1', insuranceValidTo: addDays(ct, 200) },
+  });
+  await eventually(
+    async () =>
+      (await h.db.prisma.internship.findUniqueOrThrow({ where: { id: placed.body.id } })).stage === 'placement',
+    90_000,
+  );
+  const terminated = await api.post(
+    `/internships/${placed.body.id}/terminate`,
+    { reason: 'Left the duty station.' },
+    co,
+  );
+  expect(terminated.status).toBe(200);
   expect((await api.post(`${internshipPath}/cancel`, { reason: 'Duplicate.' }, fm)).status).toBe(200);
   expect((await api.post(`${postingPath}/withdraw`, { reason: 'Postponed.' }, co)).status).toBe(200);
 

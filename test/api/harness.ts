@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp, type AppDeps } from '../../api/app';
+import type { Clock } from '../../lib/clock';
 import type { DocumentServices } from '../../lib/documents';
 import { LocalStorage } from '../../lib/storage';
 import { DEMO_USERS } from '../../domain/demo';
@@ -166,12 +167,14 @@ export async function startApiHarness(
 
 /**
  * A worker of the harness's Temporal and database whose Clock is compressed from now on (a
- * calendar day lasts `dayMs`), on `taskQueue`; answers how to stop it.
+ * calendar day lasts `dayMs`), on `taskQueue`; answers how to stop it. A test that reads the
+ * calendar too (today's date on the worker's Clock) makes the clock with `compressedClock` and passes it.
  */
 export async function startCompressedWorker(
   h: ApiHarness,
   dayMs: number,
   taskQueue = h.taskQueue,
+  clock: Clock = compressedClock(h.db.prisma, dayMs),
 ): Promise<() => Promise<void>> {
   const worker = await createWorker({
     connection: h.env.nativeConnection,
@@ -183,7 +186,7 @@ export async function startCompressedWorker(
       mailer: h.smtp.mailer,
       logger: baseLogger,
       baseUrl: 'http://localhost:3000',
-      clock: compressedClock(h.db.prisma, dayMs),
+      clock,
     },
   });
   let release: () => void = () => undefined;

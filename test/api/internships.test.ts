@@ -2,12 +2,9 @@ import request from 'supertest';
 import { addDays } from '../../domain/calendar';
 import { stipendCentsOn } from '../../domain/policy/internship';
 import type { Clock } from '../../lib/clock';
-import { logger } from '../../lib/logger';
-import { createWorker } from '../../worker/create-worker';
 import { compressedClock } from '../helpers/sla';
-import { testWorkflowBundle } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
-import { as, startApiHarness, type ApiHarness } from './harness';
+import { as, startApiHarness, startCompressedWorker, type ApiHarness } from './harness';
 
 /**
  * Internships over real HTTP, from the Country Office's posting to the certificate, by the right
@@ -16,6 +13,8 @@ import { as, startApiHarness, type ApiHarness } from './harness';
  * Country Office sign, the student completes onboarding, the stipend is paid monthly on a
  * compressed Clock (a day lasts DAY_MS), the supervisor evaluates and the student reports.
  * Scope: another university's student sees nothing of it; another Country Office cannot post for KG.
+ * Then the scope of one person: a fellow student of the same university, and a Country Office
+ * approver who does not supervise the posting, see and act on nothing of an application.
  */
 const DAY_MS = 200;
 let h: ApiHarness;
@@ -25,25 +24,23 @@ let stopWorker: () => Promise<void>;
 beforeAll(async () => {
   h = await startApiHarness('internships', { worker: false });
   clock = compressedClock(h.db.prisma, DAY_MS);
-  const worker = await createWorker({
-    connection: h.env.nativeConnection,
-    namespace: h.env.namespace,
-    taskQueue: h.taskQueue,
-    workflowBundle: await testWorkflowBundle(),
-    deps: { prisma: h.db.prisma, mailer: h.smtp.mailer, logger, baseUrl: 'http://localhost:3000', clock },
-  });
-  let release: () => void = () => undefined;
-  const running = worker.runUntil(new Promise<void>((r) => (release = r)));
-  stopWorker = async () => {
-    release();
-    await running;
-  };
+  stopWorker = await startCompressedWorker(h, DAY_MS, h.taskQueue, clock);
   await h.db.prisma.user.create({
     data: {
       id: 'u-uni-tpu',
       email: 'internships@tpu.example.org',
       name: 'TPU internships office',
       role: 'university_contact',
+      institutionId: 'inst-tpu',
+    },
+  });
+  // A second TPU student: same university as the demo applicant, a different person.
+  await h.db.prisma.user.create({
+    data: {
+      id: 'u-student-b-tpu',
+      email: 'student.b@tpu.example.org',
+      name: 'Boris Ivanov',
+      role: 'applicant',
       institutionId: 'inst-tpu',
     },
   });
@@ -197,7 +194,156 @@ test('HTTP lifecycle: posting by the Country Office, application by a student to
   const monthly = stipendCentsOn('KG', posting.startWindowFrom)!.cents / 100;
   // No parallel funder here: the fund pays the whole stipend each month.
   expect(closed.payments.map((p: { amountUsd: number }) => p.amountUsd)).toEqual([monthly, monthly, monthly]);
+  // The results dashboard reads the programme's columns: the fund's share of the stipend, no co-financing, the university.
+  const fm = as(h.app, await h.token('fundManager'));
+  const results = await fm.get('/results/items?programme=internships&pageSize=100');
+  expect(results.status).toBe(200);
+  const item = results.body.items.find((i: { id: string }) => i.id === id);
+  expect(item).toMatchObject({ requestedUsd: monthly * 3, coFinancingUsd: 0, party: expect.any(String) });
+  expect(item.party.length).toBeGreaterThan(0);
   expect(closed.timeline.map((e: { action: string }) => e.action)).toEqual(
     expect.arrayContaining(['applied', 'enrolment_verified', 'selected', 'started', 'certificate_issued']),
   );
+}, 240_000);
+
+const ids = (res: { body: { items: { id: string }[] } }) => res.body.items.map((i) => i.id);
+
+test('scope of one person: a fellow student and a Country Office approver who does not supervise the posting get 404', async () => {
+  const studentA = as(h.app, await h.token('applicant'));
+  const studentB = as(h.app, await tokenOf('student.b@tpu.example.org'));
+  const uni = as(h.app, await tokenOf('internships@tpu.example.org'));
+  const co = as(h.app, await h.token('coKg'));
+  const head = as(h.app, await h.token('coKg2'));
+  const fm = as(h.app, await h.token('fundManager'));
+
+  const today = clock.today(await clock.office('KG'));
+  const posting = {
+    title: 'Intern, Governance',
+    countryCode: 'KG',
+    hostOffice: 'UNDP Kyrgyzstan',
+    unit: 'Effective Governance',
+    supervisorName: 'Aigul Toktogulova',
+    months: 3,
+    startWindowFrom: addDays(today, 60),
+    startWindowTo: addDays(today, 80),
+    termsOfReference: 'Support to the e-governance portfolio.',
+    languages: ['en', 'ru'],
+    fieldOfStudy: 'Public administration',
+    places: 2,
+    applicationDeadline: addDays(today, 50),
+  };
+  // The supervisor is the Country Office approver posting it, or the one named; a fund manager names one of the duty station.
+  const unnamed = await fm.post('/internship-postings').send(posting);
+  expect(unnamed.status).toBe(400);
+  expect(unnamed.body.error.details.map((d: { path: string }) => d.path)).toEqual(['supervisorEmail']);
+  const otherCountry = await fm
+    .post('/internship-postings')
+    .send({ ...posting, supervisorEmail: 'co.tj@undp.example.org' });
+  expect(otherCountry.status).toBe(400);
+  expect(otherCountry.body.error.details.map((d: { path: string }) => d.path)).toEqual(['supervisorEmail']);
+  const mine = await co.post('/internship-postings').send(posting);
+  expect(mine.status).toBe(201);
+  const headsPosting = await fm
+    .post('/internship-postings')
+    .send({ ...posting, title: 'Intern, Gender Equality', supervisorEmail: 'head.kg@undp.example.org' });
+  expect(headsPosting.status).toBe(201);
+  // The supervisor's e-mail is not part of what applicants read.
+  expect(headsPosting.body.fields.supervisorEmail).toBeUndefined();
+
+  // A supervisor sees their own postings, not the whole country's.
+  expect((await head.get(`/internship-postings/${mine.body.id}`)).status).toBe(404);
+  expect((await co.get(`/internship-postings/${headsPosting.body.id}`)).status).toBe(404);
+  expect(ids(await head.get('/internship-postings'))).toEqual([headsPosting.body.id]);
+  expect(ids(await studentB.get('/internship-postings?status=open'))).toEqual(
+    expect.arrayContaining([mine.body.id, headsPosting.body.id]),
+  );
+
+  const application = {
+    masterProgramme: 'MA Public Policy',
+    degree: 'masters',
+    studyYear: 1,
+    enrolmentStatus: 'enrolled',
+    fieldOfStudy: 'Public administration',
+    languages: ['en', 'ru'],
+    motivation: 'Digital public services.',
+  };
+  const a = await studentA.post('/internships').send({ ...application, postingId: mine.body.id });
+  expect(a.status).toBe(201);
+  const b = await studentB.post('/internships').send({ ...application, postingId: headsPosting.body.id });
+  expect(b.status).toBe(201);
+  const [idA, idB] = [a.body.id as string, b.body.id as string];
+
+  // Each student reads, lists and writes to their own application only, although both are of TPU.
+  expect((await studentB.get(`/internships/${idA}`)).status).toBe(404);
+  expect((await studentA.get(`/internships/${idB}`)).status).toBe(404);
+  expect((await studentB.get(`/internships/${idB}`)).status).toBe(200);
+  expect(ids(await studentB.get('/internships?pageSize=100'))).toEqual([idB]);
+  expect(ids(await studentA.get('/internships?pageSize=100'))).not.toContain(idB);
+  expect((await studentB.get(`/internships/${idA}/messages`)).status).toBe(404);
+  expect((await studentB.post(`/internships/${idA}/messages`).send({ body: 'Hello' })).status).toBe(404);
+  expect((await studentB.get(`/internships/${idA}/results`)).status).toBe(404);
+
+  // The university contact still sees both of its students' applications.
+  expect((await uni.get(`/internships/${idA}`)).status).toBe(200);
+  expect((await uni.get(`/internships/${idB}`)).status).toBe(200);
+  expect(ids(await uni.get('/internships?pageSize=100'))).toEqual(expect.arrayContaining([idA, idB]));
+
+  // The supervisor sees the applications to their own postings only.
+  expect((await co.get(`/internships/${idA}`)).status).toBe(200);
+  expect((await co.get(`/internships/${idB}`)).status).toBe(404);
+  expect((await head.get(`/internships/${idB}`)).status).toBe(200);
+  expect((await head.get(`/internships/${idA}`)).status).toBe(404);
+  expect(ids(await head.get('/internships?pageSize=100'))).toEqual([idB]);
+  expect(ids(await co.get('/internships?pageSize=100'))).not.toContain(idB);
+  const pipeline = await head.get('/pipeline?programme=internships&pageSize=100');
+  expect(pipeline.status).toBe(200);
+  expect(ids(pipeline)).toEqual([idB]);
+
+  // Tasks: the verification waits for the university; the office's tasks for the posting's supervisor.
+  const taskOf = async (client: typeof co, subject: string, kind: string) =>
+    eventually(async () => {
+      const res = await client.get(`/tasks?subject=${subject}&pageSize=50`);
+      return (res.body.items as Task[]).find((t) => t.kind === kind);
+    }, 90_000);
+  const decide = (client: typeof co, task: Task, payload: object) =>
+    client.post(`/tasks/${encodeURIComponent(task.id)}/decision`).send(payload);
+  await decide(uni, await taskOf(uni, idA, 'internship_university_verification'), {
+    decision: 'verify',
+    data: { enrolmentConfirmed: true },
+  }).expect(200);
+  await decide(uni, await taskOf(uni, idB, 'internship_university_verification'), {
+    decision: 'verify',
+    data: { enrolmentConfirmed: true },
+  }).expect(200);
+  const shortlistB = await taskOf(head, idB, 'internship_shortlist');
+  const shortlistA = await taskOf(co, idA, 'internship_shortlist');
+  expect((await co.get(`/tasks/${encodeURIComponent(shortlistB.id)}`)).status).toBe(404);
+  expect((await decide(co, shortlistB, { decision: 'shortlist' })).status).toBe(404);
+  expect((await head.get(`/tasks/${encodeURIComponent(shortlistA.id)}`)).status).toBe(404);
+  expect((await co.get(`/tasks?subject=${idB}`)).body.items).toEqual([]);
+  await decide(co, shortlistA, { decision: 'shortlist' }).expect(200);
+  await decide(co, await taskOf(co, idA, 'internship_interview'), {
+    decision: 'select',
+    data: { interviewDate: today, notes: 'Good.' },
+  }).expect(200);
+  // The student's own task (the agreement's signature) exists for no fellow student.
+  const signature = await taskOf(studentA, idA, 'contract_signature');
+  expect((await studentB.get(`/tasks?subject=${idA}`)).body.items).toEqual([]);
+  expect((await studentB.get(`/tasks/${encodeURIComponent(signature.id)}`)).status).toBe(404);
+  expect((await decide(studentB, signature, { decision: 'decline' })).status).toBe(404);
+
+  // Early termination: only while the placement runs, with a reason, by the supervisor (others: 404).
+  expect((await head.post(`/internships/${idA}/terminate`).send({ reason: 'Not mine' })).status).toBe(404);
+  expect((await studentB.post(`/internships/${idA}/terminate`).send({ reason: 'Not mine' })).status).toBe(404);
+  expect((await co.post(`/internships/${idA}/terminate`).send({ reason: '  ' })).status).toBe(400);
+  const early = await co.post(`/internships/${idA}/terminate`).send({ reason: 'Not started yet' });
+  expect(early.status).toBe(409);
+  // Withdrawal: a fellow student gets 404 and changes nothing; the student who applied withdraws.
+  expect((await studentB.post(`/internships/${idA}/withdraw`).send({ reason: 'not mine' })).status).toBe(404);
+  expect((await studentA.get(`/internships/${idA}`)).body.stage).toBe('agreement');
+  expect((await studentA.post(`/internships/${idB}/withdraw`).send({ reason: 'not mine' })).status).toBe(404);
+  const withdrawn = await studentB.post(`/internships/${idB}/withdraw`).send({ reason: 'Another offer' });
+  expect(withdrawn.status).toBe(200);
+  expect(withdrawn.body.stage).toBe('withdrawn');
+  await decide(studentA, signature, { decision: 'decline', comment: 'Not now' }).expect(200);
 }, 240_000);

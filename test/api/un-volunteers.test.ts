@@ -1,13 +1,10 @@
 import { addDays } from '../../domain/calendar';
 import { addMonths } from '../../domain/policy/unv';
 import type { Clock } from '../../lib/clock';
-import { logger } from '../../lib/logger';
-import { createWorker } from '../../worker/create-worker';
 import { UNV_REQUEST_EXAMPLE } from '../../api/un-volunteers-schemas';
 import { compressedClock } from '../helpers/sla';
-import { testWorkflowBundle } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
-import { as, startApiHarness, type ApiHarness } from './harness';
+import { as, startApiHarness, startCompressedWorker, type ApiHarness } from './harness';
 
 /**
  * UN Volunteers fully funded over real HTTP, from the host's request to closed, by the right users:
@@ -24,19 +21,7 @@ let stopWorker: () => Promise<void>;
 beforeAll(async () => {
   h = await startApiHarness('un-volunteers', { worker: false });
   clock = compressedClock(h.db.prisma, DAY_MS);
-  const worker = await createWorker({
-    connection: h.env.nativeConnection,
-    namespace: h.env.namespace,
-    taskQueue: h.taskQueue,
-    workflowBundle: await testWorkflowBundle(),
-    deps: { prisma: h.db.prisma, mailer: h.smtp.mailer, logger, baseUrl: 'http://localhost:3000', clock },
-  });
-  let release: () => void = () => undefined;
-  const running = worker.runUntil(new Promise<void>((r) => (release = r)));
-  stopWorker = async () => {
-    release();
-    await running;
-  };
+  stopWorker = await startCompressedWorker(h, DAY_MS, h.taskQueue, clock);
 });
 
 afterAll(async () => {

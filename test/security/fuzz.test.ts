@@ -248,6 +248,7 @@ const ACTORS: Record<string, DemoKey[]> = {
   'post /internship-postings/{id}/withdraw': ['coKg'],
   'post /internships': ['applicant', 'applicant2'],
   'post /internships/{id}/withdraw': ['applicant'],
+  'post /internships/{id}/terminate': ['applicant', 'coKg'],
   'post /tasks/{id}/decision': ['coKg', 'coKg2', 'applicant2', 'fundManager'],
   'post /calls': ['fundManager'],
   'post /experts': ['fundManager', 'admin'],
@@ -299,6 +300,8 @@ function seedBody(op: string, rng: Rng, schema: Record<string, unknown> | undefi
       return { reason: 'postponed' };
     case 'post /internships':
       return { ...INTERNSHIP_EXAMPLE, postingId: ids.ip } as unknown as Json;
+    case 'post /internships/{id}/terminate':
+      return { reason: rng.pick(['left the duty station', ' ']) };
     case 'post /tasks/{id}/decision':
       return rng.pick(DECISIONS) as unknown as Json;
     case 'post /calls':
@@ -761,6 +764,7 @@ const MAY_CHANGE: Record<string, string[]> = {
   'post /internship-postings/{id}/withdraw': WORKFLOW_TABLES,
   'post /internships': [...WORKFLOW_TABLES, 'IdempotencyRecord'],
   'post /internships/{id}/withdraw': WORKFLOW_TABLES,
+  'post /internships/{id}/terminate': WORKFLOW_TABLES,
   'post /internships/{id}/messages': ['Message', 'AuditEvent', 'Outbox', 'IdempotencyRecord'],
   'post /internships/{id}/notes': ['InternalNote', 'AuditEvent', 'IdempotencyRecord'],
   'post /internships/{id}/cancel': [...WORKFLOW_TABLES, 'IdempotencyRecord'],

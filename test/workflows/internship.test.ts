@@ -7,7 +7,7 @@ import type { Actor } from '../../domain/roles';
 import type { Stage } from '../../domain/stages';
 import type { Clock } from '../../lib/clock';
 import { internshipWorkflow, internshipPostingWorkflow, STIPEND_PAYMENT } from '../../workflows/internship';
-import { postingStateQuery } from '../../workflows/internship-messages';
+import { postingStateQuery, terminateInternshipUpdate } from '../../workflows/internship-messages';
 import { cancelUpdate, withdrawUpdate } from '../../workflows/messages';
 import { recordHistory } from '../helpers/histories';
 import { actorOf, decide } from '../helpers/lifecycle';
@@ -117,6 +117,7 @@ async function apply(
   posting: { id: string; fields: PostingFields },
   who: Student,
   over: Partial<InternshipApplication> = {},
+  supervisorUserId?: string,
 ): Promise<Handle> {
   const id = `in-test-${Date.now()}-${++counter}`;
   const f = posting.fields;
@@ -137,6 +138,7 @@ async function apply(
           supervisorName: f.supervisorName,
           months: f.months,
           startDate: f.startWindowFrom,
+          ...(supervisorUserId ? { supervisorUserId } : {}),
         },
         postingWorkflowId: `internship-posting-${posting.id}`,
         submittedAt: new Date().toISOString(),
@@ -321,6 +323,71 @@ test('a placement cancelled after its first month: no further payment, and what 
       expect(payments.reduce((sum, p) => sum + p.amountCents, 0)).toBe(monthly);
       expect((await row(h)).monthsServed).toBe(1);
       await recordHistory(h, 'internship-cancelled-in-placement');
+    },
+    { clock },
+  );
+}, 300_000);
+
+test('early termination by the supervisor: no month paid after it, the funder confirms the month served, terminated, everyone told', async () => {
+  await ctx.withWorker(
+    async (tq) => {
+      const posting = await post(tq, { places: 1 }, 45);
+      const s = await student();
+      // The posting's supervisor is the KG approver u-co-kg: the office's tasks are theirs by name.
+      const h = await apply(tq, posting, s, {}, 'u-co-kg');
+      await verify(h, 50);
+      await shortlistAndSelect(h);
+      await decide(h, 'contract_signature', s.actor, 'sign', { match: (t) => t.assigneeUserId === s.userId });
+      await decide(h, 'contract_signature', 'coKg', 'sign', { match: (t) => t.assigneeUserId === 'u-co-kg' });
+      await decide(h, 'contract_signature', university, 'sign', {
+        match: (t) => t.assigneeRole === 'university_contact',
+      });
+      const terminate = (actor: ReturnType<typeof actorOf>, reason: string) =>
+        h.executeUpdate(terminateInternshipUpdate, { args: [{ actor, reason }] });
+      // Before the placement starts (onboarding still open) there is nothing to end early.
+      await expect(terminate(actorOf('coKg'), 'Too early')).rejects.toMatchObject({
+        cause: { type: 'NotAllowedNow' },
+      });
+      await decide(h, 'internship_onboarding', s.actor, 'complete', {
+        data: { insurancePolicy: 'Ingosstrakh 778', insuranceValidTo: addDays(posting.fields.startWindowFrom, 120) },
+      });
+      // Month 1 ends: the fund pays its share; the funder's confirmation of month 1 is open.
+      await eventually(
+        async () => (await ctx.db.prisma.payment.count({ where: { subjectId: idOf(h) } })) === 1,
+        120_000,
+      );
+      // Another approver of the same office does not supervise it; a blank reason is refused.
+      await expect(terminate(actorOf('coKg2'), 'Not mine')).rejects.toMatchObject({ cause: { type: 'Forbidden' } });
+      await expect(terminate(actorOf('coKg'), '   ')).rejects.toMatchObject({ cause: { type: 'InvalidInput' } });
+      const reason = `The unit closed its hydropower project ${counter}`;
+      const answered = await terminate(actorOf('coKg'), reason);
+      // It waits for the funder's share of the month served.
+      expect(answered.stage).toBe('placement');
+      await expect(terminate(actorOf('fundManager'), 'Twice')).rejects.toMatchObject({
+        cause: { type: 'NotAllowedNow' },
+      });
+      await decide(h, 'internship_funder_payment', university, 'confirm_paid', {
+        data: { paidOn: await today() },
+        match: (t) => t.id.includes(':m1:'),
+      });
+      expect(await finalStage(h)).toBe('terminated');
+      // Two months later nothing more was paid: the fund's and the funder's share of month 1 add up to the stipend.
+      await new Promise((r) => setTimeout(r, 60 * DAY_MS));
+      const monthly = stipendCentsOn('KG', posting.fields.startWindowFrom)!.cents;
+      const payments = await ctx.db.prisma.payment.findMany({ where: { subjectId: idOf(h) } });
+      expect(payments.map((p) => p.id.split(':').pop()).sort()).toEqual(['p1', 'p101']);
+      expect(payments.reduce((sum, p) => sum + p.amountCents, 0)).toBe(monthly);
+      const ended = await row(h);
+      expect(ended).toMatchObject({ monthsServed: 1, outcome: 'terminated', stage: 'terminated' });
+      expect(await ctx.db.prisma.task.count({ where: { subjectId: idOf(h), status: 'open' } })).toBe(0);
+      const actions = (await ctx.db.prisma.auditEvent.findMany({ where: { subjectId: idOf(h) } })).map((e) => e.action);
+      expect(actions).toEqual(expect.arrayContaining(['termination_requested', 'terminated']));
+      // The intern, the supervisor and the university are told, with the reason.
+      const intern = await ctx.db.prisma.user.findUniqueOrThrow({ where: { id: s.userId } });
+      for (const to of [intern.email, 'co.kg@undp.example.org', 'internships@tpu.example.org'])
+        await eventually(async () => ctx.smtp.mails.some((m) => m.to === to && m.text.includes(reason)), 30_000);
+      expect(ctx.smtp.mails.some((m) => m.to === 'head.kg@undp.example.org' && m.text.includes(reason))).toBe(false);
+      await recordHistory(h, 'internship-terminated-early');
     },
     { clock },
   );
