@@ -74,6 +74,10 @@ export const UN_VOLUNTEERS_WORDS = {
       en: 'Record the candidate’s answer to UNV’s offer before its deadline (without an answer it expires and the next candidate is offered).',
       ru: 'Зафиксируйте ответ кандидата на предложение ДООН до срока (без ответа оно истекает и предложение получает следующий кандидат).',
     },
+    unv_volunteer_clearances: {
+      en: 'You are the selected UN Volunteer: have your medical examination and complete the UN security training, then confirm the days here (or withdraw).',
+      ru: 'Вы выбраны добровольцем ООН: пройдите медицинский осмотр и обучение ООН по безопасности, затем укажите здесь их даты (или откажитесь).',
+    },
     unv_clearances: {
       en: 'Confirm the medical and security clearances of the volunteer, or record why they were not granted.',
       ru: 'Подтвердите медицинский допуск и допуск по безопасности добровольца или укажите, почему они не получены.',
@@ -86,6 +90,10 @@ export const UN_VOLUNTEERS_WORDS = {
       en: 'The volunteer is on assignment: ask for an extension or report an early separation here; the task closes by itself at the planned end.',
       ru: 'Доброволец на назначении: здесь можно запросить продление или сообщить о досрочном завершении; задача закроется сама в плановую дату окончания.',
     },
+    unv_interim_statement: {
+      en: 'Enter UNV’s interim financial statement for the volunteer (spent to the period’s end); it is reconciled against the commitment and the spending expected to that day.',
+      ru: 'Внесите промежуточный финансовый отчёт ДООН по добровольцу (израсходовано на конец периода); он сверяется с обязательством и ожидаемыми на эту дату расходами.',
+    },
     unv_extension_decision: {
       en: 'The host asks to extend the assignment: grant it (the commitment grows by the recomputed cost) or refuse it.',
       ru: 'Принимающая организация просит продлить назначение: одобрите (обязательство растёт на пересчитанную сумму) или откажите.',
@@ -93,6 +101,10 @@ export const UN_VOLUNTEERS_WORDS = {
     unv_end_report: {
       en: 'Submit the end-of-assignment report and rate the volunteer’s contribution.',
       ru: 'Представьте итоговый отчёт о назначении и оцените вклад добровольца.',
+    },
+    unv_volunteer_end_report: {
+      en: 'Your assignment has ended: submit your end-of-assignment report and rate the assignment.',
+      ru: 'Ваше назначение завершено: представьте итоговый отчёт и оцените назначение.',
     },
     unv_statement: {
       en: 'Enter UNV’s financial statement for the volunteer (spent to date); explain a variance above the tolerance.',

@@ -36,11 +36,14 @@ export const UN_VOLUNTEERS = {
     'unv_shortlist',
     'unv_host_selection',
     'unv_offer',
+    'unv_volunteer_clearances',
     'unv_clearances',
     'unv_deployment',
     'unv_assignment',
+    'unv_interim_statement',
     'unv_extension_decision',
     'unv_end_report',
+    'unv_volunteer_end_report',
     'unv_statement',
     'unv_reconciliation',
   ],
@@ -53,6 +56,13 @@ export const UN_VOLUNTEERS = {
       label: { en: 'UNV officer', ru: 'сотрудник программы ДООН' },
       joining: { invitedBy: ['admin'], oidcJustInTime: true, signIn: ['oidc', 'email'] },
       scope: { all: true },
+    },
+    // The selected volunteer (an account the workflow opens for the candidate's e-mail): their own assignment only,
+    // the one on which they have (or had) their tasks.
+    unv_volunteer: {
+      label: { en: 'UN Volunteer', ru: 'доброволец ООН' },
+      joining: { invitedBy: ['admin'], oidcJustInTime: false, signIn: ['email'] },
+      scope: { tasks: ['unv_volunteer_clearances', 'unv_volunteer_end_report'] },
     },
   },
   messages: {

@@ -54,6 +54,22 @@ const W = {
     ru: 'Фонд принимает решение о финансировании, ДООН подбирает кандидатов, принимающая сторона выбирает и подтверждает направление; в конце отчёты ДООН сверяются.',
   },
   history: { en: 'History', ru: 'История' },
+  statements: { en: 'UNV’s statements', ru: 'Финансовые отчёты ДООН' },
+  statementsCaption: {
+    en: 'UNV’s statements, each reconciled: interim ones against the spending expected to their period end, the final one against the commitment',
+    ru: 'Отчёты ДООН со сверкой: промежуточные — с ожидаемыми на конец периода расходами, окончательный — с обязательством',
+  },
+  periodEnd: { en: 'Period end', ru: 'Конец периода' },
+  kind: { en: 'Statement', ru: 'Отчёт' },
+  interim: { en: 'interim', ru: 'промежуточный' },
+  final: { en: 'final', ru: 'окончательный' },
+  expected: { en: 'Expected', ru: 'Ожидалось' },
+  explanation: { en: 'Explanation', ru: 'Объяснение' },
+  myNext: {
+    en: 'Your tasks appear here and in your task list: your medical examination and security training before deployment, your end-of-assignment report at the end.',
+    ru: 'Ваши задачи появляются здесь и в списке задач: медицинский осмотр и обучение по безопасности до направления, итоговый отчёт в конце.',
+  },
+  volunteerReport: { en: 'The volunteer’s report', ru: 'Отчёт добровольца' },
   youth: { en: 'Youth', ru: 'Молодёжный' },
   university: { en: 'University', ru: 'Университетский' },
   specialist: { en: 'Specialist', ru: 'Специалист' },
@@ -82,21 +98,21 @@ export function unVolunteersPages(router: Router, web: WebContext): void {
         web.ref.countries(),
       ]);
       const refs = { areas: [], countries };
+      const fundView = ctx.user.role !== 'unv_volunteer';
       const table = list.items.length
         ? html`<table class="table table-stack"><caption class="visually-hidden">${w('caption')}</caption>
-          <thead><tr><th scope="col">${w('assignment')}</th><th scope="col">${w('dutyStation')}</th><th scope="col">${w('category')}</th><th scope="col">${w('stage')}</th><th scope="col" class="num">${w('committed')}</th><th scope="col" class="num">${w('transferred')}</th></tr></thead>
+          <thead><tr><th scope="col">${w('assignment')}</th><th scope="col">${w('dutyStation')}</th><th scope="col">${w('category')}</th><th scope="col">${w('stage')}</th>${fundView ? html`<th scope="col" class="num">${w('committed')}</th><th scope="col" class="num">${w('transferred')}</th>` : ''}</tr></thead>
           <tbody>${list.items.map(
             (r) => html`<tr>
             <td data-label="${w('assignment')}"><a href="/app${path}/${enc(r.id)}">${r.title}</a></td>
             <td data-label="${w('dutyStation')}">${r.dutyStationCity}, ${countryName(ctx, refs, r.countryCode)}</td>
             <td data-label="${w('category')}">${w(r.category)}</td>
             <td data-label="${w('stage')}">${stageBadge(ctx, r.stage, 'un_volunteers')}</td>
-            <td data-label="${w('committed')}" class="num">${fmtUsd(r.committedUsd, lang)}</td>
-            <td data-label="${w('transferred')}" class="num">${fmtUsd(r.transferredUsd, lang)}</td>
+            ${fundView ? html`<td data-label="${w('committed')}" class="num">${fmtUsd(r.committedUsd, lang)}</td><td data-label="${w('transferred')}" class="num">${fmtUsd(r.transferredUsd, lang)}</td>` : ''}
           </tr>`,
           )}</tbody></table>${pager(ctx, list, (n) => `/app${path}?page=${n}`)}`
         : emptyState(w('none'));
-      send(ctx, layout(ctx, { title: w('list'), body: table }));
+      send(ctx, layout(ctx, { title: fundView ? w('list') : ctx.t('nav.myAssignment'), body: table }));
     }),
   );
 
@@ -111,6 +127,7 @@ export function unVolunteersPages(router: Router, web: WebContext): void {
       ]);
       const refs = { areas: [], countries };
       const privileged = isStaffViewer(user.role);
+      const volunteer = user.role === 'unv_volunteer';
       const names = privileged
         ? await web.ref.userNames(r.timeline.map((e) => e.actorId ?? '').filter(Boolean))
         : new Map<string, string>();
@@ -130,7 +147,21 @@ export function unVolunteersPages(router: Router, web: WebContext): void {
           <tr><th scope="row">${w('total')}</th><td class="num">${fmtUsd((estimate.totalCents ?? 0) / 100, lang)}</td></tr></tbody></table>`
             : ''
         }
-        ${ledger?.transfers.length ? html`<p>${w('transfers')}: ${ledger.transfers.map((t) => fmtUsd(t.cents / 100, lang)).join(' · ')}</p>` : ''}</section>`;
+        ${ledger?.transfers.length ? html`<p>${w('transfers')}: ${ledger.transfers.map((t) => fmtUsd(t.cents / 100, lang)).join(' · ')}</p>` : ''}
+        ${
+          r.statements.length
+            ? html`<table class="table table-stack"><caption>${w('statementsCaption')}</caption>
+          <thead><tr><th scope="col">${w('periodEnd')}</th><th scope="col">${w('kind')}</th><th scope="col" class="num">${w('spent')}</th><th scope="col" class="num">${w('expected')}</th><th scope="col" class="num">${w('variance')}</th><th scope="col">${w('explanation')}</th></tr></thead>
+          <tbody>${r.statements.map(
+            (st) => html`<tr><th scope="row">${fmtDate(st.periodEnd, lang)}</th>
+            <td data-label="${w('kind')}">${st.final ? w('final') : w('interim')}${st.overspent ? html` <span class="warn">${w('overspent')}</span>` : ''}</td>
+            <td data-label="${w('spent')}" class="num">${fmtUsd(st.spentUsd, lang)}</td>
+            <td data-label="${w('expected')}" class="num">${st.expectedUsd === null ? '—' : fmtUsd(st.expectedUsd, lang)}</td>
+            <td data-label="${w('variance')}" class="num">${st.varianceUsd === null ? '—' : html`${fmtUsd(st.varianceUsd, lang)} (${st.variancePct ?? 0}%)`}</td>
+            <td data-label="${w('explanation')}">${st.varianceExplanation ?? '—'}</td></tr>`,
+          )}</tbody></table>`
+            : ''
+        }</section>`;
       const shortlist = (r.shortlist ?? []) as { candidate: { id: string; name: string }; eligible: boolean }[];
       const candidates =
         privileged && shortlist.length
@@ -143,7 +174,7 @@ export function unVolunteersPages(router: Router, web: WebContext): void {
       const reconciliation = rec
         ? html`<section class="card"><h2>${w('reconciliation')}</h2><p>${w('variance')}: ${fmtUsd((rec.varianceCents ?? 0) / 100, lang)} (${rec.variancePct ?? 0}%)</p>${rec.overspent ? html`<p class="warn">${w('overspent')}</p>` : ''}</section>`
         : '';
-      const endReport = r.endReport as { report?: string } | null;
+      const endReport = r.endReport as { report?: string; volunteer?: { report?: string } } | null;
       const details = html`<section class="card"><h2>${w('assignment')}</h2><dl class="facts">
         <dt>${w('host')}</dt><dd>${r.hostEntity}</dd>
         <dt>${w('dutyStation')}</dt><dd>${r.dutyStationCity}, ${countryName(ctx, refs, r.countryCode)}</dd>
@@ -154,10 +185,13 @@ export function unVolunteersPages(router: Router, web: WebContext): void {
         ${r.deployedOn ? html`<dt>${w('dates')}</dt><dd>${fmtDate(r.deployedOn, lang)} – ${fmtDate(r.endedOn ?? r.plannedEndDate ?? r.deployedOn, lang)}</dd>` : ''}
         <dt>${w('languages')}</dt><dd>${(req.languages ?? []).join(', ')}</dd></dl>
         <h3>${w('tasks')}</h3><p>${req.tasks ?? ''}</p><h3>${w('qualifications')}</h3><p>${req.qualifications ?? ''}</p>
-        ${endReport?.report ? html`<h3>${w('report')}</h3><p>${endReport.report}</p>` : ''}</section>`;
+        ${endReport?.report ? html`<h3>${w('report')}</h3><p>${endReport.report}</p>` : ''}
+        ${endReport?.volunteer?.report ? html`<h3>${w('volunteerReport')}</h3><p>${endReport.volunteer.report}</p>` : ''}</section>`;
       const { thread, notes, cancel } = await conversationSections(ctx, 'un_volunteers', r);
       const history = html`<section class="card"><h2>${w('history')}</h2>${timelineList(ctx, r.timeline, names, { privileged, programme: 'un_volunteers', milestones: new Map() })}</section>`;
-      const body = html`<div class="layout-2"><div class="col-main">${statusSection(ctx, r, 'un_volunteers', w('next'))}${privileged ? openTasksSection(ctx, r.openTasks) : ''}${thread}${notes}${money}${reconciliation}${candidates}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
+      const body = volunteer
+        ? html`<div class="layout-2"><div class="col-main">${statusSection(ctx, r, 'un_volunteers', w('myNext'))}${openTasksSection(ctx, r.openTasks)}${details}</div><aside class="col-side">${history}</aside></div>`
+        : html`<div class="layout-2"><div class="col-main">${statusSection(ctx, r, 'un_volunteers', w('next'))}${privileged ? openTasksSection(ctx, r.openTasks) : ''}${thread}${notes}${money}${reconciliation}${candidates}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
       send(ctx, layout(ctx, { title: r.title, back: { href: `/app${path}`, label: w('list') }, body, wide: true }));
     }),
   );
