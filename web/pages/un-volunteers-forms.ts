@@ -12,8 +12,8 @@ import { facts, field, fmtDate, fmtUsd, type FormState } from '../ui';
 
 const W = {
   candidates: {
-    en: 'Candidates, one per line: id; name; citizenship (ISO code); birth date (YYYY-MM-DD); degree (none, enrolled, bachelor, master, doctorate); years of experience',
-    ru: 'Кандидаты, по одному в строке: id; имя; гражданство (код ISO); дата рождения (ГГГГ-ММ-ДД); образование (none, enrolled, bachelor, master, doctorate); лет опыта',
+    en: 'Candidates, one per line: id; name; citizenship (ISO code); birth date (YYYY-MM-DD); degree (none, enrolled, bachelor, master, doctorate); years of experience; e-mail (optional: the selected volunteer’s account)',
+    ru: 'Кандидаты, по одному в строке: id; имя; гражданство (код ISO); дата рождения (ГГГГ-ММ-ДД); образование (none, enrolled, bachelor, master, doctorate); лет опыта; e-mail (необязательно: учётная запись выбранного добровольца)',
   },
   ranking: {
     en: 'Candidate ids you accept, best first, separated by commas',
@@ -126,8 +126,16 @@ export function unvDecisionData(dataKey: string | undefined, body: Body): Record
           .map((l) => l.trim())
           .filter(Boolean)
           .map((line) => {
-            const [id, name, citizenship, birthDate, degree, years] = line.split(';').map((p) => p.trim());
-            return { id, name, citizenship, birthDate, degree, yearsExperience: num(years ?? '') };
+            const [id, name, citizenship, birthDate, degree, years, email] = line.split(';').map((p) => p.trim());
+            return {
+              id,
+              name,
+              citizenship,
+              birthDate,
+              degree,
+              yearsExperience: num(years ?? ''),
+              ...(email ? { email } : {}),
+            };
           }),
       };
     case 'unvHostSelection':
