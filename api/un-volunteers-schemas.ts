@@ -78,8 +78,12 @@ export const unvAssignmentSchema = responseBody(
             periodEnd: day,
             final: z.boolean().describe('The final statement (reconciliation); else an interim one'),
             spentUsd: usd.describe('Spent by UNV to the period end (cumulative)'),
-            expectedUsd: usd.nullable().describe('Interim: what the months served to the period end cost under the estimate'),
-            varianceUsd: usd.nullable().describe('Expected (interim) or committed (final) minus spent: positive is an underspend'),
+            expectedUsd: usd
+              .nullable()
+              .describe('Interim: what the months served to the period end cost under the estimate'),
+            varianceUsd: usd
+              .nullable()
+              .describe('Expected (interim) or committed (final) minus spent: positive is an underspend'),
             variancePct: z.number().nullable(),
             overspent: z.boolean().describe('Spent more than transferred'),
             varianceExplanation: z.string().nullable(),

@@ -87,5 +87,10 @@ export const DEMO_USERS = {
   auditor: { id: 'u-auditor', email: 'auditor@undp.example.org', name: 'Irina Kovaleva', role: 'auditor' },
   unvOfficer: { id: 'u-unv-officer', email: 'officer@unv.example.org', name: 'Maria Keller', role: 'unv_officer' },
   // A UN Volunteer's account as the UNV workflow opens it for a selected candidate (the demo candidate's e-mail).
-  unvVolunteer: { id: 'u-unv-volunteer', email: 'volunteer@unv.example.org', name: 'Anna Sokolova', role: 'unv_volunteer' },
+  unvVolunteer: {
+    id: 'u-unv-volunteer',
+    email: 'volunteer@unv.example.org',
+    name: 'Anna Sokolova',
+    role: 'unv_volunteer',
+  },
 } as const;

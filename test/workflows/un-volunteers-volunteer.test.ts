@@ -266,7 +266,10 @@ test('the volunteer withdraws before deployment: the next candidate is offered',
       });
       await decide(h, 'unv_shortlist', 'unvOfficer', 'propose', {
         data: {
-          candidates: [candidate('c-1', DEMO_USERS.unvVolunteer.email), candidate('c-2', `c2-${Date.now()}@example.org`)],
+          candidates: [
+            candidate('c-1', DEMO_USERS.unvVolunteer.email),
+            candidate('c-2', `c2-${Date.now()}@example.org`),
+          ],
         },
       });
       await decide(h, 'unv_host_selection', 'coKg', 'select', { data: { ranking: ['c-1', 'c-2'] } });
