@@ -416,7 +416,7 @@ const en = {
   'people.deactivate': 'Deactivate',
   'people.reactivate': 'Reactivate',
   'people.eraseRefused': 'Erasure refused',
-  'people.eraseOpenTasks': 'Tasks assigned to this person are open. Reassign them first:',
+  'people.eraseOpenTasks': 'Open tasks wait for this person. Reassign them first:',
   'people.back': 'Back to people',
   'reassign.title': 'Reassign a task',
   'reassign.intro':
@@ -1358,7 +1358,7 @@ const ru: Record<Key, string> = {
   'people.deactivate': 'Отключить',
   'people.reactivate': 'Включить',
   'people.eraseRefused': 'Удаление невозможно',
-  'people.eraseOpenTasks': 'На этого человека назначены открытые задачи. Сначала переназначьте их:',
+  'people.eraseOpenTasks': 'Этого человека ждут открытые задачи. Сначала переназначьте их:',
   'people.back': 'Вернуться к пользователям',
   'reassign.title': 'Переназначить задачу',
   'reassign.intro':
@@ -2313,6 +2313,11 @@ const API_MESSAGES: Rule[] = [
     /^the task waits for any .*, not for one person$/,
     'The task waits for anyone of its role, not for one person: nothing to reassign',
     'Задача ждёт любого человека с её ролью, а не одного: переназначать нечего',
+  ],
+  [
+    /^the task waits for the institution, whose only active member of its role this person is: .*$/,
+    'The task waits for the institution, and this person is its only active member: a colleague must join the institution first',
+    'Задача ждёт сотрудников организации, а этот человек — её единственный активный сотрудник: сначала в организацию должен вступить коллега',
   ],
   [
     /^a task of the \S+ chosen for the assignment .*$/,
