@@ -4,6 +4,7 @@
  * the read model, candidates' eligibility, the money of extensions and early separations, and the
  * instants of the offer deadline and of the assignment's end. Reads only, hence idempotent.
  */
+import { createHash } from 'node:crypto';
 import type { TaskDeadline } from '../domain/deadline-rules';
 import { worstOutcome, type Finding, type PolicyOutcome } from '../domain/policy/findings';
 import {
@@ -158,6 +159,24 @@ export function createUnVolunteersActivities(deps: ActivityDeps & { clock: Clock
         items: [{ kind: 'at', at: clock.endOf(input.endDate, office).toISOString() }],
       });
       return deadline;
+    },
+
+    /**
+     * The selected candidate's account as a UN Volunteer (by e-mail; created on first selection, with no
+     * password: the volunteer signs in by e-mail link). Null when the address belongs to an account of
+     * another role (UNV then handles the volunteer's steps itself). Idempotent: the id derives from the address.
+     */
+    async unvVolunteerAccount(input: { email: string; name: string }): Promise<{ userId: string } | null> {
+      const email = input.email.trim().toLowerCase();
+      const existing = await prisma.user.findUnique({ where: { email }, select: { id: true, role: true } });
+      if (existing) return existing.role === 'unv_volunteer' ? { userId: existing.id } : null;
+      const id = `u-unv-${createHash('sha256').update(email).digest('hex').slice(0, 20)}`;
+      await prisma.user.upsert({
+        where: { id },
+        create: { id, email, name: input.name, role: 'unv_volunteer' },
+        update: {},
+      });
+      return { userId: id };
     },
 
     /** Today in the duty station's calendar. */

@@ -176,6 +176,50 @@ export async function resultItems(prisma: PrismaClient, f: ResultFilters): Promi
   });
 }
 
+export interface ProgrammeFigureValue {
+  key: string;
+  label: { en: string; ru: string };
+  unit: 'count' | 'usd' | 'months';
+  /** USD for `usd`, else the count or the months (one decimal). */
+  value: number;
+}
+
+/**
+ * The programmes' own figures (their registry entry's `resultColumns.figures`) over the items the
+ * filters select: one statement per programme that declares any.
+ */
+export async function programmeFigures(
+  prisma: PrismaClient,
+  f: ResultFilters,
+): Promise<{ programme: Programme; figures: ProgrammeFigureValue[] }[]> {
+  const out: { programme: Programme; figures: ProgrammeFigureValue[] }[] = [];
+  for (const p of PROGRAMME_LIST) {
+    const c: ResultColumns = p.resultColumns;
+    if ((f.programme && p.id !== f.programme) || !c.figures?.length) continue;
+    const cols = c.figures.map((fig, i) =>
+      fig.aggregate === 'distinct'
+        ? Prisma.sql`COUNT(DISTINCT (${Prisma.raw(fig.sql)}))::float8 AS ${Prisma.raw(`"f${i}"`)}`
+        : Prisma.sql`COALESCE(SUM(${Prisma.raw(fig.sql)}), 0)::float8 AS ${Prisma.raw(`"f${i}"`)}`,
+    );
+    const [row] = await prisma.$queryRaw<Record<string, number>[]>(
+      Prisma.sql`SELECT ${Prisma.join(cols, ', ')} FROM ${Prisma.raw(`"${p.subjectTable}"`)} t WHERE ${whereOf(f, c)}`,
+    );
+    out.push({
+      programme: p.id as Programme,
+      figures: c.figures.map((fig, i) => {
+        const v = Number(row?.[`f${i}`] ?? 0);
+        return {
+          key: fig.key,
+          label: fig.label,
+          unit: fig.unit,
+          value: fig.unit === 'usd' ? Math.round(v) / 100 : Math.round(v * 10) / 10,
+        };
+      }),
+    });
+  }
+  return out;
+}
+
 /** The items of one figure: the drill-down's narrowing over the filtered items. */
 export function drillDown(items: ResultItem[], d: DrillDown): ResultItem[] {
   return items.filter(

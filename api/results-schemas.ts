@@ -105,6 +105,21 @@ export const resultsDashboardSchema = responseBody(
     bySdg: z.array(groupSchema.extend({ sdg: int })),
     byCountry: z.array(groupSchema.extend({ countryCode: z.string() })),
     byThematicArea: z.array(groupSchema.extend({ thematicAreaId: z.string() })),
+    programmeFigures: z
+      .array(
+        z.strictObject({
+          programme,
+          figures: z.array(
+            z.strictObject({
+              key: z.string(),
+              label: z.strictObject({ en: z.string(), ru: z.string() }),
+              unit: z.enum(['count', 'usd', 'months']),
+              value: z.number().describe('USD for unit usd; else the count, or months to one decimal'),
+            }),
+          ),
+        }),
+      )
+      .describe('Figures of the programmes’ own (their registry entry’s result columns), over the same items'),
   }),
 );
 

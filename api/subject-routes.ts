@@ -207,7 +207,7 @@ export interface SubjectRead<R extends z.ZodType, Where, Row extends { id: strin
   find: (where: Where) => Promise<Row | null>;
   /** What the answer reads besides the open tasks and the timeline (at the same time). */
   extra?: (row: Row, user: AuthUser) => Promise<Extra>;
-  body: (row: Row, shared: SubjectReadShared, extra: Extra) => z.input<R>;
+  body: (row: Row, shared: SubjectReadShared, extra: Extra, user: AuthUser) => z.input<R>;
 }
 
 /**
@@ -250,7 +250,7 @@ export function subjectReadRoute<R extends z.ZodType, Where, Row extends { id: s
       ]);
       const shared = { openTasks: visibleOpenTasks(tasks, user), timeline: events };
       // z.input<R> made the body the schema's: the answer is the schema's.
-      return { body: read.body(row, shared, extra as Extra) as never };
+      return { body: read.body(row, shared, extra as Extra, user) as never };
     },
   );
 }

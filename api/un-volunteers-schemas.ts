@@ -70,6 +70,27 @@ export const unvAssignmentSchema = responseBody(
       .nullable()
       .describe('Approved estimates, released amount, transfers to UNV and UNV’s statements'),
     releasedUsd: usd,
+    statements: z
+      .array(
+        responseBody(
+          'UnvStatement',
+          z.strictObject({
+            periodEnd: day,
+            final: z.boolean().describe('The final statement (reconciliation); else an interim one'),
+            spentUsd: usd.describe('Spent by UNV to the period end (cumulative)'),
+            expectedUsd: usd
+              .nullable()
+              .describe('Interim: what the months served to the period end cost under the estimate'),
+            varianceUsd: usd
+              .nullable()
+              .describe('Expected (interim) or committed (final) minus spent: positive is an underspend'),
+            variancePct: z.number().nullable(),
+            overspent: z.boolean().describe('Spent more than transferred'),
+            varianceExplanation: z.string().nullable(),
+          }),
+        ),
+      )
+      .describe('UNV’s statements in order, each reconciled (empty for the volunteer)'),
     shortlist: z.array(z.unknown()).nullable().describe('Candidates UNV proposed, with their eligibility findings'),
     endedOn: day.nullable(),
     reconciliation: jsonObject.nullable(),

@@ -86,4 +86,11 @@ export const DEMO_USERS = {
   admin: { id: 'u-admin', email: 'admin@undp.example.org', name: 'System Administrator', role: 'admin' },
   auditor: { id: 'u-auditor', email: 'auditor@undp.example.org', name: 'Irina Kovaleva', role: 'auditor' },
   unvOfficer: { id: 'u-unv-officer', email: 'officer@unv.example.org', name: 'Maria Keller', role: 'unv_officer' },
+  // A UN Volunteer's account as the UNV workflow opens it for a selected candidate (the demo candidate's e-mail).
+  unvVolunteer: {
+    id: 'u-unv-volunteer',
+    email: 'volunteer@unv.example.org',
+    name: 'Anna Sokolova',
+    role: 'unv_volunteer',
+  },
 } as const;

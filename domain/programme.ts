@@ -150,6 +150,22 @@ export interface ResultColumns {
   score?: string;
   /** The thematic area's id. */
   thematicArea?: string;
+  /** Figures of the programme's own on the dashboard (e.g. volunteers deployed, months served). */
+  figures?: readonly ResultFigure[];
+}
+
+/**
+ * A programme's own figure on the results dashboard: an SQL expression over its subject table `t`,
+ * aggregated over the items the dashboard's filters and scope select.
+ */
+export interface ResultFigure {
+  key: string;
+  label: Bilingual;
+  /** `sum`: the expression's values added up (NULL counts nothing); `distinct`: how many different non-NULL values it takes. */
+  aggregate: 'sum' | 'distinct';
+  /** How the value reads: a count, USD (the expression gives cents), or months. */
+  unit: 'count' | 'usd' | 'months';
+  sql: string;
 }
 
 /** A programme's dictionary: its words, English and Russian, used by the API, the web app and the mails alike. */

@@ -15,6 +15,7 @@ import {
   unvSeparationSchema,
   unvShortlistSchema,
   unvStatementSchema,
+  unvVolunteerClearancesSchema,
 } from './unv';
 import { funderPaymentSchema, interviewSchema, onboardingSchema, universityVerificationSchema } from './internship';
 
@@ -148,6 +149,7 @@ export const decisionData = {
   unvSeparation: unvSeparationSchema,
   unvEndReport: unvEndReportSchema,
   unvStatement: unvStatementSchema,
+  unvVolunteerClearances: unvVolunteerClearancesSchema,
   universityVerification: universityVerificationSchema,
   interview: interviewSchema,
   onboarding: onboardingSchema,
@@ -483,6 +485,16 @@ export const TASK_KINDS = {
     labelRu: 'Зафиксировать ответ на предложение',
     mail: 'task_assigned',
   },
+  unv_volunteer_clearances: {
+    stage: 'contracting',
+    role: 'unv_volunteer',
+    sla: 'review',
+    // The selected volunteer's own steps before UNV grants the clearances; withdrawing offers the next candidate.
+    decisions: { completed: { data: 'unvVolunteerClearances' }, withdraw: { data: 'unvOfferDecline' } },
+    label: 'Your medical examination and security training',
+    labelRu: 'Ваш медицинский осмотр и обучение по безопасности',
+    mail: 'task_assigned',
+  },
   unv_clearances: {
     stage: 'contracting',
     role: 'unv_officer',
@@ -515,6 +527,17 @@ export const TASK_KINDS = {
     labelRu: 'Во время назначения: продление или досрочное завершение',
     mail: 'task_assigned',
   },
+  unv_interim_statement: {
+    stage: 'mission',
+    role: 'unv_officer',
+    sla: 'report',
+    // Open during the assignment (each statement opens the next one); it closes by itself at the planned end.
+    expireWith: 'assignment_ended',
+    decisions: { submit_statement: { data: 'unvStatement' } },
+    label: 'Enter UNV’s interim financial statement',
+    labelRu: 'Внести промежуточный финансовый отчёт ДООН',
+    mail: 'task_assigned',
+  },
   unv_extension_decision: {
     stage: 'mission',
     role: 'fund_manager',
@@ -531,6 +554,15 @@ export const TASK_KINDS = {
     decisions: { submit_report: { data: 'unvEndReport' } },
     label: 'Submit the end-of-assignment report',
     labelRu: 'Представить итоговый отчёт о назначении',
+    mail: 'task_assigned',
+  },
+  unv_volunteer_end_report: {
+    stage: 'evaluation',
+    role: 'unv_volunteer',
+    sla: 'report',
+    decisions: { submit_report: { data: 'unvEndReport' } },
+    label: 'Your end-of-assignment report',
+    labelRu: 'Ваш итоговый отчёт о назначении',
     mail: 'task_assigned',
   },
   unv_statement: {

@@ -5,7 +5,17 @@
  */
 import { z } from 'zod';
 import { countryCodeSchema, isoDateSchema, text, type FieldProblem } from './schemas';
-import { DEGREE_LEVELS, UNV_CATEGORIES, unvRulesInForce, UNV_RULE_SETS, type UnvLedger } from './policy/unv';
+import {
+  DEGREE_LEVELS,
+  dutyStationRate,
+  expectedSpendCents,
+  reconcileInterim,
+  unvMoney,
+  UNV_CATEGORIES,
+  unvRulesInForce,
+  UNV_RULE_SETS,
+  type UnvLedger,
+} from './policy/unv';
 
 export const unvRequestSchema = z
   .object({
@@ -44,6 +54,13 @@ export const unvHostSelectionSchema = z
   .strict();
 export const unvOfferDeclineSchema = z.object({ reason: text(2000) }).strict();
 export const unvClearancesSchema = z.object({ medical: z.literal(true), security: z.literal(true) }).strict();
+/** The volunteer's own pre-deployment steps: the medical examination and UN security training, done on these days. */
+export const unvVolunteerClearancesSchema = z
+  .object({
+    medicalExamOn: isoDateSchema.describe('Day of the medical examination'),
+    securityTrainingOn: isoDateSchema.describe('Day the UN security training (BSAFE) was completed'),
+  })
+  .strict();
 export const unvNotClearedSchema = z.object({ reason: text(2000) }).strict();
 export const unvDeploymentSchema = z.object({ startDate: isoDateSchema }).strict();
 export const unvExtensionRequestSchema = z
@@ -68,6 +85,8 @@ export interface UnvValidationState {
   monthsSoFar: number;
   ruleSetId: string;
   ledger: UnvLedger;
+  /** The duty station's country (its rates price the spending expected to an interim statement's period end). */
+  countryCode: string;
 }
 
 function ruleSet(id: string) {
@@ -117,7 +136,43 @@ export function unvDecisionProblems(
     )
       return [{ path: 'data.date', message: `must be within the assignment (${s.deployedOn} to ${s.plannedEndDate})` }];
   }
+  if (kind === 'unv_interim_statement') return interimStatementProblems(data, s);
   return [];
+}
+
+/** An interim statement's period ends within the assignment, after the last one; a variance beyond the tolerance is explained. */
+function interimStatementProblems(data: Record<string, unknown>, s: UnvValidationState): FieldProblem[] {
+  const p = unvStatementSchema.safeParse(data);
+  if (!p.success || !s.deployedOn) return [];
+  const last = s.ledger.statements[s.ledger.statements.length - 1];
+  if (p.data.periodEnd < s.deployedOn || (s.plannedEndDate && p.data.periodEnd > s.plannedEndDate))
+    return [
+      { path: 'data.periodEnd', message: `must be within the assignment (${s.deployedOn} to ${s.plannedEndDate})` },
+    ];
+  if (last && p.data.periodEnd <= last.periodEnd)
+    return [{ path: 'data.periodEnd', message: `must be after the last statement’s period end (${last.periodEnd})` }];
+  const rec = interimReconciliation(s, p.data.periodEnd, Math.round(p.data.spentUsd * 100));
+  if (rec && (rec.explanationRequired || rec.overspent) && !p.data.varianceExplanation)
+    return [
+      {
+        path: 'data.varianceExplanation',
+        message: `a variance of ${rec.variancePct}% against the spending expected to ${p.data.periodEnd} (tolerance ${ruleSet(s.ruleSetId).rules.varianceTolerancePct}%)${rec.overspent ? ', spent more than transferred,' : ''} needs an explanation`,
+      },
+    ];
+  return [];
+}
+
+/** An interim statement reconciled against the commitment, the transfers and the spending expected to its period end. */
+export function interimReconciliation(
+  s: Pick<UnvValidationState, 'ruleSetId' | 'countryCode' | 'deployedOn' | 'ledger'>,
+  periodEnd: string,
+  spentCents: number,
+) {
+  const set = ruleSet(s.ruleSetId);
+  const rate = dutyStationRate(set, s.countryCode);
+  if (!rate || !s.deployedOn) return null;
+  const expected = expectedSpendCents(rate, s.deployedOn, periodEnd, unvMoney(s.ledger).committedCents, set);
+  return reconcileInterim(s.ledger, spentCents, expected, set);
 }
 
 // ---------- read model ----------

@@ -88,6 +88,14 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
   ],
+  unv_officer: [
+    { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
+    { href: '/app/unv-assignments', key: 'nav.unVolunteers', match: /^\/app\/unv-assignments/ },
+  ],
+  unv_volunteer: [
+    { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
+    { href: '/app/unv-assignments', key: 'nav.myAssignment', match: /^\/app\/unv-assignments/ },
+  ],
   admin: [
     { href: '/app/pipeline', key: 'nav.pipeline', match: /^\/app\/(pipeline|results)/ },
     { href: '/app/proposals', key: 'nav.proposals', match: /^\/app\/proposals/ },

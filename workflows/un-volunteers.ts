@@ -37,7 +37,14 @@ import { addDays } from '../domain/calendar';
 import type { Role } from '../domain/roles';
 import type { Stage } from '../domain/stages';
 import type { DecisionProblem } from '../domain/tasks';
-import { unvDecisionProblems, unvRowInit, unvStatementSchema, type UnvRequest } from '../domain/unv';
+import type { TaskDeadline } from '../domain/deadline-rules';
+import {
+  interimReconciliation,
+  unvDecisionProblems,
+  unvRowInit,
+  unvStatementSchema,
+  type UnvRequest,
+} from '../domain/unv';
 import { Lifecycle, type Decision, type LifecycleState, type TaskSpec } from './lifecycle';
 import type { DecideInput } from './messages';
 import { PROGRAMME_ACTIVITY_OPTIONS } from './shared-steps';
@@ -64,6 +71,8 @@ export interface UnvProgress {
   /** The host's ranking still to be offered, best first. */
   ranking: string[];
   volunteer: UnvCandidate | null;
+  /** The volunteer's account (opened for the candidate's e-mail): their own tasks go to it. */
+  volunteerUserId?: string | null;
   deployedOn: string | null;
   plannedEndDate: string | null;
   /** Initial months plus granted extensions. */
@@ -123,6 +132,13 @@ export async function unvAssignmentWorkflow(input: UnvAssignmentWorkflowInput): 
     estimate: progress.estimate,
     money: money(),
     volunteer: progress.volunteer,
+    deployedOn: progress.deployedOn,
+    plannedEndDate: progress.plannedEndDate,
+    months: progress.months,
+  });
+  /** What the volunteer's own tasks show them: the assignment, not the fund's money or other candidates. */
+  const volunteerContext = () => ({
+    request: req(),
     deployedOn: progress.deployedOn,
     plannedEndDate: progress.plannedEndDate,
     months: progress.months,
@@ -305,11 +321,39 @@ export async function unvAssignmentWorkflow(input: UnvAssignmentWorkflowInput): 
         });
         continue;
       }
+      // With an e-mail, the selected candidate gets an account and does their own pre-deployment steps first.
+      const account = candidate.email
+        ? await acts.unvVolunteerAccount({ email: candidate.email, name: candidate.name })
+        : null;
+      let volunteerSteps: Record<string, unknown> | null = null;
+      if (account) {
+        const own = await lc.ask({
+          kind: 'unv_volunteer_clearances',
+          role: 'unv_volunteer',
+          assigneeUserId: account.userId,
+          key: id,
+          context: { ...volunteerContext(), candidate: { id, name: candidate.name } },
+        });
+        if (own.decision === 'withdraw') {
+          await lc.commit({
+            audit: [
+              {
+                action: 'volunteer_withdrew',
+                actorId: own.actor.userId,
+                actorRole: own.actor.role,
+                data: { candidateId: id, reason: String(own.data.reason) },
+              },
+            ],
+          });
+          continue;
+        }
+        volunteerSteps = own.data;
+      }
       const clearances = await lc.ask({
         kind: 'unv_clearances',
         role: 'unv_officer',
         key: id,
-        context: { ...summary(), candidate },
+        context: { ...summary(), candidate, ...(volunteerSteps ? { volunteerSteps } : {}) },
       });
       if (clearances.decision !== 'cleared') {
         await lc.commit({
@@ -325,6 +369,7 @@ export async function unvAssignmentWorkflow(input: UnvAssignmentWorkflowInput): 
         continue;
       }
       progress.volunteer = candidate;
+      progress.volunteerUserId = account?.userId ?? null;
       await lc.commit({
         patch: { volunteerName: candidate.name, volunteerCandidateId: candidate.id },
         audit: [
@@ -368,9 +413,46 @@ export async function unvAssignmentWorkflow(input: UnvAssignmentWorkflowInput): 
 
   async function assignment(): Promise<void> {
     const set = UNV_RULE_SETS.find((s) => s.id === progress.ruleSetId)!;
+    // UNV's interim statements run beside the host's task: one open at a time until the planned end.
+    let currentEnd: TaskDeadline | null = null;
+    let statementTaskId: string | null = null;
+    let ended = false;
+    let statements: Promise<unknown> | null = null;
+    const statementSpec = (deadline: TaskDeadline): TaskSpec => ({
+      kind: 'unv_interim_statement',
+      role: 'unv_officer',
+      deadline,
+      context: summary(),
+    });
+    const interimStatements = async (firstId: string): Promise<void> => {
+      let id = firstId;
+      for (;;) {
+        statementTaskId = id;
+        const d = await lc.awaitTask(id);
+        if (!d || d.expired) return;
+        await interimStatement(d);
+        if (ended) return;
+        [id] = await lc.openTasks([statementSpec(currentEnd!)]);
+        if (ended) return lc.cancelTasks([id], 'the assignment ended');
+      }
+    };
+    /** Ends the statements before the assignment's ending: the open one closes, a running one finishes. */
+    const endStatements = async () => {
+      ended = true;
+      if (statementTaskId) await lc.cancelTasks([statementTaskId], 'the assignment ended');
+      const failed = await statements;
+      if (failed instanceof Error) throw failed;
+    };
     for (;;) {
       const end = await acts.unvAssignmentEnd({ countryCode, endDate: progress.plannedEndDate! });
-      const [taskId] = await lc.openTasks([{ kind: 'unv_assignment', ...host, deadline: end, context: summary() }]);
+      currentEnd = end;
+      const first = !statements;
+      const [taskId, firstStatement] = await lc.openTasks([
+        { kind: 'unv_assignment', ...host, deadline: end, context: summary() },
+        ...(first ? [statementSpec(end)] : []),
+      ]);
+      if (first) statements = interimStatements(firstStatement).catch((e: unknown) => e);
+      else if (statementTaskId && lc.task(statementTaskId).status === 'open') await lc.retimeTask(statementTaskId, end);
       // The balance of the commitment goes to UNV at the anniversary of the deployment, if the assignment is still running.
       const anniversary = addDays(addMonths(progress.deployedOn!, set.rules.advanceMonths), -1);
       if (money().remainingCents > 0 && anniversary < progress.plannedEndDate!) {
@@ -382,6 +464,7 @@ export async function unvAssignmentWorkflow(input: UnvAssignmentWorkflowInput): 
         }
       }
       const d = (await lc.awaitTask(taskId))!;
+      if (d.expired || d.decision === 'separation') await endStatements();
       if (d.expired) {
         progress.endedOn = progress.plannedEndDate;
         return lc.transition('reconciliation', {
@@ -393,6 +476,50 @@ export async function unvAssignmentWorkflow(input: UnvAssignmentWorkflowInput): 
       if (d.decision === 'separation') return separate(d);
       await extension(d);
     }
+  }
+
+  /** An interim statement: reconciled against the commitment, the transfers and the spending expected to its period end. */
+  async function interimStatement(d: Decision): Promise<void> {
+    const data = unvStatementSchema.parse(d.data);
+    const spentCents = Math.round(data.spentUsd * 100);
+    const rec = interimReconciliation(
+      { ruleSetId: progress.ruleSetId, countryCode, deployedOn: progress.deployedOn, ledger: progress.ledger },
+      data.periodEnd,
+      spentCents,
+    );
+    progress.ledger.statements.push({
+      periodEnd: data.periodEnd,
+      spentCents,
+      final: false,
+      ...(rec
+        ? {
+            expectedCents: rec.expectedCents,
+            varianceCents: rec.varianceCents,
+            variancePct: rec.variancePct,
+            overspent: rec.overspent,
+          }
+        : {}),
+      varianceExplanation: data.varianceExplanation ?? null,
+    });
+    await lc.commit({
+      patch: moneyPatch(),
+      audit: [
+        {
+          action: rec?.overspent ? 'statement_overspent' : 'interim_statement_reconciled',
+          actorId: d.actor.userId,
+          actorRole: d.actor.role,
+          comment: data.varianceExplanation ?? null,
+          data: {
+            periodEnd: data.periodEnd,
+            spentCents,
+            expectedCents: rec?.expectedCents ?? null,
+            varianceCents: rec?.varianceCents ?? null,
+            remainingCents: rec?.remainingCents ?? null,
+            overspent: rec?.overspent ?? false,
+          },
+        },
+      ],
+    });
   }
 
   async function extension(request: Decision): Promise<void> {
@@ -482,24 +609,44 @@ export async function unvAssignmentWorkflow(input: UnvAssignmentWorkflowInput): 
   }
 
   async function reconciliation(): Promise<void> {
-    const report = await lc.ask({ kind: 'unv_end_report', ...host, context: summary() });
+    // The host's report and, when the volunteer has an account, the volunteer's own, side by side.
+    const ids = await lc.openTasks([
+      { kind: 'unv_end_report', ...host, context: summary() },
+      ...(progress.volunteerUserId
+        ? [
+            {
+              kind: 'unv_volunteer_end_report' as const,
+              role: 'unv_volunteer' as const,
+              assigneeUserId: progress.volunteerUserId,
+              context: volunteerContext(),
+            },
+          ]
+        : []),
+    ]);
+    const [report, own] = await Promise.all(ids.map((id) => lc.awaitTask(id)));
     await lc.commit({
-      patch: { endReport: report.data },
-      audit: [
-        {
-          action: 'end_report_submitted',
-          actorId: report.actor.userId,
-          actorRole: report.actor.role,
-          data: { rating: Number(report.data.rating) },
-        },
-      ],
+      patch: { endReport: { ...report!.data, ...(own ? { volunteer: own.data } : {}) } },
+      audit: [report!, ...(own ? [own] : [])].map((r) => ({
+        action: r.kind === 'unv_volunteer_end_report' ? 'volunteer_report_submitted' : 'end_report_submitted',
+        actorId: r.actor.userId,
+        actorRole: r.actor.role,
+        data: { rating: Number(r.data.rating) },
+      })),
     });
     for (;;) {
       const st = await lc.ask({ kind: 'unv_statement', role: 'unv_officer', context: summary() });
       const data = unvStatementSchema.parse(st.data);
       const spentCents = Math.round(data.spentUsd * 100);
       const rec = reconcile(progress.ledger, spentCents, set());
-      progress.ledger.statements.push({ periodEnd: data.periodEnd, spentCents, final: true });
+      progress.ledger.statements.push({
+        periodEnd: data.periodEnd,
+        spentCents,
+        final: true,
+        varianceCents: rec.varianceCents,
+        variancePct: rec.variancePct,
+        overspent: rec.overspent,
+        varianceExplanation: data.varianceExplanation ?? null,
+      });
       await lc.commit({
         patch: { reconciliation: { ...rec, varianceExplanation: data.varianceExplanation ?? null }, ...moneyPatch() },
         audit: [
@@ -585,6 +732,7 @@ function validateUnvDecision(kind: string, d: DecideInput, p: UnvProgress): Deci
     monthsSoFar: p.months,
     ruleSetId: p.ruleSetId,
     ledger: p.ledger,
+    countryCode: p.request.dutyStation.countryCode,
   });
   if (kind === 'unv_statement' && !problems.length) {
     const s = unvStatementSchema.safeParse(data);

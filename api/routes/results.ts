@@ -31,6 +31,7 @@ import {
 } from '../results-schemas';
 import {
   disbursementByMonth,
+  programmeFigures,
   drillDown,
   groupBy,
   resultItems,
@@ -450,6 +451,7 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
             thematicAreaId: String(a),
             ...groupView(g),
           })),
+          programmeFigures: await programmeFigures(prisma, f),
         },
       };
     },

@@ -1,6 +1,6 @@
 import type { Prisma } from '../../generated/prisma/client';
 import { UN_VOLUNTEERS as PROGRAMME } from '../../domain/programmes/un-volunteers';
-import type { UnvCategory } from '../../domain/policy/unv';
+import type { UnvCategory, UnvLedger } from '../../domain/policy/unv';
 import { centsToUsd } from '../../domain/schemas';
 import { unvRequestSchema } from '../../domain/unv';
 import type { UnvAssignmentWorkflowInput } from '../../workflows/un-volunteers';
@@ -14,7 +14,9 @@ import { subjectListRoute, subjectReadRoute, subjectWithdrawRoute } from '../sub
 import { asObject, asStage } from '../views';
 
 const TAG = 'UN Volunteers';
-const READ_ROLES = ['fund_manager', 'co_approver', 'unv_officer', 'admin'] as const;
+const READ_ROLES = ['fund_manager', 'co_approver', 'unv_officer', 'unv_volunteer', 'admin'] as const;
+/** The volunteer reads their assignment, not the fund's ledger, the estimate or the other candidates. */
+const VOLUNTEER = 'unv_volunteer';
 const ASSIGNMENT_ID = { description: 'The UN Volunteer assignment id', example: 'unv-0a1b2c3d4e5f6g7h' };
 
 const dayOrNull = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
@@ -59,6 +61,22 @@ function summary(r: SummaryRow) {
     stageEnteredAt: r.stageEnteredAt.toISOString(),
     createdAt: r.createdAt.toISOString(),
     closedAt: r.closedAt?.toISOString() ?? null,
+  };
+}
+
+const usdOrNull = (cents: number | undefined) => (cents === undefined ? null : centsToUsd(cents));
+
+/** One of UNV's statements as reconciled (interim ones against the spending expected to their period end). */
+function statementView(st: UnvLedger['statements'][number]) {
+  return {
+    periodEnd: st.periodEnd,
+    final: st.final,
+    spentUsd: centsToUsd(st.spentCents),
+    expectedUsd: usdOrNull(st.expectedCents),
+    varianceUsd: usdOrNull(st.varianceCents),
+    variancePct: st.variancePct ?? null,
+    overspent: st.overspent ?? false,
+    varianceExplanation: st.varianceExplanation ?? null,
   };
 }
 
@@ -141,23 +159,28 @@ export function unVolunteersRoutes(router: ApiRouter, ctx: ApiContext): void {
           updatedAt: true,
         },
       }),
-    body: (r, shared) => ({
-      ...summary(r),
-      workflowId: r.workflowId,
-      requesterId: r.requesterId,
-      request: asObject(r.request) ?? {},
-      costEstimate: asObject(r.costEstimate),
-      ledger: asObject(r.ledger),
-      releasedUsd: centsToUsd(r.releasedCents),
-      shortlist: Array.isArray(r.shortlist) ? (r.shortlist as unknown[]) : null,
-      endedOn: dayOrNull(r.endedOn),
-      reconciliation: asObject(r.reconciliation),
-      endReport: asObject(r.endReport),
-      findings: asObject(r.findings),
-      outcome: r.outcome,
-      updatedAt: r.updatedAt.toISOString(),
-      ...shared,
-    }),
+    body: (r, shared, _extra, user) => {
+      const fundView = user.role !== VOLUNTEER;
+      const ledger = r.ledger as unknown as UnvLedger | null;
+      return {
+        ...summary(r),
+        workflowId: r.workflowId,
+        requesterId: r.requesterId,
+        request: asObject(r.request) ?? {},
+        costEstimate: fundView ? asObject(r.costEstimate) : null,
+        ledger: fundView ? asObject(r.ledger) : null,
+        statements: fundView ? (ledger?.statements ?? []).map(statementView) : [],
+        releasedUsd: centsToUsd(r.releasedCents),
+        shortlist: fundView && Array.isArray(r.shortlist) ? (r.shortlist as unknown[]) : null,
+        endedOn: dayOrNull(r.endedOn),
+        reconciliation: fundView ? asObject(r.reconciliation) : null,
+        endReport: asObject(r.endReport),
+        findings: fundView ? asObject(r.findings) : null,
+        outcome: r.outcome,
+        updatedAt: r.updatedAt.toISOString(),
+        ...shared,
+      };
+    },
   });
 
   subjectWithdrawRoute(router, ctx, PROGRAMME.id, {

@@ -394,8 +394,21 @@ export interface UnvLedger {
   /** Released when the assignment ended early (unspent commitment). */
   releasedCents: number;
   transfers: { seq: number; cents: number; purpose: string }[];
-  /** UNV's statements, cumulative spending to their period's end. */
-  statements: { periodEnd: string; spentCents: number; final: boolean }[];
+  /** UNV's statements, cumulative spending to their period's end: interim ones during the assignment, then the final one. */
+  statements: UnvStatementEntry[];
+}
+
+export interface UnvStatementEntry {
+  periodEnd: string;
+  spentCents: number;
+  final: boolean;
+  /** Interim statements: what the months served to the period's end cost under the estimate (capped by the commitment). */
+  expectedCents?: number;
+  /** Expected (interim) or committed (final) minus spent: positive is an underspend. */
+  varianceCents?: number;
+  variancePct?: number;
+  overspent?: boolean;
+  varianceExplanation?: string | null;
 }
 
 export const emptyLedger = (): UnvLedger => ({ estimates: [], releasedCents: 0, transfers: [], statements: [] });
@@ -457,6 +470,60 @@ export function reconcile(l: UnvLedger, spentCents: number, set: UnvRuleSetRecor
     explanationRequired: pct > set.rules.varianceTolerancePct,
     overspent: m.overspent,
     refundCents: m.transferredCents - spentCents,
+    ruleSetId: set.id,
+  };
+}
+
+/** An interim statement reconciled: spent to the period's end against what the months served cost and the transfers. */
+export interface InterimReconciliation {
+  committedCents: number;
+  transferredCents: number;
+  spentCents: number;
+  expectedCents: number;
+  /** Committed minus spent: what is left of the commitment. */
+  remainingCents: number;
+  /** Expected minus spent: positive is an underspend. */
+  varianceCents: number;
+  variancePct: number;
+  explanationRequired: boolean;
+  overspent: boolean;
+  ruleSetId: string;
+}
+
+/**
+ * What the months served from `startDate` to `periodEnd` cost under the estimate's elements (the one-off
+ * settling-in grant and travel included, as UNV pays them first), capped by the commitment.
+ */
+export function expectedSpendCents(
+  rate: DutyStationRate,
+  startDate: string,
+  periodEnd: string,
+  committedCents: number,
+  set: UnvRuleSetRecord,
+): number {
+  return Math.min(committedCents, assignmentCosts(rate, monthsServed(startDate, periodEnd), set).totalCents);
+}
+
+/** An interim statement reconciled against the commitment, the transfers and the spending expected to its period's end. */
+export function reconcileInterim(
+  l: UnvLedger,
+  spentCents: number,
+  expectedCents: number,
+  set: UnvRuleSetRecord,
+): InterimReconciliation {
+  const m = unvMoney(l);
+  const variance = expectedCents - spentCents;
+  const pct = expectedCents ? Math.round((Math.abs(variance) / expectedCents) * 1000) / 10 : spentCents ? 100 : 0;
+  return {
+    committedCents: m.committedCents,
+    transferredCents: m.transferredCents,
+    spentCents,
+    expectedCents,
+    remainingCents: m.committedCents - spentCents,
+    varianceCents: variance,
+    variancePct: pct,
+    explanationRequired: pct > set.rules.varianceTolerancePct,
+    overspent: spentCents > m.transferredCents,
     ruleSetId: set.id,
   };
 }

@@ -74,6 +74,10 @@ export const UN_VOLUNTEERS_WORDS = {
       en: 'Record the candidate’s answer to UNV’s offer before its deadline (without an answer it expires and the next candidate is offered).',
       ru: 'Зафиксируйте ответ кандидата на предложение ДООН до срока (без ответа оно истекает и предложение получает следующий кандидат).',
     },
+    unv_volunteer_clearances: {
+      en: 'You are the selected UN Volunteer: have your medical examination and complete the UN security training, then confirm the days here (or withdraw).',
+      ru: 'Вы выбраны добровольцем ООН: пройдите медицинский осмотр и обучение ООН по безопасности, затем укажите здесь их даты (или откажитесь).',
+    },
     unv_clearances: {
       en: 'Confirm the medical and security clearances of the volunteer, or record why they were not granted.',
       ru: 'Подтвердите медицинский допуск и допуск по безопасности добровольца или укажите, почему они не получены.',
@@ -86,6 +90,10 @@ export const UN_VOLUNTEERS_WORDS = {
       en: 'The volunteer is on assignment: ask for an extension or report an early separation here; the task closes by itself at the planned end.',
       ru: 'Доброволец на назначении: здесь можно запросить продление или сообщить о досрочном завершении; задача закроется сама в плановую дату окончания.',
     },
+    unv_interim_statement: {
+      en: 'Enter UNV’s interim financial statement for the volunteer (spent to the period’s end); it is reconciled against the commitment and the spending expected to that day.',
+      ru: 'Внесите промежуточный финансовый отчёт ДООН по добровольцу (израсходовано на конец периода); он сверяется с обязательством и ожидаемыми на эту дату расходами.',
+    },
     unv_extension_decision: {
       en: 'The host asks to extend the assignment: grant it (the commitment grows by the recomputed cost) or refuse it.',
       ru: 'Принимающая организация просит продлить назначение: одобрите (обязательство растёт на пересчитанную сумму) или откажите.',
@@ -93,6 +101,10 @@ export const UN_VOLUNTEERS_WORDS = {
     unv_end_report: {
       en: 'Submit the end-of-assignment report and rate the volunteer’s contribution.',
       ru: 'Представьте итоговый отчёт о назначении и оцените вклад добровольца.',
+    },
+    unv_volunteer_end_report: {
+      en: 'Your assignment has ended: submit your end-of-assignment report and rate the assignment.',
+      ru: 'Ваше назначение завершено: представьте итоговый отчёт и оцените назначение.',
     },
     unv_statement: {
       en: 'Enter UNV’s financial statement for the volunteer (spent to date); explain a variance above the tolerance.',
@@ -153,13 +165,29 @@ export const UN_VOLUNTEERS_PAGE_WORDS = {
   travel: { en: 'Travel', ru: 'Проезд' },
   resettlement: { en: 'Resettlement allowance', ru: 'Пособие на переезд по окончании' },
   support: { en: 'UNV support cost', ru: 'Расходы ДООН на поддержку' },
+  statements: { en: 'UNV’s statements', ru: 'Финансовые отчёты ДООН' },
+  statementsCaption: {
+    en: 'UNV’s statements, each reconciled: interim ones against the spending expected to their period end, the final one against the commitment',
+    ru: 'Отчёты ДООН со сверкой: промежуточные — с ожидаемыми на конец периода расходами, окончательный — с обязательством',
+  },
+  periodEnd: { en: 'Period end', ru: 'Конец периода' },
+  kind: { en: 'Statement', ru: 'Отчёт' },
+  interim: { en: 'interim', ru: 'промежуточный' },
+  final: { en: 'final', ru: 'окончательный' },
+  expected: { en: 'Expected', ru: 'Ожидалось' },
+  explanation: { en: 'Explanation', ru: 'Объяснение' },
+  myNext: {
+    en: 'Your tasks appear here and in your task list: your medical examination and security training before deployment, your end-of-assignment report at the end.',
+    ru: 'Ваши задачи появляются здесь и в списке задач: медицинский осмотр и обучение по безопасности до направления, итоговый отчёт в конце.',
+  },
+  volunteerReport: { en: 'The volunteer’s report', ru: 'Отчёт добровольца' },
 } as const satisfies Record<string, Bilingual>;
 
 /** The words of its decision forms on the task page (web/pages/un-volunteers-forms.ts). */
 export const UN_VOLUNTEERS_FORM_WORDS = {
   candidates: {
-    en: 'Candidates, one per line: id; name; citizenship (ISO code); birth date (YYYY-MM-DD); degree (none, enrolled, bachelor, master, doctorate); years of experience',
-    ru: 'Кандидаты, по одному в строке: id; имя; гражданство (код ISO); дата рождения (ГГГГ-ММ-ДД); образование (none, enrolled, bachelor, master, doctorate); лет опыта',
+    en: 'Candidates, one per line: id; name; citizenship (ISO code); birth date (YYYY-MM-DD); degree (none, enrolled, bachelor, master, doctorate); years of experience; e-mail (optional: the selected volunteer’s account)',
+    ru: 'Кандидаты, по одному в строке: id; имя; гражданство (код ISO); дата рождения (ГГГГ-ММ-ДД); образование (none, enrolled, bachelor, master, doctorate); лет опыта; e-mail (необязательно: учётная запись выбранного добровольца)',
   },
   ranking: {
     en: 'Candidate ids you accept, best first, separated by commas',
@@ -181,6 +209,11 @@ export const UN_VOLUNTEERS_FORM_WORDS = {
     en: 'Variance explanation (required beyond the tolerance)',
     ru: 'Объяснение отклонения (обязательно сверх допустимого)',
   },
+  medicalExamOn: { en: 'Day of the medical examination', ru: 'Дата медицинского осмотра' },
+  securityTrainingOn: {
+    en: 'Day the UN security training (BSAFE) was completed',
+    ru: 'Дата прохождения обучения ООН по безопасности (BSAFE)',
+  },
 } as const satisfies Record<string, Bilingual>;
 
 /** The words of a task's context panel on the task page (web/pages/un-volunteers-forms.ts): the money and the candidates. */
@@ -199,4 +232,8 @@ export const UN_VOLUNTEERS_TASK_WORDS = {
   refund: { en: 'UNV refunds (negative: the fund transfers)', ru: 'Возврат ДООН (минус: перевод фонда)' },
   overspent: { en: 'Spent more than transferred', ru: 'Израсходовано больше перечисленного' },
   eligible: { en: 'Eligible candidates', ru: 'Соответствующие кандидаты' },
+  dutyStation: { en: 'Duty station', ru: 'Место назначения' },
+  dates: { en: 'Assignment', ru: 'Назначение' },
+  assignment: { en: 'Your assignment', ru: 'Ваше назначение' },
+  volunteerSteps: { en: 'The volunteer’s own steps', ru: 'Шаги добровольца' },
 } as const satisfies Record<string, Bilingual>;

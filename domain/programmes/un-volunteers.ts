@@ -36,11 +36,14 @@ export const UN_VOLUNTEERS = {
     'unv_shortlist',
     'unv_host_selection',
     'unv_offer',
+    'unv_volunteer_clearances',
     'unv_clearances',
     'unv_deployment',
     'unv_assignment',
+    'unv_interim_statement',
     'unv_extension_decision',
     'unv_end_report',
+    'unv_volunteer_end_report',
     'unv_statement',
     'unv_reconciliation',
   ],
@@ -53,6 +56,14 @@ export const UN_VOLUNTEERS = {
       label: { en: 'UNV officer', ru: 'сотрудник программы ДООН' },
       joining: { invitedBy: ['admin'], oidcJustInTime: true, signIn: ['oidc', 'email'] },
       scope: { all: true },
+    },
+    // The selected volunteer (an account the workflow opens for the candidate's e-mail): their own assignment only,
+    // the one on which they have (or had) their tasks.
+    unv_volunteer: {
+      label: { en: 'UN Volunteer', ru: 'доброволец ООН' },
+      // Nobody invites a volunteer: the workflow opens the account when the candidate is selected.
+      joining: { invitedBy: [], oidcJustInTime: false, signIn: ['email'] },
+      scope: { tasks: ['unv_volunteer_clearances', 'unv_volunteer_end_report'] },
     },
   },
   messages: {
@@ -80,6 +91,54 @@ export const UN_VOLUNTEERS = {
     },
     { key: 'transferredToUnv', label: { en: 'Transferred to UNV', ru: 'Перечислено ДООН' }, source: 'payments_total' },
   ],
-  resultColumns: { amount: 't."committedCents"', party: 't."hostEntity"' },
+  resultColumns: {
+    amount: 't."committedCents"',
+    party: 't."hostEntity"',
+    figures: [
+      {
+        key: 'volunteersDeployed',
+        label: { en: 'UN Volunteers deployed', ru: 'Направлено добровольцев ООН' },
+        aggregate: 'sum',
+        unit: 'count',
+        sql: 'CASE WHEN t."deployedOn" IS NOT NULL THEN 1 ELSE 0 END',
+      },
+      {
+        key: 'deploymentCountries',
+        label: { en: 'Countries and territories', ru: 'Стран и территорий' },
+        aggregate: 'distinct',
+        unit: 'count',
+        sql: 'CASE WHEN t."deployedOn" IS NOT NULL THEN t."countryCode" END',
+      },
+      {
+        // Served so far: to the end of the assignment, or to today while it runs (a month: 30.4375 days).
+        key: 'monthsServed',
+        label: { en: 'Months served', ru: 'Месяцев службы' },
+        aggregate: 'sum',
+        unit: 'months',
+        sql: 'CASE WHEN t."deployedOn" IS NOT NULL THEN GREATEST(0, LEAST(COALESCE(t."endedOn", CURRENT_DATE), t."plannedEndDate") - t."deployedOn" + 1) / 30.4375 END',
+      },
+      {
+        key: 'committedToUnv',
+        label: { en: 'Committed to UNV', ru: 'Обязательства перед ДООН' },
+        aggregate: 'sum',
+        unit: 'usd',
+        sql: 't."committedCents"',
+      },
+      {
+        key: 'transferredToUnv',
+        label: { en: 'Transferred to UNV', ru: 'Перечислено ДООН' },
+        aggregate: 'sum',
+        unit: 'usd',
+        sql: 't."transferredCents"',
+      },
+      {
+        key: 'spentByUnv',
+        label: { en: 'Spent by UNV', ru: 'Израсходовано ДООН' },
+        aggregate: 'sum',
+        unit: 'usd',
+        sql: 't."spentCents"',
+      },
+    ],
+  },
   labels: UN_VOLUNTEERS_WORDS,
 } as const satisfies ProgrammeSpec;

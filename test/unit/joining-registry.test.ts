@@ -30,6 +30,7 @@ test('the existing programmes, through the generic path', () => {
     'reviewer',
     'university_contact',
     'unv_officer',
+    'unv_volunteer',
   ]);
   // UN Volunteers brings the UNV officer: invited by an administrator, like the other staff roles.
   expect(invitableBy('admin').sort()).toEqual([

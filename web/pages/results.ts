@@ -326,7 +326,17 @@ export function resultPages(router: Router, web: WebContext): void {
                 country: nameOf(countries, user.countryCode, lang) || (user.countryCode ?? ''),
               })
             : t('results.title');
-        const body = html`${form}${kpis}
+        // Each programme's own figures (its registry entry's result columns), e.g. UN Volunteers deployed and months served.
+        const ownFigures = v.programmeFigures.map(
+          (
+            p,
+          ) => html`<section class="card" aria-labelledby="figures-${p.programme}-h"><h2 id="figures-${p.programme}-h">${programmeName(ctx, p.programme)}</h2>
+          <ul class="kpis" aria-label="${programmeName(ctx, p.programme)}">${p.figures.map(
+            (fig) =>
+              html`<li class="kpi" data-kpi="${p.programme}-${fig.key}"><span class="kpi-n">${fig.unit === 'usd' ? fmtUsd(fig.value, lang) : fmtNum(fig.value, lang, fig.unit === 'months' ? 1 : 0)}</span><span class="kpi-l">${fig.label[lang]}</span></li>`,
+          )}</ul></section>`,
+        );
+        const body = html`${form}${kpis}${ownFigures}
           <div class="grid-2 results-grid">${funnel}${disbursement}${sdgs}${countryChart}</div>
           ${downloads}
           <p class="muted small">${t('results.asOf', { time: fmtDate(new Date().toISOString(), lang, true) })}</p>`;

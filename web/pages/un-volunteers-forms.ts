@@ -57,6 +57,9 @@ export function unvDecisionFields(
       return input(ctx, 'data.reason', 'reason', values, state, { type: 'textarea', rows: 3, required: true });
     case 'unvClearances':
       return html`<fieldset class="group"><legend>${W.clearances[ctx.lang]}</legend>${checkbox(ctx, 'data.medical', 'medical', values)}${checkbox(ctx, 'data.security', 'security', values)}</fieldset>`;
+    case 'unvVolunteerClearances':
+      return html`<div class="grid-2">${input(ctx, 'data.medicalExamOn', 'medicalExamOn', values, state, { type: 'date', required: true })}
+        ${input(ctx, 'data.securityTrainingOn', 'securityTrainingOn', values, state, { type: 'date', required: true })}</div>`;
     case 'unvDeployment':
       return input(ctx, 'data.startDate', 'startDate', values, state, { type: 'date', required: true });
     case 'unvExtensionRequest':
@@ -93,8 +96,16 @@ export function unvDecisionData(dataKey: string | undefined, body: Body): Record
           .map((l) => l.trim())
           .filter(Boolean)
           .map((line) => {
-            const [id, name, citizenship, birthDate, degree, years] = line.split(';').map((p) => p.trim());
-            return { id, name, citizenship, birthDate, degree, yearsExperience: num(years ?? '') };
+            const [id, name, citizenship, birthDate, degree, years, email] = line.split(';').map((p) => p.trim());
+            return {
+              id,
+              name,
+              citizenship,
+              birthDate,
+              degree,
+              yearsExperience: num(years ?? ''),
+              ...(email ? { email } : {}),
+            };
           }),
       };
     case 'unvHostSelection':
@@ -112,6 +123,8 @@ export function unvDecisionData(dataKey: string | undefined, body: Body): Record
       return { reason: text('data.reason') };
     case 'unvClearances':
       return { medical: text('data.medical') === 'true', security: text('data.security') === 'true' };
+    case 'unvVolunteerClearances':
+      return { medicalExamOn: text('data.medicalExamOn'), securityTrainingOn: text('data.securityTrainingOn') };
     case 'unvDeployment':
       return { startDate: text('data.startDate') };
     case 'unvExtensionRequest':
@@ -141,12 +154,19 @@ export function unvTaskContext(ctx: { lang: Lang }, kind: string, c: Record<stri
   if (!kind.startsWith('unv_')) return undefined;
   const { lang } = ctx;
   const say = (k: keyof typeof C) => C[k][lang];
-  const money = (c.money ?? {}) as Money;
-  const rows: [string, HtmlValue][] = [
-    [say('committed'), usd(money.committedCents, lang, ui.fmtUsd)],
-    [say('transferred'), usd(money.transferredCents, lang, ui.fmtUsd)],
-    [say('spent'), usd(money.spentCents, lang, ui.fmtUsd)],
-  ];
+  const money = c.money as Money | undefined;
+  // The volunteer's own tasks carry no money (the fund's business): the assignment's dates instead.
+  const rows: [string, HtmlValue][] = money
+    ? [
+        [say('committed'), usd(money.committedCents, lang, ui.fmtUsd)],
+        [say('transferred'), usd(money.transferredCents, lang, ui.fmtUsd)],
+        [say('spent'), usd(money.spentCents, lang, ui.fmtUsd)],
+      ]
+    : [];
+  const request = c.request as { dutyStation?: { city?: string }; months?: number } | undefined;
+  if (!money && request?.dutyStation?.city) rows.push([say('dutyStation'), request.dutyStation.city]);
+  if (!money && typeof c.deployedOn === 'string' && typeof c.plannedEndDate === 'string')
+    rows.push([say('dates'), `${ui.fmtDate(c.deployedOn, lang)} – ${ui.fmtDate(c.plannedEndDate, lang)}`]);
   const estimate = c.estimate as { totalCents?: number } | null | undefined;
   if (estimate?.totalCents !== undefined) rows.unshift([say('estimate'), usd(estimate.totalCents, lang, ui.fmtUsd)]);
   const envelope = c.envelope as { envelopeCents: number; committedCents: number } | undefined;
@@ -166,7 +186,14 @@ export function unvTaskContext(ctx: { lang: Lang }, kind: string, c: Record<stri
     rows.push([say('refund'), usd(rec.refundCents, lang, ui.fmtUsd)]);
   }
   const shortlist = c.shortlist as { candidate: { id: string; name: string } }[] | undefined;
-  return html`<section class="card"><h2>${say('money')}</h2>${ui.facts(rows)}
+  const steps = c.volunteerSteps as { medicalExamOn?: string; securityTrainingOn?: string } | undefined;
+  if (steps?.medicalExamOn && steps.securityTrainingOn)
+    rows.push([
+      say('volunteerSteps'),
+      `${W.medicalExamOn[lang]}: ${ui.fmtDate(steps.medicalExamOn, lang)}; ${W.securityTrainingOn[lang]}: ${ui.fmtDate(steps.securityTrainingOn, lang)}`,
+    ]);
+  if (!rows.length) return undefined;
+  return html`<section class="card"><h2>${money ? say('money') : say('assignment')}</h2>${ui.facts(rows)}
     ${rec?.overspent ? html`<p class="warn">${say('overspent')}</p>` : ''}
     ${shortlist?.length ? html`<h3>${say('eligible')}</h3><ul>${shortlist.map((s) => html`<li>${s.candidate.name} (${s.candidate.id})</li>`)}</ul>` : ''}</section>`;
 }

@@ -40,6 +40,8 @@ export function unVolunteersPages(router: Router, web: WebContext): void {
       const { list, refs } = await listPageData(ctx, (page) =>
         ctx.api.get('/unv-assignments', { query: { pageSize: 50, page } }),
       );
+      const fundView = ctx.user.role !== 'unv_volunteer';
+      type Row = (typeof list.items)[number];
       const table = listTable(ctx, list, {
         caption: w('caption'),
         none: w('none'),
@@ -52,11 +54,15 @@ export function unVolunteersPages(router: Router, web: WebContext): void {
           },
           { label: w('category'), cell: (r) => w(r.category) },
           { label: ctx.t('field.stage'), cell: (r) => stageBadge(ctx, r.stage, 'un_volunteers') },
-          { label: w('committed'), num: true, cell: (r) => fmtUsd(r.committedUsd, lang) },
-          { label: w('transferred'), num: true, cell: (r) => fmtUsd(r.transferredUsd, lang) },
+          ...(fundView
+            ? [
+                { label: w('committed'), num: true, cell: (r: Row) => fmtUsd(r.committedUsd, lang) },
+                { label: w('transferred'), num: true, cell: (r: Row) => fmtUsd(r.transferredUsd, lang) },
+              ]
+            : []),
         ],
       });
-      send(ctx, layout(ctx, { title: w('list'), body: table }));
+      send(ctx, layout(ctx, { title: fundView ? w('list') : ctx.t('nav.myAssignment'), body: table }));
     }),
   );
 
@@ -69,6 +75,7 @@ export function unVolunteersPages(router: Router, web: WebContext): void {
         ctx,
         ctx.api.get('/unv-assignments/{id}', { params: { id: ctx.req.params.id } }),
       );
+      const volunteer = user.role === 'unv_volunteer';
       const req = r.request as { tasks?: string; qualifications?: string; languages?: string[]; startDate?: string };
       const estimate = r.costEstimate as { lines?: { key: string; amountCents: number }[]; totalCents?: number } | null;
       const ledger = r.ledger as unknown as UnvLedger | null;
@@ -85,7 +92,21 @@ export function unVolunteersPages(router: Router, web: WebContext): void {
           <tr><th scope="row">${w('total')}</th><td class="num">${fmtUsd((estimate.totalCents ?? 0) / 100, lang)}</td></tr></tbody></table>`
             : ''
         }
-        ${ledger?.transfers.length ? html`<p>${w('transfers')}: ${ledger.transfers.map((t) => fmtUsd(t.cents / 100, lang)).join(' · ')}</p>` : ''}</section>`;
+        ${ledger?.transfers.length ? html`<p>${w('transfers')}: ${ledger.transfers.map((t) => fmtUsd(t.cents / 100, lang)).join(' · ')}</p>` : ''}
+        ${
+          r.statements.length
+            ? html`<table class="table table-stack"><caption>${w('statementsCaption')}</caption>
+          <thead><tr><th scope="col">${w('periodEnd')}</th><th scope="col">${w('kind')}</th><th scope="col" class="num">${w('spent')}</th><th scope="col" class="num">${w('expected')}</th><th scope="col" class="num">${w('variance')}</th><th scope="col">${w('explanation')}</th></tr></thead>
+          <tbody>${r.statements.map(
+            (st) => html`<tr><th scope="row">${fmtDate(st.periodEnd, lang)}</th>
+            <td data-label="${w('kind')}">${st.final ? w('final') : w('interim')}${st.overspent ? html` <span class="warn">${w('overspent')}</span>` : ''}</td>
+            <td data-label="${w('spent')}" class="num">${fmtUsd(st.spentUsd, lang)}</td>
+            <td data-label="${w('expected')}" class="num">${st.expectedUsd === null ? '—' : fmtUsd(st.expectedUsd, lang)}</td>
+            <td data-label="${w('variance')}" class="num">${st.varianceUsd === null ? '—' : html`${fmtUsd(st.varianceUsd, lang)} (${st.variancePct ?? 0}%)`}</td>
+            <td data-label="${w('explanation')}">${st.varianceExplanation ?? '—'}</td></tr>`,
+          )}</tbody></table>`
+            : ''
+        }</section>`;
       const shortlist = (r.shortlist ?? []) as { candidate: { id: string; name: string }; eligible: boolean }[];
       const candidates =
         privileged && shortlist.length
@@ -98,7 +119,7 @@ export function unVolunteersPages(router: Router, web: WebContext): void {
       const reconciliation = rec
         ? html`<section class="card"><h2>${w('reconciliation')}</h2><p>${w('variance')}: ${fmtUsd((rec.varianceCents ?? 0) / 100, lang)} (${rec.variancePct ?? 0}%)</p>${rec.overspent ? html`<p class="warn">${w('overspent')}</p>` : ''}</section>`
         : '';
-      const endReport = r.endReport as { report?: string } | null;
+      const endReport = r.endReport as { report?: string; volunteer?: { report?: string } } | null;
       const details = html`<section class="card"><h2>${w('assignment')}</h2><dl class="facts">
         <dt>${w('host')}</dt><dd>${r.hostEntity}</dd>
         <dt>${w('dutyStation')}</dt><dd>${r.dutyStationCity}, ${countryName(ctx, refs, r.countryCode)}</dd>
@@ -109,10 +130,13 @@ export function unVolunteersPages(router: Router, web: WebContext): void {
         ${r.deployedOn ? html`<dt>${w('dates')}</dt><dd>${fmtDate(r.deployedOn, lang)} – ${fmtDate(r.endedOn ?? r.plannedEndDate ?? r.deployedOn, lang)}</dd>` : ''}
         <dt>${w('languages')}</dt><dd>${(req.languages ?? []).join(', ')}</dd></dl>
         <h3>${w('tasks')}</h3><p>${req.tasks ?? ''}</p><h3>${w('qualifications')}</h3><p>${req.qualifications ?? ''}</p>
-        ${endReport?.report ? html`<h3>${w('report')}</h3><p>${endReport.report}</p>` : ''}</section>`;
+        ${endReport?.report ? html`<h3>${w('report')}</h3><p>${endReport.report}</p>` : ''}
+        ${endReport?.volunteer?.report ? html`<h3>${w('volunteerReport')}</h3><p>${endReport.volunteer.report}</p>` : ''}</section>`;
       const { thread, notes, cancel } = await conversationSections(ctx, 'un_volunteers', r);
       const history = html`<section class="card"><h2>${w('history')}</h2>${timelineList(ctx, r.timeline, names, { privileged, programme: 'un_volunteers', milestones: new Map() })}</section>`;
-      const body = html`<div class="layout-2"><div class="col-main">${statusSection(ctx, r, 'un_volunteers', w('next'))}${privileged ? openTasksSection(ctx, r.openTasks) : ''}${thread}${notes}${money}${reconciliation}${candidates}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
+      const body = volunteer
+        ? html`<div class="layout-2"><div class="col-main">${statusSection(ctx, r, 'un_volunteers', w('myNext'))}${openTasksSection(ctx, r.openTasks)}${details}</div><aside class="col-side">${history}</aside></div>`
+        : html`<div class="layout-2"><div class="col-main">${statusSection(ctx, r, 'un_volunteers', w('next'))}${privileged ? openTasksSection(ctx, r.openTasks) : ''}${thread}${notes}${money}${reconciliation}${candidates}${details}${cancel}</div><aside class="col-side">${history}</aside></div>`;
       send(ctx, layout(ctx, { title: r.title, back: { href: `/app${path}`, label: w('list') }, body, wide: true }));
     }),
   );
