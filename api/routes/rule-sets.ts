@@ -343,7 +343,7 @@ export function ruleSetRoutes(router: ApiRouter, ctx: ApiContext): void {
     {
       method: 'post',
       path: '/policy/rule-sets/drafts/:id/publish',
-      operationId: 'publishPolicyRuleSetDraft',
+      operationId: 'createPolicyRuleSetPublication',
       tag: 'Policy',
       summary: 'Publish a draft: checks use it from its first day on',
       description:
