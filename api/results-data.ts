@@ -78,7 +78,8 @@ function narrowingOf(d: DrillDown): Prisma.Sql {
   if (d.paidIn !== undefined)
     parts.push(Prisma.sql`EXISTS (SELECT 1 FROM "Payment" p WHERE p."subjectType" = r."type" AND p."subjectId" = r."id"
       AND EXTRACT(YEAR FROM p."releasedAt") = ${d.paidIn})`);
-  if (d.funded !== undefined) parts.push(d.funded ? Prisma.sql`r."committedCents" > 0` : Prisma.sql`r."committedCents" = 0`);
+  if (d.funded !== undefined)
+    parts.push(d.funded ? Prisma.sql`r."committedCents" > 0` : Prisma.sql`r."committedCents" = 0`);
   if (d.reported !== undefined)
     parts.push(d.reported ? Prisma.sql`r."beneficiaries" IS NOT NULL` : Prisma.sql`r."beneficiaries" IS NULL`);
   if (d.completed !== undefined)

@@ -13,9 +13,10 @@ const ruleValue = (type: 'number' | 'boolean') =>
 /** Every rule, optional: a draft's changes to the rule set it is based on. Money in USD cents, shares in whole percent. */
 const ruleChanges = z
   .strictObject(
-    Object.fromEntries(
-      Object.entries(POLICY_RULE_TYPES).map(([k, type]) => [k, ruleValue(type).optional()]),
-    ) as Record<keyof PolicyRules, z.ZodOptional<z.ZodNumber | z.ZodBoolean>>,
+    Object.fromEntries(Object.entries(POLICY_RULE_TYPES).map(([k, type]) => [k, ruleValue(type).optional()])) as Record<
+      keyof PolicyRules,
+      z.ZodOptional<z.ZodNumber | z.ZodBoolean>
+    >,
   )
   .describe('Rules that differ from the rule set it is based on (money in USD cents, shares in whole percent)');
 const rules = z
@@ -37,11 +38,9 @@ export const ruleSetDraftCreateBody = requestBody(
   z.strictObject({
     id: ruleSetId,
     name: text(200).describe('How people name it'),
-    source: text(2000).describe("Where UNDP published it: the POPP revision, its circular or page"),
+    source: text(2000).describe('Where UNDP published it: the POPP revision, its circular or page'),
     effectiveFrom: isoDateSchema.describe('First day in force: after today'),
-    basedOnId: ruleSetId
-      .optional()
-      .describe('The rule set it amends; by default the one in force on its first day'),
+    basedOnId: ruleSetId.optional().describe('The rule set it amends; by default the one in force on its first day'),
     rules: ruleChanges.default({}),
   }),
   {
@@ -77,7 +76,13 @@ const ruleSetView = z.strictObject({
   basedOnId: z.string().nullable(),
   rules,
   changes: z
-    .array(z.strictObject({ rule: z.string(), before: z.union([z.number(), z.boolean()]), after: z.union([z.number(), z.boolean()]) }))
+    .array(
+      z.strictObject({
+        rule: z.string(),
+        before: z.union([z.number(), z.boolean()]),
+        after: z.union([z.number(), z.boolean()]),
+      }),
+    )
     .describe('What it changes against the rule set it amends'),
 });
 export const ruleSetSchema = responseBody('RuleSet', ruleSetView);

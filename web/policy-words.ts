@@ -42,7 +42,7 @@ export const POLICY_EN = {
   'impact.check.grant_contracting': 'Grant check at contracting',
   'impact.check.individual_contract': 'Individual contract check',
   'impact.assumption.candidates_at_minimum': 'Assumed: a competitive selection with the minimum number of candidates.',
-  'impact.assumption.daily_fee_from_shortlist': "Assumed: the daily fee of the costliest shortlisted expert.",
+  'impact.assumption.daily_fee_from_shortlist': 'Assumed: the daily fee of the costliest shortlisted expert.',
   'impact.assumption.daily_fee_from_contract_value': 'Assumed: the daily fee is the contract value per working day.',
   'impact.back': 'Policy rule sets',
   'rule.icLumpSumOnly': 'Individual contracts: lump-sum only',
@@ -101,7 +101,8 @@ export const POLICY_RU: Record<keyof typeof POLICY_EN, string> = {
   'impact.check.grant_contracting': 'Проверка гранта при заключении договора',
   'impact.check.individual_contract': 'Проверка индивидуального контракта',
   'impact.assumption.candidates_at_minimum': 'Допущение: конкурсный отбор с минимальным числом кандидатов.',
-  'impact.assumption.daily_fee_from_shortlist': 'Допущение: дневная ставка самого дорогого эксперта из короткого списка.',
+  'impact.assumption.daily_fee_from_shortlist':
+    'Допущение: дневная ставка самого дорогого эксперта из короткого списка.',
   'impact.assumption.daily_fee_from_contract_value': 'Допущение: дневная ставка — стоимость договора на рабочий день.',
   'impact.back': 'Наборы правил политики',
   'rule.icLumpSumOnly': 'Индивидуальные контракты: только аккордная оплата',

@@ -429,9 +429,7 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
             requestedUsd: usd(figures.funnel.get(p)?.requestedCents ?? 0),
           })),
           disbursementByMonth: figures.disbursementByMonth.map((m) => ({ month: m.month, usd: usd(m.cents) })),
-          bySdg: [...figures.bySdg.entries()]
-            .sort((a, b) => a[0] - b[0])
-            .map(([sdg, g]) => ({ sdg, ...groupView(g) })),
+          bySdg: [...figures.bySdg.entries()].sort((a, b) => a[0] - b[0]).map(([sdg, g]) => ({ sdg, ...groupView(g) })),
           byCountry: sorted(figures.byCountry).map(([c, g]) => ({ countryCode: c, ...groupView(g) })),
           byThematicArea: sorted(figures.byThematicArea).map(([a, g]) => ({ thematicAreaId: a, ...groupView(g) })),
         },

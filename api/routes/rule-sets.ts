@@ -230,7 +230,10 @@ export function ruleSetRoutes(router: ApiRouter, ctx: ApiContext): void {
   function refuseUnlessFuture(effectiveFrom: string): void {
     if (effectiveFrom <= today())
       throw validationFailed([
-        { path: 'effectiveFrom', message: `must be after today (${today()}): a rule set is entered before it takes effect` },
+        {
+          path: 'effectiveFrom',
+          message: `must be after today (${today()}): a rule set is entered before it takes effect`,
+        },
       ]);
   }
 

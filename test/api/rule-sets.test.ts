@@ -19,9 +19,21 @@ beforeAll(async () => {
   const p = h.db.prisma;
   // Proposals whose contracting check is ahead: USD 35,000 (within today's 40,000 direct-award limit) and 25,000.
   await proposalRow(p, { ...OPEN, id: 'p-imp-35k', stage: 'selection', requestedUsd: 35_000, coFinancingUsd: 10_000 });
-  await proposalRow(p, { ...OPEN, id: 'p-imp-25k', stage: 'co_endorsement', requestedUsd: 25_000, coFinancingUsd: 8_000 });
+  await proposalRow(p, {
+    ...OPEN,
+    id: 'p-imp-25k',
+    stage: 'co_endorsement',
+    requestedUsd: 25_000,
+    coFinancingUsd: 8_000,
+  });
   // Checked already (contracting, closed): never listed.
-  await proposalRow(p, { ...OPEN, id: 'p-imp-contracting', stage: 'contracting', requestedUsd: 35_000, coFinancingUsd: 10_000 });
+  await proposalRow(p, {
+    ...OPEN,
+    id: 'p-imp-contracting',
+    stage: 'contracting',
+    requestedUsd: 35_000,
+    coFinancingUsd: 10_000,
+  });
   await proposalRow(p, { ...OPEN, id: 'p-imp-closed', stage: 'closed', requestedUsd: 35_000, coFinancingUsd: 10_000 });
   // An expert request before selection: USD 12,000 for 10 working days (no expert chosen yet).
   await expertRequestRow(p, { ...OPEN, id: 'er-imp-open', stage: 'alignment_check', requestedUsd: 12_000 });
@@ -129,9 +141,11 @@ test('publishing is audited, keeps the version for its first day, and decides no
   const admin = as(h.app, await h.token('admin'));
   const fm = as(h.app, await h.token('fundManager'));
   const stages = async () =>
-    (await h.db.prisma.proposal.findMany({ where: { id: { contains: '-imp-' } }, orderBy: { id: 'asc' } })).map(
-      (p) => [p.id, p.stage, p.findings],
-    );
+    (await h.db.prisma.proposal.findMany({ where: { id: { contains: '-imp-' } }, orderBy: { id: 'asc' } })).map((p) => [
+      p.id,
+      p.stage,
+      p.findings,
+    ]);
   const before = await stages();
   const published = await admin.post('/policy/rule-sets/drafts/popp-test-next/publish', {});
   expect(published.status).toBe(200);

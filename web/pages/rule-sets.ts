@@ -68,7 +68,12 @@ function parsedValue(rule: string, text: string): number | boolean | null {
 }
 
 export function ruleSetPages(router: Router, web: WebContext): void {
-  async function listPage(ctx: PageCtx, state: FormState = emptyForm(), values: Record<string, string> = {}, status = 200) {
+  async function listPage(
+    ctx: PageCtx,
+    state: FormState = emptyForm(),
+    values: Record<string, string> = {},
+    status = 200,
+  ) {
     const { t, lang, user } = ctx;
     const list = await ctx.api.get('/policy/rule-sets');
     const admin = user.role === 'admin';
