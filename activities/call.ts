@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { Prisma } from '../generated/prisma/client';
-import type { CallProposal } from '../domain/calls';
+import { callSelectionMode, type CallProposal } from '../domain/calls';
 import type { PoolReviewer } from '../domain/reviewer-assignment';
 import { usdToCents } from '../domain/schemas';
 import { inTransaction } from '../lib/db';
@@ -65,6 +65,7 @@ export function createCallActivities(deps: ActivityDeps & { clock: Clock }) {
             : null,
         closesLocal: f.closesAt ? `${f.closesAt}T${f.closingTime}` : null,
         timeZone: f.timeZone,
+        selectionMode: callSelectionMode(f),
         progress: json(view),
       };
       await inTransaction(prisma, async (tx) => {

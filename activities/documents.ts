@@ -2,10 +2,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { signatureStatement } from '../domain/documents';
+import { DOCUMENT_TYPE_LABELS, signatureStatement } from '../domain/documents';
 import { ruleSetInForce } from '../domain/policy/rules';
 import type { AgreementInput, AgreementSignature } from '../lib/agreement-pdf';
-import { renderAgreementPdfOffThread as renderAgreementPdf } from '../lib/agreement-pdf-thread';
+import {
+  renderAgreementPdfOffThread as renderAgreementPdf,
+  renderIndividualContractPdfOffThread as renderIndividualContractPdf,
+} from '../lib/agreement-pdf-thread';
+import type { IndividualContractInput, Modality } from '../lib/individual-contract-pdf';
+import { DSA_RATES, dsaRateOn } from '../domain/policy/travel';
 import { initialScanState, newDocumentId } from '../lib/documents';
 import { sha256Of } from '../lib/storage';
 import { loadRuleSets } from './policy';
@@ -16,7 +21,8 @@ import { scanStream, ScannerUnavailableError } from '../lib/clamd';
 import { inTransaction } from '../lib/db';
 import type { DocumentServices } from '../lib/documents';
 import type { ActivityDeps } from './deps';
-import { deliverOutbox, enqueueNotifications } from './notifications/outbox';
+import { CV_QUARANTINED_TEMPLATE, cvQuarantinedMail } from './notifications/account-mails';
+import { deliverOutbox, enqueueNotifications, enqueueRenderedMail } from './notifications/outbox';
 
 export function requireDocuments(deps: ActivityDeps): DocumentServices {
   if (!deps.documents)
@@ -72,14 +78,7 @@ export function createDocumentActivities(deps: ActivityDeps) {
       language,
       reference: input.proposalId,
       date: input.date,
-      grantor: {
-        name:
-          language === 'ru'
-            ? 'Программа развития ООН (ПРООН), Партнёрство Россия–ПРООН'
-            : 'United Nations Development Programme (UNDP), Russia-UNDP Partnership',
-        office: country?.office?.name ?? (language === 'ru' ? 'Страновой офис ПРООН' : 'UNDP Country Office'),
-        country: (language === 'ru' ? country?.nameRu : country?.name) ?? p.countryCode,
-      },
+      grantor: undpParty(country, p.countryCode, language),
       recipient: { name: p.institution.name, city: p.institution.city },
       nationalPartner: String((p.nationalPartner as { name?: string } | null)?.name ?? ''),
       project: {
@@ -97,6 +96,82 @@ export function createDocumentActivities(deps: ActivityDeps) {
         dueDate: t.dueDate,
       })),
       ruleSet: { name: ruleSet.name, effectiveFrom: ruleSet.effectiveFrom },
+    });
+  }
+
+  /** What the individual contract prints, per language: the request, the expert, the rule set and DSA rate in force. */
+  async function contractBase(
+    input: GenerateContractInput,
+  ): Promise<(language: 'en' | 'ru') => IndividualContractInput> {
+    const r = await prisma.expertRequest.findUniqueOrThrow({
+      where: { id: input.requestId },
+      select: {
+        title: true,
+        objectives: true,
+        nationalPartner: true,
+        modality: true,
+        workingDays: true,
+        startDate: true,
+        endDate: true,
+        languages: true,
+        destination: true,
+        travelDays: true,
+        countryCode: true,
+      },
+    });
+    const [country, expert] = await Promise.all([
+      prisma.country.findUnique({
+        where: { code: r.countryCode },
+        select: { name: true, nameRu: true, office: { select: { name: true } } },
+      }),
+      prisma.expert.findUnique({ where: { id: input.expert.expertId }, select: { email: true } }),
+    ]);
+    const ruleSet = ruleSetInForce(await loadRuleSets(prisma), input.date);
+    const startDate = r.startDate.toISOString().slice(0, 10);
+    // The rate the workflow checked the contract with; its date and source when it is the table's rate in force.
+    const dsaCents = input.dsaRateCents;
+    const tableRate = dsaRateOn(DSA_RATES, r.countryCode, null, startDate);
+    const dated = tableRate && Math.round(tableRate.usdPerNight * 100) === dsaCents ? tableRate : null;
+    return (language) => ({
+      language,
+      reference: input.requestId,
+      date: input.date,
+      undp: undpParty(country, r.countryCode, language),
+      contractor: { name: input.expert.name, email: expert?.email ?? null },
+      assignment: {
+        title: r.title,
+        objectives: r.objectives,
+        nationalPartner: String((r.nationalPartner as { name?: string } | null)?.name ?? ''),
+        modality: r.modality as Modality,
+        workingDays: r.workingDays,
+        startDate,
+        endDate: r.endDate.toISOString().slice(0, 10),
+        languages: (r.languages as string[]) ?? [],
+      },
+      dailyFeeUsd: input.dailyFeeCents / 100,
+      contractValueUsd: input.contractValueCents / 100,
+      deliverables: input.deliverables.map((d) => ({
+        seq: d.seq,
+        title: d.title,
+        amountUsd: d.amountCents / 100,
+        dueDate: d.dueDate,
+      })),
+      travel:
+        r.modality === 'mission' && dsaCents !== null
+          ? {
+              destination: r.destination ?? '',
+              travelDays: r.travelDays ?? 0,
+              dsaPerDayUsd: dsaCents / 100,
+              dsaValidFrom: dated?.validFrom ?? null,
+              dsaSource: dated?.source ?? null,
+            }
+          : null,
+      ruleSet: {
+        name: ruleSet.name,
+        effectiveFrom: ruleSet.effectiveFrom,
+        dailyFeeApprovalThresholdUsd: ruleSet.rules.icDailyFeeApprovalThresholdCents / 100,
+      },
+      exceptionNote: input.exceptionNote,
     });
   }
 
@@ -151,7 +226,7 @@ export function createDocumentActivities(deps: ActivityDeps) {
 
   /** Stores one generated version (or returns the one a previous run stored). */
   async function storeGenerated(
-    input: GenerateAgreementInput,
+    spec: GeneratedDocumentSpec,
     language: 'en' | 'ru',
     version: number,
     previousId: string | null,
@@ -159,7 +234,7 @@ export function createDocumentActivities(deps: ActivityDeps) {
     signal?: AbortSignal,
   ): Promise<AgreementDocumentRef> {
     const documents = requireDocuments(deps);
-    const generatedKey = `${input.workflowId}:grant_agreement:${language}:v${version}`;
+    const generatedKey = `${spec.workflowId}:${spec.documentType}:${language}:v${version}`;
     const ref = async (d: {
       id: string;
       sha256: string;
@@ -169,7 +244,7 @@ export function createDocumentActivities(deps: ActivityDeps) {
       ...d,
       scanState: d.scanState === 'pending' ? await scanGeneratedNow(d.id) : d.scanState,
       language,
-      statement: signatureStatement('grant_agreement', language),
+      statement: signatureStatement(spec.documentType, language),
     });
     const existing = await prisma.document.findUnique({ where: { generatedKey } });
     if (existing) return ref(existing);
@@ -181,7 +256,7 @@ export function createDocumentActivities(deps: ActivityDeps) {
       fs.writeFileSync(file, bytes);
       const { sha256, size } = await sha256Of(fs.createReadStream(file));
       const storageKey = await documents.storage.putFile(file, sha256, size);
-      const name = `${language === 'ru' ? 'Грантовое соглашение' : 'Grant agreement'} ${input.proposalId}${version > 1 ? (language === 'ru' ? ' (подписано)' : ' (signed)') : ''} ${language.toUpperCase()}.pdf`;
+      const name = `${DOCUMENT_TYPE_LABELS[spec.documentType][language]} ${spec.subjectId}${version > 1 ? (language === 'ru' ? ' (подписано)' : ' (signed)') : ''} ${language.toUpperCase()}.pdf`;
       const id = newDocumentId();
       const created = await prisma.$transaction(async (tx) => {
         const again = await tx.document.findUnique({ where: { generatedKey } });
@@ -189,9 +264,9 @@ export function createDocumentActivities(deps: ActivityDeps) {
         const d = await tx.document.create({
           data: {
             id,
-            subjectType: 'proposal',
-            subjectId: input.proposalId,
-            documentType: 'grant_agreement',
+            subjectType: spec.subjectType,
+            subjectId: spec.subjectId,
+            documentType: spec.documentType,
             version,
             previousId,
             name,
@@ -208,9 +283,9 @@ export function createDocumentActivities(deps: ActivityDeps) {
         await tx.auditEvent.create({
           data: {
             key: `document:${generatedKey}`,
-            workflowId: input.workflowId,
-            subjectType: 'proposal',
-            subjectId: input.proposalId,
+            workflowId: spec.workflowId,
+            subjectType: spec.subjectType,
+            subjectId: spec.subjectId,
             actorRole: 'system',
             action: version > 1 ? 'agreement_stamped' : 'agreement_generated',
             data: { documentId: id, name, language, version, sha256, size },
@@ -246,7 +321,7 @@ export function createDocumentActivities(deps: ActivityDeps) {
         for (const language of ['en', 'ru'] as const) {
           documents.push(
             await storeGenerated(
-              input,
+              grantSpec(input),
               language,
               1,
               null,
@@ -255,6 +330,35 @@ export function createDocumentActivities(deps: ActivityDeps) {
             ),
           );
         }
+        return { documents };
+      });
+    },
+
+    /**
+     * The expert's individual contract in English and Russian, stored as documents of the request
+     * (one per language), scanned like uploads. Idempotent like generateAgreement.
+     */
+    async generateIndividualContract(input: GenerateContractInput): Promise<{ documents: AgreementDocumentRef[] }> {
+      return whileBeating(`generating the individual contract of ${input.requestId}`, async (signal) => {
+        const base = await contractBase(input);
+        const spec: GeneratedDocumentSpec = {
+          subjectType: 'expert_request',
+          subjectId: input.requestId,
+          workflowId: input.workflowId,
+          documentType: 'individual_contract',
+        };
+        const documents: AgreementDocumentRef[] = [];
+        for (const language of ['en', 'ru'] as const)
+          documents.push(
+            await storeGenerated(
+              spec,
+              language,
+              1,
+              null,
+              (abort) => renderIndividualContractPdf(base(language), abort),
+              signal,
+            ),
+          );
         return { documents };
       });
     },
@@ -307,7 +411,7 @@ export function createDocumentActivities(deps: ActivityDeps) {
     }
     const detail =
       outcome.state === 'infected' ? outcome.signature : outcome.state === 'scan_failed' ? outcome.reason : null;
-    // A CV on a roster profile belongs to no programme subject: audited, shown on the profile, not mailed.
+    // A CV on a roster profile belongs to no programme subject: audited, shown on the profile, mailed on its own template.
     const subject =
       doc.subjectType === 'expert'
         ? undefined
@@ -330,7 +434,9 @@ export function createDocumentActivities(deps: ActivityDeps) {
           data: { documentId: doc.id, name: doc.name, sha256: doc.sha256, ...(detail ? { finding: detail } : {}) },
         },
       });
-      if (outcome.state !== 'infected' || !subject) return [];
+      if (outcome.state !== 'infected') return [];
+      if (doc.subjectType === 'expert') return enqueueCvQuarantined(tx, doc, detail);
+      if (!subject) return [];
       const data = {
         subjectType: doc.subjectType as SubjectType,
         subjectId: doc.subjectId,
@@ -353,6 +459,36 @@ export function createDocumentActivities(deps: ActivityDeps) {
       });
     });
     return { state: outcome.state, outboxKeys };
+  }
+
+  /** The quarantined-CV mail to its uploader and the fund managers, each linking to where they see the profile. */
+  async function enqueueCvQuarantined(
+    tx: Prisma.TransactionClient,
+    doc: { id: string; subjectId: string; name: string; uploaderId: string | null },
+    finding: string | null,
+  ): Promise<string[]> {
+    const expert = await tx.expert.findUnique({ where: { id: doc.subjectId }, select: { name: true } });
+    const uploader = doc.uploaderId
+      ? await tx.user.findUnique({ where: { id: doc.uploaderId }, select: { expertId: true } })
+      : null;
+    const base = deps.baseUrl.replace(/\/+$/, '');
+    return enqueueRenderedMail(tx, {
+      workflowId: `document-${doc.id}`,
+      step: `scan:${doc.id}`,
+      template: CV_QUARANTINED_TEMPLATE,
+      to: [...(doc.uploaderId ? [{ userId: doc.uploaderId }] : []), { role: 'fund_manager' }],
+      render: (language, userId) => {
+        const isUploader = userId !== null && userId === doc.uploaderId;
+        const own = isUploader && uploader?.expertId === doc.subjectId;
+        return cvQuarantinedMail(language, {
+          documentName: doc.name,
+          finding,
+          expertName: expert?.name ?? doc.subjectId,
+          url: own ? `${base}/app/profile` : `${base}/app/roster/${encodeURIComponent(doc.subjectId)}`,
+          uploader: isUploader,
+        });
+      },
+    });
   }
 
   async function stampWithSignatures(
@@ -426,7 +562,7 @@ export function createDocumentActivities(deps: ActivityDeps) {
       const previous = originals.find((d) => d.language === language);
       documents.push(
         await storeGenerated(
-          input,
+          grantSpec(input),
           language,
           2,
           previous?.id ?? null,
@@ -442,6 +578,37 @@ export function createDocumentActivities(deps: ActivityDeps) {
     return { documents };
   }
 }
+
+/** UNDP as a party of an agreement or contract: the partnership, the Country Office and its country. */
+function undpParty(
+  country: { name: string; nameRu: string; office: { name: string } | null } | null,
+  countryCode: string,
+  language: 'en' | 'ru',
+): { name: string; office: string; country: string } {
+  return {
+    name:
+      language === 'ru'
+        ? 'Программа развития ООН (ПРООН), Партнёрство Россия–ПРООН'
+        : 'United Nations Development Programme (UNDP), Russia-UNDP Partnership',
+    office: country?.office?.name ?? (language === 'ru' ? 'Страновой офис ПРООН' : 'UNDP Country Office'),
+    country: (language === 'ru' ? country?.nameRu : country?.name) ?? countryCode,
+  };
+}
+
+/** Where a generated document belongs and what it is (its key, name and signature statement follow). */
+interface GeneratedDocumentSpec {
+  subjectType: 'proposal' | 'expert_request';
+  subjectId: string;
+  workflowId: string;
+  documentType: 'grant_agreement' | 'individual_contract';
+}
+
+const grantSpec = (input: GenerateAgreementInput): GeneratedDocumentSpec => ({
+  subjectType: 'proposal',
+  subjectId: input.proposalId,
+  workflowId: input.workflowId,
+  documentType: 'grant_agreement',
+});
 
 /** Well inside the agreement activities' heartbeat timeout (workflows/agreement-steps.ts). */
 const HEARTBEAT_EVERY_MS = 2_000;
@@ -479,4 +646,18 @@ export interface SignatureInput {
   at: string;
   documentSha256: string;
   statement: string;
+}
+
+export interface GenerateContractInput {
+  requestId: string;
+  workflowId: string;
+  /** The workflow's time when the contract was drafted (its date; deterministic bytes). */
+  date: string;
+  expert: { expertId: string; name: string };
+  dailyFeeCents: number;
+  contractValueCents: number;
+  deliverables: { seq: number; title: string; amountCents: number; dueDate: string }[];
+  /** The DSA rate the contract was checked with (a mission), per day. */
+  dsaRateCents: number | null;
+  exceptionNote: string | null;
 }

@@ -5,6 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type { DeadlineSpec, TaskDeadline } from '../domain/deadline-rules';
+import { documentCounts } from '../domain/documents';
 import type { EventTravelApplication } from '../domain/event-travel';
 import { EVENT_TRAVEL_SETTINGS } from '../domain/programmes/event-travel';
 import { worstOutcome, type Finding, type PolicyOutcome } from '../domain/policy/findings';
@@ -23,6 +24,7 @@ import { usdToCents } from '../domain/schemas';
 import type { Clock } from '../lib/clock';
 import { createCalendarActivities } from './calendar';
 import type { ActivityDeps } from './deps';
+import { annualEnvelope, type AnnualEnvelope } from './policy';
 
 /** Stages in which a trip counts as funded (approved or further), for the annual limit and the budget. */
 const FUNDED_STAGES = ['travel_authorisation', 'trip', 'settlement', 'closed'];
@@ -38,13 +40,8 @@ export interface TravelScreening {
   estimate: TravelCosts;
 }
 
-export interface TravelBudget {
-  envelopeCents: number;
-  /** Approved for other trips of the same year. */
-  committedCents: number;
-  year: number;
-  ruleSetId: string;
-}
+/** The year's travel budget; committed: approved for other trips departing that year. */
+export type TravelBudget = AnnualEnvelope;
 
 export interface ApprovedFigures {
   airfareUsd?: number;
@@ -76,21 +73,13 @@ export function createEventTravelActivities(deps: ActivityDeps & { clock: Clock 
 
   async function budget(travelId: string, day: string): Promise<TravelBudget> {
     const set = travelRulesInForce(day);
-    const year = Number(day.slice(0, 4));
-    const sum = await prisma.eventTravel.aggregate({
-      _sum: { approvedCents: true },
-      where: {
-        id: { not: travelId },
-        stage: { in: FUNDED_STAGES },
-        departureDate: { gte: new Date(`${year}-01-01T00:00:00Z`), lt: new Date(`${year + 1}-01-01T00:00:00Z`) },
-      },
+    return annualEnvelope(day, { id: set.id, envelopeCents: set.rules.annualBudgetCents }, async (departureDate) => {
+      const sum = await prisma.eventTravel.aggregate({
+        _sum: { approvedCents: true },
+        where: { id: { not: travelId }, stage: { in: FUNDED_STAGES }, departureDate },
+      });
+      return sum._sum.approvedCents;
     });
-    return {
-      envelopeCents: set.rules.annualBudgetCents,
-      committedCents: sum._sum.approvedCents ?? 0,
-      year,
-      ruleSetId: set.id,
-    };
   }
 
   /**
@@ -104,10 +93,7 @@ export function createEventTravelActivities(deps: ActivityDeps & { clock: Clock 
       where: { subjectType: 'event_travel', subjectId: travelId, documentType: 'invitation_letter', deleted: false },
       select: { scanState: true, releasedAt: true },
     });
-    const usable = letters.some(
-      (d) =>
-        d.scanState === 'clean' || d.scanState === 'not_scanned' || (d.scanState === 'scan_failed' && !!d.releasedAt),
-    );
+    const usable = letters.some(documentCounts);
     if (!usable && letters.some((d) => d.scanState === 'pending'))
       throw ApplicationFailure.retryable('the invitation letter awaits its malware scan', 'DocumentAwaitingScan');
     return usable;

@@ -51,3 +51,28 @@ export function createPolicyActivities(deps: ActivityDeps) {
     },
   };
 }
+
+/** A programme's envelope for the calendar year of a day: its rule set's ceiling and what other subjects hold of it. */
+export interface AnnualEnvelope {
+  envelopeCents: number;
+  /** Held by the programme's other subjects of the same year. */
+  committedCents: number;
+  year: number;
+  ruleSetId: string;
+}
+
+/** The year's envelope; `committed` sums the other subjects whose date falls in the year's range. */
+export async function annualEnvelope(
+  day: string,
+  ruleSet: { id: string; envelopeCents: number },
+  committed: (inYear: { gte: Date; lt: Date }) => Promise<number | null>,
+): Promise<AnnualEnvelope> {
+  const year = Number(day.slice(0, 4));
+  const inYear = { gte: new Date(`${year}-01-01T00:00:00Z`), lt: new Date(`${year + 1}-01-01T00:00:00Z`) };
+  return {
+    envelopeCents: ruleSet.envelopeCents,
+    committedCents: (await committed(inYear)) ?? 0,
+    year,
+    ruleSetId: ruleSet.id,
+  };
+}

@@ -1,4 +1,5 @@
 import { budgetTotals, type BudgetLine } from '../domain/budget';
+import { callSelectionMode, type SelectionMode } from '../domain/calls';
 import { checkGrant, type GrantFacts } from '../domain/policy/grant';
 import type { PolicyResult } from '../domain/policy/findings';
 import type { RubricCriterion } from '../domain/policy/scoring';
@@ -146,7 +147,13 @@ export async function screenProposalFacts(prisma: PrismaClient, input: Screening
           title: call.title,
           rubric: call.rubric as unknown as RubricCriterion[],
           passMark: call.passMark,
-          callWorkflowId: call.workflowId && call.closesAt ? call.workflowId : null,
+          // Only a ranked call drives its proposals' review and selection; one selecting one by one leaves them alone.
+          callWorkflowId:
+            call.workflowId &&
+            callSelectionMode({ closesAt: call.closesAt, selectionMode: call.selectionMode as SelectionMode }) ===
+              'ranked'
+              ? call.workflowId
+              : null,
         }
       : null,
   };

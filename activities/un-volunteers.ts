@@ -26,6 +26,7 @@ import type { UnvRequest } from '../domain/unv';
 import type { Clock } from '../lib/clock';
 import { createCalendarActivities } from './calendar';
 import type { ActivityDeps } from './deps';
+import { annualEnvelope, type AnnualEnvelope } from './policy';
 
 /** Stages in which an assignment's commitment counts against the year's envelope. */
 const COMMITTED_STAGES = ['recruitment', 'deployment', 'assignment', 'reconciliation', 'closed', 'separated_early'];
@@ -39,13 +40,8 @@ export interface UnvScreening {
   estimate: UnvCosts | null;
 }
 
-export interface UnvEnvelope {
-  envelopeCents: number;
-  /** Committed to other assignments funded this calendar year. */
-  committedCents: number;
-  year: number;
-  ruleSetId: string;
-}
+/** The year's UNV envelope; committed: to other assignments funded this calendar year. */
+export type UnvEnvelope = AnnualEnvelope;
 
 export interface ScreenedCandidate {
   candidate: UnvCandidate;
@@ -64,21 +60,13 @@ export function createUnVolunteersActivities(deps: ActivityDeps & { clock: Clock
 
   async function envelope(assignmentId: string, day: string): Promise<UnvEnvelope> {
     const set = unvRulesInForce(day);
-    const year = Number(day.slice(0, 4));
-    const sum = await prisma.unvAssignment.aggregate({
-      _sum: { committedCents: true },
-      where: {
-        id: { not: assignmentId },
-        stage: { in: COMMITTED_STAGES },
-        createdAt: { gte: new Date(`${year}-01-01T00:00:00Z`), lt: new Date(`${year + 1}-01-01T00:00:00Z`) },
-      },
+    return annualEnvelope(day, { id: set.id, envelopeCents: set.rules.annualEnvelopeCents }, async (createdAt) => {
+      const sum = await prisma.unvAssignment.aggregate({
+        _sum: { committedCents: true },
+        where: { id: { not: assignmentId }, stage: { in: COMMITTED_STAGES }, createdAt },
+      });
+      return sum._sum.committedCents;
     });
-    return {
-      envelopeCents: set.rules.annualEnvelopeCents,
-      committedCents: sum._sum.committedCents ?? 0,
-      year,
-      ruleSetId: set.id,
-    };
   }
 
   return {

@@ -1,6 +1,8 @@
 import { documentFacts } from '../activities/proposal';
 import { intakeProblems } from '../domain/intake';
 import { requiredDocumentsFinding } from '../domain/policy/grant';
+import { documentCounts, DOCUMENT_TYPE_LABELS, type DocumentType } from '../domain/documents';
+import { programmeOfSubject, type SubjectType } from '../domain/registry';
 import { checkDecisionShape, type DecisionBody } from '../domain/tasks';
 import { inTransaction } from '../lib/db';
 import { isTaskKind } from './json-schema';
@@ -96,7 +98,47 @@ export async function assertRequiredDocuments(ctx: ApiContext, proposalId: strin
 }
 
 /** Task kinds whose submission names documents (`data.documentIds`): reports and deliverables. */
-const SUBMITS_DOCUMENTS: readonly string[] = ['progress_report', 'final_report', 'deliverable_submission'];
+const SUBMITS_DOCUMENTS: readonly string[] = [
+  'progress_report',
+  'final_report',
+  'deliverable_submission',
+  'travel_report',
+];
+
+/**
+ * The documents the programme's registry entry requires before this task kind is decided
+ * (`documents.requiredTypes[].beforeTasks`): one that counts must be on the subject, else 400 at `data.documentIds`.
+ */
+async function assertDocumentsBeforeTask(
+  ctx: ApiContext,
+  task: { kind: string; subjectType: string; subjectId: string },
+  lang: 'en' | 'ru',
+): Promise<void> {
+  const entry = programmeOfSubject(task.subjectType as SubjectType);
+  const required = entry?.documents?.requiredTypes;
+  if (!Array.isArray(required)) return;
+  const problems: ErrorDetail[] = [];
+  for (const r of required as readonly { type: string; beforeTasks?: readonly string[] }[]) {
+    if (!r.beforeTasks?.includes(task.kind)) continue;
+    const docs = await ctx.prisma.document.findMany({
+      where: { subjectType: task.subjectType, subjectId: task.subjectId, documentType: r.type, deleted: false },
+      select: { scanState: true, releasedAt: true },
+    });
+    if (docs.some(documentCounts)) continue;
+    const label = DOCUMENT_TYPE_LABELS[r.type as DocumentType]?.[lang] ?? r.type;
+    const pending = docs.some((d) => d.scanState === 'pending');
+    const message = {
+      en: pending
+        ? `${label} (${r.type}) awaits its malware scan: submit once it has been scanned`
+        : `${label} (${r.type}) is required: upload it to the documents first`,
+      ru: pending
+        ? `Документ «${label}» (${r.type}) ещё проверяется на вредоносный код: отправьте после проверки`
+        : `Требуется документ «${label}» (${r.type}): сначала загрузите его в документы`,
+    };
+    problems.push({ path: 'data.documentIds', message: message[lang] });
+  }
+  if (problems.length) throw validationFailed(problems);
+}
 
 /**
  * The documents a decision names: the submitter's own live uploads to the task's subject (uploaded
@@ -144,6 +186,7 @@ export async function assertDecisionDocuments(
     await assertRequiredDocuments(ctx, task.subjectId);
   // A malformed body gets the decision's own field-level 400 (executeDecision) rather than ours.
   if (!isTaskKind(task.kind) || checkDecisionShape(task.kind, body as DecisionBody).length) return [];
+  await assertDocumentsBeforeTask(ctx, task, user.language === 'ru' ? 'ru' : 'en');
   const named = (body.data as { documentIds?: unknown } | undefined)?.documentIds;
   if (!SUBMITS_DOCUMENTS.includes(task.kind) || !Array.isArray(named) || !named.length) return [];
   const ids = named.filter((id): id is string => typeof id === 'string');

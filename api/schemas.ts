@@ -15,7 +15,7 @@ import {
 } from '../domain/schemas';
 import { MODALITIES, OUTCOMES, PHASES, PROGRAMMES, STAGES, SUBJECT_TYPES, TASK_STATUSES } from '../domain/stages';
 import { DOCUMENT_TYPES, SCAN_STATES, UPLOADABLE_DOCUMENT_TYPES } from '../domain/documents';
-import { CALL_STATUSES, SELECTION_DECISIONS } from '../domain/calls';
+import { CALL_STATUSES, SELECTION_DECISIONS, SELECTION_MODES } from '../domain/calls';
 import {
   callCreateSchema,
   callFieldsSchema,
@@ -409,6 +409,9 @@ export const callSchema = z.strictObject({
   closesLocal: z.string().nullable().describe('The closing date-time as set, in `timeZone`'),
   timeZone: z.string(),
   rolling: z.boolean(),
+  selectionMode: z
+    .enum(SELECTION_MODES)
+    .describe('ranked: one selection for the whole call after it closes; one_by_one: each proposal on its own'),
   minGrantUsd: z.number(),
   maxGrantUsd: z.number(),
   budgetEnvelopeUsd: z.number().nullable(),

@@ -11,6 +11,7 @@ import type { ApiRouter } from './router';
 import { stageResponseSchema, withdrawBodySchema } from './schemas';
 import { subjectScope } from './scope';
 import type { AuthUser } from './types';
+import { TASK_LITE_SELECT, timeline, visibleOpenTasks } from './views';
 
 /** The subject's part of a programme's operation ids: `proposal` → `Proposal`, `expert_request` → `ExpertRequest`. */
 export function operationName(spec: ProgrammeSpec): string {
@@ -25,6 +26,11 @@ export function subjectIdParam(spec: ProgrammeSpec): { id: { description: string
       example: `${spec.subjectIdPrefix}-0a1b2c3d4e5f6g7h`,
     },
   };
+}
+
+/** The subject's name in a sentence ("internship application", "UN Volunteer assignment"). */
+function subjectNoun(spec: ProgrammeSpec): string {
+  return spec.labels.subject.en.replace(/^[A-Z](?![A-Z])/, (c) => c.toLowerCase());
 }
 
 /** The query every subject list takes: a page, and a stage and a country to narrow it to. */
@@ -134,7 +140,7 @@ export function subjectWithdrawRoute(
   route: { operationId: string; tag: string; summary: string; id: { description: string; example: string } },
 ): void {
   const spec = programmeSpec(programme);
-  const what = spec.labels.subject.en.toLowerCase();
+  const what = subjectNoun(spec);
   router.add(
     {
       method: 'post',
@@ -167,6 +173,73 @@ export function subjectWithdrawRoute(
         idempotencyKey,
       );
       return { body: { id: row.id, stage } };
+    },
+  );
+}
+
+/** What every subject's page shows besides its own columns: the caller's view of its open tasks and timeline. */
+export interface SubjectReadShared {
+  openTasks: ReturnType<typeof visibleOpenTasks>;
+  timeline: Awaited<ReturnType<typeof timeline>>;
+}
+
+export interface SubjectRead<R extends z.ZodType, Where, Row extends { id: string }, Extra> {
+  operationId: string;
+  tag: string;
+  summary: string;
+  roles: readonly Role[];
+  id: { description: string; example: string };
+  /** The subject's schema and its description in the document. */
+  schema: R;
+  description: string;
+  /** The subject's row by the caller's scope (its own table and columns, so the row keeps its type). */
+  find: (where: Where) => Promise<Row | null>;
+  /** What the answer reads besides the open tasks and the timeline (at the same time). */
+  extra?: (row: Row, user: AuthUser) => Promise<Extra>;
+  body: (row: Row, shared: SubjectReadShared, extra: Extra) => z.input<R>;
+}
+
+/**
+ * GET /<apiPath>/:id of a programme: one subject within the caller's scope (404 outside it), with the
+ * open tasks the caller may see and its timeline.
+ */
+export function subjectReadRoute<R extends z.ZodType, Where, Row extends { id: string }, Extra = undefined>(
+  router: ApiRouter,
+  ctx: ApiContext,
+  programme: Programme,
+  read: SubjectRead<R, Where, Row, Extra>,
+): void {
+  const spec = programmeSpec(programme);
+  const what = subjectNoun(spec);
+  router.add(
+    {
+      method: 'get',
+      path: `/${spec.apiPath}/:id`,
+      operationId: read.operationId,
+      cached: true,
+      tag: read.tag,
+      summary: read.summary,
+      roles: read.roles,
+      params: { id: read.id },
+      success: { status: 200, description: read.description, schema: read.schema },
+      errors: [404],
+    },
+    async ({ user, params }) => {
+      const scope = await subjectScope(ctx.prisma, programme, user);
+      const row = await read.find({ AND: [{ id: params.id }, scope] } as Where);
+      if (!row) throw notFound(what);
+      const [tasks, events, extra] = await Promise.all([
+        ctx.prisma.task.findMany({
+          where: { subjectId: row.id, subjectType: spec.subjectType, status: 'open' },
+          select: TASK_LITE_SELECT,
+          orderBy: { createdAt: 'asc' },
+        }),
+        timeline(ctx.prisma, row.id, user),
+        read.extra?.(row, user),
+      ]);
+      const shared = { openTasks: visibleOpenTasks(tasks, user), timeline: events };
+      // z.input<R> made the body the schema's: the answer is the schema's.
+      return { body: read.body(row, shared, extra as Extra) as never };
     },
   );
 }

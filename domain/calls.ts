@@ -7,6 +7,21 @@ import type { FieldProblem } from './schemas';
 export const CALL_STATUSES = ['draft', 'published', 'closed', 'review', 'decided', 'archived'] as const;
 export type CallStatus = (typeof CALL_STATUSES)[number];
 
+/**
+ * How a call selects its proposals: `ranked`, one selection for the whole call once it has closed and
+ * the reviews are in (the call workflow assigns reviewers and delivers its decisions); `one_by_one`,
+ * each proposal selected in its own workflow as its reviews complete, while the call stays open or
+ * after it closed. A rolling call (no closing date) always selects one by one.
+ */
+export const SELECTION_MODES = ['ranked', 'one_by_one'] as const;
+export type SelectionMode = (typeof SELECTION_MODES)[number];
+
+/** The mode a call selects in: as declared, else ranked when it has a closing date. */
+export function callSelectionMode(c: { closesAt: unknown; selectionMode?: SelectionMode | null }): SelectionMode {
+  if (c.closesAt === null) return 'one_by_one';
+  return c.selectionMode ?? 'ranked';
+}
+
 export const SELECTION_DECISIONS = ['select', 'waitlist', 'reject'] as const;
 export type SelectionDecision = (typeof SELECTION_DECISIONS)[number];
 

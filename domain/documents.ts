@@ -65,6 +65,14 @@ export const DOCUMENT_TYPE_LABELS: Record<DocumentType, Record<Language, string>
 export const SCAN_STATES = ['pending', 'clean', 'infected', 'scan_failed', 'not_scanned'] as const;
 export type ScanState = (typeof SCAN_STATES)[number];
 
+/**
+ * Whether a document counts where a rule requires one: scanned clean, stored while scanning is off,
+ * or released by a fund manager after a failed scan (never while pending, never infected).
+ */
+export function documentCounts(d: { scanState: string; releasedAt: Date | string | null }): boolean {
+  return d.scanState === 'clean' || d.scanState === 'not_scanned' || (d.scanState === 'scan_failed' && !!d.releasedAt);
+}
+
 export const SCAN_STATE_LABELS: Record<ScanState, Record<Language, string>> = {
   pending: { en: 'Awaiting malware scan', ru: 'Ожидает проверки на вредоносное ПО' },
   clean: { en: 'Scanned: no malware found', ru: 'Проверен: вредоносное ПО не найдено' },

@@ -168,8 +168,15 @@ export const travelReportSchema = z
     link: url.optional().describe('A photo or a link (programme page, recording)'),
     actualDepartureDate: isoDateSchema,
     actualReturnDate: isoDateSchema,
-    /** Proof of attendance (boarding passes, certificate): described until the documents subsystem (issue 28) stores them. */
-    attendanceProof: text(2000),
+    /** Notes on the proof of attendance; the proof itself is a document (attendance_proof), required by the API. */
+    attendanceProof: text(2000).optional().describe('Notes on the proof of attendance (the files are documents)'),
+    documentIds: z
+      .array(documentIdSchema)
+      .max(10)
+      .optional()
+      .describe(
+        'Documents you uploaded to this application (POST …/documents), submitted with the report: the proof of attendance (attendance_proof) is required',
+      ),
   })
   .strict();
 

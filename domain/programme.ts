@@ -113,7 +113,17 @@ export interface DocumentsSpec {
    * The document types the subject must hold: its call's list, or the programme's own (each from the
    * listed stages on, or always); absent, none.
    */
-  requiredTypes?: 'call' | readonly { type: string; fromStages?: readonly string[] }[];
+  requiredTypes?:
+    | 'call'
+    | readonly {
+        type: string;
+        fromStages?: readonly string[];
+        /**
+         * Task kinds that cannot be decided until the subject holds one that counts (scanned clean, or
+         * released): the decision is refused with 400 at `data.documentIds`.
+         */
+        beforeTasks?: readonly string[];
+      }[];
 }
 
 /**

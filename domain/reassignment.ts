@@ -90,3 +90,11 @@ export function reassignProblems(
     return problem("a reviewer from the applicant's institution has a conflict of interest");
   return [];
 }
+
+/**
+ * Why a task waiting for an institution's members blocks the erasure of one of them: they are its
+ * only active member of the task's role, so once erased nobody could act on it. Nothing is named
+ * to one person, so nothing is reassigned: a colleague joins the institution first.
+ */
+export const SOLE_MEMBER_BLOCK =
+  'the task waits for the institution, whose only active member of its role this person is: a colleague must join the institution first';

@@ -3,6 +3,7 @@ import { documentIdSchema, requirableDocumentTypeSchema } from './documents';
 import { BUDGET_CATEGORIES, budgetAmountsUsd, budgetLineProblems } from './budget';
 import { MODALITIES } from './stages';
 import { isTimeZone } from './calendar';
+import { SELECTION_MODES } from './calls';
 
 /** Payload schemas shared by the API, the OpenAPI document, the workflows and the tests. */
 
@@ -305,6 +306,12 @@ const callFields = {
   closesAt: isoDate.nullable().describe('The closing day, in `timeZone`; null for a rolling call (no deadline)'),
   closingTime: timeOfDay.describe('The closing time on `closesAt`, in `timeZone`'),
   timeZone: timeZoneSchema,
+  selectionMode: z
+    .enum(SELECTION_MODES)
+    .optional()
+    .describe(
+      'ranked (the default with a closing date): one selection for the whole call after it closes; one_by_one: each proposal is selected as its reviews complete (a rolling call always is)',
+    ),
 };
 export const callFieldsSchema = z
   .object({
@@ -327,6 +334,11 @@ export function callFieldProblems(c: CallFields): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (c.closesAt !== null && c.closesAt <= c.opensAt)
     problems.push({ path: 'closesAt', message: 'must be after opensAt' });
+  if (c.closesAt === null && c.selectionMode === 'ranked')
+    problems.push({
+      path: 'selectionMode',
+      message: 'a rolling call (no closing date) selects its proposals one by one',
+    });
   if (c.maxGrantUsd < c.minGrantUsd) problems.push({ path: 'maxGrantUsd', message: 'must be at least minGrantUsd' });
   if (c.budgetEnvelopeUsd !== undefined && c.budgetEnvelopeUsd < c.maxGrantUsd)
     problems.push({ path: 'budgetEnvelopeUsd', message: 'must be at least maxGrantUsd' });

@@ -8,6 +8,13 @@
 import os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { renderAgreementPdf, type AgreementInput } from './agreement-pdf';
+import { renderIndividualContractPdf, type IndividualContractInput } from './individual-contract-pdf';
+
+/** What a thread renders: a grant agreement or an expert's individual contract. */
+type PdfJob =
+  { kind: 'grant_agreement'; input: AgreementInput } | { kind: 'individual_contract'; input: IndividualContractInput };
+const render = (job: PdfJob): Promise<Uint8Array> =>
+  job.kind === 'individual_contract' ? renderIndividualContractPdf(job.input) : renderAgreementPdf(job.input);
 
 /** From TypeScript sources a thread registers tsx first (neither tsx's loader nor jest's transform reach threads). */
 const THREAD_ENTRY = __filename.endsWith('.ts')
@@ -18,7 +25,7 @@ const IDLE_MS = 5_000;
 
 interface Job {
   id: number;
-  input: AgreementInput;
+  input: PdfJob;
   resolve: (bytes: Uint8Array) => void;
   reject: (err: Error) => void;
 }
@@ -81,6 +88,17 @@ function pump(): void {
 
 /** Renders on the pool; a job still queued when `signal` aborts (its activity attempt given up) is dropped. */
 export function renderAgreementPdfOffThread(input: AgreementInput, signal?: AbortSignal): Promise<Uint8Array> {
+  return renderOffThread({ kind: 'grant_agreement', input }, signal);
+}
+
+export function renderIndividualContractPdfOffThread(
+  input: IndividualContractInput,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  return renderOffThread({ kind: 'individual_contract', input }, signal);
+}
+
+function renderOffThread(input: PdfJob, signal?: AbortSignal): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const job: Job = { id: nextId++, input, resolve, reject };
@@ -107,8 +125,8 @@ export function renderAgreementPdfOffThread(input: AgreementInput, signal?: Abor
 
 if (!isMainThread && parentPort && (workerData as { agreementPdfPool?: boolean } | null)?.agreementPdfPool) {
   const port = parentPort;
-  port.on('message', ({ id, input }: { id: number; input: AgreementInput }) => {
-    renderAgreementPdf(input).then(
+  port.on('message', ({ id, input }: { id: number; input: PdfJob }) => {
+    render(input).then(
       (bytes) => port.postMessage({ id, bytes }, [bytes.buffer as ArrayBuffer]),
       (err: unknown) => port.postMessage({ id, error: err instanceof Error ? err.message : String(err) }),
     );

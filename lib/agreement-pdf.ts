@@ -145,7 +145,7 @@ const TEXT: Record<Language, Record<string, string>> = {
   },
 };
 
-function usd(n: number, language: Language): string {
+export function usd(n: number, language: Language): string {
   const s = new Intl.NumberFormat(language === 'ru' ? 'ru-RU' : 'en-US', {
     minimumFractionDigits: 2,
     maximumFractionDigits: 2,
@@ -251,30 +251,41 @@ export class Writer {
   }
 }
 
-export async function renderAgreementPdf(input: AgreementInput): Promise<Uint8Array> {
-  const t = TEXT[input.language];
+/** A new A4 document with the embedded fonts and deterministic metadata (same input, same bytes), and its writer. */
+export async function startPdf(meta: {
+  title: string;
+  language: Language;
+  created: string;
+  modified: string;
+}): Promise<{ doc: PDFDocument; w: Writer }> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(cachingFontkit);
   const font = await doc.embedFont(fontFile('regular'), { subset: true });
   const bold = await doc.embedFont(fontFile('bold'), { subset: true });
-  const when = new Date(input.date);
-  doc.setTitle(`${t.title} ${input.reference}`);
-  doc.setLanguage(input.language);
+  doc.setTitle(meta.title);
+  doc.setLanguage(meta.language);
   doc.setProducer('Russia-UNDP Partnership workflow engine');
   doc.setCreator('Russia-UNDP Partnership workflow engine');
-  doc.setCreationDate(when);
-  doc.setModificationDate(
-    input.signed
-      ? new Date(
-          input.signed.signatures
-            .map((s) => s.at)
-            .sort()
-            .pop() ?? input.date,
-        )
-      : when,
-  );
+  doc.setCreationDate(new Date(meta.created));
+  doc.setModificationDate(new Date(meta.modified));
+  return { doc, w: new Writer(doc, font, bold) };
+}
 
-  const w = new Writer(doc, font, bold);
+/** The time of the last signature (a stamped version's modification date), else the document's date. */
+export const lastSignatureAt = (date: string, signed?: { signatures: { at: string }[] }): string =>
+  signed?.signatures
+    .map((s) => s.at)
+    .sort()
+    .pop() ?? date;
+
+export async function renderAgreementPdf(input: AgreementInput): Promise<Uint8Array> {
+  const t = TEXT[input.language];
+  const { doc, w } = await startPdf({
+    title: `${t.title} ${input.reference}`,
+    language: input.language,
+    created: input.date,
+    modified: lastSignatureAt(input.date, input.signed),
+  });
   w.text(t.title, { size: 18, bold: true });
   w.text(t.subtitle, { size: 11, gap: 6 });
   w.text(`${t.ref}: ${input.reference}    ${t.date}: ${input.date.slice(0, 10)}`, { gap: 8 });

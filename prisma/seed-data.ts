@@ -855,11 +855,17 @@ export interface CallRow {
   rubric: RubricCriterionRow[];
   passMark: number;
   thematicAreaIds: string[];
+  /** domain/calls.ts SELECTION_MODES */
+  selectionMode: 'ranked' | 'one_by_one';
   createdById: string | null;
   createdAt: Date;
 }
 
-/** One open call per country office; closesAt is the last instant of 2027-12-31 (open all that day). */
+/**
+ * One open call per country office; closesAt is the last instant of 2027-12-31 (open all that day).
+ * They select one by one, so a demo proposal goes to its reviewers as soon as it passes the alignment
+ * check instead of waiting for the call to close (the worker gives each its call workflow).
+ */
 export const CALLS: CallRow[] = COUNTRY_SPECS.map((c) => ({
   id: `call-${c.code.toLowerCase()}`,
   countryCode: c.code,
@@ -874,6 +880,7 @@ export const CALLS: CallRow[] = COUNTRY_SPECS.map((c) => ({
   rubric: DEFAULT_RUBRIC,
   passMark: 60,
   thematicAreaIds: [...new Set(c.framework.outcomes.flatMap(([, , areas]) => areas))],
+  selectionMode: 'one_by_one',
   createdById: DEMO_USERS.fundManager.id,
   createdAt: SEED_TIMESTAMP,
 }));

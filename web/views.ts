@@ -15,7 +15,19 @@ import { html, type HtmlValue, type SafeHtml } from './html';
 import type { Key, Lang } from './i18n';
 import { findingsOf, findingText } from './findings';
 import { nameOf, type NamedItem } from './reference';
-import { facts, fmtDate, fmtNum, fmtUsd, prose, stageBadge, stageLabel, type AnonCtx } from './ui';
+import {
+  emptyState,
+  facts,
+  fmtDate,
+  fmtNum,
+  fmtUsd,
+  pager,
+  prose,
+  stageBadge,
+  stageLabel,
+  type AnonCtx,
+  type PageCtx,
+} from './ui';
 
 // ---------------------------------------------------------------- API shapes: the document's types (web/api-client.ts)
 
@@ -474,4 +486,58 @@ export function openTasksSection(ctx: AnonCtx, tasks: OpenTask[]): HtmlValue {
   const { t, lang } = ctx;
   if (!tasks.length) return '';
   return html`<section class="card"><h2>${t('proposal.openTasks')}</h2><ul class="waiting">${tasks.map((x) => html`<li><a href="${taskHref(x.id)}">${kindLabel(lang, x.kind)}</a> · ${t(`actor.${x.assigneeRole}` as Key)}${x.dueAt ? html` · ${t('task.dueOn', { date: fmtDate(x.dueAt, lang) })}` : ''}${x.overdue ? html` <span class="badge badge-danger"><span aria-hidden="true">⚠ </span>${t('task.overdue')}</span>` : ''}</li>`)}</ul></section>`;
+}
+
+// ---------------------------------------------------------------- a programme's list page and a subject's page
+
+/** What a list page starts from: the page of its list the reader asked for (by `?page=`), and the countries' names. */
+export async function listPageData<L>(
+  ctx: PageCtx,
+  read: (page: number) => Promise<L>,
+): Promise<{ list: L; refs: Reference }> {
+  const page = Math.max(1, Number(ctx.req.query.page) || 1);
+  const [list, countries] = await Promise.all([read(page), ctx.ref.countries()]);
+  return { list, refs: { areas: [], countries } };
+}
+
+export interface ListColumn<T> {
+  label: string;
+  /** A figure: aligned right. */
+  num?: boolean;
+  cell: (item: T) => HtmlValue;
+}
+
+/** A list page's table (a card an item on a phone) with its pager (given `href`), or the empty state. */
+export function listTable<T>(
+  ctx: PageCtx,
+  list: Page<T>,
+  o: { caption: string; none: string; columns: ListColumn<T>[]; href?: (page: number) => string },
+): SafeHtml {
+  if (!list.items.length) return emptyState(o.none);
+  const head = (c: ListColumn<T>) =>
+    c.num ? html`<th scope="col" class="num">${c.label}</th>` : html`<th scope="col">${c.label}</th>`;
+  const cell = (c: ListColumn<T>, item: T) =>
+    c.num
+      ? html`<td data-label="${c.label}" class="num">${c.cell(item)}</td>`
+      : html`<td data-label="${c.label}">${c.cell(item)}</td>`;
+  return html`<table class="table table-stack"><caption class="visually-hidden">${o.caption}</caption>
+    <thead><tr>${o.columns.map(head)}</tr></thead>
+    <tbody>${list.items.map((item) => html`<tr>${o.columns.map((c) => cell(c, item))}</tr>`)}</tbody></table>${o.href ? pager(ctx, list, o.href) : ''}`;
+}
+
+/**
+ * What a subject's page starts from: the subject, the reference names (thematic areas when asked),
+ * whether the reader is staff, and for staff the names of those who acted in its history.
+ */
+export async function subjectPageData<T extends { timeline: TimelineEvent[] }>(
+  ctx: PageCtx,
+  read: Promise<T>,
+  o: { areas?: boolean } = {},
+): Promise<{ r: T; refs: Reference; privileged: boolean; names: Map<string, string> }> {
+  const [r, areas, countries] = await Promise.all([read, o.areas ? ctx.ref.thematicAreas() : [], ctx.ref.countries()]);
+  const privileged = isStaffViewer(ctx.user.role);
+  const names = privileged
+    ? await ctx.ref.userNames(r.timeline.map((e) => e.actorId ?? '').filter(Boolean))
+    : new Map<string, string>();
+  return { r, refs: { areas, countries }, privileged, names };
 }

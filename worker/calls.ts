@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { SelectionMode } from '../domain/calls';
 import { callFieldsSchema, centsToUsd, type CallFields } from '../domain/schemas';
 import type { PrismaClient } from '../lib/db';
 import { callWorkflowId } from '../workflows/call-messages';
@@ -33,6 +34,8 @@ export function callFieldsOfRow(row: CallRow, reviewers: string[]): CallFields {
     closesAt: closes ? closes.slice(0, 10) : null,
     closingTime: closes ? closes.slice(11, 16) : '23:59',
     timeZone: row.timeZone,
+    // A call with a deadline written before calls were workflows (the demo seed) declares how it selects.
+    ...(closes ? { selectionMode: row.selectionMode as SelectionMode } : {}),
   });
 }
 

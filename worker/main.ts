@@ -19,6 +19,7 @@ import { connectTemporalClient, temporalStartError, verifyTemporalNamespace } fr
 import { createClock } from '../lib/clock';
 import { createWorker } from './create-worker';
 import { ensureDigestSchedule } from './schedules';
+import { ensureCallWorkflows } from './calls';
 import { ensurePendingScans } from './document-scans';
 
 /** Bundles the workflows in a child process (same node flags, e.g. the tsx loader) and returns the file. */
@@ -134,6 +135,15 @@ async function main(): Promise<void> {
       logger.warn(
         { event: 'digest_schedule_failed', err: err instanceof Error ? err.message : String(err) },
         'daily digest schedule not created',
+      ),
+    );
+  // Calls written as rows without their workflow (the demo seed, which declares them one-by-one): their workflows start now.
+  await ensureCallWorkflows(client, prisma, cfg.TASK_QUEUE)
+    .then((n) => n && logger.info({ event: 'call_workflows', calls: n }, 'call workflows started'))
+    .catch((err) =>
+      logger.warn(
+        { event: 'call_workflows_failed', err: err instanceof Error ? err.message : String(err) },
+        'call workflows not started',
       ),
     );
   // Documents whose scan the API could not start (Temporal unreachable at upload): scanned now.

@@ -10,11 +10,16 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { AgreementDocumentRef, GenerateAgreementInput, SignatureInput } from '../activities/documents';
+import type {
+  AgreementDocumentRef,
+  GenerateAgreementInput,
+  GenerateContractInput,
+  SignatureInput,
+} from '../activities/documents';
 import type { DecisionProblem } from '../domain/tasks';
 import { documentScanWorkflow, documentScanWorkflowId } from './document-scan';
 
-const { generateAgreement, stampAgreement } = proxyActivities<Activities>({
+const { generateAgreement, generateIndividualContract, stampAgreement } = proxyActivities<Activities>({
   // Generous: under load an attempt may wait its turn for a render thread (beating all the while).
   startToCloseTimeout: '10 minutes',
   // The attempt beats every 2 seconds while it runs: one lost with a killed worker is retried after this.
@@ -57,6 +62,15 @@ async function scanGenerated(documents: AgreementDocumentRef[]): Promise<void> {
 
 export async function prepareAgreement(input: GenerateAgreementInput): Promise<{ documents: AgreementDocumentRef[] }> {
   const out = await generateAgreement(input);
+  await scanGenerated(out.documents);
+  return out;
+}
+
+/** An expert's individual contract (EN, RU), stored with the request and scanned, before it goes to signature. */
+export async function prepareIndividualContract(
+  input: GenerateContractInput,
+): Promise<{ documents: AgreementDocumentRef[] }> {
+  const out = await generateIndividualContract(input);
   await scanGenerated(out.documents);
   return out;
 }

@@ -3,7 +3,9 @@
  * instant, re-armed when the deadline is extended) → review (reviewers from the call's pool, delivered
  * to each proposal's workflow) → decided (one ranked selection for the whole call, delivered the same
  * way; waitlisted proposals selected later as money frees up) → archived. A rolling call (no closing
- * date) stays published: its proposals are selected one by one in their own workflows.
+ * date) stays published: its proposals are selected one by one in their own workflows. So does a call
+ * declared `one_by_one` (the demo seed's calls): its timer closes it to submissions, and it has no
+ * review or selection of its own.
  */
 import {
   ActivityFailure,
@@ -17,6 +19,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
+  callSelectionMode,
   nextFromWaitlist,
   rankProposals,
   selectionProblems,
@@ -165,6 +168,7 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallStatus
   // ---------- derived views
 
   const isLeft = (stage: string) => isTerminal(stage);
+  const oneByOne = () => callSelectionMode(s.fields) === 'one_by_one';
   const proposal = (id: string) => s.proposals.find((p) => p.proposalId === id);
   const waitingFor = () =>
     s.proposals.filter((p) => (STAGES_BEFORE_REVIEW as readonly string[]).includes(p.stage) && !isLeft(p.stage));
@@ -458,6 +462,8 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallStatus
     {
       validator: ({ actor, withoutWaiting }) => {
         requireFundManager(actor);
+        if (oneByOne())
+          throw failure(FAILURE.notAllowedNow, 'the call selects its proposals one by one: each has its own review');
         if (s.status !== 'closed' || busy)
           throw failure(FAILURE.notAllowedNow, `the call is ${s.status}: review starts after it closed`);
         const waiting = waitingFor();
@@ -612,11 +618,11 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallStatus
     {
       validator: ({ actor }) => {
         requireFundManager(actor);
-        const rolling = s.status === 'published' && s.closesAt === null;
-        if (!(s.status === 'decided' || rolling || s.status === 'draft') || s.archiving)
+        const notSelecting = (s.status === 'published' || s.status === 'closed') && oneByOne();
+        if (!(s.status === 'decided' || notSelecting || s.status === 'draft') || s.archiving)
           throw failure(
             FAILURE.notAllowedNow,
-            `the call is ${s.status}: archive it once decided (or a rolling call, or a draft)`,
+            `the call is ${s.status}: archive it once decided (or one selecting one by one, or a draft)`,
           );
       },
     },
@@ -654,11 +660,18 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallStatus
     if (s.status === 'published') {
       closingChanged = false;
       const dueIn = Date.parse(s.closingTimerAt!) - Date.now();
-      if (dueIn > 0 && (await condition(() => closingChanged || refreshWanted, dueIn))) {
+      if (dueIn > 0 && (await condition(() => closingChanged || refreshWanted || s.archiving, dueIn))) {
         if (refreshWanted) {
           await refresh();
           await persist();
         }
+        continue;
+      }
+      if (oneByOne()) {
+        await refresh();
+        s.status = 'closed';
+        event('closed', null, { closesAt: s.closesAt });
+        await persist();
         continue;
       }
       // What the review needs is read before anyone can see the call closed and start it.
@@ -668,6 +681,11 @@ export async function callWorkflow(input: CallWorkflowInput): Promise<CallStatus
       event('closed', null, { closesAt: s.closesAt });
       planReviewers();
       await persist();
+      continue;
+    }
+    // Closed to submissions, its proposals selected one by one in their own workflows: nothing left but archiving.
+    if (oneByOne()) {
+      await condition(() => s.archiving);
       continue;
     }
     // closed, review, decided: follow the proposals, deliver what is due

@@ -90,16 +90,7 @@ export async function eventTravelWorkflow(input: EventTravelWorkflowInput): Prom
     validateDecision: (task, d) => validateEventTravelDecision(task.kind, d, progress),
   });
   lc.install();
-  const acts = lc.track({
-    screenEventTravel: travelActivities.screenEventTravel,
-    eventTravelBudget: travelActivities.eventTravelBudget,
-    approveTravelCosts: travelActivities.approveTravelCosts,
-    recomputeTravelCosts: travelActivities.recomputeTravelCosts,
-    settleEventTravel: travelActivities.settleEventTravel,
-    eventTravelDeadlines: travelActivities.eventTravelDeadlines,
-    eventTravelTripDates: travelActivities.eventTravelTripDates,
-    eventTravelReportDeadline: travelActivities.eventTravelReportDeadline,
-  });
+  const acts = lc.trackAll(travelActivities);
   const reject = rejectWith(lc);
 
   /** A task due on its SLA in the programme office's working days (not the event country's). */

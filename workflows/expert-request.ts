@@ -21,7 +21,7 @@
  * - Withdrawal: any co_approver of the request's country (the request belongs to the Country
  *   Office, not to one person), up to and including contracting; a draft contract is voided.
  */
-import { continueAsNew, proxyActivities } from '@temporalio/workflow';
+import { continueAsNew, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ShortlistEntry } from '../activities/expert-request';
 import { candidateSelectionProblems, dailyBudgetCents, type SelectionPolicy } from '../domain/matching';
@@ -50,6 +50,10 @@ import {
   type DraftContract,
 } from './shared-steps';
 import type { DecideInput } from './messages';
+import { prepareIndividualContract as prepareIndividualContractStep } from './agreement-steps';
+
+/** Requests that reach contracting after this change store the individual contract as a PDF (EN, RU). */
+const INDIVIDUAL_CONTRACT_PDF = 'individual-contract-pdf-2026-12';
 
 const expertActivities = proxyActivities<Activities>(PROGRAMME_ACTIVITY_OPTIONS);
 
@@ -124,6 +128,7 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     expertBookingProblems: expertActivities.expertBookingProblems,
     checkExpertContract: expertActivities.checkExpertContract,
   });
+  const { prepareIndividualContract } = lc.track({ prepareIndividualContract: prepareIndividualContractStep });
 
   const reject = rejectWith(lc);
   const cancelWith = (
@@ -454,6 +459,25 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
       policyFindings: policy,
       exceptionNote,
     });
+    if (patched(INDIVIDUAL_CONTRACT_PDF)) {
+      // The contract as documents of the request, on the signers' task pages and the request's page.
+      await prepareIndividualContract({
+        requestId: input.requestId,
+        workflowId: workflowInfo().workflowId,
+        date: new Date().toISOString(),
+        expert: { expertId: expert.expertId, name: expert.name },
+        dailyFeeCents: expert.dailyFeeCents,
+        contractValueCents: value,
+        deliverables: r.deliverables.map((d, i) => ({
+          seq: i + 1,
+          title: d.title,
+          amountCents: amounts[i],
+          dueDate: d.dueDate,
+        })),
+        dsaRateCents: progress.dsaRateCents,
+        exceptionNote,
+      });
+    }
     const context = {
       expertId: expert.expertId,
       expertName: expert.name,

@@ -483,6 +483,23 @@ export class Lifecycle {
   }
 
   /**
+   * `track` for all the activities of a `proxyActivities` proxy, which lists no names: each is
+   * wrapped when first read.
+   */
+  trackAll<T extends object>(acts: T): T {
+    const wrapped = new Map<string | symbol, unknown>();
+    return new Proxy(acts, {
+      get: (target, name) => {
+        if (!wrapped.has(name)) {
+          const fn = Reflect.get(target, name) as (...args: never[]) => Promise<unknown>;
+          wrapped.set(name, this.track({ fn }).fn);
+        }
+        return wrapped.get(name);
+      },
+    });
+  }
+
+  /**
    * Wraps activity functions so the kernel knows the workflow is busy while they run:
    * an Update answers only when the workflow is waiting on people again.
    */

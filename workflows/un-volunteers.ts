@@ -103,17 +103,7 @@ export async function unvAssignmentWorkflow(input: UnvAssignmentWorkflowInput): 
     validateDecision: (task, d) => validateUnvDecision(task.kind, d, progress),
   });
   lc.install();
-  const acts = lc.track({
-    unvScreenRequest: unvActivities.unvScreenRequest,
-    unvEnvelope: unvActivities.unvEnvelope,
-    unvFundingProblems: unvActivities.unvFundingProblems,
-    unvScreenCandidates: unvActivities.unvScreenCandidates,
-    unvOfferDeadline: unvActivities.unvOfferDeadline,
-    unvAssignmentEnd: unvActivities.unvAssignmentEnd,
-    unvAdvance: unvActivities.unvAdvance,
-    unvExtensionCosts: unvActivities.unvExtensionCosts,
-    unvServedCosts: unvActivities.unvServedCosts,
-  });
+  const acts = lc.trackAll(unvActivities);
 
   const host = { role: 'co_approver' as const, countryCode };
   const money = () => unvMoney(progress.ledger);

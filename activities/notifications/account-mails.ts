@@ -145,3 +145,43 @@ export function decisionMail(
     link: { label: l === 'ru' ? 'Открыть' : 'Open', url: input.url },
   });
 }
+
+/**
+ * A CV on a roster profile in which the malware scanner found something: to the uploader (who may
+ * upload a clean copy) and the fund managers. Outbox.template `cv_quarantined`.
+ */
+export const CV_QUARANTINED_TEMPLATE = 'cv_quarantined';
+
+export function cvQuarantinedMail(
+  language: Language,
+  input: { documentName: string; finding: string | null; expertName: string; url: string; uploader: boolean },
+): RenderedMail {
+  const l = pick(language);
+  return l === 'ru'
+    ? renderAccountMail('ru', {
+        subject: `В резюме найдено вредоносное ПО: ${input.documentName}`,
+        heading: 'Резюме изолировано',
+        paragraphs: [
+          `Антивирус обнаружил ${input.finding ?? 'вредоносное ПО'} в резюме «${input.documentName}» в профиле эксперта ${input.expertName}.`,
+          'Файл сохранён для администратора и никому не выдаётся.',
+          input.uploader
+            ? 'Если резюме нужно, загрузите чистую копию на странице профиля.'
+            : 'Эксперт может загрузить чистую копию.',
+        ],
+        link: { label: 'Открыть профиль', url: input.url },
+        footer: 'process',
+      })
+    : renderAccountMail('en', {
+        subject: `Malware found in a CV: ${input.documentName}`,
+        heading: 'A CV was quarantined',
+        paragraphs: [
+          `The malware scanner found ${input.finding ?? 'malware'} in the CV “${input.documentName}” on the roster profile of ${input.expertName}.`,
+          'The file is kept for the administrator and is never served.',
+          input.uploader
+            ? 'If the CV is needed, upload a clean copy on the profile page.'
+            : 'The expert may upload a clean copy.',
+        ],
+        link: { label: 'Open the profile', url: input.url },
+        footer: 'process',
+      });
+}

@@ -45,7 +45,7 @@ import type { Language } from '../../domain/roles';
 import type { PrismaClient } from '../../lib/db';
 import { logger as rootLogger, type Logger } from '../../lib/logger';
 import { describeMailError, isConnectionMailError, isPermanentMailError, type Mailer } from '../../lib/mailer';
-import { primaryLinkOf, renderDigest, renderNotification, type DigestItem } from './templates';
+import { primaryLinkOf, renderDigest, renderNotification, type DigestItem, type RenderedMail } from './templates';
 
 /** The Prisma client handed to an interactive `$transaction` callback (a PrismaClient also fits). */
 export type Tx = Prisma.TransactionClient;
@@ -193,6 +193,44 @@ export async function enqueueNotifications(
 }
 
 export type OutboxRow = Prisma.OutboxCreateManyInput & { key: string; status: string };
+
+/**
+ * The Outbox rows of a mail that has its own renderer (not a workflow notification), written in the
+ * caller's transaction; recipients are resolved like a notification's (active users, their language).
+ * Returns every key, new or already there.
+ */
+export async function enqueueRenderedMail(
+  tx: Tx,
+  input: {
+    workflowId: string;
+    step: string;
+    template: string;
+    to: Recipient[];
+    render: (language: Language, userId: string | null) => RenderedMail;
+  },
+): Promise<string[]> {
+  const rows = new Map<string, OutboxRow>();
+  for (const to of input.to)
+    for (const recipient of await resolveRecipients(tx, to)) {
+      const key = outboxKey(input.workflowId, input.step, recipient.userId ?? recipient.email, input.template);
+      if (rows.has(key)) continue;
+      const mail = input.render(recipient.language, recipient.userId);
+      rows.set(key, {
+        key,
+        workflowId: input.workflowId,
+        recipientId: recipient.userId,
+        toEmail: recipient.email,
+        template: input.template,
+        language: recipient.language,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        status: 'pending',
+      });
+    }
+  await insertOutboxRows(tx, [...rows.values()]);
+  return [...rows.keys()];
+}
 
 /** The rendered Outbox rows of one step's notifications (enqueueNotifications without the insert). */
 export async function outboxRowsOf(

@@ -783,6 +783,8 @@ export function renderAccountMail(
     fields?: Array<[string, string | undefined]>;
     quote?: { label: string; text: string };
     link?: { label: string; url: string };
+    /** 'process': a mail about the recipient's part in a process (a quarantined CV), not an address typed in. */
+    footer?: 'account' | 'process';
   },
 ): RenderedMail {
   const lang: Language = language === 'ru' ? 'ru' : 'en';
@@ -790,7 +792,8 @@ export function renderAccountMail(
   if (content.fields?.length) blocks.push({ kind: 'fields', rows: content.fields });
   if (content.quote && present(content.quote.text)) blocks.push({ kind: 'quote', ...content.quote });
   if (content.link) blocks.push({ kind: 'link', ...content.link });
-  const { text, html } = renderBlocks(lang, content.heading, blocks, ACCOUNT_FOOTER[lang]);
+  const footer = content.footer === 'process' ? FOOTER[lang] : ACCOUNT_FOOTER[lang];
+  const { text, html } = renderBlocks(lang, content.heading, blocks, footer);
   return { subject: oneLine(`[${BRAND[lang]}] ${content.subject}`), text, html };
 }
 

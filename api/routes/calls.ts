@@ -1,7 +1,7 @@
 import { WithStartWorkflowOperation, type UpdateDefinition } from '@temporalio/client';
 import type { z } from 'zod';
 import type { Prisma } from '../../generated/prisma/client';
-import type { CallStatus } from '../../domain/calls';
+import { callSelectionMode, type CallStatus, type SelectionMode } from '../../domain/calls';
 import type { Actor } from '../../domain/roles';
 import {
   callCreateSchema,
@@ -57,6 +57,7 @@ const CALL_SELECT = {
   closesAt: true,
   closesLocal: true,
   timeZone: true,
+  selectionMode: true,
   minGrantCents: true,
   maxGrantCents: true,
   budgetEnvelopeCents: true,
@@ -118,6 +119,7 @@ export function callView(c: CallRow, user?: AuthUser): CallBody {
     closesLocal: c.closesLocal,
     timeZone: c.timeZone,
     rolling: c.closesAt === null,
+    selectionMode: callSelectionMode({ closesAt: c.closesAt, selectionMode: c.selectionMode as SelectionMode }),
     minGrantUsd: usd(c.minGrantCents),
     maxGrantUsd: usd(c.maxGrantCents),
     budgetEnvelopeUsd: c.budgetEnvelopeCents === null ? null : usd(c.budgetEnvelopeCents),

@@ -4,6 +4,7 @@ import type { Document, DocumentSignature, Prisma } from '../../generated/prisma
 import {
   ALLOWED_CONTENT_TYPES,
   contentDisposition,
+  GENERATED_DOCUMENT_TYPES,
   UPLOADABLE_DOCUMENT_TYPES,
   type DocumentType,
   type SubjectType,
@@ -49,6 +50,8 @@ interface Subject {
   requiredTypes: string[];
   /** The caller may add documents to it. */
   mayUpload: boolean;
+  /** Document types the caller may not see on it: an invited expert never sees the selected expert's contract (its fee). */
+  hiddenTypes: readonly string[];
 }
 
 const UPLOAD_FORM = {
@@ -149,14 +152,21 @@ export async function loadSubject(ctx: ApiContext, user: AuthUser, type: Owner, 
   const { prisma } = ctx;
   if (type === 'staged') {
     if (id !== user.id) throw notFound('document');
-    return { type, id, workflowId: null, requiredTypes: [], mayUpload: true };
+    return { type, id, workflowId: null, requiredTypes: [], mayUpload: true, hiddenTypes: [] };
   }
   if (type === 'expert') {
     // Exactly who may see the profile (GET /experts/{id}); the expert and fund managers keep it.
     const own = user.role === 'expert' && user.expertId === id;
     if (!own && !ROSTER_READERS.includes(user.role)) throw notFound('expert');
     if (!(await prisma.expert.findUnique({ where: { id }, select: { id: true } }))) throw notFound('expert');
-    return { type, id, workflowId: null, requiredTypes: [], mayUpload: own || user.role === 'fund_manager' };
+    return {
+      type,
+      id,
+      workflowId: null,
+      requiredTypes: [],
+      mayUpload: own || user.role === 'fund_manager',
+      hiddenTypes: [],
+    };
   }
   const spec = programmeOfSubject(type);
   const what = spec.labels.subject.en.toLowerCase();
@@ -205,6 +215,7 @@ export async function loadSubject(ctx: ApiContext, user: AuthUser, type: Owner, 
     workflowId: row.workflowId,
     requiredTypes,
     mayUpload: !row.closedAt && (rules.uploadBy.includes(user.role) || selectedExpert),
+    hiddenTypes: expertColumn && user.role === 'expert' && !selectedExpert ? GENERATED_DOCUMENT_TYPES : [],
   };
 }
 
@@ -222,6 +233,7 @@ async function visibleDocument(
   const subject = await loadSubject(ctx, user, doc.subjectType as Owner, doc.subjectId).catch((err) => {
     throw err instanceof HttpError && err.status === 404 ? notFound('document') : err;
   });
+  if (subject.hiddenTypes.includes(doc.documentType)) throw notFound('document');
   return { doc, subject };
 }
 
@@ -433,7 +445,7 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
     });
     return {
       body: {
-        items: docs.map((d) => documentView(d, user)),
+        items: docs.filter((d) => !subject.hiddenTypes.includes(d.documentType)).map((d) => documentView(d, user)),
         limits: {
           maxFileBytes: ctx.documents.maxFileBytes,
           maxObjectBytes: ctx.documents.maxObjectBytes,

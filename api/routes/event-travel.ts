@@ -6,14 +6,13 @@ import type { EventTravelWorkflowInput } from '../../workflows/event-travel';
 import { agreementOf } from '../agreements';
 import { attachStagedDocuments } from '../documents';
 import type { ApiContext } from '../context';
-import { forbidden, notFound, validationFailed } from '../errors';
+import { forbidden, validationFailed } from '../errors';
 import { eventTravelListQuerySchema, eventTravelPageSchema, eventTravelSchema } from '../event-travel-schemas';
 import { created, type ApiRouter } from '../router';
 import { createdSubjectSchema } from '../schemas';
-import { subjectScope } from '../scope';
 import { startSubjectWorkflow } from '../start-subject';
-import { subjectListRoute, subjectWithdrawRoute } from '../subject-routes';
-import { asObject, asStage, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
+import { subjectListRoute, subjectReadRoute, subjectWithdrawRoute } from '../subject-routes';
+import { asObject, asStage } from '../views';
 
 const TAG = 'SDG event travel';
 const READ_ROLES = ['fund_manager', 'expert', 'admin', 'auditor'] as const;
@@ -128,23 +127,17 @@ export function eventTravelRoutes(router: ApiRouter, ctx: ApiContext): void {
     items: (rows: SummaryRow[]) => rows.map(summary),
   });
 
-  router.add(
-    {
-      method: 'get',
-      path: `/${PROGRAMME.apiPath}/:id`,
-      operationId: 'getEventTravel',
-      cached: true,
-      tag: TAG,
-      summary: 'An event travel application with its costs, open tasks and timeline',
-      roles: READ_ROLES,
-      params: { id: TRAVEL_ID },
-      success: { status: 200, description: 'The application', schema: eventTravelSchema },
-      errors: [404],
-    },
-    async ({ user, params }) => {
-      const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.EventTravelWhereInput;
-      const r = await prisma.eventTravel.findFirst({
-        where: { AND: [{ id: params.id }, scope] },
+  subjectReadRoute(router, ctx, PROGRAMME.id, {
+    operationId: 'getEventTravel',
+    tag: TAG,
+    summary: 'An event travel application with its costs, open tasks and timeline',
+    roles: READ_ROLES,
+    id: TRAVEL_ID,
+    schema: eventTravelSchema,
+    description: 'The application',
+    find: (where: Prisma.EventTravelWhereInput) =>
+      prisma.eventTravel.findFirst({
+        where,
         select: {
           ...SUMMARY_SELECT,
           workflowId: true,
@@ -159,40 +152,30 @@ export function eventTravelRoutes(router: ApiRouter, ctx: ApiContext): void {
           updatedAt: true,
           expert: { select: { name: true } },
         },
-      });
-      if (!r) throw notFound('event travel application');
-      const [tasks, events, agreement, payments] = await Promise.all([
-        prisma.task.findMany({
-          where: { subjectId: r.id, subjectType: PROGRAMME.subjectType, status: 'open' },
-          select: TASK_LITE_SELECT,
-          orderBy: { createdAt: 'asc' },
-        }),
-        timeline(prisma, r.id, user),
+      }),
+    extra: (r) =>
+      Promise.all([
         agreementOf(prisma, r),
         prisma.payment.findMany({ where: { subjectId: r.id }, select: { amountCents: true }, orderBy: { id: 'asc' } }),
-      ]);
-      return {
-        body: {
-          ...summary(r),
-          workflowId: r.workflowId,
-          expertName: r.expert.name,
-          appliedById: r.appliedById,
-          application: asObject(r.application) ?? {},
-          estimate: asObject(r.approvedCosts),
-          advanceUsd: usdOrNull(r.advanceCents),
-          report: asObject(r.report),
-          settlement: asObject(r.settlement),
-          findings: asObject(r.findings),
-          outcome: r.outcome,
-          updatedAt: r.updatedAt.toISOString(),
-          openTasks: visibleOpenTasks(tasks, user),
-          timeline: events,
-          agreement,
-          paymentsUsd: payments.map((p) => centsToUsd(p.amountCents)),
-        },
-      };
-    },
-  );
+      ]),
+    body: (r, shared, [agreement, payments]) => ({
+      ...summary(r),
+      workflowId: r.workflowId,
+      expertName: r.expert.name,
+      appliedById: r.appliedById,
+      application: asObject(r.application) ?? {},
+      estimate: asObject(r.approvedCosts),
+      advanceUsd: usdOrNull(r.advanceCents),
+      report: asObject(r.report),
+      settlement: asObject(r.settlement),
+      findings: asObject(r.findings),
+      outcome: r.outcome,
+      updatedAt: r.updatedAt.toISOString(),
+      ...shared,
+      agreement,
+      paymentsUsd: payments.map((p) => centsToUsd(p.amountCents)),
+    }),
+  });
 
   subjectWithdrawRoute(router, ctx, PROGRAMME.id, {
     operationId: 'withdrawEventTravel',

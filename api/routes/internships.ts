@@ -28,11 +28,10 @@ import {
 } from '../internship-schemas';
 import { created, type ApiRouter } from '../router';
 import { createdSubjectSchema } from '../schemas';
-import { subjectScope } from '../scope';
 import { startSubjectWorkflow } from '../start-subject';
-import { subjectListRoute, subjectWithdrawRoute } from '../subject-routes';
+import { subjectListRoute, subjectReadRoute, subjectWithdrawRoute } from '../subject-routes';
 import type { AuthUser } from '../types';
-import { asObject, asStage, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
+import { asObject, asStage } from '../views';
 
 const TAG = 'Internships';
 const POSTINGS = 'internship-postings';
@@ -339,23 +338,17 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
     items: (rows: SummaryRow[]) => rows.map(summary),
   });
 
-  router.add(
-    {
-      method: 'get',
-      path: `/${PROGRAMME.apiPath}/:id`,
-      operationId: 'getInternship',
-      cached: true,
-      tag: TAG,
-      summary: 'An internship application (the placement once selected) with its open tasks, timeline and payments',
-      roles: READ_ROLES,
-      params: { id: INTERNSHIP_ID },
-      success: { status: 200, description: 'The application', schema: internshipSchema },
-      errors: [404],
-    },
-    async ({ user, params }) => {
-      const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.InternshipWhereInput;
-      const r = await prisma.internship.findFirst({
-        where: { AND: [{ id: params.id }, scope] },
+  subjectReadRoute(router, ctx, PROGRAMME.id, {
+    operationId: 'getInternship',
+    tag: TAG,
+    summary: 'An internship application (the placement once selected) with its open tasks, timeline and payments',
+    roles: READ_ROLES,
+    id: INTERNSHIP_ID,
+    schema: internshipSchema,
+    description: 'The application',
+    find: (where: Prisma.InternshipWhereInput) =>
+      prisma.internship.findFirst({
+        where,
         select: {
           ...SUMMARY_SELECT,
           workflowId: true,
@@ -369,43 +362,33 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
           outcome: true,
           updatedAt: true,
         },
-      });
-      if (!r) throw notFound('internship application');
-      const [tasks, events, agreement, payments] = await Promise.all([
-        prisma.task.findMany({
-          where: { subjectId: r.id, subjectType: PROGRAMME.subjectType, status: 'open' },
-          select: TASK_LITE_SELECT,
-          orderBy: { createdAt: 'asc' },
-        }),
-        timeline(prisma, r.id, user),
+      }),
+    extra: (r) =>
+      Promise.all([
         agreementOf(prisma, r),
         prisma.payment.findMany({
           where: { subjectId: r.id, subjectType: PROGRAMME.subjectType },
           select: { payee: true, amountCents: true },
           orderBy: { id: 'asc' },
         }),
-      ]);
-      return {
-        body: {
-          ...summary(r),
-          workflowId: r.workflowId,
-          studentUserId: r.studentUserId,
-          application: asObject(r.application) ?? {},
-          interview: asObject(r.interview),
-          funderSharePct: r.funderSharePct,
-          funderName: r.funderName,
-          stipend: asObject(r.stipend),
-          findings: asObject(r.findings),
-          outcome: r.outcome,
-          updatedAt: r.updatedAt.toISOString(),
-          openTasks: visibleOpenTasks(tasks, user),
-          timeline: events,
-          agreement,
-          payments: payments.map((p) => ({ payee: p.payee, amountUsd: centsToUsd(p.amountCents) })),
-        },
-      };
-    },
-  );
+      ]),
+    body: (r, shared, [agreement, payments]) => ({
+      ...summary(r),
+      workflowId: r.workflowId,
+      studentUserId: r.studentUserId,
+      application: asObject(r.application) ?? {},
+      interview: asObject(r.interview),
+      funderSharePct: r.funderSharePct,
+      funderName: r.funderName,
+      stipend: asObject(r.stipend),
+      findings: asObject(r.findings),
+      outcome: r.outcome,
+      updatedAt: r.updatedAt.toISOString(),
+      ...shared,
+      agreement,
+      payments: payments.map((p) => ({ payee: p.payee, amountUsd: centsToUsd(p.amountCents) })),
+    }),
+  });
 
   subjectWithdrawRoute(router, ctx, PROGRAMME.id, {
     operationId: 'withdrawInternship',

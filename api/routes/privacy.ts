@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
+import { SOLE_MEMBER_BLOCK } from '../../domain/reassignment';
 import { currentTerms } from '../../domain/terms';
 import { userSchema } from '../account-schemas';
 import { auditAccount } from '../accounts/audit';
@@ -16,6 +17,7 @@ import {
   termsSchema,
 } from '../joining-schemas';
 import type { ApiRouter } from '../router';
+import { blockingTasks } from './reassignment';
 import { USER_SELECT, userViews } from './users';
 
 /**
@@ -265,7 +267,7 @@ export function privacyRoutes(router: ApiRouter, ctx: ApiContext): void {
       tag: 'Privacy',
       summary: 'Erase a person’s personal data',
       description:
-        'Refused (409 `open_tasks`, naming each) while tasks assigned to the person are open: reassign them first. Otherwise the account and profiles are anonymised, sessions and tokens end, drafts and the text of mails sent to them are deleted; ' +
+        'Refused (409 `open_tasks`, naming each) while tasks assigned to the person are open (reassign them first), or tasks waiting for their institution of which they are the only active member of the task’s role (a colleague joins first). Otherwise the account and profiles are anonymised, sessions and tokens end, drafts and the text of mails sent to them are deleted; ' +
         'the audit trail keeps its events under a pseudonym; workflow histories (Temporal) are not rewritten.',
       roles: ['admin'],
       params: { id: { description: 'The user id (the example names nobody)', example: 'u-example-nobody' } },
@@ -279,17 +281,16 @@ export function privacyRoutes(router: ApiRouter, ctx: ApiContext): void {
         throw conflict('you cannot erase your own account; ask another administrator', 'own_account');
       const state = await prisma.accountState.findUnique({ where: { userId: target.id } });
       if (state?.erasedAt) throw conflict('this account was erased already', 'already_erased');
-      const open = await prisma.task.findMany({
-        where: { assigneeUserId: target.id, status: 'open' },
-        select: { id: true, title: true, kind: true },
-        orderBy: { createdAt: 'asc' },
-      });
+      const open = await blockingTasks(prisma, target);
       if (open.length) {
         throw new HttpError(
           409,
           'open_tasks',
-          `${open.length} open task(s) are assigned to this person: reassign them first (listPersonOpenTasks, then updateTaskAssignee for each)`,
-          open.map((t, i) => ({ path: `tasks.${i}`, message: `${t.kind}: ${t.title} (${t.id})` })),
+          `${open.length} open task(s) wait for this person: reassign them first (listPersonOpenTasks, then updateTaskAssignee for each); a task waiting for their institution, of which they are the only active member, needs a colleague to join first`,
+          open.map((t, i) => ({
+            path: `tasks.${i}`,
+            message: `${t.kind}: ${t.title} (${t.id})${t.soleMember ? ` — ${SOLE_MEMBER_BLOCK}` : ''}`,
+          })),
         );
       }
       const pseudonym = `erased-${randomBytes(6).toString('hex')}`;

@@ -1,5 +1,6 @@
 import { Prisma } from '../../generated/prisma/client';
 import {
+  SOLE_MEMBER_BLOCK,
   reassignProblems,
   reassignRefusal,
   type ReassignableTask,
@@ -62,6 +63,48 @@ function reassignable(task: TaskRecord): ReassignableTask {
 
 function targetOf(u: Prisma.UserGetPayload<{ select: typeof TARGET_SELECT }>): ReassignTarget {
   return { userId: u.id, role: u.role, active: u.active, countryCode: u.countryCode, institutionId: u.institutionId };
+}
+
+/**
+ * The open tasks that block a person's erasure, oldest first: those named to them, and those
+ * waiting for their institution's members of their role when no other active member has it
+ * (`soleMember`: erased, nobody could act on them).
+ */
+export async function blockingTasks(
+  prisma: ApiContext['prisma'],
+  person: { id: string; role: string; institutionId: string | null },
+): Promise<(TaskRecord & { soleMember: boolean })[]> {
+  const order = [{ createdAt: 'asc' as const }, { id: 'asc' as const }];
+  const [named, colleagues] = await Promise.all([
+    prisma.task.findMany({
+      where: { assigneeUserId: person.id, status: 'open' },
+      select: TASK_SELECT,
+      orderBy: order,
+      take: 500,
+    }),
+    person.institutionId
+      ? prisma.user.count({
+          where: { institutionId: person.institutionId, role: person.role, active: true, id: { not: person.id } },
+        })
+      : 1,
+  ]);
+  const institutional = colleagues
+    ? []
+    : await prisma.task.findMany({
+        where: {
+          assigneeUserId: null,
+          assigneeInstitutionId: person.institutionId,
+          assigneeRole: person.role,
+          status: 'open',
+        },
+        select: TASK_SELECT,
+        orderBy: order,
+        take: 500,
+      });
+  return [
+    ...named.map((t) => ({ ...t, soleMember: false })),
+    ...institutional.map((t) => ({ ...t, soleMember: true })),
+  ];
 }
 
 function refusalError(r: Refusal) {
@@ -180,25 +223,23 @@ export function reassignmentRoutes(router: ApiRouter, ctx: ApiContext): void {
       tag: 'Privacy',
       summary: 'Open tasks named to a person',
       description:
-        'What blocks the person’s erasure: each open task named to them, and whether the caller may reassign it (POST /tasks/{id}/reassign).',
+        'What blocks the person’s erasure: each open task named to them, and whether the caller may reassign it (POST /tasks/{id}/reassign); ' +
+        'then the tasks waiting for their institution when they are its only active member of the task’s role (not reassignable: a colleague joins first).',
       roles: [...STAFF],
       params: { id: { description: 'The user id (the example names nobody)', example: 'u-example-nobody' } },
       success: { status: 200, description: 'Their open tasks, oldest first', schema: personOpenTasksSchema },
       errors: [404],
     },
     async ({ user, params }) => {
-      const person = await prisma.user.findUnique({ where: { id: params.id }, select: { id: true } });
-      if (!person) throw notFound('user');
-      const tasks = await prisma.task.findMany({
-        where: { assigneeUserId: person.id, status: 'open' },
-        select: TASK_SELECT,
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-        take: 500,
+      const person = await prisma.user.findUnique({
+        where: { id: params.id },
+        select: { id: true, role: true, institutionId: true },
       });
-      const items = tasks
+      if (!person) throw notFound('user');
+      const items = (await blockingTasks(prisma, person))
         .filter((t) => isTaskKind(t.kind))
         .map((t) => {
-          const refusal = reassignRefusal(reassignable(t), actorOf(user));
+          const whyNot = t.soleMember ? SOLE_MEMBER_BLOCK : reassignRefusal(reassignable(t), actorOf(user))?.message;
           return {
             id: t.id,
             kind: t.kind as TaskKind,
@@ -207,8 +248,8 @@ export function reassignmentRoutes(router: ApiRouter, ctx: ApiContext): void {
             subjectType: t.subjectType,
             subjectId: t.subjectId,
             dueAt: t.dueAt?.toISOString() ?? null,
-            reassignable: !refusal,
-            whyNot: refusal?.message ?? null,
+            reassignable: !whyNot,
+            whyNot: whyNot ?? null,
           };
         });
       return { body: { items } };

@@ -5,14 +5,13 @@ import { centsToUsd } from '../../domain/schemas';
 import { unvRequestSchema } from '../../domain/unv';
 import type { UnvAssignmentWorkflowInput } from '../../workflows/un-volunteers';
 import type { ApiContext } from '../context';
-import { forbidden, notFound } from '../errors';
+import { forbidden } from '../errors';
 import { unvAssignmentSchema, unvListQuerySchema, unvPageSchema } from '../un-volunteers-schemas';
 import { created, type ApiRouter } from '../router';
 import { createdSubjectSchema } from '../schemas';
-import { subjectScope } from '../scope';
 import { startSubjectWorkflow } from '../start-subject';
-import { subjectListRoute, subjectWithdrawRoute } from '../subject-routes';
-import { asObject, asStage, TASK_LITE_SELECT, timeline, visibleOpenTasks } from '../views';
+import { subjectListRoute, subjectReadRoute, subjectWithdrawRoute } from '../subject-routes';
+import { asObject, asStage } from '../views';
 
 const TAG = 'UN Volunteers';
 const READ_ROLES = ['fund_manager', 'co_approver', 'unv_officer', 'admin'] as const;
@@ -114,23 +113,17 @@ export function unVolunteersRoutes(router: ApiRouter, ctx: ApiContext): void {
     items: (rows: SummaryRow[]) => rows.map(summary),
   });
 
-  router.add(
-    {
-      method: 'get',
-      path: `/${PROGRAMME.apiPath}/:id`,
-      operationId: 'getUnvAssignment',
-      cached: true,
-      tag: TAG,
-      summary: 'A UN Volunteer assignment with its money, open tasks and timeline',
-      roles: READ_ROLES,
-      params: { id: ASSIGNMENT_ID },
-      success: { status: 200, description: 'The assignment', schema: unvAssignmentSchema },
-      errors: [404],
-    },
-    async ({ user, params }) => {
-      const scope = (await subjectScope(prisma, PROGRAMME.id, user)) as Prisma.UnvAssignmentWhereInput;
-      const r = await prisma.unvAssignment.findFirst({
-        where: { AND: [{ id: params.id }, scope] },
+  subjectReadRoute(router, ctx, PROGRAMME.id, {
+    operationId: 'getUnvAssignment',
+    tag: TAG,
+    summary: 'A UN Volunteer assignment with its money, open tasks and timeline',
+    roles: READ_ROLES,
+    id: ASSIGNMENT_ID,
+    schema: unvAssignmentSchema,
+    description: 'The assignment',
+    find: (where: Prisma.UnvAssignmentWhereInput) =>
+      prisma.unvAssignment.findFirst({
+        where,
         select: {
           ...SUMMARY_SELECT,
           workflowId: true,
@@ -147,38 +140,25 @@ export function unVolunteersRoutes(router: ApiRouter, ctx: ApiContext): void {
           outcome: true,
           updatedAt: true,
         },
-      });
-      if (!r) throw notFound('UN Volunteer assignment');
-      const [tasks, events] = await Promise.all([
-        prisma.task.findMany({
-          where: { subjectId: r.id, subjectType: PROGRAMME.subjectType, status: 'open' },
-          select: TASK_LITE_SELECT,
-          orderBy: { createdAt: 'asc' },
-        }),
-        timeline(prisma, r.id, user),
-      ]);
-      return {
-        body: {
-          ...summary(r),
-          workflowId: r.workflowId,
-          requesterId: r.requesterId,
-          request: asObject(r.request) ?? {},
-          costEstimate: asObject(r.costEstimate),
-          ledger: asObject(r.ledger),
-          releasedUsd: centsToUsd(r.releasedCents),
-          shortlist: Array.isArray(r.shortlist) ? (r.shortlist as unknown[]) : null,
-          endedOn: dayOrNull(r.endedOn),
-          reconciliation: asObject(r.reconciliation),
-          endReport: asObject(r.endReport),
-          findings: asObject(r.findings),
-          outcome: r.outcome,
-          updatedAt: r.updatedAt.toISOString(),
-          openTasks: visibleOpenTasks(tasks, user),
-          timeline: events,
-        },
-      };
-    },
-  );
+      }),
+    body: (r, shared) => ({
+      ...summary(r),
+      workflowId: r.workflowId,
+      requesterId: r.requesterId,
+      request: asObject(r.request) ?? {},
+      costEstimate: asObject(r.costEstimate),
+      ledger: asObject(r.ledger),
+      releasedUsd: centsToUsd(r.releasedCents),
+      shortlist: Array.isArray(r.shortlist) ? (r.shortlist as unknown[]) : null,
+      endedOn: dayOrNull(r.endedOn),
+      reconciliation: asObject(r.reconciliation),
+      endReport: asObject(r.endReport),
+      findings: asObject(r.findings),
+      outcome: r.outcome,
+      updatedAt: r.updatedAt.toISOString(),
+      ...shared,
+    }),
+  });
 
   subjectWithdrawRoute(router, ctx, PROGRAMME.id, {
     operationId: 'withdrawUnvAssignment',

@@ -14,6 +14,8 @@ export interface InstancesRun {
   completed: number;
   lifecyclesPerSecond: number;
   errors: number;
+  /** 503s the users sent again under their Idempotency-Key. */
+  retries: number;
   errorSamples: string[];
   decisionP50: number;
   decisionP95: number;
@@ -35,6 +37,7 @@ function summary(instances: number, r: LifecycleResult): InstancesRun {
     completed: r.completed,
     lifecyclesPerSecond: r.lifecyclesPerSecond,
     errors: r.errors,
+    retries: r.retries,
     errorSamples: r.errorSamples,
     decisionP50: r.http.decision?.p50 ?? NaN,
     decisionP95: r.http.decision?.p95 ?? NaN,
@@ -71,7 +74,7 @@ export function printInstances(r: InstancesResult): void {
       'closed',
       'wall s',
       'lifecycles/s',
-      'errors',
+      'errors (503s retried)',
       'decision p50 / p95 ms',
       'CPU s worker/api/temporal/bench (first instance)',
     ],
@@ -82,7 +85,7 @@ export function printInstances(r: InstancesResult): void {
       `${run.completed}/${r.options.lifecycles}`,
       run.wallSeconds,
       run.lifecyclesPerSecond,
-      run.errors,
+      `${run.errors} (${run.retries})`,
       `${run.decisionP50} / ${run.decisionP95}`,
       Object.values(run.cpuSeconds).join(' / '),
     ]);

@@ -67,7 +67,8 @@ export const EVENT_TRAVEL = {
     readBy: ['fund_manager', 'expert', 'admin'],
     requiredTypes: [
       { type: 'invitation_letter' },
-      { type: 'attendance_proof', fromStages: ['trip', 'settlement', 'closed'] },
+      // The back-to-office report is refused without it.
+      { type: 'attendance_proof', fromStages: ['trip', 'settlement', 'closed'], beforeTasks: ['travel_report'] },
     ],
   },
   labels: EVENT_TRAVEL_WORDS,

@@ -1,4 +1,4 @@
-import type { ProgrammeLabels } from '../programme';
+import type { Bilingual, ProgrammeLabels } from '../programme';
 
 /** Internships in words, English and Russian (merged by domain/registry.ts). */
 export const INTERNSHIP_WORDS = {
@@ -88,3 +88,43 @@ export const INTERNSHIP_WORDS = {
     },
   },
 } as const satisfies ProgrammeLabels;
+
+/** The words of its pages (web/pages/internships.ts): the postings, the applications and an application's sections. */
+export const INTERNSHIP_PAGE_WORDS = {
+  list: { en: 'Internships', ru: 'Стажировки' },
+  postings: { en: 'Postings', ru: 'Вакансии стажировок' },
+  postingsCaption: { en: 'Internship postings', ru: 'Вакансии стажировок' },
+  applications: { en: 'Applications', ru: 'Заявки' },
+  applicationsCaption: { en: 'Internship applications', ru: 'Заявки на стажировку' },
+  noPostings: { en: 'No postings yet.', ru: 'Вакансий пока нет.' },
+  none: { en: 'No applications yet.', ru: 'Заявок пока нет.' },
+  posting: { en: 'Posting', ru: 'Вакансия' },
+  place: { en: 'Duty station', ru: 'Место работы' },
+  deadline: { en: 'Apply by', ru: 'Приём заявок до' },
+  places: { en: 'Places', ru: 'Места' },
+  status: { en: 'Status', ru: 'Статус' },
+  stipend: { en: 'Stipend per month', ru: 'Стипендия в месяц' },
+  start: { en: 'Start', ru: 'Начало' },
+  months: { en: 'Months', ru: 'Месяцев' },
+  programme: { en: 'Master’s programme', ru: 'Магистерская программа' },
+  field: { en: 'Field of study', ru: 'Область обучения' },
+  languages: { en: 'Languages', ru: 'Языки' },
+  motivation: { en: 'Motivation', ru: 'Мотивация' },
+  profile: { en: 'Student', ru: 'Студент' },
+  split: { en: 'Stipend and funding', ru: 'Стипендия и финансирование' },
+  fundShare: { en: 'Paid by the fund', ru: 'Выплачивает фонд' },
+  funderShare: { en: 'Paid by the university', ru: 'Выплачивает университет' },
+  served: { en: 'Months served', ru: 'Отработано месяцев' },
+  payments: { en: 'Payments', ru: 'Платежи' },
+  payee: { en: 'Payee', ru: 'Получатель' },
+  amount: { en: 'Amount', ru: 'Сумма' },
+  next: {
+    en: 'The university verifies the enrolment, the Country Office shortlists, interviews and selects; the agreement and the placement follow.',
+    ru: 'Университет подтверждает обучение, страновой офис проводит отбор, собеседование и выбор; затем соглашение и стажировка.',
+  },
+  history: { en: 'History', ru: 'История' },
+  open: { en: 'Open', ru: 'Открыта' },
+  closed: { en: 'Closed', ru: 'Закрыта' },
+  filled: { en: 'Filled', ru: 'Места заняты' },
+  withdrawn: { en: 'Withdrawn', ru: 'Отозвана' },
+} as const satisfies Record<string, Bilingual>;

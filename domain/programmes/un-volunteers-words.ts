@@ -1,4 +1,4 @@
-import type { ProgrammeLabels } from '../programme';
+import type { Bilingual, ProgrammeLabels } from '../programme';
 
 /** UN Volunteers fully funded, in words, English and Russian (merged by domain/registry.ts). */
 export const UN_VOLUNTEERS_WORDS = {
@@ -104,3 +104,99 @@ export const UN_VOLUNTEERS_WORDS = {
     },
   },
 } as const satisfies ProgrammeLabels;
+
+/** The words of its pages (web/pages/un-volunteers.ts): the list, an assignment's sections, categories and cost lines. */
+export const UN_VOLUNTEERS_PAGE_WORDS = {
+  list: { en: 'UN Volunteers', ru: 'Добровольцы ООН' },
+  caption: { en: 'UN Volunteer assignments', ru: 'Назначения добровольцев ООН' },
+  none: { en: 'No assignments yet.', ru: 'Назначений пока нет.' },
+  assignment: { en: 'Assignment', ru: 'Назначение' },
+  dutyStation: { en: 'Duty station', ru: 'Место назначения' },
+  category: { en: 'Category', ru: 'Категория' },
+  months: { en: 'Months', ru: 'Месяцев' },
+  committed: { en: 'Committed', ru: 'Обязательство' },
+  transferred: { en: 'Transferred to UNV', ru: 'Перечислено ДООН' },
+  spent: { en: 'Spent by UNV', ru: 'Израсходовано ДООН' },
+  released: { en: 'Released', ru: 'Высвобождено' },
+  host: { en: 'Host', ru: 'Принимающая организация' },
+  volunteer: { en: 'Volunteer', ru: 'Доброволец' },
+  dates: { en: 'Dates', ru: 'Даты' },
+  tasks: { en: 'Tasks', ru: 'Задачи' },
+  qualifications: { en: 'Qualifications', ru: 'Квалификация' },
+  languages: { en: 'Languages', ru: 'Языки' },
+  wishedStart: { en: 'Start wished', ru: 'Желаемое начало' },
+  money: { en: 'Money', ru: 'Финансы' },
+  costsCaption: { en: 'Cost estimate under the UNV rule set', ru: 'Смета по правилам ДООН' },
+  line: { en: 'Element', ru: 'Статья' },
+  amount: { en: 'Amount', ru: 'Сумма' },
+  total: { en: 'Total', ru: 'Итого' },
+  transfers: { en: 'Transfers', ru: 'Переводы' },
+  shortlist: { en: 'Candidates', ru: 'Кандидаты' },
+  eligible: { en: 'eligible', ru: 'соответствует' },
+  ineligible: { en: 'not eligible', ru: 'не соответствует' },
+  reconciliation: { en: 'Reconciliation', ru: 'Сверка' },
+  variance: { en: 'Variance', ru: 'Отклонение' },
+  overspent: { en: 'Spent more than transferred', ru: 'Израсходовано больше перечисленного' },
+  report: { en: 'End-of-assignment report', ru: 'Итоговый отчёт' },
+  next: {
+    en: 'The fund decides on funding, UNV recruits, the host selects and confirms the deployment; UNV’s statements are reconciled at the end.',
+    ru: 'Фонд принимает решение о финансировании, ДООН подбирает кандидатов, принимающая сторона выбирает и подтверждает направление; в конце отчёты ДООН сверяются.',
+  },
+  history: { en: 'History', ru: 'История' },
+  youth: { en: 'Youth', ru: 'Молодёжный' },
+  university: { en: 'University', ru: 'Университетский' },
+  specialist: { en: 'Specialist', ru: 'Специалист' },
+  expert: { en: 'Expert', ru: 'Эксперт' },
+  vla: { en: 'Volunteer Living Allowance', ru: 'Пособие на проживание' },
+  settling_in: { en: 'Settling-in grant', ru: 'Подъёмное пособие' },
+  insurance: { en: 'Insurance', ru: 'Страхование' },
+  travel: { en: 'Travel', ru: 'Проезд' },
+  resettlement: { en: 'Resettlement allowance', ru: 'Пособие на переезд по окончании' },
+  support: { en: 'UNV support cost', ru: 'Расходы ДООН на поддержку' },
+} as const satisfies Record<string, Bilingual>;
+
+/** The words of its decision forms on the task page (web/pages/un-volunteers-forms.ts). */
+export const UN_VOLUNTEERS_FORM_WORDS = {
+  candidates: {
+    en: 'Candidates, one per line: id; name; citizenship (ISO code); birth date (YYYY-MM-DD); degree (none, enrolled, bachelor, master, doctorate); years of experience',
+    ru: 'Кандидаты, по одному в строке: id; имя; гражданство (код ISO); дата рождения (ГГГГ-ММ-ДД); образование (none, enrolled, bachelor, master, doctorate); лет опыта',
+  },
+  ranking: {
+    en: 'Candidate ids you accept, best first, separated by commas',
+    ru: 'Id приемлемых кандидатов, лучший первым, через запятую',
+  },
+  justification: { en: 'Justification', ru: 'Обоснование' },
+  reason: { en: 'Reason', ru: 'Причина' },
+  medical: { en: 'Medical clearance granted', ru: 'Медицинский допуск получен' },
+  security: { en: 'Security clearance granted', ru: 'Допуск по безопасности получен' },
+  clearances: { en: 'Clearances', ru: 'Допуски' },
+  startDate: { en: 'Start date at the duty station', ru: 'Дата начала в месте назначения' },
+  months: { en: 'Additional months', ru: 'Дополнительных месяцев' },
+  date: { en: 'Date of separation', ru: 'Дата завершения' },
+  report: { en: 'Report', ru: 'Отчёт' },
+  rating: { en: 'Rating of the contribution (1–5)', ru: 'Оценка вклада (1–5)' },
+  periodEnd: { en: 'Statement period end', ru: 'Конец отчётного периода' },
+  spentUsd: { en: 'Spent to date (USD)', ru: 'Израсходовано на дату (долл. США)' },
+  varianceExplanation: {
+    en: 'Variance explanation (required beyond the tolerance)',
+    ru: 'Объяснение отклонения (обязательно сверх допустимого)',
+  },
+} as const satisfies Record<string, Bilingual>;
+
+/** The words of a task's context panel on the task page (web/pages/un-volunteers-forms.ts): the money and the candidates. */
+export const UN_VOLUNTEERS_TASK_WORDS = {
+  money: { en: 'The assignment’s money', ru: 'Финансы назначения' },
+  estimate: { en: 'Cost estimate', ru: 'Смета' },
+  envelopeLeft: { en: 'Left in the year’s envelope', ru: 'Остаток годового лимита' },
+  committed: { en: 'Committed', ru: 'Обязательство' },
+  transferred: { en: 'Transferred to UNV', ru: 'Перечислено ДООН' },
+  spent: { en: 'Spent by UNV', ru: 'Израсходовано ДООН' },
+  candidate: { en: 'Candidate', ru: 'Кандидат' },
+  offerDeadline: { en: 'Offer deadline', ru: 'Срок ответа на предложение' },
+  extension: { en: 'Extension asked', ru: 'Запрошенное продление' },
+  extensionCost: { en: 'Its cost', ru: 'Его стоимость' },
+  variance: { en: 'Variance (committed − spent)', ru: 'Отклонение (обязательство − расходы)' },
+  refund: { en: 'UNV refunds (negative: the fund transfers)', ru: 'Возврат ДООН (минус: перевод фонда)' },
+  overspent: { en: 'Spent more than transferred', ru: 'Израсходовано больше перечисленного' },
+  eligible: { en: 'Eligible candidates', ru: 'Соответствующие кандидаты' },
+} as const satisfies Record<string, Bilingual>;

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DEMO_USERS } from '../../domain/demo';
+import { SOLE_MEMBER_BLOCK } from '../../domain/reassignment';
 import { currentTerms } from '../../domain/terms';
 import { startApiHarness, type ApiHarness } from '../api/harness';
 
@@ -133,6 +134,64 @@ test('erasure is refused while tasks wait for the person, naming them; then it a
   expect((await request(h.app).post('/auth/dev-token').send({ email: who.email })).status).toBe(401);
   expect((await admin.post(`/users/${who.id}/erase`)).status).toBe(409);
   expect((await as(await h.token('fundManager')).post(`/users/${DEMO_USERS.reviewer1.id}/erase`)).status).toBe(403);
+});
+
+test('a task waiting for an institution blocks the erasure of its only active member, until a colleague joins', async () => {
+  const who = DEMO_USERS.applicant2;
+  const admin = as(await h.token('admin'));
+  // A progress report waits for the institution's applicants (as the proposal workflow assigns it); nothing names Dmitry.
+  await h.db.prisma.task.create({
+    data: {
+      id: 'wf-privacy-hse:progress_report:1',
+      workflowId: 'wf-privacy-hse',
+      programme: 'challenge_fund',
+      subjectType: 'proposal',
+      subjectId: 'p-privacy-hse',
+      kind: 'progress_report',
+      stage: 'mission',
+      status: 'open',
+      assigneeRole: 'applicant',
+      assigneeInstitutionId: who.institutionId,
+      countryCode: 'KG',
+      title: 'Report on the river sensors',
+    },
+  });
+  const blocked = {
+    path: 'tasks.0',
+    message: `progress_report: Report on the river sensors (wf-privacy-hse:progress_report:1) — ${SOLE_MEMBER_BLOCK}`,
+  };
+  const refused = await admin.post(`/users/${who.id}/erase`);
+  expect(refused.status).toBe(409);
+  expect(refused.body.error).toMatchObject({ code: 'open_tasks', details: [blocked] });
+  expect((await admin.get(`/users/${who.id}/open-tasks`)).body.items).toEqual([
+    expect.objectContaining({
+      id: 'wf-privacy-hse:progress_report:1',
+      reassignable: false,
+      whyNot: SOLE_MEMBER_BLOCK,
+    }),
+  ]);
+
+  // A colleague whose account is deactivated cannot act on it either; an active one can.
+  const colleague = await h.db.prisma.user.create({
+    data: {
+      id: 'u-hse-colleague',
+      email: 'colleague@hse.example.org',
+      name: 'Elena Orlova',
+      role: 'applicant',
+      institutionId: who.institutionId,
+      active: false,
+    },
+  });
+  expect((await admin.post(`/users/${who.id}/erase`)).body.error.details).toEqual([blocked]);
+  await h.db.prisma.user.update({ where: { id: colleague.id }, data: { active: true } });
+  expect((await admin.get(`/users/${who.id}/open-tasks`)).body.items).toEqual([]);
+  expect((await admin.post(`/users/${who.id}/erase`)).status).toBe(200);
+  // The task still waits for the institution, where the colleague finds it.
+  const signIn = await request(h.app).post('/auth/dev-token').send({ email: colleague.email });
+  const theirs = await as(signIn.body.token).get('/tasks?subject=p-privacy-hse');
+  expect(theirs.body.items).toEqual([
+    expect.objectContaining({ id: 'wf-privacy-hse:progress_report:1', assignedToMe: true }),
+  ]);
 });
 
 test('terms: the current version is public; an account that accepted an earlier one must accept again', async () => {

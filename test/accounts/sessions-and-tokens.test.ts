@@ -177,8 +177,10 @@ test('a changed role takes effect at once on the other instance', async () => {
     reason: 'Joined the Kyrgyzstan office',
   });
   expect(changed.status).toBe(200);
-  // The session was made for the reviewer role: it ends. A new sign-in acts with the new role at once.
+  // The session and the signed token were made for the reviewer role: both end, so nothing acts as a
+  // reviewer any more. A new sign-in acts with the new role at once.
   expect((await call(B, 'GET', '/me', s)).status).toBe(401);
+  expect((await call(B, 'GET', '/me', jwt)).status).toBe(401);
   await new Promise((r) => setTimeout(r, 1100));
   const fresh = await devToken(B, who.email);
   const me = await call(B, 'GET', '/me', fresh);

@@ -668,6 +668,10 @@ test('every route answers what the document says, through both lifecycles over H
       )
     ).status,
   ).toBe(200);
+  // The revision task follows the decision asynchronously (README, "Right after a decision"): the applicant waits for it.
+  await eventually(() =>
+    h.db.prisma.task.findFirst({ where: { subjectId: p.body.id, kind: 'revise', status: 'open' } }),
+  );
   expect(
     (await api.post(`/proposals/${p.body.id}/resubmit`, { title: 'Contract test proposal (revised)' }, applicant))
       .status,

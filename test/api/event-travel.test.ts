@@ -1,4 +1,5 @@
 import { addDays } from '../../domain/calendar';
+import { DEMO_USERS } from '../../domain/demo';
 import { eventTravelPayload } from '../fixtures/payloads';
 import { eventually } from '../helpers/wait';
 import { as, stageInvitationLetter, startApiHarness, startCompressedWorker, type ApiHarness } from './harness';
@@ -90,21 +91,40 @@ test('HTTP lifecycle: application by the expert to closed, with field-level refu
   await decide(fm, await taskOf(fm, 'contract_signature'), { decision: 'sign' }).expect(200);
 
   const report = await taskOf(expert, 'travel_report');
+  const reportData = {
+    presented: 'Presented small hydropower solutions',
+    contacts: 'Ministry of Energy of Kyrgyzstan',
+    followUp: 'A feasibility study request',
+    actualDepartureDate: body.itinerary.departureDate,
+    actualReturnDate: body.itinerary.returnDate,
+    attendanceProof: 'Certificate of attendance',
+  };
+  // Without a proof of attendance among the application's documents the report is refused, field by field,
+  // in the expert's language; the task stays open.
+  const noProof = await decide(expert, report, { decision: 'submit_report', data: reportData });
+  expect(noProof.status).toBe(400);
+  expect(noProof.body.error.details).toEqual([
+    { path: 'data.documentIds', message: expect.stringContaining('attendance_proof') },
+  ]);
+  await h.db.prisma.user.update({ where: { id: DEMO_USERS.expert1.id }, data: { language: 'ru' } });
+  const noProofRu = await decide(expert, report, { decision: 'submit_report', data: reportData });
+  await h.db.prisma.user.update({ where: { id: DEMO_USERS.expert1.id }, data: { language: 'en' } });
+  expect(noProofRu.status).toBe(400);
+  expect(noProofRu.body.error.details[0].message).toMatch(/^Требуется документ «Подтверждение участия/);
+  expect((await h.db.prisma.task.findUniqueOrThrow({ where: { id: report.id } })).status).toBe('open');
+  // The boarding pass uploaded for the report (the documents route, scanned like every upload) lets it through.
+  const proof = await expert
+    .post(`/event-travel/${id}/documents`)
+    .field('documentType', 'attendance_proof')
+    .field('taskId', report.id)
+    .attach('file', Buffer.from(`Boarding pass SU 2030 ${id}`), 'boarding-pass.txt');
+  expect(proof.status).toBe(201);
+  const proofId = (proof.body as { items: { id: string }[] }).items[0].id;
   expect(
-    (
-      await decide(expert, report, {
-        decision: 'submit_report',
-        data: {
-          presented: 'Presented small hydropower solutions',
-          contacts: 'Ministry of Energy of Kyrgyzstan',
-          followUp: 'A feasibility study request',
-          actualDepartureDate: body.itinerary.departureDate,
-          actualReturnDate: body.itinerary.returnDate,
-          attendanceProof: 'Certificate of attendance',
-        },
-      })
-    ).status,
+    (await decide(expert, report, { decision: 'submit_report', data: { ...reportData, documentIds: [proofId] } }))
+      .status,
   ).toBe(200);
+  expect((await h.db.prisma.document.findUniqueOrThrow({ where: { id: proofId } })).taskId).toBe(report.id);
   await decide(fm, await taskOf(fm, 'settlement_verification'), { decision: 'verify' }).expect(200);
 
   const closed = await eventually(async () => {

@@ -14,6 +14,7 @@ import { DEMO_USERS } from '../../domain/demo';
 import { loadConfig, type AppConfig } from '../../lib/config';
 import { logger as baseLogger, type Logger } from '../../lib/logger';
 import { seedDatabase } from '../../prisma/seed';
+import { startSeededCallWorkflows } from '../helpers/seeded-calls';
 import { createWorker } from '../../worker/create-worker';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { compressedClock } from '../helpers/sla';
@@ -87,7 +88,12 @@ export function testDocuments(overrides: Partial<DocumentServices> = {}): Docume
 
 export async function startApiHarness(
   label: string,
-  opts: { worker?: boolean; documents?: DocumentServices } = {},
+  opts: {
+    worker?: boolean;
+    documents?: DocumentServices;
+    /** Start the seeded calls' workflows, as the worker does at start (worker/main.ts). */
+    callWorkflows?: boolean;
+  } = {},
 ): Promise<ApiHarness> {
   const documents = opts.documents ?? testDocuments();
   const [env, db, smtp, bundle] = await Promise.all([
@@ -113,6 +119,7 @@ export async function startApiHarness(
       release = resolve;
     });
     running = worker.runUntil(stop);
+    if (opts.callWorkflows) await startSeededCallWorkflows(env.client, db.prisma, taskQueue);
   }
   const { logger, lines } = captureLogger();
   const makeApp = (overrides: Record<string, string> = {}, extra: Partial<AppDeps> = {}) =>

@@ -19,6 +19,8 @@ beforeAll(async () => {
   clamd = await startTestClamd();
   h = await startApiHarness('lifecycle', {
     documents: testDocuments({ scanner: { mode: 'clamd', address: clamd.address, timeoutMs: 20_000 } }),
+    // The seeded calls run their workflows, as on a demo stack: their proposals still go to review one by one.
+    callWorkflows: true,
   });
 });
 

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { DEMO_USERS } from '../../domain/demo';
 import { as, startApiHarness, type ApiHarness, type DemoKey } from '../api/harness';
-import { proposalPayload } from '../fixtures/payloads';
+import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
+import request from 'supertest';
 import { eventually } from '../helpers/wait';
 
 /**
@@ -24,27 +25,37 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function taskOf(who: DemoKey, subjectId: string, kind: string) {
+type Who = DemoKey | { email: string };
+
+async function tokenOf(who: Who): Promise<string> {
+  if (typeof who === 'string') return h.token(who);
+  const res = await request(h.app).post('/auth/dev-token').send({ email: who.email });
+  expect(res.status).toBe(200);
+  return res.body.token as string;
+}
+
+async function taskOf(who: Who, subjectId: string, kind: string) {
+  const token = await tokenOf(who);
   return eventually(
     async () => {
-      const res = await as(h.app, await h.token(who)).get('/tasks?pageSize=100');
+      const res = await as(h.app, token).get('/tasks?pageSize=100');
       const t = (res.body.items as { id: string; kind: string; subject: { id: string } }[]).find(
         (x) => x.subject.id === subjectId && x.kind === kind,
       );
-      return t ? (await as(h.app, await h.token(who)).get(`/tasks/${encodeURIComponent(t.id)}`)).body : undefined;
+      return t ? (await as(h.app, token).get(`/tasks/${encodeURIComponent(t.id)}`)).body : undefined;
     },
     60_000,
     200,
   );
 }
 
-async function decide(who: DemoKey, subjectId: string, kind: string, body: Record<string, unknown>) {
+async function decide(who: Who, subjectId: string, kind: string, body: Record<string, unknown>) {
   const task = await taskOf(who, subjectId, kind);
-  return as(h.app, await h.token(who)).post(`/tasks/${encodeURIComponent(task.id)}/decision`, body);
+  return as(h.app, await tokenOf(who)).post(`/tasks/${encodeURIComponent(task.id)}/decision`, body);
 }
 
-async function download(who: DemoKey, id: string): Promise<Buffer> {
-  const res = await as(h.app, await h.token(who))
+async function download(who: Who, id: string): Promise<Buffer> {
+  const res = await as(h.app, await tokenOf(who))
     .get(`/documents/${id}/content`)
     .buffer(true)
     .parse((r, cb) => {
@@ -186,4 +197,130 @@ test('generated in EN and RU at contracting, signed with the statement and SHA-2
     'document_signed',
     'document_signed',
   ]);
+});
+
+test("an expert's individual contract: generated in EN and RU at contracting with the fee, deliverables and the dated DSA rate, downloadable by the parties only", async () => {
+  const co = as(h.app, await h.token('coKg'));
+  const payload = expertRequestPayload({ title: 'Avalanche risk zoning for Suusamyr' });
+  const created = await co.post('/expert-requests', payload);
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  expect((await decide('coKg2', id, 'co_endorsement', { decision: 'endorse' })).status).toBe(200);
+  expect((await decide('fundManager', id, 'shortlist_review', { decision: 'confirm' })).status).toBe(200);
+  const shortlist = (await as(h.app, await h.token('fundManager')).get(`/expert-requests/${id}`)).body.shortlist as {
+    expertId: string;
+    userId: string;
+  }[];
+  const users = await h.db.prisma.user.findMany({
+    where: { id: { in: shortlist.map((e) => e.userId) } },
+    select: { id: true, email: true },
+  });
+  const who = (userId: string) => ({ email: users.find((u) => u.id === userId)!.email });
+  for (const e of shortlist.slice(0, 3))
+    expect(
+      (
+        await decide(who(e.userId), id, 'invitation_response', {
+          decision: 'accept',
+          data: { availabilityConfirmed: true, noConflictDeclared: true },
+        })
+      ).status,
+    ).toBe(200);
+  for (const e of shortlist.slice(3))
+    expect(
+      (await decide(who(e.userId), id, 'invitation_response', { decision: 'decline', data: { reason: 'Busy' } }))
+        .status,
+    ).toBe(200);
+  const selection = await taskOf('coKg', id, 'candidate_selection');
+  const chosen = (selection.context.candidates as { expertId: string; name: string; dailyFeeCents: number }[])[0];
+  const chosenUser = shortlist.find((e) => e.expertId === chosen.expertId)!.userId;
+  const selected = await decide('coKg', id, 'candidate_selection', {
+    decision: 'select',
+    data: { expertIds: [chosen.expertId] },
+  });
+  expect(selected.status).toBe(200);
+  const feeTask = await h.db.prisma.task.findFirst({ where: { subjectId: id, kind: 'fee_approval' } });
+  if (feeTask)
+    expect(
+      (
+        await decide('fundManager', id, 'fee_approval', {
+          decision: 'approve',
+          data: { justification: 'Bureau Director approved' },
+        })
+      ).status,
+    ).toBe(200);
+  // The signers' tasks open once the contract is stored with the request.
+  await taskOf(who(chosenUser), id, 'contract_signature');
+  const docs = (await co.get(`/expert-requests/${id}/documents`)).body.items as {
+    id: string;
+    documentType: string;
+    language: string;
+    version: number;
+    sha256: string;
+    name: string;
+  }[];
+  const contracts = docs.filter((d) => d.documentType === 'individual_contract');
+  expect(contracts.map((d) => [d.language, d.version]).sort()).toEqual([
+    ['en', 1],
+    ['ru', 1],
+  ]);
+  const en = contracts.find((d) => d.language === 'en')!;
+  const ru = contracts.find((d) => d.language === 'ru')!;
+  expect(en.name).toBe(`Individual contract ${id} EN.pdf`);
+  expect(ru.name).toBe(`Индивидуальный контракт ${id} RU.pdf`);
+
+  // The expert reads it; the text carries the parties, the fee, the deliverables, the dates and
+  // the DSA rate of the dated table (Kyrgyzstan, USD 160 from 2019-01-01) with its rule set.
+  const enBytes = await download(who(chosenUser), en.id);
+  expect(createHash('sha256').update(enBytes).digest('hex')).toBe(en.sha256);
+  const fee = chosen.dailyFeeCents / 100;
+  const enText = pdfText(enBytes, 'ic-en.pdf');
+  for (const part of [
+    'INDIVIDUAL CONTRACT',
+    `Individual Contractor: ${chosen.name}`,
+    'UNDP: United Nations Development Programme (UNDP), Russia-UNDP Partnership, UNDP Kyrgyzstan (Kyrgyzstan)',
+    'Avalanche risk zoning for Suusamyr',
+    'National partner: Ministry of Emergency Situations',
+    'Modality: mission to the country',
+    'Period: 2027-02-01 to 2027-04-15',
+    'Working days: 20',
+    `Daily fee: USD ${fee.toLocaleString('en-US', { minimumFractionDigits: 2 })}`,
+    'Contract value (lump sum): USD 6,000.00',
+    'Deliverable 1: “Inception report” — USD 2,000.00, due 2027-02-15',
+    'Deliverable 2: “Hazard maps and recommendations” — USD 4,000.00, due 2027-03-31',
+    'Destination: Bishkek and Naryn',
+    'Travel days: 7',
+    'USD 160.00 per day (rate in force from 2019-01-01',
+    'DSA for the mission: USD 1,120.00',
+    'A daily fee above USD 1,800.00 needs the approval of the Bureau Director.',
+    'Awaiting the signatures',
+  ])
+    expect(enText).toContain(part);
+  expect(enText).toMatch(/rule set “[^”]+”, effective from \d{4}-\d{2}-\d{2}/);
+
+  const ruText = pdfText(await download('coKg', ru.id), 'ic-ru.pdf');
+  for (const part of [
+    'ИНДИВИДУАЛЬНЫЙ КОНТРАКТ',
+    `Индивидуальный подрядчик: ${chosen.name}`,
+    'UNDP Kyrgyzstan (Кыргызстан)',
+    'Формат: командировка в страну',
+    'Период: 2027-02-01 по 2027-04-15',
+    `Дневная ставка: ${fee.toLocaleString('ru-RU', { minimumFractionDigits: 2 }).replace(/\u202f|\u00a0/g, ' ')} долл. США`,
+    'Стоимость контракта (фиксированная сумма): 6 000,00 долл. США',
+    'Результат 1: “Inception report” — 2 000,00 долл. США, срок 2027-02-15',
+    'Результат 2: “Hazard maps and recommendations” — 4 000,00 долл. США, срок 2027-03-31',
+    '160,00 долл. США в день (ставка действует с 2019-01-01',
+    'Суточные за командировку: 1 120,00 долл. США',
+    'Ожидает подписей',
+  ])
+    expect(ruText).toContain(part);
+
+  // The fund manager reads it; an expert who accepted but was not selected sees the request, never the contract (its fee).
+  await download('fundManager', ru.id);
+  const other = as(h.app, await tokenOf(who(shortlist.slice(0, 3).find((e) => e.userId !== chosenUser)!.userId)));
+  expect((await other.get(`/expert-requests/${id}`)).status).toBe(200);
+  const seen = (await other.get(`/expert-requests/${id}/documents`)).body.items as { documentType: string }[];
+  expect(seen.filter((d) => d.documentType === 'individual_contract')).toEqual([]);
+  expect((await other.get(`/documents/${en.id}/content`)).status).toBe(404);
+  const audit = await h.db.prisma.auditEvent.count({ where: { subjectId: id, action: 'agreement_generated' } });
+  expect(audit).toBe(2);
 });

@@ -10,6 +10,7 @@ import { startTestClamd } from '../helpers/clamd';
 import { eventually } from '../helpers/wait';
 import { screenProposalFacts } from '../../activities/proposal';
 import { proposalPayload } from '../fixtures/payloads';
+import { DEMO_USERS } from '../../domain/demo';
 
 /**
  * Documents over HTTP against a real clamd (the repository's test signature), a real Temporal
@@ -594,4 +595,17 @@ test('expert CVs on roster profiles: uploaded by the expert, scanned, downloadab
   expect(audit.map((a) => a.action)).toEqual(
     expect.arrayContaining(['document_uploaded', 'document_scanned_clean', 'document_downloaded', 'document_infected']),
   );
+  // The uploader (in its language, linking to its profile page) and the fund managers are told, through the outbox.
+  const mails = await eventually(async () => {
+    const rows = await h.db.prisma.outbox.findMany({ where: { template: 'cv_quarantined' } });
+    return rows.length >= 2 && rows.every((r) => r.status === 'sent') ? rows : undefined;
+  }, 30_000);
+  const toExpert = mails.find((m) => m.toEmail === DEMO_USERS.expert1.email)!;
+  const toFund = mails.find((m) => m.toEmail === DEMO_USERS.fundManager.email)!;
+  expect(toExpert.text).toContain('cv2.pdf');
+  expect(toExpert.text).toMatch(/RusUndp\.Test\.Marker/);
+  expect(toExpert.text).toMatch(/\/app\/profile\b/);
+  expect(toFund.text).toContain('/app/roster/exp-001');
+  for (const m of [toExpert, toFund])
+    expect(h.smtp.mails.some((sent) => sent.to.includes(m.toEmail) && sent.subject === m.subject)).toBe(true);
 });

@@ -2,6 +2,7 @@ import { NOTIFICATION_TEMPLATES, type NotificationData } from '../../domain/noti
 import { TASK_KINDS, type TaskKind } from '../../domain/tasks';
 import { TASK_MAIL_PURPOSE } from '../../domain/registry';
 import { primaryLinkOf, renderDigest, renderNotification } from '../../activities/notifications/templates';
+import { cvQuarantinedMail } from '../../activities/notifications/account-mails';
 
 const BASE = 'https://rus-undp.example.org/';
 const FORBIDDEN = /undefined|null|NaN|Invalid Date|\[object Object\]/;
@@ -335,4 +336,51 @@ test('a message mail names its author and side in the recipient’s language and
   const ru = renderNotification('message_posted', 'ru', data, { baseUrl: BASE });
   expect(ru.subject).toContain('Новое сообщение');
   expect(ru.text).toContain('Elena Smirnova (Менеджеры фонда) пишет');
+});
+
+describe('cv_quarantined (a CV on a roster profile, not a workflow subject)', () => {
+  const input = {
+    documentName: 'CV Sergey Ivanov.pdf',
+    finding: 'RusUndp.Test.Marker.UNOFFICIAL',
+    expertName: 'Sergey Ivanov',
+    url: 'https://rus-undp.example.org/app/profile',
+  };
+  test.each([
+    ['en', true],
+    ['en', false],
+    ['ru', true],
+    ['ru', false],
+  ] as const)('renders in %s (uploader: %s) with the file, the finding and the profile link', (language, uploader) => {
+    const mail = cvQuarantinedMail(language, { ...input, uploader });
+    for (const part of [mail.subject, mail.text, mail.html]) expect(part).not.toMatch(FORBIDDEN);
+    expect(mail.subject).toContain('CV Sergey Ivanov.pdf');
+    expect(mail.subject).not.toMatch(/[\r\n]/);
+    expect(mail.text).toContain(input.finding);
+    expect(mail.text).toContain('Sergey Ivanov');
+    expect(primaryLinkOf(mail.html)).toBe(input.url);
+    const withoutData = mail.text
+      .split(input.documentName)
+      .join('')
+      .split(input.finding)
+      .join('')
+      .split(input.expertName)
+      .join('')
+      .split(input.url)
+      .join('');
+    if (language === 'ru') {
+      expect(mail.subject).toMatch(CYRILLIC);
+      expect(withoutData).not.toMatch(/\b(the|CV|malware|Open|profile)\b/);
+      expect(mail.html).toContain('lang="ru"');
+      expect(mail.text).toContain(uploader ? 'загрузите чистую копию' : 'Эксперт может загрузить');
+    } else {
+      expect(withoutData).not.toMatch(CYRILLIC);
+      expect(mail.text).toContain(uploader ? 'upload a clean copy' : 'The expert may upload');
+    }
+    // Not the account footer ("someone entered this address"): the recipient takes part in the process.
+    expect(mail.text).not.toMatch(/entered this address|адрес был указан/);
+  });
+  test('a missing finding is worded, never printed as null', () => {
+    for (const language of ['en', 'ru'] as const)
+      expect(cvQuarantinedMail(language, { ...input, finding: null, uploader: true }).text).not.toMatch(FORBIDDEN);
+  });
 });

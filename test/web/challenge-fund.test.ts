@@ -17,7 +17,8 @@ import {
  * its inbox with the keyboard only, the fund manager sees the funnel move and assigns reviewers,
  * a reviewer declares no conflict of interest and scores, the fund manager sees the scores.
  */
-const h = useWebHarness('cf');
+// The seeded calls run their workflows, as on a demo stack: their proposals still go to review one by one.
+const h = useWebHarness('cf', {}, undefined, { callWorkflows: true });
 
 const TITLE = 'Solar-powered mudflow sensors for Chui valley villages';
 

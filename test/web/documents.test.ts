@@ -127,31 +127,8 @@ test('request for a letter → uploaded in the revision → downloaded by the CO
   expect(await axeViolations(co)).toEqual([]);
 
   // On to contracting; each party signs what the task shows.
-  await decide('coKg', id, 'co_endorsement', { decision: 'endorse' });
-  await decide('fundManager', id, 'assign_reviewers', {
-    decision: 'assign',
-    data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] },
-  });
-  for (const r of ['reviewer1', 'reviewer2'] as const) {
-    await decide(r, id, 'conflict_declaration', {
-      decision: 'declare_no_conflict',
-      data: { noConflictDeclared: true },
-    });
-    const scoring = await task(r, id, 'review_score');
-    const keys = ((scoring.context?.rubric ?? []) as { key: string }[]).map((k) => k.key);
-    await decide(r, id, 'review_score', {
-      decision: 'submit_score',
-      data: { scores: Object.fromEntries(keys.map((k) => [k, 85])) },
-    });
-  }
-  await decide('fundManager', id, 'selection_decision', { decision: 'select' });
-  const applicantSign = await task('applicant', id, 'contract_signature');
-  await decide('applicant', id, 'contract_signature', {
-    decision: 'sign',
-    data: signatureData(applicantSign.context, 'en'),
-  });
-  const coSign = await task('coKg', id, 'contract_signature');
-  await decide('coKg', id, 'contract_signature', { decision: 'sign', data: signatureData(coSign.context, 'ru') });
+  await toContracting(id);
+  await signBoth(id);
 
   // The stamped Russian version, downloaded from the proposal page in Russian.
   const ru = await h.as('applicant', { lang: 'ru', axe: true });
@@ -174,6 +151,39 @@ test('request for a letter → uploaded in the revision → downloaded by the CO
   expect(text).toContain(`Подписано: ${DEMO_USERS.applicant.name}`);
   expect(text).toContain(`Подписано: ${DEMO_USERS.coKg.name}`);
 });
+
+/** Endorsed, reviewed and selected: the proposal waits for its signatures. */
+async function toContracting(id: string): Promise<void> {
+  await decide('coKg', id, 'co_endorsement', { decision: 'endorse' });
+  await decide('fundManager', id, 'assign_reviewers', {
+    decision: 'assign',
+    data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] },
+  });
+  for (const r of ['reviewer1', 'reviewer2'] as const) {
+    await decide(r, id, 'conflict_declaration', {
+      decision: 'declare_no_conflict',
+      data: { noConflictDeclared: true },
+    });
+    const scoring = await task(r, id, 'review_score');
+    const keys = ((scoring.context?.rubric ?? []) as { key: string }[]).map((k) => k.key);
+    await decide(r, id, 'review_score', {
+      decision: 'submit_score',
+      data: { scores: Object.fromEntries(keys.map((k) => [k, 85])) },
+    });
+  }
+  await decide('fundManager', id, 'selection_decision', { decision: 'select' });
+}
+
+/** Both parties sign what their task shows (the applicant the English version, the CO the Russian one). */
+async function signBoth(id: string): Promise<void> {
+  const applicantSign = await task('applicant', id, 'contract_signature');
+  await decide('applicant', id, 'contract_signature', {
+    decision: 'sign',
+    data: signatureData(applicantSign.context, 'en'),
+  });
+  const coSign = await task('coKg', id, 'contract_signature');
+  await decide('coKg', id, 'contract_signature', { decision: 'sign', data: signatureData(coSign.context, 'ru') });
+}
 
 test("an expert's CV: uploaded on the profile page, listed with its scan state, downloaded by the fund manager from the roster profile", async () => {
   const cv = Buffer.from('%PDF-1.4\n% Curriculum vitae of expert one\n%%EOF\n');
@@ -258,6 +268,110 @@ test('new proposal: the required letter is uploaded on the form (a bad file name
     );
     expect(docs.body.items.map((d) => [d.name, d.documentType])).toEqual([
       ['Letter of support.pdf', 'letter_of_support'],
+    ]);
+    expect(docs.body.missingDocumentTypes).toEqual([]);
+  } finally {
+    await h.db.prisma.call.update({ where: { id: 'call-kg' }, data: { requiredDocumentTypes: [] } });
+  }
+});
+
+test('a progress report in the browser: the file uploaded on the task, ticked, submitted with the report, shown on the proposal to the CO', async () => {
+  const created = await h.api<{ id: string }>(
+    'applicant',
+    'POST',
+    '/proposals',
+    proposalPayload({ title: 'Hail nets for Osh' }),
+  );
+  const id = created.body.id;
+  await toContracting(id);
+  await signBoth(id);
+  const report = await task('applicant', id, 'progress_report');
+  const page = await h.as('applicant', { axe: true });
+  await page.goto(`/app/tasks/${encodeURIComponent(report.id)}`);
+  // Before any upload the report form says where files go.
+  await check(page.locator('#f-data-documentIds')).toContainText('Upload files for it under Documents above');
+  const upload = page.locator('#documents form[data-upload]');
+  await upload.locator('select[name="documentType"]').selectOption('progress_report');
+  const bytes = Buffer.from('%PDF-1.4\n% Milestone 1: sensors installed in Osh\n%%EOF\n');
+  await upload
+    .locator('input[type="file"]')
+    .setInputFiles({ name: 'Milestone 1 report.pdf', mimeType: 'application/pdf', buffer: bytes });
+  await upload.locator('button[type="submit"]').click();
+  // The page comes back with the file in the documents and offered, ticked, with the report.
+  const box = page.getByRole('checkbox', { name: 'Milestone 1 report.pdf' });
+  await check(box).toBeVisible();
+  expect(await box.isChecked()).toBe(true);
+  await check(page.locator('#documents table')).toContainText('Milestone 1 report.pdf');
+  expect(await axeViolations(page)).toEqual([]);
+  await screenshot(page, 'task-progress-report-files');
+  const form = page.locator('section[aria-labelledby="d-submit_report"]');
+  await form.locator('textarea[name="data.report"]').fill('Milestone 1: nets installed over 12 orchards.');
+  await form.locator('button[type="submit"]').click();
+  await page.waitForURL(/notice=decided/);
+
+  // Submitted with the report: the file belongs to the report's task and the CO sees it on the proposal.
+  const docs = await h.api<{ items: { name: string; taskId: string | null; documentType: string }[] }>(
+    'coKg',
+    'GET',
+    `/proposals/${id}/documents`,
+  );
+  expect(docs.body.items.filter((d) => d.name === 'Milestone 1 report.pdf')).toEqual([
+    expect.objectContaining({ taskId: report.id, documentType: 'progress_report' }),
+  ]);
+  const verify = await task('coKg', id, 'report_verification');
+  const co = await h.as('coKg', { axe: true });
+  await co.goto(`/app/tasks/${encodeURIComponent(verify.id)}`);
+  await check(co.locator('#documents')).toContainText('Milestone 1 report.pdf');
+  await co.goto(`/app/proposals/${id}`);
+  const [download] = await Promise.all([
+    co.waitForEvent('download'),
+    co.getByRole('link', { name: 'Milestone 1 report.pdf' }).click(),
+  ]);
+  const saved = path.join(tmp, 'report.pdf');
+  await download.saveAs(saved);
+  expect(createHash('sha256').update(fs.readFileSync(saved)).digest('hex')).toBe(
+    createHash('sha256').update(bytes).digest('hex'),
+  );
+  expect(await axeViolations(co)).toEqual([]);
+});
+
+test('new proposal without JavaScript: the letter is a plain multipart post, the page comes back with it ticked, the form submits it', async () => {
+  await h.db.prisma.call.update({ where: { id: 'call-kg' }, data: { requiredDocumentTypes: ['letter_of_support'] } });
+  try {
+    // axe needs scripts: the same page is checked with JavaScript in the test above.
+    const page = await h.as('applicant', { javaScript: false });
+    await page.goto('/app/proposals/new?call=call-kg');
+    const section = page.locator('#f-documentIds');
+    await check(section).toContainText('Not uploaded yet: Letter of support from the national partner');
+    const upload = section.locator('form[data-staged]');
+    await upload.locator('select[name="documentType"]').selectOption('letter_of_support');
+    await upload
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'Letter without JS.pdf', mimeType: 'application/pdf', buffer: letter });
+    await Promise.all([
+      page.waitForURL(/\/app\/proposals\/new\?call=call-kg/),
+      upload.locator('button[type="submit"]').click(),
+    ]);
+    const box = page.getByRole('checkbox', { name: /Letter without JS\.pdf/ });
+    await check(box).toBeVisible();
+    expect(await box.isChecked()).toBe(true);
+    await check(section).notToContainText('Not uploaded yet');
+
+    await page.locator('#f-title').fill('Flood sirens, submitted without JavaScript');
+    await fillProposalForm(page);
+    await page.locator('#f-sdgs-13').check();
+    await fillValidBudget(page);
+    await page.locator('#proposal-form .actions button[type="submit"]:not([name])').click();
+    await page.waitForURL(/\/app\/proposals\/p-[^/?]+\?notice=submitted/);
+    const id = new URL(page.url()).pathname.split('/').pop()!;
+    await check(page.locator('#documents table')).toContainText('Letter without JS.pdf');
+    const docs = await h.api<{ items: { name: string; documentType: string }[]; missingDocumentTypes: string[] }>(
+      'applicant',
+      'GET',
+      `/proposals/${id}/documents`,
+    );
+    expect(docs.body.items.map((d) => [d.name, d.documentType])).toEqual([
+      ['Letter without JS.pdf', 'letter_of_support'],
     ]);
     expect(docs.body.missingDocumentTypes).toEqual([]);
   } finally {

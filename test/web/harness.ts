@@ -11,6 +11,7 @@ import { DEMO_USERS } from '../../domain/demo';
 import { loadConfig } from '../../lib/config';
 import { logger as baseLogger } from '../../lib/logger';
 import { seedDatabase } from '../../prisma/seed';
+import { startSeededCallWorkflows } from '../helpers/seeded-calls';
 import { createWorker } from '../../worker/create-worker';
 import { testDocuments } from '../api/harness';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -33,7 +34,13 @@ export interface WebHarness {
   /** A new browser context (own cookies) signed in as `who` (a demo key or any user's e-mail), in `lang`. */
   as(
     who: DemoKey | { email: string },
-    opts?: { lang?: 'en' | 'ru'; viewport?: { width: number; height: number }; axe?: boolean },
+    opts?: {
+      lang?: 'en' | 'ru';
+      viewport?: { width: number; height: number };
+      axe?: boolean;
+      /** false: a browser without JavaScript (forms post as plain HTML). */
+      javaScript?: boolean;
+    },
   ): Promise<Page>;
   /** Bearer token for direct API calls (setting up data the test is not about). */
   token(who: DemoKey | { email: string }): Promise<string>;
@@ -54,10 +61,11 @@ export function useWebHarness(
   label: string,
   configOverrides: Record<string, string> = {},
   timeoutMs?: number,
+  opts: WebHarnessOptions = {},
 ): WebHarness {
   const h = {} as WebHarness;
   beforeAll(async () => {
-    Object.assign(h, await startWebHarness(label, configOverrides));
+    Object.assign(h, await startWebHarness(label, configOverrides, opts));
   }, timeoutMs);
   afterAll(async () => {
     await h.stop?.();
@@ -65,9 +73,15 @@ export function useWebHarness(
   return h;
 }
 
+export interface WebHarnessOptions {
+  /** Start the seeded calls' workflows, as the worker does at start (worker/main.ts). */
+  callWorkflows?: boolean;
+}
+
 export async function startWebHarness(
   label: string,
   configOverrides: Record<string, string> = {},
+  opts: WebHarnessOptions = {},
 ): Promise<WebHarness> {
   const [env, db, smtp, bundle] = await Promise.all([
     startTestTemporal(),
@@ -87,6 +101,7 @@ export async function startWebHarness(
   });
   let release: () => void = () => undefined;
   const running = worker.runUntil(new Promise<void>((resolve) => (release = resolve)));
+  if (opts.callWorkflows) await startSeededCallWorkflows(env.client, db.prisma, taskQueue);
 
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -136,6 +151,7 @@ export async function startWebHarness(
         baseURL: baseUrl,
         viewport: opts.viewport ?? { width: 1280, height: 900 },
         locale: opts.lang === 'ru' ? 'ru-RU' : 'en-GB',
+        javaScriptEnabled: opts.javaScript ?? true,
       });
       contexts.push(context);
       context.setDefaultTimeout(10_000);

@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core';
-import { createActivities } from '../../activities';
-import { logger } from '../../lib/logger';
+import { expertRequestPayload } from '../fixtures/payloads';
 import {
   axeViolations,
   check,
@@ -176,19 +175,54 @@ test('a new expert registers, is approved, and appears in a matching shortlist',
   await fm.goto('/app/roster?language=ka');
   await check(fm.locator('main')).toContainText('Нино Беридзе');
 
-  // The roster matching the expert-request workflow runs puts the new expert on the shortlist.
-  const activities = createActivities({ prisma: h.db.prisma, mailer: h.smtp.mailer, logger, baseUrl: h.baseUrl });
-  const { shortlist } = await activities.matchExperts({
-    requestId: 'r-web-joining',
-    thematicAreaId: 'climate-adaptation',
-    sdgs: [13],
-    languages: ['ka'],
-    startDate: '2027-05-01',
-    endDate: '2027-05-20',
-    countryCode: 'KG',
-    maxDailyFeeCents: 60_000,
+  // A Country Office asks for a Georgian-speaking climate expert: the request workflow's roster
+  // matching puts her on the shortlist the fund manager reviews (she alone speaks Georgian).
+  const created = await h.api<{ id: string }>(
+    'coKg',
+    'POST',
+    '/expert-requests',
+    expertRequestPayload({
+      title: 'Glacial lake outburst risk assessment',
+      thematicAreaId: 'climate-adaptation',
+      sdgs: [13],
+      languages: ['ka'],
+      startDate: '2027-05-01',
+      endDate: '2027-06-30',
+      deliverables: [
+        { title: 'Inception report', dueDate: '2027-05-15', amountUsd: 4_000 },
+        { title: 'Risk maps', dueDate: '2027-06-20', amountUsd: 8_000 },
+      ],
+      contractValueUsd: 12_000,
+    }),
+  );
+  expect(created.status).toBe(201);
+  const requestId = created.body.id;
+  const taskOf = (who: 'coKg2' | 'fundManager', kind: string) =>
+    eventually(
+      async () =>
+        (await h.api<{ items: { id: string }[] }>(who, 'GET', `/tasks?subject=${requestId}&kind=${kind}`)).body
+          .items[0],
+      60_000,
+    );
+  // The requester does not endorse its own request: the head of office does.
+  const endorsement = await taskOf('coKg2', 'co_endorsement');
+  const endorsed = await h.api('coKg2', 'POST', `/tasks/${encodeURIComponent(endorsement.id)}/decision`, {
+    decision: 'endorse',
   });
-  expect(shortlist.map((c) => c.expertId)).toEqual([user.expertId]);
+  expect(endorsed.status).toBe(200);
+  const review = await taskOf('fundManager', 'shortlist_review');
+  await fm.goto(`/app/tasks/${encodeURIComponent(review.id)}`);
+  const shortlist = fm.locator('table', {
+    has: fm.locator('caption', { hasText: 'Proposed experts and their matching scores' }),
+  });
+  await check(shortlist.locator('tbody tr')).toHaveCount(1);
+  await check(shortlist.locator('tbody')).toContainText('Нино Беридзе');
+  const view = await h.api<{ shortlist: { expertId: string }[] }>(
+    'fundManager',
+    'GET',
+    `/expert-requests/${requestId}`,
+  );
+  expect(view.body.shortlist.map((e) => e.expertId)).toEqual([user.expertId]);
 });
 
 test('account, people and sign-in pages are axe-clean in both languages and on a phone', async () => {

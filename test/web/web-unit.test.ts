@@ -14,6 +14,7 @@ import {
   type IndividualContractFacts,
 } from '../../domain/policy';
 import { requestFindings } from '../../domain/expert-request';
+import { SOLE_MEMBER_BLOCK } from '../../domain/reassignment';
 import { findingText } from '../../web/findings';
 import { apiMessage, DICTIONARY, t } from '../../web/i18n';
 import { expertRequestPayload, proposalFormFields } from '../fixtures/payloads';
@@ -50,6 +51,8 @@ test('API validation messages are shown in the user language; unknown ones as th
   expect(apiMessage('ru', "u-reviewer-3 belongs to the applicant's institution")).toBe(
     'Рецензент работает в организации заявителя: выберите другого',
   );
+  expect(apiMessage('ru', SOLE_MEMBER_BLOCK)).toMatch(/^Задача ждёт сотрудников организации/);
+  expect(apiMessage('en', SOLE_MEMBER_BLOCK)).toMatch(/a colleague must join the institution first$/);
 });
 
 test('policy findings are worded in both languages from their rule code and figures', () => {

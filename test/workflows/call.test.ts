@@ -375,7 +375,7 @@ test('review starts by itself a working day after the call closed and its last p
   );
 });
 
-test('the seeded calls (rows without a workflow) get their workflows at start, once', async () => {
+test('the seeded calls (rows without a workflow) get their workflows at start, once, and their proposals go to review one by one', async () => {
   await ctx.withWorker(async (tq) => {
     const seeded = await ctx.db.prisma.call.findMany({ where: { workflowId: null }, select: { id: true } });
     expect(seeded.length).toBeGreaterThan(0);
@@ -394,10 +394,62 @@ test('the seeded calls (rows without a workflow) get their workflows at start, o
         .slice(0, 10),
     );
     expect(view.fields.reviewerPool.length).toBeGreaterThan(1);
+    // The seed declares them one-by-one: a proposal gets its reviewers once it passed the alignment check,
+    // though the call closes only on 2027-12-31.
+    expect(view.fields.selectionMode).toBe('one_by_one');
+    expect(rows.every((c) => c.selectionMode === 'one_by_one')).toBe(true);
+    const p = await submit(tq, 'call-kg', 'applicant', 30_000, 8_000);
+    await decide(p, 'co_endorsement', 'coKg', 'endorse');
+    await decide(p, 'assign_reviewers', 'fundManager', 'assign', {
+      data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] },
+    });
+    expect((await state(kg)).status).toBe('published');
+    expect(
+      await updateFailureType(kg.executeUpdate(startReviewUpdate, { args: [{ actor: fm, withoutWaiting: true }] })),
+    ).toBe('NotAllowedNow');
+    await p.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant') }] });
     // A second start finds nothing left to start.
     expect(await ensureCallWorkflows(ctx.env.client, ctx.db.prisma, tq)).toBe(0);
     for (const c of seeded) await ctx.env.client.workflow.getHandle(callWorkflowId(c.id)).terminate('test over');
   });
+});
+
+test('a call with a closing date declared one-by-one closes by its timer; its proposals are selected on their own', async () => {
+  const DAY_MS = 800;
+  const clock = compressedClock(ctx.db.prisma, DAY_MS);
+  await ctx.withWorker(
+    async (tq) => {
+      // Closes 10 calendar days after the clock's now (the worker's start took some): 8 s of the compressed clock.
+      const at = new Date(clock.now().getTime() + 10 * 86_400_000).toISOString();
+      const closing = { closesAt: at.slice(0, 10), closingTime: at.slice(11, 19), timeZone: 'UTC' };
+      const call = await startCall(tq, callFields({ ...closing, selectionMode: 'one_by_one' }), true);
+      await until(call, (x) => x.status === 'published');
+      const p = await submit(tq, callIdOf(call), 'applicant2', 30_000, 8_000);
+      await decide(p, 'co_endorsement', 'coKg', 'endorse');
+      // Its own reviewer assignment, without waiting for the call.
+      await decide(p, 'assign_reviewers', 'fundManager', 'assign', {
+        data: { reviewerIds: [DEMO_USERS.reviewer1.id, DEMO_USERS.reviewer2.id] },
+      });
+      const closed = await until(call, (x) => x.status === 'closed', 60_000);
+      expect(closed.proposals.map((q) => q.proposalId)).toContain(p.workflowId.replace(/^proposal-/, ''));
+      expect(
+        await updateFailureType(call.executeUpdate(startReviewUpdate, { args: [{ actor: fm, withoutWaiting: true }] })),
+      ).toBe('NotAllowedNow');
+      await call.executeUpdate(archiveCallUpdate, { args: [{ actor: fm }] });
+      expect(await call.result()).toBe('archived');
+      await recordHistory(call, 'call-one-by-one');
+      await p.executeUpdate(withdrawUpdate, { args: [{ actor: actorOf('applicant2') }] });
+      // A rolling call cannot be declared ranked.
+      expect(
+        await updateFailureType(
+          startCall(tq, callFields({ closesAt: null }), false).then((h) =>
+            h.executeUpdate(editCallUpdate, { args: [{ actor: fm, patch: { selectionMode: 'ranked' } }] }),
+          ),
+        ),
+      ).toBe('InvalidDecision');
+    },
+    { clock },
+  );
 });
 
 test('a rolling call stays published and its proposals are selected one by one', async () => {

@@ -146,6 +146,7 @@ export function callPages(router: Router, web: WebContext): void {
       ${facts([
         [t('callPage.status'), t(`callStatus.${c.status}` as Key)],
         [t('callPage.passMark'), String(c.passMark)],
+        [t('callPage.selectionMode'), t(`selectionMode.${c.selectionMode}`)],
       ])}
       ${callFacts(ctx, c, r)}
       ${c.status === 'published' ? html`<p><strong>${countdown(ctx, c)}</strong></p>` : ''}</section>`);
@@ -162,7 +163,8 @@ export function callPages(router: Router, web: WebContext): void {
             <label>${t('callPage.closingTime')} <input type="time" name="closingTime" value="${c.closesLocal?.slice(11, 16) ?? '23:59'}"></label>`,
         ),
       );
-    if (c.status === 'closed') {
+    const ranked = c.selectionMode === 'ranked';
+    if (c.status === 'closed' && ranked) {
       actions.push(action('review', t('callPage.startReview')));
       if (p?.waitingFor.length)
         actions.push(
@@ -174,7 +176,8 @@ export function callPages(router: Router, web: WebContext): void {
           ),
         );
     }
-    if (c.status === 'decided' || (c.status === 'published' && c.rolling) || c.status === 'draft')
+    const notSelecting = !ranked && (c.status === 'published' || c.status === 'closed');
+    if (c.status === 'decided' || notSelecting || c.status === 'draft')
       actions.push(action('archive', t('callPage.archive'), html``, 'btn-secondary'));
     if (actions.length) sections.push(html`<section class="card"><h2>${t('callPage.manage')}</h2>${actions}</section>`);
 

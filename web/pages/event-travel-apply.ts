@@ -8,7 +8,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { Router } from 'express';
 import { DSA_RATES } from '../../domain/policy/travel';
-import type { Bilingual } from '../../domain/programme';
+import { EVENT_TRAVEL_APPLY_WORDS } from '../../domain/programmes/event-travel-words';
 import { EVENT_TRAVEL } from '../../domain/programmes/event-travel';
 import { SPEAKING_ROLES } from '../../domain/event-travel';
 import { dateHolidaysCountryCodes } from '../../lib/clock';
@@ -35,79 +35,7 @@ import {
 const enc = encodeURIComponent;
 const ROLES = ['expert', 'fund_manager'] as const;
 
-export const APPLY_WORDS = {
-  title: { en: 'Apply for SDG event travel', ru: 'Заявка на поездку на мероприятие по ЦУР' },
-  apply: { en: 'Apply for an event', ru: 'Подать заявку на поездку' },
-  lead: {
-    en: 'The partnership funds roster experts’ travel to present Russian knowledge and solutions at international SDG events held outside Russia. Economy airfare, the UN daily subsistence allowance of the event city and terminal expenses follow the UN travel rules in force.',
-    ru: 'Партнёрство оплачивает поездки экспертов реестра для представления российских знаний и решений на международных мероприятиях по ЦУР за пределами России. Авиабилет эконом-класса, суточные ООН по городу мероприятия и терминальные расходы — по действующим правилам поездок ООН.',
-  },
-  rules: {
-    en: 'Apply at least 4 weeks before departure; a speaking role needs an invitation from the organiser.',
-    ru: 'Подайте заявку не позднее чем за 4 недели до отъезда; для выступления нужно приглашение организатора.',
-  },
-  submit: { en: 'Send the application', ru: 'Отправить заявку' },
-  sectionExpert: { en: 'Roster expert', ru: 'Эксперт реестра' },
-  expertId: { en: 'Roster id of the expert', ru: 'Номер эксперта в реестре' },
-  expertHint: {
-    en: 'Start typing a name or an id (such as exp-001); the expert must have an account.',
-    ru: 'Начните вводить имя или номер (например, exp-001); у эксперта должна быть учётная запись.',
-  },
-  sectionEvent: { en: 'The event', ru: 'Мероприятие' },
-  'event.name': { en: 'Name of the event', ru: 'Название мероприятия' },
-  'event.organiser': { en: 'Organiser', ru: 'Организатор' },
-  'event.city': { en: 'City', ru: 'Город' },
-  'event.countryCode': { en: 'Country (outside Russia)', ru: 'Страна (за пределами России)' },
-  'event.startDate': { en: 'First day', ru: 'Первый день' },
-  'event.endDate': { en: 'Last day', ru: 'Последний день' },
-  'event.website': { en: 'Website', ru: 'Сайт' },
-  'event.sdgs': { en: 'SDGs the event addresses', ru: 'ЦУР, которым посвящено мероприятие' },
-  'event.expectedAudience': { en: 'Expected audience', ru: 'Ожидаемая аудитория' },
-  audienceHint: {
-    en: 'Who attends: partner-country delegations, agencies, approximate numbers.',
-    ru: 'Кто участвует: делегации стран-партнёров, агентства, примерное число участников.',
-  },
-  sectionRole: { en: 'Your role and contribution', ru: 'Роль и выступление' },
-  role: { en: 'Role', ru: 'Роль' },
-  speaker: { en: 'Speaker', ru: 'Докладчик' },
-  panellist: { en: 'Panellist', ru: 'Участник дискуссии' },
-  presenter: { en: 'Presenter of a Russian solution', ru: 'Презентация российского решения' },
-  solution: { en: 'The Russian solution presented', ru: 'Представляемое российское решение' },
-  solutionHint: { en: 'Required for a presenter.', ru: 'Обязательно для презентации решения.' },
-  sideEvent: { en: 'At a side event', ru: 'На параллельном мероприятии' },
-  format: { en: 'Format', ru: 'Формат' },
-  'contribution.title': { en: 'Title of the contribution', ru: 'Название выступления' },
-  'contribution.abstract': { en: 'Abstract', ru: 'Аннотация' },
-  sectionInvitation: { en: 'Invitation from the organiser', ru: 'Приглашение организатора' },
-  'invitation.from': { en: 'Invited by', ru: 'Кто пригласил' },
-  'invitation.date': { en: 'Date of the letter', ru: 'Дата письма' },
-  'invitation.reference': { en: 'Reference (optional)', ru: 'Номер письма (необязательно)' },
-  invitationHint: {
-    en: 'Attach the organiser’s letter: a speaking role is eligible only with a letter that passed its malware scan.',
-    ru: 'Приложите письмо организатора: выступление проходит по условиям только с письмом, прошедшим проверку на вредоносное ПО.',
-  },
-  invitationLetter: { en: 'The invitation letter (a file)', ru: 'Письмо-приглашение (файл)' },
-  letterHint: {
-    en: 'PDF, an image or a text document, up to 20 MB. It is scanned for malware before eligibility is checked.',
-    ru: 'PDF, изображение или текстовый документ, до 20 МБ. Перед проверкой условий файл проверяется на вредоносное ПО.',
-  },
-  letterKept: {
-    en: 'Uploaded: {name}. Choose another file only to replace it.',
-    ru: 'Загружено: {name}. Выберите другой файл, только чтобы заменить его.',
-  },
-  sectionItinerary: { en: 'Itinerary', ru: 'Маршрут' },
-  'itinerary.departureCity': { en: 'Departure city', ru: 'Город отправления' },
-  'itinerary.departureDate': { en: 'Departure date', ru: 'Дата отъезда' },
-  'itinerary.returnDate': { en: 'Return date', ru: 'Дата возвращения' },
-  sectionCosts: { en: 'Cost estimate (USD)', ru: 'Смета расходов (долл. США)' },
-  costsHint: {
-    en: 'The daily subsistence allowance and terminal expenses are computed from the UN rates in force; enter the other lines.',
-    ru: 'Суточные и терминальные расходы рассчитываются по действующим ставкам ООН; укажите остальные статьи.',
-  },
-  'costs.airfareUsd': { en: 'Airfare, economy return', ru: 'Авиабилет эконом-класса туда и обратно' },
-  'costs.registrationFeeUsd': { en: 'Registration fee', ru: 'Регистрационный взнос' },
-  'costs.visaUsd': { en: 'Visa', ru: 'Виза' },
-} satisfies Record<string, Bilingual>;
+const APPLY_WORDS = EVENT_TRAVEL_APPLY_WORDS;
 type Word = keyof typeof APPLY_WORDS;
 
 /** The form's fields, named by the API's paths (field-level answers are matched on them). */

@@ -6,7 +6,7 @@
  */
 import { TRAVEL_RUBRIC } from '../../domain/event-travel';
 import { EVENT_TRAVEL_FORM_WORDS } from '../../domain/programmes/event-travel-words';
-import { num, str, type Body } from '../forms';
+import { list, num, str, type Body } from '../forms';
 import { html, type HtmlValue } from '../html';
 import type { Lang } from '../i18n';
 import { field, type FormState } from '../ui';
@@ -64,7 +64,7 @@ export function travelDecisionFields(
         ${input(ctx, 'data.link', 'link', values, state, { type: 'url' })}
         <div class="grid-2">${input(ctx, 'data.actualDepartureDate', 'actualDepartureDate', values, state, { type: 'date', required: true })}
         ${input(ctx, 'data.actualReturnDate', 'actualReturnDate', values, state, { type: 'date', required: true })}</div>
-        ${input(ctx, 'data.attendanceProof', 'attendanceProof', values, state, { type: 'textarea', rows: 2, required: true })}`;
+        ${input(ctx, 'data.attendanceProof', 'attendanceProof', values, state, { type: 'textarea', rows: 2 })}`;
     default:
       return undefined;
   }
@@ -95,16 +95,13 @@ export function travelDecisionData(dataKey: string | undefined, body: Body): Rec
       return { reason: text('data.reason') };
     case 'travelReport': {
       const out: Record<string, unknown> = {};
-      for (const k of [
-        'presented',
-        'contacts',
-        'followUp',
-        'actualDepartureDate',
-        'actualReturnDate',
-        'attendanceProof',
-      ])
+      for (const k of ['presented', 'contacts', 'followUp', 'actualDepartureDate', 'actualReturnDate'])
         out[k] = text(`data.${k}`);
       optional(out, 'data.link', 'link');
+      optional(out, 'data.attendanceProof', 'attendanceProof');
+      // The proof of attendance and any other files uploaded for the report, ticked on the form.
+      const files = list(body, 'data.documentIds');
+      if (files.length) out.documentIds = files;
       return out;
     }
     default:

@@ -7,12 +7,20 @@
 import type { Router } from 'express';
 import { isTerminal } from '../../domain/stages';
 import { EVENT_TRAVEL } from '../../domain/programmes/event-travel';
-import { EVENT_TRAVEL_PAGE_WORDS } from '../../domain/programmes/event-travel-words';
+import { EVENT_TRAVEL_APPLY_WORDS, EVENT_TRAVEL_PAGE_WORDS } from '../../domain/programmes/event-travel-words';
 import { html } from '../html';
 import type { WebContext } from '../context';
-import { emptyState, fmtDate, fmtUsd, layout, pager, send, stageBadge } from '../ui';
-import { agreementCard, countryName, isStaffViewer, openTasksSection, statusSection, timelineList } from '../views';
-import { APPLY_WORDS } from './event-travel-apply';
+import { fmtDate, fmtUsd, layout, send, stageBadge } from '../ui';
+import {
+  agreementCard,
+  countryName,
+  listPageData,
+  listTable,
+  openTasksSection,
+  statusSection,
+  subjectPageData,
+  timelineList,
+} from '../views';
 import { documentsCard, loadDocuments } from './documents';
 import { conversationSections } from './messages';
 import { provenanceLink } from './provenance';
@@ -30,28 +38,28 @@ export function eventTravelPages(router: Router, web: WebContext): void {
     web.page(async (ctx) => {
       const { lang } = ctx;
       const w = (k: keyof typeof W) => W[k][lang];
-      const page = Math.max(1, Number(ctx.req.query.page) || 1);
-      const [list, countries] = await Promise.all([
+      const { list, refs } = await listPageData(ctx, (page) =>
         ctx.api.get('/event-travel', { query: { pageSize: 50, page } }),
-        web.ref.countries(),
-      ]);
-      const refs = { areas: [], countries };
+      );
       const apply = ['expert', 'fund_manager'].includes(ctx.user.role)
-        ? html`<p><a class="btn btn-primary" href="/app${path}/new">${APPLY_WORDS.apply[lang]}</a></p>`
+        ? html`<p><a class="btn btn-primary" href="/app${path}/new">${EVENT_TRAVEL_APPLY_WORDS.apply[lang]}</a></p>`
         : '';
-      const table = list.items.length
-        ? html`<table class="table table-stack"><caption class="visually-hidden">${w('caption')}</caption>
-          <thead><tr><th scope="col">${w('event')}</th><th scope="col">${w('place')}</th><th scope="col">${w('dates')}</th><th scope="col">${ctx.t('field.stage')}</th><th scope="col" class="num">${w('approved')}</th></tr></thead>
-          <tbody>${list.items.map(
-            (r) => html`<tr>
-            <td data-label="${w('event')}"><a href="/app${path}/${enc(r.id)}">${r.title}</a></td>
-            <td data-label="${w('place')}">${r.eventCity}, ${countryName(ctx, refs, r.countryCode)}</td>
-            <td data-label="${w('dates')}">${fmtDate(r.departureDate, lang)} – ${fmtDate(r.returnDate, lang)}</td>
-            <td data-label="${ctx.t('field.stage')}">${stageBadge(ctx, r.stage, 'event_travel')}</td>
-            <td data-label="${w('approved')}" class="num">${r.approvedUsd === null ? '—' : fmtUsd(r.approvedUsd, lang)}</td>
-          </tr>`,
-          )}</tbody></table>${pager(ctx, list, (n) => `/app${path}?page=${n}`)}`
-        : emptyState(w('none'));
+      const table = listTable(ctx, list, {
+        caption: w('caption'),
+        none: w('none'),
+        href: (n) => `/app${path}?page=${n}`,
+        columns: [
+          { label: w('event'), cell: (r) => html`<a href="/app${path}/${enc(r.id)}">${r.title}</a>` },
+          { label: w('place'), cell: (r) => `${r.eventCity}, ${countryName(ctx, refs, r.countryCode)}` },
+          { label: w('dates'), cell: (r) => `${fmtDate(r.departureDate, lang)} – ${fmtDate(r.returnDate, lang)}` },
+          { label: ctx.t('field.stage'), cell: (r) => stageBadge(ctx, r.stage, 'event_travel') },
+          {
+            label: w('approved'),
+            num: true,
+            cell: (r) => (r.approvedUsd === null ? '—' : fmtUsd(r.approvedUsd, lang)),
+          },
+        ],
+      });
       send(ctx, layout(ctx, { title: w('list'), body: html`${apply}${table}` }));
     }),
   );
@@ -61,15 +69,10 @@ export function eventTravelPages(router: Router, web: WebContext): void {
     web.page(async (ctx) => {
       const { lang, user } = ctx;
       const w = (k: keyof typeof W) => W[k][lang];
-      const [r, countries] = await Promise.all([
+      const { r, refs, privileged, names } = await subjectPageData(
+        ctx,
         ctx.api.get('/event-travel/{id}', { params: { id: ctx.req.params.id } }),
-        web.ref.countries(),
-      ]);
-      const refs = { areas: [], countries };
-      const privileged = isStaffViewer(user.role);
-      const names = privileged
-        ? await web.ref.userNames(r.timeline.map((e) => e.actorId ?? '').filter(Boolean))
-        : new Map<string, string>();
+      );
       const app = r.application as {
         event?: { organiser?: string; website?: string; expectedAudience?: string };
         solution?: string;

@@ -23,7 +23,6 @@ import type { WebContext } from '../context';
 import {
   csrfField,
   emptyForm,
-  emptyState,
   errorSummary,
   fmtDate,
   fmtNum,
@@ -31,7 +30,6 @@ import {
   hidden,
   layout,
   mapDetails,
-  pager,
   prose as proseOf,
   send,
   stageBadge,
@@ -44,11 +42,14 @@ import {
   countryName,
   deliverablesTable,
   expertRequestFacts,
-  isStaffViewer,
+  listPageData,
+  listTable,
   milestoneTitles,
   openTasksSection,
   statusSection,
+  subjectPageData,
   timelineList,
+  type ListColumn,
   type Reference,
 } from '../views';
 const enc = encodeURIComponent;
@@ -60,30 +61,29 @@ export function expertRequestPages(router: Router, web: WebContext): void {
     '/expert-requests',
     web.page(async (ctx) => {
       const { t, lang, user } = ctx;
-      const page = Math.max(1, Number(ctx.req.query.page) || 1);
-      const [list, countries] = await Promise.all([
+      const { list, refs } = await listPageData(ctx, (page) =>
         ctx.api.get('/expert-requests', { query: { pageSize: 50, page } }),
-        ref.countries(),
-      ]);
-      const refs: Reference = { areas: [], countries };
+      );
       const actions =
         user.role === 'co_approver'
           ? html`<p><a class="btn btn-primary" href="/app/expert-requests/new">${t('request.new')}</a></p>`
           : '';
-      const table = list.items.length
-        ? html`<table class="table table-stack"><caption class="visually-hidden">${t('request.caption')}</caption>
-        <thead><tr><th scope="col">${t('field.title')}</th><th scope="col">${t('field.country')}</th><th scope="col">${t('field.modality')}</th><th scope="col">${t('field.period')}</th><th scope="col">${t('field.stage')}</th>${user.role !== 'expert' ? html`<th scope="col" class="num">${t('field.contractValueUsd')}</th>` : ''}</tr></thead>
-        <tbody>${list.items.map(
-          (r) => html`<tr>
-          <td data-label="${t('field.title')}"><a href="/app/expert-requests/${enc(r.id)}">${r.title}</a></td>
-          <td data-label="${t('field.country')}">${countryName(ctx, refs, r.countryCode)}</td>
-          <td data-label="${t('field.modality')}">${t(`modality.${r.modality}` as Key)}</td>
-          <td data-label="${t('field.period')}">${fmtDate(r.startDate, lang)} – ${fmtDate(r.endDate, lang)}</td>
-          <td data-label="${t('field.stage')}">${stageBadge(ctx, r.stage, 'experts_on_demand')}</td>
-          ${user.role !== 'expert' ? html`<td data-label="${t('field.contractValueUsd')}" class="num">${fmtUsd(r.contractValueUsd, lang)}</td>` : ''}
-        </tr>`,
-        )}</tbody></table>${pager(ctx, list, (n) => `/app/expert-requests?page=${n}`)}`
-        : emptyState(user.role === 'expert' ? t('request.noneExpert') : t('request.none'));
+      const columns: ListColumn<(typeof list.items)[number]>[] = [
+        { label: t('field.title'), cell: (r) => html`<a href="/app/expert-requests/${enc(r.id)}">${r.title}</a>` },
+        { label: t('field.country'), cell: (r) => countryName(ctx, refs, r.countryCode) },
+        { label: t('field.modality'), cell: (r) => t(`modality.${r.modality}` as Key) },
+        { label: t('field.period'), cell: (r) => `${fmtDate(r.startDate, lang)} – ${fmtDate(r.endDate, lang)}` },
+        { label: t('field.stage'), cell: (r) => stageBadge(ctx, r.stage, 'experts_on_demand') },
+      ];
+      // An expert sees no contract values in the list.
+      if (user.role !== 'expert')
+        columns.push({ label: t('field.contractValueUsd'), num: true, cell: (r) => fmtUsd(r.contractValueUsd, lang) });
+      const table = listTable(ctx, list, {
+        caption: t('request.caption'),
+        none: user.role === 'expert' ? t('request.noneExpert') : t('request.none'),
+        columns,
+        href: (n) => `/app/expert-requests?page=${n}`,
+      });
       send(
         ctx,
         layout(ctx, {
@@ -161,16 +161,11 @@ export function expertRequestPages(router: Router, web: WebContext): void {
     '/expert-requests/:id',
     web.page(async (ctx) => {
       const { t, lang, user } = ctx;
-      const [r, areas, countries] = await Promise.all([
+      const { r, refs, privileged, names } = await subjectPageData(
+        ctx,
         ctx.api.get('/expert-requests/{id}', { params: { id: ctx.req.params.id } }),
-        ref.thematicAreas(),
-        ref.countries(),
-      ]);
-      const refs: Reference = { areas, countries };
-      const privileged = isStaffViewer(user.role);
-      const names = privileged
-        ? await ref.userNames(r.timeline.map((e) => e.actorId ?? '').filter(Boolean))
-        : new Map<string, string>();
+        { areas: true },
+      );
       const selectedForMe = r.selectedForMe
         ? html`<p class="notice notice-ok" role="status"><span aria-hidden="true">✓ </span>${t('request.selectedForMe')}</p>`
         : '';

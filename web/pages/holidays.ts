@@ -96,6 +96,8 @@ export function holidayPages(router: Router, web: WebContext): void {
         if (!res.ok) {
           const state = refusedForm(ctx, res, ['date', 'name', 'nameRu'], ctx.t('holidays.exists'));
           ctx.req.query.country = values.countryCode;
+          // The refused form shows the year of the day typed (the list the holiday would have joined).
+          if (/^\d{4}-/.test(values.date)) ctx.req.query.year = year;
           return holidaysPage(ctx, state, values, 400);
         }
         ctx.res.redirect(303, `/app/holidays?country=${enc(values.countryCode)}&year=${enc(year)}&notice=saved`);

@@ -207,7 +207,9 @@ export function dataFields(
   const travel =
     travelDecisionFields(ctx as never, dataKey, values, state) ??
     unvDecisionFields(ctx as never, dataKey, values, state);
-  if (travel) return html`${travel}${commentField(ctx, o, values, state, '')}`;
+  // The back-to-office report goes with its files: the proof of attendance is required (uploaded under Documents).
+  const files = dataKey === 'travelReport' ? submittedFilesField(ctx, values, state, x) : '';
+  if (travel) return html`${travel}${files}${commentField(ctx, o, values, state, '')}`;
   switch (dataKey as string | undefined) {
     case 'noConflict':
       return choiceGroup(ctx, {

@@ -184,6 +184,8 @@ export function taskPages(router: Router, web: WebContext): void {
         'deliverable_submission',
         'report_verification',
         'deliverable_acceptance',
+        'travel_report',
+        'settlement_verification',
       ].includes(task.kind);
     const documentList = withDocuments && subject && hasDocuments(subject) ? await loadDocuments(ctx, subject) : null;
     x.taskFiles = (documentList?.items ?? [])
@@ -194,7 +196,9 @@ export function taskPages(router: Router, web: WebContext): void {
         ? documentsCard(ctx, subject, documentList, {
             canUpload:
               task.status === 'open' &&
-              ['revise', 'progress_report', 'final_report', 'deliverable_submission'].includes(task.kind),
+              ['revise', 'progress_report', 'final_report', 'deliverable_submission', 'travel_report'].includes(
+                task.kind,
+              ),
             taskId: task.id,
           })
         : '';

@@ -4,38 +4,13 @@
  * the end-of-assignment report, UNV's statement), in English and Russian, and the decision data a
  * posted form makes. The task page (web/pages/task-forms.ts, tasks.ts) calls these by data key.
  */
-import type { Bilingual } from '../../domain/programme';
+import { UN_VOLUNTEERS_FORM_WORDS, UN_VOLUNTEERS_TASK_WORDS } from '../../domain/programmes/un-volunteers-words';
 import { num, str, type Body } from '../forms';
 import { attr, html, type HtmlValue } from '../html';
 import type { Lang } from '../i18n';
 import { facts, field, fmtDate, fmtUsd, type FormState } from '../ui';
 
-const W = {
-  candidates: {
-    en: 'Candidates, one per line: id; name; citizenship (ISO code); birth date (YYYY-MM-DD); degree (none, enrolled, bachelor, master, doctorate); years of experience',
-    ru: 'Кандидаты, по одному в строке: id; имя; гражданство (код ISO); дата рождения (ГГГГ-ММ-ДД); образование (none, enrolled, bachelor, master, doctorate); лет опыта',
-  },
-  ranking: {
-    en: 'Candidate ids you accept, best first, separated by commas',
-    ru: 'Id приемлемых кандидатов, лучший первым, через запятую',
-  },
-  justification: { en: 'Justification', ru: 'Обоснование' },
-  reason: { en: 'Reason', ru: 'Причина' },
-  medical: { en: 'Medical clearance granted', ru: 'Медицинский допуск получен' },
-  security: { en: 'Security clearance granted', ru: 'Допуск по безопасности получен' },
-  clearances: { en: 'Clearances', ru: 'Допуски' },
-  startDate: { en: 'Start date at the duty station', ru: 'Дата начала в месте назначения' },
-  months: { en: 'Additional months', ru: 'Дополнительных месяцев' },
-  date: { en: 'Date of separation', ru: 'Дата завершения' },
-  report: { en: 'Report', ru: 'Отчёт' },
-  rating: { en: 'Rating of the contribution (1–5)', ru: 'Оценка вклада (1–5)' },
-  periodEnd: { en: 'Statement period end', ru: 'Конец отчётного периода' },
-  spentUsd: { en: 'Spent to date (USD)', ru: 'Израсходовано на дату (долл. США)' },
-  varianceExplanation: {
-    en: 'Variance explanation (required beyond the tolerance)',
-    ru: 'Объяснение отклонения (обязательно сверх допустимого)',
-  },
-} satisfies Record<string, Bilingual>;
+const W = UN_VOLUNTEERS_FORM_WORDS;
 type Word = keyof typeof W;
 type Ctx = { t: (key: never) => string; lang: Lang };
 
@@ -155,22 +130,7 @@ export function unvDecisionData(dataKey: string | undefined, body: Body): Record
   }
 }
 
-const C = {
-  money: { en: 'The assignment’s money', ru: 'Финансы назначения' },
-  estimate: { en: 'Cost estimate', ru: 'Смета' },
-  envelopeLeft: { en: 'Left in the year’s envelope', ru: 'Остаток годового лимита' },
-  committed: { en: 'Committed', ru: 'Обязательство' },
-  transferred: { en: 'Transferred to UNV', ru: 'Перечислено ДООН' },
-  spent: { en: 'Spent by UNV', ru: 'Израсходовано ДООН' },
-  candidate: { en: 'Candidate', ru: 'Кандидат' },
-  offerDeadline: { en: 'Offer deadline', ru: 'Срок ответа на предложение' },
-  extension: { en: 'Extension asked', ru: 'Запрошенное продление' },
-  extensionCost: { en: 'Its cost', ru: 'Его стоимость' },
-  variance: { en: 'Variance (committed − spent)', ru: 'Отклонение (обязательство − расходы)' },
-  refund: { en: 'UNV refunds (negative: the fund transfers)', ru: 'Возврат ДООН (минус: перевод фонда)' },
-  overspent: { en: 'Spent more than transferred', ru: 'Израсходовано больше перечисленного' },
-  eligible: { en: 'Eligible candidates', ru: 'Соответствующие кандидаты' },
-} satisfies Record<string, Bilingual>;
+const C = UN_VOLUNTEERS_TASK_WORDS;
 
 type Money = { committedCents?: number; transferredCents?: number; spentCents?: number };
 const usd = (cents: unknown, lang: Lang, fmt: (n: number, lang: Lang) => string) => fmt(Number(cents ?? 0) / 100, lang);

@@ -8,63 +8,24 @@
 import type { Router } from 'express';
 import type { Bilingual } from '../../domain/programme';
 import { UN_VOLUNTEERS } from '../../domain/programmes/un-volunteers';
+import { UN_VOLUNTEERS_PAGE_WORDS } from '../../domain/programmes/un-volunteers-words';
 import type { UnvLedger } from '../../domain/policy/unv';
 import { html } from '../html';
 import type { WebContext } from '../context';
-import { emptyState, fmtDate, fmtUsd, layout, pager, send, stageBadge } from '../ui';
-import { countryName, isStaffViewer, openTasksSection, statusSection, timelineList } from '../views';
+import { fmtDate, fmtUsd, layout, send, stageBadge } from '../ui';
+import {
+  countryName,
+  listPageData,
+  listTable,
+  openTasksSection,
+  statusSection,
+  subjectPageData,
+  timelineList,
+} from '../views';
 import { conversationSections } from './messages';
 
 const enc = encodeURIComponent;
-const W = {
-  list: { en: 'UN Volunteers', ru: 'Добровольцы ООН' },
-  caption: { en: 'UN Volunteer assignments', ru: 'Назначения добровольцев ООН' },
-  none: { en: 'No assignments yet.', ru: 'Назначений пока нет.' },
-  assignment: { en: 'Assignment', ru: 'Назначение' },
-  dutyStation: { en: 'Duty station', ru: 'Место назначения' },
-  category: { en: 'Category', ru: 'Категория' },
-  months: { en: 'Months', ru: 'Месяцев' },
-  stage: { en: 'Stage', ru: 'Этап' },
-  committed: { en: 'Committed', ru: 'Обязательство' },
-  transferred: { en: 'Transferred to UNV', ru: 'Перечислено ДООН' },
-  spent: { en: 'Spent by UNV', ru: 'Израсходовано ДООН' },
-  released: { en: 'Released', ru: 'Высвобождено' },
-  host: { en: 'Host', ru: 'Принимающая организация' },
-  volunteer: { en: 'Volunteer', ru: 'Доброволец' },
-  dates: { en: 'Dates', ru: 'Даты' },
-  tasks: { en: 'Tasks', ru: 'Задачи' },
-  qualifications: { en: 'Qualifications', ru: 'Квалификация' },
-  languages: { en: 'Languages', ru: 'Языки' },
-  wishedStart: { en: 'Start wished', ru: 'Желаемое начало' },
-  money: { en: 'Money', ru: 'Финансы' },
-  costsCaption: { en: 'Cost estimate under the UNV rule set', ru: 'Смета по правилам ДООН' },
-  line: { en: 'Element', ru: 'Статья' },
-  amount: { en: 'Amount', ru: 'Сумма' },
-  total: { en: 'Total', ru: 'Итого' },
-  transfers: { en: 'Transfers', ru: 'Переводы' },
-  shortlist: { en: 'Candidates', ru: 'Кандидаты' },
-  eligible: { en: 'eligible', ru: 'соответствует' },
-  ineligible: { en: 'not eligible', ru: 'не соответствует' },
-  reconciliation: { en: 'Reconciliation', ru: 'Сверка' },
-  variance: { en: 'Variance', ru: 'Отклонение' },
-  overspent: { en: 'Spent more than transferred', ru: 'Израсходовано больше перечисленного' },
-  report: { en: 'End-of-assignment report', ru: 'Итоговый отчёт' },
-  next: {
-    en: 'The fund decides on funding, UNV recruits, the host selects and confirms the deployment; UNV’s statements are reconciled at the end.',
-    ru: 'Фонд принимает решение о финансировании, ДООН подбирает кандидатов, принимающая сторона выбирает и подтверждает направление; в конце отчёты ДООН сверяются.',
-  },
-  history: { en: 'History', ru: 'История' },
-  youth: { en: 'Youth', ru: 'Молодёжный' },
-  university: { en: 'University', ru: 'Университетский' },
-  specialist: { en: 'Specialist', ru: 'Специалист' },
-  expert: { en: 'Expert', ru: 'Эксперт' },
-  vla: { en: 'Volunteer Living Allowance', ru: 'Пособие на проживание' },
-  settling_in: { en: 'Settling-in grant', ru: 'Подъёмное пособие' },
-  insurance: { en: 'Insurance', ru: 'Страхование' },
-  travel: { en: 'Travel', ru: 'Проезд' },
-  resettlement: { en: 'Resettlement allowance', ru: 'Пособие на переезд по окончании' },
-  support: { en: 'UNV support cost', ru: 'Расходы ДООН на поддержку' },
-} satisfies Record<string, Bilingual>;
+const W = UN_VOLUNTEERS_PAGE_WORDS;
 type Word = keyof typeof W;
 const word = (k: string, lang: 'en' | 'ru') => (W as Record<string, Bilingual>)[k]?.[lang] ?? k;
 
@@ -76,26 +37,25 @@ export function unVolunteersPages(router: Router, web: WebContext): void {
     web.page(async (ctx) => {
       const { lang } = ctx;
       const w = (k: Word) => W[k][lang];
-      const page = Math.max(1, Number(ctx.req.query.page) || 1);
-      const [list, countries] = await Promise.all([
+      const { list, refs } = await listPageData(ctx, (page) =>
         ctx.api.get('/unv-assignments', { query: { pageSize: 50, page } }),
-        web.ref.countries(),
-      ]);
-      const refs = { areas: [], countries };
-      const table = list.items.length
-        ? html`<table class="table table-stack"><caption class="visually-hidden">${w('caption')}</caption>
-          <thead><tr><th scope="col">${w('assignment')}</th><th scope="col">${w('dutyStation')}</th><th scope="col">${w('category')}</th><th scope="col">${w('stage')}</th><th scope="col" class="num">${w('committed')}</th><th scope="col" class="num">${w('transferred')}</th></tr></thead>
-          <tbody>${list.items.map(
-            (r) => html`<tr>
-            <td data-label="${w('assignment')}"><a href="/app${path}/${enc(r.id)}">${r.title}</a></td>
-            <td data-label="${w('dutyStation')}">${r.dutyStationCity}, ${countryName(ctx, refs, r.countryCode)}</td>
-            <td data-label="${w('category')}">${w(r.category)}</td>
-            <td data-label="${w('stage')}">${stageBadge(ctx, r.stage, 'un_volunteers')}</td>
-            <td data-label="${w('committed')}" class="num">${fmtUsd(r.committedUsd, lang)}</td>
-            <td data-label="${w('transferred')}" class="num">${fmtUsd(r.transferredUsd, lang)}</td>
-          </tr>`,
-          )}</tbody></table>${pager(ctx, list, (n) => `/app${path}?page=${n}`)}`
-        : emptyState(w('none'));
+      );
+      const table = listTable(ctx, list, {
+        caption: w('caption'),
+        none: w('none'),
+        href: (n) => `/app${path}?page=${n}`,
+        columns: [
+          { label: w('assignment'), cell: (r) => html`<a href="/app${path}/${enc(r.id)}">${r.title}</a>` },
+          {
+            label: w('dutyStation'),
+            cell: (r) => `${r.dutyStationCity}, ${countryName(ctx, refs, r.countryCode)}`,
+          },
+          { label: w('category'), cell: (r) => w(r.category) },
+          { label: ctx.t('field.stage'), cell: (r) => stageBadge(ctx, r.stage, 'un_volunteers') },
+          { label: w('committed'), num: true, cell: (r) => fmtUsd(r.committedUsd, lang) },
+          { label: w('transferred'), num: true, cell: (r) => fmtUsd(r.transferredUsd, lang) },
+        ],
+      });
       send(ctx, layout(ctx, { title: w('list'), body: table }));
     }),
   );
@@ -105,15 +65,10 @@ export function unVolunteersPages(router: Router, web: WebContext): void {
     web.page(async (ctx) => {
       const { lang, user } = ctx;
       const w = (k: Word) => W[k][lang];
-      const [r, countries] = await Promise.all([
+      const { r, refs, privileged, names } = await subjectPageData(
+        ctx,
         ctx.api.get('/unv-assignments/{id}', { params: { id: ctx.req.params.id } }),
-        web.ref.countries(),
-      ]);
-      const refs = { areas: [], countries };
-      const privileged = isStaffViewer(user.role);
-      const names = privileged
-        ? await web.ref.userNames(r.timeline.map((e) => e.actorId ?? '').filter(Boolean))
-        : new Map<string, string>();
+      );
       const req = r.request as { tasks?: string; qualifications?: string; languages?: string[]; startDate?: string };
       const estimate = r.costEstimate as { lines?: { key: string; amountCents: number }[]; totalCents?: number } | null;
       const ledger = r.ledger as unknown as UnvLedger | null;
