@@ -10,9 +10,9 @@ import {
   type ExclusionReason,
   type SelectionPolicy,
 } from '../domain/matching';
-import { checkIndividualContract } from '../domain/policy/individual-contract';
+import { checkIndividualContract, type IndividualContractFacts } from '../domain/policy/individual-contract';
 import { finding, worstOutcome, type Finding, type PolicyOutcome, type PolicyResult } from '../domain/policy/findings';
-import { ruleSetInForce } from '../domain/policy/rules';
+import { ruleSetInForce, type PolicyRuleSetRecord } from '../domain/policy/rules';
 import { DSA_RATES, dsaRateOn } from '../domain/policy/travel';
 import type { Modality } from '../domain/stages';
 import type { DecisionProblem } from '../domain/tasks';
@@ -65,6 +65,29 @@ export interface ExpertContractCheck {
   dsaRateCents: number | null;
 }
 
+/**
+ * What the contracting check gives the individual-contract rules (the rule-change preview gives them
+ * the same): competitive when the candidates compared reach the rule set's minimum.
+ */
+export function expertContractFacts(
+  ruleSet: PolicyRuleSetRecord,
+  input: Omit<ExpertContractInput, 'requestId' | 'countryCode' | 'decisionDate'>,
+  dsaRateCents: number | null,
+): IndividualContractFacts {
+  return {
+    contractValueCents: input.contractValueCents,
+    deliverables: input.deliverableAmountsCents.map((amountCents) => ({ amountCents })),
+    paymentBasis: 'lump_sum',
+    candidatesCompared: input.candidatesCompared,
+    competitive: input.candidatesCompared >= ruleSet.rules.icMinCandidatesCompeting,
+    dailyFeeCents: input.dailyFeeCents,
+    workingDays: input.workingDays,
+    modality: input.modality,
+    perDiemCents: input.perDiemUsd == null ? null : input.perDiemUsd * 100,
+    dsaRateCents,
+  };
+}
+
 const asArray = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 
 type ExpertRecord = Awaited<ReturnType<PrismaClient['expert']['findMany']>>[number];
@@ -86,26 +109,33 @@ function rosterExpert(row: ExpertRecord): RosterExpert {
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 
+/**
+ * The DSA rate of the mission's country: the one recorded on the request (an admin's override, or
+ * the rate recorded at intake) wins; else the rate of the shared dated DSA table
+ * (domain/policy/travel.ts) in force on the mission's first day.
+ */
+export async function missionDsaRateCents(
+  prisma: PrismaClient,
+  requestId: string | null,
+  countryCode: string,
+): Promise<number | null> {
+  const row = requestId
+    ? await prisma.expertRequest.findUnique({
+        where: { id: requestId },
+        select: { dailySubsistenceUsd: true, startDate: true },
+      })
+    : null;
+  if (row?.dailySubsistenceUsd != null) return row.dailySubsistenceUsd * 100;
+  const day = iso(row?.startDate ?? new Date());
+  const rate = dsaRateOn(DSA_RATES, countryCode, null, day);
+  return rate === null ? null : Math.round(rate.usdPerNight * 100);
+}
+
 export function createExpertRequestActivities(deps: ActivityDeps) {
   const { prisma, logger } = deps;
 
-  /**
-   * The DSA rate of the mission's country: the one recorded on the request (an admin's override, or
-   * the rate recorded at intake) wins; else the rate of the shared dated DSA table
-   * (domain/policy/travel.ts) in force on the mission's first day.
-   */
-  async function dsaRateCents(requestId: string | null, countryCode: string): Promise<number | null> {
-    const row = requestId
-      ? await prisma.expertRequest.findUnique({
-          where: { id: requestId },
-          select: { dailySubsistenceUsd: true, startDate: true },
-        })
-      : null;
-    if (row?.dailySubsistenceUsd != null) return row.dailySubsistenceUsd * 100;
-    const day = iso(row?.startDate ?? new Date());
-    const rate = dsaRateOn(DSA_RATES, countryCode, null, day);
-    return rate === null ? null : Math.round(rate.usdPerNight * 100);
-  }
+  const dsaRateCents = (requestId: string | null, countryCode: string) =>
+    missionDsaRateCents(prisma, requestId, countryCode);
 
   /** Assignments that block an expert: requests past selection (contracting, mission, evaluation) overlapping the dates. */
   async function confirmedAssignments(
@@ -317,21 +347,9 @@ export function createExpertRequestActivities(deps: ActivityDeps) {
       } catch (err) {
         throw ApplicationFailure.nonRetryable((err as Error).message, 'PolicyViolation');
       }
-      const competitive = input.candidatesCompared >= ruleSet.rules.icMinCandidatesCompeting;
       const dsa = input.modality === 'mission' ? await dsaRateCents(input.requestId, input.countryCode) : null;
-      const policy = checkIndividualContract(ruleSet, {
-        contractValueCents: input.contractValueCents,
-        deliverables: input.deliverableAmountsCents.map((amountCents) => ({ amountCents })),
-        paymentBasis: 'lump_sum',
-        candidatesCompared: input.candidatesCompared,
-        competitive,
-        dailyFeeCents: input.dailyFeeCents,
-        workingDays: input.workingDays,
-        modality: input.modality,
-        perDiemCents: input.perDiemUsd == null ? null : input.perDiemUsd * 100,
-        dsaRateCents: dsa,
-      });
-      return { policy, competitive, dsaRateCents: dsa };
+      const facts = expertContractFacts(ruleSet, input, dsa);
+      return { policy: checkIndividualContract(ruleSet, facts), competitive: facts.competitive, dsaRateCents: dsa };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { budgetTotals, type BudgetLine } from '../domain/budget';
 import { callSelectionMode, type SelectionMode } from '../domain/calls';
-import { checkGrant } from '../domain/policy/grant';
+import { checkGrant, type GrantFacts } from '../domain/policy/grant';
 import type { PolicyResult } from '../domain/policy/findings';
 import type { RubricCriterion } from '../domain/policy/scoring';
 import { ruleSetInForce } from '../domain/policy/rules';
@@ -114,6 +114,15 @@ async function grantFacts(prisma: PrismaClient, input: ScreeningInput) {
 }
 
 /**
+ * What the contracting check gives the grant rules (the rule-change preview gives them the same):
+ * the call window and the required documents matter at submission only; contracting comes later.
+ */
+export async function contractingGrantFacts(prisma: PrismaClient, input: ScreeningInput): Promise<GrantFacts> {
+  const { facts } = await grantFacts(prisma, { ...input, milestoneDueDates: undefined });
+  return { ...facts, documents: undefined, submittedAt: facts.callOpensAt };
+}
+
+/**
  * Intake eligibility: call open, country eligible, amounts, co-financing, indirect costs, local partner
  * evidence, duration, milestone dates, required documents. The workflow's screening and the API's
  * check before it starts a workflow both run this, on the rule set in force on the submission day.
@@ -161,10 +170,8 @@ export function createProposalActivities(deps: ActivityDeps) {
 
     /** Contracting: the same grant rules on the decision date, with the cumulative amount as of now. */
     async checkGrantPolicy(input: ScreeningInput & { decisionDate: string }): Promise<PolicyResult> {
-      const { facts } = await grantFacts(prisma, { ...input, milestoneDueDates: undefined });
-      const ruleSet = ruleSetInForce(await loadRuleSets(prisma), input.decisionDate);
-      // The call window and the required documents matter at submission only; contracting comes later.
-      return checkGrant(ruleSet, { ...facts, documents: undefined, submittedAt: facts.callOpensAt });
+      const facts = await contractingGrantFacts(prisma, input);
+      return checkGrant(ruleSetInForce(await loadRuleSets(prisma), input.decisionDate), facts);
     },
 
     /** Reviewers must be distinct reviewer accounts from another institution than the applicant's. */

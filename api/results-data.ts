@@ -8,7 +8,9 @@ import type { ResultColumns } from '../domain/programme';
  * The rows behind the results dashboard, its drill-down and its exports: one row per subject of
  * every programme in the registry, with its money (committed = signed contracts, disbursed =
  * released payments), its reported results and what the pipeline export adds (party, score).
- * The dashboard sums exactly these rows, so the exports list exactly what the figures count.
+ * PostgreSQL sums them (GROUP BY over one `rows` CTE built from each programme's `resultColumns`,
+ * joined with each subject's figures that triggers keep in ResultSubjectFigures), and the listings
+ * read the same CTE, so the exports list exactly what the figures count.
  */
 
 /** A programme's column expression, or NULL where it has none. */
@@ -59,10 +61,6 @@ export interface ResultItem {
   beneficiariesWomen: number | null;
   beneficiariesMen: number | null;
   beneficiariesYouth: number | null;
-  /** Actuals of every indicator the item reported (summed over its periods). */
-  actuals: Record<string, number>;
-  /** Years in which payments were released to it. */
-  paidYears: number[];
 }
 
 function whereOf(f: ResultFilters, c: ResultColumns): Prisma.Sql {
@@ -74,6 +72,179 @@ function whereOf(f: ResultFilters, c: ResultColumns): Prisma.Sql {
   return Prisma.join(parts, ' AND ');
 }
 
+function narrowingOf(d: DrillDown): Prisma.Sql {
+  const parts: Prisma.Sql[] = [Prisma.sql`1 = 1`];
+  if (d.phase) parts.push(Prisma.sql`r."phase" = ${d.phase}`);
+  if (d.paidIn !== undefined)
+    parts.push(Prisma.sql`EXISTS (SELECT 1 FROM "Payment" p WHERE p."subjectType" = r."type" AND p."subjectId" = r."id"
+      AND EXTRACT(YEAR FROM p."releasedAt") = ${d.paidIn})`);
+  if (d.funded !== undefined)
+    parts.push(d.funded ? Prisma.sql`r."committedCents" > 0` : Prisma.sql`r."committedCents" = 0`);
+  if (d.reported !== undefined)
+    parts.push(d.reported ? Prisma.sql`r."beneficiaries" IS NOT NULL` : Prisma.sql`r."beneficiaries" IS NULL`);
+  if (d.completed !== undefined)
+    parts.push(d.completed ? Prisma.sql`r."phase" = 'closed'` : Prisma.sql`r."phase" <> 'closed'`);
+  return Prisma.join(parts, ' AND ');
+}
+
+/** Each programme's stages and endings with their phase, from the registry: the rows' phase is joined from it. */
+function phaseTable(): Prisma.Sql {
+  const pairs = PROGRAMME_LIST.flatMap((p) => [
+    ...p.stages.map((s) => [p.id, s.name, s.phase as string]),
+    ...Object.entries(p.endings).map(([stage, outcome]) => [p.id, stage, outcome as string]),
+  ]);
+  return Prisma.sql`(VALUES ${Prisma.join(pairs.map(([a, b, c]) => Prisma.sql`(${a}::text, ${b}::text, ${c}::text)`))})`;
+}
+
+/**
+ * `WITH ... "rows"`: every subject matching the filters and the drill-down, one row each, with its
+ * phase, money and reported beneficiaries. `detail` adds what only a listing shows (title, party,
+ * score, closing date), so the sums do not compute it.
+ */
+function rowsCte(f: ResultFilters, d: DrillDown, detail: boolean): Prisma.Sql | null {
+  const programmes = PROGRAMME_LIST.filter((p) => !f.programme || p.id === f.programme);
+  if (!programmes.length) return null;
+  const selects = programmes.map((p) => {
+    const c: ResultColumns = p.resultColumns;
+    const extra = detail
+      ? Prisma.sql`, t."title", ${column(c.party)}::text AS "party", ${column(c.score)}::float8 AS "score", t."closedAt"`
+      : Prisma.empty;
+    return Prisma.sql`SELECT ${p.subjectType}::text AS "type", ${p.id}::text AS "programme", t."id", t."countryCode", t."stage",
+      t."sdgs", ${column(c.thematicArea)}::text AS "thematicAreaId", t."createdAt",
+      ${column(c.amount)}::bigint AS "requested", ${column(c.coFinancing)}::bigint AS "coFinancing"${extra}
+      FROM ${Prisma.raw(`"${p.subjectTable}"`)} t WHERE ${whereOf(f, c)}`;
+  });
+  // Each subject's money and beneficiaries come summed already (ResultSubjectFigures, kept by triggers).
+  return Prisma.sql`WITH "rows" AS (
+      SELECT * FROM (
+        SELECT i.*, COALESCE(ph."phase", 'intake') AS "phase",
+          -- The SDG numbers as an int[] (the API stores whole numbers 1–17): cheaper to test than jsonb.
+          CASE WHEN jsonb_typeof(i."sdgs") = 'array'
+            THEN string_to_array(translate(i."sdgs"::text, '[] ', ''), ',')::int[] END AS "sdgList",
+          COALESCE(i."requested", 0) AS "requestedCents",
+          COALESCE(rf."committedCents", 0) AS "committedCents",
+          -- Co-financing counts as committed once the item's contract is signed.
+          CASE WHEN COALESCE(rf."committedCents", 0) > 0 THEN COALESCE(i."coFinancing", 0) ELSE 0 END AS "coFinancingCents",
+          COALESCE(rf."disbursedCents", 0) AS "disbursedCents",
+          rf."beneficiariesTarget", rf."beneficiaries", rf."beneficiariesWomen", rf."beneficiariesMen", rf."beneficiariesYouth"
+        FROM (${Prisma.join(selects, ' UNION ALL ')}) i
+        LEFT JOIN ${phaseTable()} AS ph("programme", "stage", "phase") ON ph."programme" = i."programme" AND ph."stage" = i."stage"
+        LEFT JOIN "ResultSubjectFigures" rf ON rf."subjectType" = i."type" AND rf."subjectId" = i."id"
+      ) r WHERE ${narrowingOf(d)})`;
+}
+
+/** The figures summed over a group of rows (`r`): what every total, chart bar and grouped export row shows. */
+const FIGURES = Prisma.sql`COUNT(*)::int AS "items",
+  COUNT(*) FILTER (WHERE r."committedCents" > 0)::int AS "funded",
+  COALESCE(SUM(r."requestedCents"), 0)::bigint AS "requestedCents",
+  COALESCE(SUM(r."committedCents"), 0)::bigint AS "committedCents",
+  COALESCE(SUM(r."coFinancingCents"), 0)::bigint AS "coFinancingCents",
+  COALESCE(SUM(r."disbursedCents"), 0)::bigint AS "disbursedCents",
+  COALESCE(SUM(r."beneficiariesTarget"), 0)::bigint AS "beneficiariesTarget",
+  COALESCE(SUM(r."beneficiaries"), 0)::bigint AS "beneficiaries",
+  COALESCE(SUM(r."beneficiariesWomen"), 0)::bigint AS "beneficiariesWomen",
+  COALESCE(SUM(r."beneficiariesMen"), 0)::bigint AS "beneficiariesMen",
+  COALESCE(SUM(r."beneficiariesYouth"), 0)::bigint AS "beneficiariesYouth"`;
+
+export interface GroupFigures {
+  items: number;
+  funded: number;
+  requestedCents: number;
+  committedCents: number;
+  coFinancingCents: number;
+  disbursedCents: number;
+  beneficiariesTarget: number;
+  beneficiaries: number;
+  beneficiariesWomen: number;
+  beneficiariesMen: number;
+  beneficiariesYouth: number;
+}
+
+const FIGURE_KEYS: readonly (keyof GroupFigures)[] = [
+  'items',
+  'funded',
+  'requestedCents',
+  'committedCents',
+  'coFinancingCents',
+  'disbursedCents',
+  'beneficiariesTarget',
+  'beneficiaries',
+  'beneficiariesWomen',
+  'beneficiariesMen',
+  'beneficiariesYouth',
+];
+
+function figuresOf(row: Record<string, unknown> | null | undefined): GroupFigures {
+  const out = {} as GroupFigures;
+  for (const k of FIGURE_KEYS) out[k] = Number(row?.[k] ?? 0);
+  return out;
+}
+
+export interface ResultFigures {
+  totals: GroupFigures & { countries: number; completedByProgramme: Record<string, number> };
+  funnel: Map<string, GroupFigures>;
+  disbursementByMonth: { month: string; cents: number }[];
+  bySdg: Map<number, GroupFigures>;
+  byCountry: Map<string, GroupFigures>;
+  byThematicArea: Map<string, GroupFigures>;
+}
+
+/** A grouping as a JSON array of {key, ...figures} over the rows. */
+const grouped = (key: Prisma.Sql, from: Prisma.Sql = Prisma.sql`"rows" r`, where: Prisma.Sql = Prisma.sql`TRUE`) =>
+  Prisma.sql`(SELECT COALESCE(json_agg(g), '[]'::json) FROM (SELECT ${key} AS "key", ${FIGURES} FROM ${from} WHERE ${where} GROUP BY 1) g)`;
+
+/**
+ * The dashboard's figures over the filtered (and narrowed) items, all summed by PostgreSQL in one
+ * statement: totals, items per phase with their requested money, disbursement per month, and the
+ * figures per SDG (an item counts under each of its SDGs), country and thematic area.
+ */
+export async function resultFigures(prisma: PrismaClient, f: ResultFilters, d: DrillDown = {}): Promise<ResultFigures> {
+  const cte = rowsCte(f, d, false);
+  const empty: ResultFigures = {
+    totals: { ...figuresOf(null), countries: 0, completedByProgramme: {} },
+    funnel: new Map(),
+    disbursementByMonth: [],
+    bySdg: new Map(),
+    byCountry: new Map(),
+    byThematicArea: new Map(),
+  };
+  for (const p of PROGRAMME_LIST) empty.totals.completedByProgramme[p.id] = 0;
+  if (!cte) return empty;
+  // Each item once under each SDG it lists.
+  const sdgs = Prisma.sql`"rows" r JOIN generate_series(1, 17) AS s("sdg") ON s."sdg" = ANY(r."sdgList")`;
+  const [row] = await prisma.$queryRaw<Record<string, unknown>[]>(Prisma.sql`${cte}
+    SELECT
+      (SELECT row_to_json(t) FROM (SELECT ${FIGURES} FROM "rows" r) t) AS "totals",
+      (SELECT COALESCE(json_object_agg(c."programme", c."n"), '{}'::json) FROM (
+        SELECT r."programme", COUNT(*)::int AS "n" FROM "rows" r WHERE r."phase" = 'closed' GROUP BY 1) c) AS "completed",
+      ${grouped(Prisma.sql`r."phase"`)} AS "funnel",
+      (SELECT COALESCE(json_agg(json_build_object('month', to_char(m."month", 'YYYY-MM'), 'cents', m."cents") ORDER BY m."month"), '[]'::json) FROM (
+        SELECT date_trunc('month', p."releasedAt" AT TIME ZONE 'UTC') AS "month", SUM(p."amountCents")::bigint AS "cents"
+        FROM "Payment" p JOIN "rows" r ON p."subjectType" = r."type" AND p."subjectId" = r."id" GROUP BY 1) m) AS "months",
+      ${grouped(Prisma.sql`s."sdg"`, sdgs)} AS "bySdg",
+      ${grouped(Prisma.sql`r."countryCode"`)} AS "byCountry",
+      ${grouped(Prisma.sql`r."thematicAreaId"`, undefined, Prisma.sql`r."thematicAreaId" IS NOT NULL`)} AS "byThematicArea"`);
+  const totals = row.totals as Record<string, unknown>;
+  const groups = <K>(v: unknown, key: (k: unknown) => K) =>
+    new Map((v as Record<string, unknown>[]).map((g) => [key(g.key), figuresOf(g)]));
+  return {
+    totals: {
+      ...figuresOf(totals),
+      // Every item has a country: the countries are the country groups.
+      countries: (row.byCountry as unknown[]).length,
+      completedByProgramme: { ...empty.totals.completedByProgramme, ...(row.completed as Record<string, number>) },
+    },
+    funnel: groups(row.funnel, String),
+    disbursementByMonth: (row.months as { month: string; cents: number }[]).map((m) => ({
+      month: m.month,
+      cents: Number(m.cents),
+    })),
+    bySdg: groups(row.bySdg, Number),
+    byCountry: groups(row.byCountry, String),
+    byThematicArea: groups(row.byThematicArea, String),
+  };
+}
+
 interface Row {
   type: SubjectType;
   programme: Programme;
@@ -81,99 +252,22 @@ interface Row {
   title: string;
   countryCode: string;
   stage: string;
+  phase: string;
   sdgs: unknown;
   thematicAreaId: string | null;
   party: string | null;
   score: number | null;
   createdAt: Date;
   closedAt: Date | null;
-  requested: bigint | number | null;
-  coFinancing: bigint | number | null;
-  committed: bigint | number | null;
-  disbursed: bigint | number | null;
-}
-
-/** Every subject matching the filters, with its money; results and payments by year joined in two more statements. */
-export async function resultItems(prisma: PrismaClient, f: ResultFilters): Promise<ResultItem[]> {
-  const programmes = PROGRAMME_LIST.filter((p) => !f.programme || p.id === f.programme);
-  const selects = programmes.map((p) => {
-    const c: ResultColumns = p.resultColumns;
-    return Prisma.sql`SELECT ${p.subjectType}::text AS "type", ${p.id}::text AS "programme", t."id", t."title", t."countryCode", t."stage",
-      t."sdgs", ${column(c.thematicArea)}::text AS "thematicAreaId", ${column(c.party)}::text AS "party", ${column(c.score)}::float8 AS "score", t."createdAt", t."closedAt",
-      ${column(c.amount)}::bigint AS "requested", ${column(c.coFinancing)}::bigint AS "coFinancing"
-      FROM ${Prisma.raw(`"${p.subjectTable}"`)} t WHERE ${whereOf(f, c)}`;
-  });
-  if (!selects.length) return [];
-  const rows = await prisma.$queryRaw<Row[]>(Prisma.sql`
-    WITH "items" AS (${Prisma.join(selects, ' UNION ALL ')}),
-    "signed" AS (
-      SELECT c."subjectType", c."subjectId", SUM(c."valueCents")::bigint AS "cents" FROM "Contract" c
-      WHERE c."status" = 'signed' AND c."subjectId" IN (SELECT "id" FROM "items") GROUP BY 1, 2),
-    "paid" AS (
-      SELECT p."subjectType", p."subjectId", SUM(p."amountCents")::bigint AS "cents" FROM "Payment" p
-      WHERE p."subjectId" IN (SELECT "id" FROM "items") GROUP BY 1, 2)
-    SELECT i.*, s."cents" AS "committed", pd."cents" AS "disbursed"
-    FROM "items" i
-    LEFT JOIN "signed" s ON s."subjectType" = i."type" AND s."subjectId" = i."id"
-    LEFT JOIN "paid" pd ON pd."subjectType" = i."type" AND pd."subjectId" = i."id"
-    ORDER BY i."createdAt" DESC, i."id" DESC`);
-  const ids = rows.map((r) => r.id);
-  const [values, years] = ids.length
-    ? await Promise.all([
-        prisma.$queryRaw<{ subjectType: string; subjectId: string; kind: string; indicator: string; total: bigint }[]>(
-          Prisma.sql`SELECT "subjectType", "subjectId", "kind", "indicator", SUM("value")::bigint AS "total" FROM "ResultValue"
-            WHERE "subjectId" = ANY(${ids}) GROUP BY 1, 2, 3, 4`,
-        ),
-        prisma.$queryRaw<{ subjectType: string; subjectId: string; year: number }[]>(
-          Prisma.sql`SELECT DISTINCT "subjectType", "subjectId", EXTRACT(YEAR FROM "releasedAt")::int AS "year" FROM "Payment"
-            WHERE "subjectId" = ANY(${ids})`,
-        ),
-      ])
-    : [[], []];
-  const key = (type: string, id: string) => `${type}:${id}`;
-  const targets = new Map<string, Record<string, number>>();
-  const actuals = new Map<string, Record<string, number>>();
-  for (const v of values) {
-    const into = v.kind === 'target' ? targets : actuals;
-    const k = key(v.subjectType, v.subjectId);
-    into.set(k, { ...into.get(k), [v.indicator]: Number(v.total) });
-  }
-  const paidYears = new Map<string, number[]>();
-  for (const y of years)
-    paidYears.set(key(y.subjectType, y.subjectId), [...(paidYears.get(key(y.subjectType, y.subjectId)) ?? []), y.year]);
-  const num = (v: bigint | number | null) => (v === null || v === undefined ? 0 : Number(v));
-  return rows.map((r) => {
-    const k = key(r.type, r.id);
-    const a = actuals.get(k) ?? {};
-    const committed = num(r.committed);
-    return {
-      type: r.type,
-      programme: r.programme,
-      id: r.id,
-      title: r.title,
-      countryCode: r.countryCode,
-      stage: r.stage,
-      phase: phaseOf(r.programme, r.stage) ?? 'intake',
-      sdgs: Array.isArray(r.sdgs) ? (r.sdgs as unknown[]).filter((n): n is number => typeof n === 'number') : [],
-      thematicAreaId: r.thematicAreaId,
-      party: r.party,
-      score: r.score === null ? null : Math.round(r.score * 10) / 10,
-      createdAt: new Date(r.createdAt),
-      closedAt: r.closedAt ? new Date(r.closedAt) : null,
-      requestedCents: num(r.requested),
-      committedCents: committed,
-      // Co-financing counts as committed once the item's contract is signed.
-      coFinancingCents: committed > 0 ? num(r.coFinancing) : 0,
-      disbursedCents: num(r.disbursed),
-      beneficiariesTarget: targets.get(k)?.beneficiaries ?? null,
-      beneficiaries: a.beneficiaries ?? null,
-      beneficiariesWomen: a.beneficiariesWomen ?? null,
-      beneficiariesMen: a.beneficiariesMen ?? null,
-      beneficiariesYouth: a.beneficiariesYouth ?? null,
-      actuals: a,
-      paidYears: (paidYears.get(k) ?? []).sort(),
-    };
-  });
+  requestedCents: bigint | number;
+  committedCents: bigint | number;
+  coFinancingCents: bigint | number;
+  disbursedCents: bigint | number;
+  beneficiariesTarget: bigint | number | null;
+  beneficiaries: bigint | number | null;
+  beneficiariesWomen: bigint | number | null;
+  beneficiariesMen: bigint | number | null;
+  beneficiariesYouth: bigint | number | null;
 }
 
 export interface ProgrammeFigureValue {
@@ -220,29 +314,48 @@ export async function programmeFigures(
   return out;
 }
 
-/** The items of one figure: the drill-down's narrowing over the filtered items. */
-export function drillDown(items: ResultItem[], d: DrillDown): ResultItem[] {
-  return items.filter(
-    (i) =>
-      (!d.phase || i.phase === d.phase) &&
-      (d.paidIn === undefined || i.paidYears.includes(d.paidIn)) &&
-      (d.funded === undefined || i.committedCents > 0 === d.funded) &&
-      (d.reported === undefined || (i.beneficiaries !== null) === d.reported) &&
-      (d.completed === undefined || (i.phase === 'closed') === d.completed),
-  );
-}
-
-/** Released payments by month (YYYY-MM) of the filtered items: the disbursement chart. */
-export async function disbursementByMonth(
+/**
+ * The items matching the filters and the drill-down, newest first, with their money and results:
+ * every one, or one page of them (`limit`/`offset`) when listing.
+ */
+export async function resultItems(
   prisma: PrismaClient,
-  items: readonly ResultItem[],
-): Promise<{ month: string; cents: number }[]> {
-  if (!items.length) return [];
-  const rows = await prisma.$queryRaw<{ month: string; cents: bigint }[]>(
-    Prisma.sql`SELECT to_char("releasedAt" AT TIME ZONE 'UTC', 'YYYY-MM') AS "month", SUM("amountCents")::bigint AS "cents"
-      FROM "Payment" WHERE "subjectId" = ANY(${items.map((i) => i.id)}) GROUP BY 1 ORDER BY 1`,
+  f: ResultFilters,
+  d: DrillDown = {},
+  page?: { limit: number; offset: number },
+): Promise<ResultItem[]> {
+  const cte = rowsCte(f, d, true);
+  if (!cte) return [];
+  const rows = await prisma.$queryRaw<Row[]>(
+    Prisma.sql`${cte} SELECT * FROM "rows" ORDER BY "createdAt" DESC, "id" DESC
+      ${page ? Prisma.sql`LIMIT ${page.limit} OFFSET ${page.offset}` : Prisma.empty}`,
   );
-  return rows.map((r) => ({ month: r.month, cents: Number(r.cents) }));
+  const num = (v: bigint | number | null) => (v === null || v === undefined ? 0 : Number(v));
+  const opt = (v: bigint | number | null) => (v === null || v === undefined ? null : Number(v));
+  return rows.map((r) => ({
+    type: r.type,
+    programme: r.programme,
+    id: r.id,
+    title: r.title,
+    countryCode: r.countryCode,
+    stage: r.stage,
+    phase: r.phase as Phase | Outcome,
+    sdgs: Array.isArray(r.sdgs) ? (r.sdgs as unknown[]).filter((n): n is number => typeof n === 'number') : [],
+    thematicAreaId: r.thematicAreaId,
+    party: r.party,
+    score: r.score === null ? null : Math.round(r.score * 10) / 10,
+    createdAt: new Date(r.createdAt),
+    closedAt: r.closedAt ? new Date(r.closedAt) : null,
+    requestedCents: num(r.requestedCents),
+    committedCents: num(r.committedCents),
+    coFinancingCents: num(r.coFinancingCents),
+    disbursedCents: num(r.disbursedCents),
+    beneficiariesTarget: opt(r.beneficiariesTarget),
+    beneficiaries: opt(r.beneficiaries),
+    beneficiariesWomen: opt(r.beneficiariesWomen),
+    beneficiariesMen: opt(r.beneficiariesMen),
+    beneficiariesYouth: opt(r.beneficiariesYouth),
+  }));
 }
 
 /** When each item first entered each phase (the audit trail's stage changes): the pipeline export's stage dates. */
@@ -266,56 +379,4 @@ export async function phaseDates(
     out.set(r.subjectId, dates);
   }
   return out;
-}
-
-export interface GroupFigures {
-  items: number;
-  committedCents: number;
-  disbursedCents: number;
-  beneficiaries: number;
-}
-
-function emptyGroup(): GroupFigures {
-  return { items: 0, committedCents: 0, disbursedCents: 0, beneficiaries: 0 };
-}
-
-function add(g: GroupFigures, i: ResultItem): void {
-  g.items += 1;
-  g.committedCents += i.committedCents;
-  g.disbursedCents += i.disbursedCents;
-  g.beneficiaries += i.beneficiaries ?? 0;
-}
-
-/** Figures grouped by a key of each item (an item with several keys, e.g. SDGs, counts in each). */
-export function groupBy(items: readonly ResultItem[], keys: (i: ResultItem) => (string | number)[]) {
-  const groups = new Map<string | number, GroupFigures>();
-  for (const i of items)
-    for (const k of new Set(keys(i))) {
-      const g = groups.get(k) ?? emptyGroup();
-      add(g, i);
-      groups.set(k, g);
-    }
-  return groups;
-}
-
-/** The partnership's headline figures over the items. */
-export function totalsOf(items: readonly ResultItem[]) {
-  const sum = (f: (i: ResultItem) => number) => items.reduce((s, i) => s + f(i), 0);
-  const completed: Record<string, number> = {};
-  for (const p of PROGRAMME_LIST) completed[p.id] = 0;
-  for (const i of items) if (i.phase === 'closed') completed[i.programme] = (completed[i.programme] ?? 0) + 1;
-  return {
-    items: items.length,
-    funded: items.filter((i) => i.committedCents > 0).length,
-    countries: new Set(items.map((i) => i.countryCode)).size,
-    committedCents: sum((i) => i.committedCents),
-    coFinancingCents: sum((i) => i.coFinancingCents),
-    disbursedCents: sum((i) => i.disbursedCents),
-    beneficiariesTarget: sum((i) => i.beneficiariesTarget ?? 0),
-    beneficiaries: sum((i) => i.beneficiaries ?? 0),
-    beneficiariesWomen: sum((i) => i.beneficiariesWomen ?? 0),
-    beneficiariesMen: sum((i) => i.beneficiariesMen ?? 0),
-    beneficiariesYouth: sum((i) => i.beneficiariesYouth ?? 0),
-    completedByProgramme: completed,
-  };
 }

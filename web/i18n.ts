@@ -2,6 +2,7 @@
  * Every label and message of the web app, in English and Russian. `ru` is typed against `en`,
  * so a key missing in one language fails the type check. Placeholders: `{name}`.
  */
+import { POLICY_EN, POLICY_RU } from './policy-words';
 import { RESULTS_EN, RESULTS_RU } from './results-words';
 
 export const LANGS = ['en', 'ru'] as const;
@@ -236,6 +237,7 @@ const FINDINGS_RU: Record<keyof typeof FINDINGS_EN, string> = {
 const en = {
   ...FINDINGS_EN,
   ...RESULTS_EN,
+  ...POLICY_EN,
   'app.name': 'Russia–UNDP Partnership',
   'app.footer': 'Russia–UNDP Partnership · Russian Challenge Fund and Experts on Demand',
   'a11y.skip': 'Skip to main content',
@@ -1183,6 +1185,7 @@ export type Key = keyof typeof en;
 const ru: Record<Key, string> = {
   ...FINDINGS_RU,
   ...RESULTS_RU,
+  ...POLICY_RU,
   'app.name': 'Партнёрство Россия–ПРООН',
   'app.footer': 'Партнёрство Россия–ПРООН · Российский фонд решений и программа «Эксперты по запросу»',
   'a11y.skip': 'Перейти к основному содержанию',

@@ -18,6 +18,7 @@ import { expertRequestPages } from './pages/expert-requests';
 import { pipelinePages } from './pages/pipeline';
 import { documentPages } from './pages/documents';
 import { provenancePages } from './pages/provenance';
+import { ruleSetPages } from './pages/rule-sets';
 import { resultPages } from './pages/results';
 import { messagePages } from './pages/messages';
 import { proposalPages } from './pages/proposals';
@@ -265,6 +266,7 @@ export function createWebRouter(deps: WebDeps): express.Router {
   pipelinePages(router, web);
   resultPages(router, web);
   provenancePages(router, web);
+  ruleSetPages(router, web);
   rosterPages(router, web);
   holidayPages(router, web);
 

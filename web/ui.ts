@@ -71,6 +71,7 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
     { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },
     { href: '/app/event-travel', key: 'nav.eventTravel', match: /^\/app\/event-travel/ },
+    { href: '/app/policy/rule-sets', key: 'nav.ruleSets', match: /^\/app\/policy/ },
   ],
   reviewer: [
     { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
@@ -102,6 +103,7 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
     { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },
     { href: '/app/people', key: 'nav.people', match: /^\/app\/people/ },
+    { href: '/app/policy/rule-sets', key: 'nav.ruleSets', match: /^\/app\/policy/ },
   ],
 };
 

@@ -21,6 +21,7 @@ import { privacyRoutes } from './privacy';
 import { proposalRoutes } from './proposals';
 import { reassignmentRoutes } from './reassignment';
 import { resultRoutes } from './results';
+import { ruleSetRoutes } from './rule-sets';
 import { API_VERSION, systemRoutes } from './system';
 import { taskRoutes } from './tasks';
 import { unVolunteersRoutes } from './un-volunteers';
@@ -52,6 +53,7 @@ export function apiRouter(ctx: ApiContext): ApiRouter {
   privacyRoutes(router, ctx);
   calendarRoutes(router, ctx);
   resultRoutes(router, ctx);
+  ruleSetRoutes(router, ctx);
   return router;
 }
 

@@ -13,7 +13,14 @@ import {
   resultsExportQuerySchema,
   resultsSummaryQuerySchema,
 } from '../results-schemas';
-import { drillDown, groupBy, phaseDates, resultItems, totalsOf, type ResultItem } from '../results-data';
+import {
+  phaseDates,
+  resultFigures,
+  resultItems,
+  type GroupFigures,
+  type ResultFigures,
+  type ResultItem,
+} from '../results-data';
 import { drillDownOf, resultFiltersFor } from './results';
 
 /**
@@ -101,28 +108,27 @@ const GROUP_COLUMNS = [
   'beneficiariesYouth',
 ] as const;
 
-/** One row per country, SDG or thematic area (an item with several SDGs counts under each). */
-export function groupedRows(items: readonly ResultItem[], by: (typeof RESULT_GROUPINGS)[number]) {
-  const keyOf = (i: ResultItem): (string | number)[] =>
-    by === 'country' ? [i.countryCode] : by === 'sdg' ? i.sdgs : i.thematicAreaId ? [i.thematicAreaId] : [];
-  const keys = [...groupBy(items, keyOf).keys()].sort((a, b) =>
+/** One row per country, SDG or thematic area (an item with several SDGs counts under each), as PostgreSQL summed them. */
+export function groupedRows(figures: ResultFigures, by: (typeof RESULT_GROUPINGS)[number]) {
+  const groups: Map<string | number, GroupFigures> =
+    by === 'country' ? figures.byCountry : by === 'sdg' ? figures.bySdg : figures.byThematicArea;
+  const keys = [...groups.keys()].sort((a, b) =>
     typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b)),
   );
   return keys.map((k) => {
-    const of = items.filter((i) => keyOf(i).includes(k));
-    const sum = (f: (i: ResultItem) => number) => of.reduce((s, i) => s + f(i), 0);
+    const g = groups.get(k)!;
     return {
       [by]: k,
-      items: of.length,
-      funded: of.filter((i) => i.committedCents > 0).length,
-      committedUsd: usd(sum((i) => i.committedCents)),
-      coFinancingUsd: usd(sum((i) => i.coFinancingCents)),
-      disbursedUsd: usd(sum((i) => i.disbursedCents)),
-      beneficiariesTarget: sum((i) => i.beneficiariesTarget ?? 0),
-      beneficiaries: sum((i) => i.beneficiaries ?? 0),
-      beneficiariesWomen: sum((i) => i.beneficiariesWomen ?? 0),
-      beneficiariesMen: sum((i) => i.beneficiariesMen ?? 0),
-      beneficiariesYouth: sum((i) => i.beneficiariesYouth ?? 0),
+      items: g.items,
+      funded: g.funded,
+      committedUsd: usd(g.committedCents),
+      coFinancingUsd: usd(g.coFinancingCents),
+      disbursedUsd: usd(g.disbursedCents),
+      beneficiariesTarget: g.beneficiariesTarget,
+      beneficiaries: g.beneficiaries,
+      beneficiariesWomen: g.beneficiariesWomen,
+      beneficiariesMen: g.beneficiariesMen,
+      beneficiariesYouth: g.beneficiariesYouth,
     } as Record<string, Cell>;
   });
 }
@@ -170,7 +176,7 @@ export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
     user: Parameters<typeof resultFiltersFor>[0],
     query: Parameters<typeof drillDownOf>[0] & Parameters<typeof resultFiltersFor>[1],
   ) {
-    const items = drillDown(await resultItems(prisma, resultFiltersFor(user, query)), drillDownOf(query));
+    const items = await resultItems(prisma, resultFiltersFor(user, query), drillDownOf(query));
     const dates = await phaseDates(prisma, items);
     return items.map((i) => pipelineRow(i, dates.get(i.id) ?? {}));
   }
@@ -216,17 +222,19 @@ export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
         success: fileAnswer(format),
       },
       async ({ user, query, res }) => {
-        const items = await resultItems(prisma, resultFiltersFor(user, query));
+        const f = resultFiltersFor(user, query);
+        const figures = await resultFigures(prisma, f);
         if (format === 'csv') {
-          sendCsv(res, `results-by-${query.by}.csv`, [query.by, ...GROUP_COLUMNS], groupedRows(items, query.by));
+          sendCsv(res, `results-by-${query.by}.csv`, [query.by, ...GROUP_COLUMNS], groupedRows(figures, query.by));
           return;
         }
+        const items = await resultItems(prisma, f);
         const dates = await phaseDates(prisma, items);
         await sendXlsx(res, 'results.xlsx', [
           ...[query.by, ...RESULT_GROUPINGS.filter((g) => g !== query.by)].map((by) => ({
             name: `By ${by}`,
             columns: [by, ...GROUP_COLUMNS],
-            rows: groupedRows(items, by),
+            rows: groupedRows(figures, by),
           })),
           {
             name: 'Pipeline',
@@ -262,7 +270,8 @@ export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
       const f = resultFiltersFor(user, query);
       if (!f.country) throw validationFailed([{ path: 'country', message: 'name the country of the summary' }]);
       const lang = query.lang;
-      const [items, country, areas] = await Promise.all([
+      const [figures, items, country, areas] = await Promise.all([
+        resultFigures(prisma, f),
         resultItems(prisma, f),
         prisma.country.findUnique({ where: { code: f.country }, select: { name: true, nameRu: true } }),
         prisma.thematicArea.findMany({ select: { id: true, name: true, nameRu: true } }),
@@ -272,9 +281,7 @@ export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
         return a ? (lang === 'ru' ? a.nameRu : a.name) : id;
       };
       const programmeName = (id: string) => PROGRAMME_LIST.find((p) => p.id === id)?.labels.name[lang] ?? id;
-      const t = totalsOf(items);
-      const byGroup = (keys: (i: ResultItem) => (string | number)[]) =>
-        [...groupBy(items, keys).entries()].map(([k, g]) => ({ key: k, ...g }));
+      const t = figures.totals;
       const pdf = await renderCountrySummaryPdf({
         language: lang,
         date: new Date().toISOString(),
@@ -303,13 +310,13 @@ export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
             items: t.completedByProgramme[p.id] ?? 0,
           })),
         },
-        bySdg: byGroup((i) => i.sdgs)
-          .sort((a, b) => Number(a.key) - Number(b.key))
-          .map((g) => ({ sdg: Number(g.key), items: g.items, beneficiaries: g.beneficiaries })),
-        byArea: byGroup((i) => (i.thematicAreaId ? [i.thematicAreaId] : []))
-          .sort((a, b) => b.committedCents - a.committedCents || b.items - a.items)
-          .map((g) => ({
-            name: areaName(String(g.key)),
+        bySdg: [...figures.bySdg.entries()]
+          .sort((a, b) => a[0] - b[0])
+          .map(([sdg, g]) => ({ sdg, items: g.items, beneficiaries: g.beneficiaries })),
+        byArea: [...figures.byThematicArea.entries()]
+          .sort((a, b) => b[1].committedCents - a[1].committedCents || b[1].items - a[1].items)
+          .map(([id, g]) => ({
+            name: areaName(id),
             items: g.items,
             committedUsd: usd(g.committedCents),
             beneficiaries: g.beneficiaries,

@@ -30,13 +30,11 @@ import {
   type resultItemSchema,
 } from '../results-schemas';
 import {
-  disbursementByMonth,
   programmeFigures,
-  drillDown,
-  groupBy,
+  resultFigures,
   resultItems,
-  totalsOf,
   type DrillDown,
+  type GroupFigures,
   type ResultFilters,
   type ResultItem,
 } from '../results-data';
@@ -94,7 +92,7 @@ export function resultItemView(i: ResultItem): z.input<typeof resultItemSchema> 
   };
 }
 
-function groupView(g: { items: number; committedCents: number; disbursedCents: number; beneficiaries: number }) {
+function groupView(g: GroupFigures) {
   return {
     items: g.items,
     committedUsd: usd(g.committedCents),
@@ -397,16 +395,11 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
     },
     async ({ user, query }) => {
       const f = resultFiltersFor(user, query);
-      const items = await resultItems(prisma, f);
-      const funnel = new Map<string, { items: number; cents: number }>();
-      for (const i of items) {
-        const g = funnel.get(i.phase) ?? { items: 0, cents: 0 };
-        funnel.set(i.phase, { items: g.items + 1, cents: g.cents + i.requestedCents });
-      }
+      const figures = await resultFigures(prisma, f);
       const phases = [...new Set(PROGRAMME_LIST.flatMap((p) => p.stages.map((s) => s.phase as string)))];
       const outcomes = [...new Set(PROGRAMME_LIST.flatMap((p) => Object.values(p.endings) as string[]))];
-      const t = totalsOf(items);
-      const sorted = <K>(m: Map<K, ReturnType<typeof groupBy> extends Map<unknown, infer G> ? G : never>) =>
+      const t = figures.totals;
+      const sorted = <K>(m: Map<K, GroupFigures>) =>
         [...m.entries()].sort((a, b) => b[1].items - a[1].items || String(a[0]).localeCompare(String(b[0])));
       return {
         body: {
@@ -433,24 +426,13 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
           },
           funnel: [...phases, ...outcomes].map((p) => ({
             phase: p as never,
-            items: funnel.get(p)?.items ?? 0,
-            requestedUsd: usd(funnel.get(p)?.cents ?? 0),
+            items: figures.funnel.get(p)?.items ?? 0,
+            requestedUsd: usd(figures.funnel.get(p)?.requestedCents ?? 0),
           })),
-          disbursementByMonth: (await disbursementByMonth(prisma, items)).map((m) => ({
-            month: m.month,
-            usd: usd(m.cents),
-          })),
-          bySdg: [...groupBy(items, (i) => i.sdgs).entries()]
-            .sort((a, b) => Number(a[0]) - Number(b[0]))
-            .map(([sdg, g]) => ({ sdg: Number(sdg), ...groupView(g) })),
-          byCountry: sorted(groupBy(items, (i) => [i.countryCode])).map(([c, g]) => ({
-            countryCode: String(c),
-            ...groupView(g),
-          })),
-          byThematicArea: sorted(groupBy(items, (i) => (i.thematicAreaId ? [i.thematicAreaId] : []))).map(([a, g]) => ({
-            thematicAreaId: String(a),
-            ...groupView(g),
-          })),
+          disbursementByMonth: figures.disbursementByMonth.map((m) => ({ month: m.month, usd: usd(m.cents) })),
+          bySdg: [...figures.bySdg.entries()].sort((a, b) => a[0] - b[0]).map(([sdg, g]) => ({ sdg, ...groupView(g) })),
+          byCountry: sorted(figures.byCountry).map(([c, g]) => ({ countryCode: c, ...groupView(g) })),
+          byThematicArea: sorted(figures.byThematicArea).map(([a, g]) => ({ thematicAreaId: a, ...groupView(g) })),
           programmeFigures: await programmeFigures(prisma, f),
         },
       };
@@ -476,13 +458,16 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
       },
     },
     async ({ user, query }) => {
-      const items = drillDown(await resultItems(prisma, resultFiltersFor(user, query)), drillDownOf(query));
-      const all = groupBy(items, () => ['all']).get('all');
-      const page = items.slice((query.page - 1) * query.pageSize, query.page * query.pageSize).map(resultItemView);
+      const f = resultFiltersFor(user, query);
+      const d = drillDownOf(query);
+      const [figures, items] = await Promise.all([
+        resultFigures(prisma, f, d),
+        resultItems(prisma, f, d, { limit: query.pageSize, offset: (query.page - 1) * query.pageSize }),
+      ]);
       return {
         body: {
-          ...paged(page, items.length, query.page, query.pageSize),
-          totals: groupView(all ?? { items: 0, committedCents: 0, disbursedCents: 0, beneficiaries: 0 }),
+          ...paged(items.map(resultItemView), figures.totals.items, query.page, query.pageSize),
+          totals: groupView(figures.totals),
         },
       };
     },

@@ -149,7 +149,8 @@ export function ruleSetInForce<T extends DatedRecord = PolicyRuleSetRecord>(
   return chosen;
 }
 
-const RULE_TYPES: Record<keyof PolicyRules, 'number' | 'boolean'> = {
+/** Each rule's type: what a stored or entered rule set is checked against. */
+export const POLICY_RULE_TYPES: Record<keyof PolicyRules, 'number' | 'boolean'> = {
   icLumpSumOnly: 'boolean',
   icDirectContractingLimitCents: 'number',
   icBureauApprovalLimitCents: 'number',
@@ -172,15 +173,15 @@ export function parsePolicyRules(value: unknown, label = 'rules'): PolicyRules {
     throw new Error(`${label}: must be an object`);
   const record = value as Record<string, unknown>;
   const problems: string[] = [];
-  for (const [key, type] of Object.entries(RULE_TYPES)) {
+  for (const [key, type] of Object.entries(POLICY_RULE_TYPES)) {
     const v = record[key];
     if (type === 'boolean' ? typeof v !== 'boolean' : typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
       problems.push(`${key} must be a ${type === 'boolean' ? 'boolean' : 'non-negative number'}`);
     }
   }
-  for (const key of Object.keys(record)) if (!(key in RULE_TYPES)) problems.push(`${key} is not a known rule`);
+  for (const key of Object.keys(record)) if (!(key in POLICY_RULE_TYPES)) problems.push(`${key} is not a known rule`);
   if (problems.length) throw new Error(`${label}: ${problems.join('; ')}`);
-  return Object.fromEntries(Object.keys(RULE_TYPES).map((k) => [k, record[k]])) as unknown as PolicyRules;
+  return Object.fromEntries(Object.keys(POLICY_RULE_TYPES).map((k) => [k, record[k]])) as unknown as PolicyRules;
 }
 
 /** A PolicyRuleSet database row (DateTime columns, Json rules) as a plain, checked record. */

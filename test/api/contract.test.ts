@@ -824,6 +824,23 @@ test('every route answers what the document says, through both lifecycles over H
     '/results/summary.pdf?country=KG&lang=ru',
   ])
     expect((await api.get(url, fm)).status).toBe(200);
+  // Policy rule sets: a draft of a version still to come, changed, its impact previewed, published.
+  const nextVersion = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
+  expect((await api.get('/policy/rule-sets', fm)).status).toBe(200);
+  const ruleSet = {
+    id: 'popp-contract-next',
+    name: 'UNDP POPP (contract test revision)',
+    source: 'UNDP POPP, contract test circular',
+    effectiveFrom: nextVersion,
+    rules: { innovationDirectAwardLimitCents: 3_000_000 },
+  };
+  expect((await api.post('/policy/rule-sets/drafts', ruleSet, admin)).status).toBe(201);
+  expect(
+    (await api.patch('/policy/rule-sets/drafts/popp-contract-next', { rules: { minCoFinancingPct: 25 } }, admin))
+      .status,
+  ).toBe(200);
+  expect((await api.get('/policy/rule-sets/popp-contract-next/impact', fm)).status).toBe(200);
+  expect((await api.post('/policy/rule-sets/drafts/popp-contract-next/publish', {}, admin)).status).toBe(200);
   // The calendar: holidays of a year, one entered and revoked, the offices' calendars.
   expect((await api.get('/calendar/holidays?country=RU&year=2027', admin)).status).toBe(200);
   const holiday = { countryCode: 'KG', date: '2027-03-22', name: 'Nooruz', nameRu: 'Нооруз' };

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
@@ -33,7 +34,7 @@ async function download(page: Page, link: string): Promise<string> {
   return where;
 }
 
-test('a fund manager views the dashboard in English, drills down and downloads CSV and XLSX', async () => {
+test('a fund manager views the dashboard in English, drills down and downloads CSV, XLSX and the PDF summary', async () => {
   const page = await h.as('fundManager', { axe: true });
   await page.goto('/app/results');
   await check(page.locator('h1')).toHaveText('Results');
@@ -78,6 +79,16 @@ test('a fund manager views the dashboard in English, drills down and downloads C
   expect(book.getWorksheet('Pipeline')!.rowCount).toBe(4);
   const bySdg = fs.readFileSync(await download(page, 'Results by SDG (CSV)'), 'utf8');
   expect(bySdg).toContain('\r\n6,3,2,37000');
+  // The one-page country summary (PDF) through its form: Kyrgyzstan's committed money as the dashboard says.
+  const dashboard = await h.api<{ totals: { committedUsd: number } }>('fundManager', 'GET', '/results?country=KG');
+  const [pdf] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download the summary (PDF)' }).click(),
+  ]);
+  const pdfFile = await pdf.path();
+  expect(execFileSync('pdfinfo', [pdfFile], { encoding: 'utf8' })).toMatch(/Pages:\s+1\n/);
+  const pdfText = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  expect(pdfText).toContain(`Committed: USD ${dashboard.body.totals.committedUsd.toLocaleString('en-US')}.00`);
   await page.context().close();
 });
 
