@@ -71,7 +71,6 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
     { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },
     { href: '/app/event-travel', key: 'nav.eventTravel', match: /^\/app\/event-travel/ },
-    { href: '/app/policy/rule-sets', key: 'nav.ruleSets', match: /^\/app\/policy/ },
   ],
   reviewer: [
     { href: '/app/inbox', key: 'nav.tasks', match: /^\/app\/(inbox|tasks)/ },
@@ -103,8 +102,16 @@ const NAV: Record<string, NavItem[]> = {
     { href: '/app/expert-requests', key: 'nav.expertRequests', match: /^\/app\/expert-requests/ },
     { href: '/app/roster', key: 'nav.roster', match: /^\/app\/roster/ },
     { href: '/app/people', key: 'nav.people', match: /^\/app\/people/ },
-    { href: '/app/policy/rule-sets', key: 'nav.ruleSets', match: /^\/app\/policy/ },
   ],
+};
+
+/** Pages a role opens now and then: in the account menu, so the main menu keeps one row. */
+const ACCOUNT_MENU_LINKS: Record<string, { href: string; key: Key }[]> = {
+  fund_manager: [
+    { href: '/app/approvals', key: 'nav.approvals' },
+    { href: '/app/policy/rule-sets', key: 'nav.ruleSets' },
+  ],
+  admin: [{ href: '/app/policy/rule-sets', key: 'nav.ruleSets' }],
 };
 
 export const HOME: Record<string, string> = {
@@ -196,7 +203,7 @@ export function layout(ctx: AnonCtx, opts: LayoutOpts): SafeHtml {
   const account = user
     ? html`<details class="account"><summary><span class="visually-hidden">${t('account.label')}: </span><span class="who-name">${user.name}</span></summary>
         <div class="account-menu"><p class="who">${user.name}<span class="role">${t(`role.${user.role}` as Key)}</span></p>
-        ${user.role === 'fund_manager' ? html`<p><a href="/app/approvals">${t('nav.approvals')}</a></p>` : ''}
+        ${(ACCOUNT_MENU_LINKS[user.role] ?? []).map((l) => html`<p><a href="${l.href}">${t(l.key)}</a></p>`)}
         <p><a href="/app/account">${t('account.menuLink')}</a></p>
         <form method="post" action="/app/sign-out"><input type="hidden" name="_csrf" value="${ctx.csrf}"><button type="submit" class="btn btn-secondary">${t('auth.signOut')}</button></form></div></details>`
     : '';
