@@ -14,8 +14,11 @@ const FONT_DIR = path.join(path.dirname(require.resolve('dejavu-fonts-ttf/packag
 
 /**
  * The fonts read and parsed once per process: parsing DejaVu's tables was most of a render. pdf-lib
- * asks fontkit to parse the bytes it is given on every embedding; the parsed font is immutable for
- * subsetting (each document makes its own subset), so one parse per font file serves every render.
+ * asks fontkit to parse the bytes it is given on every embedding; each document makes its own
+ * subset, so one parse per font file serves every render, but for one thing: fontkit keeps each
+ * glyph with the characters of its first lookup, and a subset fetches the parts of composed glyphs
+ * (Ç is C and a cedilla) with none. A later document then got that glyph with no character, left it
+ * out of its text map, and its text could not be read back or copied ("NTRA T" for CONTRACT).
  */
 const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf' } as const;
 const fontBytes = new Map<string, Uint8Array>();
@@ -25,10 +28,24 @@ export const cachingFontkit: typeof fontkit = {
   create(data: Uint8Array, postscriptName?: string) {
     if (postscriptName !== undefined) return fontkit.create(data, postscriptName);
     let font = parsedFonts.get(data);
-    if (!font) parsedFonts.set(data, (font = fontkit.create(data)));
+    if (!font) parsedFonts.set(data, (font = withGlyphCharacters(fontkit.create(data))));
     return font;
   },
 };
+/** A glyph first fetched without its characters gets them from the first lookup that knows them. */
+function withGlyphCharacters<F extends ReturnType<typeof fontkit.create>>(font: F): F {
+  const glyphs = font as unknown as {
+    getGlyph(id: number, characters?: number[]): { codePoints: number[] } | null;
+  };
+  const getGlyph = glyphs.getGlyph.bind(font);
+  glyphs.getGlyph = (id, characters = []) => {
+    const glyph = getGlyph(id, characters);
+    if (glyph && !glyph.codePoints.length && characters.length) glyph.codePoints = characters;
+    return glyph;
+  };
+  return font;
+}
+
 export function fontFile(kind: keyof typeof FONT_FILES): Uint8Array {
   let bytes = fontBytes.get(kind);
   if (!bytes) fontBytes.set(kind, (bytes = fs.readFileSync(path.join(FONT_DIR, FONT_FILES[kind]))));
