@@ -1,4 +1,5 @@
 import type { ProgrammeSpec } from '../programme';
+import { INTERNSHIPS_DECISION_DATA, INTERNSHIPS_TASK_KINDS } from './internships-tasks';
 import { INTERNSHIP_WORDS } from './internships-words';
 import { SHARED_ROLES } from './roles';
 import { COUNTRY_OFFICE_AND_FUND_ROLES } from './shared';
@@ -45,6 +46,8 @@ export const INTERNSHIPS = {
     'internship_final_evaluation',
     'internship_final_report',
   ],
+  ownTaskKinds: INTERNSHIPS_TASK_KINDS,
+  decisionData: INTERNSHIPS_DECISION_DATA,
   // The student who applied (not a fellow student of their university) withdraws until the agreement.
   withdrawal: { stages: ['intake', 'university_verification', 'selection'], by: 'owner_user' },
   roles: {

@@ -1,4 +1,5 @@
 import type { ProgrammeSpec } from '../programme';
+import { UN_VOLUNTEERS_DECISION_DATA, UN_VOLUNTEERS_TASK_KINDS } from './un-volunteers-tasks';
 import { COUNTRY_OFFICE_AND_FUND_ROLES } from './shared';
 import { UN_VOLUNTEERS_WORDS } from './un-volunteers-words';
 
@@ -47,6 +48,8 @@ export const UN_VOLUNTEERS = {
     'unv_statement',
     'unv_reconciliation',
   ],
+  ownTaskKinds: UN_VOLUNTEERS_TASK_KINDS,
+  decisionData: UN_VOLUNTEERS_DECISION_DATA,
   // The host withdraws its request until a volunteer is recruited; after that, a fund manager cancels.
   withdrawal: { stages: ['intake', 'funding_decision', 'recruitment'], by: 'country_office' },
   roles: {
