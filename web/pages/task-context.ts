@@ -4,7 +4,7 @@ import { attr, html, type HtmlValue, type SafeHtml } from '../html';
 import { findingsOf, findingText } from '../findings';
 import type { Key } from '../i18n';
 import { nameOf } from '../reference';
-import { unvTaskContext } from './un-volunteers-forms';
+import { taskPageProgramme } from './task-programmes';
 import { emptyState, facts, fmtDate, fmtNum, fmtUsd, prose, type PageCtx } from '../ui';
 import {
   criterionLabel,
@@ -247,6 +247,6 @@ export function contextPanel(
     case 'expert_evaluation':
       return c.expertName ? card(t('context.expert'), html`<p>${String(c.expertName)}</p>`) : '';
     default:
-      return unvTaskContext(ctx, task.kind, c) ?? '';
+      return taskPageProgramme(task.subject.type).contextPanel?.(ctx, task.kind, c) ?? '';
   }
 }

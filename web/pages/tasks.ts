@@ -41,8 +41,6 @@ import {
 
 import { inboxFilters, inboxPage, inboxQuery } from './task-inbox';
 import { contextPanel, type RosterHit } from './task-context';
-import { travelDecisionData } from './event-travel-forms';
-import { unvDecisionData } from './un-volunteers-forms';
 import { taskPageProgramme } from './task-programmes';
 import {
   dataKeyOf,
@@ -360,9 +358,11 @@ export function taskPages(router: Router, web: WebContext): void {
           fields = [...fields, ...revision.fields.map((f) => `data.${f}`)];
           break;
         }
-        default:
-          Object.assign(data, travelDecisionData(dataKey, body) ?? unvDecisionData(dataKey, body) ?? {});
+        default: {
+          const subject = subjectOfTaskId(id);
+          if (subject) Object.assign(data, taskPageProgramme(subject.type).decisionData?.(dataKey, body) ?? {});
           break;
+        }
       }
       if (dataKey && dataKey !== 'comment' && dataKey !== 'none') payload.data = data;
 
