@@ -71,6 +71,8 @@ export interface RoleJoining {
 export interface RoleSpec {
   /** The role in words, as a sentence uses it ("invites you as a reviewer"). */
   label: Bilingual;
+  /** The web app's words for it: its title (`role.*`), as the actor of an event (`actor.*`), as whom a subject waits for (`who.*`). */
+  words: { role: Bilingual; actor: Bilingual; who: Bilingual };
   joining: RoleJoining;
   /**
    * A read-only role (the auditor): it reads what its scope shows and changes nothing. The API refuses

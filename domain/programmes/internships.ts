@@ -60,6 +60,11 @@ export const INTERNSHIPS = {
     applicant: { ...SHARED_ROLES.applicant, scope: { same: 'userId', column: 'studentUserId' } },
     university_contact: {
       label: { en: 'university contact', ru: 'представитель университета' },
+      words: {
+        role: { en: 'University contact', ru: 'Представитель университета' },
+        actor: { en: 'University contact', ru: 'Представитель университета' },
+        who: { en: 'the university contact', ru: 'представителя университета' },
+      },
       // The university's contacts invite their colleagues (the first one: demo seed or an administrator's database entry).
       joining: {
         invitedBy: ['university_contact'],

@@ -57,6 +57,11 @@ export const UN_VOLUNTEERS = {
     ...COUNTRY_OFFICE_AND_FUND_ROLES,
     unv_officer: {
       label: { en: 'UNV officer', ru: 'сотрудник программы ДООН' },
+      words: {
+        role: { en: 'UNV officer', ru: 'Сотрудник программы ДООН' },
+        actor: { en: 'UNV officer', ru: 'Сотрудник программы ДООН' },
+        who: { en: 'a UNV officer', ru: 'сотрудника программы ДООН' },
+      },
       joining: { invitedBy: ['admin'], oidcJustInTime: true, signIn: ['oidc', 'email'] },
       scope: { all: true },
     },
@@ -64,6 +69,11 @@ export const UN_VOLUNTEERS = {
     // the one on which they have (or had) their tasks.
     unv_volunteer: {
       label: { en: 'UN Volunteer', ru: 'доброволец ООН' },
+      words: {
+        role: { en: 'UN Volunteer', ru: 'Доброволец ООН' },
+        actor: { en: 'UN Volunteer', ru: 'Доброволец ООН' },
+        who: { en: 'the UN Volunteer', ru: 'добровольца ООН' },
+      },
       // Nobody invites a volunteer: the workflow opens the account when the candidate is selected.
       joining: { invitedBy: [], oidcJustInTime: false, signIn: ['email'] },
       scope: { tasks: ['unv_volunteer_clearances', 'unv_volunteer_end_report'] },
