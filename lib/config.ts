@@ -189,6 +189,8 @@ export const configSchema = z.object({
   SLA_REMINDER_BEFORE_DAYS: days.default(3),
   SLA_INVITATION_DAYS: days.default(5),
   SEED_DEMO_DATA: bool.default(true),
+  /** npm start: once ready, put demo items of the newer programmes in flight (scripts/demo-drive.ts). Unset: on with SEED_DEMO_DATA, dev sign-in and NODE_ENV=development. */
+  DEMO_DRIVER: bool.optional(),
   /** The API serves /metrics on this port (and only there) when set. */
   METRICS_PORT: port.optional(),
   /** Bearer token /metrics requires; without METRICS_PORT, /metrics is served on PORT only when this is set. */
