@@ -184,7 +184,13 @@ export function reached(programme: Programme, stage: string, target: Stage): boo
  * beyond, or ended) and none of its steps has a task open; an item that waits for time (a start
  * date) is left waiting once `waitMs` passes without anything to decide.
  */
-export async function driveItem(http: DemoHttp, item: DemoItem, log: Log, waitMs: number): Promise<ItemOutcome> {
+export async function driveItem(
+  http: DemoHttp,
+  item: DemoItem,
+  log: Log,
+  waitMs: number,
+  signal?: AbortSignal,
+): Promise<ItemOutcome> {
   const spec = programmeSpec(item.programme);
   const outcome: ItemOutcome = { key: item.key, status: 'waiting', created: false, decisions: 0 };
   try {
@@ -193,6 +199,7 @@ export async function driveItem(http: DemoHttp, item: DemoItem, log: Log, waitMs
     outcome.created = created;
     let idle = Date.now();
     for (;;) {
+      if (signal?.aborted) return outcome;
       const read = await http.call(item.reader, 'GET', `/${spec.apiPath}/${before}`);
       if (read.status !== 200) throw new Error(`reading ${before}: ${read.status}`);
       outcome.stage = String(read.body.stage);
@@ -202,6 +209,7 @@ export async function driveItem(http: DemoHttp, item: DemoItem, log: Log, waitMs
           const list = await http.call(user, 'GET', `/tasks?subject=${encodeURIComponent(before)}&pageSize=50`);
           const tasks = ((list.body.items as OpenTask[] | undefined) ?? []).filter((t) => t.kind === step.kind);
           for (const task of tasks) {
+            if (signal?.aborted) return outcome;
             const payload = await step.decide(task, { http, id: before });
             const res = await http.call(
               user,
@@ -249,6 +257,8 @@ export interface DemoRunDeps {
   log: Log;
   /** How long an item may wait for its next task before it is left where it stands. */
   waitMs?: number;
+  /** Stops the run between two requests (tests: a start killed mid-way). */
+  signal?: AbortSignal;
 }
 
 /** Runs every demo item (in parallel) and answers their outcomes; never throws for an item. */
@@ -260,7 +270,9 @@ export async function driveDemo(deps: DemoRunDeps): Promise<ItemOutcome[]> {
   if (accounts) deps.log(`demo: ${accounts} programme accounts created`);
   const http = demoHttp(deps.baseUrl);
   const items = demoItems({ ...deps, http, today: new Date().toISOString().slice(0, 10) });
-  const outcomes = await Promise.all(items.map((item) => driveItem(http, item, deps.log, deps.waitMs ?? 20_000)));
+  const outcomes = await Promise.all(
+    items.map((item) => driveItem(http, item, deps.log, deps.waitMs ?? 20_000, deps.signal)),
+  );
   for (const o of outcomes)
     deps.log(`demo ${o.key}: ${o.status}${o.stage ? ` at ${o.stage}` : ''}`, {
       id: o.id,
