@@ -175,14 +175,18 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
     decide: async (task, { id }) => {
       const detail = (await http.call(expert1, 'GET', `/event-travel/${id}`)).body;
       const itinerary = (detail.application as { itinerary: { departureDate: string; returnDate: string } }).itinerary;
-      const proof = await http.upload(
-        expert1,
-        `/event-travel/${id}/documents`,
-        { documentType: 'attendance_proof', taskId: task.id },
-        { name: `boarding-pass-${id}.txt`, text: `Boarding pass SU 2030, demo ${id}` },
-      );
-      const documentIds =
-        proof.status === 201 ? [(proof.body.items as { id: string }[])[0].id] : await proofIds(deps.prisma, id);
+      // Uploaded once (a retry finds it); the report is refused until its scan is done, and then retried.
+      let documentIds = await proofIds(deps.prisma, id);
+      if (!documentIds.length) {
+        const proof = await http.upload(
+          expert1,
+          `/event-travel/${id}/documents`,
+          { documentType: 'attendance_proof', taskId: task.id },
+          { name: `boarding-pass-${id}.txt`, text: `Boarding pass SU 2030, demo ${id}` },
+        );
+        if (proof.status !== 201) throw new Error(`proof of attendance: ${proof.status} ${JSON.stringify(proof.body)}`);
+        documentIds = (proof.body.items as { id: string }[]).map((d) => d.id);
+      }
       return {
         decision: 'submit_report',
         data: {
@@ -423,7 +427,7 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
 
 async function proofIds(prisma: PrismaClient, subjectId: string): Promise<string[]> {
   const docs = await prisma.document.findMany({
-    where: { subjectId, documentType: 'attendance_proof' },
+    where: { subjectType: 'event_travel', subjectId, documentType: 'attendance_proof', deleted: false },
     select: { id: true },
   });
   return docs.map((d) => d.id);

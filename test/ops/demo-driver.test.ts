@@ -1,19 +1,24 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { driveDemo, type ItemOutcome } from '../../scripts/demo/driver';
-import { startApiHarness, type ApiHarness } from '../api/harness';
+import { startApiHarness, testDocuments, type ApiHarness } from '../api/harness';
+import { startTestClamd } from '../helpers/clamd';
 
 /**
- * The demo driver `npm start` runs, against the real API (over HTTP on a port), worker and Temporal
- * on real time: each of the newer programmes gets its items at their stages; a second run creates
+ * The demo driver `npm start` runs, against the real API (over HTTP on a port), worker, Temporal
+ * and malware scanner (clamd, as npm start runs it: documents wait for their scan) on real time: each of the newer programmes gets its items at their stages; a second run creates
  * and decides nothing, and every list shows each item once.
  */
 let h: ApiHarness;
+let clamd: Awaited<ReturnType<typeof startTestClamd>>;
 let server: http.Server;
 let baseUrl: string;
 
 beforeAll(async () => {
-  h = await startApiHarness('demo-driver');
+  clamd = await startTestClamd();
+  h = await startApiHarness('demo-driver', {
+    documents: testDocuments({ scanner: { mode: 'clamd', address: clamd.address, timeoutMs: 20_000 } }),
+  });
   server = http.createServer(h.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -22,6 +27,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
   await h?.stop();
+  await clamd?.stop();
 });
 
 const run = (lines: string[], signal?: AbortSignal) =>
