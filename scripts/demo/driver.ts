@@ -201,16 +201,27 @@ export async function driveItem(
     outcome.id = before;
     outcome.created = created;
     let idle = Date.now();
+    // Polls back off (250 ms to 2 s) while nothing is to decide: the demo users' rate limits are a person's too.
+    let pause = 250;
     for (;;) {
       if (signal?.aborted) return outcome;
       const read = await http.call(item.reader, 'GET', `/${spec.apiPath}/${before}`);
       if (read.status !== 200) throw new Error(`reading ${before}: ${read.status}`);
       outcome.stage = String(read.body.stage);
       let decided = false;
+      const listed = new Map<string, OpenTask[]>();
+      const openTasksOf = async (user: DemoUser) => {
+        let tasks = listed.get(user.email);
+        if (!tasks) {
+          const list = await http.call(user, 'GET', `/tasks?subject=${encodeURIComponent(before)}&pageSize=50`);
+          tasks = (list.body.items as OpenTask[] | undefined) ?? [];
+          listed.set(user.email, tasks);
+        }
+        return tasks;
+      };
       for (const step of item.steps) {
         for (const user of step.by) {
-          const list = await http.call(user, 'GET', `/tasks?subject=${encodeURIComponent(before)}&pageSize=50`);
-          const tasks = ((list.body.items as OpenTask[] | undefined) ?? []).filter((t) => t.kind === step.kind);
+          const tasks = (await openTasksOf(user)).filter((t) => t.kind === step.kind);
           for (const task of tasks) {
             if (signal?.aborted) return outcome;
             const payload = await step.decide(task, { http, id: before });
@@ -237,6 +248,7 @@ export async function driveItem(
       }
       if (decided) {
         idle = Date.now();
+        pause = 250;
         continue;
       }
       const done = item.done?.(read.body) ?? reached(item.programme, outcome.stage, item.target);
@@ -245,7 +257,8 @@ export async function driveItem(
         return outcome;
       }
       if (Date.now() - idle > waitMs) return outcome;
-      await sleep(300);
+      await sleep(pause);
+      pause = Math.min(pause * 2, 2000);
     }
   } catch (err) {
     outcome.status = 'failed';

@@ -206,7 +206,7 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
     {
       key: 'demo-event-travel-review',
       programme: 'event_travel',
-      reader: fm,
+      reader: expert2,
       create: (key) =>
         apply(expert2, key, () =>
           travel(
@@ -221,7 +221,7 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
     {
       key: 'demo-event-travel-trip',
       programme: 'event_travel',
-      reader: fm,
+      reader: expert1,
       create: (key) => apply(expert1, key, () => travel({}, 36, today)),
       target: 'trip',
       steps: [
@@ -232,7 +232,7 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
     {
       key: 'demo-event-travel-closed',
       programme: 'event_travel',
-      reader: fm,
+      reader: expert1,
       create: (key) => applyInThePast(expert1, key),
       target: 'closed',
       steps: [
@@ -301,7 +301,7 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
     {
       key: 'demo-internship-shortlist-hse',
       programme: 'internships',
-      reader: coKg,
+      reader: studentB,
       create: applyTo(studentB, openPosting, 'Energy policy research for Central Asia.'),
       target: 'selection',
       steps: [verify(uniHse)],
@@ -309,7 +309,7 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
     {
       key: 'demo-internship-shortlist-tpu',
       programme: 'internships',
-      reader: coKg,
+      reader: studentC,
       create: applyTo(studentC, openPosting, 'Renewable energy finance in mountain regions.'),
       target: 'selection',
       steps: [verify(uniTpu)],
@@ -317,7 +317,7 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
     {
       key: 'demo-internship-placement',
       programme: 'internships',
-      reader: coKg,
+      reader: studentA,
       create: applyTo(studentA, placementPosting, 'Digital public services and open data.'),
       target: 'placement',
       // Signed and onboarded: the placement starts on its own at the start date.
@@ -371,7 +371,7 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
     {
       key: 'demo-unv-funding',
       programme: 'un_volunteers',
-      reader: fm,
+      reader: unv,
       create: (key) => createOnce(http, coKg, 'un_volunteers', key, request('Disaster risk reduction officer', 12, 90)),
       target: 'funding_decision',
       steps: [],
@@ -379,7 +379,7 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
     {
       key: 'demo-unv-recruitment',
       programme: 'un_volunteers',
-      reader: fm,
+      reader: unv,
       create: (key) => createOnce(http, coKg, 'un_volunteers', key, request('Youth employment associate', 12, 75)),
       target: 'recruitment',
       steps: [fund],
@@ -387,7 +387,7 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
     {
       key: 'demo-unv-deployed',
       programme: 'un_volunteers',
-      reader: fm,
+      reader: unv,
       create: (key) => createOnce(http, coKg, 'un_volunteers', key, request('Climate finance associate', 12, 30)),
       target: 'assignment',
       steps: [
