@@ -185,6 +185,8 @@ export interface ProgrammeLabels<S extends string = string> {
    * mail (the kinds of the shared steps: domain/programmes/shared.ts).
    */
   taskMails: Partial<Record<TaskKind, Bilingual>>;
+  /** The programme's own steps in a subject's history (audit actions the shared words do not name). */
+  actions?: Readonly<Record<string, Bilingual>>;
 }
 
 export interface ProgrammeSpec<P extends string = string, T extends string = string, S extends string = string> {

@@ -86,7 +86,7 @@ export function documentsCard(
     : '';
   return html`<section class="card" aria-labelledby="${headingId}" id="documents">
     <h2 id="${headingId}">${heading}</h2>
-    ${missing.length ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">! </span>${ru ? 'Требуются по условиям конкурса: ' : 'Required by the call: '}${missing.map(label).join(', ')}</p>` : ''}
+    ${missing.length ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">! </span>${ru ? 'Ещё требуются: ' : 'Still required: '}${missing.map(label).join(', ')}</p>` : ''}
     ${
       list.items.length
         ? html`<table class="table table-stack"><caption>${ru ? 'Файлы и проверка на вредоносное ПО' : 'Files and their malware scan'}</caption><thead><tr><th scope="col">${ru ? 'Файл' : 'File'}</th><th scope="col">${ru ? 'Тип' : 'Type'}</th><th scope="col" class="num">${ru ? 'Размер' : 'Size'}</th><th scope="col">${ru ? 'Проверка' : 'Scan'}</th><th scope="col">${ru ? 'Загружен' : 'Added'}</th></tr></thead><tbody>${rows}</tbody></table>`

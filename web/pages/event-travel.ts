@@ -22,13 +22,12 @@ import {
   timelineList,
 } from '../views';
 import { documentsCard, loadDocuments } from './documents';
+import { travelCostsTable } from './event-travel-context';
 import { conversationSections } from './messages';
 import { provenanceLink } from './provenance';
 
 const enc = encodeURIComponent;
 const W = EVENT_TRAVEL_PAGE_WORDS;
-
-type Line = { key: keyof typeof W; amountCents: number; basis: string };
 
 export function eventTravelPages(router: Router, web: WebContext): void {
   const path = `/${EVENT_TRAVEL.apiPath}`;
@@ -79,27 +78,8 @@ export function eventTravelPages(router: Router, web: WebContext): void {
         invitation?: { from: string; date: string; reference?: string } | null;
         contribution?: { title: string; abstract: string };
       };
-      const estimate = r.estimate as {
-        lines?: Line[];
-        nights?: number;
-        dsaRate?: { usdPerNight: number } | null;
-      } | null;
-      const lines = (estimate?.lines ?? []) as Line[];
-      // The basis in the reader's language, from the figures (the stored sentence is English).
-      const basis = (l: Line) =>
-        l.key === 'airfare'
-          ? w('economy')
-          : l.key === 'dsa' && estimate?.dsaRate
-            ? `${estimate.nights ?? 0} ${w('nights')} × ${fmtUsd(estimate.dsaRate.usdPerNight, lang)}`
-            : l.key === 'terminal'
-              ? `2 ${w('journeys')} × ${fmtUsd(l.amountCents / 200, lang)}`
-              : '—';
-      const total = lines.reduce((s, l) => s + l.amountCents, 0);
-      const costs = lines.length
-        ? html`<section class="card"><h2>${w('costs')}</h2><table class="table table-scroll"><caption>${w('costsCaption')}</caption>
-          <thead><tr><th scope="col">${w('line')}</th><th scope="col">${w('basis')}</th><th scope="col" class="num">${w('amount')}</th></tr></thead>
-          <tbody>${lines.map((l) => html`<tr><th scope="row">${W[l.key]?.[lang] ?? l.key}</th><td>${basis(l)}</td><td class="num">${fmtUsd(l.amountCents / 100, lang)}</td></tr>`)}
-          <tr><th scope="row">${w('total')}</th><td></td><td class="num">${fmtUsd(total / 100, lang)}</td></tr></tbody></table>
+      const costs = r.estimate
+        ? html`<section class="card"><h2>${w('costs')}</h2>${travelCostsTable(lang, r.estimate, w('costsCaption'))}
           ${r.advanceUsd === null ? '' : html`<p>${w('advance')}: ${fmtUsd(r.advanceUsd, lang)}</p>`}
           ${r.paymentsUsd.length ? html`<p>${w('payments')}: ${r.paymentsUsd.map((p) => fmtUsd(p, lang)).join(' · ')}</p>` : ''}</section>`
         : '';

@@ -4,6 +4,7 @@ import { attr, html, type HtmlValue, type SafeHtml } from '../html';
 import { findingsOf, findingText } from '../findings';
 import type { Key } from '../i18n';
 import { nameOf } from '../reference';
+import { travelTaskContext } from './event-travel-context';
 import { unvTaskContext } from './un-volunteers-forms';
 import { emptyState, facts, fmtDate, fmtNum, fmtUsd, prose, type PageCtx } from '../ui';
 import {
@@ -119,6 +120,8 @@ export function contextPanel(
   const { t, lang } = ctx;
   const c = task.context ?? {};
   const card = (title: string, body: HtmlValue) => html`<section class="card"><h2>${title}</h2>${body}</section>`;
+  const programmePanel = travelTaskContext(ctx, task, c);
+  if (programmePanel !== undefined) return programmePanel;
   switch (task.kind) {
     case 'revise':
       return html`<section class="card card-warn"><h2>${t('revise.requested')}</h2>${prose(c.requestedChanges) ?? ''}</section>`;
