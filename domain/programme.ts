@@ -133,6 +133,8 @@ export interface DocumentsSpec {
          */
         beforeTasks?: readonly string[];
       }[];
+  /** The types its upload forms offer (absent: every uploadable type). */
+  uploadTypes?: readonly string[];
 }
 
 /**

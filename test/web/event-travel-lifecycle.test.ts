@@ -109,6 +109,8 @@ test('an application goes from the expert’s form to closed, every step in the 
   await openFromInbox(fm, event.name, /Review the event travel application/);
   const context = fm.locator('main');
   await check(context).toContainText('Small hydropower for remote communities');
+  await check(context).toContainText(`${DEMO_USERS.expert1.name} (${DEMO_USERS.expert1.expertId})`);
+  await check(context).toContainText('Geneva, Switzerland');
   await check(context).toContainText('Daily subsistence allowance');
   await check(context).toContainText('3 nights × $451');
   await check(context).toContainText('Travel budget');
@@ -172,8 +174,16 @@ test('an application goes from the expert’s form to closed, every step in the 
   await openFromInbox(phone, event.name, /Представить отчёт о поездке/);
   const overflow = Number(await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
   expect(overflow).toBeLessThanOrEqual(0);
+  await check(phone.locator('main')).toContainText('Ваша поездка');
+  await check(phone.locator('main')).toContainText('Geneva, Швейцария');
   await axeClean(phone);
   const upload = phone.locator('form[data-upload]');
+  // The upload offers the programme's own document types, the missing proof first.
+  expect(
+    await upload
+      .locator('select[name="documentType"] option')
+      .evaluateAll((o) => o.map((x) => x.getAttribute('value'))),
+  ).toEqual(['invitation_letter', 'attendance_proof', 'other']);
   await upload.locator('select[name="documentType"]').selectOption('attendance_proof');
   await upload.locator('input[type="file"]').setInputFiles({
     name: 'boarding-pass.txt',
@@ -203,6 +213,12 @@ test('an application goes from the expert’s form to closed, every step in the 
   await check(fm.locator('main')).toContainText('малой гидроэнергетики');
   await check(fm.locator('main')).toContainText('boarding-pass.txt');
   await check(fm.locator('main')).toContainText('in force on the travel dates');
+  // The history names each step of the programme, the departure included.
+  const history = fm.locator('.timeline');
+  await check(history).toContainText('Travel advance paid');
+  await check(history).toContainText('Departed on the trip');
+  await check(history).toContainText('Back from the trip');
+  await check(history).notToContainText('Other step');
   await axeClean(fm);
   await screenshot(fm, 'event-travel-life-settlement');
   const verify = fm.locator('section[aria-labelledby="d-verify"]');
