@@ -293,4 +293,6 @@ export const EVENT_TRAVEL_CONTEXT_WORDS = {
   recovery: { en: 'Recovery from the expert', ru: 'Возврат от эксперта' },
   balanced: { en: 'Balanced: nothing to pay', ru: 'Расчёт сходится: платежей нет' },
   approvedTotal: { en: 'Approved in the authorisation', ru: 'Утверждено в разрешении' },
+  eventsAttended: { en: 'SDG events attended', ru: 'Мероприятия по ЦУР с участием эксперта' },
+  noEvents: { en: 'No funded event yet.', ru: 'Оплаченных поездок пока нет.' },
 } as const satisfies Record<string, Bilingual>;

@@ -238,8 +238,18 @@ test('an application goes from the expert’s form to closed, every step in the 
   await check(phone.locator('.step-done', { hasText: 'Закрыт' })).toBeVisible();
   await axeClean(phone);
   await screenshot(phone, 'event-travel-life-closed-ru-phone');
-  // The roster profile records the event.
-  expect(
-    await h.db.prisma.eventTravel.count({ where: { expertId: DEMO_USERS.expert1.expertId, stage: 'closed' } }),
-  ).toBe(1);
+  // The roster profile records the event: on the expert's own profile and as the fund sees it.
+  await phone.goto('/app/profile');
+  await check(phone.locator('#events-attended-h')).toHaveText('Мероприятия по ЦУР с участием эксперта');
+  await check(phone.locator('section[aria-labelledby="events-attended-h"]')).toContainText(event.name);
+  await axeClean(phone);
+  await fm.goto(`/app/roster/${DEMO_USERS.expert1.expertId}`);
+  await check(fm.locator('section[aria-labelledby="events-attended-h"]')).toContainText(event.name);
+  // The results dashboard counts the completed trip under the programme.
+  const closedTrips = await h.db.prisma.eventTravel.count({ where: { stage: 'closed' } });
+  await eventually(async () => {
+    await fm.goto('/app/results?programme=event_travel');
+    return (await fm.locator('[data-kpi="completed-event_travel"] .kpi-n').innerText()).trim() === String(closedTrips);
+  });
+  await axeClean(fm);
 }, 420_000);

@@ -7,10 +7,14 @@
 import type { Router } from 'express';
 import { isTerminal } from '../../domain/stages';
 import { EVENT_TRAVEL } from '../../domain/programmes/event-travel';
-import { EVENT_TRAVEL_APPLY_WORDS, EVENT_TRAVEL_PAGE_WORDS } from '../../domain/programmes/event-travel-words';
-import { html } from '../html';
+import {
+  EVENT_TRAVEL_APPLY_WORDS,
+  EVENT_TRAVEL_CONTEXT_WORDS,
+  EVENT_TRAVEL_PAGE_WORDS,
+} from '../../domain/programmes/event-travel-words';
+import { html, type HtmlValue } from '../html';
 import type { WebContext } from '../context';
-import { fmtDate, fmtUsd, layout, send, stageBadge } from '../ui';
+import { fmtDate, fmtUsd, layout, send, stageBadge, type PageCtx } from '../ui';
 import {
   agreementCard,
   countryName,
@@ -28,6 +32,23 @@ import { provenanceLink } from './provenance';
 
 const enc = encodeURIComponent;
 const W = EVENT_TRAVEL_PAGE_WORDS;
+
+/**
+ * The roster profile's record of the expert's funded SDG events (closed trips), for the readers of
+ * the programme (the expert themselves, the fund, admins, auditors); '' for anyone else.
+ */
+export async function eventsAttendedCard(ctx: PageCtx, expertId: string): Promise<HtmlValue> {
+  if (!(ctx.user.role in EVENT_TRAVEL.roles)) return '';
+  const { lang } = ctx;
+  const trips = await ctx.api.get('/event-travel', { query: { expert: expertId, stage: 'closed', pageSize: 50 } });
+  const say = (k: 'eventsAttended' | 'noEvents') => EVENT_TRAVEL_CONTEXT_WORDS[k][lang];
+  return html`<section class="card" aria-labelledby="events-attended-h"><h2 id="events-attended-h">${say('eventsAttended')}</h2>
+    ${
+      trips.items.length
+        ? html`<ul>${trips.items.map((r) => html`<li><a href="/app/${EVENT_TRAVEL.apiPath}/${enc(r.id)}">${r.title}</a><br><span class="muted small">${r.eventCity}, ${fmtDate(r.eventStartDate, lang)} – ${fmtDate(r.eventEndDate, lang)}</span></li>`)}</ul>`
+        : html`<p>${say('noEvents')}</p>`
+    }</section>`;
+}
 
 export function eventTravelPages(router: Router, web: WebContext): void {
   const path = `/${EVENT_TRAVEL.apiPath}`;
