@@ -142,6 +142,8 @@ export interface DocumentsSpec {
          */
         beforeTasks?: readonly string[];
       }[];
+  /** The types its upload forms offer (absent: every uploadable type). */
+  uploadTypes?: readonly string[];
 }
 
 /**
@@ -194,6 +196,8 @@ export interface ProgrammeLabels<S extends string = string> {
    * mail (the kinds of the shared steps: domain/programmes/shared.ts).
    */
   taskMails: Partial<Record<TaskKindName, Bilingual>>;
+  /** The programme's own steps in a subject's history (audit actions the shared words do not name). */
+  actions?: Readonly<Record<string, Bilingual>>;
 }
 
 export interface ProgrammeSpec<P extends string = string, T extends string = string, S extends string = string> {

@@ -2,6 +2,7 @@ import { createEventTravelActivities } from '../activities/event-travel';
 import { eventTravelRoutes } from '../api/routes/event-travel';
 import { eventTravelPages } from '../web/pages/event-travel';
 import { eventTravelApplyPages } from '../web/pages/event-travel-apply';
+import { travelTaskContext } from '../web/pages/event-travel-context';
 import {
   travelDecisionData,
   travelDecisionFields,
@@ -29,5 +30,6 @@ export const EVENT_TRAVEL_SERVER = {
     // The back-to-office report goes with its files: the proof of attendance is required (uploaded under Documents).
     decisionFiles: ['travelReport'],
     decisionData: travelDecisionData,
+    contextPanel: travelTaskContext,
   },
 } satisfies ProgrammeServerModule;

@@ -17,6 +17,6 @@ export const UN_VOLUNTEERS_SERVER = {
     revisionChanges: async () => ({ data: {}, fields: [] }),
     decisionFields: (ctx, dataKey, values, state) => unvDecisionFields(ctx as never, dataKey, values, state),
     decisionData: unvDecisionData,
-    contextPanel: unvTaskContext,
+    contextPanel: (ctx, task, c) => unvTaskContext(ctx, task.kind, c),
   },
 } satisfies ProgrammeServerModule;

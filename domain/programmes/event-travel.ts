@@ -73,6 +73,7 @@ export const EVENT_TRAVEL = {
       // The back-to-office report is refused without it.
       { type: 'attendance_proof', fromStages: ['trip', 'settlement', 'closed'], beforeTasks: ['travel_report'] },
     ],
+    uploadTypes: ['invitation_letter', 'attendance_proof', 'other'],
   },
   labels: EVENT_TRAVEL_WORDS,
 } as const satisfies ProgrammeSpec;

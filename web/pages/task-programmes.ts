@@ -35,8 +35,12 @@ export interface TaskPageProgramme {
   decisionFiles?: readonly string[];
   /** The data a posted form of its own decision data keys makes; undefined for the shared keys. */
   decisionData?(dataKey: string | undefined, body: Body): Record<string, unknown> | undefined;
-  /** The context panel of its own task kinds; undefined: none. */
-  contextPanel?(ctx: PageCtx, kind: string, context: Record<string, unknown>): HtmlValue | undefined;
+  /** The context panel of its task pages (shared kinds included), before the shared panels; undefined: the shared one. */
+  contextPanel?(
+    ctx: PageCtx,
+    task: { kind: string; programme: string; subject: { title: string } },
+    context: Record<string, unknown>,
+  ): HtmlValue | undefined;
 }
 
 /** Rows added to a repeated group of the revision form by its "add a row" button. */

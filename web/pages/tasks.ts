@@ -63,6 +63,8 @@ const BIG_FORMS = new Set([
   'progress_report',
   'final_report',
   'deliverable_submission',
+  'travel_revision',
+  'travel_report',
 ]);
 
 function kindOfTaskId(id: string): string {
