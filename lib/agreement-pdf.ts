@@ -28,10 +28,43 @@ export const cachingFontkit: typeof fontkit = {
   create(data: Uint8Array, postscriptName?: string) {
     if (postscriptName !== undefined) return fontkit.create(data, postscriptName);
     let font = parsedFonts.get(data);
-    if (!font) parsedFonts.set(data, (font = withGlyphCharacters(fontkit.create(data))));
+    if (!font) parsedFonts.set(data, (font = withLayoutMemo(withGlyphCharacters(fontkit.create(data)))));
     return font;
   },
 };
+
+/**
+ * Most entries a font's layout memo keeps (least recently used first out): a few documents' lines and
+ * line candidates, some 5 MB, as each entry holds the glyph run of at most one line.
+ */
+const LAYOUT_MEMO_ENTRIES = 1_500;
+
+/**
+ * Lays each string out once per font. pdf-lib shapes a string (fontkit's GSUB and GPOS lookups) for every
+ * width it measures and every line it draws, and a paragraph is wrapped by measuring each longer
+ * candidate line: shaping was half of a render, much of it the same strings in every agreement (the
+ * template's paragraphs) and in the stamped version (the whole text again). The layout of a string is a
+ * function of the font and the string alone, and pdf-lib only reads the run; the glyphs in it are the
+ * font's own shared objects either way.
+ */
+function withLayoutMemo<F extends ReturnType<typeof fontkit.create>>(font: F): F {
+  type Layout = (text: string, ...rest: unknown[]) => unknown;
+  const target = font as unknown as { layout: Layout };
+  const layout = target.layout.bind(font) as Layout;
+  const memo = new Map<string, unknown>();
+  target.layout = (text, ...rest) => {
+    if (typeof text !== 'string' || rest.some((arg) => arg !== undefined)) return layout(text, ...rest);
+    let run = memo.get(text);
+    if (run) memo.delete(text);
+    else {
+      run = layout(text);
+      if (memo.size >= LAYOUT_MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
+    }
+    memo.set(text, run);
+    return run;
+  };
+  return font;
+}
 /** A glyph first fetched without its characters gets them from the first lookup that knows them. */
 function withGlyphCharacters<F extends ReturnType<typeof fontkit.create>>(font: F): F {
   const glyphs = font as unknown as {
