@@ -528,16 +528,17 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
         { contract: { ...contract, status: 'declined' } },
       );
     }
-    await stampSignedAgreement(
-      { documentType: 'individual_contract', ...contractInput, date: prepared.date },
-      signature.signatures,
-    );
     await lc.transition('mission', {
       action: 'contract_signed',
       data: { expertId: expert.expertId, ...travel() },
       notifyOwner: true,
       extra: { contract: signature.signed },
     });
+    // After the move to the mission, which the last signer's answer reports: the stamped copy follows.
+    await stampSignedAgreement(
+      { documentType: 'individual_contract', ...contractInput, date: prepared.date },
+      signature.signatures,
+    );
   }
 
   async function mission(): Promise<void> {
