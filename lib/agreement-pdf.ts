@@ -88,6 +88,7 @@ export function fontFile(kind: keyof typeof FONT_FILES): Uint8Array {
 export interface AgreementSignature {
   name: string;
   role: string;
+  /** For whom the signer signs (institution, Country Office); empty for an individual contractor signing in person. */
   organisation: string;
   at: string;
   sha256: string;
@@ -108,7 +109,7 @@ export interface AgreementInput {
   tranches: { seq: number; amountUsd: number; milestone: string; dueDate: string }[];
   ruleSet: { name: string; effectiveFrom: string };
   /** Set on the stamped version: the signatures, and the SHA-256 of the unsigned version they signed. */
-  signed?: { signatures: AgreementSignature[]; unsignedSha256: string };
+  signed?: SignedBlock;
 }
 
 const TEXT: Record<Language, Record<string, string>> = {
@@ -145,11 +146,6 @@ const TEXT: Record<Language, Record<string, string>> = {
     effective: 'effective from',
     signatures: '7. Signatures',
     unsigned: 'Awaiting the signatures of both parties.',
-    signedBy: 'Signed by',
-    at: 'at',
-    signedSha: 'signed the document with SHA-256',
-    statement: 'Confirmed statement',
-    stamp: 'SIGNED BY BOTH PARTIES',
     page: 'Page',
   },
   ru: {
@@ -186,11 +182,6 @@ const TEXT: Record<Language, Record<string, string>> = {
     effective: 'действует с',
     signatures: '7. Подписи',
     unsigned: 'Ожидает подписей обеих сторон.',
-    signedBy: 'Подписано',
-    at: '',
-    signedSha: 'подписан документ с SHA-256',
-    statement: 'Подтверждённое заявление',
-    stamp: 'ПОДПИСАНО ОБЕИМИ СТОРОНАМИ',
     page: 'Стр.',
   },
 };
@@ -321,6 +312,57 @@ export async function startPdf(meta: {
   return { doc, w: new Writer(doc, font, bold) };
 }
 
+/** What a stamped document (grant agreement, individual contract) prints of its signatures. */
+const SIGNED_TEXT: Record<
+  Language,
+  { signedBy: string; at: string; signedSha: string; statement: string; stamp: string }
+> = {
+  en: {
+    signedBy: 'Signed by',
+    at: 'at',
+    signedSha: 'signed the document with SHA-256',
+    statement: 'Confirmed statement',
+    stamp: 'SIGNED BY BOTH PARTIES',
+  },
+  ru: {
+    signedBy: 'Подписано',
+    at: '',
+    signedSha: 'подписан документ с SHA-256',
+    statement: 'Подтверждённое заявление',
+    stamp: 'ПОДПИСАНО ОБЕИМИ СТОРОНАМИ',
+  },
+};
+
+export type SignedBlock = { signatures: AgreementSignature[]; unsignedSha256: string };
+
+/** The stamp under a stamped document's heading. */
+export const stampText = (language: Language): string => SIGNED_TEXT[language].stamp;
+
+/** The signatures section's body: each signer, when, the statement confirmed and the SHA-256 signed; else `unsigned`. */
+export function writeSignatures(
+  w: Writer,
+  language: Language,
+  signed: SignedBlock | undefined,
+  unsigned: string,
+): void {
+  if (!signed) {
+    w.text(unsigned, { indent: 8 });
+    return;
+  }
+  const t = SIGNED_TEXT[language];
+  for (const s of signed.signatures) {
+    w.text(
+      `${t.signedBy}: ${s.name} (${s.role}${s.organisation ? `, ${s.organisation}` : ''}) ${t.at} ${s.at.replace('T', ' ').slice(0, 19)} UTC`.replace(
+        '  ',
+        ' ',
+      ),
+      { indent: 8, bold: true },
+    );
+    w.text(`${t.statement}: “${s.statement}”`, { indent: 16 });
+    w.text(`${t.signedSha}: ${s.sha256}`, { indent: 16, size: 8, gap: 6 });
+  }
+}
+
 /** The time of the last signature (a stamped version's modification date), else the document's date. */
 export const lastSignatureAt = (date: string, signed?: { signatures: { at: string }[] }): string =>
   signed?.signatures
@@ -339,7 +381,7 @@ export async function renderAgreementPdf(input: AgreementInput): Promise<Uint8Ar
   w.text(t.title, { size: 18, bold: true });
   w.text(t.subtitle, { size: 11, gap: 6 });
   w.text(`${t.ref}: ${input.reference}    ${t.date}: ${input.date.slice(0, 10)}`, { gap: 8 });
-  if (input.signed) w.stamp(t.stamp);
+  if (input.signed) w.stamp(stampText(input.language));
 
   w.heading(t.parties);
   w.field(t.grantor, `${input.grantor.name}, ${input.grantor.office} (${input.grantor.country})`);
@@ -375,20 +417,6 @@ export async function renderAgreementPdf(input: AgreementInput): Promise<Uint8Ar
   });
 
   w.heading(t.signatures);
-  if (!input.signed) {
-    w.text(t.unsigned, { indent: 8 });
-  } else {
-    for (const s of input.signed.signatures) {
-      w.text(
-        `${t.signedBy}: ${s.name} (${s.role}, ${s.organisation}) ${t.at} ${s.at.replace('T', ' ').slice(0, 19)} UTC`.replace(
-          '  ',
-          ' ',
-        ),
-        { indent: 8, bold: true },
-      );
-      w.text(`${t.statement}: “${s.statement}”`, { indent: 16 });
-      w.text(`${t.signedSha}: ${s.sha256}`, { indent: 16, size: 8, gap: 6 });
-    }
-  }
+  writeSignatures(w, input.language, input.signed, t.unsigned);
   return doc.save({ useObjectStreams: false });
 }
