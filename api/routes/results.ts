@@ -13,7 +13,6 @@ import {
 import { phaseOf, PROGRAMME_LIST, type Programme, type SubjectType } from '../../domain/registry';
 import { operationName, subjectIdParam } from '../subject-routes';
 import type { Role } from '../../domain/roles';
-import { createClock } from '../../lib/clock';
 import { subjectTable } from '../../lib/subject-table';
 import { withTemporalDeadline, type ApiContext } from '../context';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
@@ -129,7 +128,7 @@ function reportView(r: ReportRow) {
 
 export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;
-  const clock = createClock({ prisma });
+  const { clock } = ctx;
 
   for (const spec of PROGRAMME_LIST) {
     const programme = spec.id as Programme;
@@ -433,7 +432,7 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
           bySdg: [...figures.bySdg.entries()].sort((a, b) => a[0] - b[0]).map(([sdg, g]) => ({ sdg, ...groupView(g) })),
           byCountry: sorted(figures.byCountry).map(([c, g]) => ({ countryCode: c, ...groupView(g) })),
           byThematicArea: sorted(figures.byThematicArea).map(([a, g]) => ({ thematicAreaId: a, ...groupView(g) })),
-          programmeFigures: await programmeFigures(prisma, f),
+          programmeFigures: await programmeFigures(prisma, f, clock.now().toISOString().slice(0, 10)),
         },
       };
     },
