@@ -1,4 +1,6 @@
+import ExcelJS from 'exceljs';
 import type { Application } from 'express';
+import request from 'supertest';
 import { addDays } from '../../domain/calendar';
 import type { Clock } from '../../lib/clock';
 import { compressedClock } from '../helpers/sla';
@@ -238,4 +240,38 @@ test('a Country Office sees its own country’s figures; another country is refu
     ),
   );
   expect((await as(app, co).get('/results?country=TJ')).status).toBe(403);
+}, 60_000);
+
+test('the results workbook carries the same figures on its own sheet', async () => {
+  const fm = await h.token('fundManager');
+  for (;;) {
+    const on = today();
+    const xlsx = await request(app)
+      .get('/results/export.xlsx?by=country&programme=un_volunteers&country=TJ')
+      .set('Authorization', `Bearer ${fm}`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(xlsx.status).toBe(200);
+    if (today() !== on) continue;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('Programme figures')!;
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['programme', 'figure', 'label', 'unit', 'value']);
+    const rows: Figures = {};
+    sheet.eachRow((row, n) => {
+      const [programme, figure, , , value] = (row.values as unknown[]).slice(1);
+      if (n > 1 && programme === 'un_volunteers') rows[String(figure)] = Number(value);
+    });
+    expect(rows).toEqual(
+      expected(
+        known().filter((r) => r.countryCode === 'TJ'),
+        on,
+      ),
+    );
+    return;
+  }
 }, 60_000);
