@@ -181,7 +181,7 @@ test('withdrawal: the host withdraws before recruitment ends; the fund manager m
   expect((await host.get(`/unv-assignments/${id}`)).body.stage).toBe('withdrawn');
 }, 120_000);
 
-test('interim statements over HTTP: within tolerance accepted, beyond it refused field by field until explained, audited; the volunteer sees no money', async () => {
+test('interim statements over HTTP: within tolerance accepted, beyond it refused field by field until explained, overspending flagged, audited; the volunteer sees no money', async () => {
   const host = as(h.app, await h.token('coKg'));
   const fm = as(h.app, await h.token('fundManager'));
   const unv = as(h.app, await h.token('unvOfficer'));
@@ -341,6 +341,29 @@ test('interim statements over HTTP: within tolerance accepted, beyond it refused
     }),
   ]);
 
+  // More spent than transferred: flagged (and needs words, far beyond the tolerance), not hidden.
+  const third = await eventually(async () => {
+    const t = await openTaskOf(unv, id, 'unv_interim_statement');
+    return t.id !== second.id ? t : null;
+  });
+  const over = Math.round(view.transferredUsd * 100) + 50_000;
+  const unexplained = await decideTask(unv, third, {
+    decision: 'submit_statement',
+    data: { periodEnd: addDays(startDate, 90), spentUsd: over / 100 },
+  });
+  expect(unexplained.status).toBe(400);
+  expect(unexplained.body.error.details[0].message).toContain('spent more than transferred');
+  await decideTask(unv, third, {
+    decision: 'submit_statement',
+    data: { periodEnd: addDays(startDate, 90), spentUsd: over / 100, varianceExplanation: 'Medical evacuation' },
+  }).expect(200);
+  const flagged = await eventually(async () => {
+    const r = (await fm.get(`/unv-assignments/${id}`)).body;
+    return r.statements.length === 3 ? r : null;
+  });
+  expect(flagged.statements[2]).toMatchObject({ spentUsd: over / 100, overspent: true });
+  expect(flagged.timeline.map((e: { action: string }) => e.action)).toContain('statement_overspent');
+
   // The volunteer reads their assignment, and none of the fund's money: not the figures, the ledger, the
   // statements or an amount in the timeline; nor the statement tasks or the dashboard.
   const own = await volunteer.get(`/unv-assignments/${id}`);
@@ -360,8 +383,11 @@ test('interim statements over HTTP: within tolerance accepted, beyond it refused
   const listed = (await volunteer.get('/unv-assignments')).body.items as Record<string, unknown>[];
   expect(listed.map((i) => i.id)).toEqual([id]);
   expect(listed[0]).toMatchObject({ committedUsd: null, transferredUsd: null, spentUsd: null });
-  const third = await openTaskOf(unv, id, 'unv_interim_statement');
-  expect([403, 404]).toContain((await volunteer.get(`/tasks/${encodeURIComponent(third.id)}`)).status);
+  const fourth = await eventually(async () => {
+    const t = await openTaskOf(unv, id, 'unv_interim_statement');
+    return t.id !== third.id ? t : null;
+  });
+  expect((await volunteer.get(`/tasks/${encodeURIComponent(fourth.id)}`)).status).toBe(404);
   expect(((await volunteer.get(`/tasks?subject=${id}`)).body.items as Task[]).map((t) => t.kind)).not.toContain(
     'unv_interim_statement',
   );
