@@ -129,6 +129,8 @@ function reportView(r: ReportRow) {
 export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;
   const { clock } = ctx;
+  /** The Clock's day (UTC): what the programmes' own figures run to. */
+  const clockDay = () => clock.now().toISOString().slice(0, 10);
 
   for (const spec of PROGRAMME_LIST) {
     const programme = spec.id as Programme;
@@ -381,7 +383,9 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'get',
       path: '/results',
       operationId: 'getResultsDashboard',
-      cached: true,
+      // The same answer for every caller with the same scope and filters, until a results table changes.
+      // Keyed by the Clock's day too: months served move on without a write.
+      cached: { topic: 'results', by: ({ user, query }) => ({ ...resultFiltersFor(user, query), today: clockDay() }) },
       tag: 'Results',
       summary: 'Results dashboard: the portfolio in figures',
       description:
@@ -432,7 +436,7 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
           bySdg: [...figures.bySdg.entries()].sort((a, b) => a[0] - b[0]).map(([sdg, g]) => ({ sdg, ...groupView(g) })),
           byCountry: sorted(figures.byCountry).map(([c, g]) => ({ countryCode: c, ...groupView(g) })),
           byThematicArea: sorted(figures.byThematicArea).map(([a, g]) => ({ thematicAreaId: a, ...groupView(g) })),
-          programmeFigures: await programmeFigures(prisma, f, clock.now().toISOString().slice(0, 10)),
+          programmeFigures: await programmeFigures(prisma, f, clockDay()),
         },
       };
     },
@@ -443,7 +447,7 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'get',
       path: '/results/items',
       operationId: 'listResultItems',
-      cached: true,
+      cached: { topic: 'results', by: ({ user, query }) => resultFiltersFor(user, query) },
       tag: 'Results',
       summary: 'The items behind a dashboard figure (drill-down), newest first',
       description:
