@@ -176,6 +176,7 @@ export interface ResultFigure {
   aggregate: 'sum' | 'distinct';
   /** How the value reads: a count, USD (the expression gives cents), or months. */
   unit: 'count' | 'usd' | 'months';
+  /** May read `clock."today"`: the Clock's day (a date), for figures that run on to today. */
   sql: string;
 }
 

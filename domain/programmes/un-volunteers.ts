@@ -108,27 +108,29 @@ export const UN_VOLUNTEERS = {
     amount: 't."committedCents"',
     party: 't."hostEntity"',
     figures: [
+      // On the Clock's day (`clock."today"`): a deployment confirmed for a later start is not one yet.
       {
         key: 'volunteersDeployed',
         label: { en: 'UN Volunteers deployed', ru: 'Направлено добровольцев ООН' },
         aggregate: 'sum',
         unit: 'count',
-        sql: 'CASE WHEN t."deployedOn" IS NOT NULL THEN 1 ELSE 0 END',
+        sql: 'CASE WHEN t."deployedOn" <= clock."today" THEN 1 ELSE 0 END',
       },
       {
         key: 'deploymentCountries',
         label: { en: 'Countries and territories', ru: 'Стран и территорий' },
         aggregate: 'distinct',
         unit: 'count',
-        sql: 'CASE WHEN t."deployedOn" IS NOT NULL THEN t."countryCode" END',
+        sql: 'CASE WHEN t."deployedOn" <= clock."today" THEN t."countryCode" END',
       },
       {
-        // Served so far: to the end of the assignment, or to today while it runs (a month: 30.4375 days).
+        // Served so far, days counted inclusively: to the end of the assignment, or to the Clock's today while it
+        // runs (a month: 30.4375 days).
         key: 'monthsServed',
         label: { en: 'Months served', ru: 'Месяцев службы' },
         aggregate: 'sum',
         unit: 'months',
-        sql: 'CASE WHEN t."deployedOn" IS NOT NULL THEN GREATEST(0, LEAST(COALESCE(t."endedOn", CURRENT_DATE), t."plannedEndDate") - t."deployedOn" + 1) / 30.4375 END',
+        sql: 'CASE WHEN t."deployedOn" <= clock."today" THEN (LEAST(COALESCE(t."endedOn", clock."today"), t."plannedEndDate", clock."today") - t."deployedOn" + 1) / 30.4375 END',
       },
       {
         key: 'committedToUnv',
