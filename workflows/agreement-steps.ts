@@ -14,22 +14,24 @@ import type {
   AgreementDocumentRef,
   GenerateAgreementInput,
   GenerateContractInput,
+  GenerateInternshipDocumentInput,
   SignatureInput,
 } from '../activities/documents';
 import type { DecisionProblem } from '../domain/tasks';
 import { documentScanWorkflow, documentScanWorkflowId } from './document-scan';
 
-const { generateAgreement, generateIndividualContract, stampAgreement } = proxyActivities<Activities>({
-  // Generous: under load an attempt may wait its turn for a render thread (beating all the while).
-  startToCloseTimeout: '10 minutes',
-  // The attempt beats every 2 seconds while it runs: one lost with a killed worker is retried after this.
-  heartbeatTimeout: '15 seconds',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '30 seconds',
-    nonRetryableErrorTypes: ['ValidationError', 'ConfigurationError'],
-  },
-});
+const { generateAgreement, generateIndividualContract, generateInternshipDocument, stampAgreement } =
+  proxyActivities<Activities>({
+    // Generous: under load an attempt may wait its turn for a render thread (beating all the while).
+    startToCloseTimeout: '10 minutes',
+    // The attempt beats every 2 seconds while it runs: one lost with a killed worker is retried after this.
+    heartbeatTimeout: '15 seconds',
+    retry: {
+      initialInterval: '1 second',
+      maximumInterval: '30 seconds',
+      nonRetryableErrorTypes: ['ValidationError', 'ConfigurationError'],
+    },
+  });
 
 /**
  * Starts a child workflow that outlives this one, unless one with its id already runs or ran: a
@@ -71,6 +73,15 @@ export async function prepareIndividualContract(
   input: GenerateContractInput,
 ): Promise<{ documents: AgreementDocumentRef[] }> {
   const out = await generateIndividualContract(input);
+  await scanGenerated(out.documents);
+  return out;
+}
+
+/** An internship's agreement or certificate (EN, RU), stored with the application and scanned. */
+export async function prepareInternshipDocument(
+  input: GenerateInternshipDocumentInput,
+): Promise<{ documents: AgreementDocumentRef[] }> {
+  const out = await generateInternshipDocument(input);
   await scanGenerated(out.documents);
   return out;
 }
