@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AppConfig } from '../lib/config';
 import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
-import { databaseVersion } from '../lib/db';
+import { databaseVersion, pruneTopicChanges, topicChanges } from '../lib/db';
 import { documentServicesFromConfig, type DocumentServices } from '../lib/documents';
 import { createStorage } from '../lib/storage';
 import { strictTransportSecurity, trustProxyValue } from '../lib/hsts';
@@ -100,7 +100,10 @@ export function createApp(deps: AppDeps): express.Application {
   const { config, logger, prisma } = deps;
   const readCache = new ReadCache({
     version: () => databaseVersion(prisma),
+    topicChanges: (topic, since) => topicChanges(prisma, topic, since),
+    pruneTopicChanges: (xid) => pruneTopicChanges(prisma, xid),
     ttlMs: config.READ_CACHE_TTL_MS,
+    topicTtlMs: config.READ_CACHE_TOPIC_TTL_MS,
     maxEntries: config.READ_CACHE_MAX_ENTRIES,
   });
   const auth = createAuthenticator(config, prisma, logger, readCache);

@@ -16,6 +16,16 @@ import type { AuthUser } from './types';
 export type Method = 'get' | 'post' | 'patch';
 type Schema = z.ZodType;
 
+/**
+ * A GET answer that depends only on the tables of `topic` (lib/db.ts `topicChanges`) and on what `by`
+ * returns for the request (e.g. the caller's scope and the filters, so callers who see the same share it):
+ * it is reused until a transaction writing those tables commits, on any instance.
+ */
+export interface CachePolicy<Query = unknown> {
+  topic: string;
+  by: (request: { user: AuthUser; query: Query; params: Record<string, string> }) => unknown;
+}
+
 /** Response headers a route sends besides the ones every route of its kind sends (api/openapi.ts). */
 export type ExtraHeader = 'Server-Timing' | 'Content-Disposition' | 'Content-Range' | 'Accept-Ranges' | 'ETag';
 
@@ -60,7 +70,7 @@ export interface RouteSpec<
    * answer is reused while the database is unchanged (api/read-cache.ts). The handler must not
    * write to `res` itself.
    */
-  cached?: boolean;
+  cached?: boolean | CachePolicy<Q extends Schema ? z.output<Q> : undefined>;
   success: {
     status: number;
     description: string;
@@ -310,10 +320,18 @@ function wrap(spec: RouteSpec, handler: Registered['handler'], deps: RouterDeps)
         result = { status: outcome.status, body: outcome.body };
       } else if (spec.cached && spec.method === 'get') {
         // Cached as JSON text: a hit costs neither the queries nor the serialization.
-        const cached = await readCache.get(cacheKey(spec, user, req.params, query), async () => {
-          const r = await answer(req, ctx);
-          return { status: r.status, json: JSON.stringify(r.body) };
-        });
+        const policy = spec.cached === true ? undefined : spec.cached;
+        const key = policy
+          ? JSON.stringify([spec.method, spec.path, policy.by({ user, query, params: req.params })])
+          : cacheKey(spec, user, req.params, query);
+        const cached = await readCache.get(
+          key,
+          async () => {
+            const r = await answer(req, ctx);
+            return { status: r.status, json: JSON.stringify(r.body) };
+          },
+          { topic: policy?.topic },
+        );
         if (!res.headersSent) res.status(cached.status).type('application/json').send(cached.json);
         return;
       } else if (spec.success.schema) {

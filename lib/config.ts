@@ -175,6 +175,11 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(120),
   /** How long a read result (pipeline, lists, the signed-in user) may be served again while the database is unchanged; 0 turns the read cache off. */
   READ_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /**
+   * How long an answer cached by the tables it reads (the results dashboard and its drill-down) may be served
+   * while none of them changed: it bounds only what such an answer derives from the calendar (months served).
+   */
+  READ_CACHE_TOPIC_TTL_MS: z.coerce.number().int().min(0).max(600_000).default(60_000),
   READ_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).default(2000),
   SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   SMTP_PORT: port.default(2525),
@@ -189,6 +194,8 @@ export const configSchema = z.object({
   SLA_REMINDER_BEFORE_DAYS: days.default(3),
   SLA_INVITATION_DAYS: days.default(5),
   SEED_DEMO_DATA: bool.default(true),
+  /** npm start: once ready, put demo items of the newer programmes in flight (scripts/demo-drive.ts). Unset: on with SEED_DEMO_DATA, dev sign-in and NODE_ENV=development. */
+  DEMO_DRIVER: bool.optional(),
   /** The API serves /metrics on this port (and only there) when set. */
   METRICS_PORT: port.optional(),
   /** Bearer token /metrics requires; without METRICS_PORT, /metrics is served on PORT only when this is set. */

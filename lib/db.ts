@@ -60,6 +60,39 @@ export async function databaseVersion(prisma: PrismaClient): Promise<string | un
   }
 }
 
+/**
+ * The current snapshot, and whether a transaction that wrote a table of `topic` (table ReadModelChange,
+ * kept by triggers) committed after snapshot `since`: a change record is visible to this statement only
+ * once its transaction committed, and not visible in `since` when it committed after that snapshot was
+ * taken. One round trip; undefined when the database does not answer.
+ */
+export async function topicChanges(
+  prisma: PrismaClient,
+  topic: string,
+  since: string | undefined,
+): Promise<{ snapshot: string; changed: boolean } | undefined> {
+  const pool = pools.get(prisma);
+  if (!pool) return undefined;
+  try {
+    const { rows } = await pool.query<{ snapshot: string; changed: boolean }>(
+      `SELECT pg_current_snapshot()::text AS "snapshot",
+        CASE WHEN $2::text IS NULL THEN TRUE ELSE EXISTS (
+          SELECT 1 FROM "ReadModelChange" c
+          WHERE c."topic" = $1 AND c."xid" >= pg_snapshot_xmin($2::text::pg_snapshot)::text::bigint
+            AND NOT pg_visible_in_snapshot(c."xid"::text::xid8, $2::text::pg_snapshot)) END AS "changed"`,
+      [topic, since ?? null],
+    );
+    return rows[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Deletes the change records of transactions below `xid` (visible in every snapshot taken since). */
+export async function pruneTopicChanges(prisma: PrismaClient, xid: string): Promise<void> {
+  await poolOf(prisma).query('DELETE FROM "ReadModelChange" WHERE "xid" < $1::bigint', [xid]);
+}
+
 /** SQLSTATEs of a transaction that lost a race and may simply run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 

@@ -153,6 +153,7 @@ async function stopChild(key: 'temporal' | 'worker' | 'api', what: string): Prom
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  if (demoDriver && demoDriver.exitCode === null) demoDriver.kill('SIGTERM');
   say('stopping: the API, then the worker drains, then the mail catcher, Temporal and the database');
   await stopChild('api', 'API');
   await stopChild('worker', 'worker');
@@ -292,7 +293,20 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${startBanner(cfg, { ownTemporal, temporalAddress: env.TEMPORAL_ADDRESS, scanner }).join('\n')}\n`,
   );
+  if (cfg.DEMO_DRIVER ?? (cfg.SEED_DEMO_DATA && hasAuthMode(cfg, 'dev') && cfg.NODE_ENV === 'development'))
+    startDemoDriver(env);
 }
+
+/** The demo items (scripts/demo-drive.ts), after the banner: the stack is usable meanwhile, and a failure only logs. */
+function startDemoDriver(env: NodeJS.ProcessEnv): void {
+  say('putting demo items of the newer programmes in flight (DEMO_DRIVER=false turns this off)');
+  const demo = spawn(...tsNode('scripts/demo-drive.ts'), { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  demoDriver = demo;
+  demo.on('exit', (code, signal) => {
+    if (!stopping && code !== 0) say(`the demo driver ended (code ${code}, signal ${signal}); the stack runs on`);
+  });
+}
+let demoDriver: ChildProcess | undefined;
 
 let clamd: ClamdProcess | undefined;
 let scanner: ScannerStatus = { state: 'off' };

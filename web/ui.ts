@@ -244,11 +244,32 @@ export function send(ctx: AnonCtx, page: SafeHtml, status = 200): void {
 
 // ---------------------------------------------------------------- formatting
 
+/**
+ * Intl formatters, built once per locale and options: building one costs far more than formatting (the
+ * results dashboard formats a few hundred figures per page; new formatters each time took most of its
+ * rendering time).
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+
+export function numberFormat(lang: Lang, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `n:${lang}:${JSON.stringify(options)}`;
+  let f = formatters.get(key) as Intl.NumberFormat | undefined;
+  if (!f) formatters.set(key, (f = new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', options)));
+  return f;
+}
+
+export function dateFormat(lang: Lang, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `d:${lang}:${JSON.stringify(options)}`;
+  let f = formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', options)));
+  return f;
+}
+
 export function fmtDate(iso: string | null | undefined, lang: Lang, withTime = false): string {
   if (!iso) return '—';
   const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', {
+  return dateFormat(lang, {
     day: 'numeric',
     month: 'short',
     year: 'numeric',
@@ -259,16 +280,12 @@ export function fmtDate(iso: string | null | undefined, lang: Lang, withTime = f
 
 export function fmtUsd(n: number | null | undefined, lang: Lang): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
-  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', {
-    style: 'currency',
-    currency: 'USD',
-    maximumFractionDigits: 0,
-  }).format(n);
+  return numberFormat(lang, { style: 'currency', currency: 'USD', maximumFractionDigits: 0 }).format(n);
 }
 
 export function fmtNum(n: number | null | undefined, lang: Lang, digits = 1): string {
   if (n === null || n === undefined || Number.isNaN(n)) return '—';
-  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', { maximumFractionDigits: digits }).format(n);
+  return numberFormat(lang, { maximumFractionDigits: digits }).format(n);
 }
 
 // ---------------------------------------------------------------- status badges (text + icon, never colour alone)

@@ -382,7 +382,8 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'get',
       path: '/results',
       operationId: 'getResultsDashboard',
-      cached: true,
+      // The same answer for every caller with the same scope and filters, until a results table changes.
+      cached: { topic: 'results', by: ({ user, query }) => resultFiltersFor(user, query) },
       tag: 'Results',
       summary: 'Results dashboard: the portfolio in figures',
       description:
@@ -444,7 +445,7 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
       method: 'get',
       path: '/results/items',
       operationId: 'listResultItems',
-      cached: true,
+      cached: { topic: 'results', by: ({ user, query }) => resultFiltersFor(user, query) },
       tag: 'Results',
       summary: 'The items behind a dashboard figure (drill-down), newest first',
       description:

@@ -42,6 +42,8 @@ async function bundleWorkflowsOnce(dir: string): Promise<string> {
 export default async function globalSetup(): Promise<void> {
   if (!findTemporalCli()) throw new Error(TEMPORAL_CLI_MISSING);
   process.env.NODE_ENV = 'test';
+  // npm start processes a test spawns leave the demo items alone unless the test asks for them.
+  process.env.DEMO_DRIVER ??= 'false';
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rus-undp-test-run-'));
   globalThis.__testRunDir = runDir;
   const started = await Promise.allSettled([

@@ -8,6 +8,7 @@ import { html, type SafeHtml } from '../html';
 import { nameOf, type NamedItem } from '../reference';
 import {
   csrfField,
+  dateFormat,
   emptyForm,
   emptyState,
   errorSummary,
@@ -17,6 +18,7 @@ import {
   fmtUsd,
   layout,
   mapDetails,
+  numberFormat,
   pager,
   programmeName,
   send,
@@ -145,7 +147,7 @@ function columnChart(id: string, title: string, alt: string, bars: Bar[]): SafeH
 
 /** Compact money for chart labels: 12.5k, 1.2M. */
 function shortUsd(n: number, lang: PageCtx['lang']): string {
-  return new Intl.NumberFormat(lang === 'ru' ? 'ru-RU' : 'en-US', {
+  return numberFormat(lang, {
     style: 'currency',
     currency: 'USD',
     notation: 'compact',
@@ -260,11 +262,9 @@ export function resultPages(router: Router, web: WebContext): void {
         const monthLabel = (key: string) =>
           key.length === 4
             ? key
-            : new Intl.DateTimeFormat(lang === 'ru' ? 'ru-RU' : 'en-GB', {
-                month: 'short',
-                year: '2-digit',
-                timeZone: 'UTC',
-              }).format(new Date(`${key}-01T00:00:00Z`));
+            : dateFormat(lang, { month: 'short', year: '2-digit', timeZone: 'UTC' }).format(
+                new Date(`${key}-01T00:00:00Z`),
+              );
         const disbursement = html`<section class="card" aria-labelledby="disb-h"><h2 id="disb-h">${t('results.disbursementTitle')}</h2>
           ${
             periods.size
