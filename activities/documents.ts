@@ -2,14 +2,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { DOCUMENT_TYPE_LABELS, signatureStatement } from '../domain/documents';
+import { addDays } from '../domain/calendar';
+import { DOCUMENT_TYPE_LABELS, signatureStatement, type GeneratedDocumentType } from '../domain/documents';
+import { addMonths, internshipRulesInForce, stipendCentsOn, type StipendSplit } from '../domain/policy/internship';
 import { ruleSetInForce } from '../domain/policy/rules';
 import type { AgreementInput, AgreementSignature, SignedBlock } from '../lib/agreement-pdf';
 import {
   renderAgreementPdfOffThread as renderAgreementPdf,
   renderIndividualContractPdfOffThread as renderIndividualContractPdf,
+  renderInternshipPdfOffThread as renderInternshipPdf,
 } from '../lib/agreement-pdf-thread';
 import type { IndividualContractInput, Modality } from '../lib/individual-contract-pdf';
+import type { InternshipDocumentInput } from '../lib/internship-pdf';
 import { DSA_RATES, dsaRateOn } from '../domain/policy/travel';
 import { initialScanState, newDocumentId } from '../lib/documents';
 import { sha256Of } from '../lib/storage';
@@ -19,6 +23,7 @@ import type { SubjectType } from '../domain/documents';
 import type { NotificationRequest } from '../domain/notifications';
 import { scanStream, ScannerUnavailableError } from '../lib/clamd';
 import { inTransaction } from '../lib/db';
+import { subjectTable } from '../lib/subject-table';
 import type { DocumentServices } from '../lib/documents';
 import type { ActivityDeps } from './deps';
 import { CV_QUARANTINED_TEMPLATE, cvQuarantinedMail } from './notifications/account-mails';
@@ -36,18 +41,12 @@ export async function subjectSummary(
   subjectType: SubjectType,
   subjectId: string,
 ) {
-  if (subjectType === 'proposal') {
-    const p = await prisma.proposal.findUnique({
-      where: { id: subjectId },
-      select: { title: true, countryCode: true, workflowId: true },
-    });
-    return p ?? undefined;
-  }
-  const r = await prisma.expertRequest.findUnique({
+  // Every programme's subject table has these base columns (docs/adding-a-programme.md, step 3).
+  const r = await subjectTable(prisma, subjectType).findFirst({
     where: { id: subjectId },
     select: { title: true, countryCode: true, workflowId: true },
   });
-  return r ?? undefined;
+  return (r as { title: string; countryCode: string; workflowId: string } | null) ?? undefined;
 }
 
 export function createDocumentActivities(deps: ActivityDeps) {
@@ -100,6 +99,70 @@ export function createDocumentActivities(deps: ActivityDeps) {
   }
 
   /** What the individual contract prints, per language: the request, the expert, the rule set and DSA rate in force. */
+  /** What an internship's documents say, from its row, its posting, the student and the workflow's stipend split. */
+  async function internshipBase(
+    input: GenerateInternshipDocumentInput,
+  ): Promise<(language: 'en' | 'ru') => InternshipDocumentInput> {
+    const r = await prisma.internship.findUniqueOrThrow({
+      where: { id: input.internshipId },
+      select: {
+        title: true,
+        countryCode: true,
+        postingId: true,
+        studentUserId: true,
+        institutionId: true,
+        masterProgramme: true,
+        months: true,
+        startDate: true,
+        application: true,
+      },
+    });
+    const [country, posting, student, university] = await Promise.all([
+      prisma.country.findUnique({
+        where: { code: r.countryCode },
+        select: { name: true, nameRu: true, office: { select: { name: true } } },
+      }),
+      prisma.internshipPosting.findUnique({ where: { id: r.postingId }, select: { fields: true } }),
+      prisma.user.findUnique({ where: { id: r.studentUserId }, select: { name: true, email: true } }),
+      prisma.institution.findUnique({ where: { id: r.institutionId }, select: { name: true } }),
+    ]);
+    const fields = (posting?.fields ?? {}) as { hostOffice?: string; unit?: string; supervisorName?: string };
+    const startDate = r.startDate.toISOString().slice(0, 10);
+    const endDate = addDays(addMonths(startDate, r.months), -1);
+    const ruleSet = internshipRulesInForce(startDate);
+    const s = input.stipend;
+    return (language) => ({
+      language,
+      reference: input.internshipId,
+      date: input.date,
+      undp: undpParty(country, r.countryCode, language),
+      intern: {
+        name: student?.name ?? r.studentUserId,
+        email: student?.email ?? null,
+        university: university?.name ?? null,
+        masterProgramme: r.masterProgramme,
+        fieldOfStudy: String((r.application as { fieldOfStudy?: string } | null)?.fieldOfStudy ?? ''),
+      },
+      placement: {
+        title: r.title,
+        hostOffice: fields.hostOffice ?? '',
+        unit: fields.unit ?? '',
+        supervisorName: fields.supervisorName ?? '',
+        startDate,
+        endDate,
+        months: r.months,
+      },
+      stipend: {
+        monthlyUsd: s.monthlyCents / 100,
+        fundUsd: s.fundCents / 100,
+        funderUsd: s.funderCents / 100,
+        funderName: input.funderName,
+        source: stipendCentsOn(r.countryCode, startDate)?.source ?? null,
+      },
+      ruleSet: { name: ruleSet.name, effectiveFrom: ruleSet.effectiveFrom },
+    });
+  }
+
   async function contractBase(
     input: GenerateContractInput,
   ): Promise<(language: 'en' | 'ru') => IndividualContractInput> {
@@ -355,6 +418,51 @@ export function createDocumentActivities(deps: ActivityDeps) {
     },
 
     /**
+     * An internship's agreement (when the student is selected) or its certificate (at the evaluation),
+     * in English and Russian, stored as documents of the application and scanned like uploads.
+     * Idempotent like generateAgreement.
+     */
+    async generateInternshipDocument(
+      input: GenerateInternshipDocumentInput,
+    ): Promise<{ documents: AgreementDocumentRef[] }> {
+      return whileBeating(`generating the ${input.kind} of ${input.internshipId}`, async (signal) => {
+        const base = await internshipBase(input);
+        const spec: GeneratedDocumentSpec = {
+          subjectType: 'internship',
+          subjectId: input.internshipId,
+          workflowId: input.workflowId,
+          documentType: input.kind,
+        };
+        const documents: AgreementDocumentRef[] = [];
+        for (const language of ['en', 'ru'] as const)
+          documents.push(
+            await storeGenerated(
+              spec,
+              language,
+              1,
+              null,
+              (abort) =>
+                input.kind === 'internship_certificate'
+                  ? renderInternshipPdf(
+                      {
+                        kind: input.kind,
+                        input: {
+                          ...base(language),
+                          monthsServed: input.monthsServed ?? 0,
+                          rating: input.rating ?? null,
+                        },
+                      },
+                      abort,
+                    )
+                  : renderInternshipPdf({ kind: 'internship_agreement', input: base(language) }, abort),
+              signal,
+            ),
+          );
+        return { documents };
+      });
+    },
+
+    /**
      * After both signatures on a grant agreement or an individual contract: records each (signer,
      * time, SHA-256 of the version signed, the statement confirmed) and stores the stamped document,
      * with both signatures, as version 2 of each language. Idempotent like generateAgreement.
@@ -589,10 +697,23 @@ function undpParty(
 
 /** Where a generated document belongs and what it is (its key, name and signature statement follow). */
 interface GeneratedDocumentSpec {
-  subjectType: 'proposal' | 'expert_request';
+  subjectType: 'proposal' | 'expert_request' | 'internship';
   subjectId: string;
   workflowId: string;
-  documentType: 'grant_agreement' | 'individual_contract';
+  documentType: GeneratedDocumentType;
+}
+
+export interface GenerateInternshipDocumentInput {
+  internshipId: string;
+  workflowId: string;
+  kind: 'internship_agreement' | 'internship_certificate';
+  /** The workflow's time when it was asked for (the document's date; deterministic bytes). */
+  date: string;
+  stipend: StipendSplit;
+  funderName: string | null;
+  /** The certificate's: months served and the supervisor's final rating. */
+  monthsServed?: number;
+  rating?: number | null;
 }
 
 /** A generated document's own input: the grant agreement of a proposal or the individual contract of a request. */

@@ -11,8 +11,8 @@ import type { ApiContext } from './context';
 import { intakeRefused, validationFailed, type ErrorDetail } from './errors';
 import type { AuthUser } from './types';
 
-/** What staged uploads (POST /documents) are attached to when a proposal or an event travel application is submitted. */
-type StagedTarget = 'proposal' | 'event_travel';
+/** What staged uploads (POST /documents) are attached to when a proposal or an application is submitted. */
+type StagedTarget = 'proposal' | 'event_travel' | 'internship';
 
 /**
  * The documents uploaded beforehand (POST /documents) that a new proposal names: the caller's own
@@ -80,6 +80,36 @@ export async function attachStagedDocuments(
       skipDuplicates: true,
     });
   });
+}
+
+/**
+ * The document types the programme's registry entry requires with a new subject
+ * (`documents.requiredTypes[].atSubmission`): each must be among the uploads it names (the caller's
+ * staged ones, not quarantined), else 400 at `documentIds` naming the type, in the caller's language.
+ */
+export async function assertSubmissionDocuments(
+  ctx: ApiContext,
+  user: AuthUser,
+  target: { subjectType: StagedTarget; subjectId: string },
+  documentIds: string[],
+): Promise<void> {
+  const required = programmeOfSubject(target.subjectType)?.documents?.requiredTypes;
+  if (!Array.isArray(required)) return;
+  const docs = await stagedDocuments(ctx, user, target.subjectId, documentIds, target.subjectType);
+  const lang = user.language === 'ru' ? 'ru' : 'en';
+  const problems: ErrorDetail[] = (required as readonly { type: string; atSubmission?: boolean }[])
+    .filter((r) => r.atSubmission && !docs.some((d) => d.documentType === r.type))
+    .map((r) => {
+      const label = DOCUMENT_TYPE_LABELS[r.type as DocumentType]?.[lang] ?? r.type;
+      return {
+        path: 'documentIds',
+        message:
+          lang === 'ru'
+            ? `Требуется документ «${label}» (${r.type}): загрузите его и укажите его id`
+            : `${label} (${r.type}) is required: upload it and name its id`,
+      };
+    });
+  if (problems.length) throw validationFailed(problems);
 }
 
 /** Resubmission: the proposal's live documents must still cover its call's required types (intake's rule). */

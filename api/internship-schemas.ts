@@ -2,7 +2,7 @@
 import { iso, z } from 'zod';
 import {
   earlyTerminationSchema,
-  internshipApplicationSchema,
+  internshipCreateSchema,
   POSTING_STATUSES,
   postingFieldsSchema,
   type InternshipApplicationInput,
@@ -47,8 +47,9 @@ export const INTERNSHIP_EXAMPLE: InternshipApplicationInput = {
   languages: ['en', 'ru'],
   motivation: 'I want to apply my research on small hydropower to the Country Office’s portfolio.',
   needsVisa: false,
+  documentIds: ['doc-0123456789abcdef0123', 'doc-0123456789abcdef0124'],
 };
-requestBody('InternshipCreate', internshipApplicationSchema, INTERNSHIP_EXAMPLE);
+requestBody('InternshipCreate', internshipCreateSchema, INTERNSHIP_EXAMPLE);
 
 export const internshipTerminateSchema = requestBody('InternshipTerminate', earlyTerminationSchema, {
   reason: 'The intern accepted a position at the Ministry and leaves the duty station',

@@ -4,6 +4,7 @@
  * validators and steps, the API and the tests use it. Rules and figures: domain/policy/internship.ts.
  */
 import { z } from 'zod';
+import { documentIdSchema } from './documents';
 import type { Refusal } from './registry';
 import type { Actor } from './roles';
 import { countryCodeSchema, emailSchema, isoDateSchema, text } from './schemas';
@@ -57,7 +58,7 @@ export type PostingStatus = (typeof POSTING_STATUSES)[number];
 export const DEGREES = ['bachelors', 'masters', 'phd'] as const;
 
 /** A student's application to a posting. */
-export const internshipApplicationSchema = z
+const applicationFieldsSchema = z
   .object({
     postingId: z.string().min(1).max(100),
     masterProgramme: text(300).describe('The Master’s programme'),
@@ -70,13 +71,29 @@ export const internshipApplicationSchema = z
     motivation: text(10000).describe('Motivation letter'),
     needsVisa: z.boolean().default(false),
   })
-  .strict()
-  .superRefine((a, ctx) => {
-    if (a.enrolmentStatus === 'graduated' && !a.graduationDate)
-      ctx.addIssue({ code: 'custom', path: ['graduationDate'], message: 'required when graduated' });
-  });
+  .strict();
+const graduationDateRule = (
+  a: { enrolmentStatus: string; graduationDate?: string },
+  ctx: { addIssue: (issue: { code: 'custom'; path: string[]; message: string }) => void },
+) => {
+  if (a.enrolmentStatus === 'graduated' && !a.graduationDate)
+    ctx.addIssue({ code: 'custom', path: ['graduationDate'], message: 'required when graduated' });
+};
+export const internshipApplicationSchema = applicationFieldsSchema.superRefine(graduationDateRule);
 export type InternshipApplication = z.output<typeof internshipApplicationSchema>;
-export type InternshipApplicationInput = z.input<typeof internshipApplicationSchema>;
+
+/** The create body: the application and the documents uploaded for it beforehand (POST /documents): CV, proof of enrolment. */
+export const internshipCreateSchema = applicationFieldsSchema
+  .extend({
+    documentIds: z
+      .array(documentIdSchema)
+      .max(10)
+      .describe(
+        'Documents uploaded beforehand (POST /documents) to attach: the CV (`cv`) and the proof of enrolment (`proof_of_enrolment`)',
+      ),
+  })
+  .superRefine(graduationDateRule);
+export type InternshipApplicationInput = z.input<typeof internshipCreateSchema>;
 
 /** The posting as an application's workflow carries it (what the agreement and the dates need). */
 export interface PostingTerms {

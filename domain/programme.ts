@@ -141,6 +141,8 @@ export interface DocumentsSpec {
          * released): the decision is refused with 400 at `data.documentIds`.
          */
         beforeTasks?: readonly string[];
+        /** The create route refuses a subject whose uploads (`documentIds`) lack it: 400 at `documentIds`. */
+        atSubmission?: boolean;
       }[];
   /** The types its upload forms offer (absent: every uploadable type). */
   uploadTypes?: readonly string[];

@@ -3,7 +3,8 @@
  * away): who may do it and who may receive it. Pure: the API checks it before the round trip and
  * lists the eligible people with it; the workflow's Update validator is the authority.
  */
-import type { Refusal } from './registry';
+import type { ScopeRule } from './programme';
+import { isProgramme, programmeSpec, type Refusal } from './registry';
 import type { Actor, Role } from './roles';
 import type { FieldProblem } from './schemas';
 import type { TaskAssignee } from './steps';
@@ -11,6 +12,8 @@ import { TASK_KINDS, type TaskKind } from './tasks';
 
 export interface ReassignableTask extends TaskAssignee {
   kind: TaskKind;
+  /** The subject's programme: a role it scopes to one person's own subjects keeps its tasks (see reassignRefusal). */
+  programme?: string;
   /** The subject's country (a co_approver receives only tasks of their own country). */
   countryCode: string;
   excludeUserIds?: readonly string[];
@@ -34,6 +37,16 @@ export interface ReassignSubject {
 const PERSONAL_ROLES: readonly Role[] = ['expert'];
 
 /**
+ * The column naming the one person whose own subjects the role sees in the programme (scope rule
+ * `{ same: 'userId', column }`: an internship's student, its posting's supervisor), if the rule is that.
+ */
+function onePersonColumn(programme: string | undefined, role: string): string | undefined {
+  if (!programme || !isProgramme(programme)) return undefined;
+  const rule = (programmeSpec(programme).roles as Record<string, { scope: ScopeRule } | undefined>)[role]?.scope;
+  return rule && 'same' in rule && rule.same === 'userId' ? rule.column : undefined;
+}
+
+/**
  * Whether `actor` may reassign `task` at all: an administrator any task named to one person, a
  * fund manager the applicant side's; tasks waiting for a role or an institution need no reassignment.
  */
@@ -55,6 +68,14 @@ export function reassignRefusal(task: ReassignableTask, actor: Pick<Actor, 'role
     return {
       code: 'not_allowed_now',
       message: `a task of the ${role} chosen for the assignment is not handed to another ${role}; it expires on its deadline or ends with the request`,
+    };
+  // The programme scopes the role to one person's own subjects (the subject's column names them): nobody else
+  // of the role may even see the subject, so its task is that person's alone (a student's is never a fellow student's).
+  const column = onePersonColumn(task.programme, role);
+  if (column)
+    return {
+      code: 'not_allowed_now',
+      message: `the task belongs to the one ${role} the subject names (${column}): in this programme no other ${role} may see the subject, so it is not handed to another; it expires on its deadline or ends with the subject`,
     };
   return null;
 }

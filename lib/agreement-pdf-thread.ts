@@ -9,12 +9,31 @@ import os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { renderAgreementPdf, type AgreementInput } from './agreement-pdf';
 import { renderIndividualContractPdf, type IndividualContractInput } from './individual-contract-pdf';
+import {
+  renderInternshipAgreementPdf,
+  renderInternshipCertificatePdf,
+  type InternshipCertificateInput,
+  type InternshipDocumentInput,
+} from './internship-pdf';
 
-/** What a thread renders: a grant agreement or an expert's individual contract. */
+/** What a thread renders: a grant agreement, an expert's individual contract, an internship's agreement or certificate. */
 type PdfJob =
-  { kind: 'grant_agreement'; input: AgreementInput } | { kind: 'individual_contract'; input: IndividualContractInput };
-const render = (job: PdfJob): Promise<Uint8Array> =>
-  job.kind === 'individual_contract' ? renderIndividualContractPdf(job.input) : renderAgreementPdf(job.input);
+  | { kind: 'grant_agreement'; input: AgreementInput }
+  | { kind: 'individual_contract'; input: IndividualContractInput }
+  | { kind: 'internship_agreement'; input: InternshipDocumentInput }
+  | { kind: 'internship_certificate'; input: InternshipCertificateInput };
+function render(job: PdfJob): Promise<Uint8Array> {
+  switch (job.kind) {
+    case 'individual_contract':
+      return renderIndividualContractPdf(job.input);
+    case 'internship_agreement':
+      return renderInternshipAgreementPdf(job.input);
+    case 'internship_certificate':
+      return renderInternshipCertificatePdf(job.input);
+    default:
+      return renderAgreementPdf(job.input);
+  }
+}
 
 /** From TypeScript sources a thread registers tsx first (neither tsx's loader nor jest's transform reach threads). */
 const THREAD_ENTRY = __filename.endsWith('.ts')
@@ -96,6 +115,14 @@ export function renderIndividualContractPdfOffThread(
   signal?: AbortSignal,
 ): Promise<Uint8Array> {
   return renderOffThread({ kind: 'individual_contract', input }, signal);
+}
+
+/** An internship's agreement or certificate (lib/internship-pdf.ts), on the same pool. */
+export function renderInternshipPdfOffThread(
+  job: Extract<PdfJob, { kind: 'internship_agreement' | 'internship_certificate' }>,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  return renderOffThread(job, signal);
 }
 
 function renderOffThread(input: PdfJob, signal?: AbortSignal): Promise<Uint8Array> {

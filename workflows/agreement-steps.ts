@@ -16,6 +16,7 @@ import type {
   GenerateAgreementInput,
   GenerateContractInput,
   GeneratedInput,
+  GenerateInternshipDocumentInput,
   SignatureInput,
   StampInput,
 } from '../activities/documents';
@@ -23,17 +24,18 @@ import type { DecisionProblem } from '../domain/tasks';
 import { documentScanWorkflow, documentScanWorkflowId } from './document-scan';
 import type { Decision } from './lifecycle';
 
-const { generateAgreement, generateIndividualContract, stampAgreement } = proxyActivities<Activities>({
-  // Generous: under load an attempt may wait its turn for a render thread (beating all the while).
-  startToCloseTimeout: '10 minutes',
-  // The attempt beats every 2 seconds while it runs: one lost with a killed worker is retried after this.
-  heartbeatTimeout: '15 seconds',
-  retry: {
-    initialInterval: '1 second',
-    maximumInterval: '30 seconds',
-    nonRetryableErrorTypes: ['ValidationError', 'ConfigurationError'],
-  },
-});
+const { generateAgreement, generateIndividualContract, generateInternshipDocument, stampAgreement } =
+  proxyActivities<Activities>({
+    // Generous: under load an attempt may wait its turn for a render thread (beating all the while).
+    startToCloseTimeout: '10 minutes',
+    // The attempt beats every 2 seconds while it runs: one lost with a killed worker is retried after this.
+    heartbeatTimeout: '15 seconds',
+    retry: {
+      initialInterval: '1 second',
+      maximumInterval: '30 seconds',
+      nonRetryableErrorTypes: ['ValidationError', 'ConfigurationError'],
+    },
+  });
 
 /** The Clock's instant: generated documents and their signatures are dated by the calendar, not the workflow's time. */
 const { calendarNow } = proxyActivities<Activities>({
@@ -89,6 +91,16 @@ export async function prepareIndividualContract(input: Omit<GenerateContractInpu
   const out = await generateIndividualContract({ ...input, date });
   await scanGenerated(out.documents);
   return { ...out, date };
+}
+
+/** An internship's agreement or certificate (EN, RU), dated by the Clock, stored with the application and scanned. */
+export async function prepareInternshipDocument(
+  input: Omit<GenerateInternshipDocumentInput, 'date'>,
+): Promise<{ documents: AgreementDocumentRef[] }> {
+  const date = await calendarNow();
+  const out = await generateInternshipDocument({ ...input, date });
+  await scanGenerated(out.documents);
+  return out;
 }
 
 export const agreementStampWorkflowId = (workflowId: string) => `agreement-stamp-${workflowId}`;

@@ -27,6 +27,7 @@ import {
   getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { InternshipScreening, PlaceClaim } from '../activities/internship';
@@ -43,6 +44,7 @@ import type { Actor } from '../domain/roles';
 import { isTerminal, type Stage } from '../domain/stages';
 import type { PaymentRow } from '../domain/steps';
 import type { DecisionProblem } from '../domain/tasks';
+import { prepareInternshipDocument } from './agreement-steps';
 import { placeTakenSignal, postingEndedSignal, terminateInternshipUpdate } from './internship-messages';
 import { Lifecycle, type Decision, type LifecycleState, type TaskSpec } from './lifecycle';
 import { FAILURE } from './messages';
@@ -100,6 +102,14 @@ export async function internshipWorkflow(input: InternshipWorkflowInput): Promis
     title: terms.title,
     owner: { userId: student.userId },
     ownerInstitutionId: student.institutionId,
+    // A fund manager's cancellation is told to the posting's supervisor (not every approver of the country)
+    // and to the student's university, besides the student and whoever had an open task.
+    concerned: [
+      terms.supervisorUserId
+        ? { userId: terms.supervisorUserId }
+        : { role: 'co_approver', countryCode: terms.countryCode },
+      { role: 'university_contact', institutionId: student.institutionId },
+    ],
     resume: input.resume?.lifecycle,
   });
   lc.install();
@@ -326,6 +336,14 @@ export async function internshipWorkflow(input: InternshipWorkflowInput): Promis
       exceptionNote: null,
       signatures: {},
     };
+    // The agreement (EN, RU) is generated before it goes to the signers.
+    await prepareInternshipDocument({
+      internshipId: input.internshipId,
+      workflowId: workflowInfo().workflowId,
+      kind: 'internship_agreement',
+      stipend,
+      funderName: progress.funderName,
+    });
     const parties: (TaskSpec & { key: string })[] = [
       { kind: 'contract_signature', ...studentTask, key: 'student', context: context() },
       { kind: 'contract_signature', ...countryOffice, key: 'country_office', context: context() },
@@ -503,12 +521,24 @@ export async function internshipWorkflow(input: InternshipWorkflowInput): Promis
       { kind: 'internship_final_report', ...studentTask, context: { posting: terms } },
     ]);
     const [evaluationDecision, report] = await Promise.all(ids.map((id) => lc.awaitTask(id)));
+    const rating = evaluationDecision ? Number(evaluationDecision.data.rating) : null;
+    // The certificate of completion (EN, RU) on the supervisor's evaluation.
+    if (progress.stipend)
+      await prepareInternshipDocument({
+        internshipId: input.internshipId,
+        workflowId: workflowInfo().workflowId,
+        kind: 'internship_certificate',
+        stipend: progress.stipend,
+        funderName: progress.funderName,
+        monthsServed: progress.monthsServed,
+        rating,
+      });
     await lc.transition('closed', {
       action: 'certificate_issued',
       notifyOwner: true,
       data: {
         monthsServed: progress.monthsServed,
-        rating: evaluationDecision ? Number(evaluationDecision.data.rating) : null,
+        rating,
         reportSubmitted: report !== null,
       },
     });

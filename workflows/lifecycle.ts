@@ -145,6 +145,12 @@ export interface LifecycleOptions {
   ownerInstitutionId?: string;
   /** The roster expert who owns the subject (withdrawal rule `owner_expert`). */
   ownerExpertId?: string;
+  /**
+   * Who besides the owner and the holders of open tasks hears of a fund manager's cancellation: the
+   * people concerned on the Country Office's side (an internship's supervisor and the student's
+   * university). Default: the Country Office of the country.
+   */
+  concerned?: Recipient[];
   /** Tells the programme that an open task now waits for another person (e.g. a reviewer slot changes hands). */
   onReassign?: (task: TaskRow, fromUserId: string, toUserId: string) => void;
 }
@@ -387,7 +393,7 @@ export class Lifecycle {
     if (!task) throw failure(FAILURE.taskNotFound, `task ${input.taskId} does not exist`);
     if (task.status !== 'open' || this.ending)
       throw failure(FAILURE.taskNotOpen, `task ${input.taskId} is no longer open`);
-    const reassignable = { ...task, countryCode: this.opts.countryCode };
+    const reassignable = { ...task, countryCode: this.opts.countryCode, programme: this.opts.programme };
     const refusal = reassignRefusal(reassignable, input.actor);
     if (refusal) throw failure(REFUSAL_FAILURE[refusal.code], refusal.message);
     const holding = Object.values(this.state.tasks)
@@ -934,15 +940,22 @@ export class Lifecycle {
       open.map((t) => t.id),
       'cancelled by a fund manager',
     );
-    const told: Recipient[] = [
+    const everyone: Recipient[] = [
       this.opts.owner,
-      { role: 'co_approver', countryCode: this.opts.countryCode },
+      ...(this.opts.concerned ?? [{ role: 'co_approver', countryCode: this.opts.countryCode }]),
       ...open.map((t): Recipient =>
         t.assigneeUserId
           ? { userId: t.assigneeUserId }
-          : { role: t.assigneeRole, countryCode: t.assigneeCountryCode, excludeUserIds: t.excludeUserIds },
+          : {
+              role: t.assigneeRole,
+              countryCode: t.assigneeCountryCode,
+              institutionId: t.assigneeInstitutionId,
+              excludeUserIds: t.excludeUserIds,
+            },
       ),
     ];
+    // Each once: the supervisor holding an open task is told once.
+    const told = everyone.filter((to, i) => everyone.findIndex((x) => JSON.stringify(x) === JSON.stringify(to)) === i);
     await this.transition('cancelled', {
       action: 'cancel',
       actor: c.actor,

@@ -542,7 +542,7 @@ export function documentRoutes(router: ApiRouter, ctx: ApiContext): void {
       ),
       description:
         'For the documents a call requires at submission: upload them here, then send their ids as `documentIds` with POST /proposals, which attaches them. ' +
-        'The same for the invitation letter of an event travel application (`documentIds` with POST /event-travel). Same limits and checks as attaching to a proposal.',
+        'The same for the invitation letter of an event travel application (`documentIds` with POST /event-travel) and an internship application’s CV and proof of enrolment (POST /internships). Same limits and checks as attaching to a proposal.',
     },
     async ({ user, req }) => upload(user, req, 'staged', user.id),
   );

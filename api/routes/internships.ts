@@ -1,6 +1,6 @@
 import { WithStartWorkflowOperation, type Workflow } from '@temporalio/client';
 import type { Prisma } from '../../generated/prisma/client';
-import { internshipApplicationSchema, postingFieldsSchema, postingProblems } from '../../domain/internship';
+import { internshipCreateSchema, postingFieldsSchema, postingProblems } from '../../domain/internship';
 import { internshipRulesInForce, stipendCentsOn } from '../../domain/policy/internship';
 import { INTERNSHIPS as PROGRAMME } from '../../domain/programmes/internships';
 import { centsToUsd } from '../../domain/schemas';
@@ -16,6 +16,7 @@ import type { InternshipPostingInput } from '../../workflows/internship-posting'
 import { agreementOf } from '../agreements';
 import { withTemporalDeadline, type ApiContext } from '../context';
 import { executeSubjectUpdate } from '../decide';
+import { assertSubmissionDocuments, attachStagedDocuments } from '../documents';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
 import { subjectId } from '../ids';
 import {
@@ -321,14 +322,15 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
       description:
         'Starts the application’s workflow: eligibility under the dated internship rule set (a Master’s student, or a graduate starting ' +
         'within the rule’s window; the posting’s duration within bounds; one active placement at a time), then the university’s ' +
-        'verification, the Country Office’s shortlist, interview and selection. Accepts Idempotency-Key.',
+        'verification, the Country Office’s shortlist, interview and selection. Upload the CV (`cv`) and the proof of enrolment ' +
+        '(`proof_of_enrolment`) first (POST /documents) and name them in `documentIds` (400 at `documentIds` without either). Accepts Idempotency-Key.',
       roles: ['applicant'],
-      body: internshipApplicationSchema,
+      body: internshipCreateSchema,
       idempotent: true,
       success: created(createdSubjectSchema, 'getInternship', 'withdrawInternship'),
       errors: [409],
     },
-    async ({ user, body, idempotencyKey }) => {
+    async ({ user, body: { documentIds, ...body }, idempotencyKey }) => {
       if (!user.institutionId) throw forbidden('your account belongs to no university');
       const posting = await prisma.internshipPosting.findUnique({ where: { id: body.postingId } });
       if (!posting) throw validationFailed([{ path: 'postingId', message: 'no internship posting has this id' }]);
@@ -338,6 +340,12 @@ export function internshipRoutes(router: ApiRouter, ctx: ApiContext): void {
         user,
         idempotencyKey,
         countryCode: posting.countryCode,
+        // The CV and the proof of enrolment uploaded beforehand are required, and attached before the workflow starts.
+        prepare: async (id) => {
+          const target = { subjectType: 'internship' as const, subjectId: id };
+          await assertSubmissionDocuments(ctx, user, target, documentIds);
+          await attachStagedDocuments(ctx, user, id, documentIds, 'internship');
+        },
         input: (id): InternshipWorkflowInput => ({
           internshipId: id,
           student: { userId: user.id, name: user.name, institutionId: user.institutionId! },

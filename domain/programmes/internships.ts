@@ -109,5 +109,16 @@ export const INTERNSHIPS = {
     coFinancing: `(t."stipend"->>'funderCents')::bigint * t."months"`,
     party: '(SELECT i."name" FROM "Institution" i WHERE i."id" = t."institutionId")',
   },
+  // The student's CV and proof of enrolment come with the application (uploaded first, named in `documentIds`);
+  // the university verifies only once the proof counts (scanned clean), the Country Office shortlists once the CV
+  // does. The agreement and the certificate are generated (EN/RU) as documents of the application.
+  documents: {
+    uploadBy: ['applicant', 'fund_manager'],
+    readBy: ['fund_manager', 'co_approver', 'applicant', 'university_contact', 'admin'],
+    requiredTypes: [
+      { type: 'cv', atSubmission: true, beforeTasks: ['internship_shortlist'] },
+      { type: 'proof_of_enrolment', atSubmission: true, beforeTasks: ['internship_university_verification'] },
+    ],
+  },
   labels: INTERNSHIP_WORDS,
 } as const satisfies ProgrammeSpec;

@@ -15,7 +15,7 @@ import { compressedClock } from '../helpers/sla';
 import { uniqueTaskQueue } from '../helpers/temporal';
 import { eventually } from '../helpers/wait';
 import { checkedClient, ContractChecker, jsonSchemaValidator, type OpenApiDoc } from './contract';
-import { startApiHarness, startCompressedWorker, type ApiHarness } from './harness';
+import { stageInternshipDocuments, startApiHarness, startCompressedWorker, type ApiHarness } from './harness';
 
 /**
  * The OpenAPI document as a client developer uses it (issue 24, items 13 and 14): a valid 3.1
@@ -986,7 +986,15 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.get('/internship-postings', applicant)).status).toBe(200);
   expect((await api.get(postingPath, co)).status).toBe(200);
   expect((await api.post(`${postingPath}/extend`, { applicationDeadline: '2027-07-15' }, co)).status).toBe(200);
-  const internship = await api.post('/internships', { ...INTERNSHIP_EXAMPLE, postingId: posting.body.id }, applicant);
+  const internship = await api.post(
+    '/internships',
+    {
+      ...INTERNSHIP_EXAMPLE,
+      postingId: posting.body.id,
+      documentIds: await stageInternshipDocuments(h.app, applicant),
+    },
+    applicant,
+  );
   expect(internship.status).toBe(201);
   const internshipPath = `/internships/${internship.body.id}`;
   expect((await api.get('/internships', co)).status).toBe(200);

@@ -63,6 +63,8 @@ export interface ApiHarness {
   smtp: TestSmtp;
   taskQueue: string;
   app: Application;
+  /** The documents' storage and scanner the app uses (and workers started by the test may share). */
+  documents: DocumentServices;
   logs: Record<string, unknown>[];
   /** Another app on the same database and server (other config: rate limits, OIDC...). */
   makeApp(overrides?: Record<string, string>, extra?: Partial<AppDeps>): Application;
@@ -151,6 +153,7 @@ export async function startApiHarness(
     smtp,
     taskQueue,
     app,
+    documents,
     logs: lines,
     makeApp,
     async resetRateLimits() {
@@ -196,6 +199,7 @@ export async function startCompressedWorker(
       logger: baseLogger,
       baseUrl: 'http://localhost:3000',
       clock,
+      documents: h.documents,
     },
   });
   let release: () => void = () => undefined;
@@ -214,6 +218,27 @@ export function as(app: Application, token: string) {
     post: (url: string, body?: unknown) => auth(request(app).post(url)).send(body as object),
     patch: (url: string, body?: unknown) => auth(request(app).patch(url)).send(body as object),
   };
+}
+
+/**
+ * Uploads a student's CV and proof of enrolment before an internship application (POST /documents,
+ * staged) and answers their ids, for the application's `documentIds` (each file's text unique).
+ */
+export async function stageInternshipDocuments(app: Application, token: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (const [documentType, name] of [
+    ['cv', 'cv.txt'],
+    ['proof_of_enrolment', 'enrolment.txt'],
+  ]) {
+    const res = await request(app)
+      .post('/documents')
+      .set('Authorization', `Bearer ${token}`)
+      .field('documentType', documentType)
+      .attach('file', Buffer.from(`${documentType} of the student ${Date.now()}-${Math.random()}`), name);
+    if (res.status !== 201) throw new Error(`staging the ${documentType}: ${res.status} ${JSON.stringify(res.body)}`);
+    ids.push((res.body as { items: { id: string }[] }).items[0].id);
+  }
+  return ids;
 }
 
 /**

@@ -1,10 +1,14 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { addDays } from '../../domain/calendar';
 import { stipendCentsOn } from '../../domain/policy/internship';
 import type { Clock } from '../../lib/clock';
 import { compressedClock } from '../helpers/sla';
 import { eventually } from '../helpers/wait';
-import { as, startApiHarness, startCompressedWorker, type ApiHarness } from './harness';
+import { as, stageInternshipDocuments, startApiHarness, startCompressedWorker, type ApiHarness } from './harness';
 
 /**
  * Internships over real HTTP, from the Country Office's posting to the certificate, by the right
@@ -115,6 +119,7 @@ test('HTTP lifecycle: posting by the Country Office, application by a student to
     fieldOfStudy: 'Energy economics',
     languages: ['en', 'ru'],
     motivation: 'Research on small hydropower.',
+    documentIds: [] as string[],
   };
   const noDate = await student.post('/internships').send({ ...application, enrolmentStatus: 'graduated' });
   expect(noDate.status).toBe(400);
@@ -122,10 +127,24 @@ test('HTTP lifecycle: posting by the Country Office, application by a student to
   const noPosting = await student.post('/internships').send({ ...application, postingId: 'ip-nothing' });
   expect(noPosting.status).toBe(400);
   expect(noPosting.body.error.details.map((d: { path: string }) => d.path)).toEqual(['postingId']);
-  expect((await expert.post('/internships').send(application)).status).toBe(403);
+  expect((await expert.post('/internships').send({ ...application, documentIds: [] })).status).toBe(403);
+  // The CV and the proof of enrolment (registry: documents.requiredTypes, atSubmission) come with the application.
+  const studentToken = await h.token('applicant');
+  const [cvId, proofId] = await stageInternshipDocuments(h.app, studentToken);
+  const noDocuments = await student.post('/internships').send({ ...application, documentIds: [] });
+  expect(noDocuments.status).toBe(400);
+  expect(noDocuments.body.error.details.map((d: { path: string; message: string }) => d.message)).toEqual([
+    expect.stringContaining('(cv)'),
+    expect.stringContaining('(proof_of_enrolment)'),
+  ]);
+  const noProof = await student.post('/internships').send({ ...application, documentIds: [cvId] });
+  expect(noProof.status).toBe(400);
+  expect(noProof.body.error.details).toEqual([
+    { path: 'documentIds', message: expect.stringContaining('proof_of_enrolment') },
+  ]);
   expect(await h.db.prisma.internship.count()).toBe(0);
 
-  const created = await student.post('/internships').send(application);
+  const created = await student.post('/internships').send({ ...application, documentIds: [cvId, proofId] });
   expect(created.status).toBe(201);
   const id = created.body.id as string;
   expect(created.body.workflowId).toBe(`internship-${id}`);
@@ -190,6 +209,58 @@ test('HTTP lifecycle: posting by the Country Office, application by a student to
     return r.stage === 'closed' ? r : null;
   }, 30_000);
   expect(closed.agreement.kind).toBe('internship_agreement');
+  // Its documents: the student's CV and proof of enrolment, the agreement and the certificate (EN, RU), generated.
+  const documents = (await student.get(`/internships/${id}/documents`)).body.items as {
+    id: string;
+    documentType: string;
+    language: string | null;
+  }[];
+  expect(documents.map((d) => `${d.documentType}${d.language ? `:${d.language}` : ''}`).sort()).toEqual([
+    'cv',
+    'internship_agreement:en',
+    'internship_agreement:ru',
+    'internship_certificate:en',
+    'internship_certificate:ru',
+    'proof_of_enrolment',
+  ]);
+  const pdfText = async (documentType: string, language: string) => {
+    const doc = documents.find((d) => d.documentType === documentType && d.language === language)!;
+    const res = await student
+      .get(`/documents/${doc.id}/content`)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).toBe(200);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'internship-pdf-')), 'doc.pdf');
+    fs.writeFileSync(file, res.body as Buffer);
+    return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  };
+  const agreementEn = await pdfText('internship_agreement', 'en');
+  expect(agreementEn).toContain('INTERNSHIP AGREEMENT');
+  expect(agreementEn).toContain('Intern, Climate and Energy');
+  expect(agreementEn).toContain('UNDP Kyrgyzstan, Climate, Energy and Environment');
+  expect(agreementEn).toContain('Aida Bekova');
+  expect(agreementEn).toContain(
+    `Stipend per month: USD ${(stipendCentsOn('KG', posting.startWindowFrom)!.cents / 100).toFixed(2)}`,
+  );
+  expect(agreementEn).toContain(`${posting.startWindowFrom} to`);
+  expect(agreementEn).toContain('medical and life insurance');
+  const agreementRu = await pdfText('internship_agreement', 'ru');
+  expect(agreementRu).toContain('СОГЛАШЕНИЕ О СТАЖИРОВКЕ');
+  expect(agreementRu).toContain('Стипендия в месяц');
+  expect(agreementRu).toContain('страхование жизни');
+  const certificateEn = await pdfText('internship_certificate', 'en');
+  expect(certificateEn).toContain('CERTIFICATE OF INTERNSHIP');
+  expect(certificateEn).toContain('Months served: 3 / 3');
+  expect(certificateEn).toContain('Supervisor’s final rating: 5 out of 5');
+  const certificateRu = await pdfText('internship_certificate', 'ru');
+  expect(certificateRu).toContain('СЕРТИФИКАТ О ПРОХОЖДЕНИИ СТАЖИРОВКИ');
+  expect(certificateRu).toContain('Отработано месяцев: 3 / 3');
+  // Nobody outside the application's scope reads them.
+  expect((await otherUniversity.get(`/internships/${id}/documents`)).status).toBe(404);
   expect(closed.monthsServed).toBe(3);
   const monthly = stipendCentsOn('KG', posting.startWindowFrom)!.cents / 100;
   // No parallel funder here: the fund pays the whole stipend each month.
@@ -267,10 +338,18 @@ test('scope of one person: a fellow student and a Country Office approver who do
     languages: ['en', 'ru'],
     motivation: 'Digital public services.',
   };
-  const a = await studentA.post('/internships').send({ ...application, postingId: mine.body.id });
+  const a = await studentA.post('/internships').send({
+    ...application,
+    postingId: mine.body.id,
+    documentIds: await stageInternshipDocuments(h.app, await h.token('applicant')),
+  });
   expect(a.status).toBe(201);
-  const b = await studentB.post('/internships').send({ ...application, postingId: headsPosting.body.id });
-  expect(b.status).toBe(201);
+  const b = await studentB.post('/internships').send({
+    ...application,
+    postingId: headsPosting.body.id,
+    documentIds: await stageInternshipDocuments(h.app, await tokenOf('student.b@tpu.example.org')),
+  });
+  expect([b.status, b.body]).toEqual([201, expect.anything()]);
   const [idA, idB] = [a.body.id as string, b.body.id as string];
 
   // Each student reads, lists and writes to their own application only, although both are of TPU.
@@ -331,6 +410,21 @@ test('scope of one person: a fellow student and a Country Office approver who do
   expect((await studentB.get(`/tasks?subject=${idA}`)).body.items).toEqual([]);
   expect((await studentB.get(`/tasks/${encodeURIComponent(signature.id)}`)).status).toBe(404);
   expect((await decide(studentB, signature, { decision: 'decline' })).status).toBe(404);
+  // Nor is it handed to one: the programme scopes students to their own applications (same: userId), so the
+  // reassignment tool offers nobody and refuses a fellow student of the same university, for admins and fund managers.
+  const admin = as(h.app, await h.token('admin'));
+  for (const staff of [admin, fm]) {
+    const candidates = await staff.get(`/tasks/${encodeURIComponent(signature.id)}/candidates`);
+    expect(candidates.status).toBe(409);
+    expect(candidates.body.error.message).toMatch(/studentUserId/);
+    const handed = await staff
+      .post(`/tasks/${encodeURIComponent(signature.id)}/reassign`)
+      .send({ toUserId: 'u-student-b-tpu', reason: 'The student is away' });
+    expect(handed.status).toBe(409);
+  }
+  // The supervisor's tasks too belong to the one approver the posting names (an administrator cannot hand them on).
+  const officeSignature = await taskOf(co, idA, 'contract_signature');
+  expect((await admin.get(`/tasks/${encodeURIComponent(officeSignature.id)}/candidates`)).status).toBe(409);
 
   // Early termination: only while the placement runs, with a reason, by the supervisor (others: 404).
   expect((await head.post(`/internships/${idA}/terminate`).send({ reason: 'Not mine' })).status).toBe(404);
@@ -346,4 +440,72 @@ test('scope of one person: a fellow student and a Country Office approver who do
   expect(withdrawn.status).toBe(200);
   expect(withdrawn.body.stage).toBe('withdrawn');
   await decide(studentA, signature, { decision: 'decline', comment: 'Not now' }).expect(200);
+}, 240_000);
+
+test('a fund manager’s cancellation is mailed to the student, the posting’s supervisor and the university, not to every approver of the country', async () => {
+  const student = as(h.app, await h.token('applicant'));
+  const fm = as(h.app, await h.token('fundManager'));
+  const uni = as(h.app, await tokenOf('internships@tpu.example.org'));
+  const today = clock.today(await clock.office('KG'));
+  const title = `Intern, Communications ${Date.now()}`;
+  const posted = await fm.post('/internship-postings').send({
+    title,
+    countryCode: 'KG',
+    hostOffice: 'UNDP Kyrgyzstan',
+    unit: 'Communications',
+    supervisorName: 'Head of Office',
+    supervisorEmail: 'head.kg@undp.example.org',
+    months: 3,
+    startWindowFrom: addDays(today, 60),
+    startWindowTo: addDays(today, 80),
+    termsOfReference: 'Stories from the field.',
+    languages: ['en'],
+    fieldOfStudy: 'Journalism',
+    places: 1,
+    applicationDeadline: addDays(today, 50),
+  });
+  expect(posted.status).toBe(201);
+  const created = await student.post('/internships').send({
+    postingId: posted.body.id,
+    masterProgramme: 'MA Journalism',
+    degree: 'masters',
+    studyYear: 1,
+    enrolmentStatus: 'enrolled',
+    fieldOfStudy: 'Journalism',
+    languages: ['en'],
+    motivation: 'Stories.',
+    documentIds: await stageInternshipDocuments(h.app, await h.token('applicant')),
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  // The university verifies; the shortlist waits for the supervisor when the fund manager cancels.
+  const verification = await eventually(async () => {
+    const res = await uni.get(`/tasks?subject=${id}&pageSize=50`);
+    return (res.body.items as Task[]).find((t) => t.kind === 'internship_university_verification');
+  }, 90_000);
+  await uni
+    .post(`/tasks/${encodeURIComponent(verification.id)}/decision`)
+    .send({ decision: 'verify', data: { enrolmentConfirmed: true } })
+    .expect(200);
+  await eventually(
+    async () => ((await student.get(`/internships/${id}`)).body.stage === 'selection' ? true : null),
+    60_000,
+  );
+
+  const before = h.smtp.mails.length;
+  const cancelled = await fm
+    .post(`/internships/${id}/cancel`)
+    .send({ reason: 'The programme’s budget for KG is spent' });
+  expect(cancelled.status).toBe(200);
+  expect(cancelled.body.stage).toBe('cancelled');
+  const expected = ['applicant@tpu.example.org', 'head.kg@undp.example.org', 'internships@tpu.example.org'];
+  const about = () =>
+    h.smtp.mails.slice(before).filter((m) => m.text.includes('The programme’s budget for KG is spent'));
+  await eventually(async () => (expected.every((to) => about().some((m) => m.to === to)) ? true : null), 30_000);
+  // Each person once, through the real SMTP server; the other approver of Kyrgyzstan hears nothing of it.
+  expect(
+    about()
+      .map((m) => m.to)
+      .sort(),
+  ).toEqual(expected);
 }, 240_000);

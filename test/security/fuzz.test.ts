@@ -10,7 +10,14 @@ import { DEMO_USERS } from '../../domain/demo';
 import { poolOf } from '../../lib/db';
 import { mulberry32 } from '../../prisma/seed-data';
 import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
-import { as, DEV_SECRET, startApiHarness, type ApiHarness, type DemoKey } from '../api/harness';
+import {
+  as,
+  DEV_SECRET,
+  stageInternshipDocuments,
+  startApiHarness,
+  type ApiHarness,
+  type DemoKey,
+} from '../api/harness';
 
 /**
  * Fuzzing every POST/PATCH route of the OpenAPI document (new routes are picked up by
@@ -641,7 +648,11 @@ beforeAll(async () => {
   expect([p1.status, p2.status, er.status, et.status, unv.status]).toEqual([201, 201, 201, 201, 201]);
   const ip = await as(h.app, TOKENS.coKg!).post('/internship-postings', POSTING_EXAMPLE);
   expect(ip.status).toBe(201);
-  const internship = await applicant.post('/internships', { ...INTERNSHIP_EXAMPLE, postingId: ip.body.id });
+  const internship = await applicant.post('/internships', {
+    ...INTERNSHIP_EXAMPLE,
+    postingId: ip.body.id,
+    documentIds: await stageInternshipDocuments(h.app, TOKENS.applicant!),
+  });
   expect([p1.status, p2.status, er.status, et.status, internship.status]).toEqual([201, 201, 201, 201, 201]);
   const co = as(h.app, TOKENS.coKg!);
   const tasks = (await co.get('/tasks?pageSize=100')).body.items as {

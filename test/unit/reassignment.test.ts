@@ -96,3 +96,39 @@ test('who may receive it: same role and scope, active, not excluded, not holding
     /conflict of interest/,
   );
 });
+
+test('a task of a role the programme scopes to one person (same: userId) stays that person’s', () => {
+  const onboarding: ReassignableTask = {
+    kind: 'internship_onboarding',
+    assigneeUserId: 'student-a',
+    assigneeRole: 'applicant',
+    countryCode: 'KG',
+    programme: 'internships',
+  };
+  // Internships: a student sees their own applications only; the institution's other students may not take it.
+  for (const role of ['admin', 'fund_manager'] as const)
+    expect(reassignRefusal(onboarding, { role })).toMatchObject({
+      code: 'not_allowed_now',
+      message: expect.stringContaining('studentUserId'),
+    });
+  // The supervisor's, likewise (co_approver scoped to supervisorUserId).
+  expect(
+    reassignRefusal(
+      {
+        kind: 'internship_shortlist',
+        assigneeUserId: 'co-1',
+        assigneeRole: 'co_approver',
+        countryCode: 'KG',
+        programme: 'internships',
+      },
+      { role: 'admin' },
+    ),
+  ).toMatchObject({ code: 'not_allowed_now', message: expect.stringContaining('supervisorUserId') });
+  // The same kind of task in a programme scoping applicants by institution is handed on as before.
+  expect(
+    reassignRefusal(
+      { ...onboarding, kind: 'contract_signature', programme: 'challenge_fund' },
+      { role: 'fund_manager' },
+    ),
+  ).toBeNull();
+});

@@ -12,6 +12,7 @@ import {
   check,
   eventually,
   screenshot,
+  stageDocument,
   startWebHarness,
   type DemoKey,
   type WebHarness,
@@ -201,8 +202,13 @@ beforeAll(async () => {
   const internship = await h.api<{ id: string }>('applicant', 'POST', '/internships', {
     ...INTERNSHIP_EXAMPLE,
     postingId: ip.body.id,
+    documentIds: [
+      await stageDocument(h, 'applicant', 'cv', 'CV of the student'),
+      await stageDocument(h, 'applicant', 'proof_of_enrolment', 'TPU: enrolled in the MA programme'),
+    ],
   });
   ids.in = internship.body.id;
+  ids.ip = ip.body.id;
 
   // A POPP version still to come, for the rule-set pages: limits low enough that the open items' checks change.
   const draft = await h.api('admin', 'POST', '/policy/rule-sets/drafts', {
@@ -286,6 +292,9 @@ const INTERNSHIP_PAGES: MainPage[] = [
   { name: 'student-internship', who: 'applicant', path: () => `/app/internships/${ids.in}` },
   { name: 'co-internships', who: 'coKg', path: () => '/app/internships' },
   { name: 'fm-internship', who: 'fundManager', path: () => `/app/internships/${ids.in}` },
+  { name: 'co-internship-posting-form', who: 'coKg', path: () => '/app/internships/postings/new' },
+  { name: 'fm-internship-posting-form', who: 'fundManager', path: () => '/app/internships/postings/new' },
+  { name: 'student-internship-apply', who: 'applicant', path: () => `/app/internships/postings/${ids.ip}/apply` },
 ];
 
 /** Policy rule-set pages: checked in a test of their own. */

@@ -443,3 +443,22 @@ export async function fillValidBudget(page: Page): Promise<void> {
     inKind: 3_000,
   });
 }
+
+/** Uploads a file to the caller's staged documents (POST /documents) and answers its id, for an application's `documentIds`. */
+export async function stageDocument(
+  h: WebHarness,
+  who: DemoKey | { email: string },
+  documentType: string,
+  text: string,
+): Promise<string> {
+  const form = new FormData();
+  form.append('documentType', documentType);
+  form.append('file', new Blob([`${text} ${Math.random()}`]), `${documentType}.txt`);
+  const res = await fetch(`${h.baseUrl}/documents`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${await h.token(who)}`, Accept: 'application/json' },
+    body: form,
+  });
+  if (res.status !== 201) throw new Error(`staging ${documentType}: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { items: { id: string }[] }).items[0].id;
+}

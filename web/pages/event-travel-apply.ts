@@ -4,8 +4,6 @@
  * next to the fields; the API (and then the workflow's eligibility rules) decide, the form only asks.
  */
 import { randomUUID } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
-import busboy from 'busboy';
 import type { Router } from 'express';
 import { DSA_RATES } from '../../domain/policy/travel';
 import { EVENT_TRAVEL_APPLY_WORDS } from '../../domain/programmes/event-travel-words';
@@ -17,13 +15,13 @@ import type { WebContext } from '../context';
 import { list, num, str, type Body } from '../forms';
 import { html } from '../html';
 import { formIdempotencyKey, idempotencyHeader } from '../idempotency';
+import { receiveStagedForm, stagedFileField } from '../staged-upload';
 import type { Lang } from '../i18n';
 import {
   choiceGroup,
   emptyForm,
   errorSummary,
   field,
-  fieldId,
   hidden,
   layout,
   mapDetails,
@@ -234,7 +232,8 @@ export function eventTravelApplyPages(router: Router, web: WebContext): void {
           ctx.res.status(403);
           return void ctx.res.send(ctx.t('error.csrf'));
         }
-        const { body, upload } = await receiveApplication(ctx);
+        const { body, uploads } = await receiveStagedForm(ctx, { invitationLetter: 'invitation_letter' });
+        const upload = uploads.invitationLetter;
         const key = formIdempotencyKey(ctx.user.id, 'event-travel/new', body);
         if (upload && 'id' in upload) {
           body.documentIds = upload.id;
@@ -268,72 +267,13 @@ export function eventTravelApplyPages(router: Router, web: WebContext): void {
   );
 }
 
-type LetterUpload = { id: string; name: string } | { problems: { path: string; message: string }[] };
-
-/**
- * The posted form: its fields, and the invitation letter (when a file was chosen) streamed to the
- * API's staged uploads as it arrives (never held whole here).
- */
-function receiveApplication(ctx: PageCtx): Promise<{ body: Body; upload: LetterUpload | null }> {
-  return new Promise((resolve, reject) => {
-    const body: Body = {};
-    let upload: Promise<LetterUpload> | null = null;
-    const parser = busboy({ headers: ctx.req.headers, limits: { files: 1, fields: 200, fieldSize: 64 * 1024 } });
-    parser.on('field', (name, value) => {
-      const had = body[name];
-      body[name] = had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value];
-    });
-    parser.on('file', (name, file, info) => {
-      if (name !== 'invitationLetter' || !info.filename || upload) return void file.resume();
-      upload = stageLetter(ctx, file, info.filename);
-    });
-    parser.on('error', reject);
-    parser.on('close', () => {
-      (upload ?? Promise.resolve(null)).then((u) => resolve({ body, upload: u }), reject);
-    });
-    ctx.req.pipe(parser);
-  });
-}
-
-async function stageLetter(ctx: PageCtx, file: Readable, filename: string): Promise<LetterUpload> {
-  const boundary = `----rud-${randomUUID()}`;
-  const safeName = filename.replace(/["\r\n\\]/g, '_');
-  const envelope = new PassThrough();
-  envelope.write(
-    `--${boundary}\r\nContent-Disposition: form-data; name="documentType"\r\n\r\ninvitation_letter\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${safeName}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-  );
-  file.on('end', () => envelope.end(`\r\n--${boundary}--\r\n`));
-  file.on('error', (err) => envelope.destroy(err));
-  file.pipe(envelope, { end: false });
-  const res = await ctx.api.upload('/documents', {
-    body: envelope,
-    contentType: `multipart/form-data; boundary=${boundary}`,
-  });
-  const answer = (await res.json().catch(() => null)) as {
-    items?: { id: string; name: string }[];
-    error?: { message: string; details?: { path: string; message: string }[] };
-  } | null;
-  file.resume();
-  if (res.status === 201 && answer?.items?.[0]) return { id: answer.items[0].id, name: answer.items[0].name };
-  if (res.status === 401 || res.status >= 500) throw new ApiError(res.status, answer?.error as never);
-  return {
-    problems: answer?.error?.details?.length
-      ? answer.error.details.map((d) => ({ path: 'invitationLetter', message: d.message }))
-      : [{ path: 'invitationLetter', message: answer?.error?.message ?? `HTTP ${res.status}` }],
-  };
-}
-
 /** The letter's file field, or the letter uploaded on an earlier try (kept; a new file replaces it). */
 function letterField(ctx: PageCtx, state: FormState, letter: { id: string; name: string } | null) {
   const w = (k: Word) => APPLY_WORDS[k][ctx.lang];
-  const id = fieldId('invitationLetter');
-  const errors = state.errors.get('invitationLetter') ?? [];
-  const hint = letter ? w('letterKept').replace('{name}', letter.name) : w('letterHint');
-  return html`<div class="field${errors.length ? ' has-error' : ''}">
-    <label for="${id}">${w('invitationLetter')}</label>
-    <p class="hint" id="${id}-hint">${hint}</p>
-    ${errors.length ? html`<p class="error" id="${id}-error"><span aria-hidden="true">✖ </span>${errors.join('; ')}</p>` : ''}
-    <input type="file" id="${id}" name="invitationLetter" accept=".pdf,.png,.jpg,.jpeg,.docx,.odt,.txt" aria-describedby="${id}-hint${errors.length ? ` ${id}-error` : ''}"${errors.length ? html` aria-invalid="true"` : ''}>
-  </div>`;
+  return stagedFileField(state, {
+    name: 'invitationLetter',
+    label: w('invitationLetter'),
+    hint: w('letterHint'),
+    kept: letter ? w('letterKept').replace('{name}', letter.name) : null,
+  });
 }

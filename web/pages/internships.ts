@@ -7,6 +7,7 @@
  */
 import type { Router } from 'express';
 import { INTERNSHIPS } from '../../domain/programmes/internships';
+import { isTerminal } from '../../domain/stages';
 import { INTERNSHIP_PAGE_WORDS } from '../../domain/programmes/internships-words';
 import { html } from '../html';
 import type { WebContext } from '../context';
@@ -22,6 +23,8 @@ import {
   subjectPageData,
   timelineList,
 } from '../views';
+import { applyLink, internshipActions, internshipFormPages, newPostingLink } from './internship-forms';
+import { documentsCard, loadDocuments } from './documents';
 import { conversationSections } from './messages';
 
 const enc = encodeURIComponent;
@@ -29,6 +32,7 @@ const W = INTERNSHIP_PAGE_WORDS;
 
 export function internshipPages(router: Router, web: WebContext): void {
   const path = `/${INTERNSHIPS.apiPath}`;
+  internshipFormPages(router, web);
 
   router.get(
     path,
@@ -58,6 +62,9 @@ export function internshipPages(router: Router, web: WebContext): void {
           { label: w('places'), num: true, cell: (p) => `${p.placesFilled} / ${p.places}` },
           { label: w('stipend'), num: true, cell: (p) => fmtUsd(p.stipendUsdPerMonth, lang) },
           { label: w('status'), cell: (p) => W[p.status][lang] },
+          ...(ctx.user.role === 'applicant'
+            ? [{ label: w('action'), cell: (p: (typeof postings.items)[number]) => applyLink(ctx, p) }]
+            : []),
         ],
       });
       const applications = listTable(ctx, list, {
@@ -72,7 +79,7 @@ export function internshipPages(router: Router, web: WebContext): void {
           { label: ctx.t('field.stage'), cell: (r) => stageBadge(ctx, r.stage, 'internships') },
         ],
       });
-      const body = html`<section class="card"><h2>${w('postings')}</h2>${postingTable}</section>
+      const body = html`<section class="card"><h2>${w('postings')}</h2>${newPostingLink(ctx)}${postingTable}</section>
         <section class="card"><h2>${w('applications')}</h2>${applications}</section>`;
       send(ctx, layout(ctx, { title: w('list'), body }));
     }),
@@ -110,8 +117,15 @@ export function internshipPages(router: Router, web: WebContext): void {
           }</section>`
         : '';
       const { thread, notes, cancel } = await conversationSections(ctx, 'internships', r);
+      // The CV and proof of enrolment (the student uploads, the fund too), the generated agreement and certificate.
+      const subject = { type: 'internship' as const, id: r.id };
+      const documents = documentsCard(ctx, subject, await loadDocuments(ctx, subject), {
+        canUpload:
+          !isTerminal(r.stage) &&
+          (user.role === 'fund_manager' || (user.role === 'applicant' && user.id === r.studentUserId)),
+      });
       const history = html`<section class="card"><h2>${w('history')}</h2>${timelineList(ctx, r.timeline, names, { privileged, programme: 'internships', milestones: new Map() })}</section>`;
-      const body = html`<div class="layout-2"><div class="col-main">${statusSection(ctx, r, 'internships', w('next'))}${privileged ? openTasksSection(ctx, r.openTasks) : ''}${thread}${notes}${agreementCard(ctx, r.agreement)}${funding}${profile}${cancel}</div><aside class="col-side">${history}</aside></div>`;
+      const body = html`<div class="layout-2"><div class="col-main">${statusSection(ctx, r, 'internships', w('next'))}${privileged ? openTasksSection(ctx, r.openTasks) : ''}${thread}${notes}${agreementCard(ctx, r.agreement)}${documents}${funding}${profile}${internshipActions(ctx, r)}${cancel}</div><aside class="col-side">${history}</aside></div>`;
       send(ctx, layout(ctx, { title: r.title, back: { href: `/app${path}`, label: w('list') }, body, wide: true }));
     }),
   );
