@@ -1,6 +1,6 @@
 /**
- * The demo driver: puts a handful of items of the newer programmes (SDG event travel, internships,
- * UN Volunteers) at different stages by driving the running product — over its HTTP API as the demo
+ * The demo driver: puts a handful of items of every programme (Russian Challenge Fund, Experts on
+ * Demand, SDG event travel, internships, UN Volunteers) at different stages by driving the running product — over its HTTP API as the demo
  * users, deciding their tasks — so a person trying the product finds workflows in flight, not rows.
  *
  * Idempotent and resumable: every creation carries a fixed Idempotency-Key (the subject's id derives
@@ -44,14 +44,19 @@ export interface OpenTask {
   id: string;
   kind: string;
   subject: { id: string };
+  /** What the decider sees (candidates, reviewers to choose from, …). */
+  context?: Record<string, unknown> | null;
 }
 
 /** One decision the driver makes when its task is open: who decides, and what. */
 export interface DemoStep {
   kind: string;
-  /** Tried in order: the first whose task list shows the task decides it. */
-  by: DemoUser[];
-  decide: (task: OpenTask, ctx: { http: DemoHttp; id: string }) => Promise<Record<string, unknown>>;
+  /**
+   * Tried in order: the first whose task list shows the task decides it. A function names them per
+   * pass (people known only once the workflow picked them: invited experts, the selected one).
+   */
+  by: DemoUser[] | ((subjectId: string) => Promise<DemoUser[]>);
+  decide: (task: OpenTask, ctx: { http: DemoHttp; id: string; user: DemoUser }) => Promise<Record<string, unknown>>;
 }
 
 export interface DemoItem {
@@ -220,11 +225,12 @@ export async function driveItem(
         return tasks;
       };
       for (const step of item.steps) {
-        for (const user of step.by) {
+        const deciders = typeof step.by === 'function' ? await step.by(before) : step.by;
+        for (const user of deciders) {
           const tasks = (await openTasksOf(user)).filter((t) => t.kind === step.kind);
           for (const task of tasks) {
             if (signal?.aborted) return outcome;
-            const payload = await step.decide(task, { http, id: before });
+            const payload = await step.decide(task, { http, id: before, user });
             const res = await http.call(
               user,
               'POST',
