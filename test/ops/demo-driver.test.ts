@@ -45,6 +45,8 @@ const run = (lines: string[], signal?: AbortSignal) =>
 test('demo items of every programme at their stages, with reported results; a cut run resumes, a second run changes nothing; reconcile finds nothing', async () => {
   // A start stopped mid-way: some items created, some decisions made; the next run goes on from there.
   const cut = await run([], AbortSignal.timeout(3000));
+  if (cut.some((o) => o.status === 'failed'))
+    console.log(JSON.stringify(h.logs.filter((l) => Number(l.level) >= 50).slice(0, 5), null, 1));
   expect(cut.filter((o) => o.status === 'failed')).toEqual([]);
   expect(cut.filter((o) => o.status === 'at_target').length).toBeLessThan(cut.length);
   const lines: string[] = [];
