@@ -77,6 +77,11 @@ export function createCalendarActivities(deps: ActivityDeps & { clock: Clock }) 
   }
 
   return {
+    /** The calendar's now (ISO): what a workflow dates by the Clock rather than by its own time (generated documents, signatures). */
+    async calendarNow(): Promise<string> {
+      return clock.now().toISOString();
+    },
+
     /** Dates of tasks of a subject in `countryCode` (its Country Office's calendar), in order of `items`. */
     async scheduleDeadlines(input: { countryCode: string; items: DeadlineSpec[] }): Promise<TaskDeadline[]> {
       const office = await clock.office(input.countryCode);

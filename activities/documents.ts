@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { DOCUMENT_TYPE_LABELS, signatureStatement } from '../domain/documents';
 import { ruleSetInForce } from '../domain/policy/rules';
-import type { AgreementInput, AgreementSignature } from '../lib/agreement-pdf';
+import type { AgreementInput, AgreementSignature, SignedBlock } from '../lib/agreement-pdf';
 import {
   renderAgreementPdfOffThread as renderAgreementPdf,
   renderIndividualContractPdfOffThread as renderIndividualContractPdf,
@@ -163,7 +163,7 @@ export function createDocumentActivities(deps: ActivityDeps) {
               travelDays: r.travelDays ?? 0,
               dsaPerDayUsd: dsaCents / 100,
               dsaValidFrom: dated?.validFrom ?? null,
-              dsaSource: dated?.source ?? null,
+              dsaSource: (language === 'ru' ? dated?.sourceRu : dated?.source) ?? null,
             }
           : null,
       ruleSet: {
@@ -299,6 +299,30 @@ export function createDocumentActivities(deps: ActivityDeps) {
     }
   }
 
+  /** How a generated document renders in each language; with `signed`, its stamped version. */
+  async function rendererOf(
+    input: GeneratedInput,
+  ): Promise<(language: 'en' | 'ru', signed?: SignedBlock) => (signal?: AbortSignal) => Promise<Uint8Array>> {
+    if (input.documentType === 'individual_contract') {
+      const base = await contractBase(input);
+      return (language, signed) => (abort) => renderIndividualContractPdf({ ...base(language), signed }, abort);
+    }
+    const base = await agreementBase(input);
+    return (language, signed) => (abort) => renderAgreementPdf({ ...base(language), signed }, abort);
+  }
+
+  /** Version 1 of a generated document in English and Russian. */
+  async function generateVersions(
+    input: GeneratedInput,
+    signal?: AbortSignal,
+  ): Promise<{ documents: AgreementDocumentRef[] }> {
+    const render = await rendererOf(input);
+    const documents: AgreementDocumentRef[] = [];
+    for (const language of ['en', 'ru'] as const)
+      documents.push(await storeGenerated(specOf(input), language, 1, null, render(language), signal));
+    return { documents };
+  }
+
   return {
     /**
      * Scans one document with clamd and records the outcome (pending → clean | infected |
@@ -315,23 +339,9 @@ export function createDocumentActivities(deps: ActivityDeps) {
      * each version has a generatedKey, so a retry returns the documents stored by the first run.
      */
     async generateAgreement(input: GenerateAgreementInput): Promise<{ documents: AgreementDocumentRef[] }> {
-      return whileBeating(`generating the agreement of ${input.proposalId}`, async (signal) => {
-        const base = await agreementBase(input);
-        const documents: AgreementDocumentRef[] = [];
-        for (const language of ['en', 'ru'] as const) {
-          documents.push(
-            await storeGenerated(
-              grantSpec(input),
-              language,
-              1,
-              null,
-              (abort) => renderAgreementPdf({ ...base(language) }, abort),
-              signal,
-            ),
-          );
-        }
-        return { documents };
-      });
+      return whileBeating(`generating the agreement of ${input.proposalId}`, (signal) =>
+        generateVersions({ ...input, documentType: 'grant_agreement' }, signal),
+      );
     },
 
     /**
@@ -339,39 +349,18 @@ export function createDocumentActivities(deps: ActivityDeps) {
      * (one per language), scanned like uploads. Idempotent like generateAgreement.
      */
     async generateIndividualContract(input: GenerateContractInput): Promise<{ documents: AgreementDocumentRef[] }> {
-      return whileBeating(`generating the individual contract of ${input.requestId}`, async (signal) => {
-        const base = await contractBase(input);
-        const spec: GeneratedDocumentSpec = {
-          subjectType: 'expert_request',
-          subjectId: input.requestId,
-          workflowId: input.workflowId,
-          documentType: 'individual_contract',
-        };
-        const documents: AgreementDocumentRef[] = [];
-        for (const language of ['en', 'ru'] as const)
-          documents.push(
-            await storeGenerated(
-              spec,
-              language,
-              1,
-              null,
-              (abort) => renderIndividualContractPdf(base(language), abort),
-              signal,
-            ),
-          );
-        return { documents };
-      });
+      return whileBeating(`generating the individual contract of ${input.requestId}`, (signal) =>
+        generateVersions({ ...input, documentType: 'individual_contract' }, signal),
+      );
     },
 
     /**
-     * After both signatures: records each (signer, time, SHA-256 of the version signed, the
-     * statement confirmed) and stores the stamped agreement, with both signatures, as version 2
-     * of each language. Idempotent like generateAgreement.
+     * After both signatures on a grant agreement or an individual contract: records each (signer,
+     * time, SHA-256 of the version signed, the statement confirmed) and stores the stamped document,
+     * with both signatures, as version 2 of each language. Idempotent like generateAgreement.
      */
-    async stampAgreement(
-      input: GenerateAgreementInput & { signatures: SignatureInput[] },
-    ): Promise<{ documents: AgreementDocumentRef[] }> {
-      return whileBeating(`stamping the agreement of ${input.proposalId}`, (signal) =>
+    async stampAgreement(input: StampInput): Promise<{ documents: AgreementDocumentRef[] }> {
+      return whileBeating(`stamping the ${input.documentType} of ${specOf(input).subjectId}`, (signal) =>
         stampWithSignatures(input, signal),
       );
     },
@@ -492,14 +481,15 @@ export function createDocumentActivities(deps: ActivityDeps) {
   }
 
   async function stampWithSignatures(
-    input: GenerateAgreementInput & { signatures: SignatureInput[] },
+    input: StampInput,
     signal?: AbortSignal,
   ): Promise<{ documents: AgreementDocumentRef[] }> {
+    const spec = specOf(input);
     const originals = await prisma.document.findMany({
       where: {
-        subjectType: 'proposal',
-        subjectId: input.proposalId,
-        documentType: 'grant_agreement',
+        subjectType: spec.subjectType,
+        subjectId: spec.subjectId,
+        documentType: spec.documentType,
         version: 1,
         uploaderId: null,
       },
@@ -513,7 +503,10 @@ export function createDocumentActivities(deps: ActivityDeps) {
     for (const s of input.signatures) {
       const doc = originals.find((d) => d.sha256 === s.documentSha256);
       if (!doc)
-        throw ApplicationFailure.nonRetryable(`no agreement with SHA-256 ${s.documentSha256}`, 'ValidationError');
+        throw ApplicationFailure.nonRetryable(
+          `no ${spec.documentType} with SHA-256 ${s.documentSha256}`,
+          'ValidationError',
+        );
       const user = users.find((u) => u.id === s.userId);
       await prisma.$transaction([
         prisma.documentSignature.upsert({
@@ -535,8 +528,8 @@ export function createDocumentActivities(deps: ActivityDeps) {
           create: {
             key: `${input.workflowId}:signed:${s.userId}`,
             workflowId: input.workflowId,
-            subjectType: 'proposal',
-            subjectId: input.proposalId,
+            subjectType: spec.subjectType,
+            subjectId: spec.subjectId,
             actorId: s.userId,
             actorRole: s.role,
             action: 'document_signed',
@@ -545,8 +538,11 @@ export function createDocumentActivities(deps: ActivityDeps) {
           },
         }),
       ]);
+      // An expert signs in person (the individual contractor); others for their institution or office.
       const organisation =
-        user?.institution?.name ?? offices.find((o) => o.countryCode === user?.countryCode)?.name ?? 'UNDP';
+        s.role === 'expert'
+          ? ''
+          : (user?.institution?.name ?? offices.find((o) => o.countryCode === user?.countryCode)?.name ?? 'UNDP');
       signed.push({
         name: user?.name ?? s.userId,
         role: s.role,
@@ -556,21 +552,17 @@ export function createDocumentActivities(deps: ActivityDeps) {
         statement: s.statement,
       });
     }
-    const base = await agreementBase(input);
+    const render = await rendererOf(input);
     const documents: AgreementDocumentRef[] = [];
     for (const language of ['en', 'ru'] as const) {
       const previous = originals.find((d) => d.language === language);
       documents.push(
         await storeGenerated(
-          grantSpec(input),
+          spec,
           language,
           2,
           previous?.id ?? null,
-          (abort) =>
-            renderAgreementPdf(
-              { ...base(language), signed: { signatures: signed, unsignedSha256: previous?.sha256 ?? '' } },
-              abort,
-            ),
+          render(language, { signatures: signed, unsignedSha256: previous?.sha256 ?? '' }),
           signal,
         ),
       );
@@ -603,12 +595,28 @@ interface GeneratedDocumentSpec {
   documentType: 'grant_agreement' | 'individual_contract';
 }
 
-const grantSpec = (input: GenerateAgreementInput): GeneratedDocumentSpec => ({
-  subjectType: 'proposal',
-  subjectId: input.proposalId,
-  workflowId: input.workflowId,
-  documentType: 'grant_agreement',
-});
+/** A generated document's own input: the grant agreement of a proposal or the individual contract of a request. */
+export type GeneratedInput =
+  | (GenerateAgreementInput & { documentType: 'grant_agreement' })
+  | (GenerateContractInput & { documentType: 'individual_contract' });
+
+/** A signed document to stamp: its input and the signatures both parties made. */
+export type StampInput = GeneratedInput & { signatures: SignatureInput[] };
+
+const specOf = (input: GeneratedInput): GeneratedDocumentSpec =>
+  input.documentType === 'individual_contract'
+    ? {
+        subjectType: 'expert_request',
+        subjectId: input.requestId,
+        workflowId: input.workflowId,
+        documentType: 'individual_contract',
+      }
+    : {
+        subjectType: 'proposal',
+        subjectId: input.proposalId,
+        workflowId: input.workflowId,
+        documentType: 'grant_agreement',
+      };
 
 /** Well inside the agreement activities' heartbeat timeout (workflows/agreement-steps.ts). */
 const HEARTBEAT_EVERY_MS = 2_000;
@@ -635,7 +643,7 @@ export interface AgreementTranche {
 export interface GenerateAgreementInput {
   proposalId: string;
   workflowId: string;
-  /** The workflow's time when contracting began (the agreement's date; deterministic bytes). */
+  /** The Clock's instant when contracting began (the agreement's date; deterministic bytes on a retry). */
   date: string;
   tranches: AgreementTranche[];
 }
@@ -651,7 +659,7 @@ export interface SignatureInput {
 export interface GenerateContractInput {
   requestId: string;
   workflowId: string;
-  /** The workflow's time when the contract was drafted (its date; deterministic bytes). */
+  /** The Clock's instant when the contract was drafted (its date; deterministic bytes on a retry). */
   date: string;
   expert: { expertId: string; name: string };
   dailyFeeCents: number;

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { Prisma } from '../generated/prisma/client';
+import { Prisma } from '../generated/prisma/client';
 import type { StepCommit } from '../domain/steps';
 import { isTerminal } from '../domain/stages';
 
@@ -71,37 +71,25 @@ export async function recordDecision(tx: Prisma.TransactionClient, step: StepCom
   const audit = step.audit ?? [];
   const auditRuleSet = audit.map((a) => a.data?.ruleSetId).find((id): id is string => typeof id === 'string');
   const ruleSetId = checks.find((c) => c.ruleSetId)?.ruleSetId ?? auditRuleSet;
-  const ruleSet = ruleSetId
-    ? await tx.policyRuleSet.findUnique({ where: { id: ruleSetId }, select: { name: true, effectiveFrom: true } })
-    : null;
   const human = decisions.find((d) => d.decidedById);
   const actor = audit.find((a) => a.actorId) ?? audit[0];
   const { runId, activityId } = runOf();
-  const json = (v: unknown) => (v === undefined || v === null ? undefined : (v as Prisma.InputJsonValue));
-  await tx.decisionRecord.createMany({
-    data: [
-      {
-        key,
-        workflowId: step.workflowId,
-        runId,
-        activityId,
-        subjectType: step.subject.type,
-        subjectId: step.subject.id,
-        at: new Date(step.at),
-        kind: human ? 'human' : 'automatic',
-        actions: audit.map((a) => a.action),
-        actorId: human?.decidedById ?? actor?.actorId ?? null,
-        actorRole: actor?.actorRole ?? (human ? null : 'system'),
-        outcome: checks[0]?.outcome ?? decisions[0]?.decision ?? null,
-        ruleSetId: ruleSetId ?? null,
-        ruleSetName: ruleSet?.name ?? null,
-        ruleSetEffectiveFrom: ruleSet?.effectiveFrom ?? null,
-        findings: json(checks.length ? checks.flatMap((c) => c.findings) : null),
-        decisions: json(decisions.length ? decisions : null),
-        payments: json(step.payments?.length ? step.payments : null),
-        stage: json(step.stage ?? null),
-      },
-    ],
-    skipDuplicates: true,
-  });
+  const json = (v: unknown) => (v === undefined || v === null ? null : JSON.stringify(v));
+  // One plain SQL statement, the rule set's name and date read by it (Prisma 6 compiles each ORM query
+  // anew; half of all commits record a decision). A step recorded before stays as it was.
+  const ruleSetName = ruleSetId
+    ? Prisma.sql`(SELECT "name" FROM "PolicyRuleSet" WHERE "id" = ${ruleSetId})`
+    : Prisma.sql`NULL`;
+  const ruleSetFrom = ruleSetId
+    ? Prisma.sql`(SELECT ("effectiveFrom" AT TIME ZONE 'UTC')::date FROM "PolicyRuleSet" WHERE "id" = ${ruleSetId})`
+    : Prisma.sql`NULL`;
+  await tx.$executeRaw`INSERT INTO "DecisionRecord" ("key", "workflowId", "runId", "activityId", "subjectType", "subjectId", "at", "kind",
+      "actions", "actorId", "actorRole", "outcome", "ruleSetId", "ruleSetName", "ruleSetEffectiveFrom", "findings", "decisions", "payments", "stage")
+    VALUES (${key}, ${step.workflowId}, ${runId}, ${activityId}, ${step.subject.type}, ${step.subject.id}, ${new Date(step.at)},
+      ${human ? 'human' : 'automatic'}, ${JSON.stringify(audit.map((a) => a.action))}::jsonb,
+      ${human?.decidedById ?? actor?.actorId ?? null}, ${actor?.actorRole ?? (human ? null : 'system')},
+      ${checks[0]?.outcome ?? decisions[0]?.decision ?? null}, ${ruleSetId ?? null}, ${ruleSetName}, ${ruleSetFrom},
+      ${json(checks.length ? checks.flatMap((c) => c.findings) : null)}::jsonb, ${json(decisions.length ? decisions : null)}::jsonb,
+      ${json(step.payments?.length ? step.payments : null)}::jsonb, ${json(step.stage ?? null)}::jsonb)
+    ON CONFLICT DO NOTHING`;
 }

@@ -21,6 +21,41 @@ function subjectData(columns: SubjectPatch | SubjectRowInit): Record<string, unk
   return Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
 }
 
+/** An audit event of a commit, as its row. */
+interface AuditRow {
+  key: string;
+  workflowId: string;
+  subjectType: string;
+  subjectId: string;
+  actorId?: string | null;
+  actorRole?: string | null;
+  action: string;
+  fromStage?: string | null;
+  toStage?: string | null;
+  comment?: string | null;
+  /** Stored as JSON, a missing one as JSON null (as Prisma's createMany did). */
+  data?: unknown;
+  requestId?: string | null;
+  at: Date;
+}
+
+/**
+ * The audit events of a commit in one plain SQL statement (every commit writes some, and Prisma 6
+ * compiles each ORM query anew, the larger the data the longer). A key written before fails the
+ * statement, as with createMany: a step's events are written once, with the step.
+ */
+export async function insertAuditEvents(tx: Tx, rows: AuditRow[]): Promise<void> {
+  if (!rows.length) return;
+  const values = rows.map(
+    (a) =>
+      Prisma.sql`(${a.key}, ${a.workflowId}, ${a.subjectType}, ${a.subjectId}, ${a.actorId ?? null}, ${a.actorRole ?? null}, ${a.action},
+        ${a.fromStage ?? null}, ${a.toStage ?? null}, ${a.comment ?? null}, ${JSON.stringify(a.data ?? null)}::jsonb, ${a.requestId ?? null}, ${a.at})`,
+  );
+  await tx.$executeRaw`INSERT INTO "AuditEvent" ("key", "workflowId", "subjectType", "subjectId", "actorId", "actorRole", "action",
+      "fromStage", "toStage", "comment", "data", "requestId", "at")
+    VALUES ${Prisma.join(values)}`;
+}
+
 /**
  * Applies one workflow step to the read model in one transaction. The StepLog row makes a
  * second run of the same step (activity retry, worker crash) a no-op that returns the same
@@ -31,7 +66,7 @@ export function createReadModelActivities(deps: ActivityDeps) {
 
   /** Rows written once for all the steps of a commit (one statement each instead of one per step). */
   interface Batch {
-    audit: Prisma.AuditEventCreateManyInput[];
+    audit: AuditRow[];
     outbox: OutboxRow[];
   }
 
@@ -118,7 +153,7 @@ export function createReadModelActivities(deps: ActivityDeps) {
         fromStage: a.fromStage ?? null,
         toStage: a.toStage ?? null,
         comment: a.comment ?? null,
-        data: optionalJson(a.data ?? null),
+        data: a.data ?? null,
         requestId: a.requestId ?? null,
         at,
       });
@@ -292,7 +327,7 @@ export function createReadModelActivities(deps: ActivityDeps) {
         out.outboxKeys.push(...rows.map((r) => r.key));
       }
     }
-    if (batch.audit.length) await tx.auditEvent.createMany({ data: batch.audit });
+    await insertAuditEvents(tx, batch.audit);
     await insertOutboxRows(tx, batch.outbox);
     return out;
   }

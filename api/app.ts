@@ -6,6 +6,7 @@ import { mountWeb } from '../web';
 import rateLimit, { type Options as RateLimitOptions } from 'express-rate-limit';
 import helmet from 'helmet';
 import path from 'node:path';
+import { createClock, type Clock } from '../lib/clock';
 import type { AppConfig } from '../lib/config';
 import type { PrismaClient } from '../lib/db';
 import type { Logger } from '../lib/logger';
@@ -34,6 +35,8 @@ export interface AppDeps {
   metrics?: ApiMetrics;
   /** Document storage and scanner; default from the STORAGE, S3_*, SCANNER, CLAMD_* and DOCUMENT_* settings. */
   documents?: DocumentServices;
+  /** The calendar (lib/clock.ts); default real time. Tests pass the compressed Clock their worker runs on. */
+  clock?: Clock;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
@@ -118,6 +121,7 @@ export function createApp(deps: AppDeps): express.Application {
     readCache,
     temporalTimeoutMs: deps.temporalTimeoutMs ?? config.TEMPORAL_CALL_TIMEOUT_MS,
     documents: deps.documents ?? documentServicesFromConfig(config, createStorage(config)),
+    clock: deps.clock ?? createClock({ prisma }),
     // Each route's limiter counts apart, as before: numbered in the order routes are declared, the same in every instance.
     rateLimiter: (limit, windowMs, key) => limiter(prisma, `route${++routeLimiters}`, limit, key, windowMs),
   };

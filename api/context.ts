@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Request, RequestHandler } from 'express';
+import type { Clock } from '../lib/clock';
 import type { AppConfig } from '../lib/config';
 import type { DocumentServices } from '../lib/documents';
 import type { PrismaClient } from '../lib/db';
@@ -22,6 +23,8 @@ export interface ApiContext {
   temporalTimeoutMs: number;
   /** Document storage, scanner settings and limits. */
   documents: DocumentServices;
+  /** The one Clock: today and figures derived from the calendar (the worker's activities use the same). */
+  clock: Clock;
   /**
    * The project's rate limit (429 with Retry-After) for one route: `limit` requests per window and
    * key (default: the client's IP). Used through this interface only, whatever store backs it.

@@ -42,8 +42,12 @@ export const EVENT_TRAVEL_EXAMPLE: EventTravelCreate = {
 requestBody('EventTravelCreate', eventTravelCreateSchema, EVENT_TRAVEL_EXAMPLE);
 
 export const eventTravelListQuerySchema = queryWithExample(
-  paginationSchema.extend({ stage: stage.optional(), country: countryCodeSchema.optional() }),
-  { page: 1, pageSize: 20, stage: 'review', country: 'CH' },
+  paginationSchema.extend({
+    stage: stage.optional(),
+    country: countryCodeSchema.optional(),
+    expert: z.string().min(1).max(100).optional().describe('The roster id of the expert who travels'),
+  }),
+  { page: 1, pageSize: 20, stage: 'review', country: 'CH', expert: 'exp-001' },
 );
 
 const summaryFields = {

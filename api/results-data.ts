@@ -282,11 +282,13 @@ export interface ProgrammeFigureValue {
 
 /**
  * The programmes' own figures (their registry entry's `resultColumns.figures`) over the items the
- * filters select: one statement per programme that declares any.
+ * filters select: one statement per programme that declares any. `today` is the Clock's day (UTC),
+ * which a figure reads as `clock."today"` (months served so far), never the database server's date.
  */
 export async function programmeFigures(
   prisma: PrismaClient,
   f: ResultFilters,
+  today: string,
 ): Promise<{ programme: Programme; figures: ProgrammeFigureValue[] }[]> {
   const out: { programme: Programme; figures: ProgrammeFigureValue[] }[] = [];
   for (const p of PROGRAMME_LIST) {
@@ -298,7 +300,8 @@ export async function programmeFigures(
         : Prisma.sql`COALESCE(SUM(${Prisma.raw(fig.sql)}), 0)::float8 AS ${Prisma.raw(`"f${i}"`)}`,
     );
     const [row] = await prisma.$queryRaw<Record<string, number>[]>(
-      Prisma.sql`SELECT ${Prisma.join(cols, ', ')} FROM ${Prisma.raw(`"${p.subjectTable}"`)} t WHERE ${whereOf(f, c)}`,
+      Prisma.sql`SELECT ${Prisma.join(cols, ', ')} FROM ${Prisma.raw(`"${p.subjectTable}"`)} t
+        CROSS JOIN (SELECT ${today}::date AS "today") clock WHERE ${whereOf(f, c)}`,
     );
     out.push({
       programme: p.id as Programme,

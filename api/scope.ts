@@ -55,7 +55,16 @@ export async function subjectScope(prisma: PrismaClient, programme: Programme, u
     const value = user[rule.same];
     return value ? { [rule.same]: value } : NOTHING;
   }
-  return { id: { in: await subjectIdsWithTasks(prisma, user.id, spec.subjectType as SubjectType, rule.tasks) } };
+  return {
+    id: {
+      in: await subjectIdsWithTasks(
+        prisma,
+        user.id,
+        spec.subjectType as SubjectType,
+        rule.tasks as readonly TaskKind[],
+      ),
+    },
+  };
 }
 
 type Assignee = TaskAssignee;

@@ -44,9 +44,11 @@ const summaryFields = {
   volunteerName: z.string().nullable(),
   deployedOn: day.nullable(),
   plannedEndDate: day.nullable(),
-  committedUsd: usd.describe('Approved estimates (initial + extensions) minus released'),
-  transferredUsd: usd.describe('Transferred to UNV, net of refunds'),
-  spentUsd: usd.describe('Spent as UNV’s last statement reports'),
+  committedUsd: usd
+    .nullable()
+    .describe('Approved estimates (initial + extensions) minus released (null for the volunteer)'),
+  transferredUsd: usd.nullable().describe('Transferred to UNV, net of refunds (null for the volunteer)'),
+  spentUsd: usd.nullable().describe('Spent as UNV’s last statement reports (null for the volunteer)'),
   stage,
   stageEnteredAt: timestamp,
   createdAt: timestamp,
@@ -69,7 +71,7 @@ export const unvAssignmentSchema = responseBody(
     ledger: jsonObject
       .nullable()
       .describe('Approved estimates, released amount, transfers to UNV and UNV’s statements'),
-    releasedUsd: usd,
+    releasedUsd: usd.nullable().describe('Released from the commitment (null for the volunteer)'),
     statements: z
       .array(
         responseBody(

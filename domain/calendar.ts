@@ -21,6 +21,14 @@ function dayParts(day: Day): [number, number, number] {
   return [Number(m[1]), Number(m[2]), Number(m[3])];
 }
 
+/** Days since 1970-01-01 of a valid calendar day, else undefined. */
+function dayNumber(day: Day): number | undefined {
+  const m = DAY_RE.exec(day);
+  if (!m) return undefined;
+  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Date(ms).toISOString().slice(0, 10) === day ? ms / DAY_MS : undefined;
+}
+
 function utcMidnight(day: Day): number {
   const [y, m, d] = dayParts(day);
   const ms = Date.UTC(y, m - 1, d);
@@ -53,6 +61,9 @@ export function isWorkingDay(day: Day, holidays: ReadonlySet<Day>, weekend: read
 /**
  * The day `n` working days after `day` (before it when n < 0), skipping weekends and `holidays`.
  * n = 0 answers `day` itself when it is a working day, else the next working day.
+ * Counts on day numbers (days since 1970-01-01, a Thursday) rather than YYYY-MM-DD strings: a
+ * deadline years away walks thousands of days, and parsing and formatting each was most of the
+ * worker's scheduleDeadlines.
  */
 export function addWorkingDays(
   day: Day,
@@ -61,17 +72,24 @@ export function addWorkingDays(
   weekend: readonly number[] = WEEKEND,
 ): Day {
   if (!Number.isInteger(n)) throw new Error(`working days must be a whole number, not ${n}`);
+  const holidayNumbers = new Set<number>();
+  for (const h of holidays) {
+    const number = dayNumber(h);
+    if (number !== undefined) holidayNumbers.add(number);
+  }
+  const isWeekend = [0, 1, 2, 3, 4, 5, 6].map((d) => weekend.includes(d));
+  const working = (d: number) => !isWeekend[(((d + 4) % 7) + 7) % 7] && !holidayNumbers.has(d);
   const step = n < 0 ? -1 : 1;
-  let current = day;
+  let current = utcMidnight(day) / DAY_MS;
   if (n === 0) {
-    while (!isWorkingDay(current, holidays, weekend)) current = addDays(current, 1);
-    return current;
+    while (!working(current)) current++;
+  } else {
+    for (let left = Math.abs(n); left > 0;) {
+      current += step;
+      if (working(current)) left--;
+    }
   }
-  for (let left = Math.abs(n); left > 0;) {
-    current = addDays(current, step);
-    if (isWorkingDay(current, holidays, weekend)) left--;
-  }
-  return current;
+  return new Date(current * DAY_MS).toISOString().slice(0, 10);
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

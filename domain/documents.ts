@@ -99,7 +99,7 @@ export const ALLOWED_CONTENT_TYPES: Record<string, string> = {
 };
 
 /** Documents belong to the subjects of the programmes (the registry's list). */
-export { SUBJECT_TYPES, type SubjectType } from './registry';
+export type { SubjectType } from './registry';
 
 /**
  * A file name safe to store, show and send back in Content-Disposition: the last path segment,

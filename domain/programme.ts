@@ -4,7 +4,8 @@
  */
 import type { Language } from './roles';
 import type { Outcome, Phase } from './phases';
-import type { TaskKind } from './tasks';
+import type { z } from 'zod';
+import type { TaskKindSpec } from './task-kind';
 
 export type Bilingual = Record<Language, string>;
 
@@ -35,11 +36,17 @@ export function phaseStages<const P extends Phase>(...phases: P[]): readonly { n
  *   institution's or country's;
  * - `tasks`: subjects on which the user has (or had) a task of one of `kinds`.
  */
+/**
+ * A task kind's name. Task kinds are merged from the entries (domain/tasks.ts `TASK_KINDS`), so an
+ * entry names them as strings; domain/tasks.ts checks at compile time that each one exists.
+ */
+type TaskKindName = string;
+
 export type ScopeRule =
   | { all: true }
   | { same: 'institutionId' | 'countryCode' | 'expertId' }
   | { same: 'userId'; column: string }
-  | { tasks: readonly TaskKind[] };
+  | { tasks: readonly TaskKindName[] };
 
 /**
  * How people come to hold a role and sign in: the sign-up, invitation and just-in-time code reads
@@ -64,6 +71,8 @@ export interface RoleJoining {
 export interface RoleSpec {
   /** The role in words, as a sentence uses it ("invites you as a reviewer"). */
   label: Bilingual;
+  /** The web app's words for it: its title (`role.*`), as the actor of an event (`actor.*`), as whom a subject waits for (`who.*`). */
+  words: { role: Bilingual; actor: Bilingual; who: Bilingual };
   joining: RoleJoining;
   /**
    * A read-only role (the auditor): it reads what its scope shows and changes nothing. The API refuses
@@ -133,6 +142,8 @@ export interface DocumentsSpec {
          */
         beforeTasks?: readonly string[];
       }[];
+  /** The types its upload forms offer (absent: every uploadable type). */
+  uploadTypes?: readonly string[];
 }
 
 /**
@@ -165,6 +176,7 @@ export interface ResultFigure {
   aggregate: 'sum' | 'distinct';
   /** How the value reads: a count, USD (the expression gives cents), or months. */
   unit: 'count' | 'usd' | 'months';
+  /** May read `clock."today"`: the Clock's day (a date), for figures that run on to today. */
   sql: string;
 }
 
@@ -184,7 +196,9 @@ export interface ProgrammeLabels<S extends string = string> {
    * What a task of each of the programme's own kinds asks of its assignee: one sentence in its
    * mail (the kinds of the shared steps: domain/programmes/shared.ts).
    */
-  taskMails: Partial<Record<TaskKind, Bilingual>>;
+  taskMails: Partial<Record<TaskKindName, Bilingual>>;
+  /** The programme's own steps in a subject's history (audit actions the shared words do not name). */
+  actions?: Readonly<Record<string, Bilingual>>;
 }
 
 export interface ProgrammeSpec<P extends string = string, T extends string = string, S extends string = string> {
@@ -203,7 +217,12 @@ export interface ProgrammeSpec<P extends string = string, T extends string = str
   stages: readonly StageSpec<S>[];
   /** Terminal stages, each mapped to a shared outcome. The one mapped to `closed` follows the last active stage. */
   endings: Readonly<Record<string, Outcome>>;
-  taskKinds: readonly TaskKind[];
+  /** Every task kind it opens, in the order of its steps: the shared steps' kinds (domain/tasks.ts) and its own. */
+  taskKinds: readonly string[];
+  /** Its own task kinds (domain/programmes/<programme>-tasks.ts), merged into domain/tasks.ts `TASK_KINDS`. */
+  ownTaskKinds: Readonly<Record<string, TaskKindSpec>>;
+  /** The data shapes of its own decisions, merged into domain/tasks.ts `decisionData`. */
+  decisionData: Readonly<Record<string, z.ZodType>>;
   /**
    * Stages in which the subject may be withdrawn, and by whom: the owner institution (any of its applicants),
    * the Country Office, the expert who owns it, or the one user who owns it (`owner_user`: the account the

@@ -4,7 +4,7 @@
  * it instead of naming programmes. Adding a programme: docs/adding-a-programme.md.
  */
 import type { Actor, Language } from './roles';
-import type { Bilingual, DocumentsSpec, ProgrammeSpec, StageLabel } from './programme';
+import type { Bilingual, DocumentsSpec, ProgrammeSpec, RoleSpec, StageLabel } from './programme';
 import { CHALLENGE_FUND } from './programmes/challenge-fund';
 import { EXPERTS_ON_DEMAND } from './programmes/experts-on-demand';
 import { EVENT_TRAVEL } from './programmes/event-travel';
@@ -39,6 +39,13 @@ export const STAGES = unique<Stage>([
   ...PROGRAMME_LIST.flatMap((p) => Object.keys(p.endings) as Stage[]),
 ]) as unknown as readonly [Stage, ...Stage[]];
 export const TERMINAL_STAGE_NAMES: ReadonlySet<string> = new Set(PROGRAMME_LIST.flatMap((p) => Object.keys(p.endings)));
+
+/** Each role's words for the web app (`role.*`, `actor.*`, `who.*`), as the entries declare it. */
+export const ROLE_WORDS: Readonly<Record<string, RoleSpec['words']>> = Object.fromEntries(
+  PROGRAMME_LIST.flatMap((p) =>
+    Object.entries(p.roles as Record<string, RoleSpec>).map(([role, r]) => [role, r.words]),
+  ),
+);
 
 const BY_ID = new Map<string, ProgrammeSpec>(PROGRAMME_LIST.map((p) => [p.id, p]));
 const BY_SUBJECT = new Map<string, ProgrammeSpec>(PROGRAMME_LIST.map((p) => [p.subjectType, p]));

@@ -1,7 +1,7 @@
 import { iso, z } from 'zod';
 import { documentIdSchema, requirableDocumentTypeSchema } from './documents';
 import { BUDGET_CATEGORIES, budgetAmountsUsd, budgetLineProblems } from './budget';
-import { MODALITIES } from './stages';
+import { MODALITIES } from './statuses';
 import { isTimeZone } from './calendar';
 import { SELECTION_MODES } from './calls';
 

@@ -28,10 +28,43 @@ export const cachingFontkit: typeof fontkit = {
   create(data: Uint8Array, postscriptName?: string) {
     if (postscriptName !== undefined) return fontkit.create(data, postscriptName);
     let font = parsedFonts.get(data);
-    if (!font) parsedFonts.set(data, (font = withGlyphCharacters(fontkit.create(data))));
+    if (!font) parsedFonts.set(data, (font = withLayoutMemo(withGlyphCharacters(fontkit.create(data)))));
     return font;
   },
 };
+
+/**
+ * Most entries a font's layout memo keeps (least recently used first out): a few documents' lines and
+ * line candidates, some 5 MB, as each entry holds the glyph run of at most one line.
+ */
+const LAYOUT_MEMO_ENTRIES = 1_500;
+
+/**
+ * Lays each string out once per font. pdf-lib shapes a string (fontkit's GSUB and GPOS lookups) for every
+ * width it measures and every line it draws, and a paragraph is wrapped by measuring each longer
+ * candidate line: shaping was half of a render, much of it the same strings in every agreement (the
+ * template's paragraphs) and in the stamped version (the whole text again). The layout of a string is a
+ * function of the font and the string alone, and pdf-lib only reads the run; the glyphs in it are the
+ * font's own shared objects either way.
+ */
+function withLayoutMemo<F extends ReturnType<typeof fontkit.create>>(font: F): F {
+  type Layout = (text: string, ...rest: unknown[]) => unknown;
+  const target = font as unknown as { layout: Layout };
+  const layout = target.layout.bind(font) as Layout;
+  const memo = new Map<string, unknown>();
+  target.layout = (text, ...rest) => {
+    if (typeof text !== 'string' || rest.some((arg) => arg !== undefined)) return layout(text, ...rest);
+    let run = memo.get(text);
+    if (run) memo.delete(text);
+    else {
+      run = layout(text);
+      if (memo.size >= LAYOUT_MEMO_ENTRIES) memo.delete(memo.keys().next().value!);
+    }
+    memo.set(text, run);
+    return run;
+  };
+  return font;
+}
 /** A glyph first fetched without its characters gets them from the first lookup that knows them. */
 function withGlyphCharacters<F extends ReturnType<typeof fontkit.create>>(font: F): F {
   const glyphs = font as unknown as {
@@ -55,6 +88,7 @@ export function fontFile(kind: keyof typeof FONT_FILES): Uint8Array {
 export interface AgreementSignature {
   name: string;
   role: string;
+  /** For whom the signer signs (institution, Country Office); empty for an individual contractor signing in person. */
   organisation: string;
   at: string;
   sha256: string;
@@ -75,7 +109,7 @@ export interface AgreementInput {
   tranches: { seq: number; amountUsd: number; milestone: string; dueDate: string }[];
   ruleSet: { name: string; effectiveFrom: string };
   /** Set on the stamped version: the signatures, and the SHA-256 of the unsigned version they signed. */
-  signed?: { signatures: AgreementSignature[]; unsignedSha256: string };
+  signed?: SignedBlock;
 }
 
 const TEXT: Record<Language, Record<string, string>> = {
@@ -112,11 +146,6 @@ const TEXT: Record<Language, Record<string, string>> = {
     effective: 'effective from',
     signatures: '7. Signatures',
     unsigned: 'Awaiting the signatures of both parties.',
-    signedBy: 'Signed by',
-    at: 'at',
-    signedSha: 'signed the document with SHA-256',
-    statement: 'Confirmed statement',
-    stamp: 'SIGNED BY BOTH PARTIES',
     page: 'Page',
   },
   ru: {
@@ -153,11 +182,6 @@ const TEXT: Record<Language, Record<string, string>> = {
     effective: 'действует с',
     signatures: '7. Подписи',
     unsigned: 'Ожидает подписей обеих сторон.',
-    signedBy: 'Подписано',
-    at: '',
-    signedSha: 'подписан документ с SHA-256',
-    statement: 'Подтверждённое заявление',
-    stamp: 'ПОДПИСАНО ОБЕИМИ СТОРОНАМИ',
     page: 'Стр.',
   },
 };
@@ -288,6 +312,57 @@ export async function startPdf(meta: {
   return { doc, w: new Writer(doc, font, bold) };
 }
 
+/** What a stamped document (grant agreement, individual contract) prints of its signatures. */
+const SIGNED_TEXT: Record<
+  Language,
+  { signedBy: string; at: string; signedSha: string; statement: string; stamp: string }
+> = {
+  en: {
+    signedBy: 'Signed by',
+    at: 'at',
+    signedSha: 'signed the document with SHA-256',
+    statement: 'Confirmed statement',
+    stamp: 'SIGNED BY BOTH PARTIES',
+  },
+  ru: {
+    signedBy: 'Подписано',
+    at: '',
+    signedSha: 'подписан документ с SHA-256',
+    statement: 'Подтверждённое заявление',
+    stamp: 'ПОДПИСАНО ОБЕИМИ СТОРОНАМИ',
+  },
+};
+
+export type SignedBlock = { signatures: AgreementSignature[]; unsignedSha256: string };
+
+/** The stamp under a stamped document's heading. */
+export const stampText = (language: Language): string => SIGNED_TEXT[language].stamp;
+
+/** The signatures section's body: each signer, when, the statement confirmed and the SHA-256 signed; else `unsigned`. */
+export function writeSignatures(
+  w: Writer,
+  language: Language,
+  signed: SignedBlock | undefined,
+  unsigned: string,
+): void {
+  if (!signed) {
+    w.text(unsigned, { indent: 8 });
+    return;
+  }
+  const t = SIGNED_TEXT[language];
+  for (const s of signed.signatures) {
+    w.text(
+      `${t.signedBy}: ${s.name} (${s.role}${s.organisation ? `, ${s.organisation}` : ''}) ${t.at} ${s.at.replace('T', ' ').slice(0, 19)} UTC`.replace(
+        '  ',
+        ' ',
+      ),
+      { indent: 8, bold: true },
+    );
+    w.text(`${t.statement}: “${s.statement}”`, { indent: 16 });
+    w.text(`${t.signedSha}: ${s.sha256}`, { indent: 16, size: 8, gap: 6 });
+  }
+}
+
 /** The time of the last signature (a stamped version's modification date), else the document's date. */
 export const lastSignatureAt = (date: string, signed?: { signatures: { at: string }[] }): string =>
   signed?.signatures
@@ -306,7 +381,7 @@ export async function renderAgreementPdf(input: AgreementInput): Promise<Uint8Ar
   w.text(t.title, { size: 18, bold: true });
   w.text(t.subtitle, { size: 11, gap: 6 });
   w.text(`${t.ref}: ${input.reference}    ${t.date}: ${input.date.slice(0, 10)}`, { gap: 8 });
-  if (input.signed) w.stamp(t.stamp);
+  if (input.signed) w.stamp(stampText(input.language));
 
   w.heading(t.parties);
   w.field(t.grantor, `${input.grantor.name}, ${input.grantor.office} (${input.grantor.country})`);
@@ -342,20 +417,6 @@ export async function renderAgreementPdf(input: AgreementInput): Promise<Uint8Ar
   });
 
   w.heading(t.signatures);
-  if (!input.signed) {
-    w.text(t.unsigned, { indent: 8 });
-  } else {
-    for (const s of input.signed.signatures) {
-      w.text(
-        `${t.signedBy}: ${s.name} (${s.role}, ${s.organisation}) ${t.at} ${s.at.replace('T', ' ').slice(0, 19)} UTC`.replace(
-          '  ',
-          ' ',
-        ),
-        { indent: 8, bold: true },
-      );
-      w.text(`${t.statement}: “${s.statement}”`, { indent: 16 });
-      w.text(`${t.signedSha}: ${s.sha256}`, { indent: 16, size: 8, gap: 6 });
-    }
-  }
+  writeSignatures(w, input.language, input.signed, t.unsigned);
   return doc.save({ useObjectStreams: false });
 }

@@ -98,10 +98,9 @@ export function createClock(deps: ClockDeps): Clock {
     now: () => time.now(),
     timerAt: (at) => time.timerAt(typeof at === 'string' ? new Date(at) : at).toISOString(),
     async office(countryCode) {
-      const row = await prisma.countryOffice.findUnique({
-        where: { countryCode },
-        select: { timeZone: true, holidayCountryCode: true },
-      });
+      // Plain SQL here and for the holidays: every task's dates ask both, and Prisma 6 compiles each ORM query anew.
+      const [row] = await prisma.$queryRaw<{ timeZone: string; holidayCountryCode: string | null }[]>`
+        SELECT "timeZone", "holidayCountryCode" FROM "CountryOffice" WHERE "countryCode" = ${countryCode}`;
       return { countryCode: row?.holidayCountryCode ?? countryCode, timeZone: row?.timeZone ?? 'UTC' };
     },
     today: (office) => dayIn(time.now(), office.timeZone),
@@ -109,9 +108,13 @@ export function createClock(deps: ClockDeps): Clock {
     endOf: (day, office) => endOfDay(day, office.timeZone),
     addDays,
     async addWorkingDays(day, n, office) {
-      // Enough calendar days around `day` for n working days even across long holiday seasons.
+      // Enough calendar days for n working days even across long holiday seasons, on the side the count goes.
       const span = Math.abs(n) * 2 + 45;
-      const holidays = await clock.holidays(office.countryCode, addDays(day, -span), addDays(day, span));
+      const holidays = await clock.holidays(
+        office.countryCode,
+        n < 0 ? addDays(day, -span) : day,
+        n < 0 ? day : addDays(day, span),
+      );
       return addWorkingDays(day, n, holidays);
     },
     async isWorkingDay(day, office) {
@@ -119,11 +122,10 @@ export function createClock(deps: ClockDeps): Clock {
     },
     async holidays(countryCode, from, to) {
       await ensureImported(countryCode, Number(from.slice(0, 4)), Number(to.slice(0, 4)));
-      const rows = await prisma.publicHoliday.findMany({
-        where: { countryCode, date: { gte: new Date(`${from}T00:00:00Z`), lte: new Date(`${to}T00:00:00Z`) } },
-        select: { date: true },
-      });
-      return new Set(rows.map((r) => r.date.toISOString().slice(0, 10)));
+      const rows = await prisma.$queryRaw<{ day: string }[]>`
+        SELECT to_char("date", 'YYYY-MM-DD') AS "day" FROM "PublicHoliday"
+        WHERE "countryCode" = ${countryCode} AND "date" BETWEEN ${from}::date AND ${to}::date`;
+      return new Set(rows.map((r) => r.day));
     },
   };
   return clock;

@@ -5,14 +5,14 @@
  * data with its source), and the POPP rule set in force. Deterministic like the grant agreement.
  */
 import type { Language } from '../domain/roles';
-import { startPdf, usd } from './agreement-pdf';
+import { lastSignatureAt, startPdf, stampText, usd, writeSignatures, type SignedBlock } from './agreement-pdf';
 
 export type Modality = 'desk' | 'online' | 'mission';
 
 export interface IndividualContractInput {
   language: Language;
   reference: string;
-  /** The date the contract was generated (ISO): printed, and the PDF's dates. */
+  /** The Clock's instant when the contract was generated (ISO): printed, and the PDF's dates. */
   date: string;
   undp: { name: string; office: string; country: string };
   contractor: { name: string; email: string | null };
@@ -35,11 +35,14 @@ export interface IndividualContractInput {
     travelDays: number;
     dsaPerDayUsd: number;
     dsaValidFrom: string | null;
+    /** The rate's source, in the contract's language. */
     dsaSource: string | null;
   } | null;
   ruleSet: { name: string; effectiveFrom: string; dailyFeeApprovalThresholdUsd: number };
   /** The fund manager's justification when the contract needed an approval (e.g. the daily fee). */
   exceptionNote: string | null;
+  /** Set on the stamped version: the signatures, and the SHA-256 of the unsigned version they signed. */
+  signed?: SignedBlock;
 }
 
 const MODALITY: Record<Language, Record<Modality, string>> = {
@@ -145,11 +148,12 @@ export async function renderIndividualContractPdf(input: IndividualContractInput
     title: `${t.title} ${input.reference}`,
     language: input.language,
     created: input.date,
-    modified: input.date,
+    modified: lastSignatureAt(input.date, input.signed),
   });
   w.text(t.title, { size: 18, bold: true });
   w.text(t.subtitle, { size: 11, gap: 6 });
   w.text(`${t.ref}: ${input.reference}    ${t.date}: ${input.date.slice(0, 10)}`, { gap: 8 });
+  if (input.signed) w.stamp(stampText(input.language));
 
   w.heading(t.parties);
   w.field(t.undp, `${input.undp.name}, ${input.undp.office} (${input.undp.country})`);
@@ -197,6 +201,6 @@ export async function renderIndividualContractPdf(input: IndividualContractInput
   });
 
   w.heading(t.signatures);
-  w.text(t.unsigned, { indent: 8 });
+  writeSignatures(w, input.language, input.signed, t.unsigned);
   return doc.save({ useObjectStreams: false });
 }

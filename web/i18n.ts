@@ -2,6 +2,7 @@
  * Every label and message of the web app, in English and Russian. `ru` is typed against `en`,
  * so a key missing in one language fails the type check. Placeholders: `{name}`.
  */
+import { ROLE_WORDS } from '../domain/registry';
 import { POLICY_EN, POLICY_RU } from './policy-words';
 import { RESULTS_EN, RESULTS_RU } from './results-words';
 
@@ -257,39 +258,9 @@ const en = {
   'nav.profile': 'My profile',
   'nav.openTasks': '{n} open',
   'account.label': 'Account',
-  'role.applicant': 'Applicant',
-  'role.co_approver': 'Country Office',
-  'role.fund_manager': 'Fund manager',
-  'role.reviewer': 'Reviewer',
-  'role.expert': 'Expert',
-  'role.university_contact': 'University contact',
-  'role.admin': 'Administrator',
-  'role.auditor': 'Auditor',
-  'role.unv_officer': 'UNV officer',
-  'role.unv_volunteer': 'UN Volunteer',
   'role.system': 'System',
-  'actor.applicant': 'Applicant',
-  'actor.co_approver': 'UNDP Country Office',
-  'actor.fund_manager': 'Fund manager',
-  'actor.reviewer': 'Reviewer',
-  'actor.expert': 'Expert',
-  'actor.university_contact': 'University contact',
-  'actor.admin': 'Administrator',
-  'actor.auditor': 'Auditor',
-  'actor.unv_officer': 'UNV officer',
-  'actor.unv_volunteer': 'UN Volunteer',
   'actor.system': 'Automatic step',
   'actor.you': 'You',
-  'who.applicant': 'the applicant',
-  'who.co_approver': 'the UNDP Country Office',
-  'who.fund_manager': 'the fund manager',
-  'who.reviewer': 'a reviewer',
-  'who.expert': 'the expert',
-  'who.university_contact': 'the university contact',
-  'who.admin': 'an administrator',
-  'who.auditor': 'an auditor',
-  'who.unv_officer': 'a UNV officer',
-  'who.unv_volunteer': 'the UN Volunteer',
   'who.system': 'an automatic step',
   'auth.title': 'Sign in',
   'auth.signIn': 'Sign in',
@@ -891,6 +862,7 @@ const en = {
   'done.candidate_selection.select': 'Expert selected',
   'done.waitlist': 'Put on the waiting list',
   'done.submit_report': 'Report submitted',
+  'done.departed': 'Departed on the trip',
   'done.final_report.submit_report': 'Final report submitted',
   'done.accept': 'Accepted',
   'done.invitation_response.accept': 'Invitation accepted',
@@ -904,6 +876,9 @@ const en = {
   'done.invitation_response.expired': 'Invitation expired',
   'done.submit_deliverable': 'Deliverable submitted',
   'done.submit_feedback': 'Rating submitted',
+  'action.document_uploaded': 'Document uploaded',
+  'action.document_released': 'Document released after its scan',
+  'action.document_deleted': 'Document removed',
   'action.other': 'Other step',
   'timeline.forMilestone': 'milestone {n} “{title}”',
   'timeline.forMilestoneN': 'milestone {n}',
@@ -1205,39 +1180,9 @@ const ru: Record<Key, string> = {
   'nav.profile': 'Мой профиль',
   'nav.openTasks': 'открыто: {n}',
   'account.label': 'Учётная запись',
-  'role.applicant': 'Заявитель',
-  'role.co_approver': 'Страновой офис',
-  'role.fund_manager': 'Менеджер фонда',
-  'role.reviewer': 'Рецензент',
-  'role.expert': 'Эксперт',
-  'role.university_contact': 'Представитель университета',
-  'role.admin': 'Администратор',
-  'role.auditor': 'Аудитор',
-  'role.unv_officer': 'Сотрудник программы ДООН',
-  'role.unv_volunteer': 'Доброволец ООН',
   'role.system': 'Система',
-  'actor.applicant': 'Заявитель',
-  'actor.co_approver': 'Страновой офис ПРООН',
-  'actor.fund_manager': 'Менеджер фонда',
-  'actor.reviewer': 'Рецензент',
-  'actor.expert': 'Эксперт',
-  'actor.university_contact': 'Представитель университета',
-  'actor.admin': 'Администратор',
-  'actor.auditor': 'Аудитор',
-  'actor.unv_officer': 'Сотрудник программы ДООН',
-  'actor.unv_volunteer': 'Доброволец ООН',
   'actor.system': 'Автоматический шаг',
   'actor.you': 'Вы',
-  'who.applicant': 'заявителя',
-  'who.co_approver': 'странового офиса ПРООН',
-  'who.fund_manager': 'менеджера фонда',
-  'who.reviewer': 'рецензента',
-  'who.expert': 'эксперта',
-  'who.university_contact': 'представителя университета',
-  'who.admin': 'администратора',
-  'who.auditor': 'аудитора',
-  'who.unv_officer': 'сотрудника программы ДООН',
-  'who.unv_volunteer': 'добровольца ООН',
   'who.system': 'автоматического шага',
   'auth.title': 'Вход',
   'auth.signIn': 'Войти',
@@ -1834,6 +1779,7 @@ const ru: Record<Key, string> = {
   'done.candidate_selection.select': 'Эксперт выбран',
   'done.waitlist': 'Включено в резерв',
   'done.submit_report': 'Отчёт представлен',
+  'done.departed': 'Эксперт выехал в поездку',
   'done.final_report.submit_report': 'Итоговый отчёт представлен',
   'done.accept': 'Принято',
   'done.invitation_response.accept': 'Приглашение принято',
@@ -1847,6 +1793,9 @@ const ru: Record<Key, string> = {
   'done.invitation_response.expired': 'Срок приглашения истёк',
   'done.submit_deliverable': 'Результат представлен',
   'done.submit_feedback': 'Оценка представлена',
+  'action.document_uploaded': 'Загружен документ',
+  'action.document_released': 'Документ допущен после проверки',
+  'action.document_deleted': 'Документ удалён',
   'action.other': 'Другой шаг',
   'timeline.forMilestone': 'этап {n} «{title}»',
   'timeline.forMilestoneN': 'этап {n}',
@@ -2122,7 +2071,19 @@ const ru: Record<Key, string> = {
   'roster.bio': 'Биография',
 };
 
-export const DICTIONARY: Record<Lang, Record<Key, string>> = { en, ru };
+/** The words of each role (`role.*`, `actor.*`, `who.*`), from the registry's entries (domain/programmes/). */
+function roleWords(lang: Lang): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(ROLE_WORDS).flatMap(([role, words]) =>
+      (['role', 'actor', 'who'] as const).map((form) => [`${form}.${role}`, words[form][lang]]),
+    ),
+  );
+}
+
+export const DICTIONARY: Record<Lang, Record<Key, string>> = {
+  en: { ...en, ...roleWords('en') },
+  ru: { ...ru, ...roleWords('ru') },
+};
 
 /** The label in `lang`; an unknown key comes back unchanged (callers may fall back on it). */
 export function t(lang: Lang, key: Key, vars?: Vars): string {

@@ -9,6 +9,7 @@ import {
   type Programme,
   type SubjectType,
 } from '../domain/registry';
+import type { ProgrammeLabels } from '../domain/programme';
 import { isTerminal } from '../domain/stages';
 import type { Schemas } from './api-client';
 import { html, type HtmlValue, type SafeHtml } from './html';
@@ -306,7 +307,7 @@ function kindOf(e: TimelineEvent): string | undefined {
       : undefined;
 }
 
-export function eventLabel(ctx: AnonCtx, e: TimelineEvent): string {
+export function eventLabel(ctx: AnonCtx, e: TimelineEvent, programme?: Programme): string {
   const data = e.data ?? {};
   const kind = kindOf(e);
   if ((e.action === 'decision' || e.action === 'task_expired') && typeof data.decision === 'string') {
@@ -319,7 +320,10 @@ export function eventLabel(ctx: AnonCtx, e: TimelineEvent): string {
   }
   const key = `action.${e.action}` as Key;
   const label = ctx.t(key);
-  return label === key ? ctx.t('action.other') : label;
+  if (label !== key) return label;
+  // A programme's own steps are worded with the programme (domain/programmes/<programme>-words.ts).
+  const own = programme ? (programmeSpec(programme).labels as ProgrammeLabels).actions?.[e.action] : undefined;
+  return own ? own[ctx.lang] : ctx.t('action.other');
 }
 
 /** A payment's amount and what it is for: "USD 12,000 · milestone 1 “Pilot”" (titles from the event, else the agreement). */
@@ -401,7 +405,7 @@ export function timelineList(
     const payment = paymentDetail(ctx, e, opts.milestones ?? new Map());
     const reasons = findingsOf((e.data ?? {}).reasons);
     return html`<li>
-      <p class="t-head"><strong>${eventLabel(ctx, e)}</strong>${moved ? html` <span class="muted">→ ${stageLabel(ctx, e.toStage!, opts.programme)}</span>` : ''}</p>
+      <p class="t-head"><strong>${eventLabel(ctx, e, opts.programme)}</strong>${moved ? html` <span class="muted">→ ${stageLabel(ctx, e.toStage!, opts.programme)}</span>` : ''}</p>
       ${payment ? html`<p class="t-amount">${payment}</p>` : ''}
       ${reasons.length ? html`<ul class="t-reasons">${reasons.map((r) => html`<li>${findingText(lang, r)}</li>`)}</ul>` : ''}
       <p class="t-meta"><time datetime="${e.at}">${fmtDate(e.at, lang, true)}</time> · ${actorText(ctx, e, names, opts.privileged)}</p>

@@ -1,11 +1,12 @@
 /**
- * The grant agreement's documents in the proposal workflow: generated when contracting begins,
- * shown to the signers (task context), each signature checked against the exact bytes and the
- * statement shown, and stamped with both signatures once signed. Generated files are scanned like
- * uploads (a child workflow each, abandoned with the parent). Stamping runs in a child workflow of
- * its own: the signatures are recorded with the decisions, and the project goes on to its mission
- * while the stamped copy is drawn (a render waits its turn for a thread when many agreements are
- * signed at once).
+ * Generated documents to sign, shared by the programmes: the grant agreement of a proposal and the
+ * individual contract of an expert request. Generated when contracting begins and dated by the
+ * Clock, shown to the signers (task context `agreement`), each signature checked against the exact
+ * bytes and the statement shown (signatureProblems, in the Update validator), and stamped with both
+ * signatures once signed. Generated files are scanned like uploads (a child workflow each, abandoned
+ * with the parent). Stamping runs in a child workflow of its own: the signatures are recorded with
+ * the decisions, and the subject goes on to its mission while the stamped copy is drawn (a render
+ * waits its turn for a thread when many documents are signed at once).
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
@@ -14,10 +15,13 @@ import type {
   AgreementDocumentRef,
   GenerateAgreementInput,
   GenerateContractInput,
+  GeneratedInput,
   SignatureInput,
+  StampInput,
 } from '../activities/documents';
 import type { DecisionProblem } from '../domain/tasks';
 import { documentScanWorkflow, documentScanWorkflowId } from './document-scan';
+import type { Decision } from './lifecycle';
 
 const { generateAgreement, generateIndividualContract, stampAgreement } = proxyActivities<Activities>({
   // Generous: under load an attempt may wait its turn for a render thread (beating all the while).
@@ -29,6 +33,12 @@ const { generateAgreement, generateIndividualContract, stampAgreement } = proxyA
     maximumInterval: '30 seconds',
     nonRetryableErrorTypes: ['ValidationError', 'ConfigurationError'],
   },
+});
+
+/** The Clock's instant: generated documents and their signatures are dated by the calendar, not the workflow's time. */
+const { calendarNow } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
 /**
@@ -60,46 +70,65 @@ async function scanGenerated(documents: AgreementDocumentRef[]): Promise<void> {
   );
 }
 
-export async function prepareAgreement(input: GenerateAgreementInput): Promise<{ documents: AgreementDocumentRef[] }> {
-  const out = await generateAgreement(input);
+/** A generated document (EN, RU) as stored, and the Clock's instant it is dated (its stamped version keeps that date). */
+export interface PreparedDocument {
+  documents: AgreementDocumentRef[];
+  date: string;
+}
+
+export async function prepareAgreement(input: Omit<GenerateAgreementInput, 'date'>): Promise<PreparedDocument> {
+  const date = await calendarNow();
+  const out = await generateAgreement({ ...input, date });
   await scanGenerated(out.documents);
-  return out;
+  return { ...out, date };
 }
 
 /** An expert's individual contract (EN, RU), stored with the request and scanned, before it goes to signature. */
-export async function prepareIndividualContract(
-  input: GenerateContractInput,
-): Promise<{ documents: AgreementDocumentRef[] }> {
-  const out = await generateIndividualContract(input);
+export async function prepareIndividualContract(input: Omit<GenerateContractInput, 'date'>): Promise<PreparedDocument> {
+  const date = await calendarNow();
+  const out = await generateIndividualContract({ ...input, date });
   await scanGenerated(out.documents);
-  return out;
+  return { ...out, date };
 }
-
-export type StampAgreementInput = GenerateAgreementInput & { signatures: SignatureInput[] };
 
 export const agreementStampWorkflowId = (workflowId: string) => `agreement-stamp-${workflowId}`;
 
-/** Starts the stamping (its own workflow, which outlives the proposal's); returns once it has started. */
-export async function stampSignedAgreement(input: StampAgreementInput): Promise<void> {
+/**
+ * Starts the stamping of a signed grant agreement or individual contract (its own workflow, which
+ * outlives the subject's); returns once it has started. Each signature names the version signed
+ * and confirms its statement (checked by signatureProblems); it is dated by the Clock.
+ */
+export async function stampSignedAgreement(input: GeneratedInput, decisions: Decision[]): Promise<void> {
+  const at = await calendarNow();
+  const signatures: SignatureInput[] = decisions.map((d) => ({
+    userId: d.actor.userId,
+    role: d.actor.role,
+    at,
+    documentSha256: String(d.data.documentSha256),
+    statement: String(d.data.statement),
+  }));
+  const stamp: StampInput = { ...input, signatures };
   await startOnce(() =>
     startChild(agreementStampWorkflow, {
       workflowId: agreementStampWorkflowId(input.workflowId),
-      args: [input],
+      args: [stamp],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     }),
   );
 }
 
 /** Records the signatures on the documents, stores the stamped versions (EN, RU) and scans them. */
-export async function agreementStampWorkflow(
-  input: StampAgreementInput,
-): Promise<{ documents: AgreementDocumentRef[] }> {
+export async function agreementStampWorkflow(input: StampInput): Promise<{ documents: AgreementDocumentRef[] }> {
   const out = await stampAgreement(input);
   await scanGenerated(out.documents);
   return out;
 }
 
-/** A signature must name one version shown to the signer (its SHA-256) and confirm that version's statement word for word. */
+/**
+ * A signature must name one version shown to the signer (its SHA-256) and confirm that version's
+ * statement word for word: the Update validator of every workflow whose signature tasks show a
+ * generated document (`context.agreement`).
+ */
 export function signatureProblems(context: Record<string, unknown>, data: Record<string, unknown>): DecisionProblem[] {
   const agreement = context.agreement as { documents: AgreementDocumentRef[] } | undefined;
   if (!agreement) return [];
@@ -108,7 +137,7 @@ export function signatureProblems(context: Record<string, unknown>, data: Record
     return [
       {
         path: 'data.documentSha256',
-        message: `must be the SHA-256 of the agreement you read: ${agreement.documents.map((d) => `${d.language} ${d.sha256}`).join(', ')}`,
+        message: `must be the SHA-256 of the document you read: ${agreement.documents.map((d) => `${d.language} ${d.sha256}`).join(', ')}`,
       },
     ];
   if (data.statement !== doc.statement)

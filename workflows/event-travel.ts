@@ -182,7 +182,13 @@ export async function eventTravelWorkflow(input: EventTravelWorkflowInput): Prom
         {
           kind: 'travel_review',
           role: 'fund_manager',
-          context: { application: summary(), estimate: progress.estimate, budget, expertId: expert.expertId },
+          context: {
+            application: summary(),
+            estimate: progress.estimate,
+            budget,
+            expertId: expert.expertId,
+            expertName: progress.expertName,
+          },
         },
         async (c) => {
           if (c.decision !== 'approve') return [];

@@ -17,7 +17,9 @@
  *   overlapping dates is refused (a check against the read model at decision time).
  * - Contracting: every needs_approval finding (in practice the daily fee above the threshold)
  *   goes to the fund manager's `fee_approval` task; its justification is the contract's
- *   exception note.
+ *   exception note. The individual contract is generated (EN, RU) and each signer names the
+ *   SHA-256 of the version read and confirms its statement (the validator refuses anything else);
+ *   once both signed, a stamped version is stored, as for the grant agreement (agreement-steps.ts).
  * - Withdrawal: any co_approver of the request's country (the request belongs to the Country
  *   Office, not to one person), up to and including contracting; a draft contract is voided.
  */
@@ -50,7 +52,11 @@ import {
   type DraftContract,
 } from './shared-steps';
 import type { DecideInput } from './messages';
-import { prepareIndividualContract as prepareIndividualContractStep } from './agreement-steps';
+import {
+  prepareIndividualContract as prepareIndividualContractStep,
+  signatureProblems,
+  stampSignedAgreement as stampSignedAgreementStep,
+} from './agreement-steps';
 
 const expertActivities = proxyActivities<Activities>(PROGRAMME_ACTIVITY_OPTIONS);
 
@@ -105,7 +111,7 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     title: String(input.request.title ?? 'Expert request'),
     owner: { userId: requester.userId },
     resume: input.resume?.lifecycle,
-    validateDecision: (task, d) => validateExpertRequestDecision(task.kind, d, progress),
+    validateDecision: (task, d) => validateExpertRequestDecision(task.kind, task.context ?? {}, d, progress),
   });
   lc.install();
   const {
@@ -125,7 +131,10 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
     expertBookingProblems: expertActivities.expertBookingProblems,
     checkExpertContract: expertActivities.checkExpertContract,
   });
-  const { prepareIndividualContract } = lc.track({ prepareIndividualContract: prepareIndividualContractStep });
+  const { prepareIndividualContract, stampSignedAgreement } = lc.track({
+    prepareIndividualContract: prepareIndividualContractStep,
+    stampSignedAgreement: stampSignedAgreementStep,
+  });
 
   const reject = rejectWith(lc);
   const cancelWith = (
@@ -456,11 +465,11 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
       policyFindings: policy,
       exceptionNote,
     });
-    // The contract as documents of the request, on the signers' task pages and the request's page.
-    await prepareIndividualContract({
+    // The contract as documents of the request, on the signers' task pages and the request's page:
+    // a signature names the bytes it signs.
+    const contractInput = {
       requestId: input.requestId,
       workflowId: workflowInfo().workflowId,
-      date: new Date().toISOString(),
       expert: { expertId: expert.expertId, name: expert.name },
       dailyFeeCents: expert.dailyFeeCents,
       contractValueCents: value,
@@ -472,13 +481,15 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
       })),
       dsaRateCents: progress.dsaRateCents,
       exceptionNote,
-    });
+    };
+    const prepared = await prepareIndividualContract(contractInput);
     const context = {
       expertId: expert.expertId,
       expertName: expert.name,
       valueUsd: value / 100,
       tranches,
       ...travel(),
+      agreement: { documents: prepared.documents },
     };
     const signature = await twoPartySignature(
       lc,
@@ -523,6 +534,11 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
       notifyOwner: true,
       extra: { contract: signature.signed },
     });
+    // After the move to the mission, which the last signer's answer reports: the stamped copy follows.
+    await stampSignedAgreement(
+      { documentType: 'individual_contract', ...contractInput, date: prepared.date },
+      signature.signatures,
+    );
   }
 
   async function mission(): Promise<void> {
@@ -643,11 +659,13 @@ export async function expertRequestWorkflow(input: ExpertRequestWorkflowInput): 
 /** Experts-on-Demand rules a decision must meet beyond its shape (pure: runs in the Update validator). */
 function validateExpertRequestDecision(
   kind: string,
+  context: Record<string, unknown>,
   d: DecideInput,
   progress: ExpertRequestProgress,
 ): DecisionProblem[] {
   const data = d.data ?? {};
   if (kind === 'revise') return resubmissionProblems(progress.request, data);
+  if (kind === 'contract_signature' && d.decision === 'sign') return signatureProblems(context, data);
   if (kind === 'shortlist_review' && d.decision === 'edit') {
     const ids = (data.expertIds ?? []) as string[];
     if (new Set(ids).size !== ids.length) return [{ path: 'data.expertIds', message: 'experts must be distinct' }];

@@ -495,7 +495,6 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
     const agreementInput = {
       proposalId: input.proposalId,
       workflowId: workflowInfo().workflowId,
-      date: new Date().toISOString(),
       tranches: p().milestones.map((m, i) => ({
         seq: i + 1,
         amountCents: amounts[i],
@@ -503,7 +502,8 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
         dueDate: m.dueDate,
       })),
     };
-    const agreement = await prepareAgreement(agreementInput);
+    const prepared = await prepareAgreement(agreementInput);
+    const agreement = { documents: prepared.documents };
     const signContext = { valueUsd: total / 100, tranches, agreement };
     const signature = await twoPartySignature(
       lc,
@@ -535,14 +535,10 @@ export async function proposalWorkflow(input: ProposalWorkflowInput): Promise<St
         extra: { contract: { ...contract, status: 'declined' } },
       });
     }
-    const signatures = signature.signatures.map((d) => ({
-      userId: d.actor.userId,
-      role: d.actor.role,
-      at: new Date().toISOString(),
-      documentSha256: String(d.data.documentSha256),
-      statement: String(d.data.statement),
-    }));
-    await stampSignedAgreement({ ...agreementInput, signatures });
+    await stampSignedAgreement(
+      { documentType: 'grant_agreement', ...agreementInput, date: prepared.date },
+      signature.signatures,
+    );
     await lc.transition('mission', {
       action: 'contract_signed',
       notifyOwner: true,

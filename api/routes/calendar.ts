@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { isTimeZone } from '../../domain/calendar';
 import { countryCodeSchema, isoDateSchema, text } from '../../domain/schemas';
-import { createClock } from '../../lib/clock';
 import type { ApiContext } from '../context';
 import { queryWithExample, requestBody, responseBody } from '../contract';
 import { conflict, notFound, validationFailed } from '../errors';
@@ -80,7 +79,7 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export function calendarRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;
-  const clock = createClock({ prisma });
+  const { clock } = ctx;
 
   router.add(
     {

@@ -124,6 +124,7 @@ export function eventTravelRoutes(router: ApiRouter, ctx: ApiContext): void {
     description: 'A page of applications, newest first (an expert sees their own)',
     getOperationId: 'getEventTravel',
     select: SUMMARY_SELECT,
+    filters: (query) => (query.expert ? [{ expertId: query.expert }] : []),
     items: (rows: SummaryRow[]) => rows.map(summary),
   });
 

@@ -2,42 +2,31 @@ import { authModes, loadConfig } from '../../lib/config';
 import type { ApiContext } from '../context';
 import { buildOpenApi } from '../openapi';
 import { ApiRouter } from '../router';
+import { PROGRAMME_SERVER_LIST } from '../../programmes';
 import { accountRoutes } from './accounts';
 import { auditRoutes } from './audit';
 import { calendarRoutes } from './calendar';
-import { callRoutes } from './calls';
 import { documentRoutes } from './documents';
-import { draftRoutes } from './drafts';
 import { expertApplicationRoutes } from './expert-applications';
-import { eventTravelRoutes } from './event-travel';
-import { internshipRoutes } from './internships';
-import { expertRequestRoutes } from './expert-requests';
 import { expertRoutes } from './experts';
 import { institutionRoutes } from './institutions';
 import { joiningRoutes } from './joining';
 import { messageRoutes } from './messages';
 import { pipelineRoutes } from './pipeline';
 import { privacyRoutes } from './privacy';
-import { proposalRoutes } from './proposals';
 import { reassignmentRoutes } from './reassignment';
 import { resultRoutes } from './results';
 import { ruleSetRoutes } from './rule-sets';
 import { API_VERSION, systemRoutes } from './system';
 import { taskRoutes } from './tasks';
-import { unVolunteersRoutes } from './un-volunteers';
 import { userRoutes } from './users';
 
 /** Every route of the API, declared once: the Express app and the OpenAPI document both come from it. */
 export function apiRouter(ctx: ApiContext): ApiRouter {
   const router = new ApiRouter();
   systemRoutes(router, ctx);
-  callRoutes(router, ctx);
-  proposalRoutes(router, ctx);
-  draftRoutes(router, ctx);
-  expertRequestRoutes(router, ctx);
-  eventTravelRoutes(router, ctx);
-  unVolunteersRoutes(router, ctx);
-  internshipRoutes(router, ctx);
+  // Each programme's own routes (programmes/<programme>.ts), before the shared ones.
+  for (const programme of PROGRAMME_SERVER_LIST) for (const routes of programme.apiRoutes) routes(router, ctx);
   messageRoutes(router, ctx);
   taskRoutes(router, ctx);
   reassignmentRoutes(router, ctx);

@@ -15,6 +15,7 @@ import {
 } from '../results-schemas';
 import {
   phaseDates,
+  programmeFigures,
   resultFigures,
   resultItems,
   type GroupFigures,
@@ -107,6 +108,8 @@ const GROUP_COLUMNS = [
   'beneficiariesMen',
   'beneficiariesYouth',
 ] as const;
+
+const PROGRAMME_FIGURE_COLUMNS = ['programme', 'figure', 'label', 'unit', 'value'] as const;
 
 /** One row per country, SDG or thematic area (an item with several SDGs counts under each), as PostgreSQL summed them. */
 export function groupedRows(figures: ResultFigures, by: (typeof RESULT_GROUPINGS)[number]) {
@@ -216,7 +219,9 @@ export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
         description:
           'One row per country, SDG or thematic area (`by`) with the items, money and beneficiaries of the filtered items; ' +
           'an item addressing several SDGs counts under each.' +
-          (format === 'xlsx' ? ' The workbook has a sheet per grouping and the pipeline.' : ''),
+          (format === 'xlsx'
+            ? ' The workbook has a sheet per grouping, the pipeline, and the programmes’ own figures (`programmeFigures`).'
+            : ''),
         roles: ROLES,
         query: resultsExportQuerySchema,
         success: fileAnswer(format),
@@ -228,7 +233,10 @@ export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
           sendCsv(res, `results-by-${query.by}.csv`, [query.by, ...GROUP_COLUMNS], groupedRows(figures, query.by));
           return;
         }
-        const items = await resultItems(prisma, f);
+        const [items, own] = await Promise.all([
+          resultItems(prisma, f),
+          programmeFigures(prisma, f, ctx.clock.now().toISOString().slice(0, 10)),
+        ]);
         const dates = await phaseDates(prisma, items);
         await sendXlsx(res, 'results.xlsx', [
           ...[query.by, ...RESULT_GROUPINGS.filter((g) => g !== query.by)].map((by) => ({
@@ -240,6 +248,20 @@ export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
             name: 'Pipeline',
             columns: PIPELINE_COLUMNS,
             rows: items.map((i) => pipelineRow(i, dates.get(i.id) ?? {})),
+          },
+          {
+            // The dashboard's figures of each programme's own (UN Volunteers: deployed, countries, months served, money).
+            name: 'Programme figures',
+            columns: PROGRAMME_FIGURE_COLUMNS,
+            rows: own.flatMap((p) =>
+              p.figures.map((fig) => ({
+                programme: p.programme,
+                figure: fig.key,
+                label: fig.label.en,
+                unit: fig.unit,
+                value: fig.value,
+              })),
+            ),
           },
         ]);
       },
@@ -284,7 +306,7 @@ export function resultExportRoutes(router: ApiRouter, ctx: ApiContext): void {
       const t = figures.totals;
       const pdf = await renderCountrySummaryPdf({
         language: lang,
-        date: new Date().toISOString(),
+        date: ctx.clock.now().toISOString(),
         country: { code: f.country, name: country ? (lang === 'ru' ? country.nameRu : country.name) : f.country },
         filters: [
           f.programme ? programmeName(f.programme) : '',

@@ -13,7 +13,6 @@ import {
 import { phaseOf, PROGRAMME_LIST, type Programme, type SubjectType } from '../../domain/registry';
 import { operationName, subjectIdParam } from '../subject-routes';
 import type { Role } from '../../domain/roles';
-import { createClock } from '../../lib/clock';
 import { subjectTable } from '../../lib/subject-table';
 import { withTemporalDeadline, type ApiContext } from '../context';
 import { conflict, forbidden, notFound, validationFailed } from '../errors';
@@ -129,7 +128,9 @@ function reportView(r: ReportRow) {
 
 export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;
-  const clock = createClock({ prisma });
+  const { clock } = ctx;
+  /** The Clock's day (UTC): what the programmes' own figures run to. */
+  const clockDay = () => clock.now().toISOString().slice(0, 10);
 
   for (const spec of PROGRAMME_LIST) {
     const programme = spec.id as Programme;
@@ -383,7 +384,8 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
       path: '/results',
       operationId: 'getResultsDashboard',
       // The same answer for every caller with the same scope and filters, until a results table changes.
-      cached: { topic: 'results', by: ({ user, query }) => resultFiltersFor(user, query) },
+      // Keyed by the Clock's day too: months served move on without a write.
+      cached: { topic: 'results', by: ({ user, query }) => ({ ...resultFiltersFor(user, query), today: clockDay() }) },
       tag: 'Results',
       summary: 'Results dashboard: the portfolio in figures',
       description:
@@ -434,7 +436,7 @@ export function resultRoutes(router: ApiRouter, ctx: ApiContext): void {
           bySdg: [...figures.bySdg.entries()].sort((a, b) => a[0] - b[0]).map(([sdg, g]) => ({ sdg, ...groupView(g) })),
           byCountry: sorted(figures.byCountry).map(([c, g]) => ({ countryCode: c, ...groupView(g) })),
           byThematicArea: sorted(figures.byThematicArea).map(([a, g]) => ({ thematicAreaId: a, ...groupView(g) })),
-          programmeFigures: await programmeFigures(prisma, f),
+          programmeFigures: await programmeFigures(prisma, f, clockDay()),
         },
       };
     },

@@ -16,7 +16,6 @@ import {
 import type { BudgetLine } from '../../domain/budget';
 import { stagesInPhase, type Programme } from '../../domain/registry';
 import type { Modality, Phase } from '../../domain/stages';
-import { createClock } from '../../lib/clock';
 import type { ApiContext } from '../context';
 import { conflict, notFound, validationFailed } from '../errors';
 import { created, type ApiRouter } from '../router';
@@ -57,7 +56,7 @@ function changesOf(base: PolicyRules | null, rules: PolicyRules) {
 
 export function ruleSetRoutes(router: ApiRouter, ctx: ApiContext): void {
   const { prisma } = ctx;
-  const clock = createClock({ prisma });
+  const { clock } = ctx;
   const today = () => day(clock.now());
 
   interface Known {

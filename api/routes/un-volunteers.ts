@@ -42,7 +42,25 @@ const SUMMARY_SELECT = {
 } as const;
 type SummaryRow = Prisma.UnvAssignmentGetPayload<{ select: typeof SUMMARY_SELECT }>;
 
-function summary(r: SummaryRow) {
+/** The fund's money on the assignment: not the volunteer's to see (UNV pays them; their allowances are UNV's business). */
+function money(r: SummaryRow, fundView: boolean) {
+  return {
+    committedUsd: fundView ? centsToUsd(r.committedCents) : null,
+    transferredUsd: fundView ? centsToUsd(r.transferredCents) : null,
+    spentUsd: fundView ? centsToUsd(r.spentCents) : null,
+  };
+}
+
+/** A timeline without amounts (keys in cents or USD), for the volunteer. */
+function withoutMoney<E extends { data: Record<string, unknown> | null }>(events: E[]): E[] {
+  return events.map((e) => {
+    if (!e.data) return e;
+    const data = Object.fromEntries(Object.entries(e.data).filter(([k]) => !/(Cents|Usd)$/.test(k)));
+    return { ...e, data: Object.keys(data).length ? data : null };
+  });
+}
+
+function summary(r: SummaryRow, fundView: boolean) {
   return {
     id: r.id,
     title: r.title,
@@ -54,9 +72,7 @@ function summary(r: SummaryRow) {
     volunteerName: r.volunteerName,
     deployedOn: dayOrNull(r.deployedOn),
     plannedEndDate: dayOrNull(r.plannedEndDate),
-    committedUsd: centsToUsd(r.committedCents),
-    transferredUsd: centsToUsd(r.transferredCents),
-    spentUsd: centsToUsd(r.spentCents),
+    ...money(r, fundView),
     stage: asStage(r.stage),
     stageEnteredAt: r.stageEnteredAt.toISOString(),
     createdAt: r.createdAt.toISOString(),
@@ -128,7 +144,7 @@ export function unVolunteersRoutes(router: ApiRouter, ctx: ApiContext): void {
     description: 'A page of assignments, newest first (a Country Office sees those of its country)',
     getOperationId: 'getUnvAssignment',
     select: SUMMARY_SELECT,
-    items: (rows: SummaryRow[]) => rows.map(summary),
+    items: (rows: SummaryRow[], user) => rows.map((r) => summary(r, user.role !== VOLUNTEER)),
   });
 
   subjectReadRoute(router, ctx, PROGRAMME.id, {
@@ -163,14 +179,14 @@ export function unVolunteersRoutes(router: ApiRouter, ctx: ApiContext): void {
       const fundView = user.role !== VOLUNTEER;
       const ledger = r.ledger as unknown as UnvLedger | null;
       return {
-        ...summary(r),
+        ...summary(r, fundView),
         workflowId: r.workflowId,
         requesterId: r.requesterId,
         request: asObject(r.request) ?? {},
         costEstimate: fundView ? asObject(r.costEstimate) : null,
         ledger: fundView ? asObject(r.ledger) : null,
         statements: fundView ? (ledger?.statements ?? []).map(statementView) : [],
-        releasedUsd: centsToUsd(r.releasedCents),
+        releasedUsd: fundView ? centsToUsd(r.releasedCents) : null,
         shortlist: fundView && Array.isArray(r.shortlist) ? (r.shortlist as unknown[]) : null,
         endedOn: dayOrNull(r.endedOn),
         reconciliation: fundView ? asObject(r.reconciliation) : null,
@@ -179,6 +195,7 @@ export function unVolunteersRoutes(router: ApiRouter, ctx: ApiContext): void {
         outcome: r.outcome,
         updatedAt: r.updatedAt.toISOString(),
         ...shared,
+        timeline: fundView ? shared.timeline : withoutMoney(shared.timeline),
       };
     },
   });

@@ -82,10 +82,14 @@ export interface DsaRate {
   validTo: string | null;
   /** The ICSC DSA circular the figure comes from, or "illustrative". */
   source: string;
+  /** The same source in Russian, for documents printed in Russian (the individual contract). */
+  sourceRu: string;
 }
 
 const ILLUSTRATIVE =
   'illustrative: order of magnitude of the ICSC monthly DSA circular (restricted; not found published), to be replaced by the circular in force';
+const ILLUSTRATIVE_RU =
+  'ориентировочно: порядок величины по ежемесячному циркуляру КМГС о ставках суточных (для служебного пользования; в открытом доступе не найден), подлежит замене действующим циркуляром';
 
 /** Rows of the illustrative DSA table in force from `validFrom`: [country, place, USD per night]. */
 const illustrativeRates = (validFrom: string, rows: readonly (readonly [string, string, number])[]): DsaRate[] =>
@@ -96,6 +100,7 @@ const illustrativeRates = (validFrom: string, rows: readonly (readonly [string, 
     validFrom,
     validTo: null,
     source: ILLUSTRATIVE,
+    sourceRu: ILLUSTRATIVE_RU,
   }));
 
 /**

@@ -1,5 +1,6 @@
 import { PHASES } from '../phases';
 import { phaseStages, type ProgrammeSpec } from '../programme';
+import { CHALLENGE_FUND_DECISION_DATA, CHALLENGE_FUND_TASK_KINDS } from './challenge-fund-tasks';
 import { CHALLENGE_FUND_WORDS } from './challenge-fund-words';
 import { SHARED_ROLES } from './roles';
 import { COUNTRY_OFFICE_AND_FUND_ROLES } from './shared';
@@ -32,6 +33,8 @@ export const CHALLENGE_FUND = {
     'final_report',
     'evaluation',
   ],
+  ownTaskKinds: CHALLENGE_FUND_TASK_KINDS,
+  decisionData: CHALLENGE_FUND_DECISION_DATA,
   withdrawal: {
     stages: ['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting'],
     by: 'owner_institution',

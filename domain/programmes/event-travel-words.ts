@@ -57,6 +57,23 @@ export const EVENT_TRAVEL_WORDS = {
       ru: 'Проверьте отчёт о поездке и расчёт (суточные по фактическим датам за вычетом аванса), затем подтвердите или запросите доработку.',
     },
   },
+  actions: {
+    applied: { en: 'Applied', ru: 'Заявка подана' },
+    eligibility_checked: { en: 'Eligibility checked', ru: 'Условия проверены' },
+    approved: { en: 'Approved with its cost breakdown', ru: 'Одобрено с утверждёнными расходами' },
+    authorised: { en: 'Travel authorised', ru: 'Поездка разрешена' },
+    authorisation_declined: { en: 'Travel authorisation declined', ru: 'Разрешение на поездку отклонено' },
+    advance_paid: { en: 'Travel advance paid', ru: 'Аванс выплачен' },
+    dates_changed: { en: 'Travel dates changed', ru: 'Даты поездки изменены' },
+    trip_cancelled: { en: 'Trip cancelled before departure', ru: 'Поездка отменена до отъезда' },
+    advance_recovered: { en: 'Advance recovered', ru: 'Аванс возвращён' },
+    returned: { en: 'Back from the trip', ru: 'Эксперт вернулся из поездки' },
+    report_submitted: { en: 'Settlement computed from the report', ru: 'Расчёт по отчёту выполнен' },
+    settled: { en: 'Settlement verified', ru: 'Окончательный расчёт подтверждён' },
+    settlement_reimbursement: { en: 'Balance reimbursed to the expert', ru: 'Остаток доплачен эксперту' },
+    settlement_recovery: { en: 'Balance recovered from the expert', ru: 'Остаток возвращён экспертом' },
+    settlement_balanced: { en: 'Settled without a balance', ru: 'Расчёт без остатка' },
+  },
 } as const satisfies ProgrammeLabels;
 
 /** The words of its pages (web/pages/event-travel.ts): the list, an application's sections, roles and cost lines. */
@@ -207,4 +224,75 @@ export const EVENT_TRAVEL_APPLY_WORDS = {
   'costs.airfareUsd': { en: 'Airfare, economy return', ru: 'Авиабилет эконом-класса туда и обратно' },
   'costs.registrationFeeUsd': { en: 'Registration fee', ru: 'Регистрационный взнос' },
   'costs.visaUsd': { en: 'Visa', ru: 'Виза' },
+} as const satisfies Record<string, Bilingual>;
+
+/** The words of its task pages' context panels (web/pages/event-travel-context.ts). */
+export const EVENT_TRAVEL_CONTEXT_WORDS = {
+  application: { en: 'The application', ru: 'Заявка' },
+  expert: { en: 'Expert', ru: 'Эксперт' },
+  eventDates: { en: 'Event dates', ru: 'Даты мероприятия' },
+  sdgs: { en: 'SDGs', ru: 'ЦУР' },
+  audience: { en: 'Expected audience', ru: 'Ожидаемая аудитория' },
+  sideEvent: { en: 'at a side event', ru: 'на параллельном мероприятии' },
+  itinerary: { en: 'Itinerary', ru: 'Маршрут' },
+  estimate: { en: 'Cost estimate', ru: 'Смета расходов' },
+  estimateCaption: {
+    en: 'The expert’s lines with DSA and terminal expenses at the rates in force today',
+    ru: 'Статьи эксперта; суточные и терминальные расходы — по ставкам, действующим сегодня',
+  },
+  budget: { en: 'Travel budget {year}', ru: 'Бюджет поездок на {year} год' },
+  envelope: { en: 'Annual envelope', ru: 'Годовой лимит' },
+  committed: { en: 'Committed to other approved trips', ru: 'Уже утверждено на другие поездки' },
+  left: { en: 'Left', ru: 'Остаток' },
+  overBudget: {
+    en: 'The estimate exceeds what is left of the year’s budget: approve lower figures or reject.',
+    ru: 'Смета превышает остаток годового бюджета: утвердите меньшие суммы или отклоните заявку.',
+  },
+  requested: { en: 'Changes requested by the fund', ru: 'Изменения, запрошенные фондом' },
+  authorisation: { en: 'Travel authorisation', ru: 'Разрешение на поездку' },
+  authorisationCaption: {
+    en: 'Approved cost lines under the travel rules',
+    ru: 'Утверждённые статьи расходов по правилам поездок',
+  },
+  advanceNote: {
+    en: 'Advance paid on signature: {amount} (the rule set’s share of DSA and terminal expenses); the rest is settled on the actual dates after your report.',
+    ru: 'Аванс после подписания: {amount} (доля суточных и терминальных расходов по правилам); остальное рассчитывается по фактическим датам после отчёта.',
+  },
+  trip: { en: 'Your trip', ru: 'Ваша поездка' },
+  advancePaid: { en: 'Advance paid', ru: 'Выплаченный аванс' },
+  tripNote: {
+    en: 'Until the departure day you may change the dates (the costs are recomputed) or cancel the trip (the advance is then recovered). At departure this task closes; your report opens on your return.',
+    ru: 'До дня отъезда вы можете изменить даты (расходы будут пересчитаны) или отменить поездку (аванс тогда возвращается). В день отъезда задача закроется; отчёт откроется по возвращении.',
+  },
+  reportNote: {
+    en: 'The settlement pays DSA for the nights of your actual dates at the rate in force on them, plus terminal expenses, minus the advance: a reimbursement to you or a recovery.',
+    ru: 'При расчёте суточные начисляются за ночи по фактическим датам по ставке, действовавшей в эти даты, плюс терминальные расходы, за вычетом аванса: доплата вам или возврат.',
+  },
+  report: { en: 'The back-to-office report', ru: 'Отчёт о поездке' },
+  presented: { en: 'Presented', ru: 'Представлено' },
+  contacts: { en: 'Contacts made', ru: 'Контакты' },
+  followUp: { en: 'Follow-up for partner countries', ru: 'Дальнейшие шаги для стран-партнёров' },
+  link: { en: 'Photo or link', ru: 'Фото или ссылка' },
+  actualDates: { en: 'Actual travel dates', ru: 'Фактические даты поездки' },
+  attendance: { en: 'Proof of attendance', ru: 'Подтверждение участия' },
+  settlement: { en: 'Settlement', ru: 'Окончательный расчёт' },
+  settlementCaption: {
+    en: 'DSA on the actual dates, terminal expenses, minus the advance',
+    ru: 'Суточные по фактическим датам, терминальные расходы, за вычетом аванса',
+  },
+  rateBasis: {
+    en: '{nights} nights × {rate}: the DSA rate in force on the travel dates ({place}, from {from}; source: {source})',
+    ru: '{nights} ноч. × {rate}: ставка суточных, действовавшая в даты поездки ({place}, с {from}; источник: {source})',
+  },
+  noRate: {
+    en: 'No DSA rate for the place on the travel dates',
+    ru: 'Нет ставки суточных для этого места на даты поездки',
+  },
+  lessAdvance: { en: 'Less the advance', ru: 'За вычетом аванса' },
+  reimbursement: { en: 'Reimbursement to the expert', ru: 'Доплата эксперту' },
+  recovery: { en: 'Recovery from the expert', ru: 'Возврат от эксперта' },
+  balanced: { en: 'Balanced: nothing to pay', ru: 'Расчёт сходится: платежей нет' },
+  approvedTotal: { en: 'Approved in the authorisation', ru: 'Утверждено в разрешении' },
+  eventsAttended: { en: 'SDG events attended', ru: 'Мероприятия по ЦУР с участием эксперта' },
+  noEvents: { en: 'No funded event yet.', ru: 'Оплаченных поездок пока нет.' },
 } as const satisfies Record<string, Bilingual>;

@@ -1,4 +1,5 @@
 import type { ProgrammeSpec } from '../programme';
+import { EVENT_TRAVEL_DECISION_DATA, EVENT_TRAVEL_TASK_KINDS } from './event-travel-tasks';
 import { EVENT_TRAVEL_WORDS } from './event-travel-words';
 import { SHARED_ROLES } from './roles';
 
@@ -32,6 +33,8 @@ export const EVENT_TRAVEL = {
     'travel_report',
     'settlement_verification',
   ],
+  ownTaskKinds: EVENT_TRAVEL_TASK_KINDS,
+  decisionData: EVENT_TRAVEL_DECISION_DATA,
   // The expert withdraws an application until it is authorised; after that, the trip's own
   // cancellation (before departure) or a fund manager's cancellation.
   withdrawal: { stages: ['intake', 'review'], by: 'owner_expert' },
@@ -70,6 +73,7 @@ export const EVENT_TRAVEL = {
       // The back-to-office report is refused without it.
       { type: 'attendance_proof', fromStages: ['trip', 'settlement', 'closed'], beforeTasks: ['travel_report'] },
     ],
+    uploadTypes: ['invitation_letter', 'attendance_proof', 'other'],
   },
   labels: EVENT_TRAVEL_WORDS,
 } as const satisfies ProgrammeSpec;

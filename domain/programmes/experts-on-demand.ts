@@ -1,5 +1,6 @@
 import { PHASES } from '../phases';
 import { phaseStages, type ProgrammeSpec } from '../programme';
+import { EXPERTS_ON_DEMAND_DECISION_DATA, EXPERTS_ON_DEMAND_TASK_KINDS } from './experts-on-demand-tasks';
 import { EXPERTS_ON_DEMAND_WORDS } from './experts-on-demand-words';
 import { SHARED_ROLES } from './roles';
 import { COUNTRY_OFFICE_AND_FUND_ROLES } from './shared';
@@ -29,6 +30,8 @@ export const EXPERTS_ON_DEMAND = {
     'expert_evaluation',
     'assignment_feedback',
   ],
+  ownTaskKinds: EXPERTS_ON_DEMAND_TASK_KINDS,
+  decisionData: EXPERTS_ON_DEMAND_DECISION_DATA,
   // The request belongs to the Country Office, not to the one person who registered it.
   withdrawal: {
     stages: ['intake', 'co_endorsement', 'alignment_check', 'selection', 'contracting'],

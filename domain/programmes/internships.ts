@@ -1,4 +1,5 @@
 import type { ProgrammeSpec } from '../programme';
+import { INTERNSHIPS_DECISION_DATA, INTERNSHIPS_TASK_KINDS } from './internships-tasks';
 import { INTERNSHIP_WORDS } from './internships-words';
 import { SHARED_ROLES } from './roles';
 import { COUNTRY_OFFICE_AND_FUND_ROLES } from './shared';
@@ -45,6 +46,8 @@ export const INTERNSHIPS = {
     'internship_final_evaluation',
     'internship_final_report',
   ],
+  ownTaskKinds: INTERNSHIPS_TASK_KINDS,
+  decisionData: INTERNSHIPS_DECISION_DATA,
   // The student who applied (not a fellow student of their university) withdraws until the agreement.
   withdrawal: { stages: ['intake', 'university_verification', 'selection'], by: 'owner_user' },
   roles: {
@@ -57,6 +60,11 @@ export const INTERNSHIPS = {
     applicant: { ...SHARED_ROLES.applicant, scope: { same: 'userId', column: 'studentUserId' } },
     university_contact: {
       label: { en: 'university contact', ru: 'представитель университета' },
+      words: {
+        role: { en: 'University contact', ru: 'Представитель университета' },
+        actor: { en: 'University contact', ru: 'Представитель университета' },
+        who: { en: 'the university contact', ru: 'представителя университета' },
+      },
       // The university's contacts invite their colleagues (the first one: demo seed or an administrator's database entry).
       joining: {
         invitedBy: ['university_contact'],

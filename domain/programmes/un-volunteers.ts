@@ -1,4 +1,5 @@
 import type { ProgrammeSpec } from '../programme';
+import { UN_VOLUNTEERS_DECISION_DATA, UN_VOLUNTEERS_TASK_KINDS } from './un-volunteers-tasks';
 import { COUNTRY_OFFICE_AND_FUND_ROLES } from './shared';
 import { UN_VOLUNTEERS_WORDS } from './un-volunteers-words';
 
@@ -47,6 +48,8 @@ export const UN_VOLUNTEERS = {
     'unv_statement',
     'unv_reconciliation',
   ],
+  ownTaskKinds: UN_VOLUNTEERS_TASK_KINDS,
+  decisionData: UN_VOLUNTEERS_DECISION_DATA,
   // The host withdraws its request until a volunteer is recruited; after that, a fund manager cancels.
   withdrawal: { stages: ['intake', 'funding_decision', 'recruitment'], by: 'country_office' },
   roles: {
@@ -54,6 +57,11 @@ export const UN_VOLUNTEERS = {
     ...COUNTRY_OFFICE_AND_FUND_ROLES,
     unv_officer: {
       label: { en: 'UNV officer', ru: 'сотрудник программы ДООН' },
+      words: {
+        role: { en: 'UNV officer', ru: 'Сотрудник программы ДООН' },
+        actor: { en: 'UNV officer', ru: 'Сотрудник программы ДООН' },
+        who: { en: 'a UNV officer', ru: 'сотрудника программы ДООН' },
+      },
       joining: { invitedBy: ['admin'], oidcJustInTime: true, signIn: ['oidc', 'email'] },
       scope: { all: true },
     },
@@ -61,6 +69,11 @@ export const UN_VOLUNTEERS = {
     // the one on which they have (or had) their tasks.
     unv_volunteer: {
       label: { en: 'UN Volunteer', ru: 'доброволец ООН' },
+      words: {
+        role: { en: 'UN Volunteer', ru: 'Доброволец ООН' },
+        actor: { en: 'UN Volunteer', ru: 'Доброволец ООН' },
+        who: { en: 'the UN Volunteer', ru: 'добровольца ООН' },
+      },
       // Nobody invites a volunteer: the workflow opens the account when the candidate is selected.
       joining: { invitedBy: [], oidcJustInTime: false, signIn: ['email'] },
       scope: { tasks: ['unv_volunteer_clearances', 'unv_volunteer_end_report'] },
@@ -95,27 +108,29 @@ export const UN_VOLUNTEERS = {
     amount: 't."committedCents"',
     party: 't."hostEntity"',
     figures: [
+      // On the Clock's day (`clock."today"`): a deployment confirmed for a later start is not one yet.
       {
         key: 'volunteersDeployed',
         label: { en: 'UN Volunteers deployed', ru: 'Направлено добровольцев ООН' },
         aggregate: 'sum',
         unit: 'count',
-        sql: 'CASE WHEN t."deployedOn" IS NOT NULL THEN 1 ELSE 0 END',
+        sql: 'CASE WHEN t."deployedOn" <= clock."today" THEN 1 ELSE 0 END',
       },
       {
         key: 'deploymentCountries',
         label: { en: 'Countries and territories', ru: 'Стран и территорий' },
         aggregate: 'distinct',
         unit: 'count',
-        sql: 'CASE WHEN t."deployedOn" IS NOT NULL THEN t."countryCode" END',
+        sql: 'CASE WHEN t."deployedOn" <= clock."today" THEN t."countryCode" END',
       },
       {
-        // Served so far: to the end of the assignment, or to today while it runs (a month: 30.4375 days).
+        // Served so far, days counted inclusively: to the end of the assignment, or to the Clock's today while it
+        // runs (a month: 30.4375 days).
         key: 'monthsServed',
         label: { en: 'Months served', ru: 'Месяцев службы' },
         aggregate: 'sum',
         unit: 'months',
-        sql: 'CASE WHEN t."deployedOn" IS NOT NULL THEN GREATEST(0, LEAST(COALESCE(t."endedOn", CURRENT_DATE), t."plannedEndDate") - t."deployedOn" + 1) / 30.4375 END',
+        sql: 'CASE WHEN t."deployedOn" <= clock."today" THEN (LEAST(COALESCE(t."endedOn", clock."today"), t."plannedEndDate", clock."today") - t."deployedOn" + 1) / 30.4375 END',
       },
       {
         key: 'committedToUnv',

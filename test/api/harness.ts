@@ -94,6 +94,8 @@ export async function startApiHarness(
     documents?: DocumentServices;
     /** Start the seeded calls' workflows, as the worker does at start (worker/main.ts). */
     callWorkflows?: boolean;
+    /** The worker's Clock compressed: a calendar day lasts `dayMs`, the calendar showing `from` now. */
+    clock?: { dayMs: number; from?: Date };
   } = {},
 ): Promise<ApiHarness> {
   const documents = opts.documents ?? testDocuments();
@@ -114,7 +116,14 @@ export async function startApiHarness(
       namespace: env.namespace,
       taskQueue,
       workflowBundle: bundle,
-      deps: { prisma: db.prisma, mailer: smtp.mailer, logger: baseLogger, baseUrl: 'http://localhost:3000', documents },
+      deps: {
+        prisma: db.prisma,
+        mailer: smtp.mailer,
+        logger: baseLogger,
+        baseUrl: 'http://localhost:3000',
+        documents,
+        ...(opts.clock ? { clock: compressedClock(db.prisma, opts.clock.dayMs, opts.clock.from) } : {}),
+      },
     });
     const stop = new Promise<void>((resolve) => {
       release = resolve;

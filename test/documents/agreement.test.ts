@@ -10,15 +10,22 @@ import request from 'supertest';
 import { eventually } from '../helpers/wait';
 
 /**
- * The grant agreement: generated in English and Russian when the proposal reaches contracting,
- * shown to the signers, signed by naming the version read and confirming its statement, stamped
- * with both signatures as a new version, downloadable; its text read back with pdftotext.
+ * The grant agreement and the expert's individual contract: generated in English and Russian when
+ * the proposal or request reaches contracting, shown to the signers, signed by naming the version
+ * read and confirming its statement, stamped with both signatures as a new version, downloadable;
+ * their text read back with pdftotext. The worker's Clock is compressed and shows a calendar some
+ * weeks ahead of the real date: documents and signatures carry the Clock's date, not the workflow's.
  */
 let h: ApiHarness;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'agreement-test-'));
+const DAY_MS = 86_400_000;
+/** 06:00 UTC 40 days from now: a calendar hour lasts 2.5 real minutes, so the calendar day holds for the file. */
+const calendarStart = new Date(Math.floor(Date.now() / DAY_MS) * DAY_MS + 40 * DAY_MS + 6 * 3_600_000);
+const calendarDay = calendarStart.toISOString().slice(0, 10);
+const realDay = () => new Date().toISOString().slice(0, 10);
 
 beforeAll(async () => {
-  h = await startApiHarness('agreement');
+  h = await startApiHarness('agreement', { clock: { dayMs: DAY_MS / 576, from: calendarStart } });
 });
 afterAll(async () => {
   await h?.stop();
@@ -125,9 +132,11 @@ test('generated in EN and RU at contracting, signed with the statement and SHA-2
   const ru = docs.find((d) => d.language === 'ru')!;
   const enBytes = await download('applicant', en.id);
   expect(createHash('sha256').update(enBytes).digest('hex')).toBe(en.sha256);
-  expect(pdfText(enBytes, 'en.pdf')).toMatch(
-    /GRANT AGREEMENT.*Tomsk Polytechnic University.*USD 30,000\.00.*Awaiting the signatures/,
-  );
+  const enText = pdfText(enBytes, 'en.pdf');
+  expect(enText).toMatch(/GRANT AGREEMENT.*Tomsk Polytechnic University.*USD 30,000\.00.*Awaiting the signatures/);
+  // Dated by the Clock (weeks ahead of the real date here), not by the workflow's time.
+  expect(enText).toContain(`Date: ${calendarDay}`);
+  expect(enText).not.toContain(`Date: ${realDay()}`);
 
   // Signing needs the statement, word for word, and the SHA-256 of a version shown.
   const noStatement = await decide('applicant', id, 'contract_signature', { decision: 'sign' });
@@ -185,6 +194,8 @@ test('generated in EN and RU at contracting, signed with the statement and SHA-2
   expect(text).toContain(`Подписано: ${DEMO_USERS.coKg.name}`);
   expect(text).toContain(ru.statement);
   expect(text).toContain(en.sha256);
+  expect(text).toContain(`Дата: ${calendarDay}`);
+  expect(text).toContain(`Подписано: ${DEMO_USERS.coKg.name} (co_approver, UNDP Kyrgyzstan) ${calendarDay}`);
 
   const audit = await h.db.prisma.auditEvent.findMany({
     where: { subjectId: id, action: { in: ['agreement_generated', 'document_signed', 'agreement_stamped'] } },
@@ -293,8 +304,10 @@ test("an expert's individual contract: generated in EN and RU at contracting wit
     'DSA for the mission: USD 1,120.00',
     'A daily fee above USD 1,800.00 needs the approval of the Bureau Director.',
     'Awaiting the signatures',
+    `Date: ${calendarDay}`,
   ])
     expect(enText).toContain(part);
+  expect(enText).toContain('source: illustrative: order of magnitude of the ICSC monthly DSA circular');
   expect(enText).toMatch(/rule set “[^”]+”, effective from \d{4}-\d{2}-\d{2}/);
 
   const ruText = pdfText(await download('coKg', ru.id), 'ic-ru.pdf');
@@ -311,8 +324,12 @@ test("an expert's individual contract: generated in EN and RU at contracting wit
     '160,00 долл. США в день (ставка действует с 2019-01-01',
     'Суточные за командировку: 1 120,00 долл. США',
     'Ожидает подписей',
+    `Дата: ${calendarDay}`,
+    // The dated DSA table's source, in Russian.
+    'источник: ориентировочно: порядок величины по ежемесячному циркуляру КМГС о ставках суточных',
   ])
     expect(ruText).toContain(part);
+  expect(ruText).not.toMatch(/illustrative|order of magnitude|circular|ICSC/i);
 
   // The fund manager reads it; an expert who accepted but was not selected sees the request, never the contract (its fee).
   await download('fundManager', ru.id);
@@ -323,4 +340,100 @@ test("an expert's individual contract: generated in EN and RU at contracting wit
   expect((await other.get(`/documents/${en.id}/content`)).status).toBe(404);
   const audit = await h.db.prisma.auditEvent.count({ where: { subjectId: id, action: 'agreement_generated' } });
   expect(audit).toBe(2);
+
+  // Signing: the task shows both versions; a signature without the SHA-256 of one, or with another
+  // document's, is refused field by field (the workflow's Update validator) and changes nothing.
+  const signTask = await taskOf(who(chosenUser), id, 'contract_signature');
+  const shown = signTask.context.agreement.documents as {
+    id: string;
+    language: string;
+    sha256: string;
+    statement: string;
+  }[];
+  expect(shown.map((d) => [d.language, d.sha256]).sort()).toEqual([
+    ['en', en.sha256],
+    ['ru', ru.sha256],
+  ]);
+  expect(shown.find((d) => d.language === 'en')!.statement).toBe('I have read and sign the individual contract');
+  const unsigned = await decide(who(chosenUser), id, 'contract_signature', { decision: 'sign' });
+  expect(unsigned.status).toBe(400);
+  expect(unsigned.body.error.details).toEqual([expect.objectContaining({ path: 'data.documentSha256' })]);
+  const grantSha = (await h.db.prisma.document.findFirst({ where: { documentType: 'grant_agreement' } }))?.sha256;
+  const otherDocument = await decide(who(chosenUser), id, 'contract_signature', {
+    decision: 'sign',
+    data: { documentSha256: grantSha ?? 'b'.repeat(64), statement: shown[0].statement },
+  });
+  expect(otherDocument.status).toBe(400);
+  expect(otherDocument.body.error.details).toEqual([expect.objectContaining({ path: 'data.documentSha256' })]);
+  const wrongWords = await decide(who(chosenUser), id, 'contract_signature', {
+    decision: 'sign',
+    data: { documentSha256: en.sha256, statement: 'I agree' },
+  });
+  expect(wrongWords.status).toBe(400);
+  expect(wrongWords.body.error.details).toEqual([expect.objectContaining({ path: 'data.statement' })]);
+  expect(await h.db.prisma.task.count({ where: { subjectId: id, kind: 'contract_signature', status: 'done' } })).toBe(
+    0,
+  );
+  const enShown = shown.find((d) => d.language === 'en')!;
+  const ruShown = shown.find((d) => d.language === 'ru')!;
+  expect(
+    (
+      await decide(who(chosenUser), id, 'contract_signature', {
+        decision: 'sign',
+        data: { documentSha256: enShown.sha256, statement: enShown.statement },
+      })
+    ).status,
+  ).toBe(200);
+  expect(
+    (
+      await decide('coKg', id, 'contract_signature', {
+        decision: 'sign',
+        data: { documentSha256: ruShown.sha256, statement: ruShown.statement },
+      })
+    ).status,
+  ).toBe(200);
+
+  // Stamped with both signatures as version 2 of each language, listed with the request's documents; the originals keep their signatures.
+  const signedList = await eventually(async () => {
+    const res = await co.get(`/expert-requests/${id}/documents`);
+    const items = (
+      res.body.items as {
+        id: string;
+        documentType: string;
+        version: number;
+        language: string;
+        name: string;
+        signatures: unknown[];
+      }[]
+    ).filter((d) => d.documentType === 'individual_contract');
+    return items.length === 4 ? items : undefined;
+  }, 30_000);
+  const stampedRu = signedList.find((d) => d.language === 'ru' && d.version === 2)!;
+  expect(stampedRu.name).toBe(`Индивидуальный контракт ${id} (подписано) RU.pdf`);
+  expect(signedList.find((d) => d.language === 'en' && d.version === 1)!.signatures).toEqual([
+    expect.objectContaining({ signerId: chosenUser, sha256: en.sha256, statement: enShown.statement }),
+  ]);
+  const stampedText = pdfText(await download(who(chosenUser), stampedRu.id), 'ic-ru-signed.pdf');
+  for (const part of [
+    'ИНДИВИДУАЛЬНЫЙ КОНТРАКТ',
+    'ПОДПИСАНО ОБЕИМИ СТОРОНАМИ',
+    `Дата: ${calendarDay}`,
+    `Подписано: ${DEMO_USERS.coKg.name} (co_approver, UNDP Kyrgyzstan) ${calendarDay}`,
+    ruShown.statement,
+    enShown.statement,
+    en.sha256,
+    ru.sha256,
+  ])
+    expect(stampedText).toContain(part);
+  expect(stampedText).toContain(`Подписано: ${chosen.name} (expert) ${calendarDay}`);
+  expect(stampedText).not.toMatch(/illustrative|ICSC/i);
+  const signedAudit = await h.db.prisma.auditEvent.findMany({
+    where: { subjectId: id, action: { in: ['document_signed', 'agreement_stamped'] } },
+  });
+  expect(signedAudit.map((a) => a.action).sort()).toEqual([
+    'agreement_stamped',
+    'agreement_stamped',
+    'document_signed',
+    'document_signed',
+  ]);
 });

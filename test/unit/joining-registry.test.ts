@@ -69,6 +69,11 @@ test('the existing programmes, through the generic path', () => {
 
 const host: ProgrammeRole = {
   label: { en: 'host organisation', ru: 'принимающая организация' },
+  words: {
+    role: { en: 'Host organisation', ru: 'Принимающая организация' },
+    actor: { en: 'Host organisation', ru: 'Принимающая организация' },
+    who: { en: 'the host organisation', ru: 'принимающей организации' },
+  },
   joining: {
     selfRegistration: 'institution',
     approvedBy: 'fund_manager',
@@ -81,6 +86,11 @@ const host: ProgrammeRole = {
 };
 const candidate: ProgrammeRole = {
   label: { en: 'internship candidate', ru: 'кандидат на стажировку' },
+  words: {
+    role: { en: 'Internship candidate', ru: 'Кандидат на стажировку' },
+    actor: { en: 'Internship candidate', ru: 'Кандидат на стажировку' },
+    who: { en: 'the internship candidate', ru: 'кандидата на стажировку' },
+  },
   joining: {
     selfRegistration: 'expert_profile',
     approvedBy: 'host',

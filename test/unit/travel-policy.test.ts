@@ -83,8 +83,17 @@ test('a DSA rate change between approval and settlement: settlement uses the rat
       validFrom: '2027-01-01',
       validTo: '2027-06-30',
       source: 'test',
+      sourceRu: 'тест',
     },
-    { countryCode: 'CH', place: 'Geneva', usdPerNight: 450, validFrom: '2027-07-01', validTo: null, source: 'test' },
+    {
+      countryCode: 'CH',
+      place: 'Geneva',
+      usdPerNight: 450,
+      validFrom: '2027-07-01',
+      validTo: null,
+      source: 'test',
+      sourceRu: 'тест',
+    },
   ];
   // Approved in May at the May rate.
   const atApproval = dsaRateOn(table, 'CH', 'Geneva', '2027-05-10')!;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DEMO_USERS } from '../../domain/demo';
-import { proposalPayload } from '../fixtures/payloads';
+import { expertRequestPayload, proposalPayload } from '../fixtures/payloads';
 import { signatureData } from '../helpers/signature';
 import {
   axeViolations,
@@ -34,8 +34,10 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
+type Who = DemoKey | { email: string };
+
 async function task(
-  who: DemoKey,
+  who: Who,
   subjectId: string,
   kind: string,
 ): Promise<{ id: string; context: Record<string, unknown> | null }> {
@@ -58,7 +60,7 @@ async function task(
   }, 60_000);
 }
 
-async function decide(who: DemoKey, subjectId: string, kind: string, body: Record<string, unknown>) {
+async function decide(who: Who, subjectId: string, kind: string, body: Record<string, unknown>) {
   const t = await task(who, subjectId, kind);
   const res = await h.api(who, 'POST', `/tasks/${encodeURIComponent(t.id)}/decision`, body);
   if (res.status !== 200) throw new Error(`${kind}: ${res.status} ${JSON.stringify(res.body)}`);
@@ -334,6 +336,96 @@ test('a progress report in the browser: the file uploaded on the task, ticked, s
   );
   expect(await axeViolations(co)).toEqual([]);
 });
+
+test("an expert's deliverable in the browser: the file uploaded on the task, listed, submitted with it (linked to the task), downloaded by the CO with the same SHA-256", async () => {
+  const { id, expert } = await expertInMission('Landslide monitoring for Jalal-Abad');
+  const submission = await task(expert, id, 'deliverable_submission');
+  const page = await h.as(expert, { axe: true });
+  await page.goto(`/app/tasks/${encodeURIComponent(submission.id)}`);
+  const upload = page.locator('#documents form[data-upload]');
+  await upload.locator('select[name="documentType"]').selectOption('deliverable');
+  const bytes = Buffer.from('%PDF-1.4\n% Deliverable 1: inception report on landslide monitoring\n%%EOF\n');
+  await upload
+    .locator('input[type="file"]')
+    .setInputFiles({ name: 'Inception report.pdf', mimeType: 'application/pdf', buffer: bytes });
+  await upload.locator('button[type="submit"]').click();
+  // Listed with the request's documents, and offered, ticked, with the deliverable.
+  await check(page.locator('#documents table')).toContainText('Inception report.pdf');
+  const box = page.getByRole('checkbox', { name: 'Inception report.pdf' });
+  await check(box).toBeVisible();
+  expect(await box.isChecked()).toBe(true);
+  expect(await axeViolations(page)).toEqual([]);
+  await screenshot(page, 'task-deliverable-files');
+  const form = page.locator('section[aria-labelledby="d-submit_deliverable"]');
+  await form.locator('textarea[name="data.report"]').fill('Inception report: sites, instruments and schedule.');
+  await form.locator('button[type="submit"]').click();
+  await page.waitForURL(/notice=decided/);
+
+  // Submitted with the deliverable: the file belongs to the submission task; the CO reviews it there and downloads it.
+  const docs = await h.api<{ items: { id: string; name: string; taskId: string | null; documentType: string }[] }>(
+    'coKg',
+    'GET',
+    `/expert-requests/${id}/documents`,
+  );
+  expect(docs.body.items.filter((d) => d.name === 'Inception report.pdf')).toEqual([
+    expect.objectContaining({ taskId: submission.id, documentType: 'deliverable' }),
+  ]);
+  const acceptance = await task('coKg', id, 'deliverable_acceptance');
+  const co = await h.as('coKg', { axe: true });
+  await co.goto(`/app/tasks/${encodeURIComponent(acceptance.id)}`);
+  await check(co.locator('#documents')).toContainText('Inception report.pdf');
+  await co.goto(`/app/expert-requests/${id}`);
+  const [download] = await Promise.all([
+    co.waitForEvent('download'),
+    co.getByRole('link', { name: 'Inception report.pdf' }).click(),
+  ]);
+  const saved = path.join(tmp, 'deliverable.pdf');
+  await download.saveAs(saved);
+  expect(createHash('sha256').update(fs.readFileSync(saved)).digest('hex')).toBe(
+    createHash('sha256').update(bytes).digest('hex'),
+  );
+  expect(await axeViolations(co)).toEqual([]);
+});
+
+/** An expert request registered, endorsed, staffed and its contract signed by both parties: answers it and its expert. */
+async function expertInMission(title: string): Promise<{ id: string; expert: { email: string } }> {
+  const created = await h.api<{ id: string }>('coKg', 'POST', '/expert-requests', expertRequestPayload({ title }));
+  expect(created.status).toBe(201);
+  const id = created.body.id;
+  await decide('coKg2', id, 'co_endorsement', { decision: 'endorse' });
+  await decide('fundManager', id, 'shortlist_review', { decision: 'confirm' });
+  const view = await h.api<{ shortlist: { expertId: string; userId: string }[] }>(
+    'fundManager',
+    'GET',
+    `/expert-requests/${id}`,
+  );
+  const users = await h.db.prisma.user.findMany({
+    where: { id: { in: view.body.shortlist.map((e) => e.userId) } },
+    select: { id: true, email: true },
+  });
+  const whoOf = (userId: string) => ({ email: users.find((u) => u.id === userId)!.email });
+  for (const e of view.body.shortlist.slice(0, 3))
+    await decide(whoOf(e.userId), id, 'invitation_response', {
+      decision: 'accept',
+      data: { availabilityConfirmed: true, noConflictDeclared: true },
+    });
+  for (const e of view.body.shortlist.slice(3))
+    await decide(whoOf(e.userId), id, 'invitation_response', { decision: 'decline', data: { reason: 'Busy' } });
+  const selection = await task('coKg', id, 'candidate_selection');
+  const chosen = (selection.context?.candidates as { expertId: string }[])[0];
+  await decide('coKg', id, 'candidate_selection', { decision: 'select', data: { expertIds: [chosen.expertId] } });
+  const expert = whoOf(view.body.shortlist.find((e) => e.expertId === chosen.expertId)!.userId);
+  if (await h.db.prisma.task.findFirst({ where: { subjectId: id, kind: 'fee_approval' } }))
+    await decide('fundManager', id, 'fee_approval', {
+      decision: 'approve',
+      data: { justification: 'Bureau Director approved' },
+    });
+  const expertSign = await task(expert, id, 'contract_signature');
+  await decide(expert, id, 'contract_signature', { decision: 'sign', data: signatureData(expertSign.context, 'en') });
+  const coSign = await task('coKg', id, 'contract_signature');
+  await decide('coKg', id, 'contract_signature', { decision: 'sign', data: signatureData(coSign.context, 'ru') });
+  return { id, expert };
+}
 
 test('new proposal without JavaScript: the letter is a plain multipart post, the page comes back with it ticked, the form submits it', async () => {
   await h.db.prisma.call.update({ where: { id: 'call-kg' }, data: { requiredDocumentTypes: ['letter_of_support'] } });

@@ -203,8 +203,13 @@ test('Experts on Demand: every step decided in the browser, to closed', async ()
     );
   }
   const expert = whoOf(chosen.userId);
-  await decideInBrowser(expert, id, 'contract_signature', 'sign');
-  await decideInBrowser('coKg', id, 'contract_signature', 'sign');
+  // The expert signs the English individual contract, the CO the Russian one, each ticking the statement of the version read.
+  await decideInBrowser(expert, id, 'contract_signature', 'sign', async (form) =>
+    form.getByLabel(/I have read and sign the individual contract/).check(),
+  );
+  await decideInBrowser('coKg', id, 'contract_signature', 'sign', async (form) =>
+    form.getByLabel(/Я прочитал\(а\) и подписываю документ «Индивидуальный контракт»/).check(),
+  );
   for (let i = 0; i < expertRequestPayload().deliverables.length; i++) {
     await decideInBrowser(expert, id, 'deliverable_submission', 'submit_deliverable', async (form) => {
       await form.locator('textarea[name="data.report"]').fill(`Deliverable ${i + 1} attached.`);
@@ -238,5 +243,8 @@ test('Experts on Demand: every step decided in the browser, to closed', async ()
   await check(contract.locator('tbody tr').nth(1)).toContainText('$4,000');
   await check(mine.locator('.timeline')).toContainText('$2,000 · deliverable 1 “Inception report”');
   await check(mine.locator('.timeline')).toContainText('$4,000 · deliverable 2 “Hazard maps and recommendations”');
+  // The contract, as generated and as stamped with both signatures, is among the request's documents.
+  await check(mine.locator('#documents a', { hasText: `Individual contract ${id} EN.pdf` })).toHaveCount(1);
+  await check(mine.locator('#documents a', { hasText: `Individual contract ${id} (signed) EN.pdf` })).toHaveCount(1);
   await screenshot(mine, 'expert-assignment-contract');
 });

@@ -13,6 +13,8 @@ import { logger as baseLogger } from '../../lib/logger';
 import { seedDatabase } from '../../prisma/seed';
 import { startSeededCallWorkflows } from '../helpers/seeded-calls';
 import { createWorker } from '../../worker/create-worker';
+import { createClock, type Clock, type Office } from '../../lib/clock';
+import { compressedClock } from '../helpers/sla';
 import { testDocuments } from '../api/harness';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
@@ -29,6 +31,10 @@ export interface WebHarness {
   taskQueue: string;
   db: TestDatabase;
   smtp: TestSmtp;
+  /** The worker's Clock: real time, or compressed (`compressedDayMs`). Dates a test types in come from its calendar. */
+  clock: Clock;
+  /** Today on the worker's calendar in a country's office (its time zone; UTC without a Country Office row). */
+  today(countryCode: string): Promise<string>;
   baseUrl: string;
   browser: Browser;
   /** A new browser context (own cookies) signed in as `who` (a demo key or any user's e-mail), in `lang`. */
@@ -76,6 +82,15 @@ export function useWebHarness(
 export interface WebHarnessOptions {
   /** Start the seeded calls' workflows, as the worker does at start (worker/main.ts). */
   callWorkflows?: boolean;
+  /**
+   * Run the worker on a compressed Clock: from the worker's start a calendar day lasts this many ms
+   * of real time, so a lifecycle that waits on calendar dates (departure, a report due in ten working
+   * days, SLAs) reaches its end within a browser test. Workflows sleep until the instants the Clock's
+   * activities return, so every timer follows it. The API and the pages keep real time: dates the test
+   * types in come from `h.today(...)`, with room for the steps a person takes in the browser before
+   * them (a step of a few seconds is a few calendar days).
+   */
+  compressedDayMs?: number;
 }
 
 export async function startWebHarness(
@@ -92,12 +107,22 @@ export async function startWebHarness(
   const documents = testDocuments();
   await seedDatabase(db.prisma);
   const taskQueue = uniqueTaskQueue(`web-${label}`);
+  const clock = opts.compressedDayMs
+    ? compressedClock(db.prisma, opts.compressedDayMs)
+    : createClock({ prisma: db.prisma });
   const worker: Worker = await createWorker({
     connection: env.nativeConnection,
     namespace: env.namespace,
     taskQueue,
     workflowBundle: bundle,
-    deps: { prisma: db.prisma, mailer: smtp.mailer, logger: baseLogger, baseUrl: 'http://localhost:3000', documents },
+    deps: {
+      prisma: db.prisma,
+      mailer: smtp.mailer,
+      logger: baseLogger,
+      baseUrl: 'http://localhost:3000',
+      documents,
+      clock,
+    },
   });
   let release: () => void = () => undefined;
   const running = worker.runUntil(new Promise<void>((resolve) => (release = resolve)));
@@ -144,6 +169,11 @@ export async function startWebHarness(
     taskQueue,
     db,
     smtp,
+    clock,
+    async today(countryCode) {
+      const office: Office = await clock.office(countryCode);
+      return clock.today(office);
+    },
     baseUrl,
     browser,
     async as(who, opts = {}) {

@@ -74,7 +74,7 @@ export function documentsCard(
   const form = opts.canUpload
     ? html`<form class="upload" method="post" enctype="multipart/form-data" action="/app${apiPath(subject)}/documents?_csrf=${enc(ctx.csrf)}${opts.taskId ? `&taskId=${enc(opts.taskId)}` : ''}" data-upload>
         <div class="field"><label for="doc-type-${subject.id}">${ru ? 'Тип документа' : 'Document type'}</label>
-          <select id="doc-type-${subject.id}" name="documentType" required>${(opts.types ?? UPLOADABLE_DOCUMENT_TYPES).map((t) => html`<option value="${t}"${missing[0] === t ? ' selected' : ''}>${label(t)}</option>`)}</select></div>
+          <select id="doc-type-${subject.id}" name="documentType" required>${(opts.types ?? (subject.type === 'expert' ? undefined : documentsOf(subject.type)?.uploadTypes) ?? UPLOADABLE_DOCUMENT_TYPES).map((t) => html`<option value="${t}"${missing[0] === t ? ' selected' : ''}>${label(t)}</option>`)}</select></div>
         ${opts.taskId ? html`<input type="hidden" name="taskId" value="${opts.taskId}">` : ''}
         <div class="field"><label for="doc-file-${subject.id}">${ru ? 'Файлы' : 'Files'}</label>
           <input type="file" id="doc-file-${subject.id}" name="file" multiple required aria-describedby="doc-hint-${subject.id}">
@@ -86,7 +86,7 @@ export function documentsCard(
     : '';
   return html`<section class="card" aria-labelledby="${headingId}" id="documents">
     <h2 id="${headingId}">${heading}</h2>
-    ${missing.length ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">! </span>${ru ? 'Требуются по условиям конкурса: ' : 'Required by the call: '}${missing.map(label).join(', ')}</p>` : ''}
+    ${missing.length ? html`<p class="notice notice-warn" role="note"><span aria-hidden="true">! </span>${ru ? 'Ещё требуются: ' : 'Still required: '}${missing.map(label).join(', ')}</p>` : ''}
     ${
       list.items.length
         ? html`<table class="table table-stack"><caption>${ru ? 'Файлы и проверка на вредоносное ПО' : 'Files and their malware scan'}</caption><thead><tr><th scope="col">${ru ? 'Файл' : 'File'}</th><th scope="col">${ru ? 'Тип' : 'Type'}</th><th scope="col" class="num">${ru ? 'Размер' : 'Size'}</th><th scope="col">${ru ? 'Проверка' : 'Scan'}</th><th scope="col">${ru ? 'Загружен' : 'Added'}</th></tr></thead><tbody>${rows}</tbody></table>`

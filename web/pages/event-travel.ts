@@ -7,10 +7,14 @@
 import type { Router } from 'express';
 import { isTerminal } from '../../domain/stages';
 import { EVENT_TRAVEL } from '../../domain/programmes/event-travel';
-import { EVENT_TRAVEL_APPLY_WORDS, EVENT_TRAVEL_PAGE_WORDS } from '../../domain/programmes/event-travel-words';
-import { html } from '../html';
+import {
+  EVENT_TRAVEL_APPLY_WORDS,
+  EVENT_TRAVEL_CONTEXT_WORDS,
+  EVENT_TRAVEL_PAGE_WORDS,
+} from '../../domain/programmes/event-travel-words';
+import { html, type HtmlValue } from '../html';
 import type { WebContext } from '../context';
-import { fmtDate, fmtUsd, layout, send, stageBadge } from '../ui';
+import { fmtDate, fmtUsd, layout, send, stageBadge, type PageCtx } from '../ui';
 import {
   agreementCard,
   countryName,
@@ -22,13 +26,29 @@ import {
   timelineList,
 } from '../views';
 import { documentsCard, loadDocuments } from './documents';
+import { travelCostsTable } from './event-travel-context';
 import { conversationSections } from './messages';
 import { provenanceLink } from './provenance';
 
 const enc = encodeURIComponent;
 const W = EVENT_TRAVEL_PAGE_WORDS;
 
-type Line = { key: keyof typeof W; amountCents: number; basis: string };
+/**
+ * The roster profile's record of the expert's funded SDG events (closed trips), for the readers of
+ * the programme (the expert themselves, the fund, admins, auditors); '' for anyone else.
+ */
+export async function eventsAttendedCard(ctx: PageCtx, expertId: string): Promise<HtmlValue> {
+  if (!(ctx.user.role in EVENT_TRAVEL.roles)) return '';
+  const { lang } = ctx;
+  const trips = await ctx.api.get('/event-travel', { query: { expert: expertId, stage: 'closed', pageSize: 50 } });
+  const say = (k: 'eventsAttended' | 'noEvents') => EVENT_TRAVEL_CONTEXT_WORDS[k][lang];
+  return html`<section class="card" aria-labelledby="events-attended-h"><h2 id="events-attended-h">${say('eventsAttended')}</h2>
+    ${
+      trips.items.length
+        ? html`<ul>${trips.items.map((r) => html`<li><a href="/app/${EVENT_TRAVEL.apiPath}/${enc(r.id)}">${r.title}</a><br><span class="muted small">${r.eventCity}, ${fmtDate(r.eventStartDate, lang)} – ${fmtDate(r.eventEndDate, lang)}</span></li>`)}</ul>`
+        : html`<p>${say('noEvents')}</p>`
+    }</section>`;
+}
 
 export function eventTravelPages(router: Router, web: WebContext): void {
   const path = `/${EVENT_TRAVEL.apiPath}`;
@@ -79,27 +99,8 @@ export function eventTravelPages(router: Router, web: WebContext): void {
         invitation?: { from: string; date: string; reference?: string } | null;
         contribution?: { title: string; abstract: string };
       };
-      const estimate = r.estimate as {
-        lines?: Line[];
-        nights?: number;
-        dsaRate?: { usdPerNight: number } | null;
-      } | null;
-      const lines = (estimate?.lines ?? []) as Line[];
-      // The basis in the reader's language, from the figures (the stored sentence is English).
-      const basis = (l: Line) =>
-        l.key === 'airfare'
-          ? w('economy')
-          : l.key === 'dsa' && estimate?.dsaRate
-            ? `${estimate.nights ?? 0} ${w('nights')} × ${fmtUsd(estimate.dsaRate.usdPerNight, lang)}`
-            : l.key === 'terminal'
-              ? `2 ${w('journeys')} × ${fmtUsd(l.amountCents / 200, lang)}`
-              : '—';
-      const total = lines.reduce((s, l) => s + l.amountCents, 0);
-      const costs = lines.length
-        ? html`<section class="card"><h2>${w('costs')}</h2><table class="table table-scroll"><caption>${w('costsCaption')}</caption>
-          <thead><tr><th scope="col">${w('line')}</th><th scope="col">${w('basis')}</th><th scope="col" class="num">${w('amount')}</th></tr></thead>
-          <tbody>${lines.map((l) => html`<tr><th scope="row">${W[l.key]?.[lang] ?? l.key}</th><td>${basis(l)}</td><td class="num">${fmtUsd(l.amountCents / 100, lang)}</td></tr>`)}
-          <tr><th scope="row">${w('total')}</th><td></td><td class="num">${fmtUsd(total / 100, lang)}</td></tr></tbody></table>
+      const costs = r.estimate
+        ? html`<section class="card"><h2>${w('costs')}</h2>${travelCostsTable(lang, r.estimate, w('costsCaption'))}
           ${r.advanceUsd === null ? '' : html`<p>${w('advance')}: ${fmtUsd(r.advanceUsd, lang)}</p>`}
           ${r.paymentsUsd.length ? html`<p>${w('payments')}: ${r.paymentsUsd.map((p) => fmtUsd(p, lang)).join(' · ')}</p>` : ''}</section>`
         : '';

@@ -13,6 +13,7 @@ import { ApiError } from '../api-client';
 import type { WebContext } from '../context';
 import { html, type HtmlValue } from '../html';
 import { formIdempotencyKey, idempotencyField, idempotencyHeader } from '../idempotency';
+import type { Key } from '../i18n';
 import { csrfField, field, fmtDate, prose, type PageCtx } from '../ui';
 import { loadDocuments } from './documents';
 import { SCAN_STATE_LABELS, type ScanState } from '../../domain/documents';
@@ -123,7 +124,7 @@ export async function conversationSections(
       <p class="hint">${t('notes.who')}</p>
       ${
         notes.items.length
-          ? html`<ol class="thread">${notes.items.map((n) => entry(ctx, n, t(`role.${n.author.role}`)))}</ol>`
+          ? html`<ol class="thread">${notes.items.map((n) => entry(ctx, n, t(`role.${n.author.role}` as Key)))}</ol>`
           : html`<p class="muted">${t('notes.none')}</p>`
       }
       <form method="post" action="${action}/notes" class="form" data-once>

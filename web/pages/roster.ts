@@ -22,6 +22,7 @@ import {
   type PageCtx,
 } from '../ui';
 import { languagesList } from '../views';
+import { eventsAttendedCard } from './event-travel';
 import { documentsCard, loadDocuments } from './documents';
 
 /** What a roster profile carries (the API's rule for POST /experts/{id}/documents). */
@@ -108,7 +109,7 @@ export function rosterPages(router: Router, web: WebContext): void {
           </dl>
           ${e.bio ? html`<h2>${t('roster.bio')}</h2><p>${e.bio}</p>` : ''}
         </section></div>
-        <aside class="col-side">${documentsCard(ctx, expert, cvs, { canUpload: ctx.user.role === 'fund_manager', heading: t('profile.cvs'), types: PROFILE_DOCUMENT_TYPES })}</aside></div>`;
+        <aside class="col-side">${documentsCard(ctx, expert, cvs, { canUpload: ctx.user.role === 'fund_manager', heading: t('profile.cvs'), types: PROFILE_DOCUMENT_TYPES })}${await eventsAttendedCard(ctx, expert.id)}</aside></div>`;
         send(
           ctx,
           layout(ctx, {
@@ -197,7 +198,7 @@ export function rosterPages(router: Router, web: WebContext): void {
       <aside class="col-side"><section class="card"><h2>${t('profile.record')}</h2>
         <dl class="facts"><div><dt>${t('shortlist.rating')}</dt><dd>${e.ratingCount ? `${fmtNum(e.rating, lang)} (${e.ratingCount})` : t('roster.unrated')}</dd></div><div><dt>${t('roster.assignments')}</dt><dd>${e.assignmentsCount}</dd></div><div><dt>${t('auth.email')}</dt><dd>${e.email}</dd></div></dl>
         <p class="muted small">${t('profile.emailNote')}</p></section>
-        ${documentsCard(ctx, expert, cvs, { canUpload: true, heading: t('profile.cvs'), types: PROFILE_DOCUMENT_TYPES })}</aside></div>`;
+        ${documentsCard(ctx, expert, cvs, { canUpload: true, heading: t('profile.cvs'), types: PROFILE_DOCUMENT_TYPES })}${await eventsAttendedCard(ctx, expert.id)}</aside></div>`;
     send(ctx, layout(ctx, { title: t('nav.profile'), body, wide: true }), status);
   }
 

@@ -4,7 +4,7 @@ import { attr, html, type HtmlValue, type SafeHtml } from '../html';
 import { findingsOf, findingText } from '../findings';
 import type { Key } from '../i18n';
 import { nameOf } from '../reference';
-import { unvTaskContext } from './un-volunteers-forms';
+import { taskPageProgramme } from './task-programmes';
 import { emptyState, facts, fmtDate, fmtNum, fmtUsd, prose, type PageCtx } from '../ui';
 import {
   criterionLabel,
@@ -119,6 +119,8 @@ export function contextPanel(
   const { t, lang } = ctx;
   const c = task.context ?? {};
   const card = (title: string, body: HtmlValue) => html`<section class="card"><h2>${title}</h2>${body}</section>`;
+  const programmePanel = taskPageProgramme(task.subject.type).contextPanel?.(ctx, task, c);
+  if (programmePanel !== undefined) return programmePanel;
   switch (task.kind) {
     case 'revise':
       return html`<section class="card card-warn"><h2>${t('revise.requested')}</h2>${prose(c.requestedChanges) ?? ''}</section>`;
@@ -247,6 +249,6 @@ export function contextPanel(
     case 'expert_evaluation':
       return c.expertName ? card(t('context.expert'), html`<p>${String(c.expertName)}</p>`) : '';
     default:
-      return unvTaskContext(ctx, task.kind, c) ?? '';
+      return '';
   }
 }

@@ -34,8 +34,6 @@ import {
 } from '../views';
 
 import { shortlistTable, type RosterHit } from './task-context';
-import { travelDecisionFields } from './event-travel-forms';
-import { unvDecisionFields } from './un-volunteers-forms';
 import { taskPageProgramme } from './task-programmes';
 
 const enc = encodeURIComponent;
@@ -204,12 +202,11 @@ export function dataFields(
 ): HtmlValue {
   const { t, lang } = ctx;
   const c = task.context ?? {};
-  const travel =
-    travelDecisionFields(ctx as never, dataKey, values, state) ??
-    unvDecisionFields(ctx as never, dataKey, values, state);
-  // The back-to-office report goes with its files: the proof of attendance is required (uploaded under Documents).
-  const files = dataKey === 'travelReport' ? submittedFilesField(ctx, values, state, x) : '';
-  if (travel) return html`${travel}${files}${commentField(ctx, o, values, state, '')}`;
+  // The programme's own data keys have their own fields (and some go with the submitter's files).
+  const page = taskPageProgramme(task.subject.type);
+  const own = page.decisionFields?.(ctx, dataKey, values, state);
+  const files = dataKey && page.decisionFiles?.includes(dataKey) ? submittedFilesField(ctx, values, state, x) : '';
+  if (own) return html`${own}${files}${commentField(ctx, o, values, state, '')}`;
   switch (dataKey as string | undefined) {
     case 'noConflict':
       return choiceGroup(ctx, {

@@ -1,30 +1,16 @@
 /**
- * What the task page does differently per programme: how it reads the task's subject, and the
- * revision form (decision data `proposalChanges`) in which the owner changes the subject. One
- * entry per programme of the registry; the page itself names no programme.
+ * What the task page does differently per programme: how it reads the task's subject, the
+ * revision form (decision data `proposalChanges`) in which the owner changes the subject, the
+ * fields and data of its own decisions and its context panels. Each programme's server module
+ * (programmes/<programme>.ts) brings its entry; the page itself names no programme.
  */
-import { programmeOfSubject, type Programme, type SubjectType } from '../../domain/registry';
-import {
-  expertRequestChanges,
-  expertRequestFieldNames,
-  expertRequestFormFields,
-  expertRequestLabels,
-  expertRequestValuesFrom,
-  expertRequestValuesOf,
-  proposalChanges,
-  proposalFieldNames,
-  proposalFormFields,
-  proposalLabels,
-  proposalPayload,
-  proposalValuesFrom,
-  proposalValuesOf,
-  type Body,
-} from '../forms';
+import { programmeOfSubject, type SubjectType } from '../../domain/registry';
+import { PROGRAMME_SERVERS } from '../../programmes';
+import type { Body } from '../forms';
 import type { HtmlValue } from '../html';
 import type { FormState, PageCtx } from '../ui';
 import type { ExpertRequestView, ProposalView, TaskView } from '../views';
 import type { Schemas } from '../api-client';
-import { travelRevisionChanges, travelRevisionFields, travelRevisionLabels } from './event-travel-forms';
 import type { FormExtras } from './task-forms';
 
 export interface TaskPageProgramme {
@@ -43,79 +29,24 @@ export interface TaskPageProgramme {
     task: { id: string; subjectId: string },
     body: Body,
   ): Promise<{ data: Record<string, unknown>; fields: string[] }>;
+  /** The fields of its own decision data keys; undefined for the shared keys (the page's generic fields). */
+  decisionFields?(ctx: PageCtx, dataKey: string | undefined, values: Body, state: FormState): HtmlValue | undefined;
+  /** Its own data keys whose decision goes with the submitter's uploaded files. */
+  decisionFiles?: readonly string[];
+  /** The data a posted form of its own decision data keys makes; undefined for the shared keys. */
+  decisionData?(dataKey: string | undefined, body: Body): Record<string, unknown> | undefined;
+  /** The context panel of its task pages (shared kinds included), before the shared panels; undefined: the shared one. */
+  contextPanel?(
+    ctx: PageCtx,
+    task: { kind: string; programme: string; subject: { title: string } },
+    context: Record<string, unknown>,
+  ): HtmlValue | undefined;
 }
 
-const extraRows = (values: Body) => (values._addRow ? 1 : 0);
-
-const TASK_PAGE_PROGRAMMES: Record<Programme, TaskPageProgramme> = {
-  challenge_fund: {
-    subject: (ctx, id) => ctx.api.get('/proposals/{id}', { params: { id } }),
-    revisionFields: (ctx, _task, values, state, x) => {
-      const current = x.proposal;
-      const v =
-        values.decision || !current
-          ? proposalValuesFrom(values)
-          : proposalValuesOf({ ...current, callId: current.call?.id });
-      return proposalFormFields(ctx, v, state, {
-        areas: x.ref.areas,
-        extraRows: values._addRow === 'budget' ? 0 : extraRows(values),
-        extraBudgetRows: values._addRow === 'budget' ? 1 : 0,
-      });
-    },
-    revisionLabels: proposalLabels,
-    revisionChanges: async (ctx, task, body) => {
-      const current = await ctx.api.get('/proposals/{id}', { params: { id: task.subjectId } });
-      const v = proposalValuesFrom(body);
-      return {
-        data: proposalChanges(v, proposalPayload(proposalValuesOf({ ...current, callId: current.call?.id }))),
-        fields: proposalFieldNames(v, 12),
-      };
-    },
-  },
-  experts_on_demand: {
-    subject: (ctx, id) => ctx.api.get('/expert-requests/{id}', { params: { id } }),
-    revisionFields: (ctx, task, values, state, x) => {
-      const original = ((task.context ?? {}).request ?? x.request ?? {}) as Record<string, unknown>;
-      const v = values.decision
-        ? expertRequestValuesFrom(values)
-        : expertRequestValuesOf({ ...original, countryCode: task.subject.countryCode });
-      return expertRequestFormFields(ctx, v, state, { areas: x.ref.areas, extraRows: extraRows(values) });
-    },
-    revisionLabels: expertRequestLabels,
-    revisionChanges: async (ctx, task, body) => {
-      const current = await ctx.api.get('/tasks/{id}', { params: { id: task.id } });
-      const original = ((current.context ?? {}).request ?? {}) as Record<string, unknown>;
-      const v = expertRequestValuesFrom(body);
-      return { data: expertRequestChanges(v, original), fields: expertRequestFieldNames(v) };
-    },
-  },
-  event_travel: {
-    subject: (ctx, id) => ctx.api.get('/event-travel/{id}', { params: { id } }),
-    revisionFields: (ctx, task, values, state) =>
-      travelRevisionFields(ctx as never, ((task.context ?? {}).application ?? {}) as object, values, state),
-    revisionLabels: travelRevisionLabels,
-    revisionChanges: async (ctx, task, body) => {
-      const current = await ctx.api.get('/tasks/{id}', { params: { id: task.id } });
-      return travelRevisionChanges(((current.context ?? {}).application ?? {}) as object, body);
-    },
-  },
-  // No revision step: the host withdraws and requests again.
-  un_volunteers: {
-    subject: (ctx, id) => ctx.api.get('/unv-assignments/{id}', { params: { id } }),
-    revisionFields: () => '',
-    revisionLabels: () => ({}),
-    revisionChanges: async () => ({ data: {}, fields: [] }),
-  },
-  // Internships have no revision step: an application is decided as it was submitted.
-  internships: {
-    subject: (ctx, id) => ctx.api.get('/internships/{id}', { params: { id } }),
-    revisionFields: () => '',
-    revisionLabels: () => ({}),
-    revisionChanges: () => Promise.resolve({ data: {}, fields: [] }),
-  },
-};
+/** Rows added to a repeated group of the revision form by its "add a row" button. */
+export const extraRows = (values: Body): number => (values._addRow ? 1 : 0);
 
 /** The task page's entry for the programme of a subject type. */
 export function taskPageProgramme(type: SubjectType): TaskPageProgramme {
-  return TASK_PAGE_PROGRAMMES[programmeOfSubject(type).id];
+  return PROGRAMME_SERVERS[programmeOfSubject(type).id].taskPage;
 }

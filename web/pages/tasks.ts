@@ -41,8 +41,6 @@ import {
 
 import { inboxFilters, inboxPage, inboxQuery } from './task-inbox';
 import { contextPanel, type RosterHit } from './task-context';
-import { travelDecisionData } from './event-travel-forms';
-import { unvDecisionData } from './un-volunteers-forms';
 import { taskPageProgramme } from './task-programmes';
 import {
   dataKeyOf,
@@ -65,6 +63,8 @@ const BIG_FORMS = new Set([
   'progress_report',
   'final_report',
   'deliverable_submission',
+  'travel_revision',
+  'travel_report',
 ]);
 
 function kindOfTaskId(id: string): string {
@@ -360,9 +360,11 @@ export function taskPages(router: Router, web: WebContext): void {
           fields = [...fields, ...revision.fields.map((f) => `data.${f}`)];
           break;
         }
-        default:
-          Object.assign(data, travelDecisionData(dataKey, body) ?? unvDecisionData(dataKey, body) ?? {});
+        default: {
+          const subject = subjectOfTaskId(id);
+          if (subject) Object.assign(data, taskPageProgramme(subject.type).decisionData?.(dataKey, body) ?? {});
           break;
+        }
       }
       if (dataKey && dataKey !== 'comment' && dataKey !== 'none') payload.data = data;
 

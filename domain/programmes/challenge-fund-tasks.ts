@@ -1,0 +1,108 @@
+import type { TaskKindSpec } from '../tasks';
+import { reject, requestChanges, type SharedDecisionDataKey } from '../task-kind';
+
+/** Its decisions take the shared data shapes only. */
+export const CHALLENGE_FUND_DECISION_DATA = {} as const;
+
+/** The task kinds of the Russian Challenge Fund alone (the shared steps' kinds are domain/tasks.ts's), merged into `TASK_KINDS` by the registry. */
+export const CHALLENGE_FUND_TASK_KINDS = {
+  policy_exception: {
+    stage: 'contracting',
+    role: 'fund_manager',
+    sla: 'decision',
+    decisions: { approve: { data: 'justification' }, reject },
+    label: 'Approve a policy exception',
+    labelRu: 'Утвердить исключение из правил',
+    mail: 'task_assigned',
+  },
+  assign_reviewers: {
+    stage: 'selection',
+    role: 'fund_manager',
+    sla: 'decision',
+    decisions: { assign: { data: 'assignReviewers' } },
+    label: 'Assign reviewers',
+    labelRu: 'Назначить рецензентов',
+    mail: 'task_assigned',
+  },
+  conflict_declaration: {
+    stage: 'selection',
+    role: 'reviewer',
+    sla: 'review',
+    decisions: { declare_no_conflict: { data: 'noConflict' }, declare_conflict: { data: 'conflict' } },
+    label: 'Declare any conflict of interest',
+    labelRu: 'Заявить о конфликте интересов',
+    mail: 'task_assigned',
+  },
+  review_score: {
+    stage: 'selection',
+    role: 'reviewer',
+    sla: 'review',
+    decisions: { submit_score: { data: 'score' }, declare_conflict: { data: 'conflict' } },
+    label: 'Score the proposal',
+    labelRu: 'Оценить предложение',
+    mail: 'task_assigned',
+  },
+  selection_decision: {
+    stage: 'selection',
+    role: 'fund_manager',
+    sla: 'decision',
+    decisions: { select: { data: 'optionalJustification' }, waitlist: { data: 'comment' }, reject },
+    label: 'Select, waitlist or reject',
+    labelRu: 'Отобрать, включить в резерв или отклонить',
+    mail: 'task_assigned',
+  },
+  waitlist_review: {
+    stage: 'selection',
+    role: 'fund_manager',
+    sla: 'decision',
+    decisions: { select: { data: 'optionalJustification' }, reject },
+    label: 'Waitlisted: select or reject',
+    labelRu: 'В резерве: отобрать или отклонить',
+    mail: 'task_assigned',
+  },
+  progress_report: {
+    stage: 'mission',
+    role: 'applicant',
+    sla: 'report',
+    decisions: { submit_report: { data: 'report' } },
+    label: 'Submit the progress report',
+    labelRu: 'Представить отчёт о ходе работ',
+    mail: 'task_assigned',
+  },
+  report_verification: {
+    stage: 'mission',
+    role: 'co_approver',
+    sla: 'verification',
+    decisions: { accept: { data: 'comment' }, request_revision: requestChanges },
+    label: 'Verify the progress report',
+    labelRu: 'Проверить отчёт о ходе работ',
+    mail: 'task_assigned',
+  },
+  extension_decision: {
+    stage: 'mission',
+    role: 'co_approver',
+    sla: 'decision',
+    decisions: { approve: { data: 'comment' }, reject },
+    label: 'Decide on a no-cost extension',
+    labelRu: 'Решение о продлении срока без изменения бюджета',
+    mail: 'task_assigned',
+  },
+  final_report: {
+    stage: 'evaluation',
+    role: 'applicant',
+    sla: 'report',
+    decisions: { submit_report: { data: 'report' } },
+    label: 'Submit the final report',
+    labelRu: 'Представить итоговый отчёт',
+    mail: 'task_assigned',
+  },
+  evaluation: {
+    stage: 'evaluation',
+    role: 'co_approver',
+    sla: 'evaluation',
+    decisions: { submit_evaluation: { data: 'evaluation' } },
+    label: 'Evaluate the results',
+    labelRu: 'Оценить результаты',
+    mail: 'evaluation_requested',
+  },
+} as const satisfies Record<string, TaskKindSpec<SharedDecisionDataKey>>;
