@@ -246,16 +246,20 @@ export function originalProgrammeItems(deps: { http: DemoHttp; prisma: PrismaCli
   ];
 
   // ---------- Experts on Demand
-  const expertRequest = (title: string, objectives: string, area: string) => () => ({
+  /**
+   * A request starting `startInDays` from today, for two months. The demo requests' dates do not
+   * overlap: the same roster expert may be the best match for each, and is contracted once at a time.
+   */
+  const expertRequest = (title: string, objectives: string, area: string, startInDays: number) => () => ({
     ...EXPERT_REQUEST_EXAMPLE,
     title,
     objectives,
     thematicAreaId: area,
-    startDate: addDays(today, 14),
-    endDate: addDays(today, 74),
+    startDate: addDays(today, startInDays),
+    endDate: addDays(today, startInDays + 60),
     deliverables: [
-      { title: 'Inception report', dueDate: addDays(today, 30), amountUsd: 2_000 },
-      { title: 'Assessment and recommendations', dueDate: addDays(today, 70), amountUsd: 4_000 },
+      { title: 'Inception report', dueDate: addDays(today, startInDays + 16), amountUsd: 2_000 },
+      { title: 'Assessment and recommendations', dueDate: addDays(today, startInDays + 56), amountUsd: 4_000 },
     ],
   });
   const eodEndorse: DemoStep = {
@@ -304,6 +308,7 @@ export function originalProgrammeItems(deps: { http: DemoHttp; prisma: PrismaCli
             'Flood early-warning protocol for the Chui river basin',
             'Review the basin early-warning protocol and train the district emergency staff.',
             'disaster-risk-reduction',
+            14,
           ),
         ),
       target: 'co_endorsement',
@@ -319,7 +324,7 @@ export function originalProgrammeItems(deps: { http: DemoHttp; prisma: PrismaCli
           coKg,
           'experts_on_demand',
           key,
-          expertRequest(EXPERT_REQUEST_EXAMPLE.title, EXPERT_REQUEST_EXAMPLE.objectives, 'disaster-risk-reduction'),
+          expertRequest(EXPERT_REQUEST_EXAMPLE.title, EXPERT_REQUEST_EXAMPLE.objectives, 'disaster-risk-reduction', 14),
         ),
       target: 'mission',
       steps: expertSelected,
@@ -338,6 +343,7 @@ export function originalProgrammeItems(deps: { http: DemoHttp; prisma: PrismaCli
             'Seismic safety assessment of schools in Osh',
             'Assess the seismic safety of 20 schools in Osh and recommend retrofitting priorities.',
             'disaster-risk-reduction',
+            90,
           ),
         ),
       target: 'closed',
