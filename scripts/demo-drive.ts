@@ -1,5 +1,5 @@
 /**
- * npm run demo:drive — puts the demo items of the newer programmes in flight on a running stack
+ * npm run demo:drive — puts the demo items of every programme in flight on a running stack
  * (scripts/demo/driver.ts); `npm start` runs it once the stack is ready. Needs dev sign-in
  * (AUTH_MODE=dev) and the seeded demo users. Exits 0 even when an item could not be driven (it says
  * which), 1 only when the stack cannot be reached at all.

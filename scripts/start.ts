@@ -299,7 +299,7 @@ async function main(): Promise<void> {
 
 /** The demo items (scripts/demo-drive.ts), after the banner: the stack is usable meanwhile, and a failure only logs. */
 function startDemoDriver(env: NodeJS.ProcessEnv): void {
-  say('putting demo items of the newer programmes in flight (DEMO_DRIVER=false turns this off)');
+  say('putting demo items of every programme in flight (DEMO_DRIVER=false turns this off)');
   const demo = spawn(...tsNode('scripts/demo-drive.ts'), { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
   demoDriver = demo;
   demo.on('exit', (code, signal) => {

@@ -1,6 +1,6 @@
 /**
- * The demo driver: puts a handful of items of the newer programmes (SDG event travel, internships,
- * UN Volunteers) at different stages by driving the running product — over its HTTP API as the demo
+ * The demo driver: puts a handful of items of every programme (Russian Challenge Fund, Experts on
+ * Demand, SDG event travel, internships, UN Volunteers) at different stages by driving the running product — over its HTTP API as the demo
  * users, deciding their tasks — so a person trying the product finds workflows in flight, not rows.
  *
  * Idempotent and resumable: every creation carries a fixed Idempotency-Key (the subject's id derives
@@ -44,14 +44,19 @@ export interface OpenTask {
   id: string;
   kind: string;
   subject: { id: string };
+  /** What the decider sees (candidates, reviewers to choose from, …). */
+  context?: Record<string, unknown> | null;
 }
 
 /** One decision the driver makes when its task is open: who decides, and what. */
 export interface DemoStep {
   kind: string;
-  /** Tried in order: the first whose task list shows the task decides it. */
-  by: DemoUser[];
-  decide: (task: OpenTask, ctx: { http: DemoHttp; id: string }) => Promise<Record<string, unknown>>;
+  /**
+   * Tried in order: the first whose task list shows the task decides it. A function names them per
+   * pass (people known only once the workflow picked them: invited experts, the selected one).
+   */
+  by: DemoUser[] | ((subjectId: string) => Promise<DemoUser[]>);
+  decide: (task: OpenTask, ctx: { http: DemoHttp; id: string; user: DemoUser }) => Promise<Record<string, unknown>>;
 }
 
 export interface DemoItem {
@@ -220,11 +225,12 @@ export async function driveItem(
         return tasks;
       };
       for (const step of item.steps) {
-        for (const user of step.by) {
+        const deciders = typeof step.by === 'function' ? await step.by(before) : step.by;
+        for (const user of deciders) {
           const tasks = (await openTasksOf(user)).filter((t) => t.kind === step.kind);
           for (const task of tasks) {
             if (signal?.aborted) return outcome;
-            const payload = await step.decide(task, { http, id: before });
+            const payload = await step.decide(task, { http, id: before, user });
             const res = await http.call(
               user,
               'POST',
@@ -275,11 +281,13 @@ export interface DemoRunDeps {
   log: Log;
   /** How long an item may wait for its next task before it is left where it stands. */
   waitMs?: number;
+  /** How many items are driven at once (5). */
+  concurrency?: number;
   /** Stops the run between two requests (tests: a start killed mid-way). */
   signal?: AbortSignal;
 }
 
-/** Runs every demo item (in parallel) and answers their outcomes; never throws for an item. */
+/** Runs every demo item (a few in parallel) and answers their outcomes, in item order; never throws for an item. */
 export async function driveDemo(deps: DemoRunDeps): Promise<ItemOutcome[]> {
   // Imported here: items.ts imports this module's helpers.
   const { demoItems, ensureDemoProgrammeAccounts } = await import('./items');
@@ -288,9 +296,21 @@ export async function driveDemo(deps: DemoRunDeps): Promise<ItemOutcome[]> {
   if (accounts) deps.log(`demo: ${accounts} programme accounts created`);
   const http = demoHttp(deps.baseUrl);
   const items = demoItems({ ...deps, http, today: new Date().toISOString().slice(0, 10) });
-  const outcomes = await Promise.all(
-    items.map((item) => driveItem(http, item, deps.log, deps.waitMs ?? 20_000, deps.signal)),
-  );
+  // A few at a time: fifteen items created at once on a busy machine time out (the API, Temporal and
+  // PostgreSQL share its cores with everything else npm start runs).
+  const outcomes: ItemOutcome[] = new Array<ItemOutcome>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      if (deps.signal?.aborted) {
+        outcomes[i] = { key: items[i].key, status: 'waiting', created: false, decisions: 0 };
+        continue;
+      }
+      outcomes[i] = await driveItem(http, items[i], deps.log, deps.waitMs ?? 20_000, deps.signal);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 5, items.length) }, lane));
   for (const o of outcomes)
     deps.log(`demo ${o.key}: ${o.status}${o.stage ? ` at ${o.stage}` : ''}`, {
       id: o.id,

@@ -2,7 +2,7 @@
  * What the demo driver puts in flight, per programme: event travel applications (awaiting review,
  * approved and travelling, closed with its report), internships (an open posting with applicants at
  * shortlist, a placement), UN Volunteers assignments (awaiting the funding decision, in recruitment,
- * deployed). Dates are relative to the day an item is first created; later runs find it by its key.
+ * deployed); the original programmes' items are in original-items.ts. Dates are relative to the day an item is first created; later runs find it by its key.
  */
 import type { Client } from '@temporalio/client';
 import { EVENT_TRAVEL_EXAMPLE } from '../../api/event-travel-schemas';
@@ -20,6 +20,7 @@ import { programmeSpec } from '../../domain/registry';
 import type { PrismaClient } from '../../lib/db';
 import type { EventTravelWorkflowInput } from '../../workflows/event-travel';
 import { createOnce, reached, type DemoHttp, type DemoItem, type DemoUser } from './driver';
+import { originalProgrammeItems } from './original-items';
 
 /**
  * Accounts the internship demo needs beyond the shared demo users: the universities' internship
@@ -150,7 +151,8 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
       prisma: deps.prisma,
       temporal: deps.temporal,
       taskQueue: deps.taskQueue,
-      temporalTimeoutMs: 20_000,
+      // The stack is busy starting every demo item at once: as patient as a person would be.
+      temporalTimeoutMs: 60_000,
     } as unknown as ApiContext;
     const authUser = user as unknown as AuthUser;
     const started = await startSubjectWorkflow(ctx, 'event_travel', {
@@ -422,7 +424,7 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
     },
   ];
 
-  return [...eventTravel, ...internships, ...unvItems];
+  return [...eventTravel, ...internships, ...unvItems, ...originalProgrammeItems(deps)];
 }
 
 async function proofIds(prisma: PrismaClient, subjectId: string): Promise<string[]> {

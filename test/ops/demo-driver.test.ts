@@ -1,12 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { driveDemo, type ItemOutcome } from '../../scripts/demo/driver';
+import { reconcileReadModel } from '../../scripts/reconcile-read-model';
 import { startApiHarness, testDocuments, type ApiHarness } from '../api/harness';
 import { startTestClamd } from '../helpers/clamd';
 
 /**
  * The demo driver `npm start` runs, against the real API (over HTTP on a port), worker, Temporal
- * and malware scanner (clamd, as npm start runs it: documents wait for their scan) on real time: each of the newer programmes gets its items at their stages; a second run creates
+ * and malware scanner (clamd, as npm start runs it: documents wait for their scan) on real time: each programme gets its items at their stages (with reported results where under way or closed); a second run creates
  * and decides nothing, and every list shows each item once.
  */
 let h: ApiHarness;
@@ -41,9 +42,11 @@ const run = (lines: string[], signal?: AbortSignal) =>
     waitMs: 15_000,
   });
 
-test('demo items of event travel, internships and UN Volunteers at their stages; a cut run resumes, a second run changes nothing', async () => {
+test('demo items of every programme at their stages, with reported results; a cut run resumes, a second run changes nothing; reconcile finds nothing', async () => {
   // A start stopped mid-way: some items created, some decisions made; the next run goes on from there.
   const cut = await run([], AbortSignal.timeout(3000));
+  if (cut.some((o) => o.status === 'failed'))
+    console.log(JSON.stringify(h.logs.filter((l) => Number(l.level) >= 50).slice(0, 5), null, 1));
   expect(cut.filter((o) => o.status === 'failed')).toEqual([]);
   expect(cut.filter((o) => o.status === 'at_target').length).toBeLessThan(cut.length);
   const lines: string[] = [];
@@ -63,6 +66,11 @@ test('demo items of event travel, internships and UN Volunteers at their stages;
     const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
     return ((await res.json()) as { items: { id: string; stage: string }[] }).items;
+  };
+  const get = async (token: string, path: string) => {
+    const res = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    expect({ path, status: res.status }).toEqual({ path, status: 200 });
+    return (await res.json()) as Record<string, unknown>;
   };
   const stages = (items: { id: string; stage: string }[]) => {
     const ids = items.map((i) => i.id);
@@ -91,6 +99,57 @@ test('demo items of event travel, internships and UN Volunteers at their stages;
       [one['demo-unv-recruitment'].id!]: 'recruitment',
       [one['demo-unv-deployed'].id!]: 'assignment',
     });
+    // The original programmes: listed once each, beside the seeded rows.
+    const proposals = stages(await list(fm, '/proposals?pageSize=100'));
+    expect({
+      endorsement: proposals[one['demo-rcf-endorsement'].id!],
+      review: proposals[one['demo-rcf-review'].id!],
+      underWay: proposals[one['demo-rcf-under-way'].id!],
+    }).toEqual({ endorsement: 'co_endorsement', review: 'selection', underWay: 'mission' });
+    const requests = stages(await list(fm, '/expert-requests?pageSize=100'));
+    expect({
+      endorsement: requests[one['demo-eod-endorsement'].id!],
+      mission: requests[one['demo-eod-mission'].id!],
+      closed: requests[one['demo-eod-closed'].id!],
+    }).toEqual({ endorsement: 'co_endorsement', mission: 'mission', closed: 'closed' });
+    // In review: one reviewer has scored, the other's conflict declaration is open.
+    const review = await get(fm, `/proposals/${one['demo-rcf-review'].id}`);
+    expect((review.openTasks as { kind: string }[]).map((t) => t.kind)).toEqual(['conflict_declaration']);
+    // Under way: first milestone reported, verified and paid; its beneficiaries against the targets.
+    const underWay = one['demo-rcf-under-way'].id!;
+    expect(((await get(fm, `/proposals/${underWay}`)).agreement as { paidUsd: number }).paidUsd).toBe(12_000);
+    const results = await get(fm, `/proposals/${underWay}/results`);
+    expect(results.actuals).toEqual({
+      beneficiaries: 1850,
+      beneficiariesWomen: 960,
+      beneficiariesMen: 890,
+      beneficiariesYouth: 310,
+    });
+    expect((results.targets as { values: Record<string, number> }).values.beneficiaries).toBe(5400);
+    expect(results.reports).toHaveLength(1);
+    // The expert on mission has its contract signed; the closed assignment its outputs reported.
+    const mission = await get(co, `/expert-requests/${one['demo-eod-mission'].id}`);
+    expect((mission.agreement as { status: string }).status).toBe('signed');
+    const closed = await get(fm, `/expert-requests/${one['demo-eod-closed'].id}/results`);
+    expect(closed.actuals).toEqual({
+      studies: 1,
+      recommendations: 14,
+      trainings: 2,
+      peopleTrained: 45,
+      beneficiaries: 9200,
+    });
+    // The read model agrees with the workflows: reconcile changes nothing for any demo item.
+    const workflowIds = new Set(
+      [
+        ...(await h.db.prisma.proposal.findMany({ where: { id: { in: first.map((o) => o.id!) } } })),
+        ...(await h.db.prisma.expertRequest.findMany({ where: { id: { in: first.map((o) => o.id!) } } })),
+      ].map((r) => r.workflowId),
+    );
+    expect(workflowIds.size).toBe(6);
+    const reconciled = await reconcileReadModel(h.db.prisma, h.env.client, { includeClosed: true });
+    expect(reconciled.changes.filter((c) => workflowIds.has(c.workflowId))).toEqual([]);
+    expect(reconciled.unreachable.filter((w) => workflowIds.has(w))).toEqual([]);
+    console.log(`reconcile: ${reconciled.checked} checked, ${reconciled.changes.length} changes in all`);
   };
   await check();
   const placement = (await (
@@ -108,4 +167,4 @@ test('demo items of event travel, internships and UN Volunteers at their stages;
   expect(again.map((o) => [o.key, o.id, o.created, o.decisions])).toEqual(first.map((o) => [o.key, o.id, false, 0]));
   expect(await h.db.prisma.task.count()).toBe(tasksBefore);
   await check();
-}, 300_000);
+}, 900_000);
