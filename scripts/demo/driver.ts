@@ -172,7 +172,7 @@ export async function createOnce(
   const spec = programmeSpec(programme);
   const id = subjectId(spec.subjectIdPrefix, user.id, key);
   if ((await http.call(user, 'GET', `/${spec.apiPath}/${id}`)).status === 200) return { id, created: false };
-  const res = await http.call(user, 'POST', `/${spec.apiPath}`, body(), key);
+  const res = await http.call(user, 'POST', `/${spec.apiPath}`, await body(), key);
   if (res.status !== 201) throw new Error(`creating ${key}: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: String(res.body.id), created: true };
 }

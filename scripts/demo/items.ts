@@ -102,23 +102,25 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
     };
   };
 
-  /** The invitation letter, uploaded (staged) once by the expert: its id. */
-  const invitationLetter = async (expert: DemoUser, key: string): Promise<string> => {
-    const name = `invitation-${key}.txt`;
+  /** A document uploaded (staged) once by its owner before the application that names it: its id. */
+  const stagedDocument = async (owner: DemoUser, name: string, documentType: string, text: string): Promise<string> => {
     const staged = await deps.prisma.document.findFirst({
-      where: { uploaderId: expert.id, subjectType: 'staged', name, deleted: false },
+      where: { uploaderId: owner.id, subjectType: 'staged', name, deleted: false },
       select: { id: true },
     });
     if (staged) return staged.id;
-    const res = await http.upload(
-      expert,
-      '/documents',
-      { documentType: 'invitation_letter' },
-      { name, text: `Invitation to speak at an SDG event (demo ${key}).` },
-    );
-    if (res.status !== 201) throw new Error(`invitation letter: ${res.status} ${JSON.stringify(res.body)}`);
+    const res = await http.upload(owner, '/documents', { documentType }, { name, text });
+    if (res.status !== 201) throw new Error(`${documentType}: ${res.status} ${JSON.stringify(res.body)}`);
     return (res.body.items as { id: string }[])[0].id;
   };
+  /** The invitation letter, uploaded (staged) once by the expert: its id. */
+  const invitationLetter = (expert: DemoUser, key: string): Promise<string> =>
+    stagedDocument(
+      expert,
+      `invitation-${key}.txt`,
+      'invitation_letter',
+      `Invitation to speak at an SDG event (demo ${key}).`,
+    );
 
   /** An application with its letter, through POST /event-travel as the expert. */
   const apply = async (expert: DemoUser, key: string, body: () => ReturnType<typeof travel>) => {
@@ -269,8 +271,20 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
     if (res.status !== 201) throw new Error(`posting ${key}: ${res.status} ${JSON.stringify(res.body)}`);
     return String(res.body.id);
   };
-  const application = (postingId: string, motivation: string) => ({
+  // The CV and the proof of enrolment an application requires, uploaded once by the student.
+  const studentDocuments = (student: DemoUser, key: string) =>
+    Promise.all([
+      stagedDocument(student, `cv-${key}.txt`, 'cv', `Curriculum vitae of the student (demo ${key}).`),
+      stagedDocument(
+        student,
+        `enrolment-${key}.txt`,
+        'proof_of_enrolment',
+        `The university confirms the student's enrolment in its Master's programme (demo ${key}).`,
+      ),
+    ]);
+  const application = (postingId: string, motivation: string, documentIds: string[]) => ({
     postingId,
+    documentIds,
     masterProgramme: 'MA International Relations',
     degree: 'masters',
     studyYear: 2,
@@ -297,7 +311,9 @@ export function demoItems(deps: DemoItemDeps): DemoItem[] {
   const internships: DemoItem[] = [];
   const applyTo = (student: DemoUser, postingOf: () => Promise<string>, motivation: string) => async (key: string) => {
     const postingId = await postingOf();
-    return createOnce(http, student, 'internships', key, () => application(postingId, motivation));
+    return createOnce(http, student, 'internships', key, async () =>
+      application(postingId, motivation, await studentDocuments(student, key)),
+    );
   };
   internships.push(
     {
