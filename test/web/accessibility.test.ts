@@ -414,6 +414,8 @@ async function englishOnRussianPage(page: Page, userTexts: string[]): Promise<st
     'UTC',
     'CSV',
     'PDF',
+    'DOCX',
+    'ODT',
     'ZIP',
     'JSON',
     'KG',
