@@ -1002,6 +1002,8 @@ test('every route answers what the document says, through both lifecycles over H
   expect((await api.post(`${internshipPath}/messages`, { body: 'Is a visa needed?' }, applicant)).status).toBe(201);
   expect((await api.get(`${internshipPath}/messages`, co)).status).toBe(200);
   expect((await api.post(`${internshipPath}/notes`, { body: 'Strong profile.' }, fm)).status).toBe(201);
+  expect((await upload(`${internshipPath}/documents`, applicant, 'cv-2.pdf', pdfBytes('cv2'), 'cv')).status).toBe(201);
+  expect((await api.get(`${internshipPath}/documents`, co)).status).toBe(200);
   expect((await api.get(`${internshipPath}/provenance`, fm)).status).toBe(200);
   expect((await api.get(`${internshipPath}/notes`, fm)).status).toBe(200);
   expect((await api.post(`${internshipPath}/results/targets`, { values: { beneficiaries: 1 } }, fm)).status).toBe(200);
@@ -1025,7 +1027,11 @@ test('every route answers what the document says, through both lifecycles over H
   });
   const toWithdrawInternship = await api.post(
     '/internships',
-    { ...INTERNSHIP_EXAMPLE, postingId: posting.body.id },
+    {
+      ...INTERNSHIP_EXAMPLE,
+      postingId: posting.body.id,
+      documentIds: await stageInternshipDocuments(h.app, applicant),
+    },
     applicant,
   );
   expect(toWithdrawInternship.status).toBe(201);
@@ -1056,7 +1062,11 @@ test('every route answers what the document says, through both lifecycles over H
   expect(placementPosting.status).toBe(201);
   const placed = await travelApi.post(
     '/internships',
-    { ...INTERNSHIP_EXAMPLE, postingId: placementPosting.body.id },
+    {
+      ...INTERNSHIP_EXAMPLE,
+      postingId: placementPosting.body.id,
+      documentIds: await stageInternshipDocuments(h.app, applicant),
+    },
     applicant,
   );
   expect(placed.status).toBe(201);
