@@ -23,15 +23,25 @@ const testRoot = path.resolve(__dirname, '..');
  * One namespace for each test file that may use the shared server, and a few spare: every
  * namespace costs the idle server a little CPU (its per-namespace system workers poll).
  */
-function namespacePoolSize(): number {
+export function namespacePoolSize(): number {
   const users = /\b(startTestTemporal|startApiHarness|startWebHarness|startWorkflowTestContext)\(/;
-  const count = (dir: string): number =>
-    fs.readdirSync(dir, { withFileTypes: true }).reduce((n, entry) => {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) return n + count(file);
-      return n + (entry.name.endsWith('.test.ts') && users.test(fs.readFileSync(file, 'utf8')) ? 1 : 0);
-    }, 0);
-  return count(testRoot) + 8;
+  const files = (dir: string): string[] =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((entry) => (entry.isDirectory() ? files(path.join(dir, entry.name)) : [path.join(dir, entry.name)]))
+      .filter((file) => file.endsWith('.ts'));
+  const all = files(testRoot);
+  // A shared setup (e.g. test/helpers/unv.ts) starts Temporal for the test files that import it.
+  const helpers = all
+    .filter((file) => !file.endsWith('.test.ts') && users.test(fs.readFileSync(file, 'utf8')))
+    .map((file) => path.basename(file, '.ts'));
+  const importsHelper = new RegExp(`from '[^']*/(${helpers.join('|') || '(?!)'})'`);
+  const count = all.filter((file) => {
+    if (!file.endsWith('.test.ts')) return false;
+    const text = fs.readFileSync(file, 'utf8');
+    return users.test(text) || importsHelper.test(text);
+  }).length;
+  return count + 8;
 }
 
 const SDK_TEST_SERVER_SETTINGS = [
