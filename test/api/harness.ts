@@ -21,6 +21,7 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { compressedClock } from '../helpers/sla';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
+import { startTestParts } from '../helpers/test-parts';
 
 export type DemoKey = keyof typeof DEMO_USERS;
 export const DEV_SECRET = 'api-test-secret-0123456789abcdef';
@@ -101,12 +102,7 @@ export async function startApiHarness(
   } = {},
 ): Promise<ApiHarness> {
   const documents = opts.documents ?? testDocuments();
-  const [env, db, smtp, bundle] = await Promise.all([
-    startTestTemporal(),
-    createTestDatabase(label),
-    startTestSmtp(),
-    testWorkflowBundle(),
-  ]);
+  const { env, db, smtp, bundle } = await startTestParts(label);
   await seedDatabase(db.prisma);
   const taskQueue = uniqueTaskQueue(`api-${label}`);
   let worker: Worker | undefined;

@@ -9,6 +9,7 @@ import { createWorker } from '../../worker/create-worker';
 import { createTestDatabase, type TestDatabase } from './db';
 import { startTestSmtp, type TestSmtp } from './smtp';
 import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from './temporal';
+import { startTestParts } from './test-parts';
 
 /** What a workflow test file shares: one dev server, one seeded PostgreSQL database, one SMTP server, one bundle. */
 export interface WorkflowTestContext {
@@ -23,12 +24,7 @@ export interface WorkflowTestContext {
 }
 
 export async function startWorkflowTestContext(label: string): Promise<WorkflowTestContext> {
-  const [env, db, smtp, bundle] = await Promise.all([
-    startTestTemporal(),
-    createTestDatabase(label),
-    startTestSmtp(),
-    testWorkflowBundle(),
-  ]);
+  const { env, db, smtp, bundle } = await startTestParts(label);
   await seedDatabase(db.prisma);
   const deps: ActivityDeps = {
     prisma: db.prisma,

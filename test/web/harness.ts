@@ -19,6 +19,7 @@ import { testDocuments } from '../api/harness';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
 import { startTestTemporal, testWorkflowBundle, uniqueTaskQueue } from '../helpers/temporal';
+import { startTestParts } from '../helpers/test-parts';
 
 export type DemoKey = keyof typeof DEMO_USERS;
 export const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts', 'web');
@@ -98,12 +99,7 @@ export async function startWebHarness(
   configOverrides: Record<string, string> = {},
   opts: WebHarnessOptions = {},
 ): Promise<WebHarness> {
-  const [env, db, smtp, bundle] = await Promise.all([
-    startTestTemporal(),
-    createTestDatabase(`web-${label}`),
-    startTestSmtp(),
-    testWorkflowBundle(),
-  ]);
+  const { env, db, smtp, bundle } = await startTestParts(`web-${label}`);
   const documents = testDocuments();
   await seedDatabase(db.prisma);
   const taskQueue = uniqueTaskQueue(`web-${label}`);
