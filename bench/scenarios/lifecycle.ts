@@ -193,8 +193,8 @@ class Driver {
     }
     this.api.samples.add('wait until task visible', performance.now() - firstRead);
     const token = await this.api.token(email);
-    if (kind === 'contract_signature' && decision === 'sign' && type === 'proposal' && !body.data) {
-      // A signer confirms the statement of the agreement version it read (its SHA-256).
+    if (kind === 'contract_signature' && decision === 'sign' && !body.data) {
+      // A signer confirms the statement of the agreement or contract version it read (its SHA-256).
       const detail = await this.api.call<{
         context: { agreement?: { documents: { language: string; sha256: string; statement: string }[] } } | null;
       }>('read', 'GET', `/tasks/${encodeURIComponent(task.id)}`, token);
